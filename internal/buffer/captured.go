@@ -1,0 +1,127 @@
+package buffer
+
+import (
+	"reflect"
+	"time"
+)
+
+// capturedSize is how many captured errors a trail remembers for
+// capture-once. A unit of work that reports more distinct errors than this
+// may see an old one reported again.
+const capturedSize = 32
+
+// maxChain bounds how many errors of one chain are compared, so that a very
+// deep or cyclic Unwrap chain cannot stall logging.
+const maxChain = 64
+
+type capturedEntry struct {
+	err error
+	id  string
+	at  time.Time
+}
+
+// captured remembers the errors a trail has sent as events. It is guarded by
+// its trail's lock.
+type captured struct {
+	entries [capturedSize]capturedEntry
+	next    int
+}
+
+// CaptureOnce decides whether errs, logged at now, deserve a new event with
+// the given id. It returns ("", true) and remembers errs under id when at
+// least one of them is new; it returns (earlierID, false) when every error in
+// errs is one already captured, or wraps one (through Unwrap() error or
+// Unwrap() []error). Entries older than window are ignored; a window of zero
+// never expires them. Errors that are not comparable are always new.
+func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
+	chains := make([][]error, len(errs))
+	for i, err := range errs {
+		chains[i] = Chain(err, nil)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var earlier string
+	for _, chain := range chains {
+		prev, ok := t.once.find(chain, now, window)
+		if !ok {
+			earlier = ""
+			break
+		}
+		earlier = prev
+	}
+	if earlier != "" {
+		return earlier, false
+	}
+	for _, err := range errs {
+		if comparable(err) {
+			t.once.entries[t.once.next] = capturedEntry{err: err, id: id, at: now}
+			t.once.next = (t.once.next + 1) % capturedSize
+		}
+	}
+	return "", true
+}
+
+func (c *captured) find(chain []error, now time.Time, window time.Duration) (string, bool) {
+	for _, err := range chain {
+		if !comparable(err) {
+			continue
+		}
+		for i := range c.entries {
+			e := &c.entries[i]
+			if e.err == nil || (window > 0 && now.Sub(e.at) > window) {
+				continue
+			}
+			if equal(e.err, err) {
+				return e.id, true
+			}
+		}
+	}
+	return "", false
+}
+
+func comparable(err error) bool {
+	return err != nil && reflect.TypeOf(err).Comparable()
+}
+
+// equal compares two errors without panicking on a comparable type that holds
+// an incomparable value in an interface field.
+func equal(a, b error) (eq bool) {
+	defer func() {
+		if recover() != nil {
+			eq = false
+		}
+	}()
+	return a == b
+}
+
+// Chain appends err and every error it wraps to dst, depth first, at most
+// maxChain of them, stopping at cycles and recovering from Unwrap methods
+// that panic.
+func Chain(err error, dst []error) (chain []error) {
+	defer func() {
+		_ = recover() // an Unwrap that panics ends the chain there
+		chain = dst
+	}()
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil || len(dst) >= maxChain {
+			return
+		}
+		for _, seen := range dst {
+			if comparable(seen) && comparable(e) && equal(seen, e) {
+				return
+			}
+		}
+		dst = append(dst, e)
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, c := range u.Unwrap() {
+				walk(c)
+			}
+		}
+	}
+	walk(err)
+	return dst
+}

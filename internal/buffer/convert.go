@@ -1,0 +1,133 @@
+package buffer
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// DroppedAttrsKey names the data entry that counts attributes dropped for
+// MaxAttrs.
+const DroppedAttrsKey = "logcrumbs.dropped_attrs"
+
+var sentryLevels = [...]sentry.Level{
+	LevelDebug:   sentry.LevelDebug,
+	LevelInfo:    sentry.LevelInfo,
+	LevelWarning: sentry.LevelWarning,
+	LevelError:   sentry.LevelError,
+	LevelFatal:   sentry.LevelFatal,
+}
+
+// SentryLevel returns l as a Sentry level.
+func (l Level) SentryLevel() sentry.Level {
+	if l < 0 || int(l) >= len(sentryLevels) {
+		return sentry.LevelError
+	}
+	return sentryLevels[l]
+}
+
+// Breadcrumb converts r to a Sentry breadcrumb. This is where a record's
+// values are first allocated as Go values: only when an event is sent.
+func (r *Record) Breadcrumb() *sentry.Breadcrumb {
+	b := &sentry.Breadcrumb{
+		Type:      "default",
+		Category:  validUTF8(r.Logger()),
+		Message:   validUTF8(r.Message()),
+		Level:     r.Level.SentryLevel(),
+		Timestamp: r.Time,
+		Data:      r.Data(),
+	}
+	if r.Level >= LevelError {
+		b.Type = "error"
+	}
+	return b
+}
+
+// Data converts r's attributes to a map, groups as nested maps. It returns
+// nil for a record with no attributes. Values become JSON-safe Go values:
+// durations and times as readable strings, NaN and infinities as strings, and
+// invalid UTF-8 replaced by U+FFFD.
+func (r *Record) Data() map[string]any {
+	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
+		return nil
+	}
+	root := make(map[string]any, len(r.attrs))
+	stack := []map[string]any{root}
+	for _, a := range r.attrs {
+		cur := stack[len(stack)-1]
+		switch a.Kind {
+		case KindGroupOpen:
+			key := r.Key(a)
+			if key == "" { // an unnamed group is inlined, as in slog
+				stack = append(stack, cur)
+				continue
+			}
+			g, ok := cur[validUTF8(key)].(map[string]any)
+			if !ok {
+				g = make(map[string]any)
+				cur[validUTF8(key)] = g
+			}
+			stack = append(stack, g)
+		case KindGroupClose:
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+		default:
+			cur[validUTF8(r.Key(a))] = r.Value(a)
+		}
+	}
+	if r.DroppedAttrs > 0 {
+		root[DroppedAttrsKey] = r.DroppedAttrs
+	}
+	return root
+}
+
+// Value converts one scalar or text attribute to a JSON-safe Go value.
+func (r *Record) Value(a Attr) any {
+	switch a.Kind {
+	case KindInt64:
+		return int64(a.num)
+	case KindUint64:
+		return a.num
+	case KindFloat64:
+		f := math.Float64frombits(a.num)
+		switch {
+		case math.IsNaN(f):
+			return "NaN"
+		case math.IsInf(f, 1):
+			return "+Inf"
+		case math.IsInf(f, -1):
+			return "-Inf"
+		}
+		return f
+	case KindBool:
+		return a.num != 0
+	case KindDuration:
+		return time.Duration(a.num).String()
+	case KindTime:
+		return time.Unix(0, int64(a.num)).UTC().Format(time.RFC3339Nano)
+	case KindJSON:
+		var v any
+		d := json.NewDecoder(strings.NewReader(r.Text(a)))
+		d.UseNumber()
+		if d.Decode(&v) == nil {
+			return v
+		}
+		return validUTF8(r.Text(a))
+	case KindNull:
+		return nil
+	default: // text kinds
+		return validUTF8(r.Text(a))
+	}
+}
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}

@@ -1,0 +1,354 @@
+// Package buffer holds logcrumbs' breadcrumb trail: a compact, logger-neutral
+// record format whose values are copied into storage the record owns, a bounded
+// ring of such records per unit of work, and the pool that recycles them.
+//
+// Nothing here allocates on the hot path once a record has been used once: a
+// record's attribute and byte slices are reused from the pool, and a value is
+// copied in, never referenced, so the trail shows each value as it was when it
+// was logged and never keeps a caller's large value alive.
+package buffer
+
+import (
+	"time"
+	"unicode/utf8"
+)
+
+// Level is a logger-neutral severity, mapped to Sentry's levels when a record
+// is converted.
+type Level int8
+
+// The levels, in Sentry's order.
+const (
+	LevelDebug Level = iota
+	LevelInfo
+	LevelWarning
+	LevelError
+	LevelFatal
+)
+
+// Kind says how an attribute's value is stored.
+type Kind uint8
+
+// The kinds of attribute values. Text kinds keep their bytes in the record's
+// data; scalar kinds keep their bits in num.
+const (
+	KindString     Kind = iota // text; num holds the original length in bytes
+	KindInt64                  // num holds the bits of an int64
+	KindUint64                 // num holds the value
+	KindFloat64                // num holds math.Float64bits
+	KindBool                   // num is 0 or 1
+	KindDuration               // num holds the bits of an int64 nanosecond count
+	KindTime                   // num holds the bits of an int64 UnixNano, in UTC
+	KindJSON                   // text holds one encoded JSON value, decoded at conversion
+	KindGroupOpen              // starts a nested group named key
+	KindGroupClose             // ends the innermost open group
+	KindPanic                  // text says which method panicked while the value was read
+	KindError                  // text holds the error's message; num holds the original length
+	KindNull                   // a nil value
+	kindCount
+)
+
+// span is a piece of a record's data.
+type span struct{ off, len uint32 }
+
+// Attr is one stored attribute. Its key and text live in the owning record's
+// data, so an Attr is only meaningful together with its record.
+type Attr struct {
+	Kind Kind
+	key  span
+	text span
+	num  uint64
+}
+
+// Limits bound what one record may keep. The zero value of a field means its
+// default (see DefaultBreadcrumbLimits and DefaultEventLimits).
+type Limits struct {
+	MaxAttrs       int // attributes kept per record, group markers included
+	MaxValueBytes  int // bytes kept of the message and of each text value
+	MaxRecordBytes int // bytes kept of the message, keys and text values together
+}
+
+// DefaultBreadcrumbLimits bound the records kept in a trail: a full trail of
+// the default 100 records keeps at most about 100 × 4 KiB of user data.
+var DefaultBreadcrumbLimits = Limits{MaxAttrs: 64, MaxValueBytes: 1024, MaxRecordBytes: 4096}
+
+// DefaultEventLimits bound the record an event is built from. They are larger
+// than a breadcrumb's because the event's own message and attributes are what
+// a developer reads first, and smaller than Sentry's own event size limits.
+var DefaultEventLimits = Limits{MaxAttrs: 512, MaxValueBytes: 16 << 10, MaxRecordBytes: 128 << 10}
+
+// WithDefaults returns l with every zero or negative field set from def.
+func (l Limits) WithDefaults(def Limits) Limits {
+	if l.MaxAttrs <= 0 {
+		l.MaxAttrs = def.MaxAttrs
+	}
+	if l.MaxValueBytes <= 0 {
+		l.MaxValueBytes = def.MaxValueBytes
+	}
+	if l.MaxRecordBytes <= 0 {
+		l.MaxRecordBytes = def.MaxRecordBytes
+	}
+	return l
+}
+
+// Record is one log line in compact form. Build one with Get, fill it with the
+// Add methods, and hand it to Trail.Append or Put.
+//
+// A Record is not safe for concurrent use; once appended to a trail it belongs
+// to the trail.
+type Record struct {
+	Time   time.Time
+	Level  Level
+	logger span
+	msg    span
+	attrs  []Attr
+	data   []byte
+	limits Limits
+
+	// Truncated says that some text was cut to fit the limits.
+	Truncated bool
+	// DroppedAttrs counts the attributes that did not fit MaxAttrs.
+	DroppedAttrs int
+	// open counts the groups opened and not yet closed, so that Close can
+	// balance them and a dropped group open drops its close too.
+	open, droppedOpen int
+	// textStart marks where the text being written with Write began, or -1.
+	textStart int
+	textTotal int
+}
+
+// ellipsis marks text that was cut.
+const ellipsis = "…"
+
+// Reset empties r for a new line and sets its limits, keeping its storage.
+func (r *Record) Reset(t time.Time, level Level, limits Limits) {
+	*r = Record{
+		Time:      t,
+		Level:     level,
+		attrs:     r.attrs[:0],
+		data:      r.data[:0],
+		limits:    limits,
+		textStart: -1,
+	}
+}
+
+// SetMessage stores the message, cut to MaxValueBytes.
+func (r *Record) SetMessage(msg string) { r.msg = r.appendText(msg, r.limits.MaxValueBytes) }
+
+// SetLogger stores the logger's name, cut to 128 bytes.
+func (r *Record) SetLogger(name string) { r.logger = r.appendText(name, 128) }
+
+// Message returns the stored message.
+func (r *Record) Message() string { return r.str(r.msg) }
+
+// Logger returns the stored logger name.
+func (r *Record) Logger() string { return r.str(r.logger) }
+
+// Len returns the number of stored attributes, group markers included.
+func (r *Record) Len() int { return len(r.attrs) }
+
+// Attr returns the i-th stored attribute.
+func (r *Record) Attr(i int) Attr { return r.attrs[i] }
+
+// Key returns a's key.
+func (r *Record) Key(a Attr) string { return r.str(a.key) }
+
+// Text returns a's text (for text kinds).
+func (r *Record) Text(a Attr) string { return r.str(a.text) }
+
+// Num returns a's scalar bits (for scalar kinds), or the original length of a
+// text value.
+func (a Attr) Num() uint64 { return a.num }
+
+func (r *Record) str(s span) string {
+	if s.len == 0 {
+		return ""
+	}
+	return string(r.data[s.off : s.off+s.len])
+}
+
+// room returns how many more bytes of text the record may keep.
+func (r *Record) room() int { return r.limits.MaxRecordBytes - len(r.data) }
+
+// appendText copies s into data, cut to max bytes and to the record's room at
+// a rune boundary, and marks the cut with an ellipsis.
+func (r *Record) appendText(s string, max int) span {
+	if room := r.room(); max > room {
+		max = room
+	}
+	off := len(r.data)
+	if len(s) <= max {
+		r.data = append(r.data, s...)
+		return span{uint32(off), uint32(len(s))}
+	}
+	r.Truncated = true
+	n := max - len(ellipsis)
+	if n < 0 {
+		return span{uint32(off), 0}
+	}
+	n = cutPoint(s, n)
+	r.data = append(r.data, s[:n]...)
+	r.data = append(r.data, ellipsis...)
+	return span{uint32(off), uint32(n + len(ellipsis))}
+}
+
+// cutPoint returns the largest i <= n such that s[:i] does not end inside a
+// valid multi-byte rune.
+func cutPoint(s string, n int) int {
+	for i := n; i > 0 && i > n-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			if r, size := utf8.DecodeRuneInString(s[i:]); r != utf8.RuneError || size > 1 {
+				return i
+			}
+		}
+	}
+	return n
+}
+
+// add stores one attribute, or counts it as dropped when MaxAttrs is reached.
+func (r *Record) add(kind Kind, key string, num uint64) *Attr {
+	if len(r.attrs) >= r.limits.MaxAttrs {
+		r.DroppedAttrs++
+		return nil
+	}
+	r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendText(key, 128), num: num})
+	return &r.attrs[len(r.attrs)-1]
+}
+
+// AddScalar stores a value whose bits fit num.
+func (r *Record) AddScalar(kind Kind, key string, num uint64) { r.add(kind, key, num) }
+
+// AddText stores a text value of a text kind (KindString, KindError, KindJSON,
+// KindPanic), cut to MaxValueBytes. A KindJSON value that does not fit is kept
+// as a cut KindString, so it never decodes as broken JSON.
+func (r *Record) AddText(kind Kind, key, val string) {
+	if kind == KindJSON && (len(val) > r.limits.MaxValueBytes || len(val) > r.room()) {
+		kind = KindString
+	}
+	if a := r.add(kind, key, uint64(len(val))); a != nil {
+		a.text = r.appendText(val, r.limits.MaxValueBytes)
+	}
+}
+
+// BeginText starts a text value that the caller writes with Write (for
+// example with fmt.Fprint) and ends with EndText.
+func (r *Record) BeginText(kind Kind, key string) {
+	r.textStart, r.textTotal = -1, 0
+	if a := r.add(kind, key, 0); a != nil {
+		r.textStart = len(r.data)
+		a.text.off = uint32(r.textStart)
+	}
+}
+
+// Write appends to the text begun with BeginText, within the limits. It never
+// fails, so that a formatter writing into a record never stops half-way.
+func (r *Record) Write(p []byte) (int, error) { return writeText(r, p), nil }
+
+// WriteString is Write for a string.
+func (r *Record) WriteString(s string) (int, error) { return writeText(r, s), nil }
+
+func writeText[T string | []byte](r *Record, p T) int {
+	r.textTotal += len(p)
+	if r.textStart < 0 {
+		return len(p)
+	}
+	max := r.limits.MaxValueBytes - (len(r.data) - r.textStart)
+	if room := r.room(); max > room {
+		max = room
+	}
+	if len(p) <= max {
+		r.data = append(r.data, p...)
+	} else if max > 0 {
+		r.data = append(r.data, p[:max]...)
+	}
+	return len(p)
+}
+
+// EndText ends the text begun with BeginText and marks it if it was cut.
+func (r *Record) EndText() {
+	if r.textStart < 0 {
+		return
+	}
+	a := &r.attrs[len(r.attrs)-1]
+	a.num = uint64(r.textTotal)
+	if n := len(r.data) - r.textStart; n < r.textTotal {
+		// Cut at a rune boundary, leaving room for the ellipsis.
+		r.Truncated = true
+		keep := n - len(ellipsis)
+		if keep < 0 {
+			keep = 0
+		}
+		keep = cutPoint(string(r.data[r.textStart:r.textStart+n]), keep)
+		r.data = r.data[:r.textStart+keep]
+		if len(ellipsis) <= r.room() {
+			r.data = append(r.data, ellipsis...)
+		}
+	}
+	a.text.len = uint32(len(r.data) - r.textStart)
+	r.textStart = -1
+}
+
+// OpenGroup starts a nested group. Every OpenGroup must be matched by a
+// CloseGroup; a group left empty is removed by CloseGroup.
+func (r *Record) OpenGroup(key string) {
+	if r.add(KindGroupOpen, key, 0) == nil {
+		r.droppedOpen++
+		return
+	}
+	r.open++
+}
+
+// CloseGroup ends the innermost open group. An empty group is removed, as
+// slog's handlers do.
+func (r *Record) CloseGroup() {
+	if r.droppedOpen > 0 {
+		r.droppedOpen--
+		return
+	}
+	if r.open == 0 {
+		return
+	}
+	r.open--
+	if n := len(r.attrs); r.attrs[n-1].Kind == KindGroupOpen {
+		r.attrs = r.attrs[:n-1]
+		return
+	}
+	r.attrs = append(r.attrs, Attr{Kind: KindGroupClose}) // closes never count against MaxAttrs
+}
+
+// CloseAll closes every group still open.
+func (r *Record) CloseAll() {
+	for r.open > 0 || r.droppedOpen > 0 {
+		r.CloseGroup()
+	}
+}
+
+// AppendRecord copies src's attributes into r, within r's limits. Groups that
+// src left open stay open in r (and count in r's open groups), which is how a
+// handler's pre-formatted WithAttrs/WithGroup state is reused.
+func (r *Record) AppendRecord(src *Record) {
+	for _, a := range src.attrs {
+		switch a.Kind {
+		case KindGroupOpen:
+			r.OpenGroup(src.str(a.key))
+		case KindGroupClose:
+			r.CloseGroup()
+		case KindString, KindError, KindJSON, KindPanic:
+			if b := r.add(a.Kind, src.str(a.key), a.num); b != nil {
+				b.text = r.appendText(src.str(a.text), r.limits.MaxValueBytes)
+			}
+		default:
+			r.add(a.Kind, src.str(a.key), a.num)
+		}
+	}
+	r.DroppedAttrs += src.DroppedAttrs
+	r.Truncated = r.Truncated || src.Truncated
+}
+
+// CopyFrom makes r an exact copy of src, reusing r's storage.
+func (r *Record) CopyFrom(src *Record) {
+	attrs, data := r.attrs[:0], r.data[:0]
+	*r = *src
+	r.attrs = append(attrs, src.attrs...)
+	r.data = append(data, src.data...)
+}

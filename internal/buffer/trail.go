@@ -1,0 +1,119 @@
+package buffer
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// DefaultCapacity is the number of records a trail keeps by default: Sentry's
+// own default for MaxBreadcrumbs.
+const DefaultCapacity = 100
+
+// Trail is a bounded ring of records: the breadcrumbs of one unit of work.
+// When it is full, appending drops the oldest record and counts it.
+//
+// A Trail is safe for concurrent use. Its lock is held only to swap a record
+// pointer in, or to copy the records out, so writers never wait on anything
+// slower than a copy.
+type Trail struct {
+	mu      sync.Mutex
+	recs    []*Record // a ring; recs[head] is the oldest once the ring is full
+	head    int
+	n       int
+	dropped atomic.Uint64
+	once    captured // errors already sent as events, for capture-once
+}
+
+// NewTrail returns an empty trail that keeps at most capacity records. A
+// capacity of zero or less means DefaultCapacity.
+func NewTrail(capacity int) *Trail {
+	if capacity <= 0 {
+		capacity = DefaultCapacity
+	}
+	return &Trail{recs: make([]*Record, capacity)}
+}
+
+// Cap returns the number of records t keeps at most.
+func (t *Trail) Cap() int { return len(t.recs) }
+
+// Len returns the number of records t holds.
+func (t *Trail) Len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
+}
+
+// Dropped returns the number of records t dropped because it was full.
+func (t *Trail) Dropped() uint64 { return t.dropped.Load() }
+
+// Append adds r as the newest record. t takes ownership of r; the oldest
+// record, if the ring was full, goes back to the pool.
+func (t *Trail) Append(r *Record) {
+	t.mu.Lock()
+	var old *Record
+	if t.n < len(t.recs) {
+		t.recs[(t.head+t.n)%len(t.recs)] = r
+		t.n++
+	} else {
+		old = t.recs[t.head]
+		t.recs[t.head] = r
+		t.head = (t.head + 1) % len(t.recs)
+	}
+	t.mu.Unlock()
+	if old != nil {
+		t.dropped.Add(1)
+		Put(old)
+	}
+}
+
+// Snapshot appends copies of t's records to dst, oldest first, and returns
+// the extended slice. The copies come from the pool: give them back with
+// PutAll when done. Writers wait only while the records are copied.
+func (t *Trail) Snapshot(dst []*Record) []*Record {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := 0; i < t.n; i++ {
+		c := pool.Get().(*Record)
+		c.CopyFrom(t.recs[(t.head+i)%len(t.recs)])
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// PutAll returns every record of recs to the pool.
+func PutAll(recs []*Record) {
+	for _, r := range recs {
+		Put(r)
+	}
+}
+
+type contextKey struct{}
+
+// NewContext returns a copy of ctx that carries t.
+func NewContext(ctx context.Context, t *Trail) context.Context {
+	return context.WithValue(ctx, contextKey{}, t)
+}
+
+// FromContext returns the trail ctx carries, or nil. A nil ctx carries none.
+func FromContext(ctx context.Context) *Trail {
+	if ctx == nil {
+		return nil
+	}
+	t, _ := ctx.Value(contextKey{}).(*Trail)
+	return t
+}
+
+var fallback = NewTrail(DefaultCapacity)
+
+// Fallback returns the process-wide trail of records whose context carries no
+// trail of its own.
+func Fallback() *Trail { return fallback }
+
+// For returns the trail ctx carries, or the fallback trail.
+func For(ctx context.Context) *Trail {
+	if t := FromContext(ctx); t != nil {
+		return t
+	}
+	return fallback
+}

@@ -1,0 +1,141 @@
+// Package escalate turns a record and its trail into a Sentry event. Every
+// logger integration hands its error-level records here, so that events look
+// the same whichever logger wrote them.
+package escalate
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// EventIDKey names the breadcrumb data entry that links an error record to
+// the event it was sent as, or to the earlier event of the same error.
+const EventIDKey = "sentry.event_id"
+
+const defaultFallbackWindow = 10 * time.Second
+
+// Escalator holds the normalized shared options of one integration. It is
+// immutable and safe for concurrent use.
+type Escalator struct {
+	opts             logcrumbs.Options
+	breadcrumbLimits buffer.Limits
+	eventLimits      buffer.Limits
+}
+
+// New returns an Escalator for opts. defaultLogger is the integration's name
+// for its logger, used when opts.LoggerName is empty.
+func New(opts logcrumbs.Options, defaultLogger string) *Escalator {
+	if opts.LoggerName == "" {
+		opts.LoggerName = defaultLogger
+	}
+	if opts.UserKey == "" {
+		opts.UserKey = "user"
+	}
+	if opts.FallbackCaptureWindow <= 0 {
+		opts.FallbackCaptureWindow = defaultFallbackWindow
+	}
+	return &Escalator{
+		opts:             opts,
+		breadcrumbLimits: buffer.Limits(opts.BreadcrumbLimits).WithDefaults(buffer.DefaultBreadcrumbLimits),
+		eventLimits:      buffer.Limits(opts.EventLimits).WithDefaults(buffer.DefaultEventLimits),
+	}
+}
+
+// LoggerName returns the logger name records should carry.
+func (e *Escalator) LoggerName() string { return e.opts.LoggerName }
+
+// BreadcrumbLimits returns the limits for records kept in a trail.
+func (e *Escalator) BreadcrumbLimits() buffer.Limits { return e.breadcrumbLimits }
+
+// EventLimits returns the limits for records that become events.
+func (e *Escalator) EventLimits() buffer.Limits { return e.eventLimits }
+
+// Hub returns the hub that sends ctx's events: the context's own, else the
+// options', else the current hub.
+func (e *Escalator) Hub(ctx context.Context) *sentry.Hub {
+	if ctx != nil {
+		if h := sentry.GetHubFromContext(ctx); h != nil {
+			return h
+		}
+	}
+	if e.opts.Hub != nil {
+		return e.opts.Hub
+	}
+	return sentry.CurrentHub()
+}
+
+// Capture sends rec, built with EventLimits, as an event carrying errs and
+// the trail of ctx, and keeps a breadcrumb of it in that trail. It takes
+// ownership of rec.
+//
+// It sends nothing, and keeps rec as an error breadcrumb, when the hub has no
+// client, when RequireError is set and errs is empty, or when every error in
+// errs was already sent from this trail (capture-once; the breadcrumb then
+// names the earlier event). It never panics: a panic in user code it calls
+// (Error, Unwrap, BeforeSend, BeforeBreadcrumb) drops the event and keeps the
+// breadcrumb.
+//
+// It returns the ID of the event it sent, or "".
+func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
+	trail := buffer.For(ctx)
+	defer func() {
+		if recover() != nil {
+			id = ""
+		}
+		trail.Append(e.breadcrumbOf(rec, id))
+		buffer.Put(rec)
+	}()
+	hub := e.Hub(ctx)
+	client := hub.Client()
+	if client == nil || (e.opts.RequireError && len(errs) == 0) {
+		return ""
+	}
+	newID := newEventID()
+	if len(errs) > 0 {
+		var window time.Duration
+		if trail == buffer.Fallback() {
+			window = e.opts.FallbackCaptureWindow
+		}
+		if earlier, first := trail.CaptureOnce(errs, newID, rec.Time, window); !first {
+			return earlier
+		}
+	}
+	event := e.event(rec, errs, trail, client)
+	event.EventID = sentry.EventID(newID)
+	var hint sentry.EventHint
+	hint.Context = ctx
+	if len(errs) > 0 {
+		hint.OriginalException = errs[0]
+	}
+	if client.CaptureEvent(event, &hint, mergeScope{hub.Scope()}) == nil {
+		return ""
+	}
+	return newID
+}
+
+// breadcrumbOf copies rec within the breadcrumb limits, so that an event's
+// large record never sits in a trail, and notes the event it became.
+func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
+	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
+	b.SetLogger(rec.Logger())
+	b.SetMessage(rec.Message())
+	if id != "" {
+		b.AddText(buffer.KindString, EventIDKey, id)
+	}
+	b.AppendRecord(rec)
+	b.CloseAll()
+	return b
+}
+
+func newEventID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

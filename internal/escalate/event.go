@@ -1,0 +1,193 @@
+package escalate
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// LogContext names the event context that holds a record's attributes.
+const LogContext = "log"
+
+// maxTagValue is Sentry's limit on a tag value's length.
+const maxTagValue = 200
+
+// event builds the event for rec: message, level, time, logger, the
+// exception chain of errs (or the caller's stack for a message event), the
+// attributes as the "log" context, tags, user and fingerprint, and the trail
+// as breadcrumbs.
+func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail, client *sentry.Client) *sentry.Event {
+	event := &sentry.Event{
+		Level:     rec.Level.SentryLevel(),
+		Message:   rec.Message(),
+		Timestamp: rec.Time,
+		Logger:    rec.Logger(),
+	}
+	if len(errs) > 0 {
+		setException(event, errs, client.Options().MaxErrorDepth)
+	} else {
+		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(), Current: true}}
+	}
+
+	if data := rec.Data(); data != nil {
+		e.fillFromData(event, data)
+		if rec.Truncated {
+			data["logcrumbs.truncated"] = true
+		}
+		event.Contexts = map[string]sentry.Context{LogContext: data}
+	}
+	event.Breadcrumbs = breadcrumbs(trail, client)
+	return event
+}
+
+// setException sets the exception chain of errs: one error as itself, more
+// as errors.Join of them. The outermost exception gets the caller's stack
+// when the error carries none of its own. An Error or Unwrap method that
+// panics leaves an exception that says so instead of the chain.
+func setException(event *sentry.Event, errs []error, maxDepth int) {
+	err := errs[0]
+	if len(errs) > 1 {
+		err = errors.Join(errs...)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			event.Exception = []sentry.Exception{{
+				Type:       reflect.TypeOf(err).String(),
+				Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", r),
+				Stacktrace: callerStacktrace(),
+			}}
+		}
+	}()
+	event.SetException(err, maxDepth)
+	// sentry-go gives the outermost exception the stack of this call when the
+	// error carries none; point it at the caller's log call instead.
+	if n := len(event.Exception); n > 0 && sentry.ExtractStacktrace(err) == nil {
+		event.Exception[n-1].Stacktrace = callerStacktrace()
+	}
+}
+
+// breadcrumbs converts the trail for the event, passing each breadcrumb
+// through the client's BeforeBreadcrumb as sentry-go does for its own.
+func breadcrumbs(trail *buffer.Trail, client *sentry.Client) []*sentry.Breadcrumb {
+	if maxBreadcrumbs(client) == 0 {
+		return nil
+	}
+	recs := trail.Snapshot(nil)
+	defer buffer.PutAll(recs)
+	before := client.Options().BeforeBreadcrumb
+	out := make([]*sentry.Breadcrumb, 0, len(recs))
+	for _, r := range recs {
+		b := r.Breadcrumb()
+		if before != nil {
+			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// fillFromData sets the event's tags, user and fingerprint from the record's
+// attributes. The user group moves out of data into the event's user.
+func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
+	for _, key := range e.opts.TagKeys {
+		if v, ok := lookup(data, key); ok && isScalar(v) {
+			if event.Tags == nil {
+				event.Tags = make(map[string]string, len(e.opts.TagKeys))
+			}
+			event.Tags[key] = cut(fmt.Sprint(v), maxTagValue)
+		}
+	}
+	if e.opts.FingerprintKey != "" {
+		if v, ok := lookup(data, e.opts.FingerprintKey); ok {
+			event.Fingerprint = fingerprint(v)
+		}
+	}
+	if e.opts.UserKey != "-" {
+		if m, ok := data[e.opts.UserKey].(map[string]any); ok {
+			event.User = user(m)
+			delete(data, e.opts.UserKey)
+		}
+	}
+}
+
+// lookup finds a dotted path in nested maps.
+func lookup(data map[string]any, path string) (any, bool) {
+	cur := data
+	for {
+		head, rest, nested := strings.Cut(path, ".")
+		if !nested {
+			v, ok := cur[path]
+			return v, ok
+		}
+		if v, ok := cur[path]; ok { // a key that itself contains dots
+			return v, true
+		}
+		m, ok := cur[head].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur, path = m, rest
+	}
+}
+
+func isScalar(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any, nil:
+		return false
+	}
+	return true
+}
+
+func fingerprint(v any) []string {
+	switch v := v.(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, p := range v {
+			out = append(out, fmt.Sprint(p))
+		}
+		return out
+	case nil:
+		return nil
+	default:
+		return []string{fmt.Sprint(v)}
+	}
+}
+
+func user(m map[string]any) sentry.User {
+	var u sentry.User
+	for k, v := range m {
+		s := fmt.Sprint(v)
+		switch k {
+		case "id":
+			u.ID = s
+		case "email":
+			u.Email = s
+		case "username":
+			u.Username = s
+		case "name":
+			u.Name = s
+		case "ip_address", "ip":
+			u.IPAddress = s
+		default:
+			if u.Data == nil {
+				u.Data = make(map[string]string)
+			}
+			u.Data[k] = s
+		}
+	}
+	return u
+}
+
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "")
+}

@@ -1,0 +1,65 @@
+package escalate
+
+import (
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// loggingPackages are the function-name prefixes of the frames between the
+// caller's log call and this package: the loggers and logcrumbs itself. They
+// are dropped from the top of a stack trace, so that it starts where the
+// caller logged.
+var loggingPackages = []string{
+	"github.com/logcrumbs/logcrumbs.",
+	"github.com/logcrumbs/logcrumbs/internal/",
+	"github.com/logcrumbs/logcrumbs/slogsentry.",
+	"github.com/logcrumbs/logcrumbs/zapsentry.",
+	"github.com/logcrumbs/logcrumbs/zerologsentry.",
+	"github.com/getsentry/sentry-go.",
+	"log/slog.",
+	"golang.org/x/exp/slog.",
+	"go.uber.org/zap.",
+	"go.uber.org/zap/zapcore.",
+	"github.com/rs/zerolog.",
+}
+
+func isLoggingFrame(function string) bool {
+	for _, p := range loggingPackages {
+		if strings.HasPrefix(function, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// callerStacktrace returns the current goroutine's stack from the caller's
+// log call down, oldest frame first as Sentry wants it, or nil.
+func callerStacktrace() *sentry.Stacktrace {
+	pcs := make([]uintptr, 100)
+	n := runtime.Callers(2, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	var out []sentry.Frame
+	top := true
+	for {
+		f, more := frames.Next()
+		if top && isLoggingFrame(f.Function) {
+			if !more {
+				break
+			}
+			continue
+		}
+		top = false
+		out = append(out, sentry.NewFrame(f))
+		if !more {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.Reverse(out)
+	return &sentry.Stacktrace{Frames: out}
+}

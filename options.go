@@ -1,0 +1,82 @@
+package logcrumbs
+
+import (
+	"time"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// Options are the settings every logger integration shares. The zero value
+// is ready to use: events go to the hub of the record's context or to
+// sentry.CurrentHub(), no attribute becomes a tag, the group "user" fills the
+// event's user, and the limits are the defaults documented on [Limits].
+//
+// Each integration embeds Options in its own options, beside the levels,
+// which it expresses in its logger's own level type.
+type Options struct {
+	// Hub sends the events of records whose context carries no hub of its own
+	// (see sentry.GetHubFromContext). Nil means sentry.CurrentHub() at the
+	// time of each event. When the hub has no client, nothing is sent: the
+	// record is kept in the trail as an error-level breadcrumb instead.
+	Hub *sentry.Hub
+
+	// LoggerName names the logger in each breadcrumb's category and in the
+	// event's logger field. Empty means the integration's own name for it
+	// ("slog", the zap logger's name or "zap", "zerolog").
+	LoggerName string
+
+	// TagKeys lists the attributes whose values become event tags, as dotted
+	// paths through groups ("http.route" is the attribute route in the group
+	// http). Tags are indexed and searchable in Sentry; every attribute also
+	// appears, untouched, in the event's "log" context, which is not. Tag
+	// values are cut to Sentry's 200 characters. Nil means no tags.
+	TagKeys []string
+
+	// FingerprintKey names an attribute (dotted path) whose value, a string
+	// or a list of strings, becomes the event's fingerprint, which decides
+	// how Sentry groups events into issues. Empty means Sentry's default
+	// grouping.
+	FingerprintKey string
+
+	// UserKey names the group whose attributes fill the event's user: id,
+	// email, username, name and ip_address go to their fields, anything else
+	// to the user's data. Empty means "user"; "-" means no group fills it.
+	UserKey string
+
+	// RequireError, when true, sends an event only for records that carry an
+	// error; an event-level record without one is kept as a breadcrumb. By
+	// default such a record becomes a message event, since an error-level log
+	// line is a bug worth seeing even without an error value.
+	RequireError bool
+
+	// BreadcrumbLimits bound each record kept in a trail. Zero fields mean
+	// the defaults: 64 attributes, 1 KiB per text value and 4 KiB per record.
+	BreadcrumbLimits Limits
+
+	// EventLimits bound the record an event is built from. Zero fields mean
+	// the defaults: 512 attributes, 16 KiB per text value and 128 KiB per
+	// record.
+	EventLimits Limits
+
+	// FallbackCaptureWindow is how long an error captured from the fallback
+	// trail (records whose context carries no trail) counts as already sent,
+	// for capture-once. Errors captured from a context's own trail count as
+	// sent for the trail's whole life. Zero means 10 seconds.
+	FallbackCaptureWindow time.Duration
+}
+
+// Limits bound what one record keeps. Text beyond a limit is cut at a UTF-8
+// boundary and ends with "…"; attributes beyond MaxAttrs are dropped and
+// counted in the data entry "logcrumbs.dropped_attrs". A zero field means
+// its default.
+type Limits struct {
+	// MaxAttrs is the number of attributes kept per record; a group counts
+	// as one attribute besides its members.
+	MaxAttrs int
+	// MaxValueBytes is the number of bytes kept of the message and of each
+	// text value (strings, errors, formatted values).
+	MaxValueBytes int
+	// MaxRecordBytes is the number of bytes kept of the message, the keys
+	// and the text values of one record together.
+	MaxRecordBytes int
+}

@@ -1,0 +1,250 @@
+// Package slogsentry is logcrumbs' [log/slog] integration: a [slog.Handler]
+// that keeps records below the event level as breadcrumbs in the trail of
+// their context, and sends records at or above it to Sentry as events that
+// carry that trail.
+//
+// It wraps the program's own handler, which sees exactly what it would see
+// without logcrumbs, so it can replace the default handler in one line:
+//
+//	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{})))
+//
+// Give each unit of work its own trail with [logcrumbs.NewContext] and log
+// with the *Context methods (InfoContext, ErrorContext, ...) so records find
+// it; records logged without a context, or with one that carries no trail,
+// share the process-wide fallback trail.
+//
+// # What becomes what
+//
+// A record at or above Options.BreadcrumbLevel and below Options.EventLevel
+// is copied into the trail: its message, level, time and attributes, with
+// groups kept as nesting. Nothing of it is retained by reference, and
+// nothing is allocated once the trail's storage has been used once.
+//
+// A record at or above Options.EventLevel becomes one Sentry event: any
+// attribute whose value is an error supplies the exception (several: all of
+// them, joined), with its %w chain, errors.Join trees and stack traces; a
+// record with no error becomes a message event with the caller's stack
+// (unless Options.RequireError is set). See [logcrumbs.Options] for tags,
+// user, fingerprint and limits. An error already sent from the same trail,
+// or one that wraps it, is not sent again: the record becomes a breadcrumb
+// that names the earlier event's ID (capture-once).
+//
+// # Bad input
+//
+//   - A nil error attribute is kept as null; a typed-nil error is kept as the
+//     text its Error method returns, or as a note that it panicked.
+//   - A LogValue, String, Error or MarshalJSON method that panics is recovered;
+//     the attribute's value becomes text starting with "!PANIC" that names the
+//     method and the panic value. The program's own handler sees the value
+//     as it would have without logcrumbs.
+//   - Values that are not strings, numbers, booleans, durations, times,
+//     errors or fmt.Stringers are encoded as JSON; a value that cannot be
+//     encoded (a cycle, a channel) becomes text naming its type and why.
+//   - Invalid UTF-8 is replaced by U+FFFD when the event is built.
+//   - Text longer than the limits in [logcrumbs.Limits] is cut and ends with
+//     "…"; attributes beyond the limit are dropped and counted.
+//   - With no Sentry client on the hub, nothing is sent and event records are
+//     kept as error breadcrumbs. Building an event never waits on the
+//     network: sentry-go's HTTP transport queues it (and drops it, counted by
+//     sentry-go, when its queue is full).
+package slogsentry
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+)
+
+// Options configure a Handler. The zero value keeps Debug records and above
+// as breadcrumbs and sends Error records and above as events.
+type Options struct {
+	// Options are the settings shared by every logcrumbs integration.
+	logcrumbs.Options
+
+	// BreadcrumbLevel is the lowest level kept in the trail. Nil means
+	// slog.LevelDebug, so the trail keeps debug records even when the wrapped
+	// handler filters them out. A slog.LevelVar changes it at run time.
+	BreadcrumbLevel slog.Leveler
+
+	// EventLevel is the lowest level sent to Sentry as an event. Nil means
+	// slog.LevelError.
+	EventLevel slog.Leveler
+}
+
+// config is what every Handler derived from one NewHandler call shares.
+type config struct {
+	esc             *escalate.Escalator
+	breadcrumbLevel slog.Leveler
+	eventLevel      slog.Leveler
+}
+
+// Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
+// Create one with NewHandler. It is safe for concurrent use.
+type Handler struct {
+	next slog.Handler
+	c    *config
+	// goas are the WithGroup names and WithAttrs attributes, in order, for
+	// rendering an event's record with the event limits.
+	goas []groupOrAttrs
+	// pre is goas rendered once with the breadcrumb limits, as the "Guide to
+	// Writing slog Handlers" pre-formats: each breadcrumb starts as a copy of
+	// it. Groups opened by WithGroup are still open in it. Nil when empty.
+	pre *buffer.Record
+}
+
+// groupOrAttrs is one WithGroup or WithAttrs call.
+type groupOrAttrs struct {
+	group string
+	attrs []slog.Attr
+}
+
+// NewHandler returns a handler that passes every record to next, unchanged,
+// when next is enabled for its level, and feeds logcrumbs. A nil next makes a
+// stand-alone handler that only feeds logcrumbs.
+func NewHandler(next slog.Handler, opts Options) *Handler {
+	c := &config{
+		esc:             escalate.New(opts.Options, "slog"),
+		breadcrumbLevel: opts.BreadcrumbLevel,
+		eventLevel:      opts.EventLevel,
+	}
+	if c.breadcrumbLevel == nil {
+		c.breadcrumbLevel = slog.LevelDebug
+	}
+	if c.eventLevel == nil {
+		c.eventLevel = slog.LevelError
+	}
+	return &Handler{next: next, c: c}
+}
+
+// Enabled reports whether either side wants records of this level: the
+// wrapped handler, or logcrumbs (at or above the lower of BreadcrumbLevel and
+// EventLevel).
+func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
+	if level >= h.c.breadcrumbLevel.Level() || level >= h.c.eventLevel.Level() {
+		return true
+	}
+	return h.next != nil && h.next.Enabled(ctx, level)
+}
+
+// Handle passes r to the wrapped handler if it is enabled for r's level and
+// returns its error, then keeps r as a breadcrumb or sends it as an event.
+// logcrumbs' own part never fails, panics or blocks on Sentry.
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	var err error
+	if h.next != nil && h.next.Enabled(ctx, r.Level) {
+		err = h.next.Handle(ctx, r)
+	}
+	switch {
+	case r.Level >= h.c.eventLevel.Level():
+		h.event(ctx, r)
+	case r.Level >= h.c.breadcrumbLevel.Level():
+		h.breadcrumb(ctx, r)
+	}
+	return err
+}
+
+func (h *Handler) breadcrumb(ctx context.Context, r slog.Record) {
+	rec := h.start(r, h.c.esc.BreadcrumbLimits())
+	if h.pre != nil {
+		rec.AppendRecord(h.pre)
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		appendAttr(rec, a, nil)
+		return true
+	})
+	rec.CloseAll()
+	buffer.For(ctx).Append(rec)
+}
+
+func (h *Handler) event(ctx context.Context, r slog.Record) {
+	rec := h.start(r, h.c.esc.EventLimits())
+	var errs []error
+	for _, goa := range h.goas {
+		goa.render(rec, &errs)
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		appendAttr(rec, a, &errs)
+		return true
+	})
+	rec.CloseAll()
+	h.c.esc.Capture(ctx, rec, errs)
+}
+
+func (h *Handler) start(r slog.Record, limits buffer.Limits) *buffer.Record {
+	rec := buffer.Get(r.Time, level(r.Level), limits)
+	rec.SetLogger(h.c.esc.LoggerName())
+	rec.SetMessage(r.Message)
+	return rec
+}
+
+// WithAttrs returns a handler whose records carry attrs, inside the groups
+// opened so far. The wrapped handler's WithAttrs is called with the same
+// attrs. LogValuers among attrs are resolved once, now, as slog's own
+// handlers do.
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	if len(attrs) == 0 {
+		return h
+	}
+	resolved := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		resolved[i] = slog.Attr{Key: a.Key, Value: resolve(a.Value)}
+	}
+	return h.with(groupOrAttrs{attrs: resolved}, func(next slog.Handler) slog.Handler {
+		return next.WithAttrs(attrs)
+	})
+}
+
+// WithGroup returns a handler whose later attributes nest in the group name.
+// An empty name returns h, as slog requires.
+func (h *Handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	return h.with(groupOrAttrs{group: name}, func(next slog.Handler) slog.Handler {
+		return next.WithGroup(name)
+	})
+}
+
+func (h *Handler) with(goa groupOrAttrs, nextWith func(slog.Handler) slog.Handler) *Handler {
+	h2 := &Handler{c: h.c, next: h.next}
+	if h.next != nil {
+		h2.next = nextWith(h.next)
+	}
+	h2.goas = append(h.goas[:len(h.goas):len(h.goas)], goa)
+	h2.pre = buffer.Get(time.Time{}, 0, h.c.esc.BreadcrumbLimits())
+	if h.pre != nil {
+		h2.pre.CopyFrom(h.pre)
+	}
+	goa.render(h2.pre, nil)
+	return h2
+}
+
+func (goa groupOrAttrs) render(rec *buffer.Record, errs *[]error) {
+	if goa.group != "" {
+		rec.OpenGroup(goa.group)
+		return
+	}
+	for _, a := range goa.attrs {
+		appendAttr(rec, a, errs)
+	}
+}
+
+// level maps slog's levels to Sentry's: below Info is debug, below Warn is
+// info, below Error is warning, below Error+4 is error, and above is fatal.
+func level(l slog.Level) buffer.Level {
+	switch {
+	case l < slog.LevelInfo:
+		return buffer.LevelDebug
+	case l < slog.LevelWarn:
+		return buffer.LevelInfo
+	case l < slog.LevelError:
+		return buffer.LevelWarning
+	case l < slog.LevelError+4:
+		return buffer.LevelError
+	}
+	return buffer.LevelFatal
+}

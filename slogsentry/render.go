@@ -1,0 +1,161 @@
+package slogsentry
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"reflect"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// maxDepth bounds group nesting, so that a LogValuer that returns ever
+// deeper groups cannot exhaust the stack.
+const maxDepth = 100
+
+// appendAttr copies a into rec, resolving LogValuers and recovering from
+// panics in the user's methods. When errs is not nil, error values are also
+// collected there, for the event's exception.
+func appendAttr(rec *buffer.Record, a slog.Attr, errs *[]error) {
+	appendAttrDepth(rec, a, errs, 0)
+}
+
+func appendAttrDepth(rec *buffer.Record, a slog.Attr, errs *[]error, depth int) {
+	v := resolve(a.Value)
+	switch v.Kind() {
+	case slog.KindString:
+		rec.AddText(buffer.KindString, a.Key, v.String())
+	case slog.KindInt64:
+		rec.AddScalar(buffer.KindInt64, a.Key, uint64(v.Int64()))
+	case slog.KindUint64:
+		rec.AddScalar(buffer.KindUint64, a.Key, v.Uint64())
+	case slog.KindFloat64:
+		rec.AddScalar(buffer.KindFloat64, a.Key, math.Float64bits(v.Float64()))
+	case slog.KindBool:
+		var b uint64
+		if v.Bool() {
+			b = 1
+		}
+		rec.AddScalar(buffer.KindBool, a.Key, b)
+	case slog.KindDuration:
+		rec.AddScalar(buffer.KindDuration, a.Key, uint64(v.Duration()))
+	case slog.KindTime:
+		t := v.Time()
+		if y := t.Year(); y > 1677 && y < 2262 { // UnixNano's range
+			rec.AddScalar(buffer.KindTime, a.Key, uint64(t.UnixNano()))
+		} else {
+			rec.AddText(buffer.KindString, a.Key, t.Format("2006-01-02T15:04:05.999999999Z07:00"))
+		}
+	case slog.KindGroup:
+		attrs := v.Group()
+		if len(attrs) == 0 {
+			return // an empty group is ignored, as slog requires
+		}
+		if depth >= maxDepth {
+			rec.AddText(buffer.KindPanic, a.Key, "!TOO DEEP: groups nested more than 100 levels")
+			return
+		}
+		if a.Key != "" {
+			rec.OpenGroup(a.Key)
+		}
+		for _, ga := range attrs {
+			appendAttrDepth(rec, ga, errs, depth+1)
+		}
+		if a.Key != "" {
+			rec.CloseGroup()
+		}
+	default:
+		appendAny(rec, a.Key, v.Any(), errs)
+	}
+}
+
+// appendAny copies a value of slog.KindAny.
+func appendAny(rec *buffer.Record, key string, x any, errs *[]error) {
+	switch x := x.(type) {
+	case nil:
+		if key != "" { // an Attr with empty key and nil value is ignored
+			rec.AddScalar(buffer.KindNull, key, 0)
+		}
+	case panicked:
+		rec.AddText(buffer.KindPanic, key, string(x))
+	case error:
+		if errs != nil && !isNil(x) { // a typed-nil error is no exception
+			*errs = append(*errs, x)
+		}
+		rec.BeginText(buffer.KindError, key)
+		if p := safely(func() { _, _ = rec.WriteString(x.Error()) }); p != nil {
+			rec.EndText()
+			rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.Error: %v", x, p))
+			return
+		}
+		rec.EndText()
+	case fmt.Stringer:
+		rec.BeginText(buffer.KindString, key)
+		if p := safely(func() { _, _ = rec.WriteString(x.String()) }); p != nil {
+			rec.EndText()
+			rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.String: %v", x, p))
+			return
+		}
+		rec.EndText()
+	case []byte:
+		rec.AddText(buffer.KindString, key, string(x))
+	default:
+		var b []byte
+		var err error
+		if p := safely(func() { b, err = json.Marshal(x) }); p != nil {
+			rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC encoding %T as JSON: %v", x, p))
+			return
+		}
+		if err != nil {
+			rec.AddText(buffer.KindString, key, fmt.Sprintf("!UNENCODABLE %T: %v", x, err))
+			return
+		}
+		rec.AddText(buffer.KindJSON, key, string(b))
+	}
+}
+
+// panicked is the value of an attribute whose LogValue method panicked.
+type panicked string
+
+// resolve is slog.Value.Resolve, except that a LogValue that panics yields a
+// panicked value that says so, rather than an error that would become the
+// event's exception.
+func resolve(v slog.Value) (out slog.Value) {
+	if v.Kind() != slog.KindLogValuer {
+		return v
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			out = slog.AnyValue(panicked(fmt.Sprintf("!PANIC in %T.LogValue: %v", v.Any(), p)))
+		}
+	}()
+	for range 100 {
+		if v.Kind() != slog.KindLogValuer {
+			return v
+		}
+		v = v.LogValuer().LogValue()
+	}
+	return slog.AnyValue(panicked(fmt.Sprintf("!LOOP: LogValue called 100 times on %T", v.Any())))
+}
+
+// safely runs f and returns what it panicked with, or nil.
+func safely(f func()) (p any) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = r
+		}
+	}()
+	f()
+	return nil
+}
+
+// isNil reports whether x holds a nil pointer, map, slice, func or chan.
+func isNil(x any) bool {
+	v := reflect.ValueOf(x)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
