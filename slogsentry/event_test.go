@@ -1,0 +1,255 @@
+package slogsentry_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+func TestTagsContextsUserFingerprint(t *testing.T) {
+	logger, tr := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{
+		TagKeys:        []string{"route", "http.status", "missing"},
+		FingerprintKey: "fp",
+	}})
+	logger.With("route", "/users/:id").WithGroup("http").With("status", 500).Error("failed",
+		"err", errors.New("x"),
+		slog.Group("user", "id", "42", "email", "a@example.com", "plan", "pro"),
+		"fp", "users-timeout")
+	ev := tr.One(t)
+	if ev.Tags["route"] != "/users/:id" || ev.Tags["http.status"] != "500" || len(ev.Tags) != 2 {
+		t.Errorf("tags = %v", ev.Tags)
+	}
+	logCtx := ev.Contexts["log"]
+	if logCtx["route"] != "/users/:id" {
+		t.Errorf("log context lacks the tagged attribute: %v", logCtx)
+	}
+	http, _ := logCtx["http"].(map[string]any)
+	if http["status"] != int64(500) {
+		t.Errorf("log context http = %v", logCtx["http"])
+	}
+	// Record attributes sit inside the handler's open group: http.user.
+	if ev.User.ID != "" {
+		t.Errorf("user filled from a group that is not at the top level: %+v", ev.User)
+	}
+	logger2, tr2 := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{FingerprintKey: "fp"}})
+	logger2.Error("failed", slog.Group("user", "id", "42", "email", "a@example.com", "plan", "pro"), "fp", "users-timeout")
+	ev = tr2.One(t)
+	if ev.User.ID != "42" || ev.User.Email != "a@example.com" || ev.User.Data["plan"] != "pro" {
+		t.Errorf("user = %+v", ev.User)
+	}
+	if _, ok := ev.Contexts["log"]["user"]; ok {
+		t.Error("user group is also in the log context")
+	}
+	if len(ev.Fingerprint) != 1 || ev.Fingerprint[0] != "users-timeout" {
+		t.Errorf("fingerprint = %v", ev.Fingerprint)
+	}
+}
+
+func TestMessageEventAndRequireError(t *testing.T) {
+	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.ErrorContext(ctx, "quota exceeded", "tenant", "acme")
+	ev := tr.One(t)
+	if len(ev.Exception) != 0 || ev.Message != "quota exceeded" {
+		t.Fatalf("want a message event, got exceptions %v message %q", ev.Exception, ev.Message)
+	}
+	if len(ev.Threads) != 1 || ev.Threads[0].Stacktrace == nil {
+		t.Fatal("message event carries no stack trace")
+	}
+	frames := ev.Threads[0].Stacktrace.Frames
+	if top := frames[len(frames)-1]; top.Function != "TestMessageEventAndRequireError" {
+		t.Errorf("top frame = %s, want the test function", top.Function)
+	}
+
+	strict, tr2 := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{RequireError: true}})
+	ctx = logcrumbs.NewContext(context.Background())
+	strict.ErrorContext(ctx, "quota exceeded")
+	if n := len(tr2.Events()); n != 0 {
+		t.Fatalf("RequireError sent %d events for a record without error", n)
+	}
+	crumbs := logcrumbs.FromContext(ctx).Breadcrumbs()
+	if len(crumbs) != 1 || crumbs[0].Level != sentry.LevelError || crumbs[0].Type != "error" {
+		t.Fatalf("record not kept as an error breadcrumb: %+v", crumbs)
+	}
+}
+
+func TestCaptureOnce(t *testing.T) {
+	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	ctx := logcrumbs.NewContext(context.Background())
+	errDB := errors.New("connection reset")
+	logger.ErrorContext(ctx, "query failed", "err", errDB)
+	logger.ErrorContext(ctx, "load user failed", "err", fmt.Errorf("load user: %w", errDB))
+	logger.ErrorContext(ctx, "request failed", "error", errDB)
+	ev := tr.One(t)
+	if ev.Message != "query failed" {
+		t.Fatalf("event = %q", ev.Message)
+	}
+	crumbs := logcrumbs.FromContext(ctx).Breadcrumbs()
+	if len(crumbs) != 3 {
+		t.Fatalf("trail has %d breadcrumbs, want 3", len(crumbs))
+	}
+	for _, b := range crumbs {
+		if b.Data["sentry.event_id"] != string(ev.EventID) {
+			t.Errorf("breadcrumb %q names event %v, want %s", b.Message, b.Data["sentry.event_id"], ev.EventID)
+		}
+	}
+
+	// A later, different error in the same request is a new event whose
+	// breadcrumbs show the earlier ones, naming the first event.
+	logger.ErrorContext(ctx, "render failed", "err", errors.New("template missing"))
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("got %d events, want 2", len(events))
+	}
+	if n := len(events[1].Breadcrumbs); n != 3 {
+		t.Fatalf("second event has %d breadcrumbs, want 3", n)
+	}
+
+	// Another request logging the same (sentinel) error is its own event.
+	logger.ErrorContext(logcrumbs.NewContext(context.Background()), "query failed", "err", errDB)
+	if n := len(tr.Events()); n != 3 {
+		t.Fatalf("the same error in another request: %d events, want 3", n)
+	}
+}
+
+// incomparable is an error type that cannot be a map key or compared.
+type incomparable struct{ parts []string }
+
+func (e incomparable) Error() string { return strings.Join(e.parts, ": ") }
+
+func TestCaptureOnceIncomparableError(t *testing.T) {
+	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	ctx := logcrumbs.NewContext(context.Background())
+	err := incomparable{[]string{"a", "b"}}
+	logger.ErrorContext(ctx, "one", "err", err)
+	logger.ErrorContext(ctx, "two", "err", fmt.Errorf("wrapped: %w", err))
+	if n := len(tr.Events()); n != 2 {
+		t.Fatalf("got %d events, want 2 (incomparable errors are never deduplicated)", n)
+	}
+}
+
+func TestErrorsJoinAndSeveralErrors(t *testing.T) {
+	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	a, b := errors.New("a failed"), errors.New("b failed")
+	logger.Error("batch failed", "err", fmt.Errorf("batch: %w", errors.Join(a, b)))
+	ev := tr.One(t)
+	var values []string
+	for _, ex := range ev.Exception {
+		values = append(values, ex.Value)
+	}
+	got := strings.Join(values, "|")
+	for _, want := range []string{"a failed", "b failed", "batch: a failed\nb failed"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("exceptions %q lack %q", got, want)
+		}
+	}
+	outer := ev.Exception[len(ev.Exception)-1]
+	if outer.Mechanism == nil || outer.Mechanism.ExceptionID != 0 {
+		t.Errorf("outermost exception mechanism = %+v", outer.Mechanism)
+	}
+
+	tr.Reset()
+	logger.Error("two errors", "first", a, "second", b)
+	ev = tr.One(t)
+	if len(ev.Exception) != 3 {
+		t.Fatalf("two error attributes gave %d exceptions, want 3 (both, joined)", len(ev.Exception))
+	}
+}
+
+func TestHubFromContextWins(t *testing.T) {
+	logger, optsTr := newLogger(t, nil, slogsentry.Options{})
+	ctxHub, ctxTr := sentrytest.NewHub(t, nil)
+	ctx := sentry.SetHubOnContext(logcrumbs.NewContext(context.Background()), ctxHub)
+	logger.ErrorContext(ctx, "boom")
+	if len(optsTr.Events()) != 0 || len(ctxTr.Events()) != 1 {
+		t.Fatalf("events: options hub %d, context hub %d; want 0 and 1", len(optsTr.Events()), len(ctxTr.Events()))
+	}
+}
+
+func TestNoClientKeepsBreadcrumb(t *testing.T) {
+	hub := sentry.NewHub(nil, sentry.NewScope())
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.ErrorContext(ctx, "boom", "err", errors.New("x"))
+	crumbs := logcrumbs.FromContext(ctx).Breadcrumbs()
+	if len(crumbs) != 1 || crumbs[0].Message != "boom" || crumbs[0].Data["err"] != "x" {
+		t.Fatalf("breadcrumbs = %+v", crumbs)
+	}
+}
+
+func TestScopeBreadcrumbsMergedByTimeAndCapped(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.MaxBreadcrumbs = 4 })
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	t0 := time.Now()
+	logAt := func(d time.Duration, msg string) {
+		r := slog.NewRecord(t0.Add(d), slog.LevelInfo, msg, 0)
+		_ = logger.Handler().Handle(ctx, r)
+	}
+	logAt(1*time.Second, "log-1")
+	hub.AddBreadcrumb(&sentry.Breadcrumb{Message: "scope-2", Timestamp: t0.Add(2 * time.Second)}, nil)
+	logAt(3*time.Second, "log-3")
+	hub.AddBreadcrumb(&sentry.Breadcrumb{Message: "scope-4", Timestamp: t0.Add(4 * time.Second)}, nil)
+	logAt(5*time.Second, "log-5")
+	r := slog.NewRecord(t0.Add(6*time.Second), slog.LevelError, "boom", 0)
+	_ = logger.Handler().Handle(ctx, r)
+	var got []string
+	for _, b := range tr.One(t).Breadcrumbs {
+		got = append(got, b.Message)
+	}
+	if want := "log-1,scope-2,log-3,scope-4,log-5"[6:]; strings.Join(got, ",") != want {
+		t.Fatalf("breadcrumbs = %v, want %v", got, want)
+	}
+}
+
+func TestDebugKeptWhenWrappedHandlerFilters(t *testing.T) {
+	var lines strings.Builder
+	next := slog.NewTextHandler(&lines, &slog.HandlerOptions{Level: slog.LevelWarn})
+	logger, tr := newLogger(t, next, slogsentry.Options{})
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.DebugContext(ctx, "cache miss")
+	logger.InfoContext(ctx, "fetched")
+	logger.ErrorContext(ctx, "boom")
+	if n := len(tr.One(t).Breadcrumbs); n != 2 {
+		t.Fatalf("event has %d breadcrumbs, want 2 (debug and info)", n)
+	}
+	if out := lines.String(); strings.Contains(out, "cache miss") || strings.Contains(out, "fetched") || !strings.Contains(out, "boom") {
+		t.Fatalf("wrapped handler output = %q", out)
+	}
+
+	// Below every level in use, the handler is not enabled at all.
+	quiet := slogsentry.NewHandler(next, slogsentry.Options{BreadcrumbLevel: slog.LevelInfo})
+	if quiet.Enabled(ctx, slog.LevelDebug) {
+		t.Fatal("handler enabled below both its own and the wrapped handler's level")
+	}
+}
+
+func TestRingDropsOldest(t *testing.T) {
+	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	trail := logcrumbs.NewTrail(3)
+	ctx := logcrumbs.ContextWithTrail(context.Background(), trail)
+	for i := range 5 {
+		logger.InfoContext(ctx, fmt.Sprint("step ", i))
+	}
+	logger.ErrorContext(ctx, "boom")
+	var got []string
+	for _, b := range tr.One(t).Breadcrumbs {
+		got = append(got, b.Message)
+	}
+	if strings.Join(got, ",") != "step 2,step 3,step 4" {
+		t.Fatalf("breadcrumbs = %v", got)
+	}
+	if trail.Dropped() != 3 { // steps 0 and 1, then step 2 when the error's own breadcrumb went in
+		t.Fatalf("dropped = %d, want 3", trail.Dropped())
+	}
+}
