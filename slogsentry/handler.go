@@ -105,6 +105,13 @@ type groupOrAttrs struct {
 // NewHandler returns a handler that passes every record to next, unchanged,
 // when next is enabled for its level, and feeds logcrumbs. A nil next makes a
 // stand-alone handler that only feeds logcrumbs.
+//
+// Do not pass slog.Default().Handler() and then give the result to
+// slog.SetDefault: slog's original default handler writes through the log
+// package, which SetDefault points back at slog, and the first record
+// deadlocks. That holds for any handler wrapping it; build the handler to
+// wrap instead: slog.NewTextHandler(os.Stderr, nil) is the nearest to what
+// the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
 	c := &config{
 		esc:             escalate.New(opts.Options, "slog"),
