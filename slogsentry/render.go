@@ -1,13 +1,12 @@
 package slogsentry
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math"
-	"reflect"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // maxDepth bounds group nesting, so that a LogValuer that returns ever
@@ -41,12 +40,7 @@ func appendAttrDepth(rec *buffer.Record, a slog.Attr, errs *[]error, depth int) 
 	case slog.KindDuration:
 		rec.AddScalar(buffer.KindDuration, a.Key, uint64(v.Duration()))
 	case slog.KindTime:
-		t := v.Time()
-		if y := t.Year(); y > 1677 && y < 2262 { // UnixNano's range
-			rec.AddScalar(buffer.KindTime, a.Key, uint64(t.UnixNano()))
-		} else {
-			rec.AddText(buffer.KindString, a.Key, t.Format("2006-01-02T15:04:05.999999999Z07:00"))
-		}
+		render.Time(rec, a.Key, v.Time())
 	case slog.KindGroup:
 		attrs := v.Group()
 		if len(attrs) == 0 {
@@ -79,39 +73,8 @@ func appendAny(rec *buffer.Record, key string, x any, errs *[]error) {
 		}
 	case panicked:
 		rec.AddText(buffer.KindPanic, key, string(x))
-	case error:
-		if errs != nil && !isNil(x) { // a typed-nil error is no exception
-			*errs = append(*errs, x)
-		}
-		rec.BeginText(buffer.KindError, key)
-		if p := safely(func() { _, _ = rec.WriteString(x.Error()) }); p != nil {
-			rec.EndText()
-			rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.Error: %v", x, p))
-			return
-		}
-		rec.EndText()
-	case fmt.Stringer:
-		rec.BeginText(buffer.KindString, key)
-		if p := safely(func() { _, _ = rec.WriteString(x.String()) }); p != nil {
-			rec.EndText()
-			rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.String: %v", x, p))
-			return
-		}
-		rec.EndText()
-	case []byte:
-		rec.AddText(buffer.KindString, key, string(x))
 	default:
-		var b []byte
-		var err error
-		if p := safely(func() { b, err = json.Marshal(x) }); p != nil {
-			rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC encoding %T as JSON: %v", x, p))
-			return
-		}
-		if err != nil {
-			rec.AddText(buffer.KindString, key, fmt.Sprintf("!UNENCODABLE %T: %v", x, err))
-			return
-		}
-		rec.AddText(buffer.KindJSON, key, string(b))
+		render.Any(rec, key, x, errs)
 	}
 }
 
@@ -137,25 +100,4 @@ func resolve(v slog.Value) (out slog.Value) {
 		v = v.LogValuer().LogValue()
 	}
 	return slog.AnyValue(panicked(fmt.Sprintf("!LOOP: LogValue called 100 times on %T", v.Any())))
-}
-
-// safely runs f and returns what it panicked with, or nil.
-func safely(f func()) (p any) {
-	defer func() {
-		if r := recover(); r != nil {
-			p = r
-		}
-	}()
-	f()
-	return nil
-}
-
-// isNil reports whether x holds a nil pointer, map, slice, func or chan.
-func isNil(x any) bool {
-	v := reflect.ValueOf(x)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
-		return v.IsNil()
-	}
-	return false
 }

@@ -317,8 +317,15 @@ func (r *Record) CloseGroup() {
 }
 
 // CloseAll closes every group still open.
-func (r *Record) CloseAll() {
-	for r.open > 0 || r.droppedOpen > 0 {
+func (r *Record) CloseAll() { r.CloseTo(0) }
+
+// Depth is the number of groups open: a mark for CloseTo.
+func (r *Record) Depth() int { return r.open + r.droppedOpen }
+
+// CloseTo closes groups until depth are open, so that code which opened
+// groups and then failed (a user's marshaler panicked) leaves r as it found it.
+func (r *Record) CloseTo(depth int) {
+	for r.Depth() > depth {
 		r.CloseGroup()
 	}
 }
