@@ -94,7 +94,7 @@ func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []erro
 	}()
 	hub := e.Hub(ctx)
 	client := hub.Client()
-	if client == nil || (e.opts.RequireError && len(errs) == 0) {
+	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
 	newID := newEventID()

@@ -1,0 +1,272 @@
+// Package zapsentry feeds logcrumbs from go.uber.org/zap: a zapcore.Core to
+// tee beside the cores that write your logs.
+//
+//	logger := zap.New(zapcore.NewTee(yourCore, zapsentry.NewCore(zapsentry.Options{})))
+//	// or, to an existing logger:
+//	logger = logger.WithOptions(zapsentry.Wrap(zapsentry.Options{}))
+//
+// Entries below the event level (default Error) and at or above the
+// breadcrumb level (default Debug) are copied into the trail of their
+// context; entries at or above the event level become Sentry events that
+// carry that trail. Your cores are untouched: they write exactly what they
+// wrote before, and the tee lets Debug entries reach the trail even where
+// your core filters them.
+//
+// # Contexts
+//
+// zap's Core.Write is given no context.Context, so the context is bound
+// with a field, [Context], which this core reads and every other core skips
+// (it is a zapcore.SkipType field: it writes nothing). Bind it once for a
+// request with [WithContext], or with logger.With(zapsentry.Context(ctx)),
+// or pass it on a single call. Entries with no bound context go to the
+// process-wide fallback trail (logcrumbs.Fallback). A request that logs
+// through zap and slog with the same context has one trail.
+//
+// # Fields
+//
+// Fields keep their types in breadcrumb data and in the event's "log"
+// context: numbers stay numbers, durations read "1.5s", times are RFC 3339,
+// zap.Object becomes a nested object, zap.Namespace nests the fields after
+// it, and zap.Array, zap.Reflect and zap.Any of other values are encoded as
+// JSON. The errors of zap.Error, zap.NamedError and zap.Errors fields become
+// the event's exception chain as the real error values (types, %w chains,
+// errors.Join, stack traces), not as strings.
+//
+// # Bad input
+//
+// A MarshalLogObject, MarshalLogArray, String or Error method that panics is
+// recovered: the field shows "!PANIC in T.Method: value" instead, and the
+// entry is still kept or sent. A nil error (zap.Error(nil)) is no field, as in
+// zap; a typed nil error is shown as text and is no exception. Values that
+// cannot be encoded as JSON show "!UNENCODABLE T: reason". Invalid UTF-8 is
+// replaced when sent, and values beyond the limits of logcrumbs.Options are
+// cut and marked. Write never returns an error and never blocks on Sentry,
+// except for Panic and Fatal entries: the process is about to stop, so the
+// core waits up to Options.SyncTimeout for the event to be delivered.
+package zapsentry
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+)
+
+// Options configure the core. The zero value keeps Debug and above as
+// breadcrumbs, sends Error and above as events, and waits up to 2 seconds in
+// Sync.
+type Options struct {
+	logcrumbs.Options
+
+	// BreadcrumbLevel decides which entries below the event level are kept
+	// in the trail. Nil means zapcore.DebugLevel. A zap.AtomicLevel may be
+	// used to change it at run time.
+	BreadcrumbLevel zapcore.LevelEnabler
+
+	// EventLevel decides which entries become Sentry events. Nil means
+	// zapcore.ErrorLevel.
+	EventLevel zapcore.LevelEnabler
+
+	// SyncTimeout bounds how long Sync, and the Write of a Panic or Fatal
+	// entry, wait for Sentry to confirm the events sent so far. Zero means 2
+	// seconds.
+	SyncTimeout time.Duration
+}
+
+type config struct {
+	esc             *escalate.Escalator
+	name            string // Options.LoggerName, empty for the entry's own
+	breadcrumbLevel zapcore.LevelEnabler
+	eventLevel      zapcore.LevelEnabler
+	syncTimeout     time.Duration
+}
+
+// core is the zapcore.Core. With returns a new core; a core is never
+// changed after it is made, so it is safe for concurrent use.
+type core struct {
+	c   *config
+	ctx context.Context // bound with Context, or nil
+
+	// fields are the fields added with With, kept to build events (their
+	// errors become exceptions); pre is the same fields already copied
+	// within the breadcrumb limits, appended to every breadcrumb.
+	fields []zapcore.Field
+	pre    *buffer.Record
+}
+
+// NewCore returns a core that feeds logcrumbs and writes nothing else. Tee
+// it beside your own: zapcore.NewTee(yourCore, zapsentry.NewCore(opts)).
+func NewCore(opts Options) zapcore.Core {
+	c := &config{
+		esc:             escalate.New(opts.Options, "zap"),
+		name:            opts.LoggerName,
+		breadcrumbLevel: opts.BreadcrumbLevel,
+		eventLevel:      opts.EventLevel,
+		syncTimeout:     opts.SyncTimeout,
+	}
+	if c.breadcrumbLevel == nil {
+		c.breadcrumbLevel = zapcore.DebugLevel
+	}
+	if c.eventLevel == nil {
+		c.eventLevel = zapcore.ErrorLevel
+	}
+	if c.syncTimeout <= 0 {
+		c.syncTimeout = 2 * time.Second
+	}
+	return &core{c: c}
+}
+
+// Wrap returns a zap.Option that tees a new core beside a logger's own:
+// logger.WithOptions(zapsentry.Wrap(opts)).
+func Wrap(opts Options) zap.Option {
+	return zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		return zapcore.NewTee(c, NewCore(opts))
+	})
+}
+
+// Enabled reports whether the entry would be kept or sent.
+func (c *core) Enabled(l zapcore.Level) bool {
+	return c.c.breadcrumbLevel.Enabled(l) || c.c.eventLevel.Enabled(l)
+}
+
+// Level returns the lowest level the core is enabled for, so that
+// zap.Logger.Level and zapcore.LevelOf report the tee's true level.
+func (c *core) Level() zapcore.Level {
+	return min(zapcore.LevelOf(c.c.breadcrumbLevel), zapcore.LevelOf(c.c.eventLevel))
+}
+
+// With returns a core whose entries carry fields. A Context field among them
+// binds the core to that context instead of being a field.
+func (c *core) With(fields []zapcore.Field) zapcore.Core {
+	c2 := *c
+	own := 0
+	for _, f := range fields {
+		if ctx, ok := boundContext(f); ok {
+			c2.ctx = ctx
+			continue
+		}
+		own++
+	}
+	if own == 0 {
+		return &c2
+	}
+	c2.fields = make([]zapcore.Field, 0, len(c.fields)+own)
+	c2.fields = append(c2.fields, c.fields...)
+	c2.pre = buffer.Get(time.Time{}, 0, c.c.esc.BreadcrumbLimits())
+	if c.pre != nil {
+		c2.pre.CopyFrom(c.pre)
+	}
+	for _, f := range fields {
+		if _, ok := boundContext(f); !ok {
+			c2.fields = append(c2.fields, f)
+			addField(c2.pre, f, nil)
+		}
+	}
+	return &c2
+}
+
+// Check adds the core to ce when it is enabled for the entry's level.
+func (c *core) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.Enabled(ent.Level) {
+		return ce.AddCore(ent, c)
+	}
+	return ce
+}
+
+// Write keeps the entry as a breadcrumb or sends it as an event. It returns
+// nil: what logcrumbs does never makes a log call fail.
+func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+	ctx := c.ctx
+	for _, f := range fields {
+		if bound, ok := boundContext(f); ok {
+			ctx = bound
+		}
+	}
+	switch {
+	case c.c.eventLevel.Enabled(ent.Level):
+		c.event(ctx, ent, fields)
+	case c.c.breadcrumbLevel.Enabled(ent.Level):
+		c.breadcrumb(ctx, ent, fields)
+	}
+	if ent.Level >= zapcore.PanicLevel {
+		_ = c.syncContext(ctx) // the process is about to stop
+	}
+	return nil
+}
+
+func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) {
+	rec := c.start(ent, c.c.esc.BreadcrumbLimits())
+	if c.pre != nil {
+		rec.AppendRecord(c.pre)
+	}
+	for _, f := range fields {
+		addField(rec, f, nil)
+	}
+	rec.CloseAll()
+	buffer.For(ctx).Append(rec)
+}
+
+func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) {
+	rec := c.start(ent, c.c.esc.EventLimits())
+	var errs []error
+	for _, f := range c.fields {
+		addField(rec, f, &errs)
+	}
+	for _, f := range fields {
+		addField(rec, f, &errs)
+	}
+	rec.CloseAll()
+	c.c.esc.Capture(ctx, rec, errs)
+}
+
+func (c *core) start(ent zapcore.Entry, limits buffer.Limits) *buffer.Record {
+	rec := buffer.Get(ent.Time, level(ent.Level), limits)
+	switch {
+	case c.c.name != "":
+		rec.SetLogger(c.c.name)
+	case ent.LoggerName != "":
+		rec.SetLogger(ent.LoggerName)
+	default:
+		rec.SetLogger("zap")
+	}
+	rec.SetMessage(ent.Message)
+	return rec
+}
+
+// Sync waits up to Options.SyncTimeout for Sentry to confirm the events sent
+// so far through the core's hub. It returns an error if they were not all
+// confirmed in time; with no Sentry client it returns nil at once.
+func (c *core) Sync() error { return c.syncContext(c.ctx) }
+
+func (c *core) syncContext(ctx context.Context) error {
+	hub := c.c.esc.Hub(ctx)
+	if !hub.Client().IsEnabled() {
+		return nil
+	}
+	if !hub.Flush(c.c.syncTimeout) {
+		return fmt.Errorf("zapsentry: Sentry did not confirm the events sent within %v: they may be lost; "+
+			"check the DSN and the network, or raise Options.SyncTimeout", c.c.syncTimeout)
+	}
+	return nil
+}
+
+// level maps zap's levels to Sentry's: DPanic, Panic and Fatal are fatal.
+func level(l zapcore.Level) buffer.Level {
+	switch {
+	case l < zapcore.InfoLevel:
+		return buffer.LevelDebug
+	case l < zapcore.WarnLevel:
+		return buffer.LevelInfo
+	case l < zapcore.ErrorLevel:
+		return buffer.LevelWarning
+	case l < zapcore.DPanicLevel:
+		return buffer.LevelError
+	}
+	return buffer.LevelFatal
+}

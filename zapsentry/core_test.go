@@ -1,0 +1,288 @@
+package zapsentry_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+)
+
+// newLogger returns a logger that tees a JSON core at Info, writing to out,
+// with a logcrumbs core whose events reach the returned transport.
+func newLogger(t *testing.T, opts zapsentry.Options, out *bytes.Buffer) (*zap.Logger, *sentrytest.Transport) {
+	t.Helper()
+	hub, tr := sentrytest.NewHub(t, nil)
+	opts.Hub = hub
+	if out == nil {
+		out = new(bytes.Buffer)
+	}
+	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(out), zapcore.InfoLevel)
+	return zap.New(zapcore.NewTee(user, zapsentry.NewCore(opts))), tr
+}
+
+type order struct {
+	ID    string
+	Items int
+}
+
+func (o order) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString("id", o.ID)
+	enc.AddInt("items", o.Items)
+	return nil
+}
+
+type addr struct{ host string }
+
+func (a addr) String() string { return "host:" + a.host }
+
+func TestEventCarriesTrailOldestFirst(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	_, log := zapsentry.WithContext(context.Background(), logger.With(zap.String("svc", "api")))
+
+	log.Debug("opening", zap.String("path", "/tmp/x"))
+	log.Info("loaded", zap.Int("n", 3), zap.Duration("took", 1500*time.Millisecond), zap.Bool("ok", true),
+		zap.Float64("ratio", 0.5), zap.Uint64("big", 1<<63), zap.Time("at", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)))
+	log.Warn("slow", zap.Object("order", order{"A-1", 2}), zap.Stringer("peer", addr{"db"}),
+		zap.Strings("tables", []string{"users", "orders"}), zap.Namespace("db"), zap.Int("rows", 7))
+	base := errors.New("disk full")
+	log.Error("save failed", zap.Error(fmt.Errorf("save: %w", base)))
+
+	ev := tr.One(t)
+	if ev.Message != "save failed" || ev.Level != sentry.LevelError || ev.Logger != "zap" {
+		t.Errorf("event message/level/logger = %q/%q/%q", ev.Message, ev.Level, ev.Logger)
+	}
+	var got []string
+	for _, b := range ev.Breadcrumbs {
+		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
+	}
+	if want := "debug:zap:opening,info:zap:loaded,warning:zap:slow"; strings.Join(got, ",") != want {
+		t.Fatalf("breadcrumbs = %v, want %s", got, want)
+	}
+	d := ev.Breadcrumbs[1].Data
+	if d["svc"] != "api" || d["n"] != int64(3) || d["took"] != "1.5s" || d["ok"] != true ||
+		d["ratio"] != 0.5 || d["big"] != uint64(1<<63) || d["at"] != "2026-01-02T03:04:05Z" {
+		t.Errorf("typed data = %#v", d)
+	}
+	d = ev.Breadcrumbs[2].Data
+	if o, _ := d["order"].(map[string]any); o["id"] != "A-1" || o["items"] != int64(2) {
+		t.Errorf("zap.Object = %#v", d["order"])
+	}
+	if d["peer"] != "host:db" {
+		t.Errorf("zap.Stringer = %#v", d["peer"])
+	}
+	if tables, _ := d["tables"].([]any); len(tables) != 2 || tables[0] != "users" {
+		t.Errorf("zap.Strings = %#v", d["tables"])
+	}
+	if db, _ := d["db"].(map[string]any); db["rows"] != int64(7) {
+		t.Errorf("zap.Namespace: %#v", d)
+	}
+	if len(ev.Exception) != 2 || ev.Exception[0].Value != "disk full" || ev.Exception[1].Value != "save: disk full" {
+		t.Fatalf("exceptions = %+v", ev.Exception)
+	}
+	if ev.Exception[1].Type != "*fmt.wrapError" {
+		t.Errorf("outer exception type = %q", ev.Exception[1].Type)
+	}
+	frames := ev.Exception[1].Stacktrace.Frames
+	if top := frames[len(frames)-1].Function; top != "TestEventCarriesTrailOldestFirst" {
+		t.Errorf("top frame = %q, want the test function (zap's frames dropped)", top)
+	}
+	if ev.Contexts["log"]["svc"] != "api" {
+		t.Errorf("log context = %v", ev.Contexts["log"])
+	}
+}
+
+func TestRequestLoggersNeverShareATrail(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	_, a := zapsentry.WithContext(context.Background(), logger)
+	_, b := zapsentry.WithContext(context.Background(), logger)
+	a.Info("a1")
+	b.Info("b1")
+	a.Info("a2")
+	b.Error("b failed")
+	a.Error("a failed")
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("got %d events", len(events))
+	}
+	for _, ev := range events {
+		want := "b1"
+		if ev.Message == "a failed" {
+			want = "a1,a2"
+		}
+		var got []string
+		for _, bc := range ev.Breadcrumbs {
+			got = append(got, bc.Message)
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: breadcrumbs %v, want %s", ev.Message, got, want)
+		}
+	}
+}
+
+func TestContextFieldOnOneCallAndFallback(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.Info("unbound record")
+	logger.Info("bound record", zapsentry.Context(ctx))
+	logger.Error("bound failure", zapsentry.Context(ctx))
+	ev := tr.One(t)
+	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "bound record" {
+		t.Errorf("bound event breadcrumbs = %+v", ev.Breadcrumbs)
+	}
+	if _, ok := ev.Contexts["log"][""]; ok {
+		t.Error("the context field shows up in the log context")
+	}
+	found := false
+	for _, b := range logcrumbs.Fallback().Breadcrumbs() {
+		found = found || b.Message == "unbound record"
+	}
+	if !found {
+		t.Error("an unbound record is not in the fallback trail")
+	}
+}
+
+func TestErrorsFields(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	a, b := errors.New("a failed"), errors.New("b failed")
+	logger.Error("two", zap.Errors("errs", []error{a, nil, b}), zap.NamedError("cause", errors.New("c failed")))
+	ev := tr.One(t)
+	var values []string
+	for _, e := range ev.Exception {
+		values = append(values, e.Value)
+	}
+	joined := strings.Join(values, "|")
+	for _, want := range []string{"a failed", "b failed", "c failed"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("exceptions %q lack %q", joined, want)
+		}
+	}
+	if ev.Contexts["log"]["cause"] != "c failed" {
+		t.Errorf("log context = %v", ev.Contexts["log"])
+	}
+}
+
+func TestMessageEventAndRequireError(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger.Error("no error value", zap.Int("code", 7))
+	ev := tr.One(t)
+	if len(ev.Exception) != 0 || ev.Message != "no error value" {
+		t.Errorf("message event = %+v", ev)
+	}
+	logger, tr = newLogger(t, zapsentry.Options{Options: logcrumbs.Options{RequireError: true}}, nil)
+	logger.Error("no error value")
+	if n := len(tr.Events()); n != 0 {
+		t.Errorf("RequireError: %d events", n)
+	}
+}
+
+func TestCaptureOnce(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	_, log := zapsentry.WithContext(context.Background(), logger)
+	err := errors.New("timeout")
+	log.Error("query failed", zap.Error(err))
+	log.Error("request failed", zap.Error(fmt.Errorf("handler: %w", err)))
+	log.Error("again")
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("got %d events, want 2 (the wrapped error is the same bug)", len(events))
+	}
+	last := events[1]
+	var linked bool
+	for _, b := range last.Breadcrumbs {
+		if b.Message == "request failed" && b.Data["sentry.event_id"] == string(events[0].EventID) {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Errorf("the second record's breadcrumb does not name the first event: %+v", last.Breadcrumbs)
+	}
+}
+
+func TestDebugKeptWhenUserCoreFilters(t *testing.T) {
+	var out bytes.Buffer
+	logger, tr := newLogger(t, zapsentry.Options{}, &out)
+	_, log := zapsentry.WithContext(context.Background(), logger)
+	log.Debug("hidden from the log file")
+	log.Error("failed")
+	if strings.Contains(out.String(), "hidden") {
+		t.Error("the user's Info core wrote a Debug entry")
+	}
+	if ev := tr.One(t); len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Level != sentry.LevelDebug {
+		t.Errorf("breadcrumbs = %+v", ev.Breadcrumbs)
+	}
+	if l := logger.Level(); l != zapcore.DebugLevel {
+		t.Errorf("logger.Level() = %v, want debug (the tee's lowest)", l)
+	}
+}
+
+func TestLevelsAndLoggerName(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{BreadcrumbLevel: zapcore.InfoLevel, EventLevel: zapcore.WarnLevel}, nil)
+	_, log := zapsentry.WithContext(context.Background(), logger.Named("billing"))
+	log.Debug("dropped")
+	log.Info("kept")
+	log.Warn("sent")
+	ev := tr.One(t)
+	if ev.Message != "sent" || ev.Level != sentry.LevelWarning || ev.Logger != "billing" {
+		t.Errorf("event = %q %q %q", ev.Message, ev.Level, ev.Logger)
+	}
+	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "kept" || ev.Breadcrumbs[0].Category != "billing" {
+		t.Errorf("breadcrumbs = %+v", ev.Breadcrumbs)
+	}
+}
+
+// TestOneTrailForSlogAndZap: a request logging through slog and zap gets
+// one trail, in time order, each breadcrumb naming its logger.
+func TestOneTrailForSlogAndZap(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	opts := logcrumbs.Options{Hub: hub}
+	ctx, zlog := zapsentry.WithContext(context.Background(), zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
+	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	sl.InfoContext(ctx, "from slog 1")
+	zlog.Info("from zap")
+	sl.InfoContext(ctx, "from slog 2")
+	zlog.Error("failed")
+	ev := tr.One(t)
+	var got []string
+	for _, b := range ev.Breadcrumbs {
+		got = append(got, b.Category+":"+b.Message)
+	}
+	if want := "slog:from slog 1,zap:from zap,slog:from slog 2"; strings.Join(got, ",") != want {
+		t.Errorf("trail = %v, want %s", got, want)
+	}
+}
+
+// stuckTransport never confirms delivery.
+type stuckTransport struct{ *sentrytest.Transport }
+
+func (stuckTransport) Flush(time.Duration) bool { return false }
+
+func (stuckTransport) FlushWithContext(ctx context.Context) bool { <-ctx.Done(); return false }
+
+func TestSync(t *testing.T) {
+	logger, _ := newLogger(t, zapsentry.Options{}, nil)
+	if err := logger.Sync(); err != nil {
+		t.Errorf("Sync = %v, want nil", err)
+	}
+	noClient := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(nil, sentry.NewScope())}}))
+	if err := noClient.Sync(); err != nil {
+		t.Errorf("Sync with no client = %v, want nil", err)
+	}
+	hub, _ := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.Transport = stuckTransport{sentrytest.NewTransport()} })
+	stuck := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}, SyncTimeout: time.Millisecond}))
+	if err := stuck.Sync(); err == nil || !strings.Contains(err.Error(), "SyncTimeout") {
+		t.Errorf("Sync with a stuck transport = %v, want an error naming SyncTimeout", err)
+	}
+}

@@ -1,0 +1,69 @@
+package zapsentry
+
+import (
+	"fmt"
+	"reflect"
+
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/render"
+)
+
+var errorType = reflect.TypeFor[error]()
+
+// addField copies f into rec, recovering from panics in the user's methods.
+// When errs is not nil, the errors of error fields are collected there.
+func addField(rec *buffer.Record, f zapcore.Field, errs *[]error) {
+	depth := rec.Depth()
+	p := render.Safely(func() {
+		switch f.Type {
+		case zapcore.SkipType:
+		case zapcore.ErrorType:
+			render.Error(rec, f.Key, f.Interface.(error), errs)
+		case zapcore.StringerType:
+			render.Stringer(rec, f.Key, f.Interface.(fmt.Stringer))
+		case zapcore.ArrayMarshalerType:
+			if errs != nil {
+				collectErrors(f.Interface, errs)
+			}
+			f.AddTo((*encoder)(rec))
+		default:
+			f.AddTo((*encoder)(rec))
+		}
+	})
+	if p != nil {
+		rec.CloseTo(depth)
+		render.Panic(rec, f.Key, f.Interface, method(f.Type), p)
+	}
+}
+
+// collectErrors collects the errors of a zap.Errors field, whose array is a
+// slice of errors.
+func collectErrors(x any, errs *[]error) {
+	v := reflect.ValueOf(x)
+	if v.Kind() != reflect.Slice || v.Type().Elem() != errorType {
+		return
+	}
+	for i := range v.Len() {
+		if err, _ := v.Index(i).Interface().(error); err != nil && !render.IsNil(err) {
+			*errs = append(*errs, err)
+		}
+	}
+}
+
+// method names the user's method a field of type t calls, for the panic
+// message.
+func method(t zapcore.FieldType) string {
+	switch t {
+	case zapcore.ArrayMarshalerType:
+		return "MarshalLogArray"
+	case zapcore.ObjectMarshalerType, zapcore.InlineMarshalerType:
+		return "MarshalLogObject"
+	case zapcore.ErrorType:
+		return "Error"
+	case zapcore.StringerType:
+		return "String"
+	}
+	return "encoding"
+}
