@@ -29,7 +29,7 @@ func newLogger(t *testing.T, opts zapsentry.Options, out *bytes.Buffer) (*zap.Lo
 	if out == nil {
 		out = new(bytes.Buffer)
 	}
-	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(out), zapcore.InfoLevel)
+	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(zapcore.AddSync(out)), zapcore.InfoLevel)
 	return zap.New(zapcore.NewTee(user, zapsentry.NewCore(opts))), tr
 }
 

@@ -1,0 +1,89 @@
+package zapsentry_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/getsentry/sentry-go"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+)
+
+// printEvents returns a hub whose client prints what it would send, so that
+// the examples show it; a real program calls sentry.Init with its DSN.
+func printEvents() *sentry.Hub {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q with %d exceptions, tags %v\n", ev.Message, len(ev.Exception), ev.Tags)
+			for _, b := range ev.Breadcrumbs {
+				fmt.Printf("  breadcrumb %s %s %q %v\n", b.Level, b.Category, b.Message, b.Data)
+			}
+			return nil
+		},
+	})
+	return sentry.NewHub(client, sentry.NewScope())
+}
+
+// consoleCore writes like a program's own core would, without timestamps so
+// that the output repeats.
+func consoleCore() zapcore.Core {
+	cfg := zap.NewDevelopmentEncoderConfig()
+	cfg.TimeKey = ""
+	return zapcore.NewCore(zapcore.NewConsoleEncoder(cfg), zapcore.AddSync(os.Stdout), zapcore.InfoLevel)
+}
+
+// Tee the logcrumbs core beside the program's own: the console core keeps
+// writing what it wrote (Info and above), while the request's entries,
+// Debug included, become its trail and the error an event.
+func ExampleNewCore() {
+	logger := zap.New(zapcore.NewTee(consoleCore(), zapsentry.NewCore(zapsentry.Options{
+		Options: logcrumbs.Options{
+			Hub:     printEvents(), // usually omitted: sentry.CurrentHub()
+			TagKeys: []string{"order"},
+		},
+	})))
+
+	ctx := logcrumbs.NewContext(context.Background()) // one trail per request
+	log := logger.With(zapsentry.Context(ctx))
+	log.Debug("cart loaded", zap.Int("items", 3))
+	log.Info("charging card", zap.String("order", "A-17"))
+	err := fmt.Errorf("charge: %w", errors.New("card declined"))
+	log.Error("checkout failed", zap.String("order", "A-17"), zap.Error(err))
+
+	// Output:
+	// INFO	charging card	{"order": "A-17"}
+	// ERROR	checkout failed	{"order": "A-17", "error": "charge: card declined"}
+	// event "checkout failed" with 2 exceptions, tags map[order:A-17]
+	//   breadcrumb debug zap "cart loaded" map[items:3]
+	//   breadcrumb info zap "charging card" map[order:A-17]
+}
+
+// WithContext makes a request's logger and keeps its trail on the context,
+// so that every logger of the request, zap or slog, adds to one trail.
+func ExampleWithContext() {
+	base := zap.New(consoleCore()).WithOptions(zapsentry.Wrap(zapsentry.Options{
+		Options: logcrumbs.Options{Hub: printEvents()},
+	}))
+
+	handle := func(ctx context.Context, user string) {
+		_, log := zapsentry.WithContext(ctx, base.With(zap.String("user", user)))
+		log.Info("request started")
+		if user == "bob" {
+			log.Error("request failed", zap.Error(errors.New("quota exceeded")))
+		}
+	}
+	handle(context.Background(), "alice")
+	handle(context.Background(), "bob")
+
+	// Output:
+	// INFO	request started	{"user": "alice"}
+	// INFO	request started	{"user": "bob"}
+	// ERROR	request failed	{"user": "bob", "error": "quota exceeded"}
+	// event "request failed" with 1 exceptions, tags map[]
+	//   breadcrumb info zap "request started" map[user:bob]
+}
