@@ -41,7 +41,9 @@ func (*nilPtrError) Error() string { return "never called on nil? it is" }
 
 type failingObject struct{}
 
-func (failingObject) MarshalLogObject(zapcore.ObjectEncoder) error { return errors.New("cannot marshal") }
+func (failingObject) MarshalLogObject(zapcore.ObjectEncoder) error {
+	return errors.New("cannot marshal")
+}
 
 // TestPanickingUserMethods: the user's panicking methods are recovered and
 // shown; the entry is kept, the fields after them too, and the process
