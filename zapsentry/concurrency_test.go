@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
 
@@ -39,30 +40,5 @@ func TestConcurrentRequestLoggers(t *testing.T) {
 	}
 	wg.Wait()
 
-	events := tr.Events()
-	if len(events) != requests {
-		t.Fatalf("got %d events, want %d", len(events), requests)
-	}
-	seen := map[int64]bool{}
-	for _, ev := range events {
-		req := ev.Contexts["log"]["req"].(int64)
-		if seen[req] {
-			t.Fatalf("two events for request %d", req)
-		}
-		seen[req] = true
-		if n := len(ev.Breadcrumbs); n != goroutines*perGoroutine {
-			t.Errorf("request %d: %d breadcrumbs, want %d", req, n, goroutines*perGoroutine)
-		}
-		next := map[int64]int64{}
-		for _, b := range ev.Breadcrumbs {
-			if got := b.Data["req"].(int64); got != req {
-				t.Fatalf("request %d's event carries a breadcrumb of request %d", req, got)
-			}
-			g, i := b.Data["g"].(int64), b.Data["i"].(int64)
-			if i != next[g] {
-				t.Fatalf("request %d goroutine %d: breadcrumb %d after %d", req, g, i, next[g]-1)
-			}
-			next[g]++
-		}
-	}
+	sentrytest.CheckRequests(t, tr.Events(), requests, goroutines*perGoroutine)
 }

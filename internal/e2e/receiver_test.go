@@ -15,14 +15,10 @@ import (
 // never the harness's.
 func TestReceiverParsesWhatSentryGoSends(t *testing.T) {
 	r := e2e.Start(t)
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: r.DSN()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
+	hub := r.Hub(t)
 	hub.AddBreadcrumb(&sentry.Breadcrumb{Message: "before", Level: sentry.LevelInfo}, nil)
 	hub.CaptureException(errors.New("boom"))
-	if !client.Flush(5 * time.Second) {
+	if !hub.Flush(5 * time.Second) {
 		t.Fatal("flush timed out")
 	}
 	reports := r.WaitReports(t, 1)
