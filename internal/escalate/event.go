@@ -69,6 +69,7 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 	if n := len(event.Exception); n > 0 && sentry.ExtractStacktrace(err) == nil {
 		event.Exception[n-1].Stacktrace = callerStacktrace()
 	}
+	fixTextErrors(event, errs)
 }
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb

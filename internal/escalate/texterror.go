@@ -1,0 +1,37 @@
+package escalate
+
+import "github.com/getsentry/sentry-go"
+
+// TextError is an error known only by the text a logger wrote for it, as
+// zerolog hands a writer or hook its errors. It becomes an exception of type
+// "error" with that text, and with Stack (the stack the logger encoded next
+// to it) when there is one, else the caller's stack.
+type TextError struct {
+	Text  string
+	Stack *sentry.Stacktrace
+}
+
+func (e *TextError) Error() string { return e.Text }
+
+// textErrorType is how sentry-go names a *TextError exception.
+const textErrorType = "*escalate.TextError"
+
+// fixTextErrors gives the exceptions of TextErrors in errs their type and
+// stack.
+func fixTextErrors(event *sentry.Event, errs []error) {
+	for i := range event.Exception {
+		ex := &event.Exception[i]
+		if ex.Type != textErrorType {
+			continue
+		}
+		ex.Type = "error"
+		for _, err := range errs {
+			if te, ok := err.(*TextError); ok && te.Text == ex.Value {
+				if te.Stack != nil {
+					ex.Stacktrace = te.Stack
+				}
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,266 @@
+package zerologsentry_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes, as a log file is.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newLogger returns a Debug logger writing JSON to out, with the hook
+// sending to the returned transport.
+func newLogger(t *testing.T, opts zerologsentry.Options, out *syncBuffer) (zerolog.Logger, *sentrytest.Transport) {
+	t.Helper()
+	hub, tr := sentrytest.NewHub(t, nil)
+	opts.Hub = hub
+	if out == nil {
+		out = new(syncBuffer)
+	}
+	return zerolog.New(out).Level(zerolog.DebugLevel).Hook(zerologsentry.NewHook(opts)), tr
+}
+
+func TestEventCarriesTrailOldestFirst(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	_, log := zerologsentry.WithContext(context.Background(), logger.With().Str("svc", "api").Logger())
+
+	log.Debug().Str("path", "/tmp/x").Msg("opening")
+	log.Info().Int("n", 3).Dur("took", 1500*time.Millisecond).Bool("ok", true).Float64("ratio", 0.5).
+		Uint64("big", 1<<63).Str("quote", "say \"hi\"\n\u00e9\U0001F600").Msg("loaded")
+	log.Warn().Dict("db", zerolog.Dict().Str("table", "users").Int("rows", 7)).
+		Strs("tables", []string{"users", "orders"}).Interface("nothing", nil).Msg("slow")
+	log.Error().Err(fmt.Errorf("save: %w", errors.New("disk full"))).Msg("save failed")
+
+	ev := tr.One(t)
+	if ev.Message != "save failed" || ev.Level != sentry.LevelError || ev.Logger != "zerolog" {
+		t.Errorf("event message/level/logger = %q/%q/%q", ev.Message, ev.Level, ev.Logger)
+	}
+	var got []string
+	for _, b := range ev.Breadcrumbs {
+		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
+	}
+	if want := "debug:zerolog:opening,info:zerolog:loaded,warning:zerolog:slow"; strings.Join(got, ",") != want {
+		t.Fatalf("breadcrumbs = %v, want %s", got, want)
+	}
+	d := ev.Breadcrumbs[1].Data
+	if d["svc"] != "api" || d["n"] != int64(3) || d["took"] != int64(1500) /* zerolog writes ms; 1500 is an integer in JSON */ || d["ok"] != true ||
+		d["ratio"] != 0.5 || d["big"] != uint64(1<<63) || d["quote"] != "say \"hi\"\n\u00e9\U0001F600" {
+		t.Errorf("typed data = %#v", d)
+	}
+	if _, ok := d["level"]; ok {
+		t.Errorf("zerolog's level field is in the data: %#v", d)
+	}
+	d = ev.Breadcrumbs[2].Data
+	if db, _ := d["db"].(map[string]any); db["table"] != "users" || db["rows"] != int64(7) {
+		t.Errorf("Dict = %#v", d["db"])
+	}
+	if tables, _ := d["tables"].([]any); len(tables) != 2 || tables[1] != "orders" {
+		t.Errorf("Strs = %#v", d["tables"])
+	}
+	if v, ok := d["nothing"]; !ok || v != nil {
+		t.Errorf("null = %#v", d)
+	}
+	if len(ev.Exception) != 1 || ev.Exception[0].Type != "error" || ev.Exception[0].Value != "save: disk full" {
+		t.Fatalf("exception = %+v, want the text as type error (no ErrorMarshalFunc)", ev.Exception)
+	}
+	frames := ev.Exception[0].Stacktrace.Frames
+	if top := frames[len(frames)-1].Function; top != "TestEventCarriesTrailOldestFirst" {
+		t.Errorf("top frame = %q, want the test function (zerolog's frames dropped)", top)
+	}
+	if ev.Contexts["log"]["svc"] != "api" || ev.Contexts["log"]["error"] != "save: disk full" {
+		t.Errorf("log context = %v", ev.Contexts["log"])
+	}
+}
+
+// TestRealErrorWithErrorMarshalFunc: with zerologsentry.ErrorMarshalFunc
+// installed, the event carries the real error chain, and the output is the
+// same as without it.
+func TestRealErrorWithErrorMarshalFunc(t *testing.T) {
+	saved := zerolog.ErrorMarshalFunc
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
+
+	err := fmt.Errorf("save: %w", errors.New("disk full"))
+	var without syncBuffer
+	logger, tr := newLogger(t, zerologsentry.Options{}, &without)
+	logger.Error().Err(err).AnErr("cause", errors.New("other")).Msg("failed")
+	tr.Reset()
+
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
+	var with syncBuffer
+	logger, tr = newLogger(t, zerologsentry.Options{}, &with)
+	logger.Error().Err(err).AnErr("cause", errors.New("other")).Msg("failed")
+	if without.String() != with.String() {
+		t.Errorf("output changed:\n%s\n%s", without.String(), with.String())
+	}
+	ev := tr.One(t)
+	var types []string
+	for _, ex := range ev.Exception {
+		types = append(types, ex.Type+"="+ex.Value)
+	}
+	want := "*errors.errorString=disk full,*fmt.wrapError=save: disk full,*errors.errorString=other"
+	if !strings.Contains(strings.Join(types, ","), "*fmt.wrapError=save: disk full") ||
+		!strings.Contains(strings.Join(types, ","), "*errors.errorString=other") {
+		t.Errorf("exceptions = %v, want the real errors like %s", types, want)
+	}
+}
+
+func TestRequestLoggersNeverShareATrail(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	_, a := zerologsentry.WithContext(context.Background(), logger)
+	_, b := zerologsentry.WithContext(context.Background(), logger)
+	a.Info().Msg("a1")
+	b.Info().Msg("b1")
+	a.Info().Msg("a2")
+	b.Error().Msg("b failed")
+	a.Error().Msg("a failed")
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("got %d events", len(events))
+	}
+	for _, ev := range events {
+		want := "b1"
+		if ev.Message == "a failed" {
+			want = "a1,a2"
+		}
+		var got []string
+		for _, bc := range ev.Breadcrumbs {
+			got = append(got, bc.Message)
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: breadcrumbs %v, want %s", ev.Message, got, want)
+		}
+	}
+}
+
+// TestContextBindings: every way zerolog carries a context reaches the
+// trail: the event's .Ctx, the logger's With().Ctx, zerolog.Ctx after
+// WithContext; no context goes to the fallback trail.
+func TestContextBindings(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.Info().Msg("unbound record")
+	logger.Info().Ctx(ctx).Msg("event ctx")
+	withCtx := logger.With().Ctx(ctx).Logger()
+	withCtx.Info().Msg("logger ctx")
+	ctx2, _ := zerologsentry.WithContext(ctx, logger)
+	zerolog.Ctx(ctx2).Info().Msg("zerolog.Ctx")
+	withCtx.Error().Msg("failed")
+	var got []string
+	for _, b := range tr.One(t).Breadcrumbs {
+		got = append(got, b.Message)
+	}
+	if want := "event ctx,logger ctx,zerolog.Ctx"; strings.Join(got, ",") != want {
+		t.Errorf("trail = %v, want %s", got, want)
+	}
+	found := false
+	for _, b := range logcrumbs.Fallback().Breadcrumbs() {
+		found = found || b.Message == "unbound record"
+	}
+	if !found {
+		t.Error("an unbound record is not in the fallback trail")
+	}
+}
+
+func TestMessageEventAndRequireError(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger.Error().Int("code", 7).Msg("no error value")
+	if ev := tr.One(t); len(ev.Exception) != 0 || ev.Message != "no error value" || ev.Contexts["log"]["code"] != int64(7) {
+		t.Errorf("message event = %+v", ev)
+	}
+	logger, tr = newLogger(t, zerologsentry.Options{Options: logcrumbs.Options{RequireError: true}}, nil)
+	logger.Error().Msg("no error value")
+	if n := len(tr.Events()); n != 0 {
+		t.Errorf("RequireError: %d events", n)
+	}
+}
+
+func TestCaptureOnceWithRealErrors(t *testing.T) {
+	saved := zerolog.ErrorMarshalFunc
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(nil)
+
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	_, log := zerologsentry.WithContext(context.Background(), logger)
+	err := errors.New("timeout")
+	log.Error().Err(err).Msg("query failed")
+	log.Error().Err(fmt.Errorf("handler: %w", err)).Msg("request failed")
+	events := tr.Events()
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1 (the wrapped error is the same bug)", len(events))
+	}
+}
+
+func TestLevelsNoLevelAndLoggerName(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{
+		Options:         logcrumbs.Options{LoggerName: "billing"},
+		BreadcrumbLevel: zerolog.InfoLevel,
+		EventLevel:      zerolog.WarnLevel,
+	}, nil)
+	_, log := zerologsentry.WithContext(context.Background(), logger)
+	log.Debug().Msg("dropped")
+	log.Info().Msg("kept")
+	log.Log().Msg("no level")
+	log.Warn().Msg("sent")
+	ev := tr.One(t)
+	if ev.Message != "sent" || ev.Level != sentry.LevelWarning || ev.Logger != "billing" {
+		t.Errorf("event = %q %q %q", ev.Message, ev.Level, ev.Logger)
+	}
+	var got []string
+	for _, b := range ev.Breadcrumbs {
+		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
+	}
+	if want := "info:billing:kept,info:billing:no level"; strings.Join(got, ",") != want {
+		t.Errorf("breadcrumbs = %v, want %s", got, want)
+	}
+}
+
+// TestOneTrailForSlogAndZerolog: a request logging through slog and zerolog
+// gets one trail, in time order, each breadcrumb naming its logger.
+func TestOneTrailForSlogAndZerolog(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	opts := logcrumbs.Options{Hub: hub}
+	base := zerolog.New(new(syncBuffer)).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts}))
+	ctx, zlog := zerologsentry.WithContext(context.Background(), base)
+	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	sl.InfoContext(ctx, "from slog 1")
+	zlog.Info().Msg("from zerolog")
+	sl.InfoContext(ctx, "from slog 2")
+	zlog.Error().Msg("failed")
+	var got []string
+	for _, b := range tr.One(t).Breadcrumbs {
+		got = append(got, b.Category+":"+b.Message)
+	}
+	if want := "slog:from slog 1,zerolog:from zerolog,slog:from slog 2"; strings.Join(got, ",") != want {
+		t.Errorf("trail = %v, want %s", got, want)
+	}
+}

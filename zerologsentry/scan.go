@@ -1,0 +1,355 @@
+package zerologsentry
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// maxDepth bounds the nesting of objects copied as groups; deeper objects are
+// kept as JSON text.
+const maxDepth = 32
+
+// scanner copies the members of a JSON object, as zerolog encodes it, into a
+// record, keeping each value's JSON type: strings as text, integers and
+// floats as numbers, booleans, null, objects as groups, arrays as JSON. It
+// reads zerolog's bytes where they lie and allocates nothing for keys and
+// values without escapes. Malformed input stops the copy; what was copied
+// stays.
+type scanner struct {
+	b   []byte
+	i   int
+	rec *buffer.Record
+
+	// member, if set, sees every top-level member's key and encoded value
+	// before it is copied, and reports whether to leave it out.
+	member func(key string, value []byte) (skip bool)
+	// onString, if set, sees every top-level string member after it is
+	// copied, with its text unescaped (for errors, on the event path).
+	onString func(key, text string)
+}
+
+// object copies the members of the object whose opening brace is just
+// before s.i. An object cut short (as a hook sees zerolog's, before the
+// message and closing brace are added) ends where the bytes do.
+func (s *scanner) object(depth int) bool {
+	for {
+		s.space()
+		if s.i >= len(s.b) {
+			return true
+		}
+		switch s.b[s.i] {
+		case '}':
+			s.i++
+			return true
+		case ',':
+			s.i++
+			continue
+		case '"':
+		default:
+			return false
+		}
+		raw, esc, ok := s.str()
+		if !ok {
+			return false
+		}
+		s.space()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return false
+		}
+		s.i++
+		s.space()
+		key := text(raw, esc)
+		if depth == 0 && s.member != nil {
+			start := s.i
+			value, ok := s.value()
+			if !ok {
+				return false
+			}
+			if s.member(key, value) {
+				continue
+			}
+			s.i = start
+		}
+		if !s.copyValue(key, depth) {
+			return false
+		}
+	}
+}
+
+// copyValue copies the value at s.i under key.
+func (s *scanner) copyValue(key string, depth int) bool {
+	if s.i >= len(s.b) {
+		return false
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		raw, esc, ok := s.str()
+		if !ok {
+			return false
+		}
+		s.rec.BeginText(buffer.KindString, key)
+		writeUnescaped(s.rec, raw, esc)
+		s.rec.EndText()
+		if depth == 0 && s.onString != nil {
+			s.onString(key, string(unescape(raw, esc)))
+		}
+	case c == '{' && depth < maxDepth:
+		s.i++
+		s.rec.OpenGroup(key)
+		ok := s.object(depth + 1)
+		s.rec.CloseGroup()
+		return ok
+	case c == '{' || c == '[':
+		raw, ok := s.value()
+		if !ok {
+			return false
+		}
+		s.rec.BeginText(buffer.KindJSON, key)
+		_, _ = s.rec.Write(raw)
+		s.rec.EndText()
+	default:
+		raw, ok := s.value()
+		if !ok {
+			return false
+		}
+		s.scalar(key, raw)
+	}
+	return true
+}
+
+// scalar copies a number, boolean or null. Numbers are classified before
+// they are parsed, since a failed strconv parse allocates its error.
+func (s *scanner) scalar(key string, raw []byte) {
+	str := unsafe.String(unsafe.SliceData(raw), len(raw))
+	switch {
+	case str == "true" || str == "false":
+		var n uint64
+		if str == "true" {
+			n = 1
+		}
+		s.rec.AddScalar(buffer.KindBool, key, n)
+		return
+	case str == "null":
+		s.rec.AddScalar(buffer.KindNull, key, 0)
+		return
+	case isInteger(str):
+		if n, err := strconv.ParseInt(str, 10, 64); err == nil {
+			s.rec.AddScalar(buffer.KindInt64, key, uint64(n))
+			return
+		}
+		if n, err := strconv.ParseUint(str, 10, 64); err == nil {
+			s.rec.AddScalar(buffer.KindUint64, key, n)
+			return
+		}
+	}
+	if f, err := strconv.ParseFloat(str, 64); err == nil {
+		s.rec.AddScalar(buffer.KindFloat64, key, math.Float64bits(f))
+		return
+	}
+	s.rec.AddText(buffer.KindJSON, key, str) // kept as it was written
+}
+
+// isInteger reports whether s is an optional minus and digits only.
+func isInteger(s string) bool {
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// str scans the string at s.i and returns its bytes between the quotes,
+// whether they hold escapes, and whether the string was closed.
+func (s *scanner) str() (raw []byte, esc, ok bool) {
+	start := s.i + 1
+	for j := start; j < len(s.b); j++ {
+		switch s.b[j] {
+		case '\\':
+			esc = true
+			j++
+		case '"':
+			s.i = j + 1
+			return s.b[start:j], esc, true
+		}
+	}
+	return nil, false, false
+}
+
+// value skips the value at s.i and returns its bytes.
+func (s *scanner) value() ([]byte, bool) {
+	start := s.i
+	if s.i >= len(s.b) {
+		return nil, false
+	}
+	switch s.b[s.i] {
+	case '"':
+		_, _, ok := s.str()
+		return s.b[start:s.i], ok
+	case '{', '[':
+		depth := 0
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case '"':
+				if _, _, ok := s.str(); !ok {
+					return nil, false
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.i++
+					return s.b[start:s.i], true
+				}
+			}
+			s.i++
+		}
+		return nil, false
+	}
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return s.b[start:s.i], s.i > start
+		}
+		s.i++
+	}
+	return s.b[start:s.i], s.i > start
+}
+
+// text returns a JSON string's text. Without escapes it is a view of raw,
+// valid only while raw is: the record copies it at once.
+func text(raw []byte, esc bool) string {
+	if !esc {
+		return unsafe.String(unsafe.SliceData(raw), len(raw))
+	}
+	return string(unescape(raw, true)) // escaped keys are rare: allocate
+}
+
+// unescape returns raw with its escapes decoded; raw itself when it has
+// none (esc false).
+func unescape(raw []byte, esc bool) []byte {
+	if !esc {
+		return raw
+	}
+	var out []byte
+	var tmp [utf8.UTFMax]byte
+	for len(raw) > 0 {
+		var piece []byte
+		piece, raw = nextPiece(raw, &tmp)
+		out = append(out, piece...)
+	}
+	return out
+}
+
+// writeUnescaped writes raw's text into the record's open text value,
+// without allocating.
+func writeUnescaped(rec *buffer.Record, raw []byte, esc bool) {
+	if !esc {
+		_, _ = rec.Write(raw)
+		return
+	}
+	var tmp [utf8.UTFMax]byte
+	for len(raw) > 0 {
+		var piece []byte
+		piece, raw = nextPiece(raw, &tmp)
+		_, _ = rec.Write(piece)
+	}
+}
+
+// nextPiece returns the next piece of raw's decoded text, a run without
+// escapes or one decoded escape (in tmp), and the rest of raw.
+func nextPiece(raw []byte, tmp *[utf8.UTFMax]byte) (piece, rest []byte) {
+	j := 0
+	for j < len(raw) && raw[j] != '\\' {
+		j++
+	}
+	if j > 0 {
+		return raw[:j], raw[j:]
+	}
+	if len(raw) < 2 {
+		return nil, nil
+	}
+	c := raw[1]
+	raw = raw[2:]
+	switch c {
+	case 'b':
+		c = '\b'
+	case 'f':
+		c = '\f'
+	case 'n':
+		c = '\n'
+	case 'r':
+		c = '\r'
+	case 't':
+		c = '\t'
+	case 'u':
+		r, n := hexRune(raw)
+		raw = raw[n:]
+		if utf16.IsSurrogate(r) && len(raw) >= 6 && raw[0] == '\\' && raw[1] == 'u' {
+			r2, n2 := hexRune(raw[2:])
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				r, raw = d, raw[2+n2:]
+			}
+		}
+		return utf8.AppendRune(tmp[:0], r), raw
+	} // \" \\ \/ and anything else: the character itself
+	tmp[0] = c
+	return tmp[:1], raw
+}
+
+// hexRune decodes the four hex digits of a \u escape.
+func hexRune(b []byte) (rune, int) {
+	if len(b) < 4 {
+		return utf8.RuneError, len(b)
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return utf8.RuneError, 4
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, 4
+}
+
+// copy copies the members of the object encoded in b (from its opening
+// brace) into rec, and closes the groups it opened.
+func (s *scanner) copy(rec *buffer.Record, b []byte) {
+	if len(b) == 0 || b[0] != '{' {
+		return
+	}
+	s.b, s.i, s.rec = b, 1, rec
+	s.object(0)
+	rec.CloseAll()
+}
