@@ -34,8 +34,11 @@ func ErrorMarshalFunc(next func(error) any) func(error) any {
 		if next != nil {
 			v = next(err)
 		}
-		if _, ok := v.(zerolog.LogObjectMarshaler); ok {
-			return v // zerolog writes it as an object: leave it be
+		switch v.(type) {
+		case zerolog.LogObjectMarshaler: // zerolog writes it as an object
+			return v
+		case *remembered: // ErrorMarshalFunc wrapped twice
+			return v
 		}
 		if m, ok := v.(error); ok && !render.IsNil(m) {
 			return &remembered{m}

@@ -264,3 +264,16 @@ func TestOneTrailForSlogAndZerolog(t *testing.T) {
 		t.Errorf("trail = %v, want %s", got, want)
 	}
 }
+
+// TestErrorMarshalFuncTwice: wrapping zerolog.ErrorMarshalFunc twice still
+// gives the real error, not logcrumbs' wrapper.
+func TestErrorMarshalFuncTwice(t *testing.T) {
+	saved := zerolog.ErrorMarshalFunc
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc))
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger.Error().Err(errors.New("twice")).Msg("failed")
+	if ex := tr.One(t).Exception; len(ex) != 1 || ex[0].Type != "*errors.errorString" {
+		t.Errorf("exception = %+v", ex)
+	}
+}

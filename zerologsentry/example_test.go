@@ -1,0 +1,87 @@
+package zerologsentry_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+// printEvents returns a hub whose client prints what it would send, so that
+// the examples show it; a real program calls sentry.Init with its DSN.
+func printEvents() *sentry.Hub {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q, exception %s, tags %v\n", ev.Message, ev.Exception[len(ev.Exception)-1].Type, ev.Tags)
+			for _, b := range ev.Breadcrumbs {
+				fmt.Printf("  breadcrumb %s %s %q %v\n", b.Level, b.Category, b.Message, b.Data)
+			}
+			return nil
+		},
+	})
+	return sentry.NewHub(client, sentry.NewScope())
+}
+
+// Add the hook to the logger, and give each request its own logger with
+// WithContext. ErrorMarshalFunc lets events carry the real error values.
+// The hook runs before zerolog writes an event, so the Sentry event is
+// printed before the error's log line.
+func ExampleNewHook() {
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
+	base := zerolog.New(os.Stdout).Hook(zerologsentry.NewHook(zerologsentry.Options{
+		Options: logcrumbs.Options{
+			Hub:     printEvents(), // usually omitted: sentry.CurrentHub()
+			TagKeys: []string{"order"},
+		},
+	}))
+
+	_, log := zerologsentry.WithContext(context.Background(), base)
+	log.Debug().Int("items", 3).Msg("cart loaded")
+	log.Info().Str("order", "A-17").Msg("charging card")
+	err := fmt.Errorf("charge: %w", errors.New("card declined"))
+	log.Error().Str("order", "A-17").Err(err).Msg("checkout failed")
+
+	// Output:
+	// {"level":"debug","items":3,"message":"cart loaded"}
+	// {"level":"info","order":"A-17","message":"charging card"}
+	// event "checkout failed", exception *fmt.wrapError, tags map[order:A-17]
+	//   breadcrumb debug zerolog "cart loaded" map[items:3]
+	//   breadcrumb info zerolog "charging card" map[order:A-17]
+	// {"level":"error","order":"A-17","error":"charge: card declined","message":"checkout failed"}
+}
+
+// WithContext stores the request logger in the context, so that
+// zerolog.Ctx finds it deeper down, and the records of each request stay in
+// its own trail.
+func ExampleWithContext() {
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
+	base := zerolog.New(os.Stdout).Hook(zerologsentry.NewHook(zerologsentry.Options{
+		Options: logcrumbs.Options{Hub: printEvents()},
+	}))
+	load := func(ctx context.Context, user string) error {
+		zerolog.Ctx(ctx).Info().Str("user", user).Msg("loading")
+		if user == "bob" {
+			return errors.New("quota exceeded")
+		}
+		return nil
+	}
+	for _, user := range []string{"alice", "bob"} {
+		ctx, log := zerologsentry.WithContext(context.Background(), base)
+		if err := load(ctx, user); err != nil {
+			log.Error().Err(err).Msg("request failed")
+		}
+	}
+
+	// Output:
+	// {"level":"info","user":"alice","message":"loading"}
+	// {"level":"info","user":"bob","message":"loading"}
+	// event "request failed", exception *errors.errorString, tags map[]
+	//   breadcrumb info zerolog "loading" map[user:bob]
+	// {"level":"error","error":"quota exceeded","message":"request failed"}
+}

@@ -1,0 +1,158 @@
+package zerologsentry_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	pkgerrors "github.com/pkg/errors"
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/hlog"
+	zpkgerrors "github.com/rs/zerolog/pkgerrors"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+// logAll logs the same events through logger, whatever hooks it has.
+func logAll(logger zerolog.Logger) {
+	ctx, log := zerologsentry.WithContext(context.Background(), logger.With().Str("route", "/orders").Logger())
+	log.Debug().Int("n", 1).Msg("debug")
+	log.Info().Dict("order", zerolog.Dict().Str("id", "A-1").Int("items", 2)).Msg("loaded")
+	log.Info().Ctx(ctx).Str("quote", "a \"b\"\n").Bytes("bad", []byte{0xff, 'a'}).Msg("escapes")
+	log.Warn().Dur("took", time.Second).Strs("tables", []string{"a", "b"}).Msg("slow")
+	log.Error().Err(errors.New("disk full")).Msg("failed")
+	log.Log().Msg("no level")
+}
+
+// TestUserOutputUnchanged: the output is byte-identical with and without the
+// hook, and with ErrorMarshalFunc installed.
+func TestUserOutputUnchanged(t *testing.T) {
+	saved := zerolog.ErrorMarshalFunc
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
+	var without, with syncBuffer
+	logAll(zerolog.New(&without).With().Caller().Logger())
+
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
+	hub, tr := sentrytest.NewHub(t, nil)
+	hook := zerologsentry.NewHook(zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}})
+	logAll(zerolog.New(&with).With().Caller().Logger().Hook(hook))
+
+	if !strings.Contains(without.String(), `"message":"loaded"`) {
+		t.Fatalf("too little output to compare:\n%s", without.String())
+	}
+	if without.String() != with.String() {
+		t.Errorf("output changed by the hook:\nwithout:\n%s\nwith:\n%s", without.String(), with.String())
+	}
+	if n := len(tr.Events()); n != 1 {
+		t.Errorf("%d events, want 1", n)
+	}
+}
+
+// TestPkgErrorsStack: without ErrorMarshalFunc, the stack zerolog encodes
+// with pkgerrors.MarshalStack becomes the exception's stack.
+func TestPkgErrorsStack(t *testing.T) {
+	saved := zerolog.ErrorStackMarshaler
+	t.Cleanup(func() { zerolog.ErrorStackMarshaler = saved })
+	zerolog.ErrorStackMarshaler = zpkgerrors.MarshalStack
+
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger.Error().Stack().Err(pkgerrors.New("from deep down")).Msg("failed")
+	ev := tr.One(t)
+	if len(ev.Exception) != 1 || ev.Exception[0].Value != "from deep down" {
+		t.Fatalf("exception = %+v", ev.Exception)
+	}
+	frames := ev.Exception[0].Stacktrace.Frames
+	if top := frames[len(frames)-1]; top.Function != "TestPkgErrorsStack" || top.Filename != "output_test.go" || top.Lineno == 0 {
+		t.Errorf("top frame = %+v, want the line pkgerrors.New was called on", top)
+	}
+	if _, ok := ev.Contexts["log"]["stack"]; ok {
+		t.Error("the stack field is also in the log context")
+	}
+}
+
+// TestLevelFiltering: the global level and the logger's level hide records
+// from the trail (zerolog drops them before hooks run); filtering the output
+// with FilteredLevelWriter instead keeps them.
+func TestLevelFiltering(t *testing.T) {
+	t.Run("global level hides", func(t *testing.T) {
+		t.Cleanup(func() { zerolog.SetGlobalLevel(zerolog.TraceLevel) })
+		zerolog.SetGlobalLevel(zerolog.InfoLevel)
+		logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+		_, log := zerologsentry.WithContext(context.Background(), logger)
+		log.Debug().Msg("hidden")
+		log.Error().Msg("failed")
+		if n := len(tr.One(t).Breadcrumbs); n != 0 {
+			t.Errorf("%d breadcrumbs, want 0", n)
+		}
+	})
+	t.Run("filtered writer keeps", func(t *testing.T) {
+		hub, tr := sentrytest.NewHub(t, nil)
+		var out syncBuffer
+		w := &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: &out}, Level: zerolog.InfoLevel}
+		logger := zerolog.New(w).Level(zerolog.DebugLevel).
+			Hook(zerologsentry.NewHook(zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+		_, log := zerologsentry.WithContext(context.Background(), logger)
+		log.Debug().Msg("only in the trail")
+		log.Error().Msg("failed")
+		if strings.Contains(out.String(), "only in the trail") {
+			t.Error("the filtered output has the debug record")
+		}
+		if bs := tr.One(t).Breadcrumbs; len(bs) != 1 || bs[0].Message != "only in the trail" {
+			t.Errorf("breadcrumbs = %+v", bs)
+		}
+	})
+}
+
+// TestSampler: a sampler drops events before hooks run, so sampled-out
+// records are not in the trail; the event of an error still is sent.
+func TestSampler(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger = logger.Sample(zerolog.LevelSampler{InfoSampler: &zerolog.BasicSampler{N: 2}})
+	_, log := zerologsentry.WithContext(context.Background(), logger)
+	for range 4 {
+		log.Info().Msg("sampled")
+	}
+	log.Error().Msg("failed")
+	if n := len(tr.One(t).Breadcrumbs); n != 2 {
+		t.Errorf("%d breadcrumbs, want 2 (every second of 4)", n)
+	}
+}
+
+// TestHlogHandler: with hlog, each request's logger gets its own trail, and
+// fields added by hlog's handlers reach its breadcrumbs.
+func TestHlogHandler(t *testing.T) {
+	base, tr := newLogger(t, zerologsentry.Options{}, nil)
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log := hlog.FromRequest(r)
+		log.Info().Msg("handling " + r.URL.Path)
+		if r.URL.Path == "/fail" {
+			log.Error().Msg("failed")
+		}
+	})
+	h := hlog.NewHandler(base)(zerologsentry.Handler(hlog.MethodHandler("method")(app)))
+	for _, path := range []string{"/ok", "/fail", "/ok"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+	}
+	ev := tr.One(t)
+	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "handling /fail" || ev.Breadcrumbs[0].Data["method"] != "GET" {
+		t.Errorf("breadcrumbs = %+v, want only the failing request's, with hlog's field", ev.Breadcrumbs)
+	}
+}
+
+// TestPanicLevelFlushes: a Panic event is sent before zerolog panics.
+func TestPanicLevelFlushes(t *testing.T) {
+	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	func() {
+		defer func() { _ = recover() }()
+		logger.Panic().Msg("giving up")
+	}()
+	if ev := tr.One(t); ev.Level != "fatal" {
+		t.Errorf("level = %q, want fatal", ev.Level)
+	}
+}
