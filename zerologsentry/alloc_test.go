@@ -43,7 +43,8 @@ func BenchmarkBreadcrumb(b *testing.B) {
 		l    zerolog.Logger
 	}{
 		{"zerolog", base},
-		{"zerolog+logcrumbs", base.Hook(zerologsentry.NewHook(zerologsentry.Options{}))},
+		{"zerolog+hook", base.Hook(zerologsentry.NewHook(zerologsentry.Options{}))},
+		{"zerolog+writer", writerLogger(ctx)},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -52,4 +53,26 @@ func BenchmarkBreadcrumb(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestWriterBreadcrumbAllocatesNothing: the same through a bound Writer,
+// which finds the message among the encoded fields.
+func TestWriterBreadcrumbAllocatesNothing(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector makes sync.Pool drop items on purpose; allocation counts are checked without -race (scripts/test runs both)")
+	}
+	w := zerologsentry.NewWriter(io.Discard, zerologsentry.Options{})
+	_, log := w.WithContext(context.Background(), zerolog.New(w).With().Str("svc", "api").Logger())
+	for range 2 * logcrumbs.DefaultCapacity {
+		logInfo(log)
+	}
+	if n := testing.AllocsPerRun(1000, func() { logInfo(log) }); n != 0 {
+		t.Errorf("a breadcrumb allocates %.1f times per record, want 0", n)
+	}
+}
+
+func writerLogger(ctx context.Context) zerolog.Logger {
+	w := zerologsentry.NewWriter(io.Discard, zerologsentry.Options{})
+	_, l := w.WithContext(ctx, zerolog.New(w))
+	return l
 }

@@ -31,3 +31,44 @@ func eventBuffer(e *zerolog.Event) []byte {
 	}
 	return *(*[]byte)(unsafe.Add(unsafe.Pointer(e), bufOffset))
 }
+
+// The writer an event goes to is read the same way, to tell whether a
+// logcrumbs Writer will see the event after the hook.
+var writerOffset, writerOK = func() (uintptr, bool) {
+	f, ok := reflect.TypeFor[zerolog.Event]().FieldByName("w")
+	if !ok || f.Type != reflect.TypeFor[zerolog.LevelWriter]() {
+		return 0, false
+	}
+	return f.Offset, true
+}()
+
+// multiType is the type zerolog.MultiLevelWriter returns.
+var multiType = reflect.TypeOf(zerolog.MultiLevelWriter())
+
+var writerType = reflect.TypeFor[*Writer]()
+
+// writesToWriter reports whether e goes to a logcrumbs Writer, directly or
+// through zerolog.MultiLevelWriter.
+func writesToWriter(e *zerolog.Event) bool {
+	if e == nil || !writerOK {
+		return false
+	}
+	w := *(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(e), writerOffset))
+	if _, ok := w.(*Writer); ok {
+		return true
+	}
+	if w == nil || reflect.TypeOf(w) != multiType {
+		return false
+	}
+	v := reflect.ValueOf(w)
+	if v.Kind() != reflect.Struct || v.NumField() == 0 || v.Field(0).Kind() != reflect.Slice {
+		return false
+	}
+	writers := v.Field(0)
+	for i := range writers.Len() {
+		if w := writers.Index(i); w.Kind() == reflect.Interface && !w.IsNil() && w.Elem().Type() == writerType {
+			return true
+		}
+	}
+	return false
+}

@@ -9,30 +9,41 @@
 //	log.Info().Str("path", r.URL.Path).Msg("loading cart")     // a breadcrumb
 //	log.Error().Err(err).Msg("checkout failed")                // an event with the trail
 //
-// # Binding a request
+// # Bindings
 //
-// The hook finds the trail (and the Sentry hub, if any) on the event's
-// context, which zerolog takes from the event (.Ctx(ctx)) or from the logger
-// (logger.With().Ctx(ctx).Logger()). [WithContext] makes such a request
-// logger, attaches a trail to the context if it has none, and stores the
-// logger in the context, so that zerolog.Ctx(ctx) returns it; [Handler] does
-// the same for every HTTP request, after hlog.NewHandler. Events whose
-// context carries no trail go to the process-wide fallback trail
-// (logcrumbs.Fallback), so requests never share a trail as long as each
-// logs with its own context. A request that logs through zerolog and slog
+// There are two ways in, and they differ only in how they learn the
+// request:
+//
+//   - The [Hook] (recommended) finds the trail, and the Sentry hub if any, on
+//     the event's context, which zerolog takes from the event (.Ctx(ctx)) or
+//     from the logger (logger.With().Ctx(ctx).Logger()). [WithContext] makes
+//     such a request logger, attaches a trail to the context if it has none,
+//     and stores the logger in the context for zerolog.Ctx; [Handler] does
+//     the same for every HTTP request, after hlog.NewHandler. It sees every
+//     field except those that hooks running after it add: add it last.
+//   - The [Writer] wraps the logger's writer and sees each finished record,
+//     every field included, but no context: bind it to a request with
+//     [Writer.WithContext], which gives the request logger a copy of the
+//     writer that knows the request's trail.
+//
+// With both on one logger, the Writer keeps each record and the Hook steps
+// aside (see [Writer]). Either way, records of a context without a trail,
+// or of an unbound Writer, go to the process-wide fallback trail
+// (logcrumbs.Fallback); requests never share a trail as long as each logs
+// through its own bound logger. A request that logs through zerolog and slog
 // with the same context has one trail.
 //
 // # What an event carries
 //
-// The fields of every event reach its breadcrumb with their JSON types: the
-// hook copies zerolog's encoded bytes into the trail (strings, numbers,
-// booleans, null, objects as nested data, arrays as JSON) and allocates
-// nothing for it; they are decoded into Go values only when an event is sent.
-// The hook sees all fields except those added by hooks that run after it:
-// add it last. zerolog's level, time and stack fields are left out.
+// The fields of every record reach its breadcrumb with their JSON types:
+// the hook or writer copies zerolog's encoded bytes into the trail (strings,
+// numbers, booleans, null, objects as nested data, arrays as JSON) and
+// allocates nothing for it; they become Go values only when an event is
+// sent. zerolog's level, time, message and stack fields are left out of the
+// data.
 //
-// zerolog gives hooks an error only as the text it wrote. The exception of
-// an event is therefore:
+// zerolog gives hooks and writers an error only as the text it wrote. The
+// exception of an event, with either binding, is therefore:
 //   - the real error value (type, %w chain, errors.Join, stack trace), when
 //     the program has set zerolog.ErrorMarshalFunc to [ErrorMarshalFunc], for
 //     every field whose text is that of a recently written error;
@@ -54,23 +65,30 @@
 //
 // # Bad input
 //
-// The hook never changes what zerolog writes, never panics and never blocks
-// on Sentry, except for Fatal and Panic events: the process is about to stop,
-// so the hook waits up to Options.FlushTimeout for the event to be delivered.
-// Values beyond the limits of logcrumbs.Options are cut and marked; invalid
-// UTF-8 is replaced when sent. Only zerolog's JSON encoding is read: with
-// the binary_log build tag the records carry their level and message only.
+// The hook and the writer never change what zerolog writes, never panic and
+// never block on Sentry, except for Fatal and Panic events: the process is
+// about to stop, so they wait up to Options.FlushTimeout for the event to be
+// delivered. Values beyond the limits of logcrumbs.Options are cut and
+// marked; invalid UTF-8 is replaced when sent; malformed JSON (from RawJSON)
+// ends the copy of a record's fields where it starts, keeping those before
+// it. zerolog calls String, MarshalZerologObject and json.Marshal itself,
+// while the event is built and before any hook or writer runs: a panic
+// there is zerolog's, and reaches the log call as it would without
+// logcrumbs.
+//
+// Only zerolog's JSON encoding is read: with the binary_log build tag,
+// records carry their level (and, through the hook, their message) only.
+// The hook reads the fields from zerolog's event buffer, which zerolog does
+// not export; it only reads it, and a zerolog without it leaves the hook
+// with level and message (the Writer does not depend on it).
 package zerologsentry
 
 import (
-	"context"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
 )
 
 // Options configure the hook. The zero value keeps Debug and above as
@@ -94,125 +112,20 @@ type Options struct {
 
 // Hook is a zerolog.Hook that feeds logcrumbs. It is safe for concurrent
 // use; one Hook serves every logger and request.
-type Hook struct {
-	esc             *escalate.Escalator
-	breadcrumbLevel zerolog.Level
-	eventLevel      zerolog.Level
-	flushTimeout    time.Duration
-}
+type Hook struct{ b *bridge }
 
 // NewHook returns a hook to add to a logger with logger.Hook. Add it after
 // the hooks that add fields, so that it sees them.
-func NewHook(opts Options) *Hook {
-	h := &Hook{
-		esc:             escalate.New(opts.Options, "zerolog"),
-		breadcrumbLevel: opts.BreadcrumbLevel,
-		eventLevel:      opts.EventLevel,
-		flushTimeout:    opts.FlushTimeout,
-	}
-	if h.eventLevel == zerolog.DebugLevel {
-		h.eventLevel = zerolog.ErrorLevel
-	}
-	if h.flushTimeout <= 0 {
-		h.flushTimeout = 2 * time.Second
-	}
-	return h
-}
+func NewHook(opts Options) *Hook { return &Hook{newBridge(opts)} }
 
-// Run keeps the event as a breadcrumb or sends it as a Sentry event. It is
-// called by zerolog before the message is written.
+// Run keeps the event as a breadcrumb or sends it as a Sentry event. zerolog
+// calls it before the message is written. When the event goes to a
+// logcrumbs Writer (directly or through zerolog.MultiLevelWriter), Run
+// leaves the record to the writer, so that nothing is kept twice.
 func (h *Hook) Run(e *zerolog.Event, l zerolog.Level, msg string) {
 	defer func() { _ = recover() }() // a log call never fails because of logcrumbs
-	switch l {
-	case zerolog.Disabled:
+	if writesToWriter(e) {
 		return
-	case zerolog.NoLevel: // logger.Log(): a record without level
-		l = zerolog.InfoLevel
 	}
-	switch {
-	case l >= h.eventLevel:
-		ctx := e.GetCtx()
-		h.event(ctx, l, msg, eventBuffer(e))
-		if l >= zerolog.FatalLevel { // zerolog exits or panics next
-			if hub := h.esc.Hub(ctx); hub.Client().IsEnabled() {
-				hub.Flush(h.flushTimeout)
-			}
-		}
-	case l >= h.breadcrumbLevel:
-		h.breadcrumb(e.GetCtx(), l, msg, eventBuffer(e))
-	}
-}
-
-func (h *Hook) breadcrumb(ctx context.Context, l zerolog.Level, msg string, fields []byte) {
-	rec := h.start(l, msg, h.esc.BreadcrumbLimits())
-	copyFields(rec, fields, skipMember)
-	buffer.For(ctx).Append(rec)
-}
-
-func (h *Hook) event(ctx context.Context, l zerolog.Level, msg string, fields []byte) {
-	rec := h.start(l, msg, h.esc.EventLimits())
-	var errs []error
-	var stack []byte
-	s := scanner{
-		member: func(key string, value []byte) bool {
-			if key == zerolog.ErrorStackFieldName {
-				stack = value
-			}
-			return skipMember(key, value)
-		},
-		onString: func(key, text string) {
-			if err := recent.find(text); err != nil {
-				errs = append(errs, err)
-			} else if key == zerolog.ErrorFieldName {
-				errs = append(errs, &escalate.TextError{Text: text})
-			}
-		},
-	}
-	s.copy(rec, fields)
-	if stack != nil {
-		for _, err := range errs {
-			if te, ok := err.(*escalate.TextError); ok {
-				te.Stack = decodeStack(stack)
-				break
-			}
-		}
-	}
-	h.esc.Capture(ctx, rec, errs)
-}
-
-func (h *Hook) start(l zerolog.Level, msg string, limits buffer.Limits) *buffer.Record {
-	rec := buffer.Get(time.Now(), level(l), limits)
-	rec.SetLogger(h.esc.LoggerName())
-	rec.SetMessage(msg)
-	return rec
-}
-
-// skipMember leaves out the fields zerolog adds for its own output: the
-// level and time (the breadcrumb has its own) and the error stack (it
-// becomes the exception's).
-func skipMember(key string, _ []byte) bool {
-	return key == zerolog.LevelFieldName || key == zerolog.TimestampFieldName ||
-		key == zerolog.ErrorStackFieldName || key == zerolog.MessageFieldName
-}
-
-// copyFields copies the encoded object fields into rec.
-func copyFields(rec *buffer.Record, fields []byte, member func(string, []byte) bool) {
-	s := scanner{member: member}
-	s.copy(rec, fields)
-}
-
-// level maps zerolog's levels to Sentry's: Trace is debug, Fatal and Panic
-// are fatal.
-func level(l zerolog.Level) buffer.Level {
-	switch {
-	case l < zerolog.InfoLevel:
-		return buffer.LevelDebug
-	case l < zerolog.WarnLevel:
-		return buffer.LevelInfo
-	case l < zerolog.ErrorLevel:
-		return buffer.LevelWarning
-	case l < zerolog.FatalLevel:
-		return buffer.LevelError
-	}
-	return buffer.LevelFatal
+	h.b.handle(e.GetCtx(), l, msg, eventBuffer(e), false)
 }

@@ -353,3 +353,41 @@ func (s *scanner) copy(rec *buffer.Record, b []byte) {
 	s.object(0)
 	rec.CloseAll()
 }
+
+// findString returns the raw text of the top-level string member key of the
+// object encoded in b, and whether it holds escapes.
+func findString(b []byte, key string) (raw []byte, esc, ok bool) {
+	if len(b) == 0 || b[0] != '{' {
+		return nil, false, false
+	}
+	s := scanner{b: b, i: 1}
+	for {
+		s.space()
+		if s.i >= len(s.b) || s.b[s.i] == '}' {
+			return nil, false, false
+		}
+		if s.b[s.i] == ',' {
+			s.i++
+			continue
+		}
+		if s.b[s.i] != '"' {
+			return nil, false, false
+		}
+		k, kesc, ok := s.str()
+		if !ok {
+			return nil, false, false
+		}
+		s.space()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return nil, false, false
+		}
+		s.i++
+		s.space()
+		if !kesc && string(k) == key && s.i < len(s.b) && s.b[s.i] == '"' {
+			return s.str()
+		}
+		if _, ok := s.value(); !ok {
+			return nil, false, false
+		}
+	}
+}

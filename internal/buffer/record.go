@@ -194,10 +194,10 @@ func (r *Record) appendText(s string, max int) span {
 
 // cutPoint returns the largest i <= n such that s[:i] does not end inside a
 // valid multi-byte rune.
-func cutPoint(s string, n int) int {
+func cutPoint[T string | []byte](s T, n int) int {
 	for i := n; i > 0 && i > n-utf8.UTFMax; i-- {
 		if utf8.RuneStart(s[i]) {
-			if r, size := utf8.DecodeRuneInString(s[i:]); r != utf8.RuneError || size > 1 {
+			if r, size := utf8.DecodeRune([]byte(s[i:min(len(s), i+utf8.UTFMax)])); r != utf8.RuneError || size > 1 {
 				return i
 			}
 		}
@@ -271,21 +271,39 @@ func (r *Record) EndText() {
 	}
 	a := &r.attrs[len(r.attrs)-1]
 	a.num = uint64(r.textTotal)
+	a.text = r.endText()
+}
+
+// BeginMessage starts the message, which the caller writes with Write and
+// ends with EndMessage, for loggers that hold it encoded. It replaces any
+// message set before.
+func (r *Record) BeginMessage() { r.textStart, r.textTotal = len(r.data), 0 }
+
+// EndMessage ends the message begun with BeginMessage.
+func (r *Record) EndMessage() {
+	if r.textStart >= 0 {
+		r.msg = r.endText()
+	}
+}
+
+// endText cuts the text being written, if it did not fit, at a rune
+// boundary with an ellipsis, and returns where it lies.
+func (r *Record) endText() span {
 	if n := len(r.data) - r.textStart; n < r.textTotal {
-		// Cut at a rune boundary, leaving room for the ellipsis.
 		r.Truncated = true
 		keep := n - len(ellipsis)
 		if keep < 0 {
 			keep = 0
 		}
-		keep = cutPoint(string(r.data[r.textStart:r.textStart+n]), keep)
+		keep = cutPoint(r.data[r.textStart:r.textStart+n], keep)
 		r.data = r.data[:r.textStart+keep]
 		if len(ellipsis) <= r.room() {
 			r.data = append(r.data, ellipsis...)
 		}
 	}
-	a.text.len = uint32(len(r.data) - r.textStart)
+	sp := span{uint32(r.textStart), uint32(len(r.data) - r.textStart)}
 	r.textStart = -1
+	return sp
 }
 
 // OpenGroup starts a nested group. Every OpenGroup must be matched by a
