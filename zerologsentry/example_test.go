@@ -18,7 +18,11 @@ import (
 func printEvents() *sentry.Hub {
 	client, _ := sentry.NewClient(sentry.ClientOptions{
 		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-			fmt.Printf("event %q, exception %s, tags %v\n", ev.Message, ev.Exception[len(ev.Exception)-1].Type, ev.Tags)
+			exception := "<none>"
+			if len(ev.Exception) > 0 {
+				exception = ev.Exception[len(ev.Exception)-1].Type
+			}
+			fmt.Printf("event %q, exception %s, tags %v\n", ev.Message, exception, ev.Tags)
 			for _, b := range ev.Breadcrumbs {
 				fmt.Printf("  breadcrumb %s %s %q %v\n", b.Level, b.Category, b.Message, b.Data)
 			}
@@ -84,4 +88,23 @@ func ExampleWithContext() {
 	// event "request failed", exception *errors.errorString, tags map[]
 	//   breadcrumb info zerolog "loading" map[user:bob]
 	// {"level":"error","error":"quota exceeded","message":"request failed"}
+}
+
+// A Writer wraps the logger's output instead of hooking the logger; bind it
+// to each request with Writer.WithContext.
+func ExampleWriter_WithContext() {
+	w := zerologsentry.NewWriter(os.Stdout, zerologsentry.Options{
+		Options: logcrumbs.Options{Hub: printEvents()},
+	})
+	base := zerolog.New(w)
+
+	_, log := w.WithContext(context.Background(), base.With().Str("request", "r-1").Logger())
+	log.Info().Msg("step one")
+	log.Error().Msg("step two failed")
+
+	// Output:
+	// {"level":"info","request":"r-1","message":"step one"}
+	// {"level":"error","request":"r-1","message":"step two failed"}
+	// event "step two failed", exception <none>, tags map[]
+	//   breadcrumb info zerolog "step one" map[request:r-1]
 }
