@@ -30,7 +30,8 @@ func NewTrail(capacity int) *Trail {
 // NewContext returns a copy of ctx with a new, empty trail of
 // DefaultCapacity records. Call it at the start of each unit of work (a
 // request, a job, a message); records logged with the returned context, or
-// a context derived from it, go to that trail.
+// a context derived from it, go to that trail. A nil ctx stands for
+// context.Background().
 func NewContext(ctx context.Context) context.Context {
 	return buffer.NewContext(ctx, buffer.NewTrail(DefaultCapacity))
 }

@@ -90,8 +90,12 @@ func PutAll(recs []*Record) {
 
 type contextKey struct{}
 
-// NewContext returns a copy of ctx that carries t.
+// NewContext returns a copy of ctx that carries t. A nil ctx stands for
+// context.Background(), rather than the panic of context.WithValue.
 func NewContext(ctx context.Context, t *Trail) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return context.WithValue(ctx, contextKey{}, t)
 }
 

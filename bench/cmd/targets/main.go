@@ -1,0 +1,150 @@
+// Command targets reads `go test -bench` output and prints, for each
+// performance target of logcrumbs, the ratio measured and whether it is met.
+// It takes the median of every repeated benchmark, as benchstat does.
+//
+//	go run ./cmd/targets results/raw.txt
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// results maps a benchmark name (without the -GOMAXPROCS suffix) and a unit
+// to the values measured.
+type results map[string]map[string][]float64
+
+var procs = regexp.MustCompile(`-\d+$`)
+
+func parse(path string) (results, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := results{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 4 || !strings.HasPrefix(fields[0], "Benchmark") {
+			continue
+		}
+		name := procs.ReplaceAllString(fields[0], "")
+		if r[name] == nil {
+			r[name] = map[string][]float64{}
+		}
+		for i := 2; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				continue
+			}
+			r[name][fields[i+1]] = append(r[name][fields[i+1]], v)
+		}
+	}
+	return r, sc.Err()
+}
+
+// median returns the median of name's unit, and whether it was measured.
+func (r results) median(name, unit string) (float64, bool) {
+	vs := slices.Clone(r[name][unit])
+	if len(vs) == 0 {
+		return 0, false
+	}
+	slices.Sort(vs)
+	if n := len(vs); n%2 == 0 {
+		return (vs[n/2-1] + vs[n/2]) / 2, true
+	}
+	return vs[len(vs)/2], true
+}
+
+type checker struct {
+	r      results
+	missed int
+}
+
+// ratio prints a/b for one unit against a target: at most max (or, with
+// atLeast, at least max).
+func (c *checker) ratio(what, a, b, unit string, max float64, atLeast bool) {
+	va, okA := c.r.median(a, unit)
+	vb, okB := c.r.median(b, unit)
+	if !okA || !okB || vb == 0 {
+		fmt.Printf("| %s | not measured (%s, %s) | | |\n", what, a, b)
+		return
+	}
+	got := va / vb
+	met := got <= max
+	target := fmt.Sprintf("≤ %.2fx", max)
+	if atLeast {
+		met = got >= max
+		target = fmt.Sprintf("≥ %.2fx", max)
+	}
+	c.report(what, fmt.Sprintf("%.2fx (%.4g / %.4g %s)", got, va, vb, unit), target, met)
+}
+
+// value prints one median against a maximum.
+func (c *checker) value(what, name, unit string, max float64) {
+	v, ok := c.r.median(name, unit)
+	if !ok {
+		fmt.Printf("| %s | not measured (%s) | | |\n", what, name)
+		return
+	}
+	c.report(what, fmt.Sprintf("%.4g %s", v, unit), fmt.Sprintf("≤ %.4g", max), v <= max)
+}
+
+func (c *checker) report(what, got, target string, met bool) {
+	verdict := "met"
+	if !met {
+		verdict = "**missed**"
+		c.missed++
+	}
+	fmt.Printf("| %s | %s | %s | %s |\n", what, got, target, verdict)
+}
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: targets results.txt")
+		os.Exit(2)
+	}
+	r, err := parse(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "targets:", err)
+		os.Exit(1)
+	}
+	c := &checker{r: r}
+	fmt.Println("| target | measured (medians) | wanted | |")
+	fmt.Println("|---|---|---|---|")
+	for _, name := range []string{
+		"BenchmarkSlogBreadcrumb/logcrumbs", "BenchmarkSlogBreadcrumb/json+logcrumbs",
+		"BenchmarkZerologBreadcrumb/hook", "BenchmarkZerologBreadcrumb/writer",
+	} {
+		c.value("0 allocs: "+strings.TrimPrefix(name, "Benchmark"), name, "allocs/op", 0)
+	}
+	zapBare, _ := r.median("BenchmarkZapBreadcrumb/json", "allocs/op")
+	c.value("no allocation added: ZapBreadcrumb/json+logcrumbs", "BenchmarkZapBreadcrumb/json+logcrumbs", "allocs/op", zapBare)
+	c.ratio("slog stand-alone vs slog.DiscardHandler", "BenchmarkSlogBreadcrumb/logcrumbs", "BenchmarkSlogBreadcrumb/discard", "ns/op", 4, false)
+	c.ratio("slog JSON + logcrumbs vs slog JSON", "BenchmarkSlogBreadcrumb/json+logcrumbs", "BenchmarkSlogBreadcrumb/json", "ns/op", 1.2, false)
+	c.ratio("zap JSON + logcrumbs vs zap JSON", "BenchmarkZapBreadcrumb/json+logcrumbs", "BenchmarkZapBreadcrumb/json", "ns/op", 1.3, false)
+	c.ratio("zerolog + hook vs zerolog", "BenchmarkZerologBreadcrumb/hook", "BenchmarkZerologBreadcrumb/discard", "ns/op", 1.5, false)
+	c.ratio("zerolog + writer vs zerolog", "BenchmarkZerologBreadcrumb/writer", "BenchmarkZerologBreadcrumb/discard", "ns/op", 1.5, false)
+	c.ratio("zapsentry breadcrumb vs zap JSON + logcrumbs", "BenchmarkZapBreadcrumb/json+zapsentry", "BenchmarkZapBreadcrumb/json+logcrumbs", "ns/op", 10, true)
+	c.ratio("sentry-go/zerolog breadcrumb vs zerolog + hook", "BenchmarkZerologBreadcrumb/sentry-go-zerolog", "BenchmarkZerologBreadcrumb/hook", "ns/op", 10, true)
+	c.ratio("slog filtered: JSON + logcrumbs vs JSON", "BenchmarkSlogFiltered/json+logcrumbs", "BenchmarkSlogFiltered/json", "ns/op", 1.05, false)
+	c.ratio("zap filtered: JSON + logcrumbs vs JSON", "BenchmarkZapFiltered/json+logcrumbs", "BenchmarkZapFiltered/json", "ns/op", 1.05, false)
+	c.ratio("zerolog filtered: hook vs zerolog", "BenchmarkZerologFiltered/hook", "BenchmarkZerologFiltered/discard", "ns/op", 1.05, false)
+	fastest := "BenchmarkSlogEvent/samber-default"
+	for _, unit := range []string{"ns/op", "allocs/op"} {
+		for _, ours := range []string{"BenchmarkSlogEvent/json+logcrumbs-trail20", "BenchmarkZapEvent/json+logcrumbs-trail20", "BenchmarkZerologEvent/hook-trail20"} {
+			c.ratio("event, 20 breadcrumbs, vs samber's event without trail: "+strings.TrimPrefix(ours, "Benchmark"), ours, fastest, unit, 1, false)
+		}
+	}
+	for _, p := range []string{"Slog/logcrumbs", "Slog/json+logcrumbs", "Zap/json+logcrumbs", "Zerolog/hook"} {
+		logger, variant, _ := strings.Cut(p, "/")
+		c.ratio("parallel throughput vs serial: "+p, "Benchmark"+logger+"Breadcrumb/"+variant, "Benchmark"+logger+"BreadcrumbParallel/"+variant, "ns/op", 1.6, true)
+	}
+	fmt.Printf("\n%d target(s) missed.\n", c.missed)
+}

@@ -1,0 +1,187 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	sentryslog "github.com/getsentry/sentry-go/slog"
+	samber "github.com/samber/slog-sentry/v2"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// slogCase is one handler under test; hub and tr are nil for handlers that
+// do not report to Sentry.
+type slogCase struct {
+	name string
+	h    slog.Handler
+	tr   *countingTransport
+}
+
+func jsonHandler(level slog.Level) slog.Handler {
+	return slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: level})
+}
+
+// slogCases are the handlers compared on the info path: the bare handlers,
+// logcrumbs alone and teed beside JSON, and the existing bridges. Each
+// reporting handler has a hub and counting transport of its own.
+func slogCases(b *testing.B) []slogCase {
+	withHub := func(name string, h func(*sentry.Hub) slog.Handler) slogCase {
+		hub, tr := newHub(b)
+		return slogCase{name, h(hub), tr}
+	}
+	logcrumbsOpts := func(hub *sentry.Hub) slogsentry.Options {
+		return slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+	}
+	return []slogCase{
+		{"discard", slog.DiscardHandler, nil},
+		{"json", jsonHandler(slog.LevelInfo), nil},
+		withHub("logcrumbs", func(hub *sentry.Hub) slog.Handler {
+			return slogsentry.NewHandler(nil, logcrumbsOpts(hub))
+		}),
+		withHub("json+logcrumbs", func(hub *sentry.Hub) slog.Handler {
+			return slogsentry.NewHandler(jsonHandler(slog.LevelInfo), logcrumbsOpts(hub))
+		}),
+		withHub("sentry-go-slog", func(hub *sentry.Hub) slog.Handler {
+			return sentryslog.Option{}.NewSentryHandler(sentry.SetHubOnContext(context.Background(), hub))
+		}),
+		withHub("samber-default", func(hub *sentry.Hub) slog.Handler {
+			return samber.Option{Hub: hub}.NewSentryHandler()
+		}),
+		withHub("samber-info", func(hub *sentry.Hub) slog.Handler {
+			return samber.Option{Hub: hub, Level: slog.LevelInfo}.NewSentryHandler()
+		}),
+	}
+}
+
+func logSlogInfo(l *slog.Logger, ctx context.Context) {
+	l.InfoContext(ctx, msg, "path", path, "status", status, "took", took, "cached", cached)
+}
+
+// BenchmarkSlogBreadcrumb: an info record with 4 attributes, into one
+// request's trail.
+func BenchmarkSlogBreadcrumb(b *testing.B) {
+	for _, c := range slogCases(b) {
+		b.Run(c.name, func(b *testing.B) {
+			l := slog.New(c.h)
+			ctx := logcrumbs.NewContext(context.Background())
+			warm(func() { logSlogInfo(l, ctx) })
+			b.ReportAllocs()
+			for b.Loop() {
+				logSlogInfo(l, ctx)
+			}
+		})
+	}
+}
+
+// BenchmarkSlogBreadcrumbParallel: the same from all Ps, each goroutine a
+// request of its own; "logcrumbs-fallback" logs without trails, into the
+// shared fallback ring.
+func BenchmarkSlogBreadcrumbParallel(b *testing.B) {
+	cases := slogCases(b)
+	cases = append(cases, slogCase{"logcrumbs-fallback", cases[2].h, nil})
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			l := slog.New(c.h)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				if c.name != "logcrumbs-fallback" {
+					ctx = logcrumbs.NewContext(ctx)
+				}
+				for pb.Next() {
+					logSlogInfo(l, ctx)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkSlogFiltered: a debug record where every level in use is info.
+func BenchmarkSlogFiltered(b *testing.B) {
+	hub, _ := newHub(b)
+	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub}, BreadcrumbLevel: slog.LevelInfo}
+	for _, c := range []slogCase{
+		{"json", jsonHandler(slog.LevelInfo), nil},
+		{"json+logcrumbs", slogsentry.NewHandler(jsonHandler(slog.LevelInfo), opts), nil},
+		{"logcrumbs", slogsentry.NewHandler(nil, opts), nil},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			l := slog.New(c.h)
+			ctx := logcrumbs.NewContext(context.Background())
+			b.ReportAllocs()
+			for b.Loop() {
+				l.DebugContext(ctx, msg, "path", path, "status", status, "took", took, "cached", cached)
+			}
+		})
+	}
+}
+
+// BenchmarkSlogEvent: an error record with a %w-wrapped error and 4
+// attributes. "empty" gives each record a new trail (the cost of
+// BenchmarkRequestSetup/trail included); "trail20" sends 20 breadcrumbs
+// with each event.
+func BenchmarkSlogEvent(b *testing.B) {
+	logError := func(l *slog.Logger, ctx context.Context, i int) {
+		l.ErrorContext(ctx, "charge failed", "err", newError(i), "path", path, "status", status, "took", took)
+	}
+	run := func(b *testing.B, h slog.Handler, tr *countingTransport, newCtx func(*slog.Logger) context.Context) {
+		l := slog.New(h)
+		ctx := newCtx(l)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if ctx == nil {
+				logError(l, logcrumbs.NewContext(context.Background()), i)
+			} else {
+				logError(l, ctx, i)
+			}
+			i++
+		}
+		reportEvents(b, tr)
+	}
+	empty := func(*slog.Logger) context.Context { return nil }
+	trail20 := func(l *slog.Logger) context.Context {
+		return trailOf20(func(ctx context.Context) { logSlogInfo(l, ctx) })
+	}
+	// Each sub-benchmark builds its cases anew, for a transport of its own.
+	pick := func(name string) slogCase {
+		for _, c := range slogCases(b) {
+			if c.name == name {
+				return c
+			}
+		}
+		panic(name)
+	}
+	for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
+		b.Run(name+"-empty", func(b *testing.B) { c := pick(name); run(b, c.h, c.tr, empty) })
+		b.Run(name+"-trail20", func(b *testing.B) { c := pick(name); run(b, c.h, c.tr, trail20) })
+	}
+	// samber sends an event for every record at or above its level: its
+	// trail is none. sentry-go-slog sends Sentry Logs, never events (events/op 0).
+	for _, name := range []string{"samber-default", "sentry-go-slog"} {
+		b.Run(name, func(b *testing.B) { c := pick(name); run(b, c.h, c.tr, empty) })
+	}
+}
+
+// BenchmarkRequestSetup: what a request pays before it logs: a new trail,
+// and a trail with a cloned hub as the middleware gives it.
+func BenchmarkRequestSetup(b *testing.B) {
+	hub, _ := newHub(b)
+	b.Run("trail", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = logcrumbs.NewContext(context.Background())
+		}
+	})
+	b.Run("trail+hub", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = sentry.SetHubOnContext(logcrumbs.NewContext(context.Background()), hub.Clone())
+		}
+	})
+}

@@ -1,0 +1,126 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+)
+
+func zapJSON(level zapcore.Level) zapcore.Core {
+	return zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), level)
+}
+
+func zapOpts(hub *sentry.Hub) zapsentry.Options {
+	return zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+}
+
+// zapCases: zap's JSON core, logcrumbs alone and teed beside it.
+func zapCases(b *testing.B) []struct {
+	name string
+	core zapcore.Core
+	tr   *countingTransport
+} {
+	hub, tr := newHub(b)
+	hub2, tr2 := newHub(b)
+	return []struct {
+		name string
+		core zapcore.Core
+		tr   *countingTransport
+	}{
+		{"json", zapJSON(zapcore.InfoLevel), nil},
+		{"logcrumbs", zapsentry.NewCore(zapOpts(hub)), tr},
+		{"json+logcrumbs", zapcore.NewTee(zapJSON(zapcore.InfoLevel), zapsentry.NewCore(zapOpts(hub2))), tr2},
+	}
+}
+
+func logZapInfo(l *zap.Logger) {
+	l.Info(msg, zap.String("path", path), zap.Int("status", status), zap.Duration("took", took), zap.Bool("cached", cached))
+}
+
+func BenchmarkZapBreadcrumb(b *testing.B) {
+	for _, c := range zapCases(b) {
+		b.Run(c.name, func(b *testing.B) {
+			l := zap.New(c.core).With(zapsentry.Context(logcrumbs.NewContext(context.Background())))
+			warm(func() { logZapInfo(l) })
+			b.ReportAllocs()
+			for b.Loop() {
+				logZapInfo(l)
+			}
+		})
+	}
+}
+
+func BenchmarkZapBreadcrumbParallel(b *testing.B) {
+	for _, c := range zapCases(b) {
+		b.Run(c.name, func(b *testing.B) {
+			base := zap.New(c.core)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				_, l := zapsentry.WithContext(context.Background(), base)
+				for pb.Next() {
+					logZapInfo(l)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkZapFiltered: a debug entry where every level in use is info.
+func BenchmarkZapFiltered(b *testing.B) {
+	hub, _ := newHub(b)
+	opts := zapOpts(hub)
+	opts.BreadcrumbLevel = zapcore.InfoLevel
+	for _, c := range []struct {
+		name string
+		core zapcore.Core
+	}{
+		{"json", zapJSON(zapcore.InfoLevel)},
+		{"json+logcrumbs", zapcore.NewTee(zapJSON(zapcore.InfoLevel), zapsentry.NewCore(opts))},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			l := zap.New(c.core).With(zapsentry.Context(logcrumbs.NewContext(context.Background())))
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Debug(msg, zap.String("path", path), zap.Int("status", status), zap.Duration("took", took), zap.Bool("cached", cached))
+			}
+		})
+	}
+}
+
+func BenchmarkZapEvent(b *testing.B) {
+	for _, trail := range []string{"empty", "trail20"} {
+		for _, c := range zapCases(b)[1:] {
+			b.Run(c.name+"-"+trail, func(b *testing.B) {
+				hub, tr := newHub(b)
+				core := zapsentry.NewCore(zapOpts(hub))
+				if c.name == "json+logcrumbs" {
+					core = zapcore.NewTee(zapJSON(zapcore.InfoLevel), core)
+				}
+				base := zap.New(core)
+				var l *zap.Logger
+				if trail == "trail20" {
+					ctx := trailOf20(func(ctx context.Context) { logZapInfo(base.With(zapsentry.Context(ctx))) })
+					l = base.With(zapsentry.Context(ctx))
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					ll := l
+					if ll == nil {
+						ll = base.With(zapsentry.Context(logcrumbs.NewContext(context.Background())))
+					}
+					ll.Error("charge failed", zap.Error(newError(i)), zap.String("path", path), zap.Int("status", status), zap.Duration("took", took))
+					i++
+				}
+				reportEvents(b, tr)
+			})
+		}
+	}
+}

@@ -1,0 +1,113 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+func zerologOpts(hub *sentry.Hub) zerologsentry.Options {
+	return zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+}
+
+// zerologLogger returns a request logger of one of the cases: zerolog alone
+// to io.Discard, with the logcrumbs hook, or with the logcrumbs writer.
+func zerologLogger(name string, opts zerologsentry.Options, ctx context.Context) zerolog.Logger {
+	switch name {
+	case "hook":
+		_, l := zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
+		return l
+	case "writer":
+		w := zerologsentry.NewWriter(io.Discard, opts)
+		_, l := w.WithContext(ctx, zerolog.New(w))
+		return l
+	}
+	return zerolog.New(io.Discard).With().Ctx(ctx).Logger()
+}
+
+func logZerologInfo(l zerolog.Logger) {
+	l.Info().Str("path", path).Int("status", status).Dur("took", took).Bool("cached", cached).Msg(msg)
+}
+
+var zerologCases = []string{"discard", "hook", "writer"}
+
+func BenchmarkZerologBreadcrumb(b *testing.B) {
+	for _, name := range zerologCases {
+		b.Run(name, func(b *testing.B) {
+			hub, _ := newHub(b)
+			l := zerologLogger(name, zerologOpts(hub), logcrumbs.NewContext(context.Background()))
+			warm(func() { logZerologInfo(l) })
+			b.ReportAllocs()
+			for b.Loop() {
+				logZerologInfo(l)
+			}
+		})
+	}
+}
+
+func BenchmarkZerologBreadcrumbParallel(b *testing.B) {
+	for _, name := range zerologCases {
+		b.Run(name, func(b *testing.B) {
+			hub, _ := newHub(b)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				l := zerologLogger(name, zerologOpts(hub), logcrumbs.NewContext(context.Background()))
+				for pb.Next() {
+					logZerologInfo(l)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkZerologFiltered: a debug record where every level in use is info
+// (zerolog drops it before hooks or writers run).
+func BenchmarkZerologFiltered(b *testing.B) {
+	for _, name := range zerologCases {
+		b.Run(name, func(b *testing.B) {
+			hub, _ := newHub(b)
+			opts := zerologOpts(hub)
+			opts.BreadcrumbLevel = zerolog.InfoLevel
+			l := zerologLogger(name, opts, logcrumbs.NewContext(context.Background())).Level(zerolog.InfoLevel)
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Debug().Str("path", path).Int("status", status).Dur("took", took).Bool("cached", cached).Msg(msg)
+			}
+		})
+	}
+}
+
+func BenchmarkZerologEvent(b *testing.B) {
+	for _, trail := range []string{"empty", "trail20"} {
+		for _, name := range zerologCases[1:] {
+			b.Run(name+"-"+trail, func(b *testing.B) {
+				hub, tr := newHub(b)
+				opts := zerologOpts(hub)
+				var ctx context.Context
+				if trail == "trail20" {
+					ctx = trailOf20(func(ctx context.Context) { logZerologInfo(zerologLogger(name, opts, ctx)) })
+				}
+				var l zerolog.Logger
+				if ctx != nil {
+					l = zerologLogger(name, opts, ctx)
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if ctx == nil {
+						l = zerologLogger(name, opts, logcrumbs.NewContext(context.Background()))
+					}
+					l.Error().Err(newError(i)).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
+					i++
+				}
+				reportEvents(b, tr)
+			})
+		}
+	}
+}
