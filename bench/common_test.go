@@ -18,11 +18,11 @@ import (
 // events/op.
 type countingTransport struct{ n atomic.Int64 }
 
-func (t *countingTransport) Configure(sentry.ClientOptions)          {}
-func (t *countingTransport) SendEvent(*sentry.Event)                 { t.n.Add(1) }
-func (t *countingTransport) Flush(time.Duration) bool                { return true }
-func (t *countingTransport) FlushWithContext(context.Context) bool   { return true }
-func (t *countingTransport) Close()                                  {}
+func (t *countingTransport) Configure(sentry.ClientOptions)        {}
+func (t *countingTransport) SendEvent(*sentry.Event)               { t.n.Add(1) }
+func (t *countingTransport) Flush(time.Duration) bool              { return true }
+func (t *countingTransport) FlushWithContext(context.Context) bool { return true }
+func (t *countingTransport) Close()                                {}
 
 // newHub returns a hub whose client sends to a new counting transport.
 // (sentry-go v0.50 batches Sentry Logs through the same transport.)
