@@ -33,43 +33,55 @@ func (l Level) SentryLevel() sentry.Level {
 // Breadcrumb converts r to a Sentry breadcrumb. This is where a record's
 // values are first allocated as Go values: only when an event is sent.
 func (r *Record) Breadcrumb() *sentry.Breadcrumb {
-	b := &sentry.Breadcrumb{
+	b := new(sentry.Breadcrumb)
+	r.FillBreadcrumb(b)
+	return b
+}
+
+// FillBreadcrumb sets b to r's breadcrumb, so that a caller converting many
+// records can allocate their breadcrumbs at once.
+func (r *Record) FillBreadcrumb(b *sentry.Breadcrumb) {
+	all := string(r.data) // one copy, which every string of the breadcrumb shares
+	*b = sentry.Breadcrumb{
 		Type:      "default",
-		Category:  validUTF8(r.Logger()),
-		Message:   validUTF8(r.Message()),
+		Category:  validUTF8(r.strIn(all, r.logger)),
+		Message:   validUTF8(r.strIn(all, r.msg)),
 		Level:     r.Level.SentryLevel(),
 		Timestamp: r.Time,
-		Data:      r.Data(),
+		Data:      r.dataIn(all),
 	}
 	if r.Level >= LevelError {
 		b.Type = "error"
 	}
-	return b
 }
 
 // Data converts r's attributes to a map, groups as nested maps. It returns
 // nil for a record with no attributes. Values become JSON-safe Go values:
 // durations and times as readable strings, NaN and infinities as strings, and
 // invalid UTF-8 replaced by U+FFFD.
-func (r *Record) Data() map[string]any {
+func (r *Record) Data() map[string]any { return r.dataIn(string(r.data)) }
+
+// dataIn is Data with the record's text already copied into all.
+func (r *Record) dataIn(all string) map[string]any {
 	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
 		return nil
 	}
 	root := make(map[string]any, len(r.attrs))
-	stack := []map[string]any{root}
+	var stackArr [8]map[string]any
+	stack := append(stackArr[:0], root)
 	for _, a := range r.attrs {
 		cur := stack[len(stack)-1]
 		switch a.Kind {
 		case KindGroupOpen:
-			key := r.Key(a)
+			key := validUTF8(r.strIn(all, a.key))
 			if key == "" { // an unnamed group is inlined, as in slog
 				stack = append(stack, cur)
 				continue
 			}
-			g, ok := cur[validUTF8(key)].(map[string]any)
+			g, ok := cur[key].(map[string]any)
 			if !ok {
 				g = make(map[string]any)
-				cur[validUTF8(key)] = g
+				cur[key] = g
 			}
 			stack = append(stack, g)
 		case KindGroupClose:
@@ -77,7 +89,7 @@ func (r *Record) Data() map[string]any {
 				stack = stack[:len(stack)-1]
 			}
 		default:
-			cur[validUTF8(r.Key(a))] = r.Value(a)
+			cur[validUTF8(r.strIn(all, a.key))] = r.value(all, a)
 		}
 	}
 	if r.DroppedAttrs > 0 {
@@ -86,8 +98,13 @@ func (r *Record) Data() map[string]any {
 	return root
 }
 
+// strIn returns the text of s within all, a copy of r.data.
+func (r *Record) strIn(all string, s span) string { return all[s.off : s.off+s.len] }
+
 // Value converts one scalar or text attribute to a JSON-safe Go value.
-func (r *Record) Value(a Attr) any {
+func (r *Record) Value(a Attr) any { return r.value(string(r.data), a) }
+
+func (r *Record) value(all string, a Attr) any {
 	switch a.Kind {
 	case KindInt64:
 		return int64(a.num)
@@ -112,16 +129,17 @@ func (r *Record) Value(a Attr) any {
 		return time.Unix(0, int64(a.num)).UTC().Format(time.RFC3339Nano)
 	case KindJSON:
 		var v any
-		d := json.NewDecoder(strings.NewReader(r.Text(a)))
+		text := r.strIn(all, a.text)
+		d := json.NewDecoder(strings.NewReader(text))
 		d.UseNumber()
 		if d.Decode(&v) == nil {
 			return v
 		}
-		return validUTF8(r.Text(a))
+		return validUTF8(text)
 	case KindNull:
 		return nil
 	default: // text kinds
-		return validUTF8(r.Text(a))
+		return validUTF8(r.strIn(all, a.text))
 	}
 }
 

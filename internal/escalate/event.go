@@ -65,9 +65,9 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 	}()
 	event.SetException(err, maxDepth)
 	// sentry-go gives the outermost exception the stack of this call when the
-	// error carries none; point it at the caller's log call instead.
-	if n := len(event.Exception); n > 0 && sentry.ExtractStacktrace(err) == nil {
-		event.Exception[n-1].Stacktrace = callerStacktrace()
+	// error carries none; start it at the caller's log call instead.
+	if n := len(event.Exception); n > 0 {
+		trimLoggingFrames(event.Exception[n-1].Stacktrace)
 	}
 	fixTextErrors(event, errs)
 }
@@ -82,8 +82,10 @@ func breadcrumbs(trail *buffer.Trail, client *sentry.Client) []*sentry.Breadcrum
 	defer buffer.PutAll(recs)
 	before := client.Options().BeforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
-	for _, r := range recs {
-		b := r.Breadcrumb()
+	values := make([]sentry.Breadcrumb, len(recs)) // one allocation for all
+	for i, r := range recs {
+		b := &values[i]
+		r.FillBreadcrumb(b)
 		if before != nil {
 			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
 				continue

@@ -63,3 +63,20 @@ func callerStacktrace() *sentry.Stacktrace {
 	slices.Reverse(out)
 	return &sentry.Stacktrace{Frames: out}
 }
+
+// trimLoggingFrames drops the frames of the loggers and logcrumbs from the
+// top (the end) of st, so that a stack sentry-go took inside logcrumbs
+// starts where the caller logged. A stack extracted from an error has no
+// such frames on top and is left as it is.
+func trimLoggingFrames(st *sentry.Stacktrace) {
+	if st == nil {
+		return
+	}
+	n := len(st.Frames)
+	for n > 0 && isLoggingFrame(st.Frames[n-1].Module+"."+st.Frames[n-1].Function) {
+		n--
+	}
+	if n > 0 { // never leave an empty stack
+		st.Frames = st.Frames[:n]
+	}
+}
