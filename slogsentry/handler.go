@@ -80,6 +80,19 @@ type config struct {
 	esc             *escalate.Escalator
 	breadcrumbLevel slog.Leveler
 	eventLevel      slog.Leveler
+	// lowest is the lower of the two levels when neither can change (both
+	// are plain slog.Levels), so that Enabled, on every log call, makes no
+	// interface call; fixed says it is set.
+	lowest slog.Level
+	fixed  bool
+}
+
+// enabled reports whether logcrumbs wants records of level l.
+func (c *config) enabled(l slog.Level) bool {
+	if c.fixed {
+		return l >= c.lowest
+	}
+	return l >= c.breadcrumbLevel.Level() || l >= c.eventLevel.Level()
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
@@ -124,6 +137,9 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 	if c.eventLevel == nil {
 		c.eventLevel = slog.LevelError
 	}
+	b, bok := c.breadcrumbLevel.(slog.Level)
+	e, eok := c.eventLevel.(slog.Level)
+	c.lowest, c.fixed = min(b, e), bok && eok
 	return &Handler{next: next, c: c}
 }
 
@@ -131,10 +147,7 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 // wrapped handler, or logcrumbs (at or above the lower of BreadcrumbLevel and
 // EventLevel).
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
-	if level >= h.c.breadcrumbLevel.Level() || level >= h.c.eventLevel.Level() {
-		return true
-	}
-	return h.next != nil && h.next.Enabled(ctx, level)
+	return h.c.enabled(level) || (h.next != nil && h.next.Enabled(ctx, level))
 }
 
 // Handle passes r to the wrapped handler if it is enabled for r's level and
@@ -243,15 +256,5 @@ func (goa groupOrAttrs) render(rec *buffer.Record, errs *[]error) {
 // level maps slog's levels to Sentry's: below Info is debug, below Warn is
 // info, below Error is warning, below Error+4 is error, and above is fatal.
 func level(l slog.Level) buffer.Level {
-	switch {
-	case l < slog.LevelInfo:
-		return buffer.LevelDebug
-	case l < slog.LevelWarn:
-		return buffer.LevelInfo
-	case l < slog.LevelError:
-		return buffer.LevelWarning
-	case l < slog.LevelError+4:
-		return buffer.LevelError
-	}
-	return buffer.LevelFatal
+	return buffer.LevelOf(l, slog.LevelInfo, slog.LevelWarn, slog.LevelError, slog.LevelError+4)
 }

@@ -258,15 +258,5 @@ func (c *core) syncContext(ctx context.Context) error {
 
 // level maps zap's levels to Sentry's: DPanic, Panic and Fatal are fatal.
 func level(l zapcore.Level) buffer.Level {
-	switch {
-	case l < zapcore.InfoLevel:
-		return buffer.LevelDebug
-	case l < zapcore.WarnLevel:
-		return buffer.LevelInfo
-	case l < zapcore.ErrorLevel:
-		return buffer.LevelWarning
-	case l < zapcore.DPanicLevel:
-		return buffer.LevelError
-	}
-	return buffer.LevelFatal
+	return buffer.LevelOf(l, zapcore.InfoLevel, zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.DPanicLevel)
 }

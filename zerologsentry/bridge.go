@@ -119,15 +119,5 @@ func skipMember(key string, _ []byte) bool {
 // level maps zerolog's levels to Sentry's: Trace is debug, Fatal and Panic
 // are fatal.
 func level(l zerolog.Level) buffer.Level {
-	switch {
-	case l < zerolog.InfoLevel:
-		return buffer.LevelDebug
-	case l < zerolog.WarnLevel:
-		return buffer.LevelInfo
-	case l < zerolog.ErrorLevel:
-		return buffer.LevelWarning
-	case l < zerolog.FatalLevel:
-		return buffer.LevelError
-	}
-	return buffer.LevelFatal
+	return buffer.LevelOf(l, zerolog.InfoLevel, zerolog.WarnLevel, zerolog.ErrorLevel, zerolog.FatalLevel)
 }

@@ -9,6 +9,7 @@
 package buffer
 
 import (
+	"cmp"
 	"time"
 	"unicode/utf8"
 )
@@ -25,6 +26,24 @@ const (
 	LevelError
 	LevelFatal
 )
+
+// LevelOf maps a logger's level l to a Level, given where that logger's
+// info, warning, error and fatal levels start: below info is debug, and
+// each level runs up to the next one's start. Every integration maps its
+// levels through it, so that they agree.
+func LevelOf[L cmp.Ordered](l, info, warning, err, fatal L) Level {
+	switch {
+	case l < info:
+		return LevelDebug
+	case l < warning:
+		return LevelInfo
+	case l < err:
+		return LevelWarning
+	case l < fatal:
+		return LevelError
+	}
+	return LevelFatal
+}
 
 // Kind says how an attribute's value is stored.
 type Kind uint8
