@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
 // Options are the settings every logger integration shares. The zero value
@@ -68,15 +70,14 @@ type Options struct {
 // Limits bound what one record keeps. Text beyond a limit is cut at a UTF-8
 // boundary and ends with "…"; attributes beyond MaxAttrs are dropped and
 // counted in the data entry "logcrumbs.dropped_attrs". A zero field means
-// its default.
-type Limits struct {
-	// MaxAttrs is the number of attributes kept per record; a group counts
-	// as one attribute besides its members.
-	MaxAttrs int
-	// MaxValueBytes is the number of bytes kept of the message and of each
-	// text value (strings, errors, formatted values).
-	MaxValueBytes int
-	// MaxRecordBytes is the number of bytes kept of the message, the keys
-	// and the text values of one record together.
-	MaxRecordBytes int
-}
+// its default. The fields:
+//
+//   - MaxAttrs int: the number of attributes kept per record; a group
+//     counts as one attribute besides its members.
+//   - MaxValueBytes int: the number of bytes kept of the message and of each
+//     text value (strings, errors, formatted values).
+//   - MaxRecordBytes int: the number of bytes kept of the message, the keys
+//     and the text values of one record together.
+//
+// It is the type the trail itself uses, so that options reach it unchanged.
+type Limits = buffer.Limits

@@ -127,7 +127,7 @@ type groupOrAttrs struct {
 // the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
 	c := &config{
-		esc:             escalate.New(opts.Options, "slog"),
+		esc:             escalate.New(escalate.Options(opts.Options), "slog"),
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
 	}

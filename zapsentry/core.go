@@ -104,7 +104,7 @@ type core struct {
 // it beside your own: zapcore.NewTee(yourCore, zapsentry.NewCore(opts)).
 func NewCore(opts Options) zapcore.Core {
 	c := &config{
-		esc:             escalate.New(opts.Options, "zap"),
+		esc:             escalate.New(escalate.Options(opts.Options), "zap"),
 		name:            opts.LoggerName,
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,

@@ -21,7 +21,7 @@ type bridge struct {
 
 func newBridge(opts Options) *bridge {
 	b := &bridge{
-		esc:             escalate.New(opts.Options, "zerolog"),
+		esc:             escalate.New(escalate.Options(opts.Options), "zerolog"),
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
 		flushTimeout:    opts.FlushTimeout,

@@ -81,6 +81,33 @@ func (t *Trail) Snapshot(dst []*Record) []*Record {
 	return dst
 }
 
+// Release empties t, giving its records back to the pool, at the end of the
+// unit of work it belonged to. Records appended afterwards (by a goroutine
+// that outlived the unit) are kept as usual.
+func (t *Trail) Release() {
+	t.mu.Lock()
+	var recs [DefaultCapacity]*Record
+	out := recs[:0]
+	for i := 0; i < t.n; i++ {
+		j := (t.head + i) % len(t.recs)
+		out = append(out, t.recs[j])
+		t.recs[j] = nil
+	}
+	t.head, t.n = 0, 0
+	t.mu.Unlock()
+	PutAll(out)
+}
+
+// NewChild returns a trail of t's capacity that starts with copies of t's
+// records: for work that goes on after, or beside, the unit t belongs to.
+func (t *Trail) NewChild() *Trail {
+	c := NewTrail(t.Cap())
+	for _, r := range t.Snapshot(nil) {
+		c.Append(r)
+	}
+	return c
+}
+
 // PutAll returns every record of recs to the pool.
 func PutAll(recs []*Record) {
 	for _, r := range recs {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
-	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
@@ -21,17 +20,33 @@ const EventIDKey = "sentry.event_id"
 
 const defaultFallbackWindow = 10 * time.Second
 
+// Options are logcrumbs.Options, field for field (the integrations convert
+// with escalate.Options(opts.Options); the compiler keeps the two in step).
+// They are repeated here so that this package need not import the root
+// package, which uses it for its middleware.
+type Options struct {
+	Hub                   *sentry.Hub
+	LoggerName            string
+	TagKeys               []string
+	FingerprintKey        string
+	UserKey               string
+	RequireError          bool
+	BreadcrumbLimits      buffer.Limits
+	EventLimits           buffer.Limits
+	FallbackCaptureWindow time.Duration
+}
+
 // Escalator holds the normalized shared options of one integration. It is
 // immutable and safe for concurrent use.
 type Escalator struct {
-	opts             logcrumbs.Options
+	opts             Options
 	breadcrumbLimits buffer.Limits
 	eventLimits      buffer.Limits
 }
 
 // New returns an Escalator for opts. defaultLogger is the integration's name
 // for its logger, used when opts.LoggerName is empty.
-func New(opts logcrumbs.Options, defaultLogger string) *Escalator {
+func New(opts Options, defaultLogger string) *Escalator {
 	if opts.LoggerName == "" {
 		opts.LoggerName = defaultLogger
 	}
@@ -43,8 +58,8 @@ func New(opts logcrumbs.Options, defaultLogger string) *Escalator {
 	}
 	return &Escalator{
 		opts:             opts,
-		breadcrumbLimits: buffer.Limits(opts.BreadcrumbLimits).WithDefaults(buffer.DefaultBreadcrumbLimits),
-		eventLimits:      buffer.Limits(opts.EventLimits).WithDefaults(buffer.DefaultEventLimits),
+		breadcrumbLimits: opts.BreadcrumbLimits.WithDefaults(buffer.DefaultBreadcrumbLimits),
+		eventLimits:      opts.EventLimits.WithDefaults(buffer.DefaultEventLimits),
 	}
 }
 

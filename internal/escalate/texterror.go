@@ -2,12 +2,14 @@ package escalate
 
 import "github.com/getsentry/sentry-go"
 
-// TextError is an error known only by the text a logger wrote for it, as
-// zerolog hands a writer or hook its errors. It becomes an exception of type
-// "error" with that text, and with Stack (the stack the logger encoded next
-// to it) when there is one, else the caller's stack.
+// TextError is an error known only by its text: as zerolog hands a writer or
+// hook its errors, or a panic with a value that is not an error. It becomes
+// an exception of type Type ("error" if empty) with that text, and with
+// Stack (the stack the logger encoded next to it) when there is one, else
+// the caller's stack.
 type TextError struct {
 	Text  string
+	Type  string
 	Stack *sentry.Stacktrace
 }
 
@@ -27,6 +29,9 @@ func fixTextErrors(event *sentry.Event, errs []error) {
 		ex.Type = "error"
 		for _, err := range errs {
 			if te, ok := err.(*TextError); ok && te.Text == ex.Value {
+				if te.Type != "" {
+					ex.Type = te.Type
+				}
 				if te.Stack != nil {
 					ex.Stacktrace = te.Stack
 				}
