@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
@@ -38,4 +42,51 @@ func ExampleNewTrail() {
 	fmt.Println(trail.Len(), "kept,", trail.Dropped(), "dropped")
 	// Output:
 	// 2 kept, 1 dropped
+}
+
+// Middleware gives each request a trail and a hub of its own; a panic is one
+// event with the request's trail.
+func ExampleMiddleware() {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q after %d breadcrumb(s)\n", ev.Message, len(ev.Breadcrumbs))
+			return nil // only print it
+		},
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "loading cart")
+		var cart map[string]int
+		cart["apples"]++ // panics: assignment to entry in nil map
+	})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{
+		Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())},
+		Recover: true, // answer 500 instead of panicking again
+	})(app)
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/cart", nil))
+	fmt.Println("status", rec.Code)
+	// Output:
+	// event "panic in GET /cart: assignment to entry in nil map" after 1 breadcrumb(s)
+	// status 500
+}
+
+// RunJob makes a unit of work that is not a request; Child starts its trail
+// with the request's records.
+func ExampleRunJob() {
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	request := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(request, "order placed", "order", "A-17")
+
+	_ = logcrumbs.RunJob(request, "send-receipt", logcrumbs.JobOptions{Child: true}, func(ctx context.Context) error {
+		logger.InfoContext(ctx, "rendering receipt")
+		for _, b := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+			fmt.Println(b.Message)
+		}
+		return nil
+	})
+	// Output:
+	// order placed
+	// rendering receipt
 }

@@ -1,6 +1,8 @@
 package buffer
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +139,466 @@ func TestBeginMessage(t *testing.T) {
 	r.EndMessage()
 	if r.Message() != "hello…" {
 		t.Errorf("message = %q", r.Message())
+	}
+}
+
+// checkRecord reports the first broken promise of r's limits: bytes kept in
+// all and per value, attributes kept, groups balanced, spans in bounds.
+// Closes are exempt from MaxAttrs (a kept open always gets its close), so
+// only the other attributes are counted.
+func checkRecord(r *Record) error {
+	l := r.limits
+	if len(r.data) > l.MaxRecordBytes {
+		return fmt.Errorf("record keeps %d bytes, budget %d", len(r.data), l.MaxRecordBytes)
+	}
+	if n := len(r.Message()); n > l.MaxValueBytes {
+		return fmt.Errorf("message of %d bytes, limit %d", n, l.MaxValueBytes)
+	}
+	if n := len(r.Logger()); n > 128 {
+		return fmt.Errorf("logger of %d bytes", n)
+	}
+	kept, open := 0, 0
+	for i, a := range r.attrs {
+		for _, s := range []span{a.key, a.text} {
+			if int(s.off)+int(s.len) > len(r.data) {
+				return fmt.Errorf("attr %d: span %v beyond %d bytes of data", i, s, len(r.data))
+			}
+		}
+		if n := len(r.Key(a)); n > 128 {
+			return fmt.Errorf("attr %d: key of %d bytes", i, n)
+		}
+		if n := len(r.Text(a)); n > l.MaxValueBytes {
+			return fmt.Errorf("attr %d: value of %d bytes, limit %d", i, n, l.MaxValueBytes)
+		}
+		switch a.Kind {
+		case KindGroupOpen:
+			open++
+			kept++
+		case KindGroupClose:
+			open--
+		default:
+			kept++
+		}
+		if open < 0 {
+			return fmt.Errorf("attr %d closes a group never opened", i)
+		}
+	}
+	if kept > l.MaxAttrs {
+		return fmt.Errorf("%d attributes kept, limit %d", kept, l.MaxAttrs)
+	}
+	if open != r.open {
+		return fmt.Errorf("%d groups open in attrs, %d counted", open, r.open)
+	}
+	return nil
+}
+
+// cutters store s under the given limits in each way a record takes text,
+// and return what was kept.
+var cutters = map[string]func(r *Record, s string) string{
+	"SetMessage": func(r *Record, s string) string { r.SetMessage(s); return r.Message() },
+	"AddText": func(r *Record, s string) string {
+		r.AddText(KindString, "k", s)
+		return r.Text(r.Attr(0))
+	},
+	"Write": func(r *Record, s string) string {
+		r.BeginText(KindString, "k")
+		_, _ = r.Write([]byte(s))
+		r.EndText()
+		return r.Text(r.Attr(0))
+	},
+	"WriteString bytewise": func(r *Record, s string) string { // every write may end inside a rune
+		r.BeginText(KindString, "k")
+		for i := range len(s) {
+			if n, err := r.WriteString(s[i : i+1]); n != 1 || err != nil {
+				panic("WriteString did not report the whole write")
+			}
+		}
+		r.EndText()
+		return r.Text(r.Attr(0))
+	},
+	"BeginMessage": func(r *Record, s string) string {
+		r.BeginMessage()
+		_, _ = r.WriteString(s)
+		r.EndMessage()
+		return r.Message()
+	},
+}
+
+// TestCutAtEveryOffset cuts text made of 1- to 4-byte runes at every byte
+// budget, by MaxValueBytes and by what is left of MaxRecordBytes: what is
+// kept fits, is valid UTF-8, is the longest whole-rune prefix that leaves
+// room for the mark, and ends with the mark exactly when something was cut.
+func TestCutAtEveryOffset(t *testing.T) {
+	for _, s := range []string{"abcdefgh", "éééé", "€€€", "😀😀😀", "a€😀é😀b", "\u00a0\U0010FFFF"} {
+		for budget := 0; budget <= len(s)+1; budget++ {
+			for name, cut := range cutters {
+				for _, by := range []string{"value", "record"} {
+					limits := Limits{MaxAttrs: 4, MaxValueBytes: budget, MaxRecordBytes: 1000}
+					if by == "record" {
+						limits = Limits{MaxAttrs: 4, MaxValueBytes: 1000, MaxRecordBytes: budget}
+						if name != "SetMessage" && name != "BeginMessage" {
+							limits.MaxRecordBytes += len("k") // the key is kept first
+						}
+					}
+					r := Get(time.Time{}, LevelInfo, limits)
+					got := cut(r, s)
+					where := fmt.Sprintf("%s of %q in %d bytes by %s limit", name, s, budget, by)
+					if err := checkRecord(r); err != nil {
+						t.Fatalf("%s: %v", where, err)
+					}
+					if !utf8.ValidString(got) {
+						t.Fatalf("%s: kept %q, not valid UTF-8", where, got)
+					}
+					if len(s) <= budget {
+						if got != s || r.Truncated {
+							t.Fatalf("%s: kept %q (truncated %v), want it whole", where, got, r.Truncated)
+						}
+						continue
+					}
+					if !r.Truncated {
+						t.Fatalf("%s: cut to %q without Truncated", where, got)
+					}
+					if budget < len(ellipsis) {
+						if got != "" {
+							t.Fatalf("%s: kept %q, want nothing: not even the mark fits", where, got)
+						}
+						continue
+					}
+					body, marked := strings.CutSuffix(got, ellipsis)
+					if !marked || !strings.HasPrefix(s, body) {
+						t.Fatalf("%s: kept %q, want a prefix of it and …", where, got)
+					}
+					if len(body) <= budget-len(ellipsis)-utf8.UTFMax {
+						t.Fatalf("%s: kept %q, more cut than the rune boundary needs", where, got)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestBudgetWithEveryKindOfWrite mixes every way of adding text at every
+// small record budget and checks the limits after each step.
+func TestBudgetWithEveryKindOfWrite(t *testing.T) {
+	steps := []func(r *Record){
+		func(r *Record) { r.SetLogger("logger-ü") },
+		func(r *Record) { r.SetMessage("message with ü and 😀") },
+		func(r *Record) { r.AddText(KindString, "key-é", "value-€€€€") },
+		func(r *Record) { r.AddText(KindJSON, "json", `{"a":[1,2,3]}`) },
+		func(r *Record) { r.AddScalar(KindInt64, "scalar-key-😀", 7) },
+		func(r *Record) { r.OpenGroup("group-€") },
+		func(r *Record) {
+			r.BeginText(KindError, "err")
+			_, _ = r.WriteString("written ")
+			_, _ = r.Write([]byte("in 😀 parts"))
+			r.EndText()
+		},
+		func(r *Record) { r.CloseGroup() },
+		func(r *Record) {
+			src := Get(time.Time{}, 0, DefaultBreadcrumbLimits)
+			src.AddText(KindString, "prefix", "pre-formatted value")
+			src.OpenGroup("pre")
+			r.AppendRecord(src)
+		},
+		func(r *Record) { r.CloseAll() },
+	}
+	for budget := range 120 {
+		for _, maxValue := range []int{1, 2, 3, 5, 16, 1000} {
+			r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 6, MaxValueBytes: maxValue, MaxRecordBytes: budget})
+			for i, step := range steps {
+				step(r)
+				if err := checkRecord(r); err != nil {
+					t.Fatalf("budget %d, value limit %d, after step %d: %v", budget, maxValue, i, err)
+				}
+			}
+			if r.Depth() != 0 {
+				t.Fatalf("budget %d: depth %d after CloseAll", budget, r.Depth())
+			}
+			if budget < 100 && !r.Truncated {
+				t.Errorf("budget %d: everything fit, so the test does not cut", budget)
+			}
+		}
+	}
+}
+
+func TestLongKeysAndLoggerCutAt128(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	long := strings.Repeat("€", 100) // 300 bytes
+	r.SetLogger(long)
+	r.AddScalar(KindInt64, long, 1)
+	want := strings.Repeat("€", (128-len(ellipsis))/3) + ellipsis
+	if r.Logger() != want || r.Key(r.Attr(0)) != want {
+		t.Errorf("logger %q, key %q, want %q", r.Logger(), r.Key(r.Attr(0)), want)
+	}
+}
+
+func TestInvalidUTF8BecomesValid(t *testing.T) {
+	bad := "\xff\xfeab\xc3" // ends with half a rune
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 8, MaxValueBytes: 6, MaxRecordBytes: 1000})
+	r.SetLogger(bad)
+	r.SetMessage(bad + bad) // cut
+	r.AddText(KindString, bad, bad)
+	r.OpenGroup("g" + bad)
+	r.AddText(KindError, "e", "x\xe2\x82") // half of €
+	r.CloseGroup()
+	b := r.Breadcrumb()
+	if !utf8.ValidString(b.Category) || !utf8.ValidString(b.Message) {
+		t.Errorf("category %q, message %q", b.Category, b.Message)
+	}
+	var walk func(map[string]any)
+	walk = func(m map[string]any) {
+		for k, v := range m {
+			if !utf8.ValidString(k) {
+				t.Errorf("key %q", k)
+			}
+			switch v := v.(type) {
+			case string:
+				if !utf8.ValidString(v) {
+					t.Errorf("value %q", v)
+				}
+			case map[string]any:
+				walk(v)
+			}
+		}
+	}
+	walk(b.Data)
+	if len(b.Data) != 2 {
+		t.Errorf("data = %q, want the string and the group", b.Data)
+	}
+	if !reflect.DeepEqual(r.Data(), b.Data) {
+		t.Errorf("Data() = %q, breadcrumb data %q", r.Data(), b.Data)
+	}
+}
+
+// TestMaxAttrsCountsGroupOpens: a group's open counts as an attribute, its
+// close does not (so a kept group always closes), and what does not fit is
+// counted.
+func TestMaxAttrsCountsGroupOpens(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 3, MaxValueBytes: 100, MaxRecordBytes: 1000})
+	r.OpenGroup("g")
+	r.AddScalar(KindInt64, "a", 1)
+	r.AddText(KindString, "b", "x")
+	r.AddText(KindString, "c", "dropped")
+	r.BeginText(KindString, "d")
+	if n, err := r.WriteString("dropped too"); n != len("dropped too") || err != nil {
+		t.Errorf("a write to a dropped value reported %d, %v", n, err)
+	}
+	r.EndText()
+	r.CloseGroup()
+	if r.Len() != 4 || r.DroppedAttrs != 2 || r.Attr(3).Kind != KindGroupClose {
+		t.Fatalf("kept %d, dropped %d", r.Len(), r.DroppedAttrs)
+	}
+	want := map[string]any{"g": map[string]any{"a": int64(1), "b": "x"}, DroppedAttrsKey: 2}
+	if !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v, want %v", r.Data(), want)
+	}
+	if strings.Contains(string(r.data), "dropped") {
+		t.Errorf("a dropped value's bytes were kept: %q", r.data)
+	}
+}
+
+func TestNestedEmptyGroupsVanish(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	r.OpenGroup("a")
+	r.OpenGroup("b")
+	r.OpenGroup("c")
+	r.CloseAll()
+	if r.Len() != 0 || r.Data() != nil || r.Depth() != 0 {
+		t.Errorf("%d attrs, data %v, depth %d: want nothing", r.Len(), r.Data(), r.Depth())
+	}
+	r.CloseGroup() // nothing open: no effect
+	r.AddScalar(KindBool, "top", 1)
+	if want := map[string]any{"top": true}; !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v, want %v", r.Data(), want)
+	}
+}
+
+func TestCloseAllThenTopLevel(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	r.OpenGroup("a")
+	r.AddScalar(KindInt64, "x", 1)
+	r.OpenGroup("b")
+	r.OpenGroup("c")
+	r.AddScalar(KindInt64, "y", 2)
+	if r.Depth() != 3 {
+		t.Fatalf("depth %d, want 3", r.Depth())
+	}
+	r.CloseAll()
+	r.AddScalar(KindInt64, "z", 3)
+	want := map[string]any{
+		"a": map[string]any{"x": int64(1), "b": map[string]any{"c": map[string]any{"y": int64(2)}}},
+		"z": int64(3),
+	}
+	if !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v, want %v", r.Data(), want)
+	}
+}
+
+// TestAppendRecordNested: a prefix holding closed groups and two open ones,
+// appended after attributes already in the record and within its smaller
+// limits.
+func TestAppendRecordNested(t *testing.T) {
+	pre := Get(time.Time{}, 0, DefaultEventLimits)
+	pre.OpenGroup("done")
+	pre.AddScalar(KindUint64, "u", 9)
+	pre.CloseGroup()
+	pre.OpenGroup("empty")
+	pre.CloseGroup()
+	pre.OpenGroup("outer")
+	pre.AddText(KindString, "long", strings.Repeat("x", 50))
+	pre.OpenGroup("inner")
+	pre.DroppedAttrs = 2
+
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 20, MaxValueBytes: 10, MaxRecordBytes: 1000})
+	r.AddScalar(KindInt64, "first", 1)
+	r.AppendRecord(pre)
+	if r.Depth() != 2 {
+		t.Fatalf("depth %d after a prefix with 2 open groups", r.Depth())
+	}
+	r.AddScalar(KindBool, "leaf", 1)
+	r.CloseGroup()
+	r.AddScalar(KindBool, "in_outer", 0)
+	r.CloseAll()
+	want := map[string]any{
+		"first": int64(1),
+		"done":  map[string]any{"u": uint64(9)},
+		"outer": map[string]any{
+			"long":     "xxxxxxx…",
+			"inner":    map[string]any{"leaf": true},
+			"in_outer": false,
+		},
+		DroppedAttrsKey: 2,
+	}
+	if !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v\nwant %v", r.Data(), want)
+	}
+	if !r.Truncated {
+		t.Error("the value cut to the record's limit did not set Truncated")
+	}
+	if pre.Depth() != 2 || pre.Len() != 6 {
+		t.Errorf("the prefix changed: depth %d, %d attrs", pre.Depth(), pre.Len())
+	}
+	if err := checkRecord(r); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestAppendRecordIntoFullRecord: a prefix's groups that do not fit are
+// dropped with their closes, so the record's own groups still balance.
+func TestAppendRecordIntoFullRecord(t *testing.T) {
+	pre := Get(time.Time{}, 0, DefaultBreadcrumbLimits)
+	pre.OpenGroup("p")
+	pre.AddScalar(KindInt64, "a", 1)
+	pre.OpenGroup("q")
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 3, MaxValueBytes: 10, MaxRecordBytes: 100})
+	r.OpenGroup("own")
+	r.AddScalar(KindInt64, "x", 0)
+	r.AppendRecord(pre) // p fits, a and q do not
+	r.AddScalar(KindInt64, "b", 2)
+	if r.Depth() != 3 {
+		t.Errorf("depth %d, want own, p and the dropped q", r.Depth())
+	}
+	r.CloseAll()
+	want := map[string]any{"own": map[string]any{"x": int64(0)}, DroppedAttrsKey: 3} // p left empty
+	if !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v, want %v", r.Data(), want)
+	}
+	if err := checkRecord(r); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestCopyFromBothWays: after CopyFrom, writing to either record (in place,
+// into spare capacity, or after Reset) leaves the other as it was, and the
+// copy carries the whole state: groups open, counters, limits.
+func TestCopyFromBothWays(t *testing.T) {
+	limits := Limits{MaxAttrs: 3, MaxValueBytes: 8, MaxRecordBytes: 512}
+	src := Get(time.Unix(7, 0), LevelError, limits)
+	src.SetLogger("lg")
+	src.SetMessage("a message too long")
+	src.AddText(KindString, "k", "v")
+	src.OpenGroup("g")
+	src.AddScalar(KindInt64, "n", 1)
+	src.AddScalar(KindInt64, "dropped", 2)
+	src.data = append(make([]byte, 0, 1024), src.data...) // spare capacity an alias would share
+	src.attrs = append(make([]Attr, 0, 64), src.attrs...)
+
+	dst := Get(time.Time{}, LevelDebug, DefaultBreadcrumbLimits)
+	dst.AddText(KindString, "old", strings.Repeat("o", 200))
+	dstCap := cap(dst.data)
+	dst.CopyFrom(src)
+	if cap(dst.data) != dstCap {
+		t.Errorf("CopyFrom did not reuse the copy's storage: cap %d, was %d", cap(dst.data), dstCap)
+	}
+	before := fmt.Sprint(dst.Breadcrumb())
+	if fmt.Sprint(src.Breadcrumb()) != before {
+		t.Fatalf("copy %s differs from source %s", before, fmt.Sprint(src.Breadcrumb()))
+	}
+	if dst.Depth() != 1 || dst.DroppedAttrs != 1 || !dst.Truncated || dst.limits != limits {
+		t.Errorf("copy state: depth %d, dropped %d, truncated %v, limits %+v", dst.Depth(), dst.DroppedAttrs, dst.Truncated, dst.limits)
+	}
+
+	src.data[0] ^= 0xff // in place
+	src.attrs[0].num = 99
+	src.CloseAll() // appends into spare capacity
+	src.limits.MaxAttrs = 100
+	src.AddText(KindString, "more", "text")
+	if got := fmt.Sprint(dst.Breadcrumb()); got != before || dst.Depth() != 1 {
+		t.Errorf("the copy changed with its source:\n%s\nwas\n%s", got, before)
+	}
+
+	srcNow := fmt.Sprint(src.Breadcrumb())
+	dst.CloseAll()
+	dst.data[0] = 'X'
+	dst.AddText(KindString, "mine", "x")
+	dst.Reset(time.Time{}, LevelInfo, limits)
+	if got := fmt.Sprint(src.Breadcrumb()); got != srcNow {
+		t.Errorf("the source changed with its copy:\n%s\nwas\n%s", got, srcNow)
+	}
+}
+
+func TestResetClearsState(t *testing.T) {
+	r := Get(time.Unix(1, 0), LevelFatal, Limits{MaxAttrs: 1, MaxValueBytes: 4, MaxRecordBytes: 64})
+	r.SetLogger("lg")
+	r.SetMessage("long message")
+	r.OpenGroup("g")
+	r.OpenGroup("dropped")
+	r.AddScalar(KindInt64, "dropped", 1)
+	r.BeginText(KindString, "unfinished")
+	attrsCap := cap(r.attrs)
+	r.Reset(time.Unix(2, 0), LevelDebug, DefaultBreadcrumbLimits)
+	if r.Truncated || r.DroppedAttrs != 0 || r.Depth() != 0 || r.Logger() != "" || r.Message() != "" || r.Len() != 0 {
+		t.Errorf("Reset left state: %+v", r)
+	}
+	if cap(r.attrs) != attrsCap || r.textStart != -1 || r.limits != DefaultBreadcrumbLimits || r.Level != LevelDebug || !r.Time.Equal(time.Unix(2, 0)) {
+		t.Errorf("after Reset: %+v", r)
+	}
+	_, _ = r.WriteString("after reset") // no text begun: discarded
+	r.AddText(KindString, "k", "long value now fits")
+	if len(r.data) != len("k")+len("long value now fits") || r.Data()["k"] != "long value now fits" {
+		t.Errorf("the new limits do not apply, or a stray write was kept: %q", r.data)
+	}
+}
+
+func TestLevelOf(t *testing.T) {
+	// zerolog-like levels: debug -1... info 1, warn 2, error 3, fatal 4.
+	for l, want := range map[int]Level{-5: LevelDebug, 0: LevelDebug, 1: LevelInfo, 2: LevelWarning, 3: LevelError, 4: LevelFatal, 9: LevelFatal} {
+		if got := LevelOf(l, 1, 2, 3, 4); got != want {
+			t.Errorf("LevelOf(%d) = %d, want %d", l, got, want)
+		}
+	}
+	// slog-like levels with gaps: a level runs up to the next one's start.
+	for l, want := range map[float64]Level{-4: LevelDebug, -0.5: LevelDebug, 0: LevelInfo, 3.9: LevelInfo, 4: LevelWarning, 7: LevelWarning, 8: LevelError, 11: LevelError, 12: LevelFatal} {
+		if got := LevelOf(l, 0, 4, 8, 12); got != want {
+			t.Errorf("LevelOf(%v) = %d, want %d", l, got, want)
+		}
+	}
+}
+
+func TestWithDefaults(t *testing.T) {
+	got := Limits{MaxAttrs: -1, MaxValueBytes: 0, MaxRecordBytes: 7}.WithDefaults(DefaultEventLimits)
+	want := Limits{MaxAttrs: DefaultEventLimits.MaxAttrs, MaxValueBytes: DefaultEventLimits.MaxValueBytes, MaxRecordBytes: 7}
+	if got != want {
+		t.Errorf("WithDefaults = %+v, want %+v", got, want)
 	}
 }

@@ -99,6 +99,12 @@ func (e *Escalator) Hub(ctx context.Context) *sentry.Hub {
 //
 // It returns the ID of the event it sent, or "".
 func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
+	return e.capture(ctx, rec, errs, nil)
+}
+
+// capture is Capture; a non-nil recovered is the panic value the event
+// reports, which makes it unhandled and tells Units about it.
+func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any) (id string) {
 	trail := buffer.For(ctx)
 	defer func() {
 		if recover() != nil {
@@ -119,17 +125,22 @@ func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []erro
 			window = e.opts.FallbackCaptureWindow
 		}
 		if earlier, first := trail.CaptureOnce(errs, newID, rec.Time, window); !first {
+			if recovered != nil {
+				unitOf(ctx).sent(recovered, sentry.EventID(earlier))
+			}
 			return earlier
 		}
 	}
 	event := e.event(rec, errs, trail, client)
 	event.EventID = sentry.EventID(newID)
-	var hint sentry.EventHint
-	hint.Context = ctx
+	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered}
 	if len(errs) > 0 {
 		hint.OriginalException = errs[0]
 	}
-	if client.CaptureEvent(event, &hint, mergeScope{hub.Scope()}) == nil {
+	if recovered != nil {
+		markUnhandled(event)
+	}
+	if client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), sentry.SpanFromContext(ctx)}) == nil {
 		return ""
 	}
 	return newID

@@ -9,14 +9,32 @@ import (
 // mergeScope applies the hub's scope to an event, then orders the event's
 // breadcrumbs (the trail's and the scope's) by time and keeps the newest
 // MaxBreadcrumbs of them. sentry-go's own scope would append its breadcrumbs
-// after the trail's, out of order and past the cap.
-type mergeScope struct{ scope *sentry.Scope }
+// after the trail's, out of order and past the cap. When the record's
+// context carries a span, the event joins that span's trace, which the
+// scope would otherwise replace with its own.
+type mergeScope struct {
+	scope *sentry.Scope
+	span  *sentry.Span
+}
 
 func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
 	if m.scope != nil {
 		if event = m.scope.ApplyToEvent(event, hint, client); event == nil {
 			return nil
 		}
+	}
+	if m.span != nil {
+		if event.Contexts == nil {
+			event.Contexts = map[string]sentry.Context{}
+		}
+		// The IDs and op are set when a span starts and never change, so
+		// they are read without the span's lock.
+		event.Contexts["trace"] = sentry.TraceContext{
+			TraceID:      m.span.TraceID,
+			SpanID:       m.span.SpanID,
+			ParentSpanID: m.span.ParentSpanID,
+			Op:           m.span.Op,
+		}.Map()
 	}
 	sort.SliceStable(event.Breadcrumbs, func(i, j int) bool {
 		return event.Breadcrumbs[i].Timestamp.Before(event.Breadcrumbs[j].Timestamp)

@@ -1,0 +1,134 @@
+package escalate
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/render"
+)
+
+// A Unit is one unit of work (a request, a job) bound to the hub it reports
+// through. It keeps one panic from becoming two events when logcrumbs and
+// another integration (sentryhttp, or a second logcrumbs middleware) both
+// recover it, in whichever order they are nested: every event captured
+// through the hub's scope passes the unit's event processor, which lets the
+// first event of a panic through and drops any later one of the same panic.
+type Unit struct {
+	mu        sync.Mutex
+	recovered any // the panic already reported, when has is set
+	has       bool
+	eventID   sentry.EventID
+}
+
+type unitKey struct{}
+
+// Bind returns a context whose hub's scope carries a new Unit's event
+// processor. hub is the unit's own (a clone, or one a request already has).
+func Bind(ctx context.Context, hub *sentry.Hub) (context.Context, *Unit) {
+	u := new(Unit)
+	hub.Scope().AddEventProcessor(u.process)
+	return context.WithValue(ctx, unitKey{}, u), u
+}
+
+// unitOf returns the unit ctx belongs to, or a throwaway one.
+func unitOf(ctx context.Context) *Unit {
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+		return u
+	}
+	return new(Unit)
+}
+
+func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+	if hint == nil || hint.RecoveredException == nil {
+		return event
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !u.has {
+		u.recovered, u.has, u.eventID = hint.RecoveredException, true, event.EventID
+		return event
+	}
+	if event.EventID != u.eventID && samePanic(u.recovered, hint.RecoveredException) {
+		return nil // this panic was reported already
+	}
+	return event
+}
+
+// sent notes that the panic p was reported as id (or, capture-once, under
+// an earlier event), so that the unit drops any other report of it.
+func (u *Unit) sent(p any, id sentry.EventID) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !u.has {
+		u.recovered, u.has, u.eventID = p, true, id
+	}
+}
+
+// Reported reports whether the panic p was already sent through the unit's
+// hub.
+func (u *Unit) Reported(p any) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.has && samePanic(u.recovered, p)
+}
+
+// samePanic compares two panic values, which may not be comparable.
+func samePanic(a, b any) (same bool) {
+	defer func() {
+		if recover() != nil { // incomparable dynamic types: compare identity
+			va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+			same = va.Type() == vb.Type() && canPoint(va) && va.Pointer() == vb.Pointer()
+		}
+	}()
+	return a == b
+}
+
+func canPoint(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Func, reflect.Pointer, reflect.Chan:
+		return true
+	}
+	return false
+}
+
+// CapturePanic sends the panic p, recovered in the unit of work of ctx, as
+// one unhandled event of level fatal that carries the trail of ctx: its
+// error chain if p is an error, else its text as an exception of type
+// "panic", with the stack of the panic. what names the unit ("GET /orders",
+// "job send-email"). It sends nothing if the unit's hub already reported p,
+// and returns the event's ID or "".
+func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string {
+	if unitOf(ctx).Reported(p) {
+		return ""
+	}
+	err, ok := p.(error)
+	if !ok || render.IsNil(err) {
+		err = &TextError{Text: fmt.Sprint(p), Type: "panic"}
+	}
+	rec := buffer.Get(time.Now(), buffer.LevelFatal, e.eventLimits)
+	rec.SetLogger(e.LoggerName())
+	rec.BeginMessage()
+	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
+	rec.EndMessage()
+	return e.capture(ctx, rec, []error{err}, p)
+}
+
+// markUnhandled marks the event's outermost exception as not handled by the
+// program, as Sentry shows crashes.
+func markUnhandled(event *sentry.Event) {
+	if n := len(event.Exception); n > 0 {
+		m := event.Exception[n-1].Mechanism
+		if m == nil {
+			m = &sentry.Mechanism{Type: "generic"}
+			event.Exception[n-1].Mechanism = m
+		}
+		handled := false
+		m.Handled = &handled
+	}
+}

@@ -1,0 +1,71 @@
+package logcrumbs
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+)
+
+// JobOptions configure RunJob. The zero value gives the job a fresh trail
+// and re-panics after reporting a panic.
+type JobOptions struct {
+	// Options shape the event of a panic, as they shape every event.
+	Options
+
+	// Child, when true, starts the job's trail with a copy of the records
+	// of the trail ctx carries: for work a request hands to a goroutine, so
+	// that the job's events tell what led up to it.
+	Child bool
+
+	// Recover, when true, makes RunJob return a panic as an error (after
+	// reporting it) instead of panicking again.
+	Recover bool
+}
+
+// RunJob runs fn as a unit of work that is not an HTTP request (a queue
+// message, a cron run, a goroutine started for a request): fn gets a
+// context with a trail of its own, and a Sentry hub of its own (a clone of
+// the hub ctx carries, else of Options.Hub or sentry.CurrentHub()) with the
+// tag "job" set to name. A panic in fn is one event with the job's trail,
+// then panics again or, with Recover, is returned as an error. RunJob
+// returns fn's error, and empties the trail when fn returns.
+//
+// The context keeps ctx's values and its cancellation: for work that must
+// outlive a request, pass context.WithoutCancel(ctx).
+func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.Context) error) (err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	t := buffer.NewTrail(DefaultCapacity)
+	if parent := buffer.FromContext(ctx); opts.Child && parent != nil {
+		t = parent.NewChild()
+	}
+	ctx, done := begin(ctx, opts.Hub, false, t)
+	defer done()
+	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
+	defer func() {
+		if p := recover(); p != nil {
+			escalate.New(escalate.Options(opts.Options), "job").CapturePanic(ctx, p, "job "+name)
+			if !opts.Recover {
+				panic(p)
+			}
+			err = fmt.Errorf("logcrumbs: job %q panicked: %v", name, p)
+		}
+	}()
+	return fn(ctx)
+}
+
+// NewChildContext returns a copy of ctx with a new trail that starts with a
+// copy of the records of the trail ctx carries (none if it carries none): for
+// work that goes on beside or after the unit ctx belongs to, whose own
+// records must not mix into the parent's trail.
+func NewChildContext(ctx context.Context) context.Context {
+	if parent := buffer.FromContext(ctx); parent != nil {
+		return buffer.NewContext(ctx, parent.NewChild())
+	}
+	return NewContext(ctx)
+}

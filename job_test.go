@@ -1,0 +1,99 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestRunJobTrails: a fresh job trail holds only the job's records; a child
+// trail starts with the parent's; the parent's trail never gets the job's.
+func TestRunJobTrails(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	parent := sentry.SetHubOnContext(logcrumbs.NewContext(context.Background()), hub)
+	logger.InfoContext(parent, "request step")
+
+	for _, child := range []bool{false, true} {
+		tr.Reset()
+		err := logcrumbs.RunJob(parent, "send-email", logcrumbs.JobOptions{Child: child}, func(ctx context.Context) error {
+			logger.InfoContext(ctx, "job step")
+			logger.ErrorContext(ctx, "job failed", "err", errors.New("smtp down"))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := tr.One(t)
+		want := "job step"
+		if child {
+			want = "request step,job step"
+		}
+		if got := messages(ev); got != want {
+			t.Errorf("child=%v: breadcrumbs %q, want %q", child, got, want)
+		}
+		if ev.Tags["job"] != "send-email" {
+			t.Errorf("tags = %v", ev.Tags)
+		}
+	}
+	if got := logcrumbs.FromContext(parent).Len(); got != 1 {
+		t.Errorf("the parent trail has %d records, want its own 1", got)
+	}
+}
+
+// TestRunJobPanic: a panic in a job is one event; it goes on, or with
+// Recover comes back as an error. The job's error is returned as it is.
+func TestRunJobPanic(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	ctx := sentry.SetHubOnContext(context.Background(), hub)
+	boom := func(context.Context) error { panic("out of range") }
+
+	err := logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{Recover: true}, boom)
+	if err == nil || !strings.Contains(err.Error(), `job "reindex" panicked: out of range`) {
+		t.Errorf("err = %v", err)
+	}
+	if ev := tr.One(t); ev.Message != "panic in job reindex: out of range" || ev.Level != sentry.LevelFatal {
+		t.Errorf("event = %q %q", ev.Message, ev.Level)
+	}
+
+	tr.Reset()
+	func() {
+		defer func() {
+			if p := recover(); p != "out of range" {
+				t.Errorf("recovered %v", p)
+			}
+		}()
+		_ = logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{}, boom)
+	}()
+	if n := len(tr.Events()); n != 1 {
+		t.Errorf("%d events, want 1", n)
+	}
+
+	want := errors.New("plain failure")
+	//lint:ignore SA1012 a nil context stands for Background
+	if err := logcrumbs.RunJob(nil, "x", logcrumbs.JobOptions{}, func(context.Context) error { return want }); err != want {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestNewChildContext(t *testing.T) {
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	parent := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(parent, "before")
+	child := logcrumbs.NewChildContext(parent)
+	logger.InfoContext(child, "in child")
+	if p, c := logcrumbs.FromContext(parent).Len(), logcrumbs.FromContext(child).Len(); p != 1 || c != 2 {
+		t.Errorf("parent %d, child %d records; want 1 and 2", p, c)
+	}
+	if logcrumbs.FromContext(logcrumbs.NewChildContext(context.Background())) == nil {
+		t.Error("a child of a context without a trail has none")
+	}
+}

@@ -1,0 +1,80 @@
+package logcrumbs
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+)
+
+// MiddlewareOptions configure Middleware. The zero value clones
+// sentry.CurrentHub() for each request and re-panics after reporting a
+// panic.
+type MiddlewareOptions struct {
+	// Options shape the event of a panic, as they shape every event.
+	Options
+
+	// Recover, when true, answers 500 Internal Server Error after reporting
+	// a panic, instead of panicking again for the server's own recovery
+	// (net/http logs it and drops the connection). Either way the panic is
+	// one event.
+	Recover bool
+}
+
+// Middleware returns net/http middleware that makes each request a unit of
+// work: a trail of its own on the request's context (records logged with
+// that context, through any logger, become its breadcrumbs), a Sentry hub
+// of its own (a clone of Options.Hub or sentry.CurrentHub(), unless the
+// request already has one, as sentryhttp gives it: that one is used, not
+// cloned again) with the request on its scope, and one event for a panic,
+// with the request's trail. The trail is emptied when the request ends.
+//
+// It composes with sentryhttp in either order: a panic is reported once,
+// by whichever of the two recovers it first.
+func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
+	esc := escalate.New(escalate.Options(opts.Options), "http")
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, done := begin(r.Context(), opts.Hub, true, buffer.NewTrail(DefaultCapacity))
+			defer done()
+			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
+			r = r.WithContext(ctx)
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler { // net/http's own way to abort: no bug
+						panic(p)
+					}
+					esc.CapturePanic(ctx, p, r.Method+" "+r.URL.Path)
+					if !opts.Recover {
+						panic(p)
+					}
+					w.WriteHeader(http.StatusInternalServerError)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// begin starts a unit of work on ctx with trail t and a hub: the one ctx
+// has when reuse is set, else a clone of the one ctx has, else of base, else
+// of sentry.CurrentHub(); the hub is bound to a new escalate.Unit. done
+// empties the trail.
+func begin(ctx context.Context, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
+	hub := sentry.GetHubFromContext(ctx)
+	if hub == nil || !reuse {
+		switch {
+		case hub != nil:
+			base = hub
+		case base == nil:
+			base = sentry.CurrentHub()
+		}
+		hub = base.Clone()
+		ctx = sentry.SetHubOnContext(ctx, hub)
+	}
+	ctx, _ = escalate.Bind(ctx, hub)
+	return buffer.NewContext(ctx, t), t.Release
+}

@@ -1,0 +1,191 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	sentryhttp "github.com/getsentry/sentry-go/http"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// serve runs one request through h and returns what it panicked with.
+func serve(h http.Handler, path string) (rec *httptest.ResponseRecorder, panicked any) {
+	rec = httptest.NewRecorder()
+	defer func() { panicked = recover() }()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+	return rec, nil
+}
+
+func messages(ev *sentry.Event) string {
+	var out []string
+	for _, b := range ev.Breadcrumbs {
+		out = append(out, b.Message)
+	}
+	return strings.Join(out, ",")
+}
+
+// TestMiddlewareOverlappingRequests: two requests in flight at once, logging
+// through one slog logger; each event has only its own request's records.
+func TestMiddlewareOverlappingRequests(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	var started, proceed sync.WaitGroup
+	started.Add(2)
+	proceed.Add(1)
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		logger.InfoContext(ctx, "start "+r.URL.Path)
+		started.Done()
+		proceed.Wait() // both requests are now in flight
+		logger.InfoContext(ctx, "end "+r.URL.Path)
+		logger.ErrorContext(ctx, "failed "+r.URL.Path, "err", errors.New("boom "+r.URL.Path))
+	})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(app)
+	var wg sync.WaitGroup
+	for _, p := range []string{"/a", "/b"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); serve(h, p) }()
+	}
+	started.Wait()
+	proceed.Done()
+	wg.Wait()
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2", len(events))
+	}
+	for _, ev := range events {
+		path := strings.TrimPrefix(ev.Message, "failed ")
+		if got, want := messages(ev), "start "+path+",end "+path; got != want {
+			t.Errorf("%s: breadcrumbs %q, want %q", ev.Message, got, want)
+		}
+		if ev.Request == nil || !strings.HasSuffix(ev.Request.URL, path) {
+			t.Errorf("%s: request on the event = %+v", ev.Message, ev.Request)
+		}
+	}
+}
+
+// TestMiddlewarePanic: a panic is one unhandled fatal event with the trail,
+// then panics again, or with Recover answers 500; the trail is emptied when
+// the request ends.
+func TestMiddlewarePanic(t *testing.T) {
+	for _, recoverIt := range []bool{false, true} {
+		hub, tr := sentrytest.NewHub(t, nil)
+		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+		var reqCtx context.Context
+		app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			reqCtx = r.Context()
+			logger.InfoContext(r.Context(), "about to fail")
+			panic("nil map somewhere")
+		})
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: recoverIt})(app)
+		rec, p := serve(h, "/crash")
+		if recoverIt && (p != nil || rec.Code != 500) {
+			t.Errorf("Recover: panicked %v, status %d", p, rec.Code)
+		}
+		if !recoverIt && p != "nil map somewhere" {
+			t.Errorf("the panic did not go on: %v", p)
+		}
+		ev := tr.One(t)
+		if ev.Level != sentry.LevelFatal || ev.Message != "panic in GET /crash: nil map somewhere" || messages(ev) != "about to fail" {
+			t.Errorf("event = %q %q %q", ev.Level, ev.Message, messages(ev))
+		}
+		ex := ev.Exception
+		if len(ex) != 1 || ex[0].Type != "panic" || ex[0].Value != "nil map somewhere" ||
+			ex[0].Mechanism == nil || ex[0].Mechanism.Handled == nil || *ex[0].Mechanism.Handled {
+			t.Errorf("exception = %+v", ex)
+		} else if top := ex[0].Stacktrace.Frames[len(ex[0].Stacktrace.Frames)-1]; !strings.Contains(top.Function, "TestMiddlewarePanic") {
+			t.Errorf("top frame %s is not where the panic happened", top.Function)
+		}
+		if n := logcrumbs.FromContext(reqCtx).Len(); n != 0 {
+			t.Errorf("the trail keeps %d records after the request", n)
+		}
+	}
+}
+
+// TestMiddlewareWithSentryhttp: nested either way with sentryhttp (which
+// panics again), a panic is one event.
+func TestMiddlewareWithSentryhttp(t *testing.T) {
+	for _, order := range []string{"sentryhttp outside", "logcrumbs outside"} {
+		t.Run(order, func(t *testing.T) {
+			hub, tr := sentrytest.NewHub(t, nil)
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errors.New("kaput")) })
+			lc := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})
+			sh := sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle
+			var h http.Handler
+			if order == "sentryhttp outside" {
+				h = sh(lc(app))
+			} else {
+				h = lc(sh(app))
+			}
+			// sentryhttp clones sentry.CurrentHub() when the request has no
+			// hub; give it ours.
+			h = withHub(h, hub)
+			if _, p := serve(h, "/x"); p == nil {
+				t.Error("the panic did not go on")
+			}
+			if n := len(tr.Events()); n != 1 {
+				t.Errorf("%d events, want 1", n)
+			}
+		})
+	}
+}
+
+func withHub(h http.Handler, hub *sentry.Hub) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(sentry.SetHubOnContext(r.Context(), hub.Clone())))
+	})
+}
+
+func TestMiddlewareLeavesErrAbortHandler(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(
+		http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
+	if _, p := serve(h, "/"); p != http.ErrAbortHandler {
+		t.Errorf("panicked %v", p)
+	}
+	if n := len(tr.Events()); n != 0 {
+		t.Errorf("%d events for http.ErrAbortHandler", n)
+	}
+}
+
+// TestEventJoinsTrace: with tracing on, an event logged inside a request
+// traced by sentryhttp carries the request transaction's trace.
+func TestEventJoinsTrace(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.EnableTracing = true; o.TracesSampleRate = 1 })
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		span := sentry.StartSpan(r.Context(), "db.query")
+		logger.ErrorContext(span.Context(), "query failed", "err", errors.New("deadlock"))
+		span.Finish()
+	})
+	h := withHub(sentryhttp.New(sentryhttp.Options{}).Handle(logcrumbs.Middleware(logcrumbs.MiddlewareOptions{})(app)), hub)
+	serve(h, "/traced")
+	var errEv, txn *sentry.Event
+	for _, ev := range tr.Events() {
+		if ev.Type == "transaction" {
+			txn = ev
+		} else {
+			errEv = ev
+		}
+	}
+	if errEv == nil || txn == nil {
+		t.Fatalf("events: error %v, transaction %v", errEv != nil, txn != nil)
+	}
+	trace := errEv.Contexts["trace"]
+	if trace["trace_id"] != txn.Contexts["trace"]["trace_id"] || trace["trace_id"] == nil {
+		t.Errorf("error trace %v, transaction trace %v", trace, txn.Contexts["trace"])
+	}
+	if trace["op"] != "db.query" {
+		t.Errorf("the error is not linked to the span it happened in: %v", trace)
+	}
+}
