@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/getsentry/sentry-go"
 
@@ -56,8 +57,8 @@ func ExampleMiddleware() {
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logger.InfoContext(r.Context(), "loading cart")
-		var cart map[string]int
-		cart["apples"]++ // panics: assignment to entry in nil map
+		items := strings.Fields(r.URL.Query().Get("items"))
+		_ = items[0] // panics: there are no items
 	})
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{
 		Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())},
@@ -68,7 +69,7 @@ func ExampleMiddleware() {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/cart", nil))
 	fmt.Println("status", rec.Code)
 	// Output:
-	// event "panic in GET /cart: assignment to entry in nil map" after 1 breadcrumb(s)
+	// event "panic in GET /cart: runtime error: index out of range [0] with length 0" after 1 breadcrumb(s)
 	// status 500
 }
 
