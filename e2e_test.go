@@ -2,6 +2,9 @@ package logcrumbs_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +24,7 @@ import (
 func TestEndToEndUnitsOfWork(t *testing.T) {
 	r := e2e.Start(t)
 	hub := r.Hub(t)
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	var inFlight, proceed sync.WaitGroup
 	inFlight.Add(2)
 	proceed.Add(1)
@@ -90,5 +93,50 @@ func TestEndToEndUnitsOfWork(t *testing.T) {
 			(ev.Level != "fatal" || len(ev.Exception) != 1 || ev.Exception[0].Type != "panic") {
 			t.Errorf("panic event = %s %+v", ev.Level, ev.Exception)
 		}
+	}
+}
+
+// TestEndToEndHotLoopAndShutdown: 10,000 records of one error from one line
+// reach the real receiver as a handful of events whose repeat counts add up;
+// an event logged just before Flush arrives.
+func TestEndToEndHotLoopAndShutdown(t *testing.T) {
+	r := e2e.Start(t)
+	hub := r.Hub(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, DedupeWindow: 200 * time.Millisecond},
+	}))
+	ctx := logcrumbs.NewContext(context.Background())
+	const n = 10000
+	for i := range n {
+		logger.ErrorContext(ctx, "poll failed", "err", fmt.Errorf("poll %d: %w", i, errors.New("timeout")))
+		if i > 0 && i%2500 == 0 {
+			time.Sleep(250 * time.Millisecond) // let the window pass: a new event
+		}
+	}
+	logger.ErrorContext(ctx, "last words", "err", errors.New("shutting down"))
+	if !logcrumbs.Flush(5 * time.Second) {
+		t.Fatal("Flush timed out")
+	}
+	// No waiting here: Flush returned, so everything must have arrived.
+	reports := r.Reports(t)
+	events, repeats, lastWords := 0, 0, false
+	for _, rep := range reports {
+		switch {
+		case rep.Event.Message == "last words":
+			lastWords = true
+		default:
+			events++
+			var c struct{ Repeats int }
+			_ = json.Unmarshal(rep.Event.Contexts["logcrumbs"], &c)
+			repeats += c.Repeats
+		}
+	}
+	if !lastWords {
+		t.Error("the event logged just before Flush did not arrive")
+	}
+	// At least one event per window the sleeps let pass; a few more when the
+	// loop itself outlasts a window (the race detector slows it).
+	if events < 4 || events > 30 || events+repeats-1 != n { // -1: Flush's summary is no record
+		t.Errorf("%d events with %d repeats for %d records", events, repeats, n)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // trail starts with the parent's; the parent's trail never gets the job's.
 func TestRunJobTrails(t *testing.T) {
 	hub, tr := sentrytest.NewHub(t, nil)
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	parent := sentry.SetHubOnContext(logcrumbs.NewContext(context.Background()), hub)
 	logger.InfoContext(parent, "request step")
 
@@ -56,7 +56,7 @@ func TestRunJobPanic(t *testing.T) {
 	ctx := sentry.SetHubOnContext(context.Background(), hub)
 	boom := func(context.Context) error { panic("out of range") }
 
-	err := logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{Recover: true}, boom)
+	err := logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{Options: noDedupe.Options, Recover: true}, boom)
 	if err == nil || !strings.Contains(err.Error(), `job "reindex" panicked: out of range`) {
 		t.Errorf("err = %v", err)
 	}
@@ -71,7 +71,7 @@ func TestRunJobPanic(t *testing.T) {
 				t.Errorf("recovered %v", p)
 			}
 		}()
-		_ = logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{}, boom)
+		_ = logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{Options: noDedupe.Options}, boom)
 	}()
 	if n := len(tr.Events()); n != 1 {
 		t.Errorf("%d events, want 1", n)
@@ -97,3 +97,6 @@ func TestNewChildContext(t *testing.T) {
 		t.Error("a child of a context without a trail has none")
 	}
 }
+
+// noDedupe keeps every event: tests that fail twice on one line want both.
+var noDedupe = slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}

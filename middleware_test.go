@@ -38,7 +38,7 @@ func messages(ev *sentry.Event) string {
 // through one slog logger; each event has only its own request's records.
 func TestMiddlewareOverlappingRequests(t *testing.T) {
 	hub, tr := sentrytest.NewHub(t, nil)
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	var started, proceed sync.WaitGroup
 	started.Add(2)
 	proceed.Add(1)
@@ -87,7 +87,7 @@ func TestMiddlewarePanic(t *testing.T) {
 			logger.InfoContext(r.Context(), "about to fail")
 			panic("nil map somewhere")
 		})
-		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: recoverIt})(app)
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: recoverIt})(app)
 		rec, p := serve(h, "/crash")
 		if recoverIt && (p != nil || rec.Code != 500) {
 			t.Errorf("Recover: panicked %v, status %d", p, rec.Code)

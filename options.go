@@ -65,6 +65,16 @@ type Options struct {
 	// for capture-once. Errors captured from a context's own trail count as
 	// sent for the trail's whole life. Zero means 10 seconds.
 	FallbackCaptureWindow time.Duration
+
+	// DedupeWindow is how long an event keeps the same event from being
+	// sent again, process-wide: same fingerprint (the FingerprintKey
+	// attribute's value when the record has one, else the logger, the file
+	// and line of the log call and the types of the errors, or the message
+	// when there is no error). The suppressed repeats are counted in
+	// Stats, and their number goes, as the context "logcrumbs" with
+	// "repeats", on the next event of that fingerprint, or is sent by
+	// Flush. Zero means 5 seconds; a negative window turns this off.
+	DedupeWindow time.Duration
 }
 
 // Limits bound what one record keeps. Text beyond a limit is cut at a UTF-8

@@ -75,3 +75,9 @@ func warm(log func()) {
 		log()
 	}
 }
+
+// noDedupe turns deduplication off: every event benchmark logs the same
+// line over and over, which logcrumbs would otherwise send once and count
+// as repeats (a real hot loop wants that; a benchmark of the event path
+// does not).
+const noDedupe = -1

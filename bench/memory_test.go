@@ -66,7 +66,7 @@ func BenchmarkFullRing(b *testing.B) {
 // bench/run does) to see that it does not grow with the count.
 func BenchmarkRequests(b *testing.B) {
 	hub, tr := newHub(b)
-	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}))
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {

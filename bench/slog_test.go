@@ -35,7 +35,7 @@ func slogCases(b *testing.B) []slogCase {
 		return slogCase{name, h(hub), tr}
 	}
 	logcrumbsOpts := func(hub *sentry.Hub) slogsentry.Options {
-		return slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+		return slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}
 	}
 	return []slogCase{
 		{"discard", slog.DiscardHandler, nil},
@@ -115,7 +115,7 @@ func BenchmarkSlogBreadcrumbParallel(b *testing.B) {
 // BenchmarkSlogFiltered: a debug record where every level in use is info.
 func BenchmarkSlogFiltered(b *testing.B) {
 	hub, _ := newHub(b)
-	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub}, BreadcrumbLevel: slog.LevelInfo}
+	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}, BreadcrumbLevel: slog.LevelInfo}
 	for _, c := range []slogCase{
 		{"json", jsonHandler(slog.LevelInfo), nil},
 		{"json+logcrumbs", slogsentry.NewHandler(jsonHandler(slog.LevelInfo), opts), nil},

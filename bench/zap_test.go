@@ -18,7 +18,7 @@ func zapJSON(level zapcore.Level) zapcore.Core {
 }
 
 func zapOpts(hub *sentry.Hub) zapsentry.Options {
-	return zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+	return zapsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}
 }
 
 // zapCases: zap's JSON core, logcrumbs alone and teed beside it.

@@ -13,7 +13,7 @@ import (
 )
 
 func zerologOpts(hub *sentry.Hub) zerologsentry.Options {
-	return zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+	return zerologsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}
 }
 
 // zerologLogger returns a request logger of one of the cases: zerolog alone

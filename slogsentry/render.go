@@ -7,6 +7,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/render"
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 // maxDepth bounds group nesting, so that a LogValuer that returns ever
@@ -90,6 +91,7 @@ func resolve(v slog.Value) (out slog.Value) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
+			stats.UserPanics.Add(1)
 			out = slog.AnyValue(panicked(fmt.Sprintf("!PANIC in %T.LogValue: %v", v.Any(), p)))
 		}
 	}()

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
@@ -17,7 +18,7 @@ import (
 // own request's entries, all of them, each goroutine's in order.
 func TestConcurrentRequestLoggers(t *testing.T) {
 	const requests, goroutines, perGoroutine = 64, 8, 10
-	base, tr := newLogger(t, zapsentry.Options{}, nil)
+	base, tr := newLogger(t, zapsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}, nil) // every request's event
 	var wg sync.WaitGroup
 	for r := range requests {
 		wg.Add(1)

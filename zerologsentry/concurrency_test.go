@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
@@ -16,7 +17,7 @@ import (
 // request's records, all of them, each goroutine's in order.
 func TestConcurrentRequestLoggers(t *testing.T) {
 	const requests, goroutines, perGoroutine = 64, 8, 10
-	base, tr := newLogger(t, zerologsentry.Options{}, nil)
+	base, tr := newLogger(t, zerologsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}, nil) // every request's event
 	var wg sync.WaitGroup
 	for r := range requests {
 		wg.Add(1)

@@ -12,6 +12,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 // EventIDKey names the breadcrumb data entry that links an error record to
@@ -34,6 +35,7 @@ type Options struct {
 	BreadcrumbLimits      buffer.Limits
 	EventLimits           buffer.Limits
 	FallbackCaptureWindow time.Duration
+	DedupeWindow          time.Duration
 }
 
 // Escalator holds the normalized shared options of one integration. It is
@@ -42,6 +44,7 @@ type Escalator struct {
 	opts             Options
 	breadcrumbLimits buffer.Limits
 	eventLimits      buffer.Limits
+	dedupeWindow     time.Duration // <= 0: off
 }
 
 // New returns an Escalator for opts. defaultLogger is the integration's name
@@ -56,11 +59,16 @@ func New(opts Options, defaultLogger string) *Escalator {
 	if opts.FallbackCaptureWindow <= 0 {
 		opts.FallbackCaptureWindow = defaultFallbackWindow
 	}
-	return &Escalator{
+	e := &Escalator{
 		opts:             opts,
 		breadcrumbLimits: opts.BreadcrumbLimits.WithDefaults(buffer.DefaultBreadcrumbLimits),
 		eventLimits:      opts.EventLimits.WithDefaults(buffer.DefaultEventLimits),
+		dedupeWindow:     opts.DedupeWindow,
 	}
+	if e.dedupeWindow == 0 {
+		e.dedupeWindow = DefaultDedupeWindow
+	}
+	return e
 }
 
 // LoggerName returns the logger name records should carry.
@@ -108,6 +116,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	trail := buffer.For(ctx)
 	defer func() {
 		if recover() != nil {
+			stats.EventsFailed.Add(1)
 			id = ""
 		}
 		trail.Append(e.breadcrumbOf(rec, id))
@@ -131,8 +140,23 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			return earlier
 		}
 	}
+	now := time.Now()
+	key := e.fingerprintKey(rec, errs)
+	v := theNoise.admit(key, now, e.dedupeWindow)
+	if !v.send {
+		if recovered != nil {
+			unitOf(ctx).sent(recovered, sentry.EventID(v.earlier))
+		}
+		return v.earlier
+	}
 	event := e.event(rec, errs, trail, client)
 	event.EventID = sentry.EventID(newID)
+	if v.repeats > 0 {
+		if event.Contexts == nil {
+			event.Contexts = map[string]sentry.Context{}
+		}
+		event.Contexts[RepeatsKey] = repeatsContext(v)
+	}
 	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered}
 	if len(errs) > 0 {
 		hint.OriginalException = errs[0]
@@ -140,10 +164,31 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if recovered != nil {
 		markUnhandled(event)
 	}
-	if client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), sentry.SpanFromContext(ctx)}) == nil {
+	summary := &sentry.Event{Level: event.Level, Message: event.Message, Logger: event.Logger, Fingerprint: event.Fingerprint}
+	var span *sentry.Span
+	if ctx != nil { // zap and zerolog records may have none
+		span = sentry.SpanFromContext(ctx)
+	}
+	if client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span}) == nil {
+		stats.EventsFailed.Add(1)
 		return ""
 	}
+	stats.EventsSent.Add(1)
+	rememberClient(client)
+	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
 	return newID
+}
+
+// fingerprintKey returns rec's key for deduplication (see the function
+// fingerprintKey).
+func (e *Escalator) fingerprintKey(rec *buffer.Record, errs []error) string {
+	var fp []string
+	if e.opts.FingerprintKey != "" {
+		if v, ok := lookup(rec.Data(), e.opts.FingerprintKey); ok {
+			fp = fingerprint(v)
+		}
+	}
+	return fingerprintKey(rec.Logger(), fp, callSite(), errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's

@@ -3,6 +3,7 @@ package escalate
 import (
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getsentry/sentry-go"
@@ -78,5 +79,22 @@ func trimLoggingFrames(st *sentry.Stacktrace) {
 	}
 	if n > 0 { // never leave an empty stack
 		st.Frames = st.Frames[:n]
+	}
+}
+
+// callSite returns "file:line" of the caller's log call (or of a panic),
+// the first frame outside the loggers, logcrumbs and the runtime, or "".
+func callSite() string {
+	var pcs [64]uintptr
+	n := runtime.Callers(2, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") {
+			return f.File + ":" + strconv.Itoa(f.Line)
+		}
+		if !more {
+			return ""
+		}
 	}
 }

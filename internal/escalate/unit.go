@@ -38,6 +38,9 @@ func Bind(ctx context.Context, hub *sentry.Hub) (context.Context, *Unit) {
 
 // unitOf returns the unit ctx belongs to, or a throwaway one.
 func unitOf(ctx context.Context) *Unit {
+	if ctx == nil {
+		return new(Unit)
+	}
 	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
 		return u
 	}

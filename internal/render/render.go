@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 // Any copies x under key. When errs is not nil, non-nil errors are appended
@@ -84,6 +85,7 @@ func JSON(rec *buffer.Record, key string, x any) {
 
 // Panic records, under key, that method of x panicked with p.
 func Panic(rec *buffer.Record, key string, x any, method string, p any) {
+	stats.UserPanics.Add(1)
 	rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.%s: %v", x, method, p))
 }
 

@@ -1,0 +1,210 @@
+package escalate
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/stats"
+)
+
+// Noise control is process-wide, as Sentry's quota is: one table of recent
+// fingerprints and one rate limit, shared by every integration.
+
+// DefaultDedupeWindow is how long an event's fingerprint suppresses the
+// same event when Options.DedupeWindow is zero.
+const DefaultDedupeWindow = 5 * time.Second
+
+// maxFingerprints bounds the dedupe table; past it, new fingerprints are
+// not deduplicated until old ones expire.
+const maxFingerprints = 4096
+
+// RepeatsKey names the event context that counts the events suppressed as
+// repeats of this one since the previous one of its fingerprint.
+const RepeatsKey = "logcrumbs"
+
+type seen struct {
+	sent    time.Time     // when the last event of the fingerprint was sent
+	id      string        // its ID
+	repeats int           // events suppressed since
+	first   time.Time     // when the first of them was suppressed
+	summary *sentry.Event // what Flush sends for pending repeats
+	hub     *sentry.Hub   // through which
+}
+
+type noise struct {
+	mu     sync.Mutex
+	recent map[string]*seen
+
+	// A token bucket for the whole process.
+	rate   float64 // tokens per second; <= 0: no limit
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+var theNoise = &noise{recent: map[string]*seen{}, rate: 10, burst: 100, tokens: 100}
+
+// SetRateLimit sets the process-wide limit on events per second and the
+// burst allowed above it, starting with a full burst; a rate of zero or
+// less removes the limit.
+func SetRateLimit(perSecond float64, burst int) {
+	n := theNoise
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.rate, n.burst = perSecond, float64(max(burst, 1))
+	n.tokens, n.last = n.burst, time.Time{} // a new limit starts with a full bucket
+}
+
+// verdict is what noise control decides for one event.
+type verdict struct {
+	send    bool
+	earlier string // the event this one repeats, when not sent
+	repeats int    // suppressed repeats to report on the event sent
+	since   time.Time
+}
+
+// admit decides whether an event of fingerprint key may be sent at now:
+// not if the same fingerprint was sent within window (it is counted as a
+// repeat), nor if the rate limit has no token left (it is counted as
+// dropped). A window of zero or less turns deduplication off.
+func (n *noise) admit(key string, now time.Time, window time.Duration) verdict {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s := n.recent[key]
+	if window > 0 && s != nil && now.Sub(s.sent) < window {
+		if s.repeats == 0 {
+			s.first = now
+		}
+		s.repeats++
+		stats.EventsDeduplicated.Add(1)
+		return verdict{earlier: s.id}
+	}
+	if !n.take(now) {
+		stats.EventsRateLimited.Add(1)
+		return verdict{}
+	}
+	v := verdict{send: true}
+	if s != nil {
+		v.repeats, v.since = s.repeats, s.first
+		s.repeats = 0
+	}
+	return v
+}
+
+// sent records the event sent for key, and what Flush should send if
+// repeats are left pending.
+func (n *noise) sent(key string, now time.Time, window time.Duration, id string, hub *sentry.Hub, summary *sentry.Event) {
+	if window <= 0 {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s := n.recent[key]
+	if s == nil {
+		if len(n.recent) >= maxFingerprints && !n.sweep(now, window) {
+			return
+		}
+		s = new(seen)
+		n.recent[key] = s
+	}
+	s.sent, s.id, s.hub, s.summary = now, id, hub, summary
+}
+
+// sweep forgets the fingerprints that expired with nothing pending, and
+// reports whether there is room now.
+func (n *noise) sweep(now time.Time, window time.Duration) bool {
+	for k, s := range n.recent {
+		if s.repeats == 0 && now.Sub(s.sent) >= window {
+			delete(n.recent, k)
+		}
+	}
+	return len(n.recent) < maxFingerprints
+}
+
+// take takes a token from the bucket, refilled for the time since last.
+func (n *noise) take(now time.Time) bool {
+	if n.rate <= 0 {
+		return true
+	}
+	if !n.last.IsZero() {
+		n.tokens = min(n.burst, n.tokens+now.Sub(n.last).Seconds()*n.rate)
+	}
+	n.last = now
+	if n.tokens < 1 {
+		return false
+	}
+	n.tokens--
+	return true
+}
+
+// pending takes the fingerprints with repeats not yet reported, for Flush.
+func (n *noise) pending() []*seen {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []*seen
+	for _, s := range n.recent {
+		if s.repeats > 0 && s.summary != nil {
+			c := *s
+			out = append(out, &c)
+			s.repeats = 0
+		}
+	}
+	return out
+}
+
+// fingerprintKey is what makes two events the same for deduplication: the
+// user's fingerprint when the record has one, else the logger, the call
+// site of the log call, and the types of the errors (or, without errors,
+// the message).
+func fingerprintKey(logger string, userFingerprint []string, site string, errs []error, msg string) string {
+	var b strings.Builder
+	b.WriteString(logger)
+	if len(userFingerprint) > 0 {
+		b.WriteString("|fp|")
+		b.WriteString(strings.Join(userFingerprint, "|"))
+		return b.String()
+	}
+	b.WriteString("|")
+	b.WriteString(site)
+	if len(errs) == 0 {
+		b.WriteString("|msg|")
+		b.WriteString(msg)
+	}
+	for _, err := range errs {
+		b.WriteString("|")
+		b.WriteString(typeName(err))
+	}
+	return b.String()
+}
+
+// repeatsContext is the context an event gets when it follows suppressed
+// repeats.
+func repeatsContext(v verdict) sentry.Context {
+	return sentry.Context{"repeats": v.repeats, "repeats_since": v.since.UTC().Format(time.RFC3339Nano)}
+}
+
+// summaryText is the message Flush sends for pending repeats.
+func summaryText(n int, of string) string {
+	return "logcrumbs: " + strconv.Itoa(n) + " more events like this were suppressed: " + of
+}
+
+func typeName(err error) string { return reflect.TypeOf(err).String() }
+
+// SendPending sends, for every fingerprint with repeats not yet reported,
+// an event that says how many.
+func SendPending() {
+	for _, s := range theNoise.pending() {
+		ev := *s.summary
+		ev.Message = summaryText(s.repeats, s.summary.Message)
+		ev.Contexts = map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: s.repeats, since: s.first})}
+		if s.hub.CaptureEvent(&ev) != nil {
+			stats.EventsSent.Add(1)
+			rememberClient(s.hub.Client())
+		}
+	}
+}

@@ -1,0 +1,16 @@
+// Package stats holds logcrumbs' process-wide counters, read by
+// logcrumbs.Stats. Every counter only grows.
+package stats
+
+import "sync/atomic"
+
+// The counters.
+var (
+	BreadcrumbsKept    atomic.Uint64 // records appended to a trail
+	BreadcrumbsDropped atomic.Uint64 // records a full trail dropped
+	EventsSent         atomic.Uint64 // events handed to a Sentry client
+	EventsDeduplicated atomic.Uint64 // events suppressed as repeats of a recent one
+	EventsRateLimited  atomic.Uint64 // events dropped by the process-wide rate limit
+	EventsFailed       atomic.Uint64 // events the client refused or that failed to build
+	UserPanics         atomic.Uint64 // panics recovered in the user's methods (String, LogValue, ...)
+)

@@ -1,0 +1,118 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// repeatsOf returns the repeats an event reports.
+func repeatsOf(ev *sentry.Event) int {
+	n, _ := ev.Contexts["logcrumbs"]["repeats"].(int)
+	return n
+}
+
+// TestDedupeHotLoop: the same error logged 10,000 times from one line is a
+// handful of events; every repeat is counted on a later event of its
+// fingerprint or on the summary Flush sends, none lost.
+func TestDedupeHotLoop(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, DedupeWindow: 200 * time.Millisecond},
+	}))
+	before := logcrumbs.Stats()
+	ctx := logcrumbs.NewContext(context.Background())
+	const n = 10000
+	for i := range n {
+		logger.ErrorContext(ctx, "poll failed", "err", fmt.Errorf("poll %d: %w", i, errors.New("timeout")))
+		if i > 0 && i%2500 == 0 {
+			time.Sleep(250 * time.Millisecond) // let the window pass: a new event
+		}
+	}
+	sent := len(tr.Events())
+	if sent < 4 || sent > 30 {
+		t.Errorf("%d events from %d records, want a handful", sent, n)
+	}
+	if !logcrumbs.Flush(time.Second) {
+		t.Error("Flush timed out")
+	}
+	events := tr.Events()
+	if len(events) != sent+1 {
+		t.Fatalf("Flush sent %d events, want 1 summary", len(events)-sent)
+	}
+	total := 0
+	for _, ev := range events {
+		total += repeatsOf(ev)
+	}
+	if total+sent != n {
+		t.Errorf("%d events + %d repeats counted = %d, want %d", sent, total, total+sent, n)
+	}
+	after := logcrumbs.Stats()
+	if d := after.EventsDeduplicated - before.EventsDeduplicated; d != uint64(n-sent) {
+		t.Errorf("Stats: %d deduplicated, want %d", d, n-sent)
+	}
+	if summary := events[len(events)-1]; summary.Level != sentry.LevelError || repeatsOf(summary) == 0 {
+		t.Errorf("summary = %q %+v", summary.Message, summary.Contexts)
+	}
+}
+
+// TestDedupeByUserFingerprint: with FingerprintKey, the user's fingerprint
+// decides what is the same event, wherever it is logged.
+func TestDedupeByUserFingerprint(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, FingerprintKey: "fp"},
+	}))
+	logger.Error("one place", "fp", "db-down "+t.Name())
+	logger.Error("another place", "fp", "db-down "+t.Name())
+	logger.Error("a third", "fp", "other "+t.Name())
+	if n := len(tr.Events()); n != 2 {
+		t.Errorf("%d events, want 2", n)
+	}
+}
+
+// TestRateLimit: past the process-wide rate, events are dropped and counted,
+// and their records stay breadcrumbs.
+func TestRateLimit(t *testing.T) {
+	logcrumbs.SetRateLimit(1, 5)
+	t.Cleanup(func() { logcrumbs.SetRateLimit(0, 0) })
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	before := logcrumbs.Stats()
+	ctx := logcrumbs.NewContext(context.Background())
+	for i := range 20 {
+		logger.ErrorContext(ctx, fmt.Sprintf("distinct failure %d", i)) // 20 fingerprints
+	}
+	if n := len(tr.Events()); n != 5 {
+		t.Errorf("%d events, want the burst of 5", n)
+	}
+	if d := logcrumbs.Stats().EventsRateLimited - before.EventsRateLimited; d != 15 {
+		t.Errorf("Stats: %d rate-limited, want 15", d)
+	}
+	if n := logcrumbs.FromContext(ctx).Len(); n != 20 {
+		t.Errorf("the trail has %d records, want all 20", n)
+	}
+}
+
+// TestStatsCountUserPanics: a panicking String method is counted.
+func TestStatsCountUserPanics(t *testing.T) {
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	before := logcrumbs.Stats().UserPanics
+	logger.InfoContext(logcrumbs.NewContext(context.Background()), "x", "v", panicky{})
+	if d := logcrumbs.Stats().UserPanics - before; d != 1 {
+		t.Errorf("%d user panics counted, want 1", d)
+	}
+}
+
+type panicky struct{}
+
+func (panicky) String() string { panic("no") }

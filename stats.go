@@ -1,0 +1,62 @@
+package logcrumbs
+
+import (
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/stats"
+)
+
+// Counters are logcrumbs' process-wide counters since the process started,
+// for export as metrics. Every one only grows.
+type Counters struct {
+	BreadcrumbsKept    uint64 // records kept in a trail
+	BreadcrumbsDropped uint64 // records a full trail dropped (its oldest)
+	EventsSent         uint64 // events handed to a Sentry client
+	EventsDeduplicated uint64 // events suppressed as repeats within Options.DedupeWindow
+	EventsRateLimited  uint64 // events dropped by the rate limit (SetRateLimit)
+	EventsFailed       uint64 // events the client refused, or whose building failed
+	UserPanics         uint64 // panics recovered in the user's String, Error, LogValue, Marshal... methods
+}
+
+// Stats returns the counters.
+func Stats() Counters {
+	return Counters{
+		BreadcrumbsKept:    stats.BreadcrumbsKept.Load(),
+		BreadcrumbsDropped: stats.BreadcrumbsDropped.Load(),
+		EventsSent:         stats.EventsSent.Load(),
+		EventsDeduplicated: stats.EventsDeduplicated.Load(),
+		EventsRateLimited:  stats.EventsRateLimited.Load(),
+		EventsFailed:       stats.EventsFailed.Load(),
+		UserPanics:         stats.UserPanics.Load(),
+	}
+}
+
+// SetRateLimit sets the limit on events per second for the whole process,
+// shared by every integration, and the burst allowed above it: an error in
+// a hot loop, or a storm of distinct errors, cannot flood Sentry or the
+// transport's queue. Events over the limit are dropped (the record stays a
+// breadcrumb) and counted in Stats. The default is 10 per second with a
+// burst of 100; a rate of zero or less removes the limit.
+func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecond, burst) }
+
+// Flush sends what logcrumbs holds back, then waits for Sentry to confirm
+// every event sent so far, at most timeout in all. What it holds back: for
+// each fingerprint whose repeats were suppressed (Options.DedupeWindow)
+// since its last event, one event that says how many. It waits on every
+// client logcrumbs has sent through, and on sentry.CurrentHub()'s. It
+// returns false if the timeout was reached first. Call it before the program
+// exits, after the last log call.
+func Flush(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	escalate.SendPending()
+	ok := true
+	for _, client := range append(escalate.Clients(), sentry.CurrentHub().Client()) {
+		if client.IsEnabled() {
+			ok = client.Flush(max(time.Until(deadline), 0)) && ok
+		}
+	}
+	return ok
+}
