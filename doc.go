@@ -6,11 +6,26 @@
 // events that carry that trail, oldest first, together with the exception
 // chain of the errors they carry and their attributes.
 //
-// This package holds what every logger shares: attaching a trail to a
-// context ([NewContext]), reading it ([FromContext]), and the options
-// ([Options]). The logger integrations live in sub-packages:
+// This package holds what every logger shares:
 //
-//   - [github.com/logcrumbs/logcrumbs/slogsentry] for log/slog
+//   - units of work: [Middleware] for net/http requests and [RunJob] for
+//     everything else give each unit a trail and a Sentry hub of its own,
+//     and report a panic once; [NewContext], [NewChildContext] and
+//     [ContextWithTrail] attach trails by hand, [FromContext] reads them;
+//   - the options every integration shares ([Options]);
+//   - noise control, for the whole process: repeats of one event within
+//     Options.DedupeWindow are counted rather than sent, a rate limit
+//     ([SetRateLimit]) bounds events per second, and [Stats] returns the
+//     counters;
+//   - [Flush], before the program exits.
+//
+// The logger integrations live in sub-packages:
+//
+//   - [github.com/logcrumbs/logcrumbs/slogsentry] for log/slog (and
+//     [github.com/logcrumbs/logcrumbs/slogsentry/expslog] for
+//     golang.org/x/exp/slog)
+//   - [github.com/logcrumbs/logcrumbs/zapsentry] for go.uber.org/zap
+//   - [github.com/logcrumbs/logcrumbs/zerologsentry] for github.com/rs/zerolog
 //
 // A record whose context carries no trail goes to a single process-wide
 // fallback trail ([Fallback]). Attach a trail per unit of work so that one
@@ -18,4 +33,7 @@
 //
 // One request that logs through several loggers gets one trail: every
 // integration looks the trail up in the same context.
+//
+// The process-wide state is the fallback trail, the dedupe table and rate
+// limit, the counters, and the set of Sentry clients [Flush] waits on.
 package logcrumbs
