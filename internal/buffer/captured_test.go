@@ -3,6 +3,9 @@ package buffer
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -94,5 +97,202 @@ func TestChainDepth(t *testing.T) {
 	}
 	if n := len(Chain(err, nil)); n != maxChain {
 		t.Errorf("chain of 201 errors gave %d, want the bound %d", n, maxChain)
+	}
+}
+
+// ifaceErr is of a comparable type, but comparing two values that hold a
+// slice panics.
+type ifaceErr struct{ v any }
+
+func (e ifaceErr) Error() string { return "iface" }
+
+type ping struct{ pong error }
+
+func (e *ping) Error() string { return "ping" }
+func (e *ping) Unwrap() error { return e.pong }
+
+type panicJoin struct{ before error }
+
+func (panicJoin) Error() string { return "join" }
+func (e panicJoin) Unwrap() []error {
+	if e.before == nil {
+		panic("unwrap exploded")
+	}
+	return []error{e.before, panicUnwrap{}, errors.New("never reached")}
+}
+
+// TestCaptureOnceRemembersExactly capturedSize errors: the oldest of them
+// is still known until one more distinct error is captured.
+func TestCaptureOnceRemembersExactly(t *testing.T) {
+	tr := NewTrail(1)
+	now := time.Now()
+	first := errors.New("first")
+	tr.CaptureOnce([]error{first}, "id0", now, 0)
+	for i := range capturedSize - 1 {
+		tr.CaptureOnce([]error{fmt.Errorf("e%d", i)}, "x", now, 0)
+	}
+	if id, isNew := tr.CaptureOnce([]error{first}, "again", now, 0); isNew || id != "id0" {
+		t.Fatalf("after %d other errors: %q %v, want still remembered", capturedSize-1, id, isNew)
+	}
+	tr.CaptureOnce([]error{errors.New("one more")}, "x", now, 0)
+	if _, isNew := tr.CaptureOnce([]error{first}, "again", now, 0); !isNew {
+		t.Errorf("after %d other errors, the first is still remembered", capturedSize)
+	}
+}
+
+// TestCaptureOnceOnlyWrappersMatch: an error counts as captured when it is,
+// or wraps, one captured; the errors a captured one wraps do not.
+func TestCaptureOnceOnlyWrappersMatch(t *testing.T) {
+	tr := NewTrail(1)
+	now := time.Now()
+	inner := errors.New("inner")
+	outer := fmt.Errorf("outer: %w", inner)
+	tr.CaptureOnce([]error{outer}, "outer-id", now, 0)
+	if _, isNew := tr.CaptureOnce([]error{inner}, "x", now, 0); !isNew {
+		t.Error("an error wrapped by a captured one counts as captured")
+	}
+	deeper := fmt.Errorf("a: %w", errors.Join(errors.New("b"), fmt.Errorf("c: %w", outer)))
+	if id, isNew := tr.CaptureOnce([]error{deeper}, "y", now, 0); isNew || id != "outer-id" {
+		t.Errorf("a join in a wrapper, around the captured error: %q %v", id, isNew)
+	}
+	if _, isNew := tr.CaptureOnce([]error{errors.Join(inner, errors.New("d"))}, "z", now, 0); isNew {
+		t.Error("inner was captured by the last-but-one call: a join of it is not new")
+	}
+}
+
+func TestCaptureOnceSeveralErrors(t *testing.T) {
+	tr := NewTrail(1)
+	now := time.Now()
+	a, b := errors.New("a"), errors.New("b")
+	tr.CaptureOnce([]error{a}, "id-a", now, 0)
+	tr.CaptureOnce([]error{b}, "id-b", now, 0)
+	if id, isNew := tr.CaptureOnce([]error{a, b}, "x", now, 0); isNew || (id != "id-a" && id != "id-b") {
+		t.Errorf("two captured errors: %q %v", id, isNew)
+	}
+	if id, isNew := tr.CaptureOnce(nil, "x", now, 0); !isNew || id != "" {
+		t.Errorf("no errors: %q %v, want new", id, isNew)
+	}
+	c := errors.New("c")
+	if _, isNew := tr.CaptureOnce([]error{a, c}, "id-ac", now, 0); !isNew {
+		t.Fatal("a and a new error counted as captured")
+	}
+	if id, _ := tr.CaptureOnce([]error{c}, "x", now, 0); id != "id-ac" {
+		t.Errorf("the new error of a new event was remembered as %q", id)
+	}
+}
+
+func TestCaptureOnceWindowEdges(t *testing.T) {
+	tr := NewTrail(1)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	err := errors.New("e")
+	tr.CaptureOnce([]error{err}, "id1", at, time.Second)
+	if id, isNew := tr.CaptureOnce([]error{err}, "x", at.Add(time.Second), time.Second); isNew || id != "id1" {
+		t.Errorf("exactly one window later: %q %v, want still captured", id, isNew)
+	}
+	if _, isNew := tr.CaptureOnce([]error{err}, "id2", at.Add(time.Second+1), time.Second); !isNew {
+		t.Fatal("past the window: still captured")
+	}
+	if id, _ := tr.CaptureOnce([]error{err}, "x", at.Add(time.Second+2), time.Second); id != "id2" {
+		t.Errorf("captured again after expiry: remembered as %q, want id2", id)
+	}
+	if id, isNew := tr.CaptureOnce([]error{err}, "x", at.Add(100*365*24*time.Hour), 0); isNew || id == "" {
+		t.Errorf("a zero window expired an entry: %q %v", id, isNew)
+	}
+}
+
+func TestCaptureOnceIncomparable(t *testing.T) {
+	tr := NewTrail(1)
+	now := time.Now()
+	for name, err := range map[string]error{
+		"slice by value":        sliceErr{[]string{"a"}},
+		"slice in an interface": ifaceErr{[]int{1}}, // remembered, but == panics
+	} {
+		for i := range 3 {
+			if _, isNew := tr.CaptureOnce([]error{err}, "id", now, 0); !isNew {
+				t.Errorf("%s, capture %d: not new", name, i)
+			}
+		}
+	}
+	j := errors.Join(sliceErr{[]string{"c"}}, ifaceErr{[]byte("d")})
+	tr.CaptureOnce([]error{j}, "jid", now, 0)
+	if id, isNew := tr.CaptureOnce([]error{j}, "x", now, 0); isNew || id != "jid" {
+		t.Errorf("a join of incomparable errors: %q %v", id, isNew)
+	}
+	// Wrappers and joins are comparable pointers: they are remembered even
+	// though what they hold is not.
+	w := fmt.Errorf("w: %w", ifaceErr{[]int{1}})
+	tr.CaptureOnce([]error{w}, "wid", now, 0)
+	if id, isNew := tr.CaptureOnce([]error{w}, "x", now, 0); isNew || id != "wid" {
+		t.Errorf("a wrapper of an incomparable error: %q %v", id, isNew)
+	}
+	// A pointer to an incomparable struct is comparable.
+	p := &sliceErr{[]string{"p"}}
+	tr.CaptureOnce([]error{p}, "pid", now, 0)
+	if id, isNew := tr.CaptureOnce([]error{p}, "x", now, 0); isNew || id != "pid" {
+		t.Errorf("a pointer to an incomparable error: %q %v", id, isNew)
+	}
+	if equal(ifaceErr{[]int{1}}, ifaceErr{[]int{1}}) || !equal(ifaceErr{1}, ifaceErr{1}) {
+		t.Error("equal compares ifaceErr values wrongly")
+	}
+}
+
+func TestCaptureOnceConcurrent(t *testing.T) {
+	tr := NewTrail(1)
+	err := fmt.Errorf("shared: %w", errors.New("root"))
+	var wg sync.WaitGroup
+	var firsts atomic.Int64
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, isNew := tr.CaptureOnce([]error{err}, fmt.Sprint(g), time.Now(), 0); isNew {
+				firsts.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := firsts.Load(); n != 1 {
+		t.Errorf("%d goroutines captured the same error first", n)
+	}
+}
+
+func TestChainShapes(t *testing.T) {
+	b, c := errors.New("b"), errors.New("c")
+	wb := fmt.Errorf("wb: %w", b)
+	j := errors.Join(wb, c, b)
+	if got := Chain(j, nil); !slices.Equal(got, []error{j, wb, b, c}) {
+		t.Errorf("join chain = %v, want depth first without repeats", got)
+	}
+	x := errors.New("x")
+	if got := Chain(wb, []error{x}); !slices.Equal(got, []error{x, wb, b}) {
+		t.Errorf("chain appended to dst = %v", got)
+	}
+	if Chain(nil, nil) != nil {
+		t.Error("a nil error has a chain")
+	}
+
+	p1 := &ping{}
+	p2 := &ping{pong: p1}
+	p1.pong = p2
+	if got := Chain(p1, nil); !slices.Equal(got, []error{p1, p2}) {
+		t.Errorf("a two-error cycle gave %v", got)
+	}
+	tr := NewTrail(1)
+	tr.CaptureOnce([]error{p1}, "cycle", time.Now(), 0)
+	if id, _ := tr.CaptureOnce([]error{p2}, "x", time.Now(), 0); id != "cycle" {
+		t.Errorf("p2 wraps the captured p1 through the cycle, but got %q", id)
+	}
+
+	s1, s2 := sliceErr{[]string{"1"}}, sliceErr{[]string{"1"}}
+	if got := Chain(errors.Join(s1, s2), nil); len(got) != 3 {
+		t.Errorf("a join of two incomparable errors gave %d, want both kept", len(got))
+	}
+
+	pj := panicJoin{before: b}
+	if got := Chain(fmt.Errorf("top: %w", pj), nil); len(got) != 4 || got[2] != b {
+		t.Errorf("chain through a join whose child panics = %v, want top, join, b, the panicking child", got)
+	}
+	if got := Chain(panicJoin{}, nil); len(got) != 1 {
+		t.Errorf("chain of a join whose Unwrap panics = %v", got)
 	}
 }

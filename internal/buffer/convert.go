@@ -132,7 +132,9 @@ func (r *Record) value(all string, a Attr) any {
 		text := r.strIn(all, a.text)
 		d := json.NewDecoder(strings.NewReader(text))
 		d.UseNumber()
-		if d.Decode(&v) == nil {
+		// Decode reads only the first value: text after it (the ellipsis of
+		// a cut number, say) means the text is not one JSON value.
+		if d.Decode(&v) == nil && strings.TrimLeft(text[d.InputOffset():], " \t\r\n") == "" {
 			return v
 		}
 		return validUTF8(text)

@@ -2,9 +2,13 @@ package buffer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/getsentry/sentry-go"
 )
 
 func TestValues(t *testing.T) {
@@ -55,5 +59,165 @@ func TestDroppedAttrsCounted(t *testing.T) {
 	}
 	if Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits).Data() != nil {
 		t.Error("a record without attributes has data")
+	}
+}
+
+// TestCutJSONIsNotDecoded: a JSON value cut to the record's room (the key
+// took part of it) or cut while copied into a record with smaller limits is
+// shown as its cut text, never decoded into a shorter, different value.
+func TestCutJSONIsNotDecoded(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 4, MaxValueBytes: 100, MaxRecordBytes: 10})
+	r.AddText(KindJSON, "kk", "123456789") // fits the room before the key is kept
+	if got := r.Data()["kk"]; got != "12345…" {
+		t.Errorf("cut by the room: %#v, want the cut text", got)
+	}
+
+	event := Get(time.Time{}, LevelError, DefaultEventLimits)
+	event.AddText(KindJSON, "n", "12345678901234567890")
+	event.AddText(KindJSON, "ok", "123")
+	crumb := Get(time.Time{}, LevelError, Limits{MaxAttrs: 4, MaxValueBytes: 10, MaxRecordBytes: 100})
+	crumb.AppendRecord(event)
+	want := map[string]any{"n": "1234567…", "ok": json.Number("123")}
+	if !reflect.DeepEqual(crumb.Data(), want) {
+		t.Errorf("cut by AppendRecord: %#v, want %#v", crumb.Data(), want)
+	}
+
+	r = Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 4, MaxValueBytes: 8, MaxRecordBytes: 100})
+	r.BeginText(KindJSON, "w")
+	_, _ = r.WriteString("[1,2,3,4,5]")
+	r.EndText()
+	if got := r.Data()["w"]; got != "[1,2,…" {
+		t.Errorf("cut while written: %#v", got)
+	}
+}
+
+func TestJSONValues(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	for k, v := range map[string]string{
+		"num": "-1.5e300", "big": "123456789012345678901234567890", "str": `"s\u00e9"`, "true": "true",
+		"null": "null", "obj": ` {"b":{"c":[]}} `, "badutf8": "\"a\xffb\"",
+		"two": "1 2", "trailing": `{"a":1}}`, "empty": "",
+	} {
+		r.AddText(KindJSON, k, v)
+	}
+	want := map[string]any{
+		"num": json.Number("-1.5e300"), "big": json.Number("123456789012345678901234567890"),
+		"str": "sé", "true": true, "null": nil,
+		"obj":     map[string]any{"b": map[string]any{"c": []any{}}},
+		"badutf8": "a\uFFFDb",
+		// not one JSON value: kept as text
+		"two": "1 2", "trailing": `{"a":1}}`, "empty": "",
+	}
+	if got := r.Data(); !reflect.DeepEqual(got, want) {
+		t.Errorf("data = %#v\nwant %#v", got, want)
+	}
+}
+
+func TestScalarValues(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	minusOne := int64(-1)
+	r.AddScalar(KindInt64, "neg", uint64(minusOne))
+	r.AddScalar(KindUint64, "umax", math.MaxUint64)
+	r.AddScalar(KindFloat64, "negzero", math.Float64bits(math.Copysign(0, -1)))
+	r.AddScalar(KindFloat64, "f", math.Float64bits(0.1))
+	r.AddScalar(KindBool, "f0", 0)
+	r.AddScalar(KindBool, "f2", 2)
+	neg := -90 * time.Second
+	r.AddScalar(KindDuration, "dneg", uint64(neg))
+	r.AddScalar(KindDuration, "dzero", 0)
+	r.AddScalar(KindTime, "before1970", uint64(time.Date(1969, 12, 31, 23, 59, 59, 500, time.UTC).UnixNano()))
+	r.AddScalar(KindTime, "epoch", 0)
+	r.AddText(KindError, "err", "boom")
+	r.AddText(KindPanic, "p", "!PANIC in T.String: x")
+	want := []any{
+		int64(-1), uint64(math.MaxUint64), math.Copysign(0, -1), 0.1, false, true,
+		"-1m30s", "0s", "1969-12-31T23:59:59.0000005Z", "1970-01-01T00:00:00Z", "boom", "!PANIC in T.String: x",
+	}
+	for i, w := range want {
+		a := r.Attr(i)
+		if got := r.Value(a); !reflect.DeepEqual(got, w) {
+			t.Errorf("%s: Value = %#v, want %#v", r.Key(a), got, w)
+		}
+		if got := r.Data()[r.Key(a)]; !reflect.DeepEqual(got, w) {
+			t.Errorf("%s: Data = %#v, want %#v", r.Key(a), got, w)
+		}
+	}
+	if _, err := json.Marshal(r.Data()); err != nil {
+		t.Errorf("data does not encode: %v", err)
+	}
+}
+
+func TestGroupsToMaps(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	r.OpenGroup("") // inlined, as in slog
+	r.AddScalar(KindInt64, "inl", 1)
+	r.CloseGroup()
+	r.OpenGroup("g")
+	r.AddScalar(KindInt64, "a", 1)
+	r.CloseGroup()
+	r.OpenGroup("g") // the same name again: one map
+	r.AddScalar(KindInt64, "b", 2)
+	r.OpenGroup("")
+	r.AddScalar(KindInt64, "c", 3)
+	r.CloseAll()
+	deep := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	for i := range 12 { // deeper than the conversion's fixed stack
+		deep.OpenGroup(fmt.Sprint(i))
+	}
+	deep.AddScalar(KindBool, "leaf", 1)
+	deep.CloseAll()
+	deep.AddScalar(KindBool, "top", 1)
+
+	want := map[string]any{"inl": int64(1), "g": map[string]any{"a": int64(1), "b": int64(2), "c": int64(3)}}
+	if !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v, want %v", r.Data(), want)
+	}
+	m := deep.Data()
+	if m["top"] != true {
+		t.Errorf("after 12 closed groups, top = %v", m["top"])
+	}
+	for i := range 12 {
+		m, _ = m[fmt.Sprint(i)].(map[string]any)
+	}
+	if len(m) != 1 || m["leaf"] != true {
+		t.Errorf("12 groups deep: %v", m)
+	}
+}
+
+func TestOnlyDroppedAttrs(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 0, MaxValueBytes: 10, MaxRecordBytes: 100})
+	r.AddScalar(KindInt64, "a", 1)
+	r.OpenGroup("g")
+	r.AddText(KindString, "b", "x")
+	r.CloseAll()
+	if want := map[string]any{DroppedAttrsKey: 3}; !reflect.DeepEqual(r.Data(), want) {
+		t.Errorf("data = %v, want %v", r.Data(), want)
+	}
+}
+
+func TestBreadcrumbLevels(t *testing.T) {
+	for l, want := range map[Level][2]string{
+		LevelDebug: {"debug", "default"}, LevelInfo: {"info", "default"}, LevelWarning: {"warning", "default"},
+		LevelError: {"error", "error"}, LevelFatal: {"fatal", "error"}, -1: {"error", "default"}, 42: {"error", "error"},
+	} {
+		r := Get(time.Time{}, l, DefaultBreadcrumbLimits)
+		b := r.Breadcrumb()
+		if string(b.Level) != want[0] || b.Type != want[1] || string(l.SentryLevel()) != want[0] {
+			t.Errorf("level %d: breadcrumb level %q type %q, want %v", l, b.Level, b.Type, want)
+		}
+		if b.Data != nil || b.Message != "" || b.Category != "" {
+			t.Errorf("level %d: an empty record gave %+v", l, b)
+		}
+	}
+}
+
+func TestFillBreadcrumbOverwrites(t *testing.T) {
+	r := Get(time.Unix(3, 0), LevelInfo, DefaultBreadcrumbLimits)
+	r.SetMessage("m")
+	b := &sentry.Breadcrumb{Type: "http", Category: "old", Message: "old", Data: map[string]any{"old": 1}}
+	r.FillBreadcrumb(b)
+	want := sentry.Breadcrumb{Type: "default", Message: "m", Level: sentry.LevelInfo, Timestamp: time.Unix(3, 0)}
+	if !reflect.DeepEqual(*b, want) {
+		t.Errorf("FillBreadcrumb = %+v, want %+v", *b, want)
 	}
 }

@@ -221,6 +221,9 @@ func cutPoint[T string | []byte](s T, n int) int {
 			}
 		}
 	}
+	if n < utf8.UTFMax {
+		return 0 // the search reached the start, which is always a boundary
+	}
 	return n
 }
 
@@ -316,7 +319,7 @@ func (r *Record) endText() span {
 		}
 		keep = cutPoint(r.data[r.textStart:r.textStart+n], keep)
 		r.data = r.data[:r.textStart+keep]
-		if len(ellipsis) <= r.room() {
+		if n >= len(ellipsis) && len(ellipsis) <= r.room() { // else nothing is kept, as in appendText
 			r.data = append(r.data, ellipsis...)
 		}
 	}

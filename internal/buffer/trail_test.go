@@ -2,7 +2,10 @@ package buffer
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -103,5 +106,195 @@ func TestConcurrentAppend(t *testing.T) {
 			t.Fatalf("goroutine %d: record %d after %d", g, i, next[g]-1)
 		}
 		next[g]++
+	}
+}
+
+// TestConcurrentAppendBeyondCapacity: goroutines append far more than the
+// capacity while others take snapshots. The trail ends full, counts every
+// other record as dropped, keeps of each goroutine a run of its newest
+// records, and every snapshot shows each goroutine's records in order.
+func TestConcurrentAppendBeyondCapacity(t *testing.T) {
+	const goroutines, each, capacity = 8, 400, 50
+	tr := NewTrail(capacity)
+	inOrder := func(recs []*Record) bool {
+		last := map[uint64]uint64{}
+		for _, r := range recs {
+			g, i := r.Attr(0).Num(), r.Attr(1).Num()
+			if prev, ok := last[g]; ok && i <= prev {
+				return false
+			}
+			last[g] = i
+		}
+		return true
+	}
+	var writers, readers sync.WaitGroup
+	stop := make(chan struct{})
+	var badSnapshots atomic.Int64
+	for range 2 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				recs := tr.Snapshot(nil)
+				if len(recs) > capacity || !inOrder(recs) {
+					badSnapshots.Add(1)
+				}
+				PutAll(recs)
+			}
+		}()
+	}
+	for g := range goroutines {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for i := range each {
+				r := Get(time.Now(), LevelInfo, DefaultBreadcrumbLimits)
+				r.AddScalar(KindUint64, "g", uint64(g))
+				r.AddScalar(KindUint64, "i", uint64(i))
+				tr.Append(r)
+			}
+		}()
+	}
+	writers.Wait()
+	close(stop)
+	readers.Wait()
+	if n := badSnapshots.Load(); n > 0 {
+		t.Errorf("%d snapshots too long or out of order", n)
+	}
+	recs := tr.Snapshot(nil)
+	defer PutAll(recs)
+	if len(recs) != capacity || tr.Len() != capacity || tr.Dropped() != goroutines*each-capacity {
+		t.Fatalf("%d records, len %d, %d dropped; want %d and %d dropped", len(recs), tr.Len(), tr.Dropped(), capacity, goroutines*each-capacity)
+	}
+	kept := map[uint64][]uint64{}
+	for _, r := range recs {
+		g := r.Attr(0).Num()
+		kept[g] = append(kept[g], r.Attr(1).Num())
+	}
+	for g, is := range kept {
+		for j, i := range is { // a goroutine's kept records are its last ones
+			if want := uint64(each - len(is) + j); i != want {
+				t.Fatalf("goroutine %d kept %v, not its newest %d", g, is, len(is))
+			}
+		}
+	}
+}
+
+func TestRingWrapsManyTimes(t *testing.T) {
+	tr := NewTrail(3)
+	var want []string
+	for i := range 20 {
+		m := fmt.Sprint(i)
+		tr.Append(rec(m))
+		want = append(want, m)
+		if len(want) > 3 {
+			want = want[1:]
+		}
+		if got := messages(tr); !slices.Equal(got, want) {
+			t.Fatalf("after %d appends: %v, want %v", i+1, got, want)
+		}
+		if tr.Len() != len(want) || tr.Dropped() != uint64(i+1-len(want)) {
+			t.Fatalf("after %d appends: len %d dropped %d", i+1, tr.Len(), tr.Dropped())
+		}
+	}
+}
+
+func TestSnapshotAppendsToDst(t *testing.T) {
+	tr := NewTrail(2)
+	tr.Append(rec("a"))
+	tr.Append(rec("b"))
+	keep := rec("mine")
+	recs := tr.Snapshot([]*Record{keep})
+	if len(recs) != 3 || recs[0] != keep || recs[1].Message() != "a" || recs[2].Message() != "b" {
+		t.Errorf("snapshot = %v", recs)
+	}
+	if got := NewTrail(5).Snapshot(nil); got != nil {
+		t.Errorf("an empty trail's snapshot = %v", got)
+	}
+	if NewTrail(-3).Cap() != DefaultCapacity {
+		t.Error("a negative capacity is not the default")
+	}
+}
+
+func TestFallback(t *testing.T) {
+	fb := Fallback()
+	if fb == nil || Fallback() != fb || fb.Cap() != DefaultCapacity {
+		t.Fatalf("fallback %p (again %p), cap %d", fb, Fallback(), fb.Cap())
+	}
+	own := NewTrail(0)
+	ctx := NewContext(context.Background(), own)
+	if For(ctx) == fb || FromContext(ctx) == fb {
+		t.Error("a context's trail is the fallback")
+	}
+	//lint:ignore SA1012 a nil context is what is tested
+	if For(nil) != fb {
+		t.Error("a nil context's trail is not the fallback")
+	}
+	type otherKey struct{}
+	inner := context.WithValue(ctx, otherKey{}, "x")
+	if For(inner) != own {
+		t.Error("a trail is not found through a derived context")
+	}
+	second := NewTrail(1)
+	if For(NewContext(inner, second)) != second || For(inner) != own {
+		t.Error("a nested trail does not shadow the outer one, or changes it")
+	}
+	if FromContext(NewContext(ctx, nil)) != nil || For(NewContext(ctx, nil)) != fb {
+		t.Error("a context given a nil trail does not fall back")
+	}
+	before := fb.Len()
+	own.Append(rec("own"))
+	if fb.Len() != before {
+		t.Error("appending to a context's trail changed the fallback")
+	}
+}
+
+func TestRelease(t *testing.T) {
+	tr := NewTrail(3)
+	for _, m := range []string{"a", "b", "c", "d"} {
+		tr.Append(rec(m))
+	}
+	tr.Release()
+	if tr.Len() != 0 || messages(tr) != nil || tr.Cap() != 3 {
+		t.Fatalf("after Release: len %d, %v, cap %d", tr.Len(), messages(tr), tr.Cap())
+	}
+	for _, m := range []string{"e", "f", "g", "h"} {
+		tr.Append(rec(m))
+	}
+	if got := messages(tr); !slices.Equal(got, []string{"f", "g", "h"}) || tr.Dropped() != 2 {
+		t.Errorf("after Release and 4 appends: %v, %d dropped", got, tr.Dropped())
+	}
+	big := NewTrail(2 * DefaultCapacity)
+	for i := range 2 * DefaultCapacity {
+		big.Append(rec(fmt.Sprint(i)))
+	}
+	big.Release()
+	if big.Len() != 0 {
+		t.Errorf("a trail larger than the default kept %d records", big.Len())
+	}
+}
+
+func TestNewChild(t *testing.T) {
+	parent := NewTrail(3)
+	for _, m := range []string{"a", "b", "c", "d"} {
+		parent.Append(rec(m))
+	}
+	child := parent.NewChild()
+	if child.Cap() != 3 || child.Dropped() != 0 || !slices.Equal(messages(child), []string{"b", "c", "d"}) {
+		t.Fatalf("child: cap %d, dropped %d, %v", child.Cap(), child.Dropped(), messages(child))
+	}
+	child.Append(rec("child"))
+	parent.Append(rec("parent"))
+	if !slices.Equal(messages(child), []string{"c", "d", "child"}) || !slices.Equal(messages(parent), []string{"c", "d", "parent"}) {
+		t.Errorf("child %v, parent %v: they share records", messages(child), messages(parent))
+	}
+	parent.Release()
+	if child.Len() != 3 {
+		t.Errorf("releasing the parent emptied the child")
 	}
 }
