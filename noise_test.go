@@ -116,3 +116,21 @@ func TestStatsCountUserPanics(t *testing.T) {
 type panicky struct{}
 
 func (panicky) String() string { panic("no") }
+
+// TestStatsCountBreadcrumbs: the breadcrumbs of a unit of work are counted
+// by the time it ends (trails add their counts in batches).
+func TestStatsCountBreadcrumbs(t *testing.T) {
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	before := logcrumbs.Stats()
+	ctx := logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(2))
+	_ = logcrumbs.RunJob(ctx, "count", logcrumbs.JobOptions{Child: true}, func(ctx context.Context) error {
+		for range 5 {
+			logger.InfoContext(ctx, "step")
+		}
+		return nil
+	})
+	after := logcrumbs.Stats()
+	if k, d := after.BreadcrumbsKept-before.BreadcrumbsKept, after.BreadcrumbsDropped-before.BreadcrumbsDropped; k != 5 || d != 3 {
+		t.Errorf("kept %d, dropped %d; want 5 and 3", k, d)
+	}
+}

@@ -10,7 +10,10 @@ import (
 )
 
 // Counters are logcrumbs' process-wide counters since the process started,
-// for export as metrics. Every one only grows.
+// for export as metrics. Every one only grows. A trail adds its breadcrumbs
+// to the counters in batches of 32, so that requests do not contend for
+// them: the counts are exact once a unit of work ends (Middleware, RunJob)
+// and at most 31 behind for each trail still in use.
 type Counters struct {
 	BreadcrumbsKept    uint64 // records kept in a trail
 	BreadcrumbsDropped uint64 // records a full trail dropped (its oldest)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 // DefaultCapacity is the number of records a trail keeps by default: Sentry's
@@ -23,6 +25,10 @@ type Trail struct {
 	n       int
 	dropped atomic.Uint64
 	once    captured // errors already sent as events, for capture-once
+
+	// unreported and unreportedDrops count the appends and drops not yet
+	// added to the process-wide counters (see report).
+	unreported, unreportedDrops int
 }
 
 // NewTrail returns an empty trail that keeps at most capacity records. A
@@ -60,11 +66,31 @@ func (t *Trail) Append(r *Record) {
 		t.recs[t.head] = r
 		t.head = (t.head + 1) % len(t.recs)
 	}
+	t.unreported++
+	if old != nil {
+		t.unreportedDrops++
+	}
+	if t.unreported >= reportEvery {
+		t.report()
+	}
 	t.mu.Unlock()
 	if old != nil {
 		t.dropped.Add(1)
 		Put(old)
 	}
+}
+
+// reportEvery is how many appends a trail counts before it adds them to the
+// process-wide counters: adding to a shared counter on every append would
+// make goroutines of different requests contend for one cache line.
+const reportEvery = 32
+
+// report adds the appends and drops counted since the last report to the
+// process-wide counters. t.mu must be held.
+func (t *Trail) report() {
+	stats.BreadcrumbsKept.Add(uint64(t.unreported))
+	stats.BreadcrumbsDropped.Add(uint64(t.unreportedDrops))
+	t.unreported, t.unreportedDrops = 0, 0
 }
 
 // Snapshot appends copies of t's records to dst, oldest first, and returns
@@ -86,6 +112,7 @@ func (t *Trail) Snapshot(dst []*Record) []*Record {
 // that outlived the unit) are kept as usual.
 func (t *Trail) Release() {
 	t.mu.Lock()
+	t.report()
 	var recs [DefaultCapacity]*Record
 	out := recs[:0]
 	for i := 0; i < t.n; i++ {

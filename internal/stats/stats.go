@@ -6,7 +6,7 @@ import "sync/atomic"
 
 // The counters.
 var (
-	BreadcrumbsKept    atomic.Uint64 // records appended to a trail
+	BreadcrumbsKept    atomic.Uint64 // records appended to a trail (trails add them in batches)
 	BreadcrumbsDropped atomic.Uint64 // records a full trail dropped
 	EventsSent         atomic.Uint64 // events handed to a Sentry client
 	EventsDeduplicated atomic.Uint64 // events suppressed as repeats of a recent one
