@@ -75,6 +75,29 @@ type Options struct {
 	// "repeats", on the next event of that fingerprint, or is sent by
 	// Flush. Zero means 5 seconds; a negative window turns this off.
 	DedupeWindow time.Duration
+
+	// EscalateIf, when set, sends a record below the event level as an
+	// event too when it returns true: for example a 5xx status attribute
+	// (r.Lookup("http.status")), or an error of a given type among
+	// r.Errors() (which holds the record's errors only when EscalateIf is
+	// set). It is called for every record kept as a breadcrumb, so it must
+	// be cheap, and must not keep r: the record is reused after the call.
+	// Nil means the level alone decides.
+	EscalateIf func(r Record) bool
+}
+
+// Record is what Options.EscalateIf sees of a record: its level as
+// Sentry's, its message, an attribute by dotted path through groups
+// (converted as in the event's "log" context: numbers, strings, booleans,
+// durations and times as text; a group as a map; keys that themselves
+// contain dots cannot be reached), and its errors. It is an interface
+// literal so that the integrations can implement it on their own record
+// type without a copy.
+type Record = interface {
+	SentryLevel() sentry.Level
+	Message() string
+	Lookup(path string) (any, bool)
+	Errors() []error
 }
 
 // Limits bound what one record keeps. Text beyond a limit is cut at a UTF-8

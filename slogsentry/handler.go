@@ -57,6 +57,7 @@ import (
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // Options configure a Handler. The zero value keeps Debug records and above
@@ -172,11 +173,30 @@ func (h *Handler) breadcrumb(ctx context.Context, r slog.Record) {
 	if h.pre != nil {
 		rec.AppendRecord(h.pre)
 	}
+	var errs *[]error // gathered only for Options.EscalateIf
+	var gathered []error
+	if h.c.esc.CollectsBreadcrumbErrors() {
+		errs = &gathered
+		for _, goa := range h.goas {
+			for _, a := range goa.attrs {
+				if err, ok := a.Value.Any().(error); ok && a.Value.Kind() == slog.KindAny && !render.IsNil(err) {
+					gathered = append(gathered, err)
+				}
+			}
+		}
+	}
 	r.Attrs(func(a slog.Attr) bool {
-		appendAttr(rec, a, nil)
+		appendAttr(rec, a, errs)
 		return true
 	})
 	rec.CloseAll()
+	rec.SetErrors(gathered)
+	escalated := h.c.esc.Escalates(rec)
+	rec.SetErrors(nil)
+	if escalated {
+		h.c.esc.Capture(ctx, rec, gathered)
+		return
+	}
 	buffer.For(ctx).Append(rec)
 }
 

@@ -205,10 +205,25 @@ func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapco
 	if c.pre != nil {
 		rec.AppendRecord(c.pre)
 	}
+	var errs *[]error // gathered only for Options.EscalateIf
+	var gathered []error
+	if c.c.esc.CollectsBreadcrumbErrors() {
+		errs = &gathered
+		for _, f := range c.fields {
+			collectFieldErrors(f, errs)
+		}
+	}
 	for _, f := range fields {
-		addField(rec, f, nil)
+		addField(rec, f, errs)
 	}
 	rec.CloseAll()
+	rec.SetErrors(gathered)
+	escalated := c.c.esc.Escalates(rec)
+	rec.SetErrors(nil)
+	if escalated {
+		c.c.esc.Capture(ctx, rec, gathered)
+		return
+	}
 	buffer.For(ctx).Append(rec)
 }
 

@@ -55,8 +55,20 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 		}
 	case l >= b.breadcrumbLevel:
 		rec := b.start(l, msg, fields, inFields, b.esc.BreadcrumbLimits())
-		s := scanner{member: skipMember}
-		s.copy(rec, fields)
+		if !b.esc.CollectsBreadcrumbErrors() {
+			s := scanner{member: skipMember}
+			s.copy(rec, fields)
+			buffer.For(ctx).Append(rec)
+			return
+		}
+		errs := copyWithErrors(rec, fields) // for Options.EscalateIf
+		rec.SetErrors(errs)
+		escalated := b.esc.Escalates(rec)
+		rec.SetErrors(nil)
+		if escalated {
+			b.esc.Capture(ctx, rec, errs)
+			return
+		}
 		buffer.For(ctx).Append(rec)
 	}
 }
@@ -79,6 +91,13 @@ func (b *bridge) start(l zerolog.Level, msg string, fields []byte, inFields bool
 // event copies the fields of an event-level record, gathering its errors,
 // and sends it.
 func (b *bridge) event(ctx context.Context, rec *buffer.Record, fields []byte) {
+	b.esc.Capture(ctx, rec, copyWithErrors(rec, fields))
+}
+
+// copyWithErrors copies the encoded fields into rec and returns the errors
+// among them: the real values ErrorMarshalFunc remembered, else the text of
+// the error field, with the stack zerolog encoded beside it.
+func copyWithErrors(rec *buffer.Record, fields []byte) []error {
 	var errs []error
 	var stack []byte
 	s := scanner{
@@ -105,7 +124,7 @@ func (b *bridge) event(ctx context.Context, rec *buffer.Record, fields []byte) {
 			}
 		}
 	}
-	b.esc.Capture(ctx, rec, errs)
+	return errs
 }
 
 // skipMember leaves out the fields zerolog adds for its own output: the

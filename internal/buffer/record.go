@@ -134,6 +134,8 @@ type Record struct {
 	// textStart marks where the text being written with Write began, or -1.
 	textStart int
 	textTotal int
+
+	errs []error // see SetErrors
 }
 
 // ellipsis marks text that was cut.

@@ -36,7 +36,36 @@ type Options struct {
 	EventLimits           buffer.Limits
 	FallbackCaptureWindow time.Duration
 	DedupeWindow          time.Duration
+	EscalateIf            func(Record) bool
 }
+
+// Record is logcrumbs.Record: the same interface literal, so that the two
+// Options convert.
+type Record = interface {
+	SentryLevel() sentry.Level
+	Message() string
+	Lookup(path string) (any, bool)
+	Errors() []error
+}
+
+// Escalates reports whether rec, kept as a breadcrumb, must be sent as an
+// event too (Options.EscalateIf). A panic in the predicate counts as no.
+func (e *Escalator) Escalates(rec *buffer.Record) (yes bool) {
+	if e.opts.EscalateIf == nil {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			stats.UserPanics.Add(1)
+			yes = false
+		}
+	}()
+	return e.opts.EscalateIf(rec)
+}
+
+// CollectsBreadcrumbErrors reports whether the integrations must gather a
+// breadcrumb's errors (for EscalateIf).
+func (e *Escalator) CollectsBreadcrumbErrors() bool { return e.opts.EscalateIf != nil }
 
 // Escalator holds the normalized shared options of one integration. It is
 // immutable and safe for concurrent use.

@@ -1,0 +1,76 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"go.uber.org/zap"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+// escalateOn5xxOrNotExist is the predicate of the tests below: a status of
+// 500 and up, or an fs.ErrNotExist among the errors.
+func escalateOn5xxOrNotExist(r logcrumbs.Record) bool {
+	if s, ok := r.Lookup("http.status"); ok {
+		if n, ok := s.(int64); ok && n >= 500 {
+			return true
+		}
+	}
+	for _, err := range r.Errors() {
+		if errors.Is(err, fs.ErrNotExist) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEscalateIf: with a predicate, info records it picks are events too,
+// with every logger; the others stay breadcrumbs.
+func TestEscalateIf(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	opts := logcrumbs.Options{Hub: hub, EscalateIf: escalateOn5xxOrNotExist, DedupeWindow: -1}
+	ctx := logcrumbs.NewContext(context.Background())
+	missing := &fs.PathError{Op: "open", Path: "/etc/app.conf", Err: fs.ErrNotExist}
+
+	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	sl.InfoContext(ctx, "served", slog.Group("http", "status", 200))
+	sl.InfoContext(ctx, "served", slog.Group("http", "status", 503))
+	sl.With("err", missing).InfoContext(ctx, "config fallback")
+
+	_, zl := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
+	zl.Info("served", zap.Namespace("http"), zap.Int("status", 502))
+	zl.Info("served", zap.Namespace("http"), zap.Int("status", 204))
+	zl.Info("config fallback", zap.Error(&fs.PathError{Op: "stat", Path: "/var/app", Err: fs.ErrNotExist})) // another value: capture-once would keep the first one's
+
+	zero := zerolog.New(nil).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts})).With().Ctx(ctx).Logger()
+	zero.Info().Dict("http", zerolog.Dict().Int("status", 500)).Msg("served")
+	zero.Info().Dict("http", zerolog.Dict().Int("status", 404)).Msg("served")
+
+	events := tr.Events()
+	if len(events) != 5 {
+		for _, ev := range events {
+			t.Logf("event %q %v", ev.Message, ev.Contexts["log"])
+		}
+		t.Fatalf("%d events, want 5 (three 5xx, two missing files)", len(events))
+	}
+	for _, ev := range events {
+		if ev.Level != "info" {
+			t.Errorf("%q: level %q, want the record's own", ev.Message, ev.Level)
+		}
+	}
+	if ex := events[1].Exception; len(ex) == 0 || ex[len(ex)-1].Type != "*fs.PathError" {
+		t.Errorf("the slog WithAttrs error is not the exception: %+v", ex)
+	}
+	if n := logcrumbs.FromContext(ctx).Len(); n != 8 {
+		t.Errorf("the trail has %d records, want all 8", n)
+	}
+}

@@ -1,0 +1,102 @@
+package buffer
+
+import (
+	"strings"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// maxPathDepth bounds the segments of a path Lookup follows.
+const maxPathDepth = 16
+
+// Lookup returns the value of the attribute at a dotted path through groups
+// ("http.status" is status in the group http), converted as Data converts
+// it, and whether there is one. A group's value is its data map. When a key
+// appears twice, the last one wins, as in Data. Lookup allocates only the
+// value it returns.
+func (r *Record) Lookup(path string) (any, bool) {
+	var segs [maxPathDepth]string
+	n := 0
+	for rest := path; n < maxPathDepth; n++ {
+		seg, tail, more := strings.Cut(rest, ".")
+		segs[n] = seg
+		if !more {
+			n++
+			break
+		}
+		rest = tail
+	}
+	var found Attr
+	foundAt, ok := -1, false
+	depth, matched := 0, 0 // depth of named groups; how many of them match the path
+	var unnamed [64]bool   // which open groups, by nesting, are unnamed
+	open := 0              // groups open, named or not
+	for i, a := range r.attrs {
+		switch a.Kind {
+		case KindGroupOpen:
+			key := r.str(a.key)
+			if open < len(unnamed) {
+				unnamed[open] = key == ""
+			}
+			open++
+			if key == "" {
+				continue // unnamed groups are inlined
+			}
+			if matched == depth && depth < n && key == segs[depth] {
+				if depth == n-1 {
+					found, foundAt, ok = a, i, true // the path names this group
+				} else {
+					matched++
+				}
+			}
+			depth++
+		case KindGroupClose:
+			open--
+			if open >= 0 && open < len(unnamed) && unnamed[open] {
+				continue
+			}
+			depth--
+			matched = min(matched, depth)
+		default:
+			if matched == depth && depth == n-1 && r.str(a.key) == segs[depth] {
+				found, foundAt, ok = a, i, true
+			}
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	if found.Kind == KindGroupOpen {
+		return r.groupData(foundAt), true
+	}
+	return r.Value(found), true
+}
+
+// groupData converts the group opened at attrs[open] to its data map.
+func (r *Record) groupData(open int) map[string]any {
+	sub := Record{data: r.data, limits: r.limits}
+	depth := 0
+	for _, a := range r.attrs[open+1:] {
+		if a.Kind == KindGroupOpen {
+			depth++
+		}
+		if a.Kind == KindGroupClose {
+			if depth == 0 {
+				break
+			}
+			depth--
+		}
+		sub.attrs = append(sub.attrs, a)
+	}
+	return sub.Data()
+}
+
+// SentryLevel returns r's level as Sentry's.
+func (r *Record) SentryLevel() sentry.Level { return r.Level.SentryLevel() }
+
+// Errors returns the errors the record carries, when its integration
+// collected them (see SetErrors).
+func (r *Record) Errors() []error { return r.errs }
+
+// SetErrors notes the errors the record carries, for Errors.
+func (r *Record) SetErrors(errs []error) { r.errs = errs }
