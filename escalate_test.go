@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"testing"
+	"time"
 
+	"github.com/getsentry/sentry-go"
 	"github.com/rs/zerolog"
 	"go.uber.org/zap"
 
@@ -72,5 +74,37 @@ func TestEscalateIf(t *testing.T) {
 	}
 	if n := logcrumbs.FromContext(ctx).Len(); n != 8 {
 		t.Errorf("the trail has %d records, want all 8", n)
+	}
+}
+
+// TestPassThroughLevel: once a request has sent an event, its later records
+// at or above the pass-through level also go to Sentry Logs, with their
+// attributes; before the event, and below the level, they do not.
+func TestPassThroughLevel(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, PassThroughLevel: sentry.LevelInfo},
+	}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "before the error")
+	logger.ErrorContext(ctx, "failed", "err", errors.New("boom"))
+	logger.InfoContext(ctx, "retrying", slog.Group("job", "attempt", 2))
+	logger.DebugContext(ctx, "below the level")
+	logger.InfoContext(logcrumbs.NewContext(context.Background()), "another request")
+	hub.Flush(time.Second)
+
+	var logs []sentry.Log
+	for _, ev := range tr.Events() {
+		logs = append(logs, ev.Logs...)
+	}
+	if len(logs) != 1 {
+		for _, l := range logs {
+			t.Logf("log %q", l.Body)
+		}
+		t.Fatalf("%d logs, want 1", len(logs))
+	}
+	l := logs[0]
+	if l.Body != "retrying" || l.Level != sentry.LogLevelInfo || l.Attributes["job.attempt"].AsInterface() != int64(2) {
+		t.Errorf("log = %q %q %v", l.Body, l.Level, l.Attributes)
 	}
 }

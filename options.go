@@ -84,6 +84,13 @@ type Options struct {
 	// be cheap, and must not keep r: the record is reused after the call.
 	// Nil means the level alone decides.
 	EscalateIf func(r Record) bool
+
+	// PassThroughLevel, when set, makes a unit of work more talkative once
+	// it has sent an event: from then on, the records of its trail at or
+	// above this level are also sent to Sentry Logs (sentry.NewLogger),
+	// with their attributes, as in Monolog's fingers-crossed handler, so
+	// that what happens after the error is seen too. Empty means off.
+	PassThroughLevel sentry.Level
 }
 
 // Record is what Options.EscalateIf sees of a record: its level as

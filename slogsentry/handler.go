@@ -190,14 +190,7 @@ func (h *Handler) breadcrumb(ctx context.Context, r slog.Record) {
 		return true
 	})
 	rec.CloseAll()
-	rec.SetErrors(gathered)
-	escalated := h.c.esc.Escalates(rec)
-	rec.SetErrors(nil)
-	if escalated {
-		h.c.esc.Capture(ctx, rec, gathered)
-		return
-	}
-	buffer.For(ctx).Append(rec)
+	h.c.esc.Keep(ctx, rec, gathered)
 }
 
 func (h *Handler) event(ctx context.Context, r slog.Record) {

@@ -217,14 +217,7 @@ func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapco
 		addField(rec, f, errs)
 	}
 	rec.CloseAll()
-	rec.SetErrors(gathered)
-	escalated := c.c.esc.Escalates(rec)
-	rec.SetErrors(nil)
-	if escalated {
-		c.c.esc.Capture(ctx, rec, gathered)
-		return
-	}
-	buffer.For(ctx).Append(rec)
+	c.c.esc.Keep(ctx, rec, gathered)
 }
 
 func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) {

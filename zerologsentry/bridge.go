@@ -55,21 +55,14 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 		}
 	case l >= b.breadcrumbLevel:
 		rec := b.start(l, msg, fields, inFields, b.esc.BreadcrumbLimits())
-		if !b.esc.CollectsBreadcrumbErrors() {
+		var errs []error
+		if b.esc.CollectsBreadcrumbErrors() {
+			errs = copyWithErrors(rec, fields) // for Options.EscalateIf
+		} else {
 			s := scanner{member: skipMember}
 			s.copy(rec, fields)
-			buffer.For(ctx).Append(rec)
-			return
 		}
-		errs := copyWithErrors(rec, fields) // for Options.EscalateIf
-		rec.SetErrors(errs)
-		escalated := b.esc.Escalates(rec)
-		rec.SetErrors(nil)
-		if escalated {
-			b.esc.Capture(ctx, rec, errs)
-			return
-		}
-		buffer.For(ctx).Append(rec)
+		b.esc.Keep(ctx, rec, errs)
 	}
 }
 

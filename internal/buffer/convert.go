@@ -22,6 +22,17 @@ var sentryLevels = [...]sentry.Level{
 	LevelFatal:   sentry.LevelFatal,
 }
 
+// LevelOfSentry returns the Level of a Sentry level, or -1 for an empty or
+// unknown one.
+func LevelOfSentry(l sentry.Level) Level {
+	for i, s := range sentryLevels {
+		if s == l {
+			return Level(i)
+		}
+	}
+	return -1
+}
+
 // SentryLevel returns l as a Sentry level.
 func (l Level) SentryLevel() sentry.Level {
 	if l < 0 || int(l) >= len(sentryLevels) {

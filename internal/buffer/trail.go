@@ -26,6 +26,10 @@ type Trail struct {
 	dropped atomic.Uint64
 	once    captured // errors already sent as events, for capture-once
 
+	// escalated is set once an event was sent from the trail (for
+	// Options.PassThroughLevel).
+	escalated atomic.Bool
+
 	// unreported and unreportedDrops count the appends and drops not yet
 	// added to the process-wide counters (see report).
 	unreported, unreportedDrops int
@@ -49,6 +53,12 @@ func (t *Trail) Len() int {
 	defer t.mu.Unlock()
 	return t.n
 }
+
+// MarkEscalated notes that an event was sent from t.
+func (t *Trail) MarkEscalated() { t.escalated.Store(true) }
+
+// Escalated reports whether an event was sent from t.
+func (t *Trail) Escalated() bool { return t.escalated.Load() }
 
 // Dropped returns the number of records t dropped because it was full.
 func (t *Trail) Dropped() uint64 { return t.dropped.Load() }

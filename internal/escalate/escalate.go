@@ -37,6 +37,7 @@ type Options struct {
 	FallbackCaptureWindow time.Duration
 	DedupeWindow          time.Duration
 	EscalateIf            func(Record) bool
+	PassThroughLevel      sentry.Level
 }
 
 // Record is logcrumbs.Record: the same interface literal, so that the two
@@ -63,6 +64,28 @@ func (e *Escalator) Escalates(rec *buffer.Record) (yes bool) {
 	return e.opts.EscalateIf(rec)
 }
 
+// Keep keeps rec, a record below the event level with its errors (gathered
+// only when CollectsBreadcrumbErrors), in the trail of ctx; or sends it as
+// an event when Options.EscalateIf picks it; and, once the trail has sent
+// an event, also to Sentry Logs when it is at or above
+// Options.PassThroughLevel. It takes ownership of rec.
+func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) {
+	if e.opts.EscalateIf != nil {
+		rec.SetErrors(errs)
+		escalates := e.Escalates(rec)
+		rec.SetErrors(nil)
+		if escalates {
+			e.Capture(ctx, rec, errs)
+			return
+		}
+	}
+	trail := buffer.For(ctx)
+	if e.passThrough >= 0 && rec.Level >= e.passThrough && trail.Escalated() {
+		e.sendLog(ctx, rec)
+	}
+	trail.Append(rec)
+}
+
 // CollectsBreadcrumbErrors reports whether the integrations must gather a
 // breadcrumb's errors (for EscalateIf).
 func (e *Escalator) CollectsBreadcrumbErrors() bool { return e.opts.EscalateIf != nil }
@@ -74,6 +97,7 @@ type Escalator struct {
 	breadcrumbLimits buffer.Limits
 	eventLimits      buffer.Limits
 	dedupeWindow     time.Duration // <= 0: off
+	passThrough      buffer.Level  // < 0: off
 }
 
 // New returns an Escalator for opts. defaultLogger is the integration's name
@@ -97,6 +121,7 @@ func New(opts Options, defaultLogger string) *Escalator {
 	if e.dedupeWindow == 0 {
 		e.dedupeWindow = DefaultDedupeWindow
 	}
+	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
 	return e
 }
 
@@ -203,6 +228,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		return ""
 	}
 	stats.EventsSent.Add(1)
+	trail.MarkEscalated()
 	rememberClient(client)
 	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
 	return newID
