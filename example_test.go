@@ -2,11 +2,13 @@ package logcrumbs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 
@@ -90,4 +92,66 @@ func ExampleRunJob() {
 	// Output:
 	// order placed
 	// rendering receipt
+}
+
+// The same error in a hot loop is one event; the repeats are counted, and
+// Flush reports the ones still pending when the program ends.
+func ExampleFlush() {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q, repeats %v\n", ev.Message, ev.Contexts["logcrumbs"]["repeats"])
+			return nil // only print it
+		},
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())},
+	}))
+	before := logcrumbs.Stats().EventsDeduplicated
+	for range 1000 {
+		logger.Error("queue poll failed", "err", errors.New("connection reset"))
+	}
+	fmt.Println("deduplicated:", logcrumbs.Stats().EventsDeduplicated-before)
+	logcrumbs.Flush(time.Second) // in main, before exiting
+	// Output:
+	// event "queue poll failed", repeats <nil>
+	// deduplicated: 999
+	// event "logcrumbs: 999 more events like this were suppressed: queue poll failed", repeats 999
+}
+
+// EscalateIf sends chosen records below the event level as events too:
+// here, requests answered with a 5xx status.
+func ExampleOptions_escalateIf() {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q at level %s\n", ev.Message, ev.Level)
+			return nil // only print it
+		},
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{
+		Hub: sentry.NewHub(client, sentry.NewScope()),
+		EscalateIf: func(r logcrumbs.Record) bool {
+			status, _ := r.Lookup("status")
+			code, _ := status.(int64)
+			return code >= 500
+		},
+	}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "request served", "status", 200)
+	logger.InfoContext(ctx, "request served", "status", 503)
+	// Output:
+	// event "request served" at level info
+}
+
+// A goroutine that goes on beside a request gets a child trail: it starts
+// with the request's records, and its own stay out of the request's.
+func ExampleNewChildContext() {
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	request := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(request, "order placed")
+
+	child := logcrumbs.NewChildContext(request)
+	logger.InfoContext(child, "warming cache")
+
+	fmt.Println(logcrumbs.FromContext(request).Len(), logcrumbs.FromContext(child).Len())
+	// Output: 1 2
 }

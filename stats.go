@@ -20,7 +20,7 @@ type Counters struct {
 	EventsSent         uint64 // events handed to a Sentry client
 	EventsDeduplicated uint64 // events suppressed as repeats within Options.DedupeWindow
 	EventsRateLimited  uint64 // events dropped by the rate limit (SetRateLimit)
-	EventsFailed       uint64 // events the client refused, or whose building failed
+	EventsFailed       uint64 // events the client dropped (BeforeSend, sampling, its own limits) or whose building failed
 	UserPanics         uint64 // panics recovered in the user's String, Error, LogValue, Marshal... methods
 }
 

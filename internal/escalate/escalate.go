@@ -223,14 +223,18 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if ctx != nil { // zap and zerolog records may have none
 		span = sentry.SpanFromContext(ctx)
 	}
-	if client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span}) == nil {
+	// The fingerprint counts as sent even when the client drops the event
+	// (BeforeSend, sampling): its repeats are the same event, and a hot loop
+	// must not build every one of them.
+	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span})
+	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
+	if sentID == nil {
 		stats.EventsFailed.Add(1)
 		return ""
 	}
 	stats.EventsSent.Add(1)
 	trail.MarkEscalated()
 	rememberClient(client)
-	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
 	return newID
 }
 
