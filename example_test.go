@@ -155,3 +155,29 @@ func ExampleNewChildContext() {
 	fmt.Println(logcrumbs.FromContext(request).Len(), logcrumbs.FromContext(child).Len())
 	// Output: 1 2
 }
+
+// PassThroughLevel makes a request talkative once it has failed: its later
+// records go to Sentry Logs too.
+func ExampleOptions_passThroughLevel() {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q\n", ev.Message)
+			return nil // only print it
+		},
+		BeforeSendLog: func(l *sentry.Log) *sentry.Log {
+			fmt.Printf("log %q\n", l.Body)
+			return nil
+		},
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{
+		Hub:              sentry.NewHub(client, sentry.NewScope()),
+		PassThroughLevel: sentry.LevelInfo,
+	}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "fetching invoice")
+	logger.ErrorContext(ctx, "fetch failed", "err", errors.New("timeout"))
+	logger.InfoContext(ctx, "retrying with the replica")
+	// Output:
+	// event "fetch failed"
+	// log "retrying with the replica"
+}

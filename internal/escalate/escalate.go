@@ -223,17 +223,17 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if ctx != nil { // zap and zerolog records may have none
 		span = sentry.SpanFromContext(ctx)
 	}
-	// The fingerprint counts as sent even when the client drops the event
-	// (BeforeSend, sampling): its repeats are the same event, and a hot loop
-	// must not build every one of them.
+	// The fingerprint counts as sent, and the trail as escalated, even when
+	// the client drops the event (BeforeSend, sampling): its repeats are the
+	// same event, and a hot loop must not build every one of them.
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span})
 	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
+	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)
 		return ""
 	}
 	stats.EventsSent.Add(1)
-	trail.MarkEscalated()
 	rememberClient(client)
 	return newID
 }
