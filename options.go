@@ -67,7 +67,8 @@ type Options struct {
 	FallbackCaptureWindow time.Duration
 
 	// DedupeWindow is how long an event keeps the same event from being
-	// sent again, process-wide: same fingerprint (the FingerprintKey
+	// sent again through the same Sentry client (the whole process,
+	// usually), whichever integration sends it: same fingerprint (the FingerprintKey
 	// attribute's value when the record has one, else the logger, the file
 	// and line of the log call and the types of the errors, or the message
 	// when there is no error). The suppressed repeats are counted in

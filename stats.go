@@ -37,12 +37,14 @@ func Stats() Counters {
 	}
 }
 
-// SetRateLimit sets the limit on events per second for the whole process,
-// shared by every integration, and the burst allowed above it: an error in
-// a hot loop, or a storm of distinct errors, cannot flood Sentry or the
-// transport's queue. Events over the limit are dropped (the record stays a
-// breadcrumb) and counted in Stats. The default is 10 per second with a
-// burst of 100; a rate of zero or less removes the limit.
+// SetRateLimit sets the limit on events per second, and the burst allowed
+// above it, for each Sentry client, shared by every integration (a program
+// has one client, so this is the whole process's limit; tests with a client
+// each do not share one): an error in a hot loop, or a storm of distinct
+// errors, cannot flood Sentry or the transport's queue. Events over the
+// limit are dropped (the record stays a breadcrumb) and counted in Stats.
+// The default is 10 per second with a burst of 100; a rate of zero or less
+// removes the limit. Setting it refills every bucket.
 func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecond, burst) }
 
 // Flush sends what logcrumbs holds back, then waits for Sentry to confirm

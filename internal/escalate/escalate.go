@@ -195,8 +195,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 	}
 	now := time.Now()
-	key := e.fingerprintKey(rec, errs)
-	v := theNoise.admit(key, now, e.dedupeWindow)
+	key := e.fingerprintKey(client, rec, errs)
+	v := theNoise.admit(client, key, now, e.dedupeWindow)
 	if !v.send {
 		if recovered != nil {
 			unitOf(ctx).sent(recovered, sentry.EventID(v.earlier))
@@ -240,14 +240,14 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 
 // fingerprintKey returns rec's key for deduplication (see the function
 // fingerprintKey).
-func (e *Escalator) fingerprintKey(rec *buffer.Record, errs []error) string {
+func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, errs []error) string {
 	var fp []string
 	if e.opts.FingerprintKey != "" {
 		if v, ok := lookup(rec.Data(), e.opts.FingerprintKey); ok {
 			fp = fingerprint(v)
 		}
 	}
-	return fingerprintKey(rec.Logger(), fp, callSite(), errs, rec.Message())
+	return fingerprintKey(client, rec.Logger(), fp, callSite(), errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's

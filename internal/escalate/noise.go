@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 
@@ -13,7 +14,9 @@ import (
 )
 
 // Noise control is process-wide, as Sentry's quota is: one table of recent
-// fingerprints and one rate limit, shared by every integration.
+// fingerprints and one rate limit, shared by every integration, for each
+// Sentry client (a program has one; tests with a client each do not disturb
+// each other).
 
 // DefaultDedupeWindow is how long an event's fingerprint suppresses the
 // same event when Options.DedupeWindow is zero.
@@ -40,14 +43,20 @@ type noise struct {
 	mu     sync.Mutex
 	recent map[string]*seen
 
-	// A token bucket for the whole process.
-	rate   float64 // tokens per second; <= 0: no limit
-	burst  float64
-	tokens float64
-	last   time.Time
+	// A token bucket for each client (the process's, usually).
+	rate    float64 // tokens per second; <= 0: no limit
+	burst   float64
+	buckets map[*sentry.Client]*bucket
+	shared  bucket // for clients past maxClients
 }
 
-var theNoise = &noise{recent: map[string]*seen{}, rate: 10, burst: 100, tokens: 100}
+type bucket struct {
+	tokens float64
+	last   time.Time
+	full   bool // tokens is set; a new bucket starts full
+}
+
+var theNoise = &noise{recent: map[string]*seen{}, rate: 10, burst: 100, buckets: map[*sentry.Client]*bucket{}}
 
 // SetRateLimit sets the process-wide limit on events per second and the
 // burst allowed above it, starting with a full burst; a rate of zero or
@@ -57,7 +66,8 @@ func SetRateLimit(perSecond float64, burst int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.rate, n.burst = perSecond, float64(max(burst, 1))
-	n.tokens, n.last = n.burst, time.Time{} // a new limit starts with a full bucket
+	clear(n.buckets) // a new limit starts with full buckets
+	n.shared = bucket{}
 }
 
 // verdict is what noise control decides for one event.
@@ -72,7 +82,7 @@ type verdict struct {
 // not if the same fingerprint was sent within window (it is counted as a
 // repeat), nor if the rate limit has no token left (it is counted as
 // dropped). A window of zero or less turns deduplication off.
-func (n *noise) admit(key string, now time.Time, window time.Duration) verdict {
+func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration) verdict {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := n.recent[key]
@@ -84,7 +94,7 @@ func (n *noise) admit(key string, now time.Time, window time.Duration) verdict {
 		stats.EventsDeduplicated.Add(1)
 		return verdict{earlier: s.id}
 	}
-	if !n.take(now) {
+	if !n.take(client, now) {
 		stats.EventsRateLimited.Add(1)
 		return verdict{}
 	}
@@ -126,19 +136,30 @@ func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	return len(n.recent) < maxFingerprints
 }
 
-// take takes a token from the bucket, refilled for the time since last.
-func (n *noise) take(now time.Time) bool {
+// take takes a token from client's bucket, refilled for the time since its
+// last use.
+func (n *noise) take(client *sentry.Client, now time.Time) bool {
 	if n.rate <= 0 {
 		return true
 	}
-	if !n.last.IsZero() {
-		n.tokens = min(n.burst, n.tokens+now.Sub(n.last).Seconds()*n.rate)
+	b := n.buckets[client]
+	if b == nil {
+		b = &n.shared
+		if len(n.buckets) < maxClients {
+			b = new(bucket)
+			n.buckets[client] = b
+		}
 	}
-	n.last = now
-	if n.tokens < 1 {
+	if !b.full {
+		b.tokens, b.full = n.burst, true
+	} else {
+		b.tokens = min(n.burst, b.tokens+now.Sub(b.last).Seconds()*n.rate)
+	}
+	b.last = now
+	if b.tokens < 1 {
 		return false
 	}
-	n.tokens--
+	b.tokens--
 	return true
 }
 
@@ -161,8 +182,10 @@ func (n *noise) pending() []*seen {
 // user's fingerprint when the record has one, else the logger, the call
 // site of the log call, and the types of the errors (or, without errors,
 // the message).
-func fingerprintKey(logger string, userFingerprint []string, site string, errs []error, msg string) string {
+func fingerprintKey(client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) string {
 	var b strings.Builder
+	b.WriteString(strconv.FormatUint(uint64(uintptr(unsafe.Pointer(client))), 16))
+	b.WriteString("|")
 	b.WriteString(logger)
 	if len(userFingerprint) > 0 {
 		b.WriteString("|fp|")
