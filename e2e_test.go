@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getsentry/sentry-go"
+	sentryhttp "github.com/getsentry/sentry-go/http"
+
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/e2e"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
@@ -138,5 +141,54 @@ func TestEndToEndHotLoopAndShutdown(t *testing.T) {
 	// loop itself outlasts a window (the race detector slows it).
 	if events < 4 || events > 30 || events+repeats-1 != n { // -1: Flush's summary is no record
 		t.Errorf("%d events with %d repeats for %d records", events, repeats, n)
+	}
+}
+
+// TestEndToEndTrailOnEveryEvent: through the real receiver, a panic
+// sentryhttp recovers inside the logcrumbs middleware and an error captured
+// by hand both carry the request's trail, and an error captured by hand and
+// logged (in either order) is one event.
+func TestEndToEndTrailOnEveryEvent(t *testing.T) {
+	r := e2e.Start(t)
+	hub := r.Hub(t)
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		logger.InfoContext(ctx, "start "+r.URL.Path)
+		h := sentry.GetHubFromContext(ctx)
+		switch r.URL.Path {
+		case "/panic":
+			panic("kaput")
+		case "/manual":
+			h.CaptureException(errors.New("captured by hand"))
+		case "/captured-then-logged":
+			err := errors.New("first by hand")
+			h.CaptureException(err)
+			logger.ErrorContext(ctx, "then logged", "err", fmt.Errorf("wrapped: %w", err))
+		case "/logged-then-captured":
+			err := errors.New("first logged")
+			logger.ErrorContext(ctx, "logged", "err", fmt.Errorf("wrapped: %w", err))
+			h.CaptureException(err)
+		}
+	})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+		sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle(app))
+	for _, p := range []string{"/panic", "/manual", "/captured-then-logged", "/logged-then-captured"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
+	}
+	if !hub.Flush(5 * time.Second) {
+		t.Fatal("flush timed out")
+	}
+	r.WaitReports(t, 4)
+	time.Sleep(200 * time.Millisecond)
+	reports := r.Reports(t)
+	if len(reports) != 4 {
+		t.Fatalf("%d events, want 4 (one per request)", len(reports))
+	}
+	for _, rep := range reports {
+		ev := rep.Event
+		if len(ev.Breadcrumbs) == 0 || !strings.HasPrefix(ev.Breadcrumbs[0].Message, "start /") {
+			t.Errorf("event %q (%v) has no request trail: %+v", ev.Message, ev.Exception, ev.Breadcrumbs)
+		}
 	}
 }

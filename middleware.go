@@ -1,7 +1,6 @@
 package logcrumbs
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/getsentry/sentry-go"
@@ -57,24 +56,4 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
-}
-
-// begin starts a unit of work on ctx with trail t and a hub: the one ctx
-// has when reuse is set, else a clone of the one ctx has, else of base, else
-// of sentry.CurrentHub(); the hub is bound to a new escalate.Unit. done
-// empties the trail.
-func begin(ctx context.Context, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
-	hub := sentry.GetHubFromContext(ctx)
-	if hub == nil || !reuse {
-		switch {
-		case hub != nil:
-			base = hub
-		case base == nil:
-			base = sentry.CurrentHub()
-		}
-		hub = base.Clone()
-		ctx = sentry.SetHubOnContext(ctx, hub)
-	}
-	ctx, _ = escalate.Bind(ctx, hub)
-	return buffer.NewContext(ctx, t), t.Release
 }

@@ -125,3 +125,29 @@ func Chain(err error, dst []error) (chain []error) {
 	walk(err)
 	return dst
 }
+
+// Contains reports whether err, or an error it wraps, is one of the errors
+// t captured or is wrapped by one of them, and under which event: for an
+// error captured by hand after logcrumbs sent an error wrapping it. (Logged
+// errors use CaptureOnce, which does not look inside captured errors: a
+// sentinel such as context.Canceled inside one captured error must not
+// silence every later error that wraps it.)
+func (t *Trail) Contains(err error) (string, bool) {
+	chain := Chain(err, nil)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := range t.once.entries {
+		e := &t.once.entries[i]
+		if e.err == nil {
+			continue
+		}
+		for _, captured := range Chain(e.err, nil) {
+			for _, c := range chain {
+				if comparable(c) && comparable(captured) && equal(c, captured) {
+					return e.id, true
+				}
+			}
+		}
+	}
+	return "", false
+}

@@ -296,3 +296,20 @@ func TestChainShapes(t *testing.T) {
 		t.Errorf("chain of a join whose Unwrap panics = %v", got)
 	}
 }
+
+// TestContains: Contains looks inside captured errors too (for errors
+// captured by hand after logcrumbs sent a wrapper of them).
+func TestContains(t *testing.T) {
+	tr := NewTrail(1)
+	inner := errors.New("inner")
+	tr.CaptureOnce([]error{fmt.Errorf("outer: %w", inner)}, "id", time.Now(), 0)
+	if id, ok := tr.Contains(inner); !ok || id != "id" {
+		t.Errorf("Contains(inner) = %q, %v", id, ok)
+	}
+	if _, ok := tr.Contains(errors.New("other")); ok {
+		t.Error("Contains(other) = true")
+	}
+	if _, ok := tr.Contains(sliceErr{[]string{"x"}}); ok {
+		t.Error("an incomparable error is contained")
+	}
+}

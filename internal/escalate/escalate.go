@@ -211,7 +211,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 		event.Contexts[RepeatsKey] = repeatsContext(v)
 	}
-	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered}
+	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: builtHere{}}
 	if len(errs) > 0 {
 		hint.OriginalException = errs[0]
 	}

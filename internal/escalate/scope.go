@@ -36,13 +36,19 @@ func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, cl
 			Op:           m.span.Op,
 		}.Map()
 	}
+	sortAndCap(event, client)
+	return event
+}
+
+// sortAndCap orders the event's breadcrumbs by time and keeps the newest
+// MaxBreadcrumbs of them.
+func sortAndCap(event *sentry.Event, client *sentry.Client) {
 	sort.SliceStable(event.Breadcrumbs, func(i, j int) bool {
 		return event.Breadcrumbs[i].Timestamp.Before(event.Breadcrumbs[j].Timestamp)
 	})
 	if max := maxBreadcrumbs(client); len(event.Breadcrumbs) > max {
 		event.Breadcrumbs = event.Breadcrumbs[len(event.Breadcrumbs)-max:]
 	}
-	return event
 }
 
 // maxBreadcrumbs reads the client's MaxBreadcrumbs as sentry-go does: zero

@@ -13,13 +13,22 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
-// A Unit is one unit of work (a request, a job) bound to the hub it reports
-// through. It keeps one panic from becoming two events when logcrumbs and
-// another integration (sentryhttp, or a second logcrumbs middleware) both
-// recover it, in whichever order they are nested: every event captured
-// through the hub's scope passes the unit's event processor, which lets the
-// first event of a panic through and drops any later one of the same panic.
+// A Unit is one unit of work (a request, a job): a trail bound to the hub
+// it reports through. Every event captured through the hub's scope passes
+// the unit's event processor, which
+//   - gives events that other code captures (hub.CaptureException,
+//     sentryhttp's panic recovery, other integrations) the unit's trail, as
+//     logcrumbs' own events have it;
+//   - keeps capture-once across them: an error captured by hand is
+//     remembered by the trail, so that logging it later sends no second
+//     event, and an error logcrumbs already sent is not sent again by hand;
+//   - keeps one panic from becoming two events when logcrumbs and another
+//     integration (sentryhttp, or a second logcrumbs middleware) both
+//     recover it, in whichever order they are nested.
 type Unit struct {
+	hub   *sentry.Hub
+	trail *buffer.Trail
+
 	mu        sync.Mutex
 	recovered any // the panic already reported, when has is set
 	has       bool
@@ -28,10 +37,15 @@ type Unit struct {
 
 type unitKey struct{}
 
-// Bind returns a context whose hub's scope carries a new Unit's event
-// processor. hub is the unit's own (a clone, or one a request already has).
-func Bind(ctx context.Context, hub *sentry.Hub) (context.Context, *Unit) {
-	u := new(Unit)
+// builtHere marks, in EventHint.Data, the events logcrumbs built, which
+// carry their trail already.
+type builtHere struct{}
+
+// Bind returns a context that belongs to a new Unit of trail and hub, whose
+// processor it adds to hub's scope. hub is the unit's own (a clone, or one a
+// request already has).
+func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail) (context.Context, *Unit) {
+	u := &Unit{hub: hub, trail: trail}
 	hub.Scope().AddEventProcessor(u.process)
 	return context.WithValue(ctx, unitKey{}, u), u
 }
@@ -48,7 +62,22 @@ func unitOf(ctx context.Context) *Unit {
 }
 
 func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Event {
-	if hint == nil || hint.RecoveredException == nil {
+	if event.Type != "" { // transactions, check-ins, logs: no breadcrumbs
+		return event
+	}
+	if hint == nil {
+		hint = &sentry.EventHint{}
+	}
+	if _, ours := hint.Data.(builtHere); !ours && u.trail != nil {
+		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
+			if _, sent := u.trail.Contains(err); sent {
+				return nil // logcrumbs sent this error already, or one wrapping it
+			}
+			u.trail.CaptureOnce([]error{err}, string(event.EventID), event.Timestamp, 0)
+		}
+		u.addTrail(event)
+	}
+	if hint.RecoveredException == nil {
 		return event
 	}
 	u.mu.Lock()
@@ -134,4 +163,15 @@ func markUnhandled(event *sentry.Event) {
 		handled := false
 		m.Handled = &handled
 	}
+}
+
+// addTrail merges the unit's trail into an event other code captured, as
+// logcrumbs' own events have it.
+func (u *Unit) addTrail(event *sentry.Event) {
+	client := u.hub.Client()
+	if !client.IsEnabled() {
+		return
+	}
+	event.Breadcrumbs = append(event.Breadcrumbs, breadcrumbs(u.trail, client)...)
+	sortAndCap(event, client)
 }

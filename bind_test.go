@@ -1,0 +1,87 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	sentryhttp "github.com/getsentry/sentry-go/http"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestTrailOnEventsCapturedByHand: an event captured through a bound hub by
+// other code carries the unit's trail, once.
+func TestTrailOnEventsCapturedByHand(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	ctx := logcrumbs.Bind(context.Background(), hub.Clone())
+	logger.InfoContext(ctx, "step one")
+	logger.InfoContext(ctx, "step two")
+	sentry.GetHubFromContext(ctx).CaptureException(errors.New("captured by hand"))
+	sentry.GetHubFromContext(ctx).CaptureMessage("a message by hand")
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events", len(events))
+	}
+	for _, ev := range events {
+		if got := messages(ev); got != "step one,step two" {
+			t.Errorf("%q: breadcrumbs %q", ev.Message, got)
+		}
+	}
+	// logcrumbs' own events get the trail once, not twice.
+	tr.Reset()
+	logger.ErrorContext(ctx, "logged", "err", errors.New("logged error"))
+	if got := messages(tr.One(t)); got != "step one,step two" {
+		t.Errorf("logged event: breadcrumbs %q", got)
+	}
+}
+
+// TestCaptureOnceAcrossHandCapture: an error captured by hand and then
+// logged, or logged and then captured by hand, is one event.
+func TestCaptureOnceAcrossHandCapture(t *testing.T) {
+	for _, order := range []string{"captured then logged", "logged then captured"} {
+		t.Run(order, func(t *testing.T) {
+			hub, tr := sentrytest.NewHub(t, nil)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+			ctx := logcrumbs.Bind(context.Background(), hub.Clone())
+			err := errors.New("disk full")
+			capture := func() { sentry.GetHubFromContext(ctx).CaptureException(err) }
+			log := func() { logger.ErrorContext(ctx, "save failed", "err", fmt.Errorf("save: %w", err)) }
+			if order == "captured then logged" {
+				capture()
+				log()
+			} else {
+				log()
+				capture()
+			}
+			if n := len(tr.Events()); n != 1 {
+				t.Errorf("%d events, want 1", n)
+			}
+		})
+	}
+}
+
+// TestSentryhttpPanicCarriesTrail: with sentryhttp inside the logcrumbs
+// middleware, the panic event sentryhttp sends carries the request's trail.
+func TestSentryhttpPanicCarriesTrail(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "before the panic")
+		panic("boom")
+	})
+	h := withHub(logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Recover: true})(
+		sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle(app)), hub)
+	serve(h, "/p")
+	ev := tr.One(t)
+	if got := messages(ev); got != "before the panic" {
+		t.Errorf("sentryhttp's event: breadcrumbs %q", got)
+	}
+}

@@ -1,0 +1,51 @@
+package logcrumbs
+
+import (
+	"context"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+)
+
+// Bind makes ctx a unit of work that reports through hub, for programs that
+// manage their hubs themselves (Middleware and RunJob do this for theirs):
+// it attaches a new trail to ctx if it carries none, puts hub on it, and
+// binds the two, so that every event captured through hub carries the
+// trail, whoever captures it (hub.CaptureException, sentryhttp, another
+// integration), and capture-once holds between logged and hand-captured
+// errors. Bind a hub to one unit of work only: a clone per request or job.
+func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	t := buffer.FromContext(ctx)
+	if t == nil {
+		t = buffer.NewTrail(DefaultCapacity)
+		ctx = buffer.NewContext(ctx, t)
+	}
+	ctx = sentry.SetHubOnContext(ctx, hub)
+	ctx, _ = escalate.Bind(ctx, hub, t)
+	return ctx
+}
+
+// begin starts a unit of work on ctx with trail t and a hub: the one ctx
+// has when reuse is set, else a clone of the one ctx has, else of base, else
+// of sentry.CurrentHub(); the hub is bound to a new escalate.Unit. done
+// empties the trail.
+func begin(ctx context.Context, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
+	hub := sentry.GetHubFromContext(ctx)
+	if hub == nil || !reuse {
+		switch {
+		case hub != nil:
+			base = hub
+		case base == nil:
+			base = sentry.CurrentHub()
+		}
+		hub = base.Clone()
+		ctx = sentry.SetHubOnContext(ctx, hub)
+	}
+	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t)
+	return ctx, t.Release
+}
