@@ -6,39 +6,39 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 	sentryhttp "github.com/getsentry/sentry-go/http"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 // TestTrailOnEventsCapturedByHand: an event captured through a bound hub by
-// other code carries the unit's trail, once.
+// other code carries the unit's trail, once. (It uses logcrumbstest, as a
+// user's test would.)
 func TestTrailOnEventsCapturedByHand(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
-	ctx := logcrumbs.Bind(context.Background(), hub.Clone())
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
 	logger.InfoContext(ctx, "step one")
 	logger.InfoContext(ctx, "step two")
 	sentry.GetHubFromContext(ctx).CaptureException(errors.New("captured by hand"))
 	sentry.GetHubFromContext(ctx).CaptureMessage("a message by hand")
-	events := tr.Events()
-	if len(events) != 2 {
-		t.Fatalf("%d events", len(events))
-	}
-	for _, ev := range events {
-		if got := messages(ev); got != "step one,step two" {
+	for _, ev := range rec.WaitEvents(2, time.Second) {
+		if got := ev.BreadcrumbMessages(); !slices.Equal(got, []string{"step one", "step two"}) {
 			t.Errorf("%q: breadcrumbs %q", ev.Message, got)
 		}
 	}
 	// logcrumbs' own events get the trail once, not twice.
-	tr.Reset()
+	rec.Reset()
 	logger.ErrorContext(ctx, "logged", "err", errors.New("logged error"))
-	if got := messages(tr.One(t)); got != "step one,step two" {
+	if got := rec.WaitEvents(1, time.Second)[0].BreadcrumbMessages(); !slices.Equal(got, []string{"step one", "step two"}) {
 		t.Errorf("logged event: breadcrumbs %q", got)
 	}
 }
@@ -48,9 +48,9 @@ func TestTrailOnEventsCapturedByHand(t *testing.T) {
 func TestCaptureOnceAcrossHandCapture(t *testing.T) {
 	for _, order := range []string{"captured then logged", "logged then captured"} {
 		t.Run(order, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, nil)
-			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
-			ctx := logcrumbs.Bind(context.Background(), hub.Clone())
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
 			err := errors.New("disk full")
 			capture := func() { sentry.GetHubFromContext(ctx).CaptureException(err) }
 			log := func() { logger.ErrorContext(ctx, "save failed", "err", fmt.Errorf("save: %w", err)) }
@@ -61,7 +61,7 @@ func TestCaptureOnceAcrossHandCapture(t *testing.T) {
 				log()
 				capture()
 			}
-			if n := len(tr.Events()); n != 1 {
+			if n := len(rec.Events()); n != 1 {
 				t.Errorf("%d events, want 1", n)
 			}
 		})

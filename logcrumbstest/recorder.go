@@ -1,0 +1,168 @@
+// Package logcrumbstest records what logcrumbs would send to Sentry, so that
+// a program's own tests can check that its code reports what it should, in
+// the spirit of zap's zaptest/observer.
+//
+//	rec := logcrumbstest.New(t)
+//	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+//	ctx := rec.Context(context.Background())
+//	code.Under(ctx, logger)
+//	ev := rec.WaitEvents(1, time.Second)[0]
+//	// ev.Message, ev.BreadcrumbMessages(), ev.Exceptions(), ev.Tags, ev.LogContext()
+//
+// Every Recorder has a Sentry client of its own, so tests that run in
+// parallel (t.Parallel) never see each other's events, and logcrumbs' noise
+// control (deduplication and the rate limit, kept per client) never mixes
+// them either. It works with every integration: give the Recorder's Options
+// (or its Hub) to slogsentry, zapsentry or zerologsentry.
+package logcrumbstest
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// Recorder keeps the events sent through its hub. It is safe for concurrent
+// use.
+type Recorder struct {
+	tb  testing.TB
+	hub *sentry.Hub
+	tr  *transport
+}
+
+// New returns a Recorder for the test tb. configure, if given, may set
+// client options (BeforeSend, MaxBreadcrumbs, ...); the transport is the
+// Recorder's.
+func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
+	tb.Helper()
+	tr := &transport{notify: make(chan struct{}, 1)}
+	opts := sentry.ClientOptions{}
+	for _, c := range configure {
+		c(&opts)
+	}
+	opts.Transport = tr
+	client, err := sentry.NewClient(opts)
+	if err != nil {
+		tb.Fatalf("logcrumbstest: sentry.NewClient: %v", err)
+	}
+	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
+}
+
+// Hub returns the hub that sends to the Recorder.
+func (r *Recorder) Hub() *sentry.Hub { return r.hub }
+
+// Options returns logcrumbs options that send to the Recorder, with
+// deduplication off (DedupeWindow -1), so that every event a test provokes
+// is recorded even when it repeats one. Set other fields as the code under
+// test sets them.
+func (r *Recorder) Options() logcrumbs.Options {
+	return logcrumbs.Options{Hub: r.hub, DedupeWindow: -1}
+}
+
+// Context returns a unit of work on ctx that reports to the Recorder: a new
+// trail and a clone of its hub, bound as logcrumbs.Bind binds them, so that
+// events captured by hand through sentry.GetHubFromContext carry the trail
+// too.
+func (r *Recorder) Context(ctx context.Context) context.Context {
+	return logcrumbs.Bind(logcrumbs.NewContext(ctx), r.hub.Clone())
+}
+
+// Events returns the events recorded so far (transactions and Sentry Logs
+// batches left out), oldest first.
+func (r *Recorder) Events() []Event { return r.tr.events() }
+
+// WaitEvents waits up to timeout for at least n events and returns them
+// all; it fails the test if they do not come. Events sent from other
+// goroutines arrive when those goroutines log; this waits for them.
+func (r *Recorder) WaitEvents(n int, timeout time.Duration) []Event {
+	r.tb.Helper()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		if evs := r.Events(); len(evs) >= n {
+			return evs
+		}
+		select {
+		case <-r.tr.notify:
+		case <-deadline.C:
+			evs := r.Events()
+			r.tb.Fatalf("logcrumbstest: %d events after %v, want %d: %v", len(evs), timeout, n, messages(evs))
+			return evs
+		}
+	}
+}
+
+// Filter returns the recorded events for which keep is true.
+func (r *Recorder) Filter(keep func(Event) bool) []Event {
+	var out []Event
+	for _, ev := range r.Events() {
+		if keep(ev) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// Reset forgets the events recorded so far.
+func (r *Recorder) Reset() { r.tr.reset() }
+
+// AtLevel keeps events of level l, for Filter.
+func AtLevel(l sentry.Level) func(Event) bool {
+	return func(ev Event) bool { return ev.Level == l }
+}
+
+// WithMessage keeps events whose message contains s, for Filter.
+func WithMessage(s string) func(Event) bool {
+	return func(ev Event) bool { return strings.Contains(ev.Message, s) }
+}
+
+func messages(evs []Event) []string {
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.Message
+	}
+	return out
+}
+
+// transport keeps events in memory.
+type transport struct {
+	mu     sync.Mutex
+	evs    []Event
+	notify chan struct{}
+}
+
+func (t *transport) Configure(sentry.ClientOptions)        {}
+func (t *transport) Flush(time.Duration) bool              { return true }
+func (t *transport) FlushWithContext(context.Context) bool { return true }
+func (t *transport) Close()                                {}
+
+func (t *transport) SendEvent(ev *sentry.Event) {
+	if ev.Type != "" { // transactions, logs, check-ins
+		return
+	}
+	t.mu.Lock()
+	t.evs = append(t.evs, Event{ev})
+	t.mu.Unlock()
+	select {
+	case t.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (t *transport) events() []Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]Event(nil), t.evs...)
+}
+
+func (t *transport) reset() {
+	t.mu.Lock()
+	t.evs = nil
+	t.mu.Unlock()
+}
