@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -15,10 +16,14 @@ import (
 
 	"github.com/getsentry/sentry-go"
 	sentryhttp "github.com/getsentry/sentry-go/http"
+	"github.com/rs/zerolog"
+	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/e2e"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
 // TestEndToEndUnitsOfWork sends through sentry-go's real HTTP transport to a
@@ -190,5 +195,46 @@ func TestEndToEndTrailOnEveryEvent(t *testing.T) {
 		if len(ev.Breadcrumbs) == 0 || !strings.HasPrefix(ev.Breadcrumbs[0].Message, "start /") {
 			t.Errorf("event %q (%v) has no request trail: %+v", ev.Message, ev.Exception, ev.Breadcrumbs)
 		}
+	}
+}
+
+// TestEndToEndSecretsNeverLeave logs records full of secrets through all
+// three loggers, as breadcrumbs, events, tags and Sentry Logs, and checks
+// that none of the secret values is anywhere in what the receiver got.
+func TestEndToEndSecretsNeverLeave(t *testing.T) {
+	r := e2e.Start(t)
+	hub := r.Hub(t)
+	opts := logcrumbs.Options{Hub: hub, DedupeWindow: -1, TagKeys: []string{"api_key", "user_id"}, PassThroughLevel: sentry.LevelInfo}
+	secrets := []string{"hunter2", "sk_live_123", "Bearer abc.def", "sess-777", "tok-zap", "pw-zerolog", "cookie-v", "pk-nested"}
+	ctx := logcrumbs.Bind(context.Background(), hub.Clone())
+
+	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	sl.InfoContext(ctx, "login", "user_id", "u1", "password", secrets[0], "api_key", secrets[1],
+		slog.Group("http", "Authorization", secrets[2], "Set-Cookie", secrets[6]))
+	sl.ErrorContext(ctx, "login failed", "err", errors.New("denied"), "session_id", secrets[3],
+		"config", map[string]any{"db": map[string]any{"private_key": secrets[7]}}, "api_key", secrets[1])
+
+	_, zl := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
+	zl.Info("zap step", zap.String("access_token", secrets[4]))
+	zl.Error("zap failed", zap.Error(errors.New("zap error")), zap.Namespace("auth"), zap.String("token", secrets[4]))
+
+	zero := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts})).With().Ctx(ctx).Logger()
+	zero.Info().Dict("creds", zerolog.Dict().Str("passwd", secrets[5])).Msg("zerolog step")
+	zero.Error().Str("client_secret", secrets[5]).Msg("zerolog failed")
+
+	sentry.GetHubFromContext(ctx).CaptureException(errors.New("captured by hand")) // carries the trail
+
+	if !logcrumbs.Flush(5 * time.Second) {
+		t.Fatal("flush timed out")
+	}
+	r.WaitReports(t, 4)
+	raw := string(r.Raw(t))
+	for _, s := range secrets {
+		if strings.Contains(raw, s) {
+			t.Errorf("secret %q reached Sentry", s)
+		}
+	}
+	if !strings.Contains(raw, "[Filtered]") || !strings.Contains(raw, `"user_id":"u1"`) {
+		t.Errorf("the events lost what is not secret too:\n%.2000s", raw)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
@@ -106,5 +108,42 @@ func TestPassThroughLevel(t *testing.T) {
 	l := logs[0]
 	if l.Body != "retrying" || l.Level != sentry.LogLevelInfo || l.Attributes["job.attempt"].AsInterface() != int64(2) {
 		t.Errorf("log = %q %q %v", l.Body, l.Level, l.Attributes)
+	}
+}
+
+// TestScrubOptions: SecretKeys replaces the default list; Scrub sees every
+// other attribute, inside groups too; a panicking Scrub filters the value.
+func TestScrubOptions(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.SecretKeys = append(logcrumbs.DefaultSecretKeys(), "ssn")
+	opts.Scrub = func(key string, v any) any {
+		if s, ok := v.(string); ok && strings.Contains(s, "@") {
+			return "[email]"
+		}
+		if key == "explode" {
+			panic("scrubber bug")
+		}
+		return v
+	}
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	ctx := rec.Context(context.Background())
+	logger.InfoContext(ctx, "signup", "SSN", "123-45-6789", slog.Group("contact", "mail", "a@example.com"), "explode", 1)
+	logger.ErrorContext(ctx, "signup failed", "password", "pw")
+	ev := rec.WaitEvents(1, time.Second)[0]
+	d := ev.Breadcrumbs()[0].Data
+	if d["SSN"] != "[Filtered]" || d["contact"].(map[string]any)["mail"] != "[email]" || d["explode"] != "[Filtered]" {
+		t.Errorf("breadcrumb data = %v", d)
+	}
+	if ev.LogContext()["password"] != "[Filtered]" {
+		t.Errorf("log context = %v", ev.LogContext())
+	}
+
+	only := rec.Options()
+	only.SecretKeys = []string{"ssn"} // replaces the defaults
+	rec.Reset()
+	slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: only})).ErrorContext(ctx, "x", "password", "visible")
+	if got := rec.WaitEvents(1, time.Second)[0].LogContext()["password"]; got != "visible" {
+		t.Errorf("password = %v, want it sent when SecretKeys leaves it out", got)
 	}
 }

@@ -44,12 +44,13 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	if parent := buffer.FromContext(ctx); opts.Child && parent != nil {
 		t = parent.NewChild()
 	}
-	ctx, done := begin(ctx, opts.Hub, false, t)
+	esc := escalate.New(escalate.Options(opts.Options), "job")
+	ctx, done := begin(ctx, esc, opts.Hub, false, t)
 	defer done()
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
 	defer func() {
 		if p := recover(); p != nil {
-			escalate.New(escalate.Options(opts.Options), "job").CapturePanic(ctx, p, "job "+name)
+			esc.CapturePanic(ctx, p, "job "+name)
 			if !opts.Recover {
 				panic(p)
 			}

@@ -37,7 +37,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	esc := escalate.New(escalate.Options(opts.Options), "http")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, done := begin(r.Context(), opts.Hub, true, buffer.NewTrail(DefaultCapacity))
+			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity))
 			defer done()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)

@@ -1,11 +1,13 @@
 package logcrumbs
 
 import (
+	"slices"
 	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
 )
 
 // Options are the settings every logger integration shares. The zero value
@@ -92,7 +94,27 @@ type Options struct {
 	// with their attributes, as in Monolog's fingers-crossed handler, so
 	// that what happens after the error is seen too. Empty means off.
 	PassThroughLevel sentry.Level
+
+	// SecretKeys name the attributes whose values are replaced by
+	// "[Filtered]" before anything leaves the process: in breadcrumbs, in
+	// the event's "log" context, in tags and in Sentry Logs, inside groups
+	// and nested objects too. A key matches when, lowercased and without
+	// "_", "-", "." and spaces, it contains one of them. Nil means
+	// DefaultSecretKeys() (password, token, secret, authorization, cookie,
+	// session, api_key and the like); to add to them, append to
+	// DefaultSecretKeys(). Messages and error texts are not scrubbed: keep
+	// secrets out of them.
+	SecretKeys []string
+
+	// Scrub, when set, sees every attribute that is not a secret key (key
+	// and converted value, also inside groups) and returns what to send
+	// instead: for values that are secret whatever their key. If it
+	// panics, the value is filtered.
+	Scrub func(key string, value any) any
 }
+
+// DefaultSecretKeys returns the keys Options.SecretKeys means when nil.
+func DefaultSecretKeys() []string { return slices.Clone(escalate.DefaultSecretKeys) }
 
 // Record is what Options.EscalateIf sees of a record: its level as
 // Sentry's, its message, an attribute by dotted path through groups

@@ -26,7 +26,7 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 		ctx = buffer.NewContext(ctx, t)
 	}
 	ctx = sentry.SetHubOnContext(ctx, hub)
-	ctx, _ = escalate.Bind(ctx, hub, t)
+	ctx, _ = escalate.Bind(ctx, hub, t, nil)
 	return ctx
 }
 
@@ -34,7 +34,7 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 // has when reuse is set, else a clone of the one ctx has, else of base, else
 // of sentry.CurrentHub(); the hub is bound to a new escalate.Unit. done
 // empties the trail.
-func begin(ctx context.Context, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
+func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
 	hub := sentry.GetHubFromContext(ctx)
 	if hub == nil || !reuse {
 		switch {
@@ -46,6 +46,6 @@ func begin(ctx context.Context, base *sentry.Hub, reuse bool, t *buffer.Trail) (
 		hub = base.Clone()
 		ctx = sentry.SetHubOnContext(ctx, hub)
 	}
-	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t)
+	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t, esc)
 	return ctx, t.Release
 }

@@ -109,16 +109,27 @@ func (r *Receiver) DSN() string { return r.dsn }
 // Reports returns the events the receiver has parsed so far.
 func (r *Receiver) Reports(tb testing.TB) []Report {
 	tb.Helper()
+	var reports []Report
+	if err := json.Unmarshal(r.Raw(tb), &reports); err != nil {
+		tb.Fatalf("e2e: decoding reports: %v", err)
+	}
+	return reports
+}
+
+// Raw returns everything the receiver parsed so far, as JSON: every field
+// of every event, for tests that look for what must not be there.
+func (r *Receiver) Raw(tb testing.TB) []byte {
+	tb.Helper()
 	resp, err := http.Get(r.control + "/reports")
 	if err != nil {
 		tb.Fatalf("e2e: reading reports: %v", err)
 	}
 	defer resp.Body.Close()
-	var reports []Report
-	if err := json.NewDecoder(resp.Body).Decode(&reports); err != nil {
-		tb.Fatalf("e2e: decoding reports: %v", err)
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatalf("e2e: reading reports: %v", err)
 	}
-	return reports
+	return body
 }
 
 // WaitReports waits up to 10s for at least n reports and returns them all.

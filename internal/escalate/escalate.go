@@ -38,6 +38,8 @@ type Options struct {
 	DedupeWindow          time.Duration
 	EscalateIf            func(Record) bool
 	PassThroughLevel      sentry.Level
+	SecretKeys            []string
+	Scrub                 func(key string, value any) any
 }
 
 // Record is logcrumbs.Record: the same interface literal, so that the two
@@ -98,6 +100,7 @@ type Escalator struct {
 	eventLimits      buffer.Limits
 	dedupeWindow     time.Duration // <= 0: off
 	passThrough      buffer.Level  // < 0: off
+	scrub            *scrubber
 }
 
 // New returns an Escalator for opts. defaultLogger is the integration's name
@@ -122,6 +125,7 @@ func New(opts Options, defaultLogger string) *Escalator {
 		e.dedupeWindow = DefaultDedupeWindow
 	}
 	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
+	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub)
 	return e
 }
 

@@ -35,13 +35,14 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 	}
 
 	if data := rec.Data(); data != nil {
-		e.fillFromData(event, data)
+		e.scrub.data(data)
+		e.fillFromData(event, data, client.Options().SendDefaultPII)
 		if rec.Truncated {
 			data["logcrumbs.truncated"] = true
 		}
 		event.Contexts = map[string]sentry.Context{LogContext: data}
 	}
-	event.Breadcrumbs = breadcrumbs(trail, client)
+	event.Breadcrumbs = breadcrumbs(trail, client, e.scrub)
 	return event
 }
 
@@ -74,7 +75,7 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb
 // through the client's BeforeBreadcrumb as sentry-go does for its own.
-func breadcrumbs(trail *buffer.Trail, client *sentry.Client) []*sentry.Breadcrumb {
+func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) []*sentry.Breadcrumb {
 	if maxBreadcrumbs(client) == 0 {
 		return nil
 	}
@@ -86,6 +87,7 @@ func breadcrumbs(trail *buffer.Trail, client *sentry.Client) []*sentry.Breadcrum
 	for i, r := range recs {
 		b := &values[i]
 		r.FillBreadcrumb(b)
+		scrub.data(b.Data)
 		if before != nil {
 			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
 				continue
@@ -98,7 +100,7 @@ func breadcrumbs(trail *buffer.Trail, client *sentry.Client) []*sentry.Breadcrum
 
 // fillFromData sets the event's tags, user and fingerprint from the record's
 // attributes. The user group moves out of data into the event's user.
-func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
+func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any, sendPII bool) {
 	for _, key := range e.opts.TagKeys {
 		if v, ok := lookup(data, key); ok && isScalar(v) {
 			if event.Tags == nil {
@@ -115,6 +117,9 @@ func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
 	if e.opts.UserKey != "-" {
 		if m, ok := data[e.opts.UserKey].(map[string]any); ok {
 			event.User = user(m)
+			if !sendPII { // as sentry-go's SendDefaultPII: the ID only
+				event.User = sentry.User{ID: event.User.ID}
+			}
 			delete(data, e.opts.UserKey)
 		}
 	}

@@ -31,7 +31,9 @@ func (e *Escalator) sendLog(ctx context.Context, rec *buffer.Record) {
 		entry = logger.LFatal() // Fatal would exit
 	}
 	entry = entry.String("logcrumbs.logger", rec.Logger())
-	addAttributes(entry, "", rec.Data())
+	data := rec.Data()
+	e.scrub.data(data)
+	addAttributes(entry, "", data)
 	entry.Emit(rec.Message())
 }
 

@@ -28,6 +28,7 @@ import (
 type Unit struct {
 	hub   *sentry.Hub
 	trail *buffer.Trail
+	scrub *scrubber
 
 	mu        sync.Mutex
 	recovered any // the panic already reported, when has is set
@@ -43,9 +44,13 @@ type builtHere struct{}
 
 // Bind returns a context that belongs to a new Unit of trail and hub, whose
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
-// request already has).
-func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail) (context.Context, *Unit) {
-	u := &Unit{hub: hub, trail: trail}
+// request already has). The trail goes on other code's events scrubbed as
+// e scrubs (with the default secret keys if e is nil).
+func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalator) (context.Context, *Unit) {
+	u := &Unit{hub: hub, trail: trail, scrub: defaultScrubber}
+	if e != nil {
+		u.scrub = e.scrub
+	}
 	hub.Scope().AddEventProcessor(u.process)
 	return context.WithValue(ctx, unitKey{}, u), u
 }
@@ -172,6 +177,6 @@ func (u *Unit) addTrail(event *sentry.Event) {
 	if !client.IsEnabled() {
 		return
 	}
-	event.Breadcrumbs = append(event.Breadcrumbs, breadcrumbs(u.trail, client)...)
+	event.Breadcrumbs = append(event.Breadcrumbs, breadcrumbs(u.trail, client, u.scrub)...)
 	sortAndCap(event, client)
 }

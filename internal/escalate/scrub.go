@@ -1,0 +1,99 @@
+package escalate
+
+import (
+	"strings"
+)
+
+// Filtered is what a secret value becomes, as Sentry's own scrubbers write.
+const Filtered = "[Filtered]"
+
+// DefaultSecretKeys name the attributes whose values never leave the
+// process: a key matches when, lowercased and without "_", "-" and ".", it
+// contains one of them.
+var DefaultSecretKeys = []string{
+	"password", "passwd", "pwd", "secret", "token", "apikey", "authorization", "auth",
+	"cookie", "session", "privatekey", "credential", "jwt", "bearer",
+}
+
+// scrubber replaces secret values in data before it leaves the process.
+type scrubber struct {
+	keys []string // normalized
+	fn   func(key string, value any) any
+}
+
+func newScrubber(keys []string, fn func(string, any) any) *scrubber {
+	if keys == nil {
+		keys = DefaultSecretKeys
+	}
+	s := &scrubber{fn: fn}
+	for _, k := range keys {
+		if k = normalizeKey(k); k != "" {
+			s.keys = append(s.keys, k)
+		}
+	}
+	return s
+}
+
+// defaultScrubber serves units bound without options.
+var defaultScrubber = newScrubber(nil, nil)
+
+func normalizeKey(k string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', '.', ' ':
+			return -1
+		}
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, k)
+}
+
+func (s *scrubber) secret(key string) bool {
+	n := normalizeKey(key)
+	for _, k := range s.keys {
+		if strings.Contains(n, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// data scrubs m in place, and every map and list in it.
+func (s *scrubber) data(m map[string]any) {
+	for k, v := range m {
+		switch {
+		case s.secret(k):
+			m[k] = Filtered
+			continue
+		case s.fn != nil:
+			v = s.call(k, v)
+			m[k] = v
+		}
+		s.value(v)
+	}
+}
+
+// value scrubs the maps inside v.
+func (s *scrubber) value(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		s.data(v)
+	case []any:
+		for _, e := range v {
+			s.value(e)
+		}
+	}
+}
+
+// call runs the user's scrub function; if it panics, the value is filtered
+// rather than sent.
+func (s *scrubber) call(k string, v any) (out any) {
+	defer func() {
+		if recover() != nil {
+			out = Filtered
+		}
+	}()
+	return s.fn(k, v)
+}
