@@ -41,18 +41,11 @@ func TestTagsContextsUserFingerprint(t *testing.T) {
 	if ev.User.ID != "" {
 		t.Errorf("user filled from a group that is not at the top level: %+v", ev.User)
 	}
-	// With SendDefaultPII, the whole user; without, its ID only.
-	hub2, tr2 := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = true })
-	logger2 := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub2, FingerprintKey: "fp"}}))
+	logger2, tr2 := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{FingerprintKey: "fp"}})
 	logger2.Error("failed", slog.Group("user", "id", "42", "email", "a@example.com", "plan", "pro"), "fp", "users-timeout")
 	ev = tr2.One(t)
 	if ev.User.ID != "42" || ev.User.Email != "a@example.com" || ev.User.Data["plan"] != "pro" {
 		t.Errorf("user = %+v", ev.User)
-	}
-	logger3, tr3 := newLogger(t, nil, slogsentry.Options{})
-	logger3.Error("failed", slog.Group("user", "id", "42", "email", "a@example.com"))
-	if u := tr3.One(t).User; u.ID != "42" || u.Email != "" {
-		t.Errorf("without SendDefaultPII: user = %+v", u)
 	}
 	if _, ok := ev.Contexts["log"]["user"]; ok {
 		t.Error("user group is also in the log context")

@@ -36,7 +36,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 
 	if data := rec.Data(); data != nil {
 		e.scrub.data(data)
-		e.fillFromData(event, data, client.Options().SendDefaultPII)
+		e.fillFromData(event, data)
 		if rec.Truncated {
 			data["logcrumbs.truncated"] = true
 		}
@@ -100,7 +100,12 @@ func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) []
 
 // fillFromData sets the event's tags, user and fingerprint from the record's
 // attributes. The user group moves out of data into the event's user.
-func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any, sendPII bool) {
+//
+// The user group is data the program logged on purpose, so it is sent as
+// sentry-go sends Scope.SetUser: whatever DataCollection.UserInfo (which
+// gates only what the SDK collects by itself) says. Name its secret fields
+// in Options.SecretKeys to keep them.
+func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
 	for _, key := range e.opts.TagKeys {
 		if v, ok := lookup(data, key); ok && isScalar(v) {
 			if event.Tags == nil {
@@ -117,9 +122,6 @@ func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any, sendP
 	if e.opts.UserKey != "-" {
 		if m, ok := data[e.opts.UserKey].(map[string]any); ok {
 			event.User = user(m)
-			if !sendPII { // as sentry-go's SendDefaultPII: the ID only
-				event.User = sentry.User{ID: event.User.ID}
-			}
 			delete(data, e.opts.UserKey)
 		}
 	}
