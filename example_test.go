@@ -181,3 +181,22 @@ func ExampleOptions_passThroughLevel() {
 	// event "fetch failed"
 	// log "retrying with the replica"
 }
+
+// Bind gives a hub you manage the trail of a unit of work: events captured
+// through it by hand carry the trail too.
+func ExampleBind() {
+	client, _ := sentry.NewClient(sentry.ClientOptions{
+		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			fmt.Printf("event %q after %d breadcrumb(s)\n", ev.Exception[0].Value, len(ev.Breadcrumbs))
+			return nil // only print it
+		},
+	})
+	hub := sentry.NewHub(client, sentry.NewScope())
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+
+	ctx := logcrumbs.Bind(context.Background(), hub.Clone()) // one clone per unit of work
+	logger.InfoContext(ctx, "loading profile")
+	sentry.GetHubFromContext(ctx).CaptureException(errors.New("profile missing"))
+	// Output:
+	// event "profile missing" after 1 breadcrumb(s)
+}
