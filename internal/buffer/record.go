@@ -165,6 +165,9 @@ func (r *Record) Message() string { return r.str(r.msg) }
 // Logger returns the stored logger name.
 func (r *Record) Logger() string { return r.str(r.logger) }
 
+// Bytes returns the number of bytes of text the record keeps.
+func (r *Record) Bytes() int { return len(r.data) }
+
 // Len returns the number of stored attributes, group markers included.
 func (r *Record) Len() int { return len(r.attrs) }
 

@@ -42,7 +42,9 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		}
 		event.Contexts = map[string]sentry.Context{LogContext: data}
 	}
-	event.Breadcrumbs = breadcrumbs(trail, client, e.scrub)
+	var worst int
+	event.Breadcrumbs, worst = breadcrumbs(trail, client, e.scrub)
+	fitSize(event, worst+worstJSONBytes(rec)+64<<10) // 64 KiB: the stack traces
 	return event
 }
 
@@ -75,9 +77,9 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb
 // through the client's BeforeBreadcrumb as sentry-go does for its own.
-func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) []*sentry.Breadcrumb {
+func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) (_ []*sentry.Breadcrumb, worstBytes int) {
 	if maxBreadcrumbs(client) == 0 {
-		return nil
+		return nil, 0
 	}
 	recs := trail.Snapshot(nil)
 	defer buffer.PutAll(recs)
@@ -85,6 +87,7 @@ func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) []
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
 	values := make([]sentry.Breadcrumb, len(recs)) // one allocation for all
 	for i, r := range recs {
+		worstBytes += worstJSONBytes(r)
 		b := &values[i]
 		r.FillBreadcrumb(b)
 		scrub.data(b.Data)
@@ -95,7 +98,7 @@ func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) []
 		}
 		out = append(out, b)
 	}
-	return out
+	return out, worstBytes
 }
 
 // fillFromData sets the event's tags, user and fingerprint from the record's

@@ -177,6 +177,9 @@ func (u *Unit) addTrail(event *sentry.Event) {
 	if !client.IsEnabled() {
 		return
 	}
-	event.Breadcrumbs = append(event.Breadcrumbs, breadcrumbs(u.trail, client, u.scrub)...)
+	trail, _ := breadcrumbs(u.trail, client, u.scrub)
+	event.Breadcrumbs = append(event.Breadcrumbs, trail...)
 	sortAndCap(event, client)
+	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
+
 }
