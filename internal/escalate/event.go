@@ -44,7 +44,13 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 	}
 	var worst int
 	event.Breadcrumbs, worst = breadcrumbs(trail, client, e.scrub)
-	fitSize(event, worst+worstJSONBytes(rec)+64<<10) // 64 KiB: the stack traces
+	for _, ex := range event.Exception {
+		worst += 6*len(ex.Value) + 256
+		if ex.Stacktrace != nil {
+			worst += 512 * len(ex.Stacktrace.Frames)
+		}
+	}
+	fitSize(event, worst+worstJSONBytes(rec))
 	return event
 }
 
@@ -73,7 +79,14 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 		trimLoggingFrames(event.Exception[n-1].Stacktrace)
 	}
 	fixTextErrors(event, errs)
+	for i := range event.Exception {
+		event.Exception[i].Value = cut(event.Exception[i].Value, maxExceptionValue)
+	}
 }
+
+// maxExceptionValue bounds each exception's text: in a deep %w chain every
+// layer repeats the text of all below it.
+const maxExceptionValue = 4 << 10
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb
 // through the client's BeforeBreadcrumb as sentry-go does for its own.
@@ -198,9 +211,10 @@ func user(m map[string]any) sentry.User {
 	return u
 }
 
+// cut cuts s to at most n bytes at a UTF-8 boundary, marked with "…".
 func cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return strings.ToValidUTF8(s[:n], "")
+	return strings.ToValidUTF8(s[:n-len("…")], "") + "…"
 }

@@ -41,6 +41,11 @@ func fitSize(event *sentry.Event, worst int) {
 	}
 	if n > maxEventBytes && event.Contexts[LogContext] != nil {
 		event.Contexts[LogContext] = sentry.Context{"logcrumbs.truncated": "the record's attributes did not fit Sentry's event size"}
+		n = size()
+	}
+	if n > maxEventBytes && len(event.Exception) > 10 {
+		// Keep the innermost and the outermost exceptions of a long chain.
+		event.Exception = append(event.Exception[:5:5], event.Exception[len(event.Exception)-5:]...)
 	}
 	if dropped > 0 {
 		if event.Contexts == nil {
