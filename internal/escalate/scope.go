@@ -2,6 +2,7 @@ package escalate
 
 import (
 	"sort"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -43,9 +44,24 @@ func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, cl
 // sortAndCap orders the event's breadcrumbs by time and keeps the newest
 // MaxBreadcrumbs of them.
 func sortAndCap(event *sentry.Event, client *sentry.Client) {
-	sort.SliceStable(event.Breadcrumbs, func(i, j int) bool {
-		return event.Breadcrumbs[i].Timestamp.Before(event.Breadcrumbs[j].Timestamp)
-	})
+	// A breadcrumb without a time (a record logged with a zero time) sorts
+	// with the one before it, so that it stays where it was logged.
+	type keyed struct {
+		at time.Time
+		b  *sentry.Breadcrumb
+	}
+	ks := make([]keyed, len(event.Breadcrumbs))
+	var last time.Time
+	for i, b := range event.Breadcrumbs {
+		if !b.Timestamp.IsZero() {
+			last = b.Timestamp
+		}
+		ks[i] = keyed{last, b}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].at.Before(ks[j].at) })
+	for i := range ks {
+		event.Breadcrumbs[i] = ks[i].b
+	}
 	if max := maxBreadcrumbs(client); len(event.Breadcrumbs) > max {
 		event.Breadcrumbs = event.Breadcrumbs[len(event.Breadcrumbs)-max:]
 	}

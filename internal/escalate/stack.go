@@ -17,6 +17,7 @@ var loggingPackages = []string{
 	"github.com/logcrumbs/logcrumbs.",
 	"github.com/logcrumbs/logcrumbs/internal/",
 	"github.com/logcrumbs/logcrumbs/slogsentry.",
+	"github.com/logcrumbs/logcrumbs/slogsentry/expslog.",
 	"github.com/logcrumbs/logcrumbs/zapsentry.",
 	"github.com/logcrumbs/logcrumbs/zerologsentry.",
 	"github.com/getsentry/sentry-go.",

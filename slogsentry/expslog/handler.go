@@ -1,17 +1,33 @@
 // Package expslog gives programs that still log with golang.org/x/exp/slog,
-// the package log/slog grew from, the same logcrumbs handler as slogsentry.
+// the package log/slog grew from, the same logcrumbs handler as
+// [github.com/logcrumbs/logcrumbs/slogsentry]:
 //
 //	xslog.SetDefault(xslog.New(expslog.NewHandler(xslog.NewJSONHandler(os.Stderr, nil), slogsentry.Options{})))
 //
-// x/exp/slog is not an alias of log/slog: its Handler, Record and Value are
-// types of their own. The handler here passes every record to the x/exp
-// handler it wraps, unchanged, and hands logcrumbs a log/slog copy of it, so
-// that breadcrumbs, events, options and the handling of bad input are
-// exactly those documented in package slogsentry. LogValuers are resolved by
-// logcrumbs, lazily and with panics recovered, as for log/slog.
+// # Why it exists
 //
-// Copying a record costs an allocation for records with more than five
-// attributes or with groups; new code should use log/slog and slogsentry.
+// x/exp/slog is not an alias of log/slog, whatever the Go version: its
+// Handler, Record, Attr, Value and Level are types of their own, so a
+// log/slog handler such as slogsentry's cannot be given to xslog.New. The handler
+// here passes every record to the x/exp handler it wraps, unchanged, and
+// hands logcrumbs a log/slog copy of it, so that breadcrumbs, events,
+// options, levels and the handling of bad input are exactly those
+// documented in package slogsentry. Options are slogsentry.Options, whose
+// levels are log/slog's (x/exp's levels have the same numbers). LogValuers
+// are resolved by logcrumbs only when it reads the record, with panics
+// recovered, as for log/slog.
+//
+// # When to use it
+//
+// Use it where records are logged through an x/exp/slog Logger: code
+// written before Go 1.21, or a dependency that takes an *xslog.Logger. New
+// code should use log/slog and slogsentry. A program that logs through both
+// gives each its own handler; records of one request share the trail of
+// the request's context either way.
+//
+// Copying a record allocates nothing for up to five attributes without
+// groups; it costs one allocation per group value, and one for a record of
+// more than five attributes.
 package expslog
 
 import (

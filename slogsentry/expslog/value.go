@@ -5,13 +5,15 @@ import (
 	"log/slog"
 
 	xslog "golang.org/x/exp/slog"
+
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 // attr copies an x/exp/slog attribute into log/slog.
 func attr(a xslog.Attr) slog.Attr { return slog.Attr{Key: a.Key, Value: value(a.Value)} }
 
 // value copies an x/exp/slog value into log/slog, kind for kind. A
-// LogValuer stays one, resolved when logcrumbs reads it.
+// LogValuer stays one, resolved only when logcrumbs reads it.
 func value(v xslog.Value) slog.Value {
 	switch v.Kind() {
 	case xslog.KindString:
@@ -41,16 +43,29 @@ func value(v xslog.Value) slog.Value {
 	return slog.AnyValue(v.Any())
 }
 
-// logValuer is an x/exp/slog LogValuer seen from log/slog. If the user's
-// LogValue panics, the panic goes on, naming the user's type, to logcrumbs,
-// which recovers it and shows it in place of the value.
+// logValuer is an x/exp/slog LogValuer seen from log/slog.
 type logValuer struct{ v xslog.LogValuer }
 
-func (l logValuer) LogValue() slog.Value {
+// LogValue resolves the x/exp LogValuer as slogsentry resolves a log/slog
+// one, with the same texts naming the user's type: a LogValue method that
+// panics yields "!PANIC in T.LogValue: ...", and one that keeps returning
+// LogValuers is given up after 100 calls with "!LOOP: ...". Groups in the
+// result keep their own LogValuers unresolved, for logcrumbs to resolve
+// when it reaches them (within its depth limit).
+func (l logValuer) LogValue() (out slog.Value) {
+	lv := l.v
 	defer func() {
 		if p := recover(); p != nil {
-			panic(fmt.Sprintf("%T.LogValue: %v", l.v, p))
+			stats.UserPanics.Add(1)
+			out = slog.StringValue(fmt.Sprintf("!PANIC in %T.LogValue: %v", lv, p))
 		}
 	}()
-	return value(l.v.LogValue())
+	for range 100 {
+		v := lv.LogValue()
+		if v.Kind() != xslog.KindLogValuer {
+			return value(v)
+		}
+		lv = v.LogValuer()
+	}
+	return slog.StringValue(fmt.Sprintf("!LOOP: LogValue called 100 times on %T", lv))
 }
