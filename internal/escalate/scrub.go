@@ -2,6 +2,8 @@ package escalate
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Filtered is what a secret value becomes, as Sentry's own scrubbers write.
@@ -19,7 +21,16 @@ var DefaultSecretKeys = []string{
 type scrubber struct {
 	keys []string // normalized
 	fn   func(key string, value any) any
+
+	// known caches the verdict for keys seen before: a program logs a few
+	// hundred distinct keys, and matching each against every secret name on
+	// every event cost a sixth of the event path.
+	known     sync.Map // string -> bool
+	knownSize atomic.Int32
 }
+
+// maxKnownKeys bounds the cache; keys past it are matched every time.
+const maxKnownKeys = 4096
 
 func newScrubber(keys []string, fn func(string, any) any) *scrubber {
 	if keys == nil {
@@ -51,6 +62,18 @@ func normalizeKey(k string) string {
 }
 
 func (s *scrubber) secret(key string) bool {
+	if v, ok := s.known.Load(key); ok {
+		return v.(bool)
+	}
+	secret := s.match(key)
+	if s.knownSize.Load() < maxKnownKeys {
+		s.knownSize.Add(1)
+		s.known.Store(strings.Clone(key), secret)
+	}
+	return secret
+}
+
+func (s *scrubber) match(key string) bool {
 	n := normalizeKey(key)
 	for _, k := range s.keys {
 		if strings.Contains(n, k) {
