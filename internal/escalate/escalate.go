@@ -207,7 +207,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 		return v.earlier
 	}
-	event := e.event(rec, errs, trail, client)
+	conf := confOf(client)
+	event := e.event(rec, errs, trail, conf)
 	event.EventID = sentry.EventID(newID)
 	if v.repeats > 0 {
 		if event.Contexts == nil {
@@ -230,7 +231,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// The fingerprint counts as sent, and the trail as escalated, even when
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
-	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span})
+	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
 	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {

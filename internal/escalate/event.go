@@ -21,7 +21,7 @@ const maxTagValue = 200
 // exception chain of errs (or the caller's stack for a message event), the
 // attributes as the "log" context, tags, user and fingerprint, and the trail
 // as breadcrumbs.
-func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail, client *sentry.Client) *sentry.Event {
+func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf clientConf) *sentry.Event {
 	event := &sentry.Event{
 		Level:     rec.Level.SentryLevel(),
 		Message:   rec.Message(),
@@ -29,7 +29,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		Logger:    rec.Logger(),
 	}
 	if len(errs) > 0 {
-		setException(event, errs, client.Options().MaxErrorDepth)
+		setException(event, errs, conf.maxErrorDepth)
 	} else {
 		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(), Current: true}}
 	}
@@ -43,7 +43,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		event.Contexts = map[string]sentry.Context{LogContext: data}
 	}
 	var worst int
-	event.Breadcrumbs, worst = breadcrumbs(trail, client, e.scrub)
+	event.Breadcrumbs, worst = breadcrumbs(trail, conf, e.scrub)
 	for _, ex := range event.Exception {
 		worst += 6*len(ex.Value) + 256
 		if ex.Stacktrace != nil {
@@ -90,13 +90,13 @@ const maxExceptionValue = 4 << 10
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb
 // through the client's BeforeBreadcrumb as sentry-go does for its own.
-func breadcrumbs(trail *buffer.Trail, client *sentry.Client, scrub *scrubber) (_ []*sentry.Breadcrumb, worstBytes int) {
-	if maxBreadcrumbs(client) == 0 {
+func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber) (_ []*sentry.Breadcrumb, worstBytes int) {
+	if conf.maxBreadcrumbs == 0 {
 		return nil, 0
 	}
 	recs := trail.Snapshot(nil)
 	defer buffer.PutAll(recs)
-	before := client.Options().BeforeBreadcrumb
+	before := conf.beforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
 	values := make([]sentry.Breadcrumb, len(recs)) // one allocation for all
 	for i, r := range recs {

@@ -1,7 +1,7 @@
 package escalate
 
 import (
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -16,6 +16,7 @@ import (
 type mergeScope struct {
 	scope *sentry.Scope
 	span  *sentry.Span
+	conf  clientConf
 }
 
 func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
@@ -37,45 +38,70 @@ func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, cl
 			Op:           m.span.Op,
 		}.Map()
 	}
-	sortAndCap(event, client)
+	sortAndCap(event, m.conf.maxBreadcrumbs)
 	return event
 }
 
 // sortAndCap orders the event's breadcrumbs by time and keeps the newest
-// MaxBreadcrumbs of them.
-func sortAndCap(event *sentry.Event, client *sentry.Client) {
+// max of them.
+func sortAndCap(event *sentry.Event, max int) {
 	// A breadcrumb without a time (a record logged with a zero time) sorts
 	// with the one before it, so that it stays where it was logged.
 	type keyed struct {
 		at time.Time
 		b  *sentry.Breadcrumb
 	}
-	ks := make([]keyed, len(event.Breadcrumbs))
-	var last time.Time
-	for i, b := range event.Breadcrumbs {
-		if !b.Timestamp.IsZero() {
-			last = b.Timestamp
+	if !inOrder(event.Breadcrumbs) { // the trail alone always is
+		ks := make([]keyed, len(event.Breadcrumbs))
+		var last time.Time
+		for i, b := range event.Breadcrumbs {
+			if !b.Timestamp.IsZero() {
+				last = b.Timestamp
+			}
+			ks[i] = keyed{last, b}
 		}
-		ks[i] = keyed{last, b}
+		slices.SortStableFunc(ks, func(x, y keyed) int { return x.at.Compare(y.at) })
+		for i := range ks {
+			event.Breadcrumbs[i] = ks[i].b
+		}
 	}
-	sort.SliceStable(ks, func(i, j int) bool { return ks[i].at.Before(ks[j].at) })
-	for i := range ks {
-		event.Breadcrumbs[i] = ks[i].b
-	}
-	if max := maxBreadcrumbs(client); len(event.Breadcrumbs) > max {
+	if len(event.Breadcrumbs) > max {
 		event.Breadcrumbs = event.Breadcrumbs[len(event.Breadcrumbs)-max:]
 	}
 }
 
-// maxBreadcrumbs reads the client's MaxBreadcrumbs as sentry-go does: zero
-// means 100, negative means none.
-func maxBreadcrumbs(client *sentry.Client) int {
-	max := client.Options().MaxBreadcrumbs
-	switch {
-	case max < 0:
-		return 0
-	case max == 0:
-		return 100
+// inOrder reports whether bs are in time order, a zero time counting as the
+// time before it.
+func inOrder(bs []*sentry.Breadcrumb) bool {
+	var last time.Time
+	for _, b := range bs {
+		if b.Timestamp.IsZero() {
+			continue
+		}
+		if b.Timestamp.Before(last) {
+			return false
+		}
+		last = b.Timestamp
 	}
-	return max
+	return true
+}
+
+// clientConf is what an event needs of its client's options, read once:
+// Client.Options copies them, at six allocations a call.
+type clientConf struct {
+	maxErrorDepth    int
+	maxBreadcrumbs   int // as sentry-go reads MaxBreadcrumbs: 0 is 100, negative none
+	beforeBreadcrumb func(*sentry.Breadcrumb, *sentry.BreadcrumbHint) *sentry.Breadcrumb
+}
+
+func confOf(client *sentry.Client) clientConf {
+	o := client.Options()
+	c := clientConf{maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
+	switch {
+	case c.maxBreadcrumbs < 0:
+		c.maxBreadcrumbs = 0
+	case c.maxBreadcrumbs == 0:
+		c.maxBreadcrumbs = 100
+	}
+	return c
 }

@@ -37,6 +37,26 @@ func isLoggingFrame(function string) bool {
 	return false
 }
 
+// isLoggingFrameOf is isLoggingFrame(module+"."+function), sentry-go's split
+// of a function name, without building that string: it is asked of the
+// frames of every event's stack.
+func isLoggingFrameOf(module, function string) bool {
+	for _, p := range loggingPackages {
+		if hasJoinedPrefix(module, function, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasJoinedPrefix reports whether a+"."+b begins with p.
+func hasJoinedPrefix(a, b, p string) bool {
+	if len(p) <= len(a) {
+		return strings.HasPrefix(a, p)
+	}
+	return strings.HasPrefix(p, a) && p[len(a)] == '.' && strings.HasPrefix(b, p[len(a)+1:])
+}
+
 // callerStacktrace returns the current goroutine's stack from the caller's
 // log call down, oldest frame first as Sentry wants it, or nil.
 func callerStacktrace() *sentry.Stacktrace {
@@ -75,7 +95,7 @@ func trimLoggingFrames(st *sentry.Stacktrace) {
 		return
 	}
 	n := len(st.Frames)
-	for n > 0 && isLoggingFrame(st.Frames[n-1].Module+"."+st.Frames[n-1].Function) {
+	for n > 0 && isLoggingFrameOf(st.Frames[n-1].Module, st.Frames[n-1].Function) {
 		n--
 	}
 	if n > 0 { // never leave an empty stack

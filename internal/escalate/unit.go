@@ -177,9 +177,10 @@ func (u *Unit) addTrail(event *sentry.Event) {
 	if !client.IsEnabled() {
 		return
 	}
-	trail, _ := breadcrumbs(u.trail, client, u.scrub)
+	conf := confOf(client)
+	trail, _ := breadcrumbs(u.trail, conf, u.scrub)
 	event.Breadcrumbs = append(event.Breadcrumbs, trail...)
-	sortAndCap(event, client)
+	sortAndCap(event, conf.maxBreadcrumbs)
 	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
 
 }
