@@ -59,7 +59,7 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 		if b.esc.CollectsBreadcrumbErrors() {
 			errs = copyWithErrors(rec, fields) // for Options.EscalateIf
 		} else {
-			s := scanner{member: skipMember}
+			s := scanner{skip: skipMember}
 			s.copy(rec, fields)
 		}
 		b.esc.Keep(ctx, rec, errs)
@@ -94,11 +94,11 @@ func copyWithErrors(rec *buffer.Record, fields []byte) []error {
 	var errs []error
 	var stack []byte
 	s := scanner{
-		member: func(key string, value []byte) bool {
+		skip: skipMember,
+		skipped: func(key string, value []byte) {
 			if key == zerolog.ErrorStackFieldName {
 				stack = value
 			}
-			return skipMember(key, value)
 		},
 		onString: func(key, text string) {
 			if err := recent.find(text); err != nil {
@@ -123,7 +123,7 @@ func copyWithErrors(rec *buffer.Record, fields []byte) []error {
 // skipMember leaves out the fields zerolog adds for its own output: the
 // level and time (the breadcrumb has its own), the message (it is the
 // breadcrumb's) and the error stack (it becomes the exception's).
-func skipMember(key string, _ []byte) bool {
+func skipMember(key string) bool {
 	return key == zerolog.LevelFieldName || key == zerolog.TimestampFieldName ||
 		key == zerolog.ErrorStackFieldName || key == zerolog.MessageFieldName
 }

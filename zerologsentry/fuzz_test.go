@@ -1,7 +1,9 @@
 package zerologsentry
 
 import (
+	"bytes"
 	"encoding/json"
+	"strconv"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -18,6 +20,8 @@ func FuzzScanner(f *testing.F) {
 	f.Add([]byte(`{"a":"\u`))
 	f.Add([]byte(`{"k":18446744073709551616,"u":18446744073709551615}`))
 	f.Add([]byte("{\"\xff\":\"\xfe\"}"))
+	f.Add([]byte("-999999999999999999"))
+	f.Add([]byte("000000000000000123"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
 		defer buffer.Put(rec)
@@ -26,7 +30,7 @@ func FuzzScanner(f *testing.F) {
 			writeUnescaped(rec, raw, esc)
 			rec.EndMessage()
 		}
-		s := scanner{member: skipMember, onString: func(string, string) {}}
+		s := scanner{skip: skipMember, onString: func(string, string) {}}
 		s.copy(rec, b)
 		if rec.Depth() != 0 {
 			t.Fatalf("depth %d after copy", rec.Depth())
@@ -38,5 +42,36 @@ func FuzzScanner(f *testing.F) {
 		if _, err := json.Marshal(bc); err != nil {
 			t.Fatalf("breadcrumb does not encode: %v", err)
 		}
+		if str := string(b); isInteger(str) { // smallInt against strconv
+			want, werr := strconv.ParseInt(str, 10, 64)
+			if got, ok := smallInt(str); ok && (werr != nil || got != want) {
+				t.Fatalf("smallInt(%q) = %d, strconv says %d, %v", str, got, want, werr)
+			}
+		}
+		for i, c := range b { // str against the plain byte-by-byte scan
+			if c != '"' {
+				continue
+			}
+			s := scanner{b: b, i: i}
+			raw, esc, ok := s.str()
+			wraw, wesc, wok, wend := strReference(b, i)
+			if ok != wok || esc != wesc || !bytes.Equal(raw, wraw) || (ok && s.i != wend) {
+				t.Fatalf("str at %d of %q: %q %v %v (end %d), want %q %v %v (end %d)", i, b, raw, esc, ok, s.i, wraw, wesc, wok, wend)
+			}
+		}
 	})
+}
+
+// strReference is scanner.str written the obvious way.
+func strReference(b []byte, i int) (raw []byte, esc, ok bool, end int) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			esc = true
+			j++
+		case '"':
+			return b[i+1 : j], esc, true, j + 1
+		}
+	}
+	return nil, false, false, 0
 }

@@ -25,9 +25,11 @@ type scanner struct {
 	i   int
 	rec *buffer.Record
 
-	// member, if set, sees every top-level member's key and encoded value
-	// before it is copied, and reports whether to leave it out.
-	member func(key string, value []byte) (skip bool)
+	// skip, if set, sees every top-level member's key before its value is
+	// read, and reports whether to leave the member out.
+	skip func(key string) bool
+	// skipped, if set, sees the encoded value of each member left out.
+	skipped func(key string, value []byte)
 	// onString, if set, sees every top-level string member after it is
 	// copied, with its text unescaped (for errors, on the event path).
 	onString func(key, text string)
@@ -64,16 +66,15 @@ func (s *scanner) object(depth int) bool {
 		s.i++
 		s.space()
 		key := text(raw, esc)
-		if depth == 0 && s.member != nil {
-			start := s.i
+		if depth == 0 && s.skip != nil && s.skip(key) {
 			value, ok := s.value()
 			if !ok {
 				return false
 			}
-			if s.member(key, value) {
-				continue
+			if s.skipped != nil {
+				s.skipped(key, value)
 			}
-			s.i = start
+			continue
 		}
 		if !s.copyValue(key, depth) {
 			return false
@@ -138,6 +139,10 @@ func (s *scanner) scalar(key string, raw []byte) {
 		s.rec.AddScalar(buffer.KindNull, key, 0)
 		return
 	case isInteger(str):
+		if n, ok := smallInt(str); ok {
+			s.rec.AddScalar(buffer.KindInt64, key, uint64(n))
+			return
+		}
 		if n, err := strconv.ParseInt(str, 10, 64); err == nil {
 			s.rec.AddScalar(buffer.KindInt64, key, uint64(n))
 			return
@@ -170,6 +175,27 @@ func isInteger(s string) bool {
 	return true
 }
 
+// smallInt parses an integer of at most 18 digits, which cannot overflow,
+// faster than strconv.ParseInt (a fifth of the breadcrumb path's scan,
+// measured). s is one that isInteger accepts.
+func smallInt(s string) (int64, bool) {
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int64(s[i]-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
 func (s *scanner) space() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
@@ -185,6 +211,8 @@ func (s *scanner) space() {
 // whether they hold escapes, and whether the string was closed.
 func (s *scanner) str() (raw []byte, esc, ok bool) {
 	start := s.i + 1
+	// A plain loop: keys and most values are a few bytes, too short for
+	// bytes.IndexByte's call to pay (measured).
 	for j := start; j < len(s.b); j++ {
 		switch s.b[j] {
 		case '\\':
