@@ -59,7 +59,12 @@ type Options struct {
 
 	// EventLimits bound the record an event is built from. Zero fields mean
 	// the defaults: 512 attributes, 16 KiB per text value and 128 KiB per
-	// record.
+	// record. Whatever the limits, an event is kept under 800 KiB of JSON
+	// (Sentry refuses events over 1 MB): each exception's text is cut at
+	// 4 KiB, then, while the event is too big, the oldest breadcrumbs go,
+	// then the record's attributes, then all but the 5 innermost and 5
+	// outermost exceptions of the chain; the "logcrumbs" context counts
+	// what went (dropped_breadcrumbs, dropped_exceptions).
 	EventLimits Limits
 
 	// FallbackCaptureWindow is how long an error captured from the fallback

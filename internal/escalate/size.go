@@ -43,11 +43,15 @@ func fitSize(event *sentry.Event, worst int) {
 		event.Contexts[LogContext] = sentry.Context{"logcrumbs.truncated": "the record's attributes did not fit Sentry's event size"}
 		n = size()
 	}
+	droppedExceptions := 0
 	if n > maxEventBytes && len(event.Exception) > 10 {
-		// Keep the innermost and the outermost exceptions of a long chain.
-		event.Exception = append(event.Exception[:5:5], event.Exception[len(event.Exception)-5:]...)
+		droppedExceptions = len(event.Exception) - 10
+		keepEnds(event, 5)
 	}
-	if dropped > 0 {
+	note := func(key string, n int) {
+		if n == 0 {
+			return
+		}
 		if event.Contexts == nil {
 			event.Contexts = map[string]sentry.Context{}
 		}
@@ -56,6 +60,32 @@ func fitSize(event *sentry.Event, worst int) {
 			ctx = sentry.Context{}
 			event.Contexts[RepeatsKey] = ctx
 		}
-		ctx["dropped_breadcrumbs"] = dropped
+		ctx[key] = n
 	}
+	note("dropped_breadcrumbs", dropped)
+	note("dropped_exceptions", droppedExceptions)
+}
+
+// keepEnds keeps the n innermost and n outermost exceptions of a long chain
+// and links what is left as one chain, outermost first, so that no
+// exception names a parent that was dropped. (The exceptions are listed
+// innermost first; sentry-go numbers them from the outermost, 0.)
+func keepEnds(event *sentry.Event, n int) {
+	ex := append(event.Exception[:n:n], event.Exception[len(event.Exception)-n:]...)
+	for i := range ex {
+		id := len(ex) - 1 - i
+		m := sentry.Mechanism{Type: sentry.MechanismTypeChained}
+		if ex[i].Mechanism != nil {
+			m = *ex[i].Mechanism
+		}
+		m.ExceptionID = id
+		m.ParentID = nil
+		m.IsExceptionGroup = false
+		if id > 0 {
+			parent := id - 1
+			m.ParentID = &parent
+		}
+		ex[i].Mechanism = &m
+	}
+	event.Exception = ex
 }
