@@ -134,3 +134,37 @@ func TestStatsCountBreadcrumbs(t *testing.T) {
 		t.Errorf("kept %d, dropped %d; want 5 and 3", k, d)
 	}
 }
+
+// TestDedupeTellsCallSitesApart: the same error type logged from two lines
+// is two events, however often each line runs, and a deep stack at the log
+// call does not change what counts as its call site.
+func TestDedupeTellsCallSitesApart(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute},
+	}))
+	ctx := logcrumbs.NewContext(context.Background())
+	for i := range 50 {
+		logger.ErrorContext(ctx, "read failed", "err", fmt.Errorf("read %d: %w", i, errors.New("eof")))
+		logger.ErrorContext(ctx, "write failed", "err", fmt.Errorf("write %d: %w", i, errors.New("eof")))
+		deep(40, func() { // one more site, logged from 40 frames down
+			logger.ErrorContext(ctx, "deep failed", "err", fmt.Errorf("deep %d: %w", i, errors.New("eof")))
+		})
+	}
+	var got []string
+	for _, ev := range tr.Events() {
+		got = append(got, ev.Message)
+	}
+	if len(got) != 3 || got[0] != "read failed" || got[1] != "write failed" || got[2] != "deep failed" {
+		t.Errorf("events %q, want one per call site: read failed, write failed, deep failed", got)
+	}
+}
+
+// deep calls f n frames further down the stack.
+func deep(n int, f func()) {
+	if n == 0 {
+		f()
+		return
+	}
+	deep(n-1, f)
+}

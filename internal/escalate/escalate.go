@@ -252,7 +252,11 @@ func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, er
 			fp = fingerprint(v)
 		}
 	}
-	return fingerprintKey(client, rec.Logger(), fp, callSite(), errs, rec.Message())
+	var site string
+	if fp == nil {
+		site = callSite()
+	}
+	return fingerprintKey(client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -105,17 +106,70 @@ func trimLoggingFrames(st *sentry.Stacktrace) {
 
 // callSite returns "file:line" of the caller's log call (or of a panic),
 // the first frame outside the loggers, logcrumbs and the runtime, or "".
+//
+// It is asked on every event, suppressed repeats included, so the answer
+// for the innermost frames' program counters is remembered: finding a
+// frame's file and line was a tenth of the event path.
 func callSite() string {
-	var pcs [64]uintptr
-	n := runtime.Callers(2, pcs[:])
-	frames := runtime.CallersFrames(pcs[:n])
+	var key siteKey
+	n := runtime.Callers(2, key[:])
+	if site, ok := sites.get(key); ok {
+		return site
+	}
+	site, found := siteIn(key[:n])
+	if !found && n == len(key) { // deeper than the key: look further, uncached
+		var pcs [128]uintptr
+		site, _ = siteIn(pcs[:runtime.Callers(2, pcs[:])])
+		return site
+	}
+	// Cached: the site was among these pcs, or they are the whole stack.
+	sites.put(key, site)
+	return site
+}
+
+// siteIn returns the call site among pcs, and whether there was one.
+func siteIn(pcs []uintptr) (string, bool) {
+	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		if !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") {
-			return f.File + ":" + strconv.Itoa(f.Line)
+		if f.Function != "" && !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") {
+			return f.File + ":" + strconv.Itoa(f.Line), true
 		}
 		if !more {
-			return ""
+			return "", false
 		}
+	}
+}
+
+// siteKey is the innermost program counters of a log call's stack: the same
+// counters always lead to the same call site.
+type siteKey [24]uintptr
+
+// sites remembers call sites by siteKey, up to maxSites of them (a program
+// logs errors from a few hundred places); past that, sites are found anew.
+var sites siteCache
+
+const maxSites = 4096
+
+type siteCache struct {
+	mu sync.RWMutex
+	m  map[siteKey]string
+}
+
+func (c *siteCache) get(k siteKey) (string, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	s, ok := c.m[k]
+	return s, ok
+}
+
+func (c *siteCache) put(k siteKey, site string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[siteKey]string)
+	}
+	if len(c.m) < maxSites {
+		c.m[k] = site
 	}
 }
