@@ -96,6 +96,19 @@ func (c *checker) info(what, a, b, unit string) {
 	fmt.Printf("| %s | %.2fx (%.4g / %.4g %s) | (no target) | |\n", what, va/vb, va, vb, unit)
 }
 
+// added prints, with no target, how much more a bridge adds to a bare
+// logger than logcrumbs does: (bridge - bare) / (ours - bare). Where the
+// bare logger's own cost dominates both, this is the bridges' difference.
+func (c *checker) added(what, bridge, ours, bare, unit string) {
+	vb, okB := c.r.median(bridge, unit)
+	vo, okO := c.r.median(ours, unit)
+	v0, ok0 := c.r.median(bare, unit)
+	if !okB || !okO || !ok0 || vo <= v0 {
+		return
+	}
+	fmt.Printf("| %s | %.2fx ((%.4g - %.4g) / (%.4g - %.4g) %s) | (no target) | |\n", what, (vb-v0)/(vo-v0), vb, v0, vo, v0, unit)
+}
+
 // value prints one median against a maximum.
 func (c *checker) value(what, name, unit string, max float64) {
 	v, ok := c.r.median(name, unit)
@@ -143,7 +156,9 @@ func main() {
 	c.ratio("zerolog + hook vs zerolog", "BenchmarkZerologBreadcrumb/hook", "BenchmarkZerologBreadcrumb/discard", "ns/op", 1.5, false)
 	c.ratio("zerolog + writer vs zerolog", "BenchmarkZerologBreadcrumb/writer", "BenchmarkZerologBreadcrumb/discard", "ns/op", 1.5, false)
 	c.ratio("zapsentry breadcrumb vs zap JSON + logcrumbs", "BenchmarkZapBreadcrumb/json+zapsentry", "BenchmarkZapBreadcrumb/json+logcrumbs", "ns/op", 10, true)
+	c.added("for scale: what zapsentry adds to zap JSON vs what logcrumbs adds", "BenchmarkZapBreadcrumb/json+zapsentry", "BenchmarkZapBreadcrumb/json+logcrumbs", "BenchmarkZapBreadcrumb/json", "ns/op")
 	c.ratio("sentry-go/zerolog breadcrumb vs zerolog + hook", "BenchmarkZerologBreadcrumb/sentry-go-zerolog", "BenchmarkZerologBreadcrumb/hook", "ns/op", 10, true)
+	c.added("for scale: what sentry-go/zerolog adds to zerolog vs what the hook adds", "BenchmarkZerologBreadcrumb/sentry-go-zerolog", "BenchmarkZerologBreadcrumb/hook", "BenchmarkZerologBreadcrumb/discard", "ns/op")
 	c.ratio("slog filtered: JSON + logcrumbs vs JSON", "BenchmarkSlogFiltered/json+logcrumbs", "BenchmarkSlogFiltered/json", "ns/op", 1.05, false)
 	c.ratio("zap filtered: JSON + logcrumbs vs JSON", "BenchmarkZapFiltered/json+logcrumbs", "BenchmarkZapFiltered/json", "ns/op", 1.05, false)
 	c.ratio("zerolog filtered: hook vs zerolog", "BenchmarkZerologFiltered/hook", "BenchmarkZerologFiltered/discard", "ns/op", 1.05, false)
@@ -157,5 +172,12 @@ func main() {
 		logger, variant, _ := strings.Cut(p, "/")
 		c.ratio("parallel throughput vs serial: "+p, "Benchmark"+logger+"Breadcrumb/"+variant, "Benchmark"+logger+"BreadcrumbParallel/"+variant, "ns/op", 1.6, true)
 	}
+	// The teed cases cannot scale better than the bare logger beside them.
+	for _, p := range []string{"Slog/json", "Zap/json", "Zerolog/discard"} {
+		logger, variant, _ := strings.Cut(p, "/")
+		c.info("for scale: parallel throughput vs serial: "+p, "Benchmark"+logger+"Breadcrumb/"+variant, "Benchmark"+logger+"BreadcrumbParallel/"+variant, "ns/op")
+	}
+	c.info("for scale: parallel throughput into the one shared fallback trail vs serial with a trail: Slog/logcrumbs",
+		"BenchmarkSlogBreadcrumb/logcrumbs", "BenchmarkSlogBreadcrumbParallel/logcrumbs-fallback", "ns/op")
 	fmt.Printf("\n%d target(s) missed.\n", c.missed)
 }
