@@ -45,6 +45,13 @@ type Options struct {
 	// UserKey names the group whose attributes fill the event's user: id,
 	// email, username, name and ip_address go to their fields, anything else
 	// to the user's data. Empty means "user"; "-" means no group fills it.
+	//
+	// Only the id leaves the process unless the Sentry client collects user
+	// info (ClientOptions.DataCollection.UserInfo, or the deprecated
+	// SendDefaultPII it replaces; both off by default): the group's other
+	// fields are removed from the event's user, its breadcrumbs and Sentry
+	// Logs, so that logging who a user is for one's own log files does not
+	// send their email or address to Sentry without opting in.
 	UserKey string
 
 	// RequireError, when true, sends an event only for records that carry an

@@ -42,9 +42,9 @@ func TestTagsContextsUserFingerprint(t *testing.T) {
 		t.Errorf("user filled from a group that is not at the top level: %+v", ev.User)
 	}
 	logger2, tr2 := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{FingerprintKey: "fp"}})
-	logger2.Error("failed", slog.Group("user", "id", "42", "email", "a@example.com", "plan", "pro"), "fp", "users-timeout")
+	logger2.Error("failed", slog.Group("user", "id", "42"), "fp", "users-timeout")
 	ev = tr2.One(t)
-	if ev.User.ID != "42" || ev.User.Email != "a@example.com" || ev.User.Data["plan"] != "pro" {
+	if ev.User.ID != "42" {
 		t.Errorf("user = %+v", ev.User)
 	}
 	if _, ok := ev.Contexts["log"]["user"]; ok {
@@ -52,6 +52,50 @@ func TestTagsContextsUserFingerprint(t *testing.T) {
 	}
 	if len(ev.Fingerprint) != 1 || ev.Fingerprint[0] != "users-timeout" {
 		t.Errorf("fingerprint = %v", ev.Fingerprint)
+	}
+}
+
+// TestUserGroupRespectsUserInfo: the user group's fields other than id reach
+// Sentry (in the event's user and in breadcrumbs) only when the client
+// collects user info: DataCollection.UserInfo, or the deprecated
+// SendDefaultPII it replaces.
+func TestUserGroupRespectsUserInfo(t *testing.T) {
+	user := slog.Group("user", "id", "42", "email", "a@example.com", "ip_address", "10.1.2.3", "plan", "pro")
+	for _, tc := range []struct {
+		name      string
+		configure func(*sentry.ClientOptions)
+		all       bool
+	}{
+		{"default", nil, false},
+		{"UserInfo off", func(o *sentry.ClientOptions) { o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(false)} }, false},
+		{"UserInfo on", func(o *sentry.ClientOptions) { o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)} }, true},
+		{"SendDefaultPII", func(o *sentry.ClientOptions) {
+			//lint:ignore SA1019 the deprecated option is still honoured, through DataCollection
+			o.SendDefaultPII = true
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hub, tr := sentrytest.NewHub(t, tc.configure)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+			ctx := logcrumbs.NewContext(context.Background())
+			logger.InfoContext(ctx, "signed in", user)
+			logger.ErrorContext(ctx, "failed", user, "err", errors.New("x"))
+			ev := tr.One(t)
+			want := sentry.User{ID: "42"}
+			if tc.all {
+				want = sentry.User{ID: "42", Email: "a@example.com", IPAddress: "10.1.2.3", Data: map[string]string{"plan": "pro"}}
+			}
+			if fmt.Sprint(ev.User) != fmt.Sprint(want) {
+				t.Errorf("event user = %+v, want %+v", ev.User, want)
+			}
+			if len(ev.Breadcrumbs) != 1 {
+				t.Fatalf("%d breadcrumbs, want 1", len(ev.Breadcrumbs))
+			}
+			bu, _ := ev.Breadcrumbs[0].Data["user"].(map[string]any)
+			if bu["id"] != "42" || (bu["email"] != nil) != tc.all || (bu["plan"] != nil) != tc.all {
+				t.Errorf("breadcrumb user = %v (all fields wanted: %v)", bu, tc.all)
+			}
+		})
 	}
 }
 

@@ -125,7 +125,7 @@ func New(opts Options, defaultLogger string) *Escalator {
 		e.dedupeWindow = DefaultDedupeWindow
 	}
 	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
-	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub)
+	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub, opts.UserKey)
 	return e
 }
 

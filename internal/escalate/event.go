@@ -34,8 +34,10 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(), Current: true}}
 	}
 
+	gate := &userGate{client: conf.client}
 	if data := rec.Data(); data != nil {
 		e.scrub.data(data)
+		e.scrub.user(data, gate)
 		e.fillFromData(event, data)
 		if rec.Truncated {
 			data["logcrumbs.truncated"] = true
@@ -43,7 +45,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		event.Contexts = map[string]sentry.Context{LogContext: data}
 	}
 	var worst int
-	event.Breadcrumbs, worst = breadcrumbs(trail, conf, e.scrub)
+	event.Breadcrumbs, worst = breadcrumbs(trail, conf, e.scrub, gate)
 	for _, ex := range event.Exception {
 		worst += 6*len(ex.Value) + 256
 		if ex.Stacktrace != nil {
@@ -90,7 +92,7 @@ const maxExceptionValue = 4 << 10
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb
 // through the client's BeforeBreadcrumb as sentry-go does for its own.
-func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber) (_ []*sentry.Breadcrumb, worstBytes int) {
+func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber, gate *userGate) (_ []*sentry.Breadcrumb, worstBytes int) {
 	if conf.maxBreadcrumbs == 0 {
 		return nil, 0
 	}
@@ -104,6 +106,7 @@ func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber) (_ []*se
 		b := &values[i]
 		r.FillBreadcrumb(b)
 		scrub.data(b.Data)
+		scrub.user(b.Data, gate)
 		if before != nil {
 			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
 				continue
@@ -117,10 +120,8 @@ func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber) (_ []*se
 // fillFromData sets the event's tags, user and fingerprint from the record's
 // attributes. The user group moves out of data into the event's user.
 //
-// The user group is data the program logged on purpose, so it is sent as
-// sentry-go sends Scope.SetUser: whatever DataCollection.UserInfo (which
-// gates only what the SDK collects by itself) says. Name its secret fields
-// in Options.SecretKeys to keep them.
+// Without the client's DataCollection.UserInfo (SendDefaultPII), the group
+// holds only its id by now (see scrubber.user).
 func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
 	for _, key := range e.opts.TagKeys {
 		if v, ok := lookup(data, key); ok && isScalar(v) {

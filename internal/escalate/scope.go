@@ -89,6 +89,7 @@ func inOrder(bs []*sentry.Breadcrumb) bool {
 // clientConf is what an event needs of its client's options, read once:
 // Client.Options copies them, at six allocations a call.
 type clientConf struct {
+	client           *sentry.Client
 	maxErrorDepth    int
 	maxBreadcrumbs   int // as sentry-go reads MaxBreadcrumbs: 0 is 100, negative none
 	beforeBreadcrumb func(*sentry.Breadcrumb, *sentry.BreadcrumbHint) *sentry.Breadcrumb
@@ -96,7 +97,7 @@ type clientConf struct {
 
 func confOf(client *sentry.Client) clientConf {
 	o := client.Options()
-	c := clientConf{maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
+	c := clientConf{client: client, maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
 	switch {
 	case c.maxBreadcrumbs < 0:
 		c.maxBreadcrumbs = 0

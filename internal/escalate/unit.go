@@ -178,7 +178,7 @@ func (u *Unit) addTrail(event *sentry.Event) {
 		return
 	}
 	conf := confOf(client)
-	trail, _ := breadcrumbs(u.trail, conf, u.scrub)
+	trail, _ := breadcrumbs(u.trail, conf, u.scrub, &userGate{client: client})
 	event.Breadcrumbs = append(event.Breadcrumbs, trail...)
 	sortAndCap(event, conf.maxBreadcrumbs)
 	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
