@@ -205,22 +205,24 @@ func TestEndToEndSecretsNeverLeave(t *testing.T) {
 	r := e2e.Start(t)
 	hub := r.Hub(t)
 	opts := logcrumbs.Options{Hub: hub, DedupeWindow: -1, TagKeys: []string{"api_key", "user_id"}, PassThroughLevel: sentry.LevelInfo}
-	secrets := []string{"hunter2", "sk_live_123", "Bearer abc.def", "sess-777", "tok-zap", "pw-zerolog", "cookie-v", "pk-nested"}
+	secrets := []string{"hunter2", "sk_live_123", "Bearer abc.def", "sess-777", "tok-zap", "pw-zerolog", "cookie-v", "pk-nested",
+		"ann@example.com"} // the last: a user's email, which only SendDefaultPII would send
 	ctx := logcrumbs.Bind(context.Background(), hub.Clone())
 
 	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
 	sl.InfoContext(ctx, "login", "user_id", "u1", "password", secrets[0], "api_key", secrets[1],
-		slog.Group("http", "Authorization", secrets[2], "Set-Cookie", secrets[6]))
+		slog.Group("http", "Authorization", secrets[2], "Set-Cookie", secrets[6]), slog.Group("user", "id", "u1", "email", secrets[8]))
 	sl.ErrorContext(ctx, "login failed", "err", errors.New("denied"), "session_id", secrets[3],
 		"config", map[string]any{"db": map[string]any{"private_key": secrets[7]}}, "api_key", secrets[1])
 
 	_, zl := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
 	zl.Info("zap step", zap.String("access_token", secrets[4]))
-	zl.Error("zap failed", zap.Error(errors.New("zap error")), zap.Namespace("auth"), zap.String("token", secrets[4]))
+	zl.Error("zap failed", zap.Error(errors.New("zap error")), zap.Dict("user", zap.String("id", "u1"), zap.String("email", secrets[8])),
+		zap.Namespace("auth"), zap.String("token", secrets[4]))
 
 	zero := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts})).With().Ctx(ctx).Logger()
 	zero.Info().Dict("creds", zerolog.Dict().Str("passwd", secrets[5])).Msg("zerolog step")
-	zero.Error().Str("client_secret", secrets[5]).Msg("zerolog failed")
+	zero.Error().Str("client_secret", secrets[5]).Dict("user", zerolog.Dict().Str("id", "u1").Str("email", secrets[8])).Msg("zerolog failed")
 
 	sentry.GetHubFromContext(ctx).CaptureException(errors.New("captured by hand")) // carries the trail
 
@@ -234,7 +236,7 @@ func TestEndToEndSecretsNeverLeave(t *testing.T) {
 			t.Errorf("secret %q reached Sentry", s)
 		}
 	}
-	if !strings.Contains(raw, "[Filtered]") || !strings.Contains(raw, `"user_id":"u1"`) {
+	if !strings.Contains(raw, "[Filtered]") || !strings.Contains(raw, `"user_id":"u1"`) || !strings.Contains(raw, `"user":{"id":"u1"}`) {
 		t.Errorf("the events lost what is not secret too:\n%.2000s", raw)
 	}
 }
