@@ -14,6 +14,12 @@ import (
 // to the counters in batches of 32, so that requests do not contend for
 // them: the counts are exact once a unit of work ends (Middleware, RunJob)
 // and at most 31 behind for each trail still in use.
+//
+// Every event-level record is counted once: sent, deduplicated, rate
+// limited or failed. "Sent" means handed to the Sentry client; what the
+// client's transport drops after that (its queue full while Sentry is down,
+// or Sentry's own rate limits) is not seen here: sentry-go reports it to
+// Sentry as client reports ("Discarded" in Sentry's stats page).
 type Counters struct {
 	BreadcrumbsKept    uint64 // records kept in a trail
 	BreadcrumbsDropped uint64 // records a full trail dropped (its oldest)

@@ -100,7 +100,16 @@ func TestFaultsDoNotSlowLogging(t *testing.T) {
 		{"429", dsnOf(server(t, http.StatusTooManyRequests, 0)), func() {}},
 		{"500", dsnOf(server(t, http.StatusInternalServerError, 0)), func() {}},
 	} {
+		before := logcrumbs.Stats()
 		got, client := p99(t, tc.dsn, n)
+		// Every record is accounted for by logcrumbs' counters: handed to
+		// the client, or dropped and counted. (What the transport then drops,
+		// sentry-go reports to Sentry in its own client reports.)
+		after := logcrumbs.Stats()
+		sent := after.EventsSent - before.EventsSent
+		if lost := n - int(sent+after.EventsFailed-before.EventsFailed+after.EventsRateLimited-before.EventsRateLimited); lost != 0 {
+			t.Errorf("%s: %d records neither sent nor counted as dropped (sent %d)", tc.name, lost, sent)
+		}
 		// Generous, for noisy 2-core machines: a log call that waited on
 		// the network would take the slow server's 30 s, or a TCP timeout.
 		if limit := 5*healthy + 5*time.Millisecond; got > limit {
