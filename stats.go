@@ -15,8 +15,9 @@ import (
 // them: the counts are exact once a unit of work ends (Middleware, RunJob)
 // and at most 31 behind for each trail still in use.
 //
-// Every event-level record is counted once: sent, deduplicated, rate
-// limited or failed. "Sent" means handed to the Sentry client; what the
+// An event-level record is counted once, as sent, deduplicated, rate
+// limited or failed; not at all when no Sentry client is enabled or when
+// its error was already sent from the same trail (capture once). "Sent" means handed to the Sentry client; what the
 // client's transport drops after that (its queue full while Sentry is down,
 // or Sentry's own rate limits) is not seen here: sentry-go reports it to
 // Sentry as client reports ("Discarded" in Sentry's stats page).
