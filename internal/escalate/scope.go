@@ -2,6 +2,8 @@ package escalate
 
 import (
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -86,8 +88,8 @@ func inOrder(bs []*sentry.Breadcrumb) bool {
 	return true
 }
 
-// clientConf is what an event needs of its client's options, read once:
-// Client.Options copies them, at six allocations a call.
+// clientConf is what an event needs of its client's options: Client.Options
+// copies them all, at six allocations a call.
 type clientConf struct {
 	client           *sentry.Client
 	maxErrorDepth    int
@@ -95,7 +97,29 @@ type clientConf struct {
 	beforeBreadcrumb func(*sentry.Breadcrumb, *sentry.BreadcrumbHint) *sentry.Breadcrumb
 }
 
+// confOf returns client's clientConf. A client's options never change once
+// it is made, so the answer is remembered for the first maxConfs clients (a
+// program has one; tests make many, and past the bound they are read anew).
 func confOf(client *sentry.Client) clientConf {
+	if c, ok := confs.Load(client); ok {
+		return c.(clientConf)
+	}
+	c := readConf(client)
+	if confCount.Load() < maxConfs {
+		confCount.Add(1)
+		confs.Store(client, c)
+	}
+	return c
+}
+
+var (
+	confs     sync.Map // *sentry.Client -> clientConf
+	confCount atomic.Int32
+)
+
+const maxConfs = 64
+
+func readConf(client *sentry.Client) clientConf {
 	o := client.Options()
 	c := clientConf{client: client, maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
 	switch {
