@@ -168,3 +168,19 @@ func deep(n int, f func()) {
 	}
 	deep(n-1, f)
 }
+
+// TestDedupeEmptyFingerprintFallsBackOnCallSite: a FingerprintKey attribute
+// that is an empty list is no fingerprint: call sites still tell events
+// apart.
+func TestDedupeEmptyFingerprintFallsBackOnCallSite(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, FingerprintKey: "fp", DedupeWindow: time.Minute},
+	}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.ErrorContext(ctx, "read failed", "err", errors.New("a"), "fp", []string{})
+	logger.ErrorContext(ctx, "write failed", "err", errors.New("b"), "fp", []string{})
+	if n := len(tr.Events()); n != 2 {
+		t.Errorf("%d events from two call sites, want 2", n)
+	}
+}

@@ -46,12 +46,17 @@ type Options struct {
 	// email, username, name and ip_address go to their fields, anything else
 	// to the user's data. Empty means "user"; "-" means no group fills it.
 	//
-	// Only the id leaves the process unless the Sentry client collects user
-	// info (ClientOptions.DataCollection.UserInfo, or the deprecated
-	// SendDefaultPII it replaces; both off by default): the group's other
-	// fields are removed from the event's user, its breadcrumbs and Sentry
-	// Logs, so that logging who a user is for one's own log files does not
-	// send their email or address to Sentry without opting in.
+	// Only the user's id leaves the process unless the Sentry client
+	// collects user info: ClientOptions.DataCollection.UserInfo, or, when
+	// DataCollection is nil, the deprecated SendDefaultPII (false by
+	// default). Beware that once DataCollection is set at all, sentry-go
+	// treats an unset UserInfo as true. Without user info, the group's
+	// other fields, a user value that is not a group (it becomes
+	// "[Filtered]") and flat keys such as "user.email" are removed from
+	// events, breadcrumbs and Sentry Logs, for this key and "user" and the
+	// UserKey of every other integration in the process (they share
+	// trails), so that logging who a user is for one's own log files does
+	// not send their email or address to Sentry without opting in.
 	UserKey string
 
 	// RequireError, when true, sends an event only for records that carry an

@@ -2,6 +2,7 @@ package slogsentry_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -96,6 +97,44 @@ func TestUserGroupRespectsUserInfo(t *testing.T) {
 				t.Errorf("breadcrumb user = %v (all fields wanted: %v)", bu, tc.all)
 			}
 		})
+	}
+}
+
+type profile struct {
+	ID, Email string
+}
+
+func (p profile) String() string { return p.ID + " <" + p.Email + ">" }
+
+// TestUserDataGatedInAnyShape: without user info, the user's email leaves
+// the process in no shape: a user value that is not a group (a Stringer, a
+// struct too big to keep as JSON), a flat "user.email" key, or the group of
+// another integration's UserKey in the same trail.
+func TestUserDataGatedInAnyShape(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	customers := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, UserKey: "customer"}}))
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	const email = "ann@example.com"
+	logger.InfoContext(ctx, "stringer", "user", profile{"42", email})
+	logger.InfoContext(ctx, "big", "user", map[string]any{"id": "42", "email": email, "bio": strings.Repeat("b", 2000)})
+	logger.InfoContext(ctx, "flat", "user.id", "42", "user.email", email)
+	customers.InfoContext(ctx, "other key", slog.Group("customer", "id", "42", "email", email))
+	logger.ErrorContext(ctx, "failed", "err", errors.New("x"), "user.email", email)
+	ev := tr.One(t)
+	raw, _ := json.Marshal(ev)
+	if strings.Contains(string(raw), email) {
+		t.Errorf("the email reached Sentry: %s", raw)
+	}
+	data := map[string]map[string]any{}
+	for _, b := range ev.Breadcrumbs {
+		data[b.Message] = b.Data
+	}
+	if data["stringer"]["user"] != "[Filtered]" || data["flat"]["user.id"] != "42" {
+		t.Errorf("breadcrumbs = %v, want the Stringer filtered and the flat id kept", data)
+	}
+	if c, _ := data["other key"]["customer"].(map[string]any); c["id"] != "42" {
+		t.Errorf("customer group = %v, want its id kept", data["other key"]["customer"])
 	}
 }
 

@@ -71,7 +71,7 @@ func ExampleWithContext() {
 	}))
 
 	handle := func(ctx context.Context, user string) {
-		_, log := zapsentry.WithContext(ctx, base.With(zap.String("user", user)))
+		_, log := zapsentry.WithContext(ctx, base.With(zap.String("user_id", user)))
 		log.Info("request started")
 		if user == "bob" {
 			log.Error("request failed", zap.Error(errors.New("quota exceeded")))
@@ -81,9 +81,9 @@ func ExampleWithContext() {
 	handle(context.Background(), "bob")
 
 	// Output:
-	// INFO	request started	{"user": "alice"}
-	// INFO	request started	{"user": "bob"}
-	// ERROR	request failed	{"user": "bob", "error": "quota exceeded"}
+	// INFO	request started	{"user_id": "alice"}
+	// INFO	request started	{"user_id": "bob"}
+	// ERROR	request failed	{"user_id": "bob", "error": "quota exceeded"}
 	// event "request failed" with 1 exceptions, tags map[]
-	//   breadcrumb info zap "request started" map[user:bob]
+	//   breadcrumb info zap "request started" map[user_id:bob]
 }

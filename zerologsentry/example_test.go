@@ -69,7 +69,7 @@ func ExampleWithContext() {
 		Options: logcrumbs.Options{Hub: printEvents()},
 	}))
 	load := func(ctx context.Context, user string) error {
-		zerolog.Ctx(ctx).Info().Str("user", user).Msg("loading")
+		zerolog.Ctx(ctx).Info().Str("user_id", user).Msg("loading")
 		if user == "bob" {
 			return errors.New("quota exceeded")
 		}
@@ -83,10 +83,10 @@ func ExampleWithContext() {
 	}
 
 	// Output:
-	// {"level":"info","user":"alice","message":"loading"}
-	// {"level":"info","user":"bob","message":"loading"}
+	// {"level":"info","user_id":"alice","message":"loading"}
+	// {"level":"info","user_id":"bob","message":"loading"}
 	// event "request failed", exception *errors.errorString, tags map[]
-	//   breadcrumb info zerolog "loading" map[user:bob]
+	//   breadcrumb info zerolog "loading" map[user_id:bob]
 	// {"level":"error","error":"quota exceeded","message":"request failed"}
 }
 

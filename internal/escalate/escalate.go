@@ -125,7 +125,10 @@ func New(opts Options, defaultLogger string) *Escalator {
 		e.dedupeWindow = DefaultDedupeWindow
 	}
 	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
-	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub, opts.UserKey)
+	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub)
+	if opts.UserKey != "-" {
+		registerUserKey(opts.UserKey)
+	}
 	return e
 }
 
@@ -253,7 +256,7 @@ func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, er
 		}
 	}
 	var site string
-	if fp == nil {
+	if len(fp) == 0 { // fingerprintKey falls back on the call site
 		site = callSite()
 	}
 	return fingerprintKey(client, rec.Logger(), fp, site, errs, rec.Message())

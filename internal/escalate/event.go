@@ -37,7 +37,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 	gate := &userGate{client: conf.client}
 	if data := rec.Data(); data != nil {
 		e.scrub.data(data)
-		e.scrub.user(data, gate)
+		gateUser(data, gate)
 		e.fillFromData(event, data)
 		if rec.Truncated {
 			data["logcrumbs.truncated"] = true
@@ -106,7 +106,7 @@ func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber, gate *us
 		b := &values[i]
 		r.FillBreadcrumb(b)
 		scrub.data(b.Data)
-		scrub.user(b.Data, gate)
+		gateUser(b.Data, gate)
 		if before != nil {
 			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
 				continue
@@ -185,31 +185,6 @@ func fingerprint(v any) []string {
 	default:
 		return []string{fmt.Sprint(v)}
 	}
-}
-
-func user(m map[string]any) sentry.User {
-	var u sentry.User
-	for k, v := range m {
-		s := fmt.Sprint(v)
-		switch k {
-		case "id":
-			u.ID = s
-		case "email":
-			u.Email = s
-		case "username":
-			u.Username = s
-		case "name":
-			u.Name = s
-		case "ip_address", "ip":
-			u.IPAddress = s
-		default:
-			if u.Data == nil {
-				u.Data = make(map[string]string)
-			}
-			u.Data[k] = s
-		}
-	}
-	return u
 }
 
 // cut cuts s to at most n bytes at a UTF-8 boundary, marked with "…".

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/getsentry/sentry-go"
 )
 
 // Filtered is what a secret value becomes, as Sentry's own scrubbers write.
@@ -21,9 +19,8 @@ var DefaultSecretKeys = []string{
 
 // scrubber replaces secret values in data before it leaves the process.
 type scrubber struct {
-	keys    []string // normalized
-	fn      func(key string, value any) any
-	userKey string // the user group's key, or "" for none
+	keys []string // normalized
+	fn   func(key string, value any) any
 
 	// known caches the verdict for keys seen before: a program logs a few
 	// hundred distinct keys, and matching each against every secret name on
@@ -35,14 +32,11 @@ type scrubber struct {
 // maxKnownKeys bounds the cache; keys past it are matched every time.
 const maxKnownKeys = 4096
 
-func newScrubber(keys []string, fn func(string, any) any, userKey string) *scrubber {
+func newScrubber(keys []string, fn func(string, any) any) *scrubber {
 	if keys == nil {
 		keys = DefaultSecretKeys
 	}
-	if userKey == "-" {
-		userKey = ""
-	}
-	s := &scrubber{fn: fn, userKey: userKey}
+	s := &scrubber{fn: fn}
 	for _, k := range keys {
 		if k = normalizeKey(k); k != "" {
 			s.keys = append(s.keys, k)
@@ -52,7 +46,7 @@ func newScrubber(keys []string, fn func(string, any) any, userKey string) *scrub
 }
 
 // defaultScrubber serves units bound without options.
-var defaultScrubber = newScrubber(nil, nil, "user")
+var defaultScrubber = newScrubber(nil, nil)
 
 func normalizeKey(k string) string {
 	return strings.Map(func(r rune) rune {
@@ -125,41 +119,4 @@ func (s *scrubber) call(k string, v any) (out any) {
 		}
 	}()
 	return s.fn(k, v)
-}
-
-// userGate decides, at most once per event, whether the user group's
-// fields other than id may leave the process: sentry-go's
-// DataCollection.UserInfo says, which SendDefaultPII sets when
-// DataCollection is not configured (off by default). Reading it copies the
-// client's options, so it is read only when a user group is there.
-type userGate struct {
-	client  *sentry.Client
-	decided bool
-	all     bool
-}
-
-func (g *userGate) sendsAll() bool {
-	if !g.decided {
-		g.decided = true
-		g.all = g.client != nil && g.client.GetDataCollection().UserInfo.Value
-	}
-	return g.all
-}
-
-// user removes from m's user group every field but id, unless g allows
-// them: a program that logs who its user is (for its own log files) does
-// not send their email or address to Sentry unless it opted in.
-func (s *scrubber) user(m map[string]any, g *userGate) {
-	if s.userKey == "" {
-		return
-	}
-	u, ok := m[s.userKey].(map[string]any)
-	if !ok || g.sendsAll() {
-		return
-	}
-	for k := range u {
-		if k != "id" {
-			delete(u, k)
-		}
-	}
 }

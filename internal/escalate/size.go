@@ -2,6 +2,7 @@ package escalate
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/getsentry/sentry-go"
 
@@ -67,25 +68,82 @@ func fitSize(event *sentry.Event, worst int) {
 }
 
 // keepEnds keeps the n innermost and n outermost exceptions of a long chain
-// and links what is left as one chain, outermost first, so that no
-// exception names a parent that was dropped. (The exceptions are listed
-// innermost first; sentry-go numbers them from the outermost, 0.)
+// (the list is innermost first) and mends the links between them: an
+// exception whose parent was dropped is linked to its nearest kept
+// ancestor, and the IDs are renumbered from 0, the outermost, in their old
+// order. A list whose exceptions are not all numbered (other code's) is
+// linked as one chain.
 func keepEnds(event *sentry.Event, n int) {
-	ex := append(event.Exception[:n:n], event.Exception[len(event.Exception)-n:]...)
-	for i := range ex {
-		id := len(ex) - 1 - i
-		m := sentry.Mechanism{Type: sentry.MechanismTypeChained}
-		if ex[i].Mechanism != nil {
-			m = *ex[i].Mechanism
+	all := event.Exception
+	kept := append(all[:n:n], all[len(all)-n:]...)
+	numbered := true
+	parentOf := make(map[int]*int, len(all))
+	for _, ex := range all {
+		if ex.Mechanism == nil {
+			numbered = false
+			break
 		}
-		m.ExceptionID = id
-		m.ParentID = nil
-		m.IsExceptionGroup = false
-		if id > 0 {
-			parent := id - 1
-			m.ParentID = &parent
-		}
-		ex[i].Mechanism = &m
+		parentOf[ex.Mechanism.ExceptionID] = ex.Mechanism.ParentID
 	}
-	event.Exception = ex
+	if !numbered {
+		for i := range kept {
+			id := len(kept) - 1 - i
+			m := sentry.Mechanism{Type: sentry.MechanismTypeChained}
+			if id == 0 {
+				m.Type = sentry.MechanismTypeGeneric
+			}
+			if kept[i].Mechanism != nil {
+				m = *kept[i].Mechanism
+			}
+			m.ExceptionID, m.ParentID, m.IsExceptionGroup, m.Source = id, nil, false, ""
+			if id > 0 {
+				parent := id - 1
+				m.ParentID = &parent
+			}
+			kept[i].Mechanism = &m
+		}
+		event.Exception = kept
+		return
+	}
+	olds := make([]int, len(kept))
+	for i, ex := range kept {
+		olds[i] = ex.Mechanism.ExceptionID
+	}
+	slices.Sort(olds)
+	newID := make(map[int]int, len(olds))
+	for i, old := range olds {
+		newID[old] = i
+	}
+	for i := range kept {
+		m := *kept[i].Mechanism
+		direct := m.ParentID
+		p := direct
+		for steps := 0; p != nil && steps < len(all); steps++ { // bounded: a tree has no cycles, but be sure
+			if _, ok := newID[*p]; ok {
+				break
+			}
+			p = parentOf[*p]
+		}
+		if _, ok := newID[deref(p)]; p != nil && !ok {
+			p = nil // a cycle: no kept ancestor
+		}
+		m.ExceptionID = newID[m.ExceptionID]
+		m.ParentID = nil
+		if p != nil {
+			id := newID[*p]
+			m.ParentID = &id
+		}
+		if p != direct { // no longer its parent's own cause: the source is moot
+			m.Source = ""
+		}
+		kept[i].Mechanism = &m
+	}
+	event.Exception = kept
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return -1
+	}
+	return *p
 }

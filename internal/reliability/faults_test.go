@@ -100,24 +100,37 @@ func TestFaultsDoNotSlowLogging(t *testing.T) {
 		{"429", dsnOf(server(t, http.StatusTooManyRequests, 0)), func() {}},
 		{"500", dsnOf(server(t, http.StatusInternalServerError, 0)), func() {}},
 	} {
-		before := logcrumbs.Stats()
-		got, client := p99(t, tc.dsn, n)
-		// Every record is accounted for by logcrumbs' counters: handed to
-		// the client, or dropped and counted. (What the transport then drops,
-		// sentry-go reports to Sentry in its own client reports.)
-		after := logcrumbs.Stats()
-		sent := after.EventsSent - before.EventsSent
-		if lost := n - int(sent+after.EventsFailed-before.EventsFailed+after.EventsRateLimited-before.EventsRateLimited); lost != 0 {
-			t.Errorf("%s: %d records neither sent nor counted as dropped (sent %d)", tc.name, lost, sent)
+		// Generous, for noisy 2-core machines (other test packages run
+		// beside this one): a log call that waited on the network would take
+		// the slow server's 30 s, or a TCP timeout, on every attempt.
+		limit := 5*healthy + 5*time.Millisecond
+		var got time.Duration
+		var clients []*sentry.Client // closed once the server is released: Close waits for what is in flight
+		for attempt := 1; attempt <= 3; attempt++ {
+			before := logcrumbs.Stats()
+			var client *sentry.Client
+			got, client = p99(t, tc.dsn, n)
+			// Every record is accounted for by logcrumbs' counters: handed to
+			// the client, or dropped and counted. (What the transport then
+			// drops, sentry-go reports to Sentry in its own client reports.)
+			after := logcrumbs.Stats()
+			sent := after.EventsSent - before.EventsSent
+			if lost := n - int(sent+after.EventsFailed-before.EventsFailed+after.EventsRateLimited-before.EventsRateLimited); lost != 0 {
+				t.Errorf("%s: %d records neither sent nor counted as dropped (sent %d)", tc.name, lost, sent)
+			}
+			clients = append(clients, client)
+			t.Logf("%s, attempt %d: p99 %v (healthy %v)", tc.name, attempt, got, healthy)
+			if got <= limit {
+				break
+			}
 		}
-		// Generous, for noisy 2-core machines: a log call that waited on
-		// the network would take the slow server's 30 s, or a TCP timeout.
-		if limit := 5*healthy + 5*time.Millisecond; got > limit {
-			t.Errorf("%s: p99 %v, healthy %v (limit %v)", tc.name, got, healthy, limit)
+		if got > limit {
+			t.Errorf("%s: p99 %v in each of 3 attempts, healthy %v (limit %v)", tc.name, got, healthy, limit)
 		}
-		t.Logf("%s: p99 %v (healthy %v)", tc.name, got, healthy)
 		tc.release()
-		client.Close()
+		for _, c := range clients {
+			c.Close()
+		}
 	}
 	// logcrumbs starts no goroutine of its own: none may be left running in
 	// its code (sentry-go's and net/http's idle connections are theirs).
