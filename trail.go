@@ -71,9 +71,10 @@ func (t *Trail) Dropped() uint64 { return t.t.Dropped() }
 func (t *Trail) Breadcrumbs() []*sentry.Breadcrumb {
 	recs := t.t.Snapshot(nil)
 	defer buffer.PutAll(recs)
+	values := buffer.Breadcrumbs(recs)
 	out := make([]*sentry.Breadcrumb, len(recs))
-	for i, r := range recs {
-		out[i] = r.Breadcrumb()
+	for i := range values {
+		out[i] = &values[i]
 	}
 	return out
 }

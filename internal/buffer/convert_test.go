@@ -211,13 +211,30 @@ func TestBreadcrumbLevels(t *testing.T) {
 	}
 }
 
-func TestFillBreadcrumbOverwrites(t *testing.T) {
-	r := Get(time.Unix(3, 0), LevelInfo, DefaultBreadcrumbLimits)
-	r.SetMessage("m")
-	b := &sentry.Breadcrumb{Type: "http", Category: "old", Message: "old", Data: map[string]any{"old": 1}}
-	r.FillBreadcrumb(b)
-	want := sentry.Breadcrumb{Type: "default", Message: "m", Level: sentry.LevelInfo, Timestamp: time.Unix(3, 0)}
-	if !reflect.DeepEqual(*b, want) {
-		t.Errorf("FillBreadcrumb = %+v, want %+v", *b, want)
+// Breadcrumbs shares one copy of the text between records: each must still
+// read its own, records with no text included.
+func TestBreadcrumbsShareTextInOrder(t *testing.T) {
+	var recs []*Record
+	for i, msg := range []string{"first", "", "third message", "\xffbad"} {
+		r := Get(time.Unix(int64(i), 0), LevelInfo, DefaultBreadcrumbLimits)
+		if i != 1 {
+			r.SetLogger(fmt.Sprint("logger", i))
+			r.SetMessage(msg)
+			r.AddText(KindString, "k", fmt.Sprint("v", i))
+		}
+		recs = append(recs, r)
+	}
+	got := Breadcrumbs(recs)
+	want := []sentry.Breadcrumb{
+		{Type: "default", Category: "logger0", Message: "first", Level: sentry.LevelInfo, Timestamp: time.Unix(0, 0), Data: map[string]any{"k": "v0"}},
+		{Type: "default", Level: sentry.LevelInfo, Timestamp: time.Unix(1, 0)},
+		{Type: "default", Category: "logger2", Message: "third message", Level: sentry.LevelInfo, Timestamp: time.Unix(2, 0), Data: map[string]any{"k": "v2"}},
+		{Type: "default", Category: "logger3", Message: "\uFFFDbad", Level: sentry.LevelInfo, Timestamp: time.Unix(3, 0), Data: map[string]any{"k": "v3"}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Breadcrumbs =\n%+v\nwant\n%+v", got, want)
+	}
+	if len(Breadcrumbs(nil)) != 0 {
+		t.Error("Breadcrumbs(nil) is not empty")
 	}
 }

@@ -100,11 +100,10 @@ func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber, gate *us
 	defer buffer.PutAll(recs)
 	before := conf.beforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
-	values := make([]sentry.Breadcrumb, len(recs)) // one allocation for all
+	values := buffer.Breadcrumbs(recs)
 	for i, r := range recs {
 		worstBytes += worstJSONBytes(r)
 		b := &values[i]
-		r.FillBreadcrumb(b)
 		scrub.data(b.Data)
 		gateUser(b.Data, gate)
 		if before != nil {
