@@ -1,40 +1,77 @@
 package escalate
 
 import (
+	"runtime"
 	"sync"
+	"weak"
 
 	"github.com/getsentry/sentry-go"
 )
 
-// maxClients bounds the clients remembered for Flush; a program has one or
-// a few.
-const maxClients = 64
-
-// clients are the Sentry clients logcrumbs has sent events through, so
-// that logcrumbs.Flush can wait for all of them, not only the current hub's.
-var clients struct {
-	mu  sync.Mutex
-	set map[*sentry.Client]struct{}
+// perClient holds a V for each Sentry client logcrumbs has sent through,
+// without keeping the client alive: an entry goes when its client is
+// garbage collected. A program has one client or a few; a test suite or a
+// program that calls sentry.Init again makes many, and only the live ones
+// take memory here.
+type perClient[V any] struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[sentry.Client]]V
 }
+
+// get returns c's value, made by newV the first time. newV's value must
+// not refer to c, or c would never be collected.
+func (p *perClient[V]) get(c *sentry.Client, newV func() V) V {
+	key := weak.Make(c)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.m[key]; ok {
+		return v
+	}
+	if p.m == nil {
+		p.m = make(map[weak.Pointer[sentry.Client]]V)
+	}
+	v := newV()
+	p.m[key] = v
+	runtime.AddCleanup(c, p.forget, key)
+	return v
+}
+
+func (p *perClient[V]) forget(key weak.Pointer[sentry.Client]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, key)
+}
+
+// each calls fn, outside p's lock, for every live client and its value.
+func (p *perClient[V]) each(fn func(*sentry.Client, V)) {
+	type entry struct {
+		c *sentry.Client
+		v V
+	}
+	p.mu.Lock()
+	live := make([]entry, 0, len(p.m))
+	for key, v := range p.m {
+		if c := key.Value(); c != nil {
+			live = append(live, entry{c, v})
+		}
+	}
+	p.mu.Unlock()
+	for _, e := range live {
+		fn(e.c, e.v)
+	}
+}
+
+// sentThrough are the Sentry clients logcrumbs has sent events through, so
+// that logcrumbs.Flush can wait for all of them, not only the current hub's.
+var sentThrough perClient[struct{}]
 
 func rememberClient(c *sentry.Client) {
-	clients.mu.Lock()
-	defer clients.mu.Unlock()
-	if clients.set == nil {
-		clients.set = map[*sentry.Client]struct{}{}
-	}
-	if len(clients.set) < maxClients {
-		clients.set[c] = struct{}{}
-	}
+	sentThrough.get(c, func() struct{} { return struct{}{} })
 }
 
-// Clients returns the clients logcrumbs has sent events through.
+// Clients returns the live clients logcrumbs has sent events through.
 func Clients() []*sentry.Client {
-	clients.mu.Lock()
-	defer clients.mu.Unlock()
-	out := make([]*sentry.Client, 0, len(clients.set))
-	for c := range clients.set {
-		out = append(out, c)
-	}
+	var out []*sentry.Client
+	sentThrough.each(func(c *sentry.Client, _ struct{}) { out = append(out, c) })
 	return out
 }

@@ -46,8 +46,7 @@ type noise struct {
 	// A token bucket for each client (the process's, usually).
 	rate    float64 // tokens per second; <= 0: no limit
 	burst   float64
-	buckets map[*sentry.Client]*bucket
-	shared  bucket // for clients past maxClients
+	buckets perClient[*bucket]
 }
 
 type bucket struct {
@@ -56,7 +55,7 @@ type bucket struct {
 	full   bool // tokens is set; a new bucket starts full
 }
 
-var theNoise = &noise{recent: map[string]*seen{}, rate: 10, burst: 100, buckets: map[*sentry.Client]*bucket{}}
+var theNoise = &noise{recent: map[string]*seen{}, rate: 10, burst: 100}
 
 // SetRateLimit sets the process-wide limit on events per second and the
 // burst allowed above it, starting with a full burst; a rate of zero or
@@ -66,8 +65,7 @@ func SetRateLimit(perSecond float64, burst int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.rate, n.burst = perSecond, float64(max(burst, 1))
-	clear(n.buckets) // a new limit starts with full buckets
-	n.shared = bucket{}
+	n.buckets.each(func(_ *sentry.Client, b *bucket) { *b = bucket{} }) // a new limit starts with full buckets
 }
 
 // verdict is what noise control decides for one event.
@@ -142,14 +140,7 @@ func (n *noise) take(client *sentry.Client, now time.Time) bool {
 	if n.rate <= 0 {
 		return true
 	}
-	b := n.buckets[client]
-	if b == nil {
-		b = &n.shared
-		if len(n.buckets) < maxClients {
-			b = new(bucket)
-			n.buckets[client] = b
-		}
-	}
+	b := n.buckets.get(client, func() *bucket { return new(bucket) })
 	if !b.full {
 		b.tokens, b.full = n.burst, true
 	} else {

@@ -2,8 +2,6 @@ package escalate
 
 import (
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -98,30 +96,18 @@ type clientConf struct {
 }
 
 // confOf returns client's clientConf. A client's options never change once
-// it is made, so the answer is remembered for the first maxConfs clients (a
-// program has one; tests make many, and past the bound they are read anew).
+// it is made, so they are read once per client.
 func confOf(client *sentry.Client) clientConf {
-	if c, ok := confs.Load(client); ok {
-		return c.(clientConf)
-	}
-	c := readConf(client)
-	if confCount.Load() < maxConfs {
-		confCount.Add(1)
-		confs.Store(client, c)
-	}
+	c := confs.get(client, func() clientConf { return readConf(client) })
+	c.client = client // not kept in confs, which must not keep the client alive
 	return c
 }
 
-var (
-	confs     sync.Map // *sentry.Client -> clientConf
-	confCount atomic.Int32
-)
-
-const maxConfs = 64
+var confs perClient[clientConf]
 
 func readConf(client *sentry.Client) clientConf {
 	o := client.Options()
-	c := clientConf{client: client, maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
+	c := clientConf{maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
 	switch {
 	case c.maxBreadcrumbs < 0:
 		c.maxBreadcrumbs = 0
