@@ -17,8 +17,14 @@ type JobOptions struct {
 	Options
 
 	// Child, when true, starts the job's trail with a copy of the records
-	// of the trail ctx carries: for work a request hands to a goroutine, so
-	// that the job's events tell what led up to it.
+	// of the trail ctx carries: for work a request hands on, so that the
+	// job's events tell what led up to it. The copy is taken when RunJob
+	// starts; in a goroutine that may be after the request ended and its
+	// trail was emptied, so take the copy in the go statement, whose
+	// arguments are evaluated before the goroutine starts:
+	//
+	//	go logcrumbs.RunJob(logcrumbs.NewChildContext(context.WithoutCancel(ctx)), "send-receipt",
+	//		logcrumbs.JobOptions{Child: true}, sendReceipt)
 	Child bool
 
 	// Recover, when true, makes RunJob return a panic as an error (after

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -100,3 +102,30 @@ func TestNewChildContext(t *testing.T) {
 
 // noDedupe keeps every event: tests that fail twice on one line want both.
 var noDedupe = slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}
+
+// TestRunJobOutlivesRequest: a job a request starts in a goroutine, which
+// runs after the request ended (and the middleware emptied its trail),
+// still starts with the request's records when its child context is taken
+// in the go statement, as RunJob's godoc says.
+func TestRunJobOutlivesRequest(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	requestDone := make(chan struct{})
+	jobDone := make(chan struct{})
+	handler := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "order placed")
+		go logcrumbs.RunJob(logcrumbs.NewChildContext(context.WithoutCancel(r.Context())), "send-receipt",
+			logcrumbs.JobOptions{Child: true}, func(ctx context.Context) error {
+				defer close(jobDone)
+				<-requestDone
+				logger.ErrorContext(ctx, "receipt failed", "err", errors.New("smtp down"))
+				return nil
+			})
+	}))
+	handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/orders", nil))
+	close(requestDone)
+	<-jobDone
+	if got := messages(tr.One(t)); got != "order placed" {
+		t.Errorf("the job's event has breadcrumbs %q, want the request's %q", got, "order placed")
+	}
+}
