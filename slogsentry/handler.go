@@ -6,7 +6,10 @@
 // It wraps the program's own handler, which sees exactly what it would see
 // without logcrumbs, so it can replace the default handler in one line:
 //
-//	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{})))
+//	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.NewJSONHandler(os.Stderr, nil), slogsentry.Options{})))
+//
+// Build the handler to wrap, as here, rather than wrapping
+// slog.Default().Handler(): see [NewHandler] for why that deadlocks.
 //
 // Give each unit of work its own trail with [logcrumbs.NewContext] and log
 // with the *Context methods (InfoContext, ErrorContext, ...) so records find
