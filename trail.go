@@ -67,7 +67,9 @@ func (t *Trail) Dropped() uint64 { return t.t.Dropped() }
 
 // Breadcrumbs returns t's records as Sentry breadcrumbs, oldest first. Each
 // call converts the records anew; use it for tests and diagnostics, since
-// events already carry the trail.
+// events already carry the trail. The breadcrumbs share one copy of the
+// records' text: keeping any of them keeps all of it (at most the trail's
+// byte budget).
 func (t *Trail) Breadcrumbs() []*sentry.Breadcrumb {
 	recs := t.t.Snapshot(nil)
 	defer buffer.PutAll(recs)

@@ -19,8 +19,13 @@ type perClient[V any] struct {
 }
 
 // get returns c's value, made by newV the first time. newV's value must
-// not refer to c, or c would never be collected.
+// not refer to c, or c would never be collected. (The options kept for a
+// client hold its BeforeBreadcrumb: a client whose BeforeBreadcrumb refers
+// to the client itself stays alive.)
 func (p *perClient[V]) get(c *sentry.Client, newV func() V) V {
+	if c == nil {
+		return newV() // nothing to remember it by
+	}
 	key := weak.Make(c)
 	p.mu.Lock()
 	defer p.mu.Unlock()

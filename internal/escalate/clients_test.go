@@ -16,12 +16,18 @@ import (
 // sendThrough sends one event through a new client and returns the client.
 func sendThrough(t *testing.T) (*sentry.Client, *keep) {
 	t.Helper()
+	return sendThroughWindow(t, -1)
+}
+
+// sendThroughWindow is sendThrough with a dedupe window.
+func sendThroughWindow(t *testing.T, window time.Duration) (*sentry.Client, *keep) {
+	t.Helper()
 	tr := &keep{}
 	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := New(Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: -1}, "test")
+	e := New(Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: window}, "test")
 	rec := buffer.Get(time.Now(), buffer.LevelError, e.EventLimits())
 	rec.SetMessage("one event")
 	e.Capture(context.Background(), rec, nil)
@@ -48,11 +54,29 @@ func TestClientsRemembersEveryLiveClient(t *testing.T) {
 	}
 }
 
-// Remembering a client (for Flush, its options, its rate limit) must not
-// keep it alive once the program closed and dropped it (sentry-go's own
-// goroutines keep a client alive until Close).
+// Remembering a client (for Flush, its options, its rate limit, the hub of
+// its last event for dedupe) must not keep it alive once the program closed
+// and dropped it (sentry-go's own goroutines keep a client alive until
+// Close), with dedupe off or once the dedupe window has passed.
 func TestClientsAreNotKeptAlive(t *testing.T) {
-	c, _ := sendThrough(t)
+	t.Run("no dedupe", func(t *testing.T) {
+		c, _ := sendThroughWindow(t, -1)
+		waitCollected(t, c)
+	})
+	t.Run("window passed", func(t *testing.T) {
+		const window = 10 * time.Millisecond
+		c, _ := sendThroughWindow(t, window)
+		time.Sleep(2 * window)
+		other, _ := sendThroughWindow(t, window) // an event later: the table is swept
+		t.Cleanup(other.Close)
+		waitCollected(t, c)
+	})
+}
+
+// waitCollected closes c, drops it and waits until the garbage collector
+// took it and logcrumbs' entries for it are gone.
+func waitCollected(t *testing.T, c *sentry.Client) {
+	t.Helper()
 	gone := weak.Make(c)
 	c.Close()
 	c = nil
@@ -74,7 +98,7 @@ func TestClientsAreNotKeptAlive(t *testing.T) {
 		_, inSent := sentThrough.m[gone]
 		sentThrough.mu.Unlock()
 		if !inConfs && !inSent {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the collected client's entries are left: options %v, Flush %v", inConfs, inSent)

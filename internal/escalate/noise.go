@@ -40,8 +40,9 @@ type seen struct {
 }
 
 type noise struct {
-	mu     sync.Mutex
-	recent map[string]*seen
+	mu        sync.Mutex
+	recent    map[string]*seen
+	lastSweep time.Time
 
 	// A token bucket for each client (the process's, usually).
 	rate    float64 // tokens per second; <= 0: no limit
@@ -112,6 +113,12 @@ func (n *noise) sent(key string, now time.Time, window time.Duration, id string,
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	// Sweep once a window, not only when the table is full: an entry keeps
+	// its event's hub, and so its client, reachable.
+	if now.Sub(n.lastSweep) >= window {
+		n.sweep(now, window)
+		n.lastSweep = now
+	}
 	s := n.recent[key]
 	if s == nil {
 		if len(n.recent) >= maxFingerprints && !n.sweep(now, window) {
@@ -124,7 +131,8 @@ func (n *noise) sent(key string, now time.Time, window time.Duration, id string,
 }
 
 // sweep forgets the fingerprints that expired with nothing pending, and
-// reports whether there is room now.
+// reports whether there is room now. One with repeats pending keeps its hub
+// until Flush or the next event of its fingerprint reports them.
 func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	for k, s := range n.recent {
 		if s.repeats == 0 && now.Sub(s.sent) >= window {
