@@ -84,19 +84,25 @@ type config struct {
 	esc             *escalate.Escalator
 	breadcrumbLevel slog.Leveler
 	eventLevel      slog.Leveler
-	// lowest is the lower of the two levels when neither can change (both
-	// are plain slog.Levels), so that Enabled, on every log call, makes no
-	// interface call; fixed says it is set.
-	lowest slog.Level
-	fixed  bool
+	// fixed says that neither level can change (both are plain
+	// slog.Levels): then breadcrumbAt and eventAt hold them, so that the
+	// log path makes no interface call to read them.
+	fixed                 bool
+	breadcrumbAt, eventAt slog.Level
+}
+
+// levels returns the breadcrumb and event levels now.
+func (c *config) levels() (breadcrumb, event slog.Level) {
+	if c.fixed {
+		return c.breadcrumbAt, c.eventAt
+	}
+	return c.breadcrumbLevel.Level(), c.eventLevel.Level()
 }
 
 // enabled reports whether logcrumbs wants records of level l.
 func (c *config) enabled(l slog.Level) bool {
-	if c.fixed {
-		return l >= c.lowest
-	}
-	return l >= c.breadcrumbLevel.Level() || l >= c.eventLevel.Level()
+	b, e := c.levels()
+	return l >= min(b, e)
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
@@ -143,7 +149,7 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 	}
 	b, bok := c.breadcrumbLevel.(slog.Level)
 	e, eok := c.eventLevel.(slog.Level)
-	c.lowest, c.fixed = min(b, e), bok && eok
+	c.breadcrumbAt, c.eventAt, c.fixed = b, e, bok && eok
 	return &Handler{next: next, c: c}
 }
 
@@ -162,10 +168,11 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	if h.next != nil && h.next.Enabled(ctx, r.Level) {
 		err = h.next.Handle(ctx, r)
 	}
+	breadcrumbAt, eventAt := h.c.levels()
 	switch {
-	case r.Level >= h.c.eventLevel.Level():
+	case r.Level >= eventAt:
 		h.event(ctx, r)
-	case r.Level >= h.c.breadcrumbLevel.Level():
+	case r.Level >= breadcrumbAt:
 		h.breadcrumb(ctx, r)
 	}
 	return err

@@ -23,7 +23,7 @@ type Trail struct {
 	recs    []*Record // a ring; recs[head] is the oldest once the ring is full
 	head    int
 	n       int
-	dropped atomic.Uint64
+	dropped uint64   // records dropped because the ring was full; under mu
 	once    captured // errors already sent as events, for capture-once
 
 	// escalated is set once an event was sent from the trail (for
@@ -61,7 +61,11 @@ func (t *Trail) MarkEscalated() { t.escalated.Store(true) }
 func (t *Trail) Escalated() bool { return t.escalated.Load() }
 
 // Dropped returns the number of records t dropped because it was full.
-func (t *Trail) Dropped() uint64 { return t.dropped.Load() }
+func (t *Trail) Dropped() uint64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dropped
+}
 
 // Append adds r as the newest record. t takes ownership of r; the oldest
 // record, if the ring was full, goes back to the pool.
@@ -78,6 +82,7 @@ func (t *Trail) Append(r *Record) {
 	}
 	t.unreported++
 	if old != nil {
+		t.dropped++
 		t.unreportedDrops++
 	}
 	if t.unreported >= reportEvery {
@@ -85,7 +90,6 @@ func (t *Trail) Append(r *Record) {
 	}
 	t.mu.Unlock()
 	if old != nil {
-		t.dropped.Add(1)
 		Put(old)
 	}
 }
