@@ -36,8 +36,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 
 	gate := &userGate{client: conf.client}
 	if data := rec.Data(); data != nil {
-		e.scrub.data(data)
-		gateUser(data, gate)
+		e.scrub.clean(data, gate)
 		e.fillFromData(event, data)
 		if rec.Truncated {
 			data["logcrumbs.truncated"] = true
@@ -104,8 +103,7 @@ func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber, gate *us
 	for i, r := range recs {
 		worstBytes += worstJSONBytes(r)
 		b := &values[i]
-		scrub.data(b.Data)
-		gateUser(b.Data, gate)
+		scrub.clean(b.Data, gate)
 		if before != nil {
 			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
 				continue

@@ -32,8 +32,7 @@ func (e *Escalator) sendLog(ctx context.Context, rec *buffer.Record) {
 	}
 	entry = entry.String("logcrumbs.logger", rec.Logger())
 	data := rec.Data()
-	e.scrub.data(data)
-	gateUser(data, &userGate{client: e.Hub(ctx).Client()})
+	e.scrub.clean(data, &userGate{client: e.Hub(ctx).Client()})
 	addAttributes(entry, "", data)
 	entry.Emit(rec.Message())
 }

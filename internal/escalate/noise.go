@@ -183,7 +183,13 @@ func (n *noise) pending() []*seen {
 // the message).
 func fingerprintKey(client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) string {
 	var b strings.Builder
-	b.WriteString(strconv.FormatUint(uint64(uintptr(unsafe.Pointer(client))), 16))
+	n := 16 + 2 + len(logger) + 4 + len(site) + 5 + len(msg) // one allocation for most keys
+	for _, s := range userFingerprint {
+		n += 1 + len(s)
+	}
+	b.Grow(n + 48*len(errs))
+	var num [16]byte
+	b.Write(strconv.AppendUint(num[:0], uint64(uintptr(unsafe.Pointer(client))), 16))
 	b.WriteString("|")
 	b.WriteString(logger)
 	if len(userFingerprint) > 0 {

@@ -83,19 +83,42 @@ func (s *scrubber) match(key string) bool {
 	return false
 }
 
+// clean makes data fit to leave the process, in one pass over it: the
+// user gate (see gateUser) on its top-level entries, then secret values
+// replaced at every depth (see data).
+func (s *scrubber) clean(data map[string]any, g *userGate) {
+	for k, v := range data {
+		switch gateUser(k, v, g) {
+		case gateRemove:
+			delete(data, k)
+		case gateFilter:
+			data[k] = Filtered
+		default:
+			s.entry(data, k, v)
+		}
+	}
+}
+
 // data scrubs m in place, and every map and list in it.
 func (s *scrubber) data(m map[string]any) {
 	for k, v := range m {
-		switch {
-		case s.secret(k):
-			m[k] = Filtered
-			continue
-		case s.fn != nil:
-			v = s.call(k, v)
-			m[k] = v
-		}
-		s.value(v)
+		s.entry(m, k, v)
 	}
+}
+
+// entry scrubs the entry k, v of m: a secret key's value is Filtered;
+// otherwise the user's scrub function, if any, replaces it, and the maps
+// inside what remains are scrubbed.
+func (s *scrubber) entry(m map[string]any, k string, v any) {
+	switch {
+	case s.secret(k):
+		m[k] = Filtered
+		return
+	case s.fn != nil:
+		v = s.call(k, v)
+		m[k] = v
+	}
+	s.value(v)
 }
 
 // value scrubs the maps inside v.

@@ -67,38 +67,51 @@ func (g *userGate) sendsAll() bool {
 	return g.all
 }
 
-// gateUser removes from m, unless g allows them, the user's data other than
-// the id, for every user key: the fields of a user group but "id", a user
-// value that is not a group (it becomes Filtered: its id cannot be told
-// apart), and flat keys such as "user.email". A program that logs who its
-// user is, for its own log files, does not send their email or address to
-// Sentry unless it opted in.
-func gateUser(m map[string]any, g *userGate) {
-	if len(m) == 0 {
-		return
-	}
+// gateUser says what becomes of the top-level entry k, v of data, unless
+// g allows the user's data to leave the process: the id is kept, the rest
+// removed, for every user key. A user group keeps only its "id" field
+// (gateUser deletes the others in place), a user value that is not a group
+// is filtered (its id cannot be told apart), and a flat key such as
+// "user.email" is removed. A program that logs who its user is, for its
+// own log files, does not send their email or address to Sentry unless it
+// opted in.
+//
+// The client's options are read only for a key that holds user data.
+func gateUser(k string, v any, g *userGate) gateVerdict {
 	for _, u := range *userKeys.Load() {
-		if v, ok := m[u.key]; ok {
-			switch v := v.(type) {
-			case map[string]any:
-				for k := range v {
-					if k != "id" && !g.sendsAll() {
-						delete(v, k)
-					}
-				}
-			default:
-				if !g.sendsAll() {
-					m[u.key] = Filtered
+		switch {
+		case k == u.key:
+			if g.sendsAll() {
+				return gateKeep
+			}
+			m, ok := v.(map[string]any)
+			if !ok {
+				return gateFilter
+			}
+			for f := range m {
+				if f != "id" {
+					delete(m, f)
 				}
 			}
-		}
-		for k := range m {
-			if strings.HasPrefix(k, u.prefix) && k != u.id && !g.sendsAll() {
-				delete(m, k)
+			return gateKeep
+		case k != u.id && strings.HasPrefix(k, u.prefix):
+			if g.sendsAll() {
+				return gateKeep
 			}
+			return gateRemove
 		}
 	}
+	return gateKeep
 }
+
+// gateVerdict is what the user gate does to an entry.
+type gateVerdict int8
+
+const (
+	gateKeep   gateVerdict = iota // send it (a user group may have lost fields)
+	gateFilter                    // send Filtered instead
+	gateRemove                    // do not send the entry
+)
 
 func user(m map[string]any) sentry.User {
 	var u sentry.User
