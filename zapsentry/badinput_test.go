@@ -92,6 +92,37 @@ func TestPanickingUserMethods(t *testing.T) {
 	}
 }
 
+// TestMalformedFields: fields built by hand with the wrong Interface for
+// their type, or the zero Field, make zap's own Field.AddTo panic; the core
+// recovers, shows what went wrong, and keeps the fields around them.
+func TestMalformedFields(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	_, log := zapsentry.WithContext(context.Background(), logger)
+	log.Info("malformed",
+		zap.String("before", "kept"),
+		zapcore.Field{Key: "zero"},
+		zapcore.Field{Key: "loc", Type: zapcore.TimeType, Integer: 1, Interface: "not a *time.Location"},
+		zapcore.Field{Key: "bin", Type: zapcore.BinaryType, Interface: 42},
+		zapcore.Field{Key: "cplx", Type: zapcore.Complex128Type, Interface: "nope"},
+		zap.Int("after", 7))
+	log.Error("failed", zap.Error(errors.New("x")))
+
+	ev := tr.One(t)
+	if len(ev.Breadcrumbs) != 1 {
+		t.Fatalf("breadcrumbs = %+v", ev.Breadcrumbs)
+	}
+	d := ev.Breadcrumbs[0].Data
+	if d["before"] != "kept" || d["after"] != int64(7) {
+		t.Errorf("fields around the malformed ones lost: %#v", d)
+	}
+	for _, key := range []string{"zero", "loc", "bin", "cplx"} {
+		if v, _ := d[key].(string); !strings.HasPrefix(v, "!PANIC") {
+			t.Errorf("data[%q] = %#v, want a !PANIC note", key, d[key])
+		}
+	}
+}
+
 func TestNilAndTypedNilErrors(t *testing.T) {
 	logger, tr := newLogger(t, zapsentry.Options{}, nil)
 	var typedNil *nilPtrError

@@ -85,6 +85,20 @@ type config struct {
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
 	syncTimeout     time.Duration
+	// fixed says that both levels are plain zapcore.Levels, which cannot
+	// change: then breadcrumbAt and eventAt hold them, so that the log path
+	// makes no interface call to read them.
+	fixed                 bool
+	breadcrumbAt, eventAt zapcore.Level
+}
+
+// wants reports whether an entry of level l is sent as an event, and
+// whether it is kept as a breadcrumb (an event's entry may be both).
+func (c *config) wants(l zapcore.Level) (event, breadcrumb bool) {
+	if c.fixed {
+		return l >= c.eventAt, l >= c.breadcrumbAt
+	}
+	return c.eventLevel.Enabled(l), c.breadcrumbLevel.Enabled(l)
 }
 
 // core is the zapcore.Core. With returns a new core; a core is never
@@ -119,6 +133,9 @@ func NewCore(opts Options) zapcore.Core {
 	if c.syncTimeout <= 0 {
 		c.syncTimeout = 2 * time.Second
 	}
+	b, bok := c.breadcrumbLevel.(zapcore.Level)
+	e, eok := c.eventLevel.(zapcore.Level)
+	c.breadcrumbAt, c.eventAt, c.fixed = b, e, bok && eok
 	return &core{c: c}
 }
 
@@ -132,7 +149,8 @@ func Wrap(opts Options) zap.Option {
 
 // Enabled reports whether the entry would be kept or sent.
 func (c *core) Enabled(l zapcore.Level) bool {
-	return c.c.breadcrumbLevel.Enabled(l) || c.c.eventLevel.Enabled(l)
+	event, breadcrumb := c.c.wants(l)
+	return event || breadcrumb
 }
 
 // Level returns the lowest level the core is enabled for, so that
@@ -188,10 +206,10 @@ func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			ctx = bound
 		}
 	}
-	switch {
-	case c.c.eventLevel.Enabled(ent.Level):
+	switch event, breadcrumb := c.c.wants(ent.Level); {
+	case event:
 		c.event(ctx, ent, fields)
-	case c.c.breadcrumbLevel.Enabled(ent.Level):
+	case breadcrumb:
 		c.breadcrumb(ctx, ent, fields)
 	}
 	if ent.Level >= zapcore.PanicLevel {

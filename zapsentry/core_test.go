@@ -228,6 +228,31 @@ func TestDebugKeptWhenUserCoreFilters(t *testing.T) {
 	}
 }
 
+// TestLevelsChangeAtRunTime: levels given as zap.AtomicLevel (or any
+// LevelEnabler that is not a plain Level) are read on every entry.
+func TestLevelsChangeAtRunTime(t *testing.T) {
+	crumbs, events := zap.NewAtomicLevelAt(zapcore.InfoLevel), zap.NewAtomicLevelAt(zapcore.ErrorLevel)
+	logger, tr := newLogger(t, zapsentry.Options{BreadcrumbLevel: crumbs, EventLevel: events}, nil)
+	_, log := zapsentry.WithContext(context.Background(), logger)
+	log.Debug("dropped at info")
+	crumbs.SetLevel(zapcore.DebugLevel)
+	log.Debug("kept at debug")
+	log.Warn("a breadcrumb at error")
+	events.SetLevel(zapcore.WarnLevel)
+	log.Warn("an event at warn")
+	ev := tr.One(t)
+	if ev.Message != "an event at warn" {
+		t.Errorf("event %q, want the warning sent after EventLevel changed", ev.Message)
+	}
+	var got []string
+	for _, b := range ev.Breadcrumbs {
+		got = append(got, b.Message)
+	}
+	if strings.Join(got, "|") != "kept at debug|a breadcrumb at error" {
+		t.Errorf("breadcrumbs %q, want the records logged after each change", got)
+	}
+}
+
 func TestLevelsAndLoggerName(t *testing.T) {
 	logger, tr := newLogger(t, zapsentry.Options{BreadcrumbLevel: zapcore.InfoLevel, EventLevel: zapcore.WarnLevel}, nil)
 	_, log := zapsentry.WithContext(context.Background(), logger.Named("billing"))

@@ -15,6 +15,10 @@ var errorType = reflect.TypeFor[error]()
 // addField copies f into rec, recovering from panics in the user's methods.
 // When errs is not nil, the errors of error fields are collected there.
 func addField(rec *buffer.Record, f zapcore.Field, errs *[]error) {
+	if plain(f.Type) {
+		f.AddTo((*encoder)(rec))
+		return
+	}
 	depth := rec.Depth()
 	p := render.Safely(func() {
 		switch f.Type {
@@ -36,6 +40,22 @@ func addField(rec *buffer.Record, f zapcore.Field, errs *[]error) {
 		rec.CloseTo(depth)
 		render.Panic(rec, f.Key, f.Interface, method(f.Type), p)
 	}
+}
+
+// plain reports whether zap copies a field of type t from its Integer or
+// String alone: no user method runs and no type assertion can fail, so the
+// field needs no recover, which costs a closure and a defer per field. A
+// zero Field (UnknownType), whose AddTo panics, is not plain.
+func plain(t zapcore.FieldType) bool {
+	switch t {
+	case zapcore.StringType, zapcore.BoolType, zapcore.DurationType,
+		zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type,
+		zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType,
+		zapcore.Float64Type, zapcore.Float32Type,
+		zapcore.NamespaceType, zapcore.SkipType:
+		return true
+	}
+	return false
 }
 
 // collectFieldErrors collects the errors of f, an error or zap.Errors field,
