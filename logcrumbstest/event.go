@@ -10,10 +10,10 @@ type Event struct{ *sentry.Event }
 
 // Breadcrumb is one breadcrumb of an Event.
 type Breadcrumb struct {
-	Level    sentry.Level
-	Category string // the logger: "slog", "zap", the zap logger's name, "zerolog"
-	Message  string
-	Data     map[string]any
+	Level    sentry.Level   // the record's level: debug, info, warning, error or fatal
+	Category string         // the logger: "slog", "zap", the zap logger's name, "zerolog"
+	Message  string         // the record's message
+	Data     map[string]any // the record's attributes, groups as nested maps; nil when it had none
 }
 
 // Exception is one exception of an Event's chain.
