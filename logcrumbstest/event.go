@@ -13,7 +13,7 @@ type Breadcrumb struct {
 	Level    sentry.Level   // the record's level: debug, info, warning, error or fatal
 	Category string         // the logger: "slog", "zap", the zap logger's name, "zerolog"
 	Message  string         // the record's message
-	Data     map[string]any // the record's attributes, groups as nested maps; nil when it had none
+	Data     map[string]any // the record's attributes, groups as nested maps; nil when it had none, empty when all were gated away
 }
 
 // Exception is one exception of an Event's chain.

@@ -118,7 +118,7 @@ func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber, gate *us
 // attributes. The user group moves out of data into the event's user.
 //
 // Without the client's DataCollection.UserInfo (SendDefaultPII), the group
-// holds only its id by now (see scrubber.user).
+// holds only its id by now (see gateUser).
 func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
 	for _, key := range e.opts.TagKeys {
 		if v, ok := lookup(data, key); ok && isScalar(v) {

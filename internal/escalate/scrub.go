@@ -83,18 +83,17 @@ func (s *scrubber) match(key string) bool {
 	return false
 }
 
-// clean makes data fit to leave the process, in one pass over it: the
-// user gate (see gateUser) on its top-level entries, then secret values
-// replaced at every depth (see data).
+// clean makes data fit to leave the process, in one pass over it: secret
+// values replaced at every depth and the user's Scrub function applied (see
+// data), then the user gate on what that left of each top-level entry (see
+// gateUser). Scrub sees every attribute, gated or not.
 func (s *scrubber) clean(data map[string]any, g *userGate) {
 	for k, v := range data {
-		switch gateUser(k, v, g) {
+		switch gateUser(k, s.entry(data, k, v), g) {
 		case gateRemove:
 			delete(data, k)
 		case gateFilter:
 			data[k] = Filtered
-		default:
-			s.entry(data, k, v)
 		}
 	}
 }
@@ -106,19 +105,20 @@ func (s *scrubber) data(m map[string]any) {
 	}
 }
 
-// entry scrubs the entry k, v of m: a secret key's value is Filtered;
-// otherwise the user's scrub function, if any, replaces it, and the maps
-// inside what remains are scrubbed.
-func (s *scrubber) entry(m map[string]any, k string, v any) {
+// entry scrubs the entry k, v of m and returns its new value: a secret
+// key's value is Filtered; otherwise the user's scrub function, if any,
+// replaces it, and the maps inside what remains are scrubbed.
+func (s *scrubber) entry(m map[string]any, k string, v any) any {
 	switch {
 	case s.secret(k):
 		m[k] = Filtered
-		return
+		return Filtered
 	case s.fn != nil:
 		v = s.call(k, v)
 		m[k] = v
 	}
 	s.value(v)
+	return v
 }
 
 // value scrubs the maps inside v.

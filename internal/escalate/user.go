@@ -69,36 +69,44 @@ func (g *userGate) sendsAll() bool {
 
 // gateUser says what becomes of the top-level entry k, v of data, unless
 // g allows the user's data to leave the process: the id is kept, the rest
-// removed, for every user key. A user group keeps only its "id" field
-// (gateUser deletes the others in place), a user value that is not a group
-// is filtered (its id cannot be told apart), and a flat key such as
-// "user.email" is removed. A program that logs who its user is, for its
-// own log files, does not send their email or address to Sentry unless it
+// removed, for every user key. A flat key under a user key, such as
+// "user.email", is removed (all but "user.id"; a user key under another,
+// "acct.owner" under "acct", is such a key too, whichever integration was
+// made first); a user group keeps only its "id" field (gateUser deletes the
+// others in place); a user value that is not a group is filtered (its id
+// cannot be told apart). A program that logs who its user is, for its own
+// log files, does not send their email or address to Sentry unless it
 // opted in.
 //
-// The client's options are read only for a key that holds user data.
+// The client's options are read only when there is something to gate: an
+// id alone is sent either way.
 func gateUser(k string, v any, g *userGate) gateVerdict {
+	isUserKey := false
 	for _, u := range *userKeys.Load() {
-		switch {
-		case k == u.key:
-			if g.sendsAll() {
-				return gateKeep
-			}
-			m, ok := v.(map[string]any)
-			if !ok {
-				return gateFilter
-			}
-			for f := range m {
-				if f != "id" {
-					delete(m, f)
-				}
-			}
-			return gateKeep
-		case k != u.id && strings.HasPrefix(k, u.prefix):
+		if k != u.id && strings.HasPrefix(k, u.prefix) {
 			if g.sendsAll() {
 				return gateKeep
 			}
 			return gateRemove
+		}
+		isUserKey = isUserKey || k == u.key
+	}
+	if !isUserKey {
+		return gateKeep
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		if g.sendsAll() {
+			return gateKeep
+		}
+		return gateFilter
+	}
+	for f := range m {
+		if f != "id" {
+			if g.sendsAll() {
+				return gateKeep
+			}
+			delete(m, f)
 		}
 	}
 	return gateKeep
