@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,5 +84,33 @@ func TestSentryhttpPanicCarriesTrail(t *testing.T) {
 	ev := tr.One(t)
 	if got := messages(ev); got != "before the panic" {
 		t.Errorf("sentryhttp's event: breadcrumbs %q", got)
+	}
+}
+
+// TestCaptureOnceRacingHandCapture: an error logged and captured by hand at
+// the same moment is one event. (Found by review: the check and the record
+// were two steps, and a few rounds in 3,000 sent two.)
+func TestCaptureOnceRacingHandCapture(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
+	const rounds = 2000
+	twice := 0
+	for range rounds {
+		tr.Reset()
+		ctx := logcrumbs.Bind(context.Background(), hub.Clone())
+		err := errors.New("disk full")
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		wg.Add(2)
+		go func() { defer wg.Done(); <-start; logger.ErrorContext(ctx, "save failed", "err", err) }()
+		go func() { defer wg.Done(); <-start; sentry.GetHubFromContext(ctx).CaptureException(err) }()
+		close(start)
+		wg.Wait()
+		if len(tr.Events()) != 1 {
+			twice++
+		}
+	}
+	if twice > 0 {
+		t.Errorf("%d of %d rounds sent other than 1 event for one error", twice, rounds)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,4 +185,87 @@ func TestDedupeEmptyFingerprintFallsBackOnCallSite(t *testing.T) {
 	if n := len(tr.Events()); n != 2 {
 		t.Errorf("%d events from two call sites, want 2", n)
 	}
+}
+
+// TestDedupeConcurrentRequests: the same error logged from one line by many
+// requests at once (a database goes down) is one event within the window;
+// every other record is a counted repeat. (Found by review: the fingerprint
+// was recorded only after the event was built, so requests that logged
+// meanwhile sent events of their own, 2 in 3 runs.)
+func TestDedupeConcurrentRequests(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute},
+	}))
+	const n = 64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := logcrumbs.NewContext(context.Background())
+			<-start
+			logger.ErrorContext(ctx, "query failed", "err", fmt.Errorf("req %d: %w", i, errors.New("db down")))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	sent := len(tr.Events())
+	logcrumbs.Flush(time.Second)
+	repeats := 0
+	for _, ev := range tr.Events() {
+		repeats += repeatsOf(ev)
+	}
+	if sent != 1 || sent+repeats != n {
+		t.Errorf("%d events sent and %d repeats counted for %d concurrent records of one fingerprint, want 1 and %d", sent, repeats, n, n-1)
+	}
+}
+
+// TestBreadcrumbsNameOnlySentEvents: a record whose event was deduplicated
+// or rate-limited does not leave the trail naming an event that was never
+// sent: an upper layer logging the same error names the event that stands
+// for it (the earlier one), and after a rate-limited drop it is sent.
+func TestBreadcrumbsNameOnlySentEvents(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}}))
+	lower := func(ctx context.Context, err error) { logger.ErrorContext(ctx, "query failed", "err", err) }
+	lower(logcrumbs.NewContext(context.Background()), errors.New("db down")) // request 1: sent
+	ctx := logcrumbs.NewContext(context.Background())                        // request 2
+	err := errors.New("db down")
+	lower(ctx, err)                                                                    // a repeat of request 1's
+	logger.ErrorContext(ctx, "handler failed", "err", fmt.Errorf("checkout: %w", err)) // upper layer: capture once
+	sent := map[string]bool{}
+	for _, ev := range tr.Events() {
+		sent[string(ev.EventID)] = true
+	}
+	if len(sent) != 1 {
+		t.Fatalf("%d events, want request 1's only", len(sent))
+	}
+	for _, b := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if id, ok := b.Data["sentry.event_id"].(string); ok && !sent[id] {
+			t.Errorf("breadcrumb %q names event %s, which was never sent", b.Message, id)
+		}
+	}
+
+	logcrumbs.SetRateLimit(1, 1)
+	t.Cleanup(func() { logcrumbs.SetRateLimit(0, 0) })
+	tr.Reset()
+	ctx = logcrumbs.NewContext(context.Background())
+	logger.ErrorContext(ctx, "takes the only token", "err", errors.New("first"))
+	limited := errors.New("second")
+	logger.ErrorContext(ctx, "rate-limited", "err", limited)
+	time.Sleep(1100 * time.Millisecond) // a token again
+	logger.ErrorContext(ctx, "upper layer", "err", fmt.Errorf("wrapped: %w", limited))
+	if got := messagesOf(tr.Events()); got != "takes the only token,upper layer" {
+		t.Errorf("events %q: the rate-limited error, logged again, must be sent", got)
+	}
+}
+
+func messagesOf(events []*sentry.Event) string {
+	var out []string
+	for _, ev := range events {
+		out = append(out, ev.Message)
+	}
+	return strings.Join(out, ",")
 }

@@ -126,16 +126,51 @@ func Chain(err error, dst []error) (chain []error) {
 	return dst
 }
 
-// Contains reports whether err, or an error it wraps, is one of the errors
-// t captured or is wrapped by one of them, and under which event: for an
-// error captured by hand after logcrumbs sent an error wrapping it. (Logged
-// errors use CaptureOnce, which does not look inside captured errors: a
-// sentinel such as context.Canceled inside one captured error must not
-// silence every later error that wraps it.)
-func (t *Trail) Contains(err error) (string, bool) {
+// Recaptured replaces id, which CaptureOnce remembered for errors whose
+// event was then not sent, by earlier, the event that stands for it (a
+// deduplicated repeat's), or forgets those errors when earlier is empty (a
+// rate-limited event): a breadcrumb never names an event that was not sent.
+func (t *Trail) Recaptured(id, earlier string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := range t.once.entries {
+		if e := &t.once.entries[i]; e.err != nil && e.id == id {
+			if earlier == "" {
+				*e = capturedEntry{}
+			} else {
+				e.id = earlier
+			}
+		}
+	}
+}
+
+// CaptureByHand decides whether err, captured by other code as event id at
+// now, is new to t: it returns ("", true) and remembers err under id, or
+// the earlier event and false when err, or an error it wraps, is one t
+// captured or is wrapped by one of them (logcrumbs sent an error wrapping
+// it). The check and the record are one step, so that logging the same
+// error at the same time sends one event, not two. (Logged errors use
+// CaptureOnce, which does not look inside captured errors: a sentinel such
+// as context.Canceled inside one captured error must not silence every
+// later error that wraps it.)
+func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
 	chain := Chain(err, nil)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if earlier, ok := t.containsLocked(chain); ok {
+		return earlier, false
+	}
+	if comparable(err) {
+		t.once.entries[t.once.next] = capturedEntry{err: err, id: id, at: now}
+		t.once.next = (t.once.next + 1) % capturedSize
+	}
+	return "", true
+}
+
+// containsLocked reports whether an error of chain is one of the errors t
+// captured or is wrapped by one of them, and under which event; t.mu must
+// be held.
+func (t *Trail) containsLocked(chain []error) (string, bool) {
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
 		if e.err == nil {

@@ -297,19 +297,41 @@ func TestChainShapes(t *testing.T) {
 	}
 }
 
-// TestContains: Contains looks inside captured errors too (for errors
-// captured by hand after logcrumbs sent a wrapper of them).
-func TestContains(t *testing.T) {
+// TestCaptureByHand: CaptureByHand looks inside captured errors too (for
+// errors captured by hand after logcrumbs sent a wrapper of them), and
+// remembers the new ones, so that a second capture of the same is not new.
+func TestCaptureByHand(t *testing.T) {
 	tr := NewTrail(1)
 	inner := errors.New("inner")
 	tr.CaptureOnce([]error{fmt.Errorf("outer: %w", inner)}, "id", time.Now(), 0)
-	if id, ok := tr.Contains(inner); !ok || id != "id" {
-		t.Errorf("Contains(inner) = %q, %v", id, ok)
+	if id, first := tr.CaptureByHand(inner, "hand", time.Now()); first || id != "id" {
+		t.Errorf("CaptureByHand(inner) = %q, %v; want the wrapper's event", id, first)
 	}
-	if _, ok := tr.Contains(errors.New("other")); ok {
-		t.Error("Contains(other) = true")
+	other := errors.New("other")
+	if _, first := tr.CaptureByHand(other, "hand", time.Now()); !first {
+		t.Error("CaptureByHand(other) is not new")
 	}
-	if _, ok := tr.Contains(sliceErr{[]string{"x"}}); ok {
+	if id, first := tr.CaptureByHand(other, "again", time.Now()); first || id != "hand" {
+		t.Errorf("second CaptureByHand(other) = %q, %v; want the first one's event", id, first)
+	}
+	if _, first := tr.CaptureByHand(sliceErr{[]string{"x"}}, "x", time.Now()); !first {
 		t.Error("an incomparable error is contained")
+	}
+}
+
+// TestRecaptured: an event that was not sent is never named: its errors
+// point at the event that stands for it, or are forgotten.
+func TestRecaptured(t *testing.T) {
+	tr := NewTrail(1)
+	deduped, limited := errors.New("deduped"), errors.New("rate-limited")
+	tr.CaptureOnce([]error{deduped}, "new1", time.Now(), 0)
+	tr.Recaptured("new1", "earlier")
+	if id, first := tr.CaptureOnce([]error{deduped}, "x", time.Now(), 0); first || id != "earlier" {
+		t.Errorf("after a dedupe: %q, %v; want the earlier event", id, first)
+	}
+	tr.CaptureOnce([]error{limited}, "new2", time.Now(), 0)
+	tr.Recaptured("new2", "")
+	if _, first := tr.CaptureOnce([]error{limited}, "y", time.Now(), 0); !first {
+		t.Error("after a rate-limited drop the error is still taken as sent")
 	}
 }

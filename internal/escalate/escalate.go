@@ -203,8 +203,11 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	}
 	now := time.Now()
 	key := e.fingerprintKey(client, rec, errs)
-	v := theNoise.admit(client, key, now, e.dedupeWindow)
+	v := theNoise.admit(client, key, now, e.dedupeWindow, newID)
 	if !v.send {
+		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
+			trail.Recaptured(newID, v.earlier)
+		}
 		if recovered != nil {
 			unitOf(ctx).sent(recovered, sentry.EventID(v.earlier))
 		}
@@ -235,7 +238,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
-	theNoise.sent(key, now, e.dedupeWindow, newID, hub, summary)
+	theNoise.sent(key, newID, hub, summary)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)

@@ -80,8 +80,11 @@ type verdict struct {
 // admit decides whether an event of fingerprint key may be sent at now:
 // not if the same fingerprint was sent within window (it is counted as a
 // repeat), nor if the rate limit has no token left (it is counted as
-// dropped). A window of zero or less turns deduplication off.
-func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration) verdict {
+// dropped). A window of zero or less turns deduplication off. When it
+// admits the event, it records id as the fingerprint's event at once, under
+// the same lock: goroutines that log the same error while the event is
+// being built are its repeats, not events of their own.
+func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string) verdict {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := n.recent[key]
@@ -102,32 +105,35 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		v.repeats, v.since = s.repeats, s.first
 		s.repeats = 0
 	}
-	return v
-}
-
-// sent records the event sent for key, and what Flush should send if
-// repeats are left pending.
-func (n *noise) sent(key string, now time.Time, window time.Duration, id string, hub *sentry.Hub, summary *sentry.Event) {
 	if window <= 0 {
-		return
+		return v
 	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
 	// Sweep once a window, not only when the table is full: an entry keeps
 	// its event's hub, and so its client, reachable.
 	if now.Sub(n.lastSweep) >= window {
 		n.sweep(now, window)
 		n.lastSweep = now
 	}
-	s := n.recent[key]
-	if s == nil {
+	if s = n.recent[key]; s == nil {
 		if len(n.recent) >= maxFingerprints && !n.sweep(now, window) {
-			return
+			return v // no room: this fingerprint is not deduplicated
 		}
 		s = new(seen)
 		n.recent[key] = s
 	}
-	s.sent, s.id, s.hub, s.summary = now, id, hub, summary
+	s.sent, s.id, s.hub, s.summary = now, id, nil, nil
+	return v
+}
+
+// sent records through which hub the event id of fingerprint key went, and
+// what Flush should send if repeats are left pending; until then, Flush
+// leaves them for the next event of the fingerprint.
+func (n *noise) sent(key, id string, hub *sentry.Hub, summary *sentry.Event) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if s := n.recent[key]; s != nil && s.id == id {
+		s.hub, s.summary = hub, summary
+	}
 }
 
 // sweep forgets the fingerprints that expired with nothing pending, and

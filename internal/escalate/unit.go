@@ -75,10 +75,9 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	}
 	if _, ours := hint.Data.(builtHere); !ours && u.trail != nil {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
-			if _, sent := u.trail.Contains(err); sent {
+			if _, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
 				return nil // logcrumbs sent this error already, or one wrapping it
 			}
-			u.trail.CaptureOnce([]error{err}, string(event.EventID), event.Timestamp, 0)
 		}
 		u.addTrail(event)
 	}
