@@ -133,3 +133,60 @@ func TestRunJobOutlivesRequest(t *testing.T) {
 		t.Errorf("the job's event has breadcrumbs %q, want the request's %q", got, "order placed")
 	}
 }
+
+// TestJobHubIsTheJobsOwn: a job's hub is a clone of its request's, and an
+// event captured through it by hand carries the job's trail once (the
+// request's records copied at the start, then the job's), not the
+// request's as well; capture-once in the job does not silence the request.
+// (Found by review: a clone inherits the request unit's event processor.)
+func TestJobHubIsTheJobsOwn(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	shared := errors.New("upstream 503")
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "order placed")
+		jobCtx := logcrumbs.NewChildContext(context.WithoutCancel(r.Context()))
+		logger.InfoContext(r.Context(), "request goes on")
+		_ = logcrumbs.RunJob(jobCtx, "send-receipt", logcrumbs.JobOptions{Child: true}, func(ctx context.Context) error {
+			logger.InfoContext(ctx, "job step")
+			sentry.GetHubFromContext(ctx).CaptureException(shared)
+			return nil
+		})
+		logger.ErrorContext(r.Context(), "request failed", "err", shared)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/orders", nil))
+	events := tr.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2: the job's hand capture and the request's own log", len(events))
+	}
+	if got, want := messages(events[0]), "order placed,job step"; got != want {
+		t.Errorf("the job's event has breadcrumbs %q, want %q", got, want)
+	}
+	if got, want := messages(events[1]), "order placed,request goes on"; got != want {
+		t.Errorf("the request's event has breadcrumbs %q, want %q", got, want)
+	}
+	for _, ev := range events {
+		if _, ok := ev.Contexts["logcrumbs.unit"]; ok {
+			t.Errorf("the unit marker left the process: %v", ev.Contexts)
+		}
+	}
+}
+
+// TestJobPanicInRequestIsOneEvent: a job run inside a request that panics
+// and does not recover is one event, though the panic goes on up through
+// the request's middleware.
+func TestJobPanicInRequestIsOneEvent(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_ = logcrumbs.RunJob(r.Context(), "resize", logcrumbs.JobOptions{Options: noDedupe.Options}, func(context.Context) error {
+				panic("out of memory")
+			})
+		}))
+	if rec, p := serve(h, "/upload"); p != nil || rec.Code != http.StatusInternalServerError {
+		t.Fatalf("panicked %v, status %d", p, rec.Code)
+	}
+	if n := len(tr.Events()); n != 1 {
+		t.Errorf("%d events for one panic, want 1", n)
+	}
+}

@@ -189,3 +189,47 @@ func TestEventJoinsTrace(t *testing.T) {
 		t.Errorf("the error is not linked to the span it happened in: %v", trace)
 	}
 }
+
+// TestMiddlewareClonesASharedHub: a hub every request inherits (on a base
+// context) is not taken as a request's own: one request's hand-captured
+// event carries its own breadcrumbs only.
+func TestMiddlewareClonesASharedHub(t *testing.T) {
+	shared, tr := sentrytest.NewHub(t, nil)
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	loggedA, finishA := make(chan struct{}), make(chan struct{})
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{})
+	a := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "request A step")
+		close(loggedA)
+		<-finishA
+		sentry.GetHubFromContext(r.Context()).CaptureException(errors.New("A failed"))
+	}))
+	b := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "request B step")
+		sentry.GetHubFromContext(r.Context()).CaptureException(errors.New("B failed"))
+	}))
+	for _, base := range []*sentry.Hub{shared, sentry.CurrentHub()} {
+		tr.Reset()
+		loggedA, finishA = make(chan struct{}), make(chan struct{})
+		ctx := sentry.SetHubOnContext(context.Background(), base)
+		doneA := make(chan struct{})
+		go func() {
+			defer close(doneA)
+			a.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil).WithContext(ctx))
+		}()
+		<-loggedA
+		b.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/b", nil).WithContext(ctx))
+		close(finishA)
+		<-doneA
+		if base != shared {
+			continue // sentry.CurrentHub() has no client in this test: nothing to see
+		}
+		got := map[string]string{}
+		for _, ev := range tr.Events() {
+			got[ev.Exception[0].Value] = messages(ev)
+		}
+		if got["B failed"] != "request B step" || got["A failed"] != "request A step" {
+			t.Errorf("breadcrumbs by event: %q, want each request's own", got)
+		}
+	}
+}

@@ -31,12 +31,17 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 }
 
 // begin starts a unit of work on ctx with trail t and a hub: the one ctx
-// has when reuse is set, else a clone of the one ctx has, else of base, else
-// of sentry.CurrentHub(); the hub is bound to a new escalate.Unit. done
-// empties the trail.
+// has when reuse is set and that hub is the request's own (not
+// sentry.CurrentHub(), not base, not one another unit is bound to), else a
+// clone of the one ctx has, else of base, else of sentry.CurrentHub(); the
+// hub is bound to a new escalate.Unit. done empties the trail.
 func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
 	hub := sentry.GetHubFromContext(ctx)
-	if hub == nil || !reuse {
+	// A hub on the context is reused only when it is the request's own (as
+	// sentryhttp makes): never a hub every request shares, and never one
+	// another unit of work was bound to.
+	shared := hub == sentry.CurrentHub() || (base != nil && hub == base) || escalate.Bound(hub)
+	if hub == nil || !reuse || shared {
 		switch {
 		case hub != nil:
 			base = hub

@@ -8,21 +8,23 @@ import (
 	"github.com/getsentry/sentry-go"
 )
 
-// perClient holds a V for each Sentry client logcrumbs has sent through,
-// without keeping the client alive: an entry goes when its client is
-// garbage collected. A program has one client or a few; a test suite or a
-// program that calls sentry.Init again makes many, and only the live ones
-// take memory here.
-type perClient[V any] struct {
+// perKey holds a V for each K it was asked about, without keeping the K
+// alive: an entry goes when its K is garbage collected.
+type perKey[K, V any] struct {
 	mu sync.Mutex
-	m  map[weak.Pointer[sentry.Client]]V
+	m  map[weak.Pointer[K]]V
 }
+
+// perClient holds a V for each Sentry client logcrumbs has sent through. A
+// program has one client or a few; a test suite or a program that calls
+// sentry.Init again makes many, and only the live ones take memory here.
+type perClient[V any] = perKey[sentry.Client, V]
 
 // get returns c's value, made by newV the first time. newV's value must
 // not refer to c, or c would never be collected. (The options kept for a
 // client hold its BeforeBreadcrumb: a client whose BeforeBreadcrumb refers
 // to the client itself stays alive.)
-func (p *perClient[V]) get(c *sentry.Client, newV func() V) V {
+func (p *perKey[K, V]) get(c *K, newV func() V) V {
 	if c == nil {
 		return newV() // nothing to remember it by
 	}
@@ -33,7 +35,7 @@ func (p *perClient[V]) get(c *sentry.Client, newV func() V) V {
 		return v
 	}
 	if p.m == nil {
-		p.m = make(map[weak.Pointer[sentry.Client]]V)
+		p.m = make(map[weak.Pointer[K]]V)
 	}
 	v := newV()
 	p.m[key] = v
@@ -41,16 +43,27 @@ func (p *perClient[V]) get(c *sentry.Client, newV func() V) V {
 	return v
 }
 
-func (p *perClient[V]) forget(key weak.Pointer[sentry.Client]) {
+// has reports whether c has a value.
+func (p *perKey[K, V]) has(c *K) bool {
+	if c == nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok := p.m[weak.Make(c)]
+	return ok
+}
+
+func (p *perKey[K, V]) forget(key weak.Pointer[K]) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.m, key)
 }
 
-// each calls fn, outside p's lock, for every live client and its value.
-func (p *perClient[V]) each(fn func(*sentry.Client, V)) {
+// each calls fn, outside p's lock, for every live K and its value.
+func (p *perKey[K, V]) each(fn func(*K, V)) {
 	type entry struct {
-		c *sentry.Client
+		c *K
 		v V
 	}
 	p.mu.Lock()

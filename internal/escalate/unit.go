@@ -51,9 +51,29 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalato
 	if e != nil {
 		u.scrub = e.scrub
 	}
-	hub.Scope().AddEventProcessor(u.process)
+	scope := hub.Scope()
+	// A clone of a bound hub (a job's, from its request's) inherits the
+	// processors of the units bound to the original: the marker says which
+	// unit the hub is now bound to, so that only that unit's trail and
+	// capture-once act on its events.
+	scope.SetContext(unitContext, sentry.Context{"unit": u})
+	scope.AddEventProcessor(u.process)
+	boundHubs.get(hub, func() struct{} { return struct{}{} })
 	return context.WithValue(ctx, unitKey{}, u), u
 }
+
+// boundHubs are the hubs a unit was ever bound to (while they live).
+var boundHubs perKey[sentry.Hub, struct{}]
+
+// unitContext is the scope context that marks the unit a hub is bound to.
+// The unit's processor removes it from every event: it never leaves the
+// process.
+const unitContext = "logcrumbs.unit"
+
+// Bound reports whether a unit of work was bound to hub: a hub shared by
+// units of work (one on a base context every request inherits) is bound by
+// the first, and the others must take a clone of it.
+func Bound(hub *sentry.Hub) bool { return boundHubs.has(hub) }
 
 // unitOf returns the unit ctx belongs to, or a throwaway one.
 func unitOf(ctx context.Context) *Unit {
@@ -67,13 +87,22 @@ func unitOf(ctx context.Context) *Unit {
 }
 
 func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+	// The unit the hub is bound to adds its trail and keeps capture-once;
+	// the units of the hubs it was cloned from only learn of a panic it
+	// reports, so that the panic going on up through them is not reported
+	// again. (No marker: the scope was cleared; every unit acts.)
+	owner, _ := event.Contexts[unitContext]["unit"].(*Unit)
+	mine := owner == nil || owner == u
+	if mine {
+		delete(event.Contexts, unitContext)
+	}
 	if event.Type != "" { // transactions, check-ins, logs: no breadcrumbs
 		return event
 	}
 	if hint == nil {
 		hint = &sentry.EventHint{}
 	}
-	if _, ours := hint.Data.(builtHere); !ours && u.trail != nil {
+	if _, ours := hint.Data.(builtHere); mine && !ours && u.trail != nil {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
 			if _, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
 				return nil // logcrumbs sent this error already, or one wrapping it
