@@ -18,8 +18,13 @@ type MiddlewareOptions struct {
 
 	// Recover, when true, answers 500 Internal Server Error after reporting
 	// a panic, instead of panicking again for the server's own recovery
-	// (net/http logs it and drops the connection). Either way the panic is
-	// one event.
+	// (net/http logs it and drops the connection). A response that has
+	// started (a status sent, a byte of body written or flushed) cannot
+	// become a 500: it is aborted with http.ErrAbortHandler, as net/http
+	// does, so that the client does not take a cut response for a whole
+	// one. Either way the panic is one event. The handler's ResponseWriter
+	// is then a wrapper that still offers http.Flusher, http.Hijacker,
+	// io.ReaderFrom and Unwrap (for http.ResponseController).
 	Recover bool
 }
 
@@ -27,9 +32,11 @@ type MiddlewareOptions struct {
 // work: a trail of its own on the request's context (records logged with
 // that context, through any logger, become its breadcrumbs), a Sentry hub
 // of its own (a clone of Options.Hub or sentry.CurrentHub(), unless the
-// request already has one, as sentryhttp gives it: that one is used, not
-// cloned again) with the request on its scope, and one event for a panic,
-// with the request's trail. The trail is emptied when the request ends.
+// request already has one of its own, as sentryhttp gives it: that one is
+// used, not cloned again; a hub the request inherits from a shared base
+// context is cloned) with the request on its scope, and one event for a
+// panic, with the request's trail. The trail is emptied when the request
+// ends.
 //
 // It composes with sentryhttp in either order: a panic is reported once,
 // by whichever of the two recovers it first.
@@ -41,6 +48,11 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			defer done()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)
+			var sw *startedWriter
+			if opts.Recover {
+				sw = &startedWriter{ResponseWriter: w}
+				w = sw
+			}
 			defer func() {
 				if p := recover(); p != nil {
 					if p == http.ErrAbortHandler { // net/http's own way to abort: no bug
@@ -50,7 +62,10 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if !opts.Recover {
 						panic(p)
 					}
-					w.WriteHeader(http.StatusInternalServerError)
+					if sw.started.Load() {
+						panic(http.ErrAbortHandler) // too late for a 500
+					}
+					sw.ResponseWriter.WriteHeader(http.StatusInternalServerError)
 				}
 			}()
 			next.ServeHTTP(w, r)

@@ -3,6 +3,8 @@ package logcrumbs_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -231,5 +233,83 @@ func TestMiddlewareClonesASharedHub(t *testing.T) {
 		if got["B failed"] != "request B step" || got["A failed"] != "request A step" {
 			t.Errorf("breadcrumbs by event: %q, want each request's own", got)
 		}
+	}
+}
+
+// TestMiddlewareRecoverAfterStreaming: with Recover, a panic after the
+// response started cannot become a 500; the response is aborted, as
+// net/http does, so that the client sees an error rather than a cut body
+// that looks whole. The panic is one event, with sentryhttp outside too
+// (which would otherwise report the abort).
+func TestMiddlewareRecoverAfterStreaming(t *testing.T) {
+	for _, outer := range []string{"alone", "inside sentryhttp"} {
+		t.Run(outer, func(t *testing.T) {
+			hub, tr := sentrytest.NewHub(t, nil)
+			var h http.Handler = logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})(
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_, _ = io.WriteString(w, "row 1\n")
+					http.NewResponseController(w).Flush() // through Unwrap
+					panic("lost the database mid-stream")
+				}))
+			if outer != "alone" {
+				h = withHub(sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle(h), hub)
+			}
+			srv := httptest.NewServer(h)
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+			defer srv.Close()
+			res, err := http.Get(srv.URL)
+			if err == nil {
+				body, rerr := io.ReadAll(res.Body)
+				res.Body.Close()
+				if rerr == nil {
+					t.Errorf("client got status %d and a whole-looking body %q", res.StatusCode, body)
+				}
+			}
+			srv.Close() // waits for the handler
+			if n := len(tr.Events()); n != 1 {
+				t.Errorf("%d events, want 1 for the panic", n)
+			}
+		})
+	}
+}
+
+// TestMiddlewareRecoverKeepsWriterInterfaces: with Recover the handler's
+// writer is a wrapper; it still hijacks (websockets), and a panic after an
+// informational 103 is still a 500.
+func TestMiddlewareRecoverKeepsWriterInterfaces(t *testing.T) {
+	hub, _ := sentrytest.NewHub(t, nil)
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})
+	srv := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/early" {
+			w.WriteHeader(http.StatusEarlyHints)
+			panic("after early hints")
+		}
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+		_ = buf.Flush()
+	})))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(body) != "hijacked" {
+		t.Errorf("body %q, want the hijacked connection's", body)
+	}
+	res, err = http.Get(srv.URL + "/early")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Errorf("status %d after a panic following 103, want 500", res.StatusCode)
 	}
 }

@@ -3,6 +3,7 @@ package escalate
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"reflect"
 	"sync"
 	"time"
@@ -115,6 +116,9 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	if u.has && hint.RecoveredException == http.ErrAbortHandler {
+		return nil // the abort of a response cut by a panic already reported
+	}
 	if !u.has {
 		u.recovered, u.has, u.eventID = hint.RecoveredException, true, event.EventID
 		return event
