@@ -208,7 +208,10 @@ func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	}
 	switch event, breadcrumb := c.c.wants(ent.Level); {
 	case event:
-		c.event(ctx, ent, fields)
+		id := c.event(ctx, ent, fields)
+		if ent.Level == zapcore.PanicLevel { // zap panics with the message next
+			escalate.NotePanic(ctx, ent.Message, id)
+		}
 	case breadcrumb:
 		c.breadcrumb(ctx, ent, fields)
 	}
@@ -238,7 +241,7 @@ func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapco
 	c.c.esc.Keep(ctx, rec, gathered)
 }
 
-func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) {
+func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) (id string) {
 	rec := c.start(ent, c.c.esc.EventLimits())
 	var errs []error
 	for _, f := range c.fields {
@@ -248,7 +251,7 @@ func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Fi
 		addField(rec, f, &errs)
 	}
 	rec.CloseAll()
-	c.c.esc.Capture(ctx, rec, errs)
+	return c.c.esc.Capture(ctx, rec, errs)
 }
 
 func (c *core) start(ent zapcore.Entry, limits buffer.Limits) *buffer.Record {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -309,5 +311,22 @@ func TestSync(t *testing.T) {
 	stuck := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}, SyncTimeout: time.Millisecond}))
 	if err := stuck.Sync(); err == nil || !strings.Contains(err.Error(), "SyncTimeout") {
 		t.Errorf("Sync with a stuck transport = %v, want an error naming SyncTimeout", err)
+	}
+}
+
+// TestPanicInMiddlewareIsOneEvent: logger.Panic inside logcrumbs.Middleware
+// is one event, not one for the entry and one for the panic zap raises with
+// its message.
+func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			log.Panic("invariant broken")
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	if n := len(tr.Events()); n != 1 {
+		t.Errorf("%d events for one logger.Panic, want 1", n)
 	}
 }

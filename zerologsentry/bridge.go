@@ -37,7 +37,8 @@ func newBridge(opts Options) *bridge {
 
 // handle keeps a record as a breadcrumb or sends it as an event. fields is
 // the record's encoded object from its opening brace; the message is msg,
-// or, when inFields (a writer sees the finished record), the message field.
+// or, when inFields (a writer sees the finished record), the message member
+// zerolog writes last.
 func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields []byte, inFields bool) {
 	switch l {
 	case zerolog.Disabled:
@@ -45,16 +46,25 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	case zerolog.NoLevel: // logger.Log(): a record without level
 		l = zerolog.InfoLevel
 	}
+	var m message
+	if inFields {
+		m.raw, m.esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
+	} else {
+		m.text = msg
+	}
 	switch {
 	case l >= b.eventLevel:
-		b.event(ctx, b.start(l, msg, fields, inFields, b.esc.EventLimits()), fields)
+		id := b.event(ctx, b.start(l, m, b.esc.EventLimits()), fields)
+		if l == zerolog.PanicLevel { // zerolog panics with the message next
+			escalate.NotePanic(ctx, m.String(), id)
+		}
 		if l >= zerolog.FatalLevel { // zerolog exits or panics next
 			if hub := b.esc.Hub(ctx); hub.Client().IsEnabled() {
 				hub.Flush(b.flushTimeout)
 			}
 		}
 	case l >= b.breadcrumbLevel:
-		rec := b.start(l, msg, fields, inFields, b.esc.BreadcrumbLimits())
+		rec := b.start(l, m, b.esc.BreadcrumbLimits())
 		var errs []error
 		if b.esc.CollectsBreadcrumbErrors() {
 			errs = copyWithErrors(rec, fields) // for Options.EscalateIf
@@ -66,25 +76,39 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	}
 }
 
-func (b *bridge) start(l zerolog.Level, msg string, fields []byte, inFields bool, limits buffer.Limits) *buffer.Record {
+// message is a record's message: text (the hook's), or the raw JSON
+// string a writer found.
+type message struct {
+	text string
+	raw  []byte
+	esc  bool
+}
+
+// String returns the message's text.
+func (m message) String() string {
+	if m.raw != nil {
+		return string(unescape(m.raw, m.esc))
+	}
+	return m.text
+}
+
+func (b *bridge) start(l zerolog.Level, m message, limits buffer.Limits) *buffer.Record {
 	rec := buffer.Get(time.Now(), level(l), limits)
 	rec.SetLogger(b.esc.LoggerName())
-	if inFields {
-		if raw, esc, ok := findString(fields, zerolog.MessageFieldName); ok {
-			rec.BeginMessage()
-			writeUnescaped(rec, raw, esc)
-			rec.EndMessage()
-		}
+	if m.raw != nil {
+		rec.BeginMessage()
+		writeUnescaped(rec, m.raw, m.esc)
+		rec.EndMessage()
 	} else {
-		rec.SetMessage(msg)
+		rec.SetMessage(m.text)
 	}
 	return rec
 }
 
 // event copies the fields of an event-level record, gathering its errors,
 // and sends it.
-func (b *bridge) event(ctx context.Context, rec *buffer.Record, fields []byte) {
-	b.esc.Capture(ctx, rec, copyWithErrors(rec, fields))
+func (b *bridge) event(ctx context.Context, rec *buffer.Record, fields []byte) (id string) {
+	return b.esc.Capture(ctx, rec, copyWithErrors(rec, fields))
 }
 
 // copyWithErrors copies the encoded fields into rec and returns the errors
@@ -121,11 +145,13 @@ func copyWithErrors(rec *buffer.Record, fields []byte) []error {
 }
 
 // skipMember leaves out the fields zerolog adds for its own output: the
-// level and time (the breadcrumb has its own), the message (it is the
-// breadcrumb's) and the error stack (it becomes the exception's).
-func skipMember(key string) bool {
-	return key == zerolog.LevelFieldName || key == zerolog.TimestampFieldName ||
-		key == zerolog.ErrorStackFieldName || key == zerolog.MessageFieldName
+// level it writes first and the time (the breadcrumb has its own), and the
+// error stack (it becomes the exception's). The message is not among the
+// fields: a hook runs before zerolog adds it, and a writer takes it off the
+// end (splitMessage), so a field of the user's named "message" is kept.
+func skipMember(key string, index int) bool {
+	return (index == 0 && key == zerolog.LevelFieldName) || key == zerolog.TimestampFieldName ||
+		key == zerolog.ErrorStackFieldName
 }
 
 // level maps zerolog's levels to Sentry's: Trace is debug, Fatal and Panic

@@ -25,9 +25,14 @@ import (
 // "error", with the stack zerolog encoded next to it, if any (see
 // zerolog.ErrorStackMarshaler).
 //
-// Two different errors with the same text logged at the same moment may be
-// mistaken for each other; both have the same text, and usually the same
-// type. Each remembered error costs one small allocation.
+// The table is matched by text alone, across the process: a field whose
+// text is that of an error written recently gets that error, whichever
+// request wrote it and whatever the field (a .Str field with the same text
+// too), and an error added to a logger with With() is written once, so an
+// event of that logger may get a newer error of the same text. Errors with
+// texts of their own (most wrapped errors) are not affected; short generic
+// texts ("not found", "pending") may be. Each remembered error costs one
+// small allocation.
 func ErrorMarshalFunc(next func(error) any) func(error) any {
 	return func(err error) any {
 		v := any(err)

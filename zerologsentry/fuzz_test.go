@@ -25,13 +25,14 @@ func FuzzScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
 		defer buffer.Put(rec)
-		if raw, esc, ok := findString(b, "message"); ok {
+		raw, esc, rest, ok := splitMessage(b, "message")
+		if ok {
 			rec.BeginMessage()
 			writeUnescaped(rec, raw, esc)
 			rec.EndMessage()
 		}
 		s := scanner{skip: skipMember, onString: func(string, string) {}}
-		s.copy(rec, b)
+		s.copy(rec, rest)
 		if rec.Depth() != 0 {
 			t.Fatalf("depth %d after copy", rec.Depth())
 		}

@@ -39,8 +39,10 @@
 // the hook or writer copies zerolog's encoded bytes into the trail (strings,
 // numbers, booleans, null, objects as nested data, arrays as JSON) and
 // allocates nothing for it; they become Go values only when an event is
-// sent. zerolog's level, time, message and stack fields are left out of the
-// data.
+// sent. zerolog's own fields are left out of the data: the level it writes
+// first, the message it writes last, every field named as its time and
+// stack fields (zerolog.TimestampFieldName, zerolog.ErrorStackFieldName);
+// a field of yours named "message" or "level" elsewhere is kept.
 //
 // zerolog gives hooks and writers an error only as the text it wrote. The
 // exception of an event, with either binding, is therefore:
@@ -71,7 +73,7 @@
 // delivered. Values beyond the limits of logcrumbs.Options are cut and
 // marked; invalid UTF-8 is replaced when sent; malformed JSON (from RawJSON)
 // ends the copy of a record's fields where it starts, keeping those before
-// it. zerolog calls String, MarshalZerologObject and json.Marshal itself,
+// it (and the message, which the writer reads from the record's end). zerolog calls String, MarshalZerologObject and json.Marshal itself,
 // while the event is built and before any hook or writer runs: a panic
 // there is zerolog's, and reaches the log call as it would without
 // logcrumbs.

@@ -1,6 +1,7 @@
 package zerologsentry
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -25,9 +26,11 @@ type scanner struct {
 	i   int
 	rec *buffer.Record
 
-	// skip, if set, sees every top-level member's key before its value is
-	// read, and reports whether to leave the member out.
-	skip func(key string) bool
+	// skip, if set, sees every top-level member's key and index (0 for the
+	// first) before its value is read, and reports whether to leave the
+	// member out.
+	skip    func(key string, index int) bool
+	members int // top-level members seen
 	// skipped, if set, sees the encoded value of each member left out.
 	skipped func(key string, value []byte)
 	// onString, if set, sees every top-level string member after it is
@@ -66,7 +69,11 @@ func (s *scanner) object(depth int) bool {
 		s.i++
 		s.space()
 		key := text(raw, esc)
-		if depth == 0 && s.skip != nil && s.skip(key) {
+		index := s.members
+		if depth == 0 {
+			s.members++
+		}
+		if depth == 0 && s.skip != nil && s.skip(key, index) {
 			value, ok := s.value()
 			if !ok {
 				return false
@@ -380,6 +387,49 @@ func (s *scanner) copy(rec *buffer.Record, b []byte) {
 	s.b, s.i, s.rec = b, 1, rec
 	s.object(0)
 	rec.CloseAll()
+}
+
+// splitMessage finds the message member zerolog writes last in a finished
+// record ({..., "message":"text"} and a newline), from the end, so that a
+// field of the same name earlier in the record, or a malformed value before
+// it, cannot hide it. It returns the message's raw text, whether it holds
+// escapes, and the record without that member (an object cut short, which
+// the scanner reads to its end); ok is false, and rest is b, when the last
+// member is not a string named key.
+func splitMessage(b []byte, key string) (raw []byte, esc bool, rest []byte, ok bool) {
+	end := len(b)
+	for end > 0 && (b[end-1] == '\n' || b[end-1] == '\r' || b[end-1] == ' ' || b[end-1] == '\t') {
+		end--
+	}
+	if end < 2 || b[end-1] != '}' || b[end-2] != '"' {
+		return nil, false, b, false
+	}
+	closing := end - 2
+	opening := -1
+	for j := closing - 1; j >= 0; j-- {
+		if b[j] != '"' {
+			continue
+		}
+		slashes := 0
+		for k := j - 1; k >= 0 && b[k] == '\\'; k-- {
+			slashes++
+		}
+		if slashes%2 == 0 { // an unescaped quote: the string's opening one
+			opening = j
+			break
+		}
+	}
+	name := `"` + key + `":`
+	start := opening - len(name)
+	if opening < 0 || start < 1 || string(b[start:opening]) != name || (b[start-1] != ',' && b[start-1] != '{') {
+		return nil, false, b, false
+	}
+	raw = b[opening+1 : closing]
+	esc = bytes.IndexByte(raw, '\\') >= 0
+	if b[start-1] == ',' {
+		start--
+	}
+	return raw, esc, b[:start], true
 }
 
 // findString returns the raw text of the top-level string member key of the

@@ -20,23 +20,30 @@ import (
 // their text, like the hook: see the package documentation for what the
 // event's exception holds, and [ErrorMarshalFunc].
 //
-// With a Writer and a Hook on the same logger, the Writer keeps the records
-// and the Hook steps aside, as long as the logger writes to the Writer
-// directly or through zerolog.MultiLevelWriter; through other wrappers,
-// both would keep each record, so use one or the other there.
+// Use one binding per logger. With a Writer and a Hook on the same logger,
+// the Writer keeps the records and the Hook steps aside, as long as the
+// logger writes to the Writer directly or through zerolog.MultiLevelWriter:
+// an unbound Writer then keeps every request's records in the fallback
+// trail, though the Hook could have told them apart. Through other
+// wrappers (zerolog.SyncWriter, a diode, zerolog.FilteredLevelWriter) the
+// Hook cannot see the Writer, and both keep each record.
 type Writer struct {
 	b    *bridge
-	next zerolog.LevelWriter // nil: stand-alone
+	out  io.Writer           // the writer wrapped, as given; nil: stand-alone
+	next zerolog.LevelWriter // out as a LevelWriter
 	ctx  context.Context     // bound with WithContext, or nil
 }
 
-var _ zerolog.LevelWriter = (*Writer)(nil)
+var (
+	_ zerolog.LevelWriter = (*Writer)(nil)
+	_ io.Closer           = (*Writer)(nil)
+)
 
 // NewWriter returns a Writer that writes to next. A nil next makes a
 // stand-alone writer that only feeds logcrumbs, for use inside
 // zerolog.MultiLevelWriter.
 func NewWriter(next io.Writer, opts Options) *Writer {
-	w := &Writer{b: newBridge(opts)}
+	w := &Writer{b: newBridge(opts), out: next}
 	switch next := next.(type) {
 	case nil:
 	case zerolog.LevelWriter:
@@ -47,37 +54,58 @@ func NewWriter(next io.Writer, opts Options) *Writer {
 	return w
 }
 
-// Write writes a record whose level is read from its level field.
-func (w *Writer) Write(p []byte) (int, error) {
+// Write passes p to the wrapped writer's Write (as the caller asked: a
+// level-filtering writer filters nothing on Write) and returns what it
+// returns, then keeps the record at the level read from its level field.
+func (w *Writer) Write(p []byte) (n int, err error) {
+	n = len(p)
+	if w.out != nil {
+		n, err = w.out.Write(p)
+	}
 	l := zerolog.NoLevel
 	if raw, _, ok := findString(p, zerolog.LevelFieldName); ok {
 		if parsed, err := zerolog.ParseLevel(unsafe.String(unsafe.SliceData(raw), len(raw))); err == nil {
 			l = parsed
 		}
 	}
-	return w.WriteLevel(l, p)
+	w.keep(l, p)
+	return n, err
 }
 
-// WriteLevel passes p to the wrapped writer and returns what it returns,
-// then keeps the record as a breadcrumb or sends it as an event.
+// WriteLevel passes p to the wrapped writer's WriteLevel and returns what
+// it returns, then keeps the record as a breadcrumb or sends it as an
+// event.
 func (w *Writer) WriteLevel(l zerolog.Level, p []byte) (n int, err error) {
 	n = len(p)
 	if w.next != nil {
 		n, err = w.next.WriteLevel(l, p)
 	}
-	func() {
-		defer func() { _ = recover() }() // a log call never fails because of logcrumbs
-		w.b.handle(w.ctx, l, "", p, true)
-	}()
+	w.keep(l, p)
 	return n, err
+}
+
+func (w *Writer) keep(l zerolog.Level, p []byte) {
+	defer func() { _ = recover() }() // a log call never fails because of logcrumbs
+	w.b.handle(w.ctx, l, "", p, true)
+}
+
+// Close closes the wrapped writer if it is an io.Closer, as zerolog does
+// for its writer before a Fatal record exits the process (a diode or a
+// buffered writer flushes there), and returns its error; otherwise it
+// returns nil.
+func (w *Writer) Close() error {
+	if c, ok := w.out.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // WithContext returns a logger for one request: logger, which must write to
 // w (zerolog.New(w)), writing instead to a copy of w bound to the trail of
 // ctx, and bound to ctx itself; a new trail is attached to ctx first if it
 // carries none. The returned context carries the logger for zerolog.Ctx.
-// For a logger that writes to several writers, bind with the Hook and the
-// package's WithContext instead.
+// For a logger that writes to several writers, use the Hook and the
+// package's WithContext instead, with no Writer among those writers.
 func (w *Writer) WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
 	if logcrumbs.FromContext(ctx) == nil {
 		ctx = logcrumbs.NewContext(ctx)

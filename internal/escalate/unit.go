@@ -139,6 +139,16 @@ func (u *Unit) sent(p any, id sentry.EventID) {
 	}
 }
 
+// NotePanic tells the unit of work of ctx that the panic p, which a logger
+// raises after logging at its panic level (zap's Panic and zerolog's Panic
+// panic with the message), was reported as the event id: the middleware or
+// job that recovers it sends no second event. An empty id notes nothing.
+func NotePanic(ctx context.Context, p any, id string) {
+	if id != "" {
+		unitOf(ctx).sent(p, sentry.EventID(id))
+	}
+}
+
 // Reported reports whether the panic p was already sent through the unit's
 // hub.
 func (u *Unit) Reported(p any) bool {

@@ -1,0 +1,91 @@
+package zerologsentry_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	pkgerr "github.com/pkg/errors"
+	"github.com/rs/zerolog"
+	"github.com/rs/zerolog/pkgerrors"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+type cyc struct{ Self *cyc }
+
+type nilPtrErr struct{}
+
+func (*nilPtrErr) Error() string { return "nil ptr err" }
+
+func logEveryFieldKind(l zerolog.Logger) {
+	var np *nilPtrErr
+	l.Info().Err(nil).Msg("errnil")
+	l.Info().Err(np).Msg("typed nil")
+	l.Error().Errs("errs", []error{errors.New("a"), nil, np}).Msg("errs")
+	l.Error().Stack().Err(pkgerr.New("with stack")).Msg("stack")
+	l.Info().RawJSON("bad", []byte(`{"x":`)).Msg("raw")
+	c := &cyc{}
+	c.Self = c
+	l.Info().Interface("cyc", c).Msg("cyclic")
+	l.Info().Bytes("b", []byte{0xff, 0xfe, 'a'}).Msg("bytes")
+	l.Info().Str("huge", strings.Repeat("x", 1<<20)).Msg("huge")
+	l.Info().Str("k", "1").Str("k", "2").Msg("dup")
+	l.Log().Msg("nolevel")
+	l.Info().Send()
+	l.Info().Msgf("fmt %d", 3)
+	l.Info().Discard().Msg("discarded")
+	l.Trace().Msg("trace")
+	l.Warn().Dict("d", zerolog.Dict().Err(errors.New("inner"))).Msg("dict")
+	l.Error().Fields(map[string]any{"error": errors.New("from fields")}).Msg("fields")
+	l.WithLevel(zerolog.FatalLevel).Msg("fatal-level no exit")
+}
+
+// TestOutputIdenticalForEveryFieldKind: the hook and the writer leave
+// zerolog's output byte for byte as it is without them, for every kind of
+// field and level, with ErrorMarshalFunc and pkgerrors.MarshalStack set.
+func TestOutputIdenticalForEveryFieldKind(t *testing.T) {
+	saved, savedS := zerolog.ErrorMarshalFunc, zerolog.ErrorStackMarshaler
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc, zerolog.ErrorStackMarshaler = saved, savedS })
+	zerolog.ErrorStackMarshaler = pkgerrors.MarshalStack
+	var plain syncBuffer
+	logEveryFieldKind(zerolog.New(&plain).Level(zerolog.TraceLevel))
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
+	hub, tr := sentrytest.NewHub(t, nil)
+	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}, BreadcrumbLevel: zerolog.TraceLevel}
+	var hooked, written syncBuffer
+	_, hl := zerologsentry.WithContext(context.Background(), zerolog.New(&hooked).Level(zerolog.TraceLevel).Hook(zerologsentry.NewHook(opts)))
+	logEveryFieldKind(hl)
+	w := zerologsentry.NewWriter(&written, opts)
+	_, wl := w.WithContext(context.Background(), zerolog.New(w).Level(zerolog.TraceLevel))
+	logEveryFieldKind(wl)
+	pl, hk, wr := strings.Split(plain.String(), "\n"), strings.Split(hooked.String(), "\n"), strings.Split(written.String(), "\n")
+	for i := range pl {
+		if strings.Contains(pl[i], "\"stack\":[") {
+			continue // stacks hold the caller's line
+		}
+		if i >= len(hk) || pl[i] != hk[i] {
+			t.Errorf("hook line %d differs:\n%s\n%s", i, cut(pl[i]), cut(hk[i]))
+		}
+		if i >= len(wr) || pl[i] != wr[i] {
+			t.Errorf("writer line %d differs:\n%s\n%s", i, cut(pl[i]), cut(wr[i]))
+		}
+	}
+	for _, ev := range tr.Events() {
+		var ex []string
+		for _, e := range ev.Exception {
+			ex = append(ex, e.Type+"="+e.Value)
+		}
+		t.Logf("event %q %s %v", ev.Message, ev.Level, ex)
+	}
+}
+
+func cut(s string) string {
+	if len(s) > 300 {
+		return s[:300]
+	}
+	return s
+}
