@@ -26,7 +26,7 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 		ctx = buffer.NewContext(ctx, t)
 	}
 	ctx = sentry.SetHubOnContext(ctx, hub)
-	ctx, _ = escalate.Bind(ctx, hub, t, nil)
+	ctx, _ = escalate.Bind(ctx, hub, t, nil, true)
 	return ctx
 }
 
@@ -40,8 +40,9 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 	// A hub on the context is reused only when it is the request's own (as
 	// sentryhttp makes): never a hub every request shares, and never one
 	// another unit of work was bound to.
-	shared := hub == sentry.CurrentHub() || (base != nil && hub == base) || escalate.Bound(hub)
-	if hub == nil || !reuse || shared {
+	shared := hub == sentry.CurrentHub() || (base != nil && hub == base) || escalate.Bound(ctx, hub)
+	cloned := hub == nil || !reuse || shared
+	if cloned {
 		switch {
 		case hub != nil:
 			base = hub
@@ -51,6 +52,6 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 		hub = base.Clone()
 		ctx = sentry.SetHubOnContext(ctx, hub)
 	}
-	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t, esc)
+	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t, esc, !cloned)
 	return ctx, t.Release
 }

@@ -47,7 +47,13 @@ type builtHere struct{}
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
 // request already has). The trail goes on other code's events scrubbed as
 // e scrubs (with the default secret keys if e is nil).
-func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalator) (context.Context, *Unit) {
+//
+// A hub the unit did not clone for itself (one a request already had, or
+// one a program binds) is remembered as bound, so that a later unit of
+// work that finds it on its context takes a clone instead (see Bound);
+// shared says so. A hub cloned for the unit is reachable only through the
+// unit's context, which Bound checks without remembering it.
+func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalator, shared bool) (context.Context, *Unit) {
 	u := &Unit{hub: hub, trail: trail, scrub: defaultScrubber}
 	if e != nil {
 		u.scrub = e.scrub
@@ -59,11 +65,14 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalato
 	// capture-once act on its events.
 	scope.SetContext(unitContext, sentry.Context{"unit": u})
 	scope.AddEventProcessor(u.process)
-	boundHubs.get(hub, func() struct{} { return struct{}{} })
+	if shared {
+		boundHubs.get(hub, func() struct{} { return struct{}{} })
+	}
 	return context.WithValue(ctx, unitKey{}, u), u
 }
 
-// boundHubs are the hubs a unit was ever bound to (while they live).
+// boundHubs are the hubs that units were bound to without cloning them
+// (while they live).
 var boundHubs perKey[sentry.Hub, struct{}]
 
 // unitContext is the scope context that marks the unit a hub is bound to.
@@ -71,10 +80,16 @@ var boundHubs perKey[sentry.Hub, struct{}]
 // process.
 const unitContext = "logcrumbs.unit"
 
-// Bound reports whether a unit of work was bound to hub: a hub shared by
-// units of work (one on a base context every request inherits) is bound by
-// the first, and the others must take a clone of it.
-func Bound(hub *sentry.Hub) bool { return boundHubs.has(hub) }
+// Bound reports whether a unit of work was bound to hub: the unit of ctx,
+// or one that Bind was told found hub shared. A hub shared by units of work
+// (one on a base context every request inherits) is bound by the first,
+// and the others must take a clone of it.
+func Bound(ctx context.Context, hub *sentry.Hub) bool {
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok && u.hub == hub {
+		return true
+	}
+	return boundHubs.has(hub)
+}
 
 // unitOf returns the unit ctx belongs to, or a throwaway one.
 func unitOf(ctx context.Context) *Unit {
