@@ -219,6 +219,7 @@ func (h *Handler) event(ctx context.Context, r slog.Record) {
 
 func (h *Handler) start(r slog.Record, limits buffer.Limits) *buffer.Record {
 	rec := buffer.Get(r.Time, level(r.Level), limits)
+	rec.PC = r.PC
 	rec.SetLogger(h.c.esc.LoggerName())
 	rec.SetMessage(r.Message)
 	return rec

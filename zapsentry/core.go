@@ -256,6 +256,9 @@ func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Fi
 
 func (c *core) start(ent zapcore.Entry, limits buffer.Limits) *buffer.Record {
 	rec := buffer.Get(ent.Time, level(ent.Level), limits)
+	if ent.Caller.Defined { // zap.AddCaller
+		rec.PC = ent.Caller.PC
+	}
 	switch {
 	case c.c.name != "":
 		rec.SetLogger(c.c.name)

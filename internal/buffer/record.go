@@ -116,8 +116,12 @@ func (l Limits) WithDefaults(def Limits) Limits {
 // A Record is not safe for concurrent use; once appended to a trail it belongs
 // to the trail.
 type Record struct {
-	Time   time.Time
-	Level  Level
+	Time  time.Time
+	Level Level
+	// PC is the program counter of the log call, when the logger recorded
+	// one (slog's Record.PC, zap's caller), or zero: an event's stack starts
+	// there.
+	PC     uintptr
 	logger span
 	msg    span
 	attrs  []Attr
@@ -134,6 +138,7 @@ type Record struct {
 	// textStart marks where the text being written with Write began, or -1.
 	textStart int
 	textTotal int
+	full      bool // an attribute was dropped for MaxRecordBytes: drop the rest
 
 	errs []error // see SetErrors
 }
@@ -232,9 +237,15 @@ func cutPoint[T string | []byte](s T, n int) int {
 	return n
 }
 
-// add stores one attribute, or counts it as dropped when MaxAttrs is reached.
+// add stores one attribute, or counts it as dropped when MaxAttrs is
+// reached or MaxRecordBytes has no room left for its key (up to the 128
+// bytes a key is cut to). Once one is dropped for room, every later one is
+// too, so that an attribute never lands in the group of a dropped one.
 func (r *Record) add(kind Kind, key string, num uint64) *Attr {
-	if len(r.attrs) >= r.limits.MaxAttrs {
+	if !r.full && key != "" && r.room() < min(len(key), 128) {
+		r.full = true
+	}
+	if len(r.attrs) >= r.limits.MaxAttrs || r.full {
 		r.DroppedAttrs++
 		return nil
 	}

@@ -314,8 +314,8 @@ func TestBudgetWithEveryKindOfWrite(t *testing.T) {
 			if r.Depth() != 0 {
 				t.Fatalf("budget %d: depth %d after CloseAll", budget, r.Depth())
 			}
-			if budget < 100 && !r.Truncated {
-				t.Errorf("budget %d: everything fit, so the test does not cut", budget)
+			if budget < 100 && !r.Truncated && r.DroppedAttrs == 0 {
+				t.Errorf("budget %d: everything fit, so the test neither cuts nor drops", budget)
 			}
 		}
 	}
@@ -601,4 +601,38 @@ func TestWithDefaults(t *testing.T) {
 	if got != want {
 		t.Errorf("WithDefaults = %+v, want %+v", got, want)
 	}
+}
+
+// TestKeysNeverLostToTheBudget: once MaxRecordBytes has no room for an
+// attribute's key, it and every later one are dropped and counted, never
+// kept under an empty key (nor a group's attributes moved out of it).
+func TestKeysNeverLostToTheBudget(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 64, MaxValueBytes: 1 << 10, MaxRecordBytes: 4 << 10})
+	big := strings.Repeat("x", 2000)
+	for _, k := range []string{"a", "b", "c", "d"} {
+		r.AddText(KindString, k, big)
+	}
+	r.AddScalar(KindInt64, "status", 503)
+	r.AddScalar(KindBool, "retry", 1)
+	r.OpenGroup("http")
+	r.AddText(KindString, "method", "GET")
+	r.CloseGroup()
+	data := r.Data()
+	if _, ok := data[""]; ok {
+		t.Errorf("an attribute kept under an empty key: %v", keysOf(data))
+	}
+	if got := r.DroppedAttrs; got < 4 {
+		t.Errorf("DroppedAttrs = %d, want the attributes past the budget counted", got)
+	}
+	if r.Depth() != 0 {
+		t.Errorf("depth %d", r.Depth())
+	}
+}
+
+func keysOf(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -260,7 +260,7 @@ func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, er
 	}
 	var site string
 	if len(fp) == 0 { // fingerprintKey falls back on the call site
-		site = callSite()
+		site = callSite(rec.PC)
 	}
 	return fingerprintKey(client, rec.Logger(), fp, site, errs, rec.Message())
 }

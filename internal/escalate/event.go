@@ -29,9 +29,9 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		Logger:    rec.Logger(),
 	}
 	if len(errs) > 0 {
-		setException(event, errs, conf.maxErrorDepth)
+		setException(event, errs, conf.maxErrorDepth, rec.PC)
 	} else {
-		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(), Current: true}}
+		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(rec.PC), Current: true}}
 	}
 
 	gate := &userGate{client: conf.client}
@@ -59,7 +59,7 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 // as errors.Join of them. The outermost exception gets the caller's stack
 // when the error carries none of its own. An Error or Unwrap method that
 // panics leaves an exception that says so instead of the chain.
-func setException(event *sentry.Event, errs []error, maxDepth int) {
+func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 	err := errs[0]
 	if len(errs) > 1 {
 		err = errors.Join(errs...)
@@ -69,7 +69,7 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 			event.Exception = []sentry.Exception{{
 				Type:       reflect.TypeOf(err).String(),
 				Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", r),
-				Stacktrace: callerStacktrace(),
+				Stacktrace: callerStacktrace(pc),
 			}}
 		}
 	}()
@@ -77,7 +77,7 @@ func setException(event *sentry.Event, errs []error, maxDepth int) {
 	// sentry-go gives the outermost exception the stack of this call when the
 	// error carries none; start it at the caller's log call instead.
 	if n := len(event.Exception); n > 0 {
-		trimLoggingFrames(event.Exception[n-1].Stacktrace)
+		trimLoggingFrames(event.Exception[n-1].Stacktrace, pc)
 	}
 	fixTextErrors(event, errs)
 	for i := range event.Exception {

@@ -14,7 +14,7 @@ import (
 func fitted(t *testing.T, errs []error) *sentry.Event {
 	t.Helper()
 	event := &sentry.Event{}
-	setException(event, errs, 1000)
+	setException(event, errs, 1000, 0)
 	fitSize(event, maxEventBytes+1)
 	b, _ := json.Marshal(event)
 	if len(b) > maxEventBytes {

@@ -23,10 +23,12 @@ var loggingPackages = []string{
 	"github.com/logcrumbs/logcrumbs/zerologsentry.",
 	"github.com/getsentry/sentry-go.",
 	"log/slog.",
+	"log.", // the log package, through slog.NewLogLogger or slog's default
 	"golang.org/x/exp/slog.",
 	"go.uber.org/zap.",
 	"go.uber.org/zap/zapcore.",
 	"github.com/rs/zerolog.",
+	"github.com/rs/zerolog/log.",
 }
 
 func isLoggingFrame(function string) bool {
@@ -59,20 +61,35 @@ func hasJoinedPrefix(a, b, p string) bool {
 }
 
 // callerStacktrace returns the current goroutine's stack from the caller's
-// log call down, oldest frame first as Sentry wants it, or nil.
-func callerStacktrace() *sentry.Stacktrace {
+// log call down, oldest frame first as Sentry wants it, or nil. A non-zero
+// pc is the log call's program counter, as the logger recorded it (slog's
+// Record.PC, zap's caller): the stack starts at its frame, so that a
+// wrapper around the logger is not taken for the caller; a record handled
+// on another goroutine, whose stack does not hold pc, gets pc's frame alone.
+// With pc zero the stack starts at the first frame outside the loggers.
+func callerStacktrace(pc uintptr) *sentry.Stacktrace {
 	pcs := make([]uintptr, 100)
 	n := runtime.Callers(2, pcs)
+	var at runtime.Frame
+	if pc != 0 {
+		at = frameOf(pc)
+	}
 	frames := runtime.CallersFrames(pcs[:n])
 	var out []sentry.Frame
 	top := true
 	for {
 		f, more := frames.Next()
-		if top && isLoggingFrame(f.Function) {
-			if !more {
-				break
+		if top {
+			skip := isLoggingFrame(f.Function)
+			if pc != 0 { // pc may be a return address or a call's own: match lines
+				skip = f.Function != at.Function || f.Line != at.Line
 			}
-			continue
+			if skip {
+				if !more {
+					break
+				}
+				continue
+			}
 		}
 		top = false
 		out = append(out, sentry.NewFrame(f))
@@ -81,6 +98,9 @@ func callerStacktrace() *sentry.Stacktrace {
 		}
 	}
 	if len(out) == 0 {
+		if pc != 0 { // handled on another goroutine
+			return &sentry.Stacktrace{Frames: []sentry.Frame{sentry.NewFrame(at)}}
+		}
 		return nil
 	}
 	slices.Reverse(out)
@@ -89,19 +109,47 @@ func callerStacktrace() *sentry.Stacktrace {
 
 // trimLoggingFrames drops the frames of the loggers and logcrumbs from the
 // top (the end) of st, so that a stack sentry-go took inside logcrumbs
-// starts where the caller logged. A stack extracted from an error has no
-// such frames on top and is left as it is.
-func trimLoggingFrames(st *sentry.Stacktrace) {
+// starts where the caller logged, and with a non-zero pc (see
+// callerStacktrace) the frames above pc's. A stack extracted from an error
+// has no such frames on top and is left as it is.
+func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
 	if st == nil {
 		return
 	}
 	n := len(st.Frames)
+	if n == 0 || !isLoggingFrameOf(st.Frames[n-1].Module, st.Frames[n-1].Function) {
+		return // the error's own stack
+	}
 	for n > 0 && isLoggingFrameOf(st.Frames[n-1].Module, st.Frames[n-1].Function) {
 		n--
+	}
+	if pc != 0 {
+		f := frameOf(pc)
+		j := n - 1
+		for j >= 0 && !isFrame(st.Frames[j], f) {
+			j--
+		}
+		if j < 0 { // handled on another goroutine
+			st.Frames = []sentry.Frame{sentry.NewFrame(f)}
+			return
+		}
+		n = j + 1
 	}
 	if n > 0 { // never leave an empty stack
 		st.Frames = st.Frames[:n]
 	}
+}
+
+// frameOf returns the frame of one program counter.
+func frameOf(pc uintptr) runtime.Frame {
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	return f
+}
+
+// isFrame reports whether sf, a frame sentry-go made, is f.
+func isFrame(sf sentry.Frame, f runtime.Frame) bool {
+	return sf.Lineno == f.Line &&
+		len(sf.Module)+1+len(sf.Function) == len(f.Function) && hasJoinedPrefix(sf.Module, sf.Function, f.Function)
 }
 
 // callSite returns "file:line" of the caller's log call (or of a panic),
@@ -110,7 +158,17 @@ func trimLoggingFrames(st *sentry.Stacktrace) {
 // It is asked on every event, suppressed repeats included, so the answer
 // for the innermost frames' program counters is remembered: finding a
 // frame's file and line was a tenth of the event path.
-func callSite() string {
+func callSite(pc uintptr) string {
+	if pc != 0 { // the log call's own counter (see callerStacktrace)
+		key := siteKey{pc}
+		if site, ok := sites.get(key); ok {
+			return site
+		}
+		f := frameOf(pc)
+		site := f.File + ":" + strconv.Itoa(f.Line)
+		sites.put(key, site)
+		return site
+	}
 	var key siteKey
 	n := runtime.Callers(2, key[:])
 	if site, ok := sites.get(key); ok {
