@@ -209,7 +209,9 @@ func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	switch event, breadcrumb := c.c.wants(ent.Level); {
 	case event:
 		id := c.event(ctx, ent, fields)
-		if ent.Level == zapcore.PanicLevel { // zap panics with the message next
+		// zap panics with the message next (a DPanic only in development;
+		// the note is harmless when no panic follows).
+		if ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel {
 			escalate.NotePanic(ctx, ent.Message, id)
 		}
 	case breadcrumb:
@@ -257,7 +259,9 @@ func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Fi
 func (c *core) start(ent zapcore.Entry, limits buffer.Limits) *buffer.Record {
 	rec := buffer.Get(ent.Time, level(ent.Level), limits)
 	if ent.Caller.Defined { // zap.AddCaller
-		rec.PC = ent.Caller.PC
+		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
+		// is a return address, as runtime.Callers gives (and slog keeps).
+		rec.PC = ent.Caller.PC + 1
 	}
 	switch {
 	case c.c.name != "":

@@ -318,15 +318,20 @@ func TestSync(t *testing.T) {
 // is one event, not one for the entry and one for the panic zap raises with
 // its message.
 func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
-	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
-	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_, log := zapsentry.WithContext(r.Context(), logger)
-			log.Panic("invariant broken")
-		}))
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
-	if n := len(tr.Events()); n != 1 {
-		t.Errorf("%d events for one logger.Panic, want 1", n)
+	for _, dpanic := range []bool{false, true} {
+		hub, tr := sentrytest.NewHub(t, nil)
+		logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.Development())
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, log := zapsentry.WithContext(r.Context(), logger)
+				if dpanic { // a development logger panics after DPanic too
+					log.DPanic("invariant broken")
+				}
+				log.Panic("invariant broken")
+			}))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+		if n := len(tr.Events()); n != 1 {
+			t.Errorf("DPanic %v: %d events for one panic, want 1", dpanic, n)
+		}
 	}
 }

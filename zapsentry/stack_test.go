@@ -1,0 +1,52 @@
+package zapsentry_test
+
+import (
+	"errors"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+)
+
+// TestStacksStartAtCaller: with zap.AddCaller (and AddStacktrace), the
+// event's stack starts at the caller, for the sugared logger and a named
+// one too. (zap's caller PC is a call instruction's: read as a return
+// address, it was taken for the inlined Sugar call.)
+func TestStacksStartAtCaller(t *testing.T) {
+	logger, tr := newLogger(t, zapsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}, nil)
+	logger = logger.WithOptions(zap.AddCaller(), zap.AddStacktrace(zapcore.ErrorLevel))
+	logger.Sugar().Errorw("sugar msg", "k", 1)
+	logger.Sugar().Errorf("fmt %d", 2)
+	logger.Named("x").With(zap.String("a", "b")).Error("plain")
+	for _, ev := range tr.Events() {
+		var fr []string
+		if len(ev.Threads) > 0 && ev.Threads[0].Stacktrace != nil {
+			for _, f := range ev.Threads[0].Stacktrace.Frames {
+				fr = append(fr, f.Module+"."+f.Function)
+			}
+		}
+		if len(fr) == 0 || fr[len(fr)-1] != "github.com/logcrumbs/logcrumbs/zapsentry_test.TestStacksStartAtCaller" {
+			t.Errorf("%q: frames %v", ev.Message, fr)
+		}
+	}
+}
+
+// logFailure is a logging helper, as zap.AddCallerSkip documents them.
+func logFailure(log *zap.Logger, msg string, err error) { log.Error(msg, zap.Error(err)) }
+
+// TestHelperCallSitesAreNotOneEvent: errors of the same type logged through
+// a helper from two call sites are two events: the call site that dedupe
+// compares is zap's caller, not the helper's line.
+func TestHelperCallSitesAreNotOneEvent(t *testing.T) {
+	hub, tr := sentrytest.NewHub(t, nil)
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.AddCaller(), zap.AddCallerSkip(1))
+	logFailure(logger, "payment declined", errors.New("card expired"))
+	logFailure(logger, "cannot open config", errors.New("permission denied"))
+	if n := len(tr.Events()); n != 2 {
+		t.Errorf("%d events for two unrelated errors logged from two call sites, want 2", n)
+	}
+}
