@@ -55,12 +55,10 @@ package slogsentry
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
-	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // Options configure a Handler. The zero value keeps Debug records and above
@@ -110,13 +108,10 @@ func (c *config) enabled(l slog.Level) bool {
 type Handler struct {
 	next slog.Handler
 	c    *config
-	// goas are the WithGroup names and WithAttrs attributes, in order, for
-	// rendering an event's record with the event limits.
-	goas []groupOrAttrs
-	// pre is goas rendered once with the breadcrumb limits, as the "Guide to
-	// Writing slog Handlers" pre-formats: each breadcrumb starts as a copy of
-	// it. Groups opened by WithGroup are still open in it. Nil when empty.
-	pre *buffer.Record
+	// preset is what WithGroup and WithAttrs added, rendered once, as the
+	// "Guide to Writing slog Handlers" pre-formats: each record starts with
+	// it. Groups opened by WithGroup are still open in it.
+	preset *buffer.Preset
 }
 
 // groupOrAttrs is one WithGroup or WithAttrs call.
@@ -180,20 +175,12 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 
 func (h *Handler) breadcrumb(ctx context.Context, r slog.Record) {
 	rec := h.start(r, h.c.esc.BreadcrumbLimits())
-	if h.pre != nil {
-		rec.AppendRecord(h.pre)
-	}
+	h.preset.AppendTo(rec, false)
 	var errs *[]error // gathered only for Options.EscalateIf
 	var gathered []error
 	if h.c.esc.CollectsBreadcrumbErrors() {
 		errs = &gathered
-		for _, goa := range h.goas {
-			for _, a := range goa.attrs {
-				if err, ok := a.Value.Any().(error); ok && a.Value.Kind() == slog.KindAny && !render.IsNil(err) {
-					gathered = append(gathered, err)
-				}
-			}
-		}
+		gathered = h.preset.Errors()
 	}
 	r.Attrs(func(a slog.Attr) bool {
 		appendAttr(rec, a, errs)
@@ -205,10 +192,8 @@ func (h *Handler) breadcrumb(ctx context.Context, r slog.Record) {
 
 func (h *Handler) event(ctx context.Context, r slog.Record) {
 	rec := h.start(r, h.c.esc.EventLimits())
-	var errs []error
-	for _, goa := range h.goas {
-		goa.render(rec, &errs)
-	}
+	h.preset.AppendTo(rec, true)
+	errs := h.preset.Errors()
 	r.Attrs(func(a slog.Attr) bool {
 		appendAttr(rec, a, &errs)
 		return true
@@ -258,12 +243,7 @@ func (h *Handler) with(goa groupOrAttrs, nextWith func(slog.Handler) slog.Handle
 	if h.next != nil {
 		h2.next = nextWith(h.next)
 	}
-	h2.goas = append(h.goas[:len(h.goas):len(h.goas)], goa)
-	h2.pre = buffer.Get(time.Time{}, 0, h.c.esc.BreadcrumbLimits())
-	if h.pre != nil {
-		h2.pre.CopyFrom(h.pre)
-	}
-	goa.render(h2.pre, nil)
+	h2.preset = h.preset.With(h.c.esc.BreadcrumbLimits(), h.c.esc.EventLimits(), goa.render)
 	return h2
 }
 

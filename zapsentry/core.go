@@ -107,11 +107,9 @@ type core struct {
 	c   *config
 	ctx context.Context // bound with Context, or nil
 
-	// fields are the fields added with With, kept to build events (their
-	// errors become exceptions); pre is the same fields already copied
-	// within the breadcrumb limits, appended to every breadcrumb.
-	fields []zapcore.Field
-	pre    *buffer.Record
+	// preset is the fields added with With, copied when With was called
+	// (as zap's encoders copy them), with their errors.
+	preset *buffer.Preset
 }
 
 // NewCore returns a core that feeds logcrumbs and writes nothing else. Tee
@@ -174,18 +172,13 @@ func (c *core) With(fields []zapcore.Field) zapcore.Core {
 	if own == 0 {
 		return &c2
 	}
-	c2.fields = make([]zapcore.Field, 0, len(c.fields)+own)
-	c2.fields = append(c2.fields, c.fields...)
-	c2.pre = buffer.Get(time.Time{}, 0, c.c.esc.BreadcrumbLimits())
-	if c.pre != nil {
-		c2.pre.CopyFrom(c.pre)
-	}
-	for _, f := range fields {
-		if _, ok := boundContext(f); !ok {
-			c2.fields = append(c2.fields, f)
-			addField(c2.pre, f, nil)
+	c2.preset = c.preset.With(c.c.esc.BreadcrumbLimits(), c.c.esc.EventLimits(), func(rec *buffer.Record, errs *[]error) {
+		for _, f := range fields {
+			if _, ok := boundContext(f); !ok {
+				addField(rec, f, errs)
+			}
 		}
-	}
+	})
 	return &c2
 }
 
@@ -225,16 +218,12 @@ func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 
 func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) {
 	rec := c.start(ent, c.c.esc.BreadcrumbLimits())
-	if c.pre != nil {
-		rec.AppendRecord(c.pre)
-	}
+	c.preset.AppendTo(rec, false)
 	var errs *[]error // gathered only for Options.EscalateIf
 	var gathered []error
 	if c.c.esc.CollectsBreadcrumbErrors() {
 		errs = &gathered
-		for _, f := range c.fields {
-			collectFieldErrors(f, errs)
-		}
+		gathered = c.preset.Errors()
 	}
 	for _, f := range fields {
 		addField(rec, f, errs)
@@ -245,10 +234,8 @@ func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapco
 
 func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) (id string) {
 	rec := c.start(ent, c.c.esc.EventLimits())
-	var errs []error
-	for _, f := range c.fields {
-		addField(rec, f, &errs)
-	}
+	c.preset.AppendTo(rec, true)
+	errs := c.preset.Errors()
 	for _, f := range fields {
 		addField(rec, f, &errs)
 	}

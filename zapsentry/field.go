@@ -58,19 +58,6 @@ func plain(t zapcore.FieldType) bool {
 	return false
 }
 
-// collectFieldErrors collects the errors of f, an error or zap.Errors field,
-// without copying it.
-func collectFieldErrors(f zapcore.Field, errs *[]error) {
-	switch f.Type {
-	case zapcore.ErrorType:
-		if err, ok := f.Interface.(error); ok && !render.IsNil(err) {
-			*errs = append(*errs, err)
-		}
-	case zapcore.ArrayMarshalerType:
-		collectErrors(f.Interface, errs)
-	}
-}
-
 // collectErrors collects the errors of a zap.Errors field, whose array is a
 // slice of errors.
 func collectErrors(x any, errs *[]error) {
