@@ -103,7 +103,8 @@ type Options struct {
 	// r.Errors() (which holds the record's errors only when EscalateIf is
 	// set). It is called for every record kept as a breadcrumb, so it must
 	// be cheap, and must not keep r: the record is reused after the call.
-	// Nil means the level alone decides.
+	// The event it sends is built from the breadcrumb's record, within
+	// BreadcrumbLimits, not EventLimits. Nil means the level alone decides.
 	EscalateIf func(r Record) bool
 
 	// PassThroughLevel, when set, makes a unit of work more talkative once
@@ -154,11 +155,12 @@ type Record = interface {
 // its default. The fields:
 //
 //   - MaxAttrs int: the number of attributes kept per record; a group
-//     counts as one attribute besides its members.
+//     counts as two besides its members (its start and its end).
 //   - MaxValueBytes int: the number of bytes kept of the message and of each
 //     text value (strings, errors, formatted values).
 //   - MaxRecordBytes int: the number of bytes kept of the message, the keys
-//     and the text values of one record together.
+//     and the text values of one record together; once a key no longer
+//     fits, that attribute and the ones after it are dropped and counted.
 //
 // It is the type the trail itself uses, so that options reach it unchanged.
 type Limits = buffer.Limits

@@ -30,7 +30,9 @@
 // it, and zap.Array, zap.Reflect and zap.Any of other values are encoded as
 // JSON. The errors of zap.Error, zap.NamedError and zap.Errors fields become
 // the event's exception chain as the real error values (types, %w chains,
-// errors.Join, stack traces), not as strings.
+// errors.Join, stack traces), not as strings: the fields of the log call
+// and of With, at the top level. An error field inside zap.Dict or an
+// object's MarshalLogObject is its text only.
 //
 // # Bad input
 //

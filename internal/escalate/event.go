@@ -46,10 +46,10 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 	var worst int
 	event.Breadcrumbs, worst = breadcrumbs(trail, conf, e.scrub, gate)
 	for _, ex := range event.Exception {
-		worst += 6*len(ex.Value) + 256
-		if ex.Stacktrace != nil {
-			worst += 512 * len(ex.Stacktrace.Frames)
-		}
+		worst += 6*len(ex.Value) + 256 + worstStackBytes(ex.Stacktrace)
+	}
+	for _, th := range event.Threads {
+		worst += 256 + worstStackBytes(th.Stacktrace)
 	}
 	fitSize(event, worst+worstJSONBytes(rec))
 	return event

@@ -14,9 +14,20 @@ import (
 const maxEventBytes = 800 << 10
 
 // worstJSONBytes bounds the JSON size of a record's breadcrumb: every byte
-// of text might become a six-byte escape (control characters), plus the
-// keys' quotes and the fields of a breadcrumb.
-func worstJSONBytes(r *buffer.Record) int { return 6*r.Bytes() + 16*r.Len() + 256 }
+// of text might become a six-byte escape (control characters), and every
+// attribute adds what is not in its text: a value stored as a number may
+// be written as up to 32 bytes (a time, quoted, to the nanosecond; a
+// duration; a float), plus the key's quotes, colon and comma, or a
+// group's braces. Then the fields of a breadcrumb.
+func worstJSONBytes(r *buffer.Record) int { return 6*r.Bytes() + 48*r.Len() + 256 }
+
+// worstStackBytes bounds the JSON size of a stack trace's frames.
+func worstStackBytes(st *sentry.Stacktrace) int {
+	if st == nil {
+		return 0
+	}
+	return 512 * len(st.Frames)
+}
 
 // fitSize drops the oldest breadcrumbs, then the "log" context, until the
 // event encodes within maxEventBytes, and says so in the event. worst is an
