@@ -11,8 +11,12 @@
 //
 // Every Recorder has a Sentry client of its own, so tests that run in
 // parallel (t.Parallel) never see each other's events, and logcrumbs' noise
-// control (deduplication and the rate limit, kept per client) never mixes
-// them either. It works with every integration: give the Recorder's Options
+// control (deduplication, capture-once and the rate limit, kept per client)
+// never mixes them either. Give the code under test a context from
+// Recorder.Context (or another unit of work's): records logged without a
+// trail go to the process-wide fallback trail, whose breadcrumbs every test
+// shares, so an event from such a record may carry another test's
+// breadcrumbs. It works with every integration: give the Recorder's Options
 // (or its Hub) to slogsentry, zapsentry or zerologsentry.
 package logcrumbstest
 
@@ -26,6 +30,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
 )
 
 // Recorder keeps the events sent through its hub. It is safe for concurrent
@@ -51,6 +56,7 @@ func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
 	if err != nil {
 		tb.Fatalf("logcrumbstest: sentry.NewClient: %v", err)
 	}
+	escalate.Unlimit(client) // every event a test provokes is recorded
 	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
 }
 
@@ -58,9 +64,10 @@ func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
 func (r *Recorder) Hub() *sentry.Hub { return r.hub }
 
 // Options returns logcrumbs options that send to the Recorder, with
-// deduplication off (DedupeWindow -1), so that every event a test provokes
-// is recorded even when it repeats one. Set other fields as the code under
-// test sets them.
+// deduplication off (DedupeWindow -1); the Recorder's client is exempt from
+// the rate limit (logcrumbs.SetRateLimit), so that every event a test
+// provokes is recorded even when it repeats one. Set other fields as the
+// code under test sets them.
 func (r *Recorder) Options() logcrumbs.Options {
 	return logcrumbs.Options{Hub: r.hub, DedupeWindow: -1}
 }

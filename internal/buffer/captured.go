@@ -15,9 +15,10 @@ const capturedSize = 32
 const maxChain = 64
 
 type capturedEntry struct {
-	err error
-	id  string
-	at  time.Time
+	err   error
+	id    string
+	at    time.Time
+	owner any // see CaptureOnceFor
 }
 
 // captured remembers the errors a trail has sent as events. It is guarded by
@@ -34,6 +35,14 @@ type captured struct {
 // Unwrap() []error). Entries older than window are ignored; a window of zero
 // never expires them. Errors that are not comparable are always new.
 func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
+	return t.CaptureOnceFor(nil, errs, id, now, window)
+}
+
+// CaptureOnceFor is CaptureOnce among the errors captured for owner only:
+// on the process-wide fallback trail, which every Sentry client shares, the
+// client the event goes through, so that one client's capture (a test's)
+// does not silence another's.
+func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time, window time.Duration) (string, bool) {
 	chains := make([][]error, len(errs))
 	for i, err := range errs {
 		chains[i] = Chain(err, nil)
@@ -42,7 +51,7 @@ func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.
 	defer t.mu.Unlock()
 	var earlier string
 	for _, chain := range chains {
-		prev, ok := t.once.find(chain, now, window)
+		prev, ok := t.once.find(owner, chain, now, window)
 		if !ok {
 			earlier = ""
 			break
@@ -54,21 +63,21 @@ func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.
 	}
 	for _, err := range errs {
 		if comparable(err) {
-			t.once.entries[t.once.next] = capturedEntry{err: err, id: id, at: now}
+			t.once.entries[t.once.next] = capturedEntry{err: err, id: id, at: now, owner: owner}
 			t.once.next = (t.once.next + 1) % capturedSize
 		}
 	}
 	return "", true
 }
 
-func (c *captured) find(chain []error, now time.Time, window time.Duration) (string, bool) {
+func (c *captured) find(owner any, chain []error, now time.Time, window time.Duration) (string, bool) {
 	for _, err := range chain {
 		if !comparable(err) {
 			continue
 		}
 		for i := range c.entries {
 			e := &c.entries[i]
-			if e.err == nil || (window > 0 && now.Sub(e.at) > window) {
+			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
 				continue
 			}
 			if equal(e.err, err) {

@@ -191,10 +191,11 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	newID := newEventID()
 	if len(errs) > 0 {
 		var window time.Duration
-		if trail == buffer.Fallback() {
-			window = e.opts.FallbackCaptureWindow
+		var owner any
+		if trail == buffer.Fallback() { // shared by every client: keep them apart
+			window, owner = e.opts.FallbackCaptureWindow, client
 		}
-		if earlier, first := trail.CaptureOnce(errs, newID, rec.Time, window); !first {
+		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
 			if recovered != nil {
 				unitOf(ctx).sent(recovered, sentry.EventID(earlier))
 			}
