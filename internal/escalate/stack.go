@@ -140,10 +140,31 @@ func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
 	}
 }
 
-// frameOf returns the frame of one program counter.
+// frameOf returns the frame of one program counter (a log call's: a
+// program has a few hundred), remembered up to maxSites of them, since
+// finding it allocates.
 func frameOf(pc uintptr) runtime.Frame {
-	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	framesOf.mu.RLock()
+	f, ok := framesOf.m[pc]
+	framesOf.mu.RUnlock()
+	if ok {
+		return f
+	}
+	f, _ = runtime.CallersFrames([]uintptr{pc}).Next()
+	framesOf.mu.Lock()
+	defer framesOf.mu.Unlock()
+	if framesOf.m == nil {
+		framesOf.m = make(map[uintptr]runtime.Frame)
+	}
+	if len(framesOf.m) < maxSites {
+		framesOf.m[pc] = f
+	}
 	return f
+}
+
+var framesOf struct {
+	mu sync.RWMutex
+	m  map[uintptr]runtime.Frame
 }
 
 // isFrame reports whether sf, a frame sentry-go made, is f.
