@@ -210,10 +210,10 @@ func TestMiddlewareClonesASharedHub(t *testing.T) {
 		logger.InfoContext(r.Context(), "request B step")
 		sentry.GetHubFromContext(r.Context()).CaptureException(errors.New("B failed"))
 	}))
-	for _, base := range []*sentry.Hub{shared, sentry.CurrentHub()} {
+	for range 2 { // the second time, the shared hub is known as bound
 		tr.Reset()
 		loggedA, finishA = make(chan struct{}), make(chan struct{})
-		ctx := sentry.SetHubOnContext(context.Background(), base)
+		ctx := sentry.SetHubOnContext(context.Background(), shared)
 		doneA := make(chan struct{})
 		go func() {
 			defer close(doneA)
@@ -223,9 +223,6 @@ func TestMiddlewareClonesASharedHub(t *testing.T) {
 		b.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/b", nil).WithContext(ctx))
 		close(finishA)
 		<-doneA
-		if base != shared {
-			continue // sentry.CurrentHub() has no client in this test: nothing to see
-		}
 		got := map[string]string{}
 		for _, ev := range tr.Events() {
 			got[ev.Exception[0].Value] = messages(ev)

@@ -62,12 +62,18 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time
 		return earlier, false
 	}
 	for _, err := range errs {
-		if comparable(err) {
-			t.once.entries[t.once.next] = capturedEntry{err: err, id: id, at: now, owner: owner}
-			t.once.next = (t.once.next + 1) % capturedSize
-		}
+		t.once.add(capturedEntry{err: err, id: id, at: now, owner: owner})
 	}
 	return "", true
+}
+
+// add remembers e, unless its error is not comparable (never found again),
+// in place of the oldest entry.
+func (c *captured) add(e capturedEntry) {
+	if comparable(e.err) {
+		c.entries[c.next] = e
+		c.next = (c.next + 1) % capturedSize
+	}
 }
 
 func (c *captured) find(owner any, chain []error, now time.Time, window time.Duration) (string, bool) {
@@ -169,10 +175,7 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 	if earlier, ok := t.containsLocked(chain); ok {
 		return earlier, false
 	}
-	if comparable(err) {
-		t.once.entries[t.once.next] = capturedEntry{err: err, id: id, at: now}
-		t.once.next = (t.once.next + 1) % capturedSize
-	}
+	t.once.add(capturedEntry{err: err, id: id, at: now})
 	return "", true
 }
 

@@ -141,31 +141,18 @@ func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
 }
 
 // frameOf returns the frame of one program counter (a log call's: a
-// program has a few hundred), remembered up to maxSites of them, since
-// finding it allocates.
+// program has a few hundred), remembered, since finding it allocates.
 func frameOf(pc uintptr) runtime.Frame {
-	framesOf.mu.RLock()
-	f, ok := framesOf.m[pc]
-	framesOf.mu.RUnlock()
-	if ok {
+	if f, ok := pcFrames.get(pc); ok {
 		return f
 	}
-	f, _ = runtime.CallersFrames([]uintptr{pc}).Next()
-	framesOf.mu.Lock()
-	defer framesOf.mu.Unlock()
-	if framesOf.m == nil {
-		framesOf.m = make(map[uintptr]runtime.Frame)
-	}
-	if len(framesOf.m) < maxSites {
-		framesOf.m[pc] = f
-	}
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	pcFrames.put(pc, f)
 	return f
 }
 
-var framesOf struct {
-	mu sync.RWMutex
-	m  map[uintptr]runtime.Frame
-}
+// pcFrames remembers the frames of log calls' program counters.
+var pcFrames cache[uintptr, runtime.Frame]
 
 // isFrame reports whether sf, a frame sentry-go made, is f.
 func isFrame(sf sentry.Frame, f runtime.Frame) bool {
@@ -224,31 +211,34 @@ func siteIn(pcs []uintptr) (string, bool) {
 // counters always lead to the same call site.
 type siteKey [24]uintptr
 
-// sites remembers call sites by siteKey, up to maxSites of them (a program
-// logs errors from a few hundred places); past that, sites are found anew.
-var sites siteCache
+// sites remembers call sites by siteKey.
+var sites cache[siteKey, string]
 
+// maxSites bounds each cache: a program logs errors from a few hundred
+// places; past the bound, answers are found anew.
 const maxSites = 4096
 
-type siteCache struct {
+// cache is a map of answers worked out once, up to maxSites of them, safe
+// for concurrent use.
+type cache[K comparable, V any] struct {
 	mu sync.RWMutex
-	m  map[siteKey]string
+	m  map[K]V
 }
 
-func (c *siteCache) get(k siteKey) (string, bool) {
+func (c *cache[K, V]) get(k K) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	s, ok := c.m[k]
-	return s, ok
+	v, ok := c.m[k]
+	return v, ok
 }
 
-func (c *siteCache) put(k siteKey, site string) {
+func (c *cache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
-		c.m = make(map[siteKey]string)
+		c.m = make(map[K]V)
 	}
 	if len(c.m) < maxSites {
-		c.m[k] = site
+		c.m[k] = v
 	}
 }
