@@ -210,14 +210,20 @@ type incomparable struct{ parts []string }
 
 func (e incomparable) Error() string { return strings.Join(e.parts, ": ") }
 
+// TestCaptureOnceIncomparableError: an error of a type == cannot compare,
+// wrapped and logged again, is the same bug: one event.
 func TestCaptureOnceIncomparableError(t *testing.T) {
 	logger, tr := newLogger(t, nil, slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
-	err := incomparable{[]string{"a", "b"}}
+	var err error = incomparable{[]string{"a", "b"}}
 	logger.ErrorContext(ctx, "one", "err", err)
 	logger.ErrorContext(ctx, "two", "err", fmt.Errorf("wrapped: %w", err))
+	if n := len(tr.Events()); n != 1 {
+		t.Fatalf("got %d events, want 1 (the wrapped error is the same bug)", n)
+	}
+	logger.ErrorContext(ctx, "three", "err", incomparable{[]string{"a", "b"}})
 	if n := len(tr.Events()); n != 2 {
-		t.Fatalf("got %d events, want 2 (incomparable errors are never deduplicated)", n)
+		t.Fatalf("another value of the same text: %d events, want 2", n)
 	}
 }
 

@@ -3,6 +3,7 @@ package buffer
 import (
 	"reflect"
 	"time"
+	"unsafe"
 )
 
 // capturedSize is how many captured errors a trail remembers for
@@ -33,7 +34,9 @@ type captured struct {
 // least one of them is new; it returns (earlierID, false) when every error in
 // errs is one already captured, or wraps one (through Unwrap() error or
 // Unwrap() []error). Entries older than window are ignored; a window of zero
-// never expires them. Errors that are not comparable are always new.
+// never expires them. Errors are matched by == where their type allows it,
+// else by identity (see same), so that errors of every type are captured
+// once.
 func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
 	return t.CaptureOnceFor(nil, errs, id, now, window)
 }
@@ -67,26 +70,25 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time
 	return "", true
 }
 
-// add remembers e, unless its error is not comparable (never found again),
-// in place of the oldest entry.
+// add remembers e in place of the oldest entry. Errors of every type are
+// remembered: those that are not comparable are found again by identity
+// (see same).
 func (c *captured) add(e capturedEntry) {
-	if comparable(e.err) {
-		c.entries[c.next] = e
-		c.next = (c.next + 1) % capturedSize
+	if e.err == nil {
+		return
 	}
+	c.entries[c.next] = e
+	c.next = (c.next + 1) % capturedSize
 }
 
 func (c *captured) find(owner any, chain []error, now time.Time, window time.Duration) (string, bool) {
 	for _, err := range chain {
-		if !comparable(err) {
-			continue
-		}
 		for i := range c.entries {
 			e := &c.entries[i]
 			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
 				continue
 			}
-			if equal(e.err, err) {
+			if same(e.err, err) {
 				return e.id, true
 			}
 		}
@@ -94,19 +96,58 @@ func (c *captured) find(owner any, chain []error, now time.Time, window time.Dur
 	return "", false
 }
 
-func comparable(err error) bool {
-	return err != nil && reflect.TypeOf(err).Comparable()
+// same reports whether a and b are the same error, without panicking: by
+// == when their dynamic type is comparable and == does not panic, else by
+// identity: the same dynamic type and the same interface data word. An
+// error of an incomparable type (a slice or map of field errors, such as
+// validator's ValidationErrors) keeps its data word as it is wrapped with
+// %w, joined or passed on as an error or any, since each of those copies
+// the interface value and not what it points to; a captured entry holds the
+// error, so the value it points to stays alive and its address is not
+// reused. A slice is also the same as another of its length over the same
+// elements. Two separately made values of such a type, equal in content,
+// are different errors, as two errors.New of one text are.
+func same(a, b error) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) {
+		return false
+	}
+	if ta.Comparable() {
+		if eq, ok := equal(a, b); ok {
+			return eq
+		}
+	}
+	if dataWord(a) == dataWord(b) {
+		return true
+	}
+	// A slice converted to error twice (a variable of the slice type passed
+	// on twice) is two boxes of one slice: the same elements, the same error.
+	if ta.Kind() == reflect.Slice {
+		va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+		return va.Len() > 0 && va.Len() == vb.Len() && va.UnsafePointer() == vb.UnsafePointer()
+	}
+	return false
 }
 
-// equal compares two errors without panicking on a comparable type that holds
-// an incomparable value in an interface field.
-func equal(a, b error) (eq bool) {
+// dataWord returns the data word of the interface value err: the pointer to
+// its dynamic value, or that value itself when it is pointer-shaped.
+func dataWord(err error) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&err))[1]
+}
+
+// equal compares two errors of one comparable type by ==; ok is false when
+// == panics (a comparable type that holds an incomparable value in an
+// interface field).
+func equal(a, b error) (eq, ok bool) {
 	defer func() {
 		if recover() != nil {
-			eq = false
+			eq, ok = false, false
 		}
 	}()
-	return a == b
+	return a == b, true
 }
 
 // Chain appends err and every error it wraps to dst, depth first, at most
@@ -123,7 +164,7 @@ func Chain(err error, dst []error) (chain []error) {
 			return
 		}
 		for _, seen := range dst {
-			if comparable(seen) && comparable(e) && equal(seen, e) {
+			if same(seen, e) {
 				return
 			}
 		}
@@ -190,7 +231,7 @@ func (t *Trail) containsLocked(chain []error) (string, bool) {
 		}
 		for _, captured := range Chain(e.err, nil) {
 			for _, c := range chain {
-				if comparable(c) && comparable(captured) && equal(c, captured) {
+				if same(c, captured) {
 					return e.id, true
 				}
 			}

@@ -200,39 +200,72 @@ func TestCaptureOnceWindowEdges(t *testing.T) {
 	}
 }
 
+// fieldErrs is an incomparable error type shaped like validator's
+// ValidationErrors: a slice with an Error method.
+type fieldErrs []string
+
+func (e fieldErrs) Error() string { return fmt.Sprint([]string(e)) }
+
+// mapErr is an incomparable error type whose value is pointer-shaped.
+type mapErr map[string]string
+
+func (e mapErr) Error() string { return fmt.Sprint(map[string]string(e)) }
+
+// TestCaptureOnceIncomparable: errors whose type cannot be compared with ==
+// (or whose == panics) are captured once too, matched by identity: the same
+// error, wrapped with %w or joined, is found again; another value of the
+// same type and content is another error; nothing panics.
 func TestCaptureOnceIncomparable(t *testing.T) {
-	tr := NewTrail(1)
 	now := time.Now()
-	for name, err := range map[string]error{
-		"slice by value":        sliceErr{[]string{"a"}},
-		"slice in an interface": ifaceErr{[]int{1}}, // remembered, but == panics
+	for name, mk := range map[string]func() error{
+		"slice type":            func() error { return fieldErrs{"name: required"} },
+		"map type":              func() error { return mapErr{"name": "required"} },
+		"struct with a slice":   func() error { return sliceErr{[]string{"a"}} },
+		"slice in an interface": func() error { return ifaceErr{[]int{1}} }, // == panics
 	} {
-		for i := range 3 {
+		t.Run(name, func(t *testing.T) {
+			tr := NewTrail(1)
+			err := mk()
 			if _, isNew := tr.CaptureOnce([]error{err}, "id", now, 0); !isNew {
-				t.Errorf("%s, capture %d: not new", name, i)
+				t.Fatal("first capture not new")
 			}
-		}
-	}
-	j := errors.Join(sliceErr{[]string{"c"}}, ifaceErr{[]byte("d")})
-	tr.CaptureOnce([]error{j}, "jid", now, 0)
-	if id, isNew := tr.CaptureOnce([]error{j}, "x", now, 0); isNew || id != "jid" {
-		t.Errorf("a join of incomparable errors: %q %v", id, isNew)
-	}
-	// Wrappers and joins are comparable pointers: they are remembered even
-	// though what they hold is not.
-	w := fmt.Errorf("w: %w", ifaceErr{[]int{1}})
-	tr.CaptureOnce([]error{w}, "wid", now, 0)
-	if id, isNew := tr.CaptureOnce([]error{w}, "x", now, 0); isNew || id != "wid" {
-		t.Errorf("a wrapper of an incomparable error: %q %v", id, isNew)
+			for _, again := range []error{err, fmt.Errorf("svc: %w", err), fmt.Errorf("h: %w", fmt.Errorf("svc: %w", err)),
+				errors.Join(errors.New("other"), err)} {
+				if id, isNew := tr.CaptureOnce([]error{again}, "x", now, 0); isNew || id != "id" {
+					t.Errorf("%v: %q %v, want the first capture's event", again, id, isNew)
+				}
+			}
+			if _, isNew := tr.CaptureOnce([]error{mk()}, "y", now, 0); !isNew {
+				t.Error("another value of the same type and content was taken for the captured one")
+			}
+			// By hand: the same error, or one it wraps, is contained.
+			if id, first := tr.CaptureByHand(err, "hand", now); first || id != "id" {
+				t.Errorf("CaptureByHand of the captured error = %q %v", id, first)
+			}
+			w := fmt.Errorf("outer: %w", mk())
+			tr.CaptureOnce([]error{w}, "wid", now, 0)
+			if id, first := tr.CaptureByHand(errors.Unwrap(w), "hand", now); first || id != "wid" {
+				t.Errorf("CaptureByHand of an error a captured one wraps = %q %v", id, first)
+			}
+		})
 	}
 	// A pointer to an incomparable struct is comparable.
+	tr := NewTrail(1)
 	p := &sliceErr{[]string{"p"}}
 	tr.CaptureOnce([]error{p}, "pid", now, 0)
 	if id, isNew := tr.CaptureOnce([]error{p}, "x", now, 0); isNew || id != "pid" {
 		t.Errorf("a pointer to an incomparable error: %q %v", id, isNew)
 	}
-	if equal(ifaceErr{[]int{1}}, ifaceErr{[]int{1}}) || !equal(ifaceErr{1}, ifaceErr{1}) {
-		t.Error("equal compares ifaceErr values wrongly")
+	// Comparable values still compare by ==, not by identity.
+	if !same(ifaceErr{1}, ifaceErr{1}) || same(ifaceErr{[]int{1}}, ifaceErr{[]int{1}}) || same(fieldErrs{"a"}, fieldErrs{"a"}) {
+		t.Error("same compares values wrongly")
+	}
+	f := fieldErrs{"a", "b"}
+	if !same(f, f) || same(f, f[:1]) || same(fieldErrs{}, fieldErrs{}) {
+		t.Error("same does not take a slice converted twice for itself")
+	}
+	if same(nil, fieldErrs{}) || !same(nil, nil) {
+		t.Error("same mishandles nil")
 	}
 }
 
@@ -286,6 +319,10 @@ func TestChainShapes(t *testing.T) {
 	s1, s2 := sliceErr{[]string{"1"}}, sliceErr{[]string{"1"}}
 	if got := Chain(errors.Join(s1, s2), nil); len(got) != 3 {
 		t.Errorf("a join of two incomparable errors gave %d, want both kept", len(got))
+	}
+	var f error = fieldErrs{"f"}
+	if got := Chain(errors.Join(f, fmt.Errorf("w: %w", f)), nil); len(got) != 3 {
+		t.Errorf("a join holding one incomparable error twice gave %v, want it once", got)
 	}
 
 	pj := panicJoin{before: b}

@@ -1,0 +1,121 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"go.uber.org/zap"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+// logErrorFunc logs err at error level with msg, in the unit of work of ctx.
+type logErrorFunc func(ctx context.Context, msg string, err error)
+
+// errorLoggers returns, for each logger and binding, a function that logs an
+// error through it to rec. The zerolog ones log whatever
+// zerolog.ErrorMarshalFunc is at the time.
+func errorLoggers(rec *logcrumbstest.Recorder) map[string]logErrorFunc {
+	opts := rec.Options()
+	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	zl := zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts}))
+	hook := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts}))
+	w := zerologsentry.NewWriter(io.Discard, zerologsentry.Options{Options: opts})
+	return map[string]logErrorFunc{
+		"slog": func(ctx context.Context, msg string, err error) { sl.ErrorContext(ctx, msg, "err", err) },
+		"zap": func(ctx context.Context, msg string, err error) {
+			_, l := zapsentry.WithContext(ctx, zl)
+			l.Error(msg, zap.Error(err))
+		},
+		"zerolog hook": func(ctx context.Context, msg string, err error) {
+			_, l := zerologsentry.WithContext(ctx, hook)
+			l.Error().Err(err).Msg(msg)
+		},
+		"zerolog writer": func(ctx context.Context, msg string, err error) {
+			_, l := w.WithContext(ctx, zerolog.New(w))
+			l.Error().Err(err).Msg(msg)
+		},
+	}
+}
+
+// withErrorMarshalFunc sets zerolog.ErrorMarshalFunc to f for the test.
+func withErrorMarshalFunc(t *testing.T, f func(error) any) {
+	saved := zerolog.ErrorMarshalFunc
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
+	zerolog.ErrorMarshalFunc = f
+}
+
+// checkOneEvent checks that rec got exactly one event, with message want,
+// and that each error breadcrumb of ctx's trail names it.
+func checkOneEvent(t *testing.T, rec *logcrumbstest.Recorder, ctx context.Context, want string, errorCrumbs int) {
+	t.Helper()
+	evs := rec.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events %v, want 1 (one bug)", len(evs), eventMessages(evs))
+	}
+	if evs[0].Message != want {
+		t.Errorf("event %q, want %q", evs[0].Message, want)
+	}
+	n := 0
+	for _, b := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if b.Level != "error" {
+			continue
+		}
+		n++
+		if b.Data["sentry.event_id"] != string(evs[0].EventID) {
+			t.Errorf("breadcrumb %q names %v, want the event %s", b.Message, b.Data["sentry.event_id"], evs[0].EventID)
+		}
+	}
+	if n != errorCrumbs {
+		t.Errorf("%d error breadcrumbs, want %d", n, errorCrumbs)
+	}
+}
+
+func eventMessages(evs []logcrumbstest.Event) []string {
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.Message
+	}
+	return out
+}
+
+// fieldErrs is an error type that == cannot compare, shaped like
+// validator's ValidationErrors.
+type fieldErrs []string
+
+func (e fieldErrs) Error() string { return fmt.Sprint([]string(e)) }
+
+// TestCaptureOnceIncomparableError (issue 15, point 1): an error whose type
+// is not comparable, logged by the repository, wrapped with %w and logged
+// by the service, then by the handler, is one event with every logger (the
+// zerolog ones with ErrorMarshalFunc, which hands them the real values).
+func TestCaptureOnceIncomparableError(t *testing.T) {
+	withErrorMarshalFunc(t, zerologsentry.ErrorMarshalFunc(nil))
+	for name, logErr := range errorLoggers(logcrumbstest.New(t)) {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logErr = errorLoggers(rec)[name]
+			ctx := rec.Context(context.Background())
+			var err error = fieldErrs{"email: required " + t.Name()} // as validate.Struct returns it
+			svc := fmt.Errorf("svc: %w", err)
+			logErr(ctx, "repo failed", err)
+			logErr(ctx, "svc failed", svc)
+			logErr(ctx, "handler failed", fmt.Errorf("h: %w", svc))
+			checkOneEvent(t, rec, ctx, "repo failed", 3)
+
+			// Another value of the type, even of the same text, is another error.
+			logErr(ctx, "other", fieldErrs{"email: required " + t.Name()})
+			if n := len(rec.Events()); n != 2 {
+				t.Errorf("a different error value: %d events, want 2", n)
+			}
+		})
+	}
+}
