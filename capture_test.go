@@ -2,6 +2,7 @@ package logcrumbs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -115,6 +116,37 @@ func TestCaptureOnceIncomparableError(t *testing.T) {
 			logErr(ctx, "other", fieldErrs{"email: required " + t.Name()})
 			if n := len(rec.Events()); n != 2 {
 				t.Errorf("a different error value: %d events, want 2", n)
+			}
+		})
+	}
+}
+
+// TestCaptureOnceZerologText (issue 15, point 2): without
+// zerologsentry.ErrorMarshalFunc, as the README's zerolog quick start runs
+// by default, an error logged at three layers of one request (so known only
+// by its text) is one event, through the hook and through the writer;
+// another error, or the same text in another request, is its own event.
+func TestCaptureOnceZerologText(t *testing.T) {
+	withErrorMarshalFunc(t, func(err error) any { return err }) // zerolog's default
+	for _, name := range []string{"zerolog hook", "zerolog writer"} {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logErr := errorLoggers(rec)[name]
+			ctx := rec.Context(context.Background())
+			repo := errors.New("repo failed " + t.Name())
+			svc := fmt.Errorf("svc: %w", repo)
+			logErr(ctx, "repo failed", repo)
+			logErr(ctx, "svc failed", svc)
+			logErr(ctx, "handler failed", fmt.Errorf("h: %w", svc))
+			checkOneEvent(t, rec, ctx, "repo failed", 3)
+			if ex := rec.Events()[0].Exceptions(); len(ex) != 1 || ex[0].Type != "error" {
+				t.Errorf("exceptions %+v, want the error's text", ex)
+			}
+
+			logErr(ctx, "other failed", errors.New("x"+repo.Error()))
+			logErr(rec.Context(context.Background()), "another request", svc)
+			if got := eventMessages(rec.Events()); len(got) != 3 {
+				t.Errorf("events %q, want 3: another text, another request", got)
 			}
 		})
 	}

@@ -36,7 +36,7 @@ type captured struct {
 // Unwrap() []error). Entries older than window are ignored; a window of zero
 // never expires them. Errors are matched by == where their type allows it,
 // else by identity (see same), so that errors of every type are captured
-// once.
+// once; errors known only by their text by that text (see TextOnly).
 func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
 	return t.CaptureOnceFor(nil, errs, id, now, window)
 }
@@ -52,9 +52,10 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	byText := t != fallback // the fallback trail mixes every unit of work
 	var earlier string
 	for _, chain := range chains {
-		prev, ok := t.once.find(owner, chain, now, window)
+		prev, ok := t.once.find(owner, chain, now, window, byText)
 		if !ok {
 			earlier = ""
 			break
@@ -81,8 +82,10 @@ func (c *captured) add(e capturedEntry) {
 	c.next = (c.next + 1) % capturedSize
 }
 
-func (c *captured) find(owner any, chain []error, now time.Time, window time.Duration) (string, bool) {
+func (c *captured) find(owner any, chain []error, now time.Time, window time.Duration, byText bool) (string, bool) {
 	for _, err := range chain {
+		text, textOnly := textOf(err)
+		textOnly = textOnly && byText
 		for i := range c.entries {
 			e := &c.entries[i]
 			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
@@ -91,9 +94,40 @@ func (c *captured) find(owner any, chain []error, now time.Time, window time.Dur
 			if same(e.err, err) {
 				return e.id, true
 			}
+			if textOnly {
+				if captured, ok := textOf(e.err); ok && wrapsText(text, captured) {
+					return e.id, true
+				}
+			}
 		}
 	}
 	return "", false
+}
+
+// TextOnly is implemented by errors known only by their text, such as the
+// error field of a zerolog record, which a hook or writer sees as text:
+// TextOnly returns that text and true. Capture-once cannot follow such an
+// error's %w chain, so within one trail (not the shared fallback trail) it
+// takes a text-only error whose text is a captured text-only error's text,
+// or ends with ": " and that text (how fmt.Errorf's "%w" convention writes a
+// wrapper), for that error.
+type TextOnly interface {
+	error
+	TextOnly() (string, bool)
+}
+
+// textOf returns err's text if err is known only by its text.
+func textOf(err error) (string, bool) {
+	if te, ok := err.(TextOnly); ok {
+		return te.TextOnly()
+	}
+	return "", false
+}
+
+// wrapsText reports whether text is captured, or a wrapper's text of it.
+func wrapsText(text, captured string) bool {
+	n, m := len(text), len(captured)
+	return text == captured || (n >= m+2 && text[n-m:] == captured && text[n-m-2:n-m] == ": ")
 }
 
 // same reports whether a and b are the same error, without panicking: by

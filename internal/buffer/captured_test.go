@@ -372,3 +372,39 @@ func TestRecaptured(t *testing.T) {
 		t.Error("after a rate-limited drop the error is still taken as sent")
 	}
 }
+
+// textErr is known only by its text, as escalate.TextError.
+type textErr struct {
+	text  string
+	panic bool
+}
+
+func (e *textErr) Error() string            { return e.text }
+func (e *textErr) TextOnly() (string, bool) { return e.text, !e.panic }
+
+// TestCaptureOnceByText: within a trail, a text-only error of the captured
+// text, or of a wrapper's text of it (": " before it), is that error; other
+// texts, real errors of the same text, panics' texts and the fallback
+// trail's errors are not.
+func TestCaptureOnceByText(t *testing.T) {
+	now := time.Now()
+	tr := NewTrail(1)
+	tr.CaptureOnce([]error{&textErr{text: "repo failed"}}, "id", now, 0)
+	for _, text := range []string{"repo failed", "svc: repo failed", "h: svc: repo failed"} {
+		if id, isNew := tr.CaptureOnce([]error{&textErr{text: text}}, "x", now, 0); isNew || id != "id" {
+			t.Errorf("%q: %q %v, want the captured one", text, id, isNew)
+		}
+	}
+	for _, err := range []error{&textErr{text: "xrepo failed"}, &textErr{text: "repo failed: svc"}, &textErr{text: ": repo faile"},
+		&textErr{text: "repo failed", panic: true}, errors.New("svc: repo failed")} {
+		if _, isNew := tr.CaptureOnce([]error{err}, "other", now, 0); !isNew {
+			t.Errorf("%q (%T) was taken for the captured error", err, err)
+		}
+	}
+	fb := Fallback()
+	text := "fallback " + t.Name()
+	fb.CaptureOnce([]error{&textErr{text: text}}, "fb", now, time.Minute)
+	if _, isNew := fb.CaptureOnce([]error{&textErr{text: "w: " + text}}, "fb2", now, time.Minute); !isNew {
+		t.Error("the fallback trail matched errors of unrelated work by text")
+	}
+}

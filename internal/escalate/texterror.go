@@ -1,6 +1,10 @@
 package escalate
 
-import "github.com/getsentry/sentry-go"
+import (
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
 
 // TextError is an error known only by its text: as zerolog hands a writer or
 // hook its errors, or a panic with a value that is not an error. It becomes
@@ -14,6 +18,12 @@ type TextError struct {
 }
 
 func (e *TextError) Error() string { return e.Text }
+
+// TextOnly returns the text of an error a logger handed over as text (Type
+// empty), for capture-once (buffer.TextOnly); a panic's text is not one.
+func (e *TextError) TextOnly() (string, bool) { return e.Text, e.Type == "" }
+
+var _ buffer.TextOnly = (*TextError)(nil)
 
 // textErrorType is how sentry-go names a *TextError exception.
 const textErrorType = "*escalate.TextError"
