@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"testing"
 
+	sentryhttp "github.com/getsentry/sentry-go/http"
 	"github.com/rs/zerolog"
 	"go.uber.org/zap"
 
@@ -149,5 +151,50 @@ func TestCaptureOnceZerologText(t *testing.T) {
 				t.Errorf("events %q, want 3: another text, another request", got)
 			}
 		})
+	}
+}
+
+// TestLoggedThenPanickedUnderSentryhttp (issue 15, point 3): a handler that
+// logs an error and then panics with it (or with a wrapper of it) is one
+// event, the logged one, with logcrumbs' middleware and sentryhttp nested
+// either way, recovering or not.
+func TestLoggedThenPanickedUnderSentryhttp(t *testing.T) {
+	for _, order := range []string{"sentryhttp inside", "sentryhttp outside"} {
+		for _, recoverIt := range []bool{false, true} {
+			for _, wrap := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/recover=%v/wrapped=%v", order, recoverIt, wrap), func(t *testing.T) {
+					rec := logcrumbstest.New(t)
+					logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+					app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						logger.InfoContext(r.Context(), "start")
+						err := errors.New("boom")
+						logger.ErrorContext(r.Context(), "failed", "err", err)
+						if wrap {
+							panic(fmt.Errorf("panicking: %w", err))
+						}
+						panic(err)
+					})
+					lc := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: recoverIt})
+					sh := sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle
+					var h http.Handler
+					if order == "sentryhttp inside" {
+						h = lc(sh(app))
+					} else {
+						h = sh(lc(app))
+					}
+					_, p := serve(withHub(h, rec.Hub()), "/x")
+					if (p == nil) != recoverIt {
+						t.Errorf("panicked %v with Recover %v", p, recoverIt)
+					}
+					evs := rec.Events()
+					if len(evs) != 1 || evs[0].Message != "failed" {
+						t.Fatalf("events %q, want only the logged one", eventMessages(evs))
+					}
+					if got := evs[0].BreadcrumbMessages(); len(got) != 1 || got[0] != "start" {
+						t.Errorf("breadcrumbs %q", got)
+					}
+				})
+			}
+		}
 	}
 }

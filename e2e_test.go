@@ -152,7 +152,7 @@ func TestEndToEndHotLoopAndShutdown(t *testing.T) {
 // TestEndToEndTrailOnEveryEvent: through the real receiver, a panic
 // sentryhttp recovers inside the logcrumbs middleware and an error captured
 // by hand both carry the request's trail, and an error captured by hand and
-// logged (in either order) is one event.
+// logged (in either order), or logged and then panicked with, is one event.
 func TestEndToEndTrailOnEveryEvent(t *testing.T) {
 	r := e2e.Start(t)
 	hub := r.Hub(t)
@@ -174,21 +174,30 @@ func TestEndToEndTrailOnEveryEvent(t *testing.T) {
 			err := errors.New("first logged")
 			logger.ErrorContext(ctx, "logged", "err", fmt.Errorf("wrapped: %w", err))
 			h.CaptureException(err)
+		case "/logged-then-panicked": // sentryhttp recovers the panic: one event
+			err := errors.New("logged, then panicked with")
+			logger.ErrorContext(ctx, "logged before the panic", "err", err)
+			panic(err)
 		}
 	})
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
 		sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle(app))
-	for _, p := range []string{"/panic", "/manual", "/captured-then-logged", "/logged-then-captured"} {
+	paths := []string{"/panic", "/manual", "/captured-then-logged", "/logged-then-captured", "/logged-then-panicked"}
+	for _, p := range paths {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", p, nil))
 	}
 	if !hub.Flush(5 * time.Second) {
 		t.Fatal("flush timed out")
 	}
-	r.WaitReports(t, 4)
+	r.WaitReports(t, len(paths))
 	time.Sleep(200 * time.Millisecond)
 	reports := r.Reports(t)
-	if len(reports) != 4 {
-		t.Fatalf("%d events, want 4 (one per request)", len(reports))
+	if len(reports) != len(paths) {
+		var got []string
+		for _, rep := range reports {
+			got = append(got, rep.Event.Message)
+		}
+		t.Fatalf("%d events %q, want %d (one per request)", len(reports), got, len(paths))
 	}
 	for _, rep := range reports {
 		ev := rep.Event

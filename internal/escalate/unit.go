@@ -22,7 +22,8 @@ import (
 //     logcrumbs' own events have it;
 //   - keeps capture-once across them: an error captured by hand is
 //     remembered by the trail, so that logging it later sends no second
-//     event, and an error logcrumbs already sent is not sent again by hand;
+//     event, and an error logcrumbs already sent is not sent again by hand,
+//     nor as a panic another integration recovers;
 //   - keeps one panic from becoming two events when logcrumbs and another
 //     integration (sentryhttp, or a second logcrumbs middleware) both
 //     recover it, in whichever order they are nested.
@@ -122,6 +123,17 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
 			if _, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
 				return nil // logcrumbs sent this error already, or one wrapping it
+			}
+		}
+		// A panic another integration recovered (sentryhttp's
+		// hub.RecoverWithContext) with an error the unit already sent, or
+		// one wrapping it, is that error: one event. The panic counts as
+		// reported under that event, so that logcrumbs' own recovery
+		// further out sends nothing either.
+		if err, ok := hint.RecoveredException.(error); ok && !render.IsNil(err) {
+			if earlier, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
+				u.sent(hint.RecoveredException, sentry.EventID(earlier))
+				return nil
 			}
 		}
 		u.addTrail(event)
