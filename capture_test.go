@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"testing"
 
+	"github.com/getsentry/sentry-go"
 	sentryhttp "github.com/getsentry/sentry-go/http"
 	"github.com/rs/zerolog"
 	"go.uber.org/zap"
@@ -196,5 +198,50 @@ func TestLoggedThenPanickedUnderSentryhttp(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestNewContextBehindMiddleware (issue 15, point 4): the slog quick start's
+// logcrumbs.NewContext inside a handler behind Middleware keeps the
+// request's trail: an error captured by hand and logged is one event, and a
+// panic event carries the handler's breadcrumbs. Inside RunJob the same.
+// On a context with no unit of work NewContext still starts a new trail.
+func TestNewContextBehindMiddleware(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := logcrumbs.NewContext(r.Context())
+		logger.InfoContext(ctx, "start "+r.URL.Path)
+		if r.URL.Path == "/panic" {
+			panic("kaput")
+		}
+		err := errors.New("disk full")
+		sentry.GetHubFromContext(ctx).CaptureException(err)
+		logger.ErrorContext(ctx, "save failed", "err", fmt.Errorf("save: %w", err))
+	})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})(app)
+	serve(h, "/capture")
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("hand capture and log: events %q, want 1", eventMessages(evs))
+	}
+	rec.Reset()
+	serve(h, "/panic")
+	if evs := rec.Events(); len(evs) != 1 || !slices.Equal(evs[0].BreadcrumbMessages(), []string{"start /panic"}) {
+		t.Errorf("panic: events %q; want one, with the handler's breadcrumb", eventMessages(evs))
+	}
+
+	rec.Reset()
+	_ = logcrumbs.RunJob(context.Background(), "j", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
+		logger.InfoContext(logcrumbs.NewContext(ctx), "job step")
+		panic("job kaput")
+	})
+	if evs := rec.Events(); len(evs) != 1 || !slices.Equal(evs[0].BreadcrumbMessages(), []string{"job step"}) {
+		t.Errorf("job panic: events %q; want one, with the job's breadcrumb", eventMessages(evs))
+	}
+
+	plain := logcrumbs.NewContext(context.Background())
+	if again := logcrumbs.NewContext(plain); logcrumbs.FromContext(again).Cap() != logcrumbs.DefaultCapacity ||
+		again == plain {
+		t.Error("NewContext on a context with a trail bound to no unit of work did not start a new trail")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
 )
 
 // DefaultCapacity is the number of records a trail keeps unless told
@@ -29,10 +30,19 @@ func NewTrail(capacity int) *Trail {
 
 // NewContext returns a copy of ctx with a new, empty trail of
 // DefaultCapacity records. Call it at the start of each unit of work (a
-// request, a job, a message); records logged with the returned context, or
-// a context derived from it, go to that trail. A nil ctx stands for
-// context.Background().
+// request, a job, a message) that Middleware, RunJob or Bind does not
+// start; records logged with the returned context, or a context derived
+// from it, go to that trail. A nil ctx stands for context.Background().
+//
+// On a context that already is a unit of work's (from Middleware, RunJob or
+// Bind, and still carrying that unit's trail) it returns ctx unchanged: a
+// new trail there would split the unit in two, its hub's events (panics,
+// hand captures) on one trail and the records logged after NewContext on
+// the other, and capture-once would not hold between them.
 func NewContext(ctx context.Context) context.Context {
+	if t := buffer.FromContext(ctx); t != nil && escalate.UnitTrail(ctx) == t {
+		return ctx
+	}
 	return buffer.NewContext(ctx, buffer.NewTrail(DefaultCapacity))
 }
 

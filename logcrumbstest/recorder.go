@@ -77,7 +77,8 @@ func (r *Recorder) Options() logcrumbs.Options {
 // events captured by hand through sentry.GetHubFromContext carry the trail
 // too.
 func (r *Recorder) Context(ctx context.Context) context.Context {
-	return logcrumbs.Bind(logcrumbs.NewContext(ctx), r.hub.Clone())
+	// Not NewContext: on a unit of work's context it keeps the unit's trail.
+	return logcrumbs.Bind(logcrumbs.ContextWithTrail(ctx, logcrumbs.NewTrail(0)), r.hub.Clone())
 }
 
 // Events returns the events recorded so far (transactions and Sentry Logs

@@ -92,6 +92,18 @@ func Bound(ctx context.Context, hub *sentry.Hub) bool {
 	return boundHubs.has(hub)
 }
 
+// UnitTrail returns the trail of the unit of work ctx belongs to (one bound
+// by Bind), or nil.
+func UnitTrail(ctx context.Context) *buffer.Trail {
+	if ctx == nil {
+		return nil
+	}
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+		return u.trail
+	}
+	return nil
+}
+
 // unitOf returns the unit ctx belongs to, or a throwaway one.
 func unitOf(ctx context.Context) *Unit {
 	if ctx == nil {
