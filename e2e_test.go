@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -215,22 +216,25 @@ func TestEndToEndSecretsNeverLeave(t *testing.T) {
 	hub := r.Hub(t)
 	opts := logcrumbs.Options{Hub: hub, DedupeWindow: -1, TagKeys: []string{"api_key", "user_id"}, PassThroughLevel: sentry.LevelInfo}
 	secrets := []string{"hunter2", "sk_live_123", "Bearer abc.def", "sess-777", "tok-zap", "pw-zerolog", "cookie-v", "pk-nested",
-		"ann@example.com"} // the last: a user's email, which only SendDefaultPII would send
+		"ann@example.com",                                       // a user's email, which only SendDefaultPII would send
+		"url-pw", "url-tok", "url-key", "url-sig", "url-nested"} // in URLs under innocent keys
 	ctx := logcrumbs.Bind(context.Background(), hub.Clone())
 
 	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
 	sl.InfoContext(ctx, "login", "user_id", "u1", "password", secrets[0], "api_key", secrets[1],
-		slog.Group("http", "Authorization", secrets[2], "Set-Cookie", secrets[6]), slog.Group("user", "id", "u1", "email", secrets[8]))
+		slog.Group("http", "Authorization", secrets[2], "Set-Cookie", secrets[6]), slog.Group("user", "id", "u1", "email", secrets[8]),
+		"callback", "https://bob:url-pw@idp.example/oauth/cb?access_token=url-tok&state=s1")
 	sl.ErrorContext(ctx, "login failed", "err", errors.New("denied"), "session_id", secrets[3],
-		"config", map[string]any{"db": map[string]any{"private_key": secrets[7]}}, "api_key", secrets[1])
+		"config", map[string]any{"db": map[string]any{"private_key": secrets[7]}}, "api_key", secrets[1],
+		slog.Group("upstream", "url", "https://api.example/v2/charge?api_key=url-key&page=2"))
 
 	_, zl := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
-	zl.Info("zap step", zap.String("access_token", secrets[4]))
+	zl.Info("zap step", zap.String("access_token", secrets[4]), zap.String("download", "https://files.example/r.pdf?X-Amz-Signature=url-sig"))
 	zl.Error("zap failed", zap.Error(errors.New("zap error")), zap.Dict("user", zap.String("id", "u1"), zap.String("email", secrets[8])),
 		zap.Namespace("auth"), zap.String("token", secrets[4]))
 
 	zero := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts})).With().Ctx(ctx).Logger()
-	zero.Info().Dict("creds", zerolog.Dict().Str("passwd", secrets[5])).Msg("zerolog step")
+	zero.Info().Dict("creds", zerolog.Dict().Str("passwd", secrets[5])).Interface("form", url.Values{"password": {"url-nested"}, "next": {"/home"}}).Msg("zerolog step")
 	zero.Error().Str("client_secret", secrets[5]).Dict("user", zerolog.Dict().Str("id", "u1").Str("email", secrets[8])).Msg("zerolog failed")
 
 	sentry.GetHubFromContext(ctx).CaptureException(errors.New("captured by hand")) // carries the trail
@@ -247,5 +251,13 @@ func TestEndToEndSecretsNeverLeave(t *testing.T) {
 	}
 	if !strings.Contains(raw, "[Filtered]") || !strings.Contains(raw, `"user_id":"u1"`) || !strings.Contains(raw, `"user":{"id":"u1"}`) {
 		t.Errorf("the events lost what is not secret too:\n%.2000s", raw)
+	}
+	// The URLs stay readable: host, path and the other parameters are sent
+	// (as a breadcrumb, the event's attributes and a Sentry log).
+	for _, kept := range []string{"https://bob:[Filtered]@idp.example/oauth/cb?access_token=[Filtered]", "state=s1",
+		"https://api.example/v2/charge?api_key=[Filtered]", "page=2", "https://files.example/r.pdf?X-Amz-Signature=[Filtered]", "/home"} {
+		if !strings.Contains(strings.ReplaceAll(raw, `\u0026`, "&"), kept) {
+			t.Errorf("%q is not in what Sentry received:\n%.3000s", kept, raw)
+		}
 	}
 }

@@ -120,15 +120,29 @@ type Options struct {
 	// and nested objects too. A key matches when, lowercased and without
 	// "_", "-", "." and spaces, it contains one of them. Nil means
 	// DefaultSecretKeys() (password, token, secret, authorization, cookie,
-	// session, api_key and the like); to add to them, append to
-	// DefaultSecretKeys(). Messages and error texts are not scrubbed: keep
-	// secrets out of them.
+	// session, api_key, signature and the like); to add to them, append to
+	// DefaultSecretKeys().
+	//
+	// URLs in text values are scrubbed too, whatever their key (a string,
+	// a *url.URL, a URL inside a longer text, in groups and lists): the
+	// password of their userinfo and the values of their query and
+	// fragment parameters whose names match SecretKeys become
+	// "[Filtered]", and the rest is sent as written
+	// ("https://bob:[Filtered]@host/path?token=[Filtered]&page=2"). A
+	// url.URL logged by value has its RawQuery scrubbed so; url.Values are
+	// objects, whose secret keys match as any other.
+	//
+	// Not covered, for Scrub to catch: messages and error texts (keep
+	// secrets out of them); a secret under an innocent key ("hdr":
+	// "Bearer abc"); secrets in URL path segments (/reset/<token>), or in
+	// a query parameter with an innocent name (?sig=, ?code=).
 	SecretKeys []string
 
 	// Scrub, when set, sees every attribute that is not a secret key (key
-	// and converted value, also inside groups) and returns what to send
-	// instead: for values that are secret whatever their key. If it
-	// panics, the value is filtered.
+	// and converted value, also inside groups, after URL secrets were
+	// filtered) and returns what to send instead: for values that are
+	// secret whatever their key, such as a bearer token under an innocent
+	// key or a token in a URL's path. If it panics, the value is filtered.
 	Scrub func(key string, value any) any
 }
 

@@ -124,6 +124,18 @@ type groupOrAttrs struct {
 // when next is enabled for its level, and feeds logcrumbs. A nil next makes a
 // stand-alone handler that only feeds logcrumbs.
 //
+// A record that both next and logcrumbs read has its LogValuers resolved
+// once (inside groups too) and next gets a copy of it with the resolved
+// values, so that a LogValue method with state (a counter, a one-shot
+// reader) is called once per record, as without logcrumbs, and Sentry sees
+// the value next wrote; WithAttrs does the same for its attrs. slog's own
+// handlers write a resolved value byte for byte as the LogValuer it came
+// from. The exception: a LogValuer whose LogValue panics (or returns
+// LogValuers 100 times) is given to next as logged, so that next writes
+// slog's own text for it ("LogValue panicked" and the stack), which calls
+// that method a second time; logcrumbs keeps "!PANIC in T.LogValue: ..."
+// from the first call.
+//
 // Do not pass slog.Default().Handler() and then give the result to
 // slog.SetDefault: slog's original default handler writes through the log
 // package, which SetDefault points back at slog, and the first record
@@ -160,10 +172,15 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 // logcrumbs' own part never fails, panics or blocks on Sentry.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	var err error
-	if h.next != nil && h.next.Enabled(ctx, r.Level) {
-		err = h.next.Handle(ctx, r)
-	}
 	breadcrumbAt, eventAt := h.c.levels()
+	if h.next != nil && h.next.Enabled(ctx, r.Level) {
+		next := r
+		if r.Level >= min(breadcrumbAt, eventAt) {
+			// Both read the record: resolve its LogValuers once, for both.
+			r, next = resolveRecord(r)
+		}
+		err = h.next.Handle(ctx, next)
+	}
 	switch {
 	case r.Level >= eventAt:
 		h.event(ctx, r)
@@ -211,19 +228,29 @@ func (h *Handler) start(r slog.Record, limits buffer.Limits) *buffer.Record {
 }
 
 // WithAttrs returns a handler whose records carry attrs, inside the groups
-// opened so far. The wrapped handler's WithAttrs is called with the same
-// attrs. LogValuers among attrs are resolved once, now, as slog's own
-// handlers do.
+// opened so far. LogValuers among attrs (inside groups too) are resolved
+// once, now, as slog's own handlers do, and the wrapped handler's WithAttrs
+// is called with the resolved attrs, so that each LogValue method is called
+// once.
 func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
 	resolved := make([]slog.Attr, len(attrs))
+	panicked := false
 	for i, a := range attrs {
-		resolved[i] = slog.Attr{Key: a.Key, Value: resolve(a.Value)}
+		resolved[i] = slog.Attr{Key: a.Key, Value: resolveDeep(a.Value, 0)}
+		panicked = panicked || hasPanic(resolved[i].Value, 0)
+	}
+	forNextAttrs := resolved
+	if panicked {
+		forNextAttrs = make([]slog.Attr, len(resolved))
+		for i, a := range resolved {
+			forNextAttrs[i] = forNext(a)
+		}
 	}
 	return h.with(groupOrAttrs{attrs: resolved}, func(next slog.Handler) slog.Handler {
-		return next.WithAttrs(attrs)
+		return next.WithAttrs(forNextAttrs)
 	})
 }
 

@@ -14,7 +14,7 @@ const Filtered = "[Filtered]"
 // contains one of them.
 var DefaultSecretKeys = []string{
 	"password", "passwd", "pwd", "secret", "token", "apikey", "authorization", "auth",
-	"cookie", "session", "privatekey", "credential", "jwt", "bearer",
+	"cookie", "session", "privatekey", "credential", "jwt", "bearer", "signature",
 }
 
 // scrubber replaces secret values in data before it leaves the process.
@@ -100,20 +100,37 @@ func (s *scrubber) clean(data map[string]any, g *userGate) {
 
 // data scrubs m in place, and every map and list in it.
 func (s *scrubber) data(m map[string]any) {
+	// A url.URL logged by value is encoded as JSON: its query is the text of
+	// RawQuery (its password is not encoded: Userinfo has no exported field).
+	if q, ok := m["RawQuery"].(string); ok {
+		if _, ok := m["Host"]; ok {
+			if q, changed := s.rawQuery(q); changed {
+				m["RawQuery"] = q
+			}
+		}
+	}
 	for k, v := range m {
 		s.entry(m, k, v)
 	}
 }
 
 // entry scrubs the entry k, v of m and returns its new value: a secret
-// key's value is Filtered; otherwise the user's scrub function, if any,
-// replaces it, and the maps inside what remains are scrubbed.
+// key's value is Filtered; otherwise the secrets of the URLs in a text
+// value are filtered (see textURLs), then the user's scrub function, if
+// any, replaces the value, and the maps and lists inside what remains are
+// scrubbed.
 func (s *scrubber) entry(m map[string]any, k string, v any) any {
-	switch {
-	case s.secret(k):
+	if s.secret(k) {
 		m[k] = Filtered
 		return Filtered
-	case s.fn != nil:
+	}
+	if text, ok := v.(string); ok {
+		if text, changed := s.textURLs(text); changed {
+			v = text
+			m[k] = v
+		}
+	}
+	if s.fn != nil {
 		v = s.call(k, v)
 		m[k] = v
 	}
@@ -121,13 +138,19 @@ func (s *scrubber) entry(m map[string]any, k string, v any) any {
 	return v
 }
 
-// value scrubs the maps inside v.
+// value scrubs the maps inside v, and the URLs in the texts of its lists.
 func (s *scrubber) value(v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		s.data(v)
 	case []any:
-		for _, e := range v {
+		for i, e := range v {
+			if text, ok := e.(string); ok {
+				if text, changed := s.textURLs(text); changed {
+					v[i] = text
+				}
+				continue
+			}
 			s.value(e)
 		}
 	}

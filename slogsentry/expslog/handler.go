@@ -14,8 +14,12 @@
 // options, levels and the handling of bad input are exactly those
 // documented in package slogsentry. Options are slogsentry.Options, whose
 // levels are log/slog's (x/exp's levels have the same numbers). LogValuers
-// are resolved by logcrumbs only when it reads the record, with panics
-// recovered, as for log/slog.
+// are resolved once per record, with panics recovered, as for log/slog:
+// when both the wrapped handler and logcrumbs read a record, the wrapped
+// handler gets a copy with the resolved values (and WithAttrs the resolved
+// attrs), except that a LogValuer whose LogValue panics is given to it as
+// logged, so that it writes x/exp/slog's own text for the panic (calling
+// that method again); see slogsentry.NewHandler.
 //
 // # When to use it
 //
@@ -61,10 +65,16 @@ func (h *Handler) Enabled(ctx context.Context, level xslog.Level) bool {
 // returns its error, then gives logcrumbs a log/slog copy of r.
 func (h *Handler) Handle(ctx context.Context, r xslog.Record) error {
 	var err error
+	ours := h.lc.Enabled(ctx, slog.Level(r.Level))
 	if h.next != nil && h.next.Enabled(ctx, r.Level) {
-		err = h.next.Handle(ctx, r)
+		next := r
+		if ours {
+			// Both read the record: resolve its LogValuers once, for both.
+			r, next = resolveRecord(r)
+		}
+		err = h.next.Handle(ctx, next)
 	}
-	if h.lc.Enabled(ctx, slog.Level(r.Level)) {
+	if ours {
 		std := slog.NewRecord(r.Time, slog.Level(r.Level), r.Message, r.PC)
 		r.Attrs(func(a xslog.Attr) bool {
 			std.AddAttrs(attr(a))
@@ -80,13 +90,16 @@ func (h *Handler) WithAttrs(attrs []xslog.Attr) xslog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
+	resolved := make([]xslog.Attr, len(attrs))
 	std := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
-		std[i] = attr(a)
+		resolved[i] = xslog.Attr{Key: a.Key, Value: resolveDeep(a.Value, 0)}
+		std[i] = attr(resolved[i])
+		resolved[i].Value = restore(resolved[i].Value, 0) // for next: see resolveRecord
 	}
 	h2 := &Handler{lc: h.lc.WithAttrs(std)}
 	if h.next != nil {
-		h2.next = h.next.WithAttrs(attrs)
+		h2.next = h.next.WithAttrs(resolved)
 	}
 	return h2
 }

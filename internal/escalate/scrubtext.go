@@ -1,0 +1,187 @@
+package escalate
+
+import (
+	"net/url"
+	"strings"
+)
+
+// URLs in text values.
+//
+// A URL carries secrets where no key names them: the password of its
+// userinfo ("https://bob:hunter2@host/") and the values of its query and
+// fragment parameters ("?token=...", "#access_token=..." in OAuth
+// redirects). The scrubber rewrites, in every text value it sees, each
+// password to Filtered and each value of a parameter whose name is a secret
+// key to Filtered, and leaves the rest of the text as it was written
+// ("https://bob:[Filtered]@host/path?token=[Filtered]&page=2"), as Sentry's
+// own scrubbing of query strings writes it (sentry-go's
+// DataCollection.FilterURL also filters the values of secret-named query
+// parameters to "[Filtered]"; it hides a password as Go's URL.Redacted does,
+// with "xxxxx", where logcrumbs writes "[Filtered]" everywhere).
+//
+// This runs when an event, its breadcrumbs or a Sentry log is built, never
+// when a breadcrumb is kept. A text without "://" followed by '@', '?' or
+// '#' is returned as it is after one scan, and a text that needs no change
+// is not copied.
+
+// span is a range of a text to replace with Filtered.
+type span struct{ from, to int }
+
+// textURLs returns text with the secrets of the URLs in it filtered, and
+// whether it changed. A URL runs from its "://" to the first space, quote or
+// angle bracket (see urlEnd); it may be the whole value or a part of a
+// longer text.
+func (s *scrubber) textURLs(text string) (string, bool) {
+	i := strings.Index(text, "://")
+	if i < 0 || !strings.ContainsAny(text[i:], "@?#") {
+		return text, false
+	}
+	var cut []span
+	for i >= 0 {
+		start := i + len("://")
+		end := start + urlEnd(text[start:])
+		cut = s.urlSecrets(text, start, end, cut)
+		next := strings.Index(text[end:], "://")
+		if next < 0 {
+			break
+		}
+		i = end + next
+	}
+	return replaceSpans(text, cut)
+}
+
+// urlEnd returns the length of the URL that starts u, after its "://": up
+// to a space, a quote or an angle bracket, without the punctuation that
+// ends a sentence or closes a parenthesis around it.
+func urlEnd(u string) int {
+	n := len(u)
+	for i := 0; i < len(u); i++ {
+		switch u[i] {
+		case ' ', '\t', '\n', '\r', '"', '\'', '`', '<', '>':
+			n = i
+		}
+		if n == i {
+			break
+		}
+	}
+	for n > 0 && strings.IndexByte(".,;:!)", u[n-1]) >= 0 {
+		n--
+	}
+	return n
+}
+
+// urlSecrets appends to cut the secrets of the URL text[start:end] (what
+// follows its "://"): the password of its userinfo, and the values of its
+// secret-named query and fragment parameters.
+func (s *scrubber) urlSecrets(text string, start, end int, cut []span) []span {
+	u := text[start:end]
+	auth := strings.IndexAny(u, "/?#")
+	if auth < 0 {
+		auth = len(u)
+	}
+	// The last '@' ends the userinfo, as url.Parse reads it; its first ':'
+	// starts the password.
+	if at := strings.LastIndexByte(u[:auth], '@'); at >= 0 {
+		if colon := strings.IndexByte(u[:at], ':'); colon >= 0 && colon+1 < at && u[colon+1:at] != Filtered {
+			cut = append(cut, span{start + colon + 1, start + at})
+		}
+	}
+	rest := u[auth:]
+	hash := strings.IndexByte(rest, '#')
+	if hash < 0 {
+		hash = len(rest)
+	}
+	if q := strings.IndexByte(rest[:hash], '?'); q >= 0 {
+		cut = s.paramSecrets(text, start+auth+q+1, start+auth+hash, cut)
+	}
+	if hash < len(rest) {
+		cut = s.paramSecrets(text, start+auth+hash+1, end, cut)
+	}
+	return cut
+}
+
+// paramSecrets appends to cut the values of the secret-named parameters of
+// text[start:end], a query ("a=1&token=x").
+func (s *scrubber) paramSecrets(text string, start, end int, cut []span) []span {
+	for start < end {
+		pair := text[start:end]
+		if amp := strings.IndexByte(pair, '&'); amp >= 0 {
+			pair = pair[:amp]
+		}
+		if eq := strings.IndexByte(pair, '='); eq > 0 && eq+1 < len(pair) && pair[eq+1:] != Filtered && s.secretParam(pair[:eq]) {
+			cut = append(cut, span{start + eq + 1, start + len(pair)})
+		}
+		start += len(pair) + 1
+	}
+	return cut
+}
+
+// secretParam reports whether the query parameter named key (as written,
+// percent-encoded) is a secret. Unlike attribute keys, parameter names come
+// from outside the program: they are matched without filling the cache of
+// known keys, and without allocating unless encoded or long.
+func (s *scrubber) secretParam(key string) bool {
+	if strings.ContainsAny(key, "%+") {
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+	}
+	if v, ok := s.known.Load(key); ok {
+		return v.(bool)
+	}
+	var buf [64]byte
+	if len(key) > len(buf) {
+		return s.match(key)
+	}
+	n := buf[:0]
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '_' || c == '-' || c == '.' || c == ' ':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		n = append(n, c)
+	}
+	for _, k := range s.keys {
+		if containsString(n, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsString is strings.Contains(string(b), sub) without the copy.
+func containsString(b []byte, sub string) bool {
+	for i := 0; i+len(sub) <= len(b); i++ {
+		if string(b[i:i+len(sub)]) == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// rawQuery returns q, the query of a url.URL encoded as JSON (its RawQuery
+// field), with the values of its secret-named parameters filtered.
+func (s *scrubber) rawQuery(q string) (string, bool) {
+	return replaceSpans(q, s.paramSecrets(q, 0, len(q), nil))
+}
+
+// replaceSpans returns text with each span of cut, in order and apart,
+// replaced by Filtered.
+func replaceSpans(text string, cut []span) (string, bool) {
+	if len(cut) == 0 {
+		return text, false
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(cut)*len(Filtered))
+	last := 0
+	for _, c := range cut {
+		b.WriteString(text[last:c.from])
+		b.WriteString(Filtered)
+		last = c.to
+	}
+	b.WriteString(text[last:])
+	return b.String(), true
+}

@@ -1,0 +1,35 @@
+package escalate
+
+import "testing"
+
+// TestTextURLs: the cases of textURLs beside the loggers' tests, and that a
+// text that needs no change costs no allocation.
+func TestTextURLs(t *testing.T) {
+	s := newScrubber(nil, nil)
+	for _, c := range []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"https://host/path?page=2", "https://host/path?page=2"},
+		{"https://host/@someone?q=1", "https://host/@someone?q=1"},   // '@' in the path: no userinfo
+		{"https://bob@host/", "https://bob@host/"},                   // a user, no password
+		{"https://bob:@host/", "https://bob:@host/"},                 // an empty password
+		{"https://bob:p@ss@host/x", "https://bob:[Filtered]@host/x"}, // the last '@' ends the userinfo
+		{"postgres://u:pw@db:5432/app?sslmode=off", "postgres://u:[Filtered]@db:5432/app?sslmode=off"},
+		{"https://h/?token=&page=1", "https://h/?token=&page=1"}, // nothing to hide
+		{"https://h/?api%5Fkey=k&Access-Token=t", "https://h/?api%5Fkey=[Filtered]&Access-Token=[Filtered]"},
+		{"https://h/?a=1#frag?token=x", "https://h/?a=1#frag?token=[Filtered]"}, // '?' in the fragment is not a query
+		{"a https://x:1@h/ and http://h/?secret=2, done", "a https://x:[Filtered]@h/ and http://h/?secret=[Filtered], done"},
+		{`{"u":"https://h/?token=abc"}`, `{"u":"https://h/?token=[Filtered]"}`}, // a quote ends the URL
+		{"https://h/?token=[Filtered]", "https://h/?token=[Filtered]"},
+		{"://@?", "://@?"},
+	} {
+		got, changed := s.textURLs(c.in)
+		if got != c.want || changed != (c.in != c.want) {
+			t.Errorf("textURLs(%q) = %q, %v; want %q", c.in, got, changed, c.want)
+		}
+	}
+	for _, in := range []string{"plain text", "https://host/path?page=2&X-Amz-Date=1&" + string(make([]byte, 100)) + "=1"} {
+		if n := testing.AllocsPerRun(100, func() { s.textURLs(in) }); n != 0 {
+			t.Errorf("textURLs(%.30q) allocates %v times, want 0", in, n)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package slogsentry_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// noTime drops the time from the wrapped handler's output, so that two
+// outputs compare.
+func noTime(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}
+
+// TestLogValuerResolvedOncePerRecord: a LogValuer logged once (at the top
+// level, inside a group, through With, as a breadcrumb and as an event) has
+// its LogValue called once, and the program's output and Sentry show the
+// same value.
+func TestLogValuerResolvedOncePerRecord(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	var out bytes.Buffer
+	next := slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: noTime})
+	logger := slog.New(slogsentry.NewHandler(next, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	var top, grouped, with, crumb atomic.Int32
+	logger.InfoContext(ctx, "crumb", "n", countValuer{&crumb})
+	logger.With("w", countValuer{&with}).ErrorContext(ctx, "failed", "err", errors.New("boom"),
+		"n", countValuer{&top}, slog.Group("g", "n", countValuer{&grouped}))
+	for name, n := range map[string]*atomic.Int32{"top": &top, "group": &grouped, "With": &with, "breadcrumb": &crumb} {
+		if got := n.Load(); got != 1 {
+			t.Errorf("%s: LogValue called %d times, want 1", name, got)
+		}
+	}
+	want := `{"level":"INFO","msg":"crumb","n":1}` + "\n" +
+		`{"level":"ERROR","msg":"failed","w":1,"err":"boom","n":1,"g":{"n":1}}` + "\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+	ev := rec.WaitEvents(1, time.Second)[0]
+	lc := ev.LogContext()
+	// A LogValue that panics: the output says it as slog does, Sentry as
+	// logcrumbs does, and the error is not taken for the record's.
+	logger.ErrorContext(ctx, "bad valuer", "p", panicValuer2{})
+	if !strings.Contains(out.String(), `"p":"LogValue panicked\ncalled from`) {
+		t.Errorf("output:\n%s", out.String())
+	}
+	bad := rec.WaitEvents(2, time.Second)[1]
+	if bad.LogContext()["p"] != "!PANIC in slogsentry_test.panicValuer2.LogValue: valuer exploded" || len(bad.Exceptions()) != 0 {
+		t.Errorf("event of the panicking LogValuer: %v, %+v", bad.LogContext(), bad.Exceptions())
+	}
+	if lc["n"] != int64(1) || lc["w"] != int64(1) || lc["g"].(map[string]any)["n"] != int64(1) {
+		t.Errorf("event log context = %v, want the values the output shows", lc)
+	}
+	if bc := ev.Breadcrumbs(); len(bc) != 1 || bc[0].Data["n"] != int64(1) {
+		t.Errorf("breadcrumbs = %+v, want n 1", bc)
+	}
+}
+
+// groupValuer resolves to a group that holds a LogValuer.
+type groupValuer struct{ n *atomic.Int32 }
+
+func (g groupValuer) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", "u1"), slog.Any("seq", countValuer(g)))
+}
+
+// panicValuer2 panics in LogValue.
+type panicValuer2 struct{}
+
+func (panicValuer2) LogValue() slog.Value { panic("valuer exploded") }
+
+// TestResolvedOutputUnchanged: with LogValuers resolved by logcrumbs, the
+// JSON and text handlers write byte for byte what they write alone, for
+// LogValuers at the top level, in groups, resolving to groups, through
+// With, and one that panics (slog's own text and stack).
+func TestResolvedOutputUnchanged(t *testing.T) {
+	var plain, wrapped bytes.Buffer
+	for _, c := range []struct {
+		out  *bytes.Buffer
+		wrap bool
+	}{{&plain, false}, {&wrapped, true}} {
+		for _, text := range []bool{false, true} {
+			var h slog.Handler = slog.NewJSONHandler(c.out, &slog.HandlerOptions{ReplaceAttr: noTime})
+			if text {
+				h = slog.NewTextHandler(c.out, &slog.HandlerOptions{ReplaceAttr: noTime})
+			}
+			if c.wrap {
+				h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+			}
+			var n1, n2 atomic.Int32
+			l := slog.New(h).With("acct", groupValuer{&n1})
+			l.WarnContext(context.Background(), "m", "who", groupValuer{&n2}, slog.Group("g", "a", 1, "v", countValuer{&n2}))
+			l.InfoContext(context.Background(), "boom", "p", panicValuer2{})
+		}
+	}
+	if p, w := plain.String(), wrapped.String(); p != w || !strings.Contains(p, "LogValue panicked") {
+		t.Errorf("wrapped output:\n%s\nplain output:\n%s", w, p)
+	}
+}
