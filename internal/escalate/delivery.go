@@ -21,6 +21,9 @@ import (
 // whatever the program logs between two Flushes.
 const MaxPendingDeliveries = 10000
 
+// maxPending is MaxPendingDeliveries, lowered by tests.
+var maxPending = MaxPendingDeliveries
+
 // clientDelivery is what logcrumbs knows of the events it handed to one
 // client since the last Flush. It must not refer to the client (see perKey).
 type clientDelivery struct {
@@ -101,7 +104,7 @@ func handingOver(c *sentry.Client, id sentry.EventID) handover {
 	}
 	deliveries.mu.Lock()
 	defer deliveries.mu.Unlock()
-	if len(deliveries.ids) < MaxPendingDeliveries {
+	if len(deliveries.ids) < maxPending {
 		if deliveries.ids == nil {
 			deliveries.ids = make(map[string]awaited)
 		}
