@@ -17,18 +17,35 @@ import (
 //
 // An event-level record is counted once, as sent, deduplicated, rate
 // limited or failed; not at all when no Sentry client is enabled or when
-// its error was already sent from the same trail (capture once). "Sent" means handed to the Sentry client; what the
-// client's transport drops after that (its queue full while Sentry is down,
-// or Sentry's own rate limits) is not seen here: sentry-go reports it to
-// Sentry as client reports ("Discarded" in Sentry's stats page).
+// its error was already sent from the same trail (capture once).
+//
+// EventsSent means handed to the Sentry client, not delivered: sentry-go
+// queues the event and sends it later, and drops it without a word when its
+// queue is full (100 error events waiting, then 1,000 requests), while
+// Sentry's rate limit (a 429) is in force, or when the client was closed;
+// Sentry itself may refuse it. Only for clients that send through
+// DeliveryTransport does logcrumbs learn what became of each event it sent:
+// it is then counted once more, as delivered, undelivered, lost or
+// untracked. (sentry-go also reports its own drops to Sentry as client
+// reports, "Discarded" in Sentry's stats page.)
 type Counters struct {
 	BreadcrumbsKept    uint64 // records kept in a trail
 	BreadcrumbsDropped uint64 // records a full trail dropped (its oldest)
-	EventsSent         uint64 // events handed to a Sentry client
+	EventsSent         uint64 // events handed to a Sentry client (not necessarily delivered)
 	EventsDeduplicated uint64 // events suppressed as repeats within Options.DedupeWindow
 	EventsRateLimited  uint64 // events dropped by the rate limit (SetRateLimit)
 	EventsFailed       uint64 // events the client dropped (BeforeSend, sampling, its own limits) or whose building failed
-	UserPanics         uint64 // panics recovered in the user's String, Error, LogValue, Marshal... methods
+
+	// For clients with DeliveryTransport only: what became of the events
+	// counted in EventsSent. Each such event is counted in one of these,
+	// once its outcome is known; until then (an event in sentry-go's
+	// queue) in none.
+	EventsDelivered   uint64 // Sentry accepted its request (2xx)
+	EventsUndelivered uint64 // its request failed: a network error, or a 4xx (429 included) or 5xx answer
+	EventsLost        uint64 // never requested by the time Flush had drained its client: dropped inside sentry-go (queue full, rate limit backoff, client closed)
+	EventsUntracked   uint64 // not followed: MaxPendingDeliveries (10,000) events already awaited their outcome
+
+	UserPanics uint64 // panics recovered in the user's String, Error, LogValue, Marshal... methods
 }
 
 // Stats returns the counters.
@@ -40,6 +57,10 @@ func Stats() Counters {
 		EventsDeduplicated: stats.EventsDeduplicated.Load(),
 		EventsRateLimited:  stats.EventsRateLimited.Load(),
 		EventsFailed:       stats.EventsFailed.Load(),
+		EventsDelivered:    stats.EventsDelivered.Load(),
+		EventsUndelivered:  stats.EventsUndelivered.Load(),
+		EventsLost:         stats.EventsLost.Load(),
+		EventsUntracked:    stats.EventsUntracked.Load(),
 		UserPanics:         stats.UserPanics.Load(),
 	}
 }
@@ -54,21 +75,33 @@ func Stats() Counters {
 // removes the limit. Setting it refills every bucket.
 func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecond, burst) }
 
-// Flush sends what logcrumbs holds back, then waits for Sentry to confirm
-// every event sent so far, at most timeout in all. What it holds back: for
-// each fingerprint whose repeats were suppressed (Options.DedupeWindow)
-// since its last event, one event that says how many. It waits on every
-// client logcrumbs has sent through, and on sentry.CurrentHub()'s. It
-// returns false if the timeout was reached first. Call it before the program
+// Flush sends what logcrumbs holds back, then waits, at most timeout in
+// all, for the Sentry clients that hold logcrumbs' events sent since the
+// last Flush, and for sentry.CurrentHub()'s. What it holds back: for each
+// fingerprint whose repeats were suppressed (Options.DedupeWindow) since
+// its last event, one event that says how many. Call it before the program
 // exits, after the last log call.
+//
+// What true means depends on the client's transport:
+//
+//   - With DeliveryTransport in its ClientOptions: every event logcrumbs
+//     handed to the client since the last Flush was delivered (Sentry
+//     answered 2xx). Flush returns false as soon as the client's queue is
+//     drained if one was refused (network error, 429, 5xx, other 4xx) or
+//     dropped inside sentry-go without a request (its queue full, Sentry's
+//     rate limit in force, the client closed); Stats counts each.
+//   - Without it: every client's queue was drained within timeout
+//     (sentry-go's Client.Flush), or the client was closed (sentry-go's
+//     Close drains the queue first, for up to 5 s). Sentry may still have
+//     refused the events, or sentry-go dropped them: install
+//     DeliveryTransport to know.
+//
+// False also means the timeout was reached first. A client with nothing of
+// logcrumbs' since the last Flush is not waited for (sentry.CurrentHub()'s
+// always is), so an old client closed after sentry.Init was called again
+// does not make Flush false.
 func Flush(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	escalate.SendPending()
-	ok := true
-	for _, client := range append(escalate.Clients(), sentry.CurrentHub().Client()) {
-		if client.IsEnabled() {
-			ok = client.Flush(max(time.Until(deadline), 0)) && ok
-		}
-	}
-	return ok
+	return escalate.FlushClients(sentry.CurrentHub().Client(), deadline)
 }

@@ -76,8 +76,9 @@ type Options struct {
 	EventLevel zapcore.LevelEnabler
 
 	// SyncTimeout bounds how long Sync, and the Write of a Panic or Fatal
-	// entry, wait for Sentry to confirm the events sent so far. Zero means 2
-	// seconds.
+	// entry, wait for the hub's client to send the events sent so far (to
+	// drain its queue: whether Sentry accepted them, logcrumbs.Flush with
+	// logcrumbs.DeliveryTransport tells). Zero means 2 seconds.
 	SyncTimeout time.Duration
 }
 
@@ -264,9 +265,10 @@ func (c *core) start(ent zapcore.Entry, limits buffer.Limits) *buffer.Record {
 	return rec
 }
 
-// Sync waits up to Options.SyncTimeout for Sentry to confirm the events sent
-// so far through the core's hub. It returns an error if they were not all
-// confirmed in time; with no Sentry client it returns nil at once.
+// Sync waits up to Options.SyncTimeout for the core's hub's client to send
+// the events sent so far (sentry-go's Client.Flush: its queue drained, not
+// Sentry's answer). It returns an error if that did not happen in time; with
+// no Sentry client it returns nil at once.
 func (c *core) Sync() error { return c.syncContext(c.ctx) }
 
 func (c *core) syncContext(ctx context.Context) error {

@@ -43,6 +43,17 @@ func (p *perKey[K, V]) get(c *K, newV func() V) V {
 	return v
 }
 
+// lookup returns c's value, or the zero V if it has none.
+func (p *perKey[K, V]) lookup(c *K) V {
+	var v V
+	if c == nil {
+		return v
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[weak.Make(c)]
+}
+
 // has reports whether c has a value.
 func (p *perKey[K, V]) has(c *K) bool {
 	if c == nil {
@@ -80,16 +91,13 @@ func (p *perKey[K, V]) each(fn func(*K, V)) {
 }
 
 // sentThrough are the Sentry clients logcrumbs has sent events through, so
-// that logcrumbs.Flush can wait for all of them, not only the current hub's.
-var sentThrough perClient[struct{}]
-
-func rememberClient(c *sentry.Client) {
-	sentThrough.get(c, func() struct{} { return struct{}{} })
-}
+// that logcrumbs.Flush can wait for all of them, not only the current
+// hub's, with what logcrumbs knows of the delivery of its events.
+var sentThrough perClient[*clientDelivery]
 
 // Clients returns the live clients logcrumbs has sent events through.
 func Clients() []*sentry.Client {
 	var out []*sentry.Client
-	sentThrough.each(func(c *sentry.Client, _ struct{}) { out = append(out, c) })
+	sentThrough.each(func(c *sentry.Client, _ *clientDelivery) { out = append(out, c) })
 	return out
 }

@@ -238,7 +238,9 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// The fingerprint counts as sent, and the trail as escalated, even when
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
+	handover := handingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
+	handover.done(sentID)
 	theNoise.sent(key, newID, hub, summary)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
@@ -246,7 +248,6 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		return ""
 	}
 	stats.EventsSent.Add(1)
-	rememberClient(client)
 	return newID
 }
 

@@ -246,9 +246,10 @@ func SendPending() {
 		ev := *s.summary
 		ev.Message = summaryText(s.repeats, s.summary.Message)
 		ev.Contexts = map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: s.repeats, since: s.first})}
-		if s.hub.CaptureEvent(&ev) != nil {
+		ev.EventID = sentry.EventID(newEventID())
+		handover := handingOver(s.hub.Client(), ev.EventID)
+		if handover.done(s.hub.CaptureEvent(&ev)) {
 			stats.EventsSent.Add(1)
-			rememberClient(s.hub.Client())
 		}
 	}
 }

@@ -1,0 +1,364 @@
+package escalate
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/stats"
+)
+
+// MaxPendingDeliveries bounds the IDs of events kept while they await their
+// outcome, across clients: a burst beyond it is counted (EventsUntracked)
+// instead of remembered, so memory stays bounded (about 100 bytes an ID)
+// whatever the program logs between two Flushes.
+const MaxPendingDeliveries = 10000
+
+// maxPending is MaxPendingDeliveries, lowered by tests.
+var maxPending = MaxPendingDeliveries
+
+// clientDelivery is what logcrumbs knows of the events it handed to one
+// client since the last Flush. It must not refer to the client (see perKey).
+type clientDelivery struct {
+	observed bool // the client sends through a DeliveryTransport (set once)
+	builtin  bool // sentry-go's own telemetry transport: Flush fails early only when closed
+
+	handed atomic.Bool // an event was handed over since the last Flush
+
+	// Guarded by deliveries.mu.
+	gen       uint64 // Flushes begun; an awaited event belongs to the gen it was handed in
+	awaited   int    // events handed over whose outcome is not known
+	failed    int    // events known undelivered since the last Flush
+	untracked int    // events handed over past MaxPendingDeliveries since the last Flush
+}
+
+// awaited is an event, by its ID in deliveries.ids, being handed to a
+// client that sends through a DeliveryTransport, or handed over and
+// awaiting its outcome.
+type awaited struct {
+	cd      *clientDelivery
+	gen     uint64
+	handed  bool // CaptureEvent returned it
+	outcome int8 // before handed: +1 delivered, -1 undelivered, 0 not known
+}
+
+// deliveries are the events, handed to clients that send through a
+// DeliveryTransport, whose outcome is not known yet, by event ID.
+var deliveries struct {
+	mu  sync.Mutex
+	ids map[string]awaited
+}
+
+func newClientDelivery(c *sentry.Client) *clientDelivery {
+	o := c.Options()
+	cd := &clientDelivery{builtin: o.Transport == nil && !o.DisableTelemetryBuffer}
+	switch o.Transport.(type) {
+	case nil, *sentry.HTTPTransport, *sentry.HTTPSyncTransport: // they send through HTTPClient or HTTPTransport
+		if o.HTTPClient != nil {
+			_, cd.observed = o.HTTPClient.Transport.(*DeliveryTransport)
+		} else {
+			_, cd.observed = o.HTTPTransport.(*DeliveryTransport)
+		}
+	}
+	if cd.observed {
+		runtime.AddCleanup(c, forgetDeliveries, cd)
+	}
+	return cd
+}
+
+// forgetDeliveries drops the awaited events of a client that was garbage
+// collected: nobody can flush it any more.
+func forgetDeliveries(cd *clientDelivery) {
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	for id, a := range deliveries.ids {
+		if a.cd == cd {
+			delete(deliveries.ids, id)
+		}
+	}
+}
+
+// handover is an event being handed to a client.
+type handover struct {
+	cd      *clientDelivery
+	id      string
+	tracked bool // in deliveries.ids
+}
+
+// handingOver notes that event id is about to be handed to c, so that its
+// outcome is kept should sentry-go deliver it before CaptureEvent returns;
+// done completes it. (A capture that panics leaves an entry that a later
+// Flush forgets.) It also remembers c for Flush.
+func handingOver(c *sentry.Client, id sentry.EventID) handover {
+	cd := sentThrough.get(c, func() *clientDelivery { return newClientDelivery(c) })
+	h := handover{cd: cd, id: string(id)}
+	if !cd.observed || id == "" {
+		return h
+	}
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	if len(deliveries.ids) < maxPending {
+		if deliveries.ids == nil {
+			deliveries.ids = make(map[string]awaited)
+		}
+		deliveries.ids[h.id] = awaited{cd: cd, gen: cd.gen}
+		h.tracked = true
+	}
+	return h
+}
+
+// done completes the hand-over with what CaptureEvent returned, and
+// reports whether the client took the event (sentID not nil).
+func (h handover) done(sentID *sentry.EventID) bool {
+	if sentID != nil {
+		h.cd.handed.Store(true)
+	}
+	if !h.cd.observed {
+		return sentID != nil // nothing more to note: no lock on the event path
+	}
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	a, ok := deliveries.ids[h.id]
+	if ok && (sentID == nil || string(*sentID) != h.id) {
+		delete(deliveries.ids, h.id)
+	}
+	if sentID == nil {
+		return false // dropped before the transport: BeforeSend, sampling
+	}
+	if !h.tracked {
+		h.cd.untracked++
+		stats.EventsUntracked.Add(1)
+		return true
+	}
+	id := string(*sentID)
+	if !ok || id != h.id { // BeforeSend's own event, or forgotten by a Flush meanwhile
+		a = awaited{cd: h.cd, gen: h.cd.gen}
+	}
+	switch a.outcome {
+	case +1:
+		stats.EventsDelivered.Add(1)
+		delete(deliveries.ids, id)
+	case -1:
+		h.cd.failed++
+		stats.EventsUndelivered.Add(1)
+		delete(deliveries.ids, id)
+	default:
+		a.handed = true
+		deliveries.ids[id] = a
+		h.cd.awaited++
+	}
+	return true
+}
+
+// resolve records the outcome of the request that carried event id. Events
+// logcrumbs did not hand over (or no longer awaits) are ignored.
+func resolve(id string, delivered bool) {
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	a, ok := deliveries.ids[id]
+	if !ok {
+		return
+	}
+	if !a.handed { // sent before CaptureEvent returned: done counts it
+		a.outcome = -1
+		if delivered {
+			a.outcome = +1
+		}
+		deliveries.ids[id] = a
+		return
+	}
+	delete(deliveries.ids, id)
+	a.cd.awaited--
+	if delivered {
+		stats.EventsDelivered.Add(1)
+		return
+	}
+	a.cd.failed++
+	stats.EventsUndelivered.Add(1)
+}
+
+// flushMark is what a Flush found when it began on one client.
+type flushMark struct {
+	gen     uint64
+	handed  bool
+	awaited int
+}
+
+// begin starts a Flush of cd's client: the events handed over so far are
+// the ones this Flush answers for.
+func (cd *clientDelivery) begin() flushMark {
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	m := flushMark{gen: cd.gen, handed: cd.handed.Swap(false), awaited: cd.awaited}
+	cd.gen++
+	return m
+}
+
+// unfinished undoes begin's reset of handed when the client's Flush timed
+// out, so that the next Flush waits for the client again.
+func (cd *clientDelivery) unfinished() { cd.handed.Store(true) }
+
+// finish ends a Flush of cd's client whose queue was drained (or that was
+// closed, or had nothing awaited): the events handed over up to m that are
+// still awaited count as lost, and are forgotten, since sentry-go dropped
+// them without a request (its queue full, Sentry's rate limit in force, the
+// client closed). It reports whether every event is accounted for: none
+// lost, none known undelivered since the last finish (an event handed over
+// during this Flush included) and none untracked.
+func (cd *clientDelivery) finish(m flushMark) bool {
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	lost := 0
+	if m.awaited > 0 {
+		for id, a := range deliveries.ids {
+			switch {
+			case a.cd != cd:
+			case a.handed && a.gen <= m.gen:
+				delete(deliveries.ids, id)
+				lost++
+			case !a.handed && a.gen < m.gen: // its capture panicked, a Flush ago
+				delete(deliveries.ids, id)
+			}
+		}
+	}
+	cd.awaited -= lost
+	stats.EventsLost.Add(uint64(lost))
+	ok := lost == 0 && cd.failed == 0 && cd.untracked == 0
+	cd.failed, cd.untracked = 0, 0
+	return ok
+}
+
+// FlushClients waits, until deadline, for the clients logcrumbs handed
+// events to since the last FlushClients, and for current (the current
+// hub's client, which may hold events captured by hand). It reports whether
+// all of them are accounted for: for a client that sends through a
+// DeliveryTransport, every event logcrumbs handed it was delivered (2xx);
+// for another, its queue was drained (sentry-go's Client.Flush), or the
+// client was closed (sentry-go's Close drains the queue first, for up to 5
+// s).
+//
+// A client with nothing of logcrumbs' since the last FlushClients is not
+// waited for (but current is), nor is a DeliveryTransport client whose
+// events all have their outcome already.
+func FlushClients(current *sentry.Client, deadline time.Time) bool {
+	type target struct {
+		c  *sentry.Client
+		cd *clientDelivery
+	}
+	var targets []target
+	sentThrough.each(func(c *sentry.Client, cd *clientDelivery) {
+		if c != current {
+			targets = append(targets, target{c, cd})
+		}
+	})
+	if current.IsEnabled() {
+		targets = append(targets, target{current, sentThrough.lookup(current)})
+	}
+	ok := true
+	for _, t := range targets {
+		if !t.c.IsEnabled() {
+			continue
+		}
+		var m flushMark
+		if t.cd != nil {
+			m = t.cd.begin()
+			if t.c != current && !m.handed {
+				continue // nothing of logcrumbs' to wait for
+			}
+			if t.cd.observed && t.c != current && m.awaited == 0 {
+				ok = t.cd.finish(m) && ok
+				continue // every outcome is known already
+			}
+		}
+		flushed := t.c.Flush(max(time.Until(deadline), 0))
+		// sentry-go's own transport fails a Flush before its timeout only
+		// when it was closed (Client.Close drained its queue first).
+		closed := !flushed && t.cd != nil && t.cd.builtin && time.Now().Before(deadline)
+		if !flushed && !closed {
+			ok = false
+			if t.cd != nil {
+				t.cd.unfinished()
+			}
+			continue
+		}
+		if t.cd != nil && t.cd.observed {
+			ok = t.cd.finish(m) && ok
+		}
+	}
+	return ok
+}
+
+// DeliveryTransport is the http.RoundTripper of logcrumbs.DeliveryTransport:
+// it passes each request on unchanged and reports, for the event named in
+// an envelope's header, whether Sentry accepted it.
+type DeliveryTransport struct {
+	next http.RoundTripper
+}
+
+// NewDeliveryTransport returns a DeliveryTransport sending through next
+// (http.DefaultTransport if nil).
+func NewDeliveryTransport(next http.RoundTripper) *DeliveryTransport {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &DeliveryTransport{next: next}
+}
+
+// RoundTrip sends req through the wrapped RoundTripper and records the
+// outcome of the event it carries: a 2xx answer is delivered; an error, a
+// 4xx or a 5xx answer is not. A 3xx answer records nothing: http.Client
+// follows the redirect with a new request, and one it does not follow
+// leaves the event unaccounted (lost at Flush).
+func (d *DeliveryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	id := envelopeEventID(req)
+	resp, err := d.next.RoundTrip(req)
+	if id != "" {
+		switch {
+		case err != nil || resp == nil:
+			resolve(id, false)
+		case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		default:
+			resolve(id, resp.StatusCode >= 200 && resp.StatusCode < 300)
+		}
+	}
+	return resp, err
+}
+
+// maxEnvelopeHeader is how much of a body is read for the envelope header.
+const maxEnvelopeHeader = 16 << 10
+
+// envelopeEventID returns the event_id of the envelope header, the first
+// line of req's body, read from a copy (GetBody) so that the body sent is
+// untouched. sentry-go's requests always have GetBody (their bodies are
+// bytes.Buffers); a request without one is passed on unobserved.
+func envelopeEventID(req *http.Request) string {
+	if req.GetBody == nil || req.Method != http.MethodPost {
+		return ""
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return ""
+	}
+	defer body.Close()
+	head, err := io.ReadAll(io.LimitReader(body, maxEnvelopeHeader))
+	if err != nil {
+		return ""
+	}
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	var h struct {
+		EventID string `json:"event_id"`
+	}
+	if json.Unmarshal(head, &h) != nil {
+		return ""
+	}
+	return h.EventID
+}
