@@ -193,7 +193,9 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		var window time.Duration
 		var owner any
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
-			window, owner = e.opts.FallbackCaptureWindow, client
+			// By the client's number, not the client: the process-wide
+			// trail would keep up to 32 clients the program dropped alive.
+			window, owner = e.opts.FallbackCaptureWindow, clientID(client)
 		}
 		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
 			if recovered != nil {
@@ -239,7 +241,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
-	theNoise.sent(key, newID, hub, summary)
+	theNoise.sent(key, newID, client, summary)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
+	"weak"
 
 	"github.com/getsentry/sentry-go"
 
@@ -36,7 +36,13 @@ type seen struct {
 	repeats int           // events suppressed since
 	first   time.Time     // when the first of them was suppressed
 	summary *sentry.Event // what Flush sends for pending repeats
-	hub     *sentry.Hub   // through which
+
+	// client is the client that sent the event: Flush sends the summary
+	// through it, not through the event's hub, which may have been bound to
+	// another client since (sentry.Init again), whose project never got the
+	// event. Weak: a client the program dropped is not kept alive for a
+	// summary, which is then dropped with it.
+	client weak.Pointer[sentry.Client]
 }
 
 type noise struct {
@@ -119,7 +125,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		return v
 	}
 	// Sweep once a window, not only when the table is full: an entry keeps
-	// its event's hub, and so its client, reachable.
+	// its event's summary.
 	if now.Sub(n.lastSweep) >= window {
 		n.sweep(now, window)
 		n.lastSweep = now
@@ -131,24 +137,24 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		s = new(seen)
 		n.recent[key] = s
 	}
-	s.sent, s.id, s.hub, s.summary = now, id, nil, nil
+	s.sent, s.id, s.client, s.summary = now, id, weak.Pointer[sentry.Client]{}, nil
 	return v
 }
 
-// sent records through which hub the event id of fingerprint key went, and
-// what Flush should send if repeats are left pending; until then, Flush
+// sent records through which client the event id of fingerprint key went,
+// and what Flush should send if repeats are left pending; until then, Flush
 // leaves them for the next event of the fingerprint.
-func (n *noise) sent(key, id string, hub *sentry.Hub, summary *sentry.Event) {
+func (n *noise) sent(key, id string, client *sentry.Client, summary *sentry.Event) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if s := n.recent[key]; s != nil && s.id == id {
-		s.hub, s.summary = hub, summary
+		s.client, s.summary = weak.Make(client), summary
 	}
 }
 
 // sweep forgets the fingerprints that expired with nothing pending, and
-// reports whether there is room now. One with repeats pending keeps its hub
-// until Flush or the next event of its fingerprint reports them.
+// reports whether there is room now. One with repeats pending keeps its
+// summary until Flush or the next event of its fingerprint reports them.
 func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	for k, s := range n.recent {
 		if s.repeats == 0 && now.Sub(s.sent) >= window {
@@ -194,9 +200,10 @@ func (n *noise) pending() []*seen {
 }
 
 // fingerprintKey is what makes two events the same for deduplication: the
-// user's fingerprint when the record has one, else the logger, the call
-// site of the log call, and the types of the errors (or, without errors,
-// the message).
+// client (by its clientID: a new client starts clean, wherever it is
+// allocated), then the user's fingerprint when the record has one, else
+// the logger, the call site of the log call, and the types of the errors
+// (or, without errors, the message).
 func fingerprintKey(client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) string {
 	var b strings.Builder
 	n := 16 + 2 + len(logger) + 4 + len(site) + 5 + len(msg) // one allocation for most keys
@@ -205,7 +212,7 @@ func fingerprintKey(client *sentry.Client, logger string, userFingerprint []stri
 	}
 	b.Grow(n + 48*len(errs))
 	var num [16]byte
-	b.Write(strconv.AppendUint(num[:0], uint64(uintptr(unsafe.Pointer(client))), 16))
+	b.Write(strconv.AppendUint(num[:0], clientID(client), 16))
 	b.WriteString("|")
 	b.WriteString(logger)
 	if len(userFingerprint) > 0 {
@@ -246,9 +253,13 @@ func SendPending() {
 		ev := *s.summary
 		ev.Message = summaryText(s.repeats, s.summary.Message)
 		ev.Contexts = map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: s.repeats, since: s.first})}
-		if s.hub.CaptureEvent(&ev) != nil {
+		client := s.client.Value()
+		if client == nil {
+			continue // the client that sent the event is gone: so is its summary
+		}
+		if client.CaptureEvent(&ev, &sentry.EventHint{Data: builtHere{}}, nil) != nil {
 			stats.EventsSent.Add(1)
-			rememberClient(s.hub.Client())
+			rememberClient(client)
 		}
 	}
 }
