@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,14 +18,15 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
 // errorLogger is one integration, made with some options: its log logs err
-// at the error level, with ctx's trail (none: the fallback trail), always
-// from the same call site.
+// (nil: none) at the error level, with the attribute component=store and
+// ctx's trail (none: the fallback trail), always from the same call site.
 type errorLogger struct {
 	name string
 	make func(t *testing.T, opts logcrumbs.Options) (log func(ctx context.Context, msg string, err error))
@@ -36,7 +39,9 @@ type errorLogger struct {
 var errorLoggers = []errorLogger{
 	{"slog", func(_ *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
 		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
-		return func(ctx context.Context, msg string, err error) { logger.ErrorContext(ctx, msg, "err", err) }
+		return func(ctx context.Context, msg string, err error) {
+			logger.ErrorContext(ctx, msg, "err", err, "component", "store")
+		}
 	}},
 	{"zap", func(_ *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
 		base := zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts}))
@@ -45,7 +50,7 @@ var errorLoggers = []errorLogger{
 			if logcrumbs.FromContext(ctx) != nil {
 				_, l = zapsentry.WithContext(ctx, base)
 			}
-			l.Error(msg, zap.Error(err))
+			l.Error(msg, zap.Error(err), zap.String("component", "store"))
 		}
 	}},
 	{"zerolog hook", func(t *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
@@ -56,7 +61,7 @@ var errorLoggers = []errorLogger{
 			if logcrumbs.FromContext(ctx) != nil {
 				_, l = zerologsentry.WithContext(ctx, base)
 			}
-			l.Error().Err(err).Msg(msg)
+			l.Error().Err(err).Str("component", "store").Msg(msg)
 		}
 	}},
 	{"zerolog writer", func(t *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
@@ -68,7 +73,7 @@ var errorLoggers = []errorLogger{
 			if logcrumbs.FromContext(ctx) != nil {
 				_, l = w.WithContext(ctx, base)
 			}
-			l.Error().Err(err).Msg(msg)
+			l.Error().Err(err).Str("component", "store").Msg(msg)
 		}
 	}},
 }
@@ -170,5 +175,115 @@ func TestDroppedClientIsCollected(t *testing.T) {
 			}
 			t.Error("the dropped client was not collected")
 		})
+	}
+}
+
+var errDown = errors.New("db down")
+
+// TestRepeatsSummaryJoinsItsIssue: 200 requests that log one bug are one
+// event, and at Flush a summary that Sentry groups with it: the same
+// fingerprint, exception chain (types, values, stack frames, mechanisms)
+// or, for a message event, message and stack; with the count of repeats,
+// and without the trail. (The summary was a message event of its own text,
+// "logcrumbs: 199 more events like this were suppressed: ...", with no
+// exception: a new issue, noise about noise.)
+func TestRepeatsSummaryJoinsItsIssue(t *testing.T) {
+	cases := []struct {
+		name           string
+		fingerprintKey string
+		err            error
+	}{
+		{"exception", "", errDown},
+		{"fingerprint", "component", errDown},
+		{"message", "", nil},
+	}
+	for _, l := range errorLoggers {
+		for _, c := range cases {
+			t.Run(l.name+"/"+c.name, func(t *testing.T) {
+				rec := logcrumbstest.New(t)
+				opts := rec.Options()
+				opts.DedupeWindow, opts.FingerprintKey = time.Minute, c.fingerprintKey
+				log := l.make(t, opts)
+				for range 200 {
+					err := c.err
+					if err != nil {
+						err = fmt.Errorf("query: %w", err)
+					}
+					log(rec.Context(context.Background()), "query failed", err)
+				}
+				if n := len(rec.Events()); n != 1 {
+					t.Fatalf("%d events from 200 requests of one bug, want 1", n)
+				}
+				logcrumbs.Flush(time.Second)
+				evs := rec.Events()
+				if len(evs) != 2 {
+					t.Fatalf("%d events after Flush, want the event and a summary", len(evs))
+				}
+				orig, sum := evs[0].Event, evs[1].Event
+				if repeatsOf(sum) != 199 || sum.Tags["logcrumbs.summary"] != "true" || len(sum.Breadcrumbs) != 0 {
+					t.Errorf("summary: repeats %d, tags %v, %d breadcrumbs; want 199, logcrumbs.summary, none",
+						repeatsOf(sum), sum.Tags, len(sum.Breadcrumbs))
+				}
+				switch {
+				case c.fingerprintKey != "" && len(orig.Fingerprint) == 0,
+					c.err != nil && (len(orig.Exception) != 2 || orig.Exception[1].Stacktrace == nil),
+					c.err == nil && (len(orig.Threads) != 1 || orig.Threads[0].Stacktrace == nil):
+					t.Fatalf("the event lacks what this case compares: fingerprint %v, %d exceptions, %d threads",
+						orig.Fingerprint, len(orig.Exception), len(orig.Threads))
+				}
+				sameIssue(t, orig, sum)
+			})
+		}
+	}
+}
+
+// sameIssue checks that sum carries what Sentry groups orig on.
+func sameIssue(t *testing.T, orig, sum *sentry.Event) {
+	t.Helper()
+	if sum.Message != orig.Message || sum.Level != orig.Level || sum.Logger != orig.Logger ||
+		!slices.Equal(sum.Fingerprint, orig.Fingerprint) {
+		t.Errorf("summary %q %s %s %v, want %q %s %s %v", sum.Message, sum.Level, sum.Logger, sum.Fingerprint,
+			orig.Message, orig.Level, orig.Logger, orig.Fingerprint)
+	}
+	if len(sum.Exception) != len(orig.Exception) {
+		t.Fatalf("summary has %d exceptions, want %d", len(sum.Exception), len(orig.Exception))
+	}
+	for i, o := range orig.Exception {
+		s := sum.Exception[i]
+		if s.Type != o.Type || s.Value != o.Value || s.Module != o.Module {
+			t.Errorf("exception %d: %s %q, want %s %q", i, s.Type, s.Value, o.Type, o.Value)
+		}
+		if (s.Mechanism == nil) != (o.Mechanism == nil) || (o.Mechanism != nil && !reflect.DeepEqual(*s.Mechanism, *o.Mechanism)) {
+			t.Errorf("exception %d: mechanism %+v, want %+v", i, s.Mechanism, o.Mechanism)
+		}
+		sameFrames(t, s.Stacktrace, o.Stacktrace)
+	}
+	if len(sum.Threads) != len(orig.Threads) {
+		t.Fatalf("summary has %d threads, want %d", len(sum.Threads), len(orig.Threads))
+	}
+	for i := range orig.Threads {
+		sameFrames(t, sum.Threads[i].Stacktrace, orig.Threads[i].Stacktrace)
+	}
+}
+
+func sameFrames(t *testing.T, got, want *sentry.Stacktrace) {
+	t.Helper()
+	if (got == nil) != (want == nil) {
+		t.Errorf("stack trace %v, want %v", got, want)
+		return
+	}
+	if want == nil {
+		return
+	}
+	if len(got.Frames) != len(want.Frames) {
+		t.Errorf("%d frames, want %d", len(got.Frames), len(want.Frames))
+		return
+	}
+	for i, w := range want.Frames {
+		g := got.Frames[i]
+		if g.Function != w.Function || g.Module != w.Module || g.Filename != w.Filename || g.AbsPath != w.AbsPath ||
+			g.Lineno != w.Lineno || g.InApp != w.InApp {
+			t.Errorf("frame %d: %s %s:%d, want %s %s:%d", i, g.Function, g.Filename, g.Lineno, w.Function, w.Filename, w.Lineno)
+		}
 	}
 }

@@ -232,7 +232,6 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if recovered != nil {
 		markUnhandled(event)
 	}
-	summary := &sentry.Event{Level: event.Level, Message: event.Message, Logger: event.Logger, Fingerprint: event.Fingerprint}
 	var span *sentry.Span
 	if ctx != nil { // zap and zerolog records may have none
 		span = sentry.SpanFromContext(ctx)
@@ -241,7 +240,10 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
-	theNoise.sent(key, newID, client, summary)
+	// The summary of its repeats is read from the event as sent, with what
+	// the scope gave it (and BeforeSend, when it changed the event in
+	// place); read only, as the transport may be encoding it.
+	theNoise.sent(key, newID, client, summaryOf(event))
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)

@@ -1,7 +1,9 @@
 package escalate
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,11 +33,11 @@ const maxFingerprints = 4096
 const RepeatsKey = "logcrumbs"
 
 type seen struct {
-	sent    time.Time     // when the last event of the fingerprint was sent
-	id      string        // its ID
-	repeats int           // events suppressed since
-	first   time.Time     // when the first of them was suppressed
-	summary *sentry.Event // what Flush sends for pending repeats
+	sent    time.Time // when the last event of the fingerprint was sent
+	id      string    // its ID
+	repeats int       // events suppressed since
+	first   time.Time // when the first of them was suppressed
+	summary *summary  // what Flush sends for pending repeats
 
 	// client is the client that sent the event: Flush sends the summary
 	// through it, not through the event's hub, which may have been bound to
@@ -43,6 +45,79 @@ type seen struct {
 	// event. Weak: a client the program dropped is not kept alive for a
 	// summary, which is then dropped with it.
 	client weak.Pointer[sentry.Client]
+}
+
+// summary is what Flush needs to report an event's pending repeats as an
+// event of the same Sentry issue: what Sentry groups on, as the event was
+// sent (its fingerprint, its exception chain with stack traces and
+// mechanisms, or for a message event its message and stack), and its
+// level, logger and tags; not its breadcrumbs or attributes. The slices
+// and the map are the sent event's own, which nothing writes once it is
+// sent: SendPending copies them before the summary goes through the
+// client, whose integrations write into stack frames.
+type summary struct {
+	level       sentry.Level
+	message     string
+	logger      string
+	fingerprint []string
+	exception   []sentry.Exception
+	threads     []sentry.Thread
+	tags        map[string]string
+}
+
+// summaryOf keeps what a summary of event needs.
+func summaryOf(event *sentry.Event) *summary {
+	return &summary{
+		level: event.Level, message: event.Message, logger: event.Logger, fingerprint: event.Fingerprint,
+		exception: event.Exception, threads: event.Threads, tags: event.Tags,
+	}
+}
+
+// SummaryTag is the tag that marks the event Flush sends for an event's
+// pending repeats (its value is "true"): an event of the same issue, whose
+// RepeatsKey context says how many.
+const SummaryTag = "logcrumbs.summary"
+
+// event builds the summary event of n repeats since first: a copy of what
+// was kept, the tag, and the count in the RepeatsKey context.
+func (s *summary) event(n int, first time.Time) *sentry.Event {
+	ev := &sentry.Event{
+		Level: s.level, Message: s.message, Logger: s.logger, Fingerprint: slices.Clone(s.fingerprint),
+		Tags:     maps.Clone(s.tags),
+		Contexts: map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: n, since: first})},
+	}
+	if ev.Tags == nil {
+		ev.Tags = map[string]string{}
+	}
+	ev.Tags[SummaryTag] = "true"
+	if len(s.exception) > 0 {
+		ev.Exception = make([]sentry.Exception, len(s.exception))
+		for i, ex := range s.exception {
+			ex.Stacktrace = copyStacktrace(ex.Stacktrace)
+			if ex.Mechanism != nil {
+				m := *ex.Mechanism
+				ex.Mechanism = &m
+			}
+			ev.Exception[i] = ex
+		}
+	}
+	if len(s.threads) > 0 {
+		ev.Threads = make([]sentry.Thread, len(s.threads))
+		for i, th := range s.threads {
+			th.Stacktrace = copyStacktrace(th.Stacktrace)
+			ev.Threads[i] = th
+		}
+	}
+	return ev
+}
+
+func copyStacktrace(st *sentry.Stacktrace) *sentry.Stacktrace {
+	if st == nil {
+		return nil
+	}
+	c := *st
+	c.Frames = slices.Clone(st.Frames)
+	return &c
 }
 
 type noise struct {
@@ -144,7 +219,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 // sent records through which client the event id of fingerprint key went,
 // and what Flush should send if repeats are left pending; until then, Flush
 // leaves them for the next event of the fingerprint.
-func (n *noise) sent(key, id string, client *sentry.Client, summary *sentry.Event) {
+func (n *noise) sent(key, id string, client *sentry.Client, summary *summary) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if s := n.recent[key]; s != nil && s.id == id {
@@ -239,25 +314,21 @@ func repeatsContext(v verdict) sentry.Context {
 	return sentry.Context{"repeats": v.repeats, "repeats_since": v.since.UTC().Format(time.RFC3339Nano)}
 }
 
-// summaryText is the message Flush sends for pending repeats.
-func summaryText(n int, of string) string {
-	return "logcrumbs: " + strconv.Itoa(n) + " more events like this were suppressed: " + of
-}
-
 func typeName(err error) string { return reflect.TypeOf(err).String() }
 
 // SendPending sends, for every fingerprint with repeats not yet reported,
-// an event that says how many.
+// an event of the same issue as the fingerprint's last event that says how
+// many (see summary).
 func SendPending() {
 	for _, s := range theNoise.pending() {
-		ev := *s.summary
-		ev.Message = summaryText(s.repeats, s.summary.Message)
-		ev.Contexts = map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: s.repeats, since: s.first})}
 		client := s.client.Value()
 		if client == nil {
 			continue // the client that sent the event is gone: so is its summary
 		}
-		if client.CaptureEvent(&ev, &sentry.EventHint{Data: builtHere{}}, nil) != nil {
+		// No scope: the event had the scope's tags and fingerprint when it
+		// was sent, and the summary has them from it; nor the trail (the
+		// hint marks it as logcrumbs' own, which units of work leave alone).
+		if client.CaptureEvent(s.summary.event(s.repeats, s.first), &sentry.EventHint{Data: builtHere{}}, nil) != nil {
 			stats.EventsSent.Add(1)
 			rememberClient(client)
 		}
