@@ -24,12 +24,18 @@ import (
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
-// errorLogger is one integration, made with some options: its log logs err
-// (nil: none) at the error level, with the attribute component=store and
-// ctx's trail (none: the fallback trail), always from the same call site.
+// errorLogger is one integration, made with some options.
 type errorLogger struct {
 	name string
-	make func(t *testing.T, opts logcrumbs.Options) (log func(ctx context.Context, msg string, err error))
+	make func(t *testing.T, opts logcrumbs.Options) logFuncs
+}
+
+// logFuncs log err (nil: none) at the error level with ctx's trail (none:
+// the fallback trail): log always from one call site, with the attribute
+// component=store; middle and upper each from a call site of its own, as
+// the upper layers of a program log what a lower one returned.
+type logFuncs struct {
+	log, middle, upper func(ctx context.Context, msg string, err error)
 }
 
 // errorLoggers are the integrations whose error records become events:
@@ -37,45 +43,67 @@ type errorLogger struct {
 // ErrorMarshalFunc, so that they see the real error values, as slog and zap
 // do).
 var errorLoggers = []errorLogger{
-	{"slog", func(_ *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
+	{"slog", func(_ *testing.T, opts logcrumbs.Options) logFuncs {
 		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
-		return func(ctx context.Context, msg string, err error) {
-			logger.ErrorContext(ctx, msg, "err", err, "component", "store")
+		return logFuncs{
+			log: func(ctx context.Context, msg string, err error) {
+				logger.ErrorContext(ctx, msg, "err", err, "component", "store")
+			},
+			middle: func(ctx context.Context, msg string, err error) { logger.ErrorContext(ctx, msg, "err", err) },
+			upper:  func(ctx context.Context, msg string, err error) { logger.ErrorContext(ctx, msg, "err", err) },
 		}
 	}},
-	{"zap", func(_ *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
+	{"zap", func(_ *testing.T, opts logcrumbs.Options) logFuncs {
 		base := zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts}))
-		return func(ctx context.Context, msg string, err error) {
-			l := base
-			if logcrumbs.FromContext(ctx) != nil {
-				_, l = zapsentry.WithContext(ctx, base)
+		bind := func(ctx context.Context) *zap.Logger {
+			if logcrumbs.FromContext(ctx) == nil {
+				return base
 			}
-			l.Error(msg, zap.Error(err), zap.String("component", "store"))
+			_, l := zapsentry.WithContext(ctx, base)
+			return l
+		}
+		return logFuncs{
+			log: func(ctx context.Context, msg string, err error) {
+				bind(ctx).Error(msg, zap.Error(err), zap.String("component", "store"))
+			},
+			middle: func(ctx context.Context, msg string, err error) { bind(ctx).Error(msg, zap.Error(err)) },
+			upper:  func(ctx context.Context, msg string, err error) { bind(ctx).Error(msg, zap.Error(err)) },
 		}
 	}},
-	{"zerolog hook", func(t *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
+	{"zerolog hook", func(t *testing.T, opts logcrumbs.Options) logFuncs {
 		realErrors(t)
 		base := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts}))
-		return func(ctx context.Context, msg string, err error) {
-			l := base
-			if logcrumbs.FromContext(ctx) != nil {
-				_, l = zerologsentry.WithContext(ctx, base)
+		return zerologFuncs(func(ctx context.Context) zerolog.Logger {
+			if logcrumbs.FromContext(ctx) == nil {
+				return base
 			}
-			l.Error().Err(err).Str("component", "store").Msg(msg)
-		}
+			_, l := zerologsentry.WithContext(ctx, base)
+			return l
+		})
 	}},
-	{"zerolog writer", func(t *testing.T, opts logcrumbs.Options) func(context.Context, string, error) {
+	{"zerolog writer", func(t *testing.T, opts logcrumbs.Options) logFuncs {
 		realErrors(t)
 		w := zerologsentry.NewWriter(io.Discard, zerologsentry.Options{Options: opts})
 		base := zerolog.New(w)
-		return func(ctx context.Context, msg string, err error) {
-			l := base
-			if logcrumbs.FromContext(ctx) != nil {
-				_, l = w.WithContext(ctx, base)
+		return zerologFuncs(func(ctx context.Context) zerolog.Logger {
+			if logcrumbs.FromContext(ctx) == nil {
+				return base
 			}
-			l.Error().Err(err).Str("component", "store").Msg(msg)
-		}
+			_, l := w.WithContext(ctx, base)
+			return l
+		})
 	}},
+}
+
+func zerologFuncs(bind func(context.Context) zerolog.Logger) logFuncs {
+	return logFuncs{
+		log: func(ctx context.Context, msg string, err error) {
+			l := bind(ctx)
+			l.Error().Err(err).Str("component", "store").Msg(msg)
+		},
+		middle: func(ctx context.Context, msg string, err error) { l := bind(ctx); l.Error().Err(err).Msg(msg) },
+		upper:  func(ctx context.Context, msg string, err error) { l := bind(ctx); l.Error().Err(err).Msg(msg) },
+	}
 }
 
 // realErrors installs zerologsentry.ErrorMarshalFunc for the test.
@@ -96,7 +124,7 @@ func TestNewClientStartsClean(t *testing.T) {
 		t.Run(l.name, func(t *testing.T) {
 			tr := sentrytest.NewTransport()
 			hub := sentry.NewHub(nil, sentry.NewScope())
-			log := l.make(t, logcrumbs.Options{Hub: hub})
+			log := l.make(t, logcrumbs.Options{Hub: hub}).log
 			const rounds = 60
 			for i := range rounds {
 				client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
@@ -128,7 +156,7 @@ func TestPendingRepeatsGoThroughTheirClient(t *testing.T) {
 			old, current := sentrytest.NewTransport(), sentrytest.NewTransport()
 			oldClient, _ := sentry.NewClient(sentry.ClientOptions{Transport: old})
 			hub := sentry.NewHub(oldClient, sentry.NewScope())
-			log := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute})
+			log := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}).log
 			for i := range 3 { // three requests, one bug
 				log(logcrumbs.NewContext(context.Background()), "query failed", fmt.Errorf("req %d: %w", i, errors.New("db down")))
 			}
@@ -157,7 +185,7 @@ func TestDroppedClientIsCollected(t *testing.T) {
 			client, _ := sentry.NewClient(sentry.ClientOptions{Transport: sentrytest.NewTransport()})
 			gone := make(chan struct{})
 			runtime.AddCleanup(client, func(ch chan struct{}) { close(ch) }, gone)
-			log := l.make(t, logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute})
+			log := l.make(t, logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute}).log
 			err := fmt.Errorf("%s: %w", t.Name(), errors.New("dropped"))
 			log(context.Background(), "no trail", err) // the fallback trail
 			log(context.Background(), "no trail", err)
@@ -203,7 +231,7 @@ func TestRepeatsSummaryJoinsItsIssue(t *testing.T) {
 				rec := logcrumbstest.New(t)
 				opts := rec.Options()
 				opts.DedupeWindow, opts.FingerprintKey = time.Minute, c.fingerprintKey
-				log := l.make(t, opts)
+				log := l.make(t, opts).log
 				for range 200 {
 					err := c.err
 					if err != nil {
@@ -285,5 +313,102 @@ func sameFrames(t *testing.T, got, want *sentry.Stacktrace) {
 			g.Lineno != w.Lineno || g.InApp != w.InApp {
 			t.Errorf("frame %d: %s %s:%d, want %s %s:%d", i, g.Function, g.Filename, g.Lineno, w.Function, w.Filename, w.Lineno)
 		}
+	}
+}
+
+// TestRepeatsInOneRequestAreCounted: one request that logs the same error
+// value 1,000 times from one line is one event (capture once), and its
+// issue learns of the 999 repeats: at Flush, a summary of the same issue
+// counts them. (Capture-once hits returned before noise control saw them:
+// nothing said the error had repeated.)
+func TestRepeatsInOneRequestAreCounted(t *testing.T) {
+	for _, l := range errorLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			opts := rec.Options()
+			opts.DedupeWindow = time.Minute
+			log := l.make(t, opts).log
+			ctx := rec.Context(context.Background())
+			err := fmt.Errorf("poll: %w", errDown)
+			const n = 1000
+			for range n {
+				log(ctx, "poll failed", err)
+			}
+			if got := len(rec.Events()); got != 1 {
+				t.Fatalf("%d events, want 1", got)
+			}
+			logcrumbs.Flush(time.Second)
+			evs := rec.Events()
+			if len(evs) != 2 || repeatsOf(evs[1].Event) != n-1 {
+				t.Fatalf("%d events after Flush (the last with %d repeats), want a summary of %d repeats",
+					len(evs), repeatsOf(evs[len(evs)-1].Event), n-1)
+			}
+			sameIssue(t, evs[0].Event, evs[1].Event)
+		})
+	}
+}
+
+// TestRepeatsRideOnTheNextEvent: the repeats of one request, counted as in
+// TestRepeatsInOneRequestAreCounted, ride on the next event of their
+// fingerprint, once the window has passed, instead of waiting for Flush;
+// and its later repeats are still counted, though its event is no longer
+// the fingerprint's last.
+func TestRepeatsRideOnTheNextEvent(t *testing.T) {
+	for _, l := range errorLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			opts := rec.Options()
+			opts.DedupeWindow = 50 * time.Millisecond
+			log := l.make(t, opts).log
+			ctx := rec.Context(context.Background())
+			err := fmt.Errorf("poll: %w", errDown)
+			for range 10 {
+				log(ctx, "poll failed", err)
+			}
+			time.Sleep(60 * time.Millisecond)
+			log(rec.Context(context.Background()), "poll failed", fmt.Errorf("poll: %w", errDown)) // another request
+			evs := rec.Events()
+			if len(evs) != 2 || repeatsOf(evs[1].Event) != 9 {
+				t.Fatalf("%d events (the last with %d repeats), want 2, the second with 9", len(evs), repeatsOf(evs[len(evs)-1].Event))
+			}
+			for range 5 { // the first request goes on: its event is not the fingerprint's last
+				log(ctx, "poll failed", err)
+			}
+			logcrumbs.Flush(time.Second)
+			evs = rec.Events()
+			if len(evs) != 3 || repeatsOf(evs[2].Event) != 5 {
+				t.Errorf("%d events after Flush (the last with %d repeats), want a summary of 5", len(evs), repeatsOf(evs[len(evs)-1].Event))
+			}
+		})
+	}
+}
+
+// TestOneBugAtThreeLayersIsOneEvent: the same error logged by the layers of
+// one request, each from its own call site, is one event, and Flush sends
+// nothing for it: the upper layers' records are not repeats, even when an
+// upper layer's call site has an event of its own, with the same error
+// types, from another request.
+func TestOneBugAtThreeLayersIsOneEvent(t *testing.T) {
+	for _, l := range errorLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			opts := rec.Options()
+			opts.DedupeWindow = time.Minute
+			f := l.make(t, opts)
+			f.upper(rec.Context(context.Background()), "request failed", errors.New("earlier bug")) // the upper call site's own event
+
+			ctx := rec.Context(context.Background())
+			err := errors.New("disk full")
+			f.log(ctx, "write failed", err)
+			f.middle(ctx, "save failed", fmt.Errorf("save: %w", err))
+			f.upper(ctx, "request failed", err)
+			if n := len(rec.Events()); n != 2 {
+				t.Fatalf("%d events, want 2: the earlier bug and this one", n)
+			}
+			logcrumbs.Flush(time.Second)
+			if evs := rec.Events(); len(evs) != 2 {
+				t.Errorf("Flush sent %d events, want none: %q", len(evs)-2, evs[len(evs)-1].Message)
+			}
+		})
 	}
 }

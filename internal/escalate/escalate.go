@@ -189,6 +189,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		return ""
 	}
 	newID := newEventID()
+	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
 	if len(errs) > 0 {
 		var window time.Duration
 		var owner any
@@ -201,11 +202,14 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			if recovered != nil {
 				unitOf(ctx).sent(recovered, sentry.EventID(earlier))
 			}
+			// Counted if it repeats its own fingerprint's event (a hot loop),
+			// not when an upper layer logs the error again.
+			theNoise.repeat(e.appendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
 			return earlier
 		}
 	}
 	now := time.Now()
-	key := e.fingerprintKey(client, rec, errs)
+	key := string(e.appendFingerprintKey(keyBuf[:0], client, rec, errs))
 	v := theNoise.admit(client, key, now, e.dedupeWindow, newID)
 	if !v.send {
 		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
@@ -254,9 +258,9 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	return newID
 }
 
-// fingerprintKey returns rec's key for deduplication (see the function
-// fingerprintKey).
-func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, errs []error) string {
+// appendFingerprintKey appends rec's key for deduplication to dst (see the
+// function appendFingerprintKey).
+func (e *Escalator) appendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
 	var fp []string
 	if e.opts.FingerprintKey != "" {
 		if v, ok := lookup(rec.Data(), e.opts.FingerprintKey); ok {
@@ -264,10 +268,10 @@ func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, er
 		}
 	}
 	var site string
-	if len(fp) == 0 { // fingerprintKey falls back on the call site
+	if len(fp) == 0 { // the key falls back on the call site
 		site = callSite(rec.PC)
 	}
-	return fingerprintKey(client, rec.Logger(), fp, site, errs, rec.Message())
+	return appendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"weak"
@@ -35,6 +34,7 @@ const RepeatsKey = "logcrumbs"
 type seen struct {
 	sent    time.Time // when the last event of the fingerprint was sent
 	id      string    // its ID
+	before  [3]string // the IDs of the events of the fingerprint before it, newest first
 	repeats int       // events suppressed since
 	first   time.Time // when the first of them was suppressed
 	summary *summary  // what Flush sends for pending repeats
@@ -192,9 +192,11 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		return verdict{}
 	}
 	v := verdict{send: true}
+	var before [3]string // the fingerprint's events, newest first, kept if the sweep drops s
 	if s != nil {
 		v.repeats, v.since = s.repeats, s.first
 		s.repeats = 0
+		before = [3]string{s.id, s.before[0], s.before[1]}
 	}
 	if window <= 0 {
 		return v
@@ -212,8 +214,30 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		s = new(seen)
 		n.recent[key] = s
 	}
-	s.sent, s.id, s.client, s.summary = now, id, weak.Pointer[sentry.Client]{}, nil
+	s.sent, s.id, s.before, s.client, s.summary = now, id, before, weak.Pointer[sentry.Client]{}, nil
 	return v
+}
+
+// repeat counts a capture-once hit at now: a record whose errors its trail
+// sent already, as the event earlier, so that it was not sent. It is a
+// repeat of the fingerprint key when earlier is one of key's recent events
+// (a hot loop logging one error value from one line), and is counted as
+// suppressed: its count rides on the next event of the fingerprint or on
+// the summary Flush sends. An upper layer that logs the error again, from
+// another call site, has another key whose events are not earlier: one bug
+// logged at several layers is one event, nothing to count. (It is not
+// counted in Stats, which does not count capture-once hits.)
+func (n *noise) repeat(key []byte, earlier string, now time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s := n.recent[string(key)] // no key deduplicates with the window off
+	if s == nil || (s.id != earlier && !slices.Contains(s.before[:], earlier)) {
+		return
+	}
+	if s.repeats == 0 {
+		s.first = now
+	}
+	s.repeats++
 }
 
 // sent records through which client the event id of fingerprint key went,
@@ -274,38 +298,36 @@ func (n *noise) pending() []*seen {
 	return out
 }
 
-// fingerprintKey is what makes two events the same for deduplication: the
-// client (by its clientID: a new client starts clean, wherever it is
-// allocated), then the user's fingerprint when the record has one, else
-// the logger, the call site of the log call, and the types of the errors
-// (or, without errors, the message).
-func fingerprintKey(client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) string {
-	var b strings.Builder
-	n := 16 + 2 + len(logger) + 4 + len(site) + 5 + len(msg) // one allocation for most keys
-	for _, s := range userFingerprint {
-		n += 1 + len(s)
-	}
-	b.Grow(n + 48*len(errs))
-	var num [16]byte
-	b.Write(strconv.AppendUint(num[:0], clientID(client), 16))
-	b.WriteString("|")
-	b.WriteString(logger)
+// appendFingerprintKey appends to b what makes two events the same for
+// deduplication: the client (by its clientID: a new client starts clean,
+// wherever it is allocated), then the user's fingerprint when the record
+// has one, else the logger, the call site of the log call, and the types of
+// the errors (or, without errors, the message). It appends, rather than
+// returning a string, so that a capture-once repeat (see repeat) looks its
+// key up without allocating it.
+func appendFingerprintKey(b []byte, client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
+	b = strconv.AppendUint(b, clientID(client), 16)
+	b = append(b, '|')
+	b = append(b, logger...)
 	if len(userFingerprint) > 0 {
-		b.WriteString("|fp|")
-		b.WriteString(strings.Join(userFingerprint, "|"))
-		return b.String()
+		b = append(b, "|fp"...)
+		for _, s := range userFingerprint {
+			b = append(b, '|')
+			b = append(b, s...)
+		}
+		return b
 	}
-	b.WriteString("|")
-	b.WriteString(site)
+	b = append(b, '|')
+	b = append(b, site...)
 	if len(errs) == 0 {
-		b.WriteString("|msg|")
-		b.WriteString(msg)
+		b = append(b, "|msg|"...)
+		b = append(b, msg...)
 	}
 	for _, err := range errs {
-		b.WriteString("|")
-		b.WriteString(typeName(err))
+		b = append(b, '|')
+		b = append(b, typeName(err)...)
 	}
-	return b.String()
+	return b
 }
 
 // repeatsContext is the context an event gets when it follows suppressed
