@@ -129,6 +129,7 @@ func TestEndToEndHotLoopAndShutdown(t *testing.T) {
 	// No waiting here: Flush returned, so everything must have arrived.
 	reports := r.Reports(t)
 	events, repeats, lastWords := 0, 0, false
+	var polls, summaries []e2e.Event
 	for _, rep := range reports {
 		switch {
 		case rep.Event.Message == "last words":
@@ -138,6 +139,11 @@ func TestEndToEndHotLoopAndShutdown(t *testing.T) {
 			var c struct{ Repeats int }
 			_ = json.Unmarshal(rep.Event.Contexts["logcrumbs"], &c)
 			repeats += c.Repeats
+			if rep.Event.Tags["logcrumbs.summary"] == "true" {
+				summaries = append(summaries, rep.Event)
+			} else {
+				polls = append(polls, rep.Event)
+			}
 		}
 	}
 	if !lastWords {
@@ -148,6 +154,19 @@ func TestEndToEndHotLoopAndShutdown(t *testing.T) {
 	if events < 4 || events > 30 || events+repeats-1 != n { // -1: Flush's summary is no record
 		t.Errorf("%d events with %d repeats for %d records", events, repeats, n)
 	}
+	// The summary is of the same issue as the last event of the loop: the
+	// same message, exception chain and stack.
+	if len(summaries) != 1 {
+		t.Fatalf("%d summaries, want 1", len(summaries))
+	}
+	sum := summaries[0]
+	for _, p := range polls {
+		if len(p.Exception) > 0 && len(sum.Exception) > 0 && p.Exception[len(p.Exception)-1].Value == sum.Exception[len(sum.Exception)-1].Value {
+			sameIssueReceived(t, "poll failed", p, sum)
+			return
+		}
+	}
+	t.Errorf("the summary %q %+v repeats none of the events sent", sum.Message, sum.Exception)
 }
 
 // TestEndToEndTrailOnEveryEvent: through the real receiver, a panic
@@ -259,5 +278,84 @@ func TestEndToEndSecretsNeverLeave(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(raw, `\u0026`, "&"), kept) {
 			t.Errorf("%q is not in what Sentry received:\n%.3000s", kept, raw)
 		}
+	}
+}
+
+// TestEndToEndRepeatsJoinTheirIssue: through the real receiver, the summary
+// Flush sends for an event's pending repeats carries what Sentry groups the
+// event on, as received: the fingerprint, the exception chain (types,
+// values, mechanisms, stack frames), and for a message event its message
+// and stack. The summary is built from the sent event in the shared event
+// path (internal/escalate), whichever logger logged it: slog proves it here
+// (TestRepeatsSummaryJoinsItsIssue checks every logger in memory).
+func TestEndToEndRepeatsJoinTheirIssue(t *testing.T) {
+	r := e2e.Start(t)
+	hub := r.Hub(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute, FingerprintKey: "fp"},
+	}))
+	for i := range 200 {
+		ctx := logcrumbs.NewContext(context.Background())
+		logger.InfoContext(ctx, "request started", "n", i)
+		logger.ErrorContext(ctx, "query failed", "err", fmt.Errorf("query: %w", errDown))
+		if i < 50 {
+			logger.WarnContext(ctx, "slow")
+			logger.ErrorContext(ctx, "cache gone") // a message event
+			logger.ErrorContext(ctx, "grouped by hand", "fp", []any{"cache", "gone"})
+		}
+	}
+	if !logcrumbs.Flush(5 * time.Second) {
+		t.Fatal("Flush timed out")
+	}
+	r.WaitReports(t, 6)
+	time.Sleep(200 * time.Millisecond) // a seventh event would arrive now
+	reports := r.Reports(t)
+	if len(reports) != 6 {
+		t.Fatalf("%d events, want 3 and a summary of each", len(reports))
+	}
+	sent, summaries := map[string]e2e.Event{}, map[string]e2e.Event{}
+	for _, rep := range reports {
+		if rep.Event.Tags["logcrumbs.summary"] == "true" {
+			summaries[rep.Event.Message] = rep.Event
+		} else {
+			sent[rep.Event.Message] = rep.Event
+		}
+	}
+	for msg, want := range map[string]int{"query failed": 199, "cache gone": 49, "grouped by hand": 49} {
+		orig, sum := sent[msg], summaries[msg]
+		if orig.Message == "" || sum.Message == "" {
+			t.Errorf("%q: want an event and a summary, got %q and %q", msg, orig.Message, sum.Message)
+			continue
+		}
+		var c struct{ Repeats int }
+		_ = json.Unmarshal(sum.Contexts["logcrumbs"], &c)
+		if c.Repeats != want || len(sum.Breadcrumbs) != 0 {
+			t.Errorf("%q: summary of %d repeats with %d breadcrumbs, want %d and none", msg, c.Repeats, len(sum.Breadcrumbs), want)
+		}
+		switch {
+		case msg == "query failed" && (len(orig.Exception) != 2 || orig.Exception[1].Stacktrace == nil || len(orig.Exception[1].Stacktrace.Frames) == 0),
+			msg == "cache gone" && (len(orig.Threads) != 1 || orig.Threads[0].Stacktrace == nil || len(orig.Threads[0].Stacktrace.Frames) == 0),
+			msg == "grouped by hand" && strings.Join(orig.Fingerprint, ",") != "cache,gone":
+			t.Errorf("%q as received lacks what Sentry groups it on: %+v", msg, orig)
+		}
+		sameIssueReceived(t, msg, orig, sum)
+	}
+}
+
+// sameIssueReceived checks that the received summary sum carries what
+// Sentry groups the received event orig on.
+func sameIssueReceived(t *testing.T, msg string, orig, sum e2e.Event) {
+	t.Helper()
+	if sum.Message != orig.Message || sum.Level != orig.Level || sum.Logger != orig.Logger ||
+		strings.Join(sum.Fingerprint, "\x00") != strings.Join(orig.Fingerprint, "\x00") {
+		t.Errorf("%q: summary %q %s %s %v, want %q %s %s %v", msg, sum.Message, sum.Level, sum.Logger, sum.Fingerprint,
+			orig.Message, orig.Level, orig.Logger, orig.Fingerprint)
+	}
+	// The exceptions and threads, with their stack frames, mechanisms and
+	// in_app flags, as the receiver got them.
+	o, _ := json.Marshal([]any{orig.Exception, orig.Threads})
+	s, _ := json.Marshal([]any{sum.Exception, sum.Threads})
+	if string(o) != string(s) {
+		t.Errorf("%q: summary's exceptions and stacks\n%s\nwant\n%s", msg, s, o)
 	}
 }

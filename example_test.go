@@ -95,7 +95,8 @@ func ExampleRunJob() {
 }
 
 // The same error in a hot loop is one event; the repeats are counted, and
-// Flush reports the ones still pending when the program ends.
+// Flush reports the ones still pending when the program ends, in an event of
+// the same issue (same message, exception and stack).
 func ExampleFlush() {
 	client, _ := sentry.NewClient(sentry.ClientOptions{
 		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
@@ -115,7 +116,7 @@ func ExampleFlush() {
 	// Output:
 	// event "queue poll failed", repeats <nil>
 	// deduplicated: 999
-	// event "logcrumbs: 999 more events like this were suppressed: queue poll failed", repeats 999
+	// event "queue poll failed", repeats 999
 }
 
 // EscalateIf sends chosen records below the event level as events too:

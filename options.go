@@ -94,7 +94,12 @@ type Options struct {
 	// when there is no error). The suppressed repeats are counted in
 	// Stats, and their number goes, as the context "logcrumbs" with
 	// "repeats", on the next event of that fingerprint, or is sent by
-	// Flush. Zero means 5 seconds; a negative window turns this off.
+	// Flush in an event of the same Sentry issue. A record that capture
+	// once does not send, because its trail sent the same error value from
+	// the same call site (a loop logging one error), counts in that number
+	// too (not in Stats); the same error logged again by an upper layer,
+	// from another call site, does not. Zero means 5 seconds; a negative
+	// window turns this off.
 	DedupeWindow time.Duration
 
 	// EscalateIf, when set, sends a record below the event level as an

@@ -24,6 +24,15 @@ type Event struct {
 	Contexts    map[string]json.RawMessage `json:"contexts"`
 	Breadcrumbs []Breadcrumb               `json:"breadcrumbs"`
 	Exception   []Exception                `json:"exception"`
+	Threads     []Thread                   `json:"threads"`
+}
+
+// Thread is one thread of an Event: a message event's stack.
+type Thread struct {
+	Current    bool `json:"current"`
+	Stacktrace *struct {
+		Frames []Frame `json:"frames"`
+	} `json:"stacktrace"`
 }
 
 // Breadcrumb is one breadcrumb of an Event.
@@ -45,8 +54,10 @@ type Exception struct {
 		Frames []Frame `json:"frames"`
 	} `json:"stacktrace"`
 	Mechanism *struct {
-		ExceptionID int  `json:"exception_id"`
-		ParentID    *int `json:"parent_id"`
+		Type        string `json:"type"`
+		Handled     *bool  `json:"handled"`
+		ExceptionID int    `json:"exception_id"`
+		ParentID    *int   `json:"parent_id"`
 	} `json:"mechanism"`
 }
 

@@ -3,6 +3,7 @@ package escalate
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"weak"
 
 	"github.com/getsentry/sentry-go"
@@ -100,4 +101,23 @@ func Clients() []*sentry.Client {
 	var out []*sentry.Client
 	sentThrough.each(func(c *sentry.Client, _ *clientDelivery) { out = append(out, c) })
 	return out
+}
+
+// ids numbers the clients logcrumbs has seen, each with a number no other
+// client ever gets: state kept for a client under its address would pass to
+// the next client the allocator puts at that address once the first is
+// collected (as a program that calls sentry.Init again, or a test suite,
+// makes them), and weak pointers of two objects never compare equal, even
+// at one address.
+var (
+	ids    perClient[uint64]
+	lastID atomic.Uint64
+)
+
+// clientID returns c's number, 0 for nil.
+func clientID(c *sentry.Client) uint64 {
+	if c == nil {
+		return 0
+	}
+	return ids.get(c, func() uint64 { return lastID.Add(1) })
 }

@@ -189,21 +189,27 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		return ""
 	}
 	newID := newEventID()
+	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
 	if len(errs) > 0 {
 		var window time.Duration
 		var owner any
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
-			window, owner = e.opts.FallbackCaptureWindow, client
+			// By the client's number, not the client: the process-wide
+			// trail would keep up to 32 clients the program dropped alive.
+			window, owner = e.opts.FallbackCaptureWindow, clientID(client)
 		}
 		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
 			if recovered != nil {
 				unitOf(ctx).sent(recovered, sentry.EventID(earlier))
 			}
+			// Counted if it repeats its own fingerprint's event (a hot loop),
+			// not when an upper layer logs the error again.
+			theNoise.repeat(e.appendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
 			return earlier
 		}
 	}
 	now := time.Now()
-	key := e.fingerprintKey(client, rec, errs)
+	key := string(e.appendFingerprintKey(keyBuf[:0], client, rec, errs))
 	v := theNoise.admit(client, key, now, e.dedupeWindow, newID)
 	if !v.send {
 		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
@@ -230,7 +236,6 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if recovered != nil {
 		markUnhandled(event)
 	}
-	summary := &sentry.Event{Level: event.Level, Message: event.Message, Logger: event.Logger, Fingerprint: event.Fingerprint}
 	var span *sentry.Span
 	if ctx != nil { // zap and zerolog records may have none
 		span = sentry.SpanFromContext(ctx)
@@ -241,7 +246,10 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	handover := handingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
 	handover.done(sentID)
-	theNoise.sent(key, newID, hub, summary)
+	// The summary of its repeats is read from the event as sent, with what
+	// the scope gave it (and BeforeSend, when it changed the event in
+	// place); read only, as the transport may be encoding it.
+	theNoise.sent(key, newID, client, summaryOf(event))
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)
@@ -251,9 +259,9 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	return newID
 }
 
-// fingerprintKey returns rec's key for deduplication (see the function
-// fingerprintKey).
-func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, errs []error) string {
+// appendFingerprintKey appends rec's key for deduplication to dst (see the
+// function appendFingerprintKey).
+func (e *Escalator) appendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
 	var fp []string
 	if e.opts.FingerprintKey != "" {
 		if v, ok := lookup(rec.Data(), e.opts.FingerprintKey); ok {
@@ -261,10 +269,10 @@ func (e *Escalator) fingerprintKey(client *sentry.Client, rec *buffer.Record, er
 		}
 	}
 	var site string
-	if len(fp) == 0 { // fingerprintKey falls back on the call site
+	if len(fp) == 0 { // the key falls back on the call site
 		site = callSite(rec.PC)
 	}
-	return fingerprintKey(client, rec.Logger(), fp, site, errs, rec.Message())
+	return appendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's

@@ -1,12 +1,13 @@
 package escalate
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
-	"unsafe"
+	"weak"
 
 	"github.com/getsentry/sentry-go"
 
@@ -31,12 +32,92 @@ const maxFingerprints = 4096
 const RepeatsKey = "logcrumbs"
 
 type seen struct {
-	sent    time.Time     // when the last event of the fingerprint was sent
-	id      string        // its ID
-	repeats int           // events suppressed since
-	first   time.Time     // when the first of them was suppressed
-	summary *sentry.Event // what Flush sends for pending repeats
-	hub     *sentry.Hub   // through which
+	sent    time.Time // when the last event of the fingerprint was sent
+	id      string    // its ID
+	before  [3]string // the IDs of the events of the fingerprint before it, newest first
+	repeats int       // events suppressed since
+	first   time.Time // when the first of them was suppressed
+	summary *summary  // what Flush sends for pending repeats
+
+	// client is the client that sent the event: Flush sends the summary
+	// through it, not through the event's hub, which may have been bound to
+	// another client since (sentry.Init again), whose project never got the
+	// event. Weak: a client the program dropped is not kept alive for a
+	// summary, which is then dropped with it.
+	client weak.Pointer[sentry.Client]
+}
+
+// summary is what Flush needs to report an event's pending repeats as an
+// event of the same Sentry issue: what Sentry groups on, as the event was
+// sent (its fingerprint, its exception chain with stack traces and
+// mechanisms, or for a message event its message and stack), and its
+// level, logger and tags; not its breadcrumbs or attributes. The slices
+// and the map are the sent event's own, which nothing writes once it is
+// sent: SendPending copies them before the summary goes through the
+// client, whose integrations write into stack frames.
+type summary struct {
+	level       sentry.Level
+	message     string
+	logger      string
+	fingerprint []string
+	exception   []sentry.Exception
+	threads     []sentry.Thread
+	tags        map[string]string
+}
+
+// summaryOf keeps what a summary of event needs.
+func summaryOf(event *sentry.Event) *summary {
+	return &summary{
+		level: event.Level, message: event.Message, logger: event.Logger, fingerprint: event.Fingerprint,
+		exception: event.Exception, threads: event.Threads, tags: event.Tags,
+	}
+}
+
+// SummaryTag is the tag that marks the event Flush sends for an event's
+// pending repeats (its value is "true"): an event of the same issue, whose
+// RepeatsKey context says how many.
+const SummaryTag = "logcrumbs.summary"
+
+// event builds the summary event of n repeats since first: a copy of what
+// was kept, the tag, and the count in the RepeatsKey context.
+func (s *summary) event(n int, first time.Time) *sentry.Event {
+	ev := &sentry.Event{
+		Level: s.level, Message: s.message, Logger: s.logger, Fingerprint: slices.Clone(s.fingerprint),
+		Tags:     maps.Clone(s.tags),
+		Contexts: map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: n, since: first})},
+	}
+	if ev.Tags == nil {
+		ev.Tags = map[string]string{}
+	}
+	ev.Tags[SummaryTag] = "true"
+	if len(s.exception) > 0 {
+		ev.Exception = make([]sentry.Exception, len(s.exception))
+		for i, ex := range s.exception {
+			ex.Stacktrace = copyStacktrace(ex.Stacktrace)
+			if ex.Mechanism != nil {
+				m := *ex.Mechanism
+				ex.Mechanism = &m
+			}
+			ev.Exception[i] = ex
+		}
+	}
+	if len(s.threads) > 0 {
+		ev.Threads = make([]sentry.Thread, len(s.threads))
+		for i, th := range s.threads {
+			th.Stacktrace = copyStacktrace(th.Stacktrace)
+			ev.Threads[i] = th
+		}
+	}
+	return ev
+}
+
+func copyStacktrace(st *sentry.Stacktrace) *sentry.Stacktrace {
+	if st == nil {
+		return nil
+	}
+	c := *st
+	c.Frames = slices.Clone(st.Frames)
+	return &c
 }
 
 type noise struct {
@@ -111,15 +192,17 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		return verdict{}
 	}
 	v := verdict{send: true}
+	var before [3]string // the fingerprint's events, newest first, kept if the sweep drops s
 	if s != nil {
 		v.repeats, v.since = s.repeats, s.first
 		s.repeats = 0
+		before = [3]string{s.id, s.before[0], s.before[1]}
 	}
 	if window <= 0 {
 		return v
 	}
 	// Sweep once a window, not only when the table is full: an entry keeps
-	// its event's hub, and so its client, reachable.
+	// its event's summary.
 	if now.Sub(n.lastSweep) >= window {
 		n.sweep(now, window)
 		n.lastSweep = now
@@ -131,24 +214,46 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		s = new(seen)
 		n.recent[key] = s
 	}
-	s.sent, s.id, s.hub, s.summary = now, id, nil, nil
+	s.sent, s.id, s.before, s.client, s.summary = now, id, before, weak.Pointer[sentry.Client]{}, nil
 	return v
 }
 
-// sent records through which hub the event id of fingerprint key went, and
-// what Flush should send if repeats are left pending; until then, Flush
+// repeat counts a capture-once hit at now: a record whose errors its trail
+// sent already, as the event earlier, so that it was not sent. It is a
+// repeat of the fingerprint key when earlier is one of key's recent events
+// (a hot loop logging one error value from one line), and is counted as
+// suppressed: its count rides on the next event of the fingerprint or on
+// the summary Flush sends. An upper layer that logs the error again, from
+// another call site, has another key whose events are not earlier: one bug
+// logged at several layers is one event, nothing to count. (It is not
+// counted in Stats, which does not count capture-once hits.)
+func (n *noise) repeat(key []byte, earlier string, now time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s := n.recent[string(key)] // no key deduplicates with the window off
+	if s == nil || (s.id != earlier && !slices.Contains(s.before[:], earlier)) {
+		return
+	}
+	if s.repeats == 0 {
+		s.first = now
+	}
+	s.repeats++
+}
+
+// sent records through which client the event id of fingerprint key went,
+// and what Flush should send if repeats are left pending; until then, Flush
 // leaves them for the next event of the fingerprint.
-func (n *noise) sent(key, id string, hub *sentry.Hub, summary *sentry.Event) {
+func (n *noise) sent(key, id string, client *sentry.Client, summary *summary) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if s := n.recent[key]; s != nil && s.id == id {
-		s.hub, s.summary = hub, summary
+		s.client, s.summary = weak.Make(client), summary
 	}
 }
 
 // sweep forgets the fingerprints that expired with nothing pending, and
-// reports whether there is room now. One with repeats pending keeps its hub
-// until Flush or the next event of its fingerprint reports them.
+// reports whether there is room now. One with repeats pending keeps its
+// summary until Flush or the next event of its fingerprint reports them.
 func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	for k, s := range n.recent {
 		if s.repeats == 0 && now.Sub(s.sent) >= window {
@@ -193,37 +298,36 @@ func (n *noise) pending() []*seen {
 	return out
 }
 
-// fingerprintKey is what makes two events the same for deduplication: the
-// user's fingerprint when the record has one, else the logger, the call
-// site of the log call, and the types of the errors (or, without errors,
-// the message).
-func fingerprintKey(client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) string {
-	var b strings.Builder
-	n := 16 + 2 + len(logger) + 4 + len(site) + 5 + len(msg) // one allocation for most keys
-	for _, s := range userFingerprint {
-		n += 1 + len(s)
-	}
-	b.Grow(n + 48*len(errs))
-	var num [16]byte
-	b.Write(strconv.AppendUint(num[:0], uint64(uintptr(unsafe.Pointer(client))), 16))
-	b.WriteString("|")
-	b.WriteString(logger)
+// appendFingerprintKey appends to b what makes two events the same for
+// deduplication: the client (by its clientID: a new client starts clean,
+// wherever it is allocated), then the user's fingerprint when the record
+// has one, else the logger, the call site of the log call, and the types of
+// the errors (or, without errors, the message). It appends, rather than
+// returning a string, so that a capture-once repeat (see repeat) looks its
+// key up without allocating it.
+func appendFingerprintKey(b []byte, client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
+	b = strconv.AppendUint(b, clientID(client), 16)
+	b = append(b, '|')
+	b = append(b, logger...)
 	if len(userFingerprint) > 0 {
-		b.WriteString("|fp|")
-		b.WriteString(strings.Join(userFingerprint, "|"))
-		return b.String()
+		b = append(b, "|fp"...)
+		for _, s := range userFingerprint {
+			b = append(b, '|')
+			b = append(b, s...)
+		}
+		return b
 	}
-	b.WriteString("|")
-	b.WriteString(site)
+	b = append(b, '|')
+	b = append(b, site...)
 	if len(errs) == 0 {
-		b.WriteString("|msg|")
-		b.WriteString(msg)
+		b = append(b, "|msg|"...)
+		b = append(b, msg...)
 	}
 	for _, err := range errs {
-		b.WriteString("|")
-		b.WriteString(typeName(err))
+		b = append(b, '|')
+		b = append(b, typeName(err)...)
 	}
-	return b.String()
+	return b
 }
 
 // repeatsContext is the context an event gets when it follows suppressed
@@ -232,23 +336,24 @@ func repeatsContext(v verdict) sentry.Context {
 	return sentry.Context{"repeats": v.repeats, "repeats_since": v.since.UTC().Format(time.RFC3339Nano)}
 }
 
-// summaryText is the message Flush sends for pending repeats.
-func summaryText(n int, of string) string {
-	return "logcrumbs: " + strconv.Itoa(n) + " more events like this were suppressed: " + of
-}
-
 func typeName(err error) string { return reflect.TypeOf(err).String() }
 
 // SendPending sends, for every fingerprint with repeats not yet reported,
-// an event that says how many.
+// an event of the same issue as the fingerprint's last event that says how
+// many (see summary).
 func SendPending() {
 	for _, s := range theNoise.pending() {
-		ev := *s.summary
-		ev.Message = summaryText(s.repeats, s.summary.Message)
-		ev.Contexts = map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: s.repeats, since: s.first})}
+		client := s.client.Value()
+		if client == nil {
+			continue // the client that sent the event is gone: so is its summary
+		}
+		// No scope: the event had the scope's tags and fingerprint when it
+		// was sent, and the summary has them from it; nor the trail (the
+		// hint marks it as logcrumbs' own, which units of work leave alone).
+		ev := s.summary.event(s.repeats, s.first)
 		ev.EventID = sentry.EventID(newEventID())
-		handover := handingOver(s.hub.Client(), ev.EventID)
-		if handover.done(s.hub.CaptureEvent(&ev)) {
+		handover := handingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+		if handover.done(client.CaptureEvent(ev, &sentry.EventHint{Data: builtHere{}}, nil)) {
 			stats.EventsSent.Add(1)
 		}
 	}
