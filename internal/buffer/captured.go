@@ -236,13 +236,14 @@ func (t *Trail) Recaptured(id, earlier string) {
 
 // CaptureByHand decides whether err, captured by other code as event id at
 // now, is new to t: it returns ("", true) and remembers err under id, or
-// the earlier event and false when err, or an error it wraps, is one t
-// captured or is wrapped by one of them (logcrumbs sent an error wrapping
-// it). The check and the record are one step, so that logging the same
-// error at the same time sends one event, not two. (Logged errors use
-// CaptureOnce, which does not look inside captured errors: a sentinel such
-// as context.Canceled inside one captured error must not silence every
-// later error that wraps it.)
+// the earlier event and false when err is, or wraps, one t captured, or is
+// wrapped by one of them (logcrumbs sent an error wrapping it). The check
+// and the record are one step, so that logging the same error at the same
+// time sends one event, not two. An error that only shares something it
+// wraps with a captured error (both wrap one sentinel, such as
+// context.Canceled or sql.ErrNoRows) is another error: the sentinel inside
+// one captured error must not silence every later error, or panic, that
+// wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
 	chain := Chain(err, nil)
 	t.mu.Lock()
@@ -254,20 +255,26 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 	return "", true
 }
 
-// containsLocked reports whether an error of chain is one of the errors t
-// captured or is wrapped by one of them, and under which event; t.mu must
-// be held.
+// containsLocked reports whether chain (an error and what it wraps) holds
+// one of the errors t captured, or its error is wrapped by one of them, and
+// under which event; t.mu must be held.
 func (t *Trail) containsLocked(chain []error) (string, bool) {
+	if len(chain) == 0 {
+		return "", false
+	}
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
 		if e.err == nil {
 			continue
 		}
-		for _, captured := range Chain(e.err, nil) {
-			for _, c := range chain {
-				if same(c, captured) {
-					return e.id, true
-				}
+		for _, c := range chain {
+			if same(c, e.err) {
+				return e.id, true // err is the captured error or wraps it
+			}
+		}
+		for _, captured := range Chain(e.err, nil)[1:] {
+			if same(chain[0], captured) {
+				return e.id, true // the captured error wraps err
 			}
 		}
 	}

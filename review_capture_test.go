@@ -1,0 +1,53 @@
+package logcrumbs_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	sentryhttp "github.com/getsentry/sentry-go/http"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// errGone is a sentinel many unrelated errors of one request wrap.
+var errGone = errors.New("gone")
+
+// TestUnrelatedErrorsSharingASentinel: an error the handler logged and a
+// different error it then panics with, or captures by hand, that only share
+// a sentinel they both wrap are two bugs: two events. The panic (under
+// sentryhttp, in either nesting order) or the hand capture must not be
+// dropped as "already sent". The hub's event processor is the same for
+// every logger, so slog proves it.
+func TestUnrelatedErrorsSharingASentinel(t *testing.T) {
+	for _, how := range []string{"panic/sentryhttp inside", "panic/sentryhttp outside", "hand capture"} {
+		t.Run(how, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				logger.ErrorContext(r.Context(), "load failed", "err", fmt.Errorf("load cart: %w", errGone))
+				other := fmt.Errorf("render receipt: %w", errGone)
+				if how == "hand capture" {
+					sentry.GetHubFromContext(r.Context()).CaptureException(other)
+					return
+				}
+				panic(other)
+			})
+			lc := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})
+			sh := sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle
+			h := lc(sh(app))
+			if how == "panic/sentryhttp outside" {
+				h = sh(lc(app))
+			}
+			serve(withHub(h, rec.Hub()), "/x")
+			if evs := rec.Events(); len(evs) != 2 {
+				t.Fatalf("events %q, want 2: the logged error and the other one", eventMessages(evs))
+			}
+		})
+	}
+}
