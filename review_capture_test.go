@@ -1,10 +1,12 @@
 package logcrumbs_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/getsentry/sentry-go"
@@ -13,6 +15,7 @@ import (
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
 // errGone is a sentinel many unrelated errors of one request wrap.
@@ -47,6 +50,34 @@ func TestUnrelatedErrorsSharingASentinel(t *testing.T) {
 			serve(withHub(h, rec.Hub()), "/x")
 			if evs := rec.Events(); len(evs) != 2 {
 				t.Fatalf("events %q, want 2: the logged error and the other one", eventMessages(evs))
+			}
+		})
+	}
+}
+
+// TestCaptureOnceReusedSliceError: a validator that reuses one slice for its
+// errors (buf[:0], then append) returns two different errors that share the
+// slice's elements; logged in one request they are two bugs, two events,
+// with every logger (the zerolog ones with ErrorMarshalFunc, which hands
+// them the values). The same error boxed twice is still one.
+func TestCaptureOnceReusedSliceError(t *testing.T) {
+	withErrorMarshalFunc(t, zerologsentry.ErrorMarshalFunc(nil))
+	for name := range errorLoggers(logcrumbstest.New(t)) {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logErr := errorLoggers(rec)[name]
+			ctx := rec.Context(context.Background())
+			buf := make(fieldErrs, 0, 4)
+			validate := func(field string) fieldErrs {
+				buf = append(buf[:0], field+": required "+t.Name())
+				return buf
+			}
+			first := validate("name")
+			logErr(ctx, "name invalid", first)
+			logErr(ctx, "name invalid again", fmt.Errorf("svc: %w", first)) // boxed again: the same error
+			logErr(ctx, "email invalid", validate("email"))
+			if got := eventMessages(rec.Events()); !slices.Equal(got, []string{"name invalid", "email invalid"}) {
+				t.Errorf("events %q, want the name error once and the email error", got)
 			}
 		})
 	}
