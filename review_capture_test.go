@@ -82,3 +82,31 @@ func TestCaptureOnceReusedSliceError(t *testing.T) {
 		})
 	}
 }
+
+// TestRunJobPerMessageInsideJob: the README's advice for a consumer inside
+// a unit of work (NewContext returns the unit's context unchanged there):
+// RunJob per message gives each message its own trail, so the same error
+// in two messages is two events, each with its own message's breadcrumbs.
+func TestRunJobPerMessageInsideJob(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	_ = logcrumbs.RunJob(context.Background(), "consume", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		for _, msg := range []string{"m1", "m2"} {
+			_ = logcrumbs.RunJob(ctx, "message", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				logger.InfoContext(ctx, "handling "+msg)
+				logger.ErrorContext(ctx, "failed", "err", errGone)
+				return nil
+			})
+		}
+		return nil
+	})
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("events %q, want one per message", eventMessages(evs))
+	}
+	for i, msg := range []string{"m1", "m2"} {
+		if got := evs[i].BreadcrumbMessages(); !slices.Equal(got, []string{"handling " + msg}) {
+			t.Errorf("message %s: breadcrumbs %q", msg, got)
+		}
+	}
+}
