@@ -30,15 +30,20 @@ func NewTrail(capacity int) *Trail {
 
 // NewContext returns a copy of ctx with a new, empty trail of
 // DefaultCapacity records. Call it at the start of each unit of work (a
-// request, a job, a message) that Middleware, RunJob or Bind does not
-// start; records logged with the returned context, or a context derived
-// from it, go to that trail. A nil ctx stands for context.Background().
+// request, a job, a message) when no Middleware, RunJob or Bind is in
+// effect on ctx; records logged with the returned context, or a context
+// derived from it, go to that trail. A nil ctx stands for
+// context.Background().
 //
 // On a context that already is a unit of work's (from Middleware, RunJob or
 // Bind, and still carrying that unit's trail) it returns ctx unchanged: a
 // new trail there would split the unit in two, its hub's events (panics,
 // hand captures) on one trail and the records logged after NewContext on
-// the other, and capture-once would not hold between them.
+// the other, and capture-once would not hold between them. So inside such
+// a unit it does not start a trail per message: run each message with
+// RunJob(ctx, ...) instead, which gives it its own trail and hub; else
+// the messages share one trail, their breadcrumbs mix, and the same error
+// in two messages is one event.
 func NewContext(ctx context.Context) context.Context {
 	if t := buffer.FromContext(ctx); t != nil && escalate.UnitTrail(ctx) == t {
 		return ctx

@@ -20,6 +20,55 @@ type capturedEntry struct {
 	id    string
 	at    time.Time
 	owner any // see CaptureOnceFor
+	// idents holds the errors of err's chain whose type is incomparable
+	// (found again by identity, see same), with their texts when captured:
+	// if one's text has changed since, the storage it points to was reused
+	// for another error (a slice refilled from buf[:0], a map cleared), and
+	// err is no longer found by identity.
+	idents []capturedIdent
+}
+
+type capturedIdent struct {
+	err  error
+	text string
+}
+
+// newEntry returns the entry for err, captured as id at now, whose chain is
+// chain.
+func newEntry(err error, chain []error, id string, now time.Time, owner any) capturedEntry {
+	e := capturedEntry{err: err, id: id, at: now, owner: owner}
+	for _, c := range chain {
+		if !reflect.TypeOf(c).Comparable() {
+			e.idents = append(e.idents, capturedIdent{c, safeText(c)})
+		}
+	}
+	return e
+}
+
+// matches reports whether err is captured (the entry's error or one of its
+// chain) by same, and, when only by identity, the incomparable errors of the
+// entry's chain still have the texts they were captured with.
+func (e *capturedEntry) matches(captured, err error) bool {
+	eq, byIdentity := sameHow(captured, err)
+	if !eq || !byIdentity {
+		return eq
+	}
+	for _, id := range e.idents {
+		if safeText(id.err) != id.text {
+			return false
+		}
+	}
+	return true
+}
+
+// safeText returns err.Error(), or "" when it panics.
+func safeText(err error) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	return err.Error()
 }
 
 // captured remembers the errors a trail has sent as events. It is guarded by
@@ -47,8 +96,10 @@ func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.
 // does not silence another's.
 func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time, window time.Duration) (string, bool) {
 	chains := make([][]error, len(errs))
+	entries := make([]capturedEntry, len(errs))
 	for i, err := range errs {
 		chains[i] = Chain(err, nil)
+		entries[i] = newEntry(err, chains[i], id, now, owner)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -65,8 +116,8 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time
 	if earlier != "" {
 		return earlier, false
 	}
-	for _, err := range errs {
-		t.once.add(capturedEntry{err: err, id: id, at: now, owner: owner})
+	for _, e := range entries {
+		t.once.add(e)
 	}
 	return "", true
 }
@@ -91,7 +142,7 @@ func (c *captured) find(owner any, chain []error, now time.Time, window time.Dur
 			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
 				continue
 			}
-			if same(e.err, err) {
+			if e.matches(e.err, err) {
 				return e.id, true
 			}
 			if textOnly {
@@ -141,29 +192,41 @@ func wrapsText(text, captured string) bool {
 // reused. A slice is also the same as another of its length over the same
 // elements. Two separately made values of such a type, equal in content,
 // are different errors, as two errors.New of one text are.
+//
+// Identity cannot tell a value from a later one made in its storage (a
+// slice refilled from buf[:0], a map cleared and filled again): the
+// captured-error memory checks that a captured error's text has not changed
+// since (see capturedEntry.text).
 func same(a, b error) bool {
+	eq, _ := sameHow(a, b)
+	return eq
+}
+
+// sameHow is same, and whether a and b are the same by identity rather
+// than by ==.
+func sameHow(a, b error) (eq, byIdentity bool) {
 	if a == nil || b == nil {
-		return a == nil && b == nil
+		return a == nil && b == nil, false
 	}
 	ta := reflect.TypeOf(a)
 	if ta != reflect.TypeOf(b) {
-		return false
+		return false, false
 	}
 	if ta.Comparable() {
 		if eq, ok := equal(a, b); ok {
-			return eq
+			return eq, false
 		}
 	}
 	if dataWord(a) == dataWord(b) {
-		return true
+		return true, true
 	}
 	// A slice converted to error twice (a variable of the slice type passed
 	// on twice) is two boxes of one slice: the same elements, the same error.
 	if ta.Kind() == reflect.Slice {
 		va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-		return va.Len() > 0 && va.Len() == vb.Len() && va.UnsafePointer() == vb.UnsafePointer()
+		return va.Len() > 0 && va.Len() == vb.Len() && va.UnsafePointer() == vb.UnsafePointer(), true
 	}
-	return false
+	return false, false
 }
 
 // dataWord returns the data word of the interface value err: the pointer to
@@ -236,38 +299,46 @@ func (t *Trail) Recaptured(id, earlier string) {
 
 // CaptureByHand decides whether err, captured by other code as event id at
 // now, is new to t: it returns ("", true) and remembers err under id, or
-// the earlier event and false when err, or an error it wraps, is one t
-// captured or is wrapped by one of them (logcrumbs sent an error wrapping
-// it). The check and the record are one step, so that logging the same
-// error at the same time sends one event, not two. (Logged errors use
-// CaptureOnce, which does not look inside captured errors: a sentinel such
-// as context.Canceled inside one captured error must not silence every
-// later error that wraps it.)
+// the earlier event and false when err is, or wraps, one t captured, or is
+// wrapped by one of them (logcrumbs sent an error wrapping it). The check
+// and the record are one step, so that logging the same error at the same
+// time sends one event, not two. An error that only shares something it
+// wraps with a captured error (both wrap one sentinel, such as
+// context.Canceled or sql.ErrNoRows) is another error: the sentinel inside
+// one captured error must not silence every later error, or panic, that
+// wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
 	chain := Chain(err, nil)
+	entry := newEntry(err, chain, id, now, nil)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if earlier, ok := t.containsLocked(chain); ok {
 		return earlier, false
 	}
-	t.once.add(capturedEntry{err: err, id: id, at: now})
+	t.once.add(entry)
 	return "", true
 }
 
-// containsLocked reports whether an error of chain is one of the errors t
-// captured or is wrapped by one of them, and under which event; t.mu must
-// be held.
+// containsLocked reports whether chain (an error and what it wraps) holds
+// one of the errors t captured, or its error is wrapped by one of them, and
+// under which event; t.mu must be held.
 func (t *Trail) containsLocked(chain []error) (string, bool) {
+	if len(chain) == 0 {
+		return "", false
+	}
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
 		if e.err == nil {
 			continue
 		}
-		for _, captured := range Chain(e.err, nil) {
-			for _, c := range chain {
-				if same(c, captured) {
-					return e.id, true
-				}
+		for _, c := range chain {
+			if e.matches(e.err, c) {
+				return e.id, true // err is the captured error or wraps it
+			}
+		}
+		for _, captured := range Chain(e.err, nil)[1:] {
+			if e.matches(captured, chain[0]) {
+				return e.id, true // the captured error wraps err
 			}
 		}
 	}

@@ -408,3 +408,28 @@ func TestCaptureOnceByText(t *testing.T) {
 		t.Error("the fallback trail matched errors of unrelated work by text")
 	}
 }
+
+// TestCaptureOnceReusedStorage: an incomparable error whose storage is
+// reused for another error (a map cleared and refilled, a slice refilled
+// from buf[:0]) is another error, logged or captured by hand.
+func TestCaptureOnceReusedStorage(t *testing.T) {
+	now := time.Now()
+	tr := NewTrail(1)
+	m := mapErr{"name": "required"}
+	tr.CaptureOnce([]error{m}, "m", now, 0)
+	clear(m)
+	m["email"] = "invalid"
+	if _, isNew := tr.CaptureOnce([]error{m}, "m2", now, 0); !isNew {
+		t.Error("a refilled map error was taken for the captured one")
+	}
+	buf := make(fieldErrs, 0, 2)
+	buf = append(buf, "a")
+	tr.CaptureOnce([]error{fmt.Errorf("w: %w", buf)}, "w", now, 0)
+	if id, first := tr.CaptureByHand(buf, "hand", now); first || id != "w" {
+		t.Errorf("CaptureByHand of the slice a captured error wraps = %q %v", id, first)
+	}
+	buf = append(buf[:0], "b")
+	if _, first := tr.CaptureByHand(buf, "hand2", now); !first {
+		t.Error("CaptureByHand of a refilled slice was taken for the captured one")
+	}
+}
