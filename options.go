@@ -134,8 +134,9 @@ type Options struct {
 	// fragment parameters whose names match SecretKeys become
 	// "[Filtered]", and the rest is sent as written
 	// ("https://bob:[Filtered]@host/path?token=[Filtered]&page=2"). A
-	// url.URL logged by value has its RawQuery scrubbed so; url.Values are
-	// objects, whose secret keys match as any other.
+	// url.URL logged by value has its RawQuery and Fragment scrubbed so;
+	// url.Values are objects, whose secret keys match as any other. In a
+	// text of JSON, "\u0026" separates parameters as '&' does.
 	//
 	// Not covered, for Scrub to catch: messages and error texts (keep
 	// secrets out of them); a secret under an innocent key ("hdr":

@@ -162,3 +162,57 @@ func TestURLSecretsScrubbedOnHandCapturedEvents(t *testing.T) {
 		t.Errorf("breadcrumbs = %+v", bc)
 	}
 }
+
+// TestURLSecretsScrubbedInJSONTextAndFragments: a URL inside a text of
+// JSON that encoding/json wrote (which writes '&' as \u0026) and the
+// fragment of a url.URL logged by value lose their secret parameters too,
+// in the event and its breadcrumbs, with every logger (each encodes a
+// url.URL its own way).
+func TestURLSecretsScrubbedInJSONTextAndFragments(t *testing.T) {
+	body, _ := json.Marshal(map[string]string{"callback": "https://j.example/cb?a=1&token=json-tok&b=2"})
+	val := url.URL{Scheme: "https", Host: "val.example", Path: "/cb", Fragment: "id_token=frag-val&state=s2"}
+	for _, logger := range []string{"slog", "zap", "zerolog hook", "zerolog writer"} {
+		t.Run(logger, func(t *testing.T) {
+			hub, tr := sentrytest.NewHub(t, nil)
+			opts := logcrumbs.Options{Hub: hub, DedupeWindow: -1}
+			ctx := logcrumbs.NewContext(context.Background())
+			for i, msg := range []string{"calling", "call failed"} {
+				switch logger {
+				case "slog":
+					l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+					l.Log(ctx, []slog.Level{slog.LevelInfo, slog.LevelError}[i], msg, "body", string(body), "val", val)
+				case "zap":
+					_, l := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
+					[]func(string, ...zap.Field){l.Info, l.Error}[i](msg, zap.String("body", string(body)), zap.Any("val", val))
+				default:
+					var l zerolog.Logger
+					if logger == "zerolog hook" {
+						_, l = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts})))
+					} else {
+						_, l = zerologsentry.NewWriter(io.Discard, zerologsentry.Options{Options: opts}).WithContext(ctx, zerolog.New(io.Discard))
+					}
+					[]func() *zerolog.Event{l.Info, l.Error}[i]().Str("body", string(body)).Interface("val", val).Msg(msg)
+				}
+			}
+			hub.Flush(time.Second)
+			evs := tr.Events()
+			if len(evs) != 1 || len(evs[0].Breadcrumbs) != 1 {
+				t.Fatalf("%d events, want 1 with 1 breadcrumb", len(evs))
+			}
+			for what, v := range map[string]any{"log context": evs[0].Contexts["log"], "breadcrumb": evs[0].Breadcrumbs[0].Data} {
+				b, _ := json.Marshal(v)
+				got := string(b)
+				for _, s := range []string{"json-tok", "frag-val"} {
+					if strings.Contains(got, s) {
+						t.Errorf("%s: secret %q sent: %s", what, s, got)
+					}
+				}
+				for _, s := range []string{`b=2`, `j.example/cb?a=1`, `state=s2`, `val.example`} {
+					if !strings.Contains(got, s) {
+						t.Errorf("%s: %q missing from %s", what, s, got)
+					}
+				}
+			}
+		})
+	}
+}

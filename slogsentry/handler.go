@@ -128,9 +128,12 @@ type groupOrAttrs struct {
 // once (inside groups too) and next gets a copy of it with the resolved
 // values, so that a LogValue method with state (a counter, a one-shot
 // reader) is called once per record, as without logcrumbs, and Sentry sees
-// the value next wrote; WithAttrs does the same for its attrs. slog's own
-// handlers write a resolved value byte for byte as the LogValuer it came
-// from. The exception: a LogValuer whose LogValue panics (or returns
+// the value next wrote; WithAttrs does the same for its attrs. A LogValuer
+// whose value is a group reaches next as a LogValuer that returns that
+// value, since handlers treat the two differently (ReplaceAttr, empty
+// groups), so slog's own handlers write byte for byte what they write
+// without logcrumbs. LogValuers that next would not resolve (inside an
+// attribute its ReplaceAttr drops) are still resolved once, for Sentry. The exception: a LogValuer whose LogValue panics (or returns
 // LogValuers 100 times) is given to next as logged, so that next writes
 // slog's own text for it ("LogValue panicked" and the stack), which calls
 // that method a second time; logcrumbs keeps "!PANIC in T.LogValue: ..."
@@ -237,17 +240,11 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 		return h
 	}
 	resolved := make([]slog.Attr, len(attrs))
-	panicked := false
+	forNextAttrs := make([]slog.Attr, len(attrs)) // see resolveBoth
 	for i, a := range attrs {
-		resolved[i] = slog.Attr{Key: a.Key, Value: resolveDeep(a.Value, 0)}
-		panicked = panicked || hasPanic(resolved[i].Value, 0)
-	}
-	forNextAttrs := resolved
-	if panicked {
-		forNextAttrs = make([]slog.Attr, len(resolved))
-		for i, a := range resolved {
-			forNextAttrs[i] = forNext(a)
-		}
+		o, n, _ := resolveBoth(a.Value, 0)
+		resolved[i] = slog.Attr{Key: a.Key, Value: o}
+		forNextAttrs[i] = slog.Attr{Key: a.Key, Value: n}
 	}
 	return h.with(groupOrAttrs{attrs: resolved}, func(next slog.Handler) slog.Handler {
 		return next.WithAttrs(forNextAttrs)

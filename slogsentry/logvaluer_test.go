@@ -107,3 +107,60 @@ func TestResolvedOutputUnchanged(t *testing.T) {
 		t.Errorf("wrapped output:\n%s\nplain output:\n%s", w, p)
 	}
 }
+
+// emptyValuer resolves to an empty group, as a LogValue for an absent
+// optional value may.
+type emptyValuer struct{}
+
+func (emptyValuer) LogValue() slog.Value { return slog.GroupValue() }
+
+// nestValuer resolves to a group that holds LogValuers: one counting, one
+// resolving to an empty group, one inside a group of its own.
+type nestValuer struct{ n *atomic.Int32 }
+
+func (v nestValuer) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("c", countValuer(v)), slog.Any("e", emptyValuer{}), slog.Group("in", "x", countValuer(v)))
+}
+
+// TestResolvedOutputKeepsGroupShapes: LogValuers whose values are groups
+// (empty ones included, in the record, in groups, through With and
+// WithGroup, in a record handed to Handle twice and cloned) leave the JSON
+// and text output byte-identical to the plain handlers', with a ReplaceAttr
+// that sees every attribute's kind, and LogValue called as often.
+func TestResolvedOutputKeepsGroupShapes(t *testing.T) {
+	rep := func(groups []string, a slog.Attr) slog.Attr {
+		if a = noTime(groups, a); a.Key == "" {
+			return a
+		}
+		return slog.Attr{Key: a.Key + "[" + a.Value.Kind().String() + "]", Value: a.Value}
+	}
+	run := func(wrap, text bool) (string, int32) {
+		var out bytes.Buffer
+		var h slog.Handler = slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: rep})
+		if text {
+			h = slog.NewTextHandler(&out, &slog.HandlerOptions{ReplaceAttr: rep})
+		}
+		if wrap {
+			h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		ctx := context.Background()
+		l := slog.New(h)
+		l.InfoContext(ctx, "a", "e", emptyValuer{}, slog.Group("g", "e", emptyValuer{}), "v", nestValuer{&n})
+		l.WithGroup("wg").With("w", nestValuer{&n}).WithGroup("wg2").With(slog.Group("g", "e", emptyValuer{})).
+			ErrorContext(ctx, "b", "x", nestValuer{&n}, slog.Group("g", slog.Any("y", nestValuer{&n})))
+		l.With(slog.Group("g", "e", emptyValuer{})).InfoContext(ctx, "c")
+		r := slog.NewRecord(time.Time{}, slog.LevelInfo, "d", 0)
+		r.AddAttrs(slog.Any("x", countValuer{&n}), slog.Any("", nestValuer{&n}), slog.Group("g", "e", emptyValuer{}))
+		_ = h.Handle(ctx, r)
+		_ = h.Handle(ctx, r.Clone())
+		return out.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls):\n%s\nplain output (%d calls):\n%s", text, wn, w, pn, p)
+		}
+	}
+}

@@ -119,24 +119,8 @@ func needsResolve(v slog.Value, depth int) bool {
 	return false
 }
 
-// resolveDeep resolves v and the LogValuers in its groups (within
-// maxDepth), as slog's own handlers do when they write it; a group with
-// none is returned as it is.
-func resolveDeep(v slog.Value, depth int) slog.Value {
-	v = resolve(v)
-	if v.Kind() != slog.KindGroup || !needsResolve(v, depth) {
-		return v
-	}
-	group := v.Group()
-	out := make([]slog.Attr, len(group))
-	for i, a := range group {
-		out[i] = slog.Attr{Key: a.Key, Value: resolveDeep(a.Value, depth+1)}
-	}
-	return slog.GroupValue(out...)
-}
-
 // resolveRecord returns r with its LogValuers resolved, inside groups too,
-// for logcrumbs, and the same for the wrapped handler (see forNext), so
+// for logcrumbs, and r as the wrapped handler gets it (see resolveBoth), so
 // that both see the values of one call of each LogValue method. A record
 // without LogValuers is returned as it is, at no cost but a scan of its
 // attributes.
@@ -150,62 +134,77 @@ func resolveRecord(r slog.Record) (ours, next slog.Record) {
 		return r, r
 	}
 	ours = slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	panicked := false
+	var forNext []slog.Attr // nil while next is ours
 	r.Attrs(func(a slog.Attr) bool {
-		a.Value = resolveDeep(a.Value, 0)
-		panicked = panicked || hasPanic(a.Value, 0)
-		ours.AddAttrs(a)
+		o, n, split := resolveBoth(a.Value, 0)
+		if split && forNext == nil {
+			forNext = make([]slog.Attr, 0, r.NumAttrs())
+			ours.Attrs(func(a slog.Attr) bool {
+				forNext = append(forNext, a)
+				return true
+			})
+		}
+		ours.AddAttrs(slog.Attr{Key: a.Key, Value: o})
+		if forNext != nil {
+			forNext = append(forNext, slog.Attr{Key: a.Key, Value: n})
+		}
 		return true
 	})
-	if !panicked {
+	if forNext == nil {
 		return ours, ours
 	}
 	next = slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	ours.Attrs(func(a slog.Attr) bool {
-		next.AddAttrs(forNext(a))
-		return true
-	})
+	next.AddAttrs(forNext...)
 	return ours, next
 }
 
-// forNext returns a resolved attribute as the wrapped handler gets it: a
-// LogValuer that panicked (or looped) as it was logged, so that the handler
-// resolves it itself and writes slog's own text for the panic.
-func forNext(a slog.Attr) slog.Attr {
-	return slog.Attr{Key: a.Key, Value: restore(a.Value, 0)}
-}
-
-func restore(v slog.Value, depth int) slog.Value {
-	if p, ok := v.Any().(*render.LogValuePanic); ok && v.Kind() == slog.KindAny {
-		return p.Orig.(slog.Value)
+// resolveBoth returns v resolved for logcrumbs (v and the LogValuers in its
+// groups, within maxDepth, as the handlers resolve them when they write
+// it), v as the wrapped handler gets it, and whether the two differ. The wrapped
+// handler gets the resolved value of a LogValuer, except:
+//   - a LogValuer that panicked (or looped), as it was logged, so that the
+//     handler resolves it itself and writes slog's own text for the panic;
+//   - a LogValuer whose value is a group, as a replay of that value, so
+//     that the handler still sees a LogValuer where one was logged: slog's
+//     handlers treat the two differently (the JSON handler writes "g":{}
+//     for a group holding a LogValuer whose value is an empty group, and a
+//     rebuilt group would have dropped it; ReplaceAttr sees a LogValuer's
+//     group value in x/exp/slog), and the output must not change.
+func resolveBoth(v slog.Value, depth int) (ours, next slog.Value, split bool) {
+	if v.Kind() == slog.KindLogValuer {
+		r := resolve(v)
+		if p, ok := r.Any().(*render.LogValuePanic); ok && r.Kind() == slog.KindAny {
+			return r, p.Orig.(slog.Value), true
+		}
+		if r.Kind() != slog.KindGroup {
+			return r, r, false
+		}
+		ours, next, _ = resolveBoth(r, depth)
+		return ours, slog.AnyValue(&replay{next}), true
 	}
-	if v.Kind() != slog.KindGroup || !hasPanic(v, depth) {
-		return v
+	if v.Kind() != slog.KindGroup || !needsResolve(v, depth) {
+		return v, v, false
 	}
 	group := v.Group()
-	out := make([]slog.Attr, len(group))
+	o := make([]slog.Attr, len(group))
+	n := make([]slog.Attr, len(group))
 	for i, a := range group {
-		out[i] = slog.Attr{Key: a.Key, Value: restore(a.Value, depth+1)}
+		ov, nv, sp := resolveBoth(a.Value, depth+1)
+		o[i] = slog.Attr{Key: a.Key, Value: ov}
+		n[i] = slog.Attr{Key: a.Key, Value: nv}
+		split = split || sp
 	}
-	return slog.GroupValue(out...)
+	ours = slog.GroupValue(o...)
+	if !split {
+		return ours, ours, false
+	}
+	return ours, slog.GroupValue(n...), true
 }
 
-// hasPanic reports whether v is, or its groups hold, a LogValuer that
-// panicked when resolved.
-func hasPanic(v slog.Value, depth int) bool {
-	switch v.Kind() {
-	case slog.KindAny:
-		_, ok := v.Any().(*render.LogValuePanic)
-		return ok
-	case slog.KindGroup:
-		if depth >= maxDepth {
-			return false
-		}
-		for _, a := range v.Group() {
-			if hasPanic(a.Value, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
+// replay is a LogValuer whose value was resolved already: what the wrapped
+// handler gets in place of a LogValuer whose value is a group (see
+// resolveBoth), so that it resolves it without calling the user's LogValue
+// again.
+type replay struct{ v slog.Value }
+
+func (r *replay) LogValue() slog.Value { return r.v }

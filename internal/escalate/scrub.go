@@ -101,11 +101,17 @@ func (s *scrubber) clean(data map[string]any, g *userGate) {
 // data scrubs m in place, and every map and list in it.
 func (s *scrubber) data(m map[string]any) {
 	// A url.URL logged by value is encoded as JSON: its query is the text of
-	// RawQuery (its password is not encoded: Userinfo has no exported field).
-	if q, ok := m["RawQuery"].(string); ok {
+	// RawQuery, its fragment ("#access_token=..." in OAuth redirects) that
+	// of Fragment and RawFragment (its password is not encoded: Userinfo
+	// has no exported field).
+	if _, ok := m["RawQuery"].(string); ok {
 		if _, ok := m["Host"]; ok {
-			if q, changed := s.rawQuery(q); changed {
-				m["RawQuery"] = q
+			for _, field := range [...]string{"RawQuery", "Fragment", "RawFragment"} {
+				if q, ok := m[field].(string); ok {
+					if q, changed := s.rawQuery(q); changed {
+						m[field] = q
+					}
+				}
 			}
 		}
 	}

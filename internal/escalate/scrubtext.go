@@ -101,20 +101,30 @@ func (s *scrubber) urlSecrets(text string, start, end int, cut []span) []span {
 }
 
 // paramSecrets appends to cut the values of the secret-named parameters of
-// text[start:end], a query ("a=1&token=x").
+// text[start:end], a query ("a=1&token=x"). Parameters are separated by '&'
+// or by jsonAmp, as encoding/json writes '&' in a text of JSON that holds
+// the URL.
 func (s *scrubber) paramSecrets(text string, start, end int, cut []span) []span {
 	for start < end {
 		pair := text[start:end]
+		sep := 1
 		if amp := strings.IndexByte(pair, '&'); amp >= 0 {
 			pair = pair[:amp]
+		}
+		// Only within the pair, so that the scan stays linear.
+		if amp := strings.Index(pair, jsonAmp); amp >= 0 {
+			pair, sep = pair[:amp], len(jsonAmp)
 		}
 		if eq := strings.IndexByte(pair, '='); eq > 0 && eq+1 < len(pair) && pair[eq+1:] != Filtered && s.secretParam(pair[:eq]) {
 			cut = append(cut, span{start + eq + 1, start + len(pair)})
 		}
-		start += len(pair) + 1
+		start += len(pair) + sep
 	}
 	return cut
 }
+
+// jsonAmp is '&' as encoding/json escapes it inside a JSON string.
+const jsonAmp = `\u0026`
 
 // secretParam reports whether the query parameter named key (as written,
 // percent-encoded) is a secret. Unlike attribute keys, parameter names come
@@ -162,8 +172,9 @@ func containsString(b []byte, sub string) bool {
 	return false
 }
 
-// rawQuery returns q, the query of a url.URL encoded as JSON (its RawQuery
-// field), with the values of its secret-named parameters filtered.
+// rawQuery returns q, the query or fragment of a url.URL encoded as JSON
+// (its RawQuery, Fragment or RawFragment field), with the values of its
+// secret-named parameters filtered.
 func (s *scrubber) rawQuery(q string) (string, bool) {
 	return replaceSpans(q, s.paramSecrets(q, 0, len(q), nil))
 }

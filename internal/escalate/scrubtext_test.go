@@ -21,6 +21,8 @@ func TestTextURLs(t *testing.T) {
 		{`{"u":"https://h/?token=abc"}`, `{"u":"https://h/?token=[Filtered]"}`}, // a quote ends the URL
 		{"https://h/?token=[Filtered]", "https://h/?token=[Filtered]"},
 		{"://@?", "://@?"},
+		{`{"u":"https://h/?a=1\u0026token=t\u0026b=2"}`, `{"u":"https://h/?a=1\u0026token=[Filtered]\u0026b=2"}`}, // '&' as encoding/json writes it
+		{`https://h/?a=\u00&token=t`, `https://h/?a=\u00&token=[Filtered]`},
 	} {
 		got, changed := s.textURLs(c.in)
 		if got != c.want || changed != (c.in != c.want) {

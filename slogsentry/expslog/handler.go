@@ -93,9 +93,9 @@ func (h *Handler) WithAttrs(attrs []xslog.Attr) xslog.Handler {
 	resolved := make([]xslog.Attr, len(attrs))
 	std := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
-		resolved[i] = xslog.Attr{Key: a.Key, Value: resolveDeep(a.Value, 0)}
-		std[i] = attr(resolved[i])
-		resolved[i].Value = restore(resolved[i].Value, 0) // for next: see resolveRecord
+		o, n, _ := resolveBoth(a.Value, 0)
+		std[i] = attr(xslog.Attr{Key: a.Key, Value: o})
+		resolved[i] = xslog.Attr{Key: a.Key, Value: n} // for next: see resolveBoth
 	}
 	h2 := &Handler{lc: h.lc.WithAttrs(std)}
 	if h.next != nil {

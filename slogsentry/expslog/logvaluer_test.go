@@ -11,6 +11,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
+	"github.com/logcrumbs/logcrumbs/slogsentry/expslog"
 )
 
 // countValuer's LogValue returns how many times it was called.
@@ -55,5 +56,53 @@ func TestLogValuerResolvedOncePerRecord(t *testing.T) {
 	}
 	if bc := ev.Breadcrumbs; len(bc) != 1 || bc[0].Data["n"] != int64(1) {
 		t.Errorf("breadcrumbs = %+v, want n 1", bc)
+	}
+}
+
+// userValuer resolves to a group holding a LogValuer, as a LogValue for a
+// struct does.
+type userValuer struct{ n *atomic.Int32 }
+
+func (u userValuer) LogValue() xslog.Value {
+	return xslog.GroupValue(xslog.String("id", "u1"), xslog.Any("seq", countValuer(u)))
+}
+
+// TestResolvedOutputReplaceAttrSeesGroups: x/exp/slog's handlers call
+// ReplaceAttr with the group value of a LogValuer (never with a group's):
+// a ReplaceAttr that drops or renames such attributes (here it drops "user",
+// as one that redacts would, and marks each key with its kind) writes byte
+// for byte what it writes without logcrumbs, in the record, in a group and
+// through With. Each LogValue runs once: the kept ones as without
+// logcrumbs; the dropped ones, which the handler never resolves, once for
+// Sentry.
+func TestResolvedOutputReplaceAttrSeesGroups(t *testing.T) {
+	rep := func(groups []string, a xslog.Attr) xslog.Attr {
+		if a = noTime(groups, a); a.Key == "" || a.Key == "user" {
+			return xslog.Attr{}
+		}
+		return xslog.Attr{Key: a.Key + "[" + a.Value.Kind().String() + "]", Value: a.Value}
+	}
+	run := func(wrap, text bool) (out string, kept, dropped int32) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: rep})
+		if text {
+			h = xslog.NewTextHandler(&b, &xslog.HandlerOptions{ReplaceAttr: rep})
+		}
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{})
+		}
+		var n, d atomic.Int32
+		ctx := logcrumbs.NewContext(context.Background())
+		l := xslog.New(h)
+		l.With("user", userValuer{&d}, "acct", userValuer{&n}).InfoContext(ctx, "m",
+			"user", userValuer{&d}, "who", userValuer{&n}, xslog.Group("g", "user", userValuer{&d}, "c", countValuer{&n}))
+		return b.String(), n.Load(), d.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn, _ := run(false, text)
+		w, wn, wd := run(true, text)
+		if p != w || pn != wn || wd != 3 {
+			t.Errorf("text handler %v: wrapped output (%d+%d LogValue calls, want %d+3):\n%s\nplain output:\n%s", text, wn, wd, pn, w, p)
+		}
 	}
 }

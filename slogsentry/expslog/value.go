@@ -86,61 +86,8 @@ func needsResolve(v xslog.Value, depth int) bool {
 	return false
 }
 
-// hasPanic reports whether v is, or its groups hold, a LogValuer that
-// panicked when resolved.
-func hasPanic(v xslog.Value, depth int) bool {
-	switch v.Kind() {
-	case xslog.KindAny:
-		_, ok := v.Any().(*render.LogValuePanic)
-		return ok
-	case xslog.KindGroup:
-		if depth >= maxDepth {
-			return false
-		}
-		for _, a := range v.Group() {
-			if hasPanic(a.Value, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// resolveDeep resolves v and the LogValuers in its groups, as x/exp/slog's
-// handlers do when they write it.
-func resolveDeep(v xslog.Value, depth int) xslog.Value {
-	v = resolve(v)
-	if v.Kind() != xslog.KindGroup || !needsResolve(v, depth) {
-		return v
-	}
-	group := v.Group()
-	out := make([]xslog.Attr, len(group))
-	for i, a := range group {
-		out[i] = xslog.Attr{Key: a.Key, Value: resolveDeep(a.Value, depth+1)}
-	}
-	return xslog.GroupValue(out...)
-}
-
-// restore returns a resolved value as the wrapped handler gets it: a
-// LogValuer that panicked (or looped) as it was logged, so that the handler
-// resolves it itself and writes x/exp/slog's own text for the panic.
-func restore(v xslog.Value, depth int) xslog.Value {
-	if p, ok := v.Any().(*render.LogValuePanic); ok && v.Kind() == xslog.KindAny {
-		return p.Orig.(xslog.Value)
-	}
-	if v.Kind() != xslog.KindGroup || !hasPanic(v, depth) {
-		return v
-	}
-	group := v.Group()
-	out := make([]xslog.Attr, len(group))
-	for i, a := range group {
-		out[i] = xslog.Attr{Key: a.Key, Value: restore(a.Value, depth+1)}
-	}
-	return xslog.GroupValue(out...)
-}
-
 // resolveRecord returns r with its LogValuers resolved, inside groups too,
-// for logcrumbs, and the same for the wrapped handler (see restore), so
+// for logcrumbs, and r as the wrapped handler gets it (see resolveBoth), so
 // that both see the values of one call of each LogValue method. A record
 // without LogValuers is returned as it is.
 func resolveRecord(r xslog.Record) (ours, next xslog.Record) {
@@ -153,23 +100,76 @@ func resolveRecord(r xslog.Record) (ours, next xslog.Record) {
 		return r, r
 	}
 	ours = xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	panicked := false
+	var forNext []xslog.Attr // nil while next is ours
 	r.Attrs(func(a xslog.Attr) bool {
-		a.Value = resolveDeep(a.Value, 0)
-		panicked = panicked || hasPanic(a.Value, 0)
-		ours.AddAttrs(a)
+		o, n, split := resolveBoth(a.Value, 0)
+		if split && forNext == nil {
+			forNext = make([]xslog.Attr, 0, r.NumAttrs())
+			ours.Attrs(func(a xslog.Attr) bool {
+				forNext = append(forNext, a)
+				return true
+			})
+		}
+		ours.AddAttrs(xslog.Attr{Key: a.Key, Value: o})
+		if forNext != nil {
+			forNext = append(forNext, xslog.Attr{Key: a.Key, Value: n})
+		}
 		return true
 	})
-	if !panicked {
+	if forNext == nil {
 		return ours, ours
 	}
 	next = xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	ours.Attrs(func(a xslog.Attr) bool {
-		next.AddAttrs(xslog.Attr{Key: a.Key, Value: restore(a.Value, 0)})
-		return true
-	})
+	next.AddAttrs(forNext...)
 	return ours, next
 }
+
+// resolveBoth returns v resolved for logcrumbs (v and the LogValuers in its
+// groups, within maxDepth, as the handlers resolve them when they write
+// it), v as the wrapped handler gets it, and whether the two differ: the resolved
+// value of a LogValuer, except one that panicked (or looped), given as it
+// was logged so that the handler writes x/exp/slog's own text for the
+// panic, and one whose value is a group, given as a replay of that value so
+// that the handler still sees a LogValuer there (x/exp/slog's handlers call
+// ReplaceAttr with a LogValuer's group value, never with a group's).
+func resolveBoth(v xslog.Value, depth int) (ours, next xslog.Value, split bool) {
+	if v.Kind() == xslog.KindLogValuer {
+		r := resolve(v)
+		if p, ok := r.Any().(*render.LogValuePanic); ok && r.Kind() == xslog.KindAny {
+			return r, p.Orig.(xslog.Value), true
+		}
+		if r.Kind() != xslog.KindGroup {
+			return r, r, false
+		}
+		ours, next, _ = resolveBoth(r, depth)
+		return ours, xslog.AnyValue(&replay{next}), true
+	}
+	if v.Kind() != xslog.KindGroup || !needsResolve(v, depth) {
+		return v, v, false
+	}
+	group := v.Group()
+	o := make([]xslog.Attr, len(group))
+	n := make([]xslog.Attr, len(group))
+	for i, a := range group {
+		ov, nv, sp := resolveBoth(a.Value, depth+1)
+		o[i] = xslog.Attr{Key: a.Key, Value: ov}
+		n[i] = xslog.Attr{Key: a.Key, Value: nv}
+		split = split || sp
+	}
+	ours = xslog.GroupValue(o...)
+	if !split {
+		return ours, ours, false
+	}
+	return ours, xslog.GroupValue(n...), true
+}
+
+// replay is a LogValuer whose value was resolved already: what the wrapped
+// handler gets in place of a LogValuer whose value is a group (see
+// resolveBoth), so that it resolves it without calling the user's LogValue
+// again.
+type replay struct{ v xslog.Value }
+
+func (r *replay) LogValue() xslog.Value { return r.v }
 
 // logValuer is an x/exp/slog LogValuer seen from log/slog.
 type logValuer struct{ v xslog.LogValuer }
