@@ -96,7 +96,10 @@ func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecon
 //     refused the events, or sentry-go dropped them: install
 //     DeliveryTransport to know.
 //
-// False also means the timeout was reached first. A client with nothing of
+// False also means the timeout was reached first. A Flush that begins while
+// another is under way (zap's Sync from two goroutines, say) waits for it,
+// within its own timeout, and is false if that one was: the earlier Flush
+// answers for the events handed over before both began. A client with nothing of
 // logcrumbs' since the last Flush is not waited for (sentry.CurrentHub()'s
 // always is), so an old client closed after sentry.Init was called again
 // does not make Flush false.

@@ -247,7 +247,57 @@ func (cd *clientDelivery) finish(m flushMark) bool {
 // A client with nothing of logcrumbs' since the last FlushClients is not
 // waited for (but current is), nor is a DeliveryTransport client whose
 // events all have their outcome already.
+//
+// Flushes that overlap are chained: one that begins while another is under
+// way waits for it (until deadline) and is true only if it was too, since
+// the earlier Flush took over, and answers for, events handed over before
+// this one began.
 func FlushClients(current *sentry.Client, deadline time.Time) bool {
+	flushes.mu.Lock()
+	prev := flushes.running
+	mine := &flushRun{done: make(chan struct{})}
+	flushes.running = mine
+	flushes.mu.Unlock()
+	defer func() {
+		flushes.mu.Lock()
+		if flushes.running == mine {
+			flushes.running = nil
+		}
+		flushes.mu.Unlock()
+		close(mine.done)
+	}()
+	if prev != nil {
+		timer := time.NewTimer(max(time.Until(deadline), 0))
+		defer timer.Stop()
+		select {
+		case <-prev.done:
+		case <-timer.C:
+			return false // mine.ok stays false: a later Flush is false too
+		}
+		if !prev.ok {
+			flushClients(current, deadline) // still take this Flush's own events over
+			return false
+		}
+	}
+	mine.ok = flushClients(current, deadline)
+	return mine.ok
+}
+
+// flushRun is one FlushClients; ok is set before done is closed.
+type flushRun struct {
+	done chan struct{}
+	ok   bool
+}
+
+// flushes is the latest FlushClients under way, if any.
+var flushes struct {
+	mu      sync.Mutex
+	running *flushRun
+}
+
+// flushClients is FlushClients' own work, once the Flush it overlapped
+// (if any) is over.
+func flushClients(current *sentry.Client, deadline time.Time) bool {
 	type target struct {
 		c  *sentry.Client
 		cd *clientDelivery

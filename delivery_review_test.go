@@ -1,0 +1,57 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// Two Flushes at once (zap's Sync from two goroutines, a shutdown hook and
+// a deferred Flush) both answer for the event logged before either began:
+// with Sentry answering 500, neither may say true. (The second Flush found
+// the client's "handed over" mark already taken by the first and returned
+// true at once, while the event was still in flight; with the current
+// hub's client, the first to finish reset the failure and the other said
+// true.) The mechanism is Flush's, the same for every logger: slog proves it.
+func TestConcurrentFlushesNoFalseTrue(t *testing.T) {
+	for _, current := range []bool{false, true} {
+		name := "other client"
+		if current {
+			name = "current hub's client"
+		}
+		t.Run(name, func(t *testing.T) {
+			gate := make(chan struct{})
+			srv := newSentryServer(t, http.StatusInternalServerError, gate)
+			hub := deliveryHub(t, srv.dsn(), true)
+			if current {
+				prev := sentry.CurrentHub().Client()
+				sentry.CurrentHub().BindClient(hub.Client())
+				t.Cleanup(func() { sentry.CurrentHub().BindClient(prev) })
+			}
+			deliverySlog(hub).ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+			var wg sync.WaitGroup
+			results := make([]bool, 2)
+			for i := range results {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results[i] = logcrumbs.Flush(2 * time.Second)
+				}()
+				time.Sleep(50 * time.Millisecond) // the first Flush has begun
+			}
+			time.Sleep(50 * time.Millisecond)
+			close(gate) // Sentry answers 500
+			wg.Wait()
+			if results[0] || results[1] {
+				t.Errorf("Flushes = %v, want both false: the event was refused", results)
+			}
+		})
+	}
+}
