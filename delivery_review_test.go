@@ -55,3 +55,37 @@ func TestConcurrentFlushesNoFalseTrue(t *testing.T) {
 		})
 	}
 }
+
+// An event whose capture panics (the user's BeforeSend, recovered by
+// logcrumbs) was noted as awaited and never forgotten: after
+// MaxPendingDeliveries of them between two Flushes, every later event went
+// untracked and Flush was false for good, though Sentry accepted it. Now
+// such an event is forgotten at once. (Capture is shared by every logger:
+// slog proves it.)
+func TestPanickedCapturesNotAwaited(t *testing.T) {
+	srv := newSentryServer(t, http.StatusOK, nil)
+	o := deliveryOptions(srv.dsn(), true)
+	o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+		if ev.Message == "poison" {
+			panic("BeforeSend bug")
+		}
+		return ev
+	}
+	client, err := sentry.NewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := deliverySlog(sentry.NewHub(client, sentry.NewScope()))
+	ctx := logcrumbs.NewContext(context.Background())
+	for range logcrumbs.MaxPendingDeliveries {
+		logger.ErrorContext(ctx, "poison")
+	}
+	before := logcrumbs.Stats()
+	logger.ErrorContext(ctx, "payment failed")
+	sent := sentSince(before)
+	ok := logcrumbs.Flush(2 * time.Second)
+	if d := delta(before, sent); !ok || d.EventsSent != 1 || d.EventsDelivered != 1 || d.EventsUntracked != 0 {
+		t.Errorf("Flush = %v, Stats %+v; want true, 1 sent and delivered (the server got %d)", ok, d, srv.events.Load())
+	}
+}

@@ -94,8 +94,8 @@ type handover struct {
 
 // handingOver notes that event id is about to be handed to c, so that its
 // outcome is kept should sentry-go deliver it before CaptureEvent returns;
-// done completes it. (A capture that panics leaves an entry that a later
-// Flush forgets.) It also remembers c for Flush.
+// done completes it, abandon forgets it if CaptureEvent panicked. It also
+// remembers c for Flush.
 func handingOver(c *sentry.Client, id sentry.EventID) handover {
 	cd := sentThrough.get(c, func() *clientDelivery { return newClientDelivery(c) })
 	h := handover{cd: cd, id: string(id)}
@@ -112,6 +112,21 @@ func handingOver(c *sentry.Client, id sentry.EventID) handover {
 		h.tracked = true
 	}
 	return h
+}
+
+// abandon forgets a hand-over whose CaptureEvent panicked (the user's
+// BeforeSend or event processor), so that it neither waits for an outcome
+// nor holds a place under MaxPendingDeliveries. It does nothing for a
+// hand-over that was not begun or not tracked.
+func (h handover) abandon() {
+	if !h.tracked {
+		return
+	}
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	if a, ok := deliveries.ids[h.id]; ok && a.cd == h.cd && !a.handed {
+		delete(deliveries.ids, h.id)
+	}
 }
 
 // done completes the hand-over with what CaptureEvent returned, and
