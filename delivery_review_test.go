@@ -3,7 +3,9 @@ package logcrumbs_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 // Two Flushes at once (zap's Sync from two goroutines, a shutdown hook and
@@ -87,5 +90,44 @@ func TestPanickedCapturesNotAwaited(t *testing.T) {
 	ok := logcrumbs.Flush(2 * time.Second)
 	if d := delta(before, sent); !ok || d.EventsSent != 1 || d.EventsDelivered != 1 || d.EventsUntracked != 0 {
 		t.Errorf("Flush = %v, Stats %+v; want true, 1 sent and delivered (the server got %d)", ok, d, srv.events.Load())
+	}
+}
+
+// Flush's own summary event (for repeats that dedupe suppressed) goes
+// through the user's BeforeSend like any other: one that panics there made
+// logcrumbs.Flush itself panic, and left the summary awaited. Now it is
+// recovered and counted failed, and Flush answers. (SendPending is shared
+// by every logger: slog proves it.)
+func TestFlushSummaryCapturePanics(t *testing.T) {
+	srv := newSentryServer(t, http.StatusOK, nil)
+	o := deliveryOptions(srv.dsn(), true)
+	o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+		if strings.HasPrefix(ev.Message, "logcrumbs: ") {
+			panic("BeforeSend bug")
+		}
+		return ev
+	}
+	client, err := sentry.NewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute}}))
+	for range 3 {
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+	}
+	before := logcrumbs.Stats()
+	var ok bool
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("Flush panicked: %v", p)
+			}
+		}()
+		ok = logcrumbs.Flush(2 * time.Second)
+	}()
+	d := delta(before, 0)
+	if !ok || d.EventsFailed != 1 || srv.events.Load() != 1 {
+		t.Errorf("Flush = %v, Stats %+v, server got %d; want true, the summary failed, the first event delivered", ok, d, srv.events.Load())
 	}
 }

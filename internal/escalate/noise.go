@@ -247,9 +247,23 @@ func SendPending() {
 		ev.Message = summaryText(s.repeats, s.summary.Message)
 		ev.Contexts = map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: s.repeats, since: s.first})}
 		ev.EventID = sentry.EventID(newEventID())
-		handover := handingOver(s.hub.Client(), ev.EventID)
-		if handover.done(s.hub.CaptureEvent(&ev)) {
-			stats.EventsSent.Add(1)
+		sendSummary(s.hub, &ev)
+	}
+}
+
+// sendSummary hands a summary event to hub's client. Like every capture of
+// logcrumbs', it never panics: a panic in the user's BeforeSend or event
+// processor drops the event (counted failed) and forgets its hand-over.
+func sendSummary(hub *sentry.Hub, ev *sentry.Event) {
+	var handover handover
+	defer func() {
+		if recover() != nil {
+			handover.abandon()
+			stats.EventsFailed.Add(1)
 		}
+	}()
+	handover = handingOver(hub.Client(), ev.EventID)
+	if handover.done(hub.CaptureEvent(ev)) {
+		stats.EventsSent.Add(1)
 	}
 }
