@@ -91,15 +91,23 @@ func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecon
 //     dropped inside sentry-go without a request (its queue full, Sentry's
 //     rate limit in force, the client closed); Stats counts each.
 //   - Without it: every client's queue was drained within timeout
-//     (sentry-go's Client.Flush), or the client was closed (sentry-go's
-//     Close drains the queue first, for up to 5 s). Sentry may still have
-//     refused the events, or sentry-go dropped them: install
-//     DeliveryTransport to know.
+//     (sentry-go's Client.Flush), or, with sentry-go's default transport,
+//     the client was closed (its Close drains the queue first, for up to
+//     5 s). Sentry may still have refused the events, or sentry-go
+//     dropped them: install DeliveryTransport to know.
 //
-// False also means the timeout was reached first. A client with nothing of
-// logcrumbs' since the last Flush is not waited for (sentry.CurrentHub()'s
-// always is), so an old client closed after sentry.Init was called again
-// does not make Flush false.
+// False also means the timeout was reached first. A Flush that begins while
+// another is under way (zap's Sync from two goroutines, say) waits for it,
+// within its own timeout, and is false if that one was: the earlier Flush
+// answers for the events handed over before both began.
+//
+// A client with nothing of logcrumbs' since the last Flush is not waited
+// for (sentry.CurrentHub()'s always is), so an old client closed after sentry.Init was called again
+// does not make Flush false with sentry-go's default transport. With
+// DisableTelemetryBuffer or a sentry.HTTPTransport, Close drops the queue
+// and a closed client looks like a slow one: Flush waits the whole timeout
+// for it and is false, unless the client sends through DeliveryTransport
+// and every outcome was known already. Flush before closing a client.
 func Flush(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	escalate.SendPending()

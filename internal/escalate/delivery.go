@@ -94,8 +94,8 @@ type handover struct {
 
 // handingOver notes that event id is about to be handed to c, so that its
 // outcome is kept should sentry-go deliver it before CaptureEvent returns;
-// done completes it. (A capture that panics leaves an entry that a later
-// Flush forgets.) It also remembers c for Flush.
+// done completes it, abandon forgets it if CaptureEvent panicked. It also
+// remembers c for Flush.
 func handingOver(c *sentry.Client, id sentry.EventID) handover {
 	cd := sentThrough.get(c, func() *clientDelivery { return newClientDelivery(c) })
 	h := handover{cd: cd, id: string(id)}
@@ -112,6 +112,21 @@ func handingOver(c *sentry.Client, id sentry.EventID) handover {
 		h.tracked = true
 	}
 	return h
+}
+
+// abandon forgets a hand-over whose CaptureEvent panicked (the user's
+// BeforeSend or event processor), so that it neither waits for an outcome
+// nor holds a place under MaxPendingDeliveries. It does nothing for a
+// hand-over that was not begun or not tracked.
+func (h handover) abandon() {
+	if !h.tracked {
+		return
+	}
+	deliveries.mu.Lock()
+	defer deliveries.mu.Unlock()
+	if a, ok := deliveries.ids[h.id]; ok && a.cd == h.cd && !a.handed {
+		delete(deliveries.ids, h.id)
+	}
 }
 
 // done completes the hand-over with what CaptureEvent returned, and
@@ -247,7 +262,57 @@ func (cd *clientDelivery) finish(m flushMark) bool {
 // A client with nothing of logcrumbs' since the last FlushClients is not
 // waited for (but current is), nor is a DeliveryTransport client whose
 // events all have their outcome already.
+//
+// Flushes that overlap are chained: one that begins while another is under
+// way waits for it (until deadline) and is true only if it was too, since
+// the earlier Flush took over, and answers for, events handed over before
+// this one began.
 func FlushClients(current *sentry.Client, deadline time.Time) bool {
+	flushes.mu.Lock()
+	prev := flushes.running
+	mine := &flushRun{done: make(chan struct{})}
+	flushes.running = mine
+	flushes.mu.Unlock()
+	defer func() {
+		flushes.mu.Lock()
+		if flushes.running == mine {
+			flushes.running = nil
+		}
+		flushes.mu.Unlock()
+		close(mine.done)
+	}()
+	if prev != nil {
+		timer := time.NewTimer(max(time.Until(deadline), 0))
+		defer timer.Stop()
+		select {
+		case <-prev.done:
+		case <-timer.C:
+			return false // mine.ok stays false: a later Flush is false too
+		}
+		if !prev.ok {
+			flushClients(current, deadline) // still take this Flush's own events over
+			return false
+		}
+	}
+	mine.ok = flushClients(current, deadline)
+	return mine.ok
+}
+
+// flushRun is one FlushClients; ok is set before done is closed.
+type flushRun struct {
+	done chan struct{}
+	ok   bool
+}
+
+// flushes is the latest FlushClients under way, if any.
+var flushes struct {
+	mu      sync.Mutex
+	running *flushRun
+}
+
+// flushClients is FlushClients' own work, once the Flush it overlapped
+// (if any) is over.
+func flushClients(current *sentry.Client, deadline time.Time) bool {
 	type target struct {
 		c  *sentry.Client
 		cd *clientDelivery

@@ -175,8 +175,10 @@ func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []erro
 // reports, which makes it unhandled and tells Units about it.
 func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any) (id string) {
 	trail := buffer.For(ctx)
+	var handover handover
 	defer func() {
 		if recover() != nil {
+			handover.abandon() // CaptureEvent panicked: no outcome will come
 			stats.EventsFailed.Add(1)
 			id = ""
 		}
@@ -243,7 +245,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// The fingerprint counts as sent, and the trail as escalated, even when
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
-	handover := handingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+	handover = handingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
 	handover.done(sentID)
 	// The summary of its repeats is read from the event as sent, with what

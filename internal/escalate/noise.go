@@ -352,9 +352,23 @@ func SendPending() {
 		// hint marks it as logcrumbs' own, which units of work leave alone).
 		ev := s.summary.event(s.repeats, s.first)
 		ev.EventID = sentry.EventID(newEventID())
-		handover := handingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
-		if handover.done(client.CaptureEvent(ev, &sentry.EventHint{Data: builtHere{}}, nil)) {
-			stats.EventsSent.Add(1)
+		sendSummary(client, ev)
+	}
+}
+
+// sendSummary hands a summary event to client. Like every capture of
+// logcrumbs', it never panics: a panic in the user's BeforeSend or event
+// processor drops the event (counted failed) and forgets its hand-over.
+func sendSummary(client *sentry.Client, ev *sentry.Event) {
+	var handover handover
+	defer func() {
+		if recover() != nil {
+			handover.abandon()
+			stats.EventsFailed.Add(1)
 		}
+	}()
+	handover = handingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+	if handover.done(client.CaptureEvent(ev, &sentry.EventHint{Data: builtHere{}}, nil)) {
+		stats.EventsSent.Add(1)
 	}
 }
