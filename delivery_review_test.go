@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -102,7 +101,7 @@ func TestFlushSummaryCapturePanics(t *testing.T) {
 	srv := newSentryServer(t, http.StatusOK, nil)
 	o := deliveryOptions(srv.dsn(), true)
 	o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-		if strings.HasPrefix(ev.Message, "logcrumbs: ") {
+		if ev.Tags["logcrumbs.summary"] == "true" {
 			panic("BeforeSend bug")
 		}
 		return ev
