@@ -412,3 +412,42 @@ func TestOneBugAtThreeLayersIsOneEvent(t *testing.T) {
 		})
 	}
 }
+
+// TestFilteredEventHasNoSummary: an event the client drops (BeforeSend
+// filtering an error type by hint.OriginalException, as Sentry's docs
+// advise; a scope's event processor; sampling) stays dropped: its repeats
+// are not sent as a summary at Flush. (The summary was kept from the event
+// as built whatever the client made of it, and sent with no original
+// exception in its hint and no scope, so that the filter let it through:
+// an issue for an error the program filters out.)
+func TestFilteredEventHasNoSummary(t *testing.T) {
+	errFiltered := errors.New("client went away")
+	for _, l := range layeredLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			tr := sentrytest.NewTransport()
+			client, err := sentry.NewClient(sentry.ClientOptions{
+				Transport: tr,
+				BeforeSend: func(ev *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+					if errors.Is(hint.OriginalException, errFiltered) {
+						return nil
+					}
+					return ev
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := l.make(t, logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute}).log
+			for i := range 3 { // three requests, each twice
+				ctx := logcrumbs.NewContext(context.Background())
+				err := fmt.Errorf("req %d: %w", i, errFiltered)
+				log(ctx, "write failed", err)
+				log(ctx, "write failed", err)
+			}
+			logcrumbs.Flush(time.Second)
+			for _, ev := range tr.Events() {
+				t.Errorf("the client filters this error out, yet Sentry got %q (repeats %d, tags %v)", ev.Message, repeatsOf(ev), ev.Tags)
+			}
+		})
+	}
+}

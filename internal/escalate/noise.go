@@ -253,10 +253,13 @@ func (n *noise) sent(key, id string, client *sentry.Client, summary *summary) {
 
 // sweep forgets the fingerprints that expired with nothing pending, and
 // reports whether there is room now. One with repeats pending keeps its
-// summary until Flush or the next event of its fingerprint reports them.
+// summary until Flush or the next event of its fingerprint reports them;
+// one whose event the client dropped has no summary, and its repeats go
+// with it (else they would hold a place in the table until the next event
+// of the fingerprint, if ever).
 func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	for k, s := range n.recent {
-		if s.repeats == 0 && now.Sub(s.sent) >= window {
+		if (s.repeats == 0 || s.summary == nil) && now.Sub(s.sent) >= window {
 			delete(n.recent, k)
 		}
 	}
