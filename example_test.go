@@ -101,7 +101,7 @@ func ExampleFlush() {
 	client, _ := sentry.NewClient(sentry.ClientOptions{
 		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
 			fmt.Printf("event %q, repeats %v\n", ev.Message, ev.Contexts["logcrumbs"]["repeats"])
-			return nil // only print it
+			return ev // without a DSN, nothing leaves the process (an event dropped here has no summary)
 		},
 	})
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{

@@ -250,8 +250,15 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	handover.done(sentID)
 	// The summary of its repeats is read from the event as sent, with what
 	// the scope gave it (and BeforeSend, when it changed the event in
-	// place); read only, as the transport may be encoding it.
-	theNoise.sent(key, newID, client, summaryOf(event))
+	// place); read only, as the transport may be encoding it. An event the
+	// client dropped (BeforeSend, an event processor, sampling) has none:
+	// the summary would go through BeforeSend without the original error
+	// in its hint, and past the scope's processors, and reach Sentry.
+	var sum *summary
+	if sentID != nil {
+		sum = summaryOf(event)
+	}
+	theNoise.sent(key, newID, client, sum)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 	"weak"
 
 	"github.com/getsentry/sentry-go"
@@ -27,6 +28,14 @@ const DefaultDedupeWindow = 5 * time.Second
 // not deduplicated until old ones expire.
 const maxFingerprints = 4096
 
+// maxSummaryBytes bounds the memory the summaries of the dedupe table
+// hold, all clients together. A summary keeps its event's exception chain
+// and stack traces: about 4 KB for a typical error, up to the event size
+// limit for a deep chain of long texts (430 KB for 100 wrapped errors of
+// 4 KB text), so that 4096 fingerprints could hold 1.7 GB. Past it, a new
+// fingerprint keeps no summary: its repeats ride on its next event only.
+const maxSummaryBytes = 16 << 20
+
 // RepeatsKey names the event context that counts the events suppressed as
 // repeats of this one since the previous one of its fingerprint.
 const RepeatsKey = "logcrumbs"
@@ -38,6 +47,8 @@ type seen struct {
 	repeats int       // events suppressed since
 	first   time.Time // when the first of them was suppressed
 	summary *summary  // what Flush sends for pending repeats
+	size    int       // summary's bytes, as counted in noise.summaryBytes
+	dropped bool      // the client dropped the event: it has no summary
 
 	// client is the client that sent the event: Flush sends the summary
 	// through it, not through the event's hub, which may have been bound to
@@ -71,6 +82,45 @@ func summaryOf(event *sentry.Event) *summary {
 		level: event.Level, message: event.Message, logger: event.Logger, fingerprint: event.Fingerprint,
 		exception: event.Exception, threads: event.Threads, tags: event.Tags,
 	}
+}
+
+// bytes estimates the memory s keeps: its texts, and each stack frame's
+// struct, names and source context.
+func (s *summary) bytes() int {
+	n := int(unsafe.Sizeof(*s)) + len(s.message) + len(s.logger)
+	for _, f := range s.fingerprint {
+		n += 16 + len(f)
+	}
+	for k, v := range s.tags {
+		n += 48 + len(k) + len(v)
+	}
+	for _, ex := range s.exception {
+		n += int(unsafe.Sizeof(ex)) + len(ex.Type) + len(ex.Value) + len(ex.Module) + stackBytes(ex.Stacktrace)
+		if ex.Mechanism != nil {
+			n += int(unsafe.Sizeof(*ex.Mechanism)) + len(ex.Mechanism.Type) + len(ex.Mechanism.Description)
+		}
+	}
+	for _, th := range s.threads {
+		n += int(unsafe.Sizeof(th)) + stackBytes(th.Stacktrace)
+	}
+	return n
+}
+
+func stackBytes(st *sentry.Stacktrace) int {
+	if st == nil {
+		return 0
+	}
+	n := int(unsafe.Sizeof(*st))
+	for _, f := range st.Frames {
+		n += int(unsafe.Sizeof(f)) + len(f.Function) + len(f.Module) + len(f.Filename) + len(f.AbsPath) + len(f.ContextLine)
+		for _, l := range f.PreContext {
+			n += 16 + len(l)
+		}
+		for _, l := range f.PostContext {
+			n += 16 + len(l)
+		}
+	}
+	return n
 }
 
 // SummaryTag is the tag that marks the event Flush sends for an event's
@@ -121,9 +171,10 @@ func copyStacktrace(st *sentry.Stacktrace) *sentry.Stacktrace {
 }
 
 type noise struct {
-	mu        sync.Mutex
-	recent    map[string]*seen
-	lastSweep time.Time
+	mu           sync.Mutex
+	recent       map[string]*seen
+	lastSweep    time.Time
+	summaryBytes int // held by the summaries in recent (see maxSummaryBytes)
 
 	// A token bucket for each client (the process's, usually).
 	rate    float64 // tokens per second; <= 0: no limit
@@ -214,8 +265,15 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		s = new(seen)
 		n.recent[key] = s
 	}
-	s.sent, s.id, s.before, s.client, s.summary = now, id, before, weak.Pointer[sentry.Client]{}, nil
+	n.dropSummary(s)
+	s.sent, s.id, s.before, s.client, s.dropped = now, id, before, weak.Pointer[sentry.Client]{}, false
 	return v
+}
+
+// dropSummary forgets s's summary and the bytes it held.
+func (n *noise) dropSummary(s *seen) {
+	n.summaryBytes -= s.size
+	s.summary, s.size = nil, 0
 }
 
 // repeat counts a capture-once hit at now: a record whose errors its trail
@@ -241,26 +299,57 @@ func (n *noise) repeat(key []byte, earlier string, now time.Time) {
 }
 
 // sent records through which client the event id of fingerprint key went,
-// and what Flush should send if repeats are left pending; until then, Flush
-// leaves them for the next event of the fingerprint.
+// and what Flush should send if repeats are left pending (nil: the client
+// dropped the event); until then, Flush leaves them for the next event of
+// the fingerprint. A summary that would take the summaries past
+// maxSummaryBytes is not kept: the repeats wait for the next event.
 func (n *noise) sent(key, id string, client *sentry.Client, summary *summary) {
+	size := 0
+	if summary != nil {
+		size = summary.bytes()
+	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if s := n.recent[key]; s != nil && s.id == id {
-		s.client, s.summary = weak.Make(client), summary
+	s := n.recent[key]
+	if s == nil || s.id != id {
+		return
+	}
+	s.client, s.dropped = weak.Make(client), summary == nil
+	if summary != nil && n.summaryBytes+size > maxSummaryBytes {
+		// The summaries of clients the program dropped can never be sent.
+		for _, o := range n.recent {
+			if o.summary != nil && clientGone(o) {
+				n.dropSummary(o)
+			}
+		}
+	}
+	if summary != nil && n.summaryBytes+size <= maxSummaryBytes {
+		s.summary, s.size = summary, size
+		n.summaryBytes += size
 	}
 }
 
 // sweep forgets the fingerprints that expired with nothing pending, and
 // reports whether there is room now. One with repeats pending keeps its
-// summary until Flush or the next event of its fingerprint reports them.
+// summary until Flush or the next event of its fingerprint reports them;
+// one whose event the client dropped has no summary, and its repeats go
+// with it (else they would hold a place in the table until the next event
+// of the fingerprint, if ever), as do those of a client that was collected.
 func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	for k, s := range n.recent {
-		if s.repeats == 0 && now.Sub(s.sent) >= window {
+		if (s.repeats == 0 || s.dropped || clientGone(s)) && now.Sub(s.sent) >= window {
+			n.dropSummary(s)
 			delete(n.recent, k)
 		}
 	}
 	return len(n.recent) < maxFingerprints
+}
+
+// clientGone reports whether the client that sent s's event was collected:
+// its summary can never be sent, and no event of its key can come (the key
+// holds the client's number).
+func clientGone(s *seen) bool {
+	return s.client != (weak.Pointer[sentry.Client]{}) && s.client.Value() == nil
 }
 
 // take takes a token from client's bucket, refilled for the time since its
