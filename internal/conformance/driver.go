@@ -44,7 +44,9 @@ func (l Level) String() string {
 //
 //	string, int, bool, float64, time.Duration, time.Time,
 //	error (nil and typed nil included, as the logger's error field: slog's
-//	"err" attribute, zap.NamedError, zerolog's AnErr),
+//	"err" attribute, zap.NamedError, zerolog's AnErr; a driver whose
+//	integration reads only the logger's own error key logs the suite's
+//	"err" field under it, as zerolog's Err does under "error"),
 //	fmt.Stringer (as the logger's Stringer field, where it has one),
 //	Group (a nested group: slog.Group, zap.Dict, zerolog's Dict).
 //
