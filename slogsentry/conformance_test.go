@@ -17,6 +17,9 @@ func TestConformance(t *testing.T) {
 	conformance.RunE2E(t, slogDriver)
 }
 
+// TestConformanceAllocs: keeping a breadcrumb adds no allocation.
+func TestConformanceAllocs(t *testing.T) { conformance.RunAllocs(t, slogDriver) }
+
 var slogDriver = conformance.Driver{Name: "slog", Category: "slog", New: newSlog}
 
 func newSlog(_ *testing.T, c conformance.Config) conformance.Logger {

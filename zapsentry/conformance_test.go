@@ -20,6 +20,9 @@ func TestConformance(t *testing.T) {
 	conformance.RunE2E(t, zapDriver)
 }
 
+// TestConformanceAllocs: keeping a breadcrumb adds no allocation.
+func TestConformanceAllocs(t *testing.T) { conformance.RunAllocs(t, zapDriver) }
+
 var zapDriver = conformance.Driver{Name: "zap", Category: "zap", New: newZap}
 
 // newZap tees the logcrumbs core beside a JSON core without timestamps, as

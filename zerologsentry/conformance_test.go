@@ -17,6 +17,28 @@ import (
 // each with zerologsentry.ErrorMarshalFunc (real error values) and without
 // it (error texts only, zerolog's default).
 func TestConformance(t *testing.T) {
+	for _, d := range zerologDrivers() {
+		t.Run(d.Name, func(t *testing.T) {
+			conformance.Run(t, d)
+			if !d.TextErrors {
+				conformance.RunE2E(t, d)
+			}
+		})
+	}
+}
+
+// TestConformanceAllocs: keeping a breadcrumb allocates nothing, as zerolog
+// alone does not.
+func TestConformanceAllocs(t *testing.T) {
+	for _, d := range zerologDrivers() {
+		t.Run(d.Name, func(t *testing.T) { conformance.RunAllocs(t, d) })
+	}
+}
+
+// zerologDrivers are the hook and the writer, each with and without
+// ErrorMarshalFunc.
+func zerologDrivers() []conformance.Driver {
+	var ds []conformance.Driver
 	for _, writer := range []bool{false, true} {
 		for _, text := range []bool{false, true} {
 			d := conformance.Driver{Name: "zerolog hook", Category: "zerolog", TextErrors: text, UserPanicsReachCaller: true,
@@ -27,14 +49,10 @@ func TestConformance(t *testing.T) {
 			if text {
 				d.Name += " (text errors)"
 			}
-			t.Run(d.Name, func(t *testing.T) {
-				conformance.Run(t, d)
-				if !text {
-					conformance.RunE2E(t, d)
-				}
-			})
+			ds = append(ds, d)
 		}
 	}
+	return ds
 }
 
 // newZerolog makes the hook's or the writer's logger as the README's quick
