@@ -138,95 +138,6 @@ func TestUserDataGatedInAnyShape(t *testing.T) {
 	}
 }
 
-func TestMessageEventAndRequireError(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
-	ctx := logcrumbs.NewContext(context.Background())
-	logger.ErrorContext(ctx, "quota exceeded", "tenant", "acme")
-	ev := tr.One(t)
-	if len(ev.Exception) != 0 || ev.Message != "quota exceeded" {
-		t.Fatalf("want a message event, got exceptions %v message %q", ev.Exception, ev.Message)
-	}
-	if len(ev.Threads) != 1 || ev.Threads[0].Stacktrace == nil {
-		t.Fatal("message event carries no stack trace")
-	}
-	frames := ev.Threads[0].Stacktrace.Frames
-	if top := frames[len(frames)-1]; top.Function != "TestMessageEventAndRequireError" {
-		t.Errorf("top frame = %s, want the test function", top.Function)
-	}
-
-	strict, tr2 := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{RequireError: true}})
-	ctx = logcrumbs.NewContext(context.Background())
-	strict.ErrorContext(ctx, "quota exceeded")
-	if n := len(tr2.Events()); n != 0 {
-		t.Fatalf("RequireError sent %d events for a record without error", n)
-	}
-	crumbs := logcrumbs.FromContext(ctx).Breadcrumbs()
-	if len(crumbs) != 1 || crumbs[0].Level != sentry.LevelError || crumbs[0].Type != "error" {
-		t.Fatalf("record not kept as an error breadcrumb: %+v", crumbs)
-	}
-}
-
-func TestCaptureOnce(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
-	ctx := logcrumbs.NewContext(context.Background())
-	errDB := errors.New("connection reset")
-	logger.ErrorContext(ctx, "query failed", "err", errDB)
-	logger.ErrorContext(ctx, "load user failed", "err", fmt.Errorf("load user: %w", errDB))
-	logger.ErrorContext(ctx, "request failed", "error", errDB)
-	ev := tr.One(t)
-	if ev.Message != "query failed" {
-		t.Fatalf("event = %q", ev.Message)
-	}
-	crumbs := logcrumbs.FromContext(ctx).Breadcrumbs()
-	if len(crumbs) != 3 {
-		t.Fatalf("trail has %d breadcrumbs, want 3", len(crumbs))
-	}
-	for _, b := range crumbs {
-		if b.Data["sentry.event_id"] != string(ev.EventID) {
-			t.Errorf("breadcrumb %q names event %v, want %s", b.Message, b.Data["sentry.event_id"], ev.EventID)
-		}
-	}
-
-	// A later, different error in the same request is a new event whose
-	// breadcrumbs show the earlier ones, naming the first event.
-	logger.ErrorContext(ctx, "render failed", "err", errors.New("template missing"))
-	events := tr.Events()
-	if len(events) != 2 {
-		t.Fatalf("got %d events, want 2", len(events))
-	}
-	if n := len(events[1].Breadcrumbs); n != 3 {
-		t.Fatalf("second event has %d breadcrumbs, want 3", n)
-	}
-
-	// Another request logging the same (sentinel) error is its own event.
-	logger.ErrorContext(logcrumbs.NewContext(context.Background()), "query failed", "err", errDB)
-	if n := len(tr.Events()); n != 3 {
-		t.Fatalf("the same error in another request: %d events, want 3", n)
-	}
-}
-
-// incomparable is an error type that cannot be a map key or compared.
-type incomparable struct{ parts []string }
-
-func (e incomparable) Error() string { return strings.Join(e.parts, ": ") }
-
-// TestCaptureOnceIncomparableError: an error of a type == cannot compare,
-// wrapped and logged again, is the same bug: one event.
-func TestCaptureOnceIncomparableError(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
-	ctx := logcrumbs.NewContext(context.Background())
-	var err error = incomparable{[]string{"a", "b"}}
-	logger.ErrorContext(ctx, "one", "err", err)
-	logger.ErrorContext(ctx, "two", "err", fmt.Errorf("wrapped: %w", err))
-	if n := len(tr.Events()); n != 1 {
-		t.Fatalf("got %d events, want 1 (the wrapped error is the same bug)", n)
-	}
-	logger.ErrorContext(ctx, "three", "err", incomparable{[]string{"a", "b"}})
-	if n := len(tr.Events()); n != 2 {
-		t.Fatalf("another value of the same text: %d events, want 2", n)
-	}
-}
-
 func TestErrorsJoinAndSeveralErrors(t *testing.T) {
 	logger, tr := newLogger(t, nil, slogsentry.Options{})
 	a, b := errors.New("a failed"), errors.New("b failed")
@@ -320,25 +231,5 @@ func TestDebugKeptWhenWrappedHandlerFilters(t *testing.T) {
 	quiet := slogsentry.NewHandler(next, slogsentry.Options{BreadcrumbLevel: slog.LevelInfo})
 	if quiet.Enabled(ctx, slog.LevelDebug) {
 		t.Fatal("handler enabled below both its own and the wrapped handler's level")
-	}
-}
-
-func TestRingDropsOldest(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
-	trail := logcrumbs.NewTrail(3)
-	ctx := logcrumbs.ContextWithTrail(context.Background(), trail)
-	for i := range 5 {
-		logger.InfoContext(ctx, fmt.Sprint("step ", i))
-	}
-	logger.ErrorContext(ctx, "boom")
-	var got []string
-	for _, b := range tr.One(t).Breadcrumbs {
-		got = append(got, b.Message)
-	}
-	if strings.Join(got, ",") != "step 2,step 3,step 4" {
-		t.Fatalf("breadcrumbs = %v", got)
-	}
-	if trail.Dropped() != 3 { // steps 0 and 1, then step 2 when the error's own breadcrumb went in
-		t.Fatalf("dropped = %d, want 3", trail.Dropped())
 	}
 }

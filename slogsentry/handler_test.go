@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
@@ -22,56 +18,6 @@ func newLogger(t *testing.T, next slog.Handler, opts slogsentry.Options) (*slog.
 	hub, tr := sentrytest.NewHub(t, nil)
 	opts.Hub = hub
 	return slog.New(slogsentry.NewHandler(next, opts)), tr
-}
-
-func TestEventCarriesTrailOldestFirst(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
-	ctx := logcrumbs.NewContext(context.Background())
-
-	logger.DebugContext(ctx, "opening", "path", "/tmp/x")
-	logger.InfoContext(ctx, "loaded", "n", 3, "took", 1500*time.Millisecond, "ok", true)
-	logger.WarnContext(ctx, "slow", slog.Group("db", "table", "users", "rows", uint64(7)))
-	base := errors.New("disk full")
-	logger.ErrorContext(ctx, "save failed", "err", fmt.Errorf("save: %w", base))
-
-	ev := tr.One(t)
-	if ev.Message != "save failed" || ev.Level != sentry.LevelError || ev.Logger != "slog" {
-		t.Errorf("event message/level/logger = %q/%q/%q", ev.Message, ev.Level, ev.Logger)
-	}
-	var got []string
-	for _, b := range ev.Breadcrumbs {
-		got = append(got, string(b.Level)+":"+b.Message)
-	}
-	want := []string{"debug:opening", "info:loaded", "warning:slow"}
-	if strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Fatalf("breadcrumbs = %v, want %v", got, want)
-	}
-	if d := ev.Breadcrumbs[1].Data; d["n"] != int64(3) || d["took"] != "1.5s" || d["ok"] != true {
-		t.Errorf("breadcrumb data = %#v", d)
-	}
-	db, _ := ev.Breadcrumbs[2].Data["db"].(map[string]any)
-	if db["table"] != "users" || db["rows"] != uint64(7) {
-		t.Errorf("group data = %#v", ev.Breadcrumbs[2].Data)
-	}
-	if len(ev.Exception) != 2 {
-		t.Fatalf("exceptions = %d, want 2", len(ev.Exception))
-	}
-	if ev.Exception[0].Value != "disk full" || ev.Exception[1].Value != "save: disk full" {
-		t.Errorf("exception values = %q, %q", ev.Exception[0].Value, ev.Exception[1].Value)
-	}
-	if ev.Exception[1].Type != "*fmt.wrapError" {
-		t.Errorf("outer type = %q", ev.Exception[1].Type)
-	}
-	st := ev.Exception[1].Stacktrace
-	if st == nil || len(st.Frames) == 0 {
-		t.Fatal("outermost exception has no stack trace")
-	}
-	if top := st.Frames[len(st.Frames)-1]; top.Function != "TestEventCarriesTrailOldestFirst" {
-		t.Errorf("top frame = %s.%s, want the test function", top.Module, top.Function)
-	}
-	if ev.Contexts["log"]["err"] != "save: disk full" {
-		t.Errorf("log context = %#v", ev.Contexts["log"])
-	}
 }
 
 func TestWrappedHandlerOutputUnchanged(t *testing.T) {

@@ -35,10 +35,6 @@ type panicError struct{}
 
 func (panicError) Error() string { panic("error exploded") }
 
-type nilPtrError struct{}
-
-func (*nilPtrError) Error() string { return "never called on nil? it is" }
-
 type failingObject struct{}
 
 func (failingObject) MarshalLogObject(zapcore.ObjectEncoder) error {
@@ -120,21 +116,6 @@ func TestMalformedFields(t *testing.T) {
 		if v, _ := d[key].(string); !strings.HasPrefix(v, "!PANIC") {
 			t.Errorf("data[%q] = %#v, want a !PANIC note", key, d[key])
 		}
-	}
-}
-
-func TestNilAndTypedNilErrors(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
-	var typedNil *nilPtrError
-	logger.Error("nil error", zap.Error(nil))
-	logger.Error("typed nil", zap.Error(typedNil))
-	for _, ev := range tr.Events() {
-		if len(ev.Exception) != 0 {
-			t.Errorf("%q: exception %+v from a nil error", ev.Message, ev.Exception)
-		}
-	}
-	if n := len(tr.Events()); n != 2 {
-		t.Errorf("%d events, want 2 message events", n)
 	}
 }
 

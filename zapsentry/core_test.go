@@ -106,34 +106,6 @@ func TestEventCarriesTrailOldestFirst(t *testing.T) {
 	}
 }
 
-func TestRequestLoggersNeverShareATrail(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
-	_, a := zapsentry.WithContext(context.Background(), logger)
-	_, b := zapsentry.WithContext(context.Background(), logger)
-	a.Info("a1")
-	b.Info("b1")
-	a.Info("a2")
-	b.Error("b failed")
-	a.Error("a failed")
-	events := tr.Events()
-	if len(events) != 2 {
-		t.Fatalf("got %d events", len(events))
-	}
-	for _, ev := range events {
-		want := "b1"
-		if ev.Message == "a failed" {
-			want = "a1,a2"
-		}
-		var got []string
-		for _, bc := range ev.Breadcrumbs {
-			got = append(got, bc.Message)
-		}
-		if strings.Join(got, ",") != want {
-			t.Errorf("%s: breadcrumbs %v, want %s", ev.Message, got, want)
-		}
-	}
-}
-
 func TestContextFieldOnOneCallAndFallback(t *testing.T) {
 	logger, tr := newLogger(t, zapsentry.Options{}, nil)
 	ctx := logcrumbs.NewContext(context.Background())
@@ -173,43 +145,6 @@ func TestErrorsFields(t *testing.T) {
 	}
 	if ev.Contexts["log"]["cause"] != "c failed" {
 		t.Errorf("log context = %v", ev.Contexts["log"])
-	}
-}
-
-func TestMessageEventAndRequireError(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
-	logger.Error("no error value", zap.Int("code", 7))
-	ev := tr.One(t)
-	if len(ev.Exception) != 0 || ev.Message != "no error value" {
-		t.Errorf("message event = %+v", ev)
-	}
-	logger, tr = newLogger(t, zapsentry.Options{Options: logcrumbs.Options{RequireError: true}}, nil)
-	logger.Error("no error value")
-	if n := len(tr.Events()); n != 0 {
-		t.Errorf("RequireError: %d events", n)
-	}
-}
-
-func TestCaptureOnce(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
-	_, log := zapsentry.WithContext(context.Background(), logger)
-	err := errors.New("timeout")
-	log.Error("query failed", zap.Error(err))
-	log.Error("request failed", zap.Error(fmt.Errorf("handler: %w", err)))
-	log.Error("again")
-	events := tr.Events()
-	if len(events) != 2 {
-		t.Fatalf("got %d events, want 2 (the wrapped error is the same bug)", len(events))
-	}
-	last := events[1]
-	var linked bool
-	for _, b := range last.Breadcrumbs {
-		if b.Message == "request failed" && b.Data["sentry.event_id"] == string(events[0].EventID) {
-			linked = true
-		}
-	}
-	if !linked {
-		t.Errorf("the second record's breadcrumb does not name the first event: %+v", last.Breadcrumbs)
 	}
 }
 

@@ -134,34 +134,6 @@ func TestRealErrorWithErrorMarshalFunc(t *testing.T) {
 	}
 }
 
-func TestRequestLoggersNeverShareATrail(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
-	_, a := zerologsentry.WithContext(context.Background(), logger)
-	_, b := zerologsentry.WithContext(context.Background(), logger)
-	a.Info().Msg("a1")
-	b.Info().Msg("b1")
-	a.Info().Msg("a2")
-	b.Error().Msg("b failed")
-	a.Error().Msg("a failed")
-	events := tr.Events()
-	if len(events) != 2 {
-		t.Fatalf("got %d events", len(events))
-	}
-	for _, ev := range events {
-		want := "b1"
-		if ev.Message == "a failed" {
-			want = "a1,a2"
-		}
-		var got []string
-		for _, bc := range ev.Breadcrumbs {
-			got = append(got, bc.Message)
-		}
-		if strings.Join(got, ",") != want {
-			t.Errorf("%s: breadcrumbs %v, want %s", ev.Message, got, want)
-		}
-	}
-}
-
 // TestContextBindings: every way zerolog carries a context reaches the
 // trail: the event's .Ctx, the logger's With().Ctx, zerolog.Ctx after
 // WithContext; no context goes to the fallback trail.
@@ -188,35 +160,6 @@ func TestContextBindings(t *testing.T) {
 	}
 	if !found {
 		t.Error("an unbound record is not in the fallback trail")
-	}
-}
-
-func TestMessageEventAndRequireError(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
-	logger.Error().Int("code", 7).Msg("no error value")
-	if ev := tr.One(t); len(ev.Exception) != 0 || ev.Message != "no error value" || ev.Contexts["log"]["code"] != int64(7) {
-		t.Errorf("message event = %+v", ev)
-	}
-	logger, tr = newLogger(t, zerologsentry.Options{Options: logcrumbs.Options{RequireError: true}}, nil)
-	logger.Error().Msg("no error value")
-	if n := len(tr.Events()); n != 0 {
-		t.Errorf("RequireError: %d events", n)
-	}
-}
-
-func TestCaptureOnceWithRealErrors(t *testing.T) {
-	saved := zerolog.ErrorMarshalFunc
-	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
-	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(nil)
-
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
-	_, log := zerologsentry.WithContext(context.Background(), logger)
-	err := errors.New("timeout")
-	log.Error().Err(err).Msg("query failed")
-	log.Error().Err(fmt.Errorf("handler: %w", err)).Msg("request failed")
-	events := tr.Events()
-	if len(events) != 1 {
-		t.Fatalf("got %d events, want 1 (the wrapped error is the same bug)", len(events))
 	}
 }
 

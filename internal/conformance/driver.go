@@ -1,0 +1,116 @@
+// Package conformance is the one test suite every logcrumbs integration
+// runs: what a user can observe of an integration (the breadcrumbs and
+// events that reach Sentry, and the logger's own output) is asserted here
+// once, for all loggers. It is an ordinary package so that each adapter's
+// conformance_test.go can import it; nothing but tests imports it.
+//
+// An adapter supplies a Driver: how to make its logger fed to logcrumbs,
+// how to bind that logger to a unit of work's context, and how to log a
+// record with typed fields. The Driver is small on purpose (about 60 lines
+// for a logger), so that a new integration learns nothing of logcrumbs'
+// internals to be tested like the others:
+//
+//	func TestConformance(t *testing.T) { conformance.Run(t, driver) }
+//
+// The package imports no third-party logger: the drivers do.
+package conformance
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// Level is a record's level, which a driver maps to its logger's own.
+type Level int
+
+// The levels the suite logs at.
+const (
+	Debug Level = iota
+	Info
+	Warn
+	Error
+)
+
+func (l Level) String() string {
+	return [...]string{"debug", "info", "warn", "error"}[l]
+}
+
+// Field is one key and value of a record. A driver encodes Value with its
+// logger's typed field for these kinds, and with its logger's generic field
+// (slog.Any, zap.Any, zerolog's Interface) for any other value:
+//
+//	string, int, bool, float64, time.Duration, time.Time,
+//	error (nil and typed nil included, as the logger's error field: slog's
+//	"err" attribute, zap.NamedError, zerolog's AnErr; a driver whose
+//	integration reads only the logger's own error key logs the suite's
+//	"err" field under it, as zerolog's Err does under "error"),
+//	fmt.Stringer (as the logger's Stringer field, where it has one),
+//	Group (a nested group: slog.Group, zap.Dict, zerolog's Dict).
+//
+// The alloc tests log only string, int, bool and time.Duration fields,
+// whose values a driver must pass on without allocating.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Group is a Field value holding nested fields.
+type Group []Field
+
+// Logger is one logger as the suite drives it. It is used from several
+// goroutines at once.
+type Logger interface {
+	// Bind returns the logger for the unit of work of ctx, as a user binds
+	// it per request: the context itself for slog, zapsentry.WithContext,
+	// zerologsentry.WithContext or Writer.WithContext. Records logged
+	// through an unbound logger go to the fallback trail.
+	Bind(ctx context.Context) Logger
+	// With returns a logger that adds fields to every record.
+	With(fields ...Field) Logger
+	// Log logs one record. It must not allocate beyond what the logger
+	// allocates for the same call written by hand.
+	Log(level Level, msg string, fields ...Field)
+}
+
+// Config is what the suite asks of a driver's logger.
+type Config struct {
+	// Options feed logcrumbs: a driver gives them to its integration's
+	// options (slogsentry.Options.Options, ...) unchanged.
+	Options logcrumbs.Options
+	// Out is the logger's own output. It must be deterministic (no
+	// timestamps), so that runs compare byte for byte. Nil means no output:
+	// the integration stand-alone where it can be (a nil slog handler, the
+	// zap core alone), else io.Discard.
+	Out io.Writer
+	// FilterDebug makes the output filter Debug records (level Info), in
+	// the way the integration's README advises (a handler level, a zap core
+	// level, a zerolog FilteredLevelWriter), while logcrumbs keeps them.
+	FilterDebug bool
+	// Bare makes the same logger without logcrumbs, as the user had it
+	// before: its output is compared with the wrapped one's.
+	Bare bool
+}
+
+// Driver is what an adapter supplies to the suite.
+type Driver struct {
+	// Name names the driver in the subtests: "slog", "zerolog writer".
+	Name string
+	// Category is the logger's name in breadcrumbs and events: "slog",
+	// "zap", "zerolog".
+	Category string
+	// New returns a logger made as Config says. It may set process-wide
+	// state for the test (zerolog.ErrorMarshalFunc) with t.Cleanup.
+	New func(t *testing.T, c Config) Logger
+	// TextErrors is true when logcrumbs sees only the text of an error
+	// (zerolog without zerologsentry.ErrorMarshalFunc): events then carry
+	// one exception of type "error", and capture-once goes by text.
+	TextErrors bool
+	// UserPanicsReachCaller is true when the logger itself calls the
+	// user's String/MarshalX methods before logcrumbs sees the record
+	// (zerolog), so that their panics reach the log call as they would
+	// without logcrumbs; the suite then does not log panicking values.
+	UserPanicsReachCaller bool
+}

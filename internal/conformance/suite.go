@@ -1,0 +1,797 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/race"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+)
+
+// Run runs the in-memory suite (everything but the end-to-end test, see
+// RunE2E, and the allocation test, see RunAllocs) for d. The cases do not run in parallel: drivers may set
+// process-wide state such as zerolog.ErrorMarshalFunc.
+func Run(t *testing.T, d Driver) {
+	t.Helper()
+	for _, c := range []struct {
+		name string
+		run  func(*testing.T, Driver)
+	}{
+		{"TrailOldestFirst", testTrailOldestFirst},
+		{"TrailCap", testTrailCap},
+		{"TwoRequestsIsolated", testTwoRequestsIsolated},
+		{"ConcurrentRequestsIsolated", testConcurrentRequestsIsolated},
+		{"DebugKeptWhileOutputFilters", testDebugKeptWhileOutputFilters},
+		{"OutputUnchanged", testOutputUnchanged},
+		{"CaptureOnceAcrossLayers", testCaptureOnceAcrossLayers},
+		{"CaptureOnceIncomparableError", testCaptureOnceIncomparableError},
+		{"CaptureOnceWithHandCapture", testCaptureOnceWithHandCapture},
+		{"EventContents", testEventContents},
+		{"MessageEvent", testMessageEvent},
+		{"SecretKeysScrubbed", testSecretKeysScrubbed},
+		{"URLSecretsScrubbed", testURLSecretsScrubbed},
+		{"NilErrors", testNilErrors},
+		{"BadValues", testBadValues},
+		{"PanickingUserMethods", testPanickingUserMethods},
+		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
+		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
+		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
+		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
+	}
+}
+
+// newLogger returns d's logger fed to a new Recorder, with opts' other
+// fields set by the case (Hub and DedupeWindow come from the Recorder).
+func newLogger(t *testing.T, d Driver, set func(*logcrumbs.Options), configure ...func(*sentry.ClientOptions)) (Logger, *logcrumbstest.Recorder) {
+	t.Helper()
+	rec := logcrumbstest.New(t, configure...)
+	opts := rec.Options()
+	if set != nil {
+		set(&opts)
+	}
+	return d.New(t, Config{Options: opts}), rec
+}
+
+// one returns the only event rec recorded.
+func one(t *testing.T, rec *logcrumbstest.Recorder) logcrumbstest.Event {
+	t.Helper()
+	evs := rec.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events %q, want 1", len(evs), messages(evs))
+	}
+	return evs[0]
+}
+
+func messages(evs []logcrumbstest.Event) []string {
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.Message
+	}
+	return out
+}
+
+// js is v as JSON: the suite compares values as Sentry receives them, so
+// that int64(3), json.Number("3") and float64(3) are all 3.
+func js(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "!" + err.Error()
+	}
+	return strings.ReplaceAll(string(b), `\u0026`, "&")
+}
+
+// checkChain checks that ev's exception chain is err's: with real errors,
+// "save: disk full" (*fmt.wrapError) wrapping "disk full"; with text
+// errors, that text alone, of type "error".
+func checkChain(t *testing.T, d Driver, ev logcrumbstest.Event) {
+	t.Helper()
+	ex := ev.Exceptions()
+	if d.TextErrors {
+		if len(ex) != 1 || ex[0].Type != "error" || ex[0].Value != "save: disk full" {
+			t.Errorf("exceptions %+v, want the error's text, of type error", ex)
+		}
+		return
+	}
+	if len(ex) != 2 || ex[0].Type != "*fmt.wrapError" || ex[0].Value != "save: disk full" || ex[1].Value != "disk full" {
+		t.Errorf("exceptions %+v, want save: disk full (*fmt.wrapError) wrapping disk full", ex)
+	}
+	st := ev.Exception[len(ev.Exception)-1].Stacktrace
+	if st == nil || len(st.Frames) == 0 {
+		t.Fatal("the outermost exception has no stack trace")
+	}
+	checkTopFrame(t, st)
+}
+
+// checkTopFrame checks that a stack trace starts in the test's own code (the
+// driver or the suite), not in a logger or in sentry-go.
+func checkTopFrame(t *testing.T, st *sentry.Stacktrace) {
+	t.Helper()
+	top := st.Frames[len(st.Frames)-1]
+	for _, p := range []string{"log/slog", "go.uber.org/zap", "github.com/rs/zerolog", "github.com/getsentry/sentry-go", "runtime", "testing"} {
+		if top.Module == p || strings.HasPrefix(top.Module, p+"/") {
+			t.Errorf("stack trace starts in %s.%s, want the caller's code", top.Module, top.Function)
+		}
+	}
+	if !strings.HasSuffix(top.Module, "_test") && !strings.HasSuffix(top.Module, "internal/conformance") {
+		t.Errorf("stack trace starts in %s.%s, want the test's code", top.Module, top.Function)
+	}
+}
+
+// errorKinds are typed fields of every kind but error and group.
+var (
+	when       = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	typedKinds = []Field{{"s", "text"}, {"n", 3}, {"ok", true}, {"f", 2.5}, {"took", 1500 * time.Millisecond}, {"at", when}}
+)
+
+// checkTyped checks the typed fields of typedKinds in data, as Sentry
+// receives them. A duration reads "1.5s" or, where the logger encodes
+// durations as numbers (zerolog), the logger's own number of milliseconds.
+func checkTyped(t *testing.T, data map[string]any) {
+	t.Helper()
+	for key, want := range map[string]string{"s": `"text"`, "n": `3`, "ok": `true`, "f": `2.5`} {
+		if got := js(data[key]); got != want {
+			t.Errorf("%s = %s, want %s (all data: %s)", key, got, want, js(data))
+		}
+	}
+	if got := js(data["took"]); got != `"1.5s"` && got != `1500` {
+		t.Errorf("took = %s, want 1.5s", got)
+	}
+	if got := js(data["at"]); !strings.HasPrefix(got, `"2024-01-02T03:04:05`) {
+		t.Errorf("at = %s, want 2024-01-02T03:04:05 in RFC 3339", got)
+	}
+}
+
+// TrailOldestFirst: an error event carries its request's records, oldest
+// first, with their levels, the logger's category, their typed fields and
+// groups; the logged error's chain with a stack trace from the caller; the
+// record's fields as the "log" context.
+func testTrailOldestFirst(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background())).With(Field{"svc", "api"})
+	log.Log(Debug, "opening", Field{"path", "/tmp/x"})
+	log.Log(Info, "loaded", typedKinds...)
+	log.Log(Warn, "slow", Field{"db", Group{{"table", "users"}, {"rows", 7}}})
+	log.Log(Error, "save failed", Field{"err", fmt.Errorf("save: %w", errors.New("disk full"))})
+
+	ev := one(t, rec)
+	if ev.Message != "save failed" || ev.Level != sentry.LevelError || ev.Logger != d.Category {
+		t.Errorf("event message/level/logger = %q/%q/%q", ev.Message, ev.Level, ev.Logger)
+	}
+	var got []string
+	for _, b := range ev.Breadcrumbs() {
+		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
+	}
+	want := strings.ReplaceAll("debug:L:opening,info:L:loaded,warning:L:slow", "L", d.Category)
+	if strings.Join(got, ",") != want {
+		t.Fatalf("breadcrumbs %v, want %s", got, want)
+	}
+	bs := ev.Breadcrumbs()
+	if bs[0].Data["svc"] != "api" || bs[0].Data["path"] != "/tmp/x" {
+		t.Errorf("breadcrumb data %v", bs[0].Data)
+	}
+	checkTyped(t, bs[1].Data)
+	if got := js(bs[2].Data["db"]); got != `{"rows":7,"table":"users"}` {
+		t.Errorf("group = %s", got)
+	}
+	checkChain(t, d, ev)
+	if lc := ev.LogContext(); lc["svc"] != "api" || js(errField(lc)) != `"save: disk full"` {
+		t.Errorf("log context %s", js(lc))
+	}
+}
+
+// errField returns the error field of data: "err", or "error" where the
+// driver logs errors under its logger's own error key (zerolog's Err).
+func errField(data map[string]any) any {
+	if v, ok := data["err"]; ok {
+		return v
+	}
+	return data["error"]
+}
+
+// TrailCap: a trail of 3 keeps the newest 3 records.
+func testTrailCap(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	trail := logcrumbs.NewTrail(3)
+	ctx := logcrumbs.Bind(logcrumbs.ContextWithTrail(context.Background(), trail), rec.Hub().Clone())
+	log := logger.Bind(ctx)
+	for i := range 5 {
+		log.Log(Info, fmt.Sprint("step ", i))
+	}
+	log.Log(Error, "boom")
+	if got := strings.Join(one(t, rec).BreadcrumbMessages(), ","); got != "step 2,step 3,step 4" {
+		t.Errorf("breadcrumbs %s, want steps 2 to 4", got)
+	}
+	if trail.Dropped() != 3 { // steps 0 and 1, then 2 when the error's own breadcrumb went in
+		t.Errorf("dropped %d, want 3", trail.Dropped())
+	}
+}
+
+// TwoRequestsIsolated: two requests logging through one base logger,
+// interleaved: each event carries its own request's records only.
+func testTwoRequestsIsolated(t *testing.T, d Driver) {
+	base, rec := newLogger(t, d, func(o *logcrumbs.Options) { o.TagKeys = []string{"route"} })
+	a := base.With(Field{"route", "/orders"}).Bind(rec.Context(context.Background()))
+	b := base.Bind(rec.Context(context.Background()))
+	a.Log(Info, "A1")
+	b.Log(Info, "B1")
+	a.Log(Info, "A2")
+	b.Log(Error, "B failed", Field{"err", errors.New("timeout")})
+	a.Log(Error, "A failed", Field{"err", errors.New("refused")})
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2", len(evs))
+	}
+	if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "B1" {
+		t.Errorf("B's trail %s", got)
+	}
+	if got := strings.Join(evs[1].BreadcrumbMessages(), ","); got != "A1,A2" {
+		t.Errorf("A's trail %s", got)
+	}
+	if _, ok := evs[0].Tags["route"]; ok || evs[1].Tags["route"] != "/orders" {
+		t.Errorf("tags B %v, A %v; want the route on A only", evs[0].Tags, evs[1].Tags)
+	}
+}
+
+// ConcurrentRequestsIsolated: 64 requests through one base logger, each
+// logging from 8 goroutines at once: every event carries exactly its own
+// request's records, all of them (80 fit in the default trail of 100),
+// each goroutine's in order.
+func testConcurrentRequestsIsolated(t *testing.T, d Driver) {
+	const requests, goroutines, perGoroutine = 64, 8, 10
+	base, rec := newLogger(t, d, nil)
+	var wg sync.WaitGroup
+	for r := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			log := base.With(Field{"req", r}).Bind(rec.Context(context.Background()))
+			var inner sync.WaitGroup
+			for g := range goroutines {
+				inner.Add(1)
+				go func() {
+					defer inner.Done()
+					for i := range perGoroutine {
+						log.Log(Info, "step", Field{"g", g}, Field{"i", i})
+					}
+				}()
+			}
+			inner.Wait()
+			log.Log(Error, "failed", Field{"err", errors.New("boom")})
+		}()
+	}
+	wg.Wait()
+	evs := rec.Events()
+	if len(evs) != requests {
+		t.Fatalf("%d events, want %d", len(evs), requests)
+	}
+	seen := map[string]bool{}
+	for _, ev := range evs {
+		req := js(ev.LogContext()["req"])
+		if seen[req] {
+			t.Fatalf("a second event for request %s", req)
+		}
+		seen[req] = true
+		bs := ev.Breadcrumbs()
+		if len(bs) != goroutines*perGoroutine {
+			t.Errorf("request %s: %d breadcrumbs, want %d", req, len(bs), goroutines*perGoroutine)
+		}
+		next := map[string]int{}
+		for _, b := range bs {
+			if got := js(b.Data["req"]); got != req {
+				t.Fatalf("request %s's event carries a breadcrumb of request %s", req, got)
+			}
+			g, i := js(b.Data["g"]), js(b.Data["i"])
+			if i != fmt.Sprint(next[g]) {
+				t.Fatalf("request %s goroutine %s: breadcrumb %s out of order, want %d", req, g, i, next[g])
+			}
+			next[g]++
+		}
+	}
+}
+
+// DebugKeptWhileOutputFilters: with the output at Info, Debug records
+// are not written but are in the trail.
+func testDebugKeptWhileOutputFilters(t *testing.T, d Driver) {
+	rec := logcrumbstest.New(t)
+	var out syncBuffer
+	log := d.New(t, Config{Options: rec.Options(), Out: &out, FilterDebug: true}).Bind(rec.Context(context.Background()))
+	log.Log(Debug, "cache miss")
+	log.Log(Info, "fetched")
+	log.Log(Error, "boom")
+	if got := strings.Join(one(t, rec).BreadcrumbMessages(), ","); got != "cache miss,fetched" {
+		t.Errorf("breadcrumbs %s, want the debug and info records", got)
+	}
+	if s := out.String(); strings.Contains(s, "cache miss") || !strings.Contains(s, "fetched") || !strings.Contains(s, "boom") {
+		t.Errorf("output %q, want info and error, no debug", s)
+	}
+}
+
+// OutputUnchanged: the logger's own output is byte-for-byte what the bare
+// logger writes, with and without a filtered Debug level, for every kind
+// of field, With fields, groups, errors, and records of two requests.
+func testOutputUnchanged(t *testing.T, d Driver) {
+	for _, filter := range []bool{false, true} {
+		t.Run(fmt.Sprint("FilterDebug=", filter), func(t *testing.T) {
+			write := func(bare bool) string {
+				rec := logcrumbstest.New(t)
+				var out syncBuffer
+				base := d.New(t, Config{Options: rec.Options(), Out: &out, FilterDebug: filter, Bare: bare})
+				a := base.With(Field{"svc", "api"}).Bind(rec.Context(context.Background()))
+				b := base.Bind(rec.Context(context.Background()))
+				a.Log(Debug, "hidden?", Field{"k", "v"})
+				a.Log(Info, "hello", append(typedKinds, Field{"g", Group{{"a", 1}, {"b", "x"}}})...)
+				b.Log(Warn, "other request", Field{"password", "hunter2"}, Field{"u", "https://bob:pw@h.example/?token=t"})
+				a.Log(Error, "boom", Field{"err", fmt.Errorf("save: %w", errors.New("disk full"))}, Field{"user", Group{{"id", "42"}}})
+				base.Log(Error, "unbound", Field{"n", 1})
+				return out.String()
+			}
+			without, with := write(true), write(false)
+			if without != with {
+				t.Fatalf("output differs:\nwithout: %s\nwith:    %s", without, with)
+			}
+			if !strings.Contains(without, "hello") || !strings.Contains(without, "hunter2") || strings.Contains(without, "hidden?") == filter {
+				t.Errorf("unexpected output (the driver's output is not what the suite asked): %s", without)
+			}
+		})
+	}
+}
+
+// checkOneEvent checks that rec got one event, with message want, and that
+// every error breadcrumb of ctx's trail names it.
+func checkOneEvent(t *testing.T, rec *logcrumbstest.Recorder, ctx context.Context, want string, errorCrumbs int) {
+	t.Helper()
+	ev := one(t, rec)
+	if ev.Message != want {
+		t.Errorf("event %q, want %q", ev.Message, want)
+	}
+	n := 0
+	for _, b := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if b.Level != sentry.LevelError {
+			continue
+		}
+		n++
+		if b.Data["sentry.event_id"] != string(ev.EventID) {
+			t.Errorf("breadcrumb %q names %v, want the event %s", b.Message, b.Data["sentry.event_id"], ev.EventID)
+		}
+	}
+	if n != errorCrumbs {
+		t.Errorf("%d error breadcrumbs, want %d", n, errorCrumbs)
+	}
+}
+
+// CaptureOnceAcrossLayers: an error logged by the repository, wrapped with
+// %w and logged by the service, then by the handler, is one event, and the
+// later records are breadcrumbs that name it; another error in the same
+// request, and the same error in another request, are events of their own.
+func testCaptureOnceAcrossLayers(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	ctx := rec.Context(context.Background())
+	log := logger.Bind(ctx)
+	repo := errors.New("connection reset " + t.Name())
+	svc := fmt.Errorf("svc: %w", repo)
+	log.Log(Error, "repo failed", Field{"err", repo})
+	log.Log(Error, "svc failed", Field{"err", svc})
+	log.Log(Error, "handler failed", Field{"err", fmt.Errorf("h: %w", svc)})
+	checkOneEvent(t, rec, ctx, "repo failed", 3)
+
+	log.Log(Error, "render failed", Field{"err", errors.New("template missing")})
+	evs := rec.Events()
+	if len(evs) != 2 || len(evs[1].Breadcrumbs()) != 3 {
+		t.Fatalf("another error: %d events, want 2, the second with the 3 earlier records", len(evs))
+	}
+	logger.Bind(rec.Context(context.Background())).Log(Error, "repo failed", Field{"err", repo})
+	if n := len(rec.Events()); n != 3 {
+		t.Errorf("the same error in another request: %d events, want 3", n)
+	}
+}
+
+// fieldErrs is an error type that == cannot compare, shaped like
+// validator's ValidationErrors.
+type fieldErrs []string
+
+func (e fieldErrs) Error() string { return strings.Join(e, "; ") }
+
+// CaptureOnceIncomparableError: an error whose type is not comparable,
+// wrapped and logged again, is one event; another value of the type, even
+// of the same text, is another (with text errors, the same text is the
+// same error, as the zerolog README says).
+func testCaptureOnceIncomparableError(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	ctx := rec.Context(context.Background())
+	log := logger.Bind(ctx)
+	var err error = fieldErrs{"email: required " + t.Name()}
+	svc := fmt.Errorf("svc: %w", err)
+	log.Log(Error, "repo failed", Field{"err", err})
+	log.Log(Error, "svc failed", Field{"err", svc})
+	log.Log(Error, "handler failed", Field{"err", fmt.Errorf("h: %w", svc)})
+	checkOneEvent(t, rec, ctx, "repo failed", 3)
+
+	log.Log(Error, "other", Field{"err", fieldErrs{"email: required " + t.Name()}})
+	want := 2
+	if d.TextErrors {
+		want = 1
+	}
+	if n := len(rec.Events()); n != want {
+		t.Errorf("another value of the same text: %d events, want %d", n, want)
+	}
+	logger.Bind(rec.Context(context.Background())).Log(Error, "another request", Field{"err", svc})
+	if n := len(rec.Events()); n != want+1 {
+		t.Errorf("the same error in another request: %d events, want %d", n, want+1)
+	}
+}
+
+// CaptureOnceWithHandCapture: an error captured by hand through the unit
+// of work's hub and then logged wrapped by an upper layer is one event, the
+// hand-captured one; logged first and captured by hand after, one event,
+// the logged one.
+func testCaptureOnceWithHandCapture(t *testing.T, d Driver) {
+	if d.TextErrors {
+		// Found by this suite: without the error values, a hand capture and
+		// a logged record of the same error are two events, either way.
+		t.Skip("BUG: with text errors (zerolog without ErrorMarshalFunc) capture-once does not match a hand-captured error by its text: two events")
+	}
+	t.Run("captured then logged", func(t *testing.T) {
+		logger, rec := newLogger(t, d, nil)
+		ctx := rec.Context(context.Background())
+		err := errors.New("disk full " + t.Name())
+		sentry.GetHubFromContext(ctx).CaptureException(err)
+		logger.Bind(ctx).Log(Error, "save failed", Field{"err", fmt.Errorf("save: %w", err)})
+		if evs := rec.Events(); len(evs) != 1 || evs[0].Message != "" {
+			t.Errorf("events %q, want the hand-captured one only", messages(evs))
+		}
+	})
+	t.Run("logged then captured", func(t *testing.T) {
+		logger, rec := newLogger(t, d, nil)
+		ctx := rec.Context(context.Background())
+		err := errors.New("disk full " + t.Name())
+		logger.Bind(ctx).Log(Error, "write failed", Field{"err", err})
+		sentry.GetHubFromContext(ctx).CaptureException(fmt.Errorf("save: %w", err))
+		if evs := rec.Events(); len(evs) != 1 || evs[0].Message != "write failed" {
+			t.Errorf("events %q, want the logged one only", messages(evs))
+		}
+	})
+}
+
+// EventContents: tags (a With field and a dotted path into a group), the
+// user group as the event's user (and not in the log context), the
+// fingerprint key's value as the fingerprint, every field in the log
+// context.
+func testEventContents(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
+		o.TagKeys = []string{"route", "http.status", "missing"}
+		o.FingerprintKey = "fp"
+	})
+	log := logger.With(Field{"route", "/users/:id"}).Bind(rec.Context(context.Background()))
+	log.Log(Error, "save failed", Field{"err", fmt.Errorf("save: %w", errors.New("disk full"))},
+		Field{"http", Group{{"status", 500}, {"method", "GET"}}},
+		Field{"user", Group{{"id", "42"}, {"email", "a@example.com"}}},
+		Field{"fp", "users-timeout"})
+	ev := one(t, rec)
+	if ev.Tags["route"] != "/users/:id" || ev.Tags["http.status"] != "500" || len(ev.Tags) != 2 {
+		t.Errorf("tags %v, want route and http.status", ev.Tags)
+	}
+	lc := ev.LogContext()
+	if lc["route"] != "/users/:id" || js(lc["http"]) != `{"method":"GET","status":500}` || lc["fp"] != "users-timeout" {
+		t.Errorf("log context %s", js(lc))
+	}
+	if _, ok := lc["user"]; ok {
+		t.Errorf("the user group is in the log context too: %s", js(lc))
+	}
+	if ev.User.ID != "42" || ev.User.Email != "" {
+		t.Errorf("user %+v, want id 42 and no email (the client does not collect user info)", ev.User)
+	}
+	if len(ev.Fingerprint) != 1 || ev.Fingerprint[0] != "users-timeout" {
+		t.Errorf("fingerprint %v", ev.Fingerprint)
+	}
+	checkChain(t, d, ev)
+}
+
+// MessageEvent: an error record without an error is a message event with
+// a stack trace from the caller; with RequireError it stays an error
+// breadcrumb.
+func testMessageEvent(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	logger.Bind(rec.Context(context.Background())).Log(Error, "quota exceeded", Field{"tenant", "acme"})
+	ev := one(t, rec)
+	if len(ev.Exception) != 0 || ev.Message != "quota exceeded" {
+		t.Fatalf("exceptions %v message %q, want a message event", ev.Exception, ev.Message)
+	}
+	if len(ev.Threads) != 1 || ev.Threads[0].Stacktrace == nil || len(ev.Threads[0].Stacktrace.Frames) == 0 {
+		t.Fatal("the message event carries no stack trace")
+	}
+	checkTopFrame(t, ev.Threads[0].Stacktrace)
+
+	strict, rec := newLogger(t, d, func(o *logcrumbs.Options) { o.RequireError = true })
+	ctx := rec.Context(context.Background())
+	strict.Bind(ctx).Log(Error, "quota exceeded")
+	if n := len(rec.Events()); n != 0 {
+		t.Fatalf("RequireError: %d events for a record without an error", n)
+	}
+	if bs := logcrumbs.FromContext(ctx).Breadcrumbs(); len(bs) != 1 || bs[0].Level != sentry.LevelError {
+		t.Errorf("the record is not kept as an error breadcrumb: %+v", bs)
+	}
+}
+
+// SecretKeysScrubbed: values of secret-named keys, at the top, in groups,
+// and in the user's own SecretKeys, are [Filtered] in breadcrumbs and in
+// the event; other values are sent as logged.
+func testSecretKeysScrubbed(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
+		o.SecretKeys = append(logcrumbs.DefaultSecretKeys(), "ssn")
+	})
+	log := logger.With(Field{"api_key", "k-with"}).Bind(rec.Context(context.Background()))
+	fields := []Field{{"password", "hunter2"}, {"conn", Group{{"token", "tok-1"}, {"user", "bob"}}},
+		{"Authorization", "Bearer abc"}, {"ssn", "ssn-9"}, {"page", 2}}
+	log.Log(Info, "calling", fields...)
+	log.Log(Error, "call failed", append(fields, Field{"err", errors.New("x")})...)
+	ev := one(t, rec)
+	for what, v := range map[string]any{"breadcrumb": ev.Breadcrumbs()[0].Data, "log context": ev.LogContext()} {
+		got := js(v)
+		for _, s := range []string{"hunter2", "tok-1", "Bearer abc", "ssn-9", "k-with"} {
+			if strings.Contains(got, s) {
+				t.Errorf("%s: secret %q sent: %s", what, s, got)
+			}
+		}
+		for _, s := range []string{`"password":"[Filtered]"`, `"token":"[Filtered]"`, `"user":"bob"`, `"page":2`, `"ssn":"[Filtered]"`} {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: %s missing from %s", what, s, got)
+			}
+		}
+	}
+}
+
+// URLSecretsScrubbed: URLs logged under innocent keys (as strings, a
+// fmt.Stringer such as *url.URL, inside a group, inside longer text) lose
+// their userinfo passwords and the values of secret-named query and
+// fragment parameters (the defaults and the user's own SecretKeys) in the
+// event's attributes, its breadcrumbs, its tags and Sentry Logs; the rest
+// of each URL is sent as logged.
+func testURLSecretsScrubbed(t *testing.T, d Driver) {
+	var mu sync.Mutex
+	var logs []*sentry.Log
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
+		o.PassThroughLevel = sentry.LevelInfo
+		o.TagKeys = []string{"target"}
+		o.SecretKeys = append(logcrumbs.DefaultSecretKeys(), "ssn")
+	}, func(o *sentry.ClientOptions) {
+		o.BeforeSendLog = func(l *sentry.Log) *sentry.Log {
+			mu.Lock()
+			logs = append(logs, l)
+			mu.Unlock()
+			return l
+		}
+	})
+	ptr := stringURL("https://alice:pw-ptr@ptr.example/p?api_key=k-ptr&x=1")
+	fields := []Field{
+		{"target", "https://bob:hunter2@api.example.com/v1/items?token=tok-1&page=2"},
+		{"link", ptr},
+		{"db", Group{{"url", "https://db.example/x?password=pw-nested"}}},
+		{"note", "fetching https://carol:cpw@h.example/o?X-Amz-Signature=amz-sig then"},
+		{"frag", "https://app.example/cb#access_token=frag-tok&state=s1"},
+		{"own", "https://h.example/?SSN=ssn-9"},
+	}
+	secrets := []string{"hunter2", "tok-1", "pw-ptr", "k-ptr", "pw-nested", "cpw", "amz-sig", "frag-tok", "ssn-9"}
+	kept := []string{
+		"https://bob:[Filtered]@api.example.com/v1/items?token=[Filtered]&page=2",
+		"https://alice:[Filtered]@ptr.example/p?api_key=[Filtered]&x=1",
+		"https://db.example/x?password=[Filtered]",
+		"fetching https://carol:[Filtered]@h.example/o?X-Amz-Signature=[Filtered] then",
+		"https://app.example/cb#access_token=[Filtered]&state=s1",
+		"https://h.example/?SSN=[Filtered]",
+	}
+	log := logger.Bind(rec.Context(context.Background()))
+	for range 2 { // a breadcrumb and an event; then Sentry Logs (pass-through) and a breadcrumb
+		log.Log(Info, "calling", fields...)
+		log.Log(Error, "call failed", append(fields, Field{"err", errors.New("failed " + t.Name())})...)
+	}
+	rec.Hub().Flush(time.Second)
+	ev := rec.Events()[0]
+	mu.Lock()
+	defer mu.Unlock()
+	if len(logs) == 0 || len(ev.Breadcrumbs()) == 0 {
+		t.Fatalf("%d logs, %d breadcrumbs: want both", len(logs), len(ev.Breadcrumbs()))
+	}
+	for what, v := range map[string]any{
+		"log context": ev.LogContext(), "breadcrumb": ev.Breadcrumbs()[0].Data,
+		"tags": ev.Tags, "Sentry Logs": logs[0].Attributes,
+	} {
+		got := js(v)
+		for _, s := range secrets {
+			if strings.Contains(got, s) {
+				t.Errorf("%s: secret %q sent: %s", what, s, got)
+			}
+		}
+		want := kept
+		if what == "tags" {
+			want = kept[:1]
+		}
+		for _, s := range want {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s: %q missing from %s", what, s, got)
+			}
+		}
+	}
+}
+
+// stringURL is a fmt.Stringer holding a URL, as *url.URL is.
+type stringURL string
+
+func (u stringURL) String() string { return string(u) }
+
+// nilErr is an error type whose Error panics on a nil receiver.
+type nilErr struct{ msg string }
+
+func (e *nilErr) Error() string { return e.msg }
+
+// NilErrors: a nil error and a typed nil error (a nil *T in an error) are
+// no exceptions; the records are still events, and nothing panics.
+func testNilErrors(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	var typedNil *nilErr
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Error, "nil error", Field{"err", error(nil)})
+	log.Log(Error, "typed nil", Field{"err", error(typedNil)})
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("%d events %q, want 2 message events", len(evs), messages(evs))
+	}
+	for _, ev := range evs {
+		if len(ev.Exception) != 0 {
+			t.Errorf("%q: exception %+v from a nil error", ev.Message, ev.Exception)
+		}
+	}
+}
+
+// BadValues: a huge message and huge values are cut, with "…", to the
+// documented limits (1 KiB a breadcrumb value, 16 KiB an event value);
+// invalid UTF-8 in values and keys is repaired; NaN and infinities are
+// kept; the event encodes as JSON.
+func testBadValues(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	huge := strings.Repeat("é", 1<<20)
+	log.Log(Info, huge, Field{"big", huge}, Field{"utf8", "bad \xff\xfe bytes"}, Field{"bad\xffkey", 1},
+		Field{"nan", math.NaN()}, Field{"inf", math.Inf(-1)}, Field{"after", "kept"})
+	log.Log(Error, "huge "+huge, Field{"big", huge})
+	ev := one(t, rec)
+	const crumbValue, eventValue = 1 << 10, 16 << 10
+	b := ev.Breadcrumbs()[0]
+	if len(b.Message) > crumbValue+len("…") || !strings.HasSuffix(b.Message, "…") || !utf8.ValidString(b.Message) {
+		t.Errorf("breadcrumb message is %d bytes, not cut", len(b.Message))
+	}
+	if s, _ := b.Data["big"].(string); len(s) > crumbValue+len("…") || !strings.HasSuffix(s, "…") || !utf8.ValidString(s) {
+		t.Errorf("breadcrumb value is %d bytes, not cut", len(s))
+	}
+	if s, _ := b.Data["utf8"].(string); !utf8.ValidString(s) || !strings.HasPrefix(s, "bad ") || !strings.HasSuffix(s, " bytes") {
+		t.Errorf("invalid UTF-8 = %q", b.Data["utf8"])
+	}
+	for k := range b.Data {
+		if !utf8.ValidString(k) {
+			t.Errorf("invalid UTF-8 key %q kept", k)
+		}
+	}
+	if b.Data["after"] != "kept" || b.Data["nan"] == nil || b.Data["inf"] == nil {
+		t.Errorf("fields lost: %s", js(b.Data))
+	}
+	if len(ev.Message) > eventValue+len("…") || !strings.HasSuffix(ev.Message, "…") {
+		t.Errorf("event message is %d bytes, not cut", len(ev.Message))
+	}
+	if s, _ := ev.LogContext()["big"].(string); len(s) > eventValue+len("…") || len(s) < eventValue/2 {
+		t.Errorf("event value is %d bytes", len(s))
+	}
+	if _, err := json.Marshal(ev.Event); err != nil {
+		t.Errorf("the event does not encode: %v", err)
+	}
+}
+
+type panicStringer struct{}
+
+func (panicStringer) String() string { panic("stringer exploded") }
+
+type panicError struct{}
+
+func (panicError) Error() string { panic("error exploded") }
+
+// PanickingUserMethods: a String or Error method that panics is recovered
+// and shown as "!PANIC in <type>.<method>: <value>"; the record and the
+// fields after it are kept, and a panicking error is still the event's
+// exception, typed. (Not for loggers that call these methods themselves,
+// before logcrumbs sees the record.)
+func testPanickingUserMethods(t *testing.T, d Driver) {
+	if d.UserPanicsReachCaller {
+		t.Skip("the logger calls String and Error itself, before logcrumbs sees the record")
+	}
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "survives", Field{"str", panicStringer{}}, Field{"error", panicError{}}, Field{"after", "kept"})
+	log.Log(Error, "failed", Field{"err", panicError{}})
+	ev := one(t, rec)
+	data := ev.Breadcrumbs()[0].Data
+	for key, want := range map[string]string{
+		"str":   "!PANIC in conformance.panicStringer.String: stringer exploded",
+		"error": "!PANIC in conformance.panicError.Error: error exploded",
+		"after": "kept",
+	} {
+		if got, _ := data[key].(string); got != want {
+			t.Errorf("%s = %q, want %q", key, data[key], want)
+		}
+	}
+	if ex := ev.Exceptions(); len(ex) != 1 || ex[0].Type != "conformance.panicError" {
+		t.Errorf("exceptions %+v, want the panicking error, typed", ex)
+	}
+}
+
+// RunAllocs runs the allocation case for d, apart from Run so that a
+// test named for it (TestConformanceAllocs) is picked by scripts/test's
+// second run without -race (-run Alloc).
+func RunAllocs(t *testing.T, d Driver) {
+	t.Helper()
+	t.Run("BreadcrumbAllocatesNothing", func(t *testing.T) { testBreadcrumbAllocatesNothing(t, d) })
+}
+
+// BreadcrumbAllocatesNothing: keeping a breadcrumb through a bound logger
+// with With fields adds no allocation to what the bare logger does for the
+// same call (nothing, for slog and zerolog; zap's own one). Skipped under
+// -race, which makes sync.Pool drop items on purpose.
+func testBreadcrumbAllocatesNothing(t *testing.T, d Driver) {
+	if race.Enabled {
+		t.Skip("the race detector makes sync.Pool drop items on purpose; allocation counts are checked without -race (scripts/test runs both)")
+	}
+	fields := []Field{{"path", "/users/42"}, {"status", 200}, {"took", 3 * time.Millisecond}, {"cached", false},
+		{"note", "needs \"escaping\"\n"}}
+	allocs := func(bare, standalone bool) float64 {
+		rec := logcrumbstest.New(t)
+		out := io.Writer(io.Discard)
+		if standalone {
+			out = nil
+		}
+		log := d.New(t, Config{Options: rec.Options(), Out: out, Bare: bare}).
+			With(Field{"svc", "api"}).Bind(rec.Context(context.Background()))
+		logOnce := func() { log.Log(Info, "request served", fields...) }
+		for range 2 * logcrumbs.DefaultCapacity {
+			logOnce()
+		}
+		return testing.AllocsPerRun(1000, logOnce)
+	}
+	bare := allocs(true, false)
+	t.Logf("the bare logger allocates %.1f times per record", bare)
+	if got := allocs(false, false); got > bare {
+		t.Errorf("a breadcrumb allocates %.1f times per record, the bare logger %.1f", got, bare)
+	}
+	if got := allocs(false, true); got > bare {
+		t.Errorf("a breadcrumb without output allocates %.1f times per record, the bare logger %.1f", got, bare)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
