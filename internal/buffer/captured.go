@@ -20,6 +20,11 @@ type capturedEntry struct {
 	id    string
 	at    time.Time
 	owner any // see CaptureOnceFor
+	// text is err's text when captured, and textOnly whether err is known
+	// by it alone (see TextOnly): a text-only error and a real one are
+	// matched by their texts.
+	text     string // "" when err is never matched by its text (see byText)
+	textOnly bool
 	// idents holds the errors of err's chain whose type is incomparable
 	// (found again by identity, see same), with their texts when captured:
 	// if one's text has changed since, the storage it points to was reused
@@ -37,6 +42,10 @@ type capturedIdent struct {
 // chain.
 func newEntry(err error, chain []error, id string, now time.Time, owner any) capturedEntry {
 	e := capturedEntry{err: err, id: id, at: now, owner: owner}
+	e.text, e.textOnly = textOf(err)
+	if !e.textOnly && byText(err) {
+		e.text = safeText(err)
+	}
 	for _, c := range chain {
 		if !reflect.TypeOf(c).Comparable() {
 			e.idents = append(e.idents, capturedIdent{c, safeText(c)})
@@ -96,17 +105,19 @@ func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.
 // does not silence another's.
 func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time, window time.Duration) (string, bool) {
 	chains := make([][]error, len(errs))
+	texts := make([][]string, len(errs))
 	entries := make([]capturedEntry, len(errs))
 	for i, err := range errs {
 		chains[i] = Chain(err, nil)
+		texts[i] = chainTexts(chains[i])
 		entries[i] = newEntry(err, chains[i], id, now, owner)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	byText := t != fallback // the fallback trail mixes every unit of work
 	var earlier string
-	for _, chain := range chains {
-		prev, ok := t.once.find(owner, chain, now, window, byText)
+	for i, chain := range chains {
+		prev, ok := t.once.find(owner, chain, texts[i], now, window, byText)
 		if !ok {
 			earlier = ""
 			break
@@ -133,10 +144,9 @@ func (c *captured) add(e capturedEntry) {
 	c.next = (c.next + 1) % capturedSize
 }
 
-func (c *captured) find(owner any, chain []error, now time.Time, window time.Duration, byText bool) (string, bool) {
-	for _, err := range chain {
-		text, textOnly := textOf(err)
-		textOnly = textOnly && byText
+func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (string, bool) {
+	for j, err := range chain {
+		_, textOnly := textOf(err)
 		for i := range c.entries {
 			e := &c.entries[i]
 			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
@@ -145,10 +155,8 @@ func (c *captured) find(owner any, chain []error, now time.Time, window time.Dur
 			if e.matches(e.err, err) {
 				return e.id, true
 			}
-			if textOnly {
-				if captured, ok := textOf(e.err); ok && wrapsText(text, captured) {
-					return e.id, true
-				}
+			if byText && (textOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
+				return e.id, true
 			}
 		}
 	}
@@ -158,13 +166,45 @@ func (c *captured) find(owner any, chain []error, now time.Time, window time.Dur
 // TextOnly is implemented by errors known only by their text, such as the
 // error field of a zerolog record, which a hook or writer sees as text:
 // TextOnly returns that text and true. Capture-once cannot follow such an
-// error's %w chain, so within one trail (not the shared fallback trail) it
-// takes a text-only error whose text is a captured text-only error's text,
-// or ends with ": " and that text (how fmt.Errorf's "%w" convention writes a
-// wrapper), for that error.
+// error's %w chain, so within one trail (not the shared fallback trail),
+// when either of two errors is text-only, it takes one whose text is the
+// other's, or ends with ": " and the other's (how fmt.Errorf's "%w"
+// convention writes a wrapper), for the same error: a zerolog record's
+// error text and the real error captured by hand (or logged through
+// another logger) of one request are one event. Two real errors are never
+// matched by their texts.
 type TextOnly interface {
 	error
 	TextOnly() (string, bool)
+}
+
+// chainTexts returns the text of each error of chain, "" for those never
+// matched by text (see byText).
+func chainTexts(chain []error) []string {
+	texts := make([]string, len(chain))
+	for i, err := range chain {
+		if text, ok := textOf(err); ok {
+			texts[i] = text
+		} else if byText(err) {
+			texts[i] = safeText(err)
+		}
+	}
+	return texts
+}
+
+// byText reports whether err may be matched to a text-only error by its
+// text: a real error may; a TextOnly that says it is not text-only (a
+// panic's text) never is.
+func byText(err error) bool {
+	if err == nil {
+		return false
+	}
+	_, isText := err.(TextOnly)
+	if !isText {
+		return true
+	}
+	_, ok := textOf(err)
+	return ok
 }
 
 // textOf returns err's text if err is known only by its text.
@@ -309,10 +349,11 @@ func (t *Trail) Recaptured(id, earlier string) {
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
 	chain := Chain(err, nil)
+	texts := chainTexts(chain)
 	entry := newEntry(err, chain, id, now, nil)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if earlier, ok := t.containsLocked(chain); ok {
+	if earlier, ok := t.containsLocked(chain, texts, t != fallback); ok {
 		return earlier, false
 	}
 	t.once.add(entry)
@@ -322,19 +363,26 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // containsLocked reports whether chain (an error and what it wraps) holds
 // one of the errors t captured, or its error is wrapped by one of them, and
 // under which event; t.mu must be held.
-func (t *Trail) containsLocked(chain []error) (string, bool) {
+func (t *Trail) containsLocked(chain []error, texts []string, byText bool) (string, bool) {
 	if len(chain) == 0 {
 		return "", false
 	}
+	_, textOnly := textOf(chain[0])
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
 		if e.err == nil {
 			continue
 		}
-		for _, c := range chain {
+		for j, c := range chain {
 			if e.matches(e.err, c) {
 				return e.id, true // err is the captured error or wraps it
 			}
+			if _, cTextOnly := textOf(c); byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
+				return e.id, true // by text: err is the captured error or wraps it
+			}
+		}
+		if byText && (textOnly || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
+			return e.id, true // by text: the captured error wraps err
 		}
 		for _, captured := range Chain(e.err, nil)[1:] {
 			if e.matches(captured, chain[0]) {

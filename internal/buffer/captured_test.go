@@ -396,10 +396,35 @@ func TestCaptureOnceByText(t *testing.T) {
 		}
 	}
 	for _, err := range []error{&textErr{text: "xrepo failed"}, &textErr{text: "repo failed: svc"}, &textErr{text: ": repo faile"},
-		&textErr{text: "repo failed", panic: true}, errors.New("svc: repo failed")} {
+		&textErr{text: "repo failed", panic: true}} {
 		if _, isNew := tr.CaptureOnce([]error{err}, "other", now, 0); !isNew {
 			t.Errorf("%q (%T) was taken for the captured error", err, err)
 		}
+	}
+	// A real error and a text-only one of the same error (another logger
+	// of the request, a hand capture) are matched by text, both ways...
+	if id, isNew := tr.CaptureOnce([]error{errors.New("svc: repo failed")}, "real", now, 0); isNew || id != "id" {
+		t.Errorf("a real error wrapping a captured text-only one: %q %v, want the captured one", id, isNew)
+	}
+	real := errors.New("disk full")
+	hand := NewTrail(1)
+	hand.CaptureByHand(real, "hand", now)
+	if id, isNew := hand.CaptureOnce([]error{&textErr{text: "save: disk full"}}, "log", now, 0); isNew || id != "hand" {
+		t.Errorf("text-only error wrapping a hand-captured one: %q %v, want the hand capture", id, isNew)
+	}
+	logged := NewTrail(1)
+	logged.CaptureOnce([]error{&textErr{text: "disk full"}}, "log", now, 0)
+	if id, isNew := logged.CaptureByHand(fmt.Errorf("save: %w", real), "hand", now); isNew || id != "log" {
+		t.Errorf("hand capture wrapping a logged text-only error: %q %v, want the logged one", id, isNew)
+	}
+	// ...but two real errors of one text never are.
+	two := NewTrail(1)
+	two.CaptureOnce([]error{errors.New("not found")}, "a", now, 0)
+	if _, isNew := two.CaptureOnce([]error{errors.New("not found")}, "b", now, 0); !isNew {
+		t.Error("two real errors of one text were taken for one")
+	}
+	if _, isNew := two.CaptureByHand(errors.New("not found"), "c", now); !isNew {
+		t.Error("a hand-captured real error was taken for a logged one of the same text")
 	}
 	fb := Fallback()
 	text := "fallback " + t.Name()
