@@ -136,7 +136,9 @@ type Entry struct {
 	Message string
 	// Panics says the logger panics with the message right after this
 	// record: its event is noted for the unit of work, so that the panic,
-	// recovered by Middleware or RunJob, is not sent a second time.
+	// recovered by Middleware or RunJob, is not sent a second time. The
+	// panic value noted is Message, or, when Encoder.Message writes the
+	// message, the record's message (cut at the event limits' value size).
 	Panics bool
 	// Exits says the process stops right after this record (Fatal, Panic):
 	// the hub's client is flushed, for up to the core's flush timeout.
@@ -219,20 +221,12 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 // breadcrumbWithErrors is the breadcrumb path when Options.EscalateIf needs
 // the record's errors: apart, so that the plain path allocates nothing.
 func (c *Core) breadcrumbWithErrors(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
-	rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
-	preset.AppendTo(rec, false)
-	errs := preset.Errors()
-	enc.Fields(rec, &errs)
-	rec.CloseAll()
+	rec, errs := c.build(ent, preset, enc, false)
 	c.esc.Keep(ctx, rec, errs)
 }
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
-	rec := c.start(ent, c.esc.EventLimits(), enc)
-	preset.AppendTo(rec, true)
-	errs := preset.Errors()
-	enc.Fields(rec, &errs)
-	rec.CloseAll()
+	rec, errs := c.build(ent, preset, enc, true)
 	var panicValue string
 	if ent.Panics {
 		panicValue = ent.Message
@@ -244,6 +238,21 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encode
 	if ent.Panics {
 		escalate.NotePanic(ctx, panicValue, id)
 	}
+}
+
+// build makes the record of an event, or of a breadcrumb, within its
+// limits, and gathers its errors: the preset's, then the encoder's.
+func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Record, []error) {
+	limits := c.esc.BreadcrumbLimits()
+	if event {
+		limits = c.esc.EventLimits()
+	}
+	rec := c.start(ent, limits, enc)
+	preset.AppendTo(rec, event)
+	errs := preset.Errors()
+	enc.Fields(rec, &errs)
+	rec.CloseAll()
+	return rec, errs
 }
 
 func (c *Core) start(ent *Entry, limits buffer.Limits, enc Encoder) *Record {
