@@ -249,9 +249,14 @@ func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Reco
 	}
 	rec := c.start(ent, limits, enc)
 	preset.AppendTo(rec, event)
-	errs := preset.Errors()
-	enc.Fields(rec, &errs)
+	// Gathered in the record's own slot: a local slice whose address went
+	// to enc.Fields, a function value, would move to the heap.
+	slot := rec.ErrorsSlot()
+	*slot = preset.Errors()
+	enc.Fields(rec, slot)
 	rec.CloseAll()
+	errs := *slot
+	*slot = nil // handed over as errs, as Keep and Capture expect
 	return rec, errs
 }
 
