@@ -57,8 +57,7 @@ import (
 	"log/slog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // Options configure a Handler. The zero value keeps Debug records and above
@@ -79,28 +78,8 @@ type Options struct {
 
 // config is what every Handler derived from one NewHandler call shares.
 type config struct {
-	esc             *escalate.Escalator
-	breadcrumbLevel slog.Leveler
-	eventLevel      slog.Leveler
-	// fixed says that neither level can change (both are plain
-	// slog.Levels): then breadcrumbAt and eventAt hold them, so that the
-	// log path makes no interface call to read them.
-	fixed                 bool
-	breadcrumbAt, eventAt slog.Level
-}
-
-// levels returns the breadcrumb and event levels now.
-func (c *config) levels() (breadcrumb, event slog.Level) {
-	if c.fixed {
-		return c.breadcrumbAt, c.eventAt
-	}
-	return c.breadcrumbLevel.Level(), c.eventLevel.Level()
-}
-
-// enabled reports whether logcrumbs wants records of level l.
-func (c *config) enabled(l slog.Level) bool {
-	b, e := c.levels()
-	return l >= min(b, e)
+	core   *core.Core
+	levels core.Levels[slog.Level]
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
@@ -111,7 +90,7 @@ type Handler struct {
 	// preset is what WithGroup and WithAttrs added, rendered once, as the
 	// "Guide to Writing slog Handlers" pre-formats: each record starts with
 	// it. Groups opened by WithGroup are still open in it.
-	preset *buffer.Preset
+	preset *core.Preset
 }
 
 // groupOrAttrs is one WithGroup or WithAttrs call.
@@ -146,20 +125,23 @@ type groupOrAttrs struct {
 // wrap instead: slog.NewTextHandler(os.Stderr, nil) is the nearest to what
 // the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
-	c := &config{
-		esc:             escalate.New(escalate.Options(opts.Options), "slog"),
-		breadcrumbLevel: opts.BreadcrumbLevel,
-		eventLevel:      opts.EventLevel,
+	c := &config{core: core.New(opts.Options, "slog", 0)}
+	breadcrumb, event := opts.BreadcrumbLevel, opts.EventLevel
+	if breadcrumb == nil {
+		breadcrumb = slog.LevelDebug
 	}
-	if c.breadcrumbLevel == nil {
-		c.breadcrumbLevel = slog.LevelDebug
+	if event == nil {
+		event = slog.LevelError
 	}
-	if c.eventLevel == nil {
-		c.eventLevel = slog.LevelError
+	b, bok := breadcrumb.(slog.Level)
+	e, eok := event.(slog.Level)
+	if bok && eok {
+		c.levels = core.FixedLevels(b, e)
+	} else {
+		c.levels = core.DynamicLevels(
+			func(l slog.Level) bool { return l >= breadcrumb.Level() },
+			func(l slog.Level) bool { return l >= event.Level() })
 	}
-	b, bok := c.breadcrumbLevel.(slog.Level)
-	e, eok := c.eventLevel.(slog.Level)
-	c.breadcrumbAt, c.eventAt, c.fixed = b, e, bok && eok
 	return &Handler{next: next, c: c}
 }
 
@@ -167,7 +149,7 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 // wrapped handler, or logcrumbs (at or above the lower of BreadcrumbLevel and
 // EventLevel).
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
-	return h.c.enabled(level) || (h.next != nil && h.next.Enabled(ctx, level))
+	return h.c.levels.Decide(level) != core.Skip || (h.next != nil && h.next.Enabled(ctx, level))
 }
 
 // Handle passes r to the wrapped handler if it is enabled for r's level and
@@ -175,59 +157,26 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 // logcrumbs' own part never fails, panics or blocks on Sentry.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	var err error
-	breadcrumbAt, eventAt := h.c.levels()
+	d := h.c.levels.Decide(r.Level)
 	if h.next != nil && h.next.Enabled(ctx, r.Level) {
 		next := r
-		if r.Level >= min(breadcrumbAt, eventAt) {
+		if d != core.Skip {
 			// Both read the record: resolve its LogValuers once, for both.
 			r, next = resolveRecord(r)
 		}
 		err = h.next.Handle(ctx, next)
 	}
-	switch {
-	case r.Level >= eventAt:
-		h.event(ctx, r)
-	case r.Level >= breadcrumbAt:
-		h.breadcrumb(ctx, r)
+	if d == core.Skip {
+		return err
 	}
+	ent := core.Entry{Time: r.Time, Level: level(r.Level), PC: r.PC, Message: r.Message}
+	h.c.core.Log(ctx, d, &ent, h.preset, core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
+		r.Attrs(func(a slog.Attr) bool {
+			appendAttr(rec, a, errs)
+			return true
+		})
+	}})
 	return err
-}
-
-func (h *Handler) breadcrumb(ctx context.Context, r slog.Record) {
-	rec := h.start(r, h.c.esc.BreadcrumbLimits())
-	h.preset.AppendTo(rec, false)
-	var errs *[]error // gathered only for Options.EscalateIf
-	var gathered []error
-	if h.c.esc.CollectsBreadcrumbErrors() {
-		errs = &gathered
-		gathered = h.preset.Errors()
-	}
-	r.Attrs(func(a slog.Attr) bool {
-		appendAttr(rec, a, errs)
-		return true
-	})
-	rec.CloseAll()
-	h.c.esc.Keep(ctx, rec, gathered)
-}
-
-func (h *Handler) event(ctx context.Context, r slog.Record) {
-	rec := h.start(r, h.c.esc.EventLimits())
-	h.preset.AppendTo(rec, true)
-	errs := h.preset.Errors()
-	r.Attrs(func(a slog.Attr) bool {
-		appendAttr(rec, a, &errs)
-		return true
-	})
-	rec.CloseAll()
-	h.c.esc.Capture(ctx, rec, errs)
-}
-
-func (h *Handler) start(r slog.Record, limits buffer.Limits) *buffer.Record {
-	rec := buffer.Get(r.Time, level(r.Level), limits)
-	rec.PC = r.PC
-	rec.SetLogger(h.c.esc.LoggerName())
-	rec.SetMessage(r.Message)
-	return rec
 }
 
 // WithAttrs returns a handler whose records carry attrs, inside the groups
@@ -267,11 +216,11 @@ func (h *Handler) with(goa groupOrAttrs, nextWith func(slog.Handler) slog.Handle
 	if h.next != nil {
 		h2.next = nextWith(h.next)
 	}
-	h2.preset = h.preset.With(h.c.esc.BreadcrumbLimits(), h.c.esc.EventLimits(), goa.render)
+	h2.preset = h.c.core.With(h.preset, goa.render)
 	return h2
 }
 
-func (goa groupOrAttrs) render(rec *buffer.Record, errs *[]error) {
+func (goa groupOrAttrs) render(rec *core.Record, errs *[]error) {
 	if goa.group != "" {
 		rec.OpenGroup(goa.group)
 		return
@@ -283,6 +232,6 @@ func (goa groupOrAttrs) render(rec *buffer.Record, errs *[]error) {
 
 // level maps slog's levels to Sentry's: below Info is debug, below Warn is
 // info, below Error is warning, below Error+4 is error, and above is fatal.
-func level(l slog.Level) buffer.Level {
-	return buffer.LevelOf(l, slog.LevelInfo, slog.LevelWarn, slog.LevelError, slog.LevelError+4)
+func level(l slog.Level) core.Level {
+	return core.LevelOf(l, slog.LevelInfo, slog.LevelWarn, slog.LevelError, slog.LevelError+4)
 }

@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"math"
 
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
@@ -15,29 +15,29 @@ const maxDepth = 100
 // appendAttr copies a into rec, resolving LogValuers and recovering from
 // panics in the user's methods. When errs is not nil, error values are also
 // collected there, for the event's exception.
-func appendAttr(rec *buffer.Record, a slog.Attr, errs *[]error) {
+func appendAttr(rec *core.Record, a slog.Attr, errs *[]error) {
 	appendAttrDepth(rec, a, errs, 0)
 }
 
-func appendAttrDepth(rec *buffer.Record, a slog.Attr, errs *[]error, depth int) {
+func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
 	v := resolve(a.Value)
 	switch v.Kind() {
 	case slog.KindString:
-		rec.AddText(buffer.KindString, a.Key, v.String())
+		rec.AddText(core.KindString, a.Key, v.String())
 	case slog.KindInt64:
-		rec.AddScalar(buffer.KindInt64, a.Key, uint64(v.Int64()))
+		rec.AddScalar(core.KindInt64, a.Key, uint64(v.Int64()))
 	case slog.KindUint64:
-		rec.AddScalar(buffer.KindUint64, a.Key, v.Uint64())
+		rec.AddScalar(core.KindUint64, a.Key, v.Uint64())
 	case slog.KindFloat64:
-		rec.AddScalar(buffer.KindFloat64, a.Key, math.Float64bits(v.Float64()))
+		rec.AddScalar(core.KindFloat64, a.Key, math.Float64bits(v.Float64()))
 	case slog.KindBool:
 		var b uint64
 		if v.Bool() {
 			b = 1
 		}
-		rec.AddScalar(buffer.KindBool, a.Key, b)
+		rec.AddScalar(core.KindBool, a.Key, b)
 	case slog.KindDuration:
-		rec.AddScalar(buffer.KindDuration, a.Key, uint64(v.Duration()))
+		rec.AddScalar(core.KindDuration, a.Key, uint64(v.Duration()))
 	case slog.KindTime:
 		render.Time(rec, a.Key, v.Time())
 	case slog.KindGroup:
@@ -46,7 +46,7 @@ func appendAttrDepth(rec *buffer.Record, a slog.Attr, errs *[]error, depth int) 
 			return // an empty group is ignored, as slog requires
 		}
 		if depth >= maxDepth {
-			rec.AddText(buffer.KindPanic, a.Key, "!TOO DEEP: groups nested more than 100 levels")
+			rec.AddText(core.KindPanic, a.Key, "!TOO DEEP: groups nested more than 100 levels")
 			return
 		}
 		if a.Key != "" {
@@ -64,14 +64,14 @@ func appendAttrDepth(rec *buffer.Record, a slog.Attr, errs *[]error, depth int) 
 }
 
 // appendAny copies a value of slog.KindAny.
-func appendAny(rec *buffer.Record, key string, x any, errs *[]error) {
+func appendAny(rec *core.Record, key string, x any, errs *[]error) {
 	switch x := x.(type) {
 	case nil:
 		if key != "" { // an Attr with empty key and nil value is ignored
-			rec.AddScalar(buffer.KindNull, key, 0)
+			rec.AddScalar(core.KindNull, key, 0)
 		}
 	case *render.LogValuePanic:
-		rec.AddText(buffer.KindPanic, key, x.Note)
+		rec.AddText(core.KindPanic, key, x.Note)
 	default:
 		render.Any(rec, key, x, errs)
 	}

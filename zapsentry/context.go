@@ -6,7 +6,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
-	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // contextKey is the key of the Context field. zap writes no SkipType field,
@@ -40,8 +40,6 @@ func boundContext(f zapcore.Field) (context.Context, bool) {
 //	log.Info("loading cart")                       // a breadcrumb of this request
 //	slog.InfoContext(ctx, "cart loaded")           // the same trail
 func WithContext(ctx context.Context, logger *zap.Logger) (context.Context, *zap.Logger) {
-	if logcrumbs.FromContext(ctx) == nil {
-		ctx = logcrumbs.NewContext(ctx)
-	}
+	ctx = core.EnsureTrail(ctx)
 	return ctx, logger.With(Context(ctx))
 }

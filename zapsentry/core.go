@@ -56,8 +56,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // Options configure the core. The zero value keeps Debug and above as
@@ -83,47 +82,30 @@ type Options struct {
 }
 
 type config struct {
-	esc             *escalate.Escalator
-	name            string // Options.LoggerName, empty for the entry's own
+	core            *core.Core
+	levels          core.Levels[zapcore.Level]
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
-	syncTimeout     time.Duration
-	// fixed says that both levels are plain zapcore.Levels, which cannot
-	// change: then breadcrumbAt and eventAt hold them, so that the log path
-	// makes no interface call to read them.
-	fixed                 bool
-	breadcrumbAt, eventAt zapcore.Level
 }
 
-// wants reports whether an entry of level l is sent as an event, and
-// whether it is kept as a breadcrumb (an event's entry may be both).
-func (c *config) wants(l zapcore.Level) (event, breadcrumb bool) {
-	if c.fixed {
-		return l >= c.eventAt, l >= c.breadcrumbAt
-	}
-	return c.eventLevel.Enabled(l), c.breadcrumbLevel.Enabled(l)
-}
-
-// core is the zapcore.Core. With returns a new core; a core is never
+// sentryCore is the zapcore.Core. With returns a new core; a core is never
 // changed after it is made, so it is safe for concurrent use.
-type core struct {
+type sentryCore struct {
 	c   *config
 	ctx context.Context // bound with Context, or nil
 
 	// preset is the fields added with With, copied when With was called
 	// (as zap's encoders copy them), with their errors.
-	preset *buffer.Preset
+	preset *core.Preset
 }
 
 // NewCore returns a core that feeds logcrumbs and writes nothing else. Tee
 // it beside your own: zapcore.NewTee(yourCore, zapsentry.NewCore(opts)).
 func NewCore(opts Options) zapcore.Core {
 	c := &config{
-		esc:             escalate.New(escalate.Options(opts.Options), "zap"),
-		name:            opts.LoggerName,
+		core:            core.New(opts.Options, "zap", opts.SyncTimeout),
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
-		syncTimeout:     opts.SyncTimeout,
 	}
 	if c.breadcrumbLevel == nil {
 		c.breadcrumbLevel = zapcore.DebugLevel
@@ -131,13 +113,14 @@ func NewCore(opts Options) zapcore.Core {
 	if c.eventLevel == nil {
 		c.eventLevel = zapcore.ErrorLevel
 	}
-	if c.syncTimeout <= 0 {
-		c.syncTimeout = 2 * time.Second
-	}
 	b, bok := c.breadcrumbLevel.(zapcore.Level)
 	e, eok := c.eventLevel.(zapcore.Level)
-	c.breadcrumbAt, c.eventAt, c.fixed = b, e, bok && eok
-	return &core{c: c}
+	if bok && eok {
+		c.levels = core.FixedLevels(b, e)
+	} else {
+		c.levels = core.DynamicLevels(c.breadcrumbLevel.Enabled, c.eventLevel.Enabled)
+	}
+	return &sentryCore{c: c}
 }
 
 // Wrap returns a zap.Option that tees a new core beside a logger's own:
@@ -149,20 +132,19 @@ func Wrap(opts Options) zap.Option {
 }
 
 // Enabled reports whether the entry would be kept or sent.
-func (c *core) Enabled(l zapcore.Level) bool {
-	event, breadcrumb := c.c.wants(l)
-	return event || breadcrumb
+func (c *sentryCore) Enabled(l zapcore.Level) bool {
+	return c.c.levels.Decide(l) != core.Skip
 }
 
 // Level returns the lowest level the core is enabled for, so that
 // zap.Logger.Level and zapcore.LevelOf report the tee's true level.
-func (c *core) Level() zapcore.Level {
+func (c *sentryCore) Level() zapcore.Level {
 	return min(zapcore.LevelOf(c.c.breadcrumbLevel), zapcore.LevelOf(c.c.eventLevel))
 }
 
 // With returns a core whose entries carry fields. A Context field among them
 // binds the core to that context instead of being a field.
-func (c *core) With(fields []zapcore.Field) zapcore.Core {
+func (c *sentryCore) With(fields []zapcore.Field) zapcore.Core {
 	c2 := *c
 	own := 0
 	for _, f := range fields {
@@ -175,7 +157,7 @@ func (c *core) With(fields []zapcore.Field) zapcore.Core {
 	if own == 0 {
 		return &c2
 	}
-	c2.preset = c.preset.With(c.c.esc.BreadcrumbLimits(), c.c.esc.EventLimits(), func(rec *buffer.Record, errs *[]error) {
+	c2.preset = c.c.core.With(c.preset, func(rec *core.Record, errs *[]error) {
 		for _, f := range fields {
 			if _, ok := boundContext(f); !ok {
 				addField(rec, f, errs)
@@ -186,7 +168,7 @@ func (c *core) With(fields []zapcore.Field) zapcore.Core {
 }
 
 // Check adds the core to ce when it is enabled for the entry's level.
-func (c *core) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	if c.Enabled(ent.Level) {
 		return ce.AddCore(ent, c)
 	}
@@ -195,95 +177,51 @@ func (c *core) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.Check
 
 // Write keeps the entry as a breadcrumb or sends it as an event. It returns
 // nil: what logcrumbs does never makes a log call fail.
-func (c *core) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	ctx := c.ctx
 	for _, f := range fields {
 		if bound, ok := boundContext(f); ok {
 			ctx = bound
 		}
 	}
-	switch event, breadcrumb := c.c.wants(ent.Level); {
-	case event:
-		id := c.event(ctx, ent, fields)
+	e := core.Entry{
+		Time:    ent.Time,
+		Level:   level(ent.Level),
+		Logger:  ent.LoggerName,
+		Message: ent.Message,
 		// zap panics with the message next (a DPanic only in development;
-		// the note is harmless when no panic follows).
-		if ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel {
-			escalate.NotePanic(ctx, ent.Message, id)
-		}
-	case breadcrumb:
-		c.breadcrumb(ctx, ent, fields)
+		// the note is harmless when no panic follows), or exits.
+		Panics: ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel,
+		Exits:  ent.Level >= zapcore.PanicLevel,
 	}
-	if ent.Level >= zapcore.PanicLevel {
-		_ = c.syncContext(ctx) // the process is about to stop
-	}
-	return nil
-}
-
-func (c *core) breadcrumb(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) {
-	rec := c.start(ent, c.c.esc.BreadcrumbLimits())
-	c.preset.AppendTo(rec, false)
-	var errs *[]error // gathered only for Options.EscalateIf
-	var gathered []error
-	if c.c.esc.CollectsBreadcrumbErrors() {
-		errs = &gathered
-		gathered = c.preset.Errors()
-	}
-	for _, f := range fields {
-		addField(rec, f, errs)
-	}
-	rec.CloseAll()
-	c.c.esc.Keep(ctx, rec, gathered)
-}
-
-func (c *core) event(ctx context.Context, ent zapcore.Entry, fields []zapcore.Field) (id string) {
-	rec := c.start(ent, c.c.esc.EventLimits())
-	c.preset.AppendTo(rec, true)
-	errs := c.preset.Errors()
-	for _, f := range fields {
-		addField(rec, f, &errs)
-	}
-	rec.CloseAll()
-	return c.c.esc.Capture(ctx, rec, errs)
-}
-
-func (c *core) start(ent zapcore.Entry, limits buffer.Limits) *buffer.Record {
-	rec := buffer.Get(ent.Time, level(ent.Level), limits)
 	if ent.Caller.Defined { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
 		// is a return address, as runtime.Callers gives (and slog keeps).
-		rec.PC = ent.Caller.PC + 1
+		e.PC = ent.Caller.PC + 1
 	}
-	switch {
-	case c.c.name != "":
-		rec.SetLogger(c.c.name)
-	case ent.LoggerName != "":
-		rec.SetLogger(ent.LoggerName)
-	default:
-		rec.SetLogger("zap")
-	}
-	rec.SetMessage(ent.Message)
-	return rec
+	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, core.Encoder{
+		Fields: func(rec *core.Record, errs *[]error) {
+			for _, f := range fields {
+				addField(rec, f, errs)
+			}
+		},
+	})
+	return nil
 }
 
 // Sync waits up to Options.SyncTimeout for the core's hub's client to send
 // the events sent so far (sentry-go's Client.Flush: its queue drained, not
 // Sentry's answer). It returns an error if that did not happen in time; with
 // no Sentry client it returns nil at once.
-func (c *core) Sync() error { return c.syncContext(c.ctx) }
-
-func (c *core) syncContext(ctx context.Context) error {
-	hub := c.c.esc.Hub(ctx)
-	if !hub.Client().IsEnabled() {
-		return nil
-	}
-	if !hub.Flush(c.c.syncTimeout) {
+func (c *sentryCore) Sync() error {
+	if !c.c.core.Flush(c.ctx) {
 		return fmt.Errorf("zapsentry: Sentry did not confirm the events sent within %v: they may be lost; "+
-			"check the DSN and the network, or raise Options.SyncTimeout", c.c.syncTimeout)
+			"check the DSN and the network, or raise Options.SyncTimeout", c.c.core.FlushTimeout())
 	}
 	return nil
 }
 
 // level maps zap's levels to Sentry's: DPanic, Panic and Fatal are fatal.
-func level(l zapcore.Level) buffer.Level {
-	return buffer.LevelOf(l, zapcore.InfoLevel, zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.DPanicLevel)
+func level(l zapcore.Level) core.Level {
+	return core.LevelOf(l, zapcore.InfoLevel, zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.DPanicLevel)
 }

@@ -8,25 +8,25 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // encoder is a zapcore.ObjectEncoder that copies fields into the record it
 // converts from. Being the record itself, it costs no allocation to pass as
 // an interface, which keeps the breadcrumb path allocation-free.
-type encoder buffer.Record
+type encoder core.Record
 
 var _ zapcore.ObjectEncoder = (*encoder)(nil)
 
-func (e *encoder) rec() *buffer.Record { return (*buffer.Record)(e) }
+func (e *encoder) rec() *core.Record { return (*core.Record)(e) }
 
-func (e *encoder) int(key string, v int64) { e.rec().AddScalar(buffer.KindInt64, key, uint64(v)) }
+func (e *encoder) int(key string, v int64) { e.rec().AddScalar(core.KindInt64, key, uint64(v)) }
 
-func (e *encoder) uint(key string, v uint64) { e.rec().AddScalar(buffer.KindUint64, key, v) }
+func (e *encoder) uint(key string, v uint64) { e.rec().AddScalar(core.KindUint64, key, v) }
 
 func (e *encoder) float(key string, v float64) {
-	e.rec().AddScalar(buffer.KindFloat64, key, math.Float64bits(v))
+	e.rec().AddScalar(core.KindFloat64, key, math.Float64bits(v))
 }
 
 // AddObject copies the object as a group; namespaces it opens end with it,
@@ -58,10 +58,10 @@ func (e *encoder) AddReflected(key string, v any) error {
 // OpenNamespace nests the fields that follow in a group named key.
 func (e *encoder) OpenNamespace(key string) { e.rec().OpenGroup(key) }
 
-func (e *encoder) AddString(key, v string) { e.rec().AddText(buffer.KindString, key, v) }
+func (e *encoder) AddString(key, v string) { e.rec().AddText(core.KindString, key, v) }
 
 func (e *encoder) AddByteString(key string, v []byte) {
-	e.rec().BeginText(buffer.KindString, key)
+	e.rec().BeginText(core.KindString, key)
 	_, _ = e.rec().Write(v)
 	e.rec().EndText()
 }
@@ -76,11 +76,11 @@ func (e *encoder) AddBool(key string, v bool) {
 	if v {
 		n = 1
 	}
-	e.rec().AddScalar(buffer.KindBool, key, n)
+	e.rec().AddScalar(core.KindBool, key, n)
 }
 
 func (e *encoder) AddDuration(key string, v time.Duration) {
-	e.rec().AddScalar(buffer.KindDuration, key, uint64(v))
+	e.rec().AddScalar(core.KindDuration, key, uint64(v))
 }
 
 func (e *encoder) AddTime(key string, v time.Time) { render.Time(e.rec(), key, v) }

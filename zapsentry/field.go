@@ -6,7 +6,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
@@ -14,7 +14,7 @@ var errorType = reflect.TypeFor[error]()
 
 // addField copies f into rec, recovering from panics in the user's methods.
 // When errs is not nil, the errors of error fields are collected there.
-func addField(rec *buffer.Record, f zapcore.Field, errs *[]error) {
+func addField(rec *core.Record, f zapcore.Field, errs *[]error) {
 	if plain(f.Type) {
 		f.AddTo((*encoder)(rec))
 		return

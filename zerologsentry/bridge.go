@@ -6,33 +6,25 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // bridge is what the Hook and the Writer share: the options, and the copy of
 // one zerolog record into a trail or an event.
 type bridge struct {
-	esc             *escalate.Escalator
-	breadcrumbLevel zerolog.Level
-	eventLevel      zerolog.Level
-	flushTimeout    time.Duration
+	core   *core.Core
+	levels core.Levels[zerolog.Level]
 }
 
 func newBridge(opts Options) *bridge {
-	b := &bridge{
-		esc:             escalate.New(escalate.Options(opts.Options), "zerolog"),
-		breadcrumbLevel: opts.BreadcrumbLevel,
-		eventLevel:      opts.EventLevel,
-		flushTimeout:    opts.FlushTimeout,
+	event := opts.EventLevel
+	if event == zerolog.DebugLevel {
+		event = zerolog.ErrorLevel
 	}
-	if b.eventLevel == zerolog.DebugLevel {
-		b.eventLevel = zerolog.ErrorLevel
+	return &bridge{
+		core:   core.New(opts.Options, "zerolog", opts.FlushTimeout),
+		levels: core.FixedLevels(opts.BreadcrumbLevel, event),
 	}
-	if b.flushTimeout <= 0 {
-		b.flushTimeout = 2 * time.Second
-	}
-	return b
 }
 
 // handle keeps a record as a breadcrumb or sends it as an event. fields is
@@ -46,76 +38,42 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	case zerolog.NoLevel: // logger.Log(): a record without level
 		l = zerolog.InfoLevel
 	}
-	var m message
-	if inFields {
-		m.raw, m.esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
-	} else {
-		m.text = msg
+	ent := core.Entry{
+		Time:    time.Now(),
+		Level:   level(l),
+		Message: msg,
+		Panics:  l == zerolog.PanicLevel, // zerolog panics with the message next
+		Exits:   l >= zerolog.FatalLevel, // zerolog exits or panics next
 	}
-	switch {
-	case l >= b.eventLevel:
-		id := b.event(ctx, b.start(l, m, b.esc.EventLimits()), fields)
-		if l == zerolog.PanicLevel { // zerolog panics with the message next
-			escalate.NotePanic(ctx, m.String(), id)
-		}
-		if l >= zerolog.FatalLevel { // zerolog exits or panics next
-			if hub := b.esc.Hub(ctx); hub.Client().IsEnabled() {
-				hub.Flush(b.flushTimeout)
+	var enc core.Encoder
+	var raw []byte
+	var esc bool
+	if inFields {
+		raw, esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
+		if raw != nil {
+			enc.Message = func(rec *core.Record) {
+				rec.BeginMessage()
+				writeUnescaped(rec, raw, esc)
+				rec.EndMessage()
 			}
 		}
-	case l >= b.breadcrumbLevel:
-		rec := b.start(l, m, b.esc.BreadcrumbLimits())
-		var errs []error
-		if b.esc.CollectsBreadcrumbErrors() {
-			errs = copyWithErrors(rec, fields) // for Options.EscalateIf
-		} else {
+	}
+	enc.Fields = func(rec *core.Record, errs *[]error) {
+		if errs == nil {
 			s := scanner{skip: skipMember}
 			s.copy(rec, fields)
+			return
 		}
-		b.esc.Keep(ctx, rec, errs)
+		copyWithErrors(rec, fields, errs)
 	}
+	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, enc)
 }
 
-// message is a record's message: text (the hook's), or the raw JSON
-// string a writer found.
-type message struct {
-	text string
-	raw  []byte
-	esc  bool
-}
-
-// String returns the message's text.
-func (m message) String() string {
-	if m.raw != nil {
-		return string(unescape(m.raw, m.esc))
-	}
-	return m.text
-}
-
-func (b *bridge) start(l zerolog.Level, m message, limits buffer.Limits) *buffer.Record {
-	rec := buffer.Get(time.Now(), level(l), limits)
-	rec.SetLogger(b.esc.LoggerName())
-	if m.raw != nil {
-		rec.BeginMessage()
-		writeUnescaped(rec, m.raw, m.esc)
-		rec.EndMessage()
-	} else {
-		rec.SetMessage(m.text)
-	}
-	return rec
-}
-
-// event copies the fields of an event-level record, gathering its errors,
-// and sends it.
-func (b *bridge) event(ctx context.Context, rec *buffer.Record, fields []byte) (id string) {
-	return b.esc.Capture(ctx, rec, copyWithErrors(rec, fields))
-}
-
-// copyWithErrors copies the encoded fields into rec and returns the errors
-// among them: the real values ErrorMarshalFunc remembered, else the text of
-// the error field, with the stack zerolog encoded beside it.
-func copyWithErrors(rec *buffer.Record, fields []byte) []error {
-	var errs []error
+// copyWithErrors copies the encoded fields into rec and appends the errors
+// among them to errs: the real values ErrorMarshalFunc remembered, else the
+// text of the error field, with the stack zerolog encoded beside it.
+func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
+	first := len(*errs)
 	var stack []byte
 	s := scanner{
 		skip: skipMember,
@@ -126,22 +84,21 @@ func copyWithErrors(rec *buffer.Record, fields []byte) []error {
 		},
 		onString: func(key, text string) {
 			if err := recent.find(text); err != nil {
-				errs = append(errs, err)
+				*errs = append(*errs, err)
 			} else if key == zerolog.ErrorFieldName {
-				errs = append(errs, &escalate.TextError{Text: text})
+				*errs = append(*errs, &core.TextError{Text: text})
 			}
 		},
 	}
 	s.copy(rec, fields)
 	if stack != nil {
-		for _, err := range errs {
-			if te, ok := err.(*escalate.TextError); ok {
+		for _, err := range (*errs)[first:] {
+			if te, ok := err.(*core.TextError); ok {
 				te.Stack = decodeStack(stack)
 				break
 			}
 		}
 	}
-	return errs
 }
 
 // skipMember leaves out the fields zerolog adds for its own output: the
@@ -156,6 +113,6 @@ func skipMember(key string, index int) bool {
 
 // level maps zerolog's levels to Sentry's: Trace is debug, Fatal and Panic
 // are fatal.
-func level(l zerolog.Level) buffer.Level {
-	return buffer.LevelOf(l, zerolog.InfoLevel, zerolog.WarnLevel, zerolog.ErrorLevel, zerolog.FatalLevel)
+func level(l zerolog.Level) core.Level {
+	return core.LevelOf(l, zerolog.InfoLevel, zerolog.WarnLevel, zerolog.ErrorLevel, zerolog.FatalLevel)
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // WithContext returns a logger for one request: logger bound to ctx (as
@@ -16,9 +16,7 @@ import (
 // trail. Use the returned context for the rest of the request, so that slog
 // and other loggers add to the same trail. The logger must have the Hook.
 func WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
-	if logcrumbs.FromContext(ctx) == nil {
-		ctx = logcrumbs.NewContext(ctx)
-	}
+	ctx = core.EnsureTrail(ctx)
 	l := logger.With().Ctx(ctx).Logger()
 	return l.WithContext(ctx), l
 }

@@ -7,14 +7,20 @@ import (
 	"github.com/rs/zerolog"
 )
 
+// This file is the only one that reads zerolog.Event's unexported fields
+// (fields_test.go checks both reads against the zerolog in go.mod).
+//
 // A zerolog hook is given the event but no way to read its fields. The
 // fields are in the event's unexported buffer, which zerolog has filled by
 // the time hooks run (all but the message, and the fields of hooks that run
 // after this one). logcrumbs reads that buffer, and only reads it: the
-// offset is taken from zerolog's own type at start-up. If a future zerolog
-// has no []byte field named buf, bufOK is false and records carry their
-// level and message only; the package's tests, which pin the zerolog
-// version, fail first.
+// offset is taken from zerolog's own type at start-up, by reflection, never
+// assumed. On a zerolog whose Event has no []byte field named buf, bufOK is
+// false and the Hook's records carry their level and message only, with no
+// fields and no error (an event-level record becomes a message event);
+// nothing else changes, nothing panics, and the Writer, which reads the
+// finished record, is not affected. The package's tests, which pin the
+// zerolog version, fail first (TestEventInternalsFound).
 var bufOffset, bufOK = func() (uintptr, bool) {
 	f, ok := reflect.TypeFor[zerolog.Event]().FieldByName("buf")
 	if !ok || f.Type != reflect.TypeFor[[]byte]() {
@@ -33,7 +39,10 @@ func eventBuffer(e *zerolog.Event) []byte {
 }
 
 // The writer an event goes to is read the same way, to tell whether a
-// logcrumbs Writer will see the event after the hook.
+// logcrumbs Writer will see the event after the hook. On a zerolog whose
+// Event has no zerolog.LevelWriter field named w, writerOK is false and the
+// Hook never steps aside: with a Hook and a Writer on one logger, both keep
+// each record (as they do today through wrappers the Hook cannot see).
 var writerOffset, writerOK = func() (uintptr, bool) {
 	f, ok := reflect.TypeFor[zerolog.Event]().FieldByName("w")
 	if !ok || f.Type != reflect.TypeFor[zerolog.LevelWriter]() {

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // maxDepth bounds the nesting of objects copied as groups; deeper objects are
@@ -24,7 +24,7 @@ const maxDepth = 32
 type scanner struct {
 	b   []byte
 	i   int
-	rec *buffer.Record
+	rec *core.Record
 
 	// skip, if set, sees every top-level member's key and index (0 for the
 	// first) before its value is read, and reports whether to leave the
@@ -100,7 +100,7 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		if !ok {
 			return false
 		}
-		s.rec.BeginText(buffer.KindString, key)
+		s.rec.BeginText(core.KindString, key)
 		writeUnescaped(s.rec, raw, esc)
 		s.rec.EndText()
 		if depth == 0 && s.onString != nil {
@@ -117,7 +117,7 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		if !ok {
 			return false
 		}
-		s.rec.BeginText(buffer.KindJSON, key)
+		s.rec.BeginText(core.KindJSON, key)
 		_, _ = s.rec.Write(raw)
 		s.rec.EndText()
 	default:
@@ -140,30 +140,30 @@ func (s *scanner) scalar(key string, raw []byte) {
 		if str == "true" {
 			n = 1
 		}
-		s.rec.AddScalar(buffer.KindBool, key, n)
+		s.rec.AddScalar(core.KindBool, key, n)
 		return
 	case str == "null":
-		s.rec.AddScalar(buffer.KindNull, key, 0)
+		s.rec.AddScalar(core.KindNull, key, 0)
 		return
 	case isInteger(str):
 		if n, ok := smallInt(str); ok {
-			s.rec.AddScalar(buffer.KindInt64, key, uint64(n))
+			s.rec.AddScalar(core.KindInt64, key, uint64(n))
 			return
 		}
 		if n, err := strconv.ParseInt(str, 10, 64); err == nil {
-			s.rec.AddScalar(buffer.KindInt64, key, uint64(n))
+			s.rec.AddScalar(core.KindInt64, key, uint64(n))
 			return
 		}
 		if n, err := strconv.ParseUint(str, 10, 64); err == nil {
-			s.rec.AddScalar(buffer.KindUint64, key, n)
+			s.rec.AddScalar(core.KindUint64, key, n)
 			return
 		}
 	}
 	if f, err := strconv.ParseFloat(str, 64); err == nil {
-		s.rec.AddScalar(buffer.KindFloat64, key, math.Float64bits(f))
+		s.rec.AddScalar(core.KindFloat64, key, math.Float64bits(f))
 		return
 	}
-	s.rec.AddText(buffer.KindJSON, key, str) // kept as it was written
+	s.rec.AddText(core.KindJSON, key, str) // kept as it was written
 }
 
 // isInteger reports whether s is an optional minus and digits only.
@@ -302,7 +302,7 @@ func unescape(raw []byte, esc bool) []byte {
 
 // writeUnescaped writes raw's text into the record's open text value,
 // without allocating.
-func writeUnescaped(rec *buffer.Record, raw []byte, esc bool) {
+func writeUnescaped(rec *core.Record, raw []byte, esc bool) {
 	if !esc {
 		_, _ = rec.Write(raw)
 		return
@@ -380,7 +380,7 @@ func hexRune(b []byte) (rune, int) {
 
 // copy copies the members of the object encoded in b (from its opening
 // brace) into rec, and closes the groups it opened.
-func (s *scanner) copy(rec *buffer.Record, b []byte) {
+func (s *scanner) copy(rec *core.Record, b []byte) {
 	if len(b) == 0 || b[0] != '{' {
 		return
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
 // Writer is a zerolog.LevelWriter that passes every record to the writer it
@@ -107,9 +107,7 @@ func (w *Writer) Close() error {
 // For a logger that writes to several writers, use the Hook and the
 // package's WithContext instead, with no Writer among those writers.
 func (w *Writer) WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
-	if logcrumbs.FromContext(ctx) == nil {
-		ctx = logcrumbs.NewContext(ctx)
-	}
+	ctx = core.EnsureTrail(ctx)
 	bound := *w
 	bound.ctx = ctx
 	l := logger.Output(&bound).With().Ctx(ctx).Logger()

@@ -100,3 +100,9 @@ func (r *Record) Errors() []error { return r.errs }
 
 // SetErrors notes the errors the record carries, for Errors.
 func (r *Record) SetErrors(errs []error) { r.errs = errs }
+
+// ErrorsSlot returns where the record notes its errors, for an encoder to
+// append to while the record is built: a slot in the record itself, so that
+// gathering errors through an encoder's function value allocates no slice
+// header of its own.
+func (r *Record) ErrorsSlot() *[]error { return &r.errs }

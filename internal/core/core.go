@@ -1,0 +1,303 @@
+// Package core is what every logger integration is glue over: one flow from
+// a logger's record to a breadcrumb or a Sentry event, in the spirit of
+// log/slog's commonHandler and zapcore's Core/Encoder split.
+//
+// An adapter does two things only. It says what its record's level is
+// (decided once by [Levels], and mapped to Sentry's with [LevelOf]) and what
+// its context is (the record's, or the one bound to the logger); and it
+// encodes its logger's fields, and if it wishes its message, into the
+// core's [Record] through an [Encoder]. Everything else happens here, once:
+// trail lookup or fallback, breadcrumb or event and their limits, the
+// With-preset, gathering errors only when needed (Options.EscalateIf),
+// capture-once, the bookkeeping of Panic and Fatal records (the panic noted
+// for the unit of work, the hub flushed before the process stops), Sync,
+// and attaching a trail to a request's context.
+//
+// The breadcrumb path allocates nothing: [Core.Log] takes the encoder's
+// functions as closures that do not escape, so an adapter's closures over
+// its stack values stay on the stack.
+package core
+
+import (
+	"cmp"
+	"context"
+	"strings"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/escalate"
+)
+
+// Record is the logger-neutral record an adapter encodes into: typed scalars
+// inline, text copied within the limits the core chose.
+type Record = buffer.Record
+
+// Kind is the type of a value in a Record.
+type Kind = buffer.Kind
+
+// The kinds of values an adapter adds to a Record.
+const (
+	KindString   = buffer.KindString   // text
+	KindInt64    = buffer.KindInt64    // an int64's bits
+	KindUint64   = buffer.KindUint64   // a uint64
+	KindFloat64  = buffer.KindFloat64  // math.Float64bits
+	KindBool     = buffer.KindBool     // 0 or 1
+	KindDuration = buffer.KindDuration // nanoseconds, an int64's bits
+	KindJSON     = buffer.KindJSON     // one encoded JSON value
+	KindPanic    = buffer.KindPanic    // text saying which method panicked
+	KindNull     = buffer.KindNull     // a nil value
+)
+
+// Level is a Sentry level, as a Record carries it.
+type Level = buffer.Level
+
+// LevelOf maps a logger's level l to Sentry's, given the logger's lowest
+// levels that are info, warning, error and fatal: below info is debug.
+func LevelOf[L cmp.Ordered](l, info, warning, err, fatal L) Level {
+	return buffer.LevelOf(l, info, warning, err, fatal)
+}
+
+// Preset is what a logger's With added to every record (attributes, open
+// groups), rendered once with its errors; a nil *Preset is empty. Make one
+// with [Core.With].
+type Preset = buffer.Preset
+
+// TextError is an error known only by its text (and maybe a stack), for
+// loggers that hand their integration an error's text, not its value.
+type TextError = escalate.TextError
+
+// Decision is what the core does with a record of some level.
+type Decision uint8
+
+const (
+	// Skip: the record is neither kept nor sent.
+	Skip Decision = iota
+	// Breadcrumb: the record is kept in its trail.
+	Breadcrumb
+	// Event: the record is sent to Sentry as an event (and a breadcrumb of
+	// it kept in its trail).
+	Event
+)
+
+// Levels decide, from a logger's level, whether a record becomes a
+// breadcrumb or an event. Fixed levels are compared in place, with no
+// call; dynamic ones (slog.Leveler, zapcore.LevelEnabler) cost one call
+// each. The zero value sends every record at or above L's zero value as
+// an event: make Levels with [FixedLevels] or [DynamicLevels].
+type Levels[L cmp.Ordered] struct {
+	breadcrumbAt, eventAt L
+	breadcrumb, event     func(L) bool // nil: fixed
+}
+
+// FixedLevels returns Levels that keep records at or above breadcrumb as
+// breadcrumbs and send those at or above event as events.
+func FixedLevels[L cmp.Ordered](breadcrumb, event L) Levels[L] {
+	return Levels[L]{breadcrumbAt: breadcrumb, eventAt: event}
+}
+
+// DynamicLevels returns Levels that ask event, then breadcrumb, at each
+// record: for levels the program changes at run time.
+func DynamicLevels[L cmp.Ordered](breadcrumb, event func(L) bool) Levels[L] {
+	return Levels[L]{breadcrumb: breadcrumb, event: event}
+}
+
+// Decide returns what becomes of a record of level l.
+func (v *Levels[L]) Decide(l L) Decision {
+	if v.event == nil {
+		switch {
+		case l >= v.eventAt:
+			return Event
+		case l >= v.breadcrumbAt:
+			return Breadcrumb
+		}
+		return Skip
+	}
+	switch {
+	case v.event(l):
+		return Event
+	case v.breadcrumb(l):
+		return Breadcrumb
+	}
+	return Skip
+}
+
+// Entry is what the core needs of a record besides its fields.
+type Entry struct {
+	Time  time.Time
+	Level Level   // Sentry's level (see LevelOf)
+	PC    uintptr // the call site's return address, or 0
+	// Logger is the record's own logger name (zap's named loggers), used
+	// when Options.LoggerName is empty; empty means the integration's name.
+	Logger string
+	// Message is the record's message, unless Encoder.Message writes it.
+	Message string
+	// Panics says the logger panics with the message right after this
+	// record: its event is noted for the unit of work, so that the panic,
+	// recovered by Middleware or RunJob, is not sent a second time. The
+	// panic value noted is Message, or, when Encoder.Message writes the
+	// message, the record's message (cut at the event limits' value size).
+	Panics bool
+	// Exits says the process stops right after this record (Fatal, Panic):
+	// the hub's client is flushed, for up to the core's flush timeout.
+	Exits bool
+}
+
+// Encoder writes a record's message and fields into the core's Record.
+// Both are called at most once per record, on the logging goroutine, and
+// must not keep rec.
+type Encoder struct {
+	// Message writes the message (rec.SetMessage, or BeginMessage, writes
+	// and EndMessage). Nil means Entry.Message.
+	Message func(rec *Record)
+	// Fields writes the record's own fields. When errs is not nil, the
+	// error values among them are appended to it (for the exception, or
+	// for Options.EscalateIf); when it is nil, they need not be gathered.
+	Fields func(rec *Record, errs *[]error)
+}
+
+// Core is one integration's shared settings and flow. It is immutable and
+// safe for concurrent use.
+type Core struct {
+	esc          *escalate.Escalator
+	named        bool // Options.LoggerName was set: it wins over Entry.Logger
+	flushTimeout time.Duration
+}
+
+// New returns the core of one integration. defaultLogger names its logger
+// when Options.LoggerName is empty ("slog", "zap", "zerolog");
+// flushTimeout bounds how long an Exits record and Sync wait for delivery,
+// and zero means 2 seconds.
+func New(opts logcrumbs.Options, defaultLogger string, flushTimeout time.Duration) *Core {
+	if flushTimeout <= 0 {
+		flushTimeout = 2 * time.Second
+	}
+	return &Core{
+		esc:          escalate.New(escalate.Options(opts), defaultLogger),
+		named:        opts.LoggerName != "",
+		flushTimeout: flushTimeout,
+	}
+}
+
+// FlushTimeout returns the bound on Sync and on Exits records' flushes.
+func (c *Core) FlushTimeout() time.Duration { return c.flushTimeout }
+
+// With returns p extended by what render writes (a logger's With fields,
+// or a group), rendered once within the breadcrumb and the event limits,
+// with the errors render gathers into errs. p is not changed.
+func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset {
+	return p.With(c.esc.BreadcrumbLimits(), c.esc.EventLimits(), render)
+}
+
+// Log keeps a record as a breadcrumb in the trail of ctx (the fallback
+// trail when ctx carries none), or sends it as an event carrying that
+// trail, as d says; preset's attributes come first. Then, for Exits, it
+// flushes the hub. It never blocks on Sentry otherwise, and allocates
+// nothing for a breadcrumb once the trail's storage has been used once.
+func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+	switch d {
+	case Event:
+		c.event(ctx, ent, preset, enc)
+	case Breadcrumb:
+		if c.esc.CollectsBreadcrumbErrors() {
+			c.breadcrumbWithErrors(ctx, ent, preset, enc)
+			break
+		}
+		rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
+		preset.AppendTo(rec, false)
+		enc.Fields(rec, nil)
+		rec.CloseAll()
+		c.esc.Keep(ctx, rec, nil)
+	default:
+		return
+	}
+	if ent.Exits { // the process is about to stop
+		c.Flush(ctx)
+	}
+}
+
+// breadcrumbWithErrors is the breadcrumb path when Options.EscalateIf needs
+// the record's errors: apart, so that the plain path allocates nothing.
+func (c *Core) breadcrumbWithErrors(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
+	rec, errs := c.build(ent, preset, enc, false)
+	c.esc.Keep(ctx, rec, errs)
+}
+
+func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
+	rec, errs := c.build(ent, preset, enc, true)
+	var panicValue string
+	if ent.Panics {
+		panicValue = ent.Message
+		if enc.Message != nil { // the record holds the only copy
+			panicValue = strings.Clone(rec.Message())
+		}
+	}
+	id := c.esc.Capture(ctx, rec, errs) // takes rec
+	if ent.Panics {
+		escalate.NotePanic(ctx, panicValue, id)
+	}
+}
+
+// build makes the record of an event, or of a breadcrumb, within its
+// limits, and gathers its errors: the preset's, then the encoder's.
+func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Record, []error) {
+	limits := c.esc.BreadcrumbLimits()
+	if event {
+		limits = c.esc.EventLimits()
+	}
+	rec := c.start(ent, limits, enc)
+	preset.AppendTo(rec, event)
+	// Gathered in the record's own slot: a local slice whose address went
+	// to enc.Fields, a function value, would move to the heap.
+	slot := rec.ErrorsSlot()
+	*slot = preset.Errors()
+	enc.Fields(rec, slot)
+	rec.CloseAll()
+	errs := *slot
+	*slot = nil // handed over as errs, as Keep and Capture expect
+	return rec, errs
+}
+
+func (c *Core) start(ent *Entry, limits buffer.Limits, enc Encoder) *Record {
+	rec := buffer.Get(ent.Time, ent.Level, limits)
+	rec.PC = ent.PC
+	if ent.Logger != "" && !c.named {
+		rec.SetLogger(ent.Logger)
+	} else {
+		rec.SetLogger(c.esc.LoggerName())
+	}
+	if enc.Message != nil {
+		enc.Message(rec)
+	} else {
+		rec.SetMessage(ent.Message)
+	}
+	return rec
+}
+
+// Flush waits up to the flush timeout for the client of the hub of ctx to
+// send the events handed to it so far (sentry-go's Client.Flush: its queue
+// drained, not Sentry's answer). It reports false if that did not happen
+// in time, and true at once when the hub has no client.
+func (c *Core) Flush(ctx context.Context) bool {
+	hub := c.hub(ctx)
+	if !hub.Client().IsEnabled() {
+		return true
+	}
+	return hub.Flush(c.flushTimeout)
+}
+
+// hub returns the hub that sends the events of ctx: the context's own, else
+// Options.Hub, else the current hub.
+func (c *Core) hub(ctx context.Context) *sentry.Hub { return c.esc.Hub(ctx) }
+
+// EnsureTrail returns ctx if it carries a trail, else a copy of ctx with a
+// new trail attached: what every request-scoped logger binds to, so that
+// two request loggers made from one base logger never share a trail.
+func EnsureTrail(ctx context.Context) context.Context {
+	if logcrumbs.FromContext(ctx) == nil {
+		ctx = logcrumbs.NewContext(ctx)
+	}
+	return ctx
+}
