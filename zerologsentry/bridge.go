@@ -51,6 +51,9 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	if inFields {
 		raw, esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
 		if raw != nil {
+			if ent.Panics { // the value zerolog panics with, whole (see Entry)
+				ent.Message = string(unescape(raw, esc))
+			}
 			enc.Message = func(rec *core.Record) {
 				rec.BeginMessage()
 				writeUnescaped(rec, raw, esc)

@@ -21,7 +21,6 @@ package core
 import (
 	"cmp"
 	"context"
-	"strings"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -137,8 +136,10 @@ type Entry struct {
 	// Panics says the logger panics with the message right after this
 	// record: its event is noted for the unit of work, so that the panic,
 	// recovered by Middleware or RunJob, is not sent a second time. The
-	// panic value noted is Message, or, when Encoder.Message writes the
-	// message, the record's message (cut at the event limits' value size).
+	// panic value noted is Message, which must then be the whole message
+	// the logger panics with, even when Encoder.Message writes the
+	// record's: the record's copy is cut at the event limits, and a value
+	// that differs from the panic's makes the panic a second event.
 	Panics bool
 	// Exits says the process stops right after this record (Fatal, Panic):
 	// the hub's client is flushed, for up to the core's flush timeout.
@@ -227,16 +228,9 @@ func (c *Core) breadcrumbWithErrors(ctx context.Context, ent *Entry, preset *Pre
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
 	rec, errs := c.build(ent, preset, enc, true)
-	var panicValue string
-	if ent.Panics {
-		panicValue = ent.Message
-		if enc.Message != nil { // the record holds the only copy
-			panicValue = strings.Clone(rec.Message())
-		}
-	}
 	id := c.esc.Capture(ctx, rec, errs) // takes rec
 	if ent.Panics {
-		escalate.NotePanic(ctx, panicValue, id)
+		escalate.NotePanic(ctx, ent.Message, id)
 	}
 }
 
