@@ -68,9 +68,10 @@
 // # Bad input
 //
 // The hook and the writer never change what zerolog writes, never panic and
-// never block on Sentry, except for Fatal and Panic events: the process is
-// about to stop, so they wait up to Options.FlushTimeout for the event to be
-// delivered. Values beyond the limits of logcrumbs.Options are cut and
+// never block on Sentry, except for Fatal and Panic records they keep or
+// send: the process is about to stop, so they wait up to
+// Options.FlushTimeout for the events sent so far (this one's too, if it is
+// an event) to be delivered. Values beyond the limits of logcrumbs.Options are cut and
 // marked; invalid UTF-8 is replaced when sent; malformed JSON (from RawJSON)
 // ends the copy of a record's fields where it starts, keeping those before
 // it (and the message, which the writer reads from the record's end). zerolog calls String, MarshalZerologObject and json.Marshal itself,
@@ -107,8 +108,9 @@ type Options struct {
 	// an event is never what is wanted.
 	EventLevel zerolog.Level
 
-	// FlushTimeout bounds how long a Fatal or Panic event waits to be
-	// delivered before zerolog stops the process. Zero means 2 seconds.
+	// FlushTimeout bounds how long a Fatal or Panic record (an event or a
+	// breadcrumb) waits for the events sent so far to be delivered before
+	// zerolog stops the process. Zero means 2 seconds.
 	FlushTimeout time.Duration
 }
 
