@@ -141,6 +141,10 @@ type Entry struct {
 	// record's: the record's copy is cut at the event limits, and a value
 	// that differs from the panic's makes the panic a second event.
 	Panics bool
+	// PanicValue, when not nil, is the value the logger panics with, noted
+	// instead of Message: for loggers that panic with something other than
+	// the message (logrus panics with its *Entry).
+	PanicValue any
 	// Exits says the process stops right after this record (Fatal, Panic):
 	// the hub's client is flushed, for up to the core's flush timeout.
 	Exits bool
@@ -230,7 +234,11 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encode
 	rec, errs := c.build(ent, preset, enc, true)
 	id := c.esc.Capture(ctx, rec, errs) // takes rec
 	if ent.Panics {
-		escalate.NotePanic(ctx, ent.Message, id)
+		var p any = ent.Message
+		if ent.PanicValue != nil {
+			p = ent.PanicValue
+		}
+		escalate.NotePanic(ctx, p, id)
 	}
 }
 

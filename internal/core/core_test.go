@@ -128,3 +128,27 @@ func TestEnsureTrail(t *testing.T) {
 		t.Error("a context with a trail must be returned as it is")
 	}
 }
+
+// loggerEntry stands for a logger's own entry type that it panics with
+// (logrus panics with its *Entry, not the message).
+type loggerEntry struct{ msg string }
+
+// TestPanicValueNoted: a Panics record whose logger panics with a value
+// other than its message (Entry.PanicValue), recovered by RunJob, is one
+// event.
+func TestPanicValueNoted(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	c := core.New(rec.Options(), "test", 0)
+	_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
+		e := &loggerEntry{msg: "invariant broken"}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(16, 0, 4, 8, 12), Message: e.msg, Panics: true, PanicValue: e}
+		c.Log(ctx, core.Event, &ent, nil, fields(nil))
+		panic(e)
+	})
+	if evs := rec.Events(); len(evs) != 1 {
+		for _, ev := range evs {
+			t.Logf("event %q", ev.Message)
+		}
+		t.Errorf("%d events for one record whose logger then panics with its entry, want 1", len(evs))
+	}
+}
