@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -116,12 +117,12 @@ func (s stdValuer) LogValue() slog.Value { return slog.StringValue("std resolved
 
 // mixed resolves to a group of what crosses the two slog packages badly: a
 // time, an empty group (log/slog drops it, x/exp/slog keeps it), a
-// log/slog LogValuer and a counted LogValuer after them.
+// log/slog LogValuer, a counted LogValuer and a panicking one after them.
 type mixed struct{ n *atomic.Int32 }
 
 func (m mixed) LogValue() xslog.Value {
 	return xslog.GroupValue(xslog.Time("at", time.Date(2024, 5, 6, 7, 8, 9, 10, time.FixedZone("X", 3600))),
-		xslog.Group("none"), xslog.Any("std", stdValuer{1}), xslog.Any("c", countValuer(m)))
+		xslog.Group("none"), xslog.Any("std", stdValuer{1}), xslog.Any("c", countValuer(m)), xslog.Any("bad", panicValuer{}))
 }
 
 // TestResolvedOutputAcrossPackages: when a record holds LogValuers, the
@@ -130,7 +131,8 @@ func (m mixed) LogValue() xslog.Value {
 // empty groups (which log/slog drops and x/exp/slog keeps) stand before
 // the LogValuers, in the record, in groups and through With, and a
 // LogValuer's value holds a time and a log/slog LogValuer (which
-// x/exp/slog does not resolve).
+// x/exp/slog does not resolve), and LogValuers panic (x/exp/slog writes
+// its own text and stack for them, as without logcrumbs).
 func TestResolvedOutputAcrossPackages(t *testing.T) {
 	run := func(wrap, text bool) (string, int32) {
 		var b bytes.Buffer
@@ -145,13 +147,13 @@ func TestResolvedOutputAcrossPackages(t *testing.T) {
 		ctx := logcrumbs.NewContext(context.Background())
 		l := xslog.New(h).With(xslog.Group("e"), "std", stdValuer{2}, "w", mixed{&n})
 		l.InfoContext(ctx, "m", xslog.Group("e1"), xslog.Group("e2", xslog.Group("e3")), "std", stdValuer{3},
-			xslog.Group("g", xslog.Group("e4"), "m", mixed{&n}, "c", countValuer{&n}), "m", mixed{&n})
+			xslog.Group("g", xslog.Group("e4"), "m", mixed{&n}, "c", countValuer{&n}), "m", mixed{&n}, "bad", panicValuer{})
 		return b.String(), n.Load()
 	}
 	for _, text := range []bool{false, true} {
 		p, pn := run(false, text)
 		w, wn := run(true, text)
-		if p != w || pn != wn || pn != 4 {
+		if p != w || pn != wn || pn != 4 || strings.Count(p, "LogValue panicked") != 4 {
 			t.Errorf("text handler %v: wrapped output (%d LogValue calls, plain %d, want 4):\n%s\nplain output:\n%s", text, wn, pn, w, p)
 		}
 	}
