@@ -58,6 +58,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/core"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // Options configure a Handler. The zero value keeps Debug records and above
@@ -162,7 +163,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		next := r
 		if d != core.Skip {
 			// Both read the record: resolve its LogValuers once, for both.
-			r, next = resolveRecord(r)
+			r, next, _ = render.ResolveRecord(r)
 		}
 		err = h.next.Handle(ctx, next)
 	}
@@ -189,9 +190,9 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 		return h
 	}
 	resolved := make([]slog.Attr, len(attrs))
-	forNextAttrs := make([]slog.Attr, len(attrs)) // see resolveBoth
+	forNextAttrs := make([]slog.Attr, len(attrs)) // see render.ResolveBoth
 	for i, a := range attrs {
-		o, n, _ := resolveBoth(a.Value, 0)
+		o, n, _ := render.ResolveBoth(a.Value, 0)
 		resolved[i] = slog.Attr{Key: a.Key, Value: o}
 		forNextAttrs[i] = slog.Attr{Key: a.Key, Value: n}
 	}

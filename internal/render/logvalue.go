@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
@@ -11,17 +12,17 @@ import (
 // rather than as an error that would become the event's exception. The
 // slog handlers resolve a record's LogValuers once, for the program's own
 // handler and for logcrumbs; where one panicked, they give the program's
-// handler Orig, the value as logged (a log/slog or x/exp/slog Value), so
-// that it writes the panic as slog does, stack and all.
+// handler Orig, the value as logged, so that it writes the panic as slog
+// does, stack and all.
 type LogValuePanic struct {
 	Note string
-	Orig any
+	Orig slog.Value
 }
 
 // LogValuePanicked returns what is kept of orig, a LogValuer value, when
 // the LogValue method of lv (orig or a LogValuer it returned) panicked
 // with p.
-func LogValuePanicked(orig, lv, p any) *LogValuePanic {
+func LogValuePanicked(orig slog.Value, lv, p any) *LogValuePanic {
 	stats.UserPanics.Add(1)
 	return &LogValuePanic{Note: fmt.Sprintf("!PANIC in %T.LogValue: %v", lv, p), Orig: orig}
 }
@@ -29,6 +30,140 @@ func LogValuePanicked(orig, lv, p any) *LogValuePanic {
 // LogValueLoop returns what is kept of orig, a LogValuer value whose
 // LogValue methods returned LogValuers 100 times (slog's own limit), last
 // the last of them.
-func LogValueLoop(orig, last any) *LogValuePanic {
+func LogValueLoop(orig slog.Value, last any) *LogValuePanic {
 	return &LogValuePanic{Note: fmt.Sprintf("!LOOP: LogValue called 100 times on %T", last), Orig: orig}
 }
+
+// MaxDepth bounds the group nesting the slog handlers walk, so that a
+// LogValuer that returns ever deeper groups cannot exhaust the stack.
+const MaxDepth = 100
+
+// Resolve is slog.Value.Resolve, except that a LogValue that panics (or
+// loops) yields a *LogValuePanic, which logcrumbs keeps as a note that says
+// so rather than an error that would become the event's exception.
+func Resolve(v slog.Value) (out slog.Value) {
+	if v.Kind() != slog.KindLogValuer {
+		return v
+	}
+	orig := v
+	defer func() {
+		if p := recover(); p != nil {
+			out = slog.AnyValue(LogValuePanicked(orig, v.Any(), p))
+		}
+	}()
+	for range 100 {
+		if v.Kind() != slog.KindLogValuer {
+			return v
+		}
+		v = v.LogValuer().LogValue()
+	}
+	return slog.AnyValue(LogValueLoop(orig, v.Any()))
+}
+
+// needsResolve reports whether v is a LogValuer or a group that holds one,
+// within MaxDepth.
+func needsResolve(v slog.Value, depth int) bool {
+	switch v.Kind() {
+	case slog.KindLogValuer:
+		return true
+	case slog.KindGroup:
+		if depth >= MaxDepth {
+			return false
+		}
+		for _, a := range v.Group() {
+			if needsResolve(a.Value, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ResolveRecord returns r with its LogValuers resolved, inside groups too,
+// for logcrumbs, r as the program's own handler gets it (see ResolveBoth),
+// so that both see the values of one call of each LogValue method, and
+// whether r held any LogValuer. A record without LogValuers is returned as
+// it is, at no cost but a scan of its attributes.
+func ResolveRecord(r slog.Record) (ours, next slog.Record, found bool) {
+	r.Attrs(func(a slog.Attr) bool {
+		found = needsResolve(a.Value, 0)
+		return !found
+	})
+	if !found {
+		return r, r, false
+	}
+	ours = slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	var forNext []slog.Attr // nil while next is ours
+	r.Attrs(func(a slog.Attr) bool {
+		o, n, split := ResolveBoth(a.Value, 0)
+		if split && forNext == nil {
+			forNext = make([]slog.Attr, 0, r.NumAttrs())
+			ours.Attrs(func(a slog.Attr) bool {
+				forNext = append(forNext, a)
+				return true
+			})
+		}
+		ours.AddAttrs(slog.Attr{Key: a.Key, Value: o})
+		if forNext != nil {
+			forNext = append(forNext, slog.Attr{Key: a.Key, Value: n})
+		}
+		return true
+	})
+	if forNext == nil {
+		return ours, ours, true
+	}
+	next = slog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	next.AddAttrs(forNext...)
+	return ours, next, true
+}
+
+// ResolveBoth returns v resolved for logcrumbs (v and the LogValuers in its
+// groups, within MaxDepth, as the handlers resolve them when they write
+// it), v as the program's own handler gets it, and whether the two differ.
+// The handler gets the resolved value of a LogValuer, except:
+//   - a LogValuer that panicked (or looped), as it was logged, so that the
+//     handler resolves it itself and writes slog's own text for the panic;
+//   - a LogValuer whose value is a group, as a replay of that value, so
+//     that the handler still sees a LogValuer where one was logged: slog's
+//     handlers treat the two differently (the JSON handler writes "g":{}
+//     for a group holding a LogValuer whose value is an empty group, and a
+//     rebuilt group would have dropped it; ReplaceAttr sees a LogValuer's
+//     group value in x/exp/slog), and the output must not change.
+func ResolveBoth(v slog.Value, depth int) (ours, next slog.Value, split bool) {
+	if v.Kind() == slog.KindLogValuer {
+		r := Resolve(v)
+		if p, ok := r.Any().(*LogValuePanic); ok && r.Kind() == slog.KindAny {
+			return r, p.Orig, true
+		}
+		if r.Kind() != slog.KindGroup {
+			return r, r, false
+		}
+		ours, next, _ = ResolveBoth(r, depth)
+		return ours, slog.AnyValue(&replay{next}), true
+	}
+	if v.Kind() != slog.KindGroup || !needsResolve(v, depth) {
+		return v, v, false
+	}
+	group := v.Group()
+	o := make([]slog.Attr, len(group))
+	n := make([]slog.Attr, len(group))
+	for i, a := range group {
+		ov, nv, sp := ResolveBoth(a.Value, depth+1)
+		o[i] = slog.Attr{Key: a.Key, Value: ov}
+		n[i] = slog.Attr{Key: a.Key, Value: nv}
+		split = split || sp
+	}
+	ours = slog.GroupValue(o...)
+	if !split {
+		return ours, ours, false
+	}
+	return ours, slog.GroupValue(n...), true
+}
+
+// replay is a LogValuer whose value was resolved already: what the
+// program's handler gets in place of a LogValuer whose value is a group
+// (see ResolveBoth), so that it resolves it without calling the user's
+// LogValue again.
+type replay struct{ v slog.Value }
+
+func (r *replay) LogValue() slog.Value { return r.v }

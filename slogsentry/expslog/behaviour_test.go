@@ -5,12 +5,10 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/getsentry/sentry-go"
 	xslog "golang.org/x/exp/slog"
 
 	"github.com/logcrumbs/logcrumbs"
@@ -141,56 +139,6 @@ func TestWrappedHandlerError(t *testing.T) {
 	}
 	if h.WithAttrs(nil) != xslog.Handler(h) || h.WithGroup("") != xslog.Handler(h) {
 		t.Error("WithAttrs(nil) or WithGroup(\"\") did not return the handler itself")
-	}
-}
-
-// TestConcurrentRequests: 32 requests side by side, each logging from 8
-// goroutines at once; every event carries exactly its own request's records
-// (run with -race).
-func TestConcurrentRequests(t *testing.T) {
-	const requests, goroutines, perGoroutine = 32, 8, 10
-	logger, tr := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}})
-	var wg sync.WaitGroup
-	for r := range requests {
-		wg.Go(func() {
-			ctx := logcrumbs.NewContext(context.Background())
-			l := logger.With("req", r)
-			var inner sync.WaitGroup
-			for g := range goroutines {
-				inner.Go(func() {
-					for i := range perGoroutine {
-						l.InfoContext(ctx, "step", "g", g, "i", i)
-					}
-				})
-			}
-			inner.Wait()
-			l.ErrorContext(ctx, "failed", "err", errors.New("boom"))
-		})
-	}
-	wg.Wait()
-	sentrytest.CheckRequests(t, tr.Events(), requests, goroutines*perGoroutine)
-}
-
-// TestStackStartsAtCaller: a message event's stack and an exception's stack
-// taken inside logcrumbs end at the code that logged, as through log/slog,
-// without the frames of x/exp/slog and of this package.
-func TestStackStartsAtCaller(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
-	ctx := logcrumbs.NewContext(context.Background())
-	logger.ErrorContext(ctx, "message event")
-	logger.ErrorContext(ctx, "error event", "err", errors.New("no stack of its own"))
-	events := tr.Events()
-	if len(events) != 2 || len(events[0].Threads) != 1 || len(events[1].Exception) != 1 {
-		t.Fatalf("events = %+v", events)
-	}
-	for name, frames := range map[string][]sentry.Frame{
-		"message event": events[0].Threads[0].Stacktrace.Frames,
-		"exception":     events[1].Exception[0].Stacktrace.Frames,
-	} {
-		top := frames[len(frames)-1]
-		if top.Function != "TestStackStartsAtCaller" {
-			t.Errorf("the %s's stack ends in %s.%s, want the test function", name, top.Module, top.Function)
-		}
 	}
 }
 

@@ -40,6 +40,7 @@ import (
 
 	xslog "golang.org/x/exp/slog"
 
+	"github.com/logcrumbs/logcrumbs/internal/render"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -64,42 +65,51 @@ func (h *Handler) Enabled(ctx context.Context, level xslog.Level) bool {
 // Handle passes r to the wrapped handler if it is enabled for r's level and
 // returns its error, then gives logcrumbs a log/slog copy of r.
 func (h *Handler) Handle(ctx context.Context, r xslog.Record) error {
-	var err error
-	ours := h.lc.Enabled(ctx, slog.Level(r.Level))
-	if h.next != nil && h.next.Enabled(ctx, r.Level) {
-		next := r
-		if ours {
-			// Both read the record: resolve its LogValuers once, for both.
-			r, next = resolveRecord(r)
+	if !h.lc.Enabled(ctx, slog.Level(r.Level)) {
+		if h.next != nil && h.next.Enabled(ctx, r.Level) {
+			return h.next.Handle(ctx, r)
 		}
-		err = h.next.Handle(ctx, next)
+		return nil
 	}
-	if ours {
-		std := slog.NewRecord(r.Time, slog.Level(r.Level), r.Message, r.PC)
-		r.Attrs(func(a xslog.Attr) bool {
-			std.AddAttrs(attr(a))
-			return true
-		})
-		_ = h.lc.Handle(ctx, std) // logcrumbs' part never fails
+	std := slog.NewRecord(r.Time, slog.Level(r.Level), r.Message, r.PC)
+	r.Attrs(func(a xslog.Attr) bool {
+		std.AddAttrs(attr(a))
+		return true
+	})
+	var err error
+	if h.next != nil && h.next.Enabled(ctx, r.Level) {
+		// Both read the record: resolve its LogValuers once, for both, as
+		// slogsentry does.
+		conv := std
+		var next slog.Record
+		var found bool
+		if std, next, found = render.ResolveRecord(conv); found {
+			r = backRecord(r, conv, next)
+		}
+		err = h.next.Handle(ctx, r)
 	}
+	_ = h.lc.Handle(ctx, std) // logcrumbs' part never fails
 	return err
 }
 
-// WithAttrs returns a handler whose records carry attrs, on both sides.
+// WithAttrs returns a handler whose records carry attrs, on both sides,
+// with their LogValuers resolved once, for both, as slogsentry's WithAttrs.
 func (h *Handler) WithAttrs(attrs []xslog.Attr) xslog.Handler {
 	if len(attrs) == 0 {
 		return h
 	}
-	resolved := make([]xslog.Attr, len(attrs))
 	std := make([]slog.Attr, len(attrs))
+	forNext := make([]xslog.Attr, len(attrs))
 	for i, a := range attrs {
-		o, n, _ := resolveBoth(a.Value, 0)
-		std[i] = attr(xslog.Attr{Key: a.Key, Value: o})
-		resolved[i] = xslog.Attr{Key: a.Key, Value: n} // for next: see resolveBoth
+		conv := value(a.Value)
+		o, n, _ := render.ResolveBoth(conv, 0)
+		std[i] = slog.Attr{Key: a.Key, Value: o}
+		forNext[i] = a
+		forNext[i].Value, _ = back(a.Value, conv, n)
 	}
 	h2 := &Handler{lc: h.lc.WithAttrs(std)}
 	if h.next != nil {
-		h2.next = h.next.WithAttrs(resolved)
+		h2.next = h.next.WithAttrs(forNext)
 	}
 	return h2
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	xslog "golang.org/x/exp/slog"
 
@@ -103,6 +106,55 @@ func TestResolvedOutputReplaceAttrSeesGroups(t *testing.T) {
 		w, wn, wd := run(true, text)
 		if p != w || pn != wn || wd != 3 {
 			t.Errorf("text handler %v: wrapped output (%d+%d LogValue calls, want %d+3):\n%s\nplain output:\n%s", text, wn, wd, pn, w, p)
+		}
+	}
+}
+
+// stdValuer is a log/slog LogValuer: x/exp/slog sees a plain value.
+type stdValuer struct{ N int }
+
+func (s stdValuer) LogValue() slog.Value { return slog.StringValue("std resolved") }
+
+// mixed resolves to a group of what crosses the two slog packages badly: a
+// time, an empty group (log/slog drops it, x/exp/slog keeps it), a
+// log/slog LogValuer, a counted LogValuer and a panicking one after them.
+type mixed struct{ n *atomic.Int32 }
+
+func (m mixed) LogValue() xslog.Value {
+	return xslog.GroupValue(xslog.Time("at", time.Date(2024, 5, 6, 7, 8, 9, 10, time.FixedZone("X", 3600))),
+		xslog.Group("none"), xslog.Any("std", stdValuer{1}), xslog.Any("c", countValuer(m)), xslog.Any("bad", panicValuer{}))
+}
+
+// TestResolvedOutputAcrossPackages: when a record holds LogValuers, the
+// wrapped handler gets a rebuilt record; it still writes byte for byte what
+// it writes without logcrumbs, with LogValue called as often, although
+// empty groups (which log/slog drops and x/exp/slog keeps) stand before
+// the LogValuers, in the record, in groups and through With, and a
+// LogValuer's value holds a time and a log/slog LogValuer (which
+// x/exp/slog does not resolve), and LogValuers panic (x/exp/slog writes
+// its own text and stack for them, as without logcrumbs).
+func TestResolvedOutputAcrossPackages(t *testing.T) {
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		if text {
+			h = xslog.NewTextHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		}
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{})
+		}
+		var n atomic.Int32
+		ctx := logcrumbs.NewContext(context.Background())
+		l := xslog.New(h).With(xslog.Group("e"), "std", stdValuer{2}, "w", mixed{&n})
+		l.InfoContext(ctx, "m", xslog.Group("e1"), xslog.Group("e2", xslog.Group("e3")), "std", stdValuer{3},
+			xslog.Group("g", xslog.Group("e4"), "m", mixed{&n}, "c", countValuer{&n}), "m", mixed{&n}, "bad", panicValuer{})
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || pn != 4 || strings.Count(p, "LogValue panicked") != 4 {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, plain %d, want 4):\n%s\nplain output:\n%s", text, wn, pn, w, p)
 		}
 	}
 }

@@ -1,20 +1,24 @@
 package expslog
 
 import (
-	"fmt"
 	"log/slog"
 
 	xslog "golang.org/x/exp/slog"
 
 	"github.com/logcrumbs/logcrumbs/internal/render"
-	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
+
+// The x/exp and log/slog type systems meet here and nowhere else: attr and
+// value copy x/exp values into log/slog, for slogsentry's code (render's
+// LogValuer resolution and slogsentry's Handler), which serves both
+// packages; back gives the program's x/exp handler what that code resolved,
+// as the x/exp values the user's LogValue methods returned.
 
 // attr copies an x/exp/slog attribute into log/slog.
 func attr(a xslog.Attr) slog.Attr { return slog.Attr{Key: a.Key, Value: value(a.Value)} }
 
 // value copies an x/exp/slog value into log/slog, kind for kind. A
-// LogValuer stays one, resolved only when logcrumbs reads it.
+// LogValuer stays one (a logValuer), resolved only when logcrumbs reads it.
 func value(v xslog.Value) slog.Value {
 	switch v.Kind() {
 	case xslog.KindString:
@@ -39,161 +43,136 @@ func value(v xslog.Value) slog.Value {
 		}
 		return slog.GroupValue(std...)
 	case xslog.KindLogValuer:
-		return slog.AnyValue(logValuer{v.LogValuer()})
+		return slog.AnyValue(&logValuer{v: v.LogValuer()})
 	}
-	return slog.AnyValue(v.Any()) // a *render.LogValuePanic too: logcrumbs keeps its note
+	return slog.AnyValue(v.Any())
 }
 
-// maxDepth bounds the group nesting these walk, as slogsentry's.
-const maxDepth = 100
-
-// resolve is xslog.Value.Resolve, except that a LogValue that panics (or
-// loops) yields a *render.LogValuePanic, which logcrumbs keeps as a note.
-func resolve(v xslog.Value) (out xslog.Value) {
-	if v.Kind() != xslog.KindLogValuer {
-		return v
-	}
-	orig := v
-	defer func() {
-		if p := recover(); p != nil {
-			out = xslog.AnyValue(render.LogValuePanicked(orig, v.Any(), p))
-		}
-	}()
-	for range 100 {
-		if v.Kind() != xslog.KindLogValuer {
-			return v
-		}
-		v = v.LogValuer().LogValue()
-	}
-	return xslog.AnyValue(render.LogValueLoop(orig, v.Any()))
+// logValuer is an x/exp/slog LogValuer seen from log/slog. It keeps what
+// the user's LogValue returned, so that the program's own handler gets
+// that x/exp value itself, not a copy (see back).
+type logValuer struct {
+	v     xslog.LogValuer
+	x     xslog.Value // the x/exp value it resolved to (kept by LogValue)
+	value slog.Value  // its log/slog copy, as LogValue returned it
 }
 
-// needsResolve reports whether v is a LogValuer or a group that holds one.
-func needsResolve(v xslog.Value, depth int) bool {
-	switch v.Kind() {
-	case xslog.KindLogValuer:
-		return true
-	case xslog.KindGroup:
-		if depth >= maxDepth {
-			return false
-		}
-		for _, a := range v.Group() {
-			if needsResolve(a.Value, depth+1) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// resolveRecord returns r with its LogValuers resolved, inside groups too,
-// for logcrumbs, and r as the wrapped handler gets it (see resolveBoth), so
-// that both see the values of one call of each LogValue method. A record
-// without LogValuers is returned as it is.
-func resolveRecord(r xslog.Record) (ours, next xslog.Record) {
-	found := false
-	r.Attrs(func(a xslog.Attr) bool {
-		found = needsResolve(a.Value, 0)
-		return !found
-	})
-	if !found {
-		return r, r
-	}
-	ours = xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	var forNext []xslog.Attr // nil while next is ours
-	r.Attrs(func(a xslog.Attr) bool {
-		o, n, split := resolveBoth(a.Value, 0)
-		if split && forNext == nil {
-			forNext = make([]xslog.Attr, 0, r.NumAttrs())
-			ours.Attrs(func(a xslog.Attr) bool {
-				forNext = append(forNext, a)
-				return true
-			})
-		}
-		ours.AddAttrs(xslog.Attr{Key: a.Key, Value: o})
-		if forNext != nil {
-			forNext = append(forNext, xslog.Attr{Key: a.Key, Value: n})
-		}
-		return true
-	})
-	if forNext == nil {
-		return ours, ours
-	}
-	next = xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
-	next.AddAttrs(forNext...)
-	return ours, next
-}
-
-// resolveBoth returns v resolved for logcrumbs (v and the LogValuers in its
-// groups, within maxDepth, as the handlers resolve them when they write
-// it), v as the wrapped handler gets it, and whether the two differ: the resolved
-// value of a LogValuer, except one that panicked (or looped), given as it
-// was logged so that the handler writes x/exp/slog's own text for the
-// panic, and one whose value is a group, given as a replay of that value so
-// that the handler still sees a LogValuer there (x/exp/slog's handlers call
-// ReplaceAttr with a LogValuer's group value, never with a group's).
-func resolveBoth(v xslog.Value, depth int) (ours, next xslog.Value, split bool) {
-	if v.Kind() == xslog.KindLogValuer {
-		r := resolve(v)
-		if p, ok := r.Any().(*render.LogValuePanic); ok && r.Kind() == xslog.KindAny {
-			return r, p.Orig.(xslog.Value), true
-		}
-		if r.Kind() != xslog.KindGroup {
-			return r, r, false
-		}
-		ours, next, _ = resolveBoth(r, depth)
-		return ours, xslog.AnyValue(&replay{next}), true
-	}
-	if v.Kind() != xslog.KindGroup || !needsResolve(v, depth) {
-		return v, v, false
-	}
-	group := v.Group()
-	o := make([]xslog.Attr, len(group))
-	n := make([]xslog.Attr, len(group))
-	for i, a := range group {
-		ov, nv, sp := resolveBoth(a.Value, depth+1)
-		o[i] = xslog.Attr{Key: a.Key, Value: ov}
-		n[i] = xslog.Attr{Key: a.Key, Value: nv}
-		split = split || sp
-	}
-	ours = xslog.GroupValue(o...)
-	if !split {
-		return ours, ours, false
-	}
-	return ours, xslog.GroupValue(n...), true
-}
-
-// replay is a LogValuer whose value was resolved already: what the wrapped
-// handler gets in place of a LogValuer whose value is a group (see
-// resolveBoth), so that it resolves it without calling the user's LogValue
-// again.
-type replay struct{ v xslog.Value }
-
-func (r *replay) LogValue() xslog.Value { return r.v }
-
-// logValuer is an x/exp/slog LogValuer seen from log/slog.
-type logValuer struct{ v xslog.LogValuer }
-
-// LogValue resolves the x/exp LogValuer as slogsentry resolves a log/slog
-// one, with the same texts naming the user's type: a LogValue method that
-// panics yields "!PANIC in T.LogValue: ...", and one that keeps returning
-// LogValuers is given up after 100 calls with "!LOOP: ...". Groups in the
-// result keep their own LogValuers unresolved, for logcrumbs to resolve
-// when it reaches them (within its depth limit).
-func (l logValuer) LogValue() (out slog.Value) {
+// LogValue resolves the x/exp LogValuer as render.Resolve resolves a
+// log/slog one, naming the user's type in its notes: a LogValue method that
+// panics yields a *render.LogValuePanic whose note is "!PANIC in
+// T.LogValue: ...", and one that keeps returning LogValuers is given up
+// after 100 calls with "!LOOP: ...". Groups in the result keep their own
+// LogValuers unresolved, for logcrumbs to resolve when it reaches them.
+func (l *logValuer) LogValue() (out slog.Value) {
 	lv := l.v
 	defer func() {
 		if p := recover(); p != nil {
-			stats.UserPanics.Add(1)
-			out = slog.StringValue(fmt.Sprintf("!PANIC in %T.LogValue: %v", lv, p))
+			out = slog.AnyValue(render.LogValuePanicked(slog.AnyValue(l), lv, p))
 		}
 	}()
 	for range 100 {
 		v := lv.LogValue()
 		if v.Kind() != xslog.KindLogValuer {
-			return value(v)
+			l.x, l.value = v, value(v)
+			return l.value
 		}
 		lv = v.LogValuer()
 	}
-	return slog.StringValue(fmt.Sprintf("!LOOP: LogValue called 100 times on %T", lv))
+	return slog.AnyValue(render.LogValueLoop(slog.AnyValue(l), lv))
 }
+
+// backRecord returns r, the record logged, as the program's own handler
+// gets it once slogsentry resolved std, r's log/slog copy, into next (by
+// render.ResolveRecord). The records' attributes pair up in order, except
+// that log/slog drops empty groups, which x/exp/slog keeps.
+func backRecord(r xslog.Record, std, next slog.Record) xslog.Record {
+	s, n := attrs(std), attrs(next)
+	out := xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
+	r.Attrs(func(a xslog.Attr) bool {
+		if !vanishes(a.Value) && len(s) > 0 && len(n) > 0 {
+			a.Value, _ = back(a.Value, s[0].Value, n[0].Value)
+			s, n = s[1:], n[1:]
+		}
+		out.AddAttrs(a)
+		return true
+	})
+	return out
+}
+
+func attrs(r slog.Record) []slog.Attr {
+	as := make([]slog.Attr, 0, r.NumAttrs())
+	r.Attrs(func(a slog.Attr) bool {
+		as = append(as, a)
+		return true
+	})
+	return as
+}
+
+// back returns orig, a value logged, as the program's own handler gets it
+// once slogsentry resolved std, its log/slog copy, into next (by
+// render.ResolveBoth), and whether that differs from orig: each LogValuer
+// is replaced by the x/exp value its LogValue returned, as x/exp/slog's
+// Value.Resolve would give it (or by a replay of it, where slogsentry
+// replays a group), and everything else is orig's own value, so the
+// handler sees x/exp values only, never a copy of a copy.
+func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
+	switch orig.Kind() {
+	case xslog.KindLogValuer:
+		l, ok := std.Any().(*logValuer)
+		if !ok || std.Kind() != slog.KindLogValuer || next.Kind() == slog.KindLogValuer && next.Any() == std.Any() {
+			return orig, false // it panicked (or looped): the handler resolves it itself
+		}
+		if next.Kind() != slog.KindLogValuer {
+			v, _ := back(l.x, l.value, next)
+			return v, true
+		}
+		v, _ := back(l.x, l.value, next.LogValuer().LogValue()) // render's replay of a group
+		return xslog.AnyValue(replay{v}), true
+	case xslog.KindGroup:
+		if std.Kind() != slog.KindGroup || next.Kind() != slog.KindGroup {
+			return orig, false // not orig's copy: cannot happen
+		}
+		group, s, n := orig.Group(), std.Group(), next.Group()
+		var out []xslog.Attr // nil while nothing in the group changed
+		for i, a := range group {
+			v, changed := a.Value, false
+			if !vanishes(v) && len(s) > 0 && len(n) > 0 {
+				v, changed = back(v, s[0].Value, n[0].Value)
+				s, n = s[1:], n[1:]
+			}
+			if changed && out == nil {
+				out = append(make([]xslog.Attr, 0, len(group)), group[:i]...)
+			}
+			if out != nil {
+				out = append(out, xslog.Attr{Key: a.Key, Value: v})
+			}
+		}
+		if out == nil {
+			return orig, false
+		}
+		return xslog.GroupValue(out...), true
+	}
+	return orig, false
+}
+
+// vanishes reports whether v is a group that log/slog drops: one that is
+// empty or holds only such groups (x/exp/slog keeps them).
+func vanishes(v xslog.Value) bool {
+	if v.Kind() != xslog.KindGroup {
+		return false
+	}
+	for _, a := range v.Group() {
+		if !vanishes(a.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// replay is a LogValuer whose value was resolved already: what the
+// program's handler gets in place of a LogValuer whose value is a group (as
+// render.ResolveBoth gives log/slog handlers), so that it resolves it
+// without calling the user's LogValue again and still sees a LogValuer.
+type replay struct{ v xslog.Value }
+
+func (r replay) LogValue() xslog.Value { return r.v }
