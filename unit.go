@@ -7,6 +7,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // Bind makes ctx a unit of work that reports through hub, for programs that
@@ -54,4 +55,12 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 	}
 	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t, esc, !cloned)
 	return ctx, t.Release
+}
+
+// newEscalator builds the escalator of a unit-of-work integration
+// (Middleware, RunJob) and registers its Options.UserKey with the process,
+// as internal/core does for the logger integrations.
+func newEscalator(opts Options, name string) *escalate.Escalator {
+	policy.Default().RegisterUserKey(opts.UserKey)
+	return escalate.New(escalate.Options(opts), name)
 }

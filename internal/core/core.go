@@ -29,6 +29,7 @@ import (
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // Record is the logger-neutral record an adapter encodes into: typed scalars
@@ -170,10 +171,15 @@ type Core struct {
 // when Options.LoggerName is empty ("slog", "zap", "zerolog");
 // flushTimeout bounds how long an Exits record and Sync wait for delivery,
 // and zero means 2 seconds.
+//
+// Building an integration registers its Options.UserKey with the process
+// (policy.Process.RegisterUserKey): one trail serves every integration of a
+// unit of work, so every event gates the user data of every key.
 func New(opts logcrumbs.Options, defaultLogger string, flushTimeout time.Duration) *Core {
 	if flushTimeout <= 0 {
 		flushTimeout = 2 * time.Second
 	}
+	policy.Default().RegisterUserKey(opts.UserKey)
 	return &Core{
 		esc:          escalate.New(escalate.Options(opts), defaultLogger),
 		named:        opts.LoggerName != "",

@@ -5,13 +5,12 @@ package escalate
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
@@ -101,10 +100,13 @@ type Escalator struct {
 	dedupeWindow     time.Duration // <= 0: off
 	passThrough      buffer.Level  // < 0: off
 	scrub            *scrubber
+	proc             *policy.Process // noise control, clients, delivery
 }
 
 // New returns an Escalator for opts. defaultLogger is the integration's name
-// for its logger, used when opts.LoggerName is empty.
+// for its logger, used when opts.LoggerName is empty. It changes no
+// process-wide policy: the integration registers its Options.UserKey
+// (policy.Process.RegisterUserKey) when it is built.
 func New(opts Options, defaultLogger string) *Escalator {
 	if opts.LoggerName == "" {
 		opts.LoggerName = defaultLogger
@@ -120,15 +122,13 @@ func New(opts Options, defaultLogger string) *Escalator {
 		breadcrumbLimits: opts.BreadcrumbLimits.WithDefaults(buffer.DefaultBreadcrumbLimits),
 		eventLimits:      opts.EventLimits.WithDefaults(buffer.DefaultEventLimits),
 		dedupeWindow:     opts.DedupeWindow,
+		proc:             policy.Default(),
 	}
 	if e.dedupeWindow == 0 {
-		e.dedupeWindow = DefaultDedupeWindow
+		e.dedupeWindow = policy.DefaultDedupeWindow
 	}
 	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
 	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub)
-	if opts.UserKey != "-" {
-		registerUserKey(opts.UserKey)
-	}
 	return e
 }
 
@@ -175,10 +175,10 @@ func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []erro
 // reports, which makes it unhandled and tells Units about it.
 func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any) (id string) {
 	trail := buffer.For(ctx)
-	var handover handover
+	var handover policy.Handover
 	defer func() {
 		if recover() != nil {
-			handover.abandon() // CaptureEvent panicked: no outcome will come
+			handover.Abandon() // CaptureEvent panicked: no outcome will come
 			stats.EventsFailed.Add(1)
 			id = ""
 		}
@@ -190,7 +190,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	newID := newEventID()
+	newID := policy.NewEventID()
 	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
 	if len(errs) > 0 {
 		var window time.Duration
@@ -198,7 +198,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
 			// By the client's number, not the client: the process-wide
 			// trail would keep up to 32 clients the program dropped alive.
-			window, owner = e.opts.FallbackCaptureWindow, clientID(client)
+			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
 		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
 			if recovered != nil {
@@ -206,32 +206,32 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			}
 			// Counted if it repeats its own fingerprint's event (a hot loop),
 			// not when an upper layer logs the error again.
-			theNoise.repeat(e.appendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+			e.proc.Repeat(e.appendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
 			return earlier
 		}
 	}
 	now := time.Now()
 	key := string(e.appendFingerprintKey(keyBuf[:0], client, rec, errs))
-	v := theNoise.admit(client, key, now, e.dedupeWindow, newID)
-	if !v.send {
+	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	if !v.Send {
 		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
-			trail.Recaptured(newID, v.earlier)
+			trail.Recaptured(newID, v.Earlier)
 		}
 		if recovered != nil {
-			unitOf(ctx).sent(recovered, sentry.EventID(v.earlier))
+			unitOf(ctx).sent(recovered, sentry.EventID(v.Earlier))
 		}
-		return v.earlier
+		return v.Earlier
 	}
-	conf := confOf(client)
+	conf := e.proc.Conf(client)
 	event := e.event(rec, errs, trail, conf)
 	event.EventID = sentry.EventID(newID)
-	if v.repeats > 0 {
+	if v.Repeats > 0 {
 		if event.Contexts == nil {
 			event.Contexts = map[string]sentry.Context{}
 		}
-		event.Contexts[RepeatsKey] = repeatsContext(v)
+		event.Contexts[policy.RepeatsKey] = policy.RepeatsContext(v)
 	}
-	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: builtHere{}}
+	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: policy.Ours{}}
 	if len(errs) > 0 {
 		hint.OriginalException = errs[0]
 	}
@@ -245,20 +245,16 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// The fingerprint counts as sent, and the trail as escalated, even when
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
-	handover = handingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+	handover = e.proc.HandingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
-	handover.done(sentID)
+	handover.Done(sentID)
 	// The summary of its repeats is read from the event as sent, with what
 	// the scope gave it (and BeforeSend, when it changed the event in
 	// place); read only, as the transport may be encoding it. An event the
 	// client dropped (BeforeSend, an event processor, sampling) has none:
 	// the summary would go through BeforeSend without the original error
 	// in its hint, and past the scope's processors, and reach Sentry.
-	var sum *summary
-	if sentID != nil {
-		sum = summaryOf(event)
-	}
-	theNoise.sent(key, newID, client, sum)
+	e.proc.Sent(key, newID, client, event, sentID != nil)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)
@@ -269,7 +265,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 }
 
 // appendFingerprintKey appends rec's key for deduplication to dst (see the
-// function appendFingerprintKey).
+// function policy.AppendFingerprintKey).
 func (e *Escalator) appendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
 	var fp []string
 	if e.opts.FingerprintKey != "" {
@@ -281,7 +277,7 @@ func (e *Escalator) appendFingerprintKey(dst []byte, client *sentry.Client, rec 
 	if len(fp) == 0 { // the key falls back on the call site
 		site = callSite(rec.PC)
 	}
-	return appendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
+	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's
@@ -296,10 +292,4 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b.AppendRecord(rec)
 	b.CloseAll()
 	return b
-}
-
-func newEventID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

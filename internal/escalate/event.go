@@ -9,6 +9,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // LogContext names the event context that holds a record's attributes.
@@ -21,7 +22,7 @@ const maxTagValue = 200
 // exception chain of errs (or the caller's stack for a message event), the
 // attributes as the "log" context, tags, user and fingerprint, and the trail
 // as breadcrumbs.
-func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf clientConf) *sentry.Event {
+func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf policy.ClientConf) *sentry.Event {
 	event := &sentry.Event{
 		Level:     rec.Level.SentryLevel(),
 		Message:   rec.Message(),
@@ -29,12 +30,12 @@ func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail,
 		Logger:    rec.Logger(),
 	}
 	if len(errs) > 0 {
-		setException(event, errs, conf.maxErrorDepth, rec.PC)
+		setException(event, errs, conf.MaxErrorDepth, rec.PC)
 	} else {
 		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(rec.PC), Current: true}}
 	}
 
-	gate := &userGate{client: conf.client}
+	gate := &userGate{client: conf.Client}
 	if data := rec.Data(); data != nil {
 		e.scrub.clean(data, gate)
 		e.fillFromData(event, data)
@@ -91,13 +92,13 @@ const maxExceptionValue = 4 << 10
 
 // breadcrumbs converts the trail for the event, passing each breadcrumb
 // through the client's BeforeBreadcrumb as sentry-go does for its own.
-func breadcrumbs(trail *buffer.Trail, conf clientConf, scrub *scrubber, gate *userGate) (_ []*sentry.Breadcrumb, worstBytes int) {
-	if conf.maxBreadcrumbs == 0 {
+func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, gate *userGate) (_ []*sentry.Breadcrumb, worstBytes int) {
+	if conf.MaxBreadcrumbs == 0 {
 		return nil, 0
 	}
 	recs := trail.Snapshot(nil)
 	defer buffer.PutAll(recs)
-	before := conf.beforeBreadcrumb
+	before := conf.BeforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
 	values := buffer.Breadcrumbs(recs)
 	for i, r := range recs {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // mergeScope applies the hub's scope to an event, then orders the event's
@@ -16,7 +18,7 @@ import (
 type mergeScope struct {
 	scope *sentry.Scope
 	span  *sentry.Span
-	conf  clientConf
+	conf  policy.ClientConf
 }
 
 func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
@@ -38,7 +40,7 @@ func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, cl
 			Op:           m.span.Op,
 		}.Map()
 	}
-	sortAndCap(event, m.conf.maxBreadcrumbs)
+	sortAndCap(event, m.conf.MaxBreadcrumbs)
 	return event
 }
 
@@ -84,35 +86,4 @@ func inOrder(bs []*sentry.Breadcrumb) bool {
 		last = b.Timestamp
 	}
 	return true
-}
-
-// clientConf is what an event needs of its client's options: Client.Options
-// copies them all, at six allocations a call.
-type clientConf struct {
-	client           *sentry.Client
-	maxErrorDepth    int
-	maxBreadcrumbs   int // as sentry-go reads MaxBreadcrumbs: 0 is 100, negative none
-	beforeBreadcrumb func(*sentry.Breadcrumb, *sentry.BreadcrumbHint) *sentry.Breadcrumb
-}
-
-// confOf returns client's clientConf. A client's options never change once
-// it is made, so they are read once per client.
-func confOf(client *sentry.Client) clientConf {
-	c := confs.get(client, func() clientConf { return readConf(client) })
-	c.client = client // not kept in confs, which must not keep the client alive
-	return c
-}
-
-var confs perClient[clientConf]
-
-func readConf(client *sentry.Client) clientConf {
-	o := client.Options()
-	c := clientConf{maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
-	switch {
-	case c.maxBreadcrumbs < 0:
-		c.maxBreadcrumbs = 0
-	case c.maxBreadcrumbs == 0:
-		c.maxBreadcrumbs = 100
-	}
-	return c
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
@@ -40,10 +41,6 @@ type Unit struct {
 
 type unitKey struct{}
 
-// builtHere marks, in EventHint.Data, the events logcrumbs built, which
-// carry their trail already.
-type builtHere struct{}
-
 // Bind returns a context that belongs to a new Unit of trail and hub, whose
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
 // request already has). The trail goes on other code's events scrubbed as
@@ -67,14 +64,10 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalato
 	scope.SetContext(unitContext, sentry.Context{"unit": u})
 	scope.AddEventProcessor(u.process)
 	if shared {
-		boundHubs.get(hub, func() struct{} { return struct{}{} })
+		policy.Default().BindHub(hub)
 	}
 	return context.WithValue(ctx, unitKey{}, u), u
 }
-
-// boundHubs are the hubs that units were bound to without cloning them
-// (while they live).
-var boundHubs perKey[sentry.Hub, struct{}]
 
 // unitContext is the scope context that marks the unit a hub is bound to.
 // The unit's processor removes it from every event: it never leaves the
@@ -89,7 +82,7 @@ func Bound(ctx context.Context, hub *sentry.Hub) bool {
 	if u, ok := ctx.Value(unitKey{}).(*Unit); ok && u.hub == hub {
 		return true
 	}
-	return boundHubs.has(hub)
+	return policy.Default().HubBound(hub)
 }
 
 // UnitTrail returns the trail of the unit of work ctx belongs to (one bound
@@ -131,7 +124,7 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	if hint == nil {
 		hint = &sentry.EventHint{}
 	}
-	if _, ours := hint.Data.(builtHere); mine && !ours && u.trail != nil {
+	if _, ours := hint.Data.(policy.Ours); mine && !ours && u.trail != nil {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
 			if _, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
 				return nil // logcrumbs sent this error already, or one wrapping it
@@ -258,10 +251,10 @@ func (u *Unit) addTrail(event *sentry.Event) {
 	if !client.IsEnabled() {
 		return
 	}
-	conf := confOf(client)
+	conf := policy.Default().Conf(client)
 	trail, _ := breadcrumbs(u.trail, conf, u.scrub, &userGate{client: client})
 	event.Breadcrumbs = append(event.Breadcrumbs, trail...)
-	sortAndCap(event, conf.maxBreadcrumbs)
+	sortAndCap(event, conf.MaxBreadcrumbs)
 	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
 
 }

@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // withUserKeys registers keys for one test and restores the registry after.
 func withUserKeys(t *testing.T, keys ...string) {
-	saved := userKeys.Load()
-	t.Cleanup(func() { userKeys.Store(saved) })
+	t.Cleanup(policy.Default().Reset)
 	for _, k := range keys {
-		registerUserKey(k)
+		policy.Default().RegisterUserKey(k)
 	}
 }
 
