@@ -29,7 +29,9 @@ import (
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/event"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // Record is the logger-neutral record an adapter encodes into: typed scalars
@@ -68,7 +70,7 @@ type Preset = buffer.Preset
 
 // TextError is an error known only by its text (and maybe a stack), for
 // loggers that hand their integration an error's text, not its value.
-type TextError = escalate.TextError
+type TextError = event.TextError
 
 // Decision is what the core does with a record of some level.
 type Decision uint8
@@ -242,7 +244,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encode
 	}
 	id := c.esc.Capture(ctx, rec, errs) // takes rec
 	if ent.Panics {
-		escalate.NotePanic(ctx, panicValue, id)
+		unit.NotePanic(ctx, panicValue, id)
 	}
 }
 

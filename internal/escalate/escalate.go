@@ -1,17 +1,25 @@
-// Package escalate turns a record and its trail into a Sentry event. Every
-// logger integration hands its error-level records here, so that events look
-// the same whichever logger wrote them.
+// Package escalate is the capture sequence, in one place: every record
+// that becomes an event goes capture-once (its trail), then noise control
+// (dedupe and rate limit, internal/policy), then is built
+// (internal/event), handed to the client and recorded (policy's delivery
+// and summaries, the unit's panic); every record kept as a breadcrumb goes
+// through Keep (EscalateIf, Sentry Logs pass-through). An Escalator holds
+// one integration's normalized options.
 package escalate
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/event"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // EventIDKey names the breadcrumb data entry that links an error record to
@@ -82,7 +90,7 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	}
 	trail := buffer.For(ctx)
 	if e.passThrough >= 0 && rec.Level >= e.passThrough && trail.Escalated() {
-		e.sendLog(ctx, rec)
+		e.build.SendLog(ctx, e.Hub(ctx), rec)
 	}
 	trail.Append(rec)
 }
@@ -99,7 +107,7 @@ type Escalator struct {
 	eventLimits      buffer.Limits
 	dedupeWindow     time.Duration // <= 0: off
 	passThrough      buffer.Level  // < 0: off
-	scrub            *scrubber
+	build            *event.Builder
 	proc             *policy.Process // noise control, clients, delivery
 }
 
@@ -128,8 +136,17 @@ func New(opts Options, defaultLogger string) *Escalator {
 		e.dedupeWindow = policy.DefaultDedupeWindow
 	}
 	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
-	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub)
+	e.build = event.NewBuilder(opts.TagKeys, opts.FingerprintKey, opts.UserKey, opts.SecretKeys, opts.Scrub)
 	return e
+}
+
+// Builder returns the builder of the integration's events, or nil for a
+// nil e (event.Default builds then).
+func (e *Escalator) Builder() *event.Builder {
+	if e == nil {
+		return nil
+	}
+	return e.build
 }
 
 // LoggerName returns the logger name records should carry.
@@ -202,41 +219,41 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
 			if recovered != nil {
-				unitOf(ctx).sent(recovered, sentry.EventID(earlier))
+				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
 			// Counted if it repeats its own fingerprint's event (a hot loop),
 			// not when an upper layer logs the error again.
-			e.proc.Repeat(e.appendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+			e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
 			return earlier
 		}
 	}
 	now := time.Now()
-	key := string(e.appendFingerprintKey(keyBuf[:0], client, rec, errs))
+	key := string(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs))
 	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
 	if !v.Send {
 		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
 			trail.Recaptured(newID, v.Earlier)
 		}
 		if recovered != nil {
-			unitOf(ctx).sent(recovered, sentry.EventID(v.Earlier))
+			unit.Of(ctx).Sent(recovered, sentry.EventID(v.Earlier))
 		}
 		return v.Earlier
 	}
 	conf := e.proc.Conf(client)
-	event := e.event(rec, errs, trail, conf)
-	event.EventID = sentry.EventID(newID)
+	ev := e.build.Event(rec, errs, trail, conf)
+	ev.EventID = sentry.EventID(newID)
 	if v.Repeats > 0 {
-		if event.Contexts == nil {
-			event.Contexts = map[string]sentry.Context{}
+		if ev.Contexts == nil {
+			ev.Contexts = map[string]sentry.Context{}
 		}
-		event.Contexts[policy.RepeatsKey] = policy.RepeatsContext(v)
+		ev.Contexts[policy.RepeatsKey] = policy.RepeatsContext(v)
 	}
 	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: policy.Ours{}}
 	if len(errs) > 0 {
 		hint.OriginalException = errs[0]
 	}
 	if recovered != nil {
-		markUnhandled(event)
+		event.MarkUnhandled(ev)
 	}
 	var span *sentry.Span
 	if ctx != nil { // zap and zerolog records may have none
@@ -245,8 +262,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// The fingerprint counts as sent, and the trail as escalated, even when
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
-	handover = e.proc.HandingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
-	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
+	handover = e.proc.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+	sentID := client.CaptureEvent(ev, &hint, event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf})
 	handover.Done(sentID)
 	// The summary of its repeats is read from the event as sent, with what
 	// the scope gave it (and BeforeSend, when it changed the event in
@@ -254,7 +271,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// client dropped (BeforeSend, an event processor, sampling) has none:
 	// the summary would go through BeforeSend without the original error
 	// in its hint, and past the scope's processors, and reach Sentry.
-	e.proc.Sent(key, newID, client, event, sentID != nil)
+	e.proc.Sent(key, newID, client, ev, sentID != nil)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)
@@ -262,22 +279,6 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	}
 	stats.EventsSent.Add(1)
 	return newID
-}
-
-// appendFingerprintKey appends rec's key for deduplication to dst (see the
-// function policy.AppendFingerprintKey).
-func (e *Escalator) appendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
-	var fp []string
-	if e.opts.FingerprintKey != "" {
-		if v, ok := lookup(rec.Data(), e.opts.FingerprintKey); ok {
-			fp = fingerprint(v)
-		}
-	}
-	var site string
-	if len(fp) == 0 { // the key falls back on the call site
-		site = callSite(rec.PC)
-	}
-	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's
@@ -292,4 +293,26 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b.AppendRecord(rec)
 	b.CloseAll()
 	return b
+}
+
+// CapturePanic sends the panic p, recovered in the unit of work of ctx, as
+// one unhandled event of level fatal that carries the trail of ctx: its
+// error chain if p is an error, else its text as an exception of type
+// "panic", with the stack of the panic. what names the unit ("GET /orders",
+// "job send-email"). It sends nothing if the unit's hub already reported p,
+// and returns the event's ID or "".
+func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string {
+	if unit.Of(ctx).Reported(p) {
+		return ""
+	}
+	err, ok := p.(error)
+	if !ok || render.IsNil(err) {
+		err = &event.TextError{Text: fmt.Sprint(p), Type: "panic"}
+	}
+	rec := buffer.Get(time.Now(), buffer.LevelFatal, e.eventLimits)
+	rec.SetLogger(e.LoggerName())
+	rec.BeginMessage()
+	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
+	rec.EndMessage()
+	return e.capture(ctx, rec, []error{err}, p)
 }

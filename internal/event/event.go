@@ -1,4 +1,18 @@
-package escalate
+// Package event builds Sentry events from logcrumbs' records: a record,
+// its errors and its trail, with the client's options, become a
+// *sentry.Event through sentry-go's own Event.SetException: the message,
+// level and logger, the exception chain with its stack (or the caller's
+// stack), the record's attributes as the "log" context, opt-in tags, the
+// user and the fingerprint, and the trail as breadcrumbs. Everything that
+// leaves the process is scrubbed here (secret keys and URL secrets, user
+// data gated by the client's DataCollection) and fitted under Sentry's
+// size limit. It also builds the Sentry Logs entries of pass-through
+// records and merges a unit's trail into events other code captured.
+//
+// It decides nothing about whether an event is sent: capture-once, noise
+// control and the hand-over to the client live in internal/escalate and
+// internal/policy.
+package event
 
 import (
 	"errors"
@@ -18,11 +32,45 @@ const LogContext = "log"
 // maxTagValue is Sentry's limit on a tag value's length.
 const maxTagValue = 200
 
-// event builds the event for rec: message, level, time, logger, the
+// Builder holds the options that shape one integration's events. It is
+// immutable and safe for concurrent use; a nil *Builder builds as Default.
+type Builder struct {
+	tagKeys        []string
+	fingerprintKey string
+	userKey        string // "-": none
+	scrub          *scrubber
+}
+
+// NewBuilder returns a Builder: tagKeys are the attributes that become
+// tags, fingerprintKey the one that becomes the fingerprint (none if
+// empty), userKey the group that becomes the user ("user" if empty, none if
+// "-"), secretKeys the attribute names whose values are filtered
+// (DefaultSecretKeys if nil), and scrub the user's own scrubber (or nil).
+func NewBuilder(tagKeys []string, fingerprintKey, userKey string, secretKeys []string, scrub func(key string, value any) any) *Builder {
+	if userKey == "" {
+		userKey = "user"
+	}
+	return &Builder{tagKeys: tagKeys, fingerprintKey: fingerprintKey, userKey: userKey, scrub: newScrubber(secretKeys, scrub)}
+}
+
+// Default builds with the default options: no tags, no fingerprint, the
+// user group "user" and the default secret keys.
+var Default = NewBuilder(nil, "", "", nil, nil)
+
+func (b *Builder) or() *Builder {
+	if b == nil {
+		return Default
+	}
+	return b
+}
+
+// Event builds the event for rec: message, level, time, logger, the
 // exception chain of errs (or the caller's stack for a message event), the
-// attributes as the "log" context, tags, user and fingerprint, and the trail
-// as breadcrumbs.
-func (e *Escalator) event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf policy.ClientConf) *sentry.Event {
+// attributes as the "log" context, tags, user and fingerprint, and the
+// trail as breadcrumbs (through the client's BeforeBreadcrumb), scrubbed
+// and fitted under Sentry's size limit. It consumes rec's data.
+func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf policy.ClientConf) *sentry.Event {
+	e := b.or()
 	event := &sentry.Event{
 		Level:     rec.Level.SentryLevel(),
 		Message:   rec.Message(),
@@ -120,24 +168,24 @@ func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, g
 //
 // Without the client's DataCollection.UserInfo (SendDefaultPII), the group
 // holds only its id by now (see gateUser).
-func (e *Escalator) fillFromData(event *sentry.Event, data map[string]any) {
-	for _, key := range e.opts.TagKeys {
+func (e *Builder) fillFromData(event *sentry.Event, data map[string]any) {
+	for _, key := range e.tagKeys {
 		if v, ok := lookup(data, key); ok && isScalar(v) {
 			if event.Tags == nil {
-				event.Tags = make(map[string]string, len(e.opts.TagKeys))
+				event.Tags = make(map[string]string, len(e.tagKeys))
 			}
 			event.Tags[key] = cut(fmt.Sprint(v), maxTagValue)
 		}
 	}
-	if e.opts.FingerprintKey != "" {
-		if v, ok := lookup(data, e.opts.FingerprintKey); ok {
+	if e.fingerprintKey != "" {
+		if v, ok := lookup(data, e.fingerprintKey); ok {
 			event.Fingerprint = fingerprint(v)
 		}
 	}
-	if e.opts.UserKey != "-" {
-		if m, ok := data[e.opts.UserKey].(map[string]any); ok {
+	if e.userKey != "-" {
+		if m, ok := data[e.userKey].(map[string]any); ok {
 			event.User = user(m)
-			delete(data, e.opts.UserKey)
+			delete(data, e.userKey)
 		}
 	}
 }
@@ -191,4 +239,52 @@ func cut(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n-len("…")], "") + "…"
+}
+
+// AppendFingerprintKey appends rec's key for deduplication to dst (see
+// policy.AppendFingerprintKey): the user's fingerprint when rec has one,
+// else its call site.
+func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
+	e := b.or()
+	var fp []string
+	if e.fingerprintKey != "" {
+		if v, ok := lookup(rec.Data(), e.fingerprintKey); ok {
+			fp = fingerprint(v)
+		}
+	}
+	var site string
+	if len(fp) == 0 { // the key falls back on the call site
+		site = callSite(rec.PC)
+	}
+	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
+}
+
+// AddTrail merges trail into an event other code captured through a unit
+// of work's hub (hub.CaptureException, sentryhttp), as logcrumbs' own
+// events have it: scrubbed, through client's BeforeBreadcrumb, in time
+// order with the scope's, capped, and the event fitted under the size
+// limit.
+func (b *Builder) AddTrail(event *sentry.Event, trail *buffer.Trail, client *sentry.Client) {
+	if !client.IsEnabled() {
+		return
+	}
+	conf := policy.Default().Conf(client)
+	crumbs, _ := breadcrumbs(trail, conf, b.or().scrub, &userGate{client: client})
+	event.Breadcrumbs = append(event.Breadcrumbs, crumbs...)
+	sortAndCap(event, conf.MaxBreadcrumbs)
+	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
+}
+
+// MarkUnhandled marks the event's outermost exception as not handled by
+// the program, as Sentry shows crashes.
+func MarkUnhandled(event *sentry.Event) {
+	if n := len(event.Exception); n > 0 {
+		m := event.Exception[n-1].Mechanism
+		if m == nil {
+			m = &sentry.Mechanism{Type: "generic"}
+			event.Exception[n-1].Mechanism = m
+		}
+		handled := false
+		m.Handled = &handled
+	}
 }

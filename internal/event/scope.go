@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"slices"
@@ -9,38 +9,39 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
-// mergeScope applies the hub's scope to an event, then orders the event's
+// MergeScope applies the hub's scope to an event, then orders the event's
 // breadcrumbs (the trail's and the scope's) by time and keeps the newest
 // MaxBreadcrumbs of them. sentry-go's own scope would append its breadcrumbs
 // after the trail's, out of order and past the cap. When the record's
 // context carries a span, the event joins that span's trace, which the
 // scope would otherwise replace with its own.
-type mergeScope struct {
-	scope *sentry.Scope
-	span  *sentry.Span
-	conf  policy.ClientConf
+type MergeScope struct {
+	Scope *sentry.Scope
+	Span  *sentry.Span
+	Conf  policy.ClientConf
 }
 
-func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
-	if m.scope != nil {
-		if event = m.scope.ApplyToEvent(event, hint, client); event == nil {
+// ApplyToEvent is sentry.EventModifier's.
+func (m MergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
+	if m.Scope != nil {
+		if event = m.Scope.ApplyToEvent(event, hint, client); event == nil {
 			return nil
 		}
 	}
-	if m.span != nil {
+	if m.Span != nil {
 		if event.Contexts == nil {
 			event.Contexts = map[string]sentry.Context{}
 		}
 		// The IDs and op are set when a span starts and never change, so
 		// they are read without the span's lock.
 		event.Contexts["trace"] = sentry.TraceContext{
-			TraceID:      m.span.TraceID,
-			SpanID:       m.span.SpanID,
-			ParentSpanID: m.span.ParentSpanID,
-			Op:           m.span.Op,
+			TraceID:      m.Span.TraceID,
+			SpanID:       m.Span.SpanID,
+			ParentSpanID: m.Span.ParentSpanID,
+			Op:           m.Span.Op,
 		}.Map()
 	}
-	sortAndCap(event, m.conf.MaxBreadcrumbs)
+	sortAndCap(event, m.Conf.MaxBreadcrumbs)
 	return event
 }
 
