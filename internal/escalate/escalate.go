@@ -22,9 +22,9 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
-// EventIDKey names the breadcrumb data entry that links an error record to
+// eventIDKey names the breadcrumb data entry that links an error record to
 // the event it was sent as, or to the earlier event of the same error.
-const EventIDKey = "sentry.event_id"
+const eventIDKey = "sentry.event_id"
 
 const defaultFallbackWindow = 10 * time.Second
 
@@ -58,9 +58,9 @@ type Record = interface {
 	Errors() []error
 }
 
-// Escalates reports whether rec, kept as a breadcrumb, must be sent as an
+// escalates reports whether rec, kept as a breadcrumb, must be sent as an
 // event too (Options.EscalateIf). A panic in the predicate counts as no.
-func (e *Escalator) Escalates(rec *buffer.Record) (yes bool) {
+func (e *Escalator) escalates(rec *buffer.Record) (yes bool) {
 	if e.opts.EscalateIf == nil {
 		return false
 	}
@@ -81,7 +81,7 @@ func (e *Escalator) Escalates(rec *buffer.Record) (yes bool) {
 func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) {
 	if e.opts.EscalateIf != nil {
 		rec.SetErrors(errs)
-		escalates := e.Escalates(rec)
+		escalates := e.escalates(rec)
 		rec.SetErrors(nil)
 		if escalates {
 			e.Capture(ctx, rec, errs)
@@ -288,7 +288,7 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b.SetLogger(rec.Logger())
 	b.SetMessage(rec.Message())
 	if id != "" {
-		b.AddText(buffer.KindString, EventIDKey, id)
+		b.AddText(buffer.KindString, eventIDKey, id)
 	}
 	b.AppendRecord(rec)
 	b.CloseAll()

@@ -91,8 +91,8 @@ func (p *perKey[K, V]) each(fn func(*K, V)) {
 	}
 }
 
-// Clients returns the live clients logcrumbs has sent events through.
-func (p *Process) Clients() []*sentry.Client {
+// clients returns the live clients logcrumbs has sent events through.
+func (p *Process) clients() []*sentry.Client {
 	var out []*sentry.Client
 	p.sentThrough.each(func(c *sentry.Client, _ *clientDelivery) { out = append(out, c) })
 	return out

@@ -63,7 +63,7 @@ func TestClientsRemembersEveryLiveClient(t *testing.T) {
 		made = append(made, c)
 		t.Cleanup(c.Close)
 	}
-	got := Default().Clients()
+	got := Default().clients()
 	for i, c := range made {
 		if !slices.Contains(got, c) {
 			t.Fatalf("client %d of %d is not among the clients Flush waits on", i+1, len(made))

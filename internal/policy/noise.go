@@ -131,10 +131,10 @@ func stackBytes(st *sentry.Stacktrace) int {
 	return n
 }
 
-// SummaryTag is the tag that marks the event Flush sends for an event's
+// summaryTag is the tag that marks the event Flush sends for an event's
 // pending repeats (its value is "true"): an event of the same issue, whose
 // RepeatsKey context says how many.
-const SummaryTag = "logcrumbs.summary"
+const summaryTag = "logcrumbs.summary"
 
 // event builds the summary event of n repeats since first: a copy of what
 // was kept, the tag, and the count in the RepeatsKey context.
@@ -147,7 +147,7 @@ func (s *summary) event(n int, first time.Time) *sentry.Event {
 	if ev.Tags == nil {
 		ev.Tags = map[string]string{}
 	}
-	ev.Tags[SummaryTag] = "true"
+	ev.Tags[summaryTag] = "true"
 	if len(s.exception) > 0 {
 		ev.Exception = make([]sentry.Exception, len(s.exception))
 		for i, ex := range s.exception {

@@ -29,7 +29,7 @@ func TestReset(t *testing.T) {
 
 	p.Reset()
 
-	if p.unlimited.has(client) || len(p.Clients()) != 0 {
+	if p.unlimited.has(client) || len(p.clients()) != 0 {
 		t.Error("Reset kept an exempt or remembered client")
 	}
 	if keys := p.UserKeys(); len(keys) != 1 || keys[0].Key != "user" {
