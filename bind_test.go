@@ -92,6 +92,7 @@ func TestSentryhttpPanicCarriesTrail(t *testing.T) {
 // were two steps, and a few rounds in 3,000 sent two.)
 func TestCaptureOnceRacingHandCapture(t *testing.T) {
 	hub, tr := sentrytest.NewHub(t, nil)
+	unlimited(hub.Client()) // 2,000 events on purpose
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
 	const rounds = 2000
 	twice := 0

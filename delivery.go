@@ -3,14 +3,14 @@ package logcrumbs
 import (
 	"net/http"
 
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // MaxPendingDeliveries is how many events, across clients, DeliveryTransport
 // follows while they await their outcome; events handed over beyond it are
 // counted in Stats as EventsUntracked and make Flush false. It bounds the
 // memory of a burst between two Flushes (about 100 bytes an event).
-const MaxPendingDeliveries = escalate.MaxPendingDeliveries
+const MaxPendingDeliveries = policy.MaxPendingDeliveries
 
 // DeliveryTransport returns an http.RoundTripper for
 // sentry.ClientOptions.HTTPTransport that sends every request through next
@@ -35,5 +35,5 @@ const MaxPendingDeliveries = escalate.MaxPendingDeliveries
 // *http.Transport if you need them. Events captured by hand
 // (hub.CaptureException) are sent as usual but not followed.
 func DeliveryTransport(next http.RoundTripper) http.RoundTripper {
-	return escalate.NewDeliveryTransport(next)
+	return policy.Default().NewDeliveryTransport(next)
 }

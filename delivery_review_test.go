@@ -78,7 +78,7 @@ func TestPanickedCapturesNotAwaited(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(client.Close)
-	logger := deliverySlog(sentry.NewHub(client, sentry.NewScope()))
+	logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
 	ctx := logcrumbs.NewContext(context.Background())
 	for range logcrumbs.MaxPendingDeliveries {
 		logger.ErrorContext(ctx, "poison")

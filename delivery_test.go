@@ -20,6 +20,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/e2e"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
@@ -86,7 +87,15 @@ func deliveryHub(t *testing.T, dsn string, observe bool) *sentry.Hub {
 		t.Fatal(err)
 	}
 	t.Cleanup(client.Close)
-	return sentry.NewHub(client, sentry.NewScope())
+	return sentry.NewHub(unlimited(client), sentry.NewScope())
+}
+
+// unlimited exempts a test's own client from the process-wide rate limit
+// (as a logcrumbstest Recorder's is), for tests that send bursts on
+// purpose, and returns it.
+func unlimited(client *sentry.Client) *sentry.Client {
+	policy.Default().Unlimit(client)
+	return client
 }
 
 func deliverySlog(hub *sentry.Hub) *slog.Logger {

@@ -7,7 +7,6 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
 )
 
 // JobOptions configure RunJob. The zero value gives the job a fresh trail
@@ -50,7 +49,7 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	if parent := buffer.FromContext(ctx); opts.Child && parent != nil {
 		t = parent.NewChild()
 	}
-	esc := escalate.New(escalate.Options(opts.Options), "job")
+	esc := newEscalator(opts.Options, "job")
 	ctx, done := begin(ctx, esc, opts.Hub, false, t)
 	defer done()
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)

@@ -6,7 +6,6 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
 )
 
 // MiddlewareOptions configure Middleware. The zero value clones
@@ -41,7 +40,7 @@ type MiddlewareOptions struct {
 // It composes with sentryhttp in either order: a panic is reported once,
 // by whichever of the two recovers it first.
 func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
-	esc := escalate.New(escalate.Options(opts.Options), "http")
+	esc := newEscalator(opts.Options, "http")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity))

@@ -86,7 +86,7 @@ func TestDedupeByUserFingerprint(t *testing.T) {
 // and their records stay breadcrumbs.
 func TestRateLimit(t *testing.T) {
 	logcrumbs.SetRateLimit(1, 5)
-	t.Cleanup(func() { logcrumbs.SetRateLimit(0, 0) })
+	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) }) // the default
 	hub, tr := sentrytest.NewHub(t, nil)
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	before := logcrumbs.Stats()
@@ -249,7 +249,7 @@ func TestBreadcrumbsNameOnlySentEvents(t *testing.T) {
 	}
 
 	logcrumbs.SetRateLimit(1, 1)
-	t.Cleanup(func() { logcrumbs.SetRateLimit(0, 0) })
+	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) }) // the default
 	tr.Reset()
 	ctx = logcrumbs.NewContext(context.Background())
 	logger.ErrorContext(ctx, "takes the only token", "err", errors.New("first"))

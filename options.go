@@ -7,7 +7,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/event"
 )
 
 // Options are the settings every logger integration shares. The zero value
@@ -153,7 +153,7 @@ type Options struct {
 }
 
 // DefaultSecretKeys returns the keys Options.SecretKeys means when nil.
-func DefaultSecretKeys() []string { return slices.Clone(escalate.DefaultSecretKeys) }
+func DefaultSecretKeys() []string { return slices.Clone(event.DefaultSecretKeys) }
 
 // Record is what Options.EscalateIf sees of a record: its level as
 // Sentry's, its message, an attribute by dotted path through groups

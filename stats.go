@@ -5,7 +5,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
@@ -73,7 +73,7 @@ func Stats() Counters {
 // limit are dropped (the record stays a breadcrumb) and counted in Stats.
 // The default is 10 per second with a burst of 100; a rate of zero or less
 // removes the limit. Setting it refills every bucket.
-func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecond, burst) }
+func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(perSecond, burst) }
 
 // Flush sends what logcrumbs holds back, then waits, at most timeout in
 // all, for the Sentry clients that hold logcrumbs' events sent since the
@@ -110,6 +110,7 @@ func SetRateLimit(perSecond float64, burst int) { escalate.SetRateLimit(perSecon
 // and every outcome was known already. Flush before closing a client.
 func Flush(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
-	escalate.SendPending()
-	return escalate.FlushClients(sentry.CurrentHub().Client(), deadline)
+	p := policy.Default()
+	p.SendPending()
+	return p.FlushClients(sentry.CurrentHub().Client(), deadline)
 }

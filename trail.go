@@ -6,7 +6,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // DefaultCapacity is the number of records a trail keeps unless told
@@ -45,7 +45,7 @@ func NewTrail(capacity int) *Trail {
 // the messages share one trail, their breadcrumbs mix, and the same error
 // in two messages is one event.
 func NewContext(ctx context.Context) context.Context {
-	if t := buffer.FromContext(ctx); t != nil && escalate.UnitTrail(ctx) == t {
+	if t := buffer.FromContext(ctx); t != nil && unit.UnitTrail(ctx) == t {
 		return ctx
 	}
 	return buffer.NewContext(ctx, buffer.NewTrail(DefaultCapacity))

@@ -7,6 +7,8 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // Bind makes ctx a unit of work that reports through hub, for programs that
@@ -26,7 +28,7 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 		ctx = buffer.NewContext(ctx, t)
 	}
 	ctx = sentry.SetHubOnContext(ctx, hub)
-	ctx, _ = escalate.Bind(ctx, hub, t, nil, true)
+	ctx, _ = unit.Bind(ctx, hub, t, nil, true)
 	return ctx
 }
 
@@ -34,13 +36,13 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 // has when reuse is set and that hub is the request's own (not
 // sentry.CurrentHub(), not base, not one another unit is bound to), else a
 // clone of the one ctx has, else of base, else of sentry.CurrentHub(); the
-// hub is bound to a new escalate.Unit. done empties the trail.
+// hub is bound to a new unit.Unit. done empties the trail.
 func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
 	hub := sentry.GetHubFromContext(ctx)
 	// A hub on the context is reused only when it is the request's own (as
 	// sentryhttp makes): never a hub every request shares, and never one
 	// another unit of work was bound to.
-	shared := hub == sentry.CurrentHub() || (base != nil && hub == base) || escalate.Bound(ctx, hub)
+	shared := hub == sentry.CurrentHub() || (base != nil && hub == base) || unit.Bound(ctx, hub)
 	cloned := hub == nil || !reuse || shared
 	if cloned {
 		switch {
@@ -52,6 +54,14 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 		hub = base.Clone()
 		ctx = sentry.SetHubOnContext(ctx, hub)
 	}
-	ctx, _ = escalate.Bind(buffer.NewContext(ctx, t), hub, t, esc, !cloned)
+	ctx, _ = unit.Bind(buffer.NewContext(ctx, t), hub, t, esc.Builder(), !cloned)
 	return ctx, t.Release
+}
+
+// newEscalator builds the escalator of a unit-of-work integration
+// (Middleware, RunJob) and registers its Options.UserKey with the process,
+// as internal/core does for the logger integrations.
+func newEscalator(opts Options, name string) *escalate.Escalator {
+	policy.Default().RegisterUserKey(opts.UserKey)
+	return escalate.New(escalate.Options(opts), name)
 }

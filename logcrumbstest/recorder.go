@@ -30,7 +30,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // Recorder keeps the events sent through its hub. It is safe for concurrent
@@ -56,7 +56,7 @@ func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
 	if err != nil {
 		tb.Fatalf("logcrumbstest: sentry.NewClient: %v", err)
 	}
-	escalate.Unlimit(client) // every event a test provokes is recorded
+	policy.Default().Unlimit(client) // every event a test provokes is recorded
 	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
 }
 

@@ -87,7 +87,7 @@ type captured struct {
 	next    int
 }
 
-// CaptureOnce decides whether errs, logged at now, deserve a new event with
+// captureOnce decides whether errs, logged at now, deserve a new event with
 // the given id. It returns ("", true) and remembers errs under id when at
 // least one of them is new; it returns (earlierID, false) when every error in
 // errs is one already captured, or wraps one (through Unwrap() error or
@@ -95,11 +95,11 @@ type captured struct {
 // never expires them. Errors are matched by == where their type allows it,
 // else by identity (see same), so that errors of every type are captured
 // once; errors known only by their text by that text (see TextOnly).
-func (t *Trail) CaptureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
+func (t *Trail) captureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
 	return t.CaptureOnceFor(nil, errs, id, now, window)
 }
 
-// CaptureOnceFor is CaptureOnce among the errors captured for owner only:
+// CaptureOnceFor is captureOnce among the errors captured for owner only:
 // on the process-wide fallback trail, which every Sentry client shares, the
 // client the event goes through, so that one client's capture (a test's)
 // does not silence another's.
@@ -108,7 +108,7 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time
 	texts := make([][]string, len(errs))
 	entries := make([]capturedEntry, len(errs))
 	for i, err := range errs {
-		chains[i] = Chain(err, nil)
+		chains[i] = errorChain(err, nil)
 		texts[i] = chainTexts(chains[i])
 		entries[i] = newEntry(err, chains[i], id, now, owner)
 	}
@@ -287,10 +287,10 @@ func equal(a, b error) (eq, ok bool) {
 	return a == b, true
 }
 
-// Chain appends err and every error it wraps to dst, depth first, at most
+// errorChain appends err and every error it wraps to dst, depth first, at most
 // maxChain of them, stopping at cycles and recovering from Unwrap methods
 // that panic.
-func Chain(err error, dst []error) (chain []error) {
+func errorChain(err error, dst []error) (chain []error) {
 	defer func() {
 		_ = recover() // an Unwrap that panics ends the chain there
 		chain = dst
@@ -348,7 +348,7 @@ func (t *Trail) Recaptured(id, earlier string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
-	chain := Chain(err, nil)
+	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	entry := newEntry(err, chain, id, now, nil)
 	t.mu.Lock()
@@ -384,7 +384,7 @@ func (t *Trail) containsLocked(chain []error, texts []string, byText bool) (stri
 		if byText && (textOnly || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
 			return e.id, true // by text: the captured error wraps err
 		}
-		for _, captured := range Chain(e.err, nil)[1:] {
+		for _, captured := range errorChain(e.err, nil)[1:] {
 			if e.matches(captured, chain[0]) {
 				return e.id, true // the captured error wraps err
 			}

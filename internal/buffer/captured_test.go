@@ -28,24 +28,24 @@ func TestCaptureOnce(t *testing.T) {
 	tr := NewTrail(10)
 	now := time.Now()
 	base := errors.New("timeout")
-	if _, first := tr.CaptureOnce([]error{base}, "id1", now, 0); !first {
+	if _, first := tr.captureOnce([]error{base}, "id1", now, 0); !first {
 		t.Fatal("a new error counted as captured")
 	}
-	if id, first := tr.CaptureOnce([]error{base}, "id2", now, 0); first || id != "id1" {
+	if id, first := tr.captureOnce([]error{base}, "id2", now, 0); first || id != "id1" {
 		t.Errorf("the same error again: %q %v", id, first)
 	}
 	wrapped := fmt.Errorf("handler: %w", base)
-	if id, first := tr.CaptureOnce([]error{wrapped}, "id3", now, 0); first || id != "id1" {
+	if id, first := tr.captureOnce([]error{wrapped}, "id3", now, 0); first || id != "id1" {
 		t.Errorf("a wrapper of a captured error: %q %v", id, first)
 	}
 	joined := errors.Join(errors.New("other"), base)
-	if _, first := tr.CaptureOnce([]error{joined}, "id4", now, 0); first {
+	if _, first := tr.captureOnce([]error{joined}, "id4", now, 0); first {
 		t.Error("a join holding a captured error is new (it wraps it)")
 	}
-	if _, first := tr.CaptureOnce([]error{base, errors.New("new")}, "id5", now, 0); !first {
+	if _, first := tr.captureOnce([]error{base, errors.New("new")}, "id5", now, 0); !first {
 		t.Error("a record with one new error among captured ones counted as captured")
 	}
-	if _, first := NewTrail(10).CaptureOnce([]error{base}, "x", now, 0); !first {
+	if _, first := NewTrail(10).captureOnce([]error{base}, "x", now, 0); !first {
 		t.Error("another trail shares this trail's captures")
 	}
 }
@@ -54,8 +54,8 @@ func TestCaptureOnceWindow(t *testing.T) {
 	tr := NewTrail(10)
 	now := time.Now()
 	err := errors.New("e")
-	tr.CaptureOnce([]error{err}, "id1", now, time.Second)
-	if _, first := tr.CaptureOnce([]error{err}, "id2", now.Add(2*time.Second), time.Second); !first {
+	tr.captureOnce([]error{err}, "id1", now, time.Second)
+	if _, first := tr.captureOnce([]error{err}, "id2", now.Add(2*time.Second), time.Second); !first {
 		t.Error("an error captured outside the window counted as captured")
 	}
 }
@@ -64,15 +64,15 @@ func TestCaptureOnceBadErrors(t *testing.T) {
 	tr := NewTrail(10)
 	now := time.Now()
 	for _, err := range []error{sliceErr{[]string{"a"}}, &selfErr{}, panicUnwrap{}} {
-		if _, first := tr.CaptureOnce([]error{err}, "id", now, 0); !first {
+		if _, first := tr.captureOnce([]error{err}, "id", now, 0); !first {
 			t.Errorf("%T: first capture not new", err)
 		}
-		tr.CaptureOnce([]error{err}, "id", now, 0) // must not panic or hang
+		tr.captureOnce([]error{err}, "id", now, 0) // must not panic or hang
 	}
-	if len(Chain(&selfErr{}, nil)) != 1 {
+	if len(errorChain(&selfErr{}, nil)) != 1 {
 		t.Error("a self-wrapping error is not cut at its cycle")
 	}
-	if c := Chain(panicUnwrap{}, nil); len(c) != 1 {
+	if c := errorChain(panicUnwrap{}, nil); len(c) != 1 {
 		t.Errorf("chain through a panicking Unwrap = %v", c)
 	}
 }
@@ -81,11 +81,11 @@ func TestCaptureOnceIsBounded(t *testing.T) {
 	tr := NewTrail(10)
 	now := time.Now()
 	first := errors.New("first")
-	tr.CaptureOnce([]error{first}, "id", now, 0)
+	tr.captureOnce([]error{first}, "id", now, 0)
 	for i := range capturedSize {
-		tr.CaptureOnce([]error{fmt.Errorf("e%d", i)}, "x", now, 0)
+		tr.captureOnce([]error{fmt.Errorf("e%d", i)}, "x", now, 0)
 	}
-	if _, isNew := tr.CaptureOnce([]error{first}, "again", now, 0); !isNew {
+	if _, isNew := tr.captureOnce([]error{first}, "again", now, 0); !isNew {
 		t.Errorf("more than %d errors later, the first is still remembered", capturedSize)
 	}
 }
@@ -95,7 +95,7 @@ func TestChainDepth(t *testing.T) {
 	for i := range 200 {
 		err = fmt.Errorf("layer %d: %w", i, err)
 	}
-	if n := len(Chain(err, nil)); n != maxChain {
+	if n := len(errorChain(err, nil)); n != maxChain {
 		t.Errorf("chain of 201 errors gave %d, want the bound %d", n, maxChain)
 	}
 }
@@ -127,15 +127,15 @@ func TestCaptureOnceRemembersExactly(t *testing.T) {
 	tr := NewTrail(1)
 	now := time.Now()
 	first := errors.New("first")
-	tr.CaptureOnce([]error{first}, "id0", now, 0)
+	tr.captureOnce([]error{first}, "id0", now, 0)
 	for i := range capturedSize - 1 {
-		tr.CaptureOnce([]error{fmt.Errorf("e%d", i)}, "x", now, 0)
+		tr.captureOnce([]error{fmt.Errorf("e%d", i)}, "x", now, 0)
 	}
-	if id, isNew := tr.CaptureOnce([]error{first}, "again", now, 0); isNew || id != "id0" {
+	if id, isNew := tr.captureOnce([]error{first}, "again", now, 0); isNew || id != "id0" {
 		t.Fatalf("after %d other errors: %q %v, want still remembered", capturedSize-1, id, isNew)
 	}
-	tr.CaptureOnce([]error{errors.New("one more")}, "x", now, 0)
-	if _, isNew := tr.CaptureOnce([]error{first}, "again", now, 0); !isNew {
+	tr.captureOnce([]error{errors.New("one more")}, "x", now, 0)
+	if _, isNew := tr.captureOnce([]error{first}, "again", now, 0); !isNew {
 		t.Errorf("after %d other errors, the first is still remembered", capturedSize)
 	}
 }
@@ -147,15 +147,15 @@ func TestCaptureOnceOnlyWrappersMatch(t *testing.T) {
 	now := time.Now()
 	inner := errors.New("inner")
 	outer := fmt.Errorf("outer: %w", inner)
-	tr.CaptureOnce([]error{outer}, "outer-id", now, 0)
-	if _, isNew := tr.CaptureOnce([]error{inner}, "x", now, 0); !isNew {
+	tr.captureOnce([]error{outer}, "outer-id", now, 0)
+	if _, isNew := tr.captureOnce([]error{inner}, "x", now, 0); !isNew {
 		t.Error("an error wrapped by a captured one counts as captured")
 	}
 	deeper := fmt.Errorf("a: %w", errors.Join(errors.New("b"), fmt.Errorf("c: %w", outer)))
-	if id, isNew := tr.CaptureOnce([]error{deeper}, "y", now, 0); isNew || id != "outer-id" {
+	if id, isNew := tr.captureOnce([]error{deeper}, "y", now, 0); isNew || id != "outer-id" {
 		t.Errorf("a join in a wrapper, around the captured error: %q %v", id, isNew)
 	}
-	if _, isNew := tr.CaptureOnce([]error{errors.Join(inner, errors.New("d"))}, "z", now, 0); isNew {
+	if _, isNew := tr.captureOnce([]error{errors.Join(inner, errors.New("d"))}, "z", now, 0); isNew {
 		t.Error("inner was captured by the last-but-one call: a join of it is not new")
 	}
 }
@@ -164,19 +164,19 @@ func TestCaptureOnceSeveralErrors(t *testing.T) {
 	tr := NewTrail(1)
 	now := time.Now()
 	a, b := errors.New("a"), errors.New("b")
-	tr.CaptureOnce([]error{a}, "id-a", now, 0)
-	tr.CaptureOnce([]error{b}, "id-b", now, 0)
-	if id, isNew := tr.CaptureOnce([]error{a, b}, "x", now, 0); isNew || (id != "id-a" && id != "id-b") {
+	tr.captureOnce([]error{a}, "id-a", now, 0)
+	tr.captureOnce([]error{b}, "id-b", now, 0)
+	if id, isNew := tr.captureOnce([]error{a, b}, "x", now, 0); isNew || (id != "id-a" && id != "id-b") {
 		t.Errorf("two captured errors: %q %v", id, isNew)
 	}
-	if id, isNew := tr.CaptureOnce(nil, "x", now, 0); !isNew || id != "" {
+	if id, isNew := tr.captureOnce(nil, "x", now, 0); !isNew || id != "" {
 		t.Errorf("no errors: %q %v, want new", id, isNew)
 	}
 	c := errors.New("c")
-	if _, isNew := tr.CaptureOnce([]error{a, c}, "id-ac", now, 0); !isNew {
+	if _, isNew := tr.captureOnce([]error{a, c}, "id-ac", now, 0); !isNew {
 		t.Fatal("a and a new error counted as captured")
 	}
-	if id, _ := tr.CaptureOnce([]error{c}, "x", now, 0); id != "id-ac" {
+	if id, _ := tr.captureOnce([]error{c}, "x", now, 0); id != "id-ac" {
 		t.Errorf("the new error of a new event was remembered as %q", id)
 	}
 }
@@ -185,17 +185,17 @@ func TestCaptureOnceWindowEdges(t *testing.T) {
 	tr := NewTrail(1)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	err := errors.New("e")
-	tr.CaptureOnce([]error{err}, "id1", at, time.Second)
-	if id, isNew := tr.CaptureOnce([]error{err}, "x", at.Add(time.Second), time.Second); isNew || id != "id1" {
+	tr.captureOnce([]error{err}, "id1", at, time.Second)
+	if id, isNew := tr.captureOnce([]error{err}, "x", at.Add(time.Second), time.Second); isNew || id != "id1" {
 		t.Errorf("exactly one window later: %q %v, want still captured", id, isNew)
 	}
-	if _, isNew := tr.CaptureOnce([]error{err}, "id2", at.Add(time.Second+1), time.Second); !isNew {
+	if _, isNew := tr.captureOnce([]error{err}, "id2", at.Add(time.Second+1), time.Second); !isNew {
 		t.Fatal("past the window: still captured")
 	}
-	if id, _ := tr.CaptureOnce([]error{err}, "x", at.Add(time.Second+2), time.Second); id != "id2" {
+	if id, _ := tr.captureOnce([]error{err}, "x", at.Add(time.Second+2), time.Second); id != "id2" {
 		t.Errorf("captured again after expiry: remembered as %q, want id2", id)
 	}
-	if id, isNew := tr.CaptureOnce([]error{err}, "x", at.Add(100*365*24*time.Hour), 0); isNew || id == "" {
+	if id, isNew := tr.captureOnce([]error{err}, "x", at.Add(100*365*24*time.Hour), 0); isNew || id == "" {
 		t.Errorf("a zero window expired an entry: %q %v", id, isNew)
 	}
 }
@@ -226,16 +226,16 @@ func TestCaptureOnceIncomparable(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			tr := NewTrail(1)
 			err := mk()
-			if _, isNew := tr.CaptureOnce([]error{err}, "id", now, 0); !isNew {
+			if _, isNew := tr.captureOnce([]error{err}, "id", now, 0); !isNew {
 				t.Fatal("first capture not new")
 			}
 			for _, again := range []error{err, fmt.Errorf("svc: %w", err), fmt.Errorf("h: %w", fmt.Errorf("svc: %w", err)),
 				errors.Join(errors.New("other"), err)} {
-				if id, isNew := tr.CaptureOnce([]error{again}, "x", now, 0); isNew || id != "id" {
+				if id, isNew := tr.captureOnce([]error{again}, "x", now, 0); isNew || id != "id" {
 					t.Errorf("%v: %q %v, want the first capture's event", again, id, isNew)
 				}
 			}
-			if _, isNew := tr.CaptureOnce([]error{mk()}, "y", now, 0); !isNew {
+			if _, isNew := tr.captureOnce([]error{mk()}, "y", now, 0); !isNew {
 				t.Error("another value of the same type and content was taken for the captured one")
 			}
 			// By hand: the same error, or one it wraps, is contained.
@@ -243,7 +243,7 @@ func TestCaptureOnceIncomparable(t *testing.T) {
 				t.Errorf("CaptureByHand of the captured error = %q %v", id, first)
 			}
 			w := fmt.Errorf("outer: %w", mk())
-			tr.CaptureOnce([]error{w}, "wid", now, 0)
+			tr.captureOnce([]error{w}, "wid", now, 0)
 			if id, first := tr.CaptureByHand(errors.Unwrap(w), "hand", now); first || id != "wid" {
 				t.Errorf("CaptureByHand of an error a captured one wraps = %q %v", id, first)
 			}
@@ -252,8 +252,8 @@ func TestCaptureOnceIncomparable(t *testing.T) {
 	// A pointer to an incomparable struct is comparable.
 	tr := NewTrail(1)
 	p := &sliceErr{[]string{"p"}}
-	tr.CaptureOnce([]error{p}, "pid", now, 0)
-	if id, isNew := tr.CaptureOnce([]error{p}, "x", now, 0); isNew || id != "pid" {
+	tr.captureOnce([]error{p}, "pid", now, 0)
+	if id, isNew := tr.captureOnce([]error{p}, "x", now, 0); isNew || id != "pid" {
 		t.Errorf("a pointer to an incomparable error: %q %v", id, isNew)
 	}
 	// Comparable values still compare by ==, not by identity.
@@ -278,7 +278,7 @@ func TestCaptureOnceConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, isNew := tr.CaptureOnce([]error{err}, fmt.Sprint(g), time.Now(), 0); isNew {
+			if _, isNew := tr.captureOnce([]error{err}, fmt.Sprint(g), time.Now(), 0); isNew {
 				firsts.Add(1)
 			}
 		}()
@@ -293,43 +293,43 @@ func TestChainShapes(t *testing.T) {
 	b, c := errors.New("b"), errors.New("c")
 	wb := fmt.Errorf("wb: %w", b)
 	j := errors.Join(wb, c, b)
-	if got := Chain(j, nil); !slices.Equal(got, []error{j, wb, b, c}) {
+	if got := errorChain(j, nil); !slices.Equal(got, []error{j, wb, b, c}) {
 		t.Errorf("join chain = %v, want depth first without repeats", got)
 	}
 	x := errors.New("x")
-	if got := Chain(wb, []error{x}); !slices.Equal(got, []error{x, wb, b}) {
+	if got := errorChain(wb, []error{x}); !slices.Equal(got, []error{x, wb, b}) {
 		t.Errorf("chain appended to dst = %v", got)
 	}
-	if Chain(nil, nil) != nil {
+	if errorChain(nil, nil) != nil {
 		t.Error("a nil error has a chain")
 	}
 
 	p1 := &ping{}
 	p2 := &ping{pong: p1}
 	p1.pong = p2
-	if got := Chain(p1, nil); !slices.Equal(got, []error{p1, p2}) {
+	if got := errorChain(p1, nil); !slices.Equal(got, []error{p1, p2}) {
 		t.Errorf("a two-error cycle gave %v", got)
 	}
 	tr := NewTrail(1)
-	tr.CaptureOnce([]error{p1}, "cycle", time.Now(), 0)
-	if id, _ := tr.CaptureOnce([]error{p2}, "x", time.Now(), 0); id != "cycle" {
+	tr.captureOnce([]error{p1}, "cycle", time.Now(), 0)
+	if id, _ := tr.captureOnce([]error{p2}, "x", time.Now(), 0); id != "cycle" {
 		t.Errorf("p2 wraps the captured p1 through the cycle, but got %q", id)
 	}
 
 	s1, s2 := sliceErr{[]string{"1"}}, sliceErr{[]string{"1"}}
-	if got := Chain(errors.Join(s1, s2), nil); len(got) != 3 {
+	if got := errorChain(errors.Join(s1, s2), nil); len(got) != 3 {
 		t.Errorf("a join of two incomparable errors gave %d, want both kept", len(got))
 	}
 	var f error = fieldErrs{"f"}
-	if got := Chain(errors.Join(f, fmt.Errorf("w: %w", f)), nil); len(got) != 3 {
+	if got := errorChain(errors.Join(f, fmt.Errorf("w: %w", f)), nil); len(got) != 3 {
 		t.Errorf("a join holding one incomparable error twice gave %v, want it once", got)
 	}
 
 	pj := panicJoin{before: b}
-	if got := Chain(fmt.Errorf("top: %w", pj), nil); len(got) != 4 || got[2] != b {
+	if got := errorChain(fmt.Errorf("top: %w", pj), nil); len(got) != 4 || got[2] != b {
 		t.Errorf("chain through a join whose child panics = %v, want top, join, b, the panicking child", got)
 	}
-	if got := Chain(panicJoin{}, nil); len(got) != 1 {
+	if got := errorChain(panicJoin{}, nil); len(got) != 1 {
 		t.Errorf("chain of a join whose Unwrap panics = %v", got)
 	}
 }
@@ -340,7 +340,7 @@ func TestChainShapes(t *testing.T) {
 func TestCaptureByHand(t *testing.T) {
 	tr := NewTrail(1)
 	inner := errors.New("inner")
-	tr.CaptureOnce([]error{fmt.Errorf("outer: %w", inner)}, "id", time.Now(), 0)
+	tr.captureOnce([]error{fmt.Errorf("outer: %w", inner)}, "id", time.Now(), 0)
 	if id, first := tr.CaptureByHand(inner, "hand", time.Now()); first || id != "id" {
 		t.Errorf("CaptureByHand(inner) = %q, %v; want the wrapper's event", id, first)
 	}
@@ -361,14 +361,14 @@ func TestCaptureByHand(t *testing.T) {
 func TestRecaptured(t *testing.T) {
 	tr := NewTrail(1)
 	deduped, limited := errors.New("deduped"), errors.New("rate-limited")
-	tr.CaptureOnce([]error{deduped}, "new1", time.Now(), 0)
+	tr.captureOnce([]error{deduped}, "new1", time.Now(), 0)
 	tr.Recaptured("new1", "earlier")
-	if id, first := tr.CaptureOnce([]error{deduped}, "x", time.Now(), 0); first || id != "earlier" {
+	if id, first := tr.captureOnce([]error{deduped}, "x", time.Now(), 0); first || id != "earlier" {
 		t.Errorf("after a dedupe: %q, %v; want the earlier event", id, first)
 	}
-	tr.CaptureOnce([]error{limited}, "new2", time.Now(), 0)
+	tr.captureOnce([]error{limited}, "new2", time.Now(), 0)
 	tr.Recaptured("new2", "")
-	if _, first := tr.CaptureOnce([]error{limited}, "y", time.Now(), 0); !first {
+	if _, first := tr.captureOnce([]error{limited}, "y", time.Now(), 0); !first {
 		t.Error("after a rate-limited drop the error is still taken as sent")
 	}
 }
@@ -389,38 +389,38 @@ func (e *textErr) TextOnly() (string, bool) { return e.text, !e.panic }
 func TestCaptureOnceByText(t *testing.T) {
 	now := time.Now()
 	tr := NewTrail(1)
-	tr.CaptureOnce([]error{&textErr{text: "repo failed"}}, "id", now, 0)
+	tr.captureOnce([]error{&textErr{text: "repo failed"}}, "id", now, 0)
 	for _, text := range []string{"repo failed", "svc: repo failed", "h: svc: repo failed"} {
-		if id, isNew := tr.CaptureOnce([]error{&textErr{text: text}}, "x", now, 0); isNew || id != "id" {
+		if id, isNew := tr.captureOnce([]error{&textErr{text: text}}, "x", now, 0); isNew || id != "id" {
 			t.Errorf("%q: %q %v, want the captured one", text, id, isNew)
 		}
 	}
 	for _, err := range []error{&textErr{text: "xrepo failed"}, &textErr{text: "repo failed: svc"}, &textErr{text: ": repo faile"},
 		&textErr{text: "repo failed", panic: true}} {
-		if _, isNew := tr.CaptureOnce([]error{err}, "other", now, 0); !isNew {
+		if _, isNew := tr.captureOnce([]error{err}, "other", now, 0); !isNew {
 			t.Errorf("%q (%T) was taken for the captured error", err, err)
 		}
 	}
 	// A real error and a text-only one of the same error (another logger
 	// of the request, a hand capture) are matched by text, both ways...
-	if id, isNew := tr.CaptureOnce([]error{errors.New("svc: repo failed")}, "real", now, 0); isNew || id != "id" {
+	if id, isNew := tr.captureOnce([]error{errors.New("svc: repo failed")}, "real", now, 0); isNew || id != "id" {
 		t.Errorf("a real error wrapping a captured text-only one: %q %v, want the captured one", id, isNew)
 	}
 	real := errors.New("disk full")
 	hand := NewTrail(1)
 	hand.CaptureByHand(real, "hand", now)
-	if id, isNew := hand.CaptureOnce([]error{&textErr{text: "save: disk full"}}, "log", now, 0); isNew || id != "hand" {
+	if id, isNew := hand.captureOnce([]error{&textErr{text: "save: disk full"}}, "log", now, 0); isNew || id != "hand" {
 		t.Errorf("text-only error wrapping a hand-captured one: %q %v, want the hand capture", id, isNew)
 	}
 	logged := NewTrail(1)
-	logged.CaptureOnce([]error{&textErr{text: "disk full"}}, "log", now, 0)
+	logged.captureOnce([]error{&textErr{text: "disk full"}}, "log", now, 0)
 	if id, isNew := logged.CaptureByHand(fmt.Errorf("save: %w", real), "hand", now); isNew || id != "log" {
 		t.Errorf("hand capture wrapping a logged text-only error: %q %v, want the logged one", id, isNew)
 	}
 	// ...but two real errors of one text never are.
 	two := NewTrail(1)
-	two.CaptureOnce([]error{errors.New("not found")}, "a", now, 0)
-	if _, isNew := two.CaptureOnce([]error{errors.New("not found")}, "b", now, 0); !isNew {
+	two.captureOnce([]error{errors.New("not found")}, "a", now, 0)
+	if _, isNew := two.captureOnce([]error{errors.New("not found")}, "b", now, 0); !isNew {
 		t.Error("two real errors of one text were taken for one")
 	}
 	if _, isNew := two.CaptureByHand(errors.New("not found"), "c", now); !isNew {
@@ -428,8 +428,8 @@ func TestCaptureOnceByText(t *testing.T) {
 	}
 	fb := Fallback()
 	text := "fallback " + t.Name()
-	fb.CaptureOnce([]error{&textErr{text: text}}, "fb", now, time.Minute)
-	if _, isNew := fb.CaptureOnce([]error{&textErr{text: "w: " + text}}, "fb2", now, time.Minute); !isNew {
+	fb.captureOnce([]error{&textErr{text: text}}, "fb", now, time.Minute)
+	if _, isNew := fb.captureOnce([]error{&textErr{text: "w: " + text}}, "fb2", now, time.Minute); !isNew {
 		t.Error("the fallback trail matched errors of unrelated work by text")
 	}
 }
@@ -441,15 +441,15 @@ func TestCaptureOnceReusedStorage(t *testing.T) {
 	now := time.Now()
 	tr := NewTrail(1)
 	m := mapErr{"name": "required"}
-	tr.CaptureOnce([]error{m}, "m", now, 0)
+	tr.captureOnce([]error{m}, "m", now, 0)
 	clear(m)
 	m["email"] = "invalid"
-	if _, isNew := tr.CaptureOnce([]error{m}, "m2", now, 0); !isNew {
+	if _, isNew := tr.captureOnce([]error{m}, "m2", now, 0); !isNew {
 		t.Error("a refilled map error was taken for the captured one")
 	}
 	buf := make(fieldErrs, 0, 2)
 	buf = append(buf, "a")
-	tr.CaptureOnce([]error{fmt.Errorf("w: %w", buf)}, "w", now, 0)
+	tr.captureOnce([]error{fmt.Errorf("w: %w", buf)}, "w", now, 0)
 	if id, first := tr.CaptureByHand(buf, "hand", now); first || id != "w" {
 		t.Errorf("CaptureByHand of the slice a captured error wraps = %q %v", id, first)
 	}

@@ -10,9 +10,9 @@ import (
 	"github.com/getsentry/sentry-go"
 )
 
-// DroppedAttrsKey names the data entry that counts attributes dropped for
+// droppedAttrsKey names the data entry that counts attributes dropped for
 // MaxAttrs.
-const DroppedAttrsKey = "logcrumbs.dropped_attrs"
+const droppedAttrsKey = "logcrumbs.dropped_attrs"
 
 var sentryLevels = [...]sentry.Level{
 	LevelDebug:   sentry.LevelDebug,
@@ -123,7 +123,7 @@ func (r *Record) dataIn(all string) map[string]any {
 		}
 	}
 	if r.DroppedAttrs > 0 {
-		root[DroppedAttrsKey] = r.DroppedAttrs
+		root[droppedAttrsKey] = r.DroppedAttrs
 	}
 	return root
 }

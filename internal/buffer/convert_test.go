@@ -54,7 +54,7 @@ func TestDroppedAttrsCounted(t *testing.T) {
 	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 1, MaxValueBytes: 10, MaxRecordBytes: 100})
 	r.AddScalar(KindInt64, "a", 1)
 	r.AddScalar(KindInt64, "b", 2)
-	if r.Data()[DroppedAttrsKey] != 1 {
+	if r.Data()[droppedAttrsKey] != 1 {
 		t.Errorf("data = %v", r.Data())
 	}
 	if Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits).Data() != nil {
@@ -190,7 +190,7 @@ func TestOnlyDroppedAttrs(t *testing.T) {
 	r.OpenGroup("g")
 	r.AddText(KindString, "b", "x")
 	r.CloseAll()
-	if want := map[string]any{DroppedAttrsKey: 3}; !reflect.DeepEqual(r.Data(), want) {
+	if want := map[string]any{droppedAttrsKey: 3}; !reflect.DeepEqual(r.Data(), want) {
 		t.Errorf("data = %v, want %v", r.Data(), want)
 	}
 }

@@ -54,7 +54,7 @@ func FuzzRecord(f *testing.F) {
 				r.AddScalar(KindFloat64, key, uint64(i)<<52)
 			case 7:
 				c := Get(time.Time{}, 0, limits)
-				c.CopyFrom(r)
+				c.copyFrom(r)
 				r.AppendRecord(c)
 			case 8: // written in two pieces, split anywhere (inside a rune too)
 				split := int(op>>4) % (len(val) + 1)
@@ -91,7 +91,7 @@ func FuzzRecord(f *testing.F) {
 				r.CloseTo(d)
 			case 15:
 				c := Get(time.Time{}, 0, limits)
-				c.CopyFrom(r)
+				c.copyFrom(r)
 				if c.Breadcrumb() == nil || !reflect.DeepEqual(c.Data(), r.Data()) || c.Message() != r.Message() {
 					t.Fatalf("op %d: a copy differs from its source", i)
 				}
@@ -286,11 +286,11 @@ func FuzzChain(f *testing.F) {
 				err = sliceErr{[]string{fmt.Sprint(i)}}
 			}
 		}
-		if n := len(Chain(err, nil)); n == 0 || n > maxChain {
+		if n := len(errorChain(err, nil)); n == 0 || n > maxChain {
 			t.Fatalf("chain of %d errors", n)
 		}
 		tr := NewTrail(1)
-		tr.CaptureOnce([]error{err}, "a", time.Now(), 0)
-		tr.CaptureOnce([]error{err}, "b", time.Now(), 0)
+		tr.captureOnce([]error{err}, "a", time.Now(), 0)
+		tr.captureOnce([]error{err}, "b", time.Now(), 0)
 	})
 }

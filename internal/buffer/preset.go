@@ -23,8 +23,8 @@ func (p *Preset) With(crumbLimits, eventLimits Limits, render func(rec *Record, 
 	defer Put(part)
 	q := &Preset{crumb: Get(time.Time{}, 0, crumbLimits), event: Get(time.Time{}, 0, eventLimits)}
 	if p != nil {
-		q.crumb.CopyFrom(p.crumb)
-		q.event.CopyFrom(p.event)
+		q.crumb.copyFrom(p.crumb)
+		q.event.copyFrom(p.event)
 		q.errs = slices.Clip(p.errs)
 	}
 	render(part, &q.errs)

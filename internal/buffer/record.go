@@ -408,8 +408,8 @@ func (r *Record) AppendRecord(src *Record) {
 	r.Truncated = r.Truncated || src.Truncated
 }
 
-// CopyFrom makes r an exact copy of src, reusing r's storage.
-func (r *Record) CopyFrom(src *Record) {
+// copyFrom makes r an exact copy of src, reusing r's storage.
+func (r *Record) copyFrom(src *Record) {
 	attrs, data := r.attrs[:0], r.data[:0]
 	*r = *src
 	r.attrs = append(attrs, src.attrs...)

@@ -112,7 +112,7 @@ func TestCopyFromIsIndependent(t *testing.T) {
 	src.SetMessage("original")
 	src.AddText(KindString, "k", "v1")
 	dst := Get(time.Time{}, LevelDebug, DefaultBreadcrumbLimits)
-	dst.CopyFrom(src)
+	dst.copyFrom(src)
 	src.Reset(time.Time{}, LevelDebug, DefaultBreadcrumbLimits)
 	src.SetMessage("changed")
 	src.AddText(KindString, "k", "v2")
@@ -388,7 +388,7 @@ func TestMaxAttrsCountsGroupOpens(t *testing.T) {
 	if r.Len() != 4 || r.DroppedAttrs != 2 || r.Attr(3).Kind != KindGroupClose {
 		t.Fatalf("kept %d, dropped %d", r.Len(), r.DroppedAttrs)
 	}
-	want := map[string]any{"g": map[string]any{"a": int64(1), "b": "x"}, DroppedAttrsKey: 2}
+	want := map[string]any{"g": map[string]any{"a": int64(1), "b": "x"}, droppedAttrsKey: 2}
 	if !reflect.DeepEqual(r.Data(), want) {
 		t.Errorf("data = %v, want %v", r.Data(), want)
 	}
@@ -467,7 +467,7 @@ func TestAppendRecordNested(t *testing.T) {
 			"inner":    map[string]any{"leaf": true},
 			"in_outer": false,
 		},
-		DroppedAttrsKey: 2,
+		droppedAttrsKey: 2,
 	}
 	if !reflect.DeepEqual(r.Data(), want) {
 		t.Errorf("data = %v\nwant %v", r.Data(), want)
@@ -499,7 +499,7 @@ func TestAppendRecordIntoFullRecord(t *testing.T) {
 		t.Errorf("depth %d, want own, p and the dropped q", r.Depth())
 	}
 	r.CloseAll()
-	want := map[string]any{"own": map[string]any{"x": int64(0)}, DroppedAttrsKey: 3} // p left empty
+	want := map[string]any{"own": map[string]any{"x": int64(0)}, droppedAttrsKey: 3} // p left empty
 	if !reflect.DeepEqual(r.Data(), want) {
 		t.Errorf("data = %v, want %v", r.Data(), want)
 	}
@@ -526,7 +526,7 @@ func TestCopyFromBothWays(t *testing.T) {
 	dst := Get(time.Time{}, LevelDebug, DefaultBreadcrumbLimits)
 	dst.AddText(KindString, "old", strings.Repeat("o", 200))
 	dstCap := cap(dst.data)
-	dst.CopyFrom(src)
+	dst.copyFrom(src)
 	if cap(dst.data) != dstCap {
 		t.Errorf("CopyFrom did not reuse the copy's storage: cap %d, was %d", cap(dst.data), dstCap)
 	}

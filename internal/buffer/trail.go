@@ -115,7 +115,7 @@ func (t *Trail) Snapshot(dst []*Record) []*Record {
 	defer t.mu.Unlock()
 	for i := 0; i < t.n; i++ {
 		c := pool.Get().(*Record)
-		c.CopyFrom(t.recs[(t.head+i)%len(t.recs)])
+		c.copyFrom(t.recs[(t.head+i)%len(t.recs)])
 		dst = append(dst, c)
 	}
 	return dst

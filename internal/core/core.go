@@ -28,6 +28,9 @@ import (
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
+	"github.com/logcrumbs/logcrumbs/internal/event"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // Record is the logger-neutral record an adapter encodes into: typed scalars
@@ -66,7 +69,7 @@ type Preset = buffer.Preset
 
 // TextError is an error known only by its text (and maybe a stack), for
 // loggers that hand their integration an error's text, not its value.
-type TextError = escalate.TextError
+type TextError = event.TextError
 
 // Decision is what the core does with a record of some level.
 type Decision uint8
@@ -175,10 +178,15 @@ type Core struct {
 // when Options.LoggerName is empty ("slog", "zap", "zerolog");
 // flushTimeout bounds how long an Exits record and Sync wait for delivery,
 // and zero means 2 seconds.
+//
+// Building an integration registers its Options.UserKey with the process
+// (policy.Process.RegisterUserKey): one trail serves every integration of a
+// unit of work, so every event gates the user data of every key.
 func New(opts logcrumbs.Options, defaultLogger string, flushTimeout time.Duration) *Core {
 	if flushTimeout <= 0 {
 		flushTimeout = 2 * time.Second
 	}
+	policy.Default().RegisterUserKey(opts.UserKey)
 	return &Core{
 		esc:          escalate.New(escalate.Options(opts), defaultLogger),
 		named:        opts.LoggerName != "",
@@ -238,7 +246,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encode
 		if ent.PanicValue != nil {
 			p = ent.PanicValue
 		}
-		escalate.NotePanic(ctx, p, id)
+		unit.NotePanic(ctx, p, id)
 	}
 }
 

@@ -1,23 +1,30 @@
-// Package escalate turns a record and its trail into a Sentry event. Every
-// logger integration hands its error-level records here, so that events look
-// the same whichever logger wrote them.
+// Package escalate is the capture sequence, in one place: every record
+// that becomes an event goes capture-once (its trail), then noise control
+// (dedupe and rate limit, internal/policy), then is built
+// (internal/event), handed to the client and recorded (policy's delivery
+// and summaries, the unit's panic); every record kept as a breadcrumb goes
+// through Keep (EscalateIf, Sentry Logs pass-through). An Escalator holds
+// one integration's normalized options.
 package escalate
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/event"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
-// EventIDKey names the breadcrumb data entry that links an error record to
+// eventIDKey names the breadcrumb data entry that links an error record to
 // the event it was sent as, or to the earlier event of the same error.
-const EventIDKey = "sentry.event_id"
+const eventIDKey = "sentry.event_id"
 
 const defaultFallbackWindow = 10 * time.Second
 
@@ -51,9 +58,9 @@ type Record = interface {
 	Errors() []error
 }
 
-// Escalates reports whether rec, kept as a breadcrumb, must be sent as an
+// escalates reports whether rec, kept as a breadcrumb, must be sent as an
 // event too (Options.EscalateIf). A panic in the predicate counts as no.
-func (e *Escalator) Escalates(rec *buffer.Record) (yes bool) {
+func (e *Escalator) escalates(rec *buffer.Record) (yes bool) {
 	if e.opts.EscalateIf == nil {
 		return false
 	}
@@ -74,7 +81,7 @@ func (e *Escalator) Escalates(rec *buffer.Record) (yes bool) {
 func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) {
 	if e.opts.EscalateIf != nil {
 		rec.SetErrors(errs)
-		escalates := e.Escalates(rec)
+		escalates := e.escalates(rec)
 		rec.SetErrors(nil)
 		if escalates {
 			e.Capture(ctx, rec, errs)
@@ -83,7 +90,7 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	}
 	trail := buffer.For(ctx)
 	if e.passThrough >= 0 && rec.Level >= e.passThrough && trail.Escalated() {
-		e.sendLog(ctx, rec)
+		e.build.SendLog(ctx, e.Hub(ctx), rec)
 	}
 	trail.Append(rec)
 }
@@ -100,11 +107,14 @@ type Escalator struct {
 	eventLimits      buffer.Limits
 	dedupeWindow     time.Duration // <= 0: off
 	passThrough      buffer.Level  // < 0: off
-	scrub            *scrubber
+	build            *event.Builder
+	proc             *policy.Process // noise control, clients, delivery
 }
 
 // New returns an Escalator for opts. defaultLogger is the integration's name
-// for its logger, used when opts.LoggerName is empty.
+// for its logger, used when opts.LoggerName is empty. It changes no
+// process-wide policy: the integration registers its Options.UserKey
+// (policy.Process.RegisterUserKey) when it is built.
 func New(opts Options, defaultLogger string) *Escalator {
 	if opts.LoggerName == "" {
 		opts.LoggerName = defaultLogger
@@ -120,16 +130,23 @@ func New(opts Options, defaultLogger string) *Escalator {
 		breadcrumbLimits: opts.BreadcrumbLimits.WithDefaults(buffer.DefaultBreadcrumbLimits),
 		eventLimits:      opts.EventLimits.WithDefaults(buffer.DefaultEventLimits),
 		dedupeWindow:     opts.DedupeWindow,
+		proc:             policy.Default(),
 	}
 	if e.dedupeWindow == 0 {
-		e.dedupeWindow = DefaultDedupeWindow
+		e.dedupeWindow = policy.DefaultDedupeWindow
 	}
 	e.passThrough = buffer.LevelOfSentry(opts.PassThroughLevel)
-	e.scrub = newScrubber(opts.SecretKeys, opts.Scrub)
-	if opts.UserKey != "-" {
-		registerUserKey(opts.UserKey)
-	}
+	e.build = event.NewBuilder(opts.TagKeys, opts.FingerprintKey, opts.UserKey, opts.SecretKeys, opts.Scrub)
 	return e
+}
+
+// Builder returns the builder of the integration's events, or nil for a
+// nil e (event.Default builds then).
+func (e *Escalator) Builder() *event.Builder {
+	if e == nil {
+		return nil
+	}
+	return e.build
 }
 
 // LoggerName returns the logger name records should carry.
@@ -175,10 +192,10 @@ func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []erro
 // reports, which makes it unhandled and tells Units about it.
 func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any) (id string) {
 	trail := buffer.For(ctx)
-	var handover handover
+	var handover policy.Handover
 	defer func() {
 		if recover() != nil {
-			handover.abandon() // CaptureEvent panicked: no outcome will come
+			handover.Abandon() // CaptureEvent panicked: no outcome will come
 			stats.EventsFailed.Add(1)
 			id = ""
 		}
@@ -190,7 +207,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	newID := newEventID()
+	newID := policy.NewEventID()
 	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
 	if len(errs) > 0 {
 		var window time.Duration
@@ -198,45 +215,45 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
 			// By the client's number, not the client: the process-wide
 			// trail would keep up to 32 clients the program dropped alive.
-			window, owner = e.opts.FallbackCaptureWindow, clientID(client)
+			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
 		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
 			if recovered != nil {
-				unitOf(ctx).sent(recovered, sentry.EventID(earlier))
+				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
 			// Counted if it repeats its own fingerprint's event (a hot loop),
 			// not when an upper layer logs the error again.
-			theNoise.repeat(e.appendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+			e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
 			return earlier
 		}
 	}
 	now := time.Now()
-	key := string(e.appendFingerprintKey(keyBuf[:0], client, rec, errs))
-	v := theNoise.admit(client, key, now, e.dedupeWindow, newID)
-	if !v.send {
+	key := string(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs))
+	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	if !v.Send {
 		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
-			trail.Recaptured(newID, v.earlier)
+			trail.Recaptured(newID, v.Earlier)
 		}
 		if recovered != nil {
-			unitOf(ctx).sent(recovered, sentry.EventID(v.earlier))
+			unit.Of(ctx).Sent(recovered, sentry.EventID(v.Earlier))
 		}
-		return v.earlier
+		return v.Earlier
 	}
-	conf := confOf(client)
-	event := e.event(rec, errs, trail, conf)
-	event.EventID = sentry.EventID(newID)
-	if v.repeats > 0 {
-		if event.Contexts == nil {
-			event.Contexts = map[string]sentry.Context{}
+	conf := e.proc.Conf(client)
+	ev := e.build.Event(rec, errs, trail, conf)
+	ev.EventID = sentry.EventID(newID)
+	if v.Repeats > 0 {
+		if ev.Contexts == nil {
+			ev.Contexts = map[string]sentry.Context{}
 		}
-		event.Contexts[RepeatsKey] = repeatsContext(v)
+		ev.Contexts[policy.RepeatsKey] = policy.RepeatsContext(v)
 	}
-	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: builtHere{}}
+	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: policy.Ours{}}
 	if len(errs) > 0 {
 		hint.OriginalException = errs[0]
 	}
 	if recovered != nil {
-		markUnhandled(event)
+		event.MarkUnhandled(ev)
 	}
 	var span *sentry.Span
 	if ctx != nil { // zap and zerolog records may have none
@@ -245,20 +262,16 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// The fingerprint counts as sent, and the trail as escalated, even when
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
-	handover = handingOver(client, event.EventID) // first: sentry-go may deliver it before CaptureEvent returns
-	sentID := client.CaptureEvent(event, &hint, mergeScope{hub.Scope(), span, conf})
-	handover.done(sentID)
+	handover = e.proc.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+	sentID := client.CaptureEvent(ev, &hint, event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf})
+	handover.Done(sentID)
 	// The summary of its repeats is read from the event as sent, with what
 	// the scope gave it (and BeforeSend, when it changed the event in
 	// place); read only, as the transport may be encoding it. An event the
 	// client dropped (BeforeSend, an event processor, sampling) has none:
 	// the summary would go through BeforeSend without the original error
 	// in its hint, and past the scope's processors, and reach Sentry.
-	var sum *summary
-	if sentID != nil {
-		sum = summaryOf(event)
-	}
-	theNoise.sent(key, newID, client, sum)
+	e.proc.Sent(key, newID, client, ev, sentID != nil)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		stats.EventsFailed.Add(1)
@@ -268,22 +281,6 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	return newID
 }
 
-// appendFingerprintKey appends rec's key for deduplication to dst (see the
-// function appendFingerprintKey).
-func (e *Escalator) appendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
-	var fp []string
-	if e.opts.FingerprintKey != "" {
-		if v, ok := lookup(rec.Data(), e.opts.FingerprintKey); ok {
-			fp = fingerprint(v)
-		}
-	}
-	var site string
-	if len(fp) == 0 { // the key falls back on the call site
-		site = callSite(rec.PC)
-	}
-	return appendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
-}
-
 // breadcrumbOf copies rec within the breadcrumb limits, so that an event's
 // large record never sits in a trail, and notes the event it became.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
@@ -291,15 +288,31 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b.SetLogger(rec.Logger())
 	b.SetMessage(rec.Message())
 	if id != "" {
-		b.AddText(buffer.KindString, EventIDKey, id)
+		b.AddText(buffer.KindString, eventIDKey, id)
 	}
 	b.AppendRecord(rec)
 	b.CloseAll()
 	return b
 }
 
-func newEventID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// CapturePanic sends the panic p, recovered in the unit of work of ctx, as
+// one unhandled event of level fatal that carries the trail of ctx: its
+// error chain if p is an error, else its text as an exception of type
+// "panic", with the stack of the panic. what names the unit ("GET /orders",
+// "job send-email"). It sends nothing if the unit's hub already reported p,
+// and returns the event's ID or "".
+func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string {
+	if unit.Of(ctx).Reported(p) {
+		return ""
+	}
+	err, ok := p.(error)
+	if !ok || render.IsNil(err) {
+		err = &event.TextError{Text: fmt.Sprint(p), Type: "panic"}
+	}
+	rec := buffer.Get(time.Now(), buffer.LevelFatal, e.eventLimits)
+	rec.SetLogger(e.LoggerName())
+	rec.BeginMessage()
+	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
+	rec.EndMessage()
+	return e.capture(ctx, rec, []error{err}, p)
 }

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"strconv"
 	"sync"
@@ -25,13 +24,6 @@ import (
 )
 
 var soak = flag.Bool("soak", false, "run the soak test with 1,000,000 requests (default: 20,000)")
-
-// TestMain lifts the event rate limit: the soak test sends hundreds of
-// events a second on purpose.
-func TestMain(m *testing.M) {
-	logcrumbs.SetRateLimit(0, 0)
-	os.Exit(m.Run())
-}
 
 func liveHeap() uint64 {
 	runtime.GC()

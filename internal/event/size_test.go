@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // fitted returns the event of errs after fitSize, checked to fit.
@@ -53,7 +55,7 @@ func TestFitSizeRelinksTrimmedChain(t *testing.T) {
 	if got := event.Exception[0]; got.Value != strings.Repeat("x", 5<<10)[:len(got.Value)-len("…")]+"…" || got.Mechanism.ExceptionID != 9 {
 		t.Errorf("first exception is %.20q (id %d), want the innermost error, id 9", got.Value, got.Mechanism.ExceptionID)
 	}
-	if got := event.Contexts[RepeatsKey]["dropped_exceptions"]; got != 391 {
+	if got := event.Contexts[policy.RepeatsKey]["dropped_exceptions"]; got != 391 {
 		t.Errorf("dropped_exceptions = %v, want 391", got)
 	}
 }

@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"strings"
@@ -44,9 +44,6 @@ func newScrubber(keys []string, fn func(string, any) any) *scrubber {
 	}
 	return s
 }
-
-// defaultScrubber serves units bound without options.
-var defaultScrubber = newScrubber(nil, nil)
 
 func normalizeKey(k string) string {
 	return strings.Map(func(r rune) rune {

@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"fmt"
@@ -7,14 +7,15 @@ import (
 	"testing"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // withUserKeys registers keys for one test and restores the registry after.
 func withUserKeys(t *testing.T, keys ...string) {
-	saved := userKeys.Load()
-	t.Cleanup(func() { userKeys.Store(saved) })
+	t.Cleanup(policy.Default().Reset)
 	for _, k := range keys {
-		registerUserKey(k)
+		policy.Default().RegisterUserKey(k)
 	}
 }
 
@@ -86,7 +87,7 @@ func TestCleanSendsAllWithUserInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := map[string]any{"user": map[string]any{"id": "1", "email": "e", "token": "t"}, "user.email": "e", "user.x": "ann"}
-	defaultScrubber.clean(in, &userGate{client: client})
+	Default.scrub.clean(in, &userGate{client: client})
 	want := map[string]any{"user": map[string]any{"id": "1", "email": "e", "token": Filtered}, "user.email": "e", "user.x": "ann"}
 	if !reflect.DeepEqual(in, want) {
 		t.Errorf("clean left %v, want %v", in, want)
@@ -113,13 +114,13 @@ func TestCleanReadsOptionsOnlyToGate(t *testing.T) {
 		{"path": "/"},
 	} {
 		g := &userGate{}
-		defaultScrubber.clean(data, g)
+		Default.scrub.clean(data, g)
 		if g.decided {
 			t.Errorf("options read for %v", data)
 		}
 	}
 	g := &userGate{}
-	defaultScrubber.clean(map[string]any{"user": map[string]any{"id": "7", "email": "e"}}, g)
+	Default.scrub.clean(map[string]any{"user": map[string]any{"id": "7", "email": "e"}}, g)
 	if !g.decided {
 		t.Error("options not read for a group with an email")
 	}

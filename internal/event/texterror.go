@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"github.com/getsentry/sentry-go"
@@ -26,7 +26,7 @@ func (e *TextError) TextOnly() (string, bool) { return e.Text, e.Type == "" }
 var _ buffer.TextOnly = (*TextError)(nil)
 
 // textErrorType is how sentry-go names a *TextError exception.
-const textErrorType = "*escalate.TextError"
+const textErrorType = "*event.TextError"
 
 // fixTextErrors gives the exceptions of TextErrors in errs their type and
 // stack.

@@ -1,16 +1,22 @@
-package escalate
+// Package unit is the lifecycle of a unit of work (a request, a job): a
+// trail bound to the hub it reports through, and that hub's event
+// processor, which gives other code's events the trail, keeps capture-once
+// across them and keeps one panic from becoming two events. Middleware,
+// RunJob and Bind of the root package start units; internal/escalate notes
+// the panics and errors they report.
+package unit
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"reflect"
 	"sync"
-	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/event"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
@@ -28,9 +34,9 @@ import (
 //     integration (sentryhttp, or a second logcrumbs middleware) both
 //     recover it, in whichever order they are nested.
 type Unit struct {
-	hub   *sentry.Hub
-	trail *buffer.Trail
-	scrub *scrubber
+	hub     *sentry.Hub
+	trail   *buffer.Trail
+	builder *event.Builder // scrubs the trail on other code's events
 
 	mu        sync.Mutex
 	recovered any // the panic already reported, when has is set
@@ -40,25 +46,18 @@ type Unit struct {
 
 type unitKey struct{}
 
-// builtHere marks, in EventHint.Data, the events logcrumbs built, which
-// carry their trail already.
-type builtHere struct{}
-
 // Bind returns a context that belongs to a new Unit of trail and hub, whose
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
 // request already has). The trail goes on other code's events scrubbed as
-// e scrubs (with the default secret keys if e is nil).
+// b scrubs (event.Default if b is nil).
 //
 // A hub the unit did not clone for itself (one a request already had, or
 // one a program binds) is remembered as bound, so that a later unit of
 // work that finds it on its context takes a clone instead (see Bound);
 // shared says so. A hub cloned for the unit is reachable only through the
 // unit's context, which Bound checks without remembering it.
-func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalator, shared bool) (context.Context, *Unit) {
-	u := &Unit{hub: hub, trail: trail, scrub: defaultScrubber}
-	if e != nil {
-		u.scrub = e.scrub
-	}
+func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Builder, shared bool) (context.Context, *Unit) {
+	u := &Unit{hub: hub, trail: trail, builder: b}
 	scope := hub.Scope()
 	// A clone of a bound hub (a job's, from its request's) inherits the
 	// processors of the units bound to the original: the marker says which
@@ -67,14 +66,10 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, e *Escalato
 	scope.SetContext(unitContext, sentry.Context{"unit": u})
 	scope.AddEventProcessor(u.process)
 	if shared {
-		boundHubs.get(hub, func() struct{} { return struct{}{} })
+		policy.Default().BindHub(hub)
 	}
 	return context.WithValue(ctx, unitKey{}, u), u
 }
-
-// boundHubs are the hubs that units were bound to without cloning them
-// (while they live).
-var boundHubs perKey[sentry.Hub, struct{}]
 
 // unitContext is the scope context that marks the unit a hub is bound to.
 // The unit's processor removes it from every event: it never leaves the
@@ -89,7 +84,7 @@ func Bound(ctx context.Context, hub *sentry.Hub) bool {
 	if u, ok := ctx.Value(unitKey{}).(*Unit); ok && u.hub == hub {
 		return true
 	}
-	return boundHubs.has(hub)
+	return policy.Default().HubBound(hub)
 }
 
 // UnitTrail returns the trail of the unit of work ctx belongs to (one bound
@@ -104,8 +99,8 @@ func UnitTrail(ctx context.Context) *buffer.Trail {
 	return nil
 }
 
-// unitOf returns the unit ctx belongs to, or a throwaway one.
-func unitOf(ctx context.Context) *Unit {
+// Of returns the unit ctx belongs to, or a throwaway one.
+func Of(ctx context.Context) *Unit {
 	if ctx == nil {
 		return new(Unit)
 	}
@@ -131,7 +126,7 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	if hint == nil {
 		hint = &sentry.EventHint{}
 	}
-	if _, ours := hint.Data.(builtHere); mine && !ours && u.trail != nil {
+	if _, ours := hint.Data.(policy.Ours); mine && !ours && u.trail != nil {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
 			if _, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
 				return nil // logcrumbs sent this error already, or one wrapping it
@@ -144,7 +139,7 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		// further out sends nothing either.
 		if err, ok := hint.RecoveredException.(error); ok && !render.IsNil(err) {
 			if earlier, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
-				u.sent(hint.RecoveredException, sentry.EventID(earlier))
+				u.Sent(hint.RecoveredException, sentry.EventID(earlier))
 				return nil
 			}
 		}
@@ -168,9 +163,9 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	return event
 }
 
-// sent notes that the panic p was reported as id (or, capture-once, under
+// Sent notes that the panic p was reported as id (or, capture-once, under
 // an earlier event), so that the unit drops any other report of it.
-func (u *Unit) sent(p any, id sentry.EventID) {
+func (u *Unit) Sent(p any, id sentry.EventID) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if !u.has {
@@ -184,7 +179,7 @@ func (u *Unit) sent(p any, id sentry.EventID) {
 // job that recovers it sends no second event. An empty id notes nothing.
 func NotePanic(ctx context.Context, p any, id string) {
 	if id != "" {
-		unitOf(ctx).sent(p, sentry.EventID(id))
+		Of(ctx).Sent(p, sentry.EventID(id))
 	}
 }
 
@@ -215,53 +210,8 @@ func canPoint(v reflect.Value) bool {
 	return false
 }
 
-// CapturePanic sends the panic p, recovered in the unit of work of ctx, as
-// one unhandled event of level fatal that carries the trail of ctx: its
-// error chain if p is an error, else its text as an exception of type
-// "panic", with the stack of the panic. what names the unit ("GET /orders",
-// "job send-email"). It sends nothing if the unit's hub already reported p,
-// and returns the event's ID or "".
-func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string {
-	if unitOf(ctx).Reported(p) {
-		return ""
-	}
-	err, ok := p.(error)
-	if !ok || render.IsNil(err) {
-		err = &TextError{Text: fmt.Sprint(p), Type: "panic"}
-	}
-	rec := buffer.Get(time.Now(), buffer.LevelFatal, e.eventLimits)
-	rec.SetLogger(e.LoggerName())
-	rec.BeginMessage()
-	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
-	rec.EndMessage()
-	return e.capture(ctx, rec, []error{err}, p)
-}
-
-// markUnhandled marks the event's outermost exception as not handled by the
-// program, as Sentry shows crashes.
-func markUnhandled(event *sentry.Event) {
-	if n := len(event.Exception); n > 0 {
-		m := event.Exception[n-1].Mechanism
-		if m == nil {
-			m = &sentry.Mechanism{Type: "generic"}
-			event.Exception[n-1].Mechanism = m
-		}
-		handled := false
-		m.Handled = &handled
-	}
-}
-
 // addTrail merges the unit's trail into an event other code captured, as
 // logcrumbs' own events have it.
 func (u *Unit) addTrail(event *sentry.Event) {
-	client := u.hub.Client()
-	if !client.IsEnabled() {
-		return
-	}
-	conf := confOf(client)
-	trail, _ := breadcrumbs(u.trail, conf, u.scrub, &userGate{client: client})
-	event.Breadcrumbs = append(event.Breadcrumbs, trail...)
-	sortAndCap(event, conf.maxBreadcrumbs)
-	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
-
+	u.builder.AddTrail(event, u.trail, u.hub.Client())
 }

@@ -1,6 +1,8 @@
-package escalate
+package policy
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"maps"
 	"reflect"
 	"slices"
@@ -23,6 +25,12 @@ import (
 // DefaultDedupeWindow is how long an event's fingerprint suppresses the
 // same event when Options.DedupeWindow is zero.
 const DefaultDedupeWindow = 5 * time.Second
+
+// The default rate limit: events per second, and the burst above it.
+const (
+	defaultRate  = 10
+	defaultBurst = 100
+)
 
 // maxFingerprints bounds the dedupe table; past it, new fingerprints are
 // not deduplicated until old ones expire.
@@ -123,10 +131,10 @@ func stackBytes(st *sentry.Stacktrace) int {
 	return n
 }
 
-// SummaryTag is the tag that marks the event Flush sends for an event's
+// summaryTag is the tag that marks the event Flush sends for an event's
 // pending repeats (its value is "true"): an event of the same issue, whose
 // RepeatsKey context says how many.
-const SummaryTag = "logcrumbs.summary"
+const summaryTag = "logcrumbs.summary"
 
 // event builds the summary event of n repeats since first: a copy of what
 // was kept, the tag, and the count in the RepeatsKey context.
@@ -134,12 +142,12 @@ func (s *summary) event(n int, first time.Time) *sentry.Event {
 	ev := &sentry.Event{
 		Level: s.level, Message: s.message, Logger: s.logger, Fingerprint: slices.Clone(s.fingerprint),
 		Tags:     maps.Clone(s.tags),
-		Contexts: map[string]sentry.Context{RepeatsKey: repeatsContext(verdict{repeats: n, since: first})},
+		Contexts: map[string]sentry.Context{RepeatsKey: RepeatsContext(Verdict{Repeats: n, Since: first})},
 	}
 	if ev.Tags == nil {
 		ev.Tags = map[string]string{}
 	}
-	ev.Tags[SummaryTag] = "true"
+	ev.Tags[summaryTag] = "true"
 	if len(s.exception) > 0 {
 		ev.Exception = make([]sentry.Exception, len(s.exception))
 		for i, ex := range s.exception {
@@ -182,14 +190,20 @@ type noise struct {
 	buckets perClient[*bucket]
 }
 
-// unlimited are the clients the rate limit does not apply to (see
-// Unlimit).
-var unlimited perClient[struct{}]
+// reset forgets every fingerprint and restores the default rate limit.
+func (n *noise) reset() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.recent, n.lastSweep, n.summaryBytes = map[string]*seen{}, time.Time{}, 0
+	n.rate, n.burst = defaultRate, defaultBurst
+	n.buckets.reset()
+}
 
 // Unlimit exempts client from the process-wide rate limit: for a test's
-// recording client, which must see every event the code under test sends.
-func Unlimit(client *sentry.Client) {
-	unlimited.get(client, func() struct{} { return struct{}{} })
+// client, which must see every event the code under test sends (a
+// logcrumbstest Recorder's is exempt). Reset forgets it.
+func (p *Process) Unlimit(client *sentry.Client) {
+	p.unlimited.get(client, func() struct{} { return struct{}{} })
 }
 
 type bucket struct {
@@ -198,25 +212,47 @@ type bucket struct {
 	full   bool // tokens is set; a new bucket starts full
 }
 
-var theNoise = &noise{recent: map[string]*seen{}, rate: 10, burst: 100}
-
 // SetRateLimit sets the process-wide limit on events per second and the
 // burst allowed above it, starting with a full burst; a rate of zero or
 // less removes the limit.
-func SetRateLimit(perSecond float64, burst int) {
-	n := theNoise
+func (p *Process) SetRateLimit(perSecond float64, burst int) {
+	n := &p.noise
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.rate, n.burst = perSecond, float64(max(burst, 1))
 	n.buckets.each(func(_ *sentry.Client, b *bucket) { *b = bucket{} }) // a new limit starts with full buckets
 }
 
-// verdict is what noise control decides for one event.
-type verdict struct {
-	send    bool
-	earlier string // the event this one repeats, when not sent
-	repeats int    // suppressed repeats to report on the event sent
-	since   time.Time
+// Verdict is what noise control decides for one event.
+type Verdict struct {
+	Send    bool
+	Earlier string // the event this one repeats, when not sent
+	Repeats int    // suppressed repeats to report on the event sent
+	Since   time.Time
+}
+
+// Admit decides whether an event of fingerprint key (see
+// AppendFingerprintKey), sent through client, may be sent at now (see
+// admit).
+func (p *Process) Admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string) Verdict {
+	return p.noise.admit(client, key, now, window, id, &p.unlimited)
+}
+
+// Repeat counts a capture-once hit (see repeat).
+func (p *Process) Repeat(key []byte, earlier string, now time.Time) {
+	p.noise.repeat(key, earlier, now)
+}
+
+// Sent records that the event id of fingerprint key, admitted by Admit,
+// was handed to client: taken is whether CaptureEvent returned an ID. A
+// taken event keeps the summary Flush sends for its pending repeats (see
+// sent), read from event as sent.
+func (p *Process) Sent(key, id string, client *sentry.Client, event *sentry.Event, taken bool) {
+	var sum *summary
+	if taken {
+		sum = summaryOf(event)
+	}
+	p.noise.sent(key, id, client, sum)
 }
 
 // admit decides whether an event of fingerprint key may be sent at now:
@@ -226,7 +262,7 @@ type verdict struct {
 // admits the event, it records id as the fingerprint's event at once, under
 // the same lock: goroutines that log the same error while the event is
 // being built are its repeats, not events of their own.
-func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string) verdict {
+func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string, unlimited *perClient[struct{}]) Verdict {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := n.recent[key]
@@ -236,16 +272,16 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		}
 		s.repeats++
 		stats.EventsDeduplicated.Add(1)
-		return verdict{earlier: s.id}
+		return Verdict{Earlier: s.id}
 	}
-	if !n.take(client, now) {
+	if !n.take(client, now, unlimited) {
 		stats.EventsRateLimited.Add(1)
-		return verdict{}
+		return Verdict{}
 	}
-	v := verdict{send: true}
+	v := Verdict{Send: true}
 	var before [3]string // the fingerprint's events, newest first, kept if the sweep drops s
 	if s != nil {
-		v.repeats, v.since = s.repeats, s.first
+		v.Repeats, v.Since = s.repeats, s.first
 		s.repeats = 0
 		before = [3]string{s.id, s.before[0], s.before[1]}
 	}
@@ -354,7 +390,7 @@ func clientGone(s *seen) bool {
 
 // take takes a token from client's bucket, refilled for the time since its
 // last use.
-func (n *noise) take(client *sentry.Client, now time.Time) bool {
+func (n *noise) take(client *sentry.Client, now time.Time, unlimited *perClient[struct{}]) bool {
 	if n.rate <= 0 || unlimited.has(client) {
 		return true
 	}
@@ -387,15 +423,15 @@ func (n *noise) pending() []*seen {
 	return out
 }
 
-// appendFingerprintKey appends to b what makes two events the same for
-// deduplication: the client (by its clientID: a new client starts clean,
+// AppendFingerprintKey appends to b what makes two events the same for
+// deduplication: the client (by its ClientID: a new client starts clean,
 // wherever it is allocated), then the user's fingerprint when the record
 // has one, else the logger, the call site of the log call, and the types of
 // the errors (or, without errors, the message). It appends, rather than
 // returning a string, so that a capture-once repeat (see repeat) looks its
 // key up without allocating it.
-func appendFingerprintKey(b []byte, client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
-	b = strconv.AppendUint(b, clientID(client), 16)
+func AppendFingerprintKey(b []byte, client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
+	b = strconv.AppendUint(b, ClientID(client), 16)
 	b = append(b, '|')
 	b = append(b, logger...)
 	if len(userFingerprint) > 0 {
@@ -419,10 +455,10 @@ func appendFingerprintKey(b []byte, client *sentry.Client, logger string, userFi
 	return b
 }
 
-// repeatsContext is the context an event gets when it follows suppressed
+// RepeatsContext is the context an event gets when it follows suppressed
 // repeats.
-func repeatsContext(v verdict) sentry.Context {
-	return sentry.Context{"repeats": v.repeats, "repeats_since": v.since.UTC().Format(time.RFC3339Nano)}
+func RepeatsContext(v Verdict) sentry.Context {
+	return sentry.Context{"repeats": v.Repeats, "repeats_since": v.Since.UTC().Format(time.RFC3339Nano)}
 }
 
 func typeName(err error) string { return reflect.TypeOf(err).String() }
@@ -430,8 +466,8 @@ func typeName(err error) string { return reflect.TypeOf(err).String() }
 // SendPending sends, for every fingerprint with repeats not yet reported,
 // an event of the same issue as the fingerprint's last event that says how
 // many (see summary).
-func SendPending() {
-	for _, s := range theNoise.pending() {
+func (p *Process) SendPending() {
+	for _, s := range p.noise.pending() {
 		client := s.client.Value()
 		if client == nil {
 			continue // the client that sent the event is gone: so is its summary
@@ -440,24 +476,31 @@ func SendPending() {
 		// was sent, and the summary has them from it; nor the trail (the
 		// hint marks it as logcrumbs' own, which units of work leave alone).
 		ev := s.summary.event(s.repeats, s.first)
-		ev.EventID = sentry.EventID(newEventID())
-		sendSummary(client, ev)
+		ev.EventID = sentry.EventID(NewEventID())
+		p.sendSummary(client, ev)
 	}
 }
 
 // sendSummary hands a summary event to client. Like every capture of
 // logcrumbs', it never panics: a panic in the user's BeforeSend or event
 // processor drops the event (counted failed) and forgets its hand-over.
-func sendSummary(client *sentry.Client, ev *sentry.Event) {
-	var handover handover
+func (p *Process) sendSummary(client *sentry.Client, ev *sentry.Event) {
+	var handover Handover
 	defer func() {
 		if recover() != nil {
-			handover.abandon()
+			handover.Abandon()
 			stats.EventsFailed.Add(1)
 		}
 	}()
-	handover = handingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
-	if handover.done(client.CaptureEvent(ev, &sentry.EventHint{Data: builtHere{}}, nil)) {
+	handover = p.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
+	if handover.Done(client.CaptureEvent(ev, &sentry.EventHint{Data: Ours{}}, nil)) {
 		stats.EventsSent.Add(1)
 	}
+}
+
+// NewEventID returns a new random event ID.
+func NewEventID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -1,4 +1,4 @@
-package escalate
+package policy
 
 import (
 	"context"
@@ -9,9 +9,16 @@ import (
 	"weak"
 
 	"github.com/getsentry/sentry-go"
-
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
+
+// keep is a transport that keeps the last event.
+type keep struct{ last *sentry.Event }
+
+func (k *keep) Configure(sentry.ClientOptions)        {}
+func (k *keep) SendEvent(e *sentry.Event)             { k.last = e }
+func (k *keep) Flush(time.Duration) bool              { return true }
+func (k *keep) FlushWithContext(context.Context) bool { return true }
+func (k *keep) Close()                                {}
 
 // sendThrough sends one event through a new client and returns the client.
 func sendThrough(t *testing.T) (*sentry.Client, *keep) {
@@ -19,7 +26,9 @@ func sendThrough(t *testing.T) (*sentry.Client, *keep) {
 	return sendThroughWindow(t, -1)
 }
 
-// sendThroughWindow is sendThrough with a dedupe window.
+// sendThroughWindow is sendThrough with a dedupe window: the event goes
+// through noise control, the client's options and the hand-over, as
+// logcrumbs' capture sends it.
 func sendThroughWindow(t *testing.T, window time.Duration) (*sentry.Client, *keep) {
 	t.Helper()
 	tr := &keep{}
@@ -27,10 +36,18 @@ func sendThroughWindow(t *testing.T, window time.Duration) (*sentry.Client, *kee
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := New(Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: window}, "test")
-	rec := buffer.Get(time.Now(), buffer.LevelError, e.EventLimits())
-	rec.SetMessage("one event")
-	e.Capture(context.Background(), rec, nil)
+	p := Default()
+	id := NewEventID()
+	key := string(AppendFingerprintKey(nil, client, "test", nil, "site", nil, "one event"))
+	if v := p.Admit(client, key, time.Now(), window, id); !v.Send {
+		t.Fatal("noise control dropped the first event of a new client")
+	}
+	_ = p.Conf(client)
+	ev := &sentry.Event{EventID: sentry.EventID(id), Message: "one event", Level: sentry.LevelError}
+	h := p.HandingOver(client, ev.EventID)
+	sent := client.CaptureEvent(ev, &sentry.EventHint{Data: Ours{}}, nil)
+	h.Done(sent)
+	p.Sent(key, id, client, ev, sent != nil)
 	if tr.last == nil {
 		t.Fatal("no event reached the transport")
 	}
@@ -46,7 +63,7 @@ func TestClientsRemembersEveryLiveClient(t *testing.T) {
 		made = append(made, c)
 		t.Cleanup(c.Close)
 	}
-	got := Clients()
+	got := Default().clients()
 	for i, c := range made {
 		if !slices.Contains(got, c) {
 			t.Fatalf("client %d of %d is not among the clients Flush waits on", i+1, len(made))
@@ -91,12 +108,13 @@ func waitCollected(t *testing.T, c *sentry.Client) {
 	// Its entries go too, once the runtime has run the cleanups (a weak
 	// pointer still compares equal to the key made from the same client).
 	for {
-		confs.mu.Lock()
-		_, inConfs := confs.m[gone]
-		confs.mu.Unlock()
-		sentThrough.mu.Lock()
-		_, inSent := sentThrough.m[gone]
-		sentThrough.mu.Unlock()
+		p := Default()
+		p.confs.mu.Lock()
+		_, inConfs := p.confs.m[gone]
+		p.confs.mu.Unlock()
+		p.sentThrough.mu.Lock()
+		_, inSent := p.sentThrough.m[gone]
+		p.sentThrough.mu.Unlock()
 		if !inConfs && !inSent {
 			return
 		}

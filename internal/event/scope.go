@@ -1,44 +1,47 @@
-package escalate
+package event
 
 import (
 	"slices"
 	"time"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
-// mergeScope applies the hub's scope to an event, then orders the event's
+// MergeScope applies the hub's scope to an event, then orders the event's
 // breadcrumbs (the trail's and the scope's) by time and keeps the newest
 // MaxBreadcrumbs of them. sentry-go's own scope would append its breadcrumbs
 // after the trail's, out of order and past the cap. When the record's
 // context carries a span, the event joins that span's trace, which the
 // scope would otherwise replace with its own.
-type mergeScope struct {
-	scope *sentry.Scope
-	span  *sentry.Span
-	conf  clientConf
+type MergeScope struct {
+	Scope *sentry.Scope
+	Span  *sentry.Span
+	Conf  policy.ClientConf
 }
 
-func (m mergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
-	if m.scope != nil {
-		if event = m.scope.ApplyToEvent(event, hint, client); event == nil {
+// ApplyToEvent is sentry.EventModifier's.
+func (m MergeScope) ApplyToEvent(event *sentry.Event, hint *sentry.EventHint, client *sentry.Client) *sentry.Event {
+	if m.Scope != nil {
+		if event = m.Scope.ApplyToEvent(event, hint, client); event == nil {
 			return nil
 		}
 	}
-	if m.span != nil {
+	if m.Span != nil {
 		if event.Contexts == nil {
 			event.Contexts = map[string]sentry.Context{}
 		}
 		// The IDs and op are set when a span starts and never change, so
 		// they are read without the span's lock.
 		event.Contexts["trace"] = sentry.TraceContext{
-			TraceID:      m.span.TraceID,
-			SpanID:       m.span.SpanID,
-			ParentSpanID: m.span.ParentSpanID,
-			Op:           m.span.Op,
+			TraceID:      m.Span.TraceID,
+			SpanID:       m.Span.SpanID,
+			ParentSpanID: m.Span.ParentSpanID,
+			Op:           m.Span.Op,
 		}.Map()
 	}
-	sortAndCap(event, m.conf.maxBreadcrumbs)
+	sortAndCap(event, m.Conf.MaxBreadcrumbs)
 	return event
 }
 
@@ -84,35 +87,4 @@ func inOrder(bs []*sentry.Breadcrumb) bool {
 		last = b.Timestamp
 	}
 	return true
-}
-
-// clientConf is what an event needs of its client's options: Client.Options
-// copies them all, at six allocations a call.
-type clientConf struct {
-	client           *sentry.Client
-	maxErrorDepth    int
-	maxBreadcrumbs   int // as sentry-go reads MaxBreadcrumbs: 0 is 100, negative none
-	beforeBreadcrumb func(*sentry.Breadcrumb, *sentry.BreadcrumbHint) *sentry.Breadcrumb
-}
-
-// confOf returns client's clientConf. A client's options never change once
-// it is made, so they are read once per client.
-func confOf(client *sentry.Client) clientConf {
-	c := confs.get(client, func() clientConf { return readConf(client) })
-	c.client = client // not kept in confs, which must not keep the client alive
-	return c
-}
-
-var confs perClient[clientConf]
-
-func readConf(client *sentry.Client) clientConf {
-	o := client.Options()
-	c := clientConf{maxErrorDepth: o.MaxErrorDepth, maxBreadcrumbs: o.MaxBreadcrumbs, beforeBreadcrumb: o.BeforeBreadcrumb}
-	switch {
-	case c.maxBreadcrumbs < 0:
-		c.maxBreadcrumbs = 0
-	case c.maxBreadcrumbs == 0:
-		c.maxBreadcrumbs = 100
-	}
-	return c
 }

@@ -1,50 +1,13 @@
-package escalate
+package event
 
 import (
 	"fmt"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
-
-// userKeys holds the keys of the user groups of every integration made in
-// the process (Options.UserKey), and "user": one trail serves all the
-// integrations of a unit of work, so every event gates them all. It is
-// copied on write; a program has one or two.
-var userKeys atomic.Pointer[[]userKey]
-
-var userKeysMu sync.Mutex
-
-// maxUserKeys bounds the registry; a program that makes integrations with
-// ever new user keys gates the first ones.
-const maxUserKeys = 16
-
-type userKey struct {
-	key, prefix, id string // "user", "user.", "user.id"
-}
-
-func init() { registerUserKey("user") }
-
-func registerUserKey(k string) {
-	userKeysMu.Lock()
-	defer userKeysMu.Unlock()
-	var keys []userKey
-	if p := userKeys.Load(); p != nil {
-		keys = *p
-	}
-	for _, u := range keys {
-		if u.key == k {
-			return
-		}
-	}
-	if len(keys) >= maxUserKeys {
-		return
-	}
-	keys = append(keys[:len(keys):len(keys)], userKey{k, k + ".", k + ".id"})
-	userKeys.Store(&keys)
-}
 
 // userGate decides, at most once per event, whether the user's data other
 // than the id may leave the process: the client's
@@ -58,6 +21,9 @@ type userGate struct {
 	decided bool
 	all     bool
 }
+
+// userKeys returns the registered user keys (policy.Process.UserKeys).
+func userKeys() []policy.UserKey { return policy.Default().UserKeys() }
 
 func (g *userGate) sendsAll() bool {
 	if !g.decided {
@@ -82,14 +48,14 @@ func (g *userGate) sendsAll() bool {
 // id alone is sent either way.
 func gateUser(k string, v any, g *userGate) gateVerdict {
 	isUserKey := false
-	for _, u := range *userKeys.Load() {
-		if k != u.id && strings.HasPrefix(k, u.prefix) {
+	for _, u := range userKeys() {
+		if k != u.ID && strings.HasPrefix(k, u.Prefix) {
 			if g.sendsAll() {
 				return gateKeep
 			}
 			return gateRemove
 		}
-		isUserKey = isUserKey || k == u.key
+		isUserKey = isUserKey || k == u.Key
 	}
 	if !isUserKey {
 		return gateKeep

@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // maxEventBytes keeps events under Sentry's 1 MB limit on an event, with
@@ -67,10 +68,10 @@ func fitSize(event *sentry.Event, worst int) {
 		if event.Contexts == nil {
 			event.Contexts = map[string]sentry.Context{}
 		}
-		ctx := event.Contexts[RepeatsKey]
+		ctx := event.Contexts[policy.RepeatsKey]
 		if ctx == nil {
 			ctx = sentry.Context{}
-			event.Contexts[RepeatsKey] = ctx
+			event.Contexts[policy.RepeatsKey] = ctx
 		}
 		ctx[key] = n
 	}

@@ -1,4 +1,4 @@
-package escalate
+package policy
 
 import (
 	"bytes"
@@ -21,9 +21,6 @@ import (
 // whatever the program logs between two Flushes.
 const MaxPendingDeliveries = 10000
 
-// maxPending is MaxPendingDeliveries, lowered by tests.
-var maxPending = MaxPendingDeliveries
-
 // clientDelivery is what logcrumbs knows of the events it handed to one
 // client since the last Flush. It must not refer to the client (see perKey).
 type clientDelivery struct {
@@ -32,14 +29,14 @@ type clientDelivery struct {
 
 	handed atomic.Bool // an event was handed over since the last Flush
 
-	// Guarded by deliveries.mu.
+	// Guarded by delivery.mu.
 	gen       uint64 // Flushes begun; an awaited event belongs to the gen it was handed in
 	awaited   int    // events handed over whose outcome is not known
 	failed    int    // events known undelivered since the last Flush
 	untracked int    // events handed over past MaxPendingDeliveries since the last Flush
 }
 
-// awaited is an event, by its ID in deliveries.ids, being handed to a
+// awaited is an event, by its ID in delivery.ids, being handed to a
 // client that sends through a DeliveryTransport, or handed over and
 // awaiting its outcome.
 type awaited struct {
@@ -49,14 +46,21 @@ type awaited struct {
 	outcome int8 // before handed: +1 delivered, -1 undelivered, 0 not known
 }
 
-// deliveries are the events, handed to clients that send through a
+// delivery holds the events, handed to clients that send through a
 // DeliveryTransport, whose outcome is not known yet, by event ID.
-var deliveries struct {
+type delivery struct {
 	mu  sync.Mutex
 	ids map[string]awaited
+	max int // MaxPendingDeliveries, lowered by tests
 }
 
-func newClientDelivery(c *sentry.Client) *clientDelivery {
+func (d *delivery) reset() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.ids, d.max = nil, MaxPendingDeliveries
+}
+
+func (d *delivery) newClientDelivery(c *sentry.Client) *clientDelivery {
 	o := c.Options()
 	cd := &clientDelivery{builtin: o.Transport == nil && !o.DisableTelemetryBuffer}
 	switch o.Transport.(type) {
@@ -68,76 +72,79 @@ func newClientDelivery(c *sentry.Client) *clientDelivery {
 		}
 	}
 	if cd.observed {
-		runtime.AddCleanup(c, forgetDeliveries, cd)
+		runtime.AddCleanup(c, d.forget, cd)
 	}
 	return cd
 }
 
-// forgetDeliveries drops the awaited events of a client that was garbage
-// collected: nobody can flush it any more.
-func forgetDeliveries(cd *clientDelivery) {
-	deliveries.mu.Lock()
-	defer deliveries.mu.Unlock()
-	for id, a := range deliveries.ids {
+// forget drops the awaited events of a client that was garbage collected:
+// nobody can flush it any more.
+func (d *delivery) forget(cd *clientDelivery) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, a := range d.ids {
 		if a.cd == cd {
-			delete(deliveries.ids, id)
+			delete(d.ids, id)
 		}
 	}
 }
 
-// handover is an event being handed to a client.
-type handover struct {
+// Handover is an event being handed to a client.
+type Handover struct {
+	d       *delivery
 	cd      *clientDelivery
 	id      string
-	tracked bool // in deliveries.ids
+	tracked bool // in delivery.ids
 }
 
-// handingOver notes that event id is about to be handed to c, so that its
+// HandingOver notes that event id is about to be handed to c, so that its
 // outcome is kept should sentry-go deliver it before CaptureEvent returns;
-// done completes it, abandon forgets it if CaptureEvent panicked. It also
+// Done completes it, Abandon forgets it if CaptureEvent panicked. It also
 // remembers c for Flush.
-func handingOver(c *sentry.Client, id sentry.EventID) handover {
-	cd := sentThrough.get(c, func() *clientDelivery { return newClientDelivery(c) })
-	h := handover{cd: cd, id: string(id)}
+func (p *Process) HandingOver(c *sentry.Client, id sentry.EventID) Handover {
+	d := &p.delivery
+	cd := p.sentThrough.get(c, func() *clientDelivery { return d.newClientDelivery(c) })
+	h := Handover{d: d, cd: cd, id: string(id)}
 	if !cd.observed || id == "" {
 		return h
 	}
-	deliveries.mu.Lock()
-	defer deliveries.mu.Unlock()
-	if len(deliveries.ids) < maxPending {
-		if deliveries.ids == nil {
-			deliveries.ids = make(map[string]awaited)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.ids) < d.max {
+		if d.ids == nil {
+			d.ids = make(map[string]awaited)
 		}
-		deliveries.ids[h.id] = awaited{cd: cd, gen: cd.gen}
+		d.ids[h.id] = awaited{cd: cd, gen: cd.gen}
 		h.tracked = true
 	}
 	return h
 }
 
-// abandon forgets a hand-over whose CaptureEvent panicked (the user's
+// Abandon forgets a hand-over whose CaptureEvent panicked (the user's
 // BeforeSend or event processor), so that it neither waits for an outcome
 // nor holds a place under MaxPendingDeliveries. It does nothing for a
 // hand-over that was not begun or not tracked.
-func (h handover) abandon() {
+func (h Handover) Abandon() {
 	if !h.tracked {
 		return
 	}
-	deliveries.mu.Lock()
-	defer deliveries.mu.Unlock()
-	if a, ok := deliveries.ids[h.id]; ok && a.cd == h.cd && !a.handed {
-		delete(deliveries.ids, h.id)
+	h.d.mu.Lock()
+	defer h.d.mu.Unlock()
+	if a, ok := h.d.ids[h.id]; ok && a.cd == h.cd && !a.handed {
+		delete(h.d.ids, h.id)
 	}
 }
 
-// done completes the hand-over with what CaptureEvent returned, and
+// Done completes the hand-over with what CaptureEvent returned, and
 // reports whether the client took the event (sentID not nil).
-func (h handover) done(sentID *sentry.EventID) bool {
+func (h Handover) Done(sentID *sentry.EventID) bool {
 	if sentID != nil {
 		h.cd.handed.Store(true)
 	}
 	if !h.cd.observed {
 		return sentID != nil // nothing more to note: no lock on the event path
 	}
+	deliveries := h.d
 	deliveries.mu.Lock()
 	defer deliveries.mu.Unlock()
 	a, ok := deliveries.ids[h.id]
@@ -174,7 +181,7 @@ func (h handover) done(sentID *sentry.EventID) bool {
 
 // resolve records the outcome of the request that carried event id. Events
 // logcrumbs did not hand over (or no longer awaits) are ignored.
-func resolve(id string, delivered bool) {
+func (deliveries *delivery) resolve(id string, delivered bool) {
 	deliveries.mu.Lock()
 	defer deliveries.mu.Unlock()
 	a, ok := deliveries.ids[id]
@@ -208,7 +215,7 @@ type flushMark struct {
 
 // begin starts a Flush of cd's client: the events handed over so far are
 // the ones this Flush answers for.
-func (cd *clientDelivery) begin() flushMark {
+func (deliveries *delivery) begin(cd *clientDelivery) flushMark {
 	deliveries.mu.Lock()
 	defer deliveries.mu.Unlock()
 	m := flushMark{gen: cd.gen, handed: cd.handed.Swap(false), awaited: cd.awaited}
@@ -227,7 +234,7 @@ func (cd *clientDelivery) unfinished() { cd.handed.Store(true) }
 // client closed). It reports whether every event is accounted for: none
 // lost, none known undelivered since the last finish (an event handed over
 // during this Flush included) and none untracked.
-func (cd *clientDelivery) finish(m flushMark) bool {
+func (deliveries *delivery) finish(cd *clientDelivery, m flushMark) bool {
 	deliveries.mu.Lock()
 	defer deliveries.mu.Unlock()
 	lost := 0
@@ -267,7 +274,8 @@ func (cd *clientDelivery) finish(m flushMark) bool {
 // way waits for it (until deadline) and is true only if it was too, since
 // the earlier Flush took over, and answers for, events handed over before
 // this one began.
-func FlushClients(current *sentry.Client, deadline time.Time) bool {
+func (p *Process) FlushClients(current *sentry.Client, deadline time.Time) bool {
+	flushes := &p.flushes
 	flushes.mu.Lock()
 	prev := flushes.running
 	mine := &flushRun{done: make(chan struct{})}
@@ -290,11 +298,11 @@ func FlushClients(current *sentry.Client, deadline time.Time) bool {
 			return false // mine.ok stays false: a later Flush is false too
 		}
 		if !prev.ok {
-			flushClients(current, deadline) // still take this Flush's own events over
+			p.flushClients(current, deadline) // still take this Flush's own events over
 			return false
 		}
 	}
-	mine.ok = flushClients(current, deadline)
+	mine.ok = p.flushClients(current, deadline)
 	return mine.ok
 }
 
@@ -304,27 +312,27 @@ type flushRun struct {
 	ok   bool
 }
 
-// flushes is the latest FlushClients under way, if any.
-var flushes struct {
+// flushes holds the latest FlushClients under way, if any.
+type flushes struct {
 	mu      sync.Mutex
 	running *flushRun
 }
 
 // flushClients is FlushClients' own work, once the Flush it overlapped
 // (if any) is over.
-func flushClients(current *sentry.Client, deadline time.Time) bool {
+func (p *Process) flushClients(current *sentry.Client, deadline time.Time) bool {
 	type target struct {
 		c  *sentry.Client
 		cd *clientDelivery
 	}
 	var targets []target
-	sentThrough.each(func(c *sentry.Client, cd *clientDelivery) {
+	p.sentThrough.each(func(c *sentry.Client, cd *clientDelivery) {
 		if c != current {
 			targets = append(targets, target{c, cd})
 		}
 	})
 	if current.IsEnabled() {
-		targets = append(targets, target{current, sentThrough.lookup(current)})
+		targets = append(targets, target{current, p.sentThrough.lookup(current)})
 	}
 	ok := true
 	for _, t := range targets {
@@ -333,12 +341,12 @@ func flushClients(current *sentry.Client, deadline time.Time) bool {
 		}
 		var m flushMark
 		if t.cd != nil {
-			m = t.cd.begin()
+			m = p.delivery.begin(t.cd)
 			if t.c != current && !m.handed {
 				continue // nothing of logcrumbs' to wait for
 			}
 			if t.cd.observed && t.c != current && m.awaited == 0 {
-				ok = t.cd.finish(m) && ok
+				ok = p.delivery.finish(t.cd, m) && ok
 				continue // every outcome is known already
 			}
 		}
@@ -354,7 +362,7 @@ func flushClients(current *sentry.Client, deadline time.Time) bool {
 			continue
 		}
 		if t.cd != nil && t.cd.observed {
-			ok = t.cd.finish(m) && ok
+			ok = p.delivery.finish(t.cd, m) && ok
 		}
 	}
 	return ok
@@ -365,15 +373,16 @@ func flushClients(current *sentry.Client, deadline time.Time) bool {
 // an envelope's header, whether Sentry accepted it.
 type DeliveryTransport struct {
 	next http.RoundTripper
+	d    *delivery
 }
 
 // NewDeliveryTransport returns a DeliveryTransport sending through next
-// (http.DefaultTransport if nil).
-func NewDeliveryTransport(next http.RoundTripper) *DeliveryTransport {
+// (http.DefaultTransport if nil) that reports to p.
+func (p *Process) NewDeliveryTransport(next http.RoundTripper) *DeliveryTransport {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	return &DeliveryTransport{next: next}
+	return &DeliveryTransport{next: next, d: &p.delivery}
 }
 
 // RoundTrip sends req through the wrapped RoundTripper and records the
@@ -387,10 +396,10 @@ func (d *DeliveryTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if id != "" {
 		switch {
 		case err != nil || resp == nil:
-			resolve(id, false)
+			d.d.resolve(id, false)
 		case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		default:
-			resolve(id, resp.StatusCode >= 200 && resp.StatusCode < 300)
+			d.d.resolve(id, resp.StatusCode >= 200 && resp.StatusCode < 300)
 		}
 	}
 	return resp, err

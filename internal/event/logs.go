@@ -1,4 +1,4 @@
-package escalate
+package event
 
 import (
 	"context"
@@ -10,13 +10,13 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
-// sendLog sends rec to Sentry Logs through the hub of ctx, its attributes
-// flattened to dotted keys (Sentry Logs attributes are flat).
-func (e *Escalator) sendLog(ctx context.Context, rec *buffer.Record) {
+// SendLog sends rec to Sentry Logs through hub, its attributes scrubbed
+// and flattened to dotted keys (Sentry Logs attributes are flat).
+func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Record) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	logger := sentry.NewLogger(sentry.SetHubOnContext(ctx, e.Hub(ctx)))
+	logger := sentry.NewLogger(sentry.SetHubOnContext(ctx, hub))
 	var entry sentry.LogEntry
 	switch rec.Level {
 	case buffer.LevelDebug:
@@ -32,7 +32,7 @@ func (e *Escalator) sendLog(ctx context.Context, rec *buffer.Record) {
 	}
 	entry = entry.String("logcrumbs.logger", rec.Logger())
 	data := rec.Data()
-	e.scrub.clean(data, &userGate{client: e.Hub(ctx).Client()})
+	b.or().scrub.clean(data, &userGate{client: hub.Client()})
 	addAttributes(entry, "", data)
 	entry.Emit(rec.Message())
 }

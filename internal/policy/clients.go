@@ -1,4 +1,4 @@
-package escalate
+package policy
 
 import (
 	"runtime"
@@ -91,16 +91,20 @@ func (p *perKey[K, V]) each(fn func(*K, V)) {
 	}
 }
 
-// sentThrough are the Sentry clients logcrumbs has sent events through, so
-// that logcrumbs.Flush can wait for all of them, not only the current
-// hub's, with what logcrumbs knows of the delivery of its events.
-var sentThrough perClient[*clientDelivery]
-
-// Clients returns the live clients logcrumbs has sent events through.
-func Clients() []*sentry.Client {
+// clients returns the live clients logcrumbs has sent events through.
+func (p *Process) clients() []*sentry.Client {
 	var out []*sentry.Client
-	sentThrough.each(func(c *sentry.Client, _ *clientDelivery) { out = append(out, c) })
+	p.sentThrough.each(func(c *sentry.Client, _ *clientDelivery) { out = append(out, c) })
 	return out
+}
+
+// reset forgets every entry. Cleanups of keys already registered still
+// run, and delete nothing that a new entry holds (a key is unique to its
+// object).
+func (p *perKey[K, V]) reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.m = nil
 }
 
 // ids numbers the clients logcrumbs has seen, each with a number no other
@@ -108,14 +112,15 @@ func Clients() []*sentry.Client {
 // the next client the allocator puts at that address once the first is
 // collected (as a program that calls sentry.Init again, or a test suite,
 // makes them), and weak pointers of two objects never compare equal, even
-// at one address.
+// at one address. The numbers are not Process state: Reset keeps them, so
+// that a number stays unique for the life of the process.
 var (
 	ids    perClient[uint64]
 	lastID atomic.Uint64
 )
 
-// clientID returns c's number, 0 for nil.
-func clientID(c *sentry.Client) uint64 {
+// ClientID returns c's number, 0 for nil.
+func ClientID(c *sentry.Client) uint64 {
 	if c == nil {
 		return 0
 	}

@@ -1,0 +1,290 @@
+// Package event builds Sentry events from logcrumbs' records: a record,
+// its errors and its trail, with the client's options, become a
+// *sentry.Event through sentry-go's own Event.SetException: the message,
+// level and logger, the exception chain with its stack (or the caller's
+// stack), the record's attributes as the "log" context, opt-in tags, the
+// user and the fingerprint, and the trail as breadcrumbs. Everything that
+// leaves the process is scrubbed here (secret keys and URL secrets, user
+// data gated by the client's DataCollection) and fitted under Sentry's
+// size limit. It also builds the Sentry Logs entries of pass-through
+// records and merges a unit's trail into events other code captured.
+//
+// It decides nothing about whether an event is sent: capture-once, noise
+// control and the hand-over to the client live in internal/escalate and
+// internal/policy.
+package event
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
+)
+
+// LogContext names the event context that holds a record's attributes.
+const LogContext = "log"
+
+// maxTagValue is Sentry's limit on a tag value's length.
+const maxTagValue = 200
+
+// Builder holds the options that shape one integration's events. It is
+// immutable and safe for concurrent use; a nil *Builder builds as Default.
+type Builder struct {
+	tagKeys        []string
+	fingerprintKey string
+	userKey        string // "-": none
+	scrub          *scrubber
+}
+
+// NewBuilder returns a Builder: tagKeys are the attributes that become
+// tags, fingerprintKey the one that becomes the fingerprint (none if
+// empty), userKey the group that becomes the user ("user" if empty, none if
+// "-"), secretKeys the attribute names whose values are filtered
+// (DefaultSecretKeys if nil), and scrub the user's own scrubber (or nil).
+func NewBuilder(tagKeys []string, fingerprintKey, userKey string, secretKeys []string, scrub func(key string, value any) any) *Builder {
+	if userKey == "" {
+		userKey = "user"
+	}
+	return &Builder{tagKeys: tagKeys, fingerprintKey: fingerprintKey, userKey: userKey, scrub: newScrubber(secretKeys, scrub)}
+}
+
+// Default builds with the default options: no tags, no fingerprint, the
+// user group "user" and the default secret keys.
+var Default = NewBuilder(nil, "", "", nil, nil)
+
+func (b *Builder) or() *Builder {
+	if b == nil {
+		return Default
+	}
+	return b
+}
+
+// Event builds the event for rec: message, level, time, logger, the
+// exception chain of errs (or the caller's stack for a message event), the
+// attributes as the "log" context, tags, user and fingerprint, and the
+// trail as breadcrumbs (through the client's BeforeBreadcrumb), scrubbed
+// and fitted under Sentry's size limit. It consumes rec's data.
+func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf policy.ClientConf) *sentry.Event {
+	e := b.or()
+	event := &sentry.Event{
+		Level:     rec.Level.SentryLevel(),
+		Message:   rec.Message(),
+		Timestamp: rec.Time,
+		Logger:    rec.Logger(),
+	}
+	if len(errs) > 0 {
+		setException(event, errs, conf.MaxErrorDepth, rec.PC)
+	} else {
+		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(rec.PC), Current: true}}
+	}
+
+	gate := &userGate{client: conf.Client}
+	if data := rec.Data(); data != nil {
+		e.scrub.clean(data, gate)
+		e.fillFromData(event, data)
+		if rec.Truncated {
+			data["logcrumbs.truncated"] = true
+		}
+		event.Contexts = map[string]sentry.Context{LogContext: data}
+	}
+	var worst int
+	event.Breadcrumbs, worst = breadcrumbs(trail, conf, e.scrub, gate)
+	for _, ex := range event.Exception {
+		worst += 6*len(ex.Value) + 256 + worstStackBytes(ex.Stacktrace)
+	}
+	for _, th := range event.Threads {
+		worst += 256 + worstStackBytes(th.Stacktrace)
+	}
+	fitSize(event, worst+worstJSONBytes(rec))
+	return event
+}
+
+// setException sets the exception chain of errs: one error as itself, more
+// as errors.Join of them. The outermost exception gets the caller's stack
+// when the error carries none of its own. An Error or Unwrap method that
+// panics leaves an exception that says so instead of the chain.
+func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
+	err := errs[0]
+	if len(errs) > 1 {
+		err = errors.Join(errs...)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			event.Exception = []sentry.Exception{{
+				Type:       reflect.TypeOf(err).String(),
+				Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", r),
+				Stacktrace: callerStacktrace(pc),
+			}}
+		}
+	}()
+	event.SetException(err, maxDepth)
+	// sentry-go gives the outermost exception the stack of this call when the
+	// error carries none; start it at the caller's log call instead.
+	if n := len(event.Exception); n > 0 {
+		trimLoggingFrames(event.Exception[n-1].Stacktrace, pc)
+	}
+	fixTextErrors(event, errs)
+	for i := range event.Exception {
+		event.Exception[i].Value = cut(event.Exception[i].Value, maxExceptionValue)
+	}
+}
+
+// maxExceptionValue bounds each exception's text: in a deep %w chain every
+// layer repeats the text of all below it.
+const maxExceptionValue = 4 << 10
+
+// breadcrumbs converts the trail for the event, passing each breadcrumb
+// through the client's BeforeBreadcrumb as sentry-go does for its own.
+func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, gate *userGate) (_ []*sentry.Breadcrumb, worstBytes int) {
+	if conf.MaxBreadcrumbs == 0 {
+		return nil, 0
+	}
+	recs := trail.Snapshot(nil)
+	defer buffer.PutAll(recs)
+	before := conf.BeforeBreadcrumb
+	out := make([]*sentry.Breadcrumb, 0, len(recs))
+	values := buffer.Breadcrumbs(recs)
+	for i, r := range recs {
+		worstBytes += worstJSONBytes(r)
+		b := &values[i]
+		scrub.clean(b.Data, gate)
+		if before != nil {
+			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out, worstBytes
+}
+
+// fillFromData sets the event's tags, user and fingerprint from the record's
+// attributes. The user group moves out of data into the event's user.
+//
+// Without the client's DataCollection.UserInfo (SendDefaultPII), the group
+// holds only its id by now (see gateUser).
+func (e *Builder) fillFromData(event *sentry.Event, data map[string]any) {
+	for _, key := range e.tagKeys {
+		if v, ok := lookup(data, key); ok && isScalar(v) {
+			if event.Tags == nil {
+				event.Tags = make(map[string]string, len(e.tagKeys))
+			}
+			event.Tags[key] = cut(fmt.Sprint(v), maxTagValue)
+		}
+	}
+	if e.fingerprintKey != "" {
+		if v, ok := lookup(data, e.fingerprintKey); ok {
+			event.Fingerprint = fingerprint(v)
+		}
+	}
+	if e.userKey != "-" {
+		if m, ok := data[e.userKey].(map[string]any); ok {
+			event.User = user(m)
+			delete(data, e.userKey)
+		}
+	}
+}
+
+// lookup finds a dotted path in nested maps.
+func lookup(data map[string]any, path string) (any, bool) {
+	cur := data
+	for {
+		head, rest, nested := strings.Cut(path, ".")
+		if !nested {
+			v, ok := cur[path]
+			return v, ok
+		}
+		if v, ok := cur[path]; ok { // a key that itself contains dots
+			return v, true
+		}
+		m, ok := cur[head].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur, path = m, rest
+	}
+}
+
+func isScalar(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any, nil:
+		return false
+	}
+	return true
+}
+
+func fingerprint(v any) []string {
+	switch v := v.(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, p := range v {
+			out = append(out, fmt.Sprint(p))
+		}
+		return out
+	case nil:
+		return nil
+	default:
+		return []string{fmt.Sprint(v)}
+	}
+}
+
+// cut cuts s to at most n bytes at a UTF-8 boundary, marked with "…".
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n-len("…")], "") + "…"
+}
+
+// AppendFingerprintKey appends rec's key for deduplication to dst (see
+// policy.AppendFingerprintKey): the user's fingerprint when rec has one,
+// else its call site.
+func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
+	e := b.or()
+	var fp []string
+	if e.fingerprintKey != "" {
+		if v, ok := lookup(rec.Data(), e.fingerprintKey); ok {
+			fp = fingerprint(v)
+		}
+	}
+	var site string
+	if len(fp) == 0 { // the key falls back on the call site
+		site = callSite(rec.PC)
+	}
+	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
+}
+
+// AddTrail merges trail into an event other code captured through a unit
+// of work's hub (hub.CaptureException, sentryhttp), as logcrumbs' own
+// events have it: scrubbed, through client's BeforeBreadcrumb, in time
+// order with the scope's, capped, and the event fitted under the size
+// limit.
+func (b *Builder) AddTrail(event *sentry.Event, trail *buffer.Trail, client *sentry.Client) {
+	if !client.IsEnabled() {
+		return
+	}
+	conf := policy.Default().Conf(client)
+	crumbs, _ := breadcrumbs(trail, conf, b.or().scrub, &userGate{client: client})
+	event.Breadcrumbs = append(event.Breadcrumbs, crumbs...)
+	sortAndCap(event, conf.MaxBreadcrumbs)
+	fitSize(event, maxEventBytes+1) // what other code put in the event is unknown: measure
+}
+
+// MarkUnhandled marks the event's outermost exception as not handled by
+// the program, as Sentry shows crashes.
+func MarkUnhandled(event *sentry.Event) {
+	if n := len(event.Exception); n > 0 {
+		m := event.Exception[n-1].Mechanism
+		if m == nil {
+			m = &sentry.Mechanism{Type: "generic"}
+			event.Exception[n-1].Mechanism = m
+		}
+		handled := false
+		m.Handled = &handled
+	}
+}
