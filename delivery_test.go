@@ -15,15 +15,11 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
-	"github.com/rs/zerolog"
-	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/e2e"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
-	"github.com/logcrumbs/logcrumbs/zapsentry"
-	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
 // sentryServer is a loopback HTTP server standing in for Sentry: it answers
@@ -238,47 +234,6 @@ func TestStatsBurstBeyondQueue(t *testing.T) {
 	}
 	if d.EventsLost < n-1101 { // at most 1 in flight, 1,000 queued and 100 buffered get through
 		t.Errorf("%d events lost, want at least %d", d.EventsLost, n-1101)
-	}
-}
-
-// Every logger's events are followed (the mechanism is shared, this shows
-// it reaches each integration): one event through each, to a Sentry that
-// answers 500 and to one that answers 200.
-func TestDeliveryEveryLogger(t *testing.T) {
-	loggers := map[string]func(hub *sentry.Hub){
-		"slog": func(hub *sentry.Hub) {
-			deliverySlog(hub).Error("failed", "err", errors.New("boom"))
-		},
-		"zap": func(hub *sentry.Hub) {
-			zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}})).Error("failed", zap.Error(errors.New("boom")))
-		},
-		"zerolog hook": func(hub *sentry.Hub) {
-			l := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
-			l.Error().Err(errors.New("boom")).Msg("failed")
-		},
-		"zerolog writer": func(hub *sentry.Hub) {
-			l := zerolog.New(zerologsentry.NewWriter(io.Discard, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
-			l.Error().Err(errors.New("boom")).Msg("failed")
-		},
-	}
-	for name, logError := range loggers {
-		t.Run(name, func(t *testing.T) {
-			for _, status := range []int{http.StatusInternalServerError, http.StatusOK} {
-				srv := newSentryServer(t, status, nil)
-				before := logcrumbs.Stats()
-				logError(deliveryHub(t, srv.dsn(), true))
-				sent := sentSince(before)
-				ok := logcrumbs.Flush(2 * time.Second)
-				d := delta(before, sent)
-				want := logcrumbs.Counters{EventsSent: 1, EventsDelivered: 1}
-				if status != http.StatusOK {
-					want = logcrumbs.Counters{EventsSent: 1, EventsUndelivered: 1}
-				}
-				if ok != (status == http.StatusOK) || d != want {
-					t.Errorf("answer %d: Flush = %v, Stats %+v, want %+v", status, ok, d, want)
-				}
-			}
-		})
 	}
 }
 

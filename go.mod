@@ -2,19 +2,9 @@ module github.com/logcrumbs/logcrumbs
 
 go 1.25.0
 
-require (
-	github.com/getsentry/sentry-go v0.50.0
-	github.com/pkg/errors v0.9.1
-	github.com/rs/zerolog v1.35.1
-	go.uber.org/zap v1.28.0
-	golang.org/x/exp v0.0.0-20260813180055-c1d0aacb2297
-)
+require github.com/getsentry/sentry-go v0.50.0
 
 require (
-	github.com/mattn/go-colorable v0.1.14 // indirect
-	github.com/mattn/go-isatty v0.0.20 // indirect
-	github.com/rs/xid v1.6.0 // indirect
-	go.uber.org/multierr v1.10.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )

@@ -6,6 +6,8 @@ require (
 	github.com/getsentry/sentry-go v0.50.0
 	github.com/getsentry/sentry-go/slog v0.50.0
 	github.com/logcrumbs/logcrumbs v0.0.0
+	github.com/logcrumbs/logcrumbs/zapsentry v0.0.0
+	github.com/logcrumbs/logcrumbs/zerologsentry v0.0.0
 	github.com/rs/zerolog v1.35.1
 	github.com/samber/slog-sentry/v2 v2.9.3
 	go.uber.org/zap v1.28.0
@@ -21,4 +23,8 @@ require (
 	golang.org/x/text v0.41.0 // indirect
 )
 
-replace github.com/logcrumbs/logcrumbs => ../
+replace (
+	github.com/logcrumbs/logcrumbs => ../
+	github.com/logcrumbs/logcrumbs/zapsentry => ../zapsentry
+	github.com/logcrumbs/logcrumbs/zerologsentry => ../zerologsentry
+)

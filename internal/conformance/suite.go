@@ -50,6 +50,7 @@ func Run(t *testing.T, d Driver) {
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
 		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
+		{"DeliveryFollowed", testDeliveryFollowed},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

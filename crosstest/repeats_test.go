@@ -1,4 +1,4 @@
-package logcrumbs_test
+package crosstest_test
 
 import (
 	"context"
@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"reflect"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +17,6 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
@@ -208,211 +205,6 @@ func TestDroppedClientIsCollected(t *testing.T) {
 }
 
 var errDown = errors.New("db down")
-
-// TestRepeatsSummaryJoinsItsIssue: 200 requests that log one bug are one
-// event, and at Flush a summary that Sentry groups with it: the same
-// fingerprint, exception chain (types, values, stack frames, mechanisms)
-// or, for a message event, message and stack; with the count of repeats,
-// and without the trail. (The summary was a message event of its own text,
-// "logcrumbs: 199 more events like this were suppressed: ...", with no
-// exception: a new issue, noise about noise.)
-func TestRepeatsSummaryJoinsItsIssue(t *testing.T) {
-	cases := []struct {
-		name           string
-		fingerprintKey string
-		err            error
-	}{
-		{"exception", "", errDown},
-		{"fingerprint", "component", errDown},
-		{"message", "", nil},
-	}
-	for _, l := range layeredLoggers {
-		for _, c := range cases {
-			t.Run(l.name+"/"+c.name, func(t *testing.T) {
-				rec := logcrumbstest.New(t)
-				opts := rec.Options()
-				opts.DedupeWindow, opts.FingerprintKey = time.Minute, c.fingerprintKey
-				log := l.make(t, opts).log
-				for range 200 {
-					err := c.err
-					if err != nil {
-						err = fmt.Errorf("query: %w", err)
-					}
-					log(rec.Context(context.Background()), "query failed", err)
-				}
-				if n := len(rec.Events()); n != 1 {
-					t.Fatalf("%d events from 200 requests of one bug, want 1", n)
-				}
-				logcrumbs.Flush(time.Second)
-				evs := rec.Events()
-				if len(evs) != 2 {
-					t.Fatalf("%d events after Flush, want the event and a summary", len(evs))
-				}
-				orig, sum := evs[0].Event, evs[1].Event
-				if repeatsOf(sum) != 199 || sum.Tags["logcrumbs.summary"] != "true" || len(sum.Breadcrumbs) != 0 {
-					t.Errorf("summary: repeats %d, tags %v, %d breadcrumbs; want 199, logcrumbs.summary, none",
-						repeatsOf(sum), sum.Tags, len(sum.Breadcrumbs))
-				}
-				switch {
-				case c.fingerprintKey != "" && len(orig.Fingerprint) == 0,
-					c.err != nil && (len(orig.Exception) != 2 || orig.Exception[1].Stacktrace == nil),
-					c.err == nil && (len(orig.Threads) != 1 || orig.Threads[0].Stacktrace == nil):
-					t.Fatalf("the event lacks what this case compares: fingerprint %v, %d exceptions, %d threads",
-						orig.Fingerprint, len(orig.Exception), len(orig.Threads))
-				}
-				sameIssue(t, orig, sum)
-			})
-		}
-	}
-}
-
-// sameIssue checks that sum carries what Sentry groups orig on.
-func sameIssue(t *testing.T, orig, sum *sentry.Event) {
-	t.Helper()
-	if sum.Message != orig.Message || sum.Level != orig.Level || sum.Logger != orig.Logger ||
-		!slices.Equal(sum.Fingerprint, orig.Fingerprint) {
-		t.Errorf("summary %q %s %s %v, want %q %s %s %v", sum.Message, sum.Level, sum.Logger, sum.Fingerprint,
-			orig.Message, orig.Level, orig.Logger, orig.Fingerprint)
-	}
-	if len(sum.Exception) != len(orig.Exception) {
-		t.Fatalf("summary has %d exceptions, want %d", len(sum.Exception), len(orig.Exception))
-	}
-	for i, o := range orig.Exception {
-		s := sum.Exception[i]
-		if s.Type != o.Type || s.Value != o.Value || s.Module != o.Module {
-			t.Errorf("exception %d: %s %q, want %s %q", i, s.Type, s.Value, o.Type, o.Value)
-		}
-		if (s.Mechanism == nil) != (o.Mechanism == nil) || (o.Mechanism != nil && !reflect.DeepEqual(*s.Mechanism, *o.Mechanism)) {
-			t.Errorf("exception %d: mechanism %+v, want %+v", i, s.Mechanism, o.Mechanism)
-		}
-		sameFrames(t, s.Stacktrace, o.Stacktrace)
-	}
-	if len(sum.Threads) != len(orig.Threads) {
-		t.Fatalf("summary has %d threads, want %d", len(sum.Threads), len(orig.Threads))
-	}
-	for i := range orig.Threads {
-		sameFrames(t, sum.Threads[i].Stacktrace, orig.Threads[i].Stacktrace)
-	}
-}
-
-func sameFrames(t *testing.T, got, want *sentry.Stacktrace) {
-	t.Helper()
-	if (got == nil) != (want == nil) {
-		t.Errorf("stack trace %v, want %v", got, want)
-		return
-	}
-	if want == nil {
-		return
-	}
-	if len(got.Frames) != len(want.Frames) {
-		t.Errorf("%d frames, want %d", len(got.Frames), len(want.Frames))
-		return
-	}
-	for i, w := range want.Frames {
-		g := got.Frames[i]
-		if g.Function != w.Function || g.Module != w.Module || g.Filename != w.Filename || g.AbsPath != w.AbsPath ||
-			g.Lineno != w.Lineno || g.InApp != w.InApp {
-			t.Errorf("frame %d: %s %s:%d, want %s %s:%d", i, g.Function, g.Filename, g.Lineno, w.Function, w.Filename, w.Lineno)
-		}
-	}
-}
-
-// TestRepeatsInOneRequestAreCounted: one request that logs the same error
-// value 1,000 times from one line is one event (capture once), and its
-// issue learns of the 999 repeats: at Flush, a summary of the same issue
-// counts them. (Capture-once hits returned before noise control saw them:
-// nothing said the error had repeated.)
-func TestRepeatsInOneRequestAreCounted(t *testing.T) {
-	for _, l := range layeredLoggers {
-		t.Run(l.name, func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			opts := rec.Options()
-			opts.DedupeWindow = time.Minute
-			log := l.make(t, opts).log
-			ctx := rec.Context(context.Background())
-			err := fmt.Errorf("poll: %w", errDown)
-			const n = 1000
-			for range n {
-				log(ctx, "poll failed", err)
-			}
-			if got := len(rec.Events()); got != 1 {
-				t.Fatalf("%d events, want 1", got)
-			}
-			logcrumbs.Flush(time.Second)
-			evs := rec.Events()
-			if len(evs) != 2 || repeatsOf(evs[1].Event) != n-1 {
-				t.Fatalf("%d events after Flush (the last with %d repeats), want a summary of %d repeats",
-					len(evs), repeatsOf(evs[len(evs)-1].Event), n-1)
-			}
-			sameIssue(t, evs[0].Event, evs[1].Event)
-		})
-	}
-}
-
-// TestRepeatsRideOnTheNextEvent: the repeats of one request, counted as in
-// TestRepeatsInOneRequestAreCounted, ride on the next event of their
-// fingerprint, once the window has passed, instead of waiting for Flush;
-// and its later repeats are still counted, though its event is no longer
-// the fingerprint's last.
-func TestRepeatsRideOnTheNextEvent(t *testing.T) {
-	for _, l := range layeredLoggers {
-		t.Run(l.name, func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			opts := rec.Options()
-			opts.DedupeWindow = 50 * time.Millisecond
-			log := l.make(t, opts).log
-			ctx := rec.Context(context.Background())
-			err := fmt.Errorf("poll: %w", errDown)
-			for range 10 {
-				log(ctx, "poll failed", err)
-			}
-			time.Sleep(60 * time.Millisecond)
-			log(rec.Context(context.Background()), "poll failed", fmt.Errorf("poll: %w", errDown)) // another request
-			evs := rec.Events()
-			if len(evs) != 2 || repeatsOf(evs[1].Event) != 9 {
-				t.Fatalf("%d events (the last with %d repeats), want 2, the second with 9", len(evs), repeatsOf(evs[len(evs)-1].Event))
-			}
-			for range 5 { // the first request goes on: its event is not the fingerprint's last
-				log(ctx, "poll failed", err)
-			}
-			logcrumbs.Flush(time.Second)
-			evs = rec.Events()
-			if len(evs) != 3 || repeatsOf(evs[2].Event) != 5 {
-				t.Errorf("%d events after Flush (the last with %d repeats), want a summary of 5", len(evs), repeatsOf(evs[len(evs)-1].Event))
-			}
-		})
-	}
-}
-
-// TestOneBugAtThreeLayersIsOneEvent: the same error logged by the layers of
-// one request, each from its own call site, is one event, and Flush sends
-// nothing for it: the upper layers' records are not repeats, even when an
-// upper layer's call site has an event of its own, with the same error
-// types, from another request.
-func TestOneBugAtThreeLayersIsOneEvent(t *testing.T) {
-	for _, l := range layeredLoggers {
-		t.Run(l.name, func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			opts := rec.Options()
-			opts.DedupeWindow = time.Minute
-			f := l.make(t, opts)
-			f.upper(rec.Context(context.Background()), "request failed", errors.New("earlier bug")) // the upper call site's own event
-
-			ctx := rec.Context(context.Background())
-			err := errors.New("disk full")
-			f.log(ctx, "write failed", err)
-			f.middle(ctx, "save failed", fmt.Errorf("save: %w", err))
-			f.upper(ctx, "request failed", err)
-			if n := len(rec.Events()); n != 2 {
-				t.Fatalf("%d events, want 2: the earlier bug and this one", n)
-			}
-			logcrumbs.Flush(time.Second)
-			if evs := rec.Events(); len(evs) != 2 {
-				t.Errorf("Flush sent %d events, want none: %q", len(evs)-2, evs[len(evs)-1].Message)
-			}
-		})
-	}
-}
 
 // TestFilteredEventHasNoSummary: an event the client drops (BeforeSend
 // filtering an error type by hint.OriginalException, as Sentry's docs

@@ -1,4 +1,4 @@
-package logcrumbs_test
+package crosstest_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package logcrumbs_test
+package crosstest_test
 
 import (
 	"context"
@@ -97,33 +97,6 @@ func eventMessages(evs []logcrumbstest.Event) []string {
 type fieldErrs []string
 
 func (e fieldErrs) Error() string { return fmt.Sprint([]string(e)) }
-
-// TestCaptureOnceIncomparableError (issue 15, point 1): an error whose type
-// is not comparable, logged by the repository, wrapped with %w and logged
-// by the service, then by the handler, is one event with every logger (the
-// zerolog ones with ErrorMarshalFunc, which hands them the real values).
-func TestCaptureOnceIncomparableError(t *testing.T) {
-	withErrorMarshalFunc(t, zerologsentry.ErrorMarshalFunc(nil))
-	for name, logErr := range errorLoggers(logcrumbstest.New(t)) {
-		t.Run(name, func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			logErr = errorLoggers(rec)[name]
-			ctx := rec.Context(context.Background())
-			var err error = fieldErrs{"email: required " + t.Name()} // as validate.Struct returns it
-			svc := fmt.Errorf("svc: %w", err)
-			logErr(ctx, "repo failed", err)
-			logErr(ctx, "svc failed", svc)
-			logErr(ctx, "handler failed", fmt.Errorf("h: %w", svc))
-			checkOneEvent(t, rec, ctx, "repo failed", 3)
-
-			// Another value of the type, even of the same text, is another error.
-			logErr(ctx, "other", fieldErrs{"email: required " + t.Name()})
-			if n := len(rec.Events()); n != 2 {
-				t.Errorf("a different error value: %d events, want 2", n)
-			}
-		})
-	}
-}
 
 // TestCaptureOnceZerologText (issue 15, point 2): without
 // zerologsentry.ErrorMarshalFunc, as the README's zerolog quick start runs
