@@ -5,7 +5,9 @@ go 1.25.0
 require (
 	github.com/getsentry/sentry-go v0.50.0
 	github.com/getsentry/sentry-go/slog v0.50.0
+	github.com/go-logr/logr v1.4.4
 	github.com/logcrumbs/logcrumbs v0.0.0
+	github.com/logcrumbs/logcrumbs/logrsentry v0.0.0
 	github.com/logcrumbs/logcrumbs/zapsentry v0.0.0
 	github.com/logcrumbs/logcrumbs/zerologsentry v0.0.0
 	github.com/rs/zerolog v1.35.1
@@ -25,6 +27,7 @@ require (
 
 replace (
 	github.com/logcrumbs/logcrumbs => ../
+	github.com/logcrumbs/logcrumbs/logrsentry => ../logrsentry
 	github.com/logcrumbs/logcrumbs/zapsentry => ../zapsentry
 	github.com/logcrumbs/logcrumbs/zerologsentry => ../zerologsentry
 )

@@ -113,4 +113,16 @@ type Driver struct {
 	// (zerolog), so that their panics reach the log call as they would
 	// without logcrumbs; the suite then does not log panicking values.
 	UserPanicsReachCaller bool
+	// NoWarnLevel is true when the logger has no warning level (logr has
+	// V-level Info and Error only): the driver logs the suite's Warn
+	// records as Info, and the suite expects them as info breadcrumbs.
+	NoWarnLevel bool
+}
+
+// warning is the Sentry level d's Warn records arrive at.
+func (d Driver) warning() string {
+	if d.NoWarnLevel {
+		return "info"
+	}
+	return "warning"
 }

@@ -39,7 +39,7 @@ func RunE2E(t *testing.T, d Driver) {
 		// one call site (its Log), so logcrumbs.Flush would also send the
 		// summary of "request failed", counted as a repeat of "payment
 		// failed". "": the top frame is checked below, as Run checks it.
-		ev := e2e.CheckTwoRequests(t, r, func() bool { return hub.Flush(5 * time.Second) }, d.Category, "")
+		ev := e2e.CheckTwoRequestsAt(t, r, func() bool { return hub.Flush(5 * time.Second) }, d.Category, "", d.warning())
 		if st := ev.Exception[1].Stacktrace; st != nil && len(st.Frames) > 0 {
 			if top := st.Frames[len(st.Frames)-1]; !strings.HasSuffix(top.Module, "_test") && !strings.HasSuffix(top.Module, "internal/conformance") {
 				t.Errorf("stack trace starts in %s.%s, want the test's code", top.Module, top.Function)

@@ -177,7 +177,7 @@ func testTrailOldestFirst(t *testing.T, d Driver) {
 	for _, b := range ev.Breadcrumbs() {
 		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
 	}
-	want := strings.ReplaceAll("debug:L:opening,info:L:loaded,warning:L:slow", "L", d.Category)
+	want := strings.ReplaceAll("debug:L:opening,info:L:loaded,"+d.warning()+":L:slow", "L", d.Category)
 	if strings.Join(got, ",") != want {
 		t.Fatalf("breadcrumbs %v, want %s", got, want)
 	}

@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logrsentry"
+)
+
+// logrJSON is logr's own funcr sink writing JSON to io.Discard, at V(0).
+func logrJSON() logr.Logger {
+	return funcr.NewJSON(func(obj string) { _, _ = io.WriteString(io.Discard, obj) }, funcr.Options{})
+}
+
+func logrOpts(hub *sentry.Hub) logrsentry.Options {
+	return logrsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}
+}
+
+// logrCases: funcr JSON, logcrumbs alone and teed beside it.
+func logrCases(b *testing.B) []struct {
+	name string
+	log  logr.Logger
+	tr   *countingTransport
+} {
+	hub, tr := newHub(b)
+	hub2, tr2 := newHub(b)
+	return []struct {
+		name string
+		log  logr.Logger
+		tr   *countingTransport
+	}{
+		{"json", logrJSON(), nil},
+		{"logcrumbs", logr.New(logrsentry.NewSink(nil, logrOpts(hub))), tr},
+		{"json+logcrumbs", logrsentry.Wrap(logrJSON(), logrOpts(hub2)), tr2},
+	}
+}
+
+func logLogrInfo(l logr.Logger) {
+	l.Info(msg, "path", path, "status", status, "took", took, "cached", cached)
+}
+
+func BenchmarkLogrBreadcrumb(b *testing.B) {
+	for _, c := range logrCases(b) {
+		b.Run(c.name, func(b *testing.B) {
+			_, l := logrsentry.WithContext(context.Background(), c.log)
+			warm(func() { logLogrInfo(l) })
+			b.ReportAllocs()
+			for b.Loop() {
+				logLogrInfo(l)
+			}
+		})
+	}
+}
+
+func BenchmarkLogrBreadcrumbParallel(b *testing.B) {
+	for _, c := range logrCases(b) {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				_, l := logrsentry.WithContext(context.Background(), c.log)
+				for pb.Next() {
+					logLogrInfo(l)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkLogrFiltered: a V(1) record where funcr writes V(0) only and
+// logcrumbs keeps V(0) only (Verbosity -1).
+func BenchmarkLogrFiltered(b *testing.B) {
+	hub, _ := newHub(b)
+	opts := logrOpts(hub)
+	opts.Verbosity = -1
+	for _, c := range []struct {
+		name string
+		log  logr.Logger
+	}{
+		{"json", logrJSON()},
+		{"json+logcrumbs", logrsentry.Wrap(logrJSON(), opts)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			_, l := logrsentry.WithContext(context.Background(), c.log)
+			l = l.V(1)
+			b.ReportAllocs()
+			for b.Loop() {
+				logLogrInfo(l)
+			}
+		})
+	}
+}
+
+func BenchmarkLogrEvent(b *testing.B) {
+	for _, trail := range []string{"empty", "trail20"} {
+		for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
+			b.Run(name+"-"+trail, func(b *testing.B) {
+				hub, tr := newHub(b)
+				base := logr.New(logrsentry.NewSink(nil, logrOpts(hub)))
+				if name == "json+logcrumbs" {
+					base = logrsentry.Wrap(logrJSON(), logrOpts(hub))
+				}
+				var l logr.Logger
+				bound := false
+				if trail == "trail20" {
+					ctx := trailOf20(func(ctx context.Context) { _, l := logrsentry.WithContext(ctx, base); logLogrInfo(l) })
+					_, l = logrsentry.WithContext(ctx, base)
+					bound = true
+				}
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					ll := l
+					if !bound {
+						_, ll = logrsentry.WithContext(context.Background(), base)
+					}
+					ll.Error(newError(i), "charge failed", "path", path, "status", status, "took", took)
+					i++
+				}
+				reportEvents(b, tr)
+			})
+		}
+	}
+}

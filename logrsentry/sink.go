@@ -1,0 +1,311 @@
+// Package logrsentry feeds logcrumbs from github.com/go-logr/logr, the
+// logging API of Kubernetes (controller-runtime, client-go through klog,
+// operators): a logr.LogSink that tees beside the sink that writes your logs.
+//
+//	log := logrsentry.Wrap(zapr.NewLogger(z), logrsentry.Options{}) // a logr.Logger you have
+//	// or, with a sink you build yourself and give to logr.New:
+//	log = logr.New(logrsentry.NewSink(yourSink, logrsentry.Options{}))
+//	// or stand-alone, feeding logcrumbs only:
+//	log = logr.New(logrsentry.NewSink(nil, logrsentry.Options{}))
+//
+// Info records up to Options.Verbosity (default 1) are copied into the
+// trail of their context: V(0) as info breadcrumbs, higher V levels as
+// debug ones. Error records become Sentry events that carry that trail,
+// with the error passed to Error as the real error value. Your sink sees
+// exactly the calls it saw before (names, values, V levels, call depth),
+// with one difference: Enabled reports true for a V level logcrumbs keeps
+// even when your sink filters it, so code guarded by
+// log.V(1).Enabled() runs.
+//
+// # Contexts
+//
+// logr gives its sinks no context.Context, so the trail is bound to a
+// request-scoped logger: [WithContext] returns one (and a context that
+// carries it, for logr.FromContext). Records of a logger with no bound
+// context go to the process-wide fallback trail (logcrumbs.Fallback). A
+// request that logs through logr and slog with the same context has one
+// trail.
+//
+// logr.FromSlogHandler(slogsentry.NewHandler(...)) does not bind a trail:
+// logr hands the slog handler context.Background(), so every record would
+// land in the fallback trail; that is why this sink exists. The other way,
+// logr.ToSlogHandler(log) of a logger built here passes slog records on as
+// Info and Error calls, so they go to the trail the logger is bound to (the
+// slog call's own context is not seen).
+//
+// # Values
+//
+// Keys and values keep their types in breadcrumb data and in the event's
+// "log" context: numbers stay numbers, durations read "1.5s", times are
+// RFC 3339, a logr.Marshaler is replaced by what its MarshalLog returns (as
+// funcr does, so a type that hides its secrets that way hides them from
+// Sentry too), errors and fmt.Stringers are their text, and other values are
+// encoded as JSON. The err of Error is the "error" value, as in funcr, and
+// the event's exception (its %w chain, errors.Join and stack traces); any
+// other value that is an error is collected too.
+//
+// # Bad input
+//
+// As funcr treats them: an odd key/value list gets the value "<no-value>",
+// a key that is not a string becomes "<non-string-key: ...>", and a nil err
+// is a null "error" value (the record is still an event: a message event,
+// unless Options.RequireError). A MarshalLog, String or Error method that
+// panics is recovered: the value shows "!PANIC in T.Method: value" instead.
+// Text beyond the limits of logcrumbs.Options is cut and marked. A zero
+// logr.Logger and logr.Discard() have no sink and never reach this package.
+package logrsentry
+
+import (
+	"context"
+	"runtime"
+	"time"
+
+	"github.com/go-logr/logr"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/core"
+)
+
+// DefaultVerbosity is the highest V level kept as a breadcrumb when
+// Options.Verbosity is zero: V(1), the debug level of controller-runtime
+// and of zapr.
+const DefaultVerbosity = 1
+
+// Options configure the sink. The zero value keeps Info records at V(0)
+// (info breadcrumbs) and V(1) (debug breadcrumbs) and sends every Error
+// record as an event.
+type Options struct {
+	// Options are the settings shared by every logcrumbs integration.
+	logcrumbs.Options
+
+	// Verbosity is the highest V level whose Info records are kept in the
+	// trail: V(0) records are info breadcrumbs, V(1) to V(Verbosity) debug
+	// ones, and higher ones are not kept (your sink still decides for itself
+	// what it writes). Zero means DefaultVerbosity; a negative value keeps
+	// V(0) only.
+	Verbosity int
+}
+
+// config is what every sink derived from one NewSink or Wrap call shares.
+type config struct {
+	core      *core.Core
+	verbosity int
+	// escalates: Options.EscalateIf may turn an Info record into an event,
+	// which then needs its call site.
+	escalates bool
+}
+
+// sink is the logr.LogSink. With* return a new sink; a sink is not changed
+// after logr.New has called Init, so it is safe for concurrent use.
+type sink struct {
+	c      *config
+	next   logr.LogSink    // the user's sink, or nil
+	helper func()          // next's call stack helper, when it has one
+	ctx    context.Context // bound with WithContext, or nil
+	preset *core.Preset    // WithValues, rendered once, with their errors
+	name   string          // WithName segments joined by "/", as funcr does
+	depth  int             // frames between the user's call and Info/Error
+}
+
+var (
+	_ logr.CallDepthLogSink       = (*sink)(nil)
+	_ logr.CallStackHelperLogSink = (*sink)(nil)
+)
+
+// NewSink returns a sink that passes every call on to next, unchanged, and
+// feeds logcrumbs; a nil next makes a stand-alone sink that only feeds
+// logcrumbs. Give it to logr.New, which calls its Init, and so next's.
+//
+// next must be a sink that no logr.New has initialized yet: logr sinks add
+// the call depth Init gives them, so a sink taken from a logger with
+// GetSink would count logr's frames twice. For a logr.Logger you already
+// have (zapr, funcr, klog), use [Wrap].
+func NewSink(next logr.LogSink, opts Options) logr.LogSink {
+	v := opts.Verbosity
+	switch {
+	case v == 0:
+		v = DefaultVerbosity
+	case v < 0:
+		v = 0
+	}
+	s := &sink{c: &config{
+		core:      core.New(opts.Options, "logr", 0),
+		verbosity: v,
+		escalates: opts.EscalateIf != nil,
+	}}
+	s.setNext(next)
+	return s
+}
+
+// Wrap returns logger with its sink teed beside a new logcrumbs sink, its V
+// level kept: logrsentry.Wrap(zapr.NewLogger(z), opts). The logger's own
+// sink is told of the one frame the tee adds (through WithCallDepth, when it
+// has it), so the call sites it writes do not change. A logger without a
+// sink (logr.Discard()) becomes a stand-alone logcrumbs logger.
+func Wrap(logger logr.Logger, opts Options) logr.Logger {
+	next := logger.GetSink()
+	if d, ok := next.(logr.CallDepthLogSink); ok {
+		next = d.WithCallDepth(1)
+	}
+	s := NewSink(nil, opts).(*sink)
+	s.setNext(next)
+	s.depth = 1 // logr.Logger's Info or Error, as logr.New tells Init
+	return logger.WithSink(s)
+}
+
+func (s *sink) setNext(next logr.LogSink) {
+	s.next, s.helper = next, nil
+	if h, ok := next.(logr.CallStackHelperLogSink); ok {
+		s.helper = h.GetCallStackHelper()
+	}
+}
+
+// WithContext returns a logger for one unit of work (a request, a
+// Reconcile): logger bound to the trail of ctx, and ctx carrying that logger
+// (logr.NewContext), so that logr.FromContext(ctx) down the call chain
+// returns it. If ctx carries no trail yet, a new one is attached first, so
+// that two loggers made from one base logger never share a trail; use the
+// returned context for the rest of the work, so that slog and other loggers
+// log into the same trail.
+//
+//	ctx, log := logrsentry.WithContext(ctx, logr.FromContextOrDiscard(ctx))
+//	log.Info("reconciling")           // a breadcrumb of this unit of work
+//	log.Error(err, "reconcile failed") // an event with that trail
+//
+// A logger whose sink is not this package's (not built with Wrap or NewSink,
+// or wrapped again by another sink) is returned unchanged.
+func WithContext(ctx context.Context, logger logr.Logger) (context.Context, logr.Logger) {
+	ctx = core.EnsureTrail(ctx)
+	if s, ok := logger.GetSink().(*sink); ok {
+		s2 := *s
+		s2.ctx = ctx
+		logger = logger.WithSink(&s2)
+	}
+	return logr.NewContext(ctx, logger), logger
+}
+
+// Init is called once by logr.New: the call depth is logr's own frames,
+// and next is told of this sink's frame too.
+func (s *sink) Init(info logr.RuntimeInfo) {
+	s.depth = info.CallDepth
+	if s.next != nil {
+		info.CallDepth++
+		s.next.Init(info)
+	}
+}
+
+// Enabled reports whether next writes, or logcrumbs keeps, Info records of
+// V level level.
+func (s *sink) Enabled(level int) bool {
+	return level <= s.c.verbosity || (s.next != nil && s.next.Enabled(level))
+}
+
+// Info passes the record to next if next is enabled for its level, and
+// keeps it as a breadcrumb if its level is at most Options.Verbosity.
+func (s *sink) Info(level int, msg string, kv ...any) {
+	if s.next != nil {
+		if s.helper != nil {
+			s.helper() // marks this frame, as logr marked its own
+		}
+		if s.next.Enabled(level) {
+			s.next.Info(level, msg, kv...)
+		}
+	}
+	if level > s.c.verbosity {
+		return
+	}
+	e := core.Entry{Time: time.Now(), Level: sentryLevel(-level), Logger: s.name, Message: msg}
+	if s.c.escalates {
+		e.PC = s.pc()
+	}
+	s.c.core.Log(s.ctx, core.Breadcrumb, &e, s.preset, core.Encoder{
+		Fields: func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) },
+	})
+}
+
+// Error passes the record to next and sends it to Sentry as an event, with
+// err as its exception.
+func (s *sink) Error(err error, msg string, kv ...any) {
+	if s.next != nil {
+		if s.helper != nil {
+			s.helper()
+		}
+		s.next.Error(err, msg, kv...)
+	}
+	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: s.pc()}
+	s.c.core.Log(s.ctx, core.Event, &e, s.preset, core.Encoder{
+		Fields: func(rec *core.Record, errs *[]error) {
+			addValue(rec, "error", err, errs) // funcr's key; nil is null
+			addValues(rec, kv, errs)
+		},
+	})
+}
+
+// errorLevel is Error's place on the scale of sentryLevel.
+const errorLevel = 2
+
+// sentryLevel maps a place on logr's scale of importance to Sentry's level:
+// -V for an Info record (V(0) info, every higher V debug), errorLevel for
+// Error. logr has no warning level.
+func sentryLevel(l int) core.Level { return core.LevelOf(l, 0, 1, errorLevel, 3) }
+
+// pc returns the return address in the user's call to logr, past the
+// frames Init and WithCallDepth counted: the top of the event's stack and
+// the call site that dedupe keys on.
+func (s *sink) pc() uintptr {
+	var pcs [1]uintptr
+	// runtime.Callers, pc, Info or Error, then s.depth frames of logr and
+	// the user's helpers.
+	if runtime.Callers(3+s.depth, pcs[:]) == 0 {
+		return 0
+	}
+	return pcs[0]
+}
+
+// WithValues returns a sink whose records carry kv, passing kv to next.
+func (s *sink) WithValues(kv ...any) logr.LogSink {
+	s2 := *s
+	if s.next != nil {
+		s2.setNext(s.next.WithValues(kv...))
+	}
+	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) })
+	return &s2
+}
+
+// WithName returns a sink whose records are named name after this sink's
+// name and a "/", as funcr names them: the breadcrumbs' category and the
+// events' logger (unless Options.LoggerName is set).
+func (s *sink) WithName(name string) logr.LogSink {
+	s2 := *s
+	if s.next != nil {
+		s2.setNext(s.next.WithName(name))
+	}
+	if s2.name != "" {
+		s2.name += "/"
+	}
+	s2.name += name
+	return &s2
+}
+
+// WithCallDepth returns a sink that skips depth more frames for the event's
+// stack and call site, and passes depth to next if next takes it.
+func (s *sink) WithCallDepth(depth int) logr.LogSink {
+	s2 := *s
+	s2.depth += depth
+	if d, ok := s.next.(logr.CallDepthLogSink); ok {
+		s2.setNext(d.WithCallDepth(depth))
+	}
+	return &s2
+}
+
+// GetCallStackHelper returns next's helper, or a function that does
+// nothing: logr calls it in its own frame for sinks (testr) that mark
+// helpers rather than count frames.
+func (s *sink) GetCallStackHelper() func() {
+	if s.helper != nil {
+		return s.helper
+	}
+	return noHelper
+}
+
+func noHelper() {}
