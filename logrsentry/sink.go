@@ -40,9 +40,10 @@
 // RFC 3339, a logr.Marshaler is replaced by what its MarshalLog returns (as
 // funcr does, so a type that hides its secrets that way hides them from
 // Sentry too), errors and fmt.Stringers are their text, and other values are
-// encoded as JSON. The err of Error is the "error" value, as in funcr, and
-// the event's exception (its %w chain, errors.Join and stack traces); any
-// other value that is an error is collected too.
+// encoded as JSON. The err of Error is the "error" value (its Error text,
+// as in funcr, even when it is a logr.Marshaler) and the event's exception
+// (its %w chain, errors.Join and stack traces); any other value that is an
+// error is collected too, also when it is shown by its MarshalLog.
 //
 // # Bad input
 //
@@ -64,6 +65,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/core"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // DefaultVerbosity is the highest V level kept as a breadcrumb when
@@ -235,7 +237,13 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: s.pc()}
 	s.c.core.Log(s.ctx, core.Event, &e, s.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
-			addValue(rec, "error", err, errs) // funcr's key; nil is null
+			// funcr's key and value: err's text (never its MarshalLog),
+			// null for nil; and err is the exception even if a Marshaler.
+			if err == nil {
+				rec.AddScalar(core.KindNull, "error", 0)
+			} else {
+				render.Error(rec, "error", err, errs)
+			}
 			addValues(rec, kv, errs)
 		},
 	})

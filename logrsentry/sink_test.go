@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -273,5 +274,44 @@ func TestWithContextAndFromContext(t *testing.T) {
 	}
 	if _, l := logrsentry.WithContext(context.Background(), logr.Discard()); l != logr.Discard() {
 		t.Error("logr.Discard() bound is not logr.Discard()")
+	}
+}
+
+// quotaError is an error that also implements logr.Marshaler, as error
+// types meant for structured logs do.
+type quotaError struct{ code int }
+
+func (e *quotaError) Error() string   { return "quota exceeded" }
+func (e *quotaError) MarshalLog() any { return map[string]int{"code": e.code} }
+
+// TestErrorThatIsAMarshaler: an error that implements logr.Marshaler, passed
+// to Error or among the values, is still the event's exception; the
+// "error" value is its Error text, and other values its MarshalLog, as
+// funcr writes them.
+func TestErrorThatIsAMarshaler(t *testing.T) {
+	var out strings.Builder
+	user := funcr.NewJSON(func(obj string) { out.WriteString(obj) }, funcr.Options{})
+	rec := logcrumbstest.New(t)
+	_, log := logrsentry.WithContext(rec.Context(context.Background()),
+		logrsentry.Wrap(user, logrsentry.Options{Options: rec.Options()}))
+	log.Error(&quotaError{7}, "failed", "cause", &quotaError{8})
+	if want := `"error":"quota exceeded","cause":{"code":8}`; !strings.Contains(out.String(), want) {
+		t.Fatalf("funcr wrote %s, the test expects %s", out.String(), want)
+	}
+	ev := rec.Events()
+	if len(ev) != 1 {
+		t.Fatalf("%d events", len(ev))
+	}
+	lc := ev[0].LogContext()
+	if lc["error"] != "quota exceeded" || fmt.Sprint(lc["cause"]) != "map[code:8]" {
+		t.Errorf("log context %v, want funcr's values", lc)
+	}
+	ex := ev[0].Exceptions()
+	var types []string
+	for _, e := range ex {
+		types = append(types, e.Type+":"+e.Value)
+	}
+	if !slices.Contains(types, "*logrsentry_test.quotaError:quota exceeded") || len(ex) < 2 {
+		t.Errorf("exceptions %v, want both quota errors", types)
 	}
 }
