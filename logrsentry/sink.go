@@ -29,9 +29,12 @@
 // logr.FromSlogHandler(slogsentry.NewHandler(...)) does not bind a trail:
 // logr hands the slog handler context.Background(), so every record would
 // land in the fallback trail; that is why this sink exists. The other way,
-// logr.ToSlogHandler(log) of a logger built here passes slog records on as
-// Info and Error calls, so they go to the trail the logger is bound to (the
-// slog call's own context is not seen).
+// logr.ToSlogHandler(log) of a logger built here (as Kubernetes makes
+// klog's logger slog's default) keeps slog records in the trail of the slog
+// call's context when it carries one, else of the logger's, with group
+// keys joined by "."; your sink gets them as it did before: whole (groups,
+// context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
+// klog), and as Info and Error calls otherwise.
 //
 // # Values
 //
@@ -100,13 +103,16 @@ type config struct {
 // sink is the logr.LogSink. With* return a new sink; a sink is not changed
 // after logr.New has called Init, so it is safe for concurrent use.
 type sink struct {
-	c      *config
-	next   logr.LogSink    // the user's sink, or nil
-	helper func()          // next's call stack helper, when it has one
-	ctx    context.Context // bound with WithContext, or nil
-	preset *core.Preset    // WithValues, rendered once, with their errors
-	name   string          // WithName segments joined by "/", as funcr does
-	depth  int             // frames between the user's call and Info/Error
+	c    *config
+	next logr.LogSink // the user's sink, or nil
+	// slogNext is next as a logr.SlogSink, when it is one.
+	slogNext logr.SlogSink
+	group    string          // slog groups opened with WithGroup, joined by "."
+	helper   func()          // next's call stack helper, when it has one
+	ctx      context.Context // bound with WithContext, or nil
+	preset   *core.Preset    // WithValues, rendered once, with their errors
+	name     string          // WithName segments joined by "/", as funcr does
+	depth    int             // frames between the user's call and Info/Error
 }
 
 var (
@@ -136,7 +142,7 @@ func NewSink(next logr.LogSink, opts Options) logr.LogSink {
 		escalates: opts.EscalateIf != nil,
 	}}
 	s.setNext(next)
-	return s
+	return s.out()
 }
 
 // Wrap returns logger with its sink teed beside a new logcrumbs sink, its V
@@ -149,16 +155,19 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 	if d, ok := next.(logr.CallDepthLogSink); ok {
 		next = d.WithCallDepth(1)
 	}
-	s := NewSink(nil, opts).(*sink)
+	s, _ := teeOf(NewSink(nil, opts))
 	s.setNext(next)
 	s.depth = 1 // logr.Logger's Info or Error, as logr.New tells Init
-	return logger.WithSink(s)
+	return logger.WithSink(s.out())
 }
 
 func (s *sink) setNext(next logr.LogSink) {
-	s.next, s.helper = next, nil
+	s.next, s.helper, s.slogNext = next, nil, nil
 	if h, ok := next.(logr.CallStackHelperLogSink); ok {
 		s.helper = h.GetCallStackHelper()
+	}
+	if sl, ok := next.(logr.SlogSink); ok {
+		s.slogNext = sl // counts the tee's frame already, as for Info
 	}
 }
 
@@ -178,10 +187,10 @@ func (s *sink) setNext(next logr.LogSink) {
 // or wrapped again by another sink) is returned unchanged.
 func WithContext(ctx context.Context, logger logr.Logger) (context.Context, logr.Logger) {
 	ctx = core.EnsureTrail(ctx)
-	if s, ok := logger.GetSink().(*sink); ok {
+	if s, ok := teeOf(logger.GetSink()); ok {
 		s2 := *s
 		s2.ctx = ctx
-		logger = logger.WithSink(&s2)
+		logger = logger.WithSink(s2.out())
 	}
 	return logr.NewContext(ctx, logger), logger
 }
@@ -277,7 +286,7 @@ func (s *sink) WithValues(kv ...any) logr.LogSink {
 		s2.setNext(s.next.WithValues(kv...))
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) })
-	return &s2
+	return s2.out()
 }
 
 // WithName returns a sink whose records are named name after this sink's
@@ -292,7 +301,7 @@ func (s *sink) WithName(name string) logr.LogSink {
 		s2.name += "/"
 	}
 	s2.name += name
-	return &s2
+	return s2.out()
 }
 
 // WithCallDepth returns a sink that skips depth more frames for the event's
@@ -303,7 +312,7 @@ func (s *sink) WithCallDepth(depth int) logr.LogSink {
 	if d, ok := s.next.(logr.CallDepthLogSink); ok {
 		s2.setNext(d.WithCallDepth(depth))
 	}
-	return &s2
+	return s2.out()
 }
 
 // GetCallStackHelper returns next's helper, or a function that does
