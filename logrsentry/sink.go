@@ -29,9 +29,12 @@
 // logr.FromSlogHandler(slogsentry.NewHandler(...)) does not bind a trail:
 // logr hands the slog handler context.Background(), so every record would
 // land in the fallback trail; that is why this sink exists. The other way,
-// logr.ToSlogHandler(log) of a logger built here passes slog records on as
-// Info and Error calls, so they go to the trail the logger is bound to (the
-// slog call's own context is not seen).
+// logr.ToSlogHandler(log) of a logger built here (as Kubernetes makes
+// klog's logger slog's default) keeps slog records in the trail of the slog
+// call's context when it carries one, else of the logger's, with group
+// keys joined by "."; your sink gets them as it did before: whole (groups,
+// context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
+// klog), and as Info and Error calls otherwise.
 //
 // # Values
 //
@@ -40,9 +43,10 @@
 // RFC 3339, a logr.Marshaler is replaced by what its MarshalLog returns (as
 // funcr does, so a type that hides its secrets that way hides them from
 // Sentry too), errors and fmt.Stringers are their text, and other values are
-// encoded as JSON. The err of Error is the "error" value, as in funcr, and
-// the event's exception (its %w chain, errors.Join and stack traces); any
-// other value that is an error is collected too.
+// encoded as JSON. The err of Error is the "error" value (its Error text,
+// as in funcr, even when it is a logr.Marshaler) and the event's exception
+// (its %w chain, errors.Join and stack traces); any other value that is an
+// error is collected too, also when it is shown by its MarshalLog.
 //
 // # Bad input
 //
@@ -64,6 +68,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/core"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // DefaultVerbosity is the highest V level kept as a breadcrumb when
@@ -98,13 +103,16 @@ type config struct {
 // sink is the logr.LogSink. With* return a new sink; a sink is not changed
 // after logr.New has called Init, so it is safe for concurrent use.
 type sink struct {
-	c      *config
-	next   logr.LogSink    // the user's sink, or nil
-	helper func()          // next's call stack helper, when it has one
-	ctx    context.Context // bound with WithContext, or nil
-	preset *core.Preset    // WithValues, rendered once, with their errors
-	name   string          // WithName segments joined by "/", as funcr does
-	depth  int             // frames between the user's call and Info/Error
+	c    *config
+	next logr.LogSink // the user's sink, or nil
+	// slogNext is next as a logr.SlogSink, when it is one.
+	slogNext logr.SlogSink
+	group    string          // slog groups opened with WithGroup, joined by "."
+	helper   func()          // next's call stack helper, when it has one
+	ctx      context.Context // bound with WithContext, or nil
+	preset   *core.Preset    // WithValues, rendered once, with their errors
+	name     string          // WithName segments joined by "/", as funcr does
+	depth    int             // frames between the user's call and Info/Error
 }
 
 var (
@@ -134,7 +142,7 @@ func NewSink(next logr.LogSink, opts Options) logr.LogSink {
 		escalates: opts.EscalateIf != nil,
 	}}
 	s.setNext(next)
-	return s
+	return s.out()
 }
 
 // Wrap returns logger with its sink teed beside a new logcrumbs sink, its V
@@ -147,16 +155,19 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 	if d, ok := next.(logr.CallDepthLogSink); ok {
 		next = d.WithCallDepth(1)
 	}
-	s := NewSink(nil, opts).(*sink)
+	s, _ := teeOf(NewSink(nil, opts))
 	s.setNext(next)
 	s.depth = 1 // logr.Logger's Info or Error, as logr.New tells Init
-	return logger.WithSink(s)
+	return logger.WithSink(s.out())
 }
 
 func (s *sink) setNext(next logr.LogSink) {
-	s.next, s.helper = next, nil
+	s.next, s.helper, s.slogNext = next, nil, nil
 	if h, ok := next.(logr.CallStackHelperLogSink); ok {
 		s.helper = h.GetCallStackHelper()
+	}
+	if sl, ok := next.(logr.SlogSink); ok {
+		s.slogNext = sl // counts the tee's frame already, as for Info
 	}
 }
 
@@ -176,10 +187,10 @@ func (s *sink) setNext(next logr.LogSink) {
 // or wrapped again by another sink) is returned unchanged.
 func WithContext(ctx context.Context, logger logr.Logger) (context.Context, logr.Logger) {
 	ctx = core.EnsureTrail(ctx)
-	if s, ok := logger.GetSink().(*sink); ok {
+	if s, ok := teeOf(logger.GetSink()); ok {
 		s2 := *s
 		s2.ctx = ctx
-		logger = logger.WithSink(&s2)
+		logger = logger.WithSink(s2.out())
 	}
 	return logr.NewContext(ctx, logger), logger
 }
@@ -235,7 +246,13 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: s.pc()}
 	s.c.core.Log(s.ctx, core.Event, &e, s.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
-			addValue(rec, "error", err, errs) // funcr's key; nil is null
+			// funcr's key and value: err's text (never its MarshalLog),
+			// null for nil; and err is the exception even if a Marshaler.
+			if err == nil {
+				rec.AddScalar(core.KindNull, "error", 0)
+			} else {
+				render.Error(rec, "error", err, errs)
+			}
 			addValues(rec, kv, errs)
 		},
 	})
@@ -269,7 +286,7 @@ func (s *sink) WithValues(kv ...any) logr.LogSink {
 		s2.setNext(s.next.WithValues(kv...))
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) })
-	return &s2
+	return s2.out()
 }
 
 // WithName returns a sink whose records are named name after this sink's
@@ -284,7 +301,7 @@ func (s *sink) WithName(name string) logr.LogSink {
 		s2.name += "/"
 	}
 	s2.name += name
-	return &s2
+	return s2.out()
 }
 
 // WithCallDepth returns a sink that skips depth more frames for the event's
@@ -295,7 +312,7 @@ func (s *sink) WithCallDepth(depth int) logr.LogSink {
 	if d, ok := s.next.(logr.CallDepthLogSink); ok {
 		s2.setNext(d.WithCallDepth(depth))
 	}
-	return &s2
+	return s2.out()
 }
 
 // GetCallStackHelper returns next's helper, or a function that does

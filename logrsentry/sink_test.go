@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -273,5 +275,99 @@ func TestWithContextAndFromContext(t *testing.T) {
 	}
 	if _, l := logrsentry.WithContext(context.Background(), logr.Discard()); l != logr.Discard() {
 		t.Error("logr.Discard() bound is not logr.Discard()")
+	}
+}
+
+// quotaError is an error that also implements logr.Marshaler, as error
+// types meant for structured logs do.
+type quotaError struct{ code int }
+
+func (e *quotaError) Error() string   { return "quota exceeded" }
+func (e *quotaError) MarshalLog() any { return map[string]int{"code": e.code} }
+
+// TestErrorThatIsAMarshaler: an error that implements logr.Marshaler, passed
+// to Error or among the values, is still the event's exception; the
+// "error" value is its Error text, and other values its MarshalLog, as
+// funcr writes them.
+func TestErrorThatIsAMarshaler(t *testing.T) {
+	var out strings.Builder
+	user := funcr.NewJSON(func(obj string) { out.WriteString(obj) }, funcr.Options{})
+	rec := logcrumbstest.New(t)
+	_, log := logrsentry.WithContext(rec.Context(context.Background()),
+		logrsentry.Wrap(user, logrsentry.Options{Options: rec.Options()}))
+	log.Error(&quotaError{7}, "failed", "cause", &quotaError{8})
+	if want := `"error":"quota exceeded","cause":{"code":8}`; !strings.Contains(out.String(), want) {
+		t.Fatalf("funcr wrote %s, the test expects %s", out.String(), want)
+	}
+	ev := rec.Events()
+	if len(ev) != 1 {
+		t.Fatalf("%d events", len(ev))
+	}
+	lc := ev[0].LogContext()
+	if lc["error"] != "quota exceeded" || fmt.Sprint(lc["cause"]) != "map[code:8]" {
+		t.Errorf("log context %v, want funcr's values", lc)
+	}
+	ex := ev[0].Exceptions()
+	var types []string
+	for _, e := range ex {
+		types = append(types, e.Type+":"+e.Value)
+	}
+	if !slices.Contains(types, "*logrsentry_test.quotaError:quota exceeded") || len(ex) < 2 {
+		t.Errorf("exceptions %v, want both quota errors", types)
+	}
+}
+
+// slogScript logs through logr.ToSlogHandler of log, as Kubernetes does
+// when it makes klog's or controller-runtime's logger slog's default.
+func slogScript(ctx context.Context, log logr.Logger) {
+	sl := slog.New(logr.ToSlogHandler(log)).With("ctrl", "pods").WithGroup("req")
+	sl.WarnContext(ctx, "slow", "ms", 900, slog.Group("pod", "ns", "default"))
+	sl.Log(ctx, slog.Level(-1), "cache miss", "key", "pods/x") // V(1)
+	sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"))
+}
+
+// TestSlogBridgeOutputUnchanged: slog records that reach the user's sink
+// through logr.ToSlogHandler are written byte for byte as without
+// logcrumbs (funcr takes them as a logr.SlogSink: nested groups, its own
+// V filter, the slog call's site), and logcrumbs keeps them in the trail of
+// the slog call's context, with logr's "group.key" names.
+func TestSlogBridgeOutputUnchanged(t *testing.T) {
+	run := func(wrap bool) string {
+		var out strings.Builder
+		log := funcr.NewJSON(func(obj string) { out.WriteString(obj + "\n") },
+			funcr.Options{LogCaller: funcr.All})
+		if !wrap {
+			slogScript(context.Background(), log)
+			return out.String()
+		}
+		rec := logcrumbstest.New(t)
+		log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
+		ctx := rec.Context(context.Background())
+		slogScript(ctx, log) // unbound logger, the slog call's context
+		evs := rec.Events()
+		if len(evs) != 1 {
+			t.Fatalf("%d events, want 1", len(evs))
+		}
+		if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 3 {
+			t.Errorf("%d breadcrumbs in the slog call's context, want 3", n)
+		}
+		if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
+			t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
+		}
+		if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
+			t.Errorf("log context %v", lc)
+		}
+		if b := evs[0].Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req.pod.ns"]) != "default" {
+			t.Errorf("breadcrumbs %+v, want req.pod.ns", b)
+		}
+		return out.String()
+	}
+	without, with := run(false), run(true)
+	if without != with {
+		t.Fatalf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+	if !strings.Contains(without, `"req":{"ms":900,"pod":{"ns":"default"}}`) || strings.Contains(without, "cache miss") ||
+		!strings.Contains(without, `"caller":{"file":"sink_test.go"`) {
+		t.Errorf("funcr's output is not what the test expects: %s", without)
 	}
 }

@@ -79,6 +79,9 @@ func addValue(rec *core.Record, key string, v any, errs *[]error) {
 	case nil:
 		rec.AddScalar(core.KindNull, key, 0)
 	case logr.Marshaler:
+		if e, ok := x.(error); ok && errs != nil && !render.IsNil(e) {
+			*errs = append(*errs, e) // shown as MarshalLog, still the exception
+		}
 		var m any
 		if p := render.Safely(func() { m = x.MarshalLog() }); p != nil {
 			render.Panic(rec, key, x, "MarshalLog", p)
