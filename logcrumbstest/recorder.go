@@ -44,8 +44,8 @@ type Recorder struct {
 }
 
 // New returns a Recorder for the test tb. configure, if given, may set
-// client options (BeforeSend, MaxBreadcrumbs, ...); the transport is the
-// Recorder's.
+// client options (BeforeSend, MaxBreadcrumbs, ...; a nil one is skipped, as
+// a test table's empty case); the transport is the Recorder's.
 func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
 	tb.Helper()
 	r := newRecorder(tb, configure)
@@ -68,7 +68,9 @@ func newRecorder(tb testing.TB, configure []func(*sentry.ClientOptions)) *Record
 	tr := &transport{notify: make(chan struct{}, 1)}
 	opts := sentry.ClientOptions{}
 	for _, c := range configure {
-		c(&opts)
+		if c != nil {
+			c(&opts)
+		}
 	}
 	opts.Transport = tr
 	client, err := sentry.NewClient(opts)

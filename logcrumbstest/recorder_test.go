@@ -195,3 +195,13 @@ func TestNewRateLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestNewSkipsNilConfigure: a nil configure (a test table's case without
+// client options) is skipped, not called.
+func TestNewSkipsNilConfigure(t *testing.T) {
+	var none func(*sentry.ClientOptions)
+	rec := logcrumbstest.New(t, none, func(o *sentry.ClientOptions) { o.MaxBreadcrumbs = 7 })
+	if got := rec.Hub().Client().Options().MaxBreadcrumbs; got != 7 {
+		t.Errorf("MaxBreadcrumbs = %d, want the configured 7", got)
+	}
+}
