@@ -15,7 +15,6 @@ import (
 	sentryhttp "github.com/getsentry/sentry-go/http"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
@@ -72,7 +71,8 @@ func TestCaptureOnceAcrossHandCapture(t *testing.T) {
 // TestSentryhttpPanicCarriesTrail: with sentryhttp inside the logcrumbs
 // middleware, the panic event sentryhttp sends carries the request's trail.
 func TestSentryhttpPanicCarriesTrail(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		logger.InfoContext(r.Context(), "before the panic")
@@ -81,7 +81,7 @@ func TestSentryhttpPanicCarriesTrail(t *testing.T) {
 	h := withHub(logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Recover: true})(
 		sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle(app)), hub)
 	serve(h, "/p")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if got := messages(ev); got != "before the panic" {
 		t.Errorf("sentryhttp's event: breadcrumbs %q", got)
 	}
@@ -91,13 +91,14 @@ func TestSentryhttpPanicCarriesTrail(t *testing.T) {
 // the same moment is one event. (Found by review: the check and the record
 // were two steps, and a few rounds in 3,000 sent two.)
 func TestCaptureOnceRacingHandCapture(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	unlimited(hub.Client()) // 2,000 events on purpose
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
 	const rounds = 2000
 	twice := 0
 	for range rounds {
-		tr.Reset()
+		rec.Reset()
 		ctx := logcrumbs.Bind(context.Background(), hub.Clone())
 		err := errors.New("disk full")
 		var wg sync.WaitGroup
@@ -107,7 +108,7 @@ func TestCaptureOnceRacingHandCapture(t *testing.T) {
 		go func() { defer wg.Done(); <-start; sentry.GetHubFromContext(ctx).CaptureException(err) }()
 		close(start)
 		wg.Wait()
-		if len(tr.Events()) != 1 {
+		if len(rec.Events()) != 1 {
 			twice++
 		}
 	}

@@ -12,20 +12,21 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 // TestRunJobTrails: a fresh job trail holds only the job's records; a child
 // trail starts with the parent's; the parent's trail never gets the job's.
 func TestRunJobTrails(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	parent := sentry.SetHubOnContext(logcrumbs.NewContext(context.Background()), hub)
 	logger.InfoContext(parent, "request step")
 
 	for _, child := range []bool{false, true} {
-		tr.Reset()
+		rec.Reset()
 		err := logcrumbs.RunJob(parent, "send-email", logcrumbs.JobOptions{Child: child}, func(ctx context.Context) error {
 			logger.InfoContext(ctx, "job step")
 			logger.ErrorContext(ctx, "job failed", "err", errors.New("smtp down"))
@@ -34,7 +35,7 @@ func TestRunJobTrails(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ev := tr.One(t)
+		ev := rec.OnlyEvent()
 		want := "job step"
 		if child {
 			want = "request step,job step"
@@ -54,7 +55,8 @@ func TestRunJobTrails(t *testing.T) {
 // TestRunJobPanic: a panic in a job is one event; it goes on, or with
 // Recover comes back as an error. The job's error is returned as it is.
 func TestRunJobPanic(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	ctx := sentry.SetHubOnContext(context.Background(), hub)
 	boom := func(context.Context) error { panic("out of range") }
 
@@ -62,11 +64,11 @@ func TestRunJobPanic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `job "reindex" panicked: out of range`) {
 		t.Errorf("err = %v", err)
 	}
-	if ev := tr.One(t); ev.Message != "panic in job reindex: out of range" || ev.Level != sentry.LevelFatal {
+	if ev := rec.OnlyEvent(); ev.Message != "panic in job reindex: out of range" || ev.Level != sentry.LevelFatal {
 		t.Errorf("event = %q %q", ev.Message, ev.Level)
 	}
 
-	tr.Reset()
+	rec.Reset()
 	func() {
 		defer func() {
 			if p := recover(); p != "out of range" {
@@ -75,7 +77,7 @@ func TestRunJobPanic(t *testing.T) {
 		}()
 		_ = logcrumbs.RunJob(ctx, "reindex", logcrumbs.JobOptions{Options: noDedupe.Options}, boom)
 	}()
-	if n := len(tr.Events()); n != 1 {
+	if n := len(rec.Events()); n != 1 {
 		t.Errorf("%d events, want 1", n)
 	}
 
@@ -110,7 +112,8 @@ var noDedupe = slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}
 // RunJob only after the request ended, the worst case of
 // go logcrumbs.RunJob(logcrumbs.NewChildContext(...), ...).
 func TestRunJobOutlivesRequest(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	requestDone := make(chan struct{})
 	jobDone := make(chan struct{})
@@ -129,7 +132,7 @@ func TestRunJobOutlivesRequest(t *testing.T) {
 	handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/orders", nil))
 	close(requestDone)
 	<-jobDone
-	if got := messages(tr.One(t)); got != "order placed" {
+	if got := messages(rec.OnlyEvent()); got != "order placed" {
 		t.Errorf("the job's event has breadcrumbs %q, want the request's %q", got, "order placed")
 	}
 }
@@ -140,7 +143,8 @@ func TestRunJobOutlivesRequest(t *testing.T) {
 // request's as well; capture-once in the job does not silence the request.
 // (Found by review: a clone inherits the request unit's event processor.)
 func TestJobHubIsTheJobsOwn(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	shared := errors.New("upstream 503")
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +159,7 @@ func TestJobHubIsTheJobsOwn(t *testing.T) {
 		logger.ErrorContext(r.Context(), "request failed", "err", shared)
 	}))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/orders", nil))
-	events := tr.Events()
+	events := rec.Events()
 	if len(events) != 2 {
 		t.Fatalf("%d events, want 2: the job's hand capture and the request's own log", len(events))
 	}
@@ -176,7 +180,8 @@ func TestJobHubIsTheJobsOwn(t *testing.T) {
 // and does not recover is one event, though the panic goes on up through
 // the request's middleware.
 func TestJobPanicInRequestIsOneEvent(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_ = logcrumbs.RunJob(r.Context(), "resize", logcrumbs.JobOptions{Options: noDedupe.Options}, func(context.Context) error {
@@ -186,7 +191,7 @@ func TestJobPanicInRequestIsOneEvent(t *testing.T) {
 	if rec, p := serve(h, "/upload"); p != nil || rec.Code != http.StatusInternalServerError {
 		t.Fatalf("panicked %v, status %d", p, rec.Code)
 	}
-	if n := len(tr.Events()); n != 1 {
+	if n := len(rec.Events()); n != 1 {
 		t.Errorf("%d events for one panic, want 1", n)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	sentryhttp "github.com/getsentry/sentry-go/http"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -28,9 +28,9 @@ func serve(h http.Handler, path string) (rec *httptest.ResponseRecorder, panicke
 	return rec, nil
 }
 
-func messages(ev *sentry.Event) string {
+func messages(ev logcrumbstest.Event) string {
 	var out []string
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		out = append(out, b.Message)
 	}
 	return strings.Join(out, ",")
@@ -39,7 +39,8 @@ func messages(ev *sentry.Event) string {
 // TestMiddlewareOverlappingRequests: two requests in flight at once, logging
 // through one slog logger; each event has only its own request's records.
 func TestMiddlewareOverlappingRequests(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	var started, proceed sync.WaitGroup
 	started.Add(2)
@@ -61,7 +62,7 @@ func TestMiddlewareOverlappingRequests(t *testing.T) {
 	started.Wait()
 	proceed.Done()
 	wg.Wait()
-	events := tr.Events()
+	events := rec.Events()
 	if len(events) != 2 {
 		t.Fatalf("%d events, want 2", len(events))
 	}
@@ -81,7 +82,8 @@ func TestMiddlewareOverlappingRequests(t *testing.T) {
 // the request ends.
 func TestMiddlewarePanic(t *testing.T) {
 	for _, recoverIt := range []bool{false, true} {
-		hub, tr := sentrytest.NewHub(t, nil)
+		rec := logcrumbstest.New(t)
+		hub := rec.Hub()
 		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
 		var reqCtx context.Context
 		app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -90,14 +92,14 @@ func TestMiddlewarePanic(t *testing.T) {
 			panic("nil map somewhere")
 		})
 		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: recoverIt})(app)
-		rec, p := serve(h, "/crash")
-		if recoverIt && (p != nil || rec.Code != 500) {
-			t.Errorf("Recover: panicked %v, status %d", p, rec.Code)
+		resp, p := serve(h, "/crash")
+		if recoverIt && (p != nil || resp.Code != 500) {
+			t.Errorf("Recover: panicked %v, status %d", p, resp.Code)
 		}
 		if !recoverIt && p != "nil map somewhere" {
 			t.Errorf("the panic did not go on: %v", p)
 		}
-		ev := tr.One(t)
+		ev := rec.OnlyEvent()
 		if ev.Level != sentry.LevelFatal || ev.Message != "panic in GET /crash: nil map somewhere" || messages(ev) != "about to fail" {
 			t.Errorf("event = %q %q %q", ev.Level, ev.Message, messages(ev))
 		}
@@ -119,7 +121,8 @@ func TestMiddlewarePanic(t *testing.T) {
 func TestMiddlewareWithSentryhttp(t *testing.T) {
 	for _, order := range []string{"sentryhttp outside", "logcrumbs outside"} {
 		t.Run(order, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, nil)
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
 			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic(errors.New("kaput")) })
 			lc := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})
 			sh := sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle
@@ -135,7 +138,7 @@ func TestMiddlewareWithSentryhttp(t *testing.T) {
 			if _, p := serve(h, "/x"); p == nil {
 				t.Error("the panic did not go on")
 			}
-			if n := len(tr.Events()); n != 1 {
+			if n := len(rec.Events()); n != 1 {
 				t.Errorf("%d events, want 1", n)
 			}
 		})
@@ -149,13 +152,14 @@ func withHub(h http.Handler, hub *sentry.Hub) http.Handler {
 }
 
 func TestMiddlewareLeavesErrAbortHandler(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(
 		http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
 	if _, p := serve(h, "/"); p != http.ErrAbortHandler {
 		t.Errorf("panicked %v", p)
 	}
-	if n := len(tr.Events()); n != 0 {
+	if n := len(rec.Events()); n != 0 {
 		t.Errorf("%d events for http.ErrAbortHandler", n)
 	}
 }
@@ -163,7 +167,8 @@ func TestMiddlewareLeavesErrAbortHandler(t *testing.T) {
 // TestEventJoinsTrace: with tracing on, an event logged inside a request
 // traced by sentryhttp carries the request transaction's trace.
 func TestEventJoinsTrace(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.EnableTracing = true; o.TracesSampleRate = 1 })
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.EnableTracing = true; o.TracesSampleRate = 1 })
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		span := sentry.StartSpan(r.Context(), "db.query")
@@ -173,7 +178,7 @@ func TestEventJoinsTrace(t *testing.T) {
 	h := withHub(sentryhttp.New(sentryhttp.Options{}).Handle(logcrumbs.Middleware(logcrumbs.MiddlewareOptions{})(app)), hub)
 	serve(h, "/traced")
 	var errEv, txn *sentry.Event
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Sent() {
 		if ev.Type == "transaction" {
 			txn = ev
 		} else {
@@ -196,7 +201,8 @@ func TestEventJoinsTrace(t *testing.T) {
 // context) is not taken as a request's own: one request's hand-captured
 // event carries its own breadcrumbs only.
 func TestMiddlewareClonesASharedHub(t *testing.T) {
-	shared, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	shared := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
 	loggedA, finishA := make(chan struct{}), make(chan struct{})
 	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{})
@@ -211,7 +217,7 @@ func TestMiddlewareClonesASharedHub(t *testing.T) {
 		sentry.GetHubFromContext(r.Context()).CaptureException(errors.New("B failed"))
 	}))
 	for range 2 { // the second time, the shared hub is known as bound
-		tr.Reset()
+		rec.Reset()
 		loggedA, finishA = make(chan struct{}), make(chan struct{})
 		ctx := sentry.SetHubOnContext(context.Background(), shared)
 		doneA := make(chan struct{})
@@ -224,7 +230,7 @@ func TestMiddlewareClonesASharedHub(t *testing.T) {
 		close(finishA)
 		<-doneA
 		got := map[string]string{}
-		for _, ev := range tr.Events() {
+		for _, ev := range rec.Events() {
 			got[ev.Exception[0].Value] = messages(ev)
 		}
 		if got["B failed"] != "request B step" || got["A failed"] != "request A step" {
@@ -241,7 +247,8 @@ func TestMiddlewareClonesASharedHub(t *testing.T) {
 func TestMiddlewareRecoverAfterStreaming(t *testing.T) {
 	for _, outer := range []string{"alone", "inside sentryhttp"} {
 		t.Run(outer, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, nil)
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
 			var h http.Handler = logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})(
 				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					_, _ = io.WriteString(w, "row 1\n")
@@ -263,7 +270,7 @@ func TestMiddlewareRecoverAfterStreaming(t *testing.T) {
 				}
 			}
 			srv.Close() // waits for the handler
-			if n := len(tr.Events()); n != 1 {
+			if n := len(rec.Events()); n != 1 {
 				t.Errorf("%d events, want 1 for the panic", n)
 			}
 		})
@@ -274,7 +281,7 @@ func TestMiddlewareRecoverAfterStreaming(t *testing.T) {
 // writer is a wrapper; it still hijacks (websockets), and a panic after an
 // informational 103 is still a 500.
 func TestMiddlewareRecoverKeepsWriterInterfaces(t *testing.T) {
-	hub, _ := sentrytest.NewHub(t, nil)
+	hub := logcrumbstest.New(t).Hub()
 	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})
 	srv := httptest.NewServer(mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/early" {

@@ -13,12 +13,12 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 // repeatsOf returns the repeats an event reports.
-func repeatsOf(ev *sentry.Event) int {
+func repeatsOf(ev logcrumbstest.Event) int {
 	n, _ := ev.Contexts["logcrumbs"]["repeats"].(int)
 	return n
 }
@@ -27,7 +27,8 @@ func repeatsOf(ev *sentry.Event) int {
 // handful of events; every repeat is counted on a later event of its
 // fingerprint or on the summary Flush sends, none lost.
 func TestDedupeHotLoop(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: hub, DedupeWindow: 200 * time.Millisecond},
 	}))
@@ -40,14 +41,14 @@ func TestDedupeHotLoop(t *testing.T) {
 			time.Sleep(250 * time.Millisecond) // let the window pass: a new event
 		}
 	}
-	sent := len(tr.Events())
+	sent := len(rec.Events())
 	if sent < 4 || sent > 30 {
 		t.Errorf("%d events from %d records, want a handful", sent, n)
 	}
 	if !logcrumbs.Flush(time.Second) {
 		t.Error("Flush timed out")
 	}
-	events := tr.Events()
+	events := rec.Events()
 	if len(events) != sent+1 {
 		t.Fatalf("Flush sent %d events, want 1 summary", len(events)-sent)
 	}
@@ -70,14 +71,15 @@ func TestDedupeHotLoop(t *testing.T) {
 // TestDedupeByUserFingerprint: with FingerprintKey, the user's fingerprint
 // decides what is the same event, wherever it is logged.
 func TestDedupeByUserFingerprint(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: hub, FingerprintKey: "fp"},
 	}))
 	logger.Error("one place", "fp", "db-down "+t.Name())
 	logger.Error("another place", "fp", "db-down "+t.Name())
 	logger.Error("a third", "fp", "other "+t.Name())
-	if n := len(tr.Events()); n != 2 {
+	if n := len(rec.Events()); n != 2 {
 		t.Errorf("%d events, want 2", n)
 	}
 }
@@ -87,14 +89,15 @@ func TestDedupeByUserFingerprint(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	logcrumbs.SetRateLimit(1, 5)
 	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) }) // the default
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.NewRateLimited(t)                // held to SetRateLimit
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	before := logcrumbs.Stats()
 	ctx := logcrumbs.NewContext(context.Background())
 	for i := range 20 {
 		logger.ErrorContext(ctx, fmt.Sprintf("distinct failure %d", i)) // 20 fingerprints
 	}
-	if n := len(tr.Events()); n != 5 {
+	if n := len(rec.Events()); n != 5 {
 		t.Errorf("%d events, want the burst of 5", n)
 	}
 	if d := logcrumbs.Stats().EventsRateLimited - before.EventsRateLimited; d != 15 {
@@ -141,7 +144,8 @@ func TestStatsCountBreadcrumbs(t *testing.T) {
 // is two events, however often each line runs, and a deep stack at the log
 // call does not change what counts as its call site.
 func TestDedupeTellsCallSitesApart(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute},
 	}))
@@ -154,7 +158,7 @@ func TestDedupeTellsCallSitesApart(t *testing.T) {
 		})
 	}
 	var got []string
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Events() {
 		got = append(got, ev.Message)
 	}
 	if len(got) != 3 || got[0] != "read failed" || got[1] != "write failed" || got[2] != "deep failed" {
@@ -175,14 +179,15 @@ func deep(n int, f func()) {
 // that is an empty list is no fingerprint: call sites still tell events
 // apart.
 func TestDedupeEmptyFingerprintFallsBackOnCallSite(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: hub, FingerprintKey: "fp", DedupeWindow: time.Minute},
 	}))
 	ctx := logcrumbs.NewContext(context.Background())
 	logger.ErrorContext(ctx, "read failed", "err", errors.New("a"), "fp", []string{})
 	logger.ErrorContext(ctx, "write failed", "err", errors.New("b"), "fp", []string{})
-	if n := len(tr.Events()); n != 2 {
+	if n := len(rec.Events()); n != 2 {
 		t.Errorf("%d events from two call sites, want 2", n)
 	}
 }
@@ -193,7 +198,8 @@ func TestDedupeEmptyFingerprintFallsBackOnCallSite(t *testing.T) {
 // was recorded only after the event was built, so requests that logged
 // meanwhile sent events of their own, 2 in 3 runs.)
 func TestDedupeConcurrentRequests(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute},
 	}))
@@ -211,10 +217,10 @@ func TestDedupeConcurrentRequests(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	sent := len(tr.Events())
+	sent := len(rec.Events())
 	logcrumbs.Flush(time.Second)
 	repeats := 0
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Events() {
 		repeats += repeatsOf(ev)
 	}
 	if sent != 1 || sent+repeats != n {
@@ -227,7 +233,8 @@ func TestDedupeConcurrentRequests(t *testing.T) {
 // sent: an upper layer logging the same error names the event that stands
 // for it (the earlier one), and after a rate-limited drop it is sent.
 func TestBreadcrumbsNameOnlySentEvents(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.NewRateLimited(t) // its second half is held to SetRateLimit
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}}))
 	lower := func(ctx context.Context, err error) { logger.ErrorContext(ctx, "query failed", "err", err) }
 	lower(logcrumbs.NewContext(context.Background()), errors.New("db down")) // request 1: sent
@@ -236,7 +243,7 @@ func TestBreadcrumbsNameOnlySentEvents(t *testing.T) {
 	lower(ctx, err)                                                                    // a repeat of request 1's
 	logger.ErrorContext(ctx, "handler failed", "err", fmt.Errorf("checkout: %w", err)) // upper layer: capture once
 	sent := map[string]bool{}
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Events() {
 		sent[string(ev.EventID)] = true
 	}
 	if len(sent) != 1 {
@@ -250,19 +257,19 @@ func TestBreadcrumbsNameOnlySentEvents(t *testing.T) {
 
 	logcrumbs.SetRateLimit(1, 1)
 	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) }) // the default
-	tr.Reset()
+	rec.Reset()
 	ctx = logcrumbs.NewContext(context.Background())
 	logger.ErrorContext(ctx, "takes the only token", "err", errors.New("first"))
 	limited := errors.New("second")
 	logger.ErrorContext(ctx, "rate-limited", "err", limited)
 	time.Sleep(1100 * time.Millisecond) // a token again
 	logger.ErrorContext(ctx, "upper layer", "err", fmt.Errorf("wrapped: %w", limited))
-	if got := messagesOf(tr.Events()); got != "takes the only token,upper layer" {
+	if got := messagesOf(rec.Events()); got != "takes the only token,upper layer" {
 		t.Errorf("events %q: the rate-limited error, logged again, must be sent", got)
 	}
 }
 
-func messagesOf(events []*sentry.Event) string {
+func messagesOf(events []logcrumbstest.Event) string {
 	var out []string
 	for _, ev := range events {
 		out = append(out, ev.Message)

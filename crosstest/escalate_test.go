@@ -14,7 +14,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
@@ -40,7 +39,8 @@ func escalateOn5xxOrNotExist(r logcrumbs.Record) bool {
 // TestEscalateIf: with a predicate, info records it picks are events too,
 // with every logger; the others stay breadcrumbs.
 func TestEscalateIf(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts := logcrumbs.Options{Hub: hub, EscalateIf: escalateOn5xxOrNotExist, DedupeWindow: -1}
 	ctx := logcrumbs.NewContext(context.Background())
 	missing := &fs.PathError{Op: "open", Path: "/etc/app.conf", Err: fs.ErrNotExist}
@@ -59,7 +59,7 @@ func TestEscalateIf(t *testing.T) {
 	zero.Info().Dict("http", zerolog.Dict().Int("status", 500)).Msg("served")
 	zero.Info().Dict("http", zerolog.Dict().Int("status", 404)).Msg("served")
 
-	events := tr.Events()
+	events := rec.Events()
 	if len(events) != 5 {
 		for _, ev := range events {
 			t.Logf("event %q %v", ev.Message, ev.Contexts["log"])
@@ -83,7 +83,8 @@ func TestEscalateIf(t *testing.T) {
 // at or above the pass-through level also go to Sentry Logs, with their
 // attributes; before the event, and below the level, they do not.
 func TestPassThroughLevel(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: hub, PassThroughLevel: sentry.LevelInfo},
 	}))
@@ -96,7 +97,7 @@ func TestPassThroughLevel(t *testing.T) {
 	hub.Flush(time.Second)
 
 	var logs []sentry.Log
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Sent() {
 		logs = append(logs, ev.Logs...)
 	}
 	if len(logs) != 1 {

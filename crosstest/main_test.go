@@ -9,6 +9,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -41,7 +42,7 @@ func withHub(h http.Handler, hub *sentry.Hub) http.Handler {
 }
 
 // repeatsOf returns the repeats an event reports.
-func repeatsOf(ev *sentry.Event) int {
+func repeatsOf(ev logcrumbstest.Event) int {
 	n, _ := ev.Contexts["logcrumbs"]["repeats"].(int)
 	return n
 }

@@ -16,7 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
@@ -120,24 +120,23 @@ func realErrors(t *testing.T) {
 func TestNewClientStartsClean(t *testing.T) {
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			tr := sentrytest.NewTransport()
 			hub := sentry.NewHub(nil, sentry.NewScope())
 			log := l.make(t, logcrumbs.Options{Hub: hub}).log
 			const rounds = 60
+			n := 0
 			for i := range rounds {
-				client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
-				if err != nil {
-					t.Fatal(err)
-				}
+				rec := logcrumbstest.New(t) // a fresh client each round
+				client := rec.Hub().Client()
 				hub.BindClient(client)
 				log(logcrumbs.NewContext(context.Background()), "reloaded", fmt.Errorf("round %d: %w", i, errors.New("failed")))
 				client.Flush(time.Second)
 				client.Close()
 				hub.BindClient(nil)
-				client = nil
+				n += len(rec.Events())
+				client, rec = nil, nil
 				runtime.GC()
 			}
-			if n := len(tr.Events()); n != rounds {
+			if n != rounds {
 				t.Errorf("%d events from %d fresh clients, one each, want %d", n, rounds, rounds)
 			}
 		})
@@ -151,15 +150,14 @@ func TestNewClientStartsClean(t *testing.T) {
 func TestPendingRepeatsGoThroughTheirClient(t *testing.T) {
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			old, current := sentrytest.NewTransport(), sentrytest.NewTransport()
-			oldClient, _ := sentry.NewClient(sentry.ClientOptions{Transport: old})
+			old, current := logcrumbstest.New(t), logcrumbstest.New(t)
+			oldClient := old.Hub().Client()
 			hub := sentry.NewHub(oldClient, sentry.NewScope())
 			log := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}).log
 			for i := range 3 { // three requests, one bug
 				log(logcrumbs.NewContext(context.Background()), "query failed", fmt.Errorf("req %d: %w", i, errors.New("db down")))
 			}
-			newClient, _ := sentry.NewClient(sentry.ClientOptions{Transport: current})
-			hub.BindClient(newClient)
+			hub.BindClient(current.Hub().Client())
 			logcrumbs.Flush(time.Second)
 			if n := len(current.Events()); n != 0 {
 				t.Errorf("the hub's new client got %d events, want none: %q", n, current.Events()[0].Message)
@@ -180,7 +178,7 @@ func TestPendingRepeatsGoThroughTheirClient(t *testing.T) {
 func TestDroppedClientIsCollected(t *testing.T) {
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			client, _ := sentry.NewClient(sentry.ClientOptions{Transport: sentrytest.NewTransport()})
+			client, _ := sentry.NewClient(sentry.ClientOptions{Transport: discard{}}) // it reads no event
 			gone := make(chan struct{})
 			runtime.AddCleanup(client, func(ch chan struct{}) { close(ch) }, gone)
 			log := l.make(t, logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute}).log
@@ -217,20 +215,15 @@ func TestFilteredEventHasNoSummary(t *testing.T) {
 	errFiltered := errors.New("client went away")
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			tr := sentrytest.NewTransport()
-			client, err := sentry.NewClient(sentry.ClientOptions{
-				Transport: tr,
-				BeforeSend: func(ev *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+			rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+				o.BeforeSend = func(ev *sentry.Event, hint *sentry.EventHint) *sentry.Event {
 					if errors.Is(hint.OriginalException, errFiltered) {
 						return nil
 					}
 					return ev
-				},
+				}
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			log := l.make(t, logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute}).log
+			log := l.make(t, logcrumbs.Options{Hub: sentry.NewHub(rec.Hub().Client(), sentry.NewScope()), DedupeWindow: time.Minute}).log
 			for i := range 3 { // three requests, each twice
 				ctx := logcrumbs.NewContext(context.Background())
 				err := fmt.Errorf("req %d: %w", i, errFiltered)
@@ -238,7 +231,7 @@ func TestFilteredEventHasNoSummary(t *testing.T) {
 				log(ctx, "write failed", err)
 			}
 			logcrumbs.Flush(time.Second)
-			for _, ev := range tr.Events() {
+			for _, ev := range rec.Events() {
 				t.Errorf("the client filters this error out, yet Sentry got %q (repeats %d, tags %v)", ev.Message, repeatsOf(ev), ev.Tags)
 			}
 		})

@@ -16,7 +16,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
@@ -100,7 +99,8 @@ func logURLs(ctx context.Context, logger string, opts logcrumbs.Options) {
 func TestURLSecretsScrubbed(t *testing.T) {
 	for _, logger := range []string{"slog", "zap", "zerolog hook", "zerolog writer"} {
 		t.Run(logger, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, nil)
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
 			opts := logcrumbs.Options{Hub: hub, DedupeWindow: -1, PassThroughLevel: sentry.LevelInfo,
 				TagKeys: []string{"target"}, SecretKeys: append(logcrumbs.DefaultSecretKeys(), "ssn")}
 			ctx := logcrumbs.NewContext(context.Background())
@@ -110,7 +110,7 @@ func TestURLSecretsScrubbed(t *testing.T) {
 
 			var event *sentry.Event
 			var logs []sentry.Log
-			for _, ev := range tr.Events() {
+			for _, ev := range rec.Sent() {
 				logs = append(logs, ev.Logs...)
 				if ev.Type == "" && event == nil {
 					event = ev
@@ -173,7 +173,8 @@ func TestURLSecretsScrubbedInJSONTextAndFragments(t *testing.T) {
 	val := url.URL{Scheme: "https", Host: "val.example", Path: "/cb", Fragment: "id_token=frag-val&state=s2"}
 	for _, logger := range []string{"slog", "zap", "zerolog hook", "zerolog writer"} {
 		t.Run(logger, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, nil)
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
 			opts := logcrumbs.Options{Hub: hub, DedupeWindow: -1}
 			ctx := logcrumbs.NewContext(context.Background())
 			for i, msg := range []string{"calling", "call failed"} {
@@ -195,11 +196,11 @@ func TestURLSecretsScrubbedInJSONTextAndFragments(t *testing.T) {
 				}
 			}
 			hub.Flush(time.Second)
-			evs := tr.Events()
-			if len(evs) != 1 || len(evs[0].Breadcrumbs) != 1 {
+			evs := rec.Events()
+			if len(evs) != 1 || len(evs[0].Event.Breadcrumbs) != 1 {
 				t.Fatalf("%d events, want 1 with 1 breadcrumb", len(evs))
 			}
-			for what, v := range map[string]any{"log context": evs[0].Contexts["log"], "breadcrumb": evs[0].Breadcrumbs[0].Data} {
+			for what, v := range map[string]any{"log context": evs[0].Contexts["log"], "breadcrumb": evs[0].Event.Breadcrumbs[0].Data} {
 				b, _ := json.Marshal(v)
 				got := string(b)
 				for _, s := range []string{"json-tok", "frag-val"} {

@@ -17,7 +17,9 @@
 // trail go to the process-wide fallback trail, whose breadcrumbs every test
 // shares, so an event from such a record may carry another test's
 // breadcrumbs. It works with every integration: give the Recorder's Options
-// (or its Hub) to slogsentry, zapsentry or zerologsentry.
+// (or its Hub) to slogsentry, zapsentry or zerologsentry. OnlyEvent checks
+// that a failure was one event; Sent shows transactions and Sentry Logs
+// too; NewRateLimited keeps the rate limit for a test of it.
 package logcrumbstest
 
 import (
@@ -42,21 +44,39 @@ type Recorder struct {
 }
 
 // New returns a Recorder for the test tb. configure, if given, may set
-// client options (BeforeSend, MaxBreadcrumbs, ...); the transport is the
-// Recorder's.
+// client options (BeforeSend, MaxBreadcrumbs, ...; a nil one is skipped, as
+// a test table's empty case); the transport is the Recorder's.
 func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
+	tb.Helper()
+	r := newRecorder(tb, configure)
+	policy.Default().Unlimit(r.hub.Client()) // every event a test provokes is recorded
+	return r
+}
+
+// NewRateLimited is New for a test of the process-wide rate limit: its
+// client, unlike New's, is subject to logcrumbs.SetRateLimit (default 10
+// events a second after a burst of 100), so that a test can check what a
+// burst of errors leaves of its events. Its Options still turn
+// deduplication off.
+func NewRateLimited(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
+	tb.Helper()
+	return newRecorder(tb, configure)
+}
+
+func newRecorder(tb testing.TB, configure []func(*sentry.ClientOptions)) *Recorder {
 	tb.Helper()
 	tr := &transport{notify: make(chan struct{}, 1)}
 	opts := sentry.ClientOptions{}
 	for _, c := range configure {
-		c(&opts)
+		if c != nil {
+			c(&opts)
+		}
 	}
 	opts.Transport = tr
 	client, err := sentry.NewClient(opts)
 	if err != nil {
 		tb.Fatalf("logcrumbstest: sentry.NewClient: %v", err)
 	}
-	policy.Default().Unlimit(client) // every event a test provokes is recorded
 	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
 }
 
@@ -84,6 +104,29 @@ func (r *Recorder) Context(ctx context.Context) context.Context {
 // Events returns the events recorded so far (transactions and Sentry Logs
 // batches left out), oldest first.
 func (r *Recorder) Events() []Event { return r.tr.events() }
+
+// OnlyEvent returns the one event recorded so far, and fails the test if
+// there is not exactly one: for the common check that a failure is one
+// event ("capture once"), whatever layers logged it. It does not wait:
+// use WaitEvents for events logged on other goroutines.
+func (r *Recorder) OnlyEvent() Event {
+	r.tb.Helper()
+	evs := r.Events()
+	if len(evs) != 1 {
+		r.tb.Fatalf("logcrumbstest: %d events, want 1: %v", len(evs), messages(evs))
+		return Event{}
+	}
+	return evs[0]
+}
+
+// Sent returns everything the client handed to the transport so far, as
+// sentry-go built it, in arrival order: the events Events returns, and also
+// transactions (Type "transaction", with tracing on) and batches of Sentry
+// Logs entries (Type "log", Logs holding the entries: records logcrumbs
+// passes through at Options.PassThroughLevel, sent when the hub flushes).
+// Use it to check that an event links to its transaction's trace, or what
+// a pass-through record sent.
+func (r *Recorder) Sent() []*sentry.Event { return r.tr.sent() }
 
 // WaitEvents waits up to timeout for at least n events and returns them
 // all; it fails the test if they do not come. Events sent from other
@@ -117,7 +160,7 @@ func (r *Recorder) Filter(keep func(Event) bool) []Event {
 	return out
 }
 
-// Reset forgets the events recorded so far.
+// Reset forgets the events recorded so far (and what Sent returns).
 func (r *Recorder) Reset() { r.tr.reset() }
 
 // AtLevel keeps events of level l, for Filter.
@@ -142,6 +185,7 @@ func messages(evs []Event) []string {
 type transport struct {
 	mu     sync.Mutex
 	evs    []Event
+	all    []*sentry.Event // evs and the rest, in arrival order
 	notify chan struct{}
 }
 
@@ -151,12 +195,15 @@ func (t *transport) FlushWithContext(context.Context) bool { return true }
 func (t *transport) Close()                                {}
 
 func (t *transport) SendEvent(ev *sentry.Event) {
-	if ev.Type != "" { // transactions, logs, check-ins
+	t.mu.Lock()
+	t.all = append(t.all, ev)
+	if ev.Type == "" { // not a transaction, logs or check-in
+		t.evs = append(t.evs, Event{ev})
+	}
+	t.mu.Unlock()
+	if ev.Type != "" {
 		return
 	}
-	t.mu.Lock()
-	t.evs = append(t.evs, Event{ev})
-	t.mu.Unlock()
 	select {
 	case t.notify <- struct{}{}:
 	default:
@@ -169,8 +216,14 @@ func (t *transport) events() []Event {
 	return append([]Event(nil), t.evs...)
 }
 
+func (t *transport) sent() []*sentry.Event {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]*sentry.Event(nil), t.all...)
+}
+
 func (t *transport) reset() {
 	t.mu.Lock()
-	t.evs = nil
+	t.evs, t.all = nil, nil
 	t.mu.Unlock()
 }

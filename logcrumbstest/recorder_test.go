@@ -12,6 +12,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
+	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
@@ -116,4 +117,91 @@ func (f *fakeT) Helper() {}
 func (f *fakeT) Fatalf(string, ...any) {
 	f.failed = true
 	runtime.Goexit()
+}
+
+// TestOnlyEvent: OnlyEvent returns the one event, and fails the test when
+// there are none or two.
+func TestOnlyEvent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	l.ErrorContext(ctx, "first")
+	if ev := rec.OnlyEvent(); ev.Message != "first" {
+		t.Errorf("OnlyEvent = %q", ev.Message)
+	}
+	for n, log := range map[int]func(){0: func() {}, 2: func() { l.ErrorContext(ctx, "second") }} {
+		ft := &fakeT{TB: t}
+		rec := logcrumbstest.New(ft)
+		l = slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+		ctx = rec.Context(context.Background())
+		if n == 2 {
+			l.ErrorContext(ctx, "first")
+		}
+		log()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			rec.OnlyEvent()
+		}()
+		<-done
+		if !ft.failed {
+			t.Errorf("%d events: OnlyEvent did not fail the test", n)
+		}
+	}
+}
+
+// TestSent: Sent holds what Events leaves out, in arrival order: here a
+// Sentry Logs batch of a pass-through record after the event.
+func TestSent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.PassThroughLevel = sentry.LevelInfo
+	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	ctx := rec.Context(context.Background())
+	l.ErrorContext(ctx, "charge failed")
+	l.InfoContext(ctx, "retrying")
+	rec.Hub().Flush(time.Second)
+	sent := rec.Sent()
+	if len(sent) != 2 || sent[0].Message != "charge failed" || sent[1].Type != "log" ||
+		len(sent[1].Logs) != 1 || sent[1].Logs[0].Body != "retrying" {
+		t.Fatalf("sent = %+v", sent)
+	}
+	if n := len(rec.Events()); n != 1 {
+		t.Errorf("%d events, want the error only", n)
+	}
+	rec.Reset()
+	if n := len(rec.Sent()); n != 0 {
+		t.Errorf("Sent keeps %d after Reset", n)
+	}
+}
+
+// TestNewRateLimited: a NewRateLimited recorder's client is held to the
+// process-wide rate limit; New's is not.
+func TestNewRateLimited(t *testing.T) {
+	logcrumbs.SetRateLimit(1, 2)
+	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) }) // the default
+	for _, c := range []struct {
+		new  func(testing.TB, ...func(*sentry.ClientOptions)) *logcrumbstest.Recorder
+		want int
+	}{{logcrumbstest.NewRateLimited, 2}, {logcrumbstest.New, 5}} {
+		rec := c.new(t)
+		l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+		ctx := rec.Context(context.Background())
+		for i := range 5 {
+			l.ErrorContext(ctx, fmt.Sprintf("distinct failure %d", i))
+		}
+		if n := len(rec.Events()); n != c.want {
+			t.Errorf("%d events, want %d", n, c.want)
+		}
+	}
+}
+
+// TestNewSkipsNilConfigure: a nil configure (a test table's case without
+// client options) is skipped, not called.
+func TestNewSkipsNilConfigure(t *testing.T) {
+	var none func(*sentry.ClientOptions)
+	rec := logcrumbstest.New(t, none, func(o *sentry.ClientOptions) { o.MaxBreadcrumbs = 7 })
+	if got := rec.Hub().Client().Options().MaxBreadcrumbs; got != 7 {
+		t.Errorf("MaxBreadcrumbs = %d, want the configured 7", got)
+	}
 }

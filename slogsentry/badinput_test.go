@@ -33,7 +33,7 @@ func (e *nilErr) Error() string { return e.msg } // panics on a nil receiver
 type loop struct{ Self *loop }
 
 func TestBadInputNeverPanics(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
 	var typedNil *nilErr
 	cyclic := map[string]any{}
@@ -57,14 +57,14 @@ func TestBadInputNeverPanics(t *testing.T) {
 	)
 	logger.ErrorContext(ctx, "huge message "+huge, "err", typedNil)
 
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if len(ev.Exception) != 0 {
 		t.Errorf("a typed-nil error became an exception: %+v", ev.Exception)
 	}
 	if len(ev.Message) > 16<<10+4 || !strings.HasSuffix(ev.Message, "…") {
 		t.Errorf("event message is %d bytes and not marked as cut", len(ev.Message))
 	}
-	d := ev.Breadcrumbs[0].Data
+	d := ev.Event.Breadcrumbs[0].Data
 	for key, want := range map[string]string{
 		"valuer":   "!PANIC in slogsentry_test.panicValuer.LogValue: valuer exploded",
 		"stringer": "!PANIC in slogsentry_test.panicStringer.String: stringer exploded",
@@ -99,7 +99,7 @@ func TestBadInputNeverPanics(t *testing.T) {
 // TestCopiedAtLogTime: a value changed after it was logged shows in the
 // breadcrumb as it was when logged.
 func TestCopiedAtLogTime(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
 	buf := []byte("before")
 	m := map[string]int{"n": 1}
@@ -107,7 +107,7 @@ func TestCopiedAtLogTime(t *testing.T) {
 	copy(buf, "AFTER!")
 	m["n"] = 2
 	logger.ErrorContext(ctx, "boom", "err", errors.New("x"))
-	d := tr.One(t).Breadcrumbs[0].Data
+	d := rec.OnlyEvent().Event.Breadcrumbs[0].Data
 	if d["buf"] != "before" {
 		t.Errorf("buf = %v", d["buf"])
 	}

@@ -13,12 +13,12 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 func TestTagsContextsUserFingerprint(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{
+	logger, rec := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{
 		TagKeys:        []string{"route", "http.status", "missing"},
 		FingerprintKey: "fp",
 	}})
@@ -26,7 +26,7 @@ func TestTagsContextsUserFingerprint(t *testing.T) {
 		"err", errors.New("x"),
 		slog.Group("user", "id", "42", "email", "a@example.com", "plan", "pro"),
 		"fp", "users-timeout")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Tags["route"] != "/users/:id" || ev.Tags["http.status"] != "500" || len(ev.Tags) != 2 {
 		t.Errorf("tags = %v", ev.Tags)
 	}
@@ -44,7 +44,7 @@ func TestTagsContextsUserFingerprint(t *testing.T) {
 	}
 	logger2, tr2 := newLogger(t, nil, slogsentry.Options{Options: logcrumbs.Options{FingerprintKey: "fp"}})
 	logger2.Error("failed", slog.Group("user", "id", "42"), "fp", "users-timeout")
-	ev = tr2.One(t)
+	ev = tr2.OnlyEvent()
 	if ev.User.ID != "42" {
 		t.Errorf("user = %+v", ev.User)
 	}
@@ -76,12 +76,13 @@ func TestUserGroupRespectsUserInfo(t *testing.T) {
 		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, tc.configure)
+			rec := logcrumbstest.New(t, tc.configure)
+			hub := rec.Hub()
 			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 			ctx := logcrumbs.NewContext(context.Background())
 			logger.InfoContext(ctx, "signed in", user)
 			logger.ErrorContext(ctx, "failed", user, "err", errors.New("x"))
-			ev := tr.One(t)
+			ev := rec.OnlyEvent()
 			want := sentry.User{ID: "42"}
 			if tc.all {
 				want = sentry.User{ID: "42", Email: "a@example.com", IPAddress: "10.1.2.3", Data: map[string]string{"plan": "pro"}}
@@ -89,10 +90,10 @@ func TestUserGroupRespectsUserInfo(t *testing.T) {
 			if fmt.Sprint(ev.User) != fmt.Sprint(want) {
 				t.Errorf("event user = %+v, want %+v", ev.User, want)
 			}
-			if len(ev.Breadcrumbs) != 1 {
-				t.Fatalf("%d breadcrumbs, want 1", len(ev.Breadcrumbs))
+			if len(ev.Event.Breadcrumbs) != 1 {
+				t.Fatalf("%d breadcrumbs, want 1", len(ev.Event.Breadcrumbs))
 			}
-			bu, _ := ev.Breadcrumbs[0].Data["user"].(map[string]any)
+			bu, _ := ev.Event.Breadcrumbs[0].Data["user"].(map[string]any)
 			if bu["id"] != "42" || (bu["email"] != nil) != tc.all || (bu["plan"] != nil) != tc.all {
 				t.Errorf("breadcrumb user = %v (all fields wanted: %v)", bu, tc.all)
 			}
@@ -111,7 +112,8 @@ func (p profile) String() string { return p.ID + " <" + p.Email + ">" }
 // struct too big to keep as JSON), a flat "user.email" key, or the group of
 // another integration's UserKey in the same trail.
 func TestUserDataGatedInAnyShape(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	customers := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, UserKey: "customer"}}))
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	ctx := logcrumbs.NewContext(context.Background())
@@ -121,13 +123,13 @@ func TestUserDataGatedInAnyShape(t *testing.T) {
 	logger.InfoContext(ctx, "flat", "user.id", "42", "user.email", email)
 	customers.InfoContext(ctx, "other key", slog.Group("customer", "id", "42", "email", email))
 	logger.ErrorContext(ctx, "failed", "err", errors.New("x"), "user.email", email)
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	raw, _ := json.Marshal(ev)
 	if strings.Contains(string(raw), email) {
 		t.Errorf("the email reached Sentry: %s", raw)
 	}
 	data := map[string]map[string]any{}
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		data[b.Message] = b.Data
 	}
 	if data["stringer"]["user"] != "[Filtered]" || data["flat"]["user.id"] != "42" {
@@ -139,10 +141,10 @@ func TestUserDataGatedInAnyShape(t *testing.T) {
 }
 
 func TestErrorsJoinAndSeveralErrors(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
 	a, b := errors.New("a failed"), errors.New("b failed")
 	logger.Error("batch failed", "err", fmt.Errorf("batch: %w", errors.Join(a, b)))
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	var values []string
 	for _, ex := range ev.Exception {
 		values = append(values, ex.Value)
@@ -158,9 +160,9 @@ func TestErrorsJoinAndSeveralErrors(t *testing.T) {
 		t.Errorf("outermost exception mechanism = %+v", outer.Mechanism)
 	}
 
-	tr.Reset()
+	rec.Reset()
 	logger.Error("two errors", "first", a, "second", b)
-	ev = tr.One(t)
+	ev = rec.OnlyEvent()
 	if len(ev.Exception) != 3 {
 		t.Fatalf("two error attributes gave %d exceptions, want 3 (both, joined)", len(ev.Exception))
 	}
@@ -168,7 +170,8 @@ func TestErrorsJoinAndSeveralErrors(t *testing.T) {
 
 func TestHubFromContextWins(t *testing.T) {
 	logger, optsTr := newLogger(t, nil, slogsentry.Options{})
-	ctxHub, ctxTr := sentrytest.NewHub(t, nil)
+	ctxTr := logcrumbstest.New(t)
+	ctxHub := ctxTr.Hub()
 	ctx := sentry.SetHubOnContext(logcrumbs.NewContext(context.Background()), ctxHub)
 	logger.ErrorContext(ctx, "boom")
 	if len(optsTr.Events()) != 0 || len(ctxTr.Events()) != 1 {
@@ -188,7 +191,8 @@ func TestNoClientKeepsBreadcrumb(t *testing.T) {
 }
 
 func TestScopeBreadcrumbsMergedByTimeAndCapped(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.MaxBreadcrumbs = 4 })
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.MaxBreadcrumbs = 4 })
+	hub := rec.Hub()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	ctx := logcrumbs.NewContext(context.Background())
 	t0 := time.Now()
@@ -204,7 +208,7 @@ func TestScopeBreadcrumbsMergedByTimeAndCapped(t *testing.T) {
 	r := slog.NewRecord(t0.Add(6*time.Second), slog.LevelError, "boom", 0)
 	_ = logger.Handler().Handle(ctx, r)
 	var got []string
-	for _, b := range tr.One(t).Breadcrumbs {
+	for _, b := range rec.OnlyEvent().Event.Breadcrumbs {
 		got = append(got, b.Message)
 	}
 	if want := "log-1,scope-2,log-3,scope-4,log-5"[6:]; strings.Join(got, ",") != want {
@@ -215,12 +219,12 @@ func TestScopeBreadcrumbsMergedByTimeAndCapped(t *testing.T) {
 func TestDebugKeptWhenWrappedHandlerFilters(t *testing.T) {
 	var lines strings.Builder
 	next := slog.NewTextHandler(&lines, &slog.HandlerOptions{Level: slog.LevelWarn})
-	logger, tr := newLogger(t, next, slogsentry.Options{})
+	logger, rec := newLogger(t, next, slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
 	logger.DebugContext(ctx, "cache miss")
 	logger.InfoContext(ctx, "fetched")
 	logger.ErrorContext(ctx, "boom")
-	if n := len(tr.One(t).Breadcrumbs); n != 2 {
+	if n := len(rec.OnlyEvent().Event.Breadcrumbs); n != 2 {
 		t.Fatalf("event has %d breadcrumbs, want 2 (debug and info)", n)
 	}
 	if out := lines.String(); strings.Contains(out, "cache miss") || strings.Contains(out, "fetched") || !strings.Contains(out, "boom") {

@@ -9,15 +9,16 @@ import (
 	"testing"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
-func newLogger(t *testing.T, next slog.Handler, opts slogsentry.Options) (*slog.Logger, *sentrytest.Transport) {
+func newLogger(t *testing.T, next slog.Handler, opts slogsentry.Options) (*slog.Logger, *logcrumbstest.Recorder) {
 	t.Helper()
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts.Hub = hub
-	return slog.New(slogsentry.NewHandler(next, opts)), tr
+	return slog.New(slogsentry.NewHandler(next, opts)), rec
 }
 
 func TestWrappedHandlerOutputUnchanged(t *testing.T) {
@@ -25,7 +26,7 @@ func TestWrappedHandlerOutputUnchanged(t *testing.T) {
 		var buf bytes.Buffer
 		var h slog.Handler = slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo})
 		if wrap {
-			hub, _ := sentrytest.NewHub(t, nil)
+			hub := logcrumbstest.New(t).Hub()
 			h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}})
 		}
 		l := slog.New(h).With("svc", "api").WithGroup("req").With("id", 7)

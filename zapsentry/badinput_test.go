@@ -11,7 +11,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
 
@@ -46,7 +46,8 @@ func (failingObject) MarshalLogObject(zapcore.ObjectEncoder) error {
 // goes on. (zap's own JSON encoder does not recover from a panicking
 // MarshalLogObject, so the core stands alone here.)
 func TestPanickingUserMethods(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	_, log := zapsentry.WithContext(context.Background(), logger)
 	log.Info("survives",
@@ -59,11 +60,11 @@ func TestPanickingUserMethods(t *testing.T) {
 		zap.String("after", "kept"))
 	log.Error("failed", zap.Error(panicError{}))
 
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 1 {
-		t.Fatalf("breadcrumbs = %+v", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 {
+		t.Fatalf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
-	d := ev.Breadcrumbs[0].Data
+	d := ev.Event.Breadcrumbs[0].Data
 	for key, want := range map[string]string{
 		"obj":   "!PANIC in zapsentry_test.panicObject.MarshalLogObject: object exploded",
 		"arr":   "!PANIC in zapsentry_test.panicArray.MarshalLogArray: array exploded",
@@ -92,7 +93,8 @@ func TestPanickingUserMethods(t *testing.T) {
 // their type, or the zero Field, make zap's own Field.AddTo panic; the core
 // recovers, shows what went wrong, and keeps the fields around them.
 func TestMalformedFields(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	_, log := zapsentry.WithContext(context.Background(), logger)
 	log.Info("malformed",
@@ -104,11 +106,11 @@ func TestMalformedFields(t *testing.T) {
 		zap.Int("after", 7))
 	log.Error("failed", zap.Error(errors.New("x")))
 
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 1 {
-		t.Fatalf("breadcrumbs = %+v", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 {
+		t.Fatalf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
-	d := ev.Breadcrumbs[0].Data
+	d := ev.Event.Breadcrumbs[0].Data
 	if d["before"] != "kept" || d["after"] != int64(7) {
 		t.Errorf("fields around the malformed ones lost: %#v", d)
 	}
@@ -120,14 +122,14 @@ func TestMalformedFields(t *testing.T) {
 }
 
 func TestHugeAndInvalidValues(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	_, log := zapsentry.WithContext(context.Background(), logger)
 	huge := strings.Repeat("é", 1<<20)
 	log.Info(huge, zap.String("big", huge), zap.ByteString("bad", []byte{0xff, 'a', 0xfe}),
 		zap.Reflect("ch", make(chan int)), zap.Any("cyclic", cyclic()))
 	log.Error("failed", zap.String("big", huge))
-	ev := tr.One(t)
-	b := ev.Breadcrumbs[0]
+	ev := rec.OnlyEvent()
+	b := ev.Event.Breadcrumbs[0]
 	const breadcrumbValueBytes, eventValueBytes = 1 << 10, 16 << 10 // the documented defaults
 	if len(b.Message) > breadcrumbValueBytes+len("…") || !strings.HasSuffix(b.Message, "…") {
 		t.Errorf("breadcrumb message is %d bytes", len(b.Message))

@@ -17,22 +17,23 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
 
 // newLogger returns a logger that tees a JSON core at Info, writing to out,
 // with a logcrumbs core whose events reach the returned transport.
-func newLogger(t *testing.T, opts zapsentry.Options, out *bytes.Buffer) (*zap.Logger, *sentrytest.Transport) {
+func newLogger(t *testing.T, opts zapsentry.Options, out *bytes.Buffer) (*zap.Logger, *logcrumbstest.Recorder) {
 	t.Helper()
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts.Hub = hub
 	if out == nil {
 		out = new(bytes.Buffer)
 	}
 	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(zapcore.AddSync(out)), zapcore.InfoLevel)
-	return zap.New(zapcore.NewTee(user, zapsentry.NewCore(opts))), tr
+	return zap.New(zapcore.NewTee(user, zapsentry.NewCore(opts))), rec
 }
 
 type order struct {
@@ -51,7 +52,7 @@ type addr struct{ host string }
 func (a addr) String() string { return "host:" + a.host }
 
 func TestEventCarriesTrailOldestFirst(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	_, log := zapsentry.WithContext(context.Background(), logger.With(zap.String("svc", "api")))
 
 	log.Debug("opening", zap.String("path", "/tmp/x"))
@@ -62,23 +63,23 @@ func TestEventCarriesTrailOldestFirst(t *testing.T) {
 	base := errors.New("disk full")
 	log.Error("save failed", zap.Error(fmt.Errorf("save: %w", base)))
 
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "save failed" || ev.Level != sentry.LevelError || ev.Logger != "zap" {
 		t.Errorf("event message/level/logger = %q/%q/%q", ev.Message, ev.Level, ev.Logger)
 	}
 	var got []string
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
 	}
 	if want := "debug:zap:opening,info:zap:loaded,warning:zap:slow"; strings.Join(got, ",") != want {
 		t.Fatalf("breadcrumbs = %v, want %s", got, want)
 	}
-	d := ev.Breadcrumbs[1].Data
+	d := ev.Event.Breadcrumbs[1].Data
 	if d["svc"] != "api" || d["n"] != int64(3) || d["took"] != "1.5s" || d["ok"] != true ||
 		d["ratio"] != 0.5 || d["big"] != uint64(1<<63) || d["at"] != "2026-01-02T03:04:05Z" {
 		t.Errorf("typed data = %#v", d)
 	}
-	d = ev.Breadcrumbs[2].Data
+	d = ev.Event.Breadcrumbs[2].Data
 	if o, _ := d["order"].(map[string]any); o["id"] != "A-1" || o["items"] != int64(2) {
 		t.Errorf("zap.Object = %#v", d["order"])
 	}
@@ -107,14 +108,14 @@ func TestEventCarriesTrailOldestFirst(t *testing.T) {
 }
 
 func TestContextFieldOnOneCallAndFallback(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	ctx := logcrumbs.NewContext(context.Background())
 	logger.Info("unbound record")
 	logger.Info("bound record", zapsentry.Context(ctx))
 	logger.Error("bound failure", zapsentry.Context(ctx))
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "bound record" {
-		t.Errorf("bound event breadcrumbs = %+v", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "bound record" {
+		t.Errorf("bound event breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
 	if _, ok := ev.Contexts["log"][""]; ok {
 		t.Error("the context field shows up in the log context")
@@ -129,10 +130,10 @@ func TestContextFieldOnOneCallAndFallback(t *testing.T) {
 }
 
 func TestErrorsFields(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	a, b := errors.New("a failed"), errors.New("b failed")
 	logger.Error("two", zap.Errors("errs", []error{a, nil, b}), zap.NamedError("cause", errors.New("c failed")))
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	var values []string
 	for _, e := range ev.Exception {
 		values = append(values, e.Value)
@@ -150,15 +151,15 @@ func TestErrorsFields(t *testing.T) {
 
 func TestDebugKeptWhenUserCoreFilters(t *testing.T) {
 	var out bytes.Buffer
-	logger, tr := newLogger(t, zapsentry.Options{}, &out)
+	logger, rec := newLogger(t, zapsentry.Options{}, &out)
 	_, log := zapsentry.WithContext(context.Background(), logger)
 	log.Debug("hidden from the log file")
 	log.Error("failed")
 	if strings.Contains(out.String(), "hidden") {
 		t.Error("the user's Info core wrote a Debug entry")
 	}
-	if ev := tr.One(t); len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Level != sentry.LevelDebug {
-		t.Errorf("breadcrumbs = %+v", ev.Breadcrumbs)
+	if ev := rec.OnlyEvent(); len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Level != sentry.LevelDebug {
+		t.Errorf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
 	if l := logger.Level(); l != zapcore.DebugLevel {
 		t.Errorf("logger.Level() = %v, want debug (the tee's lowest)", l)
@@ -169,7 +170,7 @@ func TestDebugKeptWhenUserCoreFilters(t *testing.T) {
 // LevelEnabler that is not a plain Level) are read on every entry.
 func TestLevelsChangeAtRunTime(t *testing.T) {
 	crumbs, events := zap.NewAtomicLevelAt(zapcore.InfoLevel), zap.NewAtomicLevelAt(zapcore.ErrorLevel)
-	logger, tr := newLogger(t, zapsentry.Options{BreadcrumbLevel: crumbs, EventLevel: events}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{BreadcrumbLevel: crumbs, EventLevel: events}, nil)
 	_, log := zapsentry.WithContext(context.Background(), logger)
 	log.Debug("dropped at info")
 	crumbs.SetLevel(zapcore.DebugLevel)
@@ -177,12 +178,12 @@ func TestLevelsChangeAtRunTime(t *testing.T) {
 	log.Warn("a breadcrumb at error")
 	events.SetLevel(zapcore.WarnLevel)
 	log.Warn("an event at warn")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "an event at warn" {
 		t.Errorf("event %q, want the warning sent after EventLevel changed", ev.Message)
 	}
 	var got []string
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		got = append(got, b.Message)
 	}
 	if strings.Join(got, "|") != "kept at debug|a breadcrumb at error" {
@@ -191,24 +192,25 @@ func TestLevelsChangeAtRunTime(t *testing.T) {
 }
 
 func TestLevelsAndLoggerName(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{BreadcrumbLevel: zapcore.InfoLevel, EventLevel: zapcore.WarnLevel}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{BreadcrumbLevel: zapcore.InfoLevel, EventLevel: zapcore.WarnLevel}, nil)
 	_, log := zapsentry.WithContext(context.Background(), logger.Named("billing"))
 	log.Debug("dropped")
 	log.Info("kept")
 	log.Warn("sent")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "sent" || ev.Level != sentry.LevelWarning || ev.Logger != "billing" {
 		t.Errorf("event = %q %q %q", ev.Message, ev.Level, ev.Logger)
 	}
-	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "kept" || ev.Breadcrumbs[0].Category != "billing" {
-		t.Errorf("breadcrumbs = %+v", ev.Breadcrumbs)
+	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "kept" || ev.Event.Breadcrumbs[0].Category != "billing" {
+		t.Errorf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
 }
 
 // TestOneTrailForSlogAndZap: a request logging through slog and zap gets
 // one trail, in time order, each breadcrumb naming its logger.
 func TestOneTrailForSlogAndZap(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts := logcrumbs.Options{Hub: hub}
 	ctx, zlog := zapsentry.WithContext(context.Background(), zap.New(zapsentry.NewCore(zapsentry.Options{Options: opts})))
 	sl := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
@@ -216,9 +218,9 @@ func TestOneTrailForSlogAndZap(t *testing.T) {
 	zlog.Info("from zap")
 	sl.InfoContext(ctx, "from slog 2")
 	zlog.Error("failed")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	var got []string
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		got = append(got, b.Category+":"+b.Message)
 	}
 	if want := "slog:from slog 1,zap:from zap,slog:from slog 2"; strings.Join(got, ",") != want {
@@ -226,8 +228,13 @@ func TestOneTrailForSlogAndZap(t *testing.T) {
 	}
 }
 
-// stuckTransport never confirms delivery.
-type stuckTransport struct{ *sentrytest.Transport }
+// stuckTransport never confirms delivery (and keeps nothing: the test
+// reads no event).
+type stuckTransport struct{}
+
+func (stuckTransport) Configure(sentry.ClientOptions) {}
+func (stuckTransport) SendEvent(*sentry.Event)        {}
+func (stuckTransport) Close()                         {}
 
 func (stuckTransport) Flush(time.Duration) bool { return false }
 
@@ -242,7 +249,11 @@ func TestSync(t *testing.T) {
 	if err := noClient.Sync(); err != nil {
 		t.Errorf("Sync with no client = %v, want nil", err)
 	}
-	hub, _ := sentrytest.NewHub(t, func(o *sentry.ClientOptions) { o.Transport = stuckTransport{sentrytest.NewTransport()} })
+	client, err := sentry.NewClient(sentry.ClientOptions{Transport: stuckTransport{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
 	stuck := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}, SyncTimeout: time.Millisecond}))
 	if err := stuck.Sync(); err == nil || !strings.Contains(err.Error(), "SyncTimeout") {
 		t.Errorf("Sync with a stuck transport = %v, want an error naming SyncTimeout", err)
@@ -254,7 +265,8 @@ func TestSync(t *testing.T) {
 // its message.
 func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
 	for _, dpanic := range []bool{false, true} {
-		hub, tr := sentrytest.NewHub(t, nil)
+		rec := logcrumbstest.New(t)
+		hub := rec.Hub()
 		logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.Development())
 		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
 			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +277,7 @@ func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
 				log.Panic("invariant broken")
 			}))
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
-		if n := len(tr.Events()); n != 1 {
+		if n := len(rec.Events()); n != 1 {
 			t.Errorf("DPanic %v: %d events for one panic, want 1", dpanic, n)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
 
@@ -46,7 +46,8 @@ func TestUserOutputUnchanged(t *testing.T) {
 
 	logAll(zap.New(userCore(&without), opts...))
 
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	sentryOpts := zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}
 	logAll(zap.New(userCore(&with), opts...).WithOptions(zapsentry.Wrap(sentryOpts)))
 
@@ -71,7 +72,7 @@ func TestUserOutputUnchanged(t *testing.T) {
 	if strings.Contains(with.String(), "logcrumbs.context") {
 		t.Error("the context field was written")
 	}
-	if n := len(tr.Events()); n != 2 {
+	if n := len(rec.Events()); n != 2 {
 		t.Errorf("the tee sent %d events, want 2", n)
 	}
 }
@@ -85,7 +86,8 @@ func TestUnderSampler(t *testing.T) {
 		want   int
 	}{{"inside", true, 1}, {"beside", false, 3}} {
 		t.Run(tc.name, func(t *testing.T) {
-			hub, tr := sentrytest.NewHub(t, nil)
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
 			ours := zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}}) // both subtests fail on one line
 			sample := func(c zapcore.Core) zapcore.Core {
 				return zapcore.NewSamplerWithOptions(c, time.Minute, 1, 0)
@@ -101,7 +103,7 @@ func TestUnderSampler(t *testing.T) {
 				log.Info("repeated")
 			}
 			log.Error("failed")
-			if n := len(tr.One(t).Breadcrumbs); n != tc.want {
+			if n := len(rec.OnlyEvent().Event.Breadcrumbs); n != tc.want {
 				t.Errorf("%d breadcrumbs, want %d", n, tc.want)
 			}
 		})
@@ -111,11 +113,12 @@ func TestUnderSampler(t *testing.T) {
 // TestAddStacktrace: the stack zap attaches to an error entry does not
 // replace the error's own or the caller's.
 func TestAddStacktrace(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := zap.New(userCore(new(bytes.Buffer)), zap.AddStacktrace(zapcore.ErrorLevel)).
 		WithOptions(zapsentry.Wrap(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
 	logger.Error("failed", zap.Error(errors.New("boom")))
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if len(ev.Exception) != 1 || ev.Exception[0].Value != "boom" {
 		t.Fatalf("exception = %+v", ev.Exception)
 	}

@@ -42,14 +42,14 @@ func (g groups) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 }
 
 func TestEventSizeWithRaisedLimits(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{Options: logcrumbs.Options{EventLimits: logcrumbs.Limits{MaxAttrs: 100000}}}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{Options: logcrumbs.Options{EventLimits: logcrumbs.Limits{MaxAttrs: 100000}}}, nil)
 	var fields []zap.Field
 	for i := range 10 {
 		fields = append(fields, zap.Object(keys[i:i+1], groups{58, 62}))
 	}
 	_, log := zapsentry.WithContext(context.Background(), logger) // a fresh, empty trail
 	log.Error("big", fields...)
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	b, _ := json.Marshal(ev)
 	t.Logf("event JSON: %d bytes; log context truncated: %v", len(b), ev.Contexts["log"]["logcrumbs.truncated"])
 	if len(b) > 800<<10 {
@@ -58,7 +58,7 @@ func TestEventSizeWithRaisedLimits(t *testing.T) {
 }
 
 func TestEventSizeDefaultLimits(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	_, log := zapsentry.WithContext(context.Background(), logger)
 	for range 100 {
 		log.Info("m", zap.Object("g", times{62}))
@@ -76,9 +76,9 @@ func TestEventSizeDefaultLimits(t *testing.T) {
 	}
 	fields = append(fields, zap.ByteString("f6", filler[:8000]))
 	log.Error("big", append(fields, zap.Error(errors.New("x")))...)
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	b, _ := json.Marshal(ev)
-	t.Logf("event JSON: %d bytes, %d breadcrumbs, logcrumbs context %v", len(b), len(ev.Breadcrumbs), ev.Contexts["logcrumbs"])
+	t.Logf("event JSON: %d bytes, %d breadcrumbs, logcrumbs context %v", len(b), len(ev.Event.Breadcrumbs), ev.Contexts["logcrumbs"])
 	if len(b) > 800<<10 {
 		t.Errorf("event is %d bytes of JSON with the default limits, over the documented 800 KiB", len(b))
 	}

@@ -8,7 +8,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
 
@@ -17,12 +17,12 @@ import (
 // one too. (zap's caller PC is a call instruction's: read as a return
 // address, it was taken for the inlined Sugar call.)
 func TestStacksStartAtCaller(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}, nil)
 	logger = logger.WithOptions(zap.AddCaller(), zap.AddStacktrace(zapcore.ErrorLevel))
 	logger.Sugar().Errorw("sugar msg", "k", 1)
 	logger.Sugar().Errorf("fmt %d", 2)
 	logger.Named("x").With(zap.String("a", "b")).Error("plain")
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Events() {
 		var fr []string
 		if len(ev.Threads) > 0 && ev.Threads[0].Stacktrace != nil {
 			for _, f := range ev.Threads[0].Stacktrace.Frames {
@@ -42,11 +42,12 @@ func logFailure(log *zap.Logger, msg string, err error) { log.Error(msg, zap.Err
 // a helper from two call sites are two events: the call site that dedupe
 // compares is zap's caller, not the helper's line.
 func TestHelperCallSitesAreNotOneEvent(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.AddCaller(), zap.AddCallerSkip(1))
 	logFailure(logger, "payment declined", errors.New("card expired"))
 	logFailure(logger, "cannot open config", errors.New("permission denied"))
-	if n := len(tr.Events()); n != 2 {
+	if n := len(rec.Events()); n != 2 {
 		t.Errorf("%d events for two unrelated errors logged from two call sites, want 2", n)
 	}
 }

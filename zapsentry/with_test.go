@@ -22,13 +22,13 @@ func (m *mutable) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 // called, as zap's encoders copy them: an event shows what the breadcrumb
 // and the user's output show, not a later value.
 func TestWithFieldsCopiedAtWith(t *testing.T) {
-	logger, tr := newLogger(t, zapsentry.Options{}, nil)
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	m := &mutable{v: "at With"}
 	log := logger.With(zap.Object("state", m))
 	m.v = "changed after With"
 	log.Info("crumb")
 	log.Error("failed")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if got := ev.Contexts["log"]["state"].(map[string]any)["v"]; got != "at With" {
 		t.Errorf("event log.state.v = %q, want the value at With", got)
 	}

@@ -15,7 +15,7 @@ type node struct{ Next *node }
 // TestBadInput: malformed raw JSON, deep nesting, huge and invalid values,
 // and values zerolog cannot encode give clear breadcrumbs and never a panic.
 func TestBadInput(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	_, log := zerologsentry.WithContext(context.Background(), logger)
 	cyclic := &node{}
 	cyclic.Next = cyclic
@@ -27,7 +27,7 @@ func TestBadInput(t *testing.T) {
 		RawJSON("inf", []byte("1e999")).Msg(huge)
 	log.Error().Msg("failed")
 
-	bs := tr.One(t).Breadcrumbs
+	bs := rec.OnlyEvent().Event.Breadcrumbs
 	if len(bs) != 3 {
 		t.Fatalf("%d breadcrumbs, want 3", len(bs))
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
@@ -40,18 +40,19 @@ func (s *syncBuffer) String() string {
 
 // newLogger returns a Debug logger writing JSON to out, with the hook
 // sending to the returned transport.
-func newLogger(t *testing.T, opts zerologsentry.Options, out *syncBuffer) (zerolog.Logger, *sentrytest.Transport) {
+func newLogger(t *testing.T, opts zerologsentry.Options, out *syncBuffer) (zerolog.Logger, *logcrumbstest.Recorder) {
 	t.Helper()
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts.Hub = hub
 	if out == nil {
 		out = new(syncBuffer)
 	}
-	return zerolog.New(out).Level(zerolog.DebugLevel).Hook(zerologsentry.NewHook(opts)), tr
+	return zerolog.New(out).Level(zerolog.DebugLevel).Hook(zerologsentry.NewHook(opts)), rec
 }
 
 func TestEventCarriesTrailOldestFirst(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	_, log := zerologsentry.WithContext(context.Background(), logger.With().Str("svc", "api").Logger())
 
 	log.Debug().Str("path", "/tmp/x").Msg("opening")
@@ -61,18 +62,18 @@ func TestEventCarriesTrailOldestFirst(t *testing.T) {
 		Strs("tables", []string{"users", "orders"}).Interface("nothing", nil).Msg("slow")
 	log.Error().Err(fmt.Errorf("save: %w", errors.New("disk full"))).Msg("save failed")
 
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "save failed" || ev.Level != sentry.LevelError || ev.Logger != "zerolog" {
 		t.Errorf("event message/level/logger = %q/%q/%q", ev.Message, ev.Level, ev.Logger)
 	}
 	var got []string
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
 	}
 	if want := "debug:zerolog:opening,info:zerolog:loaded,warning:zerolog:slow"; strings.Join(got, ",") != want {
 		t.Fatalf("breadcrumbs = %v, want %s", got, want)
 	}
-	d := ev.Breadcrumbs[1].Data
+	d := ev.Event.Breadcrumbs[1].Data
 	if d["svc"] != "api" || d["n"] != int64(3) || d["took"] != int64(1500) /* zerolog writes ms; 1500 is an integer in JSON */ || d["ok"] != true ||
 		d["ratio"] != 0.5 || d["big"] != uint64(1<<63) || d["quote"] != "say \"hi\"\n\u00e9\U0001F600" {
 		t.Errorf("typed data = %#v", d)
@@ -80,7 +81,7 @@ func TestEventCarriesTrailOldestFirst(t *testing.T) {
 	if _, ok := d["level"]; ok {
 		t.Errorf("zerolog's level field is in the data: %#v", d)
 	}
-	d = ev.Breadcrumbs[2].Data
+	d = ev.Event.Breadcrumbs[2].Data
 	if db, _ := d["db"].(map[string]any); db["table"] != "users" || db["rows"] != int64(7) {
 		t.Errorf("Dict = %#v", d["db"])
 	}
@@ -111,18 +112,18 @@ func TestRealErrorWithErrorMarshalFunc(t *testing.T) {
 
 	err := fmt.Errorf("save: %w", errors.New("disk full"))
 	var without syncBuffer
-	logger, tr := newLogger(t, zerologsentry.Options{}, &without)
+	logger, rec := newLogger(t, zerologsentry.Options{}, &without)
 	logger.Error().Err(err).AnErr("cause", errors.New("other")).Msg("failed")
-	tr.Reset()
+	rec.Reset()
 
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
 	var with syncBuffer
-	logger, tr = newLogger(t, zerologsentry.Options{}, &with)
+	logger, rec = newLogger(t, zerologsentry.Options{}, &with)
 	logger.Error().Err(err).AnErr("cause", errors.New("other")).Msg("failed")
 	if without.String() != with.String() {
 		t.Errorf("output changed:\n%s\n%s", without.String(), with.String())
 	}
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	var types []string
 	for _, ex := range ev.Exception {
 		types = append(types, ex.Type+"="+ex.Value)
@@ -138,7 +139,7 @@ func TestRealErrorWithErrorMarshalFunc(t *testing.T) {
 // trail: the event's .Ctx, the logger's With().Ctx, zerolog.Ctx after
 // WithContext; no context goes to the fallback trail.
 func TestContextBindings(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	ctx := logcrumbs.NewContext(context.Background())
 	logger.Info().Msg("unbound record")
 	logger.Info().Ctx(ctx).Msg("event ctx")
@@ -148,7 +149,7 @@ func TestContextBindings(t *testing.T) {
 	zerolog.Ctx(ctx2).Info().Msg("zerolog.Ctx")
 	withCtx.Error().Msg("failed")
 	var got []string
-	for _, b := range tr.One(t).Breadcrumbs {
+	for _, b := range rec.OnlyEvent().Event.Breadcrumbs {
 		got = append(got, b.Message)
 	}
 	if want := "event ctx,logger ctx,zerolog.Ctx"; strings.Join(got, ",") != want {
@@ -164,7 +165,7 @@ func TestContextBindings(t *testing.T) {
 }
 
 func TestLevelsNoLevelAndLoggerName(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{
+	logger, rec := newLogger(t, zerologsentry.Options{
 		Options:         logcrumbs.Options{LoggerName: "billing"},
 		BreadcrumbLevel: zerolog.InfoLevel,
 		EventLevel:      zerolog.WarnLevel,
@@ -174,12 +175,12 @@ func TestLevelsNoLevelAndLoggerName(t *testing.T) {
 	log.Info().Msg("kept")
 	log.Log().Msg("no level")
 	log.Warn().Msg("sent")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "sent" || ev.Level != sentry.LevelWarning || ev.Logger != "billing" {
 		t.Errorf("event = %q %q %q", ev.Message, ev.Level, ev.Logger)
 	}
 	var got []string
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
 	}
 	if want := "info:billing:kept,info:billing:no level"; strings.Join(got, ",") != want {
@@ -190,7 +191,8 @@ func TestLevelsNoLevelAndLoggerName(t *testing.T) {
 // TestOneTrailForSlogAndZerolog: a request logging through slog and zerolog
 // gets one trail, in time order, each breadcrumb naming its logger.
 func TestOneTrailForSlogAndZerolog(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts := logcrumbs.Options{Hub: hub}
 	base := zerolog.New(new(syncBuffer)).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: opts}))
 	ctx, zlog := zerologsentry.WithContext(context.Background(), base)
@@ -200,7 +202,7 @@ func TestOneTrailForSlogAndZerolog(t *testing.T) {
 	sl.InfoContext(ctx, "from slog 2")
 	zlog.Error().Msg("failed")
 	var got []string
-	for _, b := range tr.One(t).Breadcrumbs {
+	for _, b := range rec.OnlyEvent().Event.Breadcrumbs {
 		got = append(got, b.Category+":"+b.Message)
 	}
 	if want := "slog:from slog 1,zerolog:from zerolog,slog:from slog 2"; strings.Join(got, ",") != want {
@@ -214,9 +216,9 @@ func TestErrorMarshalFuncTwice(t *testing.T) {
 	saved := zerolog.ErrorMarshalFunc
 	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc))
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	logger.Error().Err(errors.New("twice")).Msg("failed")
-	if ex := tr.One(t).Exception; len(ex) != 1 || ex[0].Type != "*errors.errorString" {
+	if ex := rec.OnlyEvent().Exception; len(ex) != 1 || ex[0].Type != "*errors.errorString" {
 		t.Errorf("exception = %+v", ex)
 	}
 }

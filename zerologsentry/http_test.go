@@ -10,7 +10,7 @@ import (
 	"github.com/rs/zerolog/hlog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
@@ -18,14 +18,15 @@ import (
 // logcrumbs.Middleware is one event, not one for the record and one for the
 // panic zerolog raises with its message.
 func TestPanicLevelInMiddlewareIsOneEvent(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	base := zerolog.New(new(syncBuffer)).Hook(zerologsentry.NewHook(zerologsentry.Options{}))
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
 		hlog.NewHandler(base)(zerologsentry.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			hlog.FromRequest(r).Panic().Msg("invariant broken")
 		}))))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
-	if evs := tr.Events(); len(evs) != 1 {
+	if evs := rec.Events(); len(evs) != 1 {
 		for _, e := range evs {
 			t.Logf("event: %q level %s exc %+v", e.Message, e.Level, e.Exception)
 		}
@@ -36,7 +37,8 @@ func TestPanicLevelInMiddlewareIsOneEvent(t *testing.T) {
 // TestHlogChain: a typical hlog chain with the Handler right after
 // NewHandler keeps each request's trail apart, fields included.
 func TestHlogChain(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	base := zerolog.New(new(syncBuffer)).Hook(zerologsentry.NewHook(zerologsentry.Options{}))
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hlog.FromRequest(r).Info().Msg("in " + r.URL.Path)
@@ -55,8 +57,8 @@ func TestHlogChain(t *testing.T) {
 	h = logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(h)
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/ok", nil))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/fail", nil))
-	ev := tr.One(t)
-	for _, b := range ev.Breadcrumbs {
+	ev := rec.OnlyEvent()
+	for _, b := range ev.Event.Breadcrumbs {
 		t.Logf("bc %q %v", b.Message, b.Data)
 		if b.Message == "in /ok" || b.Message == "access /ok" {
 			t.Errorf("other request's breadcrumb")

@@ -11,7 +11,7 @@ import (
 	"github.com/rs/zerolog/pkgerrors"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
@@ -54,7 +54,8 @@ func TestOutputIdenticalForEveryFieldKind(t *testing.T) {
 	var plain syncBuffer
 	logEveryFieldKind(zerolog.New(&plain).Level(zerolog.TraceLevel))
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}, BreadcrumbLevel: zerolog.TraceLevel}
 	var hooked, written syncBuffer
 	_, hl := zerologsentry.WithContext(context.Background(), zerolog.New(&hooked).Level(zerolog.TraceLevel).Hook(zerologsentry.NewHook(opts)))
@@ -74,7 +75,7 @@ func TestOutputIdenticalForEveryFieldKind(t *testing.T) {
 			t.Errorf("writer line %d differs:\n%s\n%s", i, cut(pl[i]), cut(wr[i]))
 		}
 	}
-	for _, ev := range tr.Events() {
+	for _, ev := range rec.Events() {
 		var ex []string
 		for _, e := range ev.Exception {
 			ex = append(ex, e.Type+"="+e.Value)

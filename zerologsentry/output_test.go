@@ -15,7 +15,7 @@ import (
 	zpkgerrors "github.com/rs/zerolog/pkgerrors"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
@@ -39,7 +39,8 @@ func TestUserOutputUnchanged(t *testing.T) {
 	logAll(zerolog.New(&without).With().Caller().Logger())
 
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	hook := zerologsentry.NewHook(zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}})
 	logAll(zerolog.New(&with).With().Caller().Logger().Hook(hook))
 
@@ -49,7 +50,7 @@ func TestUserOutputUnchanged(t *testing.T) {
 	if without.String() != with.String() {
 		t.Errorf("output changed by the hook:\nwithout:\n%s\nwith:\n%s", without.String(), with.String())
 	}
-	if n := len(tr.Events()); n != 1 {
+	if n := len(rec.Events()); n != 1 {
 		t.Errorf("%d events, want 1", n)
 	}
 }
@@ -61,9 +62,9 @@ func TestPkgErrorsStack(t *testing.T) {
 	t.Cleanup(func() { zerolog.ErrorStackMarshaler = saved })
 	zerolog.ErrorStackMarshaler = zpkgerrors.MarshalStack
 
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	logger.Error().Stack().Err(pkgerrors.New("from deep down")).Msg("failed")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if len(ev.Exception) != 1 || ev.Exception[0].Value != "from deep down" {
 		t.Fatalf("exception = %+v", ev.Exception)
 	}
@@ -83,16 +84,17 @@ func TestLevelFiltering(t *testing.T) {
 	t.Run("global level hides", func(t *testing.T) {
 		t.Cleanup(func() { zerolog.SetGlobalLevel(zerolog.TraceLevel) })
 		zerolog.SetGlobalLevel(zerolog.InfoLevel)
-		logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+		logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 		_, log := zerologsentry.WithContext(context.Background(), logger)
 		log.Debug().Msg("hidden")
 		log.Error().Msg("failed")
-		if n := len(tr.One(t).Breadcrumbs); n != 0 {
+		if n := len(rec.OnlyEvent().Event.Breadcrumbs); n != 0 {
 			t.Errorf("%d breadcrumbs, want 0", n)
 		}
 	})
 	t.Run("filtered writer keeps", func(t *testing.T) {
-		hub, tr := sentrytest.NewHub(t, nil)
+		rec := logcrumbstest.New(t)
+		hub := rec.Hub()
 		var out syncBuffer
 		w := &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: &out}, Level: zerolog.InfoLevel}
 		logger := zerolog.New(w).Level(zerolog.DebugLevel).
@@ -103,7 +105,7 @@ func TestLevelFiltering(t *testing.T) {
 		if strings.Contains(out.String(), "only in the trail") {
 			t.Error("the filtered output has the debug record")
 		}
-		if bs := tr.One(t).Breadcrumbs; len(bs) != 1 || bs[0].Message != "only in the trail" {
+		if bs := rec.OnlyEvent().Event.Breadcrumbs; len(bs) != 1 || bs[0].Message != "only in the trail" {
 			t.Errorf("breadcrumbs = %+v", bs)
 		}
 	})
@@ -112,14 +114,14 @@ func TestLevelFiltering(t *testing.T) {
 // TestSampler: a sampler drops events before hooks run, so sampled-out
 // records are not in the trail; the event of an error still is sent.
 func TestSampler(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	logger = logger.Sample(zerolog.LevelSampler{InfoSampler: &zerolog.BasicSampler{N: 2}})
 	_, log := zerologsentry.WithContext(context.Background(), logger)
 	for range 4 {
 		log.Info().Msg("sampled")
 	}
 	log.Error().Msg("failed")
-	if n := len(tr.One(t).Breadcrumbs); n != 2 {
+	if n := len(rec.OnlyEvent().Event.Breadcrumbs); n != 2 {
 		t.Errorf("%d breadcrumbs, want 2 (every second of 4)", n)
 	}
 }
@@ -127,7 +129,7 @@ func TestSampler(t *testing.T) {
 // TestHlogHandler: with hlog, each request's logger gets its own trail, and
 // fields added by hlog's handlers reach its breadcrumbs.
 func TestHlogHandler(t *testing.T) {
-	base, tr := newLogger(t, zerologsentry.Options{}, nil)
+	base, rec := newLogger(t, zerologsentry.Options{}, nil)
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log := hlog.FromRequest(r)
 		log.Info().Msg("handling " + r.URL.Path)
@@ -139,20 +141,20 @@ func TestHlogHandler(t *testing.T) {
 	for _, path := range []string{"/ok", "/fail", "/ok"} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
 	}
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "handling /fail" || ev.Breadcrumbs[0].Data["method"] != "GET" {
-		t.Errorf("breadcrumbs = %+v, want only the failing request's, with hlog's field", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "handling /fail" || ev.Event.Breadcrumbs[0].Data["method"] != "GET" {
+		t.Errorf("breadcrumbs = %+v, want only the failing request's, with hlog's field", ev.Event.Breadcrumbs)
 	}
 }
 
 // TestPanicLevelFlushes: a Panic event is sent before zerolog panics.
 func TestPanicLevelFlushes(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	func() {
 		defer func() { _ = recover() }()
 		logger.Panic().Msg("giving up")
 	}()
-	if ev := tr.One(t); ev.Level != "fatal" {
+	if ev := rec.OnlyEvent(); ev.Level != "fatal" {
 		t.Errorf("level = %q, want fatal", ev.Level)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/rs/zerolog/diode"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
@@ -47,7 +47,7 @@ func TestFatalClosesWrappedWriter(t *testing.T) {
 		t.Fatal("precondition: zerolog closes its writer on Fatal")
 	}
 
-	hub, _ := sentrytest.NewHub(t, nil)
+	hub := logcrumbstest.New(t).Hub()
 	wrapped := &closeRecorder{}
 	w := zerologsentry.NewWriter(wrapped, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}})
 	wl := zerolog.New(w)
@@ -67,7 +67,7 @@ func TestFatalDiodeKeepsLine(t *testing.T) {
 		d := diode.NewWriter(&out, 1000, 50*time.Millisecond, nil)
 		var w io.Writer = d
 		if withLC {
-			hub, _ := sentrytest.NewHub(t, nil)
+			hub := logcrumbstest.New(t).Hub()
 			w = zerologsentry.NewWriter(d, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}})
 		}
 		got := ""
@@ -85,10 +85,10 @@ func TestFatalDiodeKeepsLine(t *testing.T) {
 // zerolog's, the last member, as the record's message.
 func TestWriterTakesZerologsMessage(t *testing.T) {
 	var out syncBuffer
-	w, tr := newWriter(t, &out)
+	w, rec := newWriter(t, &out)
 	_, log := w.WithContext(context.Background(), zerolog.New(w))
 	log.Error().Str("message", "hello bob, your order shipped").Msg("sending sms failed")
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "sending sms failed" {
 		t.Errorf("event message = %q, want the log message", ev.Message)
 	}
@@ -97,13 +97,13 @@ func TestWriterTakesZerologsMessage(t *testing.T) {
 // TestHookKeepsUserMessageField: a user field named "message" stays in the
 // data (the hook runs before zerolog adds its own).
 func TestHookKeepsUserMessageField(t *testing.T) {
-	logger, tr := newLogger(t, zerologsentry.Options{}, nil)
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
 	_, log := zerologsentry.WithContext(context.Background(), logger)
 	log.Info().Str("message", "user text").Msg("sms queued")
 	log.Error().Msg("x")
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Data["message"] != "user text" {
-		t.Errorf("breadcrumb = %+v; the user's message field is lost", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Data["message"] != "user text" {
+		t.Errorf("breadcrumb = %+v; the user's message field is lost", ev.Event.Breadcrumbs)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
@@ -19,7 +19,7 @@ func TestWriteThroughFilteredLevelWriter(t *testing.T) {
 	var without, with syncBuffer
 	f1 := &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: &without}, Level: zerolog.InfoLevel}
 	f1.Write(line)
-	hub, _ := sentrytest.NewHub(t, nil)
+	hub := logcrumbstest.New(t).Hub()
 	f2 := &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: &with}, Level: zerolog.InfoLevel}
 	zerologsentry.NewWriter(f2, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}).Write(line)
 	if without.String() != with.String() {
@@ -30,10 +30,10 @@ func TestWriteThroughFilteredLevelWriter(t *testing.T) {
 // TestWriterRawJSONKeepsMessage: after invalid RawJSON, the Writer's event
 // still has its message (read from the record's end), as the hook's does.
 func TestWriterRawJSONKeepsMessage(t *testing.T) {
-	w, tr := newWriter(t, new(syncBuffer))
+	w, rec := newWriter(t, new(syncBuffer))
 	_, log := w.WithContext(context.Background(), zerolog.New(w))
 	log.Error().RawJSON("payload", []byte(``)).Msg("upstream rejected")
-	if ev := tr.One(t); ev.Message != "upstream rejected" {
+	if ev := rec.OnlyEvent(); ev.Message != "upstream rejected" {
 		t.Errorf("message = %q", ev.Message)
 	}
 }
@@ -52,11 +52,11 @@ func TestWriterCustomLevelNames(t *testing.T) {
 		}
 		return map[zerolog.Level]string{zerolog.ErrorLevel: "ERROR", zerolog.InfoLevel: "INFO"}[l]
 	}
-	w, tr := newWriter(t, new(syncBuffer))
+	w, rec := newWriter(t, new(syncBuffer))
 	l := zerolog.New(struct{ *zerologsentry.Writer }{w}) // only Write reachable
 	_ = l
 	w.Write([]byte(`{"level":"ERROR","message":"boom"}` + "\n"))
-	if n := len(tr.Events()); n != 1 {
+	if n := len(rec.Events()); n != 1 {
 		t.Errorf("%d events", n)
 	}
 }

@@ -9,14 +9,15 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
-func newWriter(t *testing.T, out *syncBuffer) (*zerologsentry.Writer, *sentrytest.Transport) {
+func newWriter(t *testing.T, out *syncBuffer) (*zerologsentry.Writer, *logcrumbstest.Recorder) {
 	t.Helper()
-	hub, tr := sentrytest.NewHub(t, nil)
-	return zerologsentry.NewWriter(out, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}), tr
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	return zerologsentry.NewWriter(out, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}), rec
 }
 
 // addsField is a hook that adds a field: the writer sees it wherever the
@@ -30,7 +31,7 @@ func (addsField) Run(e *zerolog.Event, _ zerolog.Level, _ string) { e.Str("added
 // escapes decoded; the output is what zerolog wrote.
 func TestWriterBinding(t *testing.T) {
 	var out, plain syncBuffer
-	w, tr := newWriter(t, &out)
+	w, rec := newWriter(t, &out)
 	base := zerolog.New(w).Hook(addsField{})
 	_, a := w.WithContext(context.Background(), base)
 	_, b := w.WithContext(context.Background(), base)
@@ -38,11 +39,11 @@ func TestWriterBinding(t *testing.T) {
 	b.Info().Msg("b1")
 	a.Error().Err(errors.New("boom")).Msg("a failed")
 
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 1 {
-		t.Fatalf("breadcrumbs = %+v, want request a's only", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 {
+		t.Fatalf("breadcrumbs = %+v, want request a's only", ev.Event.Breadcrumbs)
 	}
-	bc := ev.Breadcrumbs[0]
+	bc := ev.Event.Breadcrumbs[0]
 	if bc.Message != "a \"quoted\"\nline" || bc.Data["n"] != int64(1) || bc.Data["added"] != "by hook" || bc.Category != "zerolog" {
 		t.Errorf("breadcrumb = %+v", bc)
 	}
@@ -66,22 +67,23 @@ func TestWriterBinding(t *testing.T) {
 // keeps each record and the hook steps aside, directly and through
 // zerolog.MultiLevelWriter.
 func TestHookAndWriterKeepEachRecordOnce(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
 	w := zerologsentry.NewWriter(new(syncBuffer), opts)
 	_, log := w.WithContext(context.Background(), zerolog.New(w).Hook(zerologsentry.NewHook(opts)))
 	log.Info().Msg("once")
 	log.Error().Msg("failed")
-	if bs := tr.One(t).Breadcrumbs; len(bs) != 1 {
+	if bs := rec.OnlyEvent().Event.Breadcrumbs; len(bs) != 1 {
 		t.Errorf("direct: %d breadcrumbs, want 1: %+v", len(bs), bs)
 	}
 
-	tr.Reset()
+	rec.Reset()
 	multi := zerolog.New(zerolog.MultiLevelWriter(new(syncBuffer), zerologsentry.NewWriter(nil, opts))).
 		Hook(zerologsentry.NewHook(opts))
 	multi.Info().Msg("once through multi " + t.Name())
 	multi.Error().Msg("failed " + t.Name())
-	if n := len(tr.Events()); n != 1 {
+	if n := len(rec.Events()); n != 1 {
 		t.Errorf("multi: %d events, want 1", n)
 	}
 	count := 0
@@ -99,7 +101,7 @@ func TestHookAndWriterKeepEachRecordOnce(t *testing.T) {
 // take their level from the level field.
 func TestWriterWrite(t *testing.T) {
 	var out syncBuffer
-	w, tr := newWriter(t, &out)
+	w, rec := newWriter(t, &out)
 	line := `{"level":"warn","k":"v","message":"written directly"}` + "\n"
 	if n, err := w.Write([]byte(line)); n != len(line) || err != nil {
 		t.Fatalf("Write = %d, %v", n, err)
@@ -107,7 +109,7 @@ func TestWriterWrite(t *testing.T) {
 	if _, err := w.Write([]byte(`{"level":"error","message":"boom"}` + "\n")); err != nil {
 		t.Fatal(err)
 	}
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	if ev.Message != "boom" || ev.Level != "error" {
 		t.Errorf("event = %q %q", ev.Message, ev.Level)
 	}

@@ -12,16 +12,17 @@ import (
 	xslog "golang.org/x/exp/slog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/slogsentry/expslog"
 )
 
-func newLogger(t *testing.T, next xslog.Handler, opts slogsentry.Options) (*xslog.Logger, *sentrytest.Transport) {
+func newLogger(t *testing.T, next xslog.Handler, opts slogsentry.Options) (*xslog.Logger, *logcrumbstest.Recorder) {
 	t.Helper()
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts.Hub = hub
-	return xslog.New(expslog.NewHandler(next, opts)), tr
+	return xslog.New(expslog.NewHandler(next, opts)), rec
 }
 
 // selfValuer's LogValue returns itself: a LogValuer that never resolves.
@@ -49,7 +50,7 @@ func (nested) LogValue() xslog.Value {
 func TestLogValuers(t *testing.T) {
 	var calls atomic.Int32
 	panics := logcrumbs.Stats().UserPanics
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
 	withValuer := logger.With("once", counted{&calls})
 	for range 3 {
@@ -58,17 +59,17 @@ func TestLogValuers(t *testing.T) {
 	logger.InfoContext(ctx, "bad", "panic", panicValuer{}, "loop", selfValuer{}, "nested", nested{})
 	logger.ErrorContext(ctx, "boom")
 
-	ev := tr.One(t)
-	if len(ev.Breadcrumbs) != 4 {
-		t.Fatalf("breadcrumbs = %+v", ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 4 {
+		t.Fatalf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
 	if n := calls.Load(); n != 1 {
 		t.Errorf("a LogValuer given to With was called %d times, want 1", n)
 	}
-	if d := ev.Breadcrumbs[2].Data; d["once"] != "resolved" {
+	if d := ev.Event.Breadcrumbs[2].Data; d["once"] != "resolved" {
 		t.Errorf("With's LogValuer = %v", d["once"])
 	}
-	d := ev.Breadcrumbs[3].Data
+	d := ev.Event.Breadcrumbs[3].Data
 	for key, want := range map[string]string{
 		"panic": "!PANIC in expslog_test.panicValuer.LogValue: valuer exploded",
 		"loop":  "!LOOP: LogValue called 100 times on expslog_test.selfValuer",
@@ -92,12 +93,12 @@ func TestLogValuers(t *testing.T) {
 func TestLevels(t *testing.T) {
 	var lines strings.Builder
 	next := xslog.NewTextHandler(&lines, &xslog.HandlerOptions{Level: xslog.LevelWarn})
-	logger, tr := newLogger(t, next, slogsentry.Options{})
+	logger, rec := newLogger(t, next, slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
 	logger.DebugContext(ctx, "cache miss")
 	logger.InfoContext(ctx, "fetched")
 	logger.ErrorContext(ctx, "boom")
-	if n := len(tr.One(t).Breadcrumbs); n != 2 {
+	if n := len(rec.OnlyEvent().Event.Breadcrumbs); n != 2 {
 		t.Fatalf("event has %d breadcrumbs, want 2 (debug and info)", n)
 	}
 	if out := lines.String(); strings.Contains(out, "cache miss") || strings.Contains(out, "fetched") || !strings.Contains(out, "boom") {
@@ -146,7 +147,7 @@ func TestWrappedHandlerError(t *testing.T) {
 // leave without one) stays where it was logged among the event's
 // breadcrumbs.
 func TestZeroTimeKeepsItsPlace(t *testing.T) {
-	logger, tr := newLogger(t, nil, slogsentry.Options{})
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
 	h := logger.Handler()
 	ctx := logcrumbs.NewContext(context.Background())
 	_ = h.Handle(ctx, xslog.NewRecord(time.Now(), xslog.LevelInfo, "first", 0))
@@ -154,7 +155,7 @@ func TestZeroTimeKeepsItsPlace(t *testing.T) {
 	_ = h.Handle(ctx, xslog.NewRecord(time.Now(), xslog.LevelInfo, "third", 0))
 	logger.ErrorContext(ctx, "boom")
 	var got []string
-	for _, b := range tr.One(t).Breadcrumbs {
+	for _, b := range rec.OnlyEvent().Event.Breadcrumbs {
 		got = append(got, b.Message)
 		if b.Message == "second, no time" && !b.Timestamp.IsZero() {
 			t.Errorf("the zero-time record's breadcrumb has time %v", b.Timestamp)
@@ -169,7 +170,8 @@ func TestZeroTimeKeepsItsPlace(t *testing.T) {
 // x/exp/slog, each with its own handler, has one trail: the event of either
 // carries the records of both, in order.
 func TestSharedTrailWithLogSlog(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub}}
 	std := slog.New(slogsentry.NewHandler(nil, opts))
 	exp := xslog.New(expslog.NewHandler(nil, opts))
@@ -178,7 +180,7 @@ func TestSharedTrailWithLogSlog(t *testing.T) {
 	exp.InfoContext(ctx, "from x/exp/slog")
 	exp.ErrorContext(ctx, "failed", "err", errors.New("boom"))
 	var got []string
-	for _, b := range tr.One(t).Breadcrumbs {
+	for _, b := range rec.OnlyEvent().Event.Breadcrumbs {
 		got = append(got, b.Message)
 	}
 	if strings.Join(got, ",") != "from log/slog,from x/exp/slog" {

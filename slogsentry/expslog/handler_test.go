@@ -8,7 +8,7 @@ import (
 	xslog "golang.org/x/exp/slog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/slogsentry/expslog"
 )
@@ -24,7 +24,8 @@ func (u user) LogValue() xslog.Value { return xslog.GroupValue(xslog.String("id"
 // TestLogValuerAndLevels: an x/exp LogValuer resolves as in log/slog (here to
 // the user group), and the levels come from slogsentry.Options.
 func TestLogValuerAndLevels(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	l := xslog.New(expslog.NewHandler(nil, slogsentry.Options{
 		Options:         logcrumbs.Options{Hub: hub},
 		BreadcrumbLevel: slog.LevelInfo,
@@ -34,8 +35,8 @@ func TestLogValuerAndLevels(t *testing.T) {
 	l.DebugContext(ctx, "dropped")
 	l.InfoContext(ctx, "kept")
 	l.WarnContext(ctx, "sent", "user", user{"42"})
-	ev := tr.One(t)
-	if ev.Level != "warning" || ev.User.ID != "42" || len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "kept" {
-		t.Errorf("event = %q %+v %+v", ev.Level, ev.User, ev.Breadcrumbs)
+	ev := rec.OnlyEvent()
+	if ev.Level != "warning" || ev.User.ID != "42" || len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "kept" {
+		t.Errorf("event = %q %+v %+v", ev.Level, ev.User, ev.Event.Breadcrumbs)
 	}
 }

@@ -36,7 +36,7 @@ func noTime(groups []string, a xslog.Attr) xslog.Attr {
 // Sentry show the same value.
 func TestLogValuerResolvedOncePerRecord(t *testing.T) {
 	var out bytes.Buffer
-	logger, tr := newLogger(t, xslog.NewJSONHandler(&out, &xslog.HandlerOptions{ReplaceAttr: noTime}), slogsentry.Options{})
+	logger, rec := newLogger(t, xslog.NewJSONHandler(&out, &xslog.HandlerOptions{ReplaceAttr: noTime}), slogsentry.Options{})
 	ctx := logcrumbs.NewContext(context.Background())
 	var top, grouped, with, crumb atomic.Int32
 	logger.InfoContext(ctx, "crumb", "n", countValuer{&crumb})
@@ -52,12 +52,12 @@ func TestLogValuerResolvedOncePerRecord(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
 	}
-	ev := tr.One(t)
+	ev := rec.OnlyEvent()
 	lc := ev.Contexts["log"]
 	if lc["n"] != int64(1) || lc["w"] != int64(1) || lc["g"].(map[string]any)["n"] != int64(1) {
 		t.Errorf("event log context = %v, want the values the output shows", lc)
 	}
-	if bc := ev.Breadcrumbs; len(bc) != 1 || bc[0].Data["n"] != int64(1) {
+	if bc := ev.Event.Breadcrumbs; len(bc) != 1 || bc[0].Data["n"] != int64(1) {
 		t.Errorf("breadcrumbs = %+v, want n 1", bc)
 	}
 }

@@ -14,7 +14,7 @@ import (
 	xslog "golang.org/x/exp/slog"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/slogsentry/expslog"
 )
@@ -42,7 +42,7 @@ type sent struct {
 	Breadcrumbs     []sentry.Breadcrumb
 }
 
-func project(ev *sentry.Event) sent {
+func project(ev logcrumbstest.Event) sent {
 	s := sent{
 		Message: ev.Message, Logger: ev.Logger, Level: ev.Level,
 		Tags: ev.Tags, User: ev.User, Fingerprint: ev.Fingerprint, Log: ev.Contexts["log"],
@@ -50,7 +50,7 @@ func project(ev *sentry.Event) sent {
 	for _, ex := range ev.Exception {
 		s.Exceptions = append(s.Exceptions, ex.Type+": "+ex.Value)
 	}
-	for _, b := range ev.Breadcrumbs {
+	for _, b := range ev.Event.Breadcrumbs {
 		c := *b
 		c.Timestamp = time.Time{}
 		s.Breadcrumbs = append(s.Breadcrumbs, c)
@@ -79,7 +79,8 @@ func TestSameAsLogSlog(t *testing.T) {
 		"typednil", typedNil, "cyclic", cyclic, "chan", make(chan int), "odd",
 	}
 
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	std := slog.New(slogsentry.NewHandler(nil, opts(hub))).With("route", "/orders")
 	ctx := logcrumbs.NewContext(context.Background())
 	req := std.WithGroup("req").With("id", 7)
@@ -87,9 +88,10 @@ func TestSameAsLogSlog(t *testing.T) {
 	req.InfoContext(ctx, "groups", slog.Group("g", "a", 1, slog.Group("h", "b", 2)), slog.Group("empty"), slog.Group("", "inline", "yes"))
 	req.WithGroup("empty").WarnContext(ctx, "empty WithGroup")
 	std.ErrorContext(ctx, "save failed", "err", fmt.Errorf("save: %w", base), slog.Group("user", "id", "u-1", "plan", "pro"), "fp", "save")
-	want := project(tr.One(t))
+	want := project(rec.OnlyEvent())
 
-	hub, tr = sentrytest.NewHub(t, nil)
+	rec = logcrumbstest.New(t)
+	hub = rec.Hub()
 	exp := xslog.New(expslog.NewHandler(nil, opts(hub))).With("route", "/orders")
 	ctx = logcrumbs.NewContext(context.Background())
 	xreq := exp.WithGroup("req").With("id", 7)
@@ -97,7 +99,7 @@ func TestSameAsLogSlog(t *testing.T) {
 	xreq.InfoContext(ctx, "groups", xslog.Group("g", "a", 1, xslog.Group("h", "b", 2)), xslog.Group("empty"), xslog.Group("", "inline", "yes"))
 	xreq.WithGroup("empty").WarnContext(ctx, "empty WithGroup")
 	exp.ErrorContext(ctx, "save failed", "err", fmt.Errorf("save: %w", base), xslog.Group("user", "id", "u-1", "plan", "pro"), "fp", "save")
-	got := project(tr.One(t))
+	got := project(rec.OnlyEvent())
 
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("x/exp/slog event differs from log/slog's:\n got  %+v\n want %+v", got, want)

@@ -15,7 +15,7 @@ import (
 	"golang.org/x/exp/slog/slogtest"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/internal/sentrytest"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/slogsentry/expslog"
 )
@@ -78,7 +78,8 @@ func (h numbered) WithGroup(name string) xslog.Handler {
 // results are the breadcrumbs of the event that an error record in the same
 // trail sends through the fake transport.
 func TestSlogtestEvents(t *testing.T) {
-	hub, tr := sentrytest.NewHub(t, nil)
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
 	ctx := logcrumbs.NewContext(context.Background())
 	h := expslog.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}})
 	var out []map[string]any // slogtest calls results twice: send the event once
@@ -86,17 +87,17 @@ func TestSlogtestEvents(t *testing.T) {
 		if out != nil {
 			return out
 		}
-		if n := len(tr.Events()); n != 0 {
+		if n := len(rec.Events()); n != 0 {
 			t.Fatalf("slogtest's info records sent %d events", n)
 		}
 		if err := h.Handle(ctx, xslog.NewRecord(time.Now(), xslog.LevelError, "slogtest done", 0)); err != nil {
 			t.Fatal(err)
 		}
-		ev := tr.One(t)
+		ev := rec.OnlyEvent()
 		if ev.Message != "slogtest done" {
 			t.Fatalf("event message = %q", ev.Message)
 		}
-		crumbs := slices.Clone(ev.Breadcrumbs)
+		crumbs := slices.Clone(ev.Event.Breadcrumbs)
 		slices.SortFunc(crumbs, func(a, b *sentry.Breadcrumb) int { return strings.Compare(a.Message, b.Message) })
 		out = []map[string]any{}
 		for i, b := range crumbs {
