@@ -113,4 +113,10 @@ type Driver struct {
 	// (zerolog), so that their panics reach the log call as they would
 	// without logcrumbs; the suite then does not log panicking values.
 	UserPanicsReachCaller bool
+	// HookAllocs is what the logger itself allocates per record for having
+	// any hook at all, which the allocation case allows on top of the bare
+	// logger's count: logrus copies its hook list for every entry it fires
+	// hooks for (1), the same for a hook that does nothing. Zero for
+	// loggers that pay nothing to call an integration.
+	HookAllocs float64
 }
