@@ -6,8 +6,10 @@ require (
 	github.com/getsentry/sentry-go v0.50.0
 	github.com/getsentry/sentry-go/slog v0.50.0
 	github.com/logcrumbs/logcrumbs v0.0.0
+	github.com/logcrumbs/logcrumbs/logrussentry v0.0.0-00010101000000-000000000000
 	github.com/rs/zerolog v1.35.1
 	github.com/samber/slog-sentry/v2 v2.9.3
+	github.com/sirupsen/logrus v1.10.2
 	go.uber.org/zap v1.28.0
 )
 
@@ -22,3 +24,5 @@ require (
 )
 
 replace github.com/logcrumbs/logcrumbs => ../
+
+replace github.com/logcrumbs/logcrumbs/logrussentry => ../logrussentry
