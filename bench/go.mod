@@ -8,10 +8,12 @@ require (
 	github.com/go-logr/logr v1.4.4
 	github.com/logcrumbs/logcrumbs v0.0.0
 	github.com/logcrumbs/logcrumbs/logrsentry v0.0.0
+	github.com/logcrumbs/logcrumbs/logrussentry v0.0.0
 	github.com/logcrumbs/logcrumbs/zapsentry v0.0.0
 	github.com/logcrumbs/logcrumbs/zerologsentry v0.0.0
 	github.com/rs/zerolog v1.35.1
 	github.com/samber/slog-sentry/v2 v2.9.3
+	github.com/sirupsen/logrus v1.10.2
 	go.uber.org/zap v1.28.0
 )
 
@@ -28,6 +30,7 @@ require (
 replace (
 	github.com/logcrumbs/logcrumbs => ../
 	github.com/logcrumbs/logcrumbs/logrsentry => ../logrsentry
+	github.com/logcrumbs/logcrumbs/logrussentry => ../logrussentry
 	github.com/logcrumbs/logcrumbs/zapsentry => ../zapsentry
 	github.com/logcrumbs/logcrumbs/zerologsentry => ../zerologsentry
 )

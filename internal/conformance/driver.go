@@ -117,6 +117,12 @@ type Driver struct {
 	// V-level Info and Error only): the driver logs the suite's Warn
 	// records as Info, and the suite expects them as info breadcrumbs.
 	NoWarnLevel bool
+	// HookAllocs is what the logger itself allocates per record for having
+	// any hook at all, which the allocation case allows on top of the bare
+	// logger's count: logrus copies its hook list for every entry it fires
+	// hooks for (1), the same for a hook that does nothing. Zero for
+	// loggers that pay nothing to call an integration.
+	HookAllocs float64
 }
 
 // warning is the Sentry level d's Warn records arrive at.

@@ -21,6 +21,8 @@ var loggingPackages = []string{
 	"github.com/logcrumbs/logcrumbs/slogsentry/expslog.",
 	"github.com/logcrumbs/logcrumbs/zapsentry.",
 	"github.com/logcrumbs/logcrumbs/zerologsentry.",
+	"github.com/logcrumbs/logcrumbs/logrussentry.",
+	"github.com/logcrumbs/logcrumbs/logrsentry.",
 	"github.com/getsentry/sentry-go.",
 	"log/slog.",
 	"log.", // the log package, through slog.NewLogLogger or slog's default
@@ -28,7 +30,9 @@ var loggingPackages = []string{
 	"go.uber.org/zap.",
 	"go.uber.org/zap/zapcore.",
 	"github.com/rs/zerolog.",
+	"github.com/go-logr/logr.",
 	"github.com/rs/zerolog/log.",
+	"github.com/sirupsen/logrus.",
 }
 
 func isLoggingFrame(function string) bool {

@@ -1,0 +1,270 @@
+// Package logrussentry feeds logcrumbs from github.com/sirupsen/logrus: a
+// logrus.Hook that keeps a request's entries as breadcrumbs of its trail and
+// sends its errors to Sentry as events that carry that trail.
+//
+//	logger := logrus.New()
+//	logger.AddHook(logrussentry.NewHook(logrussentry.Options{}))
+//
+//	log := logger.WithContext(logcrumbs.NewContext(ctx)) // per request
+//	log.WithField("path", path).Info("loading cart")      // a breadcrumb
+//	log.WithError(err).Error("checkout failed")           // an event with the trail
+//
+// Entries below the event level (default Error) and at or above the
+// breadcrumb level (default Trace) are copied into the trail; entries at or
+// above the event level (Error, Fatal, Panic) become Sentry events. The
+// hook writes nothing: the logger's formatter and Out produce exactly what
+// they produced before.
+//
+// # Contexts
+//
+// The trail, and the Sentry hub if any, come from the entry's context, set
+// with logger.WithContext(ctx) or entry.WithContext(ctx): a context from
+// logcrumbs.NewContext, logcrumbs.Middleware or logcrumbs.RunJob. Entries
+// without a context, or whose context carries no trail, go to the
+// process-wide fallback trail (logcrumbs.Fallback). A request that logs
+// through logrus and slog with the same context has one trail.
+//
+// # Levels
+//
+// logrus decides before any hook runs whether an entry exists: the logger's
+// level (Info by default) must admit Debug and Trace entries for them to
+// reach the trail. To keep them while the output still shows Info and
+// above, raise the logger's level and filter the output with
+// [LevelFormatter].
+//
+// # Fields
+//
+// Fields keep their Go types in breadcrumb data and in the event's "log"
+// context: numbers stay numbers, durations read "1.5s", times are RFC 3339,
+// nested logrus.Fields and map[string]any values become nested objects, and
+// other values are encoded as JSON. The error of WithError
+// (entry.Data[logrus.ErrorKey]) and every other field whose value is an
+// error become the event's exception as the real error values (types, %w
+// chains, errors.Join, stack traces), logrus.ErrorKey's first. Fields are
+// copied in key order, within the limits of logcrumbs.Options; the entry's
+// Data map is only read, and nothing of it is kept.
+//
+// # Bad input
+//
+// A String or Error method that panics is recovered: the field shows
+// "!PANIC in T.Method: value" instead, and the entry is still kept or sent.
+// A nil error is a null field; a typed nil error is shown as text and is no
+// exception. Values that cannot be encoded as JSON show
+// "!UNENCODABLE T: reason". Fire always returns nil and never blocks on
+// Sentry, except for Fatal and Panic entries: the process is about to stop,
+// so it waits up to Options.FlushTimeout for the events sent so far
+// (this one's too) to be delivered. The *logrus.Entry that logrus panics
+// with after a Panic entry is known to logcrumbs.Middleware and
+// logcrumbs.RunJob: they recover it without sending it a second time.
+package logrussentry
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/core"
+	"github.com/logcrumbs/logcrumbs/internal/render"
+)
+
+// Options configure the hook. The zero value keeps Trace to Warn entries as
+// breadcrumbs, sends Error, Fatal and Panic entries as events, and waits up
+// to 2 seconds for delivery before logrus exits or panics.
+type Options struct {
+	logcrumbs.Options
+
+	// BreadcrumbLevel is the least severe level kept in the trail. The zero
+	// value, logrus.PanicLevel, means logrus.TraceLevel.
+	BreadcrumbLevel logrus.Level
+
+	// EventLevel is the least severe level sent as an event. The zero
+	// value, logrus.PanicLevel, means logrus.ErrorLevel; set
+	// logrus.FatalLevel to send Fatal and Panic entries only.
+	EventLevel logrus.Level
+
+	// FlushTimeout bounds how long a Fatal or Panic entry waits for the
+	// events sent so far to be delivered before logrus exits or panics.
+	// Zero means 2 seconds.
+	FlushTimeout time.Duration
+}
+
+// Hook is a logrus.Hook that feeds logcrumbs. It is safe for concurrent use;
+// one Hook serves every logger and request.
+type Hook struct {
+	core   *core.Core
+	levels core.Levels[int]
+	fired  []logrus.Level
+}
+
+// NewHook returns a hook to add with logger.AddHook.
+func NewHook(opts Options) *Hook {
+	b, e := opts.BreadcrumbLevel, opts.EventLevel
+	if b == logrus.PanicLevel {
+		b = logrus.TraceLevel
+	}
+	if e == logrus.PanicLevel {
+		e = logrus.ErrorLevel
+	}
+	h := &Hook{core: core.New(opts.Options, "logrus", opts.FlushTimeout), levels: core.FixedLevels(rank(b), rank(e))}
+	for _, l := range logrus.AllLevels {
+		if h.levels.Decide(rank(l)) != core.Skip {
+			h.fired = append(h.fired, l)
+		}
+	}
+	return h
+}
+
+// Levels returns the levels the hook keeps or sends: logrus fires it for
+// those only.
+func (h *Hook) Levels() []logrus.Level { return slices.Clone(h.fired) }
+
+// Fire keeps the entry as a breadcrumb or sends it as an event. It reads
+// the entry and keeps nothing of it, and it returns nil: what logcrumbs does
+// never makes a log call fail.
+func (h *Hook) Fire(e *logrus.Entry) error {
+	defer func() { _ = recover() }() // a log call never fails because of logcrumbs
+	d := h.levels.Decide(rank(e.Level))
+	ent := core.Entry{
+		Time:    e.Time,
+		Level:   core.LevelOf(rank(e.Level), rank(logrus.InfoLevel), rank(logrus.WarnLevel), rank(logrus.ErrorLevel), rank(logrus.FatalLevel)),
+		Message: e.Message,
+		Exits:   e.Level <= logrus.FatalLevel,
+	}
+	if e.Level == logrus.PanicLevel { // logrus panics with this entry next
+		ent.Panics, ent.PanicValue = true, e
+	}
+	if d == core.Event {
+		ent.PC = callerPC(e.Caller)
+	}
+	data := e.Data
+	h.core.Log(e.Context, d, &ent, nil, core.Encoder{
+		Fields: func(rec *core.Record, errs *[]error) { addFields(rec, data, errs, 0) },
+	})
+	return nil
+}
+
+// callerPC returns the return address of the entry's caller (logrus'
+// SetReportCaller, or one the program set), as core.Entry.PC wants it, or
+// zero, which makes the event's stack start at the first frame outside
+// logrus. Zero too when the caller's counter is inside a logrus function
+// inlined into it: the stack would start there.
+func callerPC(c *runtime.Frame) uintptr {
+	if c == nil || c.PC == 0 {
+		return 0
+	}
+	pc := c.PC + 1 // a Frame's PC is the call's; a return address is after it
+	if f := runtime.FuncForPC(pc); f == nil || f.Name() != c.Function {
+		return 0
+	}
+	return pc
+}
+
+// rank orders logrus' levels as the core wants them, most severe highest:
+// logrus numbers them the other way.
+func rank(l logrus.Level) int { return -int(l) }
+
+// maxDepth bounds the nesting of maps, so that a map that holds itself
+// cannot exhaust the stack.
+const maxDepth = 32
+
+// addFields copies data in key order, logrus.ErrorKey's value first so that
+// WithError's error leads the exception.
+func addFields(rec *core.Record, data map[string]any, errs *[]error, depth int) {
+	errKey := logrus.ErrorKey
+	var errVal any
+	hasErr := false
+	var buf [32]string // sorted in place: no allocation for up to 32 fields
+	keys := buf[:0]
+	for k, v := range data {
+		if depth == 0 && k == errKey {
+			errVal, hasErr = v, true
+			continue
+		}
+		keys = append(keys, k)
+	}
+	if hasErr {
+		addValue(rec, errKey, errVal, errs, depth)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		addValue(rec, k, data[k], errs, depth)
+	}
+}
+
+// addValue copies one field's value with its Go type.
+func addValue(rec *core.Record, key string, v any, errs *[]error, depth int) {
+	switch x := v.(type) {
+	case string:
+		rec.AddText(core.KindString, key, x)
+	case int:
+		rec.AddScalar(core.KindInt64, key, uint64(x))
+	case int64:
+		rec.AddScalar(core.KindInt64, key, uint64(x))
+	case int32:
+		rec.AddScalar(core.KindInt64, key, uint64(x))
+	case uint:
+		rec.AddScalar(core.KindUint64, key, uint64(x))
+	case uint64:
+		rec.AddScalar(core.KindUint64, key, x)
+	case uint32:
+		rec.AddScalar(core.KindUint64, key, uint64(x))
+	case float64:
+		rec.AddScalar(core.KindFloat64, key, math.Float64bits(x))
+	case float32:
+		rec.AddScalar(core.KindFloat64, key, math.Float64bits(float64(x)))
+	case bool:
+		var b uint64
+		if x {
+			b = 1
+		}
+		rec.AddScalar(core.KindBool, key, b)
+	case time.Duration:
+		rec.AddScalar(core.KindDuration, key, uint64(x))
+	case time.Time:
+		render.Time(rec, key, x)
+	case logrus.Fields:
+		addGroup(rec, key, x, errs, depth)
+	case map[string]any:
+		addGroup(rec, key, x, errs, depth)
+	default: // errors, Stringers, nil, []byte, anything else as JSON
+		render.Any(rec, key, x, errs)
+	}
+}
+
+// addGroup copies a nested map as a nested object.
+func addGroup(rec *core.Record, key string, m map[string]any, errs *[]error, depth int) {
+	if depth >= maxDepth {
+		rec.AddText(core.KindPanic, key, "!TOO DEEP: maps nested more than 32 levels")
+		return
+	}
+	rec.OpenGroup(key)
+	addFields(rec, m, errs, depth+1)
+	rec.CloseGroup()
+}
+
+// LevelFormatter is a logrus.Formatter that writes only the entries at or
+// above Level (as severe or more) with Formatter, and nothing for the
+// others. With the logger's level at Trace or Debug, so that those entries
+// reach the hook and the trail, it keeps the output as it was at Level:
+//
+//	logger.SetLevel(logrus.TraceLevel)
+//	logger.SetFormatter(logrussentry.LevelFormatter{Formatter: &logrus.JSONFormatter{}, Level: logrus.InfoLevel})
+//
+// The zero Level, logrus.PanicLevel, writes Panic entries only.
+type LevelFormatter struct {
+	logrus.Formatter
+	Level logrus.Level
+}
+
+// Format formats e with the Formatter if e is at or above Level, and
+// returns nothing otherwise.
+func (f LevelFormatter) Format(e *logrus.Entry) ([]byte, error) {
+	if e.Level > f.Level {
+		return nil, nil
+	}
+	return f.Formatter.Format(e)
+}
