@@ -50,7 +50,8 @@
 // "!PANIC in T.Method: value" instead, and the entry is still kept or sent.
 // A nil error is a null field; a typed nil error is shown as text and is no
 // exception. Values that cannot be encoded as JSON show
-// "!UNENCODABLE T: reason". Fire always returns nil and never blocks on
+// "!UNENCODABLE T: reason"; a nested map that holds itself shows
+// "!CYCLE: the map holds itself" where it recurs. Fire always returns nil and never blocks on
 // Sentry, except for Fatal and Panic entries: the process is about to stop,
 // so it waits up to Options.FlushTimeout for the events sent so far
 // (this one's too) to be delivered. The *logrus.Entry that logrus panics
@@ -60,6 +61,7 @@ package logrussentry
 
 import (
 	"math"
+	"reflect"
 	"runtime"
 	"slices"
 	"time"
@@ -142,7 +144,10 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 	}
 	data := e.Data
 	h.core.Log(e.Context, d, &ent, nil, core.Encoder{
-		Fields: func(rec *core.Record, errs *[]error) { addFields(rec, data, errs, 0) },
+		Fields: func(rec *core.Record, errs *[]error) {
+			var outer [maxDepth]uintptr
+			addFields(rec, data, errs, 0, &outer)
+		},
 	})
 	return nil
 }
@@ -167,13 +172,15 @@ func callerPC(c *runtime.Frame) uintptr {
 // logrus numbers them the other way.
 func rank(l logrus.Level) int { return -int(l) }
 
-// maxDepth bounds the nesting of maps, so that a map that holds itself
-// cannot exhaust the stack.
+// maxDepth bounds the nesting of maps, so that deep nesting cannot exhaust
+// the stack.
 const maxDepth = 32
 
 // addFields copies data in key order, logrus.ErrorKey's value first so that
-// WithError's error leads the exception.
-func addFields(rec *core.Record, data map[string]any, errs *[]error, depth int) {
+// WithError's error leads the exception. outer holds the maps data is
+// nested in (depth of them), to find a map that holds itself: followed, a
+// map with two references to itself would be walked 2^maxDepth times.
+func addFields(rec *core.Record, data map[string]any, errs *[]error, depth int, outer *[maxDepth]uintptr) {
 	errKey := logrus.ErrorKey
 	var errVal any
 	hasErr := false
@@ -187,16 +194,16 @@ func addFields(rec *core.Record, data map[string]any, errs *[]error, depth int) 
 		keys = append(keys, k)
 	}
 	if hasErr {
-		addValue(rec, errKey, errVal, errs, depth)
+		addValue(rec, errKey, errVal, errs, depth, outer)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		addValue(rec, k, data[k], errs, depth)
+		addValue(rec, k, data[k], errs, depth, outer)
 	}
 }
 
 // addValue copies one field's value with its Go type.
-func addValue(rec *core.Record, key string, v any, errs *[]error, depth int) {
+func addValue(rec *core.Record, key string, v any, errs *[]error, depth int, outer *[maxDepth]uintptr) {
 	switch x := v.(type) {
 	case string:
 		rec.AddText(core.KindString, key, x)
@@ -227,22 +234,28 @@ func addValue(rec *core.Record, key string, v any, errs *[]error, depth int) {
 	case time.Time:
 		render.Time(rec, key, x)
 	case logrus.Fields:
-		addGroup(rec, key, x, errs, depth)
+		addGroup(rec, key, x, errs, depth, outer)
 	case map[string]any:
-		addGroup(rec, key, x, errs, depth)
+		addGroup(rec, key, x, errs, depth, outer)
 	default: // errors, Stringers, nil, []byte, anything else as JSON
 		render.Any(rec, key, x, errs)
 	}
 }
 
 // addGroup copies a nested map as a nested object.
-func addGroup(rec *core.Record, key string, m map[string]any, errs *[]error, depth int) {
+func addGroup(rec *core.Record, key string, m map[string]any, errs *[]error, depth int, outer *[maxDepth]uintptr) {
 	if depth >= maxDepth {
 		rec.AddText(core.KindPanic, key, "!TOO DEEP: maps nested more than 32 levels")
 		return
 	}
+	p := reflect.ValueOf(m).Pointer() // a map's identity; no allocation
+	if p != 0 && slices.Contains(outer[:depth], p) {
+		rec.AddText(core.KindPanic, key, "!CYCLE: the map holds itself")
+		return
+	}
+	outer[depth] = p
 	rec.OpenGroup(key)
-	addFields(rec, m, errs, depth+1)
+	addFields(rec, m, errs, depth+1, outer)
 	rec.CloseGroup()
 }
 

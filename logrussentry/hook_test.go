@@ -331,3 +331,31 @@ func js(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestCyclicMap: a field whose map holds itself, twice, is sent at once
+// with the cycle marked, not walked 2^32 times (it hung the logging
+// goroutine); its error is the exception once.
+func TestCyclicMap(t *testing.T) {
+	l, rec := newLogger(t, nil, nil)
+	l.SetFormatter(noOutput{}) // logrus' formatters do not survive cycles either
+	cause := errors.New("cause")
+	m := logrus.Fields{"err": cause, "n": 1}
+	m["a"], m["b"] = m, m
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.WithContext(rec.Context(context.Background())).WithField("m", m).Error("cyclic")
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("logging a map that holds itself did not return")
+	}
+	ev := rec.Events()[0]
+	if got, want := js(ev.LogContext()["m"]), `{"a":"!CYCLE: the map holds itself","b":"!CYCLE: the map holds itself","err":"cause","n":1}`; got != want {
+		t.Errorf("m = %s, want %s", got, want)
+	}
+	if ex := ev.Exceptions(); len(ex) != 1 || ex[0].Value != "cause" {
+		t.Errorf("exceptions %+v, want the one error", ex)
+	}
+}
