@@ -51,11 +51,15 @@
 // A nil error is a null field; a typed nil error is shown as text and is no
 // exception. Values that cannot be encoded as JSON show
 // "!UNENCODABLE T: reason"; a nested map that holds itself shows
-// "!CYCLE: the map holds itself" where it recurs. Fire always returns nil and never blocks on
-// Sentry, except for Fatal and Panic entries: the process is about to stop,
-// so it waits up to Options.FlushTimeout for the events sent so far
-// (this one's too) to be delivered. The *logrus.Entry that logrus panics
-// with after a Panic entry is known to logcrumbs.Middleware and
+// "!CYCLE: the map holds itself" where it recurs.
+//
+// Fire always returns nil and never blocks on Sentry, except for the
+// entries of Fatal and Panic (and their f, ln and Fn forms): the process is
+// about to stop, so it waits up to Options.FlushTimeout for the events sent
+// so far (this one's too) to be delivered. Log, Logf and Logln at
+// FatalLevel or PanicLevel neither exit nor panic in logrus, so their
+// events are sent as usual, without waiting. The *logrus.Entry that logrus
+// panics with after a Panic entry is known to logcrumbs.Middleware and
 // logcrumbs.RunJob: they recover it without sending it a second time.
 package logrussentry
 
@@ -64,6 +68,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -134,10 +139,12 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 		Time:    e.Time,
 		Level:   core.LevelOf(rank(e.Level), rank(logrus.InfoLevel), rank(logrus.WarnLevel), rank(logrus.ErrorLevel), rank(logrus.FatalLevel)),
 		Message: e.Message,
-		Exits:   e.Level <= logrus.FatalLevel,
 	}
-	if e.Level == logrus.PanicLevel { // logrus panics with this entry next
-		ent.Panics, ent.PanicValue = true, e
+	if e.Level <= logrus.FatalLevel && stopsAfter(e.Level) {
+		ent.Exits = true
+		if e.Level == logrus.PanicLevel { // logrus panics with this entry next
+			ent.Panics, ent.PanicValue = true, e
+		}
 	}
 	if d == core.Event {
 		ent.PC = callerPC(e.Caller)
@@ -166,6 +173,40 @@ func callerPC(c *runtime.Frame) uintptr {
 		return 0
 	}
 	return pc
+}
+
+// stopsAfter reports whether logrus exits or panics once the hooks of an
+// entry at level (FatalLevel or PanicLevel) have run: it does for Fatal,
+// Fatalf, Fatalln, FatalFn and their Panic counterparts (Entry's, Logger's,
+// the package's, a Logger.WriterLevel's), found among the logging call's
+// logrus frames; Log, Logf, Logln and LogFn at those levels log the level
+// only and return, so waiting for delivery there would only block the
+// caller, and a panic noted for the unit of work would hide a real one
+// later. It walks a few frames: Fatal and Panic entries only.
+func stopsAfter(level logrus.Level) bool {
+	prefix := "Fatal"
+	if level == logrus.PanicLevel {
+		prefix = "Panic"
+	}
+	var pcs [32]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs[:])])
+	inLogrus := false
+	for {
+		f, more := frames.Next()
+		name, ok := strings.CutPrefix(f.Function, "github.com/sirupsen/logrus.")
+		switch {
+		case ok:
+			inLogrus = true
+			if strings.HasPrefix(name[strings.LastIndexByte(name, '.')+1:], prefix) {
+				return true
+			}
+		case inLogrus: // the caller of logrus: it logged with Log, Logf...
+			return false
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // rank orders logrus' levels as the core wants them, most severe highest:

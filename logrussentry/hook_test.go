@@ -359,3 +359,71 @@ func TestCyclicMap(t *testing.T) {
 		t.Errorf("exceptions %+v, want the one error", ex)
 	}
 }
+
+// TestOnlyExitsAndPanicsWait: Fatal and Panic in all their forms wait for
+// delivery; Log, Logf and Logln at FatalLevel or PanicLevel, which logrus
+// documents as neither exiting nor panicking, are sent without waiting (they
+// waited up to FlushTimeout each, 2 seconds with Sentry unreachable).
+func TestOnlyExitsAndPanicsWait(t *testing.T) {
+	tr := &heldTransport{}
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := logrus.New()
+	l.SetOutput(&bytes.Buffer{})
+	l.ExitFunc = func(int) {}
+	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())}}))
+	log := l.WithContext(logcrumbs.NewContext(context.Background()))
+	for i, c := range []struct {
+		name  string
+		log   func(msg string)
+		waits bool
+	}{
+		{"Entry.Log(Fatal)", func(m string) { log.Log(logrus.FatalLevel, m) }, false},
+		{"Entry.Logf(Panic)", func(m string) { log.Logf(logrus.PanicLevel, "%s", m) }, false},
+		{"Logger.Logln(Fatal)", func(m string) { l.Logln(logrus.FatalLevel, m) }, false},
+		{"Logger.Log(Panic)", func(m string) { l.Log(logrus.PanicLevel, m) }, false},
+		{"Entry.Fatal", func(m string) { log.Fatal(m) }, true},
+		{"Entry.Fatalf", func(m string) { log.Fatalf("%s", m) }, true},
+		{"Logger.Fatalln", func(m string) { l.Fatalln(m) }, true},
+		{"Logger.FatalFn", func(m string) { l.FatalFn(func() []any { return []any{m} }) }, true},
+		{"Entry.Panic", func(m string) { log.Panic(m) }, true},
+		{"Logger.Panicf", func(m string) { l.Panicf("%s", m) }, true},
+		{"Entry.Panicln", func(m string) { log.Panicln(m) }, true},
+	} {
+		tr.FlushWithContext(context.Background()) // deliver what is held
+		before := tr.count()
+		func() {
+			defer func() { _ = recover() }()
+			c.log(fmt.Sprint(c.name, " ", i))
+		}()
+		if waited := tr.count() > before; waited != c.waits {
+			t.Errorf("%s: waited for delivery %v, want %v", c.name, waited, c.waits)
+		}
+	}
+}
+
+// TestLogPanicLevelThenPanic: in a unit of work, an entry logged with
+// Log(PanicLevel), which does not panic, and then a real Panic are two
+// events: the first was taken for the panic, so the real panic, recovered
+// by RunJob, was sent a third time as "panic in job".
+func TestLogPanicLevelThenPanic(t *testing.T) {
+	l, rec := newLogger(t, nil, nil)
+	func() {
+		defer func() { _ = recover() }()
+		_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+			log := l.WithContext(ctx)
+			log.Log(logrus.PanicLevel, "severity only")
+			log.Panic("invariant broken")
+			return nil
+		})
+	}()
+	var got []string
+	for _, ev := range rec.Events() {
+		got = append(got, ev.Message)
+	}
+	if s := strings.Join(got, " | "); s != "severity only | invariant broken" {
+		t.Errorf("events %s, want the two entries'", s)
+	}
+}
