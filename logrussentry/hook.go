@@ -30,7 +30,8 @@
 // level (Info by default) must admit Debug and Trace entries for them to
 // reach the trail. To keep them while the output still shows Info and
 // above, raise the logger's level and filter the output with
-// [LevelFormatter].
+// [LevelFormatter]. The logger's other hooks then see Debug and Trace
+// entries too, and logger.IsLevelEnabled(logrus.DebugLevel) reports true.
 //
 // # Fields
 //
@@ -90,7 +91,8 @@ type Options struct {
 
 	// EventLevel is the least severe level sent as an event. The zero
 	// value, logrus.PanicLevel, means logrus.ErrorLevel; set
-	// logrus.FatalLevel to send Fatal and Panic entries only.
+	// logrus.FatalLevel to send Fatal and Panic entries only. Panic
+	// entries alone cannot be chosen: PanicLevel is the zero value.
 	EventLevel logrus.Level
 
 	// FlushTimeout bounds how long a Fatal or Panic entry waits for the
