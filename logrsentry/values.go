@@ -2,8 +2,6 @@ package logrsentry
 
 import (
 	"fmt"
-	"math"
-	"time"
 
 	"github.com/go-logr/logr"
 
@@ -47,37 +45,10 @@ func nonStringKey(k any) string {
 // place, without an allocation; a logr.Marshaler is replaced by its
 // MarshalLog's value first, as funcr does.
 func addValue(rec *core.Record, key string, v any, errs *[]error) {
+	if render.Scalar(rec, key, v) {
+		return
+	}
 	switch x := v.(type) {
-	case string:
-		rec.AddText(core.KindString, key, x)
-	case int:
-		rec.AddScalar(core.KindInt64, key, uint64(x))
-	case int64:
-		rec.AddScalar(core.KindInt64, key, uint64(x))
-	case int32:
-		rec.AddScalar(core.KindInt64, key, uint64(x))
-	case uint:
-		rec.AddScalar(core.KindUint64, key, uint64(x))
-	case uint64:
-		rec.AddScalar(core.KindUint64, key, x)
-	case uint32:
-		rec.AddScalar(core.KindUint64, key, uint64(x))
-	case float64:
-		rec.AddScalar(core.KindFloat64, key, math.Float64bits(x))
-	case float32:
-		rec.AddScalar(core.KindFloat64, key, math.Float64bits(float64(x)))
-	case bool:
-		var n uint64
-		if x {
-			n = 1
-		}
-		rec.AddScalar(core.KindBool, key, n)
-	case time.Duration:
-		rec.AddScalar(core.KindDuration, key, uint64(x))
-	case time.Time:
-		render.Time(rec, key, x)
-	case nil:
-		rec.AddScalar(core.KindNull, key, 0)
 	case logr.Marshaler:
 		if e, ok := x.(error); ok && errs != nil && !render.IsNil(e) {
 			*errs = append(*errs, e) // shown as MarshalLog, still the exception

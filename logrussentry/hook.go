@@ -65,7 +65,6 @@
 package logrussentry
 
 import (
-	"math"
 	"reflect"
 	"runtime"
 	"slices"
@@ -247,40 +246,15 @@ func addFields(rec *core.Record, data map[string]any, errs *[]error, depth int, 
 
 // addValue copies one field's value with its Go type.
 func addValue(rec *core.Record, key string, v any, errs *[]error, depth int, outer *[maxDepth]uintptr) {
+	if render.Scalar(rec, key, v) {
+		return
+	}
 	switch x := v.(type) {
-	case string:
-		rec.AddText(core.KindString, key, x)
-	case int:
-		rec.AddScalar(core.KindInt64, key, uint64(x))
-	case int64:
-		rec.AddScalar(core.KindInt64, key, uint64(x))
-	case int32:
-		rec.AddScalar(core.KindInt64, key, uint64(x))
-	case uint:
-		rec.AddScalar(core.KindUint64, key, uint64(x))
-	case uint64:
-		rec.AddScalar(core.KindUint64, key, x)
-	case uint32:
-		rec.AddScalar(core.KindUint64, key, uint64(x))
-	case float64:
-		rec.AddScalar(core.KindFloat64, key, math.Float64bits(x))
-	case float32:
-		rec.AddScalar(core.KindFloat64, key, math.Float64bits(float64(x)))
-	case bool:
-		var b uint64
-		if x {
-			b = 1
-		}
-		rec.AddScalar(core.KindBool, key, b)
-	case time.Duration:
-		rec.AddScalar(core.KindDuration, key, uint64(x))
-	case time.Time:
-		render.Time(rec, key, x)
 	case logrus.Fields:
 		addGroup(rec, key, x, errs, depth, outer)
 	case map[string]any:
 		addGroup(rec, key, x, errs, depth, outer)
-	default: // errors, Stringers, nil, []byte, anything else as JSON
+	default: // errors, Stringers, []byte, anything else as JSON
 		render.Any(rec, key, x, errs)
 	}
 }

@@ -17,12 +17,64 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"time"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
+
+// Scalar copies x under key, in place and without an allocation, when it is
+// one of the Go kinds loggers that take plain values (logrus fields, logr
+// key/value lists) carry most: strings, sized and unsized integers, floats,
+// bools, time.Duration, time.Time and nil. It reports whether x was one;
+// the caller handles the rest (its logger's own types, then Any).
+func Scalar(rec *buffer.Record, key string, x any) bool {
+	switch x := x.(type) {
+	case string:
+		rec.AddText(buffer.KindString, key, x)
+	case int:
+		rec.AddScalar(buffer.KindInt64, key, uint64(x))
+	case int64:
+		rec.AddScalar(buffer.KindInt64, key, uint64(x))
+	case int32:
+		rec.AddScalar(buffer.KindInt64, key, uint64(x))
+	case int16:
+		rec.AddScalar(buffer.KindInt64, key, uint64(x))
+	case int8:
+		rec.AddScalar(buffer.KindInt64, key, uint64(x))
+	case uint:
+		rec.AddScalar(buffer.KindUint64, key, uint64(x))
+	case uint64:
+		rec.AddScalar(buffer.KindUint64, key, x)
+	case uint32:
+		rec.AddScalar(buffer.KindUint64, key, uint64(x))
+	case uint16:
+		rec.AddScalar(buffer.KindUint64, key, uint64(x))
+	case uint8:
+		rec.AddScalar(buffer.KindUint64, key, uint64(x))
+	case float64:
+		rec.AddScalar(buffer.KindFloat64, key, math.Float64bits(x))
+	case float32:
+		rec.AddScalar(buffer.KindFloat64, key, math.Float64bits(float64(x)))
+	case bool:
+		var n uint64
+		if x {
+			n = 1
+		}
+		rec.AddScalar(buffer.KindBool, key, n)
+	case time.Duration:
+		rec.AddScalar(buffer.KindDuration, key, uint64(x))
+	case time.Time:
+		Time(rec, key, x)
+	case nil:
+		rec.AddScalar(buffer.KindNull, key, 0)
+	default:
+		return false
+	}
+	return true
+}
 
 // Any copies x under key. When errs is not nil, non-nil errors are appended
 // to it.
