@@ -128,6 +128,22 @@ func (r *Recorder) OnlyEvent() Event {
 // a pass-through record sent.
 func (r *Recorder) Sent() []*sentry.Event { return r.tr.sent() }
 
+// Logs flushes the hub's client (sentry-go batches Sentry Logs and sends
+// them on a flush or every few seconds) and returns every Sentry Logs entry
+// sent so far, in the order they were sent: what the integrations' Logs
+// levels and Options.LogsOnEvent sent, as sentry-go built them (after the
+// client's BeforeSendLog).
+func (r *Recorder) Logs() []sentry.Log {
+	r.hub.Flush(2 * time.Second)
+	var out []sentry.Log
+	for _, ev := range r.tr.sent() {
+		if ev.Type == "log" {
+			out = append(out, ev.Logs...)
+		}
+	}
+	return out
+}
+
 // WaitEvents waits up to timeout for at least n events and returns them
 // all; it fails the test if they do not come. Events sent from other
 // goroutines arrive when those goroutines log; this waits for them.

@@ -205,3 +205,23 @@ func TestNewSkipsNilConfigure(t *testing.T) {
 		t.Errorf("MaxBreadcrumbs = %d, want the configured 7", got)
 	}
 }
+
+// TestLogs: Logs flushes the client and returns the Sentry Logs entries
+// sent, in order, leaving events out.
+func TestLogs(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := sentry.NewLogger(sentry.SetHubOnContext(context.Background(), rec.Hub()))
+	logger.Info().String("k", "v").Emit("first")
+	logger.Warn().Emit("second")
+	rec.Hub().CaptureMessage("an event")
+	logs := rec.Logs()
+	if len(logs) != 2 || logs[0].Body != "first" || logs[1].Body != "second" || logs[1].Level != sentry.LogLevelWarn {
+		t.Fatalf("logs %+v, want first (info) and second (warn)", logs)
+	}
+	if v, ok := logs[0].Attributes["k"]; !ok || v.AsString() != "v" {
+		t.Errorf("attribute k = %v, want v", v)
+	}
+	if n := len(rec.Events()); n != 1 {
+		t.Errorf("%d events, want 1", n)
+	}
+}

@@ -30,6 +30,13 @@ var logrDriver = conformance.Driver{Name: "logr", Category: "logr", New: newLogr
 // newLogr wraps a funcr JSON logger (funcr writes no timestamps unless
 // asked), as the README's quick start does.
 func newLogr(_ *testing.T, c conformance.Config) conformance.Logger {
+	opts := logrsentry.Options{Options: c.Options, Logs: c.Logs}
+	switch c.LogsLevel {
+	case conformance.Debug:
+		opts.LogsVerbosity = 1
+	case conformance.Error:
+		opts.LogsVerbosity = -1
+	}
 	var base logr.Logger // logr.Discard(): no sink
 	if c.Out != nil {
 		verbosity := 1
@@ -43,9 +50,9 @@ func newLogr(_ *testing.T, c conformance.Config) conformance.Logger {
 		return logrLogger{base}
 	}
 	if c.Out == nil {
-		return logrLogger{logr.New(logrsentry.NewSink(nil, logrsentry.Options{Options: c.Options}))}
+		return logrLogger{logr.New(logrsentry.NewSink(nil, opts))}
 	}
-	return logrLogger{logrsentry.Wrap(base, logrsentry.Options{Options: c.Options})}
+	return logrLogger{logrsentry.Wrap(base, opts)}
 }
 
 type logrLogger struct{ l logr.Logger }

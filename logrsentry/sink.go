@@ -89,15 +89,54 @@ type Options struct {
 	// what it writes). Zero means DefaultVerbosity; a negative value keeps
 	// V(0) only.
 	Verbosity int
+
+	// Logs, when true, also sends records to Sentry Logs (through
+	// sentry-go's log API: its batching and BeforeSendLog): every Error
+	// record, and the Info records of V level at most LogsVerbosity, with
+	// their key-value pairs as typed log attributes (groups flattened with
+	// dots), the logger's name, the trace of the bound context, scrubbed and
+	// user-gated as events are; it is independent of Verbosity. False, the
+	// default, means off, so that no Sentry quota changes. See also
+	// logcrumbs.Options.LogsOnEvent.
+	Logs bool
+
+	// LogsVerbosity is the highest V level whose Info records go to Sentry
+	// Logs when Logs is set: zero means V(0) only; a negative value sends
+	// Error records only.
+	LogsVerbosity int
 }
 
 // config is what every sink derived from one NewSink or Wrap call shares.
 type config struct {
 	core      *core.Core
 	verbosity int
+	// logs: Options.Logs; logsVerbosity is the highest V level whose Info
+	// records are sent to Sentry Logs (-1 when off: no V level is).
+	logs          bool
+	logsVerbosity int
 	// escalates: Options.EscalateIf may turn an Info record into an event,
 	// which then needs its call site.
 	escalates bool
+}
+
+// infoDecision returns what becomes of an Info record of V level level.
+func (c *config) infoDecision(level int) core.Decision {
+	d := core.Skip
+	if level <= c.verbosity {
+		d = core.Breadcrumb
+	}
+	if level <= c.logsVerbosity {
+		d |= core.Logs
+	}
+	return d
+}
+
+// errorDecision returns what becomes of an Error record.
+func (c *config) errorDecision() core.Decision {
+	if c.logs {
+		return core.Event | core.Logs
+	}
+	return core.Event
 }
 
 // sink is the logr.LogSink. With* return a new sink; a sink is not changed
@@ -137,10 +176,14 @@ func NewSink(next logr.LogSink, opts Options) logr.LogSink {
 		v = 0
 	}
 	s := &sink{c: &config{
-		core:      core.New(opts.Options, "logr", 0),
-		verbosity: v,
-		escalates: opts.EscalateIf != nil,
+		core:          core.New(opts.Options, "logr", 0),
+		verbosity:     v,
+		logsVerbosity: -1,
+		escalates:     opts.EscalateIf != nil,
 	}}
+	if opts.Logs {
+		s.c.logs, s.c.logsVerbosity = true, max(-1, opts.LogsVerbosity)
+	}
 	s.setNext(next)
 	return s.out()
 }
@@ -208,7 +251,7 @@ func (s *sink) Init(info logr.RuntimeInfo) {
 // Enabled reports whether next writes, or logcrumbs keeps, Info records of
 // V level level.
 func (s *sink) Enabled(level int) bool {
-	return level <= s.c.verbosity || (s.next != nil && s.next.Enabled(level))
+	return level <= s.c.verbosity || level <= s.c.logsVerbosity || (s.next != nil && s.next.Enabled(level))
 }
 
 // Info passes the record to next if next is enabled for its level, and
@@ -222,14 +265,15 @@ func (s *sink) Info(level int, msg string, kv ...any) {
 			s.next.Info(level, msg, kv...)
 		}
 	}
-	if level > s.c.verbosity {
+	d := s.c.infoDecision(level)
+	if d == core.Skip {
 		return
 	}
 	e := core.Entry{Time: time.Now(), Level: sentryLevel(-level), Logger: s.name, Message: msg}
 	if s.c.escalates {
 		e.PC = s.pc()
 	}
-	s.c.core.Log(s.ctx, core.Breadcrumb, &e, s.preset, core.Encoder{
+	s.c.core.Log(s.ctx, d, &e, s.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) },
 	})
 }
@@ -244,7 +288,7 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 		s.next.Error(err, msg, kv...)
 	}
 	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: s.pc()}
-	s.c.core.Log(s.ctx, core.Event, &e, s.preset, core.Encoder{
+	s.c.core.Log(s.ctx, s.c.errorDecision(), &e, s.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			// funcr's key and value: err's text (never its MarshalLog),
 			// null for nil; and err is the exception even if a Marshaler.

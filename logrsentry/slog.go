@@ -54,12 +54,12 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 		// Enabled: this sink's Enabled let r through for logcrumbs' sake.
 		err = s.slogNext.Handle(ctx, r)
 	}
-	d, lvl := core.Event, core.Level(sentryLevel(errorLevel))
+	d, lvl := s.c.errorDecision(), core.Level(sentryLevel(errorLevel))
 	if r.Level < slog.LevelError {
-		if v > s.c.verbosity {
+		if d = s.c.infoDecision(v); d == core.Skip {
 			return err
 		}
-		d, lvl = core.Breadcrumb, sentryLevel(-v)
+		lvl = sentryLevel(-v)
 	}
 	if ctx == nil || logcrumbs.FromContext(ctx) == nil {
 		ctx = s.ctx
@@ -67,7 +67,7 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	e := core.Entry{Time: r.Time, Level: lvl, Logger: s.name, Message: r.Message, PC: r.PC}
 	s.c.core.Log(ctx, d, &e, s.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
-			if d == core.Event {
+			if d.Kept() == core.Event {
 				rec.AddScalar(core.KindNull, "error", 0) // as logr's Error(nil, ...)
 			}
 			r.Attrs(func(a slog.Attr) bool {

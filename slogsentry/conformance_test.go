@@ -37,7 +37,11 @@ func newSlog(_ *testing.T, c conformance.Config) conformance.Logger {
 	case c.Bare:
 		return slogLogger{l: slog.New(next)}
 	}
-	return slogLogger{l: slog.New(slogsentry.NewHandler(next, slogsentry.Options{Options: c.Options}))}
+	opts := slogsentry.Options{Options: c.Options}
+	if c.Logs {
+		opts.LogsLevel = slogLevels[c.LogsLevel]
+	}
+	return slogLogger{l: slog.New(slogsentry.NewHandler(next, opts))}
 }
 
 // conformanceNoTime drops the record's time, so that outputs compare byte for byte.

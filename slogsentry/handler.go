@@ -75,6 +75,15 @@ type Options struct {
 	// EventLevel is the lowest level sent to Sentry as an event. Nil means
 	// slog.LevelError.
 	EventLevel slog.Leveler
+
+	// LogsLevel is the lowest level also sent to Sentry Logs (through
+	// sentry-go's log API: its batching and BeforeSendLog), with the
+	// record's attributes as typed log attributes (groups flattened with
+	// dots), its logger name, the trace of its context, scrubbed and
+	// user-gated as events are; it is independent of the other two levels. Nil
+	// means off, so that no Sentry quota changes; a slog.LevelVar changes
+	// it at run time. See also logcrumbs.Options.LogsOnEvent.
+	LogsLevel slog.Leveler
 }
 
 // config is what every Handler derived from one NewHandler call shares.
@@ -142,6 +151,13 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 		c.levels = core.DynamicLevels(
 			func(l slog.Level) bool { return l >= breadcrumb.Level() },
 			func(l slog.Level) bool { return l >= event.Level() })
+	}
+	switch logs := opts.LogsLevel.(type) {
+	case nil:
+	case slog.Level:
+		c.levels = c.levels.WithLogs(logs)
+	default:
+		c.levels = c.levels.WithDynamicLogs(func(l slog.Level) bool { return l >= logs.Level() })
 	}
 	return &Handler{next: next, c: c}
 }

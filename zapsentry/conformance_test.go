@@ -39,7 +39,11 @@ func newZap(_ *testing.T, c conformance.Config) conformance.Logger {
 		cores = append(cores, zapcore.NewCore(zapcore.NewJSONEncoder(cfg), zapcore.AddSync(c.Out), level))
 	}
 	if !c.Bare {
-		cores = append(cores, zapsentry.NewCore(zapsentry.Options{Options: c.Options}))
+		opts := zapsentry.Options{Options: c.Options}
+		if c.Logs {
+			opts.LogsLevel = zapLevels[c.LogsLevel]
+		}
+		cores = append(cores, zapsentry.NewCore(opts))
 	}
 	return zapLogger{zap.New(zapcore.NewTee(cores...))}
 }

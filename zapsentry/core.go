@@ -74,6 +74,16 @@ type Options struct {
 	// zapcore.ErrorLevel.
 	EventLevel zapcore.LevelEnabler
 
+	// LogsLevel decides which entries are also sent to Sentry Logs
+	// (through sentry-go's log API: its batching and BeforeSendLog), with
+	// their fields as typed log attributes (namespaces and objects
+	// flattened with dots), the logger's name, the trace of the bound
+	// context, scrubbed and user-gated as events are; it is independent of
+	// the other two levels. Nil means off, so that no Sentry quota
+	// changes; a zap.AtomicLevel changes it at run time. See also
+	// logcrumbs.Options.LogsOnEvent.
+	LogsLevel zapcore.LevelEnabler
+
 	// SyncTimeout bounds how long Sync, and the Write of a Panic or Fatal
 	// entry, wait for the hub's client to send the events sent so far (to
 	// drain its queue: whether Sentry accepted them, logcrumbs.Flush with
@@ -119,6 +129,13 @@ func NewCore(opts Options) zapcore.Core {
 		c.levels = core.FixedLevels(b, e)
 	} else {
 		c.levels = core.DynamicLevels(c.breadcrumbLevel.Enabled, c.eventLevel.Enabled)
+	}
+	switch logs := opts.LogsLevel.(type) {
+	case nil:
+	case zapcore.Level:
+		c.levels = c.levels.WithLogs(logs)
+	default:
+		c.levels = c.levels.WithDynamicLogs(logs.Enabled)
 	}
 	return &sentryCore{c: c}
 }

@@ -21,10 +21,14 @@ func newBridge(opts Options) *bridge {
 	if event == zerolog.DebugLevel {
 		event = zerolog.ErrorLevel
 	}
-	return &bridge{
+	b := &bridge{
 		core:   core.New(opts.Options, "zerolog", opts.FlushTimeout),
 		levels: core.FixedLevels(opts.BreadcrumbLevel, event),
 	}
+	if opts.LogsLevel != zerolog.DebugLevel && opts.LogsLevel <= zerolog.PanicLevel {
+		b.levels = b.levels.WithLogs(opts.LogsLevel)
+	}
+	return b
 }
 
 // handle keeps a record as a breadcrumb or sends it as an event. fields is

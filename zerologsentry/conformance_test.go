@@ -72,6 +72,12 @@ func newZerolog(t *testing.T, c conformance.Config, writer, text bool) conforman
 		out = &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: out}, Level: zerolog.InfoLevel}
 	}
 	opts := zerologsentry.Options{Options: c.Options}
+	if c.Logs {
+		opts.LogsLevel = zerologLevels[c.LogsLevel]
+		if opts.LogsLevel == zerolog.DebugLevel { // the zero value is off
+			opts.LogsLevel = zerolog.TraceLevel
+		}
+	}
 	switch {
 	case c.Bare:
 		return zerologLogger{l: zerolog.New(out).Level(zerolog.DebugLevel), text: text}

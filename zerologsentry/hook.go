@@ -108,6 +108,16 @@ type Options struct {
 	// an event is never what is wanted.
 	EventLevel zerolog.Level
 
+	// LogsLevel is the lowest level also sent to Sentry Logs (through
+	// sentry-go's log API: its batching and BeforeSendLog), with the
+	// record's fields as typed log attributes (objects flattened with
+	// dots), the logger name, the trace of its context, scrubbed and
+	// user-gated as events are; it is independent of the other two levels. The
+	// zero value, zerolog.DebugLevel, means off, so that no Sentry quota
+	// changes; zerolog.TraceLevel sends Trace and Debug records and above;
+	// zerolog.Disabled is off too. See also logcrumbs.Options.LogsOnEvent.
+	LogsLevel zerolog.Level
+
 	// FlushTimeout bounds how long a Fatal or Panic record (an event or a
 	// breadcrumb) waits for the events sent so far to be delivered before
 	// zerolog stops the process. Zero means 2 seconds.

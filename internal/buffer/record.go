@@ -132,6 +132,9 @@ type Record struct {
 	Truncated bool
 	// DroppedAttrs counts the attributes that did not fit MaxAttrs.
 	DroppedAttrs int
+	// Logged says the record was sent to Sentry Logs already (the Logs
+	// level), so that Options.LogsOnEvent does not send it again.
+	Logged bool
 	// open counts the groups opened and not yet closed, so that Close can
 	// balance them and a dropped group open drops its close too.
 	open, droppedOpen int

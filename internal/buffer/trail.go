@@ -121,6 +121,26 @@ func (t *Trail) Snapshot(dst []*Record) []*Record {
 	return dst
 }
 
+// TakeUnlogged appends copies of t's records not yet sent to Sentry Logs to
+// dst, oldest first, marks them as sent, and returns the extended slice:
+// each record is taken once, however many events the trail sends. The
+// copies come from the pool: give them back with PutAll when done.
+func (t *Trail) TakeUnlogged(dst []*Record) []*Record {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := 0; i < t.n; i++ {
+		r := t.recs[(t.head+i)%len(t.recs)]
+		if r.Logged {
+			continue
+		}
+		r.Logged = true
+		c := pool.Get().(*Record)
+		c.copyFrom(r)
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // Release empties t, giving its records back to the pool, at the end of the
 // unit of work it belonged to. Records appended afterwards (by a goroutine
 // that outlived the unit) are kept as usual.

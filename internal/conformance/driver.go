@@ -89,6 +89,13 @@ type Config struct {
 	// the way the integration's README advises (a handler level, a zap core
 	// level, a zerolog FilteredLevelWriter), while logcrumbs keeps them.
 	FilterDebug bool
+	// Logs, when true, sets the integration's Logs level (sending records
+	// to Sentry Logs) to LogsLevel, in the logger's own level type:
+	// slogsentry's and zapsentry's LogsLevel, zerologsentry's LogsLevel,
+	// logrsentry's Logs and LogsVerbosity (Debug is V(1), Info and Warn
+	// V(0), Error a negative LogsVerbosity). False leaves it off.
+	Logs      bool
+	LogsLevel Level
 	// Bare makes the same logger without logcrumbs, as the user had it
 	// before: its output is compared with the wrapped one's.
 	Bare bool

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -52,4 +53,46 @@ func RunE2E(t *testing.T, d Driver) {
 			t.Error("the logger's own output lacks the second error")
 		}
 	})
+	t.Run("LogsEndToEnd", func(t *testing.T) { testLogsEndToEnd(t, d) })
+}
+
+// LogsEndToEnd: through sentry-go's HTTP transport, the Logs level (Error)
+// and LogsOnEvent send the failing unit's trail and its error record, each
+// once, with the event's trace, scrubbed; the passing unit sends nothing.
+func testLogsEndToEnd(t *testing.T, d Driver) {
+	r := e2e.Start(t)
+	hub := r.Hub(t)
+	logger := d.New(t, Config{Options: logcrumbs.Options{Hub: hub, LogsOnEvent: true}, Logs: true, LogsLevel: Error})
+	pass := logger.Bind(logcrumbs.Bind(logcrumbs.NewContext(t.Context()), hub.Clone()))
+	fail := logger.Bind(logcrumbs.Bind(logcrumbs.NewContext(t.Context()), hub.Clone()))
+	pass.Log(Info, "passing step")
+	fail.Log(Info, "step 1", Field{"n", 7}, Field{"token", "tok-secret"})
+	fail.Log(Error, "failed", Field{"err", errors.New("boom")})
+	ev := r.WaitReports(t, 1)[0]
+	var trace struct {
+		TraceID string `json:"trace_id"`
+	}
+	_ = json.Unmarshal(ev.Event.Contexts["trace"], &trace)
+	if !hub.Flush(5 * time.Second) {
+		t.Fatal("flush timed out")
+	}
+	var logs []e2e.Log
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if logs = r.Logs(t); len(logs) >= 2 {
+			break
+		}
+	}
+	var got []string
+	for _, l := range logs {
+		got = append(got, l.Message)
+		if l.TraceID == "" || l.TraceID != trace.TraceID {
+			t.Errorf("log %q: trace %q, want the event's %q", l.Message, l.TraceID, trace.TraceID)
+		}
+	}
+	if strings.Join(got, "|") != "failed|step 1" {
+		t.Fatalf("logs %q, want the error record at its level, then its trail", got)
+	}
+	if a := logs[1].Attributes; fmt.Sprint(a["n"]) != "7" || a["token"] != "[Filtered]" {
+		t.Errorf("step 1 attributes %v: want n 7 and token filtered", a)
+	}
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, d Driver) {
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
+	RunLogs(t, d)
 }
 
 // newLogger returns d's logger fed to a new Recorder, with opts' other

@@ -82,16 +82,43 @@ const (
 	// Event: the record is sent to Sentry as an event (and a breadcrumb of
 	// it kept in its trail).
 	Event
+
+	// Logs is a flag added to Skip, Breadcrumb or Event: the record is also
+	// sent to Sentry Logs (the integration's Logs level).
+	Logs Decision = 4
 )
 
+// Kept returns d without its Logs flag: what becomes of the record in the
+// trail and as an event.
+func (d Decision) Kept() Decision { return d &^ Logs }
+
 // Levels decide, from a logger's level, whether a record becomes a
-// breadcrumb or an event. Fixed levels are compared in place, with no
-// call; dynamic ones (slog.Leveler, zapcore.LevelEnabler) cost one call
-// each. The zero value sends every record at or above L's zero value as
-// an event: make Levels with [FixedLevels] or [DynamicLevels].
+// breadcrumb or an event, and whether it also goes to Sentry Logs. Fixed
+// levels are compared in place, with no call; dynamic ones (slog.Leveler,
+// zapcore.LevelEnabler) cost one call each. The zero value sends every
+// record at or above L's zero value as an event: make Levels with
+// [FixedLevels] or [DynamicLevels]. Sentry Logs are off unless set with
+// [Levels.WithLogs] or [Levels.WithDynamicLogs]: then one flag is tested
+// per record.
 type Levels[L cmp.Ordered] struct {
 	breadcrumbAt, eventAt L
 	breadcrumb, event     func(L) bool // nil: fixed
+	logsOn                bool
+	logsAt                L
+	logs                  func(L) bool // nil: fixed at logsAt
+}
+
+// WithLogs returns v that also sends records at or above at to Sentry Logs.
+func (v Levels[L]) WithLogs(at L) Levels[L] {
+	v.logsOn, v.logsAt, v.logs = true, at, nil
+	return v
+}
+
+// WithDynamicLogs returns v that also sends records for which logs returns
+// true to Sentry Logs, asking at each record.
+func (v Levels[L]) WithDynamicLogs(logs func(L) bool) Levels[L] {
+	v.logsOn, v.logs = true, logs
+	return v
 }
 
 // FixedLevels returns Levels that keep records at or above breadcrumb as
@@ -106,8 +133,27 @@ func DynamicLevels[L cmp.Ordered](breadcrumb, event func(L) bool) Levels[L] {
 	return Levels[L]{breadcrumb: breadcrumb, event: event}
 }
 
-// Decide returns what becomes of a record of level l.
+// Decide returns what becomes of a record of level l: Skip, Breadcrumb or
+// Event, with the Logs flag when it also goes to Sentry Logs.
 func (v *Levels[L]) Decide(l L) Decision {
+	if v.logsOn {
+		return v.decide(l) | v.decideLogs(l)
+	}
+	return v.decide(l)
+}
+
+func (v *Levels[L]) decideLogs(l L) Decision {
+	if v.logs != nil {
+		if v.logs(l) {
+			return Logs
+		}
+	} else if l >= v.logsAt {
+		return Logs
+	}
+	return Skip
+}
+
+func (v *Levels[L]) decide(l L) Decision {
 	if v.event == nil {
 		switch {
 		case l >= v.eventAt:
@@ -209,10 +255,18 @@ func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset 
 // trail, as d says; preset's attributes come first. Then, for Exits, it
 // flushes the hub. It never blocks on Sentry otherwise, and allocates
 // nothing for a breadcrumb once the trail's storage has been used once.
+//
+// With the Logs flag, the record also goes to Sentry Logs (even when it is
+// neither kept nor sent as an event), and is marked in the trail so that
+// Options.LogsOnEvent does not send it a second time.
 func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+	if d&Logs != 0 {
+		c.logged(ctx, d.Kept(), ent, preset, enc)
+		return
+	}
 	switch d {
 	case Event:
-		c.event(ctx, ent, preset, enc)
+		c.event(ctx, ent, preset, enc, false)
 	case Breadcrumb:
 		if c.esc.CollectsBreadcrumbErrors() {
 			c.breadcrumbWithErrors(ctx, ent, preset, enc)
@@ -231,6 +285,26 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	}
 }
 
+// logged is Log for a record that also goes to Sentry Logs: apart, so that
+// the breadcrumb path is not longer when Logs are off.
+func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+	switch d {
+	case Event:
+		c.event(ctx, ent, preset, enc, true)
+	case Breadcrumb:
+		rec, errs := c.build(ent, preset, enc, false)
+		c.esc.SendLog(ctx, rec)
+		c.esc.Keep(ctx, rec, errs)
+	default:
+		rec, _ := c.build(ent, preset, enc, false)
+		c.esc.SendLog(ctx, rec)
+		buffer.Put(rec)
+	}
+	if ent.Exits {
+		c.Flush(ctx)
+	}
+}
+
 // breadcrumbWithErrors is the breadcrumb path when Options.EscalateIf needs
 // the record's errors: apart, so that the plain path allocates nothing.
 func (c *Core) breadcrumbWithErrors(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
@@ -238,8 +312,11 @@ func (c *Core) breadcrumbWithErrors(ctx context.Context, ent *Entry, preset *Pre
 	c.esc.Keep(ctx, rec, errs)
 }
 
-func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
+func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder, logs bool) {
 	rec, errs := c.build(ent, preset, enc, true)
+	if logs {
+		c.esc.SendLog(ctx, rec)
+	}
 	id := c.esc.Capture(ctx, rec, errs) // takes rec
 	if ent.Panics {
 		var p any = ent.Message

@@ -132,6 +132,30 @@ func (r *Receiver) Raw(tb testing.TB) []byte {
 	return body
 }
 
+// Log is one Sentry Logs entry as the receiver parsed it from a log
+// envelope item: attribute values unwrapped from their typed form.
+type Log struct {
+	Level      string         `json:"level"`
+	Message    string         `json:"message"`
+	Attributes map[string]any `json:"attributes"`
+	TraceID    string         `json:"traceId"`
+}
+
+// Logs returns the Sentry Logs entries the receiver has parsed so far.
+func (r *Receiver) Logs(tb testing.TB) []Log {
+	tb.Helper()
+	resp, err := http.Get(r.control + "/logs")
+	if err != nil {
+		tb.Fatalf("e2e: reading logs: %v", err)
+	}
+	defer resp.Body.Close()
+	var logs []Log
+	if err := json.NewDecoder(resp.Body).Decode(&logs); err != nil {
+		tb.Fatalf("e2e: decoding logs: %v", err)
+	}
+	return logs
+}
+
 // WaitReports waits up to 10s for at least n reports and returns them all.
 // Call the client's Flush first: the HTTP transport sends in the background.
 func (r *Receiver) WaitReports(tb testing.TB, n int) []Report {

@@ -45,6 +45,7 @@ type Options struct {
 	DedupeWindow          time.Duration
 	EscalateIf            func(Record) bool
 	PassThroughLevel      sentry.Level
+	LogsOnEvent           bool
 	SecretKeys            []string
 	Scrub                 func(key string, value any) any
 }
@@ -89,10 +90,39 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 		}
 	}
 	trail := buffer.For(ctx)
-	if e.passThrough >= 0 && rec.Level >= e.passThrough && trail.Escalated() {
-		e.build.SendLog(ctx, e.Hub(ctx), rec)
+	if e.passThrough >= 0 && rec.Level >= e.passThrough && !rec.Logged && trail.Escalated() {
+		e.SendLog(ctx, rec)
 	}
 	trail.Append(rec)
+}
+
+// SendLog sends rec to Sentry Logs through the hub of ctx, with the trace
+// of ctx (its span, else the hub's propagation context), and marks it as
+// sent. It does not take rec.
+func (e *Escalator) SendLog(ctx context.Context, rec *buffer.Record) {
+	e.build.SendLog(ctx, e.Hub(ctx), rec, false)
+	rec.Logged = true
+}
+
+// logsOnEvent sends to Sentry Logs, for Options.LogsOnEvent, the records of
+// trail not sent there yet, then rec, the event's own record: what led up
+// to the event, with the event's trace (the same ctx and hub). The records
+// are marked, so that a second event of the unit sends only the newer ones.
+// The fallback trail is no unit of work's: its records are not sent.
+func (e *Escalator) logsOnEvent(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, rec *buffer.Record) {
+	if !e.opts.LogsOnEvent || trail == buffer.Fallback() {
+		return
+	}
+	var arr [buffer.DefaultCapacity]*buffer.Record
+	recs := trail.TakeUnlogged(arr[:0])
+	for _, r := range recs {
+		e.build.SendLog(ctx, hub, r, true)
+	}
+	buffer.PutAll(recs)
+	if !rec.Logged {
+		e.build.SendLog(ctx, hub, rec, false)
+		rec.Logged = true
+	}
 }
 
 // CollectsBreadcrumbErrors reports whether the integrations must gather a
@@ -277,6 +307,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		stats.EventsFailed.Add(1)
 		return ""
 	}
+	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID
 }
@@ -287,6 +318,7 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
 	b.SetLogger(rec.Logger())
 	b.SetMessage(rec.Message())
+	b.Logged = rec.Logged
 	if id != "" {
 		b.AddText(buffer.KindString, eventIDKey, id)
 	}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
 
@@ -39,6 +40,7 @@ type Builder struct {
 	fingerprintKey string
 	userKey        string // "-": none
 	scrub          *scrubber
+	logs           atomic.Pointer[logsCache] // see Builder.logger
 }
 
 // NewBuilder returns a Builder: tagKeys are the attributes that become

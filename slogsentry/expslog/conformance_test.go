@@ -3,6 +3,7 @@ package expslog_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -40,7 +41,11 @@ func newExp(_ *testing.T, c conformance.Config) conformance.Logger {
 	case c.Bare:
 		return expLogger{l: xslog.New(next)}
 	}
-	return expLogger{l: xslog.New(expslog.NewHandler(next, slogsentry.Options{Options: c.Options}))}
+	opts := slogsentry.Options{Options: c.Options}
+	if c.Logs { // log/slog's levels: x/exp's have the same numbers
+		opts.LogsLevel = slog.Level(expLevels[c.LogsLevel])
+	}
+	return expLogger{l: xslog.New(expslog.NewHandler(next, opts))}
 }
 
 type expLogger struct {

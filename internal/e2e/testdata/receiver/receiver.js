@@ -5,6 +5,7 @@
 //   {"dsn": "<DSN for sentry-go>", "control": "http://127.0.0.1:<port>"}
 // The control server answers
 //   GET  /reports  the events the Sentry server parsed, as JSON
+//   GET  /logs     the Sentry Logs entries it parsed (log envelope items)
 //   POST /reset    forgets them
 // The process exits when its stdin closes, so a crashed test never leaves it
 // running.
@@ -26,6 +27,11 @@ async function main() {
     if (req.method === 'GET' && req.url === '/reports') {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify(testkit.reports()));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/logs') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(testkit.logs()));
       return;
     }
     if (req.method === 'POST' && req.url === '/reset') {
