@@ -48,7 +48,11 @@ func newLogrus(_ *testing.T, c conformance.Config) conformance.Logger {
 	}
 	l.SetFormatter(f)
 	if !c.Bare {
-		l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: c.Options}))
+		opts := logrussentry.Options{Options: c.Options}
+		if c.Logs {
+			opts.LogsLevel = logrusLevels[c.LogsLevel]
+		}
+		l.AddHook(logrussentry.NewHook(opts))
 	}
 	return logrusLogger{logrus.NewEntry(l)}
 }

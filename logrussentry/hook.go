@@ -94,6 +94,15 @@ type Options struct {
 	// entries alone cannot be chosen: PanicLevel is the zero value.
 	EventLevel logrus.Level
 
+	// LogsLevel is the least severe level also sent to Sentry Logs
+	// (through sentry-go's log API: its batching and BeforeSendLog), with
+	// the entry's fields as typed log attributes (nested maps flattened with
+	// dots), the logger name, the trace of entry.Context, scrubbed and
+	// user-gated as events are; it is independent of the other two levels.
+	// The zero value, logrus.PanicLevel, means off, so that no Sentry quota
+	// changes. See also logcrumbs.Options.LogsOnEvent.
+	LogsLevel logrus.Level
+
 	// FlushTimeout bounds how long a Fatal or Panic entry waits for the
 	// events sent so far to be delivered before logrus exits or panics.
 	// Zero means 2 seconds.
@@ -118,6 +127,9 @@ func NewHook(opts Options) *Hook {
 		e = logrus.ErrorLevel
 	}
 	h := &Hook{core: core.New(opts.Options, "logrus", opts.FlushTimeout), levels: core.FixedLevels(rank(b), rank(e))}
+	if opts.LogsLevel != logrus.PanicLevel {
+		h.levels = h.levels.WithLogs(rank(opts.LogsLevel))
+	}
 	for _, l := range logrus.AllLevels {
 		if h.levels.Decide(rank(l)) != core.Skip {
 			h.fired = append(h.fired, l)
@@ -147,7 +159,7 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 			ent.Panics, ent.PanicValue = true, e
 		}
 	}
-	if d == core.Event {
+	if d.Kept() == core.Event {
 		ent.PC = callerPC(e.Caller)
 	}
 	data := e.Data
