@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -212,4 +213,55 @@ func TestLastEventIDNothingSent(t *testing.T) {
 			t.Errorf("no trail: LastEventID = %q", got)
 		}
 	})
+}
+
+// traceID returns the trace ID an event carries.
+func traceID(ev logcrumbstest.Event) string {
+	if id, ok := ev.Contexts["trace"]["trace_id"]; ok {
+		return fmt.Sprint(id)
+	}
+	return ""
+}
+
+// TestUnitOfWorkIsOneTrace: without tracing, the events of one request
+// (logged outside any span, or captured by hand) share the request's trace
+// ID, and two requests have two; a job the request runs stays in its
+// trace, a job of its own starts one; a request that sent a sentry-trace
+// header continues that trace.
+func TestUnitOfWorkIsOneTrace(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			logger.ErrorContext(ctx, "first "+r.URL.Path, "err", errors.New("a"))
+			sentry.GetHubFromContext(ctx).CaptureMessage("by hand " + r.URL.Path)
+			_ = logcrumbs.RunJob(ctx, "child", logcrumbs.JobOptions{}, func(ctx context.Context) error {
+				logger.ErrorContext(ctx, "job "+r.URL.Path, "err", errors.New("c"))
+				return nil
+			})
+		}))
+	serve(h, "/one")
+	serve(h, "/two")
+	_ = logcrumbs.RunJob(context.Background(), "alone", logcrumbs.JobOptions{Options: logcrumbs.Options{Hub: rec.Hub()}}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "alone", "err", errors.New("d"))
+		return nil
+	})
+	req := httptest.NewRequest("GET", "/continued", nil)
+	req.Header.Set(sentry.SentryTraceHeader, "0123456789abcdef0123456789abcdef-0123456789abcdef-1")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	trace := map[string]string{}
+	for _, ev := range rec.Events() {
+		trace[ev.Message] = traceID(ev)
+	}
+	one := trace["first /one"]
+	if one == "" || trace["by hand /one"] != one || trace["job /one"] != one {
+		t.Errorf("one request, several traces: %v", trace)
+	}
+	if two := trace["first /two"]; two == one || trace["by hand /two"] != two || trace["alone"] == one || trace["alone"] == two {
+		t.Errorf("two units share a trace: %v", trace)
+	}
+	if got := trace["first /continued"]; got != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("the incoming trace was not continued: %v", got)
+	}
 }

@@ -52,7 +52,10 @@ type MiddlewareOptions struct {
 // panic, with the request's trail. The trail is emptied when the request
 // ends.
 //
-// A handler learns the ID of the
+// A hub Middleware clones starts the request's trace: the caller's, when
+// the request carries sentry-trace and baggage headers (as sentryhttp
+// continues it), else a new one, so that every event of the request shares
+// one trace ID, and two requests do not. A handler learns the ID of the
 // event its request sent with LastEventID(r.Context()), and
 // MiddlewareOptions.EventIDHeader puts it on the response.
 //
@@ -62,7 +65,11 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	esc := newEscalator(opts.Options, "http")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity))
+			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity), func(hub *sentry.Hub) {
+				// As sentryhttp does: the caller's trace if it sent one
+				// (sentry-trace and baggage headers), else a new one.
+				sentry.ContinueTrace(hub, r.Header.Get(sentry.SentryTraceHeader), r.Header.Get(sentry.SentryBaggageHeader))
+			})
 			defer done()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)

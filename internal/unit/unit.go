@@ -99,6 +99,17 @@ func UnitTrail(ctx context.Context) *buffer.Trail {
 	return nil
 }
 
+// HubOf returns the hub of the unit of work ctx belongs to, or nil.
+func HubOf(ctx context.Context) *sentry.Hub {
+	if ctx == nil {
+		return nil
+	}
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+		return u.hub
+	}
+	return nil
+}
+
 // Of returns the unit ctx belongs to, or a throwaway one.
 func Of(ctx context.Context) *Unit {
 	if ctx == nil {
