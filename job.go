@@ -35,7 +35,8 @@ type JobOptions struct {
 // message, a cron run, a goroutine started for a request): fn gets a
 // context with a trail of its own, and a Sentry hub of its own (a clone of
 // the hub ctx carries, else of Options.Hub or sentry.CurrentHub()) with the
-// tag "job" set to name. A panic in fn is one event with the job's trail,
+// tag "job" set to name, in the trace of the unit of work ctx belongs to
+// (a request that runs the job), else in a trace of its own. A panic in fn is one event with the job's trail,
 // then panics again or, with Recover, is returned as an error. RunJob
 // returns fn's error, and empties the trail when fn returns.
 //
@@ -50,7 +51,7 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		t = parent.NewChild()
 	}
 	esc := newEscalator(opts.Options, "job")
-	ctx, done := begin(ctx, esc, opts.Hub, false, t)
+	ctx, done := begin(ctx, esc, opts.Hub, false, t, nil)
 	defer done()
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
 	defer func() {

@@ -25,6 +25,21 @@ type MiddlewareOptions struct {
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
 	// io.ReaderFrom and Unwrap (for http.ResponseController).
 	Recover bool
+
+	// EventIDHeader, when not empty, names a response header (such as
+	// "X-Sentry-Event-ID") that Middleware sets to the request's
+	// LastEventID when the response starts (the handler's first
+	// WriteHeader with a status of 200 or more, Write, Flush or ReadFrom)
+	// after the request sent an event: a logged error, a hand capture, or
+	// (with Recover) the panic whose 500 Middleware writes. An event sent
+	// after the response started cannot be named: headers are sent with
+	// the status, and a trailer is not worth its cost to clients. A header
+	// the handler set itself is kept. Off by default: an event ID tells a
+	// client that its request failed in a way Sentry saw.
+	//
+	// The handler chain needs no option for the ID: LastEventID(r.Context())
+	// returns it, for an error page's "reference" or a feedback form.
+	EventIDHeader string
 }
 
 // Middleware returns net/http middleware that makes each request a unit of
@@ -37,19 +52,30 @@ type MiddlewareOptions struct {
 // panic, with the request's trail. The trail is emptied when the request
 // ends.
 //
+// A hub Middleware clones starts the request's trace: the caller's, when
+// the request carries sentry-trace and baggage headers (as sentryhttp
+// continues it), else a new one, so that every event of the request shares
+// one trace ID, and two requests do not. A handler learns the ID of the
+// event its request sent with LastEventID(r.Context()), and
+// MiddlewareOptions.EventIDHeader puts it on the response.
+//
 // It composes with sentryhttp in either order: a panic is reported once,
 // by whichever of the two recovers it first.
 func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	esc := newEscalator(opts.Options, "http")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity))
+			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity), func(hub *sentry.Hub) {
+				// As sentryhttp does: the caller's trace if it sent one
+				// (sentry-trace and baggage headers), else a new one.
+				sentry.ContinueTrace(hub, r.Header.Get(sentry.SentryTraceHeader), r.Header.Get(sentry.SentryBaggageHeader))
+			})
 			defer done()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)
 			var sw *startedWriter
-			if opts.Recover {
-				sw = &startedWriter{ResponseWriter: w}
+			if opts.Recover || opts.EventIDHeader != "" {
+				sw = &startedWriter{ResponseWriter: w, idHeader: opts.EventIDHeader, ctx: ctx}
 				w = sw
 			}
 			defer func() {
@@ -64,7 +90,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if sw.started.Load() {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
-					sw.ResponseWriter.WriteHeader(http.StatusInternalServerError)
+					sw.WriteHeader(http.StatusInternalServerError) // with the panic's event ID, if asked
 				}
 			}()
 			next.ServeHTTP(w, r)

@@ -37,8 +37,17 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 // sentry.CurrentHub(), not base, not one another unit is bound to), else a
 // clone of the one ctx has, else of base, else of sentry.CurrentHub(); the
 // hub is bound to a new unit.Unit. done empties the trail.
-func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail) (_ context.Context, done func()) {
+//
+// A clone starts a trace of its own (newTrace, or a new propagation context
+// when newTrace is nil), so that the events of one unit share a trace ID
+// and those of two units do not: a clone would otherwise keep the trace of
+// the hub it was cloned from, which every unit cloned from one base hub
+// shares. Only a clone of the hub of ctx's own unit of work (a job a
+// request starts, a Middleware inside another) keeps its trace: it is part
+// of that unit's work.
+func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail, newTrace func(*sentry.Hub)) (_ context.Context, done func()) {
 	hub := sentry.GetHubFromContext(ctx)
+	ownUnit := hub != nil && unit.HubOf(ctx) == hub
 	// A hub on the context is reused only when it is the request's own (as
 	// sentryhttp makes): never a hub every request shares, and never one
 	// another unit of work was bound to.
@@ -53,6 +62,13 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 		}
 		hub = base.Clone()
 		ctx = sentry.SetHubOnContext(ctx, hub)
+		switch {
+		case ownUnit:
+		case newTrace != nil:
+			newTrace(hub)
+		default:
+			hub.Scope().SetPropagationContext(sentry.NewPropagationContext())
+		}
 	}
 	ctx, _ = unit.Bind(buffer.NewContext(ctx, t), hub, t, esc.Builder(), !cloned)
 	return ctx, t.Release

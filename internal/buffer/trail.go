@@ -33,6 +33,10 @@ type Trail struct {
 	// unreported and unreportedDrops count the appends and drops not yet
 	// added to the process-wide counters (see report).
 	unreported, unreportedDrops int
+
+	// lastEvent is the ID of the last event sent for the trail's unit of
+	// work, or that a record was folded into (see NoteEvent); under mu.
+	lastEvent string
 }
 
 // NewTrail returns an empty trail that keeps at most capacity records. A
@@ -59,6 +63,30 @@ func (t *Trail) MarkEscalated() { t.escalated.Store(true) }
 
 // Escalated reports whether an event was sent from t.
 func (t *Trail) Escalated() bool { return t.escalated.Load() }
+
+// NoteEvent notes id as the last event sent for t's unit of work: one sent
+// from t, captured through its unit's hub, or the earlier event a record
+// was folded into (capture-once, dedupe). An empty id, and any id on the
+// fallback trail (which mixes every unit of work), notes nothing. Event
+// path only: the breadcrumb path never calls it.
+func (t *Trail) NoteEvent(id string) {
+	if t == nil || id == "" || t == fallback {
+		return
+	}
+	t.mu.Lock()
+	t.lastEvent = id
+	t.mu.Unlock()
+}
+
+// LastEvent returns the ID NoteEvent last noted on t, or "".
+func (t *Trail) LastEvent() string {
+	if t == nil {
+		return ""
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.lastEvent
+}
 
 // Dropped returns the number of records t dropped because it was full.
 func (t *Trail) Dropped() uint64 {

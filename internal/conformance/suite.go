@@ -39,6 +39,7 @@ func Run(t *testing.T, d Driver) {
 		{"CaptureOnceAcrossLayers", testCaptureOnceAcrossLayers},
 		{"CaptureOnceIncomparableError", testCaptureOnceIncomparableError},
 		{"CaptureOnceWithHandCapture", testCaptureOnceWithHandCapture},
+		{"LastEventID", testLastEventID},
 		{"EventContents", testEventContents},
 		{"MessageEvent", testMessageEvent},
 		{"SecretKeysScrubbed", testSecretKeysScrubbed},
@@ -464,6 +465,48 @@ func testCaptureOnceWithHandCapture(t *testing.T, d Driver) {
 			t.Errorf("events %q, want the logged one only", messages(evs))
 		}
 	})
+}
+
+// LastEventID: logcrumbs.LastEventID of a unit of work is the event its
+// logged error became, stays that event when an upper layer logs the error
+// again (capture-once), follows a hand capture through the unit's hub and
+// the next logged error; a breadcrumb changes nothing; another unit whose
+// error deduplication folds into the first event gets that event's ID.
+func testLastEventID(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	ctx := rec.Context(context.Background())
+	log := logger.Bind(ctx)
+	last := func() sentry.EventID { return logcrumbs.LastEventID(ctx) }
+	log.Log(Info, "step")
+	if got := last(); got != "" {
+		t.Errorf("before any event: %q", got)
+	}
+	err := errors.New("card declined " + t.Name())
+	log.Log(Error, "charge failed", Field{"err", err})
+	first := one(t, rec).EventID
+	log.Log(Error, "checkout failed", Field{"err", fmt.Errorf("checkout: %w", err)})
+	log.Log(Info, "step")
+	if got := last(); got != first || first == "" || len(rec.Events()) != 1 {
+		t.Errorf("after an error logged twice: %q, want the one event's %q", got, first)
+	}
+	hand := sentry.GetHubFromContext(ctx).CaptureMessage("by hand")
+	if got := last(); hand == nil || got != *hand {
+		t.Errorf("after a hand capture: %q, want %v", got, hand)
+	}
+	log.Log(Error, "render failed", Field{"err", errors.New("template missing " + t.Name())})
+	if evs := rec.Events(); len(evs) != 3 || last() != evs[2].EventID {
+		t.Errorf("after another error: %q, events %q", last(), messages(evs))
+	}
+
+	// Dedupe: the driver's Log is one call site, the error type is the same.
+	logger, rec = newLogger(t, d, func(o *logcrumbs.Options) { o.DedupeWindow = time.Minute })
+	a, b := rec.Context(context.Background()), rec.Context(context.Background())
+	logger.Bind(a).Log(Error, "query failed", Field{"err", errors.New("deadlock " + t.Name())})
+	logger.Bind(b).Log(Error, "query failed", Field{"err", errors.New("deadlock " + t.Name())})
+	ev := one(t, rec)
+	if ga, gb := logcrumbs.LastEventID(a), logcrumbs.LastEventID(b); ga != ev.EventID || gb != ev.EventID {
+		t.Errorf("dedupe: LastEventID %q and %q, want both %q", ga, gb, ev.EventID)
+	}
 }
 
 // EventContents: tags (a With field and a dotted path into a group), the

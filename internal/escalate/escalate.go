@@ -229,6 +229,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			stats.EventsFailed.Add(1)
 			id = ""
 		}
+		trail.NoteEvent(id) // sent, or folded into an earlier event: logcrumbs.LastEventID
 		trail.Append(e.breadcrumbOf(rec, id))
 		buffer.Put(rec)
 	}()

@@ -99,6 +99,17 @@ func UnitTrail(ctx context.Context) *buffer.Trail {
 	return nil
 }
 
+// HubOf returns the hub of the unit of work ctx belongs to, or nil.
+func HubOf(ctx context.Context) *sentry.Hub {
+	if ctx == nil {
+		return nil
+	}
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+		return u.hub
+	}
+	return nil
+}
+
 // Of returns the unit ctx belongs to, or a throwaway one.
 func Of(ctx context.Context) *Unit {
 	if ctx == nil {
@@ -126,9 +137,12 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	if hint == nil {
 		hint = &sentry.EventHint{}
 	}
-	if _, ours := hint.Data.(policy.Ours); mine && !ours && u.trail != nil {
+	_, ours := hint.Data.(policy.Ours)
+	byHand := mine && !ours && u.trail != nil // logcrumbs notes its own events' IDs
+	if byHand {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
-			if _, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
+			if earlier, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
+				u.trail.NoteEvent(earlier)
 				return nil // logcrumbs sent this error already, or one wrapping it
 			}
 		}
@@ -140,27 +154,39 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		if err, ok := hint.RecoveredException.(error); ok && !render.IsNil(err) {
 			if earlier, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
 				u.Sent(hint.RecoveredException, sentry.EventID(earlier))
+				u.trail.NoteEvent(earlier)
 				return nil
 			}
 		}
 		u.addTrail(event)
 	}
-	if hint.RecoveredException == nil {
-		return event
+	if hint.RecoveredException != nil && !u.firstReport(event, hint.RecoveredException) {
+		return nil
 	}
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.has && hint.RecoveredException == http.ErrAbortHandler {
-		return nil // the abort of a response cut by a panic already reported
-	}
-	if !u.has {
-		u.recovered, u.has, u.eventID = hint.RecoveredException, true, event.EventID
-		return event
-	}
-	if event.EventID != u.eventID && samePanic(u.recovered, hint.RecoveredException) {
-		return nil // this panic was reported already
+	if byHand {
+		// Noted when the event leaves the unit's scope: a BeforeSend or
+		// client processor that drops it later is not seen.
+		u.trail.NoteEvent(string(event.EventID))
 	}
 	return event
+}
+
+// firstReport reports whether event, which reports the recovered panic p,
+// must go on: no other event reported p.
+func (u *Unit) firstReport(event *sentry.Event, p any) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.has && p == http.ErrAbortHandler {
+		return false // the abort of a response cut by a panic already reported
+	}
+	if !u.has {
+		u.recovered, u.has, u.eventID = p, true, event.EventID
+		return true
+	}
+	if event.EventID != u.eventID && samePanic(u.recovered, p) {
+		return false // this panic was reported already
+	}
+	return true
 }
 
 // Sent notes that the panic p was reported as id (or, capture-once, under

@@ -1,0 +1,39 @@
+package logcrumbs
+
+import (
+	"context"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// LastEventID returns the ID of the last event sent for the unit of work of
+// ctx (the trail it carries: a Middleware request, a RunJob job, a Bind or
+// NewContext unit), so that an error page can show "reference: <id>" or
+// link a user's feedback to the event. It counts an event sent by any
+// logcrumbs integration, one captured by hand through the unit's hub
+// (hub.CaptureException, sentryhttp), and a panic Middleware or RunJob
+// recovered.
+//
+// A record that capture-once folded into an earlier event of the unit (the
+// same error logged again by an upper layer), or that deduplication folded
+// into an earlier event of the same fingerprint, counts as that earlier
+// event: LastEventID returns its ID. A record that sent nothing (no client,
+// the rate limit, RequireError, a BeforeSend that dropped it) leaves the
+// ID as it was: the empty ID when the unit sent no event at all.
+//
+// An event captured by hand counts once it has passed the unit's hub
+// scope; a client-level BeforeSend that drops it afterwards is not seen.
+// A context without a trail (records on the fallback trail) returns the
+// empty ID: that trail mixes every unit of work.
+//
+// It returns sentry.EventID, the type of sentry.Event.EventID and of
+// hub.LastEventID, which converts to a string with string(id). It costs a
+// context lookup and a mutex, and nothing on the breadcrumb path.
+func LastEventID(ctx context.Context) sentry.EventID {
+	if ctx == nil {
+		return ""
+	}
+	return sentry.EventID(buffer.FromContext(ctx).LastEvent())
+}
