@@ -47,7 +47,7 @@ type PrintOptions struct {
 //
 // Each event prints as a block: its level, logger and message; the
 // exception chain, outermost error first, with the top frames of each
-// stack; the tags, user and fingerprint; the record's attributes (the
+// stack; the request, tags, user and fingerprint; the record's attributes (the
 // event's "log" context); then the breadcrumbs, oldest first, one a line
 // (time, level, category, message, data). A transaction prints as one line,
 // and each entry of a Sentry Logs batch (Options.PassThroughLevel,
@@ -171,6 +171,9 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 	if len(ev.Exception) == 0 && len(ev.Threads) > 0 && ev.Threads[0].Stacktrace != nil {
 		b.WriteString("  stack:\n")
 		p.frames(b, ev.Threads[0].Stacktrace.Frames)
+	}
+	if r := ev.Request; r != nil && r.URL != "" {
+		fmt.Fprintf(b, "  request: %s %s\n", r.Method, r.URL)
 	}
 	if len(ev.Tags) > 0 {
 		b.WriteString("  tags:")

@@ -32,6 +32,7 @@ func printedEvent() *sentry.Event {
 		{Type: "*errors.errorString", Value: "out of stock"},
 		{Type: "*fmt.wrapError", Value: "reserve: out of stock", Stacktrace: &sentry.Stacktrace{Frames: frames}},
 	}
+	ev.Request = &sentry.Request{Method: "POST", URL: "http://shop.example/checkout"}
 	ev.Tags = map[string]string{"route": "/checkout"}
 	ev.User = sentry.User{ID: "u-1"}
 	ev.Fingerprint = []string{"checkout"}
@@ -65,6 +66,7 @@ func TestPrintTransportSummary(t *testing.T) {
       at main.f2 (main.go:12)
       ... 2 more frames
     caused by: *errors.errorString: out of stock
+  request: POST http://shop.example/checkout
   tags: route=/checkout
   user: id=u-1
   fingerprint: checkout
