@@ -98,7 +98,7 @@ type fieldErrs []string
 
 func (e fieldErrs) Error() string { return fmt.Sprint([]string(e)) }
 
-// TestCaptureOnceZerologText (issue 15, point 2): without
+// TestCaptureOnceZerologText: without
 // zerologsentry.ErrorMarshalFunc, as the README's zerolog quick start runs
 // by default, an error logged at three layers of one request (so known only
 // by its text) is one event, through the hook and through the writer;
@@ -129,7 +129,7 @@ func TestCaptureOnceZerologText(t *testing.T) {
 	}
 }
 
-// TestLoggedThenPanickedUnderSentryhttp (issue 15, point 3): a handler that
+// TestLoggedThenPanickedUnderSentryhttp: a handler that
 // logs an error and then panics with it (or with a wrapper of it) is one
 // event, the logged one, with logcrumbs' middleware and sentryhttp nested
 // either way, recovering or not.
@@ -174,7 +174,7 @@ func TestLoggedThenPanickedUnderSentryhttp(t *testing.T) {
 	}
 }
 
-// TestNewContextBehindMiddleware (issue 15, point 4): the slog quick start's
+// TestNewContextBehindMiddleware: the slog quick start's
 // logcrumbs.NewContext inside a handler behind Middleware keeps the
 // request's trail: an error captured by hand and logged is one event, and a
 // panic event carries the handler's breadcrumbs. Inside RunJob the same.

@@ -103,9 +103,12 @@ type Options struct {
 	// is zerolog.DebugLevel; set zerolog.TraceLevel to keep Trace records.
 	BreadcrumbLevel zerolog.Level
 
-	// EventLevel is the lowest level sent as an event. The zero value,
-	// zerolog.DebugLevel, means zerolog.ErrorLevel: sending every record as
-	// an event is never what is wanted.
+	// EventLevel is the lowest level sent as an event. Default
+	// zerolog.ErrorLevel. zerolog's zero Level is DebugLevel, so the rule
+	// is: DebugLevel, set or left unset, means ErrorLevel (sending every
+	// record as an event is never what is wanted). Any other level means
+	// itself, TraceLevel included. To send some records below Error as
+	// events, use Options.EscalateIf.
 	EventLevel zerolog.Level
 
 	// LogsLevel is the lowest level also sent to Sentry Logs (through

@@ -188,6 +188,23 @@ func TestLevelsNoLevelAndLoggerName(t *testing.T) {
 	}
 }
 
+// TestEventLevelDebugMeansError: EventLevel's zero value, DebugLevel, and
+// an explicit DebugLevel both mean Error, as its godoc says: Warn stays a
+// breadcrumb and Error is the event.
+func TestEventLevelDebugMeansError(t *testing.T) {
+	for _, opts := range []zerologsentry.Options{{}, {EventLevel: zerolog.DebugLevel}} {
+		logger, rec := newLogger(t, opts, nil)
+		_, log := zerologsentry.WithContext(context.Background(), logger)
+		log.Debug().Msg("debug")
+		log.Warn().Msg("warn")
+		log.Error().Msg("error")
+		ev := rec.OnlyEvent()
+		if ev.Message != "error" || len(ev.Event.Breadcrumbs) != 2 {
+			t.Errorf("EventLevel %v: event %q with %d breadcrumbs, want \"error\" with 2", opts.EventLevel, ev.Message, len(ev.Event.Breadcrumbs))
+		}
+	}
+}
+
 // TestOneTrailForSlogAndZerolog: a request logging through slog and zerolog
 // gets one trail, in time order, each breadcrumb naming its logger.
 func TestOneTrailForSlogAndZerolog(t *testing.T) {

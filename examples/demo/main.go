@@ -1,18 +1,18 @@
 // Command demo serves a few requests on loopback, logs them through log/slog
 // with logcrumbs, and hits one error.
 //
-// With SENTRY_DSN unset it prints, as indented JSON on stdout, the Sentry
-// event it would send, with the breadcrumb trail of the failing request (and
-// only that request). With SENTRY_DSN set it sends the event to that Sentry
-// project instead. The program's own log lines go to stderr, as they would
-// without logcrumbs.
+// With SENTRY_DSN unset it prints on stdout, through logcrumbs.PrintTransport,
+// the Sentry event it would send: the exception chain with its full stack
+// and the breadcrumb trail of the failing request (and only that request).
+// With SENTRY_DSN set it sends the event to that Sentry project instead. The
+// program's own log lines go to stderr, as they would without logcrumbs.
 //
 //	go run ./examples/demo
+//	DEMO_JSON=1 go run ./examples/demo   # the whole event, as JSON
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -32,21 +32,22 @@ import (
 var errOutOfStock = errors.New("out of stock")
 
 func main() {
-	if err := run(os.Getenv("SENTRY_DSN"), os.Stdout, os.Stderr); err != nil {
+	if err := run(os.Getenv("SENTRY_DSN"), os.Getenv("DEMO_JSON") != "", os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dsn string, stdout, stderr io.Writer) error {
+func run(dsn string, asJSON bool, stdout, stderr io.Writer) error {
 	opts := sentry.ClientOptions{Dsn: dsn, Environment: "demo"}
-	if dsn == "" {
-		opts.Transport = &printTransport{w: stdout}
+	if dsn == "" { // no Sentry project: print what would be sent
+		fmt.Fprintln(stdout, "SENTRY_DSN is not set: the event that would be sent to Sentry is printed below.")
+		opts.Transport = logcrumbs.PrintTransport(stdout, logcrumbs.PrintOptions{JSON: asJSON, Frames: -1})
 	}
 	if err := sentry.Init(opts); err != nil {
 		return fmt.Errorf("sentry.Init: %w", err)
 	}
-	defer sentry.Flush(5 * time.Second)
+	defer logcrumbs.Flush(5 * time.Second) // sends what is held back, waits for sentry-go's queue
 
 	// The one line that adds logcrumbs: wrap the program's own handler.
 	text := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
@@ -54,7 +55,9 @@ func run(dsn string, stdout, stderr io.Writer) error {
 		Options: logcrumbs.Options{TagKeys: []string{"route"}},
 	})))
 
-	srv := httptest.NewServer(withTrail(http.HandlerFunc(shop)))
+	// Each request: its own trail and Sentry hub, and a panic reported once.
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{})
+	srv := httptest.NewServer(mw(http.HandlerFunc(shop)))
 	defer srv.Close()
 	for _, path := range []string{"/items", "/items/42", "/checkout?item=42", "/items/7"} {
 		resp, err := http.Get(srv.URL + path)
@@ -64,14 +67,6 @@ func run(dsn string, stdout, stderr io.Writer) error {
 		resp.Body.Close()
 	}
 	return nil
-}
-
-// withTrail gives every request its own trail, so that an event carries only
-// its own request's breadcrumbs.
-func withTrail(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(logcrumbs.NewContext(r.Context())))
-	})
 }
 
 func shop(w http.ResponseWriter, r *http.Request) {
@@ -99,27 +94,3 @@ func reserve(ctx context.Context, item string) error {
 	slog.DebugContext(ctx, "warehouse query", "item", item, "warehouse", "eu-1")
 	return fmt.Errorf("reserve item %s: %w", item, errOutOfStock)
 }
-
-// printTransport is a sentry.Transport that prints events instead of sending
-// them.
-type printTransport struct{ w io.Writer }
-
-func (p *printTransport) SendEvent(event *sentry.Event) {
-	// Keep the output short: the top frames of each stack are enough here.
-	for i := range event.Exception {
-		if st := event.Exception[i].Stacktrace; st != nil && len(st.Frames) > 3 {
-			st.Frames = st.Frames[len(st.Frames)-3:]
-		}
-	}
-	event.Modules, event.Sdk = nil, sentry.SdkInfo{}
-	b, err := json.MarshalIndent(event, "", "  ")
-	if err != nil {
-		fmt.Fprintln(p.w, "demo: cannot encode event:", err)
-		return
-	}
-	fmt.Fprintf(p.w, "%s\n", b)
-}
-func (p *printTransport) Configure(sentry.ClientOptions)        {}
-func (p *printTransport) Flush(time.Duration) bool              { return true }
-func (p *printTransport) FlushWithContext(context.Context) bool { return true }
-func (p *printTransport) Close()                                {}

@@ -4,49 +4,61 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 	"testing"
 )
 
 // TestDemoPrintsTheFailingRequestsEvent runs the demo as the README does,
-// without SENTRY_DSN, and checks what it prints: one event, carrying the
-// breadcrumbs of the failing request and of no other.
+// without SENTRY_DSN, and checks what it prints: a label, then one event
+// summary carrying the breadcrumbs of the failing request and of no other,
+// the exception chain and the full stack (down to net/http's conn.serve).
 func TestDemoPrintsTheFailingRequestsEvent(t *testing.T) {
 	var out bytes.Buffer
-	if err := run("", &out, io.Discard); err != nil {
+	if err := run("", false, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	var ev struct {
-		Message     string `json:"message"`
-		Breadcrumbs []struct {
-			Message string         `json:"message"`
-			Data    map[string]any `json:"data"`
-		} `json:"breadcrumbs"`
-		Exception []struct {
-			Type, Value string
-		} `json:"exception"`
-		Tags map[string]string `json:"tags"`
-	}
-	dec := json.NewDecoder(&out)
-	if err := dec.Decode(&ev); err != nil {
-		t.Fatalf("stdout is not a JSON event: %v\n%s", err, out.String())
-	}
-	if dec.More() {
-		t.Fatal("the demo printed more than one event")
-	}
-	if ev.Message != "checkout failed" || ev.Tags["route"] != "/checkout" {
-		t.Errorf("event %q tags %v", ev.Message, ev.Tags)
-	}
-	var msgs []string
-	for _, b := range ev.Breadcrumbs {
-		msgs = append(msgs, b.Message)
-		if r, ok := b.Data["route"]; ok && r != "/checkout" {
-			t.Errorf("breadcrumb of another request: %v", b.Data)
+	got := out.String()
+	for _, want := range []string{
+		"the event that would be sent to Sentry is printed below.\nsentry event: ",
+		" error [slog] checkout failed\n",
+		"  exception: *fmt.wrapError: reserve item 42: out of stock\n      at ",
+		".shop (main.go:",
+		"(*conn).serve", // the full stack, not the top frames only
+		"    caused by: *errors.errorString: out of stock\n",
+		"  tags: route=/checkout\n",
+		"  breadcrumbs (3, oldest first):\n",
+		" info  slog: request started method=GET route=/checkout\n",
+		" debug slog: warehouse query item=42 warehouse=eu-1\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	if len(msgs) != 3 || msgs[0] != "request started" || msgs[2] != "warehouse query" {
-		t.Errorf("breadcrumbs = %q", msgs)
+	if n := strings.Count(got, "sentry event:"); n != 1 {
+		t.Errorf("%d events printed, want 1:\n%s", n, got)
 	}
-	if len(ev.Exception) != 2 || ev.Exception[0].Value != "out of stock" {
-		t.Errorf("exceptions = %+v", ev.Exception)
+	if strings.Contains(got, "/items") || strings.Contains(got, "more frame") {
+		t.Errorf("another request's breadcrumb or a cut stack:\n%s", got)
+	}
+}
+
+// TestDemoJSON: DEMO_JSON prints the whole event as JSON, with sentry-go's
+// sdk information (the old demo cleared it).
+func TestDemoJSON(t *testing.T) {
+	var out bytes.Buffer
+	if err := run("", true, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(out.String(), "\n") // the label
+	var ev struct {
+		Message     string
+		Breadcrumbs []any
+		Sdk         struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(body), &ev); err != nil {
+		t.Fatalf("not one JSON event: %v\n%s", err, body)
+	}
+	if ev.Message != "checkout failed" || len(ev.Breadcrumbs) != 3 || ev.Sdk.Name == "" {
+		t.Errorf("event: %+v", ev)
 	}
 }
