@@ -27,6 +27,8 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsOnEvent", testLogsOnEvent},
 		{"LogsOnEventNotTwice", testLogsOnEventNotTwice},
 		{"LogsOnEventVolume", testLogsOnEventVolume},
+		{"LogsEmptyMessage", testLogsEmptyMessage},
+		{"LogsBeforeSendLogPanics", testLogsBeforeSendLogPanics},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

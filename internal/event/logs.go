@@ -11,6 +11,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 // timeKey is the attribute that carries a record's own time when it is sent
@@ -20,6 +21,11 @@ const timeKey = "logcrumbs.time"
 
 // loggerKey is the attribute naming the record's logger.
 const loggerKey = "logcrumbs.logger"
+
+// noMessage is the body of a record logged without a message (zerolog's
+// Send, slog's Error("", ...)): sentry-go drops a log whose body is empty,
+// which would lose the record and its attributes without a word.
+const noMessage = "(no message)"
 
 // logsCache is the sentry.Logger of the last client a Builder sent Logs
 // through. sentry.NewLogger reads the client's options and the host name
@@ -46,12 +52,20 @@ func (b *Builder) logger(client *sentry.Client) sentry.Logger {
 // sentry-go span on it, else hub's propagation context), its attributes
 // scrubbed and user-gated as an event's are, and flattened to dotted keys
 // (Sentry Logs attributes are flat). late adds the record's own time as
-// the attribute "logcrumbs.time", for records sent after the fact.
+// the attribute "logcrumbs.time", for records sent after the fact. A
+// record without a message is sent with the body "(no message)". A panic in
+// the client's BeforeSendLog is recovered and counted as a user panic:
+// logging never panics, and an event sent beside the log stays sent.
 func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Record, late bool) {
 	client := hub.Client()
 	if !client.IsEnabled() {
 		return
 	}
+	defer func() {
+		if recover() != nil {
+			stats.UserPanics.Add(1)
+		}
+	}()
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -80,7 +94,11 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Reco
 		b.or().scrub.clean(data, &userGate{client: client})
 		addAttributes(entry, "", data)
 	}
-	entry.Emit(rec.Message())
+	body := rec.Message()
+	if body == "" {
+		body = noMessage
+	}
+	entry.Emit(body)
 }
 
 func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
