@@ -162,6 +162,14 @@ func main() {
 	c.ratio("slog filtered: JSON + logcrumbs vs JSON", "BenchmarkSlogFiltered/json+logcrumbs", "BenchmarkSlogFiltered/json", "ns/op", 1.05, false)
 	c.ratio("zap filtered: JSON + logcrumbs vs JSON", "BenchmarkZapFiltered/json+logcrumbs", "BenchmarkZapFiltered/json", "ns/op", 1.05, false)
 	c.ratio("zerolog filtered: hook vs zerolog", "BenchmarkZerologFiltered/hook", "BenchmarkZerologFiltered/discard", "ns/op", 1.05, false)
+	// logrus and go-logr/logr: no target of their own yet; their ratios, for scale.
+	c.info("for scale: logrus JSON + logcrumbs vs logrus JSON", "BenchmarkLogrusBreadcrumb/json+logcrumbs", "BenchmarkLogrusBreadcrumb/json", "ns/op")
+	c.info("for scale: logr funcr + logcrumbs vs logr funcr", "BenchmarkLogrBreadcrumb/json+logcrumbs", "BenchmarkLogrBreadcrumb/json", "ns/op")
+	c.info("for scale: logrus filtered: JSON + logcrumbs vs JSON", "BenchmarkLogrusFiltered/json+logcrumbs", "BenchmarkLogrusFiltered/json", "ns/op")
+	c.info("for scale: logr filtered: funcr + logcrumbs vs funcr", "BenchmarkLogrFiltered/json+logcrumbs", "BenchmarkLogrFiltered/json", "ns/op")
+	// Sentry Logs: no slower than sentry-go's own slog handler for the same record.
+	c.ratio("Sentry Logs: slog + logcrumbs Logs level vs sentry-go/slog", "BenchmarkSlogLogs/logcrumbs-logs", "BenchmarkSlogLogs/sentry-go-slog", "ns/op", 1, false)
+	c.ratio("Sentry Logs, parallel: slog + logcrumbs Logs level vs sentry-go/slog", "BenchmarkSlogLogsParallel/logcrumbs-logs", "BenchmarkSlogLogsParallel/sentry-go-slog", "ns/op", 1, false)
 	fastest := "BenchmarkSlogEvent/samber-default"
 	for _, unit := range []string{"ns/op", "allocs/op"} {
 		for _, ours := range []string{"BenchmarkSlogEvent/json+logcrumbs-trail20", "BenchmarkZapEvent/json+logcrumbs-trail20", "BenchmarkZerologEvent/hook-trail20"} {
