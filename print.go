@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -50,18 +52,24 @@ type PrintOptions struct {
 // stack; the request, tags, user and fingerprint; the record's attributes (the
 // event's "log" context); then the breadcrumbs, oldest first, one a line
 // (time, level, category, message, data). A transaction prints as one line,
-// and each entry of a Sentry Logs batch (Options.PassThroughLevel,
-// ClientOptions.EnableLogs) as one line. With PrintOptions.JSON each
-// prints whole, as indented JSON.
+// and each entry of a Sentry Logs batch (an integration's LogsLevel,
+// Options.LogsOnEvent, Options.PassThroughLevel) as one line. With
+// PrintOptions.JSON each prints whole, as indented JSON.
 //
 // SendEvent writes each block with one Write, under a lock, on the
 // goroutine that captured the event (sentry-go calls a custom transport
-// there): a slow w slows the logging call that sends an event, so print to
-// a terminal or a buffer, not a network. Write errors are ignored. Flush
-// returns true at once: there is no queue.
+// there; Sentry Logs batches on sentry-go's own goroutine): a slow w slows
+// the logging call that sends an event, so print to a terminal or a
+// buffer, not a network. A nil w means os.Stderr. Write errors are
+// ignored, and a panicking Write is recovered (on sentry-go's Logs
+// goroutine it would end the program). Flush returns true at once: there
+// is no queue.
 func PrintTransport(w io.Writer, opts PrintOptions) sentry.Transport {
 	if opts.Frames == 0 {
 		opts.Frames = 5
+	}
+	if w == nil { // the zero value of a development switch: print, not panic
+		w = os.Stderr
 	}
 	return &printTransport{w: w, opts: opts}
 }
@@ -96,6 +104,7 @@ func (p *printTransport) SendEvent(ev *sentry.Event) {
 	}()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer func() { _ = recover() }() // printing must not take the program down
 	_, _ = p.w.Write(b.Bytes())
 }
 
@@ -224,7 +233,12 @@ func (p *printTransport) frames(b *bytes.Buffer, frames []sentry.Frame) {
 		if f.Module != "" {
 			fn = f.Module + "." + fn
 		}
+		// The file's base name, with or without -trimpath (which leaves
+		// no AbsPath and a module path, always with slashes, in Filename).
 		file := f.Filename
+		if file != "" {
+			file = path.Base(file)
+		}
 		if f.AbsPath != "" {
 			file = filepath.Base(f.AbsPath)
 		}
