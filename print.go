@@ -130,7 +130,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 	case "": // an error or message event
 	case "log":
 		for _, l := range ev.Logs {
-			fmt.Fprintf(b, "sentry log: %s%s %s", p.when(l.Timestamp, "15:04:05.000"), l.Level, l.Body)
+			fmt.Fprintf(b, "sentry log: %s%s %s", p.when(l.Timestamp, "15:04:05.000"), l.Level, oneLine(l.Body))
 			keys := make([]string, 0, len(l.Attributes))
 			for k := range l.Attributes {
 				if !strings.HasPrefix(k, "sentry.") { // sentry-go's own: sdk, environment, ...
@@ -148,10 +148,10 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		}
 		return
 	case "transaction":
-		fmt.Fprintf(b, "sentry transaction: %s%s (%d spans)\n", p.when(ev.StartTime, time.RFC3339), ev.Transaction, len(ev.Spans))
+		fmt.Fprintf(b, "sentry transaction: %s%s (%d spans)\n", p.when(ev.StartTime, time.RFC3339), oneLine(ev.Transaction), len(ev.Spans))
 		return
 	default:
-		fmt.Fprintf(b, "sentry %s: %s\n", ev.Type, ev.Message)
+		fmt.Fprintf(b, "sentry %s: %s\n", ev.Type, oneLine(ev.Message))
 		return
 	}
 
@@ -163,7 +163,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 	if msg == "" && len(ev.Exception) > 0 {
 		msg = ev.Exception[len(ev.Exception)-1].Value
 	}
-	fmt.Fprintf(b, "sentry event: %s%s%s %s\n", p.when(ev.Timestamp, time.RFC3339), ev.Level, logger, msg)
+	fmt.Fprintf(b, "sentry event: %s%s%s %s\n", p.when(ev.Timestamp, time.RFC3339), ev.Level, logger, oneLine(msg))
 
 	// sentry-go lists the chain innermost first; print it as errors read.
 	for i := len(ev.Exception) - 1; i >= 0; i-- {
@@ -172,7 +172,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		if i < len(ev.Exception)-1 {
 			label = "  caused by:"
 		}
-		fmt.Fprintf(b, "  %s %s: %s\n", label, ex.Type, ex.Value)
+		fmt.Fprintf(b, "  %s %s: %s\n", label, ex.Type, oneLine(ex.Value))
 		if ex.Stacktrace != nil {
 			p.frames(b, ex.Stacktrace.Frames)
 		}
@@ -214,7 +214,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		fmt.Fprintf(b, "  breadcrumbs (%d, oldest first):\n", len(ev.Breadcrumbs))
 	}
 	for _, bc := range ev.Breadcrumbs {
-		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, bc.Category, bc.Message)
+		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, bc.Category, oneLine(bc.Message))
 		writeMap(b, bc.Data)
 		b.WriteByte('\n')
 	}
@@ -272,7 +272,7 @@ func writeMap[V any](b *bytes.Buffer, m map[string]V) {
 // everything else as compact JSON (groups as objects).
 func value(v any) string {
 	if s, ok := v.(string); ok {
-		if s == "" || strings.ContainsAny(s, " =\"\n\t") {
+		if s == "" || strings.ContainsAny(s, " =\"") || hasControl(s) {
 			return strconv.Quote(s)
 		}
 		return s
@@ -282,4 +282,19 @@ func value(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(out)
+}
+
+// oneLine keeps a message, an error's text (errors.Join's has newlines) or
+// a Logs body on its line: quoted, with escapes, when it holds a control
+// character (a newline would look like the next line of the summary, and an
+// escape sequence would reach the terminal as a command).
+func oneLine(s string) string {
+	if hasControl(s) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }) >= 0
 }

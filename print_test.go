@@ -222,3 +222,29 @@ func TestPrintTransportTrimpathFrames(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintTransportOneLine: a message, an error text (errors.Join's holds a
+// newline) or a value with a control character stays on its line, quoted;
+// before, it broke the summary's one-breadcrumb-a-line layout and passed
+// terminal escape sequences through.
+func TestPrintTransportOneLine(t *testing.T) {
+	var out bytes.Buffer
+	logger, client := printLogger(t, logcrumbs.PrintTransport(&out, logcrumbs.PrintOptions{OmitTimes: true, Frames: 1}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "step one\nstep two", "note", "red\x1b[31m", "cr", "a\rb")
+	logger.ErrorContext(ctx, "sync failed", "err", errors.Join(errors.New("disk full"), errors.New("retry later")))
+	client.Flush(time.Second)
+	got := out.String()
+	for _, want := range []string{
+		`    info  slog: "step one\nstep two" cr="a\rb" note="red\x1b[31m"` + "\n",
+		`  exception: *errors.joinError: "disk full\nretry later"` + "\n",
+		`sentry log: info "step one\nstep two" cr="a\rb" logcrumbs.logger=slog note="red\x1b[31m"` + "\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.ContainsAny(got, "\x1b\r") {
+		t.Errorf("summary holds a raw control character:\n%q", got)
+	}
+}
