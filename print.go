@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -50,18 +52,24 @@ type PrintOptions struct {
 // stack; the request, tags, user and fingerprint; the record's attributes (the
 // event's "log" context); then the breadcrumbs, oldest first, one a line
 // (time, level, category, message, data). A transaction prints as one line,
-// and each entry of a Sentry Logs batch (Options.PassThroughLevel,
-// ClientOptions.EnableLogs) as one line. With PrintOptions.JSON each
-// prints whole, as indented JSON.
+// and each entry of a Sentry Logs batch (an integration's LogsLevel,
+// Options.LogsOnEvent, Options.PassThroughLevel) as one line. With
+// PrintOptions.JSON each prints whole, as indented JSON.
 //
 // SendEvent writes each block with one Write, under a lock, on the
 // goroutine that captured the event (sentry-go calls a custom transport
-// there): a slow w slows the logging call that sends an event, so print to
-// a terminal or a buffer, not a network. Write errors are ignored. Flush
-// returns true at once: there is no queue.
+// there; Sentry Logs batches on sentry-go's own goroutine): a slow w slows
+// the logging call that sends an event, so print to a terminal or a
+// buffer, not a network. A nil w means os.Stderr. Write errors are
+// ignored, and a panicking Write is recovered (on sentry-go's Logs
+// goroutine it would end the program). Flush returns true at once: there
+// is no queue.
 func PrintTransport(w io.Writer, opts PrintOptions) sentry.Transport {
 	if opts.Frames == 0 {
 		opts.Frames = 5
+	}
+	if w == nil { // the zero value of a development switch: print, not panic
+		w = os.Stderr
 	}
 	return &printTransport{w: w, opts: opts}
 }
@@ -96,6 +104,7 @@ func (p *printTransport) SendEvent(ev *sentry.Event) {
 	}()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	defer func() { _ = recover() }() // printing must not take the program down
 	_, _ = p.w.Write(b.Bytes())
 }
 
@@ -121,7 +130,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 	case "": // an error or message event
 	case "log":
 		for _, l := range ev.Logs {
-			fmt.Fprintf(b, "sentry log: %s%s %s", p.when(l.Timestamp, "15:04:05.000"), l.Level, l.Body)
+			fmt.Fprintf(b, "sentry log: %s%s %s", p.when(l.Timestamp, "15:04:05.000"), l.Level, oneLine(l.Body))
 			keys := make([]string, 0, len(l.Attributes))
 			for k := range l.Attributes {
 				if !strings.HasPrefix(k, "sentry.") { // sentry-go's own: sdk, environment, ...
@@ -139,10 +148,10 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		}
 		return
 	case "transaction":
-		fmt.Fprintf(b, "sentry transaction: %s%s (%d spans)\n", p.when(ev.StartTime, time.RFC3339), ev.Transaction, len(ev.Spans))
+		fmt.Fprintf(b, "sentry transaction: %s%s (%d spans)\n", p.when(ev.StartTime, time.RFC3339), oneLine(ev.Transaction), len(ev.Spans))
 		return
 	default:
-		fmt.Fprintf(b, "sentry %s: %s\n", ev.Type, ev.Message)
+		fmt.Fprintf(b, "sentry %s: %s\n", ev.Type, oneLine(ev.Message))
 		return
 	}
 
@@ -154,7 +163,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 	if msg == "" && len(ev.Exception) > 0 {
 		msg = ev.Exception[len(ev.Exception)-1].Value
 	}
-	fmt.Fprintf(b, "sentry event: %s%s%s %s\n", p.when(ev.Timestamp, time.RFC3339), ev.Level, logger, msg)
+	fmt.Fprintf(b, "sentry event: %s%s%s %s\n", p.when(ev.Timestamp, time.RFC3339), ev.Level, logger, oneLine(msg))
 
 	// sentry-go lists the chain innermost first; print it as errors read.
 	for i := len(ev.Exception) - 1; i >= 0; i-- {
@@ -163,7 +172,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		if i < len(ev.Exception)-1 {
 			label = "  caused by:"
 		}
-		fmt.Fprintf(b, "  %s %s: %s\n", label, ex.Type, ex.Value)
+		fmt.Fprintf(b, "  %s %s: %s\n", label, ex.Type, oneLine(ex.Value))
 		if ex.Stacktrace != nil {
 			p.frames(b, ex.Stacktrace.Frames)
 		}
@@ -205,7 +214,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		fmt.Fprintf(b, "  breadcrumbs (%d, oldest first):\n", len(ev.Breadcrumbs))
 	}
 	for _, bc := range ev.Breadcrumbs {
-		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, bc.Category, bc.Message)
+		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, bc.Category, oneLine(bc.Message))
 		writeMap(b, bc.Data)
 		b.WriteByte('\n')
 	}
@@ -224,7 +233,12 @@ func (p *printTransport) frames(b *bytes.Buffer, frames []sentry.Frame) {
 		if f.Module != "" {
 			fn = f.Module + "." + fn
 		}
+		// The file's base name, with or without -trimpath (which leaves
+		// no AbsPath and a module path, always with slashes, in Filename).
 		file := f.Filename
+		if file != "" {
+			file = path.Base(file)
+		}
 		if f.AbsPath != "" {
 			file = filepath.Base(f.AbsPath)
 		}
@@ -258,7 +272,7 @@ func writeMap[V any](b *bytes.Buffer, m map[string]V) {
 // everything else as compact JSON (groups as objects).
 func value(v any) string {
 	if s, ok := v.(string); ok {
-		if s == "" || strings.ContainsAny(s, " =\"\n\t") {
+		if s == "" || strings.ContainsAny(s, " =\"") || hasControl(s) {
 			return strconv.Quote(s)
 		}
 		return s
@@ -268,4 +282,19 @@ func value(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(out)
+}
+
+// oneLine keeps a message, an error's text (errors.Join's has newlines) or
+// a Logs body on its line: quoted, with escapes, when it holds a control
+// character (a newline would look like the next line of the summary, and an
+// escape sequence would reach the terminal as a command).
+func oneLine(s string) string {
+	if hasControl(s) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }) >= 0
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -142,5 +143,108 @@ sentry log: info retrying with the replica logcrumbs.logger=slog
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// printLogger is a slog logger on a client printing through tr, with Sentry
+// Logs from info up, so that both sentry-go paths into the transport run:
+// events on the logging goroutine, Logs batches on sentry-go's own.
+func printLogger(t *testing.T, tr sentry.Transport) (*slog.Logger, *sentry.Client) {
+	t.Helper()
+	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options:   logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())},
+		LogsLevel: slog.LevelInfo,
+	})), client
+}
+
+// TestPrintTransportNilWriter: a nil writer prints on os.Stderr; it used to
+// lose every event (counted as failed) and end the program when sentry-go
+// handed it a Sentry Logs batch.
+func TestPrintTransportNilWriter(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = f
+	defer func() { os.Stderr = stderr }()
+	logger, client := printLogger(t, logcrumbs.PrintTransport(nil, logcrumbs.PrintOptions{OmitTimes: true}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "fetching invoice", "id", 7)
+	logger.ErrorContext(ctx, "fetch failed", "err", errors.New("timeout"))
+	client.Flush(time.Second)
+	os.Stderr = stderr
+	out, err := os.ReadFile(f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"sentry event: error [slog] fetch failed\n", "sentry log: info fetching invoice id=7"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+type panickingWriter struct{}
+
+func (panickingWriter) Write([]byte) (int, error) { panic("broken writer") }
+
+// TestPrintTransportPanickingWriter: a Write that panics loses what it
+// prints, not the program (sentry-go's Logs goroutine does not recover).
+func TestPrintTransportPanickingWriter(t *testing.T) {
+	logger, client := printLogger(t, logcrumbs.PrintTransport(panickingWriter{}, logcrumbs.PrintOptions{}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "fetching invoice", "id", 7)
+	logger.ErrorContext(ctx, "fetch failed", "err", errors.New("timeout"))
+	if !client.Flush(time.Second) {
+		t.Error("Flush: false")
+	}
+}
+
+// TestPrintTransportTrimpathFrames: built with -trimpath a frame has no
+// AbsPath and its Filename is a module path; the summary shows the file's
+// base name either way, as the README's excerpt does.
+func TestPrintTransportTrimpathFrames(t *testing.T) {
+	ev := printedEvent()
+	ev.Exception[1].Stacktrace.Frames = []sentry.Frame{
+		{Module: "main", Function: "handler", Filename: "example.com/shop/cmd/shop/main.go", Lineno: 42},
+		{Module: "main", Function: "gen", Lineno: 7},
+	}
+	var out bytes.Buffer
+	logcrumbs.PrintTransport(&out, logcrumbs.PrintOptions{}).SendEvent(ev)
+	for _, want := range []string{"      at main.handler (main.go:42)\n", "      at main.gen (:7)\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestPrintTransportOneLine: a message, an error text (errors.Join's holds a
+// newline) or a value with a control character stays on its line, quoted;
+// before, it broke the summary's one-breadcrumb-a-line layout and passed
+// terminal escape sequences through.
+func TestPrintTransportOneLine(t *testing.T) {
+	var out bytes.Buffer
+	logger, client := printLogger(t, logcrumbs.PrintTransport(&out, logcrumbs.PrintOptions{OmitTimes: true, Frames: 1}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.InfoContext(ctx, "step one\nstep two", "note", "red\x1b[31m", "cr", "a\rb")
+	logger.ErrorContext(ctx, "sync failed", "err", errors.Join(errors.New("disk full"), errors.New("retry later")))
+	client.Flush(time.Second)
+	got := out.String()
+	for _, want := range []string{
+		`    info  slog: "step one\nstep two" cr="a\rb" note="red\x1b[31m"` + "\n",
+		`  exception: *errors.joinError: "disk full\nretry later"` + "\n",
+		`sentry log: info "step one\nstep two" cr="a\rb" logcrumbs.logger=slog note="red\x1b[31m"` + "\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.ContainsAny(got, "\x1b\r") {
+		t.Errorf("summary holds a raw control character:\n%q", got)
 	}
 }
