@@ -21,7 +21,9 @@ import (
 // into an earlier event of the same fingerprint, counts as that earlier
 // event: LastEventID returns its ID. A record that sent nothing (no client,
 // the rate limit, RequireError, a BeforeSend that dropped it) leaves the
-// ID as it was: the empty ID when the unit sent no event at all.
+// ID as it was: the empty ID when the unit sent no event at all. So does a
+// record folded into an event the client dropped: that event is no
+// reference.
 //
 // An event captured by hand counts once it has passed the unit's hub
 // scope; a client-level BeforeSend that drops it afterwards is not seen.

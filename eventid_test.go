@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -263,5 +264,39 @@ func TestUnitOfWorkIsOneTrace(t *testing.T) {
 	}
 	if got := trace["first /continued"]; got != "0123456789abcdef0123456789abcdef" {
 		t.Errorf("the incoming trace was not continued: %v", got)
+	}
+}
+
+// TestMalformedBaggageStartsATrace: a request whose baggage header does not
+// parse (another vendor's, a broken proxy's) still gets a trace of its own,
+// with its sentry-trace continued if that one is valid: sentry-go's
+// ContinueTrace then set an all-zero propagation context, so that every
+// such request had the trace ID 000…0 and Sentry linked them all.
+func TestMalformedBaggageStartsATrace(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			logger.ErrorContext(r.Context(), "failed "+r.URL.Path, "err", errors.New("x"))
+		}))
+	const incoming = "0123456789abcdef0123456789abcdef"
+	for _, path := range []string{"/a", "/b", "/continued"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set(sentry.SentryBaggageHeader, "not a baggage header")
+		if path == "/continued" {
+			req.Header.Set(sentry.SentryTraceHeader, incoming+"-0123456789abcdef-1")
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	trace := map[string]string{}
+	for _, ev := range rec.Events() {
+		trace[ev.Message] = traceID(ev)
+	}
+	a, b := trace["failed /a"], trace["failed /b"]
+	if len(a) != 32 || strings.Trim(a, "0") == "" || a == b {
+		t.Errorf("two requests with malformed baggage: traces %q and %q, want two real ones", a, b)
+	}
+	if got := trace["failed /continued"]; got != incoming {
+		t.Errorf("a valid sentry-trace beside malformed baggage: trace %q, want %q", got, incoming)
 	}
 }

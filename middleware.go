@@ -54,8 +54,9 @@ type MiddlewareOptions struct {
 //
 // A hub Middleware clones starts the request's trace: the caller's, when
 // the request carries sentry-trace and baggage headers (as sentryhttp
-// continues it), else a new one, so that every event of the request shares
-// one trace ID, and two requests do not. A handler learns the ID of the
+// continues it; a baggage header that does not parse is ignored), else a
+// new one, so that every event of the request shares one trace ID, and two
+// requests do not. A handler learns the ID of the
 // event its request sent with LastEventID(r.Context()), and
 // MiddlewareOptions.EventIDHeader puts it on the response.
 //
@@ -67,8 +68,17 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity), func(hub *sentry.Hub) {
 				// As sentryhttp does: the caller's trace if it sent one
-				// (sentry-trace and baggage headers), else a new one.
-				sentry.ContinueTrace(hub, r.Header.Get(sentry.SentryTraceHeader), r.Header.Get(sentry.SentryBaggageHeader))
+				// (sentry-trace and baggage headers), else a new one. A
+				// baggage header that does not parse is left out: with it
+				// sentry-go sets an all-zero propagation context, the one
+				// trace ID of every such request.
+				trace, bag := r.Header.Get(sentry.SentryTraceHeader), r.Header.Get(sentry.SentryBaggageHeader)
+				if bag != "" {
+					if _, err := sentry.DynamicSamplingContextFromHeader([]byte(bag)); err != nil {
+						bag = ""
+					}
+				}
+				sentry.ContinueTrace(hub, trace, bag)
 			})
 			defer done()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)

@@ -116,15 +116,16 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time
 	defer t.mu.Unlock()
 	byText := t != fallback // the fallback trail mixes every unit of work
 	var earlier string
+	found := len(chains) > 0
 	for i, chain := range chains {
 		prev, ok := t.once.find(owner, chain, texts[i], now, window, byText)
 		if !ok {
-			earlier = ""
+			earlier, found = "", false
 			break
 		}
 		earlier = prev
 	}
-	if earlier != "" {
+	if found { // earlier is "" when that event was not sent (see NotSent)
 		return earlier, false
 	}
 	for _, e := range entries {
@@ -333,6 +334,25 @@ func (t *Trail) Recaptured(id, earlier string) {
 			} else {
 				e.id = earlier
 			}
+		}
+	}
+}
+
+// NotSent notes that the event id, which CaptureOnce or CaptureByHand
+// remembered errors under, was not sent (BeforeSend or an event processor
+// dropped it): the errors stay captured, so that the bug is not offered
+// again when an upper layer logs it, but under the empty ID, so that a
+// record folded into it names no event and counts as no event sent
+// (logcrumbs.LastEventID).
+func (t *Trail) NotSent(id string) {
+	if id == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := range t.once.entries {
+		if e := &t.once.entries[i]; e.err != nil && e.id == id {
+			e.id = ""
 		}
 	}
 }

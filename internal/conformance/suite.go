@@ -40,6 +40,7 @@ func Run(t *testing.T, d Driver) {
 		{"CaptureOnceIncomparableError", testCaptureOnceIncomparableError},
 		{"CaptureOnceWithHandCapture", testCaptureOnceWithHandCapture},
 		{"LastEventID", testLastEventID},
+		{"LastEventIDNotADroppedEvent", testLastEventIDNotADroppedEvent},
 		{"EventContents", testEventContents},
 		{"MessageEvent", testMessageEvent},
 		{"SecretKeysScrubbed", testSecretKeysScrubbed},
@@ -506,6 +507,39 @@ func testLastEventID(t *testing.T, d Driver) {
 	ev := one(t, rec)
 	if ga, gb := logcrumbs.LastEventID(a), logcrumbs.LastEventID(b); ga != ev.EventID || gb != ev.EventID {
 		t.Errorf("dedupe: LastEventID %q and %q, want both %q", ga, gb, ev.EventID)
+	}
+}
+
+// LastEventIDNotADroppedEvent: an event the client dropped (BeforeSend) was
+// never sent, so a record folded into it is no reference either: the error
+// logged again by an upper layer (capture-once), the same error captured by
+// hand through the unit's hub, and another unit's record of the same
+// fingerprint (dedupe) leave LastEventID empty, and capture-once and dedupe
+// still send nothing more.
+func testLastEventIDNotADroppedEvent(t *testing.T, d Driver) {
+	var offered int
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) { o.DedupeWindow = time.Minute },
+		func(o *sentry.ClientOptions) {
+			o.BeforeSend = func(*sentry.Event, *sentry.EventHint) *sentry.Event { offered++; return nil }
+		})
+	ctx := rec.Context(context.Background())
+	err := errors.New("card declined " + t.Name())
+	logger.Bind(ctx).Log(Error, "charge failed", Field{"err", err})
+	logger.Bind(ctx).Log(Error, "checkout failed", Field{"err", fmt.Errorf("checkout: %w", err)})
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("capture-once into a dropped event: LastEventID %q, want empty", got)
+	}
+	sentry.GetHubFromContext(ctx).CaptureException(err)
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("hand capture of a dropped event's error: LastEventID %q, want empty", got)
+	}
+	other := rec.Context(context.Background())
+	logger.Bind(other).Log(Error, "charge failed", Field{"err", errors.New("card declined " + t.Name())})
+	if got := logcrumbs.LastEventID(other); got != "" {
+		t.Errorf("dedupe into a dropped event: LastEventID %q, want empty", got)
+	}
+	if offered != 1 || len(rec.Events()) != 0 {
+		t.Errorf("BeforeSend offered %d events (want 1: capture-once and dedupe hold), %d sent", offered, len(rec.Events()))
 	}
 }
 

@@ -253,8 +253,11 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
 			// Counted if it repeats its own fingerprint's event (a hot loop),
-			// not when an upper layer logs the error again.
-			e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+			// not when an upper layer logs the error again. "": that event
+			// was dropped (NotSent), and so are its repeats.
+			if earlier != "" {
+				e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+			}
 			return earlier
 		}
 	}
@@ -262,13 +265,21 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	key := string(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs))
 	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
 	if !v.Send {
-		if len(errs) > 0 { // CaptureOnce took errs as newID, which is not sent
-			trail.Recaptured(newID, v.Earlier)
+		earlier := v.Earlier
+		if v.EarlierDropped { // a repeat of an event the client dropped: no event
+			earlier = ""
+		}
+		switch {
+		case len(errs) == 0:
+		case v.EarlierDropped: // capture-once keeps errs, under no event
+			trail.NotSent(newID)
+		default: // CaptureOnce took errs as newID, which is not sent
+			trail.Recaptured(newID, earlier)
 		}
 		if recovered != nil {
-			unit.Of(ctx).Sent(recovered, sentry.EventID(v.Earlier))
+			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 		}
-		return v.Earlier
+		return earlier
 	}
 	conf := e.proc.Conf(client)
 	ev := e.build.Event(rec, errs, trail, conf)
@@ -305,6 +316,9 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	e.proc.Sent(key, newID, client, ev, sentID != nil)
 	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
+		// Dropped (BeforeSend, a processor): a record capture-once folds
+		// into it later must not name it, nor make it LastEventID.
+		trail.NotSent(newID)
 		stats.EventsFailed.Add(1)
 		return ""
 	}

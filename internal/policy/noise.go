@@ -227,8 +227,12 @@ func (p *Process) SetRateLimit(perSecond float64, burst int) {
 type Verdict struct {
 	Send    bool
 	Earlier string // the event this one repeats, when not sent
-	Repeats int    // suppressed repeats to report on the event sent
-	Since   time.Time
+	// EarlierDropped is set when the client dropped the Earlier event
+	// (BeforeSend, an event processor): this one repeats an event that
+	// was never sent.
+	EarlierDropped bool
+	Repeats        int // suppressed repeats to report on the event sent
+	Since          time.Time
 }
 
 // Admit decides whether an event of fingerprint key (see
@@ -272,7 +276,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		}
 		s.repeats++
 		stats.EventsDeduplicated.Add(1)
-		return Verdict{Earlier: s.id}
+		return Verdict{Earlier: s.id, EarlierDropped: s.dropped}
 	}
 	if !n.take(client, now, unlimited) {
 		stats.EventsRateLimited.Add(1)
