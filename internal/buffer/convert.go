@@ -135,28 +135,18 @@ func (r *Record) strIn(all string, s span) string { return all[s.off : s.off+s.l
 func (r *Record) Value(a Attr) any { return r.value(string(r.data), a) }
 
 func (r *Record) value(all string, a Attr) any {
+	if s, ok := r.stringValue(all, a); ok {
+		return s
+	}
 	switch a.Kind {
 	case KindInt64:
 		return int64(a.num)
 	case KindUint64:
 		return a.num
 	case KindFloat64:
-		f := math.Float64frombits(a.num)
-		switch {
-		case math.IsNaN(f):
-			return "NaN"
-		case math.IsInf(f, 1):
-			return "+Inf"
-		case math.IsInf(f, -1):
-			return "-Inf"
-		}
-		return f
+		return math.Float64frombits(a.num)
 	case KindBool:
 		return a.num != 0
-	case KindDuration:
-		return time.Duration(a.num).String()
-	case KindTime:
-		return time.Unix(0, int64(a.num)).UTC().Format(time.RFC3339Nano)
 	case KindJSON:
 		var v any
 		text := r.strIn(all, a.text)
@@ -168,11 +158,38 @@ func (r *Record) value(all string, a Attr) any {
 			return v
 		}
 		return validUTF8(text)
-	case KindNull:
-		return nil
-	default: // text kinds
-		return validUTF8(r.strIn(all, a.text))
 	}
+	return nil // KindNull, and group markers
+}
+
+// StringValueIn returns the value of a when Value would make it a string
+// (texts, durations, times, a float that is NaN or infinite), and true;
+// else "" and false. all is a copy of r's text (see AllText): a text is a
+// piece of it, not a copy, and nothing is boxed.
+func (r *Record) StringValueIn(all string, a Attr) (string, bool) {
+	return r.stringValue(all, a)
+}
+
+func (r *Record) stringValue(all string, a Attr) (string, bool) {
+	switch a.Kind {
+	case KindString, KindError, KindPanic:
+		return validUTF8(r.strIn(all, a.text)), true
+	case KindFloat64:
+		f := math.Float64frombits(a.num)
+		switch {
+		case math.IsNaN(f):
+			return "NaN", true
+		case math.IsInf(f, 1):
+			return "+Inf", true
+		case math.IsInf(f, -1):
+			return "-Inf", true
+		}
+	case KindDuration:
+		return time.Duration(a.num).String(), true
+	case KindTime:
+		return time.Unix(0, int64(a.num)).UTC().Format(time.RFC3339Nano), true
+	}
+	return "", false
 }
 
 func validUTF8(s string) string {
@@ -181,3 +198,27 @@ func validUTF8(s string) string {
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
+
+// AllText returns a copy of all of r's text: the strings that KeyIn,
+// TextIn, ValueIn, MessageIn, LoggerIn and DataIn return are pieces of
+// it, so that a record sent elsewhere (Sentry Logs) costs one copy of its
+// text rather than one per string. It allocates only when r has text.
+func (r *Record) AllText() string { return string(r.data) }
+
+// KeyIn returns a's key within all, a copy of r's text (see AllText).
+func (r *Record) KeyIn(all string, a Attr) string { return r.strIn(all, a.key) }
+
+// TextIn returns a's text within all, a copy of r's text (see AllText).
+func (r *Record) TextIn(all string, a Attr) string { return r.strIn(all, a.text) }
+
+// ValueIn is Value with r's text already copied into all (see AllText).
+func (r *Record) ValueIn(all string, a Attr) any { return r.value(all, a) }
+
+// MessageIn is Message within all, a copy of r's text (see AllText).
+func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
+
+// LoggerIn is Logger within all, a copy of r's text (see AllText).
+func (r *Record) LoggerIn(all string) string { return r.strIn(all, r.logger) }
+
+// DataIn is Data with r's text already copied into all (see AllText).
+func (r *Record) DataIn(all string) map[string]any { return r.dataIn(all) }

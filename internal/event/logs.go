@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
 
@@ -28,24 +30,32 @@ const loggerKey = "logcrumbs.logger"
 const noMessage = "(no message)"
 
 // logsCache is the sentry.Logger of the last client a Builder sent Logs
-// through. sentry.NewLogger reads the client's options and the host name
-// (a system call) each time: once per client, not per record.
+// through, and what that client's options say of user data. sentry.NewLogger
+// reads the client's options and the host name (a system call) each time,
+// and the client's data collection is a copy of its options: once per
+// client, not per record.
 type logsCache struct {
-	client *sentry.Client
-	logger sentry.Logger
+	client   *sentry.Client
+	logger   sentry.Logger
+	userInfo bool // the client's DataCollection.UserInfo (see userGate)
 }
 
-// logger returns a sentry.Logger for client. The logger's own hub is a
-// fresh one on client, so that the cache keeps no request's scope alive:
-// each entry names its own hub through its context.
-func (b *Builder) logger(client *sentry.Client) sentry.Logger {
+// logger returns the cached sentry.Logger and user gate decision for
+// client. The logger's own hub is a fresh one on client, so that the cache
+// keeps no request's scope alive: each entry names its own hub through its
+// context.
+func (b *Builder) logger(client *sentry.Client) *logsCache {
 	if c := b.logs.Load(); c != nil && c.client == client {
-		return c.logger
+		return c
 	}
 	hub := sentry.NewHub(client, sentry.NewScope())
-	l := sentry.NewLogger(sentry.SetHubOnContext(context.Background(), hub))
-	b.logs.Store(&logsCache{client: client, logger: l})
-	return l
+	c := &logsCache{
+		client:   client,
+		logger:   sentry.NewLogger(sentry.SetHubOnContext(context.Background(), hub)),
+		userInfo: client.GetDataCollection().UserInfo.Value,
+	}
+	b.logs.Store(c)
+	return c
 }
 
 // SendLog sends rec to Sentry Logs through hub, with the trace of ctx (a
@@ -56,6 +66,11 @@ func (b *Builder) logger(client *sentry.Client) sentry.Logger {
 // record without a message is sent with the body "(no message)". A panic in
 // the client's BeforeSendLog is recovered and counted as a user panic:
 // logging never panics, and an event sent beside the log stays sent.
+//
+// The attributes go from the record to the log entry in one pass (see
+// flatAttrs), every string the log keeps a piece of one copy of the
+// record's text: no data map is built but for the records whose groups
+// the user's Scrub function must see as maps (see needsMap).
 func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Record, late bool) {
 	client := hub.Client()
 	if !client.IsEnabled() {
@@ -72,33 +87,255 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Reco
 	if sentry.GetHubFromContext(ctx) != hub {
 		ctx = sentry.SetHubOnContext(ctx, hub)
 	}
-	logger := b.or().logger(client)
+	b = b.or()
+	cache := b.logger(client)
 	var entry sentry.LogEntry
 	switch rec.Level {
 	case buffer.LevelDebug:
-		entry = logger.Debug()
+		entry = cache.logger.Debug()
 	case buffer.LevelInfo:
-		entry = logger.Info()
+		entry = cache.logger.Info()
 	case buffer.LevelWarning:
-		entry = logger.Warn()
+		entry = cache.logger.Warn()
 	case buffer.LevelError:
-		entry = logger.Error()
+		entry = cache.logger.Error()
 	default:
-		entry = logger.LFatal() // Fatal would exit
+		entry = cache.logger.LFatal() // Fatal would exit
 	}
-	entry = entry.WithCtx(ctx).String(loggerKey, rec.Logger())
+	all := rec.AllText()
+	entry = entry.WithCtx(ctx).String(loggerKey, rec.LoggerIn(all))
 	if late {
 		entry = entry.String(timeKey, rec.Time.Format(time.RFC3339Nano))
 	}
-	if data := rec.Data(); data != nil {
-		b.or().scrub.clean(data, &userGate{client: client})
-		addAttributes(entry, "", data)
+	if rec.Len() > 0 || rec.DroppedAttrs > 0 {
+		g := &userGate{client: client, decided: true, all: cache.userInfo}
+		if needsMap(rec, all, b.scrub) {
+			data := rec.DataIn(all)
+			b.scrub.clean(data, g)
+			addAttributes(entry, "", data)
+		} else {
+			flatAttrs(entry, rec, all, b.scrub, g)
+		}
 	}
-	body := rec.Message()
+	body := rec.MessageIn(all)
 	if body == "" {
 		body = noMessage
 	}
 	entry.Emit(body)
+}
+
+// needsMap says whether rec's attributes must be scrubbed as a data map,
+// as an event's are, because flatAttrs would not treat them the same: a
+// named group when the user's Scrub function is set (it is handed a group
+// as its map), a "RawQuery" inside a group (a url.URL's fields: see
+// scrubber.data), a group with the key of another attribute (in a map one
+// replaces the other; flat, both would be sent), or a dotted key beside
+// anything that may become a map (addAttributes sends the keys of a map in
+// order, so which of "a.b" and a map a's b is sent is the order's).
+func needsMap(rec *buffer.Record, all string, s *scrubber) bool {
+	groups, dotted, maps := false, false, s.fn != nil
+	for i := range rec.Len() {
+		a := rec.Attr(i)
+		k := rec.KeyIn(all, a)
+		switch a.Kind {
+		case buffer.KindGroupOpen:
+			groups = groups || k != ""
+		case buffer.KindJSON:
+			maps = true
+		}
+		dotted = dotted || strings.IndexByte(k, '.') >= 0
+	}
+	switch {
+	case !groups:
+		return dotted && maps
+	case maps || dotted:
+		return true
+	}
+	for i := range rec.Len() {
+		a := rec.Attr(i)
+		if a.Kind == buffer.KindGroupClose {
+			continue
+		}
+		k := rec.KeyIn(all, a)
+		if k == "RawQuery" {
+			return true
+		}
+		if a.Kind != buffer.KindGroupOpen || k == "" {
+			continue
+		}
+		for j := range rec.Len() {
+			if b := rec.Attr(j); b.Kind != buffer.KindGroupOpen && b.Kind != buffer.KindGroupClose && rec.KeyIn(all, b) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// flatAttrs adds rec's attributes to entry as Data, scrubber.clean and
+// addAttributes together would, without the map: groups flattened to
+// dotted keys, a secret key's value (or group) Filtered, the URLs in texts
+// scrubbed, and the user gate applied to the top-level keys (a user group
+// keeps only its "id"). Integers, floats and booleans are never boxed;
+// the other kinds go through the same conversion and scrubbing as an
+// event's data.
+func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, all string, s *scrubber, g *userGate) {
+	u64, hasU64 := entry.(interface {
+		Uint64(string, uint64) sentry.LogEntry
+	})
+	type level struct {
+		prefix string
+		named  bool
+	}
+	var stackArr [8]level
+	stack := stackArr[:0]
+	prefix := ""
+	depth := 0   // named groups open
+	skip := 0    // groups open inside a group not sent; 0: sending
+	onlyID := -1 // the depth at which only "id" is sent (a user group), or -1
+	for i := range rec.Len() {
+		a := rec.Attr(i)
+		switch a.Kind {
+		case buffer.KindGroupOpen:
+			if skip > 0 {
+				skip++
+				continue
+			}
+			k := validUTF8(rec.KeyIn(all, a))
+			if k == "" { // an unnamed group is inlined, as in slog
+				stack = append(stack, level{prefix, false})
+				continue
+			}
+			if depth == onlyID && k != "id" {
+				skip = 1
+				continue
+			}
+			userGroup := false
+			if depth == 0 {
+				verdict, isUser := gateKey(k, g)
+				if verdict == gateRemove {
+					skip = 1
+					continue
+				}
+				userGroup = isUser && !g.sendsAll()
+			}
+			if s.secret(k) {
+				entry.String(prefix+k, Filtered)
+				skip = 1
+				continue
+			}
+			stack = append(stack, level{prefix, true})
+			prefix += k + "."
+			depth++
+			if userGroup {
+				onlyID = depth
+			}
+		case buffer.KindGroupClose:
+			if skip > 0 {
+				skip--
+				continue
+			}
+			if len(stack) == 0 {
+				continue // unbalanced, as Data ignores it
+			}
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if top.named {
+				if depth == onlyID {
+					onlyID = -1
+				}
+				depth--
+			}
+			prefix = top.prefix
+		default:
+			if skip > 0 {
+				continue
+			}
+			k := validUTF8(rec.KeyIn(all, a))
+			if depth == onlyID && k != "id" {
+				continue
+			}
+			key := k
+			if prefix != "" {
+				key = prefix + k
+			}
+			if s.fn == nil && flatScalar(entry, rec, all, a, s, g, depth == 0, k, key, u64, hasU64) {
+				continue
+			}
+			addFlatValue(entry, k, key, rec.ValueIn(all, a), s, g, depth == 0)
+		}
+	}
+	if rec.DroppedAttrs > 0 {
+		addFlatValue(entry, droppedAttrsKey, droppedAttrsKey, rec.DroppedAttrs, s, g, true)
+	}
+}
+
+// droppedAttrsKey is buffer's entry counting the attributes a record
+// dropped for MaxAttrs (see buffer.Record.Data).
+const droppedAttrsKey = "logcrumbs.dropped_attrs"
+
+// flatScalar adds the attribute a, whose key is k (key with its groups),
+// when Value would make it a text, an integer, a float or a boolean,
+// without boxing it, and says whether it did: as scrubber.entry and
+// gateUser would treat it when no Scrub function is set.
+func flatScalar(entry sentry.LogEntry, rec *buffer.Record, all string, a buffer.Attr, s *scrubber, g *userGate, top bool, k, key string,
+	u64 interface {
+		Uint64(string, uint64) sentry.LogEntry
+	}, hasU64 bool) bool {
+	text, isText := rec.StringValueIn(all, a)
+	switch {
+	case isText:
+	case a.Kind == buffer.KindInt64, a.Kind == buffer.KindUint64, a.Kind == buffer.KindFloat64, a.Kind == buffer.KindBool:
+	default:
+		return false
+	}
+	if top {
+		switch gateUser(k, nil, g) { // nil: not a group
+		case gateRemove:
+			return true
+		case gateFilter:
+			entry.String(key, Filtered)
+			return true
+		}
+	}
+	if s.secret(k) {
+		entry.String(key, Filtered)
+		return true
+	}
+	switch {
+	case isText:
+		text, _ = s.textURLs(text)
+		entry.String(key, text)
+	case a.Kind == buffer.KindInt64:
+		entry.Int64(key, int64(a.Num()))
+	case a.Kind == buffer.KindUint64:
+		if hasU64 {
+			u64.Uint64(key, a.Num()) // sentry-go's own, not in the interface
+		} else {
+			entry.Int64(key, int64(a.Num()))
+		}
+	case a.Kind == buffer.KindFloat64:
+		entry.Float64(key, math.Float64frombits(a.Num()))
+	default: // bool
+		entry.Bool(key, a.Num() != 0)
+	}
+	return true
+}
+
+// addFlatValue adds the value v of the key k (key with its groups) as
+// scrubber.clean would leave it in a data map, then as addAttributes
+// would add it.
+func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *userGate, top bool) {
+	v, _ = s.entryValue(k, v)
+	if top {
+		switch gateUser(k, v, g) {
+		case gateRemove:
+			return
+		case gateFilter:
+			v = Filtered
+		}
+	}
+	addValue(entry, key, v)
 }
 
 func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
@@ -108,49 +345,63 @@ func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
 	}
 	sort.Strings(keys) // stable order, for readers and tests
 	for _, k := range keys {
-		key := prefix + k
-		switch v := data[k].(type) {
-		case map[string]any:
-			addAttributes(entry, key+".", v)
-		case string:
-			entry.String(key, v)
-		case bool:
-			entry.Bool(key, v)
-		case int64:
-			entry.Int64(key, v)
-		case int:
+		addValue(entry, prefix+k, data[k])
+	}
+}
+
+// addValue adds v under key, typed; a map's entries under key's dotted
+// children.
+func addValue(entry sentry.LogEntry, key string, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		addAttributes(entry, key+".", v)
+	case string:
+		entry.String(key, v)
+	case bool:
+		entry.Bool(key, v)
+	case int64:
+		entry.Int64(key, v)
+	case int:
+		entry.Int64(key, int64(v))
+	case uint64:
+		if u, ok := entry.(interface {
+			Uint64(string, uint64) sentry.LogEntry
+		}); ok {
+			u.Uint64(key, v) // sentry-go's own, not in the interface
+		} else {
 			entry.Int64(key, int64(v))
-		case uint64:
-			if u, ok := entry.(interface {
-				Uint64(string, uint64) sentry.LogEntry
-			}); ok {
-				u.Uint64(key, v) // sentry-go's own, not in the interface
-			} else {
-				entry.Int64(key, int64(v))
-			}
-		case float64:
-			entry.Float64(key, v)
-		case json.Number: // inside a JSON value
-			if i, err := v.Int64(); err == nil {
-				entry.Int64(key, i)
-			} else if f, err := v.Float64(); err == nil {
-				entry.Float64(key, f)
-			} else {
-				entry.String(key, v.String())
-			}
-		case nil:
-			entry.String(key, "null")
-		case []any: // a list, as JSON: Sentry Logs have no mixed lists
-			var b strings.Builder
-			enc := json.NewEncoder(&b)
-			enc.SetEscapeHTML(false) // URLs' & as written
-			if err := enc.Encode(v); err == nil {
-				entry.String(key, strings.TrimSuffix(b.String(), "\n"))
-			} else {
-				entry.String(key, fmt.Sprint(v))
-			}
-		default:
+		}
+	case float64:
+		entry.Float64(key, v)
+	case json.Number: // inside a JSON value
+		if i, err := v.Int64(); err == nil {
+			entry.Int64(key, i)
+		} else if f, err := v.Float64(); err == nil {
+			entry.Float64(key, f)
+		} else {
+			entry.String(key, v.String())
+		}
+	case nil:
+		entry.String(key, "null")
+	case []any: // a list, as JSON: Sentry Logs have no mixed lists
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // URLs' & as written
+		if err := enc.Encode(v); err == nil {
+			entry.String(key, strings.TrimSuffix(b.String(), "\n"))
+		} else {
 			entry.String(key, fmt.Sprint(v))
 		}
+	default:
+		entry.String(key, fmt.Sprint(v))
 	}
+}
+
+// validUTF8 is s with invalid UTF-8 replaced by U+FFFD, as buffer.Record.Data
+// makes keys and texts.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }

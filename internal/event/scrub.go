@@ -123,22 +123,31 @@ func (s *scrubber) data(m map[string]any) {
 // any, replaces the value, and the maps and lists inside what remains are
 // scrubbed.
 func (s *scrubber) entry(m map[string]any, k string, v any) any {
-	if s.secret(k) {
-		m[k] = Filtered
-		return Filtered
+	w, changed := s.entryValue(k, v)
+	if changed {
+		m[k] = w
 	}
+	return w
+}
+
+// entryValue is entry for a value that is in no map (a Sentry Logs
+// attribute): it returns the new value and whether it is a new one (the
+// maps and lists inside v are scrubbed in place either way).
+func (s *scrubber) entryValue(k string, v any) (any, bool) {
+	if s.secret(k) {
+		return Filtered, true
+	}
+	changed := false
 	if text, ok := v.(string); ok {
-		if text, changed := s.textURLs(text); changed {
-			v = text
-			m[k] = v
+		if text, ok := s.textURLs(text); ok {
+			v, changed = text, true
 		}
 	}
 	if s.fn != nil {
-		v = s.call(k, v)
-		m[k] = v
+		v, changed = s.call(k, v), true
 	}
 	s.value(v)
-	return v
+	return v, changed
 }
 
 // value scrubs the maps inside v, and the URLs in the texts of its lists.

@@ -47,18 +47,9 @@ func (g *userGate) sendsAll() bool {
 // The client's options are read only when there is something to gate: an
 // id alone is sent either way.
 func gateUser(k string, v any, g *userGate) gateVerdict {
-	isUserKey := false
-	for _, u := range userKeys() {
-		if k != u.ID && strings.HasPrefix(k, u.Prefix) {
-			if g.sendsAll() {
-				return gateKeep
-			}
-			return gateRemove
-		}
-		isUserKey = isUserKey || k == u.Key
-	}
-	if !isUserKey {
-		return gateKeep
+	verdict, isUserKey := gateKey(k, g)
+	if verdict != gateKeep || !isUserKey {
+		return verdict
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -76,6 +67,22 @@ func gateUser(k string, v any, g *userGate) gateVerdict {
 		}
 	}
 	return gateKeep
+}
+
+// gateKey is what gateUser decides from the key k alone: gateRemove for a
+// flat key under a user key, unless g allows the user's data; and whether
+// k is a user key itself, whose value gateUser then looks at.
+func gateKey(k string, g *userGate) (verdict gateVerdict, isUserKey bool) {
+	for _, u := range userKeys() {
+		if k != u.ID && strings.HasPrefix(k, u.Prefix) {
+			if g.sendsAll() {
+				return gateKeep, false
+			}
+			return gateRemove, false
+		}
+		isUserKey = isUserKey || k == u.Key
+	}
+	return gateKeep, isUserKey
 }
 
 // gateVerdict is what the user gate does to an entry.

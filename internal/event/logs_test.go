@@ -1,0 +1,194 @@
+package event
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// attrEntry is a sentry.LogEntry that keeps the attributes it is given,
+// with their types, as sentry-go's own entry would send them.
+type attrEntry map[string]any
+
+func (e attrEntry) WithCtx(context.Context) sentry.LogEntry            { return e }
+func (e attrEntry) StringSlice(k string, v []string) sentry.LogEntry   { e[k] = v; return e }
+func (e attrEntry) String(k, v string) sentry.LogEntry                 { e[k] = v; return e }
+func (e attrEntry) Int(k string, v int) sentry.LogEntry                { e[k] = int64(v); return e }
+func (e attrEntry) Int64Slice(k string, v []int64) sentry.LogEntry     { e[k] = v; return e }
+func (e attrEntry) Int64(k string, v int64) sentry.LogEntry            { e[k] = v; return e }
+func (e attrEntry) Float64Slice(k string, v []float64) sentry.LogEntry { e[k] = v; return e }
+func (e attrEntry) Float64(k string, v float64) sentry.LogEntry        { e[k] = v; return e }
+func (e attrEntry) BoolSlice(k string, v []bool) sentry.LogEntry       { e[k] = v; return e }
+func (e attrEntry) Bool(k string, v bool) sentry.LogEntry              { e[k] = v; return e }
+func (e attrEntry) Uint64(k string, v uint64) sentry.LogEntry          { e[k] = v; return e }
+func (e attrEntry) Emit(...any)                                        {}
+func (e attrEntry) Emitf(string, ...any)                               {}
+
+// logsRecords are records of every shape flatAttrs treats: each kind,
+// secrets at the top and in groups, URLs with secrets in texts and in a
+// url.URL's JSON, user data flat and as groups, unnamed and nested
+// groups, invalid UTF-8, dropped attributes.
+func logsRecords() map[string]*buffer.Record {
+	recs := map[string]*buffer.Record{}
+	add := func(name string, limits buffer.Limits, fill func(r *buffer.Record)) {
+		r := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, limits)
+		r.SetMessage("m")
+		fill(r)
+		recs[name] = r
+	}
+	add("kinds", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.AddText(buffer.KindString, "path", "/a")
+		r.AddScalar(buffer.KindInt64, "status", uint64(500))
+		r.AddScalar(buffer.KindInt64, "neg", uint64(1<<64-3))
+		r.AddScalar(buffer.KindUint64, "big", 1<<63+5)
+		r.AddScalar(buffer.KindFloat64, "ratio", math.Float64bits(0.25))
+		r.AddScalar(buffer.KindFloat64, "nan", math.Float64bits(math.NaN()))
+		r.AddScalar(buffer.KindFloat64, "inf", math.Float64bits(math.Inf(-1)))
+		r.AddScalar(buffer.KindBool, "cached", 1)
+		r.AddScalar(buffer.KindDuration, "took", uint64(1500*time.Millisecond))
+		r.AddScalar(buffer.KindTime, "at", uint64(time.Unix(2, 5).UnixNano()))
+		r.AddText(buffer.KindJSON, "u", `{"Host":"x","RawQuery":"a=1&token=s","Fragment":"access_token=t"}`)
+		r.AddText(buffer.KindJSON, "list", `[1,"https://x/?token=s",{"password":"p"}]`)
+		r.AddText(buffer.KindJSON, "bad", `{"a":`)
+		r.AddScalar(buffer.KindNull, "none", 0)
+		r.AddText(buffer.KindError, "error", "dial https://u:pw@db/?sslkey=k failed")
+		r.AddText(buffer.KindPanic, "p", "String panicked")
+		r.AddText(buffer.KindString, "password", "hunter2")
+		r.AddScalar(buffer.KindInt64, "api_key", 7)
+		r.AddText(buffer.KindString, "url", "https://x/cb?code=1&token=s#frag")
+		r.AddText(buffer.KindString, "bad\xffkey", "bad\xffvalue")
+		r.AddText(buffer.KindString, "path", "/b") // a repeat: the last one wins
+	})
+	add("user-flat", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.AddText(buffer.KindString, "user.id", "42")
+		r.AddText(buffer.KindString, "user.email", "a@x")
+		r.AddText(buffer.KindString, "user", "bob")
+		r.AddText(buffer.KindString, "acct.owner", "carol")
+		r.AddText(buffer.KindString, "acct.id", "9")
+	})
+	add("dotted-json", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.AddText(buffer.KindString, "acct.id", "9")
+		r.AddText(buffer.KindJSON, "acct", `{"id":1,"name":"n"}`)
+	})
+	add("dotted-group", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.OpenGroup("acct.owner")
+		r.AddText(buffer.KindString, "id", "o")
+		r.CloseGroup()
+		r.OpenGroup("acct")
+		r.AddText(buffer.KindString, "id", "1")
+		r.CloseGroup()
+		r.AddText(buffer.KindString, "acct.id", "9")
+	})
+	add("groups", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.OpenGroup("http")
+		r.AddScalar(buffer.KindInt64, "status", 200)
+		r.AddText(buffer.KindString, "token", "t")
+		r.OpenGroup("req")
+		r.AddText(buffer.KindString, "url", "https://x/?sig=1")
+		r.CloseGroup()
+		r.CloseGroup()
+		r.OpenGroup("user")
+		r.AddText(buffer.KindString, "id", "42")
+		r.AddText(buffer.KindString, "email", "a@x")
+		r.OpenGroup("addr")
+		r.AddText(buffer.KindString, "city", "c")
+		r.CloseGroup()
+		r.OpenGroup("")
+		r.AddText(buffer.KindString, "name", "n")
+		r.CloseGroup()
+		r.CloseGroup()
+		r.OpenGroup("session")
+		r.AddText(buffer.KindString, "x", "y")
+		r.CloseGroup()
+		r.OpenGroup("")
+		r.AddText(buffer.KindString, "inlined", "i")
+		r.OpenGroup("user")
+		r.AddText(buffer.KindString, "id", "again")
+		r.CloseGroup()
+		r.CloseGroup()
+		r.OpenGroup("acct")
+		r.AddText(buffer.KindString, "id", "1")
+		r.AddText(buffer.KindString, "plan", "p")
+		r.CloseGroup()
+		r.OpenGroup("http") // a group again: merged
+		r.AddScalar(buffer.KindBool, "ok", 0)
+		r.CloseGroup()
+	})
+	add("collision", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.AddText(buffer.KindString, "a", "scalar")
+		r.OpenGroup("a")
+		r.AddText(buffer.KindString, "b", "in group")
+		r.CloseGroup()
+	})
+	add("rawquery-group", buffer.DefaultEventLimits, func(r *buffer.Record) {
+		r.OpenGroup("u")
+		r.AddText(buffer.KindString, "Host", "x")
+		r.AddText(buffer.KindString, "RawQuery", "token=s")
+		r.CloseGroup()
+	})
+	add("dropped", buffer.Limits{MaxAttrs: 2, MaxValueBytes: 64, MaxRecordBytes: 1024}, func(r *buffer.Record) {
+		for _, k := range []string{"a", "b", "c", "d"} {
+			r.AddText(buffer.KindString, k, k)
+		}
+	})
+	return recs
+}
+
+// TestFlatAttrsAsData: for every record shape, user gate and Scrub
+// function, the attributes SendLog sends without a data map (flatAttrs)
+// are those the map path sends (Data, scrubber.clean, addAttributes), key
+// for key and type for type; where they would differ, needsMap takes the
+// map path.
+func TestFlatAttrsAsData(t *testing.T) {
+	withUserKeys(t, "acct")
+	scrubs := map[string]func(string, any) any{
+		"none": nil,
+		"upper": func(k string, v any) any {
+			if s, ok := v.(string); ok {
+				return strings.ToUpper(s)
+			}
+			return v
+		},
+		"to-group": func(k string, v any) any {
+			if k == "user" {
+				return map[string]any{"id": "1", "email": "e"}
+			}
+			return v
+		},
+	}
+	mapped := 0
+	for name, rec := range logsRecords() {
+		for sname, fn := range scrubs {
+			for _, all := range []bool{false, true} {
+				s := newScrubber(nil, fn)
+				text := rec.AllText()
+				want := attrEntry{}
+				data := rec.DataIn(text)
+				s.clean(data, &userGate{decided: true, all: all})
+				addAttributes(want, "", data)
+				if needsMap(rec, text, s) {
+					mapped++
+					continue
+				}
+				got := attrEntry{}
+				flatAttrs(got, rec, text, newScrubber(nil, fn), &userGate{decided: true, all: all})
+				if !reflect.DeepEqual(map[string]any(got), map[string]any(want)) {
+					t.Errorf("%s, scrub %s, user info %v:\n flat %v\n want %v", name, sname, all, got, want)
+				}
+			}
+		}
+	}
+	// the collision, RawQuery and dotted records always (4 records × 3
+	// scrubs × 2 gates), the groups and user-flat records with a Scrub
+	// function (2 × 2 × 2); the others never.
+	if want := 4*3*2 + 2*2*2; mapped != want {
+		t.Errorf("%d cases took the map path, want %d", mapped, want)
+	}
+}
