@@ -15,11 +15,15 @@ import (
 
 // countingTransport counts what a client hands it, so that an event path
 // that drops events cannot look fast: every event benchmark reports
-// events/op.
-type countingTransport struct{ n atomic.Int64 }
+// events/op, and the event benchmarks crumbs/event, so that a row named for
+// 100 breadcrumbs shows that its events carried 100.
+type countingTransport struct{ n, crumbs atomic.Int64 }
 
-func (t *countingTransport) Configure(sentry.ClientOptions)        {}
-func (t *countingTransport) SendEvent(*sentry.Event)               { t.n.Add(1) }
+func (t *countingTransport) Configure(sentry.ClientOptions) {}
+func (t *countingTransport) SendEvent(e *sentry.Event) {
+	t.n.Add(1)
+	t.crumbs.Add(int64(len(e.Breadcrumbs)))
+}
 func (t *countingTransport) Flush(time.Duration) bool              { return true }
 func (t *countingTransport) FlushWithContext(context.Context) bool { return true }
 func (t *countingTransport) Close()                                {}
@@ -36,9 +40,14 @@ func newHub(b *testing.B) (*sentry.Hub, *countingTransport) {
 	return sentry.NewHub(client, sentry.NewScope()), tr
 }
 
-// reportEvents reports what reached the transport per op.
+// reportEvents reports what reached the transport per op, and how many
+// breadcrumbs the events carried on average.
 func reportEvents(b *testing.B, tr *countingTransport) {
-	b.ReportMetric(float64(tr.n.Load())/float64(b.N), "events/op")
+	n := tr.n.Load()
+	b.ReportMetric(float64(n)/float64(b.N), "events/op")
+	if n > 0 {
+		b.ReportMetric(float64(tr.crumbs.Load())/float64(n), "crumbs/event")
+	}
 }
 
 // The record every breadcrumb benchmark logs: a message and 4 typed
@@ -57,14 +66,33 @@ var errBase = errors.New("connection refused")
 // be: capture-once must not turn the event path into a no-op.
 func newError(i int) error { return fmt.Errorf("charge order %d: %w", i, errBase) }
 
-// trailOf20 returns a context whose trail holds 20 records and keeps 20, so
-// that every event of a benchmark carries exactly 20 breadcrumbs.
-func trailOf20(fill func(ctx context.Context)) context.Context {
-	ctx := logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(20))
-	for range 20 {
+// trailOf returns a context whose trail holds n records and keeps n, so
+// that every event of a benchmark carries exactly n breadcrumbs.
+func trailOf(n int, fill func(ctx context.Context)) context.Context {
+	ctx := logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(n))
+	for range n {
 		fill(ctx)
 	}
 	return ctx
+}
+
+// trails are the event benchmarks' variants: "empty" gives each record a
+// new trail, the others a trail of that many breadcrumbs, filled once.
+var trails = []struct {
+	name string
+	n    int
+}{{"empty", 0}, {"trail20", 20}, {"trail100", 100}}
+
+// scopeBreadcrumbs adds n breadcrumbs like the benchmarks' info record (its
+// message and 4 data values) to hub's scope, for the bridges that send the
+// scope's breadcrumbs with an event (samber/slog-sentry).
+func scopeBreadcrumbs(hub *sentry.Hub, n int) {
+	for range n {
+		hub.AddBreadcrumb(&sentry.Breadcrumb{
+			Type: "default", Category: "log", Level: sentry.LevelInfo, Message: msg,
+			Data: map[string]any{"path": path, "status": status, "took": took, "cached": cached},
+		}, nil)
+	}
 }
 
 // warm logs enough records to fill a trail twice before a benchmark

@@ -97,9 +97,9 @@ func BenchmarkLogrFiltered(b *testing.B) {
 }
 
 func BenchmarkLogrEvent(b *testing.B) {
-	for _, trail := range []string{"empty", "trail20"} {
+	for _, trail := range trails {
 		for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
-			b.Run(name+"-"+trail, func(b *testing.B) {
+			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
 				base := logr.New(logrsentry.NewSink(nil, logrOpts(hub)))
 				if name == "json+logcrumbs" {
@@ -107,8 +107,8 @@ func BenchmarkLogrEvent(b *testing.B) {
 				}
 				var l logr.Logger
 				bound := false
-				if trail == "trail20" {
-					ctx := trailOf20(func(ctx context.Context) { _, l := logrsentry.WithContext(ctx, base); logLogrInfo(l) })
+				if trail.n > 0 {
+					ctx := trailOf(trail.n, func(ctx context.Context) { _, l := logrsentry.WithContext(ctx, base); logLogrInfo(l) })
 					_, l = logrsentry.WithContext(ctx, base)
 					bound = true
 				}
@@ -125,5 +125,28 @@ func BenchmarkLogrEvent(b *testing.B) {
 				reportEvents(b, tr)
 			})
 		}
+	}
+}
+
+// BenchmarkLogrRepeat: one request logs the same error value from one call
+// site over and over; after the first, capture-once and repeat counting
+// skip it (events/op near 0). Compared with funcr's JSON alone.
+// Deduplication is on, as by default.
+func BenchmarkLogrRepeat(b *testing.B) {
+	err := newError(0)
+	for _, name := range []string{"json", "json+logcrumbs"} {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			log := logrJSON()
+			if name == "json+logcrumbs" {
+				log = logrsentry.Wrap(log, logrsentry.Options{Options: logcrumbs.Options{Hub: hub}})
+			}
+			_, l := logrsentry.WithContext(context.Background(), log)
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Error(err, "charge failed", "path", path, "status", status, "took", took)
+			}
+			reportEvents(b, tr)
+		})
 	}
 }

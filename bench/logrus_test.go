@@ -113,14 +113,14 @@ func BenchmarkLogrusFiltered(b *testing.B) {
 }
 
 func BenchmarkLogrusEvent(b *testing.B) {
-	for _, trail := range []string{"empty", "trail20"} {
+	for _, trail := range trails {
 		for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
-			b.Run(name+"-"+trail, func(b *testing.B) {
+			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
 				l := newLogrus(name == "json+logcrumbs", hub, nil)
 				var e *logrus.Entry
-				if trail == "trail20" {
-					e = l.WithContext(trailOf20(func(ctx context.Context) { logLogrusInfo(l.WithContext(ctx)) }))
+				if trail.n > 0 {
+					e = l.WithContext(trailOf(trail.n, func(ctx context.Context) { logLogrusInfo(l.WithContext(ctx)) }))
 				}
 				b.ReportAllocs()
 				i := 0
@@ -135,5 +135,28 @@ func BenchmarkLogrusEvent(b *testing.B) {
 				reportEvents(b, tr)
 			})
 		}
+	}
+}
+
+// BenchmarkLogrusRepeat: one request logs the same error value from one
+// call site over and over; after the first, capture-once and repeat
+// counting skip it (events/op near 0). Compared with logrus' JSON
+// formatter alone. Deduplication is on, as by default.
+func BenchmarkLogrusRepeat(b *testing.B) {
+	err := newError(0)
+	for _, name := range []string{"json", "json+logcrumbs"} {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			var h *sentry.Hub
+			if name == "json+logcrumbs" {
+				h = hub
+			}
+			e := newLogrus(true, h, func(o *logrussentry.Options) { o.DedupeWindow = 0 }).WithContext(logcrumbs.NewContext(context.Background()))
+			b.ReportAllocs()
+			for b.Loop() {
+				e.WithFields(logrus.Fields{"path": path, "status": status, "took": took}).WithError(err).Error("charge failed")
+			}
+			reportEvents(b, tr)
+		})
 	}
 }

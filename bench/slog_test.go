@@ -136,12 +136,10 @@ func BenchmarkSlogFiltered(b *testing.B) {
 
 // BenchmarkSlogEvent: an error record with a %w-wrapped error and 4
 // attributes. "empty" gives each record a new trail (the cost of
-// BenchmarkRequestSetup/trail included); "trail20" sends 20 breadcrumbs
-// with each event.
+// BenchmarkRequestSetup/trail included); "trail20" and "trail100" send 20
+// and 100 breadcrumbs with each event. samber's "-trail20" and "-trail100"
+// send as many breadcrumbs from its hub's scope.
 func BenchmarkSlogEvent(b *testing.B) {
-	logError := func(l *slog.Logger, ctx context.Context, i int) {
-		l.ErrorContext(ctx, "charge failed", "err", newError(i), "path", path, "status", status, "took", took)
-	}
 	run := func(b *testing.B, h slog.Handler, tr *countingTransport, newCtx func(*slog.Logger) context.Context) {
 		l := slog.New(h)
 		ctx := newCtx(l)
@@ -149,35 +147,79 @@ func BenchmarkSlogEvent(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			if ctx == nil {
-				logError(l, logcrumbs.NewContext(context.Background()), i)
+				logSlogError(l, logcrumbs.NewContext(context.Background()), newError(i))
 			} else {
-				logError(l, ctx, i)
+				logSlogError(l, ctx, newError(i))
 			}
 			i++
 		}
 		reportEvents(b, tr)
 	}
 	empty := func(*slog.Logger) context.Context { return nil }
-	trail20 := func(l *slog.Logger) context.Context {
-		return trailOf20(func(ctx context.Context) { logSlogInfo(l, ctx) })
-	}
-	// Each sub-benchmark builds its cases anew, for a transport of its own.
-	pick := func(name string) slogCase {
-		for _, c := range slogCases(b) {
-			if c.name == name {
-				return c
-			}
-		}
-		panic(name)
-	}
 	for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
-		b.Run(name+"-empty", func(b *testing.B) { c := pick(name); run(b, c.h, c.tr, empty) })
-		b.Run(name+"-trail20", func(b *testing.B) { c := pick(name); run(b, c.h, c.tr, trail20) })
+		for _, t := range trails {
+			newCtx := empty
+			if t.n > 0 {
+				newCtx = func(l *slog.Logger) context.Context {
+					return trailOf(t.n, func(ctx context.Context) { logSlogInfo(l, ctx) })
+				}
+			}
+			// Each sub-benchmark builds its cases anew, for a transport of its own.
+			b.Run(name+"-"+t.name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, newCtx) })
+		}
 	}
-	// samber sends an event for every record at or above its level: its
-	// trail is none. sentry-go-slog sends Sentry Logs, never events (events/op 0).
+	// samber sends an event for every record at or above its level, with the
+	// breadcrumbs its hub's scope holds (none of its own making).
+	// sentry-go-slog sends Sentry Logs, never events (events/op 0).
 	for _, name := range []string{"samber-default", "sentry-go-slog"} {
-		b.Run(name, func(b *testing.B) { c := pick(name); run(b, c.h, c.tr, empty) })
+		b.Run(name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, empty) })
+	}
+	for _, t := range trails[1:] {
+		b.Run("samber-default-"+t.name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			scopeBreadcrumbs(hub, t.n)
+			run(b, samber.Option{Hub: hub}.NewSentryHandler(), tr, func(*slog.Logger) context.Context { return context.Background() })
+		})
+	}
+}
+
+// pickSlog returns the slogCases case of that name, with a hub and
+// transport of its own.
+func pickSlog(b *testing.B, name string) slogCase {
+	for _, c := range slogCases(b) {
+		if c.name == name {
+			return c
+		}
+	}
+	panic(name)
+}
+
+func logSlogError(l *slog.Logger, ctx context.Context, err error) {
+	l.ErrorContext(ctx, "charge failed", "err", err, "path", path, "status", status, "took", took)
+}
+
+// BenchmarkSlogRepeat: one request logs the same error value from one call
+// site over and over (an error storm): after the first, capture-once and
+// repeat counting skip it, so "json+logcrumbs" sends one event in all
+// (events/op near 0) and is compared with the bare JSON handler's own error
+// log. Deduplication is on, as by default.
+func BenchmarkSlogRepeat(b *testing.B) {
+	err := newError(0)
+	for _, name := range []string{"json", "json+logcrumbs"} {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			h := jsonHandler(slog.LevelInfo)
+			if name == "json+logcrumbs" {
+				h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}})
+			}
+			l := slog.New(h)
+			ctx := logcrumbs.NewContext(context.Background())
+			b.ReportAllocs()
+			for b.Loop() {
+				logSlogError(l, ctx, err)
+			}
+			reportEvents(b, tr)
+		})
 	}
 }
 

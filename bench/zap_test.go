@@ -95,9 +95,9 @@ func BenchmarkZapFiltered(b *testing.B) {
 }
 
 func BenchmarkZapEvent(b *testing.B) {
-	for _, trail := range []string{"empty", "trail20"} {
+	for _, trail := range trails {
 		for _, c := range zapCases(b)[1:] {
-			b.Run(c.name+"-"+trail, func(b *testing.B) {
+			b.Run(c.name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
 				core := zapsentry.NewCore(zapOpts(hub))
 				if c.name == "json+logcrumbs" {
@@ -105,8 +105,8 @@ func BenchmarkZapEvent(b *testing.B) {
 				}
 				base := zap.New(core)
 				var l *zap.Logger
-				if trail == "trail20" {
-					ctx := trailOf20(func(ctx context.Context) { logZapInfo(base.With(zapsentry.Context(ctx))) })
+				if trail.n > 0 {
+					ctx := trailOf(trail.n, func(ctx context.Context) { logZapInfo(base.With(zapsentry.Context(ctx))) })
 					l = base.With(zapsentry.Context(ctx))
 				}
 				b.ReportAllocs()
@@ -122,5 +122,28 @@ func BenchmarkZapEvent(b *testing.B) {
 				reportEvents(b, tr)
 			})
 		}
+	}
+}
+
+// BenchmarkZapRepeat: one request logs the same error value from one call
+// site over and over; after the first, capture-once and repeat counting
+// skip it (events/op near 0). Compared with zap's JSON core alone.
+// Deduplication is on, as by default.
+func BenchmarkZapRepeat(b *testing.B) {
+	err := newError(0)
+	for _, name := range []string{"json", "json+logcrumbs"} {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			core := zapJSON(zapcore.InfoLevel)
+			if name == "json+logcrumbs" {
+				core = zapcore.NewTee(core, zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+			}
+			l := zap.New(core).With(zapsentry.Context(logcrumbs.NewContext(context.Background())))
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Error("charge failed", zap.Error(err), zap.String("path", path), zap.Int("status", status), zap.Duration("took", took))
+			}
+			reportEvents(b, tr)
+		})
 	}
 }

@@ -84,14 +84,14 @@ func BenchmarkZerologFiltered(b *testing.B) {
 }
 
 func BenchmarkZerologEvent(b *testing.B) {
-	for _, trail := range []string{"empty", "trail20"} {
+	for _, trail := range trails {
 		for _, name := range zerologCases[1:] {
-			b.Run(name+"-"+trail, func(b *testing.B) {
+			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
 				opts := zerologOpts(hub)
 				var ctx context.Context
-				if trail == "trail20" {
-					ctx = trailOf20(func(ctx context.Context) { logZerologInfo(zerologLogger(name, opts, ctx)) })
+				if trail.n > 0 {
+					ctx = trailOf(trail.n, func(ctx context.Context) { logZerologInfo(zerologLogger(name, opts, ctx)) })
 				}
 				var l zerolog.Logger
 				if ctx != nil {
@@ -109,5 +109,25 @@ func BenchmarkZerologEvent(b *testing.B) {
 				reportEvents(b, tr)
 			})
 		}
+	}
+}
+
+// BenchmarkZerologRepeat: one request logs the same error value from one
+// call site over and over; after the first, capture-once and repeat
+// counting skip it (events/op near 0). Compared with zerolog alone to
+// io.Discard ("discard"). Deduplication is on, as by default.
+func BenchmarkZerologRepeat(b *testing.B) {
+	err := newError(0)
+	for _, name := range zerologCases {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+			l := zerologLogger(name, opts, logcrumbs.NewContext(context.Background()))
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Error().Err(err).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
+			}
+			reportEvents(b, tr)
+		})
 	}
 }
