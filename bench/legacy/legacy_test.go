@@ -18,17 +18,22 @@ import (
 )
 
 // countingTransport and the record logged are the main bench module's.
-type countingTransport struct{ n atomic.Int64 }
+type countingTransport struct{ n, crumbs atomic.Int64 }
 
-func (t *countingTransport) Configure(sentry.ClientOptions)        {}
-func (t *countingTransport) SendEvent(*sentry.Event)               { t.n.Add(1) }
+func (t *countingTransport) Configure(sentry.ClientOptions) {}
+func (t *countingTransport) SendEvent(e *sentry.Event) {
+	t.n.Add(1)
+	t.crumbs.Add(int64(len(e.Breadcrumbs)))
+}
 func (t *countingTransport) Flush(time.Duration) bool              { return true }
 func (t *countingTransport) FlushWithContext(context.Context) bool { return true }
 func (t *countingTransport) Close()                                {}
 
-func newClient(b *testing.B) (*sentry.Client, *countingTransport) {
+// newClient returns a client sending to a new counting transport; a hub's
+// scope keeps at most maxBreadcrumbs (0: sentry-go's default, 100).
+func newClient(b *testing.B, maxBreadcrumbs int) (*sentry.Client, *countingTransport) {
 	tr := new(countingTransport)
-	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
+	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr, MaxBreadcrumbs: maxBreadcrumbs})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -36,7 +41,11 @@ func newClient(b *testing.B) (*sentry.Client, *countingTransport) {
 }
 
 func reportEvents(b *testing.B, tr *countingTransport) {
-	b.ReportMetric(float64(tr.n.Load())/float64(b.N), "events/op")
+	n := tr.n.Load()
+	b.ReportMetric(float64(n)/float64(b.N), "events/op")
+	if n > 0 {
+		b.ReportMetric(float64(tr.crumbs.Load())/float64(n), "crumbs/event")
+	}
 }
 
 const (
@@ -55,7 +64,7 @@ func newError(i int) error { return fmt.Errorf("charge order %d: %w", i, errBase
 // breadcrumbs at Info (into a scope of the logger's own, as its README
 // advises per request) or without.
 func zapsentryLogger(b *testing.B, breadcrumbs bool) (*zap.Logger, *countingTransport) {
-	client, tr := newClient(b)
+	client, tr := newClient(b, 0)
 	core, err := zapsentry.NewCore(zapsentry.Configuration{
 		Level:             zapcore.ErrorLevel,
 		EnableBreadcrumbs: breadcrumbs,
@@ -96,10 +105,11 @@ func BenchmarkZapBreadcrumbParallel(b *testing.B) {
 }
 
 // BenchmarkZapEvent: zapsentry's error path without breadcrumbs, its
-// cheapest: the "no trail at all" logcrumbs is compared against.
+// cheapest: the "no trail at all" logcrumbs is compared against; and with
+// 100 breadcrumbs, its default and most (the error entry is a breadcrumb
+// too, so the scope stays at 100 once filled).
 func BenchmarkZapEvent(b *testing.B) {
-	b.Run("json+zapsentry-notrail", func(b *testing.B) {
-		l, tr := zapsentryLogger(b, false)
+	run := func(b *testing.B, l *zap.Logger, tr *countingTransport) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
@@ -107,13 +117,25 @@ func BenchmarkZapEvent(b *testing.B) {
 			i++
 		}
 		reportEvents(b, tr)
+	}
+	b.Run("json+zapsentry-notrail", func(b *testing.B) {
+		l, tr := zapsentryLogger(b, false)
+		run(b, l, tr)
+	})
+	b.Run("json+zapsentry-trail100", func(b *testing.B) {
+		l, tr := zapsentryLogger(b, true)
+		for range 100 {
+			logZapInfo(l)
+		}
+		run(b, l, tr)
 	})
 }
 
 // sentryZerolog returns a zerolog logger writing to io.Discard and to
-// sentry-go's zerolog writer, with breadcrumbs (on the hub's scope) or not.
-func sentryZerolog(b *testing.B, breadcrumbs bool) (zerolog.Logger, *countingTransport) {
-	client, tr := newClient(b)
+// sentry-go's zerolog writer, with breadcrumbs (on the hub's scope, at most
+// maxBreadcrumbs, 0 for sentry-go's default) or not.
+func sentryZerolog(b *testing.B, breadcrumbs bool, maxBreadcrumbs int) (zerolog.Logger, *countingTransport) {
+	client, tr := newClient(b, maxBreadcrumbs)
 	w, err := sentryzerolog.NewWithHub(sentry.NewHub(client, sentry.NewScope()), sentryzerolog.Options{WithBreadcrumbs: breadcrumbs})
 	if err != nil {
 		b.Fatal(err)
@@ -127,7 +149,7 @@ func logZerologInfo(l zerolog.Logger) {
 
 func BenchmarkZerologBreadcrumb(b *testing.B) {
 	b.Run("sentry-go-zerolog", func(b *testing.B) {
-		l, _ := sentryZerolog(b, true)
+		l, _ := sentryZerolog(b, true, 0)
 		b.ReportAllocs()
 		for b.Loop() {
 			logZerologInfo(l)
@@ -137,7 +159,7 @@ func BenchmarkZerologBreadcrumb(b *testing.B) {
 
 func BenchmarkZerologBreadcrumbParallel(b *testing.B) {
 	b.Run("sentry-go-zerolog", func(b *testing.B) {
-		l, _ := sentryZerolog(b, true)
+		l, _ := sentryZerolog(b, true, 0)
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -147,9 +169,11 @@ func BenchmarkZerologBreadcrumbParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkZerologEvent: sentry-go/zerolog's error path without
+// breadcrumbs, and with 20 (its scope kept at 20; error records are not
+// breadcrumbs there, so every event carries the same 20).
 func BenchmarkZerologEvent(b *testing.B) {
-	b.Run("sentry-go-zerolog-notrail", func(b *testing.B) {
-		l, tr := sentryZerolog(b, false)
+	run := func(b *testing.B, l zerolog.Logger, tr *countingTransport) {
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
@@ -157,5 +181,16 @@ func BenchmarkZerologEvent(b *testing.B) {
 			i++
 		}
 		reportEvents(b, tr)
+	}
+	b.Run("sentry-go-zerolog-notrail", func(b *testing.B) {
+		l, tr := sentryZerolog(b, false, 0)
+		run(b, l, tr)
+	})
+	b.Run("sentry-go-zerolog-trail20", func(b *testing.B) {
+		l, tr := sentryZerolog(b, true, 20)
+		for range 20 {
+			logZerologInfo(l)
+		}
+		run(b, l, tr)
 	})
 }
