@@ -109,6 +109,20 @@ func (c *checker) added(what, bridge, ours, bare, unit string) {
 	fmt.Printf("| %s | %.2fx ((%.4g - %.4g) / (%.4g - %.4g) %s) | (no target) | |\n", what, (vb-v0)/(vo-v0), vb, v0, vo, v0, unit)
 }
 
+// per prints (a - b) / n for one unit against a maximum: what each of the n
+// things a has and b has not costs (a breadcrumb converted, from an event
+// with more breadcrumbs and one with fewer).
+func (c *checker) per(what, a, b, unit string, n, max float64) {
+	va, okA := c.r.median(a, unit)
+	vb, okB := c.r.median(b, unit)
+	if !okA || !okB {
+		fmt.Printf("| %s | not measured (%s, %s) | | |\n", what, a, b)
+		return
+	}
+	got := (va - vb) / n
+	c.report(what, fmt.Sprintf("%.4g %s ((%.4g - %.4g) / %g)", got, unit, va, vb, n), fmt.Sprintf("≤ %.4g", max), got <= max)
+}
+
 // value prints one median against a maximum.
 func (c *checker) value(what, name, unit string, max float64) {
 	v, ok := c.r.median(name, unit)
@@ -170,11 +184,42 @@ func main() {
 	// Sentry Logs: no slower than sentry-go's own slog handler for the same record.
 	c.ratio("Sentry Logs: slog + logcrumbs Logs level vs sentry-go/slog", "BenchmarkSlogLogs/logcrumbs-logs", "BenchmarkSlogLogs/sentry-go-slog", "ns/op", 1, false)
 	c.ratio("Sentry Logs, parallel: slog + logcrumbs Logs level vs sentry-go/slog", "BenchmarkSlogLogsParallel/logcrumbs-logs", "BenchmarkSlogLogsParallel/sentry-go-slog", "ns/op", 1, false)
-	fastest := "BenchmarkSlogEvent/samber-default"
+	// The event path per breadcrumb count (issue 20). The peers carry as
+	// many breadcrumbs: samber from its hub's scope, zapsentry from its
+	// logger's scope, sentry-go/zerolog from its hub's.
+	events := []string{"BenchmarkSlogEvent/json+logcrumbs", "BenchmarkZapEvent/json+logcrumbs", "BenchmarkZerologEvent/hook"}
 	for _, unit := range []string{"ns/op", "allocs/op"} {
-		for _, ours := range []string{"BenchmarkSlogEvent/json+logcrumbs-trail20", "BenchmarkZapEvent/json+logcrumbs-trail20", "BenchmarkZerologEvent/hook-trail20"} {
-			c.ratio("event, 20 breadcrumbs, vs samber's event without trail: "+strings.TrimPrefix(ours, "Benchmark"), ours, fastest, unit, 1, false)
+		for _, ours := range events {
+			name := strings.TrimPrefix(ours, "Benchmark")
+			c.ratio("event, no breadcrumbs, vs samber's event: "+name+"-empty", ours+"-empty", "BenchmarkSlogEvent/samber-default", unit, 1, false)
+			c.ratio("event, 20 breadcrumbs, vs samber's with 20: "+name+"-trail20", ours+"-trail20", "BenchmarkSlogEvent/samber-default-trail20", unit, 1, false)
+			c.ratio("event, 100 breadcrumbs, vs zapsentry's with 100: "+name+"-trail100", ours+"-trail100", "BenchmarkZapEvent/json+zapsentry-trail100", unit, 1, false)
 		}
+		c.info("for scale: event, 20 breadcrumbs, zerolog hook vs sentry-go/zerolog's with 20", "BenchmarkZerologEvent/hook-trail20", "BenchmarkZerologEvent/sentry-go-zerolog-trail20", unit)
+	}
+	// A breadcrumb converted when an event is sent: the difference between
+	// the 100- and the 20-breadcrumb events, over 80. (Not from "-empty",
+	// which also pays for a new trail per record.)
+	for _, ours := range events {
+		name := strings.TrimPrefix(ours, "Benchmark")
+		c.per("per breadcrumb converted: "+name, ours+"-trail100", ours+"-trail20", "ns/op", 80, 400)
+		c.per("per breadcrumb converted: "+name, ours+"-trail100", ours+"-trail20", "allocs/op", 80, 3)
+	}
+	// A repeated error (one value, one call site, one request) that
+	// capture-once and repeat counting skip, against the bare logger's own
+	// error log: at most 2x its time, no allocation beyond its own.
+	for _, p := range [][2]string{{"Slog", "json+logcrumbs"}, {"Zap", "json+logcrumbs"}, {"Zerolog", "hook"}, {"Zerolog", "writer"}} {
+		bare := "json"
+		if p[0] == "Zerolog" {
+			bare = "discard"
+		}
+		ours, base := "Benchmark"+p[0]+"Repeat/"+p[1], "Benchmark"+p[0]+"Repeat/"+bare
+		c.ratio("repeated error skipped vs the bare error log: "+p[0]+"Repeat/"+p[1], ours, base, "ns/op", 2, false)
+		bareAllocs, _ := r.median(base, "allocs/op")
+		c.value("repeated error skipped, no allocation added: "+p[0]+"Repeat/"+p[1], ours, "allocs/op", bareAllocs)
+	}
+	for _, l := range []string{"Logrus", "Logr"} {
+		c.info("for scale: repeated error skipped vs the bare error log: "+l+"Repeat/json+logcrumbs", "Benchmark"+l+"Repeat/json+logcrumbs", "Benchmark"+l+"Repeat/json", "ns/op")
 	}
 	for _, p := range []string{"Slog/logcrumbs", "Slog/json+logcrumbs", "Zap/json+logcrumbs", "Zerolog/hook"} {
 		logger, variant, _ := strings.Cut(p, "/")
