@@ -2,6 +2,7 @@ package buffer
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -142,6 +143,7 @@ func (t *Trail) report() {
 func (t *Trail) Snapshot(dst []*Record) []*Record {
 	start := len(dst)
 	t.mu.Lock()
+	dst = slices.Grow(dst, t.n) // one allocation, not one per doubling
 	for i := 0; i < t.n; i++ {
 		c := pool.Get().(*Record)
 		c.copyFrom(t.recs[(t.head+i)%len(t.recs)])
