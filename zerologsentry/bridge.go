@@ -22,7 +22,9 @@ func newBridge(opts Options) *bridge {
 		event = zerolog.ErrorLevel
 	}
 	b := &bridge{
-		core:   core.New(opts.Options, "zerolog", opts.FlushTimeout),
+		// A breadcrumb keeps zerolog's encoded fields and parses them only
+		// if it is read: most are never sent.
+		core:   core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields),
 		levels: core.FixedLevels(opts.BreadcrumbLevel, event),
 	}
 	if opts.LogsLevel != zerolog.DebugLevel && opts.LogsLevel <= zerolog.PanicLevel {
@@ -67,13 +69,22 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	}
 	enc.Fields = func(rec *core.Record, errs *[]error) {
 		if errs == nil {
-			s := scanner{skip: skipMember}
-			s.copy(rec, fields)
+			copyFields(rec, fields)
 			return
 		}
 		copyWithErrors(rec, fields, errs)
 	}
+	enc.Raw = fields // see newBridge
 	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, enc)
+}
+
+// copyFields copies the encoded fields into rec, but those zerolog adds for
+// its own output (skipMember). It is the encoder's Fields when no errors are
+// gathered and its Parse: a breadcrumb parsed when read is the one parsed
+// when logged.
+func copyFields(rec *core.Record, fields []byte) {
+	s := scanner{skip: skipMember}
+	s.copy(rec, fields)
 }
 
 // copyWithErrors copies the encoded fields into rec and appends the errors

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -11,17 +12,25 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
+// scannerSeeds start FuzzScanner and FuzzDeferred.
+var scannerSeeds = [][]byte{
+	[]byte(`{"level":"info","a":"b\"c\\u00e9\\ud83d\\ude00","n":-12,"f":1.5e3,"t":true,"z":null,"o":{"x":[1,{"y":2}]},"message":"hi\n"}`),
+	[]byte(`{"a":`),
+	[]byte(`{"a":"\u`),
+	[]byte(`{"k":18446744073709551616,"u":18446744073709551615}`),
+	[]byte("{\"\xff\":\"\xfe\"}"),
+	[]byte("-999999999999999999"),
+	[]byte("000000000000000123"),
+	[]byte(`{"level":"debug","time":"2024-01-01T00:00:00Z","long":"` + strings.Repeat("é", 600) + `","g":{"a":{"b":{"c":1}}},"n":1}`),
+}
+
 // FuzzScanner feeds arbitrary bytes, as a hook or writer might see them, to
 // the field scanner: it must never panic, and the breadcrumb it gives must be
 // valid UTF-8 and encode as JSON.
 func FuzzScanner(f *testing.F) {
-	f.Add([]byte(`{"level":"info","a":"b\"c\\u00e9\\ud83d\\ude00","n":-12,"f":1.5e3,"t":true,"z":null,"o":{"x":[1,{"y":2}]},"message":"hi\n"}`))
-	f.Add([]byte(`{"a":`))
-	f.Add([]byte(`{"a":"\u`))
-	f.Add([]byte(`{"k":18446744073709551616,"u":18446744073709551615}`))
-	f.Add([]byte("{\"\xff\":\"\xfe\"}"))
-	f.Add([]byte("-999999999999999999"))
-	f.Add([]byte("000000000000000123"))
+	for _, seed := range scannerSeeds {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
 		defer buffer.Put(rec)
@@ -75,4 +84,64 @@ func strReference(b []byte, i int) (raw []byte, esc, ok bool, end int) {
 		}
 	}
 	return nil, false, false, 0
+}
+
+// FuzzDeferred: a breadcrumb whose fields are kept encoded and parsed when
+// read is the breadcrumb parsed when logged: the same attributes, cuts,
+// marks and invalid UTF-8, whatever the bytes and the limits (small ones
+// included, so that values, records and attribute counts are cut).
+func FuzzDeferred(f *testing.F) {
+	for _, seed := range scannerSeeds {
+		f.Add(seed, uint8(0), uint16(0), uint16(0))
+		f.Add(seed, uint8(3), uint16(5), uint16(40))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, attrs uint8, value, record uint16) {
+		limits := buffer.Limits{MaxAttrs: int(attrs), MaxValueBytes: int(value), MaxRecordBytes: int(record)}.
+			WithDefaults(buffer.DefaultBreadcrumbLimits)
+		start := func() *buffer.Record {
+			rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, limits)
+			rec.SetLogger("zerolog")
+			rec.SetMessage("served")
+			return rec
+		}
+		eager := start()
+		defer buffer.Put(eager)
+		copyFields(eager, b)
+		eager.CloseAll()
+		lazy := start()
+		defer buffer.Put(lazy)
+		raw := bytes.Clone(b)
+		if !lazy.Defer(raw, copyFields) {
+			if len(b) <= limits.MaxRecordBytes-len("zerolog")-len("served") {
+				t.Fatalf("%d bytes not deferred, with room for them", len(b))
+			}
+			return
+		}
+		clear(raw) // zerolog reuses its buffer for the next record
+		lazy.Expand()
+		if eager.Len() != lazy.Len() || eager.Bytes() != lazy.Bytes() || eager.Truncated != lazy.Truncated ||
+			eager.DroppedAttrs != lazy.DroppedAttrs || lazy.Depth() != 0 {
+			t.Fatalf("parsed when logged: %d attrs, %d bytes, cut %v, %d dropped; when read: %d, %d, %v, %d (depth %d)",
+				eager.Len(), eager.Bytes(), eager.Truncated, eager.DroppedAttrs, lazy.Len(), lazy.Bytes(), lazy.Truncated, lazy.DroppedAttrs, lazy.Depth())
+		}
+		for i := range eager.Len() {
+			e, l := eager.Attr(i), lazy.Attr(i)
+			if e.Kind != l.Kind || e.Num() != l.Num() || eager.Key(e) != lazy.Key(l) || eager.Text(e) != lazy.Text(l) {
+				t.Fatalf("attr %d: %v %q %q %d, when read %v %q %q %d", i, e.Kind, eager.Key(e), eager.Text(e), e.Num(),
+					l.Kind, lazy.Key(l), lazy.Text(l), l.Num())
+			}
+		}
+		if ej, lj := mustJSON(t, eager.Breadcrumb()), mustJSON(t, lazy.Breadcrumb()); ej != lj {
+			t.Fatalf("breadcrumb parsed when logged %s, when read %s", ej, lj)
+		}
+	})
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -144,6 +144,12 @@ type Record struct {
 	full      bool // an attribute was dropped for MaxRecordBytes: drop the rest
 
 	errs []error // see SetErrors
+
+	// deferred, when parse is set, is the piece of data that holds fields
+	// kept as their logger encoded them, which parse turns into attributes
+	// when the record is read (see Defer).
+	deferred span
+	parse    Parser
 }
 
 // ellipsis marks text that was cut.

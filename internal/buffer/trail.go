@@ -2,6 +2,7 @@ package buffer
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -136,26 +137,39 @@ func (t *Trail) report() {
 }
 
 // Snapshot appends copies of t's records to dst, oldest first, and returns
-// the extended slice. The copies come from the pool: give them back with
-// PutAll when done. Writers wait only while the records are copied.
+// the extended slice, their deferred fields parsed (see Record.Defer). The
+// copies come from the pool: give them back with PutAll when done. Writers
+// wait only while the records are copied.
 func (t *Trail) Snapshot(dst []*Record) []*Record {
+	start := len(dst)
 	t.mu.Lock()
-	defer t.mu.Unlock()
+	dst = slices.Grow(dst, t.n) // one allocation, not one per doubling
 	for i := 0; i < t.n; i++ {
 		c := pool.Get().(*Record)
 		c.copyFrom(t.recs[(t.head+i)%len(t.recs)])
 		dst = append(dst, c)
 	}
+	t.mu.Unlock()
+	expandAll(dst[start:])
 	return dst
 }
 
+// expandAll parses the deferred fields of copies taken from a trail, after
+// its lock is released: writers wait for a copy of bytes, never a parse.
+func expandAll(recs []*Record) {
+	for _, r := range recs {
+		r.Expand()
+	}
+}
+
 // TakeUnlogged appends copies of t's records not yet sent to Sentry Logs to
-// dst, oldest first, marks them as sent, and returns the extended slice:
+// dst, oldest first (their deferred fields parsed, as Snapshot's), marks
+// them as sent, and returns the extended slice:
 // each record is taken once, however many events the trail sends. The
 // copies come from the pool: give them back with PutAll when done.
 func (t *Trail) TakeUnlogged(dst []*Record) []*Record {
+	start := len(dst)
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	for i := 0; i < t.n; i++ {
 		r := t.recs[(t.head+i)%len(t.recs)]
 		if r.Logged {
@@ -166,6 +180,8 @@ func (t *Trail) TakeUnlogged(dst []*Record) []*Record {
 		c.copyFrom(r)
 		dst = append(dst, c)
 	}
+	t.mu.Unlock()
+	expandAll(dst[start:])
 	return dst
 }
 

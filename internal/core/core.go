@@ -210,7 +210,21 @@ type Encoder struct {
 	// error values among them are appended to it (for the exception, or
 	// for Options.EscalateIf); when it is nil, they need not be gathered.
 	Fields func(rec *Record, errs *[]error)
+
+	// Raw, for a core with a Parser (Core.WithParser), is the record's
+	// fields as the logger encoded them: a breadcrumb keeps these bytes, to
+	// be written into the record by the Parser only if it is ever read (an
+	// event carries it, Sentry Logs send it); see buffer.Record.Defer.
+	// Parser(rec, Raw) must write what Fields(rec, nil) writes. The core
+	// still calls Fields when Raw does not fit the breadcrumb's byte bound,
+	// and for events, Sentry Logs and records whose errors are gathered.
+	Raw []byte
 }
+
+// Parser writes fields kept as their logger encoded them into a record (see
+// Encoder.Raw). It depends on the bytes alone: it runs when the record is
+// read, long after the log call.
+type Parser = buffer.Parser
 
 // Core is one integration's shared settings and flow. It is immutable and
 // safe for concurrent use.
@@ -218,6 +232,10 @@ type Core struct {
 	esc          *escalate.Escalator
 	named        bool // Options.LoggerName was set: it wins over Entry.Logger
 	flushTimeout time.Duration
+	// parse reads Encoder.Raw, or is nil. It is the core's, not the
+	// Encoder's: a function stored from the Encoder would make the
+	// compiler move every Encoder's closures to the heap.
+	parse Parser
 }
 
 // New returns the core of one integration. defaultLogger names its logger
@@ -238,6 +256,18 @@ func New(opts logcrumbs.Options, defaultLogger string, flushTimeout time.Duratio
 		named:        opts.LoggerName != "",
 		flushTimeout: flushTimeout,
 	}
+}
+
+// WithParser makes c's breadcrumbs keep their fields as encoded
+// (Encoder.Raw) and have parse write them into the record only when it is
+// read: for loggers whose fields come encoded, where copying bytes costs
+// less than parsing them and most breadcrumbs are never sent. It is part of
+// building c, and returns c: call it on New's result, before c is used (a
+// Core is immutable once in use). It sets c in place, rather than copying
+// it, so that a logger built per request costs no allocation more.
+func (c *Core) WithParser(parse Parser) *Core {
+	c.parse = parse
+	return c
 }
 
 // FlushTimeout returns the bound on Sync and on Exits records' flushes.
@@ -274,8 +304,10 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 		}
 		rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
 		preset.AppendTo(rec, false)
-		enc.Fields(rec, nil)
-		rec.CloseAll()
+		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
+			enc.Fields(rec, nil)
+			rec.CloseAll()
+		}
 		c.esc.Keep(ctx, rec, nil)
 	default:
 		return

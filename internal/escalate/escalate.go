@@ -81,6 +81,7 @@ func (e *Escalator) escalates(rec *buffer.Record) (yes bool) {
 // Options.PassThroughLevel. It takes ownership of rec.
 func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) {
 	if e.opts.EscalateIf != nil {
+		rec.Expand() // the predicate reads the fields
 		rec.SetErrors(errs)
 		escalates := e.escalates(rec)
 		rec.SetErrors(nil)
@@ -98,8 +99,10 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 
 // SendLog sends rec to Sentry Logs through the hub of ctx, with the trace
 // of ctx (its span, else the hub's propagation context), and marks it as
-// sent. It does not take rec.
+// sent, its deferred fields parsed first (see buffer.Record.Defer). It
+// does not take rec.
 func (e *Escalator) SendLog(ctx context.Context, rec *buffer.Record) {
+	rec.Expand()
 	e.build.SendLog(ctx, e.Hub(ctx), rec, false)
 	rec.Logged = true
 }

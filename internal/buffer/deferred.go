@@ -1,0 +1,68 @@
+package buffer
+
+// A Parser writes fields that a logger encoded into rec, as attributes: what
+// an adapter's encoder would have written at log time. It must depend on
+// raw alone (no state of the log call), since it runs later, maybe on
+// another goroutine; raw is valid only during the call, and rec is in the
+// state the record was in when its fields were deferred (see Defer). A
+// Parser need not close the groups it opens.
+type Parser func(rec *Record, raw []byte)
+
+// Defer keeps raw, a record's fields as its logger encoded them, in r's
+// data, to be written into r by parse only when r is read (Expand): most
+// breadcrumbs are never sent, and copying bytes costs less than parsing
+// them. The bytes are copied now, so r shows the fields as they were when
+// logged. Defer returns false, keeping nothing, when raw does not fit the
+// room MaxRecordBytes leaves: the caller then writes the fields at once,
+// within the per-value limits, so that nothing an immediate parse would
+// keep is lost. Fields must come last: nothing may be added to r after a
+// successful Defer, and the groups left open stay open until Expand.
+func (r *Record) Defer(raw []byte, parse Parser) bool {
+	if parse == nil || r.parse != nil || r.textStart >= 0 || len(raw) > r.room() {
+		return false
+	}
+	r.deferred = span{uint32(len(r.data)), uint32(len(raw))}
+	r.data = append(r.data, raw...)
+	r.parse = parse
+	return true
+}
+
+// Deferred reports whether r holds fields not yet parsed (see Defer): its
+// attributes, data and size are not what a reader expects until Expand.
+func (r *Record) Deferred() bool { return r.parse != nil }
+
+// Expand parses the fields Defer kept into attributes, in place, within
+// r's limits, and closes the groups left open: r becomes exactly what it
+// would have been had its fields been written when it was logged (same
+// attributes, cuts and marks, since the parse starts from the same state
+// and room). It does nothing when r has no deferred fields. Every reader of
+// a record that may be deferred calls it first: Trail.Snapshot and
+// Trail.TakeUnlogged do for their copies.
+func (r *Record) Expand() {
+	if r.parse == nil {
+		return
+	}
+	c := pool.Get().(*Record)
+	c.expandFrom(r)
+	*r, *c = *c, *r // r takes the parsed copy; c the old storage, for the pool
+	Put(c)
+}
+
+// expandFrom makes r the record src would be with its deferred fields
+// parsed, reusing r's storage. src is only read.
+func (r *Record) expandFrom(src *Record) {
+	attrs, data := r.attrs[:0], r.data[:0]
+	*r = *src
+	r.attrs = append(attrs, src.attrs...)
+	r.data = append(data, src.data[:src.deferred.off]...)
+	r.deferred, r.parse = span{}, nil
+	defer func() {
+		// Reading a trail never fails: a parser that panics leaves the
+		// record with what it wrote before.
+		if recover() != nil {
+			r.textStart = -1
+		}
+		r.CloseAll()
+	}()
+	src.parse(r, src.data[src.deferred.off:src.deferred.off+src.deferred.len])
+}

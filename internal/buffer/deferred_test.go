@@ -1,0 +1,140 @@
+package buffer
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// parsePairs is a Parser for "k=v,k=v": every value a string.
+func parsePairs(rec *Record, raw []byte) {
+	for _, kv := range strings.Split(string(raw), ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		rec.AddText(KindString, k, v)
+	}
+}
+
+// eagerAndDeferred returns the record built with the fields written at once
+// and the one built with them deferred, then expanded, from the same start:
+// a message and a group left open, as a logger's With leaves it.
+func eagerAndDeferred(t *testing.T, limits Limits, raw string) (eager, deferred *Record, kept bool) {
+	t.Helper()
+	start := func() *Record {
+		r := Get(time.Unix(1, 0), LevelInfo, limits)
+		r.SetLogger("test")
+		r.SetMessage("hello")
+		r.OpenGroup("with")
+		r.AddText(KindString, "svc", "api")
+		return r
+	}
+	eager = start()
+	parsePairs(eager, []byte(raw))
+	eager.CloseAll()
+	deferred = start()
+	b := []byte(raw)
+	kept = deferred.Defer(b, parsePairs)
+	if !kept {
+		parsePairs(deferred, b)
+		deferred.CloseAll()
+	}
+	for i := range b { // the caller's buffer is reused for the next record
+		b[i] = 'x'
+	}
+	deferred.Expand()
+	return eager, deferred, kept
+}
+
+func TestDeferredExpandsAsEager(t *testing.T) {
+	long := strings.Repeat("é", 700) // 1400 bytes: cut to MaxValueBytes
+	for _, tc := range []struct {
+		name   string
+		limits Limits
+		raw    string
+		kept   bool
+	}{
+		{"short", DefaultBreadcrumbLimits, "a=1,b=two", true},
+		{"value cut", DefaultBreadcrumbLimits, "a=" + long + ",b=2", true},
+		{"record cut, over the byte bound", Limits{MaxAttrs: 64, MaxValueBytes: 1024, MaxRecordBytes: 1200}, "a=" + long[:1000] + ",b=" + long[:300] + ",c=3", false},
+		{"attrs dropped", Limits{MaxAttrs: 3, MaxValueBytes: 1024, MaxRecordBytes: 4096}, "a=1,b=2,c=3", true},
+		{"over the byte bound: parsed at once", DefaultBreadcrumbLimits, "a=" + long + ",b=" + long + ",c=" + long + ",d=3", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			eager, deferred, kept := eagerAndDeferred(t, tc.limits, tc.raw)
+			if kept != tc.kept {
+				t.Fatalf("Defer kept the bytes: %v, want %v", kept, tc.kept)
+			}
+			if deferred.Deferred() {
+				t.Fatal("still deferred after Expand")
+			}
+			if !reflect.DeepEqual(eager.Breadcrumb(), deferred.Breadcrumb()) || eager.Truncated != deferred.Truncated ||
+				eager.DroppedAttrs != deferred.DroppedAttrs || eager.Bytes() != deferred.Bytes() || eager.Len() != deferred.Len() {
+				t.Fatalf("deferred then expanded:\n%+v\nat once:\n%+v", deferred.Breadcrumb(), eager.Breadcrumb())
+			}
+			if b := deferred.Breadcrumb(); b.Data["with"].(map[string]any)["a"] == nil {
+				t.Fatalf("fields not in the group left open: %v", b.Data)
+			}
+		})
+	}
+}
+
+// A trail's records stay deferred (nothing is parsed under its lock); the
+// copies Snapshot and TakeUnlogged return are parsed.
+func TestTrailCopiesAreExpanded(t *testing.T) {
+	tr := NewTrail(4)
+	r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+	r.SetMessage("m")
+	if !r.Defer([]byte("a=1,b=2"), parsePairs) {
+		t.Fatal("not deferred")
+	}
+	tr.Append(r)
+	want := map[string]any{"a": "1", "b": "2"}
+	for i := range 2 {
+		snap := tr.Snapshot(nil)
+		if got := Breadcrumbs(snap)[0].Data; !reflect.DeepEqual(got, want) {
+			t.Fatalf("snapshot %d: %v, want %v", i, got, want)
+		}
+		PutAll(snap)
+	}
+	if !r.Deferred() {
+		t.Fatal("the trail's own record was parsed")
+	}
+	taken := tr.TakeUnlogged(nil)
+	if len(taken) != 1 || !reflect.DeepEqual(taken[0].Data(), want) {
+		t.Fatalf("TakeUnlogged: %d records", len(taken))
+	}
+	PutAll(taken)
+}
+
+// A parser that panics leaves the record with what it wrote, and reading
+// the trail goes on.
+func TestDeferredParserPanics(t *testing.T) {
+	r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+	r.Defer([]byte("x"), func(rec *Record, raw []byte) {
+		rec.AddText(KindString, "before", "1")
+		rec.OpenGroup("g")
+		rec.BeginText(KindString, "half")
+		panic("parser")
+	})
+	r.Expand()
+	if r.Depth() != 0 || r.Deferred() {
+		t.Fatalf("depth %d, deferred %v", r.Depth(), r.Deferred())
+	}
+	if got := r.Data(); got["before"] != "1" {
+		t.Fatalf("data %v", got)
+	}
+	r.AddText(KindString, "after", "2") // usable again
+}
+
+func TestDeferRefuses(t *testing.T) {
+	r := Get(time.Unix(1, 0), LevelInfo, Limits{MaxRecordBytes: 10})
+	if r.Defer([]byte("a=1"), nil) {
+		t.Error("deferred without a parser")
+	}
+	if r.Defer([]byte("a=123456789"), parsePairs) {
+		t.Error("deferred 11 bytes into a 10-byte record")
+	}
+	if !r.Defer([]byte("a=12345678"), parsePairs) || r.Defer([]byte("b=1"), parsePairs) {
+		t.Error("10 bytes not deferred, or deferred twice")
+	}
+}
