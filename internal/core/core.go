@@ -298,17 +298,8 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	case Event:
 		c.event(ctx, ent, preset, enc, false)
 	case Breadcrumb:
-		if c.esc.CollectsBreadcrumbErrors() {
-			c.breadcrumbWithErrors(ctx, ent, preset, enc)
-			break
-		}
-		rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
-		preset.AppendTo(rec, false)
-		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
-			enc.Fields(rec, nil)
-			rec.CloseAll()
-		}
-		c.esc.Keep(ctx, rec, nil)
+		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), true)
+		c.esc.Keep(ctx, rec, errs)
 	default:
 		return
 	}
@@ -324,11 +315,11 @@ func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Prese
 	case Event:
 		c.event(ctx, ent, preset, enc, true)
 	case Breadcrumb:
-		rec, errs := c.build(ent, preset, enc, false)
+		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), false)
 		c.esc.SendLog(ctx, rec)
 		c.esc.Keep(ctx, rec, errs)
-	default:
-		rec, _ := c.build(ent, preset, enc, false)
+	default: // only sent to Logs: its errors serve nothing
+		rec, _ := c.breadcrumb(ent, preset, enc, false, false)
 		c.esc.SendLog(ctx, rec)
 		buffer.Put(rec)
 	}
@@ -337,11 +328,24 @@ func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Prese
 	}
 }
 
-// breadcrumbWithErrors is the breadcrumb path when Options.EscalateIf needs
-// the record's errors: apart, so that the plain path allocates nothing.
-func (c *Core) breadcrumbWithErrors(ctx context.Context, ent *Entry, preset *Preset, enc Encoder) {
-	rec, errs := c.build(ent, preset, enc, false)
-	c.esc.Keep(ctx, rec, errs)
+// breadcrumb makes the record of a breadcrumb, within the breadcrumb
+// limits, and gathers its errors only when errs is true (Options.EscalateIf
+// needs them): a logger's error values are not looked for, nor the preset's
+// copied, for a record that will not use them. With lazy, a record whose
+// logger gave its fields as encoded bytes (Encoder.Raw, WithParser) keeps
+// them unparsed until it is read; a record read now (Sentry Logs) is
+// parsed now.
+func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc Encoder, errs, lazy bool) (*Record, []error) {
+	if errs {
+		return c.build(ent, preset, enc, false)
+	}
+	rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
+	preset.AppendTo(rec, false)
+	if !lazy || c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
+		enc.Fields(rec, nil)
+		rec.CloseAll()
+	}
+	return rec, nil
 }
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder, logs bool) {

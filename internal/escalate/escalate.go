@@ -103,7 +103,8 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 // does not take rec.
 func (e *Escalator) SendLog(ctx context.Context, rec *buffer.Record) {
 	rec.Expand()
-	e.build.SendLog(ctx, e.Hub(ctx), rec, false)
+	hub, onCtx := e.hubOf(ctx)
+	e.build.SendLog(ctx, hub, onCtx, rec, false)
 	rec.Logged = true
 }
 
@@ -116,14 +117,15 @@ func (e *Escalator) logsOnEvent(ctx context.Context, hub *sentry.Hub, trail *buf
 	if !e.opts.LogsOnEvent || trail == buffer.Fallback() {
 		return
 	}
+	onCtx := ctx != nil && sentry.GetHubFromContext(ctx) == hub
 	var arr [buffer.DefaultCapacity]*buffer.Record
 	recs := trail.TakeUnlogged(arr[:0])
 	for _, r := range recs {
-		e.build.SendLog(ctx, hub, r, true)
+		e.build.SendLog(ctx, hub, onCtx, r, true)
 	}
 	buffer.PutAll(recs)
 	if !rec.Logged {
-		e.build.SendLog(ctx, hub, rec, false)
+		e.build.SendLog(ctx, hub, onCtx, rec, false)
 		rec.Logged = true
 	}
 }
@@ -194,15 +196,23 @@ func (e *Escalator) EventLimits() buffer.Limits { return e.eventLimits }
 // Hub returns the hub that sends ctx's events: the context's own, else the
 // options', else the current hub.
 func (e *Escalator) Hub(ctx context.Context) *sentry.Hub {
+	hub, _ := e.hubOf(ctx)
+	return hub
+}
+
+// hubOf is Hub, and whether ctx carries that hub: when it does not, the hub
+// is one that lives as long as e (what event.Builder.SendLog needs to know,
+// which would otherwise walk ctx for it again).
+func (e *Escalator) hubOf(ctx context.Context) (hub *sentry.Hub, onCtx bool) {
 	if ctx != nil {
 		if h := sentry.GetHubFromContext(ctx); h != nil {
-			return h
+			return h, true
 		}
 	}
 	if e.opts.Hub != nil {
-		return e.opts.Hub
+		return e.opts.Hub, false
 	}
-	return sentry.CurrentHub()
+	return sentry.CurrentHub(), false
 }
 
 // Capture sends rec, built with EventLimits, as an event carrying errs and

@@ -36,21 +36,32 @@ const noMessage = "(no message)"
 // client, not per record.
 type logsCache struct {
 	client   *sentry.Client
+	hub      *sentry.Hub // the logger's own: see Builder.logger
 	logger   sentry.Logger
 	userInfo bool // the client's DataCollection.UserInfo (see userGate)
 }
 
 // logger returns the cached sentry.Logger and user gate decision for
-// client. The logger's own hub is a fresh one on client, so that the cache
-// keeps no request's scope alive: each entry names its own hub through its
-// context.
-func (b *Builder) logger(client *sentry.Client) *logsCache {
-	if c := b.logs.Load(); c != nil && c.client == client {
+// client. fallback, when not nil, is the hub a record goes through because
+// its context carries none (Options.Hub or the current hub, which live as
+// long as the integration): the logger is then bound to it, so that the
+// record's context needs no hub of its own (sentry-go's logger takes the
+// hub of its own context when the entry's has none, and finds no span
+// there); one context value less to allocate and to walk past in each of
+// sentry-go's lookups. Otherwise any logger of client serves, the record's
+// context naming its hub; a new one is bound to a fresh hub on client, so
+// that the cache keeps no request's scope alive.
+func (b *Builder) logger(client *sentry.Client, fallback *sentry.Hub) *logsCache {
+	if c := b.logs.Load(); c != nil && c.client == client && (fallback == nil || c.hub == fallback) {
 		return c
 	}
-	hub := sentry.NewHub(client, sentry.NewScope())
+	hub := fallback
+	if hub == nil {
+		hub = sentry.NewHub(client, sentry.NewScope())
+	}
 	c := &logsCache{
 		client:   client,
+		hub:      hub,
 		logger:   sentry.NewLogger(sentry.SetHubOnContext(context.Background(), hub)),
 		userInfo: client.GetDataCollection().UserInfo.Value,
 	}
@@ -61,17 +72,19 @@ func (b *Builder) logger(client *sentry.Client) *logsCache {
 // SendLog sends rec to Sentry Logs through hub, with the trace of ctx (a
 // sentry-go span on it, else hub's propagation context), its attributes
 // scrubbed and user-gated as an event's are, and flattened to dotted keys
-// (Sentry Logs attributes are flat). late adds the record's own time as
-// the attribute "logcrumbs.time", for records sent after the fact. A
-// record without a message is sent with the body "(no message)". A panic in
-// the client's BeforeSendLog is recovered and counted as a user panic:
-// logging never panics, and an event sent beside the log stays sent.
+// (Sentry Logs attributes are flat). onCtx says whether ctx carries hub;
+// when it does not, hub must be one that lives as long as b (Options.Hub
+// or the current hub: see logger). late adds the record's own time as the
+// attribute "logcrumbs.time", for records sent after the fact. A record
+// without a message is sent with the body "(no message)". A panic in the
+// client's BeforeSendLog is recovered and counted as a user panic: logging
+// never panics, and an event sent beside the log stays sent.
 //
 // The attributes go from the record to the log entry in one pass (see
 // flatAttrs), every string the log keeps a piece of one copy of the
 // record's text: no data map is built but for the records whose groups
 // the user's Scrub function must see as maps (see needsMap).
-func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Record, late bool) {
+func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec *buffer.Record, late bool) {
 	client := hub.Client()
 	if !client.IsEnabled() {
 		return
@@ -84,11 +97,12 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, rec *buffer.Reco
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if sentry.GetHubFromContext(ctx) != hub {
-		ctx = sentry.SetHubOnContext(ctx, hub)
+	fallback := hub
+	if onCtx {
+		fallback = nil
 	}
 	b = b.or()
-	cache := b.logger(client)
+	cache := b.logger(client, fallback)
 	var entry sentry.LogEntry
 	switch rec.Level {
 	case buffer.LevelDebug:

@@ -192,3 +192,70 @@ func TestFlatAttrsAsData(t *testing.T) {
 		t.Errorf("%d cases took the map path, want %d", mapped, want)
 	}
 }
+
+// TestSendLogHub: a record goes through the hub SendLog is given, with
+// that hub's scope and trace, whether its context carries the hub (a unit
+// of work's) or not (Options.Hub or the current hub: the cached logger is
+// then bound to it, and the context gets no hub of its own); a span on the
+// context gives the trace either way; records alternating between the two
+// keep one logger, built once.
+func TestSendLogHub(t *testing.T) {
+	var logs []*sentry.Log
+	client, err := sentry.NewClient(sentry.ClientOptions{
+		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fallback := sentry.NewHub(client, sentry.NewScope())
+	fallback.Scope().SetUser(sentry.User{ID: "fallback"})
+	fallbackTrace := sentry.NewPropagationContext()
+	fallback.Scope().SetPropagationContext(fallbackTrace)
+	request := fallback.Clone()
+	request.Scope().SetUser(sentry.User{ID: "request"})
+	requestTrace := sentry.NewPropagationContext()
+	request.Scope().SetPropagationContext(requestTrace)
+	reqCtx := sentry.SetHubOnContext(context.Background(), request)
+	span := sentry.StartSpan(context.Background(), "op") // on no hub's context
+	defer span.Finish()
+
+	b := NewBuilder(nil, "", "", nil, nil)
+	rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+	rec.SetMessage("m")
+	cases := []struct {
+		name  string
+		ctx   context.Context
+		hub   *sentry.Hub
+		onCtx bool
+		user  string
+		trace sentry.TraceID
+	}{
+		{"fallback", context.Background(), fallback, false, "fallback", fallbackTrace.TraceID},
+		{"request", reqCtx, request, true, "request", requestTrace.TraceID},
+		{"fallback-again", context.Background(), fallback, false, "fallback", fallbackTrace.TraceID},
+		{"fallback-span", span.Context(), fallback, false, "fallback", span.TraceID},
+		{"request-again", reqCtx, request, true, "request", requestTrace.TraceID},
+	}
+	var first *logsCache
+	for _, c := range cases {
+		logs = nil
+		b.SendLog(c.ctx, c.hub, c.onCtx, rec, false)
+		if len(logs) != 1 {
+			t.Fatalf("%s: %d logs sent, want 1", c.name, len(logs))
+		}
+		if got := logs[0].Attributes["user.id"].AsString(); got != c.user {
+			t.Errorf("%s: user.id %q, want %q (the hub's scope)", c.name, got, c.user)
+		}
+		if logs[0].TraceID != c.trace {
+			t.Errorf("%s: trace %v, want %v", c.name, logs[0].TraceID, c.trace)
+		}
+		if first == nil {
+			first = b.logs.Load()
+		} else if b.logs.Load() != first {
+			t.Errorf("%s: a new logger was built", c.name)
+		}
+	}
+	if first.hub != fallback {
+		t.Errorf("the logger is bound to %p, want the fallback hub %p", first.hub, fallback)
+	}
+}
