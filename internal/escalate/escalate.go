@@ -238,8 +238,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	newID := policy.NewEventID()
 	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
+	var newID string     // made only for an event that is not a capture-once repeat
 	if len(errs) > 0 {
 		var window time.Duration
 		var owner any
@@ -248,7 +248,10 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			// trail would keep up to 32 clients the program dropped alive.
 			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
-		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
+		// The earlier event's ID, or the new one errs are remembered under.
+		onceID, first := trail.CaptureOnceFor(owner, errs, policy.NewEventID, rec.Time, window)
+		if !first {
+			earlier := onceID
 			if recovered != nil {
 				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
@@ -260,6 +263,10 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			}
 			return earlier
 		}
+		newID = onceID
+	}
+	if newID == "" {
+		newID = policy.NewEventID()
 	}
 	now := time.Now()
 	key := string(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs))

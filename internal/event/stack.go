@@ -186,7 +186,8 @@ func callSite(pc uintptr) string {
 	if site, ok := sites.get(key); ok {
 		return site
 	}
-	site, found := siteIn(key[:n])
+	pcs := key // siteIn's frames keep their slice: a copy, so that key stays on the stack when cached
+	site, found := siteIn(pcs[:n])
 	if !found && n == len(key) { // deeper than the key: look further, uncached
 		var pcs [128]uintptr
 		site, _ = siteIn(pcs[:runtime.Callers(2, pcs[:])])
