@@ -93,6 +93,7 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	if e.passThrough >= 0 && rec.Level >= e.passThrough && !rec.Logged && trail.Escalated() {
 		e.SendLog(ctx, rec)
 	}
+	rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 	trail.Append(rec)
 }
 
@@ -231,6 +232,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 		trail.NoteEvent(id) // sent, or folded into an earlier event: logcrumbs.LastEventID
 		trail.Append(e.breadcrumbOf(rec, id))
+		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 		buffer.Put(rec)
 	}()
 	hub := e.Hub(ctx)
@@ -338,8 +340,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 // large record never sits in a trail, and notes the event it became.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
-	b.SetLogger(rec.Logger())
-	b.SetMessage(rec.Message())
+	b.SetNamesOf(rec)
 	b.Logged = rec.Logged
 	if id != "" {
 		b.AddText(buffer.KindString, eventIDKey, id)
