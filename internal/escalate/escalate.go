@@ -261,7 +261,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			// not when an upper layer logs the error again. "": that event
 			// was dropped (NotSent), and so are its repeats.
 			if earlier != "" {
-				e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+				e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier)
 			}
 			return earlier
 		}
