@@ -2,6 +2,8 @@ package slogsentry_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/race"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -39,6 +42,41 @@ func TestBreadcrumbAllocatesNothing(t *testing.T) {
 				t.Fatalf("breadcrumb path allocates %.1f times per record, want 0", n)
 			}
 		})
+	}
+}
+
+// TestRepeatAllocsAsBareLogger holds the error-storm promise (issue 20): a
+// request that logs the same error value from one call site over and over
+// sends one event, and every later record, which capture-once skips (and
+// counts as a repeat, and keeps as an error breadcrumb), allocates nothing
+// beyond what the bare JSON handler allocates for the same call: nothing.
+// It allocated 7 times (the error chains and their texts, a new event ID,
+// the errors' slice, the copy of the error's text into the breadcrumb).
+func TestRepeatAllocsAsBareLogger(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector makes sync.Pool drop items on purpose; allocation counts are checked without -race (scripts/test runs both)")
+	}
+	err := fmt.Errorf("charge order 42: %w", errors.New("card declined by the issuing bank"))
+	measure := func(logger *slog.Logger, ctx context.Context) float64 {
+		logOnce := func() {
+			logger.ErrorContext(ctx, "charge failed", "err", err, "path", "/orders/42", "status", 502, "took", 3*time.Millisecond)
+		}
+		for range 2 * logcrumbs.DefaultCapacity {
+			logOnce()
+		}
+		return testing.AllocsPerRun(1000, logOnce)
+	}
+	bare := measure(slog.New(slog.NewJSONHandler(io.Discard, nil)), context.Background())
+
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	logger := slog.New(slogsentry.NewHandler(slog.NewJSONHandler(io.Discard, nil), slogsentry.Options{Options: rec.Options()}))
+	got := measure(logger, ctx)
+	if n := len(rec.Events()); n != 1 {
+		t.Fatalf("%d events sent, want 1: the records after the first are repeats", n)
+	}
+	if got > bare {
+		t.Errorf("a skipped repeat allocates %.1f times, the bare handler %.1f: want no more", got, bare)
 	}
 }
 

@@ -87,51 +87,152 @@ type captured struct {
 	next    int
 }
 
-// captureOnce decides whether errs, logged at now, deserve a new event with
-// the given id. It returns ("", true) and remembers errs under id when at
-// least one of them is new; it returns (earlierID, false) when every error in
-// errs is one already captured, or wraps one (through Unwrap() error or
-// Unwrap() []error). Entries older than window are ignored; a window of zero
-// never expires them. Errors are matched by == where their type allows it,
-// else by identity (see same), so that errors of every type are captured
-// once; errors known only by their text by that text (see TextOnly).
+// captureOnce is CaptureOnceFor with no owner and a fixed id: it returns
+// ("", true) when errs deserve a new event, remembered under id.
 func (t *Trail) captureOnce(errs []error, id string, now time.Time, window time.Duration) (string, bool) {
-	return t.CaptureOnceFor(nil, errs, id, now, window)
+	earlier, first := t.CaptureOnceFor(nil, errs, func() string { return id }, now, window)
+	if first {
+		return "", true
+	}
+	return earlier, false
 }
 
-// CaptureOnceFor is captureOnce among the errors captured for owner only:
-// on the process-wide fallback trail, which every Sentry client shares, the
-// client the event goes through, so that one client's capture (a test's)
-// does not silence another's.
-func (t *Trail) CaptureOnceFor(owner any, errs []error, id string, now time.Time, window time.Duration) (string, bool) {
-	chains := make([][]error, len(errs))
-	texts := make([][]string, len(errs))
+// CaptureOnceFor decides whether errs, logged at now, deserve a new event.
+// When at least one of them is new, it remembers errs under an ID from
+// newID and returns that ID and true; when every error in errs is one
+// already captured, or wraps one (through Unwrap() error or Unwrap()
+// []error), it returns the earlier event's ID and false. Entries older
+// than window are ignored; a window of zero never expires them. Errors are
+// matched by == where their type allows it, else by identity (see same),
+// so that errors of every type are captured once; errors known only by
+// their text by that text (see TextOnly). Empty errs are never captured:
+// ("", true).
+//
+// Only errors captured for owner are compared: on the process-wide
+// fallback trail, which every Sentry client shares, the client the event
+// goes through, so that one client's capture (a test's) does not silence
+// another's.
+//
+// A repeat, the hot path of an error storm, allocates nothing: the chains
+// are walked into stack buffers, texts are read only when a text-only
+// error takes part, and newID is called, and the entries built, only for
+// errors that are new.
+func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now time.Time, window time.Duration) (string, bool) {
+	if len(errs) == 0 {
+		return "", true
+	}
+	var errBuf [16]error
+	var endBuf [4]int
+	var textBuf [16]string
+	chains := errorChains(errs, errBuf[:0], endBuf[:0])
+	byText := t != fallback // the fallback trail mixes every unit of work
+	if chains.hasTextOnly() {
+		chains.texts = readTexts(chains.errs, textBuf[:0])
+	}
+	// lockedFind locks t and looks chains up, reading their texts first
+	// when the look-up needs them: outside the lock, as they call the
+	// errors' Error methods. It returns with t.mu held.
+	lockedFind := func() (string, bool) {
+		for {
+			t.mu.Lock()
+			earlier, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
+			if !needTexts {
+				return earlier, found
+			}
+			t.mu.Unlock()
+			chains.texts = readTexts(chains.errs, textBuf[:0])
+		}
+	}
+	earlier, found := lockedFind()
+	t.mu.Unlock()
+	if found { // earlier is "" when that event was not sent (see NotSent)
+		return earlier, false
+	}
+	// New: the ID and the entries (which call the errors' Error methods)
+	// are made outside the lock, then the look-up is done again under it,
+	// with the remembering, so that the same error logged at the same time
+	// by two goroutines sends one event.
+	id := newID()
 	entries := make([]capturedEntry, len(errs))
 	for i, err := range errs {
-		chains[i] = errorChain(err, nil)
-		texts[i] = chainTexts(chains[i])
-		entries[i] = newEntry(err, chains[i], id, now, owner)
+		chain, _ := chains.chain(i)
+		entries[i] = newEntry(err, chain, id, now, owner)
 	}
-	t.mu.Lock()
+	earlier, found = lockedFind()
 	defer t.mu.Unlock()
-	byText := t != fallback // the fallback trail mixes every unit of work
-	var earlier string
-	found := len(chains) > 0
-	for i, chain := range chains {
-		prev, ok := t.once.find(owner, chain, texts[i], now, window, byText)
-		if !ok {
-			earlier, found = "", false
-			break
-		}
-		earlier = prev
-	}
-	if found { // earlier is "" when that event was not sent (see NotSent)
+	if found {
 		return earlier, false
 	}
 	for _, e := range entries {
 		t.once.add(e)
 	}
-	return "", true
+	return id, true
+}
+
+// chainSet is the error chains of a record's errors (see errorChain), one
+// after another in errs, the i-th ending at ends[i]; texts holds the text
+// of each error of errs (see matchText), or is nil until read.
+type chainSet struct {
+	errs  []error
+	ends  []int
+	texts []string
+}
+
+// errorChains returns the chains of errs, appended to buf and ends.
+func errorChains(errs, buf []error, ends []int) chainSet {
+	for _, err := range errs {
+		buf = errorChain(err, buf)
+		ends = append(ends, len(buf))
+	}
+	return chainSet{errs: buf, ends: ends}
+}
+
+// chain returns the i-th chain, and its texts (nil until read).
+func (c chainSet) chain(i int) ([]error, []string) {
+	start := 0
+	if i > 0 {
+		start = c.ends[i-1]
+	}
+	if c.texts == nil {
+		return c.errs[start:c.ends[i]], nil
+	}
+	return c.errs[start:c.ends[i]], c.texts[start:c.ends[i]]
+}
+
+// hasTextOnly reports whether one of the errors is known by its text only.
+func (c chainSet) hasTextOnly() bool {
+	for _, err := range c.errs {
+		if _, ok := textOf(err); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// readTexts appends the text of each of errs (see matchText) to buf.
+func readTexts(errs []error, buf []string) []string {
+	for _, err := range errs {
+		buf = append(buf, matchText(err))
+	}
+	return buf
+}
+
+// findAll returns the earlier event of the chains when every one of them
+// holds an error already captured for owner (see find), and true;
+// needTexts when a comparison needs the chains' texts, not read yet.
+func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool) (earlier string, found, needTexts bool) {
+	for i := range chains.ends {
+		chain, texts := chains.chain(i)
+		prev, ok, need := c.find(owner, chain, texts, now, window, byText)
+		if need {
+			return "", false, true
+		}
+		if !ok {
+			return "", false, false
+		}
+		earlier = prev
+	}
+	return earlier, true, false
 }
 
 // add remembers e in place of the oldest entry. Errors of every type are
@@ -145,7 +246,10 @@ func (c *captured) add(e capturedEntry) {
 	c.next = (c.next + 1) % capturedSize
 }
 
-func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (string, bool) {
+// find returns the event under which an error of chain was captured for
+// owner, and true; needTexts when a comparison by text needs texts (the
+// texts of chain, see matchText), which are nil.
+func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (id string, found, needTexts bool) {
 	for j, err := range chain {
 		_, textOnly := textOf(err)
 		for i := range c.entries {
@@ -154,14 +258,19 @@ func (c *captured) find(owner any, chain []error, texts []string, now time.Time,
 				continue
 			}
 			if e.matches(e.err, err) {
-				return e.id, true
+				return e.id, true, false
 			}
-			if byText && (textOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
-				return e.id, true
+			if byText && (textOnly || e.textOnly) && e.text != "" {
+				if texts == nil {
+					return "", false, true
+				}
+				if texts[j] != "" && wrapsText(texts[j], e.text) {
+					return e.id, true, false
+				}
 			}
 		}
 	}
-	return "", false
+	return "", false, false
 }
 
 // TextOnly is implemented by errors known only by their text, such as the
@@ -179,18 +288,26 @@ type TextOnly interface {
 	TextOnly() (string, bool)
 }
 
-// chainTexts returns the text of each error of chain, "" for those never
-// matched by text (see byText).
+// chainTexts returns the text of each error of chain (see matchText).
 func chainTexts(chain []error) []string {
 	texts := make([]string, len(chain))
 	for i, err := range chain {
-		if text, ok := textOf(err); ok {
-			texts[i] = text
-		} else if byText(err) {
-			texts[i] = safeText(err)
-		}
+		texts[i] = matchText(err)
 	}
 	return texts
+}
+
+// matchText returns the text err is matched by against a text-only error:
+// its own if it is text-only, else its Error() unless it is never matched
+// by text (see byText), then "".
+func matchText(err error) string {
+	if text, ok := textOf(err); ok {
+		return text
+	}
+	if byText(err) {
+		return safeText(err)
+	}
+	return ""
 }
 
 // byText reports whether err may be matched to a text-only error by its
@@ -290,34 +407,58 @@ func equal(a, b error) (eq, ok bool) {
 
 // errorChain appends err and every error it wraps to dst, depth first, at most
 // maxChain of them, stopping at cycles and recovering from Unwrap methods
-// that panic.
-func errorChain(err error, dst []error) (chain []error) {
-	defer func() {
-		_ = recover() // an Unwrap that panics ends the chain there
-		chain = dst
-	}()
-	var walk func(error)
-	walk = func(e error) {
-		if e == nil || len(dst) >= maxChain {
-			return
-		}
-		for _, seen := range dst {
-			if same(seen, e) {
-				return
-			}
-		}
-		dst = append(dst, e)
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			walk(u.Unwrap())
-		case interface{ Unwrap() []error }:
-			for _, c := range u.Unwrap() {
-				walk(c)
-			}
+// that panic. It allocates only when dst has no room left.
+func errorChain(err error, dst []error) []error {
+	dst, _ = walkChain(dst, len(dst), err)
+	return dst
+}
+
+// walkChain appends e and what it wraps to dst (see errorChain), whose
+// chain so far is dst[start:]; stop says an Unwrap method panicked, which
+// ends the chain there. Slices pass by value, not through a closure or a
+// pointer, so that dst stays where its caller made it.
+func walkChain(dst []error, start int, e error) (_ []error, stop bool) {
+	if e == nil || len(dst)-start >= maxChain {
+		return dst, false
+	}
+	for _, seen := range dst[start:] {
+		if same(seen, e) {
+			return dst, false
 		}
 	}
-	walk(err)
-	return dst
+	dst = append(dst, e)
+	one, many, ok := unwrap(e)
+	if !ok {
+		return dst, true
+	}
+	if one != nil {
+		return walkChain(dst, start, one)
+	}
+	for _, c := range many {
+		if dst, stop = walkChain(dst, start, c); stop {
+			return dst, true
+		}
+	}
+	return dst, false
+}
+
+// unwrap returns what e wraps (Unwrap() error or Unwrap() []error); ok is
+// false when Unwrap panicked.
+//
+//lint:ignore ST1008 one and many are what e wraps, ok whether Unwrap returned
+func unwrap(e error) (one error, many []error, ok bool) {
+	defer func() {
+		if recover() != nil {
+			one, many, ok = nil, nil, false
+		}
+	}()
+	switch u := e.(type) {
+	case interface{ Unwrap() error }:
+		return u.Unwrap(), nil, true
+	case interface{ Unwrap() []error }:
+		return nil, u.Unwrap(), true
+	}
+	return nil, nil, true
 }
 
 // Recaptured replaces id, which CaptureOnce remembered for errors whose

@@ -56,6 +56,9 @@ func (r *Record) expandFrom(src *Record) {
 	r.attrs = append(attrs, src.attrs...)
 	r.data = append(data, src.data[:src.deferred.off]...)
 	r.deferred, r.parse = span{}, nil
+	// A deferred record carries no errors (only a breadcrumb that gathers
+	// none defers): errs, which may point into src.errBuf, is empty.
+	r.errs = nil
 	defer func() {
 		// Reading a trail never fails: a parser that panics leaves the
 		// record with what it wrote before.

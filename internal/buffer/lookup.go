@@ -101,8 +101,22 @@ func (r *Record) Errors() []error { return r.errs }
 // SetErrors notes the errors the record carries, for Errors.
 func (r *Record) SetErrors(errs []error) { r.errs = errs }
 
-// ErrorsSlot returns where the record notes its errors, for an encoder to
-// append to while the record is built: a slot in the record itself, so that
-// gathering errors through an encoder's function value allocates no slice
-// header of its own.
-func (r *Record) ErrorsSlot() *[]error { return &r.errs }
+// ErrorsSlot starts the record's errors with first (copied) and returns
+// where the record notes them, for an encoder to append to while the record
+// is built: a slot in the record itself, so that gathering errors through
+// an encoder's function value allocates no slice header of its own, on
+// storage of the record's own for the first few, so that gathering them
+// allocates no slice either (an error storm logs one error a record). The
+// slice the slot holds stays valid until ReleaseErrors or Put.
+func (r *Record) ErrorsSlot(first []error) *[]error {
+	r.errs = append(r.errBuf[:0], first...)
+	return &r.errs
+}
+
+// ReleaseErrors forgets the record's errors, and clears the storage
+// ErrorsSlot gave them: a record kept in a trail must not keep its errors
+// alive.
+func (r *Record) ReleaseErrors() {
+	r.errs = nil
+	clear(r.errBuf[:])
+}

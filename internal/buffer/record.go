@@ -143,7 +143,8 @@ type Record struct {
 	textTotal int
 	full      bool // an attribute was dropped for MaxRecordBytes: drop the rest
 
-	errs []error // see SetErrors
+	errs   []error  // see SetErrors
+	errBuf [2]error // see ErrorsSlot
 
 	// deferred, when parse is set, is the piece of data that holds fields
 	// kept as their logger encoded them, which parse turns into attributes
@@ -172,6 +173,13 @@ func (r *Record) SetMessage(msg string) { r.msg = r.appendText(msg, r.limits.Max
 
 // SetLogger stores the logger's name, cut to 128 bytes.
 func (r *Record) SetLogger(name string) { r.logger = r.appendText(name, 128) }
+
+// SetNamesOf stores src's logger name and message, as SetLogger and
+// SetMessage would, without making strings of them.
+func (r *Record) SetNamesOf(src *Record) {
+	r.logger = appendTextOf(r, src.bytes(src.logger), 128)
+	r.msg = appendTextOf(r, src.bytes(src.msg), r.limits.MaxValueBytes)
+}
 
 // Message returns the stored message.
 func (r *Record) Message() string { return r.str(r.msg) }
@@ -205,12 +213,19 @@ func (r *Record) str(s span) string {
 	return string(r.data[s.off : s.off+s.len])
 }
 
+// bytes returns the bytes of s, for copying into another record: str's
+// conversion allocates for texts over 32 bytes.
+func (r *Record) bytes(s span) []byte { return r.data[s.off : s.off+s.len] }
+
 // room returns how many more bytes of text the record may keep.
 func (r *Record) room() int { return r.limits.MaxRecordBytes - len(r.data) }
 
 // appendText copies s into data, cut to max bytes and to the record's room at
 // a rune boundary, and marks the cut with an ellipsis.
-func (r *Record) appendText(s string, max int) span {
+func (r *Record) appendText(s string, max int) span { return appendTextOf(r, s, max) }
+
+// appendTextOf is appendText for a string or bytes.
+func appendTextOf[T string | []byte](r *Record, s T, max int) span {
 	if room := r.room(); max > room {
 		max = room
 	}
@@ -407,7 +422,7 @@ func (r *Record) AppendRecord(src *Record) {
 			r.CloseGroup()
 		case KindString, KindError, KindJSON, KindPanic:
 			if b := r.add(a.Kind, src.str(a.key), a.num); b != nil {
-				b.text = r.appendText(src.str(a.text), r.limits.MaxValueBytes)
+				b.text = appendTextOf(r, src.bytes(a.text), r.limits.MaxValueBytes)
 			}
 		default:
 			r.add(a.Kind, src.str(a.key), a.num)

@@ -374,12 +374,13 @@ func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Reco
 	preset.AppendTo(rec, event)
 	// Gathered in the record's own slot: a local slice whose address went
 	// to enc.Fields, a function value, would move to the heap.
-	slot := rec.ErrorsSlot()
-	*slot = preset.Errors()
+	slot := rec.ErrorsSlot(preset.Errors())
 	enc.Fields(rec, slot)
 	rec.CloseAll()
 	errs := *slot
-	*slot = nil // handed over as errs, as Keep and Capture expect
+	// Handed over as errs, as Keep and Capture expect; errs may be on the
+	// record's own storage, which they release with rec.
+	*slot = nil
 	return rec, errs
 }
 

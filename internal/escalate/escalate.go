@@ -94,6 +94,7 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	if e.passThrough >= 0 && rec.Level >= e.passThrough && !rec.Logged && trail.Escalated() {
 		e.SendLog(ctx, rec)
 	}
+	rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 	trail.Append(rec)
 }
 
@@ -244,6 +245,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 		trail.NoteEvent(id) // sent, or folded into an earlier event: logcrumbs.LastEventID
 		trail.Append(e.breadcrumbOf(rec, id))
+		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 		buffer.Put(rec)
 	}()
 	hub := e.Hub(ctx)
@@ -251,8 +253,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	newID := policy.NewEventID()
 	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
+	var newID string     // made only for an event that is not a capture-once repeat
 	if len(errs) > 0 {
 		var window time.Duration
 		var owner any
@@ -261,7 +263,10 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			// trail would keep up to 32 clients the program dropped alive.
 			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
-		if earlier, first := trail.CaptureOnceFor(owner, errs, newID, rec.Time, window); !first {
+		// The earlier event's ID, or the new one errs are remembered under.
+		onceID, first := trail.CaptureOnceFor(owner, errs, policy.NewEventID, rec.Time, window)
+		if !first {
+			earlier := onceID
 			if recovered != nil {
 				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
@@ -269,10 +274,14 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			// not when an upper layer logs the error again. "": that event
 			// was dropped (NotSent), and so are its repeats.
 			if earlier != "" {
-				e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, time.Now())
+				e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier)
 			}
 			return earlier
 		}
+		newID = onceID
+	}
+	if newID == "" {
+		newID = policy.NewEventID()
 	}
 	now := time.Now()
 	key := string(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs))
@@ -344,8 +353,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 // large record never sits in a trail, and notes the event it became.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
-	b.SetLogger(rec.Logger())
-	b.SetMessage(rec.Message())
+	b.SetNamesOf(rec)
 	b.Logged = rec.Logged
 	if id != "" {
 		b.AddText(buffer.KindString, eventIDKey, id)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -169,7 +170,10 @@ func isFrame(sf sentry.Frame, f runtime.Frame) bool {
 //
 // It is asked on every event, suppressed repeats included, so the answer
 // for the innermost frames' program counters is remembered: finding a
-// frame's file and line was a tenth of the event path.
+// frame's file and line was a tenth of the event path. Without pc, reading
+// those counters (runtime.Callers, which pays for every frame it reads)
+// was then 40% of a skipped repeat: it reads siteWindow of them, not the
+// whole key (see minSiteWindow).
 func callSite(pc uintptr) string {
 	if pc != 0 { // the log call's own counter (see callerStacktrace)
 		key := siteKey{pc}
@@ -181,21 +185,42 @@ func callSite(pc uintptr) string {
 		sites.put(key, site)
 		return site
 	}
-	var key siteKey
-	n := runtime.Callers(2, key[:])
-	if site, ok := sites.get(key); ok {
+	for {
+		// The key is the first w counters, zero after them: the same
+		// counters always lead to the same site, whatever w read them.
+		widen := siteWiden.Load()
+		w := minSiteWindow + int(widen)
+		var key siteKey
+		n := runtime.Callers(2, key[:w])
+		if site, ok := sites.get(key); ok {
+			return site
+		}
+		pcs := key // siteIn's frames keep their slice: a copy, so that key stays on the stack when cached
+		site, found := siteIn(pcs[:n])
+		if !found && n == w { // the stack goes on past the window
+			if w < len(key) { // read more, from now on
+				siteWiden.CompareAndSwap(widen, int32(min(w+4, len(key))-minSiteWindow))
+				continue
+			}
+			// Deeper than the key: look further, uncached.
+			var pcs [128]uintptr
+			site, _ = siteIn(pcs[:runtime.Callers(2, pcs[:])])
+			return site
+		}
+		// Cached: the site was among these pcs, or they are the whole stack.
+		sites.put(key, site)
 		return site
 	}
-	site, found := siteIn(key[:n])
-	if !found && n == len(key) { // deeper than the key: look further, uncached
-		var pcs [128]uintptr
-		site, _ = siteIn(pcs[:runtime.Callers(2, pcs[:])])
-		return site
-	}
-	// Cached: the site was among these pcs, or they are the whole stack.
-	sites.put(key, site)
-	return site
 }
+
+// minSiteWindow is how many program counters callSite reads without a pc,
+// plus siteWiden: from callSite's caller to the log call, an integration's
+// stack is 9 (zap) to 12 (logrus, zerolog's writer) frames deep. A deeper
+// one widens the window, up to the whole siteKey, for the rest of the
+// process.
+const minSiteWindow = 12
+
+var siteWiden atomic.Int32
 
 // siteIn returns the call site among pcs, and whether there was one.
 func siteIn(pcs []uintptr) (string, bool) {

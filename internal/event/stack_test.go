@@ -1,6 +1,7 @@
 package event
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,34 @@ func TestHasJoinedPrefix(t *testing.T) {
 			if got, want := isLoggingFrameOf(a, b), isLoggingFrame(a+"."+b); got != want {
 				t.Errorf("isLoggingFrameOf(%q, %q) = %v, want %v", a, b, got, want)
 			}
+		}
+	}
+}
+
+// TestCallSiteDeepStacks: callSite reads a window of the stack that widens
+// when the site lies past it, and past its key looks further uncached: at
+// every depth, asked twice (the second time from its cache), it finds the
+// site a whole stack gives. This package's frames are logcrumbs' own, so
+// the site is the test runner's frame.
+func TestCallSiteDeepStacks(t *testing.T) {
+	for _, depth := range []int{1, 8, 14, 20, 30} {
+		var got [2]string
+		var want string
+		var nest func(int)
+		nest = func(d int) {
+			if d > 0 {
+				nest(d - 1)
+				return
+			}
+			for i := range got {
+				got[i] = callSite(0)
+			}
+			var pcs [256]uintptr
+			want, _ = siteIn(pcs[:runtime.Callers(1, pcs[:])])
+		}
+		nest(depth)
+		if want == "" || got[0] != want || got[1] != want {
+			t.Errorf("depth %d: call sites %q, want %q", depth, got, want)
 		}
 	}
 }

@@ -125,3 +125,34 @@ func waitCollected(t *testing.T, c *sentry.Client) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestClientIDs: a client keeps its number, asked again after another
+// client (ClientID remembers the last client it numbered), and a client
+// made after one was collected, maybe at its address, gets a new number.
+func TestClientIDs(t *testing.T) {
+	newClient := func() *sentry.Client {
+		c, err := sentry.NewClient(sentry.ClientOptions{Transport: &keep{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := newClient(), newClient()
+	idA, idB := ClientID(a), ClientID(b)
+	if idA == idB || ClientID(a) != idA || ClientID(b) != idB || ClientID(b) != idB || ClientID(nil) != 0 {
+		t.Fatalf("two clients' numbers: %d, %d, then %d, %d", idA, idB, ClientID(a), ClientID(b))
+	}
+	seen := map[uint64]bool{idA: true, idB: true}
+	for range 50 {
+		c := newClient()
+		id := ClientID(c)
+		if seen[id] || ClientID(c) != id {
+			t.Fatalf("client number %d given twice", id)
+		}
+		seen[id] = true
+		c.Close()
+		runtime.GC() // the next client may take its address
+	}
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+}
