@@ -88,27 +88,53 @@ func BenchmarkZerologEvent(b *testing.B) {
 		for _, name := range zerologCases[1:] {
 			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
-				opts := zerologOpts(hub)
-				var ctx context.Context
-				if trail.n > 0 {
-					ctx = trailOf(trail.n, func(ctx context.Context) { logZerologInfo(zerologLogger(name, opts, ctx)) })
-				}
-				var l zerolog.Logger
-				if ctx != nil {
-					l = zerologLogger(name, opts, ctx)
-				}
+				op := zerologEvents(name, zerologOpts(hub), trail.n, b)
 				b.ReportAllocs()
 				i := 0
 				for b.Loop() {
-					if ctx == nil {
-						l = zerologLogger(name, opts, logcrumbs.NewContext(context.Background()))
-					}
-					l.Error().Err(newError(i)).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
+					op(i)
 					i++
 				}
 				reportEvents(b, tr)
 			})
 		}
+	}
+}
+
+// timer is what zerologEvents needs of a *testing.B.
+type timer interface {
+	StopTimer()
+	StartTimer()
+}
+
+// zerologEvents returns the op of a BenchmarkZerologEvent case: it logs the
+// i-th error record, with a new trail each (n == 0, its cost included) or
+// on a trail of n info breadcrumbs. That trail is filled anew before every
+// op, with tm stopped: each event leaves its own breadcrumb in its trail, so
+// a trail filled once would hold only the row's earlier events' breadcrumbs
+// after n ops, built at log time, and the row would never measure what it
+// exists for, the info breadcrumbs' fields, kept encoded, parsed when the
+// event is sent. The refill's appends give the records they push out back
+// to the pool, as a unit of work's end does.
+func zerologEvents(name string, opts zerologsentry.Options, n int, tm timer) func(i int) {
+	var ctx context.Context
+	var info, l zerolog.Logger
+	if n > 0 {
+		ctx = trailOf(n, func(context.Context) {})
+		info = zerologLogger(name, opts, ctx)
+		l = info
+	}
+	return func(i int) {
+		if n == 0 {
+			l = zerologLogger(name, opts, logcrumbs.NewContext(context.Background()))
+		} else {
+			tm.StopTimer()
+			for range n {
+				logZerologInfo(info)
+			}
+			tm.StartTimer()
+		}
+		l.Error().Err(newError(i)).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
 	}
 }
 
