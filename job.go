@@ -46,13 +46,13 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	t := buffer.NewTrail(DefaultCapacity)
+	var t *buffer.Trail // a new one
 	if parent := buffer.FromContext(ctx); opts.Child && parent != nil {
 		t = parent.NewChild()
 	}
 	esc := newEscalator(opts.Options, "job")
-	ctx, done := begin(ctx, esc, opts.Hub, false, t, nil)
-	defer done()
+	ctx, t = begin(ctx, esc, opts.Hub, false, t, nil)
+	defer t.Release()
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
 	defer func() {
 		if p := recover(); p != nil {

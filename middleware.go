@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/getsentry/sentry-go"
-
-	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
 // MiddlewareOptions configure Middleware. The zero value clones
@@ -66,21 +64,28 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	esc := newEscalator(opts.Options, "http")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, done := begin(r.Context(), esc, opts.Hub, true, buffer.NewTrail(DefaultCapacity), func(hub *sentry.Hub) {
+			ctx, trail := begin(r.Context(), esc, opts.Hub, true, nil, func(hub *sentry.Hub) {
 				// As sentryhttp does: the caller's trace if it sent one
 				// (sentry-trace and baggage headers), else a new one. A
 				// baggage header that does not parse is left out: with it
 				// sentry-go sets an all-zero propagation context, the one
 				// trace ID of every such request.
-				trace, bag := r.Header.Get(sentry.SentryTraceHeader), r.Header.Get(sentry.SentryBaggageHeader)
+				trace, bag := header(r.Header, traceHeader), header(r.Header, baggageHeader)
 				if bag != "" {
 					if _, err := sentry.DynamicSamplingContextFromHeader([]byte(bag)); err != nil {
 						bag = ""
 					}
 				}
+				if trace == "" && bag == "" {
+					// What ContinueTrace sets for no headers (a new trace
+					// and span, no sampling context), without the span
+					// option it returns: an allocation per request.
+					hub.Scope().SetPropagationContext(sentry.NewPropagationContext())
+					return
+				}
 				sentry.ContinueTrace(hub, trace, bag)
 			})
-			defer done()
+			defer trail.Release()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)
 			var sw *startedWriter
@@ -106,4 +111,20 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// The canonical forms of sentry-go's trace header names, for header.
+var (
+	traceHeader   = http.CanonicalHeaderKey(sentry.SentryTraceHeader)
+	baggageHeader = http.CanonicalHeaderKey(sentry.SentryBaggageHeader)
+)
+
+// header returns the first value of the header named key, which is in
+// canonical form, as h.Get(key) does: h.Get canonicalizes its key, which
+// allocates for a name that is not already canonical, as sentry-go's are.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

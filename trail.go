@@ -48,7 +48,7 @@ func NewContext(ctx context.Context) context.Context {
 	if t := buffer.FromContext(ctx); t != nil && unit.UnitTrail(ctx) == t {
 		return ctx
 	}
-	return buffer.NewContext(ctx, buffer.NewTrail(DefaultCapacity))
+	return buffer.NewContextWithTrail(ctx)
 }
 
 // ContextWithTrail returns a copy of ctx that carries t. Use it to choose a

@@ -22,21 +22,19 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	t := buffer.FromContext(ctx)
-	if t == nil {
-		t = buffer.NewTrail(DefaultCapacity)
-		ctx = buffer.NewContext(ctx, t)
-	}
-	ctx = sentry.SetHubOnContext(ctx, hub)
-	ctx, _ = unit.Bind(ctx, hub, t, nil, true)
+	// nil: a new trail, if ctx carries none. The unit's context carries
+	// the trail and hub with it.
+	ctx, _ = unit.Bind(ctx, hub, buffer.FromContext(ctx), nil, true)
 	return ctx
 }
 
-// begin starts a unit of work on ctx with trail t and a hub: the one ctx
-// has when reuse is set and that hub is the request's own (not
-// sentry.CurrentHub(), not base, not one another unit is bound to), else a
-// clone of the one ctx has, else of base, else of sentry.CurrentHub(); the
-// hub is bound to a new unit.Unit. done empties the trail.
+// begin starts a unit of work on ctx with trail t (a new one if t is nil)
+// and a hub: the one ctx has when reuse is set and that hub is the
+// request's own (not sentry.CurrentHub(), not base, not one another unit is
+// bound to), else a clone of the one ctx has, else of base, else of
+// sentry.CurrentHub(); the hub is bound to a new unit.Unit. It returns the
+// unit's context and its trail, which the caller releases (empties) when
+// the unit of work ends.
 //
 // A clone starts a trace of its own (newTrace, or a new propagation context
 // when newTrace is nil), so that the events of one unit share a trace ID
@@ -45,7 +43,7 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 // shares. Only a clone of the hub of ctx's own unit of work (a job a
 // request starts, a Middleware inside another) keeps its trace: it is part
 // of that unit's work.
-func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail, newTrace func(*sentry.Hub)) (_ context.Context, done func()) {
+func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail, newTrace func(*sentry.Hub)) (context.Context, *buffer.Trail) {
 	hub := sentry.GetHubFromContext(ctx)
 	ownUnit := hub != nil && unit.HubOf(ctx) == hub
 	// A hub on the context is reused only when it is the request's own (as
@@ -61,7 +59,6 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 			base = sentry.CurrentHub()
 		}
 		hub = base.Clone()
-		ctx = sentry.SetHubOnContext(ctx, hub)
 		switch {
 		case ownUnit:
 		case newTrace != nil:
@@ -70,8 +67,9 @@ func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse
 			hub.Scope().SetPropagationContext(sentry.NewPropagationContext())
 		}
 	}
-	ctx, _ = unit.Bind(buffer.NewContext(ctx, t), hub, t, esc.Builder(), !cloned)
-	return ctx, t.Release
+	// The unit's context carries the hub, as sentry.SetHubOnContext would.
+	ctx, u := unit.Bind(ctx, hub, t, esc.Builder(), !cloned)
+	return ctx, u.Trail()
 }
 
 // newEscalator builds the escalator of a unit-of-work integration

@@ -22,7 +22,7 @@ func Context(ctx context.Context) zap.Field {
 	return zap.Field{Key: contextKey, Type: zapcore.SkipType, Interface: ctx}
 }
 
-func boundContext(f zapcore.Field) (context.Context, bool) {
+func boundContext(f *zapcore.Field) (context.Context, bool) {
 	if f.Type != zapcore.SkipType || f.Key != contextKey {
 		return nil, false
 	}

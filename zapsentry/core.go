@@ -164,8 +164,8 @@ func (c *sentryCore) Level() zapcore.Level {
 func (c *sentryCore) With(fields []zapcore.Field) zapcore.Core {
 	c2 := *c
 	own := 0
-	for _, f := range fields {
-		if ctx, ok := boundContext(f); ok {
+	for i := range fields {
+		if ctx, ok := boundContext(&fields[i]); ok {
 			c2.ctx = ctx
 			continue
 		}
@@ -175,9 +175,9 @@ func (c *sentryCore) With(fields []zapcore.Field) zapcore.Core {
 		return &c2
 	}
 	c2.preset = c.c.core.With(c.preset, func(rec *core.Record, errs *[]error) {
-		for _, f := range fields {
-			if _, ok := boundContext(f); !ok {
-				addField(rec, f, errs)
+		for i := range fields {
+			if _, ok := boundContext(&fields[i]); !ok {
+				addField(rec, &fields[i], errs)
 			}
 		}
 	})
@@ -196,8 +196,8 @@ func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 // nil: what logcrumbs does never makes a log call fail.
 func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	ctx := c.ctx
-	for _, f := range fields {
-		if bound, ok := boundContext(f); ok {
+	for i := range fields { // by index: a Field is 64 bytes
+		if bound, ok := boundContext(&fields[i]); ok {
 			ctx = bound
 		}
 	}
@@ -218,8 +218,8 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	}
 	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
-			for _, f := range fields {
-				addField(rec, f, errs)
+			for i := range fields {
+				addField(rec, &fields[i], errs)
 			}
 		},
 	})

@@ -2,7 +2,9 @@ package zapsentry
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"time"
 
 	"go.uber.org/zap/zapcore"
 
@@ -14,15 +16,13 @@ var errorType = reflect.TypeFor[error]()
 
 // addField copies f into rec, recovering from panics in the user's methods.
 // When errs is not nil, the errors of error fields are collected there.
-func addField(rec *core.Record, f zapcore.Field, errs *[]error) {
-	if plain(f.Type) {
-		f.AddTo((*encoder)(rec))
+func addField(rec *core.Record, f *zapcore.Field, errs *[]error) {
+	if addPlain((*encoder)(rec), f) {
 		return
 	}
 	depth := rec.Depth()
 	p := render.Safely(func() {
 		switch f.Type {
-		case zapcore.SkipType:
 		case zapcore.ErrorType:
 			render.Error(rec, f.Key, f.Interface.(error), errs)
 		case zapcore.StringerType:
@@ -42,20 +42,50 @@ func addField(rec *core.Record, f zapcore.Field, errs *[]error) {
 	}
 }
 
-// plain reports whether zap copies a field of type t from its Integer or
-// String alone: no user method runs and no type assertion can fail, so the
-// field needs no recover, which costs a closure and a defer per field. A
-// zero Field (UnknownType), whose AddTo panics, is not plain.
-func plain(t zapcore.FieldType) bool {
-	switch t {
-	case zapcore.StringType, zapcore.BoolType, zapcore.DurationType,
-		zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type,
-		zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType,
-		zapcore.Float64Type, zapcore.Float32Type,
-		zapcore.NamespaceType, zapcore.SkipType:
-		return true
+// addPlain copies f into e, as f.AddTo(e) does, if zap copies a field of
+// its type from its Integer or String alone, and reports whether it did.
+// Such a field runs no user method and no type assertion that can fail, so
+// it needs no recover (a closure and a defer per field); and calling e's
+// methods here, not through AddTo's ObjectEncoder, spares the hot path an
+// interface call per field and AddTo's switch over every type. A zero
+// Field (UnknownType), whose AddTo panics, is not plain.
+func addPlain(e *encoder, f *zapcore.Field) bool {
+	switch f.Type {
+	case zapcore.StringType:
+		e.AddString(f.Key, f.String)
+	case zapcore.Int64Type:
+		e.AddInt64(f.Key, f.Integer)
+	case zapcore.Int32Type:
+		e.AddInt32(f.Key, int32(f.Integer))
+	case zapcore.Int16Type:
+		e.AddInt16(f.Key, int16(f.Integer))
+	case zapcore.Int8Type:
+		e.AddInt8(f.Key, int8(f.Integer))
+	case zapcore.Uint64Type:
+		e.AddUint64(f.Key, uint64(f.Integer))
+	case zapcore.Uint32Type:
+		e.AddUint32(f.Key, uint32(f.Integer))
+	case zapcore.Uint16Type:
+		e.AddUint16(f.Key, uint16(f.Integer))
+	case zapcore.Uint8Type:
+		e.AddUint8(f.Key, uint8(f.Integer))
+	case zapcore.UintptrType:
+		e.AddUintptr(f.Key, uintptr(f.Integer))
+	case zapcore.Float64Type:
+		e.AddFloat64(f.Key, math.Float64frombits(uint64(f.Integer)))
+	case zapcore.Float32Type:
+		e.AddFloat32(f.Key, math.Float32frombits(uint32(f.Integer)))
+	case zapcore.BoolType:
+		e.AddBool(f.Key, f.Integer == 1)
+	case zapcore.DurationType:
+		e.AddDuration(f.Key, time.Duration(f.Integer))
+	case zapcore.NamespaceType:
+		e.OpenNamespace(f.Key)
+	case zapcore.SkipType:
+	default:
+		return false
 	}
-	return false
+	return true
 }
 
 // collectErrors collects the errors of a zap.Errors field, whose array is a

@@ -2,6 +2,7 @@ package buffer
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -43,10 +44,26 @@ type Trail struct {
 // NewTrail returns an empty trail that keeps at most capacity records. A
 // capacity of zero or less means DefaultCapacity.
 func NewTrail(capacity int) *Trail {
-	if capacity <= 0 {
-		capacity = DefaultCapacity
+	if capacity <= 0 || capacity == DefaultCapacity {
+		return new(DefaultTrail).Init()
 	}
 	return &Trail{recs: make([]*Record, capacity)}
+}
+
+// DefaultTrail is a trail of DefaultCapacity records together with the
+// storage of its ring, so that one allocation makes both: every request
+// and job pays for its trail, and a type that embeds a DefaultTrail (a
+// context carrying it) makes that one allocation for all of it. Init it
+// before use, in place: a Trail is not copied.
+type DefaultTrail struct {
+	Trail
+	ring [DefaultCapacity]*Record
+}
+
+// Init makes d an empty trail whose ring is d's own storage and returns it.
+func (d *DefaultTrail) Init() *Trail {
+	d.recs = d.ring[:]
+	return &d.Trail
 }
 
 // Cap returns the number of records t keeps at most.
@@ -220,7 +237,10 @@ func PutAll(recs []*Record) {
 	}
 }
 
-type contextKey struct{}
+// ContextKey is the context key of the trail a context carries. Contexts
+// that carry a trail among other values of their own (internal/unit's)
+// answer it in their Value method, instead of a context.WithValue each.
+type ContextKey struct{}
 
 // NewContext returns a copy of ctx that carries t. A nil ctx stands for
 // context.Background(), rather than the panic of context.WithValue.
@@ -228,7 +248,49 @@ func NewContext(ctx context.Context, t *Trail) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return context.WithValue(ctx, contextKey{}, t)
+	return context.WithValue(ctx, ContextKey{}, t)
+}
+
+// NewContextWithTrail returns a copy of ctx that carries a new, empty trail
+// of DefaultCapacity, made in one allocation with the context. A nil ctx
+// stands for context.Background().
+func NewContextWithTrail(ctx context.Context) context.Context {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c := &trailContext{Context: ctx}
+	c.trail.Init()
+	return c
+}
+
+// trailContext is a context that carries a trail of its own, as
+// context.WithValue(ctx, ContextKey{}, trail) does.
+type trailContext struct {
+	context.Context
+	trail DefaultTrail
+}
+
+// Value returns the context's trail for ContextKey, else the parent's value.
+func (c *trailContext) Value(key any) any {
+	if key == (ContextKey{}) {
+		return &c.trail.Trail
+	}
+	return c.Context.Value(key)
+}
+
+// String describes the context as context.WithValue's String does, rather
+// than as fmt would print the struct (the whole ring).
+func (c *trailContext) String() string {
+	return ContextName(c.Context) + ".WithValue(buffer.ContextKey, *buffer.Trail)"
+}
+
+// ContextName returns ctx's String, or its type's name if it has none, as
+// the context package names the parents of the contexts it makes.
+func ContextName(ctx context.Context) string {
+	if s, ok := ctx.(interface{ String() string }); ok {
+		return s.String()
+	}
+	return reflect.TypeOf(ctx).String()
 }
 
 // FromContext returns the trail ctx carries, or nil. A nil ctx carries none.
@@ -236,7 +298,7 @@ func FromContext(ctx context.Context) *Trail {
 	if ctx == nil {
 		return nil
 	}
-	t, _ := ctx.Value(contextKey{}).(*Trail)
+	t, _ := ctx.Value(ContextKey{}).(*Trail)
 	return t
 }
 

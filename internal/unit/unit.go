@@ -48,8 +48,10 @@ type unitKey struct{}
 
 // Bind returns a context that belongs to a new Unit of trail and hub, whose
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
-// request already has). The trail goes on other code's events scrubbed as
-// b scrubs (event.Default if b is nil).
+// request already has). A nil trail gives the unit a new trail of
+// buffer.DefaultCapacity. The trail goes on other code's events scrubbed as
+// b scrubs (event.Default if b is nil). The context carries the unit, its
+// trail (buffer.FromContext) and its hub (sentry.GetHubFromContext).
 //
 // A hub the unit did not clone for itself (one a request already had, or
 // one a program binds) is remembered as bound, so that a later unit of
@@ -57,24 +59,39 @@ type unitKey struct{}
 // shared says so. A hub cloned for the unit is reachable only through the
 // unit's context, which Bound checks without remembering it.
 func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Builder, shared bool) (context.Context, *Unit) {
-	u := &Unit{hub: hub, trail: trail, builder: b}
+	var c *unitContext
+	if trail == nil {
+		own := &ownTrailContext{}
+		trail, c = own.trail.Init(), &own.unitContext
+	} else {
+		c = &unitContext{}
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	c.Context = ctx
+	u := &c.unit
+	u.hub, u.trail, u.builder = hub, trail, b
 	scope := hub.Scope()
 	// A clone of a bound hub (a job's, from its request's) inherits the
 	// processors of the units bound to the original: the marker says which
 	// unit the hub is now bound to, so that only that unit's trail and
 	// capture-once act on its events.
-	scope.SetContext(unitContext, sentry.Context{"unit": u})
+	scope.SetContext(unitMarker, sentry.Context{"unit": u})
 	scope.AddEventProcessor(u.process)
 	if shared {
 		policy.Default().BindHub(hub)
 	}
-	return context.WithValue(ctx, unitKey{}, u), u
+	return c, u
 }
 
-// unitContext is the scope context that marks the unit a hub is bound to.
+// Trail returns the unit's trail.
+func (u *Unit) Trail() *buffer.Trail { return u.trail }
+
+// unitMarker is the scope context that marks the unit a hub is bound to.
 // The unit's processor removes it from every event: it never leaves the
 // process.
-const unitContext = "logcrumbs.unit"
+const unitMarker = "logcrumbs.unit"
 
 // Bound reports whether a unit of work was bound to hub: the unit of ctx,
 // or one that Bind was told found hub shared. A hub shared by units of work
@@ -126,10 +143,10 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	// the units of the hubs it was cloned from only learn of a panic it
 	// reports, so that the panic going on up through them is not reported
 	// again. (No marker: the scope was cleared; every unit acts.)
-	owner, _ := event.Contexts[unitContext]["unit"].(*Unit)
+	owner, _ := event.Contexts[unitMarker]["unit"].(*Unit)
 	mine := owner == nil || owner == u
 	if mine {
-		delete(event.Contexts, unitContext)
+		delete(event.Contexts, unitMarker)
 	}
 	if event.Type != "" { // transactions, check-ins, logs: no breadcrumbs
 		return event

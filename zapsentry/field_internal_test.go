@@ -1,0 +1,70 @@
+package zapsentry
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
+)
+
+// TestAddPlainAsAddTo: addPlain copies every field it takes exactly as
+// zap's own Field.AddTo does through the encoder (the path it replaces on
+// the hot path), values at the edges of each type included, and takes no
+// field whose copy may run user code or panic.
+func TestAddPlainAsAddTo(t *testing.T) {
+	fields := []zapcore.Field{
+		zap.String("s", "text"), zap.String("empty", ""),
+		zap.Int64("i64", math.MinInt64), zap.Int32("i32", math.MinInt32), zap.Int16("i16", -7), zap.Int8("i8", math.MaxInt8),
+		zap.Int("int", -42),
+		zap.Uint64("u64", math.MaxUint64), zap.Uint32("u32", math.MaxUint32), zap.Uint16("u16", math.MaxUint16), zap.Uint8("u8", 255),
+		zap.Uintptr("uptr", 0xdeadbeef),
+		zap.Float64("f64", -1.5e300), zap.Float64("inf", math.Inf(-1)), zap.Float32("f32", 3.25), zap.Float32("f32max", math.MaxFloat32),
+		zap.Bool("t", true), zap.Bool("f", false),
+		zap.Duration("d", 1500*time.Millisecond), zap.Duration("neg", -time.Nanosecond),
+		zap.Namespace("ns"), zap.String("in", "ns"),
+		zap.Skip(),
+		// Truncated as zap truncates: a field made by hand with a wide Integer.
+		{Key: "wide8", Type: zapcore.Int8Type, Integer: 0x1ff},
+		{Key: "wide32", Type: zapcore.Uint32Type, Integer: -1},
+	}
+	record := func(add func(*encoder, *zapcore.Field)) string {
+		rec := buffer.Get(time.Time{}, buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		defer buffer.Put(rec)
+		for i := range fields {
+			add((*encoder)(rec), &fields[i])
+		}
+		rec.CloseAll()
+		return fmt.Sprintf("%#v", rec.Data())
+	}
+	got := record(func(e *encoder, f *zapcore.Field) {
+		if !addPlain(e, f) {
+			t.Errorf("field %q of type %v: not plain", f.Key, f.Type)
+		}
+	})
+	want := record(func(e *encoder, f *zapcore.Field) { f.AddTo(e) })
+	if !strings.Contains(want, `"wide32":0xffffffff`) {
+		t.Fatalf("the record kept too little to compare: %s", want)
+	}
+	if got != want {
+		t.Errorf("addPlain copied\n%s\nzap's AddTo copies\n%s", got, want)
+	}
+	for _, f := range []zapcore.Field{
+		{}, zap.Error(fmt.Errorf("e")), zap.Stringer("st", time.Second), zap.Any("any", []int{1}),
+		zap.Binary("bin", []byte{1}), zap.ByteString("bs", []byte("x")), zap.Time("tm", time.Unix(0, 0)),
+		zap.Complex128("c", 1i), zap.Object("o", zapcore.ObjectMarshalerFunc(func(zapcore.ObjectEncoder) error { return nil })),
+		zap.Inline(zapcore.ObjectMarshalerFunc(func(zapcore.ObjectEncoder) error { return nil })),
+		zap.Reflect("r", 1), zap.Ints("a", []int{1}),
+	} {
+		rec := buffer.Get(time.Time{}, buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		if addPlain((*encoder)(rec), &f) {
+			t.Errorf("field %q of type %v: taken as plain", f.Key, f.Type)
+		}
+		buffer.Put(rec)
+	}
+}
