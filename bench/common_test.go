@@ -76,6 +76,29 @@ func trailOf(n int, fill func(ctx context.Context)) context.Context {
 	return ctx
 }
 
+// refill logs n info records with info before an event row's op, with tm
+// stopped, so that every event carries n info breadcrumbs: each event
+// leaves its own breadcrumb in its trail, so a trail filled once would hold
+// only the row's earlier events' breadcrumbs after n ops, and the row would
+// not measure the breadcrumbs it is named for. The records pushed out go
+// back to the pool, as at a unit of work's end.
+func refill(tm timer, n int, info func()) {
+	if n == 0 {
+		return
+	}
+	tm.StopTimer()
+	for range n {
+		info()
+	}
+	tm.StartTimer()
+}
+
+// timer is what refill needs of a *testing.B.
+type timer interface {
+	StopTimer()
+	StartTimer()
+}
+
 // trails are the event benchmarks' variants: "empty" gives each record a
 // new trail, the others a trail of that many breadcrumbs, filled once.
 var trails = []struct {

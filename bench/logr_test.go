@@ -108,13 +108,13 @@ func BenchmarkLogrEvent(b *testing.B) {
 				var l logr.Logger
 				bound := false
 				if trail.n > 0 {
-					ctx := trailOf(trail.n, func(ctx context.Context) { _, l := logrsentry.WithContext(ctx, base); logLogrInfo(l) })
-					_, l = logrsentry.WithContext(ctx, base)
+					_, l = logrsentry.WithContext(trailOf(trail.n, func(context.Context) {}), base)
 					bound = true
 				}
 				b.ReportAllocs()
 				i := 0
 				for b.Loop() {
+					refill(b, trail.n, func() { logLogrInfo(l) })
 					ll := l
 					if !bound {
 						_, ll = logrsentry.WithContext(context.Background(), base)

@@ -140,12 +140,14 @@ func BenchmarkSlogFiltered(b *testing.B) {
 // and 100 breadcrumbs with each event. samber's "-trail20" and "-trail100"
 // send as many breadcrumbs from its hub's scope.
 func BenchmarkSlogEvent(b *testing.B) {
-	run := func(b *testing.B, h slog.Handler, tr *countingTransport, newCtx func(*slog.Logger) context.Context) {
+	// n > 0: a trail of n info breadcrumbs, refilled before every op.
+	run := func(b *testing.B, h slog.Handler, tr *countingTransport, n int, newCtx func(*slog.Logger) context.Context) {
 		l := slog.New(h)
 		ctx := newCtx(l)
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
+			refill(b, n, func() { logSlogInfo(l, ctx) })
 			if ctx == nil {
 				logSlogError(l, logcrumbs.NewContext(context.Background()), newError(i))
 			} else {
@@ -160,25 +162,23 @@ func BenchmarkSlogEvent(b *testing.B) {
 		for _, t := range trails {
 			newCtx := empty
 			if t.n > 0 {
-				newCtx = func(l *slog.Logger) context.Context {
-					return trailOf(t.n, func(ctx context.Context) { logSlogInfo(l, ctx) })
-				}
+				newCtx = func(*slog.Logger) context.Context { return trailOf(t.n, func(context.Context) {}) }
 			}
 			// Each sub-benchmark builds its cases anew, for a transport of its own.
-			b.Run(name+"-"+t.name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, newCtx) })
+			b.Run(name+"-"+t.name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, t.n, newCtx) })
 		}
 	}
 	// samber sends an event for every record at or above its level, with the
 	// breadcrumbs its hub's scope holds (none of its own making).
 	// sentry-go-slog sends Sentry Logs, never events (events/op 0).
 	for _, name := range []string{"samber-default", "sentry-go-slog"} {
-		b.Run(name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, empty) })
+		b.Run(name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, 0, empty) })
 	}
 	for _, t := range trails[1:] {
 		b.Run("samber-default-"+t.name, func(b *testing.B) {
 			hub, tr := newHub(b)
 			scopeBreadcrumbs(hub, t.n)
-			run(b, samber.Option{Hub: hub}.NewSentryHandler(), tr, func(*slog.Logger) context.Context { return context.Background() })
+			run(b, samber.Option{Hub: hub}.NewSentryHandler(), tr, 0, func(*slog.Logger) context.Context { return context.Background() })
 		})
 	}
 }

@@ -106,12 +106,12 @@ func BenchmarkZapEvent(b *testing.B) {
 				base := zap.New(core)
 				var l *zap.Logger
 				if trail.n > 0 {
-					ctx := trailOf(trail.n, func(ctx context.Context) { logZapInfo(base.With(zapsentry.Context(ctx))) })
-					l = base.With(zapsentry.Context(ctx))
+					l = base.With(zapsentry.Context(trailOf(trail.n, func(context.Context) {})))
 				}
 				b.ReportAllocs()
 				i := 0
 				for b.Loop() {
+					refill(b, trail.n, func() { logZapInfo(l) })
 					ll := l
 					if ll == nil {
 						ll = base.With(zapsentry.Context(logcrumbs.NewContext(context.Background())))

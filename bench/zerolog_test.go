@@ -101,12 +101,6 @@ func BenchmarkZerologEvent(b *testing.B) {
 	}
 }
 
-// timer is what zerologEvents needs of a *testing.B.
-type timer interface {
-	StopTimer()
-	StartTimer()
-}
-
 // zerologEvents returns the op of a BenchmarkZerologEvent case: it logs the
 // i-th error record, with a new trail each (n == 0, its cost included) or
 // on a trail of n info breadcrumbs. That trail is filled anew before every
@@ -128,11 +122,7 @@ func zerologEvents(name string, opts zerologsentry.Options, n int, tm timer) fun
 		if n == 0 {
 			l = zerologLogger(name, opts, logcrumbs.NewContext(context.Background()))
 		} else {
-			tm.StopTimer()
-			for range n {
-				logZerologInfo(info)
-			}
-			tm.StartTimer()
+			refill(tm, n, func() { logZerologInfo(info) })
 		}
 		l.Error().Err(newError(i)).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
 	}
