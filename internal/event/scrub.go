@@ -83,10 +83,17 @@ func (s *scrubber) match(key string) bool {
 // clean makes data fit to leave the process, in one pass over it: secret
 // values replaced at every depth and the user's Scrub function applied (see
 // data), then the user gate on what that left of each top-level entry (see
-// gateUser). Scrub sees every attribute, gated or not.
+// gateUser). Scrub sees every attribute, gated or not. The verdicts on the
+// top-level keys are remembered in g, for the rest of the event (see
+// userGate.key).
 func (s *scrubber) clean(data map[string]any, g *userGate) {
 	for k, v := range data {
-		switch gateUser(k, s.entry(data, k, v), g) {
+		kv := g.key(s, k)
+		w, changed := s.scrubEntry(k, v, kv.secret)
+		if changed {
+			data[k] = w
+		}
+		switch gateEntry(kv.gate, kv.isUserKey, w, g) {
 		case gateRemove:
 			delete(data, k)
 		case gateFilter:
@@ -134,7 +141,12 @@ func (s *scrubber) entry(m map[string]any, k string, v any) any {
 // attribute): it returns the new value and whether it is a new one (the
 // maps and lists inside v are scrubbed in place either way).
 func (s *scrubber) entryValue(k string, v any) (any, bool) {
-	if s.secret(k) {
+	return s.scrubEntry(k, v, s.secret(k))
+}
+
+// scrubEntry is entryValue with the verdict of secret(k) known.
+func (s *scrubber) scrubEntry(k string, v any, secret bool) (any, bool) {
+	if secret {
 		return Filtered, true
 	}
 	changed := false
