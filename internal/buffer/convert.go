@@ -178,8 +178,15 @@ func (r *Record) Data() map[string]any {
 	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
 		return nil
 	}
+	_, _, data := r.Fields()
+	return data
+}
+
+// Fields returns r's message, logger name (as Message and Logger do) and
+// Data, all three sharing one copy of r's text.
+func (r *Record) Fields() (msg, logger string, data map[string]any) {
 	s, all := newSlabFor([]*Record{r})
-	return r.dataIn(all, &s)
+	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(all, &s)
 }
 
 // dataIn is Data with the record's text already copied into all, its

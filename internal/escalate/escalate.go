@@ -331,6 +331,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 // large record never sits in a trail, and notes the event it became.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
+	// A record new from the pool would otherwise grow a few times over.
+	b.Grow(rec.Bytes()+len(eventIDKey)+len(id), rec.Len()+1)
 	b.SetLogger(rec.Logger())
 	b.SetMessage(rec.Message())
 	b.Logged = rec.Logged
