@@ -162,7 +162,7 @@ func TestSlabConversionMatchesBoxing(t *testing.T) {
 	}
 	s, all := newSlabFor(recs)
 	for _, r := range recs {
-		r.dataIn(all[:len(r.data)], &s)
+		r.dataIn(checkedText(all[:len(r.data)]), &s)
 		all = all[len(r.data):]
 	}
 	if len(s.strs) != 0 || len(s.nums) != 0 {

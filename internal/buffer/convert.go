@@ -69,7 +69,7 @@ func Breadcrumbs(recs []*Record) []sentry.Breadcrumb {
 // which is rendered here, after the records' text in the same copy, and
 // set in the string elements that value will take for them.
 func newSlabFor(recs []*Record) (slab, string) {
-	n, strs, nums, rendered := 0, 0, 0, 0
+	n, strs, nums, rendered, room := 0, 0, 0, 0, 0
 	for _, r := range recs {
 		n += len(r.data)
 		for _, a := range r.attrs {
@@ -79,13 +79,14 @@ func newSlabFor(recs []*Record) (slab, string) {
 			case slotRendered:
 				strs++
 				rendered++
+				room += renderedBytes(a.Kind)
 			case slotNumber:
 				nums++
 			}
 		}
 	}
 	var text strings.Builder
-	text.Grow(n + rendered*maxRenderedBytes)
+	text.Grow(n + room)
 	for _, r := range recs {
 		text.Write(r.data)
 	}
@@ -146,6 +147,17 @@ func slotOf(a Attr) slotKind {
 // to 2262, "2262-04-11T23:47:16.854775807Z").
 const maxRenderedBytes = 32
 
+// renderedBytes is the room newSlabFor makes for the text of a value of
+// kind k: a time's text is about 30 bytes, a duration's rarely more than
+// 16 ("3ms", "1.234567ms", "1h2m3.5s"), and a longer one costs the text a
+// growth, not a wrong value (what a Builder's String returned stays).
+func renderedBytes(k Kind) int {
+	if k == KindDuration {
+		return 16
+	}
+	return maxRenderedBytes
+}
+
 // appendRendered appends the text of a duration or time attribute to b.
 func appendRendered(b []byte, a Attr) []byte {
 	if a.Kind == KindDuration {
@@ -157,13 +169,14 @@ func appendRendered(b []byte, a Attr) []byte {
 // fillBreadcrumb sets b to r's breadcrumb; all is a copy of r.data, and s
 // boxes its values (see newSlabFor).
 func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string, s *slab) {
+	t := checkedText(all)
 	*b = sentry.Breadcrumb{
 		Type:      "default",
-		Category:  validUTF8(r.strIn(all, r.logger)),
-		Message:   validUTF8(r.strIn(all, r.msg)),
+		Category:  t.valid(r.logger),
+		Message:   t.valid(r.msg),
 		Level:     r.Level.SentryLevel(),
 		Timestamp: r.Time,
-		Data:      r.dataIn(all, s),
+		Data:      r.dataIn(t, s),
 	}
 	if r.Level >= LevelError {
 		b.Type = "error"
@@ -186,13 +199,13 @@ func (r *Record) Data() map[string]any {
 // Data, all three sharing one copy of r's text.
 func (r *Record) Fields() (msg, logger string, data map[string]any) {
 	s, all := newSlabFor([]*Record{r})
-	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(all, &s)
+	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(checkedText(all), &s)
 }
 
-// dataIn is Data with the record's text already copied into all, its
+// dataIn is Data with the record's text already copied into t, its
 // values boxed by s: a slab newSlabFor made for r (and the records before
 // it, whose values it took), or nil to box each value on its own.
-func (r *Record) dataIn(all string, s *slab) map[string]any {
+func (r *Record) dataIn(t text, s *slab) map[string]any {
 	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
 		return nil
 	}
@@ -203,7 +216,7 @@ func (r *Record) dataIn(all string, s *slab) map[string]any {
 		cur := stack[len(stack)-1]
 		switch a.Kind {
 		case KindGroupOpen:
-			key := validUTF8(r.strIn(all, a.key))
+			key := t.valid(a.key)
 			if key == "" { // an unnamed group is inlined, as in slog
 				stack = append(stack, cur)
 				continue
@@ -219,7 +232,7 @@ func (r *Record) dataIn(all string, s *slab) map[string]any {
 				stack = stack[:len(stack)-1]
 			}
 		default:
-			cur[validUTF8(r.strIn(all, a.key))] = r.value(all, a, s)
+			cur[t.valid(a.key)] = r.value(t, a, s)
 		}
 	}
 	if r.DroppedAttrs > 0 {
@@ -232,14 +245,14 @@ func (r *Record) dataIn(all string, s *slab) map[string]any {
 func (r *Record) strIn(all string, s span) string { return all[s.off : s.off+s.len] }
 
 // Value converts one scalar or text attribute to a JSON-safe Go value.
-func (r *Record) Value(a Attr) any { return r.value(string(r.data), a, nil) }
+func (r *Record) Value(a Attr) any { return r.value(text{all: string(r.data)}, a, nil) }
 
 // value converts a, boxed by s (see dataIn). It takes of s what slotOf
 // says, strings in attribute order, as newSlabFor expects.
-func (r *Record) value(all string, a Attr, s *slab) any {
+func (r *Record) value(t text, a Attr, s *slab) any {
 	switch a.Kind {
 	case KindString, KindError, KindPanic:
-		return s.string(validUTF8(r.strIn(all, a.text)))
+		return s.string(t.valid(a.text))
 	case KindDuration, KindTime:
 		if p := s.nextString(); p != nil {
 			return boxAt(stringType, unsafe.Pointer(p)) // rendered by newSlabFor
@@ -259,7 +272,7 @@ func (r *Record) value(all string, a Attr, s *slab) any {
 		return a.num != 0
 	case KindJSON:
 		var v any
-		text := r.strIn(all, a.text)
+		text := r.strIn(t.all, a.text)
 		d := json.NewDecoder(strings.NewReader(text))
 		d.UseNumber()
 		// Decode reads only the first value: text after it (the ellipsis of
@@ -312,6 +325,30 @@ func (r *Record) stringValue(all string, a Attr) (string, bool) {
 	return "", false
 }
 
+// text is a copy of a record's text, and whether it is valid UTF-8 as a
+// whole: a record's keys and texts are a handful of short strings, and
+// one scan of all of them costs less than one scan each.
+type text struct {
+	all string
+	ok  bool // all is valid UTF-8
+}
+
+// checkedText returns all, a copy of a record's text, with its validity.
+func checkedText(all string) text { return text{all, utf8.ValidString(all)} }
+
+// valid returns the piece s of t with invalid UTF-8 replaced by U+FFFD. A
+// piece of valid text that starts and ends at rune boundaries is valid;
+// other pieces are scanned (a piece may start inside a rune of the text
+// around it: "\xe2" followed by "\x82\xac" is valid only together).
+func (t text) valid(s span) string {
+	p := t.all[s.off : s.off+s.len]
+	end := int(s.off + s.len)
+	if t.ok && (s.len == 0 || utf8.RuneStart(t.all[s.off]) && (end == len(t.all) || utf8.RuneStart(t.all[end]))) {
+		return p
+	}
+	return validUTF8(p)
+}
+
 func validUTF8(s string) string {
 	if utf8.ValidString(s) {
 		return s
@@ -332,7 +369,7 @@ func (r *Record) KeyIn(all string, a Attr) string { return r.strIn(all, a.key) }
 func (r *Record) TextIn(all string, a Attr) string { return r.strIn(all, a.text) }
 
 // ValueIn is Value with r's text already copied into all (see AllText).
-func (r *Record) ValueIn(all string, a Attr) any { return r.value(all, a, nil) }
+func (r *Record) ValueIn(all string, a Attr) any { return r.value(text{all: all}, a, nil) }
 
 // MessageIn is Message within all, a copy of r's text (see AllText).
 func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
@@ -341,4 +378,4 @@ func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
 func (r *Record) LoggerIn(all string) string { return r.strIn(all, r.logger) }
 
 // DataIn is Data with r's text already copied into all (see AllText).
-func (r *Record) DataIn(all string) map[string]any { return r.dataIn(all, nil) }
+func (r *Record) DataIn(all string) map[string]any { return r.dataIn(checkedText(all), nil) }
