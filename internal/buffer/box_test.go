@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/race"
 )
 
 // boxCases are values a slab boxes, each with the slab's way of boxing it.
@@ -195,6 +197,9 @@ func TestRenderedMatchesStrings(t *testing.T) {
 // slots) and four allocations for the whole trail (the shared text, the
 // string and number slabs, the breadcrumbs' array), whatever their values.
 func TestBreadcrumbsAllocs(t *testing.T) {
+	if race.Enabled {
+		t.Skip("allocation counts are checked without -race")
+	}
 	var recs []*Record
 	for i := range 3 {
 		r := Get(time.Unix(int64(i), 0), LevelInfo, DefaultBreadcrumbLimits)
