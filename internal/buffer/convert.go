@@ -131,7 +131,7 @@ func slotOf(a Attr) slotKind {
 		return slotRendered
 	case KindFloat64:
 		if _, ok := nonFinite(math.Float64frombits(a.num)); ok {
-			return slotNone // a string constant
+			return slotNone // its text, boxed on its own: NaN and infinities are rare
 		}
 		fallthrough
 	case KindInt64, KindUint64:
