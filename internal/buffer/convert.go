@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -48,37 +49,134 @@ func (r *Record) Breadcrumb() *sentry.Breadcrumb {
 }
 
 // Breadcrumbs converts recs to Sentry breadcrumbs, in the same order. The
-// text of all the records is copied into one string, which the strings of
-// every breadcrumb share, and the breadcrumbs are one array: a trail costs
-// two allocations more than its breadcrumbs' data maps and boxed values.
+// text of all the records, and their durations and times rendered as text,
+// is copied into one string, which the strings of every breadcrumb share;
+// their values are boxed from one slab; and the breadcrumbs are one array:
+// a trail costs its breadcrumbs' data maps and four allocations more.
 func Breadcrumbs(recs []*Record) []sentry.Breadcrumb {
-	n := 0
-	for _, r := range recs {
-		n += len(r.data)
-	}
-	var text strings.Builder
-	text.Grow(n)
-	for _, r := range recs {
-		text.Write(r.data)
-	}
-	all := text.String()
+	s, all := newSlabFor(recs)
 	out := make([]sentry.Breadcrumb, len(recs))
 	for i, r := range recs {
-		r.fillBreadcrumb(&out[i], all[:len(r.data)])
+		r.fillBreadcrumb(&out[i], all[:len(r.data)], &s)
 		all = all[len(r.data):]
 	}
 	return out
 }
 
-// fillBreadcrumb sets b to r's breadcrumb; all is a copy of r.data.
-func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string) {
+// newSlabFor returns a copy of the text of recs, one after the other, and a
+// slab with room for every value of theirs that boxing would allocate
+// (see slab): strings, numbers, and the text of their durations and times,
+// which is rendered here, after the records' text in the same copy, and
+// set in the string elements that value will take for them.
+func newSlabFor(recs []*Record) (slab, string) {
+	n, strs, nums, rendered, room := 0, 0, 0, 0, 0
+	for _, r := range recs {
+		n += len(r.data)
+		for _, a := range r.attrs {
+			switch slotOf(a) {
+			case slotString:
+				strs++
+			case slotRendered:
+				strs++
+				rendered++
+				room += renderedBytes(a.Kind)
+			case slotNumber:
+				nums++
+			}
+		}
+	}
+	var text strings.Builder
+	text.Grow(n + room)
+	for _, r := range recs {
+		text.Write(r.data)
+	}
+	s := newSlab(strs, nums)
+	if rendered > 0 {
+		// The strings value takes, in the order it takes them.
+		i := 0
+		for _, r := range recs {
+			for _, a := range r.attrs {
+				switch slotOf(a) {
+				case slotString:
+					i++
+				case slotRendered:
+					var buf [maxRenderedBytes]byte
+					off := text.Len()
+					text.Write(appendRendered(buf[:0], a))
+					s.strs[i] = text.String()[off:] // a Builder never changes what String returned
+					i++
+				}
+			}
+		}
+	}
+	return s, text.String()[:n]
+}
+
+// slotKind says which element of a slab value takes for an attribute.
+type slotKind uint8
+
+const (
+	slotNone     slotKind = iota // boxed without allocating, or not by a slab
+	slotString                   // the next string element
+	slotRendered                 // the next string element, rendered by newSlabFor
+	slotNumber                   // a number element, in no particular order
+)
+
+// slotOf returns what value takes of a slab for a.
+func slotOf(a Attr) slotKind {
+	switch a.Kind {
+	case KindString, KindError, KindPanic:
+		return slotString
+	case KindDuration, KindTime:
+		return slotRendered
+	case KindFloat64:
+		if _, ok := nonFinite(math.Float64frombits(a.num)); ok {
+			return slotNone // its text, boxed on its own: NaN and infinities are rare
+		}
+		fallthrough
+	case KindInt64, KindUint64:
+		if !boxesFree(a.num) {
+			return slotNumber
+		}
+	}
+	return slotNone
+}
+
+// maxRenderedBytes bounds the text of a duration
+// ("-2562047h47m16.854775808s") or a time as RFC 3339 in UTC (years 1677
+// to 2262, "2262-04-11T23:47:16.854775807Z").
+const maxRenderedBytes = 32
+
+// renderedBytes is the room newSlabFor makes for the text of a value of
+// kind k: a time's text is about 30 bytes, a duration's rarely more than
+// 16 ("3ms", "1.234567ms", "1h2m3.5s"), and a longer one costs the text a
+// growth, not a wrong value (what a Builder's String returned stays).
+func renderedBytes(k Kind) int {
+	if k == KindDuration {
+		return 16
+	}
+	return maxRenderedBytes
+}
+
+// appendRendered appends the text of a duration or time attribute to b.
+func appendRendered(b []byte, a Attr) []byte {
+	if a.Kind == KindDuration {
+		return append(b, time.Duration(a.num).String()...)
+	}
+	return time.Unix(0, int64(a.num)).UTC().AppendFormat(b, time.RFC3339Nano)
+}
+
+// fillBreadcrumb sets b to r's breadcrumb; all is a copy of r.data, and s
+// boxes its values (see newSlabFor).
+func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string, s *slab) {
+	t := checkedText(all)
 	*b = sentry.Breadcrumb{
 		Type:      "default",
-		Category:  validUTF8(r.strIn(all, r.logger)),
-		Message:   validUTF8(r.strIn(all, r.msg)),
+		Category:  t.valid(r.logger),
+		Message:   t.valid(r.msg),
 		Level:     r.Level.SentryLevel(),
 		Timestamp: r.Time,
-		Data:      r.dataIn(all),
+		Data:      r.dataIn(t, s),
 	}
 	if r.Level >= LevelError {
 		b.Type = "error"
@@ -89,10 +187,25 @@ func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string) {
 // nil for a record with no attributes. Values become JSON-safe Go values:
 // durations and times as readable strings, NaN and infinities as strings, and
 // invalid UTF-8 replaced by U+FFFD.
-func (r *Record) Data() map[string]any { return r.dataIn(string(r.data)) }
+func (r *Record) Data() map[string]any {
+	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
+		return nil
+	}
+	_, _, data := r.Fields()
+	return data
+}
 
-// dataIn is Data with the record's text already copied into all.
-func (r *Record) dataIn(all string) map[string]any {
+// Fields returns r's message, logger name (as Message and Logger do) and
+// Data, all three sharing one copy of r's text.
+func (r *Record) Fields() (msg, logger string, data map[string]any) {
+	s, all := newSlabFor([]*Record{r})
+	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(checkedText(all), &s)
+}
+
+// dataIn is Data with the record's text already copied into t, its
+// values boxed by s: a slab newSlabFor made for r (and the records before
+// it, whose values it took), or nil to box each value on its own.
+func (r *Record) dataIn(t text, s *slab) map[string]any {
 	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
 		return nil
 	}
@@ -103,7 +216,7 @@ func (r *Record) dataIn(all string) map[string]any {
 		cur := stack[len(stack)-1]
 		switch a.Kind {
 		case KindGroupOpen:
-			key := validUTF8(r.strIn(all, a.key))
+			key := t.valid(a.key)
 			if key == "" { // an unnamed group is inlined, as in slog
 				stack = append(stack, cur)
 				continue
@@ -119,7 +232,7 @@ func (r *Record) dataIn(all string) map[string]any {
 				stack = stack[:len(stack)-1]
 			}
 		default:
-			cur[validUTF8(r.strIn(all, a.key))] = r.value(all, a)
+			cur[t.valid(a.key)] = r.value(t, a, s)
 		}
 	}
 	if r.DroppedAttrs > 0 {
@@ -132,24 +245,34 @@ func (r *Record) dataIn(all string) map[string]any {
 func (r *Record) strIn(all string, s span) string { return all[s.off : s.off+s.len] }
 
 // Value converts one scalar or text attribute to a JSON-safe Go value.
-func (r *Record) Value(a Attr) any { return r.value(string(r.data), a) }
+func (r *Record) Value(a Attr) any { return r.value(text{all: string(r.data)}, a, nil) }
 
-func (r *Record) value(all string, a Attr) any {
-	if s, ok := r.stringValue(all, a); ok {
-		return s
-	}
+// value converts a, boxed by s (see dataIn). It takes of s what slotOf
+// says, strings in attribute order, as newSlabFor expects.
+func (r *Record) value(t text, a Attr, s *slab) any {
 	switch a.Kind {
+	case KindString, KindError, KindPanic:
+		return s.string(t.valid(a.text))
+	case KindDuration, KindTime:
+		if p := s.nextString(); p != nil {
+			return boxAt(stringType, unsafe.Pointer(p)) // rendered by newSlabFor
+		}
+		return renderString(a)
 	case KindInt64:
-		return int64(a.num)
+		return s.int64(int64(a.num))
 	case KindUint64:
-		return a.num
+		return s.uint64(a.num)
 	case KindFloat64:
-		return math.Float64frombits(a.num)
+		f := math.Float64frombits(a.num)
+		if text, ok := nonFinite(f); ok {
+			return text
+		}
+		return s.float64(f)
 	case KindBool:
 		return a.num != 0
 	case KindJSON:
 		var v any
-		text := r.strIn(all, a.text)
+		text := r.strIn(t.all, a.text)
 		d := json.NewDecoder(strings.NewReader(text))
 		d.UseNumber()
 		// Decode reads only the first value: text after it (the ellipsis of
@@ -160,6 +283,26 @@ func (r *Record) value(all string, a Attr) any {
 		return validUTF8(text)
 	}
 	return nil // KindNull, and group markers
+}
+
+// renderString returns the text of a duration or time attribute.
+func renderString(a Attr) string {
+	var buf [maxRenderedBytes]byte
+	return string(appendRendered(buf[:0], a))
+}
+
+// nonFinite returns the text of f when JSON has no number for it (NaN and
+// infinities), and true.
+func nonFinite(f float64) (string, bool) {
+	switch {
+	case math.IsNaN(f):
+		return "NaN", true
+	case math.IsInf(f, 1):
+		return "+Inf", true
+	case math.IsInf(f, -1):
+		return "-Inf", true
+	}
+	return "", false
 }
 
 // StringValueIn returns the value of a when Value would make it a string
@@ -175,21 +318,35 @@ func (r *Record) stringValue(all string, a Attr) (string, bool) {
 	case KindString, KindError, KindPanic:
 		return validUTF8(r.strIn(all, a.text)), true
 	case KindFloat64:
-		f := math.Float64frombits(a.num)
-		switch {
-		case math.IsNaN(f):
-			return "NaN", true
-		case math.IsInf(f, 1):
-			return "+Inf", true
-		case math.IsInf(f, -1):
-			return "-Inf", true
-		}
-	case KindDuration:
-		return time.Duration(a.num).String(), true
-	case KindTime:
-		return time.Unix(0, int64(a.num)).UTC().Format(time.RFC3339Nano), true
+		return nonFinite(math.Float64frombits(a.num))
+	case KindDuration, KindTime:
+		return renderString(a), true
 	}
 	return "", false
+}
+
+// text is a copy of a record's text, and whether it is valid UTF-8 as a
+// whole: a record's keys and texts are a handful of short strings, and
+// one scan of all of them costs less than one scan each.
+type text struct {
+	all string
+	ok  bool // all is valid UTF-8
+}
+
+// checkedText returns all, a copy of a record's text, with its validity.
+func checkedText(all string) text { return text{all, utf8.ValidString(all)} }
+
+// valid returns the piece s of t with invalid UTF-8 replaced by U+FFFD. A
+// piece of valid text that starts and ends at rune boundaries is valid;
+// other pieces are scanned (a piece may start inside a rune of the text
+// around it: "\xe2" followed by "\x82\xac" is valid only together).
+func (t text) valid(s span) string {
+	p := t.all[s.off : s.off+s.len]
+	end := int(s.off + s.len)
+	if t.ok && (s.len == 0 || utf8.RuneStart(t.all[s.off]) && (end == len(t.all) || utf8.RuneStart(t.all[end]))) {
+		return p
+	}
+	return validUTF8(p)
 }
 
 func validUTF8(s string) string {
@@ -212,7 +369,7 @@ func (r *Record) KeyIn(all string, a Attr) string { return r.strIn(all, a.key) }
 func (r *Record) TextIn(all string, a Attr) string { return r.strIn(all, a.text) }
 
 // ValueIn is Value with r's text already copied into all (see AllText).
-func (r *Record) ValueIn(all string, a Attr) any { return r.value(all, a) }
+func (r *Record) ValueIn(all string, a Attr) any { return r.value(text{all: all}, a, nil) }
 
 // MessageIn is Message within all, a copy of r's text (see AllText).
 func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
@@ -221,4 +378,4 @@ func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
 func (r *Record) LoggerIn(all string) string { return r.strIn(all, r.logger) }
 
 // DataIn is Data with r's text already copied into all (see AllText).
-func (r *Record) DataIn(all string) map[string]any { return r.dataIn(all) }
+func (r *Record) DataIn(all string) map[string]any { return r.dataIn(checkedText(all), nil) }

@@ -238,3 +238,20 @@ func TestBreadcrumbsShareTextInOrder(t *testing.T) {
 		t.Error("Breadcrumbs(nil) is not empty")
 	}
 }
+
+// TestTextPieces: a piece of a record's text checked as a whole is what
+// validUTF8 makes of the piece alone, wherever it starts and ends: in
+// valid text too, a piece may cut a rune.
+func TestTextPieces(t *testing.T) {
+	for _, all := range []string{"", "ascii only", "h\u00e9llo \u20ac \U0001F600 end", "bad \xff\xfe", "\xe2\x82\xac", "a\u00b5"} {
+		tx := checkedText(all)
+		for from := 0; from <= len(all); from++ {
+			for to := from; to <= len(all); to++ {
+				sp := span{uint32(from), uint32(to - from)}
+				if got, want := tx.valid(sp), validUTF8(all[from:to]); got != want {
+					t.Errorf("%q[%d:%d] = %q, want %q", all, from, to, got, want)
+				}
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ package buffer
 
 import (
 	"cmp"
+	"slices"
 	"time"
 	"unicode/utf8"
 )
@@ -408,6 +409,14 @@ func (r *Record) CloseTo(depth int) {
 	for r.Depth() > depth {
 		r.CloseGroup()
 	}
+}
+
+// Grow makes room in r for n more bytes of text and attrs more attributes,
+// within its limits, so that filling it with what is known to come
+// allocates once for each rather than as it grows.
+func (r *Record) Grow(n, attrs int) {
+	r.data = slices.Grow(r.data, max(0, min(n, r.room())))
+	r.attrs = slices.Grow(r.attrs, max(0, min(attrs, r.limits.MaxAttrs-len(r.attrs))))
 }
 
 // AppendRecord copies src's attributes into r, within r's limits. Groups that

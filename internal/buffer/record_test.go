@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/logcrumbs/logcrumbs/internal/race"
 )
 
 var small = Limits{MaxAttrs: 4, MaxValueBytes: 8, MaxRecordBytes: 64}
@@ -635,4 +637,35 @@ func keysOf(m map[string]any) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestGrow: Grow makes room within the record's limits.
+func TestGrow(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 4, MaxValueBytes: 100, MaxRecordBytes: 64})
+	r.Grow(1<<20, 1<<20)
+	if cap(r.data) > 128 || cap(r.attrs) > 8 {
+		t.Errorf("Grow past the limits: cap(data) %d, cap(attrs) %d", cap(r.data), cap(r.attrs))
+	}
+	r.Grow(-1, -1) // nothing to make room for
+}
+
+// TestGrowAllocs: filling what Grow made room for allocates nothing more.
+func TestGrowAllocs(t *testing.T) {
+	if race.Enabled {
+		t.Skip("allocation counts are checked without -race")
+	}
+	full := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	allocs := testing.AllocsPerRun(10, func() {
+		full.Reset(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+		full.attrs, full.data = nil, nil
+		full.Grow(40, 3)
+		full.SetLogger("slog")
+		full.SetMessage("request served")
+		full.AddText(KindString, "path", "/users/42")
+		full.AddScalar(KindInt64, "status", 200)
+		full.AddScalar(KindBool, "ok", 1)
+	})
+	if allocs != 2 {
+		t.Errorf("filling a grown record: %v allocations, want 2 (its text and attributes)", allocs)
+	}
 }

@@ -312,9 +312,13 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		}
 		ev.Contexts[policy.RepeatsKey] = policy.RepeatsContext(v)
 	}
-	hint := sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: policy.Ours{}}
+	// The hint and the scope escape into the client: one allocation for both.
+	pass := &struct {
+		hint  sentry.EventHint
+		scope event.MergeScope
+	}{hint: sentry.EventHint{Context: ctx, RecoveredException: recovered, Data: policy.Ours{}}}
 	if len(errs) > 0 {
-		hint.OriginalException = errs[0]
+		pass.hint.OriginalException = errs[0]
 	}
 	if recovered != nil {
 		event.MarkUnhandled(ev)
@@ -327,7 +331,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 	// the client drops the event (BeforeSend, sampling): its repeats are the
 	// same event, and a hot loop must not build every one of them.
 	handover = e.proc.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
-	sentID := client.CaptureEvent(ev, &hint, event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf})
+	pass.scope = event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf}
+	sentID := client.CaptureEvent(ev, &pass.hint, &pass.scope)
 	handover.Done(sentID)
 	// The summary of its repeats is read from the event as sent, with what
 	// the scope gave it (and BeforeSend, when it changed the event in
@@ -353,7 +358,9 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 // large record never sits in a trail, and notes the event it became.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
-	b.SetNamesOf(rec)
+	// A record new from the pool would otherwise grow a few times over.
+	b.Grow(rec.Bytes()+len(eventIDKey)+len(id), rec.Len()+1)
+	b.SetNamesOf(rec) // copies bytes: no string is made of them
 	b.Logged = rec.Logged
 	if id != "" {
 		b.AddText(buffer.KindString, eventIDKey, id)

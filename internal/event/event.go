@@ -73,11 +73,12 @@ func (b *Builder) or() *Builder {
 // and fitted under Sentry's size limit. It consumes rec's data.
 func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, conf policy.ClientConf) *sentry.Event {
 	e := b.or()
+	msg, logger, data := rec.Fields()
 	event := &sentry.Event{
 		Level:     rec.Level.SentryLevel(),
-		Message:   rec.Message(),
+		Message:   msg,
 		Timestamp: rec.Time,
-		Logger:    rec.Logger(),
+		Logger:    logger,
 	}
 	if len(errs) > 0 {
 		setException(event, errs, conf.MaxErrorDepth, rec.PC)
@@ -86,7 +87,7 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 	}
 
 	gate := &userGate{client: conf.Client}
-	if data := rec.Data(); data != nil {
+	if data != nil {
 		e.scrub.clean(data, gate)
 		e.fillFromData(event, data)
 		if rec.Truncated {

@@ -19,8 +19,14 @@ var DefaultSecretKeys = []string{
 
 // scrubber replaces secret values in data before it leaves the process.
 type scrubber struct {
+	*secretKeys
+	fn func(key string, value any) any
+}
+
+// secretKeys are the normalized secret keys of one or more scrubbers, and
+// what they decided about the keys they saw.
+type secretKeys struct {
 	keys []string // normalized
-	fn   func(key string, value any) any
 
 	// known caches the verdict for keys seen before: a program logs a few
 	// hundred distinct keys, and matching each against every secret name on
@@ -29,14 +35,26 @@ type scrubber struct {
 	knownSize atomic.Int32
 }
 
+// defaultSecretKeys serve every scrubber of DefaultSecretKeys: a builder
+// made per request (a request-scoped zerolog hook, say) starts with the
+// verdicts the process found, rather than normalizing the keys again and
+// filling a cache of its own.
+var defaultSecretKeys = newSecretKeys(DefaultSecretKeys)
+
 // maxKnownKeys bounds the cache; keys past it are matched every time.
 const maxKnownKeys = 4096
 
+// newScrubber returns a scrubber of keys (DefaultSecretKeys if nil) and
+// the user's scrub function fn (or nil).
 func newScrubber(keys []string, fn func(string, any) any) *scrubber {
 	if keys == nil {
-		keys = DefaultSecretKeys
+		return &scrubber{secretKeys: defaultSecretKeys, fn: fn}
 	}
-	s := &scrubber{fn: fn}
+	return &scrubber{secretKeys: newSecretKeys(keys), fn: fn}
+}
+
+func newSecretKeys(keys []string) *secretKeys {
+	s := &secretKeys{keys: make([]string, 0, len(keys))}
 	for _, k := range keys {
 		if k = normalizeKey(k); k != "" {
 			s.keys = append(s.keys, k)
@@ -58,7 +76,7 @@ func normalizeKey(k string) string {
 	}, k)
 }
 
-func (s *scrubber) secret(key string) bool {
+func (s *secretKeys) secret(key string) bool {
 	if v, ok := s.known.Load(key); ok {
 		return v.(bool)
 	}
@@ -70,7 +88,7 @@ func (s *scrubber) secret(key string) bool {
 	return secret
 }
 
-func (s *scrubber) match(key string) bool {
+func (s *secretKeys) match(key string) bool {
 	n := normalizeKey(key)
 	for _, k := range s.keys {
 		if strings.Contains(n, k) {
@@ -83,10 +101,17 @@ func (s *scrubber) match(key string) bool {
 // clean makes data fit to leave the process, in one pass over it: secret
 // values replaced at every depth and the user's Scrub function applied (see
 // data), then the user gate on what that left of each top-level entry (see
-// gateUser). Scrub sees every attribute, gated or not.
+// gateUser). Scrub sees every attribute, gated or not. The verdicts on the
+// top-level keys are remembered in g, for the rest of the event (see
+// userGate.key).
 func (s *scrubber) clean(data map[string]any, g *userGate) {
 	for k, v := range data {
-		switch gateUser(k, s.entry(data, k, v), g) {
+		kv := g.key(s, k)
+		w, changed := s.scrubEntry(k, v, kv.secret)
+		if changed {
+			data[k] = w
+		}
+		switch gateEntry(kv.gate, kv.isUserKey, w, g) {
 		case gateRemove:
 			delete(data, k)
 		case gateFilter:
@@ -134,7 +159,12 @@ func (s *scrubber) entry(m map[string]any, k string, v any) any {
 // attribute): it returns the new value and whether it is a new one (the
 // maps and lists inside v are scrubbed in place either way).
 func (s *scrubber) entryValue(k string, v any) (any, bool) {
-	if s.secret(k) {
+	return s.scrubEntry(k, v, s.secret(k))
+}
+
+// scrubEntry is entryValue with the verdict of secret(k) known.
+func (s *scrubber) scrubEntry(k string, v any, secret bool) (any, bool) {
+	if secret {
 		return Filtered, true
 	}
 	changed := false

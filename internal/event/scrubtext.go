@@ -130,7 +130,7 @@ const jsonAmp = `\u0026`
 // percent-encoded) is a secret. Unlike attribute keys, parameter names come
 // from outside the program: they are matched without filling the cache of
 // known keys, and without allocating unless encoded or long.
-func (s *scrubber) secretParam(key string) bool {
+func (s *secretKeys) secretParam(key string) bool {
 	if strings.ContainsAny(key, "%+") {
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k

@@ -16,10 +16,50 @@ import (
 // DataCollection is set, sentry-go treats an unset UserInfo as true.
 // Reading it copies the client's options, so it is read only when there is
 // user data to gate.
+//
+// It also remembers the verdicts on the top-level keys of the event's data
+// and breadcrumbs (see key).
 type userGate struct {
 	client  *sentry.Client
 	decided bool
 	all     bool
+	keys    keyMemo
+}
+
+// keyVerdict is what clean decides from a top-level key alone.
+type keyVerdict struct {
+	secret    bool        // scrubber.secret: the value is Filtered
+	gate      gateVerdict // gateKey
+	isUserKey bool        // gateKey
+}
+
+// keyMemo holds the verdicts on up to len(keys) keys.
+type keyMemo struct {
+	n        int
+	keys     [16]string
+	verdicts [16]keyVerdict
+}
+
+// key returns the verdict on the top-level key k, for scrubber s (the
+// builder's, the same for the whole event). An event's breadcrumbs repeat
+// a few keys, and deciding one anew (the scrubber's cache shared by every
+// goroutine, the registered user keys) cost a fifth of cleaning a
+// breadcrumb; an event with more distinct keys than the memo holds decides
+// the others every time.
+func (g *userGate) key(s *scrubber, k string) keyVerdict {
+	m := &g.keys
+	for i, known := range m.keys[:m.n] {
+		if known == k {
+			return m.verdicts[i]
+		}
+	}
+	v := keyVerdict{secret: s.secret(k)}
+	v.gate, v.isUserKey = gateKey(k, g)
+	if m.n < len(m.keys) {
+		m.keys[m.n], m.verdicts[m.n] = k, v
+		m.n++
+	}
+	return v
 }
 
 // userKeys returns the registered user keys (policy.Process.UserKeys).
@@ -48,6 +88,11 @@ func (g *userGate) sendsAll() bool {
 // id alone is sent either way.
 func gateUser(k string, v any, g *userGate) gateVerdict {
 	verdict, isUserKey := gateKey(k, g)
+	return gateEntry(verdict, isUserKey, v, g)
+}
+
+// gateEntry is gateUser with gateKey's verdict on the entry's key known.
+func gateEntry(verdict gateVerdict, isUserKey bool, v any, g *userGate) gateVerdict {
 	if verdict != gateKeep || !isUserKey {
 		return verdict
 	}
