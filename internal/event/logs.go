@@ -55,18 +55,43 @@ func (b *Builder) logger(client *sentry.Client, fallback *sentry.Hub) *logsCache
 	if c := b.logs.Load(); c != nil && c.client == client && (fallback == nil || c.hub == fallback) {
 		return c
 	}
-	hub := fallback
-	if hub == nil {
-		hub = sentry.NewHub(client, sentry.NewScope())
+	// sentry.NewLogger takes its attributes (release, environment) from
+	// the client of its context's hub as it is then, and makes a logger
+	// that drops every log if that hub has none: built on the fallback hub,
+	// which a program may rebind (BindClient) since SendLog read client, it
+	// could be another client's, or none, and be kept as client's. It is
+	// built on a fresh hub on client, and its context then answers with
+	// the fallback hub (see loggerContext).
+	ctx := &loggerContext{Context: context.Background(), hub: sentry.NewHub(client, sentry.NewScope())}
+	logger := sentry.NewLogger(ctx)
+	if fallback != nil {
+		ctx.hub = fallback // before c is shared: b.logs.Store publishes it
 	}
 	c := &logsCache{
 		client:   client,
-		hub:      hub,
-		logger:   sentry.NewLogger(sentry.SetHubOnContext(context.Background(), hub)),
+		hub:      ctx.hub,
+		logger:   logger,
 		userInfo: client.GetDataCollection().UserInfo.Value,
 	}
 	b.logs.Store(c)
 	return c
+}
+
+// loggerContext is the context of a cached sentry.Logger: it answers
+// sentry-go's hub key with hub, as sentry.SetHubOnContext would, but hub
+// is set once the logger is built (see Builder.logger), and never after
+// the logger is shared.
+type loggerContext struct {
+	context.Context
+	hub *sentry.Hub
+}
+
+// Value returns hub for sentry-go's hub key, else the parent's value.
+func (c *loggerContext) Value(key any) any {
+	if key == sentry.HubContextKey {
+		return c.hub
+	}
+	return c.Context.Value(key)
 }
 
 // SendLog sends rec to Sentry Logs through hub, with the trace of ctx (a
