@@ -284,6 +284,11 @@ func (c *trailContext) String() string {
 	return ContextName(c.Context) + ".WithValue(buffer.ContextKey, *buffer.Trail)"
 }
 
+// GoString makes %#v print the context as String does. Printed field by
+// field, it would read the trail's ring and lock while other goroutines
+// append to them (a data race), where context.WithValue's shows a pointer.
+func (c *trailContext) GoString() string { return c.String() }
+
 // ContextName returns ctx's String, or its type's name if it has none, as
 // the context package names the parents of the contexts it makes.
 func ContextName(ctx context.Context) string {

@@ -42,3 +42,8 @@ func (c *unitContext) Value(key any) any {
 func (c *unitContext) String() string {
 	return buffer.ContextName(c.Context) + ".WithValue(unit.unitKey, *unit.Unit)"
 }
+
+// GoString makes %#v print the context as String does. Printed field by
+// field, it would read the unit's panic state while the unit reports a
+// panic (a data race), where context.WithValue's shows a pointer.
+func (c *unitContext) GoString() string { return c.String() }
