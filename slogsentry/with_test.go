@@ -95,3 +95,20 @@ func TestEscalateIfSeesWithGroupErrors(t *testing.T) {
 		t.Errorf("%d events, want both records escalated", n)
 	}
 }
+
+// TestEscalateIfNoErrorsIsNil: a record that carries no error shows
+// EscalateIf a nil r.Errors(), with or without a With preset, so that a
+// predicate testing r.Errors() != nil escalates only records with errors.
+func TestEscalateIfNoErrorsIsNil(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	o := rec.Options()
+	o.EscalateIf = func(r logcrumbs.Record) bool { return r.Errors() != nil }
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: o}))
+	ctx := rec.Context(context.Background())
+	logger.WarnContext(ctx, "no error", "status", 200)
+	logger.With("route", "/orders").WarnContext(ctx, "no error in With either")
+	logger.WarnContext(ctx, "with an error", "err", errors.New("upstream 503"))
+	if got := rec.Events(); len(got) != 1 || got[0].Message != "with an error" {
+		t.Errorf("%d events, want only the record with an error escalated", len(got))
+	}
+}

@@ -378,6 +378,11 @@ func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Reco
 	enc.Fields(rec, slot)
 	rec.CloseAll()
 	errs := *slot
+	if len(errs) == 0 {
+		// The slot starts on the record's storage, empty but not nil: no
+		// errors is nil, as EscalateIf's r.Errors() has always shown it.
+		errs = nil
+	}
 	// Handed over as errs, as Keep and Capture expect; errs may be on the
 	// record's own storage, which they release with rec.
 	*slot = nil
