@@ -107,7 +107,8 @@ type Options struct {
 	// (r.Lookup("http.status")), or an error of a given type among
 	// r.Errors() (which holds the record's errors only when EscalateIf is
 	// set). It is called for every record kept as a breadcrumb, so it must
-	// be cheap, and must not keep r: the record is reused after the call.
+	// be cheap, and must keep neither r nor r.Errors(): both are reused
+	// after the call.
 	// The event it sends is built from the breadcrumb's record, within
 	// BreadcrumbLimits, not EventLimits. Nil means the level alone decides.
 	EscalateIf func(r Record) bool

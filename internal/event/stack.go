@@ -172,8 +172,9 @@ func isFrame(sf sentry.Frame, f runtime.Frame) bool {
 // for the innermost frames' program counters is remembered: finding a
 // frame's file and line was a tenth of the event path. Without pc, reading
 // those counters (runtime.Callers, which pays for every frame it reads)
-// was then 40% of a skipped repeat: it reads siteWindow of them, not the
-// whole key (see minSiteWindow).
+// was then 40% of a skipped repeat: it reads a window of them
+// (minSiteWindow, widened process-wide by siteWiden when a call site lies
+// past it), not the whole key.
 func callSite(pc uintptr) string {
 	if pc != 0 { // the log call's own counter (see callerStacktrace)
 		key := siteKey{pc}
