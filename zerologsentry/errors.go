@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 	"github.com/rs/zerolog"
@@ -34,7 +35,8 @@ import (
 // event of that logger may get a newer error of the same text. Errors with
 // texts of their own (most wrapped errors) are not affected; short generic
 // texts ("not found", "pending") may be. Each remembered error costs one
-// small allocation.
+// small allocation, the first time it is logged: an error logged over and
+// over (an error storm) costs none after.
 func ErrorMarshalFunc(next func(error) any) func(error) any {
 	return func(err error) any {
 		v := any(err)
@@ -48,11 +50,31 @@ func ErrorMarshalFunc(next func(error) any) func(error) any {
 			return v
 		}
 		if m, ok := v.(error); ok && !render.IsNil(m) {
-			return &remembered{m}
+			return rememberedOf(m)
 		}
 		return v
 	}
 }
+
+// rememberedOf returns err's remembered value: the one made for err lately,
+// else a new one. A remembered value never changes and zerolog keeps none,
+// so one serves every record of err; making one per record was a skipped
+// repeat's only allocation left with ErrorMarshalFunc.
+func rememberedOf(err error) *remembered {
+	words := (*[2]uintptr)(unsafe.Pointer(&err)) // the type and the data word
+	slot := &rememberedCache[(words[0]^words[1])>>4%uintptr(len(rememberedCache))]
+	if r := slot.Load(); r != nil && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
+		return r // the same dynamic type and data: the same value
+	}
+	r := &remembered{err}
+	slot.Store(r)
+	return r
+}
+
+// rememberedCache holds the remembered values made lately, by a hash of
+// their errors' interface words; a collision only makes a new one. The
+// errors it keeps alive are among those recent keeps.
+var rememberedCache [64]atomic.Pointer[remembered]
 
 // remembered is what zerolog writes in place of an error: the same text,
 // noted in recent as zerolog asks for it.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"unsafe"
 )
 
 // TestErrorTableIndex: the index answers as the scan of the ring it
@@ -37,5 +38,29 @@ func TestErrorTableIndex(t *testing.T) {
 	}
 	if len(tab.newest) != n {
 		t.Fatalf("index holds %d texts, want %d", len(tab.newest), n)
+	}
+}
+
+type valueErr struct{ s []string } // incomparable, boxed when made an error
+
+func (v valueErr) Error() string { return v.s[0] }
+
+// TestRememberedOf: an error logged again gets its remembered value again,
+// and every error, of any type, a value that wraps that very error, never
+// another's (slots shared by many errors, incomparable values of equal
+// content).
+func TestRememberedOf(t *testing.T) {
+	a := errors.New("a")
+	if r := rememberedOf(a); r != rememberedOf(a) || r.err != a {
+		t.Fatal("the same error got a new remembered value")
+	}
+	for i := range 1000 {
+		errs := []error{errors.New("x"), valueErr{[]string{"x"}}, valueErr{[]string{"x"}}}
+		for _, err := range errs {
+			r := rememberedOf(err)
+			if words, got := *(*[2]uintptr)(unsafe.Pointer(&err)), *(*[2]uintptr)(unsafe.Pointer(&r.err)); words != got {
+				t.Fatalf("round %d: remembered value of %T wraps another error", i, err)
+			}
+		}
 	}
 }
