@@ -19,16 +19,29 @@ func zerologOpts(hub *sentry.Hub) zerologsentry.Options {
 // zerologLogger returns a request logger of one of the cases: zerolog alone
 // to io.Discard, with the logcrumbs hook, or with the logcrumbs writer.
 func zerologLogger(name string, opts zerologsentry.Options, ctx context.Context) zerolog.Logger {
+	return zerologBinder(name, opts)(ctx)
+}
+
+// zerologBinder builds the logger of one of the cases (zerologLogger) once
+// and returns what binds it to a request, as a program does per request.
+func zerologBinder(name string, opts zerologsentry.Options) func(ctx context.Context) zerolog.Logger {
 	switch name {
 	case "hook":
-		_, l := zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-		return l
+		base := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts))
+		return func(ctx context.Context) zerolog.Logger {
+			_, l := zerologsentry.WithContext(ctx, base)
+			return l
+		}
 	case "writer":
 		w := zerologsentry.NewWriter(io.Discard, opts)
-		_, l := w.WithContext(ctx, zerolog.New(w))
-		return l
+		base := zerolog.New(w)
+		return func(ctx context.Context) zerolog.Logger {
+			_, l := w.WithContext(ctx, base)
+			return l
+		}
 	}
-	return zerolog.New(io.Discard).With().Ctx(ctx).Logger()
+	base := zerolog.New(io.Discard)
+	return func(ctx context.Context) zerolog.Logger { return base.With().Ctx(ctx).Logger() }
 }
 
 func logZerologInfo(l zerolog.Logger) {
@@ -102,7 +115,9 @@ func BenchmarkZerologEvent(b *testing.B) {
 }
 
 // zerologEvents returns the op of a BenchmarkZerologEvent case: it logs the
-// i-th error record, with a new trail each (n == 0, its cost included) or
+// i-th error record, with a new trail each (n == 0: the cost of the trail
+// and of binding the logger to it, as a request does, included; the hook or
+// writer is built once, as slog's rows build their handler once) or
 // on a trail of n info breadcrumbs. That trail is filled anew before every
 // op, with tm stopped: each event leaves its own breadcrumb in its trail, so
 // a trail filled once would hold only the row's earlier events' breadcrumbs
@@ -113,14 +128,15 @@ func BenchmarkZerologEvent(b *testing.B) {
 func zerologEvents(name string, opts zerologsentry.Options, n int, tm timer) func(i int) {
 	var ctx context.Context
 	var info, l zerolog.Logger
+	bind := zerologBinder(name, opts)
 	if n > 0 {
 		ctx = trailOf(n, func(context.Context) {})
-		info = zerologLogger(name, opts, ctx)
+		info = bind(ctx)
 		l = info
 	}
 	return func(i int) {
 		if n == 0 {
-			l = zerologLogger(name, opts, logcrumbs.NewContext(context.Background()))
+			l = bind(logcrumbs.NewContext(context.Background()))
 		} else {
 			refill(tm, n, func() { logZerologInfo(info) })
 		}

@@ -88,35 +88,11 @@ func copyFields(rec *core.Record, fields []byte) {
 }
 
 // copyWithErrors copies the encoded fields into rec and appends the errors
-// among them to errs: the real values ErrorMarshalFunc remembered, else the
-// text of the error field, with the stack zerolog encoded beside it.
+// among them to errs (see errorGatherer).
 func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
-	first := len(*errs)
-	var stack []byte
-	s := scanner{
-		skip: skipMember,
-		skipped: func(key string, value []byte) {
-			if key == zerolog.ErrorStackFieldName {
-				stack = value
-			}
-		},
-		onString: func(key, text string) {
-			if err := recent.find(text); err != nil {
-				*errs = append(*errs, err)
-			} else if key == zerolog.ErrorFieldName {
-				*errs = append(*errs, &core.TextError{Text: text})
-			}
-		},
-	}
+	s := scanner{skip: skipMember, errs: errorGatherer{errs: errs, first: len(*errs)}}
 	s.copy(rec, fields)
-	if stack != nil {
-		for _, err := range (*errs)[first:] {
-			if te, ok := err.(*core.TextError); ok {
-				te.Stack = decodeStack(stack)
-				break
-			}
-		}
-	}
+	s.errs.done()
 }
 
 // skipMember leaves out the fields zerolog adds for its own output: the

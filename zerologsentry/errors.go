@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 	"github.com/rs/zerolog"
 
+	"github.com/logcrumbs/logcrumbs/internal/core"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
@@ -32,7 +35,8 @@ import (
 // event of that logger may get a newer error of the same text. Errors with
 // texts of their own (most wrapped errors) are not affected; short generic
 // texts ("not found", "pending") may be. Each remembered error costs one
-// small allocation.
+// small allocation, the first time it is logged: an error logged over and
+// over (an error storm) costs none after.
 func ErrorMarshalFunc(next func(error) any) func(error) any {
 	return func(err error) any {
 		v := any(err)
@@ -46,11 +50,31 @@ func ErrorMarshalFunc(next func(error) any) func(error) any {
 			return v
 		}
 		if m, ok := v.(error); ok && !render.IsNil(m) {
-			return &remembered{m}
+			return rememberedOf(m)
 		}
 		return v
 	}
 }
+
+// rememberedOf returns err's remembered value: the one made for err lately,
+// else a new one. A remembered value never changes and zerolog keeps none,
+// so one serves every record of err; making one per record was a skipped
+// repeat's only allocation left with ErrorMarshalFunc.
+func rememberedOf(err error) *remembered {
+	words := (*[2]uintptr)(unsafe.Pointer(&err)) // the type and the data word
+	slot := &rememberedCache[(words[0]^words[1])>>4%uintptr(len(rememberedCache))]
+	if r := slot.Load(); r != nil && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
+		return r // the same dynamic type and data: the same value
+	}
+	r := &remembered{err}
+	slot.Store(r)
+	return r
+}
+
+// rememberedCache holds the remembered values made lately, by a hash of
+// their errors' interface words; a collision only makes a new one. The
+// errors it keeps alive are among those recent keeps.
+var rememberedCache [64]atomic.Pointer[remembered]
 
 // remembered is what zerolog writes in place of an error: the same text,
 // noted in recent as zerolog asks for it.
@@ -65,33 +89,104 @@ func (r *remembered) Error() string {
 // recent holds the errors zerolog wrote most recently, by text.
 var recent errorTable
 
+// errorTable is a ring of the errors written most recently, with an index
+// of the newest entry of each text: a record looks up each of its string
+// members (.AnErr writes an error under any key), and scanning the whole
+// ring for each was a sixth of a skipped repeat's time. Until the first
+// error is remembered (ErrorMarshalFunc not installed, zerolog's default),
+// a look-up does not even lock.
 type errorTable struct {
+	used    atomic.Bool // an error was added: find must look
 	mu      sync.Mutex
 	next    int
 	entries [256]struct {
 		text string
 		err  error
 	}
+	newest map[string]int // text -> the index of its newest entry
 }
 
 func (t *errorTable) add(text string, err error) {
 	t.mu.Lock()
+	if t.newest == nil {
+		t.newest = make(map[string]int, len(t.entries))
+		t.used.Store(true)
+	}
+	// The entry replaced is the oldest: the index names it only if no newer
+	// entry has its text.
+	if old := &t.entries[t.next]; old.err != nil && t.newest[old.text] == t.next {
+		delete(t.newest, old.text)
+	}
 	t.entries[t.next].text, t.entries[t.next].err = text, err
+	t.newest[text] = t.next
 	t.next = (t.next + 1) % len(t.entries)
 	t.mu.Unlock()
 }
 
-// find returns the most recent error written as text, or nil.
+// find returns the most recent error written as text, or nil. It does not
+// keep text, which may be a view of zerolog's bytes.
 func (t *errorTable) find(text string) error {
+	if !t.used.Load() {
+		return nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for k := range len(t.entries) {
-		e := &t.entries[(t.next-1-k+2*len(t.entries))%len(t.entries)]
-		if e.err != nil && e.text == text {
-			return e.err
-		}
+	if i, ok := t.newest[text]; ok {
+		return t.entries[i].err
 	}
 	return nil
+}
+
+// errorGatherer gathers a record's errors as the scanner copies its fields,
+// for the event path (copyWithErrors): the real values ErrorMarshalFunc
+// remembered, else the text of the error field, with the stack zerolog
+// encoded beside it. The scanner calls it directly: through function
+// values, as it was, the closures and the stack they shared moved to the
+// heap (3 of a skipped repeat's 6 allocations). Its zero value gathers
+// nothing.
+type errorGatherer struct {
+	errs  *[]error // nil: gather nothing
+	first int      // len(*errs) before this record's fields
+	stack []byte   // the error stack member's encoded value: a view of zerolog's bytes
+}
+
+// member sees a top-level string member as zerolog encoded it. Its text is
+// looked up as a view of zerolog's bytes, and copied only for a text-only
+// error, which outlives them.
+func (g *errorGatherer) member(key string, raw []byte, esc bool) {
+	if g.errs == nil {
+		return
+	}
+	if recent.used.Load() {
+		if err := recent.find(text(raw, esc)); err != nil {
+			*g.errs = append(*g.errs, err)
+			return
+		}
+	}
+	if key == zerolog.ErrorFieldName {
+		*g.errs = append(*g.errs, &core.TextError{Text: owned(raw, esc)})
+	}
+}
+
+// skipped sees a top-level member the copy leaves out.
+func (g *errorGatherer) skipped(key string, value []byte) {
+	if g.errs != nil && key == zerolog.ErrorStackFieldName {
+		g.stack = value
+	}
+}
+
+// done gives the record's first text-only error the stack zerolog encoded,
+// if any.
+func (g *errorGatherer) done() {
+	if g.errs == nil || g.stack == nil {
+		return
+	}
+	for _, err := range (*g.errs)[g.first:] {
+		if te, ok := err.(*core.TextError); ok {
+			te.Stack = decodeStack(g.stack)
+			return
+		}
+	}
 }
 
 // decodeStack converts the stack zerolog encoded with pkgerrors.MarshalStack

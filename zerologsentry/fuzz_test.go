@@ -40,7 +40,8 @@ func FuzzScanner(f *testing.F) {
 			writeUnescaped(rec, raw, esc)
 			rec.EndMessage()
 		}
-		s := scanner{skip: skipMember, onString: func(string, string) {}}
+		var errs []error
+		s := scanner{skip: skipMember, errs: errorGatherer{errs: &errs}}
 		s.copy(rec, rest)
 		if rec.Depth() != 0 {
 			t.Fatalf("depth %d after copy", rec.Depth())

@@ -31,11 +31,9 @@ type scanner struct {
 	// member out.
 	skip    func(key string, index int) bool
 	members int // top-level members seen
-	// skipped, if set, sees the encoded value of each member left out.
-	skipped func(key string, value []byte)
-	// onString, if set, sees every top-level string member after it is
-	// copied, with its text unescaped (for errors, on the event path).
-	onString func(key, text string)
+	// errs gathers the record's errors on the event path (see
+	// errorGatherer); its zero value gathers nothing.
+	errs errorGatherer
 }
 
 // object copies the members of the object whose opening brace is just
@@ -78,9 +76,7 @@ func (s *scanner) object(depth int) bool {
 			if !ok {
 				return false
 			}
-			if s.skipped != nil {
-				s.skipped(key, value)
-			}
+			s.errs.skipped(key, value)
 			continue
 		}
 		if !s.copyValue(key, depth) {
@@ -103,8 +99,8 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		s.rec.BeginText(core.KindString, key)
 		writeUnescaped(s.rec, raw, esc)
 		s.rec.EndText()
-		if depth == 0 && s.onString != nil {
-			s.onString(key, string(unescape(raw, esc)))
+		if depth == 0 {
+			s.errs.member(key, raw, esc)
 		}
 	case c == '{' && depth < maxDepth:
 		s.i++
@@ -275,13 +271,24 @@ func (s *scanner) value() ([]byte, bool) {
 	return s.b[start:s.i], s.i > start
 }
 
-// text returns a JSON string's text. Without escapes it is a view of raw,
-// valid only while raw is: the record copies it at once.
+// text returns a JSON string's text for a use that ends before raw is
+// reused (the record copies it at once, a look-up compares it). Without
+// escapes it is a view of raw; escaped text is rare, and allocated.
 func text(raw []byte, esc bool) string {
 	if !esc {
 		return unsafe.String(unsafe.SliceData(raw), len(raw))
 	}
-	return string(unescape(raw, true)) // escaped keys are rare: allocate
+	return owned(raw, esc)
+}
+
+// owned returns a JSON string's text in memory of its own, which outlives
+// raw: one allocation.
+func owned(raw []byte, esc bool) string {
+	if !esc {
+		return string(raw)
+	}
+	b := unescape(raw, true) // new memory, never written again: no second copy
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // unescape returns raw with its escapes decoded; raw itself when it has
