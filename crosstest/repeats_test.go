@@ -291,3 +291,34 @@ func TestSummariesMemoryIsBounded(t *testing.T) {
 	client, logger = nil, nil
 	runtime.GC()
 }
+
+// TestSummariesKeepNoAttributes: the summary noise control keeps of a sent
+// event holds its message and logger, and counts their bytes against
+// maxSummaryBytes, not the text of the record's attributes. (The event's
+// message and logger were pieces of one copy of the whole record's text,
+// up to 128 KB of attribute values: a summary counted as the 6 bytes of
+// "failed" kept all of it, and 400 fingerprints kept 50 MB.)
+func TestSummariesKeepNoAttributes(t *testing.T) {
+	logcrumbs.SetRateLimit(0, 0)
+	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) })
+	client, _ := sentry.NewClient(sentry.ClientOptions{Transport: discard{}})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{
+		Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Hour, FingerprintKey: "fp"}}))
+	const n = 400
+	big := make([]any, 0, 16)
+	for i := range 8 {
+		big = append(big, fmt.Sprint("attr", i), strings.Repeat(fmt.Sprint(i), 16<<10))
+	}
+	base := heapBytes()
+	for i := range n {
+		args := append([]any{"fp", fmt.Sprint(t.Name(), i)}, big...)
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "failed", args...)
+	}
+	grown := int64(heapBytes()) - int64(base)
+	if grown > 16<<20 {
+		t.Errorf("%d fingerprints of events with 128 KB of attributes keep %.1f MiB, want at most 16", n, float64(grown)/(1<<20))
+	}
+	client.Close()
+	client, logger = nil, nil
+	runtime.GC()
+}

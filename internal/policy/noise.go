@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -84,10 +85,12 @@ type summary struct {
 	tags        map[string]string
 }
 
-// summaryOf keeps what a summary of event needs.
+// summaryOf keeps what a summary of event needs. The message and logger
+// are copied: an event's are pieces of one copy of its record's whole text
+// (see buffer.Record.Fields), which a summary must not keep for them.
 func summaryOf(event *sentry.Event) *summary {
 	return &summary{
-		level: event.Level, message: event.Message, logger: event.Logger, fingerprint: event.Fingerprint,
+		level: event.Level, message: strings.Clone(event.Message), logger: strings.Clone(event.Logger), fingerprint: event.Fingerprint,
 		exception: event.Exception, threads: event.Threads, tags: event.Tags,
 	}
 }
