@@ -82,10 +82,20 @@ func safeText(err error) (text string) {
 
 // captured remembers the errors a trail has sent as events. It is guarded by
 // its trail's lock.
+//
+// Its entries are allocated when the trail first captures, and grow up to
+// capturedSize: most units of work never log an error, and a table of
+// capturedSize entries inline would be most of every trail's memory (about
+// 4 KiB of its 4.75). Filled, it is a ring whose oldest entry is replaced,
+// in the order a fixed array of capturedSize would replace them.
 type captured struct {
-	entries [capturedSize]capturedEntry
-	next    int
+	entries []capturedEntry // at most capturedSize
+	next    int             // the oldest entry, once entries is full
 }
+
+// capturedFirst is how many entries a trail's first capture makes room for:
+// a unit of work that captures usually captures one or two errors.
+const capturedFirst = 4
 
 // captureOnce is CaptureOnceFor with no owner and a fixed id: it returns
 // ("", true) when errs deserve a new event, remembered under id.
@@ -240,6 +250,17 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 // (see same).
 func (c *captured) add(e capturedEntry) {
 	if e.err == nil {
+		return
+	}
+	if n := len(c.entries); n < capturedSize {
+		if n == cap(c.entries) {
+			// Doubling, from capturedFirst up to capturedSize: the entries
+			// are never moved again once the table is full.
+			grown := make([]capturedEntry, n, min(max(2*n, capturedFirst), capturedSize))
+			copy(grown, c.entries)
+			c.entries = grown
+		}
+		c.entries = append(c.entries, e)
 		return
 	}
 	c.entries[c.next] = e

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 type sliceErr struct{ parts []string } // not comparable
@@ -456,5 +457,47 @@ func TestCaptureOnceReusedStorage(t *testing.T) {
 	buf = append(buf[:0], "b")
 	if _, first := tr.CaptureByHand(buf, "hand2", now); !first {
 		t.Error("CaptureByHand of a refilled slice was taken for the captured one")
+	}
+}
+
+// TestCaptureOnceEvictionOrder: the table grows as errors are captured and,
+// once it holds capturedSize entries, replaces the oldest, through several
+// rounds; an entry forgotten (Recaptured with no event) keeps its place in
+// that order, as a slot of a fixed table would.
+func TestCaptureOnceEvictionOrder(t *testing.T) {
+	tr := NewTrail(1)
+	now := time.Now()
+	var errs []error
+	forgotten := map[int]bool{}
+	for i := range 3*capturedSize + 5 {
+		err := fmt.Errorf("e%d", i)
+		errs = append(errs, err)
+		id := fmt.Sprint("id", i)
+		if _, isNew := tr.captureOnce([]error{err}, id, now, 0); !isNew {
+			t.Fatalf("e%d: a new error taken for a repeat", i)
+		}
+		if i%7 == 3 {
+			tr.Recaptured(id, "")
+			forgotten[i] = true
+		}
+		for j := range errs {
+			kept := j > i-capturedSize && !forgotten[j]
+			if _, found, _ := tr.once.findAll(nil, errorChains(errs[j:j+1], nil, nil), now, 0, true); found != kept {
+				t.Fatalf("after e%d: e%d remembered %v, want %v", i, j, found, kept)
+			}
+		}
+	}
+}
+
+// TestTrailSize: a trail does not carry a capture-once table before it
+// captures: the table was about 4 KiB of every request's 4.75.
+func TestTrailSize(t *testing.T) {
+	if n := unsafe.Sizeof(DefaultTrail{}); n > 1024 {
+		t.Errorf("DefaultTrail is %d bytes, want at most 1024", n)
+	}
+	tr := NewTrail(0)
+	tr.captureOnce([]error{errors.New("x")}, "id", time.Now(), 0)
+	if n := cap(tr.once.entries); n != capturedFirst {
+		t.Errorf("first capture made room for %d entries, want %d", n, capturedFirst)
 	}
 }

@@ -115,8 +115,16 @@ func (t *Trail) Dropped() uint64 {
 
 // Append adds r as the newest record. t takes ownership of r; the oldest
 // record, if the ring was full, goes back to the pool.
-func (t *Trail) Append(r *Record) {
+func (t *Trail) Append(r *Record) { t.AppendEvent(r, "") }
+
+// AppendEvent is Append and NoteEvent(id) under one lock: the end of every
+// record that escalates (an event, or one folded into an earlier event)
+// notes the event and keeps the record's breadcrumb.
+func (t *Trail) AppendEvent(r *Record, id string) {
 	t.mu.Lock()
+	if id != "" && t != fallback { // see NoteEvent
+		t.lastEvent = id
+	}
 	var old *Record
 	if t.n < len(t.recs) {
 		t.recs[(t.head+t.n)%len(t.recs)] = r

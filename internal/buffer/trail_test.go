@@ -298,3 +298,19 @@ func TestNewChild(t *testing.T) {
 		t.Errorf("releasing the parent emptied the child")
 	}
 }
+
+// TestAppendEvent: AppendEvent keeps the record and notes the event as
+// NoteEvent does: not an empty ID, nothing on the fallback trail.
+func TestAppendEvent(t *testing.T) {
+	tr := NewTrail(2)
+	tr.AppendEvent(Get(time.Now(), LevelInfo, DefaultBreadcrumbLimits), "a")
+	tr.AppendEvent(Get(time.Now(), LevelInfo, DefaultBreadcrumbLimits), "")
+	if got := tr.LastEvent(); got != "a" || tr.Len() != 2 {
+		t.Errorf("LastEvent %q, Len %d; want a, 2", got, tr.Len())
+	}
+	before := fallback.LastEvent()
+	fallback.AppendEvent(Get(time.Now(), LevelInfo, DefaultBreadcrumbLimits), "b")
+	if got := fallback.LastEvent(); got != before {
+		t.Errorf("the fallback trail noted %q", got)
+	}
+}

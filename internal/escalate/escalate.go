@@ -243,8 +243,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			stats.EventsFailed.Add(1)
 			id = ""
 		}
-		trail.NoteEvent(id) // sent, or folded into an earlier event: logcrumbs.LastEventID
-		trail.Append(e.breadcrumbOf(rec, id))
+		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
+		trail.AppendEvent(e.breadcrumbOf(rec, id), id)
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 		buffer.Put(rec)
 	}()
