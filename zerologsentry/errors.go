@@ -57,32 +57,40 @@ func ErrorMarshalFunc(next func(error) any) func(error) any {
 }
 
 // rememberedOf returns err's remembered value: the one made for err lately,
-// else a new one. A remembered value never changes and zerolog keeps none,
-// so one serves every record of err; making one per record was a skipped
-// repeat's only allocation left with ErrorMarshalFunc.
+// else a new one. A remembered value's error never changes and zerolog keeps
+// none, so one serves every record of err; making one per record was a
+// skipped repeat's only allocation left with ErrorMarshalFunc.
 func rememberedOf(err error) *remembered {
 	words := (*[2]uintptr)(unsafe.Pointer(&err)) // the type and the data word
-	slot := &rememberedCache[(words[0]^words[1])>>4%uintptr(len(rememberedCache))]
-	if r := slot.Load(); r != nil && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
+	if r := cacheSlot(err).Load(); r != nil && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
 		return r // the same dynamic type and data: the same value
 	}
-	r := &remembered{err}
-	slot.Store(r)
-	return r
+	return &remembered{err: err} // cached once zerolog writes it (errorTable.add)
 }
 
-// rememberedCache holds the remembered values made lately, by a hash of
-// their errors' interface words; a collision only makes a new one. The
-// errors it keeps alive are among those recent keeps.
+// cacheSlot returns err's slot in rememberedCache, by a hash of its
+// interface words.
+func cacheSlot(err error) *atomic.Pointer[remembered] {
+	words := (*[2]uintptr)(unsafe.Pointer(&err))
+	return &rememberedCache[(words[0]^words[1])>>4%uintptr(len(rememberedCache))]
+}
+
+// rememberedCache holds the remembered values written lately, by a hash of
+// their errors' interface words; a collision only makes a new one. It holds
+// only values that entries of recent hold (errorTable.add stores them and
+// takes them out): an error pushed out of recent is not kept alive.
 var rememberedCache [64]atomic.Pointer[remembered]
 
 // remembered is what zerolog writes in place of an error: the same text,
 // noted in recent as zerolog asks for it.
-type remembered struct{ err error }
+type remembered struct {
+	err     error
+	entries int // the entries of recent that hold it, guarded by recent.mu
+}
 
 func (r *remembered) Error() string {
 	text := r.err.Error()
-	recent.add(text, r.err)
+	recent.add(text, r)
 	return text
 }
 
@@ -101,12 +109,12 @@ type errorTable struct {
 	next    int
 	entries [256]struct {
 		text string
-		err  error
+		r    *remembered
 	}
 	newest map[string]int // text -> the index of its newest entry
 }
 
-func (t *errorTable) add(text string, err error) {
+func (t *errorTable) add(text string, r *remembered) {
 	t.mu.Lock()
 	if t.newest == nil {
 		t.newest = make(map[string]int, len(t.entries))
@@ -114,10 +122,18 @@ func (t *errorTable) add(text string, err error) {
 	}
 	// The entry replaced is the oldest: the index names it only if no newer
 	// entry has its text.
-	if old := &t.entries[t.next]; old.err != nil && t.newest[old.text] == t.next {
-		delete(t.newest, old.text)
+	if old := &t.entries[t.next]; old.r != nil {
+		if t.newest[old.text] == t.next {
+			delete(t.newest, old.text)
+		}
+		// Its last entry gone, its error must not outlive it in the cache.
+		if old.r.entries--; old.r.entries == 0 {
+			cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
+		}
 	}
-	t.entries[t.next].text, t.entries[t.next].err = text, err
+	t.entries[t.next].text, t.entries[t.next].r = text, r
+	r.entries++
+	cacheSlot(r.err).Store(r)
 	t.newest[text] = t.next
 	t.next = (t.next + 1) % len(t.entries)
 	t.mu.Unlock()
@@ -132,7 +148,7 @@ func (t *errorTable) find(text string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if i, ok := t.newest[text]; ok {
-		return t.entries[i].err
+		return t.entries[i].r.err
 	}
 	return nil
 }

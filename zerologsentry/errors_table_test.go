@@ -17,19 +17,19 @@ func TestErrorTableIndex(t *testing.T) {
 		t.Fatal("empty table found an error")
 	}
 	a1, a2 := errors.New("a"), errors.New("a")
-	tab.add("a", a1)
-	tab.add("a", a2)
+	tab.add("a", &remembered{err: a1})
+	tab.add("a", &remembered{err: a2})
 	if got := tab.find("a"); got != a2 {
 		t.Fatalf("find(a) = %p, want the newest %p", got, a2)
 	}
 	n := len(tab.entries)
 	for i := range n - 1 { // replaces a1, the oldest, not a2
-		tab.add(strconv.Itoa(i), errors.New(strconv.Itoa(i)))
+		tab.add(strconv.Itoa(i), &remembered{err: errors.New(strconv.Itoa(i))})
 	}
 	if got := tab.find("a"); got != a2 {
 		t.Fatalf("after a1 was replaced, find(a) = %v, want a2", got)
 	}
-	tab.add("last", errors.New("last")) // replaces a2
+	tab.add("last", &remembered{err: errors.New("last")}) // replaces a2
 	if got := tab.find("a"); got != nil {
 		t.Fatalf("after every entry of a was replaced, find(a) = %v, want nil", got)
 	}
@@ -51,13 +51,16 @@ func (v valueErr) Error() string { return v.s[0] }
 // content).
 func TestRememberedOf(t *testing.T) {
 	a := errors.New("a")
-	if r := rememberedOf(a); r != rememberedOf(a) || r.err != a {
+	r := rememberedOf(a)
+	_ = r.Error() // zerolog writes it: it is remembered
+	if r != rememberedOf(a) || r.err != a {
 		t.Fatal("the same error got a new remembered value")
 	}
 	for i := range 1000 {
 		errs := []error{errors.New("x"), valueErr{[]string{"x"}}, valueErr{[]string{"x"}}}
 		for _, err := range errs {
 			r := rememberedOf(err)
+			_ = r.Error() // cached: the slot's next error is compared with it
 			if words, got := *(*[2]uintptr)(unsafe.Pointer(&err)), *(*[2]uintptr)(unsafe.Pointer(&r.err)); words != got {
 				t.Fatalf("round %d: remembered value of %T wraps another error", i, err)
 			}
