@@ -170,8 +170,8 @@ func TestJobHubIsTheJobsOwn(t *testing.T) {
 		t.Errorf("the request's event has breadcrumbs %q, want %q", got, want)
 	}
 	for _, ev := range events {
-		if _, ok := ev.Tags["logcrumbs.unit"]; ok {
-			t.Errorf("the unit marker left the process: %v", ev.Tags)
+		if _, ok := ev.Contexts["logcrumbs.unit"]; ok {
+			t.Errorf("the unit marker left the process: %v", ev.Contexts)
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"reflect"
 	"sync"
-	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 
@@ -43,9 +42,6 @@ type Unit struct {
 	recovered any // the panic already reported, when has is set
 	has       bool
 	eventID   sentry.EventID
-
-	// mark is the storage of the unit's marker (see marker).
-	mark byte
 }
 
 type unitKey struct{}
@@ -76,13 +72,12 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Bu
 	c.Context = ctx
 	u := &c.unit
 	u.hub, u.trail, u.builder = hub, trail, b
-	u.mark = 'u'
 	scope := hub.Scope()
 	// A clone of a bound hub (a job's, from its request's) inherits the
 	// processors of the units bound to the original: the marker says which
 	// unit the hub is now bound to, so that only that unit's trail and
 	// capture-once act on its events.
-	scope.SetTag(unitMarker, u.marker())
+	scope.SetContext(unitMarker, sentry.Context{"unit": u})
 	scope.AddEventProcessor(u.process)
 	if shared {
 		policy.Default().BindHub(hub)
@@ -93,22 +88,10 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Bu
 // Trail returns the unit's trail.
 func (u *Unit) Trail() *buffer.Trail { return u.trail }
 
-// unitMarker is the scope tag that marks the unit a hub is bound to. The
-// unit's processor removes it from every event: it never leaves the
+// unitMarker is the scope context that marks the unit a hub is bound to.
+// The unit's processor removes it from every event: it never leaves the
 // process.
-//
-// A tag, not a scope context holding the unit: a context is a map of its
-// own (two allocations, and a third to insert it into the clone's contexts)
-// for every request; a tag whose value is the unit's marker is one insert.
 const unitMarker = "logcrumbs.unit"
-
-// marker returns the value of u's unitMarker tag: a one-byte string over
-// u's own storage, told from every other unit's by its address, so that
-// marking a scope allocates nothing for the value.
-func (u *Unit) marker() string { return unsafe.String(&u.mark, 1) }
-
-// marks reports whether the unitMarker tag value v is u's.
-func (u *Unit) marks(v string) bool { return unsafe.StringData(v) == &u.mark }
 
 // Bound reports whether a unit of work was bound to hub: the unit of ctx,
 // or one that Bind was told found hub shared. A hub shared by units of work
@@ -160,19 +143,10 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	// the units of the hubs it was cloned from only learn of a panic it
 	// reports, so that the panic going on up through them is not reported
 	// again. (No marker: the scope was cleared; every unit acts.)
-	var ours bool
-	if hint != nil {
-		_, ours = hint.Data.(policy.Ours)
-	}
-	marker, marked := event.Tags[unitMarker]
-	mine := !marked || u.marks(marker)
-	if mine && marked {
-		delete(event.Tags, unitMarker)
-		if ours && len(event.Tags) == 0 {
-			// The scope made the map for the marker: logcrumbs' own events
-			// have no tags but the ones they carry (event.Builder).
-			event.Tags = nil
-		}
+	owner, _ := event.Contexts[unitMarker]["unit"].(*Unit)
+	mine := owner == nil || owner == u
+	if mine {
+		delete(event.Contexts, unitMarker)
 	}
 	if event.Type != "" { // transactions, check-ins, logs: no breadcrumbs
 		return event
@@ -180,6 +154,7 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	if hint == nil {
 		hint = &sentry.EventHint{}
 	}
+	_, ours := hint.Data.(policy.Ours)
 	byHand := mine && !ours && u.trail != nil // logcrumbs notes its own events' IDs
 	if byHand {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
