@@ -317,3 +317,70 @@ func TestMiddlewareRecoverKeepsWriterInterfaces(t *testing.T) {
 		t.Errorf("status %d after a panic following 103, want 500", res.StatusCode)
 	}
 }
+
+// TestTransactionTagsAsBefore: a transaction of a unit of work's hub
+// reaches BeforeSendTransaction with the tags it had before logcrumbs
+// marked the hub's unit with a scope tag: none (nil) when neither the
+// transaction nor the scope has any, its own when it has some, and never
+// the marker. (Found by review: the marker made sentry-go give every
+// transaction a tags map, which the unit's processor emptied but left.)
+func TestTransactionTagsAsBefore(t *testing.T) {
+	var mu sync.Mutex
+	tags := map[string]map[string]string{}
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.EnableTracing = true
+		o.TracesSampleRate = 1
+		o.BeforeSendTransaction = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			mu.Lock()
+			defer mu.Unlock()
+			tags[ev.Transaction] = ev.Tags
+			return ev
+		}
+	})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sentry.StartTransaction(r.Context(), "plain").Finish()
+		tagged := sentry.StartTransaction(r.Context(), "tagged")
+		tagged.SetTag("shop", "eu")
+		tagged.Finish()
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	mu.Lock()
+	defer mu.Unlock()
+	if got, ok := tags["plain"]; !ok || got != nil {
+		t.Errorf("a transaction without tags has tags %#v (sent: %v), want nil", got, ok)
+	}
+	if got := tags["tagged"]; len(got) != 1 || got["shop"] != "eu" {
+		t.Errorf("a tagged transaction has tags %v, want its own", got)
+	}
+}
+
+// A Tags map the program shares between the events it captures by hand is
+// only read: Middleware marks its hub's unit without writing tags (a tag
+// marker made sentry-go write into every event's map, which raced when
+// requests captured in parallel; run with -race).
+func TestSharedEventTagsNotWritten(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	shared := map[string]string{"shop": "eu"}
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sentry.GetHubFromContext(r.Context()).CaptureEvent(&sentry.Event{Message: "by hand", Level: sentry.LevelError, Tags: shared})
+	}))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+			}
+		}()
+	}
+	wg.Wait()
+	if len(shared) != 1 || shared["shop"] != "eu" {
+		t.Errorf("the shared tags became %v", shared)
+	}
+	for _, ev := range rec.Events() {
+		if len(ev.Tags) != 1 {
+			t.Fatalf("an event's tags are %v, want only the program's", ev.Tags)
+		}
+	}
+}
