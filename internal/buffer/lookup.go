@@ -116,7 +116,17 @@ func (r *Record) ErrorsSlot(first []error) *[]error {
 // ReleaseErrors forgets the record's errors, and clears the storage
 // ErrorsSlot gave them: a record kept in a trail must not keep its errors
 // alive.
+//
+// Most records have no errors: a field is written only when it holds one,
+// since clearing it anyway costs a write barrier while the GC runs, on
+// every breadcrumb.
 func (r *Record) ReleaseErrors() {
-	r.errs = nil
-	clear(r.errBuf[:])
+	if r.errs != nil {
+		r.errs = nil
+	}
+	for i := range r.errBuf {
+		if r.errBuf[i] != nil {
+			r.errBuf[i] = nil
+		}
+	}
 }

@@ -158,14 +158,26 @@ type Record struct {
 const ellipsis = "…"
 
 // Reset empties r for a new line and sets its limits, keeping its storage.
+//
+// It sets r field by field, every breadcrumb: assigning a whole Record
+// literal is a typed copy of the struct, which while the GC runs puts every
+// pointer slot of it (the slices, the errors, the parser) through the write
+// barrier, even those that stay nil. Here the slices keep their pointers
+// (only their lengths are written) and a pointer field is written only
+// when it is not nil already. TestResetClearsEveryField keeps this in step
+// with the fields of Record.
 func (r *Record) Reset(t time.Time, level Level, limits Limits) {
-	*r = Record{
-		Time:      t,
-		Level:     level,
-		attrs:     r.attrs[:0],
-		data:      r.data[:0],
-		limits:    limits,
-		textStart: -1,
+	r.Time, r.Level, r.PC = t, level, 0
+	r.logger, r.msg = span{}, span{}
+	r.attrs, r.data = r.attrs[:0], r.data[:0]
+	r.limits = limits
+	r.Truncated, r.DroppedAttrs, r.Logged = false, 0, false
+	r.open, r.droppedOpen = 0, 0
+	r.textStart, r.textTotal, r.full = -1, 0, false
+	r.ReleaseErrors()
+	r.deferred = span{}
+	if r.parse != nil {
+		r.parse = nil
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/logcrumbs/logcrumbs/internal/race"
 )
@@ -667,5 +668,70 @@ func TestGrowAllocs(t *testing.T) {
 	})
 	if allocs != 2 {
 		t.Errorf("filling a grown record: %v allocations, want 2 (its text and attributes)", allocs)
+	}
+}
+
+// TestResetClearsEveryField sets every field of a Record, exported or not,
+// to a value other than its zero, then checks that Reset leaves exactly
+// what a new record reset with the same arguments holds (the storage kept
+// aside): Reset writes its fields one by one, and a field added to Record
+// must be added there too.
+func TestResetClearsEveryField(t *testing.T) {
+	var r Record
+	fillNonZero(t, reflect.ValueOf(&r).Elem(), "Record")
+	attrs, data := r.attrs, r.data
+	at, limits := time.Unix(3, 0), Limits{MaxAttrs: 5, MaxValueBytes: 6, MaxRecordBytes: 7}
+	r.Reset(at, LevelWarning, limits)
+
+	var want Record
+	want.Reset(at, LevelWarning, limits)
+	want.attrs, want.data = attrs[:0], data[:0]
+	if !reflect.DeepEqual(&r, &want) {
+		t.Errorf("after Reset:\n%+v\nwant\n%+v", r, want)
+	}
+	if &r.attrs[:1][0] != &attrs[0] || &r.data[:1][0] != &data[0] {
+		t.Error("Reset did not keep the record's storage")
+	}
+}
+
+// fillNonZero sets v, reached through unexported fields too, to a value
+// that is not its zero.
+func fillNonZero(t *testing.T, v reflect.Value, path string) {
+	t.Helper()
+	if !v.CanSet() {
+		v = reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(2)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		v.SetUint(2)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2001, 2, 3, 4, 5, 6, 7, time.FixedZone("x", 3600))))
+			return
+		}
+		for i := range v.NumField() {
+			fillNonZero(t, v.Field(i), path+"."+v.Type().Field(i).Name)
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			fillNonZero(t, v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 1, 4)
+		fillNonZero(t, s.Index(0), path+"[0]")
+		v.Set(s)
+	case reflect.Interface:
+		v.Set(reflect.ValueOf(fmt.Errorf("%s", path)))
+	case reflect.Func:
+		v.Set(reflect.MakeFunc(v.Type(), func([]reflect.Value) []reflect.Value { return nil }))
+	default:
+		t.Fatalf("%s: no non-zero value for a %s: teach fillNonZero one", path, v.Kind())
+	}
+	if v.IsZero() {
+		t.Fatalf("%s is still zero", path)
 	}
 }

@@ -126,13 +126,22 @@ func (t *Trail) AppendEvent(r *Record, id string) {
 		t.lastEvent = id
 	}
 	var old *Record
+	// The ring's indexes wrap by a comparison, not by %: the capacity is
+	// not a constant, and a division by it costs more than the rest of
+	// what is done under the lock, on every breadcrumb.
 	if t.n < len(t.recs) {
-		t.recs[(t.head+t.n)%len(t.recs)] = r
+		i := t.head + t.n
+		if i >= len(t.recs) {
+			i -= len(t.recs)
+		}
+		t.recs[i] = r
 		t.n++
 	} else {
 		old = t.recs[t.head]
 		t.recs[t.head] = r
-		t.head = (t.head + 1) % len(t.recs)
+		if t.head++; t.head == len(t.recs) {
+			t.head = 0
+		}
 	}
 	t.unreported++
 	if old != nil {
