@@ -163,8 +163,9 @@ const ellipsis = "…"
 // literal is a typed copy of the struct, which while the GC runs puts every
 // pointer slot of it (the slices, the errors, the parser) through the write
 // barrier, even those that stay nil. Here the slices keep their pointers
-// (only their lengths are written) and a pointer field is written only
-// when it is not nil already. TestResetClearsEveryField keeps this in step
+// (only their lengths are written) and the errors and parser are written
+// only when they are not nil already (the time's location is always
+// written). TestResetClearsEveryField keeps this in step
 // with the fields of Record.
 func (r *Record) Reset(t time.Time, level Level, limits Limits) {
 	r.Time, r.Level, r.PC = t, level, 0
