@@ -66,14 +66,37 @@ var errBase = errors.New("connection refused")
 // be: capture-once must not turn the event path into a no-op.
 func newError(i int) error { return fmt.Errorf("charge order %d: %w", i, errBase) }
 
-// trailOf returns a context whose trail holds n records and keeps n, so
-// that every event of a benchmark carries exactly n breadcrumbs.
-func trailOf(n int, fill func(ctx context.Context)) context.Context {
-	ctx := logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(n))
-	for range n {
-		fill(ctx)
+// trailOf returns a context with an empty trail that keeps n records, so
+// that every event of a benchmark carries at most n breadcrumbs.
+func trailOf(n int) context.Context {
+	return logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(n))
+}
+
+// eventOp returns the op of a <Logger>Event row, the same for every logger:
+// it logs the i-th error record (fail) with a logger bound (bind) to a new
+// trail each time (n == 0: the cost of the trail and of binding the logger
+// to it, as a request pays, included), or to one trail of n info records
+// (info), refilled before every op with tm stopped (see refill).
+func eventOp[L any](n int, tm timer, bind func(context.Context) L, info func(L), fail func(L, int)) func(i int) {
+	if n == 0 {
+		return func(i int) { fail(bind(logcrumbs.NewContext(context.Background())), i) }
 	}
-	return ctx
+	l := bind(trailOf(n))
+	return func(i int) {
+		refill(tm, n, func() { info(l) })
+		fail(l, i)
+	}
+}
+
+// runEvents runs an event row's op and reports what reached the transport.
+func runEvents(b *testing.B, tr *countingTransport, op func(i int)) {
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		op(i)
+		i++
+	}
+	reportEvents(b, tr)
 }
 
 // refill logs n info records with info before an event row's op, with tm

@@ -101,31 +101,25 @@ func BenchmarkLogrEvent(b *testing.B) {
 		for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
 			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
-				base := logr.New(logrsentry.NewSink(nil, logrOpts(hub)))
-				if name == "json+logcrumbs" {
-					base = logrsentry.Wrap(logrJSON(), logrOpts(hub))
-				}
-				var l logr.Logger
-				bound := false
-				if trail.n > 0 {
-					_, l = logrsentry.WithContext(trailOf(trail.n, func(context.Context) {}), base)
-					bound = true
-				}
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					refill(b, trail.n, func() { logLogrInfo(l) })
-					ll := l
-					if !bound {
-						_, ll = logrsentry.WithContext(context.Background(), base)
-					}
-					ll.Error(newError(i), "charge failed", "path", path, "status", status, "took", took)
-					i++
-				}
-				reportEvents(b, tr)
+				runEvents(b, tr, logrEvents(name, logrOpts(hub), trail.n, b))
 			})
 		}
 	}
+}
+
+// logrEvents is the op of a BenchmarkLogrEvent row (see eventOp): the
+// logcrumbs sink alone, or wrapping funcr's JSON ("json+logcrumbs").
+func logrEvents(name string, opts logrsentry.Options, n int, tm timer) func(i int) {
+	base := logr.New(logrsentry.NewSink(nil, opts))
+	if name == "json+logcrumbs" {
+		base = logrsentry.Wrap(logrJSON(), opts)
+	}
+	return eventOp(n, tm,
+		func(ctx context.Context) logr.Logger { _, l := logrsentry.WithContext(ctx, base); return l },
+		logLogrInfo,
+		func(l logr.Logger, i int) {
+			l.Error(newError(i), "charge failed", "path", path, "status", status, "took", took)
+		})
 }
 
 // BenchmarkLogrRepeat: one request logs the same error value from one call

@@ -117,26 +117,17 @@ func BenchmarkLogrusEvent(b *testing.B) {
 		for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
 			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
-				l := newLogrus(name == "json+logcrumbs", hub, nil)
-				var e *logrus.Entry
-				if trail.n > 0 {
-					e = l.WithContext(trailOf(trail.n, func(context.Context) {}))
-				}
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					refill(b, trail.n, func() { logLogrusInfo(e) })
-					ee := e
-					if ee == nil {
-						ee = l.WithContext(logcrumbs.NewContext(context.Background()))
-					}
-					ee.WithFields(logrus.Fields{"path": path, "status": status, "took": took}).WithError(newError(i)).Error("charge failed")
-					i++
-				}
-				reportEvents(b, tr)
+				runEvents(b, tr, logrusEvents(newLogrus(name == "json+logcrumbs", hub, nil), trail.n, b))
 			})
 		}
 	}
+}
+
+// logrusEvents is the op of a BenchmarkLogrusEvent row (see eventOp).
+func logrusEvents(l *logrus.Logger, n int, tm timer) func(i int) {
+	return eventOp(n, tm, l.WithContext, logLogrusInfo, func(e *logrus.Entry, i int) {
+		e.WithFields(logrus.Fields{"path": path, "status": status, "took": took}).WithError(newError(i)).Error("charge failed")
+	})
 }
 
 // BenchmarkLogrusRepeat: one request logs the same error value from one

@@ -140,47 +140,44 @@ func BenchmarkSlogFiltered(b *testing.B) {
 // and 100 breadcrumbs with each event. samber's "-trail20" and "-trail100"
 // send as many breadcrumbs from its hub's scope.
 func BenchmarkSlogEvent(b *testing.B) {
-	// n > 0: a trail of n info breadcrumbs, refilled before every op.
-	run := func(b *testing.B, h slog.Handler, tr *countingTransport, n int, newCtx func(*slog.Logger) context.Context) {
-		l := slog.New(h)
-		ctx := newCtx(l)
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			refill(b, n, func() { logSlogInfo(l, ctx) })
-			if ctx == nil {
-				logSlogError(l, logcrumbs.NewContext(context.Background()), newError(i))
-			} else {
-				logSlogError(l, ctx, newError(i))
-			}
-			i++
-		}
-		reportEvents(b, tr)
-	}
-	empty := func(*slog.Logger) context.Context { return nil }
 	for _, name := range []string{"logcrumbs", "json+logcrumbs"} {
 		for _, t := range trails {
-			newCtx := empty
-			if t.n > 0 {
-				newCtx = func(*slog.Logger) context.Context { return trailOf(t.n, func(context.Context) {}) }
-			}
 			// Each sub-benchmark builds its cases anew, for a transport of its own.
-			b.Run(name+"-"+t.name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, t.n, newCtx) })
+			b.Run(name+"-"+t.name, func(b *testing.B) {
+				c := pickSlog(b, name)
+				runEvents(b, c.tr, slogEvents(c.h, t.n, b))
+			})
 		}
 	}
 	// samber sends an event for every record at or above its level, with the
 	// breadcrumbs its hub's scope holds (none of its own making).
 	// sentry-go-slog sends Sentry Logs, never events (events/op 0).
 	for _, name := range []string{"samber-default", "sentry-go-slog"} {
-		b.Run(name, func(b *testing.B) { c := pickSlog(b, name); run(b, c.h, c.tr, 0, empty) })
+		b.Run(name, func(b *testing.B) { c := pickSlog(b, name); runEvents(b, c.tr, slogEvents(c.h, 0, b)) })
 	}
 	for _, t := range trails[1:] {
 		b.Run("samber-default-"+t.name, func(b *testing.B) {
 			hub, tr := newHub(b)
 			scopeBreadcrumbs(hub, t.n)
-			run(b, samber.Option{Hub: hub}.NewSentryHandler(), tr, 0, func(*slog.Logger) context.Context { return context.Background() })
+			l := slog.New(samber.Option{Hub: hub}.NewSentryHandler())
+			runEvents(b, tr, func(i int) { logSlogError(l, context.Background(), newError(i)) })
 		})
 	}
+}
+
+// slogOn is a slog logger and the context it logs with.
+type slogOn struct {
+	l   *slog.Logger
+	ctx context.Context
+}
+
+// slogEvents is the op of a BenchmarkSlogEvent row (see eventOp).
+func slogEvents(h slog.Handler, n int, tm timer) func(i int) {
+	l := slog.New(h)
+	return eventOp(n, tm,
+		func(ctx context.Context) slogOn { return slogOn{l, ctx} },
+		func(s slogOn) { logSlogInfo(s.l, s.ctx) },
+		func(s slogOn, i int) { logSlogError(s.l, s.ctx, newError(i)) })
 }
 
 // pickSlog returns the slogCases case of that name, with a hub and

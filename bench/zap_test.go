@@ -99,30 +99,26 @@ func BenchmarkZapEvent(b *testing.B) {
 		for _, c := range zapCases(b)[1:] {
 			b.Run(c.name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
-				core := zapsentry.NewCore(zapOpts(hub))
-				if c.name == "json+logcrumbs" {
-					core = zapcore.NewTee(zapJSON(zapcore.InfoLevel), core)
-				}
-				base := zap.New(core)
-				var l *zap.Logger
-				if trail.n > 0 {
-					l = base.With(zapsentry.Context(trailOf(trail.n, func(context.Context) {})))
-				}
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					refill(b, trail.n, func() { logZapInfo(l) })
-					ll := l
-					if ll == nil {
-						ll = base.With(zapsentry.Context(logcrumbs.NewContext(context.Background())))
-					}
-					ll.Error("charge failed", zap.Error(newError(i)), zap.String("path", path), zap.Int("status", status), zap.Duration("took", took))
-					i++
-				}
-				reportEvents(b, tr)
+				runEvents(b, tr, zapEvents(c.name, zapOpts(hub), trail.n, b))
 			})
 		}
 	}
+}
+
+// zapEvents is the op of a BenchmarkZapEvent row (see eventOp): logcrumbs'
+// core alone, or teed beside zap's JSON core ("json+logcrumbs").
+func zapEvents(name string, opts zapsentry.Options, n int, tm timer) func(i int) {
+	core := zapsentry.NewCore(opts)
+	if name == "json+logcrumbs" {
+		core = zapcore.NewTee(zapJSON(zapcore.InfoLevel), core)
+	}
+	base := zap.New(core)
+	return eventOp(n, tm,
+		func(ctx context.Context) *zap.Logger { return base.With(zapsentry.Context(ctx)) },
+		logZapInfo,
+		func(l *zap.Logger, i int) {
+			l.Error("charge failed", zap.Error(newError(i)), zap.String("path", path), zap.Int("status", status), zap.Duration("took", took))
+		})
 }
 
 // BenchmarkZapRepeat: one request logs the same error value from one call

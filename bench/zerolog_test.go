@@ -101,47 +101,20 @@ func BenchmarkZerologEvent(b *testing.B) {
 		for _, name := range zerologCases[1:] {
 			b.Run(name+"-"+trail.name, func(b *testing.B) {
 				hub, tr := newHub(b)
-				op := zerologEvents(name, zerologOpts(hub), trail.n, b)
-				b.ReportAllocs()
-				i := 0
-				for b.Loop() {
-					op(i)
-					i++
-				}
-				reportEvents(b, tr)
+				runEvents(b, tr, zerologEvents(name, zerologOpts(hub), trail.n, b))
 			})
 		}
 	}
 }
 
-// zerologEvents returns the op of a BenchmarkZerologEvent case: it logs the
-// i-th error record, with a new trail each (n == 0: the cost of the trail
-// and of binding the logger to it, as a request does, included; the hook or
-// writer is built once, as slog's rows build their handler once) or
-// on a trail of n info breadcrumbs. That trail is filled anew before every
-// op, with tm stopped: each event leaves its own breadcrumb in its trail, so
-// a trail filled once would hold only the row's earlier events' breadcrumbs
-// after n ops, built at log time, and the row would never measure what it
-// exists for, the info breadcrumbs' fields, kept encoded, parsed when the
-// event is sent. The refill's appends give the records they push out back
-// to the pool, as a unit of work's end does.
+// zerologEvents is the op of a BenchmarkZerologEvent row (see eventOp):
+// the hook or the writer, built once, as slog's rows build their handler
+// once. The trail rows are what zerolog's rows exist for: the info
+// breadcrumbs' fields, kept encoded, parsed when the event is sent.
 func zerologEvents(name string, opts zerologsentry.Options, n int, tm timer) func(i int) {
-	var ctx context.Context
-	var info, l zerolog.Logger
-	bind := zerologBinder(name, opts)
-	if n > 0 {
-		ctx = trailOf(n, func(context.Context) {})
-		info = bind(ctx)
-		l = info
-	}
-	return func(i int) {
-		if n == 0 {
-			l = bind(logcrumbs.NewContext(context.Background()))
-		} else {
-			refill(tm, n, func() { logZerologInfo(info) })
-		}
+	return eventOp(n, tm, zerologBinder(name, opts), logZerologInfo, func(l zerolog.Logger, i int) {
 		l.Error().Err(newError(i)).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
-	}
+	})
 }
 
 // BenchmarkZerologRepeat: one request logs the same error value from one
