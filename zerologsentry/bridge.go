@@ -2,10 +2,11 @@ package zerologsentry
 
 import (
 	"context"
-	"time"
+	"unsafe"
 
 	"github.com/rs/zerolog"
 
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
@@ -14,7 +15,16 @@ import (
 type bridge struct {
 	core   *core.Core
 	levels core.Levels[zerolog.Level]
+	// wholeMessage is the length up to which no record's limits cut a
+	// message (see messageRoom), as breadcrumb or as event.
+	wholeMessage int
 }
+
+// messageRoom is the length up to which a record's message is kept whole
+// under lim: at most MaxValueBytes, and it comes right after the logger's
+// name, which takes at most 128 bytes of MaxRecordBytes
+// (buffer.Record.SetLogger).
+func messageRoom(lim buffer.Limits) int { return min(lim.MaxValueBytes, lim.MaxRecordBytes-128) }
 
 func newBridge(opts Options) *bridge {
 	event := opts.EventLevel
@@ -22,6 +32,8 @@ func newBridge(opts Options) *bridge {
 		event = zerolog.ErrorLevel
 	}
 	b := &bridge{
+		wholeMessage: min(messageRoom(opts.BreadcrumbLimits.WithDefaults(buffer.DefaultBreadcrumbLimits)),
+			messageRoom(opts.EventLimits.WithDefaults(buffer.DefaultEventLimits))),
 		// A breadcrumb keeps zerolog's encoded fields and parses them only
 		// if it is read: most are never sent.
 		core:   core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields),
@@ -44,19 +56,30 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	case zerolog.NoLevel: // logger.Log(): a record without level
 		l = zerolog.InfoLevel
 	}
-	ent := core.Entry{
-		Time:    time.Now(),
-		Level:   level(l),
-		Message: msg,
-		Panics:  l == zerolog.PanicLevel, // zerolog panics with the message next
-		Exits:   l >= zerolog.FatalLevel, // zerolog exits or panics next
-	}
+	// Set field by field: a literal is built in a temporary and copied,
+	// and reading back the clock's just-stored result in 16-byte moves
+	// stalled (measured: a tenth of handle's own time).
+	var ent core.Entry
+	ent.Time = recordClock.now()
+	ent.Level = level(l)
+	ent.Message = msg
+	ent.Panics = l == zerolog.PanicLevel // zerolog panics with the message next
+	ent.Exits = l >= zerolog.FatalLevel  // zerolog exits or panics next
 	var enc core.Encoder
 	var raw []byte
 	var esc bool
 	if inFields {
 		raw, esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
-		if raw != nil {
+		switch {
+		case raw == nil:
+		case !esc && !ent.Panics && len(raw) <= b.wholeMessage:
+			// Text no limit cuts, without escapes: the record copies
+			// Entry.Message at once (only a Panic record's outlives the
+			// call), so a view of zerolog's bytes serves, and SetMessage
+			// costs a hundred instructions less than Encoder.Message's
+			// pieces (measured with cachegrind).
+			ent.Message = unsafe.String(unsafe.SliceData(raw), len(raw))
+		default:
 			if ent.Panics { // the value zerolog panics with, whole (see Entry)
 				ent.Message = string(unescape(raw, esc))
 			}

@@ -314,3 +314,26 @@ func TestAppendEvent(t *testing.T) {
 		t.Errorf("the fallback trail noted %q", got)
 	}
 }
+
+// TestTrailContextValue: a context made by NewContextWithTrail answers
+// ContextKey with its own trail, and every other key, a key of another
+// empty struct type included, as its parent does.
+func TestTrailContextValue(t *testing.T) {
+	type otherKey struct{}
+	type namedKey struct{ name string }
+	parent := context.WithValue(context.WithValue(context.Background(), otherKey{}, "parent's"), namedKey{"k"}, "v")
+	ctx := NewContextWithTrail(parent)
+	tr := FromContext(ctx)
+	if tr == nil || ctx.Value(ContextKey{}) != any(tr) || For(ctx) != tr {
+		t.Fatalf("trail %p, Value %v", tr, ctx.Value(ContextKey{}))
+	}
+	if got := ctx.Value(otherKey{}); got != "parent's" {
+		t.Errorf("Value(otherKey{}) = %v, want the parent's", got)
+	}
+	if got := ctx.Value(namedKey{"k"}); got != "v" {
+		t.Errorf(`Value(namedKey{"k"}) = %v, want "v"`, got)
+	}
+	if FromContext(parent) != nil {
+		t.Error("the parent carries a trail")
+	}
+}

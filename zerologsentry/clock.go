@@ -1,0 +1,102 @@
+package zerologsentry
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// A zerolog record carries no time a hook or writer could use (zerolog
+// reads no clock unless the logger adds a timestamp field, and then only
+// encodes it), so every record kept costs a clock read. time.Now reads two
+// clocks, the wall clock and the monotonic one: 37-40 ns of a breadcrumb
+// here, more than a third of the hook's whole share. The clock below reads
+// the monotonic clock only (time.Since of a time that has a monotonic
+// reading), and takes the wall time from a base time.Now() reading plus the
+// monotonic time elapsed since that base: what time.Now would return, as
+// long as the wall clock has not been set since the base was read.
+//
+// Linux, and the other systems Go supports, slew both clocks alike (NTP's
+// frequency corrections apply to both): only a step of the wall clock (set
+// by hand or by NTP, a leap second, a virtual machine resumed) changes the
+// offset between them. So every checkEvery of monotonic time, one call
+// reads time.Now and compares it with the time the base predicts; a
+// difference beyond maxDrift is a step, and that reading becomes the new
+// base. A step is followed within checkEvery; in between, the wall time is
+// off by no more than maxDrift. The base is replaced, and allocated, only
+// at a step: none of the records in between allocate.
+//
+// The times returned are those time.Now returns, up to maxDrift: the same
+// location (time.Local) and a monotonic reading (the base's plus the
+// elapsed time: the monotonic clock's own). A check that finds no step
+// returns the base's time, not time.Now's, so that successive times never
+// go back but at a step of the wall clock, as time.Now's do then.
+const (
+	checkEvery = 100 * time.Millisecond
+	maxDrift   = time.Millisecond
+)
+
+// monoAnchor is the origin the monotonic clock is read from: one reading,
+// for the whole process, so that a record costs time.Since(monoAnchor).
+var monoAnchor = time.Now()
+
+// hasMono reports whether t carries a monotonic clock reading: time.Now's
+// do, but for platforms without one and inside a testing/synctest bubble.
+func hasMono(t time.Time) bool { return t != t.Round(0) }
+
+// clockBase is a time.Now reading and its monotonic time, as elapsed since
+// monoAnchor. It is never changed once published.
+type clockBase struct {
+	t  time.Time
+	at time.Duration
+}
+
+// clock is a time.Now that reads only the monotonic clock between checks of
+// the wall clock (see checkEvery). Its zero value is ready to use; it is
+// safe for concurrent use.
+type clock struct {
+	base atomic.Pointer[clockBase]
+	// due is the monotonic time, as elapsed since monoAnchor, at which the
+	// wall clock is next compared with base.
+	due atomic.Int64
+}
+
+// now returns the current time, as time.Now does (see checkEvery and
+// maxDrift for how far it may differ).
+func (c *clock) now() time.Time {
+	e := time.Since(monoAnchor)
+	// e before b.at: another goroutine published a base read after e
+	// (rare), or e is not monotonic time at all (inside a synctest bubble,
+	// time.Since reads the bubble's fake clock): check, which returns
+	// time.Now.
+	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() {
+		return b.t.Add(e - b.at)
+	}
+	return c.check()
+}
+
+// check reads time.Now, makes it the base if the wall clock moved apart from
+// the monotonic one since the base was read (or there is none), sets when
+// to check next, and returns the time.
+func (c *clock) check() time.Time {
+	t := time.Now()
+	if !hasMono(t) {
+		return t // nothing to add elapsed time to: time.Now it is, every record
+	}
+	at := t.Sub(monoAnchor)
+	b := c.base.Load()
+	if b != nil {
+		predicted := b.t.Add(at - b.at)
+		if drift := t.Round(0).Sub(predicted.Round(0)); drift <= maxDrift && drift >= -maxDrift {
+			// No step: the base stays, and so does the time it gives,
+			// which records returned until now were computed from.
+			c.due.Store(int64(at + checkEvery))
+			return predicted
+		}
+	}
+	c.base.Store(&clockBase{t: t, at: at})
+	c.due.Store(int64(at + checkEvery))
+	return t
+}
+
+// recordClock times the records of every Hook and Writer.
+var recordClock clock

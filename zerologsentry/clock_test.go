@@ -1,0 +1,100 @@
+package zerologsentry
+
+import (
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// TestClockIsTimeNow: the record clock returns what time.Now returns
+// around it, on the monotonic clock and on the wall clock (up to
+// maxDrift), in time.Local, with a monotonic reading, whether it adds
+// elapsed time to its base or checks the wall clock (every 7th call here).
+func TestClockIsTimeNow(t *testing.T) {
+	var c clock
+	for i := range 10000 {
+		if i%7 == 0 {
+			c.due.Store(0) // check the wall clock now
+		}
+		before := time.Now()
+		got := c.now()
+		after := time.Now()
+		if got.Before(before) || got.After(after) {
+			t.Fatalf("call %d: %v, not between %v and %v (monotonic)", i, got, before, after)
+		}
+		if w := got.Round(0); w.Before(before.Round(0).Add(-maxDrift)) || w.After(after.Round(0).Add(maxDrift)) {
+			t.Fatalf("call %d: wall %v, not between %v and %v", i, w, before.Round(0), after.Round(0))
+		}
+		if got.Location() != time.Local || !hasMono(got) {
+			t.Fatalf("call %d: %#v: want time.Local and a monotonic reading, as time.Now's", i, got)
+		}
+	}
+}
+
+// TestClockOrdered: successive times from one goroutine never go back,
+// checks of the wall clock included.
+func TestClockOrdered(t *testing.T) {
+	var c clock
+	prev := c.now()
+	for i := range 100000 {
+		if i%10 == 0 {
+			c.due.Store(0)
+		}
+		got := c.now()
+		if got.Round(0).Before(prev.Round(0)) || got.Before(prev) {
+			t.Fatalf("call %d: %v before the previous %v", i, got, prev)
+		}
+		prev = got
+	}
+}
+
+// TestClockFollowsStep: when the wall clock moved apart from the monotonic
+// one (here: the base says an hour earlier than time.Now, as after the
+// wall clock was set forward an hour), the clock gives the base's time
+// until its next check, and time.Now's from then on, within checkEvery.
+func TestClockFollowsStep(t *testing.T) {
+	var c clock
+	c.now()
+	real := time.Now()
+	c.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	if got := c.now().Round(0); got.After(time.Now().Round(0).Add(-time.Hour + time.Minute)) {
+		t.Fatalf("right after the base was set: %v, want about an hour before %v", got, time.Now())
+	}
+	time.Sleep(checkEvery + 10*time.Millisecond)
+	before := time.Now()
+	got := c.now()
+	if w := got.Round(0); w.Before(before.Round(0).Add(-maxDrift)) || w.After(time.Now().Round(0).Add(maxDrift)) {
+		t.Fatalf("a check later: %v, want time.Now's (%v)", got, before)
+	}
+}
+
+// TestClockAllocatesNothing: neither adding elapsed time nor checking the
+// wall clock allocates while the wall clock keeps pace (a base is
+// allocated only at a step).
+func TestClockAllocatesNothing(t *testing.T) {
+	var c clock
+	c.now()
+	i := 0
+	if n := testing.AllocsPerRun(1000, func() {
+		if i++; i%2 == 0 {
+			c.due.Store(0)
+		}
+		c.now()
+	}); n != 0 {
+		t.Fatalf("%v allocations a call, want 0", n)
+	}
+}
+
+// TestClockInSynctestBubble: inside a testing/synctest bubble, time.Now
+// is the bubble's fake time, which breadcrumbs kept time.Now's before: so
+// does the clock (a base read outside the bubble must not leak in).
+func TestClockInSynctestBubble(t *testing.T) {
+	recordClock.now() // a base read outside any bubble
+	synctest.Test(t, func(t *testing.T) {
+		time.Sleep(time.Hour)
+		want := time.Now()
+		if got := recordClock.now(); !got.Equal(want) || hasMono(got) {
+			t.Fatalf("in a bubble: %v, want time.Now's %v", got, want)
+		}
+	})
+}
