@@ -151,11 +151,20 @@ func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, g
 	defer buffer.PutAll(recs)
 	before := conf.BeforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
-	values := buffer.Breadcrumbs(recs)
+	var c buffer.Cleaner // nil: cleaned after converting
+	if len(recs) > 0 {
+		if cc := scrub.cleaner(gate); cc != nil {
+			defer cc.done(gate)
+			c = cc
+		}
+	}
+	values := buffer.Breadcrumbs(recs, c)
 	for i, r := range recs {
 		worstBytes += worstJSONBytes(r)
 		b := &values[i]
-		scrub.clean(b.Data, gate)
+		if c == nil {
+			scrub.clean(b.Data, gate)
+		}
 		if before != nil {
 			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
 				continue
