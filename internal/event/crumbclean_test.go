@@ -106,7 +106,7 @@ func cleanRecords() []*buffer.Record {
 func TestCleanWhileConverting(t *testing.T) {
 	withUserKeys(t, "acct")
 	for _, pii := range []bool{false, true} {
-		client, err := sentry.NewClient(sentry.ClientOptions{SendDefaultPII: pii})
+		client, err := sentry.NewClient(sentry.ClientOptions{DataCollection: &sentry.DataCollection{UserInfo: sentry.Set(pii)}})
 		if err != nil {
 			t.Fatal(err)
 		}
