@@ -191,8 +191,18 @@ func (t *Trail) Snapshot(dst []*Record) []*Record {
 // expandAll parses the deferred fields of copies taken from a trail, after
 // its lock is released: writers wait for a copy of bytes, never a parse.
 func expandAll(recs []*Record) {
+	var scratch *[]byte // one for all the records
 	for _, r := range recs {
-		r.Expand()
+		if r.parse == nil {
+			continue
+		}
+		if scratch == nil {
+			scratch = scratchPool.Get().(*[]byte)
+		}
+		r.expandIn(scratch)
+	}
+	if scratch != nil {
+		putScratch(scratch)
 	}
 }
 
