@@ -9,6 +9,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/race"
 )
 
 // cleanRecords are records whose data takes every path of crumbCleaner:
@@ -168,5 +169,46 @@ func TestBreadcrumbsCleanedAsBefore(t *testing.T) {
 		if !reflect.DeepEqual(*got[i], want[i]) || !reflect.DeepEqual(seen[i], want[i].Data) {
 			t.Errorf("breadcrumb %d:\n got %#v\nwant %#v", i, got[i].Data, want[i].Data)
 		}
+	}
+}
+
+// TestBreadcrumbAllocsWithBeforeBreadcrumb: with a client's
+// BeforeBreadcrumb, a breadcrumb costs at most 3 allocations (its data map
+// and group, and its hint's map): each hint was allocated with a pointer
+// cell of its own, 4 in all.
+func TestBreadcrumbAllocsWithBeforeBreadcrumb(t *testing.T) {
+	if race.Enabled {
+		t.Skip("allocation counts are checked without -race")
+	}
+	client, err := sentry.NewClient(sentry.ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hints []*sentry.BreadcrumbHint
+	conf := policy.ClientConf{Client: client, MaxBreadcrumbs: 100, BeforeBreadcrumb: func(b *sentry.Breadcrumb, h *sentry.BreadcrumbHint) *sentry.Breadcrumb {
+		hints = append(hints, h)
+		return b
+	}}
+	allocs := func(n int) float64 {
+		trail := benchTrail(n)
+		return testing.AllocsPerRun(50, func() {
+			hints = hints[:0]
+			breadcrumbs(trail, conf, Default.scrub, &userGate{client: client})
+		})
+	}
+	hints = make([]*sentry.BreadcrumbHint, 0, 100)
+	a20 := allocs(20)
+	if per := (allocs(100) - a20) / 80; per > 3 { // the hints of the last run are the trail of 100's
+		t.Errorf("%v allocations per breadcrumb, want at most 3", per)
+	}
+	// Each breadcrumb's hint is its own, empty and writable, as sentry-go's.
+	for i, h := range hints {
+		if h == nil || *h == nil || len(*h) != 0 {
+			t.Fatalf("hint %d: %v", i, h)
+		}
+		(*h)["i"] = i
+	}
+	if len(hints) != 100 || (*hints[0])["i"] != 0 || (*hints[99])["i"] != 99 {
+		t.Fatalf("hints shared: %d", len(hints))
 	}
 }

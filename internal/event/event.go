@@ -159,6 +159,13 @@ func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, g
 		}
 	}
 	values := buffer.Breadcrumbs(recs, c)
+	// Each breadcrumb gets a hint of its own, empty and not nil, as
+	// sentry-go's Hub.AddBreadcrumb gives: made as one array for the trail,
+	// so that a hint costs its map alone, not also a pointer's allocation.
+	var hints []sentry.BreadcrumbHint
+	if before != nil {
+		hints = make([]sentry.BreadcrumbHint, len(recs))
+	}
 	for i, r := range recs {
 		worstBytes += worstJSONBytes(r)
 		b := &values[i]
@@ -166,7 +173,8 @@ func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, g
 			scrub.clean(b.Data, gate)
 		}
 		if before != nil {
-			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
+			hints[i] = sentry.BreadcrumbHint{}
+			if b = before(b, &hints[i]); b == nil {
 				continue
 			}
 		}
