@@ -285,14 +285,16 @@ func (r *Record) dataIn(t text, s *slab, c Cleaner) map[string]any {
 		}
 	}
 	if r.DroppedAttrs > 0 {
-		root[droppedAttrsKey] = r.DroppedAttrs
+		var v any = r.DroppedAttrs
+		ok := true
 		if c != nil {
 			nested = dropKey(nested, droppedAttrsKey)
-			if v, ok := c.Entry(droppedAttrsKey, r.DroppedAttrs); ok {
-				root[droppedAttrsKey] = v
-			} else {
-				delete(root, droppedAttrsKey)
-			}
+			v, ok = c.Entry(droppedAttrsKey, v)
+		}
+		if ok {
+			root[droppedAttrsKey] = v
+		} else {
+			delete(root, droppedAttrsKey)
 		}
 	}
 	for _, k := range nested {
