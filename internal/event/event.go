@@ -147,8 +147,9 @@ func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, g
 	if conf.MaxBreadcrumbs == 0 {
 		return nil, 0
 	}
-	recs := trail.Snapshot(nil)
-	defer buffer.PutAll(recs)
+	batch := trail.Copy()
+	defer batch.Release()
+	recs := batch.Recs
 	before := conf.BeforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
 	var c buffer.Cleaner // nil: cleaned after converting
