@@ -88,7 +88,7 @@ func (t *Trail) Dropped() uint64 { return t.t.Dropped() }
 func (t *Trail) Breadcrumbs() []*sentry.Breadcrumb {
 	recs := t.t.Snapshot(nil)
 	defer buffer.PutAll(recs)
-	values := buffer.Breadcrumbs(recs)
+	values := buffer.Breadcrumbs(recs, nil)
 	out := make([]*sentry.Breadcrumb, len(recs))
 	for i := range values {
 		out[i] = &values[i]

@@ -42,3 +42,22 @@ func writerLogger(ctx context.Context) zerolog.Logger {
 	_, l := w.WithContext(ctx, zerolog.New(w))
 	return l
 }
+
+// BenchmarkTrailBreadcrumbs: converting a full trail of 100 hook
+// breadcrumbs, whose fields are kept as zerolog encoded them and parsed
+// only now (Trail.Snapshot expands them), as an event does before
+// scrubbing: per breadcrumb, the parse and the conversion.
+func BenchmarkTrailBreadcrumbs(b *testing.B) {
+	ctx := logcrumbs.NewContext(context.Background())
+	l := zerolog.New(io.Discard).With().Ctx(ctx).Logger().Hook(zerologsentry.NewHook(zerologsentry.Options{}))
+	for range logcrumbs.DefaultCapacity {
+		logInfo(l)
+	}
+	trail := logcrumbs.FromContext(ctx)
+	b.ReportAllocs()
+	for b.Loop() {
+		if n := len(trail.Breadcrumbs()); n != logcrumbs.DefaultCapacity {
+			b.Fatalf("%d breadcrumbs", n)
+		}
+	}
+}

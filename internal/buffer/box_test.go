@@ -150,7 +150,7 @@ func slabRecords() []*Record {
 // a slab equal those converted value by value, and the slab is taken whole.
 func TestSlabConversionMatchesBoxing(t *testing.T) {
 	recs := slabRecords()
-	for i, b := range Breadcrumbs(recs) {
+	for i, b := range Breadcrumbs(recs, nil) {
 		r := recs[i]
 		want := r.DataIn(r.AllText()) // boxed one by one
 		if !reflect.DeepEqual(b.Data, want) {
@@ -164,7 +164,7 @@ func TestSlabConversionMatchesBoxing(t *testing.T) {
 	}
 	s, all := newSlabFor(recs)
 	for _, r := range recs {
-		r.dataIn(checkedText(all[:len(r.data)]), &s)
+		r.dataIn(checkedText(all[:len(r.data)]), &s, nil)
 		all = all[len(r.data):]
 	}
 	if len(s.strs) != 0 || len(s.nums) != 0 {
@@ -215,7 +215,7 @@ func TestBreadcrumbsAllocs(t *testing.T) {
 		r.AddScalar(KindBool, "cached", 1)
 		recs = append(recs, r)
 	}
-	got := testing.AllocsPerRun(100, func() { Breadcrumbs(recs) })
+	got := testing.AllocsPerRun(100, func() { Breadcrumbs(recs, nil) })
 	if want := float64(2*len(recs) + 4); got != want {
 		t.Errorf("Breadcrumbs of %d records: %v allocations, want %v", len(recs), got, want)
 	}

@@ -45,19 +45,36 @@ func (l Level) SentryLevel() sentry.Level {
 // Breadcrumb converts r to a Sentry breadcrumb. This is where a record's
 // values are first allocated as Go values: only when an event is sent.
 func (r *Record) Breadcrumb() *sentry.Breadcrumb {
-	return &Breadcrumbs([]*Record{r})[0]
+	return &Breadcrumbs([]*Record{r}, nil)[0]
 }
 
-// Breadcrumbs converts recs to Sentry breadcrumbs, in the same order. The
+// A Cleaner makes a breadcrumb's data fit to leave the process while
+// Breadcrumbs builds it, so that no second pass walks every finished map:
+// the top-level entries that hold a scalar or a text are decided as they
+// are inserted, and those that hold a map or a list (a group, a decoded
+// JSON value) once the map is complete, since a group is filled attribute
+// by attribute and the last entry of a key is the one that stays.
+type Cleaner interface {
+	// Entry returns the value to send for the top-level entry k, v of a
+	// breadcrumb's data, where v is neither a map nor a list, and false to
+	// leave the entry out.
+	Entry(k string, v any) (any, bool)
+	// Nested cleans the top-level entry k of data, whose value is a map or
+	// a list, in place.
+	Nested(data map[string]any, k string)
+}
+
+// Breadcrumbs converts recs to Sentry breadcrumbs, in the same order, each
+// one's data cleaned by c (or left as converted if c is nil). The
 // text of all the records, and their durations and times rendered as text,
 // is copied into one string, which the strings of every breadcrumb share;
 // their values are boxed from one slab; and the breadcrumbs are one array:
 // a trail costs its breadcrumbs' data maps and four allocations more.
-func Breadcrumbs(recs []*Record) []sentry.Breadcrumb {
+func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 	s, all := newSlabFor(recs)
 	out := make([]sentry.Breadcrumb, len(recs))
 	for i, r := range recs {
-		r.fillBreadcrumb(&out[i], all[:len(r.data)], &s)
+		r.fillBreadcrumb(&out[i], all[:len(r.data)], &s, c)
 		all = all[len(r.data):]
 	}
 	return out
@@ -168,7 +185,7 @@ func appendRendered(b []byte, a Attr) []byte {
 
 // fillBreadcrumb sets b to r's breadcrumb; all is a copy of r.data, and s
 // boxes its values (see newSlabFor).
-func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string, s *slab) {
+func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string, s *slab, c Cleaner) {
 	t := checkedText(all)
 	*b = sentry.Breadcrumb{
 		Type:      "default",
@@ -176,7 +193,7 @@ func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string, s *slab) {
 		Message:   t.valid(r.msg),
 		Level:     r.Level.SentryLevel(),
 		Timestamp: r.Time,
-		Data:      r.dataIn(t, s),
+		Data:      r.dataIn(t, s, c),
 	}
 	if r.Level >= LevelError {
 		b.Type = "error"
@@ -199,26 +216,35 @@ func (r *Record) Data() map[string]any {
 // Data, all three sharing one copy of r's text.
 func (r *Record) Fields() (msg, logger string, data map[string]any) {
 	s, all := newSlabFor([]*Record{r})
-	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(checkedText(all), &s)
+	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(checkedText(all), &s, nil)
 }
 
 // dataIn is Data with the record's text already copied into t, its
 // values boxed by s: a slab newSlabFor made for r (and the records before
-// it, whose values it took), or nil to box each value on its own.
-func (r *Record) dataIn(t text, s *slab) map[string]any {
+// it, whose values it took), or nil to box each value on its own. c, if
+// not nil, cleans the top-level entries (see Cleaner).
+func (r *Record) dataIn(t text, s *slab, c Cleaner) map[string]any {
 	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
 		return nil
 	}
 	root := make(map[string]any, len(r.attrs))
 	var stackArr [8]map[string]any
 	stack := append(stackArr[:0], root)
+	// Whether each group on the stack is named; named counts those open:
+	// at 0, the entries are top-level ones, root's own.
+	var isNamedArr [8]bool
+	isNamed := append(isNamedArr[:0], false)
+	named := 0
+	// The top-level keys whose value is a map or a list, for c.Nested.
+	var nestedArr [8]string
+	nested := nestedArr[:0]
 	for _, a := range r.attrs {
 		cur := stack[len(stack)-1]
 		switch a.Kind {
 		case KindGroupOpen:
 			key := t.valid(a.key)
 			if key == "" { // an unnamed group is inlined, as in slog
-				stack = append(stack, cur)
+				stack, isNamed = append(stack, cur), append(isNamed, false)
 				continue
 			}
 			g, ok := cur[key].(map[string]any)
@@ -226,19 +252,75 @@ func (r *Record) dataIn(t text, s *slab) map[string]any {
 				g = make(map[string]any)
 				cur[key] = g
 			}
-			stack = append(stack, g)
+			if c != nil && named == 0 {
+				nested = addKey(nested, key)
+			}
+			stack, isNamed = append(stack, g), append(isNamed, true)
+			named++
 		case KindGroupClose:
 			if len(stack) > 1 {
-				stack = stack[:len(stack)-1]
+				if isNamed[len(isNamed)-1] {
+					named--
+				}
+				stack, isNamed = stack[:len(stack)-1], isNamed[:len(isNamed)-1]
 			}
 		default:
-			cur[t.valid(a.key)] = r.value(t, a, s)
+			key, v := t.valid(a.key), r.value(t, a, s)
+			if c == nil || named > 0 {
+				cur[key] = v
+				continue
+			}
+			nested = dropKey(nested, key)
+			switch v.(type) {
+			case map[string]any, []any:
+				nested = addKey(nested, key)
+				cur[key] = v
+				continue
+			}
+			if v, ok := c.Entry(key, v); ok {
+				cur[key] = v
+			} else {
+				delete(cur, key) // an earlier entry of the same key goes too
+			}
 		}
 	}
 	if r.DroppedAttrs > 0 {
-		root[droppedAttrsKey] = r.DroppedAttrs
+		var v any = r.DroppedAttrs
+		ok := true
+		if c != nil {
+			nested = dropKey(nested, droppedAttrsKey)
+			v, ok = c.Entry(droppedAttrsKey, v)
+		}
+		if ok {
+			root[droppedAttrsKey] = v
+		} else {
+			delete(root, droppedAttrsKey)
+		}
+	}
+	for _, k := range nested {
+		c.Nested(root, k)
 	}
 	return root
+}
+
+// addKey adds k to keys unless it is there.
+func addKey(keys []string, k string) []string {
+	for _, have := range keys {
+		if have == k {
+			return keys
+		}
+	}
+	return append(keys, k)
+}
+
+// dropKey removes k from keys, if it is there.
+func dropKey(keys []string, k string) []string {
+	for i, have := range keys {
+		if have == k {
+			return append(keys[:i], keys[i+1:]...)
+		}
+	}
+	return keys
 }
 
 // strIn returns the text of s within all, a copy of r.data.
@@ -378,4 +460,4 @@ func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
 func (r *Record) LoggerIn(all string) string { return r.strIn(all, r.logger) }
 
 // DataIn is Data with r's text already copied into all (see AllText).
-func (r *Record) DataIn(all string) map[string]any { return r.dataIn(checkedText(all), nil) }
+func (r *Record) DataIn(all string) map[string]any { return r.dataIn(checkedText(all), nil, nil) }

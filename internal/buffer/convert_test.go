@@ -224,7 +224,7 @@ func TestBreadcrumbsShareTextInOrder(t *testing.T) {
 		}
 		recs = append(recs, r)
 	}
-	got := Breadcrumbs(recs)
+	got := Breadcrumbs(recs, nil)
 	want := []sentry.Breadcrumb{
 		{Type: "default", Category: "logger0", Message: "first", Level: sentry.LevelInfo, Timestamp: time.Unix(0, 0), Data: map[string]any{"k": "v0"}},
 		{Type: "default", Level: sentry.LevelInfo, Timestamp: time.Unix(1, 0)},
@@ -234,7 +234,7 @@ func TestBreadcrumbsShareTextInOrder(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Breadcrumbs =\n%+v\nwant\n%+v", got, want)
 	}
-	if len(Breadcrumbs(nil)) != 0 {
+	if len(Breadcrumbs(nil, nil)) != 0 {
 		t.Error("Breadcrumbs(nil) is not empty")
 	}
 }

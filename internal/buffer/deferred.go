@@ -1,5 +1,7 @@
 package buffer
 
+import "sync"
+
 // A Parser writes fields that a logger encoded into rec, as attributes: what
 // an adapter's encoder would have written at log time. It must depend on
 // raw alone (no state of the log call), since it runs later, maybe on
@@ -42,23 +44,27 @@ func (r *Record) Expand() {
 	if r.parse == nil {
 		return
 	}
-	c := pool.Get().(*Record)
-	c.expandFrom(r)
-	*r, *c = *c, *r // r takes the parsed copy; c the old storage, for the pool
-	Put(c)
+	scratch := scratchPool.Get().(*[]byte)
+	r.expandIn(scratch)
+	putScratch(scratch)
 }
 
-// expandFrom makes r the record src would be with its deferred fields
-// parsed, reusing r's storage. src is only read.
-func (r *Record) expandFrom(src *Record) {
-	attrs, data := r.attrs[:0], r.data[:0]
-	*r = *src
-	r.attrs = append(attrs, src.attrs...)
-	r.data = append(data, src.data[:src.deferred.off]...)
+// expandIn is Expand in place, with the deferred bytes first copied into
+// *scratch (grown as needed): the parse appends r's attributes' text where
+// those bytes lie. It used to parse into a record from the pool and swap
+// the two, which cost two pool operations and two copies of the whole
+// Record per breadcrumb of a zerolog trail, on every event.
+func (r *Record) expandIn(scratch *[]byte) {
+	raw := append((*scratch)[:0], r.data[r.deferred.off:r.deferred.off+r.deferred.len]...)
+	*scratch = raw
+	parse := r.parse
+	r.data = r.data[:r.deferred.off]
 	r.deferred, r.parse = span{}, nil
 	// A deferred record carries no errors (only a breadcrumb that gathers
-	// none defers): errs, which may point into src.errBuf, is empty.
-	r.errs = nil
+	// none defers).
+	if r.errs != nil {
+		r.errs = nil
+	}
 	defer func() {
 		// Reading a trail never fails: a parser that panics leaves the
 		// record with what it wrote before.
@@ -67,5 +73,16 @@ func (r *Record) expandFrom(src *Record) {
 		}
 		r.CloseAll()
 	}()
-	src.parse(r, src.data[src.deferred.off:src.deferred.off+src.deferred.len])
+	parse(r, raw)
+}
+
+// scratchPool holds the buffers expandIn copies deferred bytes into.
+var scratchPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// putScratch gives a buffer back to scratchPool, unless it grew past what
+// a record the pool keeps may hold.
+func putScratch(b *[]byte) {
+	if cap(*b) <= maxPooledBytes {
+		scratchPool.Put(b)
+	}
 }

@@ -91,7 +91,7 @@ func TestTrailCopiesAreExpanded(t *testing.T) {
 	want := map[string]any{"a": "1", "b": "2"}
 	for i := range 2 {
 		snap := tr.Snapshot(nil)
-		if got := Breadcrumbs(snap)[0].Data; !reflect.DeepEqual(got, want) {
+		if got := Breadcrumbs(snap, nil)[0].Data; !reflect.DeepEqual(got, want) {
 			t.Fatalf("snapshot %d: %v, want %v", i, got, want)
 		}
 		PutAll(snap)

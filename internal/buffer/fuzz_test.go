@@ -213,7 +213,7 @@ func FuzzTrail(f *testing.F) {
 				}
 				// The records converted at once share one copy of their
 				// text: each must read as it does converted alone.
-				for j, b := range Breadcrumbs(recs) {
+				for j, b := range Breadcrumbs(recs, nil) {
 					if alone := recs[j].Breadcrumb(); !reflect.DeepEqual(b, *alone) {
 						t.Fatalf("op %d: breadcrumb %d is %+v converted with the others, %+v alone", i, j, b, *alone)
 					}

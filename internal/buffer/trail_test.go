@@ -3,7 +3,9 @@ package buffer
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -335,5 +337,54 @@ func TestTrailContextValue(t *testing.T) {
 	}
 	if FromContext(parent) != nil {
 		t.Error("the parent carries a trail")
+	}
+}
+
+// TestCopyMatchesSnapshot: a Batch from Trail.Copy holds what Snapshot's
+// copies hold (deferred fields parsed, the trail's own records left
+// deferred), also when its records are reused by later copies of trails
+// longer, shorter and with larger records, and a record grown past what
+// the pool keeps is let go on Release.
+func TestCopyMatchesSnapshot(t *testing.T) {
+	fill := func(n, size int) *Trail {
+		tr := NewTrail(n)
+		for i := range n + 3 { // wrapped around
+			r := Get(time.Unix(int64(i), 0), LevelInfo, Limits{MaxAttrs: 64, MaxValueBytes: 64 << 10, MaxRecordBytes: 64 << 10})
+			r.SetMessage(fmt.Sprint("m", i))
+			r.AddScalar(KindInt64, "i", uint64(i))
+			r.AddText(KindString, "s", strings.Repeat("x", size))
+			if i%2 == 0 && !r.Defer([]byte(fmt.Sprint("a=", i, ",b=2")), parsePairs) {
+				t.Fatal("not deferred")
+			}
+			tr.Append(r)
+		}
+		return tr
+	}
+	var kept []*Record
+	for round, tc := range []struct{ n, size int }{{5, 10}, {3, 10}, {8, 20 << 10}, {8, 10}, {2, 1}} {
+		tr := fill(tc.n, tc.size)
+		snap := tr.Snapshot(nil)
+		b := tr.Copy()
+		if len(b.Recs) != len(snap) {
+			t.Fatalf("round %d: %d records, want %d", round, len(b.Recs), len(snap))
+		}
+		for i, r := range b.Recs {
+			if r.Deferred() || !reflect.DeepEqual(r.Breadcrumb(), snap[i].Breadcrumb()) {
+				t.Fatalf("round %d, record %d:\n%+v\nwant\n%+v", round, i, r.Breadcrumb(), snap[i].Breadcrumb())
+			}
+		}
+		if !tr.recs[tr.head].Deferred() && !tr.recs[(tr.head+1)%len(tr.recs)].Deferred() {
+			t.Fatalf("round %d: the trail's own records were parsed", round)
+		}
+		PutAll(snap)
+		kept = append(kept[:0], b.all...)
+		b.Release()
+		if tc.size > maxPooledBytes {
+			for i, r := range b.all[:tc.n] {
+				if r == kept[i] {
+					t.Fatalf("round %d: record %d of %d bytes kept", round, i, cap(r.data))
+				}
+			}
+		}
 	}
 }

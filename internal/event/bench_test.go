@@ -29,25 +29,34 @@ func benchTrail(n int) *buffer.Trail {
 }
 
 // BenchmarkBreadcrumbs is the event path's share of a trail: converting,
-// scrubbing and gating its records as an event's breadcrumbs. Per
-// breadcrumb: (trail100 - trail20) / 80.
+// scrubbing and gating its records as an event's breadcrumbs, and with
+// "+before" passing each through a client's BeforeBreadcrumb that keeps
+// it. Per breadcrumb: (trail100 - trail20) / 80.
 func BenchmarkBreadcrumbs(b *testing.B) {
 	client, err := sentry.NewClient(sentry.ClientOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	for _, n := range []int{20, 100} {
-		b.Run("trail"+itoa(n), func(b *testing.B) {
-			trail := benchTrail(n)
+	keep := func(b *sentry.Breadcrumb, _ *sentry.BreadcrumbHint) *sentry.Breadcrumb { return b }
+	for _, before := range []bool{false, true} {
+		for _, n := range []int{20, 100} {
+			name := "trail" + itoa(n)
 			conf := policy.ClientConf{Client: client, MaxBreadcrumbs: 100}
-			b.ReportAllocs()
-			for b.Loop() {
-				crumbs, _ := breadcrumbs(trail, conf, Default.scrub, &userGate{client: client})
-				if len(crumbs) != n {
-					b.Fatalf("%d breadcrumbs, want %d", len(crumbs), n)
-				}
+			if before {
+				name += "+before"
+				conf.BeforeBreadcrumb = keep
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				trail := benchTrail(n)
+				b.ReportAllocs()
+				for b.Loop() {
+					crumbs, _ := breadcrumbs(trail, conf, Default.scrub, &userGate{client: client})
+					if len(crumbs) != n {
+						b.Fatalf("%d breadcrumbs, want %d", len(crumbs), n)
+					}
+				}
+			})
+		}
 	}
 }
 

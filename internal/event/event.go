@@ -147,17 +147,35 @@ func breadcrumbs(trail *buffer.Trail, conf policy.ClientConf, scrub *scrubber, g
 	if conf.MaxBreadcrumbs == 0 {
 		return nil, 0
 	}
-	recs := trail.Snapshot(nil)
-	defer buffer.PutAll(recs)
+	batch := trail.Copy()
+	defer batch.Release()
+	recs := batch.Recs
 	before := conf.BeforeBreadcrumb
 	out := make([]*sentry.Breadcrumb, 0, len(recs))
-	values := buffer.Breadcrumbs(recs)
+	var c buffer.Cleaner // nil: cleaned after converting
+	if len(recs) > 0 {
+		if cc := scrub.cleaner(gate); cc != nil {
+			defer cc.done(gate)
+			c = cc
+		}
+	}
+	values := buffer.Breadcrumbs(recs, c)
+	// Each breadcrumb gets a hint of its own, empty and not nil, as
+	// sentry-go's Hub.AddBreadcrumb gives: made as one array for the trail,
+	// so that a hint costs its map alone, not also a pointer's allocation.
+	var hints []sentry.BreadcrumbHint
+	if before != nil {
+		hints = make([]sentry.BreadcrumbHint, len(recs))
+	}
 	for i, r := range recs {
 		worstBytes += worstJSONBytes(r)
 		b := &values[i]
-		scrub.clean(b.Data, gate)
+		if c == nil {
+			scrub.clean(b.Data, gate)
+		}
 		if before != nil {
-			if b = before(b, &sentry.BreadcrumbHint{}); b == nil {
+			hints[i] = sentry.BreadcrumbHint{}
+			if b = before(b, &hints[i]); b == nil {
 				continue
 			}
 		}

@@ -106,18 +106,89 @@ func (s *secretKeys) match(key string) bool {
 // userGate.key).
 func (s *scrubber) clean(data map[string]any, g *userGate) {
 	for k, v := range data {
-		kv := g.key(s, k)
-		w, changed := s.scrubEntry(k, v, kv.secret)
-		if changed {
-			data[k] = w
-		}
-		switch gateEntry(kv.gate, kv.isUserKey, w, g) {
-		case gateRemove:
-			delete(data, k)
-		case gateFilter:
-			data[k] = Filtered
+		s.cleanEntry(data, k, v, g)
+	}
+}
+
+// cleanEntry is clean for the entry k, v of data.
+func (s *scrubber) cleanEntry(data map[string]any, k string, v any, g *userGate) {
+	kv := g.key(s, k)
+	w, changed := s.scrubEntry(k, v, kv.secret)
+	if changed {
+		data[k] = w
+	}
+	switch gateEntry(kv.gate, kv.isUserKey, w, g) {
+	case gateRemove:
+		delete(data, k)
+	case gateFilter:
+		data[k] = Filtered
+	}
+}
+
+// cleaner returns what cleans a breadcrumb's data while it is built
+// (buffer.Cleaner), for the event whose user gate is g, or nil when s has
+// a Scrub function: that one is called per breadcrumb just before the
+// client's BeforeBreadcrumb, as it always was, so clean runs after the
+// conversion instead. Give it back with done.
+//
+// It comes from a pool and works on a copy of g: a buffer.Cleaner is an
+// interface, and one made of g, or of a new value pointing to g, would
+// move g (and the cleaner) to the heap, two allocations per event.
+func (s *scrubber) cleaner(g *userGate) *crumbCleaner {
+	if s.fn != nil {
+		return nil
+	}
+	c := cleaners.Get().(*crumbCleaner)
+	c.s, c.g = s, *g
+	return c
+}
+
+var cleaners = sync.Pool{New: func() any { return new(crumbCleaner) }}
+
+// done gives g what c decided (the user gate's verdicts, see userGate) and
+// c back to the pool, holding nothing: its memo's keys are pieces of the
+// event's text.
+func (c *crumbCleaner) done(g *userGate) {
+	*g = c.g
+	*c = crumbCleaner{}
+	cleaners.Put(c)
+}
+
+// crumbCleaner is clean applied entry by entry as a breadcrumb's data is
+// built: what clean would leave of each entry, without walking the
+// finished map again.
+type crumbCleaner struct {
+	s *scrubber
+	g userGate
+}
+
+// Entry is cleanEntry for a value that holds no map or list, and a
+// scrubber without a Scrub function: a secret key's value is Filtered, a
+// text's URLs are scrubbed, and the user gate decides the rest.
+func (c *crumbCleaner) Entry(k string, v any) (any, bool) {
+	kv := c.g.key(c.s, k)
+	if kv.gate == gateRemove {
+		return nil, false
+	}
+	if kv.secret {
+		v = Filtered
+	} else if text, ok := v.(string); ok {
+		if text, ok := c.s.textURLs(text); ok {
+			v = text
 		}
 	}
+	switch gateEntry(kv.gate, kv.isUserKey, v, &c.g) {
+	case gateRemove:
+		return nil, false
+	case gateFilter:
+		return Filtered, true
+	}
+	return v, true
+}
+
+// Nested is cleanEntry for a group's map or a decoded JSON value.
+func (c *crumbCleaner) Nested(data map[string]any, k string) {
+	c.s.cleanEntry(data, k, data[k], &c.g)
 }
 
 // data scrubs m in place, and every map and list in it.
