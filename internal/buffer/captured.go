@@ -163,7 +163,14 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	// with the remembering, so that the same error logged at the same time
 	// by two goroutines sends one event.
 	id := newID()
-	entries := make([]capturedEntry, len(errs))
+	// A record usually holds one error: its entry is built on the stack,
+	// not in a slice made for it (an allocation of every new event).
+	var entryBuf [2]capturedEntry
+	entries := entryBuf[:0]
+	if len(errs) > len(entryBuf) {
+		entries = make([]capturedEntry, 0, len(errs))
+	}
+	entries = entries[:len(errs)]
 	for i, err := range errs {
 		chain, _ := chains.chain(i)
 		entries[i] = newEntry(err, chain, id, now, owner)

@@ -501,3 +501,29 @@ func TestTrailSize(t *testing.T) {
 		t.Errorf("first capture made room for %d entries, want %d", n, capturedFirst)
 	}
 }
+
+// TestCaptureAllocs: capturing a new error into a trail whose table is
+// full (each capture replaces the oldest entry) allocates nothing: the
+// entries built for it were a slice made per capture, an allocation of
+// every event.
+func TestCaptureAllocs(t *testing.T) {
+	tr := NewTrail(0)
+	now := time.Now()
+	errs := make([][]error, capturedSize+200)
+	for i := range errs {
+		errs[i] = []error{fmt.Errorf("w %d: %w", i, errors.New("x"))}
+	}
+	for _, e := range errs[:capturedSize] {
+		tr.captureOnce(e, "id", now, 0)
+	}
+	i := capturedSize
+	got := testing.AllocsPerRun(100, func() {
+		if _, isNew := tr.captureOnce(errs[i], "id", now, 0); !isNew {
+			t.Fatalf("error %d taken for a repeat", i)
+		}
+		i++
+	})
+	if got != 0 {
+		t.Errorf("a new capture: %v allocations, want 0", got)
+	}
+}
