@@ -29,11 +29,14 @@ import (
 //
 //go:noinline
 func exceptionsOf(err error, maxDepth int, pc uintptr) []sentry.Exception {
-	c := chainBuilder{maxDepth: maxDepth}
-	c.exceptions = c.excBuf[:0]
-	c.infos = c.infoBuf[:0]
-	c.seenPtrs = c.ptrBuf[:0]
-	c.convert(err, -1, "", 0)
+	// The usual chain of a few errors fits these buffers, on the stack:
+	// chainBuilder is passed and returned by value, not through a pointer,
+	// which would move them to the heap.
+	var excBuf [4]sentry.Exception
+	var infoBuf [4]exceptionInfo
+	var ptrBuf [4]uintptr
+	c := chainBuilder{maxDepth: maxDepth, exceptions: excBuf[:0], infos: infoBuf[:0], seenPtrs: ptrBuf[:0]}
+	c = c.convert(err, -1, "", 0)
 	n := len(c.exceptions)
 	if n == 0 {
 		return nil
@@ -68,18 +71,13 @@ func exceptionsOf(err error, maxDepth int, pc uintptr) []sentry.Exception {
 	return out
 }
 
-// chainBuilder is convertErrorDFS's state, in buffers of its caller's
-// stack for the usual chain of a few errors.
+// chainBuilder is convertErrorDFS's state.
 type chainBuilder struct {
 	maxDepth   int
 	exceptions []sentry.Exception
 	infos      []exceptionInfo // of each exception, for its mechanism
 	seenPtrs   []uintptr
 	seenKeys   []string
-
-	excBuf  [4]sentry.Exception
-	infoBuf [4]exceptionInfo
-	ptrBuf  [4]uintptr
 }
 
 // exceptionInfo is what an exception's mechanism says of it: its parent's
@@ -92,10 +90,15 @@ type exceptionInfo struct {
 }
 
 // convert is sentry-go's convertErrorDFS: err's exception, then, depth
-// first, those of the errors it wraps or joins, or of its Cause.
-func (c *chainBuilder) convert(err error, parent int, source string, depth int) {
-	if err == nil || c.seen(err) {
-		return
+// first, those of the errors it wraps or joins, or of its Cause. It
+// returns c with them added.
+func (c chainBuilder) convert(err error, parent int, source string, depth int) chainBuilder {
+	if err == nil {
+		return c
+	}
+	var seen bool
+	if c, seen = c.seen(err); seen {
+		return c
 	}
 	_, isGroup := err.(interface{ Unwrap() []error })
 	ex := sentry.Exception{
@@ -110,44 +113,46 @@ func (c *chainBuilder) convert(err error, parent int, source string, depth int) 
 	c.exceptions = append(c.exceptions, ex)
 	c.infos = append(c.infos, exceptionInfo{parent, source, isGroup})
 	if c.maxDepth >= 0 && depth >= c.maxDepth {
-		return
+		return c
 	}
 	switch v := err.(type) {
 	case interface{ Unwrap() []error }:
 		for i, e := range v.Unwrap() {
 			if e != nil {
-				c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
+				c = c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
 			}
 		}
 	case interface{ Unwrap() error }:
 		if e := v.Unwrap(); e != nil {
-			c.convert(e, id, sentry.MechanismTypeUnwrap, depth+1)
+			c = c.convert(e, id, sentry.MechanismTypeUnwrap, depth+1)
 		}
 	case interface{ Cause() error }:
 		if e := v.Cause(); e != nil {
-			c.convert(e, id, sentry.MechanismSourceCause, depth+1)
+			c = c.convert(e, id, sentry.MechanismSourceCause, depth+1)
 		}
 	}
+	return c
 }
 
 // seen is sentry-go's visited.seenError: a non-nil pointer is seen by its
-// address, any other error by its reflect.Value's String and its text.
-func (c *chainBuilder) seen(err error) bool {
+// address, any other error by its reflect.Value's String and its text. It
+// returns c with err noted.
+func (c chainBuilder) seen(err error) (chainBuilder, bool) {
 	v := reflect.ValueOf(err)
 	if v.Kind() == reflect.Pointer && !v.IsNil() {
 		p := v.Pointer()
 		if slices.Contains(c.seenPtrs, p) {
-			return true
+			return c, true
 		}
 		c.seenPtrs = append(c.seenPtrs, p)
-		return false
+		return c, false
 	}
 	key := v.String() + err.Error()
 	if slices.Contains(c.seenKeys, key) {
-		return true
+		return c, true
 	}
 	c.seenKeys = append(c.seenKeys, key)
-	return false
+	return c, false
 }
 
 // errorStack is sentry.ExtractStacktrace(err), asked only of errors whose
@@ -215,14 +220,11 @@ func currentStack(pc uintptr) *sentry.Stacktrace {
 	if n == 0 {
 		return nil
 	}
-	var keyBuf [8 * (maxStackDepth + 1)]byte
-	key := binary.LittleEndian.AppendUint64(keyBuf[:0], uint64(pc))
-	for _, p := range pcs[:n] {
-		key = binary.LittleEndian.AppendUint64(key, uint64(p))
-	}
+	var keyBuf stackKeyBuf
+	key := stackKey(pc, pcs[:n], &keyBuf)
 	frames, ok := stacks.get(key)
 	if !ok {
-		frames = stackFrames(pcs[:n], pc)
+		frames = stackFrames(slices.Clone(pcs[:n]), pc) // a copy: CallersFrames keeps it, and pcs stays on the stack
 		stacks.put(key, frames)
 	}
 	return &sentry.Stacktrace{Frames: slices.Clone(frames)}
@@ -277,6 +279,19 @@ func skipFrame(module string) bool {
 // 300 bytes): a program logs errors from a few hundred stacks; past the
 // bound, stacks are worked out anew.
 const maxStackFrames = 8192
+
+// stackKey returns the key of a stack's frames in a stackCache: pc and
+// pcs, written in buf.
+func stackKey(pc uintptr, pcs []uintptr, buf *stackKeyBuf) []byte {
+	key := binary.LittleEndian.AppendUint64(buf[:0], uint64(pc))
+	for _, p := range pcs {
+		key = binary.LittleEndian.AppendUint64(key, uint64(p))
+	}
+	return key
+}
+
+// stackKeyBuf holds a stack's key: pc and up to 100 program counters.
+type stackKeyBuf [8 * 101]byte
 
 // stacks remembers currentStack's frames by program counters.
 var stacks stackCache
