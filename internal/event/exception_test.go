@@ -183,3 +183,46 @@ func TestExceptionsOwnStack(t *testing.T) {
 		t.Errorf("a changed stack changed the next event's: %q", again[0].Stacktrace.Frames[0].Function)
 	}
 }
+
+// oldCallerStacktrace is callerStacktrace as it was before its frames were
+// remembered, symbolizing the stack on every call.
+func oldCallerStacktrace(pc uintptr) *sentry.Stacktrace {
+	pcs := make([]uintptr, 100)
+	n := runtime.Callers(2, pcs)
+	if f := callerFrames(pcs[:n], pc); f != nil {
+		return &sentry.Stacktrace{Frames: f}
+	}
+	return nil
+}
+
+// bothCallerStacks returns oldCallerStacktrace's and callerStacktrace's
+// stacks, taken from the same frame, for pc (withPC: its caller's call, as
+// a logger records its caller; else none).
+//
+//go:noinline
+func bothCallerStacks(withPC bool) (want, got *sentry.Stacktrace) {
+	var pc uintptr
+	if withPC {
+		var pcs [1]uintptr
+		runtime.Callers(2, pcs[:])
+		pc = pcs[0]
+	}
+	return oldCallerStacktrace(pc), callerStacktrace(pc)
+}
+
+// TestCallerStacktraceCached: a message event's stack, remembered per
+// stack, is the one worked out anew, on the first call and from the cache,
+// for each pc; each event gets a copy of its own.
+func TestCallerStacktraceCached(t *testing.T) {
+	for _, withPC := range []bool{false, true} {
+		for round := range 3 {
+			want, got := bothCallerStacks(withPC)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("pc %v, round %d: got %+v, want %+v", withPC, round, got, want)
+			}
+			if got != nil && len(got.Frames) > 0 {
+				got.Frames[0].Function = "changed" // a BeforeSend may
+			}
+		}
+	}
+}
