@@ -75,18 +75,48 @@ func trailOf(n int) context.Context {
 // eventOp returns the op of a <Logger>Event row, the same for every logger:
 // it logs the i-th error record (fail) with a logger bound (bind) to a new
 // trail each time (n == 0: the cost of the trail and of binding the logger
-// to it, as a request pays, included), or to one trail of n info records
-// (info), refilled before every op with tm stopped (see refill).
+// to it, as a request pays, included), or to one of refillBatch(n) trails
+// of n info records (info), used in turn and refilled, all at once with tm
+// stopped, before each is used again (see refill).
 func eventOp[L any](n int, tm timer, bind func(context.Context) L, info func(L), fail func(L, int)) func(i int) {
 	if n == 0 {
 		return func(i int) { fail(bind(logcrumbs.NewContext(context.Background())), i) }
 	}
-	l := bind(trailOf(n))
+	ls := make([]L, refillBatch(n))
+	for k := range ls {
+		ls[k] = bind(trailOf(n))
+	}
 	return func(i int) {
-		refill(tm, n, func() { info(l) })
-		fail(l, i)
+		k := i % len(ls)
+		if k == 0 {
+			refill(tm, n, func() {
+				for _, l := range ls {
+					info(l)
+				}
+			})
+		}
+		fail(ls[k], i)
 	}
 }
+
+// refillBatch returns how many trails an event row of n breadcrumbs
+// refills per stop of its timer: enough that the row's trails hold
+// refillRecords records in all, and at least 4.
+//
+// Stopping and starting a benchmark's timer reads the runtime's memory
+// statistics twice, each a stop-the-world: once per op it cost about 30 us
+// of CPU (futex wake-ups of the stopped threads) and added about 4 us to
+// the timed event after it (SlogEvent/json+logcrumbs-empty, 10 -> 14 us),
+// a fixed cost of the -trail rows alone, so that trail20 - empty and
+// (trail100 - trail20) / 80 disagreed on what a breadcrumb costs. Once per
+// batch it is amortised. The batch holds as many records whatever n, so
+// that the records an event reads are as recently logged (as warm in the
+// CPU's caches) in every -trail row: 16 trails of 100 records made the
+// trail100 row's breadcrumbs a third dearer than trail20's.
+func refillBatch(n int) int { return max(4, refillRecords/n) }
+
+// refillRecords is how many records an event row's trails hold in all.
+const refillRecords = 400
 
 // runEvents runs an event row's op and reports what reached the transport.
 func runEvents(b *testing.B, tr *countingTransport, op func(i int)) {
@@ -99,12 +129,12 @@ func runEvents(b *testing.B, tr *countingTransport, op func(i int)) {
 	reportEvents(b, tr)
 }
 
-// refill logs n info records with info before an event row's op, with tm
-// stopped, so that every event carries n info breadcrumbs: each event
-// leaves its own breadcrumb in its trail, so a trail filled once would hold
-// only the row's earlier events' breadcrumbs after n ops, and the row would
-// not measure the breadcrumbs it is named for. The records pushed out go
-// back to the pool, as at a unit of work's end.
+// refill calls info n times before an event row's ops, with tm stopped,
+// so that every event carries n info breadcrumbs: each event leaves its own
+// breadcrumb in its trail, so a trail filled once would hold only the
+// row's earlier events' breadcrumbs after n ops, and the row would not
+// measure the breadcrumbs it is named for. The records pushed out go back
+// to the pool, as at a unit of work's end.
 func refill(tm timer, n int, info func()) {
 	if n == 0 {
 		return
@@ -123,7 +153,7 @@ type timer interface {
 }
 
 // trails are the event benchmarks' variants: "empty" gives each record a
-// new trail, the others a trail of that many breadcrumbs, filled once.
+// new trail, the others a trail of that many breadcrumbs (see eventOp).
 var trails = []struct {
 	name string
 	n    int

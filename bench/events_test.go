@@ -18,8 +18,8 @@ func (noTimer) StartTimer() {}
 // TestEventTrails: every event of an <Logger>Event -trail<n> row carries n
 // breadcrumbs like the Breadcrumb rows' info record (zerolog's kept encoded,
 // parsed when the event is sent), however many ops ran: not the breadcrumbs
-// the row's own earlier events left in the trail. An -empty row's events
-// carry none.
+// the row's own earlier events left in its trails, through several rounds
+// of refilling its trails. An -empty row's events carry none.
 func TestEventTrails(t *testing.T) {
 	ops := map[string]func(hub *sentry.Hub, n int) func(int){
 		"slog": func(hub *sentry.Hub, n int) func(int) {
@@ -40,12 +40,18 @@ func TestEventTrails(t *testing.T) {
 	for logger, op := range ops {
 		for _, n := range []int{0, 20} {
 			t.Run(fmt.Sprintf("%s/trail%d", logger, n), func(t *testing.T) {
-				var last []*sentry.Breadcrumb
-				events := 0
+				events, ops := 0, 3*refillBatch(max(n, 1))+5
+				var bad error
 				client, err := sentry.NewClient(sentry.ClientOptions{
 					Transport: new(countingTransport),
 					BeforeSend: func(e *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-						last, events = e.Breadcrumbs, events+1
+						if bad == nil {
+							bad = infoCrumbs(e.Breadcrumbs, n)
+							if bad != nil {
+								bad = fmt.Errorf("event %d: %w", events, bad)
+							}
+						}
+						events++
 						return e
 					},
 				})
@@ -53,21 +59,29 @@ func TestEventTrails(t *testing.T) {
 					t.Fatal(err)
 				}
 				do := op(sentry.NewHub(client, sentry.NewScope()), n)
-				for i := range 3 * max(n, 1) {
+				for i := range ops {
 					do(i)
 				}
-				if events != 3*max(n, 1) {
-					t.Fatalf("%d events, want one per op (%d)", events, 3*max(n, 1))
+				if events != ops {
+					t.Fatalf("%d events, want one per op (%d)", events, ops)
 				}
-				if len(last) != n {
-					t.Fatalf("%d breadcrumbs, want %d", len(last), n)
-				}
-				for i, b := range last {
-					if b.Message != msg || b.Data["path"] != path {
-						t.Fatalf("breadcrumb %d of the last event: %q %v, want the info record %q", i, b.Message, b.Data, msg)
-					}
+				if bad != nil {
+					t.Fatal(bad)
 				}
 			})
 		}
 	}
+}
+
+// infoCrumbs checks that crumbs are n breadcrumbs of the info record.
+func infoCrumbs(crumbs []*sentry.Breadcrumb, n int) error {
+	if len(crumbs) != n {
+		return fmt.Errorf("%d breadcrumbs, want %d", len(crumbs), n)
+	}
+	for i, b := range crumbs {
+		if b.Message != msg || b.Data["path"] != path {
+			return fmt.Errorf("breadcrumb %d: %q %v, want the info record %q", i, b.Message, b.Data, msg)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package buffer
 
 import (
+	"fmt"
+	"io"
 	"testing"
 	"time"
 )
@@ -26,5 +28,35 @@ func BenchmarkAppendFull(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		fill()
+	}
+}
+
+// BenchmarkCaptureNew is an event's capture-once check and record of a new
+// error (a %w-wrapped one, as the bench module's event rows log): into a
+// new trail's empty table, and into a reused trail's full one, which every
+// new error's look-up scans.
+func BenchmarkCaptureNew(b *testing.B) {
+	errs := make([][]error, 4096)
+	for i := range errs {
+		errs[i] = []error{fmt.Errorf("charge order %d: %w", i, io.EOF)}
+	}
+	now := time.Now()
+	for _, full := range []bool{false, true} {
+		name := "empty"
+		if full {
+			name = "full"
+		}
+		b.Run(name, func(b *testing.B) {
+			tr := NewTrail(0)
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if !full {
+					tr = NewTrail(0)
+				}
+				tr.captureOnce(errs[i%len(errs)], "id", now, 0)
+				i++
+			}
+		})
 	}
 }

@@ -91,6 +91,7 @@ func safeText(err error) (text string) {
 type captured struct {
 	entries []capturedEntry // at most capturedSize
 	next    int             // the oldest entry, once entries is full
+	adds    uint64          // entries added so far (see CaptureOnceFor)
 }
 
 // capturedFirst is how many entries a trail's first capture makes room for:
@@ -141,19 +142,20 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	}
 	// lockedFind locks t and looks chains up, reading their texts first
 	// when the look-up needs them: outside the lock, as they call the
-	// errors' Error methods. It returns with t.mu held.
-	lockedFind := func() (string, bool) {
+	// errors' Error methods. It returns with t.mu held, and the table's
+	// count of additions when it looked.
+	lockedFind := func() (string, bool, uint64) {
 		for {
 			t.mu.Lock()
 			earlier, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
 			if !needTexts {
-				return earlier, found
+				return earlier, found, t.once.adds
 			}
 			t.mu.Unlock()
 			chains.texts = readTexts(chains.errs, textBuf[:0])
 		}
 	}
-	earlier, found := lockedFind()
+	earlier, found, adds := lockedFind()
 	t.mu.Unlock()
 	if found { // earlier is "" when that event was not sent (see NotSent)
 		return earlier, false
@@ -163,15 +165,30 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	// with the remembering, so that the same error logged at the same time
 	// by two goroutines sends one event.
 	id := newID()
-	entries := make([]capturedEntry, len(errs))
+	// A record usually holds one error: its entry is built on the stack,
+	// not in a slice made for it (an allocation of every new event).
+	var entryBuf [2]capturedEntry
+	entries := entryBuf[:0]
+	if len(errs) > len(entryBuf) {
+		entries = make([]capturedEntry, 0, len(errs))
+	}
+	entries = entries[:len(errs)]
 	for i, err := range errs {
 		chain, _ := chains.chain(i)
 		entries[i] = newEntry(err, chain, id, now, owner)
 	}
-	earlier, found = lockedFind()
+	// Only an addition can make the look-up find what it did not (entries
+	// forgotten or renamed meanwhile do not): with none since, the table
+	// is not scanned again, which was half the cost of a new error on a
+	// trail with a full table.
+	t.mu.Lock()
 	defer t.mu.Unlock()
-	if found {
-		return earlier, false
+	if t.once.adds != adds {
+		t.mu.Unlock()
+		earlier, found, _ = lockedFind()
+		if found {
+			return earlier, false
+		}
 	}
 	for _, e := range entries {
 		t.once.add(e)
@@ -252,6 +269,7 @@ func (c *captured) add(e capturedEntry) {
 	if e.err == nil {
 		return
 	}
+	c.adds++
 	if n := len(c.entries); n < capturedSize {
 		if n == cap(c.entries) {
 			// Doubling, from capturedFirst up to capturedSize: the entries
@@ -390,6 +408,11 @@ func sameHow(a, b error) (eq, byIdentity bool) {
 	ta := reflect.TypeOf(a)
 	if ta != reflect.TypeOf(b) {
 		return false, false
+	}
+	if ta.Kind() == reflect.Pointer {
+		// == of pointers compares their addresses and cannot panic: equal's
+		// deferred recover is not needed for most errors.
+		return dataWord(a) == dataWord(b), false
 	}
 	if ta.Comparable() {
 		if eq, ok := equal(a, b); ok {

@@ -501,3 +501,53 @@ func TestTrailSize(t *testing.T) {
 		t.Errorf("first capture made room for %d entries, want %d", n, capturedFirst)
 	}
 }
+
+// TestCaptureAllocs: capturing a new error into a trail whose table is
+// full (each capture replaces the oldest entry) allocates nothing: the
+// entries built for it were a slice made per capture, an allocation of
+// every event.
+func TestCaptureAllocs(t *testing.T) {
+	tr := NewTrail(0)
+	now := time.Now()
+	errs := make([][]error, capturedSize+200)
+	for i := range errs {
+		errs[i] = []error{fmt.Errorf("w %d: %w", i, errors.New("x"))}
+	}
+	for _, e := range errs[:capturedSize] {
+		tr.captureOnce(e, "id", now, 0)
+	}
+	i := capturedSize
+	got := testing.AllocsPerRun(100, func() {
+		if _, isNew := tr.captureOnce(errs[i], "id", now, 0); !isNew {
+			t.Fatalf("error %d taken for a repeat", i)
+		}
+		i++
+	})
+	if got != 0 {
+		t.Errorf("a new capture: %v allocations, want 0", got)
+	}
+}
+
+// TestCaptureOnceRaceBetweenLooks: an error captured by another goroutine
+// after this capture's first look-up, while its ID and entries are made
+// outside the lock, is found by the second: one event, not two. (The
+// second look-up is skipped only when nothing was added in between.)
+func TestCaptureOnceRaceBetweenLooks(t *testing.T) {
+	tr := NewTrail(1)
+	now := time.Now()
+	err := fmt.Errorf("shared: %w", errors.New("root"))
+	tr.captureOnce([]error{errors.New("earlier")}, "earlier", now, 0)
+	id, first := tr.CaptureOnceFor(nil, []error{err}, func() string {
+		// Another goroutine's capture, between the two look-ups.
+		if _, isNew := tr.captureOnce([]error{err}, "other", now, 0); !isNew {
+			t.Fatal("the other capture was taken for a repeat")
+		}
+		return "mine"
+	}, now, 0)
+	if first || id != "other" {
+		t.Errorf("CaptureOnceFor = %q %v, want the other capture's event (\"other\", false)", id, first)
+	}
+	if id, first := tr.captureOnce([]error{err}, "later", now, 0); first || id != "other" {
+		t.Errorf("a later capture = %q %v, want (\"other\", false)", id, first)
+	}
+}

@@ -125,11 +125,10 @@ func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 			}}
 		}
 	}()
-	event.SetException(err, maxDepth)
-	// sentry-go gives the outermost exception the stack of this call when the
-	// error carries none; start it at the caller's log call instead.
-	if n := len(event.Exception); n > 0 {
-		trimLoggingFrames(event.Exception[n-1].Stacktrace, pc)
+	// sentry-go's event.SetException(err, maxDepth), with the outermost
+	// exception's stack starting at the caller's log call (see exceptionsOf).
+	if ex := exceptionsOf(err, maxDepth, pc); len(ex) > 0 {
+		event.Exception = ex
 	}
 	fixTextErrors(event, errs)
 	for i := range event.Exception {

@@ -72,14 +72,36 @@ func hasJoinedPrefix(a, b, p string) bool {
 // wrapper around the logger is not taken for the caller; a record handled
 // on another goroutine, whose stack does not hold pc, gets pc's frame alone.
 // With pc zero the stack starts at the first frame outside the loggers.
+//
+// The frames are worked out once per stack (its program counters and pc,
+// see callerStacks) and copied for each event, which may change them.
 func callerStacktrace(pc uintptr) *sentry.Stacktrace {
-	pcs := make([]uintptr, 100)
-	n := runtime.Callers(2, pcs)
+	var pcs [100]uintptr
+	n := runtime.Callers(2, pcs[:])
+	var keyBuf stackKeyBuf
+	key := stackKey(pc, pcs[:n], &keyBuf)
+	frames, ok := callerStacks.get(key)
+	if !ok {
+		frames = callerFrames(slices.Clone(pcs[:n]), pc) // a copy: CallersFrames keeps it, and pcs stays on the stack
+		callerStacks.put(key, frames)
+	}
+	if frames == nil {
+		return nil
+	}
+	return &sentry.Stacktrace{Frames: slices.Clone(frames)}
+}
+
+// callerStacks remembers callerStacktrace's frames by program counters.
+var callerStacks stackCache
+
+// callerFrames is what callerStacktrace makes of pcs, its caller's stack:
+// nil for no stack.
+func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 	var at runtime.Frame
 	if pc != 0 {
 		at = frameOf(pc)
 	}
-	frames := runtime.CallersFrames(pcs[:n])
+	frames := runtime.CallersFrames(pcs)
 	var out []sentry.Frame
 	top := true
 	for {
@@ -104,12 +126,12 @@ func callerStacktrace(pc uintptr) *sentry.Stacktrace {
 	}
 	if len(out) == 0 {
 		if pc != 0 { // handled on another goroutine
-			return &sentry.Stacktrace{Frames: []sentry.Frame{sentry.NewFrame(at)}}
+			return []sentry.Frame{sentry.NewFrame(at)}
 		}
 		return nil
 	}
 	slices.Reverse(out)
-	return &sentry.Stacktrace{Frames: out}
+	return out
 }
 
 // trimLoggingFrames drops the frames of the loggers and logcrumbs from the

@@ -1,0 +1,324 @@
+package event
+
+import (
+	"encoding/binary"
+	"reflect"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// exceptionsOf returns the exception chain of err as sentry-go's
+// Event.SetException(err, maxDepth) makes it (v0.50.0's
+// convertErrorToExceptions: the same exceptions, types, values, mechanisms
+// and stacks), with the outermost exception's stack, when err carries none,
+// trimmed as trimLoggingFrames trims it (see currentStack).
+//
+// It is sentry-go's, minus what made it most of an event's cost: the
+// current stack symbolized anew for every event (runtime.CallersFrames and
+// a sentry.Frame per frame), now remembered per stack; every error asked
+// by reflection for a stack it carries (three method look-ups and a field
+// look-up that panics for an error with no "frame" field), now asked only
+// of the types that could carry one; and the look-up maps, pointers and
+// mechanisms allocated one by one. TestExceptionsAsSentry holds it to
+// sentry-go's output.
+//
+//go:noinline
+func exceptionsOf(err error, maxDepth int, pc uintptr) []sentry.Exception {
+	// The usual chain of a few errors fits these buffers, on the stack:
+	// chainBuilder is passed and returned by value, not through a pointer,
+	// which would move them to the heap.
+	var excBuf [4]sentry.Exception
+	var infoBuf [4]exceptionInfo
+	var ptrBuf [4]uintptr
+	c := chainBuilder{maxDepth: maxDepth, exceptions: excBuf[:0], infos: infoBuf[:0], seenPtrs: ptrBuf[:0]}
+	c = c.convert(err, -1, "", 0)
+	n := len(c.exceptions)
+	if n == 0 {
+		return nil
+	}
+	out := make([]sentry.Exception, n)
+	copy(out, c.exceptions)
+	if n > 1 { // a single exception has no mechanism (see convertErrorToExceptions)
+		mechs := make([]sentry.Mechanism, n)
+		ids := make([]int, n) // a child's ParentID points at its parent's ID, as sentry-go's does
+		for i := range out {
+			ids[i] = i
+			mechs[i] = sentry.Mechanism{
+				Type:             sentry.MechanismTypeChained,
+				ExceptionID:      i,
+				Source:           c.infos[i].source,
+				IsExceptionGroup: c.infos[i].group,
+			}
+			if p := c.infos[i].parent; p < 0 {
+				mechs[i].Type, mechs[i].Source = sentry.MechanismTypeGeneric, ""
+			} else {
+				mechs[i].ParentID = &ids[p]
+			}
+			out[i].Mechanism = &mechs[i]
+		}
+	}
+	slices.Reverse(out)
+	if out[n-1].Stacktrace == nil {
+		out[n-1].Stacktrace = currentStack(pc)
+	} else {
+		trimLoggingFrames(out[n-1].Stacktrace, pc)
+	}
+	return out
+}
+
+// chainBuilder is convertErrorDFS's state.
+type chainBuilder struct {
+	maxDepth   int
+	exceptions []sentry.Exception
+	infos      []exceptionInfo // of each exception, for its mechanism
+	seenPtrs   []uintptr
+	seenKeys   []string
+}
+
+// exceptionInfo is what an exception's mechanism says of it: its parent's
+// index (-1 for none), where the parent holds it, and whether it joins
+// errors.
+type exceptionInfo struct {
+	parent int
+	source string
+	group  bool
+}
+
+// convert is sentry-go's convertErrorDFS: err's exception, then, depth
+// first, those of the errors it wraps or joins, or of its Cause. It
+// returns c with them added.
+func (c chainBuilder) convert(err error, parent int, source string, depth int) chainBuilder {
+	if err == nil {
+		return c
+	}
+	var seen bool
+	if c, seen = c.seen(err); seen {
+		return c
+	}
+	_, isGroup := err.(interface{ Unwrap() []error })
+	ex := sentry.Exception{
+		Value:      err.Error(),
+		Type:       reflect.TypeOf(err).String(),
+		Stacktrace: errorStack(err),
+	}
+	id := len(c.exceptions)
+	if parent < 0 {
+		source = ""
+	}
+	c.exceptions = append(c.exceptions, ex)
+	c.infos = append(c.infos, exceptionInfo{parent, source, isGroup})
+	if c.maxDepth >= 0 && depth >= c.maxDepth {
+		return c
+	}
+	switch v := err.(type) {
+	case interface{ Unwrap() []error }:
+		for i, e := range v.Unwrap() {
+			if e != nil {
+				c = c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
+			}
+		}
+	case interface{ Unwrap() error }:
+		if e := v.Unwrap(); e != nil {
+			c = c.convert(e, id, sentry.MechanismTypeUnwrap, depth+1)
+		}
+	case interface{ Cause() error }:
+		if e := v.Cause(); e != nil {
+			c = c.convert(e, id, sentry.MechanismSourceCause, depth+1)
+		}
+	}
+	return c
+}
+
+// seen is sentry-go's visited.seenError: a non-nil pointer is seen by its
+// address, any other error by its reflect.Value's String and its text. It
+// returns c with err noted.
+func (c chainBuilder) seen(err error) (chainBuilder, bool) {
+	v := reflect.ValueOf(err)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		p := v.Pointer()
+		if slices.Contains(c.seenPtrs, p) {
+			return c, true
+		}
+		c.seenPtrs = append(c.seenPtrs, p)
+		return c, false
+	}
+	key := v.String() + err.Error()
+	if slices.Contains(c.seenKeys, key) {
+		return c, true
+	}
+	c.seenKeys = append(c.seenKeys, key)
+	return c, false
+}
+
+// errorStack is sentry.ExtractStacktrace(err), asked only of errors whose
+// type could answer: ExtractStacktrace looks for methods StackFrames,
+// StackTrace or GetStackTracer (go-errors, pkg/errors, pingcap) and for a
+// "frame" field of a pointed-to struct (xerrors), the last by a reflection
+// that panics and recovers when there is none, which was most of its cost.
+// Without any of them it returns nil, whatever the error's value.
+func errorStack(err error) *sentry.Stacktrace {
+	t := reflect.TypeOf(err)
+	mayCarry, ok := stackTypes.Load(t)
+	if !ok {
+		mayCarry = mayCarryStack(t)
+		stackTypes.Store(t, mayCarry)
+	}
+	if !mayCarry.(bool) {
+		return nil
+	}
+	return sentry.ExtractStacktrace(err)
+}
+
+// stackTypes remembers, per error type, mayCarryStack's answer. Types are
+// finite in a program, so it needs no bound.
+var stackTypes sync.Map // reflect.Type -> bool
+
+// mayCarryStack reports whether sentry.ExtractStacktrace could find a stack
+// in an error of type t (see errorStack).
+func mayCarryStack(t reflect.Type) bool {
+	for _, m := range []string{"StackFrames", "StackTrace", "GetStackTracer"} {
+		if _, ok := t.MethodByName(m); ok {
+			return true
+		}
+	}
+	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return false // extractXErrorsPC's Elem or FieldByName panics
+	}
+	_, ok := t.Elem().FieldByName("frame")
+	return ok
+}
+
+// maxStackDepth is how many program counters currentStack reads, from its
+// own frame: sentry-go's NewStacktrace reads 100 from its own, one frame
+// deeper (NewStacktrace, convertErrorToExceptions and Event.SetException,
+// inlined but a frame of the stack, above setException; here currentStack
+// and exceptionsOf), so that a stack deeper than that is cut where
+// NewStacktrace cut it.
+const maxStackDepth = 99
+
+// currentStack returns the current goroutine's stack as sentry-go's
+// NewStacktrace takes it for the outermost exception of an error that
+// carries none, trimmed by trimLoggingFrames(st, pc): the same frames,
+// from the caller's log call down.
+//
+// The frames are worked out once per stack (its program counters and pc):
+// symbolizing every frame of it, and making a sentry.Frame of each, was a
+// third of an event's cost. Each event gets a copy, which it may change.
+//
+// It must be called from exceptionsOf, called from setException (see
+// maxStackDepth).
+//
+//go:noinline
+func currentStack(pc uintptr) *sentry.Stacktrace {
+	var pcs [maxStackDepth]uintptr
+	n := runtime.Callers(1, pcs[:])
+	if n == 0 {
+		return nil
+	}
+	var keyBuf stackKeyBuf
+	key := stackKey(pc, pcs[:n], &keyBuf)
+	frames, ok := stacks.get(key)
+	if !ok {
+		frames = stackFrames(slices.Clone(pcs[:n]), pc) // a copy: CallersFrames keeps it, and pcs stays on the stack
+		stacks.put(key, frames)
+	}
+	return &sentry.Stacktrace{Frames: slices.Clone(frames)}
+}
+
+// stackFrames is what NewStacktrace and trimLoggingFrames make of pcs.
+func stackFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
+	var frames []runtime.Frame
+	it := runtime.CallersFrames(pcs)
+	for {
+		f, more := it.Next()
+		frames = append(frames, f)
+		if !more {
+			break
+		}
+	}
+	slices.Reverse(frames)
+	for i := len(frames) - 1; i >= 0; i-- { // trimPanicFrames
+		if frames[i].Function == "runtime.gopanic" {
+			frames = frames[:i]
+			break
+		}
+	}
+	var out []sentry.Frame // createFrames
+	if len(frames) > 0 {
+		out = make([]sentry.Frame, 0, len(frames))
+	}
+	for _, f := range frames {
+		sf := sentry.NewFrame(f)
+		if !skipFrame(sf.Module) {
+			out = append(out, sf)
+		}
+	}
+	for i := len(out) - 1; i > 0; i-- { // cleanupFunctionNamePrefix
+		if parent := out[i-1].Function + "."; strings.HasPrefix(out[i].Function, parent) {
+			out[i].Function = out[i].Function[len(parent):]
+		}
+	}
+	st := &sentry.Stacktrace{Frames: out}
+	trimLoggingFrames(st, pc)
+	return st.Frames
+}
+
+// skipFrame is sentry-go's shouldSkipFrame: Go's runtime and testing, and
+// sentry-go's own frames, are left out of a stack.
+func skipFrame(module string) bool {
+	return module == "runtime" || module == "testing" ||
+		strings.HasPrefix(module, "github.com/getsentry/sentry-go") && !strings.HasSuffix(module, "_test")
+}
+
+// maxStackFrames bounds the frames stacks holds in all (a frame is about
+// 300 bytes): a program logs errors from a few hundred stacks; past the
+// bound, stacks are worked out anew.
+const maxStackFrames = 8192
+
+// stackKey returns the key of a stack's frames in a stackCache: pc and
+// pcs, written in buf.
+func stackKey(pc uintptr, pcs []uintptr, buf *stackKeyBuf) []byte {
+	key := binary.LittleEndian.AppendUint64(buf[:0], uint64(pc))
+	for _, p := range pcs {
+		key = binary.LittleEndian.AppendUint64(key, uint64(p))
+	}
+	return key
+}
+
+// stackKeyBuf holds a stack's key: pc and up to 100 program counters.
+type stackKeyBuf [8 * 101]byte
+
+// stacks remembers currentStack's frames by program counters.
+var stacks stackCache
+
+// stackCache is a map of stacks' frames, up to maxStackFrames in all, safe
+// for concurrent use.
+type stackCache struct {
+	mu     sync.RWMutex
+	m      map[string][]sentry.Frame
+	frames int
+}
+
+func (s *stackCache) get(key []byte) ([]sentry.Frame, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	frames, ok := s.m[string(key)]
+	return frames, ok
+}
+
+func (s *stackCache) put(key []byte, frames []sentry.Frame) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = make(map[string][]sentry.Frame)
+	}
+	if _, ok := s.m[string(key)]; !ok && s.frames+len(frames) <= maxStackFrames {
+		s.m[string(key)] = frames
+		s.frames += len(frames)
+	}
+}

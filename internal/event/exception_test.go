@@ -1,0 +1,228 @@
+package event
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+)
+
+// sentryExceptions is how setException made the exception chain before
+// exceptionsOf: sentry-go's Event.SetException, the outermost exception's
+// stack then trimmed. Its frames stand where setException's did.
+//
+//go:noinline
+func sentryExceptions(err error, maxDepth int, pc uintptr) []sentry.Exception {
+	var event sentry.Event
+	event.SetException(err, maxDepth)
+	if n := len(event.Exception); n > 0 {
+		trimLoggingFrames(event.Exception[n-1].Stacktrace, pc)
+	}
+	return event.Exception
+}
+
+// ownExceptions calls exceptionsOf from where setException does.
+//
+//go:noinline
+func ownExceptions(err error, maxDepth int, pc uintptr) []sentry.Exception {
+	return exceptionsOf(err, maxDepth, pc)
+}
+
+// bothExceptions returns both chains of err, taken from the same frame;
+// withPC gives them the program counter of its caller's call, as a logger
+// records its caller.
+//
+//go:noinline
+func bothExceptions(err error, maxDepth int, withPC bool) (want, got []sentry.Exception) {
+	var pc uintptr
+	if withPC {
+		var pcs [1]uintptr
+		runtime.Callers(2, pcs[:])
+		pc = pcs[0]
+	}
+	return sentryExceptions(err, maxDepth, pc), ownExceptions(err, maxDepth, pc)
+}
+
+type strErr string
+
+func (e strErr) Error() string { return string(e) }
+
+type valErr struct{ msg string }
+
+func (e valErr) Error() string { return e.msg }
+
+type nilSafeErr struct{}
+
+func (e *nilSafeErr) Error() string { return "nil-safe" }
+
+// stackErr carries its stack as pkg/errors' errors do.
+type stackErr struct {
+	msg string
+	pcs []uintptr
+}
+
+func newStackErr(msg string) *stackErr {
+	pcs := make([]uintptr, 32)
+	return &stackErr{msg, pcs[:runtime.Callers(1, pcs)]}
+}
+func (e *stackErr) Error() string         { return e.msg }
+func (e *stackErr) StackTrace() []uintptr { return e.pcs }
+
+// frameErr carries its stack as golang.org/x/xerrors' errors do.
+type frameErr struct {
+	msg   string
+	frame struct{ frames [3]uintptr }
+}
+
+func newFrameErr(msg string) *frameErr {
+	e := &frameErr{msg: msg}
+	runtime.Callers(0, e.frame.frames[:])
+	return e
+}
+func (e *frameErr) Error() string { return e.msg }
+
+type causeErr struct{ cause error }
+
+func (e causeErr) Error() string { return "cause: " + e.cause.Error() }
+func (e causeErr) Cause() error  { return e.cause }
+
+type multiErr []error
+
+func (m multiErr) Error() string   { return fmt.Sprint(len(m), " errors") }
+func (m multiErr) Unwrap() []error { return m }
+
+// TestExceptionsAsSentry: exceptionsOf makes the exception chain sentry-go's
+// Event.SetException made (then trimmed as setException trimmed it): the
+// same types, values, mechanisms and stacks, the current stack's too, with
+// and without the caller's program counter, asked again (from its cache),
+// from deeper than sentry-go reads a stack, for errors that carry stacks
+// of their own and for the chains sentry-go walks (Unwrap, joins, Cause,
+// errors seen twice, maximum depths).
+func TestExceptionsAsSentry(t *testing.T) {
+	base := errors.New("base")
+	wrapped := fmt.Errorf("outer: %w", fmt.Errorf("inner: %w", base))
+	errs := map[string]error{
+		"new":        base,
+		"wrapped":    wrapped,
+		"join":       errors.Join(wrapped, strErr("s"), nil, valErr{"v"}),
+		"join-twice": errors.Join(base, base, strErr("s"), strErr("s"), valErr{"v"}, valErr{"v"}),
+		"multi-nil":  multiErr{base, nil, valErr{"v"}},
+		"str":        strErr("text"),
+		"val":        valErr{"value"},
+		"nil-ptr":    (*nilSafeErr)(nil),
+		"stack":      fmt.Errorf("w: %w", newStackErr("pkg")),
+		"stack-top":  newStackErr("pkg"),
+		"frame":      fmt.Errorf("w: %w", newFrameErr("x")),
+		"frame-top":  newFrameErr("x"),
+		"cause":      causeErr{fmt.Errorf("c: %w", base)},
+		"deep":       fmt.Errorf("1: %w", fmt.Errorf("2: %w", fmt.Errorf("3: %w", fmt.Errorf("4: %w", fmt.Errorf("5: %w", base))))),
+	}
+	for name, err := range errs {
+		for _, depth := range []int{-1, 0, 1, 2, 100} {
+			for _, withPC := range []bool{false, true} {
+				for round := range 2 { // the second from the stack cache
+					want, got := bothExceptions(err, depth, withPC)
+					if !withPC {
+						want, got = dropOwnFrames(want), dropOwnFrames(got)
+					}
+					if !reflect.DeepEqual(got, want) {
+						w, _ := json.MarshalIndent(want, "", " ")
+						g, _ := json.MarshalIndent(got, "", " ")
+						t.Fatalf("%s, depth %d, pc %v, round %d:\ngot  %s\nwant %s", name, depth, withPC, round, g, w)
+					}
+				}
+			}
+		}
+	}
+	for _, frames := range []int{50, 97, 98, 99, 100, 150} {
+		var want, got []sentry.Exception
+		var deep func(n int)
+		deep = func(n int) {
+			if n == 0 {
+				want, got = bothExceptions(wrapped, -1, false)
+				return
+			}
+			deep(n - 1)
+		}
+		deep(frames)
+		want, got = dropOwnFrames(want), dropOwnFrames(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%d frames deep: got %d frames, want %d", frames, len(got[len(got)-1].Stacktrace.Frames), len(want[len(want)-1].Stacktrace.Frames))
+		}
+	}
+}
+
+// dropOwnFrames drops the frames of sentryExceptions and ownExceptions, and
+// what they call, from the top of the outermost exception's stack: without
+// a program counter, setException trims the frames of the loggers and
+// logcrumbs from it, but here every frame is logcrumbs', so none is
+// trimmed.
+func dropOwnFrames(ex []sentry.Exception) []sentry.Exception {
+	st := ex[len(ex)-1].Stacktrace
+	own := map[string]bool{"sentryExceptions": true, "ownExceptions": true, "exceptionsOf": true, "currentStack": true}
+	n := len(st.Frames)
+	for n > 0 && own[st.Frames[n-1].Function] {
+		n--
+	}
+	st.Frames = st.Frames[:n]
+	return ex
+}
+
+// TestExceptionsOwnStack: each event gets a stack of its own: changing one
+// (a BeforeSend may) leaves the next event's, from the cache, as it was.
+func TestExceptionsOwnStack(t *testing.T) {
+	err := errors.New("x")
+	first := ownExceptions(err, -1, 0)
+	fn := first[0].Stacktrace.Frames[0].Function
+	first[0].Stacktrace.Frames[0].Function = "changed"
+	if again := ownExceptions(err, -1, 0); again[0].Stacktrace.Frames[0].Function != fn {
+		t.Errorf("a changed stack changed the next event's: %q", again[0].Stacktrace.Frames[0].Function)
+	}
+}
+
+// oldCallerStacktrace is callerStacktrace as it was before its frames were
+// remembered, symbolizing the stack on every call.
+func oldCallerStacktrace(pc uintptr) *sentry.Stacktrace {
+	pcs := make([]uintptr, 100)
+	n := runtime.Callers(2, pcs)
+	if f := callerFrames(pcs[:n], pc); f != nil {
+		return &sentry.Stacktrace{Frames: f}
+	}
+	return nil
+}
+
+// bothCallerStacks returns oldCallerStacktrace's and callerStacktrace's
+// stacks, taken from the same frame, for pc (withPC: its caller's call, as
+// a logger records its caller; else none).
+//
+//go:noinline
+func bothCallerStacks(withPC bool) (want, got *sentry.Stacktrace) {
+	var pc uintptr
+	if withPC {
+		var pcs [1]uintptr
+		runtime.Callers(2, pcs[:])
+		pc = pcs[0]
+	}
+	return oldCallerStacktrace(pc), callerStacktrace(pc)
+}
+
+// TestCallerStacktraceCached: a message event's stack, remembered per
+// stack, is the one worked out anew, on the first call and from the cache,
+// for each pc; each event gets a copy of its own.
+func TestCallerStacktraceCached(t *testing.T) {
+	for _, withPC := range []bool{false, true} {
+		for round := range 3 {
+			want, got := bothCallerStacks(withPC)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("pc %v, round %d: got %+v, want %+v", withPC, round, got, want)
+			}
+			if got != nil && len(got.Frames) > 0 {
+				got.Frames[0].Function = "changed" // a BeforeSend may
+			}
+		}
+	}
+}
