@@ -276,8 +276,10 @@ func skipFrame(module string) bool {
 }
 
 // maxStackFrames bounds the frames stacks holds in all (a frame is about
-// 300 bytes): a program logs errors from a few hundred stacks; past the
-// bound, stacks are worked out anew.
+// 300 bytes; each stack counts one more, for its key, so that stacks with
+// no frame of their own cannot grow the map without bound): a program logs
+// errors from a few hundred stacks; past the bound, stacks are worked out
+// anew.
 const maxStackFrames = 8192
 
 // stackKey returns the key of a stack's frames in a stackCache: pc and
@@ -317,8 +319,8 @@ func (s *stackCache) put(key []byte, frames []sentry.Frame) {
 	if s.m == nil {
 		s.m = make(map[string][]sentry.Frame)
 	}
-	if _, ok := s.m[string(key)]; !ok && s.frames+len(frames) <= maxStackFrames {
+	if _, ok := s.m[string(key)]; !ok && s.frames+len(frames)+1 <= maxStackFrames {
 		s.m[string(key)] = frames
-		s.frames += len(frames)
+		s.frames += len(frames) + 1
 	}
 }
