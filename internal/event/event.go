@@ -262,6 +262,17 @@ func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *b
 	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
+// RecordID returns what identifies rec's fingerprint key for a skipped
+// repeat (see policy.RepeatMemo), when the key falls back on a call site
+// that rec's program counter gives; else false.
+func (b *Builder) RecordID(client *sentry.Client, rec *buffer.Record, errs []error) (policy.RecordID, bool) {
+	if rec.PC == 0 || b.or().fingerprintKey != "" {
+		return policy.RecordID{}, false
+	}
+	id := policy.RecordID{Client: policy.ClientID(client), Logger: rec.LoggerBytes(), PC: rec.PC}
+	return id, id.SetErrors(errs)
+}
+
 // AddTrail merges trail into an event other code captured through a unit
 // of work's hub (hub.CaptureException, sentryhttp), as logcrumbs' own
 // events have it: scrubbed, through client's BeforeBreadcrumb, in time
