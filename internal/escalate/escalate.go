@@ -231,12 +231,27 @@ func (e *Escalator) hubOf(ctx context.Context) (hub *sentry.Hub, onCtx bool) {
 //
 // It returns the ID of the event it sent, or "".
 func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
-	return e.capture(ctx, rec, errs, nil)
+	return e.capture(ctx, rec, errs, nil, "")
+}
+
+// CaptureAt is Capture for a record whose call site its caller found
+// (event.LogCallSite), or "" for none.
+func (e *Escalator) CaptureAt(ctx context.Context, rec *buffer.Record, errs []error, site string) (id string) {
+	return e.capture(ctx, rec, errs, nil, site)
+}
+
+// NeedsSite reports whether Capture may need the call site of a record
+// without a program counter logged with ctx: its key is the call site (no
+// Options.FingerprintKey), and its hub has a client (else nothing is
+// sent, nor keyed). Its caller may then find the site for CaptureAt.
+func (e *Escalator) NeedsSite(ctx context.Context) bool {
+	return e.build.SiteKeyed() && e.Hub(ctx).Client().IsEnabled()
 }
 
 // capture is Capture; a non-nil recovered is the panic value the event
-// reports, which makes it unhandled and tells Units about it.
-func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any) (id string) {
+// reports, which makes it unhandled and tells Units about it; a non-empty
+// site is rec's call site (see CaptureAt).
+func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any, site string) (id string) {
 	trail := buffer.For(ctx)
 	var handover policy.Handover
 	defer func() {
@@ -278,7 +293,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			// the integration's last repeat goes to its entry without its
 			// key (see policy.RepeatMemo).
 			if earlier != "" && !e.repeatByID(client, rec, errs, earlier) {
-				e.proc.Repeat(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier)
+				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site), earlier)
 			}
 			return earlier
 		}
@@ -288,7 +303,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		newID = policy.NewEventID()
 	}
 	now := time.Now()
-	key := string(e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs))
+	key := string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site))
 	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
 	if !v.Send {
 		earlier := v.Earlier
@@ -417,5 +432,5 @@ func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string
 	rec.BeginMessage()
 	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
 	rec.EndMessage()
-	return e.capture(ctx, rec, []error{err}, p)
+	return e.capture(ctx, rec, []error{err}, p, "")
 }

@@ -186,12 +186,25 @@ func callSite(pc uintptr) string {
 		pcSites.put(pc, site)
 		return site
 	}
+	return siteFrom(3, &siteWindow) // from callSite's caller
+}
+
+// LogCallSite is callSite(0) for a record its caller, a few frames above
+// the log call, is handling: an integration's core, which finds the site
+// for the event path before it goes deeper (escalate, the key), so that
+// runtime.Callers reads fewer frames, with a window of its own
+// (coreSiteWindow). It is inlined: its caller is the first frame read.
+func LogCallSite() string { return siteFrom(3, &coreSiteWindow) }
+
+// siteFrom is callSite without a pc, from the skip-th frame (as
+// runtime.Callers counts, from siteFrom) and with the window win.
+func siteFrom(skip int, win *atomic.Int32) string {
 	// The key is the first w counters, zero after them: the same counters
 	// always lead to the same site, whatever w read them, when the site is
 	// among them or they are the whole stack (what is cached).
-	w := int(siteWindow.Load())
+	w := max(int(win.Load()), 1)
 	var key siteKey
-	n := runtime.Callers(2, key[:w])
+	n := runtime.Callers(skip, key[:w])
 	if site, ok := sites.get(key); ok {
 		return site
 	}
@@ -205,8 +218,8 @@ func callSite(pc uintptr) string {
 	// the window, from now on, to where this site lies (up to the whole
 	// key; a site deeper than that is always looked for so).
 	var deep [128]uintptr
-	site, at = siteIn(deep[:runtime.Callers(2, deep[:])])
-	widenSiteWindow(min(max(at+1, w+1), len(key)))
+	site, at = siteIn(deep[:runtime.Callers(skip, deep[:])])
+	widenSiteWindow(win, min(max(at+1, w+1), len(key)))
 	return site
 }
 
@@ -214,19 +227,28 @@ func callSite(pc uintptr) string {
 // from minSiteWindow, widened process-wide (widenSiteWindow) to the deepest
 // call site seen. From callSite's caller to the log call, an integration's
 // stack is 8 (zap) to 11 (logrus, zerolog's writer) frames deep.
-var siteWindow atomic.Int32
+// coreSiteWindow is LogCallSite's, from an integration's core: 5 (zap) to
+// 9 (zerolog's writer).
+var siteWindow, coreSiteWindow atomic.Int32
 
-func init() { siteWindow.Store(minSiteWindow) }
+func init() {
+	siteWindow.Store(minSiteWindow)
+	coreSiteWindow.Store(minCoreSiteWindow)
+}
 
 // minSiteWindow is siteWindow's first width: the frames of logcrumbs
-// between callSite and any integration's entry point, and one more.
-const minSiteWindow = 8
+// between callSite and any integration's entry point, and one more;
+// minCoreSiteWindow is coreSiteWindow's.
+const (
+	minSiteWindow     = 8
+	minCoreSiteWindow = 4
+)
 
-// widenSiteWindow widens siteWindow to w, unless it is wider already.
-func widenSiteWindow(w int) {
+// widenSiteWindow widens win to w, unless it is wider already.
+func widenSiteWindow(win *atomic.Int32, w int) {
 	for {
-		cur := siteWindow.Load()
-		if int(cur) >= w || siteWindow.CompareAndSwap(cur, int32(w)) {
+		cur := win.Load()
+		if int(cur) >= w || win.CompareAndSwap(cur, int32(w)) {
 			return
 		}
 	}
