@@ -322,3 +322,59 @@ func TestSummariesKeepNoAttributes(t *testing.T) {
 	client, logger = nil, nil
 	runtime.GC()
 }
+
+// TestRepeatsAreOneCallSites: a request that logs one error value over and
+// over from one line (a hot loop) has its repeats counted; the same error
+// logged with the same logger, level and message from another line (an
+// upper layer logging what it was returned) is not a repeat, as in the
+// conformance suite's OneBugAtThreeLayersIsOneEvent, and when nothing
+// else repeats Flush sends nothing. The records differ only in their call
+// site, which zap without AddCaller and zerolog do not give: it is read
+// from the stack, never guessed from the record. (Taking a record with
+// the logger, level and message of the last repeat for one of its call
+// site would count the upper layer's records, and send a summary for a
+// bug logged once at each layer.)
+func TestRepeatsAreOneCallSites(t *testing.T) {
+	for _, l := range layeredLoggers {
+		for _, c := range []struct {
+			name    string
+			log     func(f logFuncs, ctx context.Context, err error)
+			repeats int // counted; 0: Flush sends nothing
+		}{
+			{"interleaved", func(f logFuncs, ctx context.Context, err error) {
+				f.middle(ctx, "query failed", err) // the event
+				for range 3 {
+					f.middle(ctx, "query failed", err)
+					f.upper(ctx, "query failed", err)
+				}
+				f.upper(ctx, "query failed", err)
+				f.middle(ctx, "query failed", err)
+			}, 4},
+			{"upper only", func(f logFuncs, ctx context.Context, err error) {
+				f.middle(ctx, "query failed", err) // the event
+				for range 3 {
+					f.upper(ctx, "query failed", err)
+				}
+			}, 0},
+		} {
+			t.Run(l.name+"/"+c.name, func(t *testing.T) {
+				rec := logcrumbstest.New(t)
+				opts := rec.Options()
+				opts.DedupeWindow = time.Minute
+				f := l.make(t, opts)
+				c.log(f, rec.Context(context.Background()), fmt.Errorf("query: %w", errors.New("db down")))
+				if n := len(rec.Events()); n != 1 {
+					t.Fatalf("%d events, want 1", n)
+				}
+				logcrumbs.Flush(time.Second)
+				evs := rec.Events()
+				switch {
+				case c.repeats == 0 && len(evs) != 1:
+					t.Errorf("Flush sent %d events (repeats %d), want none: the upper layer's records are no repeats", len(evs)-1, repeatsOf(evs[len(evs)-1]))
+				case c.repeats > 0 && (len(evs) != 2 || repeatsOf(evs[1]) != c.repeats):
+					t.Errorf("%d events after Flush, the last with %d repeats; want a summary of %d", len(evs), repeatsOf(evs[len(evs)-1]), c.repeats)
+				}
+			})
+		}
+	}
+}

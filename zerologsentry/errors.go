@@ -2,6 +2,7 @@ package zerologsentry
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -180,9 +181,38 @@ func (g *errorGatherer) member(key string, raw []byte, esc bool) {
 		}
 	}
 	if key == zerolog.ErrorFieldName {
-		*g.errs = append(*g.errs, &core.TextError{Text: owned(raw, esc)})
+		*g.errs = append(*g.errs, textError(raw, esc))
 	}
 }
+
+// textError returns the text-only error of an error field zerolog encoded
+// as raw: the one made lately for the same text, else a new one. Making one
+// per record (the error and its text) was a skipped repeat's 2 allocations
+// with zerolog's default ErrorMarshalFunc. The errors are shared, so never
+// written once made (done gives a record's error a stack in a copy of its
+// own); a text with escapes, or longer than maxSharedText, is not shared.
+func textError(raw []byte, esc bool) *core.TextError {
+	if esc || len(raw) > maxSharedText {
+		return &core.TextError{Text: owned(raw, esc)}
+	}
+	slot := &textErrorCache[maphash.Bytes(textErrorSeed, raw)%uint64(len(textErrorCache))]
+	if te := slot.Load(); te != nil && te.Text == string(raw) { // compared without a copy
+		return te
+	}
+	te := &core.TextError{Text: string(raw)}
+	slot.Store(te) // a collision replaces the slot's error: the next of either text makes a new one
+	return te
+}
+
+// textErrorCache holds the text-only errors made lately, by a hash of their
+// texts: at most len(textErrorCache) errors of at most maxSharedText bytes
+// each (about 64 KiB in all).
+var textErrorCache [64]atomic.Pointer[core.TextError]
+
+// maxSharedText bounds the texts textErrorCache keeps.
+const maxSharedText = 1 << 10
+
+var textErrorSeed = maphash.MakeSeed()
 
 // skipped sees a top-level member the copy leaves out.
 func (g *errorGatherer) skipped(key string, value []byte) {
@@ -197,9 +227,11 @@ func (g *errorGatherer) done() {
 	if g.errs == nil || g.stack == nil {
 		return
 	}
-	for _, err := range (*g.errs)[g.first:] {
+	errs := (*g.errs)[g.first:]
+	for i, err := range errs {
 		if te, ok := err.(*core.TextError); ok {
-			te.Stack = decodeStack(g.stack)
+			// A copy: te may be shared with other records (see textError).
+			errs[i] = &core.TextError{Text: te.Text, Type: te.Type, Stack: decodeStack(g.stack)}
 			return
 		}
 	}

@@ -77,6 +77,44 @@ func TestPkgErrorsStack(t *testing.T) {
 	}
 }
 
+// TestTextErrorStackNotShared: text-only errors of the same text are
+// shared between records (textError), so the stack zerolog encodes beside
+// one record's error is that record's alone: events of the same text
+// before and after it carry the caller's stack, not it.
+func TestTextErrorStackNotShared(t *testing.T) {
+	saved := zerolog.ErrorStackMarshaler
+	t.Cleanup(func() { zerolog.ErrorStackMarshaler = saved })
+	zerolog.ErrorStackMarshaler = zpkgerrors.MarshalStack
+
+	logger, rec := newLogger(t, zerologsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}, nil)
+	logIn := func(err error, stack bool) {
+		_, log := zerologsentry.WithContext(context.Background(), logger) // a request each: no capture-once
+		e := log.Error()
+		if stack {
+			e = e.Stack()
+		}
+		e.Err(err).Msg("failed")
+	}
+	logIn(errors.New("from deep down"), false)
+	logIn(pkgerrors.New("from deep down"), true)
+	logIn(errors.New("from deep down"), false)
+	evs := rec.Events()
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want 3", len(evs))
+	}
+	for i, ev := range evs {
+		if len(ev.Exception) != 1 || ev.Exception[0].Stacktrace == nil {
+			t.Fatalf("event %d: exception = %+v", i, ev.Exception)
+		}
+		frames := ev.Exception[0].Stacktrace.Frames
+		top := frames[len(frames)-1]
+		fromPkgErrors := top.Function == "TestTextErrorStackNotShared"
+		if fromPkgErrors != (i == 1) {
+			t.Errorf("event %d: top frame %s %s:%d; want pkgerrors' stack only in event 1", i, top.Function, top.Filename, top.Lineno)
+		}
+	}
+}
+
 // TestLevelFiltering: the global level and the logger's level hide records
 // from the trail (zerolog drops them before hooks run); filtering the output
 // with FilteredLevelWriter instead keeps them.

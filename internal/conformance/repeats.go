@@ -130,6 +130,44 @@ func testOneBugAtThreeLayersIsOneEvent(t *testing.T, d Driver) {
 	}
 }
 
+// RepeatsAreOneLayers: in a request that logs one error value over and
+// over from one layer (a hot loop), the same record from another layer,
+// identical but for its logger (the same level, message, fields and
+// error), is not a repeat, however the two interleave: only the hot loop's
+// repeats are counted, in the summary Flush sends. (The record of the last
+// repeat counted is remembered, so that the next one like it is counted
+// without its key being built: what it is told apart by must be what its
+// key is made of. Drivers log from one call site, so that layers differ by
+// logger here; crosstest's TestRepeatsAreOneCallSites tells call sites
+// apart.)
+func testRepeatsAreOneLayers(t *testing.T, d Driver) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.DedupeWindow = time.Minute
+	l := newLayers(t, d, opts)
+	ctx := rec.Context(context.Background())
+	err := fmt.Errorf("poll: %w", errDown)
+	service := func() {
+		l.service.Bind(ctx).Log(Error, "poll failed", Field{"component", "store"}, Field{"err", err})
+	}
+	l.log(ctx, "poll failed", err) // the event
+	for range 3 {
+		l.log(ctx, "poll failed", err)
+		service()
+	}
+	service()
+	l.log(ctx, "poll failed", err)
+	if got := len(rec.Events()); got != 1 {
+		t.Fatalf("%d events, want 1", got)
+	}
+	logcrumbs.Flush(time.Second)
+	evs := rec.Events()
+	if len(evs) != 2 || repeatsOf(evs[1].Event) != 4 {
+		t.Fatalf("%d events after Flush (the last with %d repeats), want a summary of the store's 4 repeats",
+			len(evs), repeatsOf(evs[len(evs)-1].Event))
+	}
+}
+
 // RepeatsSummaryJoinsItsIssue: 200 requests that log one bug are one event,
 // and at Flush a summary that Sentry groups with it: the same fingerprint,
 // exception chain (types, values, stack frames, mechanisms) or, for a

@@ -51,6 +51,7 @@ func Run(t *testing.T, d Driver) {
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
 		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
+		{"RepeatsAreOneLayers", testRepeatsAreOneLayers},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
 		{"DeliveryFollowed", testDeliveryFollowed},
 	} {

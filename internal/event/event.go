@@ -265,6 +265,17 @@ func cut(s string, n int) string {
 // policy.AppendFingerprintKey): the user's fingerprint when rec has one,
 // else its call site.
 func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
+	return b.AppendFingerprintKeyAt(dst, client, rec, errs, "")
+}
+
+// SiteKeyed reports whether the key of a record without a user
+// fingerprint field is the only one the builder makes: no
+// Options.FingerprintKey is set.
+func (b *Builder) SiteKeyed() bool { return b.or().fingerprintKey == "" }
+
+// AppendFingerprintKeyAt is AppendFingerprintKey with rec's call site
+// found already (LogCallSite), or "" to find it.
+func (b *Builder) AppendFingerprintKeyAt(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error, site string) []byte {
 	e := b.or()
 	var fp []string
 	if e.fingerprintKey != "" {
@@ -272,11 +283,23 @@ func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *b
 			fp = fingerprint(v)
 		}
 	}
-	var site string
-	if len(fp) == 0 { // the key falls back on the call site
+	if len(fp) > 0 {
+		site = ""
+	} else if site == "" { // the key falls back on the call site
 		site = callSite(rec.PC)
 	}
 	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
+}
+
+// RecordID returns what identifies rec's fingerprint key for a skipped
+// repeat (see policy.RepeatMemo), when the key falls back on a call site
+// that rec's program counter gives; else false.
+func (b *Builder) RecordID(client *sentry.Client, rec *buffer.Record, errs []error) (policy.RecordID, bool) {
+	if rec.PC == 0 || b.or().fingerprintKey != "" {
+		return policy.RecordID{}, false
+	}
+	id := policy.RecordID{Client: policy.ClientID(client), Logger: rec.LoggerBytes(), PC: rec.PC}
+	return id, id.SetErrors(errs)
 }
 
 // AddTrail merges trail into an event other code captured through a unit

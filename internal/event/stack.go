@@ -193,68 +193,99 @@ func isFrame(sf sentry.Frame, f runtime.Frame) bool {
 // It is asked on every event, suppressed repeats included, so the answer
 // for the innermost frames' program counters is remembered: finding a
 // frame's file and line was a tenth of the event path. Without pc, reading
-// those counters (runtime.Callers, which pays for every frame it reads)
-// was then 40% of a skipped repeat: it reads a window of them
-// (minSiteWindow, widened process-wide by siteWiden when a call site lies
-// past it), not the whole key.
+// those counters (runtime.Callers, which pays for every frame it reads,
+// about 80 ns each) was then 40% of a skipped repeat: it reads a window of
+// them (siteWindow), not the whole key, and the window is no wider than the
+// deepest call site seen needs, since every frame read past the site is
+// paid for nothing.
 func callSite(pc uintptr) string {
 	if pc != 0 { // the log call's own counter (see callerStacktrace)
-		key := siteKey{pc}
-		if site, ok := sites.get(key); ok {
+		if site, ok := pcSites.get(pc); ok {
 			return site
 		}
 		f := frameOf(pc)
 		site := f.File + ":" + strconv.Itoa(f.Line)
+		pcSites.put(pc, site)
+		return site
+	}
+	return siteFrom(3, &siteWindow) // from callSite's caller
+}
+
+// LogCallSite is callSite(0) for a record its caller, a few frames above
+// the log call, is handling: an integration's core, which finds the site
+// for the event path before it goes deeper (escalate, the key), so that
+// runtime.Callers reads fewer frames, with a window of its own
+// (coreSiteWindow). It is inlined: its caller is the first frame read.
+func LogCallSite() string { return siteFrom(3, &coreSiteWindow) }
+
+// siteFrom is callSite without a pc, from the skip-th frame (as
+// runtime.Callers counts, from siteFrom) and with the window win.
+func siteFrom(skip int, win *atomic.Int32) string {
+	// The key is the first w counters, zero after them: the same counters
+	// always lead to the same site, whatever w read them, when the site is
+	// among them or they are the whole stack (what is cached).
+	w := max(int(win.Load()), 1)
+	var key siteKey
+	n := runtime.Callers(skip, key[:w])
+	if site, ok := sites.get(key); ok {
+		return site
+	}
+	pcs := key // siteIn's frames keep their slice: a copy, so that key stays on the stack when cached
+	site, at := siteIn(pcs[:n])
+	if at >= 0 || n < w {
 		sites.put(key, site)
 		return site
 	}
+	// The stack goes on past the window: look further, uncached, and widen
+	// the window, from now on, to where this site lies (up to the whole
+	// key; a site deeper than that is always looked for so).
+	var deep [128]uintptr
+	site, at = siteIn(deep[:runtime.Callers(skip, deep[:])])
+	widenSiteWindow(win, min(max(at+1, w+1), len(key)))
+	return site
+}
+
+// siteWindow is how many program counters callSite reads without a pc:
+// from minSiteWindow, widened process-wide (widenSiteWindow) to the deepest
+// call site seen. From callSite's caller to the log call, an integration's
+// stack is 8 (zap) to 11 (logrus, zerolog's writer) frames deep.
+// coreSiteWindow is LogCallSite's, from an integration's core: 5 (zap) to
+// 9 (zerolog's writer).
+var siteWindow, coreSiteWindow atomic.Int32
+
+func init() {
+	siteWindow.Store(minSiteWindow)
+	coreSiteWindow.Store(minCoreSiteWindow)
+}
+
+// minSiteWindow is siteWindow's first width: the frames of logcrumbs
+// between callSite and any integration's entry point, and one more;
+// minCoreSiteWindow is coreSiteWindow's.
+const (
+	minSiteWindow     = 8
+	minCoreSiteWindow = 4
+)
+
+// widenSiteWindow widens win to w, unless it is wider already.
+func widenSiteWindow(win *atomic.Int32, w int) {
 	for {
-		// The key is the first w counters, zero after them: the same
-		// counters always lead to the same site, whatever w read them.
-		widen := siteWiden.Load()
-		w := minSiteWindow + int(widen)
-		var key siteKey
-		n := runtime.Callers(2, key[:w])
-		if site, ok := sites.get(key); ok {
-			return site
+		cur := win.Load()
+		if int(cur) >= w || win.CompareAndSwap(cur, int32(w)) {
+			return
 		}
-		pcs := key // siteIn's frames keep their slice: a copy, so that key stays on the stack when cached
-		site, found := siteIn(pcs[:n])
-		if !found && n == w { // the stack goes on past the window
-			if w < len(key) { // read more, from now on
-				siteWiden.CompareAndSwap(widen, int32(min(w+4, len(key))-minSiteWindow))
-				continue
-			}
-			// Deeper than the key: look further, uncached.
-			var pcs [128]uintptr
-			site, _ = siteIn(pcs[:runtime.Callers(2, pcs[:])])
-			return site
-		}
-		// Cached: the site was among these pcs, or they are the whole stack.
-		sites.put(key, site)
-		return site
 	}
 }
 
-// minSiteWindow is how many program counters callSite reads without a pc,
-// plus siteWiden: from callSite's caller to the log call, an integration's
-// stack is 9 (zap) to 12 (logrus, zerolog's writer) frames deep. A deeper
-// one widens the window, up to the whole siteKey, for the rest of the
-// process.
-const minSiteWindow = 12
-
-var siteWiden atomic.Int32
-
-// siteIn returns the call site among pcs, and whether there was one.
-func siteIn(pcs []uintptr) (string, bool) {
+// siteIn returns the call site among pcs, and its index in frames, or -1.
+func siteIn(pcs []uintptr) (string, int) {
 	frames := runtime.CallersFrames(pcs)
-	for {
+	for i := 0; ; i++ {
 		f, more := frames.Next()
 		if f.Function != "" && !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") {
-			return f.File + ":" + strconv.Itoa(f.Line), true
+			return f.File + ":" + strconv.Itoa(f.Line), i
 		}
 		if !more {
-			return "", false
+			return "", -1
 		}
 	}
 }
@@ -263,8 +294,13 @@ func siteIn(pcs []uintptr) (string, bool) {
 // counters always lead to the same call site.
 type siteKey [24]uintptr
 
-// sites remembers call sites by siteKey.
-var sites cache[siteKey, string]
+// sites remembers call sites by siteKey; pcSites by the log call's program
+// counter, when the logger gives one (a key of one word hashes faster than
+// a siteKey).
+var (
+	sites   cache[siteKey, string]
+	pcSites cache[uintptr, string]
+)
 
 // maxSites bounds each cache: a program logs errors from a few hundred
 // places; past the bound, answers are found anew.

@@ -28,11 +28,11 @@ func TestHasJoinedPrefix(t *testing.T) {
 // TestCallSiteDeepStacks: callSite reads a window of the stack that widens
 // when the site lies past it, and past its key looks further uncached: at
 // every depth, asked twice (the second time from its cache), it finds the
-// site a whole stack gives. This package's frames are logcrumbs' own, so
+// site a whole stack gives, as LogCallSite does with its own window. This package's frames are logcrumbs' own, so
 // the site is the test runner's frame.
 func TestCallSiteDeepStacks(t *testing.T) {
 	for _, depth := range []int{1, 8, 14, 20, 30} {
-		var got [2]string
+		var got [4]string
 		var want string
 		var nest func(int)
 		nest = func(d int) {
@@ -41,13 +41,17 @@ func TestCallSiteDeepStacks(t *testing.T) {
 				return
 			}
 			for i := range got {
-				got[i] = callSite(0)
+				if i < 2 {
+					got[i] = callSite(0)
+				} else {
+					got[i] = LogCallSite() // its own window: the same site
+				}
 			}
 			var pcs [256]uintptr
 			want, _ = siteIn(pcs[:runtime.Callers(1, pcs[:])])
 		}
 		nest(depth)
-		if want == "" || got[0] != want || got[1] != want {
+		if want == "" || got != [4]string{want, want, want, want} {
 			t.Errorf("depth %d: call sites %q, want %q", depth, got, want)
 		}
 	}

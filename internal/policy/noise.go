@@ -58,6 +58,10 @@ type seen struct {
 	summary *summary  // what Flush sends for pending repeats
 	size    int       // summary's bytes, as counted in noise.summaryBytes
 	dropped bool      // the client dropped the event: it has no summary
+	gone    bool      // no longer in noise.recent: swept, or the table reset
+
+	key  string     // its key in noise.recent (the map's own string)
+	memo recordMemo // the record a repeat was last counted on (see RepeatMemo)
 
 	// client is the client that sent the event: Flush sends the summary
 	// through it, not through the event's hub, which may have been bound to
@@ -197,6 +201,9 @@ type noise struct {
 func (n *noise) reset() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	for _, s := range n.recent { // a RepeatMemo may hold one
+		s.gone = true
+	}
 	n.recent, n.lastSweep, n.summaryBytes = map[string]*seen{}, time.Time{}, 0
 	n.rate, n.burst = defaultRate, defaultBurst
 	n.buckets.reset()
@@ -305,7 +312,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		if len(n.recent) >= maxFingerprints && !n.sweep(now, window) {
 			return v // no room: this fingerprint is not deduplicated
 		}
-		s = new(seen)
+		s = &seen{key: key}
 		n.recent[key] = s
 	}
 	n.dropSummary(s)
@@ -332,16 +339,7 @@ func (n *noise) dropSummary(s *seen) {
 // repeats_since is set: an error storm skips a record in a few hundred
 // nanoseconds, and reading the clock costs up to a hundred on some VMs.
 func (n *noise) repeat(key []byte, earlier string, now func() time.Time) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	s := n.recent[string(key)] // no key deduplicates with the window off
-	if s == nil || (s.id != earlier && !slices.Contains(s.before[:], earlier)) {
-		return
-	}
-	if s.repeats == 0 {
-		s.first = now()
-	}
-	s.repeats++
+	n.repeatNoting(key, earlier, nil, now)
 }
 
 // sent records through which client the event id of fingerprint key went,
@@ -386,6 +384,7 @@ func (n *noise) sweep(now time.Time, window time.Duration) bool {
 		if (s.repeats == 0 || s.dropped || clientGone(s)) && now.Sub(s.sent) >= window {
 			n.dropSummary(s)
 			delete(n.recent, k)
+			s.gone = true
 		}
 	}
 	return len(n.recent) < maxFingerprints

@@ -1,0 +1,158 @@
+package policy
+
+import (
+	"math/bits"
+	"reflect"
+	"slices"
+	"sync/atomic"
+	"time"
+)
+
+// A skipped repeat (see noise.repeat) is counted on its fingerprint key's
+// entry. Building that key, and hashing it to find the entry, was most of
+// what counting a repeat cost: an error storm logs one record from one
+// line over and over, whose key is the same every time. The entry a repeat
+// was last counted on therefore remembers what identified its record
+// (RecordID), and the next repeat whose record has the same identity goes
+// to that entry without its key being built.
+//
+// Only what the key is made of identifies a record: the client's number,
+// the logger, the log call's program counter (the call site is a function
+// of it) and the types of the errors. The key is then the same, so the
+// entry found is the one the key would find, as long as it is still in the
+// table under that key (not swept, see seen.gone): the same repeats are
+// counted. Records without a program counter (zap without AddCaller,
+// zerolog) are not identified: their call site is known only by reading
+// the stack, which is what building their key costs, and two call sites
+// with the same logger, message and error would be told apart by nothing
+// else (an upper layer logging the error again, which is not a repeat).
+// Nor are records whose key is the user's fingerprint (identified by
+// their fields), or with more than maxIDTypes errors.
+
+// maxIDTypes is how many errors a RecordID holds the types of.
+const maxIDTypes = 2
+
+// RecordID is what makes a skipped repeat's fingerprint key when it has a
+// program counter and no user fingerprint (see AppendFingerprintKey): a
+// record's identity for RepeatMemo.
+type RecordID struct {
+	Client uint64 // ClientID of the client
+	Logger []byte // a view of the record's storage: never kept
+	PC     uintptr
+	types  [maxIDTypes]reflect.Type
+	ntypes int8
+}
+
+// SetErrors sets the types of errs, and reports whether there were at
+// most maxIDTypes of them (else the record has no RecordID).
+func (id *RecordID) SetErrors(errs []error) bool {
+	if len(errs) > maxIDTypes {
+		return false
+	}
+	for i, err := range errs {
+		id.types[i] = reflect.TypeOf(err)
+	}
+	id.ntypes = int8(len(errs))
+	return true
+}
+
+// recordMemo is what a seen entry remembers of the record a repeat was
+// last counted on by its key: its RecordID, with its logger as a piece of
+// the entry's key (no bytes of its own).
+type recordMemo struct {
+	client uint64
+	pc     uintptr
+	logger string // a piece of the entry's key
+	types  [maxIDTypes]reflect.Type
+	ntypes int8
+	set    bool
+}
+
+// matches reports whether id is the remembered identity.
+func (m *recordMemo) matches(id *RecordID) bool {
+	return m.set && m.pc == id.PC && m.client == id.Client && m.ntypes == id.ntypes &&
+		m.types == id.types && m.logger == string(id.Logger)
+}
+
+// remember notes id as the identity of a record whose key is s.key. The
+// logger is taken from the key, where AppendFingerprintKey put it after
+// the client's number; if it is not there, nothing is remembered.
+func (m *recordMemo) remember(key string, id *RecordID) {
+	start := max(1, (bits.Len64(id.Client)+3)/4) + 1 // the number's hex digits, and '|'
+
+	if len(key) < start+len(id.Logger) || key[start:start+len(id.Logger)] != string(id.Logger) {
+		m.set = false
+		return
+	}
+	*m = recordMemo{set: true, client: id.Client, pc: id.PC, logger: key[start : start+len(id.Logger)], types: id.types, ntypes: id.ntypes}
+}
+
+// RepeatMemo remembers, for an integration, the fingerprint entry its
+// skipped repeats were last counted on (see RecordID). Its zero value
+// remembers none; it is safe for concurrent use. It keeps one entry alive
+// at most: a swept one without its summary.
+type RepeatMemo struct {
+	last atomic.Pointer[seen]
+}
+
+// RepeatRemembered counts a capture-once hit of the event earlier, by a
+// record of identity id, on the entry m remembers, if that entry is the
+// one the record's key names: it reports whether it did the work of
+// Repeat (counted, or found not to count), else the caller must call
+// RepeatNoted with the key.
+func (p *Process) RepeatRemembered(m *RepeatMemo, earlier string, id *RecordID) bool {
+	s := m.last.Load()
+	if s == nil {
+		return false
+	}
+	return p.noise.repeatAt(s, earlier, id, time.Now)
+}
+
+// RepeatNoted is Repeat, and m then remembers the entry of key, with id
+// as the identity of its record.
+func (p *Process) RepeatNoted(m *RepeatMemo, key []byte, earlier string, id RecordID) {
+	if s := p.noise.repeatNoting(key, earlier, &id, time.Now); s != nil {
+		m.last.Store(s)
+	}
+}
+
+// repeatAt is repeat for the entry s, if it is still the table's entry of
+// its key and id is the identity of its last record (see RepeatMemo).
+func (n *noise) repeatAt(s *seen, earlier string, id *RecordID, now func() time.Time) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if s.gone || !s.memo.matches(id) {
+		return false
+	}
+	n.count(s, earlier, now)
+	return true
+}
+
+// repeatNoting is repeat, which with a non-nil id also remembers id in the
+// entry of key; it returns that entry, or nil.
+func (n *noise) repeatNoting(key []byte, earlier string, id *RecordID, now func() time.Time) *seen {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	s := n.recent[string(key)] // no key deduplicates with the window off
+	if s == nil {
+		return nil
+	}
+	n.count(s, earlier, now)
+	if id == nil {
+		return nil
+	}
+	s.memo.remember(s.key, id)
+	return s
+}
+
+// count counts a repeat of earlier on s, the entry of its record's key,
+// if earlier is one of s's recent events (see repeat). n.mu is held.
+func (n *noise) count(s *seen, earlier string, now func() time.Time) {
+	if s.id != earlier && !slices.Contains(s.before[:], earlier) {
+		return
+	}
+	if s.repeats == 0 {
+		s.first = now()
+	}
+	s.repeats++
+}
