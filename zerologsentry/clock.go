@@ -26,7 +26,8 @@ import (
 // at a step: none of the records in between allocate.
 //
 // The times returned are those time.Now returns, up to maxDrift: the same
-// location (time.Local) and a monotonic reading (the base's plus the
+// location (time.Local, as it is at the call: a base read in another
+// is replaced) and a monotonic reading (the base's plus the
 // elapsed time: the monotonic clock's own). A check that finds no step
 // returns the base's time, not time.Now's, so that successive times never
 // go back but at a step of the wall clock, as time.Now's do then.
@@ -67,16 +68,18 @@ func (c *clock) now() time.Time {
 	// e before b.at: another goroutine published a base read after e
 	// (rare), or e is not monotonic time at all (inside a synctest bubble,
 	// time.Since reads the bubble's fake clock): check, which returns
-	// time.Now.
-	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() {
+	// time.Now. A base in another location than time.Local (set since the
+	// base was read): check, which replaces it.
+	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() && b.t.Location() == time.Local {
 		return b.t.Add(e - b.at)
 	}
 	return c.check()
 }
 
 // check reads time.Now, makes it the base if the wall clock moved apart from
-// the monotonic one since the base was read (or there is none), sets when
-// to check next, and returns the time.
+// the monotonic one since the base was read, or time.Local was set since
+// (a program's time.Local = time.UTC after its first records), or there is
+// none; sets when to check next, and returns the time.
 func (c *clock) check() time.Time {
 	t := time.Now()
 	if !hasMono(t) {
@@ -88,7 +91,12 @@ func (c *clock) check() time.Time {
 		predicted := b.t.Add(at - b.at)
 		if drift := t.Round(0).Sub(predicted.Round(0)); drift <= maxDrift && drift >= -maxDrift {
 			// No step: the base stays, and so does the time it gives,
-			// which records returned until now were computed from.
+			// which records returned until now were computed from; in
+			// the location of time.Now's if time.Local was set since.
+			if loc := t.Location(); predicted.Location() != loc {
+				predicted = predicted.In(loc)
+				c.base.Store(&clockBase{t: predicted, at: at})
+			}
 			c.due.Store(int64(at + checkEvery))
 			return predicted
 		}
