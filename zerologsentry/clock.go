@@ -15,17 +15,22 @@ import (
 // monotonic time elapsed since that base: what time.Now would return, as
 // long as the wall clock has not been set since the base was read.
 //
-// Linux, and the other systems Go supports, slew both clocks alike (NTP's
-// frequency corrections apply to both): only a step of the wall clock (set
-// by hand or by NTP, a leap second, a virtual machine resumed) changes the
-// offset between them. So every checkEvery of monotonic time, one call
-// reads time.Now and compares it with the time the base predicts; a
-// difference beyond maxDrift is a step, and that reading becomes the new
-// base. A step is followed within checkEvery; in between, the wall time is
-// off by no more than maxDrift. The base is replaced, and allocated, only
-// at a step: none of the records in between allocate.
+// Linux slews both clocks alike (NTP's frequency corrections apply to
+// both): only a step of the wall clock (set by hand or by NTP, a leap
+// second, a resume from suspend, which its monotonic clock does not count)
+// changes the offset between them. So every checkEvery of monotonic time,
+// one call reads time.Now and compares it with the time the base predicts;
+// a difference beyond maxDrift is a step, and that reading becomes the new
+// base. A step is followed within checkEvery of monotonic time: until then,
+// records carry wall times off by the step (after a suspend, by its
+// length). Otherwise the wall time is off by no more than maxDrift: where
+// the monotonic clock is not slewed with the wall clock, their offset
+// creeps, and a check replaces the base once it passes maxDrift. The base
+// is replaced, and allocated, only then: none of the records in between
+// allocate.
 //
-// The times returned are those time.Now returns, up to maxDrift: the same
+// The times returned are those time.Now returns, up to maxDrift but for
+// the checkEvery that follows a step: the same
 // location (time.Local, as it is at the call: a base read in another
 // is replaced) and a monotonic reading (the base's plus the
 // elapsed time: the monotonic clock's own). A check that finds no step
