@@ -85,13 +85,22 @@ func (c *clock) now() time.Time {
 // the monotonic one since the base was read, or time.Local was set since
 // (a program's time.Local = time.UTC after its first records), or there is
 // none; sets when to check next, and returns the time.
-func (c *clock) check() time.Time {
-	t := time.Now()
+func (c *clock) check() time.Time { return c.checkAt(time.Now()) }
+
+// checkAt is check with its time.Now reading, t.
+func (c *clock) checkAt(t time.Time) time.Time {
 	if !hasMono(t) {
 		return t // nothing to add elapsed time to: time.Now it is, every record
 	}
 	at := t.Sub(monoAnchor)
 	b := c.base.Load()
+	if b != nil && at < b.at {
+		// Another goroutine's check published a base read after t (this
+		// one was descheduled in between): t is no base to replace it
+		// with, since a step between the two readings would come back,
+		// until the next check, in every record's time.
+		return t
+	}
 	if b != nil {
 		predicted := b.t.Add(at - b.at)
 		if drift := t.Round(0).Sub(predicted.Round(0)); drift <= maxDrift && drift >= -maxDrift {

@@ -131,3 +131,23 @@ func TestClockFollowsTimeLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestClockKeepsNewerBase: a check whose time.Now reading is older than the
+// base (its goroutine was descheduled while another's check found a step
+// and published a base read after it) leaves the newer base: replacing it
+// would take every record's wall time back across the step until the next
+// check, and forward again then.
+func TestClockKeepsNewerBase(t *testing.T) {
+	var c clock
+	c.now()
+	stale := time.Now() // a late goroutine's reading, from before the step
+	time.Sleep(time.Millisecond)
+	// Another goroutine's check after the wall clock was set an hour ahead.
+	read := time.Now()
+	c.base.Store(&clockBase{t: read.Add(time.Hour), at: read.Sub(monoAnchor)})
+	c.due.Store(int64(read.Sub(monoAnchor) + checkEvery))
+	c.checkAt(stale) // the late goroutine's check
+	if got := c.now().Round(0); got.Before(time.Now().Round(0).Add(time.Hour - time.Minute)) {
+		t.Fatalf("after a late check: %v, want the newer base's, an hour after %v", got, time.Now().Round(0))
+	}
+}
