@@ -15,18 +15,24 @@ import (
 // monotonic time elapsed since that base: what time.Now would return, as
 // long as the wall clock has not been set since the base was read.
 //
-// Linux, and the other systems Go supports, slew both clocks alike (NTP's
-// frequency corrections apply to both): only a step of the wall clock (set
-// by hand or by NTP, a leap second, a virtual machine resumed) changes the
-// offset between them. So every checkEvery of monotonic time, one call
-// reads time.Now and compares it with the time the base predicts; a
-// difference beyond maxDrift is a step, and that reading becomes the new
-// base. A step is followed within checkEvery; in between, the wall time is
-// off by no more than maxDrift. The base is replaced, and allocated, only
-// at a step: none of the records in between allocate.
+// Linux slews both clocks alike (NTP's frequency corrections apply to
+// both): only a step of the wall clock (set by hand or by NTP, a leap
+// second, a resume from suspend, which its monotonic clock does not count)
+// changes the offset between them. So every checkEvery of monotonic time,
+// one call reads time.Now and compares it with the time the base predicts;
+// a difference beyond maxDrift is a step, and that reading becomes the new
+// base. A step is followed within checkEvery of monotonic time: until then,
+// records carry wall times off by the step (after a suspend, by its
+// length). Otherwise the wall time is off by no more than maxDrift: where
+// the monotonic clock is not slewed with the wall clock, their offset
+// creeps, and a check replaces the base once it passes maxDrift. The base
+// is replaced, and allocated, only then: none of the records in between
+// allocate.
 //
-// The times returned are those time.Now returns, up to maxDrift: the same
-// location (time.Local) and a monotonic reading (the base's plus the
+// The times returned are those time.Now returns, up to maxDrift but for
+// the checkEvery that follows a step: the same
+// location (time.Local, as it is at the call: a base read in another
+// is replaced) and a monotonic reading (the base's plus the
 // elapsed time: the monotonic clock's own). A check that finds no step
 // returns the base's time, not time.Now's, so that successive times never
 // go back but at a step of the wall clock, as time.Now's do then.
@@ -67,28 +73,44 @@ func (c *clock) now() time.Time {
 	// e before b.at: another goroutine published a base read after e
 	// (rare), or e is not monotonic time at all (inside a synctest bubble,
 	// time.Since reads the bubble's fake clock): check, which returns
-	// time.Now.
-	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() {
+	// time.Now. A base in another location than time.Local (set since the
+	// base was read): check, which replaces it.
+	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() && b.t.Location() == time.Local {
 		return b.t.Add(e - b.at)
 	}
 	return c.check()
 }
 
 // check reads time.Now, makes it the base if the wall clock moved apart from
-// the monotonic one since the base was read (or there is none), sets when
-// to check next, and returns the time.
-func (c *clock) check() time.Time {
-	t := time.Now()
+// the monotonic one since the base was read, or time.Local was set since
+// (a program's time.Local = time.UTC after its first records), or there is
+// none; sets when to check next, and returns the time.
+func (c *clock) check() time.Time { return c.checkAt(time.Now()) }
+
+// checkAt is check with its time.Now reading, t.
+func (c *clock) checkAt(t time.Time) time.Time {
 	if !hasMono(t) {
 		return t // nothing to add elapsed time to: time.Now it is, every record
 	}
 	at := t.Sub(monoAnchor)
 	b := c.base.Load()
+	if b != nil && at < b.at {
+		// Another goroutine's check published a base read after t (this
+		// one was descheduled in between): t is no base to replace it
+		// with, since a step between the two readings would come back,
+		// until the next check, in every record's time.
+		return t
+	}
 	if b != nil {
 		predicted := b.t.Add(at - b.at)
 		if drift := t.Round(0).Sub(predicted.Round(0)); drift <= maxDrift && drift >= -maxDrift {
 			// No step: the base stays, and so does the time it gives,
-			// which records returned until now were computed from.
+			// which records returned until now were computed from; in
+			// the location of time.Now's if time.Local was set since.
+			if loc := t.Location(); predicted.Location() != loc {
+				predicted = predicted.In(loc)
+				c.base.Store(&clockBase{t: predicted, at: at})
+			}
 			c.due.Store(int64(at + checkEvery))
 			return predicted
 		}

@@ -1,6 +1,8 @@
 package zerologsentry
 
 import (
+	"os"
+	"os/exec"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -97,4 +99,55 @@ func TestClockInSynctestBubble(t *testing.T) {
 			t.Fatalf("in a bubble: %v, want time.Now's %v", got, want)
 		}
 	})
+}
+
+// TestClockFollowsTimeLocal: a program that sets time.Local (time.Local =
+// time.UTC) after its first records gets its later records' times in the
+// new location, as time.Now gives them, not in the base's, which no step
+// would ever replace. It runs in a process of its own: setting time.Local
+// races with every goroutine that reads the time.
+func TestClockFollowsTimeLocal(t *testing.T) {
+	if os.Getenv("LOGCRUMBS_TEST_CLOCK_LOCAL") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestClockFollowsTimeLocal$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "LOGCRUMBS_TEST_CLOCK_LOCAL=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
+	}
+	var c clock
+	c.now() // the base, in the program's first time.Local
+	for _, loc := range []*time.Location{time.FixedZone("UTC+1", 3600), time.UTC} {
+		time.Local = loc
+		for i := range 3 { // the call that replaces the base, and those after it
+			if i == 2 {
+				c.due.Store(0) // a check of the wall clock, in the new location
+			}
+			before := time.Now()
+			got := c.now()
+			if got.Location() != before.Location() || got.Before(before) || got.Round(0).Sub(before.Round(0)) > maxDrift+time.Second {
+				t.Fatalf("%v, call %d: %v, want time.Now's %v", loc, i, got, before)
+			}
+		}
+	}
+}
+
+// TestClockKeepsNewerBase: a check whose time.Now reading is older than the
+// base (its goroutine was descheduled while another's check found a step
+// and published a base read after it) leaves the newer base: replacing it
+// would take every record's wall time back across the step until the next
+// check, and forward again then.
+func TestClockKeepsNewerBase(t *testing.T) {
+	var c clock
+	c.now()
+	stale := time.Now() // a late goroutine's reading, from before the step
+	time.Sleep(time.Millisecond)
+	// Another goroutine's check after the wall clock was set an hour ahead.
+	read := time.Now()
+	c.base.Store(&clockBase{t: read.Add(time.Hour), at: read.Sub(monoAnchor)})
+	c.due.Store(int64(read.Sub(monoAnchor) + checkEvery))
+	c.checkAt(stale) // the late goroutine's check
+	if got := c.now().Round(0); got.Before(time.Now().Round(0).Add(time.Hour - time.Minute)) {
+		t.Fatalf("after a late check: %v, want the newer base's, an hour after %v", got, time.Now().Round(0))
+	}
 }

@@ -18,10 +18,10 @@ import (
 // escapes that no limit cuts to the record whole (Entry.Message), others in
 // pieces (Encoder.Message); either way a breadcrumb's and an event's
 // message are what writing it in pieces gives, at and around every limit:
-// MaxValueBytes, and MaxRecordBytes after the logger's name. The cut
-// differs when a 4-byte rune starts where the ellipsis goes ("abcde😀…"
-// under 8 bytes), so a bound on "no limit cuts" too high fails here
-// (checked: wholeMessage without its limits).
+// MaxValueBytes, and MaxRecordBytes after the logger's name, a 4-byte
+// rune where the ellipsis goes included ("aaaaa😀xyz" under 8 bytes, which
+// endText once cut a rune earlier than SetMessage; buffer's
+// TestWrittenTextCutsAsSetText pins that both cut alike).
 func TestWriterMessageAsWrittenInPieces(t *testing.T) {
 	inPieces := func(lim buffer.Limits, msg string) string {
 		r := buffer.Get(time.Time{}, buffer.LevelInfo, lim)

@@ -260,13 +260,14 @@ func appendTextOf[T string | []byte](r *Record, s T, max int) span {
 }
 
 // cutPoint returns the largest i <= n such that s[:i] does not end inside a
-// valid multi-byte rune.
+// valid multi-byte rune: s[i] is not a continuation byte. It reads no byte
+// after s[i]: endText has only the bytes the limit let in, where a rune
+// starting at i may lack its last bytes, and it must cut where appendText,
+// which has the whole text, does.
 func cutPoint[T string | []byte](s T, n int) int {
 	for i := n; i > 0 && i > n-utf8.UTFMax; i-- {
 		if utf8.RuneStart(s[i]) {
-			if r, size := utf8.DecodeRune([]byte(s[i:min(len(s), i+utf8.UTFMax)])); r != utf8.RuneError || size > 1 {
-				return i
-			}
+			return i
 		}
 	}
 	if n < utf8.UTFMax {

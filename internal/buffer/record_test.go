@@ -735,3 +735,57 @@ func fillNonZero(t *testing.T, v reflect.Value, path string) {
 		t.Fatalf("%s is still zero", path)
 	}
 }
+
+// TestWrittenTextCutsAsSetText: a message or value written in pieces
+// (BeginMessage or BeginText, Write, EndMessage or EndText) is cut where
+// SetMessage or AddText cut it whole, at every limit: the same text, the
+// same mark. endText sees only the bytes the limit let in, so a 4-byte
+// rune whose last byte fell beyond the limit ("aaaaa😀xyz" under 8 bytes)
+// looked invalid to it, and it cut one rune earlier ("aaaa…" against
+// SetMessage's "aaaaa…").
+func TestWrittenTextCutsAsSetText(t *testing.T) {
+	parts := []string{"a", "é", "€", "😀", "\xff", "\x80", "\xf0\x9f\x98", "\xe2\x82", "xyz"}
+	var texts []string
+	for _, p := range parts {
+		for _, q := range parts {
+			for n := 0; n <= 6; n++ {
+				texts = append(texts, strings.Repeat("a", n)+p+q, strings.Repeat("é", n)+p+q+"xyz")
+			}
+		}
+	}
+	for _, s := range texts {
+		for max := 1; max <= len(s)+1; max++ {
+			for _, lim := range []Limits{
+				{MaxAttrs: 4, MaxValueBytes: max, MaxRecordBytes: 1000},
+				{MaxAttrs: 4, MaxValueBytes: 1000, MaxRecordBytes: 1 + max}, // the key "k" takes 1
+			} {
+				whole := Get(time.Time{}, LevelInfo, lim)
+				whole.SetMessage(s)
+				pieces := Get(time.Time{}, LevelInfo, lim)
+				pieces.BeginMessage()
+				for i := range len(s) { // byte by byte: the most pieces
+					pieces.Write([]byte{s[i]})
+				}
+				pieces.EndMessage()
+				if whole.Message() != pieces.Message() || whole.Truncated != pieces.Truncated {
+					t.Errorf("%+v, message %q: SetMessage %q (cut %v), written %q (cut %v)",
+						lim, s, whole.Message(), whole.Truncated, pieces.Message(), pieces.Truncated)
+				}
+				Put(whole)
+				Put(pieces)
+
+				whole = Get(time.Time{}, LevelInfo, lim)
+				whole.AddText(KindString, "k", s)
+				pieces = Get(time.Time{}, LevelInfo, lim)
+				pieces.BeginText(KindString, "k")
+				pieces.WriteString(s)
+				pieces.EndText()
+				if w, p := whole.Text(whole.Attr(0)), pieces.Text(pieces.Attr(0)); w != p || whole.Truncated != pieces.Truncated {
+					t.Errorf("%+v, value %q: AddText %q, written %q", lim, s, w, p)
+				}
+				Put(whole)
+				Put(pieces)
+			}
+		}
+	}
+}
