@@ -2,6 +2,7 @@ package zerologsentry
 
 import (
 	"context"
+	"time"
 	"unsafe"
 
 	"github.com/rs/zerolog"
@@ -18,6 +19,9 @@ type bridge struct {
 	// wholeMessage is the length up to which no record's limits cut a
 	// message (see messageRoom), as breadcrumb or as event.
 	wholeMessage int
+	// eventLevel is the lowest level sent as an event, whose records read
+	// time.Now rather than recordClock (see handle).
+	eventLevel zerolog.Level
 }
 
 // messageRoom is the length up to which a record's message is kept whole
@@ -36,8 +40,9 @@ func newBridge(opts Options) *bridge {
 			messageRoom(opts.EventLimits.WithDefaults(buffer.DefaultEventLimits))),
 		// A breadcrumb keeps zerolog's encoded fields and parses them only
 		// if it is read: most are never sent.
-		core:   core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields),
-		levels: core.FixedLevels(opts.BreadcrumbLevel, event),
+		core:       core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields),
+		levels:     core.FixedLevels(opts.BreadcrumbLevel, event),
+		eventLevel: event,
 	}
 	if opts.LogsLevel != zerolog.DebugLevel && opts.LogsLevel <= zerolog.PanicLevel {
 		b.levels = b.levels.WithLogs(opts.LogsLevel)
@@ -60,7 +65,14 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	// and reading back the clock's just-stored result in 16-byte moves
 	// stalled (measured: a tenth of handle's own time).
 	var ent core.Entry
-	ent.Time = recordClock.now()
+	if l >= b.eventLevel {
+		// An event's time is time.Now's: rare enough not to matter, and
+		// exact in the checkEvery after a step of the wall clock or a
+		// resume from suspend, when the record clock is off by the step.
+		ent.Time = time.Now()
+	} else {
+		ent.Time = recordClock.now()
+	}
 	ent.Level = level(l)
 	ent.Message = msg
 	ent.Panics = l == zerolog.PanicLevel // zerolog panics with the message next

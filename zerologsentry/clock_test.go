@@ -1,11 +1,19 @@
 package zerologsentry
 
 import (
+	"context"
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 )
 
 // TestClockIsTimeNow: the record clock returns what time.Now returns
@@ -149,5 +157,33 @@ func TestClockKeepsNewerBase(t *testing.T) {
 	c.checkAt(stale) // the late goroutine's check
 	if got := c.now().Round(0); got.Before(time.Now().Round(0).Add(time.Hour - time.Minute)) {
 		t.Fatalf("after a late check: %v, want the newer base's, an hour after %v", got, time.Now().Round(0))
+	}
+}
+
+// TestEventTimeIsTimeNow: a record sent as an event reads time.Now, not the
+// record clock, so that the event is timed exactly in the checkEvery after
+// a step of the wall clock or a resume from suspend, while breadcrumbs may
+// carry the clock's time, off by the step, until its next check.
+func TestEventTimeIsTimeNow(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	log := zerolog.New(io.Discard).Hook(NewHook(Options{Options: logcrumbs.Options{Hub: rec.Hub()}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	recordClock.now()
+	real := time.Now()
+	// A step of an hour that the clock has not checked for yet.
+	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
+	defer recordClock.due.Store(0) // check at the next call: the base is replaced
+	log.Info().Ctx(ctx).Msg("before")
+	log.Error().Ctx(ctx).Err(errors.New("disk full")).Msg("save failed")
+	ev := rec.OnlyEvent()
+	if d := time.Since(ev.Timestamp); d < 0 || d > time.Minute {
+		t.Errorf("event at %v, %v ago, want time.Now's", ev.Timestamp, d)
+	}
+	if n := len(ev.Event.Breadcrumbs); n != 1 {
+		t.Fatalf("%d breadcrumbs, want 1", n)
+	}
+	if d := time.Since(ev.Event.Breadcrumbs[0].Timestamp); d < 59*time.Minute {
+		t.Errorf("breadcrumb %v ago: the test's step did not reach the record clock", d)
 	}
 }
