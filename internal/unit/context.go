@@ -24,14 +24,21 @@ type ownTrailContext struct {
 }
 
 // Value returns the unit, its trail or its hub for their keys, else the
-// parent's value.
+// parent's value. buffer.ContextKey and unitKey are told by their types
+// alone (they have no fields, so every value of their type is the key): a
+// switch on the key's value called runtime.efaceeq for each case whose
+// type matched, twice on every breadcrumb's look-up of its trail. The
+// trail's key is asked first, as every breadcrumb asks it. The hub's key
+// is one value of sentry-go's unexported key type, so it is still compared
+// by value (efaceeq, only for keys of that type).
 func (c *unitContext) Value(key any) any {
-	switch key {
-	case unitKey{}:
-		return &c.unit
-	case buffer.ContextKey{}:
+	if _, ok := key.(buffer.ContextKey); ok {
 		return c.unit.trail
-	case sentry.HubContextKey:
+	}
+	if _, ok := key.(unitKey); ok {
+		return &c.unit
+	}
+	if key == sentry.HubContextKey {
 		return c.unit.hub
 	}
 	return c.Context.Value(key)
