@@ -45,8 +45,8 @@ func writerLogger(ctx context.Context) zerolog.Logger {
 
 // BenchmarkTrailBreadcrumbs: converting a full trail of 100 hook
 // breadcrumbs, whose fields are kept as zerolog encoded them and parsed
-// only now (Trail.Snapshot expands them), as an event does before
-// scrubbing: per breadcrumb, the parse and the conversion.
+// only now (Trail.Snapshot expands them; an event's Trail.Copy does
+// alike), then converted: per breadcrumb, the parse and the conversion.
 func BenchmarkTrailBreadcrumbs(b *testing.B) {
 	ctx := logcrumbs.NewContext(context.Background())
 	l := zerolog.New(io.Discard).With().Ctx(ctx).Logger().Hook(zerologsentry.NewHook(zerologsentry.Options{}))

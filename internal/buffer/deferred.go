@@ -38,8 +38,8 @@ func (r *Record) Deferred() bool { return r.parse != nil }
 // would have been had its fields been written when it was logged (same
 // attributes, cuts and marks, since the parse starts from the same state
 // and room). It does nothing when r has no deferred fields. Every reader of
-// a record that may be deferred calls it first: Trail.Snapshot and
-// Trail.TakeUnlogged do for their copies.
+// a record that may be deferred calls it first: Trail.Snapshot,
+// Trail.Copy and Trail.TakeUnlogged do for their copies.
 func (r *Record) Expand() {
 	if r.parse == nil {
 		return
