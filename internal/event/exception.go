@@ -193,13 +193,20 @@ func mayCarryStack(t reflect.Type) bool {
 	return ok
 }
 
-// maxStackDepth is how many program counters currentStack reads, from its
-// own frame: sentry-go's NewStacktrace reads 100 from its own, one frame
-// deeper (NewStacktrace, convertErrorToExceptions and Event.SetException,
-// inlined but a frame of the stack, above setException; here currentStack
-// and exceptionsOf), so that a stack deeper than that is cut where
-// NewStacktrace cut it.
-const maxStackDepth = 99
+// maxStackDepth is how many program counters currentStack reads, from
+// setException's frame down: sentry-go's NewStacktrace reads 100 from its
+// own, three frames above setException (NewStacktrace,
+// convertErrorToExceptions and Event.SetException, inlined but frames of
+// the stack, and all left out of the stack as sentry-go's), so that a
+// stack deeper than that is cut where NewStacktrace cut it.
+const maxStackDepth = 97
+
+// stackSkip is how many frames currentStack's runtime.Callers skips:
+// runtime.Callers, currentStack and exceptionsOf, which no stack showed
+// before (sentry-go's own frames are left out of it), so that the stack
+// starts at setException as NewStacktrace's did, even when no frame is
+// trimmed from it (a stack of logcrumbs' and the loggers' frames alone).
+const stackSkip = 3
 
 // currentStack returns the current goroutine's stack as sentry-go's
 // NewStacktrace takes it for the outermost exception of an error that
@@ -211,12 +218,12 @@ const maxStackDepth = 99
 // third of an event's cost. Each event gets a copy, which it may change.
 //
 // It must be called from exceptionsOf, called from setException (see
-// maxStackDepth).
+// maxStackDepth and stackSkip).
 //
 //go:noinline
 func currentStack(pc uintptr) *sentry.Stacktrace {
 	var pcs [maxStackDepth]uintptr
-	n := runtime.Callers(1, pcs[:])
+	n := runtime.Callers(stackSkip, pcs[:])
 	if n == 0 {
 		return nil
 	}

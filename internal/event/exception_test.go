@@ -237,3 +237,21 @@ func TestCallerStacktraceCached(t *testing.T) {
 		}
 	}
 }
+
+// TestExceptionsStackStartsAtSetException: a stack of logcrumbs' frames
+// alone (here every frame is this package's test's; a goroutine that runs a
+// logger's method, such as go logger.Error(...) without a caller PC, is
+// another) is kept whole, as nothing else is left once the loggers' frames
+// are trimmed, and it starts at setException, where sentry-go's
+// NewStacktrace started it (its own frames skipped): not at the frames
+// exceptionsOf reads it through, which no stack had before.
+func TestExceptionsStackStartsAtSetException(t *testing.T) {
+	for round := range 2 { // the second from the cache
+		var event sentry.Event
+		setException(&event, []error{errors.New("x")}, -1, 0)
+		frames := event.Exception[0].Stacktrace.Frames
+		if top := frames[len(frames)-1].Function; top != "setException" {
+			t.Errorf("round %d: the stack's top frame is %s, want setException", round, top)
+		}
+	}
+}
