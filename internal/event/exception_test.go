@@ -160,14 +160,15 @@ func TestExceptionsAsSentry(t *testing.T) {
 	}
 }
 
-// dropOwnFrames drops the frames of sentryExceptions and ownExceptions, and
-// what they call, from the top of the outermost exception's stack: without
-// a program counter, setException trims the frames of the loggers and
-// logcrumbs from it, but here every frame is logcrumbs', so none is
-// trimmed.
+// dropOwnFrames drops the frame of sentryExceptions or ownExceptions from
+// the top of the outermost exception's stack: without a program counter,
+// setException trims the frames of the loggers and logcrumbs from it, but
+// here every frame is logcrumbs', so none is trimmed. The frames of what
+// they call are not dropped: neither stack shows them (sentry-go's own
+// frames are left out, and currentStack skips exceptionsOf's and its own).
 func dropOwnFrames(ex []sentry.Exception) []sentry.Exception {
 	st := ex[len(ex)-1].Stacktrace
-	own := map[string]bool{"sentryExceptions": true, "ownExceptions": true, "exceptionsOf": true, "currentStack": true}
+	own := map[string]bool{"sentryExceptions": true, "ownExceptions": true}
 	n := len(st.Frames)
 	for n > 0 && own[st.Frames[n-1].Function] {
 		n--
