@@ -1,13 +1,14 @@
 // Package event builds Sentry events from logcrumbs' records: a record,
 // its errors and its trail, with the client's options, become a
-// *sentry.Event through sentry-go's own Event.SetException: the message,
-// level and logger, the exception chain with its stack (or the caller's
-// stack), the record's attributes as the "log" context, opt-in tags, the
-// user and the fingerprint, and the trail as breadcrumbs. Everything that
-// leaves the process is scrubbed here (secret keys and URL secrets, user
-// data gated by the client's DataCollection) and fitted under Sentry's
-// size limit. It also builds the Sentry Logs entries of pass-through
-// records and merges a unit's trail into events other code captured.
+// *sentry.Event: the message, level and logger, the exception chain as
+// sentry-go's Event.SetException makes it (built here, see exceptionsOf)
+// with its stack (or the caller's stack), the record's attributes as the
+// "log" context, opt-in tags, the user and the fingerprint, and the trail
+// as breadcrumbs. Everything that leaves the process is scrubbed here
+// (secret keys and URL secrets, user data gated by the client's
+// DataCollection) and fitted under Sentry's size limit. It also builds the
+// Sentry Logs entries of pass-through records and merges a unit's trail
+// into events other code captured.
 //
 // It decides nothing about whether an event is sent: capture-once, noise
 // control and the hand-over to the client live in internal/escalate and

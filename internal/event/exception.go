@@ -78,7 +78,17 @@ type chainBuilder struct {
 	infos      []exceptionInfo // of each exception, for its mechanism
 	seenPtrs   []uintptr
 	seenKeys   []string
+	// ptrSet and keySet replace seenPtrs and seenKeys once either holds
+	// maxSeenScan: a wide join's thousands of errors are then looked up in
+	// constant time, as sentry-go's maps look them up, not each by a scan
+	// of all before it.
+	ptrSet map[uintptr]struct{}
+	keySet map[string]struct{}
 }
+
+// maxSeenScan is how many errors seen a chainBuilder looks up by a scan of
+// a slice; beyond it, in a map.
+const maxSeenScan = 32
 
 // exceptionInfo is what an exception's mechanism says of it: its parent's
 // index (-1 for none), where the parent holds it, and whether it joins
@@ -141,6 +151,19 @@ func (c chainBuilder) seen(err error) (chainBuilder, bool) {
 	v := reflect.ValueOf(err)
 	if v.Kind() == reflect.Pointer && !v.IsNil() {
 		p := v.Pointer()
+		if c.ptrSet == nil && len(c.seenPtrs) >= maxSeenScan {
+			c.ptrSet = make(map[uintptr]struct{}, 2*len(c.seenPtrs))
+			for _, q := range c.seenPtrs {
+				c.ptrSet[q] = struct{}{}
+			}
+		}
+		if c.ptrSet != nil {
+			if _, ok := c.ptrSet[p]; ok {
+				return c, true
+			}
+			c.ptrSet[p] = struct{}{}
+			return c, false
+		}
 		if slices.Contains(c.seenPtrs, p) {
 			return c, true
 		}
@@ -148,6 +171,19 @@ func (c chainBuilder) seen(err error) (chainBuilder, bool) {
 		return c, false
 	}
 	key := v.String() + err.Error()
+	if c.keySet == nil && len(c.seenKeys) >= maxSeenScan {
+		c.keySet = make(map[string]struct{}, 2*len(c.seenKeys))
+		for _, k := range c.seenKeys {
+			c.keySet[k] = struct{}{}
+		}
+	}
+	if c.keySet != nil {
+		if _, ok := c.keySet[key]; ok {
+			return c, true
+		}
+		c.keySet[key] = struct{}{}
+		return c, false
+	}
 	if slices.Contains(c.seenKeys, key) {
 		return c, true
 	}
@@ -193,13 +229,20 @@ func mayCarryStack(t reflect.Type) bool {
 	return ok
 }
 
-// maxStackDepth is how many program counters currentStack reads, from its
-// own frame: sentry-go's NewStacktrace reads 100 from its own, one frame
-// deeper (NewStacktrace, convertErrorToExceptions and Event.SetException,
-// inlined but a frame of the stack, above setException; here currentStack
-// and exceptionsOf), so that a stack deeper than that is cut where
-// NewStacktrace cut it.
-const maxStackDepth = 99
+// maxStackDepth is how many program counters currentStack reads, from
+// setException's frame down: sentry-go's NewStacktrace reads 100 from its
+// own, three frames above setException (NewStacktrace,
+// convertErrorToExceptions and Event.SetException, inlined but frames of
+// the stack, and all left out of the stack as sentry-go's), so that a
+// stack deeper than that is cut where NewStacktrace cut it.
+const maxStackDepth = 97
+
+// stackSkip is how many frames currentStack's runtime.Callers skips:
+// runtime.Callers, currentStack and exceptionsOf, which no stack showed
+// before (sentry-go's own frames are left out of it), so that the stack
+// starts at setException as NewStacktrace's did, even when no frame is
+// trimmed from it (a stack of logcrumbs' and the loggers' frames alone).
+const stackSkip = 3
 
 // currentStack returns the current goroutine's stack as sentry-go's
 // NewStacktrace takes it for the outermost exception of an error that
@@ -211,12 +254,12 @@ const maxStackDepth = 99
 // third of an event's cost. Each event gets a copy, which it may change.
 //
 // It must be called from exceptionsOf, called from setException (see
-// maxStackDepth).
+// maxStackDepth and stackSkip).
 //
 //go:noinline
 func currentStack(pc uintptr) *sentry.Stacktrace {
 	var pcs [maxStackDepth]uintptr
-	n := runtime.Callers(1, pcs[:])
+	n := runtime.Callers(stackSkip, pcs[:])
 	if n == 0 {
 		return nil
 	}
