@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -318,12 +319,19 @@ func skipFrame(module string) bool {
 		strings.HasPrefix(module, "github.com/getsentry/sentry-go") && !strings.HasSuffix(module, "_test")
 }
 
-// maxStackFrames bounds the frames stacks holds in all (a frame is about
-// 300 bytes; each stack counts one more, for its key, so that stacks with
-// no frame of their own cannot grow the map without bound): a program logs
-// errors from a few hundred stacks; past the bound, stacks are worked out
-// anew.
-const maxStackFrames = 8192
+// maxStackBytes bounds what each stackCache holds: its frames (a
+// sentry.Frame's size each: their strings are the runtime's own), its
+// keys and a map entry's overhead. A program logs errors from a few
+// hundred stacks, some 3,500 frames at 20 a stack; past the bound, stacks
+// are worked out anew.
+const maxStackBytes = 1 << 20
+
+// stackCost is what a stack of n frames under key counts against
+// maxStackBytes: a stack with no frame of its own still costs its key and
+// entry, so that such stacks cannot grow the map without bound.
+func stackCost(key []byte, n int) int {
+	return n*int(unsafe.Sizeof(sentry.Frame{})) + len(key) + 64
+}
 
 // stackKey returns the key of a stack's frames in a stackCache: pc and
 // pcs, written in buf.
@@ -341,12 +349,12 @@ type stackKeyBuf [8 * 101]byte
 // stacks remembers currentStack's frames by program counters.
 var stacks stackCache
 
-// stackCache is a map of stacks' frames, up to maxStackFrames in all, safe
-// for concurrent use.
+// stackCache is a map of stacks' frames, up to maxStackBytes, safe for
+// concurrent use.
 type stackCache struct {
-	mu     sync.RWMutex
-	m      map[string][]sentry.Frame
-	frames int
+	mu    sync.RWMutex
+	m     map[string][]sentry.Frame
+	bytes int
 }
 
 func (s *stackCache) get(key []byte) ([]sentry.Frame, bool) {
@@ -362,8 +370,8 @@ func (s *stackCache) put(key []byte, frames []sentry.Frame) {
 	if s.m == nil {
 		s.m = make(map[string][]sentry.Frame)
 	}
-	if _, ok := s.m[string(key)]; !ok && s.frames+len(frames)+1 <= maxStackFrames {
+	if _, ok := s.m[string(key)]; !ok && s.bytes+stackCost(key, len(frames)) <= maxStackBytes {
 		s.m[string(key)] = frames
-		s.frames += len(frames) + 1
+		s.bytes += stackCost(key, len(frames))
 	}
 }
