@@ -55,6 +55,7 @@ package slogsentry
 import (
 	"context"
 	"log/slog"
+	"math"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/core"
@@ -90,6 +91,15 @@ type Options struct {
 type config struct {
 	core   *core.Core
 	levels core.Levels[slog.Level]
+	// enabledAt is the lowest of the levels given as slog.Level values (math.MaxInt
+	// when none is): logcrumbs wants every record at or above it, so Enabled
+	// answers those with one comparison. Asking levels costs a call (its
+	// Decide is generic and not inlined) that was most of what the handler
+	// added to a record that both it and the wrapped handler filter out.
+	enabledAt slog.Level
+	// dynamic is set when a level is a Leveler other than slog.Level (a
+	// slog.LevelVar): below enabledAt, Enabled must then ask levels.
+	dynamic bool
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
@@ -135,7 +145,7 @@ type groupOrAttrs struct {
 // wrap instead: slog.NewTextHandler(os.Stderr, nil) is the nearest to what
 // the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
-	c := &config{core: core.New(opts.Options, "slog", 0)}
+	c := &config{core: core.New(opts.Options, "slog", 0), enabledAt: math.MaxInt}
 	breadcrumb, event := opts.BreadcrumbLevel, opts.EventLevel
 	if breadcrumb == nil {
 		breadcrumb = slog.LevelDebug
@@ -147,17 +157,21 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 	e, eok := event.(slog.Level)
 	if bok && eok {
 		c.levels = core.FixedLevels(b, e)
+		c.enabledAt = min(b, e)
 	} else {
 		c.levels = core.DynamicLevels(
 			func(l slog.Level) bool { return l >= breadcrumb.Level() },
 			func(l slog.Level) bool { return l >= event.Level() })
+		c.dynamic = true
 	}
 	switch logs := opts.LogsLevel.(type) {
 	case nil:
 	case slog.Level:
 		c.levels = c.levels.WithLogs(logs)
+		c.enabledAt = min(c.enabledAt, logs)
 	default:
 		c.levels = c.levels.WithDynamicLogs(func(l slog.Level) bool { return l >= logs.Level() })
+		c.dynamic = true
 	}
 	return &Handler{next: next, c: c}
 }
@@ -166,7 +180,12 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 // wrapped handler, or logcrumbs (at or above the lower of BreadcrumbLevel and
 // EventLevel).
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
-	return h.c.levels.Decide(level) != core.Skip || (h.next != nil && h.next.Enabled(ctx, level))
+	// level >= enabledAt is levels.Decide(level) != core.Skip, without the
+	// call, whenever no level is dynamic (see config).
+	if level >= h.c.enabledAt || h.c.dynamic && h.c.levels.Decide(level) != core.Skip {
+		return true
+	}
+	return h.next != nil && h.next.Enabled(ctx, level)
 }
 
 // Handle passes r to the wrapped handler if it is enabled for r's level and
@@ -176,12 +195,17 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	var err error
 	d := h.c.levels.Decide(r.Level)
 	if h.next != nil && h.next.Enabled(ctx, r.Level) {
-		next := r
-		if d != core.Skip {
+		if d != core.Skip && render.HasLogValuer(&r) {
 			// Both read the record: resolve its LogValuers once, for both.
+			// Only then, since copying the record in and out of
+			// ResolveRecord cost the tee about a third of its overhead
+			// over next alone.
+			var next slog.Record
 			r, next, _ = render.ResolveRecord(r)
+			err = h.next.Handle(ctx, next)
+		} else {
+			err = h.next.Handle(ctx, r)
 		}
-		err = h.next.Handle(ctx, next)
 	}
 	if d == core.Skip {
 		return err

@@ -16,8 +16,15 @@ func appendAttr(rec *core.Record, a slog.Attr, errs *[]error) {
 }
 
 func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
-	v := render.Resolve(a.Value)
-	switch v.Kind() {
+	v, k := a.Value, a.Value.Kind()
+	if k == slog.KindLogValuer {
+		// Resolve only a LogValuer: render.Resolve is not inlined (it
+		// defers a recover), and a call for every attribute was about a
+		// tenth of what keeping a breadcrumb costs in instructions.
+		v = render.Resolve(v)
+		k = v.Kind()
+	}
+	switch k {
 	case slog.KindString:
 		rec.AddText(core.KindString, a.Key, v.String())
 	case slog.KindInt64:
