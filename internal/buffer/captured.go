@@ -287,7 +287,11 @@ func (c *captured) add(e capturedEntry) {
 
 // find returns the event under which an error of chain was captured for
 // owner, and true; needTexts when a comparison by text needs texts (the
-// texts of chain, see matchText), which are nil.
+// texts of chain, see matchText), which are nil. Without byText a
+// text-only error is not matched by identity either: it stands for its
+// text alone, and one value may serve every record of that text (zerolog's
+// text-only errors are shared), which on the fallback trail would make two
+// requests' logs of one text one bug.
 func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (id string, found, needTexts bool) {
 	for j, err := range chain {
 		_, textOnly := textOf(err)
@@ -296,7 +300,7 @@ func (c *captured) find(owner any, chain []error, texts []string, now time.Time,
 			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
 				continue
 			}
-			if e.matches(e.err, err) {
+			if (byText || !e.textOnly) && e.matches(e.err, err) {
 				return e.id, true, false
 			}
 			if byText && (textOnly || e.textOnly) && e.text != "" {

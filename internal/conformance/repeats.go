@@ -134,12 +134,13 @@ func testOneBugAtThreeLayersIsOneEvent(t *testing.T, d Driver) {
 // over from one layer (a hot loop), the same record from another layer,
 // identical but for its logger (the same level, message, fields and
 // error), is not a repeat, however the two interleave: only the hot loop's
-// repeats are counted, in the summary Flush sends. (The record of the last
-// repeat counted is remembered, so that the next one like it is counted
-// without its key being built: what it is told apart by must be what its
-// key is made of. Drivers log from one call site, so that layers differ by
-// logger here; crosstest's TestRepeatsAreOneCallSites tells call sites
-// apart.)
+// repeats are counted, in the summary Flush sends. (Drivers log from one
+// call site, so that layers differ by logger here, which the key holds;
+// crosstest's TestRepeatsAreOneCallSites tells call sites apart. Each layer
+// is an integration of its own, whose remembered last repeat
+// (policy.RepeatMemo) is its own: that the memo's identity holds the
+// logger is pinned by zapsentry's TestRepeatsAreOneNamedLogger, with two
+// named loggers of one core.)
 func testRepeatsAreOneLayers(t *testing.T, d Driver) {
 	rec := logcrumbstest.New(t)
 	opts := rec.Options()
