@@ -34,6 +34,21 @@ var loggingPackages = []string{
 	"github.com/go-logr/logr.",
 	"github.com/rs/zerolog/log.",
 	"github.com/sirupsen/logrus.",
+	// Bridges from one logger's API to another's handler, core or sink: a
+	// record logged through them, without a program counter of its own
+	// (zap without AddCaller), would otherwise have the bridge's frame
+	// for its call site, the same for every record, and deduplication
+	// would take different errors of one type for one bug.
+	"github.com/go-logr/logr/",
+	"github.com/go-logr/zapr.",
+	"github.com/go-logr/zerologr.",
+	"github.com/bombsimon/logrusr/",
+	"go.uber.org/zap/exp/zapslog.",
+	"github.com/samber/slog-zap/",
+	"github.com/samber/slog-zerolog/",
+	"github.com/samber/slog-logrus/",
+	"github.com/samber/slog-multi.",
+	"k8s.io/klog/v2.",
 }
 
 func isLoggingFrame(function string) bool {
