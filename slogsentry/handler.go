@@ -91,11 +91,14 @@ type Options struct {
 type config struct {
 	core   *core.Core
 	levels core.Levels[slog.Level]
-	// enabledAt is the lowest of the levels given as slog.Level values (math.MaxInt
-	// when none is): logcrumbs wants every record at or above it, so Enabled
-	// answers those with one comparison. Asking levels costs a call (its
-	// Decide is generic and not inlined) that was most of what the handler
-	// added to a record that both it and the wrapped handler filter out.
+	// enabledAt is the lowest of the fixed levels: BreadcrumbLevel and
+	// EventLevel when both are slog.Level values, LogsLevel when it is one
+	// (math.MaxInt when none counts; a fixed EventLevel beside a dynamic
+	// BreadcrumbLevel, or the reverse, does not): logcrumbs wants every
+	// record at or above it, so Enabled answers those with one comparison.
+	// Asking levels costs a call (its Decide is generic and not inlined)
+	// that was most of what the handler added to a record that both it and
+	// the wrapped handler filter out.
 	enabledAt slog.Level
 	// dynamic is set when a level is a Leveler other than slog.Level (a
 	// slog.LevelVar): below enabledAt, Enabled must then ask levels.
@@ -177,8 +180,8 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 }
 
 // Enabled reports whether either side wants records of this level: the
-// wrapped handler, or logcrumbs (at or above the lower of BreadcrumbLevel and
-// EventLevel).
+// wrapped handler, or logcrumbs (at or above the lowest of BreadcrumbLevel,
+// EventLevel and LogsLevel, as they stand at the call).
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 	// level >= enabledAt is levels.Decide(level) != core.Skip, without the
 	// call, whenever no level is dynamic (see config).
