@@ -22,12 +22,25 @@ func Context(ctx context.Context) zap.Field {
 	return zap.Field{Key: contextKey, Type: zapcore.SkipType, Interface: ctx}
 }
 
+// boundContext returns the context f binds and true if f is a Context
+// field.
 func boundContext(f *zapcore.Field) (context.Context, bool) {
 	if f.Type != zapcore.SkipType || f.Key != contextKey {
 		return nil, false
 	}
 	ctx, _ := f.Interface.(context.Context)
 	return ctx, true
+}
+
+// boundIn returns the context the last Context field among fields binds,
+// or ctx if none does.
+func boundIn(fields []zapcore.Field, ctx context.Context) context.Context {
+	for i := range fields { // by index: a Field is 64 bytes
+		if bound, ok := boundContext(&fields[i]); ok {
+			ctx = bound
+		}
+	}
+	return ctx
 }
 
 // WithContext returns a logger for one request: logger bound to the trail

@@ -50,6 +50,7 @@ package zapsentry
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"go.uber.org/zap"
@@ -96,6 +97,37 @@ type config struct {
 	levels          core.Levels[zapcore.Level]
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
+
+	// Every entry is asked twice what becomes of it, in Check and in
+	// Write, and levels.Decide, generic, is a call that is not inlined
+	// (about 29 instructions). With levels given as zapcore.Level values,
+	// the fields below answer both with a comparison or two.
+
+	// enabledAt is the lowest of the levels given as zapcore.Level values
+	// (math.MaxInt when none is): every entry at or above it is wanted.
+	enabledAt int
+	// dynamic is set when a level is a LevelEnabler other than
+	// zapcore.Level (a zap.AtomicLevel): below enabledAt, Enabled must then
+	// ask levels.
+	dynamic bool
+	// fixed is set when the breadcrumb and event levels are zapcore.Level
+	// values and Sentry Logs are off: Write then decides from
+	// breadcrumbAt and eventAt, as levels.Decide would.
+	fixed                 bool
+	breadcrumbAt, eventAt zapcore.Level
+}
+
+// fixedDecision is levels.Decide(l) for fixed breadcrumb and event levels
+// b and e, with Sentry Logs off: small enough to be inlined.
+func fixedDecision(l, b, e zapcore.Level) core.Decision {
+	d := core.Skip
+	if l >= b {
+		d = core.Breadcrumb
+	}
+	if l >= e { // the event level wins, as in levels.Decide
+		d = core.Event
+	}
+	return d
 }
 
 // sentryCore is the zapcore.Core. With returns a new core; a core is never
@@ -116,6 +148,7 @@ func NewCore(opts Options) zapcore.Core {
 		core:            core.New(opts.Options, "zap", opts.SyncTimeout),
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
+		enabledAt:       math.MaxInt,
 	}
 	if c.breadcrumbLevel == nil {
 		c.breadcrumbLevel = zapcore.DebugLevel
@@ -127,15 +160,21 @@ func NewCore(opts Options) zapcore.Core {
 	e, eok := c.eventLevel.(zapcore.Level)
 	if bok && eok {
 		c.levels = core.FixedLevels(b, e)
+		c.enabledAt = int(min(b, e))
+		c.fixed, c.breadcrumbAt, c.eventAt = true, b, e
 	} else {
 		c.levels = core.DynamicLevels(c.breadcrumbLevel.Enabled, c.eventLevel.Enabled)
+		c.dynamic = true
 	}
 	switch logs := opts.LogsLevel.(type) {
 	case nil:
 	case zapcore.Level:
 		c.levels = c.levels.WithLogs(logs)
+		c.enabledAt = min(c.enabledAt, int(logs))
+		c.fixed = false
 	default:
 		c.levels = c.levels.WithDynamicLogs(logs.Enabled)
+		c.dynamic, c.fixed = true, false
 	}
 	return &sentryCore{c: c}
 }
@@ -150,7 +189,9 @@ func Wrap(opts Options) zap.Option {
 
 // Enabled reports whether the entry would be kept or sent.
 func (c *sentryCore) Enabled(l zapcore.Level) bool {
-	return c.c.levels.Decide(l) != core.Skip
+	// int(l) >= enabledAt is levels.Decide(l) != core.Skip, without the
+	// call, whenever no level is dynamic (see config).
+	return int(l) >= c.c.enabledAt || c.c.dynamic && c.c.levels.Decide(l) != core.Skip
 }
 
 // Level returns the lowest level the core is enabled for, so that
@@ -196,9 +237,14 @@ func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 // nil: what logcrumbs does never makes a log call fail.
 func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	ctx := c.ctx
+	// Only a SkipType field can be a Context. The loop looks at the type
+	// alone and leaves the rest to boundIn: with boundContext's key
+	// comparison (a call to memequal) in it, the compiler kept the loop's
+	// variables on the stack, 14 instructions a field where 5 do.
 	for i := range fields { // by index: a Field is 64 bytes
-		if bound, ok := boundContext(&fields[i]); ok {
-			ctx = bound
+		if fields[i].Type == zapcore.SkipType {
+			ctx = boundIn(fields[i:], ctx)
+			break
 		}
 	}
 	e := core.Entry{
@@ -216,10 +262,18 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		// is a return address, as runtime.Callers gives (and slog keeps).
 		e.PC = ent.Caller.PC + 1
 	}
-	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, core.Encoder{
+	var d core.Decision
+	if c.c.fixed {
+		d = fixedDecision(ent.Level, c.c.breadcrumbAt, c.c.eventAt)
+	} else {
+		d = c.c.levels.Decide(ent.Level)
+	}
+	c.c.core.Log(ctx, d, &e, c.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
-			for i := range fields {
-				addField(rec, &fields[i], errs)
+			for i := range fields { // addField, a call less a field
+				if f := &fields[i]; !addPlain((*encoder)(rec), f) {
+					addOther(rec, f, errs)
+				}
 			}
 		},
 	})

@@ -17,9 +17,16 @@ var errorType = reflect.TypeFor[error]()
 // addField copies f into rec, recovering from panics in the user's methods.
 // When errs is not nil, the errors of error fields are collected there.
 func addField(rec *core.Record, f *zapcore.Field, errs *[]error) {
-	if addPlain((*encoder)(rec), f) {
-		return
+	if !addPlain((*encoder)(rec), f) {
+		addOther(rec, f, errs)
 	}
+}
+
+// addOther is addField for a field addPlain does not copy: one that may
+// run the user's methods, so under a recover. Write calls addPlain and
+// addOther itself, sparing the plain fields (most of a log call's) a call
+// to addField each.
+func addOther(rec *core.Record, f *zapcore.Field, errs *[]error) {
 	depth := rec.Depth()
 	p := render.Safely(func() {
 		switch f.Type {

@@ -1,0 +1,44 @@
+package zapsentry
+
+import (
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs/internal/core"
+)
+
+// TestLevelsShortcuts: Enabled's comparison with enabledAt and Write's
+// fixedDecision answer what levels.Decide answers, for every combination of
+// fixed, dynamic and Logs levels, the breadcrumb level above the event
+// level included, at every level (custom ones beyond zap's too).
+func TestLevelsShortcuts(t *testing.T) {
+	var levels []zapcore.LevelEnabler
+	for l := zapcore.DebugLevel - 2; l <= zapcore.FatalLevel+2; l++ {
+		levels = append(levels, l)
+	}
+	levels = append(levels, zap.NewAtomicLevelAt(zapcore.WarnLevel))
+	logsLevels := []zapcore.LevelEnabler{nil, zapcore.InfoLevel, zapcore.FatalLevel, zap.NewAtomicLevelAt(zapcore.DebugLevel)}
+	for _, b := range levels {
+		for _, e := range levels {
+			for _, logs := range logsLevels {
+				c := NewCore(Options{BreadcrumbLevel: b, EventLevel: e, LogsLevel: logs}).(*sentryCore)
+				for l := zapcore.Level(-128); ; l++ {
+					want := c.c.levels.Decide(l)
+					if got := c.Enabled(l); got != (want != core.Skip) {
+						t.Fatalf("b=%v e=%v logs=%v: Enabled(%v) = %v, Decide = %v", b, e, logs, l, got, want)
+					}
+					if c.c.fixed {
+						if got := fixedDecision(l, c.c.breadcrumbAt, c.c.eventAt); got != want {
+							t.Fatalf("b=%v e=%v: fixedDecision(%v) = %v, Decide = %v", b, e, l, got, want)
+						}
+					}
+					if l == 127 {
+						break
+					}
+				}
+			}
+		}
+	}
+}
