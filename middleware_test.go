@@ -3,6 +3,7 @@ package logcrumbs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
@@ -381,6 +382,54 @@ func TestSharedEventTagsNotWritten(t *testing.T) {
 	for _, ev := range rec.Events() {
 		if len(ev.Tags) != 1 {
 			t.Fatalf("an event's tags are %v, want only the program's", ev.Tags)
+		}
+	}
+}
+
+// TestMiddlewareManyRequestsOwnMarkers: many requests at once, each with a
+// job whose hub is a clone of the request's; every event captured by hand
+// through either hub carries its own unit's records only (the unit the hub
+// is bound to owns the event, by its marker), and no marker leaves the
+// process. Run with -race: the units are numbered concurrently.
+func TestMiddlewareManyRequestsOwnMarkers(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		logger.InfoContext(ctx, "req "+r.URL.Path)
+		_ = logcrumbs.RunJob(ctx, "job", logcrumbs.JobOptions{Options: noDedupe.Options}, func(ctx context.Context) error {
+			logger.InfoContext(ctx, "job "+r.URL.Path)
+			sentry.GetHubFromContext(ctx).CaptureException(errors.New("job " + r.URL.Path))
+			return nil
+		})
+		sentry.GetHubFromContext(ctx).CaptureException(errors.New("req " + r.URL.Path))
+	}))
+	const n = 32
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); serve(h, fmt.Sprintf("/%d", i)) }()
+	}
+	wg.Wait()
+	events := rec.Events()
+	if len(events) != 2*n {
+		t.Fatalf("%d events, want %d", len(events), 2*n)
+	}
+	for _, ev := range events {
+		msg := ev.Exception[len(ev.Exception)-1].Value // "req /7" or "job /7"
+		path := msg[strings.IndexByte(msg, ' '):]
+		want := "req" + path // the request's own records
+		if strings.HasPrefix(msg, "job") {
+			want = "job" + path // the job's trail is its own
+		}
+		if got := messages(ev); got != want {
+			t.Errorf("event %q has breadcrumbs %q, want %q", msg, got, want)
+		}
+		for k := range ev.Contexts {
+			if strings.HasPrefix(k, "logcrumbs.unit") {
+				t.Errorf("event %q: a unit marker left the process: %q", msg, k)
+			}
 		}
 	}
 }

@@ -10,7 +10,10 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+	"strings"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 
@@ -42,6 +45,11 @@ type Unit struct {
 	recovered any // the panic already reported, when has is set
 	has       bool
 	eventID   sentry.EventID
+
+	// key is the unit's marker (see unitMarker), a string over keyBytes:
+	// written once in Bind, before key is made, and never again.
+	key      string
+	keyBytes [markerLen]byte
 }
 
 type unitKey struct{}
@@ -77,7 +85,7 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Bu
 	// processors of the units bound to the original: the marker says which
 	// unit the hub is now bound to, so that only that unit's trail and
 	// capture-once act on its events.
-	scope.SetContext(unitMarker, sentry.Context{"unit": u})
+	scope.SetContext(u.markKey(bindSeq.Add(1)), nil)
 	scope.AddEventProcessor(u.process)
 	if shared {
 		policy.Default().BindHub(hub)
@@ -88,10 +96,61 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Bu
 // Trail returns the unit's trail.
 func (u *Unit) Trail() *buffer.Trail { return u.trail }
 
-// unitMarker is the scope context that marks the unit a hub is bound to.
-// The unit's processor removes it from every event: it never leaves the
-// process.
+// unitMarker is the prefix of the scope contexts that mark the units a hub
+// is bound to: unitMarker, a dot and the 16 hex digits of the unit's bind
+// sequence number (bindSeq), with a nil value. The unit bound last is the
+// one whose key is greatest (fixed width: the byte order is the number
+// order), as a single context overwritten by each Bind would say; the
+// owning unit's processor removes every marker from the event: none leaves
+// the process.
+//
+// A key of its own per unit, not one key holding the unit in its value: a
+// value is a map of its own (two allocations a request, and two more for
+// every event's copy of it), where the key is made in the unit's own
+// storage and a nil value copies as one empty map. Keys of one content
+// would be one map entry, so each unit's is numbered, and the numbers give
+// the order of the binds.
 const unitMarker = "logcrumbs.unit"
+
+// markerLen is the length of a marker key.
+const markerLen = len(unitMarker) + 1 + 16
+
+// bindSeq numbers the units in the order they are bound.
+var bindSeq atomic.Uint64
+
+// markKey writes u's marker key for bind number n into u's own storage and
+// returns it. The string shares keyBytes, which are never written again
+// (unsafe.String's rule), so that a unit's marker allocates nothing of its
+// own: only its entry in the scope's contexts.
+func (u *Unit) markKey(n uint64) string {
+	const hex = "0123456789abcdef"
+	b := &u.keyBytes
+	copy(b[:], unitMarker+".")
+	for i := markerLen - 1; i > len(unitMarker); i-- {
+		b[i] = hex[n&0xf]
+		n >>= 4
+	}
+	u.key = unsafe.String(&b[0], markerLen)
+	return u.key
+}
+
+// isMarker reports whether the context key k is a unit's marker.
+func isMarker(k string) bool {
+	return len(k) == markerLen && strings.HasPrefix(k, unitMarker) && k[len(unitMarker)] == '.'
+}
+
+// owner returns the marker key of the unit that the scope an event was
+// captured through is bound to (the greatest, the last bound), or "" for
+// an event with no marker.
+func owner(contexts map[string]sentry.Context) string {
+	last := ""
+	for k := range contexts {
+		if isMarker(k) && k > last {
+			last = k
+		}
+	}
+	return last
+}
 
 // Bound reports whether a unit of work was bound to hub: the unit of ctx,
 // or one that Bind was told found hub shared. A hub shared by units of work
@@ -143,10 +202,14 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	// the units of the hubs it was cloned from only learn of a panic it
 	// reports, so that the panic going on up through them is not reported
 	// again. (No marker: the scope was cleared; every unit acts.)
-	owner, _ := event.Contexts[unitMarker]["unit"].(*Unit)
-	mine := owner == nil || owner == u
-	if mine {
-		delete(event.Contexts, unitMarker)
+	last := owner(event.Contexts)
+	mine := last == "" || last == u.key
+	if mine && last != "" {
+		for k := range event.Contexts {
+			if isMarker(k) {
+				delete(event.Contexts, k)
+			}
+		}
 	}
 	if event.Type != "" { // transactions, check-ins, logs: no breadcrumbs
 		return event
