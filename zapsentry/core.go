@@ -97,6 +97,7 @@ type config struct {
 	levels          core.Levels[zapcore.Level]
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
+	logsLevel       zapcore.LevelEnabler // nil: Sentry Logs off
 
 	// Every entry is asked twice what becomes of it, in Check and in
 	// Write, and levels.Decide, generic, is a call that is not inlined
@@ -148,6 +149,7 @@ func NewCore(opts Options) zapcore.Core {
 		core:            core.New(opts.Options, "zap", opts.SyncTimeout),
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
+		logsLevel:       opts.LogsLevel,
 		enabledAt:       math.MaxInt,
 	}
 	if c.breadcrumbLevel == nil {
@@ -197,7 +199,11 @@ func (c *sentryCore) Enabled(l zapcore.Level) bool {
 // Level returns the lowest level the core is enabled for, so that
 // zap.Logger.Level and zapcore.LevelOf report the tee's true level.
 func (c *sentryCore) Level() zapcore.Level {
-	return min(zapcore.LevelOf(c.c.breadcrumbLevel), zapcore.LevelOf(c.c.eventLevel))
+	l := min(zapcore.LevelOf(c.c.breadcrumbLevel), zapcore.LevelOf(c.c.eventLevel))
+	if c.c.logsLevel != nil { // entries only sent to Sentry Logs count too
+		l = min(l, zapcore.LevelOf(c.c.logsLevel))
+	}
+	return l
 }
 
 // With returns a core whose entries carry fields. A Context field among them
