@@ -104,8 +104,11 @@ type config struct {
 	// (about 29 instructions). With levels given as zapcore.Level values,
 	// the fields below answer both with a comparison or two.
 
-	// enabledAt is the lowest of the levels given as zapcore.Level values
-	// (math.MaxInt when none is): every entry at or above it is wanted.
+	// enabledAt is the lowest of the fixed levels: BreadcrumbLevel and
+	// EventLevel when both are zapcore.Level values, LogsLevel when it is
+	// one (math.MaxInt when none counts; a fixed EventLevel beside a
+	// dynamic BreadcrumbLevel, or the reverse, does not): every entry at or
+	// above it is wanted.
 	enabledAt int
 	// dynamic is set when a level is a LevelEnabler other than
 	// zapcore.Level (a zap.AtomicLevel): below enabledAt, Enabled must then
