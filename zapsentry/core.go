@@ -97,14 +97,18 @@ type config struct {
 	levels          core.Levels[zapcore.Level]
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
+	logsLevel       zapcore.LevelEnabler // nil: Sentry Logs off
 
 	// Every entry is asked twice what becomes of it, in Check and in
 	// Write, and levels.Decide, generic, is a call that is not inlined
 	// (about 29 instructions). With levels given as zapcore.Level values,
 	// the fields below answer both with a comparison or two.
 
-	// enabledAt is the lowest of the levels given as zapcore.Level values
-	// (math.MaxInt when none is): every entry at or above it is wanted.
+	// enabledAt is the lowest of the fixed levels: BreadcrumbLevel and
+	// EventLevel when both are zapcore.Level values, LogsLevel when it is
+	// one (math.MaxInt when none counts; a fixed EventLevel beside a
+	// dynamic BreadcrumbLevel, or the reverse, does not): every entry at or
+	// above it is wanted.
 	enabledAt int
 	// dynamic is set when a level is a LevelEnabler other than
 	// zapcore.Level (a zap.AtomicLevel): below enabledAt, Enabled must then
@@ -148,6 +152,7 @@ func NewCore(opts Options) zapcore.Core {
 		core:            core.New(opts.Options, "zap", opts.SyncTimeout),
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
+		logsLevel:       opts.LogsLevel,
 		enabledAt:       math.MaxInt,
 	}
 	if c.breadcrumbLevel == nil {
@@ -197,7 +202,11 @@ func (c *sentryCore) Enabled(l zapcore.Level) bool {
 // Level returns the lowest level the core is enabled for, so that
 // zap.Logger.Level and zapcore.LevelOf report the tee's true level.
 func (c *sentryCore) Level() zapcore.Level {
-	return min(zapcore.LevelOf(c.c.breadcrumbLevel), zapcore.LevelOf(c.c.eventLevel))
+	l := min(zapcore.LevelOf(c.c.breadcrumbLevel), zapcore.LevelOf(c.c.eventLevel))
+	if c.c.logsLevel != nil { // entries only sent to Sentry Logs count too
+		l = min(l, zapcore.LevelOf(c.c.logsLevel))
+	}
+	return l
 }
 
 // With returns a core whose entries carry fields. A Context field among them
