@@ -76,3 +76,60 @@ func TestMarkerOwnerIsLastBound(t *testing.T) {
 		}
 	}
 }
+
+// TestManyMarkersOwnerIsLastBound: past smallMarkers, the units before
+// the owner leave the event a map of its own contexts with the owner's
+// marker only; the owner still claims the event, the others do not, and
+// no marker is left on it.
+func TestManyMarkersOwnerIsLastBound(t *testing.T) {
+	hub := sentry.NewHub(nil, sentry.NewScope())
+	hub.Scope().SetContext("app", sentry.Context{"k": "v"})
+	var units []*Unit
+	for range 3 * smallMarkers {
+		_, u := Bind(context.Background(), hub, nil, nil, false)
+		units = append(units, u)
+	}
+	ev := &sentry.Event{EventID: "e"}
+	ev = hub.Scope().ApplyToEvent(ev, &sentry.EventHint{OriginalException: errors.New("by hand")}, nil)
+	if ev == nil {
+		t.Fatal("the event was dropped")
+	}
+	for k := range ev.Contexts {
+		if strings.HasPrefix(k, unitMarker) {
+			t.Errorf("the event keeps the marker %q", k)
+		}
+	}
+	if ev.Contexts["app"]["k"] != "v" {
+		t.Errorf("the event lost the scope's own context: %v", ev.Contexts)
+	}
+	for i, u := range units {
+		want := ""
+		if i == len(units)-1 {
+			want = "e"
+		}
+		if got := u.Trail().LastEvent(); got != want {
+			t.Errorf("unit %d of %d noted %q, want %q", i+1, len(units), got, want)
+		}
+	}
+}
+
+// TestManyMarkersLeaveNoneInTheGivenMap: an event captured with contexts
+// of the program's (a map it may use again) keeps no marker in that map,
+// with few markers or many.
+func TestManyMarkersLeaveNoneInTheGivenMap(t *testing.T) {
+	for _, binds := range []int{1, 3 * smallMarkers} {
+		hub := sentry.NewHub(nil, sentry.NewScope())
+		for range binds {
+			Bind(context.Background(), hub, nil, nil, false)
+		}
+		given := map[string]sentry.Context{"app": {"k": "v"}}
+		if hub.Scope().ApplyToEvent(&sentry.Event{Contexts: given}, nil, nil) == nil {
+			t.Fatal("the event was dropped")
+		}
+		for k := range given {
+			if strings.HasPrefix(k, unitMarker) {
+				t.Errorf("%d binds: the program's map keeps the marker %q", binds, k)
+			}
+		}
+	}
+}

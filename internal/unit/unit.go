@@ -141,16 +141,22 @@ func isMarker(k string) bool {
 
 // owner returns the marker key of the unit that the scope an event was
 // captured through is bound to (the greatest, the last bound), or "" for
-// an event with no marker.
-func owner(contexts map[string]sentry.Context) string {
-	last := ""
+// an event with no marker, and the number of markers.
+func owner(contexts map[string]sentry.Context) (last string, markers int) {
 	for k := range contexts {
-		if isMarker(k) && k > last {
-			last = k
+		if isMarker(k) {
+			markers++
+			if k > last {
+				last = k
+			}
 		}
 	}
-	return last
+	return last, markers
 }
+
+// smallMarkers is the most markers an event's contexts keep for the units'
+// processors to look through: a request's, its job's and a few more nested.
+const smallMarkers = 4
 
 // Bound reports whether a unit of work was bound to hub: the unit of ctx,
 // or one that Bind was told found hub shared. A hub shared by units of work
@@ -202,9 +208,30 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	// the units of the hubs it was cloned from only learn of a panic it
 	// reports, so that the panic going on up through them is not reported
 	// again. (No marker: the scope was cleared; every unit acts.)
-	last := owner(event.Contexts)
+	last, markers := owner(event.Contexts)
 	mine := last == "" || last == u.key
-	if mine && last != "" {
+	switch {
+	case markers > smallMarkers:
+		// A hub bound again and again: the first unit's processor keeps
+		// the owner's marker only (none, if it is the owner's), in a new
+		// map of the event's contexts
+		// (a map's range goes through every slot it ever grew to), so that
+		// the processors after the first look through a few contexts, not
+		// one marker per unit the scope was ever bound to: an event would
+		// cost the square of the binds. The markers go from the event's
+		// map too, as the owner's deletion takes them from it: it may be
+		// the program's, given with the event and used again.
+		kept := make(map[string]sentry.Context, len(event.Contexts)-markers+1)
+		for k, v := range event.Contexts {
+			if !isMarker(k) || (!mine && k == last) {
+				kept[k] = v
+			}
+			if isMarker(k) {
+				delete(event.Contexts, k)
+			}
+		}
+		event.Contexts = kept
+	case mine && last != "":
 		for k := range event.Contexts {
 			if isMarker(k) {
 				delete(event.Contexts, k)
