@@ -36,7 +36,7 @@ func exceptionsOf(err error, maxDepth int, pc uintptr) []sentry.Exception {
 	var excBuf [4]sentry.Exception
 	var infoBuf [4]exceptionInfo
 	var ptrBuf [4]uintptr
-	c := chainBuilder{maxDepth: maxDepth, exceptions: excBuf[:0], infos: infoBuf[:0], seenPtrs: ptrBuf[:0]}
+	c := chainBuilder{maxDepth: maxDepth, exceptions: excBuf[:0], infos: infoBuf[:0], ptrs: seenSet[uintptr]{list: ptrBuf[:0]}}
 	c = c.convert(err, -1, "", 0)
 	n := len(c.exceptions)
 	if n == 0 {
@@ -77,19 +77,46 @@ type chainBuilder struct {
 	maxDepth   int
 	exceptions []sentry.Exception
 	infos      []exceptionInfo // of each exception, for its mechanism
-	seenPtrs   []uintptr
-	seenKeys   []string
-	// ptrSet and keySet replace seenPtrs and seenKeys once either holds
-	// maxSeenScan: a wide join's thousands of errors are then looked up in
-	// constant time, as sentry-go's maps look them up, not each by a scan
-	// of all before it.
-	ptrSet map[uintptr]struct{}
-	keySet map[string]struct{}
+	// The errors seen, by address (non-nil pointers) or by key.
+	ptrs seenSet[uintptr]
+	keys seenSet[string]
 }
 
-// maxSeenScan is how many errors seen a chainBuilder looks up by a scan of
-// a slice; beyond it, in a map.
+// maxSeenScan is how many errors seen a seenSet looks up by a scan of a
+// slice; beyond it, in a map: a wide join's thousands of errors are then
+// looked up in constant time, as sentry-go's maps look them up, not each by
+// a scan of all before it.
 const maxSeenScan = 32
+
+// seenSet is a set of the errors seen: a slice while it is small (on the
+// caller's stack where it can be), a map beyond maxSeenScan. It is passed
+// by value, with its chainBuilder.
+type seenSet[T comparable] struct {
+	list []T
+	set  map[T]struct{}
+}
+
+// add adds v to s and reports whether it was in s already.
+func (s seenSet[T]) add(v T) (seenSet[T], bool) {
+	if s.set == nil && len(s.list) >= maxSeenScan {
+		s.set = make(map[T]struct{}, 2*len(s.list))
+		for _, q := range s.list {
+			s.set[q] = struct{}{}
+		}
+	}
+	if s.set != nil {
+		if _, ok := s.set[v]; ok {
+			return s, true
+		}
+		s.set[v] = struct{}{}
+		return s, false
+	}
+	if slices.Contains(s.list, v) {
+		return s, true
+	}
+	s.list = append(s.list, v)
+	return s, false
+}
 
 // exceptionInfo is what an exception's mechanism says of it: its parent's
 // index (-1 for none), where the parent holds it, and whether it joins
@@ -149,47 +176,13 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 // address, any other error by its reflect.Value's String and its text. It
 // returns c with err noted.
 func (c chainBuilder) seen(err error) (chainBuilder, bool) {
-	v := reflect.ValueOf(err)
-	if v.Kind() == reflect.Pointer && !v.IsNil() {
-		p := v.Pointer()
-		if c.ptrSet == nil && len(c.seenPtrs) >= maxSeenScan {
-			c.ptrSet = make(map[uintptr]struct{}, 2*len(c.seenPtrs))
-			for _, q := range c.seenPtrs {
-				c.ptrSet[q] = struct{}{}
-			}
-		}
-		if c.ptrSet != nil {
-			if _, ok := c.ptrSet[p]; ok {
-				return c, true
-			}
-			c.ptrSet[p] = struct{}{}
-			return c, false
-		}
-		if slices.Contains(c.seenPtrs, p) {
-			return c, true
-		}
-		c.seenPtrs = append(c.seenPtrs, p)
-		return c, false
+	var dup bool
+	if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && !v.IsNil() {
+		c.ptrs, dup = c.ptrs.add(v.Pointer())
+	} else {
+		c.keys, dup = c.keys.add(v.String() + err.Error())
 	}
-	key := v.String() + err.Error()
-	if c.keySet == nil && len(c.seenKeys) >= maxSeenScan {
-		c.keySet = make(map[string]struct{}, 2*len(c.seenKeys))
-		for _, k := range c.seenKeys {
-			c.keySet[k] = struct{}{}
-		}
-	}
-	if c.keySet != nil {
-		if _, ok := c.keySet[key]; ok {
-			return c, true
-		}
-		c.keySet[key] = struct{}{}
-		return c, false
-	}
-	if slices.Contains(c.seenKeys, key) {
-		return c, true
-	}
-	c.seenKeys = append(c.seenKeys, key)
-	return c, false
+	return c, dup
 }
 
 // errorStack is sentry.ExtractStacktrace(err), asked only of errors whose
@@ -264,13 +257,7 @@ func currentStack(pc uintptr) *sentry.Stacktrace {
 	if n == 0 {
 		return nil
 	}
-	var keyBuf stackKeyBuf
-	key := stackKey(pc, pcs[:n], &keyBuf)
-	frames, ok := stacks.get(key)
-	if !ok {
-		frames = stackFrames(slices.Clone(pcs[:n]), pc) // a copy: CallersFrames keeps it, and pcs stays on the stack
-		stacks.put(key, frames)
-	}
+	frames := stacks.lookup(pc, pcs[:n], stackFrames)
 	return &sentry.Stacktrace{Frames: slices.Clone(frames)}
 }
 
@@ -355,6 +342,19 @@ type stackCache struct {
 	mu    sync.RWMutex
 	m     map[string][]sentry.Frame
 	bytes int
+}
+
+// lookup returns the frames build makes of the stack pcs logged at pc,
+// remembered: build runs only for a stack not seen yet (or past the bound).
+func (s *stackCache) lookup(pc uintptr, pcs []uintptr, build func(pcs []uintptr, pc uintptr) []sentry.Frame) []sentry.Frame {
+	var keyBuf stackKeyBuf
+	key := stackKey(pc, pcs, &keyBuf)
+	frames, ok := s.get(key)
+	if !ok {
+		frames = build(slices.Clone(pcs), pc) // a copy: CallersFrames keeps it, and pcs stays on the caller's stack
+		s.put(key, frames)
+	}
+	return frames
 }
 
 func (s *stackCache) get(key []byte) ([]sentry.Frame, bool) {

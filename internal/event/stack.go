@@ -93,13 +93,7 @@ func hasJoinedPrefix(a, b, p string) bool {
 func callerStacktrace(pc uintptr) *sentry.Stacktrace {
 	var pcs [100]uintptr
 	n := runtime.Callers(2, pcs[:])
-	var keyBuf stackKeyBuf
-	key := stackKey(pc, pcs[:n], &keyBuf)
-	frames, ok := callerStacks.get(key)
-	if !ok {
-		frames = callerFrames(slices.Clone(pcs[:n]), pc) // a copy: CallersFrames keeps it, and pcs stays on the stack
-		callerStacks.put(key, frames)
-	}
+	frames := callerStacks.lookup(pc, pcs[:n], callerFrames)
 	if frames == nil {
 		return nil
 	}
