@@ -2,6 +2,7 @@ package zerologsentry
 
 import (
 	"context"
+	"math"
 	"time"
 	"unsafe"
 
@@ -20,7 +21,9 @@ type bridge struct {
 	// message (see messageRoom), as breadcrumb or as event.
 	wholeMessage int
 	// eventLevel is the lowest level sent as an event, whose records read
-	// time.Now rather than recordClock (see handle).
+	// time.Now rather than recordClock (see handle); with
+	// Options.EscalateIf set, any kept record may become an event, and all
+	// read time.Now.
 	eventLevel zerolog.Level
 }
 
@@ -43,6 +46,9 @@ func newBridge(opts Options) *bridge {
 		core:       core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields),
 		levels:     core.FixedLevels(opts.BreadcrumbLevel, event),
 		eventLevel: event,
+	}
+	if opts.EscalateIf != nil {
+		b.eventLevel = math.MinInt8 // zerolog.Level is an int8
 	}
 	if opts.LogsLevel != zerolog.DebugLevel && opts.LogsLevel <= zerolog.PanicLevel {
 		b.levels = b.levels.WithLogs(opts.LogsLevel)

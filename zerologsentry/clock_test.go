@@ -187,3 +187,26 @@ func TestEventTimeIsTimeNow(t *testing.T) {
 		t.Errorf("breadcrumb %v ago: the test's step did not reach the record clock", d)
 	}
 }
+
+// TestEscalatedEventTimeIsTimeNow: a record below the event level that
+// Options.EscalateIf sends as an event is an event too, and reads time.Now
+// as one: it carried the record clock's time, an hour off after a step the
+// clock had not checked for yet.
+func TestEscalatedEventTimeIsTimeNow(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	log := zerolog.New(io.Discard).Hook(NewHook(Options{Options: logcrumbs.Options{
+		Hub:        rec.Hub(),
+		EscalateIf: func(r logcrumbs.Record) bool { return r.Message() == "slow request" },
+	}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	recordClock.now()
+	real := time.Now()
+	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
+	defer recordClock.due.Store(0)
+	log.Warn().Ctx(ctx).Msg("slow request")
+	ev := rec.OnlyEvent()
+	if d := time.Since(ev.Timestamp); d < 0 || d > time.Minute {
+		t.Errorf("escalated event at %v, %v ago, want time.Now's", ev.Timestamp, d)
+	}
+}
