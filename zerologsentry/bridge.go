@@ -20,8 +20,12 @@ type bridge struct {
 	// message (see messageRoom), as breadcrumb or as event.
 	wholeMessage int
 	// eventLevel is the lowest level sent as an event, whose records read
-	// time.Now rather than recordClock (see handle).
+	// time.Now (recordClock.check) rather than recordClock.now (see
+	// handle).
 	eventLevel zerolog.Level
+	// wallClock: every record reads time.Now, for Options.EscalateIf may
+	// send any kept record as an event.
+	wallClock bool
 }
 
 // messageRoom is the length up to which a record's message is kept whole
@@ -44,6 +48,9 @@ func newBridge(opts Options) *bridge {
 		levels:     core.FixedLevels(opts.BreadcrumbLevel, event),
 		eventLevel: event,
 	}
+	if opts.EscalateIf != nil {
+		b.wallClock = true
+	}
 	if opts.LogsLevel != zerolog.DebugLevel && opts.LogsLevel <= zerolog.PanicLevel {
 		b.levels = b.levels.WithLogs(opts.LogsLevel)
 	}
@@ -65,11 +72,17 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 	// and reading back the clock's just-stored result in 16-byte moves
 	// stalled (measured: a tenth of handle's own time).
 	var ent core.Entry
-	if l >= b.eventLevel {
+	if b.wallClock {
+		ent.Time = time.Now()
+	} else if l >= b.eventLevel {
 		// An event's time is time.Now's: rare enough not to matter, and
 		// exact in the checkEvery after a step of the wall clock or a
 		// resume from suspend, when the record clock is off by the step.
-		ent.Time = time.Now()
+		// Read as the clock's check, so that the breadcrumbs after it
+		// follow the step too (they would be timed before the event's own
+		// breadcrumb, and put ahead of it in the next event's trail), and
+		// within maxDrift of the clock's time otherwise.
+		ent.Time = recordClock.check()
 	} else {
 		ent.Time = recordClock.now()
 	}

@@ -187,3 +187,59 @@ func TestEventTimeIsTimeNow(t *testing.T) {
 		t.Errorf("breadcrumb %v ago: the test's step did not reach the record clock", d)
 	}
 }
+
+// TestEscalatedEventTimeIsTimeNow: a record below the event level that
+// Options.EscalateIf sends as an event is an event too, and reads time.Now
+// as one: it carried the record clock's time, an hour off after a step the
+// clock had not checked for yet.
+func TestEscalatedEventTimeIsTimeNow(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	log := zerolog.New(io.Discard).Hook(NewHook(Options{Options: logcrumbs.Options{
+		Hub:        rec.Hub(),
+		EscalateIf: func(r logcrumbs.Record) bool { return r.Message() == "slow request" },
+	}}))
+	ctx := logcrumbs.NewContext(context.Background())
+	recordClock.now()
+	real := time.Now()
+	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
+	defer recordClock.due.Store(0)
+	log.Warn().Ctx(ctx).Msg("slow request")
+	ev := rec.OnlyEvent()
+	if d := time.Since(ev.Timestamp); d < 0 || d > time.Minute {
+		t.Errorf("escalated event at %v, %v ago, want time.Now's", ev.Timestamp, d)
+	}
+}
+
+// TestEventTimeResetsClock: an event's reading of the wall clock is also
+// the record clock's check, so that the breadcrumbs after it follow a step
+// it saw: they were timed by the clock, still off by the step, before the
+// event's own breadcrumb, and the next event's trail, put in time order,
+// had them ahead of the error they followed.
+func TestEventTimeResetsClock(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	log := zerolog.New(io.Discard).Hook(NewHook(Options{Options: rec.Options()}))
+	ctx := logcrumbs.NewContext(context.Background())
+	recordClock.now()
+	real := time.Now()
+	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
+	defer recordClock.due.Store(0)
+	log.Error().Ctx(ctx).Err(errors.New("disk full")).Msg("save failed")
+	log.Info().Ctx(ctx).Msg("retrying")
+	log.Error().Ctx(ctx).Err(&os.PathError{Op: "write", Path: "f", Err: errors.New("quota exceeded")}).Msg("retry failed")
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2", len(evs))
+	}
+	var got []string
+	for _, b := range evs[1].Event.Breadcrumbs {
+		got = append(got, b.Message)
+	}
+	if len(got) != 2 || got[1] != "retrying" {
+		t.Errorf("second event's breadcrumbs %q, want the first error's, then retrying", got)
+	}
+	if d := time.Since(evs[1].Event.Breadcrumbs[len(got)-1].Timestamp); d < 0 || d > time.Minute {
+		t.Errorf("breadcrumb after the event %v ago, want time.Now's", d)
+	}
+}

@@ -352,6 +352,12 @@ func (s *stackCache) lookup(pc uintptr, pcs []uintptr, build func(pcs []uintptr,
 	frames, ok := s.get(key)
 	if !ok {
 		frames = build(slices.Clone(pcs), pc) // a copy: CallersFrames keeps it, and pcs stays on the caller's stack
+		if cap(frames) > len(frames) {
+			// Kept, it would hold its whole array (the logging frames
+			// trimmed off, append's spare room) where stackCost counts
+			// its frames.
+			frames = slices.Clone(frames)
+		}
 		s.put(key, frames)
 	}
 	return frames

@@ -42,10 +42,15 @@ var loggingPackages = []string{
 	"github.com/go-logr/logr/",
 	"github.com/go-logr/zapr.",
 	"github.com/go-logr/zerologr.",
+	"github.com/go-logr/stdr.",
+	"github.com/bombsimon/logrusr.", // v1's path; /v2 on below
 	"github.com/bombsimon/logrusr/",
 	"go.uber.org/zap/exp/zapslog.",
+	"github.com/samber/slog-zap.", // v1 (golang.org/x/exp/slog); /v2 on below
 	"github.com/samber/slog-zap/",
+	"github.com/samber/slog-zerolog.",
 	"github.com/samber/slog-zerolog/",
+	"github.com/samber/slog-logrus.",
 	"github.com/samber/slog-logrus/",
 	"github.com/samber/slog-multi.",
 	"k8s.io/klog/v2.",
