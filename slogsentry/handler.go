@@ -55,7 +55,6 @@ package slogsentry
 import (
 	"context"
 	"log/slog"
-	"math"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/core"
@@ -91,18 +90,6 @@ type Options struct {
 type config struct {
 	core   *core.Core
 	levels core.Levels[slog.Level]
-	// enabledAt is the lowest of the fixed levels: BreadcrumbLevel and
-	// EventLevel when both are slog.Level values, LogsLevel when it is one
-	// (math.MaxInt when none counts; a fixed EventLevel beside a dynamic
-	// BreadcrumbLevel, or the reverse, does not): logcrumbs wants every
-	// record at or above it, so Enabled answers those with one comparison.
-	// Asking levels costs a call (its Decide is generic and not inlined)
-	// that was most of what the handler added to a record that both it and
-	// the wrapped handler filter out.
-	enabledAt slog.Level
-	// dynamic is set when a level is a Leveler other than slog.Level (a
-	// slog.LevelVar): below enabledAt, Enabled must then ask levels.
-	dynamic bool
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
@@ -148,7 +135,7 @@ type groupOrAttrs struct {
 // wrap instead: slog.NewTextHandler(os.Stderr, nil) is the nearest to what
 // the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
-	c := &config{core: core.New(opts.Options, "slog", 0), enabledAt: math.MaxInt}
+	c := &config{core: core.New(opts.Options, "slog", 0)}
 	breadcrumb, event := opts.BreadcrumbLevel, opts.EventLevel
 	if breadcrumb == nil {
 		breadcrumb = slog.LevelDebug
@@ -160,21 +147,17 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 	e, eok := event.(slog.Level)
 	if bok && eok {
 		c.levels = core.FixedLevels(b, e)
-		c.enabledAt = min(b, e)
 	} else {
 		c.levels = core.DynamicLevels(
 			func(l slog.Level) bool { return l >= breadcrumb.Level() },
 			func(l slog.Level) bool { return l >= event.Level() })
-		c.dynamic = true
 	}
 	switch logs := opts.LogsLevel.(type) {
 	case nil:
 	case slog.Level:
 		c.levels = c.levels.WithLogs(logs)
-		c.enabledAt = min(c.enabledAt, logs)
 	default:
 		c.levels = c.levels.WithDynamicLogs(func(l slog.Level) bool { return l >= logs.Level() })
-		c.dynamic = true
 	}
 	return &Handler{next: next, c: c}
 }
@@ -183,9 +166,7 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 // wrapped handler, or logcrumbs (at or above the lowest of BreadcrumbLevel,
 // EventLevel and LogsLevel, as they stand at the call).
 func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
-	// level >= enabledAt is levels.Decide(level) != core.Skip, without the
-	// call, whenever no level is dynamic (see config).
-	if level >= h.c.enabledAt || h.c.dynamic && h.c.levels.Decide(level) != core.Skip {
+	if h.c.levels.Enabled(level) {
 		return true
 	}
 	return h.next != nil && h.next.Enabled(ctx, level)

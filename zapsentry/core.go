@@ -50,7 +50,6 @@ package zapsentry
 import (
 	"context"
 	"fmt"
-	"math"
 	"time"
 
 	"go.uber.org/zap"
@@ -98,40 +97,6 @@ type config struct {
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
 	logsLevel       zapcore.LevelEnabler // nil: Sentry Logs off
-
-	// Every entry is asked twice what becomes of it, in Check and in
-	// Write, and levels.Decide, generic, is a call that is not inlined
-	// (about 29 instructions). With levels given as zapcore.Level values,
-	// the fields below answer both with a comparison or two.
-
-	// enabledAt is the lowest of the fixed levels: BreadcrumbLevel and
-	// EventLevel when both are zapcore.Level values, LogsLevel when it is
-	// one (math.MaxInt when none counts; a fixed EventLevel beside a
-	// dynamic BreadcrumbLevel, or the reverse, does not): every entry at or
-	// above it is wanted.
-	enabledAt int
-	// dynamic is set when a level is a LevelEnabler other than
-	// zapcore.Level (a zap.AtomicLevel): below enabledAt, Enabled must then
-	// ask levels.
-	dynamic bool
-	// fixed is set when the breadcrumb and event levels are zapcore.Level
-	// values and Sentry Logs are off: Write then decides from
-	// breadcrumbAt and eventAt, as levels.Decide would.
-	fixed                 bool
-	breadcrumbAt, eventAt zapcore.Level
-}
-
-// fixedDecision is levels.Decide(l) for fixed breadcrumb and event levels
-// b and e, with Sentry Logs off: small enough to be inlined.
-func fixedDecision(l, b, e zapcore.Level) core.Decision {
-	d := core.Skip
-	if l >= b {
-		d = core.Breadcrumb
-	}
-	if l >= e { // the event level wins, as in levels.Decide
-		d = core.Event
-	}
-	return d
 }
 
 // sentryCore is the zapcore.Core. With returns a new core; a core is never
@@ -153,7 +118,6 @@ func NewCore(opts Options) zapcore.Core {
 		breadcrumbLevel: opts.BreadcrumbLevel,
 		eventLevel:      opts.EventLevel,
 		logsLevel:       opts.LogsLevel,
-		enabledAt:       math.MaxInt,
 	}
 	if c.breadcrumbLevel == nil {
 		c.breadcrumbLevel = zapcore.DebugLevel
@@ -165,21 +129,15 @@ func NewCore(opts Options) zapcore.Core {
 	e, eok := c.eventLevel.(zapcore.Level)
 	if bok && eok {
 		c.levels = core.FixedLevels(b, e)
-		c.enabledAt = int(min(b, e))
-		c.fixed, c.breadcrumbAt, c.eventAt = true, b, e
 	} else {
 		c.levels = core.DynamicLevels(c.breadcrumbLevel.Enabled, c.eventLevel.Enabled)
-		c.dynamic = true
 	}
 	switch logs := opts.LogsLevel.(type) {
 	case nil:
 	case zapcore.Level:
 		c.levels = c.levels.WithLogs(logs)
-		c.enabledAt = min(c.enabledAt, int(logs))
-		c.fixed = false
 	default:
 		c.levels = c.levels.WithDynamicLogs(logs.Enabled)
-		c.dynamic, c.fixed = true, false
 	}
 	return &sentryCore{c: c}
 }
@@ -194,9 +152,7 @@ func Wrap(opts Options) zap.Option {
 
 // Enabled reports whether the entry would be kept or sent.
 func (c *sentryCore) Enabled(l zapcore.Level) bool {
-	// int(l) >= enabledAt is levels.Decide(l) != core.Skip, without the
-	// call, whenever no level is dynamic (see config).
-	return int(l) >= c.c.enabledAt || c.c.dynamic && c.c.levels.Decide(l) != core.Skip
+	return c.c.levels.Enabled(l)
 }
 
 // Level returns the lowest level the core is enabled for, so that
@@ -271,13 +227,7 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		// is a return address, as runtime.Callers gives (and slog keeps).
 		e.PC = ent.Caller.PC + 1
 	}
-	var d core.Decision
-	if c.c.fixed {
-		d = fixedDecision(ent.Level, c.c.breadcrumbAt, c.c.eventAt)
-	} else {
-		d = c.c.levels.Decide(ent.Level)
-	}
-	c.c.core.Log(ctx, d, &e, c.preset, core.Encoder{
+	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			for i := range fields { // addField, a call less a field
 				if f := &fields[i]; !addPlain((*encoder)(rec), f) {

@@ -9,10 +9,11 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
-// TestLevelsShortcuts: Enabled's comparison with enabledAt and Write's
-// fixedDecision answer what levels.Decide answers, for every combination of
-// fixed, dynamic and Logs levels, the breadcrumb level above the event
-// level included, at every level (custom ones beyond zap's too).
+// TestLevelsShortcuts: the core's Enabled answers what levels.Decide
+// answers, for every combination of fixed, dynamic and Logs levels, the
+// breadcrumb level above the event level included, at every level (custom
+// ones beyond zap's too). internal/core's TestLevelsEnabledAndDecide holds
+// Decide to the levels' meaning.
 func TestLevelsShortcuts(t *testing.T) {
 	var levels []zapcore.LevelEnabler
 	for l := zapcore.DebugLevel - 2; l <= zapcore.FatalLevel+2; l++ {
@@ -28,11 +29,6 @@ func TestLevelsShortcuts(t *testing.T) {
 					want := c.c.levels.Decide(l)
 					if got := c.Enabled(l); got != (want != core.Skip) {
 						t.Fatalf("b=%v e=%v logs=%v: Enabled(%v) = %v, Decide = %v", b, e, logs, l, got, want)
-					}
-					if c.c.fixed {
-						if got := fixedDecision(l, c.c.breadcrumbAt, c.c.eventAt); got != want {
-							t.Fatalf("b=%v e=%v: fixedDecision(%v) = %v, Decide = %v", b, e, l, got, want)
-						}
 					}
 					if l == 127 {
 						break

@@ -106,25 +106,38 @@ type Levels[L cmp.Ordered] struct {
 	logsOn                bool
 	logsAt                L
 	logs                  func(L) bool // nil: fixed at logsAt
+
+	// fast: fixed breadcrumb and event levels, Sentry Logs off (Decide's
+	// fast path). low is the lowest of the fixed levels (breadcrumb and
+	// event when both are fixed, Logs when fixed), when lowSet: every
+	// record at or above it is wanted. allFixed: no level is asked through
+	// a func, so that below low nothing is wanted.
+	low                    L
+	fast, lowSet, allFixed bool
 }
 
 // WithLogs returns v that also sends records at or above at to Sentry Logs.
 func (v Levels[L]) WithLogs(at L) Levels[L] {
-	v.logsOn, v.logsAt, v.logs = true, at, nil
+	v.logsOn, v.logsAt, v.logs, v.fast = true, at, nil, false
+	if v.lowSet {
+		v.low = min(v.low, at)
+	} else {
+		v.low, v.lowSet = at, true
+	}
 	return v
 }
 
 // WithDynamicLogs returns v that also sends records for which logs returns
 // true to Sentry Logs, asking at each record.
 func (v Levels[L]) WithDynamicLogs(logs func(L) bool) Levels[L] {
-	v.logsOn, v.logs = true, logs
+	v.logsOn, v.logs, v.fast, v.allFixed = true, logs, false, false
 	return v
 }
 
 // FixedLevels returns Levels that keep records at or above breadcrumb as
 // breadcrumbs and send those at or above event as events.
 func FixedLevels[L cmp.Ordered](breadcrumb, event L) Levels[L] {
-	return Levels[L]{breadcrumbAt: breadcrumb, eventAt: event}
+	return Levels[L]{breadcrumbAt: breadcrumb, eventAt: event, low: min(breadcrumb, event), fast: true, lowSet: true, allFixed: true}
 }
 
 // DynamicLevels returns Levels that ask event, then breadcrumb, at each
@@ -135,7 +148,46 @@ func DynamicLevels[L cmp.Ordered](breadcrumb, event func(L) bool) Levels[L] {
 
 // Decide returns what becomes of a record of level l: Skip, Breadcrumb or
 // Event, with the Logs flag when it also goes to Sentry Logs.
-func (v *Levels[L]) Decide(l L) Decision {
+//
+// Fixed breadcrumb and event levels without Sentry Logs, the common case,
+// are decided by two comparisons, inlined where Decide is called (every
+// record is decided, some twice: the generic call was about 29
+// instructions).
+func (v *Levels[L]) Decide(l L) (d Decision) {
+	if !v.fast {
+		return v.decideAll(l)
+	}
+	if l >= v.breadcrumbAt {
+		d = Breadcrumb
+	}
+	if l >= v.eventAt { // the event level wins
+		d = Event
+	}
+	return d
+}
+
+// Enabled reports whether Decide(l) is not Skip: with fixed levels, one
+// comparison; with a dynamic one, a decision only below the fixed ones.
+// A logger's Enabled (slog.Handler's, zapcore.Core's) asks it for every
+// record, filtered ones included.
+func (v *Levels[L]) Enabled(l L) bool {
+	if v.lowSet && l >= v.low {
+		return true
+	}
+	return !v.allFixed && v.enabledSlow(l)
+}
+
+// enabledSlow is Enabled below the fixed levels, with a dynamic one (or
+// the zero Levels).
+//
+//go:noinline
+func (v *Levels[L]) enabledSlow(l L) bool { return v.decideAll(l) != Skip }
+
+// decideAll is Decide's slow path, kept out of line so that Decide's fast
+// one is inlined.
+//
+//go:noinline
+func (v *Levels[L]) decideAll(l L) Decision {
 	if v.logsOn {
 		return v.decide(l) | v.decideLogs(l)
 	}
