@@ -168,12 +168,7 @@ func TestEventTimeIsTimeNow(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	log := zerolog.New(io.Discard).Hook(NewHook(Options{Options: logcrumbs.Options{Hub: rec.Hub()}}))
 	ctx := logcrumbs.NewContext(context.Background())
-	recordClock.now()
-	real := time.Now()
-	// A step of an hour that the clock has not checked for yet.
-	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
-	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
-	defer recordClock.due.Store(0) // check at the next call: the base is replaced
+	stepUnchecked(t)
 	log.Info().Ctx(ctx).Msg("before")
 	log.Error().Ctx(ctx).Err(errors.New("disk full")).Msg("save failed")
 	ev := rec.OnlyEvent()
@@ -199,11 +194,7 @@ func TestEscalatedEventTimeIsTimeNow(t *testing.T) {
 		EscalateIf: func(r logcrumbs.Record) bool { return r.Message() == "slow request" },
 	}}))
 	ctx := logcrumbs.NewContext(context.Background())
-	recordClock.now()
-	real := time.Now()
-	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
-	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
-	defer recordClock.due.Store(0)
+	stepUnchecked(t)
 	log.Warn().Ctx(ctx).Msg("slow request")
 	ev := rec.OnlyEvent()
 	if d := time.Since(ev.Timestamp); d < 0 || d > time.Minute {
@@ -220,11 +211,7 @@ func TestEventTimeResetsClock(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	log := zerolog.New(io.Discard).Hook(NewHook(Options{Options: rec.Options()}))
 	ctx := logcrumbs.NewContext(context.Background())
-	recordClock.now()
-	real := time.Now()
-	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
-	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
-	defer recordClock.due.Store(0)
+	stepUnchecked(t)
 	log.Error().Ctx(ctx).Err(errors.New("disk full")).Msg("save failed")
 	log.Info().Ctx(ctx).Msg("retrying")
 	log.Error().Ctx(ctx).Err(&os.PathError{Op: "write", Path: "f", Err: errors.New("quota exceeded")}).Msg("retry failed")
@@ -242,4 +229,15 @@ func TestEventTimeResetsClock(t *testing.T) {
 	if d := time.Since(evs[1].Event.Breadcrumbs[len(got)-1].Timestamp); d < 0 || d > time.Minute {
 		t.Errorf("breadcrumb after the event %v ago, want time.Now's", d)
 	}
+}
+
+// stepUnchecked puts the record clock an hour behind the wall clock, as
+// after a step of the wall clock it has not checked for yet, until the
+// test ends (then it checks at its next call, and its base is replaced).
+func stepUnchecked(t *testing.T) {
+	recordClock.now()
+	real := time.Now()
+	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
+	t.Cleanup(func() { recordClock.due.Store(0) })
 }
