@@ -177,6 +177,11 @@ func (v *Levels[L]) Enabled(l L) bool {
 	return !v.allFixed && v.enabledSlow(l)
 }
 
+// Fixed reports whether every level is fixed (no func is asked), and if so
+// the lowest of them: then Enabled(l) is l >= low, which an integration
+// may keep and compare in place of the call.
+func (v *Levels[L]) Fixed() (low L, ok bool) { return v.low, v.lowSet && v.allFixed }
+
 // enabledSlow is Enabled below the fixed levels, with a dynamic one (or
 // the zero Levels).
 //
