@@ -198,32 +198,73 @@ func (h *Handler) enabledSlow(ctx context.Context, level slog.Level) bool {
 // returns its error, then keeps r as a breadcrumb or sends it as an event.
 // logcrumbs' own part never fails, panics or blocks on Sentry.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
-	var err error
 	d := h.c.levels.Decide(r.Level)
-	if h.next != nil && h.next.Enabled(ctx, r.Level) {
-		if d != core.Skip && render.HasLogValuer(&r) {
-			// Both read the record: resolve its LogValuers once, for both.
-			// Only then, since copying the record in and out of
-			// ResolveRecord cost the tee about a third of its overhead
-			// over next alone.
-			var next slog.Record
-			r, next, _ = render.ResolveRecord(r)
-			err = h.next.Handle(ctx, next)
-		} else {
-			err = h.next.Handle(ctx, r)
-		}
-	}
 	if d == core.Skip {
-		return err
+		if h.next != nil && h.next.Enabled(ctx, r.Level) {
+			return h.next.Handle(ctx, r)
+		}
+		return nil
 	}
 	ent := core.Entry{Time: r.Time, Level: level(r.Level), PC: r.PC, Message: r.Message}
+	if d == core.Breadcrumb {
+		if rec := h.c.core.StartBreadcrumb(&ent, h.preset); rec != nil {
+			// The values whose reading calls no method of the program's
+			// (strings, numbers, times: most records' all) are copied
+			// before next runs, which is not observable, and tell on the
+			// way that they hold no LogValuer: only the rest, after the
+			// first other value, is scanned for one (a scan of every
+			// record was about a tenth of logcrumbs' instructions in the
+			// tee) and copied after next, as every value of an event is.
+			// r is read in place, not through a pointer or by its
+			// NumAttrs: each copies the whole record (Record's methods
+			// take it by value), about 60 instructions.
+			plain, all := 0, true
+			r.Attrs(func(a slog.Attr) bool {
+				if !appendPlain(rec, a.Key, a.Value) {
+					all = false
+					return false
+				}
+				plain++
+				return true
+			})
+			var err error
+			if all {
+				if h.next != nil && h.next.Enabled(ctx, r.Level) {
+					err = h.next.Handle(ctx, r)
+				}
+			} else {
+				err = h.handleNext(ctx, &r)
+				appendAttrs(rec, &r, plain, nil)
+			}
+			h.c.core.KeepBreadcrumb(ctx, rec)
+			return err
+		}
+	}
+	err := h.handleNext(ctx, &r)
 	h.c.core.Log(ctx, d, &ent, h.preset, core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
-		r.Attrs(func(a slog.Attr) bool {
-			appendAttr(rec, a, errs)
-			return true
-		})
+		appendAttrs(rec, &r, 0, errs)
 	}})
 	return err
+}
+
+// handleNext passes r, a record logcrumbs reads too, to the wrapped handler
+// if it is enabled for r's level. When r holds LogValuers, they are
+// resolved once, for both: r becomes the record with the resolved values,
+// and the wrapped handler gets its copy of it (see NewHandler). The new r
+// starts with the old one's attributes up to its first LogValuer or group.
+func (h *Handler) handleNext(ctx context.Context, r *slog.Record) error {
+	if h.next == nil || !h.next.Enabled(ctx, r.Level) {
+		return nil
+	}
+	if render.HasLogValuer(r) {
+		// Only then, since copying the record in and out of
+		// ResolveRecord cost the tee about a third of its overhead over
+		// next alone.
+		var next slog.Record
+		*r, next, _ = render.ResolveRecord(*r)
+		return h.next.Handle(ctx, next)
+	}
+	return h.next.Handle(ctx, *r)
 }
 
 // WithAttrs returns a handler whose records carry attrs, inside the groups
