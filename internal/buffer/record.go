@@ -236,7 +236,26 @@ func (r *Record) room() int { return r.limits.MaxRecordBytes - len(r.data) }
 
 // appendText copies s into data, cut to max bytes and to the record's room at
 // a rune boundary, and marks the cut with an ellipsis.
-func (r *Record) appendText(s string, max int) span { return appendTextOf(r, s, max) }
+//
+// Text that fits whole, nearly all of it, is copied here (appendWhole is
+// inlined); appendTextOf, a generic function called through a dictionary,
+// only cuts. Every text took two calls, this one and appendTextOf, and a
+// key still takes none: add copies it in place (cachegrind,
+// SlogBreadcrumb/json+logcrumbs: about 110 instructions a record fewer, of
+// logcrumbs' 1,910).
+func (r *Record) appendText(s string, max int) span {
+	if len(s) <= max && len(s) <= r.room() {
+		return r.appendWhole(s)
+	}
+	return appendTextOf(r, s, max)
+}
+
+// appendWhole copies s, which fits, into data.
+func (r *Record) appendWhole(s string) span {
+	off := len(r.data)
+	r.data = append(r.data, s...)
+	return span{uint32(off), uint32(len(s))}
+}
 
 // appendTextOf is appendText for a string or bytes.
 func appendTextOf[T string | []byte](r *Record, s T, max int) span {
@@ -288,7 +307,14 @@ func (r *Record) add(kind Kind, key string, num uint64) *Attr {
 		r.DroppedAttrs++
 		return nil
 	}
-	r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendText(key, 128), num: num})
+	// A key of up to 128 bytes fits: the room for it was checked above.
+	var k span
+	if len(key) <= 128 {
+		k = r.appendWhole(key)
+	} else {
+		k = r.appendText(key, 128)
+	}
+	r.attrs = append(r.attrs, Attr{Kind: kind, key: k, num: num})
 	return &r.attrs[len(r.attrs)-1]
 }
 
