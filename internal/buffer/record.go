@@ -146,6 +146,9 @@ type Record struct {
 
 	errs   []error  // see SetErrors
 	errBuf [2]error // see ErrorsSlot
+	// errBufUsed says errBuf may hold errors: ErrorsSlot gave it out and
+	// ReleaseErrors has not cleared it since.
+	errBufUsed bool
 
 	// deferred, when parse is set, is the piece of data that holds fields
 	// kept as their logger encoded them, which parse turns into attributes
