@@ -302,7 +302,20 @@ func cutPoint[T string | []byte](s T, n int) int {
 // reached or MaxRecordBytes has no room left for its key (up to the 128
 // bytes a key is cut to). Once one is dropped for room, every later one is
 // too, so that an attribute never lands in the group of a dropped one.
+//
+// Nearly every attribute fits whole (its key within 128 bytes and the room
+// left, below MaxAttrs): it is stored with four tests; addCut decides the
+// rest.
 func (r *Record) add(kind Kind, key string, num uint64) *Attr {
+	if len(key) <= 128 && len(key) <= r.room() && len(r.attrs) < r.limits.MaxAttrs && !r.full {
+		r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendWhole(key), num: num})
+		return &r.attrs[len(r.attrs)-1]
+	}
+	return r.addCut(kind, key, num)
+}
+
+// addCut is add for an attribute that is dropped, or whose key is cut.
+func (r *Record) addCut(kind Kind, key string, num uint64) *Attr {
 	if !r.full && key != "" && r.room() < min(len(key), 128) {
 		r.full = true
 	}
@@ -310,14 +323,7 @@ func (r *Record) add(kind Kind, key string, num uint64) *Attr {
 		r.DroppedAttrs++
 		return nil
 	}
-	// A key of up to 128 bytes fits: the room for it was checked above.
-	var k span
-	if len(key) <= 128 {
-		k = r.appendWhole(key)
-	} else {
-		k = r.appendText(key, 128)
-	}
-	r.attrs = append(r.attrs, Attr{Kind: kind, key: k, num: num})
+	r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendText(key, 128), num: num})
 	return &r.attrs[len(r.attrs)-1]
 }
 
