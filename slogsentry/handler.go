@@ -214,9 +214,9 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			// first other value, is scanned for one (a scan of every
 			// record was about a tenth of logcrumbs' instructions in the
 			// tee) and copied after next, as every value of an event is.
-			// r is read in place, not through a pointer or by its
-			// NumAttrs: each copies the whole record (Record's methods
-			// take it by value), about 60 instructions.
+			// Whether all were plain is noted here, not asked of
+			// r.NumAttrs afterwards: Record's methods take the record by
+			// value, and each call copies it (about 60 instructions).
 			plain, all := 0, true
 			r.Attrs(func(a slog.Attr) bool {
 				if !appendPlain(rec, a.Key, a.Value) {
