@@ -66,6 +66,19 @@ func TestEnabledLevels(t *testing.T) {
 		v.Set(slog.LevelDebug)
 		check(t, ctx, h, slog.LevelDebug)
 	})
+	t.Run("dynamic breadcrumb with a wrapped handler", func(t *testing.T) {
+		v := lv(slog.LevelWarn)
+		next := slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError})
+		h := slogsentry.NewHandler(next, slogsentry.Options{BreadcrumbLevel: v})
+		check(t, ctx, h, slog.LevelWarn)
+		v.Set(slog.LevelDebug)
+		check(t, ctx, h, slog.LevelDebug)
+	})
+	t.Run("derived handlers with a wrapped handler", func(t *testing.T) {
+		next := slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError})
+		h := slogsentry.NewHandler(next, slogsentry.Options{BreadcrumbLevel: slog.LevelWarn}).WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")
+		check(t, ctx, h, slog.LevelWarn)
+	})
 	t.Run("derived handlers", func(t *testing.T) {
 		v := lv(slog.LevelWarn)
 		h := slogsentry.NewHandler(nil, slogsentry.Options{BreadcrumbLevel: v}).WithAttrs([]slog.Attr{slog.Int("a", 1)}).WithGroup("g")

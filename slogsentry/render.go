@@ -15,34 +15,34 @@ func appendAttr(rec *core.Record, a slog.Attr, errs *[]error) {
 	appendAttrDepth(rec, a, errs, 0)
 }
 
+// appendAttrs copies r's attributes from the first'th on into rec, as
+// appendAttr does.
+func appendAttrs(rec *core.Record, r *slog.Record, first int, errs *[]error) {
+	i := 0
+	r.Attrs(func(a slog.Attr) bool {
+		if i >= first {
+			appendAttr(rec, a, errs)
+		}
+		i++
+		return true
+	})
+}
+
 func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
-	v, k := a.Value, a.Value.Kind()
-	if k == slog.KindLogValuer {
+	v := a.Value
+	if appendPlain(rec, a.Key, v) {
+		return
+	}
+	if v.Kind() == slog.KindLogValuer {
 		// Resolve only a LogValuer: render.Resolve is not inlined (it
 		// defers a recover), and a call for every attribute was about a
 		// tenth of what keeping a breadcrumb costs in instructions.
 		v = render.Resolve(v)
-		k = v.Kind()
-	}
-	switch k {
-	case slog.KindString:
-		rec.AddText(core.KindString, a.Key, v.String())
-	case slog.KindInt64:
-		rec.AddScalar(core.KindInt64, a.Key, uint64(v.Int64()))
-	case slog.KindUint64:
-		rec.AddScalar(core.KindUint64, a.Key, v.Uint64())
-	case slog.KindFloat64:
-		rec.AddScalar(core.KindFloat64, a.Key, math.Float64bits(v.Float64()))
-	case slog.KindBool:
-		var b uint64
-		if v.Bool() {
-			b = 1
+		if appendPlain(rec, a.Key, v) {
+			return
 		}
-		rec.AddScalar(core.KindBool, a.Key, b)
-	case slog.KindDuration:
-		rec.AddScalar(core.KindDuration, a.Key, uint64(v.Duration()))
-	case slog.KindTime:
-		render.Time(rec, a.Key, v.Time())
+	}
+	switch v.Kind() {
 	case slog.KindGroup:
 		attrs := v.Group()
 		if len(attrs) == 0 {
@@ -64,6 +64,36 @@ func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
 	default:
 		appendAny(rec, a.Key, v.Any(), errs)
 	}
+}
+
+// appendPlain copies v if it is of a kind whose reading calls no method of
+// the program's (a string, a number, a bool, a duration or a time), and
+// reports whether it was: a LogValuer, a group or any other value is left
+// to appendAttr.
+func appendPlain(rec *core.Record, key string, v slog.Value) bool {
+	switch v.Kind() {
+	case slog.KindString:
+		rec.AddText(core.KindString, key, v.String())
+	case slog.KindInt64:
+		rec.AddScalar(core.KindInt64, key, uint64(v.Int64()))
+	case slog.KindUint64:
+		rec.AddScalar(core.KindUint64, key, v.Uint64())
+	case slog.KindFloat64:
+		rec.AddScalar(core.KindFloat64, key, math.Float64bits(v.Float64()))
+	case slog.KindBool:
+		var b uint64
+		if v.Bool() {
+			b = 1
+		}
+		rec.AddScalar(core.KindBool, key, b)
+	case slog.KindDuration:
+		rec.AddScalar(core.KindDuration, key, uint64(v.Duration()))
+	case slog.KindTime:
+		render.Time(rec, key, v.Time())
+	default:
+		return false
+	}
+	return true
 }
 
 // appendAny copies a value of slog.KindAny.

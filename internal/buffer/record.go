@@ -146,6 +146,9 @@ type Record struct {
 
 	errs   []error  // see SetErrors
 	errBuf [2]error // see ErrorsSlot
+	// errBufUsed says errBuf may hold errors: ErrorsSlot gave it out and
+	// ReleaseErrors has not cleared it since.
+	errBufUsed bool
 
 	// deferred, when parse is set, is the piece of data that holds fields
 	// kept as their logger encoded them, which parse turns into attributes
@@ -236,7 +239,26 @@ func (r *Record) room() int { return r.limits.MaxRecordBytes - len(r.data) }
 
 // appendText copies s into data, cut to max bytes and to the record's room at
 // a rune boundary, and marks the cut with an ellipsis.
-func (r *Record) appendText(s string, max int) span { return appendTextOf(r, s, max) }
+//
+// Text that fits whole, nearly all of it, is copied here (appendWhole is
+// inlined); appendTextOf, a generic function called through a dictionary,
+// only cuts. Every text took two calls, this one and appendTextOf, and a
+// key still takes none: add copies it in place (cachegrind,
+// SlogBreadcrumb/json+logcrumbs: about 110 instructions a record fewer, of
+// logcrumbs' 1,910).
+func (r *Record) appendText(s string, max int) span {
+	if len(s) <= max && len(s) <= r.room() {
+		return r.appendWhole(s)
+	}
+	return appendTextOf(r, s, max)
+}
+
+// appendWhole copies s, which fits, into data.
+func (r *Record) appendWhole(s string) span {
+	off := len(r.data)
+	r.data = append(r.data, s...)
+	return span{uint32(off), uint32(len(s))}
+}
 
 // appendTextOf is appendText for a string or bytes.
 func appendTextOf[T string | []byte](r *Record, s T, max int) span {
@@ -280,7 +302,20 @@ func cutPoint[T string | []byte](s T, n int) int {
 // reached or MaxRecordBytes has no room left for its key (up to the 128
 // bytes a key is cut to). Once one is dropped for room, every later one is
 // too, so that an attribute never lands in the group of a dropped one.
+//
+// Nearly every attribute fits whole (its key within 128 bytes and the room
+// left, below MaxAttrs): it is stored with four tests; addCut decides the
+// rest.
 func (r *Record) add(kind Kind, key string, num uint64) *Attr {
+	if len(key) <= 128 && len(key) <= r.room() && len(r.attrs) < r.limits.MaxAttrs && !r.full {
+		r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendWhole(key), num: num})
+		return &r.attrs[len(r.attrs)-1]
+	}
+	return r.addCut(kind, key, num)
+}
+
+// addCut is add for an attribute that is dropped, or whose key is cut.
+func (r *Record) addCut(kind Kind, key string, num uint64) *Attr {
 	if !r.full && key != "" && r.room() < min(len(key), 128) {
 		r.full = true
 	}

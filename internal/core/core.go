@@ -177,6 +177,11 @@ func (v *Levels[L]) Enabled(l L) bool {
 	return !v.allFixed && v.enabledSlow(l)
 }
 
+// Fixed reports whether every level is fixed (no func is asked), and if so
+// the lowest of them: then Enabled(l) is l >= low, which an integration
+// may keep and compare in place of the call.
+func (v *Levels[L]) Fixed() (low L, ok bool) { return v.low, v.lowSet && v.allFixed }
+
 // enabledSlow is Enabled below the fixed levels, with a dynamic one (or
 // the zero Levels).
 //
@@ -391,13 +396,44 @@ func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc Encoder, errs, lazy bo
 	if errs {
 		return c.build(ent, preset, enc, false)
 	}
-	rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
-	preset.AppendTo(rec, false)
+	rec := c.beginBreadcrumb(ent, preset, enc)
 	if !lazy || c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
 		enc.Fields(rec, nil)
 		rec.CloseAll()
 	}
 	return rec, nil
+}
+
+// beginBreadcrumb makes the record of a breadcrumb that does not gather
+// errors, up to its own fields: its message and the preset's attributes.
+func (c *Core) beginBreadcrumb(ent *Entry, preset *Preset, enc Encoder) *Record {
+	rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
+	preset.AppendTo(rec, false)
+	return rec
+}
+
+// StartBreadcrumb is Log for a Breadcrumb decision in two steps, for an
+// adapter that encodes a record's fields into rec itself, partly before
+// work of its own and partly after (slog's handler encodes the values that
+// call no method of the program's before the wrapped handler runs, so that
+// it learns on the way whether the record holds a LogValuer, without a
+// separate scan): it returns the record with ent's message and preset's
+// attributes, for the adapter to add its fields to and give to
+// KeepBreadcrumb. It returns nil when the record needs Log instead: its
+// errors are gathered (Options.EscalateIf), or ent.Exits.
+func (c *Core) StartBreadcrumb(ent *Entry, preset *Preset) *Record {
+	if ent.Exits || c.esc.CollectsBreadcrumbErrors() {
+		return nil
+	}
+	return c.beginBreadcrumb(ent, preset, Encoder{})
+}
+
+// KeepBreadcrumb closes the groups rec left open and keeps it in the trail
+// of ctx, as Log keeps a breadcrumb. It takes rec, which StartBreadcrumb
+// made.
+func (c *Core) KeepBreadcrumb(ctx context.Context, rec *Record) {
+	rec.CloseAll()
+	c.esc.Keep(ctx, rec, nil)
 }
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder, logs bool) {
