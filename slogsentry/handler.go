@@ -195,7 +195,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		return err
 	}
 	ent := core.Entry{Time: r.Time, Level: level(r.Level), PC: r.PC, Message: r.Message}
-	h.c.core.Log(ctx, d, &ent, h.preset, core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
+	h.c.core.Log(ctx, d, &ent, h.preset, &core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
 		r.Attrs(func(a slog.Attr) bool {
 			appendAttr(rec, a, errs)
 			return true

@@ -149,21 +149,18 @@ func DynamicLevels[L cmp.Ordered](breadcrumb, event func(L) bool) Levels[L] {
 // Decide returns what becomes of a record of level l: Skip, Breadcrumb or
 // Event, with the Logs flag when it also goes to Sentry Logs.
 //
-// Fixed breadcrumb and event levels without Sentry Logs, the common case,
-// are decided by two comparisons, inlined where Decide is called (every
-// record is decided, some twice: the generic call was about 29
-// instructions).
-func (v *Levels[L]) Decide(l L) (d Decision) {
-	if !v.fast {
-		return v.decideAll(l)
+// A breadcrumb of fixed breadcrumb and event levels without Sentry Logs,
+// the common case, is decided by two comparisons, inlined where Decide is
+// called: every record is decided, some twice, and the generic call costs
+// about 29 instructions. Everything else (an event, a record below the
+// breadcrumb level, dynamic levels, Sentry Logs) is decided out of line:
+// answering events inline too made Decide too costly to inline (87 > 80,
+// its dictionary included).
+func (v *Levels[L]) Decide(l L) Decision {
+	if v.fast && l >= v.breadcrumbAt && l < v.eventAt {
+		return Breadcrumb
 	}
-	if l >= v.breadcrumbAt {
-		d = Breadcrumb
-	}
-	if l >= v.eventAt { // the event level wins
-		d = Event
-	}
-	return d
+	return v.decideAll(l)
 }
 
 // Enabled reports whether Decide(l) is not Skip: with fixed levels, one
@@ -341,7 +338,12 @@ func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset 
 // With the Logs flag, the record also goes to Sentry Logs (even when it is
 // neither kept nor sent as an event), and is marked in the trail so that
 // Options.LogsOnEvent does not send it a second time.
-func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+//
+// enc is passed by pointer: by value, its six words, stored one by one,
+// were copied into Log's arguments and again into breadcrumb's with
+// 16-byte moves that waited on store forwarding (perf: a third of the
+// zerolog hook's handle and of breadcrumb's own time).
+func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	if d&Logs != 0 {
 		c.logged(ctx, d.Kept(), ent, preset, enc)
 		return
@@ -362,7 +364,7 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 
 // logged is Log for a record that also goes to Sentry Logs: apart, so that
 // the breadcrumb path is not longer when Logs are off.
-func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	switch d {
 	case Event:
 		c.event(ctx, ent, preset, enc, true)
@@ -387,7 +389,7 @@ func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Prese
 // logger gave its fields as encoded bytes (Encoder.Raw, WithParser) keeps
 // them unparsed until it is read; a record read now (Sentry Logs) is
 // parsed now.
-func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc Encoder, errs, lazy bool) (*Record, []error) {
+func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc *Encoder, errs, lazy bool) (*Record, []error) {
 	if errs {
 		return c.build(ent, preset, enc, false)
 	}
@@ -400,7 +402,7 @@ func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc Encoder, errs, lazy bo
 	return rec, nil
 }
 
-func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder, logs bool) {
+func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) {
 	rec, errs := c.build(ent, preset, enc, true)
 	if logs {
 		c.esc.SendLog(ctx, rec)
@@ -425,7 +427,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encode
 
 // build makes the record of an event, or of a breadcrumb, within its
 // limits, and gathers its errors: the preset's, then the encoder's.
-func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Record, []error) {
+func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Record, []error) {
 	limits := c.esc.BreadcrumbLimits()
 	if event {
 		limits = c.esc.EventLimits()
@@ -449,7 +451,7 @@ func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Reco
 	return rec, errs
 }
 
-func (c *Core) start(ent *Entry, limits buffer.Limits, enc Encoder) *Record {
+func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 	rec := buffer.Get(ent.Time, ent.Level, limits)
 	rec.PC = ent.PC
 	if ent.Logger != "" && !c.named {
