@@ -352,6 +352,9 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	case Event:
 		c.event(ctx, ent, preset, enc, false)
 	case Breadcrumb:
+		if c.keepFilled(ctx, ent, preset, enc) {
+			break
+		}
 		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), true)
 		c.esc.Keep(ctx, rec, errs)
 	default:
@@ -360,6 +363,34 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	if ent.Exits { // the process is about to stop
 		c.Flush(ctx)
 	}
+}
+
+// keepFilled keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
+// WithParser) by filling it in its trail, in the storage of the record the
+// trail drops (escalate.Escalator.KeepFilled), and reports whether it did.
+// Such a breadcrumb is only copies of bytes (the logger's name, the
+// message, the encoded fields), cheap enough to make under the trail's
+// lock, where it saves a trip through the record pool. It does not when
+// the record is more than those copies (a preset, an encoder's message),
+// or its fields may not fit (Defer would parse them), or the escalator
+// must read the record first; then Log builds it and keeps it.
+func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
+	if c.parse == nil || preset != nil || enc.Message != nil {
+		return false
+	}
+	limits := c.esc.BreadcrumbLimits()
+	// An upper bound of the bytes the record keeps: the name is cut to
+	// 128 bytes, the message to MaxValueBytes (see Record.SetLogger).
+	if len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+		return false
+	}
+	return c.esc.KeepFilled(ctx, ent.Level, func(rec *Record) {
+		c.fill(rec, ent, limits, enc)
+		if !rec.Defer(enc.Raw, c.parse) { // it fits (above): never
+			enc.Fields(rec, nil)
+			rec.CloseAll()
+		}
+	})
 }
 
 // logged is Log for a record that also goes to Sentry Logs: apart, so that
@@ -451,20 +482,38 @@ func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Rec
 	return rec, errs
 }
 
+// start takes a record from the pool and fills it with ent (fill).
 func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 	rec := buffer.Get(ent.Time, ent.Level, limits)
+	c.fillNames(rec, ent, enc)
+	return rec
+}
+
+// fill resets rec for ent within limits and sets its call site, logger
+// name and message: what every record starts with.
+func (c *Core) fill(rec *Record, ent *Entry, limits buffer.Limits, enc *Encoder) {
+	rec.Reset(ent.Time, ent.Level, limits)
+	c.fillNames(rec, ent, enc)
+}
+
+// fillNames sets the call site, logger name and message of rec, just reset.
+func (c *Core) fillNames(rec *Record, ent *Entry, enc *Encoder) {
 	rec.PC = ent.PC
-	if ent.Logger != "" && !c.named {
-		rec.SetLogger(ent.Logger)
-	} else {
-		rec.SetLogger(c.esc.LoggerName())
-	}
+	rec.SetLogger(c.loggerOf(ent))
 	if enc.Message != nil {
 		enc.Message(rec)
 	} else {
 		rec.SetMessage(ent.Message)
 	}
-	return rec
+}
+
+// loggerOf returns the logger name of ent's record: its own (zap's named
+// loggers) unless Options.LoggerName was set, else the integration's.
+func (c *Core) loggerOf(ent *Entry) string {
+	if ent.Logger != "" && !c.named {
+		return ent.Logger
+	}
+	return c.esc.LoggerName()
 }
 
 // Flush waits up to the flush timeout for the client of the hub of ctx to
