@@ -124,9 +124,11 @@ func (r *Record) ReleaseErrors() {
 	if r.errs != nil {
 		r.errs = nil
 	}
-	for i := range r.errBuf {
-		if r.errBuf[i] != nil {
-			r.errBuf[i] = nil
-		}
+	// Unrolled: this runs for every record (Reset), and the loop over
+	// errBuf was 21 instructions of each call (cachegrind); comparing
+	// the whole array calls the runtime's interface equality. errBuf
+	// holding more errors makes the assignment below fail to compile.
+	if r.errBuf[0] != nil || r.errBuf[1] != nil {
+		r.errBuf = [2]error{}
 	}
 }
