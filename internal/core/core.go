@@ -385,7 +385,8 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 		return false
 	}
 	return c.esc.KeepFilled(ctx, ent.Level, func(rec *Record) {
-		c.fill(rec, ent, limits, enc)
+		rec.Reset(ent.Time, ent.Level, limits)
+		c.fillNames(rec, ent, enc)
 		if !rec.Defer(enc.Raw, c.parse) { // it fits (above): never
 			enc.Fields(rec, nil)
 			rec.CloseAll()
@@ -482,21 +483,16 @@ func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Rec
 	return rec, errs
 }
 
-// start takes a record from the pool and fills it with ent (fill).
+// start takes a record for ent from the pool, within limits, and sets its
+// names (fillNames).
 func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 	rec := buffer.Get(ent.Time, ent.Level, limits)
 	c.fillNames(rec, ent, enc)
 	return rec
 }
 
-// fill resets rec for ent within limits and sets its call site, logger
-// name and message: what every record starts with.
-func (c *Core) fill(rec *Record, ent *Entry, limits buffer.Limits, enc *Encoder) {
-	rec.Reset(ent.Time, ent.Level, limits)
-	c.fillNames(rec, ent, enc)
-}
-
-// fillNames sets the call site, logger name and message of rec, just reset.
+// fillNames sets the call site, logger name and message of rec, just reset
+// for ent: what every record starts with.
 func (c *Core) fillNames(rec *Record, ent *Entry, enc *Encoder) {
 	rec.PC = ent.PC
 	rec.SetLogger(c.loggerOf(ent))
