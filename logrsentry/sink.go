@@ -273,7 +273,7 @@ func (s *sink) Info(level int, msg string, kv ...any) {
 	if s.c.escalates {
 		e.PC = s.pc()
 	}
-	s.c.core.Log(s.ctx, d, &e, s.preset, core.Encoder{
+	s.c.core.Log(s.ctx, d, &e, s.preset, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) },
 	})
 }
@@ -288,7 +288,7 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 		s.next.Error(err, msg, kv...)
 	}
 	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: s.pc()}
-	s.c.core.Log(s.ctx, s.c.errorDecision(), &e, s.preset, core.Encoder{
+	s.c.core.Log(s.ctx, s.c.errorDecision(), &e, s.preset, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			// funcr's key and value: err's text (never its MarshalLog),
 			// null for nil; and err is the exception even if a Marshaler.

@@ -65,7 +65,7 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 		ctx = s.ctx
 	}
 	e := core.Entry{Time: r.Time, Level: lvl, Logger: s.name, Message: r.Message, PC: r.PC}
-	s.c.core.Log(ctx, d, &e, s.preset, core.Encoder{
+	s.c.core.Log(ctx, d, &e, s.preset, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			if d.Kept() == core.Event {
 				rec.AddScalar(core.KindNull, "error", 0) // as logr's Error(nil, ...)

@@ -163,7 +163,7 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 		ent.PC = callerPC(e.Caller)
 	}
 	data := e.Data
-	h.core.Log(e.Context, d, &ent, nil, core.Encoder{
+	h.core.Log(e.Context, d, &ent, nil, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			var outer [maxDepth]uintptr
 			addFields(rec, data, errs, 0, &outer)

@@ -240,7 +240,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 		}
 	}
 	err := h.handleNext(ctx, &r)
-	h.c.core.Log(ctx, d, &ent, h.preset, core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
+	h.c.core.Log(ctx, d, &ent, h.preset, &core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
 		appendAttrs(rec, &r, 0, errs)
 	}})
 	return err

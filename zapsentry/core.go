@@ -227,7 +227,7 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		// is a return address, as runtime.Callers gives (and slog keeps).
 		e.PC = ent.Caller.PC + 1
 	}
-	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, core.Encoder{
+	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			for i := range fields { // addField, a call less a field
 				if f := &fields[i]; !addPlain((*encoder)(rec), f) {

@@ -123,7 +123,7 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 		copyWithErrors(rec, fields, errs)
 	}
 	enc.Raw = fields // see newBridge
-	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, enc)
+	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
 }
 
 // copyFields copies the encoded fields into rec, but those zerolog adds for

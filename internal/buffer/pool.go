@@ -25,7 +25,10 @@ const maxPooledBytes = 16 << 10
 // goroutines of BreadcrumbParallel/logcrumbs-fallback, which share one
 // trail, 328 -> 413 ns a record, wall (its records move between CPUs). A
 // spare without the atomics (unsafe, single-goroutine) would have saved
-// 7 ns: the whole of what the pool costs here.
+// 7 ns: the whole of what the pool costs here. A record that is only
+// copies of bytes (a zerolog breadcrumb, its fields kept encoded) skips
+// the pool instead: Trail.AppendFilled fills it under the trail's lock,
+// which Append takes anyway, in the storage of the record it drops.
 var pool = sync.Pool{New: func() any { return &Record{textStart: -1} }}
 
 // Get returns an empty record, reset for a line at time t.

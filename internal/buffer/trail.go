@@ -126,6 +126,42 @@ func (t *Trail) AppendEvent(r *Record, id string) {
 		t.lastEvent = id
 	}
 	var old *Record
+	if t.n == len(t.recs) {
+		old = t.recs[t.head]
+	}
+	t.push(r)
+	t.mu.Unlock()
+	if old != nil {
+		Put(old)
+	}
+}
+
+// AppendFilled adds, as the newest record, one that fill writes: fill gets
+// a record to Reset and fill, as Append gets one filled beforehand. The
+// record is filled under t's lock, in the storage of the oldest record
+// when the ring is full (the one Append would drop and give back to the
+// pool): the steady state of a trail takes no record from the pool and
+// gives none back, a Get and a Put a breadcrumb (7 ns) that Append pays.
+// Writers wait while fill runs, so fill must only copy bytes the caller
+// holds into the record (Reset, SetLogger, SetMessage, Defer): no parse,
+// no user code, nothing that blocks or panics.
+func (t *Trail) AppendFilled(fill func(r *Record)) {
+	t.mu.Lock()
+	var r *Record
+	if t.n == len(t.recs) {
+		r = t.recs[t.head] // dropped, and filled in place
+	} else {
+		r = pool.Get().(*Record)
+	}
+	fill(r)
+	t.push(r)
+	t.mu.Unlock()
+}
+
+// push adds r as the newest record, in place of the oldest when the ring
+// is full (which the caller takes first), and counts it. t.mu must be
+// held.
+func (t *Trail) push(r *Record) {
 	// The ring's indexes wrap by a comparison, not by %: the capacity is
 	// not a constant, and a division by it costs more than the rest of
 	// what is done under the lock, on every breadcrumb.
@@ -137,23 +173,16 @@ func (t *Trail) AppendEvent(r *Record, id string) {
 		t.recs[i] = r
 		t.n++
 	} else {
-		old = t.recs[t.head]
 		t.recs[t.head] = r
 		if t.head++; t.head == len(t.recs) {
 			t.head = 0
 		}
-	}
-	t.unreported++
-	if old != nil {
 		t.dropped++
 		t.unreportedDrops++
 	}
+	t.unreported++
 	if t.unreported >= reportEvery {
 		t.report()
-	}
-	t.mu.Unlock()
-	if old != nil {
-		Put(old)
 	}
 }
 

@@ -388,3 +388,40 @@ func TestCopyMatchesSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendFilled: a record filled in the trail keeps the ring's order,
+// drops and counts as Append's do, and once the ring is full it is filled
+// in the storage of the record it drops, with nothing left of that
+// record's fields.
+func TestAppendFilled(t *testing.T) {
+	filled := func(msg string) func(r *Record) {
+		return func(r *Record) {
+			r.Reset(time.Now(), LevelInfo, DefaultBreadcrumbLimits)
+			r.SetMessage(msg)
+		}
+	}
+	tr := NewTrail(3)
+	tr.Append(rec("a"))
+	tr.AppendFilled(filled("b"))
+	old := rec("c")
+	old.AddText(KindString, "k", "v")
+	old.Logged = true
+	tr.Append(old)
+	tr.AppendFilled(filled("d")) // drops a
+	tr.AppendFilled(filled("e")) // drops b
+	tr.AppendFilled(filled("f")) // drops c, in c's storage
+	if got := messages(tr); !slices.Equal(got, []string{"d", "e", "f"}) {
+		t.Errorf("snapshot = %v, want [d e f]", got)
+	}
+	if tr.Len() != 3 || tr.Dropped() != 3 {
+		t.Errorf("len %d dropped %d, want 3 and 3", tr.Len(), tr.Dropped())
+	}
+	newest := tr.recs[(tr.head+2)%3]
+	if newest != old {
+		t.Errorf("the newest record is not the one it dropped")
+	}
+	if newest.Len() != 0 || newest.Logged || newest.Message() != "f" {
+		t.Errorf("filled in place: %d attributes, logged %v, message %q; want none, false, f",
+			newest.Len(), newest.Logged, newest.Message())
+	}
+}

@@ -149,21 +149,18 @@ func DynamicLevels[L cmp.Ordered](breadcrumb, event func(L) bool) Levels[L] {
 // Decide returns what becomes of a record of level l: Skip, Breadcrumb or
 // Event, with the Logs flag when it also goes to Sentry Logs.
 //
-// Fixed breadcrumb and event levels without Sentry Logs, the common case,
-// are decided by two comparisons, inlined where Decide is called (every
-// record is decided, some twice: the generic call was about 29
-// instructions).
-func (v *Levels[L]) Decide(l L) (d Decision) {
-	if !v.fast {
-		return v.decideAll(l)
+// A breadcrumb of fixed breadcrumb and event levels without Sentry Logs,
+// the common case, is decided by two comparisons, inlined where Decide is
+// called: every record is decided, some twice, and the generic call costs
+// about 29 instructions. Everything else (an event, a record below the
+// breadcrumb level, dynamic levels, Sentry Logs) is decided out of line:
+// answering events inline too made Decide too costly to inline (87 > 80,
+// its dictionary included).
+func (v *Levels[L]) Decide(l L) Decision {
+	if v.fast && l >= v.breadcrumbAt && l < v.eventAt {
+		return Breadcrumb
 	}
-	if l >= v.breadcrumbAt {
-		d = Breadcrumb
-	}
-	if l >= v.eventAt { // the event level wins
-		d = Event
-	}
-	return d
+	return v.decideAll(l)
 }
 
 // Enabled reports whether Decide(l) is not Skip: with fixed levels, one
@@ -346,7 +343,12 @@ func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset 
 // With the Logs flag, the record also goes to Sentry Logs (even when it is
 // neither kept nor sent as an event), and is marked in the trail so that
 // Options.LogsOnEvent does not send it a second time.
-func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+//
+// enc is passed by pointer: by value, its six words, stored one by one,
+// were copied into Log's arguments and again into breadcrumb's with
+// 16-byte moves that waited on store forwarding (perf: a third of the
+// zerolog hook's handle and of breadcrumb's own time).
+func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	if d&Logs != 0 {
 		c.logged(ctx, d.Kept(), ent, preset, enc)
 		return
@@ -355,6 +357,9 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	case Event:
 		c.event(ctx, ent, preset, enc, false)
 	case Breadcrumb:
+		if c.keepFilled(ctx, ent, preset, enc) {
+			break
+		}
 		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), true)
 		c.esc.Keep(ctx, rec, errs)
 	default:
@@ -365,9 +370,38 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	}
 }
 
+// keepFilled keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
+// WithParser) by filling it in its trail, in the storage of the record the
+// trail drops (escalate.Escalator.KeepFilled), and reports whether it did.
+// Such a breadcrumb is only copies of bytes (the logger's name, the
+// message, the encoded fields), cheap enough to make under the trail's
+// lock, where it saves a trip through the record pool. It does not when
+// the record is more than those copies (a preset, an encoder's message),
+// or its fields may not fit (Defer would parse them), or the escalator
+// must read the record first; then Log builds it and keeps it.
+func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
+	if c.parse == nil || preset != nil || enc.Message != nil {
+		return false
+	}
+	limits := c.esc.BreadcrumbLimits()
+	// An upper bound of the bytes the record keeps: the name is cut to
+	// 128 bytes, the message to MaxValueBytes (see Record.SetLogger).
+	if len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+		return false
+	}
+	return c.esc.KeepFilled(ctx, ent.Level, func(rec *Record) {
+		rec.Reset(ent.Time, ent.Level, limits)
+		c.fillNames(rec, ent, enc)
+		if !rec.Defer(enc.Raw, c.parse) { // it fits (above): never
+			enc.Fields(rec, nil)
+			rec.CloseAll()
+		}
+	})
+}
+
 // logged is Log for a record that also goes to Sentry Logs: apart, so that
 // the breadcrumb path is not longer when Logs are off.
-func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc Encoder) {
+func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	switch d {
 	case Event:
 		c.event(ctx, ent, preset, enc, true)
@@ -392,7 +426,7 @@ func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Prese
 // logger gave its fields as encoded bytes (Encoder.Raw, WithParser) keeps
 // them unparsed until it is read; a record read now (Sentry Logs) is
 // parsed now.
-func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc Encoder, errs, lazy bool) (*Record, []error) {
+func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc *Encoder, errs, lazy bool) (*Record, []error) {
 	if errs {
 		return c.build(ent, preset, enc, false)
 	}
@@ -406,7 +440,7 @@ func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc Encoder, errs, lazy bo
 
 // beginBreadcrumb makes the record of a breadcrumb that does not gather
 // errors, up to its own fields: its message and the preset's attributes.
-func (c *Core) beginBreadcrumb(ent *Entry, preset *Preset, enc Encoder) *Record {
+func (c *Core) beginBreadcrumb(ent *Entry, preset *Preset, enc *Encoder) *Record {
 	rec := c.start(ent, c.esc.BreadcrumbLimits(), enc)
 	preset.AppendTo(rec, false)
 	return rec
@@ -425,7 +459,7 @@ func (c *Core) StartBreadcrumb(ent *Entry, preset *Preset) *Record {
 	if ent.Exits || c.esc.CollectsBreadcrumbErrors() {
 		return nil
 	}
-	return c.beginBreadcrumb(ent, preset, Encoder{})
+	return c.beginBreadcrumb(ent, preset, &Encoder{})
 }
 
 // KeepBreadcrumb closes the groups rec left open and keeps it in the trail
@@ -436,7 +470,7 @@ func (c *Core) KeepBreadcrumb(ctx context.Context, rec *Record) {
 	c.esc.Keep(ctx, rec, nil)
 }
 
-func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encoder, logs bool) {
+func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) {
 	rec, errs := c.build(ent, preset, enc, true)
 	if logs {
 		c.esc.SendLog(ctx, rec)
@@ -461,7 +495,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc Encode
 
 // build makes the record of an event, or of a breadcrumb, within its
 // limits, and gathers its errors: the preset's, then the encoder's.
-func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Record, []error) {
+func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Record, []error) {
 	limits := c.esc.BreadcrumbLimits()
 	if event {
 		limits = c.esc.EventLimits()
@@ -485,20 +519,33 @@ func (c *Core) build(ent *Entry, preset *Preset, enc Encoder, event bool) (*Reco
 	return rec, errs
 }
 
-func (c *Core) start(ent *Entry, limits buffer.Limits, enc Encoder) *Record {
+// start takes a record for ent from the pool, within limits, and sets its
+// names (fillNames).
+func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 	rec := buffer.Get(ent.Time, ent.Level, limits)
+	c.fillNames(rec, ent, enc)
+	return rec
+}
+
+// fillNames sets the call site, logger name and message of rec, just reset
+// for ent: what every record starts with.
+func (c *Core) fillNames(rec *Record, ent *Entry, enc *Encoder) {
 	rec.PC = ent.PC
-	if ent.Logger != "" && !c.named {
-		rec.SetLogger(ent.Logger)
-	} else {
-		rec.SetLogger(c.esc.LoggerName())
-	}
+	rec.SetLogger(c.loggerOf(ent))
 	if enc.Message != nil {
 		enc.Message(rec)
 	} else {
 		rec.SetMessage(ent.Message)
 	}
-	return rec
+}
+
+// loggerOf returns the logger name of ent's record: its own (zap's named
+// loggers) unless Options.LoggerName was set, else the integration's.
+func (c *Core) loggerOf(ent *Entry) string {
+	if ent.Logger != "" && !c.named {
+		return ent.Logger
+	}
+	return c.esc.LoggerName()
 }
 
 // Flush waits up to the flush timeout for the client of the hub of ctx to

@@ -37,8 +37,8 @@ func TestLevels(t *testing.T) {
 }
 
 // fields is an Encoder writing one string field and, for events, one error.
-func fields(err error) core.Encoder {
-	return core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
+func fields(err error) *core.Encoder {
+	return &core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
 		rec.AddText(core.KindString, "path", "/cart")
 		if err != nil {
 			rec.AddText(core.KindString, "error", err.Error())
@@ -107,7 +107,7 @@ func TestBreadcrumbAllocatesNothing(t *testing.T) {
 	path := "/cart"
 	log := func() {
 		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(0, 0, 4, 8, 12), Message: "loading cart"}
-		c.Log(ctx, core.Breadcrumb, &ent, preset, core.Encoder{Fields: func(rec *core.Record, _ *[]error) {
+		c.Log(ctx, core.Breadcrumb, &ent, preset, &core.Encoder{Fields: func(rec *core.Record, _ *[]error) {
 			rec.AddText(core.KindString, "path", path)
 		}})
 	}

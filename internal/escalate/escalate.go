@@ -98,6 +98,25 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	trail.Append(rec)
 }
 
+// KeepFilled keeps, in the trail of ctx, a breadcrumb of level that fill
+// writes under the trail's lock (buffer.Trail.AppendFilled), and reports
+// whether it did: what Keep does with a record built beforehand, when
+// nothing needs to read the record before it is kept. It does not, and
+// the caller builds the record and calls Keep, when Options.EscalateIf
+// must see the record, or the record goes to Sentry Logs too
+// (Options.PassThroughLevel, once the trail has sent an event).
+func (e *Escalator) KeepFilled(ctx context.Context, level buffer.Level, fill func(rec *buffer.Record)) bool {
+	if e.opts.EscalateIf != nil {
+		return false
+	}
+	trail := buffer.For(ctx)
+	if e.passThrough >= 0 && level >= e.passThrough && trail.Escalated() {
+		return false
+	}
+	trail.AppendFilled(fill)
+	return true
+}
+
 // SendLog sends rec to Sentry Logs through the hub of ctx, with the trace
 // of ctx (its span, else the hub's propagation context), and marks it as
 // sent, its deferred fields parsed first (see buffer.Record.Defer). It
