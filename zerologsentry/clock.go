@@ -76,7 +76,7 @@ func (c *clock) now() time.Time {
 	// time.Now. A base in another location than time.Local (set since the
 	// base was read): check, which replaces it.
 	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() && b.t.Location() == time.Local {
-		return addMono(b.t, e-b.at) // b.t.Add(e - b.at), cheaper (timeadd.go)
+		return b.t.Add(e - b.at)
 	}
 	return c.check()
 }
