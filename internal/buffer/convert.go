@@ -201,21 +201,24 @@ func appendRendered(b []byte, a Attr) []byte {
 	return time.Unix(0, int64(a.num)).UTC().AppendFormat(b, time.RFC3339Nano)
 }
 
-// fillBreadcrumb sets b to r's breadcrumb; t is a copy of r.data, s
-// boxes its values (see newSlabFor), and kc holds the keys of the record
+// fillBreadcrumb sets b to r's breadcrumb; t is a copy of r.data, s boxes
+// its values (see newSlabFor), and kc holds the keys of the record
 // converted before r.
+//
+// b is zero (an element of a new array): its fields are set one by one,
+// since assigning a whole Breadcrumb is a typed copy of the struct, which
+// while the GC runs puts every pointer slot of it through the bulk write
+// barrier, for every breadcrumb of every event.
 func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, t text, s *slab, c Cleaner, kc *keyCache) {
-	*b = sentry.Breadcrumb{
-		Type:      "default",
-		Category:  t.valid(r.logger),
-		Message:   t.valid(r.msg),
-		Level:     r.Level.SentryLevel(),
-		Timestamp: r.Time,
-		Data:      r.dataIn(t, s, c, kc),
-	}
+	b.Type = "default"
 	if r.Level >= LevelError {
 		b.Type = "error"
 	}
+	b.Category = t.valid(r.logger)
+	b.Message = t.valid(r.msg)
+	b.Level = r.Level.SentryLevel()
+	b.Timestamp = r.Time
+	b.Data = r.dataIn(t, s, c, kc)
 }
 
 // Data converts r's attributes to a map, groups as nested maps. It returns
