@@ -77,6 +77,10 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 	// ends at rune boundaries (see text.valid).
 	ok := utf8.ValidString(all)
 	var keys keyCache
+	kc := &keys
+	if c == nil {
+		kc = nil // no cleaner finds keys by address: checking a key costs less than comparing it
+	}
 	out := make([]sentry.Breadcrumb, len(recs))
 	for i, r := range recs {
 		t := text{all: all[:len(r.data)]}
@@ -86,7 +90,7 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 		if !t.ok {
 			t.ok = utf8.ValidString(t.all)
 		}
-		r.fillBreadcrumb(&out[i], t, &s, c, &keys)
+		r.fillBreadcrumb(&out[i], t, &s, c, kc)
 		all = all[len(r.data):]
 	}
 	return out

@@ -314,16 +314,24 @@ func TestBreadcrumbsMatchRecordByRecord(t *testing.T) {
 		})
 	}
 	for n, recs := range append(trails, recs) {
-		got := Breadcrumbs(recs, nil)
-		for i, r := range recs {
-			all := r.AllText()
-			want := sentry.Breadcrumb{
-				Type: "default", Category: validUTF8(r.LoggerIn(all)), Message: validUTF8(r.MessageIn(all)),
-				Level: sentry.LevelInfo, Timestamp: r.Time, Data: r.DataIn(all),
-			}
-			if !reflect.DeepEqual(got[i], want) {
-				t.Errorf("trail %d, record %d:\n got %#v\nwant %#v", n, i, got[i], want)
+		for _, c := range []Cleaner{nil, keepAll{}} { // keys are cached for a cleaner
+			got := Breadcrumbs(recs, c)
+			for i, r := range recs {
+				all := r.AllText()
+				want := sentry.Breadcrumb{
+					Type: "default", Category: validUTF8(r.LoggerIn(all)), Message: validUTF8(r.MessageIn(all)),
+					Level: sentry.LevelInfo, Timestamp: r.Time, Data: r.DataIn(all),
+				}
+				if !reflect.DeepEqual(got[i], want) {
+					t.Errorf("trail %d, cleaner %T, record %d:\n got %#v\nwant %#v", n, c, i, got[i], want)
+				}
 			}
 		}
 	}
 }
+
+// keepAll is a Cleaner that keeps every entry as it is.
+type keepAll struct{}
+
+func (keepAll) Entry(_ string, v any) (any, bool) { return v, true }
+func (keepAll) Nested(map[string]any, string)     {}
