@@ -53,10 +53,12 @@ func boxAt(typ, p unsafe.Pointer) any {
 // arrays: strs for strings, nums for the bits of int64, uint64 and float64
 // values. Each value takes the next free element, which is never written
 // again. A nil slab, or one whose elements are all taken, boxes as the
-// runtime does.
+// runtime does. rend is where the text of durations and times is
+// rendered: the room newSlabFor left after the records' text.
 type slab struct {
 	strs []string
 	nums []uint64
+	rend []byte
 }
 
 // newSlab returns a slab with room for strs strings and nums numbers.
@@ -88,6 +90,21 @@ func (s *slab) string(v string) any {
 		return v
 	}
 	*p = v
+	return boxAt(stringType, unsafe.Pointer(p))
+}
+
+// rendered boxes the text of a duration or time attribute, rendered at the
+// end of s.rend: bytes that are never written again, as later texts go
+// after them (when they outgrow its room, append moves on to a new array,
+// and the strings in the old one keep it alive).
+func (s *slab) rendered(a *Attr) any {
+	p := s.nextString()
+	if p == nil {
+		return renderString(*a)
+	}
+	off := len(s.rend)
+	s.rend = appendRendered(s.rend, *a)
+	*p = unsafe.String(&s.rend[off], len(s.rend)-off) // never empty: "0s" at least
 	return boxAt(stringType, unsafe.Pointer(p))
 }
 

@@ -164,7 +164,7 @@ func TestSlabConversionMatchesBoxing(t *testing.T) {
 	}
 	s, all := newSlabFor(recs)
 	for _, r := range recs {
-		r.dataIn(checkedText(all[:len(r.data)]), &s, nil)
+		r.dataIn(checkedText(all[:len(r.data)]), &s, nil, nil)
 		all = all[len(r.data):]
 	}
 	if len(s.strs) != 0 || len(s.nums) != 0 {

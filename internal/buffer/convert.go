@@ -72,61 +72,83 @@ type Cleaner interface {
 // a trail costs its breadcrumbs' data maps and four allocations more.
 func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 	s, all := newSlabFor(recs)
+	// One UTF-8 scan of the whole text instead of one per record: a
+	// record's text, when the whole is valid, is valid if it starts and
+	// ends at rune boundaries (see text.valid).
+	ok := utf8.ValidString(all)
+	var keys keyCache
+	kc := &keys
+	if c == nil {
+		kc = nil // no cleaner finds keys by address: checking a key costs less than comparing it
+	}
 	out := make([]sentry.Breadcrumb, len(recs))
 	for i, r := range recs {
-		r.fillBreadcrumb(&out[i], all[:len(r.data)], &s, c)
+		t := text{all: all[:len(r.data)]}
+		if ok {
+			t.ok = len(t.all) == 0 || utf8.RuneStart(t.all[0]) && (len(t.all) == len(all) || utf8.RuneStart(all[len(t.all)]))
+		}
+		if !t.ok {
+			t.ok = utf8.ValidString(t.all)
+		}
+		r.fillBreadcrumb(&out[i], t, &s, c, kc)
 		all = all[len(r.data):]
 	}
 	return out
 }
 
+// A keyCache holds the keys of the record converted last, by attribute
+// position: a trail's records mostly come from a few call sites, and a key
+// equal to the one at the same position of the record before is that
+// string again, already checked for UTF-8. Cleaners that remember keys
+// (the event's user gate) then find them by their address.
+type keyCache struct {
+	keys [16]string
+}
+
+// key returns the key of r's attribute i, whose key is the piece k of t.
+func (kc *keyCache) key(t text, i int, k span) string {
+	if kc == nil || i >= len(kc.keys) {
+		return t.valid(k)
+	}
+	if prev := kc.keys[i]; len(prev) == int(k.len) && prev == t.all[k.off:k.off+k.len] {
+		return prev // equal to a valid string, so valid itself
+	}
+	key := t.valid(k)
+	kc.keys[i] = key
+	return key
+}
+
 // newSlabFor returns a copy of the text of recs, one after the other, and a
 // slab with room for every value of theirs that boxing would allocate
-// (see slab): strings, numbers, and the text of their durations and times,
-// which is rendered here, after the records' text in the same copy, and
-// set in the string elements that value will take for them.
+// (see slab): strings and numbers; the text of their durations and times
+// is rendered into the same allocation, after the records' text, as the
+// values are converted (see slab.rendered).
 func newSlabFor(recs []*Record) (slab, string) {
-	n, strs, nums, rendered, room := 0, 0, 0, 0, 0
+	n, strs, nums, room := 0, 0, 0, 0
 	for _, r := range recs {
 		n += len(r.data)
-		for _, a := range r.attrs {
-			switch slotOf(a) {
+		for i := range r.attrs {
+			switch a := &r.attrs[i]; slotOf(a) {
 			case slotString:
 				strs++
 			case slotRendered:
 				strs++
-				rendered++
 				room += renderedBytes(a.Kind)
 			case slotNumber:
 				nums++
 			}
 		}
 	}
-	var text strings.Builder
-	text.Grow(n + room)
+	if n+room == 0 {
+		return newSlab(strs, nums), ""
+	}
+	buf := make([]byte, 0, n+room)
 	for _, r := range recs {
-		text.Write(r.data)
+		buf = append(buf, r.data...)
 	}
 	s := newSlab(strs, nums)
-	if rendered > 0 {
-		// The strings value takes, in the order it takes them.
-		i := 0
-		for _, r := range recs {
-			for _, a := range r.attrs {
-				switch slotOf(a) {
-				case slotString:
-					i++
-				case slotRendered:
-					var buf [maxRenderedBytes]byte
-					off := text.Len()
-					text.Write(appendRendered(buf[:0], a))
-					s.strs[i] = text.String()[off:] // a Builder never changes what String returned
-					i++
-				}
-			}
-		}
-	}
-	return s, text.String()[:n]
+	s.rend = buf[n:]
+	return s, unsafe.String(unsafe.SliceData(buf), n) // buf[:n] is never written again
 }
 
 // slotKind says which element of a slab value takes for an attribute.
@@ -135,12 +157,12 @@ type slotKind uint8
 const (
 	slotNone     slotKind = iota // boxed without allocating, or not by a slab
 	slotString                   // the next string element
-	slotRendered                 // the next string element, rendered by newSlabFor
+	slotRendered                 // the next string element, its text rendered into the slab
 	slotNumber                   // a number element, in no particular order
 )
 
 // slotOf returns what value takes of a slab for a.
-func slotOf(a Attr) slotKind {
+func slotOf(a *Attr) slotKind {
 	switch a.Kind {
 	case KindString, KindError, KindPanic:
 		return slotString
@@ -166,8 +188,8 @@ const maxRenderedBytes = 32
 
 // renderedBytes is the room newSlabFor makes for the text of a value of
 // kind k: a time's text is about 30 bytes, a duration's rarely more than
-// 16 ("3ms", "1.234567ms", "1h2m3.5s"), and a longer one costs the text a
-// growth, not a wrong value (what a Builder's String returned stays).
+// 16 ("3ms", "1.234567ms", "1h2m3.5s"), and a longer one costs the slab a
+// new buffer, not a wrong value (see slab.rendered).
 func renderedBytes(k Kind) int {
 	if k == KindDuration {
 		return 16
@@ -183,21 +205,24 @@ func appendRendered(b []byte, a Attr) []byte {
 	return time.Unix(0, int64(a.num)).UTC().AppendFormat(b, time.RFC3339Nano)
 }
 
-// fillBreadcrumb sets b to r's breadcrumb; all is a copy of r.data, and s
-// boxes its values (see newSlabFor).
-func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, all string, s *slab, c Cleaner) {
-	t := checkedText(all)
-	*b = sentry.Breadcrumb{
-		Type:      "default",
-		Category:  t.valid(r.logger),
-		Message:   t.valid(r.msg),
-		Level:     r.Level.SentryLevel(),
-		Timestamp: r.Time,
-		Data:      r.dataIn(t, s, c),
-	}
+// fillBreadcrumb sets b to r's breadcrumb; t is a copy of r.data, s boxes
+// its values (see newSlabFor), and kc holds the keys of the record
+// converted before r.
+//
+// b is zero (an element of a new array): its fields are set one by one,
+// since assigning a whole Breadcrumb is a typed copy of the struct, which
+// while the GC runs puts every pointer slot of it through the bulk write
+// barrier, for every breadcrumb of every event.
+func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, t text, s *slab, c Cleaner, kc *keyCache) {
+	b.Type = "default"
 	if r.Level >= LevelError {
 		b.Type = "error"
 	}
+	b.Category = t.valid(r.logger)
+	b.Message = t.valid(r.msg)
+	b.Level = r.Level.SentryLevel()
+	b.Timestamp = r.Time
+	b.Data = r.dataIn(t, s, c, kc)
 }
 
 // Data converts r's attributes to a map, groups as nested maps. It returns
@@ -216,14 +241,15 @@ func (r *Record) Data() map[string]any {
 // Data, all three sharing one copy of r's text.
 func (r *Record) Fields() (msg, logger string, data map[string]any) {
 	s, all := newSlabFor([]*Record{r})
-	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(checkedText(all), &s, nil)
+	return r.strIn(all, r.msg), r.strIn(all, r.logger), r.dataIn(checkedText(all), &s, nil, nil)
 }
 
 // dataIn is Data with the record's text already copied into t, its
 // values boxed by s: a slab newSlabFor made for r (and the records before
 // it, whose values it took), or nil to box each value on its own. c, if
-// not nil, cleans the top-level entries (see Cleaner).
-func (r *Record) dataIn(t text, s *slab, c Cleaner) map[string]any {
+// not nil, cleans the top-level entries (see Cleaner); kc, if not nil,
+// holds the keys of the record converted before (see keyCache).
+func (r *Record) dataIn(t text, s *slab, c Cleaner, kc *keyCache) map[string]any {
 	if len(r.attrs) == 0 && r.DroppedAttrs == 0 {
 		return nil
 	}
@@ -238,11 +264,12 @@ func (r *Record) dataIn(t text, s *slab, c Cleaner) map[string]any {
 	// The top-level keys whose value is a map or a list, for c.Nested.
 	var nestedArr [8]string
 	nested := nestedArr[:0]
-	for _, a := range r.attrs {
+	for i := range r.attrs {
+		a := &r.attrs[i]
 		cur := stack[len(stack)-1]
 		switch a.Kind {
 		case KindGroupOpen:
-			key := t.valid(a.key)
+			key := kc.key(t, i, a.key)
 			if key == "" { // an unnamed group is inlined, as in slog
 				stack, isNamed = append(stack, cur), append(isNamed, false)
 				continue
@@ -265,7 +292,7 @@ func (r *Record) dataIn(t text, s *slab, c Cleaner) map[string]any {
 				stack, isNamed = stack[:len(stack)-1], isNamed[:len(isNamed)-1]
 			}
 		default:
-			key, v := t.valid(a.key), r.value(t, a, s)
+			key, v := kc.key(t, i, a.key), r.value(t, a, s)
 			if c == nil || named > 0 {
 				cur[key] = v
 				continue
@@ -327,19 +354,16 @@ func dropKey(keys []string, k string) []string {
 func (r *Record) strIn(all string, s span) string { return all[s.off : s.off+s.len] }
 
 // Value converts one scalar or text attribute to a JSON-safe Go value.
-func (r *Record) Value(a Attr) any { return r.value(text{all: string(r.data)}, a, nil) }
+func (r *Record) Value(a Attr) any { return r.value(text{all: string(r.data)}, &a, nil) }
 
 // value converts a, boxed by s (see dataIn). It takes of s what slotOf
-// says, strings in attribute order, as newSlabFor expects.
-func (r *Record) value(t text, a Attr, s *slab) any {
+// says.
+func (r *Record) value(t text, a *Attr, s *slab) any {
 	switch a.Kind {
 	case KindString, KindError, KindPanic:
 		return s.string(t.valid(a.text))
 	case KindDuration, KindTime:
-		if p := s.nextString(); p != nil {
-			return boxAt(stringType, unsafe.Pointer(p)) // rendered by newSlabFor
-		}
-		return renderString(a)
+		return s.rendered(a)
 	case KindInt64:
 		return s.int64(int64(a.num))
 	case KindUint64:
@@ -451,7 +475,7 @@ func (r *Record) KeyIn(all string, a Attr) string { return r.strIn(all, a.key) }
 func (r *Record) TextIn(all string, a Attr) string { return r.strIn(all, a.text) }
 
 // ValueIn is Value with r's text already copied into all (see AllText).
-func (r *Record) ValueIn(all string, a Attr) any { return r.value(text{all: all}, a, nil) }
+func (r *Record) ValueIn(all string, a Attr) any { return r.value(text{all: all}, &a, nil) }
 
 // MessageIn is Message within all, a copy of r's text (see AllText).
 func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
@@ -460,4 +484,4 @@ func (r *Record) MessageIn(all string) string { return r.strIn(all, r.msg) }
 func (r *Record) LoggerIn(all string) string { return r.strIn(all, r.logger) }
 
 // DataIn is Data with r's text already copied into all (see AllText).
-func (r *Record) DataIn(all string) map[string]any { return r.dataIn(checkedText(all), nil, nil) }
+func (r *Record) DataIn(all string) map[string]any { return r.dataIn(checkedText(all), nil, nil, nil) }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -255,3 +256,82 @@ func TestTextPieces(t *testing.T) {
 		}
 	}
 }
+
+// TestBreadcrumbsMatchRecordByRecord: converting a trail at once (one text
+// checked for UTF-8 as a whole, keys taken from the record before, durations
+// and times rendered into the slab's room) gives each record the
+// breadcrumb it has converted on its own: records whose text is invalid
+// only where they meet (a rune cut between two records), keys that repeat,
+// change or are invalid at the same position, in groups, and more rendered
+// text than newSlabFor makes room for.
+func TestBreadcrumbsMatchRecordByRecord(t *testing.T) {
+	var recs []*Record
+	add := func(msg string, fill func(r *Record)) {
+		r := Get(time.Unix(int64(len(recs)), 0), LevelInfo, DefaultBreadcrumbLimits)
+		if utf8.RuneStart(msg[0]) { // else the record's text starts with msg
+			r.SetLogger("slog")
+		}
+		r.SetMessage(msg)
+		fill(r)
+		recs = append(recs, r)
+	}
+	long := uint64(1 << 63) // math.MinInt64: "-2562047h47m16.854775808s", over a duration's room
+	add("ends in a cut rune", func(r *Record) {
+		r.AddText(KindString, "k", "v")
+		r.AddText(KindString, "cut", "\xe2")
+	})
+	add("\x82\xac starts with the rest", func(r *Record) {
+		r.AddText(KindString, "k", "\u20ac")
+		r.AddScalar(KindDuration, "d", long)
+	})
+	add("same keys", func(r *Record) {
+		r.AddText(KindString, "k", "w")
+		r.AddScalar(KindDuration, "d", long)
+	})
+	trails := [][]*Record{recs} // valid as a whole, not record by record
+	recs = nil
+	add("bad key", func(r *Record) {
+		r.AddText(KindString, "k\xff", "x")
+		r.AddScalar(KindTime, "d", long)
+	})
+	add("bad key again", func(r *Record) {
+		r.AddText(KindString, "k\xff", "y")
+		r.OpenGroup("g")
+		r.AddScalar(KindDuration, "d", long)
+		r.CloseGroup()
+	})
+	add("other keys", func(r *Record) {
+		r.AddText(KindString, "k\uFFFD", "z")
+		r.OpenGroup("g")
+		r.AddScalar(KindDuration, "e", long-1)
+		r.CloseGroup()
+	})
+	for range 10 {
+		add("many durations", func(r *Record) {
+			for _, k := range []string{"a", "b", "c", "d"} {
+				r.AddScalar(KindDuration, k, long)
+			}
+		})
+	}
+	for n, recs := range append(trails, recs) {
+		for _, c := range []Cleaner{nil, keepAll{}} { // keys are cached for a cleaner
+			got := Breadcrumbs(recs, c)
+			for i, r := range recs {
+				all := r.AllText()
+				want := sentry.Breadcrumb{
+					Type: "default", Category: validUTF8(r.LoggerIn(all)), Message: validUTF8(r.MessageIn(all)),
+					Level: sentry.LevelInfo, Timestamp: r.Time, Data: r.DataIn(all),
+				}
+				if !reflect.DeepEqual(got[i], want) {
+					t.Errorf("trail %d, cleaner %T, record %d:\n got %#v\nwant %#v", n, c, i, got[i], want)
+				}
+			}
+		}
+	}
+}
+
+// keepAll is a Cleaner that keeps every entry as it is.
+type keepAll struct{}
+
+func (keepAll) Entry(_ string, v any) (any, bool) { return v, true }
+func (keepAll) Nested(map[string]any, string)     {}

@@ -491,9 +491,35 @@ func (r *Record) AppendRecord(src *Record) {
 }
 
 // copyFrom makes r an exact copy of src, reusing r's storage.
+//
+// It copies field by field, as Reset sets them: assigning *src was a
+// typed copy of the whole struct, which while the GC runs put every
+// pointer slot through the write barrier (the slices twice, copied and
+// then replaced by r's own), for every record of every trail an event
+// copies. Here the slices keep their pointers when their storage is large
+// enough, and the errors and parser are written only when either side
+// holds one. TestCopyFromCopiesEveryField keeps this in step with the
+// fields of Record.
 func (r *Record) copyFrom(src *Record) {
-	attrs, data := r.attrs[:0], r.data[:0]
-	*r = *src
-	r.attrs = append(attrs, src.attrs...)
-	r.data = append(data, src.data...)
+	r.Time, r.Level, r.PC = src.Time, src.Level, src.PC
+	r.logger, r.msg = src.logger, src.msg
+	r.attrs, r.data = r.attrs[:0], r.data[:0]
+	r.attrs = append(r.attrs, src.attrs...)
+	r.data = append(r.data, src.data...)
+	r.limits = src.limits
+	r.Truncated, r.DroppedAttrs, r.Logged = src.Truncated, src.DroppedAttrs, src.Logged
+	r.open, r.droppedOpen = src.open, src.droppedOpen
+	r.textStart, r.textTotal, r.full = src.textStart, src.textTotal, src.full
+	if r.errs != nil || src.errs != nil {
+		r.errs = src.errs
+	}
+	for i := range r.errBuf {
+		if r.errBuf[i] != nil || src.errBuf[i] != nil {
+			r.errBuf[i] = src.errBuf[i]
+		}
+	}
+	r.deferred = src.deferred
+	if r.parse != nil || src.parse != nil {
+		r.parse = src.parse
+	}
 }

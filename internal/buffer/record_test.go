@@ -694,6 +694,41 @@ func TestResetClearsEveryField(t *testing.T) {
 	}
 }
 
+// TestCopyFromCopiesEveryField: copyFrom, which copies field by field,
+// leaves every field of the copy equal to the source's (the slices' content,
+// the same parser) whatever the copy held before, into its own storage.
+func TestCopyFromCopiesEveryField(t *testing.T) {
+	var src, dst Record
+	fillNonZero(t, reflect.ValueOf(&src).Elem(), "src")
+	fillNonZero(t, reflect.ValueOf(&dst).Elem(), "dst")
+	dst.attrs, dst.data = make([]Attr, 1, 8), make([]byte, 1, 8)
+
+	var empty Record // every field of the copy's is overwritten
+	dst.copyFrom(&empty)
+	if len(dst.attrs) != 0 || len(dst.data) != 0 {
+		t.Errorf("copy of an empty record kept %d attributes, %d bytes", len(dst.attrs), len(dst.data))
+	}
+	dst.attrs, dst.data = nil, nil
+	if !reflect.DeepEqual(&dst, &empty) {
+		t.Errorf("copy of an empty record:\n%+v\nwant\n%+v", dst, empty)
+	}
+
+	dst.attrs, dst.data = make([]Attr, 0, 8), make([]byte, 0, 8)
+	storage := &dst.data[:1][0]
+	dst.copyFrom(&src)
+	if reflect.ValueOf(dst.parse).Pointer() != reflect.ValueOf(src.parse).Pointer() {
+		t.Error("copyFrom did not copy the parser")
+	}
+	want := src
+	want.parse, dst.parse = nil, nil
+	if !reflect.DeepEqual(&dst, &want) {
+		t.Errorf("after copyFrom:\n%+v\nwant\n%+v", dst, want)
+	}
+	if &dst.data[:1][0] != storage {
+		t.Error("copyFrom did not keep the copy's storage")
+	}
+}
+
 // fillNonZero sets v, reached through unexported fields too, to a value
 // that is not its zero.
 func fillNonZero(t *testing.T, v reflect.Value, path string) {

@@ -177,6 +177,9 @@ func (c *crumbCleaner) Entry(k string, v any) (any, bool) {
 			v = text
 		}
 	}
+	if kv.gate == gateKeep && !kv.isUserKey {
+		return v, true // what gateEntry returns, without the call
+	}
 	switch gateEntry(kv.gate, kv.isUserKey, v, &c.g) {
 	case gateRemove:
 		return nil, false

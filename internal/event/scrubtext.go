@@ -31,7 +31,19 @@ type span struct{ from, to int }
 // whether it changed. A URL runs from its "://" to the first space, quote or
 // angle bracket (see urlEnd); it may be the whole value or a part of a
 // longer text.
+//
+// A text without ':' has no URL: that test, inlined where textURLs is
+// called, costs a fraction of the search for "://" (run on every text
+// value of every breadcrumb an event carries).
 func (s *scrubber) textURLs(text string) (string, bool) {
+	if strings.IndexByte(text, ':') < 0 {
+		return text, false
+	}
+	return s.urls(text)
+}
+
+// urls is textURLs for a text with a ':'.
+func (s *scrubber) urls(text string) (string, bool) {
 	i := strings.Index(text, "://")
 	if i < 0 || !strings.ContainsAny(text[i:], "@?#") {
 		return text, false

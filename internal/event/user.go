@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 
@@ -48,8 +49,20 @@ type keyMemo struct {
 // the others every time.
 func (g *userGate) key(s *scrubber, k string) keyVerdict {
 	m := &g.keys
+	// The conversion hands over the same string for a key its records
+	// repeat (see buffer.Breadcrumbs): found by its address first, without
+	// comparing the bytes of the other keys. A key found by its bytes is
+	// remembered at its new address (the event's own record, decided
+	// first, has its keys in a text of its own).
+	p := unsafe.StringData(k)
+	for i, known := range m.keys[:m.n] {
+		if unsafe.StringData(known) == p && len(known) == len(k) {
+			return m.verdicts[i]
+		}
+	}
 	for i, known := range m.keys[:m.n] {
 		if known == k {
+			m.keys[i] = k
 			return m.verdicts[i]
 		}
 	}
