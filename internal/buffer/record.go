@@ -518,6 +518,7 @@ func (r *Record) copyFrom(src *Record) {
 			r.errBuf[i] = src.errBuf[i]
 		}
 	}
+	r.errBufUsed = src.errBufUsed
 	r.deferred = src.deferred
 	if r.parse != nil || src.parse != nil {
 		r.parse = src.parse
