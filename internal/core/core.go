@@ -479,7 +479,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 	// found here: runtime.Callers pays for every frame it reads, and from
 	// here the log call is 3 frames nearer (a third of a skipped repeat's
 	// time was reading them from deeper down).
-	var site string
+	var site event.Site
 	if rec.PC == 0 && c.esc.NeedsSite(ctx) {
 		site = event.LogCallSite()
 	}

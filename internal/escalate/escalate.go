@@ -250,12 +250,12 @@ func (e *Escalator) hubOf(ctx context.Context) (hub *sentry.Hub, onCtx bool) {
 //
 // It returns the ID of the event it sent, or "".
 func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
-	return e.capture(ctx, rec, errs, nil, "")
+	return e.capture(ctx, rec, errs, nil, event.Site{})
 }
 
 // CaptureAt is Capture for a record whose call site its caller found
-// (event.LogCallSite), or "" for none.
-func (e *Escalator) CaptureAt(ctx context.Context, rec *buffer.Record, errs []error, site string) (id string) {
+// (event.LogCallSite), or the zero Site for none.
+func (e *Escalator) CaptureAt(ctx context.Context, rec *buffer.Record, errs []error, site event.Site) (id string) {
 	return e.capture(ctx, rec, errs, nil, site)
 }
 
@@ -270,7 +270,7 @@ func (e *Escalator) NeedsSite(ctx context.Context) bool {
 // capture is Capture; a non-nil recovered is the panic value the event
 // reports, which makes it unhandled and tells Units about it; a non-empty
 // site is rec's call site (see CaptureAt).
-func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any, site string) (id string) {
+func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
 	trail := buffer.For(ctx)
 	var handover policy.Handover
 	defer func() {
@@ -311,8 +311,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			// was dropped (NotSent), and so are its repeats. A record like
 			// the integration's last repeat goes to its entry without its
 			// key (see policy.RepeatMemo).
-			if earlier != "" && !e.repeatByID(client, rec, errs, earlier) {
-				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site), earlier)
+			if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
+				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
 			}
 			return earlier
 		}
@@ -322,7 +322,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 		newID = policy.NewEventID()
 	}
 	now := time.Now()
-	key := string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site))
+	key := string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
 	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
 	if !v.Send {
 		earlier := v.Earlier
@@ -403,8 +403,8 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 // this path (its frame's tables are decoded for every frame it reads).
 //
 //go:noinline
-func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs []error, earlier string) bool {
-	id, ok := e.build.RecordID(client, rec, errs)
+func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs []error, earlier string, site event.Site) bool {
+	id, ok := e.build.RecordID(client, rec, errs, site.Ret)
 	if !ok {
 		return false
 	}
@@ -412,7 +412,7 @@ func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs [
 		return true
 	}
 	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
-	e.proc.RepeatNoted(&e.repeats, e.build.AppendFingerprintKey(keyBuf[:0], client, rec, errs), earlier, id)
+	e.proc.RepeatNoted(&e.repeats, e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier, id)
 	return true
 }
 
@@ -451,5 +451,5 @@ func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string
 	rec.BeginMessage()
 	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
 	rec.EndMessage()
-	return e.capture(ctx, rec, []error{err}, p, "")
+	return e.capture(ctx, rec, []error{err}, p, event.Site{})
 }

@@ -294,12 +294,17 @@ func (b *Builder) AppendFingerprintKeyAt(dst []byte, client *sentry.Client, rec 
 
 // RecordID returns what identifies rec's fingerprint key for a skipped
 // repeat (see policy.RepeatMemo), when the key falls back on a call site
-// that rec's program counter gives; else false.
-func (b *Builder) RecordID(client *sentry.Client, rec *buffer.Record, errs []error) (policy.RecordID, bool) {
-	if rec.PC == 0 || b.or().fingerprintKey != "" {
+// that rec's program counter gives, or for a record without one, that
+// siteRet gives (Site.Ret, when not 0); else false.
+func (b *Builder) RecordID(client *sentry.Client, rec *buffer.Record, errs []error, siteRet uintptr) (policy.RecordID, bool) {
+	pc, walked := rec.PC, false
+	if pc == 0 {
+		pc, walked = siteRet, true
+	}
+	if pc == 0 || b.or().fingerprintKey != "" {
 		return policy.RecordID{}, false
 	}
-	id := policy.RecordID{Client: policy.ClientID(client), Logger: rec.LoggerBytes(), PC: rec.PC}
+	id := policy.RecordID{Client: policy.ClientID(client), Logger: rec.LoggerBytes(), PC: pc, Walked: walked}
 	return id, id.SetErrors(errs)
 }
 

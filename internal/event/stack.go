@@ -222,19 +222,45 @@ func callSite(pc uintptr) string {
 		pcSites.put(pc, site)
 		return site
 	}
-	return siteFrom(3, &siteWindow) // from callSite's caller
+	site, _ := siteFrom(3, &siteWindow) // from callSite's caller
+	return site
 }
 
 // LogCallSite is callSite(0) for a record its caller, a few frames above
 // the log call, is handling: an integration's core, which finds the site
 // for the event path before it goes deeper (escalate, the key), so that
-// runtime.Callers reads fewer frames, with a window of its own
-// (coreSiteWindow). It is inlined: its caller is the first frame read.
-func LogCallSite() string { return siteFrom(3, &coreSiteWindow) }
+// runtime.Callers, when the frames are not walked (see walkSite), reads
+// fewer frames, with a window of its own (coreSiteWindow). It is inlined:
+// its caller is the first frame read. With the site it returns the return
+// address of the frame that holds it when the frames were walked, else 0:
+// the same address always has the same site (see Site).
+func LogCallSite() Site {
+	text, ret := siteFrom(3, &coreSiteWindow)
+	return Site{Text: text, Ret: ret}
+}
+
+// Site is a record's call site, found by its integration's core for a
+// record without a program counter (LogCallSite): its "file:line", and,
+// when not 0, the return address of the physical frame that holds it,
+// which always leads to the same site (what policy.RecordID needs).
+type Site struct {
+	Text string
+	Ret  uintptr
+}
 
 // siteFrom is callSite without a pc, from the skip-th frame (as
-// runtime.Callers counts, from siteFrom) and with the window win.
-func siteFrom(skip int, win *atomic.Int32) string {
+// runtime.Callers counts, from siteFrom) and with the window win, unless
+// walkSite finds it by frame pointers; ret is then the return address of
+// the frame that holds it.
+func siteFrom(skip int, win *atomic.Int32) (site string, ret uintptr) {
+	if site, ret, ok := walkSite(); ok {
+		return site, ret
+	}
+	return siteByCallers(skip+1, win), 0
+}
+
+// siteByCallers is siteFrom by runtime.Callers.
+func siteByCallers(skip int, win *atomic.Int32) string {
 	// The key is the first w counters, zero after them: the same counters
 	// always lead to the same site, whatever w read them, when the site is
 	// among them or they are the whole stack (what is cached).

@@ -25,14 +25,16 @@ func TestHasJoinedPrefix(t *testing.T) {
 	}
 }
 
-// TestCallSiteDeepStacks: callSite reads a window of the stack that widens
+// TestCallSiteDeepStacks: callSite and LogCallSite walk the frames (see
+// walkSite), and runtime.Callers reads a window of the stack that widens
 // when the site lies past it, and past its key looks further uncached: at
-// every depth, asked twice (the second time from its cache), it finds the
-// site a whole stack gives, as LogCallSite does with its own window. This package's frames are logcrumbs' own, so
-// the site is the test runner's frame.
+// every depth, each asked twice (the second time from its cache), they find
+// the site a whole stack gives. This package's frames are logcrumbs' own,
+// so the site is the test runner's frame (past maxWalkFrames at depth 40:
+// runtime.Callers then).
 func TestCallSiteDeepStacks(t *testing.T) {
-	for _, depth := range []int{1, 8, 14, 20, 30} {
-		var got [4]string
+	for _, depth := range []int{1, 8, 14, 20, 30, 40} {
+		var got [6]string
 		var want string
 		var nest func(int)
 		nest = func(d int) {
@@ -41,17 +43,20 @@ func TestCallSiteDeepStacks(t *testing.T) {
 				return
 			}
 			for i := range got {
-				if i < 2 {
+				switch i / 2 {
+				case 0:
 					got[i] = callSite(0)
-				} else {
-					got[i] = LogCallSite() // its own window: the same site
+				case 1:
+					got[i] = LogCallSite().Text
+				default:
+					got[i] = siteByCallers(2, &siteWindow)
 				}
 			}
 			var pcs [256]uintptr
 			want, _ = siteIn(pcs[:runtime.Callers(1, pcs[:])])
 		}
 		nest(depth)
-		if want == "" || got != [4]string{want, want, want, want} {
+		if want == "" || got != [6]string{want, want, want, want, want, want} {
 			t.Errorf("depth %d: call sites %q, want %q", depth, got, want)
 		}
 	}

@@ -22,11 +22,12 @@ import (
 // entry found is the one the key would find, as long as it is still in the
 // table under that key (not swept, see seen.gone): the same repeats are
 // counted. Records without a program counter (zap without AddCaller,
-// zerolog) are not identified: their call site is known only by reading
-// the stack, which is what building their key costs, and two call sites
-// with the same logger, message and error would be told apart by nothing
-// else (an upper layer logging the error again, which is not a repeat).
-// Nor are records whose key is the user's fingerprint (identified by
+// zerolog) are identified by the return address of the frame their call
+// site was found in when the stack was walked by frame pointers (see
+// event.Site): the same address always has the same site. Without it they
+// are not identified: two call sites with the same logger, message and
+// error would be told apart by nothing else (an upper layer logging the
+// error again, which is not a repeat). Nor are records whose key is the user's fingerprint (identified by
 // their fields), or with more than maxIDTypes errors.
 
 // maxIDTypes is how many errors a RecordID holds the types of.
@@ -39,6 +40,11 @@ type RecordID struct {
 	Client uint64 // ClientID of the client
 	Logger []byte // a view of the record's storage: never kept
 	PC     uintptr
+	// Walked: PC is not the record's but the return address of the frame
+	// its site was found in (event.Site), whose site is the first of its
+	// logical frames outside the loggers, not its innermost: kept apart
+	// from records' own PCs.
+	Walked bool
 	types  [maxIDTypes]reflect.Type
 	ntypes int8
 }
@@ -62,6 +68,7 @@ func (id *RecordID) SetErrors(errs []error) bool {
 type recordMemo struct {
 	client uint64
 	pc     uintptr
+	walked bool
 	logger string // a piece of the entry's key
 	types  [maxIDTypes]reflect.Type
 	ntypes int8
@@ -70,7 +77,7 @@ type recordMemo struct {
 
 // matches reports whether id is the remembered identity.
 func (m *recordMemo) matches(id *RecordID) bool {
-	return m.set && m.pc == id.PC && m.client == id.Client && m.ntypes == id.ntypes &&
+	return m.set && m.pc == id.PC && m.walked == id.Walked && m.client == id.Client && m.ntypes == id.ntypes &&
 		m.types == id.types && m.logger == string(id.Logger)
 }
 
@@ -84,7 +91,7 @@ func (m *recordMemo) remember(key string, id *RecordID) {
 		m.set = false
 		return
 	}
-	*m = recordMemo{set: true, client: id.Client, pc: id.PC, logger: key[start : start+len(id.Logger)], types: id.types, ntypes: id.ntypes}
+	*m = recordMemo{set: true, client: id.Client, pc: id.PC, walked: id.Walked, logger: key[start : start+len(id.Logger)], types: id.types, ntypes: id.ntypes}
 }
 
 // RepeatMemo remembers, for an integration, the fingerprint entry its
