@@ -3,7 +3,6 @@ package logrsentry
 import (
 	"context"
 	"log/slog"
-	"math"
 
 	"github.com/go-logr/logr"
 
@@ -121,22 +120,7 @@ func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
 		return
 	}
 	key := prefixed(group, a.Key)
-	switch v.Kind() {
-	case slog.KindString:
-		rec.AddText(core.KindString, key, v.String())
-	case slog.KindInt64:
-		rec.AddScalar(core.KindInt64, key, uint64(v.Int64()))
-	case slog.KindUint64:
-		rec.AddScalar(core.KindUint64, key, v.Uint64())
-	case slog.KindFloat64:
-		rec.AddScalar(core.KindFloat64, key, math.Float64bits(v.Float64()))
-	case slog.KindBool:
-		addValue(rec, key, v.Bool(), errs)
-	case slog.KindDuration:
-		rec.AddScalar(core.KindDuration, key, uint64(v.Duration()))
-	case slog.KindTime:
-		render.Time(rec, key, v.Time())
-	default:
+	if !render.Plain(rec, key, v) {
 		addValue(rec, key, v.Any(), errs)
 	}
 }

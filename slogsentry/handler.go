@@ -219,7 +219,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			// value, and each call copies it (about 60 instructions).
 			plain, all := 0, true
 			r.Attrs(func(a slog.Attr) bool {
-				if !appendPlain(rec, a.Key, a.Value) {
+				if !render.Plain(rec, a.Key, a.Value) {
 					all = false
 					return false
 				}

@@ -2,7 +2,6 @@ package slogsentry
 
 import (
 	"log/slog"
-	"math"
 
 	"github.com/logcrumbs/logcrumbs/internal/core"
 	"github.com/logcrumbs/logcrumbs/internal/render"
@@ -30,7 +29,7 @@ func appendAttrs(rec *core.Record, r *slog.Record, first int, errs *[]error) {
 
 func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
 	v := a.Value
-	if appendPlain(rec, a.Key, v) {
+	if render.Plain(rec, a.Key, v) {
 		return
 	}
 	if v.Kind() == slog.KindLogValuer {
@@ -38,7 +37,7 @@ func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
 		// defers a recover), and a call for every attribute was about a
 		// tenth of what keeping a breadcrumb costs in instructions.
 		v = render.Resolve(v)
-		if appendPlain(rec, a.Key, v) {
+		if render.Plain(rec, a.Key, v) {
 			return
 		}
 	}
@@ -64,36 +63,6 @@ func appendAttrDepth(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
 	default:
 		appendAny(rec, a.Key, v.Any(), errs)
 	}
-}
-
-// appendPlain copies v if it is of a kind whose reading calls no method of
-// the program's (a string, a number, a bool, a duration or a time), and
-// reports whether it was: a LogValuer, a group or any other value is left
-// to appendAttr.
-func appendPlain(rec *core.Record, key string, v slog.Value) bool {
-	switch v.Kind() {
-	case slog.KindString:
-		rec.AddText(core.KindString, key, v.String())
-	case slog.KindInt64:
-		rec.AddScalar(core.KindInt64, key, uint64(v.Int64()))
-	case slog.KindUint64:
-		rec.AddScalar(core.KindUint64, key, v.Uint64())
-	case slog.KindFloat64:
-		rec.AddScalar(core.KindFloat64, key, math.Float64bits(v.Float64()))
-	case slog.KindBool:
-		var b uint64
-		if v.Bool() {
-			b = 1
-		}
-		rec.AddScalar(core.KindBool, key, b)
-	case slog.KindDuration:
-		rec.AddScalar(core.KindDuration, key, uint64(v.Duration()))
-	case slog.KindTime:
-		render.Time(rec, key, v.Time())
-	default:
-		return false
-	}
-	return true
 }
 
 // appendAny copies a value of slog.KindAny.

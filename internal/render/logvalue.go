@@ -3,9 +3,41 @@ package render
 import (
 	"fmt"
 	"log/slog"
+	"math"
 
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
+
+// Plain copies v under key if it is of a kind whose reading calls no
+// method of the program's (a string, a number, a bool, a duration or a
+// time), and reports whether it was: a LogValuer, a group or any other
+// value is left to the caller.
+func Plain(rec *buffer.Record, key string, v slog.Value) bool {
+	switch v.Kind() {
+	case slog.KindString:
+		rec.AddText(buffer.KindString, key, v.String())
+	case slog.KindInt64:
+		rec.AddScalar(buffer.KindInt64, key, uint64(v.Int64()))
+	case slog.KindUint64:
+		rec.AddScalar(buffer.KindUint64, key, v.Uint64())
+	case slog.KindFloat64:
+		rec.AddScalar(buffer.KindFloat64, key, math.Float64bits(v.Float64()))
+	case slog.KindBool:
+		var b uint64
+		if v.Bool() {
+			b = 1
+		}
+		rec.AddScalar(buffer.KindBool, key, b)
+	case slog.KindDuration:
+		rec.AddScalar(buffer.KindDuration, key, uint64(v.Duration()))
+	case slog.KindTime:
+		Time(rec, key, v.Time())
+	default:
+		return false
+	}
+	return true
+}
 
 // LogValuePanic is what logcrumbs keeps of a slog LogValuer whose LogValue
 // method panicked, or kept returning LogValuers: Note says so, as text
