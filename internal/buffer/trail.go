@@ -144,9 +144,13 @@ func (t *Trail) AppendEvent(r *Record, id string) {
 // gives none back, a Get and a Put a breadcrumb (7 ns) that Append pays.
 // Writers wait while fill runs, so fill must only copy bytes the caller
 // holds into the record (Reset, SetLogger, SetMessage, Defer): no parse,
-// no user code, nothing that blocks or panics.
+// no user code, nothing that blocks or panics. Should it panic all the
+// same, the lock is released (deferred, about 2 ns): a trail left locked
+// would block every later log of its unit, or of the whole process for the
+// fallback trail, since the loggers' hooks recover the panic and go on.
 func (t *Trail) AppendFilled(fill func(r *Record)) {
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	var r *Record
 	if t.n == len(t.recs) {
 		r = t.recs[t.head] // dropped, and filled in place
@@ -155,7 +159,6 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	}
 	fill(r)
 	t.push(r)
-	t.mu.Unlock()
 }
 
 // push adds r as the newest record, in place of the oldest when the ring

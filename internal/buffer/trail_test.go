@@ -425,3 +425,24 @@ func TestAppendFilled(t *testing.T) {
 			newest.Len(), newest.Logged, newest.Message())
 	}
 }
+
+// TestAppendFilledPanicUnlocks: a fill that panics leaves the trail usable
+// (its lock released), as the loggers' hooks recover the panic and go on
+// logging to the same trail.
+func TestAppendFilledPanicUnlocks(t *testing.T) {
+	tr := NewTrail(2)
+	func() {
+		defer func() { _ = recover() }()
+		tr.AppendFilled(func(*Record) { panic("fill") })
+	}()
+	done := make(chan struct{})
+	go func() {
+		tr.Append(rec("after"))
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Append blocked after a fill panicked: the trail stayed locked")
+	}
+}
