@@ -40,3 +40,31 @@ func TestReleaseErrorsClearsSlotStorage(t *testing.T) {
 		Put(r)
 	}
 }
+
+// TestCopyReleasesSlotStorage: a copy of a record whose errors are on its
+// own storage (ErrorsSlot) holds them on its storage too, and releasing
+// the copy clears them: copyFrom must carry the flag that says the storage
+// was given out, or ReleaseErrors and Reset skip it and the copy keeps
+// the errors alive for as long as it sits in the pool or a Batch.
+func TestCopyReleasesSlotStorage(t *testing.T) {
+	src := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	defer Put(src)
+	src.ErrorsSlot([]error{errors.New("one"), errors.New("two")})
+	for _, release := range []struct {
+		name string
+		f    func(*Record)
+	}{
+		{"ReleaseErrors", (*Record).ReleaseErrors},
+		{"Reset", func(r *Record) { r.Reset(time.Time{}, LevelInfo, DefaultBreadcrumbLimits) }},
+	} {
+		var c Record
+		c.copyFrom(src)
+		if c.errBuf != src.errBuf {
+			t.Fatalf("%s: copy's storage %v, want %v", release.name, c.errBuf, src.errBuf)
+		}
+		release.f(&c)
+		if c.errBuf != [2]error{} || c.Errors() != nil {
+			t.Errorf("%s: the copy kept its errors: %v, %v", release.name, c.errBuf, c.Errors())
+		}
+	}
+}
