@@ -79,7 +79,13 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 	var keys keyCache
 	kc := &keys
 	if c == nil {
-		kc = nil // no cleaner finds keys by address: checking a key costs less than comparing it
+		// Keys are reused so that the cleaner's user gate finds them by
+		// address. Without a cleaner (an event with a Scrub function cleans
+		// the finished maps) the gate's later look-up still runs, but
+		// misses by address and compares by content either way: keeping
+		// the cache cost more than it saved (cachegrind, a 100-breadcrumb
+		// trail: 856k -> 840k instructions without it).
+		kc = nil
 	}
 	out := make([]sentry.Breadcrumb, len(recs))
 	for i, r := range recs {
