@@ -91,6 +91,30 @@ func BenchmarkSlogBreadcrumb(b *testing.B) {
 	}
 }
 
+// BenchmarkSlogBreadcrumbError: a breadcrumb whose first attribute is an
+// error, then 3 plain ones: slogsentry copies it whole after the wrapped
+// handler, as a record that is not all strings, numbers and times.
+func BenchmarkSlogBreadcrumbError(b *testing.B) {
+	hub, _ := newHub(b)
+	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}
+	for _, c := range []slogCase{
+		{"json", jsonHandler(slog.LevelInfo), nil},
+		{"json+logcrumbs", slogsentry.NewHandler(jsonHandler(slog.LevelInfo), opts), nil},
+		{"logcrumbs", slogsentry.NewHandler(nil, opts), nil},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			l := slog.New(c.h)
+			ctx := logcrumbs.NewContext(context.Background())
+			log := func() { l.InfoContext(ctx, msg, "err", errBase, "path", path, "status", status, "took", took) }
+			warm(log)
+			b.ReportAllocs()
+			for b.Loop() {
+				log()
+			}
+		})
+	}
+}
+
 // BenchmarkSlogBreadcrumbParallel: the same from all Ps, each goroutine a
 // request of its own; "logcrumbs-fallback" logs without trails, into the
 // shared fallback ring.

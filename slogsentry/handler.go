@@ -210,10 +210,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			// The values whose reading calls no method of the program's
 			// (strings, numbers, times: most records' all) are copied
 			// before next runs, which is not observable, and tell on the
-			// way that they hold no LogValuer: only the rest, after the
-			// first other value, is scanned for one (a scan of every
-			// record was about a tenth of logcrumbs' instructions in the
-			// tee) and copied after next, as every value of an event is.
+			// way that they hold no LogValuer: a record of them alone is
+			// not scanned for one (a scan of every record was about a
+			// tenth of logcrumbs' instructions in the tee). A record with
+			// any other value is scanned whole, from its first attribute,
+			// as before (handleNext, when next is enabled), and its values
+			// from the first other one on are copied after next, as every
+			// value of an event is.
 			// Whether all were plain is noted here, not asked of
 			// r.NumAttrs afterwards: Record's methods take the record by
 			// value, and each call copies it (about 60 instructions).
