@@ -1,3 +1,5 @@
+//go:build gc
+
 package event
 
 // canWalkFrames: on amd64 every Go function that calls another keeps a
