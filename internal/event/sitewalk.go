@@ -65,24 +65,31 @@ const (
 // could not tell (no frame pointers on this architecture, an unknown or
 // too deep frame), and runtime.Callers must decide.
 //
-// Between reading the frame pointer and its last use, the inner loop
-// calls nothing that can grow or move the stack (frameAt is NOSPLIT,
-// the table look-up inlined): the pointers it holds as integers stay
-// valid. Learning a new frame may move the stack, so the walk starts
-// again after it.
+// The frame pointers it holds are integers, which a stack copy does not
+// adjust: none may be followed once the stack moved. frameAt is NOSPLIT,
+// and in an optimized build the table look-up is inlined, but where it is
+// a call (-race, where sync/atomic is no intrinsic; -N -l) its prologue
+// may move the stack (grown, or shrunk by the collector at a preemption),
+// and the next frameAt would read the old, freed stack: the walk then
+// starts again, as it does after learning a new frame (which may move the
+// stack too). A move shows as walkSite's own frame pointer changing.
 func walkSite() (site string, ret uintptr, ok bool) {
 	if !canWalkFrames {
 		return "", 0, false
 	}
 	for range maxWalkMisses {
 		var missed uintptr
-		fp := callerFP()
+		fp0 := callerFP()
+		fp := fp0
 		for range maxWalkFrames {
 			if fp == 0 {
 				return "", 0, false
 			}
 			ret, fp = frameAt(fp)
 			f := frameSiteSlot(ret).Load()
+			if callerFP() != fp0 { // the stack moved: fp points into the old one
+				break
+			}
 			if f == nil || f.ret != ret {
 				missed = ret
 				break
@@ -94,10 +101,11 @@ func walkSite() (site string, ret uintptr, ok bool) {
 				return "", 0, false
 			}
 		}
-		if missed == 0 { // deeper than maxWalkFrames
+		if missed != 0 {
+			frameSiteSlot(missed).Store(classifyFrame(missed))
+		} else if callerFP() == fp0 { // deeper than maxWalkFrames
 			return "", 0, false
 		}
-		frameSiteSlot(missed).Store(classifyFrame(missed))
 	}
 	return "", 0, false
 }
