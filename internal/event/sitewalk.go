@@ -53,7 +53,9 @@ func frameSiteSlot(ret uintptr) *atomic.Pointer[frameSite] {
 
 // Walking stops after maxWalkFrames frames (runtime.Callers then looks
 // further), and after maxWalkMisses frames not yet in frameSites (an
-// address that keeps being replaced).
+// address that keeps being replaced), or at a frame whose slot holds one
+// of the frames it went past (two frames of one stack that share a slot
+// would replace each other on every walk).
 const (
 	maxWalkFrames = 32
 	maxWalkMisses = 8
@@ -81,7 +83,7 @@ func walkSite() (site string, ret uintptr, ok bool) {
 		var missed uintptr
 		fp0 := callerFP()
 		fp := fp0
-		for range maxWalkFrames {
+		for depth := range maxWalkFrames {
 			if fp == 0 {
 				return "", 0, false
 			}
@@ -91,6 +93,12 @@ func walkSite() (site string, ret uintptr, ok bool) {
 				break
 			}
 			if f == nil || f.ret != ret {
+				if f != nil && walkedPast(fp0, depth, f.ret) {
+					// Learning ret would evict a frame of this same
+					// stack, which the next walk would learn again,
+					// evicting ret: runtime.Callers decides.
+					return "", 0, false
+				}
 				missed = ret
 				break
 			}
@@ -108,6 +116,22 @@ func walkSite() (site string, ret uintptr, ok bool) {
 		}
 	}
 	return "", 0, false
+}
+
+// walkedPast reports whether ret is the return address of one of the n
+// innermost frames from fp (walkSite's own frame). NOSPLIT, like frameAt:
+// fp stays valid while it walks.
+//
+//go:nosplit
+func walkedPast(fp uintptr, n int, ret uintptr) bool {
+	for range n {
+		r, next := frameAt(fp)
+		if r == ret {
+			return true
+		}
+		fp = next
+	}
+	return false
 }
 
 // classifyFrame says what the frame whose return address is ret is, ret
