@@ -53,6 +53,9 @@ func TestPromotedMethodCallSites(t *testing.T) {
 // does.
 type sugarLogger struct{ *zap.SugaredLogger }
 
+// genericSugarLogger is sugarLogger, generic (its wrapper is shaped).
+type genericSugarLogger[T any] struct{ *zap.SugaredLogger }
+
 type errorwLogger interface {
 	Errorw(msg string, keysAndValues ...any)
 }
@@ -87,6 +90,10 @@ func TestInliningWrapperCallSites(t *testing.T) {
 	}{
 		{"promoted method", func(log *zap.Logger, err error) { logThroughA(sugarLogger{log.Sugar()}, err) },
 			func(log *zap.Logger, err error) { logThroughB(sugarLogger{log.Sugar()}, err) }},
+		{"promoted method of a pointer", func(log *zap.Logger, err error) { logThroughA(&sugarLogger{log.Sugar()}, err) },
+			func(log *zap.Logger, err error) { logThroughB(&sugarLogger{log.Sugar()}, err) }},
+		{"promoted method of a generic type", func(log *zap.Logger, err error) { logThroughA(genericSugarLogger[int]{log.Sugar()}, err) },
+			func(log *zap.Logger, err error) { logThroughB(genericSugarLogger[int]{log.Sugar()}, err) }},
 		{"method value", func(log *zap.Logger, err error) { logFuncA(log.Sugar().Errorw, err) },
 			func(log *zap.Logger, err error) { logFuncB(log.Sugar().Errorw, err) }},
 	} {
