@@ -1,0 +1,171 @@
+package event
+
+import (
+	"testing"
+
+	"github.com/logcrumbs/logcrumbs/internal/race"
+)
+
+// TestWalkSiteAllocsOnCollidingFrames: two frames of one stack
+// whose return addresses share a slot of frameSites (direct-mapped) used to
+// evict each other on every walk: the walk learned one (classifyFrame:
+// runtime.Callers and allocations), started again, missed the other,
+// learned it in the same slot, started again, ..., maxWalkMisses times,
+// and then left the site to runtime.Callers anyway: every record logged
+// from such a stack paid eight classifications, far more than the
+// runtime.Callers the walk replaces. Here 64x64 pairs of frames (each
+// closure's call is a return address of its own) are walked; about four
+// pairs collide in a build. Once learned, no walk may allocate.
+func TestWalkSiteAllocsOnCollidingFrames(t *testing.T) {
+	if race.Enabled {
+		t.Skip("allocation counts are checked without -race")
+	}
+	if !canWalkFrames {
+		t.Skip("the stack is not walked on this architecture")
+	}
+	for i := range thrashOuter {
+		for j := range thrashInner {
+			thrashOuter[i](j)
+			thrashOuter[i](j)
+			if a := testing.AllocsPerRun(5, func() { thrashOuter[i](j) }); a != 0 {
+				t.Errorf("outer %d, inner %d: %v allocations a walk, want 0", i, j, a)
+			}
+		}
+	}
+}
+
+// thrashInner's functions walk the stack from their own return addresses;
+// thrashOuter's call one of them from theirs.
+var thrashInner = [...]func(){
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+	func() { walkSite() },
+}
+
+var thrashOuter = [...]func(j int){
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+	func(j int) { thrashInner[j]() },
+}
