@@ -39,9 +39,15 @@ type frameSite struct {
 
 // frameSites is a direct-mapped table of frameSite by return address: a
 // program logs errors from a few hundred places through a few dozen
-// logger frames. A collision replaces the entry (it is found again when
-// needed); an entry never changes once stored, so a reader sees a whole
-// one.
+// logger frames. A slot is filled once and never replaced (an entry never
+// changes once stored, so a reader sees a whole one; a return address
+// means the same frame for the life of the process): a frame whose slot
+// another holds is left to runtime.Callers, as before the walk existed.
+// Replacing would let two frames that share a slot, of one stack or of two
+// call sites logged in turn, evict each other on every walk, each miss a
+// classification (runtime.Callers of the whole stack, symbolization, three
+// allocations) several times what runtime.Callers alone costs; filled once,
+// the table classifies at most one frame a slot in a process's life.
 var frameSites [1 << frameSiteBits]atomic.Pointer[frameSite]
 
 const frameSiteBits = 10
@@ -52,10 +58,8 @@ func frameSiteSlot(ret uintptr) *atomic.Pointer[frameSite] {
 }
 
 // Walking stops after maxWalkFrames frames (runtime.Callers then looks
-// further), and after maxWalkMisses frames not yet in frameSites (an
-// address that keeps being replaced), or at a frame whose slot holds one
-// of the frames it went past (two frames of one stack that share a slot
-// would replace each other on every walk).
+// further), at a frame whose slot another frame holds, and after learning
+// maxWalkMisses frames (a new stack's first walks).
 const (
 	maxWalkFrames = 32
 	maxWalkMisses = 8
@@ -83,7 +87,7 @@ func walkSite() (site string, ret uintptr, ok bool) {
 		var missed uintptr
 		fp0 := callerFP()
 		fp := fp0
-		for depth := range maxWalkFrames {
+		for range maxWalkFrames {
 			if fp == 0 {
 				return "", 0, false
 			}
@@ -92,15 +96,12 @@ func walkSite() (site string, ret uintptr, ok bool) {
 			if callerFP() != fp0 { // the stack moved: fp points into the old one
 				break
 			}
-			if f == nil || f.ret != ret {
-				if f != nil && walkedPast(fp0, depth, f.ret) {
-					// Learning ret would evict a frame of this same
-					// stack, which the next walk would learn again,
-					// evicting ret: runtime.Callers decides.
-					return "", 0, false
-				}
+			if f == nil {
 				missed = ret
 				break
+			}
+			if f.ret != ret { // the slot is another frame's: never replaced
+				return "", 0, false
 			}
 			switch f.kind {
 			case siteFrame:
@@ -110,28 +111,14 @@ func walkSite() (site string, ret uintptr, ok bool) {
 			}
 		}
 		if missed != 0 {
-			frameSiteSlot(missed).Store(classifyFrame(missed))
+			// Another walk may have filled the slot meanwhile: the first
+			// stays.
+			frameSiteSlot(missed).CompareAndSwap(nil, classifyFrame(missed))
 		} else if callerFP() == fp0 { // deeper than maxWalkFrames
 			return "", 0, false
 		}
 	}
 	return "", 0, false
-}
-
-// walkedPast reports whether ret is the return address of one of the n
-// innermost frames from fp (walkSite's own frame). NOSPLIT, like frameAt:
-// fp stays valid while it walks.
-//
-//go:nosplit
-func walkedPast(fp uintptr, n int, ret uintptr) bool {
-	for range n {
-		r, next := frameAt(fp)
-		if r == ret {
-			return true
-		}
-		fp = next
-	}
-	return false
 }
 
 // classifyFrame says what the frame whose return address is ret is, ret

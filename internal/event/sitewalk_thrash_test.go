@@ -34,6 +34,33 @@ func TestWalkSiteAllocsOnCollidingFrames(t *testing.T) {
 	}
 }
 
+// TestWalkSiteNoThrashAcrossStacks: frames of different stacks that share
+// a slot, walked in turn (two call sites logging one after the other),
+// must not evict each other either: with a slot replaced on a miss, every
+// round of the 64x64 stacks below relearned the colliding frames (checked:
+// allocations in every round). Once the table has seen them, a round of
+// walks allocates nothing.
+func TestWalkSiteNoThrashAcrossStacks(t *testing.T) {
+	if race.Enabled {
+		t.Skip("allocation counts are checked without -race")
+	}
+	if !canWalkFrames {
+		t.Skip("the stack is not walked on this architecture")
+	}
+	round := func() {
+		for i := range thrashOuter {
+			for j := range thrashInner {
+				thrashOuter[i](j)
+			}
+		}
+	}
+	round()
+	round()
+	if a := testing.AllocsPerRun(3, round); a != 0 {
+		t.Errorf("%v allocations a round of %d walks, want 0", a, len(thrashOuter)*len(thrashInner))
+	}
+}
+
 // thrashInner's functions walk the stack from their own return addresses;
 // thrashOuter's call one of them from theirs.
 var thrashInner = [...]func(){
