@@ -37,28 +37,66 @@ type frameSite struct {
 	site string // for siteFrame
 }
 
-// frameSites is a direct-mapped table of frameSite by return address: a
-// program logs errors from a few hundred places through a few dozen
-// logger frames. A slot is filled once and never replaced (an entry never
-// changes once stored, so a reader sees a whole one; a return address
-// means the same frame for the life of the process): a frame whose slot
-// another holds is left to runtime.Callers, as before the walk existed.
-// Replacing would let two frames that share a slot, of one stack or of two
-// call sites logged in turn, evict each other on every walk, each miss a
-// classification (runtime.Callers of the whole stack, symbolization, three
-// allocations) several times what runtime.Callers alone costs; filled once,
-// the table classifies at most one frame a slot in a process's life.
-var frameSites [1 << frameSiteBits]atomic.Pointer[frameSite]
+// frameSites is a table of frameSite by return address, a set of
+// frameSiteWays entries for each address: a program logs errors from a few
+// hundred places through a few dozen logger frames. An entry is filled once
+// and never replaced (it never changes once stored, so a reader sees a
+// whole one; a return address means the same frame for the life of the
+// process): a frame whose set others fill is left to runtime.Callers, as
+// before the walk existed. Replacing would let frames that share a slot, of
+// one stack or of two call sites logged in turn, evict each other on every
+// walk, each miss a classification (runtime.Callers of the whole stack,
+// symbolization, allocations) several times what runtime.Callers alone
+// costs; filled once, the table classifies at most one frame an entry in a
+// process's life. Sets, not one slot an address: about 3% of 8-frame stacks
+// have two frames that share a slot of a direct-mapped table of this size,
+// and such a stack was never walked (the bench's zerolog hook, in one
+// build); four frames of one stack in one set of 256 are improbable.
+var frameSites [1 << (frameSiteBits - frameSiteWaysBits)][frameSiteWays]atomic.Pointer[frameSite]
 
-const frameSiteBits = 10
+const (
+	frameSiteBits     = 10 // 1024 entries
+	frameSiteWaysBits = 2
+	frameSiteWays     = 1 << frameSiteWaysBits
+)
 
-// frameSiteSlot returns ret's slot in frameSites.
-func frameSiteSlot(ret uintptr) *atomic.Pointer[frameSite] {
-	return &frameSites[uint64(ret)*0x9E3779B97F4A7C15>>(64-frameSiteBits)]
+// frameSiteSet returns ret's set in frameSites.
+func frameSiteSet(ret uintptr) *[frameSiteWays]atomic.Pointer[frameSite] {
+	return &frameSites[uint64(ret)*0x9E3779B97F4A7C15>>(64-frameSiteBits+frameSiteWaysBits)]
+}
+
+// lookupFrame returns ret's entry, or nil and whether its set has room to
+// learn it. It is inlined into walkSite's loop (see walkSite).
+func lookupFrame(ret uintptr) (f *frameSite, room bool) {
+	set := frameSiteSet(ret)
+	for i := range set {
+		f := set[i].Load()
+		if f == nil {
+			return nil, true
+		}
+		if f.ret == ret {
+			return f, false
+		}
+	}
+	return nil, false
+}
+
+// learnFrame stores f in the first empty entry of its set, unless another
+// walk stored its frame meanwhile or the set filled.
+func learnFrame(f *frameSite) {
+	set := frameSiteSet(f.ret)
+	for i := range set {
+		if set[i].CompareAndSwap(nil, f) {
+			return
+		}
+		if set[i].Load().ret == f.ret {
+			return
+		}
+	}
 }
 
 // Walking stops after maxWalkFrames frames (runtime.Callers then looks
-// further), at a frame whose slot another frame holds, and after learning
+// further), at a frame whose set other frames fill, and after learning
 // maxWalkMisses frames (a new stack's first walks).
 const (
 	maxWalkFrames = 32
@@ -92,16 +130,16 @@ func walkSite() (site string, ret uintptr, ok bool) {
 				return "", 0, false
 			}
 			ret, fp = frameAt(fp)
-			f := frameSiteSlot(ret).Load()
+			f, room := lookupFrame(ret)
 			if callerFP() != fp0 { // the stack moved: fp points into the old one
 				break
 			}
 			if f == nil {
+				if !room { // its set is other frames': never replaced
+					return "", 0, false
+				}
 				missed = ret
 				break
-			}
-			if f.ret != ret { // the slot is another frame's: never replaced
-				return "", 0, false
 			}
 			switch f.kind {
 			case siteFrame:
@@ -111,9 +149,7 @@ func walkSite() (site string, ret uintptr, ok bool) {
 			}
 		}
 		if missed != 0 {
-			// Another walk may have filled the slot meanwhile: the first
-			// stays.
-			frameSiteSlot(missed).CompareAndSwap(nil, classifyFrame(missed))
+			learnFrame(classifyFrame(missed))
 		} else if callerFP() == fp0 { // deeper than maxWalkFrames
 			return "", 0, false
 		}
