@@ -148,17 +148,41 @@ func (t *Trail) AppendEvent(r *Record, id string) {
 // same, the lock is released (deferred, about 2 ns): a trail left locked
 // would block every later log of its unit, or of the whole process for the
 // fallback trail, since the loggers' hooks recover the panic and go on.
+// The record a panicking fill was writing is not kept: in a full ring it is
+// the oldest record's storage, half overwritten, and is dropped from the
+// ring rather than left as a breadcrumb of neither record.
 func (t *Trail) AppendFilled(fill func(r *Record)) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	var r *Record
-	if t.n == len(t.recs) {
+	inPlace := t.n == len(t.recs)
+	if inPlace {
 		r = t.recs[t.head] // dropped, and filled in place
 	} else {
 		r = pool.Get().(*Record)
 	}
+	filled := false
+	defer func() {
+		if !filled && inPlace {
+			t.dropOldest()
+		}
+		t.mu.Unlock()
+	}()
 	fill(r)
+	filled = true
 	t.push(r)
+}
+
+// dropOldest takes the oldest record out of the ring, without giving it
+// back to the pool (a fill that panicked left it half written), and counts
+// it dropped. t.mu must be held, and the ring not empty.
+func (t *Trail) dropOldest() {
+	t.recs[t.head] = nil
+	if t.head++; t.head == len(t.recs) {
+		t.head = 0
+	}
+	t.n--
+	t.dropped++
+	t.unreportedDrops++
 }
 
 // push adds r as the newest record, in place of the oldest when the ring

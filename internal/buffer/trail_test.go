@@ -446,3 +446,32 @@ func TestAppendFilledPanicUnlocks(t *testing.T) {
 		t.Fatal("Append blocked after a fill panicked: the trail stayed locked")
 	}
 }
+
+// TestAppendFilledPanicKeepsRecords: a fill that panics on a full ring
+// has already begun to overwrite the oldest record, in place: that record
+// must not stay in the ring half-written (a breadcrumb of the new time and
+// level with the old or no message, first in every later event's trail).
+// The trail keeps the records it held but that one, whole.
+func TestAppendFilledPanicKeepsRecords(t *testing.T) {
+	tr := NewTrail(2)
+	tr.Append(rec("a"))
+	tr.Append(rec("b"))
+	func() {
+		defer func() { _ = recover() }()
+		tr.AppendFilled(func(r *Record) {
+			r.Reset(time.Now(), LevelError, DefaultBreadcrumbLimits)
+			panic("fill")
+		})
+	}()
+	if got := messages(tr); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("after a fill panicked: %q, want [b] (a was dropped for the fill)", got)
+	}
+	tr.AppendFilled(func(r *Record) {
+		r.Reset(time.Now(), LevelInfo, DefaultBreadcrumbLimits)
+		r.SetMessage("c")
+	})
+	tr.Append(rec("d"))
+	if got := messages(tr); !slices.Equal(got, []string{"c", "d"}) {
+		t.Errorf("then: %q, want [c d]", got)
+	}
+}
