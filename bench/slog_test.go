@@ -91,17 +91,23 @@ func BenchmarkSlogBreadcrumb(b *testing.B) {
 	}
 }
 
+// jsonAndOurs returns the JSON handler at info, and logcrumbs with opts
+// beside it and stand-alone.
+func jsonAndOurs(opts slogsentry.Options) []slogCase {
+	return []slogCase{
+		{"json", jsonHandler(slog.LevelInfo), nil},
+		{"json+logcrumbs", slogsentry.NewHandler(jsonHandler(slog.LevelInfo), opts), nil},
+		{"logcrumbs", slogsentry.NewHandler(nil, opts), nil},
+	}
+}
+
 // BenchmarkSlogBreadcrumbError: a breadcrumb whose first attribute is an
 // error, then 3 plain ones: slogsentry copies it whole after the wrapped
 // handler, as a record that is not all strings, numbers and times.
 func BenchmarkSlogBreadcrumbError(b *testing.B) {
 	hub, _ := newHub(b)
 	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}}
-	for _, c := range []slogCase{
-		{"json", jsonHandler(slog.LevelInfo), nil},
-		{"json+logcrumbs", slogsentry.NewHandler(jsonHandler(slog.LevelInfo), opts), nil},
-		{"logcrumbs", slogsentry.NewHandler(nil, opts), nil},
-	} {
+	for _, c := range jsonAndOurs(opts) {
 		b.Run(c.name, func(b *testing.B) {
 			l := slog.New(c.h)
 			ctx := logcrumbs.NewContext(context.Background())
@@ -142,11 +148,7 @@ func BenchmarkSlogBreadcrumbParallel(b *testing.B) {
 func BenchmarkSlogFiltered(b *testing.B) {
 	hub, _ := newHub(b)
 	opts := slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: noDedupe}, BreadcrumbLevel: slog.LevelInfo}
-	for _, c := range []slogCase{
-		{"json", jsonHandler(slog.LevelInfo), nil},
-		{"json+logcrumbs", slogsentry.NewHandler(jsonHandler(slog.LevelInfo), opts), nil},
-		{"logcrumbs", slogsentry.NewHandler(nil, opts), nil},
-	} {
+	for _, c := range jsonAndOurs(opts) {
 		b.Run(c.name, func(b *testing.B) {
 			l := slog.New(c.h)
 			ctx := logcrumbs.NewContext(context.Background())
