@@ -10,6 +10,9 @@ import (
 // to what breadcrumbs need.
 const maxPooledBytes = 16 << 10
 
+// maxPooledAttrs bounds the attribute storage of the records the pool keeps.
+const maxPooledAttrs = 1024
+
 // pool holds the records not in any trail. A full trail's append pushes
 // its oldest record out to here, and the next breadcrumb takes it back
 // from the same P's private slot: no atomic instruction either way.
@@ -40,7 +43,7 @@ func Get(t time.Time, level Level, limits Limits) *Record {
 
 // Put returns r to the pool. r must not be used afterwards.
 func Put(r *Record) {
-	if r == nil || cap(r.data) > maxPooledBytes || cap(r.attrs) > 1024 {
+	if r == nil || cap(r.data) > maxPooledBytes || cap(r.attrs) > maxPooledAttrs {
 		return
 	}
 	pool.Put(r)

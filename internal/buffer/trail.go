@@ -280,7 +280,7 @@ func (t *Trail) Copy() *Batch {
 // go, as Put lets them go.
 func (b *Batch) Release() {
 	for i, r := range b.Recs {
-		if cap(r.data) > maxPooledBytes || cap(r.attrs) > 1024 {
+		if cap(r.data) > maxPooledBytes || cap(r.attrs) > maxPooledAttrs {
 			b.all[i] = &Record{textStart: -1}
 		}
 	}

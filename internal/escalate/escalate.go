@@ -279,10 +279,13 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			stats.EventsFailed.Add(1)
 			id = ""
 		}
-		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
-		trail.AppendEvent(e.breadcrumbOf(rec, id), id)
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
-		buffer.Put(rec)
+		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
+		b := e.breadcrumbOf(rec, id)
+		trail.AppendEvent(b, id)
+		if b != rec {
+			buffer.Put(rec)
+		}
 	}()
 	hub := e.Hub(ctx)
 	client := hub.Client()
@@ -416,10 +419,29 @@ func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs [
 	return true
 }
 
-// breadcrumbOf copies rec within the breadcrumb limits, so that an event's
-// large record never sits in a trail, and notes the event it became.
+// breadcrumbOf returns the breadcrumb of the event rec became, noted with
+// its id: rec itself when it is within the breadcrumb limits as it stands
+// (most are: a skipped repeat's copy was a sixth of its cost), else a copy
+// within them, so that an event's large record never sits in a trail. rec's
+// errors must have been released.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
-	b := buffer.Get(rec.Time, rec.Level, e.breadcrumbLimits)
+	extraBytes, extraAttrs := 0, 0
+	if id != "" {
+		extraBytes, extraAttrs = len(eventIDKey)+len(id), 1
+	}
+	if rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs) {
+		if id != "" { // last, not first as in a copy: it fits, and a Data map has no order
+			rec.AddText(buffer.KindString, eventIDKey, id)
+		}
+		return rec
+	}
+	return copyBreadcrumb(rec, e.breadcrumbLimits, id)
+}
+
+// copyBreadcrumb copies rec within lim, with id noted first, for
+// breadcrumbOf.
+func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Record {
+	b := buffer.Get(rec.Time, rec.Level, lim)
 	// A record new from the pool would otherwise grow a few times over.
 	b.Grow(rec.Bytes()+len(eventIDKey)+len(id), rec.Len()+1)
 	b.SetNamesOf(rec) // copies bytes: no string is made of them
