@@ -92,7 +92,57 @@ type captured struct {
 	entries []capturedEntry // at most capturedSize
 	next    int             // the oldest entry, once entries is full
 	adds    uint64          // entries added so far (see CaptureOnceFor)
+	last    lastFound       // see repeatOf
 }
+
+// lastFound is the last look-up of one error that found an entry holding
+// that very error (the same interface words): the entry's index, and the
+// owner, table additions and time of the look-up.
+type lastFound struct {
+	words [2]uintptr // 0, 0: none
+	owner any
+	at    int
+	adds  uint64
+	now   time.Time
+}
+
+// repeatOf returns the ID under which err alone was captured for owner, and
+// true, when err is the error the last look-up of one error found in an
+// entry of its own (see lastFound), and that look-up would find the same
+// entry again now: no entry was added since, the entry still holds err and
+// is within window at now, and now is not before the look-up's time (with
+// the table unchanged, an entry within window at now was within it then,
+// so none ahead of this one in the search could match now that did not
+// then). It is the hot path of an error storm, where the same error value
+// is logged over and over: walking its chain and comparing it with every
+// entry cost about a tenth of a skipped repeat. An entry holding incomparable
+// errors (matched by identity and their texts, see capturedEntry.matches)
+// never becomes lastFound. t.mu must be held.
+func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Duration) (string, bool) {
+	l := &c.last
+	if err == nil || l.words != interfaceWords(err) || l.adds != c.adds || l.owner != owner || now.Before(l.now) {
+		return "", false
+	}
+	e := &c.entries[l.at]
+	if interfaceWords(e.err) != l.words || (window > 0 && now.Sub(e.at) > window) {
+		return "", false
+	}
+	return e.id, true
+}
+
+// noteFound notes the look-up of err alone for owner at now, which found
+// entry i (see repeatOf).
+func (c *captured) noteFound(owner any, err error, i int, now time.Time) {
+	e := &c.entries[i]
+	if err == nil || interfaceWords(e.err) != interfaceWords(err) || len(e.idents) > 0 {
+		c.last = lastFound{}
+		return
+	}
+	c.last = lastFound{words: interfaceWords(err), owner: owner, at: i, adds: c.adds, now: now}
+}
+
+// interfaceWords returns err's type and data words.
+func interfaceWords(err error) [2]uintptr { return *(*[2]uintptr)(unsafe.Pointer(&err)) }
 
 // capturedFirst is how many entries a trail's first capture makes room for:
 // a unit of work that captures usually captures one or two errors.
@@ -132,6 +182,14 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	if len(errs) == 0 {
 		return "", true
 	}
+	if len(errs) == 1 {
+		t.mu.Lock()
+		earlier, ok := t.once.repeatOf(owner, errs[0], now, window)
+		t.mu.Unlock()
+		if ok {
+			return earlier, false
+		}
+	}
 	var errBuf [16]error
 	var endBuf [4]int
 	var textBuf [16]string
@@ -147,7 +205,10 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	lockedFind := func() (string, bool, uint64) {
 		for {
 			t.mu.Lock()
-			earlier, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
+			earlier, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
+			if found && len(errs) == 1 {
+				t.once.noteFound(owner, errs[0], at, now)
+			}
 			if !needTexts {
 				return earlier, found, t.once.adds
 			}
@@ -245,21 +306,22 @@ func readTexts(errs []error, buf []string) []string {
 }
 
 // findAll returns the earlier event of the chains when every one of them
-// holds an error already captured for owner (see find), and true;
+// holds an error already captured for owner (see find), the index of the
+// last chain's entry, and true;
 // needTexts when a comparison needs the chains' texts, not read yet.
-func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool) (earlier string, found, needTexts bool) {
+func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool) (earlier string, at int, found, needTexts bool) {
 	for i := range chains.ends {
 		chain, texts := chains.chain(i)
-		prev, ok, need := c.find(owner, chain, texts, now, window, byText)
+		prev, j, ok, need := c.find(owner, chain, texts, now, window, byText)
 		if need {
-			return "", false, true
+			return "", 0, false, true
 		}
 		if !ok {
-			return "", false, false
+			return "", 0, false, false
 		}
-		earlier = prev
+		earlier, at = prev, j
 	}
-	return earlier, true, false
+	return earlier, at, true, false
 }
 
 // add remembers e in place of the oldest entry. Errors of every type are
@@ -286,13 +348,13 @@ func (c *captured) add(e capturedEntry) {
 }
 
 // find returns the event under which an error of chain was captured for
-// owner, and true; needTexts when a comparison by text needs texts (the
+// owner, its entry's index, and true; needTexts when a comparison by text needs texts (the
 // texts of chain, see matchText), which are nil. Without byText a
 // text-only error is not matched by identity either: it stands for its
 // text alone, and one value may serve every record of that text (zerolog's
 // text-only errors are shared), which on the fallback trail would make two
 // requests' logs of one text one bug.
-func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (id string, found, needTexts bool) {
+func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (id string, at int, found, needTexts bool) {
 	for j, err := range chain {
 		_, textOnly := textOf(err)
 		for i := range c.entries {
@@ -301,19 +363,19 @@ func (c *captured) find(owner any, chain []error, texts []string, now time.Time,
 				continue
 			}
 			if (byText || !e.textOnly) && e.matches(e.err, err) {
-				return e.id, true, false
+				return e.id, i, true, false
 			}
 			if byText && (textOnly || e.textOnly) && e.text != "" {
 				if texts == nil {
-					return "", false, true
+					return "", 0, false, true
 				}
 				if texts[j] != "" && wrapsText(texts[j], e.text) {
-					return e.id, true, false
+					return e.id, i, true, false
 				}
 			}
 		}
 	}
-	return "", false, false
+	return "", 0, false, false
 }
 
 // TextOnly is implemented by errors known only by their text, such as the
