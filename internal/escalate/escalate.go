@@ -429,8 +429,11 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	if id != "" {
 		extraBytes, extraAttrs = len(eventIDKey)+len(id), 1
 	}
-	if rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs) {
-		if id != "" { // last, not first as in a copy: it fits, and a Data map has no order
+	// Noted last, not first as in a copy: that is the copy only when rec
+	// has no entry of that key, since in a Data map (and in Sentry Logs'
+	// attributes) the last entry of a key wins.
+	if (id == "" || !rec.HasKey(eventIDKey)) && rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs) {
+		if id != "" {
 			rec.AddText(buffer.KindString, eventIDKey, id)
 		}
 		return rec
