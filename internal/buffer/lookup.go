@@ -137,16 +137,3 @@ func (r *Record) ReleaseErrors() {
 	}
 	r.errBufUsed = false
 }
-
-// HasKey reports whether an attribute or group of r, at any depth, is named
-// key: a caller about to add key at the top level learns whether a Data
-// entry of r's may have it already (one inside a named group has not, and
-// is counted anyway: such records are rare). It allocates nothing.
-func (r *Record) HasKey(key string) bool {
-	for i := range r.attrs {
-		if a := &r.attrs[i]; int(a.key.len) == len(key) && string(r.bytes(a.key)) == key {
-			return true
-		}
-	}
-	return false
-}

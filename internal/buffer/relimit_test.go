@@ -83,11 +83,14 @@ func TestRelimitRefuses(t *testing.T) {
 			return r
 		}},
 	}
-	if r := small(); !r.Relimit(lim, 0, 0) {
+	if r := small(); !r.Relimit(lim, 0, 0, "") {
 		t.Fatal("a small closed record refused: the cases below test nothing")
 	}
+	if r := small(); r.Relimit(lim, 0, 0, "n") {
+		t.Error("absent: a record holding the key its caller adds taken in place")
+	}
 	for _, c := range cases {
-		if r := c.make(); r.Relimit(lim, 0, 0) {
+		if r := c.make(); r.Relimit(lim, 0, 0, "") {
 			t.Errorf("%s: taken in place", c.name)
 		}
 	}
