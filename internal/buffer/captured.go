@@ -116,11 +116,12 @@ type lastFound struct {
 // within window at now was within it then, so none ahead of this one in
 // the search could match now that did not then; a wider window, from
 // another integration's FallbackCaptureWindow on the shared fallback
-// trail, may take in an older entry of err ahead of it). It is the hot path of an error storm, where the same error value
-// is logged over and over: walking its chain and comparing it with every
-// entry cost about a tenth of a skipped repeat. An entry holding incomparable
-// errors (matched by identity and their texts, see capturedEntry.matches)
-// never becomes lastFound. t.mu must be held.
+// trail, may take in an older entry of err ahead of it). It is the hot
+// path of an error storm, where the same error value is logged over and
+// over: walking its chain and comparing it with every entry cost about a
+// tenth of a skipped repeat. An entry holding incomparable errors (matched
+// by identity and their texts, see capturedEntry.matches) never becomes
+// lastFound. t.mu must be held.
 func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Duration) (string, bool) {
 	l := &c.last
 	if err == nil || l.words != interfaceWords(err) || l.adds != c.adds || l.owner != owner || now.Before(l.now) || window != l.window {
