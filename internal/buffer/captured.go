@@ -97,30 +97,34 @@ type captured struct {
 
 // lastFound is the last look-up of one error that found an entry holding
 // that very error (the same interface words): the entry's index, and the
-// owner, table additions and time of the look-up.
+// owner, table additions, time and window of the look-up.
 type lastFound struct {
-	words [2]uintptr // 0, 0: none
-	owner any
-	at    int
-	adds  uint64
-	now   time.Time
+	words  [2]uintptr // 0, 0: none
+	owner  any
+	at     int
+	adds   uint64
+	now    time.Time
+	window time.Duration
 }
 
 // repeatOf returns the ID under which err alone was captured for owner, and
 // true, when err is the error the last look-up of one error found in an
 // entry of its own (see lastFound), and that look-up would find the same
 // entry again now: no entry was added since, the entry still holds err and
-// is within window at now, and now is not before the look-up's time (with
-// the table unchanged, an entry within window at now was within it then,
-// so none ahead of this one in the search could match now that did not
-// then). It is the hot path of an error storm, where the same error value
-// is logged over and over: walking its chain and comparing it with every
-// entry cost about a tenth of a skipped repeat. An entry holding incomparable
-// errors (matched by identity and their texts, see capturedEntry.matches)
-// never becomes lastFound. t.mu must be held.
+// is within window at now, and now is not before the look-up's time, nor
+// window another than the look-up's (with the table unchanged, an entry
+// within window at now was within it then, so none ahead of this one in
+// the search could match now that did not then; a wider window, from
+// another integration's FallbackCaptureWindow on the shared fallback
+// trail, may take in an older entry of err ahead of it). It is the hot
+// path of an error storm, where the same error value is logged over and
+// over: walking its chain and comparing it with every entry cost about a
+// tenth of a skipped repeat. An entry holding incomparable errors (matched
+// by identity and their texts, see capturedEntry.matches) never becomes
+// lastFound. t.mu must be held.
 func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Duration) (string, bool) {
 	l := &c.last
-	if err == nil || l.words != interfaceWords(err) || l.adds != c.adds || l.owner != owner || now.Before(l.now) {
+	if err == nil || l.words != interfaceWords(err) || l.adds != c.adds || l.owner != owner || now.Before(l.now) || window != l.window {
 		return "", false
 	}
 	e := &c.entries[l.at]
@@ -130,15 +134,15 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 	return e.id, true
 }
 
-// noteFound notes the look-up of err alone for owner at now, which found
-// entry i (see repeatOf).
-func (c *captured) noteFound(owner any, err error, i int, now time.Time) {
+// noteFound notes the look-up of err alone for owner at now under window,
+// which found entry i (see repeatOf).
+func (c *captured) noteFound(owner any, err error, i int, now time.Time, window time.Duration) {
 	e := &c.entries[i]
 	if err == nil || interfaceWords(e.err) != interfaceWords(err) || len(e.idents) > 0 {
 		c.last = lastFound{}
 		return
 	}
-	c.last = lastFound{words: interfaceWords(err), owner: owner, at: i, adds: c.adds, now: now}
+	c.last = lastFound{words: interfaceWords(err), owner: owner, at: i, adds: c.adds, now: now, window: window}
 }
 
 // interfaceWords returns err's type and data words.
@@ -207,7 +211,7 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 			t.mu.Lock()
 			earlier, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
 			if found && len(errs) == 1 {
-				t.once.noteFound(owner, errs[0], at, now)
+				t.once.noteFound(owner, errs[0], at, now, window)
 			}
 			if !needTexts {
 				return earlier, found, t.once.adds

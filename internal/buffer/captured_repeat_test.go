@@ -11,7 +11,7 @@ import (
 
 // TestRepeatOfAgreesWithTheSearch: over random captures, look-ups, renames
 // and forgettings, each at a time that mostly moves on and sometimes goes
-// back, CaptureOnceFor (whose repeat of one error is answered by
+// back, under a window that changes now and then, CaptureOnceFor (whose repeat of one error is answered by
 // repeatOf when it can) decides as the full search of the table would.
 func TestRepeatOfAgreesWithTheSearch(t *testing.T) {
 	base := errors.New("base")
@@ -52,6 +52,11 @@ func TestRepeatOfAgreesWithTheSearch(t *testing.T) {
 				now = now.Add(-time.Duration(r.IntN(5)) * time.Second)
 			case 1, 2:
 				now = now.Add(time.Duration(r.IntN(8)) * time.Second)
+			}
+			if seed%3 == 1 && r.IntN(4) == 0 {
+				// Integrations sharing the fallback trail, each with its
+				// own FallbackCaptureWindow, look up under different windows.
+				window = []time.Duration{0, 10 * time.Second, time.Minute}[r.IntN(3)]
 			}
 			var owner any
 			if r.IntN(6) == 0 {

@@ -12,7 +12,13 @@ package buffer
 // ZapRepeat/json+logcrumbs: about 1,000 of logcrumbs' 6,800 instructions),
 // is saved. r's errors must have been released (ReleaseErrors): a record
 // kept in a trail does not keep them alive.
-func (r *Record) Relimit(lim Limits, extraBytes, extraAttrs int) bool {
+//
+// absent, when not empty, is the key of an attribute the caller adds after
+// Relimit where a copy would have it first: r must hold no attribute or
+// group of that key (at any depth, though only the top level would
+// differ), since in a Data map, and in Sentry Logs' attributes, the last
+// entry of a key wins.
+func (r *Record) Relimit(lim Limits, extraBytes, extraAttrs int, absent string) bool {
 	if r.parse != nil || r.open != 0 || r.droppedOpen != 0 || r.full || r.errBufUsed || r.errs != nil ||
 		cap(r.data) > maxPooledBytes || cap(r.attrs) > maxPooledAttrs ||
 		len(r.attrs)+extraAttrs > lim.MaxAttrs ||
@@ -25,6 +31,9 @@ func (r *Record) Relimit(lim Limits, extraBytes, extraAttrs int) bool {
 	for i := range r.attrs {
 		a := &r.attrs[i]
 		n += int(a.key.len)
+		if absent != "" && int(a.key.len) == len(absent) && string(r.bytes(a.key)) == absent {
+			return false
+		}
 		switch a.Kind {
 		case KindString, KindError, KindJSON, KindPanic:
 			if int(a.text.len) > lim.MaxValueBytes {

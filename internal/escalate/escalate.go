@@ -425,12 +425,14 @@ func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs [
 // within them, so that an event's large record never sits in a trail. rec's
 // errors must have been released.
 func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
-	extraBytes, extraAttrs := 0, 0
+	extraBytes, extraAttrs, absent := 0, 0, ""
 	if id != "" {
-		extraBytes, extraAttrs = len(eventIDKey)+len(id), 1
+		extraBytes, extraAttrs, absent = len(eventIDKey)+len(id), 1, eventIDKey
 	}
-	if rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs) {
-		if id != "" { // last, not first as in a copy: it fits, and a Data map has no order
+	// The ID is noted last, not first as in a copy: the same breadcrumb
+	// only when rec has no entry of its key (see Relimit).
+	if rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs, absent) {
+		if id != "" {
 			rec.AddText(buffer.KindString, eventIDKey, id)
 		}
 		return rec
