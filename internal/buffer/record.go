@@ -305,11 +305,16 @@ func cutPoint[T string | []byte](s T, n int) int {
 //
 // Nearly every attribute fits whole (its key within 128 bytes and the room
 // left, below MaxAttrs): it is stored with four tests; addCut decides the
-// rest.
+// rest. The attribute is stored before its key is copied, so that across
+// the copy's call to memmove only the record, the key and the attribute's
+// address stay live, rather than every part of the attribute
+// (cachegrind: about 5 instructions an attribute fewer).
 func (r *Record) add(kind Kind, key string, num uint64) *Attr {
 	if len(key) <= 128 && len(key) <= r.room() && len(r.attrs) < r.limits.MaxAttrs && !r.full {
-		r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendWhole(key), num: num})
-		return &r.attrs[len(r.attrs)-1]
+		r.attrs = append(r.attrs, Attr{Kind: kind, key: span{uint32(len(r.data)), uint32(len(key))}, num: num})
+		a := &r.attrs[len(r.attrs)-1]
+		r.data = append(r.data, key...)
+		return a
 	}
 	return r.addCut(kind, key, num)
 }
