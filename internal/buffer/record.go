@@ -191,6 +191,21 @@ func (r *Record) SetMessage(msg string) { r.msg = r.appendText(msg, r.limits.Max
 // SetLogger stores the logger's name, cut to 128 bytes.
 func (r *Record) SetLogger(name string) { r.logger = r.appendText(name, 128) }
 
+// SetNames stores the logger's name and the message, as SetLogger and then
+// SetMessage do. When both fit whole, as nearly always, it copies them
+// with one test of the limits and no call but memmove's: every record
+// starts with them, and the two appendText calls cost about 20
+// instructions a record more (cachegrind).
+func (r *Record) SetNames(logger, msg string) {
+	if len(logger) <= 128 && len(msg) <= r.limits.MaxValueBytes && len(logger)+len(msg) <= r.room() {
+		r.logger = r.appendWhole(logger)
+		r.msg = r.appendWhole(msg)
+		return
+	}
+	r.SetLogger(logger)
+	r.SetMessage(msg)
+}
+
 // SetNamesOf stores src's logger name and message, as SetLogger and
 // SetMessage would, without making strings of them.
 func (r *Record) SetNamesOf(src *Record) {

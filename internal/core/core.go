@@ -544,11 +544,11 @@ func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 // for ent: what every record starts with.
 func (c *Core) fillNames(rec *Record, ent *Entry, enc *Encoder) {
 	rec.PC = ent.PC
-	rec.SetLogger(c.loggerOf(ent))
 	if enc.Message != nil {
+		rec.SetLogger(c.loggerOf(ent))
 		enc.Message(rec)
 	} else {
-		rec.SetMessage(ent.Message)
+		rec.SetNames(c.loggerOf(ent), ent.Message)
 	}
 }
 
