@@ -382,13 +382,14 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 // trail, in the storage of the record the trail drops
 // (escalate.Escalator.KeepFilled), and reports whether it did. Such a
 // breadcrumb is only copies of bytes and numbers (the logger's name, the
-// message, the fields), cheap enough to make under the trail's lock, where
-// it saves a trip through the record pool. It does not when the record is
-// more than those copies (a preset, an encoder's message), or its encoded
-// fields may not fit (Defer would parse them), or the escalator must read
+// message, the preset's rendered attributes, the fields), cheap enough to
+// make under the trail's lock, where it saves a trip through the record
+// pool. It does not when the record is more than those copies (an
+// encoder's message), or its encoded fields may not fit (Defer would parse
+// them; a preset's bytes are not bounded here), or the escalator must read
 // the record first; then Log builds it and keeps it.
 func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
-	if preset != nil || enc.Message != nil {
+	if enc.Message != nil {
 		return false
 	}
 	limits := c.esc.BreadcrumbLimits()
@@ -396,7 +397,7 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 		// An upper bound of the bytes the record keeps: the name is cut
 		// to 128 bytes, the message to MaxValueBytes (see
 		// Record.SetLogger).
-		if len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+		if preset != nil || len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
 			return false
 		}
 	} else if !enc.Copies {
@@ -405,7 +406,9 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 	return c.esc.KeepFilled(ctx, ent.Level, func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, limits)
 		c.fillNames(rec, ent, enc)
-		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) { // Defer fits (above)
+		preset.AppendTo(rec, false)
+		// Defer fits (above): a parsing core never calls Fields here.
+		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
 			enc.Fields(rec, nil)
 			rec.CloseAll()
 		}
