@@ -406,7 +406,9 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 	return c.esc.KeepFilled(ctx, ent.Level, func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, limits)
 		c.fillNames(rec, ent, enc)
-		preset.AppendTo(rec, false)
+		if preset != nil { // AppendTo is a call, even for nil
+			preset.AppendTo(rec, false)
+		}
 		// Defer fits (above): a parsing core never calls Fields here.
 		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
 			enc.Fields(rec, nil)
