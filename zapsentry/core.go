@@ -202,15 +202,17 @@ func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 // nil: what logcrumbs does never makes a log call fail.
 func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	ctx := c.ctx
-	// Only a SkipType field can be a Context. The loop looks at the type
-	// alone and leaves the rest to boundIn: with boundContext's key
-	// comparison (a call to memequal) in it, the compiler kept the loop's
-	// variables on the stack, 14 instructions a field where 5 do.
+	// Only a SkipType field can be a Context. The loop looks at the types
+	// alone, gathering them as bits, and leaves the rest to boundIn: with
+	// boundContext's key comparison (a call to memequal) in it, the
+	// compiler kept the loop's variables on the stack, 14 instructions a
+	// field where 5 do.
+	var types uint64
 	for i := range fields { // by index: a Field is 64 bytes
-		if fields[i].Type == zapcore.SkipType {
-			ctx = boundIn(fields[i:], ctx)
-			break
-		}
+		types |= typeBit(fields[i].Type)
+	}
+	if types&typeBit(zapcore.SkipType) != 0 {
+		ctx = boundIn(fields, ctx)
 	}
 	e := core.Entry{
 		Time:    ent.Time,
@@ -235,6 +237,7 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 				}
 			}
 		},
+		Copies: types&^plainTypes == 0,
 	})
 	return nil
 }

@@ -95,6 +95,24 @@ func addPlain(e *encoder, f *zapcore.Field) bool {
 	return true
 }
 
+// plainTypes has the typeBit of every field type addPlain copies, found by
+// asking addPlain itself, so that the two never disagree: a record whose
+// fields are all of these only copies values (core.Encoder.Copies).
+var plainTypes = func() uint64 {
+	rec := core.Record{}
+	var bits uint64
+	for t := range zapcore.FieldType(63) { // 63 stands for every type from 63 on (typeBit)
+		if addPlain((*encoder)(&rec), &zapcore.Field{Type: t}) {
+			bits |= typeBit(t)
+		}
+	}
+	return bits
+}()
+
+// typeBit is the bit of field type t in a set of types; the types from 63
+// on, which zap does not have, share the last bit, which is never plain.
+func typeBit(t zapcore.FieldType) uint64 { return 1 << min(t, 63) }
+
 // collectErrors collects the errors of a zap.Errors field, whose array is a
 // slice of errors.
 func collectErrors(x any, errs *[]error) {

@@ -68,3 +68,20 @@ func TestAddPlainAsAddTo(t *testing.T) {
 		buffer.Put(rec)
 	}
 }
+
+// TestPlainTypesAreAddPlains: the types Write lets fill a record under the
+// trail's lock (plainTypes) are exactly those addPlain copies, and a type
+// zap does not have (from 63 on, sharing typeBit's last bit) is not one.
+func TestPlainTypesAreAddPlains(t *testing.T) {
+	for ty := range zapcore.FieldType(255) {
+		rec := buffer.Get(time.Time{}, buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		copied := addPlain((*encoder)(rec), &zapcore.Field{Type: ty, Key: "k"})
+		buffer.Put(rec)
+		if plain := plainTypes&typeBit(ty) != 0; plain != copied {
+			t.Errorf("field type %d: in plainTypes %v, addPlain copies it %v", ty, plain, copied)
+		}
+	}
+	if plainTypes&typeBit(zapcore.StringType) == 0 || plainTypes&typeBit(zapcore.StringerType) != 0 {
+		t.Errorf("plainTypes %b: want StringType in, StringerType out", plainTypes)
+	}
+}

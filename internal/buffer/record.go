@@ -191,6 +191,21 @@ func (r *Record) SetMessage(msg string) { r.msg = r.appendText(msg, r.limits.Max
 // SetLogger stores the logger's name, cut to 128 bytes.
 func (r *Record) SetLogger(name string) { r.logger = r.appendText(name, 128) }
 
+// SetNames stores the logger's name and the message, as SetLogger and then
+// SetMessage do. When both fit whole, as nearly always, it copies them
+// with one test of the limits and no call but memmove's: every record
+// starts with them, and the two appendText calls cost about 20
+// instructions a record more (cachegrind).
+func (r *Record) SetNames(logger, msg string) {
+	if len(logger) <= 128 && len(msg) <= r.limits.MaxValueBytes && len(logger)+len(msg) <= r.room() {
+		r.logger = r.appendWhole(logger)
+		r.msg = r.appendWhole(msg)
+		return
+	}
+	r.SetLogger(logger)
+	r.SetMessage(msg)
+}
+
 // SetNamesOf stores src's logger name and message, as SetLogger and
 // SetMessage would, without making strings of them.
 func (r *Record) SetNamesOf(src *Record) {
@@ -305,11 +320,16 @@ func cutPoint[T string | []byte](s T, n int) int {
 //
 // Nearly every attribute fits whole (its key within 128 bytes and the room
 // left, below MaxAttrs): it is stored with four tests; addCut decides the
-// rest.
+// rest. The attribute is stored before its key is copied, so that across
+// the copy's call to memmove only the record, the key and the attribute's
+// address stay live, rather than every part of the attribute
+// (cachegrind: about 5 instructions an attribute fewer).
 func (r *Record) add(kind Kind, key string, num uint64) *Attr {
 	if len(key) <= 128 && len(key) <= r.room() && len(r.attrs) < r.limits.MaxAttrs && !r.full {
-		r.attrs = append(r.attrs, Attr{Kind: kind, key: r.appendWhole(key), num: num})
-		return &r.attrs[len(r.attrs)-1]
+		r.attrs = append(r.attrs, Attr{Kind: kind, key: span{uint32(len(r.data)), uint32(len(key))}, num: num})
+		a := &r.attrs[len(r.attrs)-1]
+		r.data = append(r.data, key...)
+		return a
 	}
 	return r.addCut(kind, key, num)
 }

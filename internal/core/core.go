@@ -273,6 +273,13 @@ type Encoder struct {
 	// still calls Fields when Raw does not fit the breadcrumb's byte bound,
 	// and for events, Sentry Logs and records whose errors are gathered.
 	Raw []byte
+
+	// Copies says that Fields(rec, nil) only copies values the caller
+	// holds into rec (strings, numbers, group marks): it calls no method
+	// of the program's and cannot block or panic. A breadcrumb of such
+	// fields is filled in its trail, under the trail's lock, like one
+	// whose fields stay encoded (see keepFilled).
+	Copies bool
 }
 
 // Parser writes fields kept as their logger encoded them into a record (see
@@ -371,28 +378,39 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 }
 
 // keepFilled keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
-// WithParser) by filling it in its trail, in the storage of the record the
-// trail drops (escalate.Escalator.KeepFilled), and reports whether it did.
-// Such a breadcrumb is only copies of bytes (the logger's name, the
-// message, the encoded fields), cheap enough to make under the trail's
-// lock, where it saves a trip through the record pool. It does not when
-// the record is more than those copies (a preset, an encoder's message),
-// or its fields may not fit (Defer would parse them), or the escalator
-// must read the record first; then Log builds it and keeps it.
+// WithParser), or are only copies (Encoder.Copies), by filling it in its
+// trail, in the storage of the record the trail drops
+// (escalate.Escalator.KeepFilled), and reports whether it did. Such a
+// breadcrumb is only copies of bytes and numbers (the logger's name, the
+// message, the preset's rendered attributes, the fields), cheap enough to
+// make under the trail's lock, where it saves a trip through the record
+// pool. It does not when the record is more than those copies (an
+// encoder's message), or its encoded fields may not fit (Defer would parse
+// them; a preset's bytes are not bounded here), or the escalator must read
+// the record first; then Log builds it and keeps it.
 func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
-	if c.parse == nil || preset != nil || enc.Message != nil {
+	if enc.Message != nil {
 		return false
 	}
 	limits := c.esc.BreadcrumbLimits()
-	// An upper bound of the bytes the record keeps: the name is cut to
-	// 128 bytes, the message to MaxValueBytes (see Record.SetLogger).
-	if len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+	if c.parse != nil {
+		// An upper bound of the bytes the record keeps: the name is cut
+		// to 128 bytes, the message to MaxValueBytes (see
+		// Record.SetLogger).
+		if preset != nil || len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+			return false
+		}
+	} else if !enc.Copies {
 		return false
 	}
 	return c.esc.KeepFilled(ctx, ent.Level, func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, limits)
 		c.fillNames(rec, ent, enc)
-		if !rec.Defer(enc.Raw, c.parse) { // it fits (above): never
+		if preset != nil { // AppendTo is a call, even for nil
+			preset.AppendTo(rec, false)
+		}
+		// Defer fits (above): a parsing core never calls Fields here.
+		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
 			enc.Fields(rec, nil)
 			rec.CloseAll()
 		}
@@ -531,11 +549,11 @@ func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 // for ent: what every record starts with.
 func (c *Core) fillNames(rec *Record, ent *Entry, enc *Encoder) {
 	rec.PC = ent.PC
-	rec.SetLogger(c.loggerOf(ent))
 	if enc.Message != nil {
+		rec.SetLogger(c.loggerOf(ent))
 		enc.Message(rec)
 	} else {
-		rec.SetMessage(ent.Message)
+		rec.SetNames(c.loggerOf(ent), ent.Message)
 	}
 }
 
