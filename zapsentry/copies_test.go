@@ -2,6 +2,9 @@ package zapsentry_test
 
 import (
 	"context"
+	"math/rand"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,5 +62,75 @@ func TestFieldMethodMayLogToItsTrail(t *testing.T) {
 	}
 	if s := data["stringer"]["s"]; s != "read" {
 		t.Errorf("stringer's breadcrumb s = %v, want read", s)
+	}
+}
+
+// TestPlainBreadcrumbFilledAsBuilt: a breadcrumb whose fields are all plain
+// (filled in its trail under the lock, core.Encoder.Copies) is the one the
+// same call makes with one more field that writes nothing but is not plain
+// (built from the pool and kept): random presets of With (namespaces left
+// open, Context and Skip fields among them), named loggers, messages,
+// keys and values empty, multi-byte, invalid UTF-8 or over the limits,
+// and limits small enough to be hit, exactly or not, in a ring small
+// enough that most records are filled in the storage of the one dropped.
+func TestPlainBreadcrumbFilledAsBuilt(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	notPlain := zap.Inline(zapcore.ObjectMarshalerFunc(func(zapcore.ObjectEncoder) error { return nil }))
+	text := func() string {
+		switch rng.Intn(5) {
+		case 0:
+			return ""
+		case 1:
+			return strings.Repeat("é", rng.Intn(40))
+		case 2:
+			return "\xff\xfe" + strings.Repeat("x", rng.Intn(60))
+		default:
+			return strings.Repeat("k", rng.Intn(20))
+		}
+	}
+	plain := func() zapcore.Field {
+		switch rng.Intn(7) {
+		case 0:
+			return zap.Namespace(text())
+		case 1:
+			return zap.Int(text(), rng.Int())
+		case 2:
+			return zap.Skip()
+		case 3:
+			return zap.Duration(text(), time.Duration(rng.Int63()))
+		default:
+			return zap.String(text(), text())
+		}
+	}
+	for round := range 1000 {
+		lim := logcrumbs.Limits{MaxAttrs: 1 + rng.Intn(8), MaxValueBytes: 1 + rng.Intn(50), MaxRecordBytes: 1 + rng.Intn(200)}
+		base := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{BreadcrumbLimits: lim}}))
+		var preset []zapcore.Field
+		for range rng.Intn(10) {
+			preset = append(preset, plain())
+		}
+		filled, built := logcrumbs.NewTrail(4), logcrumbs.NewTrail(4)
+		lf := base.With(preset...).With(zapsentry.Context(logcrumbs.ContextWithTrail(context.Background(), filled)))
+		lb := base.With(preset...).With(zapsentry.Context(logcrumbs.ContextWithTrail(context.Background(), built)))
+		if rng.Intn(2) == 0 {
+			name := text()
+			lf, lb = lf.Named(name), lb.Named(name)
+		}
+		for i := range 10 {
+			var fields []zapcore.Field
+			for range rng.Intn(6) {
+				fields = append(fields, plain())
+			}
+			msg := text()
+			lf.Info(msg, fields...)
+			lb.Info(msg, append(fields, notPlain)...)
+			got, want := filled.Breadcrumbs(), built.Breadcrumbs()
+			for _, b := range append(got, want...) {
+				b.Timestamp = time.Time{} // each call reads the clock
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, record %d, limits %+v: filled in the trail\n%+v\nbuilt\n%+v", round, i, lim, got[len(got)-1], want[len(want)-1])
+			}
+		}
 	}
 }
