@@ -29,8 +29,8 @@ const maxPooledAttrs = 1024
 // trail, 328 -> 413 ns a record, wall (its records move between CPUs). A
 // spare without the atomics (unsafe, single-goroutine) would have saved
 // 7 ns: the whole of what the pool costs here. A record that is only
-// copies of bytes (a zerolog breadcrumb, its fields kept encoded) skips
-// the pool instead: Trail.AppendFilled fills it under the trail's lock,
+// copies of bytes (a zerolog breadcrumb, its fields kept encoded; a zap
+// breadcrumb of plain fields) skips the pool instead: Trail.AppendFilled fills it under the trail's lock,
 // which Append takes anyway, in the storage of the record it drops.
 var pool = sync.Pool{New: func() any { return &Record{textStart: -1} }}
 

@@ -18,8 +18,8 @@ const DefaultCapacity = 100
 // When it is full, appending drops the oldest record and counts it.
 //
 // A Trail is safe for concurrent use. Its lock is held only to swap a record
-// pointer in, or to copy the records out, so writers never wait on anything
-// slower than a copy.
+// pointer in, to fill a record with copies (AppendFilled), or to copy the
+// records out, so writers never wait on anything slower than a copy.
 type Trail struct {
 	mu      sync.Mutex
 	recs    []*Record // a ring; recs[head] is the oldest once the ring is full
@@ -142,9 +142,10 @@ func (t *Trail) AppendEvent(r *Record, id string) {
 // when the ring is full (the one Append would drop and give back to the
 // pool): the steady state of a trail takes no record from the pool and
 // gives none back, a Get and a Put a breadcrumb (7 ns) that Append pays.
-// Writers wait while fill runs, so fill must only copy bytes the caller
-// holds into the record (Reset, SetLogger, SetMessage, Defer): no parse,
-// no user code, nothing that blocks or panics. Should it panic all the
+// Writers wait while fill runs, so fill must only copy bytes and numbers
+// the caller holds into the record (Reset, SetNames, Defer, a preset, the
+// Add methods with values at hand): no parse, no user code, nothing that
+// blocks or panics. Should it panic all the
 // same, the lock is released (deferred, about 2 ns): a trail left locked
 // would block every later log of its unit, or of the whole process for the
 // fallback trail, since the loggers' hooks recover the panic and go on.
