@@ -454,7 +454,13 @@ func (r *Record) Depth() int { return r.open + r.droppedOpen }
 
 // CloseTo closes groups until depth are open, so that code which opened
 // groups and then failed (a user's marshaler panicked) leaves r as it found it.
+//
+// A record whose fields are deferred keeps its groups open: they are
+// closed after its fields, when they are parsed (Expand).
 func (r *Record) CloseTo(depth int) {
+	if r.parse != nil {
+		return
+	}
 	for r.Depth() > depth {
 		r.CloseGroup()
 	}
@@ -471,7 +477,16 @@ func (r *Record) Grow(n, attrs int) {
 // AppendRecord copies src's attributes into r, within r's limits. Groups that
 // src left open stay open in r (and count in r's open groups), which is how a
 // handler's pre-formatted WithAttrs/WithGroup state is reused.
+//
+// Fields src keeps deferred (see Defer) stay deferred in r when parsing
+// them into r reads the same as copying them parsed (see keepsDeferred):
+// their bytes are copied, as Defer copies them, and nothing may be added
+// to r after. Otherwise src is expanded first.
 func (r *Record) AppendRecord(src *Record) {
+	deferred := src.parse != nil && r.keepsDeferred(src)
+	if src.parse != nil && !deferred {
+		src.Expand()
+	}
 	for _, a := range src.attrs {
 		switch a.Kind {
 		case KindGroupOpen:
@@ -488,6 +503,23 @@ func (r *Record) AppendRecord(src *Record) {
 	}
 	r.DroppedAttrs += src.DroppedAttrs
 	r.Truncated = r.Truncated || src.Truncated
+	if deferred {
+		r.Defer(src.bytes(src.deferred), src.parse) // it fits (keepsDeferred)
+	}
+}
+
+// keepsDeferred reports whether src's deferred fields, parsed into r after
+// src's attributes, read exactly as src's fields parsed within src's
+// limits and then copied into r, the two cuts in a row: when no value of
+// them is cut at either limit (a value's text is at most its encoded
+// bytes: escapes only shorten it), r has room for all of src (no byte
+// bound binds), and r keeps no more attributes than src (the attributes r
+// drops are the ones copying would drop, counted the same). Fields longer
+// than a value's limit, rare in a breadcrumb, are expanded and copied.
+func (r *Record) keepsDeferred(src *Record) bool {
+	n := int(src.deferred.len)
+	return r.parse == nil && r.textStart < 0 && len(src.data) <= r.room() &&
+		n <= r.limits.MaxValueBytes && n <= src.limits.MaxValueBytes && r.limits.MaxAttrs <= src.limits.MaxAttrs
 }
 
 // copyFrom makes r an exact copy of src, reusing r's storage.
