@@ -22,8 +22,10 @@ const maxDepth = 32
 // values without escapes. Malformed input stops the copy; what was copied
 // stays.
 type scanner struct {
-	b   []byte
-	i   int
+	b []byte
+	i int
+	// rec is where the members are copied; nil only scans them, for
+	// their errors (gatherErrors).
 	rec *core.Record
 
 	// skip, if set, sees every top-level member's key and index (0 for the
@@ -96,14 +98,19 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		if !ok {
 			return false
 		}
-		s.rec.BeginText(core.KindString, key)
-		writeUnescaped(s.rec, raw, esc)
-		s.rec.EndText()
+		if s.rec != nil {
+			s.rec.BeginText(core.KindString, key)
+			writeUnescaped(s.rec, raw, esc)
+			s.rec.EndText()
+		}
 		if depth == 0 {
 			s.errs.member(key, raw, esc)
 		}
 	case c == '{' && depth < maxDepth:
 		s.i++
+		if s.rec == nil {
+			return s.object(depth + 1)
+		}
 		s.rec.OpenGroup(key)
 		ok := s.object(depth + 1)
 		s.rec.CloseGroup()
@@ -113,15 +120,19 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		if !ok {
 			return false
 		}
-		s.rec.BeginText(core.KindJSON, key)
-		_, _ = s.rec.Write(raw)
-		s.rec.EndText()
+		if s.rec != nil {
+			s.rec.BeginText(core.KindJSON, key)
+			_, _ = s.rec.Write(raw)
+			s.rec.EndText()
+		}
 	default:
 		raw, ok := s.value()
 		if !ok {
 			return false
 		}
-		s.scalar(key, raw)
+		if s.rec != nil {
+			s.scalar(key, raw)
+		}
 	}
 	return true
 }
@@ -402,6 +413,18 @@ func (s *scanner) copy(rec *core.Record, b []byte) {
 	s.b, s.i, s.rec = b, 1, rec
 	s.object(0)
 	rec.CloseAll()
+}
+
+// scan reads the members of the object encoded in b (from its opening
+// brace) as copy does, copying none: for their errors alone (see
+// gatherErrors). It stops where copy would, so that it sees the members
+// copy would see.
+func (s *scanner) scan(b []byte) {
+	if len(b) == 0 || b[0] != '{' {
+		return
+	}
+	s.b, s.i = b, 1
+	s.object(0)
 }
 
 // splitMessage finds the message member zerolog writes last in a finished
