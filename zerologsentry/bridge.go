@@ -133,14 +133,14 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 // gathered and its Parse: a breadcrumb parsed when read is the one parsed
 // when logged.
 func copyFields(rec *core.Record, fields []byte) {
-	s := scanner{skip: skipMember}
+	var s scanner
 	s.copy(rec, fields)
 }
 
 // copyWithErrors copies the encoded fields into rec and appends the errors
 // among them to errs (see errorGatherer).
 func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
-	s := scanner{skip: skipMember, errs: errorGatherer{errs: errs, first: len(*errs)}}
+	s := scanner{errs: errorGatherer{errs: errs, first: len(*errs)}}
 	s.copy(rec, fields)
 	s.errs.done()
 }
@@ -148,7 +148,7 @@ func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
 // gatherErrors appends the errors among the encoded fields to errs, the
 // ones copyWithErrors appends, copying no field: the core's ErrorScan.
 func gatherErrors(fields []byte, errs *[]error) {
-	s := scanner{skip: skipMember, errs: errorGatherer{errs: errs, first: len(*errs)}}
+	s := scanner{errs: errorGatherer{errs: errs, first: len(*errs)}}
 	s.scan(fields)
 	s.errs.done()
 }
