@@ -271,7 +271,10 @@ type Encoder struct {
 	// event carries it, Sentry Logs send it); see buffer.Record.Defer.
 	// Parser(rec, Raw) must write what Fields(rec, nil) writes. The core
 	// still calls Fields when Raw does not fit the breadcrumb's byte bound,
-	// and for events, Sentry Logs and records whose errors are gathered.
+	// and for events, Sentry Logs and records whose errors are gathered;
+	// but for an event that capture-once may skip when the core has an
+	// ErrorScan too (Core.WithErrorScan), which gathers its errors from
+	// Raw.
 	Raw []byte
 }
 
