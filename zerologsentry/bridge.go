@@ -44,7 +44,9 @@ func newBridge(opts Options) *bridge {
 			messageRoom(opts.EventLimits.WithDefaults(buffer.DefaultEventLimits))),
 		// A breadcrumb keeps zerolog's encoded fields and parses them only
 		// if it is read: most are never sent.
-		core:       core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields),
+		// So does an error record that capture-once may skip, its errors
+		// gathered by a scan that copies nothing.
+		core:       core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithErrorScan(gatherErrors),
 		levels:     core.FixedLevels(opts.BreadcrumbLevel, event),
 		eventLevel: event,
 	}
@@ -131,15 +133,23 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 // gathered and its Parse: a breadcrumb parsed when read is the one parsed
 // when logged.
 func copyFields(rec *core.Record, fields []byte) {
-	s := scanner{skip: skipMember}
+	var s scanner
 	s.copy(rec, fields)
 }
 
 // copyWithErrors copies the encoded fields into rec and appends the errors
 // among them to errs (see errorGatherer).
 func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
-	s := scanner{skip: skipMember, errs: errorGatherer{errs: errs, first: len(*errs)}}
+	s := scanner{errs: errorGatherer{errs: errs, first: len(*errs)}}
 	s.copy(rec, fields)
+	s.errs.done()
+}
+
+// gatherErrors appends the errors among the encoded fields to errs, the
+// ones copyWithErrors appends, copying no field: the core's ErrorScan.
+func gatherErrors(fields []byte, errs *[]error) {
+	s := scanner{errs: errorGatherer{errs: errs, first: len(*errs)}}
+	s.scan(fields)
 	s.errs.done()
 }
 

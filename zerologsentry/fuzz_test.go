@@ -41,7 +41,7 @@ func FuzzScanner(f *testing.F) {
 			rec.EndMessage()
 		}
 		var errs []error
-		s := scanner{skip: skipMember, errs: errorGatherer{errs: &errs}}
+		s := scanner{errs: errorGatherer{errs: &errs}}
 		s.copy(rec, rest)
 		if rec.Depth() != 0 {
 			t.Fatalf("depth %d after copy", rec.Depth())

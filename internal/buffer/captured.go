@@ -223,6 +223,7 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	earlier, found, adds := lockedFind()
 	t.mu.Unlock()
 	if found { // earlier is "" when that event was not sent (see NotSent)
+		t.noteRepeated()
 		return earlier, false
 	}
 	// New: the ID and the entries (which call the errors' Error methods)
@@ -252,6 +253,7 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 		t.mu.Unlock()
 		earlier, found, _ = lockedFind()
 		if found {
+			t.noteRepeated()
 			return earlier, false
 		}
 	}

@@ -29,6 +29,15 @@ func (r *Record) Defer(raw []byte, parse Parser) bool {
 	return true
 }
 
+// DeferredRaw returns the fields Defer kept, as their logger encoded them,
+// or nil: r's own bytes, valid until r is changed.
+func (r *Record) DeferredRaw() []byte {
+	if r.parse == nil {
+		return nil
+	}
+	return r.bytes(r.deferred)
+}
+
 // Deferred reports whether r holds fields not yet parsed (see Defer): its
 // attributes, data and size are not what a reader expects until Expand.
 func (r *Record) Deferred() bool { return r.parse != nil }
@@ -60,8 +69,9 @@ func (r *Record) expandIn(scratch *[]byte) {
 	parse := r.parse
 	r.data = r.data[:r.deferred.off]
 	r.deferred, r.parse = span{}, nil
-	// A deferred record carries no errors (only a breadcrumb that gathers
-	// none defers).
+	// A deferred record carries no errors: a breadcrumb that defers
+	// gathers none, and an event's were handed over as it was built
+	// (core's buildDeferred).
 	if r.errs != nil {
 		r.errs = nil
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Level is a logger-neutral severity, mapped to Sentry's levels when a record
@@ -249,6 +250,17 @@ func (r *Record) str(s span) string {
 // conversion allocates for texts over 32 bytes.
 func (r *Record) bytes(s span) []byte { return r.data[s.off : s.off+s.len] }
 
+// keyView returns the key at s as a view of r's bytes, for copying into
+// another record, which copies it at once (add): str's conversion copied
+// every key of every record an event's breadcrumb is copied from
+// (runtime.slicebytetostring, about 30 instructions a key). Appending to
+// the other record's data never writes the bytes a view shows, even when
+// it is r's own: append writes only past their end, or into new memory.
+func (r *Record) keyView(s span) string {
+	b := r.bytes(s)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
 // room returns how many more bytes of text the record may keep.
 func (r *Record) room() int { return r.limits.MaxRecordBytes - len(r.data) }
 
@@ -474,7 +486,13 @@ func (r *Record) Depth() int { return r.open + r.droppedOpen }
 
 // CloseTo closes groups until depth are open, so that code which opened
 // groups and then failed (a user's marshaler panicked) leaves r as it found it.
+//
+// A record whose fields are deferred keeps its groups open: they are
+// closed after its fields, when they are parsed (Expand).
 func (r *Record) CloseTo(depth int) {
+	if r.parse != nil {
+		return
+	}
 	for r.Depth() > depth {
 		r.CloseGroup()
 	}
@@ -491,23 +509,49 @@ func (r *Record) Grow(n, attrs int) {
 // AppendRecord copies src's attributes into r, within r's limits. Groups that
 // src left open stay open in r (and count in r's open groups), which is how a
 // handler's pre-formatted WithAttrs/WithGroup state is reused.
+//
+// Fields src keeps deferred (see Defer) stay deferred in r when parsing
+// them into r reads the same as copying them parsed (see keepsDeferred):
+// their bytes are copied, as Defer copies them, and nothing may be added
+// to r after. Otherwise src is expanded first.
 func (r *Record) AppendRecord(src *Record) {
+	deferred := src.parse != nil && r.keepsDeferred(src)
+	if src.parse != nil && !deferred {
+		src.Expand()
+	}
 	for _, a := range src.attrs {
 		switch a.Kind {
 		case KindGroupOpen:
-			r.OpenGroup(src.str(a.key))
+			r.OpenGroup(src.keyView(a.key))
 		case KindGroupClose:
 			r.CloseGroup()
 		case KindString, KindError, KindJSON, KindPanic:
-			if b := r.add(a.Kind, src.str(a.key), a.num); b != nil {
+			if b := r.add(a.Kind, src.keyView(a.key), a.num); b != nil {
 				b.text = appendTextOf(r, src.bytes(a.text), r.limits.MaxValueBytes)
 			}
 		default:
-			r.add(a.Kind, src.str(a.key), a.num)
+			r.add(a.Kind, src.keyView(a.key), a.num)
 		}
 	}
 	r.DroppedAttrs += src.DroppedAttrs
 	r.Truncated = r.Truncated || src.Truncated
+	if deferred {
+		r.Defer(src.bytes(src.deferred), src.parse) // it fits (keepsDeferred)
+	}
+}
+
+// keepsDeferred reports whether src's deferred fields, parsed into r after
+// src's attributes, read exactly as src's fields parsed within src's
+// limits and then copied into r, the two cuts in a row: when no value of
+// them is cut at either limit (a value's text is at most its encoded
+// bytes: escapes only shorten it), r has room for all of src (no byte
+// bound binds), and r keeps no more attributes than src (the attributes r
+// drops are the ones copying would drop, counted the same). Fields longer
+// than a value's limit, rare in a breadcrumb, are expanded and copied.
+func (r *Record) keepsDeferred(src *Record) bool {
+	n := int(src.deferred.len)
+	return r.parse == nil && r.textStart < 0 && len(src.data) <= r.room() &&
+		n <= r.limits.MaxValueBytes && n <= src.limits.MaxValueBytes && r.limits.MaxAttrs <= src.limits.MaxAttrs
 }
 
 // copyFrom makes r an exact copy of src, reusing r's storage.

@@ -31,6 +31,10 @@ type Trail struct {
 	// escalated is set once an event was sent from the trail (for
 	// Options.PassThroughLevel).
 	escalated atomic.Bool
+	// repeated is set once capture-once found a record's errors sent
+	// already (CaptureOnceFor): repeats come in runs (an error storm, a
+	// retry loop), so that the next error record may be one too.
+	repeated atomic.Bool
 
 	// unreported and unreportedDrops count the appends and drops not yet
 	// added to the process-wide counters (see report).
@@ -81,6 +85,20 @@ func (t *Trail) MarkEscalated() { t.escalated.Store(true) }
 
 // Escalated reports whether an event was sent from t.
 func (t *Trail) Escalated() bool { return t.escalated.Load() }
+
+// Repeated reports whether capture-once found a record's errors sent
+// already from t (CaptureOnceFor returned false): a hint that the next
+// error record may be a repeat too.
+func (t *Trail) Repeated() bool { return t.repeated.Load() }
+
+// noteRepeated sets Repeated, with no store once it is set: a repeat is
+// the hot path of an error storm, which every goroutine of the unit may
+// log.
+func (t *Trail) noteRepeated() {
+	if !t.repeated.Load() {
+		t.repeated.Store(true)
+	}
+}
 
 // NoteEvent notes id as the last event sent for t's unit of work: one sent
 // from t, captured through its unit's hub, or the earlier event a record

@@ -271,7 +271,10 @@ type Encoder struct {
 	// event carries it, Sentry Logs send it); see buffer.Record.Defer.
 	// Parser(rec, Raw) must write what Fields(rec, nil) writes. The core
 	// still calls Fields when Raw does not fit the breadcrumb's byte bound,
-	// and for events, Sentry Logs and records whose errors are gathered.
+	// and for events, Sentry Logs and records whose errors are gathered;
+	// but for an event that capture-once may skip when the core has an
+	// ErrorScan too (Core.WithErrorScan), which gathers its errors from
+	// Raw.
 	Raw []byte
 
 	// Copies says that Fields(rec, nil) only copies values the caller
@@ -297,7 +300,16 @@ type Core struct {
 	// Encoder's: a function stored from the Encoder would make the
 	// compiler move every Encoder's closures to the heap.
 	parse Parser
+	// errorsOf gathers the errors of Encoder.Raw without parsing it, or is
+	// nil (see WithErrorScan).
+	errorsOf ErrorScan
 }
+
+// ErrorScan appends to errs the errors among fields kept as their logger
+// encoded them (Encoder.Raw): exactly those Encoder.Fields(rec, errs)
+// appends, without writing any field. Like a Parser, it depends on the
+// bytes alone.
+type ErrorScan func(raw []byte, errs *[]error)
 
 // New returns the core of one integration. defaultLogger names its logger
 // when Options.LoggerName is empty ("slog", "zap", "zerolog");
@@ -328,6 +340,17 @@ func New(opts logcrumbs.Options, defaultLogger string, flushTimeout time.Duratio
 // it, so that a logger built per request costs no allocation more.
 func (c *Core) WithParser(parse Parser) *Core {
 	c.parse = parse
+	return c
+}
+
+// WithErrorScan makes c's events whose errors capture-once may skip
+// (escalate.Escalator.MayRepeat) gather their errors with scan and keep
+// their fields as encoded (Encoder.Raw), parsed by c's Parser only when the
+// event is sent: a skipped repeat then costs no parse, and its breadcrumb
+// keeps its fields deferred like any other. Like WithParser, which it
+// needs, it is part of building c, and returns c.
+func (c *Core) WithErrorScan(scan ErrorScan) *Core {
+	c.errorsOf = scan
 	return c
 }
 
@@ -489,7 +512,7 @@ func (c *Core) KeepBreadcrumb(ctx context.Context, rec *Record) {
 }
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) {
-	rec, errs := c.build(ent, preset, enc, true)
+	rec, errs := c.eventRecord(ctx, ent, preset, enc, logs)
 	if logs {
 		c.esc.SendLog(ctx, rec)
 	}
@@ -511,9 +534,40 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 	}
 }
 
+// eventRecord makes the record of an event and gathers its errors: with
+// its fields deferred when capture-once may skip it, unless it also goes
+// to Sentry Logs, which read it now (see buildDeferred).
+//
+// Out of line, so that event's code before its call to CaptureAt stays
+// short: runtime.Callers, which an event's stack trace calls from below
+// CaptureAt, decodes each frame's tables from its function's start to the
+// call, and this choice inlined in event made a sent event about 1,500
+// instructions dearer (cachegrind, ZerologEvent/hook-empty).
+//
+//go:noinline
+func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) (*Record, []error) {
+	if !logs && c.errorsOf != nil && c.parse != nil && c.esc.MayRepeat(ctx) {
+		return c.buildDeferred(ent, preset, enc)
+	}
+	return c.build(ent, preset, enc, true)
+}
+
 // build makes the record of an event, or of a breadcrumb, within its
 // limits, and gathers its errors: the preset's, then the encoder's.
 func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Record, []error) {
+	return c.buildWith(ent, preset, enc, event, false)
+}
+
+// buildDeferred is build for an event that may be a skipped repeat (see
+// escalate.Escalator.MayRepeat): its fields stay as encoded, with their
+// errors gathered by c's ErrorScan, and are parsed when the escalator
+// reads them. Fields that do not fit the record are written at once.
+func (c *Core) buildDeferred(ent *Entry, preset *Preset, enc *Encoder) (*Record, []error) {
+	return c.buildWith(ent, preset, enc, true, true)
+}
+
+// buildWith is build, and buildDeferred when deferred.
+func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event, deferred bool) (*Record, []error) {
 	limits := c.esc.BreadcrumbLimits()
 	if event {
 		limits = c.esc.EventLimits()
@@ -523,8 +577,15 @@ func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Rec
 	// Gathered in the record's own slot: a local slice whose address went
 	// to enc.Fields, a function value, would move to the heap.
 	slot := rec.ErrorsSlot(preset.Errors())
-	enc.Fields(rec, slot)
-	rec.CloseAll()
+	if deferred && rec.Defer(enc.Raw, c.parse) {
+		// The record's copy is scanned, not enc.Raw: handing enc's bytes
+		// to a function value would move every Encoder's closures to the
+		// heap.
+		c.errorsOf(rec.DeferredRaw(), slot)
+	} else {
+		enc.Fields(rec, slot)
+		rec.CloseAll()
+	}
 	errs := *slot
 	if len(errs) == 0 {
 		// The slot starts on the record's storage, empty but not nil: no
