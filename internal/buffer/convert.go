@@ -62,6 +62,15 @@ type Cleaner interface {
 	// Nested cleans the top-level entry k of data, whose value is a map or
 	// a list, in place.
 	Nested(data map[string]any, k string)
+	// Plain reports whether Entry(k, v) returns v itself, and true, for
+	// every v that is neither a text, a map nor a list, and Text(v), true,
+	// for a text v: Breadcrumbs asks it once for each key its records
+	// repeat, rather than calling Entry for every entry of every one.
+	Plain(k string) bool
+	// Text returns the text Entry returns for a text s under a plain key:
+	// s itself when it holds no "://" (a URL's secrets are what it may
+	// filter), which the texts Breadcrumbs renders never hold.
+	Text(s string) string
 }
 
 // Breadcrumbs converts recs to Sentry breadcrumbs, in the same order, each
@@ -107,9 +116,24 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 // equal to the one at the same position of the record before is that
 // string again, already checked for UTF-8. Cleaners that remember keys
 // (the event's user gate) then find them by their address.
+//
+// It also holds the cleaner's Plain on each of those keys, asked once for
+// as long as the key stays at its position: an event's breadcrumbs repeat
+// a few keys, and deciding each entry anew (the cleaner's memo of keys, an
+// interface call) cost about a fifth of converting a breadcrumb.
 type keyCache struct {
-	keys [16]string
+	keys  [16]string
+	plain [16]plainness
 }
+
+// plainness is what a Cleaner's Plain said of a cached key, if asked.
+type plainness uint8
+
+const (
+	plainUnasked plainness = iota
+	plainYes
+	plainNo
+)
 
 // key returns the key of r's attribute i, whose key is the piece k of t.
 func (kc *keyCache) key(t text, i int, k span) string {
@@ -120,8 +144,24 @@ func (kc *keyCache) key(t text, i int, k span) string {
 		return prev // equal to a valid string, so valid itself
 	}
 	key := t.valid(k)
-	kc.keys[i] = key
+	kc.keys[i], kc.plain[i] = key, plainUnasked
 	return key
+}
+
+// isPlain returns c.Plain(key), key being what key returned for attribute
+// i, asked once while the key stays at position i; false, without asking,
+// past the cache.
+func (kc *keyCache) isPlain(c Cleaner, i int, key string) bool {
+	if i >= len(kc.keys) {
+		return false // Entry decides
+	}
+	if kc.plain[i] == plainUnasked {
+		kc.plain[i] = plainNo
+		if c.Plain(key) {
+			kc.plain[i] = plainYes
+		}
+	}
+	return kc.plain[i] == plainYes
 }
 
 // newSlabFor returns a copy of the text of recs, one after the other, and a
@@ -298,7 +338,13 @@ func (r *Record) dataIn(t text, s *slab, c Cleaner, kc *keyCache) map[string]any
 				stack, isNamed = stack[:len(stack)-1], isNamed[:len(isNamed)-1]
 			}
 		default:
-			key, v := kc.key(t, i, a.key), r.value(t, a, s)
+			key := kc.key(t, i, a.key)
+			if c != nil && named == 0 && a.Kind != KindJSON && kc.isPlain(c, i, key) {
+				nested = dropKey(nested, key)
+				cur[key] = r.plainValue(t, a, s, c)
+				continue
+			}
+			v := r.value(t, a, s)
 			if c == nil || named > 0 {
 				cur[key] = v
 				continue
@@ -395,6 +441,19 @@ func (r *Record) value(t text, a *Attr, s *slab) any {
 		return validUTF8(text)
 	}
 	return nil // KindNull, and group markers
+}
+
+// plainValue is c.Entry(k, r.value(t, a, s)) for a key k that c finds
+// Plain and a that is no JSON value (which may decode to a map or a list):
+// only a text is cleaned. The text of a duration or a time is not: it is
+// rendered here, of digits, letters, '.', '-' and ':', never "://", which
+// Text leaves as it is; nor that of a float (NaN, +Inf, -Inf).
+func (r *Record) plainValue(t text, a *Attr, s *slab, c Cleaner) any {
+	switch a.Kind {
+	case KindString, KindError, KindPanic:
+		return s.string(c.Text(t.valid(a.text)))
+	}
+	return r.value(t, a, s)
 }
 
 // renderString returns the text of a duration or time attribute.
