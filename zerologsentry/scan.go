@@ -96,9 +96,16 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		if !ok {
 			return false
 		}
-		s.rec.BeginText(core.KindString, key)
-		writeUnescaped(s.rec, raw, esc)
-		s.rec.EndText()
+		if esc {
+			s.rec.BeginText(core.KindString, key)
+			writeUnescaped(s.rec, raw, esc)
+			s.rec.EndText()
+		} else {
+			// The text as it lies, added whole: AddText keeps and cuts it
+			// as the pieces written between BeginText and EndText would
+			// be, in one call instead of three.
+			s.rec.AddText(core.KindString, key, text(raw, esc))
+		}
 		if depth == 0 {
 			s.errs.member(key, raw, esc)
 		}
