@@ -137,23 +137,26 @@ const (
 
 // key returns the key of r's attribute i, whose key is the piece k of t.
 func (kc *keyCache) key(t text, i int, k span) string {
-	if kc == nil || i >= len(kc.keys) {
-		return t.valid(k)
-	}
-	if prev := kc.keys[i]; len(prev) == int(k.len) && prev == t.all[k.off:k.off+k.len] {
-		return prev // equal to a valid string, so valid itself
-	}
-	key := t.valid(k)
-	kc.keys[i], kc.plain[i] = key, plainUnasked
+	key, _ := kc.keyPlain(nil, t, i, k)
 	return key
 }
 
-// isPlain returns c.Plain(key), key being what key returned for attribute
-// i, asked once while the key stays at position i; false, without asking,
-// past the cache.
-func (kc *keyCache) isPlain(c Cleaner, i int, key string) bool {
-	if i >= len(kc.keys) {
-		return false // Entry decides
+// keyPlain is key, and whether c finds the key Plain (false for a nil c):
+// asked once while the key stays at position i, and not past the cache.
+// One call for both: an entry under a cleaner needs both, and a call
+// each cost about 20 instructions an entry more (cachegrind).
+func (kc *keyCache) keyPlain(c Cleaner, t text, i int, k span) (string, bool) {
+	if kc == nil || i >= len(kc.keys) {
+		return t.valid(k), false // Entry decides
+	}
+	key := kc.keys[i]
+	if len(key) != int(k.len) || key != t.all[k.off:k.off+k.len] {
+		// A key equal to the cached one is that valid string again.
+		key = t.valid(k)
+		kc.keys[i], kc.plain[i] = key, plainUnasked
+	}
+	if c == nil {
+		return key, false
 	}
 	if kc.plain[i] == plainUnasked {
 		kc.plain[i] = plainNo
@@ -161,7 +164,7 @@ func (kc *keyCache) isPlain(c Cleaner, i int, key string) bool {
 			kc.plain[i] = plainYes
 		}
 	}
-	return kc.plain[i] == plainYes
+	return key, kc.plain[i] == plainYes
 }
 
 // newSlabFor returns a copy of the text of recs, one after the other, and a
@@ -348,8 +351,12 @@ func (r *Record) groupedDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[str
 				stack, isNamed = stack[:len(stack)-1], isNamed[:len(isNamed)-1]
 			}
 		default:
-			key := kc.key(t, i, a.key)
-			if c != nil && named == 0 && a.Kind != KindJSON && kc.isPlain(c, i, key) {
+			top := c // the cleaner of a top-level entry that holds no JSON
+			if named > 0 || a.Kind == KindJSON {
+				top = nil
+			}
+			key, plain := kc.keyPlain(top, t, i, a.key)
+			if plain {
 				nested = dropKey(nested, key)
 				cur[key] = r.plainValue(t, a, s, c)
 				continue
@@ -408,11 +415,11 @@ func (r *Record) flatDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[string
 	root := make(map[string]any, n)
 	for i := range r.attrs {
 		a := &r.attrs[i]
-		key := kc.key(t, i, a.key)
+		key, plain := kc.keyPlain(c, t, i, a.key)
 		switch {
 		case c == nil:
 			root[key] = r.value(t, a, s)
-		case kc.isPlain(c, i, key):
+		case plain:
 			root[key] = r.plainValue(t, a, s, c)
 		default:
 			if v, ok := c.Entry(key, r.value(t, a, s)); ok {
