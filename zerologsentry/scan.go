@@ -96,10 +96,17 @@ func (s *scanner) copyValue(key string, depth int) bool {
 		if !ok {
 			return false
 		}
-		if s.rec != nil {
+		switch {
+		case s.rec == nil: // an error scan: nothing is copied
+		case esc:
 			s.rec.BeginText(core.KindString, key)
 			writeUnescaped(s.rec, raw, esc)
 			s.rec.EndText()
+		default:
+			// The text as it lies, added whole: AddText keeps and cuts it
+			// as the pieces written between BeginText and EndText would
+			// be, in one call instead of three.
+			s.rec.AddText(core.KindString, key, text(raw, esc))
 		}
 		if depth == 0 {
 			s.errs.member(key, raw, esc)

@@ -335,3 +335,5 @@ type keepAll struct{}
 
 func (keepAll) Entry(_ string, v any) (any, bool) { return v, true }
 func (keepAll) Nested(map[string]any, string)     {}
+func (keepAll) Plain(string) bool                 { return true }
+func (keepAll) Text(s string) string              { return s }

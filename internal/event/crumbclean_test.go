@@ -1,6 +1,7 @@
 package event
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -95,6 +96,25 @@ func cleanRecords() []*buffer.Record {
 			r.AddScalar(buffer.KindInt64, string(rune('a'+i%26))+"_"+string(rune('0'+i/26))+"token", uint64(i))
 		}
 	})
+	// Keys repeated at the same positions, whose verdicts Breadcrumbs keeps
+	// while the key at a position stays: plain keys (a text with a URL, a
+	// time, a duration, a NaN), then a secret key, a user key and a flat key
+	// under the user key where they were, then the plain keys again.
+	plain := func(r *buffer.Record) {
+		r.AddText(buffer.KindString, "path", "https://u:p@h/?token=1")
+		r.AddScalar(buffer.KindTime, "at", uint64(time.Unix(1700000000, 5).UnixNano()))
+		r.AddScalar(buffer.KindDuration, "took", uint64(3*time.Millisecond))
+		r.AddScalar(buffer.KindFloat64, "ratio", math.Float64bits(math.NaN()))
+	}
+	add(plain)
+	add(plain)
+	add(func(r *buffer.Record) {
+		r.AddText(buffer.KindString, "password", "https://h/")
+		r.AddText(buffer.KindString, "user", "ann")
+		r.AddScalar(buffer.KindDuration, "user.email", uint64(time.Second))
+		r.AddScalar(buffer.KindFloat64, "token", math.Float64bits(1.5))
+	})
+	add(plain)
 	add(func(r *buffer.Record) {}) // no data
 	return recs
 }

@@ -189,6 +189,23 @@ func (c *crumbCleaner) Entry(k string, v any) (any, bool) {
 	return v, true
 }
 
+// Plain is what Entry decides from the key alone: a key neither secret,
+// nor removed by the user gate, nor a user key (whose value the gate looks
+// at) keeps its value, a text's URLs scrubbed (Text).
+func (c *crumbCleaner) Plain(k string) bool {
+	kv := c.g.key(c.s, k)
+	return !kv.secret && kv.gate == gateKeep && !kv.isUserKey
+}
+
+// Text is what Entry does to a text under a plain key: its URLs' secrets
+// are filtered.
+func (c *crumbCleaner) Text(s string) string {
+	if text, ok := c.s.textURLs(s); ok {
+		return text
+	}
+	return s
+}
+
 // Nested is cleanEntry for a group's map or a decoded JSON value.
 func (c *crumbCleaner) Nested(data map[string]any, k string) {
 	c.s.cleanEntry(data, k, data[k], &c.g)
