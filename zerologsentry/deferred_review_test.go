@@ -17,6 +17,8 @@ import (
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
+// randomText returns a field text or key for TestDeferredRepeatBreadcrumbs:
+// mostly short, else long, escaped, invalid UTF-8 or over 128 bytes.
 func randomText(r *rand.Rand) string {
 	if r.Intn(3) > 0 {
 		return "s"
