@@ -3,6 +3,7 @@ package zerologsentry
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,6 +46,17 @@ func FuzzScanner(f *testing.F) {
 		s.copy(rec, rest)
 		if rec.Depth() != 0 {
 			t.Fatalf("depth %d after copy", rec.Depth())
+		}
+		// The core's ErrorScan finds the errors the copy gathers.
+		var scanned []error
+		gatherErrors(rest, &scanned)
+		if len(scanned) != len(errs) {
+			t.Fatalf("scan found %d errors, the copy %d", len(scanned), len(errs))
+		}
+		for i := range errs {
+			if fmt.Sprintf("%T %v", scanned[i], scanned[i]) != fmt.Sprintf("%T %v", errs[i], errs[i]) {
+				t.Fatalf("scan's error %d: %T %v, the copy's %T %v", i, scanned[i], scanned[i], errs[i], errs[i])
+			}
 		}
 		bc := rec.Breadcrumb()
 		if !utf8.ValidString(bc.Message) {

@@ -25,9 +25,14 @@ func TestAppendRecordOfDeferred(t *testing.T) {
 		kept     bool
 	}{
 		{"short", DefaultEventLimits, DefaultBreadcrumbLimits, "a=1,b=two", true},
-		{"over MaxAttrs of the copy", DefaultEventLimits, DefaultBreadcrumbLimits, strings.Join(many, ","), true},
-		{"over MaxAttrs of both", Limits{MaxAttrs: 40}.WithDefaults(DefaultEventLimits), Limits{MaxAttrs: 30}.WithDefaults(DefaultBreadcrumbLimits), strings.Join(many, ","), true},
-		{"long key", DefaultEventLimits, DefaultBreadcrumbLimits, longKey + "=1,b=2", true},
+		{"within MaxAttrs of the copy", DefaultEventLimits, DefaultBreadcrumbLimits, strings.Join(many[:20], ","), true},
+		{"over MaxAttrs of the copy", DefaultEventLimits, DefaultBreadcrumbLimits, strings.Join(many, ","), false},
+		{"over MaxAttrs of both", Limits{MaxAttrs: 40}.WithDefaults(DefaultEventLimits), Limits{MaxAttrs: 30}.WithDefaults(DefaultBreadcrumbLimits), strings.Join(many, ","), false},
+		// Opened past the copy's MaxAttrs, an empty group counts as
+		// dropped; opened in the source, below its own, it is taken out
+		// again and its copy counts nothing.
+		{"empty groups past MaxAttrs of the copy", DefaultEventLimits, DefaultBreadcrumbLimits, strings.Join(many[:70], ",") + ",e={},f={}", false},
+		{"long key", DefaultEventLimits, Limits{MaxAttrs: 200}.WithDefaults(DefaultBreadcrumbLimits), longKey + "=1,b=2", true},
 		{"a value cut in the copy", DefaultEventLimits, DefaultBreadcrumbLimits, "a=" + strings.Repeat("é", 700) + ",b=2", false},
 		{"a value cut in both", Limits{MaxValueBytes: 1030}.WithDefaults(DefaultEventLimits), DefaultBreadcrumbLimits, "a=" + strings.Repeat("é", 700), false},
 		{"copy keeps more attributes", Limits{MaxAttrs: 10}.WithDefaults(DefaultEventLimits), DefaultBreadcrumbLimits, strings.Join(many, ","), false},
@@ -40,7 +45,7 @@ func TestAppendRecordOfDeferred(t *testing.T) {
 				r.SetMessage("failed")
 				r.OpenGroup("with")
 				r.AddText(KindString, "svc", "api")
-				if !r.Defer([]byte(tc.raw), parsePairs) {
+				if !r.Defer([]byte(tc.raw), parsePairsAndGroups) {
 					t.Fatal("not deferred")
 				}
 				return r
@@ -71,5 +76,18 @@ func TestAppendRecordOfDeferred(t *testing.T) {
 					got.Breadcrumb(), got.Truncated, got.DroppedAttrs, want.Breadcrumb(), want.Truncated, want.DroppedAttrs)
 			}
 		})
+	}
+}
+
+// parsePairsAndGroups is parsePairs, with a value of {} an empty group.
+func parsePairsAndGroups(rec *Record, raw []byte) {
+	for _, kv := range strings.Split(string(raw), ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		if v == "{}" {
+			rec.OpenGroup(k)
+			rec.CloseGroup()
+			continue
+		}
+		rec.AddText(KindString, k, v)
 	}
 }

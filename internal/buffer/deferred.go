@@ -7,7 +7,10 @@ import "sync"
 // raw alone (no state of the log call), since it runs later, maybe on
 // another goroutine; raw is valid only during the call, and rec is in the
 // state the record was in when its fields were deferred (see Defer). A
-// Parser need not close the groups it opens.
+// Parser need not close the groups it opens. It writes at most
+// len(raw)/2+1 attributes, group markers and closes included (zerolog's
+// JSON takes at least 4 bytes, `"k":{`, for an open and its close, and
+// `"k":1` for a value), which AppendRecord counts on (keepsDeferred).
 type Parser func(rec *Record, raw []byte)
 
 // Defer keeps raw, a record's fields as its logger encoded them, in r's

@@ -545,13 +545,21 @@ func (r *Record) AppendRecord(src *Record) {
 // limits and then copied into r, the two cuts in a row: when no value of
 // them is cut at either limit (a value's text is at most its encoded
 // bytes: escapes only shorten it), r has room for all of src (no byte
-// bound binds), and r keeps no more attributes than src (the attributes r
-// drops are the ones copying would drop, counted the same). Fields longer
-// than a value's limit, rare in a breadcrumb, are expanded and copied.
+// bound binds), and neither record's MaxAttrs can bind (a Parser writes
+// at most len(raw)/2+1 attributes, see Parser). Fields longer than a
+// value's limit, rare in a breadcrumb, are expanded and copied.
+//
+// MaxAttrs must not bind in r, not merely keep r within src's count: a
+// group opened past r's limit counts as a dropped attribute even when it
+// would have closed empty, where src, below its own limit, opens it and
+// takes it out again, and its copy counts nothing (a zerolog Dict with
+// no fields past the 63rd field of an event: its skipped repeat's
+// breadcrumb showed more dropped attributes than the repeat's before it).
 func (r *Record) keepsDeferred(src *Record) bool {
 	n := int(src.deferred.len)
 	return r.parse == nil && r.textStart < 0 && len(src.data) <= r.room() &&
-		n <= r.limits.MaxValueBytes && n <= src.limits.MaxValueBytes && r.limits.MaxAttrs <= src.limits.MaxAttrs
+		n <= r.limits.MaxValueBytes && n <= src.limits.MaxValueBytes && r.limits.MaxAttrs <= src.limits.MaxAttrs &&
+		len(r.attrs)+len(src.attrs)+n/2+1 <= r.limits.MaxAttrs
 }
 
 // copyFrom makes r an exact copy of src, reusing r's storage.

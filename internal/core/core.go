@@ -346,8 +346,11 @@ func (c *Core) WithParser(parse Parser) *Core {
 // WithErrorScan makes c's events whose errors capture-once may skip
 // (escalate.Escalator.MayRepeat) gather their errors with scan and keep
 // their fields as encoded (Encoder.Raw), parsed by c's Parser only when the
-// event is sent: a skipped repeat then costs no parse, and its breadcrumb
-// keeps its fields deferred like any other. Like WithParser, which it
+// event is sent or its key reads them (Options.FingerprintKey): a skipped
+// repeat then costs no parse, and its breadcrumb keeps its fields deferred
+// like any other, where that reads the same (buffer.Record.AppendRecord:
+// not when a value or the attributes could reach the breadcrumb's limits,
+// where it is parsed and copied). Like WithParser, which it
 // needs, it is part of building c, and returns c.
 func (c *Core) WithErrorScan(scan ErrorScan) *Core {
 	c.errorsOf = scan

@@ -262,9 +262,11 @@ func (e *Escalator) CaptureAt(ctx context.Context, rec *buffer.Record, errs []er
 // MayRepeat reports whether a record with errors logged with ctx is likely
 // a capture-once repeat: its trail has skipped one already (repeats come
 // in runs). Capture reads a record's fields only when it sends it as an
-// event, so that a caller may then hand it a record whose fields are
-// deferred (buffer.Record.Defer), with its errors gathered: a skipped
-// repeat keeps them deferred in its breadcrumb, parsed only if read. It is
+// event, or keys a repeat by them (Options.FingerprintKey), so that a
+// caller may then hand it a record whose fields are deferred
+// (buffer.Record.Defer), with its errors gathered: a skipped repeat keeps
+// them deferred in its breadcrumb, parsed only if read, unless they could
+// read otherwise there (see buffer.Record.AppendRecord). It is
 // a hint, not a promise: a record handed over deferred reads the same
 // either way, and one that is sent costs a scan for its errors more.
 // Asking whether the trail sent an event before made the events of a
