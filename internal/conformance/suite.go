@@ -605,7 +605,8 @@ func testMessageEvent(t *testing.T, d Driver) {
 }
 
 // SecretKeysScrubbed: values of secret-named keys, at the top, in groups,
-// and in the user's own SecretKeys, are [Filtered] in breadcrumbs and in
+// and in the user's own SecretKeys, and of keys longer than a record keeps
+// whose secret name is past the cut, are [Filtered] in breadcrumbs and in
 // the event; other values are sent as logged.
 func testSecretKeysScrubbed(t *testing.T, d Driver) {
 	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
@@ -613,13 +614,15 @@ func testSecretKeysScrubbed(t *testing.T, d Driver) {
 	})
 	log := logger.With(Field{"api_key", "k-with"}).Bind(rec.Context(context.Background()))
 	fields := []Field{{"password", "hunter2"}, {"conn", Group{{"token", "tok-1"}, {"user", "bob"}}},
-		{"Authorization", "Bearer abc"}, {"ssn", "ssn-9"}, {"page", 2}}
+		{"Authorization", "Bearer abc"}, {"ssn", "ssn-9"}, {"page", 2},
+		// A key longer than a record keeps, its secret's name past the cut.
+		{strings.Repeat("x", 130) + "_password", "long-secret-9"}}
 	log.Log(Info, "calling", fields...)
 	log.Log(Error, "call failed", append(fields, Field{"err", errors.New("x")})...)
 	ev := one(t, rec)
 	for what, v := range map[string]any{"breadcrumb": ev.Breadcrumbs()[0].Data, "log context": ev.LogContext()} {
 		got := js(v)
-		for _, s := range []string{"hunter2", "tok-1", "Bearer abc", "ssn-9", "k-with"} {
+		for _, s := range []string{"hunter2", "tok-1", "Bearer abc", "ssn-9", "k-with", "long-secret-9"} {
 			if strings.Contains(got, s) {
 				t.Errorf("%s: secret %q sent: %s", what, s, got)
 			}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
 // Filtered is what a secret value becomes, as Sentry's own scrubbers write.
@@ -89,6 +91,9 @@ func (s *secretKeys) secret(key string) bool {
 }
 
 func (s *secretKeys) match(key string) bool {
+	if buffer.MayBeCutKey(key) { // its end, where a secret's name may have been, is lost
+		return true
+	}
 	n := normalizeKey(key)
 	for _, k := range s.keys {
 		if strings.Contains(n, k) {
