@@ -512,6 +512,25 @@ func (r *Record) CloseTo(depth int) {
 	}
 }
 
+// firstEventBytes and firstEventAttrs are the storage StartEvent gives a
+// record new from the pool: about what an event's record holds (a message,
+// a few attributes, an error's text), so that it is allocated once instead
+// of grown a few times over.
+const firstEventBytes, firstEventAttrs = 256, 8
+
+// StartEvent makes room in r, just taken from the pool for an event, for
+// what an event's record usually holds, if r is new (its storage not yet
+// allocated). An event's record that fits a breadcrumb becomes one as it
+// stands (Relimit): where the trail that keeps it is never emptied back
+// into the pool (NewContext without a unit's end), the next event's record
+// is new, and growing it as it is written took 7 allocations more
+// (ZapEvent/json+logcrumbs-empty: 61 allocations, 54 with StartEvent).
+func (r *Record) StartEvent() {
+	if cap(r.data) == 0 {
+		r.Grow(firstEventBytes, firstEventAttrs)
+	}
+}
+
 // Grow makes room in r for n more bytes of text and attrs more attributes,
 // within its limits, so that filling it with what is known to come
 // allocates once for each rather than as it grows.

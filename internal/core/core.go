@@ -575,7 +575,11 @@ func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event, deferr
 	if event {
 		limits = c.esc.EventLimits()
 	}
-	rec := c.start(ent, limits, enc)
+	rec := buffer.Get(ent.Time, ent.Level, limits)
+	if event {
+		rec.StartEvent()
+	}
+	c.fillNames(rec, ent, enc)
 	preset.AppendTo(rec, event)
 	// Gathered in the record's own slot: a local slice whose address went
 	// to enc.Fields, a function value, would move to the heap.
