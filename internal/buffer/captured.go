@@ -97,12 +97,12 @@ type captured struct {
 
 // lastFound is the last look-up of one error that found an entry holding
 // that very error (the same interface words): the entry's index, and the
-// owner, table additions, time and window of the look-up.
+// owner, time and window of the look-up. Adding an entry clears it (see
+// add), so that it stands only while no entry was added since.
 type lastFound struct {
 	words  [2]uintptr // 0, 0: none
 	owner  any
 	at     int
-	adds   uint64
 	now    time.Time
 	window time.Duration
 }
@@ -124,7 +124,7 @@ type lastFound struct {
 // lastFound. t.mu must be held.
 func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Duration) (string, bool) {
 	l := &c.last
-	if err == nil || l.words != interfaceWords(err) || l.adds != c.adds || l.owner != owner || now.Before(l.now) || window != l.window {
+	if err == nil || l.words != interfaceWords(err) || l.owner != owner || now.Before(l.now) || window != l.window {
 		return "", false
 	}
 	e := &c.entries[l.at]
@@ -142,7 +142,7 @@ func (c *captured) noteFound(owner any, err error, i int, now time.Time, window 
 		c.last = lastFound{}
 		return
 	}
-	c.last = lastFound{words: interfaceWords(err), owner: owner, at: i, adds: c.adds, now: now, window: window}
+	c.last = lastFound{words: interfaceWords(err), owner: owner, at: i, now: now, window: window}
 }
 
 // interfaceWords returns err's type and data words.
@@ -338,6 +338,9 @@ func (c *captured) add(e capturedEntry) {
 		return
 	}
 	c.adds++
+	// Cleared, not checked against adds in repeatOf: its 8 bytes more put
+	// a trail with its context (trailContext) past 1,024 bytes.
+	c.last = lastFound{}
 	if n := len(c.entries); n < capturedSize {
 		if n == cap(c.entries) {
 			// Doubling, from capturedFirst up to capturedSize: the entries
