@@ -86,7 +86,7 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 		// within maxDrift of the clock's time otherwise.
 		ent.Time = recordClock.check()
 	} else {
-		ent.Time = recordClock.now()
+		ent.Time, ent.Elapsed = recordClock.split()
 	}
 	ent.Level = level(l)
 	ent.Message = msg

@@ -69,6 +69,13 @@ type clock struct {
 // now returns the current time, as time.Now does (see checkEvery and
 // maxDrift for how far it may differ).
 func (c *clock) now() time.Time {
+	t, d := c.split()
+	return t.Add(d)
+}
+
+// split is now as a time and a duration to add to it: the records of a
+// breadcrumb add them only if they are read (buffer.Record.Elapsed).
+func (c *clock) split() (time.Time, time.Duration) {
 	e := time.Since(monoAnchor)
 	// e before b.at: another goroutine published a base read after e
 	// (rare), or e is not monotonic time at all (inside a synctest bubble,
@@ -76,9 +83,9 @@ func (c *clock) now() time.Time {
 	// time.Now. A base in another location than time.Local (set since the
 	// base was read): check, which replaces it.
 	if b := c.base.Load(); b != nil && e >= b.at && int64(e) < c.due.Load() && b.t.Location() == time.Local {
-		return b.t.Add(e - b.at)
+		return b.t, e - b.at
 	}
-	return c.check()
+	return c.check(), 0
 }
 
 // check reads time.Now, makes it the base if the wall clock moved apart from

@@ -284,7 +284,7 @@ func (r *Record) fillBreadcrumb(b *sentry.Breadcrumb, t text, s *slab, c Cleaner
 	b.Category = t.valid(r.logger)
 	b.Message = t.valid(r.msg)
 	b.Level = r.Level.SentryLevel()
-	b.Timestamp = r.Time
+	b.Timestamp = r.When()
 	b.Data = r.dataIn(t, s, c, kc)
 }
 

@@ -32,6 +32,7 @@ func Run(t *testing.T, d Driver) {
 	}{
 		{"TrailOldestFirst", testTrailOldestFirst},
 		{"TrailCap", testTrailCap},
+		{"TimesAreWhenLogged", testTimesAreWhenLogged},
 		{"TwoRequestsIsolated", testTwoRequestsIsolated},
 		{"ConcurrentRequestsIsolated", testConcurrentRequestsIsolated},
 		{"DebugKeptWhileOutputFilters", testDebugKeptWhileOutputFilters},
@@ -206,6 +207,54 @@ func errField(data map[string]any) any {
 		return v
 	}
 	return data["error"]
+}
+
+// TimesAreWhenLogged: each breadcrumb's timestamp, and the event's, is the
+// time its record was logged: between the clock's readings just before and
+// just after the log call, give or take a millisecond (how far zerolog's
+// record clock may be from time.Now). So is the "logcrumbs.time" of the
+// records the event sends to Sentry Logs after the fact (LogsOnEvent). The
+// records are logged 5 ms apart, so that a time read late, or early, falls
+// outside its window.
+func testTimesAreWhenLogged(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
+	log := logger.Bind(rec.Context(context.Background()))
+	var windows [][2]time.Time
+	logAt := func(level Level, msg string, fields ...Field) {
+		before := time.Now()
+		log.Log(level, msg, fields...)
+		windows = append(windows, [2]time.Time{before, time.Now()})
+		time.Sleep(5 * time.Millisecond)
+	}
+	logAt(Info, "first")
+	logAt(Warn, "second")
+	logAt(Info, "third")
+	logAt(Error, "save failed", Field{"err", errors.New("disk full")})
+
+	ev := one(t, rec)
+	bs := ev.Event.Breadcrumbs
+	if len(bs) != 3 {
+		t.Fatalf("%d breadcrumbs, want 3", len(bs))
+	}
+	times := []time.Time{bs[0].Timestamp, bs[1].Timestamp, bs[2].Timestamp, ev.Timestamp}
+	logs := rec.Logs()
+	if len(logs) != 4 {
+		t.Fatalf("%d logs %q, want the event's 4 records", len(logs), bodies(logs))
+	}
+	for _, l := range logs[:3] {
+		at, err := time.Parse(time.RFC3339Nano, l.Attributes["logcrumbs.time"].AsString())
+		if err != nil {
+			t.Fatalf("log %q: logcrumbs.time: %v", l.Body, err)
+		}
+		times = append(times, at)
+	}
+	windows = append(windows, windows[:3]...)
+	const slack = time.Millisecond
+	for i, at := range times {
+		if w := windows[i]; at.Before(w[0].Add(-slack)) || at.After(w[1].Add(slack)) {
+			t.Errorf("time %d %s, logged between %s and %s", i, at.Format(time.RFC3339Nano), w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano))
+		}
+	}
 }
 
 // TrailCap: a trail of 3 keeps the newest 3 records.

@@ -228,9 +228,12 @@ func (v *Levels[L]) decide(l L) Decision {
 
 // Entry is what the core needs of a record besides its fields.
 type Entry struct {
-	Time  time.Time
-	Level Level   // Sentry's level (see LevelOf)
-	PC    uintptr // the call site's return address, or 0
+	// Time plus Elapsed is the record's time (see buffer.Record.Elapsed):
+	// Elapsed may be left zero.
+	Time    time.Time
+	Elapsed time.Duration
+	Level   Level   // Sentry's level (see LevelOf)
+	PC      uintptr // the call site's return address, or 0
 	// Logger is the record's own logger name (zap's named loggers), used
 	// when Options.LoggerName is empty; empty means the integration's name.
 	Logger string
@@ -613,10 +616,11 @@ func (c *Core) start(ent *Entry, limits buffer.Limits, enc *Encoder) *Record {
 	return rec
 }
 
-// fillNames sets the call site, logger name and message of rec, just reset
-// for ent: what every record starts with.
+// fillNames sets the call site, the time elapsed (Entry.Elapsed), the logger
+// name and the message of rec, just reset for ent: what every record starts
+// with.
 func (c *Core) fillNames(rec *Record, ent *Entry, enc *Encoder) {
-	rec.PC = ent.PC
+	rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
 	if enc.Message != nil {
 		rec.SetLogger(c.loggerOf(ent))
 		enc.Message(rec)

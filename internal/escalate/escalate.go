@@ -318,7 +318,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
 		// The earlier event's ID, or the new one errs are remembered under.
-		onceID, first := trail.CaptureOnceFor(owner, errs, policy.NewEventID, rec.Time, window)
+		onceID, first := trail.CaptureOnceFor(owner, errs, policy.NewEventID, rec.When(), window)
 		if !first {
 			earlier := onceID
 			if recovered != nil {
@@ -463,7 +463,7 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 // copyBreadcrumb copies rec within lim, with id noted first, for
 // breadcrumbOf.
 func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Record {
-	b := buffer.Get(rec.Time, rec.Level, lim)
+	b := buffer.Get(rec.When(), rec.Level, lim)
 	// A record new from the pool would otherwise grow a few times over.
 	b.Grow(rec.Bytes()+len(eventIDKey)+len(id), rec.Len()+1)
 	b.SetNamesOf(rec) // copies bytes: no string is made of them

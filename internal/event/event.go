@@ -78,7 +78,7 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 	event := &sentry.Event{
 		Level:     rec.Level.SentryLevel(),
 		Message:   msg,
-		Timestamp: rec.Time,
+		Timestamp: rec.When(),
 		Logger:    logger,
 	}
 	if len(errs) > 0 {

@@ -144,7 +144,7 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 	all := rec.AllText()
 	entry = entry.WithCtx(ctx).String(loggerKey, rec.LoggerIn(all))
 	if late {
-		entry = entry.String(timeKey, rec.Time.Format(time.RFC3339Nano))
+		entry = entry.String(timeKey, rec.When().Format(time.RFC3339Nano))
 	}
 	if rec.Len() > 0 || rec.DroppedAttrs > 0 {
 		g := &userGate{client: client, decided: true, all: cache.userInfo}
