@@ -92,9 +92,11 @@ func (r *Record) AddTextBeforeFields(kind Kind, key, val string) {
 	parse := r.parse
 	r.data, r.parse = r.data[:off], nil
 	r.AddText(kind, key, val)
-	m := len(r.data) - off
+	if m := len(r.data) - off; m < k { // cut: the fields move down to it
+		r.data = r.data[:off+k+d]
+		copy(r.data[off+m:], r.data[off+k:])
+		k = m
+	}
 	r.data = r.data[:off+k+d]
-	copy(r.data[off+m:], r.data[off+k:])
-	r.data = r.data[:off+m+d]
-	r.deferred, r.parse = span{uint32(off + m), uint32(d)}, parse
+	r.deferred, r.parse = span{uint32(off + k), uint32(d)}, parse
 }
