@@ -331,8 +331,15 @@ func text(raw []byte, esc bool) string {
 	if !esc {
 		return unsafe.String(unsafe.SliceData(raw), len(raw))
 	}
-	return owned(raw, esc)
+	return unescaped(raw)
 }
+
+// unescaped is owned for text with escapes: a call of its own, so that
+// text is inlined: as a call it was about 60 instructions of each skipped
+// zerolog repeat's error scan (cachegrind, ZerologRepeat/hook: 9,217 -> 9,159).
+//
+//go:noinline
+func unescaped(raw []byte) string { return owned(raw, true) }
 
 // owned returns a JSON string's text in memory of its own, which outlives
 // raw: one allocation.
