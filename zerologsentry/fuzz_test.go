@@ -30,6 +30,7 @@ var scannerSeeds = [][]byte{
 	[]byte(`{"error":"1234567\u`),
 	[]byte(`{"e":"\"\"\"\"\"\"\"\"\"","error":"\\\\\\\\\\\\\\\\","o":{"a":["\"]}","error"],"error":"y"}}`),
 	[]byte("{\"error\":\"\xa2\xdc\x22\"}"),
+	[]byte("{ \"a\" :\t\"b\" ,\n\"error\"\r: \"x\" , \"n\" : 1 , \"o\" : { \"error\" : \"y\" } }"),
 }
 
 // FuzzScanner feeds arbitrary bytes, as a hook or writer might see them, to

@@ -60,11 +60,18 @@ func (s *scanner) object(depth int) bool {
 		if !ok {
 			return false
 		}
-		s.space()
-		if s.i >= len(s.b) || s.b[s.i] != ':' {
-			return false
+		// zerolog writes the colon right after the key: white space is
+		// looked for only when it does not (ZerologRepeat/hook: 9,159 ->
+		// 9,121 instructions a record).
+		if s.i < len(s.b) && s.b[s.i] == ':' {
+			s.i++
+		} else {
+			s.space()
+			if s.i >= len(s.b) || s.b[s.i] != ':' {
+				return false
+			}
+			s.i++
 		}
-		s.i++
 		s.space()
 		key := text(raw, esc)
 		index := s.members
