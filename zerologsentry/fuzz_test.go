@@ -23,6 +23,14 @@ var scannerSeeds = [][]byte{
 	[]byte("-999999999999999999"),
 	[]byte("000000000000000123"),
 	[]byte(`{"level":"debug","time":"2024-01-01T00:00:00Z","long":"` + strings.Repeat("é", 600) + `","g":{"a":{"b":{"c":1}}},"n":1}`),
+	// Quotes and backslashes on either side of str's eight-byte words,
+	// escapes ending the input, and error-like keys in nested values.
+	[]byte(`{"level":"error","error":"abcdefg\\","a2345678":"1234567\"89\\\\\"","error_stack":[{"error":"x"}],"o":{"error":"in\u00e9"}}`),
+	[]byte(`{"error":"12345678\`),
+	[]byte(`{"error":"1234567\u`),
+	[]byte(`{"e":"\"\"\"\"\"\"\"\"\"","error":"\\\\\\\\\\\\\\\\","o":{"a":["\"]}","error"],"error":"y"}}`),
+	[]byte("{\"error\":\"\xa2\xdc\x22\"}"),
+	[]byte("{ \"a\" :\t\"b\" ,\n\"error\"\r: \"x\" , \"n\" : 1 , \"o\" : { \"error\" : \"y\" } }"),
 }
 
 // FuzzScanner feeds arbitrary bytes, as a hook or writer might see them, to

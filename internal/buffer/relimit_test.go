@@ -25,9 +25,9 @@ func TestRelimitRefuses(t *testing.T) {
 		name string
 		make func() *Record
 	}{
-		{"parse: deferred fields, not parsed", func() *Record {
+		{"parse: deferred fields that may hold more attributes than a breadcrumb", func() *Record {
 			r := small()
-			r.Defer([]byte("a=1"), func(rec *Record, raw []byte) { rec.AddText(KindString, "a", "1") })
+			r.Defer([]byte(strings.Repeat("a", 200)), parseNothing)
 			return r
 		}},
 		{"open: a group left open (the event ID would land in it)", func() *Record {
@@ -92,6 +92,77 @@ func TestRelimitRefuses(t *testing.T) {
 	for _, c := range cases {
 		if r := c.make(); r.Relimit(lim, 0, 0, "") {
 			t.Errorf("%s: taken in place", c.name)
+		}
+	}
+	// Deferred fields a copy would parse (keepsDeferred), each under limits
+	// where only that condition refuses them.
+	deferred := func(raw string) *Record {
+		r := small()
+		r.Defer([]byte(raw), parseNothing)
+		return r
+	}
+	if r := deferred("a=1"); !r.Relimit(lim, 0, 0, "") {
+		t.Fatal("a small record with deferred fields refused: the cases below test nothing")
+	}
+	deferredCases := []struct {
+		name string
+		raw  string
+		lim  Limits
+	}{
+		{"fields longer than a value", strings.Repeat("a", 150), Limits{MaxAttrs: 512, MaxValueBytes: 100, MaxRecordBytes: 4096}},
+		{"fields without room in the copy", strings.Repeat("a", 90), Limits{MaxAttrs: 512, MaxValueBytes: 1024, MaxRecordBytes: 100}},
+		{"MaxAttrs above the record's", "a=1", Limits{MaxAttrs: 1000, MaxValueBytes: 1024, MaxRecordBytes: 4096}},
+	}
+	for _, c := range deferredCases {
+		if r := deferred(c.raw); r.Relimit(c.lim, 0, 0, "") {
+			t.Errorf("%s: taken in place", c.name)
+		}
+	}
+	// Fields longer than a value of the record's own limits, which a copy
+	// parses within them: the breadcrumb's are wider here.
+	r := &Record{textStart: -1}
+	r.Reset(time.Unix(1700000000, 0), LevelError, Limits{MaxAttrs: 1000, MaxValueBytes: 10, MaxRecordBytes: 4096})
+	r.Defer([]byte(strings.Repeat("a", 20)), parseNothing)
+	if r.Relimit(Limits{MaxAttrs: 1000, MaxValueBytes: 100, MaxRecordBytes: 4096}, 0, 0, "") {
+		t.Error("fields longer than a value of the record's limits: taken in place")
+	}
+}
+
+// parseNothing is a Parser for records whose fields are never read.
+func parseNothing(*Record, []byte) {}
+
+// TestAddTextBeforeFields: the attribute goes before the deferred fields,
+// which parse after it, whole, when it is cut (its bytes shorter than
+// key and value) or not; without deferred fields it is AddText.
+func TestAddTextBeforeFields(t *testing.T) {
+	lim := Limits{MaxAttrs: 10, MaxValueBytes: 8, MaxRecordBytes: 200}
+	parse := func(rec *Record, raw []byte) { rec.AddText(KindString, "field", string(raw)) }
+	for _, val := range []string{"short", strings.Repeat("long", 10)} {
+		r := &Record{textStart: -1}
+		r.Reset(time.Unix(1700000000, 0), LevelError, lim)
+		r.SetMessage("failed")
+		r.AddScalar(KindInt64, "n", 1)
+		if !r.Defer([]byte("encoded"), parse) {
+			t.Fatal("not deferred")
+		}
+		before := len(r.data)
+		r.AddTextBeforeFields(KindString, "id", val)
+		id := r.Attr(r.Len() - 1)
+		if grown := len(r.data) - before; grown != len("id")+len(r.Text(id)) {
+			t.Errorf("data grew %d bytes for %q=%q: bytes left unnamed", grown, r.Key(id), r.Text(id))
+		}
+		r.Expand()
+		var got []string
+		for i := range r.Len() {
+			a := r.Attr(i)
+			got = append(got, r.Key(a)+"="+r.Text(a))
+		}
+		want := []string{"n=", "id=" + val, "field=encoded"}
+		if len(val) > lim.MaxValueBytes {
+			want[1] = "id=" + val[:lim.MaxValueBytes-len(ellipsis)] + ellipsis
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("attributes %q, want %q", got, want)
 		}
 	}
 }

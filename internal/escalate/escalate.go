@@ -453,7 +453,8 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	// only when rec has no entry of its key (see Relimit).
 	if rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs, absent) {
 		if id != "" {
-			rec.AddText(buffer.KindString, eventIDKey, id)
+			// Before the fields a skipped repeat keeps encoded, if any.
+			rec.AddTextBeforeFields(buffer.KindString, eventIDKey, id)
 		}
 		return rec
 	}
