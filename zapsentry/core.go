@@ -97,6 +97,11 @@ type config struct {
 	breadcrumbLevel zapcore.LevelEnabler
 	eventLevel      zapcore.LevelEnabler
 	logsLevel       zapcore.LevelEnabler // nil: Sentry Logs off
+
+	// fixed says every level is a zapcore.Level: then the core is enabled
+	// at and above low (levels.Fixed), which Check compares in place.
+	low   zapcore.Level
+	fixed bool
 }
 
 // sentryCore is the zapcore.Core. With returns a new core; a core is never
@@ -139,6 +144,7 @@ func NewCore(opts Options) zapcore.Core {
 	default:
 		c.levels = c.levels.WithDynamicLogs(logs.Enabled)
 	}
+	c.low, c.fixed = c.levels.Fixed()
 	return &sentryCore{c: c}
 }
 
@@ -191,11 +197,20 @@ func (c *sentryCore) With(fields []zapcore.Field) zapcore.Core {
 }
 
 // Check adds the core to ce when it is enabled for the entry's level.
+//
+// Every entry of every core of a tee is checked here, filtered ones too:
+// with fixed levels the level is compared in place, where the call to
+// Enabled (too large to be inlined) cost about 20 instructions an entry
+// (cachegrind, ZapBreadcrumb/json+logcrumbs).
 func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if c.Enabled(ent.Level) {
-		return ce.AddCore(ent, c)
+	if cc := c.c; cc.fixed {
+		if ent.Level < cc.low {
+			return ce
+		}
+	} else if !c.Enabled(ent.Level) {
+		return ce
 	}
-	return ce
+	return ce.AddCore(ent, c)
 }
 
 // Write keeps the entry as a breadcrumb or sends it as an event. It returns
