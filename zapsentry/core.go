@@ -229,16 +229,18 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if types&typeBit(zapcore.SkipType) != 0 {
 		ctx = boundIn(fields, ctx)
 	}
-	e := core.Entry{
-		Time:    ent.Time,
-		Level:   level(ent.Level),
-		Logger:  ent.LoggerName,
-		Message: ent.Message,
-		// zap panics with the message next (a DPanic only in development;
-		// the note is harmless when no panic follows), or exits.
-		Panics: ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel,
-		Exits:  ent.Level >= zapcore.PanicLevel,
-	}
+	// Set field by field: a composite literal was built in a temporary
+	// and then copied into e, whose address Log takes (14 instructions an
+	// entry more, cachegrind).
+	var e core.Entry
+	e.Time = ent.Time
+	e.Level = level(ent.Level)
+	e.Logger = ent.LoggerName
+	e.Message = ent.Message
+	// zap panics with the message next (a DPanic only in development;
+	// the note is harmless when no panic follows), or exits.
+	e.Panics = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel
+	e.Exits = ent.Level >= zapcore.PanicLevel
 	if ent.Caller.Defined { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
 		// is a return address, as runtime.Callers gives (and slog keeps).
