@@ -247,13 +247,7 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		e.PC = ent.Caller.PC + 1
 	}
 	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, &core.Encoder{
-		Fields: func(rec *core.Record, errs *[]error) {
-			for i := range fields { // addField, a call less a field
-				if f := &fields[i]; !addPlain((*encoder)(rec), f) {
-					addOther(rec, f, errs)
-				}
-			}
-		},
+		Fields: func(rec *core.Record, errs *[]error) { addFields(rec, fields, errs) },
 		Copies: types&^plainTypes == 0,
 	})
 	return nil
