@@ -56,6 +56,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
@@ -113,6 +114,10 @@ type sentryCore struct {
 	// preset is the fields added with With, copied when With was called
 	// (as zap's encoders copy them), with their errors.
 	preset *core.Preset
+
+	// trail is core.TrailOf(ctx), looked up when ctx was bound (see
+	// core.Entry.Trail).
+	trail *buffer.Trail
 }
 
 // NewCore returns a core that feeds logcrumbs and writes nothing else. Tee
@@ -145,7 +150,7 @@ func NewCore(opts Options) zapcore.Core {
 		c.levels = c.levels.WithDynamicLogs(logs.Enabled)
 	}
 	c.low, c.fixed = c.levels.Fixed()
-	return &sentryCore{c: c}
+	return &sentryCore{c: c, trail: buffer.Fallback()} // core.TrailOf(nil): no context bound
 }
 
 // Wrap returns a zap.Option that tees a new core beside a logger's own:
@@ -178,7 +183,7 @@ func (c *sentryCore) With(fields []zapcore.Field) zapcore.Core {
 	own := 0
 	for i := range fields {
 		if ctx, ok := boundContext(&fields[i]); ok {
-			c2.ctx = ctx
+			c2.ctx, c2.trail = ctx, core.TrailOf(ctx)
 			continue
 		}
 		own++
@@ -216,7 +221,7 @@ func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 // Write keeps the entry as a breadcrumb or sends it as an event. It returns
 // nil: what logcrumbs does never makes a log call fail.
 func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
-	ctx := c.ctx
+	ctx, trail := c.ctx, c.trail
 	// Only a SkipType field can be a Context. The loop looks at the types
 	// alone, gathering them as bits, and leaves the rest to boundIn: with
 	// boundContext's key comparison (a call to memequal) in it, the
@@ -227,7 +232,12 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		types |= typeBit(fields[i].Type)
 	}
 	if types&typeBit(zapcore.SkipType) != 0 {
-		ctx = boundIn(fields, ctx)
+		// A context bound for this entry alone is looked up by the core
+		// (not compared with c.ctx: a context type need not be
+		// comparable).
+		if bound, ok := boundIn(fields, ctx); ok {
+			ctx, trail = bound, nil
+		}
 	}
 	// Set field by field: a composite literal was built in a temporary
 	// and then copied into e, whose address Log takes (14 instructions an
@@ -241,6 +251,7 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	// the note is harmless when no panic follows), or exits.
 	e.Panics = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel
 	e.Exits = ent.Level >= zapcore.PanicLevel
+	e.Trail = trail
 	if ent.Caller.Defined { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
 		// is a return address, as runtime.Callers gives (and slog keeps).
