@@ -32,15 +32,16 @@ func boundContext(f *zapcore.Field) (context.Context, bool) {
 	return ctx, true
 }
 
-// boundIn returns the context the last Context field among fields binds,
-// or ctx if none does.
-func boundIn(fields []zapcore.Field, ctx context.Context) context.Context {
+// boundIn returns the context the last Context field among fields binds
+// and true, or ctx and false if none does.
+func boundIn(fields []zapcore.Field, ctx context.Context) (context.Context, bool) {
+	found := false
 	for i := range fields { // by index: a Field is 64 bytes
 		if bound, ok := boundContext(&fields[i]); ok {
-			ctx = bound
+			ctx, found = bound, true
 		}
 	}
-	return ctx
+	return ctx, found
 }
 
 // WithContext returns a logger for one request: logger bound to the trail

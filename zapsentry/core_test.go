@@ -129,6 +129,51 @@ func TestContextFieldOnOneCallAndFallback(t *testing.T) {
 	}
 }
 
+// TestEntriesKeptInTheTrailOfTheirContext: the core looks a bound
+// context's trail up once, when it is bound; every entry must still land
+// in the trail of the context it is logged with: the bound one, one bound
+// for a single call instead (which wins), the fallback trail once unbound,
+// and the new one after a second binding, through presets too.
+func TestEntriesKeptInTheTrailOfTheirContext(t *testing.T) {
+	logger, _ := newLogger(t, zapsentry.Options{}, nil)
+	a := logcrumbs.NewContext(context.Background())
+	b := logcrumbs.NewContext(context.Background())
+	boundA := logger.With(zapsentry.Context(a))
+	boundA.Info("a: bound")
+	boundA.Info("b: one call", zapsentry.Context(b))
+	boundA.With(zap.String("k", "v")).Info("a: with a preset")
+	//lint:ignore SA1012 a nil context is what is tested: Context(nil) unbinds
+	boundA.With(zapsentry.Context(nil)).Info("fallback: unbound")
+	boundA.With(zapsentry.Context(b)).Info("b: bound again")
+	boundA.With(zap.Int("n", 1), zapsentry.Context(b)).Info("b: bound again with a preset")
+	//lint:ignore SA1012 a nil context is what is tested: Context(nil) unbinds
+	boundA.Info("fallback: one call", zapsentry.Context(nil))
+
+	messages := func(tr *logcrumbs.Trail, prefix string) []string {
+		var got []string
+		for _, bc := range tr.Breadcrumbs() {
+			if strings.HasPrefix(bc.Message, prefix) {
+				got = append(got, bc.Message)
+			}
+		}
+		return got
+	}
+	for _, c := range []struct {
+		name   string
+		trail  *logcrumbs.Trail
+		prefix string
+		want   []string
+	}{
+		{"a", logcrumbs.FromContext(a), "", []string{"a: bound", "a: with a preset"}},
+		{"b", logcrumbs.FromContext(b), "", []string{"b: one call", "b: bound again", "b: bound again with a preset"}},
+		{"fallback", logcrumbs.Fallback(), "fallback: ", []string{"fallback: unbound", "fallback: one call"}},
+	} {
+		if got := messages(c.trail, c.prefix); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("trail %s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
 func TestErrorsFields(t *testing.T) {
 	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	a, b := errors.New("a failed"), errors.New("b failed")

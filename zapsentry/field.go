@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"time"
+	"unsafe"
 
 	"go.uber.org/zap/zapcore"
 
@@ -17,15 +18,26 @@ var errorType = reflect.TypeFor[error]()
 // addField copies f into rec, recovering from panics in the user's methods.
 // When errs is not nil, the errors of error fields are collected there.
 func addField(rec *core.Record, f *zapcore.Field, errs *[]error) {
-	if !addPlain((*encoder)(rec), f) {
-		addOther(rec, f, errs)
+	addFields(rec, unsafe.Slice(f, 1), errs)
+}
+
+// addFields copies fields into rec, as addField each. The plain ones (most
+// of a log call's) are copied by runs, one call to addPlains a run rather
+// than a call to addPlain a field (cachegrind, ZapBreadcrumb/json+logcrumbs:
+// 7,765 -> 7,757 instructions a record of 4 fields).
+func addFields(rec *core.Record, fields []zapcore.Field, errs *[]error) {
+	for {
+		fields = fields[addPlains((*encoder)(rec), fields):]
+		if len(fields) == 0 {
+			return
+		}
+		addOther(rec, &fields[0], errs)
+		fields = fields[1:]
 	}
 }
 
 // addOther is addField for a field addPlain does not copy: one that may
-// run the user's methods, so under a recover. Write calls addPlain and
-// addOther itself, sparing the plain fields (most of a log call's) a call
-// to addField each.
+// run the user's methods, so under a recover.
 func addOther(rec *core.Record, f *zapcore.Field, errs *[]error) {
 	depth := rec.Depth()
 	p := render.Safely(func() {
@@ -57,42 +69,51 @@ func addOther(rec *core.Record, f *zapcore.Field, errs *[]error) {
 // interface call per field and AddTo's switch over every type. A zero
 // Field (UnknownType), whose AddTo panics, is not plain.
 func addPlain(e *encoder, f *zapcore.Field) bool {
-	switch f.Type {
-	case zapcore.StringType:
-		e.AddString(f.Key, f.String)
-	case zapcore.Int64Type:
-		e.AddInt64(f.Key, f.Integer)
-	case zapcore.Int32Type:
-		e.AddInt32(f.Key, int32(f.Integer))
-	case zapcore.Int16Type:
-		e.AddInt16(f.Key, int16(f.Integer))
-	case zapcore.Int8Type:
-		e.AddInt8(f.Key, int8(f.Integer))
-	case zapcore.Uint64Type:
-		e.AddUint64(f.Key, uint64(f.Integer))
-	case zapcore.Uint32Type:
-		e.AddUint32(f.Key, uint32(f.Integer))
-	case zapcore.Uint16Type:
-		e.AddUint16(f.Key, uint16(f.Integer))
-	case zapcore.Uint8Type:
-		e.AddUint8(f.Key, uint8(f.Integer))
-	case zapcore.UintptrType:
-		e.AddUintptr(f.Key, uintptr(f.Integer))
-	case zapcore.Float64Type:
-		e.AddFloat64(f.Key, math.Float64frombits(uint64(f.Integer)))
-	case zapcore.Float32Type:
-		e.AddFloat32(f.Key, math.Float32frombits(uint32(f.Integer)))
-	case zapcore.BoolType:
-		e.AddBool(f.Key, f.Integer == 1)
-	case zapcore.DurationType:
-		e.AddDuration(f.Key, time.Duration(f.Integer))
-	case zapcore.NamespaceType:
-		e.OpenNamespace(f.Key)
-	case zapcore.SkipType:
-	default:
-		return false
+	return addPlains(e, unsafe.Slice(f, 1)) == 1
+}
+
+// addPlains copies the plain fields at the start of fields into e, as
+// addPlain each, and returns how many it copied: it stops at the first
+// field that is not plain.
+func addPlains(e *encoder, fields []zapcore.Field) int {
+	for i := range fields { // by index: a Field is 64 bytes
+		switch f := &fields[i]; f.Type {
+		case zapcore.StringType:
+			e.AddString(f.Key, f.String)
+		case zapcore.Int64Type:
+			e.AddInt64(f.Key, f.Integer)
+		case zapcore.Int32Type:
+			e.AddInt32(f.Key, int32(f.Integer))
+		case zapcore.Int16Type:
+			e.AddInt16(f.Key, int16(f.Integer))
+		case zapcore.Int8Type:
+			e.AddInt8(f.Key, int8(f.Integer))
+		case zapcore.Uint64Type:
+			e.AddUint64(f.Key, uint64(f.Integer))
+		case zapcore.Uint32Type:
+			e.AddUint32(f.Key, uint32(f.Integer))
+		case zapcore.Uint16Type:
+			e.AddUint16(f.Key, uint16(f.Integer))
+		case zapcore.Uint8Type:
+			e.AddUint8(f.Key, uint8(f.Integer))
+		case zapcore.UintptrType:
+			e.AddUintptr(f.Key, uintptr(f.Integer))
+		case zapcore.Float64Type:
+			e.AddFloat64(f.Key, math.Float64frombits(uint64(f.Integer)))
+		case zapcore.Float32Type:
+			e.AddFloat32(f.Key, math.Float32frombits(uint32(f.Integer)))
+		case zapcore.BoolType:
+			e.AddBool(f.Key, f.Integer == 1)
+		case zapcore.DurationType:
+			e.AddDuration(f.Key, time.Duration(f.Integer))
+		case zapcore.NamespaceType:
+			e.OpenNamespace(f.Key)
+		case zapcore.SkipType:
+		default:
+			return i
+		}
 	}
-	return true
+	return len(fields)
 }
 
 // plainTypes has the typeBit of every field type addPlain copies, found by

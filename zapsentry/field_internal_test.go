@@ -85,3 +85,45 @@ func TestPlainTypesAreAddPlains(t *testing.T) {
 		t.Errorf("plainTypes %b: want StringType in, StringerType out", plainTypes)
 	}
 }
+
+// TestAddFieldsAsAddTo: addFields, which copies plain fields by runs,
+// copies fields of every mix (a run at the start, at the end, between
+// others, none at all) as zap's Field.AddTo does one by one, and gathers
+// the errors among them.
+func TestAddFieldsAsAddTo(t *testing.T) {
+	err1, err2 := fmt.Errorf("one"), fmt.Errorf("two")
+	plain := []zapcore.Field{zap.String("s", "text"), zap.Int("i", 7), zap.Bool("b", true), zap.Duration("d", time.Second)}
+	other := []zapcore.Field{zap.Error(err1), zap.Stringer("st", time.Minute), zap.NamedError("e2", err2), zap.Ints("a", []int{1, 2})}
+	for mask := range 1 << 6 { // each of 6 places plain or not
+		var fields []zapcore.Field
+		wantErrs := 0
+		for i := range 6 {
+			if mask&(1<<i) != 0 {
+				fields = append(fields, plain[i%len(plain)])
+			} else {
+				f := other[i%len(other)]
+				if f.Type == zapcore.ErrorType {
+					wantErrs++
+				}
+				fields = append(fields, f)
+			}
+		}
+		var errs []error
+		got := buffer.Get(time.Time{}, buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		addFields(got, fields, &errs)
+		got.CloseAll()
+		want := buffer.Get(time.Time{}, buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		for i := range fields {
+			fields[i].AddTo((*encoder)(want))
+		}
+		want.CloseAll()
+		if g, w := fmt.Sprintf("%#v", got.Data()), fmt.Sprintf("%#v", want.Data()); g != w || got.Len() != len(fields) {
+			t.Errorf("mask %06b: addFields copied (%d attributes)\n%s\nAddTo copies\n%s", mask, got.Len(), g, w)
+		}
+		if len(errs) != wantErrs {
+			t.Errorf("mask %06b: %d errors gathered, want %d", mask, len(errs), wantErrs)
+		}
+		buffer.Put(got)
+		buffer.Put(want)
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
-// TestLevelsShortcuts: the core's Enabled answers what levels.Decide
+// TestLevelsShortcuts: the core's Enabled and Check answer what levels.Decide
 // answers, for every combination of fixed, dynamic and Logs levels, the
 // breadcrumb level above the event level included, at every level (custom
 // ones beyond zap's too). internal/core's TestLevelsEnabledAndDecide holds
@@ -29,6 +29,10 @@ func TestLevelsShortcuts(t *testing.T) {
 					want := c.c.levels.Decide(l)
 					if got := c.Enabled(l); got != (want != core.Skip) {
 						t.Fatalf("b=%v e=%v logs=%v: Enabled(%v) = %v, Decide = %v", b, e, logs, l, got, want)
+					}
+					// Check compares fixed levels in place of Enabled.
+					if got := c.Check(zapcore.Entry{Level: l}, nil) != nil; got != (want != core.Skip) {
+						t.Fatalf("b=%v e=%v logs=%v: Check(%v) added the core: %v, Decide = %v", b, e, logs, l, got, want)
 					}
 					if l == 127 {
 						break

@@ -848,3 +848,31 @@ func TestSetNamesAsSetLoggerThenSetMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysOfEveryShortLength: add copies keys of 4 to 16 bytes with
+// overlapping word stores into a reused record's spare capacity; every
+// length, in a record new and reused, must read back whole, beside texts
+// and keys written before and after it untouched.
+func TestKeysOfEveryShortLength(t *testing.T) {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	r := &Record{}
+	for round := range 2 { // new, then reused: capacity left from round 0
+		r.Reset(time.Time{}, LevelInfo, Limits{MaxAttrs: 100, MaxValueBytes: 100, MaxRecordBytes: 4096})
+		r.SetNames("lg", "m")
+		for n := range 41 {
+			key := alphabet[n%7 : n%7+n]
+			r.AddScalar(KindInt64, key, uint64(n))
+			r.AddText(KindString, "v", key+"|")
+		}
+		if r.Logger() != "lg" || r.Message() != "m" {
+			t.Fatalf("round %d: names %q, %q", round, r.Logger(), r.Message())
+		}
+		for n := range 41 {
+			key := alphabet[n%7 : n%7+n]
+			a, v := r.Attr(2*n), r.Attr(2*n+1)
+			if r.Key(a) != key || a.Num() != uint64(n) || r.Key(v) != "v" || r.Text(v) != key+"|" {
+				t.Errorf("round %d, length %d: key %q (num %d), then %q = %q; want %q", round, n, r.Key(a), a.Num(), r.Key(v), r.Text(v), key)
+			}
+		}
+	}
+}

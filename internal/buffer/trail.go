@@ -190,7 +190,22 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	}()
 	fill(r)
 	filled = true
-	t.push(r)
+	if !inPlace {
+		t.push(r)
+		return
+	}
+	// push, by hand, for the ring's steady state: r is the oldest
+	// record, already in its place, which becomes the newest (a call and
+	// a store of r less: ZapBreadcrumb/json+logcrumbs 7,665 -> 7,654).
+	if t.head++; t.head == len(t.recs) {
+		t.head = 0
+	}
+	t.dropped++
+	t.unreportedDrops++
+	t.unreported++
+	if t.unreported >= reportEvery {
+		t.report()
+	}
 }
 
 // dropOldest takes the oldest record out of the ring, without giving it

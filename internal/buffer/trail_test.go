@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
 func rec(msg string) *Record {
@@ -423,6 +425,35 @@ func TestAppendFilled(t *testing.T) {
 	if newest.Len() != 0 || newest.Logged || newest.Message() != "f" {
 		t.Errorf("filled in place: %d attributes, logged %v, message %q; want none, false, f",
 			newest.Len(), newest.Logged, newest.Message())
+	}
+}
+
+// TestAppendFilledCountsAsAppend: AppendFilled, which moves a full ring
+// on by hand, keeps the same records, in the same order, and counts the
+// same appends and drops, for the trail and for the process (reported by
+// batches), as Append does, through many turns of the ring.
+func TestAppendFilledCountsAsAppend(t *testing.T) {
+	run := func(add func(tr *Trail, msg string)) (msgs []string, dropped, kept, droppedAll uint64) {
+		k0, d0 := stats.BreadcrumbsKept.Load(), stats.BreadcrumbsDropped.Load()
+		tr := NewTrail(5)
+		for i := range 3*reportEvery + 7 {
+			add(tr, fmt.Sprint(i))
+		}
+		return messages(tr), tr.Dropped(), stats.BreadcrumbsKept.Load() - k0, stats.BreadcrumbsDropped.Load() - d0
+	}
+	m1, d1, k1, a1 := run(func(tr *Trail, msg string) { tr.Append(rec(msg)) })
+	m2, d2, k2, a2 := run(func(tr *Trail, msg string) {
+		tr.AppendFilled(func(r *Record) {
+			r.Reset(time.Now(), LevelInfo, DefaultBreadcrumbLimits)
+			r.SetMessage(msg)
+		})
+	})
+	if !slices.Equal(m1, m2) || d1 != d2 || k1 != k2 || a1 != a2 {
+		t.Errorf("Append: %v, dropped %d, process kept %d dropped %d\nAppendFilled: %v, dropped %d, process kept %d dropped %d",
+			m1, d1, k1, a1, m2, d2, k2, a2)
+	}
+	if k1 == 0 || a1 == 0 {
+		t.Errorf("the process counters moved by %d and %d: the test reports nothing", k1, a1)
 	}
 }
 

@@ -104,12 +104,15 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 // nothing needs to read the record before it is kept. It does not, and
 // the caller builds the record and calls Keep, when Options.EscalateIf
 // must see the record, or the record goes to Sentry Logs too
-// (Options.PassThroughLevel, once the trail has sent an event).
-func (e *Escalator) KeepFilled(ctx context.Context, level buffer.Level, fill func(rec *buffer.Record)) bool {
+// (Options.PassThroughLevel, once the trail has sent an event). trail is
+// the trail of ctx (buffer.For), or nil for KeepFilled to look it up.
+func (e *Escalator) KeepFilled(ctx context.Context, trail *buffer.Trail, level buffer.Level, fill func(rec *buffer.Record)) bool {
 	if e.opts.EscalateIf != nil {
 		return false
 	}
-	trail := buffer.For(ctx)
+	if trail == nil {
+		trail = buffer.For(ctx)
+	}
 	if e.passThrough >= 0 && level >= e.passThrough && trail.Escalated() {
 		return false
 	}
