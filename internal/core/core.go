@@ -448,7 +448,7 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
 		// fillNames, with no Message (above): its call cost about 15
 		// instructions a breadcrumb (cachegrind).
-		rec.PC = ent.PC
+		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
 		rec.SetNames(c.loggerOf(ent), ent.Message)
 		if preset != nil { // AppendTo is a call, even for nil
 			preset.AppendTo(rec, false)
