@@ -876,3 +876,59 @@ func TestKeysOfEveryShortLength(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyCopyAtCapacityEdge: add copies a key into the spare capacity of
+// the record's data when it fits there, with overlapping word stores for
+// keys of 4 to 16 bytes. At every key length 0..140 (past the 128-byte
+// key cut) and every spare capacity around the key's length (one short,
+// exact, one over, eight over), the key must read back as a whole key
+// would be kept (cut at 128 bytes, on a rune boundary), the bytes before
+// it untouched, and nothing written past it within the capacity: as
+// append wrote it.
+func TestKeyCopyAtCapacityEdge(t *testing.T) {
+	lim := Limits{MaxAttrs: 10, MaxValueBytes: 100, MaxRecordBytes: 4096}
+	const prefix = "0123456789"
+	src := strings.Repeat("\xffkéy-ÿ\x00abcdefghijklmnopqrstuvwxyz", 8)
+	for n := range 141 {
+		key := src[n%5 : n%5+n]
+		want := key
+		if len(want) > maxKeyBytes {
+			r := &Record{textStart: -1}
+			r.Reset(time.Time{}, LevelInfo, lim)
+			r.AddScalar(KindInt64, key, 1)
+			want = r.Key(r.Attr(0))
+		}
+		for _, spare := range []int{n - 1, n, n + 1, n + 8} {
+			if spare < 0 {
+				continue
+			}
+			r := &Record{textStart: -1}
+			r.Reset(time.Time{}, LevelInfo, lim)
+			r.data = append(make([]byte, 0, len(prefix)+spare), prefix...)
+			r.attrs = make([]Attr, 0, 2)
+			full := r.data[:cap(r.data)]
+			for i := len(prefix); i < len(full); i++ {
+				full[i] = '#'
+			}
+			r.AddScalar(KindUint64, key, uint64(n))
+			a := r.Attr(0)
+			if r.Key(a) != want || a.Num() != uint64(n) || r.Len() != 1 {
+				t.Errorf("key of %d bytes, %d spare: %q (%d), want %q", n, spare, r.Key(a), a.Num(), want)
+			}
+			if got := string(r.data[:len(prefix)]); got != prefix {
+				t.Errorf("key of %d bytes, %d spare: data before the key %q", n, spare, got)
+			}
+			if len(r.data) != len(prefix)+len(want) {
+				t.Errorf("key of %d bytes, %d spare: data %d bytes, want %d", n, spare, len(r.data), len(prefix)+len(want))
+			}
+			if len(full) >= len(prefix)+len(want) && &full[0] == &r.data[0] {
+				for i := len(prefix) + len(want); i < len(full); i++ {
+					if full[i] != '#' {
+						t.Errorf("key of %d bytes, %d spare: byte %d past the key written", n, spare, i)
+						break
+					}
+				}
+			}
+		}
+	}
+}
