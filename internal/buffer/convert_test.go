@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -337,3 +338,61 @@ func (keepAll) Entry(_ string, v any) (any, bool) { return v, true }
 func (keepAll) Nested(map[string]any, string)     {}
 func (keepAll) Plain(string) bool                 { return true }
 func (keepAll) Text(s string) string              { return s }
+
+// dropSecret is a Cleaner that drops the entries of key "secret", plain
+// for every other key.
+type dropSecret struct{}
+
+func (dropSecret) Entry(k string, v any) (any, bool) { return v, k != "secret" }
+func (dropSecret) Nested(map[string]any, string)     {}
+func (dropSecret) Plain(k string) bool               { return k != "secret" }
+func (dropSecret) Text(s string) string              { return s }
+
+// TestCachedKeysFollowChanges: in an ASCII trail (whose pieces are taken
+// unchecked) a key cached at a position, and its verdict, are used only
+// while the records repeat that key there: a secret's key that follows a
+// plain one at the same position, of the same length or not, is dropped,
+// and so are those past the cache's 16 positions.
+func TestCachedKeysFollowChanges(t *testing.T) {
+	var recs []*Record
+	for i, k := range []string{"k", "secret", "k", "k", "secret", "secreT", "secret"} {
+		r := Get(time.Unix(int64(i), 0), LevelInfo, DefaultBreadcrumbLimits)
+		r.SetMessage("m")
+		r.AddText(KindString, k, "v")
+		r.AddScalar(KindInt64, "n", uint64(1000+i))
+		for j := range 18 {
+			key := "pad"
+			if j == 17 && i%2 == 1 {
+				key = "secret"
+			}
+			r.AddScalar(KindInt64, key, uint64(j))
+		}
+		recs = append(recs, r)
+	}
+	got := Breadcrumbs(recs, dropSecret{})
+	for i, r := range recs {
+		want := r.DataIn(r.AllText())
+		delete(want, "secret")
+		if !reflect.DeepEqual(got[i].Data, want) {
+			t.Errorf("record %d: got %v, want %v", i, got[i].Data, want)
+		}
+	}
+}
+
+// TestIsASCII agrees with a byte-by-byte check, a high bit at any position
+// of strings up to 80 bytes.
+func TestIsASCII(t *testing.T) {
+	for n := range 81 {
+		b := []byte(strings.Repeat("a", n))
+		if !isASCII(string(b)) {
+			t.Fatalf("%d ASCII bytes: not ASCII", n)
+		}
+		for i := range n {
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Errorf("%d bytes, 0x80 at %d: ASCII", n, i)
+			}
+			b[i] = 'a'
+		}
+	}
+}
