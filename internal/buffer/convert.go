@@ -283,7 +283,7 @@ func renderedBytes(k Kind) int {
 // appendRendered appends the text of a duration or time attribute to b.
 func appendRendered(b []byte, a Attr) []byte {
 	if a.Kind == KindDuration {
-		return append(b, time.Duration(a.num).String()...)
+		return appendDuration(b, int64(a.num))
 	}
 	return time.Unix(0, int64(a.num)).UTC().AppendFormat(b, time.RFC3339Nano)
 }
