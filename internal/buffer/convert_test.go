@@ -396,3 +396,61 @@ func TestIsASCII(t *testing.T) {
 		}
 	}
 }
+
+// markTexts is a Cleaner that keeps every entry, URLs marked: Entry and
+// Text append "!" to a string that holds "://" (as Cleaner's contract
+// lets them), and Plain is true for the keys that start with "k".
+type markTexts struct{}
+
+func (m markTexts) Entry(k string, v any) (any, bool) {
+	if s, ok := v.(string); ok {
+		return m.Text(s), true
+	}
+	return v, true
+}
+func (markTexts) Nested(map[string]any, string) {}
+func (markTexts) Plain(k string) bool           { return strings.HasPrefix(k, "k") }
+func (markTexts) Text(s string) string {
+	if strings.Contains(s, "://") {
+		return s + "!"
+	}
+	return s
+}
+
+// TestFlatKindsAsEntry: a flat record's values of every kind, converted
+// inline or not, are what Entry makes of Value's, with no cleaner, a
+// cleaner that keeps them and one that marks texts, under plain keys and
+// not.
+func TestFlatKindsAsEntry(t *testing.T) {
+	r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+	r.SetMessage("m")
+	for _, k := range []string{"k", "p"} {
+		r.AddText(KindString, k+"s", "http://text")
+		r.AddText(KindError, k+"e", "err http://x")
+		r.AddText(KindPanic, k+"x", "boom://")
+		r.AddScalar(KindInt64, k+"i", uint64(1<<40))
+		r.AddScalar(KindInt64, k+"j", 7)
+		r.AddScalar(KindUint64, k+"u", 1<<41)
+		r.AddScalar(KindFloat64, k+"f", math.Float64bits(2.5))
+		r.AddScalar(KindFloat64, k+"n", math.Float64bits(math.NaN()))
+		r.AddScalar(KindBool, k+"b", 1)
+		r.AddScalar(KindBool, k+"c", 0)
+		r.AddScalar(KindDuration, k+"d", uint64(1500*time.Microsecond))
+		r.AddScalar(KindTime, k+"t", uint64(time.Unix(2, 5).UnixNano()))
+		r.AddScalar(KindNull, k+"z", 0)
+	}
+	for _, c := range []Cleaner{nil, keepAll{}, markTexts{}} {
+		got := Breadcrumbs([]*Record{r, r}, c) // the second with the keys cached
+		want := r.DataIn(r.AllText())
+		if c != nil {
+			for k, v := range want {
+				want[k], _ = c.Entry(k, v)
+			}
+		}
+		for i := range got {
+			if !reflect.DeepEqual(got[i].Data, want) {
+				t.Errorf("cleaner %T, breadcrumb %d:\n got %#v\nwant %#v", c, i, got[i].Data, want)
+			}
+		}
+	}
+}
