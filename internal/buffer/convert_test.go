@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -337,3 +338,119 @@ func (keepAll) Entry(_ string, v any) (any, bool) { return v, true }
 func (keepAll) Nested(map[string]any, string)     {}
 func (keepAll) Plain(string) bool                 { return true }
 func (keepAll) Text(s string) string              { return s }
+
+// dropSecret is a Cleaner that drops the entries of key "secret", plain
+// for every other key.
+type dropSecret struct{}
+
+func (dropSecret) Entry(k string, v any) (any, bool) { return v, k != "secret" }
+func (dropSecret) Nested(map[string]any, string)     {}
+func (dropSecret) Plain(k string) bool               { return k != "secret" }
+func (dropSecret) Text(s string) string              { return s }
+
+// TestCachedKeysFollowChanges: in an ASCII trail (whose pieces are taken
+// unchecked) a key cached at a position, and its verdict, are used only
+// while the records repeat that key there: a secret's key that follows a
+// plain one at the same position, of the same length or not, is dropped,
+// and so are those past the cache's 16 positions.
+func TestCachedKeysFollowChanges(t *testing.T) {
+	var recs []*Record
+	for i, k := range []string{"k", "secret", "k", "k", "secret", "secreT", "secret"} {
+		r := Get(time.Unix(int64(i), 0), LevelInfo, DefaultBreadcrumbLimits)
+		r.SetMessage("m")
+		r.AddText(KindString, k, "v")
+		r.AddScalar(KindInt64, "n", uint64(1000+i))
+		for j := range 18 {
+			key := "pad"
+			if j == 17 && i%2 == 1 {
+				key = "secret"
+			}
+			r.AddScalar(KindInt64, key, uint64(j))
+		}
+		recs = append(recs, r)
+	}
+	got := Breadcrumbs(recs, dropSecret{})
+	for i, r := range recs {
+		want := r.DataIn(r.AllText())
+		delete(want, "secret")
+		if !reflect.DeepEqual(got[i].Data, want) {
+			t.Errorf("record %d: got %v, want %v", i, got[i].Data, want)
+		}
+	}
+}
+
+// TestIsASCII agrees with a byte-by-byte check, a high bit at any position
+// of strings up to 80 bytes.
+func TestIsASCII(t *testing.T) {
+	for n := range 81 {
+		b := []byte(strings.Repeat("a", n))
+		if !isASCII(string(b)) {
+			t.Fatalf("%d ASCII bytes: not ASCII", n)
+		}
+		for i := range n {
+			b[i] = 0x80
+			if isASCII(string(b)) {
+				t.Errorf("%d bytes, 0x80 at %d: ASCII", n, i)
+			}
+			b[i] = 'a'
+		}
+	}
+}
+
+// markTexts is a Cleaner that keeps every entry, URLs marked: Entry and
+// Text append "!" to a string that holds "://" (as Cleaner's contract
+// lets them), and Plain is true for the keys that start with "k".
+type markTexts struct{}
+
+func (m markTexts) Entry(k string, v any) (any, bool) {
+	if s, ok := v.(string); ok {
+		return m.Text(s), true
+	}
+	return v, true
+}
+func (markTexts) Nested(map[string]any, string) {}
+func (markTexts) Plain(k string) bool           { return strings.HasPrefix(k, "k") }
+func (markTexts) Text(s string) string {
+	if strings.Contains(s, "://") {
+		return s + "!"
+	}
+	return s
+}
+
+// TestFlatKindsAsEntry: a flat record's values of every kind, converted
+// inline or not, are what Entry makes of Value's, with no cleaner, a
+// cleaner that keeps them and one that marks texts, under plain keys and
+// not.
+func TestFlatKindsAsEntry(t *testing.T) {
+	r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+	r.SetMessage("m")
+	for _, k := range []string{"k", "p"} {
+		r.AddText(KindString, k+"s", "http://text")
+		r.AddText(KindError, k+"e", "err http://x")
+		r.AddText(KindPanic, k+"x", "boom://")
+		r.AddScalar(KindInt64, k+"i", uint64(1<<40))
+		r.AddScalar(KindInt64, k+"j", 7)
+		r.AddScalar(KindUint64, k+"u", 1<<41)
+		r.AddScalar(KindFloat64, k+"f", math.Float64bits(2.5))
+		r.AddScalar(KindFloat64, k+"n", math.Float64bits(math.NaN()))
+		r.AddScalar(KindBool, k+"b", 1)
+		r.AddScalar(KindBool, k+"c", 0)
+		r.AddScalar(KindDuration, k+"d", uint64(1500*time.Microsecond))
+		r.AddScalar(KindTime, k+"t", uint64(time.Unix(2, 5).UnixNano()))
+		r.AddScalar(KindNull, k+"z", 0)
+	}
+	for _, c := range []Cleaner{nil, keepAll{}, markTexts{}} {
+		got := Breadcrumbs([]*Record{r, r}, c) // the second with the keys cached
+		want := r.DataIn(r.AllText())
+		if c != nil {
+			for k, v := range want {
+				want[k], _ = c.Entry(k, v)
+			}
+		}
+		for i := range got {
+			if !reflect.DeepEqual(got[i].Data, want) {
+				t.Errorf("cleaner %T, breadcrumb %d:\n got %#v\nwant %#v", c, i, got[i].Data, want)
+			}
+		}
+	}
+}
