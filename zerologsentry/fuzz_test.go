@@ -31,6 +31,14 @@ var scannerSeeds = [][]byte{
 	[]byte(`{"e":"\"\"\"\"\"\"\"\"\"","error":"\\\\\\\\\\\\\\\\","o":{"a":["\"]}","error"],"error":"y"}}`),
 	[]byte("{\"error\":\"\xa2\xdc\x22\"}"),
 	[]byte("{ \"a\" :\t\"b\" ,\n\"error\"\r: \"x\" , \"n\" : 1 , \"o\" : { \"error\" : \"y\" } }"),
+	// Scalars quickScalar reads, and ones it leaves to scalar: literals
+	// cut short or run on, 18 and 19 digits, a lone minus, a fraction.
+	[]byte(`{"t":true,"f":false}`),
+	[]byte(`{"n":null]`),
+	[]byte(`{"a":tru,"b":falsey,"c":nul,"d":-,"e":-0,"f":1.5,"g":12a,"h":truex,"i":nullx}`),
+	[]byte(`{"a":999999999999999999,"b":-999999999999999999,"c":1000000000000000000,"d":-1000000000000000000,"e":9999999999999999999}`),
+	[]byte(`{"a":007 ,"b":3` + "\t" + `}`),
+	[]byte(`{"level":"info","path":"/users/42","status":200,"took":3,"cached":false`),
 }
 
 // FuzzScanner feeds arbitrary bytes, as a hook or writer might see them, to
@@ -78,6 +86,30 @@ func FuzzScanner(f *testing.F) {
 			if got, ok := smallInt(str); ok && (werr != nil || got != want) {
 				t.Fatalf("smallInt(%q) = %d, strconv says %d, %v", str, got, want, werr)
 			}
+		}
+		for i, c := range b { // quickScalar against value and scalar
+			quick := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+			qs := scanner{b: b, i: i, rec: quick}
+			if !qs.quickScalar("k", c) {
+				buffer.Put(quick)
+				if qs.i != i {
+					t.Fatalf("quickScalar at %d of %q declined, having moved to %d", i, b, qs.i)
+				}
+				continue
+			}
+			slow := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+			ss := scanner{b: b, i: i, rec: slow}
+			raw, ok := ss.value()
+			if ok {
+				ss.scalar("k", raw)
+			}
+			q, w := quick.Attr(0), slow.Attr(0)
+			if !ok || qs.i != ss.i || slow.Len() != 1 || q.Kind != w.Kind || q.Num() != w.Num() {
+				t.Fatalf("quickScalar at %d of %q: %v %d (end %d), value and scalar: %v %v %d (end %d)",
+					i, b, q.Kind, q.Num(), qs.i, ok, w.Kind, w.Num(), ss.i)
+			}
+			buffer.Put(quick)
+			buffer.Put(slow)
 		}
 		for i, c := range b { // str against the plain byte-by-byte scan
 			if c != '"' {
