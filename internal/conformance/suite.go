@@ -33,6 +33,7 @@ func Run(t *testing.T, d Driver) {
 		{"TrailOldestFirst", testTrailOldestFirst},
 		{"TrailCap", testTrailCap},
 		{"TimesAreWhenLogged", testTimesAreWhenLogged},
+		{"EscalatedTimesAreWhenLogged", testEscalatedTimesAreWhenLogged},
 		{"TwoRequestsIsolated", testTwoRequestsIsolated},
 		{"ConcurrentRequestsIsolated", testConcurrentRequestsIsolated},
 		{"DebugKeptWhileOutputFilters", testDebugKeptWhileOutputFilters},
@@ -213,12 +214,14 @@ func errField(data map[string]any) any {
 // time its record was logged: between the clock's readings just before and
 // just after the log call, give or take a millisecond (how far zerolog's
 // record clock may be from time.Now). So is the "logcrumbs.time" of the
-// records the event sends to Sentry Logs after the fact (LogsOnEvent). The
+// records the event sends to Sentry Logs after the fact (LogsOnEvent), and
+// of the trail's breadcrumbs as Trail.Breadcrumbs converts them. The
 // records are logged 5 ms apart, so that a time read late, or early, falls
 // outside its window.
 func testTimesAreWhenLogged(t *testing.T, d Driver) {
 	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
-	log := logger.Bind(rec.Context(context.Background()))
+	ctx := rec.Context(context.Background())
+	log := logger.Bind(ctx)
 	var windows [][2]time.Time
 	logAt := func(level Level, msg string, fields ...Field) {
 		before := time.Now()
@@ -249,11 +252,78 @@ func testTimesAreWhenLogged(t *testing.T, d Driver) {
 		times = append(times, at)
 	}
 	windows = append(windows, windows[:3]...)
+	// And the trail's own breadcrumbs (Trail.Breadcrumbs), the event's
+	// record kept as the last.
+	trail := logcrumbs.FromContext(ctx).Breadcrumbs()
+	if len(trail) != 4 {
+		t.Fatalf("the trail holds %d breadcrumbs, want 4", len(trail))
+	}
+	for i, b := range trail {
+		times = append(times, b.Timestamp)
+		windows = append(windows, windows[i])
+	}
 	const slack = time.Millisecond
 	for i, at := range times {
 		if w := windows[i]; at.Before(w[0].Add(-slack)) || at.After(w[1].Add(slack)) {
 			t.Errorf("time %d %s, logged between %s and %s", i, at.Format(time.RFC3339Nano), w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano))
 		}
+	}
+}
+
+// EscalatedTimesAreWhenLogged: TimesAreWhenLogged for records below the
+// event level that EscalateIf sends as events (zerolog times those by its
+// record clock, as breadcrumbs, not as events): each event's timestamp is
+// its record's time, and so is the breadcrumb each leaves in the trail,
+// kept in place (within the breadcrumb limits) or copied (beyond them),
+// as the next event and the trail's own Breadcrumbs show them.
+func testEscalatedTimesAreWhenLogged(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
+		o.BreadcrumbLimits.MaxAttrs = 4
+		o.EscalateIf = func(r logcrumbs.Record) bool { return strings.HasPrefix(r.Message(), "escalate") }
+	})
+	ctx := rec.Context(context.Background())
+	log := logger.Bind(ctx)
+	var windows [][2]time.Time
+	logAt := func(level Level, msg string, fields ...Field) {
+		before := time.Now()
+		log.Log(level, msg, fields...)
+		windows = append(windows, [2]time.Time{before, time.Now()})
+		time.Sleep(5 * time.Millisecond)
+	}
+	logAt(Info, "first")
+	logAt(Info, "escalate small", Field{"n", 1})
+	logAt(Info, "third")
+	logAt(Info, "escalate large", Field{"a", 1}, Field{"b", 2}, Field{"c", 3}, Field{"d", 4}, Field{"e", 5}, Field{"f", 6})
+	logAt(Info, "fifth")
+	logAt(Error, "save failed", Field{"err", errors.New("disk full")})
+
+	evs := rec.Events()
+	if len(evs) != 3 {
+		t.Fatalf("%d events %q, want 3", len(evs), messages(evs))
+	}
+	check := func(what string, at time.Time, w [2]time.Time) {
+		t.Helper()
+		const slack = time.Millisecond
+		if at.Before(w[0].Add(-slack)) || at.After(w[1].Add(slack)) {
+			t.Errorf("%s: time %s, logged between %s and %s", what, at.Format(time.RFC3339Nano), w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano))
+		}
+	}
+	check("escalated small event", evs[0].Timestamp, windows[1])
+	check("escalated large event", evs[1].Timestamp, windows[3])
+	check("error event", evs[2].Timestamp, windows[5])
+	bs := evs[2].Event.Breadcrumbs
+	if len(bs) != 5 {
+		t.Fatalf("%d breadcrumbs, want 5", len(bs))
+	}
+	for i, b := range bs {
+		check("breadcrumb "+b.Message, b.Timestamp, windows[i])
+	}
+	trail := logcrumbs.FromContext(ctx).Breadcrumbs()
+	if len(trail) != 6 {
+		t.Fatalf("the trail holds %d breadcrumbs, want 6", len(trail))
+	}
+	for i, b := range trail {
+		check("trail's breadcrumb "+b.Message, b.Timestamp, windows[i])
 	}
 }
 
