@@ -162,9 +162,9 @@ func TestSlabConversionMatchesBoxing(t *testing.T) {
 			t.Errorf("record %d: JSON %s, want %s", i, gotJSON, wantJSON)
 		}
 	}
-	s, all := newSlabFor(recs)
+	s, all, flat := newSlabFor(recs)
 	for _, r := range recs {
-		r.dataIn(checkedText(all[:len(r.data)]), &s, nil, nil)
+		r.dataIn(checkedText(all[:len(r.data)]), &s, nil, nil, flat)
 		all = all[len(r.data):]
 	}
 	if len(s.strs) != 0 || len(s.nums) != 0 {

@@ -64,8 +64,10 @@ var (
 // prefix: "secret", "secreT", "secrex"), up to 24 of them (past the key
 // cache's 16), values of every flat kind (durations at each unit's bounds
 // and negative, beyond the slab's 16 bytes a duration), some records
-// with groups or JSON values, some with dropped attributes, and deferred
-// ones expanded as a trail's copy expands them. With wide, some records
+// with groups or JSON values (none in a third of the trails, which
+// Breadcrumbs then converts as flat without asking each record), some
+// with dropped attributes, and deferred ones expanded as a trail's copy
+// expands them. With wide, some records
 // after the first hold one piece of non-ASCII or invalid text (a key, a
 // value, the logger's name or the message).
 func reviewTrail(rng *rand.Rand, wide bool) []*Record {
@@ -75,6 +77,7 @@ func reviewTrail(rng *rand.Rand, wide bool) []*Record {
 			sites[i] = append(sites[i], reviewKeys[rng.IntN(len(reviewKeys))])
 		}
 	}
+	flatOnly := rng.IntN(3) == 0
 	var recs []*Record
 	for ri := range 1 + rng.IntN(30) {
 		limits := DefaultBreadcrumbLimits
@@ -84,7 +87,7 @@ func reviewTrail(rng *rand.Rand, wide bool) []*Record {
 		r := Get(time.Unix(1700000000+int64(ri), 0), Level(rng.IntN(5)), limits)
 		r.SetLogger("slog")
 		r.SetMessage("hello")
-		grouped := rng.IntN(4) == 0
+		grouped := !flatOnly && rng.IntN(4) == 0
 		for _, k := range sites[rng.IntN(len(sites))] {
 			if rng.IntN(8) == 0 {
 				k = reviewKeys[rng.IntN(len(reviewKeys))]
@@ -165,9 +168,13 @@ func TestTrailConvertsAsRecordsAlone(t *testing.T) {
 		want []map[string]any
 	}
 	var done []converted
+	flatTrails := 0 // of more than one record, every record flat
 	for seed := range 400 {
 		rng := rand.New(rand.NewPCG(uint64(seed), 3))
 		recs := reviewTrail(rng, seed%2 == 1)
+		if _, _, flat := newSlabFor(recs); flat && len(recs) > 1 {
+			flatTrails++
+		}
 		for _, c := range []Cleaner{nil, modelCleaner{}} {
 			got := Breadcrumbs(recs, c)
 			checked := Breadcrumbs(append(recs[:len(recs):len(recs)], wide), c)
@@ -220,6 +227,9 @@ func TestTrailConvertsAsRecordsAlone(t *testing.T) {
 		if seed%100 == 0 {
 			runtime.GC()
 		}
+	}
+	if flatTrails < 50 || flatTrails > 350 {
+		t.Errorf("%d of 400 trails of more than one record all flat: both of Breadcrumbs' ways want testing", flatTrails)
 	}
 	runtime.GC()
 	for i, d := range done {
