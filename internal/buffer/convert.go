@@ -442,7 +442,30 @@ func (r *Record) flatDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[string
 		a := &r.attrs[i]
 		var key string
 		var plain bool
-		if e := kc.hit(c, i); e != nil && e.key == t.all[a.key.off:a.key.off+a.key.len] {
+		e := kc.hit(c, i)
+		if e != nil {
+			// e.key == k, a key of 4 to 16 bytes (as most are) compared
+			// with two overlapping loads from each, as memequal compares
+			// it, without memequal's call: BenchmarkBreadcrumbs, 2,886 ->
+			// 2,846 instructions a breadcrumb of four keys (2,859 with the
+			// comparison a function of its own, past the inliner's budget).
+			k := t.all[a.key.off : a.key.off+a.key.len]
+			same := false
+			if len(k) == len(e.key) {
+				switch {
+				case len(k) >= 8 && len(k) <= 16:
+					same = le64(k) == le64(e.key) && le64(k[len(k)-8:]) == le64(e.key[len(k)-8:])
+				case len(k) >= 4 && len(k) < 8:
+					same = le32(k) == le32(e.key) && le32(k[len(k)-4:]) == le32(e.key[len(k)-4:])
+				default:
+					same = k == e.key
+				}
+			}
+			if !same {
+				e = nil
+			}
+		}
+		if e != nil {
 			key, plain = e.key, e.plain == plainYes
 		} else {
 			key, plain = kc.keyPlain(c, t, i, a.key)
