@@ -438,8 +438,12 @@ func (r *Record) flatDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[string
 		n++
 	}
 	root := make(map[string]any, n)
-	for i := range r.attrs {
-		a := &r.attrs[i]
+	// r.attrs read once: the loop's calls and map assignments would have
+	// it read from r again at every entry (BenchmarkBreadcrumbs, 2,824 ->
+	// 2,812 instructions a breadcrumb).
+	attrs := r.attrs
+	for i := range attrs {
+		a := &attrs[i]
 		var key string
 		var plain bool
 		e := kc.hit(c, i)
