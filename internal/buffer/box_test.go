@@ -167,8 +167,8 @@ func TestSlabConversionMatchesBoxing(t *testing.T) {
 		r.dataIn(checkedText(all[:len(r.data)]), &s, nil, nil, flat)
 		all = all[len(r.data):]
 	}
-	if len(s.strs) != 0 || len(s.nums) != 0 {
-		t.Errorf("slab left %d strings and %d numbers untaken", len(s.strs), len(s.nums))
+	if s.nstr != len(s.strs) || s.nnum != len(s.nums) {
+		t.Errorf("slab left %d strings and %d numbers untaken", len(s.strs)-s.nstr, len(s.nums)-s.nnum)
 	}
 }
 
