@@ -162,13 +162,13 @@ func TestSlabConversionMatchesBoxing(t *testing.T) {
 			t.Errorf("record %d: JSON %s, want %s", i, gotJSON, wantJSON)
 		}
 	}
-	s, all := newSlabFor(recs)
+	s, all, flat := newSlabFor(recs)
 	for _, r := range recs {
-		r.dataIn(checkedText(all[:len(r.data)]), &s, nil, nil)
+		r.dataIn(checkedText(all[:len(r.data)]), &s, nil, nil, flat)
 		all = all[len(r.data):]
 	}
-	if len(s.strs) != 0 || len(s.nums) != 0 {
-		t.Errorf("slab left %d strings and %d numbers untaken", len(s.strs), len(s.nums))
+	if s.nstr != len(s.strs) || s.nnum != len(s.nums) {
+		t.Errorf("slab left %d strings and %d numbers untaken", len(s.strs)-s.nstr, len(s.nums)-s.nnum)
 	}
 }
 

@@ -68,3 +68,17 @@ func TestCopyReleasesSlotStorage(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyOverSlotStorage: copying a record without errors over one whose
+// errors are on its own storage leaves no error there (copyFrom reads the
+// storage only when either record's flag says it was given out).
+func TestCopyOverSlotStorage(t *testing.T) {
+	src := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	defer Put(src)
+	var c Record
+	c.ErrorsSlot([]error{errors.New("one"), errors.New("two")})
+	c.copyFrom(src)
+	if c.errBuf != [2]error{} || c.errBufUsed || c.Errors() != nil {
+		t.Errorf("the copy kept the errors it held: %v, %v", c.errBuf, c.Errors())
+	}
+}

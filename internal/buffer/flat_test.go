@@ -60,7 +60,7 @@ func TestFlatDataSameAsGrouped(t *testing.T) {
 	defer PutAll(recs)
 	for _, c := range []Cleaner{nil, keepAll{}, picky{}} {
 		convert := func(data func(r *Record, t text, s *slab, c Cleaner, kc *keyCache) map[string]any) []map[string]any {
-			s, all := newSlabFor(recs)
+			s, all, _ := newSlabFor(recs)
 			var kc keyCache
 			out := make([]map[string]any, len(recs))
 			for i, r := range recs {

@@ -52,7 +52,8 @@ func (modelCleaner) Text(s string) string {
 
 var (
 	reviewKeys = []string{"k", "n", "id", "pad", "url", "took", "secret", "secreT", "secrex", "token", "tokem", "tokens",
-		"password", "passwore", "user", "usex", "user.id", "user.ix", "user.email", "", "a\x7fb", "\x7f", "pad01", "pad02"}
+		"password", "passwore", "user", "usex", "user.id", "user.ix", "user.email", "", "a\x7fb", "\x7f", "pad01", "pad02",
+		"Password", "user.emaIl", "request.path", "request.header.a", "request.header.b", "request.header.ab"}
 	reviewTexts = []string{"v", "", "http://u:p@h/x", "https://h/?token=abc", "a\x7f", "://",
 		"a plain text value that is long enough to cross a 32-byte boundary"}
 	reviewDurations = []int64{0, 1, 999, 1000, 1001, 999999, 1e6, 1e9 - 1, 1e9, 1e9 + 1, 59e9, 60e9, 3599e9, 3600e9 + 3,
@@ -61,10 +62,12 @@ var (
 
 // reviewTrail returns ASCII records from a few call sites: keys repeated at
 // the same positions, changed at some (to keys of the same length and
-// prefix: "secret", "secreT", "secrex"), up to 24 of them (past the key
-// cache's 16), values of every flat kind (durations at each unit's bounds
-// and negative, beyond the slab's 16 bytes a duration), some records
-// with groups or JSON values, some with dropped attributes, and deferred
+// prefix, "secret", "secreT", "secrex", or suffix, "password", "Password",
+// of 1 to 17 bytes, or to the key with one bit changed), up to 24 of them (past the key cache's 16), values of
+// every flat kind (durations at each unit's bounds and negative, beyond the
+// slab's 16 bytes a duration), some records with groups or JSON values
+// (none in a third of the trails, which Breadcrumbs then converts as flat
+// without asking each record), some with dropped attributes, and deferred
 // ones expanded as a trail's copy expands them. With wide, some records
 // after the first hold one piece of non-ASCII or invalid text (a key, a
 // value, the logger's name or the message).
@@ -75,6 +78,7 @@ func reviewTrail(rng *rand.Rand, wide bool) []*Record {
 			sites[i] = append(sites[i], reviewKeys[rng.IntN(len(reviewKeys))])
 		}
 	}
+	flatOnly := rng.IntN(3) == 0
 	var recs []*Record
 	for ri := range 1 + rng.IntN(30) {
 		limits := DefaultBreadcrumbLimits
@@ -84,10 +88,19 @@ func reviewTrail(rng *rand.Rand, wide bool) []*Record {
 		r := Get(time.Unix(1700000000+int64(ri), 0), Level(rng.IntN(5)), limits)
 		r.SetLogger("slog")
 		r.SetMessage("hello")
-		grouped := rng.IntN(4) == 0
+		grouped := !flatOnly && rng.IntN(4) == 0
 		for _, k := range sites[rng.IntN(len(sites))] {
-			if rng.IntN(8) == 0 {
+			switch rng.IntN(16) {
+			case 0, 1:
 				k = reviewKeys[rng.IntN(len(reviewKeys))]
+			case 2:
+				if k != "" {
+					// the key with one bit of one byte changed, still ASCII:
+					// equal to the cached one but there
+					b := []byte(k)
+					b[rng.IntN(len(b))] ^= 1 << rng.IntN(7)
+					k = string(b)
+				}
 			}
 			n := 11
 			if grouped {
@@ -165,9 +178,13 @@ func TestTrailConvertsAsRecordsAlone(t *testing.T) {
 		want []map[string]any
 	}
 	var done []converted
+	flatTrails := 0 // of more than one record, every record flat
 	for seed := range 400 {
 		rng := rand.New(rand.NewPCG(uint64(seed), 3))
 		recs := reviewTrail(rng, seed%2 == 1)
+		if _, _, flat := newSlabFor(recs); flat && len(recs) > 1 {
+			flatTrails++
+		}
 		for _, c := range []Cleaner{nil, modelCleaner{}} {
 			got := Breadcrumbs(recs, c)
 			checked := Breadcrumbs(append(recs[:len(recs):len(recs)], wide), c)
@@ -220,6 +237,9 @@ func TestTrailConvertsAsRecordsAlone(t *testing.T) {
 		if seed%100 == 0 {
 			runtime.GC()
 		}
+	}
+	if flatTrails < 50 || flatTrails > 350 {
+		t.Errorf("%d of 400 trails of more than one record all flat: both of Breadcrumbs' ways want testing", flatTrails)
 	}
 	runtime.GC()
 	for i, d := range done {

@@ -8,7 +8,7 @@ import (
 // TestSlabNeedsByKind holds newSlabFor's count (kindNeeds, a table by
 // kind) to a switch on the kind, for every kind and numbers that box
 // free, not, and floats that are not finite: the slab's elements must be
-// what value takes.
+// what value takes; and its flat, what Record.flat says of each kind.
 func TestSlabNeedsByKind(t *testing.T) {
 	// want returns the string elements, number elements and rendered
 	// bytes of a.
@@ -39,7 +39,10 @@ func TestSlabNeedsByKind(t *testing.T) {
 		for _, n := range nums {
 			a := Attr{Kind: k, num: n}
 			r := &Record{attrs: []Attr{a, a}, data: []byte("text")}
-			s, _ := newSlabFor([]*Record{r, r})
+			s, _, flat := newSlabFor([]*Record{r, r})
+			if flat != r.flat() {
+				t.Errorf("kind %d: newSlabFor's flat %v, Record.flat %v", k, flat, r.flat())
+			}
 			ws, wn, wr := want(&a)
 			if len(s.strs) != 4*ws || len(s.nums) != 4*wn || cap(s.rend) != 4*wr {
 				t.Errorf("kind %d, num %#x: %d strings, %d numbers, %d bytes; want %d, %d, %d",
