@@ -323,11 +323,12 @@ func (s *scanner) space() {
 // whether they hold escapes, and whether the string was closed.
 //
 // It skips eight bytes at a time while none is a quote or a backslash
-// (special), then goes on byte by byte, which also decides any byte special
-// marked: a byte loop cost about nine instructions a byte, and a skipped
-// repeat's error scan reads every key and value (cachegrind,
-// ZerologRepeat/hook: 9,886 -> 9,767 instructions a record). Not
-// bytes.IndexByte: its call does not pay for the few bytes of most keys and
+// (special), decides at once the byte of special's lowest mark (exact:
+// TestSpecialLowestMarkExact), and goes byte by byte only over the last
+// bytes, fewer than eight: a byte loop cost about nine instructions a
+// byte, and a skipped repeat's error scan reads every key and value
+// (cachegrind, ZerologRepeat/hook: 9,886 -> 9,767 instructions a record).
+// Not bytes.IndexByte: its call does not pay for the few bytes of most keys and
 // values (measured), and it finds one byte, not either of two.
 func (s *scanner) str() (raw []byte, esc, ok bool) {
 	b := s.b
