@@ -210,6 +210,32 @@ func errField(data map[string]any) any {
 	return data["error"]
 }
 
+// logWindows logs records 5 ms apart and remembers, for each, the clock's
+// readings just before and just after its log call: the window its time
+// must fall in, give or take a millisecond (how far zerolog's record clock
+// may be from time.Now).
+type logWindows struct {
+	log     Logger
+	windows [][2]time.Time
+}
+
+// logAt logs one record and notes its window.
+func (l *logWindows) logAt(level Level, msg string, fields ...Field) {
+	before := time.Now()
+	l.log.Log(level, msg, fields...)
+	l.windows = append(l.windows, [2]time.Time{before, time.Now()})
+	time.Sleep(5 * time.Millisecond)
+}
+
+// check reports what's time at unless it is within the window of record i.
+func (l *logWindows) check(t *testing.T, what string, at time.Time, i int) {
+	t.Helper()
+	const slack = time.Millisecond
+	if w := l.windows[i]; at.Before(w[0].Add(-slack)) || at.After(w[1].Add(slack)) {
+		t.Errorf("%s: time %s, logged between %s and %s", what, at.Format(time.RFC3339Nano), w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano))
+	}
+}
+
 // TimesAreWhenLogged: each breadcrumb's timestamp, and the event's, is the
 // time its record was logged: between the clock's readings just before and
 // just after the log call, give or take a millisecond (how far zerolog's
@@ -221,37 +247,32 @@ func errField(data map[string]any) any {
 func testTimesAreWhenLogged(t *testing.T, d Driver) {
 	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
 	ctx := rec.Context(context.Background())
-	log := logger.Bind(ctx)
-	var windows [][2]time.Time
-	logAt := func(level Level, msg string, fields ...Field) {
-		before := time.Now()
-		log.Log(level, msg, fields...)
-		windows = append(windows, [2]time.Time{before, time.Now()})
-		time.Sleep(5 * time.Millisecond)
-	}
-	logAt(Info, "first")
-	logAt(Warn, "second")
-	logAt(Info, "third")
-	logAt(Error, "save failed", Field{"err", errors.New("disk full")})
+	l := &logWindows{log: logger.Bind(ctx)}
+	l.logAt(Info, "first")
+	l.logAt(Warn, "second")
+	l.logAt(Info, "third")
+	l.logAt(Error, "save failed", Field{"err", errors.New("disk full")})
 
 	ev := one(t, rec)
 	bs := ev.Event.Breadcrumbs
 	if len(bs) != 3 {
 		t.Fatalf("%d breadcrumbs, want 3", len(bs))
 	}
-	times := []time.Time{bs[0].Timestamp, bs[1].Timestamp, bs[2].Timestamp, ev.Timestamp}
+	for i, b := range bs {
+		l.check(t, "breadcrumb "+b.Message, b.Timestamp, i)
+	}
+	l.check(t, "event", ev.Timestamp, 3)
 	logs := rec.Logs()
 	if len(logs) != 4 {
 		t.Fatalf("%d logs %q, want the event's 4 records", len(logs), bodies(logs))
 	}
-	for _, l := range logs[:3] {
-		at, err := time.Parse(time.RFC3339Nano, l.Attributes["logcrumbs.time"].AsString())
+	for i, lg := range logs[:3] {
+		at, err := time.Parse(time.RFC3339Nano, lg.Attributes["logcrumbs.time"].AsString())
 		if err != nil {
-			t.Fatalf("log %q: logcrumbs.time: %v", l.Body, err)
+			t.Fatalf("log %q: logcrumbs.time: %v", lg.Body, err)
 		}
-		times = append(times, at)
+		l.check(t, "log "+lg.Body, at, i)
 	}
-	windows = append(windows, windows[:3]...)
 	// And the trail's own breadcrumbs (Trail.Breadcrumbs), the event's
 	// record kept as the last.
 	trail := logcrumbs.FromContext(ctx).Breadcrumbs()
@@ -259,14 +280,7 @@ func testTimesAreWhenLogged(t *testing.T, d Driver) {
 		t.Fatalf("the trail holds %d breadcrumbs, want 4", len(trail))
 	}
 	for i, b := range trail {
-		times = append(times, b.Timestamp)
-		windows = append(windows, windows[i])
-	}
-	const slack = time.Millisecond
-	for i, at := range times {
-		if w := windows[i]; at.Before(w[0].Add(-slack)) || at.After(w[1].Add(slack)) {
-			t.Errorf("time %d %s, logged between %s and %s", i, at.Format(time.RFC3339Nano), w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano))
-		}
+		l.check(t, "trail's breadcrumb "+b.Message, b.Timestamp, i)
 	}
 }
 
@@ -282,48 +296,34 @@ func testEscalatedTimesAreWhenLogged(t *testing.T, d Driver) {
 		o.EscalateIf = func(r logcrumbs.Record) bool { return strings.HasPrefix(r.Message(), "escalate") }
 	})
 	ctx := rec.Context(context.Background())
-	log := logger.Bind(ctx)
-	var windows [][2]time.Time
-	logAt := func(level Level, msg string, fields ...Field) {
-		before := time.Now()
-		log.Log(level, msg, fields...)
-		windows = append(windows, [2]time.Time{before, time.Now()})
-		time.Sleep(5 * time.Millisecond)
-	}
-	logAt(Info, "first")
-	logAt(Info, "escalate small", Field{"n", 1})
-	logAt(Info, "third")
-	logAt(Info, "escalate large", Field{"a", 1}, Field{"b", 2}, Field{"c", 3}, Field{"d", 4}, Field{"e", 5}, Field{"f", 6})
-	logAt(Info, "fifth")
-	logAt(Error, "save failed", Field{"err", errors.New("disk full")})
+	l := &logWindows{log: logger.Bind(ctx)}
+	l.logAt(Info, "first")
+	l.logAt(Info, "escalate small", Field{"n", 1})
+	l.logAt(Info, "third")
+	l.logAt(Info, "escalate large", Field{"a", 1}, Field{"b", 2}, Field{"c", 3}, Field{"d", 4}, Field{"e", 5}, Field{"f", 6})
+	l.logAt(Info, "fifth")
+	l.logAt(Error, "save failed", Field{"err", errors.New("disk full")})
 
 	evs := rec.Events()
 	if len(evs) != 3 {
 		t.Fatalf("%d events %q, want 3", len(evs), messages(evs))
 	}
-	check := func(what string, at time.Time, w [2]time.Time) {
-		t.Helper()
-		const slack = time.Millisecond
-		if at.Before(w[0].Add(-slack)) || at.After(w[1].Add(slack)) {
-			t.Errorf("%s: time %s, logged between %s and %s", what, at.Format(time.RFC3339Nano), w[0].Format(time.RFC3339Nano), w[1].Format(time.RFC3339Nano))
-		}
-	}
-	check("escalated small event", evs[0].Timestamp, windows[1])
-	check("escalated large event", evs[1].Timestamp, windows[3])
-	check("error event", evs[2].Timestamp, windows[5])
+	l.check(t, "escalated small event", evs[0].Timestamp, 1)
+	l.check(t, "escalated large event", evs[1].Timestamp, 3)
+	l.check(t, "error event", evs[2].Timestamp, 5)
 	bs := evs[2].Event.Breadcrumbs
 	if len(bs) != 5 {
 		t.Fatalf("%d breadcrumbs, want 5", len(bs))
 	}
 	for i, b := range bs {
-		check("breadcrumb "+b.Message, b.Timestamp, windows[i])
+		l.check(t, "breadcrumb "+b.Message, b.Timestamp, i)
 	}
 	trail := logcrumbs.FromContext(ctx).Breadcrumbs()
 	if len(trail) != 6 {
 		t.Fatalf("the trail holds %d breadcrumbs, want 6", len(trail))
 	}
 	for i, b := range trail {
-		check("trail's breadcrumb "+b.Message, b.Timestamp, windows[i])
+		l.check(t, "trail's breadcrumb "+b.Message, b.Timestamp, i)
 	}
 }
 
