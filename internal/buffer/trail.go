@@ -190,20 +190,12 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	}()
 	fill(r)
 	filled = true
-	if !inPlace {
-		t.push(r)
-		return
-	}
-	// push's steady state, without its call and its store of r: r is the
-	// oldest record, already in its place, which becomes the newest
-	// (ZapBreadcrumb/json+logcrumbs 7,665 -> 7,654 instructions).
-	t.rotate()
-	t.counted()
+	t.push(r)
 }
 
-// rotate makes the oldest record of a full ring, which the caller has
-// replaced in its place, the newest, and counts the one replaced dropped.
-// t.mu must be held.
+// rotate moves the ring's head past its oldest record, which the caller
+// has replaced in its place (it becomes the newest) or taken out, and
+// counts that record dropped. t.mu must be held.
 func (t *Trail) rotate() {
 	if t.head++; t.head == len(t.recs) {
 		t.head = 0
@@ -212,26 +204,13 @@ func (t *Trail) rotate() {
 	t.unreportedDrops++
 }
 
-// counted counts an append, and adds the counts to the process-wide
-// counters every reportEvery appends. t.mu must be held.
-func (t *Trail) counted() {
-	t.unreported++
-	if t.unreported >= reportEvery {
-		t.report()
-	}
-}
-
 // dropOldest takes the oldest record out of the ring, without giving it
 // back to the pool (a fill that panicked left it half written), and counts
 // it dropped. t.mu must be held, and the ring not empty.
 func (t *Trail) dropOldest() {
 	t.recs[t.head] = nil
-	if t.head++; t.head == len(t.recs) {
-		t.head = 0
-	}
+	t.rotate()
 	t.n--
-	t.dropped++
-	t.unreportedDrops++
 }
 
 // push adds r as the newest record, in place of the oldest when the ring
@@ -252,7 +231,10 @@ func (t *Trail) push(r *Record) {
 		t.recs[t.head] = r
 		t.rotate()
 	}
-	t.counted()
+	t.unreported++
+	if t.unreported >= reportEvery {
+		t.report()
+	}
 }
 
 // reportEvery is how many appends a trail counts before it adds them to the

@@ -446,10 +446,7 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 	}
 	return c.esc.KeepFilled(ctx, ent.Trail, ent.Level, func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
-		// fillNames, with no Message (above): its call cost about 15
-		// instructions a breadcrumb (cachegrind).
-		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
-		rec.SetNames(c.loggerOf(ent), ent.Message)
+		c.fillNames(rec, ent, enc)
 		if preset != nil { // AppendTo is a call, even for nil
 			preset.AppendTo(rec, false)
 		}
