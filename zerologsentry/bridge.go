@@ -62,8 +62,9 @@ func newBridge(opts Options) *bridge {
 // handle keeps a record as a breadcrumb or sends it as an event. fields is
 // the record's encoded object from its opening brace; the message is msg,
 // or, when inFields (a writer sees the finished record), the message member
-// zerolog writes last.
-func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields []byte, inFields bool) {
+// zerolog writes last. trail is core.TrailOf(ctx), when the caller looked
+// it up once for every record of ctx (a bound Writer), or nil.
+func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Level, msg string, fields []byte, inFields bool) {
 	switch l {
 	case zerolog.Disabled:
 		return
@@ -89,6 +90,7 @@ func (b *bridge) handle(ctx context.Context, l zerolog.Level, msg string, fields
 		ent.Time, ent.Elapsed = recordClock.split()
 	}
 	ent.Level = level(l)
+	ent.Trail = trail
 	ent.Message = msg
 	ent.Panics = l == zerolog.PanicLevel // zerolog panics with the message next
 	ent.Exits = l >= zerolog.FatalLevel  // zerolog exits or panics next

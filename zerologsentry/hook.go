@@ -144,5 +144,5 @@ func (h *Hook) Run(e *zerolog.Event, l zerolog.Level, msg string) {
 	if writesToWriter(e) {
 		return
 	}
-	h.b.handle(e.GetCtx(), l, msg, eventBuffer(e), false)
+	h.b.handle(e.GetCtx(), nil, l, msg, eventBuffer(e), false)
 }

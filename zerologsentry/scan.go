@@ -568,40 +568,77 @@ func (s *scanner) scan(b []byte) {
 // member is not a string named key.
 func splitMessage(b []byte, key string) (raw []byte, esc bool, rest []byte, ok bool) {
 	end := len(b)
-	for end > 0 && (b[end-1] == '\n' || b[end-1] == '\r' || b[end-1] == ' ' || b[end-1] == '\t') {
-		end--
+	for ; end > 0; end-- {
+		if c := b[end-1]; c != '\n' && c != '\r' && c != ' ' && c != '\t' {
+			break
+		}
 	}
 	if end < 2 || b[end-1] != '}' || b[end-2] != '"' {
 		return nil, false, b, false
 	}
 	closing := end - 2
-	opening := -1
-	for j := closing - 1; j >= 0; j-- {
-		if b[j] != '"' {
-			continue
-		}
-		slashes := 0
-		for k := j - 1; k >= 0 && b[k] == '\\'; k-- {
-			slashes++
-		}
-		if slashes%2 == 0 { // an unescaped quote: the string's opening one
-			opening = j
-			break
-		}
-	}
-	// The member's name, `"key":`, compared in place: building it cost a
-	// twelfth of the writer's path (measured).
-	start := opening - len(key) - len(`"":`)
-	if opening < 0 || start < 1 || b[start] != '"' || string(b[start+1:opening-2]) != key || b[opening-2] != '"' ||
-		b[opening-1] != ':' || (b[start-1] != ',' && b[start-1] != '{') {
+	opening := openingQuote(b[:closing])
+	// The member's name, `"key":`, and the comma or brace before it,
+	// compared in place: building it cost a twelfth of the writer's path
+	// (measured).
+	start := opening - len(key) - len(`,"":`)
+	if opening < 0 || start < 0 {
 		return nil, false, b, false
+	}
+	name := b[start:opening]
+	if n := len(name); name[1] != '"' || name[n-2] != '"' || name[n-1] != ':' || (name[0] != ',' && name[0] != '{') ||
+		string(name[2:n-2]) != key {
+		return nil, false, b, false
+	}
+	if name[0] == '{' {
+		start++
 	}
 	raw = b[opening+1 : closing]
 	esc = bytes.IndexByte(raw, '\\') >= 0
-	if b[start-1] == ',' {
-		start--
-	}
 	return raw, esc, b[:start], true
+}
+
+// openingQuote returns the index of the last unescaped quote in b (a quote
+// after an even number of backslashes), or -1: where the string that ends
+// at len(b) starts. It reads eight bytes at a time, from the end, while
+// none is a quote (byte by byte, a message cost about 6.5 instructions a
+// byte: cachegrind, ZerologBreadcrumb/writer), and checks a quote for the
+// backslashes before it.
+func openingQuote(b []byte) int {
+	const ones, lows = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	j := len(b) // b[j:] holds no unescaped quote
+	for j > 0 {
+		q := j - 1 // the last quote in b[:j]
+		if j >= 8 {
+			// The high bit of each byte of w that is a quote, exactly: a
+			// byte of x is zero where w's is a quote, and adding 0x7f to
+			// its low bits sets its high bit unless it is zero (no carry
+			// leaves a byte).
+			x := binary.LittleEndian.Uint64(b[j-8:j]) ^ ('"' * ones)
+			m := ^((x&lows + lows) | x | lows)
+			if m == 0 {
+				j -= 8
+				continue
+			}
+			q = j - 8 + (bits.Len64(m)-1)>>3
+		} else {
+			for q >= 0 && b[q] != '"' {
+				q--
+			}
+			if q < 0 {
+				return -1
+			}
+		}
+		slashes := 0
+		for k := q - 1; k >= 0 && b[k] == '\\'; k-- {
+			slashes++
+		}
+		if slashes%2 == 0 { // an unescaped quote: the string's opening one
+			return q
+		}
+		j = q
+	}
+	return -1
 }
 
 // findString returns the raw text of the top-level string member key of the

