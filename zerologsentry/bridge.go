@@ -148,9 +148,9 @@ func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
 // gatherErrors appends the errors among the encoded fields to errs, the
 // ones copyWithErrors appends, copying no field: the core's ErrorScan.
 func gatherErrors(fields []byte, errs *[]error) {
-	s := scanner{errs: errorGatherer{errs: errs, first: len(*errs)}}
-	s.scan(fields)
-	s.errs.done()
+	g := errorGatherer{errs: errs, first: len(*errs)}
+	scanErrors(fields, &g)
+	g.done()
 }
 
 // skipMember leaves out the fields zerolog adds for its own output: the
