@@ -105,7 +105,10 @@ var recent errorTable
 // error is remembered (ErrorMarshalFunc not installed, zerolog's default),
 // a look-up does not even lock.
 type errorTable struct {
-	used    atomic.Bool // an error was added: find must look
+	used atomic.Bool // an error was added: find must look
+	// gen changes, before the index does, whenever find's answer for a
+	// text may change (see scanMemo).
+	gen     atomic.Uint64
 	mu      sync.Mutex
 	next    int
 	entries [256]struct {
@@ -119,12 +122,14 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.mu.Lock()
 	if t.newest == nil {
 		t.newest = make(map[string]int, len(t.entries))
+		t.gen.Add(1)
 		t.used.Store(true)
 	}
 	// The entry replaced is the oldest: the index names it only if no newer
 	// entry has its text.
 	if old := &t.entries[t.next]; old.r != nil {
 		if t.newest[old.text] == t.next {
+			t.gen.Add(1)
 			delete(t.newest, old.text)
 		}
 		// Its last entry gone, its error must not outlive it in the cache.
@@ -135,6 +140,11 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.entries[t.next].text, t.entries[t.next].r = text, r
 	r.entries++
 	cacheSlot(r.err).Store(r)
+	// The same error written again (an error storm; rememberedOf gives
+	// it one value) changes no answer.
+	if i, ok := t.newest[text]; !ok || t.entries[i].r != r {
+		t.gen.Add(1)
+	}
 	t.newest[text] = t.next
 	t.next = (t.next + 1) % len(t.entries)
 	t.mu.Unlock()
@@ -195,13 +205,18 @@ func textError(raw []byte, esc bool) *core.TextError {
 	if esc || len(raw) > maxSharedText {
 		return &core.TextError{Text: owned(raw, esc)}
 	}
-	slot := &textErrorCache[maphash.Bytes(textErrorSeed, raw)%uint64(len(textErrorCache))]
+	slot := textErrorSlot(unsafe.String(unsafe.SliceData(raw), len(raw)))
 	if te := slot.Load(); te != nil && te.Text == string(raw) { // compared without a copy
 		return te
 	}
 	te := &core.TextError{Text: string(raw)}
 	slot.Store(te) // a collision replaces the slot's error: the next of either text makes a new one
 	return te
+}
+
+// textErrorSlot returns the slot of textErrorCache for text.
+func textErrorSlot(text string) *atomic.Pointer[core.TextError] {
+	return &textErrorCache[maphash.String(textErrorSeed, text)%uint64(len(textErrorCache))]
 }
 
 // textErrorCache holds the text-only errors made lately, by a hash of their

@@ -1,0 +1,116 @@
+package zerologsentry
+
+import (
+	"bytes"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs/internal/core"
+)
+
+// An error storm logs one record over and over, and every skipped repeat's
+// errors were found by scanning its fields again (scanErrors: about 1,500
+// instructions of ZerologRepeat/hook's 8,865 a record). What the scan finds
+// depends on the fields' bytes, zerolog's field names, and two process-wide
+// tables: recent (the errors ErrorMarshalFunc remembered, by text) and
+// textErrorCache (the shared text-only errors). scanMemo keeps the last
+// scan's bytes and errors, and gives those errors again for the same bytes
+// while none of what they depend on has changed: the field names are the
+// same, recent gives the same error for every text (its gen), and each
+// text-only error is still its text's shared one. Only scans whose every
+// error is shared are kept: an error made for its record (a text with
+// escapes, or too long to share, or given the stack member's frames) is
+// made anew by each scan.
+
+// maxMemoFields bounds the fields a scanMemo keeps.
+const maxMemoFields = 512
+
+// maxMemoErrors bounds the errors a scanMemo keeps.
+const maxMemoErrors = 2
+
+// scanMemo is the last error scan of a bridge (see above). It is safe for
+// concurrent use: a scan that finds it in use by another goroutine scans
+// without it, so that a memo never makes a log call wait.
+type scanMemo struct {
+	mu     sync.Mutex
+	fields []byte // nil: none kept
+	names  [4]string
+	gen    uint64 // recent.gen before the scan
+	n      int
+	errs   [maxMemoErrors]error
+	// slots holds the textErrorCache slot of each text-only error, nil
+	// for an error recent gave.
+	slots [maxMemoErrors]*atomic.Pointer[core.TextError]
+}
+
+// fieldNames returns the zerolog field names an error scan reads.
+func fieldNames() [4]string {
+	return [4]string{zerolog.ErrorFieldName, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName}
+}
+
+// gatherErrors is the package's gatherErrors, answered from m when fields
+// are those of m's scan and what it found still stands.
+func (m *scanMemo) gatherErrors(fields []byte, errs *[]error) {
+	if len(fields) > maxMemoFields || !m.mu.TryLock() {
+		gatherErrors(fields, errs)
+		return
+	}
+	defer m.mu.Unlock()
+	names := fieldNames()
+	if m.fields != nil && bytes.Equal(m.fields, fields) && m.names == names && m.gen == recent.gen.Load() && m.shared() {
+		*errs = append(*errs, m.errs[:m.n]...)
+		return
+	}
+	gen := recent.gen.Load() // before the scan: a change during it is a change since
+	first := len(*errs)
+	g := errorGatherer{errs: errs, first: first}
+	scanErrors(fields, &g)
+	g.done()
+	m.keep(fields, names, gen, (*errs)[first:])
+}
+
+// shared reports whether each text-only error of m is still its text's
+// shared one.
+func (m *scanMemo) shared() bool {
+	for i, slot := range m.slots[:m.n] {
+		if slot != nil && slot.Load() != m.errs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// keep makes m the memo of a scan of fields that found found, when each
+// of them is shared (see above); else m keeps none. A text-only error
+// given the stack member's frames (errorGatherer.done) is its record's,
+// in no slot.
+func (m *scanMemo) keep(fields []byte, names [4]string, gen uint64, found []error) {
+	m.fields, m.n = m.fields[:0], 0
+	ok := len(found) <= maxMemoErrors
+	for i, err := range found {
+		if !ok {
+			break
+		}
+		m.slots[i] = nil
+		if te, isText := err.(*core.TextError); isText {
+			slot := textErrorSlot(te.Text)
+			if slot.Load() != te {
+				ok = false // made for its record
+			}
+			m.slots[i] = slot
+		}
+		m.errs[i] = err
+	}
+	if !ok {
+		m.fields = nil
+		clear(m.errs[:])
+		return
+	}
+	if m.fields == nil {
+		m.fields = make([]byte, 0, maxMemoFields)
+	}
+	m.fields = append(m.fields, fields...)
+	m.names, m.gen, m.n = names, gen, len(found)
+}
