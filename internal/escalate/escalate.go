@@ -262,12 +262,13 @@ func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record,
 	return e.capture(ctx, s, rec, errs, nil, site)
 }
 
-// Sender is the hub that sends the events of a context (Escalator.Hub),
-// with its client, looked up once for NeedsSite and CaptureAt: each
-// look-up walks the context and locks the hub's stack, and the two were
-// about 200 instructions of a skipped zerolog repeat (cachegrind,
-// ZerologRepeat/hook).
+// Sender is the trail of a context (buffer.For) and the hub that sends
+// its events (Escalator.Hub), with its client, looked up once for
+// MayRepeat, NeedsSite and CaptureAt: each look-up walks the context, the
+// hub's a lock of its stack too, and the second of each was about 300
+// instructions of a skipped zerolog repeat (cachegrind, ZerologRepeat/hook).
 type Sender struct {
+	trail  *buffer.Trail
 	hub    *sentry.Hub
 	client *sentry.Client
 }
@@ -275,11 +276,11 @@ type Sender struct {
 // SenderOf returns the Sender of ctx.
 func (e *Escalator) SenderOf(ctx context.Context) Sender {
 	hub := e.Hub(ctx)
-	return Sender{hub: hub, client: hub.Client()}
+	return Sender{trail: buffer.For(ctx), hub: hub, client: hub.Client()}
 }
 
-// MayRepeat reports whether a record with errors logged with ctx is likely
-// a capture-once repeat: its trail has skipped one already (repeats come
+// MayRepeat reports whether a record with errors sent through s (the
+// Sender of its context) is likely a capture-once repeat: its trail has skipped one already (repeats come
 // in runs). Capture reads a record's fields only when it sends it as an
 // event, or keys a repeat by them (Options.FingerprintKey), so that a
 // caller may then hand it a record whose fields are deferred
@@ -291,7 +292,7 @@ func (e *Escalator) SenderOf(ctx context.Context) Sender {
 // Asking whether the trail sent an event before made the events of a
 // unit that had sent one (ZerologEvent/hook-trail20) 2,500 instructions
 // dearer each.
-func (e *Escalator) MayRepeat(ctx context.Context) bool { return buffer.For(ctx).Repeated() }
+func (e *Escalator) MayRepeat(s Sender) bool { return s.trail.Repeated() }
 
 // NeedsSite reports whether Capture may need the call site of a record
 // without a program counter sent through s: its key is the call site (no
@@ -305,7 +306,7 @@ func (e *Escalator) NeedsSite(s Sender) bool {
 // reports, which makes it unhandled and tells Units about it; a non-empty
 // site is rec's call site (see CaptureAt); s is the Sender of ctx.
 func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
-	trail := buffer.For(ctx)
+	trail := s.trail
 	var handover policy.Handover
 	defer func() {
 		if recover() != nil {
