@@ -106,8 +106,9 @@ var recent errorTable
 // a look-up does not even lock.
 type errorTable struct {
 	used atomic.Bool // an error was added: find must look
-	// gen changes, before the index does, whenever find's answer for a
-	// text may change (see scanMemo).
+	// gen changes, before the index does, whenever a text it did not hold
+	// is added to it: the one change that makes find answer a text it
+	// gave nil for (what a scanMemo keeps, which holds no error find gave).
 	gen     atomic.Uint64
 	mu      sync.Mutex
 	next    int
@@ -122,14 +123,12 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.mu.Lock()
 	if t.newest == nil {
 		t.newest = make(map[string]int, len(t.entries))
-		t.gen.Add(1)
 		t.used.Store(true)
 	}
 	// The entry replaced is the oldest: the index names it only if no newer
 	// entry has its text.
 	if old := &t.entries[t.next]; old.r != nil {
 		if t.newest[old.text] == t.next {
-			t.gen.Add(1)
 			delete(t.newest, old.text)
 		}
 		// Its last entry gone, its error must not outlive it in the cache.
@@ -140,9 +139,7 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.entries[t.next].text, t.entries[t.next].r = text, r
 	r.entries++
 	cacheSlot(r.err).Store(r)
-	// The same error written again (an error storm; rememberedOf gives
-	// it one value) changes no answer.
-	if i, ok := t.newest[text]; !ok || t.entries[i].r != r {
+	if _, ok := t.newest[text]; !ok {
 		t.gen.Add(1)
 	}
 	t.newest[text] = t.next

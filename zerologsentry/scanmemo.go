@@ -18,11 +18,13 @@ import (
 // textErrorCache (the shared text-only errors). scanMemo keeps the last
 // scan's bytes and errors, and gives those errors again for the same bytes
 // while none of what they depend on has changed: the field names are the
-// same, recent gives the same error for every text (its gen), and each
-// text-only error is still its text's shared one. Only scans whose every
-// error is shared are kept: an error made for its record (a text with
-// escapes, or too long to share, or given the stack member's frames) is
-// made anew by each scan.
+// same, recent still gives no error for any of its texts (its gen), and
+// each text-only error is still its text's shared one. Only scans whose every
+// error is a shared text-only one are kept: an error made for its record
+// (a text with escapes, or too long to share, or given the stack member's
+// frames) is made anew by each scan, and a program's error that recent
+// gave is not kept alive by a memo once recent drops it (see
+// rememberedCache), so a scan that finds one is not kept either.
 
 // maxMemoFields bounds the fields a scanMemo keeps.
 const maxMemoFields = 512
@@ -40,8 +42,7 @@ type scanMemo struct {
 	gen    uint64 // recent.gen before the scan
 	n      int
 	errs   [maxMemoErrors]error
-	// slots holds the textErrorCache slot of each text-only error, nil
-	// for an error recent gave.
+	// slots holds the textErrorCache slot of each error.
 	slots [maxMemoErrors]*atomic.Pointer[core.TextError]
 }
 
@@ -87,11 +88,10 @@ func (m *scanMemo) sameNames() bool {
 		m.names[2] == zerolog.TimestampFieldName && m.names[3] == zerolog.ErrorStackFieldName
 }
 
-// shared reports whether each text-only error of m is still its text's
-// shared one.
+// shared reports whether each error of m is still its text's shared one.
 func (m *scanMemo) shared() bool {
 	for i, slot := range m.slots[:m.n] {
-		if slot != nil && slot.Load() != m.errs[i] {
+		if slot.Load() != m.errs[i] {
 			return false
 		}
 	}
@@ -99,29 +99,30 @@ func (m *scanMemo) shared() bool {
 }
 
 // keep makes m the memo of a scan of fields that found found, when each
-// of them is shared (see above); else m keeps none. A text-only error
-// given the stack member's frames (errorGatherer.done) is its record's,
-// in no slot.
+// of them is a shared text-only error (see above); else m keeps none. A
+// text-only error given the stack member's frames (errorGatherer.done)
+// is its record's, in no slot.
 func (m *scanMemo) keep(fields []byte, names [4]string, gen uint64, found []error) {
 	m.fields, m.n = m.fields[:0], 0
 	ok := len(found) <= maxMemoErrors
 	for i, err := range found {
-		if !ok {
+		te, isText := err.(*core.TextError)
+		if !ok || !isText {
+			ok = false
 			break
 		}
-		m.slots[i] = nil
-		if te, isText := err.(*core.TextError); isText {
-			slot := textErrorSlot(te.Text)
-			if slot.Load() != te {
-				ok = false // made for its record
-			}
-			m.slots[i] = slot
+		m.slots[i] = textErrorSlot(te.Text)
+		if m.slots[i].Load() != te {
+			// Made for its record: shared would never answer it.
+			ok = false
+			break
 		}
 		m.errs[i] = err
 	}
 	if !ok {
 		m.fields = nil
 		clear(m.errs[:])
+		clear(m.slots[:])
 		return
 	}
 	if m.fields == nil {

@@ -35,6 +35,8 @@ func TestScanMemoAgreesWithTheScan(t *testing.T) {
 		`{"error":"memo-d","stack":[{"func":"f","line":"1","source":"s"}]`,
 		`{"error":"memo-d","trace":[{"func":"f","line":"1","source":"s"}]`,
 		`{"error":"memo-e","x":"memo-r1","y":"memo-r2"`,
+		`{"error":"memo-b","error":"memo-e","error":"memo-b"`,
+		`{"error":"memo-b","error":"memo-e"`,
 		`{"error":"` + strings.Repeat("m", maxSharedText+1) + `"`,
 		`{"error":"memo-b","pad":"` + strings.Repeat("p", maxMemoFields) + `"`,
 	}
@@ -60,7 +62,8 @@ func TestScanMemoAgreesWithTheScan(t *testing.T) {
 			textErrorSlot(text).Store(&core.TextError{Text: text})
 		case k == 4: // zerolog's field names changed, or back
 			names := [][4]string{{"error", "level", "time", "stack"}, {"err", "level", "time", "stack"},
-				{"error", "lvl", "time", "stack"}, {"error", "level", "ts", "stack"}, {"error", "level", "time", "trace"}}
+				{"error", "lvl", "time", "stack"}, {"error", "level", "ts", "stack"}, {"error", "level", "time", "trace"},
+				{"error", "error", "time", "stack"}, {"error", "level", "error", "stack"}} // an error field skipped
 			n := names[r.IntN(len(names))]
 			zerolog.ErrorFieldName, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = n[0], n[1], n[2], n[3]
 		}
@@ -117,6 +120,13 @@ func TestScanMemoSeesEachChange(t *testing.T) {
 	})
 	_ = rememberedOf(errors.New("memo-yy")).Error()
 	check("a new value of a text", b, func() { _ = rememberedOf(errors.New("memo-yy")).Error() })
+	// A program's error is never kept alive by a memo.
+	var m scanMemo
+	var errs []error
+	m.gatherErrors(b, &errs)
+	if len(errs) != 2 || m.n != 0 || m.errs != [maxMemoErrors]error{} {
+		t.Fatalf("errors %s: memo keeps %d, %v", dumpErrors(errs), m.n, m.errs)
+	}
 	check("a text pushed out", b, func() {
 		for i := range len(recent.entries) {
 			_ = rememberedOf(fmt.Errorf("memo-push %d", i)).Error()
