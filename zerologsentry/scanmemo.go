@@ -36,8 +36,11 @@ const maxMemoErrors = 2
 // concurrent use: a scan that finds it in use by another goroutine scans
 // without it, so that a memo never makes a log call wait.
 type scanMemo struct {
-	mu     sync.Mutex
-	fields []byte // nil: none kept
+	mu sync.Mutex
+	// fields are those of the scan kept, in storage made once; empty when
+	// none is (the fields of a record that has any start with a brace, and
+	// empty fields have no errors).
+	fields []byte
 	names  [4]string
 	gen    uint64 // recent.gen before the scan
 	n      int
@@ -58,7 +61,7 @@ func (m *scanMemo) gatherErrors(fields []byte, errs *[]error) {
 		gatherErrors(fields, errs)
 		return
 	}
-	if m.fields != nil && bytes.Equal(m.fields, fields) && m.sameNames() && m.gen == recent.gen.Load() && m.shared() {
+	if bytes.Equal(m.fields, fields) && m.sameNames() && m.gen == recent.gen.Load() && m.shared() {
 		// One by one: append's copy of the slice went through
 		// typedslicecopy, a third of the hit's cost (cachegrind).
 		//lint:ignore S1011 see above
@@ -120,7 +123,6 @@ func (m *scanMemo) keep(fields []byte, names [4]string, gen uint64, found []erro
 		m.errs[i] = err
 	}
 	if !ok {
-		m.fields = nil
 		clear(m.errs[:])
 		clear(m.slots[:])
 		return

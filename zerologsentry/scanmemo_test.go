@@ -1,6 +1,7 @@
 package zerologsentry
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -148,4 +149,37 @@ func TestScanMemoSeesEachChange(t *testing.T) {
 	check("a text-only error replaced in its slot", b, func() {
 		textErrorSlot("memo-once").Store(&core.TextError{Text: "memo-once"})
 	})
+}
+
+// TestScanMemoAllocatesOnce: a memo makes its storage once, however its
+// scans alternate between kept and not.
+func TestScanMemoAllocatesOnce(t *testing.T) {
+	kept := []byte(`{"level":"error","error":"memo-alloc","path":"/p"`)
+	notKept := []byte(`{"level":"error","error":"memo\"alloc","path":"/p"`)
+	var m scanMemo
+	errs := make([]error, 0, 4)
+	m.gatherErrors(kept, &errs)
+	allocs := testing.AllocsPerRun(100, func() {
+		errs = errs[:0]
+		m.gatherErrors(kept, &errs)
+		errs = errs[:0]
+		m.gatherErrors(kept, &errs)
+		m.gatherErrors(bytes.Clone(kept[:len(kept)-1]), &errs)
+	})
+	if allocs != 1 { // the clone
+		t.Fatalf("%v allocations a run", allocs)
+	}
+	scan := testing.AllocsPerRun(100, func() { // its error is made for it
+		errs = errs[:0]
+		gatherErrors(notKept, &errs)
+	})
+	allocs = testing.AllocsPerRun(100, func() {
+		errs = errs[:0]
+		m.gatherErrors(notKept, &errs)
+		errs = errs[:0]
+		m.gatherErrors(kept, &errs)
+	})
+	if scan == 0 || allocs != scan {
+		t.Fatalf("%v allocations a run, the scan's %v", allocs, scan)
+	}
 }
