@@ -135,7 +135,7 @@ var recordClock clock
 // t.Round(0).Sub(u.Round(0)) for the difference checkAt compares: Sub
 // computes the same seconds and nanoseconds, then proves it did not
 // overflow by adding the difference back (a Time.Add and a Time.Equal),
-// which with the two Rounds was about 200 instructions of each event
+// which with the two Rounds was about 150 instructions of each event
 // record (cachegrind, ZerologRepeat/hook).
 func wallSub(t, u time.Time) (time.Duration, bool) {
 	sec := t.Unix() - u.Unix()
