@@ -26,6 +26,8 @@ type bridge struct {
 	// wallClock: every record reads time.Now, for Options.EscalateIf may
 	// send any kept record as an event.
 	wallClock bool
+	// scans is the core's ErrorScan: gatherErrors with the last scan kept.
+	scans scanMemo
 }
 
 // messageRoom is the length up to which a record's message is kept whole
@@ -42,14 +44,14 @@ func newBridge(opts Options) *bridge {
 	b := &bridge{
 		wholeMessage: min(messageRoom(opts.BreadcrumbLimits.WithDefaults(buffer.DefaultBreadcrumbLimits)),
 			messageRoom(opts.EventLimits.WithDefaults(buffer.DefaultEventLimits))),
-		// A breadcrumb keeps zerolog's encoded fields and parses them only
-		// if it is read: most are never sent.
-		// So does an error record that capture-once may skip, its errors
-		// gathered by a scan that copies nothing.
-		core:       core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithErrorScan(gatherErrors),
 		levels:     core.FixedLevels(opts.BreadcrumbLevel, event),
 		eventLevel: event,
 	}
+	// A breadcrumb keeps zerolog's encoded fields and parses them only if
+	// it is read: most are never sent. So does an error record that
+	// capture-once may skip, its errors gathered by a scan that copies
+	// nothing, or answered from the last one (scanMemo).
+	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithErrorScan(b.scans.gatherErrors)
 	if opts.EscalateIf != nil {
 		b.wallClock = true
 	}
@@ -150,9 +152,9 @@ func copyWithErrors(rec *core.Record, fields []byte, errs *[]error) {
 // gatherErrors appends the errors among the encoded fields to errs, the
 // ones copyWithErrors appends, copying no field: the core's ErrorScan.
 func gatherErrors(fields []byte, errs *[]error) {
-	s := scanner{errs: errorGatherer{errs: errs, first: len(*errs)}}
-	s.scan(fields)
-	s.errs.done()
+	g := errorGatherer{errs: errs, first: len(*errs)}
+	scanErrors(fields, &g)
+	g.done()
 }
 
 // skipMember leaves out the fields zerolog adds for its own output: the

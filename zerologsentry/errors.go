@@ -105,7 +105,11 @@ var recent errorTable
 // error is remembered (ErrorMarshalFunc not installed, zerolog's default),
 // a look-up does not even lock.
 type errorTable struct {
-	used    atomic.Bool // an error was added: find must look
+	used atomic.Bool // an error was added: find must look
+	// gen changes, before the index does, whenever a text it did not hold
+	// is added to it: the one change that makes find answer a text it
+	// gave nil for (what a scanMemo keeps, which holds no error find gave).
+	gen     atomic.Uint64
 	mu      sync.Mutex
 	next    int
 	entries [256]struct {
@@ -135,6 +139,9 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.entries[t.next].text, t.entries[t.next].r = text, r
 	r.entries++
 	cacheSlot(r.err).Store(r)
+	if _, ok := t.newest[text]; !ok {
+		t.gen.Add(1)
+	}
 	t.newest[text] = t.next
 	t.next = (t.next + 1) % len(t.entries)
 	t.mu.Unlock()
@@ -195,13 +202,18 @@ func textError(raw []byte, esc bool) *core.TextError {
 	if esc || len(raw) > maxSharedText {
 		return &core.TextError{Text: owned(raw, esc)}
 	}
-	slot := &textErrorCache[maphash.Bytes(textErrorSeed, raw)%uint64(len(textErrorCache))]
+	slot := textErrorSlot(unsafe.String(unsafe.SliceData(raw), len(raw)))
 	if te := slot.Load(); te != nil && te.Text == string(raw) { // compared without a copy
 		return te
 	}
 	te := &core.TextError{Text: string(raw)}
 	slot.Store(te) // a collision replaces the slot's error: the next of either text makes a new one
 	return te
+}
+
+// textErrorSlot returns the slot of textErrorCache for text.
+func textErrorSlot(text string) *atomic.Pointer[core.TextError] {
+	return &textErrorCache[maphash.String(textErrorSeed, text)%uint64(len(textErrorCache))]
 }
 
 // textErrorCache holds the text-only errors made lately, by a hash of their

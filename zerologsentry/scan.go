@@ -547,18 +547,6 @@ func (s *scanner) copy(rec *core.Record, b []byte) {
 	rec.CloseAll()
 }
 
-// scan reads the members of the object encoded in b (from its opening
-// brace) as copy does, copying none: for their errors alone (see
-// gatherErrors). It stops where copy would, so that it sees the members
-// copy would see.
-func (s *scanner) scan(b []byte) {
-	if len(b) == 0 || b[0] != '{' {
-		return
-	}
-	s.b, s.i = b, 1
-	s.object(0)
-}
-
 // splitMessage finds the message member zerolog writes last in a finished
 // record ({..., "message":"text"} and a newline), from the end, so that a
 // field of the same name earlier in the record, or a malformed value before

@@ -147,6 +147,13 @@ func checkDifferential(t *testing.T, b []byte) {
 		if got, want := dumpErrors(nscan), dumpErrors(oscan); got != want || got != dumpErrors(nerrs) {
 			t.Fatalf("%q: scan's errors %s, before the merge %s, the copy's %s", b, got, want, dumpErrors(nerrs))
 		}
+		// The stack member the scan saw, which done decodes.
+		var serrs []error
+		sg := errorGatherer{errs: &serrs}
+		scanErrors(b, &sg)
+		if string(sg.stack) != string(og.errs.stack) || (sg.stack == nil) != (og.errs.stack == nil) {
+			t.Fatalf("%q: scan's stack member %q, before the merge %q", b, sg.stack, og.errs.stack)
+		}
 		// What a user sees: the breadcrumb's Data.
 		nj, nerr := json.Marshal(nrec.Breadcrumb())
 		oj, oerr := json.Marshal(orec.Breadcrumb())

@@ -539,7 +539,7 @@ func (c *Core) KeepBreadcrumb(ctx context.Context, rec *Record) {
 }
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) {
-	rec, errs := c.eventRecord(ctx, ent, preset, enc, logs)
+	rec, errs, snd, needsSite := c.eventRecord(ctx, ent, preset, enc, logs)
 	if logs {
 		c.esc.SendLog(ctx, rec)
 	}
@@ -548,10 +548,10 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 	// here the log call is 3 frames nearer (a third of a skipped repeat's
 	// time was reading them from deeper down).
 	var site event.Site
-	if rec.PC == 0 && c.esc.NeedsSite(ctx) {
+	if needsSite {
 		site = event.LogCallSite()
 	}
-	id := c.esc.CaptureAt(ctx, rec, errs, site) // takes rec
+	id := c.esc.CaptureAt(ctx, snd, rec, errs, site) // takes rec
 	if ent.Panics {
 		var p any = ent.Message
 		if ent.PanicValue != nil {
@@ -563,20 +563,27 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 
 // eventRecord makes the record of an event and gathers its errors: with
 // its fields deferred when capture-once may skip it, unless it also goes
-// to Sentry Logs, which read it now (see buildDeferred).
+// to Sentry Logs, which read it now (see buildDeferred). It returns the
+// Sender of ctx, looked up once for the escalator (see escalate.Sender),
+// and whether the record's call site is to be found
+// (escalate.Escalator.NeedsSite).
 //
 // Out of line, so that event's code before its call to CaptureAt stays
 // short: runtime.Callers, which an event's stack trace calls from below
 // CaptureAt, decodes each frame's tables from its function's start to the
 // call, and this choice inlined in event made a sent event about 1,500
-// instructions dearer (cachegrind, ZerologEvent/hook-empty).
+// instructions dearer (cachegrind, ZerologEvent/hook-empty), and so did
+// looking the Sender up there (about 900).
 //
 //go:noinline
-func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) (*Record, []error) {
-	if !logs && c.errorsOf != nil && c.parse != nil && c.esc.MayRepeat(ctx) {
-		return c.buildDeferred(ent, preset, enc)
+func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) (rec *Record, errs []error, snd escalate.Sender, needsSite bool) {
+	snd = c.esc.SenderOf(ctx)
+	if !logs && c.errorsOf != nil && c.parse != nil && c.esc.MayRepeat(snd) {
+		rec, errs = c.buildDeferred(ent, preset, enc)
+	} else {
+		rec, errs = c.build(ent, preset, enc, true)
 	}
-	return c.build(ent, preset, enc, true)
+	return rec, errs, snd, rec.PC == 0 && c.esc.NeedsSite(snd)
 }
 
 // build makes the record of an event, or of a breadcrumb, within its

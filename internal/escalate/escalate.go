@@ -245,17 +245,34 @@ func (e *Escalator) hubOf(ctx context.Context) (hub *sentry.Hub, onCtx bool) {
 //
 // It returns the ID of the event it sent, or "".
 func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
-	return e.capture(ctx, rec, errs, nil, event.Site{})
+	return e.capture(ctx, e.SenderOf(ctx), rec, errs, nil, event.Site{})
 }
 
-// CaptureAt is Capture for a record whose call site its caller found
-// (event.LogCallSite), or the zero Site for none.
-func (e *Escalator) CaptureAt(ctx context.Context, rec *buffer.Record, errs []error, site event.Site) (id string) {
-	return e.capture(ctx, rec, errs, nil, site)
+// CaptureAt is Capture through s, SenderOf(ctx), for a record whose call
+// site its caller found (event.LogCallSite), or the zero Site for none.
+func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record, errs []error, site event.Site) (id string) {
+	return e.capture(ctx, s, rec, errs, nil, site)
 }
 
-// MayRepeat reports whether a record with errors logged with ctx is likely
-// a capture-once repeat: its trail has skipped one already (repeats come
+// Sender is the trail of a context (buffer.For) and the hub that sends
+// its events (Escalator.Hub), with its client, looked up once for
+// MayRepeat, NeedsSite and CaptureAt: each look-up walks the context, the
+// hub's a lock of its stack too, and the second of each was about 300
+// instructions of a skipped zerolog repeat (cachegrind, ZerologRepeat/hook).
+type Sender struct {
+	trail  *buffer.Trail
+	hub    *sentry.Hub
+	client *sentry.Client
+}
+
+// SenderOf returns the Sender of ctx.
+func (e *Escalator) SenderOf(ctx context.Context) Sender {
+	hub := e.Hub(ctx)
+	return Sender{trail: buffer.For(ctx), hub: hub, client: hub.Client()}
+}
+
+// MayRepeat reports whether a record with errors sent through s (the
+// Sender of its context) is likely a capture-once repeat: its trail has skipped one already (repeats come
 // in runs). Capture reads a record's fields only when it sends it as an
 // event, or keys a repeat by them (Options.FingerprintKey), so that a
 // caller may then hand it a record whose fields are deferred
@@ -267,21 +284,21 @@ func (e *Escalator) CaptureAt(ctx context.Context, rec *buffer.Record, errs []er
 // Asking whether the trail sent an event before made the events of a
 // unit that had sent one (ZerologEvent/hook-trail20) 2,500 instructions
 // dearer each.
-func (e *Escalator) MayRepeat(ctx context.Context) bool { return buffer.For(ctx).Repeated() }
+func (e *Escalator) MayRepeat(s Sender) bool { return s.trail.Repeated() }
 
 // NeedsSite reports whether Capture may need the call site of a record
-// without a program counter logged with ctx: its key is the call site (no
+// without a program counter sent through s: its key is the call site (no
 // Options.FingerprintKey), and its hub has a client (else nothing is
 // sent, nor keyed). Its caller may then find the site for CaptureAt.
-func (e *Escalator) NeedsSite(ctx context.Context) bool {
-	return e.build.SiteKeyed() && e.Hub(ctx).Client().IsEnabled()
+func (e *Escalator) NeedsSite(s Sender) bool {
+	return e.build.SiteKeyed() && s.client.IsEnabled()
 }
 
 // capture is Capture; a non-nil recovered is the panic value the event
 // reports, which makes it unhandled and tells Units about it; a non-empty
-// site is rec's call site (see CaptureAt).
-func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
-	trail := buffer.For(ctx)
+// site is rec's call site (see CaptureAt); s is the Sender of ctx.
+func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
+	trail := s.trail
 	var handover policy.Handover
 	defer func() {
 		if recover() != nil {
@@ -297,8 +314,7 @@ func (e *Escalator) capture(ctx context.Context, rec *buffer.Record, errs []erro
 			buffer.Put(rec)
 		}
 	}()
-	hub := e.Hub(ctx)
-	client := hub.Client()
+	hub, client := s.hub, s.client
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
@@ -491,5 +507,5 @@ func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string
 	rec.BeginMessage()
 	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
 	rec.EndMessage()
-	return e.capture(ctx, rec, []error{err}, p, event.Site{})
+	return e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{})
 }

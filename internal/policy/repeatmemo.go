@@ -2,10 +2,10 @@ package policy
 
 import (
 	"math/bits"
-	"reflect"
 	"slices"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // A skipped repeat (see noise.repeat) is counted on its fingerprint key's
@@ -45,7 +45,7 @@ type RecordID struct {
 	// logical frames outside the loggers, not its innermost: kept apart
 	// from records' own PCs.
 	Walked bool
-	types  [maxIDTypes]reflect.Type
+	types  [maxIDTypes]uintptr // see typeWord
 	ntypes int8
 }
 
@@ -56,11 +56,20 @@ func (id *RecordID) SetErrors(errs []error) bool {
 		return false
 	}
 	for i, err := range errs {
-		id.types[i] = reflect.TypeOf(err)
+		id.types[i] = typeWord(err)
 	}
 	id.ntypes = int8(len(errs))
 	return true
 }
+
+// typeWord returns the first word of err's interface value, its itab: the
+// runtime has one itab of the error interface for each dynamic type, so
+// two errors with one word have one type. (A plugin may bring an itab of
+// its own for a type the program has one of: its errors then look like
+// another type's, and are counted by their key.) Compared in place of
+// reflect.TypeOf's Types, whose comparison as interfaces was a call of
+// its own (cachegrind, ZerologRepeat/hook: about 80 instructions).
+func typeWord(err error) uintptr { return (*[2]uintptr)(unsafe.Pointer(&err))[0] }
 
 // recordMemo is what a seen entry remembers of the record a repeat was
 // last counted on by its key: its RecordID, with its logger as a piece of
@@ -70,7 +79,7 @@ type recordMemo struct {
 	pc     uintptr
 	walked bool
 	logger string // a piece of the entry's key
-	types  [maxIDTypes]reflect.Type
+	types  [maxIDTypes]uintptr
 	ntypes int8
 	set    bool
 }

@@ -1,0 +1,135 @@
+package zerologsentry
+
+import (
+	"bytes"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs/internal/core"
+)
+
+// An error storm logs one record over and over, and every skipped repeat's
+// errors were found by scanning its fields again (scanErrors: about 1,500
+// instructions of ZerologRepeat/hook's 8,865 a record). What the scan finds
+// depends on the fields' bytes, zerolog's field names, and two process-wide
+// tables: recent (the errors ErrorMarshalFunc remembered, by text) and
+// textErrorCache (the shared text-only errors). scanMemo keeps the last
+// scan's bytes and errors, and gives those errors again for the same bytes
+// while none of what they depend on has changed: the field names are the
+// same, recent still gives no error for any of its texts (its gen), and
+// each text-only error is still its text's shared one. Only scans whose every
+// error is a shared text-only one are kept: an error made for its record
+// (a text with escapes, or too long to share, or given the stack member's
+// frames) is made anew by each scan, and a program's error that recent
+// gave is not kept alive by a memo once recent drops it (see
+// rememberedCache), so a scan that finds one is not kept either.
+
+// maxMemoFields bounds the fields a scanMemo keeps.
+const maxMemoFields = 512
+
+// maxMemoErrors bounds the errors a scanMemo keeps.
+const maxMemoErrors = 2
+
+// scanMemo is the last error scan of a bridge (see above). It is safe for
+// concurrent use: a scan that finds it in use by another goroutine scans
+// without it, so that a memo never makes a log call wait.
+type scanMemo struct {
+	mu sync.Mutex
+	// fields are those of the scan kept, in storage made once; empty when
+	// none is (the fields of a record that has any start with a brace, and
+	// empty fields have no errors).
+	fields []byte
+	names  [4]string
+	gen    uint64 // recent.gen before the scan
+	n      int
+	errs   [maxMemoErrors]error
+	// slots holds the textErrorCache slot of each error.
+	slots [maxMemoErrors]*atomic.Pointer[core.TextError]
+}
+
+// fieldNames returns the zerolog field names an error scan reads.
+func fieldNames() [4]string {
+	return [4]string{zerolog.ErrorFieldName, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName}
+}
+
+// gatherErrors is the package's gatherErrors, answered from m when fields
+// are those of m's scan and what it found still stands.
+func (m *scanMemo) gatherErrors(fields []byte, errs *[]error) {
+	if len(fields) > maxMemoFields || !m.mu.TryLock() {
+		gatherErrors(fields, errs)
+		return
+	}
+	if bytes.Equal(m.fields, fields) && m.sameNames() && m.gen == recent.gen.Load() && m.shared() {
+		// One by one: append's copy of the slice went through
+		// typedslicecopy, a third of the hit's cost (cachegrind).
+		//lint:ignore S1011 see above
+		for _, err := range m.errs[:m.n] {
+			*errs = append(*errs, err)
+		}
+		m.mu.Unlock()
+		return
+	}
+	gen := recent.gen.Load() // before the scan: a change during it is a change since
+	first := len(*errs)
+	g := errorGatherer{errs: errs, first: first}
+	// Unlocked without defer: the scan calls no method of the program's,
+	// and a panic would only leave the memo locked, which TryLock then
+	// passes by.
+	scanErrors(fields, &g)
+	g.done()
+	m.keep(fields, fieldNames(), gen, (*errs)[first:])
+	m.mu.Unlock()
+}
+
+// sameNames reports whether zerolog's field names are those of m's scan:
+// compared one by one, as the array's == was a call that compared them
+// again in a loop (cachegrind: about 90 instructions).
+func (m *scanMemo) sameNames() bool {
+	return m.names[0] == zerolog.ErrorFieldName && m.names[1] == zerolog.LevelFieldName &&
+		m.names[2] == zerolog.TimestampFieldName && m.names[3] == zerolog.ErrorStackFieldName
+}
+
+// shared reports whether each error of m is still its text's shared one.
+func (m *scanMemo) shared() bool {
+	for i, slot := range m.slots[:m.n] {
+		if slot.Load() != m.errs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// keep makes m the memo of a scan of fields that found found, when each
+// of them is a shared text-only error (see above); else m keeps none. A
+// text-only error given the stack member's frames (errorGatherer.done)
+// is its record's, in no slot.
+func (m *scanMemo) keep(fields []byte, names [4]string, gen uint64, found []error) {
+	m.fields, m.n = m.fields[:0], 0
+	ok := len(found) <= maxMemoErrors
+	for i, err := range found {
+		te, isText := err.(*core.TextError)
+		if !ok || !isText {
+			ok = false
+			break
+		}
+		m.slots[i] = textErrorSlot(te.Text)
+		if m.slots[i].Load() != te {
+			// Made for its record: shared would never answer it.
+			ok = false
+			break
+		}
+		m.errs[i] = err
+	}
+	if !ok {
+		clear(m.errs[:])
+		clear(m.slots[:])
+		return
+	}
+	if m.fields == nil {
+		m.fields = make([]byte, 0, maxMemoFields)
+	}
+	m.fields = append(m.fields, fields...)
+	m.names, m.gen, m.n = names, gen, len(found)
+}

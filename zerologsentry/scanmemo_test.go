@@ -1,0 +1,185 @@
+package zerologsentry
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/rs/zerolog"
+
+	"github.com/logcrumbs/logcrumbs/internal/core"
+)
+
+// TestScanMemoAgreesWithTheScan: an error scan answered from a scanMemo
+// finds what a scan finds (the very same error values), through random
+// records and changes of everything a scan depends on: the errors
+// ErrorMarshalFunc remembers (a new value for a text, the same again,
+// texts pushed out of the table), a shared text-only error replaced in
+// its cache slot, zerolog's field names; and records a memo does not keep
+// (escaped or long texts, a stack member, three errors, too long).
+func TestScanMemoAgreesWithTheScan(t *testing.T) {
+	defer func(e, l, ts, st string) {
+		zerolog.ErrorFieldName, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = e, l, ts, st
+	}(zerolog.ErrorFieldName, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
+	texts := []string{"memo-a: x", "memo-b", "memo-r1", "memo-r2"}
+	fields := []string{
+		`{"level":"error","error":"memo-a: x","path":"/p","status":200`,
+		`{"level":"error","error":"memo-a: x","path":"/q","status":200`,
+		`{"level":"error","error":"memo-b","other":"memo-a: x"`,
+		`{"level":"error","err":"memo-b","error":"memo-r1"`,
+		`{"level":"memo-r1","error":"memo-b"`,
+		`{"time":"memo-r2","error":"memo-b","lvl":"memo-r1"`,
+		`{"error":"memo\"c","x":"memo-r1"`,
+		`{"error":"memo-d","stack":[{"func":"f","line":"1","source":"s"}]`,
+		`{"error":"memo-d","trace":[{"func":"f","line":"1","source":"s"}]`,
+		`{"error":"memo-e","x":"memo-r1","y":"memo-r2"`,
+		`{"error":"memo-b","error":"memo-e","error":"memo-b"`,
+		`{"error":"memo-b","error":"memo-e"`,
+		`{"error":"` + strings.Repeat("m", maxSharedText+1) + `"`,
+		`{"error":"memo-b","pad":"` + strings.Repeat("p", maxMemoFields) + `"`,
+	}
+	r := rand.New(rand.NewPCG(20, 4))
+	var m scanMemo
+	last := fields[0]
+	made := map[error]bool{} // the errors made for their records
+	for step := range 20000 {
+		switch k := r.IntN(20); {
+		case k == 0: // a new error value of a text (ErrorMarshalFunc)
+			_ = rememberedOf(errors.New(texts[r.IntN(len(texts))])).Error()
+		case k == 1: // the newest value of a text written again
+			text := texts[r.IntN(len(texts))]
+			if err := recent.find(text); err != nil {
+				_ = rememberedOf(err).Error()
+			}
+		case k == 2 && r.IntN(10) == 0: // texts pushed out of the table
+			for i := range len(recent.entries) {
+				_ = rememberedOf(fmt.Errorf("memo-other %d", i)).Error()
+			}
+		case k == 3: // another text-only error of a text in its slot
+			text := texts[r.IntN(len(texts))]
+			textErrorSlot(text).Store(&core.TextError{Text: text})
+		case k == 4: // zerolog's field names changed, or back
+			names := [][4]string{{"error", "level", "time", "stack"}, {"err", "level", "time", "stack"},
+				{"error", "lvl", "time", "stack"}, {"error", "level", "ts", "stack"}, {"error", "level", "time", "trace"},
+				{"error", "error", "time", "stack"}, {"error", "level", "error", "stack"}} // an error field skipped
+			n := names[r.IntN(len(names))]
+			zerolog.ErrorFieldName, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = n[0], n[1], n[2], n[3]
+		}
+		if r.IntN(2) == 0 { // else the same record again: the memo's
+			last = fields[r.IntN(len(fields))]
+		}
+		b := []byte(last)
+		var got, want []error
+		m.gatherErrors(b, &got)
+		gatherErrors(b, &want)
+		if len(got) != len(want) {
+			t.Fatalf("step %d, %.60q: memo %s, scan %s", step, b, dumpErrors(got), dumpErrors(want))
+		}
+		for i := range got {
+			if te, ok := want[i].(*core.TextError); ok && textErrorSlot(te.Text).Load() != te { // made for its record
+				if g, ok := got[i].(*core.TextError); !ok || made[g] || g.Text != te.Text || (g.Stack == nil) != (te.Stack == nil) {
+					t.Fatalf("step %d, %.60q: memo's error %d %.60v (made before: %v), scan's %.60v", step, b, i, got[i], made[got[i]], te)
+				}
+				made[got[i]] = true
+				continue
+			}
+			if got[i] != want[i] {
+				t.Fatalf("step %d, %.60q: memo's error %d %p %.60v, scan's %p %.60v", step, b, i, got[i], got[i], want[i], want[i])
+			}
+		}
+	}
+}
+
+// TestScanMemoSeesEachChange: each change a memo must see, between two
+// scans of the same record, one at a time.
+func TestScanMemoSeesEachChange(t *testing.T) {
+	check := func(name string, b []byte, change func()) {
+		t.Helper()
+		var m scanMemo
+		var before, got, want []error
+		m.gatherErrors(b, &before)
+		change()
+		m.gatherErrors(b, &got)
+		gatherErrors(b, &want)
+		if len(got) != len(want) {
+			t.Fatalf("%s: memo %s, scan %s", name, dumpErrors(got), dumpErrors(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%s: memo's error %d %p, scan's %p", name, i, got[i], want[i])
+			}
+		}
+	}
+	b := []byte(`{"level":"error","error":"memo-once","other":"memo-yy"`)
+	check("a first error remembered", []byte(`{"error":"memo-first","x":"memo-first-r"`), func() {
+		if !recent.used.Load() {
+			_ = rememberedOf(errors.New("memo-first-r")).Error()
+		}
+	})
+	_ = rememberedOf(errors.New("memo-yy")).Error()
+	check("a new value of a text", b, func() { _ = rememberedOf(errors.New("memo-yy")).Error() })
+	// A program's error is never kept alive by a memo.
+	var m scanMemo
+	var errs []error
+	m.gatherErrors(b, &errs)
+	if len(errs) != 2 || m.n != 0 || m.errs != [maxMemoErrors]error{} {
+		t.Fatalf("errors %s: memo keeps %d, %v", dumpErrors(errs), m.n, m.errs)
+	}
+	check("a text pushed out", b, func() {
+		for i := range len(recent.entries) {
+			_ = rememberedOf(fmt.Errorf("memo-push %d", i)).Error()
+		}
+	})
+	// The oldest entry's text forgotten by the same error written again,
+	// which changes no answer of its own.
+	same := errors.New("memo-same")
+	for i := range len(recent.entries) - 1 {
+		_ = rememberedOf(same).Error()
+		if i == 0 {
+			_ = rememberedOf(errors.New("memo-oldest")).Error()
+		}
+	}
+	check("the oldest text forgotten", []byte(`{"x":"memo-oldest"`), func() {
+		_ = rememberedOf(same).Error()
+		_ = rememberedOf(same).Error()
+	})
+	check("a text-only error replaced in its slot", b, func() {
+		textErrorSlot("memo-once").Store(&core.TextError{Text: "memo-once"})
+	})
+}
+
+// TestScanMemoAllocatesOnce: a memo makes its storage once, however its
+// scans alternate between kept and not.
+func TestScanMemoAllocatesOnce(t *testing.T) {
+	kept := []byte(`{"level":"error","error":"memo-alloc","path":"/p"`)
+	notKept := []byte(`{"level":"error","error":"memo\"alloc","path":"/p"`)
+	var m scanMemo
+	errs := make([]error, 0, 4)
+	m.gatherErrors(kept, &errs)
+	allocs := testing.AllocsPerRun(100, func() {
+		errs = errs[:0]
+		m.gatherErrors(kept, &errs)
+		errs = errs[:0]
+		m.gatherErrors(kept, &errs)
+		m.gatherErrors(bytes.Clone(kept[:len(kept)-1]), &errs)
+	})
+	if allocs != 1 { // the clone
+		t.Fatalf("%v allocations a run", allocs)
+	}
+	scan := testing.AllocsPerRun(100, func() { // its error is made for it
+		errs = errs[:0]
+		gatherErrors(notKept, &errs)
+	})
+	allocs = testing.AllocsPerRun(100, func() {
+		errs = errs[:0]
+		m.gatherErrors(notKept, &errs)
+		errs = errs[:0]
+		m.gatherErrors(kept, &errs)
+	})
+	if scan == 0 || allocs != scan {
+		t.Fatalf("%v allocations a run, the scan's %v", allocs, scan)
+	}
+}
