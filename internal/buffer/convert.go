@@ -87,6 +87,13 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 	// logs' is, has a boundary at every byte: its pieces need no check.
 	ascii := isASCII(all)
 	ok := ascii || utf8.ValidString(all)
+	// Text(s) is s for a text that holds no "://" (Cleaner's contract):
+	// when the records' whole text holds none, no text of theirs, a piece
+	// of it, does, and none is passed to Text. One search of the whole
+	// instead of a call for each text value (an interface call, and
+	// the cleaner's own search): BenchmarkBreadcrumbs, 2,697 -> 2,619
+	// instructions a breadcrumb of one text.
+	noURLs := c != nil && !strings.Contains(all, "://")
 	var keys keyCache
 	kc := &keys
 	if c == nil {
@@ -100,7 +107,7 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 	}
 	out := make([]sentry.Breadcrumb, len(recs))
 	for i, r := range recs {
-		t := text{all: all[:len(r.data)], ascii: ascii}
+		t := text{all: all[:len(r.data)], ascii: ascii, noURLs: noURLs}
 		if ascii {
 			t.ok = true
 		} else if ok {
@@ -501,7 +508,7 @@ func (r *Record) flatDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[string
 		switch a.Kind {
 		case KindString, KindError, KindPanic:
 			str := t.valid(a.text)
-			if c != nil {
+			if c != nil && !t.noURLs {
 				str = c.Text(str)
 			}
 			v = s.string(str)
@@ -658,6 +665,10 @@ type text struct {
 	all   string
 	ok    bool // all is valid UTF-8
 	ascii bool // all is ASCII (and so ok)
+	// noURLs: all holds no "://", nor does valid's text of any piece of
+	// it (U+FFFD holds none), so that a Cleaner's Text leaves every one
+	// as it is. False when not known.
+	noURLs bool
 }
 
 // checkedText returns all, a copy of a record's text, with its validity.
