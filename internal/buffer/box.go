@@ -108,7 +108,15 @@ func (s *slab) rendered(a *Attr) any {
 		return renderString(*a)
 	}
 	off := len(s.rend)
-	s.rend = appendRendered(s.rend, *a)
+	// A duration, as most rendered values are, is appended here rather
+	// than through appendRendered, whose call takes a copy of a
+	// (BenchmarkBreadcrumbs: 2,594 -> 2,573 instructions a breadcrumb of
+	// one duration).
+	if a.Kind == KindDuration {
+		s.rend = appendDuration(s.rend, int64(a.num))
+	} else {
+		s.rend = appendRendered(s.rend, *a)
+	}
 	*p = unsafe.String(&s.rend[off], len(s.rend)-off) // never empty: "0s" at least
 	return boxAt(stringType, unsafe.Pointer(p))
 }
