@@ -108,7 +108,15 @@ func (s *slab) rendered(a *Attr) any {
 		return renderString(*a)
 	}
 	off := len(s.rend)
-	s.rend = appendRendered(s.rend, *a)
+	// A duration, as most rendered values are, is appended here rather
+	// than through appendRendered, whose call takes a copy of a
+	// (BenchmarkBreadcrumbs: 2,594 -> 2,573 instructions a breadcrumb of
+	// one duration).
+	if a.Kind == KindDuration {
+		s.rend = appendDuration(s.rend, int64(a.num))
+	} else {
+		s.rend = appendRendered(s.rend, *a)
+	}
 	*p = unsafe.String(&s.rend[off], len(s.rend)-off) // never empty: "0s" at least
 	return boxAt(stringType, unsafe.Pointer(p))
 }
@@ -117,10 +125,26 @@ func (s *slab) rendered(a *Attr) any {
 // without allocating: below 256, it points into a static array.
 func boxesFree(bits uint64) bool { return bits < 256 }
 
-// num takes the next free number element for bits, or returns nil: for a
-// nil or full slab, and for bits that box free.
+// smallNums holds the numbers that box free, each at its own index: a
+// value of them is boxed pointing here, as the runtime points it into an
+// array of its own, without the runtime's call (convT64) that does it
+// (BenchmarkBreadcrumbs, one such number a breadcrumb: 2,775 -> 2,754
+// instructions a breadcrumb). Never written after init.
+var smallNums = func() (a [256]uint64) {
+	for i := range a {
+		a[i] = uint64(i)
+	}
+	return a
+}()
+
+// num takes the next free number element for bits, or returns nil for a
+// nil or full slab; for bits that box free it returns their element of
+// smallNums, and takes nothing.
 func (s *slab) num(bits uint64) unsafe.Pointer {
-	if boxesFree(bits) || s == nil || s.nnum >= len(s.nums) {
+	if boxesFree(bits) {
+		return unsafe.Pointer(&smallNums[bits])
+	}
+	if s == nil || s.nnum >= len(s.nums) {
 		return nil
 	}
 	p := &s.nums[s.nnum]

@@ -220,3 +220,30 @@ func TestBreadcrumbsAllocs(t *testing.T) {
 		t.Errorf("Breadcrumbs of %d records: %v allocations, want %v", len(recs), got, want)
 	}
 }
+
+// TestSmallNumbersBoxAsRuntime: every number that boxes free (see
+// smallNums), as each kind of number, boxes from a slab, nil or not, to
+// the value the runtime boxes, and takes none of the slab's elements.
+func TestSmallNumbersBoxAsRuntime(t *testing.T) {
+	s := newSlab(0, 1)
+	for _, s := range []*slab{nil, &s} {
+		for i := range uint64(256) {
+			f := math.Float64frombits(i)
+			for _, c := range []struct{ got, want any }{
+				{s.int64(int64(i)), int64(i)},
+				{s.uint64(i), i},
+				{s.float64(f), f},
+			} {
+				if c.got != c.want || reflect.TypeOf(c.got) != reflect.TypeOf(c.want) || fmt.Sprint(c.got) != fmt.Sprint(c.want) {
+					t.Errorf("%d: got %#v, want %#v", i, c.got, c.want)
+				}
+			}
+		}
+		if s != nil && s.nnum != 0 {
+			t.Errorf("%d number elements taken, want 0", s.nnum)
+		}
+	}
+	if smallNums[255] != 255 || smallNums[0] != 0 {
+		t.Errorf("smallNums changed: %d, %d", smallNums[0], smallNums[255])
+	}
+}

@@ -454,3 +454,39 @@ func TestFlatKindsAsEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestOneURLInATrail: a trail's texts skip Cleaner.Text only when none of
+// the trail's text holds "://" (see Breadcrumbs): with one text that does,
+// at any record of the trail, of any kind of text, every text is what Text
+// makes of it, the one with the URL marked, under plain keys and not.
+func TestOneURLInATrail(t *testing.T) {
+	kinds := []Kind{KindString, KindError, KindPanic}
+	for n := 1; n <= 7; n += 3 {
+		for pos := range n + 1 { // n: no record holds a URL
+			for _, kind := range kinds {
+				recs := make([]*Record, n)
+				want := make([]string, n)
+				for i := range recs {
+					r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+					defer Put(r)
+					r.SetMessage("m: //")
+					text := "no url: here //"
+					if i == pos {
+						text = "go to https://u:p@h/x"
+					}
+					want[i] = markTexts{}.Text(text)
+					r.AddText(kind, "k", text)
+					r.AddText(kind, "p", text)
+					recs[i] = r
+				}
+				for i, b := range Breadcrumbs(recs, markTexts{}) {
+					for _, k := range []string{"k", "p"} {
+						if b.Data[k] != want[i] {
+							t.Errorf("%d records, URL at %d, kind %v: record %d's %s = %q, want %q", n, pos, kind, i, k, b.Data[k], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -666,9 +666,21 @@ func (r *Record) keepsDeferred(src *Record) bool {
 func (r *Record) copyFrom(src *Record) {
 	r.Time, r.Elapsed, r.Level, r.PC = src.Time, src.Elapsed, src.Level, src.PC
 	r.logger, r.msg = src.logger, src.msg
-	r.attrs, r.data = r.attrs[:0], r.data[:0]
-	r.attrs = append(r.attrs, src.attrs...)
-	r.data = append(r.data, src.data...)
+	// Resliced within their capacity, as they mostly are, the slices'
+	// pointers are not written back, nor tested for the write barrier
+	// (BenchmarkBreadcrumbs: 2,538 -> 2,528 instructions a breadcrumb).
+	if len(src.attrs) <= cap(r.attrs) {
+		r.attrs = r.attrs[:len(src.attrs)]
+		copy(r.attrs, src.attrs)
+	} else {
+		r.attrs = append(r.attrs[:0], src.attrs...)
+	}
+	if len(src.data) <= cap(r.data) {
+		r.data = r.data[:len(src.data)]
+		copy(r.data, src.data)
+	} else {
+		r.data = append(r.data[:0], src.data...)
+	}
 	r.limits = src.limits
 	r.Truncated, r.DroppedAttrs, r.Logged = src.Truncated, src.DroppedAttrs, src.Logged
 	r.open, r.droppedOpen = src.open, src.droppedOpen
