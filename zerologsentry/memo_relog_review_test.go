@@ -50,7 +50,7 @@ func TestScanMemoRelogsAnEventsError(t *testing.T) {
 				bind = func(ctx context.Context) zerolog.Logger { _, l := zerologsentry.WithContext(ctx, base); return l }
 			}
 			a := bind(rec.Context(context.Background())) // one request
-			a.Error().Str("error", text).Msg("failed")  // an event: a text-only error
+			a.Error().Str("error", text).Msg("failed")   // an event: a text-only error
 			if orig == nil {
 				t.Fatal("no OriginalException")
 			}
