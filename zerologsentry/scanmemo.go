@@ -19,12 +19,13 @@ import (
 // scan's bytes and errors, and gives those errors again for the same bytes
 // while none of what they depend on has changed: the field names are the
 // same, recent still gives no error for any of its texts (its gen), and
-// each text-only error is still its text's shared one. Only scans whose every
-// error is a shared text-only one, and that recent gave no error, are kept: an error made for its record
-// (a text with escapes, or too long to share, or given the stack member's
-// frames) is made anew by each scan, and a program's error that recent
-// gave is not kept alive by a memo once recent drops it (see
-// rememberedCache), so a scan that finds one is not kept either.
+// each text-only error is still its text's shared one. Only scans whose
+// every error is a shared text-only one, none of them given by recent, are
+// kept: an error made for its record (a text with escapes, or too long to
+// share, or given the stack member's frames) is made anew by each scan, and
+// a program's error that recent gave is not kept alive by a memo once
+// recent drops it (see rememberedCache), so a scan that finds one is not
+// kept either (nor one that finds a shared text-only error there: see keep).
 
 // maxMemoFields bounds the fields a scanMemo keeps.
 const maxMemoFields = 512
