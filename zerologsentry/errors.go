@@ -172,6 +172,8 @@ type errorGatherer struct {
 	errs  *[]error // nil: gather nothing
 	first int      // len(*errs) before this record's fields
 	stack []byte   // the error stack member's encoded value: a view of zerolog's bytes
+	// remembered: an error came from recent (see scanMemo.keep).
+	remembered bool
 }
 
 // member sees a top-level string member as zerolog encoded it. Its text is
@@ -184,6 +186,7 @@ func (g *errorGatherer) member(key string, raw []byte, esc bool) {
 	if recent.used.Load() {
 		if err := recent.find(text(raw, esc)); err != nil {
 			*g.errs = append(*g.errs, err)
+			g.remembered = true
 			return
 		}
 	}

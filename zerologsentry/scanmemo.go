@@ -19,12 +19,13 @@ import (
 // scan's bytes and errors, and gives those errors again for the same bytes
 // while none of what they depend on has changed: the field names are the
 // same, recent still gives no error for any of its texts (its gen), and
-// each text-only error is still its text's shared one. Only scans whose every
-// error is a shared text-only one are kept: an error made for its record
-// (a text with escapes, or too long to share, or given the stack member's
-// frames) is made anew by each scan, and a program's error that recent
-// gave is not kept alive by a memo once recent drops it (see
-// rememberedCache), so a scan that finds one is not kept either.
+// each text-only error is still its text's shared one. Only scans whose
+// every error is a shared text-only one, none of them given by recent, are
+// kept: an error made for its record (a text with escapes, or too long to
+// share, or given the stack member's frames) is made anew by each scan, and
+// a program's error that recent gave is not kept alive by a memo once
+// recent drops it (see rememberedCache), so a scan that finds one is not
+// kept either (nor one that finds a shared text-only error there: see keep).
 
 // maxMemoFields bounds the fields a scanMemo keeps.
 const maxMemoFields = 512
@@ -79,7 +80,7 @@ func (m *scanMemo) gatherErrors(fields []byte, errs *[]error) {
 	// passes by.
 	scanErrors(fields, &g)
 	g.done()
-	m.keep(fields, fieldNames(), gen, (*errs)[first:])
+	m.keep(fields, fieldNames(), gen, (*errs)[first:], g.remembered)
 	m.mu.Unlock()
 }
 
@@ -102,12 +103,16 @@ func (m *scanMemo) shared() bool {
 }
 
 // keep makes m the memo of a scan of fields that found found, when each
-// of them is a shared text-only error (see above); else m keeps none. A
-// text-only error given the stack member's frames (errorGatherer.done)
-// is its record's, in no slot.
-func (m *scanMemo) keep(fields []byte, names [4]string, gen uint64, found []error) {
+// of them is a shared text-only error (see above) and recent gave none
+// (remembered false); else m keeps none. A text-only error given the stack
+// member's frames (errorGatherer.done) is its record's, in no slot. One
+// that recent gave (a program that logged an event's error, its hint's
+// OriginalException, again with ErrorMarshalFunc) may be its slot's, but
+// recent's answer for its text can then change with no change of gen: a
+// newer value of the same text.
+func (m *scanMemo) keep(fields []byte, names [4]string, gen uint64, found []error, remembered bool) {
 	m.fields, m.n = m.fields[:0], 0
-	ok := len(found) <= maxMemoErrors
+	ok := !remembered && len(found) <= maxMemoErrors
 	for i, err := range found {
 		te, isText := err.(*core.TextError)
 		if !ok || !isText {

@@ -61,6 +61,10 @@ func TestScanMemoAgreesWithTheScan(t *testing.T) {
 		case k == 3: // another text-only error of a text in its slot
 			text := texts[r.IntN(len(texts))]
 			textErrorSlot(text).Store(&core.TextError{Text: text})
+		case k == 5: // a shared text-only error logged with ErrorMarshalFunc
+			if te := textErrorSlot(texts[r.IntN(len(texts))]).Load(); te != nil {
+				_ = rememberedOf(te).Error()
+			}
 		case k == 4: // zerolog's field names changed, or back
 			names := [][4]string{{"error", "level", "time", "stack"}, {"err", "level", "time", "stack"},
 				{"error", "lvl", "time", "stack"}, {"error", "level", "ts", "stack"}, {"error", "level", "time", "trace"},
@@ -79,7 +83,7 @@ func TestScanMemoAgreesWithTheScan(t *testing.T) {
 			t.Fatalf("step %d, %.60q: memo %s, scan %s", step, b, dumpErrors(got), dumpErrors(want))
 		}
 		for i := range got {
-			if te, ok := want[i].(*core.TextError); ok && textErrorSlot(te.Text).Load() != te { // made for its record
+			if te, ok := want[i].(*core.TextError); ok && textErrorSlot(te.Text).Load() != te && recent.find(te.Text) != te { // made for its record
 				if g, ok := got[i].(*core.TextError); !ok || made[g] || g.Text != te.Text || (g.Stack == nil) != (te.Stack == nil) {
 					t.Fatalf("step %d, %.60q: memo's error %d %.60v (made before: %v), scan's %.60v", step, b, i, got[i], made[got[i]], te)
 				}
@@ -148,6 +152,15 @@ func TestScanMemoSeesEachChange(t *testing.T) {
 	})
 	check("a text-only error replaced in its slot", b, func() {
 		textErrorSlot("memo-once").Store(&core.TextError{Text: "memo-once"})
+	})
+	// A shared text-only error the program logged again with
+	// ErrorMarshalFunc (BeforeSend's OriginalException) is remembered:
+	// a scan that finds it in recent depends on recent's answer for its
+	// text, which a new value of that text changes without changing gen.
+	relogged := []byte(`{"level":"error","error":"memo-relog","other":"memo-relog"`)
+	_ = rememberedOf(textError([]byte("memo-relog"), false)).Error()
+	check("a remembered text-only error's text given a new value", relogged, func() {
+		_ = rememberedOf(errors.New("memo-relog")).Error()
 	})
 }
 
