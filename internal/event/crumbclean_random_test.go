@@ -89,7 +89,7 @@ func rndNum(rng *rand.Rand) uint64 {
 	case 2:
 		return rng.Uint64()
 	case 3:
-		return []uint64{255, 256, 0, 1 << 63, math.MaxUint64, math.Float64bits(math.NaN()), math.Float64bits(math.Inf(1)), math.Float64bits(math.Inf(-1)), math.Float64bits(1), math.Float64bits(-0.0)}[rng.Intn(10)]
+		return []uint64{255, 256, 0, 1 << 63, math.MaxUint64, math.Float64bits(math.NaN()), math.Float64bits(math.Inf(1)), math.Float64bits(math.Inf(-1)), math.Float64bits(1), math.Float64bits(math.Copysign(0, -1))}[rng.Intn(10)]
 	}
 	return uint64(rng.Intn(256))
 }
@@ -154,7 +154,7 @@ func rndFill(rng *rand.Rand, r *buffer.Record) {
 // each converted map sends, as TestBreadcrumbsCleanedAsBefore holds for
 // its fixed records.
 func TestRandomTrailsCleanedAsBefore(t *testing.T) {
-	pii, _ := sentry.NewClient(sentry.ClientOptions{SendDefaultPII: true})
+	pii, _ := sentry.NewClient(sentry.ClientOptions{DataCollection: &sentry.DataCollection{UserInfo: sentry.Set(true)}})
 	nopii, _ := sentry.NewClient(sentry.ClientOptions{})
 	scrubbers := []*scrubber{Default.scrub, newScrubber([]string{"foo", "id", "k"}, nil)}
 	fails := 0
