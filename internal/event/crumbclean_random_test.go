@@ -1,10 +1,8 @@
 package event
 
 import (
-	"fmt"
 	"math"
 	"math/rand"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -14,38 +12,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
-
-// rndDump writes v with every value's type, map keys sorted.
-func rndDump(sb *strings.Builder, v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		if v == nil {
-			sb.WriteString("nilmap")
-			return
-		}
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		sb.WriteString("{")
-		for _, k := range keys {
-			fmt.Fprintf(sb, "%q:", k)
-			rndDump(sb, v[k])
-			sb.WriteString(",")
-		}
-		sb.WriteString("}")
-	case []any:
-		sb.WriteString("[")
-		for _, e := range v {
-			rndDump(sb, e)
-			sb.WriteString(",")
-		}
-		sb.WriteString("]")
-	default:
-		fmt.Fprintf(sb, "%T(%#v|%v)", v, v, v)
-	}
-}
 
 // rndKeys, rndTexts and rndDurs are what rndFill draws keys and values from.
 var rndKeys = []string{"path", "status", "password", "api_key", "user", "user.email", "email", "url", "k", "a", "id", "ip_address", "username", "foo", "Foo_Bar", "x://y", "tok\xffen", "", "\xff", "é", "session", "dsn"}
@@ -185,8 +151,8 @@ func TestRandomTrailsCleanedAsBefore(t *testing.T) {
 		got, _ := breadcrumbs(trail, policy.ClientConf{Client: client, MaxBreadcrumbs: 100}, sc, &userGate{client: client})
 		for i := range want {
 			var a, b strings.Builder
-			rndDump(&a, got[i].Data)
-			rndDump(&b, want[i].Data)
+			dumpTyped(&a, got[i].Data)
+			dumpTyped(&b, want[i].Data)
 			if a.String() != b.String() {
 				if fails++; fails < 5 {
 					t.Errorf("seed %d crumb %d:\n got %s\nwant %s", seed, i, a.String(), b.String())

@@ -21,10 +21,16 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/race"
 )
 
-// cdDump writes v with the type of every value, map keys sorted.
-func cdDump(sb *strings.Builder, v any) {
+// dumpTyped writes v with the type of every value (a nil map apart from
+// an empty one, a float64 by its bits), map keys sorted: what the
+// differential tests of this package compare.
+func dumpTyped(sb *strings.Builder, v any) {
 	switch v := v.(type) {
 	case map[string]any:
+		if v == nil {
+			sb.WriteString("nilmap")
+			return
+		}
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
@@ -33,14 +39,14 @@ func cdDump(sb *strings.Builder, v any) {
 		sb.WriteString("{")
 		for _, k := range keys {
 			fmt.Fprintf(sb, "%q:", k)
-			cdDump(sb, v[k])
+			dumpTyped(sb, v[k])
 			sb.WriteString(",")
 		}
 		sb.WriteString("}")
 	case []any:
 		sb.WriteString("[")
 		for _, e := range v {
-			cdDump(sb, e)
+			dumpTyped(sb, e)
 			sb.WriteString(",")
 		}
 		sb.WriteString("]")
@@ -78,7 +84,7 @@ func cdCrumbs(bs []sentry.Breadcrumb) string {
 	for i := range bs {
 		b := &bs[i]
 		fmt.Fprintf(&sb, "%s|%q|%q|%s|%d|", b.Type, b.Category, b.Message, b.Level, b.Timestamp.UnixNano())
-		cdDump(&sb, b.Data)
+		dumpTyped(&sb, b.Data)
 		sb.WriteString("\n")
 	}
 	return sb.String()
@@ -323,11 +329,11 @@ func TestCleanWhileConvertingRandomTrails(t *testing.T) {
 		for _, r := range batch.Recs {
 			all := r.AllText()
 			var sb strings.Builder
-			cdDump(&sb, r.DataIn(all))
+			dumpTyped(&sb, r.DataIn(all))
 			for i := range r.Len() {
 				a := r.Attr(i)
 				sb.WriteString("|")
-				cdDump(&sb, r.ValueIn(all, a))
+				dumpTyped(&sb, r.ValueIn(all, a))
 				s, ok := r.StringValueIn(all, a)
 				fmt.Fprintf(&sb, "%q%v", s, ok)
 			}
