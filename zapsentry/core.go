@@ -247,10 +247,13 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	e.Level = level(ent.Level)
 	e.Logger = ent.LoggerName
 	e.Message = ent.Message
-	// zap panics with the message next (a DPanic only in development;
-	// the note is harmless when no panic follows), or exits.
-	e.Panics = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel
-	e.Exits = ent.Level >= zapcore.PanicLevel
+	if ent.Level >= zapcore.DPanicLevel {
+		// zap panics with the message next (a DPanic only in
+		// development; the note is harmless when no panic follows), or
+		// exits. Below DPanic, one comparison leaves both false.
+		e.Panics = ent.Level <= zapcore.PanicLevel
+		e.Exits = ent.Level >= zapcore.PanicLevel
+	}
 	e.Trail = trail
 	if ent.Caller.Defined { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
