@@ -247,20 +247,30 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	e.Level = level(ent.Level)
 	e.Logger = ent.LoggerName
 	e.Message = ent.Message
-	// zap panics with the message next (a DPanic only in development;
-	// the note is harmless when no panic follows), or exits.
-	e.Panics = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.DPanicLevel
-	e.Exits = ent.Level >= zapcore.PanicLevel
+	if ent.Level >= zapcore.DPanicLevel {
+		// zap panics with the message next (a DPanic only in
+		// development; the note is harmless when no panic follows), or
+		// exits. Below DPanic, one comparison leaves both false.
+		e.Panics = ent.Level <= zapcore.PanicLevel
+		e.Exits = ent.Level >= zapcore.PanicLevel
+	}
 	e.Trail = trail
 	if ent.Caller.Defined { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
 		// is a return address, as runtime.Callers gives (and slog keeps).
 		e.PC = ent.Caller.PC + 1
 	}
-	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, &core.Encoder{
-		Fields: func(rec *core.Record, errs *[]error) { addFields(rec, fields, errs) },
-		Copies: types&^plainTypes == 0,
-	})
+	enc := core.Encoder{Copies: types&^plainTypes == 0}
+	if enc.Copies {
+		// Every field is plain: addPlains copies them all, with no
+		// errors to gather, as addFields would in one run, one call
+		// less a record (cachegrind, ZapBreadcrumb/json+logcrumbs: 7,679
+		// -> 7,641 instructions a record).
+		enc.Fields = func(rec *core.Record, _ *[]error) { addPlains((*encoder)(rec), fields) }
+	} else {
+		enc.Fields = func(rec *core.Record, errs *[]error) { addFields(rec, fields, errs) }
+	}
+	c.c.core.Log(ctx, c.c.levels.Decide(ent.Level), &e, c.preset, &enc)
 	return nil
 }
 

@@ -225,11 +225,15 @@ func (r *Record) SetLogger(name string) { r.logger = r.appendText(name, 128) }
 // SetMessage do. When both fit whole, as nearly always, it copies them
 // with one test of the limits and no call but memmove's: every record
 // starts with them, and the two appendText calls cost about 20
-// instructions a record more (cachegrind).
+// instructions a record more (cachegrind). Both are appended in one
+// expression, so that r.data is written back once, not after each
+// (ZapBreadcrumb/json+logcrumbs: SetNames 77 -> 65 instructions a record).
 func (r *Record) SetNames(logger, msg string) {
 	if len(logger) <= 128 && len(msg) <= r.limits.MaxValueBytes && len(logger)+len(msg) <= r.room() {
-		r.logger = r.appendWhole(logger)
-		r.msg = r.appendWhole(msg)
+		n := len(r.data)
+		r.logger = span{uint32(n), uint32(len(logger))}
+		r.msg = span{uint32(n + len(logger)), uint32(len(msg))}
+		r.data = append(append(r.data, logger...), msg...)
 		return
 	}
 	r.SetLogger(logger)

@@ -827,22 +827,34 @@ func TestWrittenTextCutsAsSetText(t *testing.T) {
 
 // TestSetNamesAsSetLoggerThenSetMessage: SetNames keeps what SetLogger and
 // then SetMessage keep, at the edges of the name's 128 bytes, of
-// MaxValueBytes and of the record's room, multi-byte runes cut included.
+// MaxValueBytes and of the record's room, multi-byte runes cut included;
+// in a record new, and in one that holds text already (an attribute before
+// the names: their places start past it), with room to grow into or none.
 func TestSetNamesAsSetLoggerThenSetMessage(t *testing.T) {
 	text := func(n int) string { return strings.Repeat("é", n/2) + strings.Repeat("x", n%2) }
 	for _, lim := range []Limits{{MaxAttrs: 4, MaxValueBytes: 10, MaxRecordBytes: 200}, {MaxAttrs: 4, MaxValueBytes: 100, MaxRecordBytes: 140}, DefaultBreadcrumbLimits} {
 		for _, nl := range []int{0, 1, 3, 127, 128, 129, 140, 200} {
 			for _, nm := range []int{0, 1, 9, 10, 11, 12, 99, 100, 101, 139, 141} {
-				logger, msg := text(nl), text(nm)
-				var got, want Record
-				got.Reset(time.Time{}, LevelInfo, lim)
-				got.SetNames(logger, msg)
-				want.Reset(time.Time{}, LevelInfo, lim)
-				want.SetLogger(logger)
-				want.SetMessage(msg)
-				if got.Logger() != want.Logger() || got.Message() != want.Message() || got.Truncated != want.Truncated || got.Bytes() != want.Bytes() {
-					t.Errorf("limits %+v, name %d bytes, message %d: SetNames kept %q %q (cut %v), SetLogger and SetMessage %q %q (cut %v)",
-						lim, nl, nm, got.Logger(), got.Message(), got.Truncated, want.Logger(), want.Message(), want.Truncated)
+				for _, before := range []string{"", "k=v", "grown"} {
+					logger, msg := text(nl), text(nm)
+					var got, want Record
+					for _, r := range []*Record{&got, &want} {
+						if before == "grown" {
+							r.Grow(512, 4)
+						}
+						r.Reset(time.Time{}, LevelInfo, lim)
+						if before == "k=v" {
+							r.AddText(KindString, "k", "v")
+						}
+					}
+					got.SetNames(logger, msg)
+					want.SetLogger(logger)
+					want.SetMessage(msg)
+					if got.Logger() != want.Logger() || got.Message() != want.Message() || got.Truncated != want.Truncated || got.Bytes() != want.Bytes() ||
+						(before == "k=v" && (got.Key(got.Attr(0)) != "k" || got.Text(got.Attr(0)) != "v")) {
+						t.Errorf("limits %+v, name %d bytes, message %d, before %q: SetNames kept %q %q (cut %v), SetLogger and SetMessage %q %q (cut %v)",
+							lim, nl, nm, before, got.Logger(), got.Message(), got.Truncated, want.Logger(), want.Message(), want.Truncated)
+					}
 				}
 			}
 		}
