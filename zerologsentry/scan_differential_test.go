@@ -60,7 +60,14 @@ func differentialInputs() []string {
 	in = append(in,
 		`{"level":"x","time":"t","tame":1,"timE":2,"tIme":3,"stack":[1],"stuck":2,"stacK":3,"level":"y","lever":4}`,
 		`{"path":"p","took":3,"time":"t","x":1,"stack":"s","level":"l"`,
-		`{"time":1`, `{"time":`, `{"level"`, `{"stack":{"a":1},"k":2`)
+		`{"time":1`, `{"time":`, `{"level"`, `{"stack":{"a":1},"k":2`,
+		// The comma and quote read as one, and a skipped member's
+		// string read by plainEnd, each beside what it leaves to the
+		// loop's other tests.
+		`{"a":1,"`, `{"a":1,`, `{"a":1,,"b":2`, `{"a":1, "b":2`, `{"a":1,}`, `{"a":1,"b`, `{,"a":1`,
+		`{"level":"info"`, `{"level":"info","a":1`, `{"level":"in\"fo","a":1`, `{"level":"info\`,
+		`{"time":"2024-01-01T00:00:00Z","a":1`, `{"time":"2024-01-01T00:00:00Z\"","a":1`, `{"time":12,"a":1`,
+		`{"level":"info`, `{"level": "info","a":1`, `{"level":"info" ,"a":1`)
 	for n := 0; n <= 20; n++ {
 		pad := strings.Repeat("k", n)
 		in = append(in,
