@@ -253,10 +253,10 @@ func plainEnd(b []byte, j int) int {
 	return -1
 }
 
-// smallInteger reads the integer at b[i] as quickScalar does: an optional
-// minus and 1 to 18 digits, followed by a byte value stops at or the end
-// of b. It returns the integer, the index just past it, and whether it is
-// one.
+// smallInteger reads the integer at b[i], for quickScalar and copyTop: an
+// optional minus and 1 to 18 digits, which cannot overflow, followed by a
+// byte value stops at or the end of b. It returns the integer, the index
+// just past it, and whether it is one.
 func smallInteger(b []byte, i int) (n int64, end int, ok bool) {
 	neg := b[i] == '-'
 	j := i
@@ -376,22 +376,9 @@ func (s *scanner) quickScalar(key string, c byte) bool {
 		}
 		return false
 	}
-	neg := c == '-'
-	j := i
-	if neg {
-		j++
-	}
-	digits := j
-	var n int64
-	for j < len(b) && j-digits < 19 && b[j]-'0' <= 9 {
-		n = n*10 + int64(b[j]-'0')
-		j++
-	}
-	if j == digits || j-digits > 18 || !ends(b, j) {
+	n, j, ok := smallInteger(b, i)
+	if !ok {
 		return false
-	}
-	if neg {
-		n = -n
 	}
 	s.rec.AddScalar(core.KindInt64, key, uint64(n))
 	s.i = j
