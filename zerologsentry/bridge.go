@@ -140,8 +140,7 @@ func copyFields(rec *core.Record, fields []byte) {
 	if len(fields) == 0 || fields[0] != '{' {
 		return
 	}
-	s := scanner{b: fields, rec: rec}
-	s.copyTop()
+	copyTop(rec, fields)
 	rec.CloseAll()
 }
 
@@ -166,7 +165,7 @@ func gatherErrors(fields []byte, errs *[]error) {
 // error stack (it becomes the exception's). The message is not among the
 // fields: a hook runs before zerolog adds it, and a writer takes it off the
 // end (splitMessage), so a field of the user's named "message" is kept.
-// scanner.copyTop writes this test out: a change here is one there.
+// copyTop writes this test out: a change here is one there.
 func skipMember(key string, index int) bool {
 	return (index == 0 && key == zerolog.LevelFieldName) || key == zerolog.TimestampFieldName ||
 		key == zerolog.ErrorStackFieldName

@@ -111,23 +111,23 @@ func (s *scanner) object(depth int) bool {
 }
 
 // copyTop copies the top-level members of the object whose opening brace
-// is s.b[0] into s.rec, gathering no errors: what object(0) copies, and
-// where it stops, in one loop whose position stays in a register. It reads
-// the members zerolog writes for most fields itself (a key without
+// is b[0] into rec, gathering no errors: what a scanner's object(0) copies,
+// and where it stops, in one loop whose position stays in a register. It
+// reads the members zerolog writes for most fields itself (a key without
 // escapes, a string without escapes, an integer of at most 18 digits, true,
-// false), and hands any other value to copyValue, at s.i, reading its end
-// back: a nested object, an array, a float, a string with escapes, null.
-// Through object, copyValue, str and quickScalar, which reread and stored
-// the position in memory at every step, the bench's zerolog breadcrumb
-// cost 2,495 instructions parsed, 2,316 in this loop calling strEnd, and
-// 2,062 with plainEnd, sameName, and true and false read here (cachegrind,
-// BenchmarkExpand). copyWithErrors, which gathers errors, still runs
-// object: a breadcrumb's parse, the one every event that carries it
-// repeats, gathers none. TestScannerDifferential and
+// false), and hands any other value to a scanner's copyValue, reading its
+// end back: a nested object, an array, a float, a string with escapes,
+// null. Through object, copyValue, str and quickScalar, which reread and
+// stored the position in memory at every step, the bench's zerolog
+// breadcrumb cost 2,495 instructions parsed, 2,316 in this loop calling
+// strEnd, and 2,062 with plainEnd, sameName, and true and false read here
+// (cachegrind, BenchmarkExpand); the scanner made only for the values it
+// hands over, not for every record, 2,013 -> 1,990. copyWithErrors, which
+// gathers errors, still runs object: a breadcrumb's parse, the one every
+// event that carries it repeats, gathers none. TestScannerDifferential and
 // FuzzScannerDifferential hold copyFields to the scanner before
 // perf-zlparse.
-func (s *scanner) copyTop() {
-	b, rec := s.b, s.rec
+func copyTop(rec *core.Record, b []byte) {
 	i, members := 1, 0
 	for {
 		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
@@ -225,7 +225,7 @@ func (s *scanner) copyTop() {
 				continue
 			}
 		}
-		s.i = i
+		s := scanner{b: b, i: i, rec: rec}
 		if !s.copyValue(key, 0) {
 			return
 		}
