@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/rs/zerolog"
+
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
@@ -106,6 +108,192 @@ func (s *scanner) object(depth int) bool {
 			return false
 		}
 	}
+}
+
+// copyTop copies the top-level members of the object whose opening brace
+// is b[0] into rec, gathering no errors: what a scanner's object(0) copies,
+// and where it stops, in one loop whose position stays in a register. It
+// reads the members zerolog writes for most fields itself (a key without
+// escapes, a string without escapes, an integer of at most 18 digits, true,
+// false), and hands any other value to a scanner's copyValue, reading its
+// end back: a nested object, an array, a float, a string with escapes,
+// null. Through object, copyValue, str and quickScalar, which reread and
+// stored the position in memory at every step, the bench's zerolog
+// breadcrumb cost 2,495 instructions parsed, 2,316 in this loop calling
+// strEnd, and 2,062 with plainEnd, sameName, and true and false read here
+// (cachegrind, BenchmarkExpand); the scanner made only for the values it
+// hands over, not for every record, 2,013 -> 1,990. copyWithErrors, which
+// gathers errors, still runs object: a breadcrumb's parse, the one every
+// event that carries it repeats, gathers none. TestScannerDifferential and
+// FuzzScannerDifferential hold copyFields to the scanner before
+// perf-zlparse.
+func copyTop(rec *core.Record, b []byte) {
+	i, members := 1, 0
+	for {
+		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
+			// The comma and the key's quote, as zerolog writes them
+			// between members: one test, not a turn of the loop for
+			// each (BenchmarkExpand: 2,062 -> 2,043).
+			i++
+		} else {
+			if i < len(b) && b[i] <= ' ' {
+				i = skipSpace(b, i)
+			}
+			if i >= len(b) {
+				return
+			}
+			switch b[i] {
+			case '"':
+			case ',':
+				i++
+				continue
+			default: // the closing brace, or malformed input
+				return
+			}
+		}
+		var key string
+		if end := plainEnd(b, i+1); end >= 0 {
+			key = unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1)
+			i = end + 1
+		} else {
+			end, kesc, ok := strEnd(b, i)
+			if !ok {
+				return
+			}
+			key = text(b[i+1:end], kesc)
+			i = end + 1
+		}
+		if i < len(b) && b[i] == ':' {
+			i++
+		} else {
+			i = skipSpace(b, i)
+			if i >= len(b) || b[i] != ':' {
+				return
+			}
+			i++
+		}
+		if i < len(b) && b[i] <= ' ' {
+			i = skipSpace(b, i)
+		}
+		// skipMember's test, written out with sameName: skipMember so
+		// written is too large to be inlined.
+		index := members
+		members++
+		if (index == 0 && key == zerolog.LevelFieldName) || sameName(key, zerolog.TimestampFieldName) ||
+			sameName(key, zerolog.ErrorStackFieldName) {
+			if i < len(b) && b[i] == '"' {
+				// zerolog's level, its end found inline: skipValue's
+				// call cost 26 instructions (2,043 -> 2,017).
+				if end := plainEnd(b, i+1); end >= 0 {
+					i = end + 1
+					continue
+				}
+			}
+			var ok bool
+			if i, ok = skipValue(b, i); !ok {
+				return
+			}
+			continue
+		}
+		if i >= len(b) {
+			return
+		}
+		switch c := b[i]; {
+		case c == '"':
+			// Escaped text, and text in b's last 8 bytes: copyValue.
+			if end := plainEnd(b, i+1); end >= 0 {
+				rec.AddText(core.KindString, key, unsafe.String(unsafe.SliceData(b[i+1:]), end-i-1))
+				i = end + 1
+				continue
+			}
+		case c-'0' <= 9 || c == '-':
+			// smallInteger, written out: its call cost the bench's
+			// breadcrumb, two integers, 41 instructions (BenchmarkExpand:
+			// 1,987 -> 1,946). TestScannerDifferential's scalars hold
+			// the two to one answer.
+			j := i
+			if c == '-' {
+				j++
+			}
+			digits := j
+			lim := min(len(b), j+19)
+			var n int64
+			for j < lim && b[j]-'0' <= 9 {
+				n = n*10 + int64(b[j]-'0')
+				j++
+			}
+			if j > digits && j-digits <= 18 && ends(b, j) {
+				if c == '-' {
+					n = -n
+				}
+				rec.AddScalar(core.KindInt64, key, uint64(n))
+				i = j
+				continue
+			}
+		case c == 'f':
+			if len(b)-i >= 5 && string(b[i:i+5]) == "false" && ends(b, i+5) {
+				rec.AddScalar(core.KindBool, key, 0)
+				i += 5
+				continue
+			}
+		case c == 't':
+			if len(b)-i >= 4 && string(b[i:i+4]) == "true" && ends(b, i+4) {
+				rec.AddScalar(core.KindBool, key, 1)
+				i += 4
+				continue
+			}
+		}
+		s := scanner{b: b, i: i, rec: rec}
+		if !s.copyValue(key, 0) {
+			return
+		}
+		i = s.i
+	}
+}
+
+// plainEnd returns the index of the quote that closes the string whose
+// text starts at b[j], when that text holds no backslash and the quote
+// lies in a word of 8 bytes within b, or -1 (strEnd then decides). It is
+// strEnd's word search cut to the case of zerolog's keys and most of its
+// values, small enough to be inlined: calling strEnd for every key and
+// string cost the bench's breadcrumb 122 instructions more (BenchmarkExpand:
+// 2,316 -> 2,194).
+func plainEnd(b []byte, j int) int {
+	for ; j+8 <= len(b); j += 8 {
+		if m := special(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			j += bits.TrailingZeros64(m) >> 3
+			if b[j] != '"' {
+				return -1
+			}
+			return j
+		}
+	}
+	return -1
+}
+
+// smallInteger reads the integer at b[i] for quickScalar (copyTop writes it
+// out): an optional minus and 1 to 18 digits, which cannot overflow,
+// followed by a byte value stops at or the end of b. It returns the
+// integer, the index just past it, and whether it is one.
+func smallInteger(b []byte, i int) (n int64, end int, ok bool) {
+	neg := b[i] == '-'
+	j := i
+	if neg {
+		j++
+	}
+	digits := j
+	lim := min(len(b), j+19)
+	for j < lim && b[j]-'0' <= 9 {
+		n = n*10 + int64(b[j]-'0')
+		j++
+	}
+	if j == digits || j-digits > 18 || !ends(b, j) {
+		return 0, 0, false
+	}
+	if neg {
+		n = -n
+	}
+	return n, j, true
 }
 
 // copyValue copies the value at s.i under key.
@@ -206,22 +394,9 @@ func (s *scanner) quickScalar(key string, c byte) bool {
 		}
 		return false
 	}
-	neg := c == '-'
-	j := i
-	if neg {
-		j++
-	}
-	digits := j
-	var n int64
-	for j < len(b) && j-digits < 19 && b[j]-'0' <= 9 {
-		n = n*10 + int64(b[j]-'0')
-		j++
-	}
-	if j == digits || j-digits > 18 || !ends(b, j) {
+	n, j, ok := smallInteger(b, i)
+	if !ok {
 		return false
-	}
-	if neg {
-		n = -n
 	}
 	s.rec.AddScalar(core.KindInt64, key, uint64(n))
 	s.i = j

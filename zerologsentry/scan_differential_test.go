@@ -52,7 +52,54 @@ func differentialInputs() []string {
 			)
 		}
 	}
+	// copyTop's own reads: the names skipMember leaves out beside keys of
+	// their length and first or last byte (sameName), level other than
+	// first; and keys and string values of every length up to 20 that
+	// end at or near the end of the bytes, where plainEnd leaves the
+	// search to strEnd, cut short or closed.
+	in = append(in,
+		`{"level":"x","time":"t","tame":1,"timE":2,"tIme":3,"stack":[1],"stuck":2,"stacK":3,"level":"y","lever":4}`,
+		`{"path":"p","took":3,"time":"t","x":1,"stack":"s","level":"l"`,
+		`{"time":1`, `{"time":`, `{"level"`, `{"stack":{"a":1},"k":2`,
+		// The comma and quote read as one, and a skipped member's
+		// string read by plainEnd, each beside what it leaves to the
+		// loop's other tests.
+		`{"a":1,"`, `{"a":1,`, `{"a":1,,"b":2`, `{"a":1, "b":2`, `{"a":1,}`, `{"a":1,"b`, `{,"a":1`,
+		`{"level":"info"`, `{"level":"info","a":1`, `{"level":"in\"fo","a":1`, `{"level":"info\`,
+		`{"time":"2024-01-01T00:00:00Z","a":1`, `{"time":"2024-01-01T00:00:00Z\"","a":1`, `{"time":12,"a":1`,
+		`{"level":"info`, `{"level": "info","a":1`, `{"level":"info" ,"a":1`)
+	for n := 0; n <= 20; n++ {
+		pad := strings.Repeat("k", n)
+		in = append(in,
+			`{"`+pad+`":"`+pad+`"`, `{"`+pad+`":"`+pad, `{"`+pad+`"`, `{"`+pad,
+			`{"a":1,"`+pad+`":"`+pad+`","b":true`, `{"`+pad+`":true`, `{"`+pad+`":false,"z":-`+pad)
+	}
 	return in
+}
+
+// TestScannerDifferentialNames: copyTop tests skipMember's names with
+// sameName, the scanner before the merge with ==; the two agree for
+// names zerolog's users may set, empty and of one byte included.
+func TestScannerDifferentialNames(t *testing.T) {
+	defer func(l, ts, st string) {
+		zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = l, ts, st
+	}(zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
+	inputs := []string{
+		`{"":1,"a":2,"b":3,"ab":4,"ba":5,"aa":6,"abc":7,"lvl":"x","t":"y"}`,
+		`{"lvl":"x","":1,"t":2,"time":3,"level":4}`,
+		`{"a":"x","lvl":"y","lvl":"z","level":1}`,
+	}
+	for _, names := range [][3]string{
+		{"", "", ""}, {"a", "b", "ab"}, {"lvl", "t", "a"}, {"level", "", "time"}, {"aa", "ab", "ba"},
+	} {
+		zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = names[0], names[1], names[2]
+		for _, in := range inputs {
+			checkDifferential(t, []byte(in))
+		}
+		for _, in := range differentialInputs() {
+			checkDifferential(t, []byte(in))
+		}
+	}
 }
 
 // TestScannerDifferential: the scanner copies, and its error scan finds,

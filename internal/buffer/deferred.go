@@ -57,15 +57,22 @@ func (r *Record) Expand() {
 		return
 	}
 	scratch := scratchPool.Get().(*[]byte)
+	defer func() {
+		if recover() != nil {
+			r.parsePanicked()
+		}
+		putScratch(scratch)
+	}()
 	r.expandIn(scratch)
-	putScratch(scratch)
 }
 
 // expandIn is Expand in place, with the deferred bytes first copied into
 // *scratch (grown as needed): the parse appends r's attributes' text where
 // those bytes lie. It used to parse into a record from the pool and swap
 // the two, which cost two pool operations and two copies of the whole
-// Record per breadcrumb of a zerolog trail, on every event.
+// Record per breadcrumb of a zerolog trail, on every event. A parser's
+// panic is its caller's to recover (Expand, expandFrom): one recover for
+// all the records of a trail's copy.
 func (r *Record) expandIn(scratch *[]byte) {
 	raw := append((*scratch)[:0], r.data[r.deferred.off:r.deferred.off+r.deferred.len]...)
 	*scratch = raw
@@ -78,15 +85,15 @@ func (r *Record) expandIn(scratch *[]byte) {
 	if r.errs != nil {
 		r.errs = nil
 	}
-	defer func() {
-		// Reading a trail never fails: a parser that panics leaves the
-		// record with what it wrote before.
-		if recover() != nil {
-			r.textStart = -1
-		}
-		r.CloseAll()
-	}()
 	parse(r, raw)
+	r.CloseAll()
+}
+
+// parsePanicked leaves r, whose parser panicked (in expandIn), with what it
+// wrote before, its groups closed: reading a trail never fails.
+func (r *Record) parsePanicked() {
+	r.textStart = -1
+	r.CloseAll()
 }
 
 // scratchPool holds the buffers expandIn copies deferred bytes into.

@@ -126,6 +126,60 @@ func TestDeferredParserPanics(t *testing.T) {
 	r.AddText(KindString, "after", "2") // usable again
 }
 
+// A parser that panics on one record of a trail's copy leaves that record
+// with what it wrote, and the records after it are parsed all the same, by
+// Snapshot, Copy and TakeUnlogged alike (expandAll recovers once for many
+// records).
+func TestTrailCopyParserPanics(t *testing.T) {
+	parse := func(rec *Record, raw []byte) {
+		parsePairs(rec, raw)
+		if strings.HasPrefix(string(raw), "boom") {
+			rec.OpenGroup("g")
+			rec.BeginText(KindString, "half")
+			panic("parser")
+		}
+	}
+	tr := NewTrail(8)
+	var want []map[string]any // each record expanded alone (Expand)
+	for _, raw := range []string{"a=1", "boom=1", "b=2", "boom=2", "boom=3", "c=3"} {
+		r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+		if !r.Defer([]byte(raw), parse) {
+			t.Fatal("not deferred")
+		}
+		tr.Append(r)
+		alone := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+		alone.Defer([]byte(raw), parse)
+		alone.Expand()
+		want = append(want, alone.Data())
+	}
+	if want[1]["boom"] != "1" || want[1]["g"] == nil || want[2]["b"] != "2" {
+		t.Fatalf("expanded alone: %v", want)
+	}
+	check := func(how string, recs []*Record) {
+		t.Helper()
+		if len(recs) != len(want) {
+			t.Fatalf("%s: %d records, want %d", how, len(recs), len(want))
+		}
+		for i, r := range recs {
+			if r.Deferred() || r.Depth() != 0 {
+				t.Fatalf("%s: record %d deferred %v, depth %d", how, i, r.Deferred(), r.Depth())
+			}
+			if got := r.Data(); !reflect.DeepEqual(got, want[i]) {
+				t.Fatalf("%s: record %d: %v, want %v", how, i, got, want[i])
+			}
+		}
+	}
+	snap := tr.Snapshot(nil)
+	check("Snapshot", snap)
+	PutAll(snap)
+	b := tr.Copy()
+	check("Copy", b.Recs)
+	b.Release()
+	taken := tr.TakeUnlogged(nil)
+	check("TakeUnlogged", taken)
+	PutAll(taken)
+}
+
 func TestDeferRefuses(t *testing.T) {
 	r := Get(time.Unix(1, 0), LevelInfo, Limits{MaxRecordBytes: 10})
 	if r.Defer([]byte("a=1"), nil) {

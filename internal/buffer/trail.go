@@ -329,19 +329,39 @@ func (b *Batch) Release() {
 // expandAll parses the deferred fields of copies taken from a trail, after
 // its lock is released: writers wait for a copy of bytes, never a parse.
 func expandAll(recs []*Record) {
-	var scratch *[]byte // one for all the records
-	for _, r := range recs {
-		if r.parse == nil {
-			continue
-		}
-		if scratch == nil {
-			scratch = scratchPool.Get().(*[]byte)
-		}
-		r.expandIn(scratch)
+	k := 0
+	for k < len(recs) && recs[k].parse == nil {
+		k++
 	}
-	if scratch != nil {
-		putScratch(scratch)
+	if k == len(recs) { // nothing deferred: no scratch, no recover
+		return
 	}
+	scratch := scratchPool.Get().(*[]byte) // one for all the records
+	for k < len(recs) {
+		k = expandFrom(recs, k, scratch)
+	}
+	putScratch(scratch)
+}
+
+// expandFrom expands recs[k:] with one recover for all of them: a recover
+// per record (a deferred call and runtime.gorecover) cost a zerolog
+// breadcrumb about 60 instructions on every event (cachegrind,
+// ZerologEvent/hook, (trail100 - trail20) / 80: 7,797 -> 7,734). It returns
+// len(recs), or, when a parser panics, the index after its record, left
+// as Expand leaves such a record, for expandAll to go on from.
+func expandFrom(recs []*Record, k int, scratch *[]byte) (next int) {
+	defer func() {
+		if k < len(recs) && recover() != nil {
+			recs[k].parsePanicked()
+			next = k + 1
+		}
+	}()
+	for ; k < len(recs); k++ {
+		if r := recs[k]; r.parse != nil {
+			r.expandIn(scratch)
+		}
+	}
+	return k
 }
 
 // TakeUnlogged appends copies of t's records not yet sent to Sentry Logs to
