@@ -8,6 +8,7 @@ import (
 // setHints stores h as the hint of every entry of frameSites (nil clears
 // them).
 func setHints(h *frameSite) {
+	walkRoot.next.Store(h)
 	for i := range frameSites {
 		for j := range frameSites[i] {
 			if f := frameSites[i][j].Load(); f != nil {
