@@ -373,7 +373,7 @@ func (c *Core) WithParser(parse Parser) *Core {
 // needs, it is part of building c, and returns c.
 func (c *Core) WithErrorScan(scan ErrorScan) *Core {
 	c.errorsOf = scan
-	c.repeats = &repeatScratch{raw: make([]byte, 0, maxScratchRaw), errs: make([]error, 0, 4)}
+	c.repeats = &repeatScratch{raw: make([]byte, maxScratchRaw), errs: make([]error, 0, 4)}
 	return c
 }
 
@@ -612,7 +612,7 @@ func SetSkipRepeats(on bool) { fullRepeats.Store(!on) }
 // the core's, as a function value's arguments must be (see buildWith).
 type repeatScratch struct {
 	mu   sync.Mutex
-	raw  []byte // at most maxScratchRaw
+	raw  []byte // maxScratchRaw bytes
 	errs []error
 }
 
@@ -640,19 +640,21 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 	}
 	// Copied: enc's bytes handed to a function value would move every
 	// Encoder's closures to the heap (see buildWith).
-	sc.raw = append(sc.raw[:0], enc.Raw...)
+	raw := sc.raw[:len(enc.Raw)]
+	copy(raw, enc.Raw)
 	sc.errs = sc.errs[:0]
-	c.errorsOf(sc.raw, &sc.errs)
+	c.errorsOf(raw, &sc.errs)
 	skipped := false
 	if len(sc.errs) == 1 {
 		// Found from here, two frames deeper than event finds it, through
 		// logcrumbs' own frames: the same site, and the same frame's
 		// return address.
 		if site := event.LogCallSite(); site.Ret != 0 {
-			r := buffer.Repeat{
-				Time: ent.Time, Elapsed: ent.Elapsed, Level: ent.Level,
-				Logger: c.loggerOf(ent), Message: ent.Message, Raw: sc.raw, Parse: c.parse,
-			}
+			// Set field by field: a literal is built in a temporary and
+			// copied (see bridge.handle in zerologsentry).
+			var r buffer.Repeat
+			r.Time, r.Elapsed, r.Level = ent.Time, ent.Elapsed, ent.Level
+			r.Logger, r.Message, r.Raw, r.Parse = c.loggerOf(ent), ent.Message, raw, c.parse
 			skipped = c.esc.SkipRepeat(snd, &r, sc.errs, site.Ret)
 		}
 	}
