@@ -588,7 +588,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 //
 //go:noinline
 func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) (rec *Record, errs []error, snd escalate.Sender, needsSite bool) {
-	snd = c.esc.SenderOf(ctx)
+	snd = c.esc.SenderWith(ctx, ent.Trail)
 	if c.repeats != nil && !logs && !fullRepeats.Load() && c.skipRepeat(snd, ent, preset, enc) {
 		return nil, nil, snd, false
 	}

@@ -266,9 +266,17 @@ type Sender struct {
 }
 
 // SenderOf returns the Sender of ctx.
-func (e *Escalator) SenderOf(ctx context.Context) Sender {
+func (e *Escalator) SenderOf(ctx context.Context) Sender { return e.SenderWith(ctx, nil) }
+
+// SenderWith is SenderOf with the trail of ctx (buffer.For) looked up
+// already, or nil: a bound logger's (core.Entry.Trail) is not looked up
+// again (cachegrind, ZerologRepeat/writer: about 35 instructions).
+func (e *Escalator) SenderWith(ctx context.Context, trail *buffer.Trail) Sender {
+	if trail == nil {
+		trail = buffer.For(ctx)
+	}
 	hub := e.Hub(ctx)
-	return Sender{trail: buffer.For(ctx), hub: hub, client: hub.Client()}
+	return Sender{trail: trail, hub: hub, client: hub.Client()}
 }
 
 // MayRepeat reports whether a record with errors sent through s (the
