@@ -134,6 +134,17 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 	return e.id, true
 }
 
+// RepeatOf is CaptureOnceFor's answer for errs = {err}, with no owner
+// and no window, when its look-up of the last repeat answers it (see
+// repeatOf): the earlier event's ID and true; else false, and only
+// CaptureOnceFor answers. It changes nothing.
+func (t *Trail) RepeatOf(err error, now time.Time) (string, bool) {
+	t.mu.Lock()
+	earlier, ok := t.once.repeatOf(nil, err, now, 0)
+	t.mu.Unlock()
+	return earlier, ok
+}
+
 // noteFound notes the look-up of err alone for owner at now under window,
 // which found entry i (see repeatOf).
 func (c *captured) noteFound(owner any, err error, i int, now time.Time, window time.Duration) {

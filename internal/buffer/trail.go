@@ -201,6 +201,39 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	t.push(r)
 }
 
+// AppendRepeat adds, as the newest record, the breadcrumb of a skipped
+// repeat (see Repeat), whose Fits must be true, and notes c.ID as
+// AppendEvent does: what an event record built as c says and kept with
+// AppendEvent once Relimit took it would be, filled in the trail as
+// AppendFilled fills a breadcrumb (the record the ring drops, or one from
+// the pool) with no record built beforehand, no Relimit and no bytes
+// moved up (see escalate.Escalator.SkipRepeat). A dropped record whose
+// storage grew past what the pool keeps is not reused: Relimit would not
+// have taken a record of that storage.
+func (t *Trail) AppendRepeat(c *Repeat) {
+	t.mu.Lock()
+	if c.ID != "" && t != fallback { // see NoteEvent
+		t.lastEvent = c.ID
+	}
+	var r, old *Record
+	if t.n == len(t.recs) {
+		r = t.recs[t.head]
+		if cap(r.data) > maxPooledBytes || cap(r.attrs) > maxPooledAttrs {
+			r, old = pool.Get().(*Record), r
+		}
+	} else {
+		r = pool.Get().(*Record)
+	}
+	// Unlocked without defer, unlike AppendFilled, whose fill is the
+	// caller's: c.fill only copies c's bytes and numbers.
+	c.fill(r)
+	t.push(r)
+	t.mu.Unlock()
+	if old != nil {
+		Put(old)
+	}
+}
+
 // rotate moves the ring's head past its oldest record, which the caller
 // has replaced in its place (it becomes the newest) or taken out, and
 // counts that record dropped. t.mu must be held.

@@ -21,6 +21,8 @@ package core
 import (
 	"cmp"
 	"context"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/getsentry/sentry-go"
@@ -318,6 +320,8 @@ type Core struct {
 	// errorsOf gathers the errors of Encoder.Raw without parsing it, or is
 	// nil (see WithErrorScan).
 	errorsOf ErrorScan
+	// repeats is skipRepeat's storage, made with errorsOf.
+	repeats *repeatScratch
 }
 
 // ErrorScan appends to errs the errors among fields kept as their logger
@@ -369,6 +373,7 @@ func (c *Core) WithParser(parse Parser) *Core {
 // needs, it is part of building c, and returns c.
 func (c *Core) WithErrorScan(scan ErrorScan) *Core {
 	c.errorsOf = scan
+	c.repeats = &repeatScratch{raw: make([]byte, maxScratchRaw), errs: make([]error, 0, 4)}
 	return c
 }
 
@@ -540,6 +545,9 @@ func (c *Core) KeepBreadcrumb(ctx context.Context, rec *Record) {
 
 func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) {
 	rec, errs, snd, needsSite := c.eventRecord(ctx, ent, preset, enc, logs)
+	if rec == nil { // skipped (see skipRepeat)
+		return
+	}
 	if logs {
 		c.esc.SendLog(ctx, rec)
 	}
@@ -575,15 +583,89 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 // instructions dearer (cachegrind, ZerologEvent/hook-empty), and so did
 // looking the Sender up there (about 900).
 //
+// It returns a nil rec, and nothing else, when skipRepeat did what event
+// does with the record.
+//
 //go:noinline
 func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder, logs bool) (rec *Record, errs []error, snd escalate.Sender, needsSite bool) {
-	snd = c.esc.SenderOf(ctx)
+	snd = c.esc.SenderWith(ctx, ent.Trail)
+	if c.repeats != nil && !logs && !fullRepeats.Load() && c.skipRepeat(snd, ent, preset, enc) {
+		return nil, nil, snd, false
+	}
 	if !logs && c.errorsOf != nil && c.parse != nil && c.esc.MayRepeat(snd) {
 		rec, errs = c.buildDeferred(ent, preset, enc)
 	} else {
 		rec, errs = c.build(ent, preset, enc, true)
 	}
 	return rec, errs, snd, rec.PC == 0 && c.esc.NeedsSite(snd)
+}
+
+// fullRepeats turns skipRepeat off (SetSkipRepeats).
+var fullRepeats atomic.Bool
+
+// SetSkipRepeats turns skipping repeats without their record
+// (escalate.Escalator.SkipRepeat) on, as it is by default, or off: for
+// tests that hold it to the path it stands for.
+func SetSkipRepeats(on bool) { fullRepeats.Store(!on) }
+
+// repeatScratch is where skipRepeat gathers a record's errors: storage of
+// the core's, as a function value's arguments must be (see buildWith).
+type repeatScratch struct {
+	mu   sync.Mutex
+	raw  []byte // maxScratchRaw bytes
+	errs []error
+}
+
+// maxScratchRaw bounds the encoded fields skipRepeat gathers errors from.
+const maxScratchRaw = 1024
+
+// skipRepeat does what event does with a record that capture-once skips,
+// when escalate.Escalator.SkipRepeat can, and reports whether it did: the
+// record's errors gathered from its encoded fields (its core's ErrorScan),
+// its call site found, and no record built (see SkipRepeat). Only records
+// whose fields stay encoded, with no preset nor encoder's message, may be:
+// SkipRepeat's breadcrumb holds the names and fields as given. snd is the
+// Sender of the record's context. When it did not skip the record, event
+// finds the site again: only the first repeats of a run are not skipped.
+//
+//go:noinline
+func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *Encoder) bool {
+	if preset != nil || enc.Message != nil || ent.Panics || ent.PC != 0 || c.parse == nil ||
+		len(enc.Raw) > maxScratchRaw || !c.esc.MayRepeat(snd) || !c.esc.NeedsSite(snd) {
+		return false
+	}
+	sc := c.repeats
+	if !sc.mu.TryLock() { // in use: the record is built
+		return false
+	}
+	// Copied: enc's bytes handed to a function value would move every
+	// Encoder's closures to the heap (see buildWith).
+	raw := sc.raw[:len(enc.Raw)]
+	copy(raw, enc.Raw)
+	sc.errs = sc.errs[:0]
+	c.errorsOf(raw, &sc.errs)
+	skipped := false
+	if len(sc.errs) == 1 {
+		// Found from here, two frames deeper than event finds it, through
+		// logcrumbs' own frames: the same site, and the same frame's
+		// return address.
+		if site := event.LogCallSite(); site.Ret != 0 {
+			// Set field by field: a literal is built in a temporary and
+			// copied (see bridge.handle in zerologsentry).
+			var r buffer.Repeat
+			r.Time, r.Elapsed, r.Level = ent.Time, ent.Elapsed, ent.Level
+			r.Logger, r.Message, r.Raw, r.Parse = c.loggerOf(ent), ent.Message, raw, c.parse
+			skipped = c.esc.SkipRepeat(snd, &r, sc.errs, site.Ret)
+		}
+	}
+	// Kept alive by no scratch. Not clear, nor the loop over the slice it
+	// compiles to: a call with the write barrier's bulk check, about 45
+	// instructions for the one error (cachegrind).
+	for i := len(sc.errs) - 1; i >= 0; i-- {
+		sc.errs[i] = nil
+	}
+	sc.mu.Unlock()
+	return skipped
 }
 
 // build makes the record of an event, or of a breadcrumb, within its

@@ -31,10 +31,16 @@ const (
 )
 
 // frameSite is what one return address's frame is (see classifyFrame).
+// ret, kind and site never change once it is stored in frameSites.
 type frameSite struct {
 	ret  uintptr
 	kind frameKind
 	site string // for siteFrame
+	// next is a hint: the entry of the frame that followed this one, its
+	// caller's, on the last walk that looked it up in frameSites. A
+	// walk whose next frame has that entry's return address takes it
+	// without the look-up (see walkSite).
+	next atomic.Pointer[frameSite]
 }
 
 // frameSites is a table of frameSite by return address, a set of
@@ -95,6 +101,12 @@ func learnFrame(f *frameSite) {
 	}
 }
 
+// walkRoot stands for the frame before a walk's first (walkSite's
+// caller's): its hint is the entry of the first frame of the last walk, so
+// that a walk of the stack the walk before walked follows it from its
+// first frame. It is in no set of frameSites.
+var walkRoot frameSite
+
 // Walking stops after maxWalkFrames frames (runtime.Callers then looks
 // further), at a frame whose set other frames fill, and after learning
 // maxWalkMisses frames (a new stack's first walks).
@@ -117,20 +129,53 @@ const (
 // and the next frameAt would read the old, freed stack: the walk then
 // starts again, as it does after learning a new frame (which may move the
 // stack too). A move shows as walkSite's own frame pointer changing.
+//
+// A walk follows the hints the walk before left (frameSite.next), from
+// its first frame on (walkRoot), in one call of assembly (walkHints), which
+// checks that the stack did not move before it reads a frame, and cannot
+// move it: an error storm's repeats walk one stack, whose frames cost about
+// 60 instructions each looked up one by one, and about 25 so (cachegrind,
+// ZerologRepeat/hook).
 func walkSite() (site string, ret uintptr, ok bool) {
 	if !canWalkFrames {
 		return "", 0, false
 	}
 	for range maxWalkMisses {
 		var missed uintptr
+		prev := &walkRoot // the entry of the frame before, a passFrame
 		fp0 := callerFP()
 		fp := fp0
-		for range maxWalkFrames {
+		for i := 0; i < maxWalkFrames; {
+			// The frames whose entries are the hints of the frames before
+			// them, in one call: an error storm walks one stack over and
+			// over, and each frame's table look-up and two calls were most
+			// of the walk (cachegrind, ZerologRepeat/hook: about 60
+			// instructions a frame).
+			h, hret, next, n := walkHints(fp, fp0, prev, maxWalkFrames-i)
+			if n < 0 { // the stack moved: fp points into the old one
+				break
+			}
+			if n > 0 {
+				i, fp = i+n, next
+				switch h.kind {
+				case siteFrame:
+					return h.site, hret, true
+				case unknownFrame:
+					return "", 0, false
+				}
+				prev = h
+				continue // the next frame is not its hint, or the end
+			}
 			if fp == 0 {
 				return "", 0, false
 			}
+			var ret uintptr
 			ret, fp = frameAt(fp)
+			i++
 			f, room := lookupFrame(ret)
+			if f != nil {
+				prev.next.Store(f)
+			}
 			if callerFP() != fp0 { // the stack moved: fp points into the old one
 				break
 			}
@@ -147,6 +192,7 @@ func walkSite() (site string, ret uintptr, ok bool) {
 			case unknownFrame:
 				return "", 0, false
 			}
+			prev = f
 		}
 		if missed != 0 {
 			learnFrame(classifyFrame(missed))
