@@ -250,9 +250,11 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if ent.Level >= zapcore.DPanicLevel {
 		// zap panics with the message next (a DPanic only in
 		// development; the note is harmless when no panic follows), or
-		// exits. Below DPanic, one comparison leaves both false.
+		// exits; after a custom level above Fatal it does neither, and a
+		// flush would hold up each such log for the flush timeout. Below
+		// DPanic, one comparison leaves both false.
 		e.Panics = ent.Level <= zapcore.PanicLevel
-		e.Exits = ent.Level >= zapcore.PanicLevel
+		e.Exits = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.FatalLevel
 	}
 	e.Trail = trail
 	if ent.Caller.Defined { // zap.AddCaller
