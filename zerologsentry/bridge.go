@@ -95,7 +95,9 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	ent.Trail = trail
 	ent.Message = msg
 	ent.Panics = l == zerolog.PanicLevel // zerolog panics with the message next
-	ent.Exits = l >= zerolog.FatalLevel  // zerolog exits or panics next
+	// zerolog exits or panics next (Fatal, Panic); it does neither after a
+	// numeric level above them, where a flush would hold each log up.
+	ent.Exits = l == zerolog.FatalLevel || l == zerolog.PanicLevel
 	var enc core.Encoder
 	var raw []byte
 	var esc bool
