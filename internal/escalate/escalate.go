@@ -308,10 +308,20 @@ func (e *Escalator) NeedsSite(s Sender) bool {
 func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
 	trail := s.trail
 	var handover policy.Handover
+	// newID is made only for an event that is not a capture-once repeat;
+	// sent is set once the client took it.
+	var newID string
+	sent := false
 	defer func() {
 		if recover() != nil {
 			handover.Abandon() // CaptureEvent panicked: no outcome will come
 			stats.EventsFailed.Add(1)
+			if !sent {
+				// Not sent (the user's BeforeSend panicked): capture-once
+				// keeps errs, as for a dropped event, under no event, so
+				// that their repeats name none and LastEventID is not it.
+				trail.NotSent(newID)
+			}
 			id = ""
 		}
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
@@ -326,7 +336,6 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	var newID string // made only for an event that is not a capture-once repeat
 	if len(errs) > 0 {
 		var window time.Duration
 		var owner any
@@ -417,6 +426,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	handover = e.proc.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	pass.scope = event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf}
 	sentID := client.CaptureEvent(ev, &pass.hint, &pass.scope)
+	sent = sentID != nil
 	handover.Done(sentID)
 	// The summary of its repeats is read from the event as sent, with what
 	// the scope gave it (and BeforeSend, when it changed the event in
