@@ -43,6 +43,7 @@ func Run(t *testing.T, d Driver) {
 		{"CaptureOnceWithHandCapture", testCaptureOnceWithHandCapture},
 		{"LastEventID", testLastEventID},
 		{"LastEventIDNotADroppedEvent", testLastEventIDNotADroppedEvent},
+		{"LastEventIDNotAPanickedEvent", testLastEventIDNotAPanickedEvent},
 		{"EventContents", testEventContents},
 		{"MessageEvent", testMessageEvent},
 		{"SecretKeysScrubbed", testSecretKeysScrubbed},
@@ -660,6 +661,38 @@ func testLastEventIDNotADroppedEvent(t *testing.T, d Driver) {
 	}
 	if offered != 1 || len(rec.Events()) != 0 {
 		t.Errorf("BeforeSend offered %d events (want 1: capture-once and dedupe hold), %d sent", offered, len(rec.Events()))
+	}
+}
+
+// LastEventIDNotAPanickedEvent: an event whose BeforeSend panics (logcrumbs
+// recovers) was never sent either, as LastEventIDNotADroppedEvent's: the
+// error logged again (capture-once) leaves LastEventID empty, its
+// breadcrumb names no event (sentry.event_id), and nothing more is sent.
+func testLastEventIDNotAPanickedEvent(t *testing.T, d Driver) {
+	var offered int
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) { o.DedupeWindow = time.Minute },
+		func(o *sentry.ClientOptions) {
+			o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+				offered++
+				panic("BeforeSend " + t.Name())
+			}
+		})
+	ctx := rec.Context(context.Background())
+	err := errors.New("card declined " + t.Name())
+	for range 3 {
+		logger.Bind(ctx).Log(Error, "charge failed", Field{"err", err})
+	}
+	logger.Bind(ctx).Log(Error, "checkout failed", Field{"err", fmt.Errorf("checkout: %w", err)})
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("capture-once into a panicked event: LastEventID %q, want empty", got)
+	}
+	for _, b := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if id, ok := b.Data["sentry.event_id"]; ok {
+			t.Errorf("breadcrumb %q names event %v, never sent", b.Message, id)
+		}
+	}
+	if offered != 1 || len(rec.Events()) != 0 {
+		t.Errorf("BeforeSend offered %d events (want 1: capture-once holds), %d sent", offered, len(rec.Events()))
 	}
 }
 
