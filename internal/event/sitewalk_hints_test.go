@@ -1,7 +1,6 @@
 package event
 
 import (
-	"sort"
 	"testing"
 )
 
@@ -20,8 +19,8 @@ func setHints(h *frameSite) {
 
 // TestWalkHintsAgreeWithTheTable: a walk that follows the hints the walk
 // before left (walkHints) finds the site and return address a walk that
-// looks every frame up in frameSites finds, through direct calls, a closure
-// called from sort's internals and a deferred call run by a panic; and a
+// looks every frame up in frameSites finds, under the stacks of underStacks
+// (where walkSite finds no site, the hinted walks find none either); and a
 // hint of another return address is not followed. The hints are checked to
 // be set, so that the second walk did follow them where walkHints is
 // assembly.
@@ -32,10 +31,10 @@ func TestWalkHintsAgreeWithTheTable(t *testing.T) {
 	check := func(t *testing.T, name string) {
 		t.Helper()
 		setHints(nil)
-		site, ret, ok := walkSite() // learns the frames, leaves the hints
-		if !ok {
-			t.Fatalf("%s: walkSite found no site", name)
-		}
+		// Learns the frames and leaves the hints. reflect's and a fault's
+		// frames end the walk with no site (runtime.Callers answers): the
+		// walks below must end it so too.
+		site, ret, ok := walkSite()
 		hinted := 0
 		for i := range frameSites {
 			for j := range frameSites[i] {
@@ -44,7 +43,7 @@ func TestWalkHintsAgreeWithTheTable(t *testing.T) {
 				}
 			}
 		}
-		if hinted == 0 {
+		if ok && hinted == 0 {
 			t.Errorf("%s: a walk left no hint", name)
 		}
 		for _, step := range []struct {
@@ -63,21 +62,5 @@ func TestWalkHintsAgreeWithTheTable(t *testing.T) {
 		}
 		setHints(nil)
 	}
-	t.Run("direct", func(t *testing.T) { check(t, "direct") })
-	t.Run("sort", func(t *testing.T) {
-		s := []int{3, 2, 1}
-		sort.Slice(s, func(i, j int) bool {
-			check(t, "sort")
-			return s[i] < s[j]
-		})
-	})
-	t.Run("panic", func(t *testing.T) {
-		func() {
-			defer func() {
-				check(t, "panic")
-				recover()
-			}()
-			panic("x")
-		}()
-	})
+	underStacks(t, check)
 }

@@ -34,6 +34,14 @@ func TestWalkSiteAgreesWithCallers(t *testing.T) {
 			}
 		}
 	}
+	underStacks(t, check)
+}
+
+// underStacks runs check (name: the stack's kind) directly, under
+// sort.Slice's frames, reflect.Value.Call's, a deferred call during a
+// panic, and one during a nil dereference's panic: the stacks walkSite
+// must walk as runtime.Callers does.
+func underStacks(t *testing.T, check func(t *testing.T, name string)) {
 	t.Run("direct", func(t *testing.T) { check(t, "direct") })
 	t.Run("sort", func(t *testing.T) {
 		s := []int{3, 2, 1}
