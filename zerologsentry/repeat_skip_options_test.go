@@ -277,23 +277,6 @@ func runRepeatOptions(t *testing.T, seed uint64, skip bool) []string {
 		ids[s] = fmt.Sprintf("id%d", len(ids))
 		return ids[s]
 	}
-	crumbLine := func(level sentry.Level, category, msg string, data map[string]any) string {
-		keys := make([]string, 0, len(data))
-		for k := range data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s %q", level, category, msg)
-		for _, k := range keys {
-			v := data[k]
-			if k == "sentry.event_id" {
-				v = id(fmt.Sprint(v))
-			}
-			fmt.Fprintf(&b, " %s=%v", k, v)
-		}
-		return b.String()
-	}
 	var lines, summaries []string
 	for i, ev := range rec.Events() {
 		evID := "summary"
@@ -306,7 +289,7 @@ func runRepeatOptions(t *testing.T, seed uint64, skip bool) []string {
 			block = append(block, fmt.Sprintf("  exception %s %q", ex.Type, ex.Value))
 		}
 		for _, c := range ev.Breadcrumbs() {
-			block = append(block, "  crumb "+crumbLine(c.Level, c.Category, c.Message, c.Data))
+			block = append(block, "  crumb "+crumbLine(fmt.Sprintf("%s %s %q", c.Level, c.Category, c.Message), c.Data, id))
 		}
 		if i < sent {
 			lines = append(lines, block...)
@@ -337,7 +320,7 @@ func runRepeatOptions(t *testing.T, seed uint64, skip bool) []string {
 		}
 		lines = append(lines, fmt.Sprintf("trail %d last %s dropped %d len %d", i, id(string(logcrumbs.LastEventID(ctx))), tr.Dropped(), tr.Len()))
 		for _, c := range tr.Breadcrumbs() {
-			lines = append(lines, "  crumb "+crumbLine(c.Level, c.Category, c.Message, c.Data))
+			lines = append(lines, "  crumb "+crumbLine(fmt.Sprintf("%s %s %q", c.Level, c.Category, c.Message), c.Data, id))
 		}
 	}
 	for _, d := range dropped {

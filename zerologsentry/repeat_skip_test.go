@@ -164,23 +164,6 @@ func runRepeats(t *testing.T, seed uint64, skip bool, skipped *int) ([]string, b
 		return ids[s]
 	}
 	var lines []string
-	crumbLine := func(level, msg string, data map[string]any) string {
-		keys := make([]string, 0, len(data))
-		for k := range data {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %q", level, msg)
-		for _, k := range keys {
-			v := data[k]
-			if k == "sentry.event_id" {
-				v = id(fmt.Sprint(v))
-			}
-			fmt.Fprintf(&b, " %s=%v", k, v)
-		}
-		return b.String()
-	}
 	var summaries []string
 	for i, ev := range rec.Events() {
 		evID := "summary"
@@ -192,7 +175,7 @@ func runRepeats(t *testing.T, seed uint64, skip bool, skipped *int) ([]string, b
 			block = append(block, fmt.Sprintf("  exception %s %q", ex.Type, ex.Value))
 		}
 		for _, c := range ev.Breadcrumbs() {
-			block = append(block, "  crumb "+crumbLine(string(c.Level), c.Message, c.Data))
+			block = append(block, "  crumb "+crumbLine(fmt.Sprintf("%s %q", c.Level, c.Message), c.Data, id))
 		}
 		if i < sent {
 			lines = append(lines, block...)
@@ -205,7 +188,7 @@ func runRepeats(t *testing.T, seed uint64, skip bool, skipped *int) ([]string, b
 	for i, ctx := range all {
 		lines = append(lines, fmt.Sprintf("trail %d last %s", i, id(string(logcrumbs.LastEventID(ctx)))))
 		for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
-			lines = append(lines, "  crumb "+crumbLine(string(c.Level), c.Message, c.Data))
+			lines = append(lines, "  crumb "+crumbLine(fmt.Sprintf("%s %q", c.Level, c.Message), c.Data, id))
 		}
 	}
 	for i := range lines {
@@ -227,4 +210,24 @@ func skipsSeen(lines []string) int {
 		}
 	}
 	return n
+}
+
+// crumbLine is a breadcrumb as a line for the skip tests' comparisons:
+// head, then its data sorted by key, the earlier event's ID named by id.
+func crumbLine(head string, data map[string]any, id func(string) string) string {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(head)
+	for _, k := range keys {
+		v := data[k]
+		if k == "sentry.event_id" {
+			v = id(fmt.Sprint(v))
+		}
+		fmt.Fprintf(&b, " %s=%v", k, v)
+	}
+	return b.String()
 }

@@ -155,28 +155,14 @@ func TestTrailCopyParserPanics(t *testing.T) {
 	if want[1]["boom"] != "1" || want[1]["g"] == nil || want[2]["b"] != "2" {
 		t.Fatalf("expanded alone: %v", want)
 	}
-	check := func(how string, recs []*Record) {
-		t.Helper()
-		if len(recs) != len(want) {
-			t.Fatalf("%s: %d records, want %d", how, len(recs), len(want))
-		}
-		for i, r := range recs {
-			if r.Deferred() || r.Depth() != 0 {
-				t.Fatalf("%s: record %d deferred %v, depth %d", how, i, r.Deferred(), r.Depth())
-			}
-			if got := r.Data(); !reflect.DeepEqual(got, want[i]) {
-				t.Fatalf("%s: record %d: %v, want %v", how, i, got, want[i])
-			}
-		}
-	}
 	snap := tr.Snapshot(nil)
-	check("Snapshot", snap)
+	checkCopies(t, "Snapshot", snap, want)
 	PutAll(snap)
 	b := tr.Copy()
-	check("Copy", b.Recs)
+	checkCopies(t, "Copy", b.Recs, want)
 	b.Release()
 	taken := tr.TakeUnlogged(nil)
-	check("TakeUnlogged", taken)
+	checkCopies(t, "TakeUnlogged", taken, want)
 	PutAll(taken)
 }
 
