@@ -11,13 +11,15 @@ package buffer
 // `"k":1` for a value), which AppendRecord counts on (keepsDeferred).
 //
 // raw lies in rec's own storage, just past its data (see Record.expandIn):
-// what the parser writes into rec lands on the bytes of raw, from its
-// start. A parser must not read a byte of raw after it has written that
-// far into rec: it reads raw front to back, and writes less than it has
-// read, as a parser of an encoding of keys and values does (zerolog's
-// writes a member's key and text in fewer bytes than the member took, its
-// quotes, colon and comma dropped and escapes decoded); or it copies raw
-// first.
+// the text the parser writes into rec (keys, texts) lands on the bytes of
+// raw, from its start, the n-th byte written on raw[n-1]. A parser must
+// not read raw[i] once it has written more than i bytes: it reads raw
+// front to back and writes less than it has read, as a parser of an
+// encoding of keys and values does (zerolog's writes a member's key and
+// text in fewer bytes than the member took, its quotes, colon and comma
+// dropped and escapes decoded), or it copies raw first. A byte it is
+// reading may be written over with the same call (add's copy of a key
+// whose bytes overlap where it goes), which the Record's methods allow.
 type Parser func(rec *Record, raw []byte)
 
 // Defer keeps raw, a record's fields as its logger encoded them, in r's
