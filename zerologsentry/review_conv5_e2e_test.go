@@ -124,7 +124,30 @@ func conv5Dump(sb *strings.Builder, evs []logcrumbstest.Event) {
 // capture-once skips (their breadcrumbs deferred) and Sentry Logs, and
 // dumps every event's breadcrumbs: CONV5_DUMP=file writes them, for a
 // diff with main's. Run it under -race too.
+//
+// It also runs each case with Options.EscalateIf set (to a predicate that
+// never escalates), which parses every breadcrumb when logged, and fails
+// when an event then reads otherwise.
 func TestConv5EndToEnd(t *testing.T) {
+	lazy := conv5Run(t, false)
+	if f := os.Getenv("CONV5_DUMP"); f != "" {
+		if err := os.WriteFile(f, []byte(lazy), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eager := conv5Run(t, true)
+	if lazy != eager {
+		l, e := strings.Split(lazy, "\n"), strings.Split(eager, "\n")
+		for i := range min(len(l), len(e)) {
+			if l[i] != e[i] {
+				t.Fatalf("line %d: parsed when read\n%s\nparsed when logged\n%s", i, l[i], e[i])
+			}
+		}
+		t.Fatalf("%d lines parsed when read, %d when logged", len(l), len(e))
+	}
+}
+
+func conv5Run(t *testing.T, eager bool) string {
 	var sb strings.Builder
 	limits := []logcrumbs.Limits{{}, {MaxAttrs: 5, MaxValueBytes: 10, MaxRecordBytes: 300}, {MaxAttrs: 64, MaxValueBytes: 7, MaxRecordBytes: 600},
 		{MaxAttrs: 3, MaxValueBytes: 2000, MaxRecordBytes: 2000}, {MaxAttrs: 64, MaxValueBytes: 40, MaxRecordBytes: 130}}
@@ -136,6 +159,9 @@ func TestConv5EndToEnd(t *testing.T) {
 				opts := zerologsentry.Options{Options: rec.Options()}
 				opts.DedupeWindow = 0 // capture-once and skipped repeats on
 				opts.BreadcrumbLimits = lim
+				if eager {
+					opts.EscalateIf = func(logcrumbs.Record) bool { return false }
+				}
 				if logs {
 					opts.LogsLevel = zerolog.WarnLevel
 					opts.LogsOnEvent = true
@@ -203,11 +229,10 @@ func TestConv5EndToEnd(t *testing.T) {
 		}
 	}
 	out := conv5ID.ReplaceAllString(sb.String(), "<id>")
-	if f := os.Getenv("CONV5_DUMP"); f != "" {
-		if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// Normalized: times, and event IDs cut by the limits.
+	out = regexp.MustCompile(`"sentry.event_id"(:|=)"[^"]*"`).ReplaceAllString(out, "EID")
+	out = regexp.MustCompile(`20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z`).ReplaceAllString(out, "TIME")
+	return regexp.MustCompile(` "(logcrumbs.time|sentry.release)"="[^"]*"`).ReplaceAllString(out, "")
 }
 
 // TestConv5Concurrent sends events (new ones, skipped repeats, with Sentry
@@ -231,16 +256,22 @@ func TestConv5Concurrent(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		var stop atomic.Bool
+		var started sync.WaitGroup
 		for g := range 2 {
 			wg.Add(1)
+			started.Add(1)
 			go func() {
 				defer wg.Done()
 				for i := 0; !stop.Load(); i++ { // until the events are sent
 					k := conv5Keys[i%48]
 					log.Log().Str(k, k+"-"+k).Int("__i", i).Str("g", fmt.Sprint(g)).Msg(k)
+					if i == 9 {
+						started.Done()
+					}
 				}
 			}()
 		}
+		started.Wait()
 		repeated := errors.New("again")
 		for i := range 150 {
 			if i%3 == 0 {
