@@ -160,7 +160,9 @@ func FuzzScannerDifferential(f *testing.F) {
 
 func checkDifferential(t *testing.T, b []byte) {
 	t.Helper()
-	for _, limits := range []buffer.Limits{buffer.DefaultBreadcrumbLimits, {MaxAttrs: 3, MaxValueBytes: 4, MaxRecordBytes: 12}} {
+	// The third limits let most records be deferred, and cut some of them.
+	for _, limits := range []buffer.Limits{buffer.DefaultBreadcrumbLimits, {MaxAttrs: 3, MaxValueBytes: 4, MaxRecordBytes: 12},
+		{MaxAttrs: 4, MaxValueBytes: 6, MaxRecordBytes: 600}} {
 		nrec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, limits)
 		orec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, limits)
 		var nerrs, oerrs []error
@@ -184,6 +186,24 @@ func checkDifferential(t *testing.T, b []byte) {
 		copyFields(plain, b)
 		if got, want := dumpRecord(plain), dumpRecord(orec); got != want {
 			t.Fatalf("%q: copyFields\n%s\nbefore the merge\n%s", b, got, want)
+		}
+		// The same breadcrumb parsed when read (Defer, then Expand), as
+		// an event parses it: in place, over its own encoded bytes. The
+		// record has been used (as a trail's copies have), so that its
+		// attributes are stored within its capacity, the keys copied by
+		// add's own loads and stores.
+		lazy := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.Limits{MaxAttrs: 64, MaxValueBytes: 1024, MaxRecordBytes: 4096})
+		for range 64 {
+			lazy.AddScalar(buffer.KindInt64, "sixteen-byte-key", 1)
+		}
+		lazy.Reset(time.Unix(1, 0), buffer.LevelInfo, limits)
+		raw := bytes.Clone(b)
+		if lazy.Defer(raw, copyFields) {
+			clear(raw) // zerolog reuses its buffer for the next record
+			lazy.Expand()
+			if got, want := dumpCut(lazy), dumpCut(plain); got != want {
+				t.Fatalf("%q: parsed when read\n%s\nparsed when logged\n%s", b, got, want)
+			}
 		}
 		// The error scan, now and before.
 		var nscan, oscan []error
@@ -221,6 +241,11 @@ func dumpRecord(r *buffer.Record) string {
 		fmt.Fprintf(&sb, "%v %q %q %d\n", a.Kind, r.Key(a), r.Text(a), a.Num())
 	}
 	return sb.String()
+}
+
+// dumpCut is dumpRecord, and what r's limits cut.
+func dumpCut(r *buffer.Record) string {
+	return dumpRecord(r) + fmt.Sprintf("truncated %v dropped %d\n", r.Truncated, r.DroppedAttrs)
 }
 
 func dumpErrors(errs []error) string {

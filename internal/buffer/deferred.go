@@ -1,7 +1,5 @@
 package buffer
 
-import "sync"
-
 // A Parser writes fields that a logger encoded into rec, as attributes: what
 // an adapter's encoder would have written at log time. It must depend on
 // raw alone (no state of the log call), since it runs later, maybe on
@@ -11,6 +9,17 @@ import "sync"
 // len(raw)/2+1 attributes, group markers and closes included (zerolog's
 // JSON takes at least 4 bytes, `"k":{`, for an open and its close, and
 // `"k":1` for a value), which AppendRecord counts on (keepsDeferred).
+//
+// raw lies in rec's own storage, just past its data (see Record.expandIn):
+// the text the parser writes into rec (keys, texts) lands on the bytes of
+// raw, from its start, the n-th byte written on raw[n-1]. A parser must
+// not read raw[i] once it has written more than i bytes: it reads raw
+// front to back and writes less than it has read, as a parser of an
+// encoding of keys and values does (zerolog's writes a member's key and
+// text in fewer bytes than the member took, its quotes, colon and comma
+// dropped and escapes decoded), or it copies raw first. A byte it is
+// reading may be written over with the same call (add's copy of a key
+// whose bytes overlap where it goes), which the Record's methods allow.
 type Parser func(rec *Record, raw []byte)
 
 // Defer keeps raw, a record's fields as its logger encoded them, in r's
@@ -56,26 +65,23 @@ func (r *Record) Expand() {
 	if r.parse == nil {
 		return
 	}
-	scratch := scratchPool.Get().(*[]byte)
 	defer func() {
 		if recover() != nil {
 			r.parsePanicked()
 		}
-		putScratch(scratch)
 	}()
-	r.expandIn(scratch)
+	r.expandIn()
 }
 
-// expandIn is Expand in place, with the deferred bytes first copied into
-// *scratch (grown as needed): the parse appends r's attributes' text where
-// those bytes lie. It used to parse into a record from the pool and swap
-// the two, which cost two pool operations and two copies of the whole
-// Record per breadcrumb of a zerolog trail, on every event. A parser's
+// expandIn is Expand in place: the parse reads the deferred bytes where
+// they lie and writes r's attributes' text over them, from their start
+// (see Parser), where it used to read them from a copy in a pooled
+// scratch buffer: a pool operation, a copy of the bytes and an append's
+// tests per breadcrumb of a zerolog trail, on every event. A parser's
 // panic is its caller's to recover (Expand, expandFrom): one recover for
 // all the records of a trail's copy.
-func (r *Record) expandIn(scratch *[]byte) {
-	raw := append((*scratch)[:0], r.data[r.deferred.off:r.deferred.off+r.deferred.len]...)
-	*scratch = raw
+func (r *Record) expandIn() {
+	raw := r.data[r.deferred.off : r.deferred.off+r.deferred.len]
 	parse := r.parse
 	r.data = r.data[:r.deferred.off]
 	r.deferred, r.parse = span{}, nil
@@ -94,15 +100,4 @@ func (r *Record) expandIn(scratch *[]byte) {
 func (r *Record) parsePanicked() {
 	r.textStart = -1
 	r.CloseAll()
-}
-
-// scratchPool holds the buffers expandIn copies deferred bytes into.
-var scratchPool = sync.Pool{New: func() any { return new([]byte) }}
-
-// putScratch gives a buffer back to scratchPool, unless it grew past what
-// a record the pool keeps may hold.
-func putScratch(b *[]byte) {
-	if cap(*b) <= maxPooledBytes {
-		scratchPool.Put(b)
-	}
 }

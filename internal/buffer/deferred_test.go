@@ -1,10 +1,13 @@
 package buffer
 
 import (
+	"bytes"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // parsePairs is a Parser for "k=v,k=v": every value a string.
@@ -177,4 +180,71 @@ func TestDeferRefuses(t *testing.T) {
 	if !r.Defer([]byte("a=12345678"), parsePairs) || r.Defer([]byte("b=1"), parsePairs) {
 		t.Error("10 bytes not deferred, or deferred twice")
 	}
+}
+
+// parseViews is parsePairs after a two-byte prefix, reading raw where it
+// lies, as zerolog's parser reads `{"` and then its members: its keys and
+// values are views of raw, not copies.
+func parseViews(rec *Record, raw []byte) {
+	raw = raw[2:]
+	for len(raw) > 0 {
+		kv := raw
+		if i := bytes.IndexByte(raw, ','); i >= 0 {
+			kv, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		k, v, _ := bytes.Cut(kv, []byte("="))
+		rec.AddText(KindString, unsafe.String(unsafe.SliceData(k), len(k)), unsafe.String(unsafe.SliceData(v), len(v)))
+	}
+}
+
+// A record's deferred fields are parsed in place, the parse writing the
+// attributes' text over the bytes it has read (see Parser): keys of every
+// length, first or later, copied over their own bytes by add's word
+// copies, read as the fields parsed when logged, within the record's
+// capacity (a used record, as a trail's copies are) or not.
+func TestExpandInPlace(t *testing.T) {
+	for used := range 2 {
+		for n := range 20 {
+			for m := range 20 {
+				// Keys of distinct bytes: a byte overwritten by another of
+				// the same would not show.
+				const abc = "abcdefghijklmnopqrst"
+				raw := abc[:n] + "=" + strings.Repeat("v", m%5) + "," + abc[20-m:] + "=" + strings.Repeat("w", n%3) +
+					",x=" + abc[:n]
+				eager := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+				eager.SetMessage("m")
+				parsePairs(eager, []byte(raw))
+				raw = "{:" + raw
+				lazy := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+				if used == 1 {
+					for range 8 {
+						lazy.AddText(KindString, "a-key-of-sixteen", "and a text of some length")
+					}
+					lazy.Reset(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+				}
+				lazy.SetMessage("m")
+				if !lazy.Defer([]byte(raw), parseViews) {
+					t.Fatal("not deferred")
+				}
+				lazy.Expand()
+				if got, want := dumpAttrs(lazy), dumpAttrs(eager); got != want {
+					t.Fatalf("used %d, %q: parsed when read\n%s\nparsed when logged\n%s", used, raw, got, want)
+				}
+				Put(eager)
+				Put(lazy)
+			}
+		}
+	}
+}
+
+func dumpAttrs(r *Record) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%q %d bytes\n", r.Message(), r.Bytes())
+	for i := range r.Len() {
+		a := r.Attr(i)
+		fmt.Fprintf(&sb, "%v %q %q %d\n", a.Kind, r.Key(a), r.Text(a), a.Num())
+	}
+	return sb.String()
 }

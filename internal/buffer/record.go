@@ -388,14 +388,20 @@ func (r *Record) add(kind Kind, key string, num uint64) *Attr {
 			// copy, with no reload of r.data after the attribute's
 			// stores (-21 instructions a record, 4 keys).
 			r.data = r.data[:n+len(key)]
+			// Both words are loaded before either is stored: the key may
+			// lie just past d, in the bytes of a deferred record that its
+			// parse reads in place (see Parser), and the first store
+			// would overwrite the second word's bytes.
 			d := data[n : n+len(key)]
 			switch {
 			case len(key) >= 8 && len(key) <= 16:
-				binary.LittleEndian.PutUint64(d, le64(key))
-				binary.LittleEndian.PutUint64(d[len(d)-8:], le64(key[len(key)-8:]))
+				lo, hi := le64(key), le64(key[len(key)-8:])
+				binary.LittleEndian.PutUint64(d, lo)
+				binary.LittleEndian.PutUint64(d[len(d)-8:], hi)
 			case len(key) >= 4 && len(key) < 8:
-				binary.LittleEndian.PutUint32(d, le32(key))
-				binary.LittleEndian.PutUint32(d[len(d)-4:], le32(key[len(key)-4:]))
+				lo, hi := le32(key), le32(key[len(key)-4:])
+				binary.LittleEndian.PutUint32(d, lo)
+				binary.LittleEndian.PutUint32(d[len(d)-4:], hi)
 			default:
 				copy(d, key)
 			}

@@ -366,14 +366,12 @@ func expandAll(recs []*Record) {
 	for k < len(recs) && recs[k].parse == nil {
 		k++
 	}
-	if k == len(recs) { // nothing deferred: no scratch, no recover
+	if k == len(recs) { // nothing deferred: no recover
 		return
 	}
-	scratch := scratchPool.Get().(*[]byte) // one for all the records
 	for k < len(recs) {
-		k = expandFrom(recs, k, scratch)
+		k = expandFrom(recs, k)
 	}
-	putScratch(scratch)
 }
 
 // expandFrom expands recs[k:] with one recover for all of them: a recover
@@ -382,7 +380,7 @@ func expandAll(recs []*Record) {
 // ZerologEvent/hook, (trail100 - trail20) / 80: 7,797 -> 7,734). It returns
 // len(recs), or, when a parser panics, the index after its record, left
 // as Expand leaves such a record, for expandAll to go on from.
-func expandFrom(recs []*Record, k int, scratch *[]byte) (next int) {
+func expandFrom(recs []*Record, k int) (next int) {
 	defer func() {
 		if k < len(recs) && recover() != nil {
 			recs[k].parsePanicked()
@@ -391,7 +389,7 @@ func expandFrom(recs []*Record, k int, scratch *[]byte) (next int) {
 	}()
 	for ; k < len(recs); k++ {
 		if r := recs[k]; r.parse != nil {
-			r.expandIn(scratch)
+			r.expandIn()
 		}
 	}
 	return k
