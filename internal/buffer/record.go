@@ -645,7 +645,9 @@ func (r *Record) AppendRecord(src *Record) {
 // src's attributes, read exactly as src's fields parsed within src's
 // limits and then copied into r, the two cuts in a row: when no value of
 // them is cut at either limit (a value's text is at most its encoded
-// bytes: escapes only shorten it), r has room for all of src (no byte
+// bytes, quotes included: an escape decodes to no more than itself, but
+// for a \u cut off at the string's end, whose 3 bytes of U+FFFD the
+// quotes make up for), r has room for all of src (no byte
 // bound binds), and neither record's MaxAttrs can bind (a Parser writes
 // at most len(raw)/2+1 attributes, see Parser). Fields longer than a
 // value's limit, rare in a breadcrumb, are expanded and copied.
