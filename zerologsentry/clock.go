@@ -50,10 +50,35 @@ var monoAnchor = time.Now()
 func hasMono(t time.Time) bool { return t != t.Round(0) }
 
 // clockBase is a time.Now reading and its monotonic time, as elapsed since
-// monoAnchor. It is never changed once published.
+// monoAnchor. It is never changed once published: make it with newBase.
 type clockBase struct {
 	t  time.Time
 	at time.Duration
+	// sec and nsec are t's wall time (t.Unix, t.Nanosecond), read once
+	// for every check's drift.
+	sec  int64
+	nsec int
+}
+
+// newBase returns the base of t, read at monotonic time at.
+func newBase(t time.Time, at time.Duration) *clockBase {
+	return &clockBase{t: t, at: at, sec: t.Unix(), nsec: t.Nanosecond()}
+}
+
+// drift returns t's wall time minus the one b predicts for the monotonic
+// time at (b.t plus at - b.at), and true, when t's is less than 2^32
+// seconds from b.t's; else false (a step, whatever its sign). It is
+// wallSub(t, b.t.Add(at - b.at)), as checkAt compares it with maxDrift,
+// while the time elapsed since b, at - b.at, is below 2^31 seconds (68
+// years of the process's monotonic time), without the predicted time's Add and the wall time read back
+// from it: about 40 instructions of each event record (cachegrind,
+// ZerologRepeat/hook). (TestDriftAgreesWithWallSub.)
+func (b *clockBase) drift(t time.Time, at time.Duration) (time.Duration, bool) {
+	sec := t.Unix() - b.sec
+	if sec >= 1<<32 || sec <= -1<<32 {
+		return 0, false
+	}
+	return time.Duration(sec)*time.Second + time.Duration(t.Nanosecond()-b.nsec) - (at - b.at), true
 }
 
 // clock is a time.Now that reads only the monotonic clock between checks of
@@ -109,38 +134,23 @@ func (c *clock) checkAt(t time.Time) time.Time {
 		return t
 	}
 	if b != nil {
-		predicted := b.t.Add(at - b.at)
-		if drift, ok := wallSub(t, predicted); ok && drift <= maxDrift && drift >= -maxDrift {
+		if drift, ok := b.drift(t, at); ok && drift <= maxDrift && drift >= -maxDrift {
 			// No step: the base stays, and so does the time it gives,
 			// which records returned until now were computed from; in
 			// the location of time.Now's if time.Local was set since.
+			predicted := b.t.Add(at - b.at)
 			if loc := t.Location(); predicted.Location() != loc {
 				predicted = predicted.In(loc)
-				c.base.Store(&clockBase{t: predicted, at: at})
+				c.base.Store(newBase(predicted, at))
 			}
 			c.due.Store(int64(at + checkEvery))
 			return predicted
 		}
 	}
-	c.base.Store(&clockBase{t: t, at: at})
+	c.base.Store(newBase(t, at))
 	c.due.Store(int64(at + checkEvery))
 	return t
 }
 
 // recordClock times the records of every Hook and Writer.
 var recordClock clock
-
-// wallSub returns t's wall time minus u's, and true, when the two are less
-// than 2^32 seconds apart; else false (a step, whatever its sign). It is
-// t.Round(0).Sub(u.Round(0)) for the difference checkAt compares: Sub
-// computes the same seconds and nanoseconds, then proves it did not
-// overflow by adding the difference back (a Time.Add and a Time.Equal),
-// which with the two Rounds was about 150 instructions of each event
-// record (cachegrind, ZerologRepeat/hook).
-func wallSub(t, u time.Time) (time.Duration, bool) {
-	sec := t.Unix() - u.Unix()
-	if sec >= 1<<32 || sec <= -1<<32 {
-		return 0, false
-	}
-	return time.Duration(sec)*time.Second + time.Duration(t.Nanosecond()-u.Nanosecond()), true
-}

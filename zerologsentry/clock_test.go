@@ -66,7 +66,7 @@ func TestClockFollowsStep(t *testing.T) {
 	var c clock
 	c.now()
 	real := time.Now()
-	c.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	c.base.Store(newBase(real.Add(-time.Hour), real.Sub(monoAnchor)))
 	if got := c.now().Round(0); got.After(time.Now().Round(0).Add(-time.Hour + time.Minute)) {
 		t.Fatalf("right after the base was set: %v, want about an hour before %v", got, time.Now())
 	}
@@ -152,7 +152,7 @@ func TestClockKeepsNewerBase(t *testing.T) {
 	time.Sleep(time.Millisecond)
 	// Another goroutine's check after the wall clock was set an hour ahead.
 	read := time.Now()
-	c.base.Store(&clockBase{t: read.Add(time.Hour), at: read.Sub(monoAnchor)})
+	c.base.Store(newBase(read.Add(time.Hour), read.Sub(monoAnchor)))
 	c.due.Store(int64(read.Sub(monoAnchor) + checkEvery))
 	c.checkAt(stale) // the late goroutine's check
 	if got := c.now().Round(0); got.Before(time.Now().Round(0).Add(time.Hour - time.Minute)) {
@@ -237,7 +237,7 @@ func TestEventTimeResetsClock(t *testing.T) {
 func stepUnchecked(t *testing.T) {
 	recordClock.now()
 	real := time.Now()
-	recordClock.base.Store(&clockBase{t: real.Add(-time.Hour), at: real.Sub(monoAnchor)})
+	recordClock.base.Store(newBase(real.Add(-time.Hour), real.Sub(monoAnchor)))
 	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
 	t.Cleanup(func() { recordClock.due.Store(0) })
 }

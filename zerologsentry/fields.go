@@ -51,8 +51,16 @@ var writerOffset, writerOK = func() (uintptr, bool) {
 	return f.Offset, true
 }()
 
-// multiType is the type zerolog.MultiLevelWriter returns.
-var multiType = reflect.TypeOf(zerolog.MultiLevelWriter())
+// multiItab is the first word of a zerolog.LevelWriter holding what
+// zerolog.MultiLevelWriter returns: the runtime has one itab for each
+// interface and dynamic type, so a LevelWriter whose first word is
+// multiItab holds a writer of that type. Compared in place of
+// reflect.TypeOf(w), a call for every record of a hook (cachegrind,
+// ZerologBreadcrumb/hook 3,318 -> 3,300 instructions a record).
+var multiItab = itabOf(zerolog.MultiLevelWriter())
+
+// itabOf returns the first word of w: its itab, or 0 for a nil w.
+func itabOf(w zerolog.LevelWriter) uintptr { return (*[2]uintptr)(unsafe.Pointer(&w))[0] }
 
 var writerType = reflect.TypeFor[*Writer]()
 
@@ -66,7 +74,7 @@ func writesToWriter(e *zerolog.Event) bool {
 	if _, ok := w.(*Writer); ok {
 		return true
 	}
-	if w == nil || reflect.TypeOf(w) != multiType {
+	if w == nil || itabOf(w) != multiItab {
 		return false
 	}
 	v := reflect.ValueOf(w)

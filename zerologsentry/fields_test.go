@@ -38,3 +38,37 @@ func TestEventInternalsFound(t *testing.T) {
 		t.Error("a nil event must read as empty")
 	}
 }
+
+// lookalikeMulti is laid out as zerolog.MultiLevelWriter's writer, a slice
+// of writers first, but is another type.
+type lookalikeMulti struct{ writers []zerolog.LevelWriter }
+
+func (m lookalikeMulti) Write(p []byte) (int, error)                       { return len(p), nil }
+func (m lookalikeMulti) WriteLevel(_ zerolog.Level, p []byte) (int, error) { return len(p), nil }
+
+// TestWritesToWriterByType: writesToWriter looks into a writer's writers
+// only when it is zerolog.MultiLevelWriter's (its itab, multiItab): a
+// writer of another type laid out alike, holding a logcrumbs Writer, is
+// not one, nor is a MultiLevelWriter of other writers; a MultiLevelWriter
+// holding one among others is.
+func TestWritesToWriterByType(t *testing.T) {
+	w := NewWriter(nil, Options{})
+	for _, c := range []struct {
+		what string
+		out  io.Writer
+		want bool
+	}{
+		{"a lookalike holding a Writer", lookalikeMulti{[]zerolog.LevelWriter{w}}, false},
+		{"a MultiLevelWriter without one", zerolog.MultiLevelWriter(io.Discard, io.Discard), false},
+		{"a MultiLevelWriter holding one", zerolog.MultiLevelWriter(io.Discard, w), true},
+		{"a Writer", w, true},
+	} {
+		var got []bool
+		hook := zerolog.HookFunc(func(e *zerolog.Event, _ zerolog.Level, _ string) { got = append(got, writesToWriter(e)) })
+		l := zerolog.New(c.out).Hook(hook)
+		l.Info().Msg("m")
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s: writesToWriter = %v, want %v", c.what, got, c.want)
+		}
+	}
+}

@@ -743,6 +743,10 @@ func (s *scanner) copy(rec *core.Record, b []byte) {
 // escapes, and the record without that member (an object cut short, which
 // the scanner reads to its end); ok is false, and rest is b, when the last
 // member is not a string named key.
+//
+// The string's opening quote is found in the loop below, where it was
+// openingQuote's call, across which splitMessage kept seven values on the
+// stack (cachegrind, ZerologRepeat/writer: about 30 instructions a record).
 func splitMessage(b []byte, key string) (raw []byte, esc bool, rest []byte, ok bool) {
 	end := len(b)
 	for ; end > 0; end-- {
@@ -754,37 +758,14 @@ func splitMessage(b []byte, key string) (raw []byte, esc bool, rest []byte, ok b
 		return nil, false, b, false
 	}
 	closing := end - 2
-	opening := openingQuote(b[:closing])
-	// The member's name, `"key":`, and the comma or brace before it,
-	// compared in place: building it cost a twelfth of the writer's path
-	// (measured).
-	start := opening - len(key) - len(`,"":`)
-	if opening < 0 || start < 0 {
-		return nil, false, b, false
-	}
-	name := b[start:opening]
-	if n := len(name); name[1] != '"' || name[n-2] != '"' || name[n-1] != ':' || (name[0] != ',' && name[0] != '{') ||
-		string(name[2:n-2]) != key {
-		return nil, false, b, false
-	}
-	if name[0] == '{' {
-		start++
-	}
-	raw = b[opening+1 : closing]
-	esc = bytes.IndexByte(raw, '\\') >= 0
-	return raw, esc, b[:start], true
-}
-
-// openingQuote returns the index of the last unescaped quote in b (a quote
-// after an even number of backslashes), or -1: where the string that ends
-// at len(b) starts. It reads eight bytes at a time, from the end, while
-// none is a quote (byte by byte, a message cost about 6.5 instructions a
-// byte: cachegrind, ZerologBreadcrumb/writer), and checks a quote for the
-// backslashes before it.
-func openingQuote(b []byte) int {
+	// The opening quote: the last unescaped quote (after an even number
+	// of backslashes) before closing, read eight bytes at a time from
+	// the end while none is a quote (byte by byte, a message cost about
+	// 6.5 instructions a byte: cachegrind, ZerologBreadcrumb/writer);
+	// a quote found is checked for the backslashes before it.
 	const ones, lows = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
-	j := len(b) // b[j:] holds no unescaped quote
-	for j > 0 {
+	opening := -1
+	for j := closing; j > 0; { // b[j:closing] holds no unescaped quote
 		q := j - 1 // the last quote in b[:j]
 		if j >= 8 {
 			// The high bit of each byte of w that is a quote, exactly: a
@@ -803,7 +784,7 @@ func openingQuote(b []byte) int {
 				q--
 			}
 			if q < 0 {
-				return -1
+				break
 			}
 		}
 		slashes := 0
@@ -811,11 +792,29 @@ func openingQuote(b []byte) int {
 			slashes++
 		}
 		if slashes%2 == 0 { // an unescaped quote: the string's opening one
-			return q
+			opening = q
+			break
 		}
 		j = q
 	}
-	return -1
+	// The member's name, `"key":`, and the comma or brace before it,
+	// compared in place: building it cost a twelfth of the writer's path
+	// (measured).
+	start := opening - len(key) - len(`,"":`)
+	if opening < 0 || start < 0 {
+		return nil, false, b, false
+	}
+	name := b[start:opening]
+	if n := len(name); name[1] != '"' || name[n-2] != '"' || name[n-1] != ':' || (name[0] != ',' && name[0] != '{') ||
+		string(name[2:n-2]) != key {
+		return nil, false, b, false
+	}
+	if name[0] == '{' {
+		start++
+	}
+	raw = b[opening+1 : closing]
+	esc = bytes.IndexByte(raw, '\\') >= 0
+	return raw, esc, b[:start], true
 }
 
 // findString returns the raw text of the top-level string member key of the

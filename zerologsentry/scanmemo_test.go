@@ -251,3 +251,32 @@ func TestScanMemoAllocatesOnce(t *testing.T) {
 		t.Fatalf("%v allocations a run, the scan's %v", allocs, scan)
 	}
 }
+
+// TestScanMemoNamesByContent: sameNames' test of the names' pointers and
+// lengths answers only for the very strings; a name sharing its bytes' start
+// but shorter (a prefix of the scan's) is another name, and a copy of the
+// same text is the same name: the memo answers as a scan does in each case.
+func TestScanMemoNamesByContent(t *testing.T) {
+	defer func(e string) { zerolog.ErrorFieldName = e }(zerolog.ErrorFieldName)
+	name := strings.Clone("error")
+	b := []byte(`{"level":"error","err":"memo-names-short","error":"memo-names-long"`)
+	var m scanMemo
+	for _, step := range []struct {
+		what string
+		name string
+		want string
+	}{
+		{"the name", name, "memo-names-long"},
+		{"a prefix of its bytes", name[:3], "memo-names-short"},
+		{"the name again", name, "memo-names-long"},
+		{"a copy of the name", strings.Clone(name), "memo-names-long"},
+	} {
+		zerolog.ErrorFieldName = step.name
+		var got, want []error
+		m.gatherErrors(b, &got)
+		gatherErrors(b, &want)
+		if len(got) != 1 || len(want) != 1 || got[0] != want[0] || got[0].Error() != step.want {
+			t.Fatalf("%s: memo %s, scan %s, want %q", step.what, dumpErrors(got), dumpErrors(want), step.want)
+		}
+	}
+}

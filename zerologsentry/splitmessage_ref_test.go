@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// splitMessageRef is splitMessage as it was before openingQuote read eight
+// splitMessageRef is splitMessage as it was before it read eight
 // bytes at a time: the reference the differential tests compare with.
 func splitMessageRef(b []byte, key string) (raw []byte, esc bool, rest []byte, ok bool) {
 	end := len(b)

@@ -1,0 +1,93 @@
+//go:build gc && !race
+
+package event
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"unsafe"
+)
+
+// walkHintsRef is walkHints as it was written before it counted the frames
+// left down (see walkhints_amd64.s), in Go, over frames whose pointers are
+// indexes into mem (frame i is mem[2i], the next frame's index plus one or
+// 0, and mem[2i+1], its return address).
+func walkHintsRef(mem []uintptr, fp uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int) {
+	for n < limit && fp != 0 {
+		h := f.next.Load()
+		if h == nil || mem[2*(fp-1)+1] != h.ret {
+			break
+		}
+		f, ret, fp = h, h.ret, mem[2*(fp-1)]
+		n++
+		if h.kind != passFrame {
+			break
+		}
+	}
+	return f, ret, fp, n
+}
+
+// TestWalkHintsAgreesWithRef runs walkHints over random frame chains laid
+// out in memory (each frame its saved frame pointer and return address, as
+// amd64 keeps them) with random hints: followed, of another address, nil,
+// ending on a site or an unknown frame, and limits below, at and beyond
+// the chain's length; each answer is walkHintsRef's. A stack that moved
+// (fp0 not walkHints' caller's frame pointer) reads nothing.
+func TestWalkHintsAgreesWithRef(t *testing.T) {
+	r := rand.New(rand.NewPCG(20, 7))
+	mem := make([]uintptr, 2*16)
+	addr := func(i int) uintptr { return uintptr(unsafe.Pointer(&mem[2*i])) } // frame i's pointer
+	for step := range 20000 {
+		frames := 1 + r.IntN(15)
+		entries := make([]*frameSite, frames)
+		for i := range entries {
+			entries[i] = &frameSite{ret: uintptr(0x1000 + i), kind: passFrame}
+			if r.IntN(frames) == 0 {
+				entries[i].kind = []frameKind{siteFrame, unknownFrame}[r.IntN(2)]
+			}
+			mem[2*i+1] = entries[i].ret
+			mem[2*i] = uintptr(i + 2) // the next frame, by index plus one
+			if i == frames-1 {
+				mem[2*i] = 0
+			}
+		}
+		root := &frameSite{}
+		prev := root
+		for i, e := range entries {
+			switch k := r.IntN(20); {
+			case k == 0: // no hint
+			case k == 1: // another address's
+				prev.next.Store(&frameSite{ret: uintptr(0x2000 + i), kind: passFrame})
+			default:
+				prev.next.Store(e)
+			}
+			prev = e
+		}
+		limit := r.IntN(frames+3) - 1
+		wl, wr, wn, wc := walkHintsRef(mem, 1, root, limit)
+		// The same frames in memory: each saved frame pointer an address.
+		real := make([]uintptr, len(mem))
+		copy(real, mem)
+		for i := range frames {
+			if mem[2*i] != 0 {
+				mem[2*i] = addr(int(mem[2*i] - 1))
+			}
+		}
+		fp0 := callerFP()
+		gl, gr, gn, gc := walkHints(addr(0), fp0, root, limit)
+		wantNext := uintptr(0)
+		if wn != 0 {
+			wantNext = addr(int(wn - 1))
+		}
+		if gl != wl || gr != wr || gn != wantNext || gc != wc {
+			t.Fatalf("step %d, %d frames, limit %d: walkHints = %p %#x %#x %d, want %p %#x %#x %d",
+				step, frames, limit, gl, gr, gn, gc, wl, wr, wantNext, wc)
+		}
+		if gl, gr, gn, gc := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 {
+			t.Fatalf("step %d, the stack moved: walkHints = %p %#x %#x %d, want %p 0 %#x -1", step, gl, gr, gn, gc, root, addr(0))
+		}
+		copy(mem, real)
+	}
+	runtime.KeepAlive(mem)
+}
