@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
 
@@ -141,7 +140,8 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 	default:
 		entry = cache.logger.LFatal() // Fatal would exit
 	}
-	all := rec.AllText()
+	t := rec.CheckedText()
+	all := t.All()
 	entry = entry.WithCtx(ctx).String(loggerKey, rec.LoggerIn(all))
 	if late {
 		entry = entry.String(timeKey, rec.When().Format(time.RFC3339Nano))
@@ -153,7 +153,7 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 			b.scrub.clean(data, g)
 			addAttributes(entry, "", data)
 		} else {
-			flatAttrs(entry, rec, all, b.scrub, g)
+			flatAttrs(entry, rec, t, b.scrub, g)
 		}
 	}
 	body := rec.MessageIn(all)
@@ -218,7 +218,7 @@ func needsMap(rec *buffer.Record, all string, s *scrubber) bool {
 // keeps only its "id"). Integers, floats and booleans are never boxed;
 // the other kinds go through the same conversion and scrubbing as an
 // event's data.
-func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, all string, s *scrubber, g *userGate) {
+func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scrubber, g *userGate) {
 	u64, hasU64 := entry.(interface {
 		Uint64(string, uint64) sentry.LogEntry
 	})
@@ -240,7 +240,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, all string, s *scrubbe
 				skip++
 				continue
 			}
-			k := validUTF8(rec.KeyIn(all, a))
+			k := rec.ValidKeyIn(t, a)
 			if k == "" { // an unnamed group is inlined, as in slog
 				stack = append(stack, level{prefix, false})
 				continue
@@ -290,7 +290,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, all string, s *scrubbe
 			if skip > 0 {
 				continue
 			}
-			k := validUTF8(rec.KeyIn(all, a))
+			k := rec.ValidKeyIn(t, a)
 			if depth == onlyID && k != "id" {
 				continue
 			}
@@ -298,10 +298,10 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, all string, s *scrubbe
 			if prefix != "" {
 				key = prefix + k
 			}
-			if s.fn == nil && flatScalar(entry, rec, all, a, s, g, depth == 0, k, key, u64, hasU64) {
+			if s.fn == nil && flatScalar(entry, rec, t, a, s, g, depth == 0, k, key, u64, hasU64) {
 				continue
 			}
-			addFlatValue(entry, k, key, rec.ValueIn(all, a), s, g, depth == 0)
+			addFlatValue(entry, k, key, rec.ValidValueIn(t, a), s, g, depth == 0)
 		}
 	}
 	if rec.DroppedAttrs > 0 {
@@ -317,11 +317,11 @@ const droppedAttrsKey = "logcrumbs.dropped_attrs"
 // when Value would make it a text, an integer, a float or a boolean,
 // without boxing it, and says whether it did: as scrubber.entry and
 // gateUser would treat it when no Scrub function is set.
-func flatScalar(entry sentry.LogEntry, rec *buffer.Record, all string, a buffer.Attr, s *scrubber, g *userGate, top bool, k, key string,
+func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buffer.Attr, s *scrubber, g *userGate, top bool, k, key string,
 	u64 interface {
 		Uint64(string, uint64) sentry.LogEntry
 	}, hasU64 bool) bool {
-	text, isText := rec.StringValueIn(all, a)
+	text, isText := rec.ValidStringValueIn(t, a)
 	switch {
 	case isText:
 	case a.Kind == buffer.KindInt64, a.Kind == buffer.KindUint64, a.Kind == buffer.KindFloat64, a.Kind == buffer.KindBool:
@@ -434,13 +434,4 @@ func addValue(entry sentry.LogEntry, key string, v any) {
 	default:
 		entry.String(key, fmt.Sprint(v))
 	}
-}
-
-// validUTF8 is s with invalid UTF-8 replaced by U+FFFD, as buffer.Record.Data
-// makes keys and texts.
-func validUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
 }

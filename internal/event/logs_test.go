@@ -178,7 +178,7 @@ func TestFlatAttrsAsData(t *testing.T) {
 					continue
 				}
 				got := attrEntry{}
-				flatAttrs(got, rec, text, newScrubber(nil, fn), &userGate{decided: true, all: all})
+				flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all})
 				if !reflect.DeepEqual(map[string]any(got), map[string]any(want)) {
 					t.Errorf("%s, scrub %s, user info %v:\n flat %v\n want %v", name, sname, all, got, want)
 				}
