@@ -309,3 +309,37 @@ func TestSendLogLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestSendLogBodyAsIs: a record's message is the log's body byte for byte,
+// whether it holds a '%' (a format verb, if it were one) or not, and the
+// log has no template attributes (SendLog emits a body without '%' as a
+// format without arguments).
+func TestSendLogBodyAsIs(t *testing.T) {
+	var logs []*sentry.Log
+	client, err := sentry.NewClient(sentry.ClientOptions{
+		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	b := NewBuilder(nil, "", "", nil, nil)
+	for _, msg := range []string{"plain", "100% done", "%d %s %% %v %!", "%", "bad \xff utf8", "tab\tand\nnewline"} {
+		logs = nil
+		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		rec.SetMessage(msg)
+		b.SendLog(context.Background(), hub, false, rec, false)
+		buffer.Put(rec)
+		if len(logs) != 1 {
+			t.Fatalf("%q: %d logs sent, want 1", msg, len(logs))
+		}
+		if logs[0].Body != msg {
+			t.Errorf("body %q, want %q", logs[0].Body, msg)
+		}
+		for k := range logs[0].Attributes {
+			if strings.HasPrefix(k, "sentry.message.") {
+				t.Errorf("%q: attribute %q sent", msg, k)
+			}
+		}
+	}
+}
