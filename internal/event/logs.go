@@ -189,21 +189,32 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 // anything that may become a map (addAttributes sends the keys of a map in
 // order, so which of "a.b" and a map a's b is sent is the order's).
 func needsMap(rec *buffer.Record, all string, s *scrubber) bool {
-	groups, dotted, maps := false, false, s.fn != nil
+	groups, maps := false, s.fn != nil
 	for i := range rec.Len() {
-		a := rec.Attr(i)
-		k := rec.KeyIn(all, a)
-		switch a.Kind {
+		switch a := rec.Attr(i); a.Kind {
 		case buffer.KindGroupOpen:
-			groups = groups || k != ""
+			groups = groups || rec.KeyIn(all, a) != ""
 		case buffer.KindJSON:
 			maps = true
 		}
-		dotted = dotted || strings.IndexByte(k, '.') >= 0
+	}
+	if !groups && !maps {
+		// Most records: no key is looked at (searching each for a '.'
+		// cost about 300 instructions a record of 4 attributes:
+		// cachegrind, bench SlogLogs/logcrumbs-logs with BeforeSendLog
+		// dropping the log, 25,040 -> 24,740).
+		return false
+	}
+	dotted := false
+	for i := range rec.Len() {
+		if strings.IndexByte(rec.KeyIn(all, rec.Attr(i)), '.') >= 0 {
+			dotted = true
+			break
+		}
 	}
 	switch {
 	case !groups:
-		return dotted && maps
+		return dotted // and maps
 	case maps || dotted:
 		return true
 	}
