@@ -490,3 +490,46 @@ func TestOneURLInATrail(t *testing.T) {
 		}
 	}
 }
+
+// TestValidInAgreesWithIn: the keys, texts and values of a record's
+// checked text (CheckedText, one UTF-8 scan of the whole) are those of its
+// plain copy validated piece by piece, for text that is ASCII, valid
+// beyond it, invalid, and valid only where a key and its value meet.
+func TestValidInAgreesWithIn(t *testing.T) {
+	for _, texts := range [][2]string{
+		{"key", "value"},
+		{"cl\u00e9", "\u20ac \U0001F600"},
+		{"bad\xffkey", "bad\xfevalue"},
+		{"cut\xe2", "\x82\xac rest"}, // a rune split between key and value
+		{"", ""},
+	} {
+		r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+		r.SetLogger("slog")
+		r.SetMessage("m")
+		r.AddText(KindString, texts[0], texts[1])
+		r.AddText(KindError, texts[1], texts[0])
+		r.AddScalar(KindDuration, texts[0], uint64(1500*time.Millisecond))
+		r.AddScalar(KindFloat64, texts[1], math.Float64bits(math.NaN()))
+		r.AddScalar(KindInt64, texts[0], 7)
+		all := r.AllText()
+		tx := r.CheckedText()
+		if tx.All() != all {
+			t.Fatalf("%q: CheckedText = %q, want %q", texts, tx.All(), all)
+		}
+		for i := range r.Len() {
+			a := r.Attr(i)
+			if got, want := r.ValidKeyIn(tx, a), validUTF8(r.KeyIn(all, a)); got != want {
+				t.Errorf("%q, attribute %d: key %q, want %q", texts, i, got, want)
+			}
+			gs, gok := r.ValidStringValueIn(tx, a)
+			ws, wok := r.StringValueIn(all, a)
+			if gs != ws || gok != wok {
+				t.Errorf("%q, attribute %d: string value %q, %v, want %q, %v", texts, i, gs, gok, ws, wok)
+			}
+			if got, want := r.ValidValueIn(tx, a), r.ValueIn(all, a); !reflect.DeepEqual(got, want) {
+				t.Errorf("%q, attribute %d: value %#v, want %#v", texts, i, got, want)
+			}
+		}
+		Put(r)
+	}
+}

@@ -178,7 +178,7 @@ func TestFlatAttrsAsData(t *testing.T) {
 					continue
 				}
 				got := attrEntry{}
-				flatAttrs(got, rec, text, newScrubber(nil, fn), &userGate{decided: true, all: all})
+				flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all})
 				if !reflect.DeepEqual(map[string]any(got), map[string]any(want)) {
 					t.Errorf("%s, scrub %s, user info %v:\n flat %v\n want %v", name, sname, all, got, want)
 				}
@@ -257,5 +257,89 @@ func TestSendLogHub(t *testing.T) {
 	}
 	if first.hub != fallback {
 		t.Errorf("the logger is bound to %p, want the fallback hub %p", first.hub, fallback)
+	}
+}
+
+// TestSendLogLevels: each record level is sent at the level and severity
+// of sentry-go's own entry for it (LFatal for Fatal, which does not exit),
+// and the entries SendLog copies for every record keep nothing of the
+// records before: two records of one level in a row each send their own
+// attributes only.
+func TestSendLogLevels(t *testing.T) {
+	var logs []*sentry.Log
+	client, err := sentry.NewClient(sentry.ClientOptions{
+		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	b := NewBuilder(nil, "", "", nil, nil)
+	for _, c := range []struct {
+		level    buffer.Level
+		want     sentry.LogLevel
+		severity int
+	}{
+		{buffer.LevelDebug, sentry.LogLevelDebug, sentry.LogSeverityDebug},
+		{buffer.LevelInfo, sentry.LogLevelInfo, sentry.LogSeverityInfo},
+		{buffer.LevelWarning, sentry.LogLevelWarn, sentry.LogSeverityWarning},
+		{buffer.LevelError, sentry.LogLevelError, sentry.LogSeverityError},
+		{buffer.LevelFatal, sentry.LogLevelFatal, sentry.LogSeverityFatal},
+	} {
+		for _, key := range []string{"first", "second"} {
+			logs = nil
+			rec := buffer.Get(time.Unix(1, 0), c.level, buffer.DefaultBreadcrumbLimits)
+			rec.SetMessage("m")
+			rec.AddText(buffer.KindString, key, "v")
+			b.SendLog(context.Background(), hub, false, rec, false)
+			buffer.Put(rec)
+			if len(logs) != 1 {
+				t.Fatalf("level %v: %d logs sent, want 1", c.level, len(logs))
+			}
+			l := logs[0]
+			if l.Level != c.want || l.Severity != c.severity {
+				t.Errorf("level %v: sent at %q, severity %d, want %q, %d", c.level, l.Level, l.Severity, c.want, c.severity)
+			}
+			if _, ok := l.Attributes[key]; !ok {
+				t.Errorf("level %v: %q not sent: %v", c.level, key, l.Attributes)
+			}
+			if _, ok := l.Attributes["first"]; ok && key != "first" {
+				t.Errorf("level %v: the record before's attribute sent again: %v", c.level, l.Attributes)
+			}
+		}
+	}
+}
+
+// TestSendLogBodyAsIs: a record's message is the log's body byte for byte,
+// whether it holds a '%' (a format verb, if it were one) or not, and the
+// log has no template attributes (SendLog emits a body without '%' as a
+// format without arguments).
+func TestSendLogBodyAsIs(t *testing.T) {
+	var logs []*sentry.Log
+	client, err := sentry.NewClient(sentry.ClientOptions{
+		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	b := NewBuilder(nil, "", "", nil, nil)
+	for _, msg := range []string{"plain", "100% done", "%d %s %% %v %!", "%", "bad \xff utf8", "tab\tand\nnewline"} {
+		logs = nil
+		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
+		rec.SetMessage(msg)
+		b.SendLog(context.Background(), hub, false, rec, false)
+		buffer.Put(rec)
+		if len(logs) != 1 {
+			t.Fatalf("%q: %d logs sent, want 1", msg, len(logs))
+		}
+		if logs[0].Body != msg {
+			t.Errorf("body %q, want %q", logs[0].Body, msg)
+		}
+		for k := range logs[0].Attributes {
+			if strings.HasPrefix(k, "sentry.message.") {
+				t.Errorf("%q: attribute %q sent", msg, k)
+			}
+		}
 	}
 }

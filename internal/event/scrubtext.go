@@ -148,8 +148,8 @@ func (s *secretKeys) secretParam(key string) bool {
 			key = k
 		}
 	}
-	if v, ok := s.known.Load(key); ok {
-		return v.(bool)
+	if v, ok := s.lookup(key); ok {
+		return v
 	}
 	var buf [64]byte
 	if len(key) > len(buf) {

@@ -132,6 +132,16 @@ func gateEntry(verdict gateVerdict, isUserKey bool, v any, g *userGate) gateVerd
 // k is a user key itself, whose value gateUser then looks at.
 func gateKey(k string, g *userGate) (verdict gateVerdict, isUserKey bool) {
 	for _, u := range userKeys() {
+		// A key that does not start as u.Key does is neither u.Key nor
+		// under u.Prefix: most keys of most records, told apart by their
+		// first byte (u.Key is never empty: see policy.RegisterUserKey).
+		// The string comparisons cost about 55 instructions a key, and
+		// Sentry Logs gate every key of every record (cachegrind, bench
+		// SlogLogs/logcrumbs-logs, BeforeSendLog dropping the log:
+		// 25,230 -> 25,020 instructions a record).
+		if len(k) < len(u.Key) || k[0] != u.Key[0] {
+			continue
+		}
 		if k != u.ID && strings.HasPrefix(k, u.Prefix) {
 			if g.sendsAll() {
 				return gateKeep, false

@@ -125,3 +125,35 @@ func TestCleanReadsOptionsOnlyToGate(t *testing.T) {
 		t.Error("options not read for a group with an email")
 	}
 }
+
+// TestGateKeyByFirstByte: gateKey, which skips a user key whose first
+// byte the key does not start with, decides as the plain loop over the
+// user keys does, for keys equal to, under, beside, shorter and longer
+// than user keys of one and more bytes, with and without user info.
+func TestGateKeyByFirstByte(t *testing.T) {
+	withUserKeys(t, "acct", "u")
+	plain := func(k string, g *userGate) (gateVerdict, bool) {
+		isUserKey := false
+		for _, u := range userKeys() {
+			if k != u.ID && strings.HasPrefix(k, u.Prefix) {
+				if g.sendsAll() {
+					return gateKeep, false
+				}
+				return gateRemove, false
+			}
+			isUserKey = isUserKey || k == u.Key
+		}
+		return gateKeep, isUserKey
+	}
+	keys := []string{"", "u", "u.", "u.id", "u.x", "ux", "user", "user.", "user.id", "user.email", "users", "usr",
+		"acct", "acct.id", "acct.owner", "acc", "xacct", "User", "a", "path", "\xff"}
+	for _, all := range []bool{false, true} {
+		for _, k := range keys {
+			gv, gu := gateKey(k, &userGate{decided: true, all: all})
+			wv, wu := plain(k, &userGate{decided: true, all: all})
+			if gv != wv || gu != wu {
+				t.Errorf("user info %v, key %q: %v, %v, want %v, %v", all, k, gv, gu, wv, wu)
+			}
+		}
+	}
+}
