@@ -258,7 +258,7 @@ type Entry struct {
 	Exits bool
 	// Trail, when not nil, is TrailOf the record's context, which an
 	// adapter whose context is bound to its logger (zap's) looked up once,
-	// when it was bound: a breadcrumb kept in place (see keepFilled) is
+	// when it was bound: a breadcrumb kept in place (see keepCopies) is
 	// then not looked up again (buffer.For, a call through the context's
 	// Value: ZapBreadcrumb/json+logcrumbs 7,757 -> 7,713 instructions a
 	// record). Nil means the core looks it up.
@@ -298,7 +298,7 @@ type Encoder struct {
 	// holds into rec (strings, numbers, group marks): it calls no method
 	// of the program's and cannot block or panic. A breadcrumb of such
 	// fields is filled in its trail, under the trail's lock, like one
-	// whose fields stay encoded (see keepFilled).
+	// whose fields stay encoded (see keepCopies).
 	Copies bool
 }
 
@@ -402,6 +402,27 @@ func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset 
 // 16-byte moves that waited on store forwarding (perf: a third of the
 // zerolog hook's handle and of breadcrumb's own time).
 func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
+	if d == Breadcrumb && enc.Message == nil {
+		var kept bool
+		if c.parse == nil {
+			kept = c.keepCopies(ctx, ent, preset, enc)
+		} else {
+			kept = c.keepRaw(ctx, ent, preset, enc)
+		}
+		if kept {
+			if ent.Exits { // the process is about to stop
+				c.Flush(ctx)
+			}
+			return
+		}
+	}
+	c.log(ctx, d, ent, preset, enc)
+}
+
+// log is Log for every record but a breadcrumb kept in place (keepCopies,
+// keepRaw): apart, so that the code a breadcrumb runs through, every
+// record of most programs, is short and in one piece.
+func (c *Core) log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	if d&Logs != 0 {
 		c.logged(ctx, d.Kept(), ent, preset, enc)
 		return
@@ -410,9 +431,6 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	case Event:
 		c.event(ctx, ent, preset, enc, false)
 	case Breadcrumb:
-		if c.keepFilled(ctx, ent, preset, enc) {
-			break
-		}
 		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), true)
 		c.esc.Keep(ctx, rec, errs)
 	default:
@@ -423,31 +441,52 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	}
 }
 
-// keepFilled keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
-// WithParser), or are only copies (Encoder.Copies), by filling it in its
-// trail, in the storage of the record the trail drops
-// (buffer.Trail.AppendFilled), and reports whether it did. Such a
+// keepCopies and keepRaw keep a breadcrumb whose fields are only copies
+// (Encoder.Copies), or stay as encoded (Encoder.Raw, WithParser), by
+// filling it in its trail, in the storage of the record the trail drops
+// (buffer.Trail.AppendFilled), and report whether they did. Such a
 // breadcrumb is only copies of bytes and numbers (the logger's name, the
 // message, the preset's rendered attributes, the fields), cheap enough to
 // make under the trail's lock, where it saves a trip through the record
-// pool. It does not when the record is more than those copies (an
-// encoder's message), or its encoded fields may not fit (Defer would parse
-// them; a preset's bytes are not bounded here), or the escalator must read
-// the record first (escalate.Escalator.Fills); then Log builds it and
-// keeps it.
-func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
-	if enc.Message != nil {
+// pool. They do not when the record is more than those copies (an
+// encoder's message: Log does not call them), or its encoded fields may
+// not fit (Defer would parse them; a preset's bytes are not bounded here),
+// or the escalator must read the record first (escalate.Escalator.Fills);
+// then Log builds it and keeps it. They are two, one for a core with a
+// Parser and one without, each with its own fill: one fill for both had
+// the code of Defer, inlined, in the middle of the copies' (cachegrind's
+// instruction cache, ZapBreadcrumb/json+logcrumbs).
+func (c *Core) keepCopies(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
+	if !enc.Copies {
 		return false
 	}
-	limits := c.esc.BreadcrumbLimits()
-	if c.parse != nil {
-		// An upper bound of the bytes the record keeps: the name is cut
-		// to 128 bytes, the message to MaxValueBytes (see
-		// Record.SetLogger).
-		if preset != nil || len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
-			return false
+	trail := ent.Trail
+	if trail == nil {
+		trail = buffer.For(ctx)
+	}
+	if !c.esc.Fills(trail, ent.Level) {
+		return false
+	}
+	trail.AppendFilled(func(rec *Record) {
+		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
+		// fillNames, for a record with no encoder's message.
+		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
+		rec.SetNames(c.loggerOf(ent), ent.Message)
+		if preset != nil { // AppendTo is a call, even for nil
+			preset.AppendTo(rec, false)
 		}
-	} else if !enc.Copies {
+		enc.Fields(rec, nil)
+		rec.CloseAll()
+	})
+	return true
+}
+
+// keepRaw is keepCopies for a core with a Parser (see keepCopies).
+func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
+	// An upper bound of the bytes the record keeps: the name is cut to 128
+	// bytes, the message to MaxValueBytes (see Record.SetLogger).
+	limits := c.esc.BreadcrumbLimits()
+	if preset != nil || len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
 		return false
 	}
 	trail := ent.Trail
@@ -460,11 +499,8 @@ func (c *Core) keepFilled(ctx context.Context, ent *Entry, preset *Preset, enc *
 	trail.AppendFilled(func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
 		c.fillNames(rec, ent, enc)
-		if preset != nil { // AppendTo is a call, even for nil
-			preset.AppendTo(rec, false)
-		}
 		// Defer fits (above): a parsing core never calls Fields here.
-		if c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
+		if !rec.Defer(enc.Raw, c.parse) {
 			enc.Fields(rec, nil)
 			rec.CloseAll()
 		}
