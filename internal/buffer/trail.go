@@ -247,7 +247,11 @@ func (t *Trail) rotate() {
 
 // dropOldest takes the oldest record out of the ring, without giving it
 // back to the pool (a fill that panicked left it half written), and counts
-// it dropped. t.mu must be held, and the ring not empty.
+// it dropped. t.mu must be held, and the ring not empty. Out of line: the
+// deferred function of AppendFilled, which every breadcrumb kept in place
+// runs, calls it only after a panic.
+//
+//go:noinline
 func (t *Trail) dropOldest() {
 	t.recs[t.head] = nil
 	t.rotate()
@@ -290,7 +294,10 @@ func (t *Trail) counted() {
 const reportEvery = 32
 
 // report adds the appends and drops counted since the last report to the
-// process-wide counters. t.mu must be held.
+// process-wide counters. t.mu must be held. Out of line: inlined, its code
+// sat in the middle of every append's, which calls it once in reportEvery.
+//
+//go:noinline
 func (t *Trail) report() {
 	stats.BreadcrumbsKept.Add(uint64(t.unreported))
 	stats.BreadcrumbsDropped.Add(uint64(t.unreportedDrops))
