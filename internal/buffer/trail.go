@@ -179,7 +179,7 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	if inPlace {
 		r = t.recs[t.head] // dropped, and filled in place
 	} else {
-		r = pool.Get().(*Record)
+		r = pooled()
 	}
 	filled := false
 	defer func() {
@@ -200,6 +200,13 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	}
 	t.push(r)
 }
+
+// pooled returns a record from the pool, not reset: out of line, so that
+// AppendFilled's code, which a full ring (every breadcrumb of a long
+// request) runs through, does not carry the pool's call and type check.
+//
+//go:noinline
+func pooled() *Record { return pool.Get().(*Record) }
 
 // AppendRepeat adds, as the newest record, the breadcrumb of a skipped
 // repeat (see Repeat), whose Fits must be true, and notes c.ID as

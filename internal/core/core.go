@@ -258,7 +258,7 @@ type Entry struct {
 	Exits bool
 	// Trail, when not nil, is TrailOf the record's context, which an
 	// adapter whose context is bound to its logger (zap's) looked up once,
-	// when it was bound: a breadcrumb kept in place (see keepCopies) is
+	// when it was bound: a breadcrumb kept in place (see Log) is
 	// then not looked up again (buffer.For, a call through the context's
 	// Value: ZapBreadcrumb/json+logcrumbs 7,757 -> 7,713 instructions a
 	// record). Nil means the core looks it up.
@@ -298,7 +298,7 @@ type Encoder struct {
 	// holds into rec (strings, numbers, group marks): it calls no method
 	// of the program's and cannot block or panic. A breadcrumb of such
 	// fields is filled in its trail, under the trail's lock, like one
-	// whose fields stay encoded (see keepCopies).
+	// whose fields stay encoded (see Log and keepRaw).
 	Copies bool
 }
 
@@ -403,24 +403,49 @@ func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset 
 // zerolog hook's handle and of breadcrumb's own time).
 func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	if d == Breadcrumb && enc.Message == nil {
-		var kept bool
-		if c.parse == nil {
-			kept = c.keepCopies(ctx, ent, preset, enc)
-		} else {
-			kept = c.keepRaw(ctx, ent, preset, enc)
-		}
-		if kept {
-			if ent.Exits { // the process is about to stop
-				c.Flush(ctx)
+		if c.parse != nil {
+			if c.keepRaw(ctx, ent, preset, enc) {
+				c.kept(ctx, ent)
+				return
 			}
-			return
+		} else if enc.Copies {
+			// Kept in place, its fields only copies (see keepRaw), here
+			// rather than in a function of its own as keepRaw: a call
+			// less, and its code next to Log's.
+			trail := ent.Trail
+			if trail == nil {
+				trail = buffer.For(ctx)
+			}
+			if c.esc.Fills(trail, ent.Level) {
+				trail.AppendFilled(func(rec *Record) {
+					rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
+					// fillNames, for a record with no encoder's message.
+					rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
+					rec.SetNames(c.loggerOf(ent), ent.Message)
+					if preset != nil { // AppendTo is a call, even for nil
+						preset.AppendTo(rec, false)
+					}
+					enc.Fields(rec, nil)
+					rec.CloseAll()
+				})
+				c.kept(ctx, ent)
+				return
+			}
 		}
 	}
 	c.log(ctx, d, ent, preset, enc)
 }
 
-// log is Log for every record but a breadcrumb kept in place (keepCopies,
-// keepRaw): apart, so that the code a breadcrumb runs through, every
+// kept is what Log does after a breadcrumb kept in place: a flush before
+// the process stops.
+func (c *Core) kept(ctx context.Context, ent *Entry) {
+	if ent.Exits { // the process is about to stop
+		c.Flush(ctx)
+	}
+}
+
+// log is Log for every record but a breadcrumb kept in place (by Log
+// itself, or keepRaw): apart, so that the code a breadcrumb runs through, every
 // record of most programs, is short and in one piece.
 func (c *Core) log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
 	if d&Logs != 0 {
@@ -441,47 +466,21 @@ func (c *Core) log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	}
 }
 
-// keepCopies and keepRaw keep a breadcrumb whose fields are only copies
-// (Encoder.Copies), or stay as encoded (Encoder.Raw, WithParser), by
-// filling it in its trail, in the storage of the record the trail drops
-// (buffer.Trail.AppendFilled), and report whether they did. Such a
-// breadcrumb is only copies of bytes and numbers (the logger's name, the
-// message, the preset's rendered attributes, the fields), cheap enough to
-// make under the trail's lock, where it saves a trip through the record
-// pool. They do not when the record is more than those copies (an
-// encoder's message: Log does not call them), or its encoded fields may
-// not fit (Defer would parse them; a preset's bytes are not bounded here),
-// or the escalator must read the record first (escalate.Escalator.Fills);
-// then Log builds it and keeps it. They are two, one for a core with a
-// Parser and one without, each with its own fill: one fill for both had
-// the code of Defer, inlined, in the middle of the copies' (cachegrind's
-// instruction cache, ZapBreadcrumb/json+logcrumbs).
-func (c *Core) keepCopies(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
-	if !enc.Copies {
-		return false
-	}
-	trail := ent.Trail
-	if trail == nil {
-		trail = buffer.For(ctx)
-	}
-	if !c.esc.Fills(trail, ent.Level) {
-		return false
-	}
-	trail.AppendFilled(func(rec *Record) {
-		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
-		// fillNames, for a record with no encoder's message.
-		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
-		rec.SetNames(c.loggerOf(ent), ent.Message)
-		if preset != nil { // AppendTo is a call, even for nil
-			preset.AppendTo(rec, false)
-		}
-		enc.Fields(rec, nil)
-		rec.CloseAll()
-	})
-	return true
-}
-
-// keepRaw is keepCopies for a core with a Parser (see keepCopies).
+// keepRaw keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
+// WithParser) by filling it in its trail, in the storage of the record the
+// trail drops (buffer.Trail.AppendFilled), and reports whether it did; Log
+// does the same itself for a breadcrumb whose fields are only copies
+// (Encoder.Copies), with no Parser. Such a breadcrumb is only copies of
+// bytes and numbers (the logger's name, the message, the preset's rendered
+// attributes, the fields), cheap enough to make under the trail's lock,
+// where it saves a trip through the record pool. Neither is kept so when
+// the record is more than those copies (an encoder's message), or its
+// encoded fields may not fit (Defer would parse them; a preset's bytes are
+// not bounded here), or the escalator must read the record first
+// (escalate.Escalator.Fills); then Log builds it and keeps it. The two
+// have a fill each: one fill for both had the code of Defer, inlined, in
+// the middle of the copies' (cachegrind's instruction cache,
+// ZapBreadcrumb/json+logcrumbs).
 func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
 	// An upper bound of the bytes the record keeps: the name is cut to 128
 	// bytes, the message to MaxValueBytes (see Record.SetLogger).
