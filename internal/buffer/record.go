@@ -228,29 +228,7 @@ func (r *Record) SetLogger(name string) { r.logger = r.appendText(name, 128) }
 // instructions a record more (cachegrind). Both are appended in one
 // expression, so that r.data is written back once, not after each
 // (ZapBreadcrumb/json+logcrumbs: SetNames 77 -> 65 instructions a record).
-// When they also fit the storage's capacity, as they do in every record
-// but a new one, the storage is resliced, not appended to: append's code
-// to grow it sat between the tests and the copies, two more lines of the
-// instruction cache a record (cachegrind, ZapBreadcrumb/json+logcrumbs).
 func (r *Record) SetNames(logger, msg string) {
-	n := len(r.data)
-	if len(logger) <= 128 && len(msg) <= r.limits.MaxValueBytes && len(logger)+len(msg) <= r.room() &&
-		n+len(logger)+len(msg) <= cap(r.data) {
-		r.logger = span{uint32(n), uint32(len(logger))}
-		r.msg = span{uint32(n + len(logger)), uint32(len(msg))}
-		r.data = r.data[:n+len(logger)+len(msg)]
-		copy(r.data[n:], logger)
-		copy(r.data[n+len(logger):], msg)
-		return
-	}
-	r.setNamesGrow(logger, msg)
-}
-
-// setNamesGrow is SetNames for names that do not fit whole, or that need
-// more storage: out of line.
-//
-//go:noinline
-func (r *Record) setNamesGrow(logger, msg string) {
 	if len(logger) <= 128 && len(msg) <= r.limits.MaxValueBytes && len(logger)+len(msg) <= r.room() {
 		n := len(r.data)
 		r.logger = span{uint32(n), uint32(len(logger))}
@@ -329,8 +307,9 @@ func (r *Record) room() int { return r.limits.MaxRecordBytes - len(r.data) }
 // SlogBreadcrumb/json+logcrumbs: about 110 instructions a record fewer, of
 // logcrumbs' 1,910). Text that fits whole and fits the storage's capacity,
 // as it nearly always does in a used record, is copied into the storage
-// resliced, not appended: append's code to grow it sat in the middle of
-// this one (see SetNames).
+// resliced, not appended: append's code to grow the storage sat in the
+// middle of this one, two lines more of the instruction cache for every
+// text (cachegrind's cache simulation, ZapBreadcrumb/json+logcrumbs).
 func (r *Record) appendText(s string, max int) span {
 	off := len(r.data)
 	if len(s) <= max && len(s) <= r.room() && off+len(s) <= cap(r.data) {
