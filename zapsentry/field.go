@@ -94,9 +94,10 @@ func addPlains(e *encoder, fields []zapcore.Field) int {
 			e.AddBool(f.Key, f.Integer == 1)
 		case zapcore.SkipType:
 		default:
-			if !addRarePlain(e, f) {
-				return i
+			if rarePlainTypes&typeBit(f.Type) == 0 {
+				return i // not plain: no call to learn it
 			}
+			addRarePlain(e, f)
 		}
 	}
 	return len(fields)
@@ -111,9 +112,15 @@ var wholeKinds = [32]core.Kind{
 	zapcore.Float64Type:  core.KindFloat64,
 }
 
+// rarePlainTypes has the typeBit of the plain types addPlains leaves to
+// addRarePlain.
+const rarePlainTypes = 1<<zapcore.Int32Type | 1<<zapcore.Int16Type | 1<<zapcore.Int8Type |
+	1<<zapcore.Uint32Type | 1<<zapcore.Uint16Type | 1<<zapcore.Uint8Type | 1<<zapcore.UintptrType |
+	1<<zapcore.Float32Type | 1<<zapcore.NamespaceType
+
 // addRarePlain is addPlains for the plain fields of the types log calls
-// seldom use, out of line: it copies f if it is plain, and reports whether
-// it was.
+// seldom use (rarePlainTypes), out of line: it copies f if it is plain, and
+// reports whether it was.
 //
 //go:noinline
 func addRarePlain(e *encoder, f *zapcore.Field) bool {
