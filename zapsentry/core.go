@@ -215,6 +215,23 @@ func (c *sentryCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 	} else if !c.Enabled(ent.Level) {
 		return ce
 	}
+	if ce == nil {
+		return c.addFirst(ent)
+	}
+	// ce holds the entry already: AddCore only appends the core to it, and
+	// reads its Entry argument only for a nil ce. Given ent, the inlined
+	// AddCore copied its 136 bytes to the stack all the same, for nothing.
+	return ce.AddCore(zapcore.Entry{}, c)
+}
+
+// addFirst is Check for an entry no core of a tee took before this one
+// (this core alone, or first in its tee): AddCore takes a CheckedEntry from
+// zap's pool and copies ent into it. Out of line, with its code: Check's
+// usual case is a core teed after the one that writes the logs.
+//
+//go:noinline
+func (c *sentryCore) addFirst(ent zapcore.Entry) *zapcore.CheckedEntry {
+	var ce *zapcore.CheckedEntry
 	return ce.AddCore(ent, c)
 }
 

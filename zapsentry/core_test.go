@@ -327,3 +327,37 @@ func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckInATee: the core's Check adds it to the CheckedEntry whether
+// a core of the tee took the entry before it (AddCore on that entry) or
+// none did (AddCore makes the entry), and the entry the cores write is the
+// one logged: the message reaches the other core's output and the trail,
+// the breadcrumb and the event carry the entry's own message and level.
+func TestCheckInATee(t *testing.T) {
+	for _, first := range []bool{false, true} {
+		t.Run(fmt.Sprintf("logcrumbs first %v", first), func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			var out bytes.Buffer
+			user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(&out), zapcore.InfoLevel)
+			ours := zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}})
+			tee := zapcore.NewTee(user, ours)
+			if first {
+				tee = zapcore.NewTee(ours, user)
+			}
+			_, log := zapsentry.WithContext(context.Background(), zap.New(tee))
+			log.Warn("kept", zap.Int("n", 1))
+			log.Error("sent")
+			if s := out.String(); !strings.Contains(s, `"msg":"kept"`) || !strings.Contains(s, `"msg":"sent"`) {
+				t.Errorf("the user's core wrote %q", s)
+			}
+			ev := rec.OnlyEvent().Event
+			if ev.Message != "sent" || ev.Level != sentry.LevelError {
+				t.Errorf("event %q at %v, want \"sent\" at error", ev.Message, ev.Level)
+			}
+			if len(ev.Breadcrumbs) != 1 || ev.Breadcrumbs[0].Message != "kept" || ev.Breadcrumbs[0].Level != sentry.LevelWarning ||
+				ev.Breadcrumbs[0].Data["n"] != int64(1) {
+				t.Errorf("breadcrumbs %+v, want one: \"kept\" at warning with n=1", ev.Breadcrumbs)
+			}
+		})
+	}
+}

@@ -76,3 +76,29 @@ func TestWriteNotesPanicOnlyForPanics(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteExitsAsBreadcrumb: a Panic or Fatal entry below the event level
+// is a breadcrumb, and Write still flushes the hub before zap panics or
+// exits, whether the breadcrumb is filled in its trail (plain fields, the
+// path core.Log takes for itself) or built first (fields that call the
+// program's methods).
+func TestWriteExitsAsBreadcrumb(t *testing.T) {
+	var n atomic.Int32
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://key@sentry.invalid/1", Transport: flushCounter{&n}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	c := zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}, EventLevel: zapcore.FatalLevel + 1})
+	for _, fields := range [][]zapcore.Field{nil, {zap.Int("n", 1), zap.String("s", "x")}, {zap.Int("n", 1), zap.Stringer("st", time.Second)}} {
+		for _, l := range []zapcore.Level{zapcore.InfoLevel, zapcore.DPanicLevel, zapcore.PanicLevel, zapcore.FatalLevel} {
+			n.Store(0)
+			if err := c.Write(zapcore.Entry{Level: l, Message: "m", Time: time.Unix(1, 0)}, fields); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := n.Load() > 0, l == zapcore.PanicLevel || l == zapcore.FatalLevel; got != want {
+				t.Errorf("level %v, %d fields: flushed %v, want %v", l, len(fields), got, want)
+			}
+		}
+	}
+}

@@ -32,6 +32,15 @@ func TestAddPlainAsAddTo(t *testing.T) {
 		// Truncated as zap truncates: a field made by hand with a wide Integer.
 		{Key: "wide8", Type: zapcore.Int8Type, Integer: 0x1ff},
 		{Key: "wide32", Type: zapcore.Uint32Type, Integer: -1},
+		{Key: "wide16", Type: zapcore.Int16Type, Integer: 0x7_0000_8001},
+		{Key: "widei32", Type: zapcore.Int32Type, Integer: 1<<40 | 0x8000_0000},
+		{Key: "wideu16", Type: zapcore.Uint16Type, Integer: -2},
+		{Key: "wideu8", Type: zapcore.Uint8Type, Integer: 0x1_0101},
+		{Key: "wideptr", Type: zapcore.UintptrType, Integer: -3},
+		{Key: "widef32", Type: zapcore.Float32Type, Integer: 1<<40 | int64(math.Float32bits(-2.5))},
+		{Key: "bool2", Type: zapcore.BoolType, Integer: 2},
+		{Key: "negu64", Type: zapcore.Uint64Type, Integer: math.MinInt64},
+		{Key: "nan", Type: zapcore.Float64Type, Integer: 0x7ff8_0000_0000_0001},
 	}
 	record := func(add func(*encoder, *zapcore.Field)) string {
 		rec := buffer.Get(time.Time{}, buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)

@@ -122,8 +122,17 @@ func (r *Record) ErrorsSlot(first []error) *[]error {
 // since clearing it anyway costs a write barrier while the GC runs, on
 // every breadcrumb; and the storage is looked at only when ErrorsSlot gave
 // it out (each breadcrumb is released twice, when kept and when reused:
-// reading the storage both times was about 40 instructions).
+// reading the storage both times was about 40 instructions). The clearing
+// is out of line (releaseErrors), so that the Reset of every breadcrumb,
+// which ReleaseErrors is inlined in, does not carry its code.
 func (r *Record) ReleaseErrors() {
+	if r.errs != nil || r.errBufUsed {
+		r.releaseErrors()
+	}
+}
+
+//go:noinline
+func (r *Record) releaseErrors() {
 	if r.errs != nil {
 		r.errs = nil
 	}

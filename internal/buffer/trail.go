@@ -179,7 +179,7 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	if inPlace {
 		r = t.recs[t.head] // dropped, and filled in place
 	} else {
-		r = pool.Get().(*Record)
+		r = pooled()
 	}
 	filled := false
 	defer func() {
@@ -200,6 +200,13 @@ func (t *Trail) AppendFilled(fill func(r *Record)) {
 	}
 	t.push(r)
 }
+
+// pooled returns a record from the pool, not reset: out of line, so that
+// AppendFilled's code, which a full ring (every breadcrumb of a long
+// request) runs through, does not carry the pool's call and type check.
+//
+//go:noinline
+func pooled() *Record { return pool.Get().(*Record) }
 
 // AppendRepeat adds, as the newest record, the breadcrumb of a skipped
 // repeat (see Repeat), whose Fits must be true, and notes c.ID as
@@ -247,7 +254,11 @@ func (t *Trail) rotate() {
 
 // dropOldest takes the oldest record out of the ring, without giving it
 // back to the pool (a fill that panicked left it half written), and counts
-// it dropped. t.mu must be held, and the ring not empty.
+// it dropped. t.mu must be held, and the ring not empty. Out of line: the
+// deferred function of AppendFilled, which every breadcrumb kept in place
+// runs, calls it only after a panic.
+//
+//go:noinline
 func (t *Trail) dropOldest() {
 	t.recs[t.head] = nil
 	t.rotate()
@@ -290,7 +301,10 @@ func (t *Trail) counted() {
 const reportEvery = 32
 
 // report adds the appends and drops counted since the last report to the
-// process-wide counters. t.mu must be held.
+// process-wide counters. t.mu must be held. Out of line: inlined, its code
+// sat in the middle of every append's, which calls it once in reportEvery.
+//
+//go:noinline
 func (t *Trail) report() {
 	stats.BreadcrumbsKept.Add(uint64(t.unreported))
 	stats.BreadcrumbsDropped.Add(uint64(t.unreportedDrops))
