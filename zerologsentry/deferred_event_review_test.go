@@ -2,7 +2,6 @@ package zerologsentry_test
 
 import (
 	"context"
-	"io"
 	"reflect"
 	"testing"
 
@@ -33,13 +32,7 @@ func TestDeferredEventMatchesEager(t *testing.T) {
 		mk := func(rec *logcrumbstest.Recorder) zerolog.Logger {
 			opts := zerologsentry.Options{Options: rec.Options()}
 			ctx := rec.Context(context.Background())
-			var log zerolog.Logger
-			if writer {
-				w := zerologsentry.NewWriter(io.Discard, opts)
-				_, log = w.WithContext(ctx, zerolog.New(w))
-			} else {
-				_, log = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-			}
+			log := boundLogger(ctx, opts, writer)
 			return log
 		}
 		err1 := pkgerrors.New("first")

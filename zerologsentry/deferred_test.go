@@ -2,11 +2,8 @@ package zerologsentry_test
 
 import (
 	"context"
-	"io"
 	"strings"
 	"testing"
-
-	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
@@ -27,14 +24,7 @@ func TestBreadcrumbsAsLogged(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			opts := zerologsentry.Options{Options: rec.Options()}
-			var log zerolog.Logger
-			ctx := rec.Context(context.Background())
-			if writer {
-				w := zerologsentry.NewWriter(io.Discard, opts)
-				_, log = w.WithContext(ctx, zerolog.New(w))
-			} else {
-				_, log = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-			}
+			log := boundLogger(rec.Context(context.Background()), opts, writer)
 			b := []byte("first")
 			log.Info().Bytes("b", b).Int("n", 1).Msg("one")
 			copy(b, "XXXXX")

@@ -56,13 +56,7 @@ func TestRepeatAllocsAsBareLogger(t *testing.T) {
 				rec := logcrumbstest.New(t)
 				ctx := rec.Context(context.Background())
 				opts := zerologsentry.Options{Options: rec.Options()}
-				var l zerolog.Logger
-				if writer {
-					w := zerologsentry.NewWriter(io.Discard, opts)
-					_, l = w.WithContext(ctx, zerolog.New(w))
-				} else {
-					_, l = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-				}
+				l := boundLogger(ctx, opts, writer)
 				got := measure(l)
 				if n := len(rec.Events()); n != 1 {
 					t.Fatalf("%d events sent, want 1: the records after the first are repeats", n)

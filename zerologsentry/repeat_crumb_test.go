@@ -3,7 +3,6 @@ package zerologsentry_test
 import (
 	"context"
 	"errors"
-	"io"
 	"reflect"
 	"testing"
 
@@ -26,13 +25,7 @@ func TestSkippedRepeatBreadcrumb(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			opts := zerologsentry.Options{Options: rec.Options()}
 			ctx := rec.Context(context.Background())
-			var log zerolog.Logger
-			if writer {
-				w := zerologsentry.NewWriter(io.Discard, opts)
-				_, log = w.WithContext(ctx, zerolog.New(w))
-			} else {
-				_, log = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-			}
+			log := boundLogger(ctx, opts, writer)
 			errDeclined, errStock := errors.New("card declined"), errors.New("out of stock")
 			fail := func(err error) {
 				log.Error().Err(err).Str("path", "/cart\t\"x\"").Int("status", 402).Bool("retry", false).

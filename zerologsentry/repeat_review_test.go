@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"testing"
 
@@ -26,13 +25,7 @@ func TestSkippedRepeatBreadcrumbPastMaxAttrs(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			opts := zerologsentry.Options{Options: rec.Options()}
 			ctx := rec.Context(context.Background())
-			var log zerolog.Logger
-			if writer {
-				w := zerologsentry.NewWriter(io.Discard, opts)
-				_, log = w.WithContext(ctx, zerolog.New(w))
-			} else {
-				_, log = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-			}
+			log := boundLogger(ctx, opts, writer)
 			errDeclined, errStock := errors.New("card declined"), errors.New("out of stock")
 			fail := func(err error) {
 				e := log.Error().Err(err)

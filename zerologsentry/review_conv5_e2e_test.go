@@ -247,13 +247,7 @@ func TestConv5Concurrent(t *testing.T) {
 		opts.LogsOnEvent = true
 		opts.BreadcrumbLimits = logcrumbs.Limits{MaxAttrs: 8, MaxValueBytes: 40, MaxRecordBytes: 200}
 		ctx := logcrumbs.Bind(logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(5)), rec.Hub().Clone())
-		var log zerolog.Logger
-		if writer {
-			w := zerologsentry.NewWriter(io.Discard, opts)
-			_, log = w.WithContext(ctx, zerolog.New(w))
-		} else {
-			_, log = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-		}
+		log := boundLogger(ctx, opts, writer)
 		var wg sync.WaitGroup
 		var stop atomic.Bool
 		var started sync.WaitGroup

@@ -2,7 +2,6 @@ package zerologsentry_test
 
 import (
 	"context"
-	"io"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -149,13 +148,7 @@ func TestSkippedRepeatInPlaceRandom(t *testing.T) {
 			}
 		}
 		ctx := rec.Context(context.Background())
-		var log zerolog.Logger
-		if writer {
-			w := zerologsentry.NewWriter(io.Discard, opts)
-			_, log = w.WithContext(ctx, zerolog.New(w))
-		} else {
-			_, log = zerologsentry.WithContext(ctx, zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)))
-		}
+		log := boundLogger(ctx, opts, writer)
 		if r.IntN(3) == 0 {
 			log = addRandomContext(r, log.With()).Logger()
 		}
