@@ -145,6 +145,15 @@ func TestReviewLogsDump(t *testing.T) {
 			r.CloseGroup()
 			r.AddScalar(buffer.KindFloat64, "\xffnan", math.Float64bits(math.NaN()))
 		})
+		add("utf8-split-in-valid-text", func(r *buffer.Record) { // the whole text valid, its pieces not
+			r.AddText(buffer.KindString, "cut\xe2", "\x82\xac rest")
+			r.AddText(buffer.KindString, "k\xe2\x82", "\xacv")
+			r.AddText(buffer.KindString, "clé", "\xf0\x9f")
+			r.AddText(buffer.KindString, "\x98\x80x", "y")
+			r.OpenGroup("g\xe2")
+			r.AddText(buffer.KindString, "\x82\xac", "z")
+			r.CloseGroup()
+		})
 		add("utf8-valid-around-invalid-msg", func(r *buffer.Record) {
 			r.AddText(buffer.KindString, "\xe2\x82\xac", "\xe2\x82\xac")
 			r.AddText(buffer.KindString, "user.email", "\xe2@x")
