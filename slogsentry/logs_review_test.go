@@ -25,7 +25,11 @@ import (
 func TestReviewSlogLogsDump(t *testing.T) {
 	var out strings.Builder
 	for _, pii := range []bool{false, true} {
-		rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = pii; o.ServerName = "host" })
+		rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+			//lint:ignore SA1019 the golden dump was made with the deprecated option, which is still honoured
+			o.SendDefaultPII = pii
+			o.ServerName = "host"
+		})
 		opts := rec.Options()
 		l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts, LogsLevel: slog.LevelDebug - 4}))
 		ctx := rec.Context(context.Background())

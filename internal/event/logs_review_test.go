@@ -81,6 +81,7 @@ func TestReviewLogsDump(t *testing.T) {
 	}
 	newClient := func(pii bool, release string) *sentry.Client {
 		c, err := sentry.NewClient(sentry.ClientOptions{
+			//lint:ignore SA1019 the golden dump was made with the deprecated option, which is still honoured
 			SendDefaultPII: pii,
 			Release:        release,
 			Environment:    "env-" + release,
