@@ -267,6 +267,8 @@ func zapicAll(t *testing.T) string {
 	zapicRun(t, &sb, "ring of 3", zapsentry.Options{}, 3, tee)
 	zapicRun(t, &sb, "small limits", small, 0, tee)
 	zapicRun(t, &sb, "small limits ring", small, 4, tee)
+	zapicRun(t, &sb, "tiny limits ring", zapsentry.Options{Options: logcrumbs.Options{BreadcrumbLimits: logcrumbs.Limits{MaxAttrs: 1, MaxValueBytes: 1, MaxRecordBytes: 3}}}, 2, tee)
+	zapicRun(t, &sb, "negative limits", zapsentry.Options{Options: logcrumbs.Options{BreadcrumbLimits: logcrumbs.Limits{MaxAttrs: -1, MaxValueBytes: -1, MaxRecordBytes: -1}}}, 2, tee)
 	zapicRun(t, &sb, "logger name", zapsentry.Options{Options: logcrumbs.Options{LoggerName: "svc"}}, 0, tee)
 	zapicRun(t, &sb, "escalate", zapsentry.Options{Options: logcrumbs.Options{EscalateIf: func(r logcrumbs.Record) bool {
 		return len(r.Errors()) > 1 || strings.HasPrefix(r.Message(), "info 1")
@@ -336,6 +338,57 @@ func TestReviewZapicDump(t *testing.T) {
 			}
 			if g != w {
 				t.Fatalf("dump differs from main's at line %d:\n got %.2000s\nwant %.2000s", i+1, g, w)
+			}
+		}
+	}
+}
+
+// TestReviewZapicConcurrentRefill: goroutines logging plain fields through
+// one teed logger bound to a ring of 5, refilled in place, while others
+// send events reading it: every breadcrumb an event carries is whole, its
+// fields those of its own message. Run under -race.
+func TestReviewZapicConcurrentRefill(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel)
+	logger := zap.New(zapcore.NewTee(user, zapsentry.NewCore(zapsentry.Options{Options: rec.Options()})))
+	ctx := logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(5))
+	_, log := zapsentry.WithContext(ctx, logger.With(zap.String("svc", "x")))
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 400 {
+				id := fmt.Sprintf("g%d-%d", g, i)
+				sub := log
+				if i%3 == 0 {
+					sub = log.Named("n" + id[:2])
+				}
+				if i%50 == 49 {
+					sub.Error("event "+id, zap.String("id", id))
+					continue
+				}
+				sub.Info("crumb "+id, zap.String("id", id), zap.Int8("i8", int8(i)), zap.Float32("f", float32(i)), zap.Namespace("ns"), zap.Int("i", i))
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	evs := rec.Events()
+	if len(evs) != 4*8 {
+		t.Fatalf("%d events, want %d", len(evs), 4*8)
+	}
+	for _, ev := range evs {
+		for _, b := range ev.Breadcrumbs() {
+			if strings.HasPrefix(b.Message, "event ") {
+				continue
+			}
+			id := strings.TrimPrefix(b.Message, "crumb ")
+			var i int
+			fmt.Sscanf(id[strings.IndexByte(id, '-')+1:], "%d", &i)
+			ns, _ := b.Data["ns"].(map[string]any)
+			if b.Data["id"] != id || b.Data["svc"] != "x" || b.Data["i8"] != int64(int8(i)) || b.Data["f"] != float64(i) || ns["i"] != int64(i) {
+				t.Fatalf("breadcrumb %q: %+v", b.Message, b.Data)
 			}
 		}
 	}
