@@ -13,6 +13,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
+	"github.com/logcrumbs/logcrumbs/internal/golden"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
@@ -63,17 +64,5 @@ func TestReviewSlogLogsDump(t *testing.T) {
 		}
 		return
 	}
-	golden, err := os.ReadFile("testdata/logs_review_main.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out.String() != string(golden) {
-		got, want := strings.Split(out.String(), "\n"), strings.Split(string(golden), "\n")
-		for i := range min(len(got), len(want)) {
-			if got[i] != want[i] {
-				t.Fatalf("line %d differs from main's:\n got %s\nwant %s", i+1, got[i], want[i])
-			}
-		}
-		t.Fatalf("%d lines, main's %d", len(got), len(want))
-	}
+	golden.Check(t, out.String(), "testdata/logs_review_main.golden")
 }

@@ -2,11 +2,9 @@ package zapsentry_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -22,6 +20,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/golden"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
@@ -31,10 +30,8 @@ import (
 // hooks, With/Named loggers, Check, escalation, small limits, Sentry Logs
 // and a ring refilled in place. The golden file was written by main before
 // perf-zapic was merged (5d23320) and by perf-zapic's base (b82c5e5), the
-// same bytes; -zapic.update rewrites it, ZAPIC_DUMP=file writes the dump
-// for a diff with another tree's.
-
-var zapicUpdate = flag.Bool("zapic.update", false, "rewrite testdata/review_zapic.golden")
+// same bytes; LOGCRUMBS_UPDATE_GOLDEN=1 rewrites it (see internal/golden),
+// ZAPIC_DUMP=file writes the dump for a diff with another tree's.
 
 type zapicStringer struct{ s string }
 
@@ -300,47 +297,7 @@ func TestReviewZapicDump(t *testing.T) {
 	if again != got {
 		t.Fatal("the dump differs between two runs: not deterministic")
 	}
-	const golden = "testdata/review_zapic.golden.gz"
-	if *zapicUpdate {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		_, _ = zw.Write([]byte(got))
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	f, err := os.Open(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := range max(len(gl), len(wl)) {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("dump differs from main's at line %d:\n got %.2000s\nwant %.2000s", i+1, g, w)
-			}
-		}
-	}
+	golden.Check(t, got, "testdata/review_zapic.golden.gz")
 }
 
 // TestReviewZapicConcurrentRefill: goroutines logging plain fields through

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/golden"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
@@ -136,14 +137,8 @@ func TestConv5EndToEnd(t *testing.T) {
 		}
 	}
 	eager := conv5Run(t, true)
-	if lazy != eager {
-		l, e := strings.Split(lazy, "\n"), strings.Split(eager, "\n")
-		for i := range min(len(l), len(e)) {
-			if l[i] != e[i] {
-				t.Fatalf("line %d: parsed when read\n%s\nparsed when logged\n%s", i, l[i], e[i])
-			}
-		}
-		t.Fatalf("%d lines parsed when read, %d when logged", len(l), len(e))
+	if d := golden.Diff(lazy, eager); d != "" {
+		t.Fatalf("parsed when read (got) and when logged (want) differ at %s", d)
 	}
 }
 

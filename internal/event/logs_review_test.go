@@ -15,6 +15,7 @@ import (
 	"github.com/getsentry/sentry-go/attribute"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/golden"
 )
 
 // dumpLog renders a Sentry log as a user sees it: level, severity, body,
@@ -286,23 +287,7 @@ func TestReviewLogsDump(t *testing.T) {
 	}
 	// testdata/logs_review_main.golden is this dump as main (before the
 	// Sentry Logs fast paths) made it.
-	golden, err := os.ReadFile("testdata/logs_review_main.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, wantLines := strings.Split(out.String(), "\n"), strings.Split(string(golden), "\n")
-	for i := range max(len(got), len(wantLines)) {
-		var g, w string
-		if i < len(got) {
-			g = got[i]
-		}
-		if i < len(wantLines) {
-			w = wantLines[i]
-		}
-		if g != w {
-			t.Fatalf("line %d differs from main's:\n got %s\nwant %s", i+1, g, w)
-		}
-	}
+	golden.Check(t, out.String(), "testdata/logs_review_main.golden")
 }
 
 // TestReviewSendLogConcurrent: goroutines logging at once through one
