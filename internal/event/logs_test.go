@@ -200,14 +200,7 @@ func TestFlatAttrsAsData(t *testing.T) {
 // context gives the trace either way; records alternating between the two
 // keep one logger, built once.
 func TestSendLogHub(t *testing.T) {
-	var logs []*sentry.Log
-	client, err := sentry.NewClient(sentry.ClientOptions{
-		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fallback := sentry.NewHub(client, sentry.NewScope())
+	fallback, logs := logsHub(t)
 	fallback.Scope().SetUser(sentry.User{ID: "fallback"})
 	fallbackTrace := sentry.NewPropagationContext()
 	fallback.Scope().SetPropagationContext(fallbackTrace)
@@ -238,16 +231,16 @@ func TestSendLogHub(t *testing.T) {
 	}
 	var first *logsCache
 	for _, c := range cases {
-		logs = nil
+		*logs = nil
 		b.SendLog(c.ctx, c.hub, c.onCtx, rec, false)
-		if len(logs) != 1 {
-			t.Fatalf("%s: %d logs sent, want 1", c.name, len(logs))
+		if len(*logs) != 1 {
+			t.Fatalf("%s: %d logs sent, want 1", c.name, len(*logs))
 		}
-		if got := logs[0].Attributes["user.id"].AsString(); got != c.user {
+		if got := (*logs)[0].Attributes["user.id"].AsString(); got != c.user {
 			t.Errorf("%s: user.id %q, want %q (the hub's scope)", c.name, got, c.user)
 		}
-		if logs[0].TraceID != c.trace {
-			t.Errorf("%s: trace %v, want %v", c.name, logs[0].TraceID, c.trace)
+		if (*logs)[0].TraceID != c.trace {
+			t.Errorf("%s: trace %v, want %v", c.name, (*logs)[0].TraceID, c.trace)
 		}
 		if first == nil {
 			first = b.logs.Load()
@@ -260,20 +253,27 @@ func TestSendLogHub(t *testing.T) {
 	}
 }
 
+// logsHub returns a hub of its own client, whose BeforeSendLog appends
+// the logs it is handed to *logs, and sends none on.
+func logsHub(t *testing.T) (hub *sentry.Hub, logs *[]*sentry.Log) {
+	t.Helper()
+	logs = new([]*sentry.Log)
+	client, err := sentry.NewClient(sentry.ClientOptions{
+		BeforeSendLog: func(l *sentry.Log) *sentry.Log { *logs = append(*logs, l); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sentry.NewHub(client, sentry.NewScope()), logs
+}
+
 // TestSendLogLevels: each record level is sent at the level and severity
 // of sentry-go's own entry for it (LFatal for Fatal, which does not exit),
 // and the entries SendLog copies for every record keep nothing of the
 // records before: two records of one level in a row each send their own
 // attributes only.
 func TestSendLogLevels(t *testing.T) {
-	var logs []*sentry.Log
-	client, err := sentry.NewClient(sentry.ClientOptions{
-		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
+	hub, logs := logsHub(t)
 	b := NewBuilder(nil, "", "", nil, nil)
 	for _, c := range []struct {
 		level    buffer.Level
@@ -287,16 +287,16 @@ func TestSendLogLevels(t *testing.T) {
 		{buffer.LevelFatal, sentry.LogLevelFatal, sentry.LogSeverityFatal},
 	} {
 		for _, key := range []string{"first", "second"} {
-			logs = nil
+			*logs = nil
 			rec := buffer.Get(time.Unix(1, 0), c.level, buffer.DefaultBreadcrumbLimits)
 			rec.SetMessage("m")
 			rec.AddText(buffer.KindString, key, "v")
 			b.SendLog(context.Background(), hub, false, rec, false)
 			buffer.Put(rec)
-			if len(logs) != 1 {
-				t.Fatalf("level %v: %d logs sent, want 1", c.level, len(logs))
+			if len(*logs) != 1 {
+				t.Fatalf("level %v: %d logs sent, want 1", c.level, len(*logs))
 			}
-			l := logs[0]
+			l := (*logs)[0]
 			if l.Level != c.want || l.Severity != c.severity {
 				t.Errorf("level %v: sent at %q, severity %d, want %q, %d", c.level, l.Level, l.Severity, c.want, c.severity)
 			}
@@ -315,28 +315,21 @@ func TestSendLogLevels(t *testing.T) {
 // log has no template attributes (SendLog emits a body without '%' as a
 // format without arguments).
 func TestSendLogBodyAsIs(t *testing.T) {
-	var logs []*sentry.Log
-	client, err := sentry.NewClient(sentry.ClientOptions{
-		BeforeSendLog: func(l *sentry.Log) *sentry.Log { logs = append(logs, l); return nil },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
+	hub, logs := logsHub(t)
 	b := NewBuilder(nil, "", "", nil, nil)
 	for _, msg := range []string{"plain", "100% done", "%d %s %% %v %!", "%", "bad \xff utf8", "tab\tand\nnewline"} {
-		logs = nil
+		*logs = nil
 		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
 		rec.SetMessage(msg)
 		b.SendLog(context.Background(), hub, false, rec, false)
 		buffer.Put(rec)
-		if len(logs) != 1 {
-			t.Fatalf("%q: %d logs sent, want 1", msg, len(logs))
+		if len(*logs) != 1 {
+			t.Fatalf("%q: %d logs sent, want 1", msg, len(*logs))
 		}
-		if logs[0].Body != msg {
-			t.Errorf("body %q, want %q", logs[0].Body, msg)
+		if (*logs)[0].Body != msg {
+			t.Errorf("body %q, want %q", (*logs)[0].Body, msg)
 		}
-		for k := range logs[0].Attributes {
+		for k := range (*logs)[0].Attributes {
 			if strings.HasPrefix(k, "sentry.message.") {
 				t.Errorf("%q: attribute %q sent", msg, k)
 			}
