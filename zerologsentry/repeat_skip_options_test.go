@@ -263,74 +263,7 @@ func runRepeatOptions(t *testing.T, seed uint64, skip bool) []string {
 	sent := len(rec.Events())
 	logcrumbs.Flush(time.Second)
 
-	ids := map[string]string{}
-	id := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		if strings.HasSuffix(s, "…") { // cut by the limits: random bytes, which may collide
-			return fmt.Sprintf("cut%d", len(s))
-		}
-		if n, ok := ids[s]; ok {
-			return n
-		}
-		ids[s] = fmt.Sprintf("id%d", len(ids))
-		return ids[s]
-	}
-	var lines, summaries []string
-	for i, ev := range rec.Events() {
-		evID := "summary"
-		if i < sent {
-			evID = id(string(ev.EventID))
-		}
-		block := []string{fmt.Sprintf("event %s %s %q fp=%v tags=%v repeats=%v logger=%s", evID, ev.Level, ev.Message,
-			ev.Fingerprint, ev.Tags, ev.Contexts["logcrumbs"]["repeats"], ev.Logger)}
-		for _, ex := range ev.Exceptions() {
-			block = append(block, fmt.Sprintf("  exception %s %q", ex.Type, ex.Value))
-		}
-		for _, c := range ev.Breadcrumbs() {
-			block = append(block, "  crumb "+crumbLine(fmt.Sprintf("%s %s %q", c.Level, c.Category, c.Message), c.Data, id))
-		}
-		if i < sent {
-			lines = append(lines, block...)
-		} else {
-			summaries = append(summaries, strings.Join(block, "\n"))
-		}
-	}
-	sort.Strings(summaries)
-	lines = append(lines, summaries...)
-	for _, lg := range rec.Logs() {
-		keys := make([]string, 0, len(lg.Attributes))
-		for k := range lg.Attributes {
-			if k != "logcrumbs.time" && !strings.HasPrefix(k, "sentry.") {
-				keys = append(keys, k)
-			}
-		}
-		sort.Strings(keys)
-		line := fmt.Sprintf("log %s %q", lg.Level, lg.Body)
-		for _, k := range keys {
-			line += fmt.Sprintf(" %s=%v", k, lg.Attributes[k].AsInterface())
-		}
-		lines = append(lines, line)
-	}
-	for i, ctx := range all {
-		tr := logcrumbs.FromContext(ctx)
-		if tr == nil {
-			tr = logcrumbs.Fallback()
-		}
-		lines = append(lines, fmt.Sprintf("trail %d last %s dropped %d len %d", i, id(string(logcrumbs.LastEventID(ctx))), tr.Dropped(), tr.Len()))
-		for _, c := range tr.Breadcrumbs() {
-			lines = append(lines, "  crumb "+crumbLine(fmt.Sprintf("%s %s %q", c.Level, c.Category, c.Message), c.Data, id))
-		}
-	}
-	for _, d := range dropped {
-		lines = append(lines, "dropped "+id(d))
-	}
-	for i := range lines {
-		lines[i] = strings.ReplaceAll(lines[i], run, "")
-		lines[i] = runDigits.ReplaceAllString(lines[i], "#") // a run's texts cut by the limits
-	}
-	return lines
+	return dumpRepeats(rec, sent, all, dropped, run)
 }
 
 // TestSkipRepeatAgreesAtTheLimits: a run of one error record, repeated on
@@ -429,4 +362,81 @@ func TestSkipRepeatAgreesAtTheLimits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// dumpRepeats is what a run of the skip tests left, as lines to compare
+// the early path with the full path by: the events sent while logging, in
+// order, then the summaries Flush sent, sorted (they go in no order), the
+// Logs, each context's trail and last event ID, and the records dropped.
+// Event IDs become names in the order they appear, and the run's marker
+// is taken out of every line.
+func dumpRepeats(rec *logcrumbstest.Recorder, sent int, all []context.Context, dropped []string, run string) []string {
+	ids := map[string]string{}
+	id := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		if strings.HasSuffix(s, "…") { // cut by the limits: random bytes, which may collide
+			return fmt.Sprintf("cut%d", len(s))
+		}
+		if n, ok := ids[s]; ok {
+			return n
+		}
+		ids[s] = fmt.Sprintf("id%d", len(ids))
+		return ids[s]
+	}
+	var lines, summaries []string
+	for i, ev := range rec.Events() {
+		evID := "summary"
+		if i < sent {
+			evID = id(string(ev.EventID))
+		}
+		block := []string{fmt.Sprintf("event %s %s %q fp=%v tags=%v repeats=%v logger=%s", evID, ev.Level, ev.Message,
+			ev.Fingerprint, ev.Tags, ev.Contexts["logcrumbs"]["repeats"], ev.Logger)}
+		for _, ex := range ev.Exceptions() {
+			block = append(block, fmt.Sprintf("  exception %s %q", ex.Type, ex.Value))
+		}
+		for _, c := range ev.Breadcrumbs() {
+			block = append(block, "  crumb "+crumbLine(fmt.Sprintf("%s %s %q", c.Level, c.Category, c.Message), c.Data, id))
+		}
+		if i < sent {
+			lines = append(lines, block...)
+		} else {
+			summaries = append(summaries, strings.Join(block, "\n"))
+		}
+	}
+	sort.Strings(summaries)
+	lines = append(lines, summaries...)
+	for _, lg := range rec.Logs() {
+		keys := make([]string, 0, len(lg.Attributes))
+		for k := range lg.Attributes {
+			if k != "logcrumbs.time" && !strings.HasPrefix(k, "sentry.") {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		line := fmt.Sprintf("log %s %q", lg.Level, lg.Body)
+		for _, k := range keys {
+			line += fmt.Sprintf(" %s=%v", k, lg.Attributes[k].AsInterface())
+		}
+		lines = append(lines, line)
+	}
+	for i, ctx := range all {
+		tr := logcrumbs.FromContext(ctx)
+		if tr == nil {
+			tr = logcrumbs.Fallback()
+		}
+		lines = append(lines, fmt.Sprintf("trail %d last %s dropped %d len %d", i, id(string(logcrumbs.LastEventID(ctx))), tr.Dropped(), tr.Len()))
+		for _, c := range tr.Breadcrumbs() {
+			lines = append(lines, "  crumb "+crumbLine(fmt.Sprintf("%s %s %q", c.Level, c.Category, c.Message), c.Data, id))
+		}
+	}
+	for _, d := range dropped {
+		lines = append(lines, "dropped "+id(d))
+	}
+	for i := range lines {
+		lines[i] = strings.ReplaceAll(lines[i], run, "")
+		lines[i] = runDigits.ReplaceAllString(lines[i], "#") // a run's texts cut by the limits
+	}
+	return lines
 }

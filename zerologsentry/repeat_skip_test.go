@@ -152,48 +152,7 @@ func runRepeats(t *testing.T, seed uint64, skip bool, skipped *int) ([]string, b
 	}
 	sent := len(rec.Events())
 	logcrumbs.Flush(time.Second) // the summaries of the repeats, in no order
-	ids := map[string]string{}
-	id := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		if n, ok := ids[s]; ok {
-			return n
-		}
-		ids[s] = fmt.Sprintf("id%d", len(ids))
-		return ids[s]
-	}
-	var lines []string
-	var summaries []string
-	for i, ev := range rec.Events() {
-		evID := "summary"
-		if i < sent {
-			evID = id(string(ev.EventID))
-		}
-		block := []string{fmt.Sprintf("event %s %s %q repeats=%v", evID, ev.Level, ev.Message, ev.Contexts["logcrumbs"]["repeats"])}
-		for _, ex := range ev.Exceptions() {
-			block = append(block, fmt.Sprintf("  exception %s %q", ex.Type, ex.Value))
-		}
-		for _, c := range ev.Breadcrumbs() {
-			block = append(block, "  crumb "+crumbLine(fmt.Sprintf("%s %q", c.Level, c.Message), c.Data, id))
-		}
-		if i < sent {
-			lines = append(lines, block...)
-		} else {
-			summaries = append(summaries, strings.Join(block, "\n"))
-		}
-	}
-	sort.Strings(summaries)
-	lines = append(lines, summaries...)
-	for i, ctx := range all {
-		lines = append(lines, fmt.Sprintf("trail %d last %s", i, id(string(logcrumbs.LastEventID(ctx)))))
-		for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
-			lines = append(lines, "  crumb "+crumbLine(fmt.Sprintf("%s %q", c.Level, c.Message), c.Data, id))
-		}
-	}
-	for i := range lines {
-		lines[i] = strings.ReplaceAll(lines[i], run, "")
-	}
+	lines := dumpRepeats(rec, sent, all, nil, run)
 	if skipped != nil {
 		*skipped += skipsSeen(lines)
 	}
