@@ -27,7 +27,12 @@ func (r *Record) Lookup(path string) (any, bool) {
 		rest = tail
 	}
 	var found Attr
-	foundAt, ok := -1, false
+	ok := false
+	// The groups the path names since a value last replaced one of them
+	// (or an ancestor): Data merges a key's groups into one map, and a
+	// value of the key, or of an ancestor's, starts it anew.
+	var groupsArr [4]int
+	groups := groupsArr[:0]
 	depth, matched := 0, 0 // depth of named groups; how many of them match the path
 	var unnamed [64]bool   // which open groups, by nesting, are unnamed
 	open := 0              // groups open, named or not
@@ -44,7 +49,8 @@ func (r *Record) Lookup(path string) (any, bool) {
 			}
 			if matched == depth && depth < n && key == segs[depth] {
 				if depth == n-1 {
-					found, foundAt, ok = a, i, true // the path names this group
+					found, ok = a, true // the path names this group
+					groups = append(groups, i)
 				} else {
 					matched++
 				}
@@ -58,8 +64,10 @@ func (r *Record) Lookup(path string) (any, bool) {
 			depth--
 			matched = min(matched, depth)
 		default:
-			if matched == depth && depth == n-1 && r.str(a.key) == segs[depth] {
-				found, foundAt, ok = a, i, true
+			if matched == depth && depth < n && r.str(a.key) == segs[depth] {
+				// The value replaces the path's groups, or an ancestor's.
+				found, ok = a, depth == n-1
+				groups = groups[:0]
 			}
 		}
 	}
@@ -67,26 +75,29 @@ func (r *Record) Lookup(path string) (any, bool) {
 		return nil, false
 	}
 	if found.Kind == KindGroupOpen {
-		return r.groupData(foundAt), true
+		return r.groupData(groups), true
 	}
 	return r.Value(found), true
 }
 
-// groupData converts the group opened at attrs[open] to its data map.
-func (r *Record) groupData(open int) map[string]any {
+// groupData converts the groups opened at attrs[open] for each open of
+// opens to one data map, as Data merges groups of one key.
+func (r *Record) groupData(opens []int) map[string]any {
 	sub := Record{data: r.data, limits: r.limits}
-	depth := 0
-	for _, a := range r.attrs[open+1:] {
-		if a.Kind == KindGroupOpen {
-			depth++
-		}
-		if a.Kind == KindGroupClose {
-			if depth == 0 {
-				break
+	for _, open := range opens {
+		depth := 0
+		for _, a := range r.attrs[open+1:] {
+			if a.Kind == KindGroupOpen {
+				depth++
 			}
-			depth--
+			if a.Kind == KindGroupClose {
+				if depth == 0 {
+					break
+				}
+				depth--
+			}
+			sub.attrs = append(sub.attrs, a)
 		}
-		sub.attrs = append(sub.attrs, a)
 	}
 	return sub.Data()
 }

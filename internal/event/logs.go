@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
 
@@ -184,10 +185,12 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 // as an event's are, because flatAttrs would not treat them the same: a
 // named group when the user's Scrub function is set (it is handed a group
 // as its map), a "RawQuery" inside a group (a url.URL's fields: see
-// scrubber.data), a group with the key of another attribute (in a map one
-// replaces the other; flat, both would be sent), or a dotted key beside
-// anything that may become a map (addAttributes sends the keys of a map in
-// order, so which of "a.b" and a map a's b is sent is the order's).
+// scrubber.data), a group or a JSON value with the key of another
+// attribute (in a map one replaces the other; flat, both would be sent),
+// keys compared as Data makes them (invalid UTF-8 replaced), or a dotted
+// key beside anything that may become a map (addAttributes sends the keys
+// of a map in order, so which of "a.b" and a map a's b is sent is the
+// order's).
 func needsMap(rec *buffer.Record, all string, s *scrubber) bool {
 	groups, maps := false, s.fn != nil
 	for i := range rec.Len() {
@@ -214,7 +217,7 @@ func needsMap(rec *buffer.Record, all string, s *scrubber) bool {
 	}
 	switch {
 	case !groups:
-		return dotted // and maps
+		return dotted || maps && jsonKeyRepeated(rec, all)
 	case maps || dotted:
 		return true
 	}
@@ -231,12 +234,42 @@ func needsMap(rec *buffer.Record, all string, s *scrubber) bool {
 			continue
 		}
 		for j := range rec.Len() {
-			if b := rec.Attr(j); b.Kind != buffer.KindGroupOpen && b.Kind != buffer.KindGroupClose && rec.KeyIn(all, b) == k {
+			if b := rec.Attr(j); b.Kind != buffer.KindGroupOpen && b.Kind != buffer.KindGroupClose && sameKey(rec.KeyIn(all, b), k) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// jsonKeyRepeated reports whether a JSON value of rec, a record with no
+// named group, has the key of another of its attributes (see needsMap).
+func jsonKeyRepeated(rec *buffer.Record, all string) bool {
+	for i := range rec.Len() {
+		a := rec.Attr(i)
+		if a.Kind != buffer.KindJSON {
+			continue
+		}
+		k := rec.KeyIn(all, a)
+		for j := range rec.Len() {
+			if b := rec.Attr(j); j != i && b.Kind != buffer.KindGroupOpen && b.Kind != buffer.KindGroupClose && sameKey(rec.KeyIn(all, b), k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameKey reports whether the keys x and y, as a record stores them, are
+// one key in its data: equal once invalid UTF-8 is replaced by U+FFFD.
+func sameKey(x, y string) bool {
+	if x == y {
+		return true
+	}
+	if utf8.ValidString(x) && utf8.ValidString(y) {
+		return false
+	}
+	return strings.ToValidUTF8(x, "\uFFFD") == strings.ToValidUTF8(y, "\uFFFD")
 }
 
 // flatAttrs adds rec's attributes to entry as Data, scrubber.clean and
