@@ -2,7 +2,9 @@ package zerologsentry
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/rs/zerolog"
@@ -115,6 +117,11 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		default:
 			if ent.Panics { // the value zerolog panics with, whole (see Entry)
 				ent.Message = string(unescape(raw, esc))
+				if strings.Contains(ent.Message, "\uFFFD") {
+					// Maybe bytes of invalid UTF-8, which zerolog wrote
+					// as \ufffd: not the very value it panics with.
+					ent.PanicValue = writtenPanic(ent.Message)
+				}
 			}
 			enc.Message = func(rec *core.Record) {
 				rec.BeginMessage()
@@ -133,6 +140,36 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	enc.Raw = fields // see newBridge
 	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
 }
+
+// writtenPanic is the message of a Panic record as a writer reads it from
+// zerolog's JSON, where each byte of invalid UTF-8 of the message zerolog
+// panics with became U+FFFD: a core.PanicMatcher, so that the panic, when
+// the unit of work recovers it, is known as the one the record sent.
+type writtenPanic string
+
+// MatchesPanic reports whether p is a message that zerolog writes as w.
+func (w writtenPanic) MatchesPanic(p any) bool {
+	s, ok := p.(string)
+	if !ok {
+		return false
+	}
+	if s == string(w) {
+		return true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String() == string(w)
+}
+
+var _ core.PanicMatcher = writtenPanic("")
 
 // copyFields copies the encoded fields into rec, but those zerolog adds for
 // its own output (skipMember). It is the encoder's Fields when no errors are

@@ -55,6 +55,11 @@ const (
 	KindNull     = buffer.KindNull     // a nil value
 )
 
+// PanicMatcher is an Entry.PanicValue that tells the value the logger
+// panics with, when the adapter holds only a rendering of it that may
+// differ (see unit.PanicMatcher).
+type PanicMatcher = unit.PanicMatcher
+
 // Level is a Sentry level, as a Record carries it.
 type Level = buffer.Level
 
@@ -251,7 +256,8 @@ type Entry struct {
 	Panics bool
 	// PanicValue, when not nil, is the value the logger panics with, noted
 	// instead of Message: for loggers that panic with something other than
-	// the message (logrus panics with its *Entry).
+	// the message (logrus panics with its *Entry), or a PanicMatcher that
+	// tells that value, for an adapter that holds only a rendering of it.
 	PanicValue any
 	// Exits says the process stops right after this record (Fatal, Panic):
 	// the hub's client is flushed, for up to the core's flush timeout.
