@@ -3,6 +3,7 @@ package zerologsentry
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -53,7 +54,7 @@ func newBridge(opts Options) *bridge {
 	// it is read: most are never sent. So does an error record that
 	// capture-once may skip, its errors gathered by a scan that copies
 	// nothing, or answered from the last one (scanMemo).
-	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithErrorScan(b.scans.gatherErrors)
+	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scans.gatherErrors)
 	if opts.EscalateIf != nil {
 		b.wallClock = true
 	}
@@ -179,8 +180,43 @@ func copyFields(rec *core.Record, fields []byte) {
 	if len(fields) == 0 || fields[0] != '{' {
 		return
 	}
-	copyTop(rec, fields)
+	copyTop(rec, fields, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
 	rec.CloseAll()
+}
+
+// fieldParser is copyFields for zerolog's field names as they stood when a
+// record was logged: a breadcrumb whose fields stay encoded is parsed when
+// it is read, maybe after the program set zerolog.LevelFieldName,
+// TimestampFieldName or ErrorStackFieldName (a configuration read after
+// the first records), and must show its fields as they were left out then.
+type fieldParser struct {
+	level, timestamp, stack string
+	parse                   core.Parser // copy, as a Parser
+}
+
+func (p *fieldParser) copy(rec *core.Record, fields []byte) {
+	if len(fields) == 0 || fields[0] != '{' {
+		return
+	}
+	copyTop(rec, fields, p.level, p.timestamp, p.stack)
+	rec.CloseAll()
+}
+
+// lastParser is the fieldParser of the names parserNow saw last.
+var lastParser atomic.Pointer[fieldParser]
+
+// parserNow returns the Parser of zerolog's field names as they stand: the
+// core's parser of a record whose fields it keeps encoded (core.Core's
+// WithParserOf). It makes one only when the names have changed since.
+func parserNow() core.Parser {
+	l, ts, st := zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName
+	if p := lastParser.Load(); p != nil && sameString(p.level, l) && sameString(p.timestamp, ts) && sameString(p.stack, st) {
+		return p.parse
+	}
+	p := &fieldParser{level: l, timestamp: ts, stack: st}
+	p.parse = p.copy
+	lastParser.Store(p)
+	return p.parse
 }
 
 // copyWithErrors copies the encoded fields into rec and appends the errors
