@@ -2,7 +2,10 @@ package zerologsentry
 
 import (
 	"context"
+	"strings"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/rs/zerolog"
@@ -51,7 +54,7 @@ func newBridge(opts Options) *bridge {
 	// it is read: most are never sent. So does an error record that
 	// capture-once may skip, its errors gathered by a scan that copies
 	// nothing, or answered from the last one (scanMemo).
-	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithErrorScan(b.scans.gatherErrors)
+	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scans.gatherErrors)
 	if opts.EscalateIf != nil {
 		b.wallClock = true
 	}
@@ -115,6 +118,11 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		default:
 			if ent.Panics { // the value zerolog panics with, whole (see Entry)
 				ent.Message = string(unescape(raw, esc))
+				if strings.Contains(ent.Message, "\uFFFD") {
+					// Maybe bytes of invalid UTF-8, which zerolog wrote
+					// as \ufffd: not the very value it panics with.
+					ent.PanicValue = writtenPanic(ent.Message)
+				}
 			}
 			enc.Message = func(rec *core.Record) {
 				rec.BeginMessage()
@@ -134,6 +142,36 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
 }
 
+// writtenPanic is the message of a Panic record as a writer reads it from
+// zerolog's JSON, where each byte of invalid UTF-8 of the message zerolog
+// panics with became U+FFFD: a core.PanicMatcher, so that the panic, when
+// the unit of work recovers it, is known as the one the record sent.
+type writtenPanic string
+
+// MatchesPanic reports whether p is a message that zerolog writes as w.
+func (w writtenPanic) MatchesPanic(p any) bool {
+	s, ok := p.(string)
+	if !ok {
+		return false
+	}
+	if s == string(w) {
+		return true
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String() == string(w)
+}
+
+var _ core.PanicMatcher = writtenPanic("")
+
 // copyFields copies the encoded fields into rec, but those zerolog adds for
 // its own output (skipMember). It is the encoder's Fields when no errors are
 // gathered and its Parse: a breadcrumb parsed when read is the one parsed
@@ -142,8 +180,43 @@ func copyFields(rec *core.Record, fields []byte) {
 	if len(fields) == 0 || fields[0] != '{' {
 		return
 	}
-	copyTop(rec, fields)
+	copyTop(rec, fields, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
 	rec.CloseAll()
+}
+
+// fieldParser is copyFields for zerolog's field names as they stood when a
+// record was logged: a breadcrumb whose fields stay encoded is parsed when
+// it is read, maybe after the program set zerolog.LevelFieldName,
+// TimestampFieldName or ErrorStackFieldName (a configuration read after
+// the first records), and must show its fields as they were left out then.
+type fieldParser struct {
+	level, timestamp, stack string
+	parse                   core.Parser // copy, as a Parser
+}
+
+func (p *fieldParser) copy(rec *core.Record, fields []byte) {
+	if len(fields) == 0 || fields[0] != '{' {
+		return
+	}
+	copyTop(rec, fields, p.level, p.timestamp, p.stack)
+	rec.CloseAll()
+}
+
+// lastParser is the fieldParser of the names parserNow saw last.
+var lastParser atomic.Pointer[fieldParser]
+
+// parserNow returns the Parser of zerolog's field names as they stand: the
+// core's parser of a record whose fields it keeps encoded (core.Core's
+// WithParserOf). It makes one only when the names have changed since.
+func parserNow() core.Parser {
+	l, ts, st := zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName
+	if p := lastParser.Load(); p != nil && sameString(p.level, l) && sameString(p.timestamp, ts) && sameString(p.stack, st) {
+		return p.parse
+	}
+	p := &fieldParser{level: l, timestamp: ts, stack: st}
+	p.parse = p.copy
+	lastParser.Store(p)
+	return p.parse
 }
 
 // copyWithErrors copies the encoded fields into rec and appends the errors

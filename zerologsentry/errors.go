@@ -27,7 +27,10 @@ import (
 // field holds that text gets the real error: its type, its %w chain and its
 // stack trace. Without it, the event's exception is the text, of type
 // "error", with the stack zerolog encoded next to it, if any (see
-// zerolog.ErrorStackMarshaler).
+// zerolog.ErrorStackMarshaler). When next gives zerolog a text in place of
+// the error (err.Error(), fmt.Sprintf("%+v", err)), the error is remembered
+// by that text; a next that gives an object (zerolog.LogObjectMarshaler, a
+// map) leaves the error unknown, as zerolog writes no text of it.
 //
 // The table is matched by text alone, across the process: a field whose
 // text is that of an error written recently gets that error, whichever
@@ -44,10 +47,18 @@ func ErrorMarshalFunc(next func(error) any) func(error) any {
 		if next != nil {
 			v = next(err)
 		}
-		switch v.(type) {
+		switch v := v.(type) {
 		case zerolog.LogObjectMarshaler: // zerolog writes it as an object
 			return v
 		case *remembered: // ErrorMarshalFunc wrapped twice
+			return v
+		case string:
+			// next writes err as this text (err.Error(), or its own
+			// rendering): remembered by it, and written as it. An empty
+			// text would be any empty string member's.
+			if v != "" && err != nil && !render.IsNil(err) {
+				return rememberedAs(err, v)
+			}
 			return v
 		}
 		if m, ok := v.(error); ok && !render.IsNil(m) {
@@ -63,10 +74,21 @@ func ErrorMarshalFunc(next func(error) any) func(error) any {
 // skipped repeat's only allocation left with ErrorMarshalFunc.
 func rememberedOf(err error) *remembered {
 	words := (*[2]uintptr)(unsafe.Pointer(&err)) // the type and the data word
-	if r := cacheSlot(err).Load(); r != nil && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
+	if r := cacheSlot(err).Load(); r != nil && !r.as && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
 		return r // the same dynamic type and data: the same value
 	}
 	return &remembered{err: err} // cached once zerolog writes it (errorTable.add)
+}
+
+// rememberedAs is rememberedOf for an error that the program's
+// ErrorMarshalFunc gave zerolog as text, which zerolog writes in place of
+// err's own: the one made for err and text lately, else a new one.
+func rememberedAs(err error, text string) *remembered {
+	words := (*[2]uintptr)(unsafe.Pointer(&err))
+	if r := cacheSlot(err).Load(); r != nil && r.as && r.text == text && *(*[2]uintptr)(unsafe.Pointer(&r.err)) == *words {
+		return r
+	}
+	return &remembered{err: err, text: text, as: true}
 }
 
 // cacheSlot returns err's slot in rememberedCache, by a hash of its
@@ -82,15 +104,21 @@ func cacheSlot(err error) *atomic.Pointer[remembered] {
 // takes them out): an error pushed out of recent is not kept alive.
 var rememberedCache [64]atomic.Pointer[remembered]
 
-// remembered is what zerolog writes in place of an error: the same text,
+// remembered is what zerolog writes in place of an error: the same text
+// (err's, or, as, the text the program's ErrorMarshalFunc gave for it),
 // noted in recent as zerolog asks for it.
 type remembered struct {
 	err     error
+	text    string // written in place of err.Error(), when as
+	as      bool
 	entries int // the entries of recent that hold it, guarded by recent.mu
 }
 
 func (r *remembered) Error() string {
-	text := r.err.Error()
+	text := r.text
+	if !r.as {
+		text = r.err.Error()
+	}
 	recent.add(text, r)
 	return text
 }

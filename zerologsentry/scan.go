@@ -10,8 +10,6 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/rs/zerolog"
-
 	"github.com/logcrumbs/logcrumbs/internal/core"
 )
 
@@ -127,7 +125,11 @@ func (s *scanner) object(depth int) bool {
 // event that carries it repeats, gathers none. TestScannerDifferential and
 // FuzzScannerDifferential hold copyFields to the scanner before
 // perf-zlparse.
-func copyTop(rec *core.Record, b []byte) {
+//
+// level, timestamp and stack are zerolog's field names (LevelFieldName,
+// TimestampFieldName, ErrorStackFieldName) as they stood when the record
+// was logged (see fieldParser).
+func copyTop(rec *core.Record, b []byte, level, timestamp, stack string) {
 	i, members := 1, 0
 	for {
 		if i+1 < len(b) && b[i] == ',' && b[i+1] == '"' {
@@ -179,8 +181,7 @@ func copyTop(rec *core.Record, b []byte) {
 		// written is too large to be inlined.
 		index := members
 		members++
-		if (index == 0 && key == zerolog.LevelFieldName) || sameName(key, zerolog.TimestampFieldName) ||
-			sameName(key, zerolog.ErrorStackFieldName) {
+		if (index == 0 && key == level) || sameName(key, timestamp) || sameName(key, stack) {
 			if i < len(b) && b[i] == '"' {
 				// zerolog's level, its end found inline: skipValue's
 				// call cost 26 instructions (2,043 -> 2,017).

@@ -55,6 +55,11 @@ const (
 	KindNull     = buffer.KindNull     // a nil value
 )
 
+// PanicMatcher is an Entry.PanicValue that tells the value the logger
+// panics with, when the adapter holds only a rendering of it that may
+// differ (see unit.PanicMatcher).
+type PanicMatcher = unit.PanicMatcher
+
 // Level is a Sentry level, as a Record carries it.
 type Level = buffer.Level
 
@@ -251,7 +256,8 @@ type Entry struct {
 	Panics bool
 	// PanicValue, when not nil, is the value the logger panics with, noted
 	// instead of Message: for loggers that panic with something other than
-	// the message (logrus panics with its *Entry).
+	// the message (logrus panics with its *Entry), or a PanicMatcher that
+	// tells that value, for an adapter that holds only a rendering of it.
 	PanicValue any
 	// Exits says the process stops right after this record (Fatal, Panic):
 	// the hub's client is flushed, for up to the core's flush timeout.
@@ -317,6 +323,9 @@ type Core struct {
 	// Encoder's: a function stored from the Encoder would make the
 	// compiler move every Encoder's closures to the heap.
 	parse Parser
+	// parserOf, when not nil, returns the Parser of a record whose fields
+	// are kept encoded now (see WithParserOf).
+	parserOf func() Parser
 	// errorsOf gathers the errors of Encoder.Raw without parsing it, or is
 	// nil (see WithErrorScan).
 	errorsOf ErrorScan
@@ -360,6 +369,27 @@ func New(opts logcrumbs.Options, defaultLogger string, flushTimeout time.Duratio
 func (c *Core) WithParser(parse Parser) *Core {
 	c.parse = parse
 	return c
+}
+
+// WithParserOf makes the records whose fields c keeps as encoded parse
+// them with the Parser parserOf returns when they are kept, rather than
+// with WithParser's, for a logger whose encoding is read by settings the
+// program may change between a record and its parse (zerolog's field
+// names): parserOf returns a Parser that reads the fields as they would
+// be read now. Like WithParser, which it needs, it is part of building c,
+// and returns c.
+func (c *Core) WithParserOf(parserOf func() Parser) *Core {
+	c.parserOf = parserOf
+	return c
+}
+
+// parser returns the Parser of a record whose fields are kept encoded now
+// (see WithParserOf).
+func (c *Core) parser() Parser {
+	if c.parserOf != nil {
+		return c.parserOf()
+	}
+	return c.parse
 }
 
 // WithErrorScan makes c's events whose errors capture-once may skip
@@ -494,7 +524,7 @@ func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Enc
 		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
 		c.fillNames(rec, ent, enc)
 		// Defer fits (above): a parsing core never calls Fields here.
-		if !rec.Defer(enc.Raw, c.parse) {
+		if !rec.Defer(enc.Raw, c.parser()) {
 			enc.Fields(rec, nil)
 			rec.CloseAll()
 		}
@@ -534,7 +564,7 @@ func (c *Core) breadcrumb(ent *Entry, preset *Preset, enc *Encoder, errs, lazy b
 		return c.build(ent, preset, enc, false)
 	}
 	rec := c.beginBreadcrumb(ent, preset, enc)
-	if !lazy || c.parse == nil || !rec.Defer(enc.Raw, c.parse) {
+	if !lazy || c.parse == nil || !rec.Defer(enc.Raw, c.parser()) {
 		enc.Fields(rec, nil)
 		rec.CloseAll()
 	}
@@ -684,7 +714,7 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 			// copied (see bridge.handle in zerologsentry).
 			var r buffer.Repeat
 			r.Time, r.Elapsed, r.Level = ent.Time, ent.Elapsed, ent.Level
-			r.Logger, r.Message, r.Raw, r.Parse = c.loggerOf(ent), ent.Message, raw, c.parse
+			r.Logger, r.Message, r.Raw, r.Parse = c.loggerOf(ent), ent.Message, raw, c.parser()
 			skipped = c.esc.SkipRepeat(snd, &r, sc.errs, site.Ret)
 		}
 	}
@@ -727,7 +757,7 @@ func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event, deferr
 	// Gathered in the record's own slot: a local slice whose address went
 	// to enc.Fields, a function value, would move to the heap.
 	slot := rec.ErrorsSlot(preset.Errors())
-	if deferred && rec.Defer(enc.Raw, c.parse) {
+	if deferred && rec.Defer(enc.Raw, c.parser()) {
 		// The record's copy is scanned, not enc.Raw: handing enc's bytes
 		// to a function value would move every Encoder's closures to the
 		// heap.

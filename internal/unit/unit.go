@@ -324,8 +324,21 @@ func (u *Unit) Reported(p any) bool {
 	return u.has && samePanic(u.recovered, p)
 }
 
-// samePanic compares two panic values, which may not be comparable.
+// PanicMatcher is a panic value noted for a unit of work (NotePanic) by a
+// logger that holds only a rendering of the value it panics with, which
+// may differ from it: MatchesPanic reports whether p, a panic recovered,
+// is that value (zerologsentry's Writer reads zerolog's message back from
+// the JSON zerolog wrote, where each byte of invalid UTF-8 became U+FFFD).
+type PanicMatcher interface {
+	MatchesPanic(p any) bool
+}
+
+// samePanic compares two panic values, which may not be comparable; a, the
+// value noted first, may be a PanicMatcher.
 func samePanic(a, b any) (same bool) {
+	if m, ok := a.(PanicMatcher); ok {
+		return m.MatchesPanic(b)
+	}
 	defer func() {
 		if recover() != nil { // incomparable dynamic types: compare identity
 			va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
