@@ -57,6 +57,7 @@ func Run(t *testing.T, d Driver) {
 		{"RepeatsAreOneLayers", testRepeatsAreOneLayers},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
 		{"DeliveryFollowed", testDeliveryFollowed},
+		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
