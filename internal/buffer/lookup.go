@@ -12,8 +12,11 @@ const maxPathDepth = 16
 // Lookup returns the value of the attribute at a dotted path through groups
 // ("http.status" is status in the group http), converted as Data converts
 // it, and whether there is one. A group's value is its data map. When a key
-// appears twice, the last one wins, as in Data. Lookup allocates only the
-// value it returns.
+// appears twice, the last one wins, as in Data. A path that goes on into a
+// JSON value (a map or a struct a logger encoded as JSON: logr's values,
+// slog.Any, zap.Any) follows the value's objects as Data decodes them, as
+// TagKeys and FingerprintKey do. Lookup allocates only the value it
+// returns (and, for such a path, the decoded JSON value).
 func (r *Record) Lookup(path string) (any, bool) {
 	var segs [maxPathDepth]string
 	n := 0
@@ -28,6 +31,7 @@ func (r *Record) Lookup(path string) (any, bool) {
 	}
 	var found Attr
 	foundAt, ok := -1, false
+	inJSON := 0            // when found is a JSON value the path goes on into: its segment's index + 1
 	depth, matched := 0, 0 // depth of named groups; how many of them match the path
 	var unnamed [64]bool   // which open groups, by nesting, are unnamed
 	open := 0              // groups open, named or not
@@ -44,7 +48,7 @@ func (r *Record) Lookup(path string) (any, bool) {
 			}
 			if matched == depth && depth < n && key == segs[depth] {
 				if depth == n-1 {
-					found, foundAt, ok = a, i, true // the path names this group
+					found, foundAt, ok, inJSON = a, i, true, 0 // the path names this group
 				} else {
 					matched++
 				}
@@ -58,8 +62,13 @@ func (r *Record) Lookup(path string) (any, bool) {
 			depth--
 			matched = min(matched, depth)
 		default:
-			if matched == depth && depth == n-1 && r.str(a.key) == segs[depth] {
-				found, foundAt, ok = a, i, true
+			if matched == depth && depth < n && r.str(a.key) == segs[depth] {
+				switch {
+				case depth == n-1:
+					found, foundAt, ok, inJSON = a, i, true, 0
+				case a.Kind == KindJSON: // the path may go on inside it
+					found, foundAt, ok, inJSON = a, i, true, depth+1
+				}
 			}
 		}
 	}
@@ -69,7 +78,20 @@ func (r *Record) Lookup(path string) (any, bool) {
 	if found.Kind == KindGroupOpen {
 		return r.groupData(foundAt), true
 	}
-	return r.Value(found), true
+	v := r.Value(found)
+	if inJSON == 0 {
+		return v, true
+	}
+	for _, seg := range segs[inJSON:n] {
+		m, isObject := v.(map[string]any)
+		if !isObject {
+			return nil, false
+		}
+		if v, isObject = m[seg]; !isObject {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // groupData converts the group opened at attrs[open] to its data map.
