@@ -58,6 +58,8 @@ func Run(t *testing.T, d Driver) {
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
 		{"DeliveryFollowed", testDeliveryFollowed},
 		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
+		{"ErrorOfWith", testErrorOfWith},
+		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
