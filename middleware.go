@@ -106,6 +106,9 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if sw.started.Load() {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
+					// No body follows: a length the handler declared for
+					// the one it meant to write would cut the 500 short.
+					sw.Header().Del("Content-Length")
 					sw.WriteHeader(http.StatusInternalServerError) // with the panic's event ID, if asked
 				}
 			}()
