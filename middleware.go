@@ -27,7 +27,8 @@ type MiddlewareOptions struct {
 	// EventIDHeader, when not empty, names a response header (such as
 	// "X-Sentry-Event-ID") that Middleware sets to the request's
 	// LastEventID when the response starts (the handler's first
-	// WriteHeader with a status of 200 or more, Write, Flush or ReadFrom)
+	// WriteHeader with a status of 200 or more, Write, Flush or ReadFrom,
+	// else the end of the handler, when net/http sends its implicit 200)
 	// after the request sent an event: a logged error, a hand capture, or
 	// (with Recover) the panic whose 500 Middleware writes. An event sent
 	// after the response started cannot be named: headers are sent with
@@ -105,10 +106,19 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if sw.started.Load() {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
+					// No body follows: a length the handler declared for
+					// the one it meant to write would cut the 500 short.
+					sw.Header().Del("Content-Length")
 					sw.WriteHeader(http.StatusInternalServerError) // with the panic's event ID, if asked
 				}
 			}()
 			next.ServeHTTP(w, r)
+			if sw != nil {
+				// A handler that wrote nothing: net/http starts the
+				// response itself, after this returns (an implicit 200),
+				// with the headers as they are now.
+				sw.start()
+			}
 		})
 	}
 }

@@ -140,7 +140,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 			sort.Strings(keys)
 			for _, k := range keys {
 				b.WriteByte(' ')
-				b.WriteString(k)
+				b.WriteString(oneLine(k))
 				b.WriteByte('=')
 				b.WriteString(value(l.Attributes[k].AsInterface()))
 			}
@@ -157,7 +157,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 
 	logger := ""
 	if ev.Logger != "" {
-		logger = " [" + ev.Logger + "]"
+		logger = " [" + oneLine(ev.Logger) + "]"
 	}
 	msg := ev.Message
 	if msg == "" && len(ev.Exception) > 0 {
@@ -201,7 +201,12 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		b.WriteByte('\n')
 	}
 	if len(ev.Fingerprint) > 0 {
-		fmt.Fprintf(b, "  fingerprint: %s\n", strings.Join(ev.Fingerprint, " "))
+		b.WriteString("  fingerprint:")
+		for _, f := range ev.Fingerprint {
+			b.WriteByte(' ')
+			b.WriteString(oneLine(f))
+		}
+		b.WriteByte('\n')
 	}
 	for _, name := range []string{"log", "logcrumbs.repeats"} {
 		if c := ev.Contexts[name]; len(c) > 0 {
@@ -214,7 +219,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		fmt.Fprintf(b, "  breadcrumbs (%d, oldest first):\n", len(ev.Breadcrumbs))
 	}
 	for _, bc := range ev.Breadcrumbs {
-		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, bc.Category, oneLine(bc.Message))
+		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, oneLine(bc.Category), oneLine(bc.Message))
 		writeMap(b, bc.Data)
 		b.WriteByte('\n')
 	}
@@ -262,7 +267,7 @@ func writeMap[V any](b *bytes.Buffer, m map[string]V) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		b.WriteByte(' ')
-		b.WriteString(k)
+		b.WriteString(oneLine(k))
 		b.WriteByte('=')
 		b.WriteString(value(m[k]))
 	}
@@ -284,8 +289,9 @@ func value(v any) string {
 	return string(out)
 }
 
-// oneLine keeps a message, an error's text (errors.Join's has newlines) or
-// a Logs body on its line: quoted, with escapes, when it holds a control
+// oneLine keeps a message, an error's text (errors.Join's has newlines), a
+// Logs body, a key (which a program may take from its input), a logger's
+// name or a fingerprint on its line: quoted, with escapes, when it holds a control
 // character (a newline would look like the next line of the summary, and an
 // escape sequence would reach the terminal as a command).
 func oneLine(s string) string {

@@ -11,25 +11,24 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
-// slogTee is the sink when next is a logr.SlogSink (funcr, zapr, klog):
-// logr.ToSlogHandler hands slog records to such a sink whole, with their
-// groups and context, and the user's sink must keep getting them that way,
-// or its output changes (funcr nests groups as objects, and flattens them
-// to "g.k" when it gets them through Info). It is also the stand-alone
-// sink, so that slog records bind to the trail of the slog call's context.
+// slogTee is the sink logr sees: a logr.SlogSink, so that
+// logr.ToSlogHandler hands it slog records whole, with their groups and
+// context, and slog records bind to the trail of the slog call's context.
+// When next is a logr.SlogSink too (funcr, zapr, klog), it gets them whole
+// as well, as it did without logcrumbs (funcr nests groups as objects, and
+// flattens them to "g.k" when it gets them through Info); a next that is
+// not (stdr, testr, logrusr) gets them as the Info and Error calls logr's
+// own slog handler made of them.
 type slogTee struct{ sink }
 
 var _ logr.SlogSink = (*slogTee)(nil)
 
-// out returns s as the sink logr should see: a slogTee when next takes
-// slog records (or there is no next), s otherwise, so that logr converts
-// slog records to Info and Error calls for next as it did before.
-func (s *sink) out() logr.LogSink {
-	if s.next == nil || s.slogNext != nil {
-		return &slogTee{*s}
-	}
-	return s
-}
+// out returns s as the sink logr should see: a slogTee. (A sink that is no
+// SlogSink, for a next that is none, made logr convert slog records to
+// Info and Error calls, which carry no context: slog records went to the
+// trail of the logger's bound context, or the fallback trail, not to that
+// of the slog call's context.)
+func (s *sink) out() logr.LogSink { return &slogTee{*s} }
 
 // teeOf returns the sink under l, if it is this package's.
 func teeOf(l logr.LogSink) (*sink, bool) {
@@ -49,9 +48,33 @@ func teeOf(l logr.LogSink) (*sink, bool) {
 func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	var err error
 	v := max(0, -int(r.Level)) // logr's V level of r, as logr reads it
-	if s.slogNext != nil && (r.Level >= slog.LevelError || s.next.Enabled(v)) {
-		// Enabled: this sink's Enabled let r through for logcrumbs' sake.
+	switch {
+	case s.next == nil:
+	case r.Level < slog.LevelError && !s.next.Enabled(v):
+		// This sink's Enabled let r through for logcrumbs' sake.
+	case s.slogNext != nil:
 		err = s.slogNext.Handle(ctx, r)
+	default:
+		// As logr's slog handler calls a sink that is no SlogSink: group
+		// keys joined by ".", the sink told of the frames between it and
+		// the slog call (this frame stands for the one of logr's it had).
+		if s.helper != nil {
+			s.helper()
+		}
+		kv := make([]any, 0, 2*r.NumAttrs())
+		r.Attrs(func(a slog.Attr) bool {
+			kv = attrToKVs(a, s.group, kv)
+			return true
+		})
+		next := s.next
+		if d, ok := next.(logr.CallDepthLogSink); ok {
+			next = d.WithCallDepth(2)
+		}
+		if r.Level >= slog.LevelError {
+			next.Error(nil, r.Message, kv...)
+		} else {
+			next.Info(v, r.Message, kv...)
+		}
 	}
 	d, lvl := s.c.errorDecision(), core.Level(sentryLevel(errorLevel))
 	if r.Level < slog.LevelError {
@@ -81,8 +104,15 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 // WithAttrs returns a sink whose records carry attrs, passing them to next.
 func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 	s2 := *s
-	if s.slogNext != nil {
+	switch {
+	case s.slogNext != nil:
 		s2.setNext(s.slogNext.WithAttrs(attrs))
+	case s.next != nil: // as logr's slog handler gives them to such a sink
+		kv := make([]any, 0, 2*len(attrs))
+		for _, a := range attrs {
+			kv = attrToKVs(a, s.group, kv)
+		}
+		s2.setNext(s.next.WithValues(kv...))
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
 		for _, a := range attrs {
@@ -123,6 +153,27 @@ func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
 	if !render.Plain(rec, key, v) {
 		addValue(rec, key, v.Any(), errs)
 	}
+}
+
+// attrToKVs appends a to kv as logr's slog handler gives attributes to a
+// sink that is no SlogSink: a group's attributes under "group.key", an
+// empty key dropped.
+func attrToKVs(a slog.Attr, group string, kv []any) []any {
+	v := a.Value.Resolve()
+	if v.Kind() == slog.KindGroup {
+		g := group
+		if a.Key != "" {
+			g = prefixed(group, a.Key)
+		}
+		for _, a := range v.Group() {
+			kv = attrToKVs(a, g, kv)
+		}
+		return kv
+	}
+	if a.Key == "" {
+		return kv
+	}
+	return append(kv, prefixed(group, a.Key), v.Any())
 }
 
 func prefixed(group, key string) string {

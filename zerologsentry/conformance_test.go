@@ -104,11 +104,15 @@ func (z zerologLogger) Bind(ctx context.Context) conformance.Logger {
 }
 
 func (z zerologLogger) With(fields ...conformance.Field) conformance.Logger {
-	kv := make([]any, 0, 2*len(fields))
+	c := z.l.With()
 	for _, f := range fields {
-		kv = append(kv, f.Key, f.Value)
+		if g, ok := f.Value.(conformance.Group); ok { // a nested object, as Dict writes it
+			c = c.Dict(f.Key, zerologFields(zerolog.Dict(), g, z.text))
+			continue
+		}
+		c = c.Fields([]any{f.Key, f.Value})
 	}
-	z.l = z.l.With().Fields(kv).Logger()
+	z.l = c.Logger()
 	return z
 }
 

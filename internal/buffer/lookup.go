@@ -12,8 +12,11 @@ const maxPathDepth = 16
 // Lookup returns the value of the attribute at a dotted path through groups
 // ("http.status" is status in the group http), converted as Data converts
 // it, and whether there is one. A group's value is its data map. When a key
-// appears twice, the last one wins, as in Data. Lookup allocates only the
-// value it returns.
+// appears twice, the last one wins, as in Data. A path that goes on into a
+// JSON value (a map or a struct a logger encoded as JSON: logr's values,
+// slog.Any, zap.Any) follows the value's objects as Data decodes them, as
+// TagKeys and FingerprintKey do. Lookup allocates only the value it
+// returns (and, for such a path, the decoded JSON value).
 func (r *Record) Lookup(path string) (any, bool) {
 	var segs [maxPathDepth]string
 	n := 0
@@ -28,6 +31,7 @@ func (r *Record) Lookup(path string) (any, bool) {
 	}
 	var found Attr
 	ok := false
+	inJSON := 0 // when found is a JSON value the path goes on into: its segment's index + 1
 	// The groups the path names since a value last replaced one of them
 	// (or an ancestor): Data merges a key's groups into one map, and a
 	// value of the key, or of an ancestor's, starts it anew.
@@ -49,7 +53,7 @@ func (r *Record) Lookup(path string) (any, bool) {
 			}
 			if matched == depth && depth < n && key == segs[depth] {
 				if depth == n-1 {
-					found, ok = a, true // the path names this group
+					found, ok, inJSON = a, true, 0 // the path names this group
 					groups = append(groups, i)
 				} else {
 					matched++
@@ -65,8 +69,12 @@ func (r *Record) Lookup(path string) (any, bool) {
 			matched = min(matched, depth)
 		default:
 			if matched == depth && depth < n && r.str(a.key) == segs[depth] {
-				// The value replaces the path's groups, or an ancestor's.
-				found, ok = a, depth == n-1
+				// The value replaces the path's groups, or an ancestor's;
+				// the path may go on inside a JSON value.
+				found, ok, inJSON = a, depth == n-1, 0
+				if !ok && a.Kind == KindJSON {
+					ok, inJSON = true, depth+1
+				}
 				groups = groups[:0]
 			}
 		}
@@ -77,7 +85,20 @@ func (r *Record) Lookup(path string) (any, bool) {
 	if found.Kind == KindGroupOpen {
 		return r.groupData(groups), true
 	}
-	return r.Value(found), true
+	v := r.Value(found)
+	if inJSON == 0 {
+		return v, true
+	}
+	for _, seg := range segs[inJSON:n] {
+		m, isObject := v.(map[string]any)
+		if !isObject {
+			return nil, false
+		}
+		if v, isObject = m[seg]; !isObject {
+			return nil, false
+		}
+	}
+	return v, true
 }
 
 // groupData converts the groups opened at attrs[open] for each open of

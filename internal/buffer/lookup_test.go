@@ -1,6 +1,7 @@
 package buffer
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -35,6 +36,29 @@ func TestLookup(t *testing.T) {
 		t.Errorf("Lookup of a group = %v, %v", g, ok)
 	}
 	for _, path := range []string{"missing", "req.id", "http.missing", "status.x", ""} {
+		if v, ok := r.Lookup(path); ok {
+			t.Errorf("Lookup(%q) = %v, want none", path, v)
+		}
+	}
+}
+
+// TestLookupIntoJSON: a path that goes on into a JSON value (a map a logger
+// encoded as JSON) follows its objects as Data decodes them; the last of a
+// key wins, a group or a JSON value alike, as in Data.
+func TestLookupIntoJSON(t *testing.T) {
+	r := Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+	defer Put(r)
+	r.AddText(KindJSON, "http", `{"status":503,"req":{"id":"r1"},"list":[1]}`)
+	r.OpenGroup("later")
+	r.AddScalar(KindInt64, "n", 1)
+	r.CloseGroup()
+	r.AddText(KindJSON, "later", `{"n":2}`)
+	for path, want := range map[string]string{"http.status": "503", "http.req.id": "r1", "later.n": "2"} {
+		if got, ok := r.Lookup(path); !ok || fmt.Sprint(got) != want {
+			t.Errorf("Lookup(%q) = %v, %v; want %s", path, got, ok, want)
+		}
+	}
+	for _, path := range []string{"http.missing", "http.status.x", "http.list.0", "http.req.id.x"} {
 		if v, ok := r.Lookup(path); ok {
 			t.Errorf("Lookup(%q) = %v, want none", path, v)
 		}

@@ -57,6 +57,9 @@ func Run(t *testing.T, d Driver) {
 		{"RepeatsAreOneLayers", testRepeatsAreOneLayers},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
 		{"DeliveryFollowed", testDeliveryFollowed},
+		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
+		{"ErrorOfWith", testErrorOfWith},
+		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

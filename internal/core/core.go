@@ -624,6 +624,10 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 		var p any = ent.Message
 		if ent.PanicValue != nil {
 			p = ent.PanicValue
+			// Whether or not an event was sent: one that was not leaves
+			// the panic to Middleware or RunJob, which report it by the
+			// message, not by the panic value printed (see NotePanicText).
+			unit.NotePanicText(ctx, p, ent.Message)
 		}
 		unit.NotePanic(ctx, p, id)
 	}

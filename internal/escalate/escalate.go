@@ -562,17 +562,28 @@ func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Re
 // "job send-email"). It sends nothing if the unit's hub already reported p,
 // and returns the event's ID or "".
 func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string {
-	if unit.Of(ctx).Reported(p) {
+	u := unit.Of(ctx)
+	if u.Reported(p) {
 		return ""
 	}
+	// A logger's panic value that is not its record's message (logrus'
+	// *Entry) reads as the message (unit.NotePanicText).
+	text, noted := u.PanicText(p)
 	err, ok := p.(error)
-	if !ok || render.IsNil(err) {
+	switch {
+	case noted:
+		err = &event.TextError{Text: text, Type: "panic"}
+	case !ok || render.IsNil(err):
 		err = &event.TextError{Text: fmt.Sprint(p), Type: "panic"}
 	}
 	rec := buffer.Get(time.Now(), buffer.LevelFatal, e.eventLimits)
 	rec.SetLogger(e.LoggerName())
 	rec.BeginMessage()
-	_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
+	if noted {
+		_, _ = fmt.Fprintf(rec, "panic in %s: %s", what, text)
+	} else {
+		_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
+	}
 	rec.EndMessage()
 	return e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{})
 }

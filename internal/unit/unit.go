@@ -45,6 +45,10 @@ type Unit struct {
 	recovered any // the panic already reported, when has is set
 	has       bool
 	eventID   sentry.EventID
+	// panicValue reads as panicText, when hasText is set (NotePanicText).
+	panicValue any
+	panicText  string
+	hasText    bool
 
 	// key is the unit's marker (see unitMarker), a string over keyBytes:
 	// written once in Bind, before key is made, and never again.
@@ -314,6 +318,30 @@ func NotePanic(ctx context.Context, p any, id string) {
 	if id != "" {
 		Of(ctx).Sent(p, sentry.EventID(id))
 	}
+}
+
+// NotePanicText tells the unit of work of ctx that the panic p, which a
+// logger raises after logging at its panic level with a value other than
+// the record's message (logrus' *Entry), reads as text, the message: a
+// panic the record's event did not report (none was sent: RequireError,
+// the rate limit) is reported by Middleware or RunJob with that text, as
+// the panics of loggers that panic with the message are, not with p
+// printed as a Go value (an *Entry shows its fields' values).
+func NotePanicText(ctx context.Context, p any, text string) {
+	u := Of(ctx)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.panicValue, u.panicText, u.hasText = p, text, true
+}
+
+// PanicText returns the text NotePanicText noted for the panic p, if any.
+func (u *Unit) PanicText(p any) (string, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.hasText && samePanic(u.panicValue, p) {
+		return u.panicText, true
+	}
+	return "", false
 }
 
 // Reported reports whether the panic p was already sent through the unit's
