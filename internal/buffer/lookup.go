@@ -11,12 +11,15 @@ const maxPathDepth = 16
 
 // Lookup returns the value of the attribute at a dotted path through groups
 // ("http.status" is status in the group http), converted as Data converts
-// it, and whether there is one. A group's value is its data map. When a key
-// appears twice, the last one wins, as in Data. A path that goes on into a
+// it, and whether there is one: what Data holds at the path. A group's
+// value is its data map, groups of one key merged. When a key appears
+// twice, the last one wins, as in Data. A path that goes on into a
 // JSON value (a map or a struct a logger encoded as JSON: logr's values,
 // slog.Any, zap.Any) follows the value's objects as Data decodes them, as
 // TagKeys and FingerprintKey do. Lookup allocates only the value it
-// returns (and, for such a path, the decoded JSON value).
+// returns (and, for such a path, the decoded JSON value; for a path
+// through both a JSON value and a group, which Data merges, the record's
+// Data).
 func (r *Record) Lookup(path string) (any, bool) {
 	var segs [maxPathDepth]string
 	n := 0
@@ -37,6 +40,10 @@ func (r *Record) Lookup(path string) (any, bool) {
 	// value of the key, or of an ancestor's, starts it anew.
 	var groupsArr [4]int
 	groups := groupsArr[:0]
+	// Whether a JSON value and a group lie on the path: Data merges a
+	// group into an object of its key before it, and such a record is
+	// looked up in its Data (see below).
+	jsonOnPath, groupOnPath := false, false
 	depth, matched := 0, 0 // depth of named groups; how many of them match the path
 	var unnamed [64]bool   // which open groups, by nesting, are unnamed
 	open := 0              // groups open, named or not
@@ -52,6 +59,7 @@ func (r *Record) Lookup(path string) (any, bool) {
 				continue // unnamed groups are inlined
 			}
 			if matched == depth && depth < n && key == segs[depth] {
+				groupOnPath = true
 				if depth == n-1 {
 					found, ok, inJSON = a, true, 0 // the path names this group
 					groups = append(groups, i)
@@ -72,12 +80,18 @@ func (r *Record) Lookup(path string) (any, bool) {
 				// The value replaces the path's groups, or an ancestor's;
 				// the path may go on inside a JSON value.
 				found, ok, inJSON = a, depth == n-1, 0
+				jsonOnPath = jsonOnPath || a.Kind == KindJSON
 				if !ok && a.Kind == KindJSON {
 					ok, inJSON = true, depth+1
 				}
 				groups = groups[:0]
 			}
 		}
+	}
+	if jsonOnPath && groupOnPath {
+		// Rare, and what Data makes of it is the answer: a group after
+		// an object of its key (or of an ancestor's) merges into it.
+		return lookupData(r.Data(), segs[:n])
 	}
 	if !ok {
 		return nil, false
@@ -89,7 +103,16 @@ func (r *Record) Lookup(path string) (any, bool) {
 	if inJSON == 0 {
 		return v, true
 	}
-	for _, seg := range segs[inJSON:n] {
+	if m, isObject := v.(map[string]any); isObject {
+		return lookupData(m, segs[inJSON:n])
+	}
+	return nil, false
+}
+
+// lookupData returns the value at the path segs in data, through its maps.
+func lookupData(data map[string]any, segs []string) (any, bool) {
+	var v any = data
+	for _, seg := range segs {
 		m, isObject := v.(map[string]any)
 		if !isObject {
 			return nil, false

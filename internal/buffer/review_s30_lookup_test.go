@@ -27,6 +27,9 @@ func TestReviewS30LookupAsData(t *testing.T) {
 			}
 		}
 	}
+	// JSON values (objects, which Data merges a later group of their key
+	// into, and others), among groups of the same keys.
+	jsonValues := []string{`{"a":1}`, `{"b":{"c":"x"},"a":[1,2]}`, `{"c":{"a":{"b":true}}}`, `[1]`, `"s"`, `{}`}
 	rng := rand.New(rand.NewSource(31))
 	bad := 0
 	for i := 0; i < 20000 && bad < 5; i++ {
@@ -34,7 +37,7 @@ func TestReviewS30LookupAsData(t *testing.T) {
 		depth := 0
 		for n := rng.Intn(12); n >= 0; n-- {
 			k := keys[rng.Intn(len(keys))]
-			switch c := rng.Intn(6); {
+			switch c := rng.Intn(7); {
 			case c <= 1 && depth < 3:
 				r.OpenGroup(k)
 				depth++
@@ -43,6 +46,10 @@ func TestReviewS30LookupAsData(t *testing.T) {
 				depth--
 			case c == 3:
 				r.AddScalar(KindInt64, k, uint64(rng.Intn(1000)))
+			case c == 4:
+				// A JSON value Lookup follows a path into (review-s30-x),
+				// among the groups it merges (review-s30-core).
+				r.AddText(KindJSON, k, jsonValues[rng.Intn(len(jsonValues))])
 			default:
 				r.AddText(KindString, k, "v")
 			}
