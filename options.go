@@ -57,7 +57,10 @@ type Options struct {
 	// events, breadcrumbs and Sentry Logs, for this key and "user" and the
 	// UserKey of every other integration in the process (they share
 	// trails), so that logging who a user is for one's own log files does
-	// not send their email or address to Sentry without opting in.
+	// not send their email or address to Sentry without opting in. (A
+	// Sentry Log is gated by the hub's client as the record reads it:
+	// replacing a hub's client with BindClient while records are logged
+	// may send the Logs in flight under the previous client's setting.)
 	UserKey string
 
 	// RequireError, when true, sends an event only for records that carry an
