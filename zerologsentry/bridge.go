@@ -180,7 +180,8 @@ func copyFields(rec *core.Record, fields []byte) {
 	if len(fields) == 0 || fields[0] != '{' {
 		return
 	}
-	copyTop(rec, fields, zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
+	names := parseNames{zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName}
+	copyTop(rec, fields, &names)
 	rec.CloseAll()
 }
 
@@ -190,15 +191,21 @@ func copyFields(rec *core.Record, fields []byte) {
 // TimestampFieldName or ErrorStackFieldName (a configuration read after
 // the first records), and must show its fields as they were left out then.
 type fieldParser struct {
+	names parseNames
+	parse core.Parser // copy, as a Parser
+}
+
+// parseNames are zerolog's names of the fields it adds to a record itself,
+// which a parse leaves out (see copyTop).
+type parseNames struct {
 	level, timestamp, stack string
-	parse                   core.Parser // copy, as a Parser
 }
 
 func (p *fieldParser) copy(rec *core.Record, fields []byte) {
 	if len(fields) == 0 || fields[0] != '{' {
 		return
 	}
-	copyTop(rec, fields, p.level, p.timestamp, p.stack)
+	copyTop(rec, fields, &p.names)
 	rec.CloseAll()
 }
 
@@ -210,10 +217,10 @@ var lastParser atomic.Pointer[fieldParser]
 // WithParserOf). It makes one only when the names have changed since.
 func parserNow() core.Parser {
 	l, ts, st := zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName
-	if p := lastParser.Load(); p != nil && sameString(p.level, l) && sameString(p.timestamp, ts) && sameString(p.stack, st) {
+	if p := lastParser.Load(); p != nil && sameString(p.names.level, l) && sameString(p.names.timestamp, ts) && sameString(p.names.stack, st) {
 		return p.parse
 	}
-	p := &fieldParser{level: l, timestamp: ts, stack: st}
+	p := &fieldParser{names: parseNames{l, ts, st}}
 	p.parse = p.copy
 	lastParser.Store(p)
 	return p.parse
