@@ -157,7 +157,10 @@ func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
 
 // attrToKVs appends a to kv as logr's slog handler gives attributes to a
 // sink that is no SlogSink: a group's attributes under "group.key", an
-// empty key dropped.
+// empty key dropped. It walks a as addAttr does, on purpose apart: one walk
+// handing each key to a function value makes every joined key escape (an
+// allocation a grouped attribute on addAttr's path, where the key now stays
+// on the stack).
 func attrToKVs(a slog.Attr, group string, kv []any) []any {
 	v := a.Value.Resolve()
 	if v.Kind() == slog.KindGroup {
