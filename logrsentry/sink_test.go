@@ -340,24 +340,8 @@ func TestSlogBridgeOutputUnchanged(t *testing.T) {
 			slogScript(context.Background(), log)
 			return out.String()
 		}
-		rec := logcrumbstest.New(t)
-		log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
-		ctx := rec.Context(context.Background())
-		slogScript(ctx, log) // unbound logger, the slog call's context
-		evs := rec.Events()
-		if len(evs) != 1 {
-			t.Fatalf("%d events, want 1", len(evs))
-		}
-		if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 3 {
-			t.Errorf("%d breadcrumbs in the slog call's context, want 3", n)
-		}
-		if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
-			t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
-		}
-		if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
-			t.Errorf("log context %v", lc)
-		}
-		if b := evs[0].Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req.pod.ns"]) != "default" {
+		ev := wrappedSlogScript(t, log)
+		if b := ev.Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req.pod.ns"]) != "default" {
 			t.Errorf("breadcrumbs %+v, want req.pod.ns", b)
 		}
 		return out.String()
@@ -370,4 +354,30 @@ func TestSlogBridgeOutputUnchanged(t *testing.T) {
 		!strings.Contains(without, `"caller":{"file":"sink_test.go"`) {
 		t.Errorf("funcr's output is not what the test expects: %s", without)
 	}
+}
+
+// wrappedSlogScript runs slogScript through log wrapped by logrsentry,
+// unbound, in a recorded request's context, checks what any wrapped sink
+// must give (one event, the three breadcrumbs in the slog call's trail,
+// the log context) and returns the event.
+func wrappedSlogScript(t *testing.T, log logr.Logger) logcrumbstest.Event {
+	t.Helper()
+	rec := logcrumbstest.New(t)
+	log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
+	ctx := rec.Context(context.Background())
+	slogScript(ctx, log) // unbound logger, the slog call's context
+	evs := rec.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1", len(evs))
+	}
+	if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 3 {
+		t.Errorf("%d breadcrumbs in the slog call's context, want 3", n)
+	}
+	if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
+		t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
+	}
+	if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
+		t.Errorf("log context %v", lc)
+	}
+	return evs[0]
 }

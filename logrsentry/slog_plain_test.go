@@ -11,10 +11,6 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr"
-
-	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
-	"github.com/logcrumbs/logcrumbs/logrsentry"
 )
 
 // plainSink is a logr sink that is no logr.SlogSink (as stdr, testr or
@@ -77,23 +73,7 @@ func TestSlogBridgePlainSink(t *testing.T) {
 			slogScript(context.Background(), log)
 			return out.String()
 		}
-		rec := logcrumbstest.New(t)
-		log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
-		ctx := rec.Context(context.Background())
-		slogScript(ctx, log) // unbound logger, the slog call's context
-		evs := rec.Events()
-		if len(evs) != 1 {
-			t.Fatalf("%d events, want 1", len(evs))
-		}
-		if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 3 {
-			t.Errorf("%d breadcrumbs in the slog call's context, want 3", n)
-		}
-		if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
-			t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
-		}
-		if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
-			t.Errorf("log context %v", lc)
-		}
+		wrappedSlogScript(t, log)
 		return out.String()
 	}
 	without, with := run(false), run(true)
