@@ -23,6 +23,7 @@ func RunLogs(t *testing.T, d Driver) {
 		run  func(*testing.T, Driver)
 	}{
 		{"LogsAtLevel", testLogsAtLevel},
+		{"LogsKeyRepeated", testLogsKeyRepeated},
 		{"LogsErrorLevelOnly", testLogsErrorLevelOnly},
 		{"LogsOnEvent", testLogsOnEvent},
 		{"LogsOnEventNotTwice", testLogsOnEventNotTwice},
@@ -105,6 +106,31 @@ func testLogsAtLevel(t *testing.T, d Driver) {
 	}
 	if _, ok := logs[1].Attributes["err"]; !ok && !strings.Contains(js(logs[1].Attributes["error"]), "boom") {
 		t.Errorf("error record's log lacks its err attribute: %s", js(logs[1].Attributes))
+	}
+}
+
+// LogsKeyRepeated: a record that gives one key a map (the logger's
+// generic field: slog.Any, zap.Any, zerolog's Interface, a logr value)
+// and then a plain value sends to Sentry Logs what its data holds, the last
+// value of the key, not the map's fields under dotted keys beside it.
+// (logrus.Fields, a map, keeps only the last of a key before logcrumbs
+// sees it.)
+func testLogsKeyRepeated(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, true, Info, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "repeated", Field{"a", map[string]any{"b": 1}}, Field{"a", "v"})
+	logs := rec.Logs()
+	if len(logs) != 1 {
+		t.Fatalf("%d logs, want 1", len(logs))
+	}
+	attrs := logs[0].Attributes
+	if got := js(attrs["a"]); got != `{"value":"v","type":"string"}` {
+		t.Errorf("attribute a = %s, want the last value, v", got)
+	}
+	for k := range attrs {
+		if strings.HasPrefix(k, "a.") {
+			t.Errorf("attribute %s of the map the last value replaced: %s", k, js(attrs))
+		}
 	}
 }
 
