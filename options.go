@@ -131,7 +131,9 @@ type Options struct {
 	// units alone (as Monolog's FingersCrossed handler does for files).
 	// Records the integration's Logs level sent already are not sent again,
 	// and a second event of the unit sends only the records since the
-	// first. Records of the fallback trail (no unit of work) are not sent.
+	// first; a record a child unit copied (JobOptions.Child,
+	// NewChildContext) is sent once, with the first event of either unit.
+	// Records of the fallback trail (no unit of work) are not sent.
 	// sentry-go stamps each log with the time it is sent: the record's own
 	// time is in the attribute "logcrumbs.time".
 	//

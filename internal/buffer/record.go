@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -145,6 +146,11 @@ type Record struct {
 	// Logged says the record was sent to Sentry Logs already (the Logs
 	// level), so that Options.LogsOnEvent does not send it again.
 	Logged bool
+	// sent, when not nil, is shared by the copies of this record that
+	// other trails hold (Trail.NewChild): sending any of them to Sentry
+	// Logs marks them all, so that the record is sent once whichever unit
+	// sends an event first (see Trail.TakeUnlogged).
+	sent *atomic.Bool
 	// open counts the groups opened and not yet closed, so that Close can
 	// balance them and a dropped group open drops its close too.
 	open, droppedOpen int
@@ -198,6 +204,9 @@ func (r *Record) Reset(t time.Time, level Level, limits Limits) {
 	r.attrs, r.data = r.attrs[:0], r.data[:0]
 	r.limits = limits
 	r.Truncated, r.DroppedAttrs, r.Logged = false, 0, false
+	if r.sent != nil {
+		r.sent = nil
+	}
 	r.open, r.droppedOpen = 0, 0
 	r.textStart, r.textTotal, r.full = -1, 0, false
 	r.ReleaseErrors()
@@ -695,6 +704,9 @@ func (r *Record) copyFrom(src *Record) {
 	}
 	r.limits = src.limits
 	r.Truncated, r.DroppedAttrs, r.Logged = src.Truncated, src.DroppedAttrs, src.Logged
+	if r.sent != nil || src.sent != nil {
+		r.sent = src.sent
+	}
 	r.open, r.droppedOpen = src.open, src.droppedOpen
 	r.textStart, r.textTotal, r.full = src.textStart, src.textTotal, src.full
 	if r.errs != nil || src.errs != nil {

@@ -763,6 +763,8 @@ func fillNonZero(t *testing.T, v reflect.Value, path string) {
 		v.Set(reflect.ValueOf(fmt.Errorf("%s", path)))
 	case reflect.Func:
 		v.Set(reflect.MakeFunc(v.Type(), func([]reflect.Value) []reflect.Value { return nil }))
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
 	default:
 		t.Fatalf("%s: no non-zero value for a %s: teach fillNonZero one", path, v.Kind())
 	}

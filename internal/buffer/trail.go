@@ -423,6 +423,9 @@ func (t *Trail) TakeUnlogged(dst []*Record) []*Record {
 			continue
 		}
 		r.Logged = true
+		if r.sent != nil && !r.sent.CompareAndSwap(false, true) {
+			continue // a copy in another unit's trail was sent
+		}
 		c := pool.Get().(*Record)
 		c.copyFrom(r)
 		dst = append(dst, c)
@@ -452,9 +455,29 @@ func (t *Trail) Release() {
 
 // NewChild returns a trail of t's capacity that starts with copies of t's
 // records: for work that goes on after, or beside, the unit t belongs to.
+// Each record not sent to Sentry Logs yet shares with its copy the mark
+// that it was (Record.sent, one allocation for them all), so that
+// Options.LogsOnEvent sends it once, whichever unit fails first.
 func (t *Trail) NewChild() *Trail {
 	c := NewTrail(t.Cap())
-	for _, r := range t.Snapshot(nil) {
+	t.mu.Lock()
+	var marks []atomic.Bool
+	recs := make([]*Record, 0, t.n)
+	for i := 0; i < t.n; i++ {
+		r := t.recs[(t.head+i)%len(t.recs)]
+		if !r.Logged && r.sent == nil {
+			if len(marks) == 0 { // enough for every record left
+				marks = make([]atomic.Bool, t.n-i)
+			}
+			r.sent, marks = &marks[0], marks[1:]
+		}
+		cp := pool.Get().(*Record)
+		cp.copyFrom(r)
+		recs = append(recs, cp)
+	}
+	t.mu.Unlock()
+	expandAll(recs)
+	for _, r := range recs {
 		c.Append(r)
 	}
 	return c

@@ -27,6 +27,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsErrorLevelOnly", testLogsErrorLevelOnly},
 		{"LogsOnEvent", testLogsOnEvent},
 		{"LogsOnEventNotTwice", testLogsOnEventNotTwice},
+		{"LogsOnEventChildOnce", testLogsOnEventChildOnce},
 		{"LogsOnEventVolume", testLogsOnEventVolume},
 		{"LogsEmptyMessage", testLogsEmptyMessage},
 		{"LogsBeforeSendLogPanics", testLogsBeforeSendLogPanics},
@@ -206,6 +207,50 @@ func testLogsOnEventNotTwice(t *testing.T, d Driver) {
 	got := bodies(rec.Logs())
 	if strings.Join(got, "|") != "failed|step 1|step 2" {
 		t.Errorf("logs %q, want the Error record at its level, then its trail, each once", got)
+	}
+}
+
+// LogsOnEventChildOnce: a record that a child unit's trail copied from its
+// parent's (logcrumbs.NewChildContext, JobOptions.Child) is one record: with
+// LogsOnEvent it goes to Sentry Logs once, with the event of whichever unit
+// fails first, and both events carry it as a breadcrumb.
+func testLogsOnEventChildOnce(t *testing.T, d Driver) {
+	for _, childFirst := range []bool{true, false} {
+		t.Run(fmt.Sprint("childFirst=", childFirst), func(t *testing.T) {
+			logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
+			ctx := rec.Context(context.Background())
+			parent := logger.Bind(ctx)
+			parent.Log(Info, "step 1")
+			parent.Log(Warn, "step 2")
+			child := logger.Bind(logcrumbs.NewChildContext(ctx))
+			child.Log(Info, "job step")
+			fail := func(l Logger, msg string) { l.Log(Error, msg, Field{"err", errors.New(msg + " " + t.Name())}) }
+			want := "step 1|step 2|job step|job failed|request failed"
+			if childFirst {
+				fail(child, "job failed")
+				fail(parent, "request failed")
+			} else {
+				fail(parent, "request failed")
+				fail(child, "job failed")
+				want = "step 1|step 2|request failed|job step|job failed"
+			}
+			if got := strings.Join(bodies(rec.Logs()), "|"); got != want {
+				t.Errorf("logs %q, want %q: each record once", got, want)
+			}
+			evs := rec.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events %q, want 2", len(evs), messages(evs))
+			}
+			for _, ev := range evs {
+				var crumbs []string
+				for _, b := range ev.Breadcrumbs() {
+					crumbs = append(crumbs, b.Message)
+				}
+				if got := strings.Join(crumbs, "|"); !strings.HasPrefix(got, "step 1|step 2") {
+					t.Errorf("event %q: breadcrumbs %q, want the parent's steps first", ev.Message, got)
+				}
+			}
+		})
 	}
 }
 
