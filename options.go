@@ -57,10 +57,9 @@ type Options struct {
 	// events, breadcrumbs and Sentry Logs, for this key and "user" and the
 	// UserKey of every other integration in the process (they share
 	// trails), so that logging who a user is for one's own log files does
-	// not send their email or address to Sentry without opting in. (A
-	// Sentry Log is gated by the hub's client as the record reads it:
-	// replacing a hub's client with BindClient while records are logged
-	// may send the Logs in flight under the previous client's setting.)
+	// not send their email or address to Sentry without opting in. A
+	// Sentry Log that keeps user data is sent through the client whose
+	// setting allowed it, even if the hub's client is replaced meanwhile.
 	UserKey string
 
 	// RequireError, when true, sends an event only for records that carry an

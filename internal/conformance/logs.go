@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/getsentry/sentry-go"
+	"github.com/getsentry/sentry-go/attribute"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
@@ -24,6 +25,7 @@ func RunLogs(t *testing.T, d Driver) {
 	}{
 		{"LogsAtLevel", testLogsAtLevel},
 		{"LogsKeyRepeated", testLogsKeyRepeated},
+		{"LogsUserInfoAllowed", testLogsUserInfoAllowed},
 		{"LogsErrorLevelOnly", testLogsErrorLevelOnly},
 		{"LogsOnEvent", testLogsOnEvent},
 		{"LogsOnEventNotTwice", testLogsOnEventNotTwice},
@@ -107,6 +109,45 @@ func testLogsAtLevel(t *testing.T, d Driver) {
 	}
 	if _, ok := logs[1].Attributes["err"]; !ok && !strings.Contains(js(logs[1].Attributes["error"]), "boom") {
 		t.Errorf("error record's log lacks its err attribute: %s", js(logs[1].Attributes))
+	}
+}
+
+// LogsUserInfoAllowed: with a client that collects user info, a Sentry
+// Log keeps the user's email, and is otherwise the log it would be without
+// user data: the span's trace, the scope's attributes, the client's
+// release (such a log is sent through the client that allowed its data,
+// on the hub's scope).
+func testLogsUserInfoAllowed(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, true, Info, nil, func(o *sentry.ClientOptions) {
+		o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
+		o.Release = "rel-1"
+	})
+	ctx := rec.Context(context.Background())
+	sentry.GetHubFromContext(ctx).Scope().SetAttributes(attribute.String("scope.attr", "on-scope"))
+	span := sentry.StartSpan(ctx, "logs.test")
+	defer span.Finish()
+	log := logger.Bind(span.Context())
+	log.Log(Info, "with user", Field{"user", Group{{"id", "u-1"}, {"email", "bob@example.com"}}})
+	log.Log(Info, "without")
+	logs := rec.Logs()
+	if len(logs) != 2 {
+		t.Fatalf("logs %q, want 2", bodies(logs))
+	}
+	if got := js(logs[0].Attributes["user.email"]); got != `{"value":"bob@example.com","type":"string"}` {
+		t.Errorf("user.email = %s, want the email (the client collects user info)", got)
+	}
+	for i, l := range logs {
+		if l.TraceID != span.TraceID || l.SpanID != span.SpanID {
+			t.Errorf("log %d: trace %s span %s, want the span's %s %s", i, l.TraceID, l.SpanID, span.TraceID, span.SpanID)
+		}
+		for key, want := range map[string]string{
+			"scope.attr":     `{"value":"on-scope","type":"string"}`,
+			"sentry.release": `{"value":"rel-1","type":"string"}`,
+		} {
+			if got := js(l.Attributes[key]); got != want {
+				t.Errorf("log %d (%s): %s = %s, want %s", i, l.Body, key, got, want)
+			}
+		}
 	}
 }
 

@@ -164,6 +164,15 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 		} else {
 			flatAttrs(entry, rec, t, b.scrub, g)
 		}
+		if g.passed {
+			// The log keeps user data because client's options allow it,
+			// and sentry-go sends it through the client of the hub it finds
+			// then, which a program may have swapped for one that does
+			// not collect user data since client was read. A hub of client
+			// on hub's scope sends it through client. Only such logs pay
+			// for it (a hub, and WithCtx copying the attributes).
+			entry = entry.WithCtx(&loggerContext{Context: ctx, hub: sentry.NewHub(client, hub.Scope())})
+		}
 	}
 	body := rec.MessageIn(all)
 	if body == "" {

@@ -24,7 +24,10 @@ type userGate struct {
 	client  *sentry.Client
 	decided bool
 	all     bool
-	keys    keyMemo
+	// passed says the gate let user data beyond the id through, as
+	// client's options allow (see Builder.SendLog).
+	passed bool
+	keys   keyMemo
 }
 
 // keyVerdict is what clean decides from a top-level key alone.
@@ -82,6 +85,9 @@ func (g *userGate) sendsAll() bool {
 	if !g.decided {
 		g.decided = true
 		g.all = g.client != nil && g.client.GetDataCollection().UserInfo.Value
+	}
+	if g.all {
+		g.passed = true
 	}
 	return g.all
 }
