@@ -72,7 +72,9 @@
 // send: the process is about to stop, so they wait up to
 // Options.FlushTimeout for the events sent so far (this one's too, if it is
 // an event) to be delivered. Values beyond the limits of logcrumbs.Options are cut and
-// marked; invalid UTF-8 is replaced when sent; malformed JSON (from RawJSON)
+// marked; each byte of invalid UTF-8 becomes one U+FFFD, as in zerolog's
+// own output (in the message too, which the Hook is given as the program
+// wrote it); malformed JSON (from RawJSON)
 // ends the copy of a record's fields where it starts, keeping those before
 // it (and the message, which the writer reads from the record's end). zerolog calls String, MarshalZerologObject and json.Marshal itself,
 // while the event is built and before any hook or writer runs: a panic
