@@ -65,12 +65,32 @@ func newBridge(opts Options) *bridge {
 	return b
 }
 
+// messageMode says where handle finds a record's message.
+type messageMode uint8
+
+const (
+	// hookMessage: msg, valid UTF-8, as a hook is given it.
+	hookMessage messageMode = iota
+	// writerMessage: the message member zerolog writes last in the
+	// finished record a writer sees.
+	writerMessage
+	// hookLastField: a hook's record with no message (Send, Msg("")),
+	// whose last field, if it is a string named zerolog.MessageFieldName,
+	// is its message: in zerolog's output the same bytes as a message's,
+	// which a Writer reads as one (and zerolog's ConsoleWriter shows as
+	// one), so the Hook reads it so too, and takes it out of the fields.
+	hookLastField
+	// hookWritten: msg is a hook's message that was not valid UTF-8, as
+	// zerolog writes it (see asWritten).
+	hookWritten
+)
+
 // handle keeps a record as a breadcrumb or sends it as an event. fields is
-// the record's encoded object from its opening brace; the message is msg,
-// or, when inFields (a writer sees the finished record), the message member
-// zerolog writes last. trail is core.TrailOf(ctx), when the caller looked
-// it up once for every record of ctx (a bound Writer), or nil.
-func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Level, msg string, fields []byte, inFields bool) {
+// the record's encoded object from its opening brace; mode says where its
+// message is (msg, or in fields). trail is core.TrailOf(ctx), when the
+// caller looked it up once for every record of ctx (a bound Writer), or
+// nil.
+func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Level, msg string, fields []byte, mode messageMode) {
 	switch l {
 	case zerolog.Disabled:
 		return
@@ -105,8 +125,12 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	var enc core.Encoder
 	var raw []byte
 	var esc bool
-	if inFields {
-		raw, esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
+	switch mode {
+	case writerMessage, hookLastField:
+		// The message zerolog writes last (a Writer's), or the last field
+		// of a hook's record with no message (see hookLastField).
+		open := mode == hookLastField
+		raw, esc, fields, _ = splitLast(fields, zerolog.MessageFieldName, open)
 		switch {
 		case raw == nil:
 		case !esc && !ent.Panics && len(raw) <= b.wholeMessage:
@@ -119,7 +143,11 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		default:
 			if ent.Panics { // the value zerolog panics with, whole (see Entry)
 				ent.Message = string(unescape(raw, esc))
-				if strings.Contains(ent.Message, "\uFFFD") {
+				if open {
+					// zerolog panics with the hook's msg, "", not with
+					// the field.
+					ent.PanicValue = msg
+				} else if strings.Contains(ent.Message, "\uFFFD") {
 					// Maybe bytes of invalid UTF-8, which zerolog wrote
 					// as \ufffd: not the very value it panics with.
 					ent.PanicValue = writtenPanic(ent.Message)
@@ -131,28 +159,9 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 				rec.EndMessage()
 			}
 		}
-	} else {
-		// The hook's message as zerolog writes it (see zerologMessage),
-		// when it is not all ASCII. Whether it is, written out here (as a
-		// function it is too large to be inlined, and a call for every
-		// hook record cost more than the test): its first and last 8
-		// bytes, which overlap in a message of 9 to 15 bytes, and the
-		// words between them; a message shorter than 8 bytes byte by
-		// byte. Cachegrind, ZerologBreadcrumb/hook (a 14-byte message):
-		// 3,359 -> 3,371 instructions a record.
-		var w uint64
-		if n := len(msg); n >= 8 {
-			w = load64(msg, 0) | load64(msg, n-8)
-			for i := 8; i < n-8; i += 8 {
-				w |= load64(msg, i)
-			}
-		} else {
-			for i := 0; i < n; i++ {
-				w |= uint64(msg[i])
-			}
-		}
-		if w&0x8080808080808080 != 0 && !utf8.ValidString(msg) {
-			zerologMessage(&ent)
+	case hookWritten:
+		if ent.Panics { // zerolog panics with the message as the program gave it
+			ent.PanicValue = writtenPanic(msg)
 		}
 	}
 	enc.Fields = func(rec *core.Record, errs *[]error) {
@@ -166,9 +175,10 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
 }
 
-// zerologMessage sets the message of a hook's record whose message, as the
-// program gave it, is not valid UTF-8 to the text zerolog writes for it:
-// each byte of invalid UTF-8 becomes one U+FFFD (zerolog's JSON encoder
+// asWritten returns s with each byte of invalid UTF-8 replaced by U+FFFD,
+// as zerolog writes it: the Hook's message, when the program gave one that
+// is not valid UTF-8 (hookWritten), and a Panic record's panic value as a
+// Writer reads it back (writtenPanic). Each byte becomes one U+FFFD (zerolog's JSON encoder
 // writes \ufffd for every byte that utf8.DecodeRuneInString cannot
 // decode). One a byte, not one a run as strings.ToValidUTF8 and the
 // core's repair of a breadcrumb's text would make it, because:
@@ -183,22 +193,9 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 //     what Sentry received from the Hook, only a breadcrumb's message,
 //     which the core repairs, had one a run.
 //
-// Made here, before the core sees the message, so that the limits cut the
-// text as the Writer's (U+FFFD is 3 bytes, a bad byte 1). A Panic record's
-// panic value is the message as given: it is noted as such (PanicValue).
-// Only for a message that is not all ASCII: handle's test is what every
-// hook record pays.
-//
-//go:noinline
-func zerologMessage(ent *core.Entry) {
-	if ent.Panics {
-		ent.PanicValue = ent.Message
-	}
-	ent.Message = asWritten(ent.Message)
-}
-
-// asWritten returns s with each byte of invalid UTF-8 replaced by U+FFFD,
-// as zerolog's JSON encoder writes it (see zerologMessage).
+// Made before the core sees the message, so that the limits cut the text
+// as the Writer's (U+FFFD is 3 bytes, a bad byte 1). Only for a message
+// that is not all ASCII: Hook.Run's test is what every hook record pays.
 func asWritten(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
@@ -313,7 +310,8 @@ func gatherErrors(fields []byte, errs *[]error) {
 // level it writes first and the time (the breadcrumb has its own), and the
 // error stack (it becomes the exception's). The message is not among the
 // fields: a hook runs before zerolog adds it, and a writer takes it off the
-// end (splitMessage), so a field of the user's named "message" is kept.
+// end (splitMessage), so a field of the user's named "message" is kept,
+// but the last one of a record with no message (see hookLastField).
 // copyTop writes this test out: a change here is one there.
 func skipMember(key string, index int) bool {
 	return (index == 0 && key == zerolog.LevelFieldName) || key == zerolog.TimestampFieldName ||

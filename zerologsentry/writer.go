@@ -74,7 +74,7 @@ func (w *Writer) Write(p []byte) (n int, err error) {
 		}
 	}
 	defer recoverPanic() // deferred here: a panic of the wrapped writer's is not logcrumbs'
-	w.b.handle(w.ctx, w.trail, l, "", p, true)
+	w.b.handle(w.ctx, w.trail, l, "", p, writerMessage)
 	return n, err
 }
 
@@ -93,7 +93,7 @@ func (w *Writer) WriteLevel(l zerolog.Level, p []byte) (n int, err error) {
 	// frame and a frame more to walk for a skipped repeat's call site
 	// (cachegrind, ZerologRepeat/writer: about 30 instructions).
 	defer recoverPanic()
-	w.b.handle(w.ctx, w.trail, l, "", p, true)
+	w.b.handle(w.ctx, w.trail, l, "", p, writerMessage)
 	return n, err
 }
 
