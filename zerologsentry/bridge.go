@@ -147,9 +147,9 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 					// zerolog panics with the hook's msg, "", not with
 					// the field.
 					ent.PanicValue = msg
-				} else if strings.Contains(ent.Message, "\uFFFD") {
-					// Maybe bytes of invalid UTF-8, which zerolog wrote
-					// as \ufffd: not the very value it panics with.
+				} else {
+					// A Writer's: zerolog panics with the message as the
+					// program gave it (see writtenPanic).
 					ent.PanicValue = writtenPanic(ent.Message)
 				}
 			}
@@ -221,8 +221,10 @@ func load64(s string, i int) uint64 {
 
 // writtenPanic is the message of a Panic record as a writer reads it from
 // zerolog's JSON, where each byte of invalid UTF-8 of the message zerolog
-// panics with became U+FFFD: a core.PanicMatcher, so that the panic, when
-// the unit of work recovers it, is known as the one the record sent.
+// panics with became U+FFFD, and which may be the last field, named
+// "message", of a record with no message, whose panic value is "" (see
+// hookLastField): a core.PanicMatcher, so that the panic, when the unit of
+// work recovers it, is known as the one the record sent.
 type writtenPanic string
 
 // MatchesPanic reports whether p is a message that zerolog writes as w.
@@ -231,7 +233,7 @@ func (w writtenPanic) MatchesPanic(p any) bool {
 	if !ok {
 		return false
 	}
-	return s == string(w) || asWritten(s) == string(w)
+	return s == string(w) || s == "" || asWritten(s) == string(w)
 }
 
 var _ core.PanicMatcher = writtenPanic("")
