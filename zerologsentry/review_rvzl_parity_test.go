@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -18,8 +19,9 @@ import (
 // level below Fatal, messages with escapes, non-ASCII and lengths past
 // the limits, random fields with groups, zerolog's own names, RawJSON,
 // errors and their repeats, ErrorMarshalFunc set or not, a logger's With
-// fields, random limits) logged through a Hook and through a Writer, each
-// bound to a request of its own, send the same events, with the same
+// fields, random limits) logged through a Hook and through a Writer (in
+// front of a ConsoleWriter now and then), each bound to a request of its
+// own, send the same events, with the same
 // breadcrumbs and Logs, and leave the same trails: the two bindings
 // "differ only in how they learn the request". Some records have no
 // message (Send), some of those a last field named "message", which
@@ -54,6 +56,17 @@ func TestHookAndWriterSameOutcomeRandom(t *testing.T) {
 			errs := []error{errors.New("declined" + run), fmt.Errorf("charge: %w", errors.New("declined"+run)), errors.New("out of stock" + run)}
 			ctx := rec.Context(context.Background())
 			log := boundLogger(ctx, opts, writer)
+			if r.IntN(4) == 0 {
+				// Output through a ConsoleWriter, with the Writer in front
+				// of it (behind it, it is given no JSON to read).
+				console := zerolog.ConsoleWriter{Out: io.Discard, NoColor: true}
+				if writer {
+					w := zerologsentry.NewWriter(console, opts)
+					_, log = w.WithContext(ctx, zerolog.New(w))
+				} else {
+					_, log = zerologsentry.WithContext(ctx, zerolog.New(console).Hook(zerologsentry.NewHook(opts)))
+				}
+			}
 			if r.IntN(3) == 0 {
 				log = addRandomContext(r, log.With()).Logger()
 			}
