@@ -86,7 +86,10 @@
 // logcrumbs.
 //
 // Only zerolog's JSON encoding is read: with the binary_log build tag,
-// records carry their level (and, through the hook, their message) only.
+// records carry their level (and, through the hook, their message) only,
+// and a Writer written them with Write (through zerolog.SyncWriter or a
+// diode, which give no level) keeps nothing, as it keeps nothing of any
+// write that is not a JSON object (see [Writer]).
 // The hook reads the fields from zerolog's event buffer, which zerolog does
 // not export; it only reads it, and a zerolog without it leaves the hook
 // with level and message (the Writer does not depend on it).
