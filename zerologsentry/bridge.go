@@ -2,6 +2,7 @@ package zerologsentry
 
 import (
 	"context"
+	"encoding/binary"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -64,12 +65,32 @@ func newBridge(opts Options) *bridge {
 	return b
 }
 
+// messageMode says where handle finds a record's message.
+type messageMode uint8
+
+const (
+	// hookMessage: msg, valid UTF-8, as a hook is given it.
+	hookMessage messageMode = iota
+	// writerMessage: the message member zerolog writes last in the
+	// finished record a writer sees.
+	writerMessage
+	// hookLastField: a hook's record with no message (Send, Msg("")),
+	// whose last field, if it is a string named zerolog.MessageFieldName,
+	// is its message: in zerolog's output the same bytes as a message's,
+	// which a Writer reads as one (and zerolog's ConsoleWriter shows as
+	// one), so the Hook reads it so too, and takes it out of the fields.
+	hookLastField
+	// hookWritten: msg is a hook's message that was not valid UTF-8, as
+	// zerolog writes it (see asWritten).
+	hookWritten
+)
+
 // handle keeps a record as a breadcrumb or sends it as an event. fields is
-// the record's encoded object from its opening brace; the message is msg,
-// or, when inFields (a writer sees the finished record), the message member
-// zerolog writes last. trail is core.TrailOf(ctx), when the caller looked
-// it up once for every record of ctx (a bound Writer), or nil.
-func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Level, msg string, fields []byte, inFields bool) {
+// the record's encoded object from its opening brace; mode says where its
+// message is (msg, or in fields). trail is core.TrailOf(ctx), when the
+// caller looked it up once for every record of ctx (a bound Writer), or
+// nil.
+func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Level, msg string, fields []byte, mode messageMode) {
 	switch l {
 	case zerolog.Disabled:
 		return
@@ -104,8 +125,12 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	var enc core.Encoder
 	var raw []byte
 	var esc bool
-	if inFields {
-		raw, esc, fields, _ = splitMessage(fields, zerolog.MessageFieldName)
+	switch mode {
+	case writerMessage, hookLastField:
+		// The message zerolog writes last (a Writer's), or the last field
+		// of a hook's record with no message (see hookLastField).
+		open := mode == hookLastField
+		raw, esc, fields, _ = splitLast(fields, zerolog.MessageFieldName, open)
 		switch {
 		case raw == nil:
 		case !esc && !ent.Panics && len(raw) <= b.wholeMessage:
@@ -118,9 +143,13 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		default:
 			if ent.Panics { // the value zerolog panics with, whole (see Entry)
 				ent.Message = string(unescape(raw, esc))
-				if strings.Contains(ent.Message, "\uFFFD") {
-					// Maybe bytes of invalid UTF-8, which zerolog wrote
-					// as \ufffd: not the very value it panics with.
+				if open {
+					// zerolog panics with the hook's msg, "", not with
+					// the field.
+					ent.PanicValue = msg
+				} else {
+					// A Writer's: zerolog panics with the message as the
+					// program gave it (see writtenPanic).
 					ent.PanicValue = writtenPanic(ent.Message)
 				}
 			}
@@ -129,6 +158,10 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 				writeUnescaped(rec, raw, esc)
 				rec.EndMessage()
 			}
+		}
+	case hookWritten:
+		if ent.Panics { // zerolog panics with the message as the program gave it
+			ent.PanicValue = writtenPanic(msg)
 		}
 	}
 	enc.Fields = func(rec *core.Record, errs *[]error) {
@@ -142,22 +175,30 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
 }
 
-// writtenPanic is the message of a Panic record as a writer reads it from
-// zerolog's JSON, where each byte of invalid UTF-8 of the message zerolog
-// panics with became U+FFFD: a core.PanicMatcher, so that the panic, when
-// the unit of work recovers it, is known as the one the record sent.
-type writtenPanic string
-
-// MatchesPanic reports whether p is a message that zerolog writes as w.
-func (w writtenPanic) MatchesPanic(p any) bool {
-	s, ok := p.(string)
-	if !ok {
-		return false
-	}
-	if s == string(w) {
-		return true
-	}
+// asWritten returns s with each byte of invalid UTF-8 replaced by U+FFFD,
+// as zerolog writes it: the Hook's message, when the program gave one that
+// is not valid UTF-8 (hookWritten), and a Panic record's panic value as a
+// Writer reads it back (writtenPanic). Each byte becomes one U+FFFD (zerolog's JSON encoder
+// writes \ufffd for every byte that utf8.DecodeRuneInString cannot
+// decode). One a byte, not one a run as strings.ToValidUTF8 and the
+// core's repair of a breadcrumb's text would make it, because:
+//   - it is the message the program's own zerolog output shows, and the
+//     one the Writer reads back from that output, which cannot tell where
+//     a run of bad bytes began: both bindings give the same message;
+//   - the fields of the same record, which both bindings read from
+//     zerolog's encoded bytes, already hold one U+FFFD a byte: the message
+//     agrees with them;
+//   - an event's message and a Sentry Logs body are not repaired by the
+//     core but by sentry-go's JSON encoding, one U+FFFD a byte too: of
+//     what Sentry received from the Hook, only a breadcrumb's message,
+//     which the core repairs, had one a run.
+//
+// Made before the core sees the message, so that the limits cut the text
+// as the Writer's (U+FFFD is 3 bytes, a bad byte 1). Only for a message
+// that is not all ASCII: Hook.Run's test is what every hook record pays.
+func asWritten(s string) string {
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
@@ -167,7 +208,32 @@ func (w writtenPanic) MatchesPanic(p any) bool {
 		}
 		i += size
 	}
-	return b.String() == string(w)
+	return b.String()
+}
+
+// load64 returns the 8 bytes of s at i, which the caller knows to lie
+// within s, as a little-endian number: one load, with no bounds check
+// (with s[i:]'s, the two loads of a hook's message cost 10 instructions
+// rather than 2: cachegrind, ZerologBreadcrumb/hook).
+func load64(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
+}
+
+// writtenPanic is the message of a Panic record as a writer reads it from
+// zerolog's JSON, where each byte of invalid UTF-8 of the message zerolog
+// panics with became U+FFFD, and which may be the last field, named
+// "message", of a record with no message, whose panic value is "" (see
+// hookLastField): a core.PanicMatcher, so that the panic, when the unit of
+// work recovers it, is known as the one the record sent.
+type writtenPanic string
+
+// MatchesPanic reports whether p is a message that zerolog writes as w.
+func (w writtenPanic) MatchesPanic(p any) bool {
+	s, ok := p.(string)
+	if !ok {
+		return false
+	}
+	return s == string(w) || s == "" || asWritten(s) == string(w)
 }
 
 var _ core.PanicMatcher = writtenPanic("")
@@ -246,7 +312,8 @@ func gatherErrors(fields []byte, errs *[]error) {
 // level it writes first and the time (the breadcrumb has its own), and the
 // error stack (it becomes the exception's). The message is not among the
 // fields: a hook runs before zerolog adds it, and a writer takes it off the
-// end (splitMessage), so a field of the user's named "message" is kept.
+// end (splitMessage), so a field of the user's named "message" is kept,
+// but the last one of a record with no message (see hookLastField).
 // copyTop writes this test out: a change here is one there.
 func skipMember(key string, index int) bool {
 	return (index == 0 && key == zerolog.LevelFieldName) || key == zerolog.TimestampFieldName ||

@@ -17,12 +17,15 @@ import (
 // message holds invalid UTF-8 (bytes a program read from outside), which
 // zerolog writes as \ufffd, one for each invalid byte: the panic noted for
 // the unit must be the value zerolog panics with, so that Middleware, which
-// recovers it, knows it was sent.
+// recovers it, knows it was sent. So is log.Panic() with no message and a
+// last field named "message", the record's message with either binding
+// (zerolog writes it as it writes a message) while zerolog panics with "".
 func TestPanicWithInvalidUTF8IsOneEvent(t *testing.T) {
 	for _, msg := range []string{
 		"bad input \xff\xfe from peer",
 		"cut rune \xe2\x82 here",
 		"say \"hi\"\n\xc3\x28 twice",
+		"", // Str("message", "boom").Send()
 	} {
 		for _, writer := range []bool{false, true} {
 			rec := logcrumbstest.New(t)
@@ -43,6 +46,9 @@ func TestPanicWithInvalidUTF8IsOneEvent(t *testing.T) {
 						_, log = w.WithContext(r.Context(), base)
 					} else {
 						_, log = zerologsentry.WithContext(r.Context(), base)
+					}
+					if msg == "" {
+						log.Panic().Str(zerolog.MessageFieldName, "boom").Send()
 					}
 					log.Panic().Msg(msg)
 				}))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -18,12 +19,16 @@ import (
 // level below Fatal, messages with escapes, non-ASCII and lengths past
 // the limits, random fields with groups, zerolog's own names, RawJSON,
 // errors and their repeats, ErrorMarshalFunc set or not, a logger's With
-// fields, random limits) logged through a Hook and through a Writer, each
-// bound to a request of its own, send the same events, with the same
+// fields, random limits) logged through a Hook and through a Writer (in
+// front of a ConsoleWriter now and then), each bound to a request of its
+// own, send the same events, with the same
 // breadcrumbs and Logs, and leave the same trails: the two bindings
-// "differ only in how they learn the request". Messages hold no invalid
-// UTF-8, which zerolog writes as one U+FFFD a byte where the Hook's, read
-// as the program gave it, is replaced by one a run when sent.
+// "differ only in how they learn the request". Some records have no
+// message (Send), some of those a last field named "message", which
+// zerolog's output cannot tell from a message. Messages hold invalid
+// UTF-8 now and then (zlText's 0xff bytes, and runs of bad bytes), which
+// the Writer reads as zerolog wrote it, one \ufffd a byte, and the Hook
+// as the program gave it.
 func TestHookAndWriterSameOutcomeRandom(t *testing.T) {
 	seeds := 150
 	if testing.Short() {
@@ -51,6 +56,17 @@ func TestHookAndWriterSameOutcomeRandom(t *testing.T) {
 			errs := []error{errors.New("declined" + run), fmt.Errorf("charge: %w", errors.New("declined"+run)), errors.New("out of stock" + run)}
 			ctx := rec.Context(context.Background())
 			log := boundLogger(ctx, opts, writer)
+			if r.IntN(4) == 0 {
+				// Output through a ConsoleWriter, with the Writer in front
+				// of it (behind it, it is given no JSON to read).
+				console := zerolog.ConsoleWriter{Out: io.Discard, NoColor: true}
+				if writer {
+					w := zerologsentry.NewWriter(console, opts)
+					_, log = w.WithContext(ctx, zerolog.New(w))
+				} else {
+					_, log = zerologsentry.WithContext(ctx, zerolog.New(console).Hook(zerologsentry.NewHook(opts)))
+				}
+			}
 			if r.IntN(3) == 0 {
 				log = addRandomContext(r, log.With()).Logger()
 			}
@@ -72,10 +88,20 @@ func TestHookAndWriterSameOutcomeRandom(t *testing.T) {
 					e = e.Err(errs[r.IntN(len(errs))])
 				}
 				e = addRandomFields(r, e, 0)
-				// Never empty: with no message, zerolog's last member may be
-				// a field of the program's named "message", which a Writer
-				// cannot tell from the message.
-				e.Msg("m" + strings.ToValidUTF8(zlText(r, zlSize(r)), "?"))
+				msg := "m" + zlText(r, zlSize(r))
+				if r.IntN(4) == 0 { // a run of bad bytes: a cut-off rune, then 0xfe
+					msg += "\xe2\x82\xfe" + zlText(r, zlSize(r))
+				}
+				switch r.IntN(5) {
+				case 0:
+					// No message, a last field of the program's named
+					// "message": in zerolog's output, the message.
+					e.Str(zerolog.MessageFieldName, msg).Send()
+				case 1:
+					e.Send() // no message; maybe a last field "message" of addRandomFields'
+				default:
+					e.Msg(msg)
+				}
 			}
 			dumps[i] = dumpRepeats(rec, len(rec.Events()), []context.Context{ctx}, nil, run)
 		}

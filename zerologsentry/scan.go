@@ -752,16 +752,30 @@ func (s *scanner) copy(rec *core.Record, b []byte) {
 // openingQuote's call, across which splitMessage kept seven values on the
 // stack (cachegrind, ZerologRepeat/writer: about 30 instructions a record).
 func splitMessage(b []byte, key string) (raw []byte, esc bool, rest []byte, ok bool) {
-	end := len(b)
-	for ; end > 0; end-- {
-		if c := b[end-1]; c != '\n' && c != '\r' && c != ' ' && c != '\t' {
-			break
+	return splitLast(b, key, false)
+}
+
+// splitLast is splitMessage (open false), or, with open, the same for a
+// record zerolog has not closed yet, as a hook sees it ({..., "message":"text"
+// with no closing brace, nor white space after it): the last member of a
+// hook's record with no message (see handle). A hook's record that ends
+// with `"}` ends with an object's last string, not the record's.
+func splitLast(b []byte, key string, open bool) (raw []byte, esc bool, rest []byte, ok bool) {
+	closing := len(b) - 1
+	if !open {
+		end := len(b)
+		for ; end > 0; end-- {
+			if c := b[end-1]; c != '\n' && c != '\r' && c != ' ' && c != '\t' {
+				break
+			}
 		}
-	}
-	if end < 2 || b[end-1] != '}' || b[end-2] != '"' {
+		if end < 2 || b[end-1] != '}' || b[end-2] != '"' {
+			return nil, false, b, false
+		}
+		closing = end - 2
+	} else if closing < 0 || b[closing] != '"' {
 		return nil, false, b, false
 	}
-	closing := end - 2
 	// The opening quote: the last unescaped quote (after an even number
 	// of backslashes) before closing, read eight bytes at a time from
 	// the end while none is a quote (byte by byte, a message cost about

@@ -28,6 +28,17 @@ import (
 // trail, though the Hook could have told them apart. Through other
 // wrappers (zerolog.SyncWriter, a diode, zerolog.FilteredLevelWriter) the
 // Hook cannot see the Writer, and both keep each record.
+//
+// A Writer reads zerolog's JSON, one whole record a write: put it in front
+// of the writers that change it, not behind them. To print with a
+// zerolog.ConsoleWriter, wrap the ConsoleWriter,
+// NewWriter(zerolog.ConsoleWriter{Out: os.Stdout}, opts), not the other
+// way round: as a ConsoleWriter's Out, the Writer is written the
+// console's text, which has no level, message or field it can read; it
+// passes that on and keeps nothing (a Hook on the logger keeps each
+// record). Behind a writer that joins records or splits them (a
+// bufio.Writer over the Writer), it reads several records, or pieces of
+// one, as one.
 type Writer struct {
 	b    *bridge
 	out  io.Writer           // the writer wrapped, as given; nil: stand-alone
@@ -62,10 +73,19 @@ func NewWriter(next io.Writer, opts Options) *Writer {
 // Write passes p to the wrapped writer's Write (as the caller asked: a
 // level-filtering writer filters nothing on Write) and returns what it
 // returns, then keeps the record at the level read from its level field.
+// It keeps nothing of a p that is not a JSON object.
 func (w *Writer) Write(p []byte) (n int, err error) {
 	n = len(p)
 	if w.out != nil {
 		n, err = w.out.Write(p)
+	}
+	if len(p) == 0 || p[0] != '{' {
+		// Not a record as zerolog encodes it in JSON (the text of a
+		// ConsoleWriter whose Out the Writer is, a record of the
+		// binary_log build through a SyncWriter): nothing of it can be
+		// read, and an empty info breadcrumb of it, an error's too, would
+		// only push real ones out of the trail.
+		return n, err
 	}
 	l := zerolog.NoLevel
 	if raw, _, ok := findString(p, zerolog.LevelFieldName); ok {
@@ -74,7 +94,7 @@ func (w *Writer) Write(p []byte) (n int, err error) {
 		}
 	}
 	defer recoverPanic() // deferred here: a panic of the wrapped writer's is not logcrumbs'
-	w.b.handle(w.ctx, w.trail, l, "", p, true)
+	w.b.handle(w.ctx, w.trail, l, "", p, writerMessage)
 	return n, err
 }
 
@@ -93,7 +113,7 @@ func (w *Writer) WriteLevel(l zerolog.Level, p []byte) (n int, err error) {
 	// frame and a frame more to walk for a skipped repeat's call site
 	// (cachegrind, ZerologRepeat/writer: about 30 instructions).
 	defer recoverPanic()
-	w.b.handle(w.ctx, w.trail, l, "", p, true)
+	w.b.handle(w.ctx, w.trail, l, "", p, writerMessage)
 	return n, err
 }
 
