@@ -60,6 +60,7 @@ func Run(t *testing.T, d Driver) {
 		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
 		{"ErrorOfWith", testErrorOfWith},
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
+		{"UserGatedNested", testUserGatedNested},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
