@@ -34,7 +34,10 @@ type Options struct {
 	// paths through groups ("http.route" is the attribute route in the group
 	// http). Tags are indexed and searchable in Sentry; every attribute also
 	// appears, untouched, in the event's "log" context, which is not. Tag
-	// values are cut to Sentry's 200 characters. Nil means no tags.
+	// values are cut to Sentry's 200 characters. Tags, and FingerprintKey,
+	// read the attributes as scrubbing and the user gate (see UserKey) leave
+	// them: "app.user.email" makes no tag unless the client collects user
+	// info. Nil means no tags.
 	TagKeys []string
 
 	// FingerprintKey names an attribute (dotted path) whose value, a string
@@ -46,6 +49,8 @@ type Options struct {
 	// UserKey names the group whose attributes fill the event's user: id,
 	// email, username, name and ip_address go to their fields, anything else
 	// to the user's data. Empty means "user"; "-" means no group fills it.
+	// Only a top-level group fills it: one nested in another group or map
+	// (slog's WithGroup, zap.Namespace, zerolog's Dict) stays where it is.
 	//
 	// Only the user's id leaves the process unless the Sentry client
 	// collects user info: ClientOptions.DataCollection.UserInfo, or, when
@@ -56,7 +61,8 @@ type Options struct {
 	// "[Filtered]") and flat keys such as "user.email" are removed from
 	// events, breadcrumbs and Sentry Logs, for this key and "user" and the
 	// UserKey of every other integration in the process (they share
-	// trails), so that logging who a user is for one's own log files does
+	// trails), at the top level and at any depth inside groups, maps and
+	// lists, so that logging who a user is for one's own log files does
 	// not send their email or address to Sentry without opting in. A
 	// Sentry Log that keeps user data is sent through the client whose
 	// setting allowed it, even if the hub's client is replaced meanwhile.

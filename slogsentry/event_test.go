@@ -101,6 +101,47 @@ func TestUserGroupRespectsUserInfo(t *testing.T) {
 	}
 }
 
+// TestUserGatedUnderWithGroup: a user group logged under the logger's
+// WithGroup, as the record's attribute or through With, keeps only its id
+// in the event's log context, its breadcrumbs and Sentry Logs without user
+// info, and does not fill the event's user.
+func TestUserGatedUnderWithGroup(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options(), LogsLevel: slog.LevelInfo})).WithGroup("app")
+	user := slog.Group("user", "id", "u1", "email", "bob@example.com")
+	l.InfoContext(ctx, "crumb", user)
+	l.With(user).InfoContext(ctx, "with")
+	l.ErrorContext(ctx, "failed", "err", errors.New("x"), user)
+	ev := rec.OnlyEvent()
+	if got := fmt.Sprint(ev.LogContext()); got != "map[app:map[err:x user:map[id:u1]]]" {
+		t.Errorf("log context %s, want app.user with its id only", got)
+	}
+	if len(ev.Event.Breadcrumbs) != 2 {
+		t.Fatalf("%d breadcrumbs, want 2", len(ev.Event.Breadcrumbs))
+	}
+	for _, b := range ev.Event.Breadcrumbs {
+		if got := fmt.Sprint(b.Data); got != "map[app:map[user:map[id:u1]]]" {
+			t.Errorf("breadcrumb %q data %s, want app.user with its id only", b.Message, got)
+		}
+	}
+	if ev.User.ID != "" {
+		t.Errorf("user %+v filled from a nested group", ev.User)
+	}
+	logs := rec.Logs()
+	if len(logs) != 3 {
+		t.Fatalf("%d logs, want 3", len(logs))
+	}
+	for _, lg := range logs {
+		if _, ok := lg.Attributes["app.user.id"]; !ok {
+			t.Errorf("log %q lost app.user.id", lg.Body)
+		}
+		if v, ok := lg.Attributes["app.user.email"]; ok {
+			t.Errorf("log %q sends app.user.email %v", lg.Body, v.AsInterface())
+		}
+	}
+}
+
 type profile struct {
 	ID, Email string
 }

@@ -60,6 +60,7 @@ func Run(t *testing.T, d Driver) {
 		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
 		{"ErrorOfWith", testErrorOfWith},
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
+		{"UserGatedNested", testUserGatedNested},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
@@ -768,7 +769,7 @@ func testSecretKeysScrubbed(t *testing.T, d Driver) {
 		o.SecretKeys = append(logcrumbs.DefaultSecretKeys(), "ssn")
 	})
 	log := logger.With(Field{"api_key", "k-with"}).Bind(rec.Context(context.Background()))
-	fields := []Field{{"password", "hunter2"}, {"conn", Group{{"token", "tok-1"}, {"user", "bob"}}},
+	fields := []Field{{"password", "hunter2"}, {"conn", Group{{"token", "tok-1"}, {"db", "orders"}}},
 		{"Authorization", "Bearer abc"}, {"ssn", "ssn-9"}, {"page", 2},
 		// A key longer than a record keeps, its secret's name past the cut.
 		{strings.Repeat("x", 130) + "_password", "long-secret-9"}}
@@ -782,7 +783,7 @@ func testSecretKeysScrubbed(t *testing.T, d Driver) {
 				t.Errorf("%s: secret %q sent: %s", what, s, got)
 			}
 		}
-		for _, s := range []string{`"password":"[Filtered]"`, `"token":"[Filtered]"`, `"user":"bob"`, `"page":2`, `"ssn":"[Filtered]"`} {
+		for _, s := range []string{`"password":"[Filtered]"`, `"token":"[Filtered]"`, `"db":"orders"`, `"page":2`, `"ssn":"[Filtered]"`} {
 			if !strings.Contains(got, s) {
 				t.Errorf("%s: %s missing from %s", what, s, got)
 			}

@@ -284,24 +284,24 @@ func sameKey(x, y string) bool {
 // flatAttrs adds rec's attributes to entry as Data, scrubber.clean and
 // addAttributes together would, without the map: groups flattened to
 // dotted keys, a secret key's value (or group) Filtered, the URLs in texts
-// scrubbed, and the user gate applied to the top-level keys (a user group
-// keeps only its "id"). Integers, floats and booleans are never boxed;
-// the other kinds go through the same conversion and scrubbing as an
-// event's data.
+// scrubbed, and the user gate applied to the keys at every depth (a user
+// group, in a group or not, keeps only its "id"). Integers, floats and
+// booleans are never boxed; the other kinds go through the same
+// conversion and scrubbing as an event's data.
 func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scrubber, g *userGate) {
 	u64, hasU64 := entry.(interface {
 		Uint64(string, uint64) sentry.LogEntry
 	})
+	// A level is what a group open keeps of the one it is in.
 	type level struct {
 		prefix string
-		named  bool
+		onlyID bool
 	}
 	var stackArr [8]level
 	stack := stackArr[:0]
 	prefix := ""
-	depth := 0   // named groups open
-	skip := 0    // groups open inside a group not sent; 0: sending
-	onlyID := -1 // the depth at which only "id" is sent (a user group), or -1
+	skip := 0       // groups open inside a group not sent; 0: sending
+	onlyID := false // the named group open is a gated user group: only its "id" is sent
 	for i := range rec.Len() {
 		a := rec.Attr(i)
 		switch a.Kind {
@@ -312,33 +312,26 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 			}
 			k := rec.ValidKeyIn(t, a)
 			if k == "" { // an unnamed group is inlined, as in slog
-				stack = append(stack, level{prefix, false})
+				stack = append(stack, level{prefix, onlyID})
 				continue
 			}
-			if depth == onlyID && k != "id" {
+			if onlyID && k != "id" {
 				skip = 1
 				continue
 			}
-			userGroup := false
-			if depth == 0 {
-				verdict, isUser := gateKey(k, g)
-				if verdict == gateRemove {
-					skip = 1
-					continue
-				}
-				userGroup = isUser && !g.sendsAll()
+			verdict, isUser := gateKey(k, g)
+			if verdict == gateRemove {
+				skip = 1
+				continue
 			}
 			if s.secret(k) {
 				entry.String(prefix+k, Filtered)
 				skip = 1
 				continue
 			}
-			stack = append(stack, level{prefix, true})
+			stack = append(stack, level{prefix, onlyID})
 			prefix += k + "."
-			depth++
-			if userGroup {
-				onlyID = depth
-			}
+			onlyID = isUser && !g.sendsAll()
 		case buffer.KindGroupClose:
 			if skip > 0 {
 				skip--
@@ -349,33 +342,27 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 			}
 			top := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if top.named {
-				if depth == onlyID {
-					onlyID = -1
-				}
-				depth--
-			}
-			prefix = top.prefix
+			prefix, onlyID = top.prefix, top.onlyID
 		default:
 			if skip > 0 {
 				continue
 			}
 			k := rec.ValidKeyIn(t, a)
-			if depth == onlyID && k != "id" {
+			if onlyID && k != "id" {
 				continue
 			}
 			key := k
 			if prefix != "" {
 				key = prefix + k
 			}
-			if s.fn == nil && flatScalar(entry, rec, t, a, s, g, depth == 0, k, key, u64, hasU64) {
+			if s.fn == nil && flatScalar(entry, rec, t, a, s, g, k, key, u64, hasU64) {
 				continue
 			}
-			addFlatValue(entry, k, key, rec.ValidValueIn(t, a), s, g, depth == 0)
+			addFlatValue(entry, k, key, rec.ValidValueIn(t, a), s, g)
 		}
 	}
 	if rec.DroppedAttrs > 0 {
-		addFlatValue(entry, droppedAttrsKey, droppedAttrsKey, rec.DroppedAttrs, s, g, true)
+		addFlatValue(entry, droppedAttrsKey, droppedAttrsKey, rec.DroppedAttrs, s, g)
 	}
 }
 
@@ -387,7 +374,7 @@ const droppedAttrsKey = "logcrumbs.dropped_attrs"
 // when Value would make it a text, an integer, a float or a boolean,
 // without boxing it, and says whether it did: as scrubber.entry and
 // gateUser would treat it when no Scrub function is set.
-func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buffer.Attr, s *scrubber, g *userGate, top bool, k, key string,
+func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buffer.Attr, s *scrubber, g *userGate, k, key string,
 	u64 interface {
 		Uint64(string, uint64) sentry.LogEntry
 	}, hasU64 bool) bool {
@@ -398,14 +385,12 @@ func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buff
 	default:
 		return false
 	}
-	if top {
-		switch gateUser(k, nil, g) { // nil: not a group
-		case gateRemove:
-			return true
-		case gateFilter:
-			entry.String(key, Filtered)
-			return true
-		}
+	switch gateUser(k, nil, g) { // nil: not a group
+	case gateRemove:
+		return true
+	case gateFilter:
+		entry.String(key, Filtered)
+		return true
 	}
 	if s.secret(k) {
 		entry.String(key, Filtered)
@@ -434,15 +419,13 @@ func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buff
 // addFlatValue adds the value v of the key k (key with its groups) as
 // scrubber.clean would leave it in a data map, then as addAttributes
 // would add it.
-func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *userGate, top bool) {
-	v, _ = s.entryValue(k, v)
-	if top {
-		switch gateUser(k, v, g) {
-		case gateRemove:
-			return
-		case gateFilter:
-			v = Filtered
-		}
+func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *userGate) {
+	v, _ = s.entryValue(k, v, g)
+	switch gateUser(k, v, g) {
+	case gateRemove:
+		return
+	case gateFilter:
+		v = Filtered
 	}
 	addValue(entry, key, v)
 }

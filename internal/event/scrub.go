@@ -160,9 +160,9 @@ func (s *secretKeys) match(key string) bool {
 }
 
 // clean makes data fit to leave the process, in one pass over it: secret
-// values replaced at every depth and the user's Scrub function applied (see
-// data), then the user gate on what that left of each top-level entry (see
-// gateUser). Scrub sees every attribute, gated or not. The verdicts on the
+// values replaced and the user's Scrub function applied, then the user gate
+// on what that left of each entry (see gateUser), at every depth (see
+// data). Scrub sees every attribute, gated or not. The verdicts on the
 // top-level keys are remembered in g, for the rest of the event (see
 // userGate.key).
 func (s *scrubber) clean(data map[string]any, g *userGate) {
@@ -174,7 +174,7 @@ func (s *scrubber) clean(data map[string]any, g *userGate) {
 // cleanEntry is clean for the entry k, v of data.
 func (s *scrubber) cleanEntry(data map[string]any, k string, v any, g *userGate) {
 	kv := g.key(s, k)
-	w, changed := s.scrubEntry(k, v, kv.secret)
+	w, changed := s.scrubEntry(k, v, kv.secret, g)
 	if changed {
 		data[k] = w
 	}
@@ -272,8 +272,11 @@ func (c *crumbCleaner) Nested(data map[string]any, k string) {
 	c.s.cleanEntry(data, k, data[k], &c.g)
 }
 
-// data scrubs m in place, and every map and list in it.
-func (s *scrubber) data(m map[string]any) {
+// data scrubs m in place, and every map and list in it, and applies the
+// user gate g to each of their entries as clean does to a top-level one:
+// a user group inside a group, a map or a list's map (slog's WithGroup,
+// zap.Namespace, zerolog's Dict, a logged struct) keeps only its id.
+func (s *scrubber) data(m map[string]any, g *userGate) {
 	// A url.URL logged by value is encoded as JSON: its query is the text of
 	// RawQuery, its fragment ("#access_token=..." in OAuth redirects) that
 	// of Fragment and RawFragment (its password is not encoded: Userinfo
@@ -290,32 +293,39 @@ func (s *scrubber) data(m map[string]any) {
 		}
 	}
 	for k, v := range m {
-		s.entry(m, k, v)
+		s.entry(m, k, v, g)
 	}
 }
 
-// entry scrubs the entry k, v of m and returns its new value: a secret
-// key's value is Filtered; otherwise the secrets of the URLs in a text
-// value are filtered (see textURLs), then the user's scrub function, if
-// any, replaces the value, and the maps and lists inside what remains are
-// scrubbed.
-func (s *scrubber) entry(m map[string]any, k string, v any) any {
-	w, changed := s.entryValue(k, v)
-	if changed {
-		m[k] = w
+// entry scrubs the entry k, v of m: a secret key's value is Filtered;
+// otherwise the secrets of the URLs in a text value are filtered (see
+// textURLs), then the user's scrub function, if any, replaces the value,
+// and the maps and lists inside what remains are scrubbed; then the user
+// gate g decides what of it stays (see gateUser).
+func (s *scrubber) entry(m map[string]any, k string, v any, g *userGate) {
+	w, changed := s.entryValue(k, v, g)
+	switch gateUser(k, w, g) {
+	case gateRemove:
+		delete(m, k)
+	case gateFilter:
+		m[k] = Filtered
+	default:
+		if changed {
+			m[k] = w
+		}
 	}
-	return w
 }
 
 // entryValue is entry for a value that is in no map (a Sentry Logs
-// attribute): it returns the new value and whether it is a new one (the
-// maps and lists inside v are scrubbed in place either way).
-func (s *scrubber) entryValue(k string, v any) (any, bool) {
-	return s.scrubEntry(k, v, s.secret(k))
+// attribute), but for the gate on k itself: it returns the new value and
+// whether it is a new one (the maps and lists inside v are scrubbed and
+// gated in place either way).
+func (s *scrubber) entryValue(k string, v any, g *userGate) (any, bool) {
+	return s.scrubEntry(k, v, s.secret(k), g)
 }
 
 // scrubEntry is entryValue with the verdict of secret(k) known.
-func (s *scrubber) scrubEntry(k string, v any, secret bool) (any, bool) {
+func (s *scrubber) scrubEntry(k string, v any, secret bool, g *userGate) (any, bool) {
 	if secret {
 		return Filtered, true
 	}
@@ -328,15 +338,16 @@ func (s *scrubber) scrubEntry(k string, v any, secret bool) (any, bool) {
 	if s.fn != nil {
 		v, changed = s.call(k, v), true
 	}
-	s.value(v)
+	s.value(v, g)
 	return v, changed
 }
 
-// value scrubs the maps inside v, and the URLs in the texts of its lists.
-func (s *scrubber) value(v any) {
+// value scrubs and gates the maps inside v (see data), and scrubs the URLs
+// in the texts of its lists.
+func (s *scrubber) value(v any, g *userGate) {
 	switch v := v.(type) {
 	case map[string]any:
-		s.data(v)
+		s.data(v, g)
 	case []any:
 		for i, e := range v {
 			if text, ok := e.(string); ok {
@@ -345,7 +356,7 @@ func (s *scrubber) value(v any) {
 				}
 				continue
 			}
-			s.value(e)
+			s.value(e, g)
 		}
 	}
 }

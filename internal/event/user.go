@@ -92,9 +92,10 @@ func (g *userGate) sendsAll() bool {
 	return g.all
 }
 
-// gateUser says what becomes of the top-level entry k, v of data, unless
-// g allows the user's data to leave the process: the id is kept, the rest
-// removed, for every user key. A flat key under a user key, such as
+// gateUser says what becomes of the entry k, v of data, at any depth (see
+// scrubber.data; only a top-level user group fills the event's user),
+// unless g allows the user's data to leave the process: the id is kept,
+// the rest removed, for every user key. A flat key under a user key, such as
 // "user.email", is removed (all but "user.id"; a user key under another,
 // "acct.owner" under "acct", is such a key too, whichever integration was
 // made first); a user group keeps only its "id" field (gateUser deletes the

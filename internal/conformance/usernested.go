@@ -1,0 +1,111 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// nestedUserFields are a record's fields with user data below the top
+// level, as slog's WithGroup, zap.Namespace, zerolog's Dict or a logged
+// struct or map put it: a user group in a group, one two groups down, a
+// user value that is no group and flat user keys in a group, a user map in
+// a map, and in a list's map.
+func nestedUserFields() []Field {
+	return []Field{
+		{"app", Group{{"user", Group{{"id", "u-1"}, {"email", "ann@example.com"}}}, {"n", 1}}},
+		{"a", Group{{"b", Group{{"user", Group{{"id", "u-2"}, {"ip_address", "10.1.2.3"}}}}}}},
+		{"c", Group{{"user", "cat@example.com"}, {"user.email", "dan@example.com"}, {"user.id", "u-3"}}},
+		{"m", map[string]any{"k": map[string]any{"user": map[string]any{"id": "u-4", "email": "eve@example.com"}}}},
+		{"l", []any{map[string]any{"user": map[string]any{"id": "u-5", "email": "fay@example.com"}}}},
+	}
+}
+
+// nestedUserSecrets are what nestedUserFields hold beyond the users' ids.
+var nestedUserSecrets = []string{"ann@", "10.1.2.3", "cat@", "dan@", "eve@", "fay@"}
+
+// UserGatedNested: a user group nested in other groups or maps, at any
+// depth, is gated as a top-level one is, in the event's log context and
+// tags, in breadcrumbs and in Sentry Logs: without the client's user info
+// it keeps only its id, a user value that is no group is Filtered and a
+// flat key such as "user.email" in a group is removed; with it, all is
+// kept. A nested user group never fills the event's user.
+func testUserGatedNested(t *testing.T, d Driver) {
+	for _, allowed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("userInfo=%v", allowed), func(t *testing.T) {
+			var configure []func(*sentry.ClientOptions)
+			if allowed {
+				configure = append(configure, func(o *sentry.ClientOptions) {
+					o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
+				})
+			}
+			logger, rec := newLogsLogger(t, d, true, Info, func(o *logcrumbs.Options) {
+				o.TagKeys = []string{"app.user.id", "app.user.email"}
+			}, configure...)
+			log := logger.Bind(rec.Context(context.Background()))
+			log.Log(Info, "crumb", nestedUserFields()...)
+			log.Log(Error, "failed", append(nestedUserFields(), Field{"err", errors.New("boom " + t.Name())})...)
+			ev := one(t, rec)
+			bs := ev.Breadcrumbs()
+			if len(bs) != 1 {
+				t.Fatalf("%d breadcrumbs, want 1", len(bs))
+			}
+			logs := rec.Logs()
+			if len(logs) != 2 {
+				t.Fatalf("logs %q, want 2", bodies(logs))
+			}
+			sent := map[string]string{
+				"log context":     js(ev.LogContext()),
+				"breadcrumb data": js(bs[0].Data),
+				"info log":        js(logs[0].Attributes),
+				"error log":       js(logs[1].Attributes),
+			}
+			for where, got := range sent {
+				var wrong []string
+				for _, id := range []string{"u-1", "u-2", "u-3", "u-4", "u-5"} {
+					if !strings.Contains(got, id) {
+						wrong = append(wrong, "lost "+id)
+					}
+				}
+				for _, s := range nestedUserSecrets {
+					if has := strings.Contains(got, s); has != allowed {
+						wrong = append(wrong, fmt.Sprintf("%q present %v", s, has))
+					}
+				}
+				if wrong != nil {
+					t.Errorf("%s: %s (user info %v): %s", where, strings.Join(wrong, ", "), allowed, got)
+				}
+			}
+			if !allowed {
+				lc := ev.LogContext()
+				if got := js(lc["c"]); got != `{"user":"[Filtered]","user.id":"u-3"}` {
+					t.Errorf("log context c = %s, want the user value Filtered, user.email removed", got)
+				}
+				if got := js(logs[0].Attributes["c.user"]); got != `{"value":"[Filtered]","type":"string"}` {
+					t.Errorf("info log c.user = %s, want [Filtered]", got)
+				}
+				for _, key := range []string{"app.user.id", "a.b.user.id", "c.user.id", "m.k.user.id"} {
+					if _, ok := logs[0].Attributes[key]; !ok {
+						t.Errorf("info log lacks %s: %s", key, js(logs[0].Attributes))
+					}
+				}
+			}
+			wantTags := map[string]string{"app.user.id": "u-1"}
+			if allowed {
+				wantTags["app.user.email"] = "ann@example.com"
+			}
+			if js(ev.Tags) != js(wantTags) {
+				t.Errorf("tags %v, want %v", ev.Tags, wantTags)
+			}
+			if ev.User.ID != "" || ev.User.Email != "" {
+				t.Errorf("user %+v, want none: only a top-level user group fills it", ev.User)
+			}
+		})
+	}
+}
