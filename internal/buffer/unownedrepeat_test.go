@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// TestUnownedRepeatOfAgreesWithRepeatOf: RepeatOf's look-up,
+// TestUnownedRepeatOfAgreesWithRepeatOf: AppendRepeatOf's look-up,
 // unownedRepeatOf, answers as repeatOf with no owner and no window, over
 // random last look-ups (of one error or another, or none; by no owner, an
 // owner, a typed nil or an incomparable one; with and without a window;
