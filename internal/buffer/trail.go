@@ -226,8 +226,8 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 	}
 }
 
-// AppendRepeatOf is RepeatOf, for err and the time c says (Record.When),
-// and AppendRepeat under one hold of t's lock, rather than a hold each:
+// AppendRepeatOf is the look-up of the last repeat, for err (see
+// captured.unownedRepeatOf), and AppendRepeat under one hold of t's lock, rather than a hold each:
 // the two atomic operations of a lock and its unlock were the costliest
 // part of a skipped repeat's look-up (see escalate.Escalator.SkipRepeat).
 // When the look-up answers with the ID of an event that was sent, it sets
@@ -238,12 +238,8 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 // be allocated.) counted runs with t's lock held: it
 // must not take a trail's lock, nor panic (it would leave t locked).
 func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string) bool) bool {
-	when := c.Time
-	if c.Elapsed != 0 { // as Record.When
-		when = when.Add(c.Elapsed)
-	}
 	t.mu.Lock()
-	earlier, ok := t.once.unownedRepeatOf(err, when)
+	earlier, ok := t.once.unownedRepeatOf(err)
 	if !ok || earlier == "" {
 		t.mu.Unlock()
 		return false
