@@ -111,7 +111,7 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		// follow the step too (they would be timed before the event's own
 		// breadcrumb, and put ahead of it in the next event's trail), and
 		// within maxDrift of the clock's time otherwise.
-		ent.Time = recordClock.check()
+		ent.Time, ent.Elapsed = recordClock.check()
 	} else {
 		ent.Time, ent.Elapsed = recordClock.split()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"testing"
@@ -240,4 +241,49 @@ func stepUnchecked(t *testing.T) {
 	recordClock.base.Store(newBase(real.Add(-time.Hour), real.Sub(monoAnchor)))
 	recordClock.due.Store(int64(real.Sub(monoAnchor) + time.Hour))
 	t.Cleanup(func() { recordClock.due.Store(0) })
+}
+
+// TestCheckSplitIsPredicted: a check that finds no step returns the base
+// and the monotonic time elapsed since it, whose sum is the time the base
+// predicts, b.t.Add(at - b.at), as check returned it whole before: the
+// same time.Time, monotonic reading and location included; and a check
+// that finds a step, or a base in another location, returns a time with
+// nothing to add. The wall clock's drift from the monotonic one is made
+// by a base whose wall time is off by it.
+func TestCheckSplitIsPredicted(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 20))
+	steps, kept := 0, 0
+	for i := range 10000 {
+		var c clock
+		now := time.Now()
+		drift := time.Duration(r.Int64N(int64(4*maxDrift))) - 2*maxDrift
+		bt := now.Add(-drift)
+		if i%10 == 0 {
+			bt = bt.In(time.FixedZone("elsewhere", 3600))
+		}
+		b := newBase(bt, now.Sub(monoAnchor))
+		c.base.Store(b)
+		read := now.Add(time.Duration(r.Int64N(int64(time.Hour))))
+		got, d := c.checkAt(read)
+		predicted := b.t.Add(read.Sub(monoAnchor) - b.at)
+		switch {
+		case drift > maxDrift || drift < -maxDrift:
+			steps++
+			if d != 0 || got != read {
+				t.Fatalf("%d: drift %v: check = %v + %v, want time.Now's %v whole", i, drift, got, d, read)
+			}
+		case b.t.Location() != read.Location():
+			if d != 0 || got != predicted.In(read.Location()) {
+				t.Fatalf("%d: another location: check = %v + %v, want %v whole", i, got, d, predicted.In(read.Location()))
+			}
+		default:
+			kept++
+			if got != b.t || got.Add(d) != predicted {
+				t.Fatalf("%d: drift %v: check = %v + %v = %v, want the base %v plus the elapsed time, %v", i, drift, got, d, got.Add(d), b.t, predicted)
+			}
+		}
+	}
+	if steps < 1000 || kept < 1000 {
+		t.Fatalf("%d steps, %d bases kept: too few of one", steps, kept)
+	}
 }

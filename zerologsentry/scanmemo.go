@@ -2,7 +2,6 @@ package zerologsentry
 
 import (
 	"bytes"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -34,11 +33,14 @@ const maxMemoFields = 512
 // maxMemoErrors bounds the errors a scanMemo keeps.
 const maxMemoErrors = 2 // gatherErrors and shared are written out for 2
 
-// scanMemo is the last error scan of a bridge (see above). It is safe for
-// concurrent use: a scan that finds it in use by another goroutine scans
-// without it, so that a memo never makes a log call wait.
+// scanMemo is the last error scan of a bridge (see above). It has no lock:
+// only the bridge's core calls gatherErrors, and uses the memo only in a
+// call it makes alone (core.ErrorScan), under a lock of the core's that
+// it does not wait for (a scan that finds it taken is made without the
+// memo), so that a memo never makes a log call wait. A lock of its own
+// had been two atomic operations of each skipped repeat, which holds the
+// core's already.
 type scanMemo struct {
-	mu sync.Mutex
 	// fields are those of the scan kept, in storage made once; empty when
 	// none is (the fields of a record that has any start with a brace, and
 	// empty fields have no errors).
@@ -57,9 +59,10 @@ func fieldNames() [4]string {
 }
 
 // gatherErrors is the package's gatherErrors, answered from m when fields
-// are those of m's scan and what it found still stands.
-func (m *scanMemo) gatherErrors(fields []byte, errs *[]error) {
-	if len(fields) > maxMemoFields || !m.mu.TryLock() {
+// are those of m's scan and what it found still stands: the core's
+// ErrorScan, which uses m only when called alone.
+func (m *scanMemo) gatherErrors(fields []byte, errs *[]error, alone bool) {
+	if !alone || len(fields) > maxMemoFields {
 		gatherErrors(fields, errs)
 		return
 	}
@@ -74,19 +77,17 @@ func (m *scanMemo) gatherErrors(fields []byte, errs *[]error) {
 				*errs = append(*errs, m.errs[1])
 			}
 		}
-		m.mu.Unlock()
 		return
 	}
 	gen := recent.gen.Load() // before the scan: a change during it is a change since
 	first := len(*errs)
 	g := errorGatherer{errs: errs, first: first}
-	// Unlocked without defer: the scan calls no method of the program's,
-	// and a panic would only leave the memo locked, which TryLock then
-	// passes by.
+	// A panic of the scan (it calls no method of the program's) would
+	// leave the core's lock held, and no scan alone after it: the memo,
+	// maybe half kept, is never read again.
 	scanErrors(fields, &g)
 	g.done()
 	m.keep(fields, fieldNames(), gen, (*errs)[first:], g.remembered)
-	m.mu.Unlock()
 }
 
 // sameNames reports whether zerolog's field names are those of m's scan:

@@ -88,7 +88,7 @@ func TestScanMemoAgreesWithTheScan(t *testing.T) {
 		}
 		b := []byte(last)
 		var got, want []error
-		m.gatherErrors(b, &got)
+		m.gatherErrors(b, &got, true)
 		gatherErrors(b, &want)
 		if len(got) != len(want) {
 			t.Fatalf("step %d, %.60q: memo %s, scan %s", step, b, dumpErrors(got), dumpErrors(want))
@@ -134,7 +134,7 @@ func TestScanMemoCollidingTexts(t *testing.T) {
 	b := []byte(`{"error":"memo-cb","error":"memo-ce","error":"memo-cb"`)
 	for range 3 {
 		var got, want []error
-		m.gatherErrors(b, &got)
+		m.gatherErrors(b, &got, true)
 		if m.n != 0 {
 			t.Fatalf("memo keeps %d errors of colliding texts", m.n)
 		}
@@ -159,9 +159,9 @@ func TestScanMemoSeesEachChange(t *testing.T) {
 		t.Helper()
 		var m scanMemo
 		var before, got, want []error
-		m.gatherErrors(b, &before)
+		m.gatherErrors(b, &before, true)
 		change()
-		m.gatherErrors(b, &got)
+		m.gatherErrors(b, &got, true)
 		gatherErrors(b, &want)
 		if len(got) != len(want) {
 			t.Fatalf("%s: memo %s, scan %s", name, dumpErrors(got), dumpErrors(want))
@@ -183,7 +183,7 @@ func TestScanMemoSeesEachChange(t *testing.T) {
 	// A program's error is never kept alive by a memo.
 	var m scanMemo
 	var errs []error
-	m.gatherErrors(b, &errs)
+	m.gatherErrors(b, &errs, true)
 	if len(errs) != 2 || m.n != 0 || m.errs != [maxMemoErrors]error{} {
 		t.Fatalf("errors %s: memo keeps %d, %v", dumpErrors(errs), m.n, m.errs)
 	}
@@ -226,13 +226,13 @@ func TestScanMemoAllocatesOnce(t *testing.T) {
 	notKept := []byte(`{"level":"error","error":"memo\"alloc","path":"/p"`)
 	var m scanMemo
 	errs := make([]error, 0, 4)
-	m.gatherErrors(kept, &errs)
+	m.gatherErrors(kept, &errs, true)
 	allocs := testing.AllocsPerRun(100, func() {
 		errs = errs[:0]
-		m.gatherErrors(kept, &errs)
+		m.gatherErrors(kept, &errs, true)
 		errs = errs[:0]
-		m.gatherErrors(kept, &errs)
-		m.gatherErrors(bytes.Clone(kept[:len(kept)-1]), &errs)
+		m.gatherErrors(kept, &errs, true)
+		m.gatherErrors(bytes.Clone(kept[:len(kept)-1]), &errs, true)
 	})
 	if allocs != 1 { // the clone
 		t.Fatalf("%v allocations a run", allocs)
@@ -243,9 +243,9 @@ func TestScanMemoAllocatesOnce(t *testing.T) {
 	})
 	allocs = testing.AllocsPerRun(100, func() {
 		errs = errs[:0]
-		m.gatherErrors(notKept, &errs)
+		m.gatherErrors(notKept, &errs, true)
 		errs = errs[:0]
-		m.gatherErrors(kept, &errs)
+		m.gatherErrors(kept, &errs, true)
 	})
 	if scan == 0 || allocs != scan {
 		t.Fatalf("%v allocations a run, the scan's %v", allocs, scan)
@@ -273,10 +273,36 @@ func TestScanMemoNamesByContent(t *testing.T) {
 	} {
 		zerolog.ErrorFieldName = step.name
 		var got, want []error
-		m.gatherErrors(b, &got)
+		m.gatherErrors(b, &got, true)
 		gatherErrors(b, &want)
 		if len(got) != 1 || len(want) != 1 || got[0] != want[0] || got[0].Error() != step.want {
 			t.Fatalf("%s: memo %s, scan %s, want %q", step.what, dumpErrors(got), dumpErrors(want), step.want)
+		}
+	}
+}
+
+// TestScanMemoNotAlone: a scan not made alone (core.ErrorScan: another may
+// run at the same time) neither answers from the memo nor changes it, and
+// gathers what the scan does.
+func TestScanMemoNotAlone(t *testing.T) {
+	var m scanMemo
+	kept := []byte(`{"level":"error","error":"memo-alone-a"`)
+	var errs []error
+	m.gatherErrors(kept, &errs, true)
+	if m.n != 1 || string(m.fields) != string(kept) {
+		t.Fatalf("the memo keeps %d errors of %q, want 1 of %q", m.n, m.fields, kept)
+	}
+	before, beforeFields := m, string(m.fields) // m.fields' storage is reused
+	other := []byte(`{"level":"error","error":"memo-alone-b"`)
+	for _, b := range [][]byte{other, kept} {
+		var got, want []error
+		m.gatherErrors(b, &got, false)
+		gatherErrors(b, &want)
+		if len(got) != len(want) || len(got) != 1 || got[0] != want[0] {
+			t.Fatalf("%s: errors %s, the scan's %s", b, dumpErrors(got), dumpErrors(want))
+		}
+		if string(m.fields) != beforeFields || m.n != before.n || m.errs != before.errs || m.gen != before.gen {
+			t.Fatalf("%s: a scan not alone changed the memo", b)
 		}
 	}
 }

@@ -134,26 +134,24 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 	return e.id, true
 }
 
-// RepeatOf is CaptureOnceFor's answer for errs = {err}, with no owner
-// and no window, when its look-up of the last repeat answers it (see
+// unownedRepeatOf is CaptureOnceFor's answer for errs = {err}, with no
+// owner and no window, when its look-up of the last repeat answers it (see
 // repeatOf): the earlier event's ID and true; else false, and only
-// CaptureOnceFor answers. It changes nothing.
-func (t *Trail) RepeatOf(err error, now time.Time) (string, bool) {
-	t.mu.Lock()
-	earlier, ok := t.once.unownedRepeatOf(err, now)
-	t.mu.Unlock()
-	return earlier, ok
-}
-
-// unownedRepeatOf is repeatOf(nil, err, now, 0), written for that owner and
-// window: the owner's comparison with nil is of its type word alone, where
-// == of two interfaces called efaceeq when their types were equal (nil
-// too), no window is tested, and fewer values are kept on the stack across
-// the calls (cachegrind, ZerologRepeat/hook: about 55 instructions). t.mu
-// must be held.
-func (c *captured) unownedRepeatOf(err error, now time.Time) (string, bool) {
+// CaptureOnceFor answers. It changes nothing. It is repeatOf(nil, err,
+// now, 0) for any now, written for that owner and window: the owner's
+// comparison with nil is of its type word alone, where == of two
+// interfaces called efaceeq when their types were equal (nil too), no
+// window is tested, and fewer values are kept on the stack across the
+// calls (cachegrind, ZerologRepeat/hook: about 55 instructions). Nor is
+// the time: under no window no entry expires, so that the search finds
+// what the last look-up found at any time, earlier ones too (repeatOf's
+// test of now guards the entries a window expired then), and a skipped
+// repeat need not make its time one time.Time (an Add of its clock's
+// elapsed time: about 70 instructions with the test). The trail's mu must
+// be held.
+func (c *captured) unownedRepeatOf(err error) (string, bool) {
 	l := &c.last
-	if err == nil || l.words != interfaceWords(err) || l.owner != nil || l.window != 0 || now.Before(l.now) {
+	if err == nil || l.words != interfaceWords(err) || l.owner != nil || l.window != 0 {
 		return "", false
 	}
 	e := &c.entries[l.at]

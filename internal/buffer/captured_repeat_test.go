@@ -28,7 +28,7 @@ func TestRepeatOfAgreesWithTheSearch(t *testing.T) {
 	// reused: its storage refilled for another error now and then (see same)
 	reused := fieldErrs{"c"}
 	pool = append(pool, shared, fmt.Errorf("w: %w", shared), reused)
-	memoHits := 0
+	memoHits, unownedBack := 0, 0
 	for seed := range uint64(600) {
 		r := rand.New(rand.NewPCG(seed, 7))
 		var tr *Trail
@@ -77,6 +77,17 @@ func TestRepeatOfAgreesWithTheSearch(t *testing.T) {
 				if _, ok := tr.once.repeatOf(owner, errs[0], now, window); ok {
 					memoHits++
 				}
+				// A skipped repeat's look-up (no owner, no window) answers
+				// as the search does at any time, one before the last
+				// look-up's too.
+				if id, ok := tr.once.unownedRepeatOf(errs[0]); ok && owner == nil && window == 0 {
+					if !wantFound || id != wantID {
+						t.Fatalf("seed %d step %d: %v: unownedRepeatOf = %q, the search finds (%q, %v)", seed, step, errs, id, wantID, wantFound)
+					}
+					if now.Before(hitBefore.now) {
+						unownedBack++
+					}
+				}
 			}
 			tr.mu.Unlock()
 			n++
@@ -97,7 +108,7 @@ func TestRepeatOfAgreesWithTheSearch(t *testing.T) {
 			}
 		}
 	}
-	if memoHits < 1000 {
-		t.Fatalf("repeatOf answered %d look-ups: too few for this test to say anything", memoHits)
+	if memoHits < 1000 || unownedBack < 40 {
+		t.Fatalf("repeatOf answered %d look-ups, unownedRepeatOf %d at a time before the last look-up's: too few for this test to say anything", memoHits, unownedBack)
 	}
 }

@@ -219,10 +219,52 @@ func pooled() *Record { return pool.Get().(*Record) }
 // have taken a record of that storage.
 func (t *Trail) AppendRepeat(c *Repeat) {
 	t.mu.Lock()
+	old := t.appendRepeat(c)
+	t.mu.Unlock()
+	if old != nil {
+		Put(old)
+	}
+}
+
+// AppendRepeatOf is the look-up of the last repeat, for err (see
+// captured.unownedRepeatOf), and AppendRepeat under one hold of t's lock, rather than a hold each:
+// the two atomic operations of a lock and its unlock were the costliest
+// part of a skipped repeat's look-up (see escalate.Escalator.SkipRepeat).
+// When the look-up answers with the ID of an event that was sent, it sets
+// c.ID to that ID and, if c then Fits and counted(c.ID) reports true,
+// adds c's breadcrumb as AppendRepeat does and reports true; else it
+// changes nothing of t's and reports false. (counted is given the ID, not
+// c: a c passed to a function value would escape, and its caller's Repeat
+// be allocated.) counted runs with t's lock held: it
+// must not take a trail's lock, nor panic (it would leave t locked).
+func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string) bool) bool {
+	t.mu.Lock()
+	earlier, ok := t.once.unownedRepeatOf(err)
+	if !ok || earlier == "" {
+		t.mu.Unlock()
+		return false
+	}
+	c.ID = earlier
+	if !c.Fits() || !counted(earlier) {
+		t.mu.Unlock()
+		return false
+	}
+	old := t.appendRepeat(c)
+	t.mu.Unlock()
+	if old != nil {
+		Put(old)
+	}
+	return true
+}
+
+// appendRepeat is AppendRepeat with t.mu held. It returns the record
+// dropped for good, to be given back to the pool once t.mu is released,
+// or nil.
+func (t *Trail) appendRepeat(c *Repeat) (old *Record) {
 	if c.ID != "" && t != fallback { // see NoteEvent
 		t.lastEvent = c.ID
 	}
-	var r, old *Record
+	var r *Record
 	if t.n == len(t.recs) {
 		r = t.recs[t.head]
 		if cap(r.data) > maxPooledBytes || cap(r.attrs) > maxPooledAttrs {
@@ -231,14 +273,11 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 	} else {
 		r = pool.Get().(*Record)
 	}
-	// Unlocked without defer, unlike AppendFilled, whose fill is the
-	// caller's: c.fill only copies c's bytes and numbers.
+	// No defer, unlike AppendFilled, whose fill is the caller's: c.fill
+	// only copies c's bytes and numbers.
 	c.fill(r)
 	t.push(r)
-	t.mu.Unlock()
-	if old != nil {
-		Put(old)
-	}
+	return old
 }
 
 // rotate moves the ring's head past its oldest record, which the caller

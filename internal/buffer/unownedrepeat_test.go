@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// TestUnownedRepeatOfAgreesWithRepeatOf: RepeatOf's look-up,
-// unownedRepeatOf, answers as repeatOf with no owner and no window, over
+// TestUnownedRepeatOfAgreesWithRepeatOf: AppendRepeatOf's look-up,
+// unownedRepeatOf, answers as repeatOf with no owner and no window at the
+// last look-up's time, over
 // random last look-ups (of one error or another, or none; by no owner, an
 // owner, a typed nil or an incomparable one; with and without a window;
 // earlier, later or at the same time, with and without a monotonic
@@ -33,11 +34,14 @@ func TestUnownedRepeatOfAgreesWithRepeatOf(t *testing.T) {
 		}
 		c.last = lastFound{words: words, owner: owners[r.IntN(len(owners))], at: r.IntN(len(c.entries)),
 			now: times[r.IntN(len(times))], window: windows[r.IntN(len(windows))]}
-		err, at := errs[r.IntN(len(errs))], times[r.IntN(len(times))]
-		got, ok := c.unownedRepeatOf(err, at)
-		want, wok := c.repeatOf(nil, err, at, 0)
+		// At the last look-up's time: repeatOf's answer with no window
+		// at any time not before it, the search's (under no window, the
+		// same) at any time (TestRepeatOfAgreesWithTheSearch).
+		err := errs[r.IntN(len(errs))]
+		got, ok := c.unownedRepeatOf(err)
+		want, wok := c.repeatOf(nil, err, c.last.now, 0)
 		if got != want || ok != wok {
-			t.Fatalf("step %d: unownedRepeatOf = %q, %v; repeatOf = %q, %v (last %+v, err %v, now %v)", step, got, ok, want, wok, c.last, err, at)
+			t.Fatalf("step %d: unownedRepeatOf = %q, %v; repeatOf = %q, %v (last %+v, err %v)", step, got, ok, want, wok, c.last, err)
 		}
 	}
 }

@@ -336,8 +336,13 @@ type Core struct {
 // ErrorScan appends to errs the errors among fields kept as their logger
 // encoded them (Encoder.Raw): exactly those Encoder.Fields(rec, errs)
 // appends, without writing any field. Like a Parser, it depends on the
-// bytes alone.
-type ErrorScan func(raw []byte, errs *[]error)
+// bytes alone. With alone, no other call of the core's scan runs until
+// this one returns (the core makes such calls under a lock of its own), so
+// that a scan may keep what it found for the next without a lock of its
+// own: zerolog's memo of its last scan, whose lock had been two of a
+// skipped repeat's atomic operations. Calls without alone may run at the
+// same time as any other.
+type ErrorScan func(raw []byte, errs *[]error, alone bool)
 
 // New returns the core of one integration. defaultLogger names its logger
 // when Options.LoggerName is empty ("slog", "zap", "zerolog");
@@ -673,7 +678,8 @@ var fullRepeats atomic.Bool
 func SetSkipRepeats(on bool) { fullRepeats.Store(!on) }
 
 // repeatScratch is where skipRepeat gathers a record's errors: storage of
-// the core's, as a function value's arguments must be (see buildWith).
+// the core's, as a function value's arguments must be (see buildWith). Its
+// lock is also the one under which the core's ErrorScan is called alone.
 type repeatScratch struct {
 	mu   sync.Mutex
 	raw  []byte // maxScratchRaw bytes
@@ -707,7 +713,7 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 	raw := sc.raw[:len(enc.Raw)]
 	copy(raw, enc.Raw)
 	sc.errs = sc.errs[:0]
-	c.errorsOf(raw, &sc.errs)
+	c.errorsOf(raw, &sc.errs, true)
 	skipped := false
 	if len(sc.errs) == 1 {
 		// Found from here, two frames deeper than event finds it, through
@@ -730,6 +736,20 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 	}
 	sc.mu.Unlock()
 	return skipped
+}
+
+// scanAlone scans raw with the core's ErrorScan, alone when the scan's
+// lock is free (see ErrorScan); else not alone, rather than waiting.
+func (c *Core) scanAlone(raw []byte, errs *[]error) {
+	sc := c.repeats
+	if !sc.mu.TryLock() {
+		c.errorsOf(raw, errs, false)
+		return
+	}
+	// Unlocked without defer: a scan that panics leaves the lock held, and
+	// every scan after it not alone (no memo), which is slower, not wrong.
+	c.errorsOf(raw, errs, true)
+	sc.mu.Unlock()
 }
 
 // build makes the record of an event, or of a breadcrumb, within its
@@ -765,7 +785,7 @@ func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event, deferr
 		// The record's copy is scanned, not enc.Raw: handing enc's bytes
 		// to a function value would move every Encoder's closures to the
 		// heap.
-		c.errorsOf(rec.DeferredRaw(), slot)
+		c.scanAlone(rec.DeferredRaw(), slot)
 	} else {
 		enc.Fields(rec, slot)
 		rec.CloseAll()

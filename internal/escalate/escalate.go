@@ -461,7 +461,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 // change meanwhile, as between CaptureAt's own steps). Only the common
 // case is taken: one error, a trail that is a unit of work's (the
 // fallback trail's capture-once is by client and window), capture-once
-// answered by the trail's last look-up (buffer.Trail.RepeatOf), an
+// answered by the trail's last look-up (buffer.Trail.AppendRepeatOf), an
 // earlier event that was sent, a record whose names and fields Relimit
 // takes whole (buffer.Repeat.Fits). A skipped zerolog repeat's record
 // from the pool, its relimiting, capture's steps around them and the
@@ -473,24 +473,16 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 	if len(errs) != 1 || siteRet == 0 || !client.IsEnabled() || trail == buffer.Fallback() {
 		return false
 	}
-	when := c.Time
-	if c.Elapsed != 0 { // as Record.When
-		when = when.Add(c.Elapsed)
-	}
-	earlier, ok := trail.RepeatOf(errs[0], when)
-	if !ok || earlier == "" {
-		return false
-	}
-	c.EventLimits, c.Limits, c.Key, c.ID = e.eventLimits, e.breadcrumbLimits, eventIDKey, earlier
-	if !c.Fits() {
-		return false
-	}
 	var id policy.RecordID
-	if !e.build.SetRecordID(&id, client, c.Logger, errs, siteRet) || !e.proc.RepeatRemembered(&e.repeats, earlier, &id) {
+	if !e.build.SetRecordID(&id, client, c.Logger, errs, siteRet) {
 		return false
 	}
-	trail.AppendRepeat(c)
-	return true
+	c.EventLimits, c.Limits, c.Key = e.eventLimits, e.breadcrumbLimits, eventIDKey
+	// Counted under the trail's lock, with the look-up and the append:
+	// noise control's lock takes no trail's, and counting cannot panic.
+	return trail.AppendRepeatOf(errs[0], c, func(earlier string) bool {
+		return e.proc.RepeatRemembered(&e.repeats, earlier, &id)
+	})
 }
 
 // repeatByID counts a capture-once hit of the event earlier by rec when
