@@ -312,6 +312,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// sent is set once the client took it.
 	var newID string
 	sent := false
+	// key is the event's fingerprint key once noise control admitted it
+	// (admitted), as newID.
+	var key string
+	admitted := false
 	defer func() {
 		if recover() != nil {
 			handover.Abandon() // CaptureEvent panicked: no outcome will come
@@ -321,6 +325,11 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 				// keeps errs, as for a dropped event, under no event, so
 				// that their repeats name none and LastEventID is not it.
 				trail.NotSent(newID)
+				if admitted {
+					// Dedupe too: the fingerprint's repeats are those of
+					// a dropped event, which name none.
+					e.proc.Sent(key, newID, s.client, nil, false)
+				}
 			}
 			id = ""
 		}
@@ -377,8 +386,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// here, not for the whole function, so that a skipped repeat does not
 	// zero it (34 instructions, cachegrind, ZerologRepeat/hook).
 	var keyBuf [256]byte
-	key := string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
+	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
 	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	admitted = v.Send
 	if !v.Send {
 		earlier := v.Earlier
 		if v.EarlierDropped { // a repeat of an event the client dropped: no event
