@@ -430,9 +430,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if ctx != nil { // zap and zerolog records may have none
 		span = sentry.SpanFromContext(ctx)
 	}
-	// The fingerprint counts as sent, and the trail as escalated, even when
-	// the client drops the event (BeforeSend, sampling): its repeats are the
-	// same event, and a hot loop must not build every one of them.
+	// The fingerprint counts as sent even when the client drops the event
+	// (BeforeSend, sampling): its repeats are the same event, and a hot loop
+	// must not build every one of them.
 	handover = e.proc.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	pass.scope = event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf}
 	sentID := client.CaptureEvent(ev, &pass.hint, &pass.scope)
@@ -445,7 +445,6 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// the summary would go through BeforeSend without the original error
 	// in its hint, and past the scope's processors, and reach Sentry.
 	e.proc.Sent(key, newID, client, ev, sentID != nil)
-	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		// Dropped (BeforeSend, a processor): a record capture-once folds
 		// into it later must not name it, nor make it LastEventID.
@@ -453,6 +452,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		stats.EventsFailed.Add(1)
 		return ""
 	}
+	// Options.PassThroughLevel: the unit has sent an event. One the client
+	// dropped (BeforeSend filtering an error type, sampling) is none.
+	trail.MarkEscalated()
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID
