@@ -3,10 +3,12 @@ package logcrumbs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // JobOptions configure RunJob. The zero value gives the job a fresh trail
@@ -38,7 +40,11 @@ type JobOptions struct {
 // tag "job" set to name, in the trace of the unit of work ctx belongs to
 // (a request that runs the job), else in a trace of its own. A panic in fn is one event with the job's trail,
 // then panics again or, with Recover, is returned as an error. RunJob
-// returns fn's error, and empties the trail when fn returns.
+// returns fn's error, and empties the trail when fn returns. An error the
+// job sent as an event (logged, or captured through its hub) and returns
+// is that event in the unit of work of ctx too: logged there again, as it
+// is or wrapped, it sends no second event (capture once), and LastEventID
+// of ctx names the job's.
 //
 // The context keeps ctx's values and its cancellation: for work that must
 // outlive a request, pass context.WithoutCancel(ctx).
@@ -47,7 +53,8 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		ctx = context.Background()
 	}
 	var t *buffer.Trail // a new one
-	if parent := buffer.FromContext(ctx); opts.Child && parent != nil {
+	parent := buffer.FromContext(ctx)
+	if opts.Child && parent != nil {
 		t = parent.NewChild()
 	}
 	esc := newEscalator(opts.Options, "job")
@@ -63,7 +70,15 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			err = fmt.Errorf("logcrumbs: job %q panicked: %v", name, p)
 		}
 	}()
-	return fn(ctx)
+	err = fn(ctx)
+	if parent != nil && parent != t && !render.IsNil(err) {
+		// The caller that logs the job's error again is the layer above
+		// the job's: capture once, across the two trails.
+		if id, sent := t.CapturedAs(err); sent {
+			parent.CaptureByHand(err, id, time.Now())
+		}
+	}
+	return err
 }
 
 // NewChildContext returns a copy of ctx with a new trail that starts with a
