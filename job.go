@@ -9,6 +9,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/render"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // JobOptions configure RunJob. The zero value gives the job a fresh trail
@@ -84,10 +85,21 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 // NewChildContext returns a copy of ctx with a new trail that starts with a
 // copy of the records of the trail ctx carries (none if it carries none): for
 // work that goes on beside or after the unit ctx belongs to, whose own
-// records must not mix into the parent's trail.
+// records must not mix into the parent's trail. When ctx is a unit of
+// work's (Middleware, RunJob, Bind), the child is one too, as Bind makes
+// it, with a clone of the unit's hub (in the unit's trace): events other
+// code captures through the hub of the returned context carry the child's
+// trail, and capture-once holds between them and the child's logged
+// errors.
 func NewChildContext(ctx context.Context) context.Context {
-	if parent := buffer.FromContext(ctx); parent != nil {
-		return buffer.NewContext(ctx, parent.NewChild())
+	parent := buffer.FromContext(ctx)
+	if parent == nil {
+		return NewContext(ctx)
 	}
-	return NewContext(ctx)
+	child := parent.NewChild()
+	if hub := unit.HubOf(ctx); hub != nil && sentry.GetHubFromContext(ctx) == hub {
+		ctx, _ = unit.Bind(ctx, hub.Clone(), child, unit.BuilderOf(ctx), false)
+		return ctx
+	}
+	return buffer.NewContext(ctx, child)
 }

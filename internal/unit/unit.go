@@ -202,6 +202,18 @@ func HubOf(ctx context.Context) *sentry.Hub {
 	return nil
 }
 
+// BuilderOf returns the builder that scrubs the trail on other code's
+// events in the unit of work ctx belongs to, or nil.
+func BuilderOf(ctx context.Context) *event.Builder {
+	if ctx == nil {
+		return nil
+	}
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+		return u.builder
+	}
+	return nil
+}
+
 // Of returns the unit ctx belongs to, or a throwaway one.
 func Of(ctx context.Context) *Unit {
 	if ctx == nil {
