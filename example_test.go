@@ -163,7 +163,7 @@ func ExampleOptions_passThroughLevel() {
 	client, _ := sentry.NewClient(sentry.ClientOptions{
 		BeforeSend: func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
 			fmt.Printf("event %q\n", ev.Message)
-			return nil // only print it
+			return ev // no DSN: nothing is sent
 		},
 		BeforeSendLog: func(l *sentry.Log) *sentry.Log {
 			fmt.Printf("log %q\n", l.Body)

@@ -3,10 +3,13 @@ package logcrumbs
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/render"
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // JobOptions configure RunJob. The zero value gives the job a fresh trail
@@ -38,7 +41,11 @@ type JobOptions struct {
 // tag "job" set to name, in the trace of the unit of work ctx belongs to
 // (a request that runs the job), else in a trace of its own. A panic in fn is one event with the job's trail,
 // then panics again or, with Recover, is returned as an error. RunJob
-// returns fn's error, and empties the trail when fn returns.
+// returns fn's error, and empties the trail when fn returns. An error the
+// job sent as an event (logged, or captured through its hub) and returns
+// is that event in the unit of work of ctx too: logged there again, as it
+// is or wrapped, it sends no second event (capture once), and LastEventID
+// of ctx names the job's.
 //
 // The context keeps ctx's values and its cancellation: for work that must
 // outlive a request, pass context.WithoutCancel(ctx).
@@ -47,7 +54,8 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		ctx = context.Background()
 	}
 	var t *buffer.Trail // a new one
-	if parent := buffer.FromContext(ctx); opts.Child && parent != nil {
+	parent := buffer.FromContext(ctx)
+	if opts.Child && parent != nil {
 		t = parent.NewChild()
 	}
 	esc := newEscalator(opts.Options, "job")
@@ -63,16 +71,35 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			err = fmt.Errorf("logcrumbs: job %q panicked: %v", name, p)
 		}
 	}()
-	return fn(ctx)
+	err = fn(ctx)
+	if parent != nil && parent != t && !render.IsNil(err) {
+		// The caller that logs the job's error again is the layer above
+		// the job's: capture once, across the two trails.
+		if id, sent := t.CapturedAs(err); sent {
+			parent.CaptureByHand(err, id, time.Now())
+		}
+	}
+	return err
 }
 
 // NewChildContext returns a copy of ctx with a new trail that starts with a
 // copy of the records of the trail ctx carries (none if it carries none): for
 // work that goes on beside or after the unit ctx belongs to, whose own
-// records must not mix into the parent's trail.
+// records must not mix into the parent's trail. When ctx is a unit of
+// work's (Middleware, RunJob, Bind), the child is one too, as Bind makes
+// it, with a clone of the unit's hub (in the unit's trace): events other
+// code captures through the hub of the returned context carry the child's
+// trail, and capture-once holds between them and the child's logged
+// errors.
 func NewChildContext(ctx context.Context) context.Context {
-	if parent := buffer.FromContext(ctx); parent != nil {
-		return buffer.NewContext(ctx, parent.NewChild())
+	parent := buffer.FromContext(ctx)
+	if parent == nil {
+		return NewContext(ctx)
 	}
-	return NewContext(ctx)
+	child := parent.NewChild()
+	if hub := unit.HubOf(ctx); hub != nil && sentry.GetHubFromContext(ctx) == hub {
+		ctx, _ = unit.Bind(ctx, hub.Clone(), child, unit.BuilderOf(ctx), false)
+		return ctx
+	}
+	return buffer.NewContext(ctx, child)
 }

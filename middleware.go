@@ -21,7 +21,10 @@ type MiddlewareOptions struct {
 	// does, so that the client does not take a cut response for a whole
 	// one. Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
-	// io.ReaderFrom and Unwrap (for http.ResponseController).
+	// io.ReaderFrom and Unwrap (for http.ResponseController), and whose
+	// Flush and Hijack reach the writer beneath as http.ResponseController
+	// does (through another middleware's Unwrap), Flush's error (a client
+	// gone) included.
 	Recover bool
 
 	// EventIDHeader, when not empty, names a response header (such as

@@ -17,8 +17,9 @@ import (
 // request sent an event. The handler may write from other goroutines,
 // hence the atomic.
 //
-// It keeps what handlers look for on a ResponseWriter: http.Flusher,
-// http.Hijacker (an error when the underlying writer has none),
+// It keeps what handlers look for on a ResponseWriter: http.Flusher and
+// FlushError, http.Hijacker (an error when no writer beneath has one, as
+// http.ResponseController finds them through each writer's Unwrap),
 // io.ReaderFrom (net/http's sendfile path) and Unwrap for
 // http.ResponseController.
 type startedWriter struct {
@@ -61,20 +62,27 @@ func (w *startedWriter) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(w.ResponseWriter, r)
 }
 
-func (w *startedWriter) Flush() {
+// FlushError flushes the response and returns the error of writing it to
+// the connection (a client gone), as net/http's own writer does, so that
+// http.ResponseController's Flush, which calls it, still reports it. The
+// writer beneath is reached as http.ResponseController reaches it, through
+// the Unwrap of another middleware's writer that offers nothing else;
+// http.ErrNotSupported when none can flush.
+func (w *startedWriter) FlushError() error {
 	w.start()
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
 }
 
+func (w *startedWriter) Flush() { _ = w.FlushError() }
+
+// Hijack hijacks the connection of the writer beneath, reached as
+// FlushError reaches it.
 func (w *startedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h, ok := w.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, http.ErrNotSupported
+	conn, buf, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.started.Store(true)
 	}
-	w.started.Store(true)
-	return h.Hijack()
+	return conn, buf, err
 }
 
 // Unwrap returns the writer it wraps, for http.ResponseController.

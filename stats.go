@@ -76,8 +76,8 @@ func Stats() Counters {
 func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(perSecond, burst) }
 
 // Flush sends what logcrumbs holds back, then waits, at most timeout in
-// all, for the Sentry clients that hold logcrumbs' events sent since the
-// last Flush, and for sentry.CurrentHub()'s. What it holds back: for each
+// all, for the Sentry clients that hold logcrumbs' events or Sentry Logs
+// sent since the last Flush, and for sentry.CurrentHub()'s. What it holds back: for each
 // fingerprint whose repeats were suppressed (Options.DedupeWindow) since
 // its last event, one event that says how many. Call it before the program
 // exits, after the last log call.

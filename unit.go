@@ -18,9 +18,17 @@ import (
 // trail, whoever captures it (hub.CaptureException, sentryhttp, another
 // integration), and capture-once holds between logged and hand-captured
 // errors. Bind a hub to one unit of work only: a clone per request or job.
+// A nil hub (sentry.GetHubFromContext of a context that has none) binds
+// nothing: ctx only gets a new trail, if it carries none.
 func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if hub == nil {
+		if buffer.FromContext(ctx) != nil {
+			return ctx
+		}
+		return NewContext(ctx)
 	}
 	// nil: a new trail, if ctx carries none. The unit's context carries
 	// the trail and hub with it.

@@ -667,6 +667,17 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 	return "", true
 }
 
+// CapturedAs reports whether err is, or wraps, an error t captured (logged
+// as an event, or by hand), or is wrapped by one of them, and under which
+// event, as CaptureByHand answers, without remembering err.
+func (t *Trail) CapturedAs(err error) (string, bool) {
+	chain := errorChain(err, nil)
+	texts := chainTexts(chain)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.containsLocked(chain, texts, t != fallback)
+}
+
 // containsLocked reports whether chain (an error and what it wraps) holds
 // one of the errors t captured, or its error is wrapped by one of them, and
 // under which event; t.mu must be held.

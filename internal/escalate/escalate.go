@@ -312,6 +312,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// sent is set once the client took it.
 	var newID string
 	sent := false
+	// key is the event's fingerprint key once noise control admitted it
+	// (admitted), as newID.
+	var key string
+	admitted := false
 	defer func() {
 		if recover() != nil {
 			handover.Abandon() // CaptureEvent panicked: no outcome will come
@@ -321,6 +325,11 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 				// keeps errs, as for a dropped event, under no event, so
 				// that their repeats name none and LastEventID is not it.
 				trail.NotSent(newID)
+				if admitted {
+					// Dedupe too: the fingerprint's repeats are those of
+					// a dropped event, which name none.
+					e.proc.Sent(key, newID, s.client, nil, false)
+				}
 			}
 			id = ""
 		}
@@ -377,8 +386,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// here, not for the whole function, so that a skipped repeat does not
 	// zero it (34 instructions, cachegrind, ZerologRepeat/hook).
 	var keyBuf [256]byte
-	key := string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
+	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
 	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	admitted = v.Send
 	if !v.Send {
 		earlier := v.Earlier
 		if v.EarlierDropped { // a repeat of an event the client dropped: no event
@@ -420,9 +430,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if ctx != nil { // zap and zerolog records may have none
 		span = sentry.SpanFromContext(ctx)
 	}
-	// The fingerprint counts as sent, and the trail as escalated, even when
-	// the client drops the event (BeforeSend, sampling): its repeats are the
-	// same event, and a hot loop must not build every one of them.
+	// The fingerprint counts as sent even when the client drops the event
+	// (BeforeSend, sampling): its repeats are the same event, and a hot loop
+	// must not build every one of them.
 	handover = e.proc.HandingOver(client, ev.EventID) // first: sentry-go may deliver it before CaptureEvent returns
 	pass.scope = event.MergeScope{Scope: hub.Scope(), Span: span, Conf: conf}
 	sentID := client.CaptureEvent(ev, &pass.hint, &pass.scope)
@@ -435,7 +445,6 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// the summary would go through BeforeSend without the original error
 	// in its hint, and past the scope's processors, and reach Sentry.
 	e.proc.Sent(key, newID, client, ev, sentID != nil)
-	trail.MarkEscalated() // logcrumbs escalated, whatever BeforeSend made of it
 	if sentID == nil {
 		// Dropped (BeforeSend, a processor): a record capture-once folds
 		// into it later must not name it, nor make it LastEventID.
@@ -443,6 +452,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		stats.EventsFailed.Add(1)
 		return ""
 	}
+	// Options.PassThroughLevel: the unit has sent an event. One the client
+	// dropped (BeforeSend filtering an error type, sampling) is none.
+	trail.MarkEscalated()
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID

@@ -13,6 +13,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
@@ -147,6 +148,8 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 	if onCtx {
 		fallback = nil
 	}
+	// Flush flushes the client, whose batch holds the log a few seconds.
+	policy.Default().LogHandedOver(client)
 	b = b.or()
 	cache := b.logger(client, fallback)
 	t := rec.CheckedText()

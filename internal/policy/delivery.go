@@ -28,6 +28,7 @@ type clientDelivery struct {
 	builtin  bool // sentry-go's own telemetry transport: Flush fails early only when closed
 
 	handed atomic.Bool // an event was handed over since the last Flush
+	logged atomic.Bool // a Sentry Log was handed over since the last Flush (LogHandedOver)
 
 	// Guarded by delivery.mu.
 	gen       uint64 // Flushes begun; an awaited event belongs to the gen it was handed in
@@ -86,6 +87,16 @@ func (d *delivery) forget(cd *clientDelivery) {
 		if a.cd == cd {
 			delete(d.ids, id)
 		}
+	}
+}
+
+// LogHandedOver notes that a Sentry Log was handed to c (sentry-go holds it
+// in a batch for a few seconds), so that the next Flush flushes c, as it
+// does a client logcrumbs handed an event.
+func (p *Process) LogHandedOver(c *sentry.Client) {
+	d := &p.delivery
+	if cd := p.sentThrough.get(c, func() *clientDelivery { return d.newClientDelivery(c) }); !cd.logged.Load() {
+		cd.logged.Store(true)
 	}
 }
 
@@ -210,6 +221,7 @@ func (deliveries *delivery) resolve(id string, delivered bool) {
 type flushMark struct {
 	gen     uint64
 	handed  bool
+	logged  bool // Sentry Logs were handed over: the client is flushed
 	awaited int
 }
 
@@ -218,14 +230,19 @@ type flushMark struct {
 func (deliveries *delivery) begin(cd *clientDelivery) flushMark {
 	deliveries.mu.Lock()
 	defer deliveries.mu.Unlock()
-	m := flushMark{gen: cd.gen, handed: cd.handed.Swap(false), awaited: cd.awaited}
+	m := flushMark{gen: cd.gen, handed: cd.handed.Swap(false), logged: cd.logged.Swap(false), awaited: cd.awaited}
 	cd.gen++
 	return m
 }
 
 // unfinished undoes begin's reset of handed when the client's Flush timed
 // out, so that the next Flush waits for the client again.
-func (cd *clientDelivery) unfinished() { cd.handed.Store(true) }
+func (cd *clientDelivery) unfinished(m flushMark) {
+	cd.handed.Store(true)
+	if m.logged {
+		cd.logged.Store(true)
+	}
+}
 
 // finish ends a Flush of cd's client whose queue was drained (or that was
 // closed, or had nothing awaited): the events handed over up to m that are
@@ -342,10 +359,10 @@ func (p *Process) flushClients(current *sentry.Client, deadline time.Time) bool 
 		var m flushMark
 		if t.cd != nil {
 			m = p.delivery.begin(t.cd)
-			if t.c != current && !m.handed {
+			if t.c != current && !m.handed && !m.logged {
 				continue // nothing of logcrumbs' to wait for
 			}
-			if t.cd.observed && t.c != current && m.awaited == 0 {
+			if t.cd.observed && t.c != current && m.awaited == 0 && !m.logged {
 				ok = p.delivery.finish(t.cd, m) && ok
 				continue // every outcome is known already
 			}
@@ -357,7 +374,7 @@ func (p *Process) flushClients(current *sentry.Client, deadline time.Time) bool 
 		if !flushed && !closed {
 			ok = false
 			if t.cd != nil {
-				t.cd.unfinished()
+				t.cd.unfinished(m)
 			}
 			continue
 		}

@@ -44,7 +44,13 @@ type Unit struct {
 	mu        sync.Mutex
 	recovered any // the panic already reported, when has is set
 	has       bool
-	eventID   sentry.EventID
+	// own is set when recovered was reported through the unit's own hub
+	// (or folded into an earlier event of its own: Sent), not only
+	// through the hub of a unit of work nested in it (a job it runs),
+	// whose panic may have been recovered there (JobOptions.Recover) and
+	// so say nothing of a panic the unit meets later.
+	own     bool
+	eventID sentry.EventID
 	// panicValue reads as panicText, when hasText is set (NotePanicText).
 	panicValue any
 	panicText  string
@@ -196,6 +202,18 @@ func HubOf(ctx context.Context) *sentry.Hub {
 	return nil
 }
 
+// BuilderOf returns the builder that scrubs the trail on other code's
+// events in the unit of work ctx belongs to, or nil.
+func BuilderOf(ctx context.Context) *event.Builder {
+	if ctx == nil {
+		return nil
+	}
+	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+		return u.builder
+	}
+	return nil
+}
+
 // Of returns the unit ctx belongs to, or a throwaway one.
 func Of(ctx context.Context) *Unit {
 	if ctx == nil {
@@ -271,7 +289,7 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		}
 		u.addTrail(event)
 	}
-	if hint.RecoveredException != nil && !u.firstReport(event, hint.RecoveredException) {
+	if hint.RecoveredException != nil && !u.firstReport(event, hint.RecoveredException, mine) {
 		return nil
 	}
 	if byHand {
@@ -283,19 +301,29 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 }
 
 // firstReport reports whether event, which reports the recovered panic p,
-// must go on: no other event reported p.
-func (u *Unit) firstReport(event *sentry.Event, p any) bool {
+// must go on: no other event reported p. mine says whether the event was
+// captured through the unit's own hub; else through the hub of a unit of
+// work nested in it (a job it runs), which the unit only learns from: the
+// nested unit's panic is the one going on up through this unit, unless it
+// was recovered there (JobOptions.Recover). A panic noted from a nested
+// unit never drops the event of another nested unit: jobs run one after
+// another (a consumer's messages, each a RunJob with Recover) may each
+// panic with an equal value (any two nil dereferences, one text), and
+// each is an event.
+func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.has && p == http.ErrAbortHandler {
 		return false // the abort of a response cut by a panic already reported
 	}
-	if !u.has {
-		u.recovered, u.has, u.eventID = p, true, event.EventID
-		return true
-	}
-	if event.EventID != u.eventID && samePanic(u.recovered, p) {
+	if u.has && (mine || u.own) && event.EventID != u.eventID && samePanic(u.recovered, p) {
 		return false // this panic was reported already
+	}
+	if !u.has || !u.own {
+		// The first report, or one that takes the place of a nested
+		// unit's: the panic a later recovery of this unit will meet is
+		// the last one reported.
+		u.recovered, u.has, u.own, u.eventID = p, true, mine, event.EventID
 	}
 	return true
 }
@@ -305,8 +333,8 @@ func (u *Unit) firstReport(event *sentry.Event, p any) bool {
 func (u *Unit) Sent(p any, id sentry.EventID) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !u.has {
-		u.recovered, u.has, u.eventID = p, true, id
+	if !u.has || !u.own {
+		u.recovered, u.has, u.own, u.eventID = p, true, true, id
 	}
 }
 
