@@ -39,6 +39,7 @@ type logsCache struct {
 	client   *sentry.Client
 	hub      *sentry.Hub // the logger's own: see Builder.logger
 	userInfo bool        // the client's DataCollection.UserInfo (see userGate)
+	flush    policy.LogMark
 
 	// entries are the sentry.Logger's entries of each level (see levelIndex),
 	// never added to: a record's entry is one of them WithCtx, a copy,
@@ -92,6 +93,7 @@ func (b *Builder) logger(client *sentry.Client, fallback *sentry.Hub) *logsCache
 		client:   client,
 		hub:      ctx.hub,
 		userInfo: client.GetDataCollection().UserInfo.Value,
+		flush:    policy.Default().LogMarkOf(client),
 		// LFatal, not Fatal: Fatal's entry would exit.
 		entries: [...]sentry.LogEntry{logger.Debug(), logger.Info(), logger.Warn(), logger.Error(), logger.LFatal()},
 	}
@@ -148,10 +150,9 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 	if onCtx {
 		fallback = nil
 	}
-	// Flush flushes the client, whose batch holds the log a few seconds.
-	policy.Default().LogHandedOver(client)
 	b = b.or()
 	cache := b.logger(client, fallback)
+	cache.flush.HandedOver() // Flush flushes the client, whose batch holds the log a few seconds
 	t := rec.CheckedText()
 	all := t.All()
 	entry := cache.entries[levelIndex(rec.Level)].WithCtx(ctx).String(loggerKey, rec.LoggerIn(all))

@@ -28,7 +28,7 @@ type clientDelivery struct {
 	builtin  bool // sentry-go's own telemetry transport: Flush fails early only when closed
 
 	handed atomic.Bool // an event was handed over since the last Flush
-	logged atomic.Bool // a Sentry Log was handed over since the last Flush (LogHandedOver)
+	logged atomic.Bool // a Sentry Log was handed over since the last Flush (LogMark)
 
 	// Guarded by delivery.mu.
 	gen       uint64 // Flushes begun; an awaited event belongs to the gen it was handed in
@@ -90,13 +90,23 @@ func (d *delivery) forget(cd *clientDelivery) {
 	}
 }
 
-// LogHandedOver notes that a Sentry Log was handed to c (sentry-go holds it
-// in a batch for a few seconds), so that the next Flush flushes c, as it
-// does a client logcrumbs handed an event.
-func (p *Process) LogHandedOver(c *sentry.Client) {
+// LogMark notes, for Flush, that Sentry Logs were handed to one client
+// (sentry-go holds them in a batch for a few seconds), so that the next
+// Flush flushes it, as it does a client logcrumbs handed an event.
+type LogMark struct{ cd *clientDelivery }
+
+// LogMarkOf returns c's LogMark. It looks c up in a table under a lock:
+// take it once per client (event.Builder keeps it with its logger of c),
+// not for every log.
+func (p *Process) LogMarkOf(c *sentry.Client) LogMark {
 	d := &p.delivery
-	if cd := p.sentThrough.get(c, func() *clientDelivery { return d.newClientDelivery(c) }); !cd.logged.Load() {
-		cd.logged.Store(true)
+	return LogMark{p.sentThrough.get(c, func() *clientDelivery { return d.newClientDelivery(c) })}
+}
+
+// HandedOver notes that a Sentry Log was handed to the mark's client.
+func (m LogMark) HandedOver() {
+	if !m.cd.logged.Load() { // read first: one cache line every log writes otherwise
+		m.cd.logged.Store(true)
 	}
 }
 
