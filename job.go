@@ -30,7 +30,9 @@ type JobOptions struct {
 	Child bool
 
 	// Recover, when true, makes RunJob return a panic as an error (after
-	// reporting it) instead of panicking again.
+	// reporting it) instead of panicking again: one that wraps the panic
+	// value if it is an error, and is the panic's event to the caller's
+	// unit of work (logged there, it sends no second event).
 	Recover bool
 }
 
@@ -64,11 +66,20 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
 	defer func() {
 		if p := recover(); p != nil {
-			esc.CapturePanic(ctx, p, "job "+name)
+			prior, reported := unit.Of(ctx).ReportedAs(p) // a logger's Panic record's event
+			id := esc.CapturePanic(ctx, p, "job "+name)
 			if !opts.Recover {
 				panic(p)
 			}
-			err = fmt.Errorf("logcrumbs: job %q panicked: %v", name, p)
+			err = &jobPanic{job: name, value: p}
+			if id == "" && reported {
+				id = string(prior)
+			}
+			if parent != nil && parent != t && id != "" {
+				// The caller that logs the error is the layer above the
+				// panic's: capture once, as for fn's own errors below.
+				parent.CaptureByHand(err, id, time.Now())
+			}
 		}
 	}()
 	err = fn(ctx)
@@ -79,6 +90,22 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			parent.CaptureByHand(err, id, time.Now())
 		}
 	}
+	return err
+}
+
+// jobPanic is the error RunJob returns for a panic it recovered: it wraps
+// the panic value when that is an error.
+type jobPanic struct {
+	job   string
+	value any
+}
+
+func (e *jobPanic) Error() string {
+	return fmt.Sprintf("logcrumbs: job %q panicked: %v", e.job, e.value)
+}
+
+func (e *jobPanic) Unwrap() error {
+	err, _ := e.value.(error)
 	return err
 }
 

@@ -380,6 +380,17 @@ func (u *Unit) Reported(p any) bool {
 	return u.has && samePanic(u.recovered, p)
 }
 
+// ReportedAs returns the event that reported the panic p through the
+// unit's hub, if one did.
+func (u *Unit) ReportedAs(p any) (sentry.EventID, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.has && samePanic(u.recovered, p) {
+		return u.eventID, true
+	}
+	return "", false
+}
+
 // PanicMatcher is a panic value noted for a unit of work (NotePanic) by a
 // logger that holds only a rendering of the value it panics with, which
 // may differ from it: MatchesPanic reports whether p, a panic recovered,
