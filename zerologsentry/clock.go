@@ -20,14 +20,15 @@ import (
 // second, a resume from suspend, which its monotonic clock does not count)
 // changes the offset between them. So every checkEvery of monotonic time,
 // one call reads time.Now and compares it with the time the base predicts;
-// a difference beyond maxDrift is a step, and that reading becomes the new
-// base. A step is followed within checkEvery of monotonic time: until then,
-// records carry wall times off by the step (after a suspend, by its
-// length). Otherwise the wall time is off by no more than maxDrift: where
-// the monotonic clock is not slewed with the wall clock, their offset
-// creeps, and a check replaces the base once it passes maxDrift. The base
-// is replaced, and allocated, only then: none of the records in between
-// allocate.
+// a difference beyond maxDrift is a step, unless the reading's monotonic
+// clock was read late (see leastDelayed): the least delayed of that
+// reading and a few more becomes the new base if it differs too. A step is
+// followed within checkEvery of monotonic time: until then, records carry
+// wall times off by the step (after a suspend, by its length). Otherwise
+// the wall time is off by no more than maxDrift: where the monotonic clock
+// is not slewed with the wall clock, their offset creeps, and a check
+// replaces the base once it passes maxDrift. The base is replaced, and
+// allocated, only then: none of the records in between allocate.
 //
 // The times returned are those time.Now returns, up to maxDrift but for
 // the checkEvery that follows a step: the same
@@ -68,7 +69,7 @@ func newBase(t time.Time, at time.Duration) *clockBase {
 // drift returns t's wall time minus the one b predicts for the monotonic
 // time at (b.t plus at - b.at), and true, when t's is less than 2^32
 // seconds from b.t's; else false (a step, whatever its sign). It is
-// wallSub(t, b.t.Add(at - b.at)), as checkAt compares it with maxDrift,
+// wallSub(t, b.t.Add(at - b.at)), as checkRead compares it with maxDrift,
 // while the time elapsed since b, at - b.at, is below 2^31 seconds (68
 // years of the process's monotonic time), without the predicted time's Add and the wall time read back
 // from it: about 40 instructions of each event record (cachegrind,
@@ -113,19 +114,23 @@ func (c *clock) split() (time.Time, time.Duration) {
 	return c.check()
 }
 
-// check reads time.Now, makes it the base if the wall clock moved apart from
-// the monotonic one since the base was read, or time.Local was set since
+// check reads time.Now, makes it (or the least delayed of it and a few
+// more readings: see leastDelayed) the base if the wall clock moved apart
+// from the monotonic one since the base was read, or time.Local was set since
 // (a program's time.Local = time.UTC after its first records), or there is
 // none; sets when to check next, and returns the time, as split does: a
 // time and a duration to add to it.
-func (c *clock) check() (time.Time, time.Duration) { return c.checkAt(time.Now()) }
+func (c *clock) check() (time.Time, time.Duration) {
+	t := time.Now()
+	return c.checkRead(t, t.Sub(monoAnchor))
+}
 
-// checkAt is check with its time.Now reading, t.
-func (c *clock) checkAt(t time.Time) (time.Time, time.Duration) {
+// checkRead is check with its time.Now reading, t, and t's monotonic time
+// as elapsed since monoAnchor, at (t.Sub(monoAnchor)).
+func (c *clock) checkRead(t time.Time, at time.Duration) (time.Time, time.Duration) {
 	if !hasMono(t) {
 		return t, 0 // nothing to add elapsed time to: time.Now it is, every record
 	}
-	at := t.Sub(monoAnchor)
 	b := c.base.Load()
 	if b != nil && at < b.at {
 		// Another goroutine's check published a base read after t (this
@@ -135,27 +140,79 @@ func (c *clock) checkAt(t time.Time) (time.Time, time.Duration) {
 		return t, 0
 	}
 	if b != nil {
-		if drift, ok := b.drift(t, at); ok && drift <= maxDrift && drift >= -maxDrift {
-			// No step: the base stays, and so does the time it gives,
-			// which records returned until now were computed from; in
-			// the location of time.Now's if time.Local was set since.
-			// Returned as the base and the time elapsed since, added
-			// only if the record is read, as split's (the Add was about
-			// 60 instructions of each error record, cachegrind,
-			// ZerologRepeat/hook, and a skipped repeat never reads it).
-			if loc := t.Location(); b.t.Location() != loc {
-				predicted := b.t.Add(at - b.at).In(loc)
-				c.base.Store(newBase(predicted, at))
-				c.due.Store(int64(at + checkEvery))
-				return predicted, 0
-			}
+		if drift, ok := b.drift(t, at); (!ok || drift > maxDrift || drift < -maxDrift) && c.stepped(b, t, at) {
+			return t, 0
+		}
+		// No step: the base stays, and so does the time it gives,
+		// which records returned until now were computed from; in
+		// the location of time.Now's if time.Local was set since.
+		// Returned as the base and the time elapsed since, added
+		// only if the record is read, as split's (the Add was about
+		// 60 instructions of each error record, cachegrind,
+		// ZerologRepeat/hook, and a skipped repeat never reads it).
+		if loc := t.Location(); b.t.Location() != loc {
+			predicted := b.t.Add(at - b.at).In(loc)
+			c.base.Store(newBase(predicted, at))
 			c.due.Store(int64(at + checkEvery))
-			return b.t, at - b.at
+			return predicted, 0
+		}
+		c.due.Store(int64(at + checkEvery))
+		return b.t, at - b.at
+	}
+	lt, lat := leastDelayed(t, at) // the first base
+	c.base.Store(newBase(lt, lat))
+	c.due.Store(int64(lat + checkEvery))
+	return t, 0
+}
+
+// stepped is checkRead's rare path, when t (read at monotonic time at)
+// differs from what base b predicts by more than maxDrift: a step, or t's
+// monotonic clock read late (see leastDelayed). The least delayed of t and
+// a few more readings tells which: when it differs from b too, it becomes
+// the base, and stepped reports true; else b stays (t is timed by b at its
+// monotonic reading, as any check that finds no step). Not inlined: its
+// readings and their comparison cost checkRead's common path about 10
+// instructions (cachegrind, ZerologRepeat/hook) when they were in it.
+//
+//go:noinline
+func (c *clock) stepped(b *clockBase, t time.Time, at time.Duration) bool {
+	lt, lat := leastDelayed(t, at)
+	if drift, ok := b.drift(lt, lat); ok && drift <= maxDrift && drift >= -maxDrift {
+		return false
+	}
+	c.base.Store(newBase(lt, lat))
+	c.due.Store(int64(lat + checkEvery))
+	return true
+}
+
+// lateReads is how many more time.Now readings leastDelayed takes.
+const lateReads = 3
+
+// leastDelayed returns, of t (read at monotonic time at) and lateReads
+// more time.Now readings, the one whose monotonic clock was read soonest
+// after its wall clock: the one whose wall time minus monotonic time is the
+// largest. time.Now reads the wall clock, then the monotonic one
+// (runtime/time_linux_amd64.s): a thread descheduled in between returns a
+// monotonic time late by the gap, and as the base such a reading would put
+// every record's wall time early by the gap (a loaded 2-core machine:
+// about one reading in 70,000 late by more than maxDrift, up to 56 ms);
+// the next check sees that as a step and replaces it, but a check that
+// reads it sees a step too, which it is not. Nothing but a step of the wall
+// clock makes a reading's difference larger (a step forward between the
+// readings: the newer one is taken). Only a check that sees a step, or
+// makes the first base, pays for the readings.
+func leastDelayed(t time.Time, at time.Duration) (time.Time, time.Duration) {
+	for range lateReads {
+		r := time.Now()
+		if !hasMono(r) {
+			break
+		}
+		rat := r.Sub(monoAnchor)
+		if r.Round(0).Sub(t.Round(0)) > rat-at {
+			t, at = r, rat
 		}
 	}
-	c.base.Store(newBase(t, at))
-	c.due.Store(int64(at + checkEvery))
-	return t, 0
+	return t, at
 }
 
 // recordClock times the records of every Hook and Writer.

@@ -232,6 +232,11 @@ func TestEventTimeResetsClock(t *testing.T) {
 	}
 }
 
+// checkAt is check with its time.Now reading, t.
+func (c *clock) checkAt(t time.Time) (time.Time, time.Duration) {
+	return c.checkRead(t, t.Sub(monoAnchor))
+}
+
 // stepUnchecked puts the record clock an hour behind the wall clock, as
 // after a step of the wall clock it has not checked for yet, until the
 // test ends (then it checks at its next call, and its base is replaced).
@@ -285,5 +290,45 @@ func TestCheckSplitIsPredicted(t *testing.T) {
 	}
 	if steps < 1000 || kept < 1000 {
 		t.Fatalf("%d steps, %d bases kept: too few of one", steps, kept)
+	}
+}
+
+// TestClockIgnoresLateMonotonicReading: time.Now reads the wall clock, then
+// the monotonic clock (runtime/time_linux_amd64.s); a thread descheduled
+// between the two gets a monotonic time late by the gap (measured on a
+// loaded 2-core machine: about one reading in 70,000 late by over 1 ms, up
+// to 56 ms). Made the base, such a reading puts every record's wall time
+// early by the gap until the next check, and a check that sees the gap as
+// a step of the wall clock made it the base. The reading here is one whose
+// monotonic clock was read gap after its wall clock: the clock's times stay
+// time.Now's, whether the base agreed with the wall clock (the reading is
+// no step), was off by an hour (a step: the base is the least delayed of a
+// few readings), or there was none.
+func TestClockIgnoresLateMonotonicReading(t *testing.T) {
+	const gap = 3 * maxDrift
+	for _, base := range []string{"agreeing", "an hour off", "none"} {
+		t.Run(base, func(t *testing.T) {
+			var c clock
+			switch base {
+			case "agreeing":
+				c.now()
+			case "an hour off":
+				real := time.Now()
+				c.base.Store(newBase(real.Add(-time.Hour), real.Sub(monoAnchor)))
+			}
+			wall := time.Now()
+			time.Sleep(gap)
+			late := time.Since(monoAnchor)
+			got, d := c.checkRead(wall, late)
+			if w := got.Add(d).Round(0); w.Before(wall.Round(0).Add(-maxDrift)) || w.After(time.Now().Round(0).Add(maxDrift)) {
+				t.Errorf("the check: %v, want a time from %v on", w, wall.Round(0))
+			}
+			before := time.Now()
+			got = c.now()
+			after := time.Now()
+			if w := got.Round(0); w.Before(before.Round(0).Add(-maxDrift)) || w.After(after.Round(0).Add(maxDrift)) {
+				t.Fatalf("after the check: %v, not between %v and %v (wall)", w, before.Round(0), after.Round(0))
+			}
+		})
 	}
 }
