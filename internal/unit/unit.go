@@ -182,10 +182,7 @@ func Bound(ctx context.Context, hub *sentry.Hub) bool {
 // UnitTrail returns the trail of the unit of work ctx belongs to (one bound
 // by Bind), or nil.
 func UnitTrail(ctx context.Context) *buffer.Trail {
-	if ctx == nil {
-		return nil
-	}
-	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+	if u := lookup(ctx); u != nil {
 		return u.trail
 	}
 	return nil
@@ -193,10 +190,7 @@ func UnitTrail(ctx context.Context) *buffer.Trail {
 
 // HubOf returns the hub of the unit of work ctx belongs to, or nil.
 func HubOf(ctx context.Context) *sentry.Hub {
-	if ctx == nil {
-		return nil
-	}
-	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+	if u := lookup(ctx); u != nil {
 		return u.hub
 	}
 	return nil
@@ -205,10 +199,7 @@ func HubOf(ctx context.Context) *sentry.Hub {
 // BuilderOf returns the builder that scrubs the trail on other code's
 // events in the unit of work ctx belongs to, or nil.
 func BuilderOf(ctx context.Context) *event.Builder {
-	if ctx == nil {
-		return nil
-	}
-	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+	if u := lookup(ctx); u != nil {
 		return u.builder
 	}
 	return nil
@@ -216,13 +207,19 @@ func BuilderOf(ctx context.Context) *event.Builder {
 
 // Of returns the unit ctx belongs to, or a throwaway one.
 func Of(ctx context.Context) *Unit {
-	if ctx == nil {
-		return new(Unit)
-	}
-	if u, ok := ctx.Value(unitKey{}).(*Unit); ok {
+	if u := lookup(ctx); u != nil {
 		return u
 	}
 	return new(Unit)
+}
+
+// lookup returns the unit ctx belongs to, or nil.
+func lookup(ctx context.Context) *Unit {
+	if ctx == nil {
+		return nil
+	}
+	u, _ := ctx.Value(unitKey{}).(*Unit)
+	return u
 }
 
 func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Event {
