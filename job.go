@@ -8,6 +8,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
@@ -45,9 +46,10 @@ type JobOptions struct {
 // then panics again or, with Recover, is returned as an error. RunJob
 // returns fn's error, and empties the trail when fn returns. An error the
 // job sent as an event (logged, or captured through its hub) and returns
-// is that event in the unit of work of ctx too: logged there again, as it
-// is or wrapped, it sends no second event (capture once), and LastEventID
-// of ctx names the job's.
+// is that event in the unit of work of ctx too (or, when ctx belongs to
+// none, as at the top of a consumer's loop, to the records logged without
+// one): logged there again, as it is or wrapped, it sends no second event
+// (capture once), and LastEventID of ctx names the job's.
 //
 // The context keeps ctx's values and its cancellation: for work that must
 // outlive a request, pass context.WithoutCancel(ctx).
@@ -63,6 +65,23 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	esc := newEscalator(opts.Options, "job")
 	ctx, t = begin(ctx, esc, opts.Hub, false, t, nil)
 	defer t.Release()
+	// handBack tells the trail the caller logs in (ctx's, or the fallback
+	// trail at the top of a program: a consumer's loop) that err is the
+	// job's event id: the caller logging it again, as it is or wrapped, is
+	// the layer above the job's, and sends no second event (capture once).
+	handBack := func(err error, id string) {
+		if id == "" {
+			return
+		}
+		switch {
+		case parent == nil:
+			// The fallback trail keeps each client's captures apart.
+			owner := policy.ClientID(sentry.GetHubFromContext(ctx).Client())
+			buffer.Fallback().CaptureByHandFor(owner, err, id, time.Now())
+		case parent != t:
+			parent.CaptureByHand(err, id, time.Now())
+		}
+	}
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
 	defer func() {
 		if p := recover(); p != nil {
@@ -75,19 +94,13 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			if id == "" && reported {
 				id = string(prior)
 			}
-			if parent != nil && parent != t && id != "" {
-				// The caller that logs the error is the layer above the
-				// panic's: capture once, as for fn's own errors below.
-				parent.CaptureByHand(err, id, time.Now())
-			}
+			handBack(err, id)
 		}
 	}()
 	err = fn(ctx)
-	if parent != nil && parent != t && !render.IsNil(err) {
-		// The caller that logs the job's error again is the layer above
-		// the job's: capture once, across the two trails.
+	if !render.IsNil(err) {
 		if id, sent := t.CapturedAs(err); sent {
-			parent.CaptureByHand(err, id, time.Now())
+			handBack(err, id)
 		}
 	}
 	return err

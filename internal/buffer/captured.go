@@ -655,9 +655,15 @@ func (t *Trail) NotSent(id string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
+	return t.CaptureByHandFor(nil, err, id, now)
+}
+
+// CaptureByHandFor is CaptureByHand for the records of owner, as
+// CaptureOnceFor's (on the fallback trail, a client's).
+func (t *Trail) CaptureByHandFor(owner any, err error, id string, now time.Time) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
-	entry := newEntry(err, chain, id, now, nil)
+	entry := newEntry(err, chain, id, now, owner)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if earlier, ok := t.containsLocked(chain, texts, t != fallback); ok {
