@@ -77,7 +77,7 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		case parent == nil:
 			// The fallback trail keeps each client's captures apart.
 			owner := policy.ClientID(sentry.GetHubFromContext(ctx).Client())
-			buffer.Fallback().CaptureByHandFor(owner, err, id, time.Now())
+			buffer.Fallback().CaptureByHandFor(owner, err, id, time.Now(), esc.FallbackWindow())
 		case parent != t:
 			parent.CaptureByHand(err, id, time.Now())
 		}

@@ -655,18 +655,22 @@ func (t *Trail) NotSent(id string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
-	return t.CaptureByHandFor(nil, err, id, now)
+	return t.CaptureByHandFor(nil, err, id, now, 0)
 }
 
 // CaptureByHandFor is CaptureByHand for the records of owner, as
-// CaptureOnceFor's (on the fallback trail, a client's).
-func (t *Trail) CaptureByHandFor(owner any, err error, id string, now time.Time) (string, bool) {
+// CaptureOnceFor's (on the fallback trail, a client's): when owner is not
+// nil, only errors captured for owner, no longer ago than window (zero:
+// ever), count, as CaptureOnceFor compares them, so that another client's
+// capture, or an expired one, does not keep err from being remembered for
+// owner.
+func (t *Trail) CaptureByHandFor(owner any, err error, id string, now time.Time, window time.Duration) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	entry := newEntry(err, chain, id, now, owner)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if earlier, ok := t.containsLocked(chain, texts, t != fallback); ok {
+	if earlier, ok := t.containsLocked(chain, texts, t != fallback, owner, now, window); ok {
 		return earlier, false
 	}
 	t.once.add(entry)
@@ -681,20 +685,22 @@ func (t *Trail) CapturedAs(err error) (string, bool) {
 	texts := chainTexts(chain)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.containsLocked(chain, texts, t != fallback)
+	return t.containsLocked(chain, texts, t != fallback, nil, time.Time{}, 0)
 }
 
 // containsLocked reports whether chain (an error and what it wraps) holds
 // one of the errors t captured, or its error is wrapped by one of them, and
-// under which event; t.mu must be held.
-func (t *Trail) containsLocked(chain []error, texts []string, byText bool) (string, bool) {
+// under which event; t.mu must be held. When owner is not nil, only the
+// errors captured for owner no longer ago than window before now (zero:
+// ever) are looked at.
+func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner any, now time.Time, window time.Duration) (string, bool) {
 	if len(chain) == 0 {
 		return "", false
 	}
 	_, textOnly := textOf(chain[0])
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
-		if e.err == nil {
+		if e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window))) {
 			continue
 		}
 		for j, c := range chain {
