@@ -39,6 +39,7 @@ func Run(t *testing.T, d Driver) {
 		{"DebugKeptWhileOutputFilters", testDebugKeptWhileOutputFilters},
 		{"OutputUnchanged", testOutputUnchanged},
 		{"CaptureOnceAcrossLayers", testCaptureOnceAcrossLayers},
+		{"JobErrorLoggedByCaller", testJobErrorLoggedByCaller},
 		{"CaptureOnceIncomparableError", testCaptureOnceIncomparableError},
 		{"CaptureOnceWithHandCapture", testCaptureOnceWithHandCapture},
 		{"LastEventID", testLastEventID},
@@ -533,6 +534,37 @@ func testCaptureOnceAcrossLayers(t *testing.T, d Driver) {
 	logger.Bind(rec.Context(context.Background())).Log(Error, "repo failed", Field{"err", repo})
 	if n := len(rec.Events()); n != 3 {
 		t.Errorf("the same error in another request: %d events, want 3", n)
+	}
+}
+
+// JobErrorLoggedByCaller: the error RunJob returns, one the job logged
+// (an event) or a panic it recovered (JobOptions.Recover), logged again by
+// the caller in its unit of work, is the job's one event: capture once
+// across the job's trail and the caller's. (At the top of a program, a
+// context with no unit of work, only slog and logrus log into the
+// fallback trail that remembers it: zap's, zerolog's and logr's
+// WithContext start a trail of their own there.)
+func testJobErrorLoggedByCaller(t *testing.T, d Driver) {
+	for _, panics := range []bool{false, true} {
+		t.Run(fmt.Sprintf("panic=%v", panics), func(t *testing.T) {
+			logger, rec := newLogger(t, d, nil)
+			ctx := rec.Context(context.Background())
+			err := logcrumbs.RunJob(ctx, "consume", logcrumbs.JobOptions{Recover: true, Options: rec.Options()}, func(ctx context.Context) error {
+				if panics {
+					panic("boom " + t.Name())
+				}
+				err := errors.New("bad message " + t.Name())
+				logger.Bind(ctx).Log(Error, "step failed", Field{"err", err})
+				return err
+			})
+			if err == nil {
+				t.Fatal("RunJob returned nil")
+			}
+			logger.Bind(ctx).Log(Error, "message failed", Field{"err", err})
+			if evs := rec.Events(); len(evs) != 1 {
+				t.Errorf("%d events %q, want the job's one", len(evs), messages(evs))
+			}
+		})
 	}
 }
 
