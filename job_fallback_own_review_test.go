@@ -29,7 +29,7 @@ func topJobThenLog(rec *logcrumbstest.Recorder, opts logcrumbs.Options, err erro
 
 // TestTopJobErrorOncePerClient: RunJob at the top of a program hands the
 // job's error back to the fallback trail for the job's client
-// (CaptureByHandFor). The fallback trail keeps each client's captures
+// (Trail.HandBack). The fallback trail keeps each client's captures
 // apart: a job of client B whose error client A's job returned before is
 // B's event, and B's caller logging it must send nothing more.
 func TestTopJobErrorOncePerClient(t *testing.T) {

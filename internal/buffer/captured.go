@@ -655,26 +655,55 @@ func (t *Trail) NotSent(id string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
-	return t.CaptureByHandFor(nil, err, id, now, 0)
-}
-
-// CaptureByHandFor is CaptureByHand for the records of owner, as
-// CaptureOnceFor's (on the fallback trail, a client's): when owner is not
-// nil, only errors captured for owner, no longer ago than window (zero:
-// ever), count, as CaptureOnceFor compares them, so that another client's
-// capture, or an expired one, does not keep err from being remembered for
-// owner.
-func (t *Trail) CaptureByHandFor(owner any, err error, id string, now time.Time, window time.Duration) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
-	entry := newEntry(err, chain, id, now, owner)
+	entry := newEntry(err, chain, id, now, nil)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if earlier, ok := t.containsLocked(chain, texts, t != fallback, owner, now, window); ok {
+	if earlier, ok := t.containsLocked(chain, texts, t != fallback, nil, now, 0); ok {
 		return earlier, false
 	}
 	t.once.add(entry)
 	return "", true
+}
+
+// HandBack remembers err as the event id, sent at now from another trail
+// (a job's: RunJob hands the error it returns back to its caller's trail),
+// so that logged again here, as it is or wrapped, it is that event. It is
+// the newer capture of err: an entry that holds err itself (or, compared
+// by text, its text) now names id, so that a unit of work that runs a job
+// twice (a retry) and logs what each run returned names each run's event;
+// when none does, err is remembered under id, also when t captured
+// something err wraps or is wrapped by (then the caller's log would name
+// the other event, or send a second one). When owner is not nil, only
+// entries captured for owner no longer ago than window (zero: ever) are
+// renamed, as CaptureOnceFor compares them on the fallback trail (see
+// there): another client's capture, or an expired one, stays as it is.
+func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window time.Duration) {
+	if err == nil {
+		return
+	}
+	chain := errorChain(err, nil)
+	text := matchText(err)
+	_, textOnly := textOf(err)
+	entry := newEntry(err, chain, id, now, owner)
+	byText := t != fallback
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	renamed := false
+	for i := range t.once.entries {
+		e := &t.once.entries[i]
+		if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
+			continue
+		}
+		if e.matches(e.err, err) || (byText && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
+			e.id, e.at = id, now
+			renamed = true
+		}
+	}
+	if !renamed {
+		t.once.add(entry)
+	}
 }
 
 // CapturedAs reports whether err is, or wraps, an error t captured (logged

@@ -357,6 +357,62 @@ func TestCaptureByHand(t *testing.T) {
 	}
 }
 
+// TestHandBack: a job's event handed back is the newer capture of its
+// error: an entry of that error (or of its text, against a text-only
+// error) names the job's event after it; one of an error it wraps, or one
+// wrapping it, stays, and the error is remembered beside it; another
+// owner's, or an expired, entry is not renamed.
+func TestHandBack(t *testing.T) {
+	now := time.Now()
+	tr := NewTrail(1)
+	retried := errors.New("smtp down")
+	tr.captureOnce([]error{retried}, "run1", now, 0)
+	tr.HandBack(nil, retried, "run2", now, 0)
+	if id, first := tr.captureOnce([]error{fmt.Errorf("job: %w", retried)}, "x", now, 0); first || id != "run2" {
+		t.Errorf("the error of a retry logged: %q, %v; want the second run's event", id, first)
+	}
+
+	inner := errors.New("inner")
+	tr.captureOnce([]error{fmt.Errorf("outer: %w", inner)}, "outer", now, 0)
+	tr.HandBack(nil, inner, "job", now, 0)
+	if id, first := tr.captureOnce([]error{inner}, "x", now, 0); first || id != "job" {
+		t.Errorf("an error a captured one wraps, handed back: %q, %v; want the job's event", id, first)
+	}
+	cause := errors.New("cause")
+	tr.captureOnce([]error{cause}, "cause", now, 0)
+	wrapper := fmt.Errorf("w: %w", cause)
+	tr.HandBack(nil, wrapper, "job2", now, 0)
+	if id, first := tr.captureOnce([]error{wrapper}, "x", now, 0); first || id != "job2" {
+		t.Errorf("an error wrapping a captured one, handed back: %q, %v; want the job's event", id, first)
+	}
+	if id, first := tr.captureOnce([]error{cause}, "x", now, 0); first || id != "cause" {
+		t.Errorf("the captured cause after: %q, %v; want its own event", id, first)
+	}
+
+	tr.captureOnce([]error{&textErr{text: "bad row"}}, "text1", now, 0)
+	tr.HandBack(nil, errors.New("bad row"), "text2", now, 0)
+	if id, first := tr.captureOnce([]error{&textErr{text: "bad row"}}, "x", now, 0); first || id != "text2" {
+		t.Errorf("a text-only error of the handed-back text: %q, %v; want the job's event", id, first)
+	}
+
+	fb := Fallback()
+	shared := errors.New("shared " + t.Name())
+	const window = time.Minute
+	fb.CaptureOnceFor("A", []error{shared}, func() string { return "a" }, now, window)
+	fb.HandBack("B", shared, "b", now, window)
+	if id, first := fb.CaptureOnceFor("A", []error{shared}, func() string { return "y" }, now, window); first || id != "a" {
+		t.Errorf("client A's entry after client B's hand-back: %q, %v; want A's event", id, first)
+	}
+	if id, first := fb.CaptureOnceFor("B", []error{shared}, func() string { return "y" }, now, window); first || id != "b" {
+		t.Errorf("client B's hand-back: %q, %v; want B's event", id, first)
+	}
+	later := now.Add(2 * window)
+	fb.HandBack("A", shared, "a2", later, window)
+	if id, first := fb.CaptureOnceFor("A", []error{shared}, func() string { return "y" }, later, window); first || id != "a2" {
+		t.Errorf("after the window: %q, %v; want the new hand-back's event", id, first)
+	}
+}
+
 // TestRecaptured: an event that was not sent is never named: its errors
 // point at the event that stands for it, or are forgotten.
 func TestRecaptured(t *testing.T) {
