@@ -722,23 +722,40 @@ func (t *Trail) CapturedAs(err error) (string, bool) {
 // under which event; t.mu must be held. When owner is not nil, only the
 // errors captured for owner no longer ago than window before now (zero:
 // ever) are looked at.
+//
+// The event is that of the outermost error of chain that t captured, as
+// CaptureOnceFor answers a logged error (see find), and only when t
+// captured none of them, that of a captured error wrapping the error: an
+// error captured on its own (a job's event handed back, see HandBack) is
+// its own event, not that of an earlier capture that merely wraps it
+// ("attempt 1: smtp down", the caller's log of a first run).
 func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner any, now time.Time, window time.Duration) (string, bool) {
 	if len(chain) == 0 {
 		return "", false
 	}
-	_, textOnly := textOf(chain[0])
-	for i := range t.once.entries {
-		e := &t.once.entries[i]
-		if e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window))) {
-			continue
-		}
-		for j, c := range chain {
+	skip := func(e *capturedEntry) bool {
+		return e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window)))
+	}
+	for j, c := range chain {
+		_, cTextOnly := textOf(c)
+		for i := range t.once.entries {
+			e := &t.once.entries[i]
+			if skip(e) {
+				continue
+			}
 			if e.matches(e.err, c) {
 				return e.id, true // err is the captured error or wraps it
 			}
-			if _, cTextOnly := textOf(c); byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
+			if byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
 				return e.id, true // by text: err is the captured error or wraps it
 			}
+		}
+	}
+	_, textOnly := textOf(chain[0])
+	for i := range t.once.entries {
+		e := &t.once.entries[i]
+		if skip(e) {
+			continue
 		}
 		if byText && (textOnly || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
 			return e.id, true // by text: the captured error wraps err
