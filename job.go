@@ -49,7 +49,9 @@ type JobOptions struct {
 // is that event in the unit of work of ctx too (or, when ctx belongs to
 // none, as at the top of a consumer's loop, to the records logged without
 // one): logged there again, as it is or wrapped, it sends no second event
-// (capture once), and LastEventID of ctx names the job's.
+// (capture once), and LastEventID of ctx names the job's. One whose event
+// the client dropped (BeforeSend, sampling) is dropped there too: logged
+// again, it is not offered again, and names no event.
 //
 // The context keeps ctx's values and its cancellation: for work that must
 // outlive a request, pass context.WithoutCancel(ctx).
@@ -69,10 +71,10 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	// trail at the top of a program: a consumer's loop) that err is the
 	// job's event id: the caller logging it again, as it is or wrapped, is
 	// the layer above the job's, and sends no second event (capture once).
+	// An empty id is an event the client dropped (BeforeSend, sampling:
+	// Trail.NotSent): the caller's log of err is folded into none, as an
+	// upper layer's is in one unit of work, not offered again.
 	handBack := func(err error, id string) {
-		if id == "" {
-			return
-		}
 		switch {
 		case parent == nil:
 			// The fallback trail keeps each client's captures apart.
@@ -94,12 +96,16 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			if id == "" && reported {
 				id = string(prior)
 			}
-			handBack(err, id)
+			if id != "" { // else not sent, or not for want of a client, the rate limit: unknown here
+				handBack(err, id)
+			}
 		}
 	}()
 	err = fn(ctx)
 	if !render.IsNil(err) {
-		if id, sent := t.CapturedAs(err); sent {
+		// captured: sent as id, or "" for an event the client dropped (a
+		// rate-limited one is forgotten: not captured).
+		if id, captured := t.CapturedAs(err); captured {
 			handBack(err, id)
 		}
 	}

@@ -679,6 +679,12 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // entries captured for owner no longer ago than window (zero: ever) are
 // renamed, as CaptureOnceFor compares them on the fallback trail (see
 // there): another client's capture, or an expired one, stays as it is.
+//
+// An empty id is a job's event that was not sent (the client dropped it:
+// NotSent): err is remembered under no event, as a dropped event's errors
+// are, so that logged here it is not offered again; an entry of err that
+// names an event that was sent keeps it (an event not sent takes no
+// event's place).
 func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window time.Duration) {
 	if err == nil {
 		return
@@ -690,18 +696,20 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window 
 	byText := t != fallback
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	renamed := false
+	known := false
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
 		if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
 			continue
 		}
 		if e.matches(e.err, err) || (byText && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
-			e.id, e.at = id, now
-			renamed = true
+			if id != "" || e.id == "" {
+				e.id, e.at = id, now
+			}
+			known = true
 		}
 	}
-	if !renamed {
+	if !known {
 		t.once.add(entry)
 	}
 }

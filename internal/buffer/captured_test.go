@@ -607,3 +607,27 @@ func TestCaptureOnceRaceBetweenLooks(t *testing.T) {
 		t.Errorf("a later capture = %q %v, want (\"other\", false)", id, first)
 	}
 }
+
+// TestHandBackNotSent: a job's event that was not sent (id "") is handed
+// back as no event: a new error is remembered under none, so that logged
+// it folds into none; an error known under an event that was sent keeps
+// it; one known under none takes a later sent event.
+func TestHandBackNotSent(t *testing.T) {
+	now := time.Now()
+	tr := NewTrail(1)
+	dropped := errors.New("dropped")
+	tr.HandBack(nil, dropped, "", now, 0)
+	if id, first := tr.captureOnce([]error{dropped}, "x", now, 0); first || id != "" {
+		t.Errorf("an error whose job event was dropped, logged: %q, %v; want folded into none", id, first)
+	}
+	sent := errors.New("sent")
+	tr.captureOnce([]error{sent}, "run1", now, 0)
+	tr.HandBack(nil, sent, "", now, 0)
+	if id, first := tr.captureOnce([]error{sent}, "x", now, 0); first || id != "run1" {
+		t.Errorf("an error sent before, its retry's event dropped: %q, %v; want the event sent", id, first)
+	}
+	tr.HandBack(nil, dropped, "run2", now, 0)
+	if id, first := tr.captureOnce([]error{dropped}, "x", now, 0); first || id != "run2" {
+		t.Errorf("a dropped error sent by a retry: %q, %v; want the retry's event", id, first)
+	}
+}
