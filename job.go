@@ -79,9 +79,9 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		case parent == nil:
 			// The fallback trail keeps each client's captures apart.
 			owner := policy.ClientID(sentry.GetHubFromContext(ctx).Client())
-			buffer.Fallback().HandBack(owner, err, id, time.Now(), esc.FallbackWindow())
+			buffer.Fallback().HandBack(owner, err, id, time.Now())
 		case parent != t:
-			parent.HandBack(nil, err, id, time.Now(), 0)
+			parent.HandBack(nil, err, id, time.Now())
 		}
 	}
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)

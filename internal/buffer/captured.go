@@ -676,16 +676,19 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // when none does, err is remembered under id, also when t captured
 // something err wraps or is wrapped by (then the caller's log would name
 // the other event, or send a second one). When owner is not nil, only
-// entries captured for owner no longer ago than window (zero: ever) are
-// renamed, as CaptureOnceFor compares them on the fallback trail (see
-// there): another client's capture, or an expired one, stays as it is.
+// entries captured for owner are renamed, as CaptureOnceFor compares them
+// on the fallback trail (see there): another client's capture stays as it
+// is. An expired one of owner's is renamed too, and counts from now: the
+// window a logger looks up by (its FallbackCaptureWindow) may be longer
+// than the job's, and would find an expired entry left beside the new
+// one first.
 //
 // An empty id is a job's event that was not sent (the client dropped it:
 // NotSent): err is remembered under no event, as a dropped event's errors
 // are, so that logged here it is not offered again; an entry of err that
 // names an event that was sent keeps it (an event not sent takes no
 // event's place).
-func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window time.Duration) {
+func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 	if err == nil {
 		return
 	}
@@ -699,7 +702,7 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window 
 	known := false
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
-		if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
+		if e.err == nil || e.owner != owner {
 			continue
 		}
 		if e.matches(e.err, err) || (byText && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
