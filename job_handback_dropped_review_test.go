@@ -63,3 +63,39 @@ func TestJobDroppedEventNotOfferedAgainByCaller(t *testing.T) {
 		})
 	}
 }
+
+// TestJobDroppedPanicEventNotOfferedAgainByCaller: as
+// TestJobDroppedEventNotOfferedAgainByCaller, for a job (Recover) that
+// panics with an error value: its panic event dropped by BeforeSend, the
+// error RunJob returns for the panic, logged by the caller, is not offered
+// again, nor named by LastEventID.
+func TestJobDroppedPanicEventNotOfferedAgainByCaller(t *testing.T) {
+	var mu sync.Mutex
+	var offered []string
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			mu.Lock()
+			defer mu.Unlock()
+			offered = append(offered, ev.Message)
+			if ev.Tags["job"] == "poll" {
+				return nil
+			}
+			return ev
+		}
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errPoll := errors.New("poll timed out " + t.Name())
+	err := logcrumbs.RunJob(ctx, "poll", logcrumbs.JobOptions{Recover: true, Options: rec.Options()}, func(ctx context.Context) error {
+		panic(errPoll)
+	})
+	logger.ErrorContext(ctx, "job failed", "err", err)
+	mu.Lock()
+	defer mu.Unlock()
+	if evs := rec.Events(); len(evs) != 0 || len(offered) != 1 {
+		t.Errorf("BeforeSend offered %q, %d sent %v; want the job's panic event alone offered, and dropped", offered, len(evs), evMessages(evs))
+	}
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("caller's LastEventID %q, want none", got)
+	}
+}
