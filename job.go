@@ -93,11 +93,19 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 				panic(p)
 			}
 			err = &jobPanic{job: name, value: p}
-			if id == "" && reported {
-				id = string(prior)
-			}
-			if id != "" { // else not sent, or not for want of a client, the rate limit: unknown here
+			switch {
+			case id != "":
 				handBack(err, id)
+			case reported && prior != "":
+				handBack(err, string(prior))
+			default:
+				// Not sent: a panic with an error value whose event the
+				// client dropped is that error's entry under no event
+				// (a rate-limited one is forgotten), as for an error fn
+				// returns; any other value's is not found here.
+				if id, captured := t.CapturedAs(err); captured {
+					handBack(err, id)
+				}
 			}
 		}
 	}()
