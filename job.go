@@ -49,7 +49,9 @@ type JobOptions struct {
 // is that event in the unit of work of ctx too (or, when ctx belongs to
 // none, as at the top of a consumer's loop, to the records logged without
 // one): logged there again, as it is or wrapped, it sends no second event
-// (capture once), and LastEventID of ctx names the job's.
+// (capture once), and LastEventID of ctx names the job's. One whose event
+// the client dropped (BeforeSend, sampling) is dropped there too: logged
+// again, it is not offered again, and names no event.
 //
 // The context keeps ctx's values and its cancellation: for work that must
 // outlive a request, pass context.WithoutCancel(ctx).
@@ -69,17 +71,17 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	// trail at the top of a program: a consumer's loop) that err is the
 	// job's event id: the caller logging it again, as it is or wrapped, is
 	// the layer above the job's, and sends no second event (capture once).
+	// An empty id is an event the client dropped (BeforeSend, sampling:
+	// Trail.NotSent): the caller's log of err is folded into none, as an
+	// upper layer's is in one unit of work, not offered again.
 	handBack := func(err error, id string) {
-		if id == "" {
-			return
-		}
 		switch {
 		case parent == nil:
 			// The fallback trail keeps each client's captures apart.
 			owner := policy.ClientID(sentry.GetHubFromContext(ctx).Client())
-			buffer.Fallback().HandBack(owner, err, id, time.Now(), esc.FallbackWindow())
+			buffer.Fallback().HandBack(owner, err, id, time.Now())
 		case parent != t:
-			parent.HandBack(nil, err, id, time.Now(), 0)
+			parent.HandBack(nil, err, id, time.Now())
 		}
 	}
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
@@ -91,15 +93,27 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 				panic(p)
 			}
 			err = &jobPanic{job: name, value: p}
-			if id == "" && reported {
-				id = string(prior)
+			switch {
+			case id != "":
+				handBack(err, id)
+			case reported && prior != "":
+				handBack(err, string(prior))
+			default:
+				// Not sent: a panic with an error value whose event the
+				// client dropped is that error's entry under no event
+				// (a rate-limited one is forgotten), as for an error fn
+				// returns; any other value's is not found here.
+				if id, captured := t.CapturedAs(err); captured {
+					handBack(err, id)
+				}
 			}
-			handBack(err, id)
 		}
 	}()
 	err = fn(ctx)
 	if !render.IsNil(err) {
-		if id, sent := t.CapturedAs(err); sent {
+		// captured: sent as id, or "" for an event the client dropped (a
+		// rate-limited one is forgotten: not captured).
+		if id, captured := t.CapturedAs(err); captured {
 			handBack(err, id)
 		}
 	}

@@ -676,10 +676,19 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // when none does, err is remembered under id, also when t captured
 // something err wraps or is wrapped by (then the caller's log would name
 // the other event, or send a second one). When owner is not nil, only
-// entries captured for owner no longer ago than window (zero: ever) are
-// renamed, as CaptureOnceFor compares them on the fallback trail (see
-// there): another client's capture, or an expired one, stays as it is.
-func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window time.Duration) {
+// entries captured for owner are renamed, as CaptureOnceFor compares them
+// on the fallback trail (see there): another client's capture stays as it
+// is. An expired one of owner's is renamed too, and counts from now: the
+// window a logger looks up by (its FallbackCaptureWindow) may be longer
+// than the job's, and would find an expired entry left beside the new
+// one first.
+//
+// An empty id is a job's event that was not sent (the client dropped it:
+// NotSent): err is remembered under no event, as a dropped event's errors
+// are, so that logged here it is not offered again; an entry of err that
+// names an event that was sent keeps it (an event not sent takes no
+// event's place).
+func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 	if err == nil {
 		return
 	}
@@ -690,18 +699,20 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time, window 
 	byText := t != fallback
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	renamed := false
+	known := false
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
-		if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
+		if e.err == nil || e.owner != owner {
 			continue
 		}
 		if e.matches(e.err, err) || (byText && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
-			e.id, e.at = id, now
-			renamed = true
+			if id != "" || e.id == "" {
+				e.id, e.at = id, now
+			}
+			known = true
 		}
 	}
-	if !renamed {
+	if !known {
 		t.once.add(entry)
 	}
 }
@@ -722,23 +733,40 @@ func (t *Trail) CapturedAs(err error) (string, bool) {
 // under which event; t.mu must be held. When owner is not nil, only the
 // errors captured for owner no longer ago than window before now (zero:
 // ever) are looked at.
+//
+// The event is that of the outermost error of chain that t captured, as
+// CaptureOnceFor answers a logged error (see find), and only when t
+// captured none of them, that of a captured error wrapping the error: an
+// error captured on its own (a job's event handed back, see HandBack) is
+// its own event, not that of an earlier capture that merely wraps it
+// ("attempt 1: smtp down", the caller's log of a first run).
 func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner any, now time.Time, window time.Duration) (string, bool) {
 	if len(chain) == 0 {
 		return "", false
 	}
-	_, textOnly := textOf(chain[0])
-	for i := range t.once.entries {
-		e := &t.once.entries[i]
-		if e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window))) {
-			continue
-		}
-		for j, c := range chain {
+	skip := func(e *capturedEntry) bool {
+		return e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window)))
+	}
+	for j, c := range chain {
+		_, cTextOnly := textOf(c)
+		for i := range t.once.entries {
+			e := &t.once.entries[i]
+			if skip(e) {
+				continue
+			}
 			if e.matches(e.err, c) {
 				return e.id, true // err is the captured error or wraps it
 			}
-			if _, cTextOnly := textOf(c); byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
+			if byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
 				return e.id, true // by text: err is the captured error or wraps it
 			}
+		}
+	}
+	_, textOnly := textOf(chain[0])
+	for i := range t.once.entries {
+		e := &t.once.entries[i]
+		if skip(e) {
+			continue
 		}
 		if byText && (textOnly || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
 			return e.id, true // by text: the captured error wraps err

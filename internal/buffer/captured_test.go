@@ -361,27 +361,28 @@ func TestCaptureByHand(t *testing.T) {
 // error: an entry of that error (or of its text, against a text-only
 // error) names the job's event after it; one of an error it wraps, or one
 // wrapping it, stays, and the error is remembered beside it; another
-// owner's, or an expired, entry is not renamed.
+// owner's entry is not renamed; an expired one is, and counts from the
+// hand-back on, also for a look-up with a longer window.
 func TestHandBack(t *testing.T) {
 	now := time.Now()
 	tr := NewTrail(1)
 	retried := errors.New("smtp down")
 	tr.captureOnce([]error{retried}, "run1", now, 0)
-	tr.HandBack(nil, retried, "run2", now, 0)
+	tr.HandBack(nil, retried, "run2", now)
 	if id, first := tr.captureOnce([]error{fmt.Errorf("job: %w", retried)}, "x", now, 0); first || id != "run2" {
 		t.Errorf("the error of a retry logged: %q, %v; want the second run's event", id, first)
 	}
 
 	inner := errors.New("inner")
 	tr.captureOnce([]error{fmt.Errorf("outer: %w", inner)}, "outer", now, 0)
-	tr.HandBack(nil, inner, "job", now, 0)
+	tr.HandBack(nil, inner, "job", now)
 	if id, first := tr.captureOnce([]error{inner}, "x", now, 0); first || id != "job" {
 		t.Errorf("an error a captured one wraps, handed back: %q, %v; want the job's event", id, first)
 	}
 	cause := errors.New("cause")
 	tr.captureOnce([]error{cause}, "cause", now, 0)
 	wrapper := fmt.Errorf("w: %w", cause)
-	tr.HandBack(nil, wrapper, "job2", now, 0)
+	tr.HandBack(nil, wrapper, "job2", now)
 	if id, first := tr.captureOnce([]error{wrapper}, "x", now, 0); first || id != "job2" {
 		t.Errorf("an error wrapping a captured one, handed back: %q, %v; want the job's event", id, first)
 	}
@@ -390,7 +391,7 @@ func TestHandBack(t *testing.T) {
 	}
 
 	tr.captureOnce([]error{&textErr{text: "bad row"}}, "text1", now, 0)
-	tr.HandBack(nil, errors.New("bad row"), "text2", now, 0)
+	tr.HandBack(nil, errors.New("bad row"), "text2", now)
 	if id, first := tr.captureOnce([]error{&textErr{text: "bad row"}}, "x", now, 0); first || id != "text2" {
 		t.Errorf("a text-only error of the handed-back text: %q, %v; want the job's event", id, first)
 	}
@@ -399,7 +400,7 @@ func TestHandBack(t *testing.T) {
 	shared := errors.New("shared " + t.Name())
 	const window = time.Minute
 	fb.CaptureOnceFor("A", []error{shared}, func() string { return "a" }, now, window)
-	fb.HandBack("B", shared, "b", now, window)
+	fb.HandBack("B", shared, "b", now)
 	if id, first := fb.CaptureOnceFor("A", []error{shared}, func() string { return "y" }, now, window); first || id != "a" {
 		t.Errorf("client A's entry after client B's hand-back: %q, %v; want A's event", id, first)
 	}
@@ -407,9 +408,12 @@ func TestHandBack(t *testing.T) {
 		t.Errorf("client B's hand-back: %q, %v; want B's event", id, first)
 	}
 	later := now.Add(2 * window)
-	fb.HandBack("A", shared, "a2", later, window)
+	fb.HandBack("A", shared, "a2", later)
 	if id, first := fb.CaptureOnceFor("A", []error{shared}, func() string { return "y" }, later, window); first || id != "a2" {
 		t.Errorf("after the window: %q, %v; want the new hand-back's event", id, first)
+	}
+	if id, first := fb.CaptureOnceFor("A", []error{shared}, func() string { return "y" }, later, 4*window); first || id != "a2" {
+		t.Errorf("after the window, looked up with a longer one: %q, %v; want the new hand-back's event", id, first)
 	}
 }
 
@@ -605,5 +609,29 @@ func TestCaptureOnceRaceBetweenLooks(t *testing.T) {
 	}
 	if id, first := tr.captureOnce([]error{err}, "later", now, 0); first || id != "other" {
 		t.Errorf("a later capture = %q %v, want (\"other\", false)", id, first)
+	}
+}
+
+// TestHandBackNotSent: a job's event that was not sent (id "") is handed
+// back as no event: a new error is remembered under none, so that logged
+// it folds into none; an error known under an event that was sent keeps
+// it; one known under none takes a later sent event.
+func TestHandBackNotSent(t *testing.T) {
+	now := time.Now()
+	tr := NewTrail(1)
+	dropped := errors.New("dropped")
+	tr.HandBack(nil, dropped, "", now)
+	if id, first := tr.captureOnce([]error{dropped}, "x", now, 0); first || id != "" {
+		t.Errorf("an error whose job event was dropped, logged: %q, %v; want folded into none", id, first)
+	}
+	sent := errors.New("sent")
+	tr.captureOnce([]error{sent}, "run1", now, 0)
+	tr.HandBack(nil, sent, "", now)
+	if id, first := tr.captureOnce([]error{sent}, "x", now, 0); first || id != "run1" {
+		t.Errorf("an error sent before, its retry's event dropped: %q, %v; want the event sent", id, first)
+	}
+	tr.HandBack(nil, dropped, "run2", now)
+	if id, first := tr.captureOnce([]error{dropped}, "x", now, 0); first || id != "run2" {
+		t.Errorf("a dropped error sent by a retry: %q, %v; want the retry's event", id, first)
 	}
 }

@@ -40,6 +40,7 @@ func Run(t *testing.T, d Driver) {
 		{"OutputUnchanged", testOutputUnchanged},
 		{"CaptureOnceAcrossLayers", testCaptureOnceAcrossLayers},
 		{"JobErrorLoggedByCaller", testJobErrorLoggedByCaller},
+		{"JobRetryLoggedByCaller", testJobRetryLoggedByCaller},
 		{"CaptureOnceIncomparableError", testCaptureOnceIncomparableError},
 		{"CaptureOnceWithHandCapture", testCaptureOnceWithHandCapture},
 		{"LastEventID", testLastEventID},
@@ -565,6 +566,59 @@ func testJobErrorLoggedByCaller(t *testing.T, d Driver) {
 				t.Errorf("%d events %q, want the job's one", len(evs), messages(evs))
 			}
 		})
+	}
+}
+
+// JobRetryLoggedByCaller: a unit of work runs a job twice (a retry), each
+// run logging the same error value and returning it, each run's event
+// sent; the caller logs what each run returned, wrapped: that run's event,
+// no other (LastEventID of the caller names it). A job whose event
+// BeforeSend drops, returning another error: the caller's log of it is no
+// event, not offered again, and LastEventID stays.
+func testJobRetryLoggedByCaller(t *testing.T, d Driver) {
+	var offered []string
+	var mu sync.Mutex
+	logger, rec := newLogger(t, d, nil, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			mu.Lock()
+			defer mu.Unlock()
+			offered = append(offered, ev.Message)
+			if ev.Tags["job"] == "dropped" {
+				return nil
+			}
+			return ev
+		}
+	})
+	ctx := rec.Context(context.Background())
+	errSMTP := errors.New("smtp down " + t.Name())
+	for i, name := range []string{"send", "send", "dropped"} {
+		var jobEvent string
+		err := logcrumbs.RunJob(ctx, name, logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+			err := errSMTP
+			if name == "dropped" {
+				err = errors.New("queue full " + t.Name())
+			}
+			logger.Bind(ctx).Log(Error, "send failed", Field{"err", err}, Field{"try", i})
+			jobEvent = string(logcrumbs.LastEventID(ctx))
+			return err
+		})
+		before := string(logcrumbs.LastEventID(ctx))
+		logger.Bind(ctx).Log(Error, "job failed", Field{"err", fmt.Errorf("try %d: %w", i, err)})
+		got := string(logcrumbs.LastEventID(ctx))
+		if name == "dropped" {
+			if got != before {
+				t.Errorf("run %d, its event dropped: caller's LastEventID %q, want it unchanged %q", i, got, before)
+			}
+			continue
+		}
+		if got != jobEvent || jobEvent == "" {
+			t.Errorf("run %d: caller's LastEventID %q, want that run's event %q", i, got, jobEvent)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if evs := rec.Events(); len(evs) != 2 || len(offered) != 3 {
+		t.Errorf("%d events %q, %d offered %q; want the two runs' sent, the third's alone offered more", len(evs), messages(evs), len(offered), offered)
 	}
 }
 

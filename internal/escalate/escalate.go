@@ -204,9 +204,6 @@ func (e *Escalator) Builder() *event.Builder {
 // LoggerName returns the logger name records should carry.
 func (e *Escalator) LoggerName() string { return e.opts.LoggerName }
 
-// FallbackWindow is Options.FallbackCaptureWindow, its default applied.
-func (e *Escalator) FallbackWindow() time.Duration { return e.opts.FallbackCaptureWindow }
-
 // BreadcrumbLimits returns the limits for records kept in a trail.
 func (e *Escalator) BreadcrumbLimits() buffer.Limits { return e.breadcrumbLimits }
 

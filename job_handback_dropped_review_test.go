@@ -1,0 +1,101 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestJobDroppedEventNotOfferedAgainByCaller: a BeforeSend that drops a
+// job's events (by the "job" tag RunJob sets) drops the job's error for
+// good: the caller logging what the job returned is the layer above the
+// job's, and, as an upper layer's log of an error whose event was dropped
+// in one unit of work (Trail.NotSent: "so that the bug is not offered
+// again when an upper layer logs it"), it is folded into no event: not
+// offered to BeforeSend again, sent with the caller's tags instead, nor
+// named by LastEventID. A sampled-out job event (SampleRate) would
+// otherwise get a second draw through its caller. Also at the top of a
+// program (the fallback trail).
+func TestJobDroppedEventNotOfferedAgainByCaller(t *testing.T) {
+	for _, top := range []bool{false, true} {
+		name := map[bool]string{false: "unit", true: "top"}[top]
+		t.Run(name, func(t *testing.T) {
+			var mu sync.Mutex
+			var offered []string
+			rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+				o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+					mu.Lock()
+					defer mu.Unlock()
+					offered = append(offered, ev.Message)
+					if ev.Tags["job"] == "poll" {
+						return nil
+					}
+					return ev
+				}
+			})
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
+			if top {
+				ctx = sentry.SetHubOnContext(context.Background(), rec.Hub())
+			}
+			errPoll := errors.New("poll timed out " + t.Name())
+			err := logcrumbs.RunJob(ctx, "poll", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				logger.ErrorContext(ctx, "poll failed", "err", errPoll)
+				return errPoll
+			})
+			logger.ErrorContext(ctx, "job failed", "err", err)
+			mu.Lock()
+			defer mu.Unlock()
+			if evs := rec.Events(); len(evs) != 0 || len(offered) != 1 {
+				t.Errorf("BeforeSend offered %q, %d sent %v; want the job's event alone offered, and dropped", offered, len(evs), evMessages(evs))
+			}
+			if got := logcrumbs.LastEventID(ctx); got != "" {
+				t.Errorf("caller's LastEventID %q, want none", got)
+			}
+		})
+	}
+}
+
+// TestJobDroppedPanicEventNotOfferedAgainByCaller: as
+// TestJobDroppedEventNotOfferedAgainByCaller, for a job (Recover) that
+// panics with an error value: its panic event dropped by BeforeSend, the
+// error RunJob returns for the panic, logged by the caller, is not offered
+// again, nor named by LastEventID.
+func TestJobDroppedPanicEventNotOfferedAgainByCaller(t *testing.T) {
+	var mu sync.Mutex
+	var offered []string
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			mu.Lock()
+			defer mu.Unlock()
+			offered = append(offered, ev.Message)
+			if ev.Tags["job"] == "poll" {
+				return nil
+			}
+			return ev
+		}
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errPoll := errors.New("poll timed out " + t.Name())
+	err := logcrumbs.RunJob(ctx, "poll", logcrumbs.JobOptions{Recover: true, Options: rec.Options()}, func(ctx context.Context) error {
+		panic(errPoll)
+	})
+	logger.ErrorContext(ctx, "job failed", "err", err)
+	mu.Lock()
+	defer mu.Unlock()
+	if evs := rec.Events(); len(evs) != 0 || len(offered) != 1 {
+		t.Errorf("BeforeSend offered %q, %d sent %v; want the job's panic event alone offered, and dropped", offered, len(evs), evMessages(evs))
+	}
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("caller's LastEventID %q, want none", got)
+	}
+}
