@@ -31,9 +31,7 @@ func TestJobRetryNamesItsEventPastAnEarlierWrapper(t *testing.T) {
 	errSMTP := errors.New("smtp down")
 	// retry runs the job twice from ctx, logging each failure wrapped, and
 	// returns what the second run returned and the event it logged.
-	retry := func(ctx context.Context, rec *logcrumbstest.Recorder, logger *slog.Logger) (error, string) {
-		var err error
-		var jobEvent string
+	retry := func(ctx context.Context, rec *logcrumbstest.Recorder, logger *slog.Logger) (jobEvent string, err error) {
 		for i := range 2 {
 			err = logcrumbs.RunJob(ctx, "send", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
 				if i == 1 {
@@ -47,14 +45,14 @@ func TestJobRetryNamesItsEventPastAnEarlierWrapper(t *testing.T) {
 		if jobEvent == "" {
 			t.Fatal("the second run sent no event")
 		}
-		return err, jobEvent
+		return jobEvent, err
 	}
 
 	t.Run("captured by hand", func(t *testing.T) {
 		rec := logcrumbstest.New(t)
 		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 		ctx := rec.Context(context.Background())
-		err, jobEvent := retry(ctx, rec, logger)
+		jobEvent, err := retry(ctx, rec, logger)
 		if got := string(logcrumbs.LastEventID(ctx)); got != jobEvent {
 			t.Fatalf("logged: caller's LastEventID %q, want the second run's event %q", got, jobEvent)
 		}
@@ -73,7 +71,7 @@ func TestJobRetryNamesItsEventPastAnEarlierWrapper(t *testing.T) {
 		ctx := rec.Context(context.Background())
 		var outerEvent string
 		err := logcrumbs.RunJob(ctx, "batch", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-			err, _ := retry(ctx, rec, logger)
+			_, err := retry(ctx, rec, logger)
 			outerEvent = string(logcrumbs.LastEventID(ctx))
 			return err
 		})
