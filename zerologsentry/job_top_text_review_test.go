@@ -19,17 +19,13 @@ import (
 // error with zerolog and returns it, and the loop logs what RunJob
 // returned with the same zerolog logger (.Ctx(ctx), no WithContext): one
 // event, as RunJob's doc says ("to the records logged without one") and as
-// slog and logrus do. With zerolog's default error marshaling (text
-// errors) the loop's record is a second event: RunJob hands the real error
-// back to the fallback trail, and the fallback trail never matches a
-// text-only error to a real one by text (byText is off there, so that two
-// units' logs of one text are not one bug).
+// slog and logrus do, with zerolog's default error marshaling (text
+// errors) too: the fallback trail, which matches no other text-only error
+// by text (two units' logs of one text are not one bug), matches one to
+// an error a job handed back, of the job's client within its window.
 func TestTopJobErrorLoggedByCallerTextErrors(t *testing.T) {
 	for _, text := range []bool{false, true} {
 		t.Run(map[bool]string{false: "real errors", true: "text errors"}[text], func(t *testing.T) {
-			if text {
-				t.Skip("defect: at the top of a program, zerolog's text error (its default) logged by the caller of RunJob is a second event: the fallback trail matches no text-only error to the real error RunJob handed back; not fixed: matching by text there is a design choice (the fallback trail mixes every unit of work), e.g. text matching for handed-back entries only, by owner and window")
-			}
 			saved := zerolog.ErrorMarshalFunc
 			t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
 			zerolog.ErrorMarshalFunc = func(err error) any { return err } // zerolog's default

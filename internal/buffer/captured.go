@@ -25,6 +25,12 @@ type capturedEntry struct {
 	// matched by their texts.
 	text     string // "" when err is never matched by its text (see byText)
 	textOnly bool
+	// handedBack is set for an error a job returned to the records logged
+	// without a unit of work (see HandBack): on the fallback trail, which
+	// matches no other entry by text, a text-only error of its text (a
+	// zerolog record of the caller's) is that job's event, for the job's
+	// client and within its window.
+	handedBack bool
 	// idents holds the errors of err's chain whose type is incomparable
 	// (found again by identity, see same), with their texts when captured:
 	// if one's text has changed since, the storage it points to was reused
@@ -401,7 +407,7 @@ func (c *captured) find(owner any, chain []error, texts []string, now time.Time,
 			if (byText || !e.textOnly) && e.matches(e.err, err) {
 				return e.id, i, true, false
 			}
-			if byText && (textOnly || e.textOnly) && e.text != "" {
+			if (byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" {
 				if texts == nil {
 					return "", 0, false, true
 				}
@@ -705,14 +711,16 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 		if e.err == nil || e.owner != owner {
 			continue
 		}
-		if e.matches(e.err, err) || (byText && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
+		if e.matches(e.err, err) || ((byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
 			if id != "" || e.id == "" {
 				e.id, e.at = id, now
 			}
+			e.handedBack = true
 			known = true
 		}
 	}
 	if !known {
+		entry.handedBack = true
 		t.once.add(entry)
 	}
 }

@@ -417,6 +417,36 @@ func TestHandBack(t *testing.T) {
 	}
 }
 
+// TestHandBackTextOnFallback: on the fallback trail, which matches no
+// text-only error to another error by text, an error a job handed back is
+// matched by a text-only error of its text (or a wrapper's text of it),
+// for the job's client within the window; an error merely logged there
+// is not, nor another client's.
+func TestHandBackTextOnFallback(t *testing.T) {
+	now := time.Now()
+	fb := Fallback()
+	const window = time.Minute
+	id := func(s string) func() string { return func() string { return s } }
+	handed := errors.New("broker down " + t.Name())
+	fb.HandBack("A", handed, "job", now)
+	for _, text := range []string{handed.Error(), "consume: " + handed.Error()} {
+		if got, first := fb.CaptureOnceFor("A", []error{&textErr{text: text}}, id("x"), now, window); first || got != "job" {
+			t.Errorf("%q, the job's client: %q, %v; want the job's event", text, got, first)
+		}
+	}
+	if _, first := fb.CaptureOnceFor("B", []error{&textErr{text: handed.Error()}}, id("b"), now, window); !first {
+		t.Error("another client's text-only error of the text is not new")
+	}
+	if _, first := fb.CaptureOnceFor("A", []error{&textErr{text: handed.Error()}}, id("late"), now.Add(2*window), window); !first {
+		t.Error("after the window, a text-only error of the text is not new")
+	}
+	logged := errors.New("logged " + t.Name())
+	fb.CaptureOnceFor("A", []error{logged}, id("logged"), now, window)
+	if _, first := fb.CaptureOnceFor("A", []error{&textErr{text: logged.Error()}}, id("y"), now, window); !first {
+		t.Error("a text-only error of a logged (not handed back) error's text is not new on the fallback trail")
+	}
+}
+
 // TestRecaptured: an event that was not sent is never named: its errors
 // point at the event that stands for it, or are forgotten.
 func TestRecaptured(t *testing.T) {
