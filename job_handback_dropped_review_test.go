@@ -27,40 +27,7 @@ import (
 func TestJobDroppedEventNotOfferedAgainByCaller(t *testing.T) {
 	for _, top := range []bool{false, true} {
 		name := map[bool]string{false: "unit", true: "top"}[top]
-		t.Run(name, func(t *testing.T) {
-			var mu sync.Mutex
-			var offered []string
-			rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-				o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-					mu.Lock()
-					defer mu.Unlock()
-					offered = append(offered, ev.Message)
-					if ev.Tags["job"] == "poll" {
-						return nil
-					}
-					return ev
-				}
-			})
-			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
-			ctx := rec.Context(context.Background())
-			if top {
-				ctx = sentry.SetHubOnContext(context.Background(), rec.Hub())
-			}
-			errPoll := errors.New("poll timed out " + t.Name())
-			err := logcrumbs.RunJob(ctx, "poll", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-				logger.ErrorContext(ctx, "poll failed", "err", errPoll)
-				return errPoll
-			})
-			logger.ErrorContext(ctx, "job failed", "err", err)
-			mu.Lock()
-			defer mu.Unlock()
-			if evs := rec.Events(); len(evs) != 0 || len(offered) != 1 {
-				t.Errorf("BeforeSend offered %q, %d sent %v; want the job's event alone offered, and dropped", offered, len(evs), evMessages(evs))
-			}
-			if got := logcrumbs.LastEventID(ctx); got != "" {
-				t.Errorf("caller's LastEventID %q, want none", got)
-			}
-		})
+		t.Run(name, func(t *testing.T) { checkDroppedJobEvent(t, top, false) })
 	}
 }
 
@@ -70,6 +37,15 @@ func TestJobDroppedEventNotOfferedAgainByCaller(t *testing.T) {
 // error RunJob returns for the panic, logged by the caller, is not offered
 // again, nor named by LastEventID.
 func TestJobDroppedPanicEventNotOfferedAgainByCaller(t *testing.T) {
+	checkDroppedJobEvent(t, false, true)
+}
+
+// checkDroppedJobEvent runs a job "poll" whose events BeforeSend drops,
+// from a unit of work or, with top, from a context without one; the job
+// logs and returns an error, or with panics panics with it (Recover). The
+// caller's log of what RunJob returned must not be offered to BeforeSend,
+// nor be named by LastEventID.
+func checkDroppedJobEvent(t *testing.T, top, panics bool) {
 	var mu sync.Mutex
 	var offered []string
 	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
@@ -85,15 +61,22 @@ func TestJobDroppedPanicEventNotOfferedAgainByCaller(t *testing.T) {
 	})
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 	ctx := rec.Context(context.Background())
+	if top {
+		ctx = sentry.SetHubOnContext(context.Background(), rec.Hub())
+	}
 	errPoll := errors.New("poll timed out " + t.Name())
-	err := logcrumbs.RunJob(ctx, "poll", logcrumbs.JobOptions{Recover: true, Options: rec.Options()}, func(ctx context.Context) error {
-		panic(errPoll)
+	err := logcrumbs.RunJob(ctx, "poll", logcrumbs.JobOptions{Recover: panics, Options: rec.Options()}, func(ctx context.Context) error {
+		if panics {
+			panic(errPoll)
+		}
+		logger.ErrorContext(ctx, "poll failed", "err", errPoll)
+		return errPoll
 	})
 	logger.ErrorContext(ctx, "job failed", "err", err)
 	mu.Lock()
 	defer mu.Unlock()
 	if evs := rec.Events(); len(evs) != 0 || len(offered) != 1 {
-		t.Errorf("BeforeSend offered %q, %d sent %v; want the job's panic event alone offered, and dropped", offered, len(evs), evMessages(evs))
+		t.Errorf("BeforeSend offered %q, %d sent %v; want the job's event alone offered, and dropped", offered, len(evs), evMessages(evs))
 	}
 	if got := logcrumbs.LastEventID(ctx); got != "" {
 		t.Errorf("caller's LastEventID %q, want none", got)
