@@ -348,18 +348,17 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
+	var window time.Duration
+	var owner any
+	var mark uint64 // the capture-once table as LookUpOnce saw it
 	if len(errs) > 0 {
-		var window time.Duration
-		var owner any
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
 			// By the client's number, not the client: the process-wide
 			// trail would keep up to 32 clients the program dropped alive.
 			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
-		// The earlier event's ID, or the new one errs are remembered under.
-		onceID, first := trail.CaptureOnceFor(owner, errs, policy.NewEventID, rec.When(), window)
-		if !first {
-			earlier := onceID
+		earlier, found, m := trail.LookUpOnce(owner, errs, rec.When(), window)
+		if found {
 			if recovered != nil {
 				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
@@ -375,34 +374,48 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			}
 			return earlier
 		}
-		newID = onceID
+		mark = m
 	}
 	// Read from here on: its key, the event. Until here, its fields may be
 	// deferred (see MayRepeat), and a skipped repeat's breadcrumb keeps them
 	// so (breadcrumbOf).
 	rec.Expand()
-	if newID == "" {
-		newID = policy.NewEventID()
-	}
+	newID = policy.NewEventID()
 	now := time.Now()
 	// Most keys fit: built here, a key allocates only as a string. Declared
 	// here, not for the whole function, so that a skipped repeat does not
 	// zero it (34 instructions, cachegrind, ZerologRepeat/hook).
 	var keyBuf [256]byte
-	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
-	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	keyBytes := e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text)
+	key = string(keyBytes)
+	var v policy.Verdict
+	if len(errs) == 0 {
+		v = e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	} else if earlier, first := trail.CaptureOnceSettled(owner, errs, newID, rec.When(), window, mark, func(id string) (string, bool) {
+		// Under the trail's lock: errs become visible to the unit's other
+		// goroutines as what noise control made of this event, never as
+		// an ID it deduplicated or dropped (their breadcrumbs would name
+		// it, and their repeats be counted under an event noise control
+		// does not know). Noise control's lock takes no trail's, and
+		// Admit calls no user code.
+		v = e.proc.Admit(client, key, now, e.dedupeWindow, id)
+		return settled(v, id)
+	}); !first {
+		// Another goroutine of the unit captured errs meanwhile: a repeat
+		// of its event, counted as one (see above), by the key built.
+		if recovered != nil {
+			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
+		}
+		if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
+			e.proc.Repeat(keyBytes, earlier)
+		}
+		return earlier
+	}
 	admitted = v.Send
 	if !v.Send {
 		earlier := v.Earlier
 		if v.EarlierDropped { // a repeat of an event the client dropped: no event
 			earlier = ""
-		}
-		switch {
-		case len(errs) == 0:
-		case v.EarlierDropped: // capture-once keeps errs, under no event
-			trail.NotSent(newID)
-		default: // CaptureOnce took errs as newID, which is not sent
-			trail.Recaptured(newID, earlier)
 		}
 		if recovered != nil {
 			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
@@ -450,7 +463,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	e.proc.Sent(key, newID, client, ev, sentID != nil)
 	if sentID == nil {
 		// Dropped (BeforeSend, a processor): a record capture-once folds
-		// into it later must not name it, nor make it LastEventID.
+		// into it later must not name it, nor make it LastEventID. (One
+		// of the unit's other goroutines that found errs while the client
+		// had the event names it still: the trail's lock is not held
+		// across the user's code.)
 		trail.NotSent(newID)
 		stats.EventsFailed.Add(1)
 		return ""
@@ -461,6 +477,24 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID
+}
+
+// settled is what capture-once remembers the errors of the event id under,
+// once noise control decided v for it (see buffer.Trail.CaptureOnceSettled):
+// id when it is sent; the earlier event it repeats when deduplicated;
+// when that event was dropped by its client (BeforeSend, an event
+// processor), no event: the errors stay captured, so that the bug is not
+// offered again when an upper layer logs it, but their repeats name none
+// (buffer.Trail.NotSent); and not at all when the rate limit dropped it.
+func settled(v policy.Verdict, id string) (as string, keep bool) {
+	switch {
+	case v.Send:
+		return id, true
+	case v.EarlierDropped:
+		return "", true
+	default:
+		return v.Earlier, v.Earlier != ""
+	}
 }
 
 // SkipRepeat does what capture does with a record that capture-once skips
