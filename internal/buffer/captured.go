@@ -205,87 +205,81 @@ func (t *Trail) captureOnce(errs []error, id string, now time.Time, window time.
 // goes through, so that one client's capture (a test's) does not silence
 // another's.
 //
-// It is LookUpOnce, then CaptureOnceSettled of newID's ID with nothing to
-// settle: the entries are visible as soon as they are added. A caller
-// whose event may yet be deduplicated or dropped by noise control uses
-// the two, so that no other goroutine finds errs under an ID that is not
-// sent (see CaptureOnceSettled).
+// A repeat, the hot path of an error storm, allocates nothing: the chains
+// are walked into stack buffers, texts are read only when a text-only
+// error takes part, and newID is called, and the entries built, only for
+// errors that are new.
+//
+// It is CaptureOnceSettled with nothing to settle: errs are found under
+// the new ID as soon as they are remembered.
 func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now time.Time, window time.Duration) (string, bool) {
-	if len(errs) == 0 {
-		return "", true
-	}
-	earlier, found, mark := t.LookUpOnce(owner, errs, now, window)
-	if found {
-		return earlier, false
-	}
-	return t.CaptureOnceSettled(owner, errs, newID(), now, window, mark, nil)
+	return t.CaptureOnceSettled(owner, errs, newID, now, window, nil)
 }
 
-// LookUpOnce is the look-up of capture-once (see CaptureOnceFor), which
-// remembers nothing: when every error in errs is one captured for owner
-// within window at now, or wraps one, it returns the earlier event's ID
-// ("" when that event was not sent, see NotSent) and true. Else it returns
-// false and the mark of the table as it looked (its count of additions),
-// for CaptureOnceSettled. Empty errs are never found.
+// CaptureOnceSettled is CaptureOnceFor for an event whose fate is settled
+// before errs can be found under its ID: when errs are new, newID (called
+// outside t's lock, as CaptureOnceFor calls it) returns the event's ID,
+// and, once errs are looked up again under t's lock and still new,
+// settle(id) is called with t's lock held, and errs are remembered under
+// the ID settle answers (id when the event is to be sent, an earlier event
+// that stands for it, or "" for one that will not be sent, see NotSent),
+// or not at all when it answers keep false. It then returns id and true.
+// So no other goroutine finds errs under an ID that noise control then
+// deduplicated or dropped: its breadcrumb would name an event never sent.
+// A nil settle keeps errs under id.
 //
-// A repeat, the hot path of an error storm, allocates nothing: the chains
-// are walked into stack buffers, and texts are read only when a text-only
-// error takes part.
-func (t *Trail) LookUpOnce(owner any, errs []error, now time.Time, window time.Duration) (earlier string, found bool, mark uint64) {
+// settle runs with t's lock held: it must not take a trail's lock, nor
+// call code that might (the user's). A panic in it unlocks t, and
+// remembers nothing.
+func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string, now time.Time, window time.Duration, settle func(id string) (as string, keep bool)) (string, bool) {
 	if len(errs) == 0 {
-		return "", false, 0
+		return "", true
 	}
 	if len(errs) == 1 {
 		t.mu.Lock()
 		earlier, ok := t.once.repeatOf(owner, errs[0], now, window)
 		t.mu.Unlock()
 		if ok {
-			return earlier, true, 0
+			return earlier, false
 		}
 	}
 	var errBuf [16]error
 	var endBuf [4]int
 	var textBuf [16]string
 	chains := errorChains(errs, errBuf[:0], endBuf[:0])
+	byText := t != fallback // the fallback trail mixes every unit of work
 	if chains.hasTextOnly() {
 		chains.texts = readTexts(chains.errs, textBuf[:0])
 	}
-	earlier, found, mark, _ = t.lockedFind(owner, errs, chains, textBuf[:0], now, window)
-	t.mu.Unlock()
-	if found {
-		t.noteRepeated()
-		return earlier, true, 0
+	// lockedFind locks t and looks chains up, reading their texts first
+	// when the look-up needs them: outside the lock, as they call the
+	// errors' Error methods. It returns with t.mu held, and the table's
+	// count of additions when it looked.
+	lockedFind := func() (string, bool, uint64) {
+		for {
+			t.mu.Lock()
+			earlier, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
+			if found && len(errs) == 1 {
+				t.once.noteFound(owner, errs[0], at, now, window)
+			}
+			if !needTexts {
+				return earlier, found, t.once.adds
+			}
+			t.mu.Unlock()
+			chains.texts = readTexts(chains.errs, textBuf[:0])
+		}
 	}
-	return "", false, mark
-}
-
-// CaptureOnceSettled remembers errs, which LookUpOnce did not find when
-// the table's mark was mark, as the event id, whose fate is settled before
-// any other goroutine can find them: it looks errs up again, under t's
-// lock, unless nothing was added since that look-up (entries forgotten or
-// renamed meanwhile cannot make it find what it did not); when they are
-// still new, it calls settle(id), under t's lock, and remembers errs under
-// the ID settle answers (id when the event is to be sent, an earlier
-// event that stands for it, or "" for an event that will not be sent, see
-// NotSent), or not at all when settle answers keep false; and it returns
-// id and true. When another goroutine captured errs meanwhile, it returns
-// that capture's ID and false, as CaptureOnceFor would, and settle is not
-// called. A nil settle keeps errs under id. errs must not be empty.
-//
-// settle runs with t's lock held: it must not take a trail's lock, nor
-// call code that might (the user's); noise control's lock takes no
-// trail's. A panic in it unlocks t and remembers nothing.
-//
-// The entries (which call the errors' Error methods) are built before t
-// is locked: with none added since the look-up, the table is not scanned
-// again, which was half the cost of a new error on a trail with a full
-// table.
-func (t *Trail) CaptureOnceSettled(owner any, errs []error, id string, now time.Time, window time.Duration, mark uint64, settle func(id string) (as string, keep bool)) (string, bool) {
-	var errBuf [16]error
-	var endBuf [4]int
-	var textBuf [16]string
-	// Texts are read only if errs are looked up again (see lockedFind).
-	chains := errorChains(errs, errBuf[:0], endBuf[:0])
+	earlier, found, adds := lockedFind()
+	t.mu.Unlock()
+	if found { // earlier is "" when that event was not sent (see NotSent)
+		t.noteRepeated()
+		return earlier, false
+	}
+	// New: the ID and the entries (which call the errors' Error methods)
+	// are made outside the lock, then the look-up is done again under it,
+	// with the remembering, so that the same error logged at the same time
+	// by two goroutines sends one event.
+	id := newID()
 	// A record usually holds one error: its entry is built on the stack,
 	// not in a slice made for it (an allocation of every new event).
 	var entryBuf [2]capturedEntry
@@ -298,17 +292,22 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, id string, now time.
 		chain, _ := chains.chain(i)
 		entries[i] = newEntry(err, chain, id, now, owner)
 	}
+	// Only an addition can make the look-up find what it did not (entries
+	// forgotten or renamed meanwhile do not): with none since, the table
+	// is not scanned again, which was half the cost of a new error on a
+	// trail with a full table.
 	t.mu.Lock()
-	if t.once.adds != mark {
+	if t.once.adds != adds {
 		t.mu.Unlock()
-		earlier, found, _, _ := t.lockedFind(owner, errs, chains, textBuf[:0], now, window)
-		if found {
+		if earlier, found, _ = lockedFind(); found {
 			t.mu.Unlock()
 			t.noteRepeated()
 			return earlier, false
 		}
 	}
-	defer t.mu.Unlock() // after the look-up, which unlocks to read texts
+	// Deferred only now: lockedFind unlocks t to read texts, which may
+	// panic (a TextOnly method), and t must then not be unlocked again.
+	defer t.mu.Unlock()
 	as, keep := id, true
 	if settle != nil {
 		as, keep = settle(id)
@@ -320,27 +319,6 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, id string, now time.
 		}
 	}
 	return id, true
-}
-
-// lockedFind locks t and looks chains, the chains of errs, up, reading
-// their texts first when the look-up needs them and they are not read yet
-// (into textBuf): outside the lock, as they call the errors' Error
-// methods. It returns with t.mu held, the table's count of additions when
-// it looked, and the texts.
-func (t *Trail) lockedFind(owner any, errs []error, chains chainSet, textBuf []string, now time.Time, window time.Duration) (earlier string, found bool, adds uint64, texts []string) {
-	byText := t != fallback // the fallback trail mixes every unit of work
-	for {
-		t.mu.Lock()
-		earlier, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
-		if found && len(errs) == 1 {
-			t.once.noteFound(owner, errs[0], at, now, window)
-		}
-		if !needTexts {
-			return earlier, found, t.once.adds, chains.texts
-		}
-		t.mu.Unlock()
-		chains.texts = readTexts(chains.errs, textBuf)
-	}
 }
 
 // chainSet is the error chains of a record's errors (see errorChain), one
@@ -665,7 +643,7 @@ func unwrap(e error) (one error, many []error, ok bool) {
 // deduplicated repeat's), or forgets those errors when earlier is empty (a
 // rate-limited event): a breadcrumb never names an event that was not sent.
 // Between the two, another goroutine may find the errors under id: the
-// capture of an event settles its errors' ID before they are visible
+// capture of an event settles its errors' ID before they can be found
 // instead (CaptureOnceSettled).
 func (t *Trail) Recaptured(id, earlier string) {
 	t.mu.Lock()

@@ -32,9 +32,8 @@ type Trail struct {
 	// Options.PassThroughLevel).
 	escalated atomic.Bool
 	// repeated is set once capture-once found a record's errors sent
-	// already (LookUpOnce, CaptureOnceSettled): repeats come in runs (an
-	// error storm, a retry loop), so that the next error record may be one
-	// too.
+	// already (CaptureOnceFor): repeats come in runs (an error storm, a
+	// retry loop), so that the next error record may be one too.
 	repeated atomic.Bool
 
 	// unreported and unreportedDrops count the appends and drops not yet
@@ -90,8 +89,8 @@ func (t *Trail) MarkEscalated() { t.escalated.Store(true) }
 func (t *Trail) Escalated() bool { return t.escalated.Load() }
 
 // Repeated reports whether capture-once found a record's errors sent
-// already from t (LookUpOnce found them, or CaptureOnceSettled returned
-// false): a hint that the next error record may be a repeat too.
+// already from t (CaptureOnceFor returned false): a hint that the next
+// error record may be a repeat too.
 func (t *Trail) Repeated() bool { return t.repeated.Load() }
 
 // noteRepeated sets Repeated, with no store once it is set: a repeat is

@@ -348,17 +348,36 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	var window time.Duration
-	var owner any
-	var mark uint64 // the capture-once table as LookUpOnce saw it
-	if len(errs) > 0 {
+	// Made by newEvent, for an event that is not a capture-once repeat.
+	var now time.Time
+	newEvent := func() string {
+		newID, now, key = e.newEvent(client, rec, errs, site)
+		return newID
+	}
+	var v policy.Verdict
+	if len(errs) == 0 {
+		newID, now, key = e.newEvent(client, rec, errs, site)
+		v = e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	} else {
+		var window time.Duration
+		var owner any
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
 			// By the client's number, not the client: the process-wide
 			// trail would keep up to 32 clients the program dropped alive.
 			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
-		earlier, found, m := trail.LookUpOnce(owner, errs, rec.When(), window)
-		if found {
+		// The earlier event's ID, or the new one errs are remembered under
+		// as noise control settled it: under the trail's lock, so that the
+		// unit's other goroutines never find errs under an ID noise control
+		// deduplicated or dropped (their breadcrumbs would name it, and
+		// their repeats be counted under an event it does not know). Noise
+		// control's lock takes no trail's, and Admit calls no user code.
+		onceID, first := trail.CaptureOnceSettled(owner, errs, newEvent, rec.When(), window, func(id string) (string, bool) {
+			v = e.proc.Admit(client, key, now, e.dedupeWindow, id)
+			return settled(v, id)
+		})
+		if !first {
+			earlier := onceID
 			if recovered != nil {
 				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
@@ -366,50 +385,16 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			// not when an upper layer logs the error again. "": that event
 			// was dropped (NotSent), and so are its repeats. A record like
 			// the integration's last repeat goes to its entry without its
-			// key (see policy.RepeatMemo).
+			// key (see policy.RepeatMemo). (A record that found errs only
+			// once its key was built, another goroutine of the unit having
+			// captured them meanwhile, builds it again: a rare race.)
 			if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
 				rec.Expand()         // the key may read the fields (Options.FingerprintKey)
-				var keyBuf [256]byte // see below
+				var keyBuf [256]byte // see newEvent
 				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
 			}
 			return earlier
 		}
-		mark = m
-	}
-	// Read from here on: its key, the event. Until here, its fields may be
-	// deferred (see MayRepeat), and a skipped repeat's breadcrumb keeps them
-	// so (breadcrumbOf).
-	rec.Expand()
-	newID = policy.NewEventID()
-	now := time.Now()
-	// Most keys fit: built here, a key allocates only as a string. Declared
-	// here, not for the whole function, so that a skipped repeat does not
-	// zero it (34 instructions, cachegrind, ZerologRepeat/hook).
-	var keyBuf [256]byte
-	keyBytes := e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text)
-	key = string(keyBytes)
-	var v policy.Verdict
-	if len(errs) == 0 {
-		v = e.proc.Admit(client, key, now, e.dedupeWindow, newID)
-	} else if earlier, first := trail.CaptureOnceSettled(owner, errs, newID, rec.When(), window, mark, func(id string) (string, bool) {
-		// Under the trail's lock: errs become visible to the unit's other
-		// goroutines as what noise control made of this event, never as
-		// an ID it deduplicated or dropped (their breadcrumbs would name
-		// it, and their repeats be counted under an event noise control
-		// does not know). Noise control's lock takes no trail's, and
-		// Admit calls no user code.
-		v = e.proc.Admit(client, key, now, e.dedupeWindow, id)
-		return settled(v, id)
-	}); !first {
-		// Another goroutine of the unit captured errs meanwhile: a repeat
-		// of its event, counted as one (see above), by the key built.
-		if recovered != nil {
-			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
-		}
-		if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
-			e.proc.Repeat(keyBytes, earlier)
-		}
-		return earlier
 	}
 	admitted = v.Send
 	if !v.Send {
@@ -477,6 +462,22 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID
+}
+
+// newEvent makes what rec needs, as an event that is not a capture-once
+// repeat, before noise control sees it: its ID, its time and its key
+// (see capture), which read rec's fields. Until then, they may be
+// deferred (see MayRepeat), and a skipped repeat's breadcrumb keeps them
+// so (breadcrumbOf). Not inlined: capture's code, whose tables
+// runtime.Callers decodes for the event's stack, stays as small as it was.
+//
+//go:noinline
+func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []error, site event.Site) (id string, now time.Time, key string) {
+	rec.Expand()
+	// Most keys fit: built here, a key allocates only as a string.
+	var keyBuf [256]byte
+	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
+	return policy.NewEventID(), time.Now(), key
 }
 
 // settled is what capture-once remembers the errors of the event id under,
