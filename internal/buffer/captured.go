@@ -215,7 +215,29 @@ func (t *Trail) captureOnce(errs []error, id string, now time.Time, window time.
 // are walked into stack buffers, texts are read only when a text-only
 // error takes part, and newID is called, and the entries built, only for
 // errors that are new.
+//
+// It is CaptureOnceSettled with nothing to settle: errs are found under
+// the new ID as soon as they are remembered.
 func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now time.Time, window time.Duration) (string, bool) {
+	return t.CaptureOnceSettled(owner, errs, newID, now, window, nil)
+}
+
+// CaptureOnceSettled is CaptureOnceFor for an event whose fate is settled
+// before errs can be found under its ID: when errs are new, newID (called
+// outside t's lock, as CaptureOnceFor calls it) returns the event's ID,
+// and, once errs are looked up again under t's lock and still new,
+// settle(id) is called with t's lock held, and errs are remembered under
+// the ID settle answers (id when the event is to be sent, an earlier event
+// that stands for it, or "" for one that will not be sent, see NotSent),
+// or not at all when it answers keep false. It then returns id and true.
+// So no other goroutine finds errs under an ID that noise control then
+// deduplicated or dropped: its breadcrumb would name an event never sent.
+// A nil settle keeps errs under id.
+//
+// settle runs with t's lock held: it must not take a trail's lock, nor
+// call code that might (the user's). A panic in it unlocks t, and
+// remembers nothing.
+func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string, now time.Time, window time.Duration, settle func(id string) (as string, keep bool)) (string, bool) {
 	if len(errs) == 0 {
 		return "", true
 	}
@@ -281,17 +303,26 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 	// is not scanned again, which was half the cost of a new error on a
 	// trail with a full table.
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.once.adds != adds {
 		t.mu.Unlock()
-		earlier, found, _ = lockedFind()
-		if found {
+		if earlier, found, _ = lockedFind(); found {
+			t.mu.Unlock()
 			t.noteRepeated()
 			return earlier, false
 		}
 	}
-	for _, e := range entries {
-		t.once.add(e)
+	// Deferred only now: lockedFind unlocks t to read texts, which may
+	// panic (a TextOnly method), and t must then not be unlocked again.
+	defer t.mu.Unlock()
+	as, keep := id, true
+	if settle != nil {
+		as, keep = settle(id)
+	}
+	if keep {
+		for _, e := range entries {
+			e.id = as
+			t.once.add(e)
+		}
 	}
 	return id, true
 }
@@ -613,10 +644,13 @@ func unwrap(e error) (one error, many []error, ok bool) {
 	return nil, nil, true
 }
 
-// Recaptured replaces id, which CaptureOnce remembered for errors whose
+// Recaptured replaces id, which CaptureOnceFor remembered for errors whose
 // event was then not sent, by earlier, the event that stands for it (a
 // deduplicated repeat's), or forgets those errors when earlier is empty (a
 // rate-limited event): a breadcrumb never names an event that was not sent.
+// Between the two, another goroutine may find the errors under id: the
+// capture of an event settles its errors' ID before they can be found
+// instead (CaptureOnceSettled).
 func (t *Trail) Recaptured(id, earlier string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()

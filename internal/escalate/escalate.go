@@ -345,7 +345,17 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
 		return ""
 	}
-	if len(errs) > 0 {
+	// Made by newEvent, for an event that is not a capture-once repeat.
+	var now time.Time
+	newEvent := func() string {
+		newID, now, key = e.newEvent(client, rec, errs, site)
+		return newID
+	}
+	var v policy.Verdict
+	if len(errs) == 0 {
+		newID, now, key = e.newEvent(client, rec, errs, site)
+		v = e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+	} else {
 		var window time.Duration
 		var owner any
 		if trail == buffer.Fallback() { // shared by every client: keep them apart
@@ -353,8 +363,16 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			// trail would keep up to 32 clients the program dropped alive.
 			window, owner = e.opts.FallbackCaptureWindow, policy.ClientID(client)
 		}
-		// The earlier event's ID, or the new one errs are remembered under.
-		onceID, first := trail.CaptureOnceFor(owner, errs, policy.NewEventID, rec.When(), window)
+		// The earlier event's ID, or the new one errs are remembered under
+		// as noise control settled it: under the trail's lock, so that the
+		// unit's other goroutines never find errs under an ID noise control
+		// deduplicated or dropped (their breadcrumbs would name it, and
+		// their repeats be counted under an event it does not know). Noise
+		// control's lock takes no trail's, and Admit calls no user code.
+		onceID, first := trail.CaptureOnceSettled(owner, errs, newEvent, rec.When(), window, func(id string) (string, bool) {
+			v = e.proc.Admit(client, key, now, e.dedupeWindow, id)
+			return settled(v, id)
+		})
 		if !first {
 			earlier := onceID
 			if recovered != nil {
@@ -364,42 +382,22 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			// not when an upper layer logs the error again. "": that event
 			// was dropped (NotSent), and so are its repeats. A record like
 			// the integration's last repeat goes to its entry without its
-			// key (see policy.RepeatMemo).
+			// key (see policy.RepeatMemo). (A record that found errs only
+			// once its key was built, another goroutine of the unit having
+			// captured them meanwhile, builds it again: a rare race.)
 			if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
 				rec.Expand()         // the key may read the fields (Options.FingerprintKey)
-				var keyBuf [256]byte // see below
+				var keyBuf [256]byte // see newEvent
 				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
 			}
 			return earlier
 		}
-		newID = onceID
 	}
-	// Read from here on: its key, the event. Until here, its fields may be
-	// deferred (see MayRepeat), and a skipped repeat's breadcrumb keeps them
-	// so (breadcrumbOf).
-	rec.Expand()
-	if newID == "" {
-		newID = policy.NewEventID()
-	}
-	now := time.Now()
-	// Most keys fit: built here, a key allocates only as a string. Declared
-	// here, not for the whole function, so that a skipped repeat does not
-	// zero it (34 instructions, cachegrind, ZerologRepeat/hook).
-	var keyBuf [256]byte
-	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
-	v := e.proc.Admit(client, key, now, e.dedupeWindow, newID)
 	admitted = v.Send
 	if !v.Send {
 		earlier := v.Earlier
 		if v.EarlierDropped { // a repeat of an event the client dropped: no event
 			earlier = ""
-		}
-		switch {
-		case len(errs) == 0:
-		case v.EarlierDropped: // capture-once keeps errs, under no event
-			trail.NotSent(newID)
-		default: // CaptureOnce took errs as newID, which is not sent
-			trail.Recaptured(newID, earlier)
 		}
 		if recovered != nil {
 			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
@@ -447,7 +445,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	e.proc.Sent(key, newID, client, ev, sentID != nil)
 	if sentID == nil {
 		// Dropped (BeforeSend, a processor): a record capture-once folds
-		// into it later must not name it, nor make it LastEventID.
+		// into it later must not name it, nor make it LastEventID. (One
+		// of the unit's other goroutines that found errs while the client
+		// had the event names it still: the trail's lock is not held
+		// across the user's code.)
 		trail.NotSent(newID)
 		stats.EventsFailed.Add(1)
 		return ""
@@ -458,6 +459,40 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID
+}
+
+// newEvent makes what rec needs, as an event that is not a capture-once
+// repeat, before noise control sees it: its ID, its time and its key
+// (see capture), which read rec's fields. Until then, they may be
+// deferred (see MayRepeat), and a skipped repeat's breadcrumb keeps them
+// so (breadcrumbOf). Not inlined: capture's code, whose tables
+// runtime.Callers decodes for the event's stack, stays as small as it was.
+//
+//go:noinline
+func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []error, site event.Site) (id string, now time.Time, key string) {
+	rec.Expand()
+	// Most keys fit: built here, a key allocates only as a string.
+	var keyBuf [256]byte
+	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
+	return policy.NewEventID(), time.Now(), key
+}
+
+// settled is what capture-once remembers the errors of the event id under,
+// once noise control decided v for it (see buffer.Trail.CaptureOnceSettled):
+// id when it is sent; the earlier event it repeats when deduplicated;
+// when that event was dropped by its client (BeforeSend, an event
+// processor), no event: the errors stay captured, so that the bug is not
+// offered again when an upper layer logs it, but their repeats name none
+// (buffer.Trail.NotSent); and not at all when the rate limit dropped it.
+func settled(v policy.Verdict, id string) (as string, keep bool) {
+	switch {
+	case v.Send:
+		return id, true
+	case v.EarlierDropped:
+		return "", true
+	default:
+		return v.Earlier, v.Earlier != ""
+	}
 }
 
 // SkipRepeat does what capture does with a record that capture-once skips
