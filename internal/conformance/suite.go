@@ -55,6 +55,7 @@ func Run(t *testing.T, d Driver) {
 		{"PanickingUserMethods", testPanickingUserMethods},
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
+		{"ConcurrentDedupedRepeatsCounted", testConcurrentDedupedRepeatsCounted},
 		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
 		{"RepeatsAreOneLayers", testRepeatsAreOneLayers},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
