@@ -1,0 +1,190 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// Review of 1c8d549 (capture-once settles a new event's entries under the
+// trail's lock, Trail.CaptureOnceSettled): concurrent cases beside the
+// ones its tests cover.
+
+// TestConcurrentFallbackClientsSettled: two clients log one error value at
+// once, from many goroutines and no unit of work (the fallback trail,
+// which every client shares, each client's captures kept apart). Each
+// client sends one event, and counts every other record as its repeat
+// (Flush's summary): none is lost, none is another event, and one client's
+// capture does not silence the other's.
+func TestConcurrentFallbackClientsSettled(t *testing.T) {
+	const goroutines, each = 8, 25
+	boom := errors.New("fallback settle: card declined") // one value, both clients
+	type client struct {
+		rec    *logcrumbstest.Recorder
+		logger *slog.Logger
+	}
+	var clients []client
+	for range 2 {
+		rec := logcrumbstest.New(t)
+		opts := rec.Options()
+		opts.DedupeWindow = time.Minute
+		opts.FallbackCaptureWindow = time.Minute
+		clients = append(clients, client{rec, slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))})
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		for range goroutines {
+			wg.Go(func() {
+				<-start
+				for range each {
+					c.logger.ErrorContext(context.Background(), "fallback settle", "err", boom)
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	logcrumbs.Flush(time.Second)
+	for i, c := range clients {
+		events, repeats := 0, 0
+		for _, ev := range c.rec.Events() {
+			if n := repeatsOf(ev); n > 0 { // the summary Flush sent
+				repeats += n
+			} else {
+				events++
+			}
+		}
+		if events != 1 || repeats != goroutines*each-1 {
+			t.Errorf("client %d: %d events and %d repeats counted, want 1 and %d", i, events, repeats, goroutines*each-1)
+		}
+	}
+}
+
+// TestConcurrentRateLimitedUnitNamesNoEvent: the goroutines of a unit of
+// work log one error at once while the rate limit has no token left. No
+// event is sent, so no breadcrumb names one, LastEventID is empty, and
+// every record is counted rate-limited (its error is not remembered, as
+// a rate-limited event's never were: each record is offered again).
+func TestConcurrentRateLimitedUnitNamesNoEvent(t *testing.T) {
+	logcrumbs.SetRateLimit(0.0001, 1)
+	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) }) // the default
+	rec := logcrumbstest.NewRateLimited(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	logger.ErrorContext(rec.Context(context.Background()), "takes the only token", "err", errors.New("first"))
+	if n := len(rec.Events()); n != 1 {
+		t.Fatalf("%d events, want 1 (the burst)", n)
+	}
+	const goroutines, each = 8, 10
+	ctx := rec.Context(context.Background())
+	boom := errors.New("rate limited: card declined")
+	before := logcrumbs.Stats()
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			<-start
+			for range each {
+				logger.ErrorContext(ctx, "rate limited", "err", boom)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if n := len(rec.Events()); n != 1 {
+		t.Errorf("%d events, want only the first", n)
+	}
+	if d := logcrumbs.Stats().EventsRateLimited - before.EventsRateLimited; d != goroutines*each {
+		t.Errorf("Stats: %d rate-limited, want %d", d, goroutines*each)
+	}
+	named := map[string]int{}
+	for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if id, ok := c.Data["sentry.event_id"].(string); ok {
+			named[id]++
+		}
+	}
+	if len(named) > 0 {
+		t.Errorf("breadcrumbs name events never sent: %v", named)
+	}
+	if id := logcrumbs.LastEventID(ctx); id != "" {
+		t.Errorf("LastEventID = %q, want none", id)
+	}
+}
+
+// TestConcurrentHandAndLoggedCaptureOnce: in each of several units of
+// work, goroutines log an error while others capture the same error by
+// hand through the unit's hub. Each unit sends one event of it, whichever
+// comes first; every breadcrumb of the logged records names that event,
+// and so does LastEventID.
+func TestConcurrentHandAndLoggedCaptureOnce(t *testing.T) {
+	const units, goroutines, each = 4, 6, 8
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	for round := range 20 {
+		var ctxs []context.Context
+		var booms []error
+		for u := range units {
+			ctxs = append(ctxs, rec.Context(context.Background()))
+			booms = append(booms, fmt.Errorf("hand and logged: round %d unit %d", round, u))
+		}
+		before := len(rec.Events())
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for u, ctx := range ctxs {
+			for g := range goroutines {
+				wg.Go(func() {
+					<-start
+					for range each {
+						if g%2 == 0 {
+							sentry.GetHubFromContext(ctx).CaptureException(booms[u])
+						} else {
+							logger.ErrorContext(ctx, "hand and logged", "err", booms[u])
+						}
+					}
+				})
+			}
+		}
+		close(start)
+		wg.Wait()
+		sent := map[string]string{} // error text -> event ID
+		for _, ev := range rec.Events()[before:] {
+			for _, ex := range ev.Exceptions() {
+				if prev, ok := sent[ex.Value]; ok {
+					t.Fatalf("round %d: %q sent twice (%s, %s)", round, ex.Value, prev, ev.EventID)
+				}
+				sent[ex.Value] = string(ev.EventID)
+			}
+		}
+		for u, ctx := range ctxs {
+			id, ok := sent[booms[u].Error()]
+			if !ok {
+				t.Fatalf("round %d unit %d: no event of %q", round, u, booms[u])
+			}
+			other := map[string]int{}
+			for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+				if c.Message != "hand and logged" {
+					continue
+				}
+				if got, _ := c.Data["sentry.event_id"].(string); got != id {
+					other[got]++
+				}
+			}
+			if len(other) > 0 {
+				t.Errorf("round %d unit %d: breadcrumbs name another ID than the event sent (%s): %v", round, u, id, other)
+			}
+			if got := string(logcrumbs.LastEventID(ctx)); got != id {
+				t.Errorf("round %d unit %d: LastEventID = %q, want %q", round, u, got, id)
+			}
+		}
+	}
+}
