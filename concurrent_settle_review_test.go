@@ -188,3 +188,51 @@ func TestConcurrentHandAndLoggedCaptureOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentDroppedEventNamedByUnit: the client drops a unit's event
+// (BeforeSend, here after a while), and meanwhile other goroutines of the
+// unit log the same error. No event was sent: no breadcrumb may name one,
+// and LastEventID must be empty.
+func TestConcurrentDroppedEventNamedByUnit(t *testing.T) {
+	t.Skip("defect: capture-once settles a new event's entries under its ID before the client decides (BeforeSend runs outside the trail's lock); " +
+		"a goroutine of the unit that finds the error meanwhile names the event in its breadcrumb and makes it LastEventID, and NotSent does not undo " +
+		"either (1c8d549 documents it as unchanged; it fails on 94f21b0 too)")
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			time.Sleep(20 * time.Millisecond)
+			return nil
+		}
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	boom := errors.New("dropped: card declined")
+	const goroutines, each = 4, 20
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for range goroutines {
+		wg.Go(func() {
+			<-start
+			for range each {
+				logger.ErrorContext(ctx, "dropped", "err", boom)
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if n := len(rec.Events()); n != 0 {
+		t.Fatalf("%d events, want none (BeforeSend drops them)", n)
+	}
+	named := map[string]int{}
+	for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if id, ok := c.Data["sentry.event_id"].(string); ok {
+			named[id]++
+		}
+	}
+	if len(named) > 0 {
+		t.Errorf("breadcrumbs name an event never sent: %v", named)
+	}
+	if id := logcrumbs.LastEventID(ctx); id != "" {
+		t.Errorf("LastEventID = %q, an event never sent", id)
+	}
+}
