@@ -236,3 +236,57 @@ func TestConcurrentDroppedEventNamedByUnit(t *testing.T) {
 		t.Errorf("LastEventID = %q, an event never sent", id)
 	}
 }
+
+// TestConcurrentSeveralErrorsNameSentEvents: goroutines of several units
+// log two error values alone and together, from three lines, with
+// deduplication on, rounds of new units at once: a record with both
+// errors is new while either is, and deduplicated against other units'
+// events of its line. Every breadcrumb that names an event, and each
+// unit's LastEventID, names one that was sent.
+func TestConcurrentSeveralErrorsNameSentEvents(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.DedupeWindow = time.Minute
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	a, b := errors.New("several: a"), errors.New("several: b")
+	logs := []func(ctx context.Context){
+		func(ctx context.Context) { logger.ErrorContext(ctx, "several", "err", a) },
+		func(ctx context.Context) { logger.ErrorContext(ctx, "several", "err", b) },
+		func(ctx context.Context) { logger.ErrorContext(ctx, "several", "err", a, "cause", b) },
+	}
+	const units, goroutines, each = 4, 6, 9
+	for round := range 30 {
+		var ctxs []context.Context
+		for range units {
+			ctxs = append(ctxs, rec.Context(context.Background()))
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, ctx := range ctxs {
+			for g := range goroutines {
+				wg.Go(func() {
+					<-start
+					for i := range each {
+						logs[(g+i)%len(logs)](ctx)
+					}
+				})
+			}
+		}
+		close(start)
+		wg.Wait()
+		sent := map[string]bool{}
+		for _, ev := range rec.Events() {
+			sent[string(ev.EventID)] = true
+		}
+		for u, ctx := range ctxs {
+			for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+				if id, ok := c.Data["sentry.event_id"].(string); ok && !sent[id] {
+					t.Fatalf("round %d unit %d: a breadcrumb names %s, never sent", round, u, id)
+				}
+			}
+			if id := string(logcrumbs.LastEventID(ctx)); id != "" && !sent[id] {
+				t.Fatalf("round %d unit %d: LastEventID %s, never sent", round, u, id)
+			}
+		}
+	}
+}
