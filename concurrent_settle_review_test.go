@@ -290,3 +290,49 @@ func TestConcurrentSeveralErrorsNameSentEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestDedupedAgainstDroppedInFlightEvent: unit V logs, from the same line,
+// the error unit U's event is about, while the client is deciding U's
+// event, then drops it (BeforeSend). V's record is deduplicated against
+// U's event, which was never sent: V's breadcrumbs must name no event, and
+// its LastEventID must be empty, as when V logs after the drop
+// (Verdict.EarlierDropped).
+func TestDedupedAgainstDroppedInFlightEvent(t *testing.T) {
+	t.Skip("defect: noise control deduplicates against an event the client has not decided yet (Admit records it at once, Sent marks it dropped later); " +
+		"the deduplicated unit's entries, breadcrumbs and LastEventID name that event for good once BeforeSend drops it (as on 94f21b0: not a regression)")
+	inFlight, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			once.Do(func() { close(inFlight); <-release })
+			return nil
+		}
+	})
+	opts := rec.Options()
+	opts.DedupeWindow = time.Minute
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	log := func(ctx context.Context, err error) { logger.ErrorContext(ctx, "in flight", "err", err) }
+	u, v := rec.Context(context.Background()), rec.Context(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		log(u, errors.New("in flight: card declined"))
+	}()
+	<-inFlight
+	boom := errors.New("in flight: card declined")
+	log(v, boom) // deduplicated against U's event, in the client's hands
+	close(release)
+	<-done
+	log(v, boom) // capture-once: a repeat of what V's first record became
+	if n := len(rec.Events()); n != 0 {
+		t.Fatalf("%d events, want none (BeforeSend drops them)", n)
+	}
+	for _, c := range logcrumbs.FromContext(v).Breadcrumbs() {
+		if id, ok := c.Data["sentry.event_id"].(string); ok {
+			t.Errorf("a breadcrumb of V names %s, never sent", id)
+		}
+	}
+	if id := logcrumbs.LastEventID(v); id != "" {
+		t.Errorf("LastEventID of V = %q, never sent", id)
+	}
+}
