@@ -336,3 +336,55 @@ func TestDedupedAgainstDroppedInFlightEvent(t *testing.T) {
 		t.Errorf("LastEventID of V = %q, never sent", id)
 	}
 }
+
+// TestConcurrentJobHandBackAndParentCaptures: jobs of a unit of work log an
+// error and return it (RunJob hands it back to the unit) while goroutines
+// of the unit log the same error. The unit sends at most one event of its
+// own; every breadcrumb of the unit that names an event, and its
+// LastEventID, names one that was sent.
+func TestConcurrentJobHandBackAndParentCaptures(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	const jobs, goroutines, each = 2, 4, 10
+	for round := range 30 {
+		parent := rec.Context(context.Background())
+		boom := fmt.Errorf("hand back: round %d", round)
+		before := len(rec.Events())
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for range jobs {
+			wg.Go(func() {
+				<-start
+				_ = logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+					logger.ErrorContext(ctx, "job failed", "err", boom)
+					return boom
+				})
+			})
+		}
+		for range goroutines {
+			wg.Go(func() {
+				<-start
+				for range each {
+					logger.ErrorContext(parent, "unit failed", "err", boom)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		sent := map[string]bool{}
+		for _, ev := range rec.Events() {
+			sent[string(ev.EventID)] = true
+		}
+		if n := len(rec.Events()) - before; n > jobs+1 {
+			t.Fatalf("round %d: %d events, want at most %d (one a job, one the unit's own)", round, n, jobs+1)
+		}
+		for _, c := range logcrumbs.FromContext(parent).Breadcrumbs() {
+			if id, ok := c.Data["sentry.event_id"].(string); ok && !sent[id] {
+				t.Fatalf("round %d: a breadcrumb of the unit names %s, never sent", round, id)
+			}
+		}
+		if id := string(logcrumbs.LastEventID(parent)); id != "" && !sent[id] {
+			t.Fatalf("round %d: LastEventID %s, never sent", round, id)
+		}
+	}
+}
