@@ -107,18 +107,7 @@ func TestConcurrentRateLimitedUnitNamesNoEvent(t *testing.T) {
 	if d := logcrumbs.Stats().EventsRateLimited - before.EventsRateLimited; d != goroutines*each {
 		t.Errorf("Stats: %d rate-limited, want %d", d, goroutines*each)
 	}
-	named := map[string]int{}
-	for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
-		if id, ok := c.Data["sentry.event_id"].(string); ok {
-			named[id]++
-		}
-	}
-	if len(named) > 0 {
-		t.Errorf("breadcrumbs name events never sent: %v", named)
-	}
-	if id := logcrumbs.LastEventID(ctx); id != "" {
-		t.Errorf("LastEventID = %q, want none", id)
-	}
+	checkNamesNoEvent(t, ctx)
 }
 
 // TestConcurrentHandAndLoggedCaptureOnce: in each of several units of
@@ -223,18 +212,7 @@ func TestConcurrentDroppedEventNamedByUnit(t *testing.T) {
 	if n := len(rec.Events()); n != 0 {
 		t.Fatalf("%d events, want none (BeforeSend drops them)", n)
 	}
-	named := map[string]int{}
-	for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
-		if id, ok := c.Data["sentry.event_id"].(string); ok {
-			named[id]++
-		}
-	}
-	if len(named) > 0 {
-		t.Errorf("breadcrumbs name an event never sent: %v", named)
-	}
-	if id := logcrumbs.LastEventID(ctx); id != "" {
-		t.Errorf("LastEventID = %q, an event never sent", id)
-	}
+	checkNamesNoEvent(t, ctx)
 }
 
 // TestConcurrentSeveralErrorsNameSentEvents: goroutines of several units
@@ -386,5 +364,23 @@ func TestConcurrentJobHandBackAndParentCaptures(t *testing.T) {
 		if id := string(logcrumbs.LastEventID(parent)); id != "" && !sent[id] {
 			t.Fatalf("round %d: LastEventID %s, never sent", round, id)
 		}
+	}
+}
+
+// checkNamesNoEvent fails t when a breadcrumb of the trail of ctx, or its
+// LastEventID, names an event: none was sent.
+func checkNamesNoEvent(t *testing.T, ctx context.Context) {
+	t.Helper()
+	named := map[string]int{}
+	for _, c := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+		if id, ok := c.Data["sentry.event_id"].(string); ok {
+			named[id]++
+		}
+	}
+	if len(named) > 0 {
+		t.Errorf("breadcrumbs name events never sent: %v", named)
+	}
+	if id := logcrumbs.LastEventID(ctx); id != "" {
+		t.Errorf("LastEventID = %q, an event never sent", id)
 	}
 }
