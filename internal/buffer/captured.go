@@ -712,8 +712,10 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // so that logged again here, as it is or wrapped, it is that event. It is
 // the newer capture of err: an entry that holds err itself (or, compared
 // by text, its text) now names id, so that a unit of work that runs a job
-// twice (a retry) and logs what each run returned names each run's event;
-// when none does, err is remembered under id, also when t captured
+// twice (a retry) and logs what each run returned names each run's event,
+// unless it is one of a record's several errors, whose event holds them
+// all and stays theirs; when none is renamed, err is remembered under id
+// (beside such an entry, which is found first), also when t captured
 // something err wraps or is wrapped by (then the caller's log would name
 // the other event, or send a second one). When owner is not nil, only
 // entries captured for owner are renamed, as CaptureOnceFor compares them
@@ -746,6 +748,13 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 			continue
 		}
 		if e.matches(e.err, err) || ((byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
+			if t.once.sharedID(i) {
+				// One of a record's several errors: that record's event
+				// holds them all, and the record logged again names it
+				// (findAll answers by its last error's entry). err is
+				// remembered beside it instead.
+				continue
+			}
 			if id != "" || e.id == "" {
 				e.id, e.at = id, now
 			}
@@ -757,6 +766,22 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 		entry.handedBack = true
 		t.once.add(entry)
 	}
+}
+
+// sharedID reports whether another entry names the event entry i names:
+// both errors of one record (see CaptureOnceFor), an event of several
+// errors.
+func (c *captured) sharedID(i int) bool {
+	id := c.entries[i].id
+	if id == "" {
+		return false
+	}
+	for j := range c.entries {
+		if j != i && c.entries[j].err != nil && c.entries[j].id == id {
+			return true
+		}
+	}
+	return false
 }
 
 // CapturedAs reports whether err is, or wraps, an error t captured (logged
