@@ -65,6 +65,7 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		t = parent.NewChild()
 	}
 	esc := newEscalator(opts.Options, "job")
+	outer := unit.Of(ctx) // the unit of work that runs the job, if any
 	ctx, t = begin(ctx, esc, opts.Hub, false, t, nil)
 	defer t.Release()
 	// handBack tells the trail the caller logs in (ctx's, or the fallback
@@ -89,6 +90,11 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		if p := recover(); p != nil {
 			prior, reported := unit.Of(ctx).ReportedAs(p) // a logger's Panic record's event
 			id := esc.CapturePanic(ctx, p, "job "+name)
+			if id == "" && (!reported || prior == "") {
+				// Not sent (BeforeSend, a processor): the unit running
+				// the job noted the event as it passed its processor.
+				outer.NotSentNested(p)
+			}
 			if !opts.Recover {
 				panic(p)
 			}
@@ -96,7 +102,10 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			switch {
 			case id != "":
 				handBack(err, id)
-			case reported && prior != "":
+			case reported:
+				// A logger's Panic record's event, or "": one that was
+				// not sent, whose panic the caller's log must not offer
+				// again.
 				handBack(err, string(prior))
 			default:
 				// Not sent: a panic with an error value whose event the

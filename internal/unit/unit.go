@@ -335,6 +335,19 @@ func (u *Unit) Sent(p any, id sentry.EventID) {
 	}
 }
 
+// NotSentNested notes that the event which reported the panic p from a
+// unit of work nested in u (a job it runs), noted by u's processor before
+// the client's BeforeSend or an event processor dropped it, was not sent:
+// p stays reported, under no event, so that u's recovery of it neither
+// names that event nor offers p again.
+func (u *Unit) NotSentNested(p any) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.has && !u.own && samePanic(u.recovered, p) {
+		u.eventID = ""
+	}
+}
+
 // NotePanic tells the unit of work of ctx that the panic p, which a logger
 // raises after logging at its panic level (zap's Panic and zerolog's Panic
 // panic with the message), was reported as the event id: the middleware or
