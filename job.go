@@ -90,9 +90,18 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		if p := recover(); p != nil {
 			prior, reported := unit.Of(ctx).ReportedAs(p) // a logger's Panic record's event
 			id := esc.CapturePanic(ctx, p, "job "+name)
-			if id == "" && (!reported || prior == "") {
-				// Not sent (BeforeSend, a processor): the unit running
-				// the job noted the event as it passed its processor.
+			// The unit running the job learns the panic's event: its
+			// processor noted the event as it passed, before BeforeSend
+			// or a processor dropped it, and it never saw one the panic
+			// folded into (a logged error's, capture once) nor one not
+			// sent at all (the rate limit): the panic going on up
+			// through it names the event, and is not offered again.
+			switch {
+			case id != "":
+				outer.ReportedNested(p, sentry.EventID(id))
+			case reported:
+				outer.ReportedNested(p, prior)
+			default:
 				outer.NotSentNested(p)
 			}
 			if !opts.Recover {

@@ -340,11 +340,20 @@ func (u *Unit) Sent(p any, id sentry.EventID) {
 // the client's BeforeSend or an event processor dropped it, was not sent:
 // p stays reported, under no event, so that u's recovery of it neither
 // names that event nor offers p again.
-func (u *Unit) NotSentNested(p any) {
+func (u *Unit) NotSentNested(p any) { u.ReportedNested(p, "") }
+
+// ReportedNested notes that the panic p from a unit of work nested in u
+// (a job it runs) was reported as the event id ("": none was sent), also
+// when that event never passed u's processor (an earlier event it folded
+// into: capture once; a dropped or rate-limited one): u's recovery of p
+// names id and does not offer p again. As for a panic u's processor notes
+// from a nested unit, it takes the place of another nested unit's, never
+// of u's own.
+func (u *Unit) ReportedNested(p any, id sentry.EventID) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.has && !u.own && samePanic(u.recovered, p) {
-		u.eventID = ""
+	if !u.has || !u.own {
+		u.recovered, u.has, u.own, u.eventID = p, true, false, id
 	}
 }
 
