@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 
@@ -102,5 +104,25 @@ func TestNestedJobLoggedPanicNotOfferedAgainByTheUnitAbove(t *testing.T) {
 	}
 	if got, want := logcrumbs.LastEventID(ctx), sent[0].EventID; got != want {
 		t.Errorf("caller's LastEventID %q, want job c's event %q", got, want)
+	}
+}
+
+// TestMiddlewareJobLoggedPanicNotOfferedAgain: Middleware (Recover) around
+// a handler that runs a job without Recover, which logs an error (an
+// event), then panics with it: the panic is that event (capture once), and
+// Middleware must not offer it again.
+func TestMiddlewareJobLoggedPanicNotOfferedAgain(t *testing.T) {
+	rec, offered := offeredRecorder(t, "")
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Recover: true, Options: rec.Options()})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_ = logcrumbs.RunJob(r.Context(), "c", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				logger.ErrorContext(ctx, "posting failed", "err", errLoggedThenPanicked)
+				panic(errLoggedThenPanicked)
+			})
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/post", nil))
+	if o, sent := offered(), rec.Events(); len(o) != 1 || len(sent) != 1 {
+		t.Errorf("BeforeSend offered %q, %d sent: want job c's log's event alone", o, len(sent))
 	}
 }
