@@ -70,3 +70,34 @@ func TestJobHandBackKeepsAMultiErrorRecordsEventRingFull(t *testing.T) {
 		t.Errorf("the record of both errors logged again: LastEventID %q, want its first event %q (the only one with both)", got, first)
 	}
 }
+
+// TestJobHandBackRetryOfAMultiErrorRecordsError: a unit of work logs a
+// record with two errors (one event), then runs a job (a retry) that logs
+// and returns the second of them. RunJob's godoc: an error the job sent as
+// an event and returns is that event in the caller's unit of work too, and
+// LastEventID of ctx names the job's. The caller logging that error alone
+// names the job's event.
+func TestJobHandBackRetryOfAMultiErrorRecordsError(t *testing.T) {
+	t.Skip("defect: Trail.HandBack leaves an entry of a record's several errors to that record's event (49a7f93), and the job's error logged alone by the caller names the record's event, not the job's as RunJob's godoc says; not fixed: one entry per error cannot answer both the record (its event) and the error alone (the job's) without find preferring one entry over another, on the hot path")
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	err := logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		return errRollback
+	})
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2 (the caller's, the job's): %v", len(evs), evMessages(evs))
+	}
+	job := evs[1].EventID
+	logger.ErrorContext(ctx, "cleanup failed", "err", err)
+	if got := logcrumbs.LastEventID(ctx); got != job {
+		t.Errorf("the job's error logged alone: LastEventID %q, want the job's event %q (RunJob's godoc), not the record's %q", got, job, evs[0].EventID)
+	}
+	if n := len(rec.Events()); n != 2 {
+		t.Errorf("%d events, want 2", n)
+	}
+}
