@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/getsentry/sentry-go"
+
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
@@ -99,5 +101,37 @@ func TestJobHandBackRetryOfAMultiErrorRecordsError(t *testing.T) {
 	}
 	if n := len(rec.Events()); n != 2 {
 		t.Errorf("%d events, want 2", n)
+	}
+}
+
+// TestJobHandBackKeepsADroppedMultiErrorRecordsNone: as
+// TestJobHandBackKeepsAMultiErrorRecordsEvent, with the caller's record of
+// both errors dropped by BeforeSend: logged again, it is that dropped
+// event's repeat, and names none (not the job's event, which never held
+// its first error).
+func TestJobHandBackKeepsADroppedMultiErrorRecordsNone(t *testing.T) {
+	t.Skip("defect: Trail.HandBack's sharedID (49a7f93) tells a record's several errors apart by their shared event ID, which Trail.NotSent blanks for a dropped event: the dropped record's entry of the job's error is renamed to the job's event, and the record logged again names it; not fixed: entries of a dropped event keep no ID to tell their record by")
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			if ev.Message == "save failed" {
+				return nil
+			}
+			return ev
+		}
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		return errRollback
+	})
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want the job's alone: %v", len(evs), evMessages(evs))
+	}
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("the dropped record of both errors logged again: LastEventID %q, want none", got)
 	}
 }
