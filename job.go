@@ -90,18 +90,21 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		if p := recover(); p != nil {
 			prior, reported := unit.Of(ctx).ReportedAs(p) // a logger's Panic record's event
 			id := esc.CapturePanic(ctx, p, "job "+name)
-			// The unit running the job learns the panic's event: its
-			// processor noted the event as it passed, before BeforeSend
-			// or a processor dropped it, and it never saw one the panic
-			// folded into (a logged error's, capture once) nor one not
-			// sent at all (the rate limit): the panic going on up
-			// through it names the event, and is not offered again.
+			// The unit running the job noted the event as it passed its
+			// processor, before BeforeSend or a processor dropped it, and
+			// never saw one the panic folded into (a logged error's,
+			// capture once, or a logger's Panic record's) nor one not
+			// sent at all (the rate limit). A panic going on up through
+			// it is that event there (or none), not offered again; one
+			// recovered here only takes back a dropped event's ID.
+			eid := sentry.EventID(id)
+			if id == "" {
+				eid = prior // "" when not reported
+			}
 			switch {
-			case id != "":
-				outer.ReportedNested(p, sentry.EventID(id))
-			case reported:
-				outer.ReportedNested(p, prior)
-			default:
+			case !opts.Recover:
+				outer.ReportedNested(p, eid)
+			case eid == "":
 				outer.NotSentNested(p)
 			}
 			if !opts.Recover {

@@ -340,10 +340,17 @@ func (u *Unit) Sent(p any, id sentry.EventID) {
 // the client's BeforeSend or an event processor dropped it, was not sent:
 // p stays reported, under no event, so that u's recovery of it neither
 // names that event nor offers p again.
-func (u *Unit) NotSentNested(p any) { u.ReportedNested(p, "") }
+func (u *Unit) NotSentNested(p any) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.has && !u.own && samePanic(u.recovered, p) {
+		u.eventID = ""
+	}
+}
 
 // ReportedNested notes that the panic p from a unit of work nested in u
-// (a job it runs) was reported as the event id ("": none was sent), also
+// (a job it runs), going on up through u, was reported as the event id
+// ("": none was sent), also
 // when that event never passed u's processor (an earlier event it folded
 // into: capture once; a dropped or rate-limited one): u's recovery of p
 // names id and does not offer p again. As for a panic u's processor notes
