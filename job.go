@@ -90,9 +90,21 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 		if p := recover(); p != nil {
 			prior, reported := unit.Of(ctx).ReportedAs(p) // a logger's Panic record's event
 			id := esc.CapturePanic(ctx, p, "job "+name)
-			if id == "" && (!reported || prior == "") {
-				// Not sent (BeforeSend, a processor): the unit running
-				// the job noted the event as it passed its processor.
+			// The unit running the job noted the event as it passed its
+			// processor, before BeforeSend or a processor dropped it, and
+			// never saw one the panic folded into (a logged error's,
+			// capture once, or a logger's Panic record's) nor one not
+			// sent at all (the rate limit). A panic going on up through
+			// it is that event there (or none), not offered again; one
+			// recovered here only takes back a dropped event's ID.
+			eid := sentry.EventID(id)
+			if id == "" {
+				eid = prior // "" when not reported
+			}
+			switch {
+			case !opts.Recover:
+				outer.ReportedNested(p, eid)
+			case eid == "":
 				outer.NotSentNested(p)
 			}
 			if !opts.Recover {

@@ -714,8 +714,8 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // by text, its text) now names id, so that a unit of work that runs a job
 // twice (a retry) and logs what each run returned names each run's event,
 // unless it is one of a record's several errors, whose event holds them
-// all and stays theirs; when none is renamed, err is remembered under id
-// (beside such an entry, which is found first), also when t captured
+// all and stays theirs (err logged again names it too); when none holds
+// err, err is remembered under id, also when t captured
 // something err wraps or is wrapped by (then the caller's log would name
 // the other event, or send a second one). When owner is not nil, only
 // entries captured for owner are renamed, as CaptureOnceFor compares them
@@ -751,8 +751,11 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 			if t.once.sharedID(i) {
 				// One of a record's several errors: that record's event
 				// holds them all, and the record logged again names it
-				// (findAll answers by its last error's entry). err is
-				// remembered beside it instead.
+				// (findAll answers by its last error's entry), as err
+				// logged alone does. Not remembered beside it: a new
+				// entry takes the oldest's place, which in a full table
+				// may come before this one, and be found first.
+				known = true
 				continue
 			}
 			if id != "" || e.id == "" {

@@ -348,6 +348,22 @@ func (u *Unit) NotSentNested(p any) {
 	}
 }
 
+// ReportedNested notes that the panic p from a unit of work nested in u
+// (a job it runs), going on up through u, was reported as the event id
+// ("": none was sent), also
+// when that event never passed u's processor (an earlier event it folded
+// into: capture once; a dropped or rate-limited one): u's recovery of p
+// names id and does not offer p again. As for a panic u's processor notes
+// from a nested unit, it takes the place of another nested unit's, never
+// of u's own.
+func (u *Unit) ReportedNested(p any, id sentry.EventID) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !u.has || !u.own {
+		u.recovered, u.has, u.own, u.eventID = p, true, false, id
+	}
+}
+
 // NotePanic tells the unit of work of ctx that the panic p, which a logger
 // raises after logging at its panic level (zap's Panic and zerolog's Panic
 // panic with the message), was reported as the event id: the middleware or
