@@ -2,16 +2,10 @@ package crosstest_test
 
 import (
 	"context"
-	"io"
 	"testing"
-
-	"github.com/rs/zerolog"
-	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
-	"github.com/logcrumbs/logcrumbs/zapsentry"
-	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
 // TestNestedJobLoggerPanicGoesUpAsItsEvent: a consumer (RunJob, Recover)
@@ -20,18 +14,7 @@ import (
 // consumer, which must not send it again ("panic in job consumer"), and
 // whose caller names the Panic record's event.
 func TestNestedJobLoggerPanicGoesUpAsItsEvent(t *testing.T) {
-	panics := map[string]func(rec *logcrumbstest.Recorder, ctx context.Context){
-		"zap": func(rec *logcrumbstest.Recorder, ctx context.Context) {
-			_, l := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: rec.Options()})))
-			l.Panic("cannot go on")
-		},
-		"zerolog hook": func(rec *logcrumbstest.Recorder, ctx context.Context) {
-			hook := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: rec.Options()}))
-			_, l := zerologsentry.WithContext(ctx, hook)
-			l.Panic().Msg("cannot go on")
-		},
-	}
-	for name, doPanic := range panics {
+	for name, doPanic := range loggerPanics {
 		t.Run(name, func(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			ctx := rec.Context(context.Background())

@@ -20,18 +20,7 @@ import (
 // again by each logger, it sends nothing more, and the caller's
 // LastEventID names the Panic record's event.
 func TestJobLoggerPanicLoggedByCaller(t *testing.T) {
-	panics := map[string]func(rec *logcrumbstest.Recorder, ctx context.Context){
-		"zap": func(rec *logcrumbstest.Recorder, ctx context.Context) {
-			_, l := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: rec.Options()})))
-			l.Panic("cannot go on")
-		},
-		"zerolog hook": func(rec *logcrumbstest.Recorder, ctx context.Context) {
-			hook := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: rec.Options()}))
-			_, l := zerologsentry.WithContext(ctx, hook)
-			l.Panic().Msg("cannot go on")
-		},
-	}
-	for name, doPanic := range panics {
+	for name, doPanic := range loggerPanics {
 		t.Run(name, func(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			ctx := rec.Context(context.Background())
@@ -49,4 +38,19 @@ func TestJobLoggerPanicLoggedByCaller(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loggerPanics log "cannot go on" at the Panic level of zap and of
+// zerolog (a hook), each bound to ctx, with rec's options: the logger
+// panics with the message after its record's event.
+var loggerPanics = map[string]func(rec *logcrumbstest.Recorder, ctx context.Context){
+	"zap": func(rec *logcrumbstest.Recorder, ctx context.Context) {
+		_, l := zapsentry.WithContext(ctx, zap.New(zapsentry.NewCore(zapsentry.Options{Options: rec.Options()})))
+		l.Panic("cannot go on")
+	},
+	"zerolog hook": func(rec *logcrumbstest.Recorder, ctx context.Context) {
+		hook := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: rec.Options()}))
+		_, l := zerologsentry.WithContext(ctx, hook)
+		l.Panic().Msg("cannot go on")
+	},
 }
