@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -46,19 +44,7 @@ func TestJobDroppedPanicEventNotOfferedAgainByCaller(t *testing.T) {
 // caller's log of what RunJob returned must not be offered to BeforeSend,
 // nor be named by LastEventID.
 func checkDroppedJobEvent(t *testing.T, top, panics bool) {
-	var mu sync.Mutex
-	var offered []string
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-			mu.Lock()
-			defer mu.Unlock()
-			offered = append(offered, ev.Message)
-			if ev.Tags["job"] == "poll" {
-				return nil
-			}
-			return ev
-		}
-	})
+	rec, offered := offeredRecorder(t, "poll")
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 	ctx := rec.Context(context.Background())
 	if top {
@@ -73,10 +59,8 @@ func checkDroppedJobEvent(t *testing.T, top, panics bool) {
 		return errPoll
 	})
 	logger.ErrorContext(ctx, "job failed", "err", err)
-	mu.Lock()
-	defer mu.Unlock()
-	if evs := rec.Events(); len(evs) != 0 || len(offered) != 1 {
-		t.Errorf("BeforeSend offered %q, %d sent %v; want the job's event alone offered, and dropped", offered, len(evs), evMessages(evs))
+	if o, evs := offered(), rec.Events(); len(evs) != 0 || len(o) != 1 {
+		t.Errorf("BeforeSend offered %q, %d sent %v; want the job's event alone offered, and dropped", o, len(evs), evMessages(evs))
 	}
 	if got := logcrumbs.LastEventID(ctx); got != "" {
 		t.Errorf("caller's LastEventID %q, want none", got)

@@ -3,13 +3,9 @@ package logcrumbs_test
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"testing"
 
-	"github.com/getsentry/sentry-go"
-
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -23,19 +19,7 @@ import (
 // and handed that unsent event back to its caller. Nor is the panic
 // offered again, by the outer job or by the caller's log.
 func TestNestedJobDroppedPanicNotNamedByCaller(t *testing.T) {
-	var mu sync.Mutex
-	var offered []string
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-			mu.Lock()
-			offered = append(offered, ev.Message)
-			mu.Unlock()
-			if ev.Tags["job"] == "inner" {
-				return nil
-			}
-			return ev
-		}
-	})
+	rec, offered := offeredRecorder(t, "inner")
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 	ctx := rec.Context(context.Background())
 	err := logcrumbs.RunJob(ctx, "outer", logcrumbs.JobOptions{Recover: true, Options: rec.Options()}, func(ctx context.Context) error {
@@ -51,8 +35,7 @@ func TestNestedJobDroppedPanicNotNamedByCaller(t *testing.T) {
 	if got := string(logcrumbs.LastEventID(ctx)); got != "" {
 		t.Errorf("caller's LastEventID %q, an event never sent (%d sent: %v)", got, len(sent), evMessages(sent))
 	}
-	if mu.Lock(); len(offered) != 1 || len(sent) != 0 {
-		t.Errorf("BeforeSend offered %q, %d sent: want the inner job's panic event alone, dropped, not offered again", offered, len(sent))
+	if o := offered(); len(o) != 1 || len(sent) != 0 {
+		t.Errorf("BeforeSend offered %q, %d sent: want the inner job's panic event alone, dropped, not offered again", o, len(sent))
 	}
-	mu.Unlock()
 }
