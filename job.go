@@ -101,24 +101,20 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			if id == "" {
 				eid = prior // "" when not reported
 			}
-			switch {
-			case !opts.Recover:
-				outer.ReportedNested(p, eid)
-			case eid == "":
-				outer.NotSentNested(p)
-			}
 			if !opts.Recover {
+				outer.ReportedNested(p, eid)
 				panic(p)
+			}
+			if eid == "" {
+				outer.NotSentNested(p)
 			}
 			err = &jobPanic{job: name, value: p}
 			switch {
-			case id != "":
-				handBack(err, id)
-			case reported:
-				// A logger's Panic record's event, or "": one that was
-				// not sent, whose panic the caller's log must not offer
-				// again.
-				handBack(err, string(prior))
+			case id != "" || reported:
+				// Its event, a logger's Panic record's, or "": one that
+				// was not sent, whose panic the caller's log must not
+				// offer again.
+				handBack(err, string(eid))
 			default:
 				// Not sent: a panic with an error value whose event the
 				// client dropped is that error's entry under no event
