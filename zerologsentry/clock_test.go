@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/core"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 )
 
@@ -181,6 +182,46 @@ func TestEventTimeIsTimeNow(t *testing.T) {
 	}
 	if d := time.Since(ev.Event.Breadcrumbs[0].Timestamp); d < 59*time.Minute {
 		t.Errorf("breadcrumb %v ago: the test's step did not reach the record clock", d)
+	}
+}
+
+// TestSkippedRepeatTimedAsBreadcrumb: an error record that capture-once
+// skips reads no time.Now (core.Entry.Exact is not called): its breadcrumb
+// carries the record clock's time, as a breadcrumb does, here an hour off
+// after a step the clock has not checked for yet; the same record built in
+// full (repeats not skipped) reads time.Now, as every event record does.
+func TestSkippedRepeatTimedAsBreadcrumb(t *testing.T) {
+	defer core.SetSkipRepeats(true)
+	for _, skip := range []bool{true, false} {
+		core.SetSkipRepeats(skip)
+		rec := logcrumbstest.New(t)
+		o := rec.Options()
+		o.DedupeWindow = time.Minute
+		ctx := rec.Context(context.Background())
+		_, l := WithContext(ctx, zerolog.New(io.Discard).Hook(NewHook(Options{Options: o})))
+		boom := errors.New("card declined")
+		for range 2 { // the event, and its first repeat, built
+			l.Error().Err(boom).Msg("charge failed")
+		}
+		stepUnchecked(t)
+		l.Error().Err(boom).Msg("charge failed") // skipped, when skip is on
+		recordClock.due.Store(0)                 // the step checked for: the test's cleanup
+		if n := len(rec.Events()); n != 1 {
+			t.Fatalf("skip %v: %d events, want 1", skip, n)
+		}
+		crumbs := logcrumbs.FromContext(ctx).Breadcrumbs()
+		if len(crumbs) != 3 {
+			t.Fatalf("skip %v: %d breadcrumbs, want 3", skip, len(crumbs))
+		}
+		late := 0
+		for _, c := range crumbs {
+			if time.Since(c.Timestamp) > 59*time.Minute {
+				late++
+			}
+		}
+		if want := map[bool]int{true: 1, false: 0}[skip]; late != want {
+			t.Errorf("skip %v: %d breadcrumbs timed an hour back by the unchecked clock, want %d (a skipped repeat reads no time.Now, a built one does)", skip, late, want)
+		}
 	}
 }
 

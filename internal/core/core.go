@@ -262,6 +262,12 @@ type Entry struct {
 	// Exits says the process stops right after this record (Fatal, Panic):
 	// the hub's client is flushed, for up to the core's flush timeout.
 	Exits bool
+	// Exact, when not nil, returns the record's time (Time, Elapsed) more
+	// exactly than it was given, at a cost: the core calls it for an
+	// event's record once capture-once has not skipped it (see
+	// skipRepeat), so that a skipped repeat, whose breadcrumb is all that
+	// is kept of it, keeps the cheaper time as breadcrumbs do.
+	Exact func() (time.Time, time.Duration)
 	// Trail, when not nil, is TrailOf the record's context, which an
 	// adapter whose context is bound to its logger (zap's) looked up once,
 	// when it was bound: a breadcrumb kept in place (see Log) is
@@ -660,6 +666,9 @@ func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc 
 	snd = c.esc.SenderWith(ctx, ent.Trail)
 	if c.repeats != nil && !logs && !fullRepeats.Load() && c.skipRepeat(snd, ent, preset, enc) {
 		return nil, nil, snd, false
+	}
+	if ent.Exact != nil {
+		ent.Time, ent.Elapsed = ent.Exact()
 	}
 	if !logs && c.errorsOf != nil && c.parse != nil && c.esc.MayRepeat(snd) {
 		rec, errs = c.buildDeferred(ent, preset, enc)

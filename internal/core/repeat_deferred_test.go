@@ -81,3 +81,42 @@ func TestSkippedRepeatWritesNoField(t *testing.T) {
 		}
 	}
 }
+
+// TestExactTime: an event record's Entry.Exact gives its time, the
+// event's and its breadcrumb's, once for each record built (zerologsentry's
+// TestSkippedRepeatTimedAsBreadcrumb: not for a repeat capture-once skips).
+func TestExactTime(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	c := core.New(rec.Options(), "test", 0).WithParser(parsePairs).WithErrorScan(scanPairs)
+	ctx := rec.Context(context.Background())
+	given := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	exact := given.Add(time.Hour)
+	calls := 0
+	for _, text := range []string{"card declined", "out of stock"} {
+		raw := []byte("path=/cart,error=" + text)
+		enc := core.Encoder{Raw: raw, Fields: func(r *core.Record, errs *[]error) {
+			parsePairs(r, raw)
+			if errs != nil {
+				*errs = append(*errs, encodedErrs[text])
+			}
+		}}
+		ent := core.Entry{Time: given, Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+		ent.Exact = func() (time.Time, time.Duration) { calls++; return exact, 0 }
+		c.Log(ctx, core.Event, &ent, nil, &enc)
+	}
+	if calls != 2 {
+		t.Errorf("Exact called %d times, want 2", calls)
+	}
+	events := rec.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events, want 2", len(events))
+	}
+	for i, ev := range events {
+		if !ev.Timestamp.Equal(exact) {
+			t.Errorf("event %d at %v, want Exact's %v", i, ev.Timestamp, exact)
+		}
+	}
+	if crumbs := events[1].Event.Breadcrumbs; len(crumbs) != 1 || !crumbs[0].Timestamp.Equal(exact) {
+		t.Errorf("breadcrumbs %+v, want the first event's, at %v", crumbs, exact)
+	}
+}
