@@ -46,7 +46,9 @@
 // encoded as JSON. The err of Error is the "error" value (its Error text,
 // as in funcr, even when it is a logr.Marshaler) and the event's exception
 // (its %w chain, errors.Join and stack traces); any other value that is an
-// error is collected too, also when it is shown by its MarshalLog.
+// error is collected too, also when it is shown by its MarshalLog, after
+// err (which BeforeSend's hint.OriginalException is), even when it comes
+// from WithValues.
 //
 // # Bad input
 //
@@ -295,7 +297,19 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 			if err == nil {
 				rec.AddScalar(core.KindNull, "error", 0)
 			} else {
+				n := 0 // the errors of WithValues, gathered first
+				if errs != nil {
+					n = len(*errs)
+				}
 				render.Error(rec, "error", err, errs)
+				if errs != nil && n > 0 && len(*errs) == n+1 {
+					// err leads them, as logrus' WithError error leads:
+					// the exception chain's first, and the hint's
+					// OriginalException that BeforeSend sees.
+					e := *errs
+					copy(e[1:], e[:n])
+					e[0] = err
+				}
 			}
 			addValues(rec, kv, errs)
 		},
