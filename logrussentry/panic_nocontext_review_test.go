@@ -1,0 +1,59 @@
+package logrussentry_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+)
+
+// TestPanicWithoutContextIsOneEvent: a Panic entry of a logger used
+// without WithContext (logrus' global logger, a package's own) inside
+// RunJob or Middleware is one event, the entry's, as the package doc
+// promises of the *logrus.Entry logrus panics with: not a second one for
+// the panic, whose message printed the entry as a Go value, its Data
+// (a password here) unscrubbed.
+func TestPanicWithoutContextIsOneEvent(t *testing.T) {
+	check := func(t *testing.T, rec *logcrumbstest.Recorder, want string) {
+		t.Helper()
+		evs := rec.Events()
+		for _, ev := range evs {
+			if strings.Contains(ev.Message, "hunter2") {
+				t.Errorf("event %q shows the entry's Data", ev.Message)
+			}
+		}
+		if len(evs) != 1 || evs[0].Message != want {
+			var msgs []string
+			for _, ev := range evs {
+				msgs = append(msgs, ev.Message)
+			}
+			t.Errorf("events %q, want the Panic entry's only", msgs)
+		}
+	}
+	t.Run("RunJob", func(t *testing.T) {
+		l, rec := newLogger(t, nil, nil)
+		func() {
+			defer func() { _ = recover() }()
+			_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				l.WithField("password", "hunter2").Panic("invariant broken")
+				return nil
+			})
+		}()
+		check(t, rec, "invariant broken")
+	})
+	t.Run("Middleware", func(t *testing.T) {
+		l, rec := newLogger(t, nil, nil)
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			l.WithField("password", "hunter2").Panicf("bad order %d", 17)
+		}))
+		func() {
+			defer func() { _ = recover() }()
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		}()
+		check(t, rec, "bad order 17")
+	})
+}
