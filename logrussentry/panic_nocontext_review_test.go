@@ -2,10 +2,14 @@ package logrussentry_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/getsentry/sentry-go"
+	sentryhttp "github.com/getsentry/sentry-go/http"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
@@ -56,4 +60,33 @@ func TestPanicWithoutContextIsOneEvent(t *testing.T) {
 		}()
 		check(t, rec, "bad order 17")
 	})
+	for _, order := range []string{"sentryhttp outside", "logcrumbs outside"} {
+		for _, bound := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/bound=%v", order, bound), func(t *testing.T) {
+				l, rec := newLogger(t, nil, nil)
+				app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					log := l.WithField("password", "hunter2")
+					if bound {
+						log = log.WithContext(r.Context())
+					}
+					log.Panicf("bad order %d", 17)
+				})
+				lc := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})
+				sh := sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle
+				h := sh(lc(app))
+				if order == "logcrumbs outside" {
+					h = lc(sh(app))
+				}
+				hub := rec.Hub()
+				withHub := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					h.ServeHTTP(w, r.WithContext(sentry.SetHubOnContext(r.Context(), hub.Clone())))
+				})
+				func() {
+					defer func() { _ = recover() }()
+					withHub.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+				}()
+				check(t, rec, "bad order 17")
+			})
+		}
+	}
 }

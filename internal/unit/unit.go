@@ -308,6 +308,9 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 // panic with an equal value (any two nil dereferences, one text), and
 // each is an event.
 func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
+	if mine { // another integration (sentryhttp) recovered it first
+		u.adopt(p)
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.has && p == http.ErrAbortHandler {
