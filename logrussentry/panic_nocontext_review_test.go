@@ -13,6 +13,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/logrussentry"
 )
 
 // TestPanicWithoutContextIsOneEvent: a Panic entry of a logger used
@@ -88,5 +89,42 @@ func TestPanicWithoutContextIsOneEvent(t *testing.T) {
 				check(t, rec, "bad order 17")
 			})
 		}
+	}
+}
+
+// TestPanicEntryRecoveredBySentryhttpReadsAsItsMessage: a Panic entry
+// whose own event is not sent (RequireError), recovered by sentryhttp
+// inside logcrumbs.Middleware, is one event that reads as the entry's
+// message, bound or not, as Middleware's own report of it does: not as
+// sentry-go prints a panic value that is no error (%#v: the *Entry's
+// Data, unscrubbed).
+func TestPanicEntryRecoveredBySentryhttpReadsAsItsMessage(t *testing.T) {
+	for _, bound := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bound=%v", bound), func(t *testing.T) {
+			l, rec := newLogger(t, nil, func(o *logrussentry.Options) { o.RequireError = true })
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				log := l.WithField("password", "hunter2")
+				if bound {
+					log = log.WithContext(r.Context())
+				}
+				log.Panicf("bad order %d", 17)
+			})
+			lc := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})
+			h := lc(sentryhttp.New(sentryhttp.Options{Repanic: true}).Handle(app))
+			hub := rec.Hub()
+			func() {
+				defer func() { _ = recover() }()
+				r := httptest.NewRequest("GET", "/", nil)
+				h.ServeHTTP(httptest.NewRecorder(), r.WithContext(sentry.SetHubOnContext(r.Context(), hub.Clone())))
+			}()
+			evs := rec.Events()
+			if len(evs) != 1 || !strings.Contains(evs[0].Message, "bad order 17") || strings.Contains(evs[0].Message, "hunter2") {
+				var msgs []string
+				for _, ev := range evs {
+					msgs = append(msgs, ev.Message)
+				}
+				t.Errorf("events %q, want one that reads as the entry's message", msgs)
+			}
+		})
 	}
 }

@@ -289,6 +289,15 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	if hint.RecoveredException != nil && !u.firstReport(event, hint.RecoveredException, mine) {
 		return nil
 	}
+	if byHand && hint.RecoveredException != nil && len(event.Exception) == 0 {
+		// A logger's panic value noted as text (logrus' *Entry), which
+		// the integration that recovered it (sentryhttp) printed as a Go
+		// value, its fields unscrubbed: it reads as its message, as
+		// Middleware's and RunJob's reports of it do.
+		if text, ok := u.PanicText(hint.RecoveredException); ok {
+			event.Message = text
+		}
+	}
 	if byHand {
 		// Noted when the event leaves the unit's scope: a BeforeSend or
 		// client processor that drops it later is not seen.
