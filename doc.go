@@ -26,6 +26,10 @@
 //     golang.org/x/exp/slog)
 //   - [github.com/logcrumbs/logcrumbs/zapsentry] for go.uber.org/zap
 //   - [github.com/logcrumbs/logcrumbs/zerologsentry] for github.com/rs/zerolog
+//   - [github.com/logcrumbs/logcrumbs/logrussentry] for
+//     github.com/sirupsen/logrus
+//   - [github.com/logcrumbs/logcrumbs/logrsentry] for github.com/go-logr/logr
+//     (Kubernetes, controller-runtime, klog)
 //
 // A record whose context carries no trail goes to a single process-wide
 // fallback trail ([Fallback]). Attach a trail per unit of work so that one

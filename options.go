@@ -26,8 +26,9 @@ type Options struct {
 
 	// LoggerName names the logger in each breadcrumb's category and in the
 	// event's logger field. Empty means the integration's own name for it
-	// ("slog", the zap logger's name or "zap", "zerolog"; "http" and "job" for
-	// the panic events of Middleware and RunJob).
+	// ("slog", the zap logger's name or "zap", "zerolog", "logrus", the logr
+	// logger's name or "logr"; "http" and "job" for the panic events of
+	// Middleware and RunJob).
 	LoggerName string
 
 	// TagKeys lists the attributes whose values become event tags, as dotted

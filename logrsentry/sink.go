@@ -46,7 +46,9 @@
 // encoded as JSON. The err of Error is the "error" value (its Error text,
 // as in funcr, even when it is a logr.Marshaler) and the event's exception
 // (its %w chain, errors.Join and stack traces); any other value that is an
-// error is collected too, also when it is shown by its MarshalLog.
+// error is collected too, also when it is shown by its MarshalLog, after
+// err (which BeforeSend's hint.OriginalException is), even when it comes
+// from WithValues.
 //
 // # Bad input
 //
@@ -152,6 +154,8 @@ type sink struct {
 	preset   *core.Preset    // WithValues, rendered once, with their errors
 	name     string          // WithName segments joined by "/", as funcr does
 	depth    int             // frames between the user's call and Info/Error
+	// inited: Init ran, or Wrap counted the frames (see Init).
+	inited bool
 }
 
 var (
@@ -201,6 +205,7 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 	s, _ := teeOf(NewSink(nil, opts))
 	s.setNext(next)
 	s.depth = 1 // logr.Logger's Info or Error, as logr.New tells Init
+	s.inited = true
 	return logger.WithSink(s.out())
 }
 
@@ -238,10 +243,19 @@ func WithContext(ctx context.Context, logger logr.Logger) (context.Context, logr
 	return logr.NewContext(ctx, logger), logger
 }
 
-// Init is called once by logr.New: the call depth is logr's own frames,
-// and next is told of this sink's frame too.
+// Init is called by logr.New: the call depth is logr's own frames, and
+// next is told of this sink's frame too. logr.New may call it again on a
+// sink in use (logr.FromSlogHandler(logr.ToSlogHandler(l)) does): then the
+// frames were counted already, and next is told what it would be told
+// without logcrumbs, so that what it writes does not change.
 func (s *sink) Init(info logr.RuntimeInfo) {
-	s.depth = info.CallDepth
+	if s.inited {
+		if s.next != nil {
+			s.next.Init(info)
+		}
+		return
+	}
+	s.depth, s.inited = info.CallDepth, true
 	if s.next != nil {
 		info.CallDepth++
 		s.next.Init(info)
@@ -295,7 +309,19 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 			if err == nil {
 				rec.AddScalar(core.KindNull, "error", 0)
 			} else {
+				n := 0 // the errors of WithValues, gathered first
+				if errs != nil {
+					n = len(*errs)
+				}
 				render.Error(rec, "error", err, errs)
+				if errs != nil && n > 0 && len(*errs) == n+1 {
+					// err leads them, as logrus' WithError error leads:
+					// the exception chain's first, and the hint's
+					// OriginalException that BeforeSend sees.
+					e := *errs
+					copy(e[1:], e[:n])
+					e[0] = err
+				}
 			}
 			addValues(rec, kv, errs)
 		},

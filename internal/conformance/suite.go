@@ -53,6 +53,7 @@ func Run(t *testing.T, d Driver) {
 		{"NilErrors", testNilErrors},
 		{"BadValues", testBadValues},
 		{"PanickingUserMethods", testPanickingUserMethods},
+		{"PanickingErrorBesideAnother", testPanickingErrorBesideAnother},
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
 		{"ConcurrentDedupedRepeatsCounted", testConcurrentDedupedRepeatsCounted},
@@ -1040,8 +1041,8 @@ func (panicError) Error() string { panic("error exploded") }
 // PanickingUserMethods: a String or Error method that panics is recovered
 // and shown as "!PANIC in <type>.<method>: <value>"; the record and the
 // fields after it are kept, and a panicking error is still the event's
-// exception, typed. (Not for loggers that call these methods themselves,
-// before logcrumbs sees the record.)
+// exception, typed, with the stack of the log call. (Not for loggers that
+// call these methods themselves, before logcrumbs sees the record.)
 func testPanickingUserMethods(t *testing.T, d Driver) {
 	if d.UserPanicsReachCaller {
 		t.Skip("the logger calls String and Error itself, before logcrumbs sees the record")
@@ -1062,8 +1063,31 @@ func testPanickingUserMethods(t *testing.T, d Driver) {
 		}
 	}
 	if ex := ev.Exceptions(); len(ex) != 1 || ex[0].Type != "conformance.panicError" {
-		t.Errorf("exceptions %+v, want the panicking error, typed", ex)
+		t.Fatalf("exceptions %+v, want the panicking error, typed", ex)
 	}
+	if st := ev.Exception[0].Stacktrace; st == nil || len(st.Frames) == 0 {
+		t.Error("the panicking error's exception has no stack trace")
+	} else {
+		checkTopFrame(t, st) // not runtime.gopanic: where the record was logged
+	}
+}
+
+// PanickingErrorBesideAnother: an error field whose Error method panics,
+// logged beside the record's real error, is shown as "!PANIC ..." and
+// leaves the real error's exception chain as it is without it: one bad
+// value does not replace what the event says of the error that was logged.
+func testPanickingErrorBesideAnother(t *testing.T, d Driver) {
+	if d.UserPanicsReachCaller {
+		t.Skip("the logger calls Error itself, before logcrumbs sees the record")
+	}
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Error, "failed", Field{"err", fmt.Errorf("save: %w", errors.New("disk full"))}, Field{"bad", panicError{}})
+	ev := one(t, rec)
+	if got, want := ev.LogContext()["bad"], "!PANIC in conformance.panicError.Error: error exploded"; got != want {
+		t.Errorf("bad = %q, want %q", got, want)
+	}
+	checkChain(t, d, ev)
 }
 
 // RunAllocs runs the allocation case for d, apart from Run so that a

@@ -83,7 +83,7 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 		Logger:    logger,
 	}
 	if len(errs) > 0 {
-		setException(event, errs, conf.MaxErrorDepth, rec.PC)
+		setChain(event, errs, conf.MaxErrorDepth, rec.PC)
 	} else {
 		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(rec.PC), Current: true}}
 	}
@@ -109,22 +109,54 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 	return event
 }
 
+// setChain sets the exception chain of errs (see setException). An Error
+// or Unwrap method that panics leaves the chain of the other errors, those
+// that can be read alone; when none can, an exception that says so instead
+// of the chain, with the caller's stack.
+func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
+	p := setException(event, errs, maxDepth, pc)
+	if p == nil {
+		return
+	}
+	if len(errs) > 1 {
+		// One bad value logged beside the real error must not replace the
+		// real error's chain.
+		var ok []error
+		for _, e := range errs {
+			if setException(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
+				ok = append(ok, e)
+			}
+		}
+		if len(ok) > 0 {
+			setChain(event, ok, maxDepth, pc)
+			return
+		}
+	}
+	err := errs[0]
+	if len(errs) > 1 {
+		err = errors.Join(errs...)
+	}
+	// Here, not in setException's deferred recover, where the stack would
+	// start at the panic (runtime.gopanic).
+	event.Exception = []sentry.Exception{{
+		Type:       reflect.TypeOf(err).String(),
+		Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", p),
+		Stacktrace: callerStacktrace(pc),
+	}}
+}
+
 // setException sets the exception chain of errs: one error as itself, more
 // as errors.Join of them. The outermost exception gets the caller's stack
-// when the error carries none of its own. An Error or Unwrap method that
-// panics leaves an exception that says so instead of the chain.
-func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
+// when the error carries none of its own. If an Error or Unwrap method
+// panics, it sets none and returns what it panicked with (see setChain).
+func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (p any) {
 	err := errs[0]
 	if len(errs) > 1 {
 		err = errors.Join(errs...)
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			event.Exception = []sentry.Exception{{
-				Type:       reflect.TypeOf(err).String(),
-				Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", r),
-				Stacktrace: callerStacktrace(pc),
-			}}
+			event.Exception, p = nil, r
 		}
 	}()
 	// sentry-go's event.SetException(err, maxDepth), with the outermost
@@ -136,6 +168,7 @@ func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 	for i := range event.Exception {
 		event.Exception[i].Value = cut(event.Exception[i].Value, maxExceptionValue)
 	}
+	return nil
 }
 
 // maxExceptionValue bounds each exception's text: in a deep %w chain every

@@ -289,6 +289,15 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	if hint.RecoveredException != nil && !u.firstReport(event, hint.RecoveredException, mine) {
 		return nil
 	}
+	if byHand && hint.RecoveredException != nil && len(event.Exception) == 0 {
+		// A logger's panic value noted as text (logrus' *Entry), which
+		// the integration that recovered it (sentryhttp) printed as a Go
+		// value, its fields unscrubbed: it reads as its message, as
+		// Middleware's and RunJob's reports of it do.
+		if text, ok := u.PanicText(hint.RecoveredException); ok {
+			event.Message = text
+		}
+	}
 	if byHand {
 		// Noted when the event leaves the unit's scope: a BeforeSend or
 		// client processor that drops it later is not seen.
@@ -308,6 +317,9 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 // panic with an equal value (any two nil dereferences, one text), and
 // each is an event.
 func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
+	if mine { // another integration (sentryhttp) recovered it first
+		u.adopt(p)
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.has && p == http.ErrAbortHandler {
@@ -368,10 +380,20 @@ func (u *Unit) ReportedNested(p any, id sentry.EventID) {
 // raises after logging at its panic level (zap's Panic and zerolog's Panic
 // panic with the message), was reported as the event id: the middleware or
 // job that recovers it sends no second event. An empty id notes nothing.
+//
+// With no unit of work in ctx (a logger used without its context: logrus'
+// global logger), a p that is a pointer, unique to the log call (logrus'
+// *Entry), is noted for the unit whose Middleware or RunJob recovers it
+// (see orphans).
 func NotePanic(ctx context.Context, p any, id string) {
-	if id != "" {
-		Of(ctx).Sent(p, sentry.EventID(id))
+	if id == "" {
+		return
 	}
+	if lookup(ctx) == nil && isPointer(p) {
+		noteOrphan(p, func(o *orphan) { o.id, o.hasID = sentry.EventID(id), true })
+		return
+	}
+	Of(ctx).Sent(p, sentry.EventID(id))
 }
 
 // NotePanicText tells the unit of work of ctx that the panic p, which a
@@ -382,14 +404,87 @@ func NotePanic(ctx context.Context, p any, id string) {
 // the panics of loggers that panic with the message are, not with p
 // printed as a Go value (an *Entry shows its fields' values).
 func NotePanicText(ctx context.Context, p any, text string) {
+	if lookup(ctx) == nil && isPointer(p) { // see NotePanic
+		noteOrphan(p, func(o *orphan) { o.text, o.hasText = text, true })
+		return
+	}
 	u := Of(ctx)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.panicValue, u.panicText, u.hasText = p, text, true
 }
 
+// orphans are the panics noted with no unit of work in their context (see
+// NotePanic), each a pointer: the unit that recovers one adopts its note.
+// A few are kept, the oldest forgotten: a panic is recovered, if ever,
+// right after its record.
+var orphans struct {
+	mu   sync.Mutex
+	list [4]orphan
+	next int
+}
+
+type orphan struct {
+	p              any // a pointer, or nil: a free slot
+	id             sentry.EventID
+	text           string
+	hasID, hasText bool
+}
+
+// noteOrphan sets, with set, the note of the pointer p.
+func noteOrphan(p any, set func(*orphan)) {
+	orphans.mu.Lock()
+	defer orphans.mu.Unlock()
+	for i := range orphans.list {
+		if o := &orphans.list[i]; o.p == p { // pointers: comparable
+			set(o)
+			return
+		}
+	}
+	o := &orphans.list[orphans.next]
+	orphans.next = (orphans.next + 1) % len(orphans.list)
+	*o = orphan{p: p}
+	set(o)
+}
+
+// adopt takes the note of the panic p, if p was noted with no unit of work
+// (see NotePanic), as u's own: the panic of a logger used without its
+// context, recovered by u's Middleware or RunJob.
+func (u *Unit) adopt(p any) {
+	if !isPointer(p) {
+		return
+	}
+	orphans.mu.Lock()
+	var o orphan
+	for i := range orphans.list {
+		if orphans.list[i].p == p {
+			o, orphans.list[i] = orphans.list[i], orphan{}
+			break
+		}
+	}
+	orphans.mu.Unlock()
+	if o.p == nil {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if o.hasText {
+		u.panicValue, u.panicText, u.hasText = p, o.text, true
+	}
+	if o.hasID && (!u.has || !u.own) {
+		u.recovered, u.has, u.own, u.eventID = p, true, true, o.id
+	}
+}
+
+// isPointer reports whether p is a non-nil pointer.
+func isPointer(p any) bool {
+	v := reflect.ValueOf(p)
+	return v.Kind() == reflect.Pointer && !v.IsNil()
+}
+
 // PanicText returns the text NotePanicText noted for the panic p, if any.
 func (u *Unit) PanicText(p any) (string, bool) {
+	u.adopt(p)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.hasText && samePanic(u.panicValue, p) {
@@ -401,6 +496,7 @@ func (u *Unit) PanicText(p any) (string, bool) {
 // Reported reports whether the panic p was already sent through the unit's
 // hub.
 func (u *Unit) Reported(p any) bool {
+	u.adopt(p)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return u.has && samePanic(u.recovered, p)
@@ -409,6 +505,7 @@ func (u *Unit) Reported(p any) bool {
 // ReportedAs returns the event that reported the panic p through the
 // unit's hub, if one did.
 func (u *Unit) ReportedAs(p any) (sentry.EventID, bool) {
+	u.adopt(p)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.has && samePanic(u.recovered, p) {
