@@ -28,8 +28,9 @@ func (w *callWriter) Write(p []byte) (int, error) {
 // returns, so each Debug entry is a Write of zero bytes, which a syslog
 // writer sends as an empty message.
 func TestLevelFormatterWritesNothing(t *testing.T) {
-	t.Skip("defect: LevelFormatter's filtered entries still reach Out as zero-length Writes " +
-		"(logrus.Entry.write always writes what Format returns); log/syslog's Writer sends each as an empty message")
+	t.Skip("known limitation, documented on LevelFormatter: its filtered entries still reach Out as zero-length Writes " +
+		"(logrus.Entry.write always writes what Format returns); log/syslog's Writer sends each as an empty message. " +
+		"Not fixed: only a wrapper of Out can skip them, and logrus.TextFormatter chooses colors by Out being a terminal *os.File")
 	run := func(hook bool) *callWriter {
 		w := &callWriter{}
 		l := logrus.New()
