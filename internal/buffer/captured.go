@@ -63,7 +63,7 @@ func newEntry(err error, chain []error, id string, now time.Time, owner any) cap
 // matches reports whether err is captured (the entry's error or one of its
 // chain) by same, and, when only by identity, the incomparable errors of the
 // entry's chain still have the texts they were captured with. It calls
-// their Error methods: never under the trail's lock (see matchesUnder),
+// their Error methods: never under the trail's lock (see find),
 // since the user's code may log to the trail.
 func (e entryErrs) matches(captured, err error) bool {
 	eq, byIdentity := sameHow(captured, err)
@@ -85,25 +85,6 @@ func identsSame(idents []capturedIdent) bool {
 	return true
 }
 
-// matchesUnder is matches with the trail's lock held, which calls no
-// user code: the texts of the entry's incomparable errors are those rc
-// rechecked outside the lock. When they were not rechecked yet, it returns
-// recheck true, and rc.pending names them: the caller unlocks, calls
-// rc.check, and looks up again. An entry without incomparable errors, and
-// an error not found by identity, which is the common case (errors of
-// pointer or comparable types), need none.
-func (e *capturedEntry) matchesUnder(captured, err error, rc *rechecks) (match, recheck bool) {
-	eq, byIdentity := sameHow(captured, err)
-	if !eq || !byIdentity || len(e.idents) == 0 {
-		return eq, false
-	}
-	if same, ok := rc.verdict(e.idents); ok {
-		return same, false
-	}
-	rc.pending = e.idents
-	return false, true
-}
-
 // entryErrs is what a look-up outside a trail's lock needs of an entry
 // (see Trail.snapshot): its error, and its incomparable errors.
 type entryErrs struct {
@@ -112,12 +93,12 @@ type entryErrs struct {
 }
 
 // rechecks holds the answers of identsSame for the entries a look-up
-// under a trail's lock found by identity (see matchesUnder), asked outside
+// under a trail's lock found by identity (see find), asked outside
 // the lock. An entry's idents are never changed once it is made (a new
 // entry takes its place), so that they name the entry: held here, their
 // storage is not reused for another's.
 type rechecks struct {
-	pending []capturedIdent // to recheck, set by matchesUnder
+	pending []capturedIdent // to recheck, set by find
 	n       int
 	done    [2]rechecked // the first answers, then more
 	more    []rechecked
@@ -341,7 +322,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	}
 	// lockedFind locks t and looks chains up, reading their texts first
 	// when the look-up needs them, and rechecking the texts of a captured
-	// entry's incomparable errors (see matchesUnder): outside the lock, as
+	// entry's incomparable errors (see find): outside the lock, as
 	// they call the errors' Error methods, which may log to t. It returns
 	// with t.mu held, and the table's count of additions when it looked.
 	var rc rechecks
@@ -547,7 +528,12 @@ func (c *captured) add(e capturedEntry) {
 // find returns the event under which an error of chain was captured for
 // owner, its entry's index, and true; needTexts when a comparison by text needs texts (the
 // texts of chain, see matchText), which are nil; needRecheck when an
-// entry found by identity needs its texts rechecked (see matchesUnder).
+// entry found by identity needs its texts rechecked, which rc has not
+// answered yet: rc.pending names them (see rechecks). It calls no user
+// code: an entry is matched as entryErrs.matches does, with the recheck's
+// answer from rc. An entry without incomparable errors, and an error not
+// found by identity (errors of pointer or comparable types, the common
+// case), need none.
 // textOnly says which errors of chain are text-only (nil: none). Without byText a
 // text-only error is not matched by identity either: it stands for its
 // text alone, and one value may serve every record of that text (zerolog's
@@ -562,9 +548,16 @@ func (c *captured) find(owner any, chain []error, texts []string, textOnlys []bo
 				continue
 			}
 			if byText || !e.textOnly {
-				if match, recheck := e.matchesUnder(e.err, err, rc); recheck {
-					return "", 0, false, needRecheck
-				} else if match {
+				eq, byIdentity := sameHow(e.err, err)
+				if eq && byIdentity && len(e.idents) > 0 {
+					same, ok := rc.verdict(e.idents)
+					if !ok {
+						rc.pending = e.idents
+						return "", 0, false, needRecheck
+					}
+					eq = same
+				}
+				if eq {
 					return e.id, i, true, needNothing
 				}
 			}
