@@ -62,18 +62,80 @@ func newEntry(err error, chain []error, id string, now time.Time, owner any) cap
 
 // matches reports whether err is captured (the entry's error or one of its
 // chain) by same, and, when only by identity, the incomparable errors of the
-// entry's chain still have the texts they were captured with.
-func (e *capturedEntry) matches(captured, err error) bool {
+// entry's chain still have the texts they were captured with. It calls
+// their Error methods: never under the trail's lock (see find),
+// since the user's code may log to the trail.
+func (e entryErrs) matches(captured, err error) bool {
 	eq, byIdentity := sameHow(captured, err)
-	if !eq || !byIdentity {
+	if !eq || !byIdentity || len(e.idents) == 0 {
 		return eq
 	}
-	for _, id := range e.idents {
+	return identsSame(e.idents)
+}
+
+// identsSame reports whether the incomparable errors idents still have the
+// texts they were captured with. It calls their Error methods: never
+// under the trail's lock.
+func identsSame(idents []capturedIdent) bool {
+	for _, id := range idents {
 		if safeText(id.err) != id.text {
 			return false
 		}
 	}
 	return true
+}
+
+// entryErrs is what a look-up outside a trail's lock needs of an entry
+// (see Trail.snapshot): its error, and its incomparable errors.
+type entryErrs struct {
+	err    error
+	idents []capturedIdent
+}
+
+// rechecks holds the answers of identsSame for the entries a look-up
+// under a trail's lock found by identity (see find), asked outside
+// the lock. An entry's idents are never changed once it is made (a new
+// entry takes its place), so that they name the entry: held here, their
+// storage is not reused for another's.
+type rechecks struct {
+	pending []capturedIdent // to recheck, set by find
+	n       int
+	done    [2]rechecked // the first answers, then more
+	more    []rechecked
+}
+
+type rechecked struct {
+	idents *capturedIdent // the entry's idents, by their first element
+	same   bool
+}
+
+// check rechecks the pending idents, outside the trail's lock.
+func (rc *rechecks) check() {
+	idents := rc.pending
+	rc.pending = nil
+	r := rechecked{&idents[0], identsSame(idents)}
+	if rc.n < len(rc.done) {
+		rc.done[rc.n] = r
+		rc.n++
+		return
+	}
+	rc.more = append(rc.more, r)
+}
+
+// verdict returns identsSame's answer for idents, if rechecked.
+func (rc *rechecks) verdict(idents []capturedIdent) (same, ok bool) {
+	p := &idents[0]
+	for _, r := range rc.done[:rc.n] {
+		if r.idents == p {
+			return r.same, true
+		}
+	}
+	for _, r := range rc.more {
+		if r.idents == p {
+			return r.same, true
+		}
+	}
+	return false, false
 }
 
 // safeText returns err.Error(), or "" when it panics.
@@ -126,7 +188,7 @@ type lastFound struct {
 // path of an error storm, where the same error value is logged over and
 // over: walking its chain and comparing it with every entry cost about a
 // tenth of a skipped repeat. An entry holding incomparable errors (matched
-// by identity and their texts, see capturedEntry.matches) never becomes
+// by identity and their texts, see entryErrs.matches) never becomes
 // lastFound. t.mu must be held.
 func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Duration) (string, bool) {
 	l := &c.last
@@ -252,27 +314,34 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	var errBuf [16]error
 	var endBuf [4]int
 	var textBuf [16]string
+	var onlyBuf [16]bool
 	chains := errorChains(errs, errBuf[:0], endBuf[:0])
 	byText := t != fallback // the fallback trail mixes every unit of work
-	if chains.hasTextOnly() {
+	if chains.textOnly = textOnlys(chains.errs, onlyBuf[:0]); chains.textOnly != nil {
 		chains.texts = readTexts(chains.errs, textBuf[:0])
 	}
 	// lockedFind locks t and looks chains up, reading their texts first
-	// when the look-up needs them: outside the lock, as they call the
-	// errors' Error methods. It returns with t.mu held, and the table's
-	// count of additions when it looked.
+	// when the look-up needs them, and rechecking the texts of a captured
+	// entry's incomparable errors (see find): outside the lock, as
+	// they call the errors' Error methods, which may log to t. It returns
+	// with t.mu held, and the table's count of additions when it looked.
+	var rc rechecks
 	lockedFind := func() (string, bool, uint64) {
 		for {
 			t.mu.Lock()
-			earlier, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
+			earlier, at, found, need := t.once.findAll(owner, chains, now, window, byText, &rc)
 			if found && len(errs) == 1 {
 				t.once.noteFound(owner, errs[0], at, now, window)
 			}
-			if !needTexts {
+			if need == needNothing {
 				return earlier, found, t.once.adds
 			}
 			t.mu.Unlock()
-			chains.texts = readTexts(chains.errs, textBuf[:0])
+			if need == needTexts {
+				chains.texts = readTexts(chains.errs, textBuf[:0])
+			} else {
+				rc.check()
+			}
 		}
 	}
 	earlier, found, adds := lockedFind()
@@ -329,11 +398,14 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 
 // chainSet is the error chains of a record's errors (see errorChain), one
 // after another in errs, the i-th ending at ends[i]; texts holds the text
-// of each error of errs (see matchText), or is nil until read.
+// of each error of errs (see matchText), or is nil until read; textOnly
+// whether each is known by its text only (see textOnlys), or is nil when
+// none is.
 type chainSet struct {
-	errs  []error
-	ends  []int
-	texts []string
+	errs     []error
+	ends     []int
+	texts    []string
+	textOnly []bool
 }
 
 // errorChains returns the chains of errs, appended to buf and ends.
@@ -357,14 +429,37 @@ func (c chainSet) chain(i int) ([]error, []string) {
 	return c.errs[start:c.ends[i]], c.texts[start:c.ends[i]]
 }
 
-// hasTextOnly reports whether one of the errors is known by its text only.
-func (c chainSet) hasTextOnly() bool {
-	for _, err := range c.errs {
+// textOnlyOf returns the textOnly flags of the i-th chain, or nil.
+func (c chainSet) textOnlyOf(i int) []bool {
+	if c.textOnly == nil {
+		return nil
+	}
+	start := 0
+	if i > 0 {
+		start = c.ends[i-1]
+	}
+	return c.textOnly[start:c.ends[i]]
+}
+
+// textOnlys returns, appended to buf, whether each of errs is known by its
+// text only (see TextOnly), or nil when none is (the common case): asked
+// outside the trail's lock, since a user's error type may have a TextOnly
+// method of its own.
+func textOnlys(errs []error, buf []bool) []bool {
+	for i, err := range errs {
 		if _, ok := textOf(err); ok {
-			return true
+			for range i {
+				buf = append(buf, false)
+			}
+			buf = append(buf, true)
+			for _, err := range errs[i+1:] {
+				_, ok := textOf(err)
+				buf = append(buf, ok)
+			}
+			return buf
 		}
 	}
-	return false
+	return nil
 }
 
 // readTexts appends the text of each of errs (see matchText) to buf.
@@ -377,22 +472,32 @@ func readTexts(errs []error, buf []string) []string {
 
 // findAll returns the earlier event of the chains when every one of them
 // holds an error already captured for owner (see find), the index of the
-// last chain's entry, and true;
-// needTexts when a comparison needs the chains' texts, not read yet.
-func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool) (earlier string, at int, found, needTexts bool) {
+// last chain's entry, and true; or what the look-up needs first (see
+// find). It calls no user code: it runs under the trail's lock.
+func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool, rc *rechecks) (earlier string, at int, found bool, need lookNeed) {
 	for i := range chains.ends {
 		chain, texts := chains.chain(i)
-		prev, j, ok, need := c.find(owner, chain, texts, now, window, byText)
-		if need {
-			return "", 0, false, true
+		prev, j, ok, need := c.find(owner, chain, texts, chains.textOnlyOf(i), now, window, byText, rc)
+		if need != needNothing {
+			return "", 0, false, need
 		}
 		if !ok {
-			return "", 0, false, false
+			return "", 0, false, needNothing
 		}
 		earlier, at = prev, j
 	}
-	return earlier, at, true, false
+	return earlier, at, true, needNothing
 }
+
+// lookNeed is what a look-up under a trail's lock needs done outside it, by
+// the errors' own methods, before it can answer.
+type lookNeed uint8
+
+const (
+	needNothing lookNeed = iota
+	needTexts            // the chains' texts (see readTexts)
+	needRecheck          // a captured entry's texts rechecked (see rechecks)
+)
 
 // add remembers e in place of the oldest entry. Errors of every type are
 // remembered: those that are not comparable are found again by identity
@@ -422,33 +527,51 @@ func (c *captured) add(e capturedEntry) {
 
 // find returns the event under which an error of chain was captured for
 // owner, its entry's index, and true; needTexts when a comparison by text needs texts (the
-// texts of chain, see matchText), which are nil. Without byText a
+// texts of chain, see matchText), which are nil; needRecheck when an
+// entry found by identity needs its texts rechecked, which rc has not
+// answered yet: rc.pending names them (see rechecks). It calls no user
+// code: an entry is matched as entryErrs.matches does, with the recheck's
+// answer from rc. An entry without incomparable errors, and an error not
+// found by identity (errors of pointer or comparable types, the common
+// case), need none.
+// textOnly says which errors of chain are text-only (nil: none). Without byText a
 // text-only error is not matched by identity either: it stands for its
 // text alone, and one value may serve every record of that text (zerolog's
 // text-only errors are shared), which on the fallback trail would make two
 // requests' logs of one text one bug.
-func (c *captured) find(owner any, chain []error, texts []string, now time.Time, window time.Duration, byText bool) (id string, at int, found, needTexts bool) {
+func (c *captured) find(owner any, chain []error, texts []string, textOnlys []bool, now time.Time, window time.Duration, byText bool, rc *rechecks) (id string, at int, found bool, need lookNeed) {
 	for j, err := range chain {
-		_, textOnly := textOf(err)
+		textOnly := textOnlys != nil && textOnlys[j]
 		for i := range c.entries {
 			e := &c.entries[i]
 			if e.err == nil || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
 				continue
 			}
-			if (byText || !e.textOnly) && e.matches(e.err, err) {
-				return e.id, i, true, false
+			if byText || !e.textOnly {
+				eq, byIdentity := sameHow(e.err, err)
+				if eq && byIdentity && len(e.idents) > 0 {
+					same, ok := rc.verdict(e.idents)
+					if !ok {
+						rc.pending = e.idents
+						return "", 0, false, needRecheck
+					}
+					eq = same
+				}
+				if eq {
+					return e.id, i, true, needNothing
+				}
 			}
 			if (byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" {
 				if texts == nil {
-					return "", 0, false, true
+					return "", 0, false, needTexts
 				}
 				if texts[j] != "" && wrapsText(texts[j], e.text) {
-					return e.id, i, true, false
+					return e.id, i, true, needNothing
 				}
 			}
 		}
 	}
-	return "", 0, false, false
+	return "", 0, false, needNothing
 }
 
 // TextOnly is implemented by errors known only by their text, such as the
@@ -697,10 +820,12 @@ func (t *Trail) NotSent(id string) {
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
+	only := textOnlys(chain, nil)
 	entry := newEntry(err, chain, id, now, nil)
-	t.mu.Lock()
+	var l lookedUp
+	t.lockedLook(chain, len(chain), true, &l)
 	defer t.mu.Unlock()
-	if earlier, ok := t.containsLocked(chain, texts, t != fallback, nil, now, 0); ok {
+	if earlier, ok := t.containsLocked(chain, texts, only, t != fallback, &l); ok {
 		return earlier, false
 	}
 	t.once.add(entry)
@@ -739,7 +864,8 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 	_, textOnly := textOf(err)
 	entry := newEntry(err, chain, id, now, owner)
 	byText := t != fallback
-	t.mu.Lock()
+	var l lookedUp // which entries hold err (chain[0]), asked outside t's lock
+	t.lockedLook(chain, 1, false, &l)
 	defer t.mu.Unlock()
 	known := false
 	for i := range t.once.entries {
@@ -747,7 +873,7 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 		if e.err == nil || e.owner != owner {
 			continue
 		}
-		if e.matches(e.err, err) || ((byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
+		if l.first[i] == 0 || ((byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" && e.text == text) {
 			if t.once.sharedID(i) {
 				// One of a record's several errors: that record's event
 				// holds them all, and the record logged again names it
@@ -793,16 +919,100 @@ func (c *captured) sharedID(i int) bool {
 func (t *Trail) CapturedAs(err error) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
-	t.mu.Lock()
+	only := textOnlys(chain, nil)
+	var l lookedUp
+	t.lockedLook(chain, len(chain), true, &l)
 	defer t.mu.Unlock()
-	return t.containsLocked(chain, texts, t != fallback, nil, time.Time{}, 0)
+	return t.containsLocked(chain, texts, only, t != fallback, &l)
+}
+
+// lookedUp is what a look-up of a chain in a trail's entries learnt by the
+// errors' methods (see entryErrs.matches), asked outside the trail's lock
+// (see lockedLook): for the entry of each index, the index of the first
+// error of the chain it holds, or -1, and whether one of the errors its
+// own error wraps (bit i of wraps) is the chain's first; and the entries'
+// errors and count of additions then, to tell that they are still the
+// table's.
+type lookedUp struct {
+	first [capturedSize]int8 // a chain has at most maxChain errors
+	wraps uint32
+	words [capturedSize][2]uintptr
+	n     int
+	adds  uint64
+}
+
+// lockedLook fills l for chain, comparing the entries with its first
+// depth errors, and with what each entry's error wraps when wraps is set,
+// outside t's lock, and returns with t.mu held and the table as l saw it:
+// no entry added since (those renamed or forgotten since are read under
+// the lock as they are now).
+func (t *Trail) lockedLook(chain []error, depth int, wraps bool, l *lookedUp) {
+	for {
+		var errs [capturedSize]entryErrs
+		t.mu.Lock()
+		l.n, l.adds = len(t.once.entries), t.once.adds
+		for i := range t.once.entries {
+			e := &t.once.entries[i]
+			errs[i], l.words[i] = entryErrs{e.err, e.idents}, interfaceWords(e.err)
+		}
+		t.mu.Unlock()
+		l.look(errs[:l.n], chain[:min(depth, len(chain))], wraps && len(chain) > 0)
+		t.mu.Lock()
+		if l.current(&t.once) {
+			return
+		}
+		t.mu.Unlock()
+	}
+}
+
+// look fills l's first and wraps for the entries errs (see lookedUp), by
+// their errors' methods: outside the trail's lock.
+func (l *lookedUp) look(errs []entryErrs, chain []error, wraps bool) {
+	l.wraps = 0
+	for i, e := range errs {
+		l.first[i] = -1
+		if e.err == nil {
+			continue
+		}
+		for j, c := range chain {
+			if e.matches(e.err, c) {
+				l.first[i] = int8(j)
+				break
+			}
+		}
+		if !wraps {
+			continue
+		}
+		var buf [16]error
+		for _, captured := range errorChain(e.err, buf[:0])[1:] {
+			if e.matches(captured, chain[0]) {
+				l.wraps |= 1 << i
+				break
+			}
+		}
+	}
+}
+
+// current reports whether c's entries are those l looked at: none added
+// since, and each one the same error, or forgotten. c's trail's lock must
+// be held.
+func (l *lookedUp) current(c *captured) bool {
+	if c.adds != l.adds || len(c.entries) != l.n {
+		return false
+	}
+	for i := range c.entries {
+		if err := c.entries[i].err; err != nil && interfaceWords(err) != l.words[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // containsLocked reports whether chain (an error and what it wraps) holds
 // one of the errors t captured, or its error is wrapped by one of them, and
-// under which event; t.mu must be held. When owner is not nil, only the
-// errors captured for owner no longer ago than window before now (zero:
-// ever) are looked at.
+// under which event; t.mu must be held, and l filled for chain and t's
+// entries by lockedLook, under this hold of the lock: it calls no user
+// code. textOnly says which errors of chain are text-only (nil: none).
 //
 // The event is that of the outermost error of chain that t captured, as
 // CaptureOnceFor answers a logged error (see find), and only when t
@@ -810,21 +1020,19 @@ func (t *Trail) CapturedAs(err error) (string, bool) {
 // error captured on its own (a job's event handed back, see HandBack) is
 // its own event, not that of an earlier capture that merely wraps it
 // ("attempt 1: smtp down", the caller's log of a first run).
-func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner any, now time.Time, window time.Duration) (string, bool) {
+func (t *Trail) containsLocked(chain []error, texts []string, textOnly []bool, byText bool, l *lookedUp) (string, bool) {
 	if len(chain) == 0 {
 		return "", false
 	}
-	skip := func(e *capturedEntry) bool {
-		return e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window)))
-	}
-	for j, c := range chain {
-		_, cTextOnly := textOf(c)
+	for j := range chain {
+		cTextOnly := textOnly != nil && textOnly[j]
 		for i := range t.once.entries {
 			e := &t.once.entries[i]
-			if skip(e) {
+			if e.err == nil {
 				continue
 			}
-			if e.matches(e.err, c) {
+			// Matched at an earlier j, this entry would have answered then.
+			if f := l.first[i]; f >= 0 && int(f) <= j {
 				return e.id, true // err is the captured error or wraps it
 			}
 			if byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
@@ -832,19 +1040,17 @@ func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner
 			}
 		}
 	}
-	_, textOnly := textOf(chain[0])
+	first := textOnly != nil && textOnly[0]
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
-		if skip(e) {
+		if e.err == nil {
 			continue
 		}
-		if byText && (textOnly || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
+		if byText && (first || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
 			return e.id, true // by text: the captured error wraps err
 		}
-		for _, captured := range errorChain(e.err, nil)[1:] {
-			if e.matches(captured, chain[0]) {
-				return e.id, true // the captured error wraps err
-			}
+		if l.wraps&(1<<i) != 0 {
+			return e.id, true // the captured error wraps err
 		}
 	}
 	return "", false

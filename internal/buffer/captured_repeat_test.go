@@ -71,7 +71,7 @@ func TestRepeatOfAgreesWithTheSearch(t *testing.T) {
 			hitBefore := tr.once.last
 			chains := errorChains(errs, nil, nil)
 			chains.texts = readTexts(chains.errs, nil)
-			wantID, _, wantFound, _ := tr.once.findAll(owner, chains, now, window, tr != fallback)
+			wantID, _, wantFound, _ := tr.once.findAllNow(owner, chains, now, window, tr != fallback)
 			memo := len(errs) == 1 && hitBefore.words != [2]uintptr{}
 			if memo {
 				if _, ok := tr.once.repeatOf(owner, errs[0], now, window); ok {

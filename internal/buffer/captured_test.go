@@ -572,7 +572,7 @@ func TestCaptureOnceEvictionOrder(t *testing.T) {
 		}
 		for j := range errs {
 			kept := j > i-capturedSize && !forgotten[j]
-			if _, _, found, _ := tr.once.findAll(nil, errorChains(errs[j:j+1], nil, nil), now, 0, true); found != kept {
+			if _, _, found, _ := tr.once.findAllNow(nil, errorChains(errs[j:j+1], nil, nil), now, 0, true); found != kept {
 				t.Fatalf("after e%d: e%d remembered %v, want %v", i, j, found, kept)
 			}
 		}

@@ -32,7 +32,7 @@ func TestRepeatOfWindowOfTheLookUp(t *testing.T) {
 	for _, window := range []time.Duration{wide, 0} {
 		now := t0.Add(22 * time.Second)
 		tr.mu.Lock()
-		want, _, found, _ := tr.once.findAll(nil, errorChains([]error{p}, nil, nil), now, window, true)
+		want, _, found, _ := tr.once.findAllNow(nil, errorChains([]error{p}, nil, nil), now, window, true)
 		tr.mu.Unlock()
 		if !found || want != "e1" {
 			t.Fatalf("the search under window %v finds (%q, %v), want e1", window, want, found)
