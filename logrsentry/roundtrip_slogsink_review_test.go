@@ -1,0 +1,63 @@
+package logrsentry_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-logr/logr"
+
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/logrsentry"
+)
+
+// TestRoundTripSlogBackendSourceUnchanged: a logr logger backed by a slog
+// handler (logr.FromSlogHandler, whose sink sets, not adds, the depth Init
+// gives it) writes the same source lines through Wrap or NewSink as
+// without logcrumbs, also after a logger went to slog and back (which
+// calls Init on logcrumbs' sink again), and for the original logger after.
+func TestRoundTripSlogBackendSourceUnchanged(t *testing.T) {
+	for _, how := range []string{"Wrap", "NewSink"} {
+		t.Run(how, func(t *testing.T) {
+			run := func(wrap bool) string {
+				var buf bytes.Buffer
+				h := slog.NewJSONHandler(&buf, &slog.HandlerOptions{AddSource: true})
+				l := logr.FromSlogHandler(h)
+				if wrap {
+					rec := logcrumbstest.New(t)
+					lopts := logrsentry.Options{Options: rec.Options()}
+					if how == "Wrap" {
+						l = logrsentry.Wrap(l, lopts)
+					} else {
+						l = logr.New(logrsentry.NewSink(l.GetSink(), lopts))
+					}
+					_, l = logrsentry.WithContext(rec.Context(context.Background()), l)
+				}
+				roundTripScript(l)
+				var lines []string
+				for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+					var r struct {
+						Msg    string
+						Source struct {
+							File string
+							Line int
+						}
+					}
+					if err := json.Unmarshal([]byte(line), &r); err != nil {
+						t.Fatal(err)
+					}
+					lines = append(lines, r.Msg+" at "+filepath.Base(r.Source.File))
+				}
+				return strings.Join(lines, "; ")
+			}
+			without, with := run(false), run(true)
+			if without != with {
+				t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+			}
+		})
+	}
+}
