@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/go-logr/logr"
@@ -60,4 +62,35 @@ func TestRoundTripSlogBackendSourceUnchanged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRoundTripSlogBackendNoRace: a slog-backed logger (logr.FromSlogHandler)
+// goes to slog and back while other goroutines log through it: logcrumbs
+// writes nothing they read (run with -race), as without logcrumbs, where
+// logr.ToSlogHandler unwraps the handler.
+func TestRoundTripSlogBackendNoRace(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	h := slog.NewJSONHandler(io.Discard, &slog.HandlerOptions{AddSource: true})
+	l := logrsentry.Wrap(logr.FromSlogHandler(h), logrsentry.Options{Options: rec.Options()})
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					l.Info("busy")
+				}
+			}
+		}()
+	}
+	for range 50 {
+		logr.FromSlogHandler(logr.ToSlogHandler(l)).Info("round trip")
+	}
+	close(stop)
+	wg.Wait()
 }
