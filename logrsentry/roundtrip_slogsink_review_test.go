@@ -94,3 +94,43 @@ func TestRoundTripSlogBackendNoRace(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// setDepthSink is callerSink with an Init that sets the depth, as logr's
+// FromSlogHandler sink does, rather than adding to it.
+type setDepthSink struct{ callerSink }
+
+func (s *setDepthSink) Init(info logr.RuntimeInfo) { s.depth = info.CallDepth }
+func (s *setDepthSink) WithCallDepth(d int) logr.LogSink {
+	s2 := *s
+	s2.depth += d
+	return &s2
+}
+
+// TestRoundTripSetDepthSinkUnchanged: a sink whose Init sets its depth
+// names the same callers through Wrap or NewSink as without logcrumbs, also
+// for a logger that went to slog and back.
+func TestRoundTripSetDepthSinkUnchanged(t *testing.T) {
+	for _, how := range []string{"Wrap", "NewSink"} {
+		t.Run(how, func(t *testing.T) {
+			run := func(wrap bool) string {
+				var out strings.Builder
+				l := logr.New(&setDepthSink{callerSink{out: &out}})
+				if wrap {
+					rec := logcrumbstest.New(t)
+					lopts := logrsentry.Options{Options: rec.Options()}
+					if how == "Wrap" {
+						l = logrsentry.Wrap(l, lopts)
+					} else {
+						l = logr.New(logrsentry.NewSink(&setDepthSink{callerSink{out: &out}}, lopts))
+					}
+				}
+				roundTripScript(l)
+				return out.String()
+			}
+			without, with := run(false), run(true)
+			if without != with {
+				t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+			}
+		})
+	}
+}
