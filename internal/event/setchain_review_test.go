@@ -1,6 +1,7 @@
 package event
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -43,4 +44,25 @@ func TestSetChainEndsWhenEveryErrorReadsAlone(t *testing.T) {
 	if len(ev.Exception) != 1 || !strings.Contains(ev.Exception[0].Value, "reading the error panicked") {
 		t.Errorf("exceptions %+v, want the one that says reading the error panicked", ev.Exception)
 	}
+}
+
+type explodingErr struct{}
+
+func (explodingErr) Error() string { panic("error exploded") }
+
+// TestSetChainJoinWithPanickingMember: one error that joins a real error
+// and one whose Error panics (errors.Join(err, bad), logged as one value)
+// loses the real error's chain to the exception that says reading the
+// error panicked, where the same two errors logged side by side keep it
+// (setChain retries the record's errors, not a join's members).
+func TestSetChainJoinWithPanickingMember(t *testing.T) {
+	t.Skip("defect: a join with a panicking member is read as one error; its other members' chains are lost (judgment: retrying Unwrap() []error members changes the chain's shape)")
+	ev := &sentry.Event{}
+	setChain(ev, []error{errors.Join(plainErr("disk full"), explodingErr{})}, 10, 0)
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" {
+			return
+		}
+	}
+	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
 }
