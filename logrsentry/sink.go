@@ -63,6 +63,7 @@ package logrsentry
 
 import (
 	"context"
+	"log/slog"
 	"runtime"
 	"time"
 
@@ -246,11 +247,20 @@ func WithContext(ctx context.Context, logger logr.Logger) (context.Context, logr
 // Init is called by logr.New: the call depth is logr's own frames, and
 // next is told of this sink's frame too. logr.New may call it again on a
 // sink in use (logr.FromSlogHandler(logr.ToSlogHandler(l)) does): then the
-// frames were counted already, and next is told what it would be told
-// without logcrumbs, so that what it writes does not change.
+// frames were counted already, and next is told so that what it writes
+// does not change from what it writes without logcrumbs:
+//   - logr's FromSlogHandler sink, which logr.ToSlogHandler unwraps
+//     without logcrumbs (no Init again), is told nothing: its depth is
+//     right, and is not written while other goroutines log through it;
+//   - any other, whether it adds the depths Init gives it (funcr, zapr:
+//     logr's depth once more, as without logcrumbs) or sets its depth to
+//     the last (the first Init's then), is told both ways: one call of
+//     -1, then one of the depth with this sink's frame.
 func (s *sink) Init(info logr.RuntimeInfo) {
 	if s.inited {
-		if s.next != nil {
+		if _, slogged := s.next.(slogUnderlier); s.next != nil && !slogged {
+			s.next.Init(logr.RuntimeInfo{CallDepth: -1})
+			info.CallDepth++
 			s.next.Init(info)
 		}
 		return
@@ -260,6 +270,12 @@ func (s *sink) Init(info logr.RuntimeInfo) {
 		info.CallDepth++
 		s.next.Init(info)
 	}
+}
+
+// slogUnderlier is logr's FromSlogHandler sink (logr's slogr.Underlier),
+// whose Init sets its depth.
+type slogUnderlier interface {
+	GetUnderlying() slog.Handler
 }
 
 // Enabled reports whether next writes, or logcrumbs keeps, Info records of

@@ -111,8 +111,8 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 
 // setChain sets the exception chain of errs (see setException). An Error
 // or Unwrap method that panics leaves the chain of the other errors, those
-// that can be read alone; when none can, an exception that says so instead
-// of the chain, with the caller's stack.
+// that can be read alone; when none can (or all can, but not together), an
+// exception that says so instead of the chain, with the caller's stack.
 func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 	p := setException(event, errs, maxDepth, pc)
 	if p == nil {
@@ -127,7 +127,10 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 				ok = append(ok, e)
 			}
 		}
-		if len(ok) > 0 {
+		// Fewer errors each time: errors that read alone but not together
+		// (an Error that panics on some calls only) are not retried for
+		// ever, and get the exception that says reading them panicked.
+		if len(ok) > 0 && len(ok) < len(errs) {
 			setChain(event, ok, maxDepth, pc)
 			return
 		}

@@ -10,10 +10,12 @@ import (
 	"context"
 	"net/http"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
+	"weak"
 
 	"github.com/getsentry/sentry-go"
 
@@ -416,34 +418,73 @@ func NotePanicText(ctx context.Context, p any, text string) {
 
 // orphans are the panics noted with no unit of work in their context (see
 // NotePanic), each a pointer: the unit that recovers one adopts its note.
-// A few are kept, the oldest forgotten: a panic is recovered, if ever,
-// right after its record.
+// A panic is recovered, if ever, soon after its record, but not at once:
+// its goroutine runs the deferred calls it unwinds through (a handler's
+// cleanup, a round trip to a database), while other goroutines log and
+// panic too. So the notes are as many as the panics noted and not yet
+// recovered, up to maxOrphans: beyond, the note in the slot taken in turn
+// (the oldest, but for slots freed since) is forgotten.
+//
+// A note holds its panic value weakly (a *logrus.Entry holds the record's
+// Data): a panic that no unit recovers (the program's own recover) leaves
+// a note whose value the garbage collector takes, and whose slot is then
+// free. While a note's value lives, no other value has its address.
 var orphans struct {
-	mu   sync.Mutex
-	list [4]orphan
-	next int
+	mu    sync.Mutex
+	list  []orphan
+	next  int          // the slot to take when none is free
+	count atomic.Int32 // len(list): adopt looks up nothing while it is 0
 }
 
+// maxOrphans bounds the notes kept (see orphans).
+const maxOrphans = 256
+
 type orphan struct {
-	p              any // a pointer, or nil: a free slot
+	addr           uintptr            // the value's address
+	value          weak.Pointer[byte] // the value, while it lives
 	id             sentry.EventID
 	text           string
 	hasID, hasText bool
 }
 
+// live reports whether o is the note of the value at addr, which the
+// caller keeps alive.
+func (o *orphan) live(addr uintptr) bool {
+	return o.addr == addr && uintptr(unsafe.Pointer(o.value.Value())) == addr
+}
+
 // noteOrphan sets, with set, the note of the pointer p.
 func noteOrphan(p any, set func(*orphan)) {
+	v := reflect.ValueOf(p)
+	if v.Type().Elem().Size() == 0 {
+		return // no value of its own: not unique to the log call
+	}
+	addr := v.Pointer()
 	orphans.mu.Lock()
 	defer orphans.mu.Unlock()
+	free := -1
 	for i := range orphans.list {
-		if o := &orphans.list[i]; o.p == p { // pointers: comparable
+		o := &orphans.list[i]
+		if o.live(addr) {
 			set(o)
 			return
 		}
+		if free < 0 && (o.addr == 0 || o.value.Value() == nil) {
+			free = i // unused, or its value collected
+		}
 	}
-	o := &orphans.list[orphans.next]
-	orphans.next = (orphans.next + 1) % len(orphans.list)
-	*o = orphan{p: p}
+	switch {
+	case free >= 0:
+	case len(orphans.list) < maxOrphans:
+		orphans.list = append(orphans.list, orphan{})
+		orphans.count.Store(int32(len(orphans.list)))
+		free = len(orphans.list) - 1
+	default:
+		free = orphans.next
+		orphans.next = (orphans.next + 1) % maxOrphans
+	}
+	o := &orphans.list[free]
+	*o = orphan{addr: addr, value: weak.Make((*byte)(v.UnsafePointer()))}
 	set(o)
 }
 
@@ -451,19 +492,21 @@ func noteOrphan(p any, set func(*orphan)) {
 // (see NotePanic), as u's own: the panic of a logger used without its
 // context, recovered by u's Middleware or RunJob.
 func (u *Unit) adopt(p any) {
-	if !isPointer(p) {
+	if orphans.count.Load() == 0 || !isPointer(p) {
 		return
 	}
+	addr := reflect.ValueOf(p).Pointer()
 	orphans.mu.Lock()
 	var o orphan
 	for i := range orphans.list {
-		if orphans.list[i].p == p {
+		if orphans.list[i].live(addr) {
 			o, orphans.list[i] = orphans.list[i], orphan{}
 			break
 		}
 	}
 	orphans.mu.Unlock()
-	if o.p == nil {
+	runtime.KeepAlive(p)
+	if o.addr == 0 {
 		return
 	}
 	u.mu.Lock()

@@ -1,0 +1,56 @@
+package unit
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestOrphanNoteKeepsNoValueAlive: the note of a panic value logged with no
+// unit of work (a context-less logrus Panic entry, its Data) that no unit
+// recovers (the program's own recover) does not keep the value alive.
+func TestOrphanNoteKeepsNoValueAlive(t *testing.T) {
+	type entry struct {
+		data map[string]any
+	}
+	collected := make(chan struct{})
+	func() {
+		e := &entry{data: map[string]any{"big": make([]byte, 1<<20)}}
+		runtime.AddCleanup(e, func(ch chan struct{}) { close(ch) }, collected)
+		NotePanicText(context.Background(), e, "invariant broken")
+		NotePanic(context.Background(), e, "0123456789abcdef0123456789abcdef")
+	}()
+	for range 20 {
+		runtime.GC()
+		select {
+		case <-collected:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("a panic value noted with no unit of work is kept alive after its panic")
+}
+
+// TestOrphanAdoptedOnce: a unit that recovers a panic noted with no unit
+// of work takes its note, which no other unit finds again; a value noted
+// after one was collected at its address is not taken for it.
+func TestOrphanAdoptedOnce(t *testing.T) {
+	type entry struct{ msg string }
+	e := &entry{msg: "bad order 17"}
+	NotePanicText(context.Background(), e, e.msg)
+	NotePanic(context.Background(), e, "0123456789abcdef0123456789abcdef")
+	var u, v Unit
+	if id, ok := u.ReportedAs(e); !ok || id != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("ReportedAs = %q, %v; want the noted event", id, ok)
+	}
+	if text, ok := u.PanicText(e); !ok || text != "bad order 17" {
+		t.Errorf("PanicText = %q, %v; want the noted text", text, ok)
+	}
+	if v.Reported(e) {
+		t.Error("a second unit adopted the note too")
+	}
+	if _, ok := v.PanicText(&entry{msg: "other"}); ok {
+		t.Error("a value never noted has a text")
+	}
+}
