@@ -61,3 +61,33 @@ func TestErrorThatLogsErrorsCapturedByHandAfterLogged(t *testing.T) {
 		t.Errorf("%d events of the error, want 1 (capture once): %v", ours, evMessages(rec.Events()))
 	}
 }
+
+// mapErrs is an error of a map type whose Error method ranges over the map
+// (in Go's random order, as a user's type may), so that its text differs
+// from call to call.
+type mapErrs map[string]string
+
+func (e mapErrs) Error() string {
+	var b []byte
+	for k, v := range e {
+		b = fmt.Appendf(b, "%s: %s; ", k, v)
+	}
+	return string(b)
+}
+
+// TestMapErrorOfUnsortedTextLoggedTwice: an incomparable error is found
+// again by identity only while its text is the one it was captured with
+// (a map cleared and refilled in place is another error): a map error
+// whose Error ranges over the map unsorted has another text on most
+// calls, and each log of it is a new event.
+func TestMapErrorOfUnsortedTextLoggedTwice(t *testing.T) {
+	t.Skip("defect (judgment call, as old as identity matching, not from 6124c4c): an incomparable error whose text varies between calls (a map ranged in random order) is never found again: one event per log")
+	rec, logger, ctx := userLockSetup(t)
+	err := mapErrs{"email": "invalid", "age": "negative", "name": "empty", "zip": "short"}
+	for range 5 {
+		logger.ErrorContext(ctx, "validation failed", "err", err)
+	}
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want 1 (capture once): %v", len(evs), evMessages(evs))
+	}
+}
