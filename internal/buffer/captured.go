@@ -86,7 +86,7 @@ func identsSame(idents []capturedIdent) bool {
 }
 
 // entryErrs is what a look-up outside a trail's lock needs of an entry
-// (see Trail.snapshot): its error, and its incomparable errors.
+// (see Trail.lockedLook): its error, and its incomparable errors.
 type entryErrs struct {
 	err    error
 	idents []capturedIdent
