@@ -1,6 +1,7 @@
 package buffer
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -73,5 +74,47 @@ func TestLookUpOfAnErrorWhoseErrorCaptures(t *testing.T) {
 				t.Errorf("%s called the error's Error method %d times (each capturing a new error): the look-up retried for each addition", op, n)
 			}
 		})
+	}
+}
+
+// capturingWrap wraps err, and its Unwrap method captures a new error on
+// trail (see capturingErrs): asked by every look-up that walks the chains
+// of the captured errors (CapturedAs, CaptureByHand).
+type capturingWrap struct {
+	err error
+	s   *capturingState
+}
+
+func (w *capturingWrap) Error() string { return "wrap: " + w.err.Error() }
+func (w *capturingWrap) Unwrap() error {
+	s := w.s
+	s.calls++
+	if s.calls <= s.limit {
+		fresh := fmt.Errorf("unwrapping (%d)", s.calls)
+		s.trail.CaptureOnceFor(nil, []error{fresh}, func() string { return fmt.Sprint("u", s.calls) }, time.Now(), 0)
+	}
+	return w.err
+}
+
+// TestLookUpOfAWrapperWhoseUnwrapCaptures: as
+// TestLookUpOfAnErrorWhoseErrorCaptures, with a captured wrapper whose
+// Unwrap method captures a new error: CapturedAs of the error it wraps
+// walked its chain again for each addition, until the wrapper was pushed
+// out of the table, and answered that nothing captured wraps the error.
+func TestLookUpOfAWrapperWhoseUnwrapCaptures(t *testing.T) {
+	tr := NewTrail(8)
+	s := &capturingState{trail: tr, limit: 1000}
+	inner := errors.New("smtp down")
+	w := &capturingWrap{err: inner, s: s}
+	now := time.Now()
+	if _, first := tr.CaptureOnceFor(nil, []error{w}, func() string { return "e1" }, now, 0); !first {
+		t.Fatal("the wrapper's first capture found captured")
+	}
+	before := s.calls
+	if id, ok := tr.CapturedAs(inner); !ok || id != "e1" {
+		t.Errorf("CapturedAs of the wrapped error = %q, %v; want e1", id, ok)
+	}
+	if n := s.calls - before; n > 10 {
+		t.Errorf("CapturedAs called the wrapper's Unwrap method %d times (each capturing a new error): the look-up retried for each addition", n)
 	}
 }
