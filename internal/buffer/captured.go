@@ -86,7 +86,7 @@ func identsSame(idents []capturedIdent) bool {
 }
 
 // entryErrs is what a look-up outside a trail's lock needs of an entry
-// (see Trail.snapshot): its error, and its incomparable errors.
+// (see Trail.lockedLook): its error, and its incomparable errors.
 type entryErrs struct {
 	err    error
 	idents []capturedIdent
@@ -945,18 +945,31 @@ type lookedUp struct {
 // depth errors, and with what each entry's error wraps when wraps is set,
 // outside t's lock, and returns with t.mu held and the table as l saw it:
 // no entry added since (those renamed or forgotten since are read under
-// the lock as they are now).
+// the lock as they are now). When entries were added meanwhile, it looks
+// again at those alone: an entry's answer depends on its error and idents
+// only, and an error's methods that capture new errors of their own (or
+// another goroutine's error storm) would otherwise have each look-up ask
+// every entry again, for as long as additions come.
 func (t *Trail) lockedLook(chain []error, depth int, wraps bool, l *lookedUp) {
+	chain = chain[:min(depth, len(chain))]
+	wraps = wraps && len(chain) > 0
+	var errs [capturedSize]entryErrs
+	l.n, l.wraps = 0, 0
 	for {
-		var errs [capturedSize]entryErrs
+		var todo uint32
 		t.mu.Lock()
-		l.n, l.adds = len(t.once.entries), t.once.adds
+		n := len(t.once.entries)
 		for i := range t.once.entries {
 			e := &t.once.entries[i]
-			errs[i], l.words[i] = entryErrs{e.err, e.idents}, interfaceWords(e.err)
+			w := interfaceWords(e.err)
+			if i >= l.n || w != l.words[i] || !sameIdents(errs[i].idents, e.idents) {
+				todo |= 1 << i
+				errs[i], l.words[i] = entryErrs{e.err, e.idents}, w
+			}
 		}
+		l.n, l.adds = n, t.once.adds
 		t.mu.Unlock()
-		l.look(errs[:l.n], chain[:min(depth, len(chain))], wraps && len(chain) > 0)
+		l.look(errs[:n], todo, chain, wraps)
 		t.mu.Lock()
 		if l.current(&t.once) {
 			return
@@ -965,12 +978,20 @@ func (t *Trail) lockedLook(chain []error, depth int, wraps bool, l *lookedUp) {
 	}
 }
 
-// look fills l's first and wraps for the entries errs (see lookedUp), by
-// their errors' methods: outside the trail's lock.
-func (l *lookedUp) look(errs []entryErrs, chain []error, wraps bool) {
-	l.wraps = 0
+// sameIdents reports whether a and b are one entry's idents.
+func sameIdents(a, b []capturedIdent) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// look fills l's first and wraps for the entries errs whose bit of todo is
+// set (see lookedUp), by their errors' methods: outside the trail's lock.
+func (l *lookedUp) look(errs []entryErrs, todo uint32, chain []error, wraps bool) {
 	for i, e := range errs {
+		if todo&(1<<i) == 0 {
+			continue
+		}
 		l.first[i] = -1
+		l.wraps &^= 1 << i
 		if e.err == nil {
 			continue
 		}
