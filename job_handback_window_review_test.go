@@ -32,7 +32,10 @@ func TestTopJobRetryNamesItsEventPastTheJobsWindow(t *testing.T) {
 	jobOpts.FallbackCaptureWindow = 20 * time.Millisecond
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logOpts}))
 	ctx := sentry.SetHubOnContext(context.Background(), rec.Hub())
-	errDown := errors.New("broker down " + t.Name())
+	// The fallback trail outlives the test: texts of this run alone, so
+	// that -count=2 does not find the first run's breadcrumbs.
+	name := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	errDown := errors.New("broker down " + name)
 	var jobEvents []string
 	for i := range 2 {
 		if i > 0 {
@@ -43,17 +46,17 @@ func TestTopJobRetryNamesItsEventPastTheJobsWindow(t *testing.T) {
 			jobEvents = append(jobEvents, string(logcrumbs.LastEventID(ctx)))
 			return errDown
 		})
-		logger.ErrorContext(ctx, fmt.Sprintf("message failed %s %d", t.Name(), i), "err", err)
+		logger.ErrorContext(ctx, fmt.Sprintf("message failed %s %d", name, i), "err", err)
 	}
 	if evs := rec.Events(); len(evs) != 2 {
 		t.Fatalf("%d events, want the two runs': %v", len(evs), evMessages(evs))
 	}
-	logger.ErrorContext(ctx, "marker "+t.Name(), "err", errors.New("marker "+t.Name()))
+	logger.ErrorContext(ctx, "marker "+name, "err", errors.New("marker "+name))
 	evs := rec.Events()
 	if len(evs) != 3 {
 		t.Fatalf("%d events, want 3 with the marker: %v", len(evs), evMessages(evs))
 	}
-	want := fmt.Sprintf("message failed %s %d", t.Name(), 1)
+	want := fmt.Sprintf("message failed %s %d", name, 1)
 	for _, b := range evs[2].Breadcrumbs() {
 		if b.Message == want {
 			if got := b.Data["sentry.event_id"]; got != jobEvents[1] {
