@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"time"
 	"unsafe"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // capturedSize is how many captured errors a trail remembers for
@@ -16,8 +18,14 @@ const capturedSize = 32
 const maxChain = 64
 
 type capturedEntry struct {
-	err   error
-	id    string
+	err error
+	id  string
+	// ref is the event id names when it has a reference (an event
+	// logcrumbs handed to a client, this trail's or another's that noise
+	// control deduplicated against): once its client drops it, the entry
+	// names no event (see name), as NotSent would have left it, found
+	// while the client decided or after.
+	ref   *eventref.Ref
 	at    time.Time
 	owner any // see CaptureOnceFor
 	// text is err's text when captured, and textOnly whether err is known
@@ -60,6 +68,15 @@ func newEntry(err error, chain []error, id string, now time.Time, owner any) cap
 	return e
 }
 
+// name returns the event e names now: its id, or "" when that event was
+// dropped (see ref).
+func (e *capturedEntry) name() string { return eventref.Name(e.id, e.ref) }
+
+// named returns the event e names, with its reference.
+func (e *capturedEntry) named() eventref.Named {
+	return eventref.Named{ID: e.name(), Ref: e.ref}
+}
+
 // matches reports whether err is captured (the entry's error or one of its
 // chain) by same, and, when only by identity, the incomparable errors of the
 // entry's chain still have the texts they were captured with.
@@ -96,9 +113,14 @@ func safeText(err error) (text string) {
 // in the order a fixed array of capturedSize would replace them.
 type captured struct {
 	entries []capturedEntry // at most capturedSize
-	next    int             // the oldest entry, once entries is full
-	adds    uint64          // entries added so far (see CaptureOnceFor)
-	last    lastFound       // see repeatOf
+	// next is the oldest entry, once entries is full; adds counts the
+	// entries added so far, modulo 2^32 (compared within one call of
+	// CaptureOnceSettled only). 32 bits each: 8 bytes less keep a trail
+	// with its context (trailContext) at 1,016 bytes with the reference
+	// of its last event (Trail.lastRef).
+	next uint32
+	adds uint32
+	last lastFound // see repeatOf
 }
 
 // lastFound is the last look-up of one error that found an entry holding
@@ -137,7 +159,7 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 	if interfaceWords(e.err) != l.words || (window > 0 && now.Sub(e.at) > window) {
 		return "", false
 	}
-	return e.id, true
+	return e.name(), true
 }
 
 // unownedRepeatOf is CaptureOnceFor's answer for errs = {err}, with no
@@ -164,8 +186,13 @@ func (c *captured) unownedRepeatOf(err error) (string, bool) {
 	if interfaceWords(e.err) != l.words {
 		return "", false
 	}
-	return e.id, true
+	return e.name(), true
 }
+
+// lastNamed is the event the entry the last look-up found names (see
+// lastFound), with its reference, once repeatOf or unownedRepeatOf
+// answered true. The trail's mu must be held.
+func (c *captured) lastNamed() eventref.Named { return c.entries[c.last.at].named() }
 
 // noteFound notes the look-up of err alone for owner at now under window,
 // which found entry i (see repeatOf).
@@ -219,7 +246,8 @@ func (t *Trail) captureOnce(errs []error, id string, now time.Time, window time.
 // It is CaptureOnceSettled with nothing to settle: errs are found under
 // the new ID as soon as they are remembered.
 func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now time.Time, window time.Duration) (string, bool) {
-	return t.CaptureOnceSettled(owner, errs, newID, now, window, nil)
+	earlier, first := t.CaptureOnceSettled(owner, errs, func() eventref.Named { return eventref.Named{ID: newID()} }, now, window, nil)
+	return earlier.ID, first
 }
 
 // CaptureOnceSettled is CaptureOnceFor for an event whose fate is settled
@@ -234,16 +262,28 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 // deduplicated or dropped: its breadcrumb would name an event never sent.
 // A nil settle keeps errs under id.
 //
+// The IDs come with their events' references (eventref.Named): the
+// client decides an event to be sent after this returns, outside every
+// lock, and may drop it while other goroutines find errs under its ID;
+// an entry whose event was dropped names none (see capturedEntry.ref). A
+// repeat's answer is the earlier event with its reference, for what the
+// caller names it in (a breadcrumb, Record.SetEvent; the trail's last
+// event, AppendEvent), which names no event either once it is dropped.
+//
 // settle runs with t's lock held: it must not take a trail's lock, nor
 // call code that might (the user's). A panic in it unlocks t, and
 // remembers nothing.
-func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string, now time.Time, window time.Duration, settle func(id string) (as string, keep bool)) (string, bool) {
+func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventref.Named, now time.Time, window time.Duration, settle func(id eventref.Named) (as eventref.Named, keep bool)) (eventref.Named, bool) {
 	if len(errs) == 0 {
-		return "", true
+		return eventref.Named{}, true
 	}
 	if len(errs) == 1 {
 		t.mu.Lock()
-		earlier, ok := t.once.repeatOf(owner, errs[0], now, window)
+		_, ok := t.once.repeatOf(owner, errs[0], now, window)
+		var earlier eventref.Named
+		if ok {
+			earlier = t.once.lastNamed()
+		}
 		t.mu.Unlock()
 		if ok {
 			return earlier, false
@@ -261,12 +301,16 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	// when the look-up needs them: outside the lock, as they call the
 	// errors' Error methods. It returns with t.mu held, and the table's
 	// count of additions when it looked.
-	lockedFind := func() (string, bool, uint64) {
+	lockedFind := func() (eventref.Named, bool, uint32) {
 		for {
 			t.mu.Lock()
-			earlier, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
-			if found && len(errs) == 1 {
-				t.once.noteFound(owner, errs[0], at, now, window)
+			_, at, found, needTexts := t.once.findAll(owner, chains, now, window, byText)
+			var earlier eventref.Named
+			if found {
+				earlier = t.once.entries[at].named()
+				if len(errs) == 1 {
+					t.once.noteFound(owner, errs[0], at, now, window)
+				}
 			}
 			if !needTexts {
 				return earlier, found, t.once.adds
@@ -277,7 +321,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	}
 	earlier, found, adds := lockedFind()
 	t.mu.Unlock()
-	if found { // earlier is "" when that event was not sent (see NotSent)
+	if found { // earlier.ID is "" when that event was not sent (see NotSent, capturedEntry.ref)
 		t.noteRepeated()
 		return earlier, false
 	}
@@ -296,7 +340,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	entries = entries[:len(errs)]
 	for i, err := range errs {
 		chain, _ := chains.chain(i)
-		entries[i] = newEntry(err, chain, id, now, owner)
+		entries[i] = newEntry(err, chain, id.ID, now, owner)
 	}
 	// Only an addition can make the look-up find what it did not (entries
 	// forgotten or renamed meanwhile do not): with none since, the table
@@ -320,7 +364,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	}
 	if keep {
 		for _, e := range entries {
-			e.id = as
+			e.id, e.ref = as.ID, as.Ref
 			t.once.add(e)
 		}
 	}
@@ -436,14 +480,14 @@ func (c *captured) find(owner any, chain []error, texts []string, now time.Time,
 				continue
 			}
 			if (byText || !e.textOnly) && e.matches(e.err, err) {
-				return e.id, i, true, false
+				return e.name(), i, true, false
 			}
 			if (byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" {
 				if texts == nil {
 					return "", 0, false, true
 				}
 				if texts[j] != "" && wrapsText(texts[j], e.text) {
-					return e.id, i, true, false
+					return e.name(), i, true, false
 				}
 			}
 		}
@@ -659,7 +703,7 @@ func (t *Trail) Recaptured(id, earlier string) {
 			if earlier == "" {
 				*e = capturedEntry{}
 			} else {
-				e.id = earlier
+				e.id, e.ref = earlier, nil
 			}
 		}
 	}
@@ -679,7 +723,7 @@ func (t *Trail) NotSent(id string) {
 	defer t.mu.Unlock()
 	for i := range t.once.entries {
 		if e := &t.once.entries[i]; e.err != nil && e.id == id {
-			e.id = ""
+			e.id, e.ref = "", nil
 		}
 	}
 }
@@ -695,13 +739,29 @@ func (t *Trail) NotSent(id string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
+	return t.captureByHand(err, id, now, false)
+}
+
+// CaptureByHandNoted is CaptureByHand, which, when err is not new, also
+// notes the earlier event as t's last (NoteEvent) under the same hold of
+// t's lock, by its reference when it has one: an event logcrumbs handed
+// to its client, which may be deciding it still, and drop it (see
+// LastEvent).
+func (t *Trail) CaptureByHandNoted(err error, id string, now time.Time) (string, bool) {
+	return t.captureByHand(err, id, now, true)
+}
+
+func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	entry := newEntry(err, chain, id, now, nil)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if earlier, ok := t.containsLocked(chain, texts, t != fallback, nil, now, 0); ok {
-		return earlier, false
+		if note && earlier.ID != "" && t != fallback { // see NoteEvent
+			t.noteEvent(earlier.ID, earlier.Ref)
+		}
+		return earlier.ID, false
 	}
 	t.once.add(entry)
 	return "", true
@@ -758,8 +818,8 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 				known = true
 				continue
 			}
-			if id != "" || e.id == "" {
-				e.id, e.at = id, now
+			if id != "" || e.name() == "" {
+				e.id, e.ref, e.at = id, nil, now
 			}
 			e.handedBack = true
 			known = true
@@ -795,7 +855,8 @@ func (t *Trail) CapturedAs(err error) (string, bool) {
 	texts := chainTexts(chain)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.containsLocked(chain, texts, t != fallback, nil, time.Time{}, 0)
+	earlier, ok := t.containsLocked(chain, texts, t != fallback, nil, time.Time{}, 0)
+	return earlier.ID, ok
 }
 
 // containsLocked reports whether chain (an error and what it wraps) holds
@@ -810,9 +871,9 @@ func (t *Trail) CapturedAs(err error) (string, bool) {
 // error captured on its own (a job's event handed back, see HandBack) is
 // its own event, not that of an earlier capture that merely wraps it
 // ("attempt 1: smtp down", the caller's log of a first run).
-func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner any, now time.Time, window time.Duration) (string, bool) {
+func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner any, now time.Time, window time.Duration) (eventref.Named, bool) {
 	if len(chain) == 0 {
-		return "", false
+		return eventref.Named{}, false
 	}
 	skip := func(e *capturedEntry) bool {
 		return e.err == nil || (owner != nil && (e.owner != owner || (window > 0 && now.Sub(e.at) > window)))
@@ -825,10 +886,10 @@ func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner
 				continue
 			}
 			if e.matches(e.err, c) {
-				return e.id, true // err is the captured error or wraps it
+				return e.named(), true // err is the captured error or wraps it
 			}
 			if byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
-				return e.id, true // by text: err is the captured error or wraps it
+				return e.named(), true // by text: err is the captured error or wraps it
 			}
 		}
 	}
@@ -839,13 +900,13 @@ func (t *Trail) containsLocked(chain []error, texts []string, byText bool, owner
 			continue
 		}
 		if byText && (textOnly || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
-			return e.id, true // by text: the captured error wraps err
+			return e.named(), true // by text: the captured error wraps err
 		}
 		for _, captured := range errorChain(e.err, nil)[1:] {
 			if e.matches(captured, chain[0]) {
-				return e.id, true // the captured error wraps err
+				return e.named(), true // the captured error wraps err
 			}
 		}
 	}
-	return "", false
+	return eventref.Named{}, false
 }

@@ -3,6 +3,8 @@ package buffer
 import (
 	"slices"
 	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // Relimit gives r the limits lim in place of its own when r, as it stands,
@@ -101,6 +103,9 @@ type Repeat struct {
 	Raw         []byte
 	Parse       Parser
 	Key, ID     string
+	// Event is the event ID names, when it has a reference (see
+	// Record.SetEvent).
+	Event *eventref.Ref
 }
 
 // Fits reports whether c's record, built as Repeat says, keeps its names
@@ -140,6 +145,7 @@ func (c *Repeat) Fits() bool {
 func (c *Repeat) fill(r *Record) {
 	r.Reset(c.Time, c.Level, c.Limits)
 	r.Elapsed = c.Elapsed
+	r.event = c.Event
 	if len(c.Key) > maxKeyBytes || len(c.ID) > c.Limits.MaxValueBytes {
 		r.SetNames(c.Logger, c.Message)
 		r.AddText(KindString, c.Key, c.ID)
