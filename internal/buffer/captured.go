@@ -178,15 +178,25 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 // elapsed time: about 70 instructions with the test). The trail's mu must
 // be held.
 func (c *captured) unownedRepeatOf(err error) (string, bool) {
+	if e := c.unownedRepeatEntry(err); e != nil {
+		return e.name(), true
+	}
+	return "", false
+}
+
+// unownedRepeatEntry is unownedRepeatOf answering with the entry found, or
+// nil: small enough to be inlined in Trail.AppendRepeatOf, which reads
+// the entry's ID and reference (see capturedEntry.ref).
+func (c *captured) unownedRepeatEntry(err error) *capturedEntry {
 	l := &c.last
 	if err == nil || l.words != interfaceWords(err) || l.owner != nil || l.window != 0 {
-		return "", false
+		return nil
 	}
 	e := &c.entries[l.at]
 	if interfaceWords(e.err) != l.words {
-		return "", false
+		return nil
 	}
-	return e.name(), true
+	return e
 }
 
 // lastNamed is the event the entry the last look-up found names (see

@@ -147,9 +147,11 @@ func TestInFlightRepeatOfAppended(t *testing.T) {
 	if !tr.AppendRepeatOf(err, &c, func(string) bool { return true }) {
 		t.Fatal("AppendRepeatOf refused the repeat of an event in flight")
 	}
-	if c.Event != ev {
-		t.Errorf("c.Event = %p, want the event's reference %p", c.Event, ev)
+	tr.mu.Lock()
+	if r := tr.recs[(tr.head+tr.n-1)%len(tr.recs)]; r.event != ev {
+		t.Errorf("the breadcrumb's reference is %p, want the event's %p", r.event, ev)
 	}
+	tr.mu.Unlock()
 	ev.Drop()
 	if ids := namedIDs(tr); len(ids) != 0 {
 		t.Errorf("breadcrumbs name %v", ids)
@@ -157,7 +159,6 @@ func TestInFlightRepeatOfAppended(t *testing.T) {
 	if got := tr.LastEvent(); got != "" {
 		t.Errorf("LastEvent = %q", got)
 	}
-	c.Event = nil
 	if tr.AppendRepeatOf(err, &c, func(string) bool { return true }) {
 		t.Error("AppendRepeatOf took the repeat of a dropped event")
 	}

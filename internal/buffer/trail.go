@@ -128,7 +128,9 @@ func (t *Trail) NoteEvent(id string) {
 // dropped is not noted, as a record folded into it names none. The same
 // event noted again (a run of repeats) writes nothing.
 func (t *Trail) noteEvent(id string, ev *eventref.Ref) {
-	if id == t.lastEvent && (ev == t.lastRef || ev == nil) {
+	// By the reference first: a run of repeats of one event compares no
+	// strings (cachegrind, ZerologRepeat/hook: runtime.memequal's call).
+	if (ev != nil && ev == t.lastRef) || (id == t.lastEvent && (ev == t.lastRef || ev == nil)) {
 		return
 	}
 	if ev.Dropped() {
@@ -246,7 +248,7 @@ func pooled() *Record { return pool.Get().(*Record) }
 // have taken a record of that storage.
 func (t *Trail) AppendRepeat(c *Repeat) {
 	t.mu.Lock()
-	old := t.appendRepeat(c)
+	old := t.appendRepeat(c, nil)
 	t.mu.Unlock()
 	if old != nil {
 		Put(old)
@@ -258,8 +260,7 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 // the two atomic operations of a lock and its unlock were the costliest
 // part of a skipped repeat's look-up (see escalate.Escalator.SkipRepeat).
 // When the look-up answers with the ID of an event that was sent, or is
-// in its client's hands, it sets c.ID to that ID, c.Event to its
-// reference (see Record.SetEvent) and, if c then Fits and counted(c.ID) reports true,
+// in its client's hands, it sets c.ID to that ID and, if c then Fits and counted(c.ID) reports true,
 // adds c's breadcrumb as AppendRepeat does and reports true; else it
 // changes nothing of t's and reports false. (counted is given the ID, not
 // c: a c passed to a function value would escape, and its caller's Repeat
@@ -267,17 +268,20 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 // must not take a trail's lock, nor panic (it would leave t locked).
 func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string) bool) bool {
 	t.mu.Lock()
-	earlier, ok := t.once.unownedRepeatOf(err)
-	if !ok || earlier == "" {
+	e := t.once.unownedRepeatEntry(err)
+	if e == nil || e.name() == "" {
 		t.mu.Unlock()
 		return false
 	}
-	c.ID, c.Event = earlier, t.once.lastNamed().Ref
+	// The breadcrumb names the event by its reference (see
+	// Record.SetEvent): it may be in its client's hands still.
+	earlier, ev := e.id, e.ref
+	c.ID = earlier
 	if !c.Fits() || !counted(earlier) {
 		t.mu.Unlock()
 		return false
 	}
-	old := t.appendRepeat(c)
+	old := t.appendRepeat(c, ev)
 	t.mu.Unlock()
 	if old != nil {
 		Put(old)
@@ -288,9 +292,9 @@ func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string
 // appendRepeat is AppendRepeat with t.mu held. It returns the record
 // dropped for good, to be given back to the pool once t.mu is released,
 // or nil.
-func (t *Trail) appendRepeat(c *Repeat) (old *Record) {
+func (t *Trail) appendRepeat(c *Repeat, ev *eventref.Ref) (old *Record) {
 	if c.ID != "" && t != fallback { // see NoteEvent
-		t.noteEvent(c.ID, c.Event)
+		t.noteEvent(c.ID, ev)
 	}
 	var r *Record
 	if t.n == len(t.recs) {
@@ -303,7 +307,7 @@ func (t *Trail) appendRepeat(c *Repeat) (old *Record) {
 	}
 	// No defer, unlike AppendFilled, whose fill is the caller's: c.fill
 	// only copies c's bytes and numbers.
-	c.fill(r)
+	c.fill(r, ev)
 	t.push(r)
 	return old
 }
