@@ -845,12 +845,12 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 // both errors of one record (see CaptureOnceFor), an event of several
 // errors.
 func (c *captured) sharedID(i int) bool {
-	id := c.entries[i].id
+	id := c.entries[i].name() // a dropped event names none (see capturedEntry.ref)
 	if id == "" {
 		return false
 	}
 	for j := range c.entries {
-		if j != i && c.entries[j].err != nil && c.entries[j].id == id {
+		if j != i && c.entries[j].err != nil && c.entries[j].name() == id {
 			return true
 		}
 	}

@@ -252,3 +252,24 @@ func TestDedupedEntriesNameDroppedEventNone(t *testing.T) {
 		t.Errorf("breadcrumbs name %v", ids)
 	}
 }
+
+// TestHandBackOverDroppedSharedEvent: a record's two errors remembered
+// under an event that was then dropped hold no event together: a job's
+// event handed back for one of them names it, as after NotSent.
+func TestHandBackOverDroppedSharedEvent(t *testing.T) {
+	a, b := errors.New("a"), errors.New("b")
+	u := eventref.New()
+	tr := NewTrail(4)
+	if _, first := tr.CaptureOnceSettled(nil, []error{a, b}, func() eventref.Named { return eventref.Of(eventref.New()) }, time.Now(), 0,
+		func(eventref.Named) (eventref.Named, bool) { return eventref.Of(u), true }); !first {
+		t.Fatal("first capture refused")
+	}
+	u.Drop()
+	tr.HandBack(nil, a, "job", time.Now())
+	if id, ok := tr.CapturedAs(a); !ok || id != "job" {
+		t.Errorf("CapturedAs(a) = %q, %v; want the job's event", id, ok)
+	}
+	if id, ok := tr.CapturedAs(b); !ok || id != "" {
+		t.Errorf("CapturedAs(b) = %q, %v; want captured under no event", id, ok)
+	}
+}
