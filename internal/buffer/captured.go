@@ -801,6 +801,14 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (s
 // names an event that was sent keeps it (an event not sent takes no
 // event's place).
 func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
+	t.HandBackNamed(owner, err, eventref.Named{ID: id}, now)
+}
+
+// HandBackNamed is HandBack for the event ev, with its reference when it
+// has one (CapturedAsNamed): an event deduplicated against another unit's,
+// which its client may be deciding still, names no event once dropped.
+func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.Time) {
+	id := ev.ID
 	if err == nil {
 		return
 	}
@@ -808,6 +816,7 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 	text := matchText(err)
 	_, textOnly := textOf(err)
 	entry := newEntry(err, chain, id, now, owner)
+	entry.ref = ev.Ref
 	byText := t != fallback
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -829,7 +838,7 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 				continue
 			}
 			if id != "" || e.name() == "" {
-				e.id, e.ref, e.at = id, nil, now
+				e.id, e.ref, e.at = id, ev.Ref, now
 			}
 			e.handedBack = true
 			known = true
@@ -861,12 +870,18 @@ func (c *captured) sharedID(i int) bool {
 // as an event, or by hand), or is wrapped by one of them, and under which
 // event, as CaptureByHand answers, without remembering err.
 func (t *Trail) CapturedAs(err error) (string, bool) {
+	earlier, ok := t.CapturedAsNamed(err)
+	return earlier.ID, ok
+}
+
+// CapturedAsNamed is CapturedAs answering with the event's reference, if
+// it has one (see HandBackNamed).
+func (t *Trail) CapturedAsNamed(err error) (eventref.Named, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	earlier, ok := t.containsLocked(chain, texts, t != fallback, nil, time.Time{}, 0)
-	return earlier.ID, ok
+	return t.containsLocked(chain, texts, t != fallback, nil, time.Time{}, 0)
 }
 
 // containsLocked reports whether chain (an error and what it wraps) holds
