@@ -183,9 +183,6 @@ func TestConcurrentHandAndLoggedCaptureOnce(t *testing.T) {
 // unit log the same error. No event was sent: no breadcrumb may name one,
 // and LastEventID must be empty.
 func TestConcurrentDroppedEventNamedByUnit(t *testing.T) {
-	t.Skip("defect: capture-once settles a new event's entries under its ID before the client decides (BeforeSend runs outside the trail's lock); " +
-		"a goroutine of the unit that finds the error meanwhile names the event in its breadcrumb and makes it LastEventID, and NotSent does not undo " +
-		"either (1c8d549 documents it as unchanged; it fails on 94f21b0 too)")
 	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
 		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
 			time.Sleep(20 * time.Millisecond)
@@ -276,8 +273,6 @@ func TestConcurrentSeveralErrorsNameSentEvents(t *testing.T) {
 // its LastEventID must be empty, as when V logs after the drop
 // (Verdict.EarlierDropped).
 func TestDedupedAgainstDroppedInFlightEvent(t *testing.T) {
-	t.Skip("defect: noise control deduplicates against an event the client has not decided yet (Admit records it at once, Sent marks it dropped later); " +
-		"the deduplicated unit's entries, breadcrumbs and LastEventID name that event for good once BeforeSend drops it (as on 94f21b0: not a regression)")
 	inFlight, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {

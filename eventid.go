@@ -23,7 +23,12 @@ import (
 // the rate limit, RequireError, a BeforeSend that dropped it) leaves the
 // ID as it was: the empty ID when the unit sent no event at all. So does a
 // record folded into an event the client dropped: that event is no
-// reference.
+// reference. A record folded into an event while the client was still
+// deciding it (another goroutine of the unit logged the same error, or
+// another unit's equal error was deduplicated against it) names it until
+// the client drops it, and from then on names no event, as if it had come
+// after the drop, but for one thing: LastEventID is then the empty ID,
+// not the event before.
 //
 // An event captured by hand counts once it has passed the unit's hub
 // scope; a client-level BeforeSend that drops it afterwards is not seen.

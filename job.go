@@ -8,6 +8,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 	"github.com/logcrumbs/logcrumbs/internal/unit"
@@ -75,14 +76,17 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	// An empty id is an event the client dropped (BeforeSend, sampling:
 	// Trail.NotSent): the caller's log of err is folded into none, as an
 	// upper layer's is in one unit of work, not offered again.
-	handBack := func(err error, id string) {
+	// By the event's reference when it has one (an event of another unit
+	// the job's record was deduplicated against may be in its client's
+	// hands still, and dropped: then it names none here either).
+	handBack := func(err error, ev eventref.Named) {
 		switch {
 		case parent == nil:
 			// The fallback trail keeps each client's captures apart.
 			owner := policy.ClientID(sentry.GetHubFromContext(ctx).Client())
-			buffer.Fallback().HandBack(owner, err, id, time.Now())
+			buffer.Fallback().HandBackNamed(owner, err, ev, time.Now())
 		case parent != t:
-			parent.HandBack(nil, err, id, time.Now())
+			parent.HandBackNamed(nil, err, ev, time.Now())
 		}
 	}
 	sentry.GetHubFromContext(ctx).Scope().SetTag("job", name)
@@ -114,14 +118,14 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 				// Its event, a logger's Panic record's, or "": one that
 				// was not sent, whose panic the caller's log must not
 				// offer again.
-				handBack(err, string(eid))
+				handBack(err, eventref.Named{ID: string(eid)})
 			default:
 				// Not sent: a panic with an error value whose event the
 				// client dropped is that error's entry under no event
 				// (a rate-limited one is forgotten), as for an error fn
 				// returns; any other value's is not found here.
-				if id, captured := t.CapturedAs(err); captured {
-					handBack(err, id)
+				if ev, captured := t.CapturedAsNamed(err); captured {
+					handBack(err, ev)
 				}
 			}
 		}
@@ -130,8 +134,8 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	if !render.IsNil(err) {
 		// captured: sent as id, or "" for an event the client dropped (a
 		// rate-limited one is forgotten: not captured).
-		if id, captured := t.CapturedAs(err); captured {
-			handBack(err, id)
+		if ev, captured := t.CapturedAsNamed(err); captured {
+			handBack(err, ev)
 		}
 	}
 	return err

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"time"
 	"unsafe"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // capturedSize is how many captured errors a trail remembers for
@@ -16,8 +18,14 @@ const capturedSize = 32
 const maxChain = 64
 
 type capturedEntry struct {
-	err   error
-	id    string
+	err error
+	id  string
+	// ref is the event id names when it has a reference (an event
+	// logcrumbs handed to a client, this trail's or another's that noise
+	// control deduplicated against): once its client drops it, the entry
+	// names no event (see name), as NotSent would have left it, found
+	// while the client decided or after.
+	ref   *eventref.Ref
 	at    time.Time
 	owner any // see CaptureOnceFor
 	// text is err's text when captured, and textOnly whether err is known
@@ -58,6 +66,15 @@ func newEntry(err error, chain []error, id string, now time.Time, owner any) cap
 		}
 	}
 	return e
+}
+
+// name returns the event e names now: its id, or "" when that event was
+// dropped (see ref).
+func (e *capturedEntry) name() string { return eventref.Name(e.id, e.ref) }
+
+// named returns the event e names, with its reference.
+func (e *capturedEntry) named() eventref.Named {
+	return eventref.Named{ID: e.name(), Ref: e.ref}
 }
 
 // matches reports whether err is captured (the entry's error or one of its
@@ -158,9 +175,14 @@ func safeText(err error) (text string) {
 // in the order a fixed array of capturedSize would replace them.
 type captured struct {
 	entries []capturedEntry // at most capturedSize
-	next    int             // the oldest entry, once entries is full
-	adds    uint64          // entries added so far (see CaptureOnceFor)
-	last    lastFound       // see repeatOf
+	// next is the oldest entry, once entries is full; adds counts the
+	// entries added so far, modulo 2^32 (compared within one call of
+	// CaptureOnceSettled only). 32 bits each: 8 bytes less keep a trail
+	// with its context (trailContext) at 1,016 bytes with the reference
+	// of its last event (Trail.lastRef).
+	next uint32
+	adds uint32
+	last lastFound // see repeatOf
 }
 
 // lastFound is the last look-up of one error that found an entry holding
@@ -199,7 +221,7 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 	if interfaceWords(e.err) != l.words || (window > 0 && now.Sub(e.at) > window) {
 		return "", false
 	}
-	return e.id, true
+	return e.name(), true
 }
 
 // unownedRepeatOf is CaptureOnceFor's answer for errs = {err}, with no
@@ -218,16 +240,31 @@ func (c *captured) repeatOf(owner any, err error, now time.Time, window time.Dur
 // elapsed time: about 70 instructions with the test). The trail's mu must
 // be held.
 func (c *captured) unownedRepeatOf(err error) (string, bool) {
+	if e := c.unownedRepeatEntry(err); e != nil {
+		return e.name(), true
+	}
+	return "", false
+}
+
+// unownedRepeatEntry is unownedRepeatOf answering with the entry found, or
+// nil: small enough to be inlined in Trail.AppendRepeatOf, which reads
+// the entry's ID and reference (see capturedEntry.ref).
+func (c *captured) unownedRepeatEntry(err error) *capturedEntry {
 	l := &c.last
 	if err == nil || l.words != interfaceWords(err) || l.owner != nil || l.window != 0 {
-		return "", false
+		return nil
 	}
 	e := &c.entries[l.at]
 	if interfaceWords(e.err) != l.words {
-		return "", false
+		return nil
 	}
-	return e.id, true
+	return e
 }
+
+// lastNamed is the event the entry the last look-up found names (see
+// lastFound), with its reference, once repeatOf or unownedRepeatOf
+// answered true. The trail's mu must be held.
+func (c *captured) lastNamed() eventref.Named { return c.entries[c.last.at].named() }
 
 // noteFound notes the look-up of err alone for owner at now under window,
 // which found entry i (see repeatOf).
@@ -281,7 +318,8 @@ func (t *Trail) captureOnce(errs []error, id string, now time.Time, window time.
 // It is CaptureOnceSettled with nothing to settle: errs are found under
 // the new ID as soon as they are remembered.
 func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now time.Time, window time.Duration) (string, bool) {
-	return t.CaptureOnceSettled(owner, errs, newID, now, window, nil)
+	earlier, first := t.CaptureOnceSettled(owner, errs, func() eventref.Named { return eventref.Named{ID: newID()} }, now, window, nil)
+	return earlier.ID, first
 }
 
 // CaptureOnceSettled is CaptureOnceFor for an event whose fate is settled
@@ -296,16 +334,28 @@ func (t *Trail) CaptureOnceFor(owner any, errs []error, newID func() string, now
 // deduplicated or dropped: its breadcrumb would name an event never sent.
 // A nil settle keeps errs under id.
 //
+// The IDs come with their events' references (eventref.Named): the
+// client decides an event to be sent after this returns, outside every
+// lock, and may drop it while other goroutines find errs under its ID;
+// an entry whose event was dropped names none (see capturedEntry.ref). A
+// repeat's answer is the earlier event with its reference, for what the
+// caller names it in (a breadcrumb, Record.SetEvent; the trail's last
+// event, AppendEvent), which names no event either once it is dropped.
+//
 // settle runs with t's lock held: it must not take a trail's lock, nor
 // call code that might (the user's). A panic in it unlocks t, and
 // remembers nothing.
-func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string, now time.Time, window time.Duration, settle func(id string) (as string, keep bool)) (string, bool) {
+func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventref.Named, now time.Time, window time.Duration, settle func(id eventref.Named) (as eventref.Named, keep bool)) (eventref.Named, bool) {
 	if len(errs) == 0 {
-		return "", true
+		return eventref.Named{}, true
 	}
 	if len(errs) == 1 {
 		t.mu.Lock()
-		earlier, ok := t.once.repeatOf(owner, errs[0], now, window)
+		_, ok := t.once.repeatOf(owner, errs[0], now, window)
+		var earlier eventref.Named
+		if ok {
+			earlier = t.once.lastNamed()
+		}
 		t.mu.Unlock()
 		if ok {
 			return earlier, false
@@ -326,12 +376,16 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	// they call the errors' Error methods, which may log to t. It returns
 	// with t.mu held, and the table's count of additions when it looked.
 	var rc rechecks
-	lockedFind := func() (string, bool, uint64) {
+	lockedFind := func() (eventref.Named, bool, uint32) {
 		for {
 			t.mu.Lock()
-			earlier, at, found, need := t.once.findAll(owner, chains, now, window, byText, &rc)
-			if found && len(errs) == 1 {
-				t.once.noteFound(owner, errs[0], at, now, window)
+			_, at, found, need := t.once.findAll(owner, chains, now, window, byText, &rc)
+			var earlier eventref.Named
+			if found {
+				earlier = t.once.entries[at].named()
+				if len(errs) == 1 {
+					t.once.noteFound(owner, errs[0], at, now, window)
+				}
 			}
 			if need == needNothing {
 				return earlier, found, t.once.adds
@@ -346,7 +400,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	}
 	earlier, found, adds := lockedFind()
 	t.mu.Unlock()
-	if found { // earlier is "" when that event was not sent (see NotSent)
+	if found { // earlier.ID is "" when that event was not sent (see NotSent, capturedEntry.ref)
 		t.noteRepeated()
 		return earlier, false
 	}
@@ -365,7 +419,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	entries = entries[:len(errs)]
 	for i, err := range errs {
 		chain, _ := chains.chain(i)
-		entries[i] = newEntry(err, chain, id, now, owner)
+		entries[i] = newEntry(err, chain, id.ID, now, owner)
 	}
 	// Only an addition can make the look-up find what it did not (entries
 	// forgotten or renamed meanwhile do not): with none since, the table
@@ -389,7 +443,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() string,
 	}
 	if keep {
 		for _, e := range entries {
-			e.id = as
+			e.id, e.ref = as.ID, as.Ref
 			t.once.add(e)
 		}
 	}
@@ -558,7 +612,7 @@ func (c *captured) find(owner any, chain []error, texts []string, textOnlys []bo
 					eq = same
 				}
 				if eq {
-					return e.id, i, true, needNothing
+					return e.name(), i, true, needNothing
 				}
 			}
 			if (byText || e.handedBack) && (textOnly || e.textOnly) && e.text != "" {
@@ -566,7 +620,7 @@ func (c *captured) find(owner any, chain []error, texts []string, textOnlys []bo
 					return "", 0, false, needTexts
 				}
 				if texts[j] != "" && wrapsText(texts[j], e.text) {
-					return e.id, i, true, needNothing
+					return e.name(), i, true, needNothing
 				}
 			}
 		}
@@ -782,7 +836,7 @@ func (t *Trail) Recaptured(id, earlier string) {
 			if earlier == "" {
 				*e = capturedEntry{}
 			} else {
-				e.id = earlier
+				e.id, e.ref = earlier, nil
 			}
 		}
 	}
@@ -802,7 +856,7 @@ func (t *Trail) NotSent(id string) {
 	defer t.mu.Unlock()
 	for i := range t.once.entries {
 		if e := &t.once.entries[i]; e.err != nil && e.id == id {
-			e.id = ""
+			e.id, e.ref = "", nil
 		}
 	}
 }
@@ -818,6 +872,19 @@ func (t *Trail) NotSent(id string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
+	return t.captureByHand(err, id, now, false)
+}
+
+// CaptureByHandNoted is CaptureByHand, which, when err is not new, also
+// notes the earlier event as t's last (NoteEvent) under the same hold of
+// t's lock, by its reference when it has one: an event logcrumbs handed
+// to its client, which may be deciding it still, and drop it (see
+// LastEvent).
+func (t *Trail) CaptureByHandNoted(err error, id string, now time.Time) (string, bool) {
+	return t.captureByHand(err, id, now, true)
+}
+
+func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (string, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	only := textOnlys(chain, nil)
@@ -826,7 +893,10 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 	t.lockedLook(chain, len(chain), true, &l)
 	defer t.mu.Unlock()
 	if earlier, ok := t.containsLocked(chain, texts, only, t != fallback, &l); ok {
-		return earlier, false
+		if note && earlier.ID != "" && t != fallback { // see NoteEvent
+			t.noteEvent(earlier.ID, earlier.Ref)
+		}
+		return earlier.ID, false
 	}
 	t.once.add(entry)
 	return "", true
@@ -856,6 +926,14 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // names an event that was sent keeps it (an event not sent takes no
 // event's place).
 func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
+	t.HandBackNamed(owner, err, eventref.Named{ID: id}, now)
+}
+
+// HandBackNamed is HandBack for the event ev, with its reference when it
+// has one (CapturedAsNamed): an event deduplicated against another unit's,
+// which its client may be deciding still, names no event once dropped.
+func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.Time) {
+	id := ev.ID
 	if err == nil {
 		return
 	}
@@ -863,6 +941,7 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 	text := matchText(err)
 	_, textOnly := textOf(err)
 	entry := newEntry(err, chain, id, now, owner)
+	entry.ref = ev.Ref
 	byText := t != fallback
 	var l lookedUp // which entries hold err (chain[0]), asked outside t's lock
 	t.lockedLook(chain, 1, false, &l)
@@ -884,8 +963,8 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 				known = true
 				continue
 			}
-			if id != "" || e.id == "" {
-				e.id, e.at = id, now
+			if id != "" || e.name() == "" {
+				e.id, e.ref, e.at = id, ev.Ref, now
 			}
 			e.handedBack = true
 			known = true
@@ -901,12 +980,12 @@ func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
 // both errors of one record (see CaptureOnceFor), an event of several
 // errors.
 func (c *captured) sharedID(i int) bool {
-	id := c.entries[i].id
+	id := c.entries[i].name() // a dropped event names none (see capturedEntry.ref)
 	if id == "" {
 		return false
 	}
 	for j := range c.entries {
-		if j != i && c.entries[j].err != nil && c.entries[j].id == id {
+		if j != i && c.entries[j].err != nil && c.entries[j].name() == id {
 			return true
 		}
 	}
@@ -917,6 +996,13 @@ func (c *captured) sharedID(i int) bool {
 // as an event, or by hand), or is wrapped by one of them, and under which
 // event, as CaptureByHand answers, without remembering err.
 func (t *Trail) CapturedAs(err error) (string, bool) {
+	earlier, ok := t.CapturedAsNamed(err)
+	return earlier.ID, ok
+}
+
+// CapturedAsNamed is CapturedAs answering with the event's reference, if
+// it has one (see HandBackNamed).
+func (t *Trail) CapturedAsNamed(err error) (eventref.Named, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	only := textOnlys(chain, nil)
@@ -938,7 +1024,7 @@ type lookedUp struct {
 	wraps uint32
 	words [capturedSize][2]uintptr
 	n     int
-	adds  uint64
+	adds  uint32
 }
 
 // lockedLook fills l for chain, comparing the entries with its first
@@ -1041,9 +1127,9 @@ func (l *lookedUp) current(c *captured) bool {
 // error captured on its own (a job's event handed back, see HandBack) is
 // its own event, not that of an earlier capture that merely wraps it
 // ("attempt 1: smtp down", the caller's log of a first run).
-func (t *Trail) containsLocked(chain []error, texts []string, textOnly []bool, byText bool, l *lookedUp) (string, bool) {
+func (t *Trail) containsLocked(chain []error, texts []string, textOnly []bool, byText bool, l *lookedUp) (eventref.Named, bool) {
 	if len(chain) == 0 {
-		return "", false
+		return eventref.Named{}, false
 	}
 	for j := range chain {
 		cTextOnly := textOnly != nil && textOnly[j]
@@ -1054,10 +1140,10 @@ func (t *Trail) containsLocked(chain []error, texts []string, textOnly []bool, b
 			}
 			// Matched at an earlier j, this entry would have answered then.
 			if f := l.first[i]; f >= 0 && int(f) <= j {
-				return e.id, true // err is the captured error or wraps it
+				return e.named(), true // err is the captured error or wraps it
 			}
 			if byText && (cTextOnly || e.textOnly) && e.text != "" && texts[j] != "" && wrapsText(texts[j], e.text) {
-				return e.id, true // by text: err is the captured error or wraps it
+				return e.named(), true // by text: err is the captured error or wraps it
 			}
 		}
 	}
@@ -1068,11 +1154,11 @@ func (t *Trail) containsLocked(chain []error, texts []string, textOnly []bool, b
 			continue
 		}
 		if byText && (first || e.textOnly) && e.text != "" && texts[0] != "" && wrapsText(e.text, texts[0]) {
-			return e.id, true // by text: the captured error wraps err
+			return e.named(), true // by text: the captured error wraps err
 		}
 		if l.wraps&(1<<i) != 0 {
-			return e.id, true // the captured error wraps err
+			return e.named(), true // the captured error wraps err
 		}
 	}
-	return "", false
+	return eventref.Named{}, false
 }

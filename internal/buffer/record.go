@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // Level is a logger-neutral severity, mapped to Sentry's levels when a record
@@ -151,6 +153,10 @@ type Record struct {
 	// Logs marks them all, so that the record is sent once whichever unit
 	// sends an event first (see Trail.TakeUnlogged).
 	sent *atomic.Bool
+	// event, when not nil, is the event whose ID the record names under
+	// EventIDKey (see SetEvent): once its client drops it, a copy of the
+	// record taken out of its trail names no event (copyFrom).
+	event *eventref.Ref
 	// open counts the groups opened and not yet closed, so that Close can
 	// balance them and a dropped group open drops its close too.
 	open, droppedOpen int
@@ -206,6 +212,9 @@ func (r *Record) Reset(t time.Time, level Level, limits Limits) {
 	r.Truncated, r.DroppedAttrs, r.Logged = false, 0, false
 	if r.sent != nil {
 		r.sent = nil
+	}
+	if r.event != nil {
+		r.event = nil
 	}
 	r.open, r.droppedOpen = 0, 0
 	r.textStart, r.textTotal, r.full = -1, 0, false
@@ -674,6 +683,32 @@ func (r *Record) keepsDeferred(src *Record) bool {
 		len(r.attrs)+len(src.attrs)+n/2+1 <= r.limits.MaxAttrs
 }
 
+// EventIDKey is the key under which an error record's breadcrumb names the
+// event it was sent as, or the earlier event it was folded into.
+const EventIDKey = "sentry.event_id"
+
+// SetEvent notes that r names ev's event under EventIDKey, added to r
+// before any other attribute of that key (a breadcrumb's, see
+// escalate.Escalator.breadcrumbOf): once ev's client drops it, copies of
+// r name no event. A nil ev (an ID known only as text) is named for good.
+func (r *Record) SetEvent(ev *eventref.Ref) { r.event = ev }
+
+// unnameEvent takes out of r, a copy of a record whose event was dropped
+// (see SetEvent), the attribute that names it: the first of EventIDKey.
+// Its bytes stay, unread. Out of line: a copy whose event was dropped is
+// rare.
+//
+//go:noinline
+func (r *Record) unnameEvent() {
+	for i, a := range r.attrs {
+		if a.Kind == KindString && a.key.len == uint32(len(EventIDKey)) && string(r.bytes(a.key)) == EventIDKey {
+			r.attrs = append(r.attrs[:i], r.attrs[i+1:]...)
+			break
+		}
+	}
+	r.event = nil
+}
+
 // copyFrom makes r an exact copy of src, reusing r's storage.
 //
 // It copies field by field, as Reset sets them: assigning *src was a
@@ -706,6 +741,12 @@ func (r *Record) copyFrom(src *Record) {
 	r.Truncated, r.DroppedAttrs, r.Logged = src.Truncated, src.DroppedAttrs, src.Logged
 	if r.sent != nil || src.sent != nil {
 		r.sent = src.sent
+	}
+	if r.event != nil || src.event != nil {
+		r.event = src.event
+		if src.event.Dropped() {
+			r.unnameEvent()
+		}
 	}
 	r.open, r.droppedOpen = src.open, src.droppedOpen
 	r.textStart, r.textTotal, r.full = src.textStart, src.textTotal, src.full

@@ -3,6 +3,8 @@ package buffer
 import (
 	"slices"
 	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // Relimit gives r the limits lim in place of its own when r, as it stands,
@@ -137,9 +139,14 @@ func (c *Repeat) Fits() bool {
 // and the attribute those calls write are written at once: one append of
 // each piece, no test of the limits (cachegrind, ZerologRepeat/writer:
 // about 130 instructions).
-func (c *Repeat) fill(r *Record) {
+//
+// ev is the reference of the event c.ID names, or nil (see
+// Record.SetEvent): an argument, not a field of c, whose every skipped
+// repeat zeroes it on its stack (cachegrind, ZerologRepeat/hook).
+func (c *Repeat) fill(r *Record, ev *eventref.Ref) {
 	r.Reset(c.Time, c.Level, c.Limits)
 	r.Elapsed = c.Elapsed
+	r.event = ev
 	if len(c.Key) > maxKeyBytes || len(c.ID) > c.Limits.MaxValueBytes {
 		r.SetNames(c.Logger, c.Message)
 		r.AddText(KindString, c.Key, c.ID)

@@ -20,7 +20,7 @@ func sameRecord(a, b *Record) string {
 		return "attributes"
 	case string(a.data) != string(b.data):
 		return "data"
-	case a.Truncated != b.Truncated || a.DroppedAttrs != b.DroppedAttrs || a.Logged != b.Logged:
+	case a.Truncated != b.Truncated || a.DroppedAttrs != b.DroppedAttrs || a.Logged != b.Logged || a.event != b.event:
 		return "marks"
 	case a.open != b.open || a.droppedOpen != b.droppedOpen || a.textStart != b.textStart || a.textTotal != b.textTotal || a.full != b.full:
 		return "state"

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // Review of 1c8d549: CaptureOnceSettled names a new error's entries as
@@ -26,7 +28,7 @@ func TestCaptureOnceSettledAnswers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := NewTrail(1)
 			err := errors.New(tc.name)
-			id, first := tr.CaptureOnceSettled(nil, []error{err}, func() string { return "new" }, now, 0, func(id string) (string, bool) {
+			named, first := tr.CaptureOnceSettled(nil, []error{err}, func() eventref.Named { return eventref.Named{ID: "new"} }, now, 0, func(id eventref.Named) (eventref.Named, bool) {
 				if tr.mu.TryLock() {
 					t.Error("settle ran without the trail's lock")
 					tr.mu.Unlock()
@@ -34,9 +36,9 @@ func TestCaptureOnceSettledAnswers(t *testing.T) {
 				if tc.keep && tc.as == "new" {
 					return id, true
 				}
-				return tc.as, tc.keep
+				return eventref.Named{ID: tc.as}, tc.keep
 			})
-			if id != "new" || !first {
+			if id := named.ID; id != "new" || !first {
 				t.Fatalf("CaptureOnceSettled = %q, %v; want new, true", id, first)
 			}
 			earlier, first := tr.CaptureOnceFor(nil, []error{err}, func() string { return "again" }, now, 0)
@@ -54,7 +56,7 @@ func TestCaptureOnceSettledPanics(t *testing.T) {
 	err := errors.New("settle panics")
 	func() {
 		defer func() { _ = recover() }()
-		tr.CaptureOnceSettled(nil, []error{err}, func() string { return "x" }, time.Now(), 0, func(string) (string, bool) { panic("boom") })
+		tr.CaptureOnceSettled(nil, []error{err}, func() eventref.Named { return eventref.Named{ID: "x"} }, time.Now(), 0, func(eventref.Named) (eventref.Named, bool) { panic("boom") })
 	}()
 	if !tr.mu.TryLock() {
 		t.Fatal("the trail is left locked")
@@ -80,8 +82,9 @@ func TestCaptureOnceSettledConcurrent(t *testing.T) {
 			wg.Go(func() {
 				<-start
 				for i := range 20 {
-					id, first := tr.CaptureOnceSettled(nil, []error{err}, func() string { return string(rune('a'+g)) + string(rune('0'+i%10)) }, time.Now(), 0,
-						func(string) (string, bool) { return "earlier", true })
+					named, first := tr.CaptureOnceSettled(nil, []error{err}, func() eventref.Named { return eventref.Named{ID: string(rune('a'+g)) + string(rune('0'+i%10))} }, time.Now(), 0,
+						func(eventref.Named) (eventref.Named, bool) { return eventref.Named{ID: "earlier"}, true })
+					id := named.ID
 					mu.Lock()
 					if first {
 						settles++

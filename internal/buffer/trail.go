@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
@@ -43,8 +44,14 @@ type Trail struct {
 	unreported, unreportedDrops int32
 
 	// lastEvent is the ID of the last event sent for the trail's unit of
-	// work, or that a record was folded into (see NoteEvent); under mu.
+	// work, or that a record was folded into (see NoteEvent), and
+	// lastRef its reference, if any: a record may be folded into an event
+	// its client drops afterwards (see LastEvent). Under mu. (Not the one
+	// noted before it as well: a trail with its context, trailContext,
+	// is at the most its size class holds, 1,016 bytes, lastRef's 8 made
+	// up for in captured.)
 	lastEvent string
+	lastRef   *eventref.Ref
 }
 
 // NewTrail returns an empty trail that keeps at most capacity records. A
@@ -112,18 +119,39 @@ func (t *Trail) NoteEvent(id string) {
 		return
 	}
 	t.mu.Lock()
-	t.lastEvent = id
+	t.noteEvent(id, nil)
 	t.mu.Unlock()
 }
 
-// LastEvent returns the ID NoteEvent last noted on t, or "".
+// noteEvent notes id, whose reference is ev (or none: nil), as the last
+// event; id must not be empty. t.mu must be held. An event already
+// dropped is not noted, as a record folded into it names none. The same
+// event noted again (a run of repeats) writes nothing.
+func (t *Trail) noteEvent(id string, ev *eventref.Ref) {
+	// By the reference first: a run of repeats of one event compares no
+	// strings (cachegrind, ZerologRepeat/hook: runtime.memequal's call).
+	if (ev != nil && ev == t.lastRef) || (id == t.lastEvent && (ev == t.lastRef || ev == nil)) {
+		return
+	}
+	if ev.Dropped() {
+		return
+	}
+	t.lastEvent, t.lastRef = id, ev
+}
+
+// LastEvent returns the ID NoteEvent last noted on t, or "". An event
+// noted while its client was deciding it (a record folded into it
+// meanwhile), which the client then dropped, was never sent: it is no
+// last event. The one noted before it is not kept (see lastEvent): the
+// empty ID stands for it then, where a record folded into the event after
+// the drop would have left that one.
 func (t *Trail) LastEvent() string {
 	if t == nil {
 		return ""
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.lastEvent
+	return eventref.Name(t.lastEvent, t.lastRef)
 }
 
 // Dropped returns the number of records t dropped because it was full.
@@ -139,11 +167,12 @@ func (t *Trail) Append(r *Record) { t.AppendEvent(r, "") }
 
 // AppendEvent is Append and NoteEvent(id) under one lock: the end of every
 // record that escalates (an event, or one folded into an earlier event)
-// notes the event and keeps the record's breadcrumb.
+// notes the event and keeps the record's breadcrumb. The event's reference
+// is the one r names it by (Record.SetEvent), if any.
 func (t *Trail) AppendEvent(r *Record, id string) {
 	t.mu.Lock()
 	if id != "" && t != fallback { // see NoteEvent
-		t.lastEvent = id
+		t.noteEvent(id, r.event)
 	}
 	var old *Record
 	if t.n == len(t.recs) {
@@ -219,7 +248,7 @@ func pooled() *Record { return pool.Get().(*Record) }
 // have taken a record of that storage.
 func (t *Trail) AppendRepeat(c *Repeat) {
 	t.mu.Lock()
-	old := t.appendRepeat(c)
+	old := t.appendRepeat(c, nil)
 	t.mu.Unlock()
 	if old != nil {
 		Put(old)
@@ -230,8 +259,8 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 // captured.unownedRepeatOf), and AppendRepeat under one hold of t's lock, rather than a hold each:
 // the two atomic operations of a lock and its unlock were the costliest
 // part of a skipped repeat's look-up (see escalate.Escalator.SkipRepeat).
-// When the look-up answers with the ID of an event that was sent, it sets
-// c.ID to that ID and, if c then Fits and counted(c.ID) reports true,
+// When the look-up answers with the ID of an event that was sent, or is
+// in its client's hands, it sets c.ID to that ID and, if c then Fits and counted(c.ID) reports true,
 // adds c's breadcrumb as AppendRepeat does and reports true; else it
 // changes nothing of t's and reports false. (counted is given the ID, not
 // c: a c passed to a function value would escape, and its caller's Repeat
@@ -239,17 +268,20 @@ func (t *Trail) AppendRepeat(c *Repeat) {
 // must not take a trail's lock, nor panic (it would leave t locked).
 func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string) bool) bool {
 	t.mu.Lock()
-	earlier, ok := t.once.unownedRepeatOf(err)
-	if !ok || earlier == "" {
+	e := t.once.unownedRepeatEntry(err)
+	if e == nil || e.name() == "" {
 		t.mu.Unlock()
 		return false
 	}
+	// The breadcrumb names the event by its reference (see
+	// Record.SetEvent): it may be in its client's hands still.
+	earlier, ev := e.id, e.ref
 	c.ID = earlier
 	if !c.Fits() || !counted(earlier) {
 		t.mu.Unlock()
 		return false
 	}
-	old := t.appendRepeat(c)
+	old := t.appendRepeat(c, ev)
 	t.mu.Unlock()
 	if old != nil {
 		Put(old)
@@ -260,9 +292,9 @@ func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string
 // appendRepeat is AppendRepeat with t.mu held. It returns the record
 // dropped for good, to be given back to the pool once t.mu is released,
 // or nil.
-func (t *Trail) appendRepeat(c *Repeat) (old *Record) {
+func (t *Trail) appendRepeat(c *Repeat, ev *eventref.Ref) (old *Record) {
 	if c.ID != "" && t != fallback { // see NoteEvent
-		t.lastEvent = c.ID
+		t.noteEvent(c.ID, ev)
 	}
 	var r *Record
 	if t.n == len(t.recs) {
@@ -275,7 +307,7 @@ func (t *Trail) appendRepeat(c *Repeat) (old *Record) {
 	}
 	// No defer, unlike AppendFilled, whose fill is the caller's: c.fill
 	// only copies c's bytes and numbers.
-	c.fill(r)
+	c.fill(r, ev)
 	t.push(r)
 	return old
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/event"
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
@@ -24,7 +25,7 @@ import (
 
 // eventIDKey names the breadcrumb data entry that links an error record to
 // the event it was sent as, or to the earlier event of the same error.
-const eventIDKey = "sentry.event_id"
+const eventIDKey = buffer.EventIDKey
 
 const defaultFallbackWindow = 10 * time.Second
 
@@ -308,10 +309,17 @@ func (e *Escalator) NeedsSite(s Sender) bool {
 func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
 	trail := s.trail
 	var handover policy.Handover
-	// newID is made only for an event that is not a capture-once repeat;
-	// sent is set once the client took it.
+	// newID is made only for an event that is not a capture-once repeat,
+	// with its reference newRef (which the unit's other goroutines, and other
+	// units deduplicated against it, may name while the client decides
+	// it); sent is set once the client took it.
 	var newID string
+	var newRef *eventref.Ref
 	sent := false
+	// named is the reference of the event id names, if any: the
+	// breadcrumb and the trail's last event name it by it (a repeat's
+	// earlier event may be in its client's hands still, and dropped).
+	var named *eventref.Ref
 	// key is the event's fingerprint key once noise control admitted it
 	// (admitted), as newID.
 	var key string
@@ -323,7 +331,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			if !sent {
 				// Not sent (the user's BeforeSend panicked): capture-once
 				// keeps errs, as for a dropped event, under no event, so
-				// that their repeats name none and LastEventID is not it.
+				// that their repeats name none and LastEventID is not it;
+				// nor does what named it meanwhile.
+				newRef.Drop()
 				trail.NotSent(newID)
 				if admitted {
 					// Dedupe too: the fingerprint's repeats are those of
@@ -336,6 +346,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
 		b := e.breadcrumbOf(rec, id)
+		if id != "" && named != nil {
+			b.SetEvent(named)
+		}
 		trail.AppendEvent(b, id)
 		if b != rec {
 			buffer.Put(rec)
@@ -347,14 +360,15 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	}
 	// Made by newEvent, for an event that is not a capture-once repeat.
 	var now time.Time
-	newEvent := func() string {
-		newID, now, key = e.newEvent(client, rec, errs, site)
-		return newID
+	newEvent := func() eventref.Named {
+		newRef, now, key = e.newEvent(client, rec, errs, site)
+		newID = newRef.ID()
+		return eventref.Of(newRef)
 	}
 	var v policy.Verdict
 	if len(errs) == 0 {
-		newID, now, key = e.newEvent(client, rec, errs, site)
-		v = e.proc.Admit(client, key, now, e.dedupeWindow, newID)
+		newEvent()
+		v = e.proc.AdmitEvent(client, key, now, e.dedupeWindow, newRef)
 	} else {
 		var window time.Duration
 		var owner any
@@ -369,12 +383,13 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		// deduplicated or dropped (their breadcrumbs would name it, and
 		// their repeats be counted under an event it does not know). Noise
 		// control's lock takes no trail's, and Admit calls no user code.
-		onceID, first := trail.CaptureOnceSettled(owner, errs, newEvent, rec.When(), window, func(id string) (string, bool) {
-			v = e.proc.Admit(client, key, now, e.dedupeWindow, id)
+		once, first := trail.CaptureOnceSettled(owner, errs, newEvent, rec.When(), window, func(id eventref.Named) (eventref.Named, bool) {
+			v = e.proc.AdmitEvent(client, key, now, e.dedupeWindow, id.Ref)
 			return settled(v, id)
 		})
 		if !first {
-			earlier := onceID
+			earlier := once.ID
+			named = once.Ref
 			if recovered != nil {
 				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 			}
@@ -394,11 +409,15 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		}
 	}
 	admitted = v.Send
+	if v.Send {
+		named = newRef
+	}
 	if !v.Send {
 		earlier := v.Earlier
 		if v.EarlierDropped { // a repeat of an event the client dropped: no event
 			earlier = ""
 		}
+		named = v.EarlierRef // the client may be deciding it still
 		if recovered != nil {
 			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
 		}
@@ -442,13 +461,21 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// client dropped (BeforeSend, an event processor, sampling) has none:
 	// the summary would go through BeforeSend without the original error
 	// in its hint, and past the scope's processors, and reach Sentry.
+	if sentID == nil {
+		// Dropped (BeforeSend, a processor): first marked, so that what
+		// named it while the client decided (the unit's other goroutines'
+		// repeats, other units deduplicated against it: their breadcrumbs,
+		// capture-once entries and last events) names no event from now
+		// on, without a lock held across the user's code or a walk over
+		// them; and so that a verdict of noise control before Sent below
+		// sees it dropped.
+		newRef.Drop()
+	}
 	e.proc.Sent(key, newID, client, ev, sentID != nil)
 	if sentID == nil {
-		// Dropped (BeforeSend, a processor): a record capture-once folds
-		// into it later must not name it, nor make it LastEventID. (One
-		// of the unit's other goroutines that found errs while the client
-		// had the event names it still: the trail's lock is not held
-		// across the user's code.)
+		// A record capture-once folds into it later must not name it, nor
+		// make it LastEventID (the entries' mark says so already; NotSent
+		// lets their reference go).
 		trail.NotSent(newID)
 		stats.EventsFailed.Add(1)
 		return ""
@@ -469,12 +496,12 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 // runtime.Callers decodes for the event's stack, stays as small as it was.
 //
 //go:noinline
-func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []error, site event.Site) (id string, now time.Time, key string) {
+func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []error, site event.Site) (ev *eventref.Ref, now time.Time, key string) {
 	rec.Expand()
 	// Most keys fit: built here, a key allocates only as a string.
 	var keyBuf [256]byte
 	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
-	return policy.NewEventID(), time.Now(), key
+	return eventref.New(), time.Now(), key
 }
 
 // settled is what capture-once remembers the errors of the event id under,
@@ -484,14 +511,16 @@ func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []e
 // processor), no event: the errors stay captured, so that the bug is not
 // offered again when an upper layer logs it, but their repeats name none
 // (buffer.Trail.NotSent); and not at all when the rate limit dropped it.
-func settled(v policy.Verdict, id string) (as string, keep bool) {
+func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool) {
 	switch {
 	case v.Send:
 		return id, true
 	case v.EarlierDropped:
-		return "", true
+		return eventref.Named{}, true
 	default:
-		return v.Earlier, v.Earlier != ""
+		// The earlier event with its reference: its client may be
+		// deciding it still, and drop it.
+		return eventref.Named{ID: v.Earlier, Ref: v.EarlierRef}, v.Earlier != ""
 	}
 }
 

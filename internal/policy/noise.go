@@ -15,6 +15,7 @@ import (
 
 	"github.com/getsentry/sentry-go"
 
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
 )
 
@@ -50,15 +51,16 @@ const maxSummaryBytes = 16 << 20
 const RepeatsKey = "logcrumbs"
 
 type seen struct {
-	sent    time.Time // when the last event of the fingerprint was sent
-	id      string    // its ID
-	before  [3]string // the IDs of the events of the fingerprint before it, newest first
-	repeats int       // events suppressed since
-	first   time.Time // when the first of them was suppressed
-	summary *summary  // what Flush sends for pending repeats
-	size    int       // summary's bytes, as counted in noise.summaryBytes
-	dropped bool      // the client dropped the event: it has no summary
-	gone    bool      // no longer in noise.recent: swept, or the table reset
+	sent    time.Time     // when the last event of the fingerprint was sent
+	id      string        // its ID
+	ref     *eventref.Ref // its reference, if any (see Verdict.EarlierRef)
+	before  [3]string     // the IDs of the events of the fingerprint before it, newest first
+	repeats int           // events suppressed since
+	first   time.Time     // when the first of them was suppressed
+	summary *summary      // what Flush sends for pending repeats
+	size    int           // summary's bytes, as counted in noise.summaryBytes
+	dropped bool          // the client dropped the event: it has no summary
+	gone    bool          // no longer in noise.recent: swept, or the table reset
 
 	key  string     // its key in noise.recent (the map's own string)
 	memo recordMemo // the record a repeat was last counted on (see RepeatMemo)
@@ -237,6 +239,10 @@ func (p *Process) SetRateLimit(perSecond float64, burst int) {
 type Verdict struct {
 	Send    bool
 	Earlier string // the event this one repeats, when not sent
+	// EarlierRef is the Earlier event's reference, if it has one: the
+	// client may still be deciding it, and drop it after this verdict
+	// (what names it then names no event, see eventref).
+	EarlierRef *eventref.Ref
 	// EarlierDropped is set when the client dropped the Earlier event
 	// (BeforeSend, an event processor): this one repeats an event that
 	// was never sent.
@@ -249,7 +255,14 @@ type Verdict struct {
 // AppendFingerprintKey), sent through client, may be sent at now (see
 // admit).
 func (p *Process) Admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string) Verdict {
-	return p.noise.admit(client, key, now, window, id, &p.unlimited)
+	return p.noise.admit(client, key, now, window, eventref.Named{ID: id}, &p.unlimited)
+}
+
+// AdmitEvent is Admit for the event ev, remembered by its reference: an
+// event deduplicated against it while its client decides it names no
+// event once the client drops it (Verdict.EarlierRef).
+func (p *Process) AdmitEvent(client *sentry.Client, key string, now time.Time, window time.Duration, ev *eventref.Ref) Verdict {
+	return p.noise.admit(client, key, now, window, eventref.Of(ev), &p.unlimited)
 }
 
 // Repeat counts a capture-once hit now (see repeat).
@@ -276,7 +289,7 @@ func (p *Process) Sent(key, id string, client *sentry.Client, event *sentry.Even
 // admits the event, it records id as the fingerprint's event at once, under
 // the same lock: goroutines that log the same error while the event is
 // being built are its repeats, not events of their own.
-func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string, unlimited *perClient[struct{}]) Verdict {
+func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, ev eventref.Named, unlimited *perClient[struct{}]) Verdict {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := n.recent[key]
@@ -286,7 +299,9 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		}
 		s.repeats++
 		stats.EventsDeduplicated.Add(1)
-		return Verdict{Earlier: s.id, EarlierDropped: s.dropped}
+		// The client may have dropped s's event without Sent yet: its
+		// reference is marked first.
+		return Verdict{Earlier: s.id, EarlierRef: s.ref, EarlierDropped: s.dropped || s.ref.Dropped()}
 	}
 	if !n.take(client, now, unlimited) {
 		stats.EventsRateLimited.Add(1)
@@ -316,7 +331,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		n.recent[key] = s
 	}
 	n.dropSummary(s)
-	s.sent, s.id, s.before, s.client, s.dropped = now, id, before, weak.Pointer[sentry.Client]{}, false
+	s.sent, s.id, s.ref, s.before, s.client, s.dropped = now, ev.ID, ev.Ref, before, weak.Pointer[sentry.Client]{}, false
 	return v
 }
 

@@ -269,8 +269,9 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 	byHand := mine && !ours && u.trail != nil // logcrumbs notes its own events' IDs
 	if byHand {
 		if err := hint.OriginalException; err != nil && hint.RecoveredException == nil {
-			if earlier, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
-				u.trail.NoteEvent(earlier)
+			// Noted with the look-up, by the earlier event's reference:
+			// its client may be deciding it still, and drop it.
+			if _, first := u.trail.CaptureByHandNoted(err, string(event.EventID), event.Timestamp); !first {
 				return nil // logcrumbs sent this error already, or one wrapping it
 			}
 		}
@@ -280,9 +281,8 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		// reported under that event, so that logcrumbs' own recovery
 		// further out sends nothing either.
 		if err, ok := hint.RecoveredException.(error); ok && !render.IsNil(err) {
-			if earlier, first := u.trail.CaptureByHand(err, string(event.EventID), event.Timestamp); !first {
+			if earlier, first := u.trail.CaptureByHandNoted(err, string(event.EventID), event.Timestamp); !first {
 				u.Sent(hint.RecoveredException, sentry.EventID(earlier))
-				u.trail.NoteEvent(earlier)
 				return nil
 			}
 		}
