@@ -101,24 +101,27 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 			// sent at all (the rate limit). A panic going on up through
 			// it is that event there (or none), not offered again; one
 			// recovered here only takes back a dropped event's ID.
-			eid := sentry.EventID(id)
-			if id == "" {
+			// With its reference, if any: an earlier event the panic (or
+			// the logger's Panic record) was folded into may be in its
+			// client's hands still, and dropped.
+			eid := id
+			if id.ID == "" {
 				eid = prior // "" when not reported
 			}
 			if !opts.Recover {
 				outer.ReportedNested(p, eid)
 				panic(p)
 			}
-			if eid == "" {
+			if eid.ID == "" {
 				outer.NotSentNested(p)
 			}
 			err = &jobPanic{job: name, value: p}
 			switch {
-			case id != "" || reported:
+			case id.ID != "" || reported:
 				// Its event, a logger's Panic record's, or "": one that
 				// was not sent, whose panic the caller's log must not
 				// offer again.
-				handBack(err, eventref.Named{ID: string(eid)})
+				handBack(err, eid)
 			default:
 				// Not sent: a panic with an error value whose event the
 				// client dropped is that error's entry under no event

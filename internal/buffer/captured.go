@@ -872,7 +872,8 @@ func (t *Trail) NotSent(id string) {
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
 func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
-	return t.captureByHand(err, id, now, false)
+	earlier, first := t.captureByHand(err, id, now, false)
+	return earlier.ID, first
 }
 
 // CaptureByHandNoted is CaptureByHand, which, when err is not new, also
@@ -880,11 +881,14 @@ func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool
 // t's lock, by its reference when it has one: an event logcrumbs handed
 // to its client, which may be deciding it still, and drop it (see
 // LastEvent).
-func (t *Trail) CaptureByHandNoted(err error, id string, now time.Time) (string, bool) {
+//
+// The earlier event comes with its reference, if it has one (see
+// Unit.Sent).
+func (t *Trail) CaptureByHandNoted(err error, id string, now time.Time) (eventref.Named, bool) {
 	return t.captureByHand(err, id, now, true)
 }
 
-func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (string, bool) {
+func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (eventref.Named, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
 	only := textOnlys(chain, nil)
@@ -896,10 +900,10 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (s
 		if note && earlier.ID != "" && t != fallback { // see NoteEvent
 			t.noteEvent(earlier.ID, earlier.Ref)
 		}
-		return earlier.ID, false
+		return earlier, false
 	}
 	t.once.add(entry)
-	return "", true
+	return eventref.Named{}, true
 }
 
 // HandBack remembers err as the event id, sent at now from another trail

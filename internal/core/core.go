@@ -31,6 +31,7 @@ import (
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/escalate"
 	"github.com/logcrumbs/logcrumbs/internal/event"
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
@@ -630,7 +631,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 	if needsSite {
 		site = event.LogCallSite()
 	}
-	id := c.esc.CaptureAt(ctx, snd, rec, errs, site) // takes rec
+	id, ref := c.esc.CaptureAt(ctx, snd, rec, errs, site) // takes rec
 	if ent.Panics {
 		var p any = ent.Message
 		if ent.PanicValue != nil {
@@ -640,7 +641,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 			// message, not by the panic value printed (see NotePanicText).
 			unit.NotePanicText(ctx, p, ent.Message)
 		}
-		unit.NotePanic(ctx, p, id)
+		unit.NotePanic(ctx, p, eventref.Named{ID: id, Ref: ref})
 	}
 }
 

@@ -246,12 +246,17 @@ func (e *Escalator) hubOf(ctx context.Context) (hub *sentry.Hub, onCtx bool) {
 //
 // It returns the ID of the event it sent, or "".
 func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
-	return e.capture(ctx, e.SenderOf(ctx), rec, errs, nil, event.Site{})
+	id, _ = e.capture(ctx, e.SenderOf(ctx), rec, errs, nil, event.Site{})
+	return id
 }
 
 // CaptureAt is Capture through s, SenderOf(ctx), for a record whose call
 // site its caller found (event.LogCallSite), or the zero Site for none.
-func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record, errs []error, site event.Site) (id string) {
+// It also returns the reference of the event id names, if any: an
+// earlier event rec was folded into may be in its client's hands still,
+// and dropped (see eventref), as the panic a logger raises after rec is
+// then (unit.NotePanic).
+func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record, errs []error, site event.Site) (id string, ref *eventref.Ref) {
 	return e.capture(ctx, s, rec, errs, nil, site)
 }
 
@@ -305,8 +310,9 @@ func (e *Escalator) NeedsSite(s Sender) bool {
 
 // capture is Capture; a non-nil recovered is the panic value the event
 // reports, which makes it unhandled and tells Units about it; a non-empty
-// site is rec's call site (see CaptureAt); s is the Sender of ctx.
-func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string) {
+// site is rec's call site (see CaptureAt); s is the Sender of ctx. ref is
+// the reference of the event id names, if it has one (see CaptureAt).
+func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string, ref *eventref.Ref) {
 	trail := s.trail
 	var handover policy.Handover
 	// newID is made only for an event that is not a capture-once repeat,
@@ -346,8 +352,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
 		b := e.breadcrumbOf(rec, id)
+		ref = nil
 		if id != "" && named != nil {
 			b.SetEvent(named)
+			ref = named
 		}
 		trail.AppendEvent(b, id)
 		if b != rec {
@@ -356,7 +364,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	}()
 	hub, client := s.hub, s.client
 	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
-		return ""
+		return "", nil
 	}
 	// Made by newEvent, for an event that is not a capture-once repeat.
 	var now time.Time
@@ -391,7 +399,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			earlier := once.ID
 			named = once.Ref
 			if recovered != nil {
-				unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
+				unit.Of(ctx).Sent(recovered, once)
 			}
 			// Counted if it repeats its own fingerprint's event (a hot loop),
 			// not when an upper layer logs the error again. "": that event
@@ -405,7 +413,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 				var keyBuf [256]byte // see newEvent
 				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
 			}
-			return earlier
+			return earlier, nil
 		}
 	}
 	admitted = v.Send
@@ -419,9 +427,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		}
 		named = v.EarlierRef // the client may be deciding it still
 		if recovered != nil {
-			unit.Of(ctx).Sent(recovered, sentry.EventID(earlier))
+			unit.Of(ctx).Sent(recovered, eventref.Named{ID: earlier, Ref: named})
 		}
-		return earlier
+		return earlier, nil
 	}
 	conf := e.proc.Conf(client)
 	ev := e.build.Event(rec, errs, trail, conf)
@@ -478,14 +486,14 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		// lets their reference go).
 		trail.NotSent(newID)
 		stats.EventsFailed.Add(1)
-		return ""
+		return "", nil
 	}
 	// Options.PassThroughLevel: the unit has sent an event. One the client
 	// dropped (BeforeSend filtering an error type, sampling) is none.
 	trail.MarkEscalated()
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
-	return newID
+	return newID, nil
 }
 
 // newEvent makes what rec needs, as an event that is not a capture-once
@@ -628,11 +636,13 @@ func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Re
 // error chain if p is an error, else its text as an exception of type
 // "panic", with the stack of the panic. what names the unit ("GET /orders",
 // "job send-email"). It sends nothing if the unit's hub already reported p,
-// and returns the event's ID or "".
-func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string {
+// and returns the event's ID or "", with its reference if it has one (an
+// earlier event p was folded into may be in its client's hands still, and
+// dropped: see eventref).
+func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) eventref.Named {
 	u := unit.Of(ctx)
 	if u.Reported(p) {
-		return ""
+		return eventref.Named{}
 	}
 	// A logger's panic value that is not its record's message (logrus'
 	// *Entry) reads as the message (unit.NotePanicText).
@@ -653,5 +663,6 @@ func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) string
 		_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
 	}
 	rec.EndMessage()
-	return e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{})
+	id, ref := e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{})
+	return eventref.Named{ID: id, Ref: ref}
 }

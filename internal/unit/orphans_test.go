@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 )
 
 // TestOrphanNoteKeepsNoValueAlive: the note of a panic value logged with no
@@ -19,7 +21,7 @@ func TestOrphanNoteKeepsNoValueAlive(t *testing.T) {
 		e := &entry{data: map[string]any{"big": make([]byte, 1<<20)}}
 		runtime.AddCleanup(e, func(ch chan struct{}) { close(ch) }, collected)
 		NotePanicText(context.Background(), e, "invariant broken")
-		NotePanic(context.Background(), e, "0123456789abcdef0123456789abcdef")
+		NotePanic(context.Background(), e, eventref.Named{ID: "0123456789abcdef0123456789abcdef"})
 	}()
 	for range 20 {
 		runtime.GC()
@@ -39,10 +41,10 @@ func TestOrphanAdoptedOnce(t *testing.T) {
 	type entry struct{ msg string }
 	e := &entry{msg: "bad order 17"}
 	NotePanicText(context.Background(), e, e.msg)
-	NotePanic(context.Background(), e, "0123456789abcdef0123456789abcdef")
+	NotePanic(context.Background(), e, eventref.Named{ID: "0123456789abcdef0123456789abcdef"})
 	var u, v Unit
-	if id, ok := u.ReportedAs(e); !ok || id != "0123456789abcdef0123456789abcdef" {
-		t.Errorf("ReportedAs = %q, %v; want the noted event", id, ok)
+	if id, ok := u.ReportedAs(e); !ok || id.Name() != "0123456789abcdef0123456789abcdef" {
+		t.Errorf("ReportedAs = %q, %v; want the noted event", id.ID, ok)
 	}
 	if text, ok := u.PanicText(e); !ok || text != "bad order 17" {
 		t.Errorf("PanicText = %q, %v; want the noted text", text, ok)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/event"
+	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/render"
 )
@@ -51,12 +52,17 @@ type Unit struct {
 	// through the hub of a unit of work nested in it (a job it runs),
 	// whose panic may have been recovered there (JobOptions.Recover) and
 	// so say nothing of a panic the unit meets later.
-	own     bool
+	own bool
+	// hasText: panicValue reads as panicText (NotePanicText). Here, by
+	// the other flags: eventRef's 8 bytes keep a Unit at 160.
+	hasText bool
 	eventID sentry.EventID
-	// panicValue reads as panicText, when hasText is set (NotePanicText).
+	// eventRef is eventID's reference, when it has one (an event
+	// logcrumbs handed to a client, which may be deciding it still, and
+	// drop it: see eventref): ReportedAs names it by it.
+	eventRef   *eventref.Ref
 	panicValue any
 	panicText  string
-	hasText    bool
 
 	// key is the unit's marker (see unitMarker), a string over keyBytes:
 	// written once in Bind, before key is made, and never again.
@@ -282,7 +288,7 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		// further out sends nothing either.
 		if err, ok := hint.RecoveredException.(error); ok && !render.IsNil(err) {
 			if earlier, first := u.trail.CaptureByHandNoted(err, string(event.EventID), event.Timestamp); !first {
-				u.Sent(hint.RecoveredException, sentry.EventID(earlier))
+				u.Sent(hint.RecoveredException, earlier)
 				return nil
 			}
 		}
@@ -334,18 +340,22 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 		// The first report, or one that takes the place of a nested
 		// unit's: the panic a later recovery of this unit will meet is
 		// the last one reported.
-		u.recovered, u.has, u.own, u.eventID = p, true, mine, event.EventID
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
 	}
 	return true
 }
 
 // Sent notes that the panic p was reported as id (or, capture-once, under
 // an earlier event), so that the unit drops any other report of it.
-func (u *Unit) Sent(p any, id sentry.EventID) {
+//
+// ev's reference, if any, is the event's: one the client is deciding
+// still (an earlier event the panic was folded into) and drops names no
+// event in ReportedAs.
+func (u *Unit) Sent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if !u.has || !u.own {
-		u.recovered, u.has, u.own, u.eventID = p, true, true, id
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 	}
 }
 
@@ -358,7 +368,7 @@ func (u *Unit) NotSentNested(p any) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.has && !u.own && samePanic(u.recovered, p) {
-		u.eventID = ""
+		u.eventID, u.eventRef = "", nil
 	}
 }
 
@@ -370,11 +380,11 @@ func (u *Unit) NotSentNested(p any) {
 // names id and does not offer p again. As for a panic u's processor notes
 // from a nested unit, it takes the place of another nested unit's, never
 // of u's own.
-func (u *Unit) ReportedNested(p any, id sentry.EventID) {
+func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if !u.has || !u.own {
-		u.recovered, u.has, u.own, u.eventID = p, true, false, id
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
 	}
 }
 
@@ -387,15 +397,17 @@ func (u *Unit) ReportedNested(p any, id sentry.EventID) {
 // global logger), a p that is a pointer, unique to the log call (logrus'
 // *Entry), is noted for the unit whose Middleware or RunJob recovers it
 // (see orphans).
-func NotePanic(ctx context.Context, p any, id string) {
-	if id == "" {
+//
+// ev's reference, if any, is the event's (see Sent).
+func NotePanic(ctx context.Context, p any, ev eventref.Named) {
+	if ev.ID == "" {
 		return
 	}
 	if lookup(ctx) == nil && isPointer(p) {
-		noteOrphan(p, func(o *orphan) { o.id, o.hasID = sentry.EventID(id), true })
+		noteOrphan(p, func(o *orphan) { o.id, o.ref, o.hasID = sentry.EventID(ev.ID), ev.Ref, true })
 		return
 	}
-	Of(ctx).Sent(p, sentry.EventID(id))
+	Of(ctx).Sent(p, ev)
 }
 
 // NotePanicText tells the unit of work of ctx that the panic p, which a
@@ -443,6 +455,7 @@ type orphan struct {
 	addr           uintptr            // the value's address
 	value          weak.Pointer[byte] // the value, while it lives
 	id             sentry.EventID
+	ref            *eventref.Ref // id's (see NotePanic)
 	text           string
 	hasID, hasText bool
 }
@@ -515,7 +528,7 @@ func (u *Unit) adopt(p any) {
 		u.panicValue, u.panicText, u.hasText = p, o.text, true
 	}
 	if o.hasID && (!u.has || !u.own) {
-		u.recovered, u.has, u.own, u.eventID = p, true, true, o.id
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, o.id, o.ref
 	}
 }
 
@@ -547,14 +560,17 @@ func (u *Unit) Reported(p any) bool {
 
 // ReportedAs returns the event that reported the panic p through the
 // unit's hub, if one did.
-func (u *Unit) ReportedAs(p any) (sentry.EventID, bool) {
+//
+// The event comes with its reference, if it has one: the client may be
+// deciding it still, and drop it (eventref.Named.Name names none then).
+func (u *Unit) ReportedAs(p any) (eventref.Named, bool) {
 	u.adopt(p)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.has && samePanic(u.recovered, p) {
-		return u.eventID, true
+		return eventref.Named{ID: string(u.eventID), Ref: u.eventRef}, true
 	}
-	return "", false
+	return eventref.Named{}, false
 }
 
 // PanicMatcher is a panic value noted for a unit of work (NotePanic) by a
