@@ -273,14 +273,7 @@ func TestConcurrentSeveralErrorsNameSentEvents(t *testing.T) {
 // its LastEventID must be empty, as when V logs after the drop
 // (Verdict.EarlierDropped).
 func TestDedupedAgainstDroppedInFlightEvent(t *testing.T) {
-	inFlight, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
-			once.Do(func() { close(inFlight); <-release })
-			return nil
-		}
-	})
+	rec, inFlight, release := heldDrop(t, "")
 	opts := rec.Options()
 	opts.DedupeWindow = time.Minute
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))

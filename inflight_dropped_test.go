@@ -21,14 +21,7 @@ import (
 // client then drops the event: LastEventID names no event, as when the
 // capture comes after the drop.
 func TestHandCaptureOfInFlightEventDropped(t *testing.T) {
-	inFlight, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(*sentry.Event, *sentry.EventHint) *sentry.Event {
-			once.Do(func() { close(inFlight); <-release })
-			return nil
-		}
-	})
+	rec, inFlight, release := heldDrop(t, "")
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 	ctx := rec.Context(context.Background())
 	boom := errors.New("hand in flight: card declined")
@@ -50,4 +43,23 @@ func TestHandCaptureOfInFlightEventDropped(t *testing.T) {
 	if id := logcrumbs.LastEventID(ctx); id != "" {
 		t.Errorf("LastEventID = %q, dropped", id)
 	}
+}
+
+// heldDrop returns a recorder whose client drops every event but those
+// about an error of the text pass (sent; "" sends none), and holds the
+// first it drops in BeforeSend until release is closed, closing inFlight
+// once it holds it: the event is in flight, decided later.
+func heldDrop(t *testing.T, pass string) (rec *logcrumbstest.Recorder, inFlight <-chan struct{}, release chan<- struct{}) {
+	in, rel := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	rec = logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+			if pass != "" && hint.OriginalException != nil && hint.OriginalException.Error() == pass {
+				return ev
+			}
+			once.Do(func() { close(in); <-rel })
+			return nil
+		}
+	})
+	return rec, in, rel
 }

@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/getsentry/sentry-go"
-
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -21,14 +17,7 @@ import (
 // drops the event: the unit's log of the error names no event, nor is it
 // the unit's LastEventID, as when the job runs after the drop.
 func TestJobHandsBackDedupedInFlightEvent(t *testing.T) {
-	inFlight, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(*sentry.Event, *sentry.EventHint) *sentry.Event {
-			once.Do(func() { close(inFlight); <-release })
-			return nil
-		}
-	})
+	rec, inFlight, release := heldDrop(t, "")
 	opts := rec.Options()
 	opts.DedupeWindow = time.Minute
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))

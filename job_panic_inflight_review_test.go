@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 
-	"github.com/getsentry/sentry-go"
-
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -22,14 +18,7 @@ import (
 // error RunJob returned names no event, nor is it LastEventID, as for a
 // job that returns the error (TestJobHandsBackDedupedInFlightEvent).
 func TestJobPanicFoldedIntoInFlightEventHandsBackNone(t *testing.T) {
-	inFlight, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(*sentry.Event, *sentry.EventHint) *sentry.Event {
-			once.Do(func() { close(inFlight); <-release })
-			return nil
-		}
-	})
+	rec, inFlight, release := heldDrop(t, "")
 	opts := rec.Options()
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
 	parent := rec.Context(context.Background())

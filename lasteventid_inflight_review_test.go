@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"testing"
 
-	"github.com/getsentry/sentry-go"
-
 	"github.com/logcrumbs/logcrumbs"
-	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -25,17 +21,7 @@ import (
 // gets depends on how two goroutines interleave.
 func TestLastEventIDAfterInFlightDropKeepsEarlierEvent(t *testing.T) {
 	t.Skip("defect (judgment call, documented in eventid.go): LastEventID is \"\" rather than the unit's earlier sent event when a record was folded into an event the client then dropped; the same logs one after another give the earlier event")
-	inFlight, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
-		o.BeforeSend = func(ev *sentry.Event, hint *sentry.EventHint) *sentry.Event {
-			if hint.OriginalException != nil && hint.OriginalException.Error() == "first" {
-				return ev
-			}
-			once.Do(func() { close(inFlight); <-release })
-			return nil
-		}
-	})
+	rec, inFlight, release := heldDrop(t, "first")
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 	ctx := rec.Context(context.Background())
 	logger.ErrorContext(ctx, "first failed", "err", errors.New("first"))
