@@ -131,6 +131,18 @@ type Record struct {
 	Time    time.Time
 	Elapsed time.Duration
 	Level   Level
+	// The flags, next to Level: each alone between wider fields took 8
+	// bytes, and the record one size class more (320 bytes, not 288).
+	//
+	// Truncated says that some text was cut to fit the limits.
+	Truncated bool
+	// Logged says the record was sent to Sentry Logs already (the Logs
+	// level), so that Options.LogsOnEvent does not send it again.
+	Logged bool
+	full   bool // an attribute was dropped for MaxRecordBytes: drop the rest
+	// errBufUsed says errBuf may hold errors: ErrorsSlot gave it out and
+	// ReleaseErrors has not cleared it since.
+	errBufUsed bool
 	// PC is the program counter of the log call, when the logger recorded
 	// one (slog's Record.PC, zap's caller), or zero: an event's stack starts
 	// there.
@@ -141,13 +153,8 @@ type Record struct {
 	data   []byte
 	limits Limits
 
-	// Truncated says that some text was cut to fit the limits.
-	Truncated bool
 	// DroppedAttrs counts the attributes that did not fit MaxAttrs.
 	DroppedAttrs int
-	// Logged says the record was sent to Sentry Logs already (the Logs
-	// level), so that Options.LogsOnEvent does not send it again.
-	Logged bool
 	// sent, when not nil, is shared by the copies of this record that
 	// other trails hold (Trail.NewChild): sending any of them to Sentry
 	// Logs marks them all, so that the record is sent once whichever unit
@@ -163,13 +170,9 @@ type Record struct {
 	// textStart marks where the text being written with Write began, or -1.
 	textStart int
 	textTotal int
-	full      bool // an attribute was dropped for MaxRecordBytes: drop the rest
 
 	errs   []error  // see SetErrors
 	errBuf [2]error // see ErrorsSlot
-	// errBufUsed says errBuf may hold errors: ErrorsSlot gave it out and
-	// ReleaseErrors has not cleared it since.
-	errBufUsed bool
 
 	// deferred, when parse is set, is the piece of data that holds fields
 	// kept as their logger encoded them, which parse turns into attributes
