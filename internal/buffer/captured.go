@@ -847,7 +847,8 @@ func (t *Trail) Recaptured(id, earlier string) {
 // dropped it): the errors stay captured, so that the bug is not offered
 // again when an upper layer logs it, but under the empty ID, so that a
 // record folded into it names no event and counts as no event sent
-// (logcrumbs.LastEventID).
+// (logcrumbs.LastEventID). Their reference, marked dropped, stays: it
+// still tells which errors were one record's (see sharedID).
 func (t *Trail) NotSent(id string) {
 	if id == "" {
 		return
@@ -856,7 +857,7 @@ func (t *Trail) NotSent(id string) {
 	defer t.mu.Unlock()
 	for i := range t.once.entries {
 		if e := &t.once.entries[i]; e.err != nil && e.id == id {
-			e.id, e.ref = "", nil
+			e.id = ""
 		}
 	}
 }
@@ -984,12 +985,14 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 // both errors of one record (see CaptureOnceFor), an event of several
 // errors.
 func (c *captured) sharedID(i int) bool {
-	id := c.entries[i].name() // a dropped event names none (see capturedEntry.ref)
-	if id == "" {
+	// By reference first: a dropped event names none (see
+	// capturedEntry.ref), yet its record's entries still share it.
+	id, ref := c.entries[i].name(), c.entries[i].ref
+	if id == "" && ref == nil {
 		return false
 	}
 	for j := range c.entries {
-		if j != i && c.entries[j].err != nil && c.entries[j].name() == id {
+		if e := &c.entries[j]; j != i && e.err != nil && (ref != nil && e.ref == ref || id != "" && e.name() == id) {
 			return true
 		}
 	}
