@@ -964,7 +964,14 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 				// (findAll answers by its last error's entry), as err
 				// logged alone does. Not remembered beside it: a new
 				// entry takes the oldest's place, which in a full table
-				// may come before this one, and be found first.
+				// may come before this one, and be found first. It counts
+				// from now, as a renamed entry does: expired (the record
+				// logged longer ago than the fallback trail's window), it
+				// would be found no more, and err logged here would be a
+				// second event of the job's error.
+				if id != "" || e.name() == "" {
+					e.at = now
+				}
 				known = true
 				continue
 			}
