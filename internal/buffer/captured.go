@@ -39,6 +39,10 @@ type capturedEntry struct {
 	// zerolog record of the caller's) is that job's event, for the job's
 	// client and within its window.
 	handedBack bool
+	// several says err was one of a record's several errors, remembered
+	// together under one event (see sharedID): two records of one error
+	// each, deduplicated against one event, hold it each alone.
+	several bool
 	// idents holds the errors of err's chain whose type is incomparable
 	// (found again by identity, see same), with their texts when captured:
 	// if one's text has changed since, the storage it points to was reused
@@ -443,7 +447,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventre
 	}
 	if keep {
 		for _, e := range entries {
-			e.id, e.ref = as.ID, as.Ref
+			e.id, e.ref, e.several = as.ID, as.Ref, len(entries) > 1
 			t.once.add(e)
 		}
 	}
@@ -964,7 +968,14 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 				// (findAll answers by its last error's entry), as err
 				// logged alone does. Not remembered beside it: a new
 				// entry takes the oldest's place, which in a full table
-				// may come before this one, and be found first.
+				// may come before this one, and be found first. It counts
+				// from now, as a renamed entry does: expired (the record
+				// logged longer ago than the fallback trail's window), it
+				// would be found no more, and err logged here would be a
+				// second event of the job's error.
+				if id != "" || e.name() == "" {
+					e.at = now
+				}
 				known = true
 				continue
 			}
@@ -983,16 +994,17 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 
 // sharedID reports whether another entry names the event entry i names:
 // both errors of one record (see CaptureOnceFor), an event of several
-// errors.
+// errors. Records of one error each that noise control deduplicated
+// against one event share no record (capturedEntry.several).
 func (c *captured) sharedID(i int) bool {
 	// By reference first: a dropped event names none (see
 	// capturedEntry.ref), yet its record's entries still share it.
 	id, ref := c.entries[i].name(), c.entries[i].ref
-	if id == "" && ref == nil {
+	if !c.entries[i].several || id == "" && ref == nil {
 		return false
 	}
 	for j := range c.entries {
-		if e := &c.entries[j]; j != i && e.err != nil && (ref != nil && e.ref == ref || id != "" && e.name() == id) {
+		if e := &c.entries[j]; j != i && e.err != nil && e.several && (ref != nil && e.ref == ref || id != "" && e.name() == id) {
 			return true
 		}
 	}

@@ -276,3 +276,28 @@ func TestHandBackOverDroppedSharedEvent(t *testing.T) {
 		t.Errorf("CapturedAs(b) = %q, %v; want captured under no event", id, ok)
 	}
 }
+
+// TestHandBackOverTwoRecordsDedupedToADroppedEvent: two records of one
+// error each, deduplicated by noise control against one event another
+// unit's client was still deciding, which it then dropped, are no record
+// of several errors: a job's event handed back for one of them names it
+// (a retry's run), as for any record of one error.
+func TestHandBackOverTwoRecordsDedupedToADroppedEvent(t *testing.T) {
+	a, b := errors.New("a"), errors.New("b")
+	u := eventref.New()
+	tr := NewTrail(4)
+	for _, err := range []error{a, b} {
+		if _, first := tr.CaptureOnceSettled(nil, []error{err}, func() eventref.Named { return eventref.Of(eventref.New()) }, time.Now(), 0,
+			func(eventref.Named) (eventref.Named, bool) { return eventref.Of(u), true }); !first {
+			t.Fatal("first capture refused")
+		}
+	}
+	u.Drop()
+	tr.HandBack(nil, a, "job", time.Now())
+	if id, ok := tr.CapturedAs(a); !ok || id != "job" {
+		t.Errorf("CapturedAs(a) = %q, %v; want the job's event", id, ok)
+	}
+	if id, ok := tr.CapturedAs(b); !ok || id != "" {
+		t.Errorf("CapturedAs(b) = %q, %v; want captured under no event", id, ok)
+	}
+}
