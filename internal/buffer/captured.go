@@ -34,7 +34,7 @@ type capturedEntry struct {
 	text     string // "" when err is never matched by its text (see byText)
 	textOnly bool
 	// handedBack is set for an error a job returned to the records logged
-	// without a unit of work (see HandBack): on the fallback trail, which
+	// without a unit of work (see HandBackNamed): on the fallback trail, which
 	// matches no other entry by text, a text-only error of its text (a
 	// zerolog record of the caller's) is that job's event, for the job's
 	// client and within its window.
@@ -866,7 +866,7 @@ func (t *Trail) NotSent(id string) {
 	}
 }
 
-// CaptureByHand decides whether err, captured by other code as event id at
+// CaptureByHandNoted decides whether err, captured by other code as event id at
 // now, is new to t: it returns ("", true) and remembers err under id, or
 // the earlier event and false when err is, or wraps, one t captured, or is
 // wrapped by one of them (logcrumbs sent an error wrapping it). The check
@@ -876,14 +876,9 @@ func (t *Trail) NotSent(id string) {
 // context.Canceled or sql.ErrNoRows) is another error: the sentinel inside
 // one captured error must not silence every later error, or panic, that
 // wraps it, as CaptureOnce does not for logged errors.
-func (t *Trail) CaptureByHand(err error, id string, now time.Time) (string, bool) {
-	earlier, first := t.captureByHand(err, id, now, false)
-	return earlier.ID, first
-}
-
-// CaptureByHandNoted is CaptureByHand, which, when err is not new, also
-// notes the earlier event as t's last (NoteEvent) under the same hold of
-// t's lock, by its reference when it has one: an event logcrumbs handed
+//
+// When err is not new, it also notes the earlier event as t's last
+// (NoteEvent) under the same hold of t's lock, by its reference when it has one: an event logcrumbs handed
 // to its client, which may be deciding it still, and drop it (see
 // LastEvent).
 //
@@ -911,7 +906,7 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 	return eventref.Named{}, true
 }
 
-// HandBack remembers err as the event id, sent at now from another trail
+// HandBackNamed remembers err as the event ev (id: ev.ID), sent at now from another trail
 // (a job's: RunJob hands the error it returns back to its caller's trail),
 // so that logged again here, as it is or wrapped, it is that event. It is
 // the newer capture of err: an entry that holds err itself (or, compared
@@ -934,13 +929,10 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 // are, so that logged here it is not offered again; an entry of err that
 // names an event that was sent keeps it (an event not sent takes no
 // event's place).
-func (t *Trail) HandBack(owner any, err error, id string, now time.Time) {
-	t.HandBackNamed(owner, err, eventref.Named{ID: id}, now)
-}
-
-// HandBackNamed is HandBack for the event ev, with its reference when it
-// has one (CapturedAsNamed): an event deduplicated against another unit's,
-// which its client may be deciding still, names no event once dropped.
+//
+// ev comes with its reference when it has one (CapturedAsNamed): an event
+// deduplicated against another unit's, which its client may be deciding
+// still, names no event once dropped.
 func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.Time) {
 	id := ev.ID
 	if err == nil {
@@ -1011,16 +1003,10 @@ func (c *captured) sharedID(i int) bool {
 	return false
 }
 
-// CapturedAs reports whether err is, or wraps, an error t captured (logged
+// CapturedAsNamed reports whether err is, or wraps, an error t captured (logged
 // as an event, or by hand), or is wrapped by one of them, and under which
-// event, as CaptureByHand answers, without remembering err.
-func (t *Trail) CapturedAs(err error) (string, bool) {
-	earlier, ok := t.CapturedAsNamed(err)
-	return earlier.ID, ok
-}
-
-// CapturedAsNamed is CapturedAs answering with the event's reference, if
-// it has one (see HandBackNamed).
+// event, as CaptureByHandNoted answers, without remembering err.
+// The event comes with its reference, if it has one (see HandBackNamed).
 func (t *Trail) CapturedAsNamed(err error) (eventref.Named, bool) {
 	chain := errorChain(err, nil)
 	texts := chainTexts(chain)
@@ -1143,7 +1129,7 @@ func (l *lookedUp) current(c *captured) bool {
 // The event is that of the outermost error of chain that t captured, as
 // CaptureOnceFor answers a logged error (see find), and only when t
 // captured none of them, that of a captured error wrapping the error: an
-// error captured on its own (a job's event handed back, see HandBack) is
+// error captured on its own (a job's event handed back, see HandBackNamed) is
 // its own event, not that of an earlier capture that merely wraps it
 // ("attempt 1: smtp down", the caller's log of a first run).
 func (t *Trail) containsLocked(chain []error, texts []string, textOnly []bool, byText bool, l *lookedUp) (eventref.Named, bool) {
