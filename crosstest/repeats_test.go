@@ -378,3 +378,86 @@ func TestRepeatsAreOneCallSites(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatsAfterRebindCountOnTheirEvent: a request that keeps logging an
+// error after the program bound its hub to a new client (a configuration
+// reload) repeats the event the old client sent: its repeats are counted
+// on that event, and Flush reports them all through the old client. They
+// were counted only while the hub held the client that sent it (the
+// repeats after the rebind, lost: "a summary of 4 repeats").
+func TestRepeatsAfterRebindCountOnTheirEvent(t *testing.T) {
+	for _, l := range layeredLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			old, current := logcrumbstest.New(t), logcrumbstest.New(t)
+			oldClient := old.Hub().Client()
+			hub := sentry.NewHub(oldClient, sentry.NewScope())
+			log := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}).log
+			ctx := logcrumbs.NewContext(context.Background())
+			err := errors.New("db down")
+			for i := range 10 {
+				if i == 5 {
+					hub.BindClient(current.Hub().Client())
+				}
+				log(ctx, "query failed", err)
+			}
+			logcrumbs.Flush(time.Second)
+			if n := len(current.Events()); n != 0 {
+				t.Errorf("the hub's new client got %d events, want none: %q", n, current.Events()[0].Message)
+			}
+			evs := old.Events()
+			if len(evs) != 2 || repeatsOf(evs[1]) != 9 {
+				n := 0
+				if len(evs) == 2 {
+					n = repeatsOf(evs[1])
+				}
+				t.Fatalf("the old client got %d events, want the event and a summary of 9 repeats (a summary of %d)", len(evs), n)
+			}
+			runtime.KeepAlive(oldClient)
+		})
+	}
+}
+
+// TestRepeatsWhileUnboundNameTheirEvent: a request logs an error (an event),
+// the program unbinds the hub's client, the request logs the error again,
+// the client comes back and the request fails otherwise: every logger's
+// breadcrumbs of the repeats name the first event, those logged while the
+// hub had no client too, as zerolog's skipped repeats, which read no
+// client, name it. (Capture returned at once without a client: "3 of 5
+// repeats name the event" for every logger.)
+func TestRepeatsWhileUnboundNameTheirEvent(t *testing.T) {
+	for _, l := range layeredLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			client := rec.Hub().Client()
+			hub := sentry.NewHub(client, sentry.NewScope())
+			fs := l.make(t, logcrumbs.Options{Hub: hub})
+			log := fs.log
+			ctx := logcrumbs.NewContext(context.Background())
+			err := errors.New("db down")
+			for i := range 6 {
+				switch i {
+				case 3:
+					hub.BindClient(nil)
+				case 5:
+					hub.BindClient(client)
+				}
+				log(ctx, "query failed", err)
+			}
+			fs.upper(ctx, "gave up", fmt.Errorf("timeout"))
+			evs := rec.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events, want 2", len(evs))
+			}
+			first := string(evs[0].EventID)
+			named := 0
+			for _, b := range evs[1].Breadcrumbs() {
+				if b.Data["sentry.event_id"] == first {
+					named++
+				}
+			}
+			if named != 6 { // the event's own breadcrumb, and its 5 repeats
+				t.Errorf("%d of 5 repeats name the event", named-1)
+			}
+		})
+	}
+}

@@ -289,6 +289,18 @@ func (t *Trail) AppendRepeatOf(err error, c *Repeat, counted func(earlier string
 	return true
 }
 
+// LastRepeatOf is AppendRepeatOf's look-up alone: the event err names
+// when the trail's last capture-once look-up found err alone under it, and
+// that event was sent or is in its client's hands. It calls no user code.
+func (t *Trail) LastRepeatOf(err error) (eventref.Named, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e := t.once.unownedRepeatEntry(err); e != nil && e.name() != "" {
+		return e.named(), true
+	}
+	return eventref.Named{}, false
+}
+
 // appendRepeat is AppendRepeat with t.mu held. It returns the record
 // dropped for good, to be given back to the pool once t.mu is released,
 // or nil.

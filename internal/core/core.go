@@ -668,6 +668,7 @@ func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc 
 	if c.repeats != nil && !logs && !fullRepeats.Load() && c.skipRepeat(snd, ent, preset, enc) {
 		return nil, nil, snd, false
 	}
+	snd = snd.WithClient() // once, for NeedsSite and CaptureAt
 	if ent.Exact != nil {
 		ent.Time, ent.Elapsed = ent.Exact()
 	}
@@ -711,7 +712,7 @@ const maxScratchRaw = 1024
 //go:noinline
 func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *Encoder) bool {
 	if preset != nil || enc.Message != nil || ent.Panics || ent.PC != 0 || c.parse == nil ||
-		len(enc.Raw) > maxScratchRaw || !c.esc.MayRepeat(snd) || !c.esc.NeedsSite(snd) {
+		len(enc.Raw) > maxScratchRaw || !c.esc.MayRepeat(snd) || !c.esc.SiteKeyed() {
 		return false
 	}
 	sc := c.repeats

@@ -261,28 +261,41 @@ func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record,
 }
 
 // Sender is the trail of a context (buffer.For) and the hub that sends
-// its events (Escalator.Hub), with its client, looked up once for
-// MayRepeat, NeedsSite and CaptureAt: each look-up walks the context, the
-// hub's a lock of its stack too, and the second of each was about 300
-// instructions of a skipped zerolog repeat (cachegrind, ZerologRepeat/hook).
+// its events (Escalator.Hub), with its client once read (WithClient),
+// looked up once for MayRepeat, NeedsSite, SkipRepeat and CaptureAt: each
+// look-up walks the context, and the second of each was about 300
+// instructions of a skipped zerolog repeat (cachegrind,
+// ZerologRepeat/hook). SkipRepeat does without the client: reading it
+// takes two of the hub's read locks, four atomic operations, a tenth of a
+// skipped zerolog repeat's time (CPU profile of ZerologRepeat/hook).
 type Sender struct {
 	trail  *buffer.Trail
 	hub    *sentry.Hub
 	client *sentry.Client
+	read   bool // client is the hub's (WithClient)
 }
 
-// SenderOf returns the Sender of ctx.
-func (e *Escalator) SenderOf(ctx context.Context) Sender { return e.SenderWith(ctx, nil) }
+// SenderOf returns the Sender of ctx, its client read.
+func (e *Escalator) SenderOf(ctx context.Context) Sender { return e.SenderWith(ctx, nil).WithClient() }
 
 // SenderWith is SenderOf with the trail of ctx (buffer.For) looked up
 // already, or nil: a bound logger's (core.Entry.Trail) is not looked up
-// again (cachegrind, ZerologRepeat/writer: about 35 instructions).
+// again (cachegrind, ZerologRepeat/writer: about 35 instructions). Its
+// client is not read: SkipRepeat does without it, and NeedsSite and
+// CaptureAt read it if WithClient did not.
 func (e *Escalator) SenderWith(ctx context.Context, trail *buffer.Trail) Sender {
 	if trail == nil {
 		trail = buffer.For(ctx)
 	}
-	hub := e.Hub(ctx)
-	return Sender{trail: trail, hub: hub, client: hub.Client()}
+	return Sender{trail: trail, hub: e.Hub(ctx)}
+}
+
+// WithClient returns s with its hub's client read, once.
+func (s Sender) WithClient() Sender {
+	if !s.read {
+		s.client, s.read = s.hub.Client(), true
+	}
+	return s
 }
 
 // MayRepeat reports whether a record with errors sent through s (the
@@ -305,14 +318,19 @@ func (e *Escalator) MayRepeat(s Sender) bool { return s.trail.Repeated() }
 // Options.FingerprintKey), and its hub has a client (else nothing is
 // sent, nor keyed). Its caller may then find the site for CaptureAt.
 func (e *Escalator) NeedsSite(s Sender) bool {
-	return e.build.SiteKeyed() && s.client.IsEnabled()
+	return e.build.SiteKeyed() && s.WithClient().client.IsEnabled()
 }
+
+// SiteKeyed reports whether a record's key is its call site (no
+// Options.FingerprintKey): SkipRepeat may then skip a repeat found there.
+func (e *Escalator) SiteKeyed() bool { return e.build.SiteKeyed() }
 
 // capture is Capture; a non-nil recovered is the panic value the event
 // reports, which makes it unhandled and tells Units about it; a non-empty
 // site is rec's call site (see CaptureAt); s is the Sender of ctx. ref is
 // the reference of the event id names, if it has one (see CaptureAt).
 func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string, ref *eventref.Ref) {
+	s = s.WithClient()
 	trail := s.trail
 	var handover policy.Handover
 	// newID is made only for an event that is not a capture-once repeat,
@@ -363,7 +381,22 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		}
 	}()
 	hub, client := s.hub, s.client
-	if !client.IsEnabled() || (e.opts.RequireError && len(errs) == 0) {
+	if !client.IsEnabled() {
+		// A repeat of the event the trail sent last, once the program
+		// unbound the client, names it, as SkipRepeat, which reads no
+		// client, keeps it.
+		if len(errs) == 1 && recovered == nil && trail != buffer.Fallback() {
+			if once, ok := trail.LastRepeatOf(errs[0]); ok {
+				named = once.Ref
+				if id, ok := e.build.RecordID(nil, rec, errs, site.Ret); ok {
+					e.proc.RepeatRemembered(&e.repeats, once.ID, &id)
+				}
+				return once.ID, nil
+			}
+		}
+		return "", nil
+	}
+	if e.opts.RequireError && len(errs) == 0 {
 		return "", nil
 	}
 	// Made by newEvent, for an event that is not a capture-once repeat.
@@ -552,13 +585,19 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // dropped record given back to the pool were about 500 of the 3,450
 // instructions it cost beyond zerolog's own (cachegrind,
 // ZerologRepeat/hook).
+//
+// It reads no client (see Sender): a repeat of an event that was sent is
+// counted on that event's entry (see policy.RepeatMemo), whichever client
+// the hub holds now, and its breadcrumb names the event even once the
+// program unbound the client (capture keeps a breadcrumb naming none
+// then, sending nothing).
 func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr) bool {
-	trail, client := s.trail, s.client
-	if len(errs) != 1 || siteRet == 0 || !client.IsEnabled() || trail == buffer.Fallback() {
+	trail := s.trail
+	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() {
 		return false
 	}
 	var id policy.RecordID
-	if !e.build.SetRecordID(&id, client, c.Logger, errs, siteRet) {
+	if !e.build.SetRecordID(&id, nil, c.Logger, errs, siteRet) { // no client: see policy.RecordID
 		return false
 	}
 	c.EventLimits, c.Limits, c.Key = e.eventLimits, e.breadcrumbLimits, eventIDKey

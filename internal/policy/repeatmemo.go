@@ -16,12 +16,16 @@ import (
 // (RecordID), and the next repeat whose record has the same identity goes
 // to that entry without its key being built.
 //
-// Only what the key is made of identifies a record: the client's number,
-// the logger, the log call's program counter (the call site is a function
-// of it) and the types of the errors. The key is then the same, so the
-// entry found is the one the key would find, as long as it is still in the
-// table under that key (not swept, see seen.gone): the same repeats are
-// counted. Records without a program counter (zap without AddCaller,
+// Only what the key is made of identifies a record: the logger, the log
+// call's program counter (the call site is a function of it) and the types
+// of the errors; and the entry must hold the event the record repeats
+// (seen.hasEvent), which names the client that sent it, the key's last
+// part. The key is then that of the client that sent the event, so the
+// entry found is the one that key finds, as long as it is still in the
+// table under it (not swept, see seen.gone): a repeat is counted on its
+// event's entry whichever client the hub holds now (after the program
+// bound another, the current one's key finds no such entry), and a
+// skipped repeat need not read the hub's client (escalate.Sender). Records without a program counter (zap without AddCaller,
 // zerolog) are identified by the return address of the frame their call
 // site was found in when the stack was walked by frame pointers (see
 // event.Site): the same address always has the same site. Without it they
@@ -37,7 +41,7 @@ const maxIDTypes = 2
 // program counter and no user fingerprint (see AppendFingerprintKey): a
 // record's identity for RepeatMemo.
 type RecordID struct {
-	Client uint64 // ClientID of the client
+	Client uint64 // ClientID of the client, for RepeatNoted: not compared
 	Logger []byte // a view of the record's storage: never kept
 	PC     uintptr
 	// Walked: PC is not the record's but the return address of the frame
@@ -75,7 +79,6 @@ func typeWord(err error) uintptr { return (*[2]uintptr)(unsafe.Pointer(&err))[0]
 // last counted on by its key: its RecordID, with its logger as a piece of
 // the entry's key (no bytes of its own).
 type recordMemo struct {
-	client uint64
 	pc     uintptr
 	walked bool
 	logger string // a piece of the entry's key
@@ -86,7 +89,7 @@ type recordMemo struct {
 
 // matches reports whether id is the remembered identity.
 func (m *recordMemo) matches(id *RecordID) bool {
-	return m.set && m.pc == id.PC && m.walked == id.Walked && m.client == id.Client && m.ntypes == id.ntypes &&
+	return m.set && m.pc == id.PC && m.walked == id.Walked && m.ntypes == id.ntypes &&
 		m.types == id.types && m.logger == string(id.Logger)
 }
 
@@ -100,7 +103,7 @@ func (m *recordMemo) remember(key string, id *RecordID) {
 		m.set = false
 		return
 	}
-	*m = recordMemo{set: true, client: id.Client, pc: id.PC, walked: id.Walked, logger: key[start : start+len(id.Logger)], types: id.types, ntypes: id.ntypes}
+	*m = recordMemo{set: true, pc: id.PC, walked: id.Walked, logger: key[start : start+len(id.Logger)], types: id.types, ntypes: id.ntypes}
 }
 
 // RepeatMemo remembers, for an integration, the fingerprint entry its
@@ -133,13 +136,14 @@ func (p *Process) RepeatNoted(m *RepeatMemo, key []byte, earlier string, id Reco
 }
 
 // repeatAt is repeat for the entry s, if it is still the table's entry of
-// its key and id is the identity of its last record (see RepeatMemo).
+// its key, id is the identity of its last record and earlier one of its
+// events (see RepeatMemo).
 //
 // It unlocks without defer (about 20 instructions of a skipped repeat,
 // cachegrind): what it calls compares and counts, and cannot panic.
 func (n *noise) repeatAt(s *seen, earlier string, id *RecordID, now func() time.Time) bool {
 	n.mu.Lock()
-	if s.gone || !s.memo.matches(id) {
+	if s.gone || !s.memo.matches(id) || !s.hasEvent(earlier) {
 		n.mu.Unlock()
 		return false
 	}
@@ -165,10 +169,15 @@ func (n *noise) repeatNoting(key []byte, earlier string, id *RecordID, now func(
 	return s
 }
 
+// hasEvent reports whether id is one of s's recent events. n.mu is held.
+func (s *seen) hasEvent(id string) bool {
+	return s.id == id || slices.Contains(s.before[:], id)
+}
+
 // count counts a repeat of earlier on s, the entry of its record's key,
 // if earlier is one of s's recent events (see repeat). n.mu is held.
 func (n *noise) count(s *seen, earlier string, now func() time.Time) {
-	if s.id != earlier && !slices.Contains(s.before[:], earlier) {
+	if !s.hasEvent(earlier) {
 		return
 	}
 	if s.repeats == 0 {

@@ -11,10 +11,11 @@ import (
 
 // TestRepeatMemo: a repeat counted by its key remembers its record's
 // identity in the key's entry, and the next repeat is counted there without
-// its key only if it has that identity (client, logger, program counter,
-// error types: what its key is made of) and the entry is still the key's
-// (not swept, the table not reset). Counted or not, it is then counted as
-// Repeat would have: only repeats of the entry's recent events.
+// its key only if it has that identity (logger, program counter, error
+// types: what its key is made of), repeats one of the entry's events (whose
+// client the key's is) and the entry is still the key's (not swept, the
+// table not reset). Whichever client it was logged through: a repeat of an
+// event after the program bound another client is counted on its event.
 func TestRepeatMemo(t *testing.T) {
 	p := newProcess()
 	client, err := sentry.NewClient(sentry.ClientOptions{Transport: &keep{}})
@@ -44,18 +45,23 @@ func TestRepeatMemo(t *testing.T) {
 	if !p.RepeatRemembered(&m, "ev1", idOf("app", 1, client, errs)) || repeats() != 2 {
 		t.Fatalf("the same record: %d repeats, want 2, the second by the memo", repeats())
 	}
-	if !p.RepeatRemembered(&m, "another event", id) || repeats() != 2 {
-		t.Errorf("a repeat of another event: %d repeats, want it found and not counted (2)", repeats())
+	if p.RepeatRemembered(&m, "another event", id) || repeats() != 2 {
+		t.Errorf("a repeat of another event: %d repeats, want it left to its key (2)", repeats())
 	}
 	other, err := sentry.NewClient(sentry.ClientOptions{Transport: &keep{}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !p.RepeatRemembered(&m, "ev1", idOf("app", 1, other, errs)) || repeats() != 3 {
+		t.Errorf("a repeat of ev1 through another client: %d repeats, want 3, by the memo", repeats())
+	}
+	if !p.RepeatRemembered(&m, "ev1", idOf("app", 1, nil, errs)) || repeats() != 4 {
+		t.Errorf("a repeat of ev1 without its client read: %d repeats, want 4, by the memo", repeats())
+	}
 	for name, id := range map[string]*RecordID{
 		"logger":      idOf("ap", 1, client, errs),
 		"longer name": idOf("app|", 1, client, errs),
 		"pc":          idOf("app", 2, client, errs),
-		"client":      idOf("app", 1, other, errs),
 		"error type":  idOf("app", 1, client, []error{errors.New("x")}),
 		"errors":      idOf("app", 1, client, append(errs, errs[0])),
 	} {
