@@ -271,8 +271,7 @@ func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record,
 type Sender struct {
 	trail  *buffer.Trail
 	hub    *sentry.Hub
-	client *sentry.Client
-	read   bool // client is the hub's (WithClient)
+	client *sentry.Client // nil: not read, or none (read again then: rare)
 }
 
 // SenderOf returns the Sender of ctx, its client read.
@@ -292,8 +291,8 @@ func (e *Escalator) SenderWith(ctx context.Context, trail *buffer.Trail) Sender 
 
 // WithClient returns s with its hub's client read, once.
 func (s Sender) WithClient() Sender {
-	if !s.read {
-		s.client, s.read = s.hub.Client(), true
+	if s.client == nil {
+		s.client = s.hub.Client()
 	}
 	return s
 }

@@ -147,7 +147,7 @@ func (n *noise) repeatAt(s *seen, earlier string, id *RecordID, now func() time.
 		n.mu.Unlock()
 		return false
 	}
-	n.count(s, earlier, now)
+	n.counted(s, now)
 	n.mu.Unlock()
 	return true
 }
@@ -177,9 +177,13 @@ func (s *seen) hasEvent(id string) bool {
 // count counts a repeat of earlier on s, the entry of its record's key,
 // if earlier is one of s's recent events (see repeat). n.mu is held.
 func (n *noise) count(s *seen, earlier string, now func() time.Time) {
-	if !s.hasEvent(earlier) {
-		return
+	if s.hasEvent(earlier) {
+		n.counted(s, now)
 	}
+}
+
+// counted counts a repeat of one of s's recent events on s. n.mu is held.
+func (n *noise) counted(s *seen, now func() time.Time) {
 	if s.repeats == 0 {
 		s.first = now()
 	}
