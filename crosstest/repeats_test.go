@@ -150,24 +150,39 @@ func TestNewClientStartsClean(t *testing.T) {
 func TestPendingRepeatsGoThroughTheirClient(t *testing.T) {
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			old, current := logcrumbstest.New(t), logcrumbstest.New(t)
-			oldClient := old.Hub().Client()
-			hub := sentry.NewHub(oldClient, sentry.NewScope())
-			log := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}).log
+			old, current, hub, log := reloading(t, l)
 			for i := range 3 { // three requests, one bug
 				log(logcrumbs.NewContext(context.Background()), "query failed", fmt.Errorf("req %d: %w", i, errors.New("db down")))
 			}
 			hub.BindClient(current.Hub().Client())
-			logcrumbs.Flush(time.Second)
-			if n := len(current.Events()); n != 0 {
-				t.Errorf("the hub's new client got %d events, want none: %q", n, current.Events()[0].Message)
-			}
-			evs := old.Events()
-			if len(evs) != 2 || repeatsOf(evs[1]) != 2 {
-				t.Fatalf("the old client got %d events, want the event and a summary of 2 repeats", len(evs))
-			}
-			runtime.KeepAlive(oldClient)
+			oldSummarises(t, old, current, 2)
 		})
+	}
+}
+
+// reloading returns l's log, through a hub bound to old's client, which
+// the test then binds to current's.
+func reloading(t *testing.T, l layeredLogger) (old, current *logcrumbstest.Recorder, hub *sentry.Hub, log func(context.Context, string, error)) {
+	old, current = logcrumbstest.New(t), logcrumbstest.New(t)
+	hub = sentry.NewHub(old.Hub().Client(), sentry.NewScope())
+	return old, current, hub, l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}).log
+}
+
+// oldSummarises flushes, and checks that current's client got no event
+// and old's the event and Flush's summary of its repeats.
+func oldSummarises(t *testing.T, old, current *logcrumbstest.Recorder, repeats int) {
+	t.Helper()
+	logcrumbs.Flush(time.Second)
+	if n := len(current.Events()); n != 0 {
+		t.Errorf("the hub's new client got %d events, want none: %q", n, current.Events()[0].Message)
+	}
+	evs := old.Events()
+	if len(evs) != 2 || repeatsOf(evs[1]) != repeats {
+		n := 0
+		if len(evs) == 2 {
+			n = repeatsOf(evs[1])
+		}
+		t.Fatalf("the old client got %d events, want the event and a summary of %d repeats (a summary of %d)", len(evs), repeats, n)
 	}
 }
 
@@ -388,10 +403,7 @@ func TestRepeatsAreOneCallSites(t *testing.T) {
 func TestRepeatsAfterRebindCountOnTheirEvent(t *testing.T) {
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			old, current := logcrumbstest.New(t), logcrumbstest.New(t)
-			oldClient := old.Hub().Client()
-			hub := sentry.NewHub(oldClient, sentry.NewScope())
-			log := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute}).log
+			old, current, hub, log := reloading(t, l)
 			ctx := logcrumbs.NewContext(context.Background())
 			err := errors.New("db down")
 			for i := range 10 {
@@ -400,19 +412,7 @@ func TestRepeatsAfterRebindCountOnTheirEvent(t *testing.T) {
 				}
 				log(ctx, "query failed", err)
 			}
-			logcrumbs.Flush(time.Second)
-			if n := len(current.Events()); n != 0 {
-				t.Errorf("the hub's new client got %d events, want none: %q", n, current.Events()[0].Message)
-			}
-			evs := old.Events()
-			if len(evs) != 2 || repeatsOf(evs[1]) != 9 {
-				n := 0
-				if len(evs) == 2 {
-					n = repeatsOf(evs[1])
-				}
-				t.Fatalf("the old client got %d events, want the event and a summary of 9 repeats (a summary of %d)", len(evs), n)
-			}
-			runtime.KeepAlive(oldClient)
+			oldSummarises(t, old, current, 9)
 		})
 	}
 }
