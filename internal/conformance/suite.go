@@ -65,6 +65,7 @@ func Run(t *testing.T, d Driver) {
 		{"ErrorOfWith", testErrorOfWith},
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 		{"UserGatedNested", testUserGatedNested},
+		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
