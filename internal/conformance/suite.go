@@ -66,6 +66,7 @@ func Run(t *testing.T, d Driver) {
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 		{"UserGatedNested", testUserGatedNested},
 		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
+		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
