@@ -65,6 +65,8 @@ func Run(t *testing.T, d Driver) {
 		{"ErrorOfWith", testErrorOfWith},
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 		{"UserGatedNested", testUserGatedNested},
+		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
+		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
