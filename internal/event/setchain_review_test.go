@@ -116,3 +116,25 @@ func TestSetChainReadableJoinKeepsItsShape(t *testing.T) {
 		}
 	}
 }
+
+// selfJoin is a join that holds itself, by value, and cannot be read.
+type selfJoin []error
+
+func (selfJoin) Error() string     { panic("self join") }
+func (j selfJoin) Unwrap() []error { return j }
+
+// TestSetChainSelfJoinEnds: a join of another kind than a pointer that
+// holds itself, in a chain of unbounded depth (a negative MaxErrorDepth),
+// is read in a bounded number of steps, and keeps its readable member.
+func TestSetChainSelfJoinEnds(t *testing.T) {
+	j := selfJoin{nil, plainErr("disk full")}
+	j[0] = j
+	ev := &sentry.Event{}
+	setChain(ev, []error{j}, -1, 0)
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" {
+			return
+		}
+	}
+	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
+}
