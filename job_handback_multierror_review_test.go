@@ -19,10 +19,10 @@ import (
 // that logs and returns the second of them as it is (the job's event, with
 // that error alone). The caller's record of both errors logged again is
 // the caller's first event, the only one that holds both: not the job's,
-// which never held the first error. The hand-back renames the caller's
+// which never held the first error (the hand-back renamed the caller's
 // entry of the returned error, one of the two entries of that record, and
-// capture-once answers a record of several errors with the event of its
-// last error's entry.
+// capture-once answered a record of several errors with the event of its
+// last error's entry).
 func TestJobHandBackKeepsAMultiErrorRecordsEvent(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
@@ -48,7 +48,8 @@ func TestJobHandBackKeepsAMultiErrorRecordsEvent(t *testing.T) {
 // captured errors full (32 entries) when the job hands its error back: the
 // entry remembered beside the record's goes in place of the oldest, at a
 // lower index than the record's entries, and is found first: the record of
-// both errors logged again names the job's event.
+// both errors logged again named the job's event (it goes on to the
+// record's entry now: captured.recordOf).
 func TestJobHandBackKeepsAMultiErrorRecordsEventRingFull(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
