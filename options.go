@@ -135,8 +135,9 @@ type Options struct {
 	// through sentry-go's log API with the event's trace, so that the Logs
 	// view shows what led up to every error, at the cost of the failing
 	// units alone (as Monolog's FingersCrossed handler does for files).
-	// Records the integration's Logs level sent already are not sent again,
-	// and a second event of the unit sends only the records since the
+	// Records the integration's Logs level sent already are not sent again
+	// (the event's own record, which that level may send too, still comes
+	// after what led up to it), and a second event of the unit sends only the records since the
 	// first; a record a child unit copied (JobOptions.Child,
 	// NewChildContext) is sent once, with the first event of either unit.
 	// Records of the fallback trail (no unit of work) are not sent.

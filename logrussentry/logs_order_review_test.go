@@ -17,8 +17,6 @@ import (
 // sentry-go stamps each log when it is sent, so the order sent is the
 // order the Logs view shows.
 func TestLogsOnEventOrderWithLogsLevel(t *testing.T) {
-	t.Skip("defect: with LogsLevel at the event's level, core.Core.event sends the event's record to Logs " +
-		"before CaptureAt's logsOnEvent sends the trail: Logs show e, a, b")
 	l, rec := newLogger(t, nil, func(o *logrussentry.Options) {
 		o.LogsOnEvent = true
 		o.LogsLevel = logrus.ErrorLevel

@@ -532,6 +532,10 @@ func readTexts(errs []error, buf []string) []string {
 // holds an error already captured for owner (see find), the index of the
 // last chain's entry, and true; or what the look-up needs first (see
 // find). It calls no user code: it runs under the trail's lock.
+//
+// A record of several errors answers by its last error's entry; when that
+// is the entry of an error a job handed back (HandBackNamed) beside a
+// record's entry of the same error, by the record's entry (see recordOf).
 func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool, rc *rechecks) (earlier string, at int, found bool, need lookNeed) {
 	for i := range chains.ends {
 		chain, texts := chains.chain(i)
@@ -544,7 +548,47 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 		}
 		earlier, at = prev, j
 	}
+	if len(chains.ends) > 1 && c.entries[at].handedBack && !c.entries[at].several {
+		at = c.recordOf(owner, chains, at, now, window, byText, rc)
+		earlier = c.entries[at].name()
+	}
 	return earlier, at, true, needNothing
+}
+
+// recordOf is findAll's answer for chains, a record of several errors
+// whose last error's entry, at, is one a job handed back (HandBackNamed):
+// the entry of the same error that names the event of an entry another of
+// the chains found, an event of several errors (this record's, logged
+// before), the last such chain first; else at. An error a job returned,
+// which the caller had logged in a record of several errors, is the job's
+// event alone and that record's in the record, as logged before. It finds
+// the other chains' entries again (find, as findAll did, under the same
+// hold of the lock: the same answers) and calls no user code.
+//
+//go:noinline
+func (c *captured) recordOf(owner any, chains chainSet, at int, now time.Time, window time.Duration, byText bool, rc *rechecks) int {
+	b := &c.entries[at]
+	for i := len(chains.ends) - 2; i >= 0; i-- {
+		chain, texts := chains.chain(i)
+		_, k, ok, need := c.find(owner, chain, texts, chains.textOnlyOf(i), now, window, byText, rc)
+		if !ok || need != needNothing || !c.entries[k].several {
+			continue
+		}
+		r := &c.entries[k]
+		for j := range c.entries {
+			e := &c.entries[j]
+			if j == at || e.err == nil || !e.several || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
+				continue
+			}
+			if !(r.ref != nil && e.ref == r.ref || r.id != "" && e.id == r.id) {
+				continue
+			}
+			if same(e.err, b.err) || (b.textOnly || e.textOnly) && b.text != "" && e.text == b.text {
+				return j
+			}
+		}
+	}
+	return at
 }
 
 // lookNeed is what a look-up under a trail's lock needs done outside it, by
@@ -557,12 +601,12 @@ const (
 	needRecheck          // a captured entry's texts rechecked (see rechecks)
 )
 
-// add remembers e in place of the oldest entry. Errors of every type are
-// remembered: those that are not comparable are found again by identity
-// (see same).
-func (c *captured) add(e capturedEntry) {
+// add remembers e in place of the oldest entry, and returns its index (-1
+// for a nil error, not remembered). Errors of every type are remembered:
+// those that are not comparable are found again by identity (see same).
+func (c *captured) add(e capturedEntry) int {
 	if e.err == nil {
-		return
+		return -1
 	}
 	c.adds++
 	// Cleared, not checked against adds in repeatOf: its 8 bytes more put
@@ -577,10 +621,12 @@ func (c *captured) add(e capturedEntry) {
 			c.entries = grown
 		}
 		c.entries = append(c.entries, e)
-		return
+		return n
 	}
-	c.entries[c.next] = e
+	at := int(c.next)
+	c.entries[at] = e
 	c.next = (c.next + 1) % capturedSize
+	return at
 }
 
 // find returns the event under which an error of chain was captured for
@@ -911,9 +957,12 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 // so that logged again here, as it is or wrapped, it is that event. It is
 // the newer capture of err: an entry that holds err itself (or, compared
 // by text, its text) now names id, so that a unit of work that runs a job
-// twice (a retry) and logs what each run returned names each run's event,
-// unless it is one of a record's several errors, whose event holds them
-// all and stays theirs (err logged again names it too); when none holds
+// twice (a retry) and logs what each run returned names each run's event;
+// but for an entry of a record's several errors, whose event holds them
+// all and stays theirs (the record logged again names it, see recordOf),
+// beside which err is remembered under id, found first for err logged
+// alone (err itself, as the caller's log of what the job returned, is the
+// job's event, as RunJob says); when none holds
 // err, err is remembered under id, also when t captured
 // something err wraps or is wrapped by (then the caller's log would name
 // the other event, or send a second one). When owner is not nil, only
@@ -948,6 +997,9 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 	t.lockedLook(chain, 1, false, &l)
 	defer t.mu.Unlock()
 	known := false
+	// The first entry of a record's several errors that holds err, and the
+	// first entry of err alone renamed id, if any.
+	record, renamed := -1, -1
 	for i := range t.once.entries {
 		e := &t.once.entries[i]
 		if e.err == nil || e.owner != owner {
@@ -957,30 +1009,52 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 			if t.once.sharedID(i) {
 				// One of a record's several errors: that record's event
 				// holds them all, and the record logged again names it
-				// (findAll answers by its last error's entry), as err
-				// logged alone does. Not remembered beside it: a new
-				// entry takes the oldest's place, which in a full table
-				// may come before this one, and be found first. It counts
-				// from now, as a renamed entry does: expired (the record
-				// logged longer ago than the fallback trail's window), it
-				// would be found no more, and err logged here would be a
-				// second event of the job's error.
+				// (see findAll); err alone is the job's event, remembered
+				// beside it (below). It counts from now, as a renamed
+				// entry does: expired (the record logged longer ago than
+				// the fallback trail's window), it would be found no more,
+				// and the record logged here would be a second event.
 				if id != "" || e.name() == "" {
 					e.at = now
+				}
+				if record < 0 {
+					record = i
 				}
 				known = true
 				continue
 			}
 			if id != "" || e.name() == "" {
 				e.id, e.ref, e.at = id, ev.Ref, now
+				if renamed < 0 {
+					renamed = i
+				}
 			}
 			e.handedBack = true
 			known = true
 		}
 	}
-	if !known {
+	switch {
+	case !known:
 		entry.handedBack = true
 		t.once.add(entry)
+	case record >= 0 && id != "" && (renamed < 0 || renamed > record):
+		// err alone names the job's event: an entry of its own comes
+		// before the record's, so that a look-up of err alone (find,
+		// containsLocked), which answers by the first entry that holds
+		// it, finds it first; a look-up of the record's errors goes on
+		// to the record's (see captured.recordOf). A new entry takes the
+		// oldest's place, which may come after the record's: then the
+		// two change places.
+		at := renamed
+		if at < 0 {
+			entry.handedBack = true
+			at = t.once.add(entry)
+		}
+		if at > record {
+			c := &t.once.entries
+			(*c)[at], (*c)[record] = (*c)[record], (*c)[at]
+			t.once.last = lastFound{} // it may have found either
+		}
 	}
 }
 

@@ -258,7 +258,9 @@ func TestDedupedEntriesNameDroppedEventNone(t *testing.T) {
 // reference, marked dropped, names none): a job's event handed back for one
 // of them leaves both to it, as for a sent record (sharedID), so that the
 // record logged again names no event, not the job's, which lacks the other
-// error (root TestJobHandBackKeepsADroppedMultiErrorRecordsNone).
+// error (root TestJobHandBackKeepsADroppedMultiErrorRecordsNone); the
+// error alone is the job's event (RunJob's godoc; root
+// TestJobHandBackMultiErrorBothAnswers for a sent record).
 func TestHandBackOverDroppedSharedEvent(t *testing.T) {
 	a, b := errors.New("a"), errors.New("b")
 	u := eventref.New()
@@ -269,11 +271,16 @@ func TestHandBackOverDroppedSharedEvent(t *testing.T) {
 	}
 	u.Drop()
 	tr.HandBack(nil, a, "job", time.Now())
-	if id, ok := tr.CapturedAs(a); !ok || id != "" {
-		t.Errorf("CapturedAs(a) = %q, %v; want captured under the record's dropped event, no event", id, ok)
+	if id, ok := tr.CapturedAs(a); !ok || id != "job" {
+		t.Errorf("CapturedAs(a) = %q, %v; want the job's event", id, ok)
 	}
 	if id, ok := tr.CapturedAs(b); !ok || id != "" {
 		t.Errorf("CapturedAs(b) = %q, %v; want captured under no event", id, ok)
+	}
+	for _, errs := range [][]error{{a, b}, {b, a}} {
+		if got, first := tr.CaptureOnceSettled(nil, errs, func() eventref.Named { return eventref.Of(eventref.New()) }, time.Now(), 0, nil); first || got.ID != "" {
+			t.Errorf("the record %v again: %q, first %v; want the record's dropped event, no event", errs, got.ID, first)
+		}
 	}
 }
 

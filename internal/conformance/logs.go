@@ -29,6 +29,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsErrorLevelOnly", testLogsErrorLevelOnly},
 		{"LogsOnEvent", testLogsOnEvent},
 		{"LogsOnEventNotTwice", testLogsOnEventNotTwice},
+		{"LogsOnEventOrder", testLogsOnEventOrder},
 		{"LogsOnEventChildOnce", testLogsOnEventChildOnce},
 		{"LogsOnEventVolume", testLogsOnEventVolume},
 		{"LogsEmptyMessage", testLogsEmptyMessage},
@@ -237,8 +238,8 @@ func testLogsOnEvent(t *testing.T, d Driver) {
 }
 
 // LogsOnEventNotTwice: with LogsOnEvent and the Logs level at Error, the
-// Error record goes to Sentry Logs once, at the level, and the trail that
-// led to it follows without it.
+// Error record goes to Sentry Logs once, and after the trail that led to
+// it, as with LogsOnEvent alone (see LogsOnEventOrder).
 func testLogsOnEventNotTwice(t *testing.T, d Driver) {
 	logger, rec := newLogsLogger(t, d, true, Error, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
 	log := logger.Bind(rec.Context(context.Background()))
@@ -246,8 +247,8 @@ func testLogsOnEventNotTwice(t *testing.T, d Driver) {
 	log.Log(Warn, "step 2")
 	log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
 	got := bodies(rec.Logs())
-	if strings.Join(got, "|") != "failed|step 1|step 2" {
-		t.Errorf("logs %q, want the Error record at its level, then its trail, each once", got)
+	if strings.Join(got, "|") != "step 1|step 2|failed" {
+		t.Errorf("logs %q, want the trail, then the Error record, each once", got)
 	}
 }
 

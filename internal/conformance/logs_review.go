@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/getsentry/sentry-go"
@@ -66,5 +67,35 @@ func testLogsBeforeSendLogPanics(t *testing.T, d Driver) {
 				t.Errorf("the BeforeSendLog panic was not counted in Stats().UserPanics")
 			}
 		})
+	}
+}
+
+// LogsOnEventOrder: with LogsOnEvent and a Logs level that sends the
+// event's own record too, Sentry Logs get what led up to each event before
+// the event's record, as with LogsOnEvent alone: sentry-go stamps a log
+// when it is handed over and batches them in that order, so the order sent
+// is the order the Logs view shows. So for an event of the event level,
+// for a record below it that Options.EscalateIf sends as an event, and for
+// a unit's second event, which sends only the records since the first.
+func testLogsOnEventOrder(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, true, Warn, func(o *logcrumbs.Options) {
+		o.LogsOnEvent = true
+		o.EscalateIf = func(r logcrumbs.Record) bool { return strings.HasPrefix(r.Message(), "escalate") }
+	})
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "step 1")
+	log.Log(Info, "step 2")
+	log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
+	log.Log(Info, "step 3")
+	log.Log(Info, "step 4")
+	log.Log(Warn, "escalate me")
+	log.Log(Info, "step 5")
+	log.Log(Error, "failed again", Field{"err", errors.New("second " + t.Name())})
+	want := "step 1|step 2|failed|step 3|step 4|escalate me|step 5|failed again"
+	if got := strings.Join(bodies(rec.Logs()), "|"); got != want {
+		t.Errorf("logs %q, want %q: what led up to each event before its record", got, want)
+	}
+	if evs := rec.Events(); len(evs) != 3 {
+		t.Errorf("%d events %q, want 3", len(evs), messages(evs))
 	}
 }

@@ -552,8 +552,7 @@ func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Prese
 		c.event(ctx, ent, preset, enc, true)
 	case Breadcrumb:
 		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), false)
-		c.esc.SendLog(ctx, rec)
-		c.esc.Keep(ctx, rec, errs)
+		c.esc.KeepLogged(ctx, rec, errs)
 	default: // only sent to Logs: its errors serve nothing
 		rec, _ := c.breadcrumb(ent, preset, enc, false, false)
 		c.esc.SendLog(ctx, rec)
@@ -620,9 +619,6 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 	if rec == nil { // skipped (see skipRepeat)
 		return
 	}
-	if logs {
-		c.esc.SendLog(ctx, rec)
-	}
 	// The call site of a record without a pc, which its key may need, is
 	// found here: runtime.Callers pays for every frame it reads, and from
 	// here the log call is 3 frames nearer (a third of a skipped repeat's
@@ -631,7 +627,9 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 	if needsSite {
 		site = event.LogCallSite()
 	}
-	id, ref := c.esc.CaptureAt(ctx, snd, rec, errs, site) // takes rec
+	// With logs, rec goes to Sentry Logs from there, after the trail that
+	// led to it when the event sends that (Options.LogsOnEvent).
+	id, ref := c.esc.CaptureAt(ctx, snd, rec, errs, site, logs) // takes rec
 	if ent.Panics {
 		var p any = ent.Message
 		if ent.PanicValue != nil {

@@ -81,15 +81,9 @@ func (e *Escalator) escalates(rec *buffer.Record) (yes bool) {
 // an event, also to Sentry Logs when it is at or above
 // Options.PassThroughLevel. It takes ownership of rec.
 func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) {
-	if e.opts.EscalateIf != nil {
-		rec.Expand() // the predicate reads the fields
-		rec.SetErrors(errs)
-		escalates := e.escalates(rec)
-		rec.SetErrors(nil)
-		if escalates {
-			e.Capture(ctx, rec, errs)
-			return
-		}
+	if e.opts.EscalateIf != nil && e.escalatesWith(rec, errs) {
+		e.Capture(ctx, rec, errs)
+		return
 	}
 	trail := buffer.For(ctx)
 	if e.passThrough >= 0 && rec.Level >= e.passThrough && !rec.Logged && trail.Escalated() {
@@ -97,6 +91,32 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	}
 	rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 	trail.Append(rec)
+}
+
+// escalatesWith reports whether Options.EscalateIf, which is set, picks
+// rec with its errors errs.
+func (e *Escalator) escalatesWith(rec *buffer.Record, errs []error) bool {
+	rec.Expand() // the predicate reads the fields
+	rec.SetErrors(errs)
+	escalates := e.escalates(rec)
+	rec.SetErrors(nil)
+	return escalates
+}
+
+// KeepLogged is Keep for a record that also goes to Sentry Logs (the
+// integration's Logs level): it sends rec there and keeps it; or, when
+// Options.EscalateIf picks it, sends it as an event that sends rec to
+// Logs itself, after the trail that led to it (Options.LogsOnEvent: see
+// capture's logs). It takes ownership of rec.
+func (e *Escalator) KeepLogged(ctx context.Context, rec *buffer.Record, errs []error) {
+	if e.opts.EscalateIf != nil && e.escalatesWith(rec, errs) {
+		e.capture(ctx, e.SenderOf(ctx), rec, errs, nil, event.Site{}, true)
+		return
+	}
+	// Sent and marked, as Keep's pass-through would send it.
+	e.SendLog(ctx, rec)
+	rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
+	buffer.For(ctx).Append(rec)
 }
 
 // Fills reports whether a breadcrumb of level may be kept in trail, the
@@ -246,7 +266,7 @@ func (e *Escalator) hubOf(ctx context.Context) (hub *sentry.Hub, onCtx bool) {
 //
 // It returns the ID of the event it sent, or "".
 func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []error) (id string) {
-	id, _ = e.capture(ctx, e.SenderOf(ctx), rec, errs, nil, event.Site{})
+	id, _ = e.capture(ctx, e.SenderOf(ctx), rec, errs, nil, event.Site{}, false)
 	return id
 }
 
@@ -255,9 +275,11 @@ func (e *Escalator) Capture(ctx context.Context, rec *buffer.Record, errs []erro
 // It also returns the reference of the event id names, if any: an
 // earlier event rec was folded into may be in its client's hands still,
 // and dropped (see eventref), as the panic a logger raises after rec is
-// then (unit.NotePanic).
-func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record, errs []error, site event.Site) (id string, ref *eventref.Ref) {
-	return e.capture(ctx, s, rec, errs, nil, site)
+// then (unit.NotePanic). With logs, rec also goes to Sentry Logs (the
+// integration's Logs level), whatever becomes of the event: after the
+// trail that led to it, when the event sends it (Options.LogsOnEvent).
+func (e *Escalator) CaptureAt(ctx context.Context, s Sender, rec *buffer.Record, errs []error, site event.Site, logs bool) (id string, ref *eventref.Ref) {
+	return e.capture(ctx, s, rec, errs, nil, site, logs)
 }
 
 // Sender is the trail of a context (buffer.For) and the hub that sends
@@ -328,7 +350,12 @@ func (e *Escalator) SiteKeyed() bool { return e.build.SiteKeyed() }
 // reports, which makes it unhandled and tells Units about it; a non-empty
 // site is rec's call site (see CaptureAt); s is the Sender of ctx. ref is
 // the reference of the event id names, if it has one (see CaptureAt).
-func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site) (id string, ref *eventref.Ref) {
+// With logs, rec goes to Sentry Logs too: once the event is sent, by
+// logsOnEvent after the trail that led to it, when LogsOnEvent sends that
+// (sent first, the error's log came before its causes in the Logs view:
+// sentry-go stamps a log when it is handed over, and batches logs in that
+// order); else, whatever the outcome, before its breadcrumb is kept.
+func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site, logs bool) (id string, ref *eventref.Ref) {
 	s = s.WithClient()
 	trail := s.trail
 	var handover policy.Handover
@@ -367,6 +394,11 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			id = ""
 		}
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
+		if logs && !rec.Logged {
+			// Not sent by logsOnEvent. Marked before its breadcrumb is
+			// made, so that LogsOnEvent does not send it again.
+			e.SendLog(ctx, rec)
+		}
 		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
 		b := e.breadcrumbOf(rec, id)
 		ref = nil
@@ -701,6 +733,6 @@ func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) eventr
 		_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
 	}
 	rec.EndMessage()
-	id, ref := e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{})
+	id, ref := e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{}, false)
 	return eventref.Named{ID: id, Ref: ref}
 }

@@ -126,23 +126,24 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 }
 
 // chainAfterPanic is setChain once setException of errs panicked with p.
+// One bad value logged beside the real error must not replace the real
+// error's chain: errs are read again without those that cannot be read
+// alone. Nor one joined with it (errors.Join(err, bad), logged as one
+// value): a join that cannot be read stands for its members that can, as
+// if they had been logged side by side (see readableMembers). A chain that
+// reads keeps its shape: only one that panicked is read again.
 func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc uintptr) {
-	if len(errs) > 1 {
-		// One bad value logged beside the real error must not replace the
-		// real error's chain.
-		var ok []error
-		for _, e := range errs {
-			if setException(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
-				ok = append(ok, e)
-			}
-		}
-		// Fewer errors each time: errors that read alone but not together
-		// (an Error that panics on some calls only) are not retried for
-		// ever, and get the exception that says reading them panicked.
-		if len(ok) > 0 && len(ok) < len(errs) {
-			setChain(event, ok, maxDepth, pc)
+	// Joins are opened on the first try only, and the tries after it read
+	// fewer errors each time: errors that read alone but not together (an
+	// Error that panics on some calls only) are not retried for ever, and
+	// get the exception that says reading them panicked.
+	ok, opened := readableErrors(errs, maxDepth, pc, true)
+	for len(ok) > 0 && (opened || len(ok) < len(errs)) {
+		if p = setException(event, ok, maxDepth, pc); p == nil {
 			return
 		}
+		errs = ok
+		ok, opened = readableErrors(errs, maxDepth, pc, false)
 	}
 	err := errs[0]
 	if len(errs) > 1 {
@@ -155,6 +156,96 @@ func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc 
 		Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", p),
 		Stacktrace: callerStacktrace(pc),
 	}}
+}
+
+// readableErrors returns those of errs, which cannot be read together,
+// that can be read alone, and with joins, in the place of each join among
+// the others, its members that can (readableMembers), and whether it found
+// any such member. One error, which was just read alone, is not read again.
+func readableErrors(errs []error, maxDepth int, pc uintptr, joins bool) (ok []error, opened bool) {
+	o := joinOpener{maxDepth: maxDepth, pc: pc, budget: maxOpenedJoins}
+	for _, e := range errs {
+		if len(errs) > 1 && setException(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
+			ok = append(ok, e)
+			continue
+		}
+		if joins {
+			n := len(ok)
+			ok = o.readableMembers(ok, e, 0)
+			opened = opened || len(ok) > n
+		}
+	}
+	return ok, opened
+}
+
+// maxOpenedJoins bounds how many joins readableErrors opens: a join met
+// twice is opened once when it can be a map key (errors.Join's, a
+// pointer, can), but one that cannot and holds itself would be opened for
+// ever when the chain's depth is not bounded (a negative MaxErrorDepth).
+const maxOpenedJoins = 1024
+
+// joinOpener is readableMembers' state: the chain's depth and the
+// caller's pc (see setException), the joins opened and the members found
+// so far, and how many more joins it may open.
+type joinOpener struct {
+	maxDepth int
+	pc       uintptr
+	seen     map[error]struct{}
+	budget   int
+}
+
+// readableMembers appends to ok the members of err, an error that cannot
+// be read alone, that can, when err is a join (Unwrap() []error); of a
+// member that is itself such a join, its own, down to the depth its chain
+// would show (maxDepth, with err at depth): errors.Join(err, bad) reads
+// as err. A join met twice (errors.Join(j, j)) is opened once, and a
+// member met twice is appended once, when they can be map keys (see
+// first). An Unwrap that panics opens nothing.
+func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
+	j, isJoin := err.(interface{ Unwrap() []error })
+	if !isJoin || (o.maxDepth >= 0 && depth >= o.maxDepth) || o.budget == 0 || !o.first(err) {
+		return ok
+	}
+	o.budget--
+	members := func() (ms []error) {
+		defer func() {
+			if recover() != nil {
+				ms = nil
+			}
+		}()
+		return j.Unwrap()
+	}()
+	for _, m := range members {
+		switch {
+		case m == nil:
+		case setException(&sentry.Event{}, []error{m}, o.maxDepth, o.pc) == nil:
+			if o.first(m) {
+				ok = append(ok, m)
+			}
+		default:
+			ok = o.readableMembers(ok, m, depth+1)
+		}
+	}
+	return ok
+}
+
+// first notes err and reports whether it was not noted before. An error
+// that cannot be a map key (its dynamic value holds a map, a slice or a
+// func), whose hash panics, is never noted: first, every time.
+func (o *joinOpener) first(err error) (first bool) {
+	defer func() {
+		if recover() != nil {
+			first = true
+		}
+	}()
+	if _, dup := o.seen[err]; dup {
+		return false
+	}
+	if o.seen == nil {
+		o.seen = map[error]struct{}{}
+	}
+	o.seen[err] = struct{}{}
+	return true
 }
 
 // setException sets the exception chain of errs: one error as itself, more

@@ -56,9 +56,81 @@ func (explodingErr) Error() string { panic("error exploded") }
 // error panicked, where the same two errors logged side by side keep it
 // (setChain retries the record's errors, not a join's members).
 func TestSetChainJoinWithPanickingMember(t *testing.T) {
-	t.Skip("defect: a join with a panicking member is read as one error; its other members' chains are lost (judgment: retrying Unwrap() []error members changes the chain's shape)")
 	ev := &sentry.Event{}
 	setChain(ev, []error{errors.Join(plainErr("disk full"), explodingErr{})}, 10, 0)
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" {
+			return
+		}
+	}
+	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
+}
+
+// TestSetChainJoinOpensNestedJoins: a join with a panicking member inside
+// another join keeps the readable members of both, as the same errors
+// logged side by side would.
+func TestSetChainJoinOpensNestedJoins(t *testing.T) {
+	ev := &sentry.Event{}
+	setChain(ev, []error{errors.Join(errors.Join(plainErr("disk full"), explodingErr{}), plainErr("retry failed"))}, 10, 0)
+	var got []string
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" {
+			got = append(got, ex.Value)
+		}
+	}
+	if strings.Join(got, "|") != "disk full|retry failed" && strings.Join(got, "|") != "retry failed|disk full" {
+		t.Errorf("exceptions %+v, want disk full's and retry failed's", ev.Exception)
+	}
+}
+
+// TestSetChainJoinOfJoinsEnds: joins whose members are one panicking join
+// twice over, many levels deep (2^60 paths through them), are read in a
+// bounded number of steps: the exception that says reading panicked.
+func TestSetChainJoinOfJoinsEnds(t *testing.T) {
+	var err error = explodingErr{}
+	for range 60 {
+		err = errors.Join(err, err)
+	}
+	ev := &sentry.Event{}
+	setChain(ev, []error{err}, -1, 0)
+	if len(ev.Exception) != 1 || !strings.Contains(ev.Exception[0].Value, "reading the error panicked") {
+		t.Errorf("exceptions %+v, want the one that says reading the error panicked", ev.Exception)
+	}
+}
+
+// TestSetChainReadableJoinKeepsItsShape: a join that reads fine is one
+// exception group, its members under it, as sentry-go makes it.
+func TestSetChainReadableJoinKeepsItsShape(t *testing.T) {
+	ev := &sentry.Event{}
+	setChain(ev, []error{errors.Join(plainErr("disk full"), plainErr("retry failed"))}, 10, 0)
+	want := &sentry.Event{}
+	want.SetException(errors.Join(plainErr("disk full"), plainErr("retry failed")), 10)
+	if len(ev.Exception) != 3 || len(want.Exception) != 3 {
+		t.Fatalf("exceptions %+v, want sentry-go's %+v", ev.Exception, want.Exception)
+	}
+	for i := range ev.Exception {
+		g, w := ev.Exception[i], want.Exception[i]
+		if g.Type != w.Type || g.Value != w.Value || (g.Mechanism == nil) != (w.Mechanism == nil) ||
+			(g.Mechanism != nil && (g.Mechanism.IsExceptionGroup != w.Mechanism.IsExceptionGroup || g.Mechanism.Source != w.Mechanism.Source)) {
+			t.Errorf("exception %d: %+v, want sentry-go's %+v", i, g, w)
+		}
+	}
+}
+
+// selfJoin is a join that holds itself, by value, and cannot be read.
+type selfJoin []error
+
+func (selfJoin) Error() string     { panic("self join") }
+func (j selfJoin) Unwrap() []error { return j }
+
+// TestSetChainSelfJoinEnds: a join of another kind than a pointer that
+// holds itself, in a chain of unbounded depth (a negative MaxErrorDepth),
+// is read in a bounded number of steps, and keeps its readable member.
+func TestSetChainSelfJoinEnds(t *testing.T) {
+	j := selfJoin{nil, plainErr("disk full")}
+	j[0] = j
+	ev := &sentry.Event{}
+	setChain(ev, []error{j}, -1, 0)
 	for _, ex := range ev.Exception {
 		if ex.Type == "event.plainErr" {
 			return
