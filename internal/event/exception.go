@@ -153,23 +153,38 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 	if c.maxDepth >= 0 && depth >= c.maxDepth {
 		return c
 	}
-	switch v := err.(type) {
-	case interface{ Unwrap() []error }:
-		for i, e := range v.Unwrap() {
-			if e != nil {
-				c = c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
-			}
-		}
-	case interface{ Unwrap() error }:
-		if e := v.Unwrap(); e != nil {
-			c = c.convert(e, id, sentry.MechanismTypeUnwrap, depth+1)
-		}
-	case interface{ Cause() error }:
-		if e := v.Cause(); e != nil {
-			c = c.convert(e, id, sentry.MechanismSourceCause, depth+1)
+	one, source, many := wrapped(err)
+	for i, e := range many {
+		if e != nil {
+			c = c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
 		}
 	}
+	if one != nil {
+		c = c.convert(one, id, source, depth+1)
+	}
 	return c
+}
+
+// wrapped returns what err wraps (Unwrap() []error, or Unwrap() error or
+// Cause() with the mechanism's source of it), or nothing when that method
+// panics: the chain ends at err, whose own text reads, as capture-once's
+// chain ends there (buffer's errorChain), rather than a panic replacing
+// the whole chain (see setChain).
+func wrapped(err error) (one error, source string, many []error) {
+	defer func() {
+		if recover() != nil {
+			one, source, many = nil, "", nil
+		}
+	}()
+	switch v := err.(type) {
+	case interface{ Unwrap() []error }:
+		return nil, "", v.Unwrap()
+	case interface{ Unwrap() error }:
+		return v.Unwrap(), sentry.MechanismTypeUnwrap, nil
+	case interface{ Cause() error }:
+		return v.Cause(), sentry.MechanismSourceCause, nil
+	}
+	return nil, "", nil
 }
 
 // seen is sentry-go's visited.seenError: a non-nil pointer is seen by its
