@@ -1,0 +1,73 @@
+package crosstest_test
+
+import (
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/rs/zerolog"
+	"go.uber.org/zap"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+	"github.com/logcrumbs/logcrumbs/zerologsentry"
+)
+
+// contextlessPanic returns a function that logs msg at the panic level of
+// the named logger, used without the request's context (a global logger),
+// which then panics with msg.
+func contextlessPanic(name string, o logcrumbs.Options) func(msg string) {
+	if name == "zap" {
+		zl := zap.New(zapsentry.NewCore(zapsentry.Options{Options: o}))
+		return func(msg string) { zl.Panic(msg) }
+	}
+	zr := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: o}))
+	return func(msg string) { zr.Panic().Msg(msg) }
+}
+
+// TestContextlessLoggerPanicIsOneEvent: a zap or zerolog logger used
+// without the request's context (a global logger) logs at its panic level
+// inside Middleware, and panics with the message: one event, as the same
+// logger with the request's context gives, not the record's and then
+// Middleware's for one panic ("Either way the panic is one event"). A
+// record noted so on one goroutine names no panic recovered later by
+// another unit there: the same text panicked by the next request on that
+// goroutine (a keep-alive connection's) is its own event.
+func TestContextlessLoggerPanicIsOneEvent(t *testing.T) {
+	for _, name := range []string{"zap", "zerolog"} {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			o := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+			logPanic := contextlessPanic(name, o)
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				logPanic(name + " boom")
+			}))
+			if resp, _ := serve(h, "/"); resp.Code != http.StatusInternalServerError {
+				t.Fatalf("status %d, want 500", resp.Code)
+			}
+			if evs := rec.Events(); len(evs) != 1 {
+				var msgs []string
+				for _, ev := range evs {
+					msgs = append(msgs, ev.Message)
+				}
+				t.Fatalf("%d events %q for one panic, want 1", len(evs), msgs)
+			}
+
+			// The program's own recover takes the next one; then a
+			// request on this goroutine panics with the same text.
+			rec.Reset()
+			func() {
+				defer func() { _ = recover() }()
+				logPanic(name + " again")
+			}()
+			h = logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				panic(name + " again")
+			}))
+			serve(h, "/")
+			if evs := rec.Events(); len(evs) != 2 {
+				t.Errorf("%d events, want 2: the record's, and the later request's own panic", len(evs))
+			}
+		})
+	}
+}
