@@ -126,13 +126,19 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 }
 
 // chainAfterPanic is setChain once setException of errs panicked with p.
+// An Unwrap or Cause that panicked ends the chain at its error, whose text
+// reads, as capture-once's chain ends there (see wrapped): only the errors
+// whose Error panics are left out, or make the exception that says so.
 func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc uintptr) {
+	if setExceptionGuarded(event, errs, maxDepth, pc) == nil {
+		return
+	}
 	if len(errs) > 1 {
 		// One bad value logged beside the real error must not replace the
 		// real error's chain.
 		var ok []error
 		for _, e := range errs {
-			if setException(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
+			if setExceptionGuarded(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
 				ok = append(ok, e)
 			}
 		}
@@ -173,7 +179,33 @@ func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (
 	}()
 	// sentry-go's event.SetException(err, maxDepth), with the outermost
 	// exception's stack starting at the caller's log call (see exceptionsOf).
-	if ex := exceptionsOf(err, maxDepth, pc); len(ex) > 0 {
+	if ex := exceptionsOf(err, maxDepth, pc, false); len(ex) > 0 {
+		event.Exception = ex
+	}
+	fixTextErrors(event, errs)
+	for i := range event.Exception {
+		event.Exception[i].Value = cut(event.Exception[i].Value, maxExceptionValue)
+	}
+	return nil
+}
+
+// setExceptionGuarded is setException once it panicked (see
+// chainAfterPanic): an Unwrap or Cause that panics ends the chain at its
+// error (see wrapped); an Error that panics still makes it return what it
+// panicked with. Not a parameter of setException, whose frame is one of
+// those the stack trace of every event with errors is read through (see
+// the comment in Builder.Event): it stays as it was.
+func setExceptionGuarded(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (p any) {
+	err := errs[0]
+	if len(errs) > 1 {
+		err = errors.Join(errs...)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			event.Exception, p = nil, r
+		}
+	}()
+	if ex := exceptionsOf(err, maxDepth, pc, true); len(ex) > 0 {
 		event.Exception = ex
 	}
 	fixTextErrors(event, errs)
