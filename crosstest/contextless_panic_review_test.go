@@ -22,6 +22,10 @@ func contextlessPanic(name string, o logcrumbs.Options) func(msg string) {
 		zl := zap.New(zapsentry.NewCore(zapsentry.Options{Options: o}))
 		return func(msg string) { zl.Panic(msg) }
 	}
+	if name == "zerolog-writer" {
+		zw := zerolog.New(zerologsentry.NewWriter(io.Discard, zerologsentry.Options{Options: o}))
+		return func(msg string) { zw.Panic().Msg(msg) }
+	}
 	zr := zerolog.New(io.Discard).Hook(zerologsentry.NewHook(zerologsentry.Options{Options: o}))
 	return func(msg string) { zr.Panic().Msg(msg) }
 }
@@ -35,7 +39,7 @@ func contextlessPanic(name string, o logcrumbs.Options) func(msg string) {
 // another unit there: the same text panicked by the next request on that
 // goroutine (a keep-alive connection's) is its own event.
 func TestContextlessLoggerPanicIsOneEvent(t *testing.T) {
-	for _, name := range []string{"zap", "zerolog"} {
+	for _, name := range []string{"zap", "zerolog", "zerolog-writer"} {
 		t.Run(name, func(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			o := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
