@@ -34,7 +34,8 @@ func contextlessPanic(name string, o logcrumbs.Options) func(msg string) {
 // without the request's context (a global logger) logs at its panic level
 // inside Middleware, and panics with the message: one event, as the same
 // logger with the request's context gives, not the record's and then
-// Middleware's for one panic ("Either way the panic is one event"). A
+// Middleware's for one panic ("Either way the panic is one event"), and
+// the 500's EventIDHeader names it. A
 // record noted so on one goroutine names no panic recovered later by
 // another unit there: the same text panicked by the next request on that
 // goroutine (a keep-alive connection's) is its own event.
@@ -44,18 +45,24 @@ func TestContextlessLoggerPanicIsOneEvent(t *testing.T) {
 			rec := logcrumbstest.New(t)
 			o := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
 			logPanic := contextlessPanic(name, o)
-			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				logPanic(name + " boom")
 			}))
-			if resp, _ := serve(h, "/"); resp.Code != http.StatusInternalServerError {
+			resp, _ := serve(h, "/")
+			if resp.Code != http.StatusInternalServerError {
 				t.Fatalf("status %d, want 500", resp.Code)
 			}
-			if evs := rec.Events(); len(evs) != 1 {
+			evs := rec.Events()
+			if len(evs) != 1 {
 				var msgs []string
 				for _, ev := range evs {
 					msgs = append(msgs, ev.Message)
 				}
 				t.Fatalf("%d events %q for one panic, want 1", len(evs), msgs)
+			}
+			// The 500 names the panic's event, as it names Middleware's.
+			if got := resp.Header().Get("X-Sentry-Event-ID"); got != string(evs[0].EventID) {
+				t.Errorf("X-Sentry-Event-ID %q, want the panic's event %q", got, evs[0].EventID)
 			}
 
 			// The program's own recover takes the next one; then a
