@@ -623,11 +623,7 @@ func (u *Unit) adopt(p any) {
 			return
 		}
 		if o := u.adoptGo(p); o.goid != 0 {
-			u.mu.Lock()
-			defer u.mu.Unlock()
-			if !u.has || !u.own {
-				u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(o.ev.ID), o.ev.Ref
-			}
+			u.adoptEvent(p, o.ev)
 		}
 		return
 	}
@@ -648,13 +644,30 @@ func (u *Unit) adopt(p any) {
 	if o.addr == 0 {
 		return
 	}
-	u.mu.Lock()
-	defer u.mu.Unlock()
 	if o.hasText {
+		u.mu.Lock()
 		u.panicValue, u.panicText, u.hasText = p, o.text, true
+		u.mu.Unlock()
 	}
-	if o.hasID && (!u.has || !u.own) {
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, o.id, o.ref
+	if o.hasID {
+		u.adoptEvent(p, eventref.Named{ID: string(o.id), Ref: o.ref})
+	}
+}
+
+// adoptEvent takes the panic p, reported as ev by a logger used without
+// u's context (see adopt), as u's own, unless u reported another panic of
+// its own already. ev is then the unit's last event too: its record was
+// kept on the fallback trail, which names no unit's, and the panic is the
+// unit's (Middleware's EventIDHeader, LastEventID).
+func (u *Unit) adoptEvent(p any, ev eventref.Named) {
+	u.mu.Lock()
+	took := !u.has || !u.own
+	if took {
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+	}
+	u.mu.Unlock()
+	if took {
+		u.trail.NoteEventNamed(ev)
 	}
 }
 
