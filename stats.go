@@ -130,8 +130,12 @@ func Flush(timeout time.Duration) bool {
 	select {
 	case <-sent:
 	case <-timer.C:
-		p.FlushClients(sentry.CurrentHub().Client(), deadline) // takes over what was handed over so far
-		return false
+		select {
+		case <-sent: // done as the timer fired (a timeout of zero)
+		default:
+			p.FlushClients(sentry.CurrentHub().Client(), deadline) // takes over what was handed over so far
+			return false
+		}
 	}
 	return p.FlushClients(sentry.CurrentHub().Client(), deadline)
 }
