@@ -436,6 +436,12 @@ var goOrphans struct {
 // maxGoOrphans bounds the notes goOrphans keeps.
 const maxGoOrphans = 64
 
+// maxGoOrphanText bounds the message a note keeps: a note no unit takes
+// (the program's own recover took its panic) stays until 64 others come,
+// and its message with it. A longer one is not noted (its panic is a
+// second event, as it was before notes were kept).
+const maxGoOrphanText = 16 << 10
+
 type goOrphan struct {
 	goid  uint64 // 0: a free slot
 	bound uint64 // bindSeq when noted: the units bound by then may take it
@@ -448,6 +454,9 @@ type goOrphan struct {
 func noteGoOrphan(p any, ev eventref.Named) {
 	if p == nil {
 		return
+	}
+	if v := reflect.ValueOf(p); v.Kind() == reflect.String && v.Len() > maxGoOrphanText {
+		return // a note held for good would keep it (see maxGoOrphanText)
 	}
 	g := goid()
 	if g == 0 {
