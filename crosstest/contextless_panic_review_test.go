@@ -3,6 +3,8 @@ package crosstest_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/rs/zerolog"
@@ -80,5 +82,41 @@ func TestContextlessLoggerPanicIsOneEvent(t *testing.T) {
 				t.Errorf("%d events, want 2: the record's, and the later request's own panic", len(evs))
 			}
 		})
+	}
+}
+
+// TestContextlessLoggerPanicsOfConcurrentRequests: requests that panic at
+// once through one context-less logger with one message are an event
+// each, each 500 naming its own: a note is its goroutine's.
+func TestContextlessLoggerPanicsOfConcurrentRequests(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	o := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	logPanic := contextlessPanic("zap", o)
+	start := make(chan struct{})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true, EventIDHeader: "X-Id"})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-start
+		logPanic("same")
+	}))
+	const n = 40
+	var wg sync.WaitGroup
+	hdrs := make([]string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp := httptest.NewRecorder()
+			h.ServeHTTP(resp, httptest.NewRequest("GET", "/", nil))
+			hdrs[i] = resp.Header().Get("X-Id")
+		}()
+	}
+	close(start)
+	wg.Wait()
+	evs := rec.Events()
+	seen := map[string]bool{}
+	for _, h := range hdrs {
+		seen[h] = true
+	}
+	if len(evs) != n || len(seen) != n {
+		t.Errorf("%d events, %d distinct X-Id headers; want %d each", len(evs), len(seen), n)
 	}
 }
