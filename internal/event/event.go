@@ -27,6 +27,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // LogContext names the event context that holds a record's attributes.
@@ -158,7 +159,7 @@ func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc 
 	// start at the panic (runtime.gopanic).
 	event.Exception = []sentry.Exception{{
 		Type:       reflect.TypeOf(err).String(),
-		Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", p),
+		Value:      "logcrumbs: reading the error panicked: " + render.Text(p),
 		Stacktrace: callerStacktrace(pc),
 	}}
 }
