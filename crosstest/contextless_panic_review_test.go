@@ -120,3 +120,36 @@ func TestContextlessLoggerPanicsOfConcurrentRequests(t *testing.T) {
 		t.Errorf("%d events, %d distinct X-Id headers; want %d each", len(evs), len(seen), n)
 	}
 }
+
+// TestContextlessLoggerPanicThroughNestedMiddleware: a context-less
+// logger's Panic record inside two logcrumbs Middlewares (the inner one
+// re-panics) is one event: the inner unit takes the record's note, and
+// the outer one must learn from it that the panic going on up through it
+// was reported, as it learns of a panic the inner one sends (its event
+// passes the outer unit's processor) or one a RunJob hands up
+// (ReportedNested).
+func TestContextlessLoggerPanicThroughNestedMiddleware(t *testing.T) {
+	for _, name := range []string{"zap", "zerolog", "zerolog-writer"} {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			o := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+			logPanic := contextlessPanic(name, o)
+			inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				logPanic(name + " boom")
+			}))
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(inner)
+			resp, _ := serve(h, "/")
+			evs := rec.Events()
+			if len(evs) != 1 {
+				var msgs []string
+				for _, ev := range evs {
+					msgs = append(msgs, ev.Message)
+				}
+				t.Fatalf("%d events %q for one panic, want 1", len(evs), msgs)
+			}
+			if got := resp.Header().Get("X-Sentry-Event-ID"); got != string(evs[0].EventID) {
+				t.Errorf("X-Sentry-Event-ID %q, want the panic's event %q", got, evs[0].EventID)
+			}
+		})
+	}
+}

@@ -76,6 +76,17 @@ func TestPanicWithoutContextIsOneEvent(t *testing.T) {
 			t.Errorf("X-Sentry-Event-ID %q, want the entry's event %q", resp.Header().Get("X-Sentry-Event-ID"), evs[0].EventID)
 		}
 	})
+	// Two logcrumbs Middlewares, the inner one re-panicking: the outer one
+	// learns that the panic going on up through it was the entry's event.
+	t.Run("Middleware/nested", func(t *testing.T) {
+		l, rec := newLogger(t, nil, nil)
+		inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			l.WithField("password", "hunter2").Panicf("bad order %d", 17)
+		}))
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})(inner)
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		check(t, rec, "bad order 17")
+	})
 	for _, order := range []string{"sentryhttp outside", "logcrumbs outside"} {
 		for _, bound := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/bound=%v", order, bound), func(t *testing.T) {
