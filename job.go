@@ -152,7 +152,7 @@ type jobPanic struct {
 }
 
 func (e *jobPanic) Error() string {
-	return fmt.Sprintf("logcrumbs: job %q panicked: %v", e.job, e.value)
+	return fmt.Sprintf("logcrumbs: job %q panicked: %s", e.job, render.Text(e.value))
 }
 
 func (e *jobPanic) Unwrap() error {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/unit"
 )
 
 // MiddlewareOptions configure Middleware. The zero value clones
@@ -68,7 +70,8 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	esc := newEscalator(opts.Options, "http")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, trail := begin(r.Context(), esc, opts.Hub, true, nil, func(hub *sentry.Hub) {
+			parent := r.Context() // a unit of work this request is nested in, if any
+			ctx, trail := begin(parent, esc, opts.Hub, true, nil, func(hub *sentry.Hub) {
 				// As sentryhttp does: the caller's trace if it sent one
 				// (sentry-trace and baggage headers), else a new one. A
 				// baggage header that does not parse is left out: with it
@@ -102,8 +105,21 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if p == http.ErrAbortHandler { // net/http's own way to abort: no bug
 						panic(p)
 					}
-					esc.CapturePanic(ctx, p, r.Method+" "+r.URL.Path)
+					// A logger's Panic record's event, when the unit
+					// adopted its note (a logger used without the
+					// request's context): no event of the unit's passes
+					// the processor of a unit this one is nested in (a
+					// logcrumbs Middleware further out), which must learn
+					// of it here, as RunJob tells the unit running it.
+					prior, reported := unit.Of(ctx).ReportedAs(p)
+					ev := esc.CapturePanic(ctx, p, r.Method+" "+r.URL.Path)
 					if !opts.Recover {
+						if ev.ID == "" {
+							ev = prior
+						}
+						if ev.ID != "" || reported {
+							unit.Of(parent).ReportedNested(p, ev)
+						}
 						panic(p)
 					}
 					if sw.started.Load() {

@@ -96,7 +96,10 @@ func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(
 //     5 s). Sentry may still have refused the events, or sentry-go
 //     dropped them: install DeliveryTransport to know.
 //
-// False also means the timeout was reached first. A Flush that begins while
+// False also means the timeout was reached first. The summaries count in
+// the timeout: past it (a slow BeforeSend, a synchronous transport such as
+// sentry-go's HTTPSyncTransport with Sentry unreachable) they go on being
+// handed to their clients in the background, and Flush is false. A Flush that begins while
 // another is under way (zap's Sync from two goroutines, say) waits for it,
 // within its own timeout, and is false if that one was: the earlier Flush
 // answers for the events handed over before both began.
@@ -111,6 +114,28 @@ func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(
 func Flush(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	p := policy.Default()
-	p.SendPending()
+	// The summaries are handed over in a goroutine of their own, waited
+	// for until deadline: a client's CaptureEvent runs its BeforeSend, and
+	// with a synchronous transport (sentry-go's HTTPSyncTransport) sends
+	// the request itself, for as long as Sentry takes to answer, or the
+	// transport's own timeout. Past deadline they go on being handed over,
+	// and Flush is false.
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		p.SendPending()
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case <-sent:
+	case <-timer.C:
+		select {
+		case <-sent: // done as the timer fired (a timeout of zero)
+		default:
+			p.FlushClients(sentry.CurrentHub().Client(), deadline) // takes over what was handed over so far
+			return false
+		}
+	}
 	return p.FlushClients(sentry.CurrentHub().Client(), deadline)
 }

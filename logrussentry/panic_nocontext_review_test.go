@@ -61,6 +61,32 @@ func TestPanicWithoutContextIsOneEvent(t *testing.T) {
 		}()
 		check(t, rec, "bad order 17")
 	})
+	// With Recover, the 500's EventIDHeader names the entry's event: the
+	// request's panic is that event (it named none: the entry's event was
+	// kept on the fallback trail, not the request's).
+	t.Run("Middleware/EventIDHeader", func(t *testing.T) {
+		l, rec := newLogger(t, nil, nil)
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			l.WithField("password", "hunter2").Panicf("bad order %d", 17)
+		}))
+		resp := httptest.NewRecorder()
+		h.ServeHTTP(resp, httptest.NewRequest("GET", "/", nil))
+		check(t, rec, "bad order 17")
+		if evs := rec.Events(); len(evs) == 1 && resp.Header().Get("X-Sentry-Event-ID") != string(evs[0].EventID) {
+			t.Errorf("X-Sentry-Event-ID %q, want the entry's event %q", resp.Header().Get("X-Sentry-Event-ID"), evs[0].EventID)
+		}
+	})
+	// Two logcrumbs Middlewares, the inner one re-panicking: the outer one
+	// learns that the panic going on up through it was the entry's event.
+	t.Run("Middleware/nested", func(t *testing.T) {
+		l, rec := newLogger(t, nil, nil)
+		inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			l.WithField("password", "hunter2").Panicf("bad order %d", 17)
+		}))
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})(inner)
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+		check(t, rec, "bad order 17")
+	})
 	for _, order := range []string{"sentryhttp outside", "logcrumbs outside"} {
 		for _, bound := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/bound=%v", order, bound), func(t *testing.T) {

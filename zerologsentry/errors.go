@@ -23,7 +23,8 @@ import (
 //
 // zerolog hands hooks and writers an error only as its text. With this in
 // place, the errors of .Err and .AnErr fields are remembered, by their text,
-// in a small process-wide table (the 256 most recent), and an event whose
+// in a small process-wide table (the 256 most recent, fewer when their
+// texts pass 4 MiB in all: the most recent always), and an event whose
 // field holds that text gets the real error: its type, its %w chain and its
 // stack trace. Without it, the event's exception is the text, of type
 // "error", with the stack zerolog encoded next to it, if any (see
@@ -145,7 +146,16 @@ type errorTable struct {
 		r    *remembered
 	}
 	newest map[string]int // text -> the index of its newest entry
+	// bytes is the length of the entries' texts, at most maxRecentBytes
+	// but for the newest entry's (see shed).
+	bytes int
 }
+
+// maxRecentBytes bounds the texts the table keeps, and with them the
+// errors (a text is usually its error's own, or built from what the error
+// holds): errors whose texts hold a response body (an upstream's error
+// page) kept up to 256 of them alive, hundreds of MiB.
+const maxRecentBytes = 4 << 20
 
 func (t *errorTable) add(text string, r *remembered) {
 	t.mu.Lock()
@@ -153,17 +163,17 @@ func (t *errorTable) add(text string, r *remembered) {
 		t.newest = make(map[string]int, len(t.entries))
 		t.used.Store(true)
 	}
-	// The entry replaced is the oldest: the index names it only if no newer
-	// entry has its text.
+	// The entry replaced is the oldest: as drop forgets it, inline (an
+	// error storm replaces one with every record).
 	if old := &t.entries[t.next]; old.r != nil {
 		if t.newest[old.text] == t.next {
 			delete(t.newest, old.text)
 		}
-		// Its last entry gone, its error must not outlive it in the cache.
 		if old.r.entries--; old.r.entries == 0 {
 			cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
 		}
 	}
+	t.bytes += len(text) - len(t.entries[t.next].text)
 	t.entries[t.next].text, t.entries[t.next].r = text, r
 	r.entries++
 	cacheSlot(r.err).Store(r)
@@ -172,7 +182,37 @@ func (t *errorTable) add(text string, r *remembered) {
 	}
 	t.newest[text] = t.next
 	t.next = (t.next + 1) % len(t.entries)
+	if t.bytes > maxRecentBytes {
+		t.shed()
+	}
 	t.mu.Unlock()
+}
+
+// drop forgets entry i. t.mu must be held.
+func (t *errorTable) drop(i int) {
+	old := &t.entries[i]
+	// The index names it only if no newer entry has its text.
+	if t.newest[old.text] == i {
+		delete(t.newest, old.text)
+	}
+	// Its last entry gone, its error must not outlive it in the cache.
+	if old.r.entries--; old.r.entries == 0 {
+		cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
+	}
+	t.bytes -= len(old.text)
+	old.text, old.r = "", nil
+}
+
+// shed forgets the oldest entries, all but the newest if need be, until
+// the texts fit in maxRecentBytes. t.mu must be held.
+func (t *errorTable) shed() {
+	n := len(t.entries)
+	newest := (t.next + n - 1) % n
+	for i := t.next; t.bytes > maxRecentBytes && i != newest; i = (i + 1) % n {
+		if t.entries[i].r != nil {
+			t.drop(i)
+		}
+	}
 }
 
 // find returns the most recent error written as text, or nil. It does not

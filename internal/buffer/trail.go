@@ -123,6 +123,17 @@ func (t *Trail) NoteEvent(id string) {
 	t.mu.Unlock()
 }
 
+// NoteEventNamed is NoteEvent of ev.ID by its reference, if any: an event
+// logcrumbs handed to a client, which names none once dropped.
+func (t *Trail) NoteEventNamed(ev eventref.Named) {
+	if t == nil || ev.ID == "" || t == fallback {
+		return
+	}
+	t.mu.Lock()
+	t.noteEvent(ev.ID, ev.Ref)
+	t.mu.Unlock()
+}
+
 // noteEvent notes id, whose reference is ev (or none: nil), as the last
 // event; id must not be empty. t.mu must be held. An event already
 // dropped is not noted, as a record folded into it names none. The same

@@ -717,21 +717,22 @@ func (e *Escalator) CapturePanic(ctx context.Context, p any, what string) eventr
 	// A logger's panic value that is not its record's message (logrus'
 	// *Entry) reads as the message (unit.NotePanicText).
 	text, noted := u.PanicText(p)
+	if !noted {
+		// Not with fmt alone: a value that holds itself overflows the
+		// stack (see render.Text).
+		text = render.Text(p)
+	}
 	err, ok := p.(error)
 	switch {
 	case noted:
 		err = &event.TextError{Text: text, Type: "panic"}
 	case !ok || render.IsNil(err):
-		err = &event.TextError{Text: fmt.Sprint(p), Type: "panic"}
+		err = &event.TextError{Text: text, Type: "panic"}
 	}
 	rec := buffer.Get(time.Now(), buffer.LevelFatal, e.eventLimits)
 	rec.SetLogger(e.LoggerName())
 	rec.BeginMessage()
-	if noted {
-		_, _ = fmt.Fprintf(rec, "panic in %s: %s", what, text)
-	} else {
-		_, _ = fmt.Fprintf(rec, "panic in %s: %v", what, p)
-	}
+	_, _ = fmt.Fprintf(rec, "panic in %s: %s", what, text)
 	rec.EndMessage()
 	id, ref := e.capture(ctx, e.SenderOf(ctx), rec, []error{err}, p, event.Site{}, false)
 	return eventref.Named{ID: id, Ref: ref}

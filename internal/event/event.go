@@ -27,6 +27,7 @@ import (
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/internal/render"
 )
 
 // LogContext names the event context that holds a record's attributes.
@@ -126,20 +127,25 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 }
 
 // chainAfterPanic is setChain once setException of errs panicked with p.
-// One bad value logged beside the real error must not replace the real
-// error's chain: errs are read again without those that cannot be read
-// alone. Nor one joined with it (errors.Join(err, bad), logged as one
-// value): a join that cannot be read stands for its members that can, as
-// if they had been logged side by side (see readableMembers). A chain that
-// reads keeps its shape: only one that panicked is read again.
+// An Unwrap or Cause that panicked ends the chain at its error, whose text
+// reads, as capture-once's chain ends there (see wrapped). One bad value
+// logged beside the real error must not replace the real error's chain:
+// errs are then read again without those that cannot be read alone. Nor
+// one joined with it (errors.Join(err, bad), logged as one value): a join
+// that cannot be read stands for its members that can, as if they had been
+// logged side by side (see readableMembers). A chain that reads keeps its
+// shape: only one that panicked is read again.
 func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc uintptr) {
+	if p = setExceptionGuarded(event, errs, maxDepth, pc); p == nil {
+		return
+	}
 	// Joins are opened on the first try only, and the tries after it read
 	// fewer errors each time: errors that read alone but not together (an
 	// Error that panics on some calls only) are not retried for ever, and
 	// get the exception that says reading them panicked.
 	ok, opened := readableErrors(errs, maxDepth, pc, true)
 	for len(ok) > 0 && (opened || len(ok) < len(errs)) {
-		if p = setException(event, ok, maxDepth, pc); p == nil {
+		if p = setExceptionGuarded(event, ok, maxDepth, pc); p == nil {
 			return
 		}
 		errs = ok
@@ -153,7 +159,7 @@ func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc 
 	// start at the panic (runtime.gopanic).
 	event.Exception = []sentry.Exception{{
 		Type:       reflect.TypeOf(err).String(),
-		Value:      fmt.Sprintf("logcrumbs: reading the error panicked: %v", p),
+		Value:      "logcrumbs: reading the error panicked: " + render.Text(p),
 		Stacktrace: callerStacktrace(pc),
 	}}
 }
@@ -165,7 +171,7 @@ func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc 
 func readableErrors(errs []error, maxDepth int, pc uintptr, joins bool) (ok []error, opened bool) {
 	o := joinOpener{maxDepth: maxDepth, pc: pc, budget: maxOpenedJoins}
 	for _, e := range errs {
-		if len(errs) > 1 && setException(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
+		if len(errs) > 1 && setExceptionGuarded(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
 			ok = append(ok, e)
 			continue
 		}
@@ -218,7 +224,7 @@ func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 	for _, m := range members {
 		switch {
 		case m == nil:
-		case setException(&sentry.Event{}, []error{m}, o.maxDepth, o.pc) == nil:
+		case setExceptionGuarded(&sentry.Event{}, []error{m}, o.maxDepth, o.pc) == nil:
 			if o.first(m) {
 				ok = append(ok, m)
 			}
@@ -264,7 +270,33 @@ func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (
 	}()
 	// sentry-go's event.SetException(err, maxDepth), with the outermost
 	// exception's stack starting at the caller's log call (see exceptionsOf).
-	if ex := exceptionsOf(err, maxDepth, pc); len(ex) > 0 {
+	if ex := exceptionsOf(err, maxDepth, pc, false); len(ex) > 0 {
+		event.Exception = ex
+	}
+	fixTextErrors(event, errs)
+	for i := range event.Exception {
+		event.Exception[i].Value = cut(event.Exception[i].Value, maxExceptionValue)
+	}
+	return nil
+}
+
+// setExceptionGuarded is setException once it panicked (see
+// chainAfterPanic): an Unwrap or Cause that panics ends the chain at its
+// error (see wrapped); an Error that panics still makes it return what it
+// panicked with. Not a parameter of setException, whose frame is one of
+// those the stack trace of every event with errors is read through (see
+// the comment in Builder.Event): it stays as it was.
+func setExceptionGuarded(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (p any) {
+	err := errs[0]
+	if len(errs) > 1 {
+		err = errors.Join(errs...)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			event.Exception, p = nil, r
+		}
+	}()
+	if ex := exceptionsOf(err, maxDepth, pc, true); len(ex) > 0 {
 		event.Exception = ex
 	}
 	fixTextErrors(event, errs)

@@ -29,14 +29,14 @@ import (
 // sentry-go's output.
 //
 //go:noinline
-func exceptionsOf(err error, maxDepth int, pc uintptr) []sentry.Exception {
+func exceptionsOf(err error, maxDepth int, pc uintptr, guarded bool) []sentry.Exception {
 	// The usual chain of a few errors fits these buffers, on the stack:
 	// chainBuilder is passed and returned by value, not through a pointer,
 	// which would move them to the heap.
 	var excBuf [4]sentry.Exception
 	var infoBuf [4]exceptionInfo
 	var ptrBuf [4]uintptr
-	c := chainBuilder{maxDepth: maxDepth, exceptions: excBuf[:0], infos: infoBuf[:0], ptrs: seenSet[uintptr]{list: ptrBuf[:0]}}
+	c := chainBuilder{maxDepth: maxDepth, guarded: guarded, exceptions: excBuf[:0], infos: infoBuf[:0], ptrs: seenSet[uintptr]{list: ptrBuf[:0]}}
 	c = c.convert(err, -1, "", 0)
 	n := len(c.exceptions)
 	if n == 0 {
@@ -75,6 +75,7 @@ func exceptionsOf(err error, maxDepth int, pc uintptr) []sentry.Exception {
 // chainBuilder is convertErrorDFS's state.
 type chainBuilder struct {
 	maxDepth   int
+	guarded    bool // an Unwrap or Cause that panics ends the chain (see wrapped)
 	exceptions []sentry.Exception
 	infos      []exceptionInfo // of each exception, for its mechanism
 	// The errors seen, by address (non-nil pointers) or by key.
@@ -153,6 +154,18 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 	if c.maxDepth >= 0 && depth >= c.maxDepth {
 		return c
 	}
+	if c.guarded {
+		one, source, many := wrapped(err)
+		for i, e := range many {
+			if e != nil {
+				c = c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
+			}
+		}
+		if one != nil {
+			c = c.convert(one, id, source, depth+1)
+		}
+		return c
+	}
 	switch v := err.(type) {
 	case interface{ Unwrap() []error }:
 		for i, e := range v.Unwrap() {
@@ -170,6 +183,31 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 		}
 	}
 	return c
+}
+
+// wrapped returns what err wraps (Unwrap() []error, or Unwrap() error or
+// Cause() with the mechanism's source of it), or nothing when that method
+// panics: the chain ends at err, whose own text reads, as capture-once's
+// chain ends there (buffer's errorChain), rather than a panic replacing
+// the whole chain (see setChain). Only a guarded chainBuilder reads what
+// each error wraps through it, once reading the chain unguarded panicked
+// (see chainAfterPanic): an event's chain pays for no deferred recover of
+// each of its errors.
+func wrapped(err error) (one error, source string, many []error) {
+	defer func() {
+		if recover() != nil {
+			one, source, many = nil, "", nil
+		}
+	}()
+	switch v := err.(type) {
+	case interface{ Unwrap() []error }:
+		return nil, "", v.Unwrap()
+	case interface{ Unwrap() error }:
+		return v.Unwrap(), sentry.MechanismTypeUnwrap, nil
+	case interface{ Cause() error }:
+		return v.Cause(), sentry.MechanismSourceCause, nil
+	}
+	return nil, "", nil
 }
 
 // seen is sentry-go's visited.seenError: a non-nil pointer is seen by its

@@ -33,7 +33,7 @@ func sentryExceptions(err error, maxDepth int, pc uintptr) []sentry.Exception {
 //
 //go:noinline
 func ownExceptions(err error, maxDepth int, pc uintptr) []sentry.Exception {
-	return exceptionsOf(err, maxDepth, pc)
+	return exceptionsOf(err, maxDepth, pc, false)
 }
 
 // bothExceptions returns both chains of err, taken from the same frame;

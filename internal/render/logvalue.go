@@ -56,7 +56,7 @@ type LogValuePanic struct {
 // with p.
 func LogValuePanicked(orig slog.Value, lv, p any) *LogValuePanic {
 	stats.UserPanics.Add(1)
-	return &LogValuePanic{Note: fmt.Sprintf("!PANIC in %T.LogValue: %v", lv, p), Orig: orig}
+	return &LogValuePanic{Note: fmt.Sprintf("!PANIC in %T.LogValue: %s", lv, Text(p)), Orig: orig}
 }
 
 // LogValueLoop returns what is kept of orig, a LogValuer value whose

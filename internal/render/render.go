@@ -125,7 +125,7 @@ func JSON(rec *buffer.Record, key string, x any) {
 	var b []byte
 	var err error
 	if p := Safely(func() { b, err = json.Marshal(x) }); p != nil {
-		rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC encoding %T as JSON: %v", x, p))
+		rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC encoding %T as JSON: %s", x, Text(p)))
 		return
 	}
 	if err != nil {
@@ -138,7 +138,7 @@ func JSON(rec *buffer.Record, key string, x any) {
 // Panic records, under key, that method of x panicked with p.
 func Panic(rec *buffer.Record, key string, x any, method string, p any) {
 	stats.UserPanics.Add(1)
-	rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.%s: %v", x, method, p))
+	rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC in %T.%s: %s", x, method, Text(p)))
 }
 
 // Safely runs f and returns what it panicked with, or nil.

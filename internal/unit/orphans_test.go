@@ -56,3 +56,31 @@ func TestOrphanAdoptedOnce(t *testing.T) {
 		t.Error("a value never noted has a text")
 	}
 }
+
+// TestGoOrphanTakenOnItsGoroutineByAnEarlierUnit: the panic of a logger
+// used with no unit of work, whose value is its message (zap, zerolog), is
+// taken by a unit bound before it was logged, on the goroutine that logged
+// it, once; not by a unit bound after it, nor on another goroutine.
+func TestGoOrphanTakenOnItsGoroutineByAnEarlierUnit(t *testing.T) {
+	const id = "0123456789abcdef0123456789abcdef"
+	var early Unit
+	early.markKey(bindSeq.Add(1))
+	NotePanic(context.Background(), "stock gone", eventref.Named{ID: id})
+	var late Unit
+	late.markKey(bindSeq.Add(1))
+	if late.Reported("stock gone") {
+		t.Error("a unit bound after the panic was logged took its note")
+	}
+	other := make(chan bool)
+	go func() { other <- early.Reported("stock gone") }()
+	if <-other {
+		t.Error("a unit on another goroutine took the note")
+	}
+	if ev, ok := early.ReportedAs("stock gone"); !ok || ev.Name() != id {
+		t.Errorf("ReportedAs = %q, %v; want the noted event", ev.ID, ok)
+	}
+	var again Unit
+	if again.Reported("stock gone") {
+		t.Error("the note was taken twice")
+	}
+}

@@ -396,18 +396,140 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 // With no unit of work in ctx (a logger used without its context: logrus'
 // global logger), a p that is a pointer, unique to the log call (logrus'
 // *Entry), is noted for the unit whose Middleware or RunJob recovers it
-// (see orphans).
+// (see orphans); any other p (the message zap and zerolog panic with) for
+// the unit that recovers it on this goroutine, bound before (see
+// goOrphans).
 //
 // ev's reference, if any, is the event's (see Sent).
 func NotePanic(ctx context.Context, p any, ev eventref.Named) {
 	if ev.ID == "" {
 		return
 	}
-	if lookup(ctx) == nil && isPointer(p) {
-		noteOrphan(p, func(o *orphan) { o.id, o.ref, o.hasID = sentry.EventID(ev.ID), ev.Ref, true })
+	if lookup(ctx) == nil {
+		if isPointer(p) {
+			noteOrphan(p, func(o *orphan) { o.id, o.ref, o.hasID = sentry.EventID(ev.ID), ev.Ref, true })
+		} else {
+			noteGoOrphan(p, ev)
+		}
 		return
 	}
 	Of(ctx).Sent(p, ev)
+}
+
+// goOrphans are the panics noted with no unit of work in their context
+// (see NotePanic) whose value is no pointer: the message that zap's and
+// zerolog's Panic records panic with, which is not unique to the log call,
+// as logrus' *Entry is. Such a panic is recovered, if ever, on the
+// goroutine that logged it, by a unit of work bound before it was logged
+// (its Middleware or RunJob is further up that goroutine's stack): a note
+// is taken only by such a unit, on that goroutine, for an equal value. A
+// note the program's own recover left is taken by none bound later on the
+// goroutine (the next request of a keep-alive connection). Up to
+// maxGoOrphans notes are kept; beyond, the oldest is forgotten.
+var goOrphans struct {
+	mu    sync.Mutex
+	list  [maxGoOrphans]goOrphan
+	next  int
+	count atomic.Int32 // notes held: adopt looks up nothing while it is 0
+}
+
+// maxGoOrphans bounds the notes goOrphans keeps.
+const maxGoOrphans = 64
+
+// maxGoOrphanText bounds the message a note keeps: a note no unit takes
+// (the program's own recover took its panic) stays until 64 others come,
+// and its message with it. A longer one is not noted (its panic is a
+// second event, as it was before notes were kept).
+const maxGoOrphanText = 16 << 10
+
+type goOrphan struct {
+	goid  uint64 // 0: a free slot
+	bound uint64 // bindSeq when noted: the units bound by then may take it
+	value any
+	ev    eventref.Named
+}
+
+// noteGoOrphan notes the panic p, reported as ev, for the unit of work
+// that recovers it on this goroutine (see goOrphans).
+func noteGoOrphan(p any, ev eventref.Named) {
+	if p == nil {
+		return
+	}
+	if v := reflect.ValueOf(p); v.Kind() == reflect.String && v.Len() > maxGoOrphanText {
+		return // a note held for good would keep it (see maxGoOrphanText)
+	}
+	g := goid()
+	if g == 0 {
+		return
+	}
+	bound := bindSeq.Load()
+	goOrphans.mu.Lock()
+	defer goOrphans.mu.Unlock()
+	o := &goOrphans.list[goOrphans.next]
+	goOrphans.next = (goOrphans.next + 1) % maxGoOrphans
+	if o.goid == 0 {
+		goOrphans.count.Add(1)
+	}
+	*o = goOrphan{goid: g, bound: bound, value: p, ev: ev}
+}
+
+// adoptGo takes the note of the panic p, a value that is no pointer, noted
+// on this goroutine with no unit of work after u was bound (see
+// goOrphans), its value p or a PanicMatcher of p (zerologsentry's Writer
+// notes the message as it reads it back); the zero note if none.
+func (u *Unit) adoptGo(p any) (o goOrphan) {
+	g := goid()
+	seq := u.bindNumber()
+	goOrphans.mu.Lock()
+	defer goOrphans.mu.Unlock()
+	for i := range goOrphans.list {
+		n := &goOrphans.list[i]
+		if n.goid == g && g != 0 && seq <= n.bound && samePanic(n.value, p) {
+			o, *n = *n, goOrphan{}
+			goOrphans.count.Add(-1)
+			return o
+		}
+	}
+	return o
+}
+
+// bindNumber returns the bind sequence number of u (see markKey), 0 for a
+// unit that was never bound.
+func (u *Unit) bindNumber() uint64 {
+	if len(u.key) != markerLen {
+		return 0
+	}
+	var n uint64
+	for _, c := range []byte(u.key[len(unitMarker)+1:]) {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n<<4 | uint64(c-'0')
+		default:
+			n = n<<4 | uint64(c-'a'+10)
+		}
+	}
+	return n
+}
+
+// goid returns the current goroutine's ID, read from the header of its
+// stack trace ("goroutine 18 [running]:"), or 0. A few microseconds: only
+// the panics of loggers used without a unit of work, and the panics a unit
+// recovers while such notes are held, pay for it.
+func goid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	const prefix = "goroutine "
+	if !strings.HasPrefix(string(b), prefix) {
+		return 0
+	}
+	var n uint64
+	for _, c := range b[len(prefix):] {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	return n
 }
 
 // NotePanicText tells the unit of work of ctx that the panic p, which a
@@ -505,7 +627,16 @@ func noteOrphan(p any, set func(*orphan)) {
 // (see NotePanic), as u's own: the panic of a logger used without its
 // context, recovered by u's Middleware or RunJob.
 func (u *Unit) adopt(p any) {
-	if orphans.count.Load() == 0 || !isPointer(p) {
+	if !isPointer(p) {
+		if goOrphans.count.Load() == 0 {
+			return
+		}
+		if o := u.adoptGo(p); o.goid != 0 {
+			u.adoptEvent(p, o.ev)
+		}
+		return
+	}
+	if orphans.count.Load() == 0 {
 		return
 	}
 	addr := reflect.ValueOf(p).Pointer()
@@ -522,13 +653,30 @@ func (u *Unit) adopt(p any) {
 	if o.addr == 0 {
 		return
 	}
-	u.mu.Lock()
-	defer u.mu.Unlock()
 	if o.hasText {
+		u.mu.Lock()
 		u.panicValue, u.panicText, u.hasText = p, o.text, true
+		u.mu.Unlock()
 	}
-	if o.hasID && (!u.has || !u.own) {
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, o.id, o.ref
+	if o.hasID {
+		u.adoptEvent(p, eventref.Named{ID: string(o.id), Ref: o.ref})
+	}
+}
+
+// adoptEvent takes the panic p, reported as ev by a logger used without
+// u's context (see adopt), as u's own, unless u reported another panic of
+// its own already. ev is then the unit's last event too: its record was
+// kept on the fallback trail, which names no unit's, and the panic is the
+// unit's (Middleware's EventIDHeader, LastEventID).
+func (u *Unit) adoptEvent(p any, ev eventref.Named) {
+	u.mu.Lock()
+	took := !u.has || !u.own
+	if took {
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+	}
+	u.mu.Unlock()
+	if took {
+		u.trail.NoteEventNamed(ev)
 	}
 }
 

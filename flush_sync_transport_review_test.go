@@ -1,0 +1,63 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestFlushReturnsByItsTimeoutThroughASyncTransport: Flush hands the
+// summaries of deduplicated repeats to their client before it waits, and a
+// client with sentry-go's HTTPSyncTransport (serverless programs use it)
+// sends each one in CaptureEvent itself. With Sentry unreachable (here: a
+// server that never answers), Flush(300ms) must still return by about its
+// timeout, and false, instead of waiting for every summary's request.
+func TestFlushReturnsByItsTimeoutThroughASyncTransport(t *testing.T) {
+	hang := make(chan struct{})
+	var down atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !down.Load() {
+			return // 200
+		}
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(hang) })
+	tr := sentry.NewHTTPSyncTransport()
+	tr.Timeout = 2 * time.Second
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "http://public@" + srv.Listener.Addr().String() + "/1", Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute, FingerprintKey: "fp"}}))
+	// Three kinds of errors, each logged twice by requests of its own: the
+	// first is sent, the second held back for Flush's summary. Then Sentry
+	// stops answering.
+	for i := range 3 {
+		for range 2 {
+			logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed",
+				"err", errors.New("card declined"), "fp", fmt.Sprint("kind", i))
+		}
+	}
+	down.Store(true)
+	start := time.Now()
+	ok := logcrumbs.Flush(300 * time.Millisecond)
+	if took := time.Since(start); ok || took > time.Second {
+		t.Errorf("Flush(300ms) = %v after %v, want false by about 300ms", ok, took.Round(time.Millisecond))
+	}
+}
