@@ -88,8 +88,8 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 		// one more for the stack trace's runtime.Callers to decode (about
 		// 2,400 instructions an event, cachegrind,
 		// SlogEvent/json+logcrumbs-empty).
-		if p := setException(event, errs, conf.MaxErrorDepth, rec.PC); p != nil {
-			chainAfterPanic(event, errs, p, conf.MaxErrorDepth, rec.PC)
+		if setException(event, errs, conf.MaxErrorDepth, rec.PC) != nil {
+			chainAfterPanic(event, errs, conf.MaxErrorDepth, rec.PC)
 		}
 	} else {
 		event.Threads = []sentry.Thread{{Stacktrace: callerStacktrace(rec.PC), Current: true}}
@@ -121,12 +121,12 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 // that can be read alone; when none can (or all can, but not together), an
 // exception that says so instead of the chain, with the caller's stack.
 func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
-	if p := setException(event, errs, maxDepth, pc); p != nil {
-		chainAfterPanic(event, errs, p, maxDepth, pc)
+	if setException(event, errs, maxDepth, pc) != nil {
+		chainAfterPanic(event, errs, maxDepth, pc)
 	}
 }
 
-// chainAfterPanic is setChain once setException of errs panicked with p.
+// chainAfterPanic is setChain once setException of errs panicked.
 // An Unwrap or Cause that panicked ends the chain at its error, whose text
 // reads, as capture-once's chain ends there (see wrapped). One bad value
 // logged beside the real error must not replace the real error's chain:
@@ -135,8 +135,9 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 // that cannot be read stands for its members that can, as if they had been
 // logged side by side (see readableMembers). A chain that reads keeps its
 // shape: only one that panicked is read again.
-func chainAfterPanic(event *sentry.Event, errs []error, p any, maxDepth int, pc uintptr) {
-	if p = setExceptionGuarded(event, errs, maxDepth, pc); p == nil {
+func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
+	p := setExceptionGuarded(event, errs, maxDepth, pc)
+	if p == nil {
 		return
 	}
 	// Joins are opened on the first try only, and the tries after it read

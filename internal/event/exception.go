@@ -155,7 +155,7 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 		return c
 	}
 	if c.guarded {
-		one, source, many := wrapped(err)
+		source, many, one := wrapped(err)
 		for i, e := range many {
 			if e != nil {
 				c = c.convert(e, id, "errors["+strconv.Itoa(i)+"]", depth+1)
@@ -193,21 +193,21 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 // each error wraps through it, once reading the chain unguarded panicked
 // (see chainAfterPanic): an event's chain pays for no deferred recover of
 // each of its errors.
-func wrapped(err error) (one error, source string, many []error) {
+func wrapped(err error) (source string, many []error, one error) {
 	defer func() {
 		if recover() != nil {
-			one, source, many = nil, "", nil
+			source, many, one = "", nil, nil
 		}
 	}()
 	switch v := err.(type) {
 	case interface{ Unwrap() []error }:
-		return nil, "", v.Unwrap()
+		return "", v.Unwrap(), nil
 	case interface{ Unwrap() error }:
-		return v.Unwrap(), sentry.MechanismTypeUnwrap, nil
+		return sentry.MechanismTypeUnwrap, nil, v.Unwrap()
 	case interface{ Cause() error }:
-		return v.Cause(), sentry.MechanismSourceCause, nil
+		return sentry.MechanismSourceCause, nil, v.Cause()
 	}
-	return nil, "", nil
+	return "", nil, nil
 }
 
 // seen is sentry-go's visited.seenError: a non-nil pointer is seen by its
