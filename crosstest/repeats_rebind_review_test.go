@@ -1,0 +1,52 @@
+package crosstest_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// TestRepeatsAfterRebindCountOnTheirEventTwoRequests: two requests of a
+// server, each logging its own error over and over from its own line, go
+// on doing so after the program bound its hub to a new client (a
+// configuration reload): the repeats of each are counted on its event, and
+// Flush reports them all through the old client, as
+// TestRepeatsAfterRebindCountOnTheirEvent has it for one request. The
+// integration remembers one entry for the repeats it counts (one for all
+// its requests): the repeats of the other request, whose key built with
+// the hub's new client finds no entry, must not be lost.
+func TestRepeatsAfterRebindCountOnTheirEventTwoRequests(t *testing.T) {
+	for _, l := range layeredLoggers {
+		t.Run(l.name, func(t *testing.T) {
+			old, current, hub, _ := reloading(t, l)
+			f := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute})
+			ctxA := logcrumbs.NewContext(context.Background())
+			ctxB := logcrumbs.NewContext(context.Background())
+			errA, errB := errors.New("db down"), errors.New("cache down")
+			for i := range 10 {
+				if i == 5 {
+					hub.BindClient(current.Hub().Client())
+				}
+				f.log(ctxA, "query failed", errA)
+				f.middle(ctxB, "lookup failed", errB)
+			}
+			logcrumbs.Flush(time.Second)
+			if n := len(current.Events()); n != 0 {
+				t.Errorf("the hub's new client got %d events, want none", n)
+			}
+			evs := old.Events()
+			var summaries []int
+			for _, ev := range evs {
+				if ev.Tags["logcrumbs.summary"] == "true" {
+					summaries = append(summaries, repeatsOf(ev))
+				}
+			}
+			if len(evs) != 4 || len(summaries) != 2 || summaries[0] != 9 || summaries[1] != 9 {
+				t.Errorf("the old client got %d events, summaries of %v repeats; want 2 events and 2 summaries of 9", len(evs), summaries)
+			}
+		})
+	}
+}
