@@ -387,7 +387,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		if len(errs) == 1 && recovered == nil && trail != buffer.Fallback() {
 			if once, ok := trail.LastRepeatOf(errs[0]); ok {
 				named = once.Ref
-				if id, ok := e.build.RecordID(nil, rec, errs, site.Ret); ok {
+				if id, ok := e.build.RecordID(0, rec, errs, site.Ret); ok {
 					e.proc.RepeatRemembered(&e.repeats, once.ID, &id)
 				}
 				return once.ID, nil
@@ -439,11 +439,20 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			// the integration's last repeat goes to its entry without its
 			// key (see policy.RepeatMemo). (A record that found errs only
 			// once its key was built, another goroutine of the unit having
-			// captured them meanwhile, builds it again: a rare race.)
-			if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
-				rec.Expand()         // the key may read the fields (Options.FingerprintKey)
-				var keyBuf [256]byte // see newEvent
-				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
+			// captured them meanwhile, builds it again: a rare race.) The
+			// key is that of the client the event went to, which the hub
+			// may no longer hold (sentry.Init again): its repeats are
+			// counted on its entry, and summarized through that client.
+			if earlier != "" {
+				keyClient := once.Ref.Client()
+				if keyClient == 0 { // an event known by its ID alone
+					keyClient = policy.ClientID(client)
+				}
+				if !e.repeatByID(keyClient, rec, errs, earlier, site) {
+					rec.Expand()         // the key may read the fields (Options.FingerprintKey)
+					var keyBuf [256]byte // see newEvent
+					e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], keyClient, rec, errs, site.Text), earlier)
+				}
 			}
 			return earlier, nil
 		}
@@ -540,8 +549,9 @@ func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []e
 	rec.Expand()
 	// Most keys fit: built here, a key allocates only as a string.
 	var keyBuf [256]byte
-	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
-	return eventref.New(), time.Now(), key
+	id := policy.ClientID(client)
+	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], id, rec, errs, site.Text))
+	return eventref.NewFor(id), time.Now(), key
 }
 
 // settled is what capture-once remembers the errors of the event id under,
@@ -618,7 +628,7 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 // this path (its frame's tables are decoded for every frame it reads).
 //
 //go:noinline
-func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs []error, earlier string, site event.Site) bool {
+func (e *Escalator) repeatByID(client uint64, rec *buffer.Record, errs []error, earlier string, site event.Site) bool {
 	id, ok := e.build.RecordID(client, rec, errs, site.Ret)
 	if !ok {
 		return false
