@@ -382,14 +382,12 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	hub, client := s.hub, s.client
 	if !client.IsEnabled() {
 		// A repeat of the event the trail sent last, once the program
-		// unbound the client, names it, as SkipRepeat, which reads no
-		// client, keeps it.
+		// unbound the client, names it and is counted on it, as
+		// SkipRepeat, which reads no client, does.
 		if len(errs) == 1 && recovered == nil && trail != buffer.Fallback() {
 			if once, ok := trail.LastRepeatOf(errs[0]); ok {
 				named = once.Ref
-				if id, ok := e.build.RecordID(0, rec, errs, site.Ret); ok {
-					e.proc.RepeatRemembered(&e.repeats, once.ID, &id)
-				}
+				e.unboundRepeat(once, rec, errs, site)
 				return once.ID, nil
 			}
 		}
@@ -615,6 +613,33 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 	return trail.AppendRepeatOf(errs[0], c, func(earlier string) bool {
 		return e.proc.RepeatRemembered(&e.repeats, earlier, &id)
 	})
+}
+
+// unboundRepeat counts rec, a repeat of the event once logged while its
+// hub has no client (see capture), on that event's entry, keyed by the
+// client the event went to, as a repeat is while the hub holds a client:
+// for every logger, not only for those whose memo finds the entry (a
+// zerolog repeat SkipRepeat took, a record with a program counter whose
+// identity the memo remembers). A record without a program counter gets
+// its call site here, which its core looks for only when the hub has a
+// client (NeedsSite). An event known by its ID alone (no reference) names
+// no client: its repeats are not counted while unbound. Out of capture,
+// whose code runtime.Callers decodes for every event's stack.
+//
+//go:noinline
+func (e *Escalator) unboundRepeat(once eventref.Named, rec *buffer.Record, errs []error, site event.Site) {
+	keyClient := once.Ref.Client()
+	if keyClient == 0 {
+		return
+	}
+	if rec.PC == 0 && site.Text == "" && e.build.SiteKeyed() {
+		site = event.LogCallSite()
+	}
+	if !e.repeatByID(keyClient, rec, errs, once.ID, site) {
+		rec.Expand()         // the key may read the fields (Options.FingerprintKey)
+		var keyBuf [256]byte // see newEvent
+		e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], keyClient, rec, errs, site.Text), once.ID)
+	}
 }
 
 // repeatByID counts a capture-once hit of the event earlier by rec when
