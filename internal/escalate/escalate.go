@@ -315,7 +315,8 @@ func (e *Escalator) MayRepeat(s Sender) bool { return s.trail.Repeated() }
 // NeedsSite reports whether Capture may need the call site of a record
 // without a program counter sent through s: its key is the call site (no
 // Options.FingerprintKey), and its hub has a client (else nothing is
-// sent, nor keyed). Its caller may then find the site for CaptureAt.
+// sent, and the rare repeat counted then finds its site itself:
+// unboundRepeat). Its caller may then find the site for CaptureAt.
 func (e *Escalator) NeedsSite(s Sender) bool {
 	return e.build.SiteKeyed() && s.WithClient().client.IsEnabled()
 }
@@ -596,8 +597,8 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // It reads no client (see Sender): a repeat of an event that was sent is
 // counted on that event's entry (see policy.RepeatMemo), whichever client
 // the hub holds now, and its breadcrumb names the event even once the
-// program unbound the client (capture keeps a breadcrumb naming none
-// then, sending nothing).
+// program unbound the client, as capture's does then (unboundRepeat),
+// sending nothing.
 func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr) bool {
 	trail := s.trail
 	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() {
