@@ -24,7 +24,8 @@ import (
 func TestRepeatsAfterRebindCountOnTheirEventTwoRequests(t *testing.T) {
 	for _, l := range layeredLoggers {
 		t.Run(l.name, func(t *testing.T) {
-			old, current, hub, _ := reloading(t, l)
+			old, current := logcrumbstest.New(t), logcrumbstest.New(t)
+			hub := sentry.NewHub(old.Hub().Client(), sentry.NewScope())
 			f := l.make(t, logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute})
 			ctxA := logcrumbs.NewContext(context.Background())
 			ctxB := logcrumbs.NewContext(context.Background())
