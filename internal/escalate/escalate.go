@@ -337,7 +337,8 @@ func (e *Escalator) MayRepeat(s Sender) bool { return s.trail.Repeated() }
 // NeedsSite reports whether Capture may need the call site of a record
 // without a program counter sent through s: its key is the call site (no
 // Options.FingerprintKey), and its hub has a client (else nothing is
-// sent, nor keyed). Its caller may then find the site for CaptureAt.
+// sent, and the rare repeat counted then finds its site itself:
+// unboundRepeat). Its caller may then find the site for CaptureAt.
 func (e *Escalator) NeedsSite(s Sender) bool {
 	return e.build.SiteKeyed() && s.WithClient().client.IsEnabled()
 }
@@ -414,14 +415,12 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	hub, client := s.hub, s.client
 	if !client.IsEnabled() {
 		// A repeat of the event the trail sent last, once the program
-		// unbound the client, names it, as SkipRepeat, which reads no
-		// client, keeps it.
+		// unbound the client, names it and is counted on it, as
+		// SkipRepeat, which reads no client, does.
 		if len(errs) == 1 && recovered == nil && trail != buffer.Fallback() {
 			if once, ok := trail.LastRepeatOf(errs[0]); ok {
 				named = once.Ref
-				if id, ok := e.build.RecordID(nil, rec, errs, site.Ret); ok {
-					e.proc.RepeatRemembered(&e.repeats, once.ID, &id)
-				}
+				e.unboundRepeat(once, rec, errs, site)
 				return once.ID, nil
 			}
 		}
@@ -471,11 +470,20 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			// the integration's last repeat goes to its entry without its
 			// key (see policy.RepeatMemo). (A record that found errs only
 			// once its key was built, another goroutine of the unit having
-			// captured them meanwhile, builds it again: a rare race.)
-			if earlier != "" && !e.repeatByID(client, rec, errs, earlier, site) {
-				rec.Expand()         // the key may read the fields (Options.FingerprintKey)
-				var keyBuf [256]byte // see newEvent
-				e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
+			// captured them meanwhile, builds it again: a rare race.) The
+			// key is that of the client the event went to, which the hub
+			// may no longer hold (sentry.Init again): its repeats are
+			// counted on its entry, and summarized through that client.
+			if earlier != "" {
+				keyClient := once.Ref.Client()
+				if keyClient == 0 { // an event known by its ID alone
+					keyClient = policy.ClientID(client)
+				}
+				if !e.repeatByID(keyClient, rec, errs, earlier, site) {
+					rec.Expand()         // the key may read the fields (Options.FingerprintKey)
+					var keyBuf [256]byte // see newEvent
+					e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], keyClient, rec, errs, site.Text), earlier)
+				}
 			}
 			return earlier, nil
 		}
@@ -572,8 +580,9 @@ func (e *Escalator) newEvent(client *sentry.Client, rec *buffer.Record, errs []e
 	rec.Expand()
 	// Most keys fit: built here, a key allocates only as a string.
 	var keyBuf [256]byte
-	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text))
-	return eventref.New(), time.Now(), key
+	id := policy.ClientID(client)
+	key = string(e.build.AppendFingerprintKeyAt(keyBuf[:0], id, rec, errs, site.Text))
+	return eventref.NewFor(id), time.Now(), key
 }
 
 // settled is what capture-once remembers the errors of the event id under,
@@ -620,8 +629,8 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // It reads no client (see Sender): a repeat of an event that was sent is
 // counted on that event's entry (see policy.RepeatMemo), whichever client
 // the hub holds now, and its breadcrumb names the event even once the
-// program unbound the client (capture keeps a breadcrumb naming none
-// then, sending nothing).
+// program unbound the client, as capture's does then (unboundRepeat),
+// sending nothing.
 func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr) bool {
 	trail := s.trail
 	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() {
@@ -639,6 +648,33 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 	})
 }
 
+// unboundRepeat counts rec, a repeat of the event once logged while its
+// hub has no client (see capture), on that event's entry, keyed by the
+// client the event went to, as a repeat is while the hub holds a client:
+// for every logger, not only for those whose memo finds the entry (a
+// zerolog repeat SkipRepeat took, a record with a program counter whose
+// identity the memo remembers). A record without a program counter gets
+// its call site here, which its core looks for only when the hub has a
+// client (NeedsSite). An event known by its ID alone (no reference) names
+// no client: its repeats are not counted while unbound. Out of capture,
+// whose code runtime.Callers decodes for every event's stack.
+//
+//go:noinline
+func (e *Escalator) unboundRepeat(once eventref.Named, rec *buffer.Record, errs []error, site event.Site) {
+	keyClient := once.Ref.Client()
+	if keyClient == 0 {
+		return
+	}
+	if rec.PC == 0 && site.Text == "" && e.build.SiteKeyed() {
+		site = event.LogCallSite()
+	}
+	if !e.repeatByID(keyClient, rec, errs, once.ID, site) {
+		rec.Expand()         // the key may read the fields (Options.FingerprintKey)
+		var keyBuf [256]byte // see newEvent
+		e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], keyClient, rec, errs, site.Text), once.ID)
+	}
+}
+
 // repeatByID counts a capture-once hit of the event earlier by rec when
 // rec has a RecordID (see policy.RepeatMemo): on the fingerprint entry the
 // integration's last repeat was counted on, if rec has the identity of
@@ -650,7 +686,7 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 // this path (its frame's tables are decoded for every frame it reads).
 //
 //go:noinline
-func (e *Escalator) repeatByID(client *sentry.Client, rec *buffer.Record, errs []error, earlier string, site event.Site) bool {
+func (e *Escalator) repeatByID(client uint64, rec *buffer.Record, errs []error, earlier string, site event.Site) bool {
 	id, ok := e.build.RecordID(client, rec, errs, site.Ret)
 	if !ok {
 		return false

@@ -436,7 +436,7 @@ func cut(s string, n int) string {
 // policy.AppendFingerprintKey): the user's fingerprint when rec has one,
 // else its call site.
 func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error) []byte {
-	return b.AppendFingerprintKeyAt(dst, client, rec, errs, "")
+	return b.AppendFingerprintKeyAt(dst, policy.ClientID(client), rec, errs, "")
 }
 
 // SiteKeyed reports whether the key of a record without a user
@@ -444,9 +444,10 @@ func (b *Builder) AppendFingerprintKey(dst []byte, client *sentry.Client, rec *b
 // Options.FingerprintKey is set.
 func (b *Builder) SiteKeyed() bool { return b.or().fingerprintKey == "" }
 
-// AppendFingerprintKeyAt is AppendFingerprintKey with rec's call site
-// found already (LogCallSite), or "" to find it.
-func (b *Builder) AppendFingerprintKeyAt(dst []byte, client *sentry.Client, rec *buffer.Record, errs []error, site string) []byte {
+// AppendFingerprintKeyAt is AppendFingerprintKey, for the client of
+// number client (policy.ClientID), with rec's call site found already
+// (LogCallSite), or "" to find it.
+func (b *Builder) AppendFingerprintKeyAt(dst []byte, client uint64, rec *buffer.Record, errs []error, site string) []byte {
 	e := b.or()
 	var fp []string
 	if e.fingerprintKey != "" {
@@ -459,14 +460,15 @@ func (b *Builder) AppendFingerprintKeyAt(dst []byte, client *sentry.Client, rec 
 	} else if site == "" { // the key falls back on the call site
 		site = callSite(rec.PC)
 	}
-	return policy.AppendFingerprintKey(dst, client, rec.Logger(), fp, site, errs, rec.Message())
+	return policy.AppendFingerprintKeyOf(dst, client, rec.Logger(), fp, site, errs, rec.Message())
 }
 
 // RecordID returns what identifies rec's fingerprint key for a skipped
 // repeat (see policy.RepeatMemo), when the key falls back on a call site
 // that rec's program counter gives, or for a record without one, that
-// siteRet gives (Site.Ret, when not 0); else false.
-func (b *Builder) RecordID(client *sentry.Client, rec *buffer.Record, errs []error, siteRet uintptr) (policy.RecordID, bool) {
+// siteRet gives (Site.Ret, when not 0); else false. client is the number
+// of the client its key is of (policy.ClientID).
+func (b *Builder) RecordID(client uint64, rec *buffer.Record, errs []error, siteRet uintptr) (policy.RecordID, bool) {
 	pc, walked := rec.PC, false
 	if pc == 0 {
 		pc, walked = siteRet, true
@@ -474,7 +476,7 @@ func (b *Builder) RecordID(client *sentry.Client, rec *buffer.Record, errs []err
 	if pc == 0 || b.or().fingerprintKey != "" {
 		return policy.RecordID{}, false
 	}
-	id := policy.RecordID{Client: policy.ClientID(client), Logger: rec.LoggerBytes(), PC: pc, Walked: walked}
+	id := policy.RecordID{Client: client, Logger: rec.LoggerBytes(), PC: pc, Walked: walked}
 	return id, id.SetErrors(errs)
 }
 

@@ -22,13 +22,20 @@ import (
 // an event captured by hand, a job's handed back), never dropped.
 type Ref struct {
 	dropped atomic.Bool
+	client  uint64   // the number of the client it is handed to (see NewFor)
 	id      [32]byte // the ID's text: ID's string points here
 }
 
 // New returns a reference to a new event with a random ID: one allocation,
 // the ID's string with it (where policy.NewEventID allocated the string).
-func New() *Ref {
-	r := new(Ref)
+func New() *Ref { return NewFor(0) }
+
+// NewFor is New for an event handed to the client of number client
+// (policy.ClientID; 0: none known): the key of its repeats is that
+// client's whichever client the hub holds when they are logged (see
+// Client).
+func NewFor(client uint64) *Ref {
+	r := &Ref{client: client}
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	hex.Encode(r.id[:], b[:])
@@ -42,6 +49,15 @@ func (r *Ref) ID() string {
 		return ""
 	}
 	return unsafe.String(&r.id[0], len(r.id))
+}
+
+// Client returns the number of the client r's event was handed to (see
+// NewFor), or 0: none known, or nil.
+func (r *Ref) Client() uint64 {
+	if r == nil {
+		return 0
+	}
+	return r.client
 }
 
 // Drop marks r's event dropped by its client: from now on, whatever holds

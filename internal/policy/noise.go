@@ -455,7 +455,13 @@ func (n *noise) pending() []*seen {
 // returning a string, so that a capture-once repeat (see repeat) looks its
 // key up without allocating it.
 func AppendFingerprintKey(b []byte, client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
-	b = strconv.AppendUint(b, ClientID(client), 16)
+	return AppendFingerprintKeyOf(b, ClientID(client), logger, userFingerprint, site, errs, msg)
+}
+
+// AppendFingerprintKeyOf is AppendFingerprintKey for the client of number
+// client (ClientID).
+func AppendFingerprintKeyOf(b []byte, client uint64, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
+	b = strconv.AppendUint(b, client, 16)
 	b = append(b, '|')
 	b = append(b, logger...)
 	if len(userFingerprint) > 0 {
