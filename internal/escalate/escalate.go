@@ -414,17 +414,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	}()
 	hub, client := s.hub, s.client
 	if !client.IsEnabled() {
-		// A repeat of the event the trail sent last, once the program
-		// unbound the client, names it and is counted on it, as
-		// SkipRepeat, which reads no client, does.
-		if len(errs) == 1 && recovered == nil && trail != buffer.Fallback() {
-			if once, ok := trail.LastRepeatOf(errs[0]); ok {
-				named = once.Ref
-				e.unboundRepeat(once, rec, errs, site)
-				return once.ID, nil
-			}
+		if recovered == nil {
+			id, named = e.unbound(trail, rec, errs, site)
 		}
-		return "", nil
+		return id, nil
 	}
 	if e.opts.RequireError && len(errs) == 0 {
 		return "", nil
@@ -646,6 +639,24 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 	return trail.AppendRepeatOf(errs[0], c, func(earlier string) bool {
 		return e.proc.RepeatRemembered(&e.repeats, earlier, &id)
 	})
+}
+
+// unbound is capture of rec while the hub has no client: a repeat of the
+// event the trail sent last names it and is counted on it (unboundRepeat),
+// as SkipRepeat, which reads no client, does; it returns that event. Out
+// of capture, whose code runtime.Callers decodes for every event's stack.
+//
+//go:noinline
+func (e *Escalator) unbound(trail *buffer.Trail, rec *buffer.Record, errs []error, site event.Site) (string, *eventref.Ref) {
+	if len(errs) != 1 || trail == buffer.Fallback() {
+		return "", nil
+	}
+	once, ok := trail.LastRepeatOf(errs[0])
+	if !ok {
+		return "", nil
+	}
+	e.unboundRepeat(once, rec, errs, site)
+	return once.ID, once.Ref
 }
 
 // unboundRepeat counts rec, a repeat of the event once logged while its
