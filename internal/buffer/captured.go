@@ -1033,6 +1033,13 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 			known = true
 		}
 	}
+	if known {
+		// Entries renamed, counted from now, or moved (below) may be found
+		// ahead of the one the last look-up found: an expired entry of err
+		// alone, within the window again, ahead of a record's entry the
+		// look-up found instead. That look-up stands no more (see repeatOf).
+		t.once.last = lastFound{}
+	}
 	switch {
 	case !known:
 		entry.handedBack = true
@@ -1053,7 +1060,6 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 		if at > record {
 			c := &t.once.entries
 			(*c)[at], (*c)[record] = (*c)[record], (*c)[at]
-			t.once.last = lastFound{} // it may have found either
 		}
 	}
 }
