@@ -26,14 +26,14 @@ import (
 func TestTopJobHandBackBesideARecordAfterARepeat(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	opts := rec.Options()
-	opts.FallbackCaptureWindow = 50 * time.Millisecond
+	opts.FallbackCaptureWindow = 300 * time.Millisecond // the steps after the sleep take far less
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
 	ctx := sentry.SetHubOnContext(context.Background(), rec.Hub())
 	// The fallback trail outlives the test: texts of this run alone.
 	name := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
 	errSync, errRollback := errors.New("sync failed "+name), errors.New("rollback failed "+name)
 	logger.ErrorContext(ctx, "rollback failed", "err", errRollback)
-	time.Sleep(3 * opts.FallbackCaptureWindow) // that capture expired
+	time.Sleep(2 * opts.FallbackCaptureWindow) // that capture expired
 	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
 	logger.ErrorContext(ctx, "rollback failed again", "err", errRollback) // the record's event
 	var job string
