@@ -557,38 +557,50 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 
 // recordOf is findAll's answer for chains, a record of several errors
 // whose last error's entry, at, is one a job handed back (HandBackNamed):
-// the entry of the same error that names the event of an entry another of
-// the chains found, an event of several errors (this record's, logged
-// before), the last such chain first; else at. An error a job returned,
-// which the caller had logged in a record of several errors, is the job's
-// event alone and that record's in the record, as logged before. It finds
-// the other chains' entries again (find, as findAll did, under the same
-// hold of the lock: the same answers) and calls no user code.
+// an entry of the same error in a record of several errors, logged
+// before, of which another of the chains holds an error too (this
+// record's, or the last such chain's first); else at. An error a job
+// returned, which the caller had logged in a record of several errors, is
+// the job's event alone and that record's in the record, as logged
+// before. Every entry of such a record is looked at, not only the first
+// that holds another chain's error, which may be another record's or
+// another job's (find answers by the first). Chains are found as find
+// finds them, among the record's entries alone; one that needs texts or a
+// recheck there (text-only or incomparable errors that find did not need
+// before this one) does not answer. It calls no user code.
 //
 //go:noinline
 func (c *captured) recordOf(owner any, chains chainSet, at int, now time.Time, window time.Duration, byText bool, rc *rechecks) int {
 	b := &c.entries[at]
+	var buf [capturedSize]capturedEntry
 	for i := len(chains.ends) - 2; i >= 0; i-- {
 		chain, texts := chains.chain(i)
-		_, k, ok, need := c.find(owner, chain, texts, chains.textOnlyOf(i), now, window, byText, rc)
-		if !ok || need != needNothing || !c.entries[k].several {
-			continue
-		}
-		r := &c.entries[k]
 		for j := range c.entries {
 			e := &c.entries[j]
-			if j == at || e.err == nil || !e.several || e.owner != owner || (window > 0 && now.Sub(e.at) > window) {
+			if j == at || !e.severalFor(owner, now, window) ||
+				!(same(e.err, b.err) || (b.textOnly || e.textOnly) && b.text != "" && e.text == b.text) {
 				continue
 			}
-			if !(r.ref != nil && e.ref == r.ref || r.id != "" && e.id == r.id) {
-				continue
+			// The other entries of e's record, looked up as find would.
+			rec := buf[:0]
+			for k := range c.entries {
+				if r := &c.entries[k]; k != j && r.severalFor(owner, now, window) && (e.ref != nil && r.ref == e.ref || e.id != "" && r.id == e.id) {
+					rec = append(rec, *r)
+				}
 			}
-			if same(e.err, b.err) || (b.textOnly || e.textOnly) && b.text != "" && e.text == b.text {
+			o := captured{entries: rec}
+			if _, _, ok, need := o.find(owner, chain, texts, chains.textOnlyOf(i), now, window, byText, rc); ok && need == needNothing {
 				return j
 			}
 		}
 	}
 	return at
+}
+
+// severalFor reports whether e is an entry of one of a record's several
+// errors (see sharedID), captured for owner and within window at now.
+func (e *capturedEntry) severalFor(owner any, now time.Time, window time.Duration) bool {
+	return e.err != nil && e.several && e.owner == owner && (window <= 0 || now.Sub(e.at) <= window)
 }
 
 // lookNeed is what a look-up under a trail's lock needs done outside it, by
@@ -1033,6 +1045,13 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 			known = true
 		}
 	}
+	if known {
+		// Entries renamed, counted from now, or moved (below) may be found
+		// ahead of the one the last look-up found: an expired entry of err
+		// alone, within the window again, ahead of a record's entry the
+		// look-up found instead. That look-up stands no more (see repeatOf).
+		t.once.last = lastFound{}
+	}
 	switch {
 	case !known:
 		entry.handedBack = true
@@ -1053,7 +1072,6 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 		if at > record {
 			c := &t.once.entries
 			(*c)[at], (*c)[record] = (*c)[record], (*c)[at]
-			t.once.last = lastFound{} // it may have found either
 		}
 	}
 }

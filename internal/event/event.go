@@ -131,10 +131,11 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 // reads, as capture-once's chain ends there (see wrapped). One bad value
 // logged beside the real error must not replace the real error's chain:
 // errs are then read again without those that cannot be read alone. Nor
-// one joined with it (errors.Join(err, bad), logged as one value): a join
-// that cannot be read stands for its members that can, as if they had been
-// logged side by side (see readableMembers). A chain that reads keeps its
-// shape: only one that panicked is read again.
+// one joined with it (errors.Join(err, bad), logged as one value, or
+// wrapped): a join that cannot be read stands for its members that can, as
+// if they had been logged side by side, and so does a wrapper of one (see
+// readableMembers). A chain that reads keeps its shape: only one that
+// panicked is read again.
 func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 	p := setExceptionGuarded(event, errs, maxDepth, pc)
 	if p == nil {
@@ -205,12 +206,16 @@ type joinOpener struct {
 // be read alone, that can, when err is a join (Unwrap() []error); of a
 // member that is itself such a join, its own, down to the depth its chain
 // would show (maxDepth, with err at depth): errors.Join(err, bad) reads
-// as err. A join met twice (errors.Join(j, j)) is opened once, and a
+// as err. A wrapper (Unwrap() error) that cannot be read is opened as a
+// join of one, so that fmt.Errorf("cleanup: %w", errors.Join(err, bad))
+// reads as err too (its text, made by fmt, reads; the join under it does
+// not). A join met twice (errors.Join(j, j)) is opened once, and a
 // member met twice is appended once, when they can be map keys (see
 // first). An Unwrap that panics opens nothing.
 func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 	j, isJoin := err.(interface{ Unwrap() []error })
-	if !isJoin || (o.maxDepth >= 0 && depth >= o.maxDepth) || o.budget == 0 || !o.first(err) {
+	w, isWrapper := err.(interface{ Unwrap() error })
+	if (!isJoin && !isWrapper) || (o.maxDepth >= 0 && depth >= o.maxDepth) || o.budget == 0 || !o.first(err) {
 		return ok
 	}
 	o.budget--
@@ -220,7 +225,12 @@ func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 				ms = nil
 			}
 		}()
-		return j.Unwrap()
+		if isJoin {
+			return j.Unwrap()
+		}
+		// A wrapper that cannot be read, for what it wraps: a join
+		// under it stands for its members as it would alone.
+		return []error{w.Unwrap()}
 	}()
 	for _, m := range members {
 		switch {
