@@ -13,12 +13,26 @@ import (
 // more than maxTextValues values to walk, reads "!UNPRINTABLE T: reason".
 // It costs a walk over x's values, so it is for the rare values above.
 func Text(x any) string {
-	switch x.(type) {
-	case nil, string, error, fmt.Stringer, fmt.Formatter:
-		return fmt.Sprint(x) // printed as it is, or by its own method
+	v, isValue := x.(reflect.Value)
+	switch {
+	case isValue && v.IsValid():
+		// fmt prints a reflect.Value at the top as the value it holds,
+		// by the method of that value if it has one and can be had.
+		if v.CanInterface() {
+			switch v.Interface().(type) {
+			case error, fmt.Stringer, fmt.Formatter:
+				return fmt.Sprint(x)
+			}
+		}
+	default:
+		switch x.(type) {
+		case nil, string, error, fmt.Stringer, fmt.Formatter:
+			return fmt.Sprint(x) // printed as it is, or by its own method
+		}
+		v = reflect.ValueOf(x)
 	}
 	w := textWalk{}
-	if !w.printable(reflect.ValueOf(x), 0) {
+	if !w.printable(v, 0) {
 		reason := "it holds itself"
 		if w.n > maxTextValues {
 			reason = "too large to print"
