@@ -120,10 +120,14 @@ func Flush(timeout time.Duration) bool {
 	// the request itself, for as long as Sentry takes to answer, or the
 	// transport's own timeout. Past deadline they go on being handed over,
 	// and Flush is false.
+	send := p.TakePending()
+	if send == nil { // nothing held back: no goroutine, whose start a timeout of zero would not wait for
+		return p.FlushClients(sentry.CurrentHub().Client(), deadline)
+	}
 	sent := make(chan struct{})
 	go func() {
 		defer close(sent)
-		p.SendPending()
+		send()
 	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()

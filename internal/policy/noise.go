@@ -497,7 +497,25 @@ func typeName(err error) string { return reflect.TypeOf(err).String() }
 // an event of the same issue as the fingerprint's last event that says how
 // many (see summary).
 func (p *Process) SendPending() {
-	for _, s := range p.noise.pending() {
+	if send := p.TakePending(); send != nil {
+		send()
+	}
+}
+
+// TakePending takes the summaries SendPending sends, now, and returns what
+// sends them, or nil when there are none: Flush hands them over in a
+// goroutine of its own only when there are any.
+func (p *Process) TakePending() (send func()) {
+	pending := p.noise.pending()
+	if len(pending) == 0 {
+		return nil
+	}
+	return func() { p.sendTaken(pending) }
+}
+
+// sendTaken sends the summaries of pending (see SendPending).
+func (p *Process) sendTaken(pending []*seen) {
+	for _, s := range pending {
 		client := s.client.Value()
 		if client == nil {
 			continue // the client that sent the event is gone: so is its summary

@@ -13,12 +13,26 @@ import (
 // more than maxTextValues values to walk, reads "!UNPRINTABLE T: reason".
 // It costs a walk over x's values, so it is for the rare values above.
 func Text(x any) string {
-	switch x.(type) {
-	case nil, string, error, fmt.Stringer, fmt.Formatter:
-		return fmt.Sprint(x) // printed as it is, or by its own method
+	v, isValue := x.(reflect.Value)
+	switch {
+	case isValue && v.IsValid():
+		// fmt prints a reflect.Value at the top as the value it holds,
+		// by the method of that value if it has one and can be had.
+		if v.CanInterface() {
+			switch v.Interface().(type) {
+			case error, fmt.Stringer, fmt.Formatter:
+				return fmt.Sprint(x)
+			}
+		}
+	default:
+		switch x.(type) {
+		case nil, string, error, fmt.Stringer, fmt.Formatter:
+			return fmt.Sprint(x) // printed as it is, or by its own method
+		}
+		v = reflect.ValueOf(x)
 	}
 	w := textWalk{}
-	if !w.printable(reflect.ValueOf(x), 0) {
+	if !w.printable(v, 0) {
 		reason := "it holds itself"
 		if w.n > maxTextValues {
 			reason = "too large to print"
@@ -62,6 +76,12 @@ func (w *textWalk) printable(v reflect.Value, depth int) bool {
 	switch v.Kind() {
 	case reflect.Interface:
 		return w.printable(v.Elem(), depth+1)
+	case reflect.Struct, reflect.Array, reflect.Slice, reflect.Map:
+		if flatType(v.Type(), 0) {
+			return true // nothing in it can hold it: fmt prints it as it is, however large
+		}
+	}
+	switch v.Kind() {
 	case reflect.Pointer:
 		// fmt prints what a pointer points to at the top level only.
 		if depth == 0 && !v.IsNil() {
@@ -131,6 +151,40 @@ func (w *textWalk) enter(n textNode) bool {
 	w.path = append(w.path, n)
 	return true
 }
+
+// flatType reports whether no value of type t, below the top of what fmt
+// prints, can hold a map, a slice or an interface: fmt's printing of one
+// cannot come back to where it started, whatever its size, and Text
+// need not walk it. A pointer below the top prints as its address. A type
+// nested deeper than maxFlatDepth (or one that holds itself: type T []T)
+// is taken as not flat.
+func flatType(t reflect.Type, depth int) bool {
+	if depth > maxFlatDepth {
+		return false
+	}
+	switch k := t.Kind(); k {
+	case reflect.Interface:
+		return false
+	case reflect.Pointer, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array, reflect.Slice:
+		return flatType(t.Elem(), depth+1)
+	case reflect.Map:
+		return flatType(t.Key(), depth+1) && flatType(t.Elem(), depth+1)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !flatType(t.Field(i).Type, depth+1) {
+				return false
+			}
+		}
+		return true
+	default:
+		return scalarKind(k)
+	}
+}
+
+// maxFlatDepth bounds flatType's look into a type.
+const maxFlatDepth = 8
 
 // scalarKind reports whether values of kind k hold no other values that fmt
 // prints (nor methods it calls on them, for Text's purpose: a cycle).

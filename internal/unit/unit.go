@@ -476,14 +476,16 @@ func noteGoOrphan(p any, ev eventref.Named) {
 // adoptGo takes the note of the panic p, a value that is no pointer, noted
 // on this goroutine with no unit of work after u was bound (see
 // goOrphans), its value p or a PanicMatcher of p (zerologsentry's Writer
-// notes the message as it reads it back); the zero note if none.
+// notes the message as it reads it back); the zero note if none. Of notes
+// of equal values, the newest: the panic going up the goroutine is the
+// last one logged there (an earlier one's the program recovered itself).
 func (u *Unit) adoptGo(p any) (o goOrphan) {
 	g := goid()
 	seq := u.bindNumber()
 	goOrphans.mu.Lock()
 	defer goOrphans.mu.Unlock()
-	for i := range goOrphans.list {
-		n := &goOrphans.list[i]
+	for k := 1; k <= maxGoOrphans; k++ {
+		n := &goOrphans.list[(goOrphans.next-k+maxGoOrphans)%maxGoOrphans]
 		if n.goid == g && g != 0 && seq <= n.bound && samePanic(n.value, p) {
 			o, *n = *n, goOrphan{}
 			goOrphans.count.Add(-1)
