@@ -170,11 +170,15 @@ func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr
 // that can be read alone, and with joins, in the place of each join among
 // the others, its members that can (readableMembers), and whether it found
 // any such member. One error, which was just read alone, is not read again.
+// An error is kept once, whether read alone or as a member: a wrapper that
+// cannot be read, logged beside what it wraps, stands for that error once.
 func readableErrors(errs []error, maxDepth int, pc uintptr, joins bool) (ok []error, opened bool) {
 	o := joinOpener{maxDepth: maxDepth, pc: pc, budget: maxOpenedJoins}
 	for _, e := range errs {
 		if len(errs) > 1 && setExceptionGuarded(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
-			ok = append(ok, e)
+			if o.first(e) {
+				ok = append(ok, e)
+			}
 			continue
 		}
 		if joins {
