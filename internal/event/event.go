@@ -162,8 +162,24 @@ func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr
 	event.Exception = []sentry.Exception{{
 		Type:       reflect.TypeOf(err).String(),
 		Value:      "logcrumbs: reading the error panicked: " + render.Text(p),
-		Stacktrace: callerStacktrace(pc),
+		Stacktrace: trimPanicked(callerStacktrace(pc)),
 	}}
+}
+
+// trimPanicked drops from st the frames from the innermost runtime.gopanic
+// on, as stackFrames does: a recovered panic's stack (CapturePanic) ends
+// where the program panicked, not in the recovery that reports it.
+func trimPanicked(st *sentry.Stacktrace) *sentry.Stacktrace {
+	if st == nil {
+		return nil
+	}
+	for i := len(st.Frames) - 1; i > 0; i-- {
+		if f := st.Frames[i]; f.Module == "runtime" && f.Function == "gopanic" {
+			st.Frames = st.Frames[:i]
+			break
+		}
+	}
+	return st
 }
 
 // readableErrors returns those of errs, which cannot be read together,
