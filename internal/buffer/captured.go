@@ -536,6 +536,8 @@ func readTexts(errs []error, buf []string) []string {
 // A record of several errors answers by its last error's entry; when that
 // is the entry of an error a job handed back (HandBackNamed) beside a
 // record's entry of the same error, by the record's entry (see recordOf).
+// So does a record of one error whose chain holds several (a join of a
+// record's errors, logged as one value).
 func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool, rc *rechecks) (earlier string, at int, found bool, need lookNeed) {
 	for i := range chains.ends {
 		chain, texts := chains.chain(i)
@@ -548,17 +550,18 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 		}
 		earlier, at = prev, j
 	}
-	if len(chains.ends) > 1 && c.entries[at].handedBack && !c.entries[at].several {
+	if c.entries[at].handedBack && !c.entries[at].several && (len(chains.ends) > 1 || chains.ends[0] > 1) {
 		at = c.recordOf(owner, chains, at, now, window, byText, rc)
 		earlier = c.entries[at].name()
 	}
 	return earlier, at, true, needNothing
 }
 
-// recordOf is findAll's answer for chains, a record of several errors
+// recordOf is findAll's answer for chains, a record of several errors,
+// or of one whose chain holds several (a join, as it is or wrapped),
 // whose last error's entry, at, is one a job handed back (HandBackNamed):
 // an entry of the same error in a record of several errors, logged
-// before, of which another of the chains holds an error too (this
+// before, of which one of the chains holds another error too (this
 // record's, or the last such chain's first); else at. An error a job
 // returned, which the caller had logged in a record of several errors, is
 // the job's event alone and that record's in the record, as logged
@@ -573,7 +576,10 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 func (c *captured) recordOf(owner any, chains chainSet, at int, now time.Time, window time.Duration, byText bool, rc *rechecks) int {
 	b := &c.entries[at]
 	var buf [capturedSize]capturedEntry
-	for i := len(chains.ends) - 2; i >= 0; i-- {
+	// The last chain too: a join's other members are in its chain. The
+	// record's entries looked in are its others (not j): the last chain's
+	// error, found there, is another of the record's errors.
+	for i := len(chains.ends) - 1; i >= 0; i-- {
 		chain, texts := chains.chain(i)
 		for j := range c.entries {
 			e := &c.entries[j]

@@ -162,19 +162,39 @@ func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr
 	event.Exception = []sentry.Exception{{
 		Type:       reflect.TypeOf(err).String(),
 		Value:      "logcrumbs: reading the error panicked: " + render.Text(p),
-		Stacktrace: callerStacktrace(pc),
+		Stacktrace: trimPanicked(callerStacktrace(pc)),
 	}}
+}
+
+// trimPanicked drops from st the frames from the innermost runtime.gopanic
+// on, as stackFrames does: a recovered panic's stack (CapturePanic) ends
+// where the program panicked, not in the recovery that reports it.
+func trimPanicked(st *sentry.Stacktrace) *sentry.Stacktrace {
+	if st == nil {
+		return nil
+	}
+	for i := len(st.Frames) - 1; i > 0; i-- {
+		if f := st.Frames[i]; f.Module == "runtime" && f.Function == "gopanic" {
+			st.Frames = st.Frames[:i]
+			break
+		}
+	}
+	return st
 }
 
 // readableErrors returns those of errs, which cannot be read together,
 // that can be read alone, and with joins, in the place of each join among
 // the others, its members that can (readableMembers), and whether it found
 // any such member. One error, which was just read alone, is not read again.
+// An error is kept once, whether read alone or as a member: a wrapper that
+// cannot be read, logged beside what it wraps, stands for that error once.
 func readableErrors(errs []error, maxDepth int, pc uintptr, joins bool) (ok []error, opened bool) {
 	o := joinOpener{maxDepth: maxDepth, pc: pc, budget: maxOpenedJoins}
 	for _, e := range errs {
 		if len(errs) > 1 && setExceptionGuarded(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
-			ok = append(ok, e)
+			if o.first(e) {
+				ok = append(ok, e)
+			}
 			continue
 		}
 		if joins {
