@@ -89,10 +89,10 @@ func testLogsEndToEnd(t *testing.T, d Driver) {
 			t.Errorf("log %q: trace %q, want the event's %q", l.Message, l.TraceID, trace.TraceID)
 		}
 	}
-	if strings.Join(got, "|") != "failed|step 1" {
-		t.Fatalf("logs %q, want the error record at its level, then its trail", got)
+	if strings.Join(got, "|") != "step 1|failed" {
+		t.Fatalf("logs %q, want the trail, then the error record at its level", got)
 	}
-	if a := logs[1].Attributes; fmt.Sprint(a["n"]) != "7" || a["token"] != "[Filtered]" {
+	if a := logs[0].Attributes; fmt.Sprint(a["n"]) != "7" || a["token"] != "[Filtered]" {
 		t.Errorf("step 1 attributes %v: want n 7 and token filtered", a)
 	}
 }
