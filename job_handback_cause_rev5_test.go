@@ -51,3 +51,36 @@ func TestJobHandBackErrorWrapsRecordsOther(t *testing.T) {
 		})
 	}
 }
+
+// TestJobHandBackErrorWrapsRecordsOtherBesideAnother: as
+// TestJobHandBackErrorWrapsRecordsOther, with the job's error logged last
+// beside an error of another event: no other error of the record's is
+// beside it (its cause is under it), so the record of the two names the
+// job's event, by its last error, as it did before the job's error's
+// own chain was looked in (29dd97b).
+func TestJobHandBackErrorWrapsRecordsOtherBesideAnother(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errCause := errors.New("connection reset")
+	errSync := fmt.Errorf("sync failed: %w", errCause)
+	errOther := errors.New("quota exceeded")
+	logger.ErrorContext(ctx, "quota", "err", errOther)
+	other := logcrumbs.LastEventID(ctx)
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
+	record := logcrumbs.LastEventID(ctx)
+	var job sentry.EventID
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+		job = logcrumbs.LastEventID(ctx)
+		return errSync
+	})
+	n := len(rec.Events())
+	logger.ErrorContext(ctx, "both failed", "quota", errOther, "err", errSync)
+	if got := logcrumbs.LastEventID(ctx); got != job {
+		t.Errorf("LastEventID %q (the record's %q, the other's %q), want the job's event %q", got, record, other, job)
+	}
+	if got := len(rec.Events()); got != n {
+		t.Errorf("%d events, want %d", got, n)
+	}
+}
