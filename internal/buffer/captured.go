@@ -594,11 +594,15 @@ func joinAbove(chain []error, err error) bool {
 func (c *captured) recordOf(owner any, chains chainSet, at int, now time.Time, window time.Duration, byText bool, rc *rechecks) int {
 	b := &c.entries[at]
 	var buf [capturedSize]capturedEntry
-	// The last chain too: a join's other members are in its chain. The
-	// record's entries looked in are its others (not j): the last chain's
-	// error, found there, is another of the record's errors.
+	// The last chain too, when the job's error is a join's member (see
+	// joinAbove): the join's other members are in its chain. The record's
+	// entries looked in are its others (not j): the last chain's error,
+	// found there, is another of the record's errors.
 	for i := len(chains.ends) - 1; i >= 0; i-- {
 		chain, texts := chains.chain(i)
+		if i == len(chains.ends)-1 && !joinAbove(chain, b.err) {
+			continue // the job's error and its causes alone: none beside it
+		}
 		for j := range c.entries {
 			e := &c.entries[j]
 			if j == at || !e.severalFor(owner, now, window) ||
