@@ -536,8 +536,9 @@ func readTexts(errs []error, buf []string) []string {
 // A record of several errors answers by its last error's entry; when that
 // is the entry of an error a job handed back (HandBackNamed) beside a
 // record's entry of the same error, by the record's entry (see recordOf).
-// So does a record of one error whose chain holds several (a join of a
-// record's errors, logged as one value).
+// So does a record of one error whose chain holds several beside one
+// another (a join of a record's errors, logged as one value, see
+// joinAbove); not one whose chain holds the job's error and its causes.
 func (c *captured) findAll(owner any, chains chainSet, now time.Time, window time.Duration, byText bool, rc *rechecks) (earlier string, at int, found bool, need lookNeed) {
 	for i := range chains.ends {
 		chain, texts := chains.chain(i)
@@ -550,11 +551,28 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 		}
 		earlier, at = prev, j
 	}
-	if c.entries[at].handedBack && !c.entries[at].several && (len(chains.ends) > 1 || chains.ends[0] > 1) {
+	if b := &c.entries[at]; b.handedBack && !b.several && (len(chains.ends) > 1 || chains.ends[0] > 1 && joinAbove(chains.errs, b.err)) {
 		at = c.recordOf(owner, chains, at, now, window, byText, rc)
 		earlier = c.entries[at].name()
 	}
 	return earlier, at, true, needNothing
+}
+
+// joinAbove reports whether chain, one error's chain, holds a join
+// (Unwrap() []error) before err: err, or what it is found by, is then a
+// join's member (or under one), beside the join's other members, and not
+// only the wrapper of the errors after it, its causes, which another
+// record may hold beside it. It calls no user code.
+func joinAbove(chain []error, err error) bool {
+	for _, c := range chain {
+		if same(c, err) {
+			return false
+		}
+		if _, ok := c.(interface{ Unwrap() []error }); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // recordOf is findAll's answer for chains, a record of several errors,
@@ -576,11 +594,15 @@ func (c *captured) findAll(owner any, chains chainSet, now time.Time, window tim
 func (c *captured) recordOf(owner any, chains chainSet, at int, now time.Time, window time.Duration, byText bool, rc *rechecks) int {
 	b := &c.entries[at]
 	var buf [capturedSize]capturedEntry
-	// The last chain too: a join's other members are in its chain. The
-	// record's entries looked in are its others (not j): the last chain's
-	// error, found there, is another of the record's errors.
+	// The last chain too, when the job's error is a join's member (see
+	// joinAbove): the join's other members are in its chain. The record's
+	// entries looked in are its others (not j): the last chain's error,
+	// found there, is another of the record's errors.
 	for i := len(chains.ends) - 1; i >= 0; i-- {
 		chain, texts := chains.chain(i)
+		if i == len(chains.ends)-1 && !joinAbove(chain, b.err) {
+			continue // the job's error and its causes alone: none beside it
+		}
 		for j := range c.entries {
 			e := &c.entries[j]
 			if j == at || !e.severalFor(owner, now, window) ||

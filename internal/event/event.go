@@ -188,11 +188,13 @@ func trimPanicked(st *sentry.Stacktrace) *sentry.Stacktrace {
 // any such member. One error, which was just read alone, is not read again.
 // An error is kept once, whether read alone or as a member: a wrapper that
 // cannot be read, logged beside what it wraps, stands for that error once.
+// One the record logged twice, read alone each time, is kept twice, as
+// it reads without the errors that cannot be (see firstAlone).
 func readableErrors(errs []error, maxDepth int, pc uintptr, joins bool) (ok []error, opened bool) {
 	o := joinOpener{maxDepth: maxDepth, pc: pc, budget: maxOpenedJoins}
 	for _, e := range errs {
 		if len(errs) > 1 && setExceptionGuarded(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
-			if o.first(e) {
+			if o.firstAlone(e) {
 				ok = append(ok, e)
 			}
 			continue
@@ -219,6 +221,7 @@ type joinOpener struct {
 	maxDepth int
 	pc       uintptr
 	seen     map[error]struct{}
+	alone    map[error]struct{} // of seen, those noted by firstAlone
 	budget   int
 }
 
@@ -282,6 +285,31 @@ func (o *joinOpener) first(err error) (first bool) {
 		o.seen = map[error]struct{}{}
 	}
 	o.seen[err] = struct{}{}
+	return true
+}
+
+// firstAlone is first for an error of the record read alone: one noted
+// before as a member (or a join) is a repeat, one read alone before is
+// not, the record logged it twice. An error that cannot be a map key is
+// never noted: first, every time.
+func (o *joinOpener) firstAlone(err error) (first bool) {
+	defer func() {
+		if recover() != nil {
+			first = true
+		}
+	}()
+	if _, dup := o.seen[err]; dup {
+		_, alone := o.alone[err]
+		return alone
+	}
+	if o.seen == nil {
+		o.seen = map[error]struct{}{}
+	}
+	if o.alone == nil {
+		o.alone = map[error]struct{}{}
+	}
+	o.seen[err] = struct{}{}
+	o.alone[err] = struct{}{}
 	return true
 }
 
