@@ -88,7 +88,7 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 		// one more for the stack trace's runtime.Callers to decode (about
 		// 2,400 instructions an event, cachegrind,
 		// SlogEvent/json+logcrumbs-empty).
-		if setException(event, errs, conf.MaxErrorDepth, rec.PC) != nil {
+		if setException(event, errs, conf.MaxErrorDepth, rec.PC, false) != nil {
 			chainAfterPanic(event, errs, conf.MaxErrorDepth, rec.PC)
 		}
 	} else {
@@ -121,7 +121,7 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 // that can be read alone; when none can (or all can, but not together), an
 // exception that says so instead of the chain, with the caller's stack.
 func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
-	if setException(event, errs, maxDepth, pc) != nil {
+	if setException(event, errs, maxDepth, pc, false) != nil {
 		chainAfterPanic(event, errs, maxDepth, pc)
 	}
 }
@@ -137,7 +137,7 @@ func setChain(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
 // readableMembers). A chain that reads keeps its shape: only one that
 // panicked is read again.
 func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr) {
-	p := setExceptionGuarded(event, errs, maxDepth, pc)
+	p := setException(event, errs, maxDepth, pc, true)
 	if p == nil {
 		return
 	}
@@ -147,7 +147,7 @@ func chainAfterPanic(event *sentry.Event, errs []error, maxDepth int, pc uintptr
 	// get the exception that says reading them panicked.
 	ok, opened := readableErrors(errs, maxDepth, pc, true)
 	for len(ok) > 0 && (opened || len(ok) < len(errs)) {
-		if p = setExceptionGuarded(event, ok, maxDepth, pc); p == nil {
+		if p = setException(event, ok, maxDepth, pc, true); p == nil {
 			return
 		}
 		errs = ok
@@ -193,7 +193,7 @@ func trimPanicked(st *sentry.Stacktrace) *sentry.Stacktrace {
 func readableErrors(errs []error, maxDepth int, pc uintptr, joins bool) (ok []error, opened bool) {
 	o := joinOpener{maxDepth: maxDepth, pc: pc, budget: maxOpenedJoins}
 	for _, e := range errs {
-		if len(errs) > 1 && setExceptionGuarded(&sentry.Event{}, []error{e}, maxDepth, pc) == nil {
+		if len(errs) > 1 && setException(&sentry.Event{}, []error{e}, maxDepth, pc, true) == nil {
 			if o.firstAlone(e) {
 				ok = append(ok, e)
 			}
@@ -258,7 +258,7 @@ func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 	for _, m := range members {
 		switch {
 		case m == nil:
-		case setExceptionGuarded(&sentry.Event{}, []error{m}, o.maxDepth, o.pc) == nil:
+		case setException(&sentry.Event{}, []error{m}, o.maxDepth, o.pc, true) == nil:
 			if o.first(m) {
 				ok = append(ok, m)
 			}
@@ -317,7 +317,10 @@ func (o *joinOpener) firstAlone(err error) (first bool) {
 // as errors.Join of them. The outermost exception gets the caller's stack
 // when the error carries none of its own. If an Error or Unwrap method
 // panics, it sets none and returns what it panicked with (see setChain).
-func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (p any) {
+// guarded, once it panicked (see chainAfterPanic): an Unwrap or Cause that
+// panics ends the chain at its error (see wrapped); an Error that panics
+// still makes it return what it panicked with.
+func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr, guarded bool) (p any) {
 	err := errs[0]
 	if len(errs) > 1 {
 		err = errors.Join(errs...)
@@ -329,33 +332,7 @@ func setException(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (
 	}()
 	// sentry-go's event.SetException(err, maxDepth), with the outermost
 	// exception's stack starting at the caller's log call (see exceptionsOf).
-	if ex := exceptionsOf(err, maxDepth, pc, false); len(ex) > 0 {
-		event.Exception = ex
-	}
-	fixTextErrors(event, errs)
-	for i := range event.Exception {
-		event.Exception[i].Value = cut(event.Exception[i].Value, maxExceptionValue)
-	}
-	return nil
-}
-
-// setExceptionGuarded is setException once it panicked (see
-// chainAfterPanic): an Unwrap or Cause that panics ends the chain at its
-// error (see wrapped); an Error that panics still makes it return what it
-// panicked with. Not a parameter of setException, whose frame is one of
-// those the stack trace of every event with errors is read through (see
-// the comment in Builder.Event): it stays as it was.
-func setExceptionGuarded(event *sentry.Event, errs []error, maxDepth int, pc uintptr) (p any) {
-	err := errs[0]
-	if len(errs) > 1 {
-		err = errors.Join(errs...)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			event.Exception, p = nil, r
-		}
-	}()
-	if ex := exceptionsOf(err, maxDepth, pc, true); len(ex) > 0 {
+	if ex := exceptionsOf(err, maxDepth, pc, guarded); len(ex) > 0 {
 		event.Exception = ex
 	}
 	fixTextErrors(event, errs)

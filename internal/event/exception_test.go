@@ -252,7 +252,7 @@ func TestCallerStacktraceCached(t *testing.T) {
 func TestExceptionsStackStartsAtSetException(t *testing.T) {
 	for round := range 2 { // the second from the cache
 		var event sentry.Event
-		setException(&event, []error{errors.New("x")}, -1, 0)
+		setException(&event, []error{errors.New("x")}, -1, 0, false)
 		frames := event.Exception[0].Stacktrace.Frames
 		if top := frames[len(frames)-1].Function; top != "setException" {
 			t.Errorf("round %d: the stack's top frame is %s, want setException", round, top)

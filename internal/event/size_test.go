@@ -16,7 +16,7 @@ import (
 func fitted(t *testing.T, errs []error) *sentry.Event {
 	t.Helper()
 	event := &sentry.Event{}
-	setException(event, errs, 1000, 0)
+	setException(event, errs, 1000, 0, false)
 	fitSize(event, maxEventBytes+1)
 	b, _ := json.Marshal(event)
 	if len(b) > maxEventBytes {
