@@ -7,13 +7,12 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rs/zerolog"
-	"go.uber.org/zap"
-
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
+	"github.com/rs/zerolog"
+	"go.uber.org/zap"
 )
 
 // contextlessPanic returns a function that logs msg at the panic level of
@@ -147,6 +146,37 @@ func TestContextlessLoggerPanicThroughNestedMiddleware(t *testing.T) {
 					msgs = append(msgs, ev.Message)
 				}
 				t.Fatalf("%d events %q for one panic, want 1", len(evs), msgs)
+			}
+		})
+	}
+}
+
+// TestContextlessLoggerPanicAfterARecoveredOne: a request whose code
+// recovers one Panic record of a context-less logger, then logs another
+// of the same message that it does not recover: the 500's EventIDHeader
+// names the panic Middleware recovered, the second record's event, as the
+// same logger with the request's context gives, not the first one's,
+// whose panic the program's own recover took.
+func TestContextlessLoggerPanicAfterARecoveredOne(t *testing.T) {
+	for _, name := range []string{"zap", "zerolog", "zerolog-writer"} {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			o := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+			logPanic := contextlessPanic(name, o)
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: o, Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				func() {
+					defer func() { _ = recover() }()
+					logPanic(name + " boom")
+				}()
+				logPanic(name + " boom")
+			}))
+			resp, _ := serve(h, "/")
+			evs := rec.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events, want 2: one for each Panic record", len(evs))
+			}
+			if got := resp.Header().Get("X-Sentry-Event-ID"); got != string(evs[1].EventID) {
+				t.Errorf("X-Sentry-Event-ID %q, want the recovered panic's event %q (the first record's is %q)", got, evs[1].EventID, evs[0].EventID)
 			}
 		})
 	}

@@ -1,0 +1,374 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestJobHandBackErrorWrapsRecordsOther: a unit of work logs a record of
+// an error and its cause side by side (one event), then a job returns the
+// error, which it sent as its own event. The job's error logged again
+// alone, or wrapped, is the job's event: its chain holds the record's
+// other error as its cause, not beside it as a join's member does
+// (TestJobHandBackRecordLoggedAsAJoin).
+func TestJobHandBackErrorWrapsRecordsOther(t *testing.T) {
+	for _, wrapped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("Wrapped=%v", wrapped), func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
+			errCause := errors.New("connection reset")
+			errSync := fmt.Errorf("sync failed: %w", errCause)
+			logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
+			record := logcrumbs.LastEventID(ctx)
+			var job sentry.EventID
+			_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+				job = logcrumbs.LastEventID(ctx)
+				return errSync
+			})
+			n := len(rec.Events())
+			var err error = errSync
+			if wrapped {
+				err = fmt.Errorf("cleanup: %w", errSync)
+			}
+			logger.ErrorContext(ctx, "cleanup failed", "err", err)
+			if got := logcrumbs.LastEventID(ctx); got != job {
+				t.Errorf("the job's error logged alone: LastEventID %q (the record's %q), want the job's event %q", got, record, job)
+			}
+			if got := len(rec.Events()); got != n {
+				t.Errorf("%d events, want %d", got, n)
+			}
+		})
+	}
+}
+
+// TestJobHandBackErrorWrapsRecordsOtherBesideAnother: as
+// TestJobHandBackErrorWrapsRecordsOther, with the job's error logged last
+// beside an error of another event: no other error of the record's is
+// beside it (its cause is under it), so the record of the two names the
+// job's event, by its last error, as it did before the job's error's
+// own chain was looked in (29dd97b).
+func TestJobHandBackErrorWrapsRecordsOtherBesideAnother(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errCause := errors.New("connection reset")
+	errSync := fmt.Errorf("sync failed: %w", errCause)
+	errOther := errors.New("quota exceeded")
+	logger.ErrorContext(ctx, "quota", "err", errOther)
+	other := logcrumbs.LastEventID(ctx)
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
+	record := logcrumbs.LastEventID(ctx)
+	var job sentry.EventID
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+		job = logcrumbs.LastEventID(ctx)
+		return errSync
+	})
+	n := len(rec.Events())
+	logger.ErrorContext(ctx, "both failed", "quota", errOther, "err", errSync)
+	if got := logcrumbs.LastEventID(ctx); got != job {
+		t.Errorf("LastEventID %q (the record's %q, the other's %q), want the job's event %q", got, record, other, job)
+	}
+	if got := len(rec.Events()); got != n {
+		t.Errorf("%d events, want %d", got, n)
+	}
+}
+
+// TestJobHandBackJoinConcurrent: goroutines of one unit of work log, at
+// once, a record's two errors as a join and the job's error alone, after
+// the job handed its error back: the join names the record's event, the
+// job's error the job's, every time, and nothing is sent again (run with
+// -race).
+func TestJobHandBackJoinConcurrent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	record := logcrumbs.LastEventID(ctx)
+	var job sentry.EventID
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+		job = logcrumbs.LastEventID(ctx)
+		return errSync
+	})
+	n := len(rec.Events())
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				if (g+i)%2 == 0 {
+					logger.ErrorContext(ctx, "save failed", "err", errors.Join(errSync, errRollback))
+				} else {
+					logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if got := len(rec.Events()); got != n {
+		t.Errorf("%d events, want %d", got, n)
+	}
+	logger.ErrorContext(ctx, "done", "err", errors.New("last"))
+	evs := rec.Events()
+	joins, alone := 0, 0
+	for _, b := range evs[len(evs)-1].Breadcrumbs() {
+		want := job
+		switch b.Message {
+		case "save failed":
+			want = record
+			joins++
+		case "cleanup failed":
+			alone++
+		default:
+			continue
+		}
+		if got := b.Data["sentry.event_id"]; got != string(want) {
+			t.Errorf("breadcrumb %q names %v, want %q (record %q, job %q)", b.Message, got, want, record, job)
+		}
+	}
+	if joins == 0 || alone == 0 { // the trail keeps the last of them
+		t.Errorf("breadcrumbs: %d joins and %d alone, want both", joins, alone)
+	}
+}
+
+// TestJobHandBackMultiErrorBothAnswers: a unit of work logs a record of two
+// errors (one event), then runs a job twice (a retry) that logs and returns
+// the second of them: each run's event is handed back. Logged alone by
+// the caller, that error names the last run's event (RunJob's godoc), and
+// the record of both errors logged again names its own first event, the
+// only one with both, in either order, and with the caller's table of
+// captured errors full or not (the entry handed back goes before or after
+// the record's, see Trail.HandBackNamed). Nothing is sent again.
+func TestJobHandBackMultiErrorBothAnswers(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		fill        int
+		recordFirst bool
+	}{
+		{"ErrorFirst", 0, false},
+		{"RecordFirst", 0, true},
+		{"FullErrorFirst", 30, false},
+		{"FullRecordFirst", 30, true},
+		{"FullPastRecord", 31, false},
+		{"NotFull", 28, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
+			for i := range c.fill {
+				logger.ErrorContext(ctx, "step failed", "err", fmt.Errorf("step %d failed", i))
+			}
+			errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+			logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+			first := logcrumbs.LastEventID(ctx)
+			var err error
+			for range 2 {
+				err = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+					logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+					return errRollback
+				})
+			}
+			evs := rec.Events()
+			n := len(evs)
+			if n != c.fill+3 {
+				t.Fatalf("%d events, want %d (the caller's, each run's): %v", n, c.fill+3, evMessages(evs))
+			}
+			job := evs[n-1].EventID
+			record := func() {
+				logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+				if got := logcrumbs.LastEventID(ctx); got != first {
+					t.Errorf("the record of both errors logged again: LastEventID %q, want its first event %q (the only one with both)", got, first)
+				}
+			}
+			alone := func() {
+				logger.ErrorContext(ctx, "cleanup failed", "err", err)
+				if got := logcrumbs.LastEventID(ctx); got != job {
+					t.Errorf("the job's error logged alone: LastEventID %q, want the last run's event %q", got, job)
+				}
+				logger.ErrorContext(ctx, "cleanup failed", "err", fmt.Errorf("giving up: %w", err))
+				if got := logcrumbs.LastEventID(ctx); got != job {
+					t.Errorf("the job's error wrapped: LastEventID %q, want the last run's event %q", got, job)
+				}
+			}
+			if c.recordFirst {
+				record()
+				alone()
+			} else {
+				alone()
+				record()
+			}
+			if got := len(rec.Events()); got != n {
+				t.Errorf("%d events, want %d: %v", got, n, evMessages(rec.Events()[n:]))
+			}
+		})
+	}
+}
+
+// TestTopJobHandBackBesideARecordAfterARepeat: at the top of a program
+// (the fallback trail, whose captures count for FallbackCaptureWindow), an
+// error logged alone once (its entry then expired), then again in a record
+// of two errors (a second event), then alone again (folded into the
+// record's event), is returned by a job that sent it as its own event: the
+// caller's log of it then names the job's event (RunJob's godoc), as it
+// does without the repeat before the job. Seen in the breadcrumb of the
+// caller's log (sentry.event_id) on a later event from the fallback trail.
+func TestTopJobHandBackBesideARecordAfterARepeat(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.FallbackCaptureWindow = 300 * time.Millisecond // the steps after the sleep take far less
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	ctx := sentry.SetHubOnContext(context.Background(), rec.Hub())
+	// The fallback trail outlives the test: texts of this run alone.
+	name := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	errSync, errRollback := errors.New("sync failed "+name), errors.New("rollback failed "+name)
+	logger.ErrorContext(ctx, "rollback failed", "err", errRollback)
+	time.Sleep(2 * opts.FallbackCaptureWindow) // that capture expired
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	logger.ErrorContext(ctx, "rollback failed again", "err", errRollback) // the record's event
+	var job string
+	err := logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: opts}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		job = string(logcrumbs.LastEventID(ctx))
+		return errRollback
+	})
+	evs := rec.Events()
+	if len(evs) != 3 || job == "" {
+		t.Fatalf("%d events, want 3 (the first log's, the record's, the job's, %q): %v", len(evs), job, evMessages(evs))
+	}
+	caller := "message failed " + name
+	logger.ErrorContext(ctx, caller, "err", err)
+	logger.ErrorContext(ctx, "marker "+name, "err", errors.New("marker "+name))
+	evs = rec.Events()
+	if len(evs) != 4 {
+		t.Fatalf("%d events, want 4 with the marker: %v", len(evs), evMessages(evs))
+	}
+	for _, b := range evs[3].Breadcrumbs() {
+		if b.Message == caller {
+			if got := b.Data["sentry.event_id"]; got != job {
+				t.Errorf("the caller's log of the job's error names %v, want the job's event %q (the record's: %q)", got, job, evs[1].EventID)
+			}
+			return
+		}
+	}
+	t.Fatalf("no breadcrumb %q on the marker event: %q", caller, evs[3].BreadcrumbMessages())
+}
+
+// TestJobHandBackRecordBesideOthers: a unit of work logs a record of two
+// errors (one event), and around it one of those errors is in another
+// record of two errors too (SharedWithAnEarlierRecord), or both errors are
+// returned by jobs that sent each as their own event (BothHandedBack). The
+// record logged again names its own event, the only one with both errors,
+// as it does when one of them alone was handed back
+// (TestJobHandBackMultiErrorBothAnswers); the job's error logged alone
+// names the job's event. Nothing is sent again.
+func TestJobHandBackRecordBesideOthers(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		earlier      bool // errSync in an earlier record of two errors
+		syncHandBack bool // a job returns errSync too
+	}{
+		{"SharedWithAnEarlierRecord", true, false},
+		{"BothHandedBack", false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
+			errSync, errRollback, errAudit := errors.New("sync failed"), errors.New("rollback failed"), errors.New("audit failed")
+			if c.earlier {
+				logger.ErrorContext(ctx, "audit failed", "err", errSync, "audit", errAudit)
+			}
+			logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+			record := logcrumbs.LastEventID(ctx)
+			job := func(err error) sentry.EventID {
+				var id sentry.EventID
+				_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+					logger.ErrorContext(ctx, "cleanup failed", "err", err)
+					id = logcrumbs.LastEventID(ctx)
+					return err
+				})
+				return id
+			}
+			if c.syncHandBack {
+				job(errSync)
+			}
+			rollbackJob := job(errRollback)
+			n := len(rec.Events())
+			logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+			if got := logcrumbs.LastEventID(ctx); got != record {
+				t.Errorf("the record of both errors logged again: LastEventID %q, want its first event %q (the only one with both)", got, record)
+			}
+			logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+			if got := logcrumbs.LastEventID(ctx); got != rollbackJob {
+				t.Errorf("the job's error logged alone: LastEventID %q, want the job's event %q", got, rollbackJob)
+			}
+			if got := len(rec.Events()); got != n {
+				t.Errorf("%d events, want %d: %v", got, n, evMessages(rec.Events()[n:]))
+			}
+		})
+	}
+}
+
+// TestJobHandBackRecordLoggedAsAJoin: a unit of work logs a record of two
+// errors side by side (one event), then a job returns one of them, which
+// it sent as its own event. The two errors logged again as one value, a
+// join (errors.Join, or wrapped by fmt.Errorf), are the record's event,
+// the only one with both, as the record logged again side by side is
+// (TestJobHandBackRecordBesideOthers), whichever member the job returned
+// and whichever comes first in the join; the job's error alone stays the
+// job's event. Nothing is sent again.
+func TestJobHandBackRecordLoggedAsAJoin(t *testing.T) {
+	for _, jobFirst := range []bool{true, false} {
+		for _, wrapped := range []bool{false, true} {
+			t.Run(fmt.Sprintf("JobErrorFirst=%v/Wrapped=%v", jobFirst, wrapped), func(t *testing.T) {
+				rec := logcrumbstest.New(t)
+				logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+				ctx := rec.Context(context.Background())
+				errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+				logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+				record := logcrumbs.LastEventID(ctx)
+				var job sentry.EventID
+				_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+					logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+					job = logcrumbs.LastEventID(ctx)
+					return errSync
+				})
+				n := len(rec.Events())
+				join := errors.Join(errRollback, errSync)
+				if jobFirst {
+					join = errors.Join(errSync, errRollback)
+				}
+				if wrapped {
+					join = fmt.Errorf("save: %w", join)
+				}
+				logger.ErrorContext(ctx, "save failed", "err", join)
+				if got := logcrumbs.LastEventID(ctx); got != record {
+					t.Errorf("the record's errors logged as a join: LastEventID %q (the job's %q), want the record's event %q (the only one with both)", got, job, record)
+				}
+				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+				if got := logcrumbs.LastEventID(ctx); got != job {
+					t.Errorf("the job's error logged alone: LastEventID %q, want the job's event %q", got, job)
+				}
+				if got := len(rec.Events()); got != n {
+					t.Errorf("%d events, want %d", got, n)
+				}
+			})
+		}
+	}
+}
