@@ -107,8 +107,10 @@ type Options struct {
 	// once does not send, because its trail sent the same error value from
 	// the same call site (a loop logging one error), counts in that number
 	// too (not in Stats); the same error logged again by an upper layer,
-	// from another call site, does not. Zero means 5 seconds; a negative
-	// window turns this off.
+	// from another call site, does not. Repeats count on the event they
+	// repeat, and go to the client that sent it, even once the hub holds
+	// another client or none. Zero means 5 seconds; a negative window
+	// turns this off.
 	DedupeWindow time.Duration
 
 	// EscalateIf, when set, sends a record below the event level as an
