@@ -1,0 +1,43 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestUnreadableWrapperBesideErrorLoggedTwice: a wrapper whose Error
+// panics, logged beside the error it wraps, stands for that error once
+// (TestPanickingWrapperBesideWhatItWraps); the error logged twice beside
+// it reads twice, as it does without the wrapper
+// (TestUnreadableBesideErrorLoggedTwice), wherever the wrapper stands.
+func TestUnreadableWrapperBesideErrorLoggedTwice(t *testing.T) {
+	errA := errors.New("disk full")
+	exceptions := func(args ...any) string {
+		rec := logcrumbstest.New(t)
+		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+		logger.ErrorContext(rec.Context(context.Background()), "cleanup failed", args...)
+		return fmt.Sprintf("%+v", rec.OnlyEvent().Exceptions())
+	}
+	want := exceptions("err", errA, "again", errA)
+	for _, c := range []struct {
+		name string
+		args []any
+	}{
+		{"WrapperFirst", []any{"w", &badTextWrapper{errA}, "err", errA, "again", errA}},
+		{"WrapperBetween", []any{"err", errA, "w", &badTextWrapper{errA}, "again", errA}},
+		{"WrapperLast", []any{"err", errA, "again", errA, "w", &badTextWrapper{errA}}},
+		{"JoinFirst", []any{"j", errors.Join(errA, rev5BadText{}), "err", errA, "again", errA}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := exceptions(c.args...); got != want {
+				t.Errorf("exceptions %s, want %s (the error logged twice, as without the wrapper)", got, want)
+			}
+		})
+	}
+}
