@@ -289,24 +289,26 @@ func (o *joinOpener) first(err error) (first bool) {
 }
 
 // firstAlone is first for an error of the record read alone: one noted
-// before as a member (or a join) is a repeat, one read alone before is
-// not, the record logged it twice. An error that cannot be a map key is
-// never noted: first, every time.
+// before as a member is a repeat the first time it is read alone (the
+// member stands for it), one read alone before is not, the record logged
+// it twice: [w(a), a, a] reads as [a, a, w(a)] does, a twice. An error
+// that cannot be a map key is never noted: first, every time.
 func (o *joinOpener) firstAlone(err error) (first bool) {
 	defer func() {
 		if recover() != nil {
 			first = true
 		}
 	}()
+	if o.alone == nil {
+		o.alone = map[error]struct{}{}
+	}
 	if _, dup := o.seen[err]; dup {
 		_, alone := o.alone[err]
+		o.alone[err] = struct{}{}
 		return alone
 	}
 	if o.seen == nil {
 		o.seen = map[error]struct{}{}
-	}
-	if o.alone == nil {
-		o.alone = map[error]struct{}{}
 	}
 	o.seen[err] = struct{}{}
 	o.alone[err] = struct{}{}
