@@ -372,3 +372,237 @@ func TestJobHandBackRecordLoggedAsAJoin(t *testing.T) {
 		}
 	}
 }
+
+// TestJobHandBackErrorWrapsRecordsOtherInAJoin: as
+// TestJobHandBackErrorWrapsRecordsOther, with the job's error logged again
+// in a join (of it alone, or beside a new error, as it is or wrapped): the
+// record's other error is under the job's error, its cause, not beside it
+// as a join's member, so the join is the job's event, as the job's error
+// alone or wrapped is.
+//
+// Skipped: not fixed. The chain capture-once looks in (errorChain) is
+// the errors in preorder, each once, so errors.Join(errSync) and
+// errors.Join(errSync, errCause) have one chain, [join, errSync,
+// errCause]: under the trail's lock, which calls no Unwrap, it cannot tell
+// a cause under the job's error from a member beside it, and the second
+// is the record logged as a join (the record's event, as
+// TestJobHandBackRecordLoggedAsAJoin has it). A fix needs the chain walk
+// (outside the lock) to keep which errors are under which: not small.
+func TestJobHandBackErrorWrapsRecordsOtherInAJoin(t *testing.T) {
+	t.Skip("known: a join's chain cannot tell the job's error's cause from a member beside it (see the comment)")
+	for _, c := range []string{"JoinOfOne", "JoinBesideNew", "WrappedJoinBesideNew"} {
+		t.Run(c, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
+			errCause := errors.New("connection reset")
+			errSync := fmt.Errorf("sync failed: %w", errCause)
+			logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
+			record := logcrumbs.LastEventID(ctx)
+			var job sentry.EventID
+			_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+				job = logcrumbs.LastEventID(ctx)
+				return errSync
+			})
+			n := len(rec.Events())
+			var err error
+			switch c {
+			case "JoinOfOne":
+				err = errors.Join(errSync)
+			case "JoinBesideNew":
+				err = errors.Join(errSync, errors.New("close failed"))
+			default:
+				err = fmt.Errorf("cleanup: %w", errors.Join(errors.New("close failed"), errSync))
+			}
+			logger.ErrorContext(ctx, "cleanup failed", "err", err)
+			if got := logcrumbs.LastEventID(ctx); got != job {
+				t.Errorf("the job's error logged in a join: LastEventID %q (the record's %q), want the job's event %q", got, record, job)
+			}
+			if got := len(rec.Events()); got != n {
+				t.Errorf("%d events, want %d", got, n)
+			}
+		})
+	}
+}
+
+// TestJobHandBackErrorAndItsCauseLoggedAsAJoin: the record of an error and
+// its cause side by side, logged again as a join of the two after a job
+// returned the error, is the record's event (the only one with both), as
+// the record logged again side by side is; whichever comes first.
+func TestJobHandBackErrorAndItsCauseLoggedAsAJoin(t *testing.T) {
+	for _, jobFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("JobErrorFirst=%v", jobFirst), func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+			ctx := rec.Context(context.Background())
+			errCause := errors.New("connection reset")
+			errSync := fmt.Errorf("sync failed: %w", errCause)
+			logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
+			record := logcrumbs.LastEventID(ctx)
+			var job sentry.EventID
+			_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+				job = logcrumbs.LastEventID(ctx)
+				return errSync
+			})
+			n := len(rec.Events())
+			join := errors.Join(errCause, errSync)
+			if jobFirst {
+				join = errors.Join(errSync, errCause)
+			}
+			logger.ErrorContext(ctx, "save failed", "err", join)
+			if got := logcrumbs.LastEventID(ctx); got != record {
+				t.Errorf("the record's errors logged as a join: LastEventID %q (the job's %q), want the record's event %q", got, job, record)
+			}
+			if got := len(rec.Events()); got != n {
+				t.Errorf("%d events, want %d", got, n)
+			}
+		})
+	}
+}
+
+// TestJobHandBackCauseConcurrent: as TestJobHandBackJoinConcurrent, for a
+// record of an error and its cause side by side, on a full table, after a
+// job run twice returned the error: goroutines of the unit log at once the
+// job's error alone, wrapped, beside its cause (the record), and the two
+// as a join the cause first (the record): each names its event every
+// time, and nothing is sent again (run with -race).
+func TestJobHandBackCauseConcurrent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	for i := range 30 {
+		logger.ErrorContext(ctx, "step failed", "err", fmt.Errorf("step %d failed", i))
+	}
+	errCause := errors.New("connection reset")
+	errSync := fmt.Errorf("sync failed: %w", errCause)
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
+	record := logcrumbs.LastEventID(ctx)
+	var job sentry.EventID
+	for range 2 {
+		_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+			logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
+			job = logcrumbs.LastEventID(ctx)
+			return errSync
+		})
+	}
+	n := len(rec.Events())
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 40 {
+				var args []any
+				switch (g + i) % 4 {
+				case 0:
+					args = []any{"err", errSync}
+				case 1:
+					args = []any{"err", fmt.Errorf("cleanup: %w", errSync)}
+				case 2:
+					args = []any{"cause", errCause, "err", errSync}
+				default:
+					args = []any{"err", errors.Join(errCause, errSync)}
+				}
+				// The unit's LastEventID is shared by the goroutines: each
+				// answer is read from the breadcrumb its record leaves.
+				logger.ErrorContext(ctx, fmt.Sprintf("case %d", (g+i)%4), args...)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := len(rec.Events()); got != n {
+		t.Errorf("%d events, want %d", got, n)
+	}
+	logger.ErrorContext(ctx, "done", "err", errors.New("last"))
+	evs := rec.Events()
+	seen := map[string]int{}
+	for _, b := range evs[len(evs)-1].Breadcrumbs() {
+		var want sentry.EventID
+		switch b.Message {
+		case "case 0", "case 1":
+			want = job
+		case "case 2", "case 3":
+			want = record
+		default:
+			continue
+		}
+		seen[b.Message]++
+		if got := b.Data["sentry.event_id"]; got != string(want) {
+			t.Errorf("breadcrumb %q names %v, want %q (record %q, job %q)", b.Message, got, want, record, job)
+		}
+	}
+	if len(seen) != 4 { // the trail keeps the last of them
+		t.Errorf("breadcrumbs of cases %v, want all four", seen)
+	}
+}
+
+// TestJobHandBackAnswersMatrix: a unit of work logs a record of two errors
+// side by side (one event), then a job returns one of them (once, or run
+// twice), which it sent as its own event, on a table empty or full. Each
+// log of the job's error without the record's other one beside it (alone,
+// wrapped, wrapped twice, in a join with a new error, as it is or
+// wrapped) names the last run's event; each log of the two together (side
+// by side in either order, as a join in either order, wrapped) names the
+// record's. Nothing is sent again.
+func TestJobHandBackAnswersMatrix(t *testing.T) {
+	for _, fill := range []int{0, 29, 30, 31} {
+		for _, runs := range []int{1, 2} {
+			for _, jobFirst := range []bool{true, false} {
+				t.Run(fmt.Sprintf("Fill=%d/Runs=%d/JobFirst=%v", fill, runs, jobFirst), func(t *testing.T) {
+					rec := logcrumbstest.New(t)
+					logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+					ctx := rec.Context(context.Background())
+					for i := range fill {
+						logger.ErrorContext(ctx, "step failed", "err", fmt.Errorf("step %d failed", i))
+					}
+					errJob, errOther := errors.New("sync failed"), errors.New("rollback failed")
+					if jobFirst {
+						logger.ErrorContext(ctx, "save failed", "err", errJob, "other", errOther)
+					} else {
+						logger.ErrorContext(ctx, "save failed", "other", errOther, "err", errJob)
+					}
+					record := logcrumbs.LastEventID(ctx)
+					for range runs {
+						_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+							logger.ErrorContext(ctx, "cleanup failed", "err", errJob)
+							return errJob
+						})
+					}
+					evs := rec.Events()
+					n := len(evs)
+					job := evs[n-1].EventID
+					newErr := errors.New("close failed")
+					for _, c := range []struct {
+						name string
+						args []any
+						want string
+					}{
+						{"Alone", []any{"err", errJob}, "job"},
+						{"Wrapped", []any{"err", fmt.Errorf("a: %w", errJob)}, "job"},
+						{"WrappedTwice", []any{"err", fmt.Errorf("b: %w", fmt.Errorf("a: %w", errJob))}, "job"},
+						{"JoinWithNew", []any{"err", errors.Join(newErr, errJob)}, "job"},
+						{"WrappedJoinWithNew", []any{"err", fmt.Errorf("c: %w", errors.Join(errJob, newErr))}, "job"},
+						{"SideBySide", []any{"err", errJob, "other", errOther}, "record"},
+						{"SideBySideOtherFirst", []any{"other", errOther, "err", errJob}, "record"},
+						{"SideBySideWrapped", []any{"other", errOther, "err", fmt.Errorf("a: %w", errJob)}, "record"},
+						{"Join", []any{"err", errors.Join(errJob, errOther)}, "record"},
+						{"JoinOtherFirst", []any{"err", errors.Join(errOther, errJob)}, "record"},
+						{"WrappedJoin", []any{"err", fmt.Errorf("c: %w", errors.Join(errOther, errJob))}, "record"},
+						{"Alone", []any{"err", errJob}, "job"},
+					} {
+						logger.ErrorContext(ctx, "again", c.args...)
+						want := map[string]string{"job": string(job), "record": string(record)}[c.want]
+						if got := logcrumbs.LastEventID(ctx); string(got) != want {
+							t.Errorf("%s: LastEventID %q (the job's %q, the record's %q), want the %s's", c.name, got, job, record, c.want)
+						}
+					}
+					if got := len(rec.Events()); got != n {
+						t.Errorf("%d events, want %d: %v", got, n, evMessages(rec.Events()[n:]))
+					}
+				})
+			}
+		}
+	}
+}
