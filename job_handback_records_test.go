@@ -22,35 +22,9 @@ import (
 // other error as its cause, not beside it as a join's member does
 // (TestJobHandBackRecordLoggedAsAJoin).
 func TestJobHandBackErrorWrapsRecordsOther(t *testing.T) {
-	for _, wrapped := range []bool{false, true} {
-		t.Run(fmt.Sprintf("Wrapped=%v", wrapped), func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
-			ctx := rec.Context(context.Background())
-			errCause := errors.New("connection reset")
-			errSync := fmt.Errorf("sync failed: %w", errCause)
-			logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
-			record := logcrumbs.LastEventID(ctx)
-			var job sentry.EventID
-			_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
-				job = logcrumbs.LastEventID(ctx)
-				return errSync
-			})
-			n := len(rec.Events())
-			var err error = errSync
-			if wrapped {
-				err = fmt.Errorf("cleanup: %w", errSync)
-			}
-			logger.ErrorContext(ctx, "cleanup failed", "err", err)
-			if got := logcrumbs.LastEventID(ctx); got != job {
-				t.Errorf("the job's error logged alone: LastEventID %q (the record's %q), want the job's event %q", got, record, job)
-			}
-			if got := len(rec.Events()); got != n {
-				t.Errorf("%d events, want %d", got, n)
-			}
-		})
-	}
+	s := newCauseScene(t)
+	s.logNames(t, s.errSync, s.job, "the job's error logged alone")
+	s.logNames(t, fmt.Errorf("cleanup: %w", s.errSync), s.job, "the job's error wrapped")
 }
 
 // TestJobHandBackErrorWrapsRecordsOtherBesideAnother: as
@@ -390,38 +364,14 @@ func TestJobHandBackRecordLoggedAsAJoin(t *testing.T) {
 // (outside the lock) to keep which errors are under which: not small.
 func TestJobHandBackErrorWrapsRecordsOtherInAJoin(t *testing.T) {
 	t.Skip("known: a join's chain cannot tell the job's error's cause from a member beside it (see the comment)")
-	for _, c := range []string{"JoinOfOne", "JoinBesideNew", "WrappedJoinBesideNew"} {
+	for c, err := range map[string]func(errSync error) error{
+		"JoinOfOne":            func(e error) error { return errors.Join(e) },
+		"JoinBesideNew":        func(e error) error { return errors.Join(e, errors.New("close failed")) },
+		"WrappedJoinBesideNew": func(e error) error { return fmt.Errorf("cleanup: %w", errors.Join(errors.New("close failed"), e)) },
+	} {
 		t.Run(c, func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
-			ctx := rec.Context(context.Background())
-			errCause := errors.New("connection reset")
-			errSync := fmt.Errorf("sync failed: %w", errCause)
-			logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
-			record := logcrumbs.LastEventID(ctx)
-			var job sentry.EventID
-			_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
-				job = logcrumbs.LastEventID(ctx)
-				return errSync
-			})
-			n := len(rec.Events())
-			var err error
-			switch c {
-			case "JoinOfOne":
-				err = errors.Join(errSync)
-			case "JoinBesideNew":
-				err = errors.Join(errSync, errors.New("close failed"))
-			default:
-				err = fmt.Errorf("cleanup: %w", errors.Join(errors.New("close failed"), errSync))
-			}
-			logger.ErrorContext(ctx, "cleanup failed", "err", err)
-			if got := logcrumbs.LastEventID(ctx); got != job {
-				t.Errorf("the job's error logged in a join: LastEventID %q (the record's %q), want the job's event %q", got, record, job)
-			}
-			if got := len(rec.Events()); got != n {
-				t.Errorf("%d events, want %d", got, n)
-			}
+			s := newCauseScene(t)
+			s.logNames(t, err(s.errSync), s.job, "the job's error logged in a join")
 		})
 	}
 }
@@ -431,34 +381,49 @@ func TestJobHandBackErrorWrapsRecordsOtherInAJoin(t *testing.T) {
 // returned the error, is the record's event (the only one with both), as
 // the record logged again side by side is; whichever comes first.
 func TestJobHandBackErrorAndItsCauseLoggedAsAJoin(t *testing.T) {
-	for _, jobFirst := range []bool{true, false} {
-		t.Run(fmt.Sprintf("JobErrorFirst=%v", jobFirst), func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
-			ctx := rec.Context(context.Background())
-			errCause := errors.New("connection reset")
-			errSync := fmt.Errorf("sync failed: %w", errCause)
-			logger.ErrorContext(ctx, "save failed", "err", errSync, "cause", errCause)
-			record := logcrumbs.LastEventID(ctx)
-			var job sentry.EventID
-			_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-				logger.ErrorContext(ctx, "cleanup failed", "err", errSync)
-				job = logcrumbs.LastEventID(ctx)
-				return errSync
-			})
-			n := len(rec.Events())
-			join := errors.Join(errCause, errSync)
-			if jobFirst {
-				join = errors.Join(errSync, errCause)
-			}
-			logger.ErrorContext(ctx, "save failed", "err", join)
-			if got := logcrumbs.LastEventID(ctx); got != record {
-				t.Errorf("the record's errors logged as a join: LastEventID %q (the job's %q), want the record's event %q", got, job, record)
-			}
-			if got := len(rec.Events()); got != n {
-				t.Errorf("%d events, want %d", got, n)
-			}
-		})
+	s := newCauseScene(t)
+	s.logNames(t, errors.Join(s.errSync, s.errCause), s.record, "the record's errors logged as a join, the job's error first")
+	s.logNames(t, errors.Join(s.errCause, s.errSync), s.record, "the record's errors logged as a join, the cause first")
+}
+
+// causeScene is a unit of work that logged errSync, which wraps errCause,
+// beside errCause (the record's event), after which a job returned errSync,
+// which it sent as its own event (the job's).
+type causeScene struct {
+	rec               *logcrumbstest.Recorder
+	logger            *slog.Logger
+	ctx               context.Context
+	errCause, errSync error
+	record, job       sentry.EventID
+}
+
+func newCauseScene(t *testing.T) *causeScene {
+	s := &causeScene{rec: logcrumbstest.New(t)}
+	s.logger = slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: s.rec.Options()}))
+	s.ctx = s.rec.Context(context.Background())
+	s.errCause = errors.New("connection reset")
+	s.errSync = fmt.Errorf("sync failed: %w", s.errCause)
+	s.logger.ErrorContext(s.ctx, "save failed", "err", s.errSync, "cause", s.errCause)
+	s.record = logcrumbs.LastEventID(s.ctx)
+	_ = logcrumbs.RunJob(s.ctx, "cleanup", logcrumbs.JobOptions{Options: s.rec.Options()}, func(ctx context.Context) error {
+		s.logger.ErrorContext(ctx, "cleanup failed", "err", s.errSync)
+		s.job = logcrumbs.LastEventID(ctx)
+		return s.errSync
+	})
+	return s
+}
+
+// logNames logs err in s's unit and checks that it names want, and that
+// nothing is sent.
+func (s *causeScene) logNames(t *testing.T, err error, want sentry.EventID, what string) {
+	t.Helper()
+	n := len(s.rec.Events())
+	s.logger.ErrorContext(s.ctx, "failed again", "err", err)
+	if got := logcrumbs.LastEventID(s.ctx); got != want {
+		t.Errorf("%s: LastEventID %q (the record's %q, the job's %q), want %q", what, got, s.record, s.job, want)
+	}
+	if got := len(s.rec.Events()); got != n {
+		t.Errorf("%s: %d events, want %d", what, got, n)
 	}
 }
 
