@@ -138,3 +138,28 @@ func TestSetChainSelfJoinEnds(t *testing.T) {
 	}
 	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
 }
+
+// causeOnly is a wrapper of the kind of pkg/errors before Go 1.13: a
+// Cause method and no Unwrap, which sentry-go's chain follows. Its Error
+// panics.
+type causeOnly struct{ cause error }
+
+func (causeOnly) Error() string  { panic("causeOnly.Error") }
+func (c causeOnly) Cause() error { return c.cause }
+
+// TestSetChainPanickingCauseWrapper: a wrapper whose Error panics around
+// a real error, the wrapper known by its Cause method alone (sentry-go's
+// chain, and the guarded chain, follow Cause as they follow Unwrap), keeps
+// the real error's exception, as one known by Unwrap does
+// (TestPanickingWrapperBesideWhatItWraps), rather than the exception that
+// says reading the error panicked.
+func TestSetChainPanickingCauseWrapper(t *testing.T) {
+	ev := &sentry.Event{}
+	setChain(ev, []error{causeOnly{plainErr("disk full")}}, 10, 0)
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" && ex.Value == "disk full" {
+			return
+		}
+	}
+	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
+}
