@@ -229,7 +229,8 @@ type joinOpener struct {
 // be read alone, that can, when err is a join (Unwrap() []error); of a
 // member that is itself such a join, its own, down to the depth its chain
 // would show (maxDepth, with err at depth): errors.Join(err, bad) reads
-// as err. A wrapper (Unwrap() error) that cannot be read is opened as a
+// as err. A wrapper (Unwrap() error, or Cause() error without it, as
+// sentry-go's chain and wrapped follow) that cannot be read is opened as a
 // join of one, so that fmt.Errorf("cleanup: %w", errors.Join(err, bad))
 // reads as err too (its text, made by fmt, reads; the join under it does
 // not). A join met twice (errors.Join(j, j)) is opened once, and a
@@ -237,7 +238,13 @@ type joinOpener struct {
 // first). An Unwrap that panics opens nothing.
 func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 	j, isJoin := err.(interface{ Unwrap() []error })
-	w, isWrapper := err.(interface{ Unwrap() error })
+	var unwrap func() error // a wrapper's, as wrapped reads it: Unwrap, else Cause
+	if w, ok := err.(interface{ Unwrap() error }); ok {
+		unwrap = w.Unwrap
+	} else if c, ok := err.(interface{ Cause() error }); ok {
+		unwrap = c.Cause
+	}
+	isWrapper := unwrap != nil
 	if (!isJoin && !isWrapper) || (o.maxDepth >= 0 && depth >= o.maxDepth) || o.budget == 0 || !o.first(err) {
 		return ok
 	}
@@ -253,7 +260,7 @@ func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 		}
 		// A wrapper that cannot be read, for what it wraps: a join
 		// under it stands for its members as it would alone.
-		return []error{w.Unwrap()}
+		return []error{unwrap()}
 	}()
 	for _, m := range members {
 		switch {

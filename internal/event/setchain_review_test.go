@@ -2,6 +2,7 @@ package event
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -133,6 +134,61 @@ func TestSetChainSelfJoinEnds(t *testing.T) {
 	setChain(ev, []error{j}, -1, 0)
 	for _, ex := range ev.Exception {
 		if ex.Type == "event.plainErr" {
+			return
+		}
+	}
+	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
+}
+
+// causeOnly is a wrapper of the kind of pkg/errors before Go 1.13: a
+// Cause method and no Unwrap, which sentry-go's chain follows. Its Error
+// panics.
+type causeOnly struct{ cause error }
+
+func (causeOnly) Error() string  { panic("causeOnly.Error") }
+func (c causeOnly) Cause() error { return c.cause }
+
+// TestSetChainPanickingCauseWrapper: a wrapper whose Error panics around
+// a real error, the wrapper known by its Cause method alone (sentry-go's
+// chain, and the guarded chain, follow Cause as they follow Unwrap), keeps
+// the real error's exception, as one known by Unwrap does
+// (TestPanickingWrapperBesideWhatItWraps), rather than the exception that
+// says reading the error panicked.
+func TestSetChainPanickingCauseWrapper(t *testing.T) {
+	ev := &sentry.Event{}
+	setChain(ev, []error{causeOnly{plainErr("disk full")}}, 10, 0)
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" && ex.Value == "disk full" {
+			return
+		}
+	}
+	t.Errorf("exceptions %+v, want disk full's among them", ev.Exception)
+}
+
+// TestSetChainReadsAloneNotTogetherByDepth: errors that read alone but
+// not together, not because an Error panics on some calls only (see
+// TestSetChainEndsWhenEveryErrorReadsAlone) but because of where they
+// stand: with MaxErrorDepth 3, a joins twice over a wrapper w (whose text
+// reads, fmt made it; what it wraps does not) reads alone, as sentry-go's
+// chain meets w first at depth 3, where it stops, and skips it next as
+// seen; under the join of the record's errors, one deeper, w is met first
+// where its error is read, and panics. The record's other error, which
+// reads, is lost to the exception that says reading panicked, where the
+// user wants it. Found by TestSetChainProperty at small depths.
+//
+// Skipped: not a small fix. Reading each error alone one deeper (where it
+// stands in the join) opens a (its members do not read: nothing of it
+// left) where the record [bad, a] keeps a's chain today; a fallback when
+// every error reads alone and not together (chainAfterPanic's loop) is a
+// change of setChain's shape for its own review.
+func TestSetChainReadsAloneNotTogetherByDepth(t *testing.T) {
+	t.Skip("known: errors that read alone but not together by depth lose the readable ones (see comment)")
+	w := fmt.Errorf("around: %w", explodingErr{})
+	a := errors.Join(errors.Join(errors.Join(w)), w)
+	ev := &sentry.Event{}
+	setChain(ev, []error{a, plainErr("disk full")}, 3, 0)
+	for _, ex := range ev.Exception {
+		if ex.Type == "event.plainErr" && ex.Value == "disk full" {
 			return
 		}
 	}
