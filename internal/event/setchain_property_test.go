@@ -247,27 +247,6 @@ func propChain(out []propEx, err error, depth, maxDepth int) ([]propEx, bool) {
 	return out, true
 }
 
-// propUnwrapPanics reports whether an Unwrap of err's chain, err at depth,
-// down to maxDepth, panics.
-func propUnwrapPanics(err error, depth, maxDepth int) bool {
-	if maxDepth >= 0 && depth >= maxDepth {
-		return false
-	}
-	ms, ok := propMembers(err)
-	if !ok {
-		_, w := err.(interface{ Unwrap() error })
-		_, j := err.(interface{ Unwrap() []error })
-		_, c := err.(interface{ Cause() error })
-		return w || j || c
-	}
-	for _, m := range ms {
-		if m != nil && propUnwrapPanics(m, depth+1, maxDepth) {
-			return true
-		}
-	}
-	return false
-}
-
 // propReadsTogether reports whether sentry-go's chain of err reads: every
 // error of it, down to maxDepth, that it does not skip as seen (a pointer
 // met before, or a value of the same type and text) reads.
