@@ -95,7 +95,7 @@ func TestPanickedCapturesNotAwaited(t *testing.T) {
 // Flush's own summary event (for repeats that dedupe suppressed) goes
 // through the user's BeforeSend like any other: one that panics there made
 // logcrumbs.Flush itself panic, and left the summary awaited. Now it is
-// recovered and counted failed, and Flush answers. (SendPending is shared
+// recovered and counted failed, and Flush answers. (TakePending is shared
 // by every logger: slog proves it.)
 func TestFlushSummaryCapturePanics(t *testing.T) {
 	srv := newSentryServer(t, http.StatusOK, nil)

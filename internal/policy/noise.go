@@ -79,7 +79,7 @@ type seen struct {
 // mechanisms, or for a message event its message and stack), and its
 // level, logger and tags; not its breadcrumbs or attributes. The slices
 // and the map are the sent event's own, which nothing writes once it is
-// sent: SendPending copies them before the summary goes through the
+// sent: TakePending's sender copies them before the summary goes through the
 // client, whose integrations write into stack frames.
 type summary struct {
 	level       sentry.Level
@@ -493,18 +493,11 @@ func RepeatsContext(v Verdict) sentry.Context {
 
 func typeName(err error) string { return reflect.TypeOf(err).String() }
 
-// SendPending sends, for every fingerprint with repeats not yet reported,
-// an event of the same issue as the fingerprint's last event that says how
-// many (see summary).
-func (p *Process) SendPending() {
-	if send := p.TakePending(); send != nil {
-		send()
-	}
-}
-
-// TakePending takes the summaries SendPending sends, now, and returns what
-// sends them, or nil when there are none: Flush hands them over in a
-// goroutine of its own only when there are any.
+// TakePending takes, for every fingerprint with repeats not yet reported,
+// the summary that says how many (an event of the same issue as the
+// fingerprint's last event, see summary), and returns what sends them, or
+// nil when there are none: Flush hands them over in a goroutine of its own
+// only when there are any.
 func (p *Process) TakePending() (send func()) {
 	pending := p.noise.pending()
 	if len(pending) == 0 {
@@ -513,7 +506,7 @@ func (p *Process) TakePending() (send func()) {
 	return func() { p.sendTaken(pending) }
 }
 
-// sendTaken sends the summaries of pending (see SendPending).
+// sendTaken sends the summaries of pending (see TakePending).
 func (p *Process) sendTaken(pending []*seen) {
 	for _, s := range pending {
 		client := s.client.Value()
