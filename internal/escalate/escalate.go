@@ -338,7 +338,7 @@ func (e *Escalator) MayRepeat(s Sender) bool { return s.trail.Repeated() }
 // without a program counter sent through s: its key is the call site (no
 // Options.FingerprintKey), and its hub has a client (else nothing is
 // sent, and the rare repeat counted then finds its site itself:
-// unboundRepeat). Its caller may then find the site for CaptureAt.
+// unbound). Its caller may then find the site for CaptureAt.
 func (e *Escalator) NeedsSite(s Sender) bool {
 	return e.build.SiteKeyed() && s.WithClient().client.IsEnabled()
 }
@@ -472,11 +472,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 				if keyClient == 0 { // an event known by its ID alone
 					keyClient = policy.ClientID(client)
 				}
-				if !e.repeatByID(keyClient, rec, errs, earlier, site) {
-					rec.Expand()         // the key may read the fields (Options.FingerprintKey)
-					var keyBuf [256]byte // see newEvent
-					e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], keyClient, rec, errs, site.Text), earlier)
-				}
+				e.countRepeat(keyClient, rec, errs, earlier, site)
 			}
 			return earlier, nil
 		}
@@ -622,7 +618,7 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // It reads no client (see Sender): a repeat of an event that was sent is
 // counted on that event's entry (see policy.RepeatMemo), whichever client
 // the hub holds now, and its breadcrumb names the event even once the
-// program unbound the client, as capture's does then (unboundRepeat),
+// program unbound the client, as capture's does then (unbound),
 // sending nothing.
 func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr) bool {
 	trail := s.trail
@@ -642,9 +638,15 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 }
 
 // unbound is capture of rec while the hub has no client: a repeat of the
-// event the trail sent last names it and is counted on it (unboundRepeat),
-// as SkipRepeat, which reads no client, does; it returns that event. Out
-// of capture, whose code runtime.Callers decodes for every event's stack.
+// event the trail sent last names it, as SkipRepeat, which reads no
+// client, does, and it returns that event. It is counted as a repeat is
+// while the hub holds a client, on that event's entry, keyed by the client
+// the event went to (countRepeat): for every logger, not only for those
+// whose memo finds the entry. A record without a program counter gets its
+// call site here, which its core looks for only when the hub has a client
+// (NeedsSite). An event known by its ID alone (no reference) names no
+// client: its repeats are not counted while unbound. Out of capture, whose
+// code runtime.Callers decodes for every event's stack.
 //
 //go:noinline
 func (e *Escalator) unbound(trail *buffer.Trail, rec *buffer.Record, errs []error, site event.Site) (string, *eventref.Ref) {
@@ -655,59 +657,38 @@ func (e *Escalator) unbound(trail *buffer.Trail, rec *buffer.Record, errs []erro
 	if !ok {
 		return "", nil
 	}
-	e.unboundRepeat(once, rec, errs, site)
+	if client := once.Ref.Client(); client != 0 {
+		if rec.PC == 0 && site.Text == "" && e.build.SiteKeyed() {
+			site = event.LogCallSite()
+		}
+		e.countRepeat(client, rec, errs, once.ID, site)
+	}
 	return once.ID, once.Ref
 }
 
-// unboundRepeat counts rec, a repeat of the event once logged while its
-// hub has no client (see capture), on that event's entry, keyed by the
-// client the event went to, as a repeat is while the hub holds a client:
-// for every logger, not only for those whose memo finds the entry (a
-// zerolog repeat SkipRepeat took, a record with a program counter whose
-// identity the memo remembers). A record without a program counter gets
-// its call site here, which its core looks for only when the hub has a
-// client (NeedsSite). An event known by its ID alone (no reference) names
-// no client: its repeats are not counted while unbound. Out of capture,
-// whose code runtime.Callers decodes for every event's stack.
+// countRepeat counts a capture-once hit of the event earlier by rec on the
+// fingerprint entry of its key with the client of number client: by its
+// RecordID when it has one (see policy.RepeatMemo), on the entry the
+// integration's last repeat was counted on if rec has the identity of that
+// repeat's record, else by its key, remembering the key's entry; without a
+// RecordID, by its key. A function of its own, kept out of capture so
+// that capture's code for records without a pc, whose key reads the stack
+// (callSite), stays as it was: runtime.Callers measured 9% slower for zap
+// when capture also held this path (its frame's tables are decoded for
+// every frame it reads).
 //
 //go:noinline
-func (e *Escalator) unboundRepeat(once eventref.Named, rec *buffer.Record, errs []error, site event.Site) {
-	keyClient := once.Ref.Client()
-	if keyClient == 0 {
-		return
-	}
-	if rec.PC == 0 && site.Text == "" && e.build.SiteKeyed() {
-		site = event.LogCallSite()
-	}
-	if !e.repeatByID(keyClient, rec, errs, once.ID, site) {
-		rec.Expand()         // the key may read the fields (Options.FingerprintKey)
-		var keyBuf [256]byte // see newEvent
-		e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], keyClient, rec, errs, site.Text), once.ID)
-	}
-}
-
-// repeatByID counts a capture-once hit of the event earlier by rec when
-// rec has a RecordID (see policy.RepeatMemo): on the fingerprint entry the
-// integration's last repeat was counted on, if rec has the identity of
-// that repeat's record, else by its key, remembering the key's entry. It
-// reports false for a record without one, which capture counts by its key.
-// A function of its own, kept out of capture so that capture's code for
-// records without a pc, whose key reads the stack (callSite), stays as it
-// was: runtime.Callers measured 9% slower for zap when capture also held
-// this path (its frame's tables are decoded for every frame it reads).
-//
-//go:noinline
-func (e *Escalator) repeatByID(client uint64, rec *buffer.Record, errs []error, earlier string, site event.Site) bool {
+func (e *Escalator) countRepeat(client uint64, rec *buffer.Record, errs []error, earlier string, site event.Site) {
+	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
 	id, ok := e.build.RecordID(client, rec, errs, site.Ret)
 	if !ok {
-		return false
+		rec.Expand() // the key may read the fields (Options.FingerprintKey)
+		e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)
+		return
 	}
-	if e.proc.RepeatRemembered(&e.repeats, earlier, &id) {
-		return true
+	if !e.proc.RepeatRemembered(&e.repeats, earlier, &id) {
+		e.proc.RepeatNoted(&e.repeats, e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier, id)
 	}
-	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
-	e.proc.RepeatNoted(&e.repeats, e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier, id)
-	return true
 }
 
 // breadcrumbOf returns the breadcrumb of the event rec became, noted with
