@@ -54,6 +54,7 @@ func Run(t *testing.T, d Driver) {
 		{"BadValues", testBadValues},
 		{"PanickingUserMethods", testPanickingUserMethods},
 		{"PanickingErrorBesideAnother", testPanickingErrorBesideAnother},
+		{"PanickingUnwrapKeepsTheChain", testPanickingUnwrapKeepsTheChain},
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
 		{"ConcurrentDedupedRepeatsCounted", testConcurrentDedupedRepeatsCounted},
@@ -1090,6 +1091,59 @@ func testPanickingErrorBesideAnother(t *testing.T, d Driver) {
 		t.Errorf("bad = %q, want %q", got, want)
 	}
 	checkChain(t, d, ev)
+}
+
+type unwrapPanics struct{}
+
+func (unwrapPanics) Error() string { return "quota exceeded" }
+func (unwrapPanics) Unwrap() error { panic("Unwrap exploded") }
+
+type causePanics struct{}
+
+func (causePanics) Error() string { return "upstream refused" }
+func (causePanics) Cause() error  { panic("Cause exploded") }
+
+type unwrapManyPanics struct{}
+
+func (unwrapManyPanics) Error() string   { return "batch failed" }
+func (unwrapManyPanics) Unwrap() []error { panic("Unwrap exploded") }
+
+// PanickingUnwrapKeepsTheChain: an error whose Unwrap (or Cause) panics,
+// but whose Error reads, is an event with the chain as far as it can be
+// read, every text in it, as capture-once reads it (its chain ends at that
+// error), the outermost exception with the log call's stack; on a3782d4
+// the whole chain was one exception saying that reading the error
+// panicked. A logger that sees only an error's text sees that text.
+func testPanickingUnwrapKeepsTheChain(t *testing.T, d Driver) {
+	for _, tc := range []struct {
+		err  error
+		want []string // outermost last, as Sentry orders them
+	}{
+		{fmt.Errorf("charge card: %w", unwrapPanics{}), []string{"quota exceeded", "charge card: quota exceeded"}},
+		{fmt.Errorf("sync: %w", causePanics{}), []string{"upstream refused", "sync: upstream refused"}},
+		{fmt.Errorf("import: %w", unwrapManyPanics{}), []string{"batch failed", "import: batch failed"}},
+	} {
+		t.Run(tc.want[0], func(t *testing.T) {
+			logger, rec := newLogger(t, d, nil)
+			logger.Bind(rec.Context(context.Background())).Log(Error, "failed", Field{"err", tc.err})
+			ev := one(t, rec)
+			want := tc.want
+			if d.TextErrors {
+				want = want[1:]
+			}
+			var got []string
+			for _, e := range ev.Exception {
+				got = append(got, e.Value)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("exception values %q, want %q", got, want)
+			}
+			if n := len(ev.Exception); n == 0 || ev.Exception[n-1].Stacktrace == nil || len(ev.Exception[n-1].Stacktrace.Frames) == 0 {
+				t.Fatal("the outermost exception has no stack trace")
+			}
+			checkTopFrame(t, ev.Exception[len(ev.Exception)-1].Stacktrace)
+		})
+	}
 }
 
 // RunAllocs runs the allocation case for d, apart from Run so that a
