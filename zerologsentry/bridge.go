@@ -30,8 +30,18 @@ type bridge struct {
 	// wallClock: every record reads time.Now, for Options.EscalateIf may
 	// send any kept record as an event.
 	wallClock bool
-	// scans is the core's ErrorScan: gatherErrors with the last scan kept.
-	scans scanMemo
+	// scans are the last scans of the core's ErrorScan slots (see scan).
+	scans [core.ScanSlots]scanMemo
+}
+
+// scan is the core's ErrorScan: gatherErrors, with the last scan of its
+// slot kept, when it has one.
+func (b *bridge) scan(fields []byte, errs *[]error, slot int) {
+	if slot < 0 {
+		gatherErrors(fields, errs)
+		return
+	}
+	b.scans[slot].gatherErrors(fields, errs, true)
 }
 
 // messageRoom is the length up to which a record's message is kept whole
@@ -55,7 +65,7 @@ func newBridge(opts Options) *bridge {
 	// it is read: most are never sent. So does an error record that
 	// capture-once may skip, its errors gathered by a scan that copies
 	// nothing, or answered from the last one (scanMemo).
-	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scans.gatherErrors)
+	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scan)
 	if opts.EscalateIf != nil {
 		b.wallClock = true
 	}

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 
@@ -336,20 +337,30 @@ type Core struct {
 	// errorsOf gathers the errors of Encoder.Raw without parsing it, or is
 	// nil (see WithErrorScan).
 	errorsOf ErrorScan
-	// repeats is skipRepeat's storage, made with errorsOf.
-	repeats *repeatScratch
+	// repeats is skipRepeat's storage, made with errorsOf: a scratch for
+	// each of errorsOf's slots.
+	repeats *[ScanSlots]repeatScratch
 }
 
 // ErrorScan appends to errs the errors among fields kept as their logger
 // encoded them (Encoder.Raw): exactly those Encoder.Fields(rec, errs)
 // appends, without writing any field. Like a Parser, it depends on the
-// bytes alone. With alone, no other call of the core's scan runs until
-// this one returns (the core makes such calls under a lock of its own), so
-// that a scan may keep what it found for the next without a lock of its
-// own: zerolog's memo of its last scan, whose lock had been two of a
-// skipped repeat's atomic operations. Calls without alone may run at the
-// same time as any other.
-type ErrorScan func(raw []byte, errs *[]error, alone bool)
+// bytes alone. With a slot in [0, ScanSlots), no other call of the core's
+// scan with that slot runs until this one returns (the core makes such
+// calls under a lock of the slot's), so that a scan may keep what it found
+// for the next in the slot's storage without a lock of its own: zerolog's
+// memo of its last scan, whose lock had been two of a skipped repeat's
+// atomic operations. Calls with slot -1 may run at the same time as any
+// other.
+type ErrorScan func(raw []byte, errs *[]error, slot int)
+
+// ScanSlots is the number of a core's ErrorScan slots, and of its
+// skipped repeats' scratches: repeats of requests logged at the same time
+// each take one (see Core.scratch), rather than all but one building the
+// record that skipping them saves.
+const ScanSlots = 1 << scanSlotBits
+
+const scanSlotBits = 2
 
 // New returns the core of one integration. defaultLogger names its logger
 // when Options.LoggerName is empty ("slog", "zap", "zerolog");
@@ -415,7 +426,10 @@ func (c *Core) parser() Parser {
 // needs, it is part of building c, and returns c.
 func (c *Core) WithErrorScan(scan ErrorScan) *Core {
 	c.errorsOf = scan
-	c.repeats = &repeatScratch{raw: make([]byte, maxScratchRaw), errs: make([]error, 0, 4)}
+	c.repeats = new([ScanSlots]repeatScratch)
+	for i := range c.repeats {
+		c.repeats[i].raw, c.repeats[i].errs = make([]byte, maxScratchRaw), make([]error, 0, 4)
+	}
 	return c
 }
 
@@ -671,7 +685,7 @@ func (c *Core) eventRecord(ctx context.Context, ent *Entry, preset *Preset, enc 
 		ent.Time, ent.Elapsed = ent.Exact()
 	}
 	if !logs && c.errorsOf != nil && c.parse != nil && c.esc.MayRepeat(snd) {
-		rec, errs = c.buildDeferred(ent, preset, enc)
+		rec, errs = c.buildDeferred(ent, preset, enc, snd.Trail())
 	} else {
 		rec, errs = c.build(ent, preset, enc, true)
 	}
@@ -688,11 +702,41 @@ func SetSkipRepeats(on bool) { fullRepeats.Store(!on) }
 
 // repeatScratch is where skipRepeat gathers a record's errors: storage of
 // the core's, as a function value's arguments must be (see buildWith). Its
-// lock is also the one under which the core's ErrorScan is called alone.
+// lock is also the one under which the core's ErrorScan is called with the
+// scratch's slot.
 type repeatScratch struct {
 	mu   sync.Mutex
 	raw  []byte // maxScratchRaw bytes
 	errs []error
+	// Each lock on cache lines of its own: repeats logged at the same time
+	// would otherwise take turns at one line.
+	_ [128 - 56]byte
+}
+
+// scratch locks one of c's scratches, the one t's address picks (a
+// request's repeats find its memo in the same slot) or else the next free
+// one, and returns it with its slot; or nil and -1 when each is in use. It
+// waits for none: the caller does without.
+func (c *Core) scratch(t *buffer.Trail) (*repeatScratch, int) {
+	slot := int(uint64(uintptr(unsafe.Pointer(t))) * 0x9e3779b97f4a7c15 >> (64 - scanSlotBits)) // Fibonacci hashing
+	if sc := &c.repeats[slot]; sc.mu.TryLock() {
+		return sc, slot
+	}
+	return c.scratchAfter(slot)
+}
+
+// scratchAfter is scratch when the slot it picked is in use: one of the
+// others, if free.
+//
+//go:noinline
+func (c *Core) scratchAfter(slot int) (*repeatScratch, int) {
+	for range ScanSlots - 1 {
+		slot = (slot + 1) % ScanSlots
+		if sc := &c.repeats[slot]; sc.mu.TryLock() {
+			return sc, slot
+		}
+	}
+	return nil, -1
 }
 
 // maxScratchRaw bounds the encoded fields skipRepeat gathers errors from.
@@ -713,8 +757,8 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 		len(enc.Raw) > maxScratchRaw || !c.esc.MayRepeat(snd) || !c.esc.SiteKeyed() {
 		return false
 	}
-	sc := c.repeats
-	if !sc.mu.TryLock() { // in use: the record is built
+	sc, slot := c.scratch(snd.Trail())
+	if sc == nil { // all in use: the record is built
 		return false
 	}
 	// Copied: enc's bytes handed to a function value would move every
@@ -722,7 +766,7 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 	raw := sc.raw[:len(enc.Raw)]
 	copy(raw, enc.Raw)
 	sc.errs = sc.errs[:0]
-	c.errorsOf(raw, &sc.errs, true)
+	c.errorsOf(raw, &sc.errs, slot)
 	skipped := false
 	if len(sc.errs) == 1 {
 		// Found from here, two frames deeper than event finds it, through
@@ -747,36 +791,38 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 	return skipped
 }
 
-// scanAlone scans raw with the core's ErrorScan, alone when the scan's
-// lock is free (see ErrorScan); else not alone, rather than waiting.
-func (c *Core) scanAlone(raw []byte, errs *[]error) {
-	sc := c.repeats
-	if !sc.mu.TryLock() {
-		c.errorsOf(raw, errs, false)
-		return
+// scanAlone scans raw, a record of t's, with the core's ErrorScan, in a
+// slot when one is free (see ErrorScan); else in none, rather than
+// waiting.
+func (c *Core) scanAlone(t *buffer.Trail, raw []byte, errs *[]error) {
+	sc, slot := c.scratch(t)
+	c.errorsOf(raw, errs, slot)
+	// Unlocked without defer: a scan that panics leaves its slot's lock
+	// held, and the scans after it in the other slots or in none (no memo),
+	// which is slower, not wrong.
+	if sc != nil {
+		sc.mu.Unlock()
 	}
-	// Unlocked without defer: a scan that panics leaves the lock held, and
-	// every scan after it not alone (no memo), which is slower, not wrong.
-	c.errorsOf(raw, errs, true)
-	sc.mu.Unlock()
 }
 
 // build makes the record of an event, or of a breadcrumb, within its
 // limits, and gathers its errors: the preset's, then the encoder's.
 func (c *Core) build(ent *Entry, preset *Preset, enc *Encoder, event bool) (*Record, []error) {
-	return c.buildWith(ent, preset, enc, event, false)
+	return c.buildWith(ent, preset, enc, event, nil)
 }
 
 // buildDeferred is build for an event that may be a skipped repeat (see
 // escalate.Escalator.MayRepeat): its fields stay as encoded, with their
 // errors gathered by c's ErrorScan, and are parsed when the escalator
-// reads them. Fields that do not fit the record are written at once.
-func (c *Core) buildDeferred(ent *Entry, preset *Preset, enc *Encoder) (*Record, []error) {
-	return c.buildWith(ent, preset, enc, true, true)
+// reads them. Fields that do not fit the record are written at once. t is
+// the trail of the record's context.
+func (c *Core) buildDeferred(ent *Entry, preset *Preset, enc *Encoder, t *buffer.Trail) (*Record, []error) {
+	return c.buildWith(ent, preset, enc, true, t)
 }
 
-// buildWith is build, and buildDeferred when deferred.
-func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event, deferred bool) (*Record, []error) {
+// buildWith is build, and buildDeferred of a record of deferredIn's when
+// deferredIn is not nil.
+func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event bool, deferredIn *buffer.Trail) (*Record, []error) {
 	limits := c.esc.BreadcrumbLimits()
 	if event {
 		limits = c.esc.EventLimits()
@@ -790,11 +836,11 @@ func (c *Core) buildWith(ent *Entry, preset *Preset, enc *Encoder, event, deferr
 	// Gathered in the record's own slot: a local slice whose address went
 	// to enc.Fields, a function value, would move to the heap.
 	slot := rec.ErrorsSlot(preset.Errors())
-	if deferred && rec.Defer(enc.Raw, c.parser()) {
+	if deferredIn != nil && rec.Defer(enc.Raw, c.parser()) {
 		// The record's copy is scanned, not enc.Raw: handing enc's bytes
 		// to a function value would move every Encoder's closures to the
 		// heap.
-		c.scanAlone(rec.DeferredRaw(), slot)
+		c.scanAlone(deferredIn, rec.DeferredRaw(), slot)
 	} else {
 		enc.Fields(rec, slot)
 		rec.CloseAll()

@@ -26,7 +26,7 @@ func parsePairs(rec *core.Record, raw []byte) {
 }
 
 // scanPairs is parsePairs' ErrorScan: the error of an "error" field.
-func scanPairs(raw []byte, errs *[]error, _ bool) {
+func scanPairs(raw []byte, errs *[]error, _ int) {
 	for kv := range strings.SplitSeq(string(raw), ",") {
 		if k, v, _ := strings.Cut(kv, "="); k == "error" {
 			*errs = append(*errs, encodedErrs[v])

@@ -12,25 +12,31 @@ import (
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 )
 
-// TestErrorScanAlone: a core's ErrorScan calls marked alone never overlap,
+// TestErrorScanAlone: a core's ErrorScan calls in one slot never overlap,
 // from goroutines that log, each in a trail of its own, events, their
-// repeats (skipped, their errors scanned alone) and new errors in a trail
-// that repeated (built deferred, their errors scanned alone when the
-// core's lock is free); and both kinds of call are made.
+// repeats (skipped, their errors scanned in a slot) and new errors in a
+// trail that repeated (built deferred, their errors scanned in a slot when
+// one is free); the slots are in range, and repeats logged at the same
+// time take more than one of them.
 func TestErrorScanAlone(t *testing.T) {
-	var inAlone, overlaps, alone, notAlone atomic.Int64
-	scan := func(raw []byte, errs *[]error, isAlone bool) {
-		if isAlone {
-			if inAlone.Add(1) != 1 {
+	var inSlot [core.ScanSlots]atomic.Int64
+	var overlaps, outOfRange, notAlone atomic.Int64
+	var used [core.ScanSlots]atomic.Int64
+	scan := func(raw []byte, errs *[]error, slot int) {
+		switch {
+		case slot < -1 || slot >= core.ScanSlots:
+			outOfRange.Add(1)
+		case slot >= 0:
+			if inSlot[slot].Add(1) != 1 {
 				overlaps.Add(1)
 			}
-			alone.Add(1)
+			used[slot].Add(1)
 			runtime.Gosched() // widen the window another call could enter
-			defer inAlone.Add(-1)
-		} else {
+			defer inSlot[slot].Add(-1)
+		default:
 			notAlone.Add(1)
 		}
-		scanPairs(raw, errs, isAlone)
+		scanPairs(raw, errs, slot)
 	}
 	rec := logcrumbstest.New(t)
 	c := core.New(rec.Options(), "test", 0).WithParser(parsePairs).WithErrorScan(scan)
@@ -57,9 +63,18 @@ func TestErrorScanAlone(t *testing.T) {
 	}
 	wg.Wait()
 	if overlaps.Load() != 0 {
-		t.Errorf("%d scans alone overlapped another", overlaps.Load())
+		t.Errorf("%d scans in a slot overlapped another in it", overlaps.Load())
 	}
-	if alone.Load() == 0 {
-		t.Errorf("no scan alone (%d not alone)", notAlone.Load())
+	if outOfRange.Load() != 0 {
+		t.Errorf("%d scans in a slot out of range", outOfRange.Load())
+	}
+	slots := 0
+	for i := range used {
+		if used[i].Load() > 0 {
+			slots++
+		}
+	}
+	if slots < 2 {
+		t.Errorf("scans of 8 goroutines' repeats took %d slots (%d scans in none), want more than one", slots, notAlone.Load())
 	}
 }

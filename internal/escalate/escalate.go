@@ -296,6 +296,9 @@ type Sender struct {
 	client *sentry.Client // nil: not read, or none (read again then: rare)
 }
 
+// Trail returns the trail of s's context.
+func (s Sender) Trail() *buffer.Trail { return s.trail }
+
 // SenderOf returns the Sender of ctx, its client read.
 func (e *Escalator) SenderOf(ctx context.Context) Sender { return e.SenderWith(ctx, nil).WithClient() }
 
