@@ -246,6 +246,32 @@ func BenchmarkSlogRepeat(b *testing.B) {
 	}
 }
 
+// BenchmarkSlogRepeatParallel: BenchmarkSlogRepeat in an error storm of
+// concurrent requests: each goroutine a request of its own that logs the
+// same error over and over (after the first request's event, the others'
+// first logs are deduplicated against it, and every log after is a repeat).
+func BenchmarkSlogRepeatParallel(b *testing.B) {
+	err := newError(0)
+	for _, name := range []string{"json", "json+logcrumbs"} {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			h := jsonHandler(slog.LevelInfo)
+			if name == "json+logcrumbs" {
+				h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbs.Options{Hub: hub}})
+			}
+			l := slog.New(h)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := logcrumbs.NewContext(context.Background())
+				for pb.Next() {
+					logSlogError(l, ctx, err)
+				}
+			})
+			reportEvents(b, tr)
+		})
+	}
+}
+
 // BenchmarkRequestSetup: what a request pays before it logs: a new trail,
 // and a trail with a cloned hub as the middleware gives it. "hub.Clone" is
 // sentry-go's own share of a request (a bare clone of the hub), the floor

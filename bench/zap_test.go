@@ -143,3 +143,27 @@ func BenchmarkZapRepeat(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkZapRepeatParallel: BenchmarkZapRepeat in an error storm of
+// concurrent requests (see BenchmarkSlogRepeatParallel).
+func BenchmarkZapRepeatParallel(b *testing.B) {
+	err := newError(0)
+	for _, name := range []string{"json", "json+logcrumbs"} {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			core := zapJSON(zapcore.InfoLevel)
+			if name == "json+logcrumbs" {
+				core = zapcore.NewTee(core, zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+			}
+			base := zap.New(core)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				l := base.With(zapsentry.Context(logcrumbs.NewContext(context.Background())))
+				for pb.Next() {
+					l.Error("charge failed", zap.Error(err), zap.String("path", path), zap.Int("status", status), zap.Duration("took", took))
+				}
+			})
+			reportEvents(b, tr)
+		})
+	}
+}

@@ -136,3 +136,23 @@ func BenchmarkZerologRepeat(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkZerologRepeatParallel: BenchmarkZerologRepeat in an error storm
+// of concurrent requests (see BenchmarkSlogRepeatParallel).
+func BenchmarkZerologRepeatParallel(b *testing.B) {
+	err := newError(0)
+	for _, name := range zerologCases {
+		b.Run(name, func(b *testing.B) {
+			hub, tr := newHub(b)
+			bind := zerologBinder(name, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}})
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				l := bind(logcrumbs.NewContext(context.Background()))
+				for pb.Next() {
+					l.Error().Err(err).Str("path", path).Int("status", status).Dur("took", took).Msg("charge failed")
+				}
+			})
+			reportEvents(b, tr)
+		})
+	}
+}
