@@ -357,10 +357,12 @@ type ErrorScan func(raw []byte, errs *[]error, slot int)
 // ScanSlots is the number of a core's ErrorScan slots, and of its
 // skipped repeats' scratches: repeats of requests logged at the same time
 // each take one (see Core.scratch), rather than all but one building the
-// record that skipping them saves.
+// record that skipping them saves. Eight, so that two requests pick the
+// same one once in eight (the second then takes another, after a look at
+// the first's lock on every repeat).
 const ScanSlots = 1 << scanSlotBits
 
-const scanSlotBits = 2
+const scanSlotBits = 3 // scratch picks a slot from the top bits of a hash
 
 // New returns the core of one integration. defaultLogger names its logger
 // when Options.LoggerName is empty ("slog", "zap", "zerolog");
@@ -426,10 +428,7 @@ func (c *Core) parser() Parser {
 // needs, it is part of building c, and returns c.
 func (c *Core) WithErrorScan(scan ErrorScan) *Core {
 	c.errorsOf = scan
-	c.repeats = new([ScanSlots]repeatScratch)
-	for i := range c.repeats {
-		c.repeats[i].raw, c.repeats[i].errs = make([]byte, maxScratchRaw), make([]error, 0, 4)
-	}
+	c.repeats = new([ScanSlots]repeatScratch) // their storage made when first used
 	return c
 }
 
@@ -763,6 +762,9 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 	}
 	// Copied: enc's bytes handed to a function value would move every
 	// Encoder's closures to the heap (see buildWith).
+	if sc.raw == nil {
+		sc.raw = make([]byte, maxScratchRaw)
+	}
 	raw := sc.raw[:len(enc.Raw)]
 	copy(raw, enc.Raw)
 	sc.errs = sc.errs[:0]
