@@ -16,9 +16,9 @@ import (
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
-// Review of 1c8d549 (capture-once settles a new event's entries under the
-// trail's lock, Trail.CaptureOnceSettled): concurrent cases beside the
-// ones its tests cover.
+// Capture once under concurrency: a new event's entries are settled under
+// the trail's lock (Trail.CaptureOnceSettled, 1c8d549); these are the
+// concurrent cases.
 
 // TestConcurrentFallbackClientsSettled: two clients log one error value at
 // once, from many goroutines and no unit of work (the fallback trail,
