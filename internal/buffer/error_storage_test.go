@@ -2,8 +2,10 @@ package buffer
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestReleaseErrorsClearsSlotStorage: the errors gathered in a record's own
@@ -80,5 +82,77 @@ func TestCopyOverSlotStorage(t *testing.T) {
 	c.copyFrom(src)
 	if c.errBuf != [2]error{} || c.errBufUsed || c.Errors() != nil {
 		t.Errorf("the copy kept the errors it held: %v, %v", c.errBuf, c.Errors())
+	}
+}
+
+// TestErrorStorageRandomOps: after any sequence of the writers of a
+// record's errors (ErrorsSlot and appends through its slot, SetErrors,
+// ReleaseErrors, Reset, copyFrom between records, Relimit's precondition
+// aside), a record's storage holds errors only while its flag says so,
+// and a copy holds exactly its source's errors and storage, as copying
+// every element did before copyFrom skipped unused storage: never those
+// of the record it overwrote, which would keep them alive in the pool.
+func TestErrorStorageRandomOps(t *testing.T) {
+	errs := []error{errors.New("a"), errors.New("b"), errors.New("c"), errors.New("d")}
+	someErrs := func(rng *rand.Rand) []error {
+		n := rng.IntN(4)
+		out := make([]error, n)
+		for i := range out {
+			out[i] = errs[rng.IntN(len(errs))]
+		}
+		return out
+	}
+	for seed := range 2000 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 5))
+		var recs [4]*Record
+		slots := [4]*[]error{}
+		for i := range recs {
+			recs[i] = Get(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+		}
+		for step := range 40 {
+			i := rng.IntN(len(recs))
+			r := recs[i]
+			switch rng.IntN(7) {
+			case 0:
+				slots[i] = r.ErrorsSlot(someErrs(rng))
+			case 1:
+				if slots[i] != nil {
+					*slots[i] = append(*slots[i], errs[rng.IntN(len(errs))])
+				}
+			case 2:
+				r.SetErrors(someErrs(rng))
+			case 3:
+				r.ReleaseErrors()
+				slots[i] = nil
+			case 4:
+				r.Reset(time.Time{}, LevelInfo, DefaultBreadcrumbLimits)
+				slots[i] = nil
+			case 5, 6:
+				j := rng.IntN(len(recs))
+				if j == i {
+					continue
+				}
+				src := recs[j]
+				r.copyFrom(src)
+				slots[i] = nil
+				if r.errBuf != src.errBuf || r.errBufUsed != src.errBufUsed || len(r.errs) != len(src.errs) ||
+					unsafe.SliceData(r.errs) != unsafe.SliceData(src.errs) || (r.errs == nil) != (src.errs == nil) {
+					t.Fatalf("seed %d step %d: copy holds %v %v %v, its source %v %v %v",
+						seed, step, r.errBuf, r.errBufUsed, r.errs, src.errBuf, src.errBufUsed, src.errs)
+				}
+			}
+			for k, q := range recs {
+				if !q.errBufUsed && q.errBuf != [2]error{} {
+					t.Fatalf("seed %d step %d: record %d's storage holds %v, its flag unset", seed, step, k, q.errBuf)
+				}
+			}
+		}
+		for _, r := range recs {
+			r.ReleaseErrors()
+			if r.errBuf != [2]error{} || r.errs != nil || r.errBufUsed {
+				t.Fatalf("seed %d: released record holds %v %v", seed, r.errBuf, r.errs)
+			}
+			Put(r)
+		}
 	}
 }
