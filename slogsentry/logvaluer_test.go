@@ -15,15 +15,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
-// noTime drops the time from the wrapped handler's output, so that two
-// outputs compare.
-func noTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
-}
-
 // TestLogValuerResolvedOncePerRecord: a LogValuer logged once (at the top
 // level, inside a group, through With, as a breadcrumb and as an event) has
 // its LogValue called once, and the program's output and Sentry show the
