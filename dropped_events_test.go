@@ -136,6 +136,75 @@ func TestPassThroughOnlyAfterAnEventWasSent(t *testing.T) {
 	}
 }
 
+// TestJobHandsBackDedupedInFlightEvent: a job's record is deduplicated
+// against another unit's event while the client decides it, and the job
+// returns the error, handed back to the unit running it. The client then
+// drops the event: the unit's log of the error names no event, nor is it
+// the unit's LastEventID, as when the job runs after the drop.
+func TestJobHandsBackDedupedInFlightEvent(t *testing.T) {
+	rec, inFlight, release := heldDrop(t, "")
+	opts := rec.Options()
+	opts.DedupeWindow = time.Minute
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	log := func(ctx context.Context, err error) { logger.ErrorContext(ctx, "job in flight", "err", err) } // one call site
+	u, parent := rec.Context(context.Background()), rec.Context(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		log(u, errors.New("job in flight: card declined"))
+	}()
+	<-inFlight
+	boom := errors.New("job in flight: card declined")
+	err := logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: opts}, func(ctx context.Context) error {
+		log(ctx, boom) // deduplicated against U's event, in the client's hands
+		return boom
+	})
+	if err != boom {
+		t.Fatalf("RunJob = %v", err)
+	}
+	close(release)
+	<-done
+	log(parent, boom) // the job's event, handed back
+	if n := len(rec.Events()); n != 0 {
+		t.Fatalf("%d events, want none", n)
+	}
+	checkNamesNoEvent(t, parent)
+}
+
+// TestJobPanicFoldedIntoInFlightEventHandsBackNone: a job's goroutine logs
+// an error, whose event the client holds (BeforeSend), and the job panics
+// with that error meanwhile: the panic is folded into that event
+// (capture once) and RunJob, recovering it, hands it back to the unit
+// running the job. The client then drops the event: the unit's log of the
+// error RunJob returned names no event, nor is it LastEventID, as for a
+// job that returns the error (TestJobHandsBackDedupedInFlightEvent).
+func TestJobPanicFoldedIntoInFlightEventHandsBackNone(t *testing.T) {
+	rec, inFlight, release := heldDrop(t, "")
+	opts := rec.Options()
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	parent := rec.Context(context.Background())
+	boom := errors.New("job panic in flight: card declined")
+	done := make(chan struct{})
+	err := logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: opts, Recover: true}, func(ctx context.Context) error {
+		go func() {
+			defer close(done)
+			logger.ErrorContext(ctx, "charge failed", "err", boom)
+		}()
+		<-inFlight
+		panic(boom) // folded into the event in the client's hands
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("RunJob = %v", err)
+	}
+	close(release)
+	<-done
+	logger.ErrorContext(parent, "job failed", "err", err) // the job's event, handed back
+	if n := len(rec.Events()); n != 0 {
+		t.Fatalf("%d events, want none", n)
+	}
+	checkNamesNoEvent(t, parent)
+}
+
 // TestLastEventIDAfterInFlightDropKeepsEarlierEvent: a unit sends event A;
 // then one goroutine logs error E, whose event B the client holds
 // (BeforeSend) and drops, while another goroutine logs E too, folded into
@@ -214,73 +283,4 @@ func TestLogsOnEventNameNoInFlightEventDroppedLater(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestJobHandsBackDedupedInFlightEvent: a job's record is deduplicated
-// against another unit's event while the client decides it, and the job
-// returns the error, handed back to the unit running it. The client then
-// drops the event: the unit's log of the error names no event, nor is it
-// the unit's LastEventID, as when the job runs after the drop.
-func TestJobHandsBackDedupedInFlightEvent(t *testing.T) {
-	rec, inFlight, release := heldDrop(t, "")
-	opts := rec.Options()
-	opts.DedupeWindow = time.Minute
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
-	log := func(ctx context.Context, err error) { logger.ErrorContext(ctx, "job in flight", "err", err) } // one call site
-	u, parent := rec.Context(context.Background()), rec.Context(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		log(u, errors.New("job in flight: card declined"))
-	}()
-	<-inFlight
-	boom := errors.New("job in flight: card declined")
-	err := logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: opts}, func(ctx context.Context) error {
-		log(ctx, boom) // deduplicated against U's event, in the client's hands
-		return boom
-	})
-	if err != boom {
-		t.Fatalf("RunJob = %v", err)
-	}
-	close(release)
-	<-done
-	log(parent, boom) // the job's event, handed back
-	if n := len(rec.Events()); n != 0 {
-		t.Fatalf("%d events, want none", n)
-	}
-	checkNamesNoEvent(t, parent)
-}
-
-// TestJobPanicFoldedIntoInFlightEventHandsBackNone: a job's goroutine logs
-// an error, whose event the client holds (BeforeSend), and the job panics
-// with that error meanwhile: the panic is folded into that event
-// (capture once) and RunJob, recovering it, hands it back to the unit
-// running the job. The client then drops the event: the unit's log of the
-// error RunJob returned names no event, nor is it LastEventID, as for a
-// job that returns the error (TestJobHandsBackDedupedInFlightEvent).
-func TestJobPanicFoldedIntoInFlightEventHandsBackNone(t *testing.T) {
-	rec, inFlight, release := heldDrop(t, "")
-	opts := rec.Options()
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
-	parent := rec.Context(context.Background())
-	boom := errors.New("job panic in flight: card declined")
-	done := make(chan struct{})
-	err := logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: opts, Recover: true}, func(ctx context.Context) error {
-		go func() {
-			defer close(done)
-			logger.ErrorContext(ctx, "charge failed", "err", boom)
-		}()
-		<-inFlight
-		panic(boom) // folded into the event in the client's hands
-	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("RunJob = %v", err)
-	}
-	close(release)
-	<-done
-	logger.ErrorContext(parent, "job failed", "err", err) // the job's event, handed back
-	if n := len(rec.Events()); n != 0 {
-		t.Fatalf("%d events, want none", n)
-	}
-	checkNamesNoEvent(t, parent)
 }
