@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/getsentry/sentry-go"
 	sentryhttp "github.com/getsentry/sentry-go/http"
-
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
@@ -114,5 +114,64 @@ func TestCaptureOnceRacingHandCapture(t *testing.T) {
 	}
 	if twice > 0 {
 		t.Errorf("%d of %d rounds sent other than 1 event for one error", twice, rounds)
+	}
+}
+
+// TestBindNilHub: Bind(ctx, sentry.GetHubFromContext(ctx)) on a context
+// that carries no hub hands Bind nil. Bind must not panic in the caller
+// (logcrumbs never panics into the program): the context gets a trail of
+// its own, whose records the integration's events carry.
+func TestBindNilHub(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	var ctx context.Context
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("Bind with a nil hub panicked: %v", p)
+			}
+		}()
+		ctx = logcrumbs.Bind(context.Background(), sentry.GetHubFromContext(context.Background()))
+	}()
+	if logcrumbs.FromContext(ctx) == nil {
+		t.Fatal("Bind with a nil hub gave the context no trail")
+	}
+	logger.InfoContext(ctx, "step")
+	logger.ErrorContext(ctx, "failed", "err", errors.New("boom"))
+	if got := messages(rec.OnlyEvent()); got != "step" {
+		t.Errorf("breadcrumbs %q, want %q", got, "step")
+	}
+}
+
+// TestChildContextAfterTheRequestHandCapture: work a request hands on with
+// NewChildContext, which goes on after the request ended, captures an
+// error by hand through the hub of its context (hub.CaptureException, as
+// other integrations do). The event carries the child's trail (the
+// request's records copied, then its own), as its logged events do, not
+// the request's emptied trail; and an error it logged already is not sent
+// again by hand (capture once), as in a RunJob or Middleware unit.
+func TestChildContextAfterTheRequestHandCapture(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	var child context.Context
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.InfoContext(r.Context(), "order placed")
+		child = logcrumbs.NewChildContext(context.WithoutCancel(r.Context()))
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/orders", nil))
+
+	// The request has ended; the handed-on work goes on.
+	logger.InfoContext(child, "rendering receipt")
+	sentry.GetHubFromContext(child).CaptureException(errors.New("template missing"))
+	if got := messages(rec.OnlyEvent()); got != "order placed,rendering receipt" {
+		t.Errorf("hand-captured event's breadcrumbs %q, want the child's %q", got, "order placed,rendering receipt")
+	}
+
+	rec.Reset()
+	err := errors.New("smtp down")
+	logger.ErrorContext(child, "receipt failed", "err", err)
+	sentry.GetHubFromContext(child).CaptureException(err) // an upper layer reports it by hand
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events for one error logged then captured by hand in the child, want 1: %v", len(evs), evMessages(evs))
 	}
 }

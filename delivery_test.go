@@ -3,11 +3,13 @@ package logcrumbs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,10 +17,10 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
-
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/internal/e2e"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -289,5 +291,225 @@ func TestFlushAfterReinit(t *testing.T) {
 				t.Errorf("an event the closed client dropped: Flush = %v after %v, Stats %+v, want false, promptly, 1 lost", ok, took, d)
 			}
 		})
+	}
+}
+
+// Two Flushes at once (zap's Sync from two goroutines, a shutdown hook and
+// a deferred Flush) both answer for the event logged before either began:
+// with Sentry answering 500, neither may say true. (The second Flush found
+// the client's "handed over" mark already taken by the first and returned
+// true at once, while the event was still in flight; with the current
+// hub's client, the first to finish reset the failure and the other said
+// true.) The mechanism is Flush's, the same for every logger: slog proves it.
+func TestConcurrentFlushesNoFalseTrue(t *testing.T) {
+	for _, current := range []bool{false, true} {
+		name := "other client"
+		if current {
+			name = "current hub's client"
+		}
+		t.Run(name, func(t *testing.T) {
+			gate := make(chan struct{})
+			srv := newSentryServer(t, http.StatusInternalServerError, gate)
+			hub := deliveryHub(t, srv.dsn(), true)
+			if current {
+				prev := sentry.CurrentHub().Client()
+				sentry.CurrentHub().BindClient(hub.Client())
+				t.Cleanup(func() { sentry.CurrentHub().BindClient(prev) })
+			}
+			deliverySlog(hub).ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+			var wg sync.WaitGroup
+			results := make([]bool, 2)
+			for i := range results {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					results[i] = logcrumbs.Flush(2 * time.Second)
+				}()
+				time.Sleep(50 * time.Millisecond) // the first Flush has begun
+			}
+			time.Sleep(50 * time.Millisecond)
+			close(gate) // Sentry answers 500
+			wg.Wait()
+			if results[0] || results[1] {
+				t.Errorf("Flushes = %v, want both false: the event was refused", results)
+			}
+		})
+	}
+}
+
+// An event whose capture panics (the user's BeforeSend, recovered by
+// logcrumbs) was noted as awaited and never forgotten: after
+// MaxPendingDeliveries of them between two Flushes, every later event went
+// untracked and Flush was false for good, though Sentry accepted it. Now
+// such an event is forgotten at once. (Capture is shared by every logger:
+// slog proves it.)
+func TestPanickedCapturesNotAwaited(t *testing.T) {
+	srv := newSentryServer(t, http.StatusOK, nil)
+	o := deliveryOptions(srv.dsn(), true)
+	o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+		if ev.Message == "poison" {
+			panic("BeforeSend bug")
+		}
+		return ev
+	}
+	client, err := sentry.NewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+	ctx := logcrumbs.NewContext(context.Background())
+	for range logcrumbs.MaxPendingDeliveries {
+		logger.ErrorContext(ctx, "poison")
+	}
+	before := logcrumbs.Stats()
+	logger.ErrorContext(ctx, "payment failed")
+	sent := sentSince(before)
+	ok := logcrumbs.Flush(2 * time.Second)
+	if d := delta(before, sent); !ok || d.EventsSent != 1 || d.EventsDelivered != 1 || d.EventsUntracked != 0 {
+		t.Errorf("Flush = %v, Stats %+v; want true, 1 sent and delivered (the server got %d)", ok, d, srv.events.Load())
+	}
+}
+
+// Flush's own summary event (for repeats that dedupe suppressed) goes
+// through the user's BeforeSend like any other: one that panics there made
+// logcrumbs.Flush itself panic, and left the summary awaited. Now it is
+// recovered and counted failed, and Flush answers. (TakePending is shared
+// by every logger: slog proves it.)
+func TestFlushSummaryCapturePanics(t *testing.T) {
+	srv := newSentryServer(t, http.StatusOK, nil)
+	o := deliveryOptions(srv.dsn(), true)
+	o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+		if ev.Tags["logcrumbs.summary"] == "true" {
+			panic("BeforeSend bug")
+		}
+		return ev
+	}
+	client, err := sentry.NewClient(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Minute}}))
+	for range 3 {
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+	}
+	before := logcrumbs.Stats()
+	var ok bool
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("Flush panicked: %v", p)
+			}
+		}()
+		ok = logcrumbs.Flush(2 * time.Second)
+	}()
+	d := delta(before, 0)
+	if !ok || d.EventsFailed != 1 || srv.events.Load() != 1 {
+		t.Errorf("Flush = %v, Stats %+v, server got %d; want true, the summary failed, the first event delivered", ok, d, srv.events.Load())
+	}
+}
+
+// TestFlushReturnsByItsTimeoutThroughASyncTransport: Flush hands the
+// summaries of deduplicated repeats to their client before it waits, and a
+// client with sentry-go's HTTPSyncTransport (serverless programs use it)
+// sends each one in CaptureEvent itself. With Sentry unreachable (here: a
+// server that never answers), Flush(300ms) must still return by about its
+// timeout, and false, instead of waiting for every summary's request.
+func TestFlushReturnsByItsTimeoutThroughASyncTransport(t *testing.T) {
+	hang := make(chan struct{})
+	var down atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !down.Load() {
+			return // 200
+		}
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(hang) })
+	tr := sentry.NewHTTPSyncTransport()
+	tr.Timeout = 2 * time.Second
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "http://public@" + srv.Listener.Addr().String() + "/1", Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: hub, DedupeWindow: time.Minute, FingerprintKey: "fp"}}))
+	// Three kinds of errors, each logged twice by requests of its own: the
+	// first is sent, the second held back for Flush's summary. Then Sentry
+	// stops answering.
+	for i := range 3 {
+		for range 2 {
+			logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed",
+				"err", errors.New("card declined"), "fp", fmt.Sprint("kind", i))
+		}
+	}
+	down.Store(true)
+	start := time.Now()
+	ok := logcrumbs.Flush(300 * time.Millisecond)
+	if took := time.Since(start); ok || took > time.Second {
+		t.Errorf("Flush(300ms) = %v after %v, want false by about 300ms", ok, took.Round(time.Millisecond))
+	}
+}
+
+// TestFlushZeroTimeoutNothingHeldBack: Flush(0) (and a negative timeout)
+// with no summary held back has nothing to hand over: its answer is the
+// clients' flush, true with a transport that drains at once, as it was
+// before Flush handed the summaries over in a goroutine of its own. It
+// must not be false because its timer fired before that goroutine, with
+// nothing to do, had run (one processor makes that every time).
+func TestFlushZeroTimeoutNothingHeldBack(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: time.Minute}}))
+	logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+	if !logcrumbs.Flush(time.Second) {
+		t.Fatal("Flush(1s) = false, want true")
+	}
+	falses := 0
+	for i := range 100 {
+		timeout := time.Duration(0)
+		if i%2 == 1 {
+			timeout = -time.Second
+		}
+		if !logcrumbs.Flush(timeout) {
+			falses++
+		}
+	}
+	if falses > 0 {
+		t.Errorf("Flush(0) or Flush(-1s) with nothing held back: %d of 100 false, want every one true", falses)
+	}
+	if n := len(rec.Events()); n != 1 {
+		t.Errorf("%d events, want 1", n)
+	}
+}
+
+// TestFlushSendsLogsOfAClientWithoutEvents: Flush, "before the program
+// exits, after the last log call", also takes over the Sentry Logs that an
+// integration's Logs level sent through a client of its own
+// (Options.Hub), when that client has sent no event: sentry-go holds Logs
+// in a batch for up to 5 s, and a program that exits after Flush must not
+// lose them.
+func TestFlushSendsLogsOfAClientWithoutEvents(t *testing.T) {
+	rec := logcrumbstest.New(t) // a client of its own, not sentry.CurrentHub()'s
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options(), LogsLevel: slog.LevelInfo}))
+	logger.InfoContext(rec.Context(context.Background()), "order shipped", "order", 42)
+	if !logcrumbs.Flush(2 * time.Second) {
+		t.Log("Flush returned false")
+	}
+	n := 0
+	for _, ev := range rec.Sent() { // what reached the transport, without a flush of the Recorder's own
+		if ev.Type == "log" {
+			n += len(ev.Logs)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d Sentry Logs entries reached the transport after logcrumbs.Flush, want 1 (they wait in sentry-go's batch)", n)
+	}
+	if n := len(rec.Logs()); n != 1 { // the control: the Recorder's own flush
+		t.Errorf("%d Sentry Logs entries after the client's own flush, want 1", n)
 	}
 }

@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/getsentry/sentry-go"
-
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
@@ -216,87 +215,36 @@ func TestLastEventIDNothingSent(t *testing.T) {
 	})
 }
 
-// traceID returns the trace ID an event carries.
-func traceID(ev logcrumbstest.Event) string {
-	if id, ok := ev.Contexts["trace"]["trace_id"]; ok {
-		return fmt.Sprint(id)
-	}
-	return ""
-}
-
-// TestUnitOfWorkIsOneTrace: without tracing, the events of one request
-// (logged outside any span, or captured by hand) share the request's trace
-// ID, and two requests have two; a job the request runs stays in its
-// trace, a job of its own starts one; a request that sent a sentry-trace
-// header continues that trace.
-func TestUnitOfWorkIsOneTrace(t *testing.T) {
+// TestEventIDHeaderWhenTheHandlerWritesNothing: a handler that logs an
+// error and returns without writing (net/http then sends its implicit 200
+// itself, after the handler returned) still gets the event's ID on the
+// response: the response starts after the event was sent, and its headers
+// were not sent yet. So does one that sets only headers.
+func TestEventIDHeaderWhenTheHandlerWritesNothing(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
-	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}, EventIDHeader: idHeader})(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
-			logger.ErrorContext(ctx, "first "+r.URL.Path, "err", errors.New("a"))
-			sentry.GetHubFromContext(ctx).CaptureMessage("by hand " + r.URL.Path)
-			_ = logcrumbs.RunJob(ctx, "child", logcrumbs.JobOptions{}, func(ctx context.Context) error {
-				logger.ErrorContext(ctx, "job "+r.URL.Path, "err", errors.New("c"))
-				return nil
-			})
+			logger.ErrorContext(r.Context(), "failed "+r.URL.Path, "err", errors.New("nothing written "+r.URL.Path))
+			if r.URL.Path == "/headers" {
+				w.Header().Set("Cache-Control", "no-store")
+			}
 		}))
-	serve(h, "/one")
-	serve(h, "/two")
-	_ = logcrumbs.RunJob(context.Background(), "alone", logcrumbs.JobOptions{Options: logcrumbs.Options{Hub: rec.Hub()}}, func(ctx context.Context) error {
-		logger.ErrorContext(ctx, "alone", "err", errors.New("d"))
-		return nil
-	})
-	req := httptest.NewRequest("GET", "/continued", nil)
-	req.Header.Set(sentry.SentryTraceHeader, "0123456789abcdef0123456789abcdef-0123456789abcdef-1")
-	h.ServeHTTP(httptest.NewRecorder(), req)
-	trace := map[string]string{}
-	for _, ev := range rec.Events() {
-		trace[ev.Message] = traceID(ev)
-	}
-	one := trace["first /one"]
-	if one == "" || trace["by hand /one"] != one || trace["job /one"] != one {
-		t.Errorf("one request, several traces: %v", trace)
-	}
-	if two := trace["first /two"]; two == one || trace["by hand /two"] != two || trace["alone"] == one || trace["alone"] == two {
-		t.Errorf("two units share a trace: %v", trace)
-	}
-	if got := trace["first /continued"]; got != "0123456789abcdef0123456789abcdef" {
-		t.Errorf("the incoming trace was not continued: %v", got)
-	}
-}
-
-// TestMalformedBaggageStartsATrace: a request whose baggage header does not
-// parse (another vendor's, a broken proxy's) still gets a trace of its own,
-// with its sentry-trace continued if that one is valid: sentry-go's
-// ContinueTrace then set an all-zero propagation context, so that every
-// such request had the trace ID 000…0 and Sentry linked them all.
-func TestMalformedBaggageStartsATrace(t *testing.T) {
-	rec := logcrumbstest.New(t)
-	logger := slog.New(slogsentry.NewHandler(nil, noDedupe))
-	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			logger.ErrorContext(r.Context(), "failed "+r.URL.Path, "err", errors.New("x"))
-		}))
-	const incoming = "0123456789abcdef0123456789abcdef"
-	for _, path := range []string{"/a", "/b", "/continued"} {
-		req := httptest.NewRequest("GET", path, nil)
-		req.Header.Set(sentry.SentryBaggageHeader, "not a baggage header")
-		if path == "/continued" {
-			req.Header.Set(sentry.SentryTraceHeader, incoming+"-0123456789abcdef-1")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for i, path := range []string{"/nothing", "/headers"} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		h.ServeHTTP(httptest.NewRecorder(), req)
-	}
-	trace := map[string]string{}
-	for _, ev := range rec.Events() {
-		trace[ev.Message] = traceID(ev)
-	}
-	a, b := trace["failed /a"], trace["failed /b"]
-	if len(a) != 32 || strings.Trim(a, "0") == "" || a == b {
-		t.Errorf("two requests with malformed baggage: traces %q and %q, want two real ones", a, b)
-	}
-	if got := trace["failed /continued"]; got != incoming {
-		t.Errorf("a valid sentry-trace beside malformed baggage: trace %q, want %q", got, incoming)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		evs := rec.Events()
+		if len(evs) != i+1 {
+			t.Fatalf("%d events, want %d", len(evs), i+1)
+		}
+		if got, want := res.Header.Get(idHeader), string(evs[i].EventID); got != want || res.StatusCode != http.StatusOK {
+			t.Errorf("%s: response %d with %s %q, want 200 with %q", path, res.StatusCode, idHeader, got, want)
+		}
 	}
 }

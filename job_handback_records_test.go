@@ -571,3 +571,186 @@ func TestJobHandBackAnswersMatrix(t *testing.T) {
 		}
 	}
 }
+
+// TestJobHandBackKeepsAMultiErrorRecordsEvent: a unit of work logs a
+// record with two errors (one event, both its exceptions), then runs a job
+// that logs and returns the second of them as it is (the job's event, with
+// that error alone). The caller's record of both errors logged again is
+// the caller's first event, the only one that holds both: not the job's,
+// which never held the first error (the hand-back renamed the caller's
+// entry of the returned error, one of the two entries of that record, and
+// capture-once answered a record of several errors with the event of its
+// last error's entry).
+func TestJobHandBackKeepsAMultiErrorRecordsEvent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	first := logcrumbs.LastEventID(ctx)
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		return errRollback
+	})
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	if evs := rec.Events(); len(evs) != 2 {
+		t.Errorf("%d events, want 2 (the caller's, the job's): %v", len(evs), evMessages(evs))
+	}
+	if got := logcrumbs.LastEventID(ctx); got != first {
+		t.Errorf("the record of both errors logged again: LastEventID %q, want its first event %q (the only one with both)", got, first)
+	}
+}
+
+// TestJobHandBackKeepsAMultiErrorRecordsEventRingFull: as
+// TestJobHandBackKeepsAMultiErrorRecordsEvent, with the caller's table of
+// captured errors full (32 entries) when the job hands its error back: the
+// entry remembered beside the record's goes in place of the oldest, at a
+// lower index than the record's entries, and is found first: the record of
+// both errors logged again named the job's event (it goes on to the
+// record's entry now: captured.recordOf).
+func TestJobHandBackKeepsAMultiErrorRecordsEventRingFull(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	for i := range 30 {
+		logger.ErrorContext(ctx, "step failed", "err", fmt.Errorf("step %d failed", i))
+	}
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	first := logcrumbs.LastEventID(ctx)
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		return errRollback
+	})
+	n := len(rec.Events())
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	if evs := rec.Events(); len(evs) != n {
+		t.Errorf("%d events, want %d: the record of both errors logged again sent one: %v", len(evs), n, evMessages(evs[n:]))
+	}
+	if got := logcrumbs.LastEventID(ctx); got != first {
+		t.Errorf("the record of both errors logged again: LastEventID %q, want its first event %q (the only one with both)", got, first)
+	}
+}
+
+// TestJobHandBackRetryOfAMultiErrorRecordsError: a unit of work logs a
+// record with two errors (one event), then runs a job (a retry) that logs
+// and returns the second of them. RunJob's godoc: an error the job sent as
+// an event and returns is that event in the caller's unit of work too, and
+// LastEventID of ctx names the job's. The caller logging that error alone
+// names the job's event.
+func TestJobHandBackRetryOfAMultiErrorRecordsError(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	err := logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		return errRollback
+	})
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("%d events, want 2 (the caller's, the job's): %v", len(evs), evMessages(evs))
+	}
+	job := evs[1].EventID
+	logger.ErrorContext(ctx, "cleanup failed", "err", err)
+	if got := logcrumbs.LastEventID(ctx); got != job {
+		t.Errorf("the job's error logged alone: LastEventID %q, want the job's event %q (RunJob's godoc), not the record's %q", got, job, evs[0].EventID)
+	}
+	if n := len(rec.Events()); n != 2 {
+		t.Errorf("%d events, want 2", n)
+	}
+}
+
+// TestJobHandBackKeepsADroppedMultiErrorRecordsNone: as
+// TestJobHandBackKeepsAMultiErrorRecordsEvent, with the caller's record of
+// both errors dropped by BeforeSend: logged again, it is that dropped
+// event's repeat, and names none (not the job's event, which never held
+// its first error).
+func TestJobHandBackKeepsADroppedMultiErrorRecordsNone(t *testing.T) {
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			if ev.Message == "save failed" {
+				return nil
+			}
+			return ev
+		}
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+	errSync, errRollback := errors.New("sync failed"), errors.New("rollback failed")
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	_ = logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed", "err", errRollback)
+		return errRollback
+	})
+	logger.ErrorContext(ctx, "save failed", "err", errSync, "rollback", errRollback)
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want the job's alone: %v", len(evs), evMessages(evs))
+	}
+	if got := logcrumbs.LastEventID(ctx); got != "" {
+		t.Errorf("the dropped record of both errors logged again: LastEventID %q, want none", got)
+	}
+}
+
+// TestTopJobHandBackPastADroppedMultiErrorRecordsWindow: at the top of a
+// program (the fallback trail), a record of two errors is dropped by
+// BeforeSend; past the FallbackCaptureWindow, a job returns one of them,
+// sending its own event, and the caller logs what it returned. That log is
+// the job's event (handed back), not a second event of the same error:
+// the hand-back found the dropped record's expired entry, took it for one
+// of a record's several errors that stays theirs, and neither renamed it
+// (counting from now) nor remembered the job's error beside it.
+func TestTopJobHandBackPastADroppedMultiErrorRecordsWindow(t *testing.T) {
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			if len(ev.Message) >= 11 && ev.Message[:11] == "save failed" {
+				return nil
+			}
+			return ev
+		}
+	})
+	opts := rec.Options()
+	opts.FallbackCaptureWindow = 20 * time.Millisecond
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	ctx := sentry.SetHubOnContext(context.Background(), rec.Hub())
+	// The fallback trail outlives the test: texts of this run alone.
+	name := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	errSync, errRollback := errors.New("sync failed "+name), errors.New("rollback failed "+name)
+	logger.ErrorContext(ctx, "save failed "+name, "err", errSync, "rollback", errRollback)
+	time.Sleep(3 * opts.FallbackCaptureWindow)
+	var jobEvent string
+	err := logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: opts}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed "+name, "err", errRollback)
+		jobEvent = string(logcrumbs.LastEventID(ctx))
+		return errRollback
+	})
+	logger.ErrorContext(ctx, "message failed "+name, "err", err)
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want the job's alone (%q): %v", len(evs), jobEvent, evMessages(evs))
+	}
+}
+
+// TestTopJobHandBackPastAMultiErrorRecordsWindow: as
+// TestTopJobHandBackPastADroppedMultiErrorRecordsWindow, with the record of
+// two errors sent: the caller's log of what the job returned is no third
+// event.
+func TestTopJobHandBackPastAMultiErrorRecordsWindow(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.FallbackCaptureWindow = 20 * time.Millisecond
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	ctx := sentry.SetHubOnContext(context.Background(), rec.Hub())
+	name := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	errSync, errRollback := errors.New("sync failed "+name), errors.New("rollback failed "+name)
+	logger.ErrorContext(ctx, "save failed "+name, "err", errSync, "rollback", errRollback)
+	time.Sleep(3 * opts.FallbackCaptureWindow)
+	err := logcrumbs.RunJob(ctx, "cleanup", logcrumbs.JobOptions{Options: opts}, func(ctx context.Context) error {
+		logger.ErrorContext(ctx, "cleanup failed "+name, "err", errRollback)
+		return errRollback
+	})
+	logger.ErrorContext(ctx, "message failed "+name, "err", err)
+	if evs := rec.Events(); len(evs) != 2 {
+		t.Errorf("%d events, want the record's and the job's: %v", len(evs), evMessages(evs))
+	}
+}

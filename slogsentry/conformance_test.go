@@ -29,7 +29,7 @@ func newSlog(_ *testing.T, c conformance.Config) conformance.Logger {
 	}
 	var next slog.Handler
 	if c.Out != nil {
-		next = slog.NewJSONHandler(c.Out, &slog.HandlerOptions{Level: level, ReplaceAttr: conformanceNoTime})
+		next = slog.NewJSONHandler(c.Out, &slog.HandlerOptions{Level: level, ReplaceAttr: noTime})
 	}
 	switch {
 	case c.Bare && next == nil:
@@ -42,14 +42,6 @@ func newSlog(_ *testing.T, c conformance.Config) conformance.Logger {
 		opts.LogsLevel = slogLevels[c.LogsLevel]
 	}
 	return slogLogger{l: slog.New(slogsentry.NewHandler(next, opts))}
-}
-
-// conformanceNoTime drops the record's time, so that outputs compare byte for byte.
-func conformanceNoTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
 }
 
 type slogLogger struct {

@@ -3,6 +3,7 @@ package slogsentry_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -13,15 +14,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
-
-// noTime drops the time from the wrapped handler's output, so that two
-// outputs compare.
-func noTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
-}
 
 // TestLogValuerResolvedOncePerRecord: a LogValuer logged once (at the top
 // level, inside a group, through With, as a breadcrumb and as an event) has
@@ -162,5 +154,59 @@ func TestResolvedOutputKeepsGroupShapes(t *testing.T) {
 		if p != w || pn != wn {
 			t.Errorf("text handler %v: wrapped output (%d LogValue calls):\n%s\nplain output (%d calls):\n%s", text, wn, w, pn, p)
 		}
+	}
+}
+
+// cardNumber redacts itself the way slog intends: through LogValue.
+type cardNumber string
+
+func (c cardNumber) LogValue() slog.Value {
+	return slog.StringValue("****" + string(c[len(c)-4:]))
+}
+
+// account redacts a field of a struct by returning a group without it.
+type account struct {
+	ID       string
+	Password string
+}
+
+func (a account) LogValue() slog.Value { return slog.GroupValue(slog.String("id", a.ID)) }
+
+// A slog.LogValuer's redaction is what reaches Sentry, in breadcrumbs and in
+// the event's context, under keys no scrubber would catch, as it is what
+// the user's own log output shows.
+func TestLogValuerRedactionReachesSentry(t *testing.T) {
+	t.Parallel()
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	ctx := rec.Context(context.Background())
+
+	const card, pass = "4111111111111111", "hunter2-pw"
+	logger.InfoContext(ctx, "charge", "card", cardNumber(card), "who", account{ID: "u1", Password: pass})
+	logger.ErrorContext(ctx, "charge failed", "card", cardNumber(card), "who", account{ID: "u1", Password: pass},
+		"err", errors.New("declined"))
+
+	events := rec.WaitEvents(1, 0)
+	if len(events) != 1 {
+		t.Fatalf("%d events, want 1", len(events))
+	}
+	raw, err := json.Marshal(events[0].Event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{card, pass} {
+		if strings.Contains(string(raw), secret) {
+			t.Errorf("%q reached Sentry: %s", secret, raw)
+		}
+	}
+	if got := events[0].LogContext()["card"]; got != "****1111" {
+		t.Errorf("event context card = %v, want the LogValue ****1111", got)
+	}
+	bcs := events[0].Breadcrumbs()
+	if len(bcs) != 1 || bcs[0].Data["card"] != "****1111" {
+		t.Fatalf("breadcrumbs %+v, want one with card ****1111", bcs)
+	}
+	if who, _ := bcs[0].Data["who"].(map[string]any); who["id"] != "u1" || len(who) != 1 {
+		t.Errorf("breadcrumb who = %v, want only the id the LogValue kept", bcs[0].Data["who"])
 	}
 }

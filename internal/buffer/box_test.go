@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/logcrumbs/logcrumbs/internal/race"
 )
@@ -245,5 +247,94 @@ func TestSmallNumbersBoxAsRuntime(t *testing.T) {
 	}
 	if smallNums[255] != 255 || smallNums[0] != 0 {
 		t.Errorf("smallNums changed: %d, %d", smallNums[0], smallNums[255])
+	}
+}
+
+// TestSlabNeedsByKind holds newSlabFor's count (kindNeeds, a table by
+// kind) to a switch on the kind, for every kind and numbers that box
+// free, not, and floats that are not finite: the slab's elements must be
+// what value takes; and its flat, what Record.flat says of each kind.
+func TestSlabNeedsByKind(t *testing.T) {
+	// want returns the string elements, number elements and rendered
+	// bytes of a.
+	want := func(a *Attr) (strs, nums, room int) {
+		switch a.Kind {
+		case KindString, KindError, KindPanic:
+			return 1, 0, 0
+		case KindDuration:
+			return 1, 0, 16
+		case KindTime:
+			return 1, 0, maxRenderedBytes
+		case KindFloat64:
+			if _, ok := nonFinite(math.Float64frombits(a.num)); ok {
+				return 0, 0, 0
+			}
+			fallthrough
+		case KindInt64, KindUint64:
+			if !boxesFree(a.num) {
+				return 0, 1, 0
+			}
+		}
+		return 0, 0, 0
+	}
+	nums := []uint64{0, 1, 255, 256, 1 << 40, math.MaxUint64, math.Float64bits(1.5), math.Float64bits(math.NaN()),
+		math.Float64bits(math.Inf(1)), math.Float64bits(math.Inf(-1)), math.Float64bits(-math.MaxFloat64),
+		0x7ff0000000000001, 0xfff8000000000000}
+	for k := range kindCount {
+		for _, n := range nums {
+			a := Attr{Kind: k, num: n}
+			r := &Record{attrs: []Attr{a, a}, data: []byte("text")}
+			s, _, flat := newSlabFor([]*Record{r, r})
+			if flat != r.flat() {
+				t.Errorf("kind %d: newSlabFor's flat %v, Record.flat %v", k, flat, r.flat())
+			}
+			ws, wn, wr := want(&a)
+			if len(s.strs) != 4*ws || len(s.nums) != 4*wn || cap(s.rend) != 4*wr {
+				t.Errorf("kind %d, num %#x: %d strings, %d numbers, %d bytes; want %d, %d, %d",
+					k, n, len(s.strs), len(s.nums), cap(s.rend), 4*ws, 4*wn, 4*wr)
+			}
+		}
+	}
+}
+
+// TestSlabElementsTakenOnce: every string and number a trail's conversion
+// boxes points to storage of its own (the slab's element, taken once, or
+// the runtime's copy), never to one another value of the trail points to
+// (where a later value would overwrite an earlier breadcrumb's), and a
+// second conversion of the same records boxes into none of the first's.
+func TestSlabElementsTakenOnce(t *testing.T) {
+	for seed := range 200 {
+		rng := rand.New(rand.NewPCG(uint64(seed), 11))
+		recs := reviewTrail(rng, seed%2 == 1)
+		seen := map[unsafe.Pointer]string{}
+		for pass := range 2 {
+			for _, c := range []Cleaner{nil, modelCleaner{}} {
+				for i, b := range Breadcrumbs(recs, c) {
+					for k, v := range b.Data {
+						switch v.(type) {
+						case string, int64, uint64, float64:
+						default:
+							continue
+						}
+						e := (*eface)(unsafe.Pointer(&v))
+						if s, ok := v.(string); ok && (s == "" || s == "[Filtered]") {
+							continue // the runtime's shared empty string, the cleaner's constant
+						}
+						if n, ok := v.(int64); ok && uint64(n) < 256 {
+							continue // boxed from the runtime's static array
+						}
+						if n, ok := v.(uint64); ok && n < 256 {
+							continue
+						}
+						where := fmt.Sprintf("pass %d cleaner %v breadcrumb %d key %q = %v", pass, c != nil, i, k, v)
+						if other, ok := seen[e.data]; ok {
+							t.Fatalf("seed %d: %s shares its storage with %s", seed, where, other)
+						}
+						seen[e.data] = where
+					}
+				}
+			}
+		}
+		PutAll(recs)
 	}
 }

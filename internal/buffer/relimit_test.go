@@ -2,6 +2,8 @@ package buffer
 
 import (
 	"errors"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -164,5 +166,103 @@ func TestAddTextBeforeFields(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("attributes %q, want %q", got, want)
 		}
+	}
+}
+
+// TestAddTextAsWrittenInPieces: a text added whole (AddText, which
+// zerologsentry now uses for a string member without escapes) leaves a
+// record exactly as BeginText, Write and EndText did: the same attributes
+// (key, text span and original length), bytes, Truncated, dropped count
+// and fullness, for random sequences of texts of multi-byte, invalid and
+// ellipsis runes, under limits of 1..4 attributes, 0..11 bytes a value and
+// 0..39 bytes a record. TestWrittenTextCutsAsSetText compares one text's
+// bytes and mark; it passes when AddText stores a wrong original length.
+func TestAddTextAsWrittenInPieces(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	parts := []string{"a", "é", "€", "😀", "\xff", "\x80", "\xe2\x82", "…"}
+	for range 50000 {
+		lim := Limits{MaxAttrs: 1 + rng.IntN(4), MaxValueBytes: rng.IntN(12), MaxRecordBytes: rng.IntN(40)}
+		type op struct{ k, v string }
+		var ops []op
+		for range rng.IntN(5) {
+			var b strings.Builder
+			for range rng.IntN(8) {
+				b.WriteString(parts[rng.IntN(len(parts))])
+			}
+			ops = append(ops, op{strings.Repeat("k", rng.IntN(4)), b.String()})
+		}
+		a := Get(time.Time{}, LevelInfo, lim)
+		w := Get(time.Time{}, LevelInfo, lim)
+		for _, o := range ops {
+			a.AddText(KindString, o.k, o.v)
+			w.BeginText(KindString, o.k)
+			w.Write([]byte(o.v))
+			w.EndText()
+		}
+		if !(len(a.attrs) == len(w.attrs) && (len(a.attrs) == 0 || reflect.DeepEqual(a.attrs, w.attrs))) || string(a.data) != string(w.data) || a.Truncated != w.Truncated || a.DroppedAttrs != w.DroppedAttrs || a.full != w.full {
+			t.Fatalf("%+v %q:\nAddText %+v %q cut %v dropped %d\nwritten %+v %q cut %v dropped %d", lim, ops, a.attrs, a.data, a.Truncated, a.DroppedAttrs, w.attrs, w.data, w.Truncated, w.DroppedAttrs)
+		}
+		Put(a)
+		Put(w)
+	}
+}
+
+// TestStartEventWithinLimits: StartEvent's storage is capped by the
+// record's limits (a record whose limits are below 256 bytes and 8
+// attributes gets no more than they allow, rounded up to the allocator's
+// size class), is given only to a record with none (a record from the pool
+// keeps the storage it has), changes nothing of what the record holds,
+// and leaves an event's record that then becomes a breadcrumb in place
+// (Relimit) within what the pool keeps.
+func TestStartEventWithinLimits(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	small := Limits{MaxAttrs: 2, MaxValueBytes: 16, MaxRecordBytes: 24}
+	r := &Record{textStart: -1}
+	r.Reset(now, LevelError, small)
+	r.StartEvent()
+	if cap(r.data) > 32 || cap(r.attrs) > 2 {
+		t.Errorf("under %+v StartEvent made room for %d bytes and %d attributes", small, cap(r.data), cap(r.attrs))
+	}
+
+	// A record with storage keeps it.
+	r = &Record{textStart: -1, data: make([]byte, 0, 40)}
+	r.Reset(now, LevelError, DefaultEventLimits)
+	r.StartEvent()
+	if cap(r.data) != 40 || cap(r.attrs) != 0 {
+		t.Errorf("a record with storage: %d bytes and %d attributes after StartEvent, want 40 and 0", cap(r.data), cap(r.attrs))
+	}
+
+	// What the record holds is as without StartEvent, at and past the limits.
+	fill := func(r *Record) {
+		r.SetNames("app", strings.Repeat("m", 300))
+		for i := range 12 {
+			r.AddText(KindString, "k"+strings.Repeat("x", i), strings.Repeat("v", 40))
+		}
+		r.CloseAll()
+	}
+	for _, lim := range []Limits{small, DefaultEventLimits, {MaxAttrs: 8, MaxValueBytes: 300, MaxRecordBytes: 256}} {
+		a, b := &Record{textStart: -1}, &Record{textStart: -1}
+		a.Reset(now, LevelError, lim)
+		b.Reset(now, LevelError, lim)
+		b.StartEvent()
+		fill(a)
+		fill(b)
+		if string(a.data) != string(b.data) || len(a.attrs) != len(b.attrs) || a.DroppedAttrs != b.DroppedAttrs || a.Truncated != b.Truncated {
+			t.Errorf("under %+v: with StartEvent %q (%d attributes, %d dropped), without %q (%d, %d)",
+				lim, b.data, len(b.attrs), b.DroppedAttrs, a.data, len(a.attrs), a.DroppedAttrs)
+		}
+	}
+
+	// An event's record kept as its breadcrumb in place stays poolable.
+	r = &Record{textStart: -1}
+	r.Reset(now, LevelError, DefaultEventLimits)
+	r.StartEvent()
+	r.SetNames("app", "charge failed")
+	r.AddText(KindString, "path", "/orders/42")
+	if !r.Relimit(DefaultBreadcrumbLimits, 0, 0, "") {
+		t.Fatal("a small event record is not kept in place as its breadcrumb")
+	}
+	if cap(r.data) > maxPooledBytes || cap(r.attrs) > maxPooledAttrs {
+		t.Errorf("kept in place: %d bytes, %d attributes of storage, past what the pool keeps", cap(r.data), cap(r.attrs))
 	}
 }

@@ -506,3 +506,171 @@ func TestAppendFilledPanicKeepsRecords(t *testing.T) {
 		t.Errorf("then: %q, want [c d]", got)
 	}
 }
+
+// TestAppendFilledPanicInNonFullRing: a fill that panics on a ring that is
+// not full wrote into a record of the pool, not into one of the ring's: the
+// ring keeps every record it held, drops none, and goes on as before. The
+// full ring's case is TestAppendFilledPanicKeepsRecords. Fails with
+// AppendFilled's deferred dropOldest run whatever the ring's state (the
+// oldest record lost, and an empty ring's count made -1).
+func TestAppendFilledPanicInNonFullRing(t *testing.T) {
+	panicking := func(tr *Trail) {
+		defer func() { _ = recover() }()
+		tr.AppendFilled(func(r *Record) {
+			r.Reset(time.Now(), LevelError, DefaultBreadcrumbLimits)
+			panic("fill")
+		})
+	}
+	filled := func(tr *Trail, msg string) {
+		tr.AppendFilled(func(r *Record) {
+			r.Reset(time.Now(), LevelInfo, DefaultBreadcrumbLimits)
+			r.SetMessage(msg)
+		})
+	}
+	for _, held := range [][]string{nil, {"a"}, {"a", "b"}} {
+		tr := NewTrail(3)
+		for _, m := range held {
+			tr.Append(rec(m))
+		}
+		panicking(tr)
+		if got := messages(tr); !slices.Equal(got, held) || tr.Dropped() != 0 {
+			t.Fatalf("held %q: after a fill panicked: %q, %d dropped; want %q, none dropped", held, got, tr.Dropped(), held)
+		}
+		filled(tr, "c")
+		tr.Append(rec("d"))
+		filled(tr, "e")
+		want := append(slices.Clone(held), "c", "d", "e")
+		dropped := uint64(max(len(want)-3, 0))
+		want = want[len(want)-min(len(want), 3):]
+		if got := messages(tr); !slices.Equal(got, want) || tr.Dropped() != dropped {
+			t.Errorf("held %q: then %q, %d dropped; want %q, %d dropped", held, got, tr.Dropped(), want, dropped)
+		}
+	}
+}
+
+// TestTakeUnloggedOnceAcrossChildren: a record that child trails copied
+// (NewChild, and a child's child) is taken for Sentry Logs once in all,
+// whichever trails take it and in whatever order, concurrently too; a
+// record of one trail alone is taken by it; a record sent before the copy
+// (Logged) is taken by none.
+func TestTakeUnloggedOnceAcrossChildren(t *testing.T) {
+	add := func(tr *Trail, msg string, logged bool) {
+		r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+		r.SetNames("", msg)
+		r.Logged = logged
+		tr.Append(r)
+	}
+	for round := range 200 {
+		p := NewTrail(8)
+		add(p, "sent", true)
+		for i := range 4 {
+			add(p, fmt.Sprint("p", i), false)
+		}
+		c := p.NewChild()
+		add(c, "c", false)
+		add(p, "p-after", false)
+		g := c.NewChild()
+		add(g, "g", false)
+
+		var mu sync.Mutex
+		taken := map[string]int{}
+		var wg sync.WaitGroup
+		trails := []*Trail{p, c, g}
+		for i := range trails {
+			tr := trails[(i+round)%len(trails)]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				recs := tr.TakeUnlogged(nil)
+				mu.Lock()
+				for _, r := range recs {
+					taken[r.Message()]++
+				}
+				mu.Unlock()
+				PutAll(recs)
+			}()
+		}
+		wg.Wait()
+		want := map[string]int{"p0": 1, "p1": 1, "p2": 1, "p3": 1, "c": 1, "p-after": 1, "g": 1}
+		if fmt.Sprint(taken) != fmt.Sprint(want) {
+			t.Fatalf("round %d: taken %v, want %v", round, taken, want)
+		}
+		// Once taken, never again: a later event of any unit sends nothing
+		// of these.
+		for _, tr := range trails {
+			if recs := tr.TakeUnlogged(nil); len(recs) != 0 {
+				t.Fatalf("round %d: taken again: %d records", round, len(recs))
+			}
+		}
+		for _, tr := range trails {
+			tr.Release()
+		}
+	}
+}
+
+// TestNewChildMarkNotReused: a record's shared mark does not outlive it in
+// the pool: a record taken from the pool after one with a mark starts
+// without one, so a new record is not taken as sent.
+func TestNewChildMarkNotReused(t *testing.T) {
+	p := NewTrail(2)
+	for i := range 2 {
+		r := Get(time.Unix(1, 0), LevelInfo, DefaultBreadcrumbLimits)
+		r.SetNames("", fmt.Sprint("old", i))
+		p.Append(r)
+	}
+	c := p.NewChild()
+	PutAll(c.TakeUnlogged(nil)) // the shared marks now say sent
+	for i := range 2 {          // the old records leave p's ring, to the pool or filled in place
+		p.AppendFilled(func(r *Record) {
+			r.Reset(time.Unix(2, 0), LevelInfo, DefaultBreadcrumbLimits)
+			r.SetNames("", fmt.Sprint("new", i))
+		})
+	}
+	r := Get(time.Unix(3, 0), LevelInfo, DefaultBreadcrumbLimits)
+	r.SetNames("", "newest")
+	p.Append(r)
+	var got []string
+	for _, r := range p.TakeUnlogged(nil) {
+		got = append(got, r.Message())
+	}
+	if fmt.Sprint(got) != "[new1 newest]" {
+		t.Errorf("taken %v, want [new1 newest]", got)
+	}
+}
+
+type otherKey struct{}
+
+// TestFromContextAsValue: FromContext answers a context of
+// NewContextWithTrail without calling its Value; the answer is the one
+// Value gives, for that context and for those made from it or around it.
+func TestFromContextAsValue(t *testing.T) {
+	own := NewContextWithTrail(context.Background())
+	other := NewTrail(3)
+	cases := map[string]context.Context{
+		"trail context":             own,
+		"value over it":             context.WithValue(own, otherKey{}, 1),
+		"another trail over it":     NewContext(own, other),
+		"it over another trail":     NewContextWithTrail(NewContext(context.Background(), other)),
+		"canceled over it":          func() context.Context { c, cancel := context.WithCancel(own); cancel(); return c }(),
+		"background, with no trail": context.Background(),
+	}
+	for name, ctx := range cases {
+		want, _ := ctx.Value(ContextKey{}).(*Trail)
+		if got := FromContext(ctx); got != want {
+			t.Errorf("%s: FromContext = %p, Value = %p", name, got, want)
+		}
+		if want == nil {
+			want = Fallback()
+		}
+		if got := For(ctx); got != want {
+			t.Errorf("%s: For = %p, want %p", name, got, want)
+		}
+	}
+	if got, want := FromContext(own), &own.(*trailContext).trail.Trail; got != want {
+		t.Errorf("FromContext of a trail context = %p, want its own trail %p", got, want)
+	}
+	//lint:ignore SA1012 a nil context is what is tested: it carries no trail
+	if FromContext(nil) != nil {
+		t.Error("FromContext(nil) is not nil")
+	}
+}

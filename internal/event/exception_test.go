@@ -1,6 +1,7 @@
 package event
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 )
@@ -291,5 +293,77 @@ func TestExceptionsWideJoin(t *testing.T) {
 	want, got := best(sentryExceptions), best(ownExceptions)
 	if got > 4*want {
 		t.Errorf("a join of %d errors took %v, sentry-go's conversion %v", len(errs), got, want)
+	}
+}
+
+// TestStackCacheBounded: what a stack cache keeps, keys and frames, stays
+// under maxStackBytes, whether its stacks have no frame of their own (all
+// runtime or sentry-go frames) or one frame under the longest key: such
+// stacks once counted nothing, or one frame, against the bound.
+func TestStackCacheBounded(t *testing.T) {
+	long := make([]byte, len(stackKeyBuf{}))
+	for _, tc := range []struct {
+		name   string
+		key    []byte
+		frames []sentry.Frame
+	}{
+		{"no frames", nil, nil},
+		{"one frame, longest key", long, make([]sentry.Frame, 1)},
+	} {
+		var c stackCache
+		held := 0
+		for i := range 100_000 {
+			key := binary.LittleEndian.AppendUint64(append([]byte(nil), tc.key...), uint64(i))
+			c.put(key, tc.frames)
+			if _, ok := c.m[string(key)]; ok {
+				held += len(key) + len(tc.frames)*int(unsafe.Sizeof(sentry.Frame{}))
+			}
+		}
+		if held > maxStackBytes {
+			t.Errorf("%s: %d stacks kept, %d bytes of keys and frames, want at most %d", tc.name, len(c.m), held, maxStackBytes)
+		}
+	}
+}
+
+// deepStack returns the program counters of a stack whose top depth frames
+// are this package's (logging frames, trimmed), under a frame of package
+// slices (the caller's, kept).
+func deepStack(depth int) []uintptr {
+	var pcs []uintptr
+	var rec func(int)
+	rec = func(n int) {
+		if n > 0 {
+			rec(n - 1)
+			return
+		}
+		var buf [100]uintptr
+		pcs = slices.Clone(buf[:runtime.Callers(1, buf[:])])
+	}
+	slices.SortFunc([]int{1, 2}, func(a, b int) int {
+		if pcs == nil {
+			rec(depth)
+		}
+		return a - b
+	})
+	return pcs
+}
+
+// TestStackCacheBoundCountsHeld: what a stack cache holds stays under
+// maxStackBytes counting the frames' arrays as held, not only the frames
+// kept after trimming: a stack trimmed of many logging frames counted its
+// few frames while its array held them all.
+func TestStackCacheBoundCountsHeld(t *testing.T) {
+	pcs := deepStack(80)
+	var c stackCache
+	build := func(pcs []uintptr, _ uintptr) []sentry.Frame { return stackFrames(pcs, 0) }
+	for i := range 20_000 {
+		c.lookup(uintptr(i+1), pcs, build)
+	}
+	held := 0
+	for k, f := range c.m {
+		held += cap(f)*int(unsafe.Sizeof(sentry.Frame{})) + len(k)
+	}
+	if held > maxStackBytes {
+		t.Errorf("%d stacks held %d bytes of keys and frames, want at most %d", len(c.m), held, maxStackBytes)
 	}
 }
