@@ -13,6 +13,44 @@ import (
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
+// TestWriterTakesZerologsMessage: with a user field named "message"
+// (zerolog.MessageFieldName) before the real message, the Writer takes
+// zerolog's, the last member, as the record's message.
+func TestWriterTakesZerologsMessage(t *testing.T) {
+	var out syncBuffer
+	w, rec := newWriter(t, &out)
+	_, log := w.WithContext(context.Background(), zerolog.New(w))
+	log.Error().Str("message", "hello bob, your order shipped").Msg("sending sms failed")
+	ev := rec.OnlyEvent()
+	if ev.Message != "sending sms failed" {
+		t.Errorf("event message = %q, want the log message", ev.Message)
+	}
+}
+
+// TestHookKeepsUserMessageField: a user field named "message" stays in the
+// data (the hook runs before zerolog adds its own).
+func TestHookKeepsUserMessageField(t *testing.T) {
+	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
+	_, log := zerologsentry.WithContext(context.Background(), logger)
+	log.Info().Str("message", "user text").Msg("sms queued")
+	log.Error().Msg("x")
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Data["message"] != "user text" {
+		t.Errorf("breadcrumb = %+v; the user's message field is lost", ev.Event.Breadcrumbs)
+	}
+}
+
+// TestWriterRawJSONKeepsMessage: after invalid RawJSON, the Writer's event
+// still has its message (read from the record's end), as the hook's does.
+func TestWriterRawJSONKeepsMessage(t *testing.T) {
+	w, rec := newWriter(t, new(syncBuffer))
+	_, log := w.WithContext(context.Background(), zerolog.New(w))
+	log.Error().RawJSON("payload", []byte(``)).Msg("upstream rejected")
+	if ev := rec.OnlyEvent(); ev.Message != "upstream rejected" {
+		t.Errorf("message = %q", ev.Message)
+	}
+}
+
 // TestWriterMessageOutlivesZerologsBuffer: zerolog reuses its event
 // buffers, so a message the Writer read from one must not change when more
 // records are logged: breadcrumbs, the event, Sentry Logs and what

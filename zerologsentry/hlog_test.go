@@ -14,26 +14,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
-// TestPanicLevelInMiddlewareIsOneEvent: log.Panic() inside
-// logcrumbs.Middleware is one event, not one for the record and one for the
-// panic zerolog raises with its message.
-func TestPanicLevelInMiddlewareIsOneEvent(t *testing.T) {
-	rec := logcrumbstest.New(t)
-	hub := rec.Hub()
-	base := zerolog.New(new(syncBuffer)).Hook(zerologsentry.NewHook(zerologsentry.Options{}))
-	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
-		hlog.NewHandler(base)(zerologsentry.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			hlog.FromRequest(r).Panic().Msg("invariant broken")
-		}))))
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
-	if evs := rec.Events(); len(evs) != 1 {
-		for _, e := range evs {
-			t.Logf("event: %q level %s exc %+v", e.Message, e.Level, e.Exception)
-		}
-		t.Errorf("%d events for one log.Panic, want 1", len(evs))
-	}
-}
-
 // TestHlogChain: a typical hlog chain with the Handler right after
 // NewHandler keeps each request's trail apart, fields included.
 func TestHlogChain(t *testing.T) {
@@ -66,5 +46,26 @@ func TestHlogChain(t *testing.T) {
 	}
 	if ev.Contexts["log"]["req_id"] == nil {
 		t.Errorf("log ctx %v", ev.Contexts["log"])
+	}
+}
+
+// TestHlogHandler: with hlog, each request's logger gets its own trail, and
+// fields added by hlog's handlers reach its breadcrumbs.
+func TestHlogHandler(t *testing.T) {
+	base, rec := newLogger(t, zerologsentry.Options{}, nil)
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log := hlog.FromRequest(r)
+		log.Info().Msg("handling " + r.URL.Path)
+		if r.URL.Path == "/fail" {
+			log.Error().Msg("failed")
+		}
+	})
+	h := hlog.NewHandler(base)(zerologsentry.Handler(hlog.MethodHandler("method")(app)))
+	for _, path := range []string{"/ok", "/fail", "/ok"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+	}
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "handling /fail" || ev.Event.Breadcrumbs[0].Data["method"] != "GET" {
+		t.Errorf("breadcrumbs = %+v, want only the failing request's, with hlog's field", ev.Event.Breadcrumbs)
 	}
 }

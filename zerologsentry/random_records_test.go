@@ -23,6 +23,211 @@ import (
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
 
+// zlKeys are the keys randomZerologFields picks from: the event ID's
+// entry's, zerolog's own, empty, long enough to be cut.
+var zlKeys = []string{"a", "b", "sentry.event_id", "sentry", "event_id", "error", "level", "time", "message", "",
+	strings.Repeat("k", 130), "user"}
+
+// randomText is a string of about size bytes, with escapes, non-ASCII and
+// invalid UTF-8 now and then.
+func zlText(r *rand.Rand, size int) string {
+	var b strings.Builder
+	for b.Len() < size {
+		switch r.IntN(12) {
+		case 0:
+			b.WriteString(`"`)
+		case 1:
+			b.WriteString(`\`)
+		case 2:
+			b.WriteString("é")
+		case 3:
+			b.WriteByte(0xff)
+		case 4:
+			b.WriteByte(0)
+		case 5:
+			b.WriteString("\n")
+		default:
+			b.WriteString("abcdefgh"[:1+r.IntN(8)])
+		}
+	}
+	return b.String()
+}
+
+// zlSmall keeps the sizes zlSize picks small: records a breadcrumb takes
+// in place.
+var zlSmall bool
+
+func zlSize(r *rand.Rand) int {
+	if zlSmall {
+		return r.IntN(12)
+	}
+	switch r.IntN(5) {
+	case 0:
+		return 20 + r.IntN(200)
+	case 1:
+		return 900 + r.IntN(300)
+	}
+	return r.IntN(12)
+}
+
+// addRandomFields adds random fields to e, groups (Dict) among them.
+func addRandomFields(r *rand.Rand, e *zerolog.Event, depth int) *zerolog.Event {
+	n := r.IntN(6)
+	if r.IntN(6) == 0 && !zlSmall {
+		n = 30 + r.IntN(60)
+	}
+	for range n {
+		key := zlKeys[r.IntN(len(zlKeys))]
+		switch r.IntN(8) {
+		case 0, 1:
+			// An empty error text is left out: capture-once cannot tell
+			// its repeats once a stack makes each a new error.
+			e = e.Str(key, "e"+zlText(r, zlSize(r)))
+		case 2:
+			e = e.Int(key, r.IntN(1000))
+		case 3:
+			if depth < 3 {
+				e = e.Dict(key, addRandomFields(r, zerolog.Dict(), depth+1))
+			}
+		case 4:
+			e = e.Bool(key, r.IntN(2) == 0)
+		case 5:
+			e = e.Float64(key, r.Float64())
+		case 6:
+			e = e.Ints(key, []int{1, 2, 3})
+		case 7:
+			e = e.RawJSON(key, []byte(`{"x":[1,"\u00e9"],"sentry.event_id":"y"}`))
+		}
+	}
+	return e
+}
+
+func zlLimits(r *rand.Rand) logcrumbs.Limits {
+	pick := func(xs ...int) int { return xs[r.IntN(len(xs))] }
+	return logcrumbs.Limits{
+		MaxAttrs:       pick(0, 3, 10, 64, 100, 600),
+		MaxValueBytes:  pick(0, 2, 10, 40, 100, 1024, 5000),
+		MaxRecordBytes: pick(0, 60, 200, 1000, 4096, 20000, 40000),
+	}
+}
+
+func addRandomContext(r *rand.Rand, c zerolog.Context) zerolog.Context {
+	for range 1 + r.IntN(3) {
+		key := zlKeys[r.IntN(len(zlKeys))]
+		switch r.IntN(3) {
+		case 0:
+			c = c.Str(key, "e"+zlText(r, zlSize(r)))
+		case 1:
+			c = c.Int(key, 7)
+		case 2:
+			c = c.Dict(key, zerolog.Dict().Str("sentry.event_id", "z").Int("n", 1))
+		}
+	}
+	return c
+}
+
+// TestHookAndWriterSameOutcomeRandom: random sequences of records (every
+// level below Fatal, messages with escapes, non-ASCII and lengths past
+// the limits, random fields with groups, zerolog's own names, RawJSON,
+// errors and their repeats, ErrorMarshalFunc set or not, a logger's With
+// fields, random limits) logged through a Hook and through a Writer (in
+// front of a ConsoleWriter now and then), each bound to a request of its
+// own, send the same events, with the same
+// breadcrumbs and Logs, and leave the same trails: the two bindings
+// "differ only in how they learn the request". Some records have no
+// message (Send), some of those a last field named "message", which
+// zerolog's output cannot tell from a message. Messages hold invalid
+// UTF-8 now and then (zlText's 0xff bytes, and runs of bad bytes), which
+// the Writer reads as zerolog wrote it, one \ufffd a byte, and the Hook
+// as the program gave it.
+func TestHookAndWriterSameOutcomeRandom(t *testing.T) {
+	seeds := 150
+	if testing.Short() {
+		seeds = 30
+	}
+	prev := zerolog.ErrorMarshalFunc
+	defer func() { zerolog.ErrorMarshalFunc = prev }()
+	for seed := range uint64(seeds) {
+		var dumps [2][]string
+		for i, writer := range []bool{false, true} {
+			r := rand.New(rand.NewPCG(seed, 31))
+			zlSmall = seed%3 == 0
+			zerolog.ErrorMarshalFunc = prev
+			if r.IntN(2) == 0 {
+				zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(prev)
+			}
+			rec := logcrumbstest.New(t)
+			opts := zerologsentry.Options{Options: rec.Options()}
+			opts.LogsOnEvent = r.IntN(3) == 0
+			if r.IntN(2) == 0 {
+				opts.BreadcrumbLimits = zlLimits(r)
+				opts.EventLimits = zlLimits(r)
+			}
+			run := fmt.Sprintf(" #%d", seed)
+			errs := []error{errors.New("declined" + run), fmt.Errorf("charge: %w", errors.New("declined"+run)), errors.New("out of stock" + run)}
+			ctx := rec.Context(context.Background())
+			log := boundLogger(ctx, opts, writer)
+			if r.IntN(4) == 0 {
+				// Output through a ConsoleWriter, with the Writer in front
+				// of it (behind it, it is given no JSON to read).
+				console := zerolog.ConsoleWriter{Out: io.Discard, NoColor: true}
+				if writer {
+					w := zerologsentry.NewWriter(console, opts)
+					_, log = w.WithContext(ctx, zerolog.New(w))
+				} else {
+					_, log = zerologsentry.WithContext(ctx, zerolog.New(console).Hook(zerologsentry.NewHook(opts)))
+				}
+			}
+			if r.IntN(3) == 0 {
+				log = addRandomContext(r, log.With()).Logger()
+			}
+			for range 4 + r.IntN(12) {
+				var e *zerolog.Event
+				switch r.IntN(6) {
+				case 0:
+					e = log.Debug()
+				case 1:
+					e = log.Info()
+				case 2:
+					e = log.Warn()
+				case 3:
+					e = log.Log()
+				default:
+					e = log.Error()
+				}
+				if r.IntN(2) == 0 {
+					e = e.Err(errs[r.IntN(len(errs))])
+				}
+				e = addRandomFields(r, e, 0)
+				msg := "m" + zlText(r, zlSize(r))
+				if r.IntN(4) == 0 { // a run of bad bytes: a cut-off rune, then 0xfe
+					msg += "\xe2\x82\xfe" + zlText(r, zlSize(r))
+				}
+				switch r.IntN(5) {
+				case 0:
+					// No message, a last field of the program's named
+					// "message": in zerolog's output, the message.
+					e.Str(zerolog.MessageFieldName, msg).Send()
+				case 1:
+					e.Send() // no message; maybe a last field "message" of addRandomFields'
+				default:
+					e.Msg(msg)
+				}
+			}
+			dumps[i] = dumpRepeats(rec, len(rec.Events()), []context.Context{ctx}, nil, run)
+		}
+		if strings.Join(dumps[0], "\n") != strings.Join(dumps[1], "\n") {
+			for i := range min(len(dumps[0]), len(dumps[1])) {
+				if dumps[0][i] != dumps[1][i] {
+					t.Fatalf("seed %d: line %d differs:\nhook:   %s\nwriter: %s", seed, i, dumps[0][i], dumps[1][i])
+				}
+			}
+			t.Fatalf("seed %d: %d lines through the hook, %d through the writer", seed, len(dumps[0]), len(dumps[1]))
+		}
+	}
+	zlSmall = false
+}
+
 // conv5Keys are keys of every length add copies differently (1-3, 4-7,
 // 8-16, 17+), of distinct bytes so that an overwritten byte shows, long
 // keys cut to 128 bytes, keys with escapes, empty and duplicate keys, and
