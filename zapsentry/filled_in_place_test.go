@@ -2,6 +2,7 @@ package zapsentry_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand"
 	"reflect"
 	"strings"
@@ -15,6 +16,42 @@ import (
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
+
+// TestFilledInPlaceAsAppended: a breadcrumb of plain fields is filled in
+// its trail's ring (AppendFilled, which moves a full ring on by hand, with
+// the trail cached at bind time); with Options.EscalateIf it is built
+// first and appended (Append). Through several turns of the ring, both
+// must keep the same breadcrumbs, count the same drops, and add the same
+// counts to the process's Stats.
+func TestFilledInPlaceAsAppended(t *testing.T) {
+	run := func(opts zapsentry.Options) (crumbs []string, dropped, kept, droppedAll uint64) {
+		logger, rec := newLogger(t, opts, nil)
+		s0 := logcrumbs.Stats()
+		// In a unit of work: its counts are exact in Stats once it ends.
+		_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: logcrumbs.Options{Hub: rec.Hub()}}, func(ctx context.Context) error {
+			log := logger.With(zapsentry.Context(ctx), zap.String("pre", "set"))
+			for i := range 3*logcrumbs.DefaultCapacity + 45 {
+				log.Info(fmt.Sprint("m", i), zap.Int("i", i), zap.String(fmt.Sprint("key", i%19, "-of-some-length"), "v"))
+			}
+			trail := logcrumbs.FromContext(ctx)
+			for _, b := range trail.Breadcrumbs() {
+				crumbs = append(crumbs, fmt.Sprint(b.Level, b.Category, b.Message, b.Data))
+			}
+			dropped = trail.Dropped()
+			return nil
+		})
+		s1 := logcrumbs.Stats()
+		return crumbs, dropped, s1.BreadcrumbsKept - s0.BreadcrumbsKept, s1.BreadcrumbsDropped - s0.BreadcrumbsDropped
+	}
+	c1, d1, k1, a1 := run(zapsentry.Options{})
+	c2, d2, k2, a2 := run(zapsentry.Options{Options: logcrumbs.Options{EscalateIf: func(logcrumbs.Record) bool { return false }}})
+	if fmt.Sprint(c1) != fmt.Sprint(c2) || d1 != d2 {
+		t.Errorf("filled in place: dropped %d\n%q\nappended: dropped %d\n%q", d1, c1, d2, c2)
+	}
+	if k1 != k2 || a1 != a2 || k1 == 0 || a1 == 0 {
+		t.Errorf("Stats: filled in place kept %d dropped %d, appended kept %d dropped %d", k1, a1, k2, a2)
+	}
+}
 
 // logsWhenRead is a field value whose method logs through a logger of the
 // same trail, as a program's String or MarshalLogObject may.

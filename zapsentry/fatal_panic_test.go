@@ -21,9 +21,13 @@ import (
 type flushCounter struct{ n *atomic.Int32 }
 
 func (flushCounter) Configure(sentry.ClientOptions) {}
-func (flushCounter) SendEvent(*sentry.Event)        {}
-func (flushCounter) Close()                         {}
-func (f flushCounter) Flush(time.Duration) bool     { f.n.Add(1); return true }
+
+func (flushCounter) SendEvent(*sentry.Event) {}
+
+func (flushCounter) Close() {}
+
+func (f flushCounter) Flush(time.Duration) bool { f.n.Add(1); return true }
+
 func (f flushCounter) FlushWithContext(context.Context) bool {
 	f.n.Add(1)
 	return true
@@ -99,6 +103,29 @@ func TestWriteExitsAsBreadcrumb(t *testing.T) {
 			if got, want := n.Load() > 0, l == zapcore.PanicLevel || l == zapcore.FatalLevel; got != want {
 				t.Errorf("level %v, %d fields: flushed %v, want %v", l, len(fields), got, want)
 			}
+		}
+	}
+}
+
+// TestPanicInMiddlewareIsOneEvent: logger.Panic inside logcrumbs.Middleware
+// is one event, not one for the entry and one for the panic zap raises with
+// its message.
+func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
+	for _, dpanic := range []bool{false, true} {
+		rec := logcrumbstest.New(t)
+		hub := rec.Hub()
+		logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.Development())
+		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, log := zapsentry.WithContext(r.Context(), logger)
+				if dpanic { // a development logger panics after DPanic too
+					log.DPanic("invariant broken")
+				}
+				log.Panic("invariant broken")
+			}))
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+		if n := len(rec.Events()); n != 1 {
+			t.Errorf("DPanic %v: %d events for one panic, want 1", dpanic, n)
 		}
 	}
 }
