@@ -1,14 +1,43 @@
 package logrussentry_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/logrussentry"
 )
+
+// TestOutputUnchangedTextFormatter: with logrus' text formatter, colors
+// off, and caller reporting, the output is what it is without the hook.
+func TestOutputUnchangedTextFormatter(t *testing.T) {
+	write := func(hook bool) string {
+		var out bytes.Buffer
+		l := logrus.New()
+		l.SetOutput(&out)
+		l.SetLevel(logrus.TraceLevel)
+		l.SetReportCaller(true)
+		l.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true, DisableColors: true})
+		if hook {
+			l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbstest.New(t).Options()}))
+		}
+		log := l.WithContext(logcrumbs.NewContext(context.Background())).WithField("svc", "api")
+		log.Trace("t")
+		log.WithFields(logrus.Fields{"n": 1, "m": logrus.Fields{"a": "b"}, "password": "hunter2"}).Info("hello")
+		log.WithError(fmt.Errorf("x: %w", errors.New("y"))).Error("failed")
+		return out.String()
+	}
+	if without, with := write(false), write(true); without != with || !strings.Contains(with, "hunter2") {
+		t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+}
 
 // callWriter counts the Write calls it gets, as a writer that sends each
 // one as a message does (log/syslog's Writer, a journald or t.Log writer).
