@@ -4,18 +4,123 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-logr/logr"
 
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/logrsentry"
 )
+
+// callerSink is a sink as funcr is built: it counts the depth Init and
+// WithCallDepth give it and writes the function that called logr.
+type callerSink struct {
+	depth int
+	out   *strings.Builder
+}
+
+func (s *callerSink) Init(info logr.RuntimeInfo) { s.depth += info.CallDepth }
+
+func (s *callerSink) Enabled(int) bool { return true }
+
+func (s *callerSink) Info(_ int, msg string, _ ...any) {
+	pc, _, _, _ := runtime.Caller(s.depth + 1)
+	fmt.Fprintf(s.out, "%s from %s\n", msg, runtime.FuncForPC(pc).Name())
+}
+
+func (s *callerSink) Error(_ error, msg string, _ ...any) {
+	pc, _, _, _ := runtime.Caller(s.depth + 1)
+	fmt.Fprintf(s.out, "%s from %s\n", msg, runtime.FuncForPC(pc).Name())
+}
+
+func (s *callerSink) WithValues(...any) logr.LogSink { return s }
+
+func (s *callerSink) WithName(string) logr.LogSink { return s }
+
+func (s *callerSink) WithCallDepth(d int) logr.LogSink {
+	s2 := *s
+	s2.depth += d
+	return &s2
+}
+
+// TestNewSinkTellsNextItsDepth: a sink given to NewSink, then to logr.New,
+// names the same callers as given to logr.New alone.
+func TestNewSinkTellsNextItsDepth(t *testing.T) {
+	run := func(wrap bool) string {
+		var out strings.Builder
+		var s logr.LogSink = &callerSink{out: &out}
+		if wrap {
+			s = logrsentry.NewSink(s, logrsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		log := logr.New(s)
+		log.Info("direct")
+		log.Error(nil, "error")
+		logHelper(log, "helper")
+		return out.String()
+	}
+	without, with := run(false), run(true)
+	if without != with || !strings.Contains(without, "error from github.com/logcrumbs/logcrumbs/logrsentry_test.TestNewSinkTellsNextItsDepth.func1") {
+		t.Errorf("output differs or names the wrong caller:\nwithout: %s\nwith:    %s", without, with)
+	}
+}
+
+// failVia logs an error through a helper, with WithCallDepth or with
+// WithCallStackHelper.
+func failVia(log logr.Logger, stackHelper bool, err error) {
+	if stackHelper {
+		helper, log := log.WithCallStackHelper()
+		helper()
+		log.Error(err, "payment declined")
+		return
+	}
+	log.WithCallDepth(1).Error(err, "payment declined")
+}
+
+// TestCallDepthIsTheTopFrameAndCallSite: errors of the same text logged
+// through a helper from two call sites are two events (dedupe on), and each
+// event's stack starts in the function that called the helper, not in the
+// helper, logr or logcrumbs; the same call site twice is one event.
+func TestCallDepthIsTheTopFrameAndCallSite(t *testing.T) {
+	for _, viaHelper := range []bool{false, true} {
+		t.Run(fmt.Sprint("WithCallStackHelper=", viaHelper), func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			opts := rec.Options()
+			opts.DedupeWindow = time.Minute
+			base := logr.New(logrsentry.NewSink(nil, logrsentry.Options{Options: opts}))
+			fail := func() {
+				_, log := logrsentry.WithContext(rec.Context(context.Background()), base)
+				failVia(log, viaHelper, errors.New("card expired "+t.Name()))
+			}
+			_, log := logrsentry.WithContext(rec.Context(context.Background()), base)
+			failVia(log, viaHelper, errors.New("card expired "+t.Name())) // call site 1
+			for range 2 {
+				fail() // call site 2, twice: one event
+			}
+			evs := rec.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events, want 2 (two call sites)", len(evs))
+			}
+			for i, want := range []string{"TestCallDepthIsTheTopFrameAndCallSite.func1", "TestCallDepthIsTheTopFrameAndCallSite.func1.1"} {
+				st := evs[i].Exception[len(evs[i].Exception)-1].Stacktrace
+				if st == nil || len(st.Frames) == 0 {
+					t.Fatalf("event %d has no stack", i)
+				}
+				if top := st.Frames[len(st.Frames)-1]; top.Module != "github.com/logcrumbs/logcrumbs/logrsentry_test" || top.Function != want {
+					t.Errorf("event %d's stack starts in %s.%s, want %s", i, top.Module, top.Function, want)
+				}
+			}
+		})
+	}
+}
 
 // TestRoundTripSlogBackendSourceUnchanged: a logr logger backed by a slog
 // handler (logr.FromSlogHandler, whose sink sets, not adds, the depth Init
@@ -100,6 +205,7 @@ func TestRoundTripSlogBackendNoRace(t *testing.T) {
 type setDepthSink struct{ callerSink }
 
 func (s *setDepthSink) Init(info logr.RuntimeInfo) { s.depth = info.CallDepth }
+
 func (s *setDepthSink) WithCallDepth(d int) logr.LogSink {
 	s2 := *s
 	s2.depth += d
