@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/getsentry/sentry-go"
 	"github.com/go-logr/logr"
@@ -19,175 +16,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/logrsentry"
 )
-
-// secret is a logr.Marshaler that hides its value, as logr's own example
-// of MarshalLog does.
-type secret string
-
-func (secret) MarshalLog() any { return "(hidden)" }
-
-// logHelper logs through WithCallDepth, as a logging helper should.
-func logHelper(log logr.Logger, msg string) { log.WithCallDepth(1).Info(msg, "via", "depth") }
-
-// stackHelper logs through WithCallStackHelper.
-func stackHelper(log logr.Logger, msg string) {
-	helper, log := log.WithCallStackHelper()
-	helper()
-	log.Info(msg, "via", "helper")
-}
-
-// script is what a program logs through one logger: names, With values, V
-// levels, odd and non-string keys, nil and real errors, a Marshaler, call
-// depth. Both loggers log from the same lines, so that call sites match.
-func script(log logr.Logger) {
-	log = log.WithName("ctrl").WithValues("ns", "default", "n", 3)
-	log.Info("reconciling", "attempt", 2, "took", 1500*time.Millisecond, "pw", secret("hunter2"))
-	log.V(1).Info("cache miss", "key", "pods/x")
-	log.V(2).Info("very verbose", "bytes", 512)
-	log.WithName("sub").Info("odd list", "a", 1, "dangling")
-	log.Info("non-string key", 42, "v", "k", "w")
-	logHelper(log, "from a depth helper")
-	stackHelper(log, "from a stack helper")
-	log.Error(nil, "nil error", "k", "v")
-	log.Error(fmt.Errorf("save: %w", errors.New("disk full")), "save failed", "pod", "x")
-}
-
-// TestUserSinkOutputUnchanged: funcr, logging its callers (file, line and
-// function), writes byte for byte the same through Wrap, bound to a
-// request or not, as without logcrumbs: names, values, V levels, odd lists,
-// errors, and the call sites of helpers that use WithCallDepth and
-// WithCallStackHelper.
-func TestUserSinkOutputUnchanged(t *testing.T) {
-	run := func(wrap bool) string {
-		var out strings.Builder
-		log := funcr.NewJSON(func(obj string) { out.WriteString(obj + "\n") },
-			funcr.Options{Verbosity: 1, LogCaller: funcr.All, LogCallerFunc: true})
-		if wrap {
-			rec := logcrumbstest.New(t)
-			log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
-			script(log)
-			_, bound := logrsentry.WithContext(rec.Context(context.Background()), log)
-			script(bound)
-			if n := len(rec.Events()); n != 4 { // two per script: the nil error's message event and "save failed"
-				t.Errorf("%d events, want 4", n)
-			}
-		} else {
-			script(log)
-			script(log)
-		}
-		return out.String()
-	}
-	without, with := run(false), run(true)
-	if without != with {
-		t.Fatalf("output differs:\nwithout: %s\nwith:    %s", without, with)
-	}
-	for _, want := range []string{
-		`"logger":"ctrl/sub"`, `"<non-string-key: 42>":"v"`, `"dangling":"<no-value>"`, `"error":null`,
-		`"pw":"(hidden)"`, `"function":"github.com/logcrumbs/logcrumbs/logrsentry_test.script"`,
-	} {
-		if !strings.Contains(without, want) {
-			t.Errorf("funcr's output lacks %s (the script is not what the test thinks): %s", want, without)
-		}
-	}
-	if strings.Contains(without, "very verbose") || strings.Contains(without, "logHelper") || strings.Contains(without, "stackHelper") {
-		t.Errorf("funcr's output has V(2) or a helper's frame: %s", without)
-	}
-}
-
-// callerSink is a sink as funcr is built: it counts the depth Init and
-// WithCallDepth give it and writes the function that called logr.
-type callerSink struct {
-	depth int
-	out   *strings.Builder
-}
-
-func (s *callerSink) Init(info logr.RuntimeInfo) { s.depth += info.CallDepth }
-func (s *callerSink) Enabled(int) bool           { return true }
-func (s *callerSink) Info(_ int, msg string, _ ...any) {
-	pc, _, _, _ := runtime.Caller(s.depth + 1)
-	fmt.Fprintf(s.out, "%s from %s\n", msg, runtime.FuncForPC(pc).Name())
-}
-func (s *callerSink) Error(_ error, msg string, _ ...any) {
-	pc, _, _, _ := runtime.Caller(s.depth + 1)
-	fmt.Fprintf(s.out, "%s from %s\n", msg, runtime.FuncForPC(pc).Name())
-}
-func (s *callerSink) WithValues(...any) logr.LogSink { return s }
-func (s *callerSink) WithName(string) logr.LogSink   { return s }
-func (s *callerSink) WithCallDepth(d int) logr.LogSink {
-	s2 := *s
-	s2.depth += d
-	return &s2
-}
-
-// TestNewSinkTellsNextItsDepth: a sink given to NewSink, then to logr.New,
-// names the same callers as given to logr.New alone.
-func TestNewSinkTellsNextItsDepth(t *testing.T) {
-	run := func(wrap bool) string {
-		var out strings.Builder
-		var s logr.LogSink = &callerSink{out: &out}
-		if wrap {
-			s = logrsentry.NewSink(s, logrsentry.Options{Options: logcrumbstest.New(t).Options()})
-		}
-		log := logr.New(s)
-		log.Info("direct")
-		log.Error(nil, "error")
-		logHelper(log, "helper")
-		return out.String()
-	}
-	without, with := run(false), run(true)
-	if without != with || !strings.Contains(without, "error from github.com/logcrumbs/logcrumbs/logrsentry_test.TestNewSinkTellsNextItsDepth.func1") {
-		t.Errorf("output differs or names the wrong caller:\nwithout: %s\nwith:    %s", without, with)
-	}
-}
-
-// failVia logs an error through a helper, with WithCallDepth or with
-// WithCallStackHelper.
-func failVia(log logr.Logger, stackHelper bool, err error) {
-	if stackHelper {
-		helper, log := log.WithCallStackHelper()
-		helper()
-		log.Error(err, "payment declined")
-		return
-	}
-	log.WithCallDepth(1).Error(err, "payment declined")
-}
-
-// TestCallDepthIsTheTopFrameAndCallSite: errors of the same text logged
-// through a helper from two call sites are two events (dedupe on), and each
-// event's stack starts in the function that called the helper, not in the
-// helper, logr or logcrumbs; the same call site twice is one event.
-func TestCallDepthIsTheTopFrameAndCallSite(t *testing.T) {
-	for _, viaHelper := range []bool{false, true} {
-		t.Run(fmt.Sprint("WithCallStackHelper=", viaHelper), func(t *testing.T) {
-			rec := logcrumbstest.New(t)
-			opts := rec.Options()
-			opts.DedupeWindow = time.Minute
-			base := logr.New(logrsentry.NewSink(nil, logrsentry.Options{Options: opts}))
-			fail := func() {
-				_, log := logrsentry.WithContext(rec.Context(context.Background()), base)
-				failVia(log, viaHelper, errors.New("card expired "+t.Name()))
-			}
-			_, log := logrsentry.WithContext(rec.Context(context.Background()), base)
-			failVia(log, viaHelper, errors.New("card expired "+t.Name())) // call site 1
-			for range 2 {
-				fail() // call site 2, twice: one event
-			}
-			evs := rec.Events()
-			if len(evs) != 2 {
-				t.Fatalf("%d events, want 2 (two call sites)", len(evs))
-			}
-			for i, want := range []string{"TestCallDepthIsTheTopFrameAndCallSite.func1", "TestCallDepthIsTheTopFrameAndCallSite.func1.1"} {
-				st := evs[i].Exception[len(evs[i].Exception)-1].Stacktrace
-				if st == nil || len(st.Frames) == 0 {
-					t.Fatalf("event %d has no stack", i)
-				}
-				if top := st.Frames[len(st.Frames)-1]; top.Module != "github.com/logcrumbs/logcrumbs/logrsentry_test" || top.Function != want {
-					t.Errorf("event %d's stack starts in %s.%s, want %s", i, top.Module, top.Function, want)
-				}
-			}
-		})
-	}
-}
 
 // TestLevels: V(0) is an info breadcrumb, V(1) a debug one, V(2) is not
 // kept by default; Verbosity 3 keeps it, -1 keeps V(0) only; every Error is
@@ -282,7 +110,8 @@ func TestWithContextAndFromContext(t *testing.T) {
 // types meant for structured logs do.
 type quotaError struct{ code int }
 
-func (e *quotaError) Error() string   { return "quota exceeded" }
+func (e *quotaError) Error() string { return "quota exceeded" }
+
 func (e *quotaError) MarshalLog() any { return map[string]int{"code": e.code} }
 
 // TestErrorThatIsAMarshaler: an error that implements logr.Marshaler, passed
@@ -317,67 +146,32 @@ func TestErrorThatIsAMarshaler(t *testing.T) {
 	}
 }
 
-// slogScript logs through logr.ToSlogHandler of log, as Kubernetes does
-// when it makes klog's or controller-runtime's logger slog's default.
-func slogScript(ctx context.Context, log logr.Logger) {
-	sl := slog.New(logr.ToSlogHandler(log)).With("ctrl", "pods").WithGroup("req")
-	sl.WarnContext(ctx, "slow", "ms", 900, slog.Group("pod", "ns", "default"))
-	sl.Log(ctx, slog.Level(-1), "cache miss", "key", "pods/x") // V(1)
-	sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"))
-}
-
-// TestSlogBridgeOutputUnchanged: slog records that reach the user's sink
-// through logr.ToSlogHandler are written byte for byte as without
-// logcrumbs (funcr takes them as a logr.SlogSink: nested groups, its own
-// V filter, the slog call's site), and logcrumbs keeps them in the trail of
-// the slog call's context, with logr's "group.key" names.
-func TestSlogBridgeOutputUnchanged(t *testing.T) {
-	run := func(wrap bool) string {
-		var out strings.Builder
-		log := funcr.NewJSON(func(obj string) { out.WriteString(obj + "\n") },
-			funcr.Options{LogCaller: funcr.All})
-		if !wrap {
-			slogScript(context.Background(), log)
-			return out.String()
+// TestErrorOfErrorLeads: the err given to Error is the event's error even
+// when the logger carries another error from WithValues: it leads the
+// exception chain and is the hint's OriginalException that BeforeSend
+// sees, as logrus' WithError error leads the entry's other error fields.
+func TestErrorOfErrorLeads(t *testing.T) {
+	var original error
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, hint *sentry.EventHint) *sentry.Event {
+			original = hint.OriginalException
+			return ev
 		}
-		ev := wrappedSlogScript(t, log)
-		if b := ev.Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req.pod.ns"]) != "default" {
-			t.Errorf("breadcrumbs %+v, want req.pod.ns", b)
+	})
+	base := logrsentry.Wrap(logr.Discard(), logrsentry.Options{Options: rec.Options()})
+	_, log := logrsentry.WithContext(rec.Context(context.Background()), base)
+	earlier := errors.New("earlier")
+	log = log.WithValues("lastErr", earlier)
+	for _, text := range []string{"quota exceeded", "timeout"} { // the second: the WithValues errors are as they were
+		rec.Reset()
+		err := errors.New(text)
+		log.Error(err, "reconcile failed")
+		ev := rec.OnlyEvent()
+		if original != err {
+			t.Errorf("BeforeSend's OriginalException is %v, want Error's err %v", original, err)
 		}
-		return out.String()
+		if ex := ev.Exceptions(); len(ex) != 3 || ex[1].Value != text || ex[2].Value != "earlier" {
+			t.Errorf("exceptions %+v, want the join of Error's err, then the WithValues error", ex)
+		}
 	}
-	without, with := run(false), run(true)
-	if without != with {
-		t.Fatalf("output differs:\nwithout: %s\nwith:    %s", without, with)
-	}
-	if !strings.Contains(without, `"req":{"ms":900,"pod":{"ns":"default"}}`) || strings.Contains(without, "cache miss") ||
-		!strings.Contains(without, `"caller":{"file":"sink_test.go"`) {
-		t.Errorf("funcr's output is not what the test expects: %s", without)
-	}
-}
-
-// wrappedSlogScript runs slogScript through log wrapped by logrsentry,
-// unbound, in a recorded request's context, checks what any wrapped sink
-// must give (one event, the three breadcrumbs in the slog call's trail,
-// the log context) and returns the event.
-func wrappedSlogScript(t *testing.T, log logr.Logger) logcrumbstest.Event {
-	t.Helper()
-	rec := logcrumbstest.New(t)
-	log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
-	ctx := rec.Context(context.Background())
-	slogScript(ctx, log) // unbound logger, the slog call's context
-	evs := rec.Events()
-	if len(evs) != 1 {
-		t.Fatalf("%d events, want 1", len(evs))
-	}
-	if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 3 {
-		t.Errorf("%d breadcrumbs in the slog call's context, want 3", n)
-	}
-	if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
-		t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
-	}
-	if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
-		t.Errorf("log context %v", lc)
-	}
-	return evs[0]
 }

@@ -6,10 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -116,6 +113,7 @@ func TestErrorFields(t *testing.T) {
 type seenHook struct{ data string }
 
 func (h *seenHook) Levels() []logrus.Level { return logrus.AllLevels }
+
 func (h *seenHook) Fire(e *logrus.Entry) error {
 	h.data = js(e.Data)
 	return nil
@@ -181,152 +179,6 @@ func TestCallSites(t *testing.T) {
 	}
 }
 
-// TestPanicIsOneEvent: a logrus Panic inside RunJob or Middleware is one
-// event, the Panic entry's: logrus panics with the entry, which the unit
-// of work recovers without sending it again.
-func TestPanicIsOneEvent(t *testing.T) {
-	t.Run("RunJob", func(t *testing.T) {
-		l, rec := newLogger(t, nil, nil)
-		func() {
-			defer func() { _ = recover() }()
-			_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-				log := l.WithContext(ctx)
-				log.Info("working")
-				log.WithField("id", 7).Panic("invariant broken")
-				return nil
-			})
-		}()
-		if evs := rec.Events(); len(evs) != 1 || evs[0].Message != "invariant broken" || evs[0].Level != sentry.LevelFatal {
-			t.Errorf("events %+v, want the Panic entry's only", evs)
-		}
-	})
-	t.Run("Middleware", func(t *testing.T) {
-		l, rec := newLogger(t, nil, nil)
-		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			l.WithContext(r.Context()).Panicf("bad order %d", 17)
-		}))
-		func() {
-			defer func() { _ = recover() }()
-			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-		}()
-		if evs := rec.Events(); len(evs) != 1 || evs[0].Message != "bad order 17" {
-			t.Errorf("events %+v, want the Panic entry's only", evs)
-		}
-	})
-}
-
-// heldTransport delivers events only when flushed, as sentry-go's HTTP
-// transport sends them only from its queue.
-type heldTransport struct {
-	mu              sync.Mutex
-	held, delivered []*sentry.Event
-}
-
-func (t *heldTransport) Configure(sentry.ClientOptions) {}
-func (t *heldTransport) SendEvent(ev *sentry.Event) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.held = append(t.held, ev)
-}
-func (t *heldTransport) Flush(time.Duration) bool { return t.FlushWithContext(context.Background()) }
-func (t *heldTransport) FlushWithContext(context.Context) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.delivered, t.held = append(t.delivered, t.held...), nil
-	return true
-}
-func (t *heldTransport) Close() {}
-func (t *heldTransport) count() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.delivered)
-}
-
-// TestFatalAndPanicFlush: before logrus exits (Fatal) or panics (Panic),
-// the events sent so far are delivered; an Error entry does not wait.
-func TestFatalAndPanicFlush(t *testing.T) {
-	tr := &heldTransport{}
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
-	l := logrus.New()
-	l.SetOutput(&bytes.Buffer{})
-	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: hub}}))
-	log := l.WithContext(logcrumbs.NewContext(context.Background()))
-
-	log.Error("earlier " + t.Name())
-	if n := tr.count(); n != 0 {
-		t.Fatalf("an Error entry flushed: %d delivered", n)
-	}
-	atExit := -1
-	l.ExitFunc = func(int) { atExit = tr.count() }
-	log.Fatal("fatal " + t.Name())
-	if atExit != 2 {
-		t.Errorf("%d events delivered when logrus exits, want 2", atExit)
-	}
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				atExit = tr.count()
-			}
-		}()
-		log.Panic("panic " + t.Name())
-	}()
-	if atExit != 3 {
-		t.Errorf("%d events delivered when logrus panics, want 3", atExit)
-	}
-}
-
-// TestOutputUnchangedTextFormatter: with logrus' text formatter, colors
-// off, and caller reporting, the output is what it is without the hook.
-func TestOutputUnchangedTextFormatter(t *testing.T) {
-	write := func(hook bool) string {
-		var out bytes.Buffer
-		l := logrus.New()
-		l.SetOutput(&out)
-		l.SetLevel(logrus.TraceLevel)
-		l.SetReportCaller(true)
-		l.SetFormatter(&logrus.TextFormatter{DisableTimestamp: true, DisableColors: true})
-		if hook {
-			l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbstest.New(t).Options()}))
-		}
-		log := l.WithContext(logcrumbs.NewContext(context.Background())).WithField("svc", "api")
-		log.Trace("t")
-		log.WithFields(logrus.Fields{"n": 1, "m": logrus.Fields{"a": "b"}, "password": "hunter2"}).Info("hello")
-		log.WithError(fmt.Errorf("x: %w", errors.New("y"))).Error("failed")
-		return out.String()
-	}
-	if without, with := write(false), write(true); without != with || !strings.Contains(with, "hunter2") {
-		t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
-	}
-}
-
-// TestFireDoesNotBlock: with sentry-go's HTTP transport and a Sentry that
-// never answers, Error entries return at once.
-func TestFireDoesNotBlock(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
-	defer srv.Close()
-	defer close(release)
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: strings.Replace(srv.URL, "http://", "http://key@", 1) + "/1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := logrus.New()
-	l.SetOutput(&bytes.Buffer{})
-	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())}}))
-	log := l.WithContext(logcrumbs.NewContext(context.Background()))
-	start := time.Now()
-	for i := range 20 {
-		log.WithError(fmt.Errorf("e%d", i)).Errorf("failed %d", i)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("20 Error entries took %v", d)
-	}
-}
-
 func js(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
@@ -357,73 +209,5 @@ func TestCyclicMap(t *testing.T) {
 	}
 	if ex := ev.Exceptions(); len(ex) != 1 || ex[0].Value != "cause" {
 		t.Errorf("exceptions %+v, want the one error", ex)
-	}
-}
-
-// TestOnlyExitsAndPanicsWait: Fatal and Panic in all their forms wait for
-// delivery; Log, Logf and Logln at FatalLevel or PanicLevel, which logrus
-// documents as neither exiting nor panicking, are sent without waiting (they
-// waited up to FlushTimeout each, 2 seconds with Sentry unreachable).
-func TestOnlyExitsAndPanicsWait(t *testing.T) {
-	tr := &heldTransport{}
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := logrus.New()
-	l.SetOutput(&bytes.Buffer{})
-	l.ExitFunc = func(int) {}
-	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())}}))
-	log := l.WithContext(logcrumbs.NewContext(context.Background()))
-	for i, c := range []struct {
-		name  string
-		log   func(msg string)
-		waits bool
-	}{
-		{"Entry.Log(Fatal)", func(m string) { log.Log(logrus.FatalLevel, m) }, false},
-		{"Entry.Logf(Panic)", func(m string) { log.Logf(logrus.PanicLevel, "%s", m) }, false},
-		{"Logger.Logln(Fatal)", func(m string) { l.Logln(logrus.FatalLevel, m) }, false},
-		{"Logger.Log(Panic)", func(m string) { l.Log(logrus.PanicLevel, m) }, false},
-		{"Entry.Fatal", func(m string) { log.Fatal(m) }, true},
-		{"Entry.Fatalf", func(m string) { log.Fatalf("%s", m) }, true},
-		{"Logger.Fatalln", func(m string) { l.Fatalln(m) }, true},
-		{"Logger.FatalFn", func(m string) { l.FatalFn(func() []any { return []any{m} }) }, true},
-		{"Entry.Panic", func(m string) { log.Panic(m) }, true},
-		{"Logger.Panicf", func(m string) { l.Panicf("%s", m) }, true},
-		{"Entry.Panicln", func(m string) { log.Panicln(m) }, true},
-	} {
-		tr.FlushWithContext(context.Background()) // deliver what is held
-		before := tr.count()
-		func() {
-			defer func() { _ = recover() }()
-			c.log(fmt.Sprint(c.name, " ", i))
-		}()
-		if waited := tr.count() > before; waited != c.waits {
-			t.Errorf("%s: waited for delivery %v, want %v", c.name, waited, c.waits)
-		}
-	}
-}
-
-// TestLogPanicLevelThenPanic: in a unit of work, an entry logged with
-// Log(PanicLevel), which does not panic, and then a real Panic are two
-// events: the first was taken for the panic, so the real panic, recovered
-// by RunJob, was sent a third time as "panic in job".
-func TestLogPanicLevelThenPanic(t *testing.T) {
-	l, rec := newLogger(t, nil, nil)
-	func() {
-		defer func() { _ = recover() }()
-		_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: rec.Options()}, func(ctx context.Context) error {
-			log := l.WithContext(ctx)
-			log.Log(logrus.PanicLevel, "severity only")
-			log.Panic("invariant broken")
-			return nil
-		})
-	}()
-	var got []string
-	for _, ev := range rec.Events() {
-		got = append(got, ev.Message)
-	}
-	if s := strings.Join(got, " | "); s != "severity only | invariant broken" {
-		t.Errorf("events %s, want the two entries'", s)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -21,35 +19,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
-
-// newLogger returns a logger that tees a JSON core at Info, writing to out,
-// with a logcrumbs core whose events reach the returned transport.
-func newLogger(t *testing.T, opts zapsentry.Options, out *bytes.Buffer) (*zap.Logger, *logcrumbstest.Recorder) {
-	t.Helper()
-	rec := logcrumbstest.New(t)
-	hub := rec.Hub()
-	opts.Hub = hub
-	if out == nil {
-		out = new(bytes.Buffer)
-	}
-	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(zapcore.AddSync(out)), zapcore.InfoLevel)
-	return zap.New(zapcore.NewTee(user, zapsentry.NewCore(opts))), rec
-}
-
-type order struct {
-	ID    string
-	Items int
-}
-
-func (o order) MarshalLogObject(enc zapcore.ObjectEncoder) error {
-	enc.AddString("id", o.ID)
-	enc.AddInt("items", o.Items)
-	return nil
-}
-
-type addr struct{ host string }
-
-func (a addr) String() string { return "host:" + a.host }
 
 func TestEventCarriesTrailOldestFirst(t *testing.T) {
 	logger, rec := newLogger(t, zapsentry.Options{}, nil)
@@ -107,73 +76,6 @@ func TestEventCarriesTrailOldestFirst(t *testing.T) {
 	}
 }
 
-func TestContextFieldOnOneCallAndFallback(t *testing.T) {
-	logger, rec := newLogger(t, zapsentry.Options{}, nil)
-	ctx := logcrumbs.NewContext(context.Background())
-	logger.Info("unbound record")
-	logger.Info("bound record", zapsentry.Context(ctx))
-	logger.Error("bound failure", zapsentry.Context(ctx))
-	ev := rec.OnlyEvent()
-	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "bound record" {
-		t.Errorf("bound event breadcrumbs = %+v", ev.Event.Breadcrumbs)
-	}
-	if _, ok := ev.Contexts["log"][""]; ok {
-		t.Error("the context field shows up in the log context")
-	}
-	found := false
-	for _, b := range logcrumbs.Fallback().Breadcrumbs() {
-		found = found || b.Message == "unbound record"
-	}
-	if !found {
-		t.Error("an unbound record is not in the fallback trail")
-	}
-}
-
-// TestEntriesKeptInTheTrailOfTheirContext: the core looks a bound
-// context's trail up once, when it is bound; every entry must still land
-// in the trail of the context it is logged with: the bound one, one bound
-// for a single call instead (which wins), the fallback trail once unbound,
-// and the new one after a second binding, through presets too.
-func TestEntriesKeptInTheTrailOfTheirContext(t *testing.T) {
-	logger, _ := newLogger(t, zapsentry.Options{}, nil)
-	a := logcrumbs.NewContext(context.Background())
-	b := logcrumbs.NewContext(context.Background())
-	boundA := logger.With(zapsentry.Context(a))
-	boundA.Info("a: bound")
-	boundA.Info("b: one call", zapsentry.Context(b))
-	boundA.With(zap.String("k", "v")).Info("a: with a preset")
-	//lint:ignore SA1012 a nil context is what is tested: Context(nil) unbinds
-	boundA.With(zapsentry.Context(nil)).Info("fallback: unbound")
-	boundA.With(zapsentry.Context(b)).Info("b: bound again")
-	boundA.With(zap.Int("n", 1), zapsentry.Context(b)).Info("b: bound again with a preset")
-	//lint:ignore SA1012 a nil context is what is tested: Context(nil) unbinds
-	boundA.Info("fallback: one call", zapsentry.Context(nil))
-
-	messages := func(tr *logcrumbs.Trail, prefix string) []string {
-		var got []string
-		for _, bc := range tr.Breadcrumbs() {
-			if strings.HasPrefix(bc.Message, prefix) {
-				got = append(got, bc.Message)
-			}
-		}
-		return got
-	}
-	for _, c := range []struct {
-		name   string
-		trail  *logcrumbs.Trail
-		prefix string
-		want   []string
-	}{
-		{"a", logcrumbs.FromContext(a), "", []string{"a: bound", "a: with a preset"}},
-		{"b", logcrumbs.FromContext(b), "", []string{"b: one call", "b: bound again", "b: bound again with a preset"}},
-		{"fallback", logcrumbs.Fallback(), "fallback: ", []string{"fallback: unbound", "fallback: one call"}},
-	} {
-		if got := messages(c.trail, c.prefix); fmt.Sprint(got) != fmt.Sprint(c.want) {
-			t.Errorf("trail %s: %q, want %q", c.name, got, c.want)
-		}
-	}
-}
-
 func TestErrorsFields(t *testing.T) {
 	logger, rec := newLogger(t, zapsentry.Options{}, nil)
 	a, b := errors.New("a failed"), errors.New("b failed")
@@ -191,63 +93,6 @@ func TestErrorsFields(t *testing.T) {
 	}
 	if ev.Contexts["log"]["cause"] != "c failed" {
 		t.Errorf("log context = %v", ev.Contexts["log"])
-	}
-}
-
-func TestDebugKeptWhenUserCoreFilters(t *testing.T) {
-	var out bytes.Buffer
-	logger, rec := newLogger(t, zapsentry.Options{}, &out)
-	_, log := zapsentry.WithContext(context.Background(), logger)
-	log.Debug("hidden from the log file")
-	log.Error("failed")
-	if strings.Contains(out.String(), "hidden") {
-		t.Error("the user's Info core wrote a Debug entry")
-	}
-	if ev := rec.OnlyEvent(); len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Level != sentry.LevelDebug {
-		t.Errorf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
-	}
-	if l := logger.Level(); l != zapcore.DebugLevel {
-		t.Errorf("logger.Level() = %v, want debug (the tee's lowest)", l)
-	}
-}
-
-// TestLevelsChangeAtRunTime: levels given as zap.AtomicLevel (or any
-// LevelEnabler that is not a plain Level) are read on every entry.
-func TestLevelsChangeAtRunTime(t *testing.T) {
-	crumbs, events := zap.NewAtomicLevelAt(zapcore.InfoLevel), zap.NewAtomicLevelAt(zapcore.ErrorLevel)
-	logger, rec := newLogger(t, zapsentry.Options{BreadcrumbLevel: crumbs, EventLevel: events}, nil)
-	_, log := zapsentry.WithContext(context.Background(), logger)
-	log.Debug("dropped at info")
-	crumbs.SetLevel(zapcore.DebugLevel)
-	log.Debug("kept at debug")
-	log.Warn("a breadcrumb at error")
-	events.SetLevel(zapcore.WarnLevel)
-	log.Warn("an event at warn")
-	ev := rec.OnlyEvent()
-	if ev.Message != "an event at warn" {
-		t.Errorf("event %q, want the warning sent after EventLevel changed", ev.Message)
-	}
-	var got []string
-	for _, b := range ev.Event.Breadcrumbs {
-		got = append(got, b.Message)
-	}
-	if strings.Join(got, "|") != "kept at debug|a breadcrumb at error" {
-		t.Errorf("breadcrumbs %q, want the records logged after each change", got)
-	}
-}
-
-func TestLevelsAndLoggerName(t *testing.T) {
-	logger, rec := newLogger(t, zapsentry.Options{BreadcrumbLevel: zapcore.InfoLevel, EventLevel: zapcore.WarnLevel}, nil)
-	_, log := zapsentry.WithContext(context.Background(), logger.Named("billing"))
-	log.Debug("dropped")
-	log.Info("kept")
-	log.Warn("sent")
-	ev := rec.OnlyEvent()
-	if ev.Message != "sent" || ev.Level != sentry.LevelWarning || ev.Logger != "billing" {
-		t.Errorf("event = %q %q %q", ev.Message, ev.Level, ev.Logger)
-	}
-	if len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "kept" || ev.Event.Breadcrumbs[0].Category != "billing" {
-		t.Errorf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
 	}
 }
 
@@ -270,61 +115,6 @@ func TestOneTrailForSlogAndZap(t *testing.T) {
 	}
 	if want := "slog:from slog 1,zap:from zap,slog:from slog 2"; strings.Join(got, ",") != want {
 		t.Errorf("trail = %v, want %s", got, want)
-	}
-}
-
-// stuckTransport never confirms delivery (and keeps nothing: the test
-// reads no event).
-type stuckTransport struct{}
-
-func (stuckTransport) Configure(sentry.ClientOptions) {}
-func (stuckTransport) SendEvent(*sentry.Event)        {}
-func (stuckTransport) Close()                         {}
-
-func (stuckTransport) Flush(time.Duration) bool { return false }
-
-func (stuckTransport) FlushWithContext(ctx context.Context) bool { <-ctx.Done(); return false }
-
-func TestSync(t *testing.T) {
-	logger, _ := newLogger(t, zapsentry.Options{}, nil)
-	if err := logger.Sync(); err != nil {
-		t.Errorf("Sync = %v, want nil", err)
-	}
-	noClient := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(nil, sentry.NewScope())}}))
-	if err := noClient.Sync(); err != nil {
-		t.Errorf("Sync with no client = %v, want nil", err)
-	}
-	client, err := sentry.NewClient(sentry.ClientOptions{Transport: stuckTransport{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
-	stuck := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}, SyncTimeout: time.Millisecond}))
-	if err := stuck.Sync(); err == nil || !strings.Contains(err.Error(), "SyncTimeout") {
-		t.Errorf("Sync with a stuck transport = %v, want an error naming SyncTimeout", err)
-	}
-}
-
-// TestPanicInMiddlewareIsOneEvent: logger.Panic inside logcrumbs.Middleware
-// is one event, not one for the entry and one for the panic zap raises with
-// its message.
-func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
-	for _, dpanic := range []bool{false, true} {
-		rec := logcrumbstest.New(t)
-		hub := rec.Hub()
-		logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.Development())
-		h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
-			http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				_, log := zapsentry.WithContext(r.Context(), logger)
-				if dpanic { // a development logger panics after DPanic too
-					log.DPanic("invariant broken")
-				}
-				log.Panic("invariant broken")
-			}))
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
-		if n := len(rec.Events()); n != 1 {
-			t.Errorf("DPanic %v: %d events for one panic, want 1", dpanic, n)
-		}
 	}
 }
 
@@ -359,5 +149,39 @@ func TestCheckInATee(t *testing.T) {
 				t.Errorf("breadcrumbs %+v, want one: \"kept\" at warning with n=1", ev.Breadcrumbs)
 			}
 		})
+	}
+}
+
+// stuckTransport never confirms delivery (and keeps nothing: the test
+// reads no event).
+type stuckTransport struct{}
+
+func (stuckTransport) Configure(sentry.ClientOptions) {}
+
+func (stuckTransport) SendEvent(*sentry.Event) {}
+
+func (stuckTransport) Close() {}
+
+func (stuckTransport) Flush(time.Duration) bool { return false }
+
+func (stuckTransport) FlushWithContext(ctx context.Context) bool { <-ctx.Done(); return false }
+
+func TestSync(t *testing.T) {
+	logger, _ := newLogger(t, zapsentry.Options{}, nil)
+	if err := logger.Sync(); err != nil {
+		t.Errorf("Sync = %v, want nil", err)
+	}
+	noClient := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(nil, sentry.NewScope())}}))
+	if err := noClient.Sync(); err != nil {
+		t.Errorf("Sync with no client = %v, want nil", err)
+	}
+	client, err := sentry.NewClient(sentry.ClientOptions{Transport: stuckTransport{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	stuck := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}, SyncTimeout: time.Millisecond}))
+	if err := stuck.Sync(); err == nil || !strings.Contains(err.Error(), "SyncTimeout") {
+		t.Errorf("Sync with a stuck transport = %v, want an error naming SyncTimeout", err)
 	}
 }

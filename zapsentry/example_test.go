@@ -37,6 +37,40 @@ func consoleCore() zapcore.Core {
 	return zapcore.NewCore(zapcore.NewConsoleEncoder(cfg), zapcore.AddSync(os.Stdout), zapcore.InfoLevel)
 }
 
+// Wrap tees the logcrumbs core beside a logger's own, here a console core;
+// with zap.NewProduction it tees beside the sampler, so that sampling drops
+// no breadcrumb.
+func ExampleWrap() {
+	logger := zap.New(consoleCore()).WithOptions(zapsentry.Wrap(zapsentry.Options{
+		Options: logcrumbs.Options{Hub: printEvents()},
+	}))
+	_, log := zapsentry.WithContext(context.Background(), logger)
+	log.Debug("cache miss", zap.String("key", "cart:7")) // below the console's level: trail only
+	log.Error("load failed", zap.Error(errors.New("timeout")))
+
+	// Output:
+	// ERROR	load failed	{"error": "timeout"}
+	// event "load failed" with 1 exceptions, tags map[]
+	//   breadcrumb debug zap "cache miss" map[key:cart:7]
+}
+
+// Context is the field that binds a trail to one entry or, through
+// logger.With, to a logger; other cores write nothing for it.
+func ExampleContext() {
+	logger := zap.New(consoleCore()).WithOptions(zapsentry.Wrap(zapsentry.Options{
+		Options: logcrumbs.Options{Hub: printEvents()},
+	}))
+	ctx := logcrumbs.NewContext(context.Background())
+	logger.Info("job started", zapsentry.Context(ctx), zap.String("job", "reindex"))
+	logger.Error("job failed", zapsentry.Context(ctx), zap.Error(errors.New("disk full")))
+
+	// Output:
+	// INFO	job started	{"job": "reindex"}
+	// ERROR	job failed	{"error": "disk full"}
+	// event "job failed" with 1 exceptions, tags map[]
+	//   breadcrumb info zap "job started" map[job:reindex]
+}
+
 // Tee the logcrumbs core beside the program's own: the console core keeps
 // writing what it wrote (Info and above), while the request's entries,
 // Debug included, become its trail and the error an event.

@@ -19,7 +19,8 @@ import (
 
 type fixedClock struct{}
 
-func (fixedClock) Now() time.Time                         { return time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) }
+func (fixedClock) Now() time.Time { return time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC) }
+
 func (fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
 
 // logAll logs the same entries through logger, whatever cores it has.
@@ -32,10 +33,6 @@ func logAll(logger *zap.Logger) {
 	req.Warn("slow", zap.Duration("took", time.Second), zap.Strings("tables", []string{"a", "b"}))
 	req.Error("failed", zap.Error(fmt.Errorf("save: %w", errors.New("disk full"))), zap.Errors("more", []error{errors.New("x")}))
 	req.With(zap.Namespace("inner"), zap.Bool("b", true)).Error("nested", zap.Error(errors.New("y")))
-}
-
-func userCore(out *bytes.Buffer) zapcore.Core {
-	return zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(zapcore.AddSync(out)), zapcore.InfoLevel)
 }
 
 // TestUserOutputUnchanged: the user's JSON output is byte-identical with and
@@ -107,26 +104,5 @@ func TestUnderSampler(t *testing.T) {
 				t.Errorf("%d breadcrumbs, want %d", n, tc.want)
 			}
 		})
-	}
-}
-
-// TestAddStacktrace: the stack zap attaches to an error entry does not
-// replace the error's own or the caller's.
-func TestAddStacktrace(t *testing.T) {
-	rec := logcrumbstest.New(t)
-	hub := rec.Hub()
-	logger := zap.New(userCore(new(bytes.Buffer)), zap.AddStacktrace(zapcore.ErrorLevel)).
-		WithOptions(zapsentry.Wrap(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
-	logger.Error("failed", zap.Error(errors.New("boom")))
-	ev := rec.OnlyEvent()
-	if len(ev.Exception) != 1 || ev.Exception[0].Value != "boom" {
-		t.Fatalf("exception = %+v", ev.Exception)
-	}
-	frames := ev.Exception[0].Stacktrace.Frames
-	if top := frames[len(frames)-1]; top.Function != "TestAddStacktrace" {
-		t.Errorf("top frame = %s.%s", top.Module, top.Function)
-	}
-	if _, ok := ev.Contexts["log"]["stacktrace"]; ok {
-		t.Error("zap's stack text was copied into the log context")
 	}
 }

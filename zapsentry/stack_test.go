@@ -1,6 +1,7 @@
 package zapsentry_test
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
@@ -11,6 +12,27 @@ import (
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
+
+// TestAddStacktrace: the stack zap attaches to an error entry does not
+// replace the error's own or the caller's.
+func TestAddStacktrace(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(userCore(new(bytes.Buffer)), zap.AddStacktrace(zapcore.ErrorLevel)).
+		WithOptions(zapsentry.Wrap(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	logger.Error("failed", zap.Error(errors.New("boom")))
+	ev := rec.OnlyEvent()
+	if len(ev.Exception) != 1 || ev.Exception[0].Value != "boom" {
+		t.Fatalf("exception = %+v", ev.Exception)
+	}
+	frames := ev.Exception[0].Stacktrace.Frames
+	if top := frames[len(frames)-1]; top.Function != "TestAddStacktrace" {
+		t.Errorf("top frame = %s.%s", top.Module, top.Function)
+	}
+	if _, ok := ev.Contexts["log"]["stacktrace"]; ok {
+		t.Error("zap's stack text was copied into the log context")
+	}
+}
 
 // TestStacksStartAtCaller: with zap.AddCaller (and AddStacktrace), the
 // event's stack starts at the caller, for the sugared logger and a named

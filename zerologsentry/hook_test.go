@@ -1,13 +1,11 @@
 package zerologsentry_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,37 +17,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes, as a log file is.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// newLogger returns a Debug logger writing JSON to out, with the hook
-// sending to the returned transport.
-func newLogger(t *testing.T, opts zerologsentry.Options, out *syncBuffer) (zerolog.Logger, *logcrumbstest.Recorder) {
-	t.Helper()
-	rec := logcrumbstest.New(t)
-	hub := rec.Hub()
-	opts.Hub = hub
-	if out == nil {
-		out = new(syncBuffer)
-	}
-	return zerolog.New(out).Level(zerolog.DebugLevel).Hook(zerologsentry.NewHook(opts)), rec
-}
 
 func TestEventCarriesTrailOldestFirst(t *testing.T) {
 	logger, rec := newLogger(t, zerologsentry.Options{}, nil)
@@ -161,47 +128,6 @@ func TestContextBindings(t *testing.T) {
 	}
 	if !found {
 		t.Error("an unbound record is not in the fallback trail")
-	}
-}
-
-func TestLevelsNoLevelAndLoggerName(t *testing.T) {
-	logger, rec := newLogger(t, zerologsentry.Options{
-		Options:         logcrumbs.Options{LoggerName: "billing"},
-		BreadcrumbLevel: zerolog.InfoLevel,
-		EventLevel:      zerolog.WarnLevel,
-	}, nil)
-	_, log := zerologsentry.WithContext(context.Background(), logger)
-	log.Debug().Msg("dropped")
-	log.Info().Msg("kept")
-	log.Log().Msg("no level")
-	log.Warn().Msg("sent")
-	ev := rec.OnlyEvent()
-	if ev.Message != "sent" || ev.Level != sentry.LevelWarning || ev.Logger != "billing" {
-		t.Errorf("event = %q %q %q", ev.Message, ev.Level, ev.Logger)
-	}
-	var got []string
-	for _, b := range ev.Event.Breadcrumbs {
-		got = append(got, string(b.Level)+":"+b.Category+":"+b.Message)
-	}
-	if want := "info:billing:kept,info:billing:no level"; strings.Join(got, ",") != want {
-		t.Errorf("breadcrumbs = %v, want %s", got, want)
-	}
-}
-
-// TestEventLevelDebugMeansError: EventLevel's zero value, DebugLevel, and
-// an explicit DebugLevel both mean Error, as its godoc says: Warn stays a
-// breadcrumb and Error is the event.
-func TestEventLevelDebugMeansError(t *testing.T) {
-	for _, opts := range []zerologsentry.Options{{}, {EventLevel: zerolog.DebugLevel}} {
-		logger, rec := newLogger(t, opts, nil)
-		_, log := zerologsentry.WithContext(context.Background(), logger)
-		log.Debug().Msg("debug")
-		log.Warn().Msg("warn")
-		log.Error().Msg("error")
-		ev := rec.OnlyEvent()
-		if ev.Message != "error" || len(ev.Event.Breadcrumbs) != 2 {
-			t.Errorf("EventLevel %v: event %q with %d breadcrumbs, want \"error\" with 2", opts.EventLevel, ev.Message, len(ev.Event.Breadcrumbs))
-		}
 	}
 }
 

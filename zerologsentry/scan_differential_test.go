@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
+	"math/rand/v2"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -259,45 +260,255 @@ func dumpErrors(errs []error) string {
 	return sb.String()
 }
 
-// TestSpecialLowestMarkExact: str decides at once the byte of special's
-// lowest mark, so that mark must be the first quote or backslash of every
-// word, and there must be none when special marks nothing. Every word of
-// the bytes around the borrows and high bits of the has-zero-byte trick:
-// the quote and backslash, the bytes one above each (a borrow's false mark:
-// 0x23, 0x5D), those with the high bit set that differ from them only in it
-// (0xA2, 0xDC), and 0x00, 0x21, 0xFF.
-func TestSpecialLowestMarkExact(t *testing.T) {
-	vals := [...]byte{'"', '\\', 0x23, 0x5D, 0xA2, 0xDC, 0x00, 0x21, 0xFF}
-	var idx [8]int
-	var w [8]byte
-	for {
-		var word uint64
-		first := 8
-		for k := 7; k >= 0; k-- {
-			w[k] = vals[idx[k]]
-			word = word<<8 | uint64(w[k])
-			if w[k] == '"' || w[k] == '\\' {
-				first = k
+// TestScannerDifferentialZerologRandom: copyFields (copyTop) and the
+// scanner's copy keep what the scanner before perf-zlparse kept, for
+// records zerolog itself encodes, of random fields of every type zerolog
+// has (strings with escapes, invalid UTF-8 and of every length around
+// plainEnd's 8-byte words; integers of 17 to 20 digits, signed and not;
+// floats incl. NaN, Inf and -0; durations, times, raw JSON, Interface,
+// Dict, arrays, errors and stacks), under keys that are, or are alike to,
+// zerolog's level, time, stack and error field names, set to their
+// defaults or to odd names (empty, one byte, alike), with and without
+// zerolog's own level and timestamp members.
+func TestScannerDifferentialZerologRandom(t *testing.T) {
+	defer func(l, ts, st, e, m string, esm func(error) any, dfi bool) {
+		zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = l, ts, st
+		zerolog.ErrorFieldName, zerolog.MessageFieldName = e, m
+		zerolog.ErrorStackMarshaler, zerolog.DurationFieldInteger = esm, dfi
+	}(zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName,
+		zerolog.ErrorFieldName, zerolog.MessageFieldName, zerolog.ErrorStackMarshaler, zerolog.DurationFieldInteger)
+	zerolog.ErrorStackMarshaler = func(err error) any {
+		return []map[string]string{{"func": "f", "source": "s.go", "line": "7"}}
+	}
+	names := [][3]string{ // level, time, stack
+		{"level", "time", "stack"}, {"", "", ""}, {"l", "t", "s"}, {"lvl", "ts", "stk"},
+		{"a", "b", "ab"}, {"time", "level", "error"}, {"k", "kk", "kkkkkkkk"},
+	}
+	keys := []string{"", "a", "k", "kk", "level", "levem", "lever", "time", "tame", "timE", "took", "stack", "stacK",
+		"stuck", "error", "message", "l", "t", "s", "ab", "ba", "ts", "stk", "kkkkkkkk", "kkkkkkkkk", "kkkkkkk",
+		"k\"ey", `k\ey`, "ké", "k\x80", "k\ny"}
+	rng := rand.New(rand.NewPCG(28, 0xa))
+	str := func() string {
+		const alphabet = "ab\"\\\n\x00\x1f\x7fé\xff\x80/<>&\u2028\U0001F600"
+		var sb strings.Builder
+		n := rng.IntN(40)
+		if rng.IntN(8) == 0 {
+			n = 100 + rng.IntN(400)
+		}
+		for range n {
+			if rng.IntN(4) == 0 {
+				r := []rune(alphabet)
+				sb.WriteString(string(r[rng.IntN(len(r))]))
+				if rng.IntN(6) == 0 {
+					sb.WriteByte("\xff\x80\xc3"[rng.IntN(3)])
+				}
+			} else {
+				sb.WriteByte('a' + byte(rng.IntN(26)))
 			}
 		}
-		m := special(word)
-		got := 8
-		if m != 0 {
-			got = bits.TrailingZeros64(m) >> 3
-		}
-		if got != first {
-			t.Fatalf("special(% x): lowest mark at %d, first quote or backslash at %d", w, got, first)
-		}
-		k := 0
-		for k < 8 {
-			if idx[k]++; idx[k] < len(vals) {
-				break
+		return sb.String()
+	}
+	integer := func() int64 {
+		switch rng.IntN(5) {
+		case 0:
+			return rng.Int64N(100) - 50
+		case 1:
+			return []int64{math.MaxInt64, math.MinInt64, 999999999999999999, -999999999999999999,
+				1000000000000000000, -1000000000000000000, 99999999999999999, -99999999999999999}[rng.IntN(8)]
+		default:
+			n := rng.Int64() >> rng.IntN(64)
+			if rng.IntN(2) == 0 {
+				n = -n
 			}
-			idx[k] = 0
-			k++
+			return n
 		}
-		if k == 8 {
-			return
+	}
+	float := func() float64 {
+		return []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1e21, -1e-7, 1.5,
+			math.MaxFloat64, math.SmallestNonzeroFloat64, float64(integer()), rng.NormFloat64() * 1e10}[rng.IntN(12)]
+	}
+	var field func(e *zerolog.Event, depth int) *zerolog.Event
+	field = func(e *zerolog.Event, depth int) *zerolog.Event {
+		k := keys[rng.IntN(len(keys))]
+		switch rng.IntN(22) {
+		case 0, 1:
+			return e.Str(k, str())
+		case 2:
+			return e.Int64(k, integer())
+		case 3:
+			return e.Uint64(k, uint64(integer())*uint64(1+rng.IntN(3)))
+		case 4:
+			return e.Float64(k, float())
+		case 5:
+			return e.Float32(k, float32(float()))
+		case 6:
+			return e.Bool(k, rng.IntN(2) == 0)
+		case 7:
+			zerolog.DurationFieldInteger = rng.IntN(2) == 0
+			return e.Dur(k, time.Duration(integer()))
+		case 8:
+			return e.Time(k, time.Unix(integer()%1e10, integer()%1e9).UTC())
+		case 9:
+			return e.RawJSON(k, []byte([]string{`{"x":1,"y":[true,null]}`, `[1,"a\"b",{}]`, `"raw"`, `12345678901234567890`, `-0`, `null`, `1e999`}[rng.IntN(7)]))
+		case 10:
+			return e.Interface(k, map[string]any{"s": str(), "n": integer(), "f": 1.25, "l": []any{nil, true}})
+		case 11:
+			if depth > 3 {
+				return e.Int(k, 1)
+			}
+			d := zerolog.Dict()
+			for range rng.IntN(4) {
+				d = field(d, depth+1)
+			}
+			return e.Dict(k, d)
+		case 12:
+			return e.Strs(k, []string{str(), str()})
+		case 13:
+			return e.Ints64(k, []int64{integer(), integer()})
+		case 14:
+			return e.Err(errors.New(str()))
+		case 15:
+			return e.Stack().Err(errors.New(str()))
+		case 16:
+			return e.AnErr(k, errors.New(str()))
+		case 17:
+			return e.Bytes(k, []byte(str()))
+		case 18:
+			return e.Hex(k, []byte(str()))
+		case 19:
+			return e.IPAddr(k, net.IPv4(10, 0, 0, byte(rng.IntN(256))))
+		case 20:
+			return e.Interface(k, nil)
+		default:
+			return e.Uint8(k, uint8(integer()))
+		}
+	}
+	levels := []zerolog.Level{zerolog.TraceLevel, zerolog.DebugLevel, zerolog.InfoLevel, zerolog.WarnLevel,
+		zerolog.ErrorLevel, zerolog.NoLevel, zerolog.Level(7), zerolog.Level(-3)}
+	n := 4000
+	if testing.Short() {
+		n = 500
+	}
+	for i := range n {
+		nm := names[rng.IntN(len(names))]
+		zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = nm[0], nm[1], nm[2]
+		var buf bytes.Buffer
+		l := zerolog.New(&buf)
+		if rng.IntN(2) == 0 {
+			l = l.With().Timestamp().Logger()
+		}
+		e := l.WithLevel(levels[rng.IntN(len(levels))])
+		for range rng.IntN(8) {
+			e = field(e, 0)
+		}
+		e.Msg(str())
+		b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		checkDifferential(t, b) // the message member kept, and closing brace
+		if _, _, rest, ok := splitMessage(b, zerolog.MessageFieldName); ok {
+			checkDifferential(t, rest) // as a writer hands it over
+		}
+		if i%50 == 0 { // cut short anywhere, as no zerolog writes it
+			checkDifferential(t, b[:rng.IntN(len(b)+1)])
+		}
+	}
+}
+
+// randomFields returns the fields of a record as a hook sees them, or a
+// malformed or cut piece of one: members whose keys are zerolog's own
+// (level first or later, time, stack, error) and others, escaped keys,
+// strings, scalars, arrays and objects nested up to past maxDepth, with
+// white space, and bytes left out or added at random.
+func randomFields(r *rand.Rand) []byte {
+	keys := []string{"level", "time", "stack", "error", "message", "k", `e\"rror`, `st\u0061ck`, "a2345678"}
+	var sb strings.Builder
+	var value func(depth int)
+	object := func(depth int) {
+		sb.WriteByte('{')
+		for n := r.IntN(4); n > 0; n-- {
+			if r.IntN(8) == 0 {
+				sb.WriteString(" \t")
+			}
+			sb.WriteString(`"` + keys[r.IntN(len(keys))] + `"`)
+			if r.IntN(8) == 0 {
+				sb.WriteByte(' ')
+			}
+			sb.WriteByte(':')
+			if r.IntN(8) == 0 {
+				sb.WriteByte('\n')
+			}
+			value(depth + 1)
+			if n > 1 {
+				sb.WriteByte(',')
+			}
+		}
+		sb.WriteByte('}')
+	}
+	value = func(depth int) {
+		switch k := r.IntN(10); {
+		case k < 3:
+			sb.WriteString([]string{`"x"`, `"charge order 0: connection refused"`, `"a\"b\\"`, `""`, `"12345678\u00e9"`}[r.IntN(5)])
+		case k < 5:
+			sb.WriteString([]string{"1", "-2", "true", "null", "1.5e3", "tru", ""}[r.IntN(7)])
+		case k < 7 && depth < maxDepth+4:
+			chain := 0
+			if r.IntN(3) == 0 { // a deep chain, to reach maxDepth
+				for range maxDepth + r.IntN(3) - 1 - depth {
+					sb.WriteString(`{"o":`)
+					chain++
+				}
+			}
+			object(depth + chain)
+			sb.WriteString(strings.Repeat("}", chain))
+		case k < 9:
+			sb.WriteString([]string{`[1,"]"]`, `[{"error":"in"}]`, `[[`, `[]`, `{"a":[}]}`, `{"a" 1}`, `{1}`, `{"error":"x"}`}[r.IntN(8)])
+		default:
+			sb.WriteString([]string{"", `"open`, `}`, `,`, `:`, `]`}[r.IntN(6)])
+		}
+	}
+	sb.WriteByte('{')
+	for n := r.IntN(6); n > 0; n-- {
+		if n > 1 || r.IntN(2) == 0 {
+			sb.WriteString(`"` + keys[r.IntN(len(keys))] + `":`)
+			value(0)
+			sb.WriteByte(',')
+		}
+	}
+	b := []byte(strings.TrimSuffix(sb.String(), ","))
+	switch r.IntN(4) {
+	case 0:
+		b = b[:r.IntN(len(b)+1)]
+	case 1:
+		if i := r.IntN(len(b)); len(b) > 1 {
+			b = append(b[:i:i], b[i+1:]...)
+		}
+	}
+	return b
+}
+
+// TestScanErrorsRandom: scanErrors shows the error gatherer the members
+// the scanner before perf-zlparse showed it (its errors and its stack
+// member), for random fields near zerolog's, malformed ones included.
+func TestScanErrorsRandom(t *testing.T) {
+	fixed := []string{
+		`{"o":{"error":"open`, `{"o":{"a":"x\"`, `{"o":{"a`, `{"o":{"a":`, `{"o":{"a" `, `{"o":{"a":1 `,
+		`{"o":{"a":[1,"]`, `{"stack":"open`, `{"stack":[1,"x"]`, `{"stack":1,"error":"e"}`, `{"level":"x","level":"y"}`,
+		`{"error":"e" , "o" : { } , "error" : "f"}`, `{"o":{}}` + `,"error":"after"`, `{"o":{"p":{}},"error":"g"`,
+	}
+	r := rand.New(rand.NewPCG(20, 3))
+	for n := range 20000 + len(fixed) {
+		var b []byte
+		if n < len(fixed) {
+			b = []byte(fixed[n])
+		} else {
+			b = randomFields(r)
+		}
+		var got, want []error
+		g := errorGatherer{errs: &got}
+		scanErrors(b, &g)
+		o := oldScanner{errs: errorGatherer{errs: &want}}
+		o.scan(b)
+		if dumpErrors(got) != dumpErrors(want) || string(g.stack) != string(o.errs.stack) || (g.stack == nil) != (o.errs.stack == nil) {
+			t.Fatalf("%q: errors %s stack %q, before perf-zlparse %s stack %q", b, dumpErrors(got), g.stack, dumpErrors(want), o.errs.stack)
 		}
 	}
 }

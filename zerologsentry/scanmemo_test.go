@@ -306,3 +306,32 @@ func TestScanMemoNotAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewZLWSameNamesEachPrefix: sameNames tells each of zerolog's four
+// names from a name that starts at the same bytes but is shorter (its
+// pointer alike, its length not), and takes a copy of each as the same.
+func TestReviewZLWSameNamesEachPrefix(t *testing.T) {
+	vars := []*string{&zerolog.ErrorFieldName, &zerolog.LevelFieldName, &zerolog.TimestampFieldName, &zerolog.ErrorStackFieldName}
+	saved := fieldNames()
+	defer func() {
+		for i, v := range vars {
+			*v = saved[i]
+		}
+	}()
+	var m scanMemo
+	m.names = fieldNames()
+	for i, v := range vars {
+		if len(saved[i]) < 2 {
+			t.Fatalf("name %d, %q: too short to cut", i, saved[i])
+		}
+		*v = saved[i][:len(saved[i])-1]
+		if m.sameNames() {
+			t.Errorf("name %d cut to %q: sameNames, want another name", i, *v)
+		}
+		*v = string([]byte(saved[i]))
+		if !m.sameNames() {
+			t.Errorf("name %d copied: not sameNames", i)
+		}
+		*v = saved[i]
+	}
+}

@@ -3,6 +3,8 @@ package zerologsentry_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,13 +14,6 @@ import (
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
-
-func newWriter(t *testing.T, out *syncBuffer) (*zerologsentry.Writer, *logcrumbstest.Recorder) {
-	t.Helper()
-	rec := logcrumbstest.New(t)
-	hub := rec.Hub()
-	return zerologsentry.NewWriter(out, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}), rec
-}
 
 // addsField is a hook that adds a field: the writer sees it wherever the
 // hook is.
@@ -97,30 +92,111 @@ func TestHookAndWriterKeepEachRecordOnce(t *testing.T) {
 	}
 }
 
-// TestWriterWrite: records written with Write, without a level argument,
-// take their level from the level field.
-func TestWriterWrite(t *testing.T) {
+// TestBoundWriterTrails: a Writer looks up the trail of the context it is
+// bound to once, when bound; each bound copy keeps its records in its own
+// context's trail (one attached by WithContext, one the program attached,
+// of another capacity), and the writer it was copied from, unbound, keeps
+// writing to the fallback trail, before and after the bindings.
+func TestBoundWriterTrails(t *testing.T) {
+	w, _ := newWriter(t, new(syncBuffer))
+	base := zerolog.New(w)
+	// Named after the test: the fallback trail is the process's.
+	a1, a2, b1, unbound := t.Name()+" a1", t.Name()+" a2", t.Name()+" b1", t.Name()+" unbound"
+	base.Info().Msg(unbound + " 1")
+
+	ctxA, logA := w.WithContext(context.Background(), base)
+	own := logcrumbs.NewTrail(5)
+	ctxB, logB := w.WithContext(logcrumbs.ContextWithTrail(context.Background(), own), base)
+	if logcrumbs.FromContext(ctxA) == nil {
+		t.Fatal("WithContext attached no trail")
+	}
+	logA.Info().Msg(a1)
+	logB.Info().Msg(b1)
+	logA.Info().Msg(a2)
+	base.Info().Msg(unbound + " 2")
+
+	if got, want := messages(logcrumbs.FromContext(ctxA)), []string{a1, a2}; !slices.Equal(got, want) {
+		t.Errorf("trail of the first binding: %q, want %q", got, want)
+	}
+	if got, want := messages(logcrumbs.FromContext(ctxB)), []string{b1}; !slices.Equal(got, want) {
+		t.Errorf("trail of the second binding: %q, want %q", got, want)
+	}
+	if got, want := messages(own), []string{b1}; !slices.Equal(got, want) {
+		t.Errorf("the program's trail: %q, want %q", got, want)
+	}
+	var fallback []string
+	for _, m := range messages(logcrumbs.Fallback()) {
+		if m == unbound+" 1" || m == unbound+" 2" || m == a1 || m == b1 {
+			fallback = append(fallback, m)
+		}
+	}
+	if want := []string{unbound + " 1", unbound + " 2"}; !slices.Equal(fallback, want) {
+		t.Errorf("fallback trail: %q, want %q", fallback, want)
+	}
+}
+
+// TestWriterBehindConsoleWriter: a Writer given as a zerolog ConsoleWriter's
+// Out is written the console's text, not zerolog's JSON: no level, message
+// or field of it can be read. It keeps nothing of it, and passes it on (it
+// kept an empty info breadcrumb for every record, an error's too, which
+// was never an event, while a Hook on the same logger keeps each record).
+// In front of the ConsoleWriter, NewWriter(ConsoleWriter{...}), it reads
+// the records as the Hook does.
+func TestWriterBehindConsoleWriter(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := zerologsentry.Options{Options: rec.Options()}
 	var out syncBuffer
-	w, rec := newWriter(t, &out)
-	line := `{"level":"warn","k":"v","message":"written directly"}` + "\n"
-	if n, err := w.Write([]byte(line)); n != len(line) || err != nil {
-		t.Fatalf("Write = %d, %v", n, err)
+	log := zerolog.New(zerolog.ConsoleWriter{Out: zerologsentry.NewWriter(&out, opts), NoColor: true})
+	fb := logcrumbs.Fallback() // an unbound Writer's trail
+	kept := uint64(fb.Len()) + fb.Dropped()
+	log.Info().Str("k", "v").Msg("loading cart")
+	log.Error().Msg("checkout failed")
+	if n := uint64(fb.Len()) + fb.Dropped() - kept; n != 0 {
+		var got []string
+		for _, b := range fb.Breadcrumbs()[fb.Len()-min(int(n), fb.Len()):] {
+			got = append(got, fmt.Sprintf("%s %q %v", b.Level, b.Message, b.Data))
+		}
+		t.Errorf("behind the ConsoleWriter: %d breadcrumbs kept, want 0: %s", n, strings.Join(got, "; "))
 	}
-	if _, err := w.Write([]byte(`{"level":"error","message":"boom"}` + "\n")); err != nil {
-		t.Fatal(err)
+	if n := len(rec.Events()); n != 0 {
+		t.Errorf("behind the ConsoleWriter: %d events, want 0", n)
 	}
-	ev := rec.OnlyEvent()
-	if ev.Message != "boom" || ev.Level != "error" {
-		t.Errorf("event = %q %q", ev.Message, ev.Level)
+	if s := out.String(); !strings.Contains(s, "INF loading cart k=v") || !strings.Contains(s, "ERR checkout failed") {
+		t.Errorf("the console's output is not passed on: %q", s)
 	}
-	if !strings.Contains(out.String(), "written directly") {
-		t.Error("Write did not pass the record on")
+
+	for _, writer := range []bool{false, true} {
+		rec.Reset()
+		ctx := rec.Context(context.Background())
+		console := zerolog.ConsoleWriter{Out: &out, NoColor: true}
+		if writer {
+			w := zerologsentry.NewWriter(console, opts)
+			_, log = w.WithContext(ctx, zerolog.New(w))
+		} else {
+			_, log = zerologsentry.WithContext(ctx, zerolog.New(console).Hook(zerologsentry.NewHook(opts)))
+		}
+		log.Info().Str("k", "v").Msg("loading cart")
+		log.Error().Msg("checkout failed")
+		ev := rec.OnlyEvent()
+		bs := ev.Breadcrumbs()
+		if ev.Message != "checkout failed" || len(bs) != 1 || bs[0].Message != "loading cart" || bs[0].Data["k"] != "v" {
+			t.Errorf("writer %v, in front of the ConsoleWriter: event %q, breadcrumbs %+v", writer, ev.Message, bs)
+		}
 	}
-	found := false
-	for _, b := range logcrumbs.Fallback().Breadcrumbs() {
-		found = found || (b.Message == "written directly" && b.Level == "warning" && b.Data["k"] == "v")
-	}
-	if !found {
-		t.Error("the unbound writer's warn record is not in the fallback trail")
+}
+
+// TestWriteThroughFilteredLevelWriter: Write (as a diode or io.MultiWriter
+// calls it) on a Writer whose next is a FilteredLevelWriter passes the line
+// to next.Write, which does not filter, as without logcrumbs.
+func TestWriteThroughFilteredLevelWriter(t *testing.T) {
+	line := []byte(`{"level":"debug","message":"d"}` + "\n")
+	var without, with syncBuffer
+	f1 := &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: &without}, Level: zerolog.InfoLevel}
+	f1.Write(line)
+	hub := logcrumbstest.New(t).Hub()
+	f2 := &zerolog.FilteredLevelWriter{Writer: zerolog.LevelWriterAdapter{Writer: &with}, Level: zerolog.InfoLevel}
+	zerologsentry.NewWriter(f2, zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}).Write(line)
+	if without.String() != with.String() {
+		t.Errorf("output differs: without %q, with %q", without.String(), with.String())
 	}
 }

@@ -13,9 +13,100 @@ import (
 	xslog "golang.org/x/exp/slog"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/slogsentry/expslog"
 )
+
+type panicValuer struct{}
+
+func (panicValuer) LogValue() xslog.Value { panic("valuer exploded") }
+
+type user struct{ id string }
+
+func (u user) LogValue() xslog.Value { return xslog.GroupValue(xslog.String("id", u.id)) }
+
+// TestLogValuerAndLevels: an x/exp LogValuer resolves as in log/slog (here to
+// the user group), and the levels come from slogsentry.Options.
+func TestLogValuerAndLevels(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	l := xslog.New(expslog.NewHandler(nil, slogsentry.Options{
+		Options:         logcrumbs.Options{Hub: hub},
+		BreadcrumbLevel: slog.LevelInfo,
+		EventLevel:      slog.LevelWarn,
+	}))
+	ctx := logcrumbs.NewContext(context.Background())
+	l.DebugContext(ctx, "dropped")
+	l.InfoContext(ctx, "kept")
+	l.WarnContext(ctx, "sent", "user", user{"42"})
+	ev := rec.OnlyEvent()
+	if ev.Level != "warning" || ev.User.ID != "42" || len(ev.Event.Breadcrumbs) != 1 || ev.Event.Breadcrumbs[0].Message != "kept" {
+		t.Errorf("event = %q %+v %+v", ev.Level, ev.User, ev.Event.Breadcrumbs)
+	}
+}
+
+// selfValuer's LogValue returns itself: a LogValuer that never resolves.
+type selfValuer struct{}
+
+func (s selfValuer) LogValue() xslog.Value { return xslog.AnyValue(s) }
+
+// counted counts its LogValue calls.
+type counted struct{ n *atomic.Int32 }
+
+func (c counted) LogValue() xslog.Value { c.n.Add(1); return xslog.StringValue("resolved") }
+
+// nested resolves to a group holding a panicking LogValuer.
+type nested struct{}
+
+func (nested) LogValue() xslog.Value {
+	return xslog.GroupValue(xslog.String("ok", "yes"), xslog.Any("bad", panicValuer{}))
+}
+
+// TestLogValuers: x/exp LogValuers are resolved as slogsentry resolves
+// log/slog's: a panic or an endless chain becomes text naming the user's
+// type (as for log/slog, see slogsentry's TestBadInputNeverPanics), a
+// LogValuer inside the group another returns is resolved too, and one given
+// to With is resolved once, then, not for every record.
+func TestLogValuers(t *testing.T) {
+	var calls atomic.Int32
+	panics := logcrumbs.Stats().UserPanics
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
+	ctx := logcrumbs.NewContext(context.Background())
+	withValuer := logger.With("once", counted{&calls})
+	for range 3 {
+		withValuer.InfoContext(ctx, "record")
+	}
+	logger.InfoContext(ctx, "bad", "panic", panicValuer{}, "loop", selfValuer{}, "nested", nested{})
+	logger.ErrorContext(ctx, "boom")
+
+	ev := rec.OnlyEvent()
+	if len(ev.Event.Breadcrumbs) != 4 {
+		t.Fatalf("breadcrumbs = %+v", ev.Event.Breadcrumbs)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("a LogValuer given to With was called %d times, want 1", n)
+	}
+	if d := ev.Event.Breadcrumbs[2].Data; d["once"] != "resolved" {
+		t.Errorf("With's LogValuer = %v", d["once"])
+	}
+	d := ev.Event.Breadcrumbs[3].Data
+	for key, want := range map[string]string{
+		"panic": "!PANIC in expslog_test.panicValuer.LogValue: valuer exploded",
+		"loop":  "!LOOP: LogValue called 100 times on expslog_test.selfValuer",
+	} {
+		if d[key] != want {
+			t.Errorf("%s = %q, want %q", key, d[key], want)
+		}
+	}
+	n, _ := d["nested"].(map[string]any)
+	if n["ok"] != "yes" || n["bad"] != "!PANIC in expslog_test.panicValuer.LogValue: valuer exploded" {
+		t.Errorf("nested = %#v", d["nested"])
+	}
+	if got := logcrumbs.Stats().UserPanics - panics; got != 2 {
+		t.Errorf("UserPanics grew by %d, want 2", got)
+	}
+}
 
 // countValuer's LogValue returns how many times it was called.
 type countValuer struct{ n *atomic.Int32 }

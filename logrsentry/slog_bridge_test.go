@@ -1,0 +1,189 @@
+package logrsentry_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-logr/logr"
+	"github.com/go-logr/logr/funcr"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/logrsentry"
+)
+
+// slogScript logs through logr.ToSlogHandler of log, as Kubernetes does
+// when it makes klog's or controller-runtime's logger slog's default.
+func slogScript(ctx context.Context, log logr.Logger) {
+	sl := slog.New(logr.ToSlogHandler(log)).With("ctrl", "pods").WithGroup("req")
+	sl.WarnContext(ctx, "slow", "ms", 900, slog.Group("pod", "ns", "default"))
+	sl.Log(ctx, slog.Level(-1), "cache miss", "key", "pods/x") // V(1)
+	sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"))
+}
+
+// TestSlogBridgeOutputUnchanged: slog records that reach the user's sink
+// through logr.ToSlogHandler are written byte for byte as without
+// logcrumbs (funcr takes them as a logr.SlogSink: nested groups, its own
+// V filter, the slog call's site), and logcrumbs keeps them in the trail of
+// the slog call's context, with logr's "group.key" names.
+func TestSlogBridgeOutputUnchanged(t *testing.T) {
+	run := func(wrap bool) string {
+		var out strings.Builder
+		log := funcr.NewJSON(func(obj string) { out.WriteString(obj + "\n") },
+			funcr.Options{LogCaller: funcr.All})
+		if !wrap {
+			slogScript(context.Background(), log)
+			return out.String()
+		}
+		ev := wrappedSlogScript(t, log)
+		if b := ev.Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req.pod.ns"]) != "default" {
+			t.Errorf("breadcrumbs %+v, want req.pod.ns", b)
+		}
+		return out.String()
+	}
+	without, with := run(false), run(true)
+	if without != with {
+		t.Fatalf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+	if !strings.Contains(without, `"req":{"ms":900,"pod":{"ns":"default"}}`) || strings.Contains(without, "cache miss") ||
+		!strings.Contains(without, `"caller":{"file":"slog_bridge_test.go"`) {
+		t.Errorf("funcr's output is not what the test expects: %s", without)
+	}
+}
+
+// wrappedSlogScript runs slogScript through log wrapped by logrsentry,
+// unbound, in a recorded request's context, checks what any wrapped sink
+// must give (one event, the three breadcrumbs in the slog call's trail,
+// the log context) and returns the event.
+func wrappedSlogScript(t *testing.T, log logr.Logger) logcrumbstest.Event {
+	t.Helper()
+	rec := logcrumbstest.New(t)
+	log = logrsentry.Wrap(log, logrsentry.Options{Options: rec.Options()})
+	ctx := rec.Context(context.Background())
+	slogScript(ctx, log) // unbound logger, the slog call's context
+	evs := rec.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want 1", len(evs))
+	}
+	if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 3 {
+		t.Errorf("%d breadcrumbs in the slog call's context, want 3", n)
+	}
+	if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
+		t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
+	}
+	if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
+		t.Errorf("log context %v", lc)
+	}
+	return evs[0]
+}
+
+// plainSink is a logr sink that is no logr.SlogSink (as stdr, testr or
+// logrusr): logr.ToSlogHandler hands it slog records as Info and Error
+// calls. It writes each call with its caller, as found by its call depth.
+type plainSink struct {
+	mu    *sync.Mutex
+	out   *strings.Builder
+	depth int
+	name  string
+	kv    []any
+}
+
+func (s *plainSink) Init(info logr.RuntimeInfo) { s.depth = info.CallDepth }
+
+func (s *plainSink) Enabled(level int) bool { return level <= 0 }
+
+func (s *plainSink) Info(level int, msg string, kv ...any) {
+	s.write(fmt.Sprintf("V(%d)", level), msg, kv)
+}
+
+func (s *plainSink) Error(err error, msg string, kv ...any) {
+	s.write(fmt.Sprintf("error(%v)", err), msg, kv)
+}
+
+func (s *plainSink) write(what, msg string, kv []any) {
+	_, file, line, _ := runtime.Caller(s.depth + 2)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.out, "%s:%d %s %s %q %v %v\n", filepath.Base(file), line, s.name, what, msg, s.kv, kv)
+}
+
+func (s *plainSink) WithValues(kv ...any) logr.LogSink {
+	s2 := *s
+	s2.kv = append(slices.Clip(s.kv), kv...)
+	return &s2
+}
+
+func (s *plainSink) WithName(name string) logr.LogSink {
+	s2 := *s
+	s2.name += "/" + name
+	return &s2
+}
+
+func (s *plainSink) WithCallDepth(depth int) logr.LogSink {
+	s2 := *s
+	s2.depth += depth
+	return &s2
+}
+
+// TestSlogBridgePlainSink: TestSlogBridgeOutputUnchanged for a sink that
+// is no logr.SlogSink: logcrumbs keeps the slog records that reach it
+// through logr.ToSlogHandler in the trail of the slog call's context, as
+// the package says ("keeps slog records in the trail of the slog call's
+// context when it carries one, else of the logger's"), not in the
+// process-wide fallback trail, where every request's records mix; and the
+// sink gets the calls, values and call sites it got without logcrumbs.
+func TestSlogBridgePlainSink(t *testing.T) {
+	run := func(wrap bool) string {
+		var out strings.Builder
+		log := logr.New(&plainSink{mu: new(sync.Mutex), out: &out})
+		if !wrap {
+			slogScript(context.Background(), log)
+			return out.String()
+		}
+		wrappedSlogScript(t, log)
+		return out.String()
+	}
+	without, with := run(false), run(true)
+	if without != with {
+		t.Fatalf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+	if !strings.Contains(without, `"slow" [ctrl pods] [req.ms 900 req.pod.ns default]`) ||
+		strings.Contains(without, "cache miss") || !strings.Contains(without, "slog_bridge_test.go:") {
+		t.Errorf("the sink's output is not what the test expects: %s", without)
+	}
+}
+
+// TestSlogBridgeGroupsReachDottedPaths: a slog record logged through
+// logr.ToSlogHandler of a wrapped logger (klog's logger as slog's default)
+// with slog.Group("http", "status", 500) is read by TagKeys and
+// EscalateIf's Lookup at "http.status", as the same call through
+// slogsentry is.
+func TestSlogBridgeGroupsReachDottedPaths(t *testing.T) {
+	t.Skip("defect: the bridge flattens slog groups to \"http.status\" keys (as logr's own conversion), " +
+		"and dotted paths (TagKeys, FingerprintKey, EscalateIf's Lookup) reach groups only, not dotted keys")
+	rec := logcrumbstest.New(t)
+	o := rec.Options()
+	o.TagKeys = []string{"http.status"}
+	o.EscalateIf = func(r logcrumbs.Record) bool {
+		_, ok := r.Lookup("http.status")
+		return ok
+	}
+	ctx := rec.Context(context.Background())
+	_, log := logrsentry.WithContext(ctx, logrsentry.Wrap(logr.Discard(), logrsentry.Options{Options: o}))
+	slog.New(logr.ToSlogHandler(log)).InfoContext(ctx, "response", slog.Group("http", "status", 500))
+	evs := rec.Events()
+	if len(evs) != 1 {
+		t.Fatalf("%d events, want the record escalated by http.status", len(evs))
+	}
+	if got := evs[0].Tags["http.status"]; got != "500" {
+		t.Errorf("tag http.status = %q, want 500", got)
+	}
+}

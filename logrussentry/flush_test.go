@@ -1,0 +1,156 @@
+package logrussentry_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/sirupsen/logrus"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logrussentry"
+)
+
+// heldTransport delivers events only when flushed, as sentry-go's HTTP
+// transport sends them only from its queue.
+type heldTransport struct {
+	mu              sync.Mutex
+	held, delivered []*sentry.Event
+}
+
+func (t *heldTransport) Configure(sentry.ClientOptions) {}
+
+func (t *heldTransport) SendEvent(ev *sentry.Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.held = append(t.held, ev)
+}
+
+func (t *heldTransport) Flush(time.Duration) bool { return t.FlushWithContext(context.Background()) }
+
+func (t *heldTransport) FlushWithContext(context.Context) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.delivered, t.held = append(t.delivered, t.held...), nil
+	return true
+}
+
+func (t *heldTransport) Close() {}
+
+func (t *heldTransport) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.delivered)
+}
+
+// TestFatalAndPanicFlush: before logrus exits (Fatal) or panics (Panic),
+// the events sent so far are delivered; an Error entry does not wait.
+func TestFatalAndPanicFlush(t *testing.T) {
+	tr := &heldTransport{}
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	l := logrus.New()
+	l.SetOutput(&bytes.Buffer{})
+	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	log := l.WithContext(logcrumbs.NewContext(context.Background()))
+
+	log.Error("earlier " + t.Name())
+	if n := tr.count(); n != 0 {
+		t.Fatalf("an Error entry flushed: %d delivered", n)
+	}
+	atExit := -1
+	l.ExitFunc = func(int) { atExit = tr.count() }
+	log.Fatal("fatal " + t.Name())
+	if atExit != 2 {
+		t.Errorf("%d events delivered when logrus exits, want 2", atExit)
+	}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				atExit = tr.count()
+			}
+		}()
+		log.Panic("panic " + t.Name())
+	}()
+	if atExit != 3 {
+		t.Errorf("%d events delivered when logrus panics, want 3", atExit)
+	}
+}
+
+// TestOnlyExitsAndPanicsWait: Fatal and Panic in all their forms wait for
+// delivery; Log, Logf and Logln at FatalLevel or PanicLevel, which logrus
+// documents as neither exiting nor panicking, are sent without waiting (they
+// waited up to FlushTimeout each, 2 seconds with Sentry unreachable).
+func TestOnlyExitsAndPanicsWait(t *testing.T) {
+	tr := &heldTransport{}
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := logrus.New()
+	l.SetOutput(&bytes.Buffer{})
+	l.ExitFunc = func(int) {}
+	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())}}))
+	log := l.WithContext(logcrumbs.NewContext(context.Background()))
+	for i, c := range []struct {
+		name  string
+		log   func(msg string)
+		waits bool
+	}{
+		{"Entry.Log(Fatal)", func(m string) { log.Log(logrus.FatalLevel, m) }, false},
+		{"Entry.Logf(Panic)", func(m string) { log.Logf(logrus.PanicLevel, "%s", m) }, false},
+		{"Logger.Logln(Fatal)", func(m string) { l.Logln(logrus.FatalLevel, m) }, false},
+		{"Logger.Log(Panic)", func(m string) { l.Log(logrus.PanicLevel, m) }, false},
+		{"Entry.Fatal", func(m string) { log.Fatal(m) }, true},
+		{"Entry.Fatalf", func(m string) { log.Fatalf("%s", m) }, true},
+		{"Logger.Fatalln", func(m string) { l.Fatalln(m) }, true},
+		{"Logger.FatalFn", func(m string) { l.FatalFn(func() []any { return []any{m} }) }, true},
+		{"Entry.Panic", func(m string) { log.Panic(m) }, true},
+		{"Logger.Panicf", func(m string) { l.Panicf("%s", m) }, true},
+		{"Entry.Panicln", func(m string) { log.Panicln(m) }, true},
+	} {
+		tr.FlushWithContext(context.Background()) // deliver what is held
+		before := tr.count()
+		func() {
+			defer func() { _ = recover() }()
+			c.log(fmt.Sprint(c.name, " ", i))
+		}()
+		if waited := tr.count() > before; waited != c.waits {
+			t.Errorf("%s: waited for delivery %v, want %v", c.name, waited, c.waits)
+		}
+	}
+}
+
+// TestFireDoesNotBlock: with sentry-go's HTTP transport and a Sentry that
+// never answers, Error entries return at once.
+func TestFireDoesNotBlock(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-release }))
+	defer srv.Close()
+	defer close(release)
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: strings.Replace(srv.URL, "http://", "http://key@", 1) + "/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := logrus.New()
+	l.SetOutput(&bytes.Buffer{})
+	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: sentry.NewHub(client, sentry.NewScope())}}))
+	log := l.WithContext(logcrumbs.NewContext(context.Background()))
+	start := time.Now()
+	for i := range 20 {
+		log.WithError(fmt.Errorf("e%d", i)).Errorf("failed %d", i)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("20 Error entries took %v", d)
+	}
+}
