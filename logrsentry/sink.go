@@ -197,9 +197,16 @@ func NewSink(next logr.LogSink, opts Options) logr.LogSink {
 // level kept: logrsentry.Wrap(zapr.NewLogger(z), opts). The logger's own
 // sink is told of the one frame the tee adds (through WithCallDepth, when it
 // has it), so the call sites it writes do not change. A logger without a
-// sink (logr.Discard()) becomes a stand-alone logcrumbs logger.
+// sink (logr.Discard()) becomes a stand-alone logcrumbs logger. A logger
+// that feeds logcrumbs already (built here, with Wrap or NewSink) is
+// returned as it is, its options unchanged: a second tee would keep every
+// record twice, the inner one where WithContext cannot bind it (the
+// fallback trail).
 func Wrap(logger logr.Logger, opts Options) logr.Logger {
 	next := logger.GetSink()
+	if _, ok := teeOf(next); ok {
+		return logger
+	}
 	if d, ok := next.(logr.CallDepthLogSink); ok {
 		next = d.WithCallDepth(1)
 	}
