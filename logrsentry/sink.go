@@ -31,8 +31,9 @@
 // land in the fallback trail; that is why this sink exists. The other way,
 // logr.ToSlogHandler(log) of a logger built here (as Kubernetes makes
 // klog's logger slog's default) keeps slog records in the trail of the slog
-// call's context when it carries one, else of the logger's, with group
-// keys joined by "."; your sink gets them as it did before: whole (groups,
+// call's context when it carries one, else of the logger's (a logger bound
+// to none sends them through the hub of the call's context, as slogsentry
+// does), with group keys joined by "."; your sink gets them as it did before: whole (groups,
 // context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
 // klog), and as Info and Error calls otherwise.
 //
