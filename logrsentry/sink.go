@@ -31,8 +31,9 @@
 // land in the fallback trail; that is why this sink exists. The other way,
 // logr.ToSlogHandler(log) of a logger built here (as Kubernetes makes
 // klog's logger slog's default) keeps slog records in the trail of the slog
-// call's context when it carries one, else of the logger's, with group
-// keys joined by "."; your sink gets them as it did before: whole (groups,
+// call's context when it carries one, else of the logger's (a logger bound
+// to none sends them through the hub of the call's context, as slogsentry
+// does), with group keys joined by "."; your sink gets them as it did before: whole (groups,
 // context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
 // klog), and as Info and Error calls otherwise.
 //
@@ -197,9 +198,16 @@ func NewSink(next logr.LogSink, opts Options) logr.LogSink {
 // level kept: logrsentry.Wrap(zapr.NewLogger(z), opts). The logger's own
 // sink is told of the one frame the tee adds (through WithCallDepth, when it
 // has it), so the call sites it writes do not change. A logger without a
-// sink (logr.Discard()) becomes a stand-alone logcrumbs logger.
+// sink (logr.Discard()) becomes a stand-alone logcrumbs logger. A logger
+// that feeds logcrumbs already (built here, with Wrap or NewSink) is
+// returned as it is, its options unchanged: a second tee would keep every
+// record twice, the inner one where WithContext cannot bind it (the
+// fallback trail).
 func Wrap(logger logr.Logger, opts Options) logr.Logger {
 	next := logger.GetSink()
+	if _, ok := teeOf(next); ok {
+		return logger
+	}
 	if d, ok := next.(logr.CallDepthLogSink); ok {
 		next = d.WithCallDepth(1)
 	}

@@ -83,7 +83,11 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 		}
 		lvl = sentryLevel(-v)
 	}
-	if ctx == nil || logcrumbs.FromContext(ctx) == nil {
+	// The slog call's context when it carries a trail, else the bound
+	// one; unbound, the call's still, for its hub (sentryhttp's request
+	// hub), as slogsentry's: its records go to the fallback trail either
+	// way.
+	if s.ctx != nil && (ctx == nil || logcrumbs.FromContext(ctx) == nil) {
 		ctx = s.ctx
 	}
 	e := core.Entry{Time: r.Time, Level: lvl, Logger: s.name, Message: r.Message, PC: r.PC}

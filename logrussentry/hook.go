@@ -52,7 +52,9 @@
 // A nil error is a null field; a typed nil error is shown as text and is no
 // exception. Values that cannot be encoded as JSON show
 // "!UNENCODABLE T: reason"; a nested map that holds itself shows
-// "!CYCLE: the map holds itself" where it recurs.
+// "!CYCLE: the map holds itself" where it recurs. A *logrus.Entry (what
+// logrus panics with after a Panic entry, recovered and logged as a field)
+// shows its message, as Middleware and RunJob read that panic.
 //
 // Fire always returns nil and never blocks on Sentry, except for the
 // entries of Fatal and Panic (and their f, ln and Fn forms): the process is
@@ -266,6 +268,12 @@ func addValue(rec *core.Record, key string, v any, errs *[]error, depth int, out
 		addGroup(rec, key, x, errs, depth, outer)
 	case map[string]any:
 		addGroup(rec, key, x, errs, depth, outer)
+	case *logrus.Entry: // what logrus panics with, recovered and logged
+		if x == nil {
+			rec.AddScalar(core.KindNull, key, 0)
+			return
+		}
+		rec.AddText(core.KindString, key, x.Message) // its JSON never encodes
 	default: // errors, Stringers, []byte, anything else as JSON
 		render.Any(rec, key, x, errs)
 	}

@@ -55,6 +55,7 @@ func Run(t *testing.T, d Driver) {
 		{"PanickingUserMethods", testPanickingUserMethods},
 		{"PanickingErrorBesideAnother", testPanickingErrorBesideAnother},
 		{"PanickingUnwrapKeepsTheChain", testPanickingUnwrapKeepsTheChain},
+		{"PanickingMarshalJSONCounted", testPanickingMarshalJSONCounted},
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
 		{"ConcurrentDedupedRepeatsCounted", testConcurrentDedupedRepeatsCounted},

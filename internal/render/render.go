@@ -125,6 +125,9 @@ func JSON(rec *buffer.Record, key string, x any) {
 	var b []byte
 	var err error
 	if p := Safely(func() { b, err = json.Marshal(x) }); p != nil {
+		// A MarshalJSON or MarshalText of the program's: counted as the
+		// other methods' panics are (Panic).
+		stats.UserPanics.Add(1)
 		rec.AddText(buffer.KindPanic, key, fmt.Sprintf("!PANIC encoding %T as JSON: %s", x, Text(p)))
 		return
 	}

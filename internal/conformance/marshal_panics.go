@@ -1,0 +1,47 @@
+package conformance
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// panicJSON is a value (not an error, not a Stringer) whose MarshalJSON
+// panics: the logger's generic field (slog.Any, zap.Any, a logrus field, a
+// logr value) reaches logcrumbs' JSON encoding of it.
+type panicJSON struct{}
+
+func (panicJSON) MarshalJSON() ([]byte, error) { panic("marshal exploded") }
+
+// PanickingMarshalJSONCounted: a MarshalJSON method that panics is
+// recovered like a String or Error method that panics: the field shows
+// "!PANIC ..." with the panic's value, the fields after it are kept, and
+// the panic is counted in Stats().UserPanics, which the documentation
+// says counts the panics recovered in the user's "String, Error, LogValue,
+// Marshal..." methods. On 0e39369 it was not counted: a program that
+// exports UserPanics as a metric saw none of them. (Not for loggers that
+// encode such values themselves, before logcrumbs sees the record.)
+func testPanickingMarshalJSONCounted(t *testing.T, d Driver) {
+	if d.UserPanicsReachCaller {
+		t.Skip("the logger calls MarshalJSON itself, before logcrumbs sees the record")
+	}
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	before := logcrumbs.Stats().UserPanics
+	log.Log(Info, "survives", Field{"v", panicJSON{}}, Field{"after", "kept"})
+	after := logcrumbs.Stats().UserPanics
+	log.Log(Error, "failed")
+	ev := one(t, rec)
+	data := ev.Breadcrumbs()[0].Data
+	if got, _ := data["v"].(string); !strings.HasPrefix(got, "!PANIC") || !strings.Contains(got, "marshal exploded") {
+		t.Errorf("v = %q, want the panic recovered and shown", data["v"])
+	}
+	if data["after"] != "kept" {
+		t.Errorf("after = %q, want kept", data["after"])
+	}
+	if after == before {
+		t.Errorf("Stats().UserPanics did not count the MarshalJSON panic (still %d)", after)
+	}
+}
