@@ -12,12 +12,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/getsentry/sentry-go"
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/logrsentry"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 // slogScript logs through logr.ToSlogHandler of log, as Kubernetes does
@@ -185,5 +187,61 @@ func TestSlogBridgeGroupsReachDottedPaths(t *testing.T) {
 	}
 	if got := evs[0].Tags["http.status"]; got != "500" {
 		t.Errorf("tag http.status = %q, want 500", got)
+	}
+}
+
+// TestSlogBridgeHubOfTheCallsContext: a slog record through
+// logr.ToSlogHandler of a logger not bound by WithContext, logged with a
+// context that carries a Sentry hub but no trail (sentryhttp's handler
+// without logcrumbs.Middleware, sentry.SetHubOnContext), is sent through
+// that hub, with its scope (the request, tags), as slogsentry sends the
+// same record. On 0e39369 the context was dropped for having no trail, so
+// the event went to the current hub instead: here one with no client, so
+// the event was lost.
+func TestSlogBridgeHubOfTheCallsContext(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub().Clone()
+	hub.Scope().SetTag("request", "r1")
+	ctx := sentry.SetHubOnContext(context.Background(), hub)
+
+	bridge := slog.New(logr.ToSlogHandler(logr.New(logrsentry.NewSink(nil, logrsentry.Options{}))))
+	bridge.ErrorContext(ctx, "through logr", "err", errors.New("a"))
+	slog.New(slogsentry.NewHandler(nil, slogsentry.Options{})).ErrorContext(ctx, "through slogsentry", "err", errors.New("b"))
+
+	got := map[string]string{}
+	for _, ev := range rec.Events() {
+		got[ev.Message] = ev.Tags["request"]
+	}
+	for _, msg := range []string{"through slogsentry", "through logr"} {
+		if tag, ok := got[msg]; !ok || tag != "r1" {
+			t.Errorf("%q: sent %v through the context's hub (tag %q), want it sent there; events %v", msg, ok, tag, got)
+		}
+	}
+}
+
+// TestSlogBridgeWarnAndDebugLevels: slog records through
+// logr.ToSlogHandler keep slog's levels, as slogsentry keeps them: a Warn
+// record a warning breadcrumb, a Debug record a debug breadcrumb at the
+// default Verbosity. Judgment call, left as it is: the bridge follows
+// logr's own conversion (V = -level, clamped at 0), the one klog documents
+// for Kubernetes (slog's Debug is V(4), its Warn V(0) Info), and the V
+// levels the program's sink writes; a program that wants slog's Debug
+// records kept sets Options.Verbosity to 4. Unskipped, on 0e39369:
+//
+//	breadcrumbs info:disk almost full, want slog's levels
+func TestSlogBridgeWarnAndDebugLevels(t *testing.T) {
+	t.Skip("defect (judgment call, logr's convention): the bridge maps slog levels as logr does, Warn to V(0) Info and Debug to V(4); see the comment")
+	rec := logcrumbstest.New(t)
+	ctx, log := logrsentry.WithContext(rec.Context(context.Background()), logr.New(logrsentry.NewSink(nil, logrsentry.Options{Options: rec.Options()})))
+	sl := slog.New(logr.ToSlogHandler(log))
+	sl.WarnContext(ctx, "disk almost full")
+	sl.DebugContext(ctx, "cache miss")
+	log.Error(nil, "failed")
+	var got []string
+	for _, b := range rec.OnlyEvent().Breadcrumbs() {
+		got = append(got, string(b.Level)+":"+b.Message)
+	}
+	if s := strings.Join(got, ","); s != "warning:disk almost full,debug:cache miss" {
+		t.Errorf("breadcrumbs %s, want slog's levels", s)
 	}
 }
