@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
+
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/getsentry/sentry-go"
+
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
+
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/internal/race"
