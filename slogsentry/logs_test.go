@@ -21,7 +21,7 @@ import (
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
-// TestReviewS30LogsKeyRepeated: a record two of whose attributes end up
+// TestLogsKeyRepeated: a record two of whose attributes end up
 // under one key sends to Sentry Logs what its event's "log" context holds,
 // as the Logs level's doc promises ("scrubbed and user-gated as events
 // are"): the last entry of a key wins, in the data map as in the Logs
@@ -30,7 +30,7 @@ import (
 // named, or when a group's key and another attribute's differ only in
 // invalid UTF-8 (which both become U+FFFD): the map's or the group's
 // fields under dotted keys, beside the value that replaced it.
-func TestReviewS30LogsKeyRepeated(t *testing.T) {
+func TestLogsKeyRepeated(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		attrs []any
@@ -143,7 +143,7 @@ func TestLogsClientSwap(t *testing.T) {
 	}
 }
 
-// TestReviewS30LogsUserGateClientSwap: while the client of the hub records
+// TestLogsUserGateClientSwap: while the client of the hub records
 // fall back to (Options.Hub, the current hub) is swapped between one that
 // collects user data (DataCollection.UserInfo) and one that does not, no Sentry
 // log that reaches the second carries the user's email: the user gate is
@@ -156,7 +156,7 @@ func TestLogsClientSwap(t *testing.T) {
 // second (before the fix, 6,949 of 18,429 logs the second client got in
 // 2 s of swapping held user.email). A log that keeps user data is now
 // emitted through the client that allowed it. Events are not affected.
-func TestReviewS30LogsUserGateClientSwap(t *testing.T) {
+func TestLogsUserGateClientSwap(t *testing.T) {
 	var leaked, sentB atomic.Int64
 	newClient := func(pii, count bool) *sentry.Client {
 		c, err := sentry.NewClient(sentry.ClientOptions{DataCollection: &sentry.DataCollection{UserInfo: sentry.Set(pii)}, BeforeSendLog: func(l *sentry.Log) *sentry.Log {
@@ -198,12 +198,12 @@ func TestReviewS30LogsUserGateClientSwap(t *testing.T) {
 	}
 }
 
-// TestReviewSlogLogsDump logs records of many shapes through a handler
+// TestSlogLogsDump logs records of many shapes through a handler
 // with a Logs level, PII off and on, and compares the Sentry Logs sent
 // (level, severity, body, attributes with types; not times or IDs) with
-// testdata/logs_review_main.golden, what main sent; LOGS_REVIEW_DUMP
+// testdata/logs_dump.golden, what main sent; LOGS_DUMP
 // writes the dump instead.
-func TestReviewSlogLogsDump(t *testing.T) {
+func TestSlogLogsDump(t *testing.T) {
 	var out strings.Builder
 	for _, pii := range []bool{false, true} {
 		rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
@@ -238,11 +238,11 @@ func TestReviewSlogLogsDump(t *testing.T) {
 			}
 		}
 	}
-	if p := os.Getenv("LOGS_REVIEW_DUMP"); p != "" {
+	if p := os.Getenv("LOGS_DUMP"); p != "" {
 		if err := os.WriteFile(p, []byte(out.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	golden.Check(t, out.String(), "testdata/logs_review_main.golden")
+	golden.Check(t, out.String(), "testdata/logs_dump.golden")
 }

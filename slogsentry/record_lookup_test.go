@@ -12,13 +12,13 @@ import (
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
-// TestReviewS30LookupGroupRepeated: Record.Lookup of a group, for
+// TestLookupGroupRepeated: Record.Lookup of a group, for
 // Options.EscalateIf, is the group's map "converted as in the event's
 // "log" context" (logcrumbs.Record's doc): a group logged twice is one
 // map there, holding the fields of both, so Lookup returns that map, not
 // the last group's fields alone. A group after a value of its key starts
 // anew, as in the data map.
-func TestReviewS30LookupGroupRepeated(t *testing.T) {
+func TestLookupGroupRepeated(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		attrs []any

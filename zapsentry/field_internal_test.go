@@ -138,12 +138,12 @@ func TestAddFieldsAsAddTo(t *testing.T) {
 	}
 }
 
-// TestReviewZapicPlainRuns (review of perf-zapic): runs of fields of every
+// TestPlainFieldRuns (review of perf-zapic): runs of fields of every
 // plain type, with random bits in Integer (overflowing every narrow type,
 // NaN payloads, negative uints), keys of every length, and fields that are
 // not plain between them, are copied by addFields as zap's Field.AddTo
 // copies them one by one, in every record limit.
-func TestReviewZapicPlainRuns(t *testing.T) {
+func TestPlainFieldRuns(t *testing.T) {
 	plain := []zapcore.FieldType{
 		zapcore.StringType, zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type,
 		zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType,

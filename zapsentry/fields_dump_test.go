@@ -281,8 +281,8 @@ func zapicAll(t *testing.T) string {
 
 var zapicID = regexp.MustCompile(`"sentry.event_id":"[0-9a-f]*…?"|[0-9a-f]{32}|"timestamp":"[^"]*"|"sentry.release":{"value":"[^"]*"`)
 
-// TestReviewZapicDump compares the dump with main's.
-func TestReviewZapicDump(t *testing.T) {
+// TestFieldsDump compares the dump with main's.
+func TestFieldsDump(t *testing.T) {
 	var dumps [2]string
 	for i := range dumps { // one call site: the event's stack and call site name its line
 		dumps[i] = zapicAll(t)
@@ -297,14 +297,14 @@ func TestReviewZapicDump(t *testing.T) {
 	if again != got {
 		t.Fatal("the dump differs between two runs: not deterministic")
 	}
-	golden.Check(t, got, "testdata/review_zapic.golden.gz")
+	golden.Check(t, got, "testdata/fields_dump.golden.gz")
 }
 
-// TestReviewZapicConcurrentRefill: goroutines logging plain fields through
+// TestPlainFieldsConcurrentRefill: goroutines logging plain fields through
 // one teed logger bound to a ring of 5, refilled in place, while others
 // send events reading it: every breadcrumb an event carries is whole, its
 // fields those of its own message. Run under -race.
-func TestReviewZapicConcurrentRefill(t *testing.T) {
+func TestPlainFieldsConcurrentRefill(t *testing.T) {
 	rec := logcrumbstest.New(t)
 	user := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(io.Discard), zapcore.InfoLevel)
 	logger := zap.New(zapcore.NewTee(user, zapsentry.NewCore(zapsentry.Options{Options: rec.Options()})))

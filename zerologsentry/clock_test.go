@@ -375,11 +375,11 @@ func TestClockIgnoresLateMonotonicReading(t *testing.T) {
 	}
 }
 
-// TestReviewZLWClockBaseAfterLocation: the base a check stores when it
+// TestClockBaseAfterLocation: the base a check stores when it
 // finds the base in another location than time.Now's has its wall time's
 // seconds and nanoseconds (newBase), so that the next check, with no step,
 // keeps it rather than finding a step in a base read as 1970.
-func TestReviewZLWClockBaseAfterLocation(t *testing.T) {
+func TestClockBaseAfterLocation(t *testing.T) {
 	var c clock
 	now := time.Now()
 	c.base.Store(newBase(now.In(time.FixedZone("elsewhere", 3600)), now.Sub(monoAnchor)))

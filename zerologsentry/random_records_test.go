@@ -324,7 +324,7 @@ func conv5Dump(sb *strings.Builder, evs []logcrumbstest.Event) {
 	}
 }
 
-// TestConv5EndToEnd logs random zerolog records, of malformed RawJSON,
+// TestRandomRecordsEndToEnd logs random zerolog records, of malformed RawJSON,
 // long and short keys and values cut by small limits, through the hook
 // and the writer into small trails refilled in place, with repeats that
 // capture-once skips (their breadcrumbs deferred) and Sentry Logs, and
@@ -334,7 +334,7 @@ func conv5Dump(sb *strings.Builder, evs []logcrumbstest.Event) {
 // It also runs each case with Options.EscalateIf set (to a predicate that
 // never escalates), which parses every breadcrumb when logged, and fails
 // when an event then reads otherwise.
-func TestConv5EndToEnd(t *testing.T) {
+func TestRandomRecordsEndToEnd(t *testing.T) {
 	lazy := conv5Run(t, false)
 	if f := os.Getenv("CONV5_DUMP"); f != "" {
 		if err := os.WriteFile(f, []byte(lazy), 0o644); err != nil {
@@ -435,11 +435,11 @@ func conv5Run(t *testing.T, eager bool) string {
 	return regexp.MustCompile(` "(logcrumbs.time|sentry.release)"="[^"]*"`).ReplaceAllString(out, "")
 }
 
-// TestConv5Concurrent sends events (new ones, skipped repeats, with Sentry
+// TestRandomRecordsConcurrent sends events (new ones, skipped repeats, with Sentry
 // Logs on event) while other goroutines log into the same small trail,
 // through the hook and the writer, for the race detector, and checks that
 // every breadcrumb an event shows is one that was logged.
-func TestConv5Concurrent(t *testing.T) {
+func TestRandomRecordsConcurrent(t *testing.T) {
 	for _, writer := range []bool{false, true} {
 		rec := logcrumbstest.New(t)
 		opts := zerologsentry.Options{Options: rec.Options()}

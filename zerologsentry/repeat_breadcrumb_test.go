@@ -109,14 +109,14 @@ func TestSkippedRepeatBreadcrumbPastMaxAttrs(t *testing.T) {
 	}
 }
 
-// TestS31SkippedRepeatTimes: the breadcrumbs of an error logged again and
+// TestSkippedRepeatTimes: the breadcrumbs of an error logged again and
 // again in one unit of work (the first sent, the others skipped repeats
 // of it, or on the full path with core.SetSkipRepeats(false)) are timed
 // within their log calls, through a Hook and a Writer: an error record's
 // time is its clock's base plus the time elapsed since it (Entry.Elapsed),
 // which a skipped repeat's breadcrumb must keep (buffer.Repeat.Elapsed).
 // Sleeps between the calls put the elapsed time well past the slack.
-func TestS31SkippedRepeatTimes(t *testing.T) {
+func TestSkippedRepeatTimes(t *testing.T) {
 	defer core.SetSkipRepeats(true)
 	const slack = 3 * time.Millisecond // the record clock's maxDrift, and rounding
 	for _, skip := range []bool{true, false} {

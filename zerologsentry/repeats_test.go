@@ -74,7 +74,7 @@ func TestRepeatAllocsAsBareLogger(t *testing.T) {
 	}
 }
 
-// TestS31ConcurrentRepeatsCounted: goroutines of several units of work
+// TestConcurrentRepeatsCounted: goroutines of several units of work
 // log one error value again and again from one line, through a Hook and
 // a Writer, with skipped repeats (core.SetSkipRepeats) and without. One
 // event is sent (the deduplication window spans the run); every other
@@ -83,7 +83,7 @@ func TestRepeatAllocsAsBareLogger(t *testing.T) {
 // names an event that was never sent ("a breadcrumb never names an event
 // that was not sent", buffer.Trail.Recaptured). Rounds are repeated, as
 // the records race.
-func TestS31ConcurrentRepeatsCounted(t *testing.T) {
+func TestConcurrentRepeatsCounted(t *testing.T) {
 	defer core.SetSkipRepeats(true)
 	for _, skip := range []bool{false, true} {
 		for round := range 20 {

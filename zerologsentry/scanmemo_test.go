@@ -307,10 +307,10 @@ func TestScanMemoNotAlone(t *testing.T) {
 	}
 }
 
-// TestReviewZLWSameNamesEachPrefix: sameNames tells each of zerolog's four
+// TestSameNamesEachPrefix: sameNames tells each of zerolog's four
 // names from a name that starts at the same bytes but is shorter (its
 // pointer alike, its length not), and takes a copy of each as the same.
-func TestReviewZLWSameNamesEachPrefix(t *testing.T) {
+func TestSameNamesEachPrefix(t *testing.T) {
 	vars := []*string{&zerolog.ErrorFieldName, &zerolog.LevelFieldName, &zerolog.TimestampFieldName, &zerolog.ErrorStackFieldName}
 	saved := fieldNames()
 	defer func() {

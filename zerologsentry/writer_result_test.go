@@ -135,7 +135,7 @@ func (o outcome) String() string {
 	return fmt.Sprintf("n=%d err=%v panic=%v events=%d calls=%d", o.n, o.err, o.panic, o.events, o.calls)
 }
 
-// TestReviewZLWWriterResultTable: every combination of the wrapped
+// TestWriterResultTable: every combination of the wrapped
 // writer's result (ok, error, short write, panic; an io.Writer or a
 // LevelWriter), of how the Writer is reached (wrapping it; wrapping
 // zerolog.MultiLevelWriter of it; stand-alone inside a MultiLevelWriter
@@ -144,7 +144,7 @@ func (o outcome) String() string {
 // MultiLevelWriter combines them when it is there), the wrapped writer's
 // panic itself, never logcrumbs', and one event exactly when neither
 // panicked.
-func TestReviewZLWWriterResultTable(t *testing.T) {
+func TestWriterResultTable(t *testing.T) {
 	errOut := errors.New("wrapped writer's error")
 	record := []byte(`{"level":"error","error":"disk full","message":"save failed"}` + "\n")
 	call := func(f func() (int, error)) (o outcome) {

@@ -68,14 +68,14 @@ func TestLookupIntoJSON(t *testing.T) {
 	}
 }
 
-// TestReviewS30LookupAsData holds Lookup, which Options.EscalateIf reads
+// TestLookupAsData holds Lookup, which Options.EscalateIf reads
 // records through, to its doc: the value at a dotted path through groups
 // is the one Data holds there ("converted as Data converts it ... When a
 // key appears twice, the last one wins, as in Data"). Random records of
 // few keys repeat them at every depth, named and unnamed groups, groups
 // of one key twice (Data merges them into one map) and values that
 // replace a group, or one of its ancestors, of their key.
-func TestReviewS30LookupAsData(t *testing.T) {
+func TestLookupAsData(t *testing.T) {
 	keys := []string{"a", "b", "c", ""}
 	var paths []string
 	for _, x := range keys {

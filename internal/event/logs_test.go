@@ -400,12 +400,12 @@ func s30Record(rng *rand.Rand) *buffer.Record {
 	return r
 }
 
-// TestReviewS30FlatAttrsAsDataRandom holds SendLog's flat path (flatAttrs)
+// TestFlatAttrsAsDataRandom holds SendLog's flat path (flatAttrs)
 // to the map path (Data, scrubber.clean, addAttributes) for random
 // records, under both user gates and with and without a Scrub function:
 // wherever needsMap lets a record go flat, its Sentry Logs attributes are
 // those the map path sends, key for key and type for type.
-func TestReviewS30FlatAttrsAsDataRandom(t *testing.T) {
+func TestFlatAttrsAsDataRandom(t *testing.T) {
 	withUserKeys(t, "acct")
 	scrubs := []func(string, any) any{nil, func(k string, v any) any {
 		if s, ok := v.(string); ok {
@@ -496,11 +496,11 @@ func reviewRecord(level buffer.Level, logger, msg string, fill func(r *buffer.Re
 	return r
 }
 
-// TestReviewLogsDump sends records of every shape through SendLog, with
+// TestLogsDump sends records of every shape through SendLog, with
 // scope, user, trace, hub and client changes between them, and writes what
-// BeforeSendLog saw to $LOGS_REVIEW_DUMP (to be compared between main and
+// BeforeSendLog saw to $LOGS_DUMP (to be compared between main and
 // a branch), and checks a few things directly.
-func TestReviewLogsDump(t *testing.T) {
+func TestLogsDump(t *testing.T) {
 	withUserKeys(t, "acct")
 	var (
 		mu   sync.Mutex
@@ -714,24 +714,24 @@ func TestReviewLogsDump(t *testing.T) {
 	span.Finish()
 	spanReq.Finish()
 
-	if p := os.Getenv("LOGS_REVIEW_DUMP"); p != "" {
+	if p := os.Getenv("LOGS_DUMP"); p != "" {
 		if err := os.WriteFile(p, []byte(out.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	// testdata/logs_review_main.golden is this dump as main (before the
+	// testdata/logs_dump.golden is this dump as main (before the
 	// Sentry Logs fast paths) made it.
-	golden.Check(t, out.String(), "testdata/logs_review_main.golden")
+	golden.Check(t, out.String(), "testdata/logs_dump.golden")
 }
 
-// TestReviewSendLogConcurrent: goroutines logging at once through one
+// TestSendLogConcurrent: goroutines logging at once through one
 // builder (its cached entries), each with its own hub, scope, trace, level
 // and keys, some through the fallback hub whose client is replaced
 // meanwhile, with keys new to the scrubber's cache (promoted meanwhile):
 // every log carries its own record's level, attributes and trace, and
 // nothing of another's.
-func TestReviewSendLogConcurrent(t *testing.T) {
+func TestSendLogConcurrent(t *testing.T) {
 	var mu sync.Mutex
 	var logs []*sentry.Log
 	newClient := func(release string) *sentry.Client {

@@ -61,11 +61,11 @@ func TestSecretKeysCache(t *testing.T) {
 	}
 }
 
-// TestReviewSecretKeysConcurrent: readers of the scrubber's verdict cache
+// TestSecretKeysConcurrent: readers of the scrubber's verdict cache
 // while goroutines add new keys and promote them, past the bound, and
 // secretParam reading it too: every verdict is match's, and the cache stays
 // bounded under ever new keys.
-func TestReviewSecretKeysConcurrent(t *testing.T) {
+func TestSecretKeysConcurrent(t *testing.T) {
 	s := newSecretKeys(DefaultSecretKeys)
 	var wg sync.WaitGroup
 	for w := range 6 {

@@ -92,12 +92,12 @@ func TestWalkHintsAgreesWithRef(t *testing.T) {
 	runtime.KeepAlive(mem)
 }
 
-// TestReviewZLWWalkHintsNoFrameNoRet: a walk that follows no frame (its
+// TestWalkHintsNoFrameNoRet: a walk that follows no frame (its
 // entry has no hint, another address's hint, or a limit of 0 or less)
 // returns its entry, a return address of 0 and n 0, though the entry it
 // starts from has a return address of its own (walkSite's prev is one
 // mostly, not walkRoot).
-func TestReviewZLWWalkHintsNoFrameNoRet(t *testing.T) {
+func TestWalkHintsNoFrameNoRet(t *testing.T) {
 	var mem [4]uintptr
 	mem[1] = 0x1234 // frame 0's return address; no caller
 	fp := uintptr(unsafe.Pointer(&mem[0]))

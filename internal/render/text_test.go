@@ -178,9 +178,9 @@ func TestTextMatchesFmt(t *testing.T) {
 	}
 }
 
-// TestTextSelfHoldingRev5: values fmt would print for ever, whichever way
+// TestTextSelfHoldingValues: values fmt would print for ever, whichever way
 // they reach Text, read as unprintable rather than overflow the stack.
-func TestTextSelfHoldingRev5(t *testing.T) {
+func TestTextSelfHoldingValues(t *testing.T) {
 	m := map[string]any{}
 	m["m"] = m
 	s := []any{nil}
