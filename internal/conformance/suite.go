@@ -68,6 +68,7 @@ func Run(t *testing.T, d Driver) {
 		{"UserGatedNested", testUserGatedNested},
 		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
 		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
+		{"OwnKeysNotOverwritten", testOwnKeysNotOverwritten},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
