@@ -73,6 +73,7 @@ func Run(t *testing.T, d Driver) {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
 	RunLogs(t, d)
+	RunRebind(t, d)
 }
 
 // newLogger returns d's logger fed to a new Recorder, with opts' other
