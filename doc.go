@@ -38,6 +38,14 @@
 // One request that logs through several loggers gets one trail: every
 // integration looks the trail up in the same context.
 //
+// The keys logcrumbs writes are its own: "sentry.event_id" in an error
+// record's breadcrumb (the event it was sent as, or folded into), and in a
+// Sentry Log "logcrumbs.logger", "logcrumbs.time" and
+// "logcrumbs.dropped_attrs" (and "logcrumbs.truncated",
+// "logcrumbs.dropped_attrs" in an event's log context). A record's own
+// field of such a name is kept under the name prefixed with "attr."; it
+// never replaces logcrumbs' entry.
+//
 // The process-wide state is the fallback trail, the dedupe table and rate
 // limit, the counters, and the set of Sentry clients [Flush] waits on.
 package logcrumbs

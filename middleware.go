@@ -38,7 +38,11 @@ type MiddlewareOptions struct {
 	// (with Recover) the panic whose 500 Middleware writes. An event sent
 	// after the response started cannot be named: headers are sent with
 	// the status, and a trailer is not worth its cost to clients. A header
-	// the handler set itself is kept. Off by default: an event ID tells a
+	// the handler set itself is kept. With Middlewares nested (a router's
+	// and a sub-router's), the events of the inner ones' units are the
+	// request's: the header names the last event of the innermost one
+	// that sent any (else the outer unit's own), whichever Middleware
+	// sets it, and is set once. Off by default: an event ID tells a
 	// client that its request failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
@@ -95,6 +99,12 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			defer trail.Release()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)
+			if unit.HubOf(parent) != nil {
+				// Inside another Middleware's request (a router's, this
+				// a sub-router's): its EventIDHeader names this unit's
+				// events too.
+				nest(w, ctx)
+			}
 			var sw *startedWriter
 			if opts.Recover || opts.EventIDHeader != "" {
 				sw = &startedWriter{ResponseWriter: w, idHeader: opts.EventIDHeader, ctx: ctx}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"sync/atomic"
+
+	"github.com/getsentry/sentry-go"
 )
 
 // startedWriter is the http.ResponseWriter a handler gets from Middleware
@@ -27,6 +29,60 @@ type startedWriter struct {
 	started  atomic.Bool
 	idHeader string          // MiddlewareOptions.EventIDHeader, or ""
 	ctx      context.Context // the request's unit of work, for LastEventID
+	// nested is the last of the units of work of Middlewares nested in
+	// this one's (a sub-router's), each before it on its prev: their
+	// events are the request's, and the header names them (see eventID).
+	nested atomic.Pointer[nestedUnit]
+}
+
+// nestedUnit is the unit of work of a Middleware nested in another's, as
+// the outer one's startedWriter knows it (see nest).
+type nestedUnit struct {
+	ctx  context.Context
+	prev *nestedUnit
+}
+
+// maxUnwraps bounds the writers nest looks through: a writer whose Unwrap
+// leads back to itself must not hang a request.
+const maxUnwraps = 32
+
+// nest tells the startedWriters of the Middlewares w is nested in (the
+// writers beneath w, reached through Unwrap) that ctx, the unit of work
+// of a Middleware inside theirs, is part of their request: an event it
+// sends is the one their EventIDHeader names. Its trail keeps its last
+// event once it ends (Trail.Release empties the records only), so a
+// response that starts after the nested Middleware returned still names
+// it.
+func nest(w http.ResponseWriter, ctx context.Context) {
+	for range maxUnwraps {
+		if sw, ok := w.(*startedWriter); ok && sw.idHeader != "" {
+			for {
+				prev := sw.nested.Load()
+				if sw.nested.CompareAndSwap(prev, &nestedUnit{ctx: ctx, prev: prev}) {
+					break
+				}
+			}
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		if w = u.Unwrap(); w == nil {
+			return
+		}
+	}
+}
+
+// eventID returns the request's event: the last event of the innermost,
+// latest nested unit of work that sent one (see nest), else the last
+// event of w's own unit.
+func (w *startedWriter) eventID() sentry.EventID {
+	for n := w.nested.Load(); n != nil; n = n.prev {
+		if id := LastEventID(n.ctx); id != "" {
+			return id
+		}
+	}
+	return LastEventID(w.ctx)
 }
 
 // start notes that the response starts; the first time, it sets the event
@@ -35,7 +91,7 @@ func (w *startedWriter) start() {
 	if !w.started.CompareAndSwap(false, true) || w.idHeader == "" {
 		return
 	}
-	if id := LastEventID(w.ctx); id != "" {
+	if id := w.eventID(); id != "" {
 		if h := w.ResponseWriter.Header(); h.Get(w.idHeader) == "" {
 			h.Set(w.idHeader, string(id))
 		}

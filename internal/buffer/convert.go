@@ -142,6 +142,9 @@ func Breadcrumbs(recs []*Record, c Cleaner) []sentry.Breadcrumb {
 		} else {
 			b.Data = r.dataIn(t, &s, c, kc, flat)
 		}
+		if r.ownID != idNone {
+			r.ownEventID(t, b.Data)
+		}
 		all = all[len(r.data):]
 	}
 	return out
@@ -541,6 +544,11 @@ func (r *Record) addDropped(root map[string]any, c Cleaner) {
 	ok := true
 	if c != nil {
 		v, ok = c.Entry(droppedAttrsKey, v)
+	}
+	if user, had := root[droppedAttrsKey]; had {
+		// A user's field of logcrumbs' key: kept beside it (see
+		// UserKeyPrefix). Rare: a record that dropped attributes.
+		root[UserKeyPrefix+droppedAttrsKey] = user
 	}
 	if ok {
 		root[droppedAttrsKey] = v

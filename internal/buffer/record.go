@@ -143,6 +143,10 @@ type Record struct {
 	// errBufUsed says errBuf may hold errors: ErrorsSlot gave it out and
 	// ReleaseErrors has not cleared it since.
 	errBufUsed bool
+	// ownID says whose the attributes of EventIDKey are (see AddEventID):
+	// a user's field of that name cannot replace the event a breadcrumb
+	// names. In the flags' word: no byte more.
+	ownID ownID
 	// PC is the program counter of the log call, when the logger recorded
 	// one (slog's Record.PC, zap's caller), or zero: an event's stack starts
 	// there.
@@ -212,7 +216,7 @@ func (r *Record) Reset(t time.Time, level Level, limits Limits) {
 	r.logger, r.msg = span{}, span{}
 	r.attrs, r.data = r.attrs[:0], r.data[:0]
 	r.limits = limits
-	r.Truncated, r.DroppedAttrs, r.Logged = false, 0, false
+	r.Truncated, r.DroppedAttrs, r.Logged, r.ownID = false, 0, false, idNone
 	if r.sent != nil {
 		r.sent = nil
 	}
@@ -710,6 +714,9 @@ func (r *Record) unnameEvent() {
 		}
 	}
 	r.event = nil
+	if r.ownID == idFirst {
+		r.ownID = idNoneOwn
+	}
 }
 
 // copyFrom makes r an exact copy of src, reusing r's storage.
@@ -741,7 +748,7 @@ func (r *Record) copyFrom(src *Record) {
 		r.data = append(r.data[:0], src.data...)
 	}
 	r.limits = src.limits
-	r.Truncated, r.DroppedAttrs, r.Logged = src.Truncated, src.DroppedAttrs, src.Logged
+	r.Truncated, r.DroppedAttrs, r.Logged, r.ownID = src.Truncated, src.DroppedAttrs, src.Logged, src.ownID
 	if r.sent != nil || src.sent != nil {
 		r.sent = src.sent
 	}

@@ -146,7 +146,7 @@ func (c *Repeat) Fits() bool {
 func (c *Repeat) fill(r *Record, ev *eventref.Ref) {
 	r.Reset(c.Time, c.Level, c.Limits)
 	r.Elapsed = c.Elapsed
-	r.event = ev
+	r.event, r.ownID = ev, idFirst // Key is EventIDKey (see AddEventID)
 	if len(c.Key) > maxKeyBytes || len(c.ID) > c.Limits.MaxValueBytes {
 		r.SetNames(c.Logger, c.Message)
 		r.AddText(KindString, c.Key, c.ID)

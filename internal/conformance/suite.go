@@ -69,10 +69,12 @@ func Run(t *testing.T, d Driver) {
 		{"UserGatedNested", testUserGatedNested},
 		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
 		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
+		{"OwnKeysNotOverwritten", testOwnKeysNotOverwritten},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
 	RunLogs(t, d)
+	RunRebind(t, d)
 }
 
 // newLogger returns d's logger fed to a new Recorder, with opts' other

@@ -709,7 +709,9 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 	if rec.Relimit(e.breadcrumbLimits, extraBytes, extraAttrs, absent) {
 		if id != "" {
 			// Before the fields a skipped repeat keeps encoded, if any.
-			rec.AddTextBeforeFields(buffer.KindString, eventIDKey, id)
+			rec.AddEventID(id)
+		} else {
+			rec.NoEventID()
 		}
 		return rec
 	}
@@ -725,7 +727,9 @@ func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Re
 	b.SetNamesOf(rec) // copies bytes: no string is made of them
 	b.Logged = rec.Logged
 	if id != "" {
-		b.AddText(buffer.KindString, eventIDKey, id)
+		b.AddEventID(id)
+	} else {
+		b.NoEventID()
 	}
 	b.AppendRecord(rec)
 	b.CloseAll()

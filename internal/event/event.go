@@ -33,6 +33,10 @@ import (
 // LogContext names the event context that holds a record's attributes.
 const LogContext = "log"
 
+// truncatedKey is the log context's entry that says the record's text was
+// cut to fit its limits.
+const truncatedKey = "logcrumbs.truncated"
+
 // maxTagValue is Sentry's limit on a tag value's length.
 const maxTagValue = 200
 
@@ -100,7 +104,10 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 		e.scrub.clean(data, gate)
 		e.fillFromData(event, data)
 		if rec.Truncated {
-			data["logcrumbs.truncated"] = true
+			if user, had := data[truncatedKey]; had {
+				data[buffer.UserKeyPrefix+truncatedKey] = user // kept: see buffer.UserKeyPrefix
+			}
+			data[truncatedKey] = true
 		}
 		event.Contexts = map[string]sentry.Context{LogContext: data}
 	}

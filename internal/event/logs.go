@@ -164,6 +164,12 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 		if needsMap(rec, all, b.scrub) {
 			data := rec.DataIn(all)
 			b.scrub.clean(data, g)
+			if user, ok := data[droppedAttrsKey]; ok && rec.DroppedAttrs == 0 {
+				// A user's field: with a count, Data keeps it under
+				// buffer.UserKeyPrefix itself (see addAttributes).
+				delete(data, droppedAttrsKey)
+				data[buffer.UserKeyPrefix+droppedAttrsKey] = user
+			}
 			addAttributes(entry, "", data)
 		} else {
 			flatAttrs(entry, rec, t, b.scrub, g)
@@ -329,7 +335,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 				continue
 			}
 			if s.secret(k) {
-				entry.String(prefix+k, Filtered)
+				entry.String(userKey(prefix+k), Filtered)
 				skip = 1
 				continue
 			}
@@ -359,6 +365,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 			if prefix != "" {
 				key = prefix + k
 			}
+			key = userKey(key)
 			if s.fn == nil && flatScalar(entry, rec, t, a, s, g, k, key, u64, hasU64) {
 				continue
 			}
@@ -366,8 +373,33 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 		}
 	}
 	if rec.DroppedAttrs > 0 {
-		addFlatValue(entry, droppedAttrsKey, droppedAttrsKey, rec.DroppedAttrs, s, g)
+		// logcrumbs' own count: not renamed (see userKey).
+		var v any = rec.DroppedAttrs
+		v, _ = s.entryValue(droppedAttrsKey, v, g)
+		switch gateUser(droppedAttrsKey, v, g) {
+		case gateRemove:
+			return
+		case gateFilter:
+			v = Filtered
+		}
+		putValue(entry, droppedAttrsKey, v)
 	}
+}
+
+// userKey returns the key a user's attribute of key (its groups' keys
+// dotted before it) is sent under in a Sentry Log: key, unless logcrumbs
+// writes that key itself (the logger's name, the record's time, the count
+// of dropped attributes), then key with buffer.UserKeyPrefix, so that the
+// user's field is kept and cannot replace logcrumbs' entry (sentry-go
+// keeps the last attribute of a key). One comparison of the first byte for
+// most keys.
+func userKey(key string) string {
+	const own = "logcrumbs."
+	if len(key) > len(own) && key[0] == 'l' && key[:len(own)] == own &&
+		(key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+		return buffer.UserKeyPrefix + key
+	}
+	return key
 }
 
 // droppedAttrsKey is buffer's entry counting the attributes a record
@@ -434,6 +466,10 @@ func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *u
 	addValue(entry, key, v)
 }
 
+// addAttributes adds the entries of data, a record's data (or a map in it,
+// whose key and dot are prefix), as addValue does. At the top level, the
+// entry droppedAttrsKey is logcrumbs' count, sent under its key: Data keeps
+// a user's field of that name under buffer.UserKeyPrefix.
 func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
 	keys := make([]string, 0, len(data))
 	for k := range data {
@@ -441,13 +477,25 @@ func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
 	}
 	sort.Strings(keys) // stable order, for readers and tests
 	for _, k := range keys {
+		if prefix == "" && k == droppedAttrsKey {
+			putValue(entry, k, data[k])
+			continue
+		}
 		addValue(entry, prefix+k, data[k])
 	}
 }
 
-// addValue adds v under key, typed; a map's entries under key's dotted
-// children.
+// addValue adds v, a user's value, under key (see userKey), typed; a map's
+// entries under key's dotted children.
 func addValue(entry sentry.LogEntry, key string, v any) {
+	if _, ok := v.(map[string]any); !ok {
+		key = userKey(key)
+	}
+	putValue(entry, key, v)
+}
+
+// putValue is addValue under key as it is.
+func putValue(entry sentry.LogEntry, key string, v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		addAttributes(entry, key+".", v)

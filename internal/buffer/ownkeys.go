@@ -1,0 +1,105 @@
+package buffer
+
+// UserKeyPrefix prefixes the key of a user's field that has the name of a
+// key logcrumbs writes itself (EventIDKey in a breadcrumb; in a Sentry
+// Log, the logger's name, the record's time and the count of dropped
+// attributes): logcrumbs' keys are its own, and a user's field of the same
+// name is kept under this prefix rather than replace, or be replaced by,
+// logcrumbs' entry. As for an event's contexts, which the scope's cannot
+// replace, logcrumbs' entry wins; the user's is not lost.
+const UserKeyPrefix = "attr."
+
+// ownID says whose a record's attributes of EventIDKey are.
+type ownID uint8
+
+const (
+	// idNone: logcrumbs named no event in the record; any attribute of
+	// EventIDKey is the user's, and kept under its key.
+	idNone ownID = iota
+	// idFirst: the first attribute of EventIDKey at the top level is
+	// logcrumbs' own (AddEventID, Repeat.fill), the others the user's.
+	idFirst
+	// idNoneOwn: an error record's breadcrumb that names no event (its
+	// event was not sent: NoEventID; or dropped, and logcrumbs' own
+	// attribute taken out: unnameEvent); every attribute of EventIDKey
+	// is the user's, and is not to read as the event the breadcrumb
+	// names.
+	idNoneOwn
+)
+
+// AddEventID notes that r, an error record's breadcrumb, names the event
+// id under EventIDKey: added before the fields r keeps deferred, if any,
+// and before every attribute of that key the record holds, as a copy of
+// the record made after it would (see escalate's breadcrumbOf, and
+// Relimit's absent). A user's field of the same name is kept under
+// UserKeyPrefix when the breadcrumb is made (see Breadcrumbs).
+func (r *Record) AddEventID(id string) {
+	r.AddTextBeforeFields(KindString, EventIDKey, id)
+	r.ownID = idFirst
+}
+
+// NoEventID notes that r, an error record's breadcrumb, names no event
+// (its event was dropped, or not sent): a user's field of EventIDKey is
+// kept under UserKeyPrefix all the same, so that EventIDKey in an error
+// record's breadcrumb is only ever the event logcrumbs sent.
+func (r *Record) NoEventID() { r.ownID = idNoneOwn }
+
+// ownEventID makes data, r's breadcrumb data, hold the event logcrumbs
+// noted under EventIDKey, and a user's field of that key under
+// UserKeyPrefix+EventIDKey: in a map the last entry of a key wins, and
+// logcrumbs' own is the first. Only for a record whose ownID is set: an
+// error record's breadcrumb, a few in a trail.
+func (r *Record) ownEventID(t text, data map[string]any) {
+	user, ok := data[EventIDKey]
+	if !ok {
+		return // left out by the cleaner
+	}
+	var own string
+	found, users := false, 0
+	depth := 0 // named groups open
+	var namedArr [8]bool
+	named := namedArr[:0]
+	for i := range r.attrs {
+		a := &r.attrs[i]
+		switch a.Kind {
+		case KindGroupOpen:
+			k := t.valid(a.key)
+			if depth == 0 && k == EventIDKey {
+				users++
+			}
+			named = append(named, k != "")
+			if k != "" {
+				depth++
+			}
+			continue
+		case KindGroupClose:
+			if n := len(named); n > 0 {
+				if named[n-1] {
+					depth--
+				}
+				named = named[:n-1]
+			}
+			continue
+		}
+		if depth > 0 || a.key.len != uint32(len(EventIDKey)) || t.valid(a.key) != EventIDKey {
+			continue
+		}
+		if r.ownID == idFirst && !found {
+			found = true
+			if a.Kind == KindString {
+				own = t.valid(a.text)
+			}
+			continue
+		}
+		users++
+	}
+	if users == 0 {
+		return
+	}
+	data[UserKeyPrefix+EventIDKey] = user
+	if found {
+		data[EventIDKey] = own
+	} else {
+		delete(data, EventIDKey)
+	}
+}
