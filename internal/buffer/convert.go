@@ -420,12 +420,13 @@ func (r *Record) groupedDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[str
 			}
 		}
 	}
-	if r.DroppedAttrs > 0 {
-		nested = dropKey(nested, droppedAttrsKey)
-		r.addDropped(root, c)
-	}
 	for _, k := range nested {
 		c.Nested(root, k)
+	}
+	if r.DroppedAttrs > 0 {
+		// After the maps are cleaned: a user's group of the count's key,
+		// cleaned under it, is kept under UserKeyPrefix (see addDropped).
+		r.addDropped(root, c)
 	}
 	return root
 }
