@@ -546,11 +546,9 @@ func (r *Record) addDropped(root map[string]any, c Cleaner) {
 	if c != nil {
 		v, ok = c.Entry(droppedAttrsKey, v)
 	}
-	if user, had := root[droppedAttrsKey]; had {
-		// A user's field of logcrumbs' key: kept beside it (see
-		// UserKeyPrefix). Rare: a record that dropped attributes.
-		root[UserKeyPrefix+droppedAttrsKey] = user
-	}
+	// A user's field of logcrumbs' key: kept beside it (see
+	// UserKeyPrefix). Rare: a record that dropped attributes.
+	KeepUserKeys(root, droppedAttrsKey)
 	if ok {
 		root[droppedAttrsKey] = v
 	} else {
