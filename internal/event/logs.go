@@ -389,18 +389,28 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 // another of the user's (sentry-go keeps the last attribute of a key). One
 // comparison of the first byte for most keys.
 func userKey(key string) string {
-	const own = "logcrumbs."
-	if len(key) > len(own) && (key[0] == 'l' || key[0] == buffer.UserKeyPrefix[0]) && ownLogKey(key) {
-		return buffer.UserKeyPrefix + key
+	const own, prefix = "logcrumbs.", buffer.UserKeyPrefix
+	if len(key) <= len(own) {
+		return key
+	}
+	switch key[0] {
+	case 'l':
+		if key[:len(own)] == own && (key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+			return prefix + key
+		}
+	case prefix[0]:
+		if key[:len(prefix)] == prefix && ownLogKey(key) {
+			return prefix + key
+		}
 	}
 	return key
 }
 
 // ownLogKey reports whether key is one of the keys logcrumbs writes in a
-// Sentry Log, or one of them prefixed (see buffer.OfOwnKey).
+// Sentry Log prefixed (see buffer.OfOwnKey).
 func ownLogKey(key string) bool {
 	for _, own := range [...]string{loggerKey, timeKey, droppedAttrsKey} {
-		if key == own || buffer.OfOwnKey(key, own) {
+		if buffer.OfOwnKey(key, own) {
 			return true
 		}
 	}
