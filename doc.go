@@ -44,7 +44,9 @@
 // "logcrumbs.dropped_attrs" (and "logcrumbs.truncated",
 // "logcrumbs.dropped_attrs" in an event's log context). A record's own
 // field of such a name is kept under the name prefixed with "attr."; it
-// never replaces logcrumbs' entry.
+// never replaces logcrumbs' entry. A field whose name is such a name
+// already prefixed ("attr.sentry.event_id") is prefixed once more in turn,
+// so that no field of the record is lost to another.
 //
 // The process-wide state is the fallback trail, the dedupe table and rate
 // limit, the counters, and the set of Sentry clients [Flush] waits on.

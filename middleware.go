@@ -1,6 +1,7 @@
 package logcrumbs
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/getsentry/sentry-go"
@@ -40,9 +41,10 @@ type MiddlewareOptions struct {
 	// the status, and a trailer is not worth its cost to clients. A header
 	// the handler set itself is kept. With Middlewares nested (a router's
 	// and a sub-router's), the events of the inner ones' units are the
-	// request's: the header names the last event of the innermost one
-	// that sent any (else the outer unit's own), whichever Middleware
-	// sets it, and is set once. Off by default: an event ID tells a
+	// request's: the header names the last event any of their units sent
+	// (an inner one's, or the outer's own after the inner returned: the
+	// panic whose 500 it writes), whichever Middleware sets it, and is
+	// set once. Off by default: an event ID tells a
 	// client that its request failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
@@ -75,7 +77,20 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			parent := r.Context() // a unit of work this request is nested in, if any
-			ctx, trail := begin(parent, esc, opts.Hub, true, nil, func(hub *sentry.Hub) {
+			var sw *startedWriter
+			base := parent // what the unit's context is made from
+			if opts.Recover || opts.EventIDHeader != "" {
+				sw = &startedWriter{ResponseWriter: w, idHeader: opts.EventIDHeader}
+				w = sw
+				if opts.EventIDHeader != "" {
+					// Beneath the unit's context, whose trail the
+					// request's records look up first: found by the
+					// Middlewares nested in this one (see nest).
+					sw.outer = headerWriterOf(parent)
+					base = context.WithValue(parent, headerWriterKey{}, sw)
+				}
+			}
+			ctx, trail := begin(base, esc, opts.Hub, true, nil, func(hub *sentry.Hub) {
 				// As sentryhttp does: the caller's trace if it sent one
 				// (sentry-trace and baggage headers), else a new one. A
 				// baggage header that does not parse is left out: with it
@@ -99,16 +114,14 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			defer trail.Release()
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)
+			if sw != nil {
+				sw.ctx = ctx
+			}
 			if unit.HubOf(parent) != nil {
 				// Inside another Middleware's request (a router's, this
 				// a sub-router's): its EventIDHeader names this unit's
 				// events too.
-				nest(w, ctx)
-			}
-			var sw *startedWriter
-			if opts.Recover || opts.EventIDHeader != "" {
-				sw = &startedWriter{ResponseWriter: w, idHeader: opts.EventIDHeader, ctx: ctx}
-				w = sw
+				nest(parent, ctx)
 			}
 			defer func() {
 				if p := recover(); p != nil {

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/buffer"
 )
 
 // startedWriter is the http.ResponseWriter a handler gets from Middleware
@@ -31,8 +33,12 @@ type startedWriter struct {
 	ctx      context.Context // the request's unit of work, for LastEventID
 	// nested is the last of the units of work of Middlewares nested in
 	// this one's (a sub-router's), each before it on its prev: their
-	// events are the request's, and the header names them (see eventID).
+	// events are the request's, and the header names the last of them
+	// all (see eventID).
 	nested atomic.Pointer[nestedUnit]
+	// outer is the startedWriter with an EventIDHeader of the Middleware
+	// this one is nested in, if any (see headerWriterOf).
+	outer *startedWriter
 }
 
 // nestedUnit is the unit of work of a Middleware nested in another's, as
@@ -42,47 +48,48 @@ type nestedUnit struct {
 	prev *nestedUnit
 }
 
-// maxUnwraps bounds the writers nest looks through: a writer whose Unwrap
-// leads back to itself must not hang a request.
-const maxUnwraps = 32
+// headerWriterKey is the context key of the startedWriter of a Middleware
+// with an EventIDHeader, on the context its unit of work is made from:
+// a Middleware nested in it finds it there, whatever writers the
+// middlewares between the two wrap the response in (one that does not
+// Unwrap hides the writers beneath).
+type headerWriterKey struct{}
 
-// nest tells the startedWriters of the Middlewares w is nested in (the
-// writers beneath w, reached through Unwrap) that ctx, the unit of work
-// of a Middleware inside theirs, is part of their request: an event it
-// sends is the one their EventIDHeader names. Its trail keeps its last
-// event once it ends (Trail.Release empties the records only), so a
-// response that starts after the nested Middleware returned still names
-// it.
-func nest(w http.ResponseWriter, ctx context.Context) {
-	for range maxUnwraps {
-		if sw, ok := w.(*startedWriter); ok && sw.idHeader != "" {
-			for {
-				prev := sw.nested.Load()
-				if sw.nested.CompareAndSwap(prev, &nestedUnit{ctx: ctx, prev: prev}) {
-					break
-				}
+// headerWriterOf returns the startedWriter with an EventIDHeader of the
+// innermost Middleware whose request ctx belongs to, or nil.
+func headerWriterOf(ctx context.Context) *startedWriter {
+	sw, _ := ctx.Value(headerWriterKey{}).(*startedWriter)
+	return sw
+}
+
+// nest tells the startedWriters with an EventIDHeader of the Middlewares
+// whose request parent belongs to that ctx, the unit of work of a
+// Middleware inside theirs, is part of their request: an event it sends
+// may be the one their header names. Its trail keeps its last event once
+// it ends (Trail.Release empties the records only), so a response that
+// starts after the nested Middleware returned still names it.
+func nest(parent, ctx context.Context) {
+	for sw := headerWriterOf(parent); sw != nil; sw = sw.outer {
+		for {
+			prev := sw.nested.Load()
+			if sw.nested.CompareAndSwap(prev, &nestedUnit{ctx: ctx, prev: prev}) {
+				break
 			}
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return
-		}
-		if w = u.Unwrap(); w == nil {
-			return
 		}
 	}
 }
 
-// eventID returns the request's event: the last event of the innermost,
-// latest nested unit of work that sent one (see nest), else the last
-// event of w's own unit.
+// eventID returns the request's event: the last event sent by w's own
+// unit of work or a unit nested in it (see nest), whichever was sent
+// last.
 func (w *startedWriter) eventID() sentry.EventID {
+	id, seq := buffer.FromContext(w.ctx).LastEventSeq()
 	for n := w.nested.Load(); n != nil; n = n.prev {
-		if id := LastEventID(n.ctx); id != "" {
-			return id
+		if nid, nseq := buffer.FromContext(n.ctx).LastEventSeq(); nid != "" && (id == "" || nseq > seq) {
+			id, seq = nid, nseq
 		}
 	}
-	return LastEventID(w.ctx)
+	return sentry.EventID(id)
 }
 
 // start notes that the response starts; the first time, it sets the event

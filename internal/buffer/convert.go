@@ -420,12 +420,13 @@ func (r *Record) groupedDataIn(t text, s *slab, c Cleaner, kc *keyCache) map[str
 			}
 		}
 	}
-	if r.DroppedAttrs > 0 {
-		nested = dropKey(nested, droppedAttrsKey)
-		r.addDropped(root, c)
-	}
 	for _, k := range nested {
 		c.Nested(root, k)
+	}
+	if r.DroppedAttrs > 0 {
+		// After the maps are cleaned: a user's group of the count's key,
+		// cleaned under it, is kept under UserKeyPrefix (see addDropped).
+		r.addDropped(root, c)
 	}
 	return root
 }
@@ -545,11 +546,9 @@ func (r *Record) addDropped(root map[string]any, c Cleaner) {
 	if c != nil {
 		v, ok = c.Entry(droppedAttrsKey, v)
 	}
-	if user, had := root[droppedAttrsKey]; had {
-		// A user's field of logcrumbs' key: kept beside it (see
-		// UserKeyPrefix). Rare: a record that dropped attributes.
-		root[UserKeyPrefix+droppedAttrsKey] = user
-	}
+	// A user's field of logcrumbs' key: kept beside it (see
+	// UserKeyPrefix). Rare: a record that dropped attributes.
+	KeepUserKeys(root, droppedAttrsKey)
 	if ok {
 		root[droppedAttrsKey] = v
 	} else {

@@ -1,5 +1,7 @@
 package buffer
 
+import "slices"
+
 // UserKeyPrefix prefixes the key of a user's field that has the name of a
 // key logcrumbs writes itself (EventIDKey in a breadcrumb; in a Sentry
 // Log, the logger's name, the record's time and the count of dropped
@@ -7,7 +9,59 @@ package buffer
 // name is kept under this prefix rather than replace, or be replaced by,
 // logcrumbs' entry. As for an event's contexts, which the scope's cannot
 // replace, logcrumbs' entry wins; the user's is not lost.
+//
+// A user's field whose key is such a key already prefixed (once or more)
+// is prefixed once more in turn, wherever logcrumbs writes that key
+// ("attr.sentry.event_id" is sent as "attr.attr.sentry.event_id"): no two
+// of the user's keys become one, and none is lost.
 const UserKeyPrefix = "attr."
+
+// OfOwnKey reports whether key is own prefixed with UserKeyPrefix one or
+// more times: the key of a user's field that is kept prefixed once more
+// where logcrumbs writes own (see UserKeyPrefix).
+func OfOwnKey(key, own string) bool {
+	if len(key) <= len(own) {
+		return false
+	}
+	for len(key) > len(own) {
+		if key[:len(UserKeyPrefix)] != UserKeyPrefix {
+			return false
+		}
+		key = key[len(UserKeyPrefix):]
+	}
+	return key == own
+}
+
+// KeepUserKeys makes room in data, a record's data, for logcrumbs' entry
+// own: the user's top-level entries of own, and of own prefixed (see
+// OfOwnKey), are each moved under their key prefixed once more. The
+// caller then sets own. For the few records whose data logcrumbs writes
+// own into (an error record's breadcrumb, a record that dropped
+// attributes or was cut).
+func KeepUserKeys(data map[string]any, own string) {
+	shiftUserKeys(data, own)
+	if user, ok := data[own]; ok {
+		data[UserKeyPrefix+own] = user
+		delete(data, own)
+	}
+}
+
+// shiftUserKeys is KeepUserKeys for the keys OfOwnKey finds: the longest
+// first, so that none is moved onto another not moved yet.
+func shiftUserKeys(data map[string]any, own string) {
+	var keysArr [4]string
+	keys := keysArr[:0]
+	for k := range data {
+		if len(k) > len(own) && k[0] == UserKeyPrefix[0] && OfOwnKey(k, own) {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b string) int { return len(b) - len(a) })
+	for _, k := range keys {
+		data[UserKeyPrefix+k] = data[k]
+		delete(data, k)
+	}
+}
 
 // ownID says whose a record's attributes of EventIDKey are.
 type ownID uint8
@@ -50,12 +104,8 @@ func (r *Record) NoEventID() { r.ownID = idNoneOwn }
 // logcrumbs' own is the first. Only for a record whose ownID is set: an
 // error record's breadcrumb, a few in a trail.
 func (r *Record) ownEventID(t text, data map[string]any) {
-	user, ok := data[EventIDKey]
-	if !ok {
-		return // left out by the cleaner
-	}
 	var own string
-	found, users := false, 0
+	found, users, prefixed := false, 0, false
 	depth := 0 // named groups open
 	var namedArr [8]bool
 	named := namedArr[:0]
@@ -64,8 +114,12 @@ func (r *Record) ownEventID(t text, data map[string]any) {
 		switch a.Kind {
 		case KindGroupOpen:
 			k := t.valid(a.key)
-			if depth == 0 && k == EventIDKey {
-				users++
+			if depth == 0 {
+				if k == EventIDKey {
+					users++
+				} else if OfOwnKey(k, EventIDKey) {
+					prefixed = true
+				}
 			}
 			named = append(named, k != "")
 			if k != "" {
@@ -81,7 +135,17 @@ func (r *Record) ownEventID(t text, data map[string]any) {
 			}
 			continue
 		}
-		if depth > 0 || a.key.len != uint32(len(EventIDKey)) || t.valid(a.key) != EventIDKey {
+		if depth > 0 || a.key.len < uint32(len(EventIDKey)) {
+			continue
+		}
+		if a.key.len > uint32(len(EventIDKey)) {
+			// A user's "attr.sentry.event_id" (and so on) moves up one.
+			if t.all[a.key.off] == UserKeyPrefix[0] && OfOwnKey(t.valid(a.key), EventIDKey) {
+				prefixed = true
+			}
+			continue
+		}
+		if t.valid(a.key) != EventIDKey {
 			continue
 		}
 		if r.ownID == idFirst && !found {
@@ -93,8 +157,15 @@ func (r *Record) ownEventID(t text, data map[string]any) {
 		}
 		users++
 	}
+	if prefixed {
+		shiftUserKeys(data, EventIDKey)
+	}
 	if users == 0 {
 		return
+	}
+	user, ok := data[EventIDKey]
+	if !ok {
+		return // left out by the cleaner
 	}
 	data[UserKeyPrefix+EventIDKey] = user
 	if found {

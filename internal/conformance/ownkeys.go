@@ -90,6 +90,52 @@ func testOwnKeysNotOverwritten(t *testing.T, d Driver) {
 			t.Errorf("%d breadcrumbs, want 3", i)
 		}
 	})
+	t.Run("prefixed", func(t *testing.T) {
+		// The user's field of the prefixed key is not lost to the
+		// renamed one: it is prefixed once more.
+		logger, rec := newLogger(t, d, nil)
+		ctx := rec.Context(context.Background())
+		log := logger.Bind(ctx)
+		err := errors.New("disk full " + t.Name())
+		for i := range 2 {
+			log.Log(Error, "save failed", Field{"err", err}, Field{"sentry.event_id", fmt.Sprint("user-", i)},
+				Field{"attr.sentry.event_id", fmt.Sprint("attr-", i)})
+		}
+		ev := one(t, rec)
+		i := 0
+		for _, b := range logcrumbs.FromContext(ctx).Breadcrumbs() {
+			want := map[string]any{
+				"sentry.event_id":           string(ev.EventID),
+				"attr.sentry.event_id":      fmt.Sprint("user-", i),
+				"attr.attr.sentry.event_id": fmt.Sprint("attr-", i),
+			}
+			for k, v := range want {
+				if got := b.Data[k]; got != v {
+					t.Errorf("breadcrumb %d: %s %v, want %v (data %s)", i, k, got, v, js(b.Data))
+				}
+			}
+			i++
+		}
+		if i != 2 {
+			t.Errorf("%d breadcrumbs, want 2", i)
+		}
+		logger, rec = newLogsLogger(t, d, true, Info, nil)
+		log = logger.Bind(rec.Context(context.Background()))
+		log.Log(Info, "flat", Field{"logcrumbs.logger", "mine"}, Field{"attr.logcrumbs.logger", "theirs"})
+		log.Log(Info, "grouped", Field{"logcrumbs", Group{{"logger", "mine"}}}, Field{"attr", Group{{"logcrumbs.logger", "theirs"}}})
+		logs := rec.Logs()
+		if len(logs) != 2 {
+			t.Fatalf("logs %q, want 2", bodies(logs))
+		}
+		for _, l := range logs {
+			want := map[string]any{"logcrumbs.logger": d.Category, "attr.logcrumbs.logger": "mine", "attr.attr.logcrumbs.logger": "theirs"}
+			for k, v := range want {
+				if got := l.Attributes[k].AsInterface(); got != v {
+					t.Errorf("log %q: %s %v, want %v (attributes %s)", l.Body, k, got, v, js(l.Attributes))
+				}
+			}
+		}
+	})
 	t.Run("dropped event", func(t *testing.T) {
 		logger, rec := newLogger(t, d, nil, func(o *sentry.ClientOptions) {
 			o.BeforeSend = func(*sentry.Event, *sentry.EventHint) *sentry.Event { return nil }

@@ -104,9 +104,7 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 		e.scrub.clean(data, gate)
 		e.fillFromData(event, data)
 		if rec.Truncated {
-			if user, had := data[truncatedKey]; had {
-				data[buffer.UserKeyPrefix+truncatedKey] = user // kept: see buffer.UserKeyPrefix
-			}
+			buffer.KeepUserKeys(data, truncatedKey) // the user's kept: see buffer.UserKeyPrefix
 			data[truncatedKey] = true
 		}
 		event.Contexts = map[string]sentry.Context{LogContext: data}

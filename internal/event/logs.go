@@ -164,13 +164,7 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 		if needsMap(rec, all, b.scrub) {
 			data := rec.DataIn(all)
 			b.scrub.clean(data, g)
-			if user, ok := data[droppedAttrsKey]; ok && rec.DroppedAttrs == 0 {
-				// A user's field: with a count, Data keeps it under
-				// buffer.UserKeyPrefix itself (see addAttributes).
-				delete(data, droppedAttrsKey)
-				data[buffer.UserKeyPrefix+droppedAttrsKey] = user
-			}
-			addAttributes(entry, "", data)
+			addData(entry, data, rec.DroppedAttrs > 0)
 		} else {
 			flatAttrs(entry, rec, t, b.scrub, g)
 		}
@@ -389,17 +383,38 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 // userKey returns the key a user's attribute of key (its groups' keys
 // dotted before it) is sent under in a Sentry Log: key, unless logcrumbs
 // writes that key itself (the logger's name, the record's time, the count
-// of dropped attributes), then key with buffer.UserKeyPrefix, so that the
-// user's field is kept and cannot replace logcrumbs' entry (sentry-go
-// keeps the last attribute of a key). One comparison of the first byte for
-// most keys.
+// of dropped attributes), or key is such a key prefixed with
+// buffer.UserKeyPrefix (once or more), then key prefixed once more, so
+// that the user's field is kept and cannot replace logcrumbs' entry, nor
+// another of the user's (sentry-go keeps the last attribute of a key). One
+// comparison of the first byte for most keys.
 func userKey(key string) string {
-	const own = "logcrumbs."
-	if len(key) > len(own) && key[0] == 'l' && key[:len(own)] == own &&
-		(key == loggerKey || key == timeKey || key == droppedAttrsKey) {
-		return buffer.UserKeyPrefix + key
+	const own, prefix = "logcrumbs.", buffer.UserKeyPrefix
+	if len(key) <= len(own) {
+		return key
+	}
+	switch key[0] {
+	case 'l':
+		if key[:len(own)] == own && (key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+			return prefix + key
+		}
+	case prefix[0]:
+		if key[:len(prefix)] == prefix && ownLogKey(key) {
+			return prefix + key
+		}
 	}
 	return key
+}
+
+// ownLogKey reports whether key is one of the keys logcrumbs writes in a
+// Sentry Log prefixed (see buffer.OfOwnKey).
+func ownLogKey(key string) bool {
+	for _, own := range [...]string{loggerKey, timeKey, droppedAttrsKey} {
+		if buffer.OfOwnKey(key, own) {
+			return true
+		}
+	}
+	return false
 }
 
 // droppedAttrsKey is buffer's entry counting the attributes a record
@@ -466,10 +481,32 @@ func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *u
 	addValue(entry, key, v)
 }
 
+// addData adds data, a record's data (Data, scrubbed), to entry, as
+// addAttributes does. counted says the record dropped attributes: then
+// data holds logcrumbs' count under droppedAttrsKey, sent under it, and
+// Data moved the user's fields of that key and its prefixed ones already
+// (buffer.KeepUserKeys), sent as they are.
+func addData(entry sentry.LogEntry, data map[string]any, counted bool) {
+	if !counted {
+		addAttributes(entry, "", data)
+		return
+	}
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // stable order, for readers and tests
+	for _, k := range keys {
+		if k == droppedAttrsKey || buffer.OfOwnKey(k, droppedAttrsKey) {
+			putValue(entry, k, data[k])
+			continue
+		}
+		addValue(entry, k, data[k])
+	}
+}
+
 // addAttributes adds the entries of data, a record's data (or a map in it,
-// whose key and dot are prefix), as addValue does. At the top level, the
-// entry droppedAttrsKey is logcrumbs' count, sent under its key: Data keeps
-// a user's field of that name under buffer.UserKeyPrefix.
+// whose key and dot are prefix), as addValue does.
 func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
 	keys := make([]string, 0, len(data))
 	for k := range data {
@@ -477,10 +514,6 @@ func addAttributes(entry sentry.LogEntry, prefix string, data map[string]any) {
 	}
 	sort.Strings(keys) // stable order, for readers and tests
 	for _, k := range keys {
-		if prefix == "" && k == droppedAttrsKey {
-			putValue(entry, k, data[k])
-			continue
-		}
 		addValue(entry, prefix+k, data[k])
 	}
 }

@@ -179,7 +179,7 @@ func TestFlatAttrsAsData(t *testing.T) {
 				want := attrEntry{}
 				data := rec.DataIn(text)
 				s.clean(data, &userGate{decided: true, all: all})
-				addAttributes(want, "", data)
+				addData(want, data, rec.DroppedAttrs > 0)
 				if needsMap(rec, text, s) {
 					mapped++
 					continue
@@ -429,7 +429,7 @@ func TestFlatAttrsAsDataRandom(t *testing.T) {
 		want := attrEntry{}
 		data := rec.DataIn(text)
 		s.clean(data, &userGate{decided: true, all: all})
-		addAttributes(want, "", data)
+		addData(want, data, rec.DroppedAttrs > 0)
 		got := attrEntry{}
 		flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all})
 		if !reflect.DeepEqual(map[string]any(got), map[string]any(want)) {

@@ -357,7 +357,7 @@ func TestNestedUserGatedRandom(t *testing.T) {
 		want = ref.Data()
 		refGate(want, all)
 		wantLog := attrEntry{}
-		addAttributes(wantLog, "", want)
+		addData(wantLog, want, ref.DroppedAttrs > 0)
 		wantAttrs := map[string]string{}
 		for k, v := range wantLog {
 			wantAttrs[k] = fmt.Sprint(v)
