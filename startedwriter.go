@@ -85,7 +85,7 @@ func nest(parent, ctx context.Context) {
 func (w *startedWriter) eventID() sentry.EventID {
 	id, seq := buffer.FromContext(w.ctx).LastEventSeq()
 	for n := w.nested.Load(); n != nil; n = n.prev {
-		if nid, nseq := buffer.FromContext(n.ctx).LastEventSeq(); nid != "" && (id == "" || nseq > seq) {
+		if nid, nseq := buffer.FromContext(n.ctx).LastEventSeq(); nid != "" && (id == "" || nseq.After(seq)) {
 			id, seq = nid, nseq
 		}
 	}

@@ -29,19 +29,25 @@ type Trail struct {
 	dropped uint64   // records dropped because the ring was full; under mu
 	once    captured // errors already sent as events, for capture-once
 
-	// escalated is set once an event was sent from the trail (for
-	// Options.PassThroughLevel).
-	escalated atomic.Bool
-	// repeated is set once capture-once found a record's errors sent
-	// already (CaptureOnceFor): repeats come in runs (an error storm, a
-	// retry loop), so that the next error record may be one too.
-	repeated atomic.Bool
+	// flags holds escalated (set once an event was sent from the trail,
+	// for Options.PassThroughLevel) and repeated (set once capture-once
+	// found a record's errors sent already, CaptureOnceFor: repeats come
+	// in runs, an error storm, a retry loop, so that the next error record
+	// may be one too). One word, not two atomic.Bools: see lastSeq.
+	flags atomic.Uint32
 
 	// unreported and unreportedDrops count the appends and drops not yet
 	// added to the process-wide counters (see report). int32, not int: a
 	// trail with its context is one allocation (trailContext), which 8
 	// bytes more put in the next size class, 1,152 bytes instead of 1,024.
 	unreported, unreportedDrops int32
+	// lastSeq orders lastEvent among the events of every trail (see
+	// EventSeq): nested units of work (a sub-router's Middleware inside a
+	// router's) tell which of theirs the request sent last. Under mu.
+	// (32 bits, in the word escalated and repeated gave up: trailContext
+	// is at the most its size class holds; see lastEvent. Before it: after
+	// the int32s, with no padding.)
+	lastSeq EventSeq
 
 	// lastEvent is the ID of the last event sent for the trail's unit of
 	// work, or that a record was folded into (see NoteEvent), and
@@ -52,16 +58,25 @@ type Trail struct {
 	// up for in captured.)
 	lastEvent string
 	lastRef   *eventref.Ref
-	// lastSeq orders lastEvent among the events of every trail (see
-	// eventSeq): nested units of work (a sub-router's Middleware inside a
-	// router's) tell which of theirs the request sent last. Under mu.
-	// (Its 8 bytes fill trailContext's size class, 1,024 bytes.)
-	lastSeq uint64
 }
 
-// eventSeq numbers the events noted on trails, in the order they were
-// noted (see Trail.LastEventSeq): one add per event, none per record.
-var eventSeq atomic.Uint64
+// Trail.flags' bits.
+const (
+	escalatedFlag = 1 << iota
+	repeatedFlag
+)
+
+// An EventSeq numbers the events noted on trails, in the order they were
+// noted (see Trail.LastEventSeq), modulo 2^32: one add per event, none per
+// record.
+type EventSeq uint32
+
+// After reports whether s was noted after o, for two numbers fewer than
+// 2^31 events apart (those of one request's nested units).
+func (s EventSeq) After(o EventSeq) bool { return int32(s-o) > 0 }
+
+// eventSeq is the last EventSeq given.
+var eventSeq atomic.Uint32
 
 // NewTrail returns an empty trail that keeps at most capacity records. A
 // capacity of zero or less means DefaultCapacity.
@@ -99,22 +114,22 @@ func (t *Trail) Len() int {
 }
 
 // MarkEscalated notes that an event was sent from t.
-func (t *Trail) MarkEscalated() { t.escalated.Store(true) }
+func (t *Trail) MarkEscalated() { t.flags.Or(escalatedFlag) }
 
 // Escalated reports whether an event was sent from t.
-func (t *Trail) Escalated() bool { return t.escalated.Load() }
+func (t *Trail) Escalated() bool { return t.flags.Load()&escalatedFlag != 0 }
 
 // Repeated reports whether capture-once found a record's errors sent
 // already from t (CaptureOnceFor returned false): a hint that the next
 // error record may be a repeat too.
-func (t *Trail) Repeated() bool { return t.repeated.Load() }
+func (t *Trail) Repeated() bool { return t.flags.Load()&repeatedFlag != 0 }
 
 // noteRepeated sets Repeated, with no store once it is set: a repeat is
 // the hot path of an error storm, which every goroutine of the unit may
 // log.
 func (t *Trail) noteRepeated() {
-	if !t.repeated.Load() {
-		t.repeated.Store(true)
+	if t.flags.Load()&repeatedFlag == 0 {
+		t.flags.Or(repeatedFlag)
 	}
 }
 
@@ -157,7 +172,7 @@ func (t *Trail) noteEvent(id string, ev *eventref.Ref) {
 		return
 	}
 	t.lastEvent, t.lastRef = id, ev
-	t.lastSeq = eventSeq.Add(1)
+	t.lastSeq = EventSeq(eventSeq.Add(1))
 }
 
 // LastEvent returns the ID NoteEvent last noted on t, or "". An event
@@ -177,7 +192,7 @@ func (t *Trail) LastEvent() string {
 
 // LastEventSeq is LastEvent, and the number that orders it among the
 // events noted on every trail: a later event has a greater one.
-func (t *Trail) LastEventSeq() (string, uint64) {
+func (t *Trail) LastEventSeq() (string, EventSeq) {
 	if t == nil {
 		return "", 0
 	}
