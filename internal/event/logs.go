@@ -368,15 +368,9 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 	}
 	if rec.DroppedAttrs > 0 {
 		// logcrumbs' own count: not renamed (see userKey).
-		var v any = rec.DroppedAttrs
-		v, _ = s.entryValue(droppedAttrsKey, v, g)
-		switch gateUser(droppedAttrsKey, v, g) {
-		case gateRemove:
-			return
-		case gateFilter:
-			v = Filtered
+		if v, ok := flatValue(droppedAttrsKey, rec.DroppedAttrs, s, g); ok {
+			putValue(entry, droppedAttrsKey, v)
 		}
-		putValue(entry, droppedAttrsKey, v)
 	}
 }
 
@@ -471,14 +465,22 @@ func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buff
 // scrubber.clean would leave it in a data map, then as addAttributes
 // would add it.
 func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *userGate) {
+	if v, ok := flatValue(k, v, s, g); ok {
+		addValue(entry, key, v)
+	}
+}
+
+// flatValue returns the value v of the key k as scrubber.clean would leave
+// it in a data map, and false when clean would remove it.
+func flatValue(k string, v any, s *scrubber, g *userGate) (any, bool) {
 	v, _ = s.entryValue(k, v, g)
 	switch gateUser(k, v, g) {
 	case gateRemove:
-		return
+		return nil, false
 	case gateFilter:
 		v = Filtered
 	}
-	addValue(entry, key, v)
+	return v, true
 }
 
 // addData adds data, a record's data (Data, scrubbed), to entry, as
