@@ -33,13 +33,14 @@ const maxMemoFields = 512
 // maxMemoErrors bounds the errors a scanMemo keeps.
 const maxMemoErrors = 2 // gatherErrors and shared are written out for 2
 
-// scanMemo is the last error scan of a bridge (see above). It has no lock:
-// only the bridge's core calls gatherErrors, and uses the memo only in a
-// call it makes alone (core.ErrorScan), under a lock of the core's that
-// it does not wait for (a scan that finds it taken is made without the
-// memo), so that a memo never makes a log call wait. A lock of its own
-// had been two atomic operations of each skipped repeat, which holds the
-// core's already.
+// scanMemo is the last error scan of one of a bridge's ErrorScan slots
+// (see above, and bridge.scan). It has no lock: only the bridge's core
+// calls gatherErrors, and uses a slot's memo only in a call it makes with
+// that slot (core.ErrorScan), under the slot's lock, which it does not
+// wait for (a scan that finds every slot taken is made without a memo),
+// so that a memo never makes a log call wait. A lock of its own had been
+// two atomic operations of each skipped repeat, which holds the slot's
+// already.
 type scanMemo struct {
 	// fields are those of the scan kept, in storage made once; empty when
 	// none is (the fields of a record that has any start with a brace, and
@@ -60,7 +61,8 @@ func fieldNames() [4]string {
 
 // gatherErrors is the package's gatherErrors, answered from m when fields
 // are those of m's scan and what it found still stands: the core's
-// ErrorScan, which uses m only when called alone.
+// ErrorScan in m's slot, which uses m only when alone is true (see
+// bridge.scan).
 func (m *scanMemo) gatherErrors(fields []byte, errs *[]error, alone bool) {
 	if !alone || len(fields) > maxMemoFields {
 		gatherErrors(fields, errs)
@@ -83,8 +85,8 @@ func (m *scanMemo) gatherErrors(fields []byte, errs *[]error, alone bool) {
 	first := len(*errs)
 	g := errorGatherer{errs: errs, first: first}
 	// A panic of the scan (it calls no method of the program's) would
-	// leave the core's lock held, and no scan alone after it: the memo,
-	// maybe half kept, is never read again.
+	// leave the slot's lock held, and no scan in that slot after it: the
+	// memo, maybe half kept, is never read again.
 	scanErrors(fields, &g)
 	g.done()
 	m.keep(fields, fieldNames(), gen, (*errs)[first:], g.remembered)

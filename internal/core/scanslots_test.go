@@ -1,0 +1,89 @@
+package core_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/logcrumbs/logcrumbs/internal/core"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+)
+
+// TestErrorScanTakesAFreeSlot: a repeat whose trail's slot is in use (a
+// scan of another repeat of the same request, logged at the same time) is
+// scanned in another slot, free, rather than in none (without a memo);
+// with every slot in use, in none, and at once: no scan waits for a slot.
+func TestErrorScanTakesAFreeSlot(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	entered := make(chan int)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var free []int // the slots of the scans that did not block
+	scan := func(raw []byte, errs *[]error, slot int) {
+		if strings.Contains(string(raw), "block=") {
+			select {
+			case <-release: // released: a later scan of the same record
+			default:
+				entered <- slot
+				<-release
+			}
+		} else {
+			mu.Lock()
+			free = append(free, slot)
+			mu.Unlock()
+		}
+		scanPairs(raw, errs, slot)
+	}
+	c := core.New(rec.Options(), "test", 0).WithParser(parsePairs).WithErrorScan(scan)
+	ctx := rec.Context(context.Background()) // one request: one slot picked by its trail
+	log := func(extra string) {
+		raw := []byte("path=/cart,error=card declined" + extra)
+		enc := core.Encoder{Raw: raw, Fields: func(r *core.Record, errs *[]error) {
+			parsePairs(r, raw)
+			if errs != nil {
+				*errs = append(*errs, encodedErrs["card declined"])
+			}
+		}}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+		c.Log(ctx, core.Event, &ent, nil, &enc)
+	}
+	for range 3 { // the event, and repeats until the trail skips them
+		log("")
+	}
+	mu.Lock()
+	free = free[:0]
+	mu.Unlock()
+	var wg sync.WaitGroup
+	held := map[int]bool{}
+	for i := range core.ScanSlots {
+		wg.Go(func() { log(",block=" + string(rune('a'+i))) })
+		slot := <-entered
+		if slot < 0 || held[slot] {
+			t.Fatalf("blocked scan %d in slot %d, with slots %v in use: want a free one", i, slot, held)
+		}
+		held[slot] = true
+	}
+	// Every slot in use: scanned in none, without waiting.
+	done := make(chan struct{})
+	go func() { log(""); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a repeat logged while every slot is in use waited")
+	}
+	mu.Lock()
+	whileFull := free
+	mu.Unlock()
+	close(release)
+	wg.Wait()
+	for _, s := range whileFull {
+		if s != -1 {
+			t.Errorf("a scan while every slot was in use was in slot %d, want none (-1)", s)
+		}
+	}
+	if len(whileFull) == 0 {
+		t.Error("the repeat logged while every slot was in use was not scanned")
+	}
+}
