@@ -191,7 +191,7 @@ func (t *Trail) LastEvent() string {
 }
 
 // LastEventSeq is LastEvent, and the number that orders it among the
-// events noted on every trail: a later event has a greater one.
+// events noted on every trail: a later event's is After an earlier one's.
 func (t *Trail) LastEventSeq() (string, EventSeq) {
 	if t == nil {
 		return "", 0
