@@ -43,9 +43,11 @@ type MiddlewareOptions struct {
 	// and a sub-router's), the events of the inner ones' units are the
 	// request's: the header names the last event any of their units sent
 	// (an inner one's, or the outer's own after the inner returned: the
-	// panic whose 500 it writes), whichever Middleware sets it, and is
-	// set once. Off by default: an event ID tells a
-	// client that its request failed in a way Sentry saw.
+	// panic whose 500 it writes), and is set once, by the outermost
+	// Middleware that asks for that header (an inner one returning is not
+	// the response's start: the outer one's router may still write, or
+	// panic). Off by default: an event ID tells a client that its request
+	// failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
 	// returns it, for an error page's "reference" or a feedback form.
@@ -88,6 +90,14 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// Middlewares nested in this one (see nest).
 					sw.outer = headerWriterOf(parent)
 					base = context.WithValue(parent, headerWriterKey{}, sw)
+					if sw.outer.setsHeader(opts.EventIDHeader) {
+						// A Middleware this one is nested in sets the
+						// header, when the response starts, with the
+						// events of this unit and its own: this one
+						// returning is not the response's start (the
+						// outer one's router may still write, or panic).
+						sw.idHeader = ""
+					}
 				}
 			}
 			ctx, trail := begin(base, esc, opts.Hub, true, nil, func(hub *sentry.Hub) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
@@ -77,6 +78,18 @@ func nest(parent, ctx context.Context) {
 			}
 		}
 	}
+}
+
+// setsHeader reports whether w, the startedWriter of a Middleware with an
+// EventIDHeader, or one it is nested in (see outer), sets the header name
+// (as http.Header names it, in any case): w may be nil.
+func (w *startedWriter) setsHeader(name string) bool {
+	for ; w != nil; w = w.outer {
+		if w.idHeader != "" && strings.EqualFold(w.idHeader, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // eventID returns the request's event: the last event sent by w's own
