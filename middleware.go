@@ -19,8 +19,9 @@ type MiddlewareOptions struct {
 	// Recover, when true, answers 500 Internal Server Error after reporting
 	// a panic, instead of panicking again for the server's own recovery
 	// (net/http logs it and drops the connection). A response that has
-	// started (a status sent, a byte of body written or flushed) cannot
-	// become a 500: it is aborted with http.ErrAbortHandler, as net/http
+	// started (a status sent, a byte of body written or flushed, by the
+	// handler, or by the router of a Middleware this one is nested in
+	// before it called this one) cannot become a 500: it is aborted with http.ErrAbortHandler, as net/http
 	// does, so that the client does not take a cut response for a whole
 	// one. Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
@@ -155,7 +156,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 						}
 						panic(p)
 					}
-					if sw.started.Load() {
+					if sw.responseStarted() {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
 					// No body follows: a length the handler declared for
