@@ -19,8 +19,9 @@ type MiddlewareOptions struct {
 	// Recover, when true, answers 500 Internal Server Error after reporting
 	// a panic, instead of panicking again for the server's own recovery
 	// (net/http logs it and drops the connection). A response that has
-	// started (a status sent, a byte of body written or flushed) cannot
-	// become a 500: it is aborted with http.ErrAbortHandler, as net/http
+	// started (a status sent, a byte of body written or flushed, by the
+	// handler, or by the router of a Middleware this one is nested in
+	// before it called this one) cannot become a 500: it is aborted with http.ErrAbortHandler, as net/http
 	// does, so that the client does not take a cut response for a whole
 	// one. Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
@@ -43,9 +44,11 @@ type MiddlewareOptions struct {
 	// and a sub-router's), the events of the inner ones' units are the
 	// request's: the header names the last event any of their units sent
 	// (an inner one's, or the outer's own after the inner returned: the
-	// panic whose 500 it writes), whichever Middleware sets it, and is
-	// set once. Off by default: an event ID tells a
-	// client that its request failed in a way Sentry saw.
+	// panic whose 500 it writes), and is set once, by the outermost
+	// Middleware that asks for that header (an inner one returning is not
+	// the response's start: the outer one's router may still write, or
+	// panic). Off by default: an event ID tells a client that its request
+	// failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
 	// returns it, for an error page's "reference" or a feedback form.
@@ -88,6 +91,14 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// Middlewares nested in this one (see nest).
 					sw.outer = headerWriterOf(parent)
 					base = context.WithValue(parent, headerWriterKey{}, sw)
+					if sw.outer.setsHeader(opts.EventIDHeader) {
+						// A Middleware this one is nested in sets the
+						// header, when the response starts, with the
+						// events of this unit and its own: this one
+						// returning is not the response's start (the
+						// outer one's router may still write, or panic).
+						sw.idHeader = ""
+					}
 				}
 			}
 			ctx, trail := begin(base, esc, opts.Hub, true, nil, func(hub *sentry.Hub) {
@@ -145,7 +156,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 						}
 						panic(p)
 					}
-					if sw.started.Load() {
+					if sw.responseStarted() {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
 					// No body follows: a length the handler declared for

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
@@ -77,6 +78,41 @@ func nest(parent, ctx context.Context) {
 			}
 		}
 	}
+}
+
+// responseStarted reports whether the response w writes has started:
+// through w, or through a startedWriter beneath it, reached as
+// http.ResponseController reaches a writer (through each writer's
+// Unwrap), that of a Middleware w's is nested in, whose router may have
+// written before calling the nested one. A writer between the two that
+// does not Unwrap hides it.
+func (w *startedWriter) responseStarted() bool {
+	if w.started.Load() {
+		return true
+	}
+	for rw := w.ResponseWriter; rw != nil; {
+		if s, ok := rw.(*startedWriter); ok && s.started.Load() {
+			return true
+		}
+		u, ok := rw.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		rw = u.Unwrap()
+	}
+	return false
+}
+
+// setsHeader reports whether w, the startedWriter of a Middleware with an
+// EventIDHeader, or one it is nested in (see outer), sets the header name
+// (as http.Header names it, in any case): w may be nil.
+func (w *startedWriter) setsHeader(name string) bool {
+	for ; w != nil; w = w.outer {
+		if w.idHeader != "" && strings.EqualFold(w.idHeader, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // eventID returns the request's event: the last event sent by w's own
