@@ -21,9 +21,9 @@ type MiddlewareOptions struct {
 	// (net/http logs it and drops the connection). A response that has
 	// started (a status sent, a byte of body written or flushed, by the
 	// handler, or by the router of a Middleware this one is nested in
-	// before it called this one) cannot become a 500: it is aborted with http.ErrAbortHandler, as net/http
-	// does, so that the client does not take a cut response for a whole
-	// one. Either way the panic is one event. The handler's ResponseWriter
+	// before it called this one) cannot become a 500: it is aborted with
+	// http.ErrAbortHandler, as net/http does, so that the client does not
+	// take a cut response for a whole one. Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
 	// io.ReaderFrom and Unwrap (for http.ResponseController), and whose
 	// Flush and Hijack reach the writer beneath as http.ResponseController
