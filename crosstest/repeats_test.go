@@ -278,7 +278,7 @@ func heapBytes() uint64 {
 // logger, so slog proves it.
 func TestSummariesMemoryIsBounded(t *testing.T) {
 	logcrumbs.SetRateLimit(0, 0)
-	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) })
+	t.Cleanup(func() { logcrumbs.SetRateLimit(0, 0) }) // TestMain's, not the default
 	client, _ := sentry.NewClient(sentry.ClientOptions{Transport: discard{}})
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{
 		Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Hour, FingerprintKey: "fp"}}))
@@ -315,7 +315,7 @@ func TestSummariesMemoryIsBounded(t *testing.T) {
 // "failed" kept all of it, and 400 fingerprints kept 50 MB.)
 func TestSummariesKeepNoAttributes(t *testing.T) {
 	logcrumbs.SetRateLimit(0, 0)
-	t.Cleanup(func() { logcrumbs.SetRateLimit(10, 100) })
+	t.Cleanup(func() { logcrumbs.SetRateLimit(0, 0) }) // TestMain's, not the default
 	client, _ := sentry.NewClient(sentry.ClientOptions{Transport: discard{}})
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{
 		Hub: sentry.NewHub(client, sentry.NewScope()), DedupeWindow: time.Hour, FingerprintKey: "fp"}}))

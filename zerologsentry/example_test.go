@@ -44,15 +44,18 @@ func ExampleErrorMarshalFunc() {
 	logger := zerolog.New(nil).Hook(zerologsentry.NewHook(zerologsentry.Options{
 		Options: logcrumbs.Options{Hub: printEvents(), DedupeWindow: -1},
 	}))
-	fail := func() {
+	fail := func(err error) {
 		_, log := zerologsentry.WithContext(context.Background(), logger)
-		log.Error().Err(fmt.Errorf("charge: %w", errors.New("card declined"))).Msg("checkout failed")
+		log.Error().Err(err).Msg("checkout failed")
 	}
 
+	// Without: the text only. (A text no error logged with ErrorMarshalFunc
+	// had: its errors are remembered process-wide, by text.)
 	zerolog.ErrorMarshalFunc = func(err error) any { return err } // zerolog's default
-	fail()                                                        // without: the text only
+	fail(fmt.Errorf("charge: %w", errors.New("card expired")))
+	// With: the error value.
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
-	fail() // with: the error value
+	fail(fmt.Errorf("charge: %w", errors.New("card declined")))
 
 	// Output:
 	// event "checkout failed", exception error, tags map[]
@@ -114,6 +117,8 @@ func ExampleNewWriter() {
 // The hook runs before zerolog writes an event, so the Sentry event is
 // printed before the error's log line.
 func ExampleNewHook() {
+	saved := zerolog.ErrorMarshalFunc
+	defer func() { zerolog.ErrorMarshalFunc = saved }()
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
 	base := zerolog.New(os.Stdout).Hook(zerologsentry.NewHook(zerologsentry.Options{
 		Options: logcrumbs.Options{
@@ -141,6 +146,8 @@ func ExampleNewHook() {
 // zerolog.Ctx finds it deeper down, and the records of each request stay in
 // its own trail.
 func ExampleWithContext() {
+	saved := zerolog.ErrorMarshalFunc
+	defer func() { zerolog.ErrorMarshalFunc = saved }()
 	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
 	base := zerolog.New(os.Stdout).Hook(zerologsentry.NewHook(zerologsentry.Options{
 		Options: logcrumbs.Options{Hub: printEvents()},

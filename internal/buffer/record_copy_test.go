@@ -112,6 +112,7 @@ func TestResetClearsState(t *testing.T) {
 // TestGrow: Grow makes room within the record's limits.
 func TestGrow(t *testing.T) {
 	r := Get(time.Time{}, LevelInfo, Limits{MaxAttrs: 4, MaxValueBytes: 100, MaxRecordBytes: 64})
+	r.attrs, r.data = nil, nil // a pooled record keeps its last use's storage
 	r.Grow(1<<20, 1<<20)
 	if cap(r.data) > 128 || cap(r.attrs) > 8 {
 		t.Errorf("Grow past the limits: cap(data) %d, cap(attrs) %d", cap(r.data), cap(r.attrs))
