@@ -5,9 +5,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/race"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
@@ -233,5 +235,77 @@ func TestNestedMiddlewareRecoverAbortsAStartedResponse(t *testing.T) {
 				t.Errorf("%d events, want 1, the panic's", n)
 			}
 		})
+	}
+}
+
+// TestNestedMiddlewaresLastEventIDAfterTheInnerReturned: in the router of
+// a Middleware, after a nested Middleware (a sub-router's) returned,
+// LastEventID(r.Context()) names the event its unit sent, as the outer
+// one's EventIDHeader does: the router's error page shows the reference
+// the response's header carries. So it does with an outer Middleware that
+// asks for no header.
+func TestNestedMiddlewaresLastEventIDAfterTheInnerReturned(t *testing.T) {
+	const header = "X-Sentry-Event-Id"
+	for _, outerHeader := range []string{header, ""} {
+		t.Run("outer header "+outerHeader, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
+			app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				logger.ErrorContext(r.Context(), "charge failed", "err", errors.New("card declined "+t.Name()))
+			})
+			opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+			inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts})
+			outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, EventIDHeader: outerHeader})
+			var page string
+			router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				inner(app).ServeHTTP(w, r)
+				page = string(logcrumbs.LastEventID(r.Context())) // the error page's reference
+				w.WriteHeader(http.StatusBadGateway)
+			})
+			resp := httptest.NewRecorder()
+			outer(router).ServeHTTP(resp, httptest.NewRequest("GET", "/orders", nil))
+			ev := rec.OnlyEvent()
+			if page != string(ev.EventID) {
+				t.Errorf("LastEventID in the router after the sub-router returned: %q, want %q, the event the inner unit sent (the response's %s: %q)",
+					page, ev.EventID, header, resp.Header()[header])
+			}
+		})
+	}
+}
+
+// TestNestedMiddlewaresBatchKeepsNoTrails: a Middleware called for each
+// item of a batch inside another's request (a sub-router per call of a
+// JSON-RPC batch) leaves no trail behind once it returned: the outer
+// one's EventIDHeader, which names the last event of any of them, does
+// not keep each one's unit of work (a trail, about 1 KiB) until the
+// request ends.
+func TestNestedMiddlewaresBatchKeepsNoTrails(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector allocates on its own; memory is checked without -race")
+	}
+	const calls = 2000
+	rec := logcrumbstest.New(t)
+	opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts})
+	outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, EventIDHeader: "X-Sentry-Event-Id"})
+	item := inner(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	var grown uint64
+	batch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := 0; i < calls; i++ {
+			item.ServeHTTP(w, r)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		grown = after.HeapAlloc - before.HeapAlloc
+		if after.HeapAlloc < before.HeapAlloc {
+			grown = 0
+		}
+	})
+	outer(batch).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/rpc", nil))
+	if perCall := grown / calls; perCall > 128 {
+		t.Errorf("the heap grew %d bytes over %d nested Middleware calls in one request, %d a call, want at most 128: each call's unit of work kept until the request ends", grown, calls, perCall)
 	}
 }
