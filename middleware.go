@@ -51,7 +51,9 @@ type MiddlewareOptions struct {
 	// failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
-	// returns it, for an error page's "reference" or a feedback form.
+	// returns it, for an error page's "reference" or a feedback form (in a
+	// router, once a nested Middleware returned, the last event of its
+	// unit's or the router's own).
 	EventIDHeader string
 }
 
@@ -129,10 +131,13 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 				sw.ctx = ctx
 			}
 			if unit.HubOf(parent) != nil {
-				// Inside another Middleware's request (a router's, this
-				// a sub-router's): its EventIDHeader names this unit's
-				// events too.
-				nest(parent, ctx)
+				// Inside another unit of work (a router's Middleware,
+				// this a sub-router's): this unit's events are its too,
+				// for its EventIDHeader while this one runs, and for
+				// LastEventID once it returned (registered before the
+				// recovery below, so that it runs after it: the panic's
+				// event is this unit's last).
+				defer endNested(parent, trail, nest(parent, trail))
 			}
 			defer func() {
 				if p := recover(); p != nil {

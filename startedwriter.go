@@ -45,9 +45,15 @@ type startedWriter struct {
 // nestedUnit is the unit of work of a Middleware nested in another's, as
 // the outer one's startedWriter knows it (see nest).
 type nestedUnit struct {
-	ctx  context.Context
-	prev *nestedUnit
+	trail *nestedTrail
+	prev  *nestedUnit
 }
+
+// nestedTrail is the trail of a nested Middleware's unit of work while it
+// runs, and its parent unit's once it returned, which has its last event
+// then (see endNested): its trail is not kept until the request ends (a
+// batch endpoint calling a sub-router's Middleware for each item).
+type nestedTrail struct{ atomic.Pointer[buffer.Trail] }
 
 // headerWriterKey is the context key of the startedWriter of a Middleware
 // with an EventIDHeader, on the context its unit of work is made from:
@@ -64,19 +70,44 @@ func headerWriterOf(ctx context.Context) *startedWriter {
 }
 
 // nest tells the startedWriters with an EventIDHeader of the Middlewares
-// whose request parent belongs to that ctx, the unit of work of a
-// Middleware inside theirs, is part of their request: an event it sends
-// may be the one their header names. Its trail keeps its last event once
-// it ends (Trail.Release empties the records only), so a response that
-// starts after the nested Middleware returned still names it.
-func nest(parent, ctx context.Context) {
-	for sw := headerWriterOf(parent); sw != nil; sw = sw.outer {
+// whose request parent belongs to that trail, the one of a Middleware
+// inside theirs, is part of their request: an event it sends may be the
+// one their header names. It returns what endNested clears when the
+// nested Middleware returns, or nil when no header is asked for.
+func nest(parent context.Context, trail *buffer.Trail) *nestedTrail {
+	sw := headerWriterOf(parent)
+	if sw == nil {
+		return nil
+	}
+	held := new(nestedTrail)
+	held.Store(trail)
+	for ; sw != nil; sw = sw.outer {
 		for {
 			prev := sw.nested.Load()
-			if sw.nested.CompareAndSwap(prev, &nestedUnit{ctx: ctx, prev: prev}) {
+			if sw.nested.CompareAndSwap(prev, &nestedUnit{trail: held, prev: prev}) {
 				break
 			}
 		}
+	}
+	return held
+}
+
+// endNested ends the unit of work of a Middleware nested in the one of
+// parent, whose trail is trail: its last event becomes parent's, if later
+// than parent's own (LastEventID in the outer one's router names it), and
+// the startedWriters nest told of it (held, nil when none was) read
+// parent's trail in its stead: its trail is let go, and their header still
+// names its last event, though parent's unit be none they know of (a Bind
+// unit between two Middlewares). A parent without a trail of its own keeps
+// it there.
+func endNested(parent context.Context, trail *buffer.Trail, held *nestedTrail) {
+	pt := buffer.FromContext(parent)
+	if pt == nil || pt == buffer.Fallback() {
+		return
+	}
+	pt.AdoptLastEvent(trail)
+	if held != nil {
+		held.Store(pt)
 	}
 }
 
@@ -121,7 +152,7 @@ func (w *startedWriter) setsHeader(name string) bool {
 func (w *startedWriter) eventID() sentry.EventID {
 	id, seq := buffer.FromContext(w.ctx).LastEventSeq()
 	for n := w.nested.Load(); n != nil; n = n.prev {
-		if nid, nseq := buffer.FromContext(n.ctx).LastEventSeq(); nid != "" && (id == "" || nseq.After(seq)) {
+		if nid, nseq := n.trail.Load().LastEventSeq(); nid != "" && (id == "" || nseq.After(seq)) {
 			id, seq = nid, nseq
 		}
 	}
