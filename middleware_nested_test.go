@@ -309,3 +309,33 @@ func TestNestedMiddlewaresBatchKeepsNoTrails(t *testing.T) {
 		t.Errorf("the heap grew %d bytes over %d nested Middleware calls in one request, %d a call, want at most 128: each call's unit of work kept until the request ends", grown, calls, perCall)
 	}
 }
+
+// TestNestedMiddlewareRecoverAbortsAStartedResponseThroughAWriterWithoutUnwrap:
+// a middleware between the two whose writer does not Unwrap does not hide
+// from the inner Middleware with Recover that the outer one's router
+// started the response (the outer one asks for an EventIDHeader: its
+// writer is on the request's context).
+func TestNestedMiddlewareRecoverAbortsAStartedResponseThroughAWriterWithoutUnwrap(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true})
+	outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true, EventIDHeader: "X-Sentry-Event-Id"})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("nil map " + t.Name()) })
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte("[{\"id\":1},"))
+		inner(app).ServeHTTP(noUnwrapWriter{w}, r)
+	})
+	resp := httptest.NewRecorder()
+	var p any
+	func() {
+		defer func() { p = recover() }()
+		outer(router).ServeHTTP(resp, httptest.NewRequest("GET", "/orders", nil))
+	}()
+	if p != http.ErrAbortHandler {
+		t.Errorf("the request ended with panic %v, want http.ErrAbortHandler: response %d %q taken for a whole one", p, resp.Code, resp.Body.String())
+	}
+	if n := len(rec.Events()); n != 1 {
+		t.Errorf("%d events, want 1, the panic's", n)
+	}
+}
