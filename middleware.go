@@ -21,9 +21,14 @@ type MiddlewareOptions struct {
 	// (net/http logs it and drops the connection). A response that has
 	// started (a status sent, a byte of body written or flushed, by the
 	// handler, or by the router of a Middleware this one is nested in
-	// before it called this one) cannot become a 500: it is aborted with
+	// before it called this one, one with Recover or an EventIDHeader,
+	// whose writer notes it) cannot become a 500: it is aborted with
 	// http.ErrAbortHandler, as net/http does, so that the client does not
-	// take a cut response for a whole one. Either way the panic is one event. The handler's ResponseWriter
+	// take a cut response for a whole one. (An outer Middleware with
+	// neither does not wrap the response, and net/http does not tell
+	// whether it started; nor does another middleware's writer between the
+	// two that does not Unwrap, unless the outer one has an
+	// EventIDHeader.) Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
 	// io.ReaderFrom and Unwrap (for http.ResponseController), and whose
 	// Flush and Hijack reach the writer beneath as http.ResponseController
@@ -161,7 +166,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 						}
 						panic(p)
 					}
-					if sw.responseStarted() {
+					if sw.responseStarted() || startedAbove(parent) {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
 					// No body follows: a length the handler declared for

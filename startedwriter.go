@@ -116,7 +116,7 @@ func endNested(parent context.Context, trail *buffer.Trail, held *nestedTrail) {
 // http.ResponseController reaches a writer (through each writer's
 // Unwrap), that of a Middleware w's is nested in, whose router may have
 // written before calling the nested one. A writer between the two that
-// does not Unwrap hides it.
+// does not Unwrap hides it (see startedAbove).
 func (w *startedWriter) responseStarted() bool {
 	if w.started.Load() {
 		return true
@@ -130,6 +130,20 @@ func (w *startedWriter) responseStarted() bool {
 			return false
 		}
 		rw = u.Unwrap()
+	}
+	return false
+}
+
+// startedAbove reports whether the response of the request parent
+// belongs to has started through the startedWriter of a Middleware with an
+// EventIDHeader it is nested in (see headerWriterOf), or one beneath it:
+// found on the context, where a writer between the two that does not
+// Unwrap cannot hide it from responseStarted. Only on a recovered panic.
+func startedAbove(parent context.Context) bool {
+	for sw := headerWriterOf(parent); sw != nil; sw = sw.outer {
+		if sw.responseStarted() {
+			return true
+		}
 	}
 	return false
 }
