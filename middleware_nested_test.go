@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/logcrumbs/logcrumbs"
@@ -337,5 +338,54 @@ func TestNestedMiddlewareRecoverAbortsAStartedResponseThroughAWriterWithoutUnwra
 	}
 	if n := len(rec.Events()); n != 1 {
 		t.Errorf("%d events, want 1, the panic's", n)
+	}
+}
+
+// TestNestedMiddlewaresBatchThreeLevels: a Middleware called for each item
+// of a batch, inside a Middleware inside another (three levels), with or
+// without a header of its own (the outer one's, or another) and Recover:
+// the outer one's EventIDHeader and LastEventID in its router, after the
+// two inner ones returned, name the batch's last event.
+func TestNestedMiddlewaresBatchThreeLevels(t *testing.T) {
+	const header = "X-Sentry-Event-Id"
+	for _, innerHeader := range []string{"", header, "X-Item-Event-Id"} {
+		for _, recovers := range []bool{false, true} {
+			t.Run("inner header "+innerHeader+", recover "+strconv.FormatBool(recovers), func(t *testing.T) {
+				rec := logcrumbstest.New(t)
+				logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
+				opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+				inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: recovers, EventIDHeader: innerHeader})
+				middle := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts})
+				outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true, EventIDHeader: header})
+				n := 0
+				item := inner(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					n++
+					logger.ErrorContext(r.Context(), "charge failed", "err", errors.New("card declined "+strconv.Itoa(n)+" "+t.Name()))
+				}))
+				batch := middle(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					for i := 0; i < 3; i++ {
+						item.ServeHTTP(w, r)
+					}
+				}))
+				var page string
+				router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					batch.ServeHTTP(w, r)
+					page = string(logcrumbs.LastEventID(r.Context()))
+				})
+				resp := httptest.NewRecorder()
+				outer(router).ServeHTTP(resp, httptest.NewRequest("POST", "/rpc", nil))
+				evs := rec.Events()
+				if len(evs) != 3 {
+					t.Fatalf("%d events, want 3", len(evs))
+				}
+				want := string(evs[2].EventID)
+				if got := resp.Header()[header]; len(got) != 1 || got[0] != want {
+					t.Errorf("response %d with %s %q, want [%q], the batch's last event", resp.Code, header, got, want)
+				}
+				if page != want {
+					t.Errorf("LastEventID in the router %q, want %q, the batch's last event", page, want)
+				}
+			})
+		}
 	}
 }
