@@ -389,3 +389,33 @@ func TestNestedMiddlewaresBatchThreeLevels(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedMiddlewareRecoverAnswersASubRequestsOwnWriter: a nested
+// Middleware with Recover whose router gave it a writer of its own (a
+// batch endpoint running each call into a recorder, its response already
+// streaming) answers a panic with a 500 in that writer, and does not abort
+// the outer response, which its writer does not write.
+func TestNestedMiddlewareRecoverAnswersASubRequestsOwnWriter(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true})
+	outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true, EventIDHeader: "X-Sentry-Event-Id"})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("nil map " + t.Name()) })
+	var code int
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("["))
+		call := httptest.NewRecorder()
+		inner(app).ServeHTTP(call, r)
+		code = call.Code
+		_, _ = w.Write([]byte(strconv.Itoa(call.Code) + "]"))
+	})
+	resp := httptest.NewRecorder()
+	var p any
+	func() {
+		defer func() { p = recover() }()
+		outer(router).ServeHTTP(resp, httptest.NewRequest("POST", "/batch", nil))
+	}()
+	if p != nil || code != http.StatusInternalServerError {
+		t.Errorf("the request ended with panic %v, the call's response %d, want no panic and 500: the batch response %q cut", p, code, resp.Body.String())
+	}
+}
