@@ -28,7 +28,9 @@ type MiddlewareOptions struct {
 	// neither does not wrap the response, and net/http does not tell
 	// whether it started; nor does another middleware's writer between the
 	// two that does not Unwrap, unless the outer one has an
-	// EventIDHeader.) Either way the panic is one event. The handler's ResponseWriter
+	// EventIDHeader and the writer the same Header. A writer of its own,
+	// such as a batch call's recorder, is another response: a 500 there.)
+	// Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
 	// io.ReaderFrom and Unwrap (for http.ResponseController), and whose
 	// Flush and Hijack reach the writer beneath as http.ResponseController
@@ -166,7 +168,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 						}
 						panic(p)
 					}
-					if sw.responseStarted() || startedAbove(parent) {
+					if sw.responseStarted() || startedAbove(parent, sw.Header()) {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
 					// No body follows: a length the handler declared for

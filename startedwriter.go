@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync/atomic"
 
@@ -134,18 +135,28 @@ func (w *startedWriter) responseStarted() bool {
 	return false
 }
 
-// startedAbove reports whether the response of the request parent
-// belongs to has started through the startedWriter of a Middleware with an
-// EventIDHeader it is nested in (see headerWriterOf), or one beneath it:
-// found on the context, where a writer between the two that does not
-// Unwrap cannot hide it from responseStarted. Only on a recovered panic.
-func startedAbove(parent context.Context) bool {
+// startedAbove reports whether the response h is the header of (that of
+// a nested Middleware's writer) has started through the startedWriter of
+// a Middleware with an EventIDHeader the request parent belongs to is
+// nested in (see headerWriterOf), or one beneath it: found on the context,
+// where a writer between the two that does not Unwrap cannot hide it from
+// responseStarted. The same response, because the same header: a router
+// may give the nested Middleware a writer of its own (a batch call's
+// recorder), whose start is not the outer response's. Only on a recovered
+// panic.
+func startedAbove(parent context.Context, h http.Header) bool {
 	for sw := headerWriterOf(parent); sw != nil; sw = sw.outer {
-		if sw.responseStarted() {
+		if sameHeader(sw.Header(), h) && sw.responseStarted() {
 			return true
 		}
 	}
 	return false
+}
+
+// sameHeader reports whether a and b are one map: the header of one
+// response, reached through two writers.
+func sameHeader(a, b http.Header) bool {
+	return a != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // setsHeader reports whether w, the startedWriter of a Middleware with an
