@@ -419,3 +419,32 @@ func TestNestedMiddlewareRecoverAnswersASubRequestsOwnWriter(t *testing.T) {
 		t.Errorf("the request ended with panic %v, the call's response %d, want no panic and 500: the batch response %q cut", p, code, resp.Body.String())
 	}
 }
+
+// TestNestedMiddlewareHeaderOnASubRequestsOwnWriter: a nested Middleware
+// asking for the outer one's EventIDHeader, whose router gave it a writer
+// of its own (a batch call's recorder, whose headers the batch response
+// reports per call), sets the header on that response: the outer one sets
+// it on another.
+func TestNestedMiddlewareHeaderOnASubRequestsOwnWriter(t *testing.T) {
+	const header = "X-Sentry-Event-Id"
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
+	opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, EventIDHeader: header})
+	outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, EventIDHeader: header})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.ErrorContext(r.Context(), "charge failed", "err", errors.New("card declined "+t.Name()))
+		w.WriteHeader(http.StatusBadGateway)
+	})
+	var got []string
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		call := httptest.NewRecorder()
+		inner(app).ServeHTTP(call, r)
+		got = call.Header()[header]
+	})
+	outer(router).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/batch", nil))
+	ev := rec.OnlyEvent()
+	if len(got) != 1 || got[0] != string(ev.EventID) {
+		t.Errorf("the call's response with %s %q, want [%q], the event its unit sent", header, got, ev.EventID)
+	}
+}
