@@ -54,7 +54,8 @@ type MiddlewareOptions struct {
 	// panic whose 500 it writes), and is set once, by the outermost
 	// Middleware that asks for that header (an inner one returning is not
 	// the response's start: the outer one's router may still write, or
-	// panic). Off by default: an event ID tells a client that its request
+	// panic), but for an inner one given a writer of its own (a batch
+	// call's recorder), which sets it on that response. Off by default: an event ID tells a client that its request
 	// failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
@@ -100,10 +101,10 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// Middlewares nested in this one (see nest).
 					sw.outer = headerWriterOf(parent)
 					base = context.WithValue(parent, headerWriterKey{}, sw)
-					if sw.outer.setsHeader(opts.EventIDHeader) {
+					if sw.outer.setsHeader(opts.EventIDHeader, sw.ResponseWriter) {
 						// A Middleware this one is nested in sets the
-						// header, when the response starts, with the
-						// events of this unit and its own: this one
+						// header on this response, when it starts, with
+						// the events of this unit and its own: this one
 						// returning is not the response's start (the
 						// outer one's router may still write, or panic).
 						sw.idHeader = ""

@@ -161,11 +161,14 @@ func sameHeader(a, b http.Header) bool {
 
 // setsHeader reports whether w, the startedWriter of a Middleware with an
 // EventIDHeader, or one it is nested in (see outer), sets the header name
-// (as http.Header names it, in any case): w may be nil.
-func (w *startedWriter) setsHeader(name string) bool {
+// (as http.Header names it, in any case) on the response rw writes (the
+// same Header: a router may give a nested Middleware a writer of its own,
+// a batch call's recorder, whose header the outer one does not set): w may
+// be nil.
+func (w *startedWriter) setsHeader(name string, rw http.ResponseWriter) bool {
 	for ; w != nil; w = w.outer {
 		if w.idHeader != "" && strings.EqualFold(w.idHeader, name) {
-			return true
+			return sameHeader(w.Header(), rw.Header())
 		}
 	}
 	return false
