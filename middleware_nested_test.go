@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/logcrumbs/logcrumbs"
@@ -446,5 +448,71 @@ func TestNestedMiddlewareHeaderOnASubRequestsOwnWriter(t *testing.T) {
 	ev := rec.OnlyEvent()
 	if len(got) != 1 || got[0] != string(ev.EventID) {
 		t.Errorf("the call's response with %s %q, want [%q], the event its unit sent", header, got, ev.EventID)
+	}
+}
+
+// TestNestedMiddlewaresConcurrentBatches: many requests at once through
+// the same Middlewares, each running its batch's calls concurrently
+// through a nested one (each call into a writer of its own, one of them
+// panicking): each response's EventIDHeader names what LastEventID in its
+// router named after the calls returned, an event of its own calls (run
+// with -race).
+func TestNestedMiddlewaresConcurrentBatches(t *testing.T) {
+	const header = "X-Sentry-Event-Id"
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
+	opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true, EventIDHeader: header})
+	outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true, EventIDHeader: header})
+	item := inner(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("call") == "3" {
+			panic("nil map " + r.URL.RawQuery + " " + t.Name())
+		}
+		logger.ErrorContext(r.Context(), "charge failed", "err", errors.New("card declined "+r.URL.RawQuery+" "+t.Name()))
+	}))
+	const requests, calls = 16, 6
+	pages := make([]string, requests)
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var wg sync.WaitGroup
+		for c := 0; c < calls; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cr := r.Clone(r.Context())
+				cr.URL.RawQuery += "&call=" + strconv.Itoa(c)
+				item.ServeHTTP(httptest.NewRecorder(), cr)
+			}()
+		}
+		wg.Wait()
+		req, _ := strconv.Atoi(r.URL.Query().Get("req"))
+		pages[req] = string(logcrumbs.LastEventID(r.Context()))
+	})
+	resps := make([]*httptest.ResponseRecorder, requests)
+	var wg sync.WaitGroup
+	for i := 0; i < requests; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resps[i] = httptest.NewRecorder()
+			outer(router).ServeHTTP(resps[i], httptest.NewRequest("POST", "/batch?req="+strconv.Itoa(i), nil))
+		}()
+	}
+	wg.Wait()
+	of := map[string]string{} // event ID: the batch request's query that sent it
+	for _, ev := range rec.Events() {
+		for _, ex := range ev.Exception {
+			if _, q, ok := strings.Cut(ex.Value, "req="); ok {
+				of[string(ev.EventID)] = "req=" + strings.SplitN(q, "&", 2)[0]
+			}
+		}
+	}
+	if len(of) != requests*calls {
+		t.Fatalf("%d events, want %d", len(of), requests*calls)
+	}
+	for i, resp := range resps {
+		got := resp.Header().Get(header)
+		if got == "" || got != pages[i] || of[got] != "req="+strconv.Itoa(i) {
+			t.Errorf("request %d: response with %s %q (of %q), LastEventID in its router %q, want one event of its own calls named by both", i, header, got, of[got], pages[i])
+		}
 	}
 }
