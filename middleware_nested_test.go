@@ -516,3 +516,33 @@ func TestNestedMiddlewaresConcurrentBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedMiddlewareRecoverUnderABareOuterOne: a reproducer, skipped:
+// a nested Middleware with Recover cannot tell that the router of an outer
+// Middleware with neither Recover nor an EventIDHeader started the
+// response, since that one does not wrap the writer (a startedWriter is
+// an allocation a request, which a Middleware that is not nested would
+// pay: BenchmarkRequestSetup/middleware at 17 allocations, not 16) and
+// net/http does not tell; it answers 500 into the started response, which
+// net/http drops ("superfluous WriteHeader") and ends as a whole one.
+// MiddlewareOptions.Recover's doc says so.
+func TestNestedMiddlewareRecoverUnderABareOuterOne(t *testing.T) {
+	t.Skip("known limitation: an outer Middleware without Recover or EventIDHeader does not note the response's start (see the doc comment)")
+	rec := logcrumbstest.New(t)
+	opts := logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}
+	inner := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts, Recover: true})
+	outer := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: opts})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("nil map " + t.Name()) })
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("[{\"id\":1},"))
+		inner(app).ServeHTTP(w, r)
+	})
+	var p any
+	func() {
+		defer func() { p = recover() }()
+		outer(router).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/orders", nil))
+	}()
+	if p != http.ErrAbortHandler {
+		t.Errorf("the request ended with panic %v, want http.ErrAbortHandler", p)
+	}
+}
