@@ -14,7 +14,9 @@ import (
 // link a user's feedback to the event. It counts an event sent by any
 // logcrumbs integration, one captured by hand through the unit's hub
 // (hub.CaptureException, sentryhttp), and a panic Middleware or RunJob
-// recovered.
+// recovered. A Middleware's unit nested in ctx's (a sub-router's, in a
+// router's request) that returned counts as ctx's: its last event is ctx's
+// if it came later, as the outer Middleware's EventIDHeader names it.
 //
 // A record that capture-once folded into an earlier event of the unit (the
 // same error logged again by an upper layer), or that deduplication folded

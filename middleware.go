@@ -21,9 +21,16 @@ type MiddlewareOptions struct {
 	// (net/http logs it and drops the connection). A response that has
 	// started (a status sent, a byte of body written or flushed, by the
 	// handler, or by the router of a Middleware this one is nested in
-	// before it called this one) cannot become a 500: it is aborted with
+	// before it called this one, one with Recover or an EventIDHeader,
+	// whose writer notes it) cannot become a 500: it is aborted with
 	// http.ErrAbortHandler, as net/http does, so that the client does not
-	// take a cut response for a whole one. Either way the panic is one event. The handler's ResponseWriter
+	// take a cut response for a whole one. (An outer Middleware with
+	// neither does not wrap the response, and net/http does not tell
+	// whether it started; nor does another middleware's writer between the
+	// two that does not Unwrap, unless the outer one has an
+	// EventIDHeader and the writer the same Header. A writer of its own,
+	// such as a batch call's recorder, is another response: a 500 there.)
+	// Either way the panic is one event. The handler's ResponseWriter
 	// is then a wrapper that still offers http.Flusher, http.Hijacker,
 	// io.ReaderFrom and Unwrap (for http.ResponseController), and whose
 	// Flush and Hijack reach the writer beneath as http.ResponseController
@@ -47,11 +54,14 @@ type MiddlewareOptions struct {
 	// panic whose 500 it writes), and is set once, by the outermost
 	// Middleware that asks for that header (an inner one returning is not
 	// the response's start: the outer one's router may still write, or
-	// panic). Off by default: an event ID tells a client that its request
+	// panic), but for an inner one given a writer of its own (a batch
+	// call's recorder), which sets it on that response. Off by default: an event ID tells a client that its request
 	// failed in a way Sentry saw.
 	//
 	// The handler chain needs no option for the ID: LastEventID(r.Context())
-	// returns it, for an error page's "reference" or a feedback form.
+	// returns it, for an error page's "reference" or a feedback form (in a
+	// router, once a nested Middleware returned, the last event of its
+	// unit's or the router's own).
 	EventIDHeader string
 }
 
@@ -91,10 +101,10 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// Middlewares nested in this one (see nest).
 					sw.outer = headerWriterOf(parent)
 					base = context.WithValue(parent, headerWriterKey{}, sw)
-					if sw.outer.setsHeader(opts.EventIDHeader) {
+					if sw.outer.setsHeader(opts.EventIDHeader, sw.ResponseWriter) {
 						// A Middleware this one is nested in sets the
-						// header, when the response starts, with the
-						// events of this unit and its own: this one
+						// header on this response, when it starts, with
+						// the events of this unit and its own: this one
 						// returning is not the response's start (the
 						// outer one's router may still write, or panic).
 						sw.idHeader = ""
@@ -129,10 +139,13 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 				sw.ctx = ctx
 			}
 			if unit.HubOf(parent) != nil {
-				// Inside another Middleware's request (a router's, this
-				// a sub-router's): its EventIDHeader names this unit's
-				// events too.
-				nest(parent, ctx)
+				// Inside another unit of work (a router's Middleware,
+				// this a sub-router's): this unit's events are its too,
+				// for its EventIDHeader while this one runs, and for
+				// LastEventID once it returned (registered before the
+				// recovery below, so that it runs after it: the panic's
+				// event is this unit's last).
+				defer endNested(parent, trail, nest(parent, trail))
 			}
 			defer func() {
 				if p := recover(); p != nil {
@@ -156,7 +169,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 						}
 						panic(p)
 					}
-					if sw.responseStarted() {
+					if sw.responseStarted() || startedAbove(parent, sw.Header()) {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
 					// No body follows: a length the handler declared for

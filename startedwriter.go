@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync/atomic"
 
@@ -45,9 +46,15 @@ type startedWriter struct {
 // nestedUnit is the unit of work of a Middleware nested in another's, as
 // the outer one's startedWriter knows it (see nest).
 type nestedUnit struct {
-	ctx  context.Context
-	prev *nestedUnit
+	trail *nestedTrail
+	prev  *nestedUnit
 }
+
+// nestedTrail is the trail of a nested Middleware's unit of work while it
+// runs, and its parent unit's once it returned, which has its last event
+// then (see endNested): its trail is not kept until the request ends (a
+// batch endpoint calling a sub-router's Middleware for each item).
+type nestedTrail struct{ atomic.Pointer[buffer.Trail] }
 
 // headerWriterKey is the context key of the startedWriter of a Middleware
 // with an EventIDHeader, on the context its unit of work is made from:
@@ -64,19 +71,44 @@ func headerWriterOf(ctx context.Context) *startedWriter {
 }
 
 // nest tells the startedWriters with an EventIDHeader of the Middlewares
-// whose request parent belongs to that ctx, the unit of work of a
-// Middleware inside theirs, is part of their request: an event it sends
-// may be the one their header names. Its trail keeps its last event once
-// it ends (Trail.Release empties the records only), so a response that
-// starts after the nested Middleware returned still names it.
-func nest(parent, ctx context.Context) {
-	for sw := headerWriterOf(parent); sw != nil; sw = sw.outer {
+// whose request parent belongs to that trail, the one of a Middleware
+// inside theirs, is part of their request: an event it sends may be the
+// one their header names. It returns what endNested clears when the
+// nested Middleware returns, or nil when no header is asked for.
+func nest(parent context.Context, trail *buffer.Trail) *nestedTrail {
+	sw := headerWriterOf(parent)
+	if sw == nil {
+		return nil
+	}
+	held := new(nestedTrail)
+	held.Store(trail)
+	for ; sw != nil; sw = sw.outer {
 		for {
 			prev := sw.nested.Load()
-			if sw.nested.CompareAndSwap(prev, &nestedUnit{ctx: ctx, prev: prev}) {
+			if sw.nested.CompareAndSwap(prev, &nestedUnit{trail: held, prev: prev}) {
 				break
 			}
 		}
+	}
+	return held
+}
+
+// endNested ends the unit of work of a Middleware nested in the one of
+// parent, whose trail is trail: its last event becomes parent's, if later
+// than parent's own (LastEventID in the outer one's router names it), and
+// the startedWriters nest told of it (held, nil when none was) read
+// parent's trail in its stead: its trail is let go, and their header still
+// names its last event, though parent's unit be none they know of (a Bind
+// unit between two Middlewares). A parent without a trail of its own keeps
+// it there.
+func endNested(parent context.Context, trail *buffer.Trail, held *nestedTrail) {
+	pt := buffer.FromContext(parent)
+	if pt == nil || pt == buffer.Fallback() {
+		return
+	}
+	pt.AdoptLastEvent(trail)
+	if held != nil {
+		held.Store(pt)
 	}
 }
 
@@ -85,7 +117,7 @@ func nest(parent, ctx context.Context) {
 // http.ResponseController reaches a writer (through each writer's
 // Unwrap), that of a Middleware w's is nested in, whose router may have
 // written before calling the nested one. A writer between the two that
-// does not Unwrap hides it.
+// does not Unwrap hides it (see startedAbove).
 func (w *startedWriter) responseStarted() bool {
 	if w.started.Load() {
 		return true
@@ -103,13 +135,40 @@ func (w *startedWriter) responseStarted() bool {
 	return false
 }
 
+// startedAbove reports whether the response h is the header of (that of
+// a nested Middleware's writer) has started through the startedWriter of
+// a Middleware with an EventIDHeader the request parent belongs to is
+// nested in (see headerWriterOf), or one beneath it: found on the context,
+// where a writer between the two that does not Unwrap cannot hide it from
+// responseStarted. The same response, because the same header: a router
+// may give the nested Middleware a writer of its own (a batch call's
+// recorder), whose start is not the outer response's. Only on a recovered
+// panic.
+func startedAbove(parent context.Context, h http.Header) bool {
+	for sw := headerWriterOf(parent); sw != nil; sw = sw.outer {
+		if sameHeader(sw.Header(), h) && sw.responseStarted() {
+			return true
+		}
+	}
+	return false
+}
+
+// sameHeader reports whether a and b are one map: the header of one
+// response, reached through two writers.
+func sameHeader(a, b http.Header) bool {
+	return a != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
 // setsHeader reports whether w, the startedWriter of a Middleware with an
 // EventIDHeader, or one it is nested in (see outer), sets the header name
-// (as http.Header names it, in any case): w may be nil.
-func (w *startedWriter) setsHeader(name string) bool {
+// (as http.Header names it, in any case) on the response rw writes (the
+// same Header: a router may give a nested Middleware a writer of its own,
+// a batch call's recorder, whose header the outer one does not set): w may
+// be nil.
+func (w *startedWriter) setsHeader(name string, rw http.ResponseWriter) bool {
 	for ; w != nil; w = w.outer {
 		if w.idHeader != "" && strings.EqualFold(w.idHeader, name) {
-			return true
+			return sameHeader(w.Header(), rw.Header())
 		}
 	}
 	return false
@@ -121,7 +180,7 @@ func (w *startedWriter) setsHeader(name string) bool {
 func (w *startedWriter) eventID() sentry.EventID {
 	id, seq := buffer.FromContext(w.ctx).LastEventSeq()
 	for n := w.nested.Load(); n != nil; n = n.prev {
-		if nid, nseq := buffer.FromContext(n.ctx).LastEventSeq(); nid != "" && (id == "" || nseq.After(seq)) {
+		if nid, nseq := n.trail.Load().LastEventSeq(); nid != "" && (id == "" || nseq.After(seq)) {
 			id, seq = nid, nseq
 		}
 	}

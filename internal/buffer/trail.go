@@ -201,6 +201,28 @@ func (t *Trail) LastEventSeq() (string, EventSeq) {
 	return eventref.Name(t.lastEvent, t.lastRef), t.lastSeq
 }
 
+// AdoptLastEvent makes from's last event t's, when from noted it after
+// t's own (see LastEventSeq), with its number: from is the trail of a unit
+// of work nested in t's (a sub-router's Middleware inside a router's),
+// whose events are t's unit's too, once it ended. Nothing for the fallback
+// trail, which mixes every unit of work, nor for a nil trail.
+func (t *Trail) AdoptLastEvent(from *Trail) {
+	if t == nil || from == nil || t == fallback || from == t {
+		return
+	}
+	from.mu.Lock()
+	id, ref, seq := from.lastEvent, from.lastRef, from.lastSeq
+	from.mu.Unlock()
+	if id == "" {
+		return
+	}
+	t.mu.Lock()
+	if t.lastEvent == "" || seq.After(t.lastSeq) {
+		t.lastEvent, t.lastRef, t.lastSeq = id, ref, seq
+	}
+	t.mu.Unlock()
+}
+
 // Dropped returns the number of records t dropped because it was full.
 func (t *Trail) Dropped() uint64 {
 	t.mu.Lock()
