@@ -205,7 +205,12 @@ func (t *Trail) LastEventSeq() (string, EventSeq) {
 // t's own (see LastEventSeq), with its number: from is the trail of a unit
 // of work nested in t's (a sub-router's Middleware inside a router's),
 // whose events are t's unit's too, once it ended. Nothing for the fallback
-// trail, which mixes every unit of work, nor for a nil trail.
+// trail, which mixes every unit of work, nor for a nil trail, nor when
+// from's last event is one its client dropped already (a record folded
+// into it while in flight): that event is no reference, and t's own,
+// which it would replace, may be (noteEvent does not note a dropped
+// event either). The two trails' locks are taken one after the other,
+// never both.
 func (t *Trail) AdoptLastEvent(from *Trail) {
 	if t == nil || from == nil || t == fallback || from == t {
 		return
@@ -213,7 +218,7 @@ func (t *Trail) AdoptLastEvent(from *Trail) {
 	from.mu.Lock()
 	id, ref, seq := from.lastEvent, from.lastRef, from.lastSeq
 	from.mu.Unlock()
-	if id == "" {
+	if id == "" || ref.Dropped() {
 		return
 	}
 	t.mu.Lock()
