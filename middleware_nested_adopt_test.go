@@ -1,6 +1,7 @@
 package logcrumbs_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
@@ -58,5 +60,26 @@ func TestNestedMiddlewareDroppedEventLeavesTheOuterOnesEvent(t *testing.T) {
 	}
 	if got := resp.Header().Get(header); got != a {
 		t.Errorf("the response's %s: %q, want A %q", header, got, a)
+	}
+}
+
+// TestMiddlewareUnderASharedBaseUnitKeepsItsEventToItself: a server whose
+// BaseContext is a Bind unit of work (every request's context derives from
+// it) runs each request through a Middleware: a request's event is the
+// request's, not the base unit's. LastEventID of the base context (a
+// background job of the process using it) must not name the event a
+// request sent.
+func TestMiddlewareUnderASharedBaseUnitKeepsItsEventToItself(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	base := logcrumbs.Bind(context.Background(), rec.Hub().Clone())
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.ErrorContext(r.Context(), "charge failed", "err", errors.New("card declined"))
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/orders", nil).WithContext(base))
+	rec.OnlyEvent()
+	if id := logcrumbs.LastEventID(base); id != "" {
+		t.Errorf("LastEventID of the shared base context = %q, the event of a request: want none", id)
 	}
 }
