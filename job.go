@@ -69,6 +69,7 @@ func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.C
 	outer := unit.Of(ctx) // the unit of work that runs the job, if any
 	ctx, t = begin(ctx, esc, opts.Hub, false, t, nil)
 	defer t.Release()
+	t.MarkAdopts() // one job's: a nested Middleware's events are its (see endNested)
 	// handBack tells the trail the caller logs in (ctx's, or the fallback
 	// trail at the top of a program: a consumer's loop) that err is the
 	// job's event id: the caller logging it again, as it is or wrapped, is

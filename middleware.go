@@ -133,6 +133,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 				sentry.ContinueTrace(hub, trace, bag)
 			})
 			defer trail.Release()
+			trail.MarkAdopts() // one request's: a nested Middleware's events are its (see endNested)
 			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
 			r = r.WithContext(ctx)
 			if sw != nil {

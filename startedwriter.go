@@ -99,14 +99,17 @@ func nest(parent context.Context, trail *buffer.Trail) *nestedTrail {
 // the startedWriters nest told of it (held, nil when none was) read
 // parent's trail in its stead: its trail is let go, and their header still
 // names its last event, though parent's unit be none they know of (a Bind
-// unit between two Middlewares). A parent without a trail of its own keeps
-// it there.
+// unit between two Middlewares, on the outer one's trail). A parent without
+// a trail of one request or job (none, the fallback trail, a shared
+// BaseContext Bind unit's: see Trail.MarkAdopts) keeps it there.
 func endNested(parent context.Context, trail *buffer.Trail, held *nestedTrail) {
 	pt := buffer.FromContext(parent)
-	if pt == nil || pt == buffer.Fallback() {
+	if !pt.AdoptLastEvent(trail) {
+		// No trail, the fallback trail, or one of a unit that is not one
+		// request's (a server's BaseContext bound with Bind): the
+		// startedWriters keep reading trail.
 		return
 	}
-	pt.AdoptLastEvent(trail)
 	if held != nil {
 		held.Store(pt)
 	}

@@ -64,6 +64,7 @@ type Trail struct {
 const (
 	escalatedFlag = 1 << iota
 	repeatedFlag
+	adoptsFlag // see MarkAdopts
 )
 
 // An EventSeq numbers the events noted on trails, in the order they were
@@ -118,6 +119,11 @@ func (t *Trail) MarkEscalated() { t.flags.Or(escalatedFlag) }
 
 // Escalated reports whether an event was sent from t.
 func (t *Trail) Escalated() bool { return t.flags.Load()&escalatedFlag != 0 }
+
+// MarkAdopts marks t as the trail of a unit of work of one request or job
+// (a Middleware's, RunJob's), which takes the last event of a Middleware's
+// unit nested in it when that one returns (see AdoptLastEvent).
+func (t *Trail) MarkAdopts() { t.flags.Or(adoptsFlag) }
 
 // Repeated reports whether capture-once found a record's errors sent
 // already from t (CaptureOnceFor returned false): a hint that the next
@@ -204,28 +210,33 @@ func (t *Trail) LastEventSeq() (string, EventSeq) {
 // AdoptLastEvent makes from's last event t's, when from noted it after
 // t's own (see LastEventSeq), with its number: from is the trail of a unit
 // of work nested in t's (a sub-router's Middleware inside a router's),
-// whose events are t's unit's too, once it ended. Nothing for the fallback
+// whose events are t's unit's too, once it ended. It reports whether t
+// takes the events of units nested in its own: only a trail MarkAdopts
+// marked does (a Middleware's or a job's), not one of a unit every
+// request shares (a server's BaseContext bound with Bind), into which no
+// request's event may leak. Nothing for the fallback
 // trail, which mixes every unit of work, nor for a nil trail, nor when
 // from's last event is one its client dropped already (a record folded
 // into it while in flight): that event is no reference, and t's own,
 // which it would replace, may be (noteEvent does not note a dropped
 // event either). The two trails' locks are taken one after the other,
 // never both.
-func (t *Trail) AdoptLastEvent(from *Trail) {
-	if t == nil || from == nil || t == fallback || from == t {
-		return
+func (t *Trail) AdoptLastEvent(from *Trail) bool {
+	if t == nil || from == nil || t == fallback || from == t || t.flags.Load()&adoptsFlag == 0 {
+		return false
 	}
 	from.mu.Lock()
 	id, ref, seq := from.lastEvent, from.lastRef, from.lastSeq
 	from.mu.Unlock()
 	if id == "" || ref.Dropped() {
-		return
+		return true
 	}
 	t.mu.Lock()
 	if t.lastEvent == "" || seq.After(t.lastSeq) {
 		t.lastEvent, t.lastRef, t.lastSeq = id, ref, seq
 	}
 	t.mu.Unlock()
+	return true
 }
 
 // Dropped returns the number of records t dropped because it was full.
