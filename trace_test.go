@@ -204,3 +204,46 @@ func TestTraceLinkingEndToEnd(t *testing.T) {
 		t.Errorf("error in span: trace %v, want span %s %s", got, span.TraceID, span.SpanID)
 	}
 }
+
+// TestUnitsUnderABoundBaseContextTraceApart: a server whose BaseContext is
+// bound with Bind (one hub for the process's background work) gives every
+// request that context. Each request a Middleware handles is a trace of
+// its own (or its caller's, from sentry-trace), and so is each job RunJob
+// runs from the base context: before, each clone of the base unit's hub
+// kept that hub's trace, taken for the request's own unit, so every
+// request and job was one trace and a caller's sentry-trace was ignored.
+func TestUnitsUnderABoundBaseContextTraceApart(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	base := logcrumbs.Bind(context.Background(), rec.Hub().Clone())
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: -1}}))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.ErrorContext(r.Context(), "request failed", "err", errors.New("request"))
+	}))
+	const caller = "0123456789abcdef0123456789abcdef"
+	for i := range 3 {
+		r := httptest.NewRequest("GET", "/", nil).WithContext(base)
+		if i == 2 {
+			r.Header.Set("sentry-trace", caller+"-0123456789abcdef-1")
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	for range 2 {
+		logcrumbs.RunJob(base, "job", logcrumbs.JobOptions{Options: logcrumbs.Options{Hub: rec.Hub()}}, func(ctx context.Context) error {
+			logger.ErrorContext(ctx, "job failed", "err", errors.New("job"))
+			return nil
+		})
+	}
+	seen := map[any]bool{}
+	var traces []any
+	for _, ev := range rec.Events() {
+		tr := ev.Contexts["trace"]["trace_id"]
+		traces = append(traces, tr)
+		seen[tr] = true
+	}
+	if len(traces) != 5 || len(seen) != 5 {
+		t.Errorf("trace IDs of 3 requests and 2 jobs: %v, want 5 apart", traces)
+	}
+	if len(traces) >= 3 && fmt.Sprint(traces[2]) != caller {
+		t.Errorf("the request with sentry-trace is in trace %v, want its caller's %s", traces[2], caller)
+	}
+}

@@ -18,6 +18,8 @@ import (
 // trail, whoever captures it (hub.CaptureException, sentryhttp, another
 // integration), and capture-once holds between logged and hand-captured
 // errors. Bind a hub to one unit of work only: a clone per request or job.
+// A Middleware or RunJob begun in a bound ctx (a server's BaseContext)
+// clones its hub and starts a trace of its own, as it does elsewhere.
 // A nil hub (sentry.GetHubFromContext of a context that has none) binds
 // nothing: ctx only gets a new trail, if it carries none.
 func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
@@ -50,10 +52,12 @@ func Bind(ctx context.Context, hub *sentry.Hub) context.Context {
 // the hub it was cloned from, which every unit cloned from one base hub
 // shares. Only a clone of the hub of ctx's own unit of work (a job a
 // request starts, a Middleware inside another) keeps its trace: it is part
-// of that unit's work.
+// of that unit's work. A unit a program bound with Bind is not one request's
+// or one job's (a server's BaseContext is every request's): a unit begun
+// in it starts a trace of its own.
 func begin(ctx context.Context, esc *escalate.Escalator, base *sentry.Hub, reuse bool, t *buffer.Trail, newTrace func(*sentry.Hub)) (context.Context, *buffer.Trail) {
 	hub := sentry.GetHubFromContext(ctx)
-	ownUnit := hub != nil && unit.HubOf(ctx) == hub
+	ownUnit := hub != nil && unit.HubOf(ctx) == hub && unit.UnitTrail(ctx).Adopts()
 	// A hub on the context is reused only when it is the request's own (as
 	// sentryhttp makes): never a hub every request shares, and never one
 	// another unit of work was bound to.

@@ -125,6 +125,11 @@ func (t *Trail) Escalated() bool { return t.flags.Load()&escalatedFlag != 0 }
 // unit nested in it when that one returns (see AdoptLastEvent).
 func (t *Trail) MarkAdopts() { t.flags.Or(adoptsFlag) }
 
+// Adopts reports whether MarkAdopts marked t: the trail of one request's
+// or one job's unit of work, not one a program bound with Bind (which a
+// server's BaseContext may share between every request). False for nil.
+func (t *Trail) Adopts() bool { return t != nil && t.flags.Load()&adoptsFlag != 0 }
+
 // Repeated reports whether capture-once found a record's errors sent
 // already from t (CaptureOnceFor returned false): a hint that the next
 // error record may be a repeat too.
@@ -222,7 +227,7 @@ func (t *Trail) LastEventSeq() (string, EventSeq) {
 // event either). The two trails' locks are taken one after the other,
 // never both.
 func (t *Trail) AdoptLastEvent(from *Trail) bool {
-	if t == nil || from == nil || t == fallback || from == t || t.flags.Load()&adoptsFlag == 0 {
+	if from == nil || t == fallback || from == t || !t.Adopts() {
 		return false
 	}
 	from.mu.Lock()
