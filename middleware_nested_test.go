@@ -226,18 +226,7 @@ func TestNestedMiddlewareRecoverAbortsAStartedResponse(t *testing.T) {
 				_, _ = w.Write([]byte("[{\"id\":1},"))
 				inner(app).ServeHTTP(w, r)
 			})
-			resp := httptest.NewRecorder()
-			var p any
-			func() {
-				defer func() { p = recover() }()
-				outer(router).ServeHTTP(resp, httptest.NewRequest("GET", "/orders", nil))
-			}()
-			if p != http.ErrAbortHandler {
-				t.Errorf("the request ended with panic %v, want http.ErrAbortHandler: response %d %q taken for a whole one", p, resp.Code, resp.Body.String())
-			}
-			if n := len(rec.Events()); n != 1 {
-				t.Errorf("%d events, want 1, the panic's", n)
-			}
+			checkAborted(t, rec, outer(router))
 		})
 	}
 }
@@ -330,18 +319,7 @@ func TestNestedMiddlewareRecoverAbortsAStartedResponseThroughAWriterWithoutUnwra
 		_, _ = w.Write([]byte("[{\"id\":1},"))
 		inner(app).ServeHTTP(noUnwrapWriter{w}, r)
 	})
-	resp := httptest.NewRecorder()
-	var p any
-	func() {
-		defer func() { p = recover() }()
-		outer(router).ServeHTTP(resp, httptest.NewRequest("GET", "/orders", nil))
-	}()
-	if p != http.ErrAbortHandler {
-		t.Errorf("the request ended with panic %v, want http.ErrAbortHandler: response %d %q taken for a whole one", p, resp.Code, resp.Body.String())
-	}
-	if n := len(rec.Events()); n != 1 {
-		t.Errorf("%d events, want 1, the panic's", n)
-	}
+	checkAborted(t, rec, outer(router))
 }
 
 // TestNestedMiddlewaresBatchThreeLevels: a Middleware called for each item
@@ -616,5 +594,24 @@ func TestMiddlewareUnderASharedBaseUnitKeepsItsEventToItself(t *testing.T) {
 	rec.OnlyEvent()
 	if id := logcrumbs.LastEventID(base); id != "" {
 		t.Errorf("LastEventID of the shared base context = %q, the event of a request: want none", id)
+	}
+}
+
+// checkAborted serves a request through h, whose handler panics after its
+// response started, and checks that it ended with http.ErrAbortHandler (no
+// 500 written into the started response) and one event, the panic's.
+func checkAborted(t *testing.T, rec *logcrumbstest.Recorder, h http.Handler) {
+	t.Helper()
+	resp := httptest.NewRecorder()
+	var p any
+	func() {
+		defer func() { p = recover() }()
+		h.ServeHTTP(resp, httptest.NewRequest("GET", "/orders", nil))
+	}()
+	if p != http.ErrAbortHandler {
+		t.Errorf("the request ended with panic %v, want http.ErrAbortHandler: response %d %q taken for a whole one", p, resp.Code, resp.Body.String())
+	}
+	if n := len(rec.Events()); n != 1 {
+		t.Errorf("%d events, want 1, the panic's", n)
 	}
 }
