@@ -67,3 +67,22 @@ func TestErrsFieldIsTheExceptionChain(t *testing.T) {
 		}
 	}
 }
+
+// TestErrsOfAnErrorLoggedBeforeIsOneEvent: an error logged with .Err at one
+// layer and in an .Errs field at the next is one event, as it is with
+// zap.Error and zap.Errors.
+func TestErrsOfAnErrorLoggedBeforeIsOneEvent(t *testing.T) {
+	saved := zerolog.ErrorMarshalFunc
+	t.Cleanup(func() { zerolog.ErrorMarshalFunc = saved })
+	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(nil)
+	for _, writer := range []bool{false, true} {
+		rec := logcrumbstest.New(t)
+		log := boundLogger(rec.Context(context.Background()), zerologsentry.Options{Options: rec.Options()}, writer)
+		err := fmt.Errorf("save (writer %v): %w", writer, &codedErr{507})
+		log.Error().Err(err).Msg("save failed")
+		log.Error().Errs("errs", []error{err}).Msg("batch failed")
+		if evs := rec.Events(); len(evs) != 1 {
+			t.Errorf("writer %v: %d events %q, want 1", writer, len(evs), messagesOf(rec))
+		}
+	}
+}
