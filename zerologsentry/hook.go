@@ -21,6 +21,10 @@
 //     and stores the logger in the context for zerolog.Ctx; [Handler] does
 //     the same for every HTTP request, after hlog.NewHandler. It sees every
 //     field except those that hooks running after it add: add it last.
+//     zerolog's Logger.Output returns a logger without the context (With,
+//     Level, Hook and Sample keep it): a request logger given another
+//     output logs to the fallback trail. Set the output on the base
+//     logger, before WithContext.
 //   - The [Writer] wraps the logger's writer and sees each finished record,
 //     every field included, but no context: bind it to a request with
 //     [Writer.WithContext], which gives the request logger a copy of the
