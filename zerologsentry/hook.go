@@ -56,7 +56,8 @@
 // exception of an event, with either binding, is therefore:
 //   - the real error value (type, %w chain, errors.Join, stack trace), when
 //     the program has set zerolog.ErrorMarshalFunc to [ErrorMarshalFunc], for
-//     every field whose text is that of a recently written error;
+//     every top-level field whose text is that of a recently written error,
+//     and every such text among a top-level array's (.Errs);
 //   - otherwise an exception of type "error" with the text of the field named
 //     zerolog.ErrorFieldName ("error"), and the stack zerolog encoded in the
 //     field zerolog.ErrorStackFieldName when .Stack() and
