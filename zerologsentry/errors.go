@@ -22,7 +22,7 @@ import (
 //	zerolog.ErrorMarshalFunc = zerologsentry.ErrorMarshalFunc(zerolog.ErrorMarshalFunc)
 //
 // zerolog hands hooks and writers an error only as its text. With this in
-// place, the errors of .Err and .AnErr fields are remembered, by their text,
+// place, the errors of .Err, .AnErr and .Errs fields are remembered, by their text,
 // in a small process-wide table (the 256 most recent, fewer when their
 // texts pass 4 MiB in all: the most recent always), and an event whose
 // field holds that text gets the real error: its type, its %w chain and its
@@ -260,6 +260,38 @@ func (g *errorGatherer) member(key string, raw []byte, esc bool) {
 	}
 	if key == zerolog.ErrorFieldName {
 		*g.errs = append(*g.errs, textError(raw, esc))
+	}
+}
+
+// array sees a top-level array member as zerolog encoded it: .Errs writes
+// its errors' texts as one. Each string element whose text is that of an
+// error written recently is gathered, as member gathers a string member's;
+// other elements (null for a nil error, objects, nested arrays) are not.
+func (g *errorGatherer) array(raw []byte) {
+	if g.errs == nil || !recent.used.Load() {
+		return
+	}
+	for i := 1; i < len(raw); { // raw[0] is the opening bracket
+		switch raw[i] {
+		case '"':
+			end, esc, ok := strEnd(raw, i)
+			if !ok {
+				return
+			}
+			if err := recent.find(text(raw[i+1:end], esc)); err != nil {
+				*g.errs = append(*g.errs, err)
+				g.remembered = true
+			}
+			i = end + 1
+		case '{', '[':
+			end, ok := skipValue(raw, i)
+			if !ok {
+				return
+			}
+			i = end
+		default:
+			i++
+		}
 	}
 }
 

@@ -21,6 +21,10 @@
 //     and stores the logger in the context for zerolog.Ctx; [Handler] does
 //     the same for every HTTP request, after hlog.NewHandler. It sees every
 //     field except those that hooks running after it add: add it last.
+//     zerolog's Logger.Output returns a logger without the context (With,
+//     Level, Hook and Sample keep it): a request logger given another
+//     output logs to the fallback trail. Set the output on the base
+//     logger, before WithContext.
 //   - The [Writer] wraps the logger's writer and sees each finished record,
 //     every field included, but no context: bind it to a request with
 //     [Writer.WithContext], which gives the request logger a copy of the
@@ -52,7 +56,8 @@
 // exception of an event, with either binding, is therefore:
 //   - the real error value (type, %w chain, errors.Join, stack trace), when
 //     the program has set zerolog.ErrorMarshalFunc to [ErrorMarshalFunc], for
-//     every field whose text is that of a recently written error;
+//     every top-level field whose text is that of a recently written error,
+//     and every such text among a top-level array's (.Errs);
 //   - otherwise an exception of type "error" with the text of the field named
 //     zerolog.ErrorFieldName ("error"), and the stack zerolog encoded in the
 //     field zerolog.ErrorStackFieldName when .Stack() and

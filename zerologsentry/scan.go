@@ -348,6 +348,9 @@ func (s *scanner) copyValue(key string, depth int) bool {
 			_, _ = s.rec.Write(raw)
 			s.rec.EndText()
 		}
+		if depth == 0 && s.errs.errs != nil && c == '[' { // .Errs
+			s.errs.array(raw)
+		}
 	default:
 		if s.rec != nil && s.quickScalar(key, c) {
 			return true

@@ -7,8 +7,8 @@ import (
 
 // scanErrors shows g the top-level members of the object encoded in b
 // (from its opening brace) that scanner.copy would show it: each string
-// member (errorGatherer.member) and each member skipMember leaves out
-// (errorGatherer.skipped), up to where copy stops (malformed input, the
+// member (errorGatherer.member), each array member (errorGatherer.array)
+// and each member skipMember leaves out (errorGatherer.skipped), up to where copy stops (malformed input, the
 // closing brace, the end of b). It is what the scanner's object, copyValue
 // and value do with no record to copy into, in one loop over b whose
 // position stays in a register: through the scanner's methods, which
@@ -103,6 +103,12 @@ func scanErrors(b []byte, g *errorGatherer) {
 		case c == '{': // maxDepth > 0
 			depth++
 			i++
+		case c == '[': // .Errs
+			start := i
+			if i, ok = skipValue(b, i); !ok {
+				return
+			}
+			g.array(b[start:i])
 		default:
 			if i, ok = skipValue(b, i); !ok {
 				return
