@@ -49,6 +49,10 @@ type RecordID struct {
 	// logical frames outside the loggers, not its innermost: kept apart
 	// from records' own PCs.
 	Walked bool
+	// Lane picks which of an entry's counters counts the record's repeat
+	// without the lock (see fastRepeats), taken modulo RepeatLanes: apart
+	// for concurrent requests (buffer.Spread of the trail). Not compared.
+	Lane   int
 	types  [maxIDTypes]uintptr // see typeWord
 	ntypes int8
 }
