@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/logcrumbs/logcrumbs/internal/eventref"
 	"github.com/logcrumbs/logcrumbs/internal/stats"
@@ -14,6 +15,14 @@ import (
 // DefaultCapacity is the number of records a trail keeps by default: Sentry's
 // own default for MaxBreadcrumbs.
 const DefaultCapacity = 100
+
+// Spread returns a number of bits bits picked by t's address: trails made
+// one after the other get numbers apart (Fibonacci hashing), so that the
+// goroutines of concurrent requests that each take what their number picks
+// (one of a core's scratches, one of a repeat count's lanes) seldom meet.
+func Spread(t *Trail, bits uint) int {
+	return int(uint64(uintptr(unsafe.Pointer(t))) * 0x9e3779b97f4a7c15 >> (64 - bits))
+}
 
 // Trail is a bounded ring of records: the breadcrumbs of one unit of work.
 // When it is full, appending drops the oldest record and counts it.

@@ -24,7 +24,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/getsentry/sentry-go"
 
@@ -717,7 +716,7 @@ type repeatScratch struct {
 // one, and returns it with its slot; or nil and -1 when each is in use. It
 // waits for none: the caller does without.
 func (c *Core) scratch(t *buffer.Trail) (*repeatScratch, int) {
-	slot := int(uint64(uintptr(unsafe.Pointer(t))) * 0x9e3779b97f4a7c15 >> (64 - scanSlotBits)) // Fibonacci hashing
+	slot := buffer.Spread(t, scanSlotBits)
 	if sc := &c.repeats[slot]; sc.mu.TryLock() {
 		return sc, slot
 	}
@@ -780,7 +779,7 @@ func (c *Core) skipRepeat(snd escalate.Sender, ent *Entry, preset *Preset, enc *
 			var r buffer.Repeat
 			r.Time, r.Elapsed, r.Level = ent.Time, ent.Elapsed, ent.Level
 			r.Logger, r.Message, r.Raw, r.Parse = c.loggerOf(ent), ent.Message, raw, c.parser()
-			skipped = c.esc.SkipRepeat(snd, &r, sc.errs, site.Ret)
+			skipped = c.esc.SkipRepeat(snd, &r, sc.errs, site.Ret, slot) // no other repeat of the core's counts in the slot's lane meanwhile
 		}
 	}
 	// Kept alive by no scratch. Not clear, nor the loop over the slice it

@@ -475,7 +475,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 				if keyClient == 0 { // an event known by its ID alone
 					keyClient = policy.ClientID(client)
 				}
-				e.countRepeat(keyClient, rec, errs, earlier, site)
+				e.countRepeat(keyClient, rec, errs, earlier, site, buffer.Spread(trail, policy.RepeatLaneBits))
 			}
 			return earlier, nil
 		}
@@ -604,7 +604,8 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // the record would be (an event record, its fields deferred), with
 // c.Limits, c.EventLimits, c.Key and c.ID left for SkipRepeat to set; errs
 // are its errors, siteRet its site's return address (Site.Ret), s the
-// Sender of its context. It reports whether it did; when it did not, it
+// Sender of its context, lane the lane its repeat is counted in (see
+// policy.RecordID.Lane). It reports whether it did; when it did not, it
 // changed nothing, and the caller builds the record for CaptureAt, which
 // answers as SkipRepeat would have, or otherwise (a trail's answer may
 // change meanwhile, as between CaptureAt's own steps). Only the common
@@ -623,7 +624,7 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // the hub holds now, and its breadcrumb names the event even once the
 // program unbound the client, as capture's does then (unbound),
 // sending nothing.
-func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr) bool {
+func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr, lane int) bool {
 	trail := s.trail
 	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() {
 		return false
@@ -632,6 +633,7 @@ func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet
 	if !e.build.SetRecordID(&id, nil, c.Logger, errs, siteRet) { // no client: see policy.RecordID
 		return false
 	}
+	id.Lane = lane
 	c.EventLimits, c.Limits, c.Key = e.eventLimits, e.breadcrumbLimits, eventIDKey
 	// Counted under the trail's lock, with the look-up and the append:
 	// noise control's lock takes no trail's, and counting cannot panic.
@@ -664,7 +666,7 @@ func (e *Escalator) unbound(trail *buffer.Trail, rec *buffer.Record, errs []erro
 		if rec.PC == 0 && site.Text == "" && e.build.SiteKeyed() {
 			site = event.LogCallSite()
 		}
-		e.countRepeat(client, rec, errs, once.ID, site)
+		e.countRepeat(client, rec, errs, once.ID, site, buffer.Spread(trail, policy.RepeatLaneBits))
 	}
 	return once.ID, once.Ref
 }
@@ -681,9 +683,10 @@ func (e *Escalator) unbound(trail *buffer.Trail, rec *buffer.Record, errs []erro
 // every frame it reads).
 //
 //go:noinline
-func (e *Escalator) countRepeat(client uint64, rec *buffer.Record, errs []error, earlier string, site event.Site) {
+func (e *Escalator) countRepeat(client uint64, rec *buffer.Record, errs []error, earlier string, site event.Site, lane int) {
 	var keyBuf [256]byte // most keys fit: built here, a key allocates only as a string
 	id, ok := e.build.RecordID(client, rec, errs, site.Ret)
+	id.Lane = lane
 	if !ok {
 		rec.Expand() // the key may read the fields (Options.FingerprintKey)
 		e.proc.Repeat(e.build.AppendFingerprintKeyAt(keyBuf[:0], client, rec, errs, site.Text), earlier)

@@ -64,6 +64,7 @@ type seen struct {
 
 	key  string     // its key in noise.recent (the map's own string)
 	memo recordMemo // the record a repeat was last counted on (see RepeatMemo)
+	fast fastRepeats
 
 	// client is the client that sent the event: Flush sends the summary
 	// through it, not through the event's hub, which may have been bound to
@@ -204,6 +205,7 @@ func (n *noise) reset() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for _, s := range n.recent { // a RepeatMemo may hold one
+		s.settle()
 		s.gone = true
 	}
 	n.recent, n.lastSweep, n.summaryBytes = map[string]*seen{}, time.Time{}, 0
@@ -310,6 +312,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 	v := Verdict{Send: true}
 	var before [3]string // the fingerprint's events, newest first, kept if the sweep drops s
 	if s != nil {
+		s.settle() // its events change
 		v.Repeats, v.Since = s.repeats, s.first
 		s.repeats = 0
 		before = [3]string{s.id, s.before[0], s.before[1]}
@@ -399,6 +402,7 @@ func (n *noise) sweep(now time.Time, window time.Duration) bool {
 		if (s.repeats == 0 || s.dropped || clientGone(s)) && now.Sub(s.sent) >= window {
 			n.dropSummary(s)
 			delete(n.recent, k)
+			s.settle()
 			s.gone = true
 		}
 	}
@@ -432,15 +436,24 @@ func (n *noise) take(client *sentry.Client, now time.Time, unlimited *perClient[
 	return true
 }
 
+// pendingRepeats is a fingerprint's repeats not yet reported, and what
+// Flush sends for them.
+type pendingRepeats struct {
+	client  weak.Pointer[sentry.Client]
+	summary *summary
+	repeats int
+	first   time.Time
+}
+
 // pending takes the fingerprints with repeats not yet reported, for Flush.
-func (n *noise) pending() []*seen {
+func (n *noise) pending() []pendingRepeats {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	var out []*seen
+	var out []pendingRepeats
 	for _, s := range n.recent {
 		if s.repeats > 0 && s.summary != nil {
-			c := *s
-			out = append(out, &c)
+			s.settle()
+			out = append(out, pendingRepeats{client: s.client, summary: s.summary, repeats: s.repeats, first: s.first})
 			s.repeats = 0
 		}
 	}
@@ -507,7 +520,7 @@ func (p *Process) TakePending() (send func()) {
 }
 
 // sendTaken sends the summaries of pending (see TakePending).
-func (p *Process) sendTaken(pending []*seen) {
+func (p *Process) sendTaken(pending []pendingRepeats) {
 	for _, s := range pending {
 		client := s.client.Value()
 		if client == nil {

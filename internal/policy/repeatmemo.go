@@ -49,6 +49,10 @@ type RecordID struct {
 	// logical frames outside the loggers, not its innermost: kept apart
 	// from records' own PCs.
 	Walked bool
+	// Lane picks which of an entry's counters counts the record's repeat
+	// without the lock (see fastRepeats), taken modulo RepeatLanes: apart
+	// for concurrent requests (buffer.Spread of the trail). Not compared.
+	Lane   int
 	types  [maxIDTypes]uintptr // see typeWord
 	ntypes int8
 }
@@ -124,7 +128,7 @@ func (p *Process) RepeatRemembered(m *RepeatMemo, earlier string, id *RecordID) 
 	if s == nil {
 		return false
 	}
-	return p.noise.repeatAt(s, earlier, id, time.Now)
+	return s.fast.count(earlier, id) || p.noise.repeatAt(s, earlier, id, time.Now)
 }
 
 // RepeatNoted is Repeat, and m then remembers the entry of key, with id
@@ -147,7 +151,9 @@ func (n *noise) repeatAt(s *seen, earlier string, id *RecordID, now func() time.
 		n.mu.Unlock()
 		return false
 	}
+	s.fold() // a full count, see fastRepeats.count
 	n.counted(s, now)
+	s.publish()
 	n.mu.Unlock()
 	return true
 }
@@ -166,6 +172,7 @@ func (n *noise) repeatNoting(key []byte, earlier string, id *RecordID, now func(
 		return nil
 	}
 	s.memo.remember(s.key, id)
+	s.publish()
 	return s
 }
 

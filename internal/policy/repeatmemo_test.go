@@ -35,7 +35,7 @@ func TestRepeatMemo(t *testing.T) {
 	if !p.Admit(client, string(key), now, time.Hour, "ev1").Send {
 		t.Fatal("first event not admitted")
 	}
-	repeats := func() int { return p.noise.recent[string(key)].repeats }
+	repeats := func() int { return p.noise.recent[string(key)].total() }
 	var m RepeatMemo
 	id := idOf("app", 1, client, errs)
 	if p.RepeatRemembered(&m, "ev1", id) {
@@ -76,8 +76,9 @@ func TestRepeatMemo(t *testing.T) {
 	p.noise.mu.Lock()
 	p.noise.sweep(now.Add(2*time.Hour), time.Hour) // pending repeats keep it: make them none
 	p.noise.mu.Unlock()
-	p.noise.recent[string(key)].repeats = 0
 	p.noise.mu.Lock()
+	p.noise.recent[string(key)].settle()
+	p.noise.recent[string(key)].repeats = 0
 	p.noise.sweep(now.Add(2*time.Hour), time.Hour)
 	p.noise.mu.Unlock()
 	if _, ok := p.noise.recent[string(key)]; ok {
