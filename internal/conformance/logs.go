@@ -34,6 +34,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsOnEventVolume", testLogsOnEventVolume},
 		{"LogsEmptyMessage", testLogsEmptyMessage},
 		{"LogsBeforeSendLogPanics", testLogsBeforeSendLogPanics},
+		{"LogsSentryKeysNotOverwritten", testLogsSentryKeysNotOverwritten},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

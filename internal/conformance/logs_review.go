@@ -99,3 +99,54 @@ func testLogsOnEventOrder(t *testing.T, d Driver) {
 		t.Errorf("%d events %q, want 3", len(evs), messages(evs))
 	}
 }
+
+// LogsSentryKeysNotOverwritten: the attributes sentry-go gives a Sentry
+// Log under Sentry's own "sentry." names (the client's release and
+// environment, which the Logs view filters on, the SDK, the server) are
+// not replaced by a record's fields of those names: a program that logs
+// its Sentry configuration (a "sentry" group with environment and
+// release, or flat "sentry.environment") sends its log to the client's
+// environment and release, as the record's event is, and keeps its fields
+// under "attr." as logcrumbs' own keys are kept (a field already so
+// prefixed is prefixed once more).
+func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, true, Info, nil, func(o *sentry.ClientOptions) {
+		o.Environment = "production"
+		o.Release = "rel-1"
+	})
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "grouped", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}})
+	log.Log(Info, "flat", Field{"sentry.environment", "staging"}, Field{"sentry.release", "cfg"},
+		Field{"attr.sentry.release", "theirs"})
+	log.Log(Error, "failed", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}},
+		Field{"err", errors.New("boom " + t.Name())})
+	ev := rec.OnlyEvent()
+	if ev.Environment != "production" || ev.Release != "rel-1" {
+		t.Errorf("event environment %q release %q, want the client's", ev.Environment, ev.Release)
+	}
+	logs := rec.Logs()
+	if len(logs) != 3 {
+		t.Fatalf("logs %q, want 3", bodies(logs))
+	}
+	for _, l := range logs {
+		want := map[string]any{
+			"sentry.environment":      "production",
+			"sentry.release":          "rel-1",
+			"attr.sentry.environment": "staging",
+			"attr.sentry.release":     "cfg",
+		}
+		if l.Body == "flat" {
+			want["attr.attr.sentry.release"] = "theirs"
+		}
+		bad := false
+		for k, v := range want {
+			if got := l.Attributes[k].AsInterface(); got != v {
+				t.Errorf("log %q: %s = %v, want %v", l.Body, k, got, v)
+				bad = true
+			}
+		}
+		if bad {
+			t.Logf("log %q: attributes %s", l.Body, js(l.Attributes))
+		}
+	}
+}
