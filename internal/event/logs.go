@@ -377,19 +377,26 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 // userKey returns the key a user's attribute of key (its groups' keys
 // dotted before it) is sent under in a Sentry Log: key, unless logcrumbs
 // writes that key itself (the logger's name, the record's time, the count
-// of dropped attributes), or key is such a key prefixed with
-// buffer.UserKeyPrefix (once or more), then key prefixed once more, so
-// that the user's field is kept and cannot replace logcrumbs' entry, nor
-// another of the user's (sentry-go keeps the last attribute of a key). One
-// comparison of the first byte for most keys.
+// of dropped attributes), or key is in Sentry's own namespace "sentry."
+// (where sentry-go writes the client's release and environment, the SDK,
+// the server, and an entry's attribute would replace them), or key is
+// such a key prefixed with buffer.UserKeyPrefix (once or more), then key
+// prefixed once more, so that the user's field is kept and cannot replace
+// logcrumbs' or sentry-go's entry, nor another of the user's (sentry-go
+// keeps the last attribute of a key). One comparison of the first byte
+// for most keys.
 func userKey(key string) string {
 	const own, prefix = "logcrumbs.", buffer.UserKeyPrefix
-	if len(key) <= len(own) {
+	if len(key) <= len(sentryNamespace) {
 		return key
 	}
 	switch key[0] {
 	case 'l':
-		if key[:len(own)] == own && (key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+		if len(key) > len(own) && key[:len(own)] == own && (key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+			return prefix + key
+		}
+	case 's':
+		if key[:len(sentryNamespace)] == sentryNamespace {
 			return prefix + key
 		}
 	case prefix[0]:
@@ -400,15 +407,23 @@ func userKey(key string) string {
 	return key
 }
 
+// sentryNamespace begins the keys Sentry reserves for its own attributes
+// of a log (see userKey).
+const sentryNamespace = "sentry."
+
 // ownLogKey reports whether key is one of the keys logcrumbs writes in a
-// Sentry Log prefixed (see buffer.OfOwnKey).
+// Sentry Log, or one of Sentry's namespace, prefixed (see
+// buffer.OfOwnKey).
 func ownLogKey(key string) bool {
 	for _, own := range [...]string{loggerKey, timeKey, droppedAttrsKey} {
 		if buffer.OfOwnKey(key, own) {
 			return true
 		}
 	}
-	return false
+	for strings.HasPrefix(key, buffer.UserKeyPrefix) {
+		key = key[len(buffer.UserKeyPrefix):]
+	}
+	return len(key) > len(sentryNamespace) && key[:len(sentryNamespace)] == sentryNamespace
 }
 
 // droppedAttrsKey is buffer's entry counting the attributes a record
