@@ -35,6 +35,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsEmptyMessage", testLogsEmptyMessage},
 		{"LogsBeforeSendLogPanics", testLogsBeforeSendLogPanics},
 		{"LogsSentryKeysNotOverwritten", testLogsSentryKeysNotOverwritten},
+		{"PassThroughLaterErrors", testPassThroughLaterErrors},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

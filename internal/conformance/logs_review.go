@@ -150,3 +150,33 @@ func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
 		}
 	}
 }
+
+// PassThroughLaterErrors: with Options.PassThroughLevel, once a unit has
+// sent an event, every record of its trail at or above the level goes to
+// Sentry Logs, as the option says: its later error records too (a second
+// event, and the capture-once repeats of an error logged again by upper
+// layers), not only those kept as breadcrumbs, so that the Logs view of
+// what followed the first error has no hole where the next ones were.
+// The first event's own record, logged before the unit sent an event, and
+// records below the level, are not sent.
+func testPassThroughLaterErrors(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "step 1")
+	log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
+	log.Log(Info, "step 2")
+	err := errors.New("second " + t.Name())
+	log.Log(Error, "failed again", Field{"err", err})
+	for range 3 { // one call site: repeats a logger may skip without a record
+		log.Log(Error, "failed above", Field{"err", err})
+	}
+	log.Log(Debug, "below")
+	log.Log(Info, "step 3")
+	want := "step 2|failed again|failed above|failed above|failed above|step 3"
+	if got := strings.Join(bodies(rec.Logs()), "|"); got != want {
+		t.Errorf("logs %q, want %q", got, want)
+	}
+	if evs := rec.Events(); len(evs) != 2 {
+		t.Errorf("%d events %q, want 2", len(evs), messages(evs))
+	}
+}
