@@ -161,12 +161,23 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 	}
 	if rec.Len() > 0 || rec.DroppedAttrs > 0 {
 		g := &userGate{client: client, decided: true, all: cache.userInfo}
+		// An error record's breadcrumb sent after the fact (LogsOnEvent)
+		// names its event under buffer.EventIDKey, logcrumbs' own key, as
+		// the breadcrumb does: sent under it, not as the user's fields
+		// of that key, which are (see userKey).
+		link, id, users := rec.OwnEventIDIn(t)
 		if needsMap(rec, all, b.scrub) {
 			data := rec.DataIn(all)
+			if link >= 0 && !users {
+				delete(data, buffer.EventIDKey) // the link: the key's last entry
+			}
 			b.scrub.clean(data, g)
 			addData(entry, data, rec.DroppedAttrs > 0)
 		} else {
-			flatAttrs(entry, rec, t, b.scrub, g)
+			flatAttrs(entry, rec, t, b.scrub, g, link)
+		}
+		if link >= 0 {
+			entry.String(buffer.EventIDKey, id)
 		}
 		if g.passed {
 			// The log keeps user data because client's options allow it,
@@ -291,8 +302,9 @@ func sameKey(x, y string) bool {
 // scrubbed, and the user gate applied to the keys at every depth (a user
 // group, in a group or not, keeps only its "id"). Integers, floats and
 // booleans are never boxed; the other kinds go through the same
-// conversion and scrubbing as an event's data.
-func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scrubber, g *userGate) {
+// conversion and scrubbing as an event's data. The attribute of index
+// link (logcrumbs' own, see Record.OwnEventIDIn), if not -1, is left out.
+func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scrubber, g *userGate, link int) {
 	u64, hasU64 := entry.(interface {
 		Uint64(string, uint64) sentry.LogEntry
 	})
@@ -348,7 +360,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 			stack = stack[:len(stack)-1]
 			prefix, onlyID = top.prefix, top.onlyID
 		default:
-			if skip > 0 {
+			if skip > 0 || i == link {
 				continue
 			}
 			k := rec.ValidKeyIn(t, a)
