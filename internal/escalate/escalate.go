@@ -636,7 +636,9 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // sending nothing.
 func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr) bool {
 	trail := s.trail
-	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() {
+	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() || e.passesThrough(trail, c.Level) {
+		// A repeat for Options.PassThroughLevel goes to Sentry Logs:
+		// built, by capture.
 		return false
 	}
 	var id policy.RecordID
