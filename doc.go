@@ -42,9 +42,11 @@
 // record's breadcrumb (the event it was sent as, or folded into), and in a
 // Sentry Log "logcrumbs.logger", "logcrumbs.time" and
 // "logcrumbs.dropped_attrs" (and "logcrumbs.truncated",
-// "logcrumbs.dropped_attrs" in an event's log context). A record's own
-// field of such a name is kept under the name prefixed with "attr."; it
-// never replaces logcrumbs' entry. A field whose name is such a name
+// "logcrumbs.dropped_attrs" in an event's log context); in a Sentry Log,
+// every key under "sentry." is Sentry's (sentry-go writes the client's
+// release and environment there). A record's own field of such a name is
+// kept under the name prefixed with "attr."; it never replaces
+// logcrumbs' or Sentry's entry. A field whose name is such a name
 // already prefixed ("attr.sentry.event_id") is prefixed once more in turn,
 // so that no field of the record is lost to another.
 //

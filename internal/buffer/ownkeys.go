@@ -174,3 +174,52 @@ func (r *Record) ownEventID(t text, data map[string]any) {
 		delete(data, EventIDKey)
 	}
 }
+
+// OwnEventIDIn returns the index among r's attributes of the one under
+// EventIDKey that logcrumbs wrote (AddEventID: the event an error
+// record's breadcrumb names) and its value, within t, or -1 when r names
+// no event so; and whether r holds another attribute of that key at the
+// top level (the user's, which Data keeps under the key as the last one
+// of it). For a record sent to Sentry Logs after it was kept: the link is
+// logcrumbs', the others the user's (see ownEventID).
+func (r *Record) OwnEventIDIn(t Text) (index int, id string, users bool) {
+	index = -1
+	if r.ownID != idFirst {
+		return index, "", false
+	}
+	depth := 0 // named groups open
+	var namedArr [8]bool
+	named := namedArr[:0]
+	for i := range r.attrs {
+		a := &r.attrs[i]
+		switch a.Kind {
+		case KindGroupOpen:
+			k := t.t.valid(a.key)
+			if depth == 0 && k == EventIDKey {
+				users = true
+			}
+			named = append(named, k != "")
+			if k != "" {
+				depth++
+			}
+			continue
+		case KindGroupClose:
+			if n := len(named); n > 0 {
+				if named[n-1] {
+					depth--
+				}
+				named = named[:n-1]
+			}
+			continue
+		}
+		if depth > 0 || a.key.len != uint32(len(EventIDKey)) || t.t.valid(a.key) != EventIDKey {
+			continue
+		}
+		if index < 0 && a.Kind == KindString {
+			index, id = i, t.t.valid(a.text)
+			continue
+		}
+		users = true
+	}
+	return index, id, users
+}

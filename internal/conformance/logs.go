@@ -34,6 +34,8 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsOnEventVolume", testLogsOnEventVolume},
 		{"LogsEmptyMessage", testLogsEmptyMessage},
 		{"LogsBeforeSendLogPanics", testLogsBeforeSendLogPanics},
+		{"LogsSentryKeysNotOverwritten", testLogsSentryKeysNotOverwritten},
+		{"PassThroughLaterErrors", testPassThroughLaterErrors},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

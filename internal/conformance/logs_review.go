@@ -99,3 +99,84 @@ func testLogsOnEventOrder(t *testing.T, d Driver) {
 		t.Errorf("%d events %q, want 3", len(evs), messages(evs))
 	}
 }
+
+// LogsSentryKeysNotOverwritten: the attributes sentry-go gives a Sentry
+// Log under Sentry's own "sentry." names (the client's release and
+// environment, which the Logs view filters on, the SDK, the server) are
+// not replaced by a record's fields of those names: a program that logs
+// its Sentry configuration (a "sentry" group with environment and
+// release, or flat "sentry.environment") sends its log to the client's
+// environment and release, as the record's event is, and keeps its fields
+// under "attr." as logcrumbs' own keys are kept (a field already so
+// prefixed is prefixed once more).
+func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, true, Info, nil, func(o *sentry.ClientOptions) {
+		o.Environment = "production"
+		o.Release = "rel-1"
+	})
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "grouped", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}})
+	log.Log(Info, "flat", Field{"sentry.environment", "staging"}, Field{"sentry.release", "cfg"},
+		Field{"attr.sentry.release", "theirs"})
+	log.Log(Error, "failed", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}},
+		Field{"err", errors.New("boom " + t.Name())})
+	ev := rec.OnlyEvent()
+	if ev.Environment != "production" || ev.Release != "rel-1" {
+		t.Errorf("event environment %q release %q, want the client's", ev.Environment, ev.Release)
+	}
+	logs := rec.Logs()
+	if len(logs) != 3 {
+		t.Fatalf("logs %q, want 3", bodies(logs))
+	}
+	for _, l := range logs {
+		want := map[string]any{
+			"sentry.environment":      "production",
+			"sentry.release":          "rel-1",
+			"attr.sentry.environment": "staging",
+			"attr.sentry.release":     "cfg",
+		}
+		if l.Body == "flat" {
+			want["attr.attr.sentry.release"] = "theirs"
+		}
+		bad := false
+		for k, v := range want {
+			if got := l.Attributes[k].AsInterface(); got != v {
+				t.Errorf("log %q: %s = %v, want %v", l.Body, k, got, v)
+				bad = true
+			}
+		}
+		if bad {
+			t.Logf("log %q: attributes %s", l.Body, js(l.Attributes))
+		}
+	}
+}
+
+// PassThroughLaterErrors: with Options.PassThroughLevel, once a unit has
+// sent an event, every record of its trail at or above the level goes to
+// Sentry Logs, as the option says: its later error records too (a second
+// event, and the capture-once repeats of an error logged again by upper
+// layers), not only those kept as breadcrumbs, so that the Logs view of
+// what followed the first error has no hole where the next ones were.
+// The first event's own record, logged before the unit sent an event, and
+// records below the level, are not sent.
+func testPassThroughLaterErrors(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "step 1")
+	log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
+	log.Log(Info, "step 2")
+	err := errors.New("second " + t.Name())
+	log.Log(Error, "failed again", Field{"err", err})
+	for range 3 { // one call site: repeats a logger may skip without a record
+		log.Log(Error, "failed above", Field{"err", err})
+	}
+	log.Log(Debug, "below")
+	log.Log(Info, "step 3")
+	want := "step 2|failed again|failed above|failed above|failed above|step 3"
+	if got := strings.Join(bodies(rec.Logs()), "|"); got != want {
+		t.Errorf("logs %q, want %q", got, want)
+	}
+	if evs := rec.Events(); len(evs) != 2 {
+		t.Errorf("%d events %q, want 2", len(evs), messages(evs))
+	}
+}

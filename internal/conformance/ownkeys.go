@@ -178,6 +178,40 @@ func testOwnKeysNotOverwritten(t *testing.T, d Driver) {
 			}
 		}
 	})
+	t.Run("Logs event link", func(t *testing.T) {
+		// An error record folded into an earlier event, sent to Sentry
+		// Logs after the fact (LogsOnEvent, with the unit's next event),
+		// names that event under "sentry.event_id" as its breadcrumb
+		// does; the record's own field of that name is kept under
+		// "attr.sentry.event_id".
+		logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
+		log := logger.Bind(rec.Context(context.Background()))
+		err := errors.New("disk full " + t.Name())
+		log.Log(Error, "save failed", Field{"err", err}, Field{"sentry.event_id", "user-1"})
+		log.Log(Error, "retry failed", Field{"err", fmt.Errorf("retry: %w", err)}, Field{"sentry.event_id", "user-2"})
+		log.Log(Error, "render failed", Field{"err", errors.New("template missing " + t.Name())})
+		evs := rec.Events()
+		if len(evs) != 2 {
+			t.Fatalf("%d events %q, want 2", len(evs), messages(evs))
+		}
+		want := map[string]map[string]any{
+			"save failed":   {"sentry.event_id": nil, "attr.sentry.event_id": "user-1"},
+			"retry failed":  {"sentry.event_id": string(evs[0].EventID), "attr.sentry.event_id": "user-2"},
+			"render failed": {"sentry.event_id": nil, "attr.sentry.event_id": nil},
+		}
+		logs := rec.Logs()
+		if got := bodies(logs); len(got) != 3 {
+			t.Fatalf("logs %q, want 3", got)
+		}
+		for _, l := range logs {
+			for k, v := range want[l.Body] {
+				got, ok := l.Attributes[k]
+				if v == nil && ok || v != nil && got.AsInterface() != v {
+					t.Errorf("log %q: %s = %s, want %v (attributes %s)", l.Body, k, js(got), v, js(l.Attributes))
+				}
+			}
+		}
+	})
 	t.Run("Logs time", func(t *testing.T) {
 		logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
 		log := logger.Bind(rec.Context(context.Background()))

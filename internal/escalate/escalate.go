@@ -93,6 +93,13 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	trail.Append(rec)
 }
 
+// passesThrough reports whether a record of level in trail also goes to
+// Sentry Logs for Options.PassThroughLevel: at or above it, in a trail
+// that sent an event.
+func (e *Escalator) passesThrough(trail *buffer.Trail, level buffer.Level) bool {
+	return e.passThrough >= 0 && level >= e.passThrough && trail.Escalated()
+}
+
 // escalatesWith reports whether Options.EscalateIf, which is set, picks
 // rec with its errors errs.
 func (e *Escalator) escalatesWith(rec *buffer.Record, errs []error) bool {
@@ -359,9 +366,13 @@ func (e *Escalator) SiteKeyed() bool { return e.build.SiteKeyed() }
 // (sent first, the error's log came before its causes in the Logs view:
 // sentry-go stamps a log when it is handed over, and batches logs in that
 // order); else, whatever the outcome, before its breadcrumb is kept.
+// A record at or above Options.PassThroughLevel of a trail that sent an
+// event before it goes to Sentry Logs so too, as Keep sends a
+// breadcrumb's.
 func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, errs []error, recovered any, site event.Site, logs bool) (id string, ref *eventref.Ref) {
 	s = s.WithClient()
 	trail := s.trail
+	logs = logs || e.passesThrough(trail, rec.Level)
 	var handover policy.Handover
 	// newID is made only for an event that is not a capture-once repeat,
 	// with its reference newRef (which the unit's other goroutines, and other
@@ -626,7 +637,9 @@ func settled(v policy.Verdict, id eventref.Named) (as eventref.Named, keep bool)
 // sending nothing.
 func (e *Escalator) SkipRepeat(s Sender, c *buffer.Repeat, errs []error, siteRet uintptr, lane int) bool {
 	trail := s.trail
-	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() {
+	if len(errs) != 1 || siteRet == 0 || trail == buffer.Fallback() || e.passesThrough(trail, c.Level) {
+		// A repeat for Options.PassThroughLevel goes to Sentry Logs:
+		// built, by capture.
 		return false
 	}
 	var id policy.RecordID

@@ -161,12 +161,23 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 	}
 	if rec.Len() > 0 || rec.DroppedAttrs > 0 {
 		g := &userGate{client: client, decided: true, all: cache.userInfo}
+		// An error record's breadcrumb sent after the fact (LogsOnEvent)
+		// names its event under buffer.EventIDKey, logcrumbs' own key, as
+		// the breadcrumb does: sent under it, not as the user's fields
+		// of that key, which are (see userKey).
+		link, id, users := rec.OwnEventIDIn(t)
 		if needsMap(rec, all, b.scrub) {
 			data := rec.DataIn(all)
+			if link >= 0 && !users {
+				delete(data, buffer.EventIDKey) // the link: the key's last entry
+			}
 			b.scrub.clean(data, g)
 			addData(entry, data, rec.DroppedAttrs > 0)
 		} else {
-			flatAttrs(entry, rec, t, b.scrub, g)
+			flatAttrs(entry, rec, t, b.scrub, g, link)
+		}
+		if link >= 0 {
+			entry.String(buffer.EventIDKey, id)
 		}
 		if g.passed {
 			// The log keeps user data because client's options allow it,
@@ -291,8 +302,9 @@ func sameKey(x, y string) bool {
 // scrubbed, and the user gate applied to the keys at every depth (a user
 // group, in a group or not, keeps only its "id"). Integers, floats and
 // booleans are never boxed; the other kinds go through the same
-// conversion and scrubbing as an event's data.
-func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scrubber, g *userGate) {
+// conversion and scrubbing as an event's data. The attribute of index
+// link (logcrumbs' own, see Record.OwnEventIDIn), if not -1, is left out.
+func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scrubber, g *userGate, link int) {
 	u64, hasU64 := entry.(interface {
 		Uint64(string, uint64) sentry.LogEntry
 	})
@@ -348,7 +360,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 			stack = stack[:len(stack)-1]
 			prefix, onlyID = top.prefix, top.onlyID
 		default:
-			if skip > 0 {
+			if skip > 0 || i == link {
 				continue
 			}
 			k := rec.ValidKeyIn(t, a)
@@ -377,19 +389,26 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 // userKey returns the key a user's attribute of key (its groups' keys
 // dotted before it) is sent under in a Sentry Log: key, unless logcrumbs
 // writes that key itself (the logger's name, the record's time, the count
-// of dropped attributes), or key is such a key prefixed with
-// buffer.UserKeyPrefix (once or more), then key prefixed once more, so
-// that the user's field is kept and cannot replace logcrumbs' entry, nor
-// another of the user's (sentry-go keeps the last attribute of a key). One
-// comparison of the first byte for most keys.
+// of dropped attributes), or key is in Sentry's own namespace "sentry."
+// (where sentry-go writes the client's release and environment, the SDK,
+// the server, and an entry's attribute would replace them), or key is
+// such a key prefixed with buffer.UserKeyPrefix (once or more), then key
+// prefixed once more, so that the user's field is kept and cannot replace
+// logcrumbs' or sentry-go's entry, nor another of the user's (sentry-go
+// keeps the last attribute of a key). One comparison of the first byte
+// for most keys.
 func userKey(key string) string {
 	const own, prefix = "logcrumbs.", buffer.UserKeyPrefix
-	if len(key) <= len(own) {
+	if len(key) <= len(sentryNamespace) {
 		return key
 	}
 	switch key[0] {
 	case 'l':
-		if key[:len(own)] == own && (key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+		if len(key) > len(own) && key[:len(own)] == own && (key == loggerKey || key == timeKey || key == droppedAttrsKey) {
+			return prefix + key
+		}
+	case 's':
+		if key[:len(sentryNamespace)] == sentryNamespace {
 			return prefix + key
 		}
 	case prefix[0]:
@@ -400,15 +419,23 @@ func userKey(key string) string {
 	return key
 }
 
+// sentryNamespace begins the keys Sentry reserves for its own attributes
+// of a log (see userKey).
+const sentryNamespace = "sentry."
+
 // ownLogKey reports whether key is one of the keys logcrumbs writes in a
-// Sentry Log prefixed (see buffer.OfOwnKey).
+// Sentry Log, or one of Sentry's namespace, prefixed (see
+// buffer.OfOwnKey).
 func ownLogKey(key string) bool {
 	for _, own := range [...]string{loggerKey, timeKey, droppedAttrsKey} {
 		if buffer.OfOwnKey(key, own) {
 			return true
 		}
 	}
-	return false
+	for strings.HasPrefix(key, buffer.UserKeyPrefix) {
+		key = key[len(buffer.UserKeyPrefix):]
+	}
+	return len(key) > len(sentryNamespace) && key[:len(sentryNamespace)] == sentryNamespace
 }
 
 // droppedAttrsKey is buffer's entry counting the attributes a record

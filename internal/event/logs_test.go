@@ -185,7 +185,7 @@ func TestFlatAttrsAsData(t *testing.T) {
 					continue
 				}
 				got := attrEntry{}
-				flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all})
+				flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all}, -1)
 				if !reflect.DeepEqual(map[string]any(got), map[string]any(want)) {
 					t.Errorf("%s, scrub %s, user info %v:\n flat %v\n want %v", name, sname, all, got, want)
 				}
@@ -431,7 +431,7 @@ func TestFlatAttrsAsDataRandom(t *testing.T) {
 		s.clean(data, &userGate{decided: true, all: all})
 		addData(want, data, rec.DroppedAttrs > 0)
 		got := attrEntry{}
-		flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all})
+		flatAttrs(got, rec, rec.CheckedText(), newScrubber(nil, fn), &userGate{decided: true, all: all}, -1)
 		if !reflect.DeepEqual(map[string]any(got), map[string]any(want)) {
 			bad++
 			t.Errorf("record %s (scrub %v, user info %v):\n flat %v\n want %v", s30Dump(rec), fn != nil, all, got, want)
