@@ -36,6 +36,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsBeforeSendLogPanics", testLogsBeforeSendLogPanics},
 		{"LogsSentryKeysNotOverwritten", testLogsSentryKeysNotOverwritten},
 		{"PassThroughLaterErrors", testPassThroughLaterErrors},
+		{"PassThroughNotOnTheFallbackTrail", testPassThroughNotOnTheFallbackTrail},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

@@ -180,3 +180,23 @@ func testPassThroughLaterErrors(t *testing.T, d Driver) {
 		t.Errorf("%d events %q, want 2", len(evs), messages(evs))
 	}
 }
+
+// PassThroughNotOnTheFallbackTrail: Options.PassThroughLevel makes a unit
+// of work talkative once it has sent an event; records logged outside any
+// unit (the process-wide fallback trail) are no unit's: an error logged
+// there does not send every later context-less record of the process, of
+// any goroutine, to Sentry Logs for the rest of its life (LogsOnEvent
+// leaves the fallback trail out too).
+func testPassThroughNotOnTheFallbackTrail(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
+	log := logger.Bind(context.Background())
+	log.Log(Error, "no unit", Field{"err", errors.New("boom " + t.Name())})
+	log.Log(Info, "later, another goroutine's")
+	log.Log(Error, "no unit again", Field{"err", errors.New("again " + t.Name())})
+	if evs := rec.Events(); len(evs) != 2 {
+		t.Errorf("%d events %q, want the 2 errors'", len(evs), messages(evs))
+	}
+	if logs := rec.Logs(); len(logs) != 0 {
+		t.Errorf("logs %q from the fallback trail, want none", bodies(logs))
+	}
+}
