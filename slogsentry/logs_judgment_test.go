@@ -2,7 +2,6 @@ package slogsentry_test
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"testing"

@@ -188,8 +188,8 @@ func testPassThroughLaterErrors(t *testing.T, d Driver) {
 // any goroutine, to Sentry Logs for the rest of its life (LogsOnEvent
 // leaves the fallback trail out too).
 func testPassThroughNotOnTheFallbackTrail(t *testing.T, d Driver) {
-	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
-	log := logger.Bind(context.Background())
+	log, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
+	// Not bound: zap's and zerolog's WithContext make the context a unit.
 	log.Log(Error, "no unit", Field{"err", errors.New("boom " + t.Name())})
 	log.Log(Info, "later, another goroutine's")
 	log.Log(Error, "no unit again", Field{"err", errors.New("again " + t.Name())})

@@ -564,8 +564,12 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		return "", nil
 	}
 	// Options.PassThroughLevel: the unit has sent an event. One the client
-	// dropped (BeforeSend filtering an error type, sampling) is none.
-	trail.MarkEscalated()
+	// dropped (BeforeSend filtering an error type, sampling) is none; the
+	// fallback trail is no unit (it would stay talkative for the life of
+	// the process, for every goroutine).
+	if trail != buffer.Fallback() {
+		trail.MarkEscalated()
+	}
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID, nil
