@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -361,4 +362,80 @@ func dedupedRepeatsRound(rec *logcrumbstest.Recorder, logger Logger, boom error,
 		return ""
 	}
 	return fmt.Sprint(problems)
+}
+
+// ConcurrentRepeatsCountedAcrossEvents: the goroutines of two requests
+// repeat their request's event of one fingerprint, on and on, while other
+// requests send the fingerprint's next events (each takes the repeats
+// counted so far) and another goroutine flushes (Flush's summaries take
+// them too): every repeat is reported once, on an event or a summary, none
+// lost and none twice. Four events in all: the requests' own are still
+// the fingerprint's recent ones, whose repeats count. The window is a
+// microsecond, so that each new request's record is an event of its own.
+func testConcurrentRepeatsCountedAcrossEvents(t *testing.T, d Driver) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.DedupeWindow = time.Microsecond
+	logger := d.New(t, Config{Options: opts})
+	boom := errors.New("card declined " + t.Name())
+	logIt := func(ctx context.Context) {
+		logger.Bind(ctx).Log(Error, "charge failed", Field{"err", boom})
+	}
+	storms := []context.Context{rec.Context(context.Background()), rec.Context(context.Background())}
+	for _, ctx := range storms {
+		time.Sleep(time.Millisecond) // past the window
+		logIt(ctx)
+	}
+	if n := len(rec.Events()); n != len(storms) {
+		t.Fatalf("the storms' requests sent %d events, want %d", n, len(storms))
+	}
+	const goroutines = 4
+	var stop atomic.Bool
+	var logged atomic.Int64
+	var wg sync.WaitGroup
+	for _, ctx := range storms {
+		for range goroutines {
+			wg.Go(func() {
+				log := logger.Bind(ctx)
+				n := int64(0)
+				for ; !stop.Load() || n < 200; n++ {
+					log.Log(Error, "charge failed", Field{"err", boom})
+				}
+				logged.Add(n)
+			})
+		}
+	}
+	flushing := make(chan struct{})
+	var flusher sync.WaitGroup
+	flusher.Go(func() {
+		for {
+			select {
+			case <-flushing:
+				return
+			default:
+				logcrumbs.Flush(time.Second)
+			}
+		}
+	})
+	for range 4 - len(storms) {
+		time.Sleep(20 * time.Millisecond)
+		logIt(rec.Context(context.Background())) // the fingerprint's next event
+	}
+	time.Sleep(20 * time.Millisecond)
+	stop.Store(true)
+	wg.Wait()
+	close(flushing)
+	flusher.Wait()
+	logcrumbs.Flush(time.Second)
+	events, repeats := 0, 0
+	for _, ev := range rec.Events() {
+		if _, sum := ev.Event.Tags["logcrumbs.summary"]; !sum {
+			events++
+		}
+		repeats += repeatsOf(ev.Event)
+	}
+	if events != 4 || int64(repeats) != logged.Load() {
+		t.Errorf("%d events, %d repeats reported on them and %d summaries; want 4 events and the %d repeats logged",
+			events, repeats, len(rec.Events())-events, logged.Load())
+	}
 }

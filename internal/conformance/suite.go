@@ -59,6 +59,7 @@ func Run(t *testing.T, d Driver) {
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
 		{"ConcurrentDedupedRepeatsCounted", testConcurrentDedupedRepeatsCounted},
+		{"ConcurrentRepeatsCountedAcrossEvents", testConcurrentRepeatsCountedAcrossEvents},
 		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
 		{"RepeatsAreOneLayers", testRepeatsAreOneLayers},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
