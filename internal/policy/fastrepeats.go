@@ -11,8 +11,8 @@ import (
 // concurrent requests every goroutine's repeat queued on it, where the bare
 // logger shares nothing between goroutines (ZerologRepeatParallel: the lock
 // and its cache line were a quarter of a skipped repeat's time, CPU profile).
-// Once an entry has counted a repeat under the lock, which set its
-// seen.first, the repeats after it are counted in the entry's lanes
+// Once an entry has counted a few repeats under the lock (the first set
+// its seen.first), the repeats after them are counted in the entry's lanes
 // instead: RepeatLanes counters, each on a cache line of its own, a
 // record's picked by its RecordID.Lane (concurrent requests' apart). Whoever
 // holds the lock folds them into seen.repeats before reading it, or
@@ -43,6 +43,13 @@ const RepeatLanes = 1 << RepeatLaneBits
 
 // RepeatLaneBits is the bits of a lane's number (see buffer.Spread).
 const RepeatLaneBits = 3
+
+// lockedRepeats is how many repeats an entry counts under the lock
+// before it counts them without it: an error logged a few times over
+// (by a retry loop, or layers of one request) does not make an entry
+// hold lanes (the table's 4,096 entries held 348 bytes each, 1,020 with
+// lanes and a view); a storm counts the first few under the lock.
+const lockedRepeats = 8
 
 // fastRepeats is an entry's lock-free repeat count.
 type fastRepeats struct {
@@ -107,22 +114,17 @@ func (s *seen) settle() {
 	}
 	next := uint64(f.gen) << 32
 	for i := range f.lanes {
-		lane := &f.lanes[i].word
-		w := lane.Load()
-		for !lane.CompareAndSwap(w, next) {
-			w = lane.Load()
-		}
-		s.repeats += int(uint32(w))
+		s.repeats += int(uint32(f.lanes[i].word.Swap(next)))
 	}
 }
 
 // publish lets the repeats of s's events by records of the identity s
-// remembers be counted without the lock, once s counted one under it. An
-// allocation for the entry's first, its lanes; one for each event of the
-// fingerprint that has repeats, its view. n.mu is held.
+// remembers be counted without the lock, once s counted lockedRepeats
+// under it. An allocation for the entry's first, its lanes; one for each
+// event of the fingerprint with as many repeats, its view. n.mu is held.
 func (s *seen) publish() {
 	f := &s.fast
-	if s.repeats == 0 || !s.memo.set || s.gone || f.view.Load() != nil {
+	if s.repeats < lockedRepeats || !s.memo.set || s.gone || f.view.Load() != nil {
 		return
 	}
 	if f.lanes == nil {

@@ -48,10 +48,12 @@ func newRepeatStorm(t *testing.T) *repeatStorm {
 	return r
 }
 
-// noted counts a repeat of ev1 by its key, which publishes what repeats
-// after it are counted by without the lock.
+// noted counts lockedRepeats repeats of ev1 by its key, under the lock,
+// which publishes what the repeats after them are counted by without it.
 func (r *repeatStorm) noted() *repeatStorm {
-	r.p.RepeatNoted(&r.memo, r.key, "ev1", r.id)
+	for range lockedRepeats {
+		r.p.RepeatNoted(&r.memo, r.key, "ev1", r.id)
+	}
 	return r
 }
 
@@ -126,8 +128,8 @@ func TestRepeatsCountedWithoutTheLock(t *testing.T) {
 				<-done
 				t.Fatal("1,000 repeats waited for noise control's lock, held by another goroutine")
 			}
-			if got := r.total(); got != 1001 {
-				t.Errorf("%d repeats counted, want 1,001", got)
+			if got := r.total(); got != lockedRepeats+1000 {
+				t.Errorf("%d repeats counted, want %d", got, lockedRepeats+1000)
 			}
 		})
 	}
@@ -138,7 +140,7 @@ func TestRepeatsCountedWithoutTheLock(t *testing.T) {
 // fingerprint's next event, and by Flush's summary, once each.
 func TestRepeatsCountedWithoutTheLockRideOnTheirEvent(t *testing.T) {
 	r := newRepeatStorm(t).noted()
-	for i := range 99 {
+	for i := range 100 - lockedRepeats {
 		r.repeat("ev1", i)
 	}
 	pending := r.p.noise.pending()
@@ -217,7 +219,7 @@ func TestRepeatsCountedWithoutTheLockNotLost(t *testing.T) {
 	for _, p := range r.p.noise.pending() {
 		reported += p.repeats
 	}
-	if want := 1 + goroutines*each; reported != want {
+	if want := lockedRepeats + goroutines*each; reported != want {
 		t.Errorf("%d repeats reported, want %d", reported, want)
 	}
 }
@@ -233,10 +235,32 @@ func TestRepeatsCountedPastAFullWord(t *testing.T) {
 	for range 3 {
 		r.repeat("ev1", 5)
 	}
-	if got, want := r.total(), 1+math.MaxUint32-1+3; got != want { // the memo's first, the full word, 3
+	if got, want := r.total(), lockedRepeats+math.MaxUint32-1+3; got != want { // the locked ones, the full word, 3
 		t.Errorf("%d repeats, want %d", got, want)
 	}
 	if got := uint32(lane.Load()); got != 1 {
 		t.Errorf("the word counts %d after it was folded, want the 1 repeat since", got)
+	}
+}
+
+// TestFewRepeatsHoldNoLanes: an error logged a few times over is counted
+// under the lock, and its entry holds no lanes nor view (656 bytes of each
+// of the table's entries); the repeats after lockedRepeats are counted
+// without the lock.
+func TestFewRepeatsHoldNoLanes(t *testing.T) {
+	r := newRepeatStorm(t)
+	for i := range lockedRepeats - 1 {
+		r.repeat("ev1", i)
+	}
+	s := r.p.noise.recent[string(r.key)]
+	if s.fast.lanes != nil || s.fast.view.Load() != nil {
+		t.Fatalf("an entry of %d repeats holds lanes", lockedRepeats-1)
+	}
+	r.repeat("ev1", 0)
+	if s.fast.lanes == nil || s.fast.view.Load() == nil {
+		t.Errorf("an entry of %d repeats holds no lanes", lockedRepeats)
+	}
+	if got := r.total(); got != lockedRepeats {
+		t.Errorf("%d repeats, want %d", got, lockedRepeats)
 	}
 }
