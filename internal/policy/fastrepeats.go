@@ -47,8 +47,8 @@ const RepeatLaneBits = 3
 // lockedRepeats is how many repeats an entry counts under the lock
 // before it counts them without it: an error logged a few times over
 // (by a retry loop, or layers of one request) does not make an entry
-// hold lanes (the table's 4,096 entries held 348 bytes each, 1,020 with
-// lanes and a view); a storm counts the first few under the lock.
+// hold lanes and a view (720 bytes, where an entry of the table is about
+// 350); a storm counts the first few under the lock.
 const lockedRepeats = 8
 
 // fastRepeats is an entry's lock-free repeat count.
@@ -58,11 +58,17 @@ type fastRepeats struct {
 	gen   uint32       // the lanes' generation; under n.mu
 }
 
-// repeatLanes are an entry's counters: 512 bytes, which the allocator
-// aligns to 512.
-type repeatLanes [RepeatLanes]struct {
-	word atomic.Uint64 // generation<<32 | count
-	_    [56]byte
+// repeatLanes are an entry's counters, each on a cache line of its own
+// (the allocator aligns their 576 bytes to 64), after one of nothing: the
+// compiler checks the pointer for nil with a load from its first byte,
+// which on lane 0's word would miss whenever lane 0 counted on another
+// core (see core's repeatScratches).
+type repeatLanes struct {
+	_ [64]byte
+	l [RepeatLanes]struct {
+		word atomic.Uint64 // generation<<32 | count
+		_    [56]byte
+	}
 }
 
 // repeatView is what a repeat counted without the lock is checked against.
@@ -81,7 +87,7 @@ func (f *fastRepeats) count(earlier string, id *RecordID) bool {
 	if v == nil || !v.memo.matches(id) || !slices.Contains(v.events[:], earlier) {
 		return false
 	}
-	lane := &v.lanes[uint(id.Lane)%RepeatLanes].word
+	lane := &v.lanes.l[uint(id.Lane)%RepeatLanes].word
 	for {
 		w := lane.Load()
 		if uint32(w>>32) != v.gen || uint32(w) == math.MaxUint32 { // a full count is folded under the lock
@@ -96,8 +102,8 @@ func (f *fastRepeats) count(earlier string, id *RecordID) bool {
 // fold adds the repeats counted without the lock to s.repeats. n.mu is held.
 func (s *seen) fold() {
 	if l := s.fast.lanes; l != nil {
-		for i := range l {
-			s.repeats += int(uint32(l[i].word.And(^uint64(math.MaxUint32))))
+		for i := range l.l {
+			s.repeats += int(uint32(l.l[i].word.And(^uint64(math.MaxUint32))))
 		}
 	}
 }
@@ -113,8 +119,8 @@ func (s *seen) settle() {
 		return
 	}
 	next := uint64(f.gen) << 32
-	for i := range f.lanes {
-		s.repeats += int(uint32(f.lanes[i].word.Swap(next)))
+	for i := range f.lanes.l {
+		s.repeats += int(uint32(f.lanes.l[i].word.Swap(next)))
 	}
 }
 
@@ -129,8 +135,8 @@ func (s *seen) publish() {
 	}
 	if f.lanes == nil {
 		f.lanes = new(repeatLanes)
-		for i := range f.lanes {
-			f.lanes[i].word.Store(uint64(f.gen) << 32)
+		for i := range f.lanes.l {
+			f.lanes.l[i].word.Store(uint64(f.gen) << 32)
 		}
 	}
 	f.view.Store(&repeatView{

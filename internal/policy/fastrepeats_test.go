@@ -16,8 +16,8 @@ import (
 func (s *seen) total() int {
 	n := s.repeats
 	if l := s.fast.lanes; l != nil {
-		for i := range l {
-			n += int(uint32(l[i].word.Load()))
+		for i := range l.l {
+			n += int(uint32(l.l[i].word.Load()))
 		}
 	}
 	return n
@@ -230,7 +230,7 @@ func TestRepeatsCountedPastAFullWord(t *testing.T) {
 	r := newRepeatStorm(t).noted()
 	r.repeat("ev1", 5)
 	s := r.p.noise.recent[string(r.key)]
-	lane := &s.fast.lanes[5].word
+	lane := &s.fast.lanes.l[5].word
 	lane.Store(lane.Load()&^uint64(math.MaxUint32) | math.MaxUint32 - 1)
 	for range 3 {
 		r.repeat("ev1", 5)
@@ -244,7 +244,7 @@ func TestRepeatsCountedPastAFullWord(t *testing.T) {
 }
 
 // TestFewRepeatsHoldNoLanes: an error logged a few times over is counted
-// under the lock, and its entry holds no lanes nor view (656 bytes of each
+// under the lock, and its entry holds no lanes nor view (720 bytes of each
 // of the table's entries); the repeats after lockedRepeats are counted
 // without the lock.
 func TestFewRepeatsHoldNoLanes(t *testing.T) {
