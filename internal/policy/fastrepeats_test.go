@@ -264,3 +264,18 @@ func TestFewRepeatsHoldNoLanes(t *testing.T) {
 		t.Errorf("%d repeats, want %d", got, lockedRepeats)
 	}
 }
+
+// TestResetDropsTheMemosEntrysSummary: an entry a RepeatMemo still holds
+// after Reset keeps no summary (its event's exception chain and stacks,
+// up to hundreds of kilobytes), as a swept one keeps none.
+func TestResetDropsTheMemosEntrysSummary(t *testing.T) {
+	r := newRepeatStorm(t).noted()
+	s := r.memo.last.Load()
+	if s == nil || s.summary == nil {
+		t.Fatal("the memo holds no entry with a summary")
+	}
+	r.p.Reset()
+	if s.summary != nil {
+		t.Error("the entry the memo holds after Reset keeps its summary")
+	}
+}
