@@ -204,8 +204,9 @@ type noise struct {
 func (n *noise) reset() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	for _, s := range n.recent { // a RepeatMemo may hold one
+	for _, s := range n.recent { // a RepeatMemo may hold one: as swept
 		s.settle()
+		n.dropSummary(s)
 		s.gone = true
 	}
 	n.recent, n.lastSweep, n.summaryBytes = map[string]*seen{}, time.Time{}, 0
