@@ -128,7 +128,8 @@ type Options struct {
 	// it has sent an event: from then on, the records of its trail at or
 	// above this level are also sent to Sentry Logs (sentry.NewLogger),
 	// with their attributes, as in Monolog's fingers-crossed handler, so
-	// that what happens after the error is seen too. Empty means off.
+	// that what happens after the error is seen too. Records of the
+	// fallback trail (no unit of work) are not sent. Empty means off.
 	PassThroughLevel sentry.Level
 
 	// LogsOnEvent, when true, sends a unit of work's trail to Sentry Logs

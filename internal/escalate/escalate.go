@@ -553,8 +553,13 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		return "", nil
 	}
 	// Options.PassThroughLevel: the unit has sent an event. One the client
-	// dropped (BeforeSend filtering an error type, sampling) is none.
-	trail.MarkEscalated()
+	// dropped (BeforeSend filtering an error type, sampling) is none. The
+	// fallback trail is no unit of work: one event of it would make every
+	// later record of the process without one a Sentry Log (LogsOnEvent
+	// leaves it out too).
+	if trail != buffer.Fallback() {
+		trail.MarkEscalated()
+	}
 	e.logsOnEvent(ctx, hub, trail, rec)
 	stats.EventsSent.Add(1)
 	return newID, nil
