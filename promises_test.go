@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +214,38 @@ func TestRateLimitDefault(t *testing.T) {
 	}
 	if n := len(rec.Events()) - n0; n != 150 {
 		t.Errorf("rate 0: %d events of 150", n)
+	}
+}
+
+// TestChildJobInTheRequestsTrace: the job JobOptions.Child's doc shows, run
+// on a NewChildContext of a request ("work a request hands on"), is "in
+// the trace of the unit of work ctx belongs to (a request that runs the
+// job)" (RunJob): the child is a unit "in the unit's trace"
+// (NewChildContext), so the job's events share the request's trace ID,
+// as a job run on the request's context itself does.
+func TestChildJobInTheRequestsTrace(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: logcrumbs.Options{DedupeWindow: -1}}))
+	done := make(chan struct{})
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: rec.Hub()}})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			logger.InfoContext(ctx, "order placed")
+			logger.ErrorContext(ctx, "stock low", "err", errors.New("3 left"))
+			go logcrumbs.RunJob(logcrumbs.NewChildContext(context.WithoutCancel(ctx)), "send-receipt",
+				logcrumbs.JobOptions{Child: true}, func(ctx context.Context) error {
+					defer close(done)
+					logger.ErrorContext(ctx, "receipt not sent", "err", errors.New("smtp down"))
+					return nil
+				})
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/order", nil))
+	<-done
+	trace := map[string]string{}
+	for _, ev := range rec.Events() {
+		trace[ev.Message] = fmt.Sprint(ev.Contexts["trace"]["trace_id"])
+	}
+	if len(trace) != 2 || trace["receipt not sent"] != trace["stock low"] {
+		t.Errorf("the request's event in trace %s, its child job's in %s; want one trace", trace["stock low"], trace["receipt not sent"])
 	}
 }
