@@ -144,13 +144,15 @@ type Options struct {
 	// first; a record a child unit copied (JobOptions.Child,
 	// NewChildContext) is sent once, with the first event of either unit.
 	// Records of the fallback trail (no unit of work) are not sent.
-	// sentry-go stamps each log with the time it is sent: the record's own
-	// time is in the attribute "logcrumbs.time".
+	// sentry-go stamps each log with the time it is sent: the own time of
+	// a record sent after the fact (all but the event's own record) is in
+	// the attribute "logcrumbs.time".
 	//
 	// Its cost in Logs volume: with 1% of units failing, it sends about
 	// 1% of what a Logs level at the breadcrumb level sends for the same
-	// records (TestLogsOnEventVolume measures 1,000 units, 10 failing, 5
-	// records each: 60 logs against 5,010). False means off.
+	// records (the conformance case LogsOnEventVolume, which every
+	// integration runs, measures 1,000 units, 10 failing, 5 records each:
+	// 60 logs against 5,010). False means off.
 	LogsOnEvent bool
 
 	// SecretKeys name the attributes whose values are replaced by
