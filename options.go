@@ -21,7 +21,8 @@ type Options struct {
 	// Hub sends the events of records whose context carries no hub of its own
 	// (see sentry.GetHubFromContext). Nil means sentry.CurrentHub() at the
 	// time of each event. When the hub has no client, nothing is sent: the
-	// record is kept in the trail as an error-level breadcrumb instead.
+	// record is kept in the trail as a breadcrumb of its level (error or
+	// fatal) instead.
 	Hub *sentry.Hub
 
 	// LoggerName names the logger in each breadcrumb's category and in the
