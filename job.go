@@ -177,6 +177,12 @@ func NewChildContext(ctx context.Context) context.Context {
 	}
 	child := parent.NewChild()
 	if hub := unit.HubOf(ctx); hub != nil && sentry.GetHubFromContext(ctx) == hub {
+		if unit.UnitTrail(ctx).Adopts() {
+			// A child of one request's or job's unit is that request's
+			// work too: a RunJob begun in it keeps the trace (see begin),
+			// as one begun in the request's own context does.
+			child.MarkAdopts()
+		}
 		ctx, _ = unit.Bind(ctx, hub.Clone(), child, unit.BuilderOf(ctx), false)
 		return ctx
 	}

@@ -21,7 +21,8 @@ type Options struct {
 	// Hub sends the events of records whose context carries no hub of its own
 	// (see sentry.GetHubFromContext). Nil means sentry.CurrentHub() at the
 	// time of each event. When the hub has no client, nothing is sent: the
-	// record is kept in the trail as an error-level breadcrumb instead.
+	// record is kept in the trail as a breadcrumb of its level (error or
+	// fatal) instead.
 	Hub *sentry.Hub
 
 	// LoggerName names the logger in each breadcrumb's category and in the
@@ -128,7 +129,8 @@ type Options struct {
 	// it has sent an event: from then on, the records of its trail at or
 	// above this level are also sent to Sentry Logs (sentry.NewLogger),
 	// with their attributes, as in Monolog's fingers-crossed handler, so
-	// that what happens after the error is seen too. Empty means off.
+	// that what happens after the error is seen too. Records of the
+	// fallback trail (no unit of work) are not sent. Empty means off.
 	PassThroughLevel sentry.Level
 
 	// LogsOnEvent, when true, sends a unit of work's trail to Sentry Logs
@@ -143,13 +145,15 @@ type Options struct {
 	// first; a record a child unit copied (JobOptions.Child,
 	// NewChildContext) is sent once, with the first event of either unit.
 	// Records of the fallback trail (no unit of work) are not sent.
-	// sentry-go stamps each log with the time it is sent: the record's own
-	// time is in the attribute "logcrumbs.time".
+	// sentry-go stamps each log with the time it is sent: the own time of
+	// a record sent after the fact (all but the event's own record) is in
+	// the attribute "logcrumbs.time".
 	//
 	// Its cost in Logs volume: with 1% of units failing, it sends about
 	// 1% of what a Logs level at the breadcrumb level sends for the same
-	// records (TestLogsOnEventVolume measures 1,000 units, 10 failing, 5
-	// records each: 60 logs against 5,010). False means off.
+	// records (the conformance case LogsOnEventVolume, which every
+	// integration runs, measures 1,000 units, 10 failing, 5 records each:
+	// 60 logs against 5,010). False means off.
 	LogsOnEvent bool
 
 	// SecretKeys name the attributes whose values are replaced by

@@ -79,8 +79,10 @@ func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(
 // all, for the Sentry clients that hold logcrumbs' events or Sentry Logs
 // sent since the last Flush, and for sentry.CurrentHub()'s. What it holds back: for each
 // fingerprint whose repeats were suppressed (Options.DedupeWindow) since
-// its last event, one event that says how many. Call it before the program
-// exits, after the last log call.
+// its last event, one event that says how many: an event of the same
+// issue, without breadcrumbs, with the tag "logcrumbs.summary" set to
+// "true" and the count in the context "logcrumbs" ("repeats"). Call it
+// before the program exits, after the last log call.
 //
 // What true means depends on the client's transport:
 //

@@ -17,7 +17,8 @@
 // trail go to the process-wide fallback trail, whose breadcrumbs every test
 // shares, so an event from such a record may carry another test's
 // breadcrumbs. It works with every integration: give the Recorder's Options
-// (or its Hub) to slogsentry, zapsentry or zerologsentry. OnlyEvent checks
+// (or its Hub) to slogsentry, zapsentry, zerologsentry, logrussentry or
+// logrsentry. OnlyEvent checks
 // that a failure was one event; Sent shows transactions and Sentry Logs
 // too; NewRateLimited keeps the rate limit for a test of it.
 package logcrumbstest

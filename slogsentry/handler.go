@@ -47,9 +47,9 @@
 //   - Text longer than the limits in [logcrumbs.Limits] is cut and ends with
 //     "…"; attributes beyond the limit are dropped and counted.
 //   - With no Sentry client on the hub, nothing is sent and event records are
-//     kept as error breadcrumbs. Building an event never waits on the
-//     network: sentry-go's HTTP transport queues it (and drops it, counted by
-//     sentry-go, when its queue is full).
+//     kept as breadcrumbs of their level (error, fatal). Building an event
+//     never waits on the network: sentry-go's HTTP transport queues it (and
+//     drops it, counted by sentry-go, when its queue is full).
 package slogsentry
 
 import (

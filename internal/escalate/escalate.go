@@ -564,9 +564,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		return "", nil
 	}
 	// Options.PassThroughLevel: the unit has sent an event. One the client
-	// dropped (BeforeSend filtering an error type, sampling) is none; the
-	// fallback trail is no unit (it would stay talkative for the life of
-	// the process, for every goroutine).
+	// dropped (BeforeSend filtering an error type, sampling) is none. The
+	// fallback trail is no unit of work: one event of it would make every
+	// later record of the process without one a Sentry Log (LogsOnEvent
+	// leaves it out too).
 	if trail != buffer.Fallback() {
 		trail.MarkEscalated()
 	}

@@ -21,6 +21,7 @@ import (
 	"reflect"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/getsentry/sentry-go"
@@ -37,7 +38,7 @@ const LogContext = "log"
 // cut to fit its limits.
 const truncatedKey = "logcrumbs.truncated"
 
-// maxTagValue is Sentry's limit on a tag value's length.
+// maxTagValue is Sentry's limit on a tag value's length, in characters.
 const maxTagValue = 200
 
 // Builder holds the options that shape one integration's events. It is
@@ -414,7 +415,7 @@ func (e *Builder) fillFromData(event *sentry.Event, data map[string]any) {
 			if event.Tags == nil {
 				event.Tags = make(map[string]string, len(e.tagKeys))
 			}
-			event.Tags[key] = cut(fmt.Sprint(v), maxTagValue)
+			event.Tags[key] = cutChars(fmt.Sprint(v), maxTagValue)
 		}
 	}
 	if e.fingerprintKey != "" {
@@ -479,6 +480,24 @@ func cut(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n-len("…")], "") + "…"
+}
+
+// cutChars cuts s to at most n characters (runes), the last of them "…":
+// Sentry counts a tag value's length in characters, so that a value in a
+// script of several bytes a character keeps as many as an ASCII one.
+func cutChars(s string, n int) string {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	end, chars := 0, 0
+	for i := range s {
+		if chars == n-1 {
+			end = i
+			break
+		}
+		chars++
+	}
+	return strings.ToValidUTF8(s[:end], "") + "…"
 }
 
 // AppendFingerprintKey appends rec's key for deduplication to dst (see
