@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/logcrumbs/logcrumbs/internal/core"
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 )
 
@@ -154,5 +155,15 @@ func TestErrorScanTakesAFreeSlot(t *testing.T) {
 	}
 	if len(whileFull) == 0 {
 		t.Error("the repeat logged while every slot was in use was not scanned")
+	}
+}
+
+// TestScanSlotsAreRepeatLanes: a skipped repeat is counted in the lane of
+// its scratch's slot (escalate's SkipRepeat), which no other repeat of the
+// core holds meanwhile: as many lanes as slots, or two slots would share
+// one.
+func TestScanSlotsAreRepeatLanes(t *testing.T) {
+	if core.ScanSlots != policy.RepeatLanes {
+		t.Errorf("%d scan slots, %d repeat lanes: want as many", core.ScanSlots, policy.RepeatLanes)
 	}
 }
