@@ -147,7 +147,9 @@ func TestTagValuesCut(t *testing.T) {
 // info, to its id).
 func TestUserKeyDashFillsNoUser(t *testing.T) {
 	for _, pii := range []bool{false, true} {
-		rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = pii })
+		rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+			o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(pii)}
+		})
 		opts := rec.Options()
 		opts.UserKey = "-"
 		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
@@ -156,7 +158,7 @@ func TestUserKeyDashFillsNoUser(t *testing.T) {
 		user, _ := ev.LogContext()["user"].(map[string]any)
 		want := map[bool]int{false: 1, true: 2}[pii]
 		if !ev.User.IsEmpty() || len(user) != want || user["id"] != "7" {
-			t.Errorf("SendDefaultPII %v: User %+v, log context user %v; want no User and the group, with %d entries", pii, ev.User, user, want)
+			t.Errorf("UserInfo %v: User %+v, log context user %v; want no User and the group, with %d entries", pii, ev.User, user, want)
 		}
 	}
 }
