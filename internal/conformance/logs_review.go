@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 
@@ -118,6 +119,10 @@ func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
 	log.Log(Info, "grouped", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}})
 	log.Log(Info, "flat", Field{"sentry.environment", "staging"}, Field{"sentry.release", "cfg"},
 		Field{"attr.sentry.release", "theirs"})
+	// Values of every kind: a duration and a nil are no text, number or
+	// boolean, and took another path to the log than those.
+	log.Log(Info, "kinds", Field{"sentry.timeout", 2 * time.Second}, Field{"sentry.none", nil})
+	log.Log(Info, "kinds", Field{"sentry", Group{{"flush", 3 * time.Second}, {"none", nil}}})
 	log.Log(Error, "failed", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}},
 		Field{"err", errors.New("boom " + t.Name())})
 	ev := rec.OnlyEvent()
@@ -125,10 +130,25 @@ func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
 		t.Errorf("event environment %q release %q, want the client's", ev.Environment, ev.Release)
 	}
 	logs := rec.Logs()
-	if len(logs) != 3 {
-		t.Fatalf("logs %q, want 3", bodies(logs))
+	if len(logs) != 5 {
+		t.Fatalf("logs %q, want 5", bodies(logs))
 	}
 	for _, l := range logs {
+		if l.Body == "kinds" {
+			keys := []string{"sentry.timeout", "sentry.none"}
+			if _, ok := l.Attributes["attr.sentry.timeout"]; !ok && strings.Contains(js(l.Attributes), "flush") {
+				keys = []string{"sentry.flush", "sentry.none"}
+			}
+			for _, k := range keys {
+				if _, ok := l.Attributes["attr."+k]; !ok {
+					t.Errorf("log %q: no attribute %s, want the field %s kept under it: attributes %s", l.Body, "attr."+k, k, js(l.Attributes))
+				}
+				if _, ok := l.Attributes["attr.attr."+k]; ok {
+					t.Errorf("log %q: the field %s sent as %s, want %s", l.Body, k, "attr.attr."+k, "attr."+k)
+				}
+			}
+			continue
+		}
 		want := map[string]any{
 			"sentry.environment":      "production",
 			"sentry.release":          "rel-1",

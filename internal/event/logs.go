@@ -367,15 +367,16 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 			if onlyID && k != "id" {
 				continue
 			}
-			key := k
+			full := k
 			if prefix != "" {
-				key = prefix + k
+				full = prefix + k
 			}
-			key = userKey(key)
-			if s.fn == nil && flatScalar(entry, rec, t, a, s, g, k, key, u64, hasU64) {
+			if s.fn == nil && flatScalar(entry, rec, t, a, s, g, k, userKey(full), u64, hasU64) {
 				continue
 			}
-			addFlatValue(entry, k, key, rec.ValidValueIn(t, a), s, g)
+			// Under full: addValue renames it (see userKey) once, as the
+			// map path does, and not a map's, whose keys it renames.
+			addFlatValue(entry, k, full, rec.ValidValueIn(t, a), s, g)
 		}
 	}
 	if rec.DroppedAttrs > 0 {
@@ -488,9 +489,9 @@ func flatScalar(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, a buff
 	return true
 }
 
-// addFlatValue adds the value v of the key k (key with its groups) as
-// scrubber.clean would leave it in a data map, then as addAttributes
-// would add it.
+// addFlatValue adds the value v of the key k (key with its groups, as the
+// record has it: not renamed by userKey) as scrubber.clean would leave it
+// in a data map, then as addAttributes would add it.
 func addFlatValue(entry sentry.LogEntry, k, key string, v any, s *scrubber, g *userGate) {
 	if v, ok := flatValue(k, v, s, g); ok {
 		addValue(entry, key, v)

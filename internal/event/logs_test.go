@@ -345,10 +345,12 @@ func TestSendLogBodyAsIs(t *testing.T) {
 }
 
 // s30Keys are the keys random records draw from: plain ones, dotted ones,
-// user keys and user-prefixed keys, secrets, a url.URL's fields, the empty
+// user keys and user-prefixed keys, secrets, a url.URL's fields, keys
+// logcrumbs or Sentry write in a log (and one so prefixed), the empty
 // key, and two invalid keys that are the same key once repaired.
 var s30Keys = []string{"a", "b", "a.b", "user", "user.email", "user.id", "id", "email", "password",
-	"token", "url", "Host", "RawQuery", "", "x\xff", "x\xfe", "acct", "acct.id"}
+	"token", "url", "Host", "RawQuery", "", "x\xff", "x\xfe", "acct", "acct.id",
+	"sentry", "sentry.", "sentry.release", "sentry.password", "attr.sentry.release", "logcrumbs.time", "attr.logcrumbs.time"}
 
 // s30JSON are the JSON values random records draw from: maps (a user's,
 // a secret's, a url.URL's), a list, scalars, and a text that does not
