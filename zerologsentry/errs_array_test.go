@@ -275,3 +275,59 @@ func TestErrsArrayTakesNoLockPerString(t *testing.T) {
 }
 
 func maphashString(s string) uint64 { return maphash.String(filterSeed, s) }
+
+// arrayReference is array as it was before the table's filter: every
+// string element looked up under the lock.
+func arrayReference(g *errorGatherer, raw []byte) {
+	for i := 1; i < len(raw); {
+		switch raw[i] {
+		case '"':
+			end, esc, ok := strEnd(raw, i)
+			if !ok {
+				return
+			}
+			if err := recent.find(text(raw[i+1:end], esc)); err != nil {
+				*g.errs = append(*g.errs, err)
+			}
+			i = end + 1
+		case '{', '[':
+			end, ok := skipValue(raw, i)
+			if !ok {
+				return
+			}
+			i = end
+		default:
+			i++
+		}
+	}
+}
+
+// FuzzErrsArray: array gathers from arbitrary bytes what a look-up of each
+// string element under the lock finds, the table holding texts with and
+// without escapes.
+func FuzzErrsArray(f *testing.F) {
+	texts := []string{"fuzz a", "fuzz \"b\"", "fuzz\tc\u2028", "é fuzz", "", "x"}
+	for _, text := range texts {
+		_ = rememberedOf(errors.New(text)).Error()
+		raw, _ := json.Marshal([]any{text, "other", nil, map[string]string{"k": text}, []string{text}})
+		f.Add(raw)
+	}
+	f.Add([]byte(`["fuzz \"b\"","fuzz\tc\u2028","\u00e9 fuzz","x\`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) == 0 || b[0] != '[' {
+			return
+		}
+		var got, want []error
+		g := errorGatherer{errs: &got}
+		g.array(b)
+		arrayReference(&errorGatherer{errs: &want}, b)
+		if len(got) != len(want) {
+			t.Fatalf("%q: gathered %s, want %s", b, dumpErrors(got), dumpErrors(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%q: error %d %s, want %s", b, i, dumpErrors(got[i:i+1]), dumpErrors(want[i:i+1]))
+			}
+		}
+	})
+}
