@@ -39,8 +39,9 @@
 // integration looks the trail up in the same context.
 //
 // The keys logcrumbs writes are its own: "sentry.event_id" in an error
-// record's breadcrumb (the event it was sent as, or folded into), and in a
-// Sentry Log "logcrumbs.logger", "logcrumbs.time" and
+// record's breadcrumb and in its Sentry Log, whichever option sends it
+// there (the event it was sent as, or folded into), and in a Sentry Log
+// "logcrumbs.logger", "logcrumbs.time" and
 // "logcrumbs.dropped_attrs" (and "logcrumbs.truncated",
 // "logcrumbs.dropped_attrs" in an event's log context); in a Sentry Log,
 // every key under "sentry." is Sentry's (sentry-go writes the client's

@@ -200,7 +200,8 @@ func TestLogsUserGateClientSwap(t *testing.T) {
 
 // TestSlogLogsDump logs records of many shapes through a handler
 // with a Logs level, PII off and on, and compares the Sentry Logs sent
-// (level, severity, body, attributes with types; not times or IDs) with
+// (level, severity, body, attributes with types; not times or IDs, an
+// event's ID by its place among the events) with
 // testdata/logs_dump.golden, what main sent; LOGS_DUMP
 // writes the dump instead.
 func TestSlogLogsDump(t *testing.T) {
@@ -222,6 +223,12 @@ func TestSlogLogsDump(t *testing.T) {
 			lw.InfoContext(ctx, msg, "x", i, slog.Group("h", "token", "s"), "user", slog.GroupValue(slog.String("id", "2"), slog.String("name", "n")))
 		}
 		time.Sleep(10 * time.Millisecond)
+		// An error record's log names its event, by its place among the
+		// events sent (IDs are random).
+		events := map[string]string{}
+		for i, ev := range rec.Events() {
+			events[string(ev.EventID)] = fmt.Sprint("event ", i)
+		}
 		for _, lg := range rec.Logs() {
 			fmt.Fprintf(&out, "pii %v level=%s severity=%d body=%q\n", pii, lg.Level, lg.Severity, lg.Body)
 			keys := make([]string, 0, len(lg.Attributes))
@@ -234,6 +241,10 @@ func TestSlogLogsDump(t *testing.T) {
 					continue
 				}
 				v := lg.Attributes[k]
+				if id, ok := v.AsInterface().(string); ok && k == "sentry.event_id" {
+					fmt.Fprintf(&out, "  %q=%s:<%s>\n", k, v.Type(), events[id])
+					continue
+				}
 				fmt.Fprintf(&out, "  %q=%s:%#v\n", k, v.Type(), v.AsInterface())
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/getsentry/sentry-go"
@@ -132,13 +133,23 @@ var recent errorTable
 // members (.AnErr writes an error under any key), and scanning the whole
 // ring for each was a sixth of a skipped repeat's time. Until the first
 // error is remembered (ErrorMarshalFunc not installed, zerolog's default),
-// a look-up does not even lock.
+// a look-up does not even lock; after, a text the filter rules out
+// (mayHold) is not looked up: a record's strings that are no error's
+// text (the thousands of an .Strs array) cost a hash each, not a lock.
 type errorTable struct {
 	used atomic.Bool // an error was added: find must look
 	// gen changes, before the index does, whenever a text it did not hold
 	// is added to it: the one change that makes find answer a text it
 	// gave nil for (what a scanMemo keeps, which holds no error find gave).
-	gen     atomic.Uint64
+	// The filter's bits of that text are set before gen changes, so that
+	// a scan that read gen before a text was added, and found its bits
+	// unset, sees gen change since (see mayHold).
+	gen atomic.Uint64
+	// filter is a counting Bloom filter of the entries' texts: the two
+	// bits of a text's hash (filterBitsOf) are set while an entry holds a
+	// text that sets them, as counts counts. Read without the lock.
+	filter  [filterBits / 64]atomic.Uint64
+	counts  [filterBits]uint16 // guarded by mu: 2 per entry at most, 256 entries
 	mu      sync.Mutex
 	next    int
 	entries [256]struct {
@@ -163,12 +174,17 @@ func (t *errorTable) add(text string, r *remembered) {
 		t.newest = make(map[string]int, len(t.entries))
 		t.used.Store(true)
 	}
+	// Counted before the old entry's text is uncounted, which may share a
+	// bit with it (no bit of text is unset meanwhile), and before gen
+	// changes (see gen).
+	t.count(text, true)
 	// The entry replaced is the oldest: as drop forgets it, inline (an
 	// error storm replaces one with every record).
 	if old := &t.entries[t.next]; old.r != nil {
 		if t.newest[old.text] == t.next {
 			delete(t.newest, old.text)
 		}
+		t.count(old.text, false)
 		if old.r.entries--; old.r.entries == 0 {
 			cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
 		}
@@ -195,6 +211,7 @@ func (t *errorTable) drop(i int) {
 	if t.newest[old.text] == i {
 		delete(t.newest, old.text)
 	}
+	t.count(old.text, false)
 	// Its last entry gone, its error must not outlive it in the cache.
 	if old.r.entries--; old.r.entries == 0 {
 		cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
@@ -213,6 +230,80 @@ func (t *errorTable) shed() {
 			t.drop(i)
 		}
 	}
+}
+
+// filterBits is the number of bits of errorTable.filter: with the 256
+// entries' texts setting 2 bits each, at most an eighth of them are set,
+// and a text no entry holds passes the filter with a chance of 1 in 64 at
+// most.
+const filterBits = 1 << 12
+
+// filterSeed seeds the hashes of errorTable.filter.
+var filterSeed = maphash.MakeSeed()
+
+// filterBitsOf returns the two bits of errorTable.filter of the text whose
+// hash is h.
+func filterBitsOf(h uint64) (a, b uint32) { return uint32(h) % filterBits, uint32(h>>32) % filterBits }
+
+// count counts an entry of text in the filter (up), or no longer (not
+// up), setting or unsetting its bits as their counts leave or reach 0.
+// t.mu must be held.
+func (t *errorTable) count(text string, up bool) {
+	a, b := filterBitsOf(maphash.String(filterSeed, text))
+	for _, i := range [2]uint32{a, b} {
+		word, bit := &t.filter[i/64], uint64(1)<<(i%64)
+		if up {
+			if t.counts[i]++; t.counts[i] == 1 {
+				word.Or(bit)
+			}
+		} else if t.counts[i]--; t.counts[i] == 0 {
+			word.And(^bit)
+		}
+	}
+}
+
+// mayHold reports whether an entry may hold the text of the JSON string
+// raw (without its quotes; esc: with escapes, hashed as its text, without
+// unescaping it into memory of its own): false when the filter rules it
+// out, without the lock. A text added since gen was read may be ruled out
+// only if gen changed since (see gen).
+func (t *errorTable) mayHold(raw []byte, esc bool) bool {
+	var h uint64
+	if !esc {
+		h = maphash.Bytes(filterSeed, raw)
+	} else {
+		h = unescapedHash(raw)
+	}
+	a, b := filterBitsOf(h)
+	return t.filter[a/64].Load()&(uint64(1)<<(a%64)) != 0 && t.filter[b/64].Load()&(uint64(1)<<(b%64)) != 0
+}
+
+// unescapedHash returns the hash of the text of the JSON string raw, which
+// has escapes, as maphash.String(filterSeed, text(raw, true)) without the
+// text's allocation.
+//
+//go:noinline
+func unescapedHash(raw []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(filterSeed)
+	var tmp [utf8.UTFMax]byte
+	for len(raw) > 0 {
+		var piece []byte
+		piece, raw = nextPiece(raw, &tmp)
+		_, _ = h.Write(piece)
+	}
+	return h.Sum64()
+}
+
+// lookup is find for the text of the JSON string raw (without its quotes;
+// esc: with escapes), ruled out by the filter first: a text no entry
+// holds is neither unescaped nor looked up under the lock, most of the
+// time.
+func (t *errorTable) lookup(raw []byte, esc bool) error {
+	if !t.used.Load() || !t.mayHold(raw, esc) {
+		return nil
+	}
+	return t.find(text(raw, esc))
 }
 
 // find returns the most recent error written as text, or nil. It does not
@@ -251,12 +342,10 @@ func (g *errorGatherer) member(key string, raw []byte, esc bool) {
 	if g.errs == nil {
 		return
 	}
-	if recent.used.Load() {
-		if err := recent.find(text(raw, esc)); err != nil {
-			*g.errs = append(*g.errs, err)
-			g.remembered = true
-			return
-		}
+	if err := recent.lookup(raw, esc); err != nil {
+		*g.errs = append(*g.errs, err)
+		g.remembered = true
+		return
 	}
 	if key == zerolog.ErrorFieldName {
 		*g.errs = append(*g.errs, textError(raw, esc))
@@ -267,6 +356,8 @@ func (g *errorGatherer) member(key string, raw []byte, esc bool) {
 // its errors' texts as one. Each string element whose text is that of an
 // error written recently is gathered, as member gathers a string member's;
 // other elements (null for a nil error, objects, nested arrays) are not.
+// An element the table's filter rules out costs its hash (see
+// errorTable.lookup): a long .Strs array takes no lock per string.
 func (g *errorGatherer) array(raw []byte) {
 	if g.errs == nil || !recent.used.Load() {
 		return
@@ -278,7 +369,7 @@ func (g *errorGatherer) array(raw []byte) {
 			if !ok {
 				return
 			}
-			if err := recent.find(text(raw[i+1:end], esc)); err != nil {
+			if err := recent.lookup(raw[i+1:end], esc); err != nil {
 				*g.errs = append(*g.errs, err)
 				g.remembered = true
 			}

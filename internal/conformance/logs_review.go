@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -219,4 +220,96 @@ func testPassThroughNotOnTheFallbackTrail(t *testing.T, d Driver) {
 	if logs := rec.Logs(); len(logs) != 0 {
 		t.Errorf("logs %q from the fallback trail, want none", bodies(logs))
 	}
+}
+
+// LogsEventLink: every Sentry Log of an error record names the event the
+// record was sent as, or folded into (capture-once: its error was sent
+// already), under "sentry.event_id", as its breadcrumb does, whichever
+// path sends it: the integration's Logs level and
+// Options.PassThroughLevel, which send it as it is logged, and
+// Options.LogsOnEvent, which sends it with the unit's next event (or, the
+// event's own record, with its event). Users filter the Logs view by
+// event: an error's log that names no event is one they cannot find from
+// its issue. The record's own "sentry.event_id" field is kept under
+// "attr.sentry.event_id", whether its attributes are sent flat or as a
+// map (a group beside a dotted key); a record whose event the client
+// dropped (BeforeSend) names none.
+func testLogsEventLink(t *testing.T, d Driver) {
+	for _, c := range []struct {
+		name string
+		logs bool // the Logs level, at Info
+		set  func(*logcrumbs.Options)
+		// sent: the records expected in Sentry Logs, in order.
+		sent string
+	}{
+		{"Level", true, nil, "step|save failed|retry failed|retry failed|render failed"},
+		{"PassThroughLevel", false, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo },
+			"retry failed|retry failed|render failed"},
+		{"LogsOnEvent", false, func(o *logcrumbs.Options) { o.LogsOnEvent = true },
+			"step|save failed|retry failed|retry failed|render failed"},
+		{"LevelAndLogsOnEvent", true, func(o *logcrumbs.Options) { o.LogsOnEvent = true },
+			"step|save failed|retry failed|retry failed|render failed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			logger, rec := newLogsLogger(t, d, c.logs, Info, c.set)
+			log := logger.Bind(rec.Context(context.Background()))
+			err := errors.New("disk full " + t.Name())
+			log.Log(Info, "step", Field{"sentry.event_id", "user-0"})
+			log.Log(Error, "save failed", Field{"err", err}, Field{"sentry.event_id", "user-1"})
+			// Folded into the first event: flat, then as a map (a named
+			// group beside the dotted key).
+			log.Log(Error, "retry failed", Field{"err", fmt.Errorf("retry: %w", err)}, Field{"sentry.event_id", "user-2"})
+			log.Log(Error, "retry failed", Field{"err", fmt.Errorf("retry: %w", err)}, Field{"sentry.event_id", "user-2"},
+				Field{"job", Group{{"n", 7}}})
+			log.Log(Error, "render failed", Field{"err", errors.New("template missing " + t.Name())})
+			evs := rec.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events %q, want 2", len(evs), messages(evs))
+			}
+			first, second := string(evs[0].EventID), string(evs[1].EventID)
+			want := map[string]map[string]any{
+				"step":          {"sentry.event_id": nil, "attr.sentry.event_id": "user-0"},
+				"save failed":   {"sentry.event_id": first, "attr.sentry.event_id": "user-1"},
+				"retry failed":  {"sentry.event_id": first, "attr.sentry.event_id": "user-2", "attr.attr.sentry.event_id": nil},
+				"render failed": {"sentry.event_id": second, "attr.sentry.event_id": nil},
+			}
+			logs := rec.Logs()
+			if got := strings.Join(bodies(logs), "|"); got != c.sent {
+				t.Fatalf("logs %q, want %q", got, c.sent)
+			}
+			for _, l := range logs {
+				for k, v := range want[l.Body] {
+					got, ok := l.Attributes[k]
+					if v == nil && ok || v != nil && (!ok || got.AsInterface() != v) {
+						g := "absent"
+						if ok {
+							g = fmt.Sprint(got.AsInterface())
+						}
+						t.Errorf("log %q: %s %s, want %v (attributes %s)", l.Body, k, g, v, js(l.Attributes))
+					}
+				}
+			}
+		})
+	}
+	t.Run("dropped event", func(t *testing.T) {
+		logger, rec := newLogsLogger(t, d, true, Info, nil, func(o *sentry.ClientOptions) {
+			o.BeforeSend = func(*sentry.Event, *sentry.EventHint) *sentry.Event { return nil }
+		})
+		log := logger.Bind(rec.Context(context.Background()))
+		err := errors.New("disk full " + t.Name())
+		log.Log(Error, "save failed", Field{"err", err}, Field{"sentry.event_id", "user-1"})
+		log.Log(Error, "retry failed", Field{"err", fmt.Errorf("retry: %w", err)}, Field{"sentry.event_id", "user-2"})
+		logs := rec.Logs()
+		if len(logs) != 2 {
+			t.Fatalf("logs %q, want 2", bodies(logs))
+		}
+		for i, l := range logs {
+			if got, ok := l.Attributes["sentry.event_id"]; ok {
+				t.Errorf("log %q names %v, want no event (attributes %s)", l.Body, got.AsInterface(), js(l.Attributes))
+			}
+			if got, want := l.Attributes["attr.sentry.event_id"].AsInterface(), fmt.Sprint("user-", i+1); got != want {
+				t.Errorf("log %q keeps the user's sentry.event_id as %v, want %s (attributes %s)", l.Body, got, want, js(l.Attributes))
+			}
+		}
+	})
 }

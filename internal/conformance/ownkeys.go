@@ -182,8 +182,9 @@ func testOwnKeysNotOverwritten(t *testing.T, d Driver) {
 		// An error record folded into an earlier event, sent to Sentry
 		// Logs after the fact (LogsOnEvent, with the unit's next event),
 		// names that event under "sentry.event_id" as its breadcrumb
-		// does; the record's own field of that name is kept under
-		// "attr.sentry.event_id".
+		// does, and an event's own record its event; the record's own
+		// field of that name is kept under "attr.sentry.event_id" (see
+		// LogsEventLink for every path to Sentry Logs).
 		logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
 		log := logger.Bind(rec.Context(context.Background()))
 		err := errors.New("disk full " + t.Name())
@@ -195,9 +196,9 @@ func testOwnKeysNotOverwritten(t *testing.T, d Driver) {
 			t.Fatalf("%d events %q, want 2", len(evs), messages(evs))
 		}
 		want := map[string]map[string]any{
-			"save failed":   {"sentry.event_id": nil, "attr.sentry.event_id": "user-1"},
+			"save failed":   {"sentry.event_id": string(evs[0].EventID), "attr.sentry.event_id": "user-1"},
 			"retry failed":  {"sentry.event_id": string(evs[0].EventID), "attr.sentry.event_id": "user-2"},
-			"render failed": {"sentry.event_id": nil, "attr.sentry.event_id": nil},
+			"render failed": {"sentry.event_id": string(evs[1].EventID), "attr.sentry.event_id": nil},
 		}
 		logs := rec.Logs()
 		if got := bodies(logs); len(got) != 3 {

@@ -144,19 +144,25 @@ func (e *Escalator) Fills(trail *buffer.Trail, level buffer.Level) bool {
 // of ctx (its span, else the hub's propagation context), and marks it as
 // sent, its deferred fields parsed first (see buffer.Record.Defer). It
 // does not take rec.
-func (e *Escalator) SendLog(ctx context.Context, rec *buffer.Record) {
+func (e *Escalator) SendLog(ctx context.Context, rec *buffer.Record) { e.sendLogOf(ctx, rec, "") }
+
+// sendLogOf is SendLog for an error record that names no event itself
+// yet: its log names the event id (not ""), which it was sent as, or
+// folded into (see event.Builder.SendLog).
+func (e *Escalator) sendLogOf(ctx context.Context, rec *buffer.Record, id string) {
 	rec.Expand()
 	hub, onCtx := e.hubOf(ctx)
-	e.build.SendLog(ctx, hub, onCtx, rec, false)
+	e.build.SendLog(ctx, hub, onCtx, rec, false, id)
 	rec.Logged = true
 }
 
 // logsOnEvent sends to Sentry Logs, for Options.LogsOnEvent, the records of
-// trail not sent there yet, then rec, the event's own record: what led up
-// to the event, with the event's trace (the same ctx and hub). The records
+// trail not sent there yet, then rec, the event's own record, naming its
+// event id: what led up to the event, with the event's trace (the same ctx
+// and hub). The records
 // are marked, so that a second event of the unit sends only the newer ones.
 // The fallback trail is no unit of work's: its records are not sent.
-func (e *Escalator) logsOnEvent(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, rec *buffer.Record) {
+func (e *Escalator) logsOnEvent(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, rec *buffer.Record, id string) {
 	if !e.opts.LogsOnEvent || trail == buffer.Fallback() {
 		return
 	}
@@ -164,11 +170,11 @@ func (e *Escalator) logsOnEvent(ctx context.Context, hub *sentry.Hub, trail *buf
 	var arr [buffer.DefaultCapacity]*buffer.Record
 	recs := trail.TakeUnlogged(arr[:0])
 	for _, r := range recs {
-		e.build.SendLog(ctx, hub, onCtx, r, true)
+		e.build.SendLog(ctx, hub, onCtx, r, true, "") // a breadcrumb names its event itself
 	}
 	buffer.PutAll(recs)
 	if !rec.Logged {
-		e.build.SendLog(ctx, hub, onCtx, rec, false)
+		e.build.SendLog(ctx, hub, onCtx, rec, false, id)
 		rec.Logged = true
 	}
 }
@@ -411,8 +417,11 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
 		if logs && !rec.Logged {
 			// Not sent by logsOnEvent. Marked before its breadcrumb is
-			// made, so that LogsOnEvent does not send it again.
-			e.SendLog(ctx, rec)
+			// made, so that LogsOnEvent does not send it again. Naming
+			// the event it was sent as, or folded into, as its
+			// breadcrumb will (and as LogsOnEvent sends a breadcrumb):
+			// none if that event was dropped meanwhile.
+			e.sendLogOf(ctx, rec, eventref.Name(id, named))
 		}
 		// Noted if sent, or folded into an earlier event (logcrumbs.LastEventID).
 		b := e.breadcrumbOf(rec, id)
@@ -571,7 +580,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	if trail != buffer.Fallback() {
 		trail.MarkEscalated()
 	}
-	e.logsOnEvent(ctx, hub, trail, rec)
+	e.logsOnEvent(ctx, hub, trail, rec, newID)
 	stats.EventsSent.Add(1)
 	return newID, nil
 }

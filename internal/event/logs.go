@@ -124,7 +124,13 @@ func (c *loggerContext) Value(key any) any {
 // (Sentry Logs attributes are flat). onCtx says whether ctx carries hub;
 // when it does not, hub must be one that lives as long as b (Options.Hub
 // or the current hub: see logger). late adds the record's own time as the
-// attribute "logcrumbs.time", for records sent after the fact. A record
+// attribute "logcrumbs.time", for records sent after the fact. eventID,
+// if not "", is the event rec, an error record, was sent as or folded
+// into (capture-once), when rec does not name it itself: a record sent
+// as it is captured, before its breadcrumb notes the event (see
+// buffer.Record.AddEventID); the log names it under buffer.EventIDKey, as
+// the breadcrumb does, and the record's own fields of that key are the
+// user's, kept under buffer.UserKeyPrefix (see userKey). A record
 // without a message is sent with the body "(no message)". A panic in the
 // client's BeforeSendLog is recovered and counted as a user panic: logging
 // never panics, and an event sent beside the log stays sent.
@@ -133,7 +139,7 @@ func (c *loggerContext) Value(key any) any {
 // flatAttrs), every string the log keeps a piece of one copy of the
 // record's text: no data map is built but for the records whose groups
 // the user's Scrub function must see as maps (see needsMap).
-func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec *buffer.Record, late bool) {
+func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec *buffer.Record, late bool, eventID string) {
 	client := hub.Client()
 	if !client.IsEnabled() {
 		return
@@ -177,7 +183,7 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 			flatAttrs(entry, rec, t, b.scrub, g, link)
 		}
 		if link >= 0 {
-			entry.String(buffer.EventIDKey, id)
+			eventID = id
 		}
 		if g.passed {
 			// The log keeps user data because client's options allow it,
@@ -188,6 +194,10 @@ func (b *Builder) SendLog(ctx context.Context, hub *sentry.Hub, onCtx bool, rec 
 			// for it (a hub, and WithCtx copying the attributes).
 			entry = entry.WithCtx(&loggerContext{Context: ctx, hub: sentry.NewHub(client, hub.Scope())})
 		}
+	}
+	if eventID != "" {
+		// Last: sentry-go keeps the last attribute of a key.
+		entry.String(buffer.EventIDKey, eventID)
 	}
 	body := rec.MessageIn(all)
 	if body == "" {

@@ -239,7 +239,7 @@ func TestSendLogHub(t *testing.T) {
 	var first *logsCache
 	for _, c := range cases {
 		*logs = nil
-		b.SendLog(c.ctx, c.hub, c.onCtx, rec, false)
+		b.SendLog(c.ctx, c.hub, c.onCtx, rec, false, "")
 		if len(*logs) != 1 {
 			t.Fatalf("%s: %d logs sent, want 1", c.name, len(*logs))
 		}
@@ -298,7 +298,7 @@ func TestSendLogLevels(t *testing.T) {
 			rec := buffer.Get(time.Unix(1, 0), c.level, buffer.DefaultBreadcrumbLimits)
 			rec.SetMessage("m")
 			rec.AddText(buffer.KindString, key, "v")
-			b.SendLog(context.Background(), hub, false, rec, false)
+			b.SendLog(context.Background(), hub, false, rec, false, "")
 			buffer.Put(rec)
 			if len(*logs) != 1 {
 				t.Fatalf("level %v: %d logs sent, want 1", c.level, len(*logs))
@@ -328,7 +328,7 @@ func TestSendLogBodyAsIs(t *testing.T) {
 		*logs = nil
 		rec := buffer.Get(time.Unix(1, 0), buffer.LevelInfo, buffer.DefaultBreadcrumbLimits)
 		rec.SetMessage(msg)
-		b.SendLog(context.Background(), hub, false, rec, false)
+		b.SendLog(context.Background(), hub, false, rec, false, "")
 		buffer.Put(rec)
 		if len(*logs) != 1 {
 			t.Fatalf("%q: %d logs sent, want 1", msg, len(*logs))
@@ -557,7 +557,7 @@ func TestLogsDump(t *testing.T) {
 		step++
 		scrubCalls = scrubCalls[:0]
 		logs = nil
-		b.SendLog(ctx, h, onCtx, rec, late)
+		b.SendLog(ctx, h, onCtx, rec, late, "")
 		sort.Strings(scrubCalls) // a map's order
 		fmt.Fprintf(&out, "step %d builder %s onCtx %v late %v: %d logs, scrub calls %v\n", step, bname, onCtx, late, len(logs), scrubCalls)
 		for _, l := range logs {
@@ -800,9 +800,9 @@ func TestSendLogConcurrent(t *testing.T) {
 					r.AddText(buffer.KindString, "nick", "n")
 				})
 				if i%3 == 0 {
-					b.SendLog(context.Background(), fallback, false, rec, false)
+					b.SendLog(context.Background(), fallback, false, rec, false, "")
 				} else {
-					b.SendLog(ctx, hub, true, rec, false)
+					b.SendLog(ctx, hub, true, rec, false, "")
 				}
 				buffer.Put(rec)
 			}

@@ -366,7 +366,7 @@ func TestNestedUserGatedRandom(t *testing.T) {
 			flatLogs++
 		}
 		logs = logs[:0]
-		b.SendLog(context.Background(), sentry.NewHub(client, sentry.NewScope()), false, ref, false)
+		b.SendLog(context.Background(), sentry.NewHub(client, sentry.NewScope()), false, ref, false, "")
 		buffer.PutAll([]*buffer.Record{ref})
 		if len(logs) != 1 {
 			errorf("%d logs", len(logs))
