@@ -106,57 +106,37 @@ func (r *Record) NoEventID() { r.ownID = idNoneOwn }
 func (r *Record) ownEventID(t text, data map[string]any) {
 	var own string
 	found, users, prefixed := false, 0, false
-	depth := 0 // named groups open
-	var namedArr [8]bool
-	named := namedArr[:0]
-	for i := range r.attrs {
-		a := &r.attrs[i]
-		switch a.Kind {
-		case KindGroupOpen:
-			k := t.valid(a.key)
-			if depth == 0 {
-				if k == EventIDKey {
-					users++
-				} else if OfOwnKey(k, EventIDKey) {
-					prefixed = true
-				}
+	r.eachTop(t, func(_ int, a *Attr, k string) {
+		if a.Kind == KindGroupOpen {
+			if k == EventIDKey {
+				users++
+			} else if OfOwnKey(k, EventIDKey) {
+				prefixed = true
 			}
-			named = append(named, k != "")
-			if k != "" {
-				depth++
-			}
-			continue
-		case KindGroupClose:
-			if n := len(named); n > 0 {
-				if named[n-1] {
-					depth--
-				}
-				named = named[:n-1]
-			}
-			continue
+			return
 		}
-		if depth > 0 || a.key.len < uint32(len(EventIDKey)) {
-			continue
+		if a.key.len < uint32(len(EventIDKey)) {
+			return
 		}
 		if a.key.len > uint32(len(EventIDKey)) {
 			// A user's "attr.sentry.event_id" (and so on) moves up one.
 			if t.all[a.key.off] == UserKeyPrefix[0] && OfOwnKey(t.valid(a.key), EventIDKey) {
 				prefixed = true
 			}
-			continue
+			return
 		}
 		if t.valid(a.key) != EventIDKey {
-			continue
+			return
 		}
 		if r.ownID == idFirst && !found {
 			found = true
 			if a.Kind == KindString {
 				own = t.valid(a.text)
 			}
-			continue
+			return
 		}
 		users++
-	}
+	})
 	if prefixed {
 		shiftUserKeys(data, EventIDKey)
 	}
@@ -187,6 +167,28 @@ func (r *Record) OwnEventIDIn(t Text) (index int, id string, users bool) {
 	if r.ownID != idFirst {
 		return index, "", false
 	}
+	r.eachTop(t.t, func(i int, a *Attr, k string) {
+		if a.Kind == KindGroupOpen {
+			users = users || k == EventIDKey
+			return
+		}
+		if a.key.len != uint32(len(EventIDKey)) || t.t.valid(a.key) != EventIDKey {
+			return
+		}
+		if index < 0 && a.Kind == KindString {
+			index, id = i, t.t.valid(a.text)
+			return
+		}
+		users = true
+	})
+	return index, id, users
+}
+
+// eachTop calls f with each of r's attributes at the top level (in no
+// named group; an inline group's are at the top) and its index, and with
+// the opening of each group at the top level and its key k (k is "" for
+// the others): the walk ownEventID and OwnEventIDIn share.
+func (r *Record) eachTop(t text, f func(i int, a *Attr, k string)) {
 	depth := 0 // named groups open
 	var namedArr [8]bool
 	named := namedArr[:0]
@@ -194,15 +196,14 @@ func (r *Record) OwnEventIDIn(t Text) (index int, id string, users bool) {
 		a := &r.attrs[i]
 		switch a.Kind {
 		case KindGroupOpen:
-			k := t.t.valid(a.key)
-			if depth == 0 && k == EventIDKey {
-				users = true
+			k := t.valid(a.key)
+			if depth == 0 {
+				f(i, a, k)
 			}
 			named = append(named, k != "")
 			if k != "" {
 				depth++
 			}
-			continue
 		case KindGroupClose:
 			if n := len(named); n > 0 {
 				if named[n-1] {
@@ -210,16 +211,10 @@ func (r *Record) OwnEventIDIn(t Text) (index int, id string, users bool) {
 				}
 				named = named[:n-1]
 			}
-			continue
+		default:
+			if depth == 0 {
+				f(i, a, "")
+			}
 		}
-		if depth > 0 || a.key.len != uint32(len(EventIDKey)) || t.t.valid(a.key) != EventIDKey {
-			continue
-		}
-		if index < 0 && a.Kind == KindString {
-			index, id = i, t.t.valid(a.text)
-			continue
-		}
-		users = true
 	}
-	return index, id, users
 }
