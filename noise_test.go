@@ -281,3 +281,58 @@ func messagesOf(events []logcrumbstest.Event) string {
 	}
 	return strings.Join(out, ",")
 }
+
+// TestDedupeFullTableMakesRoom: a long-running program that calls Flush
+// only as it exits fills the dedupe table with fingerprints whose repeats
+// wait for it; once their window has passed, they make room for new
+// fingerprints, which are deduplicated again, and their repeats are sent
+// as Flush would have. (Before, three records of a new error were three
+// events.)
+func TestDedupeFullTableMakesRoom(t *testing.T) {
+	const n, window = 4096, 300 * time.Millisecond
+	// The entries earlier tests left make room: Flush reports their
+	// repeats, and the first event after a window sweeps them.
+	logcrumbs.Flush(time.Second)
+	time.Sleep(window)
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: window, FingerprintKey: "fp"},
+	}))
+	for i := range n {
+		ctx := logcrumbs.NewContext(context.Background())
+		err := fmt.Errorf("job %d: %w", i, errors.New("timeout"))
+		for range 2 { // the second one a repeat (capture once)
+			logger.ErrorContext(ctx, "job failed", "err", err, "fp", fmt.Sprint(t.Name(), i))
+		}
+	}
+	time.Sleep(window + window/2)
+	rec.Reset()
+	for range 3 {
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "sync failed", "err", errors.New("refused"))
+	}
+	var events, summaries []logcrumbstest.Event
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		events, summaries = events[:0], summaries[:0]
+		for _, ev := range rec.Events() {
+			if ev.Tags["logcrumbs.summary"] == "true" {
+				summaries = append(summaries, ev)
+			} else {
+				events = append(events, ev)
+			}
+		}
+		if len(summaries) >= n {
+			break
+		}
+	}
+	if len(events) != 1 {
+		t.Errorf("%d events of one error logged 3 times after %d fingerprints with repeats pending filled the dedupe table; want 1", len(events), n)
+	}
+	repeats := 0
+	for _, ev := range summaries {
+		repeats += repeatsOf(ev)
+	}
+	if len(summaries) != n || repeats != n {
+		t.Errorf("%d summaries of %d repeats sent to make room, want %d of 1 each", len(summaries), repeats, n)
+	}
+	logcrumbs.Flush(time.Second)
+}

@@ -104,7 +104,10 @@ type Options struct {
 	// when there is no error). The suppressed repeats are counted in
 	// Stats, and their number goes, as the context "logcrumbs" with
 	// "repeats", on the next event of that fingerprint, or is sent by
-	// Flush in an event of the same Sentry issue. A record that capture
+	// Flush in an event of the same Sentry issue (or sooner, when the
+	// process has 4,096 fingerprints in mind and needs the room of those
+	// whose window passed; these count in the rate limit, from the upper
+	// half of its burst). A record that capture
 	// once does not send, because its trail sent the same error value from
 	// the same call site (a loop logging one error), counts in that number
 	// too (not in Stats); the same error logged again by an upper layer,

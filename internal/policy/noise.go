@@ -35,7 +35,7 @@ const (
 )
 
 // maxFingerprints bounds the dedupe table; past it, new fingerprints are
-// not deduplicated until old ones expire.
+// not deduplicated until old ones expire (see makeRoom).
 const maxFingerprints = 4096
 
 // maxSummaryBytes bounds the memory the summaries of the dedupe table
@@ -258,14 +258,27 @@ type Verdict struct {
 // AppendFingerprintKey), sent through client, may be sent at now (see
 // admit).
 func (p *Process) Admit(client *sentry.Client, key string, now time.Time, window time.Duration, id string) Verdict {
-	return p.noise.admit(client, key, now, window, eventref.Named{ID: id}, &p.unlimited)
+	v, evicted := p.noise.admit(client, key, now, window, eventref.Named{ID: id}, &p.unlimited)
+	p.sendEvicted(evicted)
+	return v
 }
 
 // AdmitEvent is Admit for the event ev, remembered by its reference: an
 // event deduplicated against it while its client decides it names no
 // event once the client drops it (Verdict.EarlierRef).
 func (p *Process) AdmitEvent(client *sentry.Client, key string, now time.Time, window time.Duration, ev *eventref.Ref) Verdict {
-	return p.noise.admit(client, key, now, window, eventref.Of(ev), &p.unlimited)
+	v, evicted := p.noise.admit(client, key, now, window, eventref.Of(ev), &p.unlimited)
+	p.sendEvicted(evicted)
+	return v
+}
+
+// sendEvicted sends, in a goroutine of its own, the summaries of the
+// entries admit evicted to make room (see makeRoom): the event being
+// captured does not wait for them.
+func (p *Process) sendEvicted(evicted []pendingRepeats) {
+	if len(evicted) > 0 {
+		go p.sendTaken(evicted)
+	}
 }
 
 // Repeat counts a capture-once hit now (see repeat).
@@ -291,8 +304,10 @@ func (p *Process) Sent(key, id string, client *sentry.Client, event *sentry.Even
 // dropped). A window of zero or less turns deduplication off. When it
 // admits the event, it records id as the fingerprint's event at once, under
 // the same lock: goroutines that log the same error while the event is
-// being built are its repeats, not events of their own.
-func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, ev eventref.Named, unlimited *perClient[struct{}]) Verdict {
+// being built are its repeats, not events of their own. When the table
+// has no room for key, it returns the summaries of the entries it evicted
+// to make some (see makeRoom), to be sent once the lock is released.
+func (n *noise) admit(client *sentry.Client, key string, now time.Time, window time.Duration, ev eventref.Named, unlimited *perClient[struct{}]) (_ Verdict, evicted []pendingRepeats) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	s := n.recent[key]
@@ -304,11 +319,11 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		stats.EventsDeduplicated.Add(1)
 		// The client may have dropped s's event without Sent yet: its
 		// reference is marked first.
-		return Verdict{Earlier: s.id, EarlierRef: s.ref, EarlierDropped: s.dropped || s.ref.Dropped()}
+		return Verdict{Earlier: s.id, EarlierRef: s.ref, EarlierDropped: s.dropped || s.ref.Dropped()}, nil
 	}
-	if !n.take(client, now, unlimited) {
+	if !n.take(client, now, unlimited, 0) {
 		stats.EventsRateLimited.Add(1)
-		return Verdict{}
+		return Verdict{}, nil
 	}
 	v := Verdict{Send: true}
 	var before [3]string // the fingerprint's events, newest first, kept if the sweep drops s
@@ -319,7 +334,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		before = [3]string{s.id, s.before[0], s.before[1]}
 	}
 	if window <= 0 {
-		return v
+		return v, nil
 	}
 	// Sweep once a window, not only when the table is full: an entry keeps
 	// its event's summary.
@@ -329,14 +344,16 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 	}
 	if s = n.recent[key]; s == nil {
 		if len(n.recent) >= maxFingerprints && !n.sweep(now, window) {
-			return v // no room: this fingerprint is not deduplicated
+			if evicted = n.makeRoom(now, window, unlimited); len(n.recent) >= maxFingerprints {
+				return v, evicted // no room: this fingerprint is not deduplicated
+			}
 		}
 		s = &seen{key: key}
 		n.recent[key] = s
 	}
 	n.dropSummary(s)
 	s.sent, s.id, s.ref, s.before, s.client, s.dropped = now, ev.ID, ev.Ref, before, weak.Pointer[sentry.Client]{}, false
-	return v
+	return v, evicted
 }
 
 // dropSummary forgets s's summary and the bytes it held.
@@ -410,6 +427,37 @@ func (n *noise) sweep(now time.Time, window time.Duration) bool {
 	return len(n.recent) < maxFingerprints
 }
 
+// makeRoom evicts, when the table is full, the entries that sweep keeps
+// though they expired: those with repeats pending, whose fingerprint was
+// not logged again since. A program that calls Flush only as it exits
+// would otherwise fill the table with them, and deduplicate no new
+// fingerprint. It returns the summaries of their repeats that Flush would
+// have sent, each taking a token of its client's rate limit from the upper
+// half of the bucket only (a full table is a long-running program's, and
+// its summaries are old news: the lower half stays for the events that
+// follow). The summaries left without a token are dropped and counted as
+// rate limited; the repeats of an entry without a summary (past
+// maxSummaryBytes) are dropped. n.mu is held.
+func (n *noise) makeRoom(now time.Time, window time.Duration, unlimited *perClient[struct{}]) (evicted []pendingRepeats) {
+	for k, s := range n.recent {
+		if now.Sub(s.sent) < window {
+			continue
+		}
+		s.settle()
+		if s.summary != nil && s.repeats > 0 {
+			if c := s.client.Value(); c != nil && n.take(c, now, unlimited, n.burst/2) {
+				evicted = append(evicted, pendingRepeats{client: s.client, summary: s.summary, repeats: s.repeats, first: s.first})
+			} else {
+				stats.EventsRateLimited.Add(1)
+			}
+		}
+		n.dropSummary(s)
+		delete(n.recent, k)
+		s.gone = true
+	}
+	return evicted
+}
+
 // clientGone reports whether the client that sent s's event was collected:
 // its summary can never be sent, and no event of its key can come (the key
 // holds the client's number).
@@ -418,8 +466,8 @@ func clientGone(s *seen) bool {
 }
 
 // take takes a token from client's bucket, refilled for the time since its
-// last use.
-func (n *noise) take(client *sentry.Client, now time.Time, unlimited *perClient[struct{}]) bool {
+// last use, if more than reserve are left.
+func (n *noise) take(client *sentry.Client, now time.Time, unlimited *perClient[struct{}], reserve float64) bool {
 	if n.rate <= 0 || unlimited.has(client) {
 		return true
 	}
@@ -430,7 +478,7 @@ func (n *noise) take(client *sentry.Client, now time.Time, unlimited *perClient[
 		b.tokens = min(n.burst, b.tokens+now.Sub(b.last).Seconds()*n.rate)
 	}
 	b.last = now
-	if b.tokens < 1 {
+	if b.tokens < reserve+1 {
 		return false
 	}
 	b.tokens--
