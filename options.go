@@ -36,7 +36,9 @@ type Options struct {
 	// paths through groups ("http.route" is the attribute route in the group
 	// http). Tags are indexed and searchable in Sentry; every attribute also
 	// appears, untouched, in the event's "log" context, which is not. Tag
-	// values are cut to Sentry's 200 characters. Tags, and FingerprintKey,
+	// values are cut to Sentry's 200 characters, their line breaks made
+	// spaces (Sentry drops a tag value with a newline, and a tag whose key
+	// is not letters, digits and "_.:-"). Tags, and FingerprintKey,
 	// read the attributes as scrubbing and the user gate (see UserKey) leave
 	// them: "app.user.email" makes no tag unless the client collects user
 	// info. Nil means no tags.

@@ -415,7 +415,7 @@ func (e *Builder) fillFromData(event *sentry.Event, data map[string]any) {
 			if event.Tags == nil {
 				event.Tags = make(map[string]string, len(e.tagKeys))
 			}
-			event.Tags[key] = cutChars(fmt.Sprint(v), maxTagValue)
+			event.Tags[key] = oneLine(cutChars(fmt.Sprint(v), maxTagValue))
 		}
 	}
 	if e.fingerprintKey != "" {
@@ -498,6 +498,20 @@ func cutChars(s string, n int) string {
 		chars++
 	}
 	return strings.ToValidUTF8(s[:end], "") + "…"
+}
+
+// oneLine returns s with its line breaks made spaces: Sentry drops a tag
+// whose value holds a newline.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // AppendFingerprintKey appends rec's key for deduplication to dst (see
