@@ -131,7 +131,8 @@ type Options struct {
 	EscalateIf func(r Record) bool
 
 	// PassThroughLevel, when set, makes a unit of work more talkative once
-	// it has sent an event: from then on, the records of its trail at or
+	// it has sent an event (an error record's, or an error captured by
+	// hand through its hub): from then on, the records of its trail at or
 	// above this level are also sent to Sentry Logs (sentry.NewLogger),
 	// with their attributes, as in Monolog's fingers-crossed handler, so
 	// that what happens after the error is seen too. Records of the
@@ -139,7 +140,9 @@ type Options struct {
 	PassThroughLevel sentry.Level
 
 	// LogsOnEvent, when true, sends a unit of work's trail to Sentry Logs
-	// when, and only when, the unit sends an event: its records (the
+	// when, and only when, the unit sends an event of an error record's
+	// (not one captured by hand, which no integration's options reach):
+	// its records (the
 	// breadcrumbs the event carries, and the event's own record) go
 	// through sentry-go's log API with the event's trace, so that the Logs
 	// view shows what led up to every error, at the cost of the failing

@@ -37,6 +37,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsSentryKeysNotOverwritten", testLogsSentryKeysNotOverwritten},
 		{"PassThroughLaterErrors", testPassThroughLaterErrors},
 		{"PassThroughNotOnTheFallbackTrail", testPassThroughNotOnTheFallbackTrail},
+		{"PassThroughAfterHandCapture", testPassThroughAfterHandCapture},
 		{"LogsEventLink", testLogsEventLink},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })

@@ -202,6 +202,29 @@ func testPassThroughLaterErrors(t *testing.T, d Driver) {
 	}
 }
 
+// PassThroughAfterHandCapture: an error captured by hand through the
+// unit's hub (hub.CaptureException) is an event the unit sent, with its
+// trail: Options.PassThroughLevel makes the unit talkative from then on,
+// as after an error record's event. A message captured by hand
+// (CaptureMessage, level info) is not an error and does not.
+func testPassThroughAfterHandCapture(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
+	ctx := rec.Context(context.Background())
+	log := logger.Bind(ctx)
+	hub := sentry.GetHubFromContext(ctx)
+	log.Log(Info, "step 1")
+	hub.CaptureMessage("signed up " + t.Name())
+	log.Log(Info, "step 2")
+	hub.CaptureException(errors.New("boom " + t.Name()))
+	log.Log(Info, "step 3")
+	if got, want := strings.Join(bodies(rec.Logs()), "|"), "step 3"; got != want {
+		t.Errorf("logs %q, want %q", got, want)
+	}
+	if evs := rec.Events(); len(evs) != 2 {
+		t.Errorf("%d events %q, want 2", len(evs), messages(evs))
+	}
+}
+
 // PassThroughNotOnTheFallbackTrail: Options.PassThroughLevel makes a unit
 // of work talkative once it has sent an event; records logged outside any
 // unit (the process-wide fallback trail) are no unit's: an error logged

@@ -310,6 +310,12 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		// Noted when the event leaves the unit's scope: a BeforeSend or
 		// client processor that drops it later is not seen.
 		u.trail.NoteEvent(string(event.EventID))
+		// An error captured by hand is an event of the unit's, with its
+		// trail, as an error record's is: Options.PassThroughLevel holds
+		// from now on. A message (CaptureMessage, info) is no error.
+		if len(event.Exception) > 0 || event.Level == sentry.LevelError || event.Level == sentry.LevelFatal {
+			u.trail.MarkEscalated()
+		}
 	}
 	return event
 }
