@@ -65,6 +65,7 @@ package logrsentry
 import (
 	"context"
 	"log/slog"
+	"math"
 	"runtime"
 	"time"
 
@@ -357,8 +358,8 @@ const errorLevel = 2
 
 // sentryLevel maps a place on logr's scale of importance to Sentry's level:
 // -V for an Info record (V(0) info, every higher V debug), errorLevel for
-// Error. logr has no warning level.
-func sentryLevel(l int) core.Level { return core.LevelOf(l, 0, 1, errorLevel, 3) }
+// Error. logr has no warning level, nor trace.
+func sentryLevel(l int) core.Level { return core.LevelOf(l, math.MinInt, 0, 1, errorLevel, 3) }
 
 // pc returns the return address in the user's call to logr, past the
 // frames Init and WithCallDepth counted: the top of the event's stack and

@@ -101,6 +101,7 @@ type Options struct {
 	// the entry's fields as typed log attributes (nested maps flattened with
 	// dots), the logger name, the trace of entry.Context, scrubbed and
 	// user-gated as events are; it is independent of the other two levels.
+	// Trace entries go at Sentry's trace level.
 	// The zero value, logrus.PanicLevel, means off, so that no Sentry quota
 	// changes. See also logcrumbs.Options.LogsOnEvent.
 	LogsLevel logrus.Level
@@ -152,7 +153,7 @@ func (h *Hook) Fire(e *logrus.Entry) error {
 	d := h.levels.Decide(rank(e.Level))
 	ent := core.Entry{
 		Time:    e.Time,
-		Level:   core.LevelOf(rank(e.Level), rank(logrus.InfoLevel), rank(logrus.WarnLevel), rank(logrus.ErrorLevel), rank(logrus.FatalLevel)),
+		Level:   core.LevelOf(rank(e.Level), rank(logrus.DebugLevel), rank(logrus.InfoLevel), rank(logrus.WarnLevel), rank(logrus.ErrorLevel), rank(logrus.FatalLevel)),
 		Message: e.Message,
 	}
 	if e.Level <= logrus.FatalLevel && stopsAfter(e.Level) {

@@ -33,3 +33,19 @@ func TestLogsOnEventOrderWithLogsLevel(t *testing.T) {
 		t.Errorf("Logs %s, want a,b,e", got)
 	}
 }
+
+// TestLogsTraceLevel: logrus' Trace entries go to Sentry Logs at Sentry's
+// trace level, Debug ones at debug.
+func TestLogsTraceLevel(t *testing.T) {
+	l, rec := newLogger(t, nil, func(o *logrussentry.Options) { o.LogsLevel = logrus.TraceLevel })
+	log := l.WithContext(rec.Context(context.Background()))
+	log.Trace("t")
+	log.Debug("d")
+	var levels []string
+	for _, lg := range rec.Logs() {
+		levels = append(levels, string(lg.Level))
+	}
+	if got := strings.Join(levels, ","); got != "trace,debug" {
+		t.Errorf("logs at %s, want trace,debug", got)
+	}
+}

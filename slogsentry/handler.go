@@ -81,7 +81,8 @@ type Options struct {
 	// sentry-go's log API: its batching and BeforeSendLog), with the
 	// record's attributes as typed log attributes (groups flattened with
 	// dots), its logger name, the trace of its context, scrubbed and
-	// user-gated as events are; it is independent of the other two levels. Nil
+	// user-gated as events are; it is independent of the other two levels.
+	// Records below slog.LevelDebug go at Sentry's trace level. Nil
 	// means off, so that no Sentry quota changes; a slog.LevelVar changes
 	// it at run time. See also logcrumbs.Options.LogsOnEvent.
 	LogsLevel slog.Leveler
@@ -331,5 +332,5 @@ func (goa groupOrAttrs) render(rec *core.Record, errs *[]error) {
 // level maps slog's levels to Sentry's: below Info is debug, below Warn is
 // info, below Error is warning, below Error+4 is error, and above is fatal.
 func level(l slog.Level) core.Level {
-	return core.LevelOf(l, slog.LevelInfo, slog.LevelWarn, slog.LevelError, slog.LevelError+4)
+	return core.LevelOf(l, slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError, slog.LevelError+4)
 }

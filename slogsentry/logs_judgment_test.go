@@ -3,6 +3,7 @@ package slogsentry_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,16 +37,28 @@ func TestLogsValuesNotCutAtBreadcrumbLimits(t *testing.T) {
 }
 
 // TestLogsTraceLevel: slog records below LevelDebug (a "trace" level of
-// the program's) go to Sentry Logs at level debug; sentry-go's slog
-// integration sends them at Sentry's own trace level. logcrumbs' levels
-// (buffer.Level) have no trace, which breadcrumbs and events lack too.
+// the program's) go to Sentry Logs at Sentry's trace level, as sentry-go's
+// slog integration sends them; their breadcrumbs are at debug, Sentry's
+// lowest for breadcrumbs.
 func TestLogsTraceLevel(t *testing.T) {
-	t.Skip("judgment call: no trace level in logcrumbs' levels; see the comment")
 	rec := logcrumbstest.New(t)
 	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options(), LogsLevel: slog.LevelDebug - 4, BreadcrumbLevel: slog.LevelDebug - 4}))
-	l.Log(rec.Context(context.Background()), slog.LevelDebug-4, "trace")
-	if logs := rec.Logs(); len(logs) != 1 || logs[0].Level != sentry.LogLevelTrace {
-		t.Errorf("logs %v, want one at level trace", logs)
+	ctx := rec.Context(context.Background())
+	l.Log(ctx, slog.LevelDebug-4, "trace")
+	l.Log(ctx, slog.LevelDebug-1, "below debug")
+	l.Log(ctx, slog.LevelDebug, "debug")
+	var levels []sentry.LogLevel
+	for _, lg := range rec.Logs() {
+		levels = append(levels, lg.Level)
+	}
+	if want := []sentry.LogLevel{sentry.LogLevelTrace, sentry.LogLevelTrace, sentry.LogLevelDebug}; !slices.Equal(levels, want) {
+		t.Errorf("logs at %v, want %v", levels, want)
+	}
+	l.ErrorContext(ctx, "failed")
+	for _, b := range rec.OnlyEvent().Breadcrumbs() {
+		if b.Level != sentry.LevelDebug {
+			t.Errorf("breadcrumb %q at %q, want debug", b.Message, b.Level)
+		}
 	}
 }
 

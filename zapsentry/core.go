@@ -307,5 +307,5 @@ func (c *sentryCore) Sync() error {
 
 // level maps zap's levels to Sentry's: DPanic, Panic and Fatal are fatal.
 func level(l zapcore.Level) core.Level {
-	return core.LevelOf(l, zapcore.InfoLevel, zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.DPanicLevel)
+	return core.LevelOf(l, zapcore.DebugLevel, zapcore.InfoLevel, zapcore.WarnLevel, zapcore.ErrorLevel, zapcore.DPanicLevel)
 }

@@ -351,8 +351,8 @@ func sameName(key, name string) bool {
 	return len(key) == 0 || (key[0] == name[0] && key[len(key)-1] == name[len(name)-1] && key == name)
 }
 
-// level maps zerolog's levels to Sentry's: Trace is debug, Fatal and Panic
-// are fatal.
+// level maps zerolog's levels to Sentry's: Trace is trace in Sentry Logs
+// and debug in breadcrumbs and events, Fatal and Panic are fatal.
 func level(l zerolog.Level) core.Level {
-	return core.LevelOf(l, zerolog.InfoLevel, zerolog.WarnLevel, zerolog.ErrorLevel, zerolog.FatalLevel)
+	return core.LevelOf(l, zerolog.DebugLevel, zerolog.InfoLevel, zerolog.WarnLevel, zerolog.ErrorLevel, zerolog.FatalLevel)
 }

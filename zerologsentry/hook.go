@@ -132,7 +132,8 @@ type Options struct {
 	// dots), the logger name, the trace of its context, scrubbed and
 	// user-gated as events are; it is independent of the other two levels. The
 	// zero value, zerolog.DebugLevel, means off, so that no Sentry quota
-	// changes; zerolog.TraceLevel sends Trace and Debug records and above;
+	// changes; zerolog.TraceLevel sends Trace (at Sentry's trace level) and
+	// Debug records and above;
 	// zerolog.Disabled is off too. See also logcrumbs.Options.LogsOnEvent.
 	LogsLevel zerolog.Level
 

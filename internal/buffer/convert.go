@@ -23,19 +23,27 @@ var sentryLevels = [...]sentry.Level{
 	LevelFatal:   sentry.LevelFatal,
 }
 
-// LevelOfSentry returns the Level of a Sentry level, or -1 for an empty or
-// unknown one.
+// LevelNone is what LevelOfSentry returns for an empty or unknown level:
+// below every level.
+const LevelNone Level = -128
+
+// LevelOfSentry returns the Level of a Sentry level, or LevelNone for an
+// empty or unknown one.
 func LevelOfSentry(l sentry.Level) Level {
 	for i, s := range sentryLevels {
 		if s == l {
 			return Level(i)
 		}
 	}
-	return -1
+	return LevelNone
 }
 
-// SentryLevel returns l as a Sentry level.
+// SentryLevel returns l as a Sentry level: trace as debug, which is
+// Sentry's lowest for breadcrumbs and events.
 func (l Level) SentryLevel() sentry.Level {
+	if l == LevelTrace {
+		return sentry.LevelDebug
+	}
 	if l < 0 || int(l) >= len(sentryLevels) {
 		return sentry.LevelError
 	}

@@ -202,7 +202,7 @@ func TestOnlyDroppedAttrs(t *testing.T) {
 func TestBreadcrumbLevels(t *testing.T) {
 	for l, want := range map[Level][2]string{
 		LevelDebug: {"debug", "default"}, LevelInfo: {"info", "default"}, LevelWarning: {"warning", "default"},
-		LevelError: {"error", "error"}, LevelFatal: {"fatal", "error"}, -1: {"error", "default"}, 42: {"error", "error"},
+		LevelError: {"error", "error"}, LevelFatal: {"fatal", "error"}, LevelTrace: {"debug", "default"}, -2: {"error", "default"}, 42: {"error", "error"},
 	} {
 		r := Get(time.Time{}, l, DefaultBreadcrumbLimits)
 		b := r.Breadcrumb()

@@ -25,9 +25,11 @@ import (
 // is converted.
 type Level int8
 
-// The levels, in Sentry's order.
+// The levels, in Sentry's order. Trace, below debug, is a level of Sentry
+// Logs only: a breadcrumb or event of a trace record is at debug.
 const (
-	LevelDebug Level = iota
+	LevelTrace Level = iota - 1
+	LevelDebug
 	LevelInfo
 	LevelWarning
 	LevelError
@@ -35,11 +37,13 @@ const (
 )
 
 // LevelOf maps a logger's level l to a Level, given where that logger's
-// info, warning, error and fatal levels start: below info is debug, and
-// each level runs up to the next one's start. Every integration maps its
-// levels through it, so that they agree.
-func LevelOf[L cmp.Ordered](l, info, warning, err, fatal L) Level {
+// debug, info, warning, error and fatal levels start: below debug is
+// trace, and each level runs up to the next one's start. Every
+// integration maps its levels through it, so that they agree.
+func LevelOf[L cmp.Ordered](l, debug, info, warning, err, fatal L) Level {
 	switch {
+	case l < debug:
+		return LevelTrace
 	case l < info:
 		return LevelDebug
 	case l < warning:

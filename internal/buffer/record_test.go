@@ -486,15 +486,15 @@ func TestAppendRecordIntoFullRecord(t *testing.T) {
 }
 
 func TestLevelOf(t *testing.T) {
-	// zerolog-like levels: debug -1... info 1, warn 2, error 3, fatal 4.
-	for l, want := range map[int]Level{-5: LevelDebug, 0: LevelDebug, 1: LevelInfo, 2: LevelWarning, 3: LevelError, 4: LevelFatal, 9: LevelFatal} {
-		if got := LevelOf(l, 1, 2, 3, 4); got != want {
+	// zerolog-like levels: trace -1, debug 0, info 1, warn 2, error 3, fatal 4.
+	for l, want := range map[int]Level{-5: LevelTrace, -1: LevelTrace, 0: LevelDebug, 1: LevelInfo, 2: LevelWarning, 3: LevelError, 4: LevelFatal, 9: LevelFatal} {
+		if got := LevelOf(l, 0, 1, 2, 3, 4); got != want {
 			t.Errorf("LevelOf(%d) = %d, want %d", l, got, want)
 		}
 	}
 	// slog-like levels with gaps: a level runs up to the next one's start.
-	for l, want := range map[float64]Level{-4: LevelDebug, -0.5: LevelDebug, 0: LevelInfo, 3.9: LevelInfo, 4: LevelWarning, 7: LevelWarning, 8: LevelError, 11: LevelError, 12: LevelFatal} {
-		if got := LevelOf(l, 0, 4, 8, 12); got != want {
+	for l, want := range map[float64]Level{-8: LevelTrace, -4.5: LevelTrace, -4: LevelDebug, -0.5: LevelDebug, 0: LevelInfo, 3.9: LevelInfo, 4: LevelWarning, 7: LevelWarning, 8: LevelError, 11: LevelError, 12: LevelFatal} {
+		if got := LevelOf(l, -4, 0, 4, 8, 12); got != want {
 			t.Errorf("LevelOf(%v) = %d, want %d", l, got, want)
 		}
 	}

@@ -66,8 +66,8 @@ type Level = buffer.Level
 
 // LevelOf maps a logger's level l to Sentry's, given the logger's lowest
 // levels that are info, warning, error and fatal: below info is debug.
-func LevelOf[L cmp.Ordered](l, info, warning, err, fatal L) Level {
-	return buffer.LevelOf(l, info, warning, err, fatal)
+func LevelOf[L cmp.Ordered](l, debug, info, warning, err, fatal L) Level {
+	return buffer.LevelOf(l, debug, info, warning, err, fatal)
 }
 
 // Preset is what a logger's With added to every record (attributes, open

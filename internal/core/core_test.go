@@ -55,11 +55,11 @@ func TestLogBreadcrumbThenEvent(t *testing.T) {
 	ctx := rec.Context(context.Background())
 	preset := c.With(nil, func(r *core.Record, _ *[]error) { r.AddText(core.KindString, "svc", "shop") })
 
-	ent := core.Entry{Time: time.Now(), Level: core.LevelOf(0, 0, 4, 8, 12), Logger: "named", Message: "loading cart"}
+	ent := core.Entry{Time: time.Now(), Level: core.LevelOf(0, -4, 0, 4, 8, 12), Logger: "named", Message: "loading cart"}
 	c.Log(ctx, core.Breadcrumb, &ent, preset, fields(nil))
 	c.Log(ctx, core.Skip, &ent, preset, fields(nil)) // nothing
 	err := fmt.Errorf("checkout: %w", errors.New("card declined"))
-	ev := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+	ev := core.Entry{Time: time.Now(), Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: "checkout failed"}
 	c.Log(ctx, core.Event, &ev, preset, fields(err))
 
 	events := rec.Events()
@@ -90,7 +90,7 @@ func TestLoggerNameWins(t *testing.T) {
 	opts := rec.Options()
 	opts.LoggerName = "mine"
 	c := core.New(opts, "test", 0)
-	ev := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Logger: "named", Message: "failed"}
+	ev := core.Entry{Time: time.Now(), Level: core.LevelOf(8, -4, 0, 4, 8, 12), Logger: "named", Message: "failed"}
 	c.Log(rec.Context(context.Background()), core.Event, &ev, nil, fields(nil))
 	if events := rec.Events(); len(events) != 1 || events[0].Logger != "mine" {
 		t.Errorf("events = %v, want one of logger mine", events)
@@ -106,7 +106,7 @@ func TestBreadcrumbAllocatesNothing(t *testing.T) {
 	preset := c.With(nil, func(r *core.Record, _ *[]error) { r.AddText(core.KindString, "svc", "shop") })
 	path := "/cart"
 	log := func() {
-		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(0, 0, 4, 8, 12), Message: "loading cart"}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(0, -4, 0, 4, 8, 12), Message: "loading cart"}
 		c.Log(ctx, core.Breadcrumb, &ent, preset, &core.Encoder{Fields: func(rec *core.Record, _ *[]error) {
 			rec.AddText(core.KindString, "path", path)
 		}})
@@ -141,7 +141,7 @@ func TestPanicValueNoted(t *testing.T) {
 	c := core.New(rec.Options(), "test", 0)
 	_ = logcrumbs.RunJob(context.Background(), "job", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
 		e := &loggerEntry{msg: "invariant broken"}
-		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(16, 0, 4, 8, 12), Message: e.msg, Panics: true, PanicValue: e}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(16, -4, 0, 4, 8, 12), Message: e.msg, Panics: true, PanicValue: e}
 		c.Log(ctx, core.Event, &ent, nil, fields(nil))
 		panic(e)
 	})
@@ -168,7 +168,7 @@ func TestNewEventRecordAllocatesOnce(t *testing.T) {
 	preset := c.With(nil, func(r *core.Record, _ *[]error) { r.AddText(core.KindString, "svc", "shop") })
 	err := fmt.Errorf("charge order 42: %w", errors.New("card declined by the issuing bank"))
 	log := func() {
-		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Message: "charge failed"}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: "charge failed"}
 		c.Log(logcrumbs.NewContext(context.Background()), core.Event, &ent, preset, &core.Encoder{Fields: func(rec *core.Record, errs *[]error) {
 			rec.AddText(core.KindString, "path", "/orders/42")
 			rec.AddScalar(core.KindInt64, "status", 502)

@@ -37,7 +37,7 @@ func TestElapsedOnEveryPath(t *testing.T) {
 		n++
 		d := time.Duration(n)*time.Minute + 7*time.Millisecond
 		want[msg] = base.Add(d)
-		return &core.Entry{Time: base, Elapsed: d, Level: core.LevelOf(level, 0, 4, 8, 12), Message: msg}
+		return &core.Entry{Time: base, Elapsed: d, Level: core.LevelOf(level, -4, 0, 4, 8, 12), Message: msg}
 	}
 	info, errLevel := 4, 8
 
@@ -108,7 +108,7 @@ func TestElapsedInCaptureOnceWindow(t *testing.T) {
 	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	err := fmt.Errorf("elapsed window %s", t.Name())
 	for i, d := range []time.Duration{0, 30 * time.Second, 2 * time.Minute} {
-		ent := core.Entry{Time: base, Elapsed: d, Level: core.LevelOf(8, 0, 4, 8, 12), Message: fmt.Sprint("failed ", i)}
+		ent := core.Entry{Time: base, Elapsed: d, Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: fmt.Sprint("failed ", i)}
 		c.Log(ctx, core.Event, &ent, nil, fields(err))
 	}
 	if evs := rec.Events(); len(evs) != 2 || evs[0].Message != "failed 0" || evs[1].Message != "failed 2" {

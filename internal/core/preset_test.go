@@ -37,7 +37,7 @@ func testCopiesFill(t *testing.T, c *core.Core, preset *core.Preset) {
 	base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i := range 20 { // 2.5 rings: the last records are filled in place
 		ent := core.Entry{
-			Time: base.Add(time.Duration(i) * time.Millisecond), Level: core.LevelOf(i%8, 0, 4, 8, 12),
+			Time: base.Add(time.Duration(i) * time.Millisecond), Level: core.LevelOf(i%8, -4, 0, 4, 8, 12),
 			PC: uintptr(i), Logger: strings.Repeat("n", i%3), Message: strings.Repeat("m", 3*i),
 		}
 		enc := core.Encoder{Fields: func(rec *core.Record, _ *[]error) {
@@ -75,7 +75,7 @@ func TestParsedBreadcrumbKeepsPreset(t *testing.T) {
 		built, parsed := logcrumbs.NewTrail(8), logcrumbs.NewTrail(8)
 		base := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 		for i := range 20 { // 2.5 rings: the last records are filled in place
-			ent := core.Entry{Time: base.Add(time.Duration(i) * time.Millisecond), Level: core.LevelOf(i%8, 0, 4, 8, 12), Message: fmt.Sprint("m", i)}
+			ent := core.Entry{Time: base.Add(time.Duration(i) * time.Millisecond), Level: core.LevelOf(i%8, -4, 0, 4, 8, 12), Message: fmt.Sprint("m", i)}
 			raw := []byte(fmt.Sprintf("path=/p%d,user=u%d", i, i))
 			enc := core.Encoder{Raw: raw, Copies: copies, Fields: func(r *core.Record, _ *[]error) { parsePairs(r, raw) }}
 			plain.Log(logcrumbs.ContextWithTrail(context.Background(), built), core.Breadcrumb, &ent, plain.With(nil, render), &core.Encoder{Fields: enc.Fields})

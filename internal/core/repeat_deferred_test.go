@@ -54,7 +54,7 @@ func TestSkippedRepeatWritesNoField(t *testing.T) {
 				*errs = append(*errs, encodedErrs[text])
 			}
 		}}
-		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: "checkout failed"}
 		c.Log(ctx, core.Event, &ent, nil, &enc)
 	}
 	log("card declined")
@@ -100,7 +100,7 @@ func TestExactTime(t *testing.T) {
 				*errs = append(*errs, encodedErrs[text])
 			}
 		}}
-		ent := core.Entry{Time: given, Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+		ent := core.Entry{Time: given, Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: "checkout failed"}
 		ent.Exact = func() (time.Time, time.Duration) { calls++; return exact, 0 }
 		c.Log(ctx, core.Event, &ent, nil, &enc)
 	}

@@ -58,7 +58,7 @@ func TestErrorScanAlone(t *testing.T) {
 						*errs = append(*errs, encodedErrs[text])
 					}
 				}}
-				ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+				ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: "checkout failed"}
 				c.Log(ctx, core.Event, &ent, nil, &enc)
 			}
 		})
@@ -116,7 +116,7 @@ func TestErrorScanTakesAFreeSlot(t *testing.T) {
 				*errs = append(*errs, encodedErrs["card declined"])
 			}
 		}}
-		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, 0, 4, 8, 12), Message: "checkout failed"}
+		ent := core.Entry{Time: time.Now(), Level: core.LevelOf(8, -4, 0, 4, 8, 12), Message: "checkout failed"}
 		c.Log(ctx, core.Event, &ent, nil, &enc)
 	}
 	for range 3 { // the event, and repeats until the trail skips them

@@ -45,7 +45,7 @@ type logsCache struct {
 	// never added to: a record's entry is one of them WithCtx, a copy,
 	// where Info() and the like would make an entry to copy each time
 	// (two allocations: 27,140 -> 26,360 instructions a record, cachegrind).
-	entries [5]sentry.LogEntry
+	entries [6]sentry.LogEntry
 }
 
 // levelIndex is the index in logsCache.entries of the entry of level.
@@ -59,6 +59,8 @@ func levelIndex(level buffer.Level) int {
 		return 2
 	case buffer.LevelError:
 		return 3
+	case buffer.LevelTrace:
+		return 5
 	}
 	return 4
 }
@@ -95,7 +97,7 @@ func (b *Builder) logger(client *sentry.Client, fallback *sentry.Hub) *logsCache
 		userInfo: client.GetDataCollection().UserInfo.Value,
 		flush:    policy.Default().LogMarkOf(client),
 		// LFatal, not Fatal: Fatal's entry would exit.
-		entries: [...]sentry.LogEntry{logger.Debug(), logger.Info(), logger.Warn(), logger.Error(), logger.LFatal()},
+		entries: [...]sentry.LogEntry{logger.Debug(), logger.Info(), logger.Warn(), logger.Error(), logger.LFatal(), logger.Trace()},
 	}
 	b.logs.Store(c)
 	return c
