@@ -440,9 +440,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventre
 	for i, err := range errs {
 		chain, _ := chains.chain(i)
 		entries[i] = newEntry(err, chain, id.ID, now, owner)
-		if t == fallback {
-			entries[i].size = entries[i].textSize()
-		}
+		t.sized(&entries[i])
 	}
 	// Only an addition can make the look-up find what it did not (entries
 	// forgotten or renamed meanwhile do not): with none since, the table
@@ -469,11 +467,26 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventre
 			e.id, e.ref, e.several = as.ID, as.Ref, len(entries) > 1
 			t.once.add(e)
 		}
-		if t == fallback {
-			t.once.trim(fallbackCapturedBytes)
-		}
+		t.trimmed(-1)
 	}
 	return id, true
+}
+
+// sized sets the size of e, an entry to be added to t (see
+// capturedEntry.size): on the fallback trail, outside its lock.
+func (t *Trail) sized(e *capturedEntry) {
+	if t == fallback {
+		e.size = e.textSize()
+	}
+}
+
+// trimmed bounds the fallback trail's entries by fallbackCapturedBytes
+// (see trim) once entries are added, keeping entry keep (-1: none) and
+// the newest. t.mu must be held.
+func (t *Trail) trimmed(keep int) {
+	if t == fallback {
+		t.once.trim(fallbackCapturedBytes, keep)
+	}
 }
 
 // textSize returns the length of the texts of e's error and its
@@ -491,9 +504,9 @@ func (e *capturedEntry) textSize() int32 {
 }
 
 // trim forgets the oldest entries while the sizes of the entries exceed
-// limit, keeping the newest (see fallbackCapturedBytes). The trail's mu
-// must be held.
-func (c *captured) trim(limit int) {
+// limit, keeping the newest and entry keep (-1: none; see
+// fallbackCapturedBytes). The trail's mu must be held.
+func (c *captured) trim(limit, keep int) {
 	n := len(c.entries)
 	total := 0
 	for i := range c.entries {
@@ -509,8 +522,9 @@ func (c *captured) trim(limit int) {
 		start = int(c.next)
 	}
 	for k := range n - 1 {
-		e := &c.entries[(start+k)%n]
-		if e.err == nil {
+		i := (start + k) % n
+		e := &c.entries[i]
+		if e.err == nil || i == keep {
 			continue
 		}
 		total -= int(e.size)
@@ -1047,6 +1061,7 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 	texts := chainTexts(chain)
 	only := textOnlys(chain, nil)
 	entry := newEntry(err, chain, id, now, nil)
+	t.sized(&entry)
 	var l lookedUp
 	t.lockedLook(chain, len(chain), true, &l)
 	defer t.mu.Unlock()
@@ -1056,7 +1071,7 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 		}
 		return earlier, false
 	}
-	t.once.add(entry)
+	t.trimmed(t.once.add(entry))
 	return eventref.Named{}, true
 }
 
@@ -1099,6 +1114,7 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 	text := matchText(err)
 	_, textOnly := textOf(err)
 	entry := newEntry(err, chain, id, now, owner)
+	t.sized(&entry)
 	entry.ref = ev.Ref
 	byText := t != fallback
 	var l lookedUp // which entries hold err (chain[0]), asked outside t's lock
@@ -1151,7 +1167,7 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 	switch {
 	case !known:
 		entry.handedBack = true
-		t.once.add(entry)
+		t.trimmed(t.once.add(entry))
 	case record >= 0 && id != "" && (renamed < 0 || renamed > record):
 		// err alone names the job's event: an entry of its own comes
 		// before the record's, so that a look-up of err alone (find,
@@ -1168,7 +1184,9 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 		if at > record {
 			c := &t.once.entries
 			(*c)[at], (*c)[record] = (*c)[record], (*c)[at]
+			at = record
 		}
+		t.trimmed(at)
 	}
 }
 
