@@ -96,7 +96,7 @@ type Limits struct {
 
 // DefaultBreadcrumbLimits bound the records kept in a trail: a full trail of
 // the default 100 records keeps at most about 100 × 4 KiB of user data. A
-// record in a trail keeps storage of at most twice what it holds, or 4 KiB
+// record in a trail keeps storage of at most twice the most it held, or 4 KiB
 // of bytes and 64 attributes when that is more (see fitStorage): under
 // these limits about 12.5 KiB a record (8.5 KiB of bytes, 128 attributes
 // of 32 bytes, the record's 288), about 1.25 MB for a full trail at most.
