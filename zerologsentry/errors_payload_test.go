@@ -44,7 +44,11 @@ func TestRememberedPayloadsAreBounded(t *testing.T) {
 	}
 	// The entries are demoted after a collection (see demoteOld), then
 	// collected at the next.
+	deadline := time.Now().Add(10 * time.Second)
 	for d := recent.demotions.Load(); recent.demotions.Load() == d; {
+		if time.Now().After(deadline) {
+			t.Fatal("no demotion of the table's old entries after 10 s of collections")
+		}
 		runtime.GC()
 		time.Sleep(time.Millisecond)
 	}
