@@ -96,6 +96,12 @@ type Options struct {
 	// trail (records whose context carries no trail) counts as already sent,
 	// for capture-once. Errors captured from a context's own trail count as
 	// sent for the trail's whole life. Zero means 10 seconds.
+	//
+	// The fallback trail, which lives as long as the process, remembers
+	// (and keeps alive, with what they reference) the last 32 errors it
+	// captured, fewer when their texts pass 1 MiB together, the last
+	// always: an error it no longer remembers, logged again within the
+	// window, is a new event.
 	FallbackCaptureWindow time.Duration
 
 	// DedupeWindow is how long an event keeps the same event from being

@@ -3,11 +3,14 @@ package zerologsentry
 import (
 	"encoding/json"
 	"hash/maphash"
+	"reflect"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 	"unsafe"
+	"weak"
 
 	"github.com/getsentry/sentry-go"
 	"github.com/rs/zerolog"
@@ -43,6 +46,18 @@ import (
 // texts ("not found", "pending") may be. Each remembered error costs one
 // small allocation, the first time it is logged: an error logged over and
 // over (an error storm) costs none after.
+//
+// The table keeps alive the 64 errors written most recently, and what they
+// reference: an event's record is looked up as soon as zerolog writes it,
+// when the error may be the table's alone (made in the log call). Older
+// ones of a pointer type (*T, as errors.New and fmt.Errorf make) are held
+// weakly once a garbage collection has run since they were written: found
+// while the program holds them (a package's error variable, an error a
+// logger was given with With()), else collected at the next one, with
+// what they reference (a response body an error holds for a retry).
+// Between two collections the table may hold all of its 256 errors.
+// Errors of other types (a struct or a number made an error) are kept
+// alive as long as the table remembers them: 256 at most.
 func ErrorMarshalFunc(next func(error) any) func(error) any {
 	return func(err error) any {
 		v := any(err)
@@ -102,8 +117,9 @@ func cacheSlot(err error) *atomic.Pointer[remembered] {
 
 // rememberedCache holds the remembered values written lately, by a hash of
 // their errors' interface words; a collision only makes a new one. It holds
-// only values that entries of recent hold (errorTable.add stores them and
-// takes them out): an error pushed out of recent is not kept alive.
+// only values that entries of recent hold strongly (errorTable.add stores
+// them, drop and demote take them out): an error pushed out of recent, or
+// held weakly there, is not kept alive.
 var rememberedCache [64]atomic.Pointer[remembered]
 
 // remembered is what zerolog writes in place of an error: the same text
@@ -112,8 +128,52 @@ var rememberedCache [64]atomic.Pointer[remembered]
 type remembered struct {
 	err     error
 	text    string // written in place of err.Error(), when as
-	as      bool
-	entries int // the entries of recent that hold it, guarded by recent.mu
+	entries int    // the entries of recent that hold it strongly, guarded by recent.mu
+	// weak is err held weakly (see weakErr), made the first time an entry
+	// of it is demoted (see errorTable.demote), if weakMade and err is of
+	// a pointer type; guarded by recent.mu. (as and weakMade last, side by
+	// side: 64 bytes, a size class less.)
+	weak     weakErr
+	as       bool
+	weakMade bool
+}
+
+// weakErr is an error of a pointer type held weakly: the type word of its
+// interface and a weak pointer to what its data word points to. Its zero
+// value holds none.
+type weakErr struct {
+	tab unsafe.Pointer // the interface's type word (an itab: never freed)
+	p   weak.Pointer[byte]
+}
+
+// makeWeakErr returns err held weakly, or false when err is not of a
+// pointer type (its data word is then a box the program's copies of err
+// need not share) or is a nil pointer.
+func makeWeakErr(err error) (weakErr, bool) {
+	if err == nil || reflect.TypeOf(err).Kind() != reflect.Pointer {
+		return weakErr{}, false
+	}
+	w := (*[2]unsafe.Pointer)(unsafe.Pointer(&err))
+	if w[1] == nil {
+		return weakErr{}, false
+	}
+	return weakErr{tab: w[0], p: weak.Make((*byte)(w[1]))}, true
+}
+
+// get returns the error w holds, or nil once it is collected (or w holds
+// none).
+func (w weakErr) get() error {
+	if w.tab == nil {
+		return nil
+	}
+	p := w.p.Value()
+	if p == nil {
+		return nil
+	}
+	var err error
+	words := (*[2]unsafe.Pointer)(unsafe.Pointer(&err))
+	words[0], words[1] = w.tab, unsafe.Pointer(p)
+	return err
 }
 
 func (r *remembered) Error() string {
@@ -152,14 +212,33 @@ type errorTable struct {
 	counts  [filterBits]uint16 // guarded by mu: 2 per entry at most, 256 entries
 	mu      sync.Mutex
 	next    int
-	entries [256]struct {
-		text string
-		r    *remembered
-	}
-	newest map[string]int // text -> the index of its newest entry
+	entries [256]recentEntry
+	newest  map[string]int // text -> the index of its newest entry
 	// bytes is the length of the entries' texts, at most maxRecentBytes
 	// but for the newest entry's (see shed).
 	bytes int
+	// demotions counts the calls of demoteOld (for tests).
+	demotions atomic.Uint64
+}
+
+// recentEntry is an entry of errorTable: an error written as text, held
+// strongly by its remembered value r, or, once demoted (see
+// errorTable.demote), weakly by w, with r nil.
+type recentEntry struct {
+	text string
+	r    *remembered
+	w    weakErr
+}
+
+// used reports whether e holds an error (strongly or weakly).
+func (e *recentEntry) used() bool { return e.r != nil || e.w.tab != nil }
+
+// err returns the error e holds, or nil (collected, or none).
+func (e *recentEntry) err() error {
+	if e.r != nil {
+		return e.r.err
+	}
+	return e.w.get()
 }
 
 // maxRecentBytes bounds the texts the table keeps, and with them the
@@ -168,11 +247,21 @@ type errorTable struct {
 // page) kept up to 256 of them alive, hundreds of MiB.
 const maxRecentBytes = 4 << 20
 
+// strongRecent is how many of the table's newest entries hold their
+// errors strongly after a garbage collection (see demoteOld): the errors
+// of a record are looked up as zerolog writes it, right after they were
+// added, while other goroutines add theirs; they are found then even when
+// the table holds them alone.
+const strongRecent = 64
+
 func (t *errorTable) add(text string, r *remembered) {
 	t.mu.Lock()
 	if t.newest == nil {
 		t.newest = make(map[string]int, len(t.entries))
 		t.used.Store(true)
+		if t == &recent {
+			t.armDemotion()
+		}
 	}
 	// Counted before the old entry's text is uncounted, which may share a
 	// bit with it (no bit of text is unset meanwhile), and before gen
@@ -180,17 +269,19 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.count(text, true)
 	// The entry replaced is the oldest: as drop forgets it, inline (an
 	// error storm replaces one with every record).
-	if old := &t.entries[t.next]; old.r != nil {
+	if old := &t.entries[t.next]; old.used() {
 		if t.newest[old.text] == t.next {
 			delete(t.newest, old.text)
 		}
 		t.count(old.text, false)
-		if old.r.entries--; old.r.entries == 0 {
-			cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
+		if old.r != nil {
+			if old.r.entries--; old.r.entries == 0 {
+				cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
+			}
 		}
 	}
 	t.bytes += len(text) - len(t.entries[t.next].text)
-	t.entries[t.next].text, t.entries[t.next].r = text, r
+	t.entries[t.next] = recentEntry{text: text, r: r}
 	r.entries++
 	cacheSlot(r.err).Store(r)
 	if _, ok := t.newest[text]; !ok {
@@ -204,6 +295,58 @@ func (t *errorTable) add(text string, r *remembered) {
 	t.mu.Unlock()
 }
 
+// gcTick is allocated for its collection alone (see armDemotion): with a
+// pointer, so that it is not a tiny allocation, which may share its
+// memory with a live one and never be collected.
+type gcTick struct{ _ *gcTick }
+
+// armDemotion has demoteOld run after the next garbage collection, and
+// armDemotion again: once a cycle, for the life of the process, from the
+// first error remembered on. The demotion is done there, off the logging
+// path, rather than as an entry grows old in add: a weak pointer costs
+// about 400 ns to make, most of a new error's add, under t.mu.
+func (t *errorTable) armDemotion() {
+	runtime.AddCleanup(&gcTick{}, func(t *errorTable) {
+		t.demoteOld()
+		t.armDemotion()
+	}, t)
+}
+
+// demoteOld makes the entries older than the newest strongRecent hold
+// their errors weakly (see demote): an error the program no longer holds
+// is collected at the next garbage collection, with what it references.
+func (t *errorTable) demoteOld() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := len(t.entries)
+	for age := strongRecent; age < n; age++ {
+		if e := &t.entries[(t.next-1-age+2*n)%n]; e.r != nil {
+			t.demote(e)
+		}
+	}
+	t.demotions.Add(1)
+}
+
+// demote makes e, an entry holding its error strongly, hold it weakly,
+// when its error is of a pointer type (see makeWeakErr); else it is kept
+// as it is. t.mu must be held.
+func (t *errorTable) demote(e *recentEntry) {
+	r := e.r
+	if !r.weakMade {
+		r.weak, _ = makeWeakErr(r.err)
+		r.weakMade = true
+	}
+	if r.weak.tab == nil {
+		return
+	}
+	e.r, e.w = nil, r.weak
+	// Its last strong entry gone, its error must not outlive it in the
+	// cache.
+	if r.entries--; r.entries == 0 {
+		cacheSlot(r.err).CompareAndSwap(r, nil)
+	}
+}
+
 // drop forgets entry i. t.mu must be held.
 func (t *errorTable) drop(i int) {
 	old := &t.entries[i]
@@ -213,11 +356,13 @@ func (t *errorTable) drop(i int) {
 	}
 	t.count(old.text, false)
 	// Its last entry gone, its error must not outlive it in the cache.
-	if old.r.entries--; old.r.entries == 0 {
-		cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
+	if old.r != nil {
+		if old.r.entries--; old.r.entries == 0 {
+			cacheSlot(old.r.err).CompareAndSwap(old.r, nil)
+		}
 	}
 	t.bytes -= len(old.text)
-	old.text, old.r = "", nil
+	*old = recentEntry{}
 }
 
 // shed forgets the oldest entries, all but the newest if need be, until
@@ -226,7 +371,7 @@ func (t *errorTable) shed() {
 	n := len(t.entries)
 	newest := (t.next + n - 1) % n
 	for i := t.next; t.bytes > maxRecentBytes && i != newest; i = (i + 1) % n {
-		if t.entries[i].r != nil {
+		if t.entries[i].used() {
 			t.drop(i)
 		}
 	}
@@ -315,7 +460,7 @@ func (t *errorTable) find(text string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if i, ok := t.newest[text]; ok {
-		return t.entries[i].r.err
+		return t.entries[i].err()
 	}
 	return nil
 }

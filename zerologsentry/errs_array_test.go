@@ -123,8 +123,8 @@ func TestErrorTableFilter(t *testing.T) {
 	check := func(step int) {
 		t.Helper()
 		var counts [filterBits]uint16
-		for _, e := range tab.entries {
-			if e.r == nil {
+		for _, e := range &tab.entries {
+			if !e.used() {
 				continue
 			}
 			a, b := filterBitsOf(hashOf(e.text))

@@ -13,6 +13,18 @@ import (
 // may see an old one reported again.
 const capturedSize = 32
 
+// fallbackCapturedBytes bounds the texts of the errors the fallback trail
+// remembers (see capturedEntry.size): the fallback trail lives as long as
+// the process, and a trail remembers its errors, and what they hold, until
+// newer ones take their places. Past it, its oldest entries are forgotten
+// (an error of theirs logged again is a new event) down to the newest,
+// always kept, however large: the fallback trail keeps alive the errors of
+// its last 32 captures, of texts under 1 MiB together, or the one error
+// last captured. What an error holds beside its text (a field no Error
+// method reads) is not counted. A unit of work's trail is not bounded so:
+// it goes with its unit.
+const fallbackCapturedBytes = 1 << 20
+
 // maxChain bounds how many errors of one chain are compared, so that a very
 // deep or cyclic Unwrap chain cannot stall logging.
 const maxChain = 64
@@ -39,6 +51,10 @@ type capturedEntry struct {
 	// zerolog record of the caller's) is that job's event, for the job's
 	// client and within its window.
 	handedBack bool
+	// size is the length of the texts of err and its incomparable errors,
+	// set on the fallback trail's entries only (see fallbackCapturedBytes).
+	// An int32 beside the flags: the entry is no larger.
+	size int32
 	// several says err was one of a record's several errors, remembered
 	// together under one event (see sharedID): two records of one error
 	// each, deduplicated against one event, hold it each alone.
@@ -424,6 +440,7 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventre
 	for i, err := range errs {
 		chain, _ := chains.chain(i)
 		entries[i] = newEntry(err, chain, id.ID, now, owner)
+		t.sized(&entries[i])
 	}
 	// Only an addition can make the look-up find what it did not (entries
 	// forgotten or renamed meanwhile do not): with none since, the table
@@ -450,8 +467,73 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventre
 			e.id, e.ref, e.several = as.ID, as.Ref, len(entries) > 1
 			t.once.add(e)
 		}
+		t.trimmed(-1)
 	}
 	return id, true
+}
+
+// sized sets the size of e, an entry to be added to t (see
+// capturedEntry.size): on the fallback trail, outside its lock.
+func (t *Trail) sized(e *capturedEntry) {
+	if t == fallback {
+		e.size = e.textSize()
+	}
+}
+
+// trimmed bounds the fallback trail's entries by fallbackCapturedBytes
+// (see trim) once entries are added, keeping entry keep (-1: none) and
+// the newest. t.mu must be held.
+func (t *Trail) trimmed(keep int) {
+	if t == fallback {
+		t.once.trim(fallbackCapturedBytes, keep)
+	}
+}
+
+// textSize returns the length of the texts of e's error and its
+// incomparable errors (see size), read outside the trail's lock: the
+// error's own text is read for it unless newEntry read it.
+func (e *capturedEntry) textSize() int32 {
+	n := len(e.text)
+	if e.text == "" && !e.textOnly {
+		n = len(safeText(e.err))
+	}
+	for _, id := range e.idents {
+		n += len(id.text)
+	}
+	return int32(min(n, 1<<30))
+}
+
+// trim forgets the oldest entries while the sizes of the entries exceed
+// limit, keeping the newest and entry keep (-1: none; see
+// fallbackCapturedBytes). The trail's mu must be held.
+func (c *captured) trim(limit, keep int) {
+	n := len(c.entries)
+	total := 0
+	for i := range c.entries {
+		total += int(c.entries[i].size)
+	}
+	if total <= limit {
+		return
+	}
+	// Oldest first: from next once the ring is full, else from 0; the
+	// newest, just added, is the one before next.
+	start := 0
+	if n == capturedSize {
+		start = int(c.next)
+	}
+	for k := range n - 1 {
+		i := (start + k) % n
+		e := &c.entries[i]
+		if e.err == nil || i == keep {
+			continue
+		}
+		total -= int(e.size)
+		*e = capturedEntry{}
+		if total <= limit {
+			break
+		}
+	}
+	c.last = lastFound{}
 }
 
 // chainSet is the error chains of a record's errors (see errorChain), one
@@ -979,6 +1061,7 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 	texts := chainTexts(chain)
 	only := textOnlys(chain, nil)
 	entry := newEntry(err, chain, id, now, nil)
+	t.sized(&entry)
 	var l lookedUp
 	t.lockedLook(chain, len(chain), true, &l)
 	defer t.mu.Unlock()
@@ -988,7 +1071,7 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 		}
 		return earlier, false
 	}
-	t.once.add(entry)
+	t.trimmed(t.once.add(entry))
 	return eventref.Named{}, true
 }
 
@@ -1031,6 +1114,7 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 	text := matchText(err)
 	_, textOnly := textOf(err)
 	entry := newEntry(err, chain, id, now, owner)
+	t.sized(&entry)
 	entry.ref = ev.Ref
 	byText := t != fallback
 	var l lookedUp // which entries hold err (chain[0]), asked outside t's lock
@@ -1083,7 +1167,7 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 	switch {
 	case !known:
 		entry.handedBack = true
-		t.once.add(entry)
+		t.trimmed(t.once.add(entry))
 	case record >= 0 && id != "" && (renamed < 0 || renamed > record):
 		// err alone names the job's event: an entry of its own comes
 		// before the record's, so that a look-up of err alone (find,
@@ -1100,7 +1184,9 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 		if at > record {
 			c := &t.once.entries
 			(*c)[at], (*c)[record] = (*c)[record], (*c)[at]
+			at = record
 		}
+		t.trimmed(at)
 	}
 }
 

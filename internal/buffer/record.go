@@ -99,13 +99,44 @@ type Limits struct {
 }
 
 // DefaultBreadcrumbLimits bound the records kept in a trail: a full trail of
-// the default 100 records keeps at most about 100 × 4 KiB of user data.
+// the default 100 records keeps at most about 100 × 4 KiB of user data. A
+// record in a trail keeps storage of at most twice the most it held, or 4 KiB
+// of bytes and 64 attributes when that is more (see fitStorage): under
+// these limits about 12.5 KiB a record (8.5 KiB of bytes, 128 attributes
+// of 32 bytes, the record's 288), about 1.25 MB for a full trail at most.
 var DefaultBreadcrumbLimits = Limits{MaxAttrs: 64, MaxValueBytes: 1024, MaxRecordBytes: 4096}
 
 // DefaultEventLimits bound the record an event is built from. They are larger
 // than a breadcrumb's because the event's own message and attributes are what
 // a developer reads first, and smaller than Sentry's own event size limits.
 var DefaultEventLimits = Limits{MaxAttrs: 512, MaxValueBytes: 16 << 10, MaxRecordBytes: 128 << 10}
+
+// ringBytes and ringAttrs bound the storage a record keeps in a trail's
+// ring when it holds less than half of it (see fitStorage).
+const (
+	ringBytes = 4 << 10
+	ringAttrs = 64
+)
+
+// fitStorage gives r storage of its size, in place of storage more than
+// twice that and over ringBytes or ringAttrs: a record from the pool may
+// hold what an event record grew (up to maxPooledBytes and
+// maxPooledAttrs, 48 KiB), and a trail's ring, which keeps its records
+// for the unit of work's life and gives them back to the pool, would keep
+// it for breadcrumbs of a few hundred bytes: 100 × 48 KiB a trail. It
+// allocates, once for each such record: the records it gives the storage
+// to do not grow it again for breadcrumbs. Out of line: Trail.push only
+// tests the capacities.
+//
+//go:noinline
+func (r *Record) fitStorage() {
+	if cap(r.data) > ringBytes && cap(r.data) > 2*len(r.data) {
+		r.data = append(make([]byte, 0, len(r.data)), r.data...)
+	}
+	if cap(r.attrs) > ringAttrs && cap(r.attrs) > 2*len(r.attrs) {
+		r.attrs = append(make([]Attr, 0, len(r.attrs)), r.attrs...)
+	}
+}
 
 // WithDefaults returns l with every zero or negative field set from def.
 func (l Limits) WithDefaults(def Limits) Limits {

@@ -451,6 +451,12 @@ func (t *Trail) dropOldest() {
 // is full (which the caller takes first), and counts it. t.mu must be
 // held.
 func (t *Trail) push(r *Record) {
+	// A record from the pool may hold storage an event record grew (up to
+	// maxPooledBytes and maxPooledAttrs, 32 KiB and more): a breadcrumb
+	// does not keep it in the ring (see DefaultBreadcrumbLimits).
+	if cap(r.data) > ringBytes || cap(r.attrs) > ringAttrs {
+		r.fitStorage()
+	}
 	// The ring's indexes wrap by a comparison, not by %: the capacity is
 	// not a constant, and a division by it costs more than the rest of
 	// what is done under the lock, on every breadcrumb.
