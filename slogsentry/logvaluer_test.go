@@ -210,3 +210,31 @@ func TestLogValuerRedactionReachesSentry(t *testing.T) {
 		t.Errorf("breadcrumb who = %v, want only the id the LogValue kept", bcs[0].Data["who"])
 	}
 }
+
+// chainValuer(n)'s LogValue returns chainValuer(n-1), and chainValuer(0)'s
+// a string: resolving chainValuer(n) takes n+1 calls.
+type chainValuer int
+
+func (c chainValuer) LogValue() slog.Value {
+	if c == 0 {
+		return slog.StringValue("end")
+	}
+	return slog.AnyValue(c - 1)
+}
+
+// TestLogValueChainLimit: slog gives up on a LogValuer after 100 LogValue
+// calls, even when the 100th returned a plain value; logcrumbs does too,
+// and its note names the user's type, the type whose LogValue was called
+// last. It named the type of that plain value ("on string"), which is no
+// LogValuer and not the user's.
+func TestLogValueChainLimit(t *testing.T) {
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
+	ctx := rec.Context(context.Background())
+	logger.InfoContext(ctx, "m", "short", chainValuer(98), "limit", chainValuer(99), "over", chainValuer(150))
+	logger.ErrorContext(ctx, "boom")
+	data := rec.OnlyEvent().Event.Breadcrumbs[0].Data
+	const note = "!LOOP: LogValue called 100 times on slogsentry_test.chainValuer"
+	if data["short"] != "end" || data["limit"] != note || data["over"] != note {
+		t.Errorf("breadcrumb data %v, want short: end, limit and over: %q", data, note)
+	}
+}

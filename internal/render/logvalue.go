@@ -60,8 +60,9 @@ func LogValuePanicked(orig slog.Value, lv, p any) *LogValuePanic {
 }
 
 // LogValueLoop returns what is kept of orig, a LogValuer value whose
-// LogValue methods returned LogValuers 100 times (slog's own limit), last
-// the last of them.
+// chain of LogValue methods was called 100 times without the value of one
+// of the first 99 being a plain value (slog's own limit: it gives up after
+// the 100th call, whatever that returned), last the LogValuer called last.
 func LogValueLoop(orig slog.Value, last any) *LogValuePanic {
 	return &LogValuePanic{Note: fmt.Sprintf("!LOOP: LogValue called 100 times on %T", last), Orig: orig}
 }
@@ -83,13 +84,15 @@ func Resolve(v slog.Value) (out slog.Value) {
 			out = slog.AnyValue(LogValuePanicked(orig, v.Any(), p))
 		}
 	}()
+	var last any // the LogValuer called last, which the note names
 	for range 100 {
 		if v.Kind() != slog.KindLogValuer {
 			return v
 		}
+		last = v.Any()
 		v = v.LogValuer().LogValue()
 	}
-	return slog.AnyValue(LogValueLoop(orig, v.Any()))
+	return slog.AnyValue(LogValueLoop(orig, last))
 }
 
 // needsResolve reports whether v is a LogValuer or a group that holds one,
