@@ -249,3 +249,54 @@ func TestResolvedOutputAcrossPackages(t *testing.T) {
 		}
 	}
 }
+
+// chainValuer(n)'s LogValue returns chainValuer(n-1), and chainValuer(0)'s
+// a string: resolving chainValuer(n) takes n+1 calls.
+type chainValuer int
+
+func (c chainValuer) LogValue() xslog.Value {
+	if c == 0 {
+		return xslog.StringValue("end")
+	}
+	return xslog.AnyValue(c - 1)
+}
+
+// TestLogValueChainLimit: x/exp/slog gives up on a LogValuer after 100
+// LogValue calls, even when the 100th returned a plain value, as log/slog
+// does. The wrapped handler writes what it writes without logcrumbs for
+// chains on either side of that limit, and Sentry gets what slogsentry
+// sends for the same chain logged through log/slog: the value of one that
+// resolves within 99 calls, the loop note (naming the user's type) for one
+// that takes 100. expslog's resolution made up to 100 calls and kept the
+// 100th's value, so a chain of exactly 100 reached the wrapped handler as
+// that value, where x/exp/slog writes its error, and Sentry as a value that
+// slogsentry reports as a loop.
+func TestLogValueChainLimit(t *testing.T) {
+	run := func(wrap bool) (string, map[string]any) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		rec := logcrumbstest.New(t)
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{Options: rec.Options()})
+		}
+		ctx := rec.Context(context.Background())
+		xslog.New(h).InfoContext(ctx, "m", "short", chainValuer(98), "limit", chainValuer(99))
+		if !wrap {
+			return b.String(), nil
+		}
+		xslog.New(h).ErrorContext(ctx, "boom")
+		return b.String(), rec.OnlyEvent().Event.Breadcrumbs[0].Data
+	}
+	plain, _ := run(false)
+	wrapped, data := run(true)
+	if !strings.Contains(plain, `"short":"end","limit":"LogValue called too many times`) {
+		t.Fatalf("x/exp/slog wrote %s: the test's premise is wrong", plain)
+	}
+	if first, _, _ := strings.Cut(wrapped, "\n"); first+"\n" != plain {
+		t.Errorf("wrapped output:\n%s\nplain output:\n%s", first, plain)
+	}
+	want := map[string]any{"short": "end", "limit": "!LOOP: LogValue called 100 times on expslog_test.chainValuer"}
+	if data["short"] != want["short"] || data["limit"] != want["limit"] {
+		t.Errorf("breadcrumb data %v, want %v", data, want)
+	}
+}

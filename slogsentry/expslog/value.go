@@ -61,7 +61,7 @@ type logValuer struct {
 // log/slog one, naming the user's type in its notes: a LogValue method that
 // panics yields a *render.LogValuePanic whose note is "!PANIC in
 // T.LogValue: ...", and one that keeps returning LogValuers is given up
-// after 100 calls with "!LOOP: ...". Groups in the result keep their own
+// after 100 calls with "!LOOP: ...", as x/exp/slog gives up on it. Groups in the result keep their own
 // LogValuers unresolved, for logcrumbs to resolve when it reaches them.
 func (l *logValuer) LogValue() (out slog.Value) {
 	lv := l.v
@@ -70,13 +70,16 @@ func (l *logValuer) LogValue() (out slog.Value) {
 			out = slog.AnyValue(render.LogValuePanicked(slog.AnyValue(l), lv, p))
 		}
 	}()
-	for range 100 {
-		v := lv.LogValue()
+	// As x/exp/slog's Value.Resolve: 100 calls at most, and the value of
+	// the 100th is not taken, even when it is plain.
+	v := lv.LogValue()
+	for range 99 {
 		if v.Kind() != xslog.KindLogValuer {
 			l.x, l.value = v, value(v)
 			return l.value
 		}
 		lv = v.LogValuer()
+		v = lv.LogValue()
 	}
 	return slog.AnyValue(render.LogValueLoop(slog.AnyValue(l), lv))
 }
