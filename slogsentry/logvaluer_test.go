@@ -238,3 +238,43 @@ func TestLogValueChainLimit(t *testing.T) {
 		t.Errorf("breadcrumb data %v, want short: end, limit and over: %q", data, note)
 	}
 }
+
+// wrapsValuer's LogValue counts its calls and returns inner, a LogValuer
+// of its own: a request type whose LogValue hands over to its user's.
+type wrapsValuer struct {
+	n     *atomic.Int32
+	inner slog.LogValuer
+}
+
+func (w wrapsValuer) LogValue() slog.Value { w.n.Add(1); return slog.AnyValue(w.inner) }
+
+// TestLogValueChainPanicCalledOnce: when a LogValuer's LogValue returns
+// another LogValuer, whose LogValue panics, the wrapped handler still
+// writes slog's own text for the panic, byte for byte, and the first
+// LogValue, which did not panic, is called once per record, as without
+// logcrumbs. The wrapped handler was given the value as logged, and
+// resolving it called the first LogValue a second time.
+func TestLogValueChainPanicCalledOnce(t *testing.T) {
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h slog.Handler = slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: noTime})
+		if text {
+			h = slog.NewTextHandler(&b, &slog.HandlerOptions{ReplaceAttr: noTime})
+		}
+		if wrap {
+			h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		l := slog.New(h)
+		l.Info("m", "req", wrapsValuer{&n, panicValuer2{}}, slog.Group("g", "req", wrapsValuer{&n, panicValuer2{}}))
+		l.With("req", wrapsValuer{&n, panicValuer2{}}).Error("e")
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || strings.Count(p, "LogValue panicked") != 3 {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, want %d; same output: %v):\n%s\nplain output:\n%s", text, wn, pn, p == w, w, p)
+		}
+	}
+}
