@@ -18,8 +18,10 @@
 // when both the wrapped handler and logcrumbs read a record, the wrapped
 // handler gets a copy with the resolved values (and WithAttrs the resolved
 // attrs), except that a LogValuer whose LogValue panics is given to it as
-// logged, so that it writes x/exp/slog's own text for the panic (calling
-// that method again); see slogsentry.NewHandler.
+// the LogValuer that panicked (the one logged, or one its LogValue
+// returned), so that it writes x/exp/slog's own text for the panic
+// (calling the panicking method again), and one that takes 100 LogValue
+// calls as logged; see slogsentry.NewHandler.
 //
 // # When to use it
 //

@@ -300,3 +300,42 @@ func TestLogValueChainLimit(t *testing.T) {
 		t.Errorf("breadcrumb data %v, want %v", data, want)
 	}
 }
+
+// wrapsValuer's LogValue counts its calls and returns inner, a LogValuer
+// of its own: a request type whose LogValue hands over to its user's.
+type wrapsValuer struct {
+	n     *atomic.Int32
+	inner xslog.LogValuer
+}
+
+func (w wrapsValuer) LogValue() xslog.Value { w.n.Add(1); return xslog.AnyValue(w.inner) }
+
+// TestLogValueChainPanicCalledOnce: when a LogValuer's LogValue returns
+// another LogValuer, whose LogValue panics, the wrapped handler still
+// writes x/exp/slog's own text for the panic, byte for byte, and the first
+// LogValue, which did not panic, is called once per record, as without
+// logcrumbs (slogsentry's test of the same name, for log/slog).
+func TestLogValueChainPanicCalledOnce(t *testing.T) {
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		if text {
+			h = xslog.NewTextHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		}
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		l := xslog.New(h)
+		l.Info("m", "req", wrapsValuer{&n, panicValuer{}}, xslog.Group("g", "req", wrapsValuer{&n, panicValuer{}}))
+		l.With("req", wrapsValuer{&n, panicValuer{}}).Error("e")
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || strings.Count(p, "LogValue panicked") != 3 {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, want %d; same output: %v):\n%s\nplain output:\n%s", text, wn, pn, p == w, w, p)
+		}
+	}
+}

@@ -55,6 +55,9 @@ type logValuer struct {
 	v     xslog.LogValuer
 	x     xslog.Value // the x/exp value it resolved to (kept by LogValue)
 	value slog.Value  // its log/slog copy, as LogValue returned it
+	// panicked is the LogValuer whose LogValue panicked (v or one its
+	// chain returned), which the program's handler gets (see back).
+	panicked xslog.LogValuer
 }
 
 // LogValue resolves the x/exp LogValuer as render.Resolve resolves a
@@ -67,6 +70,7 @@ func (l *logValuer) LogValue() (out slog.Value) {
 	lv := l.v
 	defer func() {
 		if p := recover(); p != nil {
+			l.panicked = lv
 			out = slog.AnyValue(render.LogValuePanicked(slog.AnyValue(l), lv, p))
 		}
 	}()
@@ -116,14 +120,25 @@ func attrs(r slog.Record) []slog.Attr {
 // render.ResolveBoth), and whether that differs from orig: each LogValuer
 // is replaced by the x/exp value its LogValue returned, as x/exp/slog's
 // Value.Resolve would give it (or by a replay of it, where slogsentry
-// replays a group), and everything else is orig's own value, so the
-// handler sees x/exp values only, never a copy of a copy.
+// replays a group; by the LogValuer whose LogValue panicked, where one
+// did), and everything else is orig's own value, so the handler sees
+// x/exp values only, never a copy of a copy.
 func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
 	switch orig.Kind() {
 	case xslog.KindLogValuer:
 		l, ok := std.Any().(*logValuer)
-		if !ok || std.Kind() != slog.KindLogValuer || next.Kind() == slog.KindLogValuer && next.Any() == std.Any() {
-			return orig, false // it panicked (or looped): the handler resolves it itself
+		if !ok || std.Kind() != slog.KindLogValuer {
+			return orig, false // not orig's copy: cannot happen
+		}
+		if next.Kind() == slog.KindLogValuer && next.Any() == std.Any() {
+			// It panicked, or looped: the handler resolves it itself,
+			// from the LogValuer that panicked, so that the LogValue
+			// methods of its chain before it, which returned, are not
+			// called again (as render.Resolve for log/slog).
+			if l.panicked != nil {
+				return xslog.AnyValue(l.panicked), true
+			}
+			return orig, false
 		}
 		if next.Kind() != slog.KindLogValuer {
 			v, _ := back(l.x, l.value, next)
