@@ -107,7 +107,7 @@ func (h *Handler) WithAttrs(attrs []xslog.Attr) xslog.Handler {
 		o, n, _ := render.ResolveBoth(conv, 0)
 		std[i] = slog.Attr{Key: a.Key, Value: o}
 		forNext[i] = a
-		forNext[i].Value, _ = back(a.Value, conv, n)
+		forNext[i].Value, _ = back(a.Value, conv, n, false)
 	}
 	h2 := &Handler{lc: h.lc.WithAttrs(std)}
 	if h.next != nil {

@@ -339,3 +339,59 @@ func TestLogValueChainPanicCalledOnce(t *testing.T) {
 		}
 	}
 }
+
+// accountValuer resolves to a group of LogValuers: an id and a nested
+// group holding another.
+type accountValuer struct{ n *atomic.Int32 }
+
+func (a accountValuer) LogValue() xslog.Value {
+	return xslog.GroupValue(xslog.Any("seq", countValuer(a)), xslog.Group("in", "seq", countValuer(a)), xslog.Int("plain", 1))
+}
+
+// groupKinds names the kinds inside v, a group, and in its groups.
+func groupKinds(v xslog.Value) string {
+	var b strings.Builder
+	for _, a := range v.Group() {
+		b.WriteString(a.Key + ":" + a.Value.Kind().String() + ",")
+		if a.Value.Kind() == xslog.KindGroup {
+			b.WriteString("{" + groupKinds(a.Value) + "}")
+		}
+	}
+	return b.String()
+}
+
+// TestResolvedOutputReplaceAttrSeesGroupKinds: x/exp/slog calls ReplaceAttr
+// with the group value of a LogValuer, whose own LogValuers (at any
+// depth) it has not resolved yet; a ReplaceAttr that looks inside (here it
+// writes the kinds it finds into the key) writes what it writes without
+// logcrumbs. The LogValuers inside such a group reached it resolved:
+// Int64 where x/exp/slog shows LogValuer.
+func TestResolvedOutputReplaceAttrSeesGroupKinds(t *testing.T) {
+	rep := func(groups []string, a xslog.Attr) xslog.Attr {
+		if a = noTime(groups, a); a.Value.Kind() == xslog.KindGroup {
+			a.Key += "[" + groupKinds(a.Value) + "]"
+		}
+		return a
+	}
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: rep})
+		if text {
+			h = xslog.NewTextHandler(&b, &xslog.HandlerOptions{ReplaceAttr: rep})
+		}
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		l := xslog.New(h)
+		l.With("w", accountValuer{&n}).Info("m", "acct", accountValuer{&n}, xslog.Group("g", "acct", accountValuer{&n}))
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || !strings.Contains(p, "seq:LogValuer") {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, want %d):\n%s\nplain output:\n%s", text, wn, pn, w, p)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func backRecord(r xslog.Record, std, next slog.Record) xslog.Record {
 	out := xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
 	r.Attrs(func(a xslog.Attr) bool {
 		if !vanishes(a.Value) && len(s) > 0 && len(n) > 0 {
-			a.Value, _ = back(a.Value, s[0].Value, n[0].Value)
+			a.Value, _ = back(a.Value, s[0].Value, n[0].Value, false)
 			s, n = s[1:], n[1:]
 		}
 		out.AddAttrs(a)
@@ -123,7 +123,13 @@ func attrs(r slog.Record) []slog.Attr {
 // replays a group; by the LogValuer whose LogValue panicked, where one
 // did), and everything else is orig's own value, so the handler sees
 // x/exp values only, never a copy of a copy.
-func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
+//
+// Inside a LogValuer's group value (inValue), a LogValuer is replaced by a
+// replay of its value instead: x/exp/slog calls ReplaceAttr with such a
+// group as it is, its LogValuers still unresolved, at any depth (it
+// resolves each as it reaches it), so the handler must see LogValuers
+// there.
+func back(orig xslog.Value, std, next slog.Value, inValue bool) (xslog.Value, bool) {
 	switch orig.Kind() {
 	case xslog.KindLogValuer:
 		l, ok := std.Any().(*logValuer)
@@ -141,10 +147,13 @@ func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
 			return orig, false
 		}
 		if next.Kind() != slog.KindLogValuer {
-			v, _ := back(l.x, l.value, next)
+			v, _ := back(l.x, l.value, next, inValue)
+			if inValue {
+				return xslog.AnyValue(replay{v}), true
+			}
 			return v, true
 		}
-		v, _ := back(l.x, l.value, next.LogValuer().LogValue()) // render's replay of a group
+		v, _ := back(l.x, l.value, next.LogValuer().LogValue(), true) // render's replay of a group
 		return xslog.AnyValue(replay{v}), true
 	case xslog.KindGroup:
 		if std.Kind() != slog.KindGroup || next.Kind() != slog.KindGroup {
@@ -155,7 +164,7 @@ func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
 		for i, a := range group {
 			v, changed := a.Value, false
 			if !vanishes(v) && len(s) > 0 && len(n) > 0 {
-				v, changed = back(v, s[0].Value, n[0].Value)
+				v, changed = back(v, s[0].Value, n[0].Value, inValue)
 				s, n = s[1:], n[1:]
 			}
 			if changed && out == nil {
