@@ -278,3 +278,45 @@ func TestDebugKeptWhenWrappedHandlerFilters(t *testing.T) {
 		t.Fatal("handler enabled below both its own and the wrapped handler's level")
 	}
 }
+
+// TestSameErrorTwiceIsOneException: an error value that reaches a record
+// twice (through the logger's With and the call, or under two keys) is
+// one exception, as when it is logged once, not an exception group of it
+// and itself: Sentry would title and group the event by the group, apart
+// from the same error logged once.
+func TestSameErrorTwiceIsOneException(t *testing.T) {
+	err := fmt.Errorf("save: %w", errors.New("disk full"))
+	shape := func(log func(*slog.Logger, context.Context)) string {
+		logger, rec := newLogger(t, nil, slogsentry.Options{})
+		log(logger, rec.Context(context.Background()))
+		var out []string
+		for _, ex := range rec.OnlyEvent().Exception {
+			out = append(out, ex.Type+": "+ex.Value)
+		}
+		return strings.Join(out, " | ")
+	}
+	want := shape(func(l *slog.Logger, ctx context.Context) { l.ErrorContext(ctx, "failed", "err", err) })
+	for name, log := range map[string]func(*slog.Logger, context.Context){
+		"With and call": func(l *slog.Logger, ctx context.Context) { l.With("err", err).ErrorContext(ctx, "failed", "err", err) },
+		"two keys":      func(l *slog.Logger, ctx context.Context) { l.ErrorContext(ctx, "failed", "err", err, "cause", err) },
+		"in a group": func(l *slog.Logger, ctx context.Context) {
+			l.ErrorContext(ctx, "failed", "err", err, slog.Group("req", "err", err))
+		},
+	} {
+		if got := shape(log); got != want {
+			t.Errorf("%s: exceptions %q, want %q", name, got, want)
+		}
+	}
+	// An error whose == would panic (a struct holding a slice in an
+	// interface) logged twice is not compared: both are kept.
+	bad := valueErr{[]int{1}}
+	got := shape(func(l *slog.Logger, ctx context.Context) { l.ErrorContext(ctx, "failed", "a", bad, "b", bad) })
+	if !strings.Contains(got, "joinError") {
+		t.Errorf("uncomparable error logged twice: exceptions %q, want both, joined", got)
+	}
+}
+
+// valueErr is an error by value whose == panics when v holds a slice.
+type valueErr struct{ v any }
+
+func (e valueErr) Error() string { return fmt.Sprint(e.v) }

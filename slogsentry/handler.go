@@ -131,11 +131,13 @@ type groupOrAttrs struct {
 // value, since handlers treat the two differently (ReplaceAttr, empty
 // groups), so slog's own handlers write byte for byte what they write
 // without logcrumbs. LogValuers that next would not resolve (inside an
-// attribute its ReplaceAttr drops) are still resolved once, for Sentry. The exception: a LogValuer whose LogValue panics (or returns
-// LogValuers 100 times) is given to next as logged, so that next writes
-// slog's own text for it ("LogValue panicked" and the stack), which calls
-// that method a second time; logcrumbs keeps "!PANIC in T.LogValue: ..."
-// from the first call.
+// attribute its ReplaceAttr drops) are still resolved once, for Sentry. The exception: a LogValuer whose LogValue panics is given to
+// next as the LogValuer that panicked (the one logged, or one its
+// LogValue returned), and one that takes 100 LogValue calls as logged, so
+// that next writes slog's own text for it ("LogValue panicked" and the
+// stack, or "LogValue called too many times"), which calls the panicking
+// method (or the chain) a second time; logcrumbs keeps
+// "!PANIC in T.LogValue: ..." (or "!LOOP: ...") from the first call.
 //
 // Do not pass slog.Default().Handler() and then give the result to
 // slog.SetDefault: slog's original default handler writes through the log

@@ -210,3 +210,71 @@ func TestLogValuerRedactionReachesSentry(t *testing.T) {
 		t.Errorf("breadcrumb who = %v, want only the id the LogValue kept", bcs[0].Data["who"])
 	}
 }
+
+// chainValuer(n)'s LogValue returns chainValuer(n-1), and chainValuer(0)'s
+// a string: resolving chainValuer(n) takes n+1 calls.
+type chainValuer int
+
+func (c chainValuer) LogValue() slog.Value {
+	if c == 0 {
+		return slog.StringValue("end")
+	}
+	return slog.AnyValue(c - 1)
+}
+
+// TestLogValueChainLimit: slog gives up on a LogValuer after 100 LogValue
+// calls, even when the 100th returned a plain value; logcrumbs does too,
+// and its note names the user's type, the type whose LogValue was called
+// last. It named the type of that plain value ("on string"), which is no
+// LogValuer and not the user's.
+func TestLogValueChainLimit(t *testing.T) {
+	logger, rec := newLogger(t, nil, slogsentry.Options{})
+	ctx := rec.Context(context.Background())
+	logger.InfoContext(ctx, "m", "short", chainValuer(98), "limit", chainValuer(99), "over", chainValuer(150))
+	logger.ErrorContext(ctx, "boom")
+	data := rec.OnlyEvent().Event.Breadcrumbs[0].Data
+	const note = "!LOOP: LogValue called 100 times on slogsentry_test.chainValuer"
+	if data["short"] != "end" || data["limit"] != note || data["over"] != note {
+		t.Errorf("breadcrumb data %v, want short: end, limit and over: %q", data, note)
+	}
+}
+
+// wrapsValuer's LogValue counts its calls and returns inner, a LogValuer
+// of its own: a request type whose LogValue hands over to its user's.
+type wrapsValuer struct {
+	n     *atomic.Int32
+	inner slog.LogValuer
+}
+
+func (w wrapsValuer) LogValue() slog.Value { w.n.Add(1); return slog.AnyValue(w.inner) }
+
+// TestLogValueChainPanicCalledOnce: when a LogValuer's LogValue returns
+// another LogValuer, whose LogValue panics, the wrapped handler still
+// writes slog's own text for the panic, byte for byte, and the first
+// LogValue, which did not panic, is called once per record, as without
+// logcrumbs. The wrapped handler was given the value as logged, and
+// resolving it called the first LogValue a second time.
+func TestLogValueChainPanicCalledOnce(t *testing.T) {
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h slog.Handler = slog.NewJSONHandler(&b, &slog.HandlerOptions{ReplaceAttr: noTime})
+		if text {
+			h = slog.NewTextHandler(&b, &slog.HandlerOptions{ReplaceAttr: noTime})
+		}
+		if wrap {
+			h = slogsentry.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		l := slog.New(h)
+		l.Info("m", "req", wrapsValuer{&n, panicValuer2{}}, slog.Group("g", "req", wrapsValuer{&n, panicValuer2{}}))
+		l.With("req", wrapsValuer{&n, panicValuer2{}}).Error("e")
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || strings.Count(p, "LogValue panicked") != 3 {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, want %d; same output: %v):\n%s\nplain output:\n%s", text, wn, pn, p == w, w, p)
+		}
+	}
+}

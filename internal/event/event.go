@@ -88,6 +88,9 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 		Timestamp: rec.When(),
 		Logger:    logger,
 	}
+	if len(errs) > 1 {
+		errs = distinct(errs)
+	}
 	if len(errs) > 0 {
 		// setChain's first step, here: its frame above setException is
 		// one more for the stack trace's runtime.Callers to decode (about
@@ -120,6 +123,52 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 	}
 	fitSize(event, worst+worstJSONBytes(rec))
 	return event
+}
+
+// distinct returns errs without the errors that are an earlier one again
+// (the same value, reached through a logger's With and the call, or under
+// two keys): logged twice, an error is still one exception, not a group of
+// it and itself, which Sentry would title and group apart from the error
+// logged once. Only errors whose comparison cannot panic are compared
+// (pointers, as most errors are, and numbers and strings); a struct or
+// array, which may hold an interface with an uncomparable value, is kept.
+// errs is returned as it is when it holds no repeat, and is not changed.
+func distinct(errs []error) []error {
+	var out []error // nil while errs holds no repeat
+	for i, err := range errs {
+		repeat := false
+		if t := reflect.TypeOf(err); t != nil && safelyComparable(t.Kind()) {
+			for _, prev := range errs[:i] {
+				if prev == err {
+					repeat = true
+					break
+				}
+			}
+		}
+		switch {
+		case repeat && out == nil:
+			out = append(make([]error, 0, len(errs)-1), errs[:i]...)
+		case !repeat && out != nil:
+			out = append(out, err)
+		}
+	}
+	if out == nil {
+		return errs
+	}
+	return out
+}
+
+// safelyComparable reports whether values of kind k compare with == without
+// a run-time panic.
+func safelyComparable(k reflect.Kind) bool {
+	switch k {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Chan, reflect.String, reflect.Bool,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return true
+	}
+	return false
 }
 
 // setChain sets the exception chain of errs (see setException). An Error

@@ -44,24 +44,27 @@ func Plain(rec *buffer.Record, key string, v slog.Value) bool {
 // rather than as an error that would become the event's exception. The
 // slog handlers resolve a record's LogValuers once, for the program's own
 // handler and for logcrumbs; where one panicked, they give the program's
-// handler Orig, the value as logged, so that it writes the panic as slog
-// does, stack and all.
+// handler Orig, so that it writes the panic as slog does, stack and all:
+// the LogValuer whose LogValue panicked (the value as logged, or one its
+// chain of LogValue calls returned), or, for a chain given up on, the
+// value as logged, which slog's text names.
 type LogValuePanic struct {
 	Note string
 	Orig slog.Value
 }
 
-// LogValuePanicked returns what is kept of orig, a LogValuer value, when
-// the LogValue method of lv (orig or a LogValuer it returned) panicked
-// with p.
+// LogValuePanicked returns what is kept of a LogValuer value when the
+// LogValue method of lv (that value or a LogValuer its chain returned)
+// panicked with p; orig is what the program's handler gets in its place.
 func LogValuePanicked(orig slog.Value, lv, p any) *LogValuePanic {
 	stats.UserPanics.Add(1)
 	return &LogValuePanic{Note: fmt.Sprintf("!PANIC in %T.LogValue: %s", lv, Text(p)), Orig: orig}
 }
 
 // LogValueLoop returns what is kept of orig, a LogValuer value whose
-// LogValue methods returned LogValuers 100 times (slog's own limit), last
-// the last of them.
+// chain of LogValue methods was called 100 times without the value of one
+// of the first 99 being a plain value (slog's own limit: it gives up after
+// the 100th call, whatever that returned), last the LogValuer called last.
 func LogValueLoop(orig slog.Value, last any) *LogValuePanic {
 	return &LogValuePanic{Note: fmt.Sprintf("!LOOP: LogValue called 100 times on %T", last), Orig: orig}
 }
@@ -80,16 +83,23 @@ func Resolve(v slog.Value) (out slog.Value) {
 	orig := v
 	defer func() {
 		if p := recover(); p != nil {
-			out = slog.AnyValue(LogValuePanicked(orig, v.Any(), p))
+			// v is the LogValuer whose LogValue panicked, which the
+			// program's handler gets to write slog's text for the panic:
+			// one that orig's chain led to is as good (the text and its
+			// stack are those of the panicking call), and the LogValue
+			// methods before it, which returned, are not called again.
+			out = slog.AnyValue(LogValuePanicked(v, v.Any(), p))
 		}
 	}()
+	var last any // the LogValuer called last, which the note names
 	for range 100 {
 		if v.Kind() != slog.KindLogValuer {
 			return v
 		}
+		last = v.Any()
 		v = v.LogValuer().LogValue()
 	}
-	return slog.AnyValue(LogValueLoop(orig, v.Any()))
+	return slog.AnyValue(LogValueLoop(orig, last))
 }
 
 // needsResolve reports whether v is a LogValuer or a group that holds one,
@@ -176,8 +186,10 @@ func ResolveRecord(r slog.Record) (ours, next slog.Record, found bool) {
 // groups, within MaxDepth, as the handlers resolve them when they write
 // it), v as the program's own handler gets it, and whether the two differ.
 // The handler gets the resolved value of a LogValuer, except:
-//   - a LogValuer that panicked (or looped), as it was logged, so that the
-//     handler resolves it itself and writes slog's own text for the panic;
+//   - a LogValuer that panicked, as the LogValuer whose LogValue panicked
+//     (the one logged or one its chain returned), or one that looped, as
+//     it was logged, so that the handler resolves it itself and writes
+//     slog's own text for it;
 //   - a LogValuer whose value is a group, as a replay of that value, so
 //     that the handler still sees a LogValuer where one was logged: slog's
 //     handlers treat the two differently (the JSON handler writes "g":{}

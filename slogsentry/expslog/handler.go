@@ -18,8 +18,10 @@
 // when both the wrapped handler and logcrumbs read a record, the wrapped
 // handler gets a copy with the resolved values (and WithAttrs the resolved
 // attrs), except that a LogValuer whose LogValue panics is given to it as
-// logged, so that it writes x/exp/slog's own text for the panic (calling
-// that method again); see slogsentry.NewHandler.
+// the LogValuer that panicked (the one logged, or one its LogValue
+// returned), so that it writes x/exp/slog's own text for the panic
+// (calling the panicking method again), and one that takes 100 LogValue
+// calls as logged; see slogsentry.NewHandler.
 //
 // # When to use it
 //
@@ -105,7 +107,7 @@ func (h *Handler) WithAttrs(attrs []xslog.Attr) xslog.Handler {
 		o, n, _ := render.ResolveBoth(conv, 0)
 		std[i] = slog.Attr{Key: a.Key, Value: o}
 		forNext[i] = a
-		forNext[i].Value, _ = back(a.Value, conv, n)
+		forNext[i].Value, _ = back(a.Value, conv, n, false)
 	}
 	h2 := &Handler{lc: h.lc.WithAttrs(std)}
 	if h.next != nil {

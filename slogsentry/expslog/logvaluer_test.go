@@ -249,3 +249,149 @@ func TestResolvedOutputAcrossPackages(t *testing.T) {
 		}
 	}
 }
+
+// chainValuer(n)'s LogValue returns chainValuer(n-1), and chainValuer(0)'s
+// a string: resolving chainValuer(n) takes n+1 calls.
+type chainValuer int
+
+func (c chainValuer) LogValue() xslog.Value {
+	if c == 0 {
+		return xslog.StringValue("end")
+	}
+	return xslog.AnyValue(c - 1)
+}
+
+// TestLogValueChainLimit: x/exp/slog gives up on a LogValuer after 100
+// LogValue calls, even when the 100th returned a plain value, as log/slog
+// does. The wrapped handler writes what it writes without logcrumbs for
+// chains on either side of that limit, and Sentry gets what slogsentry
+// sends for the same chain logged through log/slog: the value of one that
+// resolves within 99 calls, the loop note (naming the user's type) for one
+// that takes 100. expslog's resolution made up to 100 calls and kept the
+// 100th's value, so a chain of exactly 100 reached the wrapped handler as
+// that value, where x/exp/slog writes its error, and Sentry as a value that
+// slogsentry reports as a loop.
+func TestLogValueChainLimit(t *testing.T) {
+	run := func(wrap bool) (string, map[string]any) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		rec := logcrumbstest.New(t)
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{Options: rec.Options()})
+		}
+		ctx := rec.Context(context.Background())
+		xslog.New(h).InfoContext(ctx, "m", "short", chainValuer(98), "limit", chainValuer(99))
+		if !wrap {
+			return b.String(), nil
+		}
+		xslog.New(h).ErrorContext(ctx, "boom")
+		return b.String(), rec.OnlyEvent().Event.Breadcrumbs[0].Data
+	}
+	plain, _ := run(false)
+	wrapped, data := run(true)
+	if !strings.Contains(plain, `"short":"end","limit":"LogValue called too many times`) {
+		t.Fatalf("x/exp/slog wrote %s: the test's premise is wrong", plain)
+	}
+	if first, _, _ := strings.Cut(wrapped, "\n"); first+"\n" != plain {
+		t.Errorf("wrapped output:\n%s\nplain output:\n%s", first, plain)
+	}
+	want := map[string]any{"short": "end", "limit": "!LOOP: LogValue called 100 times on expslog_test.chainValuer"}
+	if data["short"] != want["short"] || data["limit"] != want["limit"] {
+		t.Errorf("breadcrumb data %v, want %v", data, want)
+	}
+}
+
+// wrapsValuer's LogValue counts its calls and returns inner, a LogValuer
+// of its own: a request type whose LogValue hands over to its user's.
+type wrapsValuer struct {
+	n     *atomic.Int32
+	inner xslog.LogValuer
+}
+
+func (w wrapsValuer) LogValue() xslog.Value { w.n.Add(1); return xslog.AnyValue(w.inner) }
+
+// TestLogValueChainPanicCalledOnce: when a LogValuer's LogValue returns
+// another LogValuer, whose LogValue panics, the wrapped handler still
+// writes x/exp/slog's own text for the panic, byte for byte, and the first
+// LogValue, which did not panic, is called once per record, as without
+// logcrumbs (slogsentry's test of the same name, for log/slog).
+func TestLogValueChainPanicCalledOnce(t *testing.T) {
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		if text {
+			h = xslog.NewTextHandler(&b, &xslog.HandlerOptions{ReplaceAttr: noTime})
+		}
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		l := xslog.New(h)
+		l.Info("m", "req", wrapsValuer{&n, panicValuer{}}, xslog.Group("g", "req", wrapsValuer{&n, panicValuer{}}))
+		l.With("req", wrapsValuer{&n, panicValuer{}}).Error("e")
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || strings.Count(p, "LogValue panicked") != 3 {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, want %d; same output: %v):\n%s\nplain output:\n%s", text, wn, pn, p == w, w, p)
+		}
+	}
+}
+
+// accountValuer resolves to a group of LogValuers: an id and a nested
+// group holding another.
+type accountValuer struct{ n *atomic.Int32 }
+
+func (a accountValuer) LogValue() xslog.Value {
+	return xslog.GroupValue(xslog.Any("seq", countValuer(a)), xslog.Group("in", "seq", countValuer(a)), xslog.Int("plain", 1))
+}
+
+// groupKinds names the kinds inside v, a group, and in its groups.
+func groupKinds(v xslog.Value) string {
+	var b strings.Builder
+	for _, a := range v.Group() {
+		b.WriteString(a.Key + ":" + a.Value.Kind().String() + ",")
+		if a.Value.Kind() == xslog.KindGroup {
+			b.WriteString("{" + groupKinds(a.Value) + "}")
+		}
+	}
+	return b.String()
+}
+
+// TestResolvedOutputReplaceAttrSeesGroupKinds: x/exp/slog calls ReplaceAttr
+// with the group value of a LogValuer, whose own LogValuers (at any
+// depth) it has not resolved yet; a ReplaceAttr that looks inside (here it
+// writes the kinds it finds into the key) writes what it writes without
+// logcrumbs. The LogValuers inside such a group reached it resolved:
+// Int64 where x/exp/slog shows LogValuer.
+func TestResolvedOutputReplaceAttrSeesGroupKinds(t *testing.T) {
+	rep := func(groups []string, a xslog.Attr) xslog.Attr {
+		if a = noTime(groups, a); a.Value.Kind() == xslog.KindGroup {
+			a.Key += "[" + groupKinds(a.Value) + "]"
+		}
+		return a
+	}
+	run := func(wrap, text bool) (string, int32) {
+		var b bytes.Buffer
+		var h xslog.Handler = xslog.NewJSONHandler(&b, &xslog.HandlerOptions{ReplaceAttr: rep})
+		if text {
+			h = xslog.NewTextHandler(&b, &xslog.HandlerOptions{ReplaceAttr: rep})
+		}
+		if wrap {
+			h = expslog.NewHandler(h, slogsentry.Options{Options: logcrumbstest.New(t).Options()})
+		}
+		var n atomic.Int32
+		l := xslog.New(h)
+		l.With("w", accountValuer{&n}).Info("m", "acct", accountValuer{&n}, xslog.Group("g", "acct", accountValuer{&n}))
+		return b.String(), n.Load()
+	}
+	for _, text := range []bool{false, true} {
+		p, pn := run(false, text)
+		w, wn := run(true, text)
+		if p != w || pn != wn || !strings.Contains(p, "seq:LogValuer") {
+			t.Errorf("text handler %v: wrapped output (%d LogValue calls, want %d):\n%s\nplain output:\n%s", text, wn, pn, w, p)
+		}
+	}
+}

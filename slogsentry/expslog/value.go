@@ -55,28 +55,35 @@ type logValuer struct {
 	v     xslog.LogValuer
 	x     xslog.Value // the x/exp value it resolved to (kept by LogValue)
 	value slog.Value  // its log/slog copy, as LogValue returned it
+	// panicked is the LogValuer whose LogValue panicked (v or one its
+	// chain returned), which the program's handler gets (see back).
+	panicked xslog.LogValuer
 }
 
 // LogValue resolves the x/exp LogValuer as render.Resolve resolves a
 // log/slog one, naming the user's type in its notes: a LogValue method that
 // panics yields a *render.LogValuePanic whose note is "!PANIC in
 // T.LogValue: ...", and one that keeps returning LogValuers is given up
-// after 100 calls with "!LOOP: ...". Groups in the result keep their own
+// after 100 calls with "!LOOP: ...", as x/exp/slog gives up on it. Groups in the result keep their own
 // LogValuers unresolved, for logcrumbs to resolve when it reaches them.
 func (l *logValuer) LogValue() (out slog.Value) {
 	lv := l.v
 	defer func() {
 		if p := recover(); p != nil {
+			l.panicked = lv
 			out = slog.AnyValue(render.LogValuePanicked(slog.AnyValue(l), lv, p))
 		}
 	}()
-	for range 100 {
-		v := lv.LogValue()
+	// As x/exp/slog's Value.Resolve: 100 calls at most, and the value of
+	// the 100th is not taken, even when it is plain.
+	v := lv.LogValue()
+	for range 99 {
 		if v.Kind() != xslog.KindLogValuer {
 			l.x, l.value = v, value(v)
 			return l.value
 		}
 		lv = v.LogValuer()
+		v = lv.LogValue()
 	}
 	return slog.AnyValue(render.LogValueLoop(slog.AnyValue(l), lv))
 }
@@ -90,7 +97,7 @@ func backRecord(r xslog.Record, std, next slog.Record) xslog.Record {
 	out := xslog.NewRecord(r.Time, r.Level, r.Message, r.PC)
 	r.Attrs(func(a xslog.Attr) bool {
 		if !vanishes(a.Value) && len(s) > 0 && len(n) > 0 {
-			a.Value, _ = back(a.Value, s[0].Value, n[0].Value)
+			a.Value, _ = back(a.Value, s[0].Value, n[0].Value, false)
 			s, n = s[1:], n[1:]
 		}
 		out.AddAttrs(a)
@@ -113,20 +120,40 @@ func attrs(r slog.Record) []slog.Attr {
 // render.ResolveBoth), and whether that differs from orig: each LogValuer
 // is replaced by the x/exp value its LogValue returned, as x/exp/slog's
 // Value.Resolve would give it (or by a replay of it, where slogsentry
-// replays a group), and everything else is orig's own value, so the
-// handler sees x/exp values only, never a copy of a copy.
-func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
+// replays a group; by the LogValuer whose LogValue panicked, where one
+// did), and everything else is orig's own value, so the handler sees
+// x/exp values only, never a copy of a copy.
+//
+// Inside a LogValuer's group value (inValue), a LogValuer is replaced by a
+// replay of its value instead: x/exp/slog calls ReplaceAttr with such a
+// group as it is, its LogValuers still unresolved, at any depth (it
+// resolves each as it reaches it), so the handler must see LogValuers
+// there.
+func back(orig xslog.Value, std, next slog.Value, inValue bool) (xslog.Value, bool) {
 	switch orig.Kind() {
 	case xslog.KindLogValuer:
 		l, ok := std.Any().(*logValuer)
-		if !ok || std.Kind() != slog.KindLogValuer || next.Kind() == slog.KindLogValuer && next.Any() == std.Any() {
-			return orig, false // it panicked (or looped): the handler resolves it itself
+		if !ok || std.Kind() != slog.KindLogValuer {
+			return orig, false // not orig's copy: cannot happen
+		}
+		if next.Kind() == slog.KindLogValuer && next.Any() == std.Any() {
+			// It panicked, or looped: the handler resolves it itself,
+			// from the LogValuer that panicked, so that the LogValue
+			// methods of its chain before it, which returned, are not
+			// called again (as render.Resolve for log/slog).
+			if l.panicked != nil {
+				return xslog.AnyValue(l.panicked), true
+			}
+			return orig, false
 		}
 		if next.Kind() != slog.KindLogValuer {
-			v, _ := back(l.x, l.value, next)
+			v, _ := back(l.x, l.value, next, inValue)
+			if inValue {
+				return xslog.AnyValue(replay{v}), true
+			}
 			return v, true
 		}
-		v, _ := back(l.x, l.value, next.LogValuer().LogValue()) // render's replay of a group
+		v, _ := back(l.x, l.value, next.LogValuer().LogValue(), true) // render's replay of a group
 		return xslog.AnyValue(replay{v}), true
 	case xslog.KindGroup:
 		if std.Kind() != slog.KindGroup || next.Kind() != slog.KindGroup {
@@ -137,7 +164,7 @@ func back(orig xslog.Value, std, next slog.Value) (xslog.Value, bool) {
 		for i, a := range group {
 			v, changed := a.Value, false
 			if !vanishes(v) && len(s) > 0 && len(n) > 0 {
-				v, changed = back(v, s[0].Value, n[0].Value)
+				v, changed = back(v, s[0].Value, n[0].Value, inValue)
 				s, n = s[1:], n[1:]
 			}
 			if changed && out == nil {
