@@ -2,7 +2,6 @@ package logcrumbs_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -25,7 +24,7 @@ func TestFallbackTrailKeepsLargeErrorsBounded(t *testing.T) {
 	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
 	before := heapAfter()
 	for i := range 20 {
-		err := errors.New(fmt.Sprintf("%02d %s", i, strings.Repeat("x", 1<<20)))
+		err := fmt.Errorf("%02d %s", i, strings.Repeat("x", 1<<20))
 		l.ErrorContext(context.Background(), "failed", "err", err)
 		// Capture-once still holds for the error last captured, however
 		// large: logged again by another layer, it is no new event.
