@@ -479,7 +479,11 @@ func (n *noise) sweep(now time.Time, window time.Duration) bool {
 // maxSummaryBytes) are dropped. n.mu is held.
 func (n *noise) makeRoom(now time.Time, window time.Duration, unlimited *perClient[struct{}]) (evicted []pendingRepeats) {
 	for k, s := range n.recent {
-		if now.Sub(s.sent) < window {
+		if now.Sub(s.sent) < window || s.client == (weak.Pointer[sentry.Client]{}) {
+			// Not expired, or its event is still being handed to its
+			// client (Sent has not come: a slow BeforeSend, a synchronous
+			// transport), which gives it its summary: kept, as sweep
+			// keeps it.
 			continue
 		}
 		s.settle()
