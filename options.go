@@ -100,8 +100,8 @@ type Options struct {
 	// The fallback trail, which lives as long as the process, remembers
 	// (and keeps alive, with what they reference) the last 32 errors it
 	// captured, fewer when their texts pass 1 MiB together, the last
-	// always: an error it no longer remembers, logged again within the
-	// window, is a new event.
+	// record's errors always: an error it no longer remembers, logged
+	// again within the window, is a new event.
 	FallbackCaptureWindow time.Duration
 
 	// DedupeWindow is how long an event keeps the same event from being

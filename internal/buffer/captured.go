@@ -17,10 +17,11 @@ const capturedSize = 32
 // remembers (see capturedEntry.size): the fallback trail lives as long as
 // the process, and a trail remembers its errors, and what they hold, until
 // newer ones take their places. Past it, its oldest entries are forgotten
-// (an error of theirs logged again is a new event) down to the newest,
-// always kept, however large: the fallback trail keeps alive the errors of
-// its last 32 captures, of texts under 1 MiB together, or the one error
-// last captured. What an error holds beside its text (a field no Error
+// (an error of theirs logged again is a new event) down to the newest
+// capture's, always kept, however large: the fallback trail keeps alive
+// the errors of its last 32 captures, of texts under 1 MiB together, or
+// the errors of the capture last made (a record's, or one captured by
+// hand). What an error holds beside its text (a field no Error
 // method reads) is not counted. A unit of work's trail is not bounded so:
 // it goes with its unit.
 const fallbackCapturedBytes = 1 << 20
