@@ -343,3 +343,25 @@ func TestHandCaptureDroppedByBeforeSendThenLogged(t *testing.T) {
 		t.Errorf("LastEventID %q, want the logged record's event %s", got, evs[0].EventID)
 	}
 }
+
+// TestPassThroughNotAfterHandCaptureOnTheFallbackTrail: a hub bound to the
+// process-wide fallback trail (so that errors captured by hand carry the
+// breadcrumbs of context-less records) is no unit of work: an error
+// captured by hand through it does not send every later context-less
+// record of the process, of any goroutine, to Sentry Logs, as an error
+// record on that trail does not (Options.PassThroughLevel).
+func TestPassThroughNotAfterHandCaptureOnTheFallbackTrail(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := rec.Options()
+	opts.PassThroughLevel = sentry.LevelInfo
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
+	ctx := logcrumbs.Bind(logcrumbs.ContextWithTrail(context.Background(), logcrumbs.Fallback()), rec.Hub().Clone())
+	sentry.GetHubFromContext(ctx).CaptureException(errors.New("boom " + t.Name()))
+	logger.InfoContext(context.Background(), "later, another goroutine's")
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want the hand capture's", len(evs))
+	}
+	if logs := rec.Logs(); len(logs) != 0 {
+		t.Errorf("%d Sentry Logs of context-less records after a hand capture bound to the fallback trail, want none", len(logs))
+	}
+}

@@ -41,3 +41,19 @@ func TestFallbackTrailKeepsLargeErrorsBounded(t *testing.T) {
 		t.Errorf("20 errors of 1 MiB logged outside any unit of work left %d KiB live, want at most 4 MiB", grown>>10)
 	}
 }
+
+// TestFallbackTrailKeepsARecordsErrorsTogether: the fallback trail's bound
+// on its captured errors' texts forgets older captures, never the errors
+// of the capture just made: a record of two large errors is one event, and
+// either logged again by another layer is no new one.
+func TestFallbackTrailKeepsARecordsErrorsTogether(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	first := errors.New("upstream page: " + strings.Repeat("x", 600<<10))
+	second := errors.New("fallback page: " + strings.Repeat("y", 600<<10))
+	l.ErrorContext(context.Background(), "both upstreams failed", "err", first, "fallback", second)
+	l.ErrorContext(context.Background(), "handler failed", "err", fmt.Errorf("handler: %w", first))
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want 1: the first of a record's two errors (1.2 MiB of texts together), logged again by another layer, was sent again", len(evs))
+	}
+}

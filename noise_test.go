@@ -336,3 +336,58 @@ func TestDedupeFullTableMakesRoom(t *testing.T) {
 	}
 	logcrumbs.Flush(time.Second)
 }
+
+// TestFlushAwaitsSummariesSentToMakeRoom: the summaries a full dedupe
+// table sends in the background to make room count for Flush as the ones
+// it sends itself: Flush is false while they are still being handed over
+// (a slow BeforeSend, a synchronous transport), and true only once they
+// were, so that a program that calls Flush and exits loses none.
+func TestFlushAwaitsSummariesSentToMakeRoom(t *testing.T) {
+	const n, window = 4096, 300 * time.Millisecond
+	logcrumbs.Flush(time.Second)
+	time.Sleep(window)
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
+	defer releaseAll()
+	rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) {
+		o.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+			if ev.Tags["logcrumbs.summary"] == "true" {
+				select { // a slow BeforeSend: the summaries wait for the test
+				case <-release:
+				case <-time.After(10 * time.Second):
+				}
+			}
+			return ev
+		}
+	})
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
+		Options: logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: window, FingerprintKey: "fp"},
+	}))
+	for i := range n {
+		ctx := logcrumbs.NewContext(context.Background())
+		err := fmt.Errorf("job %d: %w", i, errors.New("timeout"))
+		for range 2 { // the second one a repeat (capture once)
+			logger.ErrorContext(ctx, "job failed", "err", err, "fp", fmt.Sprint(t.Name(), i))
+		}
+	}
+	time.Sleep(window + window/2)
+	// A new error makes room: the table's summaries go out in the background.
+	logger.ErrorContext(logcrumbs.NewContext(context.Background()), "sync failed", "err", errors.New("refused"))
+	if logcrumbs.Flush(100 * time.Millisecond) {
+		t.Error("Flush = true while the summaries sent to make room were still being handed over; want false (timed out)")
+	}
+	releaseAll()
+	if !logcrumbs.Flush(10 * time.Second) {
+		t.Error("Flush = false once the summaries could go; want true")
+	}
+	summaries := 0
+	for _, ev := range rec.Events() {
+		if ev.Tags["logcrumbs.summary"] == "true" {
+			summaries++
+		}
+	}
+	if summaries != n {
+		t.Errorf("%d summaries handed over when Flush returned true, want %d: the rest are lost if the program exits", summaries, n)
+	}
+}

@@ -100,8 +100,8 @@ type Options struct {
 	// The fallback trail, which lives as long as the process, remembers
 	// (and keeps alive, with what they reference) the last 32 errors it
 	// captured, fewer when their texts pass 1 MiB together, the last
-	// always: an error it no longer remembers, logged again within the
-	// window, is a new event.
+	// record's errors always: an error it no longer remembers, logged
+	// again within the window, is a new event.
 	FallbackCaptureWindow time.Duration
 
 	// DedupeWindow is how long an event keeps the same event from being
@@ -141,8 +141,11 @@ type Options struct {
 	// hand through its hub): from then on, the records of its trail at or
 	// above this level are also sent to Sentry Logs (sentry.NewLogger),
 	// with their attributes, as in Monolog's fingers-crossed handler, so
-	// that what happens after the error is seen too. Records of the
-	// fallback trail (no unit of work) are not sent. Empty means off.
+	// that what happens after the error is seen too. An error captured by
+	// hand counts once it has passed the unit's hub scope, as for
+	// LastEventID: a client-level BeforeSend that drops it afterwards is
+	// not seen. Records of the fallback trail (no unit of work) are not
+	// sent. Empty means off.
 	PassThroughLevel sentry.Level
 
 	// LogsOnEvent, when true, sends a unit of work's trail to Sentry Logs

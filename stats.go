@@ -81,8 +81,10 @@ func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(
 // fingerprint whose repeats were suppressed (Options.DedupeWindow) since
 // its last event, one event that says how many: an event of the same
 // issue, without breadcrumbs, with the tag "logcrumbs.summary" set to
-// "true" and the count in the context "logcrumbs" ("repeats"). Call it
-// before the program exits, after the last log call.
+// "true" and the count in the context "logcrumbs" ("repeats"); those a
+// full dedupe table sends in the background to make room, under way as
+// Flush begins, count as its own. Call it before the program exits, after
+// the last log call.
 //
 // What true means depends on the client's transport:
 //

@@ -52,9 +52,13 @@ import (
 // when the error may be the table's alone (made in the log call). Older
 // ones of a pointer type (*T, as errors.New and fmt.Errorf make) are held
 // weakly once a garbage collection has run since they were written: found
-// while the program holds them (a package's error variable, an error a
-// logger was given with With()), else collected at the next one, with
-// what they reference (a response body an error holds for a retry).
+// while the program holds them (a package's error variable, one a
+// variable still in use holds), else collected at the next one, with
+// what they reference (a response body an error holds for a retry). A
+// logger given an error with With() holds only its text (zerolog writes
+// it once): unless the program holds the error, that logger's records get
+// it as text alone (type "error", no chain) once 64 newer errors were
+// written and two collections ran.
 // Between two collections the table may hold all of its 256 errors.
 // Errors of other types (a struct or a number made an error) are kept
 // alive as long as the table remembers them: 256 at most.

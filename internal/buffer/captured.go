@@ -17,10 +17,11 @@ const capturedSize = 32
 // remembers (see capturedEntry.size): the fallback trail lives as long as
 // the process, and a trail remembers its errors, and what they hold, until
 // newer ones take their places. Past it, its oldest entries are forgotten
-// (an error of theirs logged again is a new event) down to the newest,
-// always kept, however large: the fallback trail keeps alive the errors of
-// its last 32 captures, of texts under 1 MiB together, or the one error
-// last captured. What an error holds beside its text (a field no Error
+// (an error of theirs logged again is a new event) down to the newest
+// capture's, always kept, however large: the fallback trail keeps alive
+// the errors of its last 32 captures, of texts under 1 MiB together, or
+// the errors of the capture last made (a record's, or one captured by
+// hand). What an error holds beside its text (a field no Error
 // method reads) is not counted. A unit of work's trail is not bounded so:
 // it goes with its unit.
 const fallbackCapturedBytes = 1 << 20
@@ -463,11 +464,16 @@ func (t *Trail) CaptureOnceSettled(owner any, errs []error, newID func() eventre
 		as, keep = settle(id)
 	}
 	if keep {
+		added := 0
 		for _, e := range entries {
 			e.id, e.ref, e.several = as.ID, as.Ref, len(entries) > 1
-			t.once.add(e)
+			if t.once.add(e) >= 0 {
+				added++
+			}
 		}
-		t.trimmed(-1)
+		// The record's errors are one capture: none of them is forgotten
+		// for the others' texts.
+		t.trimmed(-1, added)
 	}
 	return id, true
 }
@@ -481,11 +487,11 @@ func (t *Trail) sized(e *capturedEntry) {
 }
 
 // trimmed bounds the fallback trail's entries by fallbackCapturedBytes
-// (see trim) once entries are added, keeping entry keep (-1: none) and
-// the newest. t.mu must be held.
-func (t *Trail) trimmed(keep int) {
+// (see trim) once added entries are added, keeping entry keep (-1: none)
+// and the added ones. t.mu must be held.
+func (t *Trail) trimmed(keep, added int) {
 	if t == fallback {
-		t.once.trim(fallbackCapturedBytes, keep)
+		t.once.trim(fallbackCapturedBytes, keep, added)
 	}
 }
 
@@ -504,9 +510,10 @@ func (e *capturedEntry) textSize() int32 {
 }
 
 // trim forgets the oldest entries while the sizes of the entries exceed
-// limit, keeping the newest and entry keep (-1: none; see
-// fallbackCapturedBytes). The trail's mu must be held.
-func (c *captured) trim(limit, keep int) {
+// limit, keeping the newest added ones (one at least: the capture just
+// made, whose errors a record holds together) and entry keep (-1: none;
+// see fallbackCapturedBytes). The trail's mu must be held.
+func (c *captured) trim(limit, keep, added int) {
 	n := len(c.entries)
 	total := 0
 	for i := range c.entries {
@@ -516,12 +523,12 @@ func (c *captured) trim(limit, keep int) {
 		return
 	}
 	// Oldest first: from next once the ring is full, else from 0; the
-	// newest, just added, is the one before next.
+	// newest, just added, are the ones before next.
 	start := 0
 	if n == capturedSize {
 		start = int(c.next)
 	}
-	for k := range n - 1 {
+	for k := range n - min(max(added, 1), n) {
 		i := (start + k) % n
 		e := &c.entries[i]
 		if e.err == nil || i == keep {
@@ -1071,7 +1078,7 @@ func (t *Trail) captureByHand(err error, id string, now time.Time, note bool) (e
 		}
 		return earlier, false
 	}
-	t.trimmed(t.once.add(entry))
+	t.trimmed(t.once.add(entry), 1)
 	return eventref.Named{}, true
 }
 
@@ -1167,7 +1174,7 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 	switch {
 	case !known:
 		entry.handedBack = true
-		t.trimmed(t.once.add(entry))
+		t.trimmed(t.once.add(entry), 1)
 	case record >= 0 && id != "" && (renamed < 0 || renamed > record):
 		// err alone names the job's event: an entry of its own comes
 		// before the record's, so that a look-up of err alone (find,
@@ -1186,7 +1193,7 @@ func (t *Trail) HandBackNamed(owner any, err error, ev eventref.Named, now time.
 			(*c)[at], (*c)[record] = (*c)[record], (*c)[at]
 			at = record
 		}
-		t.trimmed(at)
+		t.trimmed(at, 1)
 	}
 }
 

@@ -274,11 +274,50 @@ func (p *Process) AdmitEvent(client *sentry.Client, key string, now time.Time, w
 
 // sendEvicted sends, in a goroutine of its own, the summaries of the
 // entries admit evicted to make room (see makeRoom): the event being
-// captured does not wait for them.
+// captured does not wait for them; a Flush that begins meanwhile does
+// (see TakePending).
 func (p *Process) sendEvicted(evicted []pendingRepeats) {
 	if len(evicted) > 0 {
-		go p.sendTaken(evicted)
+		p.evicting.begin()
+		go func() {
+			defer p.evicting.end()
+			p.sendTaken(evicted)
+		}()
 	}
+}
+
+// inFlight counts the goroutines handing over the summaries of evicted
+// entries (see sendEvicted), for Flush to wait for.
+type inFlight struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed once n drops to 0; nil while it is 0
+}
+
+func (f *inFlight) begin() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 {
+		f.idle = make(chan struct{})
+	}
+	f.n++
+}
+
+func (f *inFlight) end() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n--; f.n == 0 {
+		close(f.idle)
+		f.idle = nil
+	}
+}
+
+// done returns what is closed once the goroutines under way now are
+// done, or nil when there are none.
+func (f *inFlight) done() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.idle
 }
 
 // Repeat counts a capture-once hit now (see repeat).
@@ -440,7 +479,11 @@ func (n *noise) sweep(now time.Time, window time.Duration) bool {
 // maxSummaryBytes) are dropped. n.mu is held.
 func (n *noise) makeRoom(now time.Time, window time.Duration, unlimited *perClient[struct{}]) (evicted []pendingRepeats) {
 	for k, s := range n.recent {
-		if now.Sub(s.sent) < window {
+		if now.Sub(s.sent) < window || s.client == (weak.Pointer[sentry.Client]{}) {
+			// Not expired, or its event is still being handed to its
+			// client (Sent has not come: a slow BeforeSend, a synchronous
+			// transport), which gives it its summary: kept, as sweep
+			// keeps it.
 			continue
 		}
 		s.settle()
@@ -559,13 +602,21 @@ func typeName(err error) string { return reflect.TypeOf(err).String() }
 // the summary that says how many (an event of the same issue as the
 // fingerprint's last event, see summary), and returns what sends them, or
 // nil when there are none: Flush hands them over in a goroutine of its own
-// only when there are any.
+// only when there are any. What it returns also waits for the summaries a
+// full table is handing over to make room (see sendEvicted), which Flush
+// answers for as for its own; with those under way, it is not nil.
 func (p *Process) TakePending() (send func()) {
+	evicting := p.evicting.done()
 	pending := p.noise.pending()
-	if len(pending) == 0 {
+	if len(pending) == 0 && evicting == nil {
 		return nil
 	}
-	return func() { p.sendTaken(pending) }
+	return func() {
+		p.sendTaken(pending)
+		if evicting != nil {
+			<-evicting
+		}
+	}
 }
 
 // sendTaken sends the summaries of pending (see TakePending).

@@ -25,6 +25,7 @@ import "github.com/getsentry/sentry-go"
 // ready: use Default.
 type Process struct {
 	noise       noise
+	evicting    inFlight            // the summaries a full dedupe table is handing over (see sendEvicted)
 	unlimited   perClient[struct{}] // clients exempt from the rate limit (see Unlimit)
 	confs       perClient[ClientConf]
 	boundHubs   perKey[sentry.Hub, struct{}] // hubs units of work were bound to without a clone

@@ -140,3 +140,51 @@ func TestFullTableSummariesRateLimited(t *testing.T) {
 		}
 	}
 }
+
+// TestFullTableKeepsEventsBeingSent: an entry whose event is still being
+// handed to its client when its window passes (a slow BeforeSend, a
+// synchronous transport: Sent not called yet) is not evicted to make
+// room: it has no summary yet, and its repeats would be lost; once Sent,
+// Flush reports them.
+func TestFullTableKeepsEventsBeingSent(t *testing.T) {
+	tr := &collect{}
+	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProcess()
+	p.Unlimit(client)
+	at := time.Now()
+	if v := p.Admit(client, "slow", at, time.Minute, "slow1"); !v.Send {
+		t.Fatal("the slow event was not admitted")
+	}
+	if v := p.Admit(client, "slow", at.Add(time.Second), time.Minute, "repeat"); v.Send {
+		t.Fatal("the slow event's repeat was sent")
+	}
+	for i := range maxFingerprints - 1 { // the rest of the table, repeats pending
+		key, id := fmt.Sprintf("fp %d", i), fmt.Sprintf("%032x", i)
+		if v := p.Admit(client, key, at, time.Minute, id); !v.Send {
+			t.Fatalf("event %d not admitted", i)
+		}
+		p.Sent(key, id, client, &sentry.Event{Message: key, Level: sentry.LevelError}, true)
+		if v := p.Admit(client, key, at.Add(time.Second), time.Minute, "repeat"); v.Send {
+			t.Fatalf("repeat %d sent", i)
+		}
+	}
+	at = at.Add(2 * time.Minute)
+	if v := p.Admit(client, "new", at, time.Minute, "new1"); !v.Send {
+		t.Fatal("a new fingerprint's event was not admitted")
+	}
+	tr.waitFor(maxFingerprints - 1)
+	// The slow event's CaptureEvent returns only now.
+	p.Sent("slow", "slow1", client, &sentry.Event{Message: "slow", Level: sentry.LevelError}, true)
+	var slow []pendingRepeats
+	for _, pr := range p.noise.pending() {
+		if pr.summary.message == "slow" {
+			slow = append(slow, pr)
+		}
+	}
+	if len(slow) != 1 || slow[0].repeats != 1 {
+		t.Errorf("Flush has %d summaries of the slow event, want 1 of its 1 repeat: evicted while its event was being sent, its repeat is lost", len(slow))
+	}
+}

@@ -312,8 +312,10 @@ func (u *Unit) process(event *sentry.Event, hint *sentry.EventHint) *sentry.Even
 		u.trail.NoteEvent(string(event.EventID))
 		// An error captured by hand is an event of the unit's, with its
 		// trail, as an error record's is: Options.PassThroughLevel holds
-		// from now on. A message (CaptureMessage, info) is no error.
-		if len(event.Exception) > 0 || event.Level == sentry.LevelError || event.Level == sentry.LevelFatal {
+		// from now on. A message (CaptureMessage, info) is no error. The
+		// fallback trail (a hub bound to it) is no unit of work, as in
+		// escalate: every later context-less record would pass through.
+		if (len(event.Exception) > 0 || event.Level == sentry.LevelError || event.Level == sentry.LevelFatal) && u.trail != buffer.Fallback() {
 			u.trail.MarkEscalated()
 		}
 	}
