@@ -382,9 +382,14 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 		n.lastSweep = now
 	}
 	if s = n.recent[key]; s == nil {
-		if len(n.recent) >= maxFingerprints && !n.sweep(now, window) {
-			if evicted = n.makeRoom(now, window, unlimited); len(n.recent) >= maxFingerprints {
-				return v, evicted // no room: this fingerprint is not deduplicated
+		if len(n.recent) >= maxFingerprints {
+			if room, evictable := n.sweep(now, window); !room {
+				if evictable {
+					evicted = n.makeRoom(now, window, unlimited)
+				}
+				if len(n.recent) >= maxFingerprints {
+					return v, evicted // no room: this fingerprint is not deduplicated
+				}
 			}
 		}
 		s = &seen{key: key}
@@ -454,16 +459,24 @@ func (n *noise) sent(key, id string, client *sentry.Client, summary *summary) {
 // one whose event the client dropped has no summary, and its repeats go
 // with it (else they would hold a place in the table until the next event
 // of the fingerprint, if ever), as do those of a client that was collected.
-func (n *noise) sweep(now time.Time, window time.Duration) bool {
+// evictable reports whether it kept one that expired with its event sent,
+// which makeRoom would evict: a table full of fingerprints within their
+// window is not gone through a second time for every new one.
+func (n *noise) sweep(now time.Time, window time.Duration) (room, evictable bool) {
 	for k, s := range n.recent {
-		if (s.repeats == 0 || s.dropped || clientGone(s)) && now.Sub(s.sent) >= window {
+		if now.Sub(s.sent) < window {
+			continue
+		}
+		if s.repeats == 0 || s.dropped || clientGone(s) {
 			n.dropSummary(s)
 			delete(n.recent, k)
 			s.settle()
 			s.gone = true
+		} else if s.client != (weak.Pointer[sentry.Client]{}) {
+			evictable = true
 		}
 	}
-	return len(n.recent) < maxFingerprints
+	return len(n.recent) < maxFingerprints, evictable
 }
 
 // makeRoom evicts, when the table is full, the entries that sweep keeps
