@@ -124,17 +124,18 @@ const (
 // maxPooledAttrs, 48 KiB), and a trail's ring, which keeps its records
 // for the unit of work's life and gives them back to the pool, would keep
 // it for breadcrumbs of a few hundred bytes: 100 × 48 KiB a trail. It
-// allocates, once for each such record: the records it gives the storage
-// to do not grow it again for breadcrumbs. Out of line: Trail.push only
-// tests the capacities.
+// allocates, once for each such record, storage of ringBytes and
+// ringAttrs (or r's size, if more): the breadcrumbs later filled in it in
+// place do not grow it again. Out of line: Trail.push only tests the
+// capacities.
 //
 //go:noinline
 func (r *Record) fitStorage() {
 	if cap(r.data) > ringBytes && cap(r.data) > 2*len(r.data) {
-		r.data = append(make([]byte, 0, len(r.data)), r.data...)
+		r.data = append(make([]byte, 0, max(len(r.data), ringBytes)), r.data...)
 	}
 	if cap(r.attrs) > ringAttrs && cap(r.attrs) > 2*len(r.attrs) {
-		r.attrs = append(make([]Attr, 0, len(r.attrs)), r.attrs...)
+		r.attrs = append(make([]Attr, 0, max(len(r.attrs), ringAttrs)), r.attrs...)
 	}
 }
 

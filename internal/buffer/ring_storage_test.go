@@ -3,10 +3,13 @@ package buffer
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/logcrumbs/logcrumbs/internal/race"
 )
 
 // storageOf returns the bytes r's storage holds: its data's and its
@@ -104,5 +107,39 @@ func TestFallbackCapturedBytes(t *testing.T) {
 	}
 	if total > len(huge.Error()) {
 		t.Errorf("the fallback trail keeps %d bytes of texts beside the newest error's %d", total-len(huge.Error()), len(huge.Error()))
+	}
+}
+
+// TestRingRefillAfterFitStorageAllocatesNothing: a record whose grown
+// storage a trail's ring gave back (fitStorage) keeps room for the
+// breadcrumbs filled in it in place after: keeping one allocates nothing.
+// (Storage of the record's own size made the next larger breadcrumb grow
+// it, an allocation on the breadcrumb's path.)
+func TestRingRefillAfterFitStorageAllocatesNothing(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector allocates on its own")
+	}
+	tr := NewTrail(1)
+	now := time.Now()
+	r := Get(now, LevelError, DefaultEventLimits)
+	r.Grow(maxPooledBytes, maxPooledAttrs) // an event record's storage
+	r.Reset(now, LevelInfo, DefaultBreadcrumbLimits)
+	r.SetMessage("small")
+	tr.Append(r) // its storage given back
+	value := strings.Repeat("v", 900)
+	fill := func(r *Record) {
+		r.Reset(now, LevelInfo, DefaultBreadcrumbLimits)
+		r.SetMessage("a breadcrumb of a kilobyte")
+		for i := range 20 {
+			r.AddText(KindString, "key", value[:i*40])
+		}
+	}
+	// The first one counts: testing.AllocsPerRun's warm-up would hide it.
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	tr.AppendFilled(fill)
+	runtime.ReadMemStats(&after)
+	if n := after.Mallocs - before.Mallocs; n != 0 {
+		t.Errorf("a breadcrumb filled in place in a record whose storage the ring gave back allocates %d times, want 0", n)
 	}
 }
