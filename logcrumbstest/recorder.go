@@ -46,7 +46,8 @@ type Recorder struct {
 
 // New returns a Recorder for the test tb. configure, if given, may set
 // client options (BeforeSend, MaxBreadcrumbs, ...; a nil one is skipped, as
-// a test table's empty case); the transport is the Recorder's.
+// a test table's empty case); the transport is the Recorder's. The client
+// is closed when the test ends (tb.Cleanup).
 func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
 	tb.Helper()
 	r := newRecorder(tb, configure)
@@ -78,6 +79,10 @@ func newRecorder(tb testing.TB, configure []func(*sentry.ClientOptions)) *Record
 	if err != nil {
 		tb.Fatalf("logcrumbstest: sentry.NewClient: %v", err)
 	}
+	// sentry-go runs two goroutines per client (its Sentry Logs and
+	// metrics batchers): stop them when the test ends, so that a suite
+	// leaves no goroutine (goleak) and no client behind.
+	tb.Cleanup(client.Close)
 	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
 }
 
