@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // PrintOptions sets what PrintTransport prints. The zero value prints a
@@ -50,7 +53,8 @@ type PrintOptions struct {
 // Each event prints as a block: its level, logger and message; the
 // exception chain, outermost error first, with the top frames of each
 // stack; the request, tags, user and fingerprint; the record's attributes (the
-// event's "log" context); then the breadcrumbs, oldest first, one a line
+// event's "log" context); logcrumbs' own notes (the "logcrumbs" context: how
+// many repeats of the event were not sent, what size fitting dropped); then the breadcrumbs, oldest first, one a line
 // (time, level, category, message, data). A transaction prints as one line,
 // and each entry of a Sentry Logs batch (an integration's LogsLevel,
 // Options.LogsOnEvent, Options.PassThroughLevel) as one line. With
@@ -208,8 +212,16 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		}
 		b.WriteByte('\n')
 	}
-	for _, name := range []string{"log", "logcrumbs.repeats"} {
-		if c := ev.Contexts[name]; len(c) > 0 {
+	// The record's attributes, then logcrumbs' own notes: the repeats an
+	// event (or a summary Flush sends) stands for, what size fitting
+	// dropped.
+	for _, name := range []string{"log", policy.RepeatsKey} {
+		c := ev.Contexts[name]
+		if name == policy.RepeatsKey && p.opts.OmitTimes && c["repeats_since"] != nil {
+			c = maps.Clone(c)
+			delete(c, "repeats_since")
+		}
+		if len(c) > 0 {
 			fmt.Fprintf(b, "  %s:", name)
 			writeMap(b, c)
 			b.WriteByte('\n')
