@@ -25,6 +25,7 @@ package logcrumbstest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -119,7 +120,7 @@ func (r *Recorder) OnlyEvent() Event {
 	r.tb.Helper()
 	evs := r.Events()
 	if len(evs) != 1 {
-		r.tb.Fatalf("logcrumbstest: %d events, want 1: %v", len(evs), messages(evs))
+		r.tb.Fatalf("logcrumbstest: %d events, want 1: %s", len(evs), messages(evs))
 		return Event{}
 	}
 	return evs[0]
@@ -165,7 +166,7 @@ func (r *Recorder) WaitEvents(n int, timeout time.Duration) []Event {
 		case <-r.tr.notify:
 		case <-deadline.C:
 			evs := r.Events()
-			r.tb.Fatalf("logcrumbstest: %d events after %v, want %d: %v", len(evs), timeout, n, messages(evs))
+			r.tb.Fatalf("logcrumbstest: %d events after %v, want %d: %s", len(evs), timeout, n, messages(evs))
 			return evs
 		}
 	}
@@ -195,12 +196,22 @@ func WithMessage(s string) func(Event) bool {
 	return func(ev Event) bool { return strings.Contains(ev.Message, s) }
 }
 
-func messages(evs []Event) []string {
+// messages names the events for a failure message, each quoted (%q of
+// the result): its message, or for an event with none (an error captured
+// by hand) its outermost exception; with a hint when there are none.
+func messages(evs []Event) string {
+	if len(evs) == 0 {
+		return "[] (none reached the Recorder: does the code under test log with a context from rec.Context, through a logger built with rec.Options() or rec.Hub()?)"
+	}
 	out := make([]string, len(evs))
 	for i, ev := range evs {
 		out[i] = ev.Message
+		if out[i] == "" && len(ev.Exception) > 0 {
+			ex := ev.Exception[len(ev.Exception)-1]
+			out[i] = ex.Type + ": " + ex.Value
+		}
 	}
-	return out
+	return fmt.Sprintf("%q", out)
 }
 
 // transport keeps events in memory.
