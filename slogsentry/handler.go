@@ -94,7 +94,8 @@ type config struct {
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
-// Create one with NewHandler. It is safe for concurrent use.
+// Create one with NewHandler: the zero Handler does nothing (it never panics,
+// as a log call must not). It is safe for concurrent use.
 type Handler struct {
 	// low and fixed answer Enabled for fixed levels without reading c:
 	// fixed says that every level is fixed, low is then the lowest level
@@ -195,6 +196,9 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 
 // enabledSlow is Enabled with a dynamic level.
 func (h *Handler) enabledSlow(ctx context.Context, level slog.Level) bool {
+	if h.c == nil { // the zero Handler: does nothing (see Handler)
+		return false
+	}
 	if h.c.levels.Enabled(level) {
 		return true
 	}
@@ -205,6 +209,9 @@ func (h *Handler) enabledSlow(ctx context.Context, level slog.Level) bool {
 // returns its error, then keeps r as a breadcrumb or sends it as an event.
 // logcrumbs' own part never fails, panics or blocks on Sentry.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	if h.c == nil { // the zero Handler: does nothing (see Handler)
+		return nil
+	}
 	d := h.c.levels.Decide(r.Level)
 	if d == core.Skip {
 		if h.next != nil && h.next.Enabled(ctx, r.Level) {
@@ -310,6 +317,9 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 }
 
 func (h *Handler) with(goa groupOrAttrs, nextWith func(slog.Handler) slog.Handler) *Handler {
+	if h.c == nil { // the zero Handler: does nothing (see Handler)
+		return h
+	}
 	h2 := &Handler{low: h.low, fixed: h.fixed, c: h.c, next: h.next}
 	if h.next != nil {
 		h2.next = nextWith(h.next)
