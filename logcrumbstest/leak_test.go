@@ -1,12 +1,17 @@
 package logcrumbstest_test
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
 
 // sentryGoroutines counts the goroutines that sentry-go's clients run
@@ -51,5 +56,22 @@ func TestRecorderLeavesNoGoroutines(t *testing.T) {
 	}
 	if after := sentryGoroutines(); after > before {
 		t.Errorf("%d sentry-go goroutines left running after 5 tests with 2 Recorders each (%d before): each test's clients must be closed when it ends", after-before, before)
+	}
+}
+
+// TestFlushAfterRecorderTestsEnded: a program's test that calls
+// logcrumbs.Flush (its shutdown path) after other tests' Recorders were
+// closed is not held up by them: Flush answers at once, true.
+func TestFlushAfterRecorderTestsEnded(t *testing.T) {
+	t.Run("earlier test", func(t *testing.T) {
+		rec := logcrumbstest.New(t)
+		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+		logger.ErrorContext(rec.Context(context.Background()), "failed", "err", errors.New("boom"))
+		rec.OnlyEvent()
+	})
+	start := time.Now()
+	ok := logcrumbs.Flush(time.Second)
+	if took := time.Since(start); !ok || took > 500*time.Millisecond {
+		t.Errorf("Flush = %v after %v, want true at once: a closed Recorder's client must not hold it up", ok, took.Round(time.Millisecond))
 	}
 }

@@ -82,8 +82,12 @@ func newRecorder(tb testing.TB, configure []func(*sentry.ClientOptions)) *Record
 	}
 	// sentry-go runs two goroutines per client (its Sentry Logs and
 	// metrics batchers): stop them when the test ends, so that a suite
-	// leaves no goroutine (goleak) and no client behind.
-	tb.Cleanup(client.Close)
+	// leaves no goroutine (goleak) and no client behind; and tell Flush,
+	// which would wait its whole timeout for a closed client.
+	tb.Cleanup(func() {
+		client.Close()
+		policy.Default().Closed(client) // a later Flush does not wait for it
+	})
 	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
 }
 
