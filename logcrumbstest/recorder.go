@@ -21,6 +21,18 @@
 // logrsentry. OnlyEvent checks
 // that a failure was one event; Sent shows transactions and Sentry Logs
 // too; NewRateLimited keeps the rate limit for a test of it.
+//
+// One piece of process-wide state still reaches across parallel tests:
+// logcrumbs.Flush, whichever test calls it, sends the summary of every
+// client's repeats suppressed so far, a Recorder's too. Deduplication is off
+// in Options, but a logger built without them (the program's own, given
+// only Recorder.Context) keeps its DedupeWindow: a test that logs one error
+// twice may then see, beside its event, a summary event (tag
+// "logcrumbs.summary" set to "true") that another test's Flush sent. Build
+// the loggers under test with Options, or leave summaries out with Filter.
+//
+// Each Recorder's client is closed when its test ends (tb.Cleanup): its
+// methods are for the test's own lifetime.
 package logcrumbstest
 
 import (
