@@ -196,7 +196,11 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		p.frames(b, "", ev.Threads[0].Stacktrace.Frames)
 	}
 	if r := ev.Request; r != nil && r.URL != "" {
-		fmt.Fprintf(b, "  request: %s %s\n", r.Method, r.URL)
+		url := r.URL
+		if r.QueryString != "" { // sentry-go keeps it apart (scrubbed, as sent)
+			url += "?" + r.QueryString
+		}
+		fmt.Fprintf(b, "  request: %s %s\n", r.Method, oneLine(url))
 	}
 	if len(ev.Tags) > 0 {
 		b.WriteString("  tags:")
