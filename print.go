@@ -53,10 +53,12 @@ type PrintOptions struct {
 // Each event prints as a block: its level, logger and message; the
 // exception chain, outermost error first, with the top frames of each
 // stack (the errors of a join, errors.Join or a record's several errors,
-// each "joined:", indented under the join); the request, tags, user and fingerprint; the record's attributes (the
-// event's "log" context); logcrumbs' own notes (the "logcrumbs" context: how
-// many repeats of the event were not sent, what size fitting dropped); then the breadcrumbs, oldest first, one a line
-// (time, level, category, message, data). A transaction prints as one line,
+// each "joined:", indented under the join); the request (with its query),
+// tags, user and fingerprint; the record's attributes (the event's "log"
+// context); logcrumbs' own notes (the "logcrumbs" context: how many
+// repeats of the event were not sent, what size fitting dropped); then the
+// breadcrumbs, oldest first, one a line (time, level, category, message,
+// data). A transaction prints as one line,
 // and each entry of a Sentry Logs batch (an integration's LogsLevel,
 // Options.LogsOnEvent, Options.PassThroughLevel) as one line. With
 // PrintOptions.JSON each prints whole, as indented JSON.
