@@ -9,7 +9,7 @@
 //	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.NewJSONHandler(os.Stderr, nil), slogsentry.Options{})))
 //
 // Build the handler to wrap, as here, rather than wrapping
-// slog.Default().Handler(): see [NewHandler] for why that deadlocks.
+// slog.Default().Handler(): see [NewHandler] for what that does.
 //
 // Give each unit of work its own trail with [logcrumbs.NewContext] and log
 // with the *Context methods (InfoContext, ErrorContext, ...) so records find
@@ -137,12 +137,16 @@ type groupOrAttrs struct {
 // that method a second time; logcrumbs keeps "!PANIC in T.LogValue: ..."
 // from the first call.
 //
-// Do not pass slog.Default().Handler() and then give the result to
-// slog.SetDefault: slog's original default handler writes through the log
-// package, which SetDefault points back at slog, and the first record
-// deadlocks. That holds for any handler wrapping it; build the handler to
-// wrap instead: slog.NewTextHandler(os.Stderr, nil) is the nearest to what
-// the default handler writes.
+// Wrapping slog.Default().Handler(), slog's original default handler, and
+// giving the result to slog.SetDefault works: that handler writes through
+// the log package, which SetDefault points back at slog, so that each
+// record would come back to the handler writing it (a deadlock); NewHandler
+// sees it, and once slog's default is no longer that handler, writes its
+// records itself, as it writes them, to where the log package wrote when
+// NewHandler was called (its writer, prefix and flags then; os.Stderr if
+// SetDefault had already been called). Any other handler wrapping it still
+// deadlocks: build the handler to wrap instead; slog.NewTextHandler(os.Stderr,
+// nil) is the nearest to what the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
 	c := &config{core: core.New(opts.Options, "slog", 0)}
 	breadcrumb, event := opts.BreadcrumbLevel, opts.EventLevel
@@ -167,6 +171,9 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 		c.levels = c.levels.WithLogs(logs)
 	default:
 		c.levels = c.levels.WithDynamicLogs(func(l slog.Level) bool { return l >= logs.Level() })
+	}
+	if isSlogDefault(next) { // see defaultGuard
+		next = newDefaultGuard(next)
 	}
 	h := &Handler{next: next, c: c}
 	h.low, h.fixed = c.levels.Fixed()
