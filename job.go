@@ -56,7 +56,17 @@ type JobOptions struct {
 //
 // The context keeps ctx's values and its cancellation: for work that must
 // outlive a request, pass context.WithoutCancel(ctx).
+//
+// A nil fn is the caller's mistake, not the job's: RunJob panics with an
+// error that says so (with Recover, returns it), and sends no event.
 func RunJob(ctx context.Context, name string, opts JobOptions, fn func(context.Context) error) (err error) {
+	if fn == nil { // the caller's mistake: say so, before any unit of work begins
+		err := fmt.Errorf("logcrumbs: RunJob %q was given a nil fn: pass the function the job runs", name)
+		if !opts.Recover {
+			panic(err)
+		}
+		return err
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}

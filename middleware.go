@@ -84,10 +84,14 @@ type MiddlewareOptions struct {
 // MiddlewareOptions.EventIDHeader puts it on the response.
 //
 // It composes with sentryhttp in either order: a panic is reported once,
-// by whichever of the two recovers it first.
+// by whichever of the two recovers it first. Wrapping a nil handler
+// panics, as http.Handle does.
 func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 	esc := newEscalator(opts.Options, "http")
 	return func(next http.Handler) http.Handler {
+		if next == nil { // as http.Handle: say so now, not as a 500 on every request
+			panic("logcrumbs: Middleware was given a nil handler to wrap: pass your handler (http.DefaultServeMux for handlers registered with http.HandleFunc)")
+		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			parent := r.Context() // a unit of work this request is nested in, if any
 			var sw *startedWriter

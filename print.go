@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs/internal/policy"
 )
 
 // PrintOptions sets what PrintTransport prints. The zero value prints a
@@ -49,9 +52,13 @@ type PrintOptions struct {
 //
 // Each event prints as a block: its level, logger and message; the
 // exception chain, outermost error first, with the top frames of each
-// stack; the request, tags, user and fingerprint; the record's attributes (the
-// event's "log" context); then the breadcrumbs, oldest first, one a line
-// (time, level, category, message, data). A transaction prints as one line,
+// stack (the errors of a join, errors.Join or a record's several errors,
+// each "joined:", indented under the join); the request (with its query),
+// tags, user and fingerprint; the record's attributes (the event's "log"
+// context); logcrumbs' own notes (the "logcrumbs" context: how many
+// repeats of the event were not sent, what size fitting dropped); then the
+// breadcrumbs, oldest first, one a line (time, level, category, message,
+// data). A transaction prints as one line,
 // and each entry of a Sentry Logs batch (an integration's LogsLevel,
 // Options.LogsOnEvent, Options.PassThroughLevel) as one line. With
 // PrintOptions.JSON each prints whole, as indented JSON.
@@ -166,23 +173,36 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 	fmt.Fprintf(b, "sentry event: %s%s%s %s\n", p.when(ev.Timestamp, time.RFC3339), ev.Level, logger, oneLine(msg))
 
 	// sentry-go lists the chain innermost first; print it as errors read.
+	// The errors of a join (errors.Join, a record's several errors) are
+	// siblings, not each the cause of the next: each is "joined", indented
+	// under its group (sentry-go's mechanism links each to its parent).
+	groups := exceptionGroups(ev.Exception)
 	for i := len(ev.Exception) - 1; i >= 0; i-- {
 		ex := ev.Exception[i]
+		g := groups[i]
 		label := "exception:"
-		if i < len(ev.Exception)-1 {
+		switch {
+		case g.joined:
+			label = "  joined:"
+		case i < len(ev.Exception)-1:
 			label = "  caused by:"
 		}
-		fmt.Fprintf(b, "  %s %s: %s\n", label, ex.Type, oneLine(ex.Value))
+		indent := strings.Repeat("  ", g.depth)
+		fmt.Fprintf(b, "  %s%s %s: %s\n", indent, label, ex.Type, oneLine(ex.Value))
 		if ex.Stacktrace != nil {
-			p.frames(b, ex.Stacktrace.Frames)
+			p.frames(b, indent, ex.Stacktrace.Frames)
 		}
 	}
 	if len(ev.Exception) == 0 && len(ev.Threads) > 0 && ev.Threads[0].Stacktrace != nil {
 		b.WriteString("  stack:\n")
-		p.frames(b, ev.Threads[0].Stacktrace.Frames)
+		p.frames(b, "", ev.Threads[0].Stacktrace.Frames)
 	}
 	if r := ev.Request; r != nil && r.URL != "" {
-		fmt.Fprintf(b, "  request: %s %s\n", r.Method, r.URL)
+		url := r.URL
+		if r.QueryString != "" { // sentry-go keeps it apart (scrubbed, as sent)
+			url += "?" + r.QueryString
+		}
+		fmt.Fprintf(b, "  request: %s %s\n", r.Method, oneLine(url))
 	}
 	if len(ev.Tags) > 0 {
 		b.WriteString("  tags:")
@@ -208,8 +228,16 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		}
 		b.WriteByte('\n')
 	}
-	for _, name := range []string{"log", "logcrumbs.repeats"} {
-		if c := ev.Contexts[name]; len(c) > 0 {
+	// The record's attributes, then logcrumbs' own notes: the repeats an
+	// event (or a summary Flush sends) stands for, what size fitting
+	// dropped.
+	for _, name := range []string{"log", policy.RepeatsKey} {
+		c := ev.Contexts[name]
+		if name == policy.RepeatsKey && p.opts.OmitTimes && c["repeats_since"] != nil {
+			c = maps.Clone(c)
+			delete(c, "repeats_since")
+		}
+		if len(c) > 0 {
 			fmt.Fprintf(b, "  %s:", name)
 			writeMap(b, c)
 			b.WriteByte('\n')
@@ -227,7 +255,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 
 // frames prints the top frames of a stack, the innermost (where the error
 // was made) first; sentry-go lists them outermost first.
-func (p *printTransport) frames(b *bytes.Buffer, frames []sentry.Frame) {
+func (p *printTransport) frames(b *bytes.Buffer, indent string, frames []sentry.Frame) {
 	n := len(frames)
 	if p.opts.Frames > 0 && n > p.opts.Frames {
 		n = p.opts.Frames
@@ -247,15 +275,50 @@ func (p *printTransport) frames(b *bytes.Buffer, frames []sentry.Frame) {
 		if f.AbsPath != "" {
 			file = filepath.Base(f.AbsPath)
 		}
-		fmt.Fprintf(b, "      at %s (%s:%d)\n", fn, file, f.Lineno)
+		fmt.Fprintf(b, "%s      at %s (%s:%d)\n", indent, fn, file, f.Lineno)
 	}
 	if n < len(frames) {
 		more := "frames"
 		if len(frames)-n == 1 {
 			more = "frame"
 		}
-		fmt.Fprintf(b, "      ... %d more %s\n", len(frames)-n, more)
+		fmt.Fprintf(b, "%s      ... %d more %s\n", indent, len(frames)-n, more)
 	}
+}
+
+// exceptionGroup is where one exception of a chain sits in its tree.
+type exceptionGroup struct {
+	joined bool // its parent is an exception group: it is one of a join's errors
+	depth  int  // how many exception groups it is inside
+}
+
+// exceptionGroups places each exception of exs by its mechanism's parent
+// link; exceptions without mechanisms read as one chain.
+func exceptionGroups(exs []sentry.Exception) []exceptionGroup {
+	out := make([]exceptionGroup, len(exs))
+	byID := make(map[int]*sentry.Mechanism, len(exs))
+	for _, ex := range exs {
+		if ex.Mechanism != nil {
+			byID[ex.Mechanism.ExceptionID] = ex.Mechanism
+		}
+	}
+	for i, ex := range exs {
+		m := ex.Mechanism
+		for hops := 0; m != nil && m.ParentID != nil && hops < len(exs); hops++ { // hops: a cycle ends
+			parent := byID[*m.ParentID]
+			if parent == nil {
+				break
+			}
+			if parent.IsExceptionGroup {
+				if hops == 0 {
+					out[i].joined = true
+				}
+				out[i].depth++
+			}
+			m = parent
+		}
+	}
+	return out
 }
 
 // writeMap writes " k=v" for each entry, sorted by key.

@@ -21,10 +21,23 @@
 // logrsentry. OnlyEvent checks
 // that a failure was one event; Sent shows transactions and Sentry Logs
 // too; NewRateLimited keeps the rate limit for a test of it.
+//
+// One piece of process-wide state still reaches across parallel tests:
+// logcrumbs.Flush, whichever test calls it, sends the summary of every
+// client's repeats suppressed so far, a Recorder's too. Deduplication is off
+// in Options, but a logger built without them (the program's own, given
+// only Recorder.Context) keeps its DedupeWindow: a test that logs one error
+// twice may then see, beside its event, a summary event (tag
+// "logcrumbs.summary" set to "true") that another test's Flush sent. Build
+// the loggers under test with Options, or leave summaries out with Filter.
+//
+// Each Recorder's client is closed when its test ends (tb.Cleanup): its
+// methods are for the test's own lifetime.
 package logcrumbstest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -46,7 +59,8 @@ type Recorder struct {
 
 // New returns a Recorder for the test tb. configure, if given, may set
 // client options (BeforeSend, MaxBreadcrumbs, ...; a nil one is skipped, as
-// a test table's empty case); the transport is the Recorder's.
+// a test table's empty case); the transport is the Recorder's. The client
+// is closed when the test ends (tb.Cleanup).
 func New(tb testing.TB, configure ...func(*sentry.ClientOptions)) *Recorder {
 	tb.Helper()
 	r := newRecorder(tb, configure)
@@ -78,6 +92,14 @@ func newRecorder(tb testing.TB, configure []func(*sentry.ClientOptions)) *Record
 	if err != nil {
 		tb.Fatalf("logcrumbstest: sentry.NewClient: %v", err)
 	}
+	// sentry-go runs two goroutines per client (its Sentry Logs and
+	// metrics batchers): stop them when the test ends, so that a suite
+	// leaves no goroutine (goleak) and no client behind; and tell Flush,
+	// which would wait its whole timeout for a closed client.
+	tb.Cleanup(func() {
+		client.Close()
+		policy.Default().Closed(client) // a later Flush does not wait for it
+	})
 	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
 }
 
@@ -114,7 +136,7 @@ func (r *Recorder) OnlyEvent() Event {
 	r.tb.Helper()
 	evs := r.Events()
 	if len(evs) != 1 {
-		r.tb.Fatalf("logcrumbstest: %d events, want 1: %v", len(evs), messages(evs))
+		r.tb.Fatalf("logcrumbstest: %d events, want 1: %s", len(evs), messages(evs))
 		return Event{}
 	}
 	return evs[0]
@@ -160,7 +182,7 @@ func (r *Recorder) WaitEvents(n int, timeout time.Duration) []Event {
 		case <-r.tr.notify:
 		case <-deadline.C:
 			evs := r.Events()
-			r.tb.Fatalf("logcrumbstest: %d events after %v, want %d: %v", len(evs), timeout, n, messages(evs))
+			r.tb.Fatalf("logcrumbstest: %d events after %v, want %d: %s", len(evs), timeout, n, messages(evs))
 			return evs
 		}
 	}
@@ -190,12 +212,22 @@ func WithMessage(s string) func(Event) bool {
 	return func(ev Event) bool { return strings.Contains(ev.Message, s) }
 }
 
-func messages(evs []Event) []string {
+// messages names the events for a failure message, each quoted (%q of
+// the result): its message, or for an event with none (an error captured
+// by hand) its outermost exception; with a hint when there are none.
+func messages(evs []Event) string {
+	if len(evs) == 0 {
+		return "[] (none reached the Recorder: does the code under test log with a context from rec.Context, through a logger built with rec.Options() or rec.Hub()?)"
+	}
 	out := make([]string, len(evs))
 	for i, ev := range evs {
 		out[i] = ev.Message
+		if out[i] == "" && len(ev.Exception) > 0 {
+			ex := ev.Exception[len(ev.Exception)-1]
+			out[i] = ex.Type + ": " + ex.Value
+		}
 	}
-	return out
+	return fmt.Sprintf("%q", out)
 }
 
 // transport keeps events in memory.

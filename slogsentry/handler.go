@@ -9,7 +9,7 @@
 //	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.NewJSONHandler(os.Stderr, nil), slogsentry.Options{})))
 //
 // Build the handler to wrap, as here, rather than wrapping
-// slog.Default().Handler(): see [NewHandler] for why that deadlocks.
+// slog.Default().Handler(): see [NewHandler] for what that does.
 //
 // Give each unit of work its own trail with [logcrumbs.NewContext] and log
 // with the *Context methods (InfoContext, ErrorContext, ...) so records find
@@ -95,7 +95,8 @@ type config struct {
 }
 
 // Handler is a slog.Handler that feeds logcrumbs' trails and sends events.
-// Create one with NewHandler. It is safe for concurrent use.
+// Create one with NewHandler: the zero Handler does nothing (it never panics,
+// as a log call must not). It is safe for concurrent use.
 type Handler struct {
 	// low and fixed answer Enabled for fixed levels without reading c:
 	// fixed says that every level is fixed, low is then the lowest level
@@ -139,12 +140,16 @@ type groupOrAttrs struct {
 // method (or the chain) a second time; logcrumbs keeps
 // "!PANIC in T.LogValue: ..." (or "!LOOP: ...") from the first call.
 //
-// Do not pass slog.Default().Handler() and then give the result to
-// slog.SetDefault: slog's original default handler writes through the log
-// package, which SetDefault points back at slog, and the first record
-// deadlocks. That holds for any handler wrapping it; build the handler to
-// wrap instead: slog.NewTextHandler(os.Stderr, nil) is the nearest to what
-// the default handler writes.
+// Wrapping slog.Default().Handler(), slog's original default handler, and
+// giving the result to slog.SetDefault works: that handler writes through
+// the log package, which SetDefault points back at slog, so that each
+// record would come back to the handler writing it (a deadlock); NewHandler
+// sees it, and once slog's default is no longer that handler, writes its
+// records itself, as it writes them, to where the log package wrote when
+// NewHandler was called (its writer, prefix and flags then; os.Stderr if
+// SetDefault had already been called). Any other handler wrapping it still
+// deadlocks: build the handler to wrap instead; slog.NewTextHandler(os.Stderr,
+// nil) is the nearest to what the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
 	c := &config{core: core.New(opts.Options, "slog", 0)}
 	breadcrumb, event := opts.BreadcrumbLevel, opts.EventLevel
@@ -169,6 +174,9 @@ func NewHandler(next slog.Handler, opts Options) *Handler {
 		c.levels = c.levels.WithLogs(logs)
 	default:
 		c.levels = c.levels.WithDynamicLogs(func(l slog.Level) bool { return l >= logs.Level() })
+	}
+	if isSlogDefault(next) { // see defaultGuard
+		next = newDefaultGuard(next)
 	}
 	h := &Handler{next: next, c: c}
 	h.low, h.fixed = c.levels.Fixed()
@@ -198,6 +206,9 @@ func (h *Handler) Enabled(ctx context.Context, level slog.Level) bool {
 
 // enabledSlow is Enabled with a dynamic level.
 func (h *Handler) enabledSlow(ctx context.Context, level slog.Level) bool {
+	if h.c == nil { // the zero Handler: does nothing (see Handler)
+		return false
+	}
 	if h.c.levels.Enabled(level) {
 		return true
 	}
@@ -208,6 +219,9 @@ func (h *Handler) enabledSlow(ctx context.Context, level slog.Level) bool {
 // returns its error, then keeps r as a breadcrumb or sends it as an event.
 // logcrumbs' own part never fails, panics or blocks on Sentry.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	if h.c == nil { // the zero Handler: does nothing (see Handler)
+		return nil
+	}
 	d := h.c.levels.Decide(r.Level)
 	if d == core.Skip {
 		if h.next != nil && h.next.Enabled(ctx, r.Level) {
@@ -313,6 +327,9 @@ func (h *Handler) WithGroup(name string) slog.Handler {
 }
 
 func (h *Handler) with(goa groupOrAttrs, nextWith func(slog.Handler) slog.Handler) *Handler {
+	if h.c == nil { // the zero Handler: does nothing (see Handler)
+		return h
+	}
 	h2 := &Handler{low: h.low, fixed: h.fixed, c: h.c, next: h.next}
 	if h.next != nil {
 		h2.next = nextWith(h.next)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/getsentry/sentry-go"
@@ -11,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
 
@@ -98,15 +100,21 @@ func ExampleNewCore() {
 }
 
 // WithContext makes a request's logger and keeps its trail on the context,
-// so that every logger of the request, zap or slog, adds to one trail.
+// so that every logger of the request, zap or slog, adds to one trail, and
+// one request's records stay out of another's events.
 func ExampleWithContext() {
 	base := zap.New(consoleCore()).WithOptions(zapsentry.Wrap(zapsentry.Options{
 		Options: logcrumbs.Options{Hub: printEvents()},
 	}))
 
+	// A library the request calls logs with slog (slogsentry's handler),
+	// through the request's context.
+	lib := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{}))
+
 	handle := func(ctx context.Context, user string) {
-		_, log := zapsentry.WithContext(ctx, base.With(zap.String("user_id", user)))
+		ctx, log := zapsentry.WithContext(ctx, base.With(zap.String("user_id", user)))
 		log.Info("request started")
+		lib.DebugContext(ctx, "quota read", "remaining", 0)
 		if user == "bob" {
 			log.Error("request failed", zap.Error(errors.New("quota exceeded")))
 		}
@@ -120,4 +128,5 @@ func ExampleWithContext() {
 	// ERROR	request failed	{"user_id": "bob", "error": "quota exceeded"}
 	// event "request failed" with 1 exceptions, tags map[]
 	//   breadcrumb info zap "request started" map[user_id:bob]
+	//   breadcrumb debug slog "quota read" map[remaining:0]
 }

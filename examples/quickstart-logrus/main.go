@@ -17,7 +17,9 @@ func main() {
 	if opts.Dsn == "" { // no Sentry project yet: print each event instead of sending it
 		opts.Transport = logcrumbs.PrintTransport(os.Stderr, logcrumbs.PrintOptions{})
 	}
-	sentry.Init(opts)
+	if err := sentry.Init(opts); err != nil { // a malformed SENTRY_DSN: nothing would be sent
+		panic(err)
+	}
 	defer logcrumbs.Flush(2 * time.Second) // sends what is held back, waits for sentry-go
 
 	log := logrus.New()

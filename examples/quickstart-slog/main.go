@@ -17,11 +17,11 @@ func main() {
 	if opts.Dsn == "" { // no Sentry project yet: print each event instead of sending it
 		opts.Transport = logcrumbs.PrintTransport(os.Stderr, logcrumbs.PrintOptions{})
 	}
-	sentry.Init(opts)
-	defer logcrumbs.Flush(2 * time.Second) // sends what is held back, waits for sentry-go
-
-	// Wrap your handler: it still writes exactly what it wrote before.
-	next := slog.NewJSONHandler(os.Stdout, nil)
+	if err := sentry.Init(opts); err != nil { // a malformed SENTRY_DSN: nothing would be sent
+		panic(err)
+	}
+	defer logcrumbs.Flush(2 * time.Second)      // sends what is held back, waits for sentry-go
+	next := slog.NewJSONHandler(os.Stdout, nil) // your handler: wrapped, it writes what it wrote
 	slog.SetDefault(slog.New(slogsentry.NewHandler(next, slogsentry.Options{})))
 
 	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{}) // a trail and a hub per request

@@ -66,6 +66,16 @@ func (p *perKey[K, V]) has(c *K) bool {
 	return ok
 }
 
+// remove forgets c's value.
+func (p *perKey[K, V]) remove(c *K) {
+	if c == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, weak.Make(c))
+}
+
 func (p *perKey[K, V]) forget(key weak.Pointer[K]) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -90,6 +90,19 @@ func (d *delivery) forget(cd *clientDelivery) {
 	}
 }
 
+// Closed tells p that c was closed (Client.Close) and will not be used
+// again: Flush no longer waits for it. A closed client with a transport of
+// the program's own cannot be flushed (sentry-go's Sentry Logs batcher has
+// stopped: its Flush waits its whole timeout), so a Flush after a
+// logcrumbstest Recorder's test ended would be held up and false. A client
+// used again after Closed is remembered again.
+func (p *Process) Closed(c *sentry.Client) {
+	if cd := p.sentThrough.lookup(c); cd != nil {
+		p.sentThrough.remove(c)
+		p.delivery.forget(cd)
+	}
+}
+
 // LogMark notes, for Flush, that Sentry Logs were handed to one client
 // (sentry-go holds them in a batch for a few seconds), so that the next
 // Flush flushes it, as it does a client logcrumbs handed an event.

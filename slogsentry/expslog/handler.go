@@ -47,6 +47,8 @@ import (
 )
 
 // Handler is an x/exp/slog handler that wraps another and feeds logcrumbs.
+// Create one with NewHandler: the zero Handler does nothing (it never
+// panics, as a log call must not).
 type Handler struct {
 	next xslog.Handler // nil: stand-alone
 	lc   slog.Handler  // a stand-alone *slogsentry.Handler, with the same attrs and groups
@@ -59,15 +61,27 @@ func NewHandler(next xslog.Handler, opts slogsentry.Options) *Handler {
 	return &Handler{next: next, lc: slogsentry.NewHandler(nil, opts)}
 }
 
+// inert is the logcrumbs side of the zero Handler: the zero
+// slogsentry.Handler, which does nothing.
+var inert slog.Handler = &slogsentry.Handler{}
+
+// side returns the logcrumbs side: inert for the zero Handler.
+func (h *Handler) side() slog.Handler {
+	if h.lc == nil {
+		return inert
+	}
+	return h.lc
+}
+
 // Enabled reports whether either side wants records of this level.
 func (h *Handler) Enabled(ctx context.Context, level xslog.Level) bool {
-	return h.lc.Enabled(ctx, slog.Level(level)) || (h.next != nil && h.next.Enabled(ctx, level))
+	return h.side().Enabled(ctx, slog.Level(level)) || (h.next != nil && h.next.Enabled(ctx, level))
 }
 
 // Handle passes r to the wrapped handler if it is enabled for r's level and
 // returns its error, then gives logcrumbs a log/slog copy of r.
 func (h *Handler) Handle(ctx context.Context, r xslog.Record) error {
-	if !h.lc.Enabled(ctx, slog.Level(r.Level)) {
+	if !h.side().Enabled(ctx, slog.Level(r.Level)) {
 		if h.next != nil && h.next.Enabled(ctx, r.Level) {
 			return h.next.Handle(ctx, r)
 		}
@@ -109,7 +123,7 @@ func (h *Handler) WithAttrs(attrs []xslog.Attr) xslog.Handler {
 		forNext[i] = a
 		forNext[i].Value, _ = back(a.Value, conv, n, false)
 	}
-	h2 := &Handler{lc: h.lc.WithAttrs(std)}
+	h2 := &Handler{lc: h.side().WithAttrs(std)}
 	if h.next != nil {
 		h2.next = h.next.WithAttrs(forNext)
 	}
@@ -122,7 +136,7 @@ func (h *Handler) WithGroup(name string) xslog.Handler {
 	if name == "" {
 		return h
 	}
-	h2 := &Handler{lc: h.lc.WithGroup(name)}
+	h2 := &Handler{lc: h.side().WithGroup(name)}
 	if h.next != nil {
 		h2.next = h.next.WithGroup(name)
 	}

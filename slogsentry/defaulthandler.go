@@ -1,0 +1,155 @@
+package slogsentry
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// slog's own default handler writes each record through the log package's
+// default logger. slog.SetDefault with any other handler points the log
+// package back at slog, so a handler that wraps the default one and is made
+// the default (slog.SetDefault(slog.New(NewHandler(slog.Default().Handler(),
+// opts))), a newcomer's one-liner) would hand each record back to itself,
+// and the first one deadlocks on log's lock. NewHandler wraps such a next
+// in a defaultGuard, which passes records on to it as long as slog's
+// default is still a default handler, and otherwise writes them itself, as
+// slog's default handler writes them, to where the log package wrote when
+// NewHandler was called.
+
+// isSlogDefault reports whether h is slog's own default handler.
+func isSlogDefault(h slog.Handler) bool {
+	t := reflect.TypeOf(h)
+	return t != nil && t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "log/slog" && t.Elem().Name() == "defaultHandler"
+}
+
+// isSlogWriter reports whether w is the writer slog.SetDefault gives the
+// log package, which sends its output to slog.
+func isSlogWriter(w io.Writer) bool {
+	t := reflect.TypeOf(w)
+	return t != nil && t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "log/slog" && t.Elem().Name() == "handlerWriter"
+}
+
+// defaultGuard is slog's default handler, as next of a Handler.
+type defaultGuard struct {
+	next slog.Handler // slog's default handler (with the attrs and groups added)
+	text slog.Handler // writes the attributes as next does (see write)
+	out  *guardOut
+}
+
+// guardOut is where a defaultGuard writes when it writes itself.
+type guardOut struct {
+	mu     sync.Mutex // held while text writes into buf, and the line goes out
+	buf    bytes.Buffer
+	logger *log.Logger // log's writer, prefix and flags when NewHandler was called (no file flags)
+	prefix string      // with Lmsgprefix and a file flag: written before the message
+	file   int         // log.Lshortfile or log.Llongfile, if log's flags had one
+}
+
+// The level and message of the record text writes: its built-in attributes
+// are dropped by these values, so that a record's own "level" or "msg"
+// attribute is written.
+const (
+	guardLevel = slog.Level(math.MinInt32 + 7)
+	guardMsg   = "\x00logcrumbs: message\x00"
+)
+
+func newDefaultGuard(next slog.Handler) *defaultGuard {
+	w, prefix, flags := log.Writer(), log.Prefix(), log.Flags()
+	if isSlogWriter(w) { // slog.SetDefault was called already: log's own writer is gone
+		w, prefix, flags = os.Stderr, "", log.LstdFlags
+	}
+	out := &guardOut{file: flags & (log.Lshortfile | log.Llongfile)}
+	if out.file != 0 {
+		flags &^= log.Lshortfile | log.Llongfile
+		if flags&log.Lmsgprefix != 0 {
+			out.prefix, prefix = prefix, ""
+			flags &^= log.Lmsgprefix
+		}
+	}
+	out.logger = log.New(w, prefix, flags)
+	text := slog.NewTextHandler(&out.buf, &slog.HandlerOptions{
+		Level: slog.Level(math.MinInt32),
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && (a.Key == slog.LevelKey && a.Value.Kind() == slog.KindAny && a.Value.Any() == guardLevel ||
+				a.Key == slog.MessageKey && a.Value.Kind() == slog.KindString && a.Value.String() == guardMsg) {
+				return slog.Attr{}
+			}
+			return a
+		},
+	})
+	return &defaultGuard{next: next, text: text, out: out}
+}
+
+func (g *defaultGuard) Enabled(ctx context.Context, l slog.Level) bool {
+	return g.next.Enabled(ctx, l)
+}
+
+func (g *defaultGuard) Handle(ctx context.Context, r slog.Record) error {
+	if isSlogDefault(slog.Default().Handler()) { // log writes where it did: no loop
+		return g.next.Handle(ctx, r)
+	}
+	return g.write(ctx, r)
+}
+
+// write writes r as slog's default handler does: log's header, the level,
+// the message, then the attributes as a TextHandler writes them (both are
+// slog's text encoding), each after a space.
+func (g *defaultGuard) write(ctx context.Context, r slog.Record) error {
+	attrs := slog.NewRecord(time.Time{}, guardLevel, guardMsg, 0) // no time: none written
+	r.Attrs(func(a slog.Attr) bool {
+		attrs.AddAttrs(a)
+		return true
+	})
+	o := g.out
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.buf.Reset()
+	if err := g.text.Handle(ctx, attrs); err != nil {
+		return err
+	}
+	line := make([]byte, 0, 64+len(r.Message)+o.buf.Len())
+	if o.file != 0 {
+		file, lineNo := "???", 0
+		if r.PC != 0 {
+			f, _ := runtime.CallersFrames([]uintptr{r.PC}).Next()
+			if f.File != "" {
+				file, lineNo = f.File, f.Line
+			}
+		}
+		if o.file&log.Lshortfile != 0 {
+			file = filepath.Base(file)
+		}
+		line = append(line, file...)
+		line = append(line, ':')
+		line = strconv.AppendInt(line, int64(lineNo), 10)
+		line = append(line, ": "...)
+		line = append(line, o.prefix...)
+	}
+	line = append(line, r.Level.String()...)
+	line = append(line, ' ')
+	line = append(line, r.Message...)
+	if a := bytes.TrimSuffix(o.buf.Bytes(), []byte("\n")); len(a) > 0 {
+		line = append(line, ' ')
+		line = append(line, a...)
+	}
+	return o.logger.Output(0, string(line))
+}
+
+func (g *defaultGuard) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return &defaultGuard{next: g.next.WithAttrs(attrs), text: g.text.WithAttrs(attrs), out: g.out}
+}
+
+func (g *defaultGuard) WithGroup(name string) slog.Handler {
+	return &defaultGuard{next: g.next.WithGroup(name), text: g.text.WithGroup(name), out: g.out}
+}

@@ -1,0 +1,94 @@
+package slogsentry_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/slogsentry"
+)
+
+// TestWrappingTheDefaultHandler: the newcomer's one-liner
+//
+//	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.Default().Handler(), opts)))
+//
+// points the log package, through which slog's own default handler
+// writes, back at the new default: each record would come back to the
+// handler that is writing it, and the first one deadlocks on log's lock.
+// Logging must go on: records are written as slog's default handler writes
+// them (log's prefix and flags, then level, message and attributes), to
+// where log wrote before, and logcrumbs sees them.
+func TestWrappingTheDefaultHandler(t *testing.T) {
+	for _, c := range []struct {
+		flags  int
+		prefix string
+	}{{0, ""}, {log.Lmsgprefix, "app: "}, {log.Lshortfile, "app: "}, {log.Lshortfile | log.Lmsgprefix, "app: "}} {
+		wrapDefaultHandler(t, c.flags, c.prefix)
+	}
+}
+
+func wrapDefaultHandler(t *testing.T, flags int, prefix string) {
+	if _, ok := slog.Default().Handler().(*slogsentry.Handler); ok {
+		t.Fatal("slog's default handler was replaced by an earlier test")
+	}
+	savedDefault, savedFlags, savedPrefix := slog.Default(), log.Flags(), log.Prefix()
+	var out bytes.Buffer
+	log.SetOutput(&out)
+	log.SetFlags(flags)
+	log.SetPrefix(prefix)
+	deadlocked := false
+	defer func() {
+		slog.SetDefault(savedDefault) // the default handler: log's output is not restored by it
+		if deadlocked {
+			return // log's lock is held for good: restoring it would hang too
+		}
+		log.SetOutput(os.Stderr)
+		log.SetFlags(savedFlags)
+		log.SetPrefix(savedPrefix)
+	}()
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	logSome := func(l *slog.Logger) {
+		l.InfoContext(ctx, "cart loaded", "items", 3, "note", "two words", "msg", "mine")
+		l.With("user", "u1").WithGroup("req").ErrorContext(ctx, "checkout failed", "err", errors.New("card declined"), "path", "/cart")
+		l.WarnContext(ctx, "no attributes")
+	}
+
+	// What slog's default handler writes, unwrapped: the reference.
+	logSome(slog.New(slog.Default().Handler()))
+	want := out.String()
+	out.Reset()
+
+	slog.SetDefault(slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{Options: rec.Options()})))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		logSome(slog.Default())
+		log.Print("legacy") // the log package, which SetDefault sent to slog
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		deadlocked = true
+		t.Fatal("logging through slog.SetDefault(slog.New(slogsentry.NewHandler(slog.Default().Handler(), ...))) deadlocked")
+	}
+	got := out.String()
+	last := strings.LastIndex(strings.TrimSuffix(got, "\n"), "\n") + 1
+	if legacy := got[last:]; !strings.Contains(legacy, "INFO ") || !strings.HasSuffix(legacy, "legacy\n") {
+		t.Errorf("flags %d, prefix %q: log.Print wrote %q, want it through slog: ...INFO legacy", flags, prefix, legacy)
+	}
+	if got := got[:last]; got != want {
+		t.Errorf("flags %d, prefix %q: wrote\n%q\nwant what slog's default handler writes\n%q", flags, prefix, got, want)
+	}
+	ev := rec.OnlyEvent()
+	if ev.Message != "checkout failed" || len(ev.BreadcrumbMessages()) != 1 || ev.BreadcrumbMessages()[0] != "cart loaded" {
+		t.Errorf("event %q with breadcrumbs %v, want checkout failed with [cart loaded]", ev.Message, ev.BreadcrumbMessages())
+	}
+}
