@@ -35,7 +35,10 @@
 // to none sends them through the hub of the call's context, as slogsentry
 // does), with group keys joined by "."; your sink gets them as it did before: whole (groups,
 // context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
-// klog), and as Info and Error calls otherwise.
+// klog), through its slog handler when it is logr.FromSlogHandler's (which
+// logr.ToSlogHandler unwraps: the record's own level, groups and context;
+// from a logger of V level n, its level lowered by n, not clamped at
+// Info), and as Info and Error calls otherwise.
 //
 // # Values
 //
@@ -151,12 +154,18 @@ type sink struct {
 	next logr.LogSink // the user's sink, or nil
 	// slogNext is next as a logr.SlogSink, when it is one.
 	slogNext logr.SlogSink
-	group    string          // slog groups opened with WithGroup, joined by "."
-	helper   func()          // next's call stack helper, when it has one
-	ctx      context.Context // bound with WithContext, or nil
-	preset   *core.Preset    // WithValues, rendered once, with their errors
-	name     string          // WithName segments joined by "/", as funcr does
-	depth    int             // frames between the user's call and Info/Error
+	// slogHandler, when next is logr's FromSlogHandler sink (see
+	// slogUnderlier), is the slog handler under it, with the values of
+	// WithValues and the attributes and groups of WithAttrs and
+	// WithGroup: the handler logr.ToSlogHandler unwraps and hands slog
+	// records to, whole, without logcrumbs (see slogTee.Handle).
+	slogHandler slog.Handler
+	group       string          // slog groups opened with WithGroup, joined by "."
+	helper      func()          // next's call stack helper, when it has one
+	ctx         context.Context // bound with WithContext, or nil
+	preset      *core.Preset    // WithValues, rendered once, with their errors
+	name        string          // WithName segments joined by "/", as funcr does
+	depth       int             // frames between the user's call and Info/Error
 	// inited: Init ran, or Wrap counted the frames (see Init).
 	inited bool
 }
@@ -220,7 +229,10 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 }
 
 func (s *sink) setNext(next logr.LogSink) {
-	s.next, s.helper, s.slogNext = next, nil, nil
+	s.next, s.helper, s.slogNext, s.slogHandler = next, nil, nil, nil
+	if u, ok := next.(slogUnderlier); ok {
+		s.slogHandler = u.GetUnderlying()
+	}
 	if h, ok := next.(logr.CallStackHelperLogSink); ok {
 		s.helper = h.GetCallStackHelper()
 	}
@@ -379,6 +391,9 @@ func (s *sink) WithValues(kv ...any) logr.LogSink {
 	s2 := *s
 	if s.next != nil {
 		s2.setNext(s.next.WithValues(kv...))
+		if s.slogHandler != nil { // as logr's sink gives kv to its handler
+			s2.slogHandler = s.slogHandler.WithAttrs(kvToAttrs(kv))
+		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) })
 	return s2.out()
@@ -391,6 +406,7 @@ func (s *sink) WithName(name string) logr.LogSink {
 	s2 := *s
 	if s.next != nil {
 		s2.setNext(s.next.WithName(name))
+		s2.slogHandler = s.slogHandler // logr's sink names its records, not its handler
 	}
 	if s2.name != "" {
 		s2.name += "/"
@@ -406,6 +422,7 @@ func (s *sink) WithCallDepth(depth int) logr.LogSink {
 	s2.depth += depth
 	if d, ok := s.next.(logr.CallDepthLogSink); ok {
 		s2.setNext(d.WithCallDepth(depth))
+		s2.slogHandler = s.slogHandler
 	}
 	return s2.out()
 }

@@ -3,6 +3,7 @@ package logrsentry
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/go-logr/logr"
 
@@ -17,8 +18,10 @@ import (
 // When next is a logr.SlogSink too (funcr, zapr, klog), it gets them whole
 // as well, as it did without logcrumbs (funcr nests groups as objects, and
 // flattens them to "g.k" when it gets them through Info); a next that is
-// not (stdr, testr, logrusr) gets them as the Info and Error calls logr's
-// own slog handler made of them.
+// logr's FromSlogHandler sink gets them whole through its slog handler, as
+// logr.ToSlogHandler unwraps that handler without logcrumbs; any other
+// (stdr, testr, logrusr) gets them as the Info and Error calls logr's own
+// slog handler made of them.
 type slogTee struct{ sink }
 
 var _ logr.SlogSink = (*slogTee)(nil)
@@ -50,6 +53,15 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	v := max(0, -int(r.Level)) // logr's V level of r, as logr reads it
 	switch {
 	case s.next == nil:
+	case s.slogHandler != nil:
+		// logr's FromSlogHandler sink: logr.ToSlogHandler unwraps its
+		// handler, which, without logcrumbs, gets r whole (its level,
+		// groups and context) if it is enabled for r's level; converted
+		// to an Info call, a warning was written as info, or dropped by
+		// a handler that writes warnings only, and groups were flattened.
+		if s.slogHandler.Enabled(ctx, r.Level) {
+			err = s.slogHandler.Handle(ctx, r)
+		}
 	case r.Level < slog.LevelError && !s.next.Enabled(v):
 		// This sink's Enabled let r through for logcrumbs' sake.
 	case s.slogNext != nil:
@@ -117,6 +129,9 @@ func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 			kv = attrToKVs(a, s.group, kv)
 		}
 		s2.setNext(s.next.WithValues(kv...))
+		if s.slogHandler != nil {
+			s2.slogHandler = s.slogHandler.WithAttrs(attrs)
+		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
 		for _, a := range attrs {
@@ -131,6 +146,9 @@ func (s *slogTee) WithGroup(name string) logr.SlogSink {
 	s2 := *s
 	if s.slogNext != nil {
 		s2.setNext(s.slogNext.WithGroup(name))
+	}
+	if s.slogHandler != nil {
+		s2.slogHandler = s.slogHandler.WithGroup(name)
 	}
 	s2.group = prefixed(s.group, name)
 	return &s2
@@ -188,4 +206,18 @@ func prefixed(group, key string) string {
 		return key
 	}
 	return group + "." + key
+}
+
+// kvToAttrs returns a logr key/value list as slog attributes, as logr's
+// FromSlogHandler sink gives them to its handler's WithAttrs (slog's
+// Record.Add: a key that is not a string is "!BADKEY").
+func kvToAttrs(kv []any) []slog.Attr {
+	r := slog.NewRecord(time.Time{}, 0, "", 0)
+	r.Add(kv...)
+	attrs := make([]slog.Attr, 0, r.NumAttrs())
+	r.Attrs(func(a slog.Attr) bool {
+		attrs = append(attrs, a)
+		return true
+	})
+	return attrs
 }

@@ -245,3 +245,77 @@ func TestSlogBridgeWarnAndDebugLevels(t *testing.T) {
 		t.Errorf("breadcrumbs %s, want slog's levels", s)
 	}
 }
+
+// ctxHandler writes the slog call context's "req" value beside each
+// record, as handlers that read the context (trace IDs) do.
+type ctxHandler struct{ slog.Handler }
+
+type reqKey struct{}
+
+func (h ctxHandler) Handle(ctx context.Context, r slog.Record) error {
+	if v := ctx.Value(reqKey{}); v != nil {
+		r.AddAttrs(slog.Any("ctx", v))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h ctxHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return ctxHandler{h.Handler.WithAttrs(as)}
+}
+func (h ctxHandler) WithGroup(name string) slog.Handler { return ctxHandler{h.Handler.WithGroup(name)} }
+
+// TestSlogBridgeSlogBackendOutputUnchanged: a logger backed by a slog
+// handler (logr.FromSlogHandler), wrapped, and made slog's again
+// (logr.ToSlogHandler, which hands the handler its records whole without
+// logcrumbs), writes what it wrote without logcrumbs: the record's level
+// (a warning is no info, and a handler that writes warnings only still
+// writes it), its groups nested, the slog call's context, and its values
+// of WithValues and WithAttrs, grouped as they were.
+func TestSlogBridgeSlogBackendOutputUnchanged(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelWarn} {
+		for _, how := range []string{"Wrap", "NewSink"} {
+			t.Run(level.String()+"/"+how, func(t *testing.T) {
+				run := func(wrap bool) string {
+					var buf strings.Builder
+					h := ctxHandler{slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: level, AddSource: true,
+						ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+							if a.Key == slog.TimeKey && len(groups) == 0 {
+								return slog.Attr{}
+							}
+							return a
+						}})}
+					l := logr.FromSlogHandler(h).WithValues("app", "x")
+					rec := logcrumbstest.New(t)
+					ctx := context.WithValue(rec.Context(context.Background()), reqKey{}, "r1")
+					if wrap {
+						lopts := logrsentry.Options{Options: rec.Options()}
+						if how == "Wrap" {
+							l = logrsentry.Wrap(l, lopts)
+						} else {
+							l = logr.New(logrsentry.NewSink(logr.FromSlogHandler(h).GetSink(), lopts)).WithValues("app", "x")
+						}
+					}
+					l = l.WithValues("v", 1)
+					sl := slog.New(logr.ToSlogHandler(l)).With("ctrl", "pods").WithGroup("req").With("id", 7)
+					sl.WarnContext(ctx, "slow", "ms", 900, slog.Group("pod", "ns", "default"))
+					sl.InfoContext(ctx, "info")
+					sl.DebugContext(ctx, "debug")
+					sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"))
+					if wrap {
+						if n := len(rec.Events()); n != 1 {
+							t.Errorf("%d events, want 1", n)
+						}
+					}
+					return buf.String()
+				}
+				without, with := run(false), run(true)
+				if without != with {
+					t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+				}
+				if !strings.Contains(without, `"level":"WARN"`) || !strings.Contains(without, `"req":{"id":7,"ms":900,"pod":{"ns":"default"},"ctx":"r1"}`) {
+					t.Errorf("the handler's output is not what the test expects: %s", without)
+				}
+			})
+		}
+	}
+}
