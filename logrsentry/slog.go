@@ -51,6 +51,15 @@ func teeOf(l logr.LogSink) (*sink, bool) {
 func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	var err error
 	v := max(0, -int(r.Level)) // logr's V level of r, as logr reads it
+	// Each LogValue method is called once, for next and for logcrumbs,
+	// as slogsentry calls it (see render.ResolveRecord): next gets r as
+	// slogsentry's wrapped handler gets it (a LogValuer that panicked, to
+	// write slog's text for it), logcrumbs ours, where a panic is a note,
+	// not an error that would become the event's exception.
+	ours := r
+	if render.HasLogValuer(&r) {
+		ours, r, _ = render.ResolveRecord(r)
+	}
 	switch {
 	case s.next == nil:
 	case s.slogHandler != nil:
@@ -108,7 +117,7 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 			if d.Kept() == core.Event {
 				rec.AddScalar(core.KindNull, "error", 0) // as logr's Error(nil, ...)
 			}
-			r.Attrs(func(a slog.Attr) bool {
+			ours.Attrs(func(a slog.Attr) bool {
 				addAttr(rec, s.group, a, errs)
 				return true
 			})
@@ -118,7 +127,17 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 }
 
 // WithAttrs returns a sink whose records carry attrs, passing them to next.
+// Their LogValuers are resolved once, now, for next and for logcrumbs, as
+// slogsentry's Handler.WithAttrs resolves them.
 func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
+	ours := make([]slog.Attr, len(attrs))
+	forNext := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		o, n, _ := render.ResolveBoth(a.Value, 0)
+		ours[i] = slog.Attr{Key: a.Key, Value: o}
+		forNext[i] = slog.Attr{Key: a.Key, Value: n}
+	}
+	attrs = forNext
 	s2 := *s
 	switch {
 	case s.slogNext != nil:
@@ -134,7 +153,7 @@ func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
-		for _, a := range attrs {
+		for _, a := range ours {
 			addAttr(rec, s.group, a, errs)
 		}
 	})
@@ -173,7 +192,12 @@ func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
 	}
 	key := prefixed(group, a.Key)
 	if !render.Plain(rec, key, v) {
-		addValue(rec, key, v.Any(), errs)
+		x := v.Any()
+		if p, ok := x.(*render.LogValuePanic); ok {
+			rec.AddText(core.KindPanic, key, p.Note) // as slogsentry notes it
+			return
+		}
+		addValue(rec, key, x, errs)
 	}
 }
 

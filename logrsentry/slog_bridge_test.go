@@ -319,3 +319,61 @@ func TestSlogBridgeSlogBackendOutputUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// countingValuer is a LogValuer that counts its LogValue calls, and logs
+// the count.
+type countingValuer struct{ n *int }
+
+func (c countingValuer) LogValue() slog.Value { *c.n++; return slog.IntValue(*c.n) }
+
+// panickyValuer is a LogValuer whose LogValue panics.
+type panickyValuer struct{}
+
+func (panickyValuer) LogValue() slog.Value { panic("no value") }
+
+// TestSlogBridgeLogValuerOnce: a slog LogValuer logged through
+// logr.ToSlogHandler of a wrapped logger has its LogValue called once, as
+// without logcrumbs (and as slogsentry calls it), whatever the sink: the
+// breadcrumb holds the value the user's sink wrote, not that of a second
+// call. And one whose LogValue panics, in an error record, is a note in the
+// event's log context, as slogsentry keeps it, not the event's exception
+// ("LogValue panicked" and slog's stack, which Sentry would title and
+// group the event by).
+func TestSlogBridgeLogValuerOnce(t *testing.T) {
+	sinks := map[string]func(out *strings.Builder) logr.Logger{
+		"funcr": func(out *strings.Builder) logr.Logger {
+			return funcr.NewJSON(func(obj string) { out.WriteString(obj + "\n") }, funcr.Options{})
+		},
+		"plain": func(out *strings.Builder) logr.Logger {
+			return logr.New(&plainSink{mu: new(sync.Mutex), out: out})
+		},
+		"slog handler": func(out *strings.Builder) logr.Logger {
+			return logr.FromSlogHandler(slog.NewJSONHandler(out, nil))
+		},
+	}
+	for name, mk := range sinks {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			var out strings.Builder
+			ctx, log := logrsentry.WithContext(rec.Context(context.Background()),
+				logrsentry.Wrap(mk(&out), logrsentry.Options{Options: rec.Options()}))
+			var inRecord, inWith int
+			sl := slog.New(logr.ToSlogHandler(log)).With("w", countingValuer{&inWith})
+			sl.InfoContext(ctx, "counted", "c", countingValuer{&inRecord})
+			sl.ErrorContext(ctx, "failed", "p", panickyValuer{})
+			if inRecord != 1 || inWith != 1 {
+				t.Errorf("LogValue called %d times for the record's value and %d for With's, want once each; output %s", inRecord, inWith, out.String())
+			}
+			ev := rec.OnlyEvent()
+			if b := ev.Breadcrumbs(); len(b) != 1 || fmt.Sprint(b[0].Data["c"]) != "1" || fmt.Sprint(b[0].Data["w"]) != "1" {
+				t.Errorf("breadcrumbs %+v, want c and w of 1, the values the sink wrote", b)
+			}
+			if len(ev.Exception) != 0 {
+				t.Errorf("exceptions %s: %.40q, want none (a message event)", ev.Exception[0].Type, ev.Exception[0].Value)
+			}
+			if p := fmt.Sprint(ev.LogContext()["p"]); p != "!PANIC in logrsentry_test.panickyValuer.LogValue: no value" {
+				t.Errorf("log context p = %.80q, want the panic's note", p)
+			}
+		})
+	}
+}
