@@ -160,12 +160,16 @@ type sink struct {
 	// WithGroup: the handler logr.ToSlogHandler unwraps and hands slog
 	// records to, whole, without logcrumbs (see slogTee.Handle).
 	slogHandler slog.Handler
-	group       string          // slog groups opened with WithGroup, joined by "."
-	helper      func()          // next's call stack helper, when it has one
-	ctx         context.Context // bound with WithContext, or nil
-	preset      *core.Preset    // WithValues, rendered once, with their errors
-	name        string          // WithName segments joined by "/", as funcr does
-	depth       int             // frames between the user's call and Info/Error
+	// slogApart: slogHandler has attributes or groups of WithAttrs or
+	// WithGroup that next's handler has not; else it is next's handler,
+	// which WithValues gives its values once.
+	slogApart bool
+	group     string          // slog groups opened with WithGroup, joined by "."
+	helper    func()          // next's call stack helper, when it has one
+	ctx       context.Context // bound with WithContext, or nil
+	preset    *core.Preset    // WithValues, rendered once, with their errors
+	name      string          // WithName segments joined by "/", as funcr does
+	depth     int             // frames between the user's call and Info/Error
 	// inited: Init ran, or Wrap counted the frames (see Init).
 	inited bool
 }
@@ -229,7 +233,7 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 }
 
 func (s *sink) setNext(next logr.LogSink) {
-	s.next, s.helper, s.slogNext, s.slogHandler = next, nil, nil, nil
+	s.next, s.helper, s.slogNext, s.slogHandler, s.slogApart = next, nil, nil, nil, false
 	if u, ok := next.(slogUnderlier); ok {
 		s.slogHandler = u.GetUnderlying()
 	}
@@ -391,8 +395,8 @@ func (s *sink) WithValues(kv ...any) logr.LogSink {
 	s2 := *s
 	if s.next != nil {
 		s2.setNext(s.next.WithValues(kv...))
-		if s.slogHandler != nil { // as logr's sink gives kv to its handler
-			s2.slogHandler = s.slogHandler.WithAttrs(kvToAttrs(kv))
+		if s.slogApart { // as logr's sink gives kv to its handler
+			s2.slogHandler, s2.slogApart = s.slogHandler.WithAttrs(kvToAttrs(kv)), true
 		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) })
@@ -406,7 +410,7 @@ func (s *sink) WithName(name string) logr.LogSink {
 	s2 := *s
 	if s.next != nil {
 		s2.setNext(s.next.WithName(name))
-		s2.slogHandler = s.slogHandler // logr's sink names its records, not its handler
+		s2.slogHandler, s2.slogApart = s.slogHandler, s.slogApart // logr's sink names its records, not its handler
 	}
 	if s2.name != "" {
 		s2.name += "/"
@@ -422,7 +426,7 @@ func (s *sink) WithCallDepth(depth int) logr.LogSink {
 	s2.depth += depth
 	if d, ok := s.next.(logr.CallDepthLogSink); ok {
 		s2.setNext(d.WithCallDepth(depth))
-		s2.slogHandler = s.slogHandler
+		s2.slogHandler, s2.slogApart = s.slogHandler, s.slogApart
 	}
 	return s2.out()
 }

@@ -377,3 +377,33 @@ func TestSlogBridgeLogValuerOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestSlogBridgeSlogBackendWithValuesOnce: the values of WithValues on a
+// wrapped logger backed by a slog handler reach the handler once, for its
+// logr records and its slog ones (logr.ToSlogHandler): a LogValuer among
+// them is resolved by the handler once, as without logcrumbs.
+func TestSlogBridgeSlogBackendWithValuesOnce(t *testing.T) {
+	run := func(wrap bool) (int, string) {
+		var out strings.Builder
+		l := logr.FromSlogHandler(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+		if wrap {
+			rec := logcrumbstest.New(t)
+			l = logrsentry.Wrap(l, logrsentry.Options{Options: rec.Options()})
+		}
+		n := 0
+		l = l.WithName("ctrl").WithValues("c", countingValuer{&n}).WithCallDepth(0)
+		slog.New(logr.ToSlogHandler(l)).Info("through slog")
+		l.Info("through logr")
+		return n, out.String()
+	}
+	n0, without := run(false)
+	n1, with := run(true)
+	if n0 != n1 || without != with {
+		t.Errorf("LogValue called %d times, output:\n%s\nwant %d times, as without logcrumbs:\n%s", n1, with, n0, without)
+	}
+}
