@@ -2,6 +2,7 @@ package logcrumbs_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
