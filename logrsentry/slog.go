@@ -149,7 +149,7 @@ func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 		}
 		s2.setNext(s.next.WithValues(kv...))
 		if s.slogHandler != nil {
-			s2.slogHandler, s2.slogApart = s.slogHandler.WithAttrs(attrs), true
+			s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithAttrs(attrs), true, ""
 		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
@@ -167,7 +167,7 @@ func (s *slogTee) WithGroup(name string) logr.SlogSink {
 		s2.setNext(s.slogNext.WithGroup(name))
 	}
 	if s.slogHandler != nil {
-		s2.slogHandler, s2.slogApart = s.slogHandler.WithGroup(name), true
+		s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithGroup(name), true, ""
 	}
 	s2.group = prefixed(s.group, name)
 	return &s2

@@ -407,3 +407,46 @@ func TestSlogBridgeSlogBackendWithValuesOnce(t *testing.T) {
 		t.Errorf("LogValue called %d times, output:\n%s\nwant %d times, as without logcrumbs:\n%s", n1, with, n0, without)
 	}
 }
+
+// TestSlogBridgeSlogBackendGroupRoundTrip: a wrapped logger backed by a
+// slog handler, made slog's (logr.ToSlogHandler), given a group or
+// attributes there, and made a logr.Logger again (logr.FromSlogHandler, as
+// a library that takes a slog handler and hands a logr.Logger on does),
+// writes its logr records into that group, with those attributes, at its
+// V levels and with its errors, as without logcrumbs (where the second
+// logger is logr's sink over the grouped handler).
+//
+// One difference stays: a logger named with WithName before the round
+// trip writes its name after it too; without logcrumbs, logr.ToSlogHandler
+// unwraps the handler and the name is lost. The round trip's logger shares
+// the first one's sink, whose records must keep their name.
+func TestSlogBridgeSlogBackendGroupRoundTrip(t *testing.T) {
+	run := func(wrap bool) string {
+		var out strings.Builder
+		l := logr.FromSlogHandler(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.Level(-1), AddSource: true,
+			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey && len(groups) == 0 {
+					return slog.Attr{}
+				}
+				return a
+			}}))
+		if wrap {
+			rec := logcrumbstest.New(t)
+			l = logrsentry.Wrap(l, logrsentry.Options{Options: rec.Options()})
+		}
+		h := slog.New(logr.ToSlogHandler(l)).With("a", 1).WithGroup("g").With("b", 2).Handler()
+		back := logr.FromSlogHandler(h).WithValues("c", 3)
+		back.Info("grouped", "k", 1)
+		back.V(1).Info("verbose")
+		back.V(2).Info("too verbose")
+		back.WithName("sub").Error(errors.New("boom"), "failed", "k", 2)
+		return out.String()
+	}
+	without, with := run(false), run(true)
+	if without != with {
+		t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+	if !strings.Contains(without, `"msg":"grouped","a":1,"g":{"b":2,"c":3,"k":1}}`) || strings.Contains(without, "too verbose") {
+		t.Errorf("the handler's output is not what the test expects: %s", without)
+	}
+}
