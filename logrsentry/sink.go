@@ -35,7 +35,10 @@
 // to none sends them through the hub of the call's context, as slogsentry
 // does), with group keys joined by "."; your sink gets them as it did before: whole (groups,
 // context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
-// klog), and as Info and Error calls otherwise.
+// klog), through its slog handler when it is logr.FromSlogHandler's (which
+// logr.ToSlogHandler unwraps: the record's own level, groups and context;
+// from a logger of V level n, its level lowered by n, not clamped at
+// Info), and as Info and Error calls otherwise.
 //
 // # Values
 //
@@ -151,12 +154,29 @@ type sink struct {
 	next logr.LogSink // the user's sink, or nil
 	// slogNext is next as a logr.SlogSink, when it is one.
 	slogNext logr.SlogSink
-	group    string          // slog groups opened with WithGroup, joined by "."
-	helper   func()          // next's call stack helper, when it has one
-	ctx      context.Context // bound with WithContext, or nil
-	preset   *core.Preset    // WithValues, rendered once, with their errors
-	name     string          // WithName segments joined by "/", as funcr does
-	depth    int             // frames between the user's call and Info/Error
+	// slogHandler, when next is logr's FromSlogHandler sink (see
+	// slogUnderlier), is the slog handler under it, with the values of
+	// WithValues and the attributes and groups of WithAttrs and
+	// WithGroup: the handler logr.ToSlogHandler unwraps and hands slog
+	// records to, whole, without logcrumbs (see slogTee.Handle).
+	slogHandler slog.Handler
+	// slogApart: slogHandler has attributes or groups of WithAttrs or
+	// WithGroup that next's handler has not; else it is next's handler,
+	// which WithValues gives its values once. Such a sink is reached by
+	// logr's calls only through logr.FromSlogHandler of a handler
+	// logr.ToSlogHandler made of it, which, without logcrumbs, is logr's
+	// sink over the handler that ToSlogHandler unwrapped, given those
+	// attributes and groups: logr's calls go to slogHandler as that sink
+	// makes them slog records (see slogLog), named slogName (the names of
+	// WithName since: that sink's).
+	slogApart bool
+	slogName  string
+	group     string          // slog groups opened with WithGroup, joined by "."
+	helper    func()          // next's call stack helper, when it has one
+	ctx       context.Context // bound with WithContext, or nil
+	preset    *core.Preset    // WithValues, rendered once, with their errors
+	name      string          // WithName segments joined by "/", as funcr does
+	depth     int             // frames between the user's call and Info/Error
 	// inited: Init ran, or Wrap counted the frames (see Init).
 	inited bool
 }
@@ -220,7 +240,10 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 }
 
 func (s *sink) setNext(next logr.LogSink) {
-	s.next, s.helper, s.slogNext = next, nil, nil
+	s.next, s.helper, s.slogNext, s.slogHandler, s.slogApart, s.slogName = next, nil, nil, nil, false, ""
+	if u, ok := next.(slogUnderlier); ok {
+		s.slogHandler = u.GetUnderlying()
+	}
 	if h, ok := next.(logr.CallStackHelperLogSink); ok {
 		s.helper = h.GetCallStackHelper()
 	}
@@ -290,13 +313,29 @@ type slogUnderlier interface {
 // Enabled reports whether next writes, or logcrumbs keeps, Info records of
 // V level level.
 func (s *sink) Enabled(level int) bool {
-	return level <= s.c.verbosity || level <= s.c.logsVerbosity || (s.next != nil && s.next.Enabled(level))
+	return level <= s.c.verbosity || level <= s.c.logsVerbosity || (s.next != nil && s.nextEnabled(level))
+}
+
+// nextEnabled reports whether next writes Info records of V level level:
+// slogHandler, when it is apart (see slogApart), as logr's sink over it
+// asks it.
+func (s *sink) nextEnabled(level int) bool {
+	if s.slogApart {
+		return s.slogHandler.Enabled(context.Background(), slog.Level(-level))
+	}
+	return s.next.Enabled(level)
 }
 
 // Info passes the record to next if next is enabled for its level, and
 // keeps it as a breadcrumb if its level is at most Options.Verbosity.
 func (s *sink) Info(level int, msg string, kv ...any) {
-	if s.next != nil {
+	switch {
+	case s.next == nil:
+	case s.slogApart:
+		if s.nextEnabled(level) {
+			s.slogLog(s.pc(), nil, msg, slog.Level(-level), kv)
+		}
+	default:
 		if s.helper != nil {
 			s.helper() // marks this frame, as logr marked its own
 		}
@@ -320,13 +359,18 @@ func (s *sink) Info(level int, msg string, kv ...any) {
 // Error passes the record to next and sends it to Sentry as an event, with
 // err as its exception.
 func (s *sink) Error(err error, msg string, kv ...any) {
-	if s.next != nil {
+	pc := s.pc()
+	switch {
+	case s.next == nil:
+	case s.slogApart:
+		s.slogLog(pc, err, msg, slog.LevelError, kv)
+	default:
 		if s.helper != nil {
 			s.helper()
 		}
 		s.next.Error(err, msg, kv...)
 	}
-	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: s.pc()}
+	e := core.Entry{Time: time.Now(), Level: sentryLevel(errorLevel), Logger: s.name, Message: msg, PC: pc}
 	s.c.core.Log(s.ctx, s.c.errorDecision(), &e, s.preset, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
 			// funcr's key and value: err's text (never its MarshalLog),
@@ -351,6 +395,21 @@ func (s *sink) Error(err error, msg string, kv ...any) {
 			addValues(rec, kv, errs)
 		},
 	})
+}
+
+// slogLog writes a logr call to slogHandler as logr's FromSlogHandler
+// sink writes it to its handler (see slogApart): a record at pc, named
+// slogName, with err under "err" and kv as slog's Record.Add reads them.
+func (s *sink) slogLog(pc uintptr, err error, msg string, level slog.Level, kv []any) {
+	r := slog.NewRecord(time.Now(), level, msg, pc)
+	if s.slogName != "" {
+		r.AddAttrs(slog.String("logger", s.slogName))
+	}
+	if err != nil {
+		r.AddAttrs(slog.Any("err", err))
+	}
+	r.Add(kv...)
+	_ = s.slogHandler.Handle(context.Background(), r)
 }
 
 // errorLevel is Error's place on the scale of sentryLevel.
@@ -379,6 +438,9 @@ func (s *sink) WithValues(kv ...any) logr.LogSink {
 	s2 := *s
 	if s.next != nil {
 		s2.setNext(s.next.WithValues(kv...))
+		if s.slogApart { // as logr's sink gives kv to its handler
+			s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithAttrs(kvToAttrs(kv)), true, s.slogName
+		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) { addValues(rec, kv, errs) })
 	return s2.out()
@@ -391,6 +453,14 @@ func (s *sink) WithName(name string) logr.LogSink {
 	s2 := *s
 	if s.next != nil {
 		s2.setNext(s.next.WithName(name))
+		// logr's sink names its records, not its handler.
+		s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler, s.slogApart, s.slogName
+		if s.slogApart {
+			if s2.slogName != "" {
+				s2.slogName += "/"
+			}
+			s2.slogName += name
+		}
 	}
 	if s2.name != "" {
 		s2.name += "/"
@@ -406,6 +476,7 @@ func (s *sink) WithCallDepth(depth int) logr.LogSink {
 	s2.depth += depth
 	if d, ok := s.next.(logr.CallDepthLogSink); ok {
 		s2.setNext(d.WithCallDepth(depth))
+		s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler, s.slogApart, s.slogName
 	}
 	return s2.out()
 }

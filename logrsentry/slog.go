@@ -3,6 +3,7 @@ package logrsentry
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/go-logr/logr"
 
@@ -17,8 +18,10 @@ import (
 // When next is a logr.SlogSink too (funcr, zapr, klog), it gets them whole
 // as well, as it did without logcrumbs (funcr nests groups as objects, and
 // flattens them to "g.k" when it gets them through Info); a next that is
-// not (stdr, testr, logrusr) gets them as the Info and Error calls logr's
-// own slog handler made of them.
+// logr's FromSlogHandler sink gets them whole through its slog handler, as
+// logr.ToSlogHandler unwraps that handler without logcrumbs; any other
+// (stdr, testr, logrusr) gets them as the Info and Error calls logr's own
+// slog handler made of them.
 type slogTee struct{ sink }
 
 var _ logr.SlogSink = (*slogTee)(nil)
@@ -48,8 +51,26 @@ func teeOf(l logr.LogSink) (*sink, bool) {
 func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	var err error
 	v := max(0, -int(r.Level)) // logr's V level of r, as logr reads it
+	// Each LogValue method is called once, for next and for logcrumbs,
+	// as slogsentry calls it (see render.ResolveRecord): next gets r as
+	// slogsentry's wrapped handler gets it (a LogValuer that panicked, to
+	// write slog's text for it), logcrumbs ours, where a panic is a note,
+	// not an error that would become the event's exception.
+	ours := r
+	if render.HasLogValuer(&r) {
+		ours, r, _ = render.ResolveRecord(r)
+	}
 	switch {
 	case s.next == nil:
+	case s.slogHandler != nil:
+		// logr's FromSlogHandler sink: logr.ToSlogHandler unwraps its
+		// handler, which, without logcrumbs, gets r whole (its level,
+		// groups and context) if it is enabled for r's level; converted
+		// to an Info call, a warning was written as info, or dropped by
+		// a handler that writes warnings only, and groups were flattened.
+		if s.slogHandler.Enabled(ctx, r.Level) {
+			err = s.slogHandler.Handle(ctx, r)
+		}
 	case r.Level < slog.LevelError && !s.next.Enabled(v):
 		// This sink's Enabled let r through for logcrumbs' sake.
 	case s.slogNext != nil:
@@ -96,7 +117,7 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 			if d.Kept() == core.Event {
 				rec.AddScalar(core.KindNull, "error", 0) // as logr's Error(nil, ...)
 			}
-			r.Attrs(func(a slog.Attr) bool {
+			ours.Attrs(func(a slog.Attr) bool {
 				addAttr(rec, s.group, a, errs)
 				return true
 			})
@@ -106,7 +127,17 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 }
 
 // WithAttrs returns a sink whose records carry attrs, passing them to next.
+// Their LogValuers are resolved once, now, for next and for logcrumbs, as
+// slogsentry's Handler.WithAttrs resolves them.
 func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
+	ours := make([]slog.Attr, len(attrs))
+	forNext := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		o, n, _ := render.ResolveBoth(a.Value, 0)
+		ours[i] = slog.Attr{Key: a.Key, Value: o}
+		forNext[i] = slog.Attr{Key: a.Key, Value: n}
+	}
+	attrs = forNext
 	s2 := *s
 	switch {
 	case s.slogNext != nil:
@@ -117,9 +148,12 @@ func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 			kv = attrToKVs(a, s.group, kv)
 		}
 		s2.setNext(s.next.WithValues(kv...))
+		if s.slogHandler != nil {
+			s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithAttrs(attrs), true, ""
+		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
-		for _, a := range attrs {
+		for _, a := range ours {
 			addAttr(rec, s.group, a, errs)
 		}
 	})
@@ -131,6 +165,9 @@ func (s *slogTee) WithGroup(name string) logr.SlogSink {
 	s2 := *s
 	if s.slogNext != nil {
 		s2.setNext(s.slogNext.WithGroup(name))
+	}
+	if s.slogHandler != nil {
+		s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithGroup(name), true, ""
 	}
 	s2.group = prefixed(s.group, name)
 	return &s2
@@ -155,7 +192,12 @@ func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
 	}
 	key := prefixed(group, a.Key)
 	if !render.Plain(rec, key, v) {
-		addValue(rec, key, v.Any(), errs)
+		x := v.Any()
+		if p, ok := x.(*render.LogValuePanic); ok {
+			rec.AddText(core.KindPanic, key, p.Note) // as slogsentry notes it
+			return
+		}
+		addValue(rec, key, x, errs)
 	}
 }
 
@@ -188,4 +230,18 @@ func prefixed(group, key string) string {
 		return key
 	}
 	return group + "." + key
+}
+
+// kvToAttrs returns a logr key/value list as slog attributes, as logr's
+// FromSlogHandler sink gives them to its handler's WithAttrs (slog's
+// Record.Add: a key that is not a string is "!BADKEY").
+func kvToAttrs(kv []any) []slog.Attr {
+	r := slog.NewRecord(time.Time{}, 0, "", 0)
+	r.Add(kv...)
+	attrs := make([]slog.Attr, 0, r.NumAttrs())
+	r.Attrs(func(a slog.Attr) bool {
+		attrs = append(attrs, a)
+		return true
+	})
+	return attrs
 }

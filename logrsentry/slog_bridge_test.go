@@ -245,3 +245,208 @@ func TestSlogBridgeWarnAndDebugLevels(t *testing.T) {
 		t.Errorf("breadcrumbs %s, want slog's levels", s)
 	}
 }
+
+// ctxHandler writes the slog call context's "req" value beside each
+// record, as handlers that read the context (trace IDs) do.
+type ctxHandler struct{ slog.Handler }
+
+type reqKey struct{}
+
+func (h ctxHandler) Handle(ctx context.Context, r slog.Record) error {
+	if v := ctx.Value(reqKey{}); v != nil {
+		r.AddAttrs(slog.Any("ctx", v))
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h ctxHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return ctxHandler{h.Handler.WithAttrs(as)}
+}
+func (h ctxHandler) WithGroup(name string) slog.Handler { return ctxHandler{h.Handler.WithGroup(name)} }
+
+// TestSlogBridgeSlogBackendOutputUnchanged: a logger backed by a slog
+// handler (logr.FromSlogHandler), wrapped, and made slog's again
+// (logr.ToSlogHandler, which hands the handler its records whole without
+// logcrumbs), writes what it wrote without logcrumbs: the record's level
+// (a warning is no info, and a handler that writes warnings only still
+// writes it), its groups nested, the slog call's context, and its values
+// of WithValues and WithAttrs, grouped as they were.
+func TestSlogBridgeSlogBackendOutputUnchanged(t *testing.T) {
+	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelWarn} {
+		for _, how := range []string{"Wrap", "NewSink"} {
+			t.Run(level.String()+"/"+how, func(t *testing.T) {
+				run := func(wrap bool) string {
+					var buf strings.Builder
+					h := ctxHandler{slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: level, AddSource: true,
+						ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+							if a.Key == slog.TimeKey && len(groups) == 0 {
+								return slog.Attr{}
+							}
+							return a
+						}})}
+					l := logr.FromSlogHandler(h).WithValues("app", "x")
+					rec := logcrumbstest.New(t)
+					ctx := context.WithValue(rec.Context(context.Background()), reqKey{}, "r1")
+					if wrap {
+						lopts := logrsentry.Options{Options: rec.Options()}
+						if how == "Wrap" {
+							l = logrsentry.Wrap(l, lopts)
+						} else {
+							l = logr.New(logrsentry.NewSink(logr.FromSlogHandler(h).GetSink(), lopts)).WithValues("app", "x")
+						}
+					}
+					l = l.WithValues("v", 1)
+					sl := slog.New(logr.ToSlogHandler(l)).With("ctrl", "pods").WithGroup("req").With("id", 7)
+					sl.WarnContext(ctx, "slow", "ms", 900, slog.Group("pod", "ns", "default"))
+					sl.InfoContext(ctx, "info")
+					sl.DebugContext(ctx, "debug")
+					sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"))
+					if wrap {
+						if n := len(rec.Events()); n != 1 {
+							t.Errorf("%d events, want 1", n)
+						}
+					}
+					return buf.String()
+				}
+				without, with := run(false), run(true)
+				if without != with {
+					t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+				}
+				if !strings.Contains(without, `"level":"WARN"`) || !strings.Contains(without, `"req":{"id":7,"ms":900,"pod":{"ns":"default"},"ctx":"r1"}`) {
+					t.Errorf("the handler's output is not what the test expects: %s", without)
+				}
+			})
+		}
+	}
+}
+
+// countingValuer is a LogValuer that counts its LogValue calls, and logs
+// the count.
+type countingValuer struct{ n *int }
+
+func (c countingValuer) LogValue() slog.Value { *c.n++; return slog.IntValue(*c.n) }
+
+// panickyValuer is a LogValuer whose LogValue panics.
+type panickyValuer struct{}
+
+func (panickyValuer) LogValue() slog.Value { panic("no value") }
+
+// TestSlogBridgeLogValuerOnce: a slog LogValuer logged through
+// logr.ToSlogHandler of a wrapped logger has its LogValue called once, as
+// without logcrumbs (and as slogsentry calls it), whatever the sink: the
+// breadcrumb holds the value the user's sink wrote, not that of a second
+// call. And one whose LogValue panics, in an error record, is a note in the
+// event's log context, as slogsentry keeps it, not the event's exception
+// ("LogValue panicked" and slog's stack, which Sentry would title and
+// group the event by).
+func TestSlogBridgeLogValuerOnce(t *testing.T) {
+	sinks := map[string]func(out *strings.Builder) logr.Logger{
+		"funcr": func(out *strings.Builder) logr.Logger {
+			return funcr.NewJSON(func(obj string) { out.WriteString(obj + "\n") }, funcr.Options{})
+		},
+		"plain": func(out *strings.Builder) logr.Logger {
+			return logr.New(&plainSink{mu: new(sync.Mutex), out: out})
+		},
+		"slog handler": func(out *strings.Builder) logr.Logger {
+			return logr.FromSlogHandler(slog.NewJSONHandler(out, nil))
+		},
+	}
+	for name, mk := range sinks {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			var out strings.Builder
+			ctx, log := logrsentry.WithContext(rec.Context(context.Background()),
+				logrsentry.Wrap(mk(&out), logrsentry.Options{Options: rec.Options()}))
+			var inRecord, inWith int
+			sl := slog.New(logr.ToSlogHandler(log)).With("w", countingValuer{&inWith})
+			sl.InfoContext(ctx, "counted", "c", countingValuer{&inRecord})
+			sl.ErrorContext(ctx, "failed", "p", panickyValuer{})
+			if inRecord != 1 || inWith != 1 {
+				t.Errorf("LogValue called %d times for the record's value and %d for With's, want once each; output %s", inRecord, inWith, out.String())
+			}
+			ev := rec.OnlyEvent()
+			if b := ev.Breadcrumbs(); len(b) != 1 || fmt.Sprint(b[0].Data["c"]) != "1" || fmt.Sprint(b[0].Data["w"]) != "1" {
+				t.Errorf("breadcrumbs %+v, want c and w of 1, the values the sink wrote", b)
+			}
+			if len(ev.Exception) != 0 {
+				t.Errorf("exceptions %s: %.40q, want none (a message event)", ev.Exception[0].Type, ev.Exception[0].Value)
+			}
+			if p := fmt.Sprint(ev.LogContext()["p"]); p != "!PANIC in logrsentry_test.panickyValuer.LogValue: no value" {
+				t.Errorf("log context p = %.80q, want the panic's note", p)
+			}
+		})
+	}
+}
+
+// TestSlogBridgeSlogBackendWithValuesOnce: the values of WithValues on a
+// wrapped logger backed by a slog handler reach the handler once, for its
+// logr records and its slog ones (logr.ToSlogHandler): a LogValuer among
+// them is resolved by the handler once, as without logcrumbs.
+func TestSlogBridgeSlogBackendWithValuesOnce(t *testing.T) {
+	run := func(wrap bool) (int, string) {
+		var out strings.Builder
+		l := logr.FromSlogHandler(slog.NewJSONHandler(&out, &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+		if wrap {
+			rec := logcrumbstest.New(t)
+			l = logrsentry.Wrap(l, logrsentry.Options{Options: rec.Options()})
+		}
+		n := 0
+		l = l.WithName("ctrl").WithValues("c", countingValuer{&n}).WithCallDepth(0)
+		slog.New(logr.ToSlogHandler(l)).Info("through slog")
+		l.Info("through logr")
+		return n, out.String()
+	}
+	n0, without := run(false)
+	n1, with := run(true)
+	if n0 != n1 || without != with {
+		t.Errorf("LogValue called %d times, output:\n%s\nwant %d times, as without logcrumbs:\n%s", n1, with, n0, without)
+	}
+}
+
+// TestSlogBridgeSlogBackendGroupRoundTrip: a wrapped logger backed by a
+// slog handler, made slog's (logr.ToSlogHandler), given a group or
+// attributes there, and made a logr.Logger again (logr.FromSlogHandler, as
+// a library that takes a slog handler and hands a logr.Logger on does),
+// writes its logr records into that group, with those attributes, at its
+// V levels and with its errors, as without logcrumbs (where the second
+// logger is logr's sink over the grouped handler).
+//
+// One difference stays: a logger named with WithName before the round
+// trip writes its name after it too; without logcrumbs, logr.ToSlogHandler
+// unwraps the handler and the name is lost. The round trip's logger shares
+// the first one's sink, whose records must keep their name.
+func TestSlogBridgeSlogBackendGroupRoundTrip(t *testing.T) {
+	run := func(wrap bool) string {
+		var out strings.Builder
+		l := logr.FromSlogHandler(slog.NewJSONHandler(&out, &slog.HandlerOptions{Level: slog.Level(-1), AddSource: true,
+			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey && len(groups) == 0 {
+					return slog.Attr{}
+				}
+				return a
+			}}))
+		if wrap {
+			rec := logcrumbstest.New(t)
+			l = logrsentry.Wrap(l, logrsentry.Options{Options: rec.Options()})
+		}
+		h := slog.New(logr.ToSlogHandler(l)).With("a", 1).WithGroup("g").With("b", 2).Handler()
+		back := logr.FromSlogHandler(h).WithValues("c", 3)
+		back.Info("grouped", "k", 1)
+		back.V(1).Info("verbose")
+		back.V(2).Info("too verbose")
+		back.WithName("sub").Error(errors.New("boom"), "failed", "k", 2)
+		return out.String()
+	}
+	without, with := run(false), run(true)
+	if without != with {
+		t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+	if !strings.Contains(without, `"msg":"grouped","a":1,"g":{"b":2,"c":3,"k":1}}`) || strings.Contains(without, "too verbose") {
+		t.Errorf("the handler's output is not what the test expects: %s", without)
+	}
+}

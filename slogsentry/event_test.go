@@ -320,3 +320,53 @@ func TestSameErrorTwiceIsOneException(t *testing.T) {
 type valueErr struct{ v any }
 
 func (e valueErr) Error() string { return fmt.Sprint(e.v) }
+
+// hostErr is an error by value, as crypto/x509's HostnameError and
+// CertificateInvalidError are: a struct whose == does not panic.
+type hostErr struct {
+	host string
+	code int
+}
+
+func (e hostErr) Error() string { return fmt.Sprintf("host %s: code %d", e.host, e.code) }
+
+// aggregateErr is a slice of errors that is an error, as Kubernetes'
+// utilerrors.Aggregate is: uncomparable, but one value when it is the same
+// slice.
+type aggregateErr []error
+
+func (a aggregateErr) Error() string { return errors.Join(a...).Error() }
+
+// TestSameValueErrorTwiceIsOneException: TestSameErrorTwiceIsOneException
+// for errors that are no pointers: a struct error by value (x509's) and a
+// slice of errors (Kubernetes' Aggregate), logged twice, are one
+// exception, not an exception group of themselves; two different values
+// of either stay two.
+func TestSameValueErrorTwiceIsOneException(t *testing.T) {
+	shape := func(a, b error) string {
+		logger, rec := newLogger(t, nil, slogsentry.Options{})
+		logger.With("err", a).ErrorContext(rec.Context(context.Background()), "failed", "err", b)
+		var out []string
+		for _, ex := range rec.OnlyEvent().Exception {
+			out = append(out, ex.Type)
+		}
+		return strings.Join(out, " | ")
+	}
+	host := hostErr{"example.com", 3}
+	agg := aggregateErr{errors.New("a"), errors.New("b")}
+	for name, c := range map[string]struct {
+		a, b  error
+		group bool
+	}{
+		"struct twice":        {host, host, false},
+		"equal structs":       {host, hostErr{"example.com", 3}, false},
+		"two structs":         {host, hostErr{"example.org", 3}, true},
+		"slice twice":         {agg, agg, false},
+		"two slices":          {agg, aggregateErr{agg[0], agg[1]}, true},
+		"a slice and its end": {agg, agg[:1], true},
+	} {
+		if got := shape(c.a, c.b); strings.Contains(got, "joinError") != c.group {
+			t.Errorf("%s: exceptions %q, want a group: %v", name, got, c.group)
+		}
+	}
+}

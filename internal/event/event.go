@@ -129,19 +129,35 @@ func (b *Builder) Event(rec *buffer.Record, errs []error, trail *buffer.Trail, c
 // (the same value, reached through a logger's With and the call, or under
 // two keys): logged twice, an error is still one exception, not a group of
 // it and itself, which Sentry would title and group apart from the error
-// logged once. Only errors whose comparison cannot panic are compared
-// (pointers, as most errors are, and numbers and strings); a struct or
-// array, which may hold an interface with an uncomparable value, is kept.
-// errs is returned as it is when it holds no repeat, and is not changed.
+// logged once. Errors are compared with == only where it cannot panic:
+// pointers, as most errors are, numbers and strings, and structs and
+// arrays that hold no uncomparable value (x509's errors by value); a slice
+// or map of errors (Kubernetes' Aggregate) is a repeat when it is the same
+// one (same type, same elements); any other error is kept. errs is
+// returned as it is when it holds no repeat, and is not changed.
 func distinct(errs []error) []error {
 	var out []error // nil while errs holds no repeat
 	for i, err := range errs {
 		repeat := false
-		if t := reflect.TypeOf(err); t != nil && safelyComparable(t.Kind()) {
-			for _, prev := range errs[:i] {
-				if prev == err {
-					repeat = true
-					break
+		if t := reflect.TypeOf(err); t != nil {
+			switch k := t.Kind(); {
+			case safelyComparable(k) || (k != reflect.Slice && k != reflect.Map && reflect.ValueOf(err).Comparable()):
+				// err's == with any other error cannot panic: one of
+				// another dynamic type is unequal, and one of err's
+				// type compares as err's comparable parts do.
+				for _, prev := range errs[:i] {
+					if prev == err {
+						repeat = true
+						break
+					}
+				}
+			case k == reflect.Slice || k == reflect.Map:
+				v := reflect.ValueOf(err)
+				for _, prev := range errs[:i] {
+					if reflect.TypeOf(prev) == t && sameReference(v, reflect.ValueOf(prev)) {
+						repeat = true
+						break
+					}
 				}
 			}
 		}
@@ -156,6 +172,15 @@ func distinct(errs []error) []error {
 		return errs
 	}
 	return out
+}
+
+// sameReference reports whether a and b, slices or maps of one type, are
+// the same one: the same map, or the same elements of one array.
+func sameReference(a, b reflect.Value) bool {
+	if a.Kind() == reflect.Slice && a.Len() != b.Len() {
+		return false
+	}
+	return a.Pointer() == b.Pointer()
 }
 
 // safelyComparable reports whether values of kind k compare with == without
