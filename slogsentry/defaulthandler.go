@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -54,6 +55,12 @@ type guardOut struct {
 	logger *log.Logger // log's writer, prefix and flags when NewHandler was called (no file flags)
 	prefix string      // with Lmsgprefix and a file flag: written before the message
 	file   int         // log.Lshortfile or log.Llongfile, if log's flags had one
+
+	// redirected is set once slog.SetDefault is seen to have pointed the
+	// log package at slog: it does not point it back when slog's original
+	// default is made the default again, so that next's output would still
+	// come back here.
+	redirected atomic.Bool
 }
 
 // The level and message of the record text writes: its built-in attributes
@@ -96,10 +103,33 @@ func (g *defaultGuard) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (g *defaultGuard) Handle(ctx context.Context, r slog.Record) error {
-	if isSlogDefault(slog.Default().Handler()) { // log writes where it did: no loop
-		return g.next.Handle(ctx, r)
+	if !g.out.redirected.Load() {
+		if isSlogDefault(slog.Default().Handler()) && !inLogBridge() { // log writes where it did: no loop
+			return g.next.Handle(ctx, r)
+		}
+		// slog's default is another handler, or it was and slog's original
+		// default is back (slog.SetDefault(saved)), which does not give log
+		// its writer back: log's output comes here, from where log's lock is
+		// held, and next would wait on it for good.
+		g.out.redirected.Store(true)
 	}
 	return g.write(ctx, r)
+}
+
+// inLogBridge reports whether the log package's output, sent to slog by
+// slog.SetDefault, is what is being handled: log's lock is held.
+func inLogBridge() bool {
+	var pcs [32]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if f.Function == "log/slog.(*handlerWriter).Write" {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // write writes r as slog's default handler does: log's header, the level,
