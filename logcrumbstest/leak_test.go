@@ -75,3 +75,25 @@ func TestFlushAfterRecorderTestsEnded(t *testing.T) {
 		t.Errorf("Flush = %v after %v, want true at once: a closed Recorder's client must not hold it up", ok, took.Round(time.Millisecond))
 	}
 }
+
+// TestFlushAfterALateLog: a test's goroutine that logs an error after its
+// test ended (a server shut down in the background, a later cleanup) hands
+// it to the Recorder's closed client; a later test's logcrumbs.Flush is
+// not held up by that client either.
+func TestFlushAfterALateLog(t *testing.T) {
+	var late func()
+	t.Run("earlier test", func(t *testing.T) {
+		rec := logcrumbstest.New(t)
+		logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+		ctx := rec.Context(context.Background())
+		logger.ErrorContext(ctx, "failed", "err", errors.New("boom"))
+		rec.OnlyEvent()
+		late = func() { logger.ErrorContext(ctx, "failed late", "err", errors.New("late boom")) }
+	})
+	late()
+	start := time.Now()
+	ok := logcrumbs.Flush(time.Second)
+	if took := time.Since(start); !ok || took > 500*time.Millisecond {
+		t.Errorf("Flush = %v after %v, want true at once: a closed Recorder's client, logged to after its test ended, must not hold it up", ok, took.Round(time.Millisecond))
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -54,6 +55,13 @@ type guardOut struct {
 	logger *log.Logger // log's writer, prefix and flags when NewHandler was called (no file flags)
 	prefix string      // with Lmsgprefix and a file flag: written before the message
 	file   int         // log.Lshortfile or log.Llongfile, if log's flags had one
+
+	// redirected is set once slog.SetDefault is seen to have pointed the
+	// log package at slog: it does not point it back when slog's original
+	// default is made the default again, so that next's output would still
+	// come back here.
+	redirected atomic.Bool
+	flags      int // log's flags when NewHandler was called (see flagsCleared)
 }
 
 // The level and message of the record text writes: its built-in attributes
@@ -69,7 +77,7 @@ func newDefaultGuard(next slog.Handler) *defaultGuard {
 	if isSlogWriter(w) { // slog.SetDefault was called already: log's own writer is gone
 		w, prefix, flags = os.Stderr, "", log.LstdFlags
 	}
-	out := &guardOut{file: flags & (log.Lshortfile | log.Llongfile)}
+	out := &guardOut{file: flags & (log.Lshortfile | log.Llongfile), flags: log.Flags()}
 	if out.file != 0 {
 		flags &^= log.Lshortfile | log.Llongfile
 		if flags&log.Lmsgprefix != 0 {
@@ -96,10 +104,29 @@ func (g *defaultGuard) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (g *defaultGuard) Handle(ctx context.Context, r slog.Record) error {
-	if isSlogDefault(slog.Default().Handler()) { // log writes where it did: no loop
-		return g.next.Handle(ctx, r)
+	if !g.out.redirected.Load() {
+		if isSlogDefault(slog.Default().Handler()) && !g.out.flagsCleared() { // log writes where it did: no loop
+			return g.next.Handle(ctx, r)
+		}
+		// slog's default is another handler, or it was and slog's original
+		// default is back (slog.SetDefault(saved)), which does not give log
+		// its writer back: log's output comes here, from where log's lock is
+		// held, and next would wait on it for good.
+		g.out.redirected.Store(true)
 	}
 	return g.write(ctx, r)
+}
+
+// flagsCleared reports whether log's flags, which were not 0 when NewHandler
+// was called, are 0 now: slog.SetDefault of another handler clears them
+// (and points log at slog), and giving slog its own default back restores
+// neither, so that a program that did both without logging in between is
+// told apart from one that never called SetDefault by an atomic load, not
+// a look at the stack (3.2 µs a record, measured, for every program that
+// wraps slog's default handler without making it the default). With log's
+// flags 0 to begin with, that program still deadlocks.
+func (o *guardOut) flagsCleared() bool {
+	return o.flags != 0 && log.Flags() == 0
 }
 
 // write writes r as slog's default handler does: log's header, the level,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"log/slog"
 	"os"
@@ -90,5 +91,77 @@ func wrapDefaultHandler(t *testing.T, flags int, prefix string) {
 	ev := rec.OnlyEvent()
 	if ev.Message != "checkout failed" || len(ev.BreadcrumbMessages()) != 1 || ev.BreadcrumbMessages()[0] != "cart loaded" {
 		t.Errorf("event %q with breadcrumbs %v, want checkout failed with [cart loaded]", ev.Message, ev.BreadcrumbMessages())
+	}
+}
+
+// TestRestoringTheDefaultHandler: a program (or a test) that makes the
+// wrapper the default and later gives slog its original default back
+// (slog.SetDefault(saved), as a deferred restore does) goes on logging.
+// slog.SetDefault does not give the log package its writer back: slog's
+// default handler writes through log, which still sends its output to the
+// wrapper, which hands it back to slog's default handler, and logging hung
+// on log's lock. Records are written once, where the wrapper wrote them.
+func TestRestoringTheDefaultHandler(t *testing.T) {
+	if _, ok := slog.Default().Handler().(*slogsentry.Handler); ok {
+		t.Fatal("slog's default handler was replaced by an earlier test")
+	}
+	saved, savedFlags := slog.Default(), log.Flags()
+	var out bytes.Buffer
+	log.SetOutput(&out)
+	log.SetFlags(0)
+	deadlocked := false
+	defer func() {
+		slog.SetDefault(saved)
+		if deadlocked {
+			return // log's lock is held for good
+		}
+		log.SetOutput(os.Stderr)
+		log.SetFlags(savedFlags)
+	}()
+	rec := logcrumbstest.New(t)
+	for _, logBefore := range []bool{true, false} {
+		rec.Reset()
+		ctx := rec.Context(context.Background())
+		out.Reset()
+		log.SetOutput(&out)
+		// Flags that write nothing, but not 0: the restore without logging
+		// in between is told by SetDefault clearing them (see
+		// flagsCleared); with log's flags 0 from the start it deadlocks.
+		log.SetFlags(log.Lmsgprefix)
+		l := slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{Options: rec.Options()}))
+		slog.SetDefault(l)
+		if logBefore {
+			slog.InfoContext(ctx, "before the restore")
+		}
+		slog.SetDefault(saved)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			slog.InfoContext(ctx, "after the restore", "n", 1)
+			log.Print("legacy")
+			l.InfoContext(ctx, "through the wrapper")
+			l.ErrorContext(ctx, "failed")
+		}()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			deadlocked = true
+			t.Fatalf("logging before the restore %v: slog.SetDefault(original) after slog.SetDefault(slog.New(slogsentry.NewHandler(slog.Default().Handler(), ...))): logging deadlocked", logBefore)
+		}
+		// slog's default handler writes "INFO after..." through log, which
+		// hands it to the wrapper as a message (without its context), as it
+		// would to any handler made the default before.
+		want := "INFO INFO after the restore n=1\nINFO legacy\nINFO through the wrapper\nERROR failed\n"
+		crumbs := "[through the wrapper]"
+		if logBefore {
+			want = "INFO before the restore\n" + want
+			crumbs = "[before the restore through the wrapper]"
+		}
+		if got := out.String(); got != want {
+			t.Errorf("logging before the restore %v: wrote\n%q\nwant\n%q", logBefore, got, want)
+		}
+		if ev := rec.OnlyEvent(); ev.Message != "failed" || fmt.Sprint(ev.BreadcrumbMessages()) != crumbs {
+			t.Errorf("logging before the restore %v: event %q with breadcrumbs %v, want failed with each record once: %s", logBefore, ev.Message, ev.BreadcrumbMessages(), crumbs)
+		}
 	}
 }

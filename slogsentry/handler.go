@@ -144,10 +144,13 @@ type groupOrAttrs struct {
 // giving the result to slog.SetDefault works: that handler writes through
 // the log package, which SetDefault points back at slog, so that each
 // record would come back to the handler writing it (a deadlock); NewHandler
-// sees it, and once slog's default is no longer that handler, writes its
-// records itself, as it writes them, to where the log package wrote when
-// NewHandler was called (its writer, prefix and flags then; os.Stderr if
-// SetDefault had already been called). Any other handler wrapping it still
+// sees it, and once slog's default is no longer that handler (and from then
+// on, even if slog.SetDefault gives it back: log's output still comes to
+// slog; when nothing was logged in between, that is told by log's flags,
+// which SetDefault clears, so with log's flags 0 from the start it still
+// deadlocks), writes its records itself, as it writes them, to where the log
+// package wrote when NewHandler was called (its writer, prefix and flags
+// then; os.Stderr if SetDefault had already been called). Any other handler wrapping it still
 // deadlocks: build the handler to wrap instead; slog.NewTextHandler(os.Stderr,
 // nil) is the nearest to what the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {

@@ -94,9 +94,11 @@ func (d *delivery) forget(cd *clientDelivery) {
 // again: Flush no longer waits for it. A closed client with a transport of
 // the program's own cannot be flushed (sentry-go's Sentry Logs batcher has
 // stopped: its Flush waits its whole timeout), so a Flush after a
-// logcrumbstest Recorder's test ended would be held up and false. A client
-// used again after Closed is remembered again.
+// logcrumbstest Recorder's test ended would be held up and false. Flush
+// does not wait for it even if it is used again (an event logged after the
+// test ended), unless it is the current hub's client.
 func (p *Process) Closed(c *sentry.Client) {
+	p.closed.get(c, func() struct{} { return struct{}{} })
 	if cd := p.sentThrough.lookup(c); cd != nil {
 		p.sentThrough.remove(c)
 		p.delivery.forget(cd)
@@ -376,7 +378,7 @@ func (p *Process) flushClients(current *sentry.Client, deadline time.Time) bool 
 	}
 	ok := true
 	for _, t := range targets {
-		if !t.c.IsEnabled() {
+		if !t.c.IsEnabled() || t.c != current && p.closed.has(t.c) {
 			continue
 		}
 		var m flushMark

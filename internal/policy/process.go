@@ -33,6 +33,7 @@ type Process struct {
 	delivery    delivery
 	flushes     flushes
 	sentThrough perClient[*clientDelivery] // the clients logcrumbs has sent events through, for Flush
+	closed      perClient[struct{}]        // clients Flush does not wait for (see Closed)
 }
 
 var process = newProcess()
@@ -65,6 +66,7 @@ func (p *Process) Reset() {
 	p.users.reset()
 	p.delivery.reset()
 	p.sentThrough.reset()
+	p.closed.reset()
 }
 
 // BindHub remembers hub as bound to a unit of work (while it lives).
