@@ -105,7 +105,7 @@ func (g *defaultGuard) Enabled(ctx context.Context, l slog.Level) bool {
 
 func (g *defaultGuard) Handle(ctx context.Context, r slog.Record) error {
 	if !g.out.redirected.Load() {
-		if isSlogDefault(slog.Default().Handler()) && !g.out.flagsCleared() { // log writes where it did: no loop
+		if isSlogDefault(slog.Default().Handler()) && !g.out.restored() { // log writes where it did: no loop
 			return g.next.Handle(ctx, r)
 		}
 		// slog's default is another handler, or it was and slog's original
@@ -127,6 +127,36 @@ func (g *defaultGuard) Handle(ctx context.Context, r slog.Record) error {
 // flags 0 to begin with, that program still deadlocks.
 func (o *guardOut) flagsCleared() bool {
 	return o.flags != 0 && log.Flags() == 0
+}
+
+// restored reports whether slog's default handler, the default now, was
+// given back after slog.SetDefault of another handler pointed log at slog:
+// log's flags were cleared (see flagsCleared), and log's output is being
+// handled (log's lock is held) or goes to slog. Flags cleared by the
+// program itself (log.SetFlags(0)), with log's writer its own, are no
+// restore: next writes, as slog's default handler does, with log's flags
+// and writer of now. Only such a program pays for the look at the stack.
+func (o *guardOut) restored() bool {
+	if !o.flagsCleared() {
+		return false
+	}
+	return inLogBridge() || isSlogWriter(log.Writer()) // log.Writer takes log's lock: not held here
+}
+
+// inLogBridge reports whether the log package's output, sent to slog by
+// slog.SetDefault, is what is being handled: log's lock is held.
+func inLogBridge() bool {
+	var pcs [32]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	for {
+		f, more := frames.Next()
+		if f.Function == "log/slog.(*handlerWriter).Write" {
+			return true
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // write writes r as slog's default handler does: log's header, the level,

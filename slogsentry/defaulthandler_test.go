@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
 )
@@ -163,5 +164,50 @@ func TestRestoringTheDefaultHandler(t *testing.T) {
 		if ev := rec.OnlyEvent(); ev.Message != "failed" || fmt.Sprint(ev.BreadcrumbMessages()) != crumbs {
 			t.Errorf("logging before the restore %v: event %q with breadcrumbs %v, want failed with each record once: %s", logBefore, ev.Message, ev.BreadcrumbMessages(), crumbs)
 		}
+	}
+}
+
+// TestWrappedDefaultAfterSetFlagsZero: a program that wraps slog's
+// default handler without making the wrapper the default, and later clears
+// log's flags itself (log.SetFlags(0), as programs that run under a
+// supervisor adding its own timestamps do), and points log elsewhere,
+// writes through the wrapper what slog's default handler writes: with log's
+// flags and writer of now, not those of when NewHandler was called.
+func TestWrappedDefaultAfterSetFlagsZero(t *testing.T) {
+	if _, ok := slog.Default().Handler().(*slogsentry.Handler); ok {
+		t.Fatal("slog's default handler was replaced by an earlier test")
+	}
+	savedFlags, savedPrefix := log.Flags(), log.Prefix()
+	defer func() {
+		log.SetOutput(os.Stderr)
+		log.SetFlags(savedFlags)
+		log.SetPrefix(savedPrefix)
+	}()
+	var before, out bytes.Buffer
+	log.SetOutput(&before)
+	log.SetFlags(log.Lshortfile)
+	log.SetPrefix("")
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	l := slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{Options: rec.Options()}))
+	log.SetFlags(0)
+	log.SetOutput(&out)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		l.InfoContext(ctx, "cart loaded", "items", 3)
+		slog.New(slog.Default().Handler()).InfoContext(ctx, "cart loaded", "items", 3) // the reference
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("logging deadlocked")
+	}
+	if want := "INFO cart loaded items=3\n"; before.String() != "" || out.String() != want+want {
+		t.Errorf("wrote %q where log wrote when NewHandler was called, %q where it writes now; want %q, twice, where it writes now, as slog's default handler writes",
+			before.String(), out.String(), want)
+	}
+	if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 1 {
+		t.Errorf("%d breadcrumbs, want 1", n)
 	}
 }
