@@ -177,6 +177,10 @@ type sink struct {
 	preset    *core.Preset    // WithValues, rendered once, with their errors
 	name      string          // WithName segments joined by "/", as funcr does
 	depth     int             // frames between the user's call and Info/Error
+	// initDepth is depth as Init (or Wrap) set it, before WithCallDepth:
+	// a sink that goes apart (see slogApart) is a new logger's, whose
+	// calls are the user's own, as those of logr's sink over the handler.
+	initDepth int
 	// inited: Init ran, or Wrap counted the frames (see Init).
 	inited bool
 }
@@ -234,7 +238,7 @@ func Wrap(logger logr.Logger, opts Options) logr.Logger {
 	}
 	s, _ := teeOf(NewSink(nil, opts))
 	s.setNext(next)
-	s.depth = 1 // logr.Logger's Info or Error, as logr.New tells Init
+	s.depth, s.initDepth = 1, 1 // logr.Logger's Info or Error, as logr.New tells Init
 	s.inited = true
 	return logger.WithSink(s.out())
 }
@@ -297,7 +301,7 @@ func (s *sink) Init(info logr.RuntimeInfo) {
 		}
 		return
 	}
-	s.depth, s.inited = info.CallDepth, true
+	s.depth, s.initDepth, s.inited = info.CallDepth, info.CallDepth, true
 	if s.next != nil {
 		info.CallDepth++
 		s.next.Init(info)

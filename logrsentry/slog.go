@@ -150,6 +150,7 @@ func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 		s2.setNext(s.next.WithValues(kv...))
 		if s.slogHandler != nil {
 			s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithAttrs(attrs), true, ""
+			s2.depth = s.initDepth
 		}
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
@@ -167,7 +168,10 @@ func (s *slogTee) WithGroup(name string) logr.SlogSink {
 		s2.setNext(s.slogNext.WithGroup(name))
 	}
 	if s.slogHandler != nil {
+		// logr's sink over the grouped handler: its name and its call
+		// depth are logr.New's, not this sink's.
 		s2.slogHandler, s2.slogApart, s2.slogName = s.slogHandler.WithGroup(name), true, ""
+		s2.depth = s.initDepth
 	}
 	s2.group = prefixed(s.group, name)
 	return &s2

@@ -450,3 +450,49 @@ func TestSlogBridgeSlogBackendGroupRoundTrip(t *testing.T) {
 		t.Errorf("the handler's output is not what the test expects: %s", without)
 	}
 }
+
+// groupRoundTripDepth logs through a logger that went to slog with a call
+// depth of its helpers (WithCallDepth), into a group there, and back
+// (logr.FromSlogHandler): a new logger, whose calls are the caller's own.
+func groupRoundTripDepth(l logr.Logger) {
+	h := slog.New(logr.ToSlogHandler(l.WithCallDepth(1))).WithGroup("g").Handler()
+	back := logr.FromSlogHandler(h)
+	back.Info("grouped", "k", 1)
+	back.Error(errors.New("boom"), "failed")
+}
+
+// TestSlogBridgeSlogBackendGroupRoundTripCallDepth: the logger made again
+// of a wrapped slog-backed logger's handler, given a group or attributes
+// in slog, writes its calls' own sites, as without logcrumbs (logr's sink
+// over the grouped handler, which knows nothing of the first logger's call
+// depth), and its event's stack starts at the call, not at its caller.
+func TestSlogBridgeSlogBackendGroupRoundTripCallDepth(t *testing.T) {
+	run := func(wrap bool) (string, *logcrumbstest.Recorder) {
+		var out strings.Builder
+		l := logr.FromSlogHandler(slog.NewJSONHandler(&out, &slog.HandlerOptions{AddSource: true,
+			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+				if a.Key == slog.TimeKey && len(groups) == 0 {
+					return slog.Attr{}
+				}
+				return a
+			}}))
+		rec := logcrumbstest.New(t)
+		if wrap {
+			l = logrsentry.Wrap(l, logrsentry.Options{Options: rec.Options()})
+		}
+		groupRoundTripDepth(l)
+		return out.String(), rec
+	}
+	without, _ := run(false)
+	with, rec := run(true)
+	if without != with {
+		t.Errorf("output differs:\nwithout: %s\nwith:    %s", without, with)
+	}
+	if !strings.Contains(without, `"function":"github.com/logcrumbs/logcrumbs/logrsentry_test.groupRoundTripDepth"`) {
+		t.Errorf("the handler's output is not what the test expects: %s", without)
+	}
+	st := rec.OnlyEvent().Exception[0].Stacktrace
+	if top := st.Frames[len(st.Frames)-1]; top.Function != "groupRoundTripDepth" {
+		t.Errorf("the event's stack starts in %s, want groupRoundTripDepth", top.Function)
+	}
+}
