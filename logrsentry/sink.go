@@ -36,9 +36,18 @@
 // does), with group keys joined by "."; your sink gets them as it did before: whole (groups,
 // context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
 // klog), through its slog handler when it is logr.FromSlogHandler's (which
-// logr.ToSlogHandler unwraps: the record's own level, groups and context;
-// from a logger of V level n, its level lowered by n, not clamped at
-// Info), and as Info and Error calls otherwise.
+// logr.ToSlogHandler unwraps: the record's own level, groups and context),
+// and as Info and Error calls otherwise. One difference stays, for a
+// handler under logr.FromSlogHandler and a logger of V level n other than
+// 0: logr.ToSlogHandler does not unwrap the handler of such a logger, and
+// without logcrumbs it got the records as Info and Error calls (groups
+// flattened, a warning written as info, no context); through this sink it
+// gets them whole, their level lowered by n and not clamped at Info (the
+// sink cannot tell such a logger's records apart: V is the logger's, not
+// the sink's). Likewise a logger with a call depth (WithCallDepth) made
+// slog's and a logr.Logger again as it is (logr.FromSlogHandler of
+// logr.ToSlogHandler) keeps that depth: without logcrumbs the handler's new
+// logger does not.
 //
 // # Values
 //
