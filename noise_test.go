@@ -282,6 +282,20 @@ func messagesOf(events []logcrumbstest.Event) string {
 	return strings.Join(out, ",")
 }
 
+// fillWithRepeats logs n errors of distinct fingerprints (logger's
+// FingerprintKey "fp"), each in a unit of its own and logged twice there,
+// the second a capture-once repeat that waits for Flush or the next event.
+func fillWithRepeats(t *testing.T, logger *slog.Logger, n int) {
+	t.Helper()
+	for i := range n {
+		ctx := logcrumbs.NewContext(context.Background())
+		err := fmt.Errorf("job %d: %w", i, errors.New("timeout"))
+		for range 2 { // the second one a repeat (capture once)
+			logger.ErrorContext(ctx, "job failed", "err", err, "fp", fmt.Sprint(t.Name(), i))
+		}
+	}
+}
+
 // TestDedupeFullTableMakesRoom: a long-running program that calls Flush
 // only as it exits fills the dedupe table with fingerprints whose repeats
 // wait for it; once their window has passed, they make room for new
@@ -298,13 +312,7 @@ func TestDedupeFullTableMakesRoom(t *testing.T) {
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: window, FingerprintKey: "fp"},
 	}))
-	for i := range n {
-		ctx := logcrumbs.NewContext(context.Background())
-		err := fmt.Errorf("job %d: %w", i, errors.New("timeout"))
-		for range 2 { // the second one a repeat (capture once)
-			logger.ErrorContext(ctx, "job failed", "err", err, "fp", fmt.Sprint(t.Name(), i))
-		}
-	}
+	fillWithRepeats(t, logger, n)
 	time.Sleep(window + window/2)
 	rec.Reset()
 	for range 3 {
@@ -364,13 +372,7 @@ func TestFlushAwaitsSummariesSentToMakeRoom(t *testing.T) {
 	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{
 		Options: logcrumbs.Options{Hub: rec.Hub(), DedupeWindow: window, FingerprintKey: "fp"},
 	}))
-	for i := range n {
-		ctx := logcrumbs.NewContext(context.Background())
-		err := fmt.Errorf("job %d: %w", i, errors.New("timeout"))
-		for range 2 { // the second one a repeat (capture once)
-			logger.ErrorContext(ctx, "job failed", "err", err, "fp", fmt.Sprint(t.Name(), i))
-		}
-	}
+	fillWithRepeats(t, logger, n)
 	time.Sleep(window + window/2)
 	// A new error makes room: the table's summaries go out in the background.
 	logger.ErrorContext(logcrumbs.NewContext(context.Background()), "sync failed", "err", errors.New("refused"))

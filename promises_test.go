@@ -142,27 +142,6 @@ func TestTagValuesCut(t *testing.T) {
 	}
 }
 
-// TestTagValuesWithoutNewlines: Sentry drops a tag whose value holds a
-// newline; a value of several lines is sent as one, its line breaks
-// spaces (the attribute stays whole in the log context).
-func TestTagValuesWithoutNewlines(t *testing.T) {
-	rec := logcrumbstest.New(t)
-	opts := rec.Options()
-	opts.TagKeys = []string{"query", "lf"}
-	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: opts}))
-	logger.ErrorContext(rec.Context(context.Background()), "slow query", "query", "SELECT *\r\nFROM t\nWHERE x", "lf", "\n")
-	ev := rec.OnlyEvent()
-	if got := ev.Tags["query"]; got != "SELECT *  FROM t WHERE x" {
-		t.Errorf("tag query = %q, want %q: Sentry drops a tag value with a newline", got, "SELECT *  FROM t WHERE x")
-	}
-	if got := ev.Tags["lf"]; got != " " {
-		t.Errorf("tag lf = %q, want %q", got, " ")
-	}
-	if got := ev.LogContext()["query"]; got != "SELECT *\r\nFROM t\nWHERE x" {
-		t.Errorf("log context query = %q, want the value whole", got)
-	}
-}
-
 // TestUserKeyDashFillsNoUser: UserKey "-" means no group fills the event's
 // user; the "user" group stays in the log context (gated, without user
 // info, to its id).

@@ -47,6 +47,7 @@ func Run(t *testing.T, d Driver) {
 		{"LastEventIDNotADroppedEvent", testLastEventIDNotADroppedEvent},
 		{"LastEventIDNotAPanickedEvent", testLastEventIDNotAPanickedEvent},
 		{"EventContents", testEventContents},
+		{"TagValuesOnOneLine", testTagValuesOnOneLine},
 		{"MessageEvent", testMessageEvent},
 		{"SecretKeysScrubbed", testSecretKeysScrubbed},
 		{"URLSecretsScrubbed", testURLSecretsScrubbed},
@@ -834,6 +835,22 @@ func testEventContents(t *testing.T, d Driver) {
 		t.Errorf("fingerprint %v", ev.Fingerprint)
 	}
 	checkChain(t, d, ev)
+}
+
+// TagValuesOnOneLine: Sentry drops a tag whose value holds a newline; a
+// TagKeys value of several lines is sent as one, its line breaks spaces,
+// and the log context keeps it whole.
+func testTagValuesOnOneLine(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) { o.TagKeys = []string{"query"} })
+	const query = "SELECT *\r\nFROM t\nWHERE x"
+	logger.Bind(rec.Context(context.Background())).Log(Error, "slow query", Field{"query", query})
+	ev := one(t, rec)
+	if got, want := ev.Tags["query"], "SELECT *  FROM t WHERE x"; got != want {
+		t.Errorf("tag query = %q, want %q", got, want)
+	}
+	if got := ev.LogContext()["query"]; got != query {
+		t.Errorf("log context query = %q, want the value whole", got)
+	}
 }
 
 // MessageEvent: an error record without an error is a message event with

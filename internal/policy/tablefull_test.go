@@ -44,6 +44,17 @@ func (c *collect) waitFor(n int) []*sentry.Event {
 	return append([]*sentry.Event(nil), c.events...)
 }
 
+// newCollected returns a client whose events a collect keeps.
+func newCollected(t *testing.T) (*collect, *sentry.Client) {
+	t.Helper()
+	tr := &collect{}
+	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, client
+}
+
 // fillTable fills p's dedupe table with maxFingerprints entries sent
 // through client, each event one second after the one before from at, and
 // each with one repeat pending, with a window of a minute. It returns the
@@ -72,11 +83,7 @@ func fillTable(t *testing.T, p *Process, client *sentry.Client, at time.Time) ti
 // is lost. (Before, they were not deduplicated until Flush: three of one
 // error were three events.)
 func TestFullTableMakesRoom(t *testing.T) {
-	tr := &collect{}
-	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, client := newCollected(t)
 	p := newProcess()
 	p.Unlimit(client)
 	at := fillTable(t, p, client, time.Now()).Add(2 * time.Minute)
@@ -112,11 +119,7 @@ func TestFullTableMakesRoom(t *testing.T) {
 // events after them are not dropped for them. Those past it are dropped
 // and counted.
 func TestFullTableSummariesRateLimited(t *testing.T) {
-	tr := &collect{}
-	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, client := newCollected(t)
 	p := newProcess() // 10 a second, a burst of 100
 	at := fillTable(t, p, client, time.Now()).Add(2 * time.Minute)
 	limited := stats.EventsRateLimited.Load()
@@ -147,11 +150,7 @@ func TestFullTableSummariesRateLimited(t *testing.T) {
 // room: it has no summary yet, and its repeats would be lost; once Sent,
 // Flush reports them.
 func TestFullTableKeepsEventsBeingSent(t *testing.T) {
-	tr := &collect{}
-	client, err := sentry.NewClient(sentry.ClientOptions{Transport: tr})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tr, client := newCollected(t)
 	p := newProcess()
 	p.Unlimit(client)
 	at := time.Now()
