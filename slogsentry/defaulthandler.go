@@ -63,6 +63,10 @@ type guardOut struct {
 	// come back here.
 	redirected atomic.Bool
 	flags      int // log's flags when NewHandler was called (see flagsCleared)
+	// maybe is set while a log.Logger's method was last seen writing to
+	// slog (see restored): log's own, perhaps, so that log's flags, set
+	// again, say nothing until log's writer is looked at.
+	maybe atomic.Bool
 }
 
 // The level and message of the record text writes: its built-in attributes
@@ -148,18 +152,29 @@ func (o *guardOut) flagsCleared() bool {
 // and writer of now. Only such a program pays for the look at the stack.
 // sure is false when a log.Logger's method is writing to slog: log's own
 // (log.Default()) or another's (slog.NewLogLogger), which the stack does
-// not tell apart; log's lock may be held, so restored is true.
+// not tell apart; log's lock may be held, so restored is true, and the next
+// record out of such a line looks again, whatever log's flags.
 func (o *guardOut) restored() (restored, sure bool) {
-	if !o.flagsCleared() {
+	maybe := o.maybe.Load()
+	if !maybe && !o.flagsCleared() {
 		return false, true
 	}
 	switch inLogBridge() {
 	case bridgeLog:
 		return true, true
 	case bridgeLogger:
+		if !maybe {
+			o.maybe.Store(true)
+		}
 		return true, false
 	}
-	return isSlogWriter(log.Writer()), true // log.Writer takes log's lock: not held here
+	if isSlogWriter(log.Writer()) { // log.Writer takes log's lock: not held here
+		return true, true
+	}
+	if maybe {
+		o.maybe.Store(false) // another log.Logger's
+	}
+	return false, true
 }
 
 // What inLogBridge sees on the stack.

@@ -260,3 +260,49 @@ func TestWrappedDefaultThroughNewLogLogger(t *testing.T) {
 		t.Errorf("%d breadcrumbs, want 2", n)
 	}
 }
+
+// TestRestoredDefaultAfterALoggerLine: after the restore of
+// TestRestoringTheDefaultHandler, a line of log's logger through its
+// methods (log.Default().Print, which the guard cannot tell from another
+// log.Logger's) and log's flags set again without log's writer (a deferred
+// restore of log's flags) must not leave the next record to loop back to
+// log's lock.
+func TestRestoredDefaultAfterALoggerLine(t *testing.T) {
+	if _, ok := slog.Default().Handler().(*slogsentry.Handler); ok {
+		t.Fatal("slog's default handler was replaced by an earlier test")
+	}
+	saved, savedFlags := slog.Default(), log.Flags()
+	var out bytes.Buffer
+	log.SetOutput(&out)
+	log.SetFlags(log.Lmsgprefix)
+	deadlocked := false
+	defer func() {
+		slog.SetDefault(saved)
+		if deadlocked {
+			return // log's lock is held for good
+		}
+		log.SetOutput(os.Stderr)
+		log.SetFlags(savedFlags)
+	}()
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	l := slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{Options: rec.Options()}))
+	slog.SetDefault(l)
+	slog.SetDefault(saved)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		log.Default().Print("legacy")
+		log.SetFlags(log.Lmsgprefix)
+		slog.InfoContext(ctx, "after the restore")
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		deadlocked = true
+		t.Fatal("slog.Info after the restore, log.Default().Print and log.SetFlags: logging deadlocked")
+	}
+	if want := "INFO legacy\nINFO INFO after the restore\n"; out.String() != want {
+		t.Errorf("wrote %q, want %q", out.String(), want)
+	}
+}
