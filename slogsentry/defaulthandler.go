@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,10 @@ type guardOut struct {
 	// come back here.
 	redirected atomic.Bool
 	flags      int // log's flags when NewHandler was called (see flagsCleared)
+	// maybe is set while a log.Logger's method was last seen writing to
+	// slog (see restored): log's own, perhaps, so that log's flags, set
+	// again, say nothing until log's writer is looked at.
+	maybe atomic.Bool
 }
 
 // The level and message of the record text writes: its built-in attributes
@@ -105,8 +110,17 @@ func (g *defaultGuard) Enabled(ctx context.Context, l slog.Level) bool {
 
 func (g *defaultGuard) Handle(ctx context.Context, r slog.Record) error {
 	if !g.out.redirected.Load() {
-		if isSlogDefault(slog.Default().Handler()) && !g.out.restored() { // log writes where it did: no loop
-			return g.next.Handle(ctx, r)
+		if isSlogDefault(slog.Default().Handler()) {
+			restored, sure := g.out.restored()
+			if !restored { // log writes where it did: no loop
+				return g.next.Handle(ctx, r)
+			}
+			if !sure {
+				// A log.Logger's output comes here, log's own (whose
+				// lock is held) or another's: written here, not by
+				// next, but no sign that log goes to slog.
+				return g.write(ctx, r)
+			}
 		}
 		// slog's default is another handler, or it was and slog's original
 		// default is back (slog.SetDefault(saved)), which does not give log
@@ -136,25 +150,68 @@ func (o *guardOut) flagsCleared() bool {
 // program itself (log.SetFlags(0)), with log's writer its own, are no
 // restore: next writes, as slog's default handler does, with log's flags
 // and writer of now. Only such a program pays for the look at the stack.
-func (o *guardOut) restored() bool {
-	if !o.flagsCleared() {
-		return false
+// sure is false when a log.Logger's method is writing to slog: log's own
+// (log.Default()) or another's (slog.NewLogLogger), which the stack does
+// not tell apart; log's lock may be held, so restored is true, and the next
+// record out of such a line looks again, whatever log's flags.
+func (o *guardOut) restored() (restored, sure bool) {
+	maybe := o.maybe.Load()
+	if !maybe && !o.flagsCleared() {
+		return false, true
 	}
-	return inLogBridge() || isSlogWriter(log.Writer()) // log.Writer takes log's lock: not held here
+	switch inLogBridge() {
+	case bridgeLog:
+		return true, true
+	case bridgeLogger:
+		if !maybe {
+			o.maybe.Store(true)
+		}
+		return true, false
+	}
+	if isSlogWriter(log.Writer()) { // log.Writer takes log's lock: not held here
+		return true, true
+	}
+	if maybe {
+		o.maybe.Store(false) // another log.Logger's
+	}
+	return false, true
 }
 
-// inLogBridge reports whether the log package's output, sent to slog by
-// slog.SetDefault, is what is being handled: log's lock is held.
-func inLogBridge() bool {
+// What inLogBridge sees on the stack.
+const (
+	bridgeNone   = iota // no log.Logger writing to slog
+	bridgeLog           // log's output (its lock held) sent to slog
+	bridgeLogger        // a log.Logger's method writing to slog: log's own or another's
+)
+
+// inLogBridge reports whether a log.Logger's output, sent to slog (by
+// slog.SetDefault for log's, by slog.NewLogLogger for another), is what is
+// being handled, and whether it is certainly log's: written by log's
+// functions (log.Print) or by slog's default handler.
+func inLogBridge() int {
 	var pcs [32]uintptr
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	bridged := false
 	for {
 		f, more := frames.Next()
-		if f.Function == "log/slog.(*handlerWriter).Write" {
-			return true
+		switch {
+		case f.Function == "log/slog.(*handlerWriter).Write":
+			bridged = true
+		case bridged && f.Function != "log.(*Logger).output":
+			// log.(*Logger).output's caller: log's functions, and the
+			// output slog's default handler writes with, use log's
+			// logger; its methods, on log.Default() or another logger,
+			// and a Write that is not a log.Logger's, may not.
+			if strings.HasPrefix(f.Function, "log.") && !strings.HasPrefix(f.Function, "log.(*Logger).") {
+				return bridgeLog
+			}
+			return bridgeLogger
 		}
 		if !more {
-			return false
+			if bridged {
+				return bridgeLogger
+			}
+			return bridgeNone
 		}
 	}
 }

@@ -211,3 +211,98 @@ func TestWrappedDefaultAfterSetFlagsZero(t *testing.T) {
 		t.Errorf("%d breadcrumbs, want 1", n)
 	}
 }
+
+// TestWrappedDefaultThroughNewLogLogger: a program that wraps slog's default
+// handler without making the wrapper the default, clears log's flags, and
+// hands the wrapper to a log.Logger of its own (slog.NewLogLogger, for an
+// http.Server's ErrorLog) has its slog records written as slog's default
+// handler writes them, where log writes now, after a line of that logger
+// too. (That line itself is written as when NewHandler was called: from
+// the stack, the guard cannot tell that logger from log's, whose lock may
+// be held.)
+func TestWrappedDefaultThroughNewLogLogger(t *testing.T) {
+	savedFlags, savedPrefix := log.Flags(), log.Prefix()
+	defer func() {
+		log.SetOutput(os.Stderr)
+		log.SetFlags(savedFlags)
+		log.SetPrefix(savedPrefix)
+	}()
+	var before, out bytes.Buffer
+	log.SetOutput(&before)
+	log.SetFlags(log.Lshortfile)
+	log.SetPrefix("")
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	h := slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{Options: rec.Options()})
+	log.SetFlags(0)
+	log.SetOutput(&out)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		slog.NewLogLogger(h, slog.LevelError).Print("accept failed")
+		slog.New(h).InfoContext(ctx, "cart loaded", "items", 3)
+		slog.New(h).InfoContext(ctx, "cart saved")
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("logging deadlocked")
+	}
+	if n := strings.Count(before.String()+out.String(), "ERROR accept failed\n"); n != 1 {
+		t.Errorf("the log.Logger's line written %d times (%q where log wrote when NewHandler was called, %q where it writes now), want once",
+			n, before.String(), out.String())
+	}
+	if want := "INFO cart loaded items=3\nINFO cart saved\n"; !strings.HasSuffix(out.String(), want) || strings.Contains(before.String(), "cart") {
+		t.Errorf("wrote %q where log wrote when NewHandler was called, %q where it writes now; want %q at the end where it writes now, as slog's default handler writes",
+			before.String(), out.String(), want)
+	}
+	if n := len(logcrumbs.FromContext(ctx).Breadcrumbs()); n != 2 {
+		t.Errorf("%d breadcrumbs, want 2", n)
+	}
+}
+
+// TestRestoredDefaultAfterALoggerLine: after the restore of
+// TestRestoringTheDefaultHandler, a line of log's logger through its
+// methods (log.Default().Print, which the guard cannot tell from another
+// log.Logger's) and log's flags set again without log's writer (a deferred
+// restore of log's flags) must not leave the next record to loop back to
+// log's lock.
+func TestRestoredDefaultAfterALoggerLine(t *testing.T) {
+	if _, ok := slog.Default().Handler().(*slogsentry.Handler); ok {
+		t.Fatal("slog's default handler was replaced by an earlier test")
+	}
+	saved, savedFlags := slog.Default(), log.Flags()
+	var out bytes.Buffer
+	log.SetOutput(&out)
+	log.SetFlags(log.Lmsgprefix)
+	deadlocked := false
+	defer func() {
+		slog.SetDefault(saved)
+		if deadlocked {
+			return // log's lock is held for good
+		}
+		log.SetOutput(os.Stderr)
+		log.SetFlags(savedFlags)
+	}()
+	rec := logcrumbstest.New(t)
+	ctx := rec.Context(context.Background())
+	l := slog.New(slogsentry.NewHandler(slog.Default().Handler(), slogsentry.Options{Options: rec.Options()}))
+	slog.SetDefault(l)
+	slog.SetDefault(saved)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		log.Default().Print("legacy")
+		log.SetFlags(log.Lmsgprefix)
+		slog.InfoContext(ctx, "after the restore")
+	}()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		deadlocked = true
+		t.Fatal("slog.Info after the restore, log.Default().Print and log.SetFlags: logging deadlocked")
+	}
+	if want := "INFO legacy\nINFO INFO after the restore\n"; out.String() != want {
+		t.Errorf("wrote %q, want %q", out.String(), want)
+	}
+}

@@ -150,7 +150,10 @@ type groupOrAttrs struct {
 // which SetDefault clears, so with log's flags 0 from the start it still
 // deadlocks), writes its records itself, as it writes them, to where the log
 // package wrote when NewHandler was called (its writer, prefix and flags
-// then; os.Stderr if SetDefault had already been called). Any other handler wrapping it still
+// then; os.Stderr if SetDefault had already been called). So is, when log's
+// flags were cleared after NewHandler, a line of a log.Logger of yours that
+// writes to the handler (slog.NewLogLogger): the stack does not tell it from
+// the log package's. Any other handler wrapping it still
 // deadlocks: build the handler to wrap instead; slog.NewTextHandler(os.Stderr,
 // nil) is the nearest to what the default handler writes.
 func NewHandler(next slog.Handler, opts Options) *Handler {
