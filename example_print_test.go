@@ -40,6 +40,6 @@ func ExamplePrintTransport() {
 	//   tags: route=/checkout
 	//   log: err="reserve item 42: out of stock" route=/checkout
 	//   breadcrumbs (2, oldest first):
-	//     info  slog: request started method=POST route=/checkout
-	//     debug slog: reserving stock item=42 quantity=2
+	//     info    slog: request started method=POST route=/checkout
+	//     debug   slog: reserving stock item=42 quantity=2
 }

@@ -247,7 +247,7 @@ func (p *printTransport) summary(b *bytes.Buffer, ev *sentry.Event) {
 		fmt.Fprintf(b, "  breadcrumbs (%d, oldest first):\n", len(ev.Breadcrumbs))
 	}
 	for _, bc := range ev.Breadcrumbs {
-		fmt.Fprintf(b, "    %s%-5s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, oneLine(bc.Category), oneLine(bc.Message))
+		fmt.Fprintf(b, "    %s%-7s %s: %s", p.when(bc.Timestamp, "15:04:05.000"), bc.Level, oneLine(bc.Category), oneLine(bc.Message))
 		writeMap(b, bc.Data)
 		b.WriteByte('\n')
 	}

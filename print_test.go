@@ -73,8 +73,8 @@ func TestPrintTransportSummary(t *testing.T) {
   fingerprint: checkout
   log: empty="" err="reserve: out of stock" user={"id":"u-1"}
   breadcrumbs (2, oldest first):
-    10:20:30.103 info  slog: request started method=GET n=3
-    10:20:30.118 debug zap: cache miss
+    10:20:30.103 info    slog: request started method=GET n=3
+    10:20:30.118 debug   zap: cache miss
 sentry log: 10:20:31.000 info retrying attempt=2
 `
 	if got := out.String(); got != want {
@@ -138,7 +138,7 @@ func TestPrintTransportThroughClient(t *testing.T) {
   exception: *errors.errorString: timeout
   log: err=timeout
   breadcrumbs (1, oldest first):
-    info  slog: fetching invoice id=7
+    info    slog: fetching invoice id=7
 sentry log: info retrying with the replica logcrumbs.logger=slog
 `
 	if got != want {
@@ -236,7 +236,7 @@ func TestPrintTransportOneLine(t *testing.T) {
 	client.Flush(time.Second)
 	got := out.String()
 	for _, want := range []string{
-		`    info  slog: "step one\nstep two" cr="a\rb" note="red\x1b[31m"` + "\n",
+		`    info    slog: "step one\nstep two" cr="a\rb" note="red\x1b[31m"` + "\n",
 		`  exception: *errors.joinError: "disk full\nretry later"` + "\n",
 		`sentry log: info "step one\nstep two" cr="a\rb" logcrumbs.logger=slog note="red\x1b[31m"` + "\n",
 	} {
@@ -282,5 +282,32 @@ func TestPrintTransportKeysOnOneLine(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %s:\n%q", want, got)
 		}
+	}
+}
+
+// TestPrintTransportBreadcrumbLevelsAligned: the categories of breadcrumbs
+// start in one column whatever their level; "warning", Sentry's longest,
+// pushed its row two columns right of the others.
+func TestPrintTransportBreadcrumbLevelsAligned(t *testing.T) {
+	var out bytes.Buffer
+	tr := logcrumbs.PrintTransport(&out, logcrumbs.PrintOptions{OmitTimes: true})
+	ev := &sentry.Event{Level: sentry.LevelError, Message: "failed"}
+	for _, l := range []sentry.Level{sentry.LevelDebug, sentry.LevelInfo, sentry.LevelWarning, sentry.LevelError, sentry.LevelFatal} {
+		ev.Breadcrumbs = append(ev.Breadcrumbs, &sentry.Breadcrumb{Level: l, Category: "slog", Message: "step"})
+	}
+	tr.SendEvent(ev)
+	col := -1
+	for _, line := range strings.Split(out.String(), "\n") {
+		i := strings.Index(line, " slog: step")
+		if i < 0 {
+			continue
+		}
+		if col >= 0 && i != col {
+			t.Errorf("breadcrumb %q: category at column %d, want %d as the rows before:\n%s", line, i, col, out.String())
+		}
+		col = i
+	}
+	if col < 0 {
+		t.Fatalf("no breadcrumbs printed:\n%s", out.String())
 	}
 }

@@ -27,8 +27,8 @@ func TestDemoPrintsTheFailingRequestsEvent(t *testing.T) {
 		"    caused by: *errors.errorString: out of stock\n",
 		"  tags: route=/checkout\n",
 		"  breadcrumbs (3, oldest first):\n",
-		" info  slog: request started method=GET route=/checkout\n",
-		" debug slog: warehouse query item=42 warehouse=eu-1\n",
+		" info    slog: request started method=GET route=/checkout\n",
+		" debug   slog: warehouse query item=42 warehouse=eu-1\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
