@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,6 +56,10 @@ type Recorder struct {
 	tb  testing.TB
 	hub *sentry.Hub
 	tr  *transport
+	// closed is set once the test's cleanup closed the client (whose
+	// Close sent what it had batched): Logs then has nothing to flush,
+	// and a flush of a closed client waits its whole timeout.
+	closed *atomic.Bool
 }
 
 // New returns a Recorder for the test tb. configure, if given, may set
@@ -96,11 +101,13 @@ func newRecorder(tb testing.TB, configure []func(*sentry.ClientOptions)) *Record
 	// metrics batchers): stop them when the test ends, so that a suite
 	// leaves no goroutine (goleak) and no client behind; and tell Flush,
 	// which would wait its whole timeout for a closed client.
+	closed := new(atomic.Bool)
 	tb.Cleanup(func() {
 		client.Close()
 		policy.Default().Closed(client) // a later Flush does not wait for it
+		closed.Store(true)
 	})
-	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr}
+	return &Recorder{tb: tb, hub: sentry.NewHub(client, sentry.NewScope()), tr: tr, closed: closed}
 }
 
 // Hub returns the hub that sends to the Recorder.
@@ -157,7 +164,9 @@ func (r *Recorder) Sent() []*sentry.Event { return r.tr.sent() }
 // levels and Options.LogsOnEvent sent, as sentry-go built them (after the
 // client's BeforeSendLog).
 func (r *Recorder) Logs() []sentry.Log {
-	r.hub.Flush(2 * time.Second)
+	if !r.closed.Load() {
+		r.hub.Flush(2 * time.Second)
+	}
 	var out []sentry.Log
 	for _, ev := range r.tr.sent() {
 		if ev.Type == "log" {

@@ -225,3 +225,24 @@ func TestLogs(t *testing.T) {
 		t.Errorf("%d events, want 1", n)
 	}
 }
+
+// TestLogsAfterTheTestEnded: a Recorder read after its test's cleanup
+// closed its client (a parent test checking what its subtests sent)
+// returns the logs the close sent at once; it waited Flush's 2 seconds for
+// the closed client.
+func TestLogsAfterTheTestEnded(t *testing.T) {
+	var rec *logcrumbstest.Recorder
+	t.Run("inner", func(t *testing.T) {
+		rec = logcrumbstest.New(t)
+		l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options(), LogsLevel: slog.LevelInfo}))
+		l.InfoContext(rec.Context(context.Background()), "hello")
+	})
+	start := time.Now()
+	logs := rec.Logs()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Logs after the test ended took %v, want at once", d)
+	}
+	if len(logs) != 1 || logs[0].Body != "hello" {
+		t.Errorf("logs %+v, want the one sent before the test ended", logs)
+	}
+}
