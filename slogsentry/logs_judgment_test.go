@@ -61,17 +61,3 @@ func TestLogsTraceLevel(t *testing.T) {
 		}
 	}
 }
-
-// TestLogsOrigin: sentry-go's integrations mark their logs with
-// "sentry.origin" ("auto.log.slog"); logcrumbs' logs carry none (Sentry
-// reads a missing origin as "manual"), and name their logger under
-// "logcrumbs.logger". Adding it costs a map entry a log.
-func TestLogsOrigin(t *testing.T) {
-	t.Skip("judgment call: no sentry.origin on logcrumbs' logs; see the comment")
-	rec := logcrumbstest.New(t)
-	l := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options(), LogsLevel: slog.LevelInfo}))
-	l.InfoContext(rec.Context(context.Background()), "hello")
-	if logs := rec.Logs(); len(logs) != 1 || !strings.HasPrefix(logs[0].Attributes["sentry.origin"].AsString(), "auto.log.") {
-		t.Errorf("no sentry.origin of an integration")
-	}
-}

@@ -99,6 +99,7 @@ func testLogsAtLevel(t *testing.T, d Driver) {
 		"g.inner":          `{"value":3,"type":"integer"}`,
 		"g.h.deep":         `{"value":"x","type":"string"}`,
 		"logcrumbs.logger": fmt.Sprintf(`{"value":%q,"type":"string"}`, d.Category),
+		"sentry.origin":    `{"value":"auto.log.logcrumbs","type":"string"}`,
 	} {
 		v, ok := info.Attributes[key]
 		if got := js(v); !ok || got != want {

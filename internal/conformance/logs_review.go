@@ -119,7 +119,7 @@ func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
 	log := logger.Bind(rec.Context(context.Background()))
 	log.Log(Info, "grouped", Field{"sentry", Group{{"environment", "staging"}, {"release", "cfg"}}})
 	log.Log(Info, "flat", Field{"sentry.environment", "staging"}, Field{"sentry.release", "cfg"},
-		Field{"attr.sentry.release", "theirs"})
+		Field{"attr.sentry.release", "theirs"}, Field{"sentry.origin", "mine"})
 	// Values of every kind: a duration and a nil are no text, number or
 	// boolean, and took another path to the log than those.
 	log.Log(Info, "kinds", Field{"sentry.timeout", 2 * time.Second}, Field{"sentry.none", nil})
@@ -158,6 +158,8 @@ func testLogsSentryKeysNotOverwritten(t *testing.T, d Driver) {
 		}
 		if l.Body == "flat" {
 			want["attr.attr.sentry.release"] = "theirs"
+			want["sentry.origin"] = "auto.log.logcrumbs"
+			want["attr.sentry.origin"] = "mine"
 		}
 		bad := false
 		for k, v := range want {

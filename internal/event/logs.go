@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/getsentry/sentry-go"
+	"github.com/getsentry/sentry-go/attribute"
 
 	"github.com/logcrumbs/logcrumbs/internal/buffer"
 	"github.com/logcrumbs/logcrumbs/internal/policy"
@@ -24,6 +25,13 @@ const timeKey = "logcrumbs.time"
 
 // loggerKey is the attribute naming the record's logger.
 const loggerKey = "logcrumbs.logger"
+
+// origin is the "sentry.origin" of every log logcrumbs sends: Sentry's
+// trace-origin form (auto.<category>.<integration>), as sentry-go's own
+// integrations mark theirs ("auto.log.slog"), so that Sentry does not take
+// them for logs sent by hand ("manual", an origin's absence). The logger
+// is named under loggerKey.
+const origin = "auto.log.logcrumbs"
 
 // noMessage is the body of a record logged without a message (zerolog's
 // Send, slog's Error("", ...)): sentry-go drops a log whose body is empty,
@@ -88,6 +96,7 @@ func (b *Builder) logger(client *sentry.Client, fallback *sentry.Hub) *logsCache
 	// the fallback hub (see loggerContext).
 	ctx := &loggerContext{Context: context.Background(), hub: sentry.NewHub(client, sentry.NewScope())}
 	logger := sentry.NewLogger(ctx)
+	logger.SetAttributes(attribute.String("sentry.origin", origin))
 	if fallback != nil {
 		ctx.hub = fallback // before c is shared: b.logs.Store publishes it
 	}
