@@ -228,10 +228,35 @@ func (w *startedWriter) ReadFrom(r io.Reader) (int64, error) {
 // http.ResponseController's Flush, which calls it, still reports it. The
 // writer beneath is reached as http.ResponseController reaches it, through
 // the Unwrap of another middleware's writer that offers nothing else;
-// http.ErrNotSupported when none can flush.
+// http.ErrNotSupported when none can flush: then nothing was sent, and the
+// response has not started (http.TimeoutHandler's writer buffers it all; a
+// panic after such a Flush can still be a 500, and a header still name a
+// later event).
 func (w *startedWriter) FlushError() error {
+	if !canFlush(w.ResponseWriter) {
+		return http.ErrNotSupported
+	}
 	w.start()
 	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// canFlush reports whether http.ResponseController finds a flusher in rw,
+// as its Flush looks for one: rw or a writer beneath, through each
+// writer's Unwrap.
+func canFlush(rw http.ResponseWriter) bool {
+	for rw != nil {
+		switch t := rw.(type) {
+		case *startedWriter: // a Middleware's this one is nested in: its own flusher is no answer
+			rw = t.ResponseWriter
+		case interface{ FlushError() error }, http.Flusher:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = t.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 func (w *startedWriter) Flush() { _ = w.FlushError() }
