@@ -70,3 +70,66 @@ func quietServer(t *testing.T, h http.Handler) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// TestMiddlewareRecoverAfterSwitchingProtocols: 101 Switching Protocols is
+// a final status (net/http sends it as the response, unlike the other 1xx):
+// a panic after it cannot become a 500, and is aborted.
+func TestMiddlewareRecoverAfterSwitchingProtocols(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Upgrade", "example/1")
+			w.WriteHeader(http.StatusSwitchingProtocols)
+			panic("after the upgrade")
+		}))
+	resp, p := serve(h, "/upgrade")
+	if p != http.ErrAbortHandler {
+		t.Errorf("panicked %v with status %d sent, want http.ErrAbortHandler", p, resp.Code)
+	}
+	rec.OnlyEvent()
+}
+
+// TestMiddlewareRecover500LeavesTheHandlersBodyHeaders: the 500 a recovered
+// panic answers has no body; the headers the handler set for the body it
+// meant to send (its type, a download's file name, caching, validators) do
+// not describe it, and a cache or a browser would take them at their word
+// (a 500 cached for an hour, an empty report.pdf saved). Others stay: CORS
+// (the client's script reads the status and the event ID), Content-Encoding
+// (a compressing middleware's, go.dev/issue/66343).
+func TestMiddlewareRecover500LeavesTheHandlersBodyHeaders(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})
+	srv := quietServer(t, mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "https://app.example")
+		h.Set("Access-Control-Expose-Headers", "X-Sentry-Event-ID")
+		h.Set("Content-Type", "application/pdf")
+		h.Set("Content-Disposition", `attachment; filename="report.pdf"`)
+		h.Set("Cache-Control", "public, max-age=3600")
+		h.Set("Expires", "Sun, 06 Dec 2026 10:00:00 GMT")
+		h.Set("ETag", `"v1"`)
+		h.Set("Last-Modified", "Sat, 05 Dec 2026 08:00:00 GMT")
+		panic("rendering the report")
+	})))
+	res, err := http.Get(srv.URL + "/report.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", res.StatusCode)
+	}
+	for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control", "Expires", "ETag", "Last-Modified"} {
+		if v := res.Header.Get(k); v != "" {
+			t.Errorf("the 500 has the handler's %s: %s", k, v)
+		}
+	}
+	for _, k := range []string{"Access-Control-Allow-Origin", "Access-Control-Expose-Headers"} {
+		if res.Header.Get(k) == "" {
+			t.Errorf("the 500 lost the handler's %s", k)
+		}
+	}
+	if id := res.Header.Get("X-Sentry-Event-ID"); id != string(rec.OnlyEvent().EventID) {
+		t.Errorf("X-Sentry-Event-ID %q, want the panic's event", id)
+	}
+}
