@@ -16,8 +16,10 @@ type MiddlewareOptions struct {
 	// Options shape the event of a panic, as they shape every event.
 	Options
 
-	// Recover, when true, answers 500 Internal Server Error after reporting
-	// a panic, instead of panicking again for the server's own recovery
+	// Recover, when true, answers 500 Internal Server Error (no body, and
+	// none of the headers the handler set for the body it meant to send:
+	// Content-Type, Content-Disposition, caching and validators) after
+	// reporting a panic, instead of panicking again for the server's own recovery
 	// (net/http logs it and drops the connection). A response that has
 	// started (a status sent, a byte of body written or flushed, by the
 	// handler, or by the router of a Middleware this one is nested in
@@ -177,9 +179,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if sw.responseStarted() || startedAbove(parent, sw.Header()) {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
-					// No body follows: a length the handler declared for
-					// the one it meant to write would cut the 500 short.
-					sw.Header().Del("Content-Length")
+					// No body follows: the headers the handler set for
+					// the one it meant to write do not describe it (a
+					// length would cut the 500 short; a cache, a browser
+					// would keep or save it as that body). Others stay:
+					// CORS, and Content-Encoding, a compressing
+					// middleware's (as http.Error, go.dev/issue/66343).
+					for _, k := range bodyHeaders {
+						sw.Header().Del(k)
+					}
 					sw.WriteHeader(http.StatusInternalServerError) // with the panic's event ID, if asked
 				}
 			}()
@@ -192,6 +200,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			}
 		})
 	}
+}
+
+// bodyHeaders are the headers of a response's body that a recovered
+// panic's 500 (with none) does not keep: those http.ServeContent drops from
+// its error answers but Content-Encoding, and the body's length, type, file
+// name, range and expiry.
+var bodyHeaders = [...]string{
+	"Content-Length", "Content-Type", "Content-Disposition", "Content-Range",
+	"Cache-Control", "Expires", "Etag", "Last-Modified",
 }
 
 // The canonical forms of sentry-go's trace header names, for header.

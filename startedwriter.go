@@ -17,7 +17,7 @@ import (
 
 // startedWriter is the http.ResponseWriter a handler gets from Middleware
 // with Recover or EventIDHeader: it notes whether the response has started
-// (a status other than 1xx, a byte of body, a flush or a hijack), after
+// (a status other than an informational 1xx, a byte of body, a flush or a hijack), after
 // which a 500 can no longer be sent and a recovered panic must abort the
 // response instead, and, as it starts, sets the event ID header when the
 // request sent an event. The handler may write from other goroutines,
@@ -204,7 +204,9 @@ func (w *startedWriter) start() {
 }
 
 func (w *startedWriter) WriteHeader(code int) {
-	if code >= 200 || code < 100 {
+	// A 1xx is informational (103 Early Hints), but for 101 Switching
+	// Protocols, which net/http sends as the response.
+	if code >= 200 || code < 100 || code == http.StatusSwitchingProtocols {
 		w.start()
 	}
 	w.ResponseWriter.WriteHeader(code)
