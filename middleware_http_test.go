@@ -2,6 +2,8 @@ package logcrumbs_test
 
 import (
 	"errors"
+	"fmt"
+	"github.com/getsentry/sentry-go"
 	"io"
 	"log"
 	"log/slog"
@@ -133,3 +135,41 @@ func TestMiddlewareRecover500LeavesTheHandlersBodyHeaders(t *testing.T) {
 		t.Errorf("X-Sentry-Event-ID %q, want the panic's event", id)
 	}
 }
+
+// TestMiddlewareLeavesTheRequestBodyAlone: a client that does not collect
+// request bodies (sentry-go's default, without SendDefaultPII or
+// DataCollection.HTTPBodies) gets none, so the handler reads the body
+// net/http gave, not a copy kept of it as it reads (up to 10 KiB a
+// request, for nothing). A client that collects them still gets the body
+// in the event of a request that read it.
+func TestMiddlewareLeavesTheRequestBodyAlone(t *testing.T) {
+	for _, pii := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SendDefaultPII=%v", pii), func(t *testing.T) {
+			rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = pii })
+			body := &countingBody{Reader: strings.NewReader(`{"note":"hello"}`)}
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})(
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if !pii && r.Body != io.ReadCloser(body) {
+						t.Errorf("the handler reads a %T, not the request's body", r.Body)
+					}
+					_, _ = io.ReadAll(r.Body)
+					panic("after reading the body")
+				}))
+			req := httptest.NewRequest("POST", "/notes", nil)
+			req.Header.Set("Content-Type", "application/json")
+			req.Body = body
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			if req.Body != io.ReadCloser(body) {
+				t.Errorf("the caller's request now has a body of %T", req.Body)
+			}
+			data := rec.OnlyEvent().Request.Data
+			if want := map[bool]string{true: `{"note":"hello"}`}[pii]; data != want {
+				t.Errorf("the event's request data %q, want %q", data, want)
+			}
+		})
+	}
+}
+
+type countingBody struct{ io.Reader }
+
+func (*countingBody) Close() error { return nil }
