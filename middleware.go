@@ -3,6 +3,7 @@ package logcrumbs
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
 
@@ -139,9 +140,17 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 				sentry.ContinueTrace(hub, trace, bag)
 			})
 			defer trail.Release()
-			trail.MarkAdopts() // one request's: a nested Middleware's events are its (see endNested)
-			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
-			r = r.WithContext(ctx)
+			trail.MarkAdopts()     // one request's: a nested Middleware's events are its (see endNested)
+			r = r.WithContext(ctx) // the caller's request is left as it was
+			hub := sentry.GetHubFromContext(ctx)
+			body := r.Body
+			hub.Scope().SetRequest(r)
+			if !collectsBodies(hub.Client()) {
+				// SetRequest has the handler read the body through a
+				// copy for the event, kept whether or not the client
+				// sends it (by default, it does not).
+				r.Body = body
+			}
 			if sw != nil {
 				sw.ctx = ctx
 			}
@@ -200,6 +209,31 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			}
 		})
 	}
+}
+
+// bodyPolicy is whether a client collects request bodies, remembered for
+// the last client asked (a program has one): its DataCollection is fixed
+// when it is made, and reading it copies it.
+type bodyPolicy struct {
+	client  *sentry.Client
+	collect bool
+}
+
+var lastBodyPolicy atomic.Pointer[bodyPolicy]
+
+// collectsBodies reports whether client c (nil when there is none) puts the
+// body of an incoming request in its events.
+func collectsBodies(c *sentry.Client) bool {
+	if !c.IsEnabled() {
+		return false
+	}
+	if p := lastBodyPolicy.Load(); p != nil && p.client == c {
+		return p.collect
+	}
+	dc := c.GetDataCollection()
+	p := &bodyPolicy{client: c, collect: dc.CollectHTTPBody(sentry.BodyIncomingRequest)}
+	lastBodyPolicy.Store(p)
+	return p.collect
 }
 
 // bodyHeaders are the headers of a response's body that a recovered
