@@ -1,6 +1,7 @@
 package logcrumbs_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/getsentry/sentry-go"
@@ -173,3 +174,53 @@ func TestMiddlewareLeavesTheRequestBodyAlone(t *testing.T) {
 type countingBody struct{ io.Reader }
 
 func (*countingBody) Close() error { return nil }
+
+// multiError is an error a program may panic with by value: a struct whose
+// slice makes it incomparable with ==.
+type multiError struct{ errs []error }
+
+func (e multiError) Error() string { return errors.Join(e.errs...).Error() }
+
+// TestNestedPanicOfAnIncomparableValueIsOneEvent: a panic going on up
+// through a nested Middleware (a sub-router's, without Recover) or a job
+// that reported it is the same panic to the Middleware that recovers it,
+// though its value (a struct holding a slice) cannot be compared with ==:
+// one event, not two.
+func TestNestedPanicOfAnIncomparableValueIsOneEvent(t *testing.T) {
+	for _, inner := range []string{"Middleware", "RunJob"} {
+		t.Run(inner, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			boom := func() { panic(multiError{errs: []error{errors.New("a"), errors.New("b")}}) }
+			var app http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if inner == "RunJob" {
+					_ = logcrumbs.RunJob(r.Context(), "render", logcrumbs.JobOptions{Options: rec.Options()}, func(context.Context) error {
+						boom()
+						return nil
+					})
+				}
+				boom()
+			})
+			if inner == "Middleware" {
+				app = logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(app)
+			}
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(app)
+			resp, p := serve(h, "/x")
+			if p != nil || resp.Code != http.StatusInternalServerError {
+				t.Errorf("panicked %v, status %d, want a 500", p, resp.Code)
+			}
+			if evs := rec.Events(); len(evs) != 1 {
+				t.Errorf("%d events, want 1: %s", len(evs), eventMessages(evs))
+			} else if id := resp.Header().Get("X-Sentry-Event-ID"); id != string(evs[0].EventID) {
+				t.Errorf("X-Sentry-Event-ID %q, want the panic's event %q", id, evs[0].EventID)
+			}
+		})
+	}
+}
+
+func eventMessages(evs []logcrumbstest.Event) string {
+	var out []string
+	for _, ev := range evs {
+		out = append(out, ev.Message)
+	}
+	return strings.Join(out, "; ")
+}
