@@ -224,3 +224,25 @@ func eventMessages(evs []logcrumbstest.Event) string {
 	}
 	return strings.Join(out, "; ")
 }
+
+// TestJobPanicThroughMiddlewareNamesItsEvent: a job's panic going on up to
+// the Middleware that recovers it is one event, the job's, and the
+// request's: the 500's EventIDHeader names it (as a record capture once
+// folds into an earlier event names that one).
+func TestJobPanicThroughMiddlewareNamesItsEvent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_ = logcrumbs.RunJob(r.Context(), "render", logcrumbs.JobOptions{Options: rec.Options()}, func(context.Context) error {
+				panic(errors.New("template missing"))
+			})
+		}))
+	resp, p := serve(h, "/page")
+	if p != nil || resp.Code != http.StatusInternalServerError {
+		t.Fatalf("panicked %v, status %d, want a 500", p, resp.Code)
+	}
+	ev := rec.OnlyEvent()
+	if id := resp.Header().Get("X-Sentry-Event-ID"); id != string(ev.EventID) {
+		t.Errorf("X-Sentry-Event-ID %q, want the job's panic's event %q (%s)", id, ev.EventID, ev.Message)
+	}
+}
