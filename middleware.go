@@ -176,6 +176,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// of it here, as RunJob tells the unit running it.
 					prior, reported := unit.Of(ctx).ReportedAs(p)
 					ev := esc.CapturePanic(ctx, p, r.Method+" "+r.URL.Path)
+					if ev.ID == "" && prior.ID != "" {
+						// Reported already, by a job or a nested
+						// Middleware it went on up through (or a
+						// logger's Panic record): the request's event
+						// too, for LastEventID and the EventIDHeader of
+						// the 500, as a record capture once folds into
+						// an earlier event is.
+						trail.NoteEventNamed(prior)
+					}
 					if !opts.Recover {
 						if ev.ID == "" {
 							ev = prior
