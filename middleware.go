@@ -3,6 +3,7 @@ package logcrumbs
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/getsentry/sentry-go"
 
@@ -16,8 +17,10 @@ type MiddlewareOptions struct {
 	// Options shape the event of a panic, as they shape every event.
 	Options
 
-	// Recover, when true, answers 500 Internal Server Error after reporting
-	// a panic, instead of panicking again for the server's own recovery
+	// Recover, when true, answers 500 Internal Server Error (no body, and
+	// none of the headers the handler set for the body it meant to send:
+	// Content-Type, Content-Disposition, caching and validators) after
+	// reporting a panic, instead of panicking again for the server's own recovery
 	// (net/http logs it and drops the connection). A response that has
 	// started (a status sent, a byte of body written or flushed, by the
 	// handler, or by the router of a Middleware this one is nested in
@@ -41,10 +44,12 @@ type MiddlewareOptions struct {
 	// EventIDHeader, when not empty, names a response header (such as
 	// "X-Sentry-Event-ID") that Middleware sets to the request's
 	// LastEventID when the response starts (the handler's first
-	// WriteHeader with a status of 200 or more, Write, Flush or ReadFrom,
-	// else the end of the handler, when net/http sends its implicit 200)
-	// after the request sent an event: a logged error, a hand capture, or
-	// (with Recover) the panic whose 500 Middleware writes. An event sent
+	// WriteHeader with a final status, 101 or 200 or more, Write, Flush (of
+	// a writer beneath that can flush) or ReadFrom, else the end of the
+	// handler, when net/http sends its implicit 200) after the request sent
+	// an event: a logged error, a hand capture, or (with Recover) the panic
+	// whose 500 Middleware writes, or the event of a job or a nested
+	// Middleware the panic went on up through. An event sent
 	// after the response started cannot be named: headers are sent with
 	// the status, and a trailer is not worth its cost to clients. A header
 	// the handler set itself is kept. With Middlewares nested (a router's
@@ -137,9 +142,17 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 				sentry.ContinueTrace(hub, trace, bag)
 			})
 			defer trail.Release()
-			trail.MarkAdopts() // one request's: a nested Middleware's events are its (see endNested)
-			sentry.GetHubFromContext(ctx).Scope().SetRequest(r)
-			r = r.WithContext(ctx)
+			trail.MarkAdopts()     // one request's: a nested Middleware's events are its (see endNested)
+			r = r.WithContext(ctx) // the caller's request is left as it was
+			hub := sentry.GetHubFromContext(ctx)
+			body := r.Body
+			hub.Scope().SetRequest(r)
+			if !collectsBodies(hub.Client()) {
+				// SetRequest has the handler read the body through a
+				// copy for the event, kept whether or not the client
+				// sends it (by default, it does not).
+				r.Body = body
+			}
 			if sw != nil {
 				sw.ctx = ctx
 			}
@@ -165,6 +178,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// of it here, as RunJob tells the unit running it.
 					prior, reported := unit.Of(ctx).ReportedAs(p)
 					ev := esc.CapturePanic(ctx, p, r.Method+" "+r.URL.Path)
+					if ev.ID == "" && prior.ID != "" {
+						// Reported already, by a job or a nested
+						// Middleware it went on up through (or a
+						// logger's Panic record): the request's event
+						// too, for LastEventID and the EventIDHeader of
+						// the 500, as a record capture once folds into
+						// an earlier event is.
+						trail.NoteEventNamed(prior)
+					}
 					if !opts.Recover {
 						if ev.ID == "" {
 							ev = prior
@@ -177,9 +199,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					if sw.responseStarted() || startedAbove(parent, sw.Header()) {
 						panic(http.ErrAbortHandler) // too late for a 500
 					}
-					// No body follows: a length the handler declared for
-					// the one it meant to write would cut the 500 short.
-					sw.Header().Del("Content-Length")
+					// No body follows: the headers the handler set for
+					// the one it meant to write do not describe it (a
+					// length would cut the 500 short; a cache, a browser
+					// would keep or save it as that body). Others stay:
+					// CORS, and Content-Encoding, a compressing
+					// middleware's (as http.Error, go.dev/issue/66343).
+					for _, k := range bodyHeaders {
+						sw.Header().Del(k)
+					}
 					sw.WriteHeader(http.StatusInternalServerError) // with the panic's event ID, if asked
 				}
 			}()
@@ -192,6 +220,40 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			}
 		})
 	}
+}
+
+// bodyPolicy is whether a client collects request bodies, remembered for
+// the last client asked (a program has one): its DataCollection is fixed
+// when it is made, and reading it copies it.
+type bodyPolicy struct {
+	client  *sentry.Client
+	collect bool
+}
+
+var lastBodyPolicy atomic.Pointer[bodyPolicy]
+
+// collectsBodies reports whether client c (nil when there is none) puts the
+// body of an incoming request in its events.
+func collectsBodies(c *sentry.Client) bool {
+	if !c.IsEnabled() {
+		return false
+	}
+	if p := lastBodyPolicy.Load(); p != nil && p.client == c {
+		return p.collect
+	}
+	dc := c.GetDataCollection()
+	p := &bodyPolicy{client: c, collect: dc.CollectHTTPBody(sentry.BodyIncomingRequest)}
+	lastBodyPolicy.Store(p)
+	return p.collect
+}
+
+// bodyHeaders are the headers of a response's body that a recovered
+// panic's 500 (with none) does not keep: those http.ServeContent drops from
+// its error answers but Content-Encoding, and the body's length, type, file
+// name, range and expiry.
+var bodyHeaders = [...]string{
+	"Content-Length", "Content-Type", "Content-Disposition", "Content-Range",
+	"Cache-Control", "Expires", "Etag", "Last-Modified",
 }
 
 // The canonical forms of sentry-go's trace header names, for header.

@@ -17,7 +17,7 @@ import (
 
 // startedWriter is the http.ResponseWriter a handler gets from Middleware
 // with Recover or EventIDHeader: it notes whether the response has started
-// (a status other than 1xx, a byte of body, a flush or a hijack), after
+// (a status other than an informational 1xx, a byte of body, a flush or a hijack), after
 // which a 500 can no longer be sent and a recovered panic must abort the
 // response instead, and, as it starts, sets the event ID header when the
 // request sent an event. The handler may write from other goroutines,
@@ -204,7 +204,9 @@ func (w *startedWriter) start() {
 }
 
 func (w *startedWriter) WriteHeader(code int) {
-	if code >= 200 || code < 100 {
+	// A 1xx is informational (103 Early Hints), but for 101 Switching
+	// Protocols, which net/http sends as the response.
+	if code >= 200 || code < 100 || code == http.StatusSwitchingProtocols {
 		w.start()
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -228,10 +230,35 @@ func (w *startedWriter) ReadFrom(r io.Reader) (int64, error) {
 // http.ResponseController's Flush, which calls it, still reports it. The
 // writer beneath is reached as http.ResponseController reaches it, through
 // the Unwrap of another middleware's writer that offers nothing else;
-// http.ErrNotSupported when none can flush.
+// http.ErrNotSupported when none can flush: then nothing was sent, and the
+// response has not started (http.TimeoutHandler's writer buffers it all; a
+// panic after such a Flush can still be a 500, and a header still name a
+// later event).
 func (w *startedWriter) FlushError() error {
+	if !canFlush(w.ResponseWriter) {
+		return http.ErrNotSupported
+	}
 	w.start()
 	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// canFlush reports whether http.ResponseController finds a flusher in rw,
+// as its Flush looks for one: rw or a writer beneath, through each
+// writer's Unwrap.
+func canFlush(rw http.ResponseWriter) bool {
+	for rw != nil {
+		switch t := rw.(type) {
+		case *startedWriter: // a Middleware's this one is nested in: its own flusher is no answer
+			rw = t.ResponseWriter
+		case interface{ FlushError() error }, http.Flusher:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = t.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 func (w *startedWriter) Flush() { _ = w.FlushError() }

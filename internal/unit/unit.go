@@ -749,18 +749,45 @@ func samePanic(a, b any) (same bool) {
 	defer func() {
 		if recover() != nil { // incomparable dynamic types: compare identity
 			va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-			same = va.Type() == vb.Type() && canPoint(va) && va.Pointer() == vb.Pointer()
+			same = va.Type() == vb.Type() && sameValue(va, vb)
 		}
 	}()
 	return a == b
 }
 
-func canPoint(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Map, reflect.Slice, reflect.Func, reflect.Pointer, reflect.Chan:
+// sameValue reports whether va and vb, of one type, are copies of one value:
+// a map, slice, func or chan the same one (a slice of the same length), a
+// struct or array whose every field or element is, a comparable value ==
+// (a struct holding a slice, an error panicked by value, is the panic that
+// went on up through a nested unit, not another).
+func sameValue(va, vb reflect.Value) bool {
+	switch va.Kind() {
+	case reflect.Map, reflect.Func, reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		return va.Pointer() == vb.Pointer()
+	case reflect.Slice:
+		return va.Pointer() == vb.Pointer() && va.Len() == vb.Len()
+	case reflect.Struct:
+		for i := range va.NumField() {
+			if !sameValue(va.Field(i), vb.Field(i)) {
+				return false
+			}
+		}
 		return true
+	case reflect.Array:
+		for i := range va.Len() {
+			if !sameValue(va.Index(i), vb.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Interface:
+		if va.IsNil() || vb.IsNil() {
+			return va.IsNil() && vb.IsNil()
+		}
+		ea, eb := va.Elem(), vb.Elem()
+		return ea.Type() == eb.Type() && sameValue(ea, eb)
 	}
-	return false
+	return va.Equal(vb)
 }
 
 // addTrail merges the unit's trail into an event other code captured, as
