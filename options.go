@@ -78,11 +78,13 @@ type Options struct {
 	// line is a bug worth seeing even without an error value.
 	RequireError bool
 
-	// BreadcrumbLimits bound each record kept in a trail. Zero fields mean
+	// BreadcrumbLimits bound each record kept in a trail, and so what
+	// LogsOnEvent and PassThroughLevel send to Sentry Logs. Zero fields mean
 	// the defaults: 64 attributes, 1 KiB per text value and 4 KiB per record.
 	BreadcrumbLimits Limits
 
-	// EventLimits bound the record an event is built from. Zero fields mean
+	// EventLimits bound the record an event is built from, and a record an
+	// integration's Logs level sends to Sentry Logs. Zero fields mean
 	// the defaults: 512 attributes, 16 KiB per text value and 128 KiB per
 	// record. Whatever the limits, an event is kept under 800 KiB of JSON
 	// (Sentry refuses events over 1 MB): each exception's text is cut at

@@ -39,6 +39,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"PassThroughNotOnTheFallbackTrail", testPassThroughNotOnTheFallbackTrail},
 		{"PassThroughAfterHandCapture", testPassThroughAfterHandCapture},
 		{"LogsEventLink", testLogsEventLink},
+		{"LogsWholeValues", testLogsWholeValues},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

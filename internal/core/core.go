@@ -563,16 +563,33 @@ func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Prese
 	case Event:
 		c.event(ctx, ent, preset, enc, true)
 	case Breadcrumb:
-		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), false)
+		rec, errs := c.logsRecord(ent, preset, enc, c.esc.CollectsBreadcrumbErrors())
 		c.esc.KeepLogged(ctx, rec, errs)
 	default: // only sent to Logs: its errors serve nothing
-		rec, _ := c.breadcrumb(ent, preset, enc, false, false)
+		rec, _ := c.logsRecord(ent, preset, enc, false)
 		c.esc.SendLog(ctx, rec)
 		buffer.Put(rec)
 	}
 	if ent.Exits {
 		c.Flush(ctx)
 	}
+}
+
+// logsRecord makes the record of a record below the event level that goes
+// to Sentry Logs: within the event limits, as an error record's log is, so
+// that the log has what sentry-go's own integrations would send (a 3 KiB
+// query, a hundred fields), not a breadcrumb's cut; the breadcrumb kept of
+// it is cut to the breadcrumb limits (escalate.Escalator.KeepLogged). Its
+// errors are gathered only when errs is true (Options.EscalateIf).
+func (c *Core) logsRecord(ent *Entry, preset *Preset, enc *Encoder, errs bool) (*Record, []error) {
+	if errs {
+		return c.build(ent, preset, enc, true)
+	}
+	rec := c.start(ent, c.esc.EventLimits(), enc)
+	preset.AppendTo(rec, true)
+	enc.Fields(rec, nil)
+	rec.CloseAll()
+	return rec, nil
 }
 
 // breadcrumb makes the record of a breadcrumb, within the breadcrumb

@@ -111,7 +111,8 @@ func (e *Escalator) escalatesWith(rec *buffer.Record, errs []error) bool {
 }
 
 // KeepLogged is Keep for a record that also goes to Sentry Logs (the
-// integration's Logs level): it sends rec there and keeps it; or, when
+// integration's Logs level), made within the event limits: it sends rec
+// there and keeps it, within the breadcrumb limits; or, when
 // Options.EscalateIf picks it, sends it as an event that sends rec to
 // Logs itself, after the trail that led to it (Options.LogsOnEvent: see
 // capture's logs). It takes ownership of rec.
@@ -123,6 +124,11 @@ func (e *Escalator) KeepLogged(ctx context.Context, rec *buffer.Record, errs []e
 	// Sent and marked, as Keep's pass-through would send it.
 	e.SendLog(ctx, rec)
 	rec.ReleaseErrors() // errs may be on rec's storage (see Record.ErrorsSlot)
+	if !rec.Relimit(e.breadcrumbLimits, 0, 0, "") {
+		b := copyRecord(rec, e.breadcrumbLimits)
+		buffer.Put(rec)
+		rec = b
+	}
 	buffer.For(ctx).Append(rec)
 }
 
@@ -751,11 +757,7 @@ func (e *Escalator) breadcrumbOf(rec *buffer.Record, id string) *buffer.Record {
 // copyBreadcrumb copies rec within lim, with id noted first, for
 // breadcrumbOf.
 func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Record {
-	b := buffer.Get(rec.When(), rec.Level, lim)
-	// A record new from the pool would otherwise grow a few times over.
-	b.Grow(rec.Bytes()+len(eventIDKey)+len(id), rec.Len()+1)
-	b.SetNamesOf(rec) // copies bytes: no string is made of them
-	b.Logged = rec.Logged
+	b := startCopy(rec, lim, len(eventIDKey)+len(id), 1)
 	if id != "" {
 		b.AddEventID(id)
 	} else {
@@ -763,6 +765,25 @@ func copyBreadcrumb(rec *buffer.Record, lim buffer.Limits, id string) *buffer.Re
 	}
 	b.AppendRecord(rec)
 	b.CloseAll()
+	return b
+}
+
+// copyRecord copies rec, a record below the event level, within lim.
+func copyRecord(rec *buffer.Record, lim buffer.Limits) *buffer.Record {
+	b := startCopy(rec, lim, 0, 0)
+	b.AppendRecord(rec)
+	b.CloseAll()
+	return b
+}
+
+// startCopy starts a copy of rec within lim, with room for extraBytes and
+// extraAttrs more, up to rec's fields.
+func startCopy(rec *buffer.Record, lim buffer.Limits, extraBytes, extraAttrs int) *buffer.Record {
+	b := buffer.Get(rec.When(), rec.Level, lim)
+	// A record new from the pool would otherwise grow a few times over.
+	b.Grow(rec.Bytes()+extraBytes, rec.Len()+extraAttrs)
+	b.SetNamesOf(rec) // copies bytes: no string is made of them
+	b.Logged = rec.Logged
 	return b
 }
 
