@@ -1,9 +1,11 @@
 package logcrumbs_test
 
 import (
+	"errors"
 	"io"
 	"log"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -60,5 +62,44 @@ func TestMiddlewareSwitchingProtocolsOverHTTP2(t *testing.T) {
 		if got := res.Header.Get("X-Sentry-Event-ID"); len(evs) == 0 || got != string(evs[len(evs)-1].EventID) {
 			t.Errorf("%s: X-Sentry-Event-ID %q, want the last of %d events (%s)", path, got, len(evs), eventMessages(evs))
 		}
+	}
+}
+
+// nanError is an error a program may panic with by value, holding a float
+// that may be NaN (a measure that failed a check): NaN != NaN.
+type nanError struct {
+	errs  []error
+	ratio float64
+}
+
+func (e nanError) Error() string { return "ratio out of range: " + errors.Join(e.errs...).Error() }
+
+// TestNestedPanicHoldingNaNIsOneEvent: a panic going on up through a
+// nested Middleware (a sub-router's, without Recover) that reported it is
+// the same panic to the Middleware that recovers it, though its value is
+// or holds a NaN float, which == never finds equal to itself: one event.
+func TestNestedPanicHoldingNaNIsOneEvent(t *testing.T) {
+	for name, v := range map[string]any{
+		"NaN":                      math.NaN(),
+		"comparable struct":        struct{ X, Y float64 }{1, math.NaN()},
+		"incomparable struct":      nanError{errs: []error{errors.New("a")}, ratio: math.NaN()},
+		"complex":                  complex(math.NaN(), 0),
+		"array of NaN in a struct": struct{ V [2]any }{V: [2]any{float32(math.NaN()), []int{1}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			app := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options()})(
+				http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(v) }))
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})(app)
+			resp, p := serve(h, "/x")
+			if p != nil || resp.Code != http.StatusInternalServerError {
+				t.Errorf("panicked %v, status %d, want a 500", p, resp.Code)
+			}
+			if evs := rec.Events(); len(evs) != 1 {
+				t.Errorf("%d events, want 1: %s", len(evs), eventMessages(evs))
+			} else if id := resp.Header().Get("X-Sentry-Event-ID"); id != string(evs[0].EventID) {
+				t.Errorf("X-Sentry-Event-ID %q, want the panic's event %q", id, evs[0].EventID)
+			}
+		})
 	}
 }
