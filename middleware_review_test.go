@@ -2,13 +2,18 @@ package logcrumbs_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
+
+	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
@@ -101,5 +106,57 @@ func TestNestedPanicHoldingNaNIsOneEvent(t *testing.T) {
 				t.Errorf("X-Sentry-Event-ID %q, want the panic's event %q", id, evs[0].EventID)
 			}
 		})
+	}
+}
+
+// TestMiddlewareRequestBodyWithTheClientOfTheRequest: whether a request's
+// body is kept for its events is its hub's client's to say, the client of
+// the request as it comes (a program rebinds its hub: BindClient, a
+// reload of its Sentry options), though Middleware remembers the last
+// client's answer. A client that collects bodies gets each body whole; the
+// handler reads it as sent, whichever client; many requests at once.
+func TestMiddlewareRequestBodyWithTheClientOfTheRequest(t *testing.T) {
+	plain := logcrumbstest.New(t)
+	pii := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = true })
+	hub := sentry.NewHub(plain.Hub().Client(), sentry.NewScope())
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, err := io.ReadAll(r.Body)
+			if want := `{"n":"` + r.Header.Get("N") + `"}`; err != nil || string(b) != want {
+				t.Errorf("the handler read %q (%v), want %q", b, err, want)
+			}
+			panic("request " + r.Header.Get("N"))
+		}))
+	serveN := func(n int) {
+		req := httptest.NewRequest("POST", "/notes", strings.NewReader(fmt.Sprintf(`{"n":"%d"}`, n)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("N", fmt.Sprint(n))
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	const rounds, each = 4, 20
+	for round := range rounds {
+		client := map[bool]*logcrumbstest.Recorder{false: plain, true: pii}[round%2 == 1]
+		hub.BindClient(client.Hub().Client())
+		var wg sync.WaitGroup
+		for i := range each {
+			wg.Add(1)
+			go func() { defer wg.Done(); serveN(round*each + i) }()
+		}
+		wg.Wait()
+	}
+	for rec, collects := range map[*logcrumbstest.Recorder]bool{plain: false, pii: true} {
+		evs := rec.Events()
+		if len(evs) != rounds/2*each {
+			t.Errorf("SendDefaultPII=%v: %d events, want %d", collects, len(evs), rounds/2*each)
+		}
+		for _, ev := range evs {
+			n, _ := strings.CutPrefix(ev.Message, "panic in POST /notes: request ")
+			want := map[bool]string{true: `{"n":"` + n + `"}`}[collects]
+			if ev.Request == nil {
+				t.Errorf("SendDefaultPII=%v: %s: no request", collects, ev.Message)
+			} else if ev.Request.Data != want {
+				t.Errorf("SendDefaultPII=%v: %s: request data %q, want %q", collects, ev.Message, ev.Request.Data, want)
+			}
+		}
 	}
 }
