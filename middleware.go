@@ -145,12 +145,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			trail.MarkAdopts()     // one request's: a nested Middleware's events are its (see endNested)
 			r = r.WithContext(ctx) // the caller's request is left as it was
 			hub := sentry.GetHubFromContext(ctx)
-			body := r.Body
-			hub.Scope().SetRequest(r)
-			if !collectsBodies(hub.Client()) {
-				// SetRequest has the handler read the body through a
-				// copy for the event, kept whether or not the client
-				// sends it (by default, it does not).
+			if collectsBodies(hub.Client()) {
+				hub.Scope().SetRequest(r) // the handler reads the body through a copy for the event
+			} else {
+				// SetRequest would have the handler read the body
+				// through a copy for the event, kept whether or not the
+				// client sends it (by default, it does not).
+				body := r.Body
+				r.Body = nil
+				hub.Scope().SetRequest(r)
 				r.Body = body
 			}
 			if sw != nil {
