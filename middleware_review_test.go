@@ -160,3 +160,39 @@ func TestMiddlewareRequestBodyWithTheClientOfTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestMiddlewareInvalidStatusDoesNotStartTheResponse: net/http's writers
+// (HTTP/1, HTTP/2, http.TimeoutHandler's, httptest's recorder) panic on a
+// WriteHeader of a code outside 100-999 before sending anything: the
+// response has not started, and Middleware with Recover answers the panic
+// with a 500 naming its event, not a cut connection.
+func TestMiddlewareInvalidStatusDoesNotStartTheResponse(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(map[string]int{"/zero": 0, "/big": 1000}[r.URL.Path]) // a status not set
+	})
+	h1 := quietServer(t, mw(app))
+	h2, h2client := h2Server(t, mw(app))
+	for _, srv := range []struct {
+		name   string
+		url    string
+		client *http.Client
+	}{{"HTTP/1.1", h1.URL, http.DefaultClient}, {"HTTP/2", h2.URL, h2client}} {
+		for _, path := range []string{"/zero", "/big"} {
+			rec.Reset()
+			res, err := srv.client.Get(srv.url + path)
+			if err != nil {
+				t.Errorf("%s %s: the client got %v, want a 500", srv.name, path, err)
+				continue
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusInternalServerError {
+				t.Errorf("%s %s: status %d, want 500", srv.name, path, res.StatusCode)
+			}
+			if id := res.Header.Get("X-Sentry-Event-ID"); id != string(rec.OnlyEvent().EventID) {
+				t.Errorf("%s %s: X-Sentry-Event-ID %q, want the panic's event", srv.name, path, id)
+			}
+		}
+	}
+}
