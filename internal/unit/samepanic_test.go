@@ -81,3 +81,25 @@ func TestSamePanicNeverPanics(t *testing.T) {
 		})
 	}
 }
+
+// withUndo is a panic value holding a closure: an incomparable struct.
+type withUndo struct{ undo func() int }
+
+//go:noinline
+func undoOf(n int) withUndo { return withUndo{undo: func() int { return n }} }
+
+// TestSamePanicTellsClosuresApart is a judgement call left open: reflect
+// gives a func's code pointer, not its closure's, so two panic values
+// holding closures of one function literal over different variables are
+// taken for one panic, and the second, going on up through a unit that
+// reported the first, is no event. Telling them apart needs the closure's
+// address, through unsafe on a value reflect reached through unexported
+// fields; taking every func for another would report the one panic twice
+// each time it goes on up through a nested unit. Panic values holding
+// funcs are rare enough that the simpler answer stays.
+func TestSamePanicTellsClosuresApart(t *testing.T) {
+	t.Skip("judgement call: closures of one function literal in a panic value are taken for one (see the comment)")
+	if samePanic(undoOf(1), undoOf(2)) {
+		t.Error("two panics holding closures of one literal over different values taken for one")
+	}
+}
