@@ -46,9 +46,9 @@
 // "logcrumbs.dropped_attrs" in an event's log context); in a Sentry Log,
 // every key under "sentry." is Sentry's (sentry-go writes the client's
 // release and environment there; logcrumbs "sentry.origin",
-// "auto.log.logcrumbs", as sentry-go's integrations mark theirs). A record's own field of such a name is
-// kept under the name prefixed with "attr."; it never replaces
-// logcrumbs' or Sentry's entry. A field whose name is such a name
+// "auto.log.logcrumbs", as sentry-go's integrations mark theirs). A
+// record's own field of such a name is kept under the name prefixed with
+// "attr."; it never replaces logcrumbs' or Sentry's entry. A field whose name is such a name
 // already prefixed ("attr.sentry.event_id") is prefixed once more in turn,
 // so that no field of the record is lost to another.
 //

@@ -44,12 +44,12 @@ type MiddlewareOptions struct {
 	// EventIDHeader, when not empty, names a response header (such as
 	// "X-Sentry-Event-ID") that Middleware sets to the request's
 	// LastEventID when the response starts (the handler's first
-	// WriteHeader with a final status, 101 or 200 or more, Write, Flush (of
-	// a writer beneath that can flush) or ReadFrom, else the end of the
-	// handler, when net/http sends its implicit 200) after the request sent
-	// an event: a logged error, a hand capture, or (with Recover) the panic
-	// whose 500 Middleware writes, or the event of a job or a nested
-	// Middleware the panic went on up through. An event sent
+	// WriteHeader with a final status, 200 or more or an HTTP/1 101,
+	// Write, Flush (of a writer beneath that can flush) or ReadFrom, else
+	// the end of the handler, when net/http sends its implicit 200) after
+	// the request sent an event: a logged error, a hand capture, or (with
+	// Recover) the panic whose 500 Middleware writes, or the event of a job
+	// or a nested Middleware the panic went on up through. An event sent
 	// after the response started cannot be named: headers are sent with
 	// the status, and a trailer is not worth its cost to clients. A header
 	// the handler set itself is kept. With Middlewares nested (a router's
@@ -102,7 +102,7 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			var sw *startedWriter
 			base := parent // what the unit's context is made from
 			if opts.Recover || opts.EventIDHeader != "" {
-				sw = &startedWriter{ResponseWriter: w, idHeader: opts.EventIDHeader}
+				sw = &startedWriter{ResponseWriter: w, idHeader: opts.EventIDHeader, final101: r.ProtoMajor < 2}
 				w = sw
 				if opts.EventIDHeader != "" {
 					// Beneath the unit's context, whose trail the
@@ -145,12 +145,15 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 			trail.MarkAdopts()     // one request's: a nested Middleware's events are its (see endNested)
 			r = r.WithContext(ctx) // the caller's request is left as it was
 			hub := sentry.GetHubFromContext(ctx)
-			body := r.Body
-			hub.Scope().SetRequest(r)
-			if !collectsBodies(hub.Client()) {
-				// SetRequest has the handler read the body through a
-				// copy for the event, kept whether or not the client
-				// sends it (by default, it does not).
+			if collectsBodies(hub.Client()) {
+				hub.Scope().SetRequest(r) // the handler reads the body through a copy for the event
+			} else {
+				// SetRequest would have the handler read the body
+				// through a copy for the event, kept whether or not the
+				// client sends it (by default, it does not).
+				body := r.Body
+				r.Body = nil
+				hub.Scope().SetRequest(r)
 				r.Body = body
 			}
 			if sw != nil {

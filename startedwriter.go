@@ -30,7 +30,10 @@ import (
 // http.ResponseController.
 type startedWriter struct {
 	http.ResponseWriter
-	started  atomic.Bool
+	started atomic.Bool
+	// final101: a 101 is the response (HTTP/1; HTTP/2 and 3 have none:
+	// see WriteHeader).
+	final101 bool
 	idHeader string          // MiddlewareOptions.EventIDHeader, or ""
 	ctx      context.Context // the request's unit of work, for LastEventID
 	// nested is the last of the units of work of Middlewares nested in
@@ -204,9 +207,19 @@ func (w *startedWriter) start() {
 }
 
 func (w *startedWriter) WriteHeader(code int) {
+	if code < 100 || code > 999 {
+		// net/http's writers panic on it before sending anything: a
+		// recovered panic can still be a 500. Another writer that took
+		// it started the response.
+		w.ResponseWriter.WriteHeader(code)
+		w.start()
+		return
+	}
 	// A 1xx is informational (103 Early Hints), but for 101 Switching
-	// Protocols, which net/http sends as the response.
-	if code >= 200 || code < 100 || code == http.StatusSwitchingProtocols {
+	// Protocols, which net/http sends as the response over HTTP/1; HTTP/2
+	// has no 101 (RFC 9113 8.6), and its writer sends one as it sends any
+	// 1xx, the response still to come.
+	if code >= 200 || (code == http.StatusSwitchingProtocols && w.final101) {
 		w.start()
 	}
 	w.ResponseWriter.WriteHeader(code)

@@ -8,6 +8,7 @@ package unit
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"reflect"
 	"runtime"
@@ -748,20 +749,36 @@ func samePanic(a, b any) (same bool) {
 	}
 	defer func() {
 		if recover() != nil { // incomparable dynamic types: compare identity
-			va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-			same = va.Type() == vb.Type() && sameValue(va, vb)
+			same = sameDynamic(a, b)
 		}
 	}()
-	return a == b
+	// A value holding a NaN, never == itself, may still be the same one.
+	return a == b || sameDynamic(a, b)
+}
+
+// sameDynamic reports whether a and b, panic values, are of one dynamic
+// type and copies of one value (see sameValue).
+func sameDynamic(a, b any) bool {
+	if a == nil || b == nil {
+		return false // a == b, had both been
+	}
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Type() == vb.Type() && sameValue(va, vb)
 }
 
 // sameValue reports whether va and vb, of one type, are copies of one value:
 // a map, slice, func or chan the same one (a slice of the same length), a
-// struct or array whose every field or element is, a comparable value ==
-// (a struct holding a slice, an error panicked by value, is the panic that
-// went on up through a nested unit, not another).
+// struct or array whose every field or element is, a float NaN if the
+// other is, another comparable value == (a struct holding a slice, an
+// error panicked by value, is the panic that went on up through a nested
+// unit, not another). Pointers are not followed: a cyclic value ends.
 func sameValue(va, vb reflect.Value) bool {
 	switch va.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return sameFloat(va.Float(), vb.Float())
+	case reflect.Complex64, reflect.Complex128:
+		ca, cb := va.Complex(), vb.Complex()
+		return sameFloat(real(ca), real(cb)) && sameFloat(imag(ca), imag(cb))
 	case reflect.Map, reflect.Func, reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
 		return va.Pointer() == vb.Pointer()
 	case reflect.Slice:
@@ -789,6 +806,10 @@ func sameValue(va, vb reflect.Value) bool {
 	}
 	return va.Equal(vb)
 }
+
+// sameFloat reports whether x and y are equal, or both NaN (a NaN copied
+// is the same panic, though never == itself).
+func sameFloat(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
 
 // addTrail merges the unit's trail into an event other code captured, as
 // logcrumbs' own events have it.
