@@ -34,14 +34,18 @@ type bridge struct {
 	scans [core.ScanSlots]scanMemo
 }
 
-// scan is the core's ErrorScan: gatherErrors, with the last scan of its
-// slot kept, when it has one.
-func (b *bridge) scan(fields []byte, errs *[]error, slot int) {
-	if slot < 0 {
-		gatherErrors(fields, errs)
-		return
+// scanOf returns b's ErrorScan for the core: gatherErrors, with the last
+// scan of its slot kept, when it has one. A closure over b, not the method
+// value b.scan, whose wrapper was one more call on every skipped repeat
+// (ZerologRepeat/hook: 5,166 -> 5,154 instructions a record, cachegrind).
+func (b *bridge) scanOf() core.ErrorScan {
+	return func(fields []byte, errs *[]error, slot int) {
+		if slot < 0 {
+			gatherErrors(fields, errs)
+			return
+		}
+		b.scans[slot].gatherErrors(fields, errs, true)
 	}
-	b.scans[slot].gatherErrors(fields, errs, true)
 }
 
 // messageRoom is the length up to which a record's message is kept whole
@@ -65,7 +69,7 @@ func newBridge(opts Options) *bridge {
 	// it is read: most are never sent. So does an error record that
 	// capture-once may skip, its errors gathered by a scan that copies
 	// nothing, or answered from the last one (scanMemo).
-	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scan)
+	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scanOf())
 	if opts.EscalateIf != nil {
 		b.wallClock = true
 	}
