@@ -66,14 +66,16 @@ func testNilPointerMethods(t *testing.T, d Driver) {
 	var err *nilErr
 	var peer *nilStringer
 	before := logcrumbs.Stats().UserPanics
-	log.Log(Info, "crumb", Field{"err", error(err)}, Field{"peer", fmt.Stringer(peer)}, Field{"after", "kept"})
+	// Under a key of its own, not "err": logr's Error takes that one as its
+	// err, which its records show under logr's "error".
+	log.Log(Info, "crumb", Field{"cause", error(err)}, Field{"peer", fmt.Stringer(peer)}, Field{"after", "kept"})
 	if n := logcrumbs.Stats().UserPanics - before; n != 0 {
 		t.Errorf("Stats().UserPanics counted %d panics for nil pointers", n)
 	}
-	log.Log(Error, "failed", Field{"err", error(err)}, Field{"peer", fmt.Stringer(peer)})
+	log.Log(Error, "failed", Field{"cause", error(err)}, Field{"peer", fmt.Stringer(peer)})
 	ev := one(t, rec)
 	for where, data := range map[string]map[string]any{"breadcrumb": ev.Breadcrumbs()[0].Data, "event": ev.LogContext()} {
-		for _, key := range []string{"err", "peer"} {
+		for _, key := range []string{"cause", "peer"} {
 			if data[key] != "<nil>" {
 				t.Errorf("%s %s = %#v, want \"<nil>\"", where, key, data[key])
 			}
