@@ -129,3 +129,27 @@ func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestFatalThatPanicsInMiddlewareIsOneEvent: a logger whose Fatal panics
+// rather than exits (zap.WithFatalHook(zapcore.WriteThenPanic), as tests
+// of fatal paths build it) panics with the message, as Panic does: inside
+// logcrumbs.Middleware that is one event, not one for the entry and one for
+// the panic.
+func TestFatalThatPanicsInMiddlewareIsOneEvent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.WithFatalHook(zapcore.WriteThenPanic))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			log.Fatal("cannot go on")
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	if evs := rec.Events(); len(evs) != 1 {
+		var msgs []string
+		for _, ev := range evs {
+			msgs = append(msgs, ev.Message)
+		}
+		t.Errorf("%d events %q for one Fatal that panicked, want 1", len(evs), msgs)
+	}
+}
