@@ -266,11 +266,12 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	e.Message = ent.Message
 	if ent.Level >= zapcore.DPanicLevel {
 		// zap panics with the message next (a DPanic only in
-		// development; the note is harmless when no panic follows), or
-		// exits; after a custom level above Fatal it does neither, and a
-		// flush would hold up each such log for the flush timeout. Below
-		// DPanic, one comparison leaves both false.
-		e.Panics = ent.Level <= zapcore.PanicLevel
+		// development, a Fatal when its hook is zapcore.WriteThenPanic;
+		// the note is harmless when no panic follows), or exits; after a
+		// custom level above Fatal it does neither, and a flush would
+		// hold up each such log for the flush timeout. Below DPanic, one
+		// comparison leaves both false.
+		e.Panics = ent.Level <= zapcore.FatalLevel
 		e.Exits = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.FatalLevel
 	}
 	e.Trail = trail
