@@ -275,9 +275,14 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		e.Exits = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.FatalLevel
 	}
 	e.Trail = trail
-	if ent.Caller.Defined { // zap.AddCaller
+	if ent.Caller.PC != 0 { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
 		// is a return address, as runtime.Callers gives (and slog keeps).
+		// Not Caller.Defined: an entry built by hand (a bridge from
+		// another logger) may define its caller by file and line alone,
+		// and PC 1 was then every such entry's call site (one event for
+		// unrelated errors, a stack of one empty frame); with no PC the
+		// core finds the call site itself.
 		e.PC = ent.Caller.PC + 1
 	}
 	enc := core.Encoder{Copies: types&^plainTypes == 0}
