@@ -265,13 +265,15 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	e.Logger = ent.LoggerName
 	e.Message = ent.Message
 	if ent.Level >= zapcore.DPanicLevel {
-		// zap panics with the message next (a DPanic only in
-		// development, a Fatal when its hook is zapcore.WriteThenPanic;
-		// the note is harmless when no panic follows), or exits; after a
-		// custom level above Fatal it does neither, and a flush would
-		// hold up each such log for the flush timeout. Below DPanic, one
-		// comparison leaves both false.
+		// zap panics with the message next, or exits; after a custom
+		// level above Fatal it does neither, and a flush would hold up
+		// each such log for the flush timeout. It may not panic after a
+		// DPanic (only a development logger does) nor after a Fatal
+		// (only with a hook such as zapcore.WriteThenPanic): their notes
+		// are tentative, so that a later Panic of the request is still
+		// one event. Below DPanic, one comparison leaves all false.
 		e.Panics = ent.Level <= zapcore.FatalLevel
+		e.Tentative = ent.Level != zapcore.PanicLevel
 		e.Exits = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.FatalLevel
 	}
 	e.Trail = trail

@@ -56,7 +56,11 @@ type Unit struct {
 	// hasText: panicValue reads as panicText (NotePanicText). Here, by
 	// the other flags: eventRef's 8 bytes keep a Unit at 160.
 	hasText bool
-	eventID sentry.EventID
+	// tentative is set when recovered was noted by a record after which
+	// its logger may not panic (NoteTentativePanic): any later report of
+	// the unit's takes its place. By the other flags, in their word.
+	tentative bool
+	eventID   sentry.EventID
 	// eventRef is eventID's reference, when it has one (an event
 	// logcrumbs handed to a client, which may be deciding it still, and
 	// drop it: see eventref): ReportedAs names it by it.
@@ -344,11 +348,12 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 	if u.has && (mine || u.own) && event.EventID != u.eventID && samePanic(u.recovered, p) {
 		return false // this panic was reported already
 	}
-	if !u.has || !u.own {
+	if u.replaceable() {
 		// The first report, or one that takes the place of a nested
-		// unit's: the panic a later recovery of this unit will meet is
-		// the last one reported.
+		// unit's (or of a tentative note): the panic a later recovery of
+		// this unit will meet is the last one reported.
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
+		u.tentative = false
 	}
 	return true
 }
@@ -359,13 +364,22 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 // ev's reference, if any, is the event's: one the client is deciding
 // still (an earlier event the panic was folded into) and drops names no
 // event in ReportedAs.
-func (u *Unit) Sent(p any, ev eventref.Named) {
+func (u *Unit) Sent(p any, ev eventref.Named) { u.sent(p, ev, false) }
+
+// sent is Sent, and with tentative the note of NoteTentativePanic.
+func (u *Unit) sent(p any, ev eventref.Named, tentative bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !u.has || !u.own {
+	if u.replaceable() {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = tentative
 	}
 }
+
+// replaceable reports whether a report of the unit's own takes the place
+// of the panic noted: none is, or one a nested unit reported, or a
+// tentative note (NoteTentativePanic). u.mu is held.
+func (u *Unit) replaceable() bool { return !u.has || !u.own || u.tentative }
 
 // NotSentNested notes that the event which reported the panic p from a
 // unit of work nested in u (a job it runs), noted by u's processor before
@@ -393,6 +407,7 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	defer u.mu.Unlock()
 	if !u.has || !u.own {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = false
 	}
 }
 
@@ -409,11 +424,23 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 // goOrphans).
 //
 // ev's reference, if any, is the event's (see Sent).
-func NotePanic(ctx context.Context, p any, ev eventref.Named) {
+func NotePanic(ctx context.Context, p any, ev eventref.Named) { notePanic(ctx, p, ev, false) }
+
+// NoteTentativePanic is NotePanic for a record after which its logger may
+// not panic (zap's DPanic, which panics only in a development logger; a
+// Fatal, which panics only with a hook that does): the note gives way to
+// any later report of the unit's own, so that a panic after a record that
+// raised none (a Panic record after a DPanic in production) is not taken
+// for a panic unreported.
+func NoteTentativePanic(ctx context.Context, p any, ev eventref.Named) { notePanic(ctx, p, ev, true) }
+
+func notePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	if ev.ID == "" {
 		return
 	}
 	if lookup(ctx) == nil {
+		// The last note of a goroutine's is the one its unit adopts (see
+		// goOrphans), tentative or not.
 		if isPointer(p) {
 			noteOrphan(p, func(o *orphan) { o.id, o.ref, o.hasID = sentry.EventID(ev.ID), ev.Ref, true })
 		} else {
@@ -421,7 +448,7 @@ func NotePanic(ctx context.Context, p any, ev eventref.Named) {
 		}
 		return
 	}
-	Of(ctx).Sent(p, ev)
+	Of(ctx).sent(p, ev, tentative)
 }
 
 // goOrphans are the panics noted with no unit of work in their context
@@ -680,9 +707,10 @@ func (u *Unit) adopt(p any) {
 // unit's (Middleware's EventIDHeader, LastEventID).
 func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 	u.mu.Lock()
-	took := !u.has || !u.own
+	took := u.replaceable()
 	if took {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = false
 	}
 	u.mu.Unlock()
 	if took {
