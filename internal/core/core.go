@@ -260,7 +260,7 @@ type Entry struct {
 	// logger; a Fatal, which panics only with a hook that does): its note
 	// gives way to a later one of the unit of work's, so that the panic of
 	// a later record is not taken for this one's unreported (see
-	// unit.NoteTentativePanic).
+	// unit.NotePanic).
 	Tentative bool
 	// PanicValue, when not nil, is the value the logger panics with, noted
 	// instead of Message: for loggers that panic with something other than
@@ -658,11 +658,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 			// message, not by the panic value printed (see NotePanicText).
 			unit.NotePanicText(ctx, p, ent.Message)
 		}
-		if ent.Tentative {
-			unit.NoteTentativePanic(ctx, p, eventref.Named{ID: id, Ref: ref})
-		} else {
-			unit.NotePanic(ctx, p, eventref.Named{ID: id, Ref: ref})
-		}
+		unit.NotePanic(ctx, p, eventref.Named{ID: id, Ref: ref}, ent.Tentative)
 	}
 }
 

@@ -57,7 +57,7 @@ type Unit struct {
 	// the other flags: eventRef's 8 bytes keep a Unit at 160.
 	hasText bool
 	// tentative is set when recovered was noted by a record after which
-	// its logger may not panic (NoteTentativePanic): any later report of
+	// its logger may not panic (NotePanic's tentative): any later report of
 	// the unit's takes its place. By the other flags, in their word.
 	tentative bool
 	eventID   sentry.EventID
@@ -364,21 +364,32 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 // ev's reference, if any, is the event's: one the client is deciding
 // still (an earlier event the panic was folded into) and drops names no
 // event in ReportedAs.
-func (u *Unit) Sent(p any, ev eventref.Named) { u.sent(p, ev, false) }
-
-// sent is Sent, and with tentative the note of NoteTentativePanic.
-func (u *Unit) sent(p any, ev eventref.Named, tentative bool) {
+func (u *Unit) Sent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.replaceable() {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = tentative
+		u.tentative = false
+	}
+}
+
+// sentTentative is Sent for the tentative note of NotePanic. Sent is not a
+// wrapper of a function of both: inlined into escalate's capture, whose
+// frame every event's stack trace reads, it lengthened the tables that
+// runtime.Callers decodes for it (about 700 instructions an event,
+// cachegrind, ZapEvent/json+logcrumbs-empty).
+func (u *Unit) sentTentative(p any, ev eventref.Named) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.replaceable() {
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = true
 	}
 }
 
 // replaceable reports whether a report of the unit's own takes the place
 // of the panic noted: none is, or one a nested unit reported, or a
-// tentative note (NoteTentativePanic). u.mu is held.
+// tentative note (see NotePanic). u.mu is held.
 func (u *Unit) replaceable() bool { return !u.has || !u.own || u.tentative }
 
 // NotSentNested notes that the event which reported the panic p from a
@@ -424,17 +435,13 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 // goOrphans).
 //
 // ev's reference, if any, is the event's (see Sent).
-func NotePanic(ctx context.Context, p any, ev eventref.Named) { notePanic(ctx, p, ev, false) }
-
-// NoteTentativePanic is NotePanic for a record after which its logger may
-// not panic (zap's DPanic, which panics only in a development logger; a
-// Fatal, which panics only with a hook that does): the note gives way to
-// any later report of the unit's own, so that a panic after a record that
-// raised none (a Panic record after a DPanic in production) is not taken
-// for a panic unreported.
-func NoteTentativePanic(ctx context.Context, p any, ev eventref.Named) { notePanic(ctx, p, ev, true) }
-
-func notePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
+//
+// tentative says the logger may not panic after the record (zap's DPanic,
+// which panics only in a development logger; a Fatal, which panics only
+// with a hook that does): the note then gives way to any later report of
+// the unit's own, so that a panic after a record that raised none (a Panic
+// record after a DPanic in production) is not taken for a panic reported.
+func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	if ev.ID == "" {
 		return
 	}
@@ -448,7 +455,11 @@ func notePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 		}
 		return
 	}
-	Of(ctx).sent(p, ev, tentative)
+	if tentative {
+		Of(ctx).sentTentative(p, ev)
+		return
+	}
+	Of(ctx).Sent(p, ev)
 }
 
 // goOrphans are the panics noted with no unit of work in their context
