@@ -39,12 +39,23 @@
 // A MarshalLogObject, MarshalLogArray, String or Error method that panics is
 // recovered: the field shows "!PANIC in T.Method: value" instead, and the
 // entry is still kept or sent. A nil error (zap.Error(nil)) is no field, as in
-// zap; a typed nil error is shown as text and is no exception. Values that
-// cannot be encoded as JSON show "!UNENCODABLE T: reason". Invalid UTF-8 is
-// replaced when sent, and values beyond the limits of logcrumbs.Options are
-// cut and marked. Write never returns an error and never blocks on Sentry,
-// except for Panic and Fatal entries: the process is about to stop, so the
-// core waits up to Options.SyncTimeout for the event to be delivered.
+// zap; a typed nil error is shown as text and is no exception (an error or
+// Stringer whose method dereferences its nil pointer shows "<nil>", as zap
+// writes it). Values that cannot be encoded as JSON show "!UNENCODABLE T:
+// reason". Invalid UTF-8 is replaced when sent, and values beyond the limits
+// of logcrumbs.Options are cut and marked. Write never returns an error and
+// never blocks on Sentry, except for Panic and Fatal entries: the process is
+// about to stop, so the core waits up to Options.SyncTimeout for the event
+// to be delivered.
+//
+// # Panic, DPanic and Fatal
+//
+// Inside logcrumbs.Middleware or RunJob, a Panic entry's event is the
+// report of the panic zap raises after it: the recovered panic is no second
+// event. So is that of a DPanic in a development logger, and of a Fatal
+// whose hook panics (zap.WithFatalHook(zapcore.WriteThenPanic)); a DPanic
+// in production, or a Fatal whose hook returns, raises none, and a panic
+// that follows it is reported as usual.
 package zapsentry
 
 import (

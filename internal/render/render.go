@@ -11,7 +11,9 @@
 //   - nil: a null value;
 //   - anything else: its JSON encoding, or "!UNENCODABLE T: reason" when it
 //     has none (channels, functions, cycles);
-//   - a method that panics: "!PANIC in T.Method: value" in its place.
+//   - a method that panics: "!PANIC in T.Method: value" in its place, but
+//     for an Error or String method of a nil pointer: "<nil>", as fmt, slog
+//     and zap show it.
 package render
 
 import (
