@@ -39,12 +39,23 @@
 // A MarshalLogObject, MarshalLogArray, String or Error method that panics is
 // recovered: the field shows "!PANIC in T.Method: value" instead, and the
 // entry is still kept or sent. A nil error (zap.Error(nil)) is no field, as in
-// zap; a typed nil error is shown as text and is no exception. Values that
-// cannot be encoded as JSON show "!UNENCODABLE T: reason". Invalid UTF-8 is
-// replaced when sent, and values beyond the limits of logcrumbs.Options are
-// cut and marked. Write never returns an error and never blocks on Sentry,
-// except for Panic and Fatal entries: the process is about to stop, so the
-// core waits up to Options.SyncTimeout for the event to be delivered.
+// zap; a typed nil error is shown as text and is no exception (an error or
+// Stringer whose method dereferences its nil pointer shows "<nil>", as zap
+// writes it). Values that cannot be encoded as JSON show "!UNENCODABLE T:
+// reason". Invalid UTF-8 is replaced when sent, and values beyond the limits
+// of logcrumbs.Options are cut and marked. Write never returns an error and
+// never blocks on Sentry, except for Panic and Fatal entries: the process is
+// about to stop, so the core waits up to Options.SyncTimeout for the event
+// to be delivered.
+//
+// # Panic, DPanic and Fatal
+//
+// Inside logcrumbs.Middleware or RunJob, a Panic entry's event is the
+// report of the panic zap raises after it: the recovered panic is no second
+// event. So is that of a DPanic in a development logger, and of a Fatal
+// whose hook panics (zap.WithFatalHook(zapcore.WriteThenPanic)); a DPanic
+// in production, or a Fatal whose hook returns, raises none, and a panic
+// that follows it is reported as usual.
 package zapsentry
 
 import (
@@ -265,18 +276,26 @@ func (c *sentryCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	e.Logger = ent.LoggerName
 	e.Message = ent.Message
 	if ent.Level >= zapcore.DPanicLevel {
-		// zap panics with the message next (a DPanic only in
-		// development; the note is harmless when no panic follows), or
-		// exits; after a custom level above Fatal it does neither, and a
-		// flush would hold up each such log for the flush timeout. Below
-		// DPanic, one comparison leaves both false.
-		e.Panics = ent.Level <= zapcore.PanicLevel
+		// zap panics with the message next, or exits; after a custom
+		// level above Fatal it does neither, and a flush would hold up
+		// each such log for the flush timeout. It may not panic after a
+		// DPanic (only a development logger does) nor after a Fatal
+		// (only with a hook such as zapcore.WriteThenPanic): their notes
+		// are tentative, so that a later Panic of the request is still
+		// one event. Below DPanic, one comparison leaves all false.
+		e.Panics = ent.Level <= zapcore.FatalLevel
+		e.Tentative = ent.Level != zapcore.PanicLevel
 		e.Exits = ent.Level == zapcore.PanicLevel || ent.Level == zapcore.FatalLevel
 	}
 	e.Trail = trail
-	if ent.Caller.Defined { // zap.AddCaller
+	if ent.Caller.PC != 0 { // zap.AddCaller
 		// zap's PC is a runtime.Frame's, the call instruction's; Record.PC
 		// is a return address, as runtime.Callers gives (and slog keeps).
+		// Not Caller.Defined: an entry built by hand (a bridge from
+		// another logger) may define its caller by file and line alone,
+		// and PC 1 was then every such entry's call site (one event for
+		// unrelated errors, a stack of one empty frame); with no PC the
+		// core finds the call site itself.
 		e.PC = ent.Caller.PC + 1
 	}
 	enc := core.Encoder{Copies: types&^plainTypes == 0}

@@ -185,3 +185,31 @@ func TestSync(t *testing.T) {
 		t.Errorf("Sync with a stuck transport = %v, want an error naming SyncTimeout", err)
 	}
 }
+
+// declinedError is an error that logs itself as an object, as zap.Any and
+// zap.Object encode it (zap.Any prefers MarshalLogObject to Error).
+type declinedError struct{ card string }
+
+func (e declinedError) Error() string { return "card " + e.card + " declined" }
+
+func (e declinedError) MarshalLogObject(enc zapcore.ObjectEncoder) error {
+	enc.AddString("card", "****"+e.card[len(e.card)-4:])
+	return nil
+}
+
+// TestAnyOfObjectMarshalerError: zap.Any of an error that is also a
+// zapcore.ObjectMarshaler is an Object field (zap's output shows the
+// object, not Error()), and the event has no exception.
+//
+// Left as it is: a MarshalLogObject on an error is often there to redact
+// it (as here), and making the value the exception would send its Error()
+// text, which the user's output never shows, to Sentry. zap.Error(err)
+// makes it the exception.
+func TestAnyOfObjectMarshalerError(t *testing.T) {
+	t.Skip("judgement: zap.Any of an error that is an ObjectMarshaler stays an object, not an exception (see the comment)")
+	logger, rec := newLogger(t, zapsentry.Options{}, nil)
+	logger.Error("charge failed", zap.Any("err", declinedError{"4111111111111111"}))
+	if exc := rec.OnlyEvent().Exception; len(exc) != 1 || exc[0].Type != "zapsentry_test.declinedError" {
+		t.Errorf("exception %+v, want the declinedError", exc)
+	}
+}

@@ -129,3 +129,68 @@ func TestPanicInMiddlewareIsOneEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestFatalThatPanicsInMiddlewareIsOneEvent: a logger whose Fatal panics
+// rather than exits (zap.WithFatalHook(zapcore.WriteThenPanic), as tests
+// of fatal paths build it) panics with the message, as Panic does: inside
+// logcrumbs.Middleware that is one event, not one for the entry and one for
+// the panic.
+func TestFatalThatPanicsInMiddlewareIsOneEvent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.WithFatalHook(zapcore.WriteThenPanic))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			log.Fatal("cannot go on")
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	if evs := rec.Events(); len(evs) != 1 {
+		var msgs []string
+		for _, ev := range evs {
+			msgs = append(msgs, ev.Message)
+		}
+		t.Errorf("%d events %q for one Fatal that panicked, want 1", len(evs), msgs)
+	}
+}
+
+// noExit is a fatal hook that returns (a test's stand-in for os.Exit):
+// zap takes zapcore.WriteThenNoop for WriteThenFatal, but not this.
+type noExit struct{}
+
+func (noExit) OnWrite(*zapcore.CheckedEntry, []zapcore.Field) {}
+
+// TestPanicAfterEntryThatDidNotPanic: an entry after which zap may not
+// panic (DPanic in production, Fatal whose hook neither panics nor exits)
+// does not keep a later Panic of the same request from being one event:
+// the recovered panic is the Panic's, not a second event.
+func TestPanicAfterEntryThatDidNotPanic(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  []zap.Option
+		first func(*zap.Logger)
+	}{
+		{"DPanic in production", nil, func(l *zap.Logger) { l.DPanic("unexpected state") }},
+		{"Fatal that returns", []zap.Option{zap.WithFatalHook(noExit{})}, func(l *zap.Logger) { l.Fatal("unexpected state") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
+			logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), tc.opts...)
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_, log := zapsentry.WithContext(r.Context(), logger)
+					tc.first(log)
+					log.Panic("cannot continue")
+				}))
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+			var msgs []string
+			for _, ev := range rec.Events() {
+				msgs = append(msgs, ev.Message)
+			}
+			if len(msgs) != 2 {
+				t.Errorf("events %q, want the two entries' alone", msgs)
+			}
+		})
+	}
+}

@@ -73,3 +73,43 @@ func TestHelperCallSitesAreNotOneEvent(t *testing.T) {
 		t.Errorf("%d events for two unrelated errors logged from two call sites, want 2", n)
 	}
 }
+
+// writeFailure and writeOtherFailure write an entry as a core's caller
+// that builds its own (a bridge from another logger, a test) may: a caller
+// known by file and line, with no PC.
+func writeFailure(c zapcore.Core) {
+	ent := zapcore.Entry{Level: zapcore.ErrorLevel, Message: "payment declined",
+		Caller: zapcore.EntryCaller{Defined: true, File: "bridge.go", Line: 10}}
+	_ = c.Write(ent, []zapcore.Field{zap.Error(errors.New("card expired"))})
+}
+
+func writeOtherFailure(c zapcore.Core) {
+	ent := zapcore.Entry{Level: zapcore.ErrorLevel, Message: "cannot open config",
+		Caller: zapcore.EntryCaller{Defined: true, File: "bridge.go", Line: 20}}
+	_ = c.Write(ent, []zapcore.Field{zap.Error(errors.New("permission denied"))})
+}
+
+// TestCallerWithoutPC: an entry whose caller is defined with no PC is not
+// given a made-up call site (PC 0 + 1): two unrelated errors written so
+// from two functions are two events, each with its stack from its writer.
+func TestCallerWithoutPC(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	c := zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}})
+	writeFailure(c)
+	writeOtherFailure(c)
+	evs := rec.Events()
+	if len(evs) != 2 {
+		t.Fatalf("%d events for two unrelated errors written from two functions, want 2", len(evs))
+	}
+	for i, want := range []string{"writeFailure", "writeOtherFailure"} {
+		exc := evs[i].Exception
+		if len(exc) != 1 || exc[0].Stacktrace == nil || len(exc[0].Stacktrace.Frames) == 0 {
+			t.Errorf("%q: exception %+v, want one with a stack", evs[i].Message, exc)
+			continue
+		}
+		frames := exc[0].Stacktrace.Frames
+		if top := frames[len(frames)-1]; top.Function != want {
+			t.Errorf("%q: top frame %s.%s, want %s", evs[i].Message, top.Module, top.Function, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -43,5 +44,44 @@ func testPanickingMarshalJSONCounted(t *testing.T, d Driver) {
 	}
 	if after == before {
 		t.Errorf("Stats().UserPanics did not count the MarshalJSON panic (still %d)", after)
+	}
+}
+
+// nilStringer is a Stringer whose String dereferences its receiver.
+type nilStringer struct{ name string }
+
+func (s *nilStringer) String() string { return s.name }
+
+// NilPointerMethods: a nil pointer whose Error or String dereferences it
+// (an error or Stringer that does not guard against nil) is shown "<nil>",
+// as fmt, slog's handlers and zap's encoders show it, not as a recovered
+// panic: it is the program's nil, not a broken method, and is not counted
+// in Stats().UserPanics.
+func testNilPointerMethods(t *testing.T, d Driver) {
+	if d.UserPanicsReachCaller {
+		t.Skip("the logger calls String and Error itself, before logcrumbs sees the record")
+	}
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	var err *nilErr
+	var peer *nilStringer
+	before := logcrumbs.Stats().UserPanics
+	// Under a key of its own, not "err": logr's Error takes that one as its
+	// err, which its records show under logr's "error".
+	log.Log(Info, "crumb", Field{"cause", error(err)}, Field{"peer", fmt.Stringer(peer)}, Field{"after", "kept"})
+	if n := logcrumbs.Stats().UserPanics - before; n != 0 {
+		t.Errorf("Stats().UserPanics counted %d panics for nil pointers", n)
+	}
+	log.Log(Error, "failed", Field{"cause", error(err)}, Field{"peer", fmt.Stringer(peer)})
+	ev := one(t, rec)
+	for where, data := range map[string]map[string]any{"breadcrumb": ev.Breadcrumbs()[0].Data, "event": ev.LogContext()} {
+		for _, key := range []string{"cause", "peer"} {
+			if data[key] != "<nil>" {
+				t.Errorf("%s %s = %#v, want \"<nil>\"", where, key, data[key])
+			}
+		}
+	}
+	if len(ev.Exception) != 0 {
+		t.Errorf("exception %+v from a nil error", ev.Exception)
 	}
 }

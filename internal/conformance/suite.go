@@ -52,6 +52,7 @@ func Run(t *testing.T, d Driver) {
 		{"SecretKeysScrubbed", testSecretKeysScrubbed},
 		{"URLSecretsScrubbed", testURLSecretsScrubbed},
 		{"NilErrors", testNilErrors},
+		{"NilPointerMethods", testNilPointerMethods},
 		{"BadValues", testBadValues},
 		{"PanickingUserMethods", testPanickingUserMethods},
 		{"PanickingErrorBesideAnother", testPanickingErrorBesideAnother},

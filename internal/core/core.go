@@ -255,6 +255,13 @@ type Entry struct {
 	// record's: the record's copy is cut at the event limits, and a value
 	// that differs from the panic's makes the panic a second event.
 	Panics bool
+	// Tentative, with Panics, says the logger may not panic after this
+	// record after all (zap's DPanic, which panics only in a development
+	// logger; a Fatal, which panics only with a hook that does): its note
+	// gives way to a later one of the unit of work's, so that the panic of
+	// a later record is not taken for this one's unreported (see
+	// unit.NotePanic).
+	Tentative bool
 	// PanicValue, when not nil, is the value the logger panics with, noted
 	// instead of Message: for loggers that panic with something other than
 	// the message (logrus panics with its *Entry), or a PanicMatcher that
@@ -672,7 +679,7 @@ func (c *Core) event(ctx context.Context, ent *Entry, preset *Preset, enc *Encod
 			// message, not by the panic value printed (see NotePanicText).
 			unit.NotePanicText(ctx, p, ent.Message)
 		}
-		unit.NotePanic(ctx, p, eventref.Named{ID: id, Ref: ref})
+		unit.NotePanic(ctx, p, eventref.Named{ID: id, Ref: ref}, ent.Tentative)
 	}
 }
 

@@ -11,7 +11,9 @@
 //   - nil: a null value;
 //   - anything else: its JSON encoding, or "!UNENCODABLE T: reason" when it
 //     has none (channels, functions, cycles);
-//   - a method that panics: "!PANIC in T.Method: value" in its place.
+//   - a method that panics: "!PANIC in T.Method: value" in its place, but
+//     for an Error or String method of a nil pointer: "<nil>", as fmt, slog
+//     and zap show it.
 package render
 
 import (
@@ -102,6 +104,10 @@ func Error(rec *buffer.Record, key string, err error, errs *[]error) {
 	rec.BeginText(buffer.KindError, key)
 	if p := Safely(func() { _, _ = rec.WriteString(err.Error()) }); p != nil {
 		rec.EndText()
+		if nilPointer(err) {
+			rec.AddText(buffer.KindError, key, "<nil>")
+			return
+		}
 		Panic(rec, key, err, "Error", p)
 		return
 	}
@@ -113,10 +119,24 @@ func Stringer(rec *buffer.Record, key string, s fmt.Stringer) {
 	rec.BeginText(buffer.KindString, key)
 	if p := Safely(func() { _, _ = rec.WriteString(s.String()) }); p != nil {
 		rec.EndText()
+		if nilPointer(s) {
+			rec.AddText(buffer.KindString, key, "<nil>")
+			return
+		}
 		Panic(rec, key, s, "String", p)
 		return
 	}
 	rec.EndText()
+}
+
+// nilPointer reports whether x, whose Error or String method panicked, is
+// a nil pointer: the method dereferenced the program's nil (it does not
+// guard against one), and the value is shown "<nil>", as fmt, slog's
+// handlers and zap's encoders show it, not as a panic of a broken method
+// (nor counted as one in Stats().UserPanics).
+func nilPointer(x any) bool {
+	v := reflect.ValueOf(x)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // JSON copies the JSON encoding of x under key. It allocates; the loggers

@@ -21,7 +21,7 @@ func TestOrphanNoteKeepsNoValueAlive(t *testing.T) {
 		e := &entry{data: map[string]any{"big": make([]byte, 1<<20)}}
 		runtime.AddCleanup(e, func(ch chan struct{}) { close(ch) }, collected)
 		NotePanicText(context.Background(), e, "invariant broken")
-		NotePanic(context.Background(), e, eventref.Named{ID: "0123456789abcdef0123456789abcdef"})
+		NotePanic(context.Background(), e, eventref.Named{ID: "0123456789abcdef0123456789abcdef"}, false)
 	}()
 	for range 20 {
 		runtime.GC()
@@ -41,7 +41,7 @@ func TestOrphanAdoptedOnce(t *testing.T) {
 	type entry struct{ msg string }
 	e := &entry{msg: "bad order 17"}
 	NotePanicText(context.Background(), e, e.msg)
-	NotePanic(context.Background(), e, eventref.Named{ID: "0123456789abcdef0123456789abcdef"})
+	NotePanic(context.Background(), e, eventref.Named{ID: "0123456789abcdef0123456789abcdef"}, false)
 	var u, v Unit
 	if id, ok := u.ReportedAs(e); !ok || id.Name() != "0123456789abcdef0123456789abcdef" {
 		t.Errorf("ReportedAs = %q, %v; want the noted event", id.ID, ok)
@@ -65,7 +65,7 @@ func TestGoOrphanTakenOnItsGoroutineByAnEarlierUnit(t *testing.T) {
 	const id = "0123456789abcdef0123456789abcdef"
 	var early Unit
 	early.markKey(bindSeq.Add(1))
-	NotePanic(context.Background(), "stock gone", eventref.Named{ID: id})
+	NotePanic(context.Background(), "stock gone", eventref.Named{ID: id}, false)
 	var late Unit
 	late.markKey(bindSeq.Add(1))
 	if late.Reported("stock gone") {

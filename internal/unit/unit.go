@@ -57,7 +57,11 @@ type Unit struct {
 	// hasText: panicValue reads as panicText (NotePanicText). Here, by
 	// the other flags: eventRef's 8 bytes keep a Unit at 160.
 	hasText bool
-	eventID sentry.EventID
+	// tentative is set when recovered was noted by a record after which
+	// its logger may not panic (NotePanic's tentative): any later report of
+	// the unit's takes its place. By the other flags, in their word.
+	tentative bool
+	eventID   sentry.EventID
 	// eventRef is eventID's reference, when it has one (an event
 	// logcrumbs handed to a client, which may be deciding it still, and
 	// drop it: see eventref): ReportedAs names it by it.
@@ -345,11 +349,12 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 	if u.has && (mine || u.own) && event.EventID != u.eventID && samePanic(u.recovered, p) {
 		return false // this panic was reported already
 	}
-	if !u.has || !u.own {
+	if u.replaceable() {
 		// The first report, or one that takes the place of a nested
-		// unit's: the panic a later recovery of this unit will meet is
-		// the last one reported.
+		// unit's (or of a tentative note): the panic a later recovery of
+		// this unit will meet is the last one reported.
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
+		u.tentative = false
 	}
 	return true
 }
@@ -363,10 +368,30 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 func (u *Unit) Sent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !u.has || !u.own {
+	if u.replaceable() {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = false
 	}
 }
+
+// sentTentative is Sent for the tentative note of NotePanic. Sent is not a
+// wrapper of a function of both: inlined into escalate's capture, whose
+// frame every event's stack trace reads, it lengthened the tables that
+// runtime.Callers decodes for it (about 700 instructions an event,
+// cachegrind, ZapEvent/json+logcrumbs-empty).
+func (u *Unit) sentTentative(p any, ev eventref.Named) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.replaceable() {
+		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = true
+	}
+}
+
+// replaceable reports whether a report of the unit's own takes the place
+// of the panic noted: none is, or one a nested unit reported, or a
+// tentative note (see NotePanic). u.mu is held.
+func (u *Unit) replaceable() bool { return !u.has || !u.own || u.tentative }
 
 // NotSentNested notes that the event which reported the panic p from a
 // unit of work nested in u (a job it runs), noted by u's processor before
@@ -394,6 +419,7 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	defer u.mu.Unlock()
 	if !u.has || !u.own {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = false
 	}
 }
 
@@ -410,16 +436,28 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 // goOrphans).
 //
 // ev's reference, if any, is the event's (see Sent).
-func NotePanic(ctx context.Context, p any, ev eventref.Named) {
+//
+// tentative says the logger may not panic after the record (zap's DPanic,
+// which panics only in a development logger; a Fatal, which panics only
+// with a hook that does): the note then gives way to any later report of
+// the unit's own, so that a panic after a record that raised none (a Panic
+// record after a DPanic in production) is not taken for a panic reported.
+func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	if ev.ID == "" {
 		return
 	}
 	if lookup(ctx) == nil {
+		// The last note of a goroutine's is the one its unit adopts (see
+		// goOrphans), tentative or not.
 		if isPointer(p) {
 			noteOrphan(p, func(o *orphan) { o.id, o.ref, o.hasID = sentry.EventID(ev.ID), ev.Ref, true })
 		} else {
 			noteGoOrphan(p, ev)
 		}
+		return
+	}
+	if tentative {
+		Of(ctx).sentTentative(p, ev)
 		return
 	}
 	Of(ctx).Sent(p, ev)
@@ -681,9 +719,10 @@ func (u *Unit) adopt(p any) {
 // unit's (Middleware's EventIDHeader, LastEventID).
 func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 	u.mu.Lock()
-	took := !u.has || !u.own
+	took := u.replaceable()
 	if took {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
+		u.tentative = false
 	}
 	u.mu.Unlock()
 	if took {
