@@ -32,6 +32,20 @@ func serve(h http.Handler, path string) (rec *httptest.ResponseRecorder, panicke
 	return rec, nil
 }
 
+// wantOnePanicEvent checks that a request that panicked got a 500, and
+// that it sent one event, named by the response's X-Sentry-Event-ID.
+func wantOnePanicEvent(t *testing.T, rec *logcrumbstest.Recorder, resp *httptest.ResponseRecorder, panicked any) {
+	t.Helper()
+	if panicked != nil || resp.Code != http.StatusInternalServerError {
+		t.Errorf("panicked %v, status %d, want a 500", panicked, resp.Code)
+	}
+	if evs := rec.Events(); len(evs) != 1 {
+		t.Errorf("%d events, want 1: %s", len(evs), eventMessages(evs))
+	} else if id := resp.Header().Get("X-Sentry-Event-ID"); id != string(evs[0].EventID) {
+		t.Errorf("X-Sentry-Event-ID %q, want the panic's event %q", id, evs[0].EventID)
+	}
+}
+
 func messages(ev logcrumbstest.Event) string {
 	var out []string
 	for _, b := range ev.Event.Breadcrumbs {
