@@ -42,6 +42,10 @@ func testLogsKeepSameBreadcrumb(t *testing.T, d Driver) {
 		{"group of long values", "m", nil, []Field{{"g", Group{{"a", long}, {"b", long}, {"c", long}, {"d", long}}}, {"after", 1}}},
 		{"long values past the record's bytes", "m", nil, []Field{{"a", long}, {"b", long}, {"c", long}, {"d", long}, {"e", 1}}},
 		{"with fields", "m", append(many(40), Field{"w", long}), many(40)},
+		{"with 70 fields", "m", many(70), []Field{{"own", 1}}},
+		{"with long values past the record's bytes", "m", []Field{{"a", long}, {"b", long}, {"c", long}, {"d", long}, {"e", 1}}, []Field{{"own", long}}},
+		{"with a group of long values", "m", []Field{{"g", Group{{"a", long}, {"b", long}, {"c", long}, {"d", long}}}}, []Field{{"own", 1}}},
+		{"with an error", "m", []Field{{"werr", errors.New(long)}}, []Field{{"own", long}}},
 	}
 	// With EscalateIf (declining), the record is built with its errors
 	// gathered: the trail keeps a copy of it.
