@@ -41,6 +41,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsEventLink", testLogsEventLink},
 		{"LogsWholeValues", testLogsWholeValues},
 		{"LogsKeepSameBreadcrumb", testLogsKeepSameBreadcrumb},
+		{"LogsExactIntegers", testLogsExactIntegers},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
