@@ -319,3 +319,56 @@ func TestLogsFlushedByFlush(t *testing.T) {
 		t.Errorf("sent after Flush: logcrumbs %d, sentry-go/slog after hub.Flush %d, want 80", a, b)
 	}
 }
+
+// TestLogsLikeSentrySlogWith: With and WithGroup, nested and empty groups
+// and a repeated key, as sentry-go/slog sends them, but for slog's rule
+// that a group of empty key is inlined (slog.Group("", ...)), which
+// sentry-go/slog drops.
+func TestLogsLikeSentrySlogWith(t *testing.T) {
+	ours, theirs, rOurs, rTheirs, ctxOurs, ctxTheirs := slogPair(t, nil, slog.LevelInfo)
+	log := func(l *slog.Logger, ctx context.Context) {
+		l = l.With("top", 1).WithGroup("req").With("id", 2).WithGroup("").WithGroup("sub")
+		l.InfoContext(ctx, "m", "k", 3, slog.Group("g", "a", 1), slog.Group("empty"), slog.Attr{}, slog.Group("", "inl", 6), "k", 4)
+	}
+	log(ours, ctxOurs)
+	log(theirs, ctxTheirs)
+	a, b := onlyLog(t, rOurs, "logcrumbs"), onlyLog(t, rTheirs, "sentry-go/slog")
+	for k, v := range b.Attributes {
+		if !ownDifferences[k] && fmt.Sprint(a.Attributes[k].AsInterface()) != fmt.Sprint(v.AsInterface()) {
+			t.Errorf("%s: logcrumbs %#v, sentry-go/slog %#v", k, a.Attributes[k].AsInterface(), v.AsInterface())
+		}
+	}
+	for k, v := range a.Attributes {
+		if _, ok := b.Attributes[k]; !ok && !ownDifferences[k] && k != "req.sub.inl" {
+			t.Errorf("%s = %#v only in logcrumbs' log", k, v.AsInterface())
+		}
+	}
+	if got := a.Attributes["req.sub.inl"].AsInterface(); got != int64(6) {
+		t.Errorf("req.sub.inl = %#v, want 6 (the group of empty key inlined)", got)
+	}
+	if got := a.Attributes["req.sub.k"].AsInterface(); got != int64(4) {
+		t.Errorf("req.sub.k = %#v, want 4 (the last of the key)", got)
+	}
+}
+
+// TestLogsListsAsArrays: judgment call. sentry-go v0.50 has typed array
+// attributes (attribute.StringSlice, Int64Slice, ...: Sentry's "array"),
+// which neither integration uses: sentry-go/slog sends a list as fmt's
+// text ("[a b]"), logcrumbs as JSON text (`["a","b"]`), which reads the
+// same in any list, mixed or not, and is what an event's data shows.
+// Sending homogeneous lists as arrays would make them searchable by
+// element, at the cost of two renderings of a list, and of Sentry's
+// support for array attributes in Logs, which this repository cannot
+// check. Un-skipped, this fails on the current code.
+func TestLogsListsAsArrays(t *testing.T) {
+	t.Skip("judgment call: lists go as JSON text, not as sentry-go's typed arrays; see the comment")
+	ours, _, rOurs, _, ctxOurs, _ := slogPair(t, nil, slog.LevelInfo)
+	ours.InfoContext(ctxOurs, "m", "tags", []string{"a", "b"}, "ids", []int64{1, 2})
+	a := onlyLog(t, rOurs, "logcrumbs")
+	if got := a.Attributes["tags"].Type(); got != attribute.STRINGSLICE {
+		t.Errorf("tags: %s, want a string array", got)
+	}
+	if got := a.Attributes["ids"].Type(); got != attribute.INT64SLICE {
+		t.Errorf("ids: %s, want an int64 array", got)
+	}
+}
