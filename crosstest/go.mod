@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	github.com/getsentry/sentry-go v0.50.0
+	github.com/getsentry/sentry-go/slog v0.50.0
 	github.com/logcrumbs/logcrumbs v0.0.0
 	github.com/logcrumbs/logcrumbs/zapsentry v0.0.0
 	github.com/logcrumbs/logcrumbs/zerologsentry v0.0.0

@@ -424,7 +424,8 @@ func ends(b []byte, j int) bool {
 }
 
 // scalar copies a number, boolean or null. Numbers are classified before
-// they are parsed, since a failed strconv parse allocates its error.
+// they are parsed, since a failed strconv parse allocates its error. An
+// integer past uint64 is kept as it was written, as JSON.
 func (s *scanner) scalar(key string, raw []byte) {
 	str := unsafe.String(unsafe.SliceData(raw), len(raw))
 	switch {
@@ -451,6 +452,10 @@ func (s *scanner) scalar(key string, raw []byte) {
 			s.rec.AddScalar(core.KindUint64, key, n)
 			return
 		}
+		// Past uint64 (a big.Int): its digits as written, not a float64
+		// that rounds them.
+		s.rec.AddText(core.KindJSON, key, str)
+		return
 	}
 	if f, err := strconv.ParseFloat(str, 64); err == nil {
 		s.rec.AddScalar(core.KindFloat64, key, math.Float64bits(f))

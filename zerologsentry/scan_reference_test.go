@@ -163,6 +163,10 @@ func (s *oldScanner) scalar(key string, raw []byte) {
 			s.rec.AddScalar(core.KindUint64, key, n)
 			return
 		}
+		// Since then (s38), as scanner.scalar: an integer past uint64
+		// kept as written, not rounded to a float64.
+		s.rec.AddText(core.KindJSON, key, str)
+		return
 	}
 	if f, err := strconv.ParseFloat(str, 64); err == nil {
 		s.rec.AddScalar(core.KindFloat64, key, math.Float64bits(f))

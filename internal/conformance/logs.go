@@ -40,6 +40,8 @@ func RunLogs(t *testing.T, d Driver) {
 		{"PassThroughAfterHandCapture", testPassThroughAfterHandCapture},
 		{"LogsEventLink", testLogsEventLink},
 		{"LogsWholeValues", testLogsWholeValues},
+		{"LogsKeepSameBreadcrumb", testLogsKeepSameBreadcrumb},
+		{"LogsExactIntegers", testLogsExactIntegers},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -592,23 +593,11 @@ func putValue(entry sentry.LogEntry, key string, v any) {
 	case int:
 		entry.Int64(key, int64(v))
 	case uint64:
-		if u, ok := entry.(interface {
-			Uint64(string, uint64) sentry.LogEntry
-		}); ok {
-			u.Uint64(key, v) // sentry-go's own, not in the interface
-		} else {
-			entry.Int64(key, int64(v))
-		}
+		putUint64(entry, key, v)
 	case float64:
 		entry.Float64(key, v)
 	case json.Number: // inside a JSON value
-		if i, err := v.Int64(); err == nil {
-			entry.Int64(key, i)
-		} else if f, err := v.Float64(); err == nil {
-			entry.Float64(key, f)
-		} else {
-			entry.String(key, v.String())
-		}
+		putNumber(entry, key, v.String())
 	case nil:
 		entry.String(key, "null")
 	case []any: // a list, as JSON: Sentry Logs have no mixed lists
@@ -623,4 +612,40 @@ func putValue(entry sentry.LogEntry, key string, v any) {
 	default:
 		entry.String(key, fmt.Sprint(v))
 	}
+}
+
+// putUint64 adds v under key as a uint64, where the entry is sentry-go's
+// (Uint64 is not in the LogEntry interface), else as an int64.
+func putUint64(entry sentry.LogEntry, key string, v uint64) {
+	if u, ok := entry.(interface {
+		Uint64(string, uint64) sentry.LogEntry
+	}); ok {
+		u.Uint64(key, v)
+	} else {
+		entry.Int64(key, int64(v))
+	}
+}
+
+// putNumber adds n, a number of a JSON value, under key exactly as the
+// logger wrote it: an integer as an int64, or a uint64 past int64 (as a
+// top-level one is sent), a fraction or exponent as a float64, and any
+// other (an integer past uint64, a float past float64's range) as its
+// text: never a float64 that rounds an integer (a uint64 ID of
+// 18446744073709551615 read 18446744073709552000).
+func putNumber(entry sentry.LogEntry, key, n string) {
+	if i, err := strconv.ParseInt(n, 10, 64); err == nil {
+		entry.Int64(key, i)
+		return
+	}
+	if u, err := strconv.ParseUint(n, 10, 64); err == nil {
+		putUint64(entry, key, u)
+		return
+	}
+	if strings.ContainsAny(n, ".eE") {
+		if f, err := strconv.ParseFloat(n, 64); err == nil {
+			entry.Float64(key, f)
+			return
+		}
+	}
+	entry.String(key, n)
 }
