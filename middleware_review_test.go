@@ -239,3 +239,38 @@ func TestMiddlewareFlushThatAWriterBeneathIgnored(t *testing.T) {
 		t.Errorf("status %d, want 500", res.StatusCode)
 	}
 }
+
+// defaultingWriter is a middleware's writer that takes a status outside
+// 100-999, a code the handler forgot to set, for a 500 it sends at once.
+type defaultingWriter struct{ http.ResponseWriter }
+
+func (w defaultingWriter) WriteHeader(code int) {
+	if code < 100 || code > 999 {
+		code = http.StatusInternalServerError
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// TestMiddlewareInvalidStatusTakenNamesTheEvent: a writer beneath
+// Middleware's that takes a WriteHeader of a code outside 100-999 sends
+// the response then, with its headers as they stand: the EventIDHeader is
+// set before it sends them, as for any start of the response, and names
+// the error the handler logged.
+func TestMiddlewareInvalidStatusTakenNamesTheEvent(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	for _, recover := range []bool{false, true} {
+		rec.Reset()
+		mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: recover, EventIDHeader: "X-Sentry-Event-ID"})
+		h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			logger.ErrorContext(r.Context(), "lookup failed")
+			w.WriteHeader(0) // a status not set
+		}))
+		rr := httptest.NewRecorder()
+		h.ServeHTTP(defaultingWriter{rr}, httptest.NewRequest("GET", "/", nil))
+		res := rr.Result()
+		if got, want := res.Header.Get("X-Sentry-Event-ID"), string(rec.OnlyEvent().EventID); res.StatusCode != 500 || got != want {
+			t.Errorf("Recover %v: %d with X-Sentry-Event-ID %q, want 500 with %q", recover, res.StatusCode, got, want)
+		}
+	}
+}
