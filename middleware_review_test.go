@@ -274,3 +274,26 @@ func TestMiddlewareInvalidStatusTakenNamesTheEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestMiddlewareInvalidStatusRefusedNamesThePanic: a writer that panics on
+// a WriteHeader of a code outside 100-999 (httptest's recorder, as
+// net/http's) did not start the response: the 500 Middleware writes for
+// the panic names the panic's event, not the error the handler logged
+// before, whose ID the header held for the writer that might have taken
+// the code.
+func TestMiddlewareInvalidStatusRefusedNamesThePanic(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	logger := slog.New(slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()}))
+	mw := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true, EventIDHeader: "X-Sentry-Event-ID"})
+	h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		logger.ErrorContext(r.Context(), "lookup failed")
+		w.WriteHeader(1000)
+	}))
+	rr := httptest.NewRecorder()
+	h.ServeHTTP(rr, httptest.NewRequest("GET", "/", nil))
+	res := rr.Result()
+	evs := rec.Events()
+	if got := res.Header.Get("X-Sentry-Event-ID"); res.StatusCode != 500 || len(evs) != 2 || got != string(evs[1].EventID) {
+		t.Errorf("%d with X-Sentry-Event-ID %q, want 500 with the last of %d events (%s)", res.StatusCode, got, len(evs), eventMessages(evs))
+	}
+}
