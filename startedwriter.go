@@ -199,20 +199,47 @@ func (w *startedWriter) start() {
 	if !w.started.CompareAndSwap(false, true) || w.idHeader == "" {
 		return
 	}
+	w.setIDHeader()
+}
+
+// setIDHeader sets the event ID header, if the request sent an event and
+// the handler set none; it reports whether it set it.
+func (w *startedWriter) setIDHeader() bool {
 	if id := w.eventID(); id != "" {
 		if h := w.ResponseWriter.Header(); h.Get(w.idHeader) == "" {
 			h.Set(w.idHeader, string(id))
+			return true
 		}
 	}
+	return false
+}
+
+// writeInvalid passes on a WriteHeader of a code outside 100-999, which
+// net/http's writers panic on before sending anything: then the response
+// has not started (a recovered panic can still be a 500, naming its own
+// event). Another writer that takes it starts the response, and may send
+// its headers then: the event ID header is set before, as for any start,
+// and taken back if the writer panics.
+func (w *startedWriter) writeInvalid(code int) {
+	first := w.started.CompareAndSwap(false, true)
+	set := first && w.idHeader != "" && w.setIDHeader()
+	taken := false
+	defer func() {
+		if taken || !first {
+			return
+		}
+		if set {
+			w.ResponseWriter.Header().Del(w.idHeader)
+		}
+		w.started.Store(false)
+	}()
+	w.ResponseWriter.WriteHeader(code)
+	taken = true
 }
 
 func (w *startedWriter) WriteHeader(code int) {
 	if code < 100 || code > 999 {
-		// net/http's writers panic on it before sending anything: a
-		// recovered panic can still be a 500. Another writer that took
-		// it started the response.
-		w.ResponseWriter.WriteHeader(code)
-		w.start()
+		w.writeInvalid(code)
 		return
 	}
 	// A 1xx is informational (103 Early Hints), but for 101 Switching

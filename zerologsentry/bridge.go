@@ -306,14 +306,15 @@ var lastParser atomic.Pointer[fieldParser]
 // strings lastParser's were made of (the same bytes and length, as long as
 // the program has not set them) are told here, with no call that would
 // make it keep them across (ZerologBreadcrumb/hook: 3,349 -> 3,327
-// instructions a record, cachegrind); others, by their text, out of line.
+// instructions a record, cachegrind); others get a parser of their own,
+// out of line.
 func parserNow() core.Parser {
 	p := lastParser.Load()
 	if p != nil && sameData(p.names.level, zerolog.LevelFieldName) && sameData(p.names.timestamp, zerolog.TimestampFieldName) &&
 		sameData(p.names.stack, zerolog.ErrorStackFieldName) {
 		return p.parse
 	}
-	return parserOfNames(p)
+	return parserOfNames()
 }
 
 // sameData reports whether a and b are the same string in memory: the
@@ -323,16 +324,15 @@ func sameData(a, b string) bool {
 }
 
 // parserOfNames is parserNow's when zerolog's field names are not the
-// strings of p's (the last parser, or nil): p's if their text is the
-// same, else a new one, stored as the last.
+// strings of the last parser's: a new one, of these strings, stored as the
+// last, so that parserNow tells them in place from then on, though their
+// text be the last one's (a configuration naming the defaults: their text
+// compared on every record was four times parserNow's cost).
 //
 //go:noinline
-func parserOfNames(p *fieldParser) core.Parser {
+func parserOfNames() core.Parser {
 	l, ts, st := zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName
-	if p != nil && sameString(p.names.level, l) && sameString(p.names.timestamp, ts) && sameString(p.names.stack, st) {
-		return p.parse
-	}
-	p = &fieldParser{names: parseNames{l, ts, st}}
+	p := &fieldParser{names: parseNames{l, ts, st}}
 	p.parse = p.copy
 	lastParser.Store(p)
 	return p.parse

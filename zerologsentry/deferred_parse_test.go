@@ -94,3 +94,25 @@ func BenchmarkExpand(b *testing.B) {
 		}
 	}
 }
+
+// TestParserNowKeepsToNamesSetToTheirText: a program that sets zerolog's
+// field names to strings of their own text (its configuration naming the
+// defaults) gets the parser of those strings once, and parserNow's test in
+// place for its every record from then on: not a call to parserOfNames,
+// and its comparison of the text, on each (four times the cost of the
+// names unchanged, and more than parserNow cost before it told them by
+// address).
+func TestParserNowKeepsToNamesSetToTheirText(t *testing.T) {
+	defer func(l, ts, st string) {
+		zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = l, ts, st
+	}(zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
+	parserNow()
+	zerolog.LevelFieldName = string([]byte(zerolog.LevelFieldName))
+	zerolog.TimestampFieldName = string([]byte(zerolog.TimestampFieldName))
+	parserNow()
+	p := lastParser.Load()
+	if !sameData(p.names.level, zerolog.LevelFieldName) || !sameData(p.names.timestamp, zerolog.TimestampFieldName) ||
+		!sameData(p.names.stack, zerolog.ErrorStackFieldName) {
+		t.Error("the last parser's names are not the strings zerolog's names were set to: parserOfNames runs for every record")
+	}
+}

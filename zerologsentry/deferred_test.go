@@ -286,3 +286,51 @@ func TestDeferredRepeatBreadcrumbs(t *testing.T) {
 		}
 	}
 }
+
+// TestBreadcrumbFieldNamesSharingBytes: zerolog's field names set to a
+// prefix of themselves (the same bytes, shorter), or to the same text in
+// another string, then set back, are the names each record is parsed
+// with, though a parser of unchanged names is told by the address of
+// their bytes: "lev" is zerolog's level field and "level" the program's,
+// for the records logged while it is set.
+func TestBreadcrumbFieldNamesSharingBytes(t *testing.T) {
+	defer func(l, ts, st string) {
+		zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName = l, ts, st
+	}(zerolog.LevelFieldName, zerolog.TimestampFieldName, zerolog.ErrorStackFieldName)
+	for _, writer := range []bool{false, true} {
+		level, ts := "level", "time"
+		zerolog.LevelFieldName, zerolog.TimestampFieldName = level, ts
+		rec := logcrumbstest.New(t)
+		log := boundLogger(rec.Context(context.Background()), zerologsentry.Options{Options: rec.Options()}, writer)
+		log.Info().Str("lev", "user's lev").Msg("whole")
+		zerolog.LevelFieldName = level[:3] // "lev", at the bytes of "level"
+		log.Info().Str("level", "user's level").Msg("prefix")
+		zerolog.LevelFieldName = level
+		log.Info().Str("lev", "user's lev again").Msg("back")
+		zerolog.LevelFieldName = string([]byte("lev")) // "lev" elsewhere
+		log.Info().Str("level", "user's level again").Msg("copy")
+		zerolog.TimestampFieldName = string([]byte("time")) // the same text elsewhere
+		log.Info().Str("level", "user's level still").Msg("copies")
+		zerolog.LevelFieldName, zerolog.TimestampFieldName = level, ts
+		log.Info().Str("lev", "user's lev last").Msg("set back")
+		log.Error().Msg("failed")
+		var lines []string
+		for _, b := range rec.OnlyEvent().Breadcrumbs() {
+			keys := make([]string, 0, len(b.Data))
+			for k := range b.Data {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			line := b.Message + ":"
+			for _, k := range keys {
+				line += fmt.Sprintf(" %s=%v", k, b.Data[k])
+			}
+			lines = append(lines, line)
+		}
+		want := "whole: lev=user's lev\nprefix: level=user's level\nback: lev=user's lev again\n" +
+			"copy: level=user's level again\ncopies: level=user's level still\nset back: lev=user's lev last"
+		if got := strings.Join(lines, "\n"); got != want {
+			t.Errorf("writer %v:\n%s\nwant\n%s", writer, got, want)
+		}
+	}
+}

@@ -791,8 +791,30 @@ func samePanic(a, b any) (same bool) {
 			same = sameDynamic(a, b)
 		}
 	}()
-	// A value holding a NaN, never == itself, may still be the same one.
-	return a == b || sameDynamic(a, b)
+	// A value holding a NaN, never == itself, may still be the same one;
+	// one of a type that cannot hold a float is not walked through reflect
+	// (a large array: ten times the cost of ==).
+	return a == b || a != nil && mayHoldFloat(reflect.TypeOf(a)) && sameDynamic(a, b)
+}
+
+// mayHoldFloat reports whether a value of type t, compared by sameValue,
+// may hold a float or complex, a NaN of which is never == itself: t is
+// one, an interface, or an array or struct of one. Pointers, maps,
+// slices, chans and funcs are compared by identity.
+func mayHoldFloat(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Interface:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && mayHoldFloat(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if mayHoldFloat(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sameDynamic reports whether a and b, panic values, are of one dynamic
