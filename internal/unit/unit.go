@@ -412,12 +412,12 @@ func (u *Unit) NotSentNested(p any) {
 // when that event never passed u's processor (an earlier event it folded
 // into: capture once; a dropped or rate-limited one): u's recovery of p
 // names id and does not offer p again. As for a panic u's processor notes
-// from a nested unit, it takes the place of another nested unit's, never
-// of u's own.
+// from a nested unit, it takes the place of another nested unit's, or of
+// a tentative note of u's own (see NotePanic), never of a report of u's.
 func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if !u.has || !u.own {
+	if u.replaceable() {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
