@@ -85,3 +85,29 @@ func testNilPointerMethods(t *testing.T, d Driver) {
 		t.Errorf("exception %+v from a nil error", ev.Exception)
 	}
 }
+
+// NilPointerInChain: an error that wraps a nil pointer whose Error
+// dereferences it (fmt.Errorf("%w") of one, whose own text reads
+// "charge: <nil>", as fmt prints it) is the exception it is: its chain
+// shows the nil pointer "<nil>", as fmt, slog and zap show it, not
+// "reading the error panicked" in place of the whole chain; no panic is
+// counted in Stats().UserPanics.
+func testNilPointerInChain(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	var inner *nilErr
+	err := fmt.Errorf("charge: %w", error(inner))
+	before := logcrumbs.Stats().UserPanics
+	log.Log(Error, "failed", Field{"err", err})
+	ev := one(t, rec)
+	if n := logcrumbs.Stats().UserPanics - before; n != 0 {
+		t.Errorf("Stats().UserPanics counted %d panics for a nil pointer", n)
+	}
+	var values []string
+	for _, ex := range ev.Exception {
+		values = append(values, ex.Value)
+	}
+	if len(values) != 2 || values[0] != "<nil>" || values[1] != "charge: <nil>" {
+		t.Errorf("exception values %q, want [\"<nil>\" \"charge: <nil>\"]", values)
+	}
+}
