@@ -49,3 +49,60 @@ func TestJobPanicAfterRequestDPanicThatDidNotPanic(t *testing.T) {
 		t.Errorf("500 names %q, want the Panic entry's event %q", got, panicID)
 	}
 }
+
+// TestChildContextPanicIsOneEvent: a Panic entry logged with a child
+// context of the request (NewChildContext, used on the request's
+// goroutine) is the report of the panic zap raises after it, which goes on
+// up to the request's Middleware: one event, named by the 500, whether the
+// request logged a DPanic that did not panic before, and whether the panic
+// went through a job run in the child context.
+func TestChildContextPanicIsOneEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		dpanic, inJob bool
+	}{{"child", false, false}, {"DPanic then child", true, false}, {"job in child", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
+			logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true, EventIDHeader: "X-Event-Id"})(
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if tc.dpanic {
+						_, log := zapsentry.WithContext(r.Context(), logger)
+						log.DPanic("unexpected state")
+					}
+					ctx := logcrumbs.NewChildContext(r.Context())
+					work := func(ctx context.Context) error {
+						_, log := zapsentry.WithContext(ctx, logger)
+						log.Panic("cannot continue")
+						return nil
+					}
+					if tc.inJob {
+						_ = logcrumbs.RunJob(ctx, "charge", logcrumbs.JobOptions{}, work)
+					} else {
+						_ = work(ctx)
+					}
+				}))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+			var msgs []string
+			var panicID string
+			for _, ev := range rec.Events() {
+				msgs = append(msgs, ev.Message)
+				if ev.Message == "cannot continue" {
+					panicID = string(ev.EventID)
+				}
+			}
+			want := 1
+			if tc.dpanic {
+				want = 2
+			}
+			if len(msgs) != want {
+				t.Errorf("events %q, want the entries' alone", msgs)
+			}
+			if got := w.Header().Get("X-Event-Id"); got != panicID {
+				t.Errorf("500 names %q, want the Panic entry's event %q", got, panicID)
+			}
+		})
+	}
+}
