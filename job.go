@@ -193,8 +193,7 @@ func NewChildContext(ctx context.Context) context.Context {
 			// as one begun in the request's own context does.
 			child.MarkAdopts()
 		}
-		ctx, _ = unit.Bind(ctx, hub.Clone(), child, unit.BuilderOf(ctx), false)
-		return ctx
+		return unit.BindChild(ctx, hub.Clone(), child, unit.BuilderOf(ctx))
 	}
 	return buffer.NewContext(ctx, child)
 }

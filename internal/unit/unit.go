@@ -44,6 +44,13 @@ type Unit struct {
 	hub     *sentry.Hub
 	trail   *buffer.Trail
 	builder *event.Builder // scrubs the trail on other code's events
+	// parent is the unit of work a child unit (BindChild: NewChildContext)
+	// was made in, nil for any other: a child has no recovery of its own,
+	// so a panic its logger raises, used on the parent's goroutine, goes
+	// on up to the parent's Middleware or RunJob, which must know it was
+	// reported (see noteUp). Middleware and RunJob tell the unit they run
+	// in themselves, when they recover a panic that goes on.
+	parent *Unit
 
 	mu        sync.Mutex
 	recovered any // the panic already reported, when has is set
@@ -55,7 +62,7 @@ type Unit struct {
 	// so say nothing of a panic the unit meets later.
 	own bool
 	// hasText: panicValue reads as panicText (NotePanicText). Here, by
-	// the other flags: eventRef's 8 bytes keep a Unit at 160.
+	// the other flags, in one word.
 	hasText bool
 	// tentative is set when recovered was noted by a record after which
 	// its logger may not panic (NotePanic's tentative): any later report of
@@ -114,6 +121,27 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Bu
 		policy.Default().BindHub(hub)
 	}
 	return c, u
+}
+
+// BindChild is Bind for a child unit of the unit of work of ctx
+// (NewChildContext: work beside or after it, which has no recovery of its
+// own): the panics noted for the child are noted for the units it was made
+// in too, as a nested unit's panic going on up through them (see
+// ReportedNested), since that is where one raised on their goroutine is
+// recovered.
+func BindChild(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Builder) context.Context {
+	parent := lookup(ctx)
+	ctx, u := Bind(ctx, hub, trail, b, false)
+	u.parent = parent
+	return ctx
+}
+
+// noteUp notes the panic p, reported as ev (or, ev empty, under no event),
+// for the units u is a child of (see BindChild).
+func (u *Unit) noteUp(p any, ev eventref.Named) {
+	if u.parent != nil {
+		u.parent.ReportedNested(p, ev)
+	}
 }
 
 // Trail returns the unit's trail.
@@ -414,13 +442,16 @@ func (u *Unit) NotSentNested(p any) {
 // names id and does not offer p again. As for a panic u's processor notes
 // from a nested unit, it takes the place of another nested unit's, or of
 // a tentative note of u's own (see NotePanic), never of a report of u's.
+//
+// A child unit (BindChild) notes it for its parent too.
 func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	u.mu.Lock()
-	defer u.mu.Unlock()
 	if u.replaceable() {
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
+	u.mu.Unlock()
+	u.noteUp(p, ev)
 }
 
 // NotePanic tells the unit of work of ctx that the panic p, which a logger
@@ -456,11 +487,13 @@ func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 		}
 		return
 	}
+	u := Of(ctx)
 	if tentative {
-		Of(ctx).sentTentative(p, ev)
-		return
+		u.sentTentative(p, ev)
+	} else {
+		u.Sent(p, ev)
 	}
-	Of(ctx).Sent(p, ev)
+	u.noteUp(p, ev) // a child unit's panic goes on up to its parent's recovery
 }
 
 // goOrphans are the panics noted with no unit of work in their context
