@@ -106,3 +106,45 @@ func TestChildContextPanicIsOneEvent(t *testing.T) {
 		})
 	}
 }
+
+// TestDevelopmentDPanicWhileAWorkerPanics: a development logger's DPanic
+// panics; while its panic unwinds the handler (a deferred wait for the
+// request's goroutines), a worker of the request logs a Panic it recovers
+// itself. The DPanic's panic, recovered by Middleware, is still the
+// DPanic entry's event (its tentative note gave way to the worker's, but
+// is not forgotten), and the 500 names it: two events, not three.
+func TestDevelopmentDPanicWhileAWorkerPanics(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.Development())
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true, EventIDHeader: "X-Event-Id"})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			defer func() {
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					defer func() { _ = recover() }()
+					log.Panic("worker gave up")
+				}()
+				<-done
+			}()
+			log.DPanic("unexpected state")
+		}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	var msgs []string
+	var dpanicID string
+	for _, ev := range rec.Events() {
+		msgs = append(msgs, ev.Message)
+		if ev.Message == "unexpected state" {
+			dpanicID = string(ev.EventID)
+		}
+	}
+	if len(msgs) != 2 {
+		t.Errorf("events %q, want the two entries' alone", msgs)
+	}
+	if got := w.Header().Get("X-Event-Id"); got != dpanicID {
+		t.Errorf("500 names %q, want the DPanic entry's event %q", got, dpanicID)
+	}
+}
