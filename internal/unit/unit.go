@@ -72,7 +72,14 @@ type Unit struct {
 	// eventRef is eventID's reference, when it has one (an event
 	// logcrumbs handed to a client, which may be deciding it still, and
 	// drop it: see eventref): ReportedAs names it by it.
-	eventRef   *eventref.Ref
+	eventRef *eventref.Ref
+	// displaced is the tentative note (see NotePanic) that a later report
+	// took the place of, if any: its logger may have panicked after all (a
+	// development DPanic, whose panic unwinds while another goroutine of
+	// the unit reports a panic of its own), and Reported and ReportedAs
+	// still answer for its value. Made only then: a pointer in every Unit,
+	// not the note.
+	displaced  *panicNote
 	panicValue any
 	panicText  string
 
@@ -83,6 +90,32 @@ type Unit struct {
 }
 
 type unitKey struct{}
+
+// panicNote is a panic noted as reported, and its event.
+type panicNote struct {
+	value any
+	id    sentry.EventID
+	ref   *eventref.Ref
+}
+
+// displace keeps the tentative note that a report is about to take the
+// place of (see Unit.displaced). u.mu is held.
+//
+//go:noinline
+func (u *Unit) displace() {
+	if u.has && u.own && u.tentative {
+		u.displaced = &panicNote{u.recovered, u.eventID, u.eventRef}
+	}
+}
+
+// displacedAs returns the displaced note (see Unit.displaced) if p is its
+// value. u.mu is held.
+func (u *Unit) displacedAs(p any) (*panicNote, bool) {
+	if d := u.displaced; d != nil && samePanic(d.value, p) {
+		return d, true
+	}
+	return nil, false
+}
 
 // Bind returns a context that belongs to a new Unit of trail and hub, whose
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
@@ -377,10 +410,16 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 	if u.has && (mine || u.own) && event.EventID != u.eventID && samePanic(u.recovered, p) {
 		return false // this panic was reported already
 	}
+	if d, ok := u.displacedAs(p); ok && event.EventID != d.id {
+		return false // by a tentative note a later one took the place of
+	}
 	if u.replaceable() {
 		// The first report, or one that takes the place of a nested
 		// unit's (or of a tentative note): the panic a later recovery of
 		// this unit will meet is the last one reported.
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
 		u.tentative = false
 	}
@@ -397,6 +436,9 @@ func (u *Unit) Sent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.replaceable() {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
@@ -411,6 +453,9 @@ func (u *Unit) sentTentative(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.replaceable() {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = true
 	}
@@ -447,6 +492,9 @@ func (u *Unit) NotSentNested(p any) {
 func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	u.mu.Lock()
 	if u.replaceable() {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
@@ -754,6 +802,9 @@ func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	took := u.replaceable()
 	if took {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
@@ -786,7 +837,11 @@ func (u *Unit) Reported(p any) bool {
 	u.adopt(p)
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return u.has && samePanic(u.recovered, p)
+	if u.has && samePanic(u.recovered, p) {
+		return true
+	}
+	_, ok := u.displacedAs(p)
+	return ok
 }
 
 // ReportedAs returns the event that reported the panic p through the
@@ -800,6 +855,9 @@ func (u *Unit) ReportedAs(p any) (eventref.Named, bool) {
 	defer u.mu.Unlock()
 	if u.has && samePanic(u.recovered, p) {
 		return eventref.Named{ID: string(u.eventID), Ref: u.eventRef}, true
+	}
+	if d, ok := u.displacedAs(p); ok {
+		return eventref.Named{ID: string(d.id), Ref: d.ref}, true
 	}
 	return eventref.Named{}, false
 }
