@@ -179,7 +179,9 @@ func (e *jobPanic) Unwrap() error {
 // it, with a clone of the unit's hub (in the unit's trace): events other
 // code captures through the hub of the returned context carry the child's
 // trail, and capture-once holds between them and the child's logged
-// errors.
+// errors. A logger's panic-level record logged with the child on the unit's
+// goroutine (zap's Panic) is the report of the panic that goes on up to the
+// unit's Middleware or RunJob: one event.
 func NewChildContext(ctx context.Context) context.Context {
 	parent := buffer.FromContext(ctx)
 	if parent == nil {

@@ -520,7 +520,11 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 // which panics only in a development logger; a Fatal, which panics only
 // with a hook that does): the note then gives way to any later report of
 // the unit's own, so that a panic after a record that raised none (a Panic
-// record after a DPanic in production) is not taken for a panic reported.
+// record after a DPanic in production) is not taken for a panic reported;
+// kept aside (Unit.displaced), it still answers for its own value, which
+// its logger may have panicked with after all.
+//
+// The note of a child unit (BindChild) is its parent's too (noteUp).
 func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	if ev.ID == "" {
 		return
