@@ -179,7 +179,9 @@ func (e *jobPanic) Unwrap() error {
 // it, with a clone of the unit's hub (in the unit's trace): events other
 // code captures through the hub of the returned context carry the child's
 // trail, and capture-once holds between them and the child's logged
-// errors.
+// errors. A logger's panic-level record logged with the child on the unit's
+// goroutine (zap's Panic) is the report of the panic that goes on up to the
+// unit's Middleware or RunJob: one event.
 func NewChildContext(ctx context.Context) context.Context {
 	parent := buffer.FromContext(ctx)
 	if parent == nil {
@@ -193,8 +195,7 @@ func NewChildContext(ctx context.Context) context.Context {
 			// as one begun in the request's own context does.
 			child.MarkAdopts()
 		}
-		ctx, _ = unit.Bind(ctx, hub.Clone(), child, unit.BuilderOf(ctx), false)
-		return ctx
+		return unit.BindChild(ctx, hub.Clone(), child, unit.BuilderOf(ctx))
 	}
 	return buffer.NewContext(ctx, child)
 }

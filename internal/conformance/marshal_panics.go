@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,5 +84,37 @@ func testNilPointerMethods(t *testing.T, d Driver) {
 	}
 	if len(ev.Exception) != 0 {
 		t.Errorf("exception %+v from a nil error", ev.Exception)
+	}
+}
+
+// NilPointerInChain: an error that wraps a nil pointer whose Error
+// dereferences it (fmt.Errorf("%w") of one, whose own text reads
+// "charge: <nil>", as fmt prints it) is the exception it is: its chain
+// shows the nil pointer "<nil>", as fmt, slog and zap show it, not
+// "reading the error panicked" in place of the whole chain; no panic is
+// counted in Stats().UserPanics.
+func testNilPointerInChain(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	log := logger.Bind(rec.Context(context.Background()))
+	var inner *nilErr
+	// The text names the driver: a text-errors driver must not be
+	// answered by another driver's error of the same text.
+	err := fmt.Errorf("charge (%s): %w", d.Name, error(inner))
+	before := logcrumbs.Stats().UserPanics
+	log.Log(Error, "failed", Field{"err", err})
+	ev := one(t, rec)
+	if n := logcrumbs.Stats().UserPanics - before; n != 0 {
+		t.Errorf("Stats().UserPanics counted %d panics for a nil pointer", n)
+	}
+	var values []string
+	for _, ex := range ev.Exception {
+		values = append(values, ex.Value)
+	}
+	want := []string{"<nil>", "charge (" + d.Name + "): <nil>"}
+	if d.TextErrors { // the error's text alone
+		want = want[1:]
+	}
+	if !slices.Equal(values, want) {
+		t.Errorf("exception values %q, want %q", values, want)
 	}
 }

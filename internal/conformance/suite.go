@@ -53,6 +53,7 @@ func Run(t *testing.T, d Driver) {
 		{"URLSecretsScrubbed", testURLSecretsScrubbed},
 		{"NilErrors", testNilErrors},
 		{"NilPointerMethods", testNilPointerMethods},
+		{"NilPointerInChain", testNilPointerInChain},
 		{"BadValues", testBadValues},
 		{"PanickingUserMethods", testPanickingUserMethods},
 		{"PanickingErrorBesideAnother", testPanickingErrorBesideAnother},

@@ -344,7 +344,11 @@ func (o *joinOpener) readableMembers(ok []error, err error, depth int) []error {
 	}()
 	for _, m := range members {
 		switch {
-		case m == nil:
+		case m == nil, isNilPointer(m):
+			// A typed nil member is no error of its own, as a typed nil
+			// logged is none (render.Error): read alone its text is
+			// "<nil>" (see nilPointerText), but a join of it with the
+			// others, which the chain is made of, calls its Error.
 		case setException(&sentry.Event{}, []error{m}, o.maxDepth, o.pc, true) == nil:
 			if o.first(m) {
 				ok = append(ok, m)
@@ -678,4 +682,10 @@ func MarkUnhandled(event *sentry.Event) {
 		handled := false
 		m.Handled = &handled
 	}
+}
+
+// isNilPointer reports whether err is a nil pointer.
+func isNilPointer(err error) bool {
+	v := reflect.ValueOf(err)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }

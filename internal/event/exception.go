@@ -135,13 +135,19 @@ func (c chainBuilder) convert(err error, parent int, source string, depth int) c
 	if err == nil {
 		return c
 	}
-	var seen bool
-	if c, seen = c.seen(err); seen {
+	var seen, nilPtr bool
+	if c, seen, nilPtr = c.seen(err); seen {
 		return c
 	}
 	_, isGroup := err.(interface{ Unwrap() []error })
+	var text string
+	if nilPtr {
+		text = nilPointerText(err)
+	} else {
+		text = err.Error()
+	}
 	ex := sentry.Exception{
-		Value:      err.Error(),
+		Value:      text,
 		Type:       reflect.TypeOf(err).String(),
 		Stacktrace: errorStack(err),
 	}
@@ -212,15 +218,35 @@ func wrapped(err error) (source string, many []error, one error) {
 
 // seen is sentry-go's visited.seenError: a non-nil pointer is seen by its
 // address, any other error by its reflect.Value's String and its text. It
-// returns c with err noted.
-func (c chainBuilder) seen(err error) (chainBuilder, bool) {
-	var dup bool
-	if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && !v.IsNil() {
-		c.ptrs, dup = c.ptrs.add(v.Pointer())
-	} else {
+// returns c with err noted, and whether err is a nil pointer (whose text
+// is nilPointerText's).
+func (c chainBuilder) seen(err error) (_ chainBuilder, dup, nilPtr bool) {
+	v := reflect.ValueOf(err)
+	switch {
+	case v.Kind() != reflect.Pointer:
 		c.keys, dup = c.keys.add(v.String() + err.Error())
+	case !v.IsNil():
+		c.ptrs, dup = c.ptrs.add(v.Pointer())
+	default:
+		nilPtr = true
+		c.keys, dup = c.keys.add(v.String() + nilPointerText(err))
 	}
-	return c, dup
+	return c, dup, nilPtr
+}
+
+// nilPointerText is the text of err, a nil pointer: its Error's, or
+// "<nil>" when that panics (it dereferences the nil it does not guard
+// against), as fmt prints it and the record shows it (see render.Error),
+// not a panic that replaces the whole chain (see chainAfterPanic): the
+// nil pointer an error wraps (fmt.Errorf's %w of one) is the program's
+// nil, not a broken method.
+func nilPointerText(err error) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = "<nil>"
+		}
+	}()
+	return err.Error()
 }
 
 // errorStack is sentry.ExtractStacktrace(err), asked only of errors whose

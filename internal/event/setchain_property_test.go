@@ -29,10 +29,17 @@ type propBadWrapper struct{ err error }
 func (*propBadWrapper) Error() string   { panic("propBadWrapper.Error") }
 func (w *propBadWrapper) Unwrap() error { return w.err }
 
-// propNil's Error dereferences its receiver: a typed nil panics.
-type propNil struct{ code int }
+// propNil's Error dereferences a nil it holds: it panics, as fmt and
+// setChain say (a non-nil pointer's method is broken).
+type propNil struct{ code *int }
 
-func (e *propNil) Error() string { return "db error " + strconv.Itoa(e.code) }
+func (e *propNil) Error() string { return "db error " + strconv.Itoa(*e.code) }
+
+// propNilRecv's Error dereferences its receiver: a typed nil of it reads
+// "<nil>", as fmt prints it (the program's nil, not a broken method).
+type propNilRecv struct{ code int }
+
+func (e *propNilRecv) Error() string { return "db error " + strconv.Itoa(e.code) }
 
 // propBadUnwrap's text reads; its Unwrap panics.
 type propBadUnwrap struct {
@@ -101,9 +108,14 @@ func (g *propGen) leaf() error {
 		return g.pool[g.r.IntN(len(g.pool))]
 	}
 	var e error
-	switch g.r.IntN(3) {
+	switch g.r.IntN(4) {
 	case 0:
 		e = plainErr("plain " + strconv.Itoa(g.n))
+	case 1:
+		// A typed nil read through fmt's %w (the record never holds one
+		// alone: render keeps no typed nil, and a join's Error of one
+		// panics, as fmt says): the wrapper's chain shows it "<nil>".
+		e = fmt.Errorf("around nil %d: %w", g.n, (*propNilRecv)(nil))
 	default:
 		e = errors.New("new " + strconv.Itoa(g.n))
 	}
@@ -134,7 +146,7 @@ func (g *propGen) newUnreadable(depth int) error {
 	case 2:
 		return errors.Join(g.err(depth+1), g.unreadable(depth+1))
 	case 3:
-		return (*propNil)(nil)
+		return &propNil{}
 	case 4:
 		return &propBadUnwrap{"bad unwrap " + strconv.Itoa(g.n), g.err(depth + 1)}
 	default: // a readable text around an unreadable value
@@ -194,6 +206,9 @@ func propText(err error) (text string, ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
+			if v := reflect.ValueOf(err); v.Kind() == reflect.Pointer && v.IsNil() {
+				text, ok = "<nil>", true // as fmt prints it
+			}
 		}
 	}()
 	return err.Error(), true

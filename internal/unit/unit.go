@@ -44,6 +44,13 @@ type Unit struct {
 	hub     *sentry.Hub
 	trail   *buffer.Trail
 	builder *event.Builder // scrubs the trail on other code's events
+	// parent is the unit of work a child unit (BindChild: NewChildContext)
+	// was made in, nil for any other: a child has no recovery of its own,
+	// so a panic its logger raises, used on the parent's goroutine, goes
+	// on up to the parent's Middleware or RunJob, which must know it was
+	// reported (see noteUp). Middleware and RunJob tell the unit they run
+	// in themselves, when they recover a panic that goes on.
+	parent *Unit
 
 	mu        sync.Mutex
 	recovered any // the panic already reported, when has is set
@@ -55,7 +62,7 @@ type Unit struct {
 	// so say nothing of a panic the unit meets later.
 	own bool
 	// hasText: panicValue reads as panicText (NotePanicText). Here, by
-	// the other flags: eventRef's 8 bytes keep a Unit at 160.
+	// the other flags, in one word.
 	hasText bool
 	// tentative is set when recovered was noted by a record after which
 	// its logger may not panic (NotePanic's tentative): any later report of
@@ -65,7 +72,14 @@ type Unit struct {
 	// eventRef is eventID's reference, when it has one (an event
 	// logcrumbs handed to a client, which may be deciding it still, and
 	// drop it: see eventref): ReportedAs names it by it.
-	eventRef   *eventref.Ref
+	eventRef *eventref.Ref
+	// displaced is the tentative note (see NotePanic) that a later report
+	// took the place of, if any: its logger may have panicked after all (a
+	// development DPanic, whose panic unwinds while another goroutine of
+	// the unit reports a panic of its own), and Reported and ReportedAs
+	// still answer for its value. Made only then: a pointer in every Unit,
+	// not the note.
+	displaced  *panicNote
 	panicValue any
 	panicText  string
 
@@ -76,6 +90,32 @@ type Unit struct {
 }
 
 type unitKey struct{}
+
+// panicNote is a panic noted as reported, and its event.
+type panicNote struct {
+	value any
+	id    sentry.EventID
+	ref   *eventref.Ref
+}
+
+// displace keeps the tentative note that a report is about to take the
+// place of (see Unit.displaced). u.mu is held.
+//
+//go:noinline
+func (u *Unit) displace() {
+	if u.has && u.own && u.tentative {
+		u.displaced = &panicNote{u.recovered, u.eventID, u.eventRef}
+	}
+}
+
+// displacedAs returns the displaced note (see Unit.displaced) if p is its
+// value. u.mu is held.
+func (u *Unit) displacedAs(p any) (*panicNote, bool) {
+	if d := u.displaced; d != nil && samePanic(d.value, p) {
+		return d, true
+	}
+	return nil, false
+}
 
 // Bind returns a context that belongs to a new Unit of trail and hub, whose
 // processor it adds to hub's scope. hub is the unit's own (a clone, or one a
@@ -114,6 +154,27 @@ func Bind(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Bu
 		policy.Default().BindHub(hub)
 	}
 	return c, u
+}
+
+// BindChild is Bind for a child unit of the unit of work of ctx
+// (NewChildContext: work beside or after it, which has no recovery of its
+// own): the panics noted for the child are noted for the units it was made
+// in too, as a nested unit's panic going on up through them (see
+// ReportedNested), since that is where one raised on their goroutine is
+// recovered.
+func BindChild(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *event.Builder) context.Context {
+	parent := lookup(ctx)
+	ctx, u := Bind(ctx, hub, trail, b, false)
+	u.parent = parent
+	return ctx
+}
+
+// noteUp notes the panic p, reported as ev (or, ev empty, under no event),
+// for the units u is a child of (see BindChild).
+func (u *Unit) noteUp(p any, ev eventref.Named) {
+	if u.parent != nil {
+		u.parent.ReportedNested(p, ev)
+	}
 }
 
 // Trail returns the unit's trail.
@@ -349,10 +410,16 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 	if u.has && (mine || u.own) && event.EventID != u.eventID && samePanic(u.recovered, p) {
 		return false // this panic was reported already
 	}
+	if d, ok := u.displacedAs(p); ok && event.EventID != d.id {
+		return false // by a tentative note a later one took the place of
+	}
 	if u.replaceable() {
 		// The first report, or one that takes the place of a nested
 		// unit's (or of a tentative note): the panic a later recovery of
 		// this unit will meet is the last one reported.
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
 		u.tentative = false
 	}
@@ -369,6 +436,9 @@ func (u *Unit) Sent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.replaceable() {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
@@ -383,6 +453,9 @@ func (u *Unit) sentTentative(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.replaceable() {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = true
 	}
@@ -412,15 +485,21 @@ func (u *Unit) NotSentNested(p any) {
 // when that event never passed u's processor (an earlier event it folded
 // into: capture once; a dropped or rate-limited one): u's recovery of p
 // names id and does not offer p again. As for a panic u's processor notes
-// from a nested unit, it takes the place of another nested unit's, never
-// of u's own.
+// from a nested unit, it takes the place of another nested unit's, or of
+// a tentative note of u's own (see NotePanic), never of a report of u's.
+//
+// A child unit (BindChild) notes it for its parent too.
 func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 	u.mu.Lock()
-	defer u.mu.Unlock()
-	if !u.has || !u.own {
+	if u.replaceable() {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
+	u.mu.Unlock()
+	u.noteUp(p, ev)
 }
 
 // NotePanic tells the unit of work of ctx that the panic p, which a logger
@@ -441,7 +520,11 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) {
 // which panics only in a development logger; a Fatal, which panics only
 // with a hook that does): the note then gives way to any later report of
 // the unit's own, so that a panic after a record that raised none (a Panic
-// record after a DPanic in production) is not taken for a panic reported.
+// record after a DPanic in production) is not taken for a panic reported;
+// kept aside (Unit.displaced), it still answers for its own value, which
+// its logger may have panicked with after all.
+//
+// The note of a child unit (BindChild) is its parent's too (noteUp).
 func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	if ev.ID == "" {
 		return
@@ -456,11 +539,13 @@ func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 		}
 		return
 	}
+	u := Of(ctx)
 	if tentative {
-		Of(ctx).sentTentative(p, ev)
-		return
+		u.sentTentative(p, ev)
+	} else {
+		u.Sent(p, ev)
 	}
-	Of(ctx).Sent(p, ev)
+	u.noteUp(p, ev) // a child unit's panic goes on up to its parent's recovery
 }
 
 // goOrphans are the panics noted with no unit of work in their context
@@ -721,6 +806,9 @@ func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	took := u.replaceable()
 	if took {
+		if u.tentative {
+			u.displace()
+		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
 	}
@@ -753,7 +841,11 @@ func (u *Unit) Reported(p any) bool {
 	u.adopt(p)
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return u.has && samePanic(u.recovered, p)
+	if u.has && samePanic(u.recovered, p) {
+		return true
+	}
+	_, ok := u.displacedAs(p)
+	return ok
 }
 
 // ReportedAs returns the event that reported the panic p through the
@@ -767,6 +859,9 @@ func (u *Unit) ReportedAs(p any) (eventref.Named, bool) {
 	defer u.mu.Unlock()
 	if u.has && samePanic(u.recovered, p) {
 		return eventref.Named{ID: string(u.eventID), Ref: u.eventRef}, true
+	}
+	if d, ok := u.displacedAs(p); ok {
+		return eventref.Named{ID: string(d.id), Ref: d.ref}, true
 	}
 	return eventref.Named{}, false
 }

@@ -1,0 +1,220 @@
+package zapsentry_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+)
+
+// TestJobPanicAfterRequestDPanicThatDidNotPanic: a DPanic of the request
+// in production (no panic) and then a job run in the request panicking
+// through zap's Panic, not recovered by the job (JobOptions.Recover off):
+// the panic going on up to Middleware is the job's Panic entry's event,
+// not a second one, and the 500 names that event.
+func TestJobPanicAfterRequestDPanicThatDidNotPanic(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true, EventIDHeader: "X-Event-Id"})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			log.DPanic("unexpected state")
+			_ = logcrumbs.RunJob(r.Context(), "charge", logcrumbs.JobOptions{}, func(ctx context.Context) error {
+				_, log := zapsentry.WithContext(ctx, logger)
+				log.Panic("cannot continue")
+				return nil
+			})
+		}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	var msgs []string
+	var panicID string
+	for _, ev := range rec.Events() {
+		msgs = append(msgs, ev.Message)
+		if ev.Message == "cannot continue" {
+			panicID = string(ev.EventID)
+		}
+	}
+	if len(msgs) != 2 {
+		t.Errorf("events %q, want the two entries' alone", msgs)
+	}
+	if got := w.Header().Get("X-Event-Id"); got != panicID {
+		t.Errorf("500 names %q, want the Panic entry's event %q", got, panicID)
+	}
+}
+
+// TestChildContextPanicIsOneEvent: a Panic entry logged with a child
+// context of the request (NewChildContext, used on the request's
+// goroutine) is the report of the panic zap raises after it, which goes on
+// up to the request's Middleware: one event, named by the 500, whether the
+// request logged a DPanic that did not panic before, and whether the panic
+// went through a job run in the child context.
+func TestChildContextPanicIsOneEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		dpanic, inJob bool
+	}{{"child", false, false}, {"DPanic then child", true, false}, {"job in child", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := logcrumbstest.New(t)
+			hub := rec.Hub()
+			logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true, EventIDHeader: "X-Event-Id"})(
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if tc.dpanic {
+						_, log := zapsentry.WithContext(r.Context(), logger)
+						log.DPanic("unexpected state")
+					}
+					ctx := logcrumbs.NewChildContext(r.Context())
+					work := func(ctx context.Context) error {
+						_, log := zapsentry.WithContext(ctx, logger)
+						log.Panic("cannot continue")
+						return nil
+					}
+					if tc.inJob {
+						_ = logcrumbs.RunJob(ctx, "charge", logcrumbs.JobOptions{}, work)
+					} else {
+						_ = work(ctx)
+					}
+				}))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+			var msgs []string
+			var panicID string
+			for _, ev := range rec.Events() {
+				msgs = append(msgs, ev.Message)
+				if ev.Message == "cannot continue" {
+					panicID = string(ev.EventID)
+				}
+			}
+			want := 1
+			if tc.dpanic {
+				want = 2
+			}
+			if len(msgs) != want {
+				t.Errorf("events %q, want the entries' alone", msgs)
+			}
+			if got := w.Header().Get("X-Event-Id"); got != panicID {
+				t.Errorf("500 names %q, want the Panic entry's event %q", got, panicID)
+			}
+		})
+	}
+}
+
+// TestDevelopmentDPanicWhileAWorkerPanics: a development logger's DPanic
+// panics; while its panic unwinds the handler (a deferred wait for the
+// request's goroutines), a worker of the request logs a Panic it recovers
+// itself. The DPanic's panic, recovered by Middleware, is still the
+// DPanic entry's event (its tentative note gave way to the worker's, but
+// is not forgotten), and the 500 names it: two events, not three.
+func TestDevelopmentDPanicWhileAWorkerPanics(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}), zap.Development())
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true, EventIDHeader: "X-Event-Id"})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			defer func() {
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					defer func() { _ = recover() }()
+					log.Panic("worker gave up")
+				}()
+				<-done
+			}()
+			log.DPanic("unexpected state")
+		}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	var msgs []string
+	var dpanicID string
+	for _, ev := range rec.Events() {
+		msgs = append(msgs, ev.Message)
+		if ev.Message == "unexpected state" {
+			dpanicID = string(ev.EventID)
+		}
+	}
+	if len(msgs) != 2 {
+		t.Errorf("events %q, want the two entries' alone", msgs)
+	}
+	if got := w.Header().Get("X-Event-Id"); got != dpanicID {
+		t.Errorf("500 names %q, want the DPanic entry's event %q", got, dpanicID)
+	}
+}
+
+// TestSameMessagePanickedByHandAfterProductionDPanic: a production DPanic
+// (no panic), then the handler panics by hand with the same text: the
+// panic is the DPanic entry's event, not one of its own.
+//
+// Left as it is: zap's development DPanic panics with exactly that value,
+// and the recovery cannot tell the two apart (by value; the panicking
+// stack would, at the price of reading it on every recovery a note of the
+// same text waits for). The entry's event carries the message and the
+// trail; the by-hand panic's own stack is what is lost.
+func TestSameMessagePanickedByHandAfterProductionDPanic(t *testing.T) {
+	t.Skip("judgement: a production DPanic's tentative note answers for a later panic of the same text (see the comment)")
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}}))
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			log.DPanic("unexpected state")
+			panic("unexpected state")
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	if n := len(rec.Events()); n != 2 {
+		t.Errorf("%d events, want the entry's and the panic's", n)
+	}
+}
+
+// panicNoop is a panic hook that returns (zap.WithPanicHook, for tests of
+// panic paths): zap takes zapcore.WriteThenNoop for WriteThenPanic, but
+// not this.
+type panicNoop struct{}
+
+func (panicNoop) OnWrite(*zapcore.CheckedEntry, []zapcore.Field) {}
+
+// TestPanicWithReturningPanicHookThenAnotherLoggersPanic: a Panic entry of
+// a logger whose panic hook returns (zap.WithPanicHook) raises no panic;
+// a Panic of another logger in the same request that does panic is one
+// event.
+//
+// Left as it is: a Panic note is firm (only DPanic and Fatal are
+// tentative), as zap panics after every Panic entry unless the logger has
+// a panic hook, which the core cannot see (zap adds it to the
+// CheckedEntry after the core's Check), and WithPanicHook is for tests.
+// Making every Panic note tentative would keep this one event (a
+// displaced tentative note still answers for its value), at the price of
+// a firm note of every Panic giving way to any later report.
+func TestPanicWithReturningPanicHookThenAnotherLoggersPanic(t *testing.T) {
+	t.Skip("judgement: a Panic entry's note is firm though a panic hook may return (see the comment)")
+	rec := logcrumbstest.New(t)
+	hub := rec.Hub()
+	core := zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: hub}})
+	hooked := zap.New(core, zap.WithPanicHook(panicNoop{}))
+	plain := zap.New(core)
+	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub}, Recover: true})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), hooked)
+			log.Panic("recorded by the hook")
+			_, log = zapsentry.WithContext(r.Context(), plain)
+			log.Panic("cannot continue")
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	var msgs []string
+	for _, ev := range rec.Events() {
+		msgs = append(msgs, ev.Message)
+	}
+	if len(msgs) != 2 {
+		t.Errorf("events %q, want the two entries' alone", msgs)
+	}
+}
