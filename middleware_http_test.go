@@ -148,6 +148,7 @@ func TestMiddlewareRecover500LeavesTheHandlersBodyHeaders(t *testing.T) {
 func TestMiddlewareLeavesTheRequestBodyAlone(t *testing.T) {
 	for _, pii := range []bool{false, true} {
 		t.Run(fmt.Sprintf("SendDefaultPII=%v", pii), func(t *testing.T) {
+			//lint:ignore SA1019 deprecated, but what most programs set to collect bodies
 			rec := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = pii })
 			body := &countingBody{Reader: strings.NewReader(`{"note":"hello"}`)}
 			h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: rec.Options(), Recover: true})(

@@ -110,6 +110,7 @@ func TestNestedPanicHoldingNaNIsOneEvent(t *testing.T) {
 // handler reads it as sent, whichever client; many requests at once.
 func TestMiddlewareRequestBodyWithTheClientOfTheRequest(t *testing.T) {
 	plain := logcrumbstest.New(t)
+	//lint:ignore SA1019 deprecated, but what most programs set to collect bodies
 	pii := logcrumbstest.New(t, func(o *sentry.ClientOptions) { o.SendDefaultPII = true })
 	hub := sentry.NewHub(plain.Hub().Client(), sentry.NewScope())
 	h := logcrumbs.Middleware(logcrumbs.MiddlewareOptions{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}, Recover: true})(
