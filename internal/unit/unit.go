@@ -65,7 +65,8 @@ type Unit struct {
 	// the other flags, in one word.
 	hasText bool
 	// tentative is set when recovered was noted by a record after which
-	// its logger may not panic (NotePanic's tentative): any later report of
+	// its logger may not panic (NotePanic's tentative), of the unit's own
+	// or of a child's (own unset then: see noteUp): any later report of
 	// the unit's takes its place. By the other flags, in their word.
 	tentative bool
 	eventID   sentry.EventID
@@ -103,7 +104,7 @@ type panicNote struct {
 //
 //go:noinline
 func (u *Unit) displace() {
-	if u.has && u.own && u.tentative {
+	if u.has && u.tentative { // the unit's own, or a child's (noteUp)
 		u.displaced = &panicNote{u.recovered, u.eventID, u.eventRef}
 	}
 }
@@ -170,10 +171,12 @@ func BindChild(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *eve
 }
 
 // noteUp notes the panic p, reported as ev (or, ev empty, under no event),
-// for the units u is a child of (see BindChild).
-func (u *Unit) noteUp(p any, ev eventref.Named) {
+// for the units u is a child of (see BindChild). tentative is NotePanic's:
+// a child's tentative note is tentative in its parent too, and kept aside
+// there when a later report takes its place (see Unit.displaced).
+func (u *Unit) noteUp(p any, ev eventref.Named, tentative bool) {
 	if u.parent != nil {
-		u.parent.ReportedNested(p, ev)
+		u.parent.reportedNested(p, ev, tentative)
 	}
 }
 
@@ -489,17 +492,22 @@ func (u *Unit) NotSentNested(p any) {
 // a tentative note of u's own (see NotePanic), never of a report of u's.
 //
 // A child unit (BindChild) notes it for its parent too.
-func (u *Unit) ReportedNested(p any, ev eventref.Named) {
+func (u *Unit) ReportedNested(p any, ev eventref.Named) { u.reportedNested(p, ev, false) }
+
+// reportedNested is ReportedNested for a note that may be tentative: a
+// child unit's tentative note (see noteUp), which the next report takes
+// the place of, as it takes a tentative note of the unit's own.
+func (u *Unit) reportedNested(p any, ev eventref.Named, tentative bool) {
 	u.mu.Lock()
 	if u.replaceable() {
 		if u.tentative {
 			u.displace()
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = false
+		u.tentative = tentative
 	}
 	u.mu.Unlock()
-	u.noteUp(p, ev)
+	u.noteUp(p, ev, tentative)
 }
 
 // NotePanic tells the unit of work of ctx that the panic p, which a logger
@@ -545,7 +553,7 @@ func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	} else {
 		u.Sent(p, ev)
 	}
-	u.noteUp(p, ev) // a child unit's panic goes on up to its parent's recovery
+	u.noteUp(p, ev, tentative) // a child unit's panic goes on up to its parent's recovery
 }
 
 // goOrphans are the panics noted with no unit of work in their context
