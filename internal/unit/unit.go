@@ -681,15 +681,19 @@ func goid() uint64 {
 // the rate limit) is reported by Middleware or RunJob with that text, as
 // the panics of loggers that panic with the message are, not with p
 // printed as a Go value (an *Entry shows its fields' values).
+//
+// The text noted for a child unit (BindChild) is its parents' too: the
+// panic goes on up to their recovery, as its note does (noteUp).
 func NotePanicText(ctx context.Context, p any, text string) {
 	if lookup(ctx) == nil && isPointer(p) { // see NotePanic
 		noteOrphan(p, func(o *orphan) { o.text, o.hasText = text, true })
 		return
 	}
-	u := Of(ctx)
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	u.panicValue, u.panicText, u.hasText = p, text, true
+	for u := Of(ctx); u != nil; u = u.parent {
+		u.mu.Lock()
+		u.panicValue, u.panicText, u.hasText = p, text, true
+		u.mu.Unlock()
+	}
 }
 
 // orphans are the panics noted with no unit of work in their context (see
