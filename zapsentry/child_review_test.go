@@ -102,3 +102,38 @@ func TestConcurrentChildrenPanic(t *testing.T) {
 		t.Errorf("%d events, want %d", len(msgs), n)
 	}
 }
+
+// TestPanicAfterARecoveredPanic: a worker of the request logs a Panic it
+// recovers itself; then the request's handler logs a Panic (on its own
+// goroutine, or in a job it runs that does not recover it) that goes on
+// up to Middleware: that Panic entry's event is the report of the panic,
+// not a third event, and the 500 names it.
+func TestPanicAfterARecoveredPanic(t *testing.T) {
+	for _, inJob := range []bool{false, true} {
+		rec := logcrumbstest.New(t)
+		logger := zap.New(zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}}))
+		msgs, id, got := serveOnce(t, rec, func(w http.ResponseWriter, r *http.Request) {
+			_, log := zapsentry.WithContext(r.Context(), logger)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				defer func() { _ = recover() }()
+				log.Panic("worker gave up")
+			}()
+			<-done
+			work := func(ctx context.Context) error {
+				_, log := zapsentry.WithContext(ctx, logger)
+				log.Panic("cannot continue")
+				return nil
+			}
+			if inJob {
+				_ = logcrumbs.RunJob(r.Context(), "charge", logcrumbs.JobOptions{}, work)
+			} else {
+				_ = work(r.Context())
+			}
+		}, "cannot continue")
+		if len(msgs) != 2 || got != id {
+			t.Errorf("in a job %v: events %q, 500 names %q; want the two entries' alone, the Panic's %q", inJob, msgs, got, id)
+		}
+	}
+}
