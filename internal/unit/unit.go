@@ -78,8 +78,11 @@ type Unit struct {
 	// took the place of, if any: its logger may have panicked after all (a
 	// development DPanic, whose panic unwinds while another goroutine of
 	// the unit reports a panic of its own), and Reported and ReportedAs
-	// still answer for its value. Made only then: a pointer in every Unit,
-	// not the note.
+	// still answer for its value. Or it is the last report that did not
+	// take the place of a firm note of the unit's own (see aside): the
+	// panic of that note may have been recovered (a worker of the unit's
+	// that recovers its own), and the later one be the panic that goes on
+	// up. Made only then: a pointer in every Unit, not the note.
 	displaced  *panicNote
 	panicValue any
 	panicText  string
@@ -106,6 +109,19 @@ type panicNote struct {
 func (u *Unit) displace() {
 	if u.has && u.tentative { // the unit's own, or a child's (noteUp)
 		u.displaced = &panicNote{u.recovered, u.eventID, u.eventRef}
+	}
+}
+
+// aside keeps the report of the panic p as id, which does not take the
+// place of the firm note of the unit's own (see replaceable), aside
+// (Unit.displaced), unless it is that note's panic: the note's panic may
+// have been recovered, and p be the one a later recovery of the unit
+// meets. u.mu is held.
+//
+//go:noinline
+func (u *Unit) aside(p any, id sentry.EventID, ref *eventref.Ref) {
+	if !samePanic(u.recovered, p) {
+		u.displaced = &panicNote{p, id, ref}
 	}
 }
 
@@ -425,6 +441,10 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
 		u.tentative = false
+	} else if mine {
+		// Not one of a nested unit's, each of which is an event (jobs
+		// run one after another, recovering their panics).
+		u.aside(p, event.EventID, nil)
 	}
 	return true
 }
@@ -444,6 +464,8 @@ func (u *Unit) Sent(p any, ev eventref.Named) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 }
 
@@ -461,6 +483,8 @@ func (u *Unit) sentTentative(p any, ev eventref.Named) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = true
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 }
 
@@ -505,6 +529,8 @@ func (u *Unit) reportedNested(p any, ev eventref.Named, tentative bool) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = tentative
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 	u.mu.Unlock()
 	u.noteUp(p, ev, tentative)
@@ -823,6 +849,8 @@ func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 	u.mu.Unlock()
 	if took {
