@@ -513,7 +513,8 @@ func (u *Unit) NotSentNested(p any) {
 // into: capture once; a dropped or rate-limited one): u's recovery of p
 // names id and does not offer p again. As for a panic u's processor notes
 // from a nested unit, it takes the place of another nested unit's, or of
-// a tentative note of u's own (see NotePanic), never of a report of u's.
+// a tentative note of u's own (see NotePanic), never of a report of u's:
+// it is kept aside then (see aside).
 //
 // A child unit (BindChild) notes it for its parent too.
 func (u *Unit) ReportedNested(p any, ev eventref.Named) { u.reportedNested(p, ev, false) }
