@@ -65,7 +65,8 @@ type Unit struct {
 	// the other flags, in one word.
 	hasText bool
 	// tentative is set when recovered was noted by a record after which
-	// its logger may not panic (NotePanic's tentative): any later report of
+	// its logger may not panic (NotePanic's tentative), of the unit's own
+	// or of a child's (own unset then: see noteUp): any later report of
 	// the unit's takes its place. By the other flags, in their word.
 	tentative bool
 	eventID   sentry.EventID
@@ -77,8 +78,11 @@ type Unit struct {
 	// took the place of, if any: its logger may have panicked after all (a
 	// development DPanic, whose panic unwinds while another goroutine of
 	// the unit reports a panic of its own), and Reported and ReportedAs
-	// still answer for its value. Made only then: a pointer in every Unit,
-	// not the note.
+	// still answer for its value. Or it is the last report that did not
+	// take the place of a firm note of the unit's own (see aside): the
+	// panic of that note may have been recovered (a worker of the unit's
+	// that recovers its own), and the later one be the panic that goes on
+	// up. Made only then: a pointer in every Unit, not the note.
 	displaced  *panicNote
 	panicValue any
 	panicText  string
@@ -103,8 +107,21 @@ type panicNote struct {
 //
 //go:noinline
 func (u *Unit) displace() {
-	if u.has && u.own && u.tentative {
+	if u.has && u.tentative { // the unit's own, or a child's (noteUp)
 		u.displaced = &panicNote{u.recovered, u.eventID, u.eventRef}
+	}
+}
+
+// aside keeps the report of the panic p as id, which does not take the
+// place of the firm note of the unit's own (see replaceable), aside
+// (Unit.displaced), unless it is that note's panic: the note's panic may
+// have been recovered, and p be the one a later recovery of the unit
+// meets. u.mu is held.
+//
+//go:noinline
+func (u *Unit) aside(p any, id sentry.EventID, ref *eventref.Ref) {
+	if !samePanic(u.recovered, p) {
+		u.displaced = &panicNote{p, id, ref}
 	}
 }
 
@@ -170,10 +187,12 @@ func BindChild(ctx context.Context, hub *sentry.Hub, trail *buffer.Trail, b *eve
 }
 
 // noteUp notes the panic p, reported as ev (or, ev empty, under no event),
-// for the units u is a child of (see BindChild).
-func (u *Unit) noteUp(p any, ev eventref.Named) {
+// for the units u is a child of (see BindChild). tentative is NotePanic's:
+// a child's tentative note is tentative in its parent too, and kept aside
+// there when a later report takes its place (see Unit.displaced).
+func (u *Unit) noteUp(p any, ev eventref.Named, tentative bool) {
 	if u.parent != nil {
-		u.parent.ReportedNested(p, ev)
+		u.parent.reportedNested(p, ev, tentative)
 	}
 }
 
@@ -422,6 +441,10 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
 		u.tentative = false
+	} else if mine {
+		// Not one of a nested unit's, each of which is an event (jobs
+		// run one after another, recovering their panics).
+		u.aside(p, event.EventID, nil)
 	}
 	return true
 }
@@ -441,6 +464,8 @@ func (u *Unit) Sent(p any, ev eventref.Named) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 }
 
@@ -458,6 +483,8 @@ func (u *Unit) sentTentative(p any, ev eventref.Named) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = true
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 }
 
@@ -486,20 +513,28 @@ func (u *Unit) NotSentNested(p any) {
 // into: capture once; a dropped or rate-limited one): u's recovery of p
 // names id and does not offer p again. As for a panic u's processor notes
 // from a nested unit, it takes the place of another nested unit's, or of
-// a tentative note of u's own (see NotePanic), never of a report of u's.
+// a tentative note of u's own (see NotePanic), never of a report of u's:
+// it is kept aside then (see aside).
 //
 // A child unit (BindChild) notes it for its parent too.
-func (u *Unit) ReportedNested(p any, ev eventref.Named) {
+func (u *Unit) ReportedNested(p any, ev eventref.Named) { u.reportedNested(p, ev, false) }
+
+// reportedNested is ReportedNested for a note that may be tentative: a
+// child unit's tentative note (see noteUp), which the next report takes
+// the place of, as it takes a tentative note of the unit's own.
+func (u *Unit) reportedNested(p any, ev eventref.Named, tentative bool) {
 	u.mu.Lock()
 	if u.replaceable() {
 		if u.tentative {
 			u.displace()
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = false
+		u.tentative = tentative
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 	u.mu.Unlock()
-	u.noteUp(p, ev)
+	u.noteUp(p, ev, tentative)
 }
 
 // NotePanic tells the unit of work of ctx that the panic p, which a logger
@@ -545,7 +580,7 @@ func NotePanic(ctx context.Context, p any, ev eventref.Named, tentative bool) {
 	} else {
 		u.Sent(p, ev)
 	}
-	u.noteUp(p, ev) // a child unit's panic goes on up to its parent's recovery
+	u.noteUp(p, ev, tentative) // a child unit's panic goes on up to its parent's recovery
 }
 
 // goOrphans are the panics noted with no unit of work in their context
@@ -673,15 +708,19 @@ func goid() uint64 {
 // the rate limit) is reported by Middleware or RunJob with that text, as
 // the panics of loggers that panic with the message are, not with p
 // printed as a Go value (an *Entry shows its fields' values).
+//
+// The text noted for a child unit (BindChild) is its parents' too: the
+// panic goes on up to their recovery, as its note does (noteUp).
 func NotePanicText(ctx context.Context, p any, text string) {
 	if lookup(ctx) == nil && isPointer(p) { // see NotePanic
 		noteOrphan(p, func(o *orphan) { o.text, o.hasText = text, true })
 		return
 	}
-	u := Of(ctx)
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	u.panicValue, u.panicText, u.hasText = p, text, true
+	for u := Of(ctx); u != nil; u = u.parent {
+		u.mu.Lock()
+		u.panicValue, u.panicText, u.hasText = p, text, true
+		u.mu.Unlock()
+	}
 }
 
 // orphans are the panics noted with no unit of work in their context (see
@@ -811,6 +850,8 @@ func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 		}
 		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
 		u.tentative = false
+	} else {
+		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
 	}
 	u.mu.Unlock()
 	if took {
