@@ -33,22 +33,7 @@ func TestJobPanicAfterRequestDPanicThatDidNotPanic(t *testing.T) {
 				return nil
 			})
 		}))
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
-	var msgs []string
-	var panicID string
-	for _, ev := range rec.Events() {
-		msgs = append(msgs, ev.Message)
-		if ev.Message == "cannot continue" {
-			panicID = string(ev.EventID)
-		}
-	}
-	if len(msgs) != 2 {
-		t.Errorf("events %q, want the two entries' alone", msgs)
-	}
-	if got := w.Header().Get("X-Event-Id"); got != panicID {
-		t.Errorf("500 names %q, want the Panic entry's event %q", got, panicID)
-	}
+	wantTwoEntries(t, rec, h, "cannot continue", "Panic")
 }
 
 // TestChildContextPanicIsOneEvent: a Panic entry logged with a child
@@ -132,22 +117,7 @@ func TestDevelopmentDPanicWhileAWorkerPanics(t *testing.T) {
 			}()
 			log.DPanic("unexpected state")
 		}))
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
-	var msgs []string
-	var dpanicID string
-	for _, ev := range rec.Events() {
-		msgs = append(msgs, ev.Message)
-		if ev.Message == "unexpected state" {
-			dpanicID = string(ev.EventID)
-		}
-	}
-	if len(msgs) != 2 {
-		t.Errorf("events %q, want the two entries' alone", msgs)
-	}
-	if got := w.Header().Get("X-Event-Id"); got != dpanicID {
-		t.Errorf("500 names %q, want the DPanic entry's event %q", got, dpanicID)
-	}
+	wantTwoEntries(t, rec, h, "unexpected state", "DPanic")
 }
 
 // TestSameMessagePanickedByHandAfterProductionDPanic: a production DPanic
@@ -216,5 +186,28 @@ func TestPanicWithReturningPanicHookThenAnotherLoggersPanic(t *testing.T) {
 	}
 	if len(msgs) != 2 {
 		t.Errorf("events %q, want the two entries' alone", msgs)
+	}
+}
+
+// wantTwoEntries serves one request through h, and checks that it sent two
+// events, the entries' alone, and that the 500 names the event of the
+// entry whose message is msg (what names that entry in the failure).
+func wantTwoEntries(t *testing.T, rec *logcrumbstest.Recorder, h http.Handler, msg, what string) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	var msgs []string
+	var id string
+	for _, ev := range rec.Events() {
+		msgs = append(msgs, ev.Message)
+		if ev.Message == msg {
+			id = string(ev.EventID)
+		}
+	}
+	if len(msgs) != 2 {
+		t.Errorf("events %q, want the two entries' alone", msgs)
+	}
+	if got := w.Header().Get("X-Event-Id"); got != id {
+		t.Errorf("500 names %q, want the %s entry's event %q", got, what, id)
 	}
 }
