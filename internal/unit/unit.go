@@ -432,20 +432,12 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 	if d, ok := u.displacedAs(p); ok && event.EventID != d.id {
 		return false // by a tentative note a later one took the place of
 	}
-	if u.replaceable() {
-		// The first report, or one that takes the place of a nested
-		// unit's (or of a tentative note): the panic a later recovery of
-		// this unit will meet is the last one reported.
-		if u.tentative {
-			u.displace()
-		}
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, mine, event.EventID, nil
-		u.tentative = false
-	} else if mine {
-		// Not one of a nested unit's, each of which is an event (jobs
-		// run one after another, recovering their panics).
-		u.aside(p, event.EventID, nil)
-	}
+	// The first report, or one that takes the place of a nested unit's
+	// (or of a tentative note): the panic a later recovery of this unit
+	// will meet is the last one reported. Else kept aside when it is the
+	// unit's own; not one of a nested unit's, each of which is an event
+	// (jobs run one after another, recovering their panics).
+	u.take(p, event.EventID, nil, mine, false, mine)
 	return true
 }
 
@@ -458,15 +450,7 @@ func (u *Unit) firstReport(event *sentry.Event, p any, mine bool) bool {
 func (u *Unit) Sent(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.replaceable() {
-		if u.tentative {
-			u.displace()
-		}
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = false
-	} else {
-		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
-	}
+	u.take(p, sentry.EventID(ev.ID), ev.Ref, true, false, true)
 }
 
 // sentTentative is Sent for the tentative note of NotePanic. Sent is not a
@@ -477,21 +461,33 @@ func (u *Unit) Sent(p any, ev eventref.Named) {
 func (u *Unit) sentTentative(p any, ev eventref.Named) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.replaceable() {
-		if u.tentative {
-			u.displace()
-		}
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = true
-	} else {
-		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
-	}
+	u.take(p, sentry.EventID(ev.ID), ev.Ref, true, true, true)
 }
 
 // replaceable reports whether a report of the unit's own takes the place
 // of the panic noted: none is, or one a nested unit reported, or a
 // tentative note (see NotePanic). u.mu is held.
 func (u *Unit) replaceable() bool { return !u.has || !u.own || u.tentative }
+
+// take notes p, reported as id (ref), as the unit's panic, own (the unit's
+// report, not a nested unit's) and tentative as given, when a report of
+// the unit's own may take the place of the one noted (replaceable), a
+// tentative note it replaces kept aside (displace); else it keeps p aside
+// when asideToo. It reports whether p took the place. u.mu is held.
+func (u *Unit) take(p any, id sentry.EventID, ref *eventref.Ref, own, tentative, asideToo bool) bool {
+	if !u.replaceable() {
+		if asideToo {
+			u.aside(p, id, ref)
+		}
+		return false
+	}
+	if u.tentative {
+		u.displace()
+	}
+	u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, own, id, ref
+	u.tentative = tentative
+	return true
+}
 
 // NotSentNested notes that the event which reported the panic p from a
 // unit of work nested in u (a job it runs), noted by u's processor before
@@ -524,15 +520,7 @@ func (u *Unit) ReportedNested(p any, ev eventref.Named) { u.reportedNested(p, ev
 // the place of, as it takes a tentative note of the unit's own.
 func (u *Unit) reportedNested(p any, ev eventref.Named, tentative bool) {
 	u.mu.Lock()
-	if u.replaceable() {
-		if u.tentative {
-			u.displace()
-		}
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, false, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = tentative
-	} else {
-		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
-	}
+	u.take(p, sentry.EventID(ev.ID), ev.Ref, false, tentative, true)
 	u.mu.Unlock()
 	u.noteUp(p, ev, tentative)
 }
@@ -843,16 +831,7 @@ func (u *Unit) adopt(p any) {
 // unit's (Middleware's EventIDHeader, LastEventID).
 func (u *Unit) adoptEvent(p any, ev eventref.Named) {
 	u.mu.Lock()
-	took := u.replaceable()
-	if took {
-		if u.tentative {
-			u.displace()
-		}
-		u.recovered, u.has, u.own, u.eventID, u.eventRef = p, true, true, sentry.EventID(ev.ID), ev.Ref
-		u.tentative = false
-	} else {
-		u.aside(p, sentry.EventID(ev.ID), ev.Ref)
-	}
+	took := u.take(p, sentry.EventID(ev.ID), ev.Ref, true, false, true)
 	u.mu.Unlock()
 	if took {
 		u.trail.NoteEventNamed(ev)
