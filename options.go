@@ -139,7 +139,10 @@ type Options struct {
 	// be cheap, and must keep neither r nor r.Errors(): both are reused
 	// after the call.
 	// The event it sends is built from the breadcrumb's record, within
-	// BreadcrumbLimits, not EventLimits. Nil means the level alone decides.
+	// BreadcrumbLimits, not EventLimits, but for a record that also goes
+	// to Sentry Logs as it is logged (an integration's Logs level,
+	// PassThroughLevel), made within EventLimits, which r is then too.
+	// Nil means the level alone decides.
 	EscalateIf func(r Record) bool
 
 	// PassThroughLevel, when set, makes a unit of work more talkative once
