@@ -79,12 +79,16 @@ type Options struct {
 	RequireError bool
 
 	// BreadcrumbLimits bound each record kept in a trail, and so what
-	// LogsOnEvent and PassThroughLevel send to Sentry Logs. Zero fields mean
-	// the defaults: 64 attributes, 1 KiB per text value and 4 KiB per record.
+	// LogsOnEvent sends to Sentry Logs after the fact: the trail's records,
+	// cut when they were kept, before any event asked for them (a trail
+	// holds no whole copy of its records; the event's own record is sent
+	// within EventLimits). Zero fields mean the defaults: 64 attributes,
+	// 1 KiB per text value and 4 KiB per record.
 	BreadcrumbLimits Limits
 
 	// EventLimits bound the record an event is built from, and a record an
-	// integration's Logs level sends to Sentry Logs. Zero fields mean
+	// integration's Logs level or PassThroughLevel sends to Sentry Logs as
+	// it is logged (its breadcrumb is cut to BreadcrumbLimits). Zero fields mean
 	// the defaults: 512 attributes, 16 KiB per text value and 128 KiB per
 	// record. Whatever the limits, an event is kept under 800 KiB of JSON
 	// (Sentry refuses events over 1 MB): each exception's text is cut at
@@ -135,7 +139,10 @@ type Options struct {
 	// be cheap, and must keep neither r nor r.Errors(): both are reused
 	// after the call.
 	// The event it sends is built from the breadcrumb's record, within
-	// BreadcrumbLimits, not EventLimits. Nil means the level alone decides.
+	// BreadcrumbLimits, not EventLimits, but for a record that also goes
+	// to Sentry Logs as it is logged (an integration's Logs level,
+	// PassThroughLevel), made within EventLimits, which r is then too.
+	// Nil means the level alone decides.
 	EscalateIf func(r Record) bool
 
 	// PassThroughLevel, when set, makes a unit of work more talkative once

@@ -237,7 +237,7 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	}
 	ent := core.Entry{Time: r.Time, Level: level(r.Level), PC: r.PC, Message: r.Message}
 	if d == core.Breadcrumb {
-		if rec := h.c.core.StartBreadcrumb(&ent, h.preset); rec != nil {
+		if rec := h.c.core.StartBreadcrumb(ctx, &ent, h.preset); rec != nil {
 			// The values whose reading calls no method of the program's
 			// (strings, numbers, times: most records' all) are copied
 			// before next runs, which is not observable, and tell on the

@@ -40,6 +40,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"PassThroughAfterHandCapture", testPassThroughAfterHandCapture},
 		{"LogsEventLink", testLogsEventLink},
 		{"LogsWholeValues", testLogsWholeValues},
+		{"PassThroughWholeValues", testPassThroughWholeValues},
 		{"LogsKeepSameBreadcrumb", testLogsKeepSameBreadcrumb},
 		{"LogsExactIntegers", testLogsExactIntegers},
 	} {

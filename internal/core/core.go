@@ -506,6 +506,13 @@ func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, 
 	case Event:
 		c.event(ctx, ent, preset, enc, false)
 	case Breadcrumb:
+		if c.esc.PassesThroughIn(ctx, ent.Level) {
+			// Sent to Sentry Logs whole, as the Logs level sends it,
+			// and kept within the breadcrumb limits.
+			rec, errs := c.logsRecord(ent, preset, enc, c.esc.CollectsBreadcrumbErrors())
+			c.esc.KeepLogged(ctx, rec, errs)
+			break
+		}
 		rec, errs := c.breadcrumb(ent, preset, enc, c.esc.CollectsBreadcrumbErrors(), true)
 		c.esc.Keep(ctx, rec, errs)
 	default:
@@ -638,9 +645,11 @@ func (c *Core) beginBreadcrumb(ent *Entry, preset *Preset, enc *Encoder) *Record
 // separate scan): it returns the record with ent's message and preset's
 // attributes, for the adapter to add its fields to and give to
 // KeepBreadcrumb. It returns nil when the record needs Log instead: its
-// errors are gathered (Options.EscalateIf), or ent.Exits.
-func (c *Core) StartBreadcrumb(ent *Entry, preset *Preset) *Record {
-	if ent.Exits || c.esc.CollectsBreadcrumbErrors() {
+// errors are gathered (Options.EscalateIf), it goes to Sentry Logs in the
+// trail of ctx (Options.PassThroughLevel: made within the event limits),
+// or ent.Exits.
+func (c *Core) StartBreadcrumb(ctx context.Context, ent *Entry, preset *Preset) *Record {
+	if ent.Exits || c.esc.CollectsBreadcrumbErrors() || c.esc.PassesThroughIn(ctx, ent.Level) {
 		return nil
 	}
 	return c.beginBreadcrumb(ent, preset, &Encoder{})

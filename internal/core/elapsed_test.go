@@ -50,7 +50,7 @@ func TestElapsedOnEveryPath(t *testing.T) {
 		Message: func(r *core.Record) { r.SetMessage(msgEnt.Message) },
 		Fields:  func(*core.Record, *[]error) {},
 	})
-	if r := c.StartBreadcrumb(entry(info, "two steps"), nil); r != nil {
+	if r := c.StartBreadcrumb(context.Background(), entry(info, "two steps"), nil); r != nil {
 		r.AddText(core.KindString, "k", "v")
 		c.KeepBreadcrumb(ctx, r)
 	} else {

@@ -93,6 +93,16 @@ func (e *Escalator) Keep(ctx context.Context, rec *buffer.Record, errs []error) 
 	trail.Append(rec)
 }
 
+// PassesThroughIn reports whether a record of level below the event level
+// goes to Sentry Logs for Options.PassThroughLevel in the trail of ctx (see
+// passesThrough): then it is to be made within the event limits and kept
+// by KeepLogged, so that its log holds what the Logs level would send,
+// and its breadcrumb what Keep would keep. The trail is looked up only for
+// a record at or above the level.
+func (e *Escalator) PassesThroughIn(ctx context.Context, level buffer.Level) bool {
+	return e.passThrough >= 0 && level >= e.passThrough && buffer.For(ctx).Escalated()
+}
+
 // passesThrough reports whether a record of level in trail also goes to
 // Sentry Logs for Options.PassThroughLevel: at or above it, in a trail
 // that sent an event.
@@ -111,7 +121,8 @@ func (e *Escalator) escalatesWith(rec *buffer.Record, errs []error) bool {
 }
 
 // KeepLogged is Keep for a record that also goes to Sentry Logs (the
-// integration's Logs level), made within the event limits: it sends rec
+// integration's Logs level, or Options.PassThroughLevel: see
+// PassesThroughIn), made within the event limits: it sends rec
 // there and keeps it, within the breadcrumb limits; or, when
 // Options.EscalateIf picks it, sends it as an event that sends rec to
 // Logs itself, after the trail that led to it (Options.LogsOnEvent: see
