@@ -567,6 +567,43 @@ func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Enc
 	return true
 }
 
+// KeepEncoded is Log for a Breadcrumb decision of a record with no preset
+// and no encoder's message whose fields, raw, stay as their logger encoded
+// them (WithParser): the breadcrumb keepRaw keeps, filled in its trail, in
+// one call from the adapter, for a logger whose every breadcrumb is such a
+// record (zerolog's). It reports whether it kept the record; when it did
+// not (an Exits record, fields that may not fit, a trail the escalator must
+// read first: see keepRaw), it did nothing, and the adapter calls Log. raw
+// is read only during the call. Apart from Log, whose breadcrumb of
+// another logger's record (slog's, zap's) keeps its own path: keepRaw's
+// test written into Log cost those 80 to 115 instructions a record.
+func (c *Core) KeepEncoded(ctx context.Context, ent *Entry, raw []byte) bool {
+	limits := c.esc.BreadcrumbLimits()
+	if ent.Exits || c.parse == nil ||
+		len(raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+		return false
+	}
+	trail := ent.Trail
+	if trail == nil {
+		trail = buffer.For(ctx)
+	}
+	if !c.esc.Fills(trail, ent.Level) {
+		return false
+	}
+	trail.AppendFilled(func(rec *Record) {
+		rec.Reset(ent.Time, ent.Level, limits)
+		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
+		rec.SetNames(c.loggerOf(ent), ent.Message)
+		// Defer fits (above); were it not to, the fields are parsed now,
+		// as Encoder.Fields(rec, nil) would write them (see Encoder.Raw).
+		if !rec.Defer(raw, c.parser()) {
+			c.parse(rec, raw)
+			rec.CloseAll()
+		}
+	})
+	return true
+}
+
 // logged is Log for a record that also goes to Sentry Logs: apart, so that
 // the breadcrumb path is not longer when Logs are off.
 func (c *Core) logged(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
