@@ -194,7 +194,11 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		copyWithErrors(rec, fields, errs)
 	}
 	enc.Raw = fields // see newBridge
-	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
+	d := b.levels.Decide(l)
+	if d == core.Breadcrumb && enc.Message == nil && b.core.KeepEncoded(ctx, &ent, fields) {
+		return
+	}
+	b.core.Log(ctx, d, &ent, nil, &enc)
 }
 
 // crumb is handle for a hook's record below crumbBelow, whose message is
