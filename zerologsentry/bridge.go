@@ -3,6 +3,7 @@ package zerologsentry
 import (
 	"context"
 	"encoding/binary"
+	"math"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,13 @@ type bridge struct {
 	// wallClock: every record reads time.Now, for Options.EscalateIf may
 	// send any kept record as an event.
 	wallClock bool
+	// crumbBelow is the level below which a hook's record may be a
+	// breadcrumb timed by the record clock, kept by crumb: the event level,
+	// at most Fatal (Fatal and Panic records flush and note their panic);
+	// none with wallClock. Hook.Run compares it in place, so that every
+	// other record reaches handle with no frame more (the frames a skipped
+	// repeat walks to its call site) and no second Decide.
+	crumbBelow zerolog.Level
 	// scans are the last scans of the core's ErrorScan slots (see scan).
 	scans [core.ScanSlots]scanMemo
 }
@@ -70,8 +78,10 @@ func newBridge(opts Options) *bridge {
 	// capture-once may skip, its errors gathered by a scan that copies
 	// nothing, or answered from the last one (scanMemo).
 	b.core = core.New(opts.Options, "zerolog", opts.FlushTimeout).WithParser(copyFields).WithParserOf(parserNow).WithErrorScan(b.scanOf())
+	b.crumbBelow = min(event, zerolog.FatalLevel)
 	if opts.EscalateIf != nil {
 		b.wallClock = true
+		b.crumbBelow = math.MinInt8
 	}
 	if opts.LogsLevel != zerolog.DebugLevel && opts.LogsLevel <= zerolog.PanicLevel {
 		b.levels = b.levels.WithLogs(opts.LogsLevel)
@@ -184,7 +194,32 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		copyWithErrors(rec, fields, errs)
 	}
 	enc.Raw = fields // see newBridge
-	b.core.Log(ctx, b.levels.Decide(l), &ent, nil, &enc)
+	d := b.levels.Decide(l)
+	if d == core.Breadcrumb && enc.Message == nil && b.core.KeepEncoded(ctx, &ent, fields) {
+		return
+	}
+	b.core.Log(ctx, d, &ent, nil, &enc)
+}
+
+// crumb is handle for a hook's record below crumbBelow, whose message is
+// msg, valid UTF-8 (hookMessage): a breadcrumb is kept in one call into
+// the core (core.Core.KeepEncoded), without the Encoder, the message's
+// modes and the Panic and Fatal bookkeeping handle sets up for every
+// record. A record that is no breadcrumb (below the breadcrumb level,
+// Sentry Logs), or that KeepEncoded leaves to Log, is handle's, which
+// reads the clock again.
+func (b *bridge) crumb(ctx context.Context, l zerolog.Level, msg string, fields []byte) {
+	if b.levels.Decide(l) != core.Breadcrumb {
+		b.handle(ctx, nil, l, msg, fields, hookMessage)
+		return
+	}
+	var ent core.Entry
+	ent.Time, ent.Elapsed = recordClock.split()
+	ent.Level = level(l)
+	ent.Message = msg
+	if !b.core.KeepEncoded(ctx, &ent, fields) {
+		b.handle(ctx, nil, l, msg, fields, hookMessage)
+	}
 }
 
 // exactTime is an event record's time (core.Entry.Exact): time.Now's,

@@ -192,6 +192,10 @@ func (h *Hook) Run(e *zerolog.Event, l zerolog.Level, msg string) {
 		h.runOther(e, l, msg)
 		return
 	}
+	if l < h.b.crumbBelow {
+		h.b.crumb(e.GetCtx(), l, msg, eventBuffer(e))
+		return
+	}
 	h.b.handle(e.GetCtx(), nil, l, msg, eventBuffer(e), hookMessage)
 }
 

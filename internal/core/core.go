@@ -318,7 +318,7 @@ type Encoder struct {
 	// holds into rec (strings, numbers, group marks): it calls no method
 	// of the program's and cannot block or panic. A breadcrumb of such
 	// fields is filled in its trail, under the trail's lock, like one
-	// whose fields stay encoded (see Log and keepRaw).
+	// whose fields stay encoded (see KeepEncoded).
 	Copies bool
 }
 
@@ -463,35 +463,28 @@ func (c *Core) With(p *Preset, render func(rec *Record, errs *[]error)) *Preset 
 // 16-byte moves that waited on store forwarding (perf: a third of the
 // zerolog hook's handle and of breadcrumb's own time).
 func (c *Core) Log(ctx context.Context, d Decision, ent *Entry, preset *Preset, enc *Encoder) {
-	if d == Breadcrumb && enc.Message == nil {
-		if c.parse != nil {
-			if c.keepRaw(ctx, ent, preset, enc) {
-				c.kept(ctx, ent)
-				return
-			}
-		} else if enc.Copies {
-			// Kept in place, its fields only copies (see keepRaw), here
-			// rather than in a function of its own as keepRaw: a call
-			// less, and its code next to Log's.
-			trail := ent.Trail
-			if trail == nil {
-				trail = buffer.For(ctx)
-			}
-			if c.esc.Fills(trail, ent.Level) {
-				trail.AppendFilled(func(rec *Record) {
-					rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
-					// fillNames, for a record with no encoder's message.
-					rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
-					rec.SetNames(c.loggerOf(ent), ent.Message)
-					if preset != nil { // AppendTo is a call, even for nil
-						preset.AppendTo(rec, false)
-					}
-					enc.Fields(rec, nil)
-					rec.CloseAll()
-				})
-				c.kept(ctx, ent)
-				return
-			}
+	if d == Breadcrumb && enc.Message == nil && enc.Copies {
+		// Kept in place, its fields only copies (see KeepEncoded),
+		// here rather than in a function of its own: a call less,
+		// and its code next to Log's.
+		trail := ent.Trail
+		if trail == nil {
+			trail = buffer.For(ctx)
+		}
+		if c.esc.Fills(trail, ent.Level) {
+			trail.AppendFilled(func(rec *Record) {
+				rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
+				// fillNames, for a record with no encoder's message.
+				rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
+				rec.SetNames(c.loggerOf(ent), ent.Message)
+				if preset != nil { // AppendTo is a call, even for nil
+					preset.AppendTo(rec, false)
+				}
+				enc.Fields(rec, nil)
+				rec.CloseAll()
+			})
+			c.kept(ctx, ent)
+			return
 		}
 	}
 	// Every other record, here, not in a function of Log's: a frame more
@@ -529,26 +522,32 @@ func (c *Core) kept(ctx context.Context, ent *Entry) {
 	}
 }
 
-// keepRaw keeps a breadcrumb whose fields stay as encoded (Encoder.Raw,
-// WithParser) by filling it in its trail, in the storage of the record the
-// trail drops (buffer.Trail.AppendFilled), and reports whether it did; Log
-// does the same itself for a breadcrumb whose fields are only copies
+// KeepEncoded is Log for a Breadcrumb decision of a record with no preset
+// and no encoder's message whose fields, raw, stay as their logger encoded
+// them (WithParser: zerolog's): it keeps the breadcrumb by filling it in
+// its trail, in the storage of the record the trail drops
+// (buffer.Trail.AppendFilled), and reports whether it did. Log does the
+// same itself for a breadcrumb whose fields are only copies
 // (Encoder.Copies), with no Parser. Such a breadcrumb is only copies of
-// bytes and numbers (the logger's name, the message, the preset's rendered
-// attributes, the fields), cheap enough to make under the trail's lock,
-// where it saves a trip through the record pool. Neither is kept so when
-// the record is more than those copies (an encoder's message), or its
-// encoded fields may not fit (Defer would parse them; a preset's bytes are
-// not bounded here), or the escalator must read the record first
-// (escalate.Escalator.Fills); then Log builds it and keeps it. The two
-// have a fill each: one fill for both had the code of Defer, inlined, in
-// the middle of the copies' (cachegrind's instruction cache,
-// ZapBreadcrumb/json+logcrumbs).
-func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Encoder) bool {
-	// An upper bound of the bytes the record keeps: the name is cut to 128
-	// bytes, the message to MaxValueBytes (see Record.SetLogger).
+// bytes and numbers (the logger's name, the message, the fields), cheap
+// enough to make under the trail's lock, where it saves a trip through
+// the record pool. When it is not kept so (an Exits record, encoded fields
+// that may not fit, for Defer would parse them, or a trail the escalator
+// must read the record for first: escalate.Escalator.Fills), KeepEncoded
+// did nothing, and the adapter calls Log, which builds the record and
+// keeps it. raw is read only during the call.
+//
+// It is called by the adapter, not from Log: a record kept in one call
+// from the adapter skips Log's dispatch and the Encoder (ZerologBreadcrumb/
+// hook 3,313 -> 3,264 instructions, cachegrind), and Log's breadcrumbs of
+// other loggers keep their path (a test for raw fields in Log cost slog's
+// 80 to 115 instructions a record). The two fills are apart: one for both
+// had the code of Defer, inlined, in the middle of the copies'
+// (cachegrind's instruction cache, ZapBreadcrumb/json+logcrumbs).
+func (c *Core) KeepEncoded(ctx context.Context, ent *Entry, raw []byte) bool {
 	limits := c.esc.BreadcrumbLimits()
-	if preset != nil || len(enc.Raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
+	if ent.Exits || c.parse == nil ||
+		len(raw)+min(len(c.loggerOf(ent)), 128)+min(len(ent.Message), limits.MaxValueBytes) > limits.MaxRecordBytes {
 		return false
 	}
 	trail := ent.Trail
@@ -559,15 +558,13 @@ func (c *Core) keepRaw(ctx context.Context, ent *Entry, preset *Preset, enc *Enc
 		return false
 	}
 	trail.AppendFilled(func(rec *Record) {
-		rec.Reset(ent.Time, ent.Level, c.esc.BreadcrumbLimits())
-		// fillNames, for a record with no encoder's message (Log's test),
-		// written out: a call less (ZerologBreadcrumb/hook: 3,327 -> 3,317
-		// instructions a record, cachegrind).
+		rec.Reset(ent.Time, ent.Level, limits)
 		rec.PC, rec.Elapsed = ent.PC, ent.Elapsed
 		rec.SetNames(c.loggerOf(ent), ent.Message)
-		// Defer fits (above): a parsing core never calls Fields here.
-		if !rec.Defer(enc.Raw, c.parser()) {
-			enc.Fields(rec, nil)
+		// Defer fits (above); were it not to, the fields are parsed now,
+		// as Encoder.Fields(rec, nil) would write them (see Encoder.Raw).
+		if !rec.Defer(raw, c.parser()) {
+			c.parse(rec, raw)
 			rec.CloseAll()
 		}
 	})

@@ -59,9 +59,9 @@ func testCopiesFill(t *testing.T, c *core.Core, preset *core.Preset) {
 // TestParsedBreadcrumbKeepsPreset (since perf-zapic): a core with a
 // Parser given a preset keeps the preset's attributes first, before the
 // record's own, as a core without a Parser builds them, whether the
-// encoder only copies (Copies) or not, in a ring refilled in place. Log's
-// in-place fill for a Parser (keepRaw) no longer appends a preset: it
-// must leave every record with a preset to the built path.
+// encoder only copies (Copies) or not, in a ring refilled in place. The
+// in-place fill of raw fields (KeepEncoded) appends no preset: Log builds
+// every such record with a preset.
 func TestParsedBreadcrumbKeepsPreset(t *testing.T) {
 	opts := logcrumbs.Options{BreadcrumbLimits: logcrumbs.Limits{MaxAttrs: 8, MaxValueBytes: 40}}
 	plain := core.New(opts, "test", 0)
