@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -169,8 +170,6 @@ func TestSlogBridgePlainSink(t *testing.T) {
 // EscalateIf's Lookup at "http.status", as the same call through
 // slogsentry is.
 func TestSlogBridgeGroupsReachDottedPaths(t *testing.T) {
-	t.Skip("defect: the bridge flattens slog groups to \"http.status\" keys (as logr's own conversion), " +
-		"and dotted paths (TagKeys, FingerprintKey, EscalateIf's Lookup) reach groups only, not dotted keys")
 	rec := logcrumbstest.New(t)
 	o := rec.Options()
 	o.TagKeys = []string{"http.status"}
@@ -187,6 +186,48 @@ func TestSlogBridgeGroupsReachDottedPaths(t *testing.T) {
 	}
 	if got := evs[0].Tags["http.status"]; got != "500" {
 		t.Errorf("tag http.status = %q, want 500", got)
+	}
+}
+
+// TestSlogBridgeGroupsAsSlogsentry: the same slog calls (WithGroup, With
+// inside and outside it, slog.Group values, an empty group) logged through
+// logr.ToSlogHandler of a wrapped logger and through slogsentry reach
+// Sentry alike: groups nested as objects, as slog's handlers and funcr
+// write them, not flattened to "req.pod.ns" keys.
+func TestSlogBridgeGroupsAsSlogsentry(t *testing.T) {
+	script := func(ctx context.Context, sl *slog.Logger) {
+		sl = sl.With("ctrl", "pods").WithGroup("req").With("id", 7)
+		sl.InfoContext(ctx, "fetched", "ms", 900, slog.Group("pod", "ns", "default"), slog.Group("none"))
+		sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"), slog.Group("http", "status", 500))
+	}
+	got := func(handler func(*logcrumbstest.Recorder, context.Context) slog.Handler) (crumb, event string) {
+		rec := logcrumbstest.New(t)
+		ctx := rec.Context(context.Background())
+		script(ctx, slog.New(handler(rec, ctx)))
+		ev := rec.OnlyEvent()
+		lc := maps.Clone(ev.LogContext())
+		delete(lc, "error") // logr's Error(nil, ...) of the bridge: not slog's
+		if req, ok := lc["req"].(map[string]any); ok {
+			req = maps.Clone(req)
+			delete(req, "error")
+			lc["req"] = req
+		}
+		b := ev.Breadcrumbs()
+		if len(b) != 1 {
+			t.Fatalf("%d breadcrumbs, want 1", len(b))
+		}
+		return fmt.Sprint(b[0].Data), fmt.Sprint(lc)
+	}
+	wantCrumb, wantEvent := got(func(rec *logcrumbstest.Recorder, _ context.Context) slog.Handler {
+		return slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()})
+	})
+	crumb, event := got(func(rec *logcrumbstest.Recorder, ctx context.Context) slog.Handler {
+		_, log := logrsentry.WithContext(ctx, logr.New(logrsentry.NewSink(nil, logrsentry.Options{Options: rec.Options()})))
+		return logr.ToSlogHandler(log)
+	})
+	if crumb != wantCrumb || event != wantEvent {
+		t.Errorf("through the bridge:\nbreadcrumb %s\nlog        %s\nthrough slogsentry:\nbreadcrumb %s\nlog        %s",
+			crumb, event, wantCrumb, wantEvent)
 	}
 }
 
