@@ -245,3 +245,34 @@ func TestWriterLevelEventStack(t *testing.T) {
 		t.Errorf("stack [%s], want a frame that is not the runtime's", strings.Join(frames, " "))
 	}
 }
+
+// TestWriterLevelMultilineIsOneEvent: one message of several lines written
+// to logger.WriterLevel(logrus.ErrorLevel) (net/http's "http: panic
+// serving ...", the panic and its stack in one ErrorLog call, when no
+// logcrumbs.Middleware recovers it first) is one bug, and should be one
+// event. Judgment call, left as it is: logrus' pipe scans the output line
+// by line and logs each line as an entry of its own (its own output shows
+// one line each too); the hook sees separate entries, each a message event
+// of its text, with nothing that ties them together but timing. Joining
+// them would mean holding entries back for a time, or guessing which lines
+// continue a message, on the pipe's goroutine; dedupe cannot help, each line
+// being a different message. Unskipped, on adb78a5:
+//
+//	4 events ("http: panic serving 1.2.3.4: boom", "goroutine 5 [running]:",
+//	"net/http.(*conn).serve.func1()", "\t/usr/lib/go/src/net/http/server.go:1898 +0xbe"), want 1
+func TestWriterLevelMultilineIsOneEvent(t *testing.T) {
+	t.Skip("defect (judgment call): logrus' WriterLevel pipe logs each line as its own entry, so a multi-line message is one event per line; see the comment")
+	l, rec := newLogger(t, nil, nil)
+	w := l.WriterLevel(logrus.ErrorLevel)
+	_, _ = w.Write([]byte("http: panic serving 1.2.3.4: boom\ngoroutine 5 [running]:\nnet/http.(*conn).serve.func1()\n\t/usr/lib/go/src/net/http/server.go:1898 +0xbe\n"))
+	_ = w.Close()
+	evs := rec.WaitEvents(1, 2*time.Second)
+	time.Sleep(100 * time.Millisecond) // the pipe's other lines, if any
+	if evs = rec.Events(); len(evs) != 1 {
+		var msgs []string
+		for _, ev := range evs {
+			msgs = append(msgs, fmt.Sprintf("%q", ev.Message))
+		}
+		t.Errorf("%d events (%s), want 1", len(evs), strings.Join(msgs, ", "))
+	}
+}
