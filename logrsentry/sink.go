@@ -33,7 +33,8 @@
 // klog's logger slog's default) keeps slog records in the trail of the slog
 // call's context when it carries one, else of the logger's (a logger bound
 // to none sends them through the hub of the call's context, as slogsentry
-// does), with group keys joined by "."; your sink gets them as it did before: whole (groups,
+// does), with their groups nested and their error attribute the exception,
+// as slogsentry keeps them; your sink gets them as it did before: whole (groups,
 // context), through its Handle, when it is a logr.SlogSink (funcr, zapr,
 // klog), through its slog handler when it is logr.FromSlogHandler's (which
 // logr.ToSlogHandler unwraps: the record's own level, groups and context),
@@ -180,7 +181,7 @@ type sink struct {
 	// WithName since: that sink's).
 	slogApart bool
 	slogName  string
-	group     string          // slog groups opened with WithGroup, joined by "."
+	group     string          // slog groups opened with WithGroup, joined by "." (for a next that is no SlogSink)
 	helper    func()          // next's call stack helper, when it has one
 	ctx       context.Context // bound with WithContext, or nil
 	preset    *core.Preset    // WithValues, rendered once, with their errors

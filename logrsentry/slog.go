@@ -44,10 +44,12 @@ func teeOf(l logr.LogSink) (*sink, bool) {
 	return nil, false
 }
 
-// Handle passes the record to next and keeps it as logr's own conversion
-// would (a level of Error or above is an Error call with a nil err, below
-// it V(-level); group keys joined with "."), with the slog call's site and,
-// when it carries a trail, its context.
+// Handle passes the record to next and keeps it with logr's levels (a
+// level of Error or above is an Error record, below it V(-level)) and
+// slog's attributes as slogsentry keeps them (groups nested; no "error"
+// value of logr's Error(nil, ...): the record's own error attribute is the
+// exception), with the slog call's site and, when it carries a trail, its
+// context.
 func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	var err error
 	v := max(0, -int(r.Level)) // logr's V level of r, as logr reads it
@@ -114,11 +116,8 @@ func (s *slogTee) Handle(ctx context.Context, r slog.Record) error {
 	e := core.Entry{Time: r.Time, Level: lvl, Logger: s.name, Message: r.Message, PC: r.PC}
 	s.c.core.Log(ctx, d, &e, s.preset, &core.Encoder{
 		Fields: func(rec *core.Record, errs *[]error) {
-			if d.Kept() == core.Event {
-				rec.AddScalar(core.KindNull, "error", 0) // as logr's Error(nil, ...)
-			}
 			ours.Attrs(func(a slog.Attr) bool {
-				addAttr(rec, s.group, a, errs)
+				addAttr(rec, a, errs, 0)
 				return true
 			})
 		},
@@ -155,7 +154,7 @@ func (s *slogTee) WithAttrs(attrs []slog.Attr) logr.SlogSink {
 	}
 	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, errs *[]error) {
 		for _, a := range ours {
-			addAttr(rec, s.group, a, errs)
+			addAttr(rec, a, errs, 0)
 		}
 	})
 	return &s2
@@ -174,27 +173,43 @@ func (s *slogTee) WithGroup(name string) logr.SlogSink {
 		s2.depth = s.initDepth
 	}
 	s2.group = prefixed(s.group, name)
+	// The record's later attributes nest in the group, as slogsentry
+	// nests them (the preset's group stays open in each record).
+	s2.preset = s.c.core.With(s.preset, func(rec *core.Record, _ *[]error) { rec.OpenGroup(name) })
 	return &s2
 }
 
-// addAttr copies a, as logr's attrToKVs reads it: a group's attributes
-// under "group.key", an empty key dropped.
-func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
+// addAttr copies a as slogsentry does: a group nested as an object (its
+// attributes inline when its key is empty; an empty group dropped), so
+// that the same slog call reads the same in Sentry through either, and
+// dotted paths (TagKeys, EscalateIf's Lookup) find its values. An empty
+// key is dropped, as logr's attrToKVs drops it.
+func addAttr(rec *core.Record, a slog.Attr, errs *[]error, depth int) {
 	v := a.Value.Resolve()
 	if v.Kind() == slog.KindGroup {
-		g := group
-		if a.Key != "" {
-			g = prefixed(group, a.Key)
+		attrs := v.Group()
+		if len(attrs) == 0 {
+			return
 		}
-		for _, a := range v.Group() {
-			addAttr(rec, g, a, errs)
+		if depth >= render.MaxDepth {
+			rec.AddText(core.KindPanic, a.Key, "!TOO DEEP: groups nested more than 100 levels")
+			return
+		}
+		if a.Key != "" {
+			rec.OpenGroup(a.Key)
+		}
+		for _, a := range attrs {
+			addAttr(rec, a, errs, depth+1)
+		}
+		if a.Key != "" {
+			rec.CloseGroup()
 		}
 		return
 	}
 	if a.Key == "" {
 		return
 	}
-	key := prefixed(group, a.Key)
+	key := a.Key
 	if !render.Plain(rec, key, v) {
 		x := v.Any()
 		if p, ok := x.(*render.LogValuePanic); ok {
@@ -207,10 +222,7 @@ func addAttr(rec *core.Record, group string, a slog.Attr, errs *[]error) {
 
 // attrToKVs appends a to kv as logr's slog handler gives attributes to a
 // sink that is no SlogSink: a group's attributes under "group.key", an
-// empty key dropped. It walks a as addAttr does, on purpose apart: one walk
-// handing each key to a function value makes every joined key escape (an
-// allocation a grouped attribute on addAttr's path, where the key now stays
-// on the stack).
+// empty key dropped.
 func attrToKVs(a slog.Attr, group string, kv []any) []any {
 	v := a.Value.Resolve()
 	if v.Kind() == slog.KindGroup {

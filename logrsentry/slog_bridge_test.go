@@ -35,7 +35,7 @@ func slogScript(ctx context.Context, log logr.Logger) {
 // through logr.ToSlogHandler are written byte for byte as without
 // logcrumbs (funcr takes them as a logr.SlogSink: nested groups, its own
 // V filter, the slog call's site), and logcrumbs keeps them in the trail of
-// the slog call's context, with logr's "group.key" names.
+// the slog call's context, groups nested as slogsentry nests them.
 func TestSlogBridgeOutputUnchanged(t *testing.T) {
 	run := func(wrap bool) string {
 		var out strings.Builder
@@ -46,8 +46,8 @@ func TestSlogBridgeOutputUnchanged(t *testing.T) {
 			return out.String()
 		}
 		ev := wrappedSlogScript(t, log)
-		if b := ev.Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req.pod.ns"]) != "default" {
-			t.Errorf("breadcrumbs %+v, want req.pod.ns", b)
+		if b := ev.Breadcrumbs(); len(b) == 0 || fmt.Sprint(b[0].Data["req"]) != "map[ms:900 pod:map[ns:default]]" {
+			t.Errorf("breadcrumbs %+v, want req.pod.ns nested", b)
 		}
 		return out.String()
 	}
@@ -81,7 +81,7 @@ func wrappedSlogScript(t *testing.T, log logr.Logger) logcrumbstest.Event {
 	if got := strings.Join(evs[0].BreadcrumbMessages(), ","); got != "slow,cache miss" {
 		t.Errorf("breadcrumbs %q, want slow and cache miss from the slog call's context", got)
 	}
-	if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || lc["req.err"] != "conflict" {
+	if lc := evs[0].LogContext(); lc["ctrl"] != "pods" || fmt.Sprint(lc["req"]) != "map[err:conflict]" || len(lc) != 2 {
 		t.Errorf("log context %v", lc)
 	}
 	return evs[0]
@@ -169,8 +169,6 @@ func TestSlogBridgePlainSink(t *testing.T) {
 // EscalateIf's Lookup at "http.status", as the same call through
 // slogsentry is.
 func TestSlogBridgeGroupsReachDottedPaths(t *testing.T) {
-	t.Skip("defect: the bridge flattens slog groups to \"http.status\" keys (as logr's own conversion), " +
-		"and dotted paths (TagKeys, FingerprintKey, EscalateIf's Lookup) reach groups only, not dotted keys")
 	rec := logcrumbstest.New(t)
 	o := rec.Options()
 	o.TagKeys = []string{"http.status"}
@@ -187,6 +185,42 @@ func TestSlogBridgeGroupsReachDottedPaths(t *testing.T) {
 	}
 	if got := evs[0].Tags["http.status"]; got != "500" {
 		t.Errorf("tag http.status = %q, want 500", got)
+	}
+}
+
+// TestSlogBridgeGroupsAsSlogsentry: the same slog calls (WithGroup, With
+// inside and outside it, slog.Group values, an empty group) logged through
+// logr.ToSlogHandler of a wrapped logger and through slogsentry reach
+// Sentry alike: groups nested as objects, as slog's handlers and funcr
+// write them, not flattened to "req.pod.ns" keys.
+func TestSlogBridgeGroupsAsSlogsentry(t *testing.T) {
+	script := func(ctx context.Context, sl *slog.Logger) {
+		sl = sl.With("ctrl", "pods").WithGroup("req").With("id", 7)
+		sl.InfoContext(ctx, "fetched", "ms", 900, slog.Group("pod", "ns", "default"), slog.Group("none"))
+		sl.ErrorContext(ctx, "sync failed", "err", errors.New("conflict"), slog.Group("http", "status", 500))
+	}
+	got := func(handler func(*logcrumbstest.Recorder, context.Context) slog.Handler) (crumb, event string) {
+		rec := logcrumbstest.New(t)
+		ctx := rec.Context(context.Background())
+		script(ctx, slog.New(handler(rec, ctx)))
+		ev := rec.OnlyEvent()
+		lc := ev.LogContext()
+		b := ev.Breadcrumbs()
+		if len(b) != 1 {
+			t.Fatalf("%d breadcrumbs, want 1", len(b))
+		}
+		return fmt.Sprint(b[0].Data), fmt.Sprint(lc)
+	}
+	wantCrumb, wantEvent := got(func(rec *logcrumbstest.Recorder, _ context.Context) slog.Handler {
+		return slogsentry.NewHandler(nil, slogsentry.Options{Options: rec.Options()})
+	})
+	crumb, event := got(func(rec *logcrumbstest.Recorder, ctx context.Context) slog.Handler {
+		_, log := logrsentry.WithContext(ctx, logr.New(logrsentry.NewSink(nil, logrsentry.Options{Options: rec.Options()})))
+		return logr.ToSlogHandler(log)
+	})
+	if crumb != wantCrumb || event != wantEvent {
+		t.Errorf("through the bridge:\nbreadcrumb %s\nlog        %s\nthrough slogsentry:\nbreadcrumb %s\nlog        %s",
+			crumb, event, wantCrumb, wantEvent)
 	}
 }
 

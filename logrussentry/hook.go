@@ -120,7 +120,11 @@ type Hook struct {
 	fired  []logrus.Level
 }
 
-// NewHook returns a hook to add with logger.AddHook.
+// NewHook returns a hook to add with logger.AddHook. Add it after the
+// hooks that add fields to entry.Data (trace IDs, request fields): logrus
+// fires hooks in the order they were added, and the hook copies the entry
+// when it fires, so that fields added by a later hook are in your output
+// but not in Sentry.
 func NewHook(opts Options) *Hook {
 	b, e := opts.BreadcrumbLevel, opts.EventLevel
 	if b == logrus.PanicLevel {
@@ -306,6 +310,13 @@ func addGroup(rec *core.Record, key string, m map[string]any, errs *[]error, dep
 //	logger.SetFormatter(logrussentry.LevelFormatter{Formatter: &logrus.JSONFormatter{}, Level: logrus.InfoLevel})
 //
 // The zero Level, logrus.PanicLevel, writes Panic entries only.
+//
+// With it, the logger's level decides what logcrumbs keeps, and Level what
+// the output shows: to show Debug entries at run time (a log-level switch
+// of an admin endpoint), set a LevelFormatter of Level logrus.DebugLevel
+// with logger.SetFormatter; logger.SetLevel(logrus.DebugLevel) alone no
+// longer changes the output, and a level above Level drops entries from the
+// trail too.
 //
 // The bytes written are those of the logger at Level, but not the calls:
 // logrus writes whatever the formatter returns, so each entry below Level

@@ -245,3 +245,66 @@ func TestWriterLevelEventStack(t *testing.T) {
 		t.Errorf("stack [%s], want a frame that is not the runtime's", strings.Join(frames, " "))
 	}
 }
+
+// TestWriterLevelMultilineIsOneEvent: one message of several lines written
+// to logger.WriterLevel(logrus.ErrorLevel) (net/http's "http: panic
+// serving ...", the panic and its stack in one ErrorLog call, when no
+// logcrumbs.Middleware recovers it first) is one bug, and should be one
+// event. Judgment call, left as it is: logrus' pipe scans the output line
+// by line and logs each line as an entry of its own (its own output shows
+// one line each too); the hook sees separate entries, each a message event
+// of its text, with nothing that ties them together but timing. Joining
+// them would mean holding entries back for a time, or guessing which lines
+// continue a message, on the pipe's goroutine; dedupe cannot help, each line
+// being a different message. Unskipped, on adb78a5:
+//
+//	4 events ("http: panic serving 1.2.3.4: boom", "goroutine 5 [running]:",
+//	"net/http.(*conn).serve.func1()", "\t/usr/lib/go/src/net/http/server.go:1898 +0xbe"), want 1
+func TestWriterLevelMultilineIsOneEvent(t *testing.T) {
+	t.Skip("defect (judgment call): logrus' WriterLevel pipe logs each line as its own entry, so a multi-line message is one event per line; see the comment")
+	l, rec := newLogger(t, nil, nil)
+	w := l.WriterLevel(logrus.ErrorLevel)
+	_, _ = w.Write([]byte("http: panic serving 1.2.3.4: boom\ngoroutine 5 [running]:\nnet/http.(*conn).serve.func1()\n\t/usr/lib/go/src/net/http/server.go:1898 +0xbe\n"))
+	_ = w.Close()
+	evs := rec.WaitEvents(1, 2*time.Second)
+	time.Sleep(100 * time.Millisecond) // the pipe's other lines, if any
+	if evs = rec.Events(); len(evs) != 1 {
+		var msgs []string
+		for _, ev := range evs {
+			msgs = append(msgs, fmt.Sprintf("%q", ev.Message))
+		}
+		t.Errorf("%d events (%s), want 1", len(evs), strings.Join(msgs, ", "))
+	}
+}
+
+// TestErrorAsArgumentIsItsError: log.Error(err), err passed as an argument
+// rather than with WithError (common in logrus code), followed by the same
+// error logged with WithError by the layer above, is one bug, and should
+// be one event, with err as its exception. Judgment call, left as it is:
+// logrus formats its arguments into the entry's message (fmt.Sprint)
+// before any hook runs, so the hook gets err's text only, no value: the
+// first entry is a message event of that text, with no exception, and
+// capture-once, which goes by the error values, cannot know the second's
+// error for that text. Taking an error-level message that equals an
+// error's text for that error would turn every plain message ("payment
+// failed") into a text exception and regroup issues. Use WithError, or
+// Options.RequireError to keep entries without an error as breadcrumbs.
+// Unskipped, on adb78a5:
+//
+//	2 events ("card declined" with 0 exceptions, "checkout failed" with 2 exceptions), want 1 with card declined's
+func TestErrorAsArgumentIsItsError(t *testing.T) {
+	t.Skip("defect (judgment call): logrus gives hooks the text of an error passed as an argument, not the error; see the comment")
+	l, rec := newLogger(t, nil, nil)
+	log := l.WithContext(rec.Context(context.Background()))
+	err := errors.New("card declined")
+	log.Error(err)
+	log.WithError(fmt.Errorf("checkout: %w", err)).Error("checkout failed")
+	evs := rec.Events()
+	if len(evs) != 1 || len(evs[0].Exceptions()) == 0 || evs[0].Exceptions()[len(evs[0].Exceptions())-1].Value != err.Error() {
+		var got []string
+		for _, ev := range evs {
+			got = append(got, fmt.Sprintf("%q with %d exceptions", ev.Message, len(ev.Exception)))
+		}
+		t.Errorf("%d events (%s), want 1 with card declined's", len(evs), strings.Join(got, ", "))
+	}
+}
