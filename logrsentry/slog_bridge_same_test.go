@@ -37,46 +37,56 @@ func TestSlogBridgeSameAsSlogsentry(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		script func(ctx context.Context, sl *slog.Logger)
+		skip   string // a judgment call left open
 	}{
 		{"WithGroup left empty", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").InfoContext(ctx, "none")
 			sl.WithGroup("g").ErrorContext(ctx, "failed", "err", boom)
-		}},
+		}, ""},
 		{"WithGroup left empty by an empty group", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").InfoContext(ctx, "none", slog.Group("h"))
 			sl.ErrorContext(ctx, "failed", "err", boom)
-		}},
+		}, ""},
 		{"With after WithGroup, then attrs", func(ctx context.Context, sl *slog.Logger) {
 			sl = sl.With("a", 1).WithGroup("g").With("b", 2).WithGroup("h")
 			sl.InfoContext(ctx, "one", "c", 3, slog.Group("i", "d", 4))
 			sl.ErrorContext(ctx, "failed", "err", boom, "e", 5)
-		}},
+		}, ""},
 		{"Error without an error", func(ctx context.Context, sl *slog.Logger) {
 			sl.ErrorContext(ctx, "failed", "n", 1)
-		}},
+		}, ""},
 		{"Error with an error in a group", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").ErrorContext(ctx, "failed", slog.Group("h", "err", boom))
-		}},
+		}, ""},
 		{"Error with an error of With in a group", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").With("err", boom).ErrorContext(ctx, "failed", "n", 1)
-		}},
+		}, ""},
 		{"Error with error key", func(ctx context.Context, sl *slog.Logger) {
 			sl.ErrorContext(ctx, "failed", "error", boom)
-		}},
+		}, ""},
 		{"LogValuers", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").With("v", groupValuer{}).InfoContext(ctx, "valued", "w", groupValuer{}, slog.Group("h", "x", groupValuer{}))
 			sl.ErrorContext(ctx, "failed", "err", boom, "w", groupValuer{})
-		}},
+		}, ""},
 		{"nil values", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").InfoContext(ctx, "nils", slog.Any("k", nil), slog.Group("h", slog.Any("", nil)))
 			sl.ErrorContext(ctx, "failed", "err", boom)
-		}},
+		}, ""},
+		{"empty keys", func(ctx context.Context, sl *slog.Logger) {
+			sl.InfoContext(ctx, "empty", slog.String("", "x"), slog.Group("g", slog.Int("", 1)), slog.Group("", slog.Int("a", 2)))
+			sl.ErrorContext(ctx, "failed", "err", boom)
+		}, "judgment call: an attribute with an empty key and a value (slog.String(\"\", \"x\")) is kept by slogsentry " +
+			"under \"\" (as slog's JSONHandler writes it) and dropped by the bridge (addAttr, as logr's attrToKVs drops it): " +
+			"breadcrumb map[a:2] through the bridge, map[:x a:2 g:map[:1]] through slogsentry"},
 		{"groups past MaxDepth", func(ctx context.Context, sl *slog.Logger) {
 			sl.InfoContext(ctx, "deep", deepGroup(102))
 			sl.ErrorContext(ctx, "failed", "err", boom, deepGroup(102))
-		}},
+		}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.skip != "" {
+				t.Skip(c.skip)
+			}
 			got := func(handler func(*logcrumbstest.Recorder, context.Context) slog.Handler) string {
 				rec := logcrumbstest.New(t)
 				ctx := rec.Context(context.Background())
