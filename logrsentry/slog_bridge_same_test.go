@@ -68,6 +68,10 @@ func TestSlogBridgeSameAsSlogsentry(t *testing.T) {
 			sl.WithGroup("g").With("v", groupValuer{}).InfoContext(ctx, "valued", "w", groupValuer{}, slog.Group("h", "x", groupValuer{}))
 			sl.ErrorContext(ctx, "failed", "err", boom, "w", groupValuer{})
 		}, ""},
+		{"a LogValuer that panics, in a group", func(ctx context.Context, sl *slog.Logger) {
+			sl.InfoContext(ctx, "valued", slog.Group("g", "v", panickyValuer{}))
+			sl.ErrorContext(ctx, "failed", "n", 1, slog.Group("g", "v", panickyValuer{}))
+		}, ""},
 		{"nil values", func(ctx context.Context, sl *slog.Logger) {
 			sl.WithGroup("g").InfoContext(ctx, "nils", slog.Any("k", nil), slog.Group("h", slog.Any("", nil)))
 			sl.ErrorContext(ctx, "failed", "err", boom)
