@@ -42,6 +42,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsWholeValues", testLogsWholeValues},
 		{"PassThroughWholeValues", testPassThroughWholeValues},
 		{"LogsKeepSameBreadcrumb", testLogsKeepSameBreadcrumb},
+		{"PassThroughKeepSameBreadcrumb", testPassThroughKeepSameBreadcrumb},
 		{"LogsExactIntegers", testLogsExactIntegers},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
