@@ -42,6 +42,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsWholeValues", testLogsWholeValues},
 		{"LogsKeepSameBreadcrumb", testLogsKeepSameBreadcrumb},
 		{"LogsExactIntegers", testLogsExactIntegers},
+		{"LogsWithoutClientThenBound", testLogsWithoutClientThenBound},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}
