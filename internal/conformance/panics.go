@@ -31,6 +31,8 @@ func RunPanics(t *testing.T, d Driver) {
 	}{
 		{"PanicIsOneEvent", testPanicIsOneEvent},
 		{"PanicWithSentryhttpIsOneEvent", testPanicWithSentryhttpIsOneEvent},
+		{"PanicDeduplicatedNamesTheFirst", testPanicDeduplicatedNamesTheFirst},
+		{"PanicSentToLogsIsOneEvent", testPanicSentToLogsIsOneEvent},
 		{"PanicOfManyRequestsAtOnce", testPanicOfManyRequestsAtOnce},
 		{"ChildPanicIsOneEvent", testChildPanicIsOneEvent},
 		{"ConcurrentChildrenPanic", testConcurrentChildrenPanic},
@@ -251,6 +253,42 @@ func testPanicWithSentryhttpIsOneEvent(t *testing.T, d Driver) {
 				})
 			}
 		}
+	}
+}
+
+// PanicDeduplicatedNamesTheFirst: two requests log the same panic record
+// within DedupeWindow: the second record is deduplicated against the
+// first's event, and so is its panic, recovered by Middleware: one event,
+// which both 500s name.
+func testPanicDeduplicatedNamesTheFirst(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) { o.DedupeWindow = time.Minute })
+	msg := "bad order " + t.Name()
+	var headers []string
+	for range 2 {
+		s := serve(t, rec, rec.Options(), true, "/x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			d.Stops(logger.Bind(r.Context()), Panic, nil, msg)
+		}))
+		headers = append(headers, s.header)
+	}
+	s := result(t, rec, "")
+	s.want(t, "", "", msg)
+	if id := s.ids[msg]; headers[0] != id || headers[1] != id {
+		t.Errorf("the 500s name %q, want the one event %q", headers, id)
+	}
+}
+
+// PanicSentToLogsIsOneEvent: with the Logs level on, a panic record
+// inside Middleware also goes to Sentry Logs, and is still one event,
+// named by the 500.
+func testPanicSentToLogsIsOneEvent(t *testing.T, d Driver) {
+	logger, rec := newLogsLogger(t, d, true, Info, nil)
+	msg := "cannot continue " + t.Name()
+	s := serve(t, rec, rec.Options(), true, "/x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.Stops(logger.Bind(r.Context()), Panic, nil, msg)
+	}))
+	s.want(t, "", msg, msg)
+	if logs := bodies(rec.Logs()); len(logs) != 1 || logs[0] != msg {
+		t.Errorf("logs %q, want the record's", logs)
 	}
 }
 
