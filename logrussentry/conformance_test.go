@@ -24,7 +24,25 @@ func TestConformanceAllocs(t *testing.T) { conformance.RunAllocs(t, logrusDriver
 var logrusDriver = conformance.Driver{Name: "logrus", Category: "logrus", New: newLogrus,
 	// logrus copies its hook list for each entry it fires hooks for: one
 	// allocation of its own, for any hook (see TestBreadcrumbAllocatesNothing).
-	HookAllocs: 1}
+	HookAllocs: 1, Stops: logrusStops}
+
+// logrusStops logs with Panic, with Log(PanicLevel) (logrus does not panic
+// after it) or with Fatal and the suite's exit as the logger's ExitFunc
+// for that record.
+func logrusStops(l conformance.Logger, stop conformance.Stop, exit func(), msg string, fields ...conformance.Field) {
+	e := l.(logrusLogger).e.WithFields(logrusFields(fields))
+	switch stop {
+	case conformance.Panic:
+		e.Panic(msg)
+	case conformance.NoPanic:
+		e.Log(logrus.PanicLevel, msg)
+	case conformance.Fatal:
+		saved := e.Logger.ExitFunc
+		defer func() { e.Logger.ExitFunc = saved }()
+		e.Logger.ExitFunc = func(int) { exit() }
+		e.Fatal(msg)
+	}
+}
 
 // newLogrus adds the hook to a logger with a JSON formatter without
 // timestamps, as the README's quick start does; with FilterDebug, the

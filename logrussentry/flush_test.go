@@ -50,43 +50,6 @@ func (t *heldTransport) count() int {
 	return len(t.delivered)
 }
 
-// TestFatalAndPanicFlush: before logrus exits (Fatal) or panics (Panic),
-// the events sent so far are delivered; an Error entry does not wait.
-func TestFatalAndPanicFlush(t *testing.T) {
-	tr := &heldTransport{}
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
-	l := logrus.New()
-	l.SetOutput(&bytes.Buffer{})
-	l.AddHook(logrussentry.NewHook(logrussentry.Options{Options: logcrumbs.Options{Hub: hub}}))
-	log := l.WithContext(logcrumbs.NewContext(context.Background()))
-
-	log.Error("earlier " + t.Name())
-	if n := tr.count(); n != 0 {
-		t.Fatalf("an Error entry flushed: %d delivered", n)
-	}
-	atExit := -1
-	l.ExitFunc = func(int) { atExit = tr.count() }
-	log.Fatal("fatal " + t.Name())
-	if atExit != 2 {
-		t.Errorf("%d events delivered when logrus exits, want 2", atExit)
-	}
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				atExit = tr.count()
-			}
-		}()
-		log.Panic("panic " + t.Name())
-	}()
-	if atExit != 3 {
-		t.Errorf("%d events delivered when logrus panics, want 3", atExit)
-	}
-}
-
 // TestOnlyExitsAndPanicsWait: Fatal and Panic in all their forms wait for
 // delivery; Log, Logf and Logln at FatalLevel or PanicLevel, which logrus
 // documents as neither exiting nor panicking, are sent without waiting (they

@@ -23,7 +23,27 @@ func TestConformance(t *testing.T) {
 // TestConformanceAllocs: keeping a breadcrumb adds no allocation.
 func TestConformanceAllocs(t *testing.T) { conformance.RunAllocs(t, zapDriver) }
 
-var zapDriver = conformance.Driver{Name: "zap", Category: "zap", New: newZap}
+var zapDriver = conformance.Driver{Name: "zap", Category: "zap", New: newZap, Stops: zapStops}
+
+// zapStops logs at Panic, at DPanic (the driver's logger is a production
+// one: it does not panic) or at Fatal with the suite's exit as its hook.
+func zapStops(l conformance.Logger, stop conformance.Stop, exit func(), msg string, fields ...conformance.Field) {
+	z := l.(zapLogger).l
+	switch stop {
+	case conformance.Panic:
+		z.Panic(msg, zapFields(nil, fields)...)
+	case conformance.NoPanic:
+		z.DPanic(msg, zapFields(nil, fields)...)
+	case conformance.Fatal:
+		z.WithOptions(zap.WithFatalHook(exitHook(exit))).Fatal(msg, zapFields(nil, fields)...)
+	}
+}
+
+// exitHook is a fatal hook that calls its func (zap takes the hook
+// zapcore.WriteThenNoop for WriteThenFatal, but not this).
+type exitHook func()
+
+func (h exitHook) OnWrite(*zapcore.CheckedEntry, []zapcore.Field) { h() }
 
 // newZap tees the logcrumbs core beside a JSON core without timestamps, as
 // the README's quick start does.

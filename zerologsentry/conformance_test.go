@@ -42,7 +42,8 @@ func zerologDrivers() []conformance.Driver {
 	for _, writer := range []bool{false, true} {
 		for _, text := range []bool{false, true} {
 			d := conformance.Driver{Name: "zerolog hook", Category: "zerolog", TextErrors: text, UserPanicsReachCaller: true,
-				New: func(t *testing.T, c conformance.Config) conformance.Logger { return newZerolog(t, c, writer, text) }}
+				New:   func(t *testing.T, c conformance.Config) conformance.Logger { return newZerolog(t, c, writer, text) },
+				Stops: zerologStops}
 			if writer {
 				d.Name = "zerolog writer"
 			}
@@ -53,6 +54,24 @@ func zerologDrivers() []conformance.Driver {
 		}
 	}
 	return ds
+}
+
+// zerologStops logs with Panic(), with WithLevel(PanicLevel) (zerolog does
+// not panic after it) or with Fatal() and the suite's exit as
+// zerolog.FatalExitFunc for that record.
+func zerologStops(l conformance.Logger, stop conformance.Stop, exit func(), msg string, fields ...conformance.Field) {
+	z := l.(zerologLogger)
+	switch stop {
+	case conformance.Panic:
+		zerologFields(z.l.Panic(), fields, z.text).Msg(msg)
+	case conformance.NoPanic:
+		zerologFields(z.l.WithLevel(zerolog.PanicLevel), fields, z.text).Msg(msg)
+	case conformance.Fatal:
+		saved := zerolog.FatalExitFunc
+		defer func() { zerolog.FatalExitFunc = saved }()
+		zerolog.FatalExitFunc = exit
+		zerologFields(z.l.Fatal(), fields, z.text).Msg(msg)
+	}
 }
 
 // newZerolog makes the hook's or the writer's logger as the README's quick

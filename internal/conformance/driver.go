@@ -101,6 +101,26 @@ type Config struct {
 	Bare bool
 }
 
+// Stop is a record at a level after which a logger may stop the program,
+// as Driver.Stops logs it.
+type Stop int
+
+const (
+	// Panic is the logger's panic level (zap's Panic, zerolog's Panic(),
+	// logrus' Panic): the logger panics right after the record, with its
+	// message (zap, zerolog) or a value of its own (logrus' *Entry).
+	Panic Stop = iota
+	// NoPanic is a record at a panic level after which the logger does
+	// not panic: zap's DPanic in a production logger, zerolog's
+	// WithLevel(PanicLevel), logrus' Log(PanicLevel).
+	NoPanic
+	// Fatal is the logger's fatal level, its exit hook the suite's (see
+	// Driver.Stops).
+	Fatal
+)
+
+func (s Stop) String() string { return [...]string{"Panic", "NoPanic", "Fatal"}[s] }
+
 // Driver is what an adapter supplies to the suite.
 type Driver struct {
 	// Name names the driver in the subtests: "slog", "zerolog writer".
@@ -130,6 +150,15 @@ type Driver struct {
 	// hooks for (1), the same for a hook that does nothing. Zero for
 	// loggers that pay nothing to call an integration.
 	HookAllocs float64
+	// Stops, for a logger with panic and fatal levels (zap, zerolog,
+	// logrus), logs msg with fields through l, a Logger of New's, as stop
+	// says. For Fatal, the logger calls exit where it would exit the
+	// process (zap.WithFatalHook, zerolog.FatalExitFunc, logrus'
+	// Logger.ExitFunc), for that record only; exit returns (a test's
+	// stand-in for os.Exit) or panics with a value of the suite's. Nil
+	// for a logger without such levels (slog, logr): the cases that need
+	// it are skipped.
+	Stops func(l Logger, stop Stop, exit func(), msg string, fields ...Field)
 }
 
 // warning is the Sentry level d's Warn records arrive at.

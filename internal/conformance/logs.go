@@ -44,6 +44,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsKeepSameBreadcrumb", testLogsKeepSameBreadcrumb},
 		{"PassThroughKeepSameBreadcrumb", testPassThroughKeepSameBreadcrumb},
 		{"LogsExactIntegers", testLogsExactIntegers},
+		{"LogsWithoutClientThenBound", testLogsWithoutClientThenBound},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

@@ -79,6 +79,7 @@ func Run(t *testing.T, d Driver) {
 	}
 	RunLogs(t, d)
 	RunRebind(t, d)
+	RunPanics(t, d)
 }
 
 // newLogger returns d's logger fed to a new Recorder, with opts' other
