@@ -52,7 +52,11 @@ func newLogr(_ *testing.T, c conformance.Config) conformance.Logger {
 	if c.Out == nil {
 		return logrLogger{logr.New(logrsentry.NewSink(nil, opts))}
 	}
-	return logrLogger{logrsentry.Wrap(base, opts)}
+	l := logrsentry.Wrap(base, opts)
+	if c.WrapTwice { // a library wraps the logger it is given, which the program wrapped already
+		l = logrsentry.Wrap(l, opts)
+	}
+	return logrLogger{l}
 }
 
 type logrLogger struct{ l logr.Logger }

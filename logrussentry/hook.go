@@ -125,6 +125,15 @@ type Hook struct {
 // fires hooks in the order they were added, and the hook copies the entry
 // when it fires, so that fields added by a later hook are in your output
 // but not in Sentry.
+//
+// Add one: a logger given two logcrumbs hooks (two NewHook calls, or the
+// same hook added twice, as a package that returns a hooked logger and a
+// program that hooks it again do) keeps every entry twice in the trail and
+// sends each Sentry Log twice. logrus tells a hook nothing of the others:
+// Fire could look them up only in entry.Logger.Hooks, a map that AddHook
+// changes under a lock the hook cannot take (a concurrent AddHook would
+// make that read a data race), at the price of a map look-up for every
+// entry, and the same hook added twice would still look like one.
 func NewHook(opts Options) *Hook {
 	b, e := opts.BreadcrumbLevel, opts.EventLevel
 	if b == logrus.PanicLevel {

@@ -41,7 +41,11 @@ func newSlog(_ *testing.T, c conformance.Config) conformance.Logger {
 	if c.Logs {
 		opts.LogsLevel = slogLevels[c.LogsLevel]
 	}
-	return slogLogger{l: slog.New(slogsentry.NewHandler(next, opts))}
+	h := slogsentry.NewHandler(next, opts)
+	if c.WrapTwice { // slog.SetDefault(slog.New(h)) by one package, the README's NewHandler(slog.Default().Handler(), opts) by another
+		h = slogsentry.NewHandler(h, opts)
+	}
+	return slogLogger{l: slog.New(h)}
 }
 
 type slogLogger struct {

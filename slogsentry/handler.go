@@ -156,7 +156,18 @@ type groupOrAttrs struct {
 // the log package's. Any other handler wrapping it still
 // deadlocks: build the handler to wrap instead; slog.NewTextHandler(os.Stderr,
 // nil) is the nearest to what the default handler writes.
+//
+// A next that feeds logcrumbs already, a *Handler made here (or derived
+// from one by WithAttrs and WithGroup, as slog.Default().Handler() is once a
+// package of yours has called slog.SetDefault(slog.New(NewHandler(...)))),
+// is returned as it is, its options unchanged (the first options win): a
+// second Handler would keep every record twice in the trail and send each
+// Sentry Log twice. A *Handler inside another handler (one of yours that
+// wraps it) is not seen: wrap once.
 func NewHandler(next slog.Handler, opts Options) *Handler {
+	if h, ok := next.(*Handler); ok && h != nil && h.c != nil {
+		return h
+	}
 	c := &config{core: core.New(opts.Options, "slog", 0)}
 	breadcrumb, event := opts.BreadcrumbLevel, opts.EventLevel
 	if breadcrumb == nil {

@@ -65,7 +65,15 @@ func newZap(_ *testing.T, c conformance.Config) conformance.Logger {
 		}
 		cores = append(cores, zapsentry.NewCore(opts))
 	}
-	return zapLogger{zap.New(zapcore.NewTee(cores...))}
+	l := zap.New(zapcore.NewTee(cores...))
+	if c.WrapTwice { // a constructor returns the logger with Wrap applied, and main applies it again
+		opts := zapsentry.Options{Options: c.Options}
+		if c.Logs {
+			opts.LogsLevel = zapLevels[c.LogsLevel]
+		}
+		l = l.WithOptions(zapsentry.Wrap(opts))
+	}
+	return zapLogger{l}
 }
 
 type zapLogger struct{ l *zap.Logger }

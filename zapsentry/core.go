@@ -133,6 +133,9 @@ type sentryCore struct {
 
 // NewCore returns a core that feeds logcrumbs and writes nothing else. Tee
 // it beside your own: zapcore.NewTee(yourCore, zapsentry.NewCore(opts)).
+// Tee one: a core teed beside one that holds a logcrumbs core already
+// keeps every record a second time (zapcore.NewTee tells no core of the
+// others; Wrap looks, see there).
 func NewCore(opts Options) zapcore.Core {
 	c := &config{
 		core:            core.New(opts.Options, "zap", opts.SyncTimeout),
@@ -165,11 +168,45 @@ func NewCore(opts Options) zapcore.Core {
 }
 
 // Wrap returns a zap.Option that tees a new core beside a logger's own:
-// logger.WithOptions(zapsentry.Wrap(opts)).
+// logger.WithOptions(zapsentry.Wrap(opts)). A logger that feeds logcrumbs
+// already (its core holds one of NewCore's, teed by Wrap or by you, as a
+// constructor that applied Wrap returns it) keeps its core as it is, its
+// options unchanged (the first options win): a second core would keep every
+// record twice in the trail and send each Sentry Log twice. Wrap finds
+// such a core by asking the logger's core for a child (Core.With) with a
+// field that writes nothing, once, when the option is applied; a core of
+// yours that does not pass With on to the cores it wraps hides it.
 func Wrap(opts Options) zap.Option {
 	return zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		if feedsLogcrumbs(c) {
+			return c
+		}
 		return zapcore.NewTee(c, NewCore(opts))
 	})
+}
+
+// probeKey is the key of the field feedsLogcrumbs gives With: a SkipType
+// field, which no core writes, whose Interface is a *probe.
+const probeKey = "logcrumbs.probe"
+
+// probe is marked by a sentryCore's With that sees it.
+type probe struct{ found bool }
+
+// feedsLogcrumbs reports whether c is or holds a sentryCore: a tee
+// (zapcore.NewTee's type is unexported) and the cores that wrap others
+// (zap's sampler, IncreaseLevel, hooks) pass With on to theirs, and the
+// sentryCore among them marks the probe. The child c.With returns is
+// dropped.
+func feedsLogcrumbs(c zapcore.Core) bool {
+	if c == nil {
+		return false
+	}
+	if _, ok := c.(*sentryCore); ok {
+		return true
+	}
+	p := &probe{}
+	_ = c.With([]zapcore.Field{{Key: probeKey, Type: zapcore.SkipType, Interface: p}})
+	return p.found
 }
 
 // Enabled reports whether the entry would be kept or sent.
@@ -190,6 +227,12 @@ func (c *sentryCore) Level() zapcore.Level {
 // With returns a core whose entries carry fields. A Context field among them
 // binds the core to that context instead of being a field.
 func (c *sentryCore) With(fields []zapcore.Field) zapcore.Core {
+	if len(fields) == 1 && fields[0].Type == zapcore.SkipType && fields[0].Key == probeKey {
+		if p, ok := fields[0].Interface.(*probe); ok { // feedsLogcrumbs asks
+			p.found = true
+			return c
+		}
+	}
 	c2 := *c
 	own := 0
 	for i := range fields {

@@ -149,6 +149,14 @@ type Hook struct{ b *bridge }
 
 // NewHook returns a hook to add to a logger with logger.Hook. Add it after
 // the hooks that add fields, so that it sees them.
+//
+// Add one: a logger given two logcrumbs hooks (logger.Hook(h).Hook(h2), or
+// the same hook twice, as a package that returns a hooked logger and a
+// program that hooks it again do) keeps every record twice in the trail
+// and sends each Sentry Log twice. zerolog tells a hook nothing of the
+// others, nor whether another ran for the same record; finding them in the
+// event's hook list would cost every record of every hooked logger, and
+// could not tell the same hook added twice from once.
 func NewHook(opts Options) *Hook { return &Hook{newBridge(opts)} }
 
 // Run keeps the event as a breadcrumb or sends it as a Sentry event. zerolog

@@ -58,7 +58,17 @@ var (
 // NewWriter returns a Writer that writes to next. A nil next makes a
 // stand-alone writer that only feeds logcrumbs, for use inside
 // zerolog.MultiLevelWriter.
+//
+// A next that is a *Writer made here already (a package of yours returns
+// its logger's writer, and the program wraps that again) is returned as it
+// is, its options and binding unchanged (the first options win): a second
+// Writer would keep every record twice in the trail and send each Sentry
+// Log twice. A *Writer under another writer (zerolog.MultiLevelWriter,
+// SyncWriter, a diode) is not seen: wrap once.
 func NewWriter(next io.Writer, opts Options) *Writer {
+	if w, ok := next.(*Writer); ok && w != nil && w.b != nil {
+		return w
+	}
 	w := &Writer{b: newBridge(opts), out: next, trail: buffer.Fallback()} // no context bound
 	switch next := next.(type) {
 	case nil:

@@ -99,6 +99,14 @@ type Config struct {
 	// Bare makes the same logger without logcrumbs, as the user had it
 	// before: its output is compared with the wrapped one's.
 	Bare bool
+	// WrapTwice feeds the logger to logcrumbs twice, both times with these
+	// Options, the way its users do without meaning to: the integration's
+	// constructor given what it returned (slogsentry.NewHandler of a
+	// *slogsentry.Handler, zapsentry.Wrap applied twice, NewWriter of a
+	// *zerologsentry.Writer, logrsentry.Wrap of a wrapped logger, two
+	// hooks). A driver whose integration cannot tell (it documents "wrap
+	// once") skips the test with t.Skip, saying why.
+	WrapTwice bool
 }
 
 // Stop is a record at a level after which a logger may stop the program,

@@ -74,6 +74,7 @@ func Run(t *testing.T, d Driver) {
 		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
 		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
 		{"OwnKeysNotOverwritten", testOwnKeysNotOverwritten},
+		{"WrappedTwiceFeedsOnce", testWrappedTwiceFeedsOnce},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

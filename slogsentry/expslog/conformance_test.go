@@ -45,7 +45,11 @@ func newExp(_ *testing.T, c conformance.Config) conformance.Logger {
 	if c.Logs { // log/slog's levels: x/exp's have the same numbers
 		opts.LogsLevel = slog.Level(expLevels[c.LogsLevel])
 	}
-	return expLogger{l: xslog.New(expslog.NewHandler(next, opts))}
+	h := expslog.NewHandler(next, opts)
+	if c.WrapTwice { // as xslog.Default().Handler() after xslog.SetDefault(xslog.New(h))
+		h = expslog.NewHandler(h, opts)
+	}
+	return expLogger{l: xslog.New(h)}
 }
 
 type expLogger struct {

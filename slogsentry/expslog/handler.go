@@ -57,7 +57,17 @@ type Handler struct {
 // NewHandler returns a handler that passes every record to next, unchanged,
 // when next is enabled for its level, and feeds logcrumbs as
 // slogsentry.NewHandler does. A nil next makes a stand-alone handler.
+//
+// A next that feeds logcrumbs already, a *Handler made here (or derived
+// from one by WithAttrs and WithGroup, as xslog.Default().Handler() is after
+// xslog.SetDefault(xslog.New(NewHandler(...)))), is returned as it is, its
+// options unchanged (the first options win): a second Handler would keep
+// every record twice in the trail and send each Sentry Log twice. A
+// *Handler inside another handler of yours is not seen: wrap once.
 func NewHandler(next xslog.Handler, opts slogsentry.Options) *Handler {
+	if h, ok := next.(*Handler); ok && h != nil && h.lc != nil && h.lc != inert { // not the zero Handler, nor one derived from it
+		return h
+	}
 	return &Handler{next: next, lc: slogsentry.NewHandler(nil, opts)}
 }
 
