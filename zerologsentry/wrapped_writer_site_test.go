@@ -16,7 +16,9 @@ import (
 // swappable is a writer of the program's in front of the Writer, as
 // services keep one to change their log output at run time (a reload of
 // the log configuration): every record passes through its WriteLevel.
-type swappable struct{ w atomic.Pointer[zerolog.LevelWriter] }
+type swappable struct {
+	w atomic.Pointer[zerolog.LevelWriter]
+}
 
 func (s *swappable) Write(p []byte) (int, error) { return (*s.w.Load()).Write(p) }
 func (s *swappable) WriteLevel(l zerolog.Level, p []byte) (int, error) {
