@@ -204,13 +204,13 @@ func TestRenamedFieldsEveryBinding(t *testing.T) {
 		}()
 		rec := logcrumbstest.New(t)
 		ctx := logcrumbs.ContextWithTrail(context.Background(), logcrumbs.NewTrail(10))
-		log := boundLogger(ctx, zerologsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}}, writer).With().Timestamp().Str("svc", "a").Logger()
+		log := boundLogger(ctx, zerologsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}}, writer).With().Timestamp().Str("svc", "checkout-s39").Logger()
 		log.Warn().Str("k", "v").Msg("crumb")
 		log.Error().Err(errors.New("boom in " + t.Name())).Msg("event")
 		ev := rec.OnlyEvent()
 		bc := ev.Event.Breadcrumbs[0]
 		j, _ := json.Marshal(bc.Data)
-		if got := fmt.Sprintf("%s %q %s", bc.Level, bc.Message, j); got != `warning "crumb" {"k":"v","svc":"a"}` {
+		if got := fmt.Sprintf("%s %q %s", bc.Level, bc.Message, j); got != `warning "crumb" {"k":"v","svc":"checkout-s39"}` {
 			t.Errorf("breadcrumb %s", got)
 		}
 		if ex := ev.Exceptions(); ev.Message != "event" || len(ex) != 1 || ex[0].Value != "boom in "+t.Name() {
