@@ -51,6 +51,27 @@ var writerOffset, writerOK = func() (uintptr, bool) {
 	return f.Offset, true
 }()
 
+// loggerWriterOffset is the offset of a zerolog.Logger's writer, read the
+// same way, so that WithContext binds a logger that writes to a Writer
+// (see boundWriterOf); loggerWriterOK is false on a zerolog whose Logger
+// has no zerolog.LevelWriter field named w.
+var loggerWriterOffset, loggerWriterOK = func() (uintptr, bool) {
+	f, ok := reflect.TypeFor[zerolog.Logger]().FieldByName("w")
+	if !ok || f.Type != reflect.TypeFor[zerolog.LevelWriter]() {
+		return 0, false
+	}
+	return f.Offset, true
+}()
+
+// writerOfLogger returns the Writer l writes to directly, or nil.
+func writerOfLogger(l *zerolog.Logger) *Writer {
+	if !loggerWriterOK {
+		return nil
+	}
+	w, _ := (*(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(l), loggerWriterOffset))).(*Writer)
+	return w
+}
+
 // multiItab is the first word of a zerolog.LevelWriter holding what
 // zerolog.MultiLevelWriter returns: the runtime has one itab for each
 // interface and dynamic type, so a LevelWriter whose first word is

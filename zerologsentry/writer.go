@@ -17,7 +17,9 @@ import (
 //
 // A writer sees the finished record (every field, whichever hook added it)
 // but not its context: a Writer sends to the fallback trail unless it is
-// bound to a request with [Writer.WithContext]. It sees errors only as
+// bound to a request with [Writer.WithContext] (which the package's
+// [WithContext] and [Handler] call for a logger that writes to a Writer
+// directly). It sees errors only as
 // their text, like the hook: see the package documentation for what the
 // event's exception holds, and [ErrorMarshalFunc].
 //
