@@ -15,8 +15,9 @@ import (
 // zerolog.Ctx. Two request loggers made from one base logger never share a
 // trail. Use the returned context for the rest of the request, so that slog
 // and other loggers add to the same trail. The logger must have the Hook,
-// or write to a [Writer] directly (zerolog.New(w)): that one is bound as
-// [Writer.WithContext] binds it.
+// or write to a [Writer] (zerolog.New(w), or through
+// zerolog.MultiLevelWriter): that one is bound as [Writer.WithContext]
+// binds it.
 func WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
 	if w := writerOfLogger(&logger); w != nil {
 		return w.WithContext(ctx, logger)

@@ -26,8 +26,9 @@ import (
 // Use one binding per logger. With a Writer and a Hook on the same logger,
 // the Writer keeps the records and the Hook steps aside, as long as the
 // logger writes to the Writer directly or through zerolog.MultiLevelWriter:
-// an unbound Writer then keeps every request's records in the fallback
-// trail, though the Hook could have told them apart. Through other
+// the package's [WithContext] (and [Handler]) then bind the Writer; an
+// unbound Writer keeps every request's records in the fallback trail,
+// though the Hook could have told them apart. Through other
 // wrappers (zerolog.SyncWriter, a diode, zerolog.FilteredLevelWriter) the
 // Hook cannot see the Writer, and both keep each record.
 //
@@ -133,16 +134,67 @@ func (w *Writer) Close() error {
 	return nil
 }
 
-// WithContext returns a logger for one request: logger, which must write to
-// w (zerolog.New(w)), writing instead to a copy of w bound to the trail of
-// ctx, and bound to ctx itself; a new trail is attached to ctx first if it
-// carries none. The returned context carries the logger for zerolog.Ctx.
-// For a logger that writes to several writers, use the Hook and the
-// package's WithContext instead, with no Writer among those writers.
+// WithContext returns a logger for one request: logger, which writes to w
+// (zerolog.New(w)), or to zerolog.MultiLevelWriter with w among its
+// writers, writing instead to a copy of w bound to the trail of ctx (in
+// the place of w among the writers), and bound to ctx itself; a new trail
+// is attached to ctx first if it carries none. The returned context
+// carries the logger for zerolog.Ctx. A logger that writes to w through
+// another writer (zerolog.SyncWriter, a diode) keeps its output as it is,
+// and w keeps its records in the fallback trail: put such writers behind
+// the Writer (NewWriter(diode, opts)), or use the Hook and the package's
+// WithContext instead.
 func (w *Writer) WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
 	ctx = core.EnsureTrail(ctx)
 	bound := *w
 	bound.ctx, bound.trail = ctx, core.TrailOf(ctx)
-	l := logger.Output(&bound).With().Ctx(ctx).Logger()
+	var l zerolog.Logger
+	if out := w.rebind(&logger, &bound); out != nil {
+		l = logger.Output(out).With().Ctx(ctx).Logger()
+	} else {
+		// Not written to w where it can be replaced: the output stays,
+		// as zerolog writes it (Output in its place had the records of
+		// a MultiLevelWriter's other writers, the program's console,
+		// go to w alone).
+		l = logger.With().Ctx(ctx).Logger()
+	}
 	return l.WithContext(ctx), l
+}
+
+// rebind returns the writer that logger's output becomes with bound in
+// the place of w: bound, when logger writes to w (or to a copy of it that
+// WithContext bound), a MultiLevelWriter of the same writers with bound
+// in w's place, or nil when logger writes to neither. It is bound when
+// zerolog's Logger has no writer where this package looks (as WithContext
+// always did).
+func (w *Writer) rebind(logger *zerolog.Logger, bound *Writer) zerolog.LevelWriter {
+	if !loggerWriterOK {
+		return bound
+	}
+	lw := *(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(logger), loggerWriterOffset))
+	if w.sameAs(lw) {
+		return bound
+	}
+	ws, ok := multiWriters(lw)
+	if !ok {
+		return nil
+	}
+	out := make([]io.Writer, len(ws))
+	found := false
+	for i, x := range ws {
+		out[i] = x
+		if w.sameAs(x) {
+			out[i], found = bound, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	return zerolog.MultiLevelWriter(out...)
+}
+
+// sameAs reports whether lw is w, or a copy of w that WithContext bound.
+func (w *Writer) sameAs(lw zerolog.LevelWriter) bool {
+	x, ok := lw.(*Writer)
+	return ok && x.b == w.b // each NewWriter makes a bridge of its own
 }

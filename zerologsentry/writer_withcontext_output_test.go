@@ -38,3 +38,24 @@ func TestWriterWithContextKeepsOtherOutputs(t *testing.T) {
 		t.Errorf("breadcrumbs %q, want this request's", got)
 	}
 }
+
+// TestWithContextBindsAWriterAmongWriters: the package's WithContext, given
+// a logger with the Hook that writes to a Writer among other writers (the
+// Hook steps aside for it), binds that Writer, and keeps the output.
+func TestWithContextBindsAWriterAmongWriters(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}}
+	var console syncBuffer
+	logger := zerolog.New(zerolog.MultiLevelWriter(&console, zerologsentry.NewWriter(nil, opts))).Hook(zerologsentry.NewHook(opts))
+	_, log := zerologsentry.WithContext(context.Background(), logger)
+	_, other := zerologsentry.WithContext(context.Background(), logger)
+	log.Info().Msg("this request's")
+	other.Info().Msg("another request's")
+	log.Error().Msg("failed")
+	if got := rec.OnlyEvent().BreadcrumbMessages(); strings.Join(got, ",") != "this request's" {
+		t.Errorf("breadcrumbs %q, want this request's", got)
+	}
+	if n := strings.Count(console.String(), "\n"); n != 3 {
+		t.Errorf("console got %d records: %q", n, console.String())
+	}
+}
