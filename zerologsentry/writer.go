@@ -135,49 +135,34 @@ func (w *Writer) Close() error {
 }
 
 // WithContext returns a logger for one request: logger, which writes to w
-// (zerolog.New(w)), or to zerolog.MultiLevelWriter with w among its
-// writers, writing instead to a copy of w bound to the trail of ctx (in
-// the place of w among the writers), and bound to ctx itself; a new trail
-// is attached to ctx first if it carries none. The returned context
-// carries the logger for zerolog.Ctx. A logger that writes to w through
-// another writer (zerolog.SyncWriter, a diode) keeps its output as it is,
-// and w keeps its records in the fallback trail: put such writers behind
-// the Writer (NewWriter(diode, opts)), or use the Hook and the package's
-// WithContext instead.
+// (zerolog.New(w)), writing instead to a copy of w bound to the trail of
+// ctx, and bound to ctx itself; a new trail is attached to ctx first if it
+// carries none. The returned context carries the logger for zerolog.Ctx.
+// A logger that writes to zerolog.MultiLevelWriter with w among its
+// writers keeps the others, the bound copy in w's place; any other logger
+// (one that writes to w through zerolog.SyncWriter or a diode, or not at
+// all) is given the bound copy as its output, in place of its own.
 func (w *Writer) WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
 	ctx = core.EnsureTrail(ctx)
 	bound := *w
 	bound.ctx, bound.trail = ctx, core.TrailOf(ctx)
-	var l zerolog.Logger
-	if out := w.rebind(&logger, &bound); out != nil {
-		l = logger.Output(out).With().Ctx(ctx).Logger()
-	} else {
-		// Not written to w where it can be replaced: the output stays,
-		// as zerolog writes it (Output in its place had the records of
-		// a MultiLevelWriter's other writers, the program's console,
-		// go to w alone).
-		l = logger.With().Ctx(ctx).Logger()
-	}
+	l := logger.Output(w.rebind(&logger, &bound)).With().Ctx(ctx).Logger()
 	return l.WithContext(ctx), l
 }
 
-// rebind returns the writer that logger's output becomes with bound in
-// the place of w: bound, when logger writes to w (or to a copy of it that
-// WithContext bound), a MultiLevelWriter of the same writers with bound
-// in w's place, or nil when logger writes to neither. It is bound when
-// zerolog's Logger has no writer where this package looks (as WithContext
-// always did).
+// rebind returns the writer that logger's output becomes: a
+// MultiLevelWriter of the same writers, with bound in the place of w,
+// when logger writes to one with w among its writers (Output(bound) had
+// the records of the others, the program's console, go to w alone), else
+// bound.
 func (w *Writer) rebind(logger *zerolog.Logger, bound *Writer) zerolog.LevelWriter {
 	if !loggerWriterOK {
 		return bound
 	}
 	lw := *(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(logger), loggerWriterOffset))
-	if w.sameAs(lw) {
-		return bound
-	}
 	ws, ok := multiWriters(lw)
 	if !ok {
-		return nil
+		return bound
 	}
 	out := make([]io.Writer, len(ws))
 	found := false
@@ -188,7 +173,7 @@ func (w *Writer) rebind(logger *zerolog.Logger, bound *Writer) zerolog.LevelWrit
 		}
 	}
 	if !found {
-		return nil
+		return bound
 	}
 	return zerolog.MultiLevelWriter(out...)
 }
