@@ -115,7 +115,10 @@ type Options struct {
 	// usually), whichever integration sends it: same fingerprint (the FingerprintKey
 	// attribute's value when the record has one, else the logger, the file
 	// and line of the log call and the types of the errors, or the message
-	// when there is no error). The suppressed repeats are counted in
+	// when there is no error). Without a program counter from the logger,
+	// the log call is the first frame of the program's that called a
+	// logger: a writer, core or handler of the program's between the
+	// logger and logcrumbs is not taken for it. The suppressed repeats are counted in
 	// Stats, and their number goes, as the context "logcrumbs" with
 	// "repeats", on the next event of that fingerprint, or is sent by
 	// Flush in an event of the same Sentry issue (or sooner, when the

@@ -14,8 +14,14 @@ import (
 // if it carries none, and the context, which also carries the logger for
 // zerolog.Ctx. Two request loggers made from one base logger never share a
 // trail. Use the returned context for the rest of the request, so that slog
-// and other loggers add to the same trail. The logger must have the Hook.
+// and other loggers add to the same trail. The logger must have the Hook,
+// or write to a [Writer] (zerolog.New(w), or through
+// zerolog.MultiLevelWriter): that one is bound as [Writer.WithContext]
+// binds it.
 func WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
+	if w := writerOfLogger(&logger); w != nil {
+		return w.WithContext(ctx, logger)
+	}
 	ctx = core.EnsureTrail(ctx)
 	l := logger.With().Ctx(ctx).Logger()
 	return l.WithContext(ctx), l
@@ -23,7 +29,7 @@ func WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, z
 
 // Handler binds each request's zerolog logger (zerolog.Ctx of the request's
 // context, as hlog.NewHandler stores it) to a trail of its own, with
-// WithContext, so that hlog.FromRequest and zerolog.Ctx return a logger
+// WithContext (a logger with the Hook, or writing to a Writer), so that hlog.FromRequest and zerolog.Ctx return a logger
 // whose records go to that request's trail. Put it right after
 // hlog.NewHandler.
 func Handler(next http.Handler) http.Handler {

@@ -180,12 +180,20 @@ func (w weakErr) get() error {
 	return err
 }
 
+// Error returns the text zerolog writes for r's error, and remembers r by
+// that text as zerolog writes it: a text that is not valid UTF-8 by the
+// text with each bad byte made U+FFFD (asWritten), which a record's field
+// holds once read back.
 func (r *remembered) Error() string {
 	text := r.text
 	if !r.as {
 		text = r.err.Error()
 	}
-	recent.add(text, r)
+	if utf8.ValidString(text) {
+		recent.add(text, r)
+	} else {
+		recent.add(asWritten(text), r)
+	}
 	return text
 }
 

@@ -51,6 +51,37 @@ var writerOffset, writerOK = func() (uintptr, bool) {
 	return f.Offset, true
 }()
 
+// loggerWriterOffset is the offset of a zerolog.Logger's writer, read the
+// same way, so that WithContext binds a logger that writes to a Writer
+// (see boundWriterOf); loggerWriterOK is false on a zerolog whose Logger
+// has no zerolog.LevelWriter field named w.
+var loggerWriterOffset, loggerWriterOK = func() (uintptr, bool) {
+	f, ok := reflect.TypeFor[zerolog.Logger]().FieldByName("w")
+	if !ok || f.Type != reflect.TypeFor[zerolog.LevelWriter]() {
+		return 0, false
+	}
+	return f.Offset, true
+}()
+
+// writerOfLogger returns the Writer l writes to directly, or the first
+// among the writers of a zerolog.MultiLevelWriter it writes to, or nil.
+func writerOfLogger(l *zerolog.Logger) *Writer {
+	if !loggerWriterOK {
+		return nil
+	}
+	lw := *(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(l), loggerWriterOffset))
+	if w, ok := lw.(*Writer); ok {
+		return w
+	}
+	ws, _ := multiWriters(lw)
+	for _, x := range ws {
+		if w, ok := x.(*Writer); ok {
+			return w
+		}
+	}
+	return nil
+}
+
 // multiItab is the first word of a zerolog.LevelWriter holding what
 // zerolog.MultiLevelWriter returns: the runtime has one itab for each
 // interface and dynamic type, so a LevelWriter whose first word is
@@ -58,6 +89,22 @@ var writerOffset, writerOK = func() (uintptr, bool) {
 // reflect.TypeOf(w), a call for every record of a hook (cachegrind,
 // ZerologBreadcrumb/hook 3,318 -> 3,300 instructions a record).
 var multiItab = itabOf(zerolog.MultiLevelWriter())
+
+// multiWriters returns the writers of lw when it is what
+// zerolog.MultiLevelWriter returns (a struct of one []zerolog.LevelWriter,
+// as multiWritesToWriter reads it), else false.
+func multiWriters(lw zerolog.LevelWriter) ([]zerolog.LevelWriter, bool) {
+	if itabOf(lw) != multiItab {
+		return nil, false
+	}
+	t := reflect.TypeOf(lw)
+	if t.Kind() != reflect.Struct || t.NumField() != 1 || t.Field(0).Type != reflect.TypeFor[[]zerolog.LevelWriter]() {
+		return nil, false
+	}
+	// The struct is held in the interface by a pointer to it (its data
+	// word): it is not pointer-shaped.
+	return *(*[]zerolog.LevelWriter)((*[2]unsafe.Pointer)(unsafe.Pointer(&lw))[1]), true
+}
 
 // itabOf returns the first word of w: its itab, or 0 for a nil w.
 func itabOf(w zerolog.LevelWriter) uintptr { return (*[2]uintptr)(unsafe.Pointer(&w))[0] }

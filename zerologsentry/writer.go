@@ -17,15 +17,18 @@ import (
 //
 // A writer sees the finished record (every field, whichever hook added it)
 // but not its context: a Writer sends to the fallback trail unless it is
-// bound to a request with [Writer.WithContext]. It sees errors only as
+// bound to a request with [Writer.WithContext] (which the package's
+// [WithContext] and [Handler] call for a logger that writes to a Writer
+// directly). It sees errors only as
 // their text, like the hook: see the package documentation for what the
 // event's exception holds, and [ErrorMarshalFunc].
 //
 // Use one binding per logger. With a Writer and a Hook on the same logger,
 // the Writer keeps the records and the Hook steps aside, as long as the
 // logger writes to the Writer directly or through zerolog.MultiLevelWriter:
-// an unbound Writer then keeps every request's records in the fallback
-// trail, though the Hook could have told them apart. Through other
+// the package's [WithContext] (and [Handler]) then bind the Writer; an
+// unbound Writer keeps every request's records in the fallback trail,
+// though the Hook could have told them apart. Through other
 // wrappers (zerolog.SyncWriter, a diode, zerolog.FilteredLevelWriter) the
 // Hook cannot see the Writer, and both keep each record.
 //
@@ -141,16 +144,52 @@ func (w *Writer) Close() error {
 	return nil
 }
 
-// WithContext returns a logger for one request: logger, which must write to
-// w (zerolog.New(w)), writing instead to a copy of w bound to the trail of
+// WithContext returns a logger for one request: logger, which writes to w
+// (zerolog.New(w)), writing instead to a copy of w bound to the trail of
 // ctx, and bound to ctx itself; a new trail is attached to ctx first if it
 // carries none. The returned context carries the logger for zerolog.Ctx.
-// For a logger that writes to several writers, use the Hook and the
-// package's WithContext instead, with no Writer among those writers.
+// A logger that writes to zerolog.MultiLevelWriter with w among its
+// writers keeps the others, the bound copy in w's place; any other logger
+// (one that writes to w through zerolog.SyncWriter or a diode, or not at
+// all) is given the bound copy as its output, in place of its own.
 func (w *Writer) WithContext(ctx context.Context, logger zerolog.Logger) (context.Context, zerolog.Logger) {
 	ctx = core.EnsureTrail(ctx)
 	bound := *w
 	bound.ctx, bound.trail = ctx, core.TrailOf(ctx)
-	l := logger.Output(&bound).With().Ctx(ctx).Logger()
+	l := logger.Output(w.rebind(&logger, &bound)).With().Ctx(ctx).Logger()
 	return l.WithContext(ctx), l
+}
+
+// rebind returns the writer that logger's output becomes: a
+// MultiLevelWriter of the same writers, with bound in the place of w,
+// when logger writes to one with w among its writers (Output(bound) had
+// the records of the others, the program's console, go to w alone), else
+// bound.
+func (w *Writer) rebind(logger *zerolog.Logger, bound *Writer) zerolog.LevelWriter {
+	if !loggerWriterOK {
+		return bound
+	}
+	lw := *(*zerolog.LevelWriter)(unsafe.Add(unsafe.Pointer(logger), loggerWriterOffset))
+	ws, ok := multiWriters(lw)
+	if !ok {
+		return bound
+	}
+	out := make([]io.Writer, len(ws))
+	found := false
+	for i, x := range ws {
+		out[i] = x
+		if w.sameAs(x) {
+			out[i], found = bound, true
+		}
+	}
+	if !found {
+		return bound
+	}
+	return zerolog.MultiLevelWriter(out...)
+}
+
+// sameAs reports whether lw is w, or a copy of w that WithContext bound.
+func (w *Writer) sameAs(lw zerolog.LevelWriter) bool {
+	x, ok := lw.(*Writer)
+	return ok && x.b == w.b // each NewWriter makes a bridge of its own
 }

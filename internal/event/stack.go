@@ -25,6 +25,7 @@ var loggingPackages = []string{
 	"github.com/logcrumbs/logcrumbs/logrussentry.",
 	"github.com/logcrumbs/logcrumbs/logrsentry.",
 	"github.com/getsentry/sentry-go.",
+	// The loggers' own packages from here on (see loggerPackages).
 	"log/slog.",
 	"log.", // the log package, through slog.NewLogLogger or slog's default
 	"golang.org/x/exp/slog.",
@@ -56,6 +57,42 @@ var loggingPackages = []string{
 	"k8s.io/klog/v2.",
 }
 
+// loggerPackages are the loggingPackages of the loggers themselves (and
+// the bridges between them), not logcrumbs' or sentry-go's: a frame of
+// the program's called from one of them (a writer of the program's in
+// front of zerologsentry's Writer, a zap core or slog handler of its own
+// around an integration's) is the logger calling back into the program,
+// not the program's log call (see isSite).
+var loggerPackages = loggingPackages[slices.Index(loggingPackages, "log/slog."):]
+
+// isLoggerFrame reports whether function is one of loggerPackages'.
+func isLoggerFrame(function string) bool {
+	for _, p := range loggerPackages {
+		if strings.HasPrefix(function, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSite reports whether a frame of function, neither the loggers',
+// logcrumbs' nor the runtime's, that called a frame of callee (the frame
+// before it on the stack), is a log call: it called a logger. Otherwise
+// (it called logcrumbs, or a function of the program's that did) it is a
+// callback of the logger's, which every record the logger writes to it
+// passes through, and the log call is further out; it is the call site
+// only when no frame further out called a logger (a program that calls an
+// integration itself: Writer.Write, a diode's goroutine). Keyed by
+// callbacks, the records of every log call would be one for
+// deduplication, and their events' stacks would start in the callback.
+//
+// A frame that called the runtime is the site, as it was before callbacks
+// were told apart: a panic's (runtime.gopanic, sigpanic), or a deferred
+// call's.
+func isSite(callee string) bool {
+	return isLoggerFrame(callee) || strings.HasPrefix(callee, "runtime.")
+}
+
 func isLoggingFrame(function string) bool {
 	for _, p := range loggingPackages {
 		if strings.HasPrefix(function, p) {
@@ -70,6 +107,17 @@ func isLoggingFrame(function string) bool {
 // frames of every event's stack.
 func isLoggingFrameOf(module, function string) bool {
 	for _, p := range loggingPackages {
+		if hasJoinedPrefix(module, function, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoggerFrameOf is isLoggerFrame(module+"."+function), as
+// isLoggingFrameOf is isLoggingFrame's.
+func isLoggerFrameOf(module, function string) bool {
+	for _, p := range loggerPackages {
 		if hasJoinedPrefix(module, function, p) {
 			return true
 		}
@@ -118,6 +166,12 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 	frames := runtime.CallersFrames(pcs)
 	var out []sentry.Frame
 	top := true
+	// callback is the index in out of the first frame of the program's
+	// that a logger did not call, -1 for none (see isSite): without pc,
+	// the stack starts at the first frame that called a logger after it,
+	// if any.
+	callback := -1
+	var callee string
 	for {
 		f, more := frames.Next()
 		if top {
@@ -126,13 +180,20 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 				skip = f.Function != at.Function || f.Line != at.Line
 			}
 			if skip {
+				callee = f.Function
 				if !more {
 					break
 				}
 				continue
 			}
+			if pc == 0 && !isSite(callee) {
+				callback = 0
+			}
+		} else if callback >= 0 && f.Function != "" && !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") && isSite(callee) {
+			out, callback = out[:0], -1 // the log call: the stack starts here
 		}
 		top = false
+		callee = f.Function
 		out = append(out, sentry.NewFrame(f))
 		if !more {
 			break
@@ -163,6 +224,16 @@ func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
 	}
 	for n > 0 && isLoggingFrameOf(st.Frames[n-1].Module, st.Frames[n-1].Function) {
 		n--
+	}
+	if pc == 0 && n > 0 && !isLoggerFrameOf(st.Frames[n].Module, st.Frames[n].Function) {
+		// The top frame left is a callback (see isSite): the stack starts
+		// at the log call after it, if any.
+		for j := n - 2; j >= 0; j-- {
+			if !isLoggingFrameOf(st.Frames[j].Module, st.Frames[j].Function) && isLoggerFrameOf(st.Frames[j+1].Module, st.Frames[j+1].Function) {
+				n = j + 1
+				break
+			}
+		}
 	}
 	if pc != 0 {
 		f := frameOf(pc)
@@ -202,7 +273,8 @@ func isFrame(sf sentry.Frame, f runtime.Frame) bool {
 }
 
 // callSite returns "file:line" of the caller's log call (or of a panic),
-// the first frame outside the loggers, logcrumbs and the runtime, or "".
+// the first frame outside the loggers, logcrumbs and the runtime that
+// called a logger (see isSite), else the first outside them, or "".
 //
 // It is asked on every event, suppressed repeats included, so the answer
 // for the innermost frames' program counters is remembered: finding a
@@ -316,16 +388,27 @@ func widenSiteWindow(win *atomic.Int32, w int) {
 	}
 }
 
-// siteIn returns the call site among pcs, and its index in frames, or -1.
+// siteIn returns the call site among pcs, and its index in frames, or -1
+// when it did not find one that called a logger (see isSite): with the
+// first callback, if any, which is the call site when pcs are the whole
+// stack (else the caller reads further).
 func siteIn(pcs []uintptr) (string, int) {
 	frames := runtime.CallersFrames(pcs)
+	var callee, callback string
 	for i := 0; ; i++ {
 		f, more := frames.Next()
 		if f.Function != "" && !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") {
-			return f.File + ":" + strconv.Itoa(f.Line), i
+			site := f.File + ":" + strconv.Itoa(f.Line)
+			if isSite(callee) {
+				return site, i
+			}
+			if callback == "" {
+				callback = site
+			}
 		}
+		callee = f.Function
 		if !more {
-			return "", -1
+			return callback, -1
 		}
 	}
 }

@@ -1,0 +1,45 @@
+package zapsentry_test
+
+import (
+	"errors"
+	"testing"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
+	"github.com/logcrumbs/logcrumbs/zapsentry"
+)
+
+// redacting is a core of the program's around zapsentry's, as services
+// wrap cores to drop secrets: every record passes through its Write.
+type redacting struct{ zapcore.Core }
+
+func (r redacting) With(fs []zapcore.Field) zapcore.Core { return redacting{r.Core.With(fs)} }
+func (r redacting) Check(e zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if r.Enabled(e.Level) {
+		return ce.AddCore(e, r)
+	}
+	return ce
+}
+func (r redacting) Write(e zapcore.Entry, fs []zapcore.Field) error { return r.Core.Write(e, fs) }
+
+// TestCoreBehindAProgramsCore: without AddCaller, a core of the
+// program's around zapsentry's is not the call site of every record: two
+// errors logged at two places are two events.
+func TestCoreBehindAProgramsCore(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	log := zap.New(redacting{zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}})})
+	log.Error("save failed", zap.Error(errors.New("disk full")))
+	log.Error("fetch failed", zap.Error(errors.New("connection refused")))
+	if n := len(rec.Events()); n != 2 {
+		t.Errorf("two errors logged at two places: %d events", n)
+	}
+	for _, ev := range rec.Events() {
+		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
+		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestCoreBehindAProgramsCore" {
+			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
+		}
+	}
+}
