@@ -24,7 +24,7 @@ func (p *siteProbe) ask() {
 	p.want, _ = siteIn(pcs[:runtime.Callers(1, pcs[:])])
 }
 
-func (p *siteProbe) Write(b []byte) (int, error)          { p.ask(); return len(b), nil }
+func (p *siteProbe) Write(b []byte) (int, error)              { p.ask(); return len(b), nil }
 func (p *siteProbe) Enabled(context.Context, slog.Level) bool { return true }
 func (p *siteProbe) Handle(context.Context, slog.Record) error {
 	p.ask()
