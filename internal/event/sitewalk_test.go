@@ -84,7 +84,7 @@ func underStacks(t *testing.T, check func(t *testing.T, name string)) {
 // TestWalkSiteStopsAtUnknownFrames: a return address outside any Go
 // function is an unknown frame, which walkSite does not walk past.
 func TestWalkSiteStopsAtUnknownFrames(t *testing.T) {
-	if f := classifyFrame(1, &walkRoot); f.kind != unknownFrame {
+	if f := classifyFrame(1); f.kind != unknownFrame {
 		t.Errorf("classifyFrame(1) = %v, want unknownFrame", f.kind)
 	}
 }
