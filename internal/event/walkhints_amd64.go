@@ -8,8 +8,9 @@ package event
 // frame whose entry is not a passFrame, at a fp of 0, or after limit frames.
 // It returns the entry of the last frame it followed (f when none), that
 // frame's return address, the frame pointer after it, and how many frames
-// it followed; n is -1, and nothing is read, when walkSite's frame pointer
+// it followed, and the entry of the frame before the last (f when it
+// followed one or none): the frame the last one called; n is -1, and nothing is read, when walkSite's frame pointer
 // is not fp0: the stack moved since fp was read (see walkSite). It is
 // assembly, NOSPLIT and calls nothing, and no goroutine is preempted in
 // assembly: the stack cannot move while it runs.
-func walkHints(fp, fp0 uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int)
+func walkHints(fp, fp0 uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int, before *frameSite)

@@ -3,7 +3,7 @@
 #include "go_asm.h"
 #include "textflag.h"
 
-// func walkHints(fp, fp0 uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int)
+// func walkHints(fp, fp0 uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int, before *frameSite)
 //
 // NOFRAME: BP is still the frame pointer of walkHints' caller (walkSite).
 //
@@ -12,10 +12,11 @@
 // (they are equal, or it was not followed): 14 instructions a frame, where
 // counting n up, testing it against limit and keeping ret took 16
 // (cachegrind, ZerologRepeat/hook: about 20 a record).
-TEXT ·walkHints(SB), NOSPLIT|NOFRAME, $0-64
+TEXT ·walkHints(SB), NOSPLIT|NOFRAME, $0-72
 	MOVQ	fp+0(FP), AX
 	MOVQ	f+16(FP), DX
 	MOVQ	limit+24(FP), R8
+	MOVQ	DX, R11            // before: the entry before last
 	CMPQ	BP, fp0+8(FP)
 	JNE	moved
 	TESTQ	R8, R8
@@ -29,6 +30,7 @@ loop:
 	MOVQ	8(AX), R10         // the frame's return address
 	CMPQ	R10, (frameSite_ret)(R9)
 	JNE	done
+	MOVQ	DX, R11
 	MOVQ	R9, DX
 	MOVQ	0(AX), AX
 	CMPB	(frameSite_kind)(R9), $const_passFrame
@@ -50,10 +52,12 @@ out:
 	MOVQ	SI, ret+40(FP)
 	MOVQ	AX, next+48(FP)
 	MOVQ	CX, n+56(FP)
+	MOVQ	R11, before+64(FP)
 	RET
 moved:
 	MOVQ	DX, last+32(FP)    // the stack moved: read nothing
 	MOVQ	$0, ret+40(FP)
 	MOVQ	AX, next+48(FP)
 	MOVQ	$-1, n+56(FP)
+	MOVQ	DX, before+64(FP)
 	RET

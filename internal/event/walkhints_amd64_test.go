@@ -13,19 +13,20 @@ import (
 // left down (see walkhints_amd64.s), in Go, over frames whose pointers are
 // indexes into mem (frame i is mem[2i], the next frame's index plus one or
 // 0, and mem[2i+1], its return address).
-func walkHintsRef(mem []uintptr, fp uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int) {
+func walkHintsRef(mem []uintptr, fp uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int, before *frameSite) {
+	before = f
 	for n < limit && fp != 0 {
 		h := f.next.Load()
 		if h == nil || mem[2*(fp-1)+1] != h.ret {
 			break
 		}
-		f, ret, fp = h, h.ret, mem[2*(fp-1)]
+		before, f, ret, fp = f, h, h.ret, mem[2*(fp-1)]
 		n++
 		if h.kind != passFrame {
 			break
 		}
 	}
-	return f, ret, fp, n
+	return f, ret, fp, n, before
 }
 
 // TestWalkHintsAgreesWithRef runs walkHints over random frame chains laid
@@ -65,7 +66,7 @@ func TestWalkHintsAgreesWithRef(t *testing.T) {
 			prev = e
 		}
 		limit := r.IntN(frames+3) - 1
-		wl, wr, wn, wc := walkHintsRef(mem, 1, root, limit)
+		wl, wr, wn, wc, wb := walkHintsRef(mem, 1, root, limit)
 		// The same frames in memory: each saved frame pointer an address.
 		real := make([]uintptr, len(mem))
 		copy(real, mem)
@@ -75,16 +76,16 @@ func TestWalkHintsAgreesWithRef(t *testing.T) {
 			}
 		}
 		fp0 := callerFP()
-		gl, gr, gn, gc := walkHints(addr(0), fp0, root, limit)
+		gl, gr, gn, gc, gb := walkHints(addr(0), fp0, root, limit)
 		wantNext := uintptr(0)
 		if wn != 0 {
 			wantNext = addr(int(wn - 1))
 		}
-		if gl != wl || gr != wr || gn != wantNext || gc != wc {
-			t.Fatalf("step %d, %d frames, limit %d: walkHints = %p %#x %#x %d, want %p %#x %#x %d",
-				step, frames, limit, gl, gr, gn, gc, wl, wr, wantNext, wc)
+		if gl != wl || gr != wr || gn != wantNext || gc != wc || gb != wb {
+			t.Fatalf("step %d, %d frames, limit %d: walkHints = %p %#x %#x %d %p, want %p %#x %#x %d %p",
+				step, frames, limit, gl, gr, gn, gc, gb, wl, wr, wantNext, wc, wb)
 		}
-		if gl, gr, gn, gc := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 {
+		if gl, gr, gn, gc, _ := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 {
 			t.Fatalf("step %d, the stack moved: walkHints = %p %#x %#x %d, want %p 0 %#x -1", step, gl, gr, gn, gc, root, addr(0))
 		}
 		copy(mem, real)
@@ -118,10 +119,13 @@ func TestWalkHintsNoFrameNoRet(t *testing.T) {
 		if c.hint != nil {
 			f.next.Store(c.hint)
 		}
-		last, ret, next, n := walkHints(fp, callerFP(), f, c.limit)
+		last, ret, next, n, before := walkHints(fp, callerFP(), f, c.limit)
 		wantLast, wantRet, wantNext := f, uintptr(0), fp
 		if c.n == 1 {
 			wantLast, wantRet, wantNext = hinted, 0x1234, 0
+		}
+		if before != f {
+			t.Errorf("%s: walkHints' before = %p, want %p", c.what, before, f)
 		}
 		if last != wantLast || ret != wantRet || next != wantNext || n != c.n {
 			t.Errorf("%s: walkHints = %p %#x %#x %d, want %p %#x %#x %d", c.what, last, ret, next, n, wantLast, wantRet, wantNext, c.n)
