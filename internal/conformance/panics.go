@@ -41,6 +41,7 @@ func RunPanics(t *testing.T, d Driver) {
 		{"PanicAfterNoPanic", testPanicAfterNoPanic},
 		{"PanicAndFatalWaitForDelivery", testPanicAndFatalWaitForDelivery},
 		{"PanicFoldedIntoInFlightEventHandsBackNone", testPanicFoldedIntoInFlightEventHandsBackNone},
+		{"PanicByHandAfterNoPanic", testPanicByHandAfterNoPanic},
 		{"PanicByHandAfterNoPanicOfSameText", testPanicByHandAfterNoPanicOfSameText},
 		{"FatalHookPanicIsOneEvent", testFatalHookPanicIsOneEvent},
 	} {
@@ -671,4 +672,26 @@ func testFatalHookPanicIsOneEvent(t *testing.T, d Driver) {
 		d.Stops(logger.Bind(r.Context()), Fatal, func() { panic(errExit) }, "cannot go on")
 	}))
 	s.want(t, "", "cannot go on", "cannot go on")
+}
+
+// PanicByHandAfterNoPanic: a record at the panic level after which the
+// logger did not panic (NoPanic; a Fatal whose exit hook returns), then the
+// handler panics by hand with a value of its own (a nil map write): the
+// panic is an event of its own, which the 500 names, beside the record's;
+// the record's note is not taken for the report of a panic it did not
+// raise, whether the note is tentative (zap's DPanic, a Fatal) or not
+// (zerolog cannot tell WithLevel(PanicLevel) from Panic()). It fails when
+// the recovery takes a note without comparing its value with the panic's
+// (unit's samePanic always true).
+func testPanicByHandAfterNoPanic(t *testing.T, d Driver) {
+	for _, first := range []Stop{NoPanic, Fatal} {
+		t.Run(first.String(), func(t *testing.T) {
+			logger, rec := newLogger(t, d, nil)
+			s := serve(t, rec, rec.Options(), true, "/x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				d.Stops(logger.Bind(r.Context()), first, func() {}, "unexpected state")
+				panic("assignment to entry in nil map")
+			}))
+			s.want(t, "", "panic in GET /x: assignment to entry in nil map", "unexpected state", "panic in GET /x: assignment to entry in nil map")
+		})
+	}
 }
