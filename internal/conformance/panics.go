@@ -626,12 +626,24 @@ func testPanicFoldedIntoInFlightEventHandsBackNone(t *testing.T, d Driver) {
 	// after one without would find another test's.
 	boom := errors.New("job panic record in flight: card declined " + t.Name())
 	var done <-chan struct{}
-	err := logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
-		log := logger.Bind(ctx)
-		done = held.hold(t, func() { log.Log(Error, "charge failed", Field{"err", boom}) })
-		d.Stops(log, Panic, nil, "charge failed for good "+t.Name(), Field{"err", boom}) // folded into the event in the client's hands
-		return nil
-	})
+	var err error
+	ran := make(chan struct{})
+	go func() { // a recovery that waits on the held event fails the case, not the run
+		defer close(ran)
+		err = logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
+			log := logger.Bind(ctx)
+			done = held.hold(t, func() { log.Log(Error, "charge failed", Field{"err", boom}) })
+			d.Stops(log, Panic, nil, "charge failed for good "+t.Name(), Field{"err", boom}) // folded into the event in the client's hands
+			return nil
+		})
+	}()
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second):
+		t.Errorf("RunJob did not return within 10 s while the client held the event: its recovery waits on it (the panic record noted nothing?)")
+		held.Release()
+		<-ran
+	}
 	if err == nil {
 		t.Fatal("RunJob = nil, want the panic")
 	}
