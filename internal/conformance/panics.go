@@ -41,6 +41,7 @@ func RunPanics(t *testing.T, d Driver) {
 		{"PanicAfterNoPanic", testPanicAfterNoPanic},
 		{"PanicAndFatalWaitForDelivery", testPanicAndFatalWaitForDelivery},
 		{"PanicFoldedIntoInFlightEventHandsBackNone", testPanicFoldedIntoInFlightEventHandsBackNone},
+		{"PanicByHandAfterNoPanic", testPanicByHandAfterNoPanic},
 		{"PanicByHandAfterNoPanicOfSameText", testPanicByHandAfterNoPanicOfSameText},
 		{"FatalHookPanicIsOneEvent", testFatalHookPanicIsOneEvent},
 	} {
@@ -625,12 +626,24 @@ func testPanicFoldedIntoInFlightEventHandsBackNone(t *testing.T, d Driver) {
 	// after one without would find another test's.
 	boom := errors.New("job panic record in flight: card declined " + t.Name())
 	var done <-chan struct{}
-	err := logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
-		log := logger.Bind(ctx)
-		done = held.hold(t, func() { log.Log(Error, "charge failed", Field{"err", boom}) })
-		d.Stops(log, Panic, nil, "charge failed for good "+t.Name(), Field{"err", boom}) // folded into the event in the client's hands
-		return nil
-	})
+	var err error
+	ran := make(chan struct{})
+	go func() { // a recovery that waits on the held event fails the case, not the run
+		defer close(ran)
+		err = logcrumbs.RunJob(parent, "charge", logcrumbs.JobOptions{Options: rec.Options(), Recover: true}, func(ctx context.Context) error {
+			log := logger.Bind(ctx)
+			done = held.hold(t, func() { log.Log(Error, "charge failed", Field{"err", boom}) })
+			d.Stops(log, Panic, nil, "charge failed for good "+t.Name(), Field{"err", boom}) // folded into the event in the client's hands
+			return nil
+		})
+	}()
+	select {
+	case <-ran:
+	case <-time.After(10 * time.Second):
+		t.Errorf("RunJob did not return within 10 s while the client held the event: its recovery waits on it (the panic record noted nothing?)")
+		held.Release()
+		<-ran
+	}
 	if err == nil {
 		t.Fatal("RunJob = nil, want the panic")
 	}
@@ -671,4 +684,26 @@ func testFatalHookPanicIsOneEvent(t *testing.T, d Driver) {
 		d.Stops(logger.Bind(r.Context()), Fatal, func() { panic(errExit) }, "cannot go on")
 	}))
 	s.want(t, "", "cannot go on", "cannot go on")
+}
+
+// PanicByHandAfterNoPanic: a record at the panic level after which the
+// logger did not panic (NoPanic; a Fatal whose exit hook returns), then the
+// handler panics by hand with a value of its own (a nil map write): the
+// panic is an event of its own, which the 500 names, beside the record's;
+// the record's note is not taken for the report of a panic it did not
+// raise, whether the note is tentative (zap's DPanic, a Fatal) or not
+// (zerolog cannot tell WithLevel(PanicLevel) from Panic()). It fails when
+// the recovery takes a note without comparing its value with the panic's
+// (unit's samePanic always true).
+func testPanicByHandAfterNoPanic(t *testing.T, d Driver) {
+	for _, first := range []Stop{NoPanic, Fatal} {
+		t.Run(first.String(), func(t *testing.T) {
+			logger, rec := newLogger(t, d, nil)
+			s := serve(t, rec, rec.Options(), true, "/x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				d.Stops(logger.Bind(r.Context()), first, func() {}, "unexpected state")
+				panic("assignment to entry in nil map")
+			}))
+			s.want(t, "", "panic in GET /x: assignment to entry in nil map", "unexpected state", "panic in GET /x: assignment to entry in nil map")
+		})
+	}
 }
