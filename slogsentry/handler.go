@@ -160,7 +160,7 @@ type groupOrAttrs struct {
 // A next that feeds logcrumbs already, a *Handler made here (or derived
 // from one by WithAttrs and WithGroup, as slog.Default().Handler() is once a
 // package of yours has called slog.SetDefault(slog.New(NewHandler(...)))),
-// is returned as it is, its options unchanged (the first options win): a
+// is returned as it is, its options unchanged (the first options win, their Hub too): a
 // second Handler would keep every record twice in the trail and send each
 // Sentry Log twice. A *Handler inside another handler (one of yours that
 // wraps it) is not seen: wrap once.

@@ -171,7 +171,7 @@ func NewCore(opts Options) zapcore.Core {
 // logger.WithOptions(zapsentry.Wrap(opts)). A logger that feeds logcrumbs
 // already (its core holds one of NewCore's, teed by Wrap or by you, as a
 // constructor that applied Wrap returns it) keeps its core as it is, its
-// options unchanged (the first options win): a second core would keep every
+// options unchanged (the first options win, their Hub too): a second core would keep every
 // record twice in the trail and send each Sentry Log twice. Wrap finds
 // such a core by asking the logger's core for a child (Core.With) with a
 // field that writes nothing, once, when the option is applied; a core of

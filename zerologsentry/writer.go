@@ -64,7 +64,7 @@ var (
 //
 // A next that is a *Writer made here already (a package of yours returns
 // its logger's writer, and the program wraps that again) is returned as it
-// is, its options and binding unchanged (the first options win): a second
+// is, its options and binding unchanged (the first options win, their Hub too): a second
 // Writer would keep every record twice in the trail and send each Sentry
 // Log twice. A *Writer under another writer (zerolog.MultiLevelWriter,
 // SyncWriter, a diode) is not seen: wrap once.

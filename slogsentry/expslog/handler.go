@@ -61,7 +61,7 @@ type Handler struct {
 // A next that feeds logcrumbs already, a *Handler made here (or derived
 // from one by WithAttrs and WithGroup, as xslog.Default().Handler() is after
 // xslog.SetDefault(xslog.New(NewHandler(...)))), is returned as it is, its
-// options unchanged (the first options win): a second Handler would keep
+// options unchanged (the first options win, their Hub too): a second Handler would keep
 // every record twice in the trail and send each Sentry Log twice. A
 // *Handler inside another handler of yours is not seen: wrap once.
 func NewHandler(next xslog.Handler, opts slogsentry.Options) *Handler {
