@@ -5,6 +5,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +20,9 @@ func (w progWriter) Write(b []byte) (int, error) { return w.w.Write(b) }
 // asProgram makes this package's functions the program's, but for
 // siteProbe's methods (logcrumbs' end of a log call), until the test ends:
 // the shapes below need frames of the program's that are Go functions of
-// their own (closures, method values, inlined ones).
+// their own (closures, method values, inlined ones). The walk learns what a
+// return address's frame is once, for good: only this file's functions may
+// be run so, never ones other tests walk.
 func asProgram(t *testing.T) {
 	saved := loggingPackages
 	var ps []string
@@ -111,12 +114,12 @@ func TestShapeFuncValueBoth(t *testing.T) {
 // one physical frame whose logical frames are the body (a callback, it
 // called logcrumbs), Attrs, and Handle (which called a logger: the site,
 // to siteIn).
-type rangeHandler struct{ p *siteProbe }
+type rangeHandler struct{ w io.Writer }
 
 func (h rangeHandler) Enabled(context.Context, slog.Level) bool { return true }
 func (h rangeHandler) Handle(ctx context.Context, r slog.Record) error {
 	for range r.Attrs {
-		h.p.ask()
+		h.w.Write(nil)
 	}
 	return nil
 }
@@ -130,6 +133,22 @@ func TestShapeRangeOverLoggerIter(t *testing.T) {
 	p := &siteProbe{}
 	l := slog.New(rangeHandler{p})
 	agreeIn(t, p, []string{"range over Attrs"}, []func(){func() { l.Error("x", "k", 1) }})
+}
+
+// TestShapeRangeOverLoggerIterBoth: the loop's body of rangeHandler calls,
+// through one interface call, logcrumbs (a callback: Handle is the site) on
+// one stack and a logger on another (the body is the site, walked), in
+// either order.
+func TestShapeRangeOverLoggerIterBoth(t *testing.T) {
+	p := &siteProbe{}
+	toProgram := slog.New(rangeHandler{p})
+	toLogger := slog.New(rangeHandler{slog.NewLogLogger(p, slog.LevelError).Writer()})
+	calls := []func(){func() { toProgram.Error("x", "k", 1) }, func() { toLogger.Error("x", "k", 1) }}
+	names := []string{"range over Attrs", "range over Attrs, logging"}
+	agreeIn(t, p, names, calls)
+	slices.Reverse(calls)
+	slices.Reverse(names)
+	agreeIn(t, p, names, calls)
 }
 
 //go:noinline
