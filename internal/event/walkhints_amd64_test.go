@@ -85,8 +85,8 @@ func TestWalkHintsAgreesWithRef(t *testing.T) {
 			t.Fatalf("step %d, %d frames, limit %d: walkHints = %p %#x %#x %d %p, want %p %#x %#x %d %p",
 				step, frames, limit, gl, gr, gn, gc, gb, wl, wr, wantNext, wc, wb)
 		}
-		if gl, gr, gn, gc, _ := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 {
-			t.Fatalf("step %d, the stack moved: walkHints = %p %#x %#x %d, want %p 0 %#x -1", step, gl, gr, gn, gc, root, addr(0))
+		if gl, gr, gn, gc, gb := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 || gb != root {
+			t.Fatalf("step %d, the stack moved: walkHints = %p %#x %#x %d %p, want %p 0 %#x -1 %p", step, gl, gr, gn, gc, gb, root, addr(0), root)
 		}
 		copy(mem, real)
 	}
