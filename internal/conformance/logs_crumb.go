@@ -22,6 +22,16 @@ import (
 // fields, a group of long values, fields of the logger's With), and
 // whether Options.EscalateIf (declining) has the record's errors gathered.
 func testLogsKeepSameBreadcrumb(t *testing.T, d Driver) {
+	forSameBreadcrumbCases(t, func(t *testing.T, msg string, with, fields []Field, set func(*logcrumbs.Options)) {
+		logsKeepSameBreadcrumb(t, d, msg, with, fields, set)
+	})
+}
+
+// forSameBreadcrumbCases runs run for each record shape past the
+// breadcrumb limits (a long value, message or error, many fields, a group
+// of long values, fields of the logger's With), without and with Options.EscalateIf (declining: the record is then built
+// with its errors gathered, and the trail keeps a copy of it), as set.
+func forSameBreadcrumbCases(t *testing.T, run func(t *testing.T, msg string, with, fields []Field, set func(*logcrumbs.Options))) {
 	long := strings.Repeat("v", 3000)
 	many := func(n int) []Field {
 		fs := make([]Field, n)
@@ -49,8 +59,6 @@ func testLogsKeepSameBreadcrumb(t *testing.T, d Driver) {
 		{"with a group of long values", "m", []Field{{"g", Group{{"a", long}, {"b", long}, {"c", long}, {"d", long}}}}, []Field{{"own", 1}}},
 		{"with an error", "m", []Field{{"werr", errors.New(long)}}, []Field{{"own", long}}},
 	}
-	// With EscalateIf (declining), the record is built with its errors
-	// gathered: the trail keeps a copy of it.
 	escalateIf := func(o *logcrumbs.Options) {
 		o.EscalateIf = func(logcrumbs.Record) bool { return false }
 	}
@@ -60,7 +68,7 @@ func testLogsKeepSameBreadcrumb(t *testing.T, d Driver) {
 			if set != nil {
 				name += " with EscalateIf"
 			}
-			t.Run(name, func(t *testing.T) { logsKeepSameBreadcrumb(t, d, c.msg, c.with, c.fields, set) })
+			t.Run(name, func(t *testing.T) { run(t, c.msg, c.with, c.fields, set) })
 		}
 	}
 }
@@ -96,83 +104,47 @@ func logsKeepSameBreadcrumb(t *testing.T, d Driver, msg string, with, fields []F
 // the breadcrumb it would keep with PassThroughLevel off, as a record of
 // the Logs level does (LogsKeepSameBreadcrumb).
 func testPassThroughKeepSameBreadcrumb(t *testing.T, d Driver) {
-	long := strings.Repeat("v", 3000)
-	many := func(n int) []Field {
-		fs := make([]Field, n)
-		for i := range fs {
-			fs[i] = Field{fmt.Sprintf("a%03d", i), i}
-		}
-		return fs
-	}
-	cases := []struct {
-		name   string
-		msg    string
-		with   []Field
-		fields []Field
-	}{
-		{"long value", "m", nil, []Field{{"q", long}, {"n", 1}}},
-		{"long message", long, nil, []Field{{"n", 1}}},
-		{"long error", "m", nil, []Field{{"err", errors.New(long)}}},
-		{"100 fields", "m", nil, many(100)},
-		{"600 fields", "m", nil, many(600)},
-		{"group of long values", "m", nil, []Field{{"g", Group{{"a", long}, {"b", long}, {"c", long}, {"d", long}}}, {"after", 1}}},
-		{"long values past the record's bytes", "m", nil, []Field{{"a", long}, {"b", long}, {"c", long}, {"d", long}, {"e", 1}}},
-		{"with fields", "m", append(many(40), Field{"w", long}), many(40)},
-		{"with 70 fields", "m", many(70), []Field{{"own", 1}}},
-		{"with a group of long values", "m", []Field{{"g", Group{{"a", long}, {"b", long}, {"c", long}, {"d", long}}}}, []Field{{"own", 1}}},
-	}
-	escalateIf := func(o *logcrumbs.Options) {
-		o.EscalateIf = func(logcrumbs.Record) bool { return false }
-	}
-	for _, c := range cases {
-		for _, set := range []func(*logcrumbs.Options){nil, escalateIf} {
-			name := c.name
-			if set != nil {
-				name += " with EscalateIf"
-			}
-			t.Run(name, func(t *testing.T) {
-				var crumbs [2]logcrumbstest.Breadcrumb
-				for i, pass := range []bool{false, true} {
-					logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
-						if set != nil {
-							set(o)
-						}
-						if pass {
-							o.PassThroughLevel = sentry.LevelInfo
-						}
-					})
-					log := logger.Bind(rec.Context(context.Background()))
-					if c.with != nil {
-						log = log.With(c.with...)
-					}
-					log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
-					log.Log(Info, c.msg, c.fields...)
-					log.Log(Error, "failed again", Field{"err", errors.New("bang " + t.Name())})
-					evs := rec.Events()
-					if len(evs) != 2 {
-						t.Fatalf("%d events %q, want 2", len(evs), messages(evs))
-					}
-					bcs := evs[1].Breadcrumbs()
-					if len(bcs) < 2 {
-						t.Fatalf("second event's breadcrumbs %v, want the first error's and the Info record's", bcs)
-					}
-					crumbs[i] = bcs[len(bcs)-1]
-					if pass {
-						n := 0
-						for _, l := range rec.Logs() {
-							if l.Body == c.msg {
-								n++
-							}
-						}
-						if n != 1 {
-							t.Errorf("the Info record sent to Sentry Logs %d times, want once (%d logs)", n, len(rec.Logs()))
-						}
-					}
+	forSameBreadcrumbCases(t, func(t *testing.T, msg string, with, fields []Field, set func(*logcrumbs.Options)) {
+		var crumbs [2]logcrumbstest.Breadcrumb
+		for i, pass := range []bool{false, true} {
+			logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
+				if set != nil {
+					set(o)
 				}
-				if a, b := crumbs[0], crumbs[1]; !reflect.DeepEqual(a, b) {
-					t.Errorf("the Info record's breadcrumb differs with PassThroughLevel on:\nwithout: %.400v (%d data)\nwith:    %.400v (%d data)", a, len(a.Data), b, len(b.Data))
+				if pass {
+					o.PassThroughLevel = sentry.LevelInfo
 				}
 			})
+			log := logger.Bind(rec.Context(context.Background()))
+			if with != nil {
+				log = log.With(with...)
+			}
+			log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
+			log.Log(Info, msg, fields...)
+			log.Log(Error, "failed again", Field{"err", errors.New("bang " + t.Name())})
+			evs := rec.Events()
+			if len(evs) != 2 {
+				t.Fatalf("%d events %q, want 2", len(evs), messages(evs))
+			}
+			bcs := evs[1].Breadcrumbs()
+			if len(bcs) < 2 {
+				t.Fatalf("second event's breadcrumbs %v, want the first error's and the Info record's", bcs)
+			}
+			crumbs[i] = bcs[len(bcs)-1]
+			if pass {
+				n := 0
+				for _, l := range rec.Logs() {
+					if l.Body == msg {
+						n++
+					}
+				}
+				if n != 1 {
+					t.Errorf("the Info record sent to Sentry Logs %d times, want once (%d logs)", n, len(rec.Logs()))
+				}
+			}
 		}
-	}
+		if a, b := crumbs[0], crumbs[1]; !reflect.DeepEqual(a, b) {
+			t.Errorf("the Info record's breadcrumb differs with PassThroughLevel on:\nwithout: %.400v (%d data)\nwith:    %.400v (%d data)", a, len(a.Data), b, len(b.Data))
+		}
+	})
 }
