@@ -29,8 +29,9 @@ func testLogsKeepSameBreadcrumb(t *testing.T, d Driver) {
 
 // forSameBreadcrumbCases runs run for each record shape past the
 // breadcrumb limits (a long value, message or error, many fields, a group
-// of long values, fields of the logger's With), without and with Options.EscalateIf (declining: the record is then built
-// with its errors gathered, and the trail keeps a copy of it), as set.
+// of long values, fields of the logger's With), without and with
+// Options.EscalateIf (declining: the record is then built with its errors
+// gathered, and the trail keeps a copy of it), as set.
 func forSameBreadcrumbCases(t *testing.T, run func(t *testing.T, msg string, with, fields []Field, set func(*logcrumbs.Options))) {
 	long := strings.Repeat("v", 3000)
 	many := func(n int) []Field {
