@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,47 +14,16 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/conformance"
 	"github.com/logcrumbs/logcrumbs/logrussentry"
 )
-
-// heldTransport delivers events only when flushed, as sentry-go's HTTP
-// transport sends them only from its queue.
-type heldTransport struct {
-	mu              sync.Mutex
-	held, delivered []*sentry.Event
-}
-
-func (t *heldTransport) Configure(sentry.ClientOptions) {}
-
-func (t *heldTransport) SendEvent(ev *sentry.Event) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.held = append(t.held, ev)
-}
-
-func (t *heldTransport) Flush(time.Duration) bool { return t.FlushWithContext(context.Background()) }
-
-func (t *heldTransport) FlushWithContext(context.Context) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.delivered, t.held = append(t.delivered, t.held...), nil
-	return true
-}
-
-func (t *heldTransport) Close() {}
-
-func (t *heldTransport) count() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.delivered)
-}
 
 // TestOnlyExitsAndPanicsWait: Fatal and Panic in all their forms wait for
 // delivery; Log, Logf and Logln at FatalLevel or PanicLevel, which logrus
 // documents as neither exiting nor panicking, are sent without waiting (they
 // waited up to FlushTimeout each, 2 seconds with Sentry unreachable).
 func TestOnlyExitsAndPanicsWait(t *testing.T) {
-	tr := &heldTransport{}
+	tr := &conformance.HeldTransport{}
 	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
 	if err != nil {
 		t.Fatal(err)
@@ -83,12 +51,12 @@ func TestOnlyExitsAndPanicsWait(t *testing.T) {
 		{"Entry.Panicln", func(m string) { log.Panicln(m) }, true},
 	} {
 		tr.FlushWithContext(context.Background()) // deliver what is held
-		before := tr.count()
+		before := tr.Delivered()
 		func() {
 			defer func() { _ = recover() }()
 			c.log(fmt.Sprint(c.name, " ", i))
 		}()
-		if waited := tr.count() > before; waited != c.waits {
+		if waited := tr.Delivered() > before; waited != c.waits {
 			t.Errorf("%s: waited for delivery %v, want %v", c.name, waited, c.waits)
 		}
 	}

@@ -545,33 +545,38 @@ func testPanicByHandAfterNoPanicOfSameText(t *testing.T, d Driver) {
 	}
 }
 
-// heldTransport delivers events only when flushed, as sentry-go's HTTP
-// transport sends them only from its queue.
-type heldTransport struct {
+// HeldTransport is a sentry.Transport that delivers events only when
+// flushed, as sentry-go's HTTP transport sends them only from its queue:
+// Delivered tells whether a log call waited for delivery. The suite's
+// delivery cases use it, and an adapter's tests of its own forms of them.
+type HeldTransport struct {
 	mu              sync.Mutex
 	held, delivered []*sentry.Event
 }
 
-func (t *heldTransport) Configure(sentry.ClientOptions) {}
+// Configure, SendEvent, Flush, FlushWithContext and Close implement
+// sentry.Transport.
+func (t *HeldTransport) Configure(sentry.ClientOptions) {}
 
-func (t *heldTransport) SendEvent(ev *sentry.Event) {
+func (t *HeldTransport) SendEvent(ev *sentry.Event) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.held = append(t.held, ev)
 }
 
-func (t *heldTransport) Flush(time.Duration) bool { return t.FlushWithContext(context.Background()) }
+func (t *HeldTransport) Flush(time.Duration) bool { return t.FlushWithContext(context.Background()) }
 
-func (t *heldTransport) FlushWithContext(context.Context) bool {
+func (t *HeldTransport) FlushWithContext(context.Context) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.delivered, t.held = append(t.delivered, t.held...), nil
 	return true
 }
 
-func (t *heldTransport) Close() {}
+func (t *HeldTransport) Close() {}
 
-func (t *heldTransport) count() int {
+// Delivered returns how many events a flush has delivered.
+func (t *HeldTransport) Delivered() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.delivered)
@@ -581,7 +586,7 @@ func (t *heldTransport) count() int {
 // (Panic), the events sent so far are delivered; an Error record does not
 // wait.
 func testPanicAndFatalWaitForDelivery(t *testing.T, d Driver) {
-	tr := &heldTransport{}
+	tr := &HeldTransport{}
 	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://k@example.com/1", Transport: tr})
 	if err != nil {
 		t.Fatal(err)
@@ -589,18 +594,18 @@ func testPanicAndFatalWaitForDelivery(t *testing.T, d Driver) {
 	hub := sentry.NewHub(client, sentry.NewScope())
 	log := d.New(t, Config{Options: logcrumbs.Options{Hub: hub, DedupeWindow: -1}}).Bind(logcrumbs.NewContext(context.Background()))
 	log.Log(Error, "earlier "+t.Name())
-	if n := tr.count(); n != 0 {
+	if n := tr.Delivered(); n != 0 {
 		t.Fatalf("an Error record flushed: %d delivered", n)
 	}
 	atExit := -1
-	d.Stops(log, Fatal, func() { atExit = tr.count() }, "fatal "+t.Name())
+	d.Stops(log, Fatal, func() { atExit = tr.Delivered() }, "fatal "+t.Name())
 	if atExit != 2 {
 		t.Errorf("%d events delivered when the logger exits, want 2", atExit)
 	}
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
-				atExit = tr.count()
+				atExit = tr.Delivered()
 			}
 		}()
 		d.Stops(log, Panic, nil, "panic "+t.Name())
