@@ -460,18 +460,24 @@ func testPanicAfterARecoveredPanic(t *testing.T, d Driver) {
 					d.Stops(log, Panic, nil, "worker gave up")
 				}()
 				<-done
-				work := func(ctx context.Context) error {
-					d.Stops(logger.Bind(ctx), Panic, nil, "cannot continue")
-					return nil
-				}
-				if inJob {
-					_ = logcrumbs.RunJob(r.Context(), "charge", logcrumbs.JobOptions{}, work)
-				} else {
-					_ = work(r.Context())
-				}
+				panicLater(r.Context(), d, logger, inJob)
 			}))
 			s.want(t, "", "cannot continue", "worker gave up", "cannot continue")
 		})
+	}
+}
+
+// panicLater logs the Panic record "cannot continue" through logger bound
+// to ctx, or to a job of ctx (RunJob) when inJob.
+func panicLater(ctx context.Context, d Driver, logger Logger, inJob bool) {
+	work := func(ctx context.Context) error {
+		d.Stops(logger.Bind(ctx), Panic, nil, "cannot continue")
+		return nil
+	}
+	if inJob {
+		_ = logcrumbs.RunJob(ctx, "charge", logcrumbs.JobOptions{}, work)
+	} else {
+		_ = work(ctx)
 	}
 }
 
@@ -490,15 +496,7 @@ func testPanicAfterNoPanic(t *testing.T, d Driver) {
 				logger, rec := newLogger(t, d, nil)
 				s := serve(t, rec, rec.Options(), true, "/x", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					d.Stops(logger.Bind(r.Context()), first, func() {}, "unexpected state")
-					work := func(ctx context.Context) error {
-						d.Stops(logger.Bind(ctx), Panic, nil, "cannot continue")
-						return nil
-					}
-					if inJob {
-						_ = logcrumbs.RunJob(r.Context(), "charge", logcrumbs.JobOptions{}, work)
-					} else {
-						_ = work(r.Context())
-					}
+					panicLater(r.Context(), d, logger, inJob)
 				}))
 				s.want(t, "", "cannot continue", "unexpected state", "cannot continue")
 			})
