@@ -52,6 +52,40 @@
 // already prefixed ("attr.sentry.event_id") is prefixed once more in turn,
 // so that no field of the record is lost to another.
 //
+// # A program's own Sentry setup
+//
+// An event goes to the client of the hub of the record's context
+// (sentry.GetHubFromContext; else Options.Hub, else sentry.CurrentHub())
+// with that hub's scope as it is then, as hub.CaptureEvent would send it:
+// the scope's tags, user, contexts, level and fingerprint (a scope
+// hub.WithScope pushed, for the records logged inside it), the client's
+// Release, Environment, Dist, ServerName, integrations and event
+// processors (IgnoreErrors), SampleRate and BeforeSend, whose hint holds
+// the record's first error (OriginalException) and its context (Context;
+// Middleware's panic event carries the request there, under
+// sentry.RequestContextKey, as sentryhttp's does). An event they drop is
+// counted in [Stats] as failed and is no [LastEventID]. sentry-go's
+// hub.LastEventID is not set by logged events, which reach the client
+// with a scope of logcrumbs' (it merges the trail into the scope's
+// breadcrumbs): use [LastEventID], which counts hand captures too. A
+// message event always carries the log call's stack, whatever
+// AttachStacktrace says.
+//
+// A trail's records become breadcrumbs when an event is built: the
+// client's BeforeBreadcrumb sees them then, once for each event built
+// with them (not when they are logged, and never for a unit that sends
+// no event), so that one with side effects (counting, sampling at
+// random) may see a record more than once. MaxBreadcrumbs bounds the
+// trail's and the scope's together (hub.AddBreadcrumb), the newest kept,
+// in time order; a negative one sends none. A trail keeps at most its
+// capacity ([DefaultCapacity], the trails of Middleware, RunJob and
+// NewContext): above it, MaxBreadcrumbs gets no more of the trail's; a
+// unit made with [Bind] on [ContextWithTrail] of a larger [NewTrail]
+// keeps more. Sentry Logs go through sentry.NewLogger and the client's
+// BeforeSendLog; sentry-go (v0.50) has no client option that turns Logs
+// off: the integrations' Logs levels and Options.LogsOnEvent are off
+// unless set.
+//
 // The process-wide state is the fallback trail, the dedupe table and rate
 // limit, the counters, and the set of Sentry clients [Flush] waits on.
 package logcrumbs

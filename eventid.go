@@ -38,7 +38,9 @@ import (
 // empty ID: that trail mixes every unit of work.
 //
 // It returns sentry.EventID, the type of sentry.Event.EventID and of
-// hub.LastEventID, which converts to a string with string(id). It costs a
+// hub.LastEventID, which converts to a string with string(id). Use it
+// rather than the unit's hub.LastEventID, which logged events do not set
+// (see "A program's own Sentry setup" in the package doc). It costs a
 // context lookup and a mutex, and nothing on the breadcrumb path.
 func LastEventID(ctx context.Context) sentry.EventID {
 	if ctx == nil {

@@ -180,7 +180,11 @@ func Middleware(opts MiddlewareOptions) func(http.Handler) http.Handler {
 					// logcrumbs Middleware further out), which must learn
 					// of it here, as RunJob tells the unit running it.
 					prior, reported := unit.Of(ctx).ReportedAs(p)
-					ev := esc.CapturePanic(ctx, p, r.Method+" "+r.URL.Path)
+					// The request in the hint's context, as sentryhttp
+					// gives it, for a BeforeSend that reads it
+					// (sentry.RequestContextKey); on the panic's path
+					// only, which is rare.
+					ev := esc.CapturePanic(context.WithValue(ctx, sentry.RequestContextKey, r), p, r.Method+" "+r.URL.Path)
 					if ev.ID == "" && prior.ID != "" {
 						// Reported already, by a job or a nested
 						// Middleware it went on up through (or a

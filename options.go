@@ -118,7 +118,12 @@ type Options struct {
 	// when there is no error). Without a program counter from the logger,
 	// the log call is the first frame of the program's that called a
 	// logger: a writer, core or handler of the program's between the
-	// logger and logcrumbs is not taken for it. The suppressed repeats are counted in
+	// logger and logcrumbs is not taken for it. A fingerprint the scope
+	// sets (Scope.SetFingerprint) or BeforeSend does is not seen (sentry-go
+	// reads the scope's only when it sends): two requests whose scopes
+	// give one error at one log call two fingerprints are one event
+	// within the window; give the fingerprint as a record's attribute
+	// (FingerprintKey) for them to be two. The suppressed repeats are counted in
 	// Stats, and their number goes, as the context "logcrumbs" with
 	// "repeats", on the next event of that fingerprint, or is sent by
 	// Flush in an event of the same Sentry issue (or sooner, when the

@@ -81,6 +81,7 @@ func Run(t *testing.T, d Driver) {
 	RunLogs(t, d)
 	RunRebind(t, d)
 	RunPanics(t, d)
+	RunClientSetup(t, d)
 }
 
 // newLogger returns d's logger fed to a new Recorder, with opts' other
