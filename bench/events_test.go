@@ -118,7 +118,7 @@ func TestSamberEvents(t *testing.T) {
 			}
 			hub := sentry.NewHub(client, sentry.NewScope())
 			spy := &trailSpy{Handler: samber.Option{Hub: hub}.NewSentryHandler()}
-			do := samberEvents(spy, hub, tc.n, noTimer{})
+			do := samberEvents(spy, hub, tc.n)
 			for i := range ops {
 				do(i)
 			}
