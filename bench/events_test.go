@@ -41,7 +41,7 @@ func TestEventTrails(t *testing.T) {
 		ops["zerolog-"+name] = func(hub *sentry.Hub, n int) func(int) { return zerologEvents(name, zerologOpts(hub), n, noTimer{}) }
 	}
 	for logger, op := range ops {
-		for _, n := range []int{0, 20} {
+		for _, n := range []int{0, 20, 100} {
 			t.Run(fmt.Sprintf("%s/trail%d", logger, n), func(t *testing.T) {
 				events, ops := 0, 3*refillBatch(max(n, 1))+5
 				var bad error
