@@ -1,10 +1,13 @@
 package bench
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"testing"
 
 	"github.com/getsentry/sentry-go"
+	samber "github.com/samber/slog-sentry/v2"
 
 	"github.com/logcrumbs/logcrumbs"
 	"github.com/logcrumbs/logcrumbs/slogsentry"
@@ -38,7 +41,7 @@ func TestEventTrails(t *testing.T) {
 		ops["zerolog-"+name] = func(hub *sentry.Hub, n int) func(int) { return zerologEvents(name, zerologOpts(hub), n, noTimer{}) }
 	}
 	for logger, op := range ops {
-		for _, n := range []int{0, 20} {
+		for _, n := range []int{0, 20, 100} {
 			t.Run(fmt.Sprintf("%s/trail%d", logger, n), func(t *testing.T) {
 				events, ops := 0, 3*refillBatch(max(n, 1))+5
 				var bad error
@@ -84,4 +87,63 @@ func infoCrumbs(crumbs []*sentry.Breadcrumb, n int) error {
 		}
 	}
 	return nil
+}
+
+// TestSamberEvents: samber's rows, the peers of the -empty and -trail<n>
+// rows, send one event per op carrying n breadcrumbs like the info record
+// (from the hub's scope), and log with no logcrumbs trail in the context:
+// samber has no use for one, and a trail per op would charge samber's row
+// what RequestSetup/trail costs (an allocation of 1 KiB), which logcrumbs'
+// -empty rows are then compared against.
+func TestSamberEvents(t *testing.T) {
+	for _, tc := range trails {
+		t.Run(tc.name, func(t *testing.T) {
+			const ops = 5
+			events := 0
+			var bad error
+			client, err := sentry.NewClient(sentry.ClientOptions{
+				Transport: new(countingTransport),
+				BeforeSend: func(e *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+					if bad == nil {
+						if bad = infoCrumbs(e.Breadcrumbs, tc.n); bad != nil {
+							bad = fmt.Errorf("event %d: %w", events, bad)
+						}
+					}
+					events++
+					return e
+				},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hub := sentry.NewHub(client, sentry.NewScope())
+			spy := &trailSpy{Handler: samber.Option{Hub: hub}.NewSentryHandler()}
+			do := samberEvents(spy, hub, tc.n)
+			for i := range ops {
+				do(i)
+			}
+			if events != ops {
+				t.Fatalf("%d events, want one per op (%d)", events, ops)
+			}
+			if bad != nil {
+				t.Fatal(bad)
+			}
+			if spy.trails != 0 {
+				t.Fatalf("%d of %d records logged with a logcrumbs trail in their context, want none", spy.trails, ops)
+			}
+		})
+	}
+}
+
+// trailSpy counts the records h handles whose context carries a trail.
+type trailSpy struct {
+	slog.Handler
+	trails int
+}
+
+func (s *trailSpy) Handle(ctx context.Context, r slog.Record) error {
+	if logcrumbs.FromContext(ctx) != nil {
+		s.trails++
+	}
+	return s.Handler.Handle(ctx, r)
 }
