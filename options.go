@@ -66,8 +66,10 @@ type Options struct {
 	// events, breadcrumbs and Sentry Logs, for this key and "user" and the
 	// UserKey of every other integration in the process (they share
 	// trails), at the top level and at any depth inside groups, maps and
-	// lists, so that logging who a user is for one's own log files does
-	// not send their email or address to Sentry without opting in. A
+	// lists, whatever the keys' case (a Go struct logged as JSON names its
+	// fields "User", "Email" and "ID"), so that logging who a user is for
+	// one's own log files does not send their email or address to Sentry
+	// without opting in. A
 	// Sentry Log that keeps user data is sent through the client whose
 	// setting allowed it, even if the hub's client is replaced meanwhile.
 	UserKey string

@@ -71,6 +71,7 @@ func Run(t *testing.T, d Driver) {
 		{"ErrorOfWith", testErrorOfWith},
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 		{"UserGatedNested", testUserGatedNested},
+		{"UserGatedAnyCase", testUserGatedAnyCase},
 		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
 		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
 		{"OwnKeysNotOverwritten", testOwnKeysNotOverwritten},
