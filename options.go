@@ -199,7 +199,11 @@ type Options struct {
 	// URLs in text values are scrubbed too, whatever their key (a string,
 	// a *url.URL, a URL inside a longer text, in groups and lists): the
 	// password of their userinfo and the values of their query and
-	// fragment parameters whose names match SecretKeys become
+	// fragment parameters whose names match SecretKeys, or a term of
+	// Sentry's sensitive denylist (auth, bearer, credentials, csrf,
+	// identity, jwt, key, passwd, password, pwd, saml, secret, session,
+	// sid, sso, token, xsrf: what sentry-go filters from the query string
+	// of a request, a Middleware event's, whatever SecretKeys say), become
 	// "[Filtered]", and the rest is sent as written
 	// ("https://bob:[Filtered]@host/path?token=[Filtered]&page=2"). A
 	// url.URL logged by value has its RawQuery and Fragment scrubbed so;

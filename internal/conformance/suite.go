@@ -51,6 +51,7 @@ func Run(t *testing.T, d Driver) {
 		{"MessageEvent", testMessageEvent},
 		{"SecretKeysScrubbed", testSecretKeysScrubbed},
 		{"URLSecretsScrubbed", testURLSecretsScrubbed},
+		{"URLParamsFilteredAsSentryGo", testURLParamsFilteredAsSentryGo},
 		{"NilErrors", testNilErrors},
 		{"NilPointerMethods", testNilPointerMethods},
 		{"NilPointerInChain", testNilPointerInChain},
