@@ -116,8 +116,9 @@ type Options struct {
 	// sent again through the same Sentry client (the whole process,
 	// usually), whichever integration sends it: same fingerprint (the FingerprintKey
 	// attribute's value when the record has one, else the logger, the file
-	// and line of the log call and the types of the errors, or the message
-	// when there is no error). Without a program counter from the logger,
+	// and line of the log call and the types of the errors and of the
+	// errors they wrap, as Sentry groups their exception chains, or the
+	// message when there is no error). Without a program counter from the logger,
 	// the log call is the first frame of the program's that called a
 	// logger: a writer, core or handler of the program's between the
 	// logger and logcrumbs is not taken for it. The suppressed repeats are counted in

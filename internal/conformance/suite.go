@@ -67,6 +67,7 @@ func Run(t *testing.T, d Driver) {
 		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
 		{"RepeatsAreOneLayers", testRepeatsAreOneLayers},
 		{"RepeatsSummaryJoinsItsIssue", testRepeatsSummaryJoinsItsIssue},
+		{"TwoBugsAtOneSiteAreTwoEvents", testTwoBugsAtOneSiteAreTwoEvents},
 		{"DeliveryFollowed", testDeliveryFollowed},
 		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
 		{"ErrorOfWith", testErrorOfWith},
