@@ -66,8 +66,10 @@ type Options struct {
 	// events, breadcrumbs and Sentry Logs, for this key and "user" and the
 	// UserKey of every other integration in the process (they share
 	// trails), at the top level and at any depth inside groups, maps and
-	// lists, so that logging who a user is for one's own log files does
-	// not send their email or address to Sentry without opting in. A
+	// lists, whatever the keys' case (a Go struct logged as JSON names its
+	// fields "User", "Email" and "ID"), so that logging who a user is for
+	// one's own log files does not send their email or address to Sentry
+	// without opting in. A
 	// Sentry Log that keeps user data is sent through the client whose
 	// setting allowed it, even if the hub's client is replaced meanwhile.
 	UserKey string
@@ -114,8 +116,9 @@ type Options struct {
 	// sent again through the same Sentry client (the whole process,
 	// usually), whichever integration sends it: same fingerprint (the FingerprintKey
 	// attribute's value when the record has one, else the logger, the file
-	// and line of the log call and the types of the errors, or the message
-	// when there is no error). Without a program counter from the logger,
+	// and line of the log call and the types of the errors and of the
+	// errors they wrap, as Sentry groups their exception chains, or the
+	// message when there is no error). Without a program counter from the logger,
 	// the log call is the first frame of the program's that called a
 	// logger: a writer, core or handler of the program's between the
 	// logger and logcrumbs is not taken for it. A fingerprint the scope
@@ -202,7 +205,11 @@ type Options struct {
 	// URLs in text values are scrubbed too, whatever their key (a string,
 	// a *url.URL, a URL inside a longer text, in groups and lists): the
 	// password of their userinfo and the values of their query and
-	// fragment parameters whose names match SecretKeys become
+	// fragment parameters whose names match SecretKeys, or a term of
+	// Sentry's sensitive denylist (auth, bearer, credentials, csrf,
+	// identity, jwt, key, passwd, password, pwd, saml, secret, session,
+	// sid, sso, token, xsrf: what sentry-go filters from the query string
+	// of a request, a Middleware event's, whatever SecretKeys say), become
 	// "[Filtered]", and the rest is sent as written
 	// ("https://bob:[Filtered]@host/path?token=[Filtered]&page=2"). A
 	// url.URL logged by value has its RawQuery and Fragment scrubbed so;

@@ -109,3 +109,70 @@ func testUserGatedNested(t *testing.T, d Driver) {
 		})
 	}
 }
+
+// anyCaseUserFields are a record's fields with user data under keys that
+// are "user" in another case: a "User" group, a map shaped as
+// encoding/json writes a logged Go struct (its field names capitalized,
+// as zap.Any, zap.Reflect, slog.Any and logrus write them), a flat
+// "USER.EMAIL" and a "User" value that is no group, in a group.
+func anyCaseUserFields() []Field {
+	return []Field{
+		{"User", Group{{"ID", "u-1"}, {"Email", "ann@example.com"}}},
+		{"order", map[string]any{"N": 1, "User": map[string]any{"ID": "u-2", "Email": "eve@example.com", "IPAddress": "10.1.2.3"}}},
+		{"USER.EMAIL", "dan@example.com"},
+		{"Customer", Group{{"User", "cat@example.com"}}},
+	}
+}
+
+// UserGatedAnyCase: the user gate matches the user keys whatever their
+// case, as SecretKeys match theirs: without the client's user info, a
+// logged Go struct's "User" field, a "User" group and a flat "USER.EMAIL"
+// send no email or address, in the event's log context, in breadcrumbs
+// and in Sentry Logs; the ids stay. With user info, all is kept.
+func testUserGatedAnyCase(t *testing.T, d Driver) {
+	for _, allowed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("userInfo=%v", allowed), func(t *testing.T) {
+			var configure []func(*sentry.ClientOptions)
+			if allowed {
+				configure = append(configure, func(o *sentry.ClientOptions) {
+					o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
+				})
+			}
+			logger, rec := newLogsLogger(t, d, true, Info, nil, configure...)
+			log := logger.Bind(rec.Context(context.Background()))
+			log.Log(Info, "crumb", anyCaseUserFields()...)
+			log.Log(Error, "failed", append(anyCaseUserFields(), Field{"err", errors.New("boom " + t.Name())})...)
+			ev := one(t, rec)
+			bs := ev.Breadcrumbs()
+			if len(bs) != 1 {
+				t.Fatalf("%d breadcrumbs, want 1", len(bs))
+			}
+			logs := rec.Logs()
+			if len(logs) != 2 {
+				t.Fatalf("logs %q, want 2", bodies(logs))
+			}
+			sent := map[string]string{
+				"log context":     js(ev.LogContext()),
+				"breadcrumb data": js(bs[0].Data),
+				"info log":        js(logs[0].Attributes),
+				"error log":       js(logs[1].Attributes),
+			}
+			for where, got := range sent {
+				var wrong []string
+				for _, id := range []string{"u-1", "u-2"} {
+					if !strings.Contains(got, id) {
+						wrong = append(wrong, "lost "+id)
+					}
+				}
+				for _, s := range []string{"ann@", "eve@", "10.1.2.3", "dan@", "cat@"} {
+					if has := strings.Contains(got, s); has != allowed {
+						wrong = append(wrong, fmt.Sprintf("%q present %v", s, has))
+					}
+				}
+				if wrong != nil {
+					t.Errorf("%s: %s (user info %v): %s", where, strings.Join(wrong, ", "), allowed, got)
+				}
+			}
+		})
+	}
+}

@@ -353,7 +353,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 				stack = append(stack, level{prefix, onlyID})
 				continue
 			}
-			if onlyID && k != "id" {
+			if onlyID && !isIDKey(k) {
 				skip = 1
 				continue
 			}
@@ -386,7 +386,7 @@ func flatAttrs(entry sentry.LogEntry, rec *buffer.Record, t buffer.Text, s *scru
 				continue
 			}
 			k := rec.ValidKeyIn(t, a)
-			if onlyID && k != "id" {
+			if onlyID && !isIDKey(k) {
 				continue
 			}
 			full := k

@@ -139,21 +139,34 @@ func (s *scrubber) paramSecrets(text string, start, end int, cut []span) []span 
 const jsonAmp = `\u0026`
 
 // secretParam reports whether the query parameter named key (as written,
-// percent-encoded) is a secret. Unlike attribute keys, parameter names come
-// from outside the program: they are matched without filling the cache of
-// known keys, and without allocating unless encoded or long.
+// percent-encoded) is a secret: its name matches a secret key, or one of
+// sentryQueryTerms, as sentry-go filters the query string of a request (a
+// Middleware event's), so that a URL logged as an attribute, the same
+// request's or an outgoing call's (Google's "?key="), sends no more than
+// that request. Unlike attribute keys, parameter names come from outside
+// the program: they are matched without filling the cache of known keys,
+// and without allocating unless encoded or long.
 func (s *secretKeys) secretParam(key string) bool {
 	if strings.ContainsAny(key, "%+") {
 		if k, err := url.QueryUnescape(key); err == nil {
 			key = k
 		}
 	}
-	if v, ok := s.lookup(key); ok {
-		return v
+	if v, ok := s.lookup(key); ok && v {
+		return true
 	}
 	var buf [64]byte
 	if len(key) > len(buf) {
-		return s.match(key)
+		if s.match(key) {
+			return true
+		}
+		n := normalizeKey(key)
+		for _, k := range sentryQueryTerms {
+			if strings.Contains(n, k) {
+				return true
+			}
+		}
+		return false
 	}
 	n := buf[:0]
 	for i := 0; i < len(key); i++ {
@@ -171,7 +184,26 @@ func (s *secretKeys) secretParam(key string) bool {
 			return true
 		}
 	}
+	for _, k := range sentryQueryTerms {
+		if containsString(n, k) {
+			return true
+		}
+	}
 	return false
+}
+
+// sentryQueryTerms are the terms of Sentry's sensitive denylist
+// (develop.sentry.dev, data collection), which sentry-go matches in the
+// names of a request's query parameters, whatever its options
+// (DataCollection.FilterQueryString; the extended terms it adds without
+// SendDefaultPII, "-ip", "via", name headers), normalized as normalizeKey
+// does: a query parameter matching one is filtered whatever SecretKeys
+// say, as sentry-go filters it from a request. Attribute keys are not
+// matched against them: "key" and "sid" would filter "cache_key" and
+// "inside" (TestSentryQueryTermsAsSentryGo checks them against sentry-go).
+var sentryQueryTerms = []string{
+	"auth", "bearer", "credentials", "csrf", "identity", "jwt", "key", "passwd", "password",
+	"pwd", "saml", "secret", "session", "sid", "sso", "token", "xsrf",
 }
 
 // containsString is strings.Contains(string(b), sub) without the copy.

@@ -1,6 +1,11 @@
 package event
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/getsentry/sentry-go"
+)
 
 // TestTextURLs: the cases of textURLs beside the loggers' tests, and that a
 // text that needs no change costs no allocation.
@@ -32,6 +37,23 @@ func TestTextURLs(t *testing.T) {
 	for _, in := range []string{"plain text", "https://host/path?page=2&X-Amz-Date=1&" + string(make([]byte, 100)) + "=1"} {
 		if n := testing.AllocsPerRun(100, func() { s.textURLs(in) }); n != 0 {
 			t.Errorf("textURLs(%.30q) allocates %v times, want 0", in, n)
+		}
+	}
+}
+
+// TestSentryQueryTermsAsSentryGo: a query parameter named after each of
+// sentryQueryTerms is one sentry-go filters from a request's query string,
+// and one secretParam filters with no secret keys at all; a parameter
+// named after none of them is kept by both.
+func TestSentryQueryTermsAsSentryGo(t *testing.T) {
+	none := newSecretKeys(nil)
+	for _, term := range append(slices.Clone(sentryQueryTerms), "page", "q", "state") {
+		secret := slices.Contains(sentryQueryTerms, term)
+		if got := (sentry.DataCollection{}).FilterQueryString(term + "=v"); (got == term+"=[Filtered]") != secret {
+			t.Errorf("sentry-go filters %q to %q: the term list is not sentry-go's", term+"=v", got)
+		}
+		if got := none.secretParam(term); got != secret {
+			t.Errorf("secretParam(%q) = %v, want %v", term, got, secret)
 		}
 	}
 }

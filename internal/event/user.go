@@ -124,7 +124,7 @@ func gateEntry(verdict gateVerdict, isUserKey bool, v any, g *userGate) gateVerd
 		return gateFilter
 	}
 	for f := range m {
-		if f != "id" {
+		if !isIDKey(f) {
 			if g.sendsAll() {
 				return gateKeep
 			}
@@ -146,19 +146,34 @@ func gateKey(k string, g *userGate) (verdict gateVerdict, isUserKey bool) {
 		// Sentry Logs gate every key of every record (cachegrind, bench
 		// SlogLogs/logcrumbs-logs, BeforeSendLog dropping the log:
 		// 25,230 -> 25,020 instructions a record).
-		if len(k) < len(u.Key) || k[0] != u.Key[0] {
+		// The keys match whatever their case, as SecretKeys do: a Go
+		// struct logged as JSON (slog.Any, zap.Any, logrus) names its
+		// field "User", its fields "Email" and "ID".
+		if len(k) < len(u.Key) || lowerASCII(k[0]) != lowerASCII(u.Key[0]) {
 			continue
 		}
-		if k != u.ID && strings.HasPrefix(k, u.Prefix) {
+		if len(k) >= len(u.Prefix) && strings.EqualFold(k[:len(u.Prefix)], u.Prefix) && !strings.EqualFold(k, u.ID) {
 			if g.sendsAll() {
 				return gateKeep, false
 			}
 			return gateRemove, false
 		}
-		isUserKey = isUserKey || k == u.Key
+		isUserKey = isUserKey || strings.EqualFold(k, u.Key)
 	}
 	return gateKeep, isUserKey
 }
+
+// lowerASCII returns b lowercased if it is an ASCII capital letter.
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}
+
+// isIDKey reports whether k, a field of a user group, is its id, whatever
+// its case ("ID", a Go struct's field logged as JSON).
+func isIDKey(k string) bool { return strings.EqualFold(k, "id") }
 
 // gateVerdict is what the user gate does to an entry.
 type gateVerdict int8

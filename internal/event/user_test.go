@@ -132,26 +132,29 @@ func TestCleanReadsOptionsOnlyToGate(t *testing.T) {
 }
 
 // TestGateKeyByFirstByte: gateKey, which skips a user key whose first
-// byte the key does not start with, decides as the plain loop over the
-// user keys does, for keys equal to, under, beside, shorter and longer
-// than user keys of one and more bytes, with and without user info.
+// byte the key does not start with (whatever its case), decides as the
+// plain loop over the user keys does, matching them whatever their case,
+// for keys equal to, under, beside, shorter and longer than user keys of
+// one and more bytes, with and without user info.
 func TestGateKeyByFirstByte(t *testing.T) {
 	withUserKeys(t, "acct", "u")
 	plain := func(k string, g *userGate) (gateVerdict, bool) {
 		isUserKey := false
 		for _, u := range userKeys() {
-			if k != u.ID && strings.HasPrefix(k, u.Prefix) {
+			lk := strings.ToLower(k)
+			if lk != u.ID && strings.HasPrefix(lk, u.Prefix) {
 				if g.sendsAll() {
 					return gateKeep, false
 				}
 				return gateRemove, false
 			}
-			isUserKey = isUserKey || k == u.Key
+			isUserKey = isUserKey || lk == u.Key
 		}
 		return gateKeep, isUserKey
 	}
 	keys := []string{"", "u", "u.", "u.id", "u.x", "ux", "user", "user.", "user.id", "user.email", "users", "usr",
-		"acct", "acct.id", "acct.owner", "acc", "xacct", "User", "a", "path", "\xff"}
+		"acct", "acct.id", "acct.owner", "acc", "xacct", "User", "a", "path", "\xff",
+		"U", "U.ID", "USER.EMAIL", "User.Id", "Acct.Owner", "ACCT", "@ser", "`ser"}
 	for _, all := range []bool{false, true} {
 		for _, k := range keys {
 			gv, gu := gateKey(k, &userGate{decided: true, all: all})

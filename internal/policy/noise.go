@@ -569,9 +569,9 @@ func (n *noise) pending() []pendingRepeats {
 // deduplication: the client (by its ClientID: a new client starts clean,
 // wherever it is allocated), then the user's fingerprint when the record
 // has one, else the logger, the call site of the log call, and the types of
-// the errors (or, without errors, the message). It appends, rather than
-// returning a string, so that a capture-once repeat (see repeat) looks its
-// key up without allocating it.
+// the errors and of the errors they wrap (or, without errors, the
+// message). It appends, rather than returning a string, so that a
+// capture-once repeat (see repeat) looks its key up without allocating it.
 func AppendFingerprintKey(b []byte, client *sentry.Client, logger string, userFingerprint []string, site string, errs []error, msg string) []byte {
 	return AppendFingerprintKeyOf(b, ClientID(client), logger, userFingerprint, site, errs, msg)
 }
@@ -598,9 +598,64 @@ func AppendFingerprintKeyOf(b []byte, client uint64, logger string, userFingerpr
 	}
 	for _, err := range errs {
 		b = append(b, '|')
-		b = append(b, typeName(err)...)
+		n := 0
+		b = appendChainTypes(b, err, &n)
 	}
 	return b
+}
+
+// maxKeyChain bounds how many errors of a record's error chains the key
+// names, so that a very deep or cyclic chain cannot stall an event.
+const maxKeyChain = 64
+
+// appendChainTypes appends the type of err and of the errors it wraps
+// (Unwrap, Unwrap []error, Cause: the exceptions sentry-go makes of it),
+// depth first, each after '<', a join's members between '[' and ']', at
+// most maxKeyChain of them in all (n counts them). Sentry groups an event
+// by its whole exception chain: two bugs that one log call logs wrapped
+// in one wrapper type ("load: %w" of a database error, "decode: %w" of a
+// JSON one) are two issues, and must not be deduplicated as one. An
+// Unwrap or Cause that panics ends the chain.
+func appendChainTypes(b []byte, err error, n *int) []byte {
+	for first := true; err != nil && *n < maxKeyChain; first = false {
+		*n++
+		if !first {
+			b = append(b, '<')
+		}
+		b = append(b, typeName(err)...)
+		one, many := wrapped(err)
+		if many != nil {
+			b = append(b, '[')
+			for _, e := range many {
+				if e != nil {
+					b = appendChainTypes(append(b, '<'), e, n)
+				}
+			}
+			return append(b, ']')
+		}
+		err = one
+	}
+	return b
+}
+
+// wrapped returns what err wraps, as sentry-go's exceptions follow it:
+// Unwrap() []error, else Unwrap() error, else Cause() error; nothing when
+// the method panics.
+func wrapped(err error) (one error, many []error) {
+	defer func() {
+		if recover() != nil {
+			one, many = nil, nil
+		}
+	}()
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		return nil, u.Unwrap()
+	case interface{ Unwrap() error }:
+		return u.Unwrap(), nil
+	case interface{ Cause() error }:
+		return u.Cause(), nil
+	}
+	return nil, nil
 }
 
 // RepeatsContext is the context an event gets when it follows suppressed
