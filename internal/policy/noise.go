@@ -623,7 +623,7 @@ func appendChainTypes(b []byte, err error, n *int) []byte {
 			b = append(b, '<')
 		}
 		b = append(b, typeName(err)...)
-		one, many := wrapped(err)
+		many, one := wrapped(err)
 		if many != nil {
 			b = append(b, '[')
 			for _, e := range many {
@@ -641,19 +641,19 @@ func appendChainTypes(b []byte, err error, n *int) []byte {
 // wrapped returns what err wraps, as sentry-go's exceptions follow it:
 // Unwrap() []error, else Unwrap() error, else Cause() error; nothing when
 // the method panics.
-func wrapped(err error) (one error, many []error) {
+func wrapped(err error) (many []error, one error) {
 	defer func() {
 		if recover() != nil {
-			one, many = nil, nil
+			many, one = nil, nil
 		}
 	}()
 	switch u := err.(type) {
 	case interface{ Unwrap() []error }:
-		return nil, u.Unwrap()
-	case interface{ Unwrap() error }:
 		return u.Unwrap(), nil
+	case interface{ Unwrap() error }:
+		return nil, u.Unwrap()
 	case interface{ Cause() error }:
-		return u.Cause(), nil
+		return nil, u.Cause()
 	}
 	return nil, nil
 }
