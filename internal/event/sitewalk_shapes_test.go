@@ -47,7 +47,7 @@ func asProgram(t *testing.T) {
 // mayStop: a method value's wrapper (-fm), which runtime.Callers leaves
 // out, in front of a frame whose kind it decides (see elided), a
 // deferred call run by runtime.deferreturn, and a callback inlined into a
-// log call (see siteLater), are left to runtime.Callers.
+// log call (see frameSite.kinds), are left to runtime.Callers.
 var mayStop = map[string]bool{"program -fm": true, "logger writer -fm": true, "deferred": true, "deferred cb": true, "range over Attrs": true}
 
 func agreeIn(t *testing.T, p *siteProbe, names []string, calls []func()) {
