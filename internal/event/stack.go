@@ -251,7 +251,19 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 // starts where the caller logged, and with a non-zero pc (see
 // callerStacktrace) the frames above pc's. A stack extracted from an error
 // has no such frames on top and is left as it is.
-func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
+func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) { trimLoggingFramesBy(st, pc, nil) }
+
+// siteLinks is what the whole stack says of one frame of a stack that
+// leaves some out (sentry-go's leaves out the runtime's): whether the
+// function it called is a logger's or the runtime's (isSite), and whether
+// a logger's called it.
+type siteLinks struct{ calleeSite, loggerCaller bool }
+
+// trimLoggingFramesBy is trimLoggingFrames, with links, when not nil, for
+// each frame of st (see siteLinks), else what st's own frames say: a frame
+// that called runtime.Goexit, under which a deferred callback logged, is
+// the log call only by the frames st left out.
+func trimLoggingFramesBy(st *sentry.Stacktrace, pc uintptr, links []siteLinks) {
 	if st == nil {
 		return
 	}
@@ -264,12 +276,20 @@ func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
 	}
 	if pc == 0 && n > 0 {
 		// The stack starts at the log call (see isSite): the first frame
-		// outside the loggers that called a logger and that no logger
-		// called, else at the top frame left, a callback.
+		// outside the loggers that called a logger (or the runtime) and
+		// that no logger called, else at the top frame left, a callback.
 		for j := n - 1; j >= 0; j-- {
-			if !isLoggingFrameOf(st.Frames[j].Module, st.Frames[j].Function) &&
-				isLoggerFrameOf(st.Frames[j+1].Module, st.Frames[j+1].Function) &&
-				(j == 0 || !isLoggerFrameOf(st.Frames[j-1].Module, st.Frames[j-1].Function)) {
+			if isLoggingFrameOf(st.Frames[j].Module, st.Frames[j].Function) {
+				continue
+			}
+			var site bool
+			if links != nil {
+				site = links[j].calleeSite && !links[j].loggerCaller
+			} else {
+				site = isLoggerFrameOf(st.Frames[j+1].Module, st.Frames[j+1].Function) &&
+					(j == 0 || !isLoggerFrameOf(st.Frames[j-1].Module, st.Frames[j-1].Function))
+			}
+			if site {
 				n = j + 1
 				break
 			}
