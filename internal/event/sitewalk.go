@@ -29,8 +29,9 @@ const (
 	siteFrame                     // holds the call site
 	unknownFrame                  // not a Go function: walkSite stops
 	// callbackFrame is the program's, but called back by a logger (it
-	// called logcrumbs, or a function of the program's): the call site if
-	// no siteFrame follows on the stack (see isSite).
+	// called logcrumbs, or a function of the program's, or a logger's
+	// function called it): the call site if no siteFrame follows on the
+	// stack (see isSite).
 	callbackFrame
 	// endFrame is runtime.goexit's, under a goroutine's first function:
 	// the stack ends, and walkSite stops as at an unknownFrame, unless it
