@@ -93,20 +93,14 @@ func isLoggerFrame(function string) bool {
 // program's in front of a zerolog.MultiLevelWriter, a core of the
 // program's around a zapcore.NewTee, a zerolog hook or a slog handler of
 // the program's that logs to another logger): the site is where the
-// program logged, further out (isSiteCall).
+// program logged, further out (siteIn, callerFrames, trimLoggingFramesBy
+// and the walk's classifyFrame look one frame ahead for it).
 //
 // A frame that called the runtime is the site, as it was before callbacks
 // were told apart: a panic's (runtime.gopanic, sigpanic), or a deferred
 // call's.
 func isSite(callee string) bool {
 	return isLoggerFrame(callee) || strings.HasPrefix(callee, "runtime.")
-}
-
-// isSiteCall reports whether a frame of the program's (isProgramFrame)
-// that called callee and was called by caller ("" at the stack's end) is
-// the log call (see isSite).
-func isSiteCall(callee, caller string) bool {
-	return isSite(callee) && !isLoggerFrame(caller)
 }
 
 // isProgramFrame reports whether a frame of function is the program's:
