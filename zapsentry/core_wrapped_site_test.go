@@ -1,7 +1,9 @@
 package zapsentry_test
 
 import (
+	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"go.uber.org/zap"
@@ -41,5 +43,33 @@ func TestCoreBehindAProgramsCore(t *testing.T) {
 		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestCoreBehindAProgramsCore" {
 			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
 		}
+	}
+}
+
+// TestCoreBehindAProgramsCoreAndATee: without AddCaller, a core of the
+// program's around a tee of a JSON core and zapsentry's (the console and
+// Sentry): the program's core calls a logger's function (the tee's
+// Write), but a logger called it: a callback, not the log call. Two
+// errors logged at two places are two events, each with its stack
+// starting at its log call.
+func TestCoreBehindAProgramsCoreAndATee(t *testing.T) {
+	rec := logcrumbstest.New(t)
+	var out bytes.Buffer
+	json := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.AddSync(&out), zapcore.DebugLevel)
+	sentryCore := zapsentry.NewCore(zapsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}})
+	log := zap.New(redacting{zapcore.NewTee(json, sentryCore)})
+	log.Error("save failed", zap.Error(errors.New("disk full")))
+	log.Error("fetch failed", zap.Error(errors.New("connection refused")))
+	if n := len(rec.Events()); n != 2 {
+		t.Errorf("two errors logged at two places: %d events", n)
+	}
+	for _, ev := range rec.Events() {
+		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
+		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestCoreBehindAProgramsCoreAndATee" {
+			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
+		}
+	}
+	if n := strings.Count(out.String(), "\n"); n != 2 {
+		t.Errorf("the JSON core wrote %d lines, want 2", n)
 	}
 }

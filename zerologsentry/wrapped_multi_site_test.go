@@ -15,12 +15,11 @@ import (
 // TestWriterBehindAProgramsWriterAndAMultiLevelWriter: a writer of the
 // program's in front of a zerolog.MultiLevelWriter holding the Writer (the
 // console and Sentry, swapped together at a reload): the program's writer
-// calls a logger's function (the MultiLevelWriter's WriteLevel), and is
-// taken for the log call (isSite), the call site of every record, as it
-// was before callbacks were told apart: two errors logged at two places
-// are one event.
+// calls a logger's function (the MultiLevelWriter's WriteLevel), but a
+// logger called it: it is a callback, not the log call, whatever it
+// calls. Two errors logged at two places are two events, each with its
+// stack starting at its log call.
 func TestWriterBehindAProgramsWriterAndAMultiLevelWriter(t *testing.T) {
-	t.Skip("judgment call: a callback of the program's that passes the record to a logger's writer (zerolog.MultiLevelWriter, zapcore.NewTee) calls a logger, and is the site by isSite's rule, as before the merge of s39-zl; telling it apart needs the frame that called it (a logger's: a callback), which classifyFrame's per-address entries cannot hold")
 	rec := logcrumbstest.New(t)
 	sw := zerologsentry.NewWriter(nil, zerologsentry.Options{Options: logcrumbs.Options{Hub: rec.Hub()}})
 	lw := zerolog.MultiLevelWriter(io.Discard, sw)
@@ -31,5 +30,15 @@ func TestWriterBehindAProgramsWriterAndAMultiLevelWriter(t *testing.T) {
 	log.Error().Err(errors.New("connection refused")).Msg("fetch failed")
 	if n := len(rec.Events()); n != 2 {
 		t.Errorf("two errors logged at two places: %d events %v", n, messagesOf(rec))
+	}
+	for _, ev := range rec.Events() {
+		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
+		if st == nil || len(st.Frames) == 0 {
+			t.Errorf("event %q: no stack", ev.Message)
+			continue
+		}
+		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestWriterBehindAProgramsWriterAndAMultiLevelWriter" {
+			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
+		}
 	}
 }

@@ -325,7 +325,9 @@ func currentStack(pc uintptr) *sentry.Stacktrace {
 	return &sentry.Stacktrace{Frames: slices.Clone(frames)}
 }
 
-// stackFrames is what NewStacktrace and trimLoggingFrames make of pcs.
+// stackFrames is what NewStacktrace and trimLoggingFrames make of pcs,
+// the log call (see isSite) found among all of pcs' frames: the runtime's,
+// which the stack leaves out, too.
 func stackFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 	var frames []runtime.Frame
 	it := runtime.CallersFrames(pcs)
@@ -344,13 +346,19 @@ func stackFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 		}
 	}
 	var out []sentry.Frame // createFrames
+	var links []siteLinks  // of out's frames, by the whole stack (see trimLoggingFramesBy)
 	if len(frames) > 0 {
 		out = make([]sentry.Frame, 0, len(frames))
+		links = make([]siteLinks, 0, len(frames))
 	}
-	for _, f := range frames {
+	for k, f := range frames {
 		sf := sentry.NewFrame(f)
 		if !skipFrame(sf.Module) {
 			out = append(out, sf)
+			links = append(links, siteLinks{
+				calleeSite:   k+1 < len(frames) && isSite(frames[k+1].Function),
+				loggerCaller: k > 0 && isLoggerFrame(frames[k-1].Function),
+			})
 		}
 	}
 	for i := len(out) - 1; i > 0; i-- { // cleanupFunctionNamePrefix
@@ -359,7 +367,7 @@ func stackFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 		}
 	}
 	st := &sentry.Stacktrace{Frames: out}
-	trimLoggingFrames(st, pc)
+	trimLoggingFramesBy(st, pc, links)
 	return st.Frames
 }
 

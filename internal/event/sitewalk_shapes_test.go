@@ -5,7 +5,10 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,7 +47,7 @@ func asProgram(t *testing.T) {
 // mayStop: a method value's wrapper (-fm), which runtime.Callers leaves
 // out, in front of a frame whose kind it decides (see elided), a
 // deferred call run by runtime.deferreturn, and a callback inlined into a
-// log call (see siteLater), are left to runtime.Callers.
+// log call (see frameSite.kinds), are left to runtime.Callers.
 var mayStop = map[string]bool{"program -fm": true, "logger writer -fm": true, "deferred": true, "deferred cb": true, "range over Attrs": true}
 
 func agreeIn(t *testing.T, p *siteProbe, names []string, calls []func()) {
@@ -288,6 +291,92 @@ func TestShapePanicWrap(t *testing.T) {
 		}()
 		if p.ok && p.walked != p.want {
 			t.Errorf("round %d: walkSite found %q, runtime.Callers %q", round, p.walked, p.want)
+		}
+	}
+}
+
+// relay is a writer of the program's that logs what it is given to another
+// logger: called by a logger (a *log.Logger's output) it is a callback,
+// whatever it calls; called by the program, the log call (see isSite).
+type relay struct{ l *log.Logger }
+
+//go:noinline
+func (r *relay) Write(b []byte) (int, error) {
+	r.l.Print(noteLine(&relayLine))
+	return len(b), nil
+}
+
+// relayLine is the line of relay.Write's log call.
+var relayLine int
+
+// noteLine sets *line to its caller's line.
+func noteLine(line *int) string {
+	_, _, *line, _ = runtime.Caller(1)
+	return "x"
+}
+
+// relayHandler is a slog.Handler of the program's that logs each record to
+// another logger: a logger calls it, so it is a callback, and the site is
+// slog's caller's.
+type relayHandler struct{ l *log.Logger }
+
+func (h relayHandler) Enabled(context.Context, slog.Level) bool { return true }
+
+//go:noinline
+func (h relayHandler) Handle(ctx context.Context, r slog.Record) error {
+	h.l.Print(r.Message)
+	return nil
+}
+func (h relayHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h relayHandler) WithGroup(string) slog.Handler      { return h }
+
+// TestShapeCalledByALogger: one return address (relay.Write's call of a
+// logger) is the log call on one stack (the program calls relay.Write) and
+// a callback on another (a *log.Logger writes to it, and the site is that
+// logger's caller), first seen either way; a program's slog handler logging
+// to another logger is a callback too.
+func TestShapeCalledByALogger(t *testing.T) {
+	for _, first := range []int{0, 1} {
+		p := &siteProbe{}
+		r := &relay{log.New(p, "", 0)}
+		front := log.New(r, "", 0)
+		viaSlog := slog.New(relayHandler{log.New(p, "", 0)})
+		calls := []func(){func() { front.Print("x") }, func() { r.Write(nil) }, func() { viaSlog.Error("x") }}
+		names := []string{"logger calls relay", "program calls relay", "slog calls relayHandler"}
+		if first == 1 {
+			calls[0], calls[1] = calls[1], calls[0]
+			names[0], names[1] = names[1], names[0]
+		}
+		agreeIn(t, p, names, calls)
+	}
+}
+
+// TestSiteCalledByALogger: what runtime.Callers and the walk agree on in
+// TestShapeCalledByALogger is the log call: the frame that called the
+// first logger, not the program's writer or handler a logger called.
+func TestSiteCalledByALogger(t *testing.T) {
+	asProgram(t)
+	p := &siteProbe{}
+	r := &relay{log.New(p, "", 0)}
+	front := log.New(r, "", 0)
+	viaSlog := slog.New(relayHandler{log.New(p, "", 0)})
+	for round := range 3 {
+		for _, c := range []struct {
+			name string
+			log  func() int
+		}{
+			{"logger calls relay", func() int { _, _, line, _ := runtime.Caller(0); front.Print("x"); return line }},
+			{"program calls relay", func() int { r.Write(nil); return relayLine }},
+			{"slog calls relayHandler", func() int { _, _, line, _ := runtime.Caller(0); viaSlog.Error("x"); return line }},
+		} {
+			*p = siteProbe{}
+			line := c.log()
+			if !strings.HasSuffix(p.want, "sitewalk_shapes_test.go:"+strconv.Itoa(line)) {
+				t.Errorf("round %d, %s: runtime.Callers' site %q, want this file's line %d", round, c.name, p.want, line)
+			}
+			if p.ok && p.walked != p.want {
+				t.Errorf("round %d, %s: walked %q, want %q", round, c.name, p.walked, p.want)
+			}
 		}
 	}
 }

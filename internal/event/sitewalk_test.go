@@ -484,6 +484,9 @@ func TestWalkSiteWalksStacksSharingSlots(t *testing.T) {
 	if !canWalkFrames {
 		t.Skip("the stack is not walked on this architecture")
 	}
+	// The table as a process starts: the sets other tests' frames filled
+	// (a full set's frames are left to runtime.Callers, by design) would
+	// make this test's outcome depend on the binary's layout.
 	clearFrameSites()
 	failed := 0
 	for i := range thrashOuter {

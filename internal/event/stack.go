@@ -76,21 +76,37 @@ func isLoggerFrame(function string) bool {
 }
 
 // isSite reports whether a frame of function, neither the loggers',
-// logcrumbs' nor the runtime's, that called a frame of callee (the frame
-// before it on the stack), is a log call: it called a logger. Otherwise
-// (it called logcrumbs, or a function of the program's that did) it is a
-// callback of the logger's, which every record the logger writes to it
-// passes through, and the log call is further out; it is the call site
-// only when no frame further out called a logger (a program that calls an
-// integration itself: Writer.Write, a diode's goroutine). Keyed by
-// callbacks, the records of every log call would be one for
-// deduplication, and their events' stacks would start in the callback.
+// logcrumbs' nor the runtime's (isProgramFrame), that called a frame of
+// callee (the frame before it on the stack), may be a log call: it called
+// a logger. Otherwise (it called logcrumbs, or a function of the
+// program's that did) it is a callback of the logger's, which every
+// record the logger writes to it passes through, and the log call is
+// further out; it is the call site only when no frame further out called
+// a logger (a program that calls an integration itself: Writer.Write, a
+// diode's goroutine). Keyed by callbacks, the records of every log call
+// would be one for deduplication, and their events' stacks would start in
+// the callback.
+//
+// A frame that called a logger is the log call unless a logger called it
+// (isLoggerFrame of its caller, the frame after it on the stack): a frame
+// called by a logger is a callback, whatever it calls (a writer of the
+// program's in front of a zerolog.MultiLevelWriter, a core of the
+// program's around a zapcore.NewTee, a zerolog hook or a slog handler of
+// the program's that logs to another logger): the site is where the
+// program logged, further out (siteIn, callerFrames, trimLoggingFramesBy
+// and the walk's classifyFrame look one frame ahead for it).
 //
 // A frame that called the runtime is the site, as it was before callbacks
 // were told apart: a panic's (runtime.gopanic, sigpanic), or a deferred
 // call's.
 func isSite(callee string) bool {
 	return isLoggerFrame(callee) || strings.HasPrefix(callee, "runtime.")
+}
+
+// isProgramFrame reports whether a frame of function is the program's:
+// neither the loggers', logcrumbs', nor the runtime's.
+func isProgramFrame(function string) bool {
+	return function != "" && !isLoggingFrame(function) && !strings.HasPrefix(function, "runtime.")
 }
 
 func isLoggingFrame(function string) bool {
@@ -166,11 +182,12 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 	frames := runtime.CallersFrames(pcs)
 	var out []sentry.Frame
 	top := true
-	// callback is the index in out of the first frame of the program's
-	// that a logger did not call, -1 for none (see isSite): without pc,
-	// the stack starts at the first frame that called a logger after it,
-	// if any.
-	callback := -1
+	// searching: without pc, the log call (see isSite) is not found yet;
+	// the stack starts at the first frame outside the loggers unless one
+	// after it is. cand is the index in out of a frame that called a
+	// logger, the log call unless a logger called it (the next frame),
+	// -1 for none.
+	searching, cand := false, -1
 	var callee string
 	for {
 		f, more := frames.Next()
@@ -186,11 +203,22 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 				}
 				continue
 			}
-			if pc == 0 && !isSite(callee) {
-				callback = 0
+			if pc == 0 {
+				searching = true
+				if isSite(callee) {
+					cand = 0
+				}
 			}
-		} else if callback >= 0 && f.Function != "" && !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") && isSite(callee) {
-			out, callback = out[:0], -1 // the log call: the stack starts here
+		} else if searching {
+			if cand >= 0 {
+				if !isLoggerFrame(f.Function) { // the log call: the stack starts there
+					out, searching = out[cand:], false
+				}
+				cand = -1
+			}
+			if searching && isProgramFrame(f.Function) && isSite(callee) {
+				cand = len(out)
+			}
 		}
 		top = false
 		callee = f.Function
@@ -198,6 +226,9 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 		if !more {
 			break
 		}
+	}
+	if searching && cand >= 0 { // the stack ended after it
+		out = out[cand:]
 	}
 	if len(out) == 0 {
 		if pc != 0 { // handled on another goroutine
@@ -214,7 +245,19 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 // starts where the caller logged, and with a non-zero pc (see
 // callerStacktrace) the frames above pc's. A stack extracted from an error
 // has no such frames on top and is left as it is.
-func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
+func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) { trimLoggingFramesBy(st, pc, nil) }
+
+// siteLinks is what the whole stack says of one frame of a stack that
+// leaves some out (sentry-go's leaves out the runtime's): whether the
+// function it called is a logger's or the runtime's (isSite), and whether
+// a logger's called it.
+type siteLinks struct{ calleeSite, loggerCaller bool }
+
+// trimLoggingFramesBy is trimLoggingFrames, with links, when not nil, for
+// each frame of st (see siteLinks), else what st's own frames say: a frame
+// that called runtime.Goexit, under which a deferred callback logged, is
+// the log call only by the frames st left out.
+func trimLoggingFramesBy(st *sentry.Stacktrace, pc uintptr, links []siteLinks) {
 	if st == nil {
 		return
 	}
@@ -225,11 +268,22 @@ func trimLoggingFrames(st *sentry.Stacktrace, pc uintptr) {
 	for n > 0 && isLoggingFrameOf(st.Frames[n-1].Module, st.Frames[n-1].Function) {
 		n--
 	}
-	if pc == 0 && n > 0 && !isLoggerFrameOf(st.Frames[n].Module, st.Frames[n].Function) {
-		// The top frame left is a callback (see isSite): the stack starts
-		// at the log call after it, if any.
-		for j := n - 2; j >= 0; j-- {
-			if !isLoggingFrameOf(st.Frames[j].Module, st.Frames[j].Function) && isLoggerFrameOf(st.Frames[j+1].Module, st.Frames[j+1].Function) {
+	if pc == 0 && n > 0 {
+		// The stack starts at the log call (see isSite): the first frame
+		// outside the loggers that called a logger (or the runtime) and
+		// that no logger called, else at the top frame left, a callback.
+		for j := n - 1; j >= 0; j-- {
+			if isLoggingFrameOf(st.Frames[j].Module, st.Frames[j].Function) {
+				continue
+			}
+			var site bool
+			if links != nil {
+				site = links[j].calleeSite && !links[j].loggerCaller
+			} else {
+				site = isLoggerFrameOf(st.Frames[j+1].Module, st.Frames[j+1].Function) &&
+					(j == 0 || !isLoggerFrameOf(st.Frames[j-1].Module, st.Frames[j-1].Function))
+			}
+			if site {
 				n = j + 1
 				break
 			}
@@ -353,7 +407,7 @@ func siteByCallers(skip int, win *atomic.Int32) string {
 	// key; a site deeper than that is always looked for so).
 	var deep [128]uintptr
 	site, at = siteIn(deep[:runtime.Callers(skip, deep[:])])
-	widenSiteWindow(win, min(max(at+1, w+1), len(key)))
+	widenSiteWindow(win, min(max(at+2, w+1), len(key))) // the site's frame and its caller's
 	return site
 }
 
@@ -388,19 +442,27 @@ func widenSiteWindow(win *atomic.Int32, w int) {
 	}
 }
 
-// siteIn returns the call site among pcs, and its index in frames, or -1
-// when it did not find one that called a logger (see isSite): with the
-// first callback, if any, which is the call site when pcs are the whole
-// stack (else the caller reads further).
+// siteIn returns the call site among pcs, and its index in frames (its
+// caller's frame, which decides it, is among pcs too), or -1 when it did
+// not find one that called a logger and that no logger called (see
+// isSite): with the first callback, if any, which is the call site when
+// pcs are the whole stack (else the caller reads further), or the last
+// frame of pcs when it called a logger and its caller is not among them.
 func siteIn(pcs []uintptr) (string, int) {
 	frames := runtime.CallersFrames(pcs)
-	var callee, callback string
+	var callee, callback, cand string
 	for i := 0; ; i++ {
 		f, more := frames.Next()
-		if f.Function != "" && !isLoggingFrame(f.Function) && !strings.HasPrefix(f.Function, "runtime.") {
+		if cand != "" {
+			if !isLoggerFrame(f.Function) {
+				return cand, i - 1
+			}
+			cand = "" // a logger called it: a callback
+		}
+		if isProgramFrame(f.Function) {
 			site := f.File + ":" + strconv.Itoa(f.Line)
 			if isSite(callee) {
-				return site, i
+				cand = site
 			}
 			if callback == "" {
 				callback = site
@@ -408,6 +470,9 @@ func siteIn(pcs []uintptr) (string, int) {
 		}
 		callee = f.Function
 		if !more {
+			if cand != "" {
+				return cand, -1
+			}
 			return callback, -1
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // left down (see walkhints_amd64.s), in Go, over frames whose pointers are
 // indexes into mem (frame i is mem[2i], the next frame's index plus one or
 // 0, and mem[2i+1], its return address).
-func walkHintsRef(mem []uintptr, fp uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int, before *frameSite) {
+func walkHintsRef(mem []uintptr, fp uintptr, f *frameSite, limit int) (last *frameSite, ret, next uintptr, n int, before, after *frameSite) {
 	before = f
 	for n < limit && fp != 0 {
 		h := f.next.Load()
@@ -23,10 +23,13 @@ func walkHintsRef(mem []uintptr, fp uintptr, f *frameSite, limit int) (last *fra
 		before, f, ret, fp = f, h, h.ret, mem[2*(fp-1)]
 		n++
 		if h.kind != passFrame {
+			if a := h.next.Load(); fp != 0 && a != nil && mem[2*(fp-1)+1] == a.ret {
+				after = a
+			}
 			break
 		}
 	}
-	return f, ret, fp, n, before
+	return f, ret, fp, n, before, after
 }
 
 // TestWalkHintsAgreesWithRef runs walkHints over random frame chains laid
@@ -66,7 +69,7 @@ func TestWalkHintsAgreesWithRef(t *testing.T) {
 			prev = e
 		}
 		limit := r.IntN(frames+3) - 1
-		wl, wr, wn, wc, wb := walkHintsRef(mem, 1, root, limit)
+		wl, wr, wn, wc, wb, wa := walkHintsRef(mem, 1, root, limit)
 		// The same frames in memory: each saved frame pointer an address.
 		real := make([]uintptr, len(mem))
 		copy(real, mem)
@@ -76,17 +79,17 @@ func TestWalkHintsAgreesWithRef(t *testing.T) {
 			}
 		}
 		fp0 := callerFP()
-		gl, gr, gn, gc, gb := walkHints(addr(0), fp0, root, limit)
+		gl, gr, gn, gc, gb, ga := walkHints(addr(0), fp0, root, limit)
 		wantNext := uintptr(0)
 		if wn != 0 {
 			wantNext = addr(int(wn - 1))
 		}
-		if gl != wl || gr != wr || gn != wantNext || gc != wc || gb != wb {
-			t.Fatalf("step %d, %d frames, limit %d: walkHints = %p %#x %#x %d %p, want %p %#x %#x %d %p",
-				step, frames, limit, gl, gr, gn, gc, gb, wl, wr, wantNext, wc, wb)
+		if gl != wl || gr != wr || gn != wantNext || gc != wc || gb != wb || ga != wa {
+			t.Fatalf("step %d, %d frames, limit %d: walkHints = %p %#x %#x %d %p %p, want %p %#x %#x %d %p %p",
+				step, frames, limit, gl, gr, gn, gc, gb, ga, wl, wr, wantNext, wc, wb, wa)
 		}
-		if gl, gr, gn, gc, gb := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 || gb != root {
-			t.Fatalf("step %d, the stack moved: walkHints = %p %#x %#x %d %p, want %p 0 %#x -1 %p", step, gl, gr, gn, gc, gb, root, addr(0), root)
+		if gl, gr, gn, gc, gb, ga := walkHints(addr(0), fp0+8, root, limit); gl != root || gr != 0 || gn != addr(0) || gc != -1 || gb != root || ga != nil {
+			t.Fatalf("step %d, the stack moved: walkHints = %p %#x %#x %d %p %p, want %p 0 %#x -1 %p nil", step, gl, gr, gn, gc, gb, ga, root, addr(0), root)
 		}
 		copy(mem, real)
 	}
@@ -119,13 +122,16 @@ func TestWalkHintsNoFrameNoRet(t *testing.T) {
 		if c.hint != nil {
 			f.next.Store(c.hint)
 		}
-		last, ret, next, n, before := walkHints(fp, callerFP(), f, c.limit)
+		last, ret, next, n, before, after := walkHints(fp, callerFP(), f, c.limit)
 		wantLast, wantRet, wantNext := f, uintptr(0), fp
 		if c.n == 1 {
 			wantLast, wantRet, wantNext = hinted, 0x1234, 0
 		}
 		if before != f {
 			t.Errorf("%s: walkHints' before = %p, want %p", c.what, before, f)
+		}
+		if after != nil {
+			t.Errorf("%s: walkHints' after = %p, want nil (a passFrame followed or none)", c.what, after)
 		}
 		if last != wantLast || ret != wantRet || next != wantNext || n != c.n {
 			t.Errorf("%s: walkHints = %p %#x %#x %d, want %p %#x %#x %d", c.what, last, ret, next, n, wantLast, wantRet, wantNext, c.n)
