@@ -35,9 +35,9 @@ func RunClientSetup(t *testing.T, d Driver) {
 // ClientOptionsOnLoggedEvents: the client's BeforeBreadcrumb sees the
 // trail's breadcrumbs (dropping one, changing another) as it sees those
 // added through the hub, once for each event built with them; IgnoreErrors drops a logged error's event (counted
-// in Stats as failed, LastEventID unchanged); BeforeSend gets the error in
-// its hint and changes what is sent; Release, Environment, Dist and
-// ServerName are the client's.
+// in Stats as failed, LastEventID unchanged); BeforeSend gets the error
+// and the record's context in its hint and changes what is sent;
+// Release, Environment, Dist and ServerName are the client's.
 func testClientOptionsOnLoggedEvents(t *testing.T, d Driver) {
 	var seen []string // BeforeBreadcrumb's calls, in order
 	logger, rec := newLogger(t, d, nil, func(o *sentry.ClientOptions) {
@@ -55,11 +55,14 @@ func testClientOptionsOnLoggedEvents(t *testing.T, d Driver) {
 				ev.Tags = map[string]string{}
 			}
 			ev.Tags["original"] = fmt.Sprint(hint.OriginalException)
+			if hint.Context != nil {
+				ev.Tags["hint_context"] = fmt.Sprint(hint.Context.Value(hintKey{}))
+			}
 			return ev
 		}
 		o.Release, o.Environment, o.Dist, o.ServerName = "shop@1.2.3", "staging", "arm64", "web-7"
 	})
-	ctx := rec.Context(context.Background())
+	ctx := rec.Context(context.WithValue(context.Background(), hintKey{}, "checkout"))
 	log := logger.Bind(ctx)
 	log.Log(Info, "noisy poll")
 	log.Log(Info, "cart loaded")
@@ -82,6 +85,9 @@ func testClientOptionsOnLoggedEvents(t *testing.T, d Driver) {
 	if got := ev.Tags["original"]; got != err.Error() {
 		t.Errorf("BeforeSend's hint.OriginalException %q, want the logged error %q", got, err.Error())
 	}
+	if got := ev.Tags["hint_context"]; got != "checkout" {
+		t.Errorf("BeforeSend's hint.Context holds %q, want the record's context, with %q", got, "checkout")
+	}
 	want := []string{"[cart loaded]", "[by hand]", "[client went away]"}
 	if got := ev.BreadcrumbMessages(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("breadcrumbs %q, want %q (BeforeBreadcrumb drops noisy ones, changes the rest)", got, want)
@@ -99,6 +105,10 @@ func testClientOptionsOnLoggedEvents(t *testing.T, d Driver) {
 		t.Errorf("LastEventID %q, want the event %q", id, ev.EventID)
 	}
 }
+
+// hintKey is a key of the record's context, which BeforeSend reads from
+// its hint.
+type hintKey struct{}
 
 // ClientMaxBreadcrumbs: the client's MaxBreadcrumbs bounds the event's
 // breadcrumbs, the trail's and the scope's together, keeping the newest in

@@ -74,6 +74,7 @@ func Run(t *testing.T, d Driver) {
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 		{"UserGatedNested", testUserGatedNested},
 		{"UserGatedAnyCase", testUserGatedAnyCase},
+		{"UserStructFillsEventUser", testUserStructFillsEventUser},
 		{"ErrorMethodsThatLog", testErrorMethodsThatLog},
 		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
 		{"OwnKeysNotOverwritten", testOwnKeysNotOverwritten},

@@ -12,10 +12,12 @@ import (
 
 // sentryGoParams are query parameter names, of secrets and not, that the
 // URLs of a record carry in URLParamsFilteredAsSentryGo: Google's API key
-// (?key=), a session id, CSRF, SSO and SAML tokens, and innocent ones.
+// (?key=), a session id, CSRF, SSO and SAML tokens, and innocent ones,
+// among them "status_id" and "process_id", which hold a term ("sid") only
+// across a separator, where sentry-go does not look.
 var sentryGoParams = []string{
 	"key", "sid", "csrf", "_xsrf", "sso_ticket", "SAMLResponse", "identity", "credentials",
-	"page", "q", "sort", "state",
+	"page", "q", "sort", "state", "status_id", "process_id",
 }
 
 // URLParamsFilteredAsSentryGo: a URL logged as an attribute loses the

@@ -176,3 +176,35 @@ func testUserGatedAnyCase(t *testing.T, d Driver) {
 		})
 	}
 }
+
+// UserStructFillsEventUser: the UserKey group of a logged Go struct, as
+// encoding/json writes it ("ID", "Email", "Username", "IPAddress"), fills
+// the event's user as the lowercase keys do: the gate keeps its "ID" as
+// the id, and so does the event's user (Sentry counts the users an issue
+// affects by it); with the client's user info, the email, username and
+// address too. A "User" group is gated, and fills nothing.
+func testUserStructFillsEventUser(t *testing.T, d Driver) {
+	for _, allowed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("userInfo=%v", allowed), func(t *testing.T) {
+			var configure []func(*sentry.ClientOptions)
+			if allowed {
+				configure = append(configure, func(o *sentry.ClientOptions) {
+					o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
+				})
+			}
+			logger, rec := newLogger(t, d, nil, configure...)
+			log := logger.Bind(rec.Context(context.Background()))
+			log.Log(Error, "failed",
+				Field{"user", Group{{"ID", "u-1"}, {"Email", "ann@example.com"}, {"Username", "ann"}, {"IPAddress", "10.1.2.3"}}},
+				Field{"err", errors.New("boom " + t.Name())})
+			u := one(t, rec).User
+			want := sentry.User{ID: "u-1"}
+			if allowed {
+				want = sentry.User{ID: "u-1", Email: "ann@example.com", Username: "ann", IPAddress: "10.1.2.3"}
+			}
+			if fmt.Sprint(u) != fmt.Sprint(want) {
+				t.Errorf("event's user %+v, want %+v (user info %v)", u, want, allowed)
+			}
+		})
+	}
+}

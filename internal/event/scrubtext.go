@@ -160,22 +160,27 @@ func (s *secretKeys) secretParam(key string) bool {
 		if s.match(key) {
 			return true
 		}
-		n := normalizeKey(key)
+		l := strings.ToLower(key)
 		for _, k := range sentryQueryTerms {
-			if strings.Contains(n, k) {
+			if strings.Contains(l, k) {
 				return true
 			}
 		}
 		return false
 	}
-	n := buf[:0]
+	// l is key lowercased, as sentry-go matches its terms (separators
+	// kept: "status_id" holds no "sid"); n is key normalized, as
+	// SecretKeys are matched.
+	var lbuf [64]byte
+	n, l := buf[:0], lbuf[:0]
 	for i := 0; i < len(key); i++ {
 		c := key[i]
-		switch {
-		case c == '_' || c == '-' || c == '.' || c == ' ':
-			continue
-		case 'A' <= c && c <= 'Z':
+		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
+		}
+		l = append(l, c)
+		if c == '_' || c == '-' || c == '.' || c == ' ' {
+			continue
 		}
 		n = append(n, c)
 	}
@@ -185,7 +190,7 @@ func (s *secretKeys) secretParam(key string) bool {
 		}
 	}
 	for _, k := range sentryQueryTerms {
-		if containsString(n, k) {
+		if containsString(l, k) {
 			return true
 		}
 	}
@@ -196,9 +201,10 @@ func (s *secretKeys) secretParam(key string) bool {
 // (develop.sentry.dev, data collection), which sentry-go matches in the
 // names of a request's query parameters, whatever its options
 // (DataCollection.FilterQueryString; the extended terms it adds without
-// SendDefaultPII, "-ip", "via", name headers), normalized as normalizeKey
-// does: a query parameter matching one is filtered whatever SecretKeys
-// say, as sentry-go filters it from a request. Attribute keys are not
+// SendDefaultPII, "-ip", "via", name headers), lowercased: a query
+// parameter whose name, lowercased as written, holds one is filtered
+// whatever SecretKeys say, as sentry-go filters it from a request; not
+// normalized as SecretKeys are, which would find "sid" in "status_id". Attribute keys are not
 // matched against them: "key" and "sid" would filter "cache_key" and
 // "inside" (TestSentryQueryTermsAsSentryGo checks them against sentry-go).
 var sentryQueryTerms = []string{

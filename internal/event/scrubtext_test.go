@@ -1,7 +1,9 @@
 package event
 
 import (
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/getsentry/sentry-go"
@@ -54,6 +56,20 @@ func TestSentryQueryTermsAsSentryGo(t *testing.T) {
 		}
 		if got := none.secretParam(term); got != secret {
 			t.Errorf("secretParam(%q) = %v, want %v", term, got, secret)
+		}
+	}
+	// sentry-go matches the terms in the name lowercased, as written: not
+	// across a separator ("status_id" is no "sid"), and inside a word
+	// ("sidebar", "monkey") as it does.
+	for _, name := range []string{
+		"status_id", "process_id", "address_id", "class-id", "pass_wd", "x.sso", "mon_key",
+		"sidebar", "monkey", "keyword", "session_id", "Auth", "X-CSRF-Token",
+		"status_id" + strings.Repeat("x", 70), "sidebar" + strings.Repeat("x", 70),
+	} {
+		got := (sentry.DataCollection{}).FilterQueryString(url.Values{name: {"v"}}.Encode())
+		secret := strings.HasSuffix(got, "=[Filtered]")
+		if p := none.secretParam(url.QueryEscape(name)); p != secret {
+			t.Errorf("secretParam(%q) = %v; sentry-go filters it to %q", name, p, got)
 		}
 	}
 }

@@ -184,11 +184,14 @@ const (
 	gateRemove                    // do not send the entry
 )
 
+// user is the event's user of its UserKey group m. Its fields are matched
+// whatever their case, as the gate matches the id ("ID", "Email",
+// "IPAddress": a Go struct logged as JSON).
 func user(m map[string]any) sentry.User {
 	var u sentry.User
 	for k, v := range m {
 		s := fmt.Sprint(v)
-		switch k {
+		switch strings.ToLower(k) {
 		case "id":
 			u.ID = s
 		case "email":
@@ -197,7 +200,7 @@ func user(m map[string]any) sentry.User {
 			u.Username = s
 		case "name":
 			u.Name = s
-		case "ip_address", "ip":
+		case "ip_address", "ip", "ipaddress":
 			u.IPAddress = s
 		default:
 			if u.Data == nil {
