@@ -18,7 +18,11 @@ import (
 //
 // Only what the key is made of identifies a record: the logger, the log
 // call's program counter (the call site is a function of it) and the types
-// of the errors; and the entry must hold the event the record repeats
+// of the errors (the outermost: the key names the errors they wrap too, but
+// a repeat repeats an error the entry's event sent, whose chain that event's
+// key named; a record that wraps such an error again at the same call, in
+// the same outer type, is counted on that event's entry through the memo,
+// where its own key, one link longer, finds none); and the entry must hold the event the record repeats
 // (seen.hasEvent), which names the client that sent it, the key's last
 // part. The key is then that of the client that sent the event, so the
 // entry found is the one that key finds, as long as it is still in the
