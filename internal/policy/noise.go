@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -96,10 +95,24 @@ type summary struct {
 // are copied: an event's are pieces of one copy of its record's whole text
 // (see buffer.Record.Fields), which a summary must not keep for them.
 func summaryOf(event *sentry.Event) *summary {
+	message, logger := cloneTwo(event.Message, event.Logger)
 	return &summary{
-		level: event.Level, message: strings.Clone(event.Message), logger: strings.Clone(event.Logger), fingerprint: event.Fingerprint,
+		level: event.Level, message: message, logger: logger, fingerprint: event.Fingerprint,
 		exception: event.Exception, threads: event.Threads, tags: event.Tags,
 	}
+}
+
+// cloneTwo returns copies of a and b, made as one allocation (strings.Clone
+// of each made two, one per event sent).
+func cloneTwo(a, b string) (string, string) {
+	if len(a)+len(b) == 0 {
+		return "", ""
+	}
+	buf := make([]byte, len(a)+len(b))
+	copy(buf, a)
+	copy(buf[len(a):], b)
+	s := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is never written again
+	return s[:len(a)], s[len(a):]
 }
 
 // bytes estimates the memory s keeps: its texts, and each stack frame's
