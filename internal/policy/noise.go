@@ -265,6 +265,12 @@ type Verdict struct {
 	EarlierDropped bool
 	Repeats        int // suppressed repeats to report on the event sent
 	Since          time.Time
+	// Kept is set when the event sent was recorded as its fingerprint's
+	// (deduplication on, and room in the table): only then does Sent keep
+	// anything of it. Otherwise Sent has nothing to do, and need not be
+	// called: the summary it would build for the event (two allocations)
+	// would be thrown away.
+	Kept bool
 }
 
 // Admit decides whether an event of fingerprint key (see
@@ -341,7 +347,8 @@ func (p *Process) Repeat(key []byte, earlier string) {
 // Sent records that the event id of fingerprint key, admitted by Admit,
 // was handed to client: taken is whether CaptureEvent returned an ID. A
 // taken event keeps the summary Flush sends for its pending repeats (see
-// sent), read from event as sent.
+// sent), read from event as sent. It does nothing for an event whose
+// Verdict was not Kept.
 func (p *Process) Sent(key, id string, client *sentry.Client, event *sentry.Event, taken bool) {
 	var sum *summary
 	if taken {
@@ -410,6 +417,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 	}
 	n.dropSummary(s)
 	s.sent, s.id, s.ref, s.before, s.client, s.dropped = now, ev.ID, ev.Ref, before, weak.Pointer[sentry.Client]{}, false
+	v.Kept = true
 	return v, evicted
 }
 
