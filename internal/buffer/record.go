@@ -82,7 +82,8 @@ const (
 type span struct{ off, len uint32 }
 
 // Attr is one stored attribute. Its key and text live in the owning record's
-// data, so an Attr is only meaningful together with its record.
+// data, so an Attr is only meaningful together with its record. It holds no
+// pointer (see Record.growNew).
 type Attr struct {
 	Kind Kind
 	key  span
@@ -654,10 +655,31 @@ const firstEventBytes, firstEventAttrs = 256, 8
 // into the pool (NewContext without a unit's end), the next event's record
 // is new, and growing it as it is written took 7 allocations more
 // (ZapEvent/json+logcrumbs-empty: 61 allocations, 54 with StartEvent).
+// Both are made as one allocation (see growNew).
 func (r *Record) StartEvent() {
 	if cap(r.data) == 0 {
-		r.Grow(firstEventBytes, firstEventAttrs)
+		r.growNew(firstEventBytes, firstEventAttrs)
 	}
+}
+
+// growNew is Grow for a record with no storage yet: its attributes and its
+// text in one allocation, not one each (ZapEvent/json+logcrumbs-empty, 50
+// -> 49 allocs/op). The text's bytes follow the attributes in one array of
+// Attr, which holds no pointer (TestAttrHoldsNoPointer), so that the
+// garbage collector scans neither; each slice's capacity ends where its
+// part does, and either outgrows it into an array of its own as Grow's
+// would.
+func (r *Record) growNew(n, attrs int) {
+	n = max(0, min(n, r.room()))
+	attrs = max(0, min(attrs, r.limits.MaxAttrs-len(r.attrs)))
+	if n == 0 || attrs == 0 || cap(r.attrs) != 0 || cap(r.data) != 0 {
+		r.Grow(n, attrs)
+		return
+	}
+	const size = int(unsafe.Sizeof(Attr{}))
+	block := make([]Attr, attrs+(n+size-1)/size)
+	r.attrs = block[:0:attrs]
+	r.data = unsafe.Slice((*byte)(unsafe.Pointer(&block[attrs])), (len(block)-attrs)*size)[:0]
 }
 
 // Grow makes room in r for n more bytes of text and attrs more attributes,

@@ -409,7 +409,7 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	// earlier event may be in its client's hands still, and dropped).
 	var named *eventref.Ref
 	// key is the event's fingerprint key once noise control admitted it
-	// (admitted), as newID.
+	// and kept it as its fingerprint's event (admitted), as newID.
 	var key string
 	admitted := false
 	defer func() {
@@ -517,7 +517,10 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 			return earlier, nil
 		}
 	}
-	admitted = v.Send
+	// Sent does nothing for an event noise control did not keep
+	// (deduplication off, or no room in its table): not called, it builds
+	// no summary (two allocations) to throw away.
+	admitted = v.Send && v.Kept
 	if v.Send {
 		named = newRef
 	}
@@ -580,7 +583,9 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 		// sees it dropped.
 		newRef.Drop()
 	}
-	e.proc.Sent(key, newID, client, ev, sentID != nil)
+	if admitted {
+		e.proc.Sent(key, newID, client, ev, sentID != nil)
+	}
 	if sentID == nil {
 		// A record capture-once folds into it later must not name it, nor
 		// make it LastEventID (the entries' mark says so already; NotSent

@@ -42,11 +42,9 @@ func exceptionsOf(err error, maxDepth int, pc uintptr, guarded bool) []sentry.Ex
 	if n == 0 {
 		return nil
 	}
-	out := make([]sentry.Exception, n)
+	out, mechs, ids, st := chainStorage(n)
 	copy(out, c.exceptions)
 	if n > 1 { // a single exception has no mechanism (see convertErrorToExceptions)
-		mechs := make([]sentry.Mechanism, n)
-		ids := make([]int, n) // a child's ParentID points at its parent's ID, as sentry-go's does
 		for i := range out {
 			ids[i] = i
 			mechs[i] = sentry.Mechanism{
@@ -65,11 +63,54 @@ func exceptionsOf(err error, maxDepth int, pc uintptr, guarded bool) []sentry.Ex
 	}
 	slices.Reverse(out)
 	if out[n-1].Stacktrace == nil {
-		out[n-1].Stacktrace = currentStack(pc)
+		out[n-1].Stacktrace = currentStack(pc, st)
 	} else {
 		trimLoggingFrames(out[n-1].Stacktrace, pc)
 	}
 	return out
+}
+
+// chainStorage returns the storage of a chain of n exceptions: the
+// exceptions, their mechanisms and the IDs their ParentIDs point at (none
+// for a single exception, which has no mechanism), and the outermost
+// exception's stack when the error carries none (nil: currentStack makes
+// it). A chain of up to 4 exceptions, as most are, gets all of them in one
+// allocation, not four (SlogEvent/json+logcrumbs-empty, a %w-wrapped error:
+// 44 -> 41 allocs/op); the event keeps all of them or none.
+func chainStorage(n int) (out []sentry.Exception, mechs []sentry.Mechanism, ids []int, st *sentry.Stacktrace) {
+	switch n {
+	case 1:
+		b := new(struct {
+			exc [1]sentry.Exception
+			st  sentry.Stacktrace
+		})
+		return b.exc[:], nil, nil, &b.st
+	case 2:
+		b := new(struct {
+			exc   [2]sentry.Exception
+			mechs [2]sentry.Mechanism
+			ids   [2]int
+			st    sentry.Stacktrace
+		})
+		return b.exc[:], b.mechs[:], b.ids[:], &b.st
+	case 3:
+		b := new(struct {
+			exc   [3]sentry.Exception
+			mechs [3]sentry.Mechanism
+			ids   [3]int
+			st    sentry.Stacktrace
+		})
+		return b.exc[:], b.mechs[:], b.ids[:], &b.st
+	case 4:
+		b := new(struct {
+			exc   [4]sentry.Exception
+			mechs [4]sentry.Mechanism
+			ids   [4]int
+			st    sentry.Stacktrace
+		})
+		return b.exc[:], b.mechs[:], b.ids[:], &b.st
+	}
+	return make([]sentry.Exception, n), make([]sentry.Mechanism, n), make([]int, n), nil
 }
 
 // chainBuilder is convertErrorDFS's state.
@@ -305,7 +346,7 @@ const stackSkip = 3
 // currentStack returns the current goroutine's stack as sentry-go's
 // NewStacktrace takes it for the outermost exception of an error that
 // carries none, trimmed by trimLoggingFrames(st, pc): the same frames,
-// from the caller's log call down.
+// from the caller's log call down, in st (a new one if nil).
 //
 // The frames are worked out once per stack (its program counters and pc):
 // symbolizing every frame of it, and making a sentry.Frame of each, was a
@@ -315,14 +356,18 @@ const stackSkip = 3
 // maxStackDepth and stackSkip).
 //
 //go:noinline
-func currentStack(pc uintptr) *sentry.Stacktrace {
+func currentStack(pc uintptr, st *sentry.Stacktrace) *sentry.Stacktrace {
 	var pcs [maxStackDepth]uintptr
 	n := runtime.Callers(stackSkip, pcs[:])
 	if n == 0 {
 		return nil
 	}
 	frames := stacks.lookup(pc, pcs[:n], stackFrames)
-	return &sentry.Stacktrace{Frames: slices.Clone(frames)}
+	if st == nil {
+		st = new(sentry.Stacktrace)
+	}
+	st.Frames = slices.Clone(frames)
+	return st
 }
 
 // stackFrames is what NewStacktrace and trimLoggingFrames make of pcs,

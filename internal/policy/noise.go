@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -96,10 +95,24 @@ type summary struct {
 // are copied: an event's are pieces of one copy of its record's whole text
 // (see buffer.Record.Fields), which a summary must not keep for them.
 func summaryOf(event *sentry.Event) *summary {
+	message, logger := cloneTwo(event.Message, event.Logger)
 	return &summary{
-		level: event.Level, message: strings.Clone(event.Message), logger: strings.Clone(event.Logger), fingerprint: event.Fingerprint,
+		level: event.Level, message: message, logger: logger, fingerprint: event.Fingerprint,
 		exception: event.Exception, threads: event.Threads, tags: event.Tags,
 	}
+}
+
+// cloneTwo returns copies of a and b, made as one allocation (strings.Clone
+// of each made two, one per event sent).
+func cloneTwo(a, b string) (string, string) {
+	if len(a)+len(b) == 0 {
+		return "", ""
+	}
+	buf := make([]byte, len(a)+len(b))
+	copy(buf, a)
+	copy(buf[len(a):], b)
+	s := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is never written again
+	return s[:len(a)], s[len(a):]
 }
 
 // bytes estimates the memory s keeps: its texts, and each stack frame's
@@ -252,6 +265,12 @@ type Verdict struct {
 	EarlierDropped bool
 	Repeats        int // suppressed repeats to report on the event sent
 	Since          time.Time
+	// Kept is set when the event sent was recorded as its fingerprint's
+	// (deduplication on, and room in the table): only then does Sent keep
+	// anything of it. Otherwise Sent has nothing to do, and need not be
+	// called: the summary it would build for the event (two allocations)
+	// would be thrown away.
+	Kept bool
 }
 
 // Admit decides whether an event of fingerprint key (see
@@ -328,7 +347,8 @@ func (p *Process) Repeat(key []byte, earlier string) {
 // Sent records that the event id of fingerprint key, admitted by Admit,
 // was handed to client: taken is whether CaptureEvent returned an ID. A
 // taken event keeps the summary Flush sends for its pending repeats (see
-// sent), read from event as sent.
+// sent), read from event as sent. It does nothing for an event whose
+// Verdict was not Kept.
 func (p *Process) Sent(key, id string, client *sentry.Client, event *sentry.Event, taken bool) {
 	var sum *summary
 	if taken {
@@ -397,6 +417,7 @@ func (n *noise) admit(client *sentry.Client, key string, now time.Time, window t
 	}
 	n.dropSummary(s)
 	s.sent, s.id, s.ref, s.before, s.client, s.dropped = now, ev.ID, ev.Ref, before, weak.Pointer[sentry.Client]{}, false
+	v.Kept = true
 	return v, evicted
 }
 
