@@ -519,4 +519,3 @@ func TestWalkSiteWalksStacksSharingSlots(t *testing.T) {
 		t.Errorf("%d of %d stacks not walked to their site", failed, len(thrashOuter)*len(thrashInner))
 	}
 }
-
