@@ -358,3 +358,27 @@ func TestReviewLoggerRunsCallback(t *testing.T) {
 	}
 	agreeRev(t, p, names, calls, map[string]bool{"defer loop": true, "defer": true}) // runtime.deferreturn (-race: every defer), left out by runtime.Callers
 }
+
+//go:noinline
+func panicking(l *log.Logger) {
+	defer func() { recover() }()
+	defer l.Print("x")
+	panic("boom")
+}
+
+//go:noinline
+func panickingCB(w io.Writer) {
+	defer func() { recover() }()
+	defer w.Write(nil)
+	panic("boom")
+}
+
+// TestReviewDeferredUnderPanic: a logger, or a callback, deferred and run
+// by a panic.
+func TestReviewDeferredUnderPanic(t *testing.T) {
+	p := &revProbe{}
+	l := log.New(p, "", 0)
+	agreeRev(t, p, []string{"logger deferred", "callback deferred"}, []func(){
+		func() { panicking(l) }, func() { panickingCB(progWriterR{p}) },
+	}, map[string]bool{"logger deferred": true, "callback deferred": true})
+}
