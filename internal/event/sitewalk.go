@@ -46,7 +46,8 @@ type frameSite struct {
 	kind frameKind // kinds' when the same for every stack, else not passFrame
 	site string    // for siteFrame and callbackFrame
 	// siteCallee: a frame of the program's that called this one is a log
-	// call (see isSite), its function being a logger's or the runtime's.
+	// call (see isSite), the outermost of its logical frames that
+	// runtime.Callers shows being a logger's or the runtime's.
 	siteCallee bool
 	// loggerCaller: the innermost of the logical frames of ret (the
 	// function that holds the call) is a logger's: a frame of the
@@ -384,6 +385,12 @@ func classifyFrame(ret uintptr) *frameSite {
 	if !ended || len(frames) == 0 { // ret's frames did not end on the stack read
 		return f
 	}
+	// What a frame of the program's that called this one called, to
+	// runtime.Callers: the outermost of ret's logical frames it shows, not
+	// the physical frame's function when it left that out (a promoted
+	// method's wrapper, of the program's package, that inlined the
+	// embedded logger's method: the program called the logger).
+	f.siteCallee = isSite(frames[len(frames)-1].function)
 	f.loggerCaller, f.callerKnown = isLoggerFrame(frames[0].function), true
 	// The site of a stack, for each kind of frame before (b: it is a
 	// logger's or the runtime's) and after (a: it is a logger's), the

@@ -205,7 +205,9 @@ func callerFrames(pcs []uintptr, pc uintptr) []sentry.Frame {
 			}
 			if pc == 0 {
 				searching = true
-				if isSite(callee) {
+				// The log call is the program's (siteIn): not the
+				// runtime's panic that ran a deferred logger's method.
+				if isProgramFrame(f.Function) && isSite(callee) {
 					cand = 0
 				}
 			}
