@@ -10,6 +10,7 @@ import (
 	"github.com/getsentry/sentry-go"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 )
 
 // nestedUserFields are a record's fields with user data below the top
@@ -39,49 +40,9 @@ var nestedUserSecrets = []string{"ann@", "10.1.2.3", "cat@", "dan@", "eve@", "fa
 func testUserGatedNested(t *testing.T, d Driver) {
 	for _, allowed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("userInfo=%v", allowed), func(t *testing.T) {
-			var configure []func(*sentry.ClientOptions)
-			if allowed {
-				configure = append(configure, func(o *sentry.ClientOptions) {
-					o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
-				})
-			}
-			logger, rec := newLogsLogger(t, d, true, Info, func(o *logcrumbs.Options) {
+			ev, logs := checkUserGate(t, d, allowed, nestedUserFields(), func(o *logcrumbs.Options) {
 				o.TagKeys = []string{"app.user.id", "app.user.email"}
-			}, configure...)
-			log := logger.Bind(rec.Context(context.Background()))
-			log.Log(Info, "crumb", nestedUserFields()...)
-			log.Log(Error, "failed", append(nestedUserFields(), Field{"err", errors.New("boom " + t.Name())})...)
-			ev := one(t, rec)
-			bs := ev.Breadcrumbs()
-			if len(bs) != 1 {
-				t.Fatalf("%d breadcrumbs, want 1", len(bs))
-			}
-			logs := rec.Logs()
-			if len(logs) != 2 {
-				t.Fatalf("logs %q, want 2", bodies(logs))
-			}
-			sent := map[string]string{
-				"log context":     js(ev.LogContext()),
-				"breadcrumb data": js(bs[0].Data),
-				"info log":        js(logs[0].Attributes),
-				"error log":       js(logs[1].Attributes),
-			}
-			for where, got := range sent {
-				var wrong []string
-				for _, id := range []string{"u-1", "u-2", "u-3", "u-4", "u-5"} {
-					if !strings.Contains(got, id) {
-						wrong = append(wrong, "lost "+id)
-					}
-				}
-				for _, s := range nestedUserSecrets {
-					if has := strings.Contains(got, s); has != allowed {
-						wrong = append(wrong, fmt.Sprintf("%q present %v", s, has))
-					}
-				}
-				if wrong != nil {
-					t.Errorf("%s: %s (user info %v): %s", where, strings.Join(wrong, ", "), allowed, got)
-				}
-			}
+			}, []string{"u-1", "u-2", "u-3", "u-4", "u-5"}, nestedUserSecrets)
 			if !allowed {
 				lc := ev.LogContext()
 				if got := js(lc["c"]); got != `{"user":"[Filtered]","user.id":"u-3"}` {
@@ -132,49 +93,65 @@ func anyCaseUserFields() []Field {
 func testUserGatedAnyCase(t *testing.T, d Driver) {
 	for _, allowed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("userInfo=%v", allowed), func(t *testing.T) {
-			var configure []func(*sentry.ClientOptions)
-			if allowed {
-				configure = append(configure, func(o *sentry.ClientOptions) {
-					o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
-				})
-			}
-			logger, rec := newLogsLogger(t, d, true, Info, nil, configure...)
-			log := logger.Bind(rec.Context(context.Background()))
-			log.Log(Info, "crumb", anyCaseUserFields()...)
-			log.Log(Error, "failed", append(anyCaseUserFields(), Field{"err", errors.New("boom " + t.Name())})...)
-			ev := one(t, rec)
-			bs := ev.Breadcrumbs()
-			if len(bs) != 1 {
-				t.Fatalf("%d breadcrumbs, want 1", len(bs))
-			}
-			logs := rec.Logs()
-			if len(logs) != 2 {
-				t.Fatalf("logs %q, want 2", bodies(logs))
-			}
-			sent := map[string]string{
-				"log context":     js(ev.LogContext()),
-				"breadcrumb data": js(bs[0].Data),
-				"info log":        js(logs[0].Attributes),
-				"error log":       js(logs[1].Attributes),
-			}
-			for where, got := range sent {
-				var wrong []string
-				for _, id := range []string{"u-1", "u-2"} {
-					if !strings.Contains(got, id) {
-						wrong = append(wrong, "lost "+id)
-					}
-				}
-				for _, s := range []string{"ann@", "eve@", "10.1.2.3", "dan@", "cat@"} {
-					if has := strings.Contains(got, s); has != allowed {
-						wrong = append(wrong, fmt.Sprintf("%q present %v", s, has))
-					}
-				}
-				if wrong != nil {
-					t.Errorf("%s: %s (user info %v): %s", where, strings.Join(wrong, ", "), allowed, got)
-				}
-			}
+			checkUserGate(t, d, allowed, anyCaseUserFields(), nil,
+				[]string{"u-1", "u-2"}, []string{"ann@", "eve@", "10.1.2.3", "dan@", "cat@"})
 		})
 	}
+}
+
+// checkUserGate logs an info and an error record with fields, with the
+// client's user info allowed or not, and checks what is sent of them in
+// the event's log context, the breadcrumb and both Sentry Logs: every id
+// kept, each secret present only when allowed. It returns the event and
+// the logs for the case's own checks.
+func checkUserGate(t *testing.T, d Driver, allowed bool, fields []Field, set func(*logcrumbs.Options), ids, secrets []string) (logcrumbstest.Event, []sentry.Log) {
+	t.Helper()
+	logger, rec := newLogsLogger(t, d, true, Info, set, userInfo(allowed)...)
+	log := logger.Bind(rec.Context(context.Background()))
+	log.Log(Info, "crumb", fields...)
+	log.Log(Error, "failed", append(fields, Field{"err", errors.New("boom " + t.Name())})...)
+	ev := one(t, rec)
+	bs := ev.Breadcrumbs()
+	if len(bs) != 1 {
+		t.Fatalf("%d breadcrumbs, want 1", len(bs))
+	}
+	logs := rec.Logs()
+	if len(logs) != 2 {
+		t.Fatalf("logs %q, want 2", bodies(logs))
+	}
+	sent := map[string]string{
+		"log context":     js(ev.LogContext()),
+		"breadcrumb data": js(bs[0].Data),
+		"info log":        js(logs[0].Attributes),
+		"error log":       js(logs[1].Attributes),
+	}
+	for where, got := range sent {
+		var wrong []string
+		for _, id := range ids {
+			if !strings.Contains(got, id) {
+				wrong = append(wrong, "lost "+id)
+			}
+		}
+		for _, s := range secrets {
+			if has := strings.Contains(got, s); has != allowed {
+				wrong = append(wrong, fmt.Sprintf("%q present %v", s, has))
+			}
+		}
+		if wrong != nil {
+			t.Errorf("%s: %s (user info %v): %s", where, strings.Join(wrong, ", "), allowed, got)
+		}
+	}
+	return ev, logs
+}
+
+// userInfo is the client's configuration that allows user info, or none.
+func userInfo(allowed bool) []func(*sentry.ClientOptions) {
+	if !allowed {
+		return nil
+	}
+	return []func(*sentry.ClientOptions){func(o *sentry.ClientOptions) {
+		o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
+	}}
 }
 
 // UserStructFillsEventUser: the UserKey group of a logged Go struct, as
@@ -186,13 +163,7 @@ func testUserGatedAnyCase(t *testing.T, d Driver) {
 func testUserStructFillsEventUser(t *testing.T, d Driver) {
 	for _, allowed := range []bool{false, true} {
 		t.Run(fmt.Sprintf("userInfo=%v", allowed), func(t *testing.T) {
-			var configure []func(*sentry.ClientOptions)
-			if allowed {
-				configure = append(configure, func(o *sentry.ClientOptions) {
-					o.DataCollection = &sentry.DataCollection{UserInfo: sentry.Set(true)}
-				})
-			}
-			logger, rec := newLogger(t, d, nil, configure...)
+			logger, rec := newLogger(t, d, nil, userInfo(allowed)...)
 			log := logger.Bind(rec.Context(context.Background()))
 			log.Log(Error, "failed",
 				Field{"user", Group{{"ID", "u-1"}, {"Email", "ann@example.com"}, {"Username", "ann"}, {"IPAddress", "10.1.2.3"}}},
