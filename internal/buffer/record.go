@@ -82,8 +82,7 @@ const (
 type span struct{ off, len uint32 }
 
 // Attr is one stored attribute. Its key and text live in the owning record's
-// data, so an Attr is only meaningful together with its record. It holds no
-// pointer (see Record.growNew).
+// data, so an Attr is only meaningful together with its record.
 type Attr struct {
 	Kind Kind
 	key  span
@@ -664,22 +663,24 @@ func (r *Record) StartEvent() {
 
 // growNew is Grow for a record with no storage yet: its attributes and its
 // text in one allocation, not one each (ZapEvent/json+logcrumbs-empty, 50
-// -> 49 allocs/op). The text's bytes follow the attributes in one array of
-// Attr, which holds no pointer (TestAttrHoldsNoPointer), so that the
-// garbage collector scans neither; each slice's capacity ends where its
-// part does, and either outgrows it into an array of its own as Grow's
-// would.
+// -> 49 allocs/op), the two arrays of one struct: each slice's capacity
+// ends where its array does, and either outgrows it into an array of its
+// own as Grow's would. Only for StartEvent's sizes: a record whose limits
+// leave less room gets less of the struct's (rare: an event's limits are
+// larger than these).
 func (r *Record) growNew(n, attrs int) {
 	n = max(0, min(n, r.room()))
 	attrs = max(0, min(attrs, r.limits.MaxAttrs-len(r.attrs)))
-	if n == 0 || attrs == 0 || cap(r.attrs) != 0 || cap(r.data) != 0 {
+	if n == 0 || attrs == 0 || n > firstEventBytes || attrs > firstEventAttrs || cap(r.attrs) != 0 || cap(r.data) != 0 {
 		r.Grow(n, attrs)
 		return
 	}
-	const size = int(unsafe.Sizeof(Attr{}))
-	block := make([]Attr, attrs+(n+size-1)/size)
-	r.attrs = block[:0:attrs]
-	r.data = unsafe.Slice((*byte)(unsafe.Pointer(&block[attrs])), (len(block)-attrs)*size)[:0]
+	block := new(struct {
+		attrs [firstEventAttrs]Attr
+		data  [firstEventBytes]byte
+	})
+	r.attrs = block.attrs[:0:attrs]
+	r.data = block.data[:0:n]
 }
 
 // Grow makes room in r for n more bytes of text and attrs more attributes,

@@ -2,7 +2,6 @@ package buffer
 
 import (
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -67,24 +66,29 @@ var keys, values = func() (k, v [firstEventAttrs]string) {
 	return
 }()
 
-// TestAttrHoldsNoPointer: Record.growNew keeps text in an array of Attr,
-// which the garbage collector must not scan for pointers.
-func TestAttrHoldsNoPointer(t *testing.T) {
-	var check func(reflect.Type, string)
-	check = func(ty reflect.Type, path string) {
-		switch ty.Kind() {
-		case reflect.Struct:
-			for i := range ty.NumField() {
-				check(ty.Field(i).Type, path+"."+ty.Field(i).Name)
-			}
-		case reflect.Array:
-			check(ty.Elem(), path+"[]")
-		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		default:
-			t.Errorf("Attr%s is a %s, which may hold a pointer", path, ty)
+// TestStartEventSmallLimits: an event record whose limits leave less room
+// than StartEvent's gets that room, and reads back what a record grown
+// as it is written reads.
+func TestStartEventSmallLimits(t *testing.T) {
+	lim := Limits{MaxAttrs: 3, MaxValueBytes: 40, MaxRecordBytes: 60}
+	fill := func(r *Record) {
+		r.SetMessage("charge failed")
+		for i := range 5 {
+			r.AddText(KindString, fmt.Sprintf("k%d", i), strings.Repeat("v", 12))
 		}
 	}
-	check(reflect.TypeFor[Attr](), "")
+	r, plain := Get(time.Time{}, LevelError, lim), &Record{textStart: -1}
+	r.attrs, r.data = nil, nil
+	r.StartEvent()
+	if cap(r.attrs) != 3 || cap(r.data) != 60 {
+		t.Fatalf("StartEvent made room for %d attributes and %d bytes, want 3 and 60", cap(r.attrs), cap(r.data))
+	}
+	plain.Reset(time.Time{}, LevelError, lim)
+	fill(r)
+	fill(plain)
+	msg, _, data := r.Fields()
+	wantMsg, _, want := plain.Fields()
+	if msg != wantMsg || fmt.Sprint(data) != fmt.Sprint(want) || r.DroppedAttrs != plain.DroppedAttrs || r.Truncated != plain.Truncated {
+		t.Errorf("read back %q %v (%d dropped), want %q %v (%d dropped)", msg, data, r.DroppedAttrs, wantMsg, want, plain.DroppedAttrs)
+	}
 }

@@ -382,3 +382,41 @@ func TestReviewDeferredUnderPanic(t *testing.T) {
 		func() { panicking(l) }, func() { panickingCB(progWriterR{p}) },
 	}, map[string]bool{"logger deferred": true, "callback deferred": true})
 }
+
+// embStdVal embeds a logger with pointer receivers by value (only its
+// pointer has the promoted methods); embFakeP a logger with value
+// receivers by pointer; embTwice a struct that embeds one embedding a
+// logger (two promotions).
+type embStdVal struct{ log.Logger }
+type embFakeP struct{ *fakeLogV }
+type embTwice struct{ embStd }
+type embTwiceP struct{ *embFake }
+
+//go:noinline
+func printWith(f func(...any)) { f("x") }
+
+// TestReviewEmbeddedReceivers: TestReviewEmbeddedLogger's shapes with the
+// receivers varied: a pointer to the program's struct in the interface
+// (the pointer's promoted wrapper, not the value's), a logger embedded by
+// value with pointer receivers, one with value receivers embedded by
+// pointer, two promotions, and a promoted method's method value.
+func TestReviewEmbeddedReceivers(t *testing.T) {
+	p := &revProbe{}
+	std := log.New(progWriterR{p}, "", 0)
+	sl := slog.New(slog.NewTextHandler(progWriterR{p}, nil))
+	fv := fakeLogV{progWriterR{p}}
+	val := &embStdVal{}
+	val.SetOutput(progWriterR{p})
+	val.SetFlags(0)
+	agreeRev(t, p, []string{
+		"printVia &embStd", "errorVia &embSlog", "printVia &embFake", "printVia &embStdVal",
+		"printVia embFakeP", "printVia &embFakeP", "printVia embTwice", "printVia &embTwice",
+		"printVia embTwiceP", "printWith embStd.Print", "printWith (&embFake).Print",
+	}, []func(){
+		func() { printVia(&embStd{std}) }, func() { errorVia(&embSlog{sl}) }, func() { printVia(&embFake{fv}) },
+		func() { printVia(val) }, func() { printVia(embFakeP{&fv}) }, func() { printVia(&embFakeP{&fv}) },
+		func() { printVia(embTwice{embStd{std}}) }, func() { printVia(&embTwice{embStd{std}}) },
+		func() { printVia(embTwiceP{&embFake{fv}}) },
+		func() { printWith(embStd{std}.Print) }, func() { printWith((&embFake{fv}).Print) },
+	}, nil)
+}
