@@ -49,7 +49,9 @@ type clientDelivery struct {
 // cd's client when it was called (another goroutine's log call still in
 // CaptureEvent: its BeforeSend, a synchronous transport's request), so that
 // a Flush answers for them too. It reports false if deadline came first.
-// Flushes are chained (FlushClients), so that no two flip the epoch at once.
+// FlushClients chains Flushes, so that two seldom flip the epoch at once:
+// one that does while another waits (the one it waited for timed out)
+// waits for those begun since the other's flip, which that one waits for.
 func (cd *clientDelivery) waitHandovers(deadline time.Time) bool {
 	n := &cd.handing[(cd.epoch.Add(1)-1)&1]
 	for pause := 50 * time.Microsecond; n.Load() > 0; pause = min(2*pause, 5*time.Millisecond) {
