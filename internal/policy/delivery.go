@@ -50,8 +50,9 @@ type clientDelivery struct {
 // CaptureEvent: its BeforeSend, a synchronous transport's request), so that
 // a Flush answers for them too. It reports false if deadline came first.
 // FlushClients chains Flushes, so that two seldom flip the epoch at once:
-// one that does while another waits (the one it waited for timed out)
-// waits for those begun since the other's flip, which that one waits for.
+// one that flips while another still waits (possible once a Flush it
+// waited for timed out) waits only for the hand-overs begun since the
+// other's flip; the other waits for the earlier ones.
 func (cd *clientDelivery) waitHandovers(deadline time.Time) bool {
 	n := &cd.handing[(cd.epoch.Add(1)-1)&1]
 	for pause := 50 * time.Microsecond; n.Load() > 0; pause = min(2*pause, 5*time.Millisecond) {
