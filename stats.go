@@ -83,8 +83,10 @@ func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(
 // issue, without breadcrumbs, with the tag "logcrumbs.summary" set to
 // "true" and the count in the context "logcrumbs" ("repeats"); those a
 // full dedupe table sends in the background to make room, under way as
-// Flush begins, count as its own. Call it before the program exits, after
-// the last log call.
+// Flush begins, count as its own; so do the events other goroutines are
+// handing to their clients as it begins (in BeforeSend, or a synchronous
+// transport's request). Call it before the program exits, after the last
+// log call.
 //
 // What true means depends on the client's transport:
 //

@@ -79,6 +79,9 @@ func Run(t *testing.T, d Driver) {
 		{"InFlightDroppedEventNamedByNothing", testInFlightDroppedEventNamedByNothing},
 		{"OwnKeysNotOverwritten", testOwnKeysNotOverwritten},
 		{"WrappedTwiceFeedsOnce", testWrappedTwiceFeedsOnce},
+		{"LoggerOutlivesItsRequest", testLoggerOutlivesItsRequest},
+		{"OneErrorFromManyGoroutines", testOneErrorFromManyGoroutines},
+		{"BindNilContext", testBindNilContext},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t, d) })
 	}

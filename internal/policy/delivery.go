@@ -35,6 +35,34 @@ type clientDelivery struct {
 	awaited   int    // events handed over whose outcome is not known
 	failed    int    // events known undelivered since the last Flush
 	untracked int    // events handed over past MaxPendingDeliveries since the last Flush
+
+	// handing counts the events being handed to the client (inside its
+	// CaptureEvent: BeforeSend, a synchronous transport's request), by the
+	// parity of the Flush epoch they began in, so that a Flush waits for
+	// those begun before it (see waitHandovers) and not for a stream of
+	// later ones.
+	epoch   atomic.Uint32
+	handing [2]atomic.Int32
+}
+
+// waitHandovers waits, until deadline, for the events being handed to
+// cd's client when it was called (another goroutine's log call still in
+// CaptureEvent: its BeforeSend, a synchronous transport's request), so that
+// a Flush answers for them too. It reports false if deadline came first.
+// FlushClients chains Flushes, so that two seldom flip the epoch at once:
+// one that flips while another still waits (possible once a Flush it
+// waited for timed out) waits only for the hand-overs begun since the
+// other's flip; the other waits for the earlier ones.
+func (cd *clientDelivery) waitHandovers(deadline time.Time) bool {
+	n := &cd.handing[(cd.epoch.Add(1)-1)&1]
+	for pause := 50 * time.Microsecond; n.Load() > 0; pause = min(2*pause, 5*time.Millisecond) {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return false
+		}
+		time.Sleep(min(pause, left))
+	}
+	return true
 }
 
 // awaited is an event, by its ID in delivery.ids, being handed to a
@@ -131,6 +159,17 @@ type Handover struct {
 	cd      *clientDelivery
 	id      string
 	tracked bool // in delivery.ids
+	// handing: counted in cd.handing[slot] until Done or Abandon.
+	handing bool
+	slot    uint8
+}
+
+// ended ends the count of h among the events being handed over.
+func (h *Handover) ended() {
+	if h.handing {
+		h.handing = false
+		h.cd.handing[h.slot].Add(-1)
+	}
 }
 
 // HandingOver notes that event id is about to be handed to c, so that its
@@ -140,7 +179,8 @@ type Handover struct {
 func (p *Process) HandingOver(c *sentry.Client, id sentry.EventID) Handover {
 	d := &p.delivery
 	cd := p.sentThrough.get(c, func() *clientDelivery { return d.newClientDelivery(c) })
-	h := Handover{d: d, cd: cd, id: string(id)}
+	h := Handover{d: d, cd: cd, id: string(id), handing: true, slot: uint8(cd.epoch.Load() & 1)}
+	cd.handing[h.slot].Add(1)
 	if !cd.observed || id == "" {
 		return h
 	}
@@ -160,7 +200,8 @@ func (p *Process) HandingOver(c *sentry.Client, id sentry.EventID) Handover {
 // BeforeSend or event processor), so that it neither waits for an outcome
 // nor holds a place under MaxPendingDeliveries. It does nothing for a
 // hand-over that was not begun or not tracked.
-func (h Handover) Abandon() {
+func (h *Handover) Abandon() {
+	h.ended()
 	if !h.tracked {
 		return
 	}
@@ -173,7 +214,8 @@ func (h Handover) Abandon() {
 
 // Done completes the hand-over with what CaptureEvent returned, and
 // reports whether the client took the event (sentID not nil).
-func (h Handover) Done(sentID *sentry.EventID) bool {
+func (h *Handover) Done(sentID *sentry.EventID) bool {
+	defer h.ended() // after its outcome is noted: a Flush waiting for it reads that
 	if sentID != nil {
 		h.cd.handed.Store(true)
 	}
@@ -383,6 +425,9 @@ func (p *Process) flushClients(current *sentry.Client, deadline time.Time) bool 
 		}
 		var m flushMark
 		if t.cd != nil {
+			if !t.cd.waitHandovers(deadline) {
+				ok = false // still being handed over: not flushed
+			}
 			m = p.delivery.begin(t.cd)
 			if t.c != current && !m.handed && !m.logged {
 				continue // nothing of logcrumbs' to wait for

@@ -1,0 +1,93 @@
+package logcrumbs_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// TestFlushWaitsForAnEventBeingHandedOver: with a synchronous transport
+// (sentry-go's HTTPSyncTransport, as serverless programs use), a goroutine
+// of the program logs an error whose request Sentry is slow to answer; the
+// program calls Flush before it exits, while that event is still being
+// handed to the client. Flush waits for it: with DeliveryTransport, Sentry
+// refuses it (503) and Flush is false; without, Flush returns once the
+// request was answered.
+func TestFlushWaitsForAnEventBeingHandedOver(t *testing.T) {
+	for _, observe := range []bool{true, false} {
+		name := map[bool]string{true: "DeliveryTransport", false: "plain"}[observe]
+		t.Run(name, func(t *testing.T) {
+			gate := make(chan struct{})
+			srv := newSentryServer(t, http.StatusServiceUnavailable, gate)
+			opts := deliveryOptions(srv.dsn(), observe)
+			opts.Transport = sentry.NewHTTPSyncTransport()
+			client, err := sentry.NewClient(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(client.Close)
+			logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+			logged := make(chan struct{})
+			go func() {
+				defer close(logged)
+				logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+			}()
+			for srv.events.Load() == 0 { // the request is at Sentry
+				time.Sleep(time.Millisecond)
+			}
+			go func() { time.Sleep(200 * time.Millisecond); close(gate) }()
+			start := time.Now()
+			ok := logcrumbs.Flush(2 * time.Second)
+			took := time.Since(start)
+			select {
+			case <-gate:
+			default:
+				t.Errorf("Flush returned (%v) after %v, before Sentry answered the event being handed over", ok, took.Round(time.Millisecond))
+			}
+			<-logged
+			if observe && ok {
+				t.Errorf("Flush = true after %v while the event being handed over was refused", took.Round(time.Millisecond))
+			}
+		})
+	}
+}
+
+// TestFlushTimesOutOnAnEventBeingHandedOver: an event whose hand-over does
+// not end within Flush's timeout (Sentry unreachable through a synchronous
+// transport) makes Flush false, by its timeout.
+func TestFlushTimesOutOnAnEventBeingHandedOver(t *testing.T) {
+	gate := make(chan struct{})
+	srv := newSentryServer(t, http.StatusOK, gate)
+	opts := deliveryOptions(srv.dsn(), false)
+	opts.Transport = sentry.NewHTTPSyncTransport()
+	client, err := sentry.NewClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+	logged := make(chan struct{})
+	go func() {
+		defer close(logged)
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+	}()
+	for srv.events.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	ok := logcrumbs.Flush(100 * time.Millisecond)
+	if took := time.Since(start); ok || took > time.Second {
+		t.Errorf("Flush(100ms) = %v after %v, want false by its timeout", ok, took.Round(time.Millisecond))
+	}
+	close(gate)
+	<-logged
+	if !logcrumbs.Flush(2 * time.Second) {
+		t.Error("Flush = false once the event was handed over")
+	}
+}
