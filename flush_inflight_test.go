@@ -24,23 +24,7 @@ func TestFlushWaitsForAnEventBeingHandedOver(t *testing.T) {
 		name := map[bool]string{true: "DeliveryTransport", false: "plain"}[observe]
 		t.Run(name, func(t *testing.T) {
 			gate := make(chan struct{})
-			srv := newSentryServer(t, http.StatusServiceUnavailable, gate)
-			opts := deliveryOptions(srv.dsn(), observe)
-			opts.Transport = sentry.NewHTTPSyncTransport()
-			client, err := sentry.NewClient(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(client.Close)
-			logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
-			logged := make(chan struct{})
-			go func() {
-				defer close(logged)
-				logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
-			}()
-			for srv.events.Load() == 0 { // the request is at Sentry
-				time.Sleep(time.Millisecond)
-			}
+			logged := logHeldAtSentry(t, http.StatusServiceUnavailable, gate, observe)
 			go func() { time.Sleep(200 * time.Millisecond); close(gate) }()
 			start := time.Now()
 			ok := logcrumbs.Flush(2 * time.Second)
@@ -63,8 +47,28 @@ func TestFlushWaitsForAnEventBeingHandedOver(t *testing.T) {
 // transport) makes Flush false, by its timeout.
 func TestFlushTimesOutOnAnEventBeingHandedOver(t *testing.T) {
 	gate := make(chan struct{})
-	srv := newSentryServer(t, http.StatusOK, gate)
-	opts := deliveryOptions(srv.dsn(), false)
+	logged := logHeldAtSentry(t, http.StatusOK, gate, false)
+	start := time.Now()
+	ok := logcrumbs.Flush(100 * time.Millisecond)
+	if took := time.Since(start); ok || took > time.Second {
+		t.Errorf("Flush(100ms) = %v after %v, want false by its timeout", ok, took.Round(time.Millisecond))
+	}
+	close(gate)
+	<-logged
+	if !logcrumbs.Flush(2 * time.Second) {
+		t.Error("Flush = false once the event was handed over")
+	}
+}
+
+// logHeldAtSentry logs an error, on a goroutine of its own, through a
+// client with a synchronous transport to a Sentry that answers status once
+// gate is closed (with DeliveryTransport when observe is true), and returns
+// once the event's request is at Sentry, with a channel closed when the log
+// call has returned.
+func logHeldAtSentry(t *testing.T, status int, gate chan struct{}, observe bool) <-chan struct{} {
+	t.Helper()
+	srv := newSentryServer(t, status, gate)
+	opts := deliveryOptions(srv.dsn(), observe)
 	opts.Transport = sentry.NewHTTPSyncTransport()
 	client, err := sentry.NewClient(opts)
 	if err != nil {
@@ -80,14 +84,5 @@ func TestFlushTimesOutOnAnEventBeingHandedOver(t *testing.T) {
 	for srv.events.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	start := time.Now()
-	ok := logcrumbs.Flush(100 * time.Millisecond)
-	if took := time.Since(start); ok || took > time.Second {
-		t.Errorf("Flush(100ms) = %v after %v, want false by its timeout", ok, took.Round(time.Millisecond))
-	}
-	close(gate)
-	<-logged
-	if !logcrumbs.Flush(2 * time.Second) {
-		t.Error("Flush = false once the event was handed over")
-	}
+	return logged
 }
