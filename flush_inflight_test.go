@@ -91,3 +91,39 @@ func TestFlushTimesOutOnAnEventBeingHandedOver(t *testing.T) {
 		t.Error("Flush = false once the event was handed over")
 	}
 }
+
+// TestFlushAgainWaitsForAnEventStillBeingHandedOver: a program that
+// calls Flush again after one timed out (Sentry slow to answer a
+// synchronous transport's request) is told false again while the event is
+// still being handed over, and true once it was.
+func TestFlushAgainWaitsForAnEventStillBeingHandedOver(t *testing.T) {
+	gate := make(chan struct{})
+	srv := newSentryServer(t, http.StatusOK, gate)
+	opts := deliveryOptions(srv.dsn(), false)
+	opts.Transport = sentry.NewHTTPSyncTransport()
+	client, err := sentry.NewClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+	logged := make(chan struct{})
+	go func() {
+		defer close(logged)
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+	}()
+	for srv.events.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 3 {
+		start := time.Now()
+		if ok := logcrumbs.Flush(50 * time.Millisecond); ok {
+			t.Errorf("Flush #%d = true after %v while the event was still being handed over", i+1, time.Since(start).Round(time.Millisecond))
+		}
+	}
+	close(gate)
+	<-logged
+	if !logcrumbs.Flush(2 * time.Second) {
+		t.Error("Flush = false once the event was handed over")
+	}
+}
