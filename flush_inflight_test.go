@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,5 +127,45 @@ func TestFlushAgainWaitsForAnEventStillBeingHandedOver(t *testing.T) {
 	<-logged
 	if !logcrumbs.Flush(2 * time.Second) {
 		t.Error("Flush = false once the event was handed over")
+	}
+}
+
+// TestFlushAfterACaptureEndedItsGoroutine: a BeforeSend (or a synchronous
+// transport) that ends its goroutine (runtime.Goexit: a test's t.FailNow,
+// t.Fatal) ends the hand-over with it: a later Flush has nothing being
+// handed over to wait for.
+func TestFlushAfterACaptureEndedItsGoroutine(t *testing.T) {
+	for _, observe := range []bool{true, false} {
+		name := map[bool]string{true: "DeliveryTransport", false: "plain"}[observe]
+		t.Run(name, func(t *testing.T) {
+			srv := newSentryServer(t, http.StatusOK, nil)
+			opts := deliveryOptions(srv.dsn(), observe)
+			var ended atomic.Bool
+			opts.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+				if ended.CompareAndSwap(false, true) {
+					runtime.Goexit()
+				}
+				return ev
+			}
+			client, err := sentry.NewClient(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(client.Close)
+			logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+			logged := make(chan struct{})
+			go func() {
+				defer close(logged)
+				logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+			}()
+			<-logged
+			if !ended.Load() {
+				t.Fatal("BeforeSend did not end the log call's goroutine")
+			}
+			logcrumbs.Flush(500 * time.Millisecond) // what the ended capture left, a Flush ago
+			if ok, took := timedFlush(); !ok || took > time.Second {
+				t.Errorf("Flush = %v after %v, want true at once: nothing is being handed over", ok, took.Round(time.Millisecond))
+			}
+		})
 	}
 }
