@@ -162,7 +162,6 @@ func TestFlushAfterACaptureEndedItsGoroutine(t *testing.T) {
 			if !ended.Load() {
 				t.Fatal("BeforeSend did not end the log call's goroutine")
 			}
-			logcrumbs.Flush(500 * time.Millisecond) // what the ended capture left, a Flush ago
 			if ok, took := timedFlush(); !ok || took > time.Second {
 				t.Errorf("Flush = %v after %v, want true at once: nothing is being handed over", ok, took.Round(time.Millisecond))
 			}

@@ -183,8 +183,10 @@ type Handover struct {
 	slot    uint8
 }
 
-// ended ends the count of h among the events being handed over.
+// ended ends the count of h among the events being handed over, and its
+// tracking: Abandon after it does nothing.
 func (h *Handover) ended() {
+	h.tracked = false
 	if h.handing {
 		h.handing = false
 		h.cd.handing[h.slot].Add(-1)
@@ -215,13 +217,23 @@ func (p *Process) HandingOver(c *sentry.Client, id sentry.EventID) Handover {
 	return h
 }
 
-// Abandon forgets a hand-over whose CaptureEvent panicked (the user's
-// BeforeSend or event processor), so that it neither waits for an outcome
-// nor holds a place under MaxPendingDeliveries. It does nothing for a
-// hand-over that was not begun or not tracked.
+// Abandon forgets a hand-over whose CaptureEvent did not return: it
+// panicked (the user's BeforeSend or event processor), or ended its
+// goroutine (runtime.Goexit: a test's t.FailNow in a BeforeSend or a
+// synchronous transport). It is no longer counted as being handed over
+// (Flush would wait for it), nor waits for an outcome or holds a place
+// under MaxPendingDeliveries. It does nothing for a hand-over that was not
+// begun, or was Done: a capture defers it whatever happens.
 func (h *Handover) Abandon() {
+	if h.handing || h.tracked {
+		h.abandon()
+	}
+}
+
+func (h *Handover) abandon() {
+	tracked := h.tracked
 	h.ended()
-	if !h.tracked {
+	if !tracked {
 		return
 	}
 	h.d.mu.Lock()
@@ -234,7 +246,7 @@ func (h *Handover) Abandon() {
 // Done completes the hand-over with what CaptureEvent returned, and
 // reports whether the client took the event (sentID not nil).
 func (h *Handover) Done(sentID *sentry.EventID) bool {
-	defer h.ended() // after its outcome is noted: a Flush waiting for it reads that
+	defer h.ended() // after its outcome is noted: a Flush waiting for it reads that; Abandon then does nothing
 	if sentID != nil {
 		h.cd.handed.Store(true)
 	}
