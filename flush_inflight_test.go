@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,4 +87,79 @@ func logHeldAtSentry(t *testing.T, status int, gate chan struct{}, observe bool)
 		time.Sleep(time.Millisecond)
 	}
 	return logged
+}
+
+// TestFlushAgainWaitsForAnEventStillBeingHandedOver: a program that
+// calls Flush again after one timed out (Sentry slow to answer a
+// synchronous transport's request) is told false again while the event is
+// still being handed over, and true once it was.
+func TestFlushAgainWaitsForAnEventStillBeingHandedOver(t *testing.T) {
+	gate := make(chan struct{})
+	srv := newSentryServer(t, http.StatusOK, gate)
+	opts := deliveryOptions(srv.dsn(), false)
+	opts.Transport = sentry.NewHTTPSyncTransport()
+	client, err := sentry.NewClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+	logged := make(chan struct{})
+	go func() {
+		defer close(logged)
+		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+	}()
+	for srv.events.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 3 {
+		start := time.Now()
+		if ok := logcrumbs.Flush(50 * time.Millisecond); ok {
+			t.Errorf("Flush #%d = true after %v while the event was still being handed over", i+1, time.Since(start).Round(time.Millisecond))
+		}
+	}
+	close(gate)
+	<-logged
+	if !logcrumbs.Flush(2 * time.Second) {
+		t.Error("Flush = false once the event was handed over")
+	}
+}
+
+// TestFlushAfterACaptureEndedItsGoroutine: a BeforeSend (or a synchronous
+// transport) that ends its goroutine (runtime.Goexit: a test's t.FailNow,
+// t.Fatal) ends the hand-over with it: a later Flush has nothing being
+// handed over to wait for.
+func TestFlushAfterACaptureEndedItsGoroutine(t *testing.T) {
+	for _, observe := range []bool{true, false} {
+		name := map[bool]string{true: "DeliveryTransport", false: "plain"}[observe]
+		t.Run(name, func(t *testing.T) {
+			srv := newSentryServer(t, http.StatusOK, nil)
+			opts := deliveryOptions(srv.dsn(), observe)
+			var ended atomic.Bool
+			opts.BeforeSend = func(ev *sentry.Event, _ *sentry.EventHint) *sentry.Event {
+				if ended.CompareAndSwap(false, true) {
+					runtime.Goexit()
+				}
+				return ev
+			}
+			client, err := sentry.NewClient(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(client.Close)
+			logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
+			logged := make(chan struct{})
+			go func() {
+				defer close(logged)
+				logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
+			}()
+			<-logged
+			if !ended.Load() {
+				t.Fatal("BeforeSend did not end the log call's goroutine")
+			}
+			if ok, took := timedFlush(); !ok || took > time.Second {
+				t.Errorf("Flush = %v after %v, want true at once: nothing is being handed over", ok, took.Round(time.Millisecond))
+			}
+		})
+	}
 }

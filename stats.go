@@ -85,8 +85,10 @@ func SetRateLimit(perSecond float64, burst int) { policy.Default().SetRateLimit(
 // full dedupe table sends in the background to make room, under way as
 // Flush begins, count as its own; so do the events other goroutines are
 // handing to their clients as it begins (in BeforeSend, or a synchronous
-// transport's request). Call it before the program exits, after the last
-// log call.
+// transport's request). Called there itself (a BeforeSend or a
+// synchronous transport calling Flush while logcrumbs hands it an event),
+// it waits for that event too: its whole timeout, and is false. Call it
+// before the program exits, after the last log call.
 //
 // What true means depends on the client's transport:
 //

@@ -37,7 +37,10 @@ func testLoggerOutlivesItsRequest(t *testing.T, d Driver) {
 			log.Log(Error, "late failure", Field{"err", errors.New("late")})
 		}()
 	}))
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/late", nil))
+	late := httptest.NewRequest("GET", "/late", nil)
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	late.Header.Set("sentry-trace", traceID+"-00f067aa0ba902b7-1")
+	h.ServeHTTP(httptest.NewRecorder(), late)
 	other := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log := base.Bind(r.Context())
 		log.Log(Info, "during "+r.URL.Path)
@@ -52,6 +55,9 @@ func testLoggerOutlivesItsRequest(t *testing.T, d Driver) {
 	}
 	if ev.Request == nil || ev.Request.URL != "http://example.com/late" {
 		t.Errorf("request %+v, want /late's", ev.Request)
+	}
+	if got := fmt.Sprint(ev.Contexts["trace"]["trace_id"]); got != traceID {
+		t.Errorf("trace %s, want /late's %s", got, traceID)
 	}
 }
 

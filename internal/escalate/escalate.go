@@ -413,8 +413,12 @@ func (e *Escalator) capture(ctx context.Context, s Sender, rec *buffer.Record, e
 	var key string
 	admitted := false
 	defer func() {
-		if recover() != nil {
-			handover.Abandon() // CaptureEvent panicked: no outcome will come
+		panicked := recover() != nil
+		// Nothing once Done; else CaptureEvent panicked, or ended its
+		// goroutine (runtime.Goexit): no outcome will come, and Flush must
+		// not wait for it.
+		handover.Abandon()
+		if panicked {
 			stats.EventsFailed.Add(1)
 			if !sent {
 				// Not sent (the user's BeforeSend panicked): capture-once

@@ -49,12 +49,31 @@ type clientDelivery struct {
 // cd's client when it was called (another goroutine's log call still in
 // CaptureEvent: its BeforeSend, a synchronous transport's request), so that
 // a Flush answers for them too. It reports false if deadline came first.
-// FlushClients chains Flushes, so that two seldom flip the epoch at once:
-// one that flips while another still waits (possible once a Flush it
-// waited for timed out) waits only for the hand-overs begun since the
-// other's flip; the other waits for the earlier ones.
+//
+// A hand-over is counted in the slot of the epoch it read; a Flush flips
+// the epoch and waits for the slot of the epoch before, not for the
+// hand-overs begun since. That slot holds every earlier one only once the
+// other is empty: first it waits for the other slot's, hand-overs a
+// Flush that timed out left there (or that read the epoch just before a
+// flip), which no new one joins; then it flips, unless another Flush
+// flipped meanwhile (FlushClients chains Flushes, so that two seldom run
+// at once: one that timed out waiting for another), and starts again.
 func (cd *clientDelivery) waitHandovers(deadline time.Time) bool {
-	n := &cd.handing[(cd.epoch.Add(1)-1)&1]
+	for {
+		e := cd.epoch.Load()
+		if !waitNone(&cd.handing[(e+1)&1], deadline) {
+			return false
+		}
+		if cd.epoch.CompareAndSwap(e, e+1) {
+			return waitNone(&cd.handing[e&1], deadline)
+		}
+	}
+}
+
+// waitNone waits, until deadline, for n to be 0, polling (from 50 µs up to
+// 5 ms apart: a Flush with nothing being handed over does not sleep). It
+// reports false if deadline came first.
+func waitNone(n *atomic.Int32, deadline time.Time) bool {
 	for pause := 50 * time.Microsecond; n.Load() > 0; pause = min(2*pause, 5*time.Millisecond) {
 		left := time.Until(deadline)
 		if left <= 0 {
@@ -164,8 +183,10 @@ type Handover struct {
 	slot    uint8
 }
 
-// ended ends the count of h among the events being handed over.
+// ended ends the count of h among the events being handed over, and its
+// tracking: Abandon after it does nothing.
 func (h *Handover) ended() {
+	h.tracked = false
 	if h.handing {
 		h.handing = false
 		h.cd.handing[h.slot].Add(-1)
@@ -196,13 +217,23 @@ func (p *Process) HandingOver(c *sentry.Client, id sentry.EventID) Handover {
 	return h
 }
 
-// Abandon forgets a hand-over whose CaptureEvent panicked (the user's
-// BeforeSend or event processor), so that it neither waits for an outcome
-// nor holds a place under MaxPendingDeliveries. It does nothing for a
-// hand-over that was not begun or not tracked.
+// Abandon forgets a hand-over whose CaptureEvent did not return: it
+// panicked (the user's BeforeSend or event processor), or ended its
+// goroutine (runtime.Goexit: a test's t.FailNow in a BeforeSend or a
+// synchronous transport). It is no longer counted as being handed over
+// (Flush would wait for it), nor waits for an outcome or holds a place
+// under MaxPendingDeliveries. It does nothing for a hand-over that was not
+// begun, or was Done: a capture defers it whatever happens.
 func (h *Handover) Abandon() {
+	if h.handing || h.tracked {
+		h.abandon()
+	}
+}
+
+func (h *Handover) abandon() {
+	tracked := h.tracked
 	h.ended()
-	if !h.tracked {
+	if !tracked {
 		return
 	}
 	h.d.mu.Lock()
@@ -215,7 +246,7 @@ func (h *Handover) Abandon() {
 // Done completes the hand-over with what CaptureEvent returned, and
 // reports whether the client took the event (sentID not nil).
 func (h *Handover) Done(sentID *sentry.EventID) bool {
-	defer h.ended() // after its outcome is noted: a Flush waiting for it reads that
+	defer h.ended() // after its outcome is noted: a Flush waiting for it reads that; Abandon then does nothing
 	if sentID != nil {
 		h.cd.handed.Store(true)
 	}

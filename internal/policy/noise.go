@@ -730,8 +730,9 @@ func (p *Process) sendTaken(pending []pendingRepeats) {
 func (p *Process) sendSummary(client *sentry.Client, ev *sentry.Event) {
 	var handover Handover
 	defer func() {
-		if recover() != nil {
-			handover.Abandon()
+		panicked := recover() != nil
+		handover.Abandon() // nothing once Done; else CaptureEvent panicked, or ended its goroutine
+		if panicked {
 			stats.EventsFailed.Add(1)
 		}
 	}()
