@@ -95,23 +95,7 @@ func logHeldAtSentry(t *testing.T, status int, gate chan struct{}, observe bool)
 // still being handed over, and true once it was.
 func TestFlushAgainWaitsForAnEventStillBeingHandedOver(t *testing.T) {
 	gate := make(chan struct{})
-	srv := newSentryServer(t, http.StatusOK, gate)
-	opts := deliveryOptions(srv.dsn(), false)
-	opts.Transport = sentry.NewHTTPSyncTransport()
-	client, err := sentry.NewClient(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
-	logger := deliverySlog(sentry.NewHub(unlimited(client), sentry.NewScope()))
-	logged := make(chan struct{})
-	go func() {
-		defer close(logged)
-		logger.ErrorContext(logcrumbs.NewContext(context.Background()), "payment failed", "err", errors.New("card declined"))
-	}()
-	for srv.events.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	logged := logHeldAtSentry(t, http.StatusOK, gate, false)
 	for i := range 3 {
 		start := time.Now()
 		if ok := logcrumbs.Flush(50 * time.Millisecond); ok {
