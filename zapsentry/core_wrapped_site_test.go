@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/conformance"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
@@ -38,12 +39,7 @@ func TestCoreBehindAProgramsCore(t *testing.T) {
 	if n := len(rec.Events()); n != 2 {
 		t.Errorf("two errors logged at two places: %d events", n)
 	}
-	for _, ev := range rec.Events() {
-		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
-		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestCoreBehindAProgramsCore" {
-			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
-		}
-	}
+	conformance.StacksStartAt(t, rec, "TestCoreBehindAProgramsCore")
 }
 
 // TestCoreBehindAProgramsCoreAndATee: without AddCaller, a core of the
@@ -63,12 +59,7 @@ func TestCoreBehindAProgramsCoreAndATee(t *testing.T) {
 	if n := len(rec.Events()); n != 2 {
 		t.Errorf("two errors logged at two places: %d events", n)
 	}
-	for _, ev := range rec.Events() {
-		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
-		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestCoreBehindAProgramsCoreAndATee" {
-			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
-		}
-	}
+	conformance.StacksStartAt(t, rec, "TestCoreBehindAProgramsCoreAndATee")
 	if n := strings.Count(out.String(), "\n"); n != 2 {
 		t.Errorf("the JSON core wrote %d lines, want 2", n)
 	}

@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/conformance"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zapsentry"
 )
@@ -40,10 +41,5 @@ func TestSlogHandlerThatLogsToZap(t *testing.T) {
 	if n := len(rec.Events()); n != 2 {
 		t.Errorf("two errors logged at two places: %d events", n)
 	}
-	for _, ev := range rec.Events() {
-		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
-		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestSlogHandlerThatLogsToZap" {
-			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
-		}
-	}
+	conformance.StacksStartAt(t, rec, "TestSlogHandlerThatLogsToZap")
 }

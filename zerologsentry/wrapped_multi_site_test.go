@@ -8,6 +8,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/logcrumbs/logcrumbs"
+	"github.com/logcrumbs/logcrumbs/internal/conformance"
 	"github.com/logcrumbs/logcrumbs/logcrumbstest"
 	"github.com/logcrumbs/logcrumbs/zerologsentry"
 )
@@ -31,14 +32,5 @@ func TestWriterBehindAProgramsWriterAndAMultiLevelWriter(t *testing.T) {
 	if n := len(rec.Events()); n != 2 {
 		t.Errorf("two errors logged at two places: %d events %v", n, messagesOf(rec))
 	}
-	for _, ev := range rec.Events() {
-		st := ev.Event.Exception[len(ev.Event.Exception)-1].Stacktrace
-		if st == nil || len(st.Frames) == 0 {
-			t.Errorf("event %q: no stack", ev.Message)
-			continue
-		}
-		if top := st.Frames[len(st.Frames)-1]; top.Function != "TestWriterBehindAProgramsWriterAndAMultiLevelWriter" {
-			t.Errorf("event %q: stack starts at %s.%s:%d", ev.Message, top.Module, top.Function, top.Lineno)
-		}
-	}
+	conformance.StacksStartAt(t, rec, "TestWriterBehindAProgramsWriterAndAMultiLevelWriter")
 }
