@@ -70,6 +70,7 @@ func Run(t *testing.T, d Driver) {
 		{"TwoBugsAtOneSiteAreTwoEvents", testTwoBugsAtOneSiteAreTwoEvents},
 		{"DeliveryFollowed", testDeliveryFollowed},
 		{"EscalateIfReadsGroups", testEscalateIfReadsGroups},
+		{"EscalateIfPanicIsNo", testEscalateIfPanicIsNo},
 		{"ErrorOfWith", testErrorOfWith},
 		{"UserGatedInBreadcrumbs", testUserGatedInBreadcrumbs},
 		{"UserGatedNested", testUserGatedNested},

@@ -1,0 +1,47 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/logcrumbs/logcrumbs"
+)
+
+// EscalateIfPanicIsNo: an Options.EscalateIf that panics on a record counts
+// as declining it (the documented "never panic" of a logger on every
+// request's path): the record stays a breadcrumb, sends no event of its
+// own, the logging call returns, and the panic is counted in
+// Stats().UserPanics.
+func testEscalateIfPanicIsNo(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, func(o *logcrumbs.Options) {
+		o.EscalateIf = func(r logcrumbs.Record) bool {
+			if r.Message() == "predicate panics" {
+				panic("EscalateIf " + t.Name())
+			}
+			return false
+		}
+	})
+	log := logger.Bind(rec.Context(context.Background()))
+	before := logcrumbs.Stats()
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("the logging call panicked: %v", p)
+			}
+		}()
+		log.Log(Info, "predicate panics")
+	}()
+	log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
+	ev := one(t, rec)
+	if ev.Message != "failed" {
+		t.Fatalf("event %q, want only the error record's (a panicking EscalateIf is no)", ev.Message)
+	}
+	if got := strings.Join(ev.BreadcrumbMessages(), "|"); !strings.Contains(got, "predicate panics") {
+		t.Errorf("breadcrumbs %q, want the record EscalateIf panicked on", got)
+	}
+	if after := logcrumbs.Stats(); after.UserPanics == before.UserPanics {
+		t.Errorf("the EscalateIf panic was not counted in Stats().UserPanics")
+	}
+}
