@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getsentry/sentry-go"
+
 	"github.com/logcrumbs/logcrumbs"
 )
 
@@ -61,5 +63,24 @@ func testLogsOnEventNotOnTheFallbackTrail(t *testing.T, d Driver) {
 	}
 	if logs := rec.Logs(); len(logs) != 0 {
 		t.Errorf("logs %q from the fallback trail, want none", bodies(logs))
+	}
+}
+
+// StopsAreFatalEvents: a record at the logger's panic or fatal level is an
+// event at level fatal, whether the logger then panics (Panic), goes on
+// (NoPanic) or calls its exit hook (Fatal, the suite's returning here).
+func testStopsAreFatalEvents(t *testing.T, d Driver) {
+	for _, stop := range []Stop{Panic, NoPanic, Fatal} {
+		t.Run(stop.String(), func(t *testing.T) {
+			logger, rec := newLogger(t, d, nil)
+			log := logger.Bind(rec.Context(context.Background()))
+			func() {
+				defer func() { _ = recover() }() // Panic's
+				d.Stops(log, stop, func() {}, "stopped at "+stop.String())
+			}()
+			if ev := one(t, rec); ev.Level != sentry.LevelFatal {
+				t.Errorf("%s record: event %q at level %q, want fatal", stop, ev.Message, ev.Level)
+			}
+		})
 	}
 }
