@@ -84,3 +84,14 @@ func testStopsAreFatalEvents(t *testing.T, d Driver) {
 		})
 	}
 }
+
+// NoRepeatsNoSummary: an event that repeats nothing says nothing of
+// repeats: no "logcrumbs" context with a count of 0 and a time of year 1,
+// which Sentry would show on every issue.
+func testNoRepeatsNoSummary(t *testing.T, d Driver) {
+	logger, rec := newLogger(t, d, nil)
+	logger.Bind(rec.Context(context.Background())).Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
+	if c, ok := one(t, rec).Contexts["logcrumbs"]; ok {
+		t.Errorf("event context logcrumbs %v, want none: nothing repeated", c)
+	}
+}

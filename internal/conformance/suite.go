@@ -62,6 +62,7 @@ func Run(t *testing.T, d Driver) {
 		{"PanickingMarshalJSONCounted", testPanickingMarshalJSONCounted},
 		{"RepeatsInOneRequestAreCounted", testRepeatsInOneRequestAreCounted},
 		{"RepeatsRideOnTheNextEvent", testRepeatsRideOnTheNextEvent},
+		{"NoRepeatsNoSummary", testNoRepeatsNoSummary},
 		{"ConcurrentDedupedRepeatsCounted", testConcurrentDedupedRepeatsCounted},
 		{"ConcurrentRepeatsCountedAcrossEvents", testConcurrentRepeatsCountedAcrossEvents},
 		{"OneBugAtThreeLayersIsOneEvent", testOneBugAtThreeLayersIsOneEvent},
