@@ -37,6 +37,7 @@ func RunLogs(t *testing.T, d Driver) {
 		{"LogsSentryKeysNotOverwritten", testLogsSentryKeysNotOverwritten},
 		{"PassThroughLaterErrors", testPassThroughLaterErrors},
 		{"PassThroughNotOnTheFallbackTrail", testPassThroughNotOnTheFallbackTrail},
+		{"LogsOnEventNotOnTheFallbackTrail", testLogsOnEventNotOnTheFallbackTrail},
 		{"PassThroughAfterHandCapture", testPassThroughAfterHandCapture},
 		{"LogsEventLink", testLogsEventLink},
 		{"LogsWholeValues", testLogsWholeValues},

@@ -44,6 +44,7 @@ func RunPanics(t *testing.T, d Driver) {
 		{"PanicByHandAfterNoPanic", testPanicByHandAfterNoPanic},
 		{"PanicByHandAfterNoPanicOfSameText", testPanicByHandAfterNoPanicOfSameText},
 		{"FatalHookPanicIsOneEvent", testFatalHookPanicIsOneEvent},
+		{"StopsAreFatalEvents", testStopsAreFatalEvents},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if d.Stops == nil {
