@@ -186,6 +186,13 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 			ent.PanicValue = writtenPanic(msg)
 		}
 	}
+	d := b.levels.Decide(l)
+	if d == core.Event && enc.Message == nil && b.core.SkipEncoded(ctx, &ent, fields) {
+		// A repeat capture-once skips (an error storm's records), without
+		// the Encoder and the three calls Log takes to it (see
+		// core.Core.SkipEncoded).
+		return
+	}
 	enc.Fields = func(rec *core.Record, errs *[]error) {
 		if errs == nil {
 			copyFields(rec, fields)
@@ -194,7 +201,6 @@ func (b *bridge) handle(ctx context.Context, trail *buffer.Trail, l zerolog.Leve
 		copyWithErrors(rec, fields, errs)
 	}
 	enc.Raw = fields // see newBridge
-	d := b.levels.Decide(l)
 	if d == core.Breadcrumb && enc.Message == nil && b.core.KeepEncoded(ctx, &ent, fields) {
 		return
 	}
