@@ -232,3 +232,32 @@ func TestPanicWithInvalidUTF8IsOneEvent(t *testing.T) {
 		}
 	}
 }
+
+// TestSkippedFatalRepeatFlushes: a Fatal record that capture-once skips as
+// a repeat of the event its error was sent in (logged at one site over and
+// over; WithLevel, so that zerolog does not exit) flushes the hub as every
+// Fatal record does: zerolog exits next, and the event it repeats may
+// still be on its way. The hook and the writer.
+func TestSkippedFatalRepeatFlushes(t *testing.T) {
+	var n atomic.Int32
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://key@sentry.invalid/1", Transport: flushCounter{&n}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := sentry.NewHub(client, sentry.NewScope())
+	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
+	for name, base := range map[string]zerolog.Logger{
+		"hook":   zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)),
+		"writer": zerolog.New(zerologsentry.NewWriter(io.Discard, opts)),
+	} {
+		_, l := zerologsentry.WithContext(logcrumbs.NewContext(context.Background()), base)
+		boom := errors.New("boom " + name)
+		for i := range 6 {
+			n.Store(0)
+			l.WithLevel(zerolog.FatalLevel).Err(boom).Msg("fatal")
+			if n.Load() == 0 {
+				t.Errorf("%s, record %d: not flushed", name, i+1)
+			}
+		}
+	}
+}
