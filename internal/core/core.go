@@ -853,9 +853,10 @@ func (c *Core) skipRepeat(ctx context.Context, ent *Entry, encRaw []byte) bool {
 	c.errorsOf(raw, &sc.errs, slot)
 	skipped := false
 	if len(sc.errs) == 1 {
-		// Found from here, two frames deeper than event finds it, through
-		// logcrumbs' own frames: the same site, and the same frame's
-		// return address.
+		// Found from here, through logcrumbs' own frames (as deep as
+		// event's when called from SkipEncoded, two frames deeper from
+		// eventRecord): the same site, and the same frame's return
+		// address.
 		if site := event.LogCallSite(); site.Ret != 0 {
 			// Set field by field: a literal is built in a temporary and
 			// copied (see bridge.handle in zerologsentry).
