@@ -418,7 +418,8 @@ func siteByCallers(skip int, win *atomic.Int32) string {
 // call site seen. From callSite's caller to the log call, an integration's
 // stack is 8 (zap) to 11 (logrus, zerolog's writer) frames deep.
 // coreSiteWindow is LogCallSite's, from an integration's core: 5 (zap) to
-// 9 (zerolog's writer).
+// 9 (zerolog's writer, from event; two fewer from a repeat skipped through
+// core.Core.SkipEncoded).
 var siteWindow, coreSiteWindow atomic.Int32
 
 func init() {
