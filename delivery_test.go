@@ -417,10 +417,20 @@ func TestFlushSummaryCapturePanics(t *testing.T) {
 // sends each one in CaptureEvent itself. With Sentry unreachable (here: a
 // server that never answers), Flush(300ms) must still return by about its
 // timeout, and false, instead of waiting for every summary's request.
+//
+// Past its timeout, Flush's goroutine goes on handing the summaries over:
+// the test lets Sentry answer them, and waits for them, before it ends.
+// (It ended at once, and the next test's logcrumbs.Flush, which waits for
+// every client's hand-overs, found a summary still being handed over:
+// TestFlushZeroTimeoutNothingHeldBack failed now and then in a full run.)
 func TestFlushReturnsByItsTimeoutThroughASyncTransport(t *testing.T) {
 	hang := make(chan struct{})
 	var down atomic.Bool
+	var summaries atomic.Int64 // summary requests at the server
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if body, _ := io.ReadAll(r.Body); strings.Contains(string(body), `"logcrumbs.summary":"true"`) {
+			summaries.Add(1)
+		}
 		if !down.Load() {
 			return // 200
 		}
@@ -430,7 +440,7 @@ func TestFlushReturnsByItsTimeoutThroughASyncTransport(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(hang) })
+	t.Cleanup(func() { waitSummariesHandedOver(t, hang, &summaries, 3) })
 	tr := sentry.NewHTTPSyncTransport()
 	tr.Timeout = 2 * time.Second
 	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "http://public@" + srv.Listener.Addr().String() + "/1", Transport: tr})
@@ -454,6 +464,25 @@ func TestFlushReturnsByItsTimeoutThroughASyncTransport(t *testing.T) {
 	if took := time.Since(start); ok || took > time.Second {
 		t.Errorf("Flush(300ms) = %v after %v, want false by about 300ms", ok, took.Round(time.Millisecond))
 	}
+}
+
+// waitSummariesHandedOver, at the end of a test whose Flush timed out
+// while its n summaries were handed to a client with a synchronous
+// transport, lets Sentry answer (closes gate) and waits until the last
+// summary's request has reached the server and its hand-over has ended
+// (logcrumbs.Flush waits for hand-overs begun before it): the goroutine of
+// the Flush that timed out must not go on handing them over during the next
+// test, whose logcrumbs.Flush would wait for them, or be false.
+func waitSummariesHandedOver(t *testing.T, gate chan struct{}, summaries *atomic.Int64, n int64) {
+	t.Helper()
+	close(gate)
+	for deadline := time.Now().Add(10 * time.Second); summaries.Load() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Errorf("%d of %d summaries reached the server within 10 s", summaries.Load(), n)
+			return
+		}
+	}
+	logcrumbs.Flush(10 * time.Second) // its answer is not this test's: other clients count in it
 }
 
 // TestFlushZeroTimeoutNothingHeldBack: Flush(0) (and a negative timeout)

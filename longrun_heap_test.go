@@ -161,5 +161,14 @@ func TestLongRunClientsComeAndGo(t *testing.T) {
 		}))
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
 		c.Close()
+		policy.Default().Closed(c) // as a Recorder's Close does: a later Flush does not wait for it
 	})
+	// The clients are closed without a Flush, and the last one stays
+	// alive (the default event builder keeps the client it last sent
+	// Sentry Logs through): a closed client logcrumbs handed a Sentry Log
+	// made every later Flush wait its whole timeout (sentry-go's batch of
+	// Logs, closed, never answers), in the tests that ran after this one.
+	if _, took := timedFlush(); took > time.Second {
+		t.Errorf("a Flush after the clients were closed took %v, want promptly: a closed client of the test is still waited for", took.Round(time.Millisecond))
+	}
 }
