@@ -54,16 +54,8 @@ func testEscalateIfPanicIsNo(t *testing.T, d Driver) {
 // logged there sends its event and no Sentry Logs, neither the records
 // before it nor its own, as the option's documentation says.
 func testLogsOnEventNotOnTheFallbackTrail(t *testing.T, d Driver) {
-	log, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.LogsOnEvent = true })
-	// Not bound: zap's and zerolog's WithContext make the context a unit.
-	log.Log(Info, "another goroutine's, earlier")
-	log.Log(Error, "no unit", Field{"err", errors.New("boom " + t.Name())})
-	if evs := rec.Events(); len(evs) != 1 {
-		t.Errorf("%d events %q, want the error's", len(evs), messages(evs))
-	}
-	if logs := rec.Logs(); len(logs) != 0 {
-		t.Errorf("logs %q from the fallback trail, want none", bodies(logs))
-	}
+	noLogsOfTheFallbackTrail(t, d, func(o *logcrumbs.Options) { o.LogsOnEvent = true },
+		logged{Info, "another goroutine's, earlier"}, logged{Error, "no unit"})
 }
 
 // StopsAreFatalEvents: a record at the logger's panic or fatal level is an

@@ -234,13 +234,36 @@ func testPassThroughAfterHandCapture(t *testing.T, d Driver) {
 // any goroutine, to Sentry Logs for the rest of its life (LogsOnEvent
 // leaves the fallback trail out too).
 func testPassThroughNotOnTheFallbackTrail(t *testing.T, d Driver) {
-	log, rec := newLogsLogger(t, d, false, Debug, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo })
+	noLogsOfTheFallbackTrail(t, d, func(o *logcrumbs.Options) { o.PassThroughLevel = sentry.LevelInfo },
+		logged{Error, "no unit"}, logged{Info, "later, another goroutine's"}, logged{Error, "no unit again"})
+}
+
+// logged is a record noLogsOfTheFallbackTrail logs: an error record gets
+// an error of its own.
+type logged struct {
+	level Level
+	msg   string
+}
+
+// noLogsOfTheFallbackTrail logs records with no unit of work (the
+// fallback trail) through a logger with the option opt sets, and checks
+// that each error record is an event and none is a Sentry Log: the Logs
+// that options send for a unit (PassThroughLevel, LogsOnEvent) are no
+// trail's of the whole process.
+func noLogsOfTheFallbackTrail(t *testing.T, d Driver, opt func(*logcrumbs.Options), records ...logged) {
+	log, rec := newLogsLogger(t, d, false, Debug, opt)
 	// Not bound: zap's and zerolog's WithContext make the context a unit.
-	log.Log(Error, "no unit", Field{"err", errors.New("boom " + t.Name())})
-	log.Log(Info, "later, another goroutine's")
-	log.Log(Error, "no unit again", Field{"err", errors.New("again " + t.Name())})
-	if evs := rec.Events(); len(evs) != 2 {
-		t.Errorf("%d events %q, want the 2 errors'", len(evs), messages(evs))
+	nErrors := 0
+	for i, r := range records {
+		if r.level == Error {
+			nErrors++
+			log.Log(r.level, r.msg, Field{"err", fmt.Errorf("boom %d %s", i, t.Name())})
+			continue
+		}
+		log.Log(r.level, r.msg)
+	}
+	if evs := rec.Events(); len(evs) != nErrors {
+		t.Errorf("%d events %q, want the %d errors'", len(evs), messages(evs), nErrors)
 	}
 	if logs := rec.Logs(); len(logs) != 0 {
 		t.Errorf("logs %q from the fallback trail, want none", bodies(logs))
