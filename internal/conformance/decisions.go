@@ -27,14 +27,7 @@ func testEscalateIfPanicIsNo(t *testing.T, d Driver) {
 	})
 	log := logger.Bind(rec.Context(context.Background()))
 	before := logcrumbs.Stats()
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				t.Fatalf("the logging call panicked: %v", p)
-			}
-		}()
-		log.Log(Info, "predicate panics")
-	}()
+	logsWithoutPanic(t, func() { log.Log(Info, "predicate panics") })
 	log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
 	ev := one(t, rec)
 	if ev.Message != "failed" {

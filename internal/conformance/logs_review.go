@@ -51,15 +51,10 @@ func testLogsBeforeSendLogPanics(t *testing.T, d Driver) {
 			logger, rec := newLogsLogger(t, d, c.level, Info, func(o *logcrumbs.Options) { o.LogsOnEvent = !c.level }, panicky)
 			log := logger.Bind(rec.Context(context.Background()))
 			before := logcrumbs.Stats()
-			func() {
-				defer func() {
-					if p := recover(); p != nil {
-						t.Fatalf("the logging call panicked: %v", p)
-					}
-				}()
+			logsWithoutPanic(t, func() {
 				log.Log(Info, "step 1")
 				log.Log(Error, "failed", Field{"err", errors.New("boom " + t.Name())})
-			}()
+			})
 			rec.OnlyEvent()
 			after := logcrumbs.Stats()
 			if sent, failed := after.EventsSent-before.EventsSent, after.EventsFailed-before.EventsFailed; sent != 1 || failed != 0 {
@@ -360,4 +355,17 @@ func testLogsEventLink(t *testing.T, d Driver) {
 			}
 		}
 	})
+}
+
+// logsWithoutPanic runs the log calls of logs and fails t if they panic: a
+// log call never fails because of logcrumbs, whatever the program's
+// callbacks do.
+func logsWithoutPanic(t *testing.T, logs func()) {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("the logging call panicked: %v", p)
+		}
+	}()
+	logs()
 }
