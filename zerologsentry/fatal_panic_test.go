@@ -39,23 +39,31 @@ func (f flushCounter) FlushWithContext(context.Context) bool {
 	return true
 }
 
+// flushCountingLoggers returns a hook's and a writer's logger, with opts'
+// Options.Hub a hub whose transport counts its flushes into the returned
+// counter.
+func flushCountingLoggers(t *testing.T, opts zerologsentry.Options) (map[string]zerolog.Logger, *atomic.Int32) {
+	t.Helper()
+	n := new(atomic.Int32)
+	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://key@sentry.invalid/1", Transport: flushCounter{n}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	opts.Hub = sentry.NewHub(client, sentry.NewScope())
+	return map[string]zerolog.Logger{
+		"hook":   zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)),
+		"writer": zerolog.New(zerologsentry.NewWriter(io.Discard, opts)),
+	}, n
+}
+
 // TestFlushesOnlyForFatalAndPanic: the hook and the writer flush the hub
 // (core.Entry.Exits) for Fatal and Panic records, after which zerolog may
 // exit or panic, and for no other level: not for a numeric level above
 // Panic other than NoLevel and Disabled (WithLevel), which zerolog writes
 // and goes on from, where a flush would hold up each such log.
 func TestFlushesOnlyForFatalAndPanic(t *testing.T) {
-	var n atomic.Int32
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://key@sentry.invalid/1", Transport: flushCounter{&n}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
-	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
-	loggers := map[string]zerolog.Logger{
-		"hook":   zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)),
-		"writer": zerolog.New(zerologsentry.NewWriter(io.Discard, opts)),
-	}
+	loggers, n := flushCountingLoggers(t, zerologsentry.Options{})
 	for name, logger := range loggers {
 		for l := zerolog.Level(-3); l <= 12; l++ {
 			n.Store(0)
@@ -239,17 +247,8 @@ func TestPanicWithInvalidUTF8IsOneEvent(t *testing.T) {
 // Fatal record does: zerolog exits next, and the event it repeats may
 // still be on its way. The hook and the writer.
 func TestSkippedFatalRepeatFlushes(t *testing.T) {
-	var n atomic.Int32
-	client, err := sentry.NewClient(sentry.ClientOptions{Dsn: "https://key@sentry.invalid/1", Transport: flushCounter{&n}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := sentry.NewHub(client, sentry.NewScope())
-	opts := zerologsentry.Options{Options: logcrumbs.Options{Hub: hub}}
-	for name, base := range map[string]zerolog.Logger{
-		"hook":   zerolog.New(io.Discard).Hook(zerologsentry.NewHook(opts)),
-		"writer": zerolog.New(zerologsentry.NewWriter(io.Discard, opts)),
-	} {
+	loggers, n := flushCountingLoggers(t, zerologsentry.Options{})
+	for name, base := range loggers {
 		_, l := zerologsentry.WithContext(logcrumbs.NewContext(context.Background()), base)
 		boom := errors.New("boom " + name)
 		for i := range 6 {
